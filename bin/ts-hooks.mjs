@@ -1,0 +1,85 @@
+// Node module hooks that let pvcheck, its tests and users' model files run as
+// TypeScript source with no build step. `.ts` files are transpiled (types
+// stripped, no type check) with TypeScript's transpileModule; the output is
+// cached on disk by content hash so that TypeScript itself is only loaded when
+// a file changed. Type checking is `npm run typecheck` (tsc --noEmit).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
+let ts;
+
+function transpile(source, filename) {
+  const key = createHash('sha1').update('v1\0' + filename + '\0' + source).digest('hex');
+  const cached = join(cacheDir, key + '.js');
+  try { return readFileSync(cached, 'utf8'); } catch { /* miss */ }
+  ts ??= (globalThis.__pvcheckTs ??= loadTs());
+  const out = ts.transpileModule(source, {
+    fileName: filename,
+    reportDiagnostics: true,
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      sourceMap: false,
+      inlineSourceMap: true,
+      inlineSources: false,
+      verbatimModuleSyntax: false,
+      isolatedModules: true,
+    },
+  });
+  const errors = (out.diagnostics ?? []).filter((d) => d.category === ts.DiagnosticCategory.Error);
+  if (errors.length > 0) {
+    const d = errors[0];
+    const msg = ts.flattenDiagnosticMessageText(d.messageText, ' ');
+    let where = filename;
+    if (d.file && d.start !== undefined) {
+      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
+      where = `${filename}:${line + 1}:${character + 1}`;
+    }
+    const e = new SyntaxError(`${where}: ${msg}`);
+    e.code = 'PVCHECK_TS_SYNTAX';
+    throw e;
+  }
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = cached + '.' + process.pid + '.tmp';
+    writeFileSync(tmp, out.outputText);
+    renameSync(tmp, cached);
+  } catch { /* a read-only tree just means no cache */ }
+  return out.outputText;
+}
+
+function loadTs() {
+  // typescript is CommonJS; createRequire keeps this file ESM.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  return createRequire(import.meta.url)('typescript');
+}
+
+export async function resolve(specifier, context, nextResolve) {
+  try {
+    return await nextResolve(specifier, context);
+  } catch (err) {
+    // `./foo.js` written in a .ts file refers to `./foo.ts` (TypeScript's ESM convention).
+    if (context.parentURL && /^\.{1,2}\//.test(specifier) && specifier.endsWith('.js')) {
+      const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
+      if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true, format: 'module' };
+    }
+    if (context.parentURL && /^\.{1,2}\//.test(specifier) && !/\.[cm]?[jt]s$/.test(specifier)) {
+      const url = new URL(specifier + '.ts', context.parentURL);
+      if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true, format: 'module' };
+    }
+    throw err;
+  }
+}
+
+export async function load(url, context, nextLoad) {
+  if (url.startsWith('file:') && url.endsWith('.ts')) {
+    const filename = fileURLToPath(url);
+    const source = readFileSync(filename, 'utf8');
+    return { format: 'module', source: transpile(source, filename), shortCircuit: true };
+  }
+  return nextLoad(url, context);
+}

@@ -1,0 +1,67 @@
+/**
+ * The packed fast path for flat states (records of small non-negative
+ * integers). From the field list it generates, once per check, three
+ * straight-line functions: `pack` (state -> words, with a range check on every
+ * field, so an out-of-range value is an error rather than an aliased state),
+ * `clone` (a plain copy with one fixed hidden class, which the rules then write)
+ * and `unpack`. Fields never straddle a 32-bit word.
+ */
+import type { FlatFields } from './system.js';
+
+export interface FlatCodec<S> {
+  readonly words: number;
+  readonly pack: (s: S, out: Uint32Array) => void;
+  readonly clone: (s: S) => S;
+  readonly unpack: (w: Uint32Array, off: number) => S;
+  readonly fields: FlatFields;
+}
+
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
+  const placed: { name: string; bits: number; word: number; shift: number }[] = [];
+  let word = 0;
+  let used = 0;
+  for (const f of fields) {
+    if (!IDENT.test(f.name)) throw new Error(`flat layout: field name '${f.name}' is not an identifier`);
+    if (!Number.isInteger(f.bits) || f.bits < 1 || f.bits > 32)
+      throw new Error(`flat layout: field '${f.name}' has ${f.bits} bits (must be 1..32)`);
+    if (used + f.bits > 32) {
+      word++;
+      used = 0;
+    }
+    placed.push({ name: f.name, bits: f.bits, word, shift: used });
+    used += f.bits;
+  }
+  const words = word + 1;
+  const acc = (n: string) => `s.${n}`;
+  // pack: one statement per word, each field range-checked.
+  let pack = '';
+  for (const p of placed) {
+    const lim = p.bits === 32 ? '4294967295' : String(2 ** p.bits - 1);
+    pack += `{ const v = ${acc(p.name)}; if (!(v >= 0 && v <= ${lim} && v === Math.floor(v))) bad(${JSON.stringify(p.name)}, v); }\n`;
+  }
+  for (let w = 0; w < words; w++) {
+    const parts = placed
+      .filter((p) => p.word === w)
+      .map((p) => (p.shift === 0 ? `${acc(p.name)}` : `(${acc(p.name)} << ${p.shift})`));
+    pack += `out[${w}] = (${parts.join(' | ')}) >>> 0;\n`;
+  }
+  const clone = `return { ${placed.map((p) => `${p.name}: s.${p.name}`).join(', ')} };`;
+  const unpack = `return { ${placed
+    .map((p) => {
+      const mask = p.bits === 32 ? '' : ` & ${2 ** p.bits - 1}`;
+      return `${p.name}: (w[off + ${p.word}] >>> ${p.shift})${mask}`;
+    })
+    .join(', ')} };`;
+  const bad = (name: string, v: unknown) => {
+    throw new RangeError(`state field '${name}' = ${String(v)} is outside its declared layout`);
+  };
+  return {
+    words,
+    fields,
+    pack: new Function('bad', `return function pack(s, out) {\n${pack}}`)(bad),
+    clone: new Function(`return function clone(s) { ${clone} }`)(),
+    unpack: new Function(`return function unpack(w, off) { ${unpack} }`)(),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * What the checker explores: a transition system with its parameters already
+ * bound. The checker knows nothing of Xen or of models; `properties/bind.ts`
+ * turns a model plus parameters into one of these.
+ */
+
+/** A guarded transition family. `then` mutates `d`, a private copy of `s`. */
+export interface SysRule<S> {
+  readonly name: string;
+  readonly choices?: (s: S) => readonly unknown[];
+  readonly label?: (a: unknown) => string;
+  readonly when?: (s: S, a: unknown) => boolean;
+  readonly then: (d: any, s: S, a: unknown) => void;
+}
+
+export interface SysInvariant<S> {
+  readonly name: string;
+  readonly holds: (s: S) => boolean;
+}
+
+export interface SysObservable<S> {
+  readonly name: string;
+  readonly value: (s: S) => number;
+}
+
+export interface SysGoal<S> {
+  readonly name: string;
+  readonly reached: (s: S) => boolean;
+}
+
+/** Field names and widths of a flat state (every value an integer in `[0, 2^bits)`). */
+export type FlatFields = readonly { readonly name: string; readonly bits: number }[];
+
+export interface System<S> {
+  readonly init: readonly S[];
+  readonly rules: readonly SysRule<S>[];
+  readonly invariants: readonly SysInvariant<S>[];
+  readonly isValidEnd?: (s: S) => boolean;
+  /** Present when every state is a flat record of small integers: enables the packed fast path. */
+  readonly flat?: FlatFields;
+  /** Symmetry reduction: states are identified by the fingerprint of their representative. */
+  readonly canonicalize?: (s: S) => S;
+  readonly observables?: readonly SysObservable<S>[];
+  readonly goals?: readonly SysGoal<S>[];
+}
+
+/** One transition out of a state. */
+export interface Transition<S> {
+  readonly rule: number;
+  readonly choice: unknown;
+  readonly hasChoice: boolean;
+  readonly next: S;
+}

@@ -1,0 +1,175 @@
+/**
+ * The model API. A protocol model is a plain value: parameters, initial
+ * states, rules, invariants and which terminal states are valid ends. Rules are
+ * guarded immer recipes: `when` reads the state, `then` writes a draft of it.
+ * Written that way a rule is pure (immer hands back a new frozen state and never
+ * touches its input), reads like the driver code it stands for, and lets the
+ * checker run the same recipe on a cheap flat copy when the model declares a
+ * {@link Layout} (see checker/explore.ts).
+ *
+ * Models depend on fp-ts, io-ts and immer only.
+ */
+import type { Draft } from 'immer';
+import type { ParamSpace } from './params.js';
+
+/**
+ * One rule (action) of a model: a guard and an effect.
+ *
+ * `then` receives a draft of the state (write to it), the state before the step
+ * (read from it: "all assignments happen at once, using the values before the
+ * step"), the parameters and, for rules with choices, the choice. It must not
+ * return a value or keep a reference to the draft.
+ */
+export interface Rule<S, P = any, A = any> {
+  /** Xen's name for the step (`RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`) or a spec id (`F3`). */
+  readonly name: string;
+  /** Who takes the step: `frontend`, `backend`, `toolstack`, `xen`, ... */
+  readonly actor?: string;
+  /** One line: what the step does. */
+  readonly doc?: string;
+  /** The Xen source the step stands for, e.g. `xen/include/public/io/ring.h RING_FINAL_CHECK_FOR_REQUESTS`. */
+  readonly see?: string;
+  /** Nondeterministic choices (e.g. the value a hostile peer writes); one transition per choice. */
+  readonly choices?: (s: S, p: P) => readonly A[];
+  /** How a choice is printed in an action label; default JSON. */
+  readonly showChoice?: (a: A) => string;
+  /** Guard; default always enabled. */
+  readonly when?: (s: S, p: P, a: A) => boolean;
+  /** Effect, an immer recipe. */
+  readonly then: (d: Draft<S>, s: S, p: P, a: A) => void;
+}
+
+/** A named safety property checked in every reachable state. */
+export interface Invariant<S, P = any> {
+  readonly name: string;
+  /** The English reading of the predicate. */
+  readonly description: string;
+  /** The Xen source, XSA or spec section the property stands for. */
+  readonly see: string;
+  readonly holds: (s: S, p: P) => boolean;
+}
+
+/** A numeric observable: the checker reports its minimum and maximum over all reachable states, each with a shortest witness. */
+export interface Observable<S, P = any> {
+  readonly name: string;
+  readonly description: string;
+  readonly value: (s: S, p: P) => number;
+}
+
+/**
+ * A recoverability goal (CTL `AG EF goal`): from every reachable state a goal
+ * state must still be reachable. Checked on the explored graph after the search.
+ */
+export interface Goal<S, P = any> {
+  readonly name: string;
+  readonly description: string;
+  readonly see: string;
+  readonly reached: (s: S, p: P) => boolean;
+}
+
+/**
+ * A flat layout: the state is a record of small non-negative integers, one per
+ * field, each below `2^bits`. Declaring it lets the checker pack states into
+ * machine words (fast hashing, small memory) and copy them without immer.
+ * Field order is the order of the state dump (`--dump-states`).
+ */
+export type Layout = readonly { readonly name: string; readonly bits: number }[];
+
+/** Bits needed to store every integer in `0..max`. */
+export const bitsFor = (max: number): number => (max <= 0 ? 1 : 32 - Math.clz32(max));
+
+export interface Model<S = any, P = any> {
+  readonly name: string;
+  /** One line. */
+  readonly description: string;
+  /** Where the model comes from: Xen headers, drivers, spec sections. */
+  readonly see?: string;
+  readonly params: ParamSpace<P>;
+  readonly init: (p: P) => readonly S[];
+  readonly rules: readonly Rule<S, P>[];
+  readonly invariants: readonly Invariant<S, P>[];
+  /** Terminal states that are fine (not a deadlock). Default: none. */
+  readonly isValidEnd?: (s: S, p: P) => boolean;
+  /** Declares the state flat (see {@link Layout}). */
+  readonly layout?: (p: P) => Layout;
+  /** Maps a state to its symmetry-class representative (symmetry reduction); must be idempotent. */
+  readonly canonicalize?: (s: S, p: P) => S;
+  readonly observables?: readonly Observable<S, P>[];
+  readonly goals?: readonly Goal<S, P>[];
+}
+
+/** The state type of a model. */
+export type StateOf<M> = M extends Model<infer S, any> ? S : never;
+/** The parameter type of a model. */
+export type ParamsOfModel<M> = M extends Model<any, infer P> ? P : never;
+
+/** What a variant changes; see {@link deriveModel}. */
+export interface Variation<S, P> {
+  readonly name: string;
+  readonly description: string;
+  readonly see?: string;
+  /** Rules replaced in place, by name; a replacement may be a list (one rule split in several). */
+  readonly replace?: Readonly<Record<string, Rule<S, P> | readonly Rule<S, P>[]>>;
+  /** Rules removed, by name. */
+  readonly remove?: readonly string[];
+  /** Rules added at the end. */
+  readonly add?: readonly Rule<S, P>[];
+  /** Invariants added; an invariant with the name of an existing one replaces it. */
+  readonly invariants?: readonly Invariant<S, P>[];
+  readonly removeInvariants?: readonly string[];
+  readonly isValidEnd?: (s: S, p: P) => boolean;
+  readonly init?: (p: P) => readonly S[];
+  readonly params?: ParamSpace<P>;
+}
+
+/**
+ * Derives a variant of a model: the protocol change a user wants checked. Rules
+ * are matched by name, so a variant states exactly what it changes and nothing
+ * else; a name that does not exist is an error, so a variant cannot silently
+ * stop applying when the base model changes.
+ */
+export function deriveModel<S, P>(base: Model<S, P>, v: Variation<S, P>): Model<S, P> {
+  const names = new Set(base.rules.map((r) => r.name));
+  for (const n of [...Object.keys(v.replace ?? {}), ...(v.remove ?? [])])
+    if (!names.has(n)) throw new Error(`variant ${v.name}: model ${base.name} has no rule '${n}'`);
+  const removed = new Set(v.remove ?? []);
+  const rules: Rule<S, P>[] = [];
+  for (const r of base.rules) {
+    if (removed.has(r.name)) continue;
+    const rep = v.replace?.[r.name];
+    if (rep === undefined) rules.push(r);
+    else if (Array.isArray(rep)) rules.push(...(rep as readonly Rule<S, P>[]));
+    else rules.push(rep as Rule<S, P>);
+  }
+  rules.push(...(v.add ?? []));
+  const invNames = new Set(base.invariants.map((i) => i.name));
+  for (const n of v.removeInvariants ?? [])
+    if (!invNames.has(n)) throw new Error(`variant ${v.name}: model ${base.name} has no invariant '${n}'`);
+  const dropInv = new Set([...(v.removeInvariants ?? []), ...(v.invariants ?? []).map((i) => i.name)]);
+  const seen = new Set<string>();
+  for (const r of rules) {
+    if (seen.has(r.name)) throw new Error(`variant ${v.name}: two rules are named '${r.name}'`);
+    seen.add(r.name);
+  }
+  return {
+    ...base,
+    name: v.name,
+    description: v.description,
+    ...(v.see !== undefined ? { see: v.see } : {}),
+    ...(v.params !== undefined ? { params: v.params } : {}),
+    ...(v.init !== undefined ? { init: v.init } : {}),
+    ...(v.isValidEnd !== undefined ? { isValidEnd: v.isValidEnd } : {}),
+    rules,
+    invariants: [...base.invariants.filter((i) => !dropInv.has(i.name)), ...(v.invariants ?? [])],
+  };
+}
+
+/** The rule of a model with this name (for variants that wrap a rule). */
+export function ruleOf<S, P>(m: Model<S, P>, name: string): Rule<S, P> {
+  const r = m.rules.find((x) => x.name === name);
+  if (!r) throw new Error(`model ${m.name} has no rule '${name}'`);
+  return r;
+}
+
+/** Type-level helper: declare a model with inference of S and P. */
+export const defineModel = <S, P>(m: Model<S, P>): Model<S, P> => m;

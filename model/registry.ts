@@ -1,0 +1,15 @@
+/**
+ * The built-in models, by name. `pvcheck list` prints them and `npm start`
+ * checks each at its default parameters. Adding a model: import it and add one
+ * entry below.
+ */
+import type { Model } from './core.js';
+import { ringNotify } from './ringNotify.js';
+
+export const builtinModels: readonly Model[] = [
+  ringNotify,
+];
+
+export function findModel(name: string): Model | undefined {
+  return builtinModels.find((m) => m.name === name);
+}

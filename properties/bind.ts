@@ -1,0 +1,61 @@
+/**
+ * Binds a model to parameters and a selection of its invariants, giving the
+ * generic transition system the checker explores.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Model } from '../model/core.js';
+import type { System } from '../checker/system.js';
+
+export interface BindOptions {
+  /** Check only these invariants (by name); default all of the model's. */
+  readonly invariants?: readonly string[];
+  /** Drop the model's recoverability goals (they cost memory: the whole graph is kept). */
+  readonly noGoals?: boolean;
+}
+
+/** The names the CLI accepts for `--invariant`: the model's invariants and its goals. */
+export function propertyNames(m: Model): string[] {
+  return [...m.invariants.map((i) => i.name), ...(m.goals ?? []).map((g) => g.name)];
+}
+
+export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Either<string, System<S>> {
+  const wanted = opt.invariants;
+  if (wanted) {
+    const known = new Set(propertyNames(m));
+    for (const w of wanted)
+      if (!known.has(w) && w !== 'deadlock')
+        return E.left(`model ${m.name} has no invariant '${w}' (known: ${[...known, 'deadlock'].join(', ')})`);
+  }
+  const pick = <T extends { name: string }>(xs: readonly T[]): T[] =>
+    wanted ? xs.filter((x) => wanted.includes(x.name)) : [...xs];
+  let init: readonly S[];
+  try {
+    init = m.init(p);
+  } catch (e) {
+    return E.left(`model ${m.name}: init failed: ${(e as Error).message}`);
+  }
+  const goals = opt.noGoals ? [] : pick(m.goals ?? []);
+  const sys: System<S> = {
+    init,
+    rules: m.rules.map((r) => ({
+      name: r.name,
+      ...(r.choices ? { choices: (s: S) => r.choices!(s, p) } : {}),
+      ...(r.showChoice ? { label: (a: unknown) => r.showChoice!(a) } : {}),
+      ...(r.when ? { when: (s: S, a: unknown) => r.when!(s, p, a) } : {}),
+      then: (d: any, s: S, a: unknown) => r.then(d, s, p, a),
+    })),
+    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: (s: S) => i.holds(s, p) })),
+    ...(m.isValidEnd ? { isValidEnd: (s: S) => m.isValidEnd!(s, p) } : {}),
+    ...(m.layout ? { flat: m.layout(p) } : {}),
+    ...(m.canonicalize ? { canonicalize: (s: S) => m.canonicalize!(s, p) } : {}),
+    ...(m.observables?.length
+      ? { observables: m.observables.map((o) => ({ name: o.name, value: (s: S) => o.value(s, p) })) }
+      : {}),
+    ...(goals.length ? { goals: goals.map((g) => ({ name: g.name, reached: (s: S) => g.reached(s, p) })) } : {}),
+  };
+  return E.right(sys);
+}
+
+/** Whether deadlock checking is selected by an `--invariant` list. */
+export const deadlockSelected = (wanted: readonly string[] | undefined): boolean =>
+  wanted === undefined || wanted.includes('deadlock');
