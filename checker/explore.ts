@@ -380,7 +380,7 @@ export class Search<S> {
     for (let x = id; x !== NO_PARENT; x = this.parent.a[x]!) chain.push(x);
     chain.reverse();
     const root = chain[0]!;
-    let s = this.sys.init[this.via.a[root]!]!;
+    let s = this.sys.init[this.via.a[root]!] as S;
     const steps: TraceStep<S>[] = [{ action: 'init', rule: null, state: s }];
     const apply = immerApply(this.sys);
     for (let i = 1; i < chain.length; i++) {

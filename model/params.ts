@@ -175,3 +175,6 @@ export function showParams(p: object): string {
     .map(([k, v]) => `${k}=${String(v)}`)
     .join(' ');
 }
+
+/** The parameter record type of a declared space: `type P = ParamsOfSpace<typeof myParams>`. */
+export type ParamsOfSpace<X> = X extends ParamSpace<infer P> ? P : never;

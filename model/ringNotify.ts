@@ -17,7 +17,7 @@
  * @see ../shared/bench/ring-spec.md
  */
 import { bitsFor, defineModel, type Invariant, type Layout, type Rule } from './core.js';
-import { defineParams, intParam, isPowerOfTwo, type ParamsOf } from './params.js';
+import { defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 
 // --- parameters
 
@@ -25,7 +25,7 @@ export const ringNotifyParams = defineParams({
   ringSize: intParam({ default: 4, min: 1, max: 1024, doc: 'RING_SIZE, slots in the ring (power of two)', check: isPowerOfTwo }),
   messages: intParam({ default: 8, min: 1, max: 65535, doc: 'requests the frontend sends in all (MESSAGES)' }),
 });
-export type RingNotifyParams = ParamsOf<typeof ringNotifyParams.specs>;
+export type RingNotifyParams = ParamsOfSpace<typeof ringNotifyParams>;
 
 // --- state
 
