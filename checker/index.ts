@@ -1,0 +1,4 @@
+export * from './explore.js';
+export * from './fingerprint.js';
+export * from './flat.js';
+export type * from './system.js';

@@ -1,0 +1,312 @@
+/**
+ * `pvcheck check` and `pvcheck check-all`: explore a model, report, write the
+ * counterexample. The only place (with the rest of cli/) where models,
+ * checker, properties and traces meet.
+ */
+import { createHash } from 'node:crypto';
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { Search, type CheckResult } from '../checker/explore.js';
+import { canonicalString } from '../checker/fingerprint.js';
+import type { Model } from '../model/core.js';
+import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
+import { builtinModels } from '../model/registry.js';
+import { bind, deadlockSelected } from '../properties/bind.js';
+import { traceFromViolation, writeTraceFile } from '../traces/index.js';
+import { intOption, paramPairs, parse } from './args.js';
+import { EXIT, UsageError } from './errors.js';
+import { loadModel } from './loadModel.js';
+import { fmtInt, humanReport, jsonReport, outcomeLine, rate, table, type JsonReport } from './report.js';
+
+export interface RunOptions {
+  readonly invariants?: readonly string[];
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly checkDeadlock?: boolean;
+  readonly progress?: boolean;
+  readonly onState?: (s: unknown) => void;
+}
+
+/** Runs a search in slices, printing progress on stderr every 2 s and stopping cleanly on Ctrl-C. */
+export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
+  const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
+  if (E.isLeft(sys)) throw new UsageError(sys.left);
+  let search: Search<unknown>;
+  try {
+    search = new Search(sys.right, {
+      ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
+      ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
+      checkDeadlock: opt.checkDeadlock ?? true,
+      ...(opt.onState ? { onState: opt.onState } : {}),
+    });
+  } catch (e) {
+    throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
+  }
+  const onSigint = () => search.interrupt();
+  process.on('SIGINT', onSigint);
+  const tty = process.stderr.isTTY === true;
+  let lastProgress = Date.now();
+  let lastStates = 0;
+  let printedLive = false;
+  try {
+    for (;;) {
+      let r: CheckResult<unknown> | undefined;
+      try {
+        r = search.run(250);
+      } catch (e) {
+        throw new UsageError(`model ${model.name}: a rule or invariant failed: ${(e as Error).message}`);
+      }
+      if (r) {
+        if (printedLive) process.stderr.write('\n');
+        return r;
+      }
+      const now = Date.now();
+      if (opt.progress !== false && now - lastProgress >= 2000) {
+        const s = search.stats();
+        const line =
+          `progress depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct, ${fmtInt(s.edges)} generated, ` +
+          `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(((s.distinctStates - lastStates) * 1000) / (now - lastProgress)))} states/s, ${s.seconds.toFixed(0)} s`;
+        if (tty) {
+          process.stderr.write('\r\x1b[K' + line);
+          printedLive = true;
+        } else process.stderr.write(line + '\n');
+        lastProgress = now;
+        lastStates = s.distinctStates;
+      }
+      await new Promise((res) => setImmediate(res));
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+/** Exit code for an outcome. */
+export const exitFor = (o: string): number =>
+  o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
+
+const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
+
+function writeAtomic(path: string, data: string): void {
+  mkdirSync(dirname(path) || '.', { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, path);
+}
+
+const CHECK_OPTIONS = {
+  param: { type: 'string', multiple: true, short: 'p' },
+  invariant: { type: 'string', multiple: true, short: 'i' },
+  'max-states': { type: 'string' },
+  'max-depth': { type: 'string' },
+  'no-deadlock': { type: 'boolean' },
+  json: { type: 'boolean' },
+  'trace-out': { type: 'string' },
+  format: { type: 'string' },
+  'dump-states': { type: 'string' },
+  matrix: { type: 'string', multiple: true },
+  witnesses: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+} as const;
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, CHECK_OPTIONS);
+  if (positionals.length !== 1) throw new UsageError('usage: pvcheck check MODEL|FILE [--param name=value]... (see pvcheck help)');
+  const format = values.format ?? 'json';
+  if (format !== 'json' && format !== 'itf') throw new UsageError(`--format must be json or itf, got '${format}'`);
+  const model = await loadModel(positionals[0]!);
+  const overrides = paramPairs(values.param);
+  const run: RunOptions = {
+    ...(values.invariant ? { invariants: values.invariant } : {}),
+    ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'])! } : {}),
+    ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
+    checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
+    progress: !values.quiet,
+  };
+  if (values.matrix?.length) return matrixCommand(model, overrides, values.matrix, run, values.json === true);
+  const params = resolveParams(model.params, overrides);
+  if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
+  const p = params.right as object;
+  const invariants = selectedInvariants(model, values.invariant);
+
+  let dump: string[] | undefined;
+  let onState: ((s: unknown) => void) | undefined;
+  if (values['dump-states']) {
+    dump = [];
+    const d = dump;
+    const fields = model.layout?.(p).map((f) => f.name);
+    onState = fields
+      ? (s) => d.push(fields.map((f) => String((s as Record<string, number>)[f])).join(','))
+      : (s) => d.push(canonicalString(s));
+  }
+  const r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+
+  const extra: Partial<JsonReport> = {};
+  if (dump && values['dump-states']) {
+    const buf = Buffer.from(dump.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((l) => l + '\n').join(''));
+    writeAtomic(values['dump-states'], buf.toString());
+    extra.stateSetSha256 = createHash('sha256').update(buf).digest('hex');
+  }
+  let traceFile: string | null = null;
+  const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
+  if (r.violation) {
+    traceFile = values['trace-out'] ?? `pvcheck-${safe(model.name)}-${safe(r.violation.property)}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;
+    const t = traceFromViolation(model, p, r.violation, cmd);
+    writeTraceFile(traceFile, t, format);
+  }
+  const witnessFiles: Record<string, { min: string; max: string }> = {};
+  if (values.witnesses && r.observables) {
+    for (const o of r.observables) {
+      const base = join(values.witnesses, safe(model.name) + '-' + safe(o.name));
+      const mk = (which: 'min' | 'max', trace: typeof o.minTrace) => {
+        const file = `${base}-${which}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;
+        writeTraceFile(
+          file,
+          traceFromViolation(model, p, { property: `${o.name} ${which}`, kind: 'invariant', trace }, cmd, 'none'),
+          format,
+        );
+        return file;
+      };
+      witnessFiles[o.name] = { min: mk('min', o.minTrace), max: mk('max', o.maxTrace) };
+    }
+  }
+  if (values.json) {
+    const rep = jsonReport(model.name, p, invariants, r, traceFile, extra);
+    if (rep.observables)
+      for (const o of rep.observables) {
+        const w = witnessFiles[o.name];
+        if (w) {
+          o.minTraceFile = w.min;
+          o.maxTraceFile = w.max;
+        }
+      }
+    process.stdout.write(JSON.stringify(rep, null, 2) + '\n');
+  } else {
+    process.stdout.write(humanReport(model.name, p, invariants, r) + '\n');
+    if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
+    for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min}, ${w.max}\n`);
+    if (r.violation) {
+      const last = r.violation.trace[r.violation.trace.length - 1]!;
+      process.stdout.write(`  last action  ${last.action}\n`);
+      process.stdout.write(`  trace        ${traceFile}\n`);
+      process.stdout.write(`  read it      pvcheck show ${traceFile}\n`);
+      process.stdout.write(`  replay it    pvcheck replay ${traceFile} [--model MODEL|FILE]\n`);
+    }
+  }
+  return exitFor(r.outcome);
+}
+
+function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {
+  const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock'];
+  return wanted ? all.filter((n) => wanted.includes(n)) : all;
+}
+
+/** `--matrix name=v1,v2 ...`: the check over the cross product of parameter values, one row per combination. */
+async function matrixCommand(
+  model: Model,
+  base: Record<string, string>,
+  axes: readonly string[],
+  run: RunOptions,
+  json: boolean,
+): Promise<number> {
+  const dims: { name: string; values: string[] }[] = [];
+  for (const a of axes) {
+    const i = a.indexOf('=');
+    if (i <= 0) throw new UsageError(`--matrix expects name=v1,v2,..., got '${a}'`);
+    const name = a.slice(0, i);
+    const spec: ParamSpec | undefined = model.params.specs[name];
+    if (!spec) throw new UsageError(`model ${model.name} has no parameter '${name}' (known: ${Object.keys(model.params.specs).join(', ')})`);
+    const vals = a.slice(i + 1) === '*' ? allValues(spec, name) : a.slice(i + 1).split(',').filter((v) => v !== '');
+    if (!vals.length) throw new UsageError(`--matrix ${name}: no values`);
+    dims.push({ name, values: vals });
+  }
+  let combos: Record<string, string>[] = [{}];
+  for (const d of dims) combos = combos.flatMap((c) => d.values.map((v) => ({ ...c, [d.name]: v })));
+  // Validate every combination before running any.
+  const resolved = combos.map((c) => {
+    const p = resolveParams(model.params, { ...base, ...c });
+    if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
+    return { c, p: p.right as object };
+  });
+  const rows: { combo: Record<string, string>; r: CheckResult<unknown> }[] = [];
+  let worst = 0;
+  for (const { c, p } of resolved) {
+    const r = await runSearch(model, p, { ...run, progress: false });
+    rows.push({ combo: c, r });
+    worst = Math.max(worst, exitFor(r.outcome) === EXIT.violation ? 2 : exitFor(r.outcome) === EXIT.incomplete ? 1 : 0);
+  }
+  if (json) {
+    process.stdout.write(
+      JSON.stringify(
+        rows.map(({ combo, r }) => ({
+          params: combo,
+          outcome: r.outcome,
+          property: r.violation?.property ?? null,
+          length: r.violation ? r.violation.trace.length - 1 : null,
+          distinctStates: r.distinctStates,
+          edges: r.edges,
+          seconds: r.seconds,
+        })),
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    const header = [...dims.map((d) => d.name), 'outcome', 'states', 'seconds'];
+    const body = rows.map(({ combo, r }) => [
+      ...dims.map((d) => combo[d.name]!),
+      r.outcome === 'ok' ? 'ok' : r.violation ? `${r.outcome}: ${r.violation.property} (${r.violation.trace.length - 1} steps)` : `${r.outcome} (${r.incompleteReason})`,
+      fmtInt(r.distinctStates),
+      r.seconds.toFixed(2),
+    ]);
+    process.stdout.write(`model ${model.name}  matrix over ${dims.map((d) => d.name).join(' x ')}` + (Object.keys(base).length ? `  (${showParams(base)})` : '') + '\n');
+    process.stdout.write(table(header, body) + '\n');
+    if (worst) process.stdout.write(`re-run one combination with pvcheck check ${model.name} --param name=value ... to get its trace\n`);
+  }
+  return worst === 2 ? EXIT.violation : worst === 1 ? EXIT.incomplete : EXIT.ok;
+}
+
+function allValues(spec: ParamSpec, name: string): string[] {
+  if (spec.kind === 'enum') return [...spec.values];
+  if (spec.kind === 'bool') return ['false', 'true'];
+  if (spec.max - spec.min > 64) throw new UsageError(`--matrix ${name}=*: range ${spec.min}..${spec.max} is too large, list the values`);
+  return Array.from({ length: spec.max - spec.min + 1 }, (_, i) => String(spec.min + i));
+}
+
+/** `pvcheck check-all` (npm start): every built-in model at its default parameters, one table row each. */
+export async function checkAllCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  if (positionals.length) throw new UsageError(`check-all takes no model (got '${positionals[0]}'): it checks every built-in model`);
+  const rows: string[][] = [];
+  const reports: JsonReport[] = [];
+  let code = 0;
+  const t0 = Date.now();
+  for (const m of builtinModels) {
+    const p = m.params.defaults as object;
+    const r = await runSearch(m, p, { progress: !values.quiet });
+    const c = exitFor(r.outcome);
+    if (c !== 0) code = Math.max(code, c);
+    let traceFile: string | null = null;
+    if (r.violation) {
+      traceFile = `pvcheck-${safe(m.name)}-${safe(r.violation.property)}.trace.json`;
+      writeTraceFile(traceFile, traceFromViolation(m, p, r.violation, `pvcheck check ${m.name}`), 'json');
+    }
+    reports.push(jsonReport(m.name, p, selectedInvariants(m, undefined), r, traceFile));
+    rows.push([
+      m.name,
+      showParams(p),
+      fmtInt(r.distinctStates),
+      fmtInt(r.edges),
+      String(r.depth),
+      r.seconds.toFixed(2),
+      r.outcome === 'ok' ? 'ok' : outcomeLine(r) + (traceFile ? ` -> ${traceFile}` : ''),
+    ]);
+    if (!values.json && !values.quiet) process.stderr.write(`checked ${m.name}: ${r.outcome} (${rate(r.distinctStates, r.seconds)})\n`);
+  }
+  if (values.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
+  else {
+    process.stdout.write(table(['model', 'parameters', 'distinct states', 'edges', 'depth', 'seconds', 'outcome'], rows) + '\n');
+    process.stdout.write(`${builtinModels.length} models checked in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+  }
+  return code;
+}

@@ -1,0 +1,63 @@
+/**
+ * Resolves the MODEL argument of a command: a built-in model's name, or the
+ * path of a user's .ts/.js module that exports a model (default export, an
+ * export named `model`, or a single exported value that is a model). A
+ * TypeScript file loads without a build step (bin/ts-hooks.mjs).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Model } from '../model/core.js';
+import { builtinModels, findModel } from '../model/registry.js';
+import { UsageError } from './errors.js';
+
+const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
+
+/** Why `m` is not a usable model, or undefined. */
+export function modelProblem(m: unknown): string | undefined {
+  if (typeof m !== 'object' || m === null) return 'is not an object';
+  const x = m as Partial<Model>;
+  if (typeof x.name !== 'string' || !x.name) return 'has no name';
+  if (typeof x.init !== 'function') return 'has no init function';
+  if (!Array.isArray(x.rules)) return 'has no rules array';
+  for (const [i, r] of x.rules.entries()) {
+    if (typeof r?.name !== 'string') return `rule #${i} has no name`;
+    if (typeof r.then !== 'function') return `rule ${r.name} has no 'then' effect`;
+  }
+  if (!Array.isArray(x.invariants)) return 'has no invariants array';
+  if (typeof x.params !== 'object' || x.params === null || typeof (x.params as any).codec?.decode !== 'function')
+    return 'has no parameter space (params: defineParams(...))';
+  return undefined;
+}
+
+const isModel = (m: unknown) => modelProblem(m) === undefined;
+
+export async function loadModel(arg: string): Promise<Model> {
+  if (!looksLikeFile(arg)) {
+    const m = findModel(arg);
+    if (m) return m;
+    throw new UsageError(`unknown model '${arg}' (built-in: ${builtinModels.map((b) => b.name).join(', ')}; or give a .ts/.js file)`);
+  }
+  const path = resolve(arg);
+  if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (e) {
+    const msg = (e as Error)?.message?.split('\n')[0] ?? String(e);
+    throw new UsageError(`model file ${arg} does not load: ${msg}`);
+  }
+  const candidates: [string, unknown][] = [];
+  if ('default' in mod) candidates.push(['default', mod.default]);
+  if ('model' in mod) candidates.push(['model', mod.model]);
+  for (const [name, m] of candidates) {
+    const why = modelProblem(m);
+    if (!why) return m as Model;
+    throw new UsageError(`model file ${arg}: export '${name}' ${why}`);
+  }
+  const models = Object.entries(mod).filter(([, v]) => isModel(v));
+  if (models.length === 1) return models[0]![1] as Model;
+  if (models.length > 1)
+    throw new UsageError(`model file ${arg} exports several models (${models.map(([k]) => k).join(', ')}): export the one to check as default`);
+  throw new UsageError(`model file ${arg} exports no model (export default deriveModel(...) or export const model = ...)`);
+}

@@ -1,0 +1,114 @@
+/**
+ * pvcheck command line. Every bad input ends as one line on stderr and exit
+ * code 2; no stack trace unless PVCHECK_DEBUG=1.
+ */
+import { builtinModels } from '../model/registry.js';
+import type { Model } from '../model/core.js';
+import type { ParamSpec } from '../model/params.js';
+import { checkAllCommand, checkCommand } from './check.js';
+import { EXIT, UsageError } from './errors.js';
+import { replayCommand, showCommand } from './traceCommands.js';
+
+const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
+
+usage:
+  pvcheck list                         models, their parameters (defaults, ranges) and invariants
+  pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
+  pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
+  pvcheck show TRACE                   print a counterexample: per step the action and what changed
+  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]...
+                                       re-run a trace (JSON or ITF) on its model or another one
+  pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE]
+                                       conformance test vectors (docs/vectors.md)
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin]
+                                       throughput and memory on the ring-notify benchmark
+
+check options:
+  -p, --param name=value     set a model parameter (repeatable)
+  -i, --invariant NAME       check only these invariants (repeatable; 'deadlock' selects deadlock detection)
+  --no-deadlock              do not report terminal states as deadlocks
+  --max-states N             stop after N distinct states (outcome incomplete)
+  --max-depth N              do not explore beyond depth N (outcome incomplete)
+  --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
+  --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
+  --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256)
+  --matrix name=v1,v2        check the cross product of parameter values (repeatable); prints a matrix
+  --witnesses DIR            write min/max witness traces of the model's observables to DIR
+  --json                     one JSON report on stdout
+  -q, --quiet                no progress lines on stderr
+
+exit codes: 0 verified / trace completed, 1 violation or deadlock / reproduced, 2 bad input,
+            3 incomplete (bounds or Ctrl-C), 4 replay diverged`;
+
+function describeParam(name: string, s: ParamSpec): string {
+  switch (s.kind) {
+    case 'int':
+      return `${name}=${s.default} (${s.min}..${s.max}) ${s.doc}`;
+    case 'enum':
+      return `${name}=${s.default} (${s.values.join('|')}) ${s.doc}`;
+    case 'bool':
+      return `${name}=${s.default} (true|false) ${s.doc}`;
+  }
+}
+
+export function listText(models: readonly Model[]): string {
+  const out: string[] = [];
+  for (const m of models) {
+    out.push(`${m.name}: ${m.description}`);
+    if (m.see) out.push(`  see: ${m.see}`);
+    out.push('  parameters:');
+    for (const [k, s] of Object.entries(m.params.specs)) out.push(`    ${describeParam(k, s)}`);
+    out.push('  invariants:');
+    for (const i of m.invariants) out.push(`    ${i.name}: ${i.description} [${i.see}]`);
+    for (const g of m.goals ?? []) out.push(`    ${g.name} (recoverability, AG EF): ${g.description} [${g.see}]`);
+    out.push(`    deadlock: a state with no enabled rule that is not a valid end state`);
+    for (const o of m.observables ?? []) out.push(`  observable ${o.name}: ${o.description}`);
+    out.push(`  rules: ${m.rules.map((r) => r.name).join(' ')}`);
+    out.push('');
+  }
+  return out.join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'list':
+        process.stdout.write(listText(builtinModels));
+        return EXIT.ok;
+      case 'check':
+        return await checkCommand(rest);
+      case 'check-all':
+        return await checkAllCommand(rest);
+      case 'show':
+        return await showCommand(rest);
+      case 'replay':
+        return await replayCommand(rest);
+      case 'vectors': {
+        const { vectorsCommand } = await import('../conformance/cli.js');
+        return await vectorsCommand(rest);
+      }
+      case 'bench': {
+        const { benchCommand } = await import('../bench/bench.js');
+        return await benchCommand(rest);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(HELP + '\n');
+        return cmd === undefined ? EXIT.badInput : EXIT.ok;
+      default:
+        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, vectors, bench, help)`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`pvcheck: error: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    if (process.env.PVCHECK_DEBUG) throw e;
+    const msg = ((e as Error)?.message ?? String(e)).split('\n')[0];
+    process.stderr.write(`pvcheck: internal error: ${msg} (set PVCHECK_DEBUG=1 for the stack)\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,115 @@
+/** Pure formatters for check results (human text and the --json report). */
+import type { CheckResult } from '../checker/explore.js';
+import { showParams } from '../model/params.js';
+
+export const fmtInt = (n: number): string => n.toLocaleString('en-US');
+
+export function rate(states: number, seconds: number): string {
+  return seconds > 0 ? `${fmtInt(Math.round(states / seconds))} states/s` : '-';
+}
+
+export function outcomeLine(r: CheckResult<unknown>): string {
+  switch (r.outcome) {
+    case 'ok':
+      return 'ok: every invariant holds in every reachable state' + (r.terminalStates ? ', no deadlock' : '');
+    case 'violation':
+      return `VIOLATION of ${r.violation!.property} after ${r.violation!.trace.length - 1} steps (shortest)`;
+    case 'deadlock':
+      return `DEADLOCK after ${r.violation!.trace.length - 1} steps (shortest): no rule enabled and not a valid end state`;
+    case 'incomplete':
+      return `INCOMPLETE (${r.incompleteReason}): the bounds cut the search, nothing is verified beyond them`;
+  }
+}
+
+export interface JsonReport {
+  model: string;
+  params: Record<string, unknown>;
+  outcome: string;
+  incompleteReason?: string;
+  distinctStates: number;
+  edges: number;
+  depth: number;
+  terminalStates: number;
+  seconds: number;
+  statesPerSecond: number;
+  bytesPerState: number;
+  fingerprintCollisionProbability: number;
+  invariants: string[];
+  coverage: Record<string, number>;
+  neverFired: string[];
+  violation?: { property: string; kind: string; length: number; traceFile: string | null };
+  observables?: { name: string; min: number; max: number; minTraceLength: number; maxTraceLength: number; minTraceFile?: string; maxTraceFile?: string }[];
+  stateSetSha256?: string;
+}
+
+export function jsonReport(
+  model: string,
+  params: object,
+  invariants: string[],
+  r: CheckResult<unknown>,
+  traceFile: string | null,
+  extra: Partial<JsonReport> = {},
+): JsonReport {
+  return {
+    model,
+    params: { ...params },
+    outcome: r.outcome,
+    ...(r.incompleteReason ? { incompleteReason: r.incompleteReason } : {}),
+    distinctStates: r.distinctStates,
+    edges: r.edges,
+    depth: r.depth,
+    terminalStates: r.terminalStates,
+    seconds: r.seconds,
+    statesPerSecond: r.seconds > 0 ? Math.round(r.distinctStates / r.seconds) : 0,
+    bytesPerState: Math.round(r.bytesPerState * 10) / 10,
+    fingerprintCollisionProbability: r.collisionProbability,
+    invariants,
+    coverage: Object.fromEntries(r.coverage.map((c) => [c.rule, c.fired])),
+    neverFired: [...r.neverFired],
+    ...(r.violation
+      ? { violation: { property: r.violation.property, kind: r.violation.kind, length: r.violation.trace.length - 1, traceFile } }
+      : {}),
+    ...(r.observables
+      ? {
+          observables: r.observables.map((o) => ({
+            name: o.name,
+            min: o.min,
+            max: o.max,
+            minTraceLength: o.minTrace.length - 1,
+            maxTraceLength: o.maxTrace.length - 1,
+          })),
+        }
+      : {}),
+    ...extra,
+  };
+}
+
+export function humanReport(model: string, params: object, invariants: string[], r: CheckResult<unknown>): string {
+  const lines: string[] = [];
+  lines.push(`model ${model}  ${showParams(params)}`);
+  lines.push(`  outcome      ${outcomeLine(r)}`);
+  lines.push(
+    `  explored     ${fmtInt(r.distinctStates)} distinct states, ${fmtInt(r.edges)} edges, depth ${r.depth}, ${r.terminalStates} terminal`,
+  );
+  lines.push(`  time         ${r.seconds.toFixed(2)} s (${rate(r.distinctStates, r.seconds)}), ${r.bytesPerState.toFixed(1)} bytes/state`);
+  lines.push(`  invariants   ${invariants.length ? invariants.join(', ') : '(none selected)'}`);
+  const fired = r.coverage.filter((c) => c.fired > 0).length;
+  lines.push(
+    `  coverage     ${fired}/${r.coverage.length} rules fired` +
+      (r.neverFired.length ? `; never fired: ${r.neverFired.join(', ')}` : ''),
+  );
+  for (const o of r.observables ?? [])
+    lines.push(
+      `  observable   ${o.name}: min ${o.min} (witness ${o.minTrace.length - 1} steps), max ${o.max} (witness ${o.maxTrace.length - 1} steps)`,
+    );
+  lines.push(
+    `  fingerprints 64-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`,
+  );
+  return lines.join('\n');
+}
+
+export function table(header: string[], rows: string[][]): string {
+  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (/^[\d,.]+$/.test(c) ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
+  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,15 @@
+/**
+ * pvcheck's public API, for users' model files:
+ *
+ *   import { deriveModel, ringNotify } from 'pvcheck';
+ *
+ * Model API and built-in models (model/), the checker (checker/) and the
+ * property binding (properties/). Traces are in 'pvcheck/traces'.
+ */
+export * from './model/core.js';
+export * from './model/params.js';
+export { builtinModels, findModel } from './model/registry.js';
+export { ringNotify } from './model/ringNotify.js';
+export * as ringNotifyModel from './model/ringNotify.js';
+export { check, Search, type CheckResult, type CheckOptions, type TraceStep, type Violation } from './checker/explore.js';
+export { bind } from './properties/bind.js';
