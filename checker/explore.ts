@@ -110,6 +110,71 @@ class Grow16 {
   }
 }
 
+/** One BFS level: the states still to expand, with their ids. */
+interface Level<S> {
+  readonly length: number;
+  push(s: S, id: number): void;
+  state(i: number): S;
+  id(i: number): number;
+  /** Drops the reference to state i (it was expanded). */
+  release(i: number): void;
+}
+
+class ObjectLevel<S> implements Level<S> {
+  private readonly states: S[] = [];
+  private readonly ids: number[] = [];
+  get length(): number {
+    return this.states.length;
+  }
+  push(s: S, id: number): void {
+    this.states.push(s);
+    this.ids.push(id);
+  }
+  state(i: number): S {
+    return this.states[i]!;
+  }
+  id(i: number): number {
+    return this.ids[i]!;
+  }
+  release(i: number): void {
+    this.states[i] = undefined as unknown as S;
+  }
+}
+
+/** A level of flat states kept packed: `words` per state, copied from the search's scratch words. */
+class PackedLevel<S> implements Level<S> {
+  private w: Uint32Array;
+  private readonly ids = new Grow(1024);
+  private n = 0;
+  constructor(
+    private readonly codec: FlatCodec<S>,
+    private readonly src: Uint32Array,
+  ) {
+    this.w = new Uint32Array(1024 * codec.words);
+  }
+  get length(): number {
+    return this.n;
+  }
+  push(_s: S, id: number): void {
+    const W = this.codec.words;
+    if ((this.n + 1) * W > this.w.length) {
+      const b = new Uint32Array(this.w.length * 2);
+      b.set(this.w);
+      this.w = b;
+    }
+    this.w.set(this.src, this.n * W);
+    this.ids.push(id);
+    this.n++;
+  }
+  state(i: number): S {
+    return this.codec.unpack(this.w, i * this.codec.words);
+  }
+  id(i: number): number {
+    return this.ids.a[i]!;
+  }
+  release(_i: number): void {}
+}
+
 const NO_PARENT = 0xffffffff;
 
 /** The transitions of a state, in the checker's fixed order. */
@@ -154,10 +219,8 @@ export class Search<S> {
   private readonly words: Uint32Array;
   private readonly fired: Float64Array;
   private readonly start = Date.now();
-  private cur: S[] = [];
-  private curIds: number[] = [];
-  private next: S[] = [];
-  private nextIds: number[] = [];
+  private cur: Level<S>;
+  private next: Level<S>;
   private pos = 0;
   private level = 0;
   private edges = 0;
@@ -180,16 +243,22 @@ export class Search<S> {
     this.sys = sys;
     this.opt = opt;
     this.codec = sys.flat && !opt.forceGeneric && !sys.canonicalize ? flatCodec<S>(sys.flat) : undefined;
+    this.words = new Uint32Array(this.codec ? this.codec.words : 0);
     if (this.codec) {
-      const { clone } = this.codec;
+      // One scratch state, overwritten by every transition: a successor costs
+      // no allocation unless it is new (then it is packed into the next level).
+      const { clone, assign } = this.codec;
       const rules = sys.rules;
+      let scratch: S | undefined;
       this.apply = (r, s, a) => {
-        const d = clone(s);
-        rules[r]!.then(d, s, a);
-        return d;
+        if (scratch === undefined) scratch = clone(s);
+        else assign(scratch, s);
+        rules[r]!.then(scratch, s, a);
+        return scratch;
       };
     } else this.apply = immerApply(sys);
-    this.words = new Uint32Array(this.codec ? this.codec.words : 0);
+    this.cur = this.newLevel();
+    this.next = this.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
     this.seen = new FingerprintSet(withGraph);
     if (withGraph) {
@@ -204,6 +273,10 @@ export class Search<S> {
       this.obs[i + 2] = -Infinity;
     }
     this.seedInitial();
+  }
+
+  private newLevel(): Level<S> {
+    return this.codec ? new PackedLevel(this.codec, this.words) : new ObjectLevel<S>();
   }
 
   private fingerprint(s: S): void {
@@ -227,15 +300,14 @@ export class Search<S> {
       this.parent.push(NO_PARENT);
       this.via.push(i);
       this.discovered(s, id);
-      this.cur.push(s);
-      this.curIds.push(id);
+      this.cur.push(s, id);
     }
     if (this.cur.length === 0) this.finish();
   }
 
   /** Bookkeeping for a new state; returns false when the search must stop adding states. */
   private discovered(s: S, id: number): void {
-    this.opt.onState?.(s);
+    if (this.opt.onState) this.opt.onState(this.codec ? this.codec.clone(s) : s);
     if (this.pendingInvariant === undefined) {
       const invs = this.sys.invariants;
       for (let i = 0; i < invs.length; i++)
@@ -305,9 +377,7 @@ export class Search<S> {
           return this.result;
         }
         this.cur = this.next;
-        this.curIds = this.nextIds;
-        this.next = [];
-        this.nextIds = [];
+        this.next = this.newLevel();
         this.pos = 0;
         this.level++;
       }
@@ -316,9 +386,9 @@ export class Search<S> {
         return this.result;
       }
       if ((++counter & 1023) === 0 && Date.now() >= deadline) return undefined;
-      const s = this.cur[this.pos]!;
-      const id = this.curIds[this.pos]!;
-      this.cur[this.pos] = undefined as unknown as S; // let the state be collected
+      const s = this.cur.state(this.pos);
+      const id = this.cur.id(this.pos);
+      this.cur.release(this.pos); // let the state be collected
       this.pos++;
       const expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
       let k = 0; // transition index
@@ -369,8 +439,7 @@ export class Search<S> {
     if (old !== -1) return;
     this.parent.push(from);
     this.via.push(k);
-    this.next.push(n);
-    this.nextIds.push(id);
+    this.next.push(n, id);
     this.discovered(n, id);
   }
 
@@ -454,8 +523,8 @@ export class Search<S> {
       collisionProbability: collisionProbability(n),
       bytesPerState: n === 0 ? 0 : bytes / n,
     };
-    this.cur = [];
-    this.next = [];
+    this.cur = this.newLevel();
+    this.next = this.newLevel();
   }
 
   /**

@@ -96,16 +96,15 @@ export function canonicalString(v: unknown): string {
  * checks that need to name the target of an edge.
  */
 export class FingerprintSet {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
+  /** Slot i holds the fingerprint in t[2i] (high) and t[2i+1] (low): one cache line per probe. */
+  private t: Uint32Array;
   private ids: Uint32Array | undefined;
   private mask: number;
   size = 0;
 
   constructor(withIds = false, initialBits = 16) {
     const cap = 1 << initialBits;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
+    this.t = new Uint32Array(cap * 2);
     this.ids = withIds ? new Uint32Array(cap) : undefined;
     this.mask = cap - 1;
   }
@@ -123,19 +122,18 @@ export class FingerprintSet {
    */
   insert(h: number, l: number, id: number): number {
     if (h === 0 && l === 0) l = 1;
-    const hi = this.hi;
-    const lo = this.lo;
+    const t = this.t;
     const mask = this.mask;
     let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
     for (;;) {
-      const a = hi[i]!;
-      const b = lo[i]!;
+      const a = t[2 * i]!;
+      const b = t[2 * i + 1]!;
       if (a === 0 && b === 0) break;
       if (a === h && b === l) return this.ids ? this.ids[i]! : 0;
       i = (i + 1) & mask;
     }
-    hi[i] = h;
-    lo[i] = l;
+    t[2 * i] = h;
+    t[2 * i + 1] = l;
     if (this.ids) this.ids[i] = id;
     if (++this.size * 4 > this.capacity * 3) this.grow();
     return -1;
@@ -144,10 +142,11 @@ export class FingerprintSet {
   /** The stored id of a fingerprint, or -1. */
   lookup(h: number, l: number): number {
     if (h === 0 && l === 0) l = 1;
+    const t = this.t;
     let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
     for (;;) {
-      const a = this.hi[i]!;
-      const b = this.lo[i]!;
+      const a = t[2 * i]!;
+      const b = t[2 * i + 1]!;
       if (a === 0 && b === 0) return -1;
       if (a === h && b === l) return this.ids ? this.ids[i]! : 0;
       i = (i + 1) & this.mask;
@@ -155,24 +154,26 @@ export class FingerprintSet {
   }
 
   private grow(): void {
-    const oh = this.hi;
-    const ol = this.lo;
+    const ot = this.t;
     const oi = this.ids;
-    const cap = oh.length * 2;
-    this.hi = new Uint32Array(cap);
-    this.lo = new Uint32Array(cap);
-    this.ids = oi ? new Uint32Array(cap) : undefined;
-    this.mask = cap - 1;
-    for (let j = 0; j < oh.length; j++) {
-      const h = oh[j]!;
-      const l = ol[j]!;
+    const oldCap = this.capacity;
+    const cap = oldCap * 2;
+    const t = new Uint32Array(cap * 2);
+    const ids = oi ? new Uint32Array(cap) : undefined;
+    const mask = cap - 1;
+    for (let j = 0; j < oldCap; j++) {
+      const h = ot[2 * j]!;
+      const l = ot[2 * j + 1]!;
       if (h === 0 && l === 0) continue;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-      while (this.hi[i] !== 0 || this.lo[i] !== 0) i = (i + 1) & this.mask;
-      this.hi[i] = h;
-      this.lo[i] = l;
-      if (oi) this.ids![i] = oi[j]!;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & mask;
+      t[2 * i] = h;
+      t[2 * i + 1] = l;
+      if (ids) ids[i] = oi![j]!;
     }
+    this.t = t;
+    this.ids = ids;
+    this.mask = mask;
   }
 }
 

@@ -12,6 +12,8 @@ export interface FlatCodec<S> {
   readonly words: number;
   readonly pack: (s: S, out: Uint32Array) => void;
   readonly clone: (s: S) => S;
+  /** Overwrites every field of `d` with those of `s`. */
+  readonly assign: (d: S, s: S) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
   readonly fields: FlatFields;
 }
@@ -62,6 +64,7 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
     fields,
     pack: new Function('bad', `return function pack(s, out) {\n${pack}}`)(bad),
     clone: new Function(`return function clone(s) { ${clone} }`)(),
+    assign: new Function(`return function assign(d, s) { ${placed.map((p) => `d.${p.name} = s.${p.name};`).join(' ')} }`)(),
     unpack: new Function(`return function unpack(w, off) { ${unpack} }`)(),
   };
 }
