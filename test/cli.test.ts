@@ -1,0 +1,157 @@
+/**
+ * The pvcheck command as a user runs it: exit codes, one-line errors for every
+ * kind of bad input, the JSON report, the state dump, traces written and
+ * replayed. Each case spawns `node bin/pvcheck.mjs`.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const tmp = mkdtempSync(join(tmpdir(), 'pvcheck-cli-'));
+
+function pv(args: string[], cwd = tmp) {
+  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** A bad-input case: exit 2, exactly one line on stderr mentioning `what`, no stack trace. */
+function badInput(args: string[], what: RegExp) {
+  const r = pv(args);
+  assert.is(r.code, 2, `exit code of pvcheck ${args.join(' ')}: ${r.err}`);
+  const lines = r.err.trim().split('\n');
+  assert.is(lines.length, 1, `one line on stderr, got:\n${r.err}`);
+  assert.match(lines[0]!, /^pvcheck: error: /);
+  assert.match(lines[0]!, what);
+  assert.not.match(r.err, /\n\s+at /, 'no stack trace');
+}
+
+const fx = (f: string) => join(root, 'test/fixtures', f);
+
+test('check ring-notify 4x8 --json: the benchmark figures and the state-set digest', () => {
+  const dump = join(tmp, 'states.txt');
+  const r = pv(['check', 'ring-notify', '--param', 'ringSize=4', '--param', 'messages=8', '--json', '--dump-states', dump]);
+  assert.is(r.code, 0, r.err);
+  const j = JSON.parse(r.out);
+  assert.is(j.outcome, 'ok');
+  assert.is(j.distinctStates, 19184);
+  assert.is(j.edges, 37589);
+  assert.is(j.depth, 81);
+  assert.is(j.stateSetSha256, 'a361cbb07160d946ec95d828307455cb87084daed1415283a13a936302ac227c');
+  assert.is(readFileSync(dump, 'utf8').split('\n').length - 1, 19184);
+  for (const k of ['model', 'params', 'seconds', 'coverage']) assert.ok(k in j, k);
+});
+
+test('list names every built-in model with its parameters and invariants', () => {
+  const r = pv(['list']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /ring-notify:/);
+  assert.match(r.out, /ringSize=4 \(1\.\.1024\)/);
+  assert.match(r.out, /I4_no_lost_wakeup/);
+});
+
+test('bad input: unknown model, parameter, invariant, values out of range or of the wrong type', () => {
+  badInput(['check', 'no-such-model'], /unknown model 'no-such-model'/);
+  badInput(['check', 'ring-notify', '--param', 'ringSize=3'], /ringSize=3 must be a power of two/);
+  badInput(['check', 'ring-notify', '--param', 'ringSize=0'], /ringSize=0 is out of range/);
+  badInput(['check', 'ring-notify', '--param', 'messages=many'], /messages must be an integer/);
+  badInput(['check', 'ring-notify', '--param', 'colour=blue'], /unknown parameter 'colour'/);
+  badInput(['check', 'ring-notify', '--param', 'ringSize'], /--param expects name=value/);
+  badInput(['check', 'ring-notify', '--invariant', 'I9'], /no invariant 'I9'/);
+  badInput(['check', 'ring-notify', '--max-states', '-5'], /--max-states|max-states/);
+  badInput(['check', 'ring-notify', '--format', 'xml'], /--format must be json or itf/);
+  badInput(['check', 'ring-notify', '--bogus'], /bogus/);
+  badInput(['frobnicate'], /unknown command 'frobnicate'/);
+  badInput(['check'], /usage/);
+});
+
+test('bad input: user model files that do not load or export no model', () => {
+  badInput(['check', fx('broken-syntax.ts')], /broken-syntax\.ts.*does not load/);
+  badInput(['check', fx('no-model.ts')], /exports no model/);
+  badInput(['check', fx('throws-on-load.ts')], /does not load: boom at load time/);
+  badInput(['check', join(tmp, 'missing.ts')], /does not exist/);
+  badInput(['check', fx('bad-rule.ts')], /x.*= 4 is outside its declared layout/);
+});
+
+test('bad input: traces that are missing, not JSON, or not traces', () => {
+  writeFileSync(join(tmp, 'notjson.json'), '{ this is not json');
+  writeFileSync(join(tmp, 'wrong.json'), JSON.stringify({ format: 'something-else', steps: [] }));
+  badInput(['show', join(tmp, 'nope.json')], /nope\.json/);
+  badInput(['show', join(tmp, 'notjson.json')], /notjson\.json/);
+  badInput(['replay', join(tmp, 'wrong.json')], /wrong\.json/);
+});
+
+test('example (a): 34-step lost wake-up, written, shown, reproduced by the variant, diverging on ring-notify', () => {
+  const trace = join(tmp, 'nr.trace.json');
+  const r = pv(['check', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=4', '--json', '--trace-out', trace]);
+  assert.is(r.code, 1, r.err);
+  const j = JSON.parse(r.out);
+  assert.is(j.outcome, 'violation');
+  assert.is(j.violation.property, 'I4_no_lost_wakeup');
+  assert.is(j.violation.length, 34);
+  assert.is(j.violation.traceFile, trace);
+  assert.ok(existsSync(trace));
+  const show = pv(['show', trace]);
+  assert.is(show.code, 0, show.err);
+  assert.match(show.out, /B8b/);
+  const again = pv(['replay', trace, '--model', join(root, 'examples/ring-no-recheck.ts')]);
+  assert.is(again.code, 1, again.out + again.err);
+  assert.match(again.out, /34/);
+  const orig = pv(['replay', trace, '--model', 'ring-notify']);
+  assert.is(orig.code, 4, orig.out + orig.err);
+  // ITF export replays the same way
+  const itf = join(tmp, 'nr.itf.json');
+  const r2 = pv(['check', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=4', '--format', 'itf', '--trace-out', itf, '-q']);
+  assert.is(r2.code, 1);
+  const parsed = JSON.parse(readFileSync(itf, 'utf8'));
+  assert.ok(Array.isArray(parsed.states) && parsed.states.length === 35);
+  assert.equal(parsed.states[1].req_prod, { '#bigint': '0' });
+  const again2 = pv(['replay', itf, '--model', join(root, 'examples/ring-no-recheck.ts')]);
+  assert.is(again2.code, 1, again2.out + again2.err);
+});
+
+test('bounds: a cut search is incomplete (exit 3), never ok', () => {
+  const r = pv(['check', 'ring-notify', '--max-states', '100', '--json', '-q']);
+  assert.is(r.code, 3);
+  const j = JSON.parse(r.out);
+  assert.is(j.outcome, 'incomplete');
+  assert.is(j.incompleteReason, 'max-states');
+  const d = pv(['check', 'ring-notify', '--max-depth', '10', '--json', '-q']);
+  assert.is(d.code, 3);
+  assert.is(JSON.parse(d.out).incompleteReason, 'max-depth');
+});
+
+test('--matrix checks every combination and prints one row each', () => {
+  const r = pv(['check', join(root, 'examples/ring-batched-final-check.ts'), '--matrix', 'batch=1,2', '--json', '-q']);
+  assert.is(r.code, 1, r.err);
+  const rows = JSON.parse(r.out);
+  assert.is(rows.length, 2);
+  assert.is(rows[0].outcome, 'ok');
+  assert.is(rows[1].outcome, 'violation');
+  assert.is(rows[1].property, 'I4_no_lost_wakeup');
+  badInput(['check', 'ring-notify', '--matrix', 'nope=1,2'], /no parameter 'nope'/);
+  badInput(['check', 'ring-notify', '--matrix', 'ringSize=2,3'], /ringSize=3 must be a power of two/);
+});
+
+test('Ctrl-C stops a long search cleanly with a partial report (exit 3)', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [join(root, 'bin/pvcheck.mjs'), 'check', 'ring-notify', '-p', 'ringSize=16', '-p', 'messages=64', '--json'], { cwd: tmp });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  await new Promise((r) => setTimeout(r, 3000));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  assert.is(code, 3, err);
+  const j = JSON.parse(out);
+  assert.is(j.outcome, 'incomplete');
+  assert.is(j.incompleteReason, 'interrupted');
+  assert.ok(j.distinctStates > 0);
+  assert.match(err, /progress depth \d+: [\d,]+ distinct/, 'a progress line was printed on stderr');
+});
+
+test.run();
