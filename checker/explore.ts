@@ -230,7 +230,8 @@ export class Search<S> {
   private result: CheckResult<S> | undefined;
   private pendingInvariant: { property: string; id: number } | undefined;
   private deadlockId = -1;
-  private cutByDepth = false;
+  /** Set once a state with transitions was left unexpanded because of a bound. */
+  private truncated: 'max-states' | 'max-depth' | undefined;
   private cutByStates = false;
   // graph (for goals)
   private readonly edgeSrc: Grow | undefined;
@@ -372,7 +373,7 @@ export class Search<S> {
     for (;;) {
       if (this.pos === this.cur.length) {
         // level done
-        if (this.deadlockId >= 0 || this.pendingInvariant || this.next.length === 0 || this.cutByStates) {
+        if (this.pendingInvariant || this.next.length === 0 || this.cutByStates) {
           this.finish();
           return this.result;
         }
@@ -418,11 +419,16 @@ export class Search<S> {
       }
       if (k === 0) {
         this.terminals++;
-        if (checkDeadlock && !(sys.isValidEnd && sys.isValidEnd(s)) && this.deadlockId < 0) this.deadlockId = id;
+        if (checkDeadlock && !(sys.isValidEnd && sys.isValidEnd(s))) {
+          // No shorter violation exists: every state of a smaller depth was
+          // expanded, and every state of this depth was checked when found.
+          this.deadlockId = id;
+          this.finish();
+          return this.result;
+        }
       } else if (!expand) {
-        if (this.level >= maxDepth) this.cutByDepth = true;
+        if (!this.pendingInvariant) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
       }
-      if (k > 0xffff) throw new Error(`a state has ${k} transitions; at most 65535 are supported`);
       if (this.parent.n >= maxStates) this.cutByStates = true;
     }
   }
@@ -431,6 +437,7 @@ export class Search<S> {
     this.edges++;
     this.fingerprint(n);
     const id = this.parent.n;
+    if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
     const old = this.seen.insert(this.fp[0]!, this.fp[1]!, id);
     if (this.edgeSrc) {
       this.edgeSrc.push(from);
@@ -486,12 +493,9 @@ export class Search<S> {
     } else if (this.interrupted) {
       outcome = 'incomplete';
       reason = 'interrupted';
-    } else if (this.cutByStates && (this.next.length > 0 || this.pos < this.cur.length)) {
+    } else if (this.truncated) {
       outcome = 'incomplete';
-      reason = 'max-states';
-    } else if (this.cutByDepth) {
-      outcome = 'incomplete';
-      reason = 'max-depth';
+      reason = this.truncated;
     } else if (sys.goals && sys.goals.length > 0) {
       const stuck = this.checkGoals();
       if (stuck) {
