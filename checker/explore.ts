@@ -374,6 +374,8 @@ export class Search<S> {
       if (this.pos === this.cur.length) {
         // level done
         if (this.pendingInvariant || this.next.length === 0 || this.cutByStates) {
+          // A bound stopped the search with a level still to expand.
+          if (!this.pendingInvariant && this.cutByStates && this.next.length > 0) this.truncated ??= 'max-states';
           this.finish();
           return this.result;
         }
