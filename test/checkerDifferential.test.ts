@@ -18,7 +18,7 @@ import { leastDepth, refDeadlocks, refExplore, refStuck, refValidTrace } from '.
 import { checkModel } from '../checker/fixtures/run.js';
 import type { CheckResult } from '../checker/explore.js';
 
-const RUNS = Number(process.env.PVCHECK_FC_RUNS ?? 200);
+const RUNS = Number(process.env.PVCHECK_FC_RUNS ?? 300);
 
 interface Variant {
   readonly label: string;
