@@ -169,6 +169,13 @@ class PackedLevel<S> implements Level<S> {
   state(i: number): S {
     return this.codec.unpack(this.w, i * this.codec.words);
   }
+  /** Whether `s` still packs to the words stored for state i (rules must not write their input). */
+  unchanged(i: number, s: S, tmp: Uint32Array): boolean {
+    this.codec.pack(s, tmp);
+    const W = this.codec.words;
+    for (let j = 0; j < W; j++) if (tmp[j] !== this.w[i * W + j]) return false;
+    return true;
+  }
   id(i: number): number {
     return this.ids.a[i]!;
   }
@@ -217,6 +224,7 @@ export class Search<S> {
   private readonly via = new Grow16();
   private readonly fp = new Uint32Array(2);
   private readonly words: Uint32Array;
+  private readonly check_: Uint32Array;
   private readonly fired: Float64Array;
   private readonly start = Date.now();
   private cur: Level<S>;
@@ -245,6 +253,7 @@ export class Search<S> {
     this.opt = opt;
     this.codec = sys.flat && !opt.forceGeneric && !sys.canonicalize ? flatCodec<S>(sys.flat) : undefined;
     this.words = new Uint32Array(this.codec ? this.codec.words : 0);
+    this.check_ = new Uint32Array(this.words.length);
     if (this.codec) {
       // One scratch state, overwritten by every transition: a successor costs
       // no allocation unless it is new (then it is packed into the next level).
@@ -419,6 +428,11 @@ export class Search<S> {
         }
         if (!expand && k > 0) break;
       }
+      if (this.codec && k > 0 && !(this.cur as PackedLevel<S>).unchanged(this.pos - 1, s, this.check_)) {
+        // immer's frozen states catch this on the generic path; here the
+        // state is a plain record, so compare it with its packed words.
+        throw new Error(`a rule wrote to its input state instead of the draft (${this.culprit(s)})`);
+      }
       if (k === 0) {
         this.terminals++;
         if (checkDeadlock && !(sys.isValidEnd && sys.isValidEnd(s))) {
@@ -433,6 +447,21 @@ export class Search<S> {
       }
       if (this.parent.n >= maxStates) this.cutByStates = true;
     }
+  }
+
+  /** The name of the first enabled rule that mutates a copy of `s`. */
+  private culprit(s: S): string {
+    const clone = this.codec!.clone;
+    for (const rule of this.sys.rules) {
+      const probe = clone(s);
+      const before = JSON.stringify(probe);
+      for (const a of rule.choices ? rule.choices(probe) : [undefined]) {
+        if (rule.when && !rule.when(probe, a)) continue;
+        rule.then(clone(probe), probe, a);
+        if (JSON.stringify(probe) !== before) return `rule ${rule.name}`;
+      }
+    }
+    return 'rule unknown';
   }
 
   private edge(n: S, from: number, k: number): void {
@@ -505,7 +534,7 @@ export class Search<S> {
         violation = stuck;
       }
     }
-    const observables = sys.observables?.map((o, i) => ({
+    const observables = (this.parent.n > 0 ? sys.observables : undefined)?.map((o, i) => ({
       name: o.name,
       min: this.obs![i * 4]!,
       max: this.obs![i * 4 + 2]!,

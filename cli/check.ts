@@ -32,6 +32,7 @@ export interface RunOptions {
 export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
   const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
   if (E.isLeft(sys)) throw new UsageError(sys.left);
+  if (sys.right.init.length === 0) throw new UsageError(`model ${model.name} has no initial state at ${showParams(params)}`);
   let search: Search<unknown>;
   try {
     search = new Search(sys.right, {
