@@ -534,13 +534,17 @@ export class Search<S> {
         violation = stuck;
       }
     }
-    const observables = (this.parent.n > 0 ? sys.observables : undefined)?.map((o, i) => ({
-      name: o.name,
-      min: this.obs![i * 4]!,
-      max: this.obs![i * 4 + 2]!,
-      minTrace: this.traceTo(this.obs![i * 4 + 1]!),
-      maxTrace: this.traceTo(this.obs![i * 4 + 3]!),
-    }));
+    // An observable that was NaN in every state has no value (min/max NaN, no witness).
+    const observables = (this.parent.n > 0 ? sys.observables : undefined)?.map((o, i) => {
+      const has = this.obs![i * 4] !== Infinity;
+      return {
+        name: o.name,
+        min: has ? this.obs![i * 4]! : NaN,
+        max: has ? this.obs![i * 4 + 2]! : NaN,
+        minTrace: has ? this.traceTo(this.obs![i * 4 + 1]!) : [],
+        maxTrace: has ? this.traceTo(this.obs![i * 4 + 3]!) : [],
+      };
+    });
     const n = this.parent.n;
     const graphBytes = this.edgeSrc ? this.edgeSrc.a.byteLength * 2 : 0;
     const bytes = this.seen.bytes + this.parent.a.byteLength + this.via.a.byteLength + graphBytes;

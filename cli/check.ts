@@ -157,7 +157,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   const witnessFiles: Record<string, { min: string; max: string }> = {};
   if (values.witnesses && r.observables) {
-    for (const o of r.observables) {
+    for (const o of r.observables.filter((x) => x.minTrace.length > 0)) {
       const base = join(values.witnesses, safe(model.name) + '-' + safe(o.name));
       const mk = (which: 'min' | 'max', trace: typeof o.minTrace) => {
         const file = `${base}-${which}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;

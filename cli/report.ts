@@ -38,7 +38,7 @@ export interface JsonReport {
   coverage: Record<string, number>;
   neverFired: string[];
   violation?: { property: string; kind: string; length: number; traceFile: string | null };
-  observables?: { name: string; min: number; max: number; minTraceLength: number; maxTraceLength: number; minTraceFile?: string; maxTraceFile?: string }[];
+  observables?: { name: string; min: number | null; max: number | null; minTraceLength: number; maxTraceLength: number; minTraceFile?: string; maxTraceFile?: string }[];
   stateSetSha256?: string;
 }
 
@@ -73,8 +73,8 @@ export function jsonReport(
       ? {
           observables: r.observables.map((o) => ({
             name: o.name,
-            min: o.min,
-            max: o.max,
+            min: Number.isNaN(o.min) ? null : o.min,
+            max: Number.isNaN(o.max) ? null : o.max,
             minTraceLength: o.minTrace.length - 1,
             maxTraceLength: o.maxTrace.length - 1,
           })),
@@ -100,7 +100,9 @@ export function humanReport(model: string, params: object, invariants: string[],
   );
   for (const o of r.observables ?? [])
     lines.push(
-      `  observable   ${o.name}: min ${o.min} (witness ${o.minTrace.length - 1} steps), max ${o.max} (witness ${o.maxTrace.length - 1} steps)`,
+      Number.isNaN(o.min)
+        ? `  observable   ${o.name}: no value in any reachable state`
+        : `  observable   ${o.name}: min ${o.min} (witness ${o.minTrace.length - 1} steps), max ${o.max} (witness ${o.maxTrace.length - 1} steps)`,
     );
   lines.push(
     `  fingerprints 64-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`,
