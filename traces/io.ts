@@ -1,0 +1,122 @@
+/**
+ * Trace files on disk. Writing is whole-or-nothing: the content goes to a
+ * temporary file in the same directory, is fsync'ed, then renamed over the
+ * target (rename is atomic within a file system), so a reader never sees half
+ * a trace and an interrupted write leaves the old file (if any) intact.
+ * Reading detects the format by content (a pvcheck trace has
+ * `"format": "pvcheck-trace"`, an ITF trace has `states`) and never throws: a
+ * bad file gives one line naming the file and what is wrong.
+ */
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { TRACE_FORMAT, decodeTrace, type Trace } from './format.js';
+import { fromItf, looksLikeItf, toItf } from './itf.js';
+
+export type TraceFileFormat = 'json' | 'itf';
+
+/** The file content for a trace in a format; Left when ITF cannot carry a value. */
+export function serializeTrace(trace: Trace, format: TraceFileFormat): E.Either<string, string> {
+  if (format === 'json') return E.right(onePerLine(trace, 'steps'));
+  const itf = toItf(trace);
+  return E.isLeft(itf) ? itf : E.right(onePerLine(itf.right, 'states'));
+}
+
+/** Pretty JSON with the elements of the array field `key` one per line (a step per line diffs well). */
+function onePerLine(obj: object, key: string): string {
+  const fields = Object.entries(obj).filter(([, v]) => v !== undefined);
+  const body = fields.map(([k, v]) => {
+    const head = `  ${JSON.stringify(k)}: `;
+    if (k === key && Array.isArray(v))
+      return v.length === 0 ? `${head}[]` : `${head}[\n${v.map((x) => `    ${JSON.stringify(x)}`).join(',\n')}\n  ]`;
+    return head + JSON.stringify(v, null, 2).replace(/\n/g, '\n  ');
+  });
+  return `{\n${body.join(',\n')}\n}\n`;
+}
+
+/** Writes `content` to `path` atomically (temp file in the same directory, fsync, rename). Throws on I/O errors. */
+export function writeFileAtomic(path: string, content: string): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = openSync(tmp, 'wx', 0o644);
+    const buf = Buffer.from(content, 'utf8');
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(tmp, path);
+  } catch (e) {
+    if (fd !== undefined) {
+      try {
+        closeSync(fd);
+      } catch {
+        /* already failing */
+      }
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created, or already renamed */
+    }
+    throw new Error(`cannot write ${path}: ${oneLine((e as Error).message)}`);
+  }
+  try {
+    // make the rename itself durable (not supported on every platform)
+    const d = openSync(dir, 'r');
+    try {
+      fsyncSync(d);
+    } finally {
+      closeSync(d);
+    }
+  } catch {
+    /* best effort */
+  }
+}
+
+/**
+ * Writes a trace file whole-or-nothing. Throws an Error with a one-line
+ * message if the file cannot be written or (ITF) a state holds a value ITF
+ * cannot carry (a non-integer number, null).
+ */
+export function writeTraceFile(path: string, trace: Trace, format: TraceFileFormat = 'json'): void {
+  const content = serializeTrace(trace, format);
+  if (E.isLeft(content)) throw new Error(`cannot write ${path} as ITF: ${content.left}`);
+  writeFileAtomic(path, content.right);
+}
+
+const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
+
+/** Parses trace text (JSON or ITF, detected by content); the error is one line without the file name. */
+export function parseTrace(text: string): E.Either<string, Trace> {
+  if (text.trim() === '') return E.left('file is empty');
+  let u: unknown;
+  try {
+    u = JSON.parse(text);
+  } catch (e) {
+    return E.left(`not JSON: ${oneLine((e as Error).message).slice(0, 120)}`);
+  }
+  if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+    const o = u as Record<string, unknown>;
+    if (o.format === TRACE_FORMAT || ('steps' in o && !('states' in o))) return decodeTrace(u);
+    if (looksLikeItf(u)) return fromItf(u);
+  }
+  return E.left(`not a trace: expected a pvcheck trace ("format": "${TRACE_FORMAT}") or an ITF trace ("vars" and "states")`);
+}
+
+/** Reads a trace file (JSON or ITF). Never throws: Left is one line, `FILE: what is wrong`. */
+export function readTraceFile(path: string): E.Either<string, Trace> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : oneLine((e as Error).message);
+    return E.left(`${path}: ${why}`);
+  }
+  const r = parseTrace(text);
+  return E.isLeft(r) ? E.left(`${path}: ${r.left}`) : r;
+}

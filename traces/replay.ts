@@ -1,0 +1,338 @@
+/**
+ * Replay: re-run a trace on a model, the one that produced it or another one
+ * (a variant, a fixed model), step by step, and say whether the trace's
+ * property is violated again (`reproduced`), the trace runs to its end without
+ * violating it (`completed`: the change under test removes this path's bug),
+ * or the model cannot follow the trace (`diverged`: which step, why, and the
+ * recorded and the model's state field by field).
+ *
+ * A step whose action is known is matched by its label among the transitions
+ * enabled in the current state (the checker's labels: rule name, or
+ * `name(choice)`), then its state is compared with the recorded one. A step
+ * whose action is null (an ITF file from another tool) is matched to the
+ * first enabled transition whose next state equals the recorded state.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { immerApply, labelOf, transitionsOf } from '../checker/explore.js';
+import { canonicalString } from '../checker/fingerprint.js';
+import type { System, Transition } from '../checker/system.js';
+import type { Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { bind, propertyNames } from '../properties/bind.js';
+import { diff, formatPath, formatValue } from './diff.js';
+import type { PropertyKind, Trace } from './format.js';
+
+export type DivergeReason =
+  | 'init-not-initial'
+  | 'action-not-enabled'
+  | 'state-differs'
+  | 'no-matching-transition'
+  | 'unknown-action';
+
+export type ReplayResult =
+  /** The whole trace ran on the model and its property was not violated (exit 0). */
+  | { readonly kind: 'completed'; readonly steps: number; readonly actions: readonly string[]; readonly detail: string }
+  /** The property is violated at `step` (the first such step for an invariant) (exit 1). */
+  | {
+      readonly kind: 'reproduced';
+      readonly step: number;
+      readonly property: string;
+      readonly propertyKind: PropertyKind;
+      readonly actions: readonly string[];
+      readonly detail: string;
+    }
+  /** The model cannot take step `step` of the trace (exit 4). `diff`: `field: trace X, model Y`. */
+  | {
+      readonly kind: 'diverged';
+      readonly step: number;
+      readonly reason: DivergeReason;
+      readonly detail: string;
+      readonly diff?: readonly string[];
+    }
+  /** Recoverability only: the bounded search from the last state hit its bound (exit 3). */
+  | { readonly kind: 'inconclusive'; readonly step: number; readonly property: string; readonly detail: string }
+  /** The trace asks for something the model does not have, or the model threw (exit 2). */
+  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'model-error'; readonly detail: string };
+
+export interface ReplayOptions {
+  /** Check this property instead of the trace's (an invariant, a goal, or `deadlock`). */
+  readonly property?: string;
+  /** Bound of the search for a goal state from the last state (recoverability); default 1,000,000 states. */
+  readonly maxStates?: number;
+}
+
+/** The CLI exit code of a replay result: 0 completed, 1 reproduced, 2 bad input, 3 inconclusive, 4 diverged. */
+export function replayExitCode(r: ReplayResult): 0 | 1 | 2 | 3 | 4 {
+  switch (r.kind) {
+    case 'completed':
+      return 0;
+    case 'reproduced':
+      return 1;
+    case 'bad-input':
+      return 2;
+    case 'inconclusive':
+      return 3;
+    case 'diverged':
+      return 4;
+  }
+}
+
+/**
+ * The parameters to replay with: the trace's, overridden by `overrides`
+ * (`--param` strings), checked against the model's parameter space.
+ */
+export function replayParams<P>(
+  model: Model<any, P>,
+  trace: Trace,
+  overrides: Readonly<Record<string, string | number | boolean>> = {},
+): E.Either<string, P> {
+  return resolveParams(model.params, { ...trace.params, ...overrides });
+}
+
+/** `field: trace X, model Y` lines. */
+function diffLines(recorded: unknown, modelState: unknown): string[] {
+  return diff(recorded, modelState).map(
+    (c) => `${formatPath(c.path)}: trace ${formatValue(c.added ? undefined : c.before)}, model ${formatValue(c.removed ? undefined : c.after)}`,
+  );
+}
+
+const list = (xs: readonly string[], max = 12): string =>
+  xs.length === 0 ? '(none)' : xs.length <= max ? xs.join(', ') : `${xs.slice(0, max).join(', ')}, ... (${xs.length} in all)`;
+
+/** Re-runs `trace` on `model` with `params`; see {@link ReplayResult}. Never throws. */
+export function replay<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions = {}): ReplayResult {
+  try {
+    return run(model, params, trace, opt);
+  } catch (e) {
+    return { kind: 'bad-input', reason: 'model-error', detail: `model ${model.name} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+  }
+}
+
+function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions): ReplayResult {
+  // --- which property
+  let name = opt.property ?? trace.property.name;
+  let kind: PropertyKind = trace.property.kind;
+  if (opt.property !== undefined) {
+    if (opt.property === 'deadlock') kind = 'deadlock';
+    else if (model.invariants.some((i) => i.name === opt.property)) kind = 'invariant';
+    else if ((model.goals ?? []).some((g) => g.name === opt.property)) kind = 'recoverability';
+    else
+      return {
+        kind: 'bad-input',
+        reason: 'unknown-property',
+        detail: `model ${model.name} has no property '${opt.property}' (known: ${[...propertyNames(model), 'deadlock'].join(', ')})`,
+      };
+  }
+  if (kind === 'deadlock') name = 'deadlock';
+  const inv = kind === 'invariant' ? model.invariants.find((i) => i.name === name) : undefined;
+  const goal = kind === 'recoverability' ? (model.goals ?? []).find((g) => g.name === name) : undefined;
+  if ((kind === 'invariant' && !inv) || (kind === 'recoverability' && !goal)) {
+    const known = kind === 'invariant' ? model.invariants.map((i) => i.name) : (model.goals ?? []).map((g) => g.name);
+    return {
+      kind: 'bad-input',
+      reason: 'unknown-property',
+      detail: `the trace's property ${name} (${kind}) does not exist in model ${model.name} (its ${kind === 'invariant' ? 'invariants' : 'goals'}: ${list(known)})`,
+    };
+  }
+
+  const bound = bind(model, params, { noGoals: true });
+  if (E.isLeft(bound)) return { kind: 'bad-input', reason: 'model-error', detail: bound.left };
+  const sys = bound.right;
+  const apply = immerApply(sys);
+  const ruleNames = new Set(sys.rules.map((r) => r.name));
+  const steps = trace.steps;
+  const actions: string[] = [];
+  const violated = (s: S): boolean => (inv ? !inv.holds(s, params) : false);
+  const reproducedInv = (i: number): ReplayResult => ({
+    kind: 'reproduced',
+    step: i,
+    property: name,
+    propertyKind: 'invariant',
+    actions,
+    detail: `invariant ${name} fails in the state of step ${i}: ${inv!.description}`,
+  });
+
+  // --- step 0
+  const s0 = steps[0]!.state;
+  const key0 = canonicalString(s0);
+  let cur = sys.init.find((x) => canonicalString(x) === key0);
+  if (cur === undefined) {
+    let best: string[] | undefined;
+    for (const x of sys.init) {
+      const d = diffLines(s0, x);
+      if (!best || d.length < best.length) best = d;
+    }
+    return {
+      kind: 'diverged',
+      step: 0,
+      reason: 'init-not-initial',
+      detail: `the state of step 0 is not an initial state of model ${model.name}${sys.init.length > 1 ? ` (closest of its ${sys.init.length} initial states shown)` : ''}`,
+      ...(best ? { diff: best } : {}),
+    };
+  }
+  if (violated(cur)) return reproducedInv(0);
+
+  // --- steps 1..n
+  for (let i = 1; i < steps.length; i++) {
+    const step = steps[i]!;
+    const ts = transitionsOf(sys, cur, apply);
+    const labels = ts.map((t) => labelOf(sys, t));
+    const recordedKey = canonicalString(step.state);
+    let chosen: Transition<S> | undefined;
+    if (step.action !== null) {
+      let cands = ts.filter((_, k) => labels[k] === step.action);
+      if (cands.length === 0 && step.rule !== null && 'choice' in step) {
+        // the label may print the choice differently (a changed showChoice): match rule and choice
+        const ck = canonicalString(step.choice);
+        cands = ts.filter((t) => sys.rules[t.rule]!.name === step.rule && t.hasChoice && canonicalString(t.choice) === ck);
+      }
+      if (cands.length === 0) {
+        const rule = step.rule ?? step.action.replace(/\(.*$/s, '');
+        if (!ruleNames.has(rule))
+          return {
+            kind: 'diverged',
+            step: i,
+            reason: 'unknown-action',
+            detail: `step ${i}: model ${model.name} has no rule ${rule} (action ${step.action}); enabled here: ${list(labels)}`,
+          };
+        return {
+          kind: 'diverged',
+          step: i,
+          reason: 'action-not-enabled',
+          detail: `step ${i}: ${step.action} is not enabled in the state of step ${i - 1}; enabled: ${list(labels)}`,
+        };
+      }
+      chosen = cands.find((t) => canonicalString(t.next) === recordedKey);
+      if (!chosen) {
+        const t = cands[0]!;
+        const d = diffLines(step.state, t.next);
+        return {
+          kind: 'diverged',
+          step: i,
+          reason: 'state-differs',
+          detail: `step ${i}: ${step.action} leads to a different state than recorded (${d.length} field${d.length === 1 ? '' : 's'} differ: ${list(d.map((l) => l.replace(/:.*$/s, '')), 5)})`,
+          diff: d,
+        };
+      }
+      actions.push(step.action);
+    } else {
+      const k = ts.findIndex((t) => canonicalString(t.next) === recordedKey);
+      if (k < 0) {
+        let best: { label: string; d: string[] } | undefined;
+        ts.forEach((t, j) => {
+          const d = diffLines(step.state, t.next);
+          if (!best || d.length < best.d.length) best = { label: labels[j]!, d };
+        });
+        return {
+          kind: 'diverged',
+          step: i,
+          reason: 'no-matching-transition',
+          detail: best
+            ? `step ${i}: no enabled transition (${list(labels)}) leads to the recorded state; closest: ${best.label} (${best.d.length} field${best.d.length === 1 ? '' : 's'} differ)`
+            : `step ${i}: no rule is enabled in the state of step ${i - 1}`,
+          ...(best ? { diff: best.d } : {}),
+        };
+      }
+      chosen = ts[k]!;
+      actions.push(labels[k]!);
+    }
+    cur = chosen.next;
+    if (violated(cur)) return reproducedInv(i);
+  }
+
+  // --- at the last state
+  const last = steps.length - 1;
+  if (kind === 'deadlock') {
+    const ts = transitionsOf(sys, cur, apply);
+    const validEnd = model.isValidEnd?.(cur, params) ?? false;
+    if (ts.length === 0 && !validEnd)
+      return {
+        kind: 'reproduced',
+        step: last,
+        property: 'deadlock',
+        propertyKind: 'deadlock',
+        actions,
+        detail: `deadlock at step ${last}: no rule is enabled and the state is not a valid end state`,
+      };
+    return {
+      kind: 'completed',
+      steps: last,
+      actions,
+      detail:
+        ts.length > 0
+          ? `no deadlock at step ${last}: enabled: ${list(ts.map((t) => labelOf(sys, t)))}`
+          : `no deadlock at step ${last}: no rule is enabled but the state is a valid end state`,
+    };
+  }
+  if (kind === 'recoverability') return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000);
+  if (kind === 'invariant')
+    return { kind: 'completed', steps: last, actions, detail: `invariant ${name} holds in every state of the ${last}-step trace` };
+  return { kind: 'completed', steps: last, actions, detail: `the model follows all ${last} steps of the trace` };
+}
+
+/** Bounded BFS from the last state for a goal state. */
+function recover<S, P>(
+  model: Model<S, P>,
+  params: P,
+  sys: System<S>,
+  from: S,
+  goal: NonNullable<Model<S, P>['goals']>[number],
+  last: number,
+  actions: readonly string[],
+  maxStates: number,
+): ReplayResult {
+  const key = (s: S): string => canonicalString(model.canonicalize ? model.canonicalize(s, params) : s);
+  const apply = immerApply(sys);
+  const seen = new Set<string>([key(from)]);
+  let level: S[] = [from];
+  for (let depth = 0; level.length > 0; depth++) {
+    const next: S[] = [];
+    for (const s of level) {
+      if (goal.reached(s, params))
+        return {
+          kind: 'completed',
+          steps: last,
+          actions,
+          detail: `goal ${goal.name} is still reachable from the state of step ${last} (in ${depth} step${depth === 1 ? '' : 's'})`,
+        };
+      for (const t of transitionsOf(sys, s, apply)) {
+        const k = key(t.next);
+        if (seen.has(k)) continue;
+        if (seen.size >= maxStates)
+          return {
+            kind: 'inconclusive',
+            step: last,
+            property: goal.name,
+            detail: `searched ${seen.size} states from the state of step ${last} without finding goal ${goal.name}; the bound of ${maxStates} states was reached`,
+          };
+        seen.add(k);
+        next.push(t.next);
+      }
+    }
+    level = next;
+  }
+  return {
+    kind: 'reproduced',
+    step: last,
+    property: goal.name,
+    propertyKind: 'recoverability',
+    actions,
+    detail: `recoverability lost at step ${last}: none of the ${seen.size} states reachable from it satisfies goal ${goal.name} (${goal.description})`,
+  };
+}
+
+/** One or more lines for a human: the outcome, the detail and the field-by-field diff. */
+export function showReplay(r: ReplayResult): string {
+  switch (r.kind) {
+    case 'completed':
+      return `COMPLETED: the trace runs to its end (${r.steps} steps) without violating its property\n  ${r.detail}\n`;
+    case 'reproduced':
+      return `REPRODUCED at step ${r.step}: ${r.property}\n  ${r.detail}\n`;
+    case 'inconclusive':
+      return `INCONCLUSIVE at step ${r.step}: ${r.property}\n  ${r.detail}\n`;
+    case 'bad-input':
+      return `${r.detail}\n`;
+    case 'diverged':
+      return `DIVERGED at step ${r.step} (${r.reason})\n  ${r.detail}\n${(r.diff ?? []).map((l) => `    ${l}\n`).join('')}`;
+  }
+}

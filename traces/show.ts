@@ -1,0 +1,70 @@
+/**
+ * A trace for a human, in the style of TLC's error trace: a header (model,
+ * parameters, the property violated and what it means), the full initial
+ * state, then per step the action and only the fields it changed, and a last
+ * line saying which property fails at the last step.
+ *
+ *   Step 12: F9c  (frontend: rsp_event = rsp_cons + 1; block (re-check missing))
+ *     rsp_event: 1 -> 3
+ *     fe_pc: 5 -> 7
+ */
+import type { Model } from '../model/core.js';
+import { diff, formatChange, formatPath, formatValue, leaves } from './diff.js';
+import { describeProperty, type Trace } from './format.js';
+
+const paramText = (p: Readonly<Record<string, unknown>>): string => {
+  const e = Object.entries(p);
+  return e.length ? e.map(([k, v]) => `${k}=${String(v)}`).join(' ') : '(none)';
+};
+
+/** The closing line: which property is violated at the last step. */
+export function verdictLine(trace: Trace): string {
+  const n = trace.steps.length - 1;
+  const p = trace.property;
+  switch (p.kind) {
+    case 'invariant':
+      return `Invariant ${p.name} is violated in the state of step ${n}.`;
+    case 'deadlock':
+      return `Deadlock at step ${n}: no rule is enabled and the state is not a valid end state.`;
+    case 'recoverability':
+      return `Recoverability goal ${p.name} is lost at step ${n}: from this state no goal state can be reached.`;
+    case 'none':
+      return `End of the trace at step ${n}${p.name ? ` (${p.name})` : ''}; no property is claimed violated.`;
+  }
+}
+
+/**
+ * The trace as text. With the model, each step also shows its rule's actor and
+ * doc, and a property description missing from the file is taken from the
+ * model.
+ */
+export function showTrace(trace: Trace, model?: Model): string {
+  const out: string[] = [];
+  const p = trace.property;
+  const description = p.description ?? (model && p.kind !== 'none' ? describeProperty(model, p.name, p.kind) : undefined);
+  out.push(`Model:    ${trace.model || '(not named)'}`);
+  out.push(`Params:   ${paramText(trace.params)}`);
+  if (p.kind === 'none') out.push(`Property: none${p.name ? ` (${p.name})` : ''}`);
+  else out.push(`Property: ${p.kind === 'deadlock' ? 'deadlock' : `${p.name} (${p.kind})`}${description ? `: ${description}` : ''}`);
+  if (trace.command) out.push(`Command:  ${trace.command}`);
+  if (trace.created) out.push(`Created:  ${trace.created}`);
+  out.push(`Length:   ${trace.steps.length - 1} steps`);
+  out.push('');
+  const rules = new Map((model?.rules ?? []).map((r) => [r.name, r]));
+  trace.steps.forEach((s, i) => {
+    if (i === 0) {
+      out.push('Step 0: init  (initial state)');
+      for (const l of leaves(s.state)) out.push(`  ${formatPath(l.path)}: ${formatValue(l.value)}`);
+      return;
+    }
+    const r = s.rule !== null ? rules.get(s.rule) : undefined;
+    const note = r && (r.actor || r.doc) ? `  (${[r.actor, r.doc].filter(Boolean).join(': ')})` : '';
+    out.push(`Step ${i}: ${s.action ?? '(action unknown)'}${note}`);
+    const changes = diff(trace.steps[i - 1]!.state, s.state);
+    if (changes.length === 0) out.push('  (no change)');
+    for (const c of changes) out.push(`  ${formatChange(c)}`);
+  });
+  out.push('');
+  out.push(verdictLine(trace));
+  return out.join('\n') + '\n';
+}
