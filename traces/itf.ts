@@ -55,6 +55,10 @@ export interface ItfTrace {
 }
 
 const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === 'object' && u !== null && !Array.isArray(u);
+/** Sets an own field, also for the key `__proto__` (which plain assignment would treat as the prototype). */
+const setField = (o: Record<string, unknown>, k: string, v: unknown): void => {
+  Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+};
 const at = (path: string, k: string | number): string => (path ? `${path}/${k}` : String(k));
 
 // --- encoding
@@ -79,7 +83,7 @@ function encode(v: unknown, path: string): ItfValue {
       for (const [k, x] of Object.entries(v)) {
         if (x === undefined) continue;
         if (k.startsWith('#')) throw new ItfError(`${at(path, k)}: ITF record fields must not start with '#'`);
-        out[k] = encode(x, at(path, k));
+        setField(out, k, encode(x, at(path, k)));
       }
       return out;
     }
@@ -109,7 +113,7 @@ export function toItf(trace: Trace): E.Either<string, ItfTrace> {
   try {
     const states: ItfState[] = trace.steps.map((s, i) => {
       const st: Record<string, unknown> = { '#meta': { index: i, ...(s.rule !== null ? { rule: s.rule } : {}) } };
-      if (vars) for (const v of vars) st[v] = encode((s.state as Record<string, unknown>)[v], `states/${i}/${v}`);
+      if (vars) for (const v of vars) setField(st, v, encode((s.state as Record<string, unknown>)[v], `states/${i}/${v}`));
       else st[STATE_VAR] = encode(s.state, `states/${i}/${STATE_VAR}`);
       if (s.action !== null) st[ACTION_VAR] = s.action;
       st[PICKS_VAR] = {
@@ -172,7 +176,7 @@ function decode(v: unknown, path: string): unknown {
       const special = keys.find((k) => k.startsWith('#'));
       if (special === undefined) {
         const out: Record<string, unknown> = {};
-        for (const k of keys) out[k] = decode(o[k], at(path, k));
+        for (const k of keys) setField(out, k, decode(o[k], at(path, k)));
         return out;
       }
       if (keys.length !== 1) throw new ItfError(`${path}: '${special}' must be the only field of its object`);
@@ -196,7 +200,7 @@ function decode(v: unknown, path: string): unknown {
             if (!Array.isArray(pair) || pair.length !== 2) throw new ItfError(`${p}: expected a [key, value] pair`);
             const k = decode(pair[0], at(p, 0));
             if (typeof k !== 'string') throw new ItfError(`${at(p, 0)}: only #map with string keys is supported (as a record)`);
-            out[k] = decode(pair[1], at(p, 1));
+            setField(out, k, decode(pair[1], at(p, 1)));
           });
           return out;
         }
@@ -254,7 +258,7 @@ export function fromItf(json: unknown): E.Either<string, Trace> {
         state = decode(raw[STATE_VAR], `${path}/${STATE_VAR}`);
       } else {
         const rec: Record<string, unknown> = {};
-        for (const k of Object.keys(raw)) if (k !== '#meta' && !k.startsWith('mbt::')) rec[k] = decode(raw[k], `${path}/${k}`);
+        for (const k of Object.keys(raw)) if (k !== '#meta' && !k.startsWith('mbt::')) setField(rec, k, decode(raw[k], `${path}/${k}`));
         if (Array.isArray(json.vars))
           for (const v of json.vars as string[])
             if (!v.startsWith('mbt::') && !(v in rec)) throw new ItfError(`${path}/${v}: missing (listed in vars)`);
