@@ -141,6 +141,10 @@ test('a foreign ITF file with no action names is matched by state', () => {
   // with the property named on the command line it reproduces
   const rep = is(replay(lostWakeup, params, t, { property: 'I4_no_lost_wakeup' }), 'reproduced');
   assert.is(rep.step, 34);
+  // foreign action names that are not rules: diverge, unless matched by state
+  const named = { ...t, steps: t.steps.map((s, i) => (i === 0 ? s : { ...s, action: 'step', rule: 'step' })) };
+  assert.is(is(replay(lostWakeup, params, named), 'diverged').reason, 'unknown-action');
+  assert.equal(is(replay(lostWakeup, params, named, { byState: true }), 'completed').actions, done.actions);
   // a state no transition leads to
   const steps = t.steps.map((s, i) => (i === 20 ? { ...s, state: { ...(s.state as S), rsp_prod_pvt: 3 } } : s));
   const nm = is(replay(lostWakeup, params, { ...t, steps }), 'diverged');

@@ -20,7 +20,7 @@
  *   showTrace(trace, model?) -> string               TLC-style text: header, changed fields, verdict
  *   replayParams(model, trace, overrides) -> Either<string, P>
  *                                                    the trace's params overridden by --param strings
- *   replay(model, params, trace, {property?, maxStates?}) -> ReplayResult
+ *   replay(model, params, trace, {property?, maxStates?, byState?}) -> ReplayResult
  *       completed | reproduced | diverged | inconclusive | bad-input; never throws
  *   replayExitCode(result) -> 0 completed | 1 reproduced | 2 bad input | 3 inconclusive | 4 diverged
  *   showReplay(result) -> string                     the outcome for a human, with the diff

@@ -59,6 +59,8 @@ export interface ReplayOptions {
   readonly property?: string;
   /** Bound of the search for a goal state from the last state (recoverability); default 1,000,000 states. */
   readonly maxStates?: number;
+  /** Ignore the recorded action names and match every step by its state (ITF from a tool whose action names differ). */
+  readonly byState?: boolean;
 }
 
 /** The CLI exit code of a replay result: 0 completed, 1 reproduced, 2 bad input, 3 inconclusive, 4 diverged. */
@@ -179,7 +181,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
     const labels = ts.map((t) => labelOf(sys, t));
     const recordedKey = canonicalString(step.state);
     let chosen: Transition<S> | undefined;
-    if (step.action !== null) {
+    if (step.action !== null && !opt.byState) {
       let cands = ts.filter((_, k) => labels[k] === step.action);
       if (cands.length === 0 && step.rule !== null && 'choice' in step) {
         // the label may print the choice differently (a changed showChoice): match rule and choice
