@@ -212,7 +212,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
           kind: 'diverged',
           step: i,
           reason: 'state-differs',
-          detail: `step ${i}: ${step.action} leads to a different state than recorded (${d.length} field${d.length === 1 ? '' : 's'} differ: ${list(d.map((l) => l.replace(/:.*$/s, '')), 5)})`,
+          detail: `step ${i}: ${step.action} leads to a different state than recorded (${d.length} field${d.length === 1 ? ' differs' : 's differ'}: ${list(d.map((l) => l.replace(/:.*$/s, '')), 5)})`,
           diff: d,
         };
       }
@@ -230,7 +230,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
           step: i,
           reason: 'no-matching-transition',
           detail: best
-            ? `step ${i}: no enabled transition (${list(labels)}) leads to the recorded state; closest: ${best.label} (${best.d.length} field${best.d.length === 1 ? '' : 's'} differ)`
+            ? `step ${i}: no enabled transition (${list(labels)}) leads to the recorded state; closest: ${best.label} (${best.d.length} field${best.d.length === 1 ? ' differs' : 's differ'})`
             : `step ${i}: no rule is enabled in the state of step ${i - 1}`,
           ...(best ? { diff: best.d } : {}),
         };
