@@ -22,6 +22,7 @@ import {
   replay,
   replayExitCode,
   replayParams,
+  replayWith,
   showReplay,
   traceFromViolation,
   writeTraceFile,
@@ -190,6 +191,14 @@ test('replayParams: the trace parameters, overridden by --param strings, checked
   assert.equal(replayParams(lostWakeup, t, { ringSize: '4' }), E.right({ ringSize: 4, messages: 4 }));
   assert.ok(E.isLeft(replayParams(lostWakeup, t, { ringSize: '3' })));
   assert.ok(E.isLeft(replayParams(lostWakeup, { ...t, params: { slots: 2 } })));
+  assert.is(is(replayWith(lostWakeup, t, {}), 'reproduced').step, 34);
+  const bp = is(replayWith(lostWakeup, t, { messages: 'many' }), 'bad-input');
+  assert.is(bp.reason, 'bad-params');
+  assert.match(bp.detail, /messages/);
+  // ringSize 4: after two F1 the ring is not full (2 of 4 slots), so F2 (stop producing) is not enabled at step 3
+  const d4 = is(replayWith(lostWakeup, t, { ringSize: '4' }), 'diverged');
+  assert.equal([d4.step, d4.reason], [3, 'action-not-enabled']);
+  assert.equal(t.steps.slice(1, 4).map((s) => s.action), ['F1', 'F1', 'F2']);
 });
 
 // --- small hand-worked models

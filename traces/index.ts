@@ -22,6 +22,8 @@
  *                                                    the trace's params overridden by --param strings
  *   replay(model, params, trace, {property?, maxStates?, byState?}) -> ReplayResult
  *       completed | reproduced | diverged | inconclusive | bad-input; never throws
+ *   replayWith(model, trace, overrides, opt?) -> ReplayResult
+ *       replayParams + replay in one (a parameter problem is bad-input 'bad-params')
  *   replayExitCode(result) -> 0 completed | 1 reproduced | 2 bad input | 3 inconclusive | 4 diverged
  *   showReplay(result) -> string                     the outcome for a human, with the diff
  */

@@ -52,7 +52,7 @@ export type ReplayResult =
   /** Recoverability only: the bounded search from the last state hit its bound (exit 3). */
   | { readonly kind: 'inconclusive'; readonly step: number; readonly property: string; readonly detail: string }
   /** The trace asks for something the model does not have, or the model threw (exit 2). */
-  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'model-error'; readonly detail: string };
+  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'bad-params' | 'model-error'; readonly detail: string };
 
 export interface ReplayOptions {
   /** Check this property instead of the trace's (an invariant, a goal, or `deadlock`). */
@@ -89,6 +89,22 @@ export function replayParams<P>(
   overrides: Readonly<Record<string, string | number | boolean>> = {},
 ): E.Either<string, P> {
   return resolveParams(model.params, { ...trace.params, ...overrides });
+}
+
+/**
+ * What `pvcheck replay` does once it has the trace and the model: parameters
+ * (the trace's, overridden by `--param` strings), then {@link replay}. A
+ * parameter problem is a `bad-input` result (`bad-params`).
+ */
+export function replayWith<S, P>(
+  model: Model<S, P>,
+  trace: Trace,
+  overrides: Readonly<Record<string, string | number | boolean>> = {},
+  opt: ReplayOptions = {},
+): ReplayResult {
+  const p = replayParams(model, trace, overrides);
+  if (E.isLeft(p)) return { kind: 'bad-input', reason: 'bad-params', detail: `model ${model.name}: ${p.left}` };
+  return replay(model, p.right, trace, opt);
 }
 
 /** `field: trace X, model Y` lines. */
