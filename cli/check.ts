@@ -13,7 +13,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
-import { traceFromViolation, writeTraceFile } from '../traces/index.js';
+import { traceFromViolation, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
@@ -85,6 +85,15 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
 /** Exit code for an outcome. */
 export const exitFor = (o: string): number =>
   o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
+
+/** Writes a trace file; a failure (no such directory, a value ITF cannot carry) is bad input, one line. */
+function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): void {
+  try {
+    writeTrace(path, t, format);
+  } catch (e) {
+    throw new UsageError(`cannot write trace ${path}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+  }
+}
 
 const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 

@@ -16,7 +16,7 @@ usage:
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
   pvcheck show TRACE                   print a counterexample: per step the action and what changed
-  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]...
+  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE]
                                        conformance test vectors (docs/vectors.md)
@@ -37,8 +37,15 @@ check options:
   --json                     one JSON report on stdout
   -q, --quiet                no progress lines on stderr
 
+replay options:
+  -m, --model MODEL|FILE     replay on this model (default: the model named in the trace)
+  -p, --param name=value     override a parameter recorded in the trace
+  -i, --invariant NAME       check this property instead of the trace's
+  --by-state                 ignore action names, match each step by its state (foreign ITF)
+  --json                     the outcome as JSON
+
 exit codes: 0 verified / trace completed, 1 violation or deadlock / reproduced, 2 bad input,
-            3 incomplete (bounds or Ctrl-C), 4 replay diverged`;
+            3 incomplete (bounds or Ctrl-C) / replay inconclusive, 4 replay diverged`;
 
 function describeParam(name: string, s: ParamSpec): string {
   switch (s.kind) {
@@ -70,6 +77,11 @@ export function listText(models: readonly Model[]): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `pvcheck ... | head`: a closed pipe ends the output quietly.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {

@@ -1,2 +1,67 @@
-export async function showCommand(_: string[]): Promise<number> { return 2; }
-export async function replayCommand(_: string[]): Promise<number> { return 2; }
+/**
+ * `pvcheck show TRACE [--model MODEL|FILE]` and
+ * `pvcheck replay TRACE [--model MODEL|FILE] [--param k=v]... [--invariant NAME] [--by-state] [--json]`.
+ */
+import { existsSync } from 'node:fs';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Model } from '../model/core.js';
+import { findModel } from '../model/registry.js';
+import { readTraceFile, replayExitCode, replayWith, showReplay, showTrace, type Trace } from '../traces/index.js';
+import { paramPairs, parse } from './args.js';
+import { UsageError } from './errors.js';
+import { loadModel } from './loadModel.js';
+
+function readOrFail(path: string): Trace {
+  const t = readTraceFile(path);
+  if (E.isLeft(t)) throw new UsageError(t.left);
+  return t.right;
+}
+
+/** The model file a trace was checked with, from the `pvcheck check FILE ...` command it records. */
+function modelFileOf(trace: Trace): string | undefined {
+  const m = /^pvcheck check (\S+)/.exec(trace.command ?? '');
+  const arg = m?.[1];
+  return arg && /\.(c|m)?(t|j)s$/.test(arg) && existsSync(arg) ? arg : undefined;
+}
+
+/** --model, else the built-in model named in the trace, else the model file its command names. */
+async function modelFor(trace: Trace, arg: string | undefined, required: boolean): Promise<Model | undefined> {
+  if (arg !== undefined) return loadModel(arg);
+  const builtin = trace.model ? findModel(trace.model) : undefined;
+  if (builtin) return builtin;
+  const file = modelFileOf(trace);
+  if (file) return loadModel(file);
+  if (required)
+    throw new UsageError(`the trace's model '${trace.model}' is not a built-in model: give it with --model MODEL|FILE`);
+  return undefined;
+}
+
+export async function showCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { model: { type: 'string', short: 'm' } });
+  if (positionals.length !== 1) throw new UsageError('usage: pvcheck show TRACE [--model MODEL|FILE]');
+  const trace = readOrFail(positionals[0]!);
+  process.stdout.write(showTrace(trace, await modelFor(trace, values.model, false)));
+  return 0;
+}
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    model: { type: 'string', short: 'm' },
+    param: { type: 'string', short: 'p', multiple: true },
+    invariant: { type: 'string', short: 'i' },
+    'by-state': { type: 'boolean' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1)
+    throw new UsageError('usage: pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]');
+  const trace = readOrFail(positionals[0]!);
+  const model = (await modelFor(trace, values.model, true))!;
+  const r = replayWith(model, trace, paramPairs(values.param), {
+    ...(values.invariant !== undefined ? { property: values.invariant } : {}),
+    ...(values['by-state'] ? { byState: true } : {}),
+  });
+  if (r.kind === 'bad-input') throw new UsageError(r.detail);
+  if (values.json) process.stdout.write(JSON.stringify({ model: model.name, ...r }, null, 2) + '\n');
+  else process.stdout.write(`replay of ${positionals[0]} on model ${model.name}\n` + showReplay(r));
+  return replayExitCode(r);
+}
