@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
-import { abstractEnc, flatEnc, nestedEnc, systemArb, toModel } from '../checker/fixtures/randomSystem.js';
+import { abstractEnc, flatEnc, nestedEnc, systemArb, toModel, type Encoding } from '../checker/fixtures/randomSystem.js';
 import { symArb, symModel } from '../checker/fixtures/symmetric.js';
 import { leastDepth, refDeadlocks, refExplore, refKey, refStuck, refSuccessors, refValidTrace } from '../checker/fixtures/reference.js';
 import { checkModel } from '../checker/fixtures/run.js';
@@ -28,7 +28,7 @@ test('maxDepth: states and edges of the reference cut at that depth; incomplete 
       const g = refExplore(am, {}, { maxDepth: d });
       const cut = g.order.some((n) => n.depth === d && refSuccessors(am, {}, n.state).length > 0);
       for (const v of encodings) {
-        const m = toModel(spec, v.enc, v.label);
+        const m = toModel(spec, v.enc as Encoding<unknown>, v.label);
         const r = checkModel(m, {}, { maxDepth: d, checkDeadlock: false, forceGeneric: v.forceGeneric }, { invariants: [], noGoals: true });
         const ctx = `${v.label} maxDepth=${d} ${JSON.stringify(spec)}`;
         assert.is(r.distinctStates, g.nodes.size, ctx);
@@ -68,7 +68,7 @@ test('maxStates: ok only when nothing was missed (reference counts), otherwise i
       const am = toModel(spec, abstractEnc, 'abstract');
       const g = refExplore(am, {});
       for (const v of encodings) {
-        const m = toModel(spec, v.enc, v.label);
+        const m = toModel(spec, v.enc as Encoding<unknown>, v.label);
         const r = checkModel(m, {}, { maxStates, checkDeadlock: false, forceGeneric: v.forceGeneric }, { invariants: [], noGoals: true });
         const ctx = `${v.label} maxStates=${maxStates} reachable=${g.nodes.size} got ${r.outcome} ${r.distinctStates} ${JSON.stringify(spec)}`;
         assert.ok(r.outcome === 'ok' || r.outcome === 'incomplete', ctx);

@@ -220,7 +220,7 @@ test('deadlock: reproduced at the last step when nothing is enabled and it is no
   const sys = bind(counter, { top: 3 }, { invariants: ['deadlock'] });
   const r0 = check((sys as E.Right<any>).right);
   assert.is(r0.outcome, 'deadlock');
-  const t = traceFromViolation(counter, { top: 3 }, r0.violation!);
+  const t = traceFromViolation(counter, { top: 3 }, r0.violation! as Violation<{ x: number }>);
   assert.is(t.steps.length - 1, 3);
   assert.is(t.property.kind, 'deadlock');
   assert.is(is(replay(counter, { top: 3 }, t), 'reproduced').step, 3);

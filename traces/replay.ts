@@ -173,7 +173,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   // --- step 0
   const s0 = steps[0]!.state;
   const key0 = canonicalString(s0);
-  let cur = sys.init.find((x) => canonicalString(x) === key0);
+  let cur: S | undefined = sys.init.find((x) => canonicalString(x) === key0);
   if (cur === undefined) {
     let best: string[] | undefined;
     for (const x of sys.init) {
@@ -193,12 +193,12 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   // --- steps 1..n
   for (let i = 1; i < steps.length; i++) {
     const step = steps[i]!;
-    const ts = transitionsOf(sys, cur, apply);
+    const ts: Transition<S>[] = transitionsOf(sys, cur, apply);
     const labels = ts.map((t) => labelOf(sys, t));
     const recordedKey = canonicalString(step.state);
     let chosen: Transition<S> | undefined;
     if (step.action !== null && !opt.byState) {
-      let cands = ts.filter((_, k) => labels[k] === step.action);
+      let cands: Transition<S>[] = ts.filter((_, k) => labels[k] === step.action);
       if (cands.length === 0 && step.rule !== null && 'choice' in step) {
         // the label may print the choice differently (a changed showChoice): match rule and choice
         const ck = canonicalString(step.choice);
