@@ -11,5 +11,8 @@ export * from './model/params.js';
 export { builtinModels, findModel } from './model/registry.js';
 export { ringNotify } from './model/ringNotify.js';
 export * as ringNotifyModel from './model/ringNotify.js';
+export { ring } from './model/wrapRing.js';
+export * as ringModel from './model/wrapRing.js';
+export * from './model/idx32.js';
 export { check, Search, type CheckResult, type CheckOptions, type TraceStep, type Violation } from './checker/explore.js';
 export { bind } from './properties/bind.js';

@@ -5,9 +5,11 @@
  */
 import type { Model } from './core.js';
 import { ringNotify } from './ringNotify.js';
+import { ring } from './wrapRing.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
+  ring,
 ];
 
 export function findModel(name: string): Model | undefined {
