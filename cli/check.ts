@@ -311,7 +311,6 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
       r.seconds.toFixed(2),
       r.outcome === 'ok' ? 'ok' : outcomeLine(r) + (traceFile ? ` -> ${traceFile}` : ''),
     ]);
-    if (!values.json && !values.quiet) process.stderr.write(`checked ${m.name}: ${r.outcome} (${rate(r.distinctStates, r.seconds)})\n`);
   }
   if (values.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
   else {
