@@ -17,7 +17,7 @@ import { traceFromViolation, writeTraceFile as writeTrace, type Trace } from '..
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
-import { fmtInt, humanReport, jsonReport, outcomeLine, rate, table, type JsonReport } from './report.js';
+import { fmtInt, humanReport, jsonReport, outcomeLine, table, type JsonReport } from './report.js';
 
 export interface RunOptions {
   readonly invariants?: readonly string[];
