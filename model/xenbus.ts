@@ -1,0 +1,979 @@
+/**
+ * `xenbus`: the xenbus handshake of a vif between Linux netfront (the guest's
+ * frontend) and Linux netback (the driver domain's backend), the xenstore
+ * between them ({@link ./xenstore.ts}) and the toolstack around them (libxl and
+ * the vif hotplug script). See docs/models/xenbus.md for the user guide.
+ *
+ * The state keeps apart what Linux keeps apart: each side's `state` node in
+ * xenstore (what the peer can read), the xenbus core's cached `dev->state` (what
+ * `xenbus_switch_state` compares with) and netback's own `be->state` (the state
+ * `set_backend_state` walks; it differs from the node while the hotplug-status
+ * watch defers a write, after Reconfigured and after the toolstack wrote
+ * Closing). Watches are data: a delivery reads the latest value, so a side can
+ * miss intermediate states. The frontend writes its keys in a transaction that
+ * can fail with EAGAIN and is retried. Ring pages and event channels are data:
+ * granted / ended (deferred while mapped) by the frontend, mapped / bound by the
+ * backend.
+ *
+ * Lifecycle events are switched on by parameters that bound how often each
+ * happens: guest close (`xennet_remove`), reconnect of a new frontend instance,
+ * toolstack unplug (with `LIBXL_DESTROY_TIMEOUT` forced removal), live
+ * migration (suspend/resume against a fresh backend), backend (driver domain)
+ * restart, a fatal error on either side, Reconfiguring/Reconfigured (XDP).
+ *
+ * @see xen/include/public/io/xenbus.h, xen/include/public/io/netif.h
+ * @see Linux drivers/net/xen-netback/xenbus.c (set_backend_state, frontend_changed, connect, hotplug_status_changed, netback_remove)
+ * @see Linux drivers/net/xen-netfront.c (netback_changed, talk_to_netback, xennet_connect, xennet_remove, netfront_resume, xennet_xdp_set)
+ * @see Linux drivers/xen/xenbus/xenbus_client.c (xenbus_switch_state, xenbus_dev_fatal, xenbus_frontend_closed)
+ * @see xen tools/libxl/libxl_device.c (device add / generic remove, LIBXL_DESTROY_TIMEOUT)
+ * @see ../shared/docs/xen-protocols.md §2.5, §2.6, §3
+ */
+import type { Draft } from 'immer';
+import { defineModel, type Goal, type Invariant, type Model, type Observable, type Rule } from './core.js';
+import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
+import {
+  emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
+  xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts,
+} from './xenstore.js';
+
+// --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
+
+export const XenbusStateUnknown = 0;
+export const XenbusStateInitialising = 1;
+export const XenbusStateInitWait = 2;
+export const XenbusStateInitialised = 3;
+export const XenbusStateConnected = 4;
+export const XenbusStateClosing = 5;
+export const XenbusStateClosed = 6;
+export const XenbusStateReconfiguring = 7;
+export const XenbusStateReconfigured = 8;
+export const xenbusStateName = ['Unknown', 'Initialising', 'InitWait', 'Initialised', 'Connected', 'Closing', 'Closed', 'Reconfiguring', 'Reconfigured'] as const;
+
+// --- xenstore paths (relative to /local/domain/<domid> of guest 1 and driver domain 0; netif.h example layout)
+
+/** The frontend directory, `/local/domain/1/device/vif/0`. */
+export const FE = 'device/vif/0';
+/** The backend directory, `/local/domain/0/backend/vif/1/0`. */
+export const BE = 'backend/vif/1/0';
+
+/** Watch tokens: the xenbus core's otherend watches and netback's hotplug-status watch. */
+export const W_FE_OTHEREND = 'netfront:otherend';
+export const W_BE_OTHEREND = 'netback:otherend';
+export const W_BE_HOTPLUG = 'netback:hotplug-status';
+/** Transaction owner of netfront's talk_to_netback. */
+export const TXN_FE = 'netfront';
+
+// --- features (netif.h; xen-protocols.md §2.5)
+
+export type Version = 'old' | 'new';
+
+/**
+ * A negotiated feature: the backend advertises `backendKey`; a frontend that
+ * knows the feature writes `frontendKey` = 1 in its transaction; each side uses
+ * the feature when it knows it and the peer said so (the frontend: the backend
+ * advertised it; the backend: the frontend requested it). Adding a feature key
+ * to check = adding an entry here (see docs/models/xenbus.md).
+ */
+export interface FeatureKey {
+  /** Short name, as it appears in `fe.features` / `be.features`. */
+  readonly name: string;
+  readonly backendKey: string;
+  readonly frontendKey: string;
+  /** Backend versions that advertise (and understand) it. */
+  readonly backend: readonly Version[];
+  /** Frontend versions that know it. */
+  readonly frontend: readonly Version[];
+  /** The frontend refuses to connect without it (netfront: "backend does not support copying receive path"). */
+  readonly required?: boolean;
+}
+
+/** The feature keys of Linux netfront/netback the model negotiates (multi-queue and split event channels are handled apart, they change the key layout). */
+export const NETIF_FEATURES: readonly FeatureKey[] = [
+  { name: 'rx-copy', backendKey: 'feature-rx-copy', frontendKey: 'request-rx-copy', backend: ['old', 'new'], frontend: ['old', 'new'], required: true },
+  { name: 'sg', backendKey: 'feature-sg', frontendKey: 'feature-sg', backend: ['old', 'new'], frontend: ['old', 'new'] },
+  { name: 'gso-tcpv4', backendKey: 'feature-gso-tcpv4', frontendKey: 'feature-gso-tcpv4', backend: ['old', 'new'], frontend: ['old', 'new'] },
+  { name: 'ipv6-csum-offload', backendKey: 'feature-ipv6-csum-offload', frontendKey: 'feature-ipv6-csum-offload', backend: ['new'], frontend: ['new'] },
+  { name: 'xdp-headroom', backendKey: 'feature-xdp-headroom', frontendKey: 'xdp-headroom', backend: ['new'], frontend: ['new'] },
+];
+
+// --- parameters
+
+const count = (doc: string, def = 1, max = 3) => intParam({ default: def, min: 0, max, doc });
+
+export const xenbusParams = defineParams({
+  frontend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netfront version: old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring)' }),
+  backend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netback version: old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them' }),
+  frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
+  backendMaxQueues: intParam({ default: 2, min: 1, max: 2, doc: 'multi-queue-max-queues a new netback advertises (xenvif_max_queues)' }),
+  guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
+  reconnect: count('new netfront instances after Closed (driver reload, kexec)'),
+  unplug: count('toolstack unplugs (libxl device remove: online=0, backend state 5)', 1, 1),
+  forcedRemoval: boolParam({ default: true, doc: 'libxl removes the nodes after LIBXL_DESTROY_TIMEOUT when the backend never reaches Closed' }),
+  migrate: count('suspend/resume or live migrations (frontend restarts at Initialising against a fresh backend)'),
+  backendRestart: count('backend (driver domain) restarts'),
+  frontendFatal: count('xenbus_dev_fatal on the frontend'),
+  backendFatal: count('xenbus_dev_fatal on the backend'),
+  reconfigure: count('XDP reconfigurations (Reconfiguring / Reconfigured)'),
+  spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
+  txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
+});
+export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
+type P = XenbusParams;
+
+// --- state
+
+/** Per-queue resources (queue i of at most 2). */
+export interface QueueRes {
+  /** Frontend: grant ref of the queue's ring pages it grants now (null: none). `tx-ring-ref` = 2g, `rx-ring-ref` = 2g+1. */
+  readonly gref: number | null;
+  /** Frontend: a ref it ended while still mapped: the page is held by gnttab's deferred-free list until unmapped. */
+  readonly deferred: number | null;
+  /** Frontend: event channel allocated (EVTCHNOP_alloc_unbound) for the backend. */
+  readonly evt: boolean;
+  /** Backend: the ring ref it mapped (GNTTABOP_map_grant_ref), null when none. */
+  readonly map: number | null;
+  /** Backend: event channel bound (EVTCHNOP_bind_interdomain). */
+  readonly bound: boolean;
+}
+
+/** Netfront's removal path (xennet_remove -> xennet_bus_close). */
+export type FeRemove = 'none' | 'closing' | 'closed';
+
+export interface FrontendState {
+  /** A netfront driver instance is bound to the device. */
+  readonly inst: boolean;
+  /** The xenbus core's `dev->state`. */
+  readonly dev: number;
+  /** xennet_connect is between xenbus_transaction_start and xenbus_transaction_end (on the xenwatch thread). */
+  readonly txn: boolean;
+  /** xennet_remove waiting in xennet_bus_close. */
+  readonly remove: FeRemove;
+  /** The net_device is registered (register_netdev). */
+  readonly netdev: boolean;
+  /** Userspace opened the interface (xennet_open). */
+  readonly open: boolean;
+  /** Queue objects allocated (xennet_create_queues). */
+  readonly queues: number;
+  /** Negotiated: queues in use, split event channels, features in use. */
+  readonly nq: number;
+  readonly split: boolean;
+  readonly features: readonly string[];
+  /** xennet_xdp_set waits for the backend's Reconfigured. */
+  readonly xdpWait: boolean;
+  /** xennet_open ran with no queues (NULL dereference, f599c64fdf7d). */
+  readonly oops: boolean;
+}
+
+export interface BackendState {
+  readonly inst: boolean;
+  /** netback's `be->state`. */
+  readonly state: number;
+  /** The xenbus core's `dev->state`. */
+  readonly dev: number;
+  /** hotplug_status_changed read "connected" in this instance. */
+  readonly hotplugSeen: boolean;
+  /** connect() found every key it needs (multi-queue-num-queues, ring refs, event channels). */
+  readonly keysRead: boolean;
+  readonly nq: number;
+  readonly split: boolean;
+  readonly features: readonly string[];
+  /** set_backend_state hit a combination its table does not have (BUG()). */
+  readonly bug: boolean;
+}
+
+/** Toolstack: 'none' before device add, 'plugged', 'unplugging' (waiting for backend Closed), 'removed'. */
+export type TsPhase = 'none' | 'plugged' | 'unplugging' | 'removed';
+
+export interface ToolstackState {
+  readonly phase: TsPhase;
+  /** KOBJ_ONLINE was emitted: the vif hotplug script will run and write hotplug-status. */
+  readonly uevent: boolean;
+  /** The driver domain is down (between the two steps of a backend restart). */
+  readonly beDown: boolean;
+}
+
+/** Remaining budget of each lifecycle event. */
+export interface Budget {
+  readonly guestClose: number;
+  readonly reconnect: number;
+  readonly unplug: number;
+  readonly migrate: number;
+  readonly backendRestart: number;
+  readonly frontendFatal: number;
+  readonly backendFatal: number;
+  readonly reconfigure: number;
+  readonly spurious: number;
+}
+
+export interface XenbusModelState {
+  readonly xs: Xenstore;
+  readonly fe: FrontendState;
+  readonly be: BackendState;
+  readonly ts: ToolstackState;
+  readonly q: readonly QueueRes[];
+  readonly left: Budget;
+}
+type S = XenbusModelState;
+type D = Draft<S>;
+type R = Rule<S, P>;
+
+const MAXQ = 2;
+const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false });
+const freshFe = (): FrontendState => ({
+  inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
+  nq: 0, split: false, features: [], xdpWait: false, oops: false,
+});
+const freshBe = (): BackendState => ({
+  inst: false, state: XenbusStateUnknown, dev: XenbusStateUnknown, hotplugSeen: false, keysRead: false,
+  nq: 0, split: false, features: [], bug: false,
+});
+
+export const xenbusInit = (p: P): S => ({
+  xs: emptyXenstore(),
+  fe: freshFe(),
+  be: freshBe(),
+  ts: { phase: 'none', uevent: false, beDown: false },
+  q: Array.from({ length: MAXQ }, noQueue),
+  left: {
+    guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
+    backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
+    reconfigure: p.reconfigure, spurious: p.spurious,
+  },
+});
+
+// --- helpers: key layout
+
+/** The directory holding queue i's keys: toplevel for one queue, `queue-N/` otherwise (netif.h multi-queue rule). */
+export const queueDir = (nq: number, i: number): string => (nq === 1 ? FE : `${FE}/queue-${i}`);
+export const txRef = (g: number): string => String(2 * g);
+export const rxRef = (g: number): string => String(2 * g + 1);
+export const txPort = (i: number): string => String(10 + 2 * i);
+export const rxPort = (i: number): string => String(11 + 2 * i);
+
+/** The node's state (0 when missing), for guards. */
+export const feNode = (s: S): number => xsReadState(s.xs, FE);
+export const beNode = (s: S): number => xsReadState(s.xs, BE);
+
+/**
+ * xenbus_switch_state (xenbus_client.c): a no-op when `dev->state` already is
+ * `state`; otherwise writes the `state` node in a transaction that first checks
+ * the node still exists (a removed device is not re-created) and sets dev->state.
+ */
+export function switchState(d: D, who: 'fe' | 'be', state: number, p: P): void {
+  const side = who === 'fe' ? d.fe : d.be;
+  if (side.dev === state) return;
+  side.dev = state;
+  const dir = who === 'fe' ? FE : BE;
+  if (xsRead(d.xs, dir + '/state') !== undefined) xsWrite(d.xs, dir + '/state', String(state), p.txnConflicts);
+}
+
+// --- backend (Linux netback)
+
+/** netback_probe: features (in one transaction), split and multi-queue keys, backend_switch_state(InitWait), KOBJ_ONLINE; the xenbus core then registers the otherend watch. */
+export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] = NETIF_FEATURES): void {
+  const m = p.txnConflicts;
+  d.be.inst = true;
+  d.be.state = XenbusStateInitialising;
+  d.be.dev = XenbusStateInitialising;
+  d.be.hotplugSeen = false;
+  d.be.keysRead = false;
+  d.be.nq = 0;
+  d.be.split = false;
+  d.be.features = [];
+  d.be.bug = false;
+  for (const f of features) if (f.backend.includes(p.backend)) xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', m);
+  if (p.backend === 'new') {
+    xsWrite(d.xs, `${BE}/feature-split-event-channels`, '1', m);
+    xsWrite(d.xs, `${BE}/multi-queue-max-queues`, String(p.backendMaxQueues), m);
+  }
+  backendSwitchState(d, XenbusStateInitWait, p);
+  d.ts.uevent = true;
+  xsWatch(d.xs, W_BE_OTHEREND, FE + '/state');
+}
+
+/** backend_switch_state: sets be->state; the xenstore write is deferred while the hotplug-status watch is registered. */
+export function backendSwitchState(d: D, state: number, p: P): void {
+  d.be.state = state;
+  if (!xsWatching(d.xs, W_BE_HOTPLUG)) switchState(d, 'be', state, p);
+}
+
+/** xenbus_dev_fatal: writes the error node (not modelled) and switches to Closing directly (xenbus_switch_fatal, not deferred). */
+export function devFatal(d: D, who: 'fe' | 'be', p: P): void {
+  switchState(d, who, XenbusStateClosing, p);
+}
+
+/** backend_disconnect: unmap every ring, unbind every event channel, free the queues. Xen completes deferred grant ends on unmap. */
+export function backendDisconnect(d: D): void {
+  for (const q of d.q) {
+    if (q.map !== null && q.deferred === q.map) q.deferred = null;
+    q.map = null;
+    q.bound = false;
+  }
+  d.be.nq = 0;
+  d.be.split = false;
+  d.be.features = [];
+}
+
+/** How netback's connect() reads a ring ref: `gather` fails on a missing key (Linux); `default0` reads a missing key as 0 (a bug). */
+export type RefRead = 'gather' | 'default0';
+
+/**
+ * connect() (netback xenbus.c): multi-queue-num-queues (default 1; more than the
+ * maximum is fatal), read_xenbus_vif_flags, per queue the ring refs and event
+ * channels (split first, then single), map and bind; then the hotplug-status
+ * watch (fires at once). On any failure: xenbus_dev_fatal and undo; the caller
+ * (set_backend_state) switches be->state to Connected anyway.
+ */
+export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather'): void {
+  const xs = d.xs;
+  let nq = 1;
+  if (p.backend === 'new') {
+    const v = xsRead(xs, `${FE}/multi-queue-num-queues`);
+    nq = v === undefined ? 1 : Number(v);
+    if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return; }
+  }
+  d.be.features = features.filter((f) => f.backend.includes(p.backend) && xsRead(xs, `${FE}/${f.frontendKey}`) === '1').map((f) => f.name);
+  let keysRead = true;
+  let split = false;
+  const fail = (): void => { backendDisconnect(d); devFatal(d, 'be', p); };
+  for (let i = 0; i < nq; i++) {
+    const dir = p.backend === 'new' ? queueDir(nq, i) : FE;
+    let tx = xsRead(xs, `${dir}/tx-ring-ref`);
+    let rx = xsRead(xs, `${dir}/rx-ring-ref`);
+    if (tx === undefined || rx === undefined) {
+      if (refRead === 'gather') { fail(); return; }
+      keysRead = false;
+      tx = tx ?? '0';
+      rx = rx ?? '0';
+    }
+    const etx = p.backend === 'new' ? xsRead(xs, `${dir}/event-channel-tx`) : undefined;
+    const erx = p.backend === 'new' ? xsRead(xs, `${dir}/event-channel-rx`) : undefined;
+    const e1 = xsRead(xs, `${dir}/event-channel`);
+    let portOk: boolean;
+    if (etx !== undefined && erx !== undefined) { split = true; portOk = etx === txPort(i) && erx === rxPort(i); }
+    else if (e1 !== undefined) portOk = e1 === txPort(i);
+    else if (refRead === 'gather') { fail(); return; }
+    else { keysRead = false; portOk = false; }
+    const g = Number(tx);
+    const q = s.q[i]!;
+    // GNTTABOP_map_grant_ref succeeds only on a ref the frontend grants now (a
+    // 'default0' read maps ref 0: in a real guest a live grant, the console ring).
+    const granted = q.gref !== null && tx === txRef(q.gref) && rx === rxRef(q.gref);
+    if (refRead === 'gather' && (!granted || !portOk || !q.evt)) { fail(); return; }
+    d.q[i]!.map = refRead === 'gather' ? q.gref : g / 2;
+    d.q[i]!.bound = portOk && q.evt;
+  }
+  d.be.nq = nq;
+  d.be.split = split;
+  d.be.keysRead = keysRead;
+  xsUnwatch(d.xs, W_BE_HOTPLUG);
+  xsWatch(d.xs, W_BE_HOTPLUG, `${BE}/hotplug-status`);
+}
+
+/** The options a variant can pass to the backend's handlers. */
+export interface BackendOptions {
+  readonly features?: readonly FeatureKey[];
+  readonly refRead?: RefRead;
+}
+
+/** One step of set_backend_state's table (netback xenbus.c); returns false on BUG(). */
+export function setBackendStateStep(d: D, target: number, p: P, o: BackendOptions = {}): boolean {
+  const cur = d.be.state;
+  const st = (n: number) => { backendSwitchState(d, n, p); return true; };
+  switch (cur) {
+    case XenbusStateInitialising:
+      if (target === XenbusStateInitWait || target === XenbusStateConnected || target === XenbusStateClosing) return st(XenbusStateInitWait);
+      if (target === XenbusStateClosed) return st(XenbusStateClosed);
+      return false;
+    case XenbusStateClosed:
+      if (target === XenbusStateInitWait || target === XenbusStateConnected) return st(XenbusStateInitWait);
+      if (target === XenbusStateClosing) return st(XenbusStateClosing);
+      return false;
+    case XenbusStateInitWait:
+      if (target === XenbusStateConnected) {
+        netbackConnect(d, d as unknown as S, p, o.features, o.refRead);
+        return st(XenbusStateConnected);
+      }
+      if (target === XenbusStateClosing || target === XenbusStateClosed) return st(XenbusStateClosing);
+      return false;
+    case XenbusStateConnected:
+      if (target === XenbusStateInitWait || target === XenbusStateClosing || target === XenbusStateClosed) {
+        backendDisconnect(d);
+        return st(XenbusStateClosing);
+      }
+      return false;
+    case XenbusStateClosing:
+      if (target === XenbusStateInitWait || target === XenbusStateConnected || target === XenbusStateClosed) return st(XenbusStateClosed);
+      return false;
+    default:
+      return false;
+  }
+}
+
+/** set_backend_state: `while (be->state != state)` one table step; BUG() sets `be.bug` and stops. */
+export function setBackendState(d: D, target: number, p: P, o: BackendOptions = {}): void {
+  for (let guard = 0; d.be.state !== target; guard++) {
+    if (guard > 8 || !setBackendStateStep(d, target, p, o)) { d.be.bug = true; return; }
+  }
+}
+
+/** netback_remove (+ xenbus_dev_remove with allow_rebind): drop the hotplug watch, rm hotplug-status, KOBJ_OFFLINE, backend_disconnect; the core drops the otherend watch and writes Closed only when the node reads Closing. */
+export function netbackRemove(d: D, p: P): void {
+  xsUnwatch(d.xs, W_BE_HOTPLUG);
+  xsRm(d.xs, `${BE}/hotplug-status`, p.txnConflicts);
+  backendDisconnect(d);
+  if (xsReadState(d.xs, BE) === XenbusStateClosing) switchState(d, 'be', XenbusStateClosed, p);
+  xsUnwatch(d.xs, W_BE_OTHEREND);
+  d.be = freshBe();
+}
+
+/** frontend_changed (netback xenbus.c), on the frontend state the watch delivery read. */
+export function frontendChanged(d: D, fs: number, p: P, o: BackendOptions = {}): void {
+  switch (fs) {
+    case XenbusStateInitialising: setBackendState(d, XenbusStateInitWait, p, o); return;
+    case XenbusStateInitialised: return;
+    case XenbusStateConnected: setBackendState(d, XenbusStateConnected, p, o); return;
+    case XenbusStateReconfiguring:
+      if (p.backend === 'new') { switchState(d, 'be', XenbusStateReconfigured, p); return; }
+      devFatal(d, 'be', p);
+      return;
+    case XenbusStateClosing: setBackendState(d, XenbusStateClosing, p, o); return;
+    case XenbusStateClosed:
+      setBackendState(d, XenbusStateClosed, p, o);
+      if (d.be.bug) return;
+      if (xsRead(d.xs, `${BE}/online`) === '1') return;
+      netbackRemove(d, p);
+      return;
+    case XenbusStateUnknown:
+      setBackendState(d, XenbusStateClosed, p, o);
+      if (d.be.bug) return;
+      netbackRemove(d, p);
+      return;
+    default:
+      devFatal(d, 'be', p);
+  }
+}
+
+const beAlive = (s: S): boolean => s.be.inst && !s.ts.beDown;
+
+export const netback_probe: R = {
+  name: 'netback_probe', actor: 'backend',
+  doc: 'xenbus_probe_node on a backend node in Initialising: write features, multi-queue-max-queues, split; backend_switch_state(InitWait); KOBJ_ONLINE; watch the frontend state',
+  see: 'netback xenbus.c netback_probe, backend_create_xenvif; xenbus_probe.c xenbus_probe_node, watch_otherend',
+  when: (s) => !s.be.inst && !s.ts.beDown && beNode(s) === XenbusStateInitialising,
+  then: (d, s, p) => netbackProbeEffect(d, p),
+};
+
+export const frontend_changed: R = {
+  name: 'frontend_changed', actor: 'backend',
+  doc: 'otherend watch event: read the frontend state (latest value) and run frontend_changed / set_backend_state',
+  see: 'netback xenbus.c frontend_changed, set_backend_state; xenbus_probe.c xenbus_otherend_changed',
+  when: (s) => beAlive(s) && xsPending(s.xs, W_BE_OTHEREND),
+  then: (d, s, p) => { xsDeliver(d.xs, W_BE_OTHEREND); frontendChanged(d, feNode(s), p); },
+};
+
+export const hotplug_status_changed: R = {
+  name: 'hotplug_status_changed', actor: 'backend',
+  doc: 'hotplug-status watch event: on "connected" publish the deferred be->state and drop the watch',
+  see: 'netback xenbus.c hotplug_status_changed',
+  when: (s) => beAlive(s) && xsPending(s.xs, W_BE_HOTPLUG),
+  then: (d, s, p) => {
+    xsDeliver(d.xs, W_BE_HOTPLUG);
+    if (xsRead(s.xs, `${BE}/hotplug-status`) !== 'connected') return;
+    d.be.hotplugSeen = true;
+    switchState(d, 'be', s.be.state, p);
+    xsUnwatch(d.xs, W_BE_HOTPLUG);
+  },
+};
+
+export const netback_remove: R = {
+  name: 'netback_remove', actor: 'backend',
+  doc: 'the backend directory was removed (toolstack): the xenbus core unregisters the device: netback_remove',
+  see: 'xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices; netback xenbus.c netback_remove',
+  when: (s) => beAlive(s) && !xsExists(s.xs, BE),
+  then: (d, s, p) => netbackRemove(d, p),
+};
+
+export const backend_fatal: R = {
+  name: 'xenbus_dev_fatal(backend)', actor: 'backend',
+  doc: 'a fatal error in netback: xenbus_dev_fatal switches the device to Closing (be->state unchanged)',
+  see: 'xenbus_client.c xenbus_dev_fatal, xenbus_switch_fatal',
+  when: (s) => beAlive(s) && s.left.backendFatal > 0 && s.be.dev !== XenbusStateClosing && s.be.dev !== XenbusStateClosed,
+  then: (d, s, p) => { d.left.backendFatal = s.left.backendFatal - 1; devFatal(d, 'be', p); },
+};
+
+// --- frontend (Linux netfront)
+
+/** The options a variant can pass to the frontend's handlers. */
+export interface FrontendOptions {
+  readonly features?: readonly FeatureKey[];
+}
+
+/**
+ * talk_to_netback up to the transaction: read the backend's keys, create the
+ * queues, grant the ring pages and allocate the event channels, start the
+ * transaction and write the keys (buffered).
+ */
+export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolean {
+  const xs = s.xs;
+  const features = o.features ?? NETIF_FEATURES;
+  for (const f of features)
+    if (f.required && f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
+  const maxq = p.frontend === 'new' ? xsRead(xs, `${BE}/multi-queue-max-queues`) : undefined;
+  const nq = maxq === undefined ? 1 : Math.max(1, Math.min(p.frontendQueues, Number(maxq)));
+  const split = p.frontend === 'new' && xsRead(xs, `${BE}/feature-split-event-channels`) === '1';
+  d.fe.nq = nq;
+  d.fe.split = split;
+  d.fe.features = features.filter((f) => f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) === '1').map((f) => f.name);
+  d.fe.queues = nq;
+  for (let i = 0; i < MAXQ; i++) {
+    const q = d.q[i]!;
+    if (i >= nq) continue;
+    const a = 1 + 2 * i, b = 2 + 2 * i;
+    q.gref = q.deferred === a ? b : a;
+    q.evt = true;
+  }
+  writeFrontendKeys(d, p, features);
+  d.fe.txn = true;
+  return true;
+}
+
+/** xenbus_transaction_start and the writes of talk_to_netback (re-run after EAGAIN: `goto again`). */
+export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = NETIF_FEATURES): void {
+  const nq = d.fe.nq;
+  xsTxnStart(d.xs, TXN_FE);
+  const w = (k: string, v: string) => xsTxnWrite(d.xs, TXN_FE, k, v);
+  if (p.frontend === 'new' && xsRead(d.xs, `${BE}/multi-queue-max-queues`) !== undefined) w(`${FE}/multi-queue-num-queues`, String(nq));
+  for (let i = 0; i < nq; i++) {
+    const dir = queueDir(nq, i);
+    const g = d.q[i]!.gref!;
+    w(`${dir}/tx-ring-ref`, txRef(g));
+    w(`${dir}/rx-ring-ref`, rxRef(g));
+    if (d.fe.split) { w(`${dir}/event-channel-tx`, txPort(i)); w(`${dir}/event-channel-rx`, rxPort(i)); }
+    else w(`${dir}/event-channel`, txPort(i));
+  }
+  for (const f of features) if (f.frontend.includes(p.frontend)) w(`${FE}/${f.frontendKey}`, '1');
+}
+
+/** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
+export function xennetDisconnectBackend(d: D): void {
+  for (const q of d.q) {
+    if (q.gref !== null && q.map === q.gref) q.deferred = q.gref;
+    q.gref = null;
+    q.evt = false;
+  }
+}
+
+/** The end of xennet_remove after xennet_bus_close: disconnect, unregister_netdev, destroy queues, free; the core switches Closed and drops the watch. */
+export function xennetTeardown(d: D, p: P): void {
+  xennetDisconnectBackend(d);
+  switchState(d, 'fe', XenbusStateClosed, p);
+  xsUnwatch(d.xs, W_FE_OTHEREND);
+  if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
+  d.fe = freshFe();
+}
+
+/** The frontend's reconnect path of xenbus_dev_resume + netfront_resume: detach, disconnect, dev->state = Initialising, watch the (new) backend. */
+export function netfrontResume(d: D, p: P): void {
+  if (!d.fe.inst) return;
+  xennetDisconnectBackend(d);
+  if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
+  d.fe.txn = false;
+  d.fe.dev = XenbusStateInitialising;
+  d.fe.nq = 0;
+  d.fe.split = false;
+  d.fe.features = [];
+  xsWatch(d.xs, W_FE_OTHEREND, BE + '/state');
+}
+
+/** netback_changed (netfront), on the backend state the watch delivery read. */
+export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions = {}): void {
+  switch (bs) {
+    case XenbusStateInitWait:
+      if (s.fe.dev !== XenbusStateInitialising) return;
+      talkToNetback(d, s, p, o);
+      return;
+    case XenbusStateClosed:
+      if (s.fe.dev === XenbusStateClosed) return;
+      switchState(d, 'fe', XenbusStateClosed, p); // fallthrough: missed the backend's Closing state
+      return;
+    case XenbusStateClosing:
+      switchState(d, 'fe', XenbusStateClosed, p); // xenbus_frontend_closed
+      return;
+    default:
+      return; // Initialising, Initialised, Reconfiguring, Reconfigured, Unknown; Connected: netdev_notify_peers
+  }
+}
+
+const feIdle = (s: S): boolean => s.fe.inst && !s.fe.txn && s.fe.remove === 'none';
+
+export const netfront_probe: R = {
+  name: 'netfront_probe', actor: 'frontend',
+  doc: 'a netfront instance binds to the device (first probe of a node in Initialising, or a new instance after Closed): xennet_create_dev, switch Initialising, watch the backend state',
+  see: 'netfront xennet_create_dev, netfront_probe; xenbus_probe.c xenbus_probe_node',
+  when: (s) => !s.fe.inst && xsExists(s.xs, FE) && (feNode(s) === XenbusStateInitialising ? s.fe.dev === XenbusStateUnknown : s.left.reconnect > 0),
+  then: (d, s, p) => {
+    const first = feNode(s) === XenbusStateInitialising && s.fe.dev === XenbusStateUnknown;
+    d.fe = { ...freshFe(), inst: true };
+    // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
+    if (first) d.fe.dev = XenbusStateInitialising;
+    else { d.left.reconnect = s.left.reconnect - 1; switchState(d, 'fe', XenbusStateInitialising, p); }
+    xsWatch(d.xs, W_FE_OTHEREND, BE + '/state');
+  },
+};
+
+export const netback_changed: R = {
+  name: 'netback_changed', actor: 'frontend',
+  doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
+  see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
+  when: (s) => s.fe.inst && !s.fe.txn && xsPending(s.xs, W_FE_OTHEREND),
+  then: (d, s, p) => { xsDeliver(d.xs, W_FE_OTHEREND); netbackChanged(d, s, beNode(s), p); },
+};
+
+export const xenbus_transaction_end: R = {
+  name: 'xenbus_transaction_end', actor: 'frontend',
+  doc: 'commit talk_to_netback\'s transaction; on EAGAIN start again and rewrite the keys; on success register_netdev and switch Connected',
+  see: 'netfront talk_to_netback (goto again), xennet_connect, netback_changed',
+  when: (s) => s.fe.inst && s.fe.txn,
+  then: (d, s, p) => {
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p); return; }
+    d.fe.txn = false;
+    d.fe.netdev = true;
+    switchState(d, 'fe', XenbusStateConnected, p);
+  },
+};
+
+export const xennet_open: R = {
+  name: 'xennet_open', actor: 'frontend',
+  doc: 'userspace brings the interface up: xennet_open touches every queue (NULL dereference when none exists)',
+  see: 'netfront xennet_open; Linux f599c64fdf7d',
+  when: (s) => s.fe.inst && s.fe.netdev && !s.fe.open,
+  then: (d, s) => { d.fe.open = true; if (s.fe.queues === 0) d.fe.oops = true; },
+};
+
+export const xennet_remove: R = {
+  name: 'xennet_remove', actor: 'frontend',
+  doc: 'guest-initiated close (driver unbind): xennet_bus_close: return at once if the backend is Closed, else switch Closing and wait',
+  see: 'netfront xennet_remove, xennet_bus_close',
+  when: (s) => feIdle(s) && s.left.guestClose > 0,
+  then: (d, s, p) => {
+    d.left.guestClose = s.left.guestClose - 1;
+    if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
+    switchState(d, 'fe', XenbusStateClosing, p);
+    d.fe.remove = 'closing';
+  },
+};
+
+export const xennet_bus_close_closing: R = {
+  name: 'xennet_bus_close(Closing)', actor: 'frontend',
+  doc: 'wait_event(backend in Closing, Closed or Unknown) answered: return if Closed, else switch Closed and wait',
+  see: 'netfront xennet_bus_close',
+  when: (s) => s.fe.inst && s.fe.remove === 'closing' && [XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)),
+  then: (d, s, p) => {
+    if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
+    switchState(d, 'fe', XenbusStateClosed, p);
+    d.fe.remove = 'closed';
+  },
+};
+
+export const xennet_bus_close_closed: R = {
+  name: 'xennet_bus_close(Closed)', actor: 'frontend',
+  doc: 'wait_event(backend in Closed or Unknown) answered: xennet_disconnect_backend, unregister_netdev, destroy queues',
+  see: 'netfront xennet_bus_close, xennet_remove',
+  when: (s) => s.fe.inst && s.fe.remove === 'closed' && [XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)),
+  then: (d, s, p) => xennetTeardown(d, p),
+};
+
+export const netfront_node_removed: R = {
+  name: 'xenbus_dev_changed(frontend removed)', actor: 'frontend',
+  doc: 'the frontend directory was removed (toolstack): the xenbus core removes the device: xennet_remove finds the backend Unknown',
+  see: 'xenbus_probe.c xenbus_dev_changed; netfront xennet_remove',
+  when: (s) => s.fe.inst && !xsExists(s.xs, FE),
+  then: (d, s, p) => xennetTeardown(d, p),
+};
+
+export const frontend_fatal: R = {
+  name: 'xenbus_dev_fatal(frontend)', actor: 'frontend',
+  doc: 'a fatal error in netfront: xenbus_dev_fatal switches to Closing',
+  see: 'xenbus_client.c xenbus_dev_fatal',
+  when: (s) => feIdle(s) && s.left.frontendFatal > 0 && s.fe.dev !== XenbusStateClosing && s.fe.dev !== XenbusStateClosed,
+  then: (d, s, p) => { d.left.frontendFatal = s.left.frontendFatal - 1; devFatal(d, 'fe', p); },
+};
+
+export const xennet_xdp_set: R = {
+  name: 'xennet_xdp_set', actor: 'frontend',
+  doc: 'XDP program change: switch Reconfiguring, write xdp-headroom, wait for the backend\'s Reconfigured',
+  see: 'netfront xennet_xdp_set, talk_to_netback_xdp',
+  when: (s) => feIdle(s) && s.left.reconfigure > 0 && s.fe.dev === XenbusStateConnected && !s.fe.xdpWait && s.fe.features.includes('xdp-headroom'),
+  then: (d, s, p) => {
+    d.left.reconfigure = s.left.reconfigure - 1;
+    switchState(d, 'fe', XenbusStateReconfiguring, p);
+    xsWrite(d.xs, `${FE}/xdp-headroom`, '1', p.txnConflicts);
+    d.fe.xdpWait = true;
+  },
+};
+
+export const xennet_xdp_set_done: R = {
+  name: 'xennet_xdp_set(Reconfigured)', actor: 'frontend',
+  doc: 'wait_event(backend == Reconfigured) answered: install the program, switch Connected',
+  see: 'netfront xennet_xdp_set',
+  when: (s) => s.fe.inst && s.fe.xdpWait && beNode(s) === XenbusStateReconfigured,
+  then: (d, s, p) => { d.fe.xdpWait = false; switchState(d, 'fe', XenbusStateConnected, p); },
+};
+
+// --- toolstack (libxl, vif hotplug script)
+
+export const libxl_device_add: R = {
+  name: 'libxl__device_vif_add', actor: 'toolstack',
+  doc: 'device creation: backend online=1 state=1, frontend state=1',
+  see: 'libxl_device.c libxl__device_generic_add; xen-protocols.md §3.5',
+  when: (s) => s.ts.phase === 'none',
+  then: (d, s, p) => {
+    d.ts.phase = 'plugged';
+    xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
+    xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, `${FE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+  },
+};
+
+export const vif_hotplug: R = {
+  name: 'vif-hotplug(online)', actor: 'toolstack',
+  doc: 'the vif hotplug script run by KOBJ_ONLINE plugs the vif into the bridge and writes hotplug-status=connected',
+  see: 'tools/hotplug/Linux/vif-bridge, xen-hotplug-common.sh success',
+  when: (s) => s.ts.uevent,
+  then: (d, s, p) => {
+    d.ts.uevent = false;
+    if (xsExists(s.xs, BE)) xsWrite(d.xs, `${BE}/hotplug-status`, 'connected', p.txnConflicts);
+  },
+};
+
+export const libxl_device_remove: R = {
+  name: 'libxl__initiate_device_generic_remove', actor: 'toolstack',
+  doc: 'unplug: write backend online=0 and, unless it is Closed, backend state=5; then wait for Closed',
+  see: 'libxl_device.c libxl__initiate_device_generic_remove',
+  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && s.left.unplug > 0,
+  then: (d, s, p) => {
+    d.left.unplug = s.left.unplug - 1;
+    d.ts.phase = 'unplugging';
+    xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
+    if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
+  },
+};
+
+function destroyDevice(d: D, p: P): void {
+  d.ts.phase = 'removed';
+  xsRm(d.xs, BE, p.txnConflicts);
+  xsRm(d.xs, FE, p.txnConflicts);
+}
+
+export const libxl_device_destroy: R = {
+  name: 'libxl__device_destroy', actor: 'toolstack',
+  doc: 'the backend reached Closed: remove the backend and frontend directories',
+  see: 'libxl_device.c device_backend_callback, libxl__device_destroy',
+  when: (s) => s.ts.phase === 'unplugging' && beNode(s) === XenbusStateClosed,
+  then: (d, s, p) => destroyDevice(d, p),
+};
+
+export const libxl_destroy_timeout: R = {
+  name: 'LIBXL_DESTROY_TIMEOUT', actor: 'toolstack',
+  doc: 'the backend did not reach Closed within 10 s: force-remove the directories',
+  see: 'libxl_device.c LIBXL_DESTROY_TIMEOUT, device_backend_callback (force)',
+  when: (s, p) => p.forcedRemoval && s.ts.phase === 'unplugging' && beNode(s) !== XenbusStateClosed,
+  then: (d, s, p) => destroyDevice(d, p),
+};
+
+export const migrate: R = {
+  name: 'xl migrate', actor: 'toolstack',
+  doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
+  see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
+  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && s.left.migrate > 0 && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  then: (d, s, p) => {
+    d.left.migrate = s.left.migrate - 1;
+    // The source host's backend goes away with the source domain: its mappings die with it.
+    for (const q of d.q) { q.map = null; q.bound = false; q.deferred = null; }
+    xsUnwatch(d.xs, W_BE_HOTPLUG);
+    xsUnwatch(d.xs, W_BE_OTHEREND);
+    d.be = freshBe();
+    d.ts.uevent = false;
+    // The destination toolstack creates both directories afresh.
+    xsRm(d.xs, BE, p.txnConflicts);
+    xsRm(d.xs, FE, p.txnConflicts);
+    xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
+    xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, `${FE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    netfrontResume(d, p);
+  },
+};
+
+export const backend_crash: R = {
+  name: 'driver domain crash', actor: 'toolstack',
+  doc: 'the driver domain dies: netback vanishes, Xen releases its mappings and bindings, its nodes stay stale',
+  see: 'xen-protocols.md §3.6.6',
+  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && s.left.backendRestart > 0,
+  then: (d, s) => {
+    d.left.backendRestart = s.left.backendRestart - 1;
+    for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
+    xsUnwatch(d.xs, W_BE_HOTPLUG);
+    xsUnwatch(d.xs, W_BE_OTHEREND);
+    d.be = freshBe();
+    d.ts.uevent = false;
+    d.ts.beDown = true;
+  },
+};
+
+export const backend_restarted: R = {
+  name: 'driver domain restarted', actor: 'toolstack',
+  doc: 'the toolstack re-creates the backend directory (state=1, online=1) and the frontend reconnects through the resume path',
+  see: 'xen-protocols.md §3.6.6 (netfront: "reconnecting to the backend, due to a suspend/resume, or a backend driver restart"; the trigger is [U])',
+  when: (s) => s.ts.beDown,
+  then: (d, s, p) => {
+    d.ts.beDown = false;
+    xsRm(d.xs, BE, p.txnConflicts);
+    xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
+    xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    if (s.fe.inst && s.fe.remove === 'none') {
+      netfrontResume(d, p);
+      d.fe.dev = XenbusStateUnknown; // the frontend's node is stale: write Initialising
+      switchState(d, 'fe', XenbusStateInitialising, p);
+    }
+  },
+};
+
+// --- xenstore
+
+export const xs_spurious: R = {
+  name: 'xs_watch_event(spurious)', actor: 'xenstore',
+  doc: 'a spurious event on a registered watch',
+  see: 'xen docs/misc/xenstore.txt "Watches may be triggered spuriously"',
+  choices: (s) => s.left.spurious > 0 ? s.xs.watches.filter((w) => !w.pending).map((w) => w.token) : [],
+  showChoice: (t: string) => t,
+  then: (d, s, p, t: string) => { d.left.spurious = s.left.spurious - 1; xsFireSpurious(d.xs, t); },
+};
+
+export const xenbusRules: readonly R[] = [
+  libxl_device_add, vif_hotplug, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
+  netback_probe, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
+  netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
+  netfront_node_removed, frontend_fatal, xennet_xdp_set, xennet_xdp_set_done,
+  xs_spurious,
+];
+
+// --- properties
+
+/** The backend's published state is Connected (4), or Reconfigured (8): after Reconfiguring netback's be->state stays Connected and its node stays 8. */
+const bePublishedConnected = (s: S): boolean => beNode(s) === XenbusStateConnected || beNode(s) === XenbusStateReconfigured;
+
+/** Both ends Connected: each driver instance's own state and its published node, the backend's driver state too. */
+export const bothConnected = (s: S): boolean =>
+  s.fe.inst && s.be.inst && !s.ts.beDown && s.fe.dev === XenbusStateConnected && feNode(s) === XenbusStateConnected &&
+  s.be.state === XenbusStateConnected && bePublishedConnected(s);
+
+/** The goal of a connect: both Connected, with every negotiated queue mapped and bound, nothing in flight. */
+export const connectedAndIdle = (s: S): boolean =>
+  bothConnected(s) && !s.fe.txn && !s.fe.xdpWait && s.be.nq > 0 &&
+  s.q.every((q, i) => (i < s.be.nq ? q.map !== null && q.bound : q.map === null));
+
+/** Both ends Closed on a device that still exists (after a guest close or a fatal error; a new frontend instance may reconnect). */
+export const bothClosed = (s: S): boolean =>
+  s.ts.phase === 'plugged' && !s.ts.beDown && feNode(s) === XenbusStateClosed && beNode(s) === XenbusStateClosed &&
+  (!s.fe.inst || (s.fe.dev === XenbusStateClosed && s.fe.remove === 'none')) && (!s.be.inst || s.be.state === XenbusStateClosed) &&
+  s.q.every((q) => q.map === null);
+
+/** After an unplug: nodes removed, both driver instances gone. */
+export const removed = (s: S): boolean => s.ts.phase === 'removed' && !s.fe.inst && !s.be.inst && s.q.every((q) => q.map === null && !q.bound);
+
+export const settled = (s: S): boolean => connectedAndIdle(s) || bothClosed(s) || removed(s);
+
+const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
+
+export const X1: Invariant<S, P> = {
+  name: 'X1_map_after_keys_published',
+  description: 'the backend maps a ring or binds an event channel only while its driver state is Connected and only after the frontend published every key it needs',
+  see: 'netback xenbus.c connect, connect_data_rings (xenbus_gather); xen-protocols.md §3.6 X1',
+  holds: (s) => s.q.every((q) => (q.map === null && !q.bound) || (s.be.inst && s.be.state === XenbusStateConnected && s.be.keysRead)),
+};
+
+export const X2: Invariant<S, P> = {
+  name: 'X2_frontend_frees_after_backend',
+  description: 'the frontend never frees or reuses a ring page the backend still maps: every mapped ref is one the frontend still grants or holds on the deferred-free list',
+  see: 'Linux gnttab_end_foreign_access (deferred free; XSA-396); netfront xennet_disconnect_backend; xen-protocols.md §3.6 X2',
+  holds: (s) => s.q.every((q) => q.map === null || q.gref === q.map || q.deferred === q.map),
+};
+
+export const X3: Invariant<S, P> = {
+  name: 'X3_no_set_backend_state_BUG',
+  description: 'set_backend_state is never asked for a (be->state, target) combination its table does not have (BUG())',
+  see: 'netback xenbus.c set_backend_state; xen-protocols.md §3.6 X3',
+  holds: (s) => !s.be.bug,
+};
+
+export const X4: Invariant<S, P> = {
+  name: 'X4_connected_after_hotplug',
+  description: 'the backend publishes Connected only after its hotplug-status watch read "connected"',
+  see: 'netback xenbus.c backend_switch_state, hotplug_status_changed; Linux 2afeec08ab5c and its revert e8240addd0a3; xen-protocols.md §3.6 X4',
+  holds: (s) => !(s.be.inst && s.be.dev === XenbusStateConnected) || s.be.hotplugSeen,
+};
+
+/** X5 for a feature table (a variant that adds a feature key builds its own X5 with the extended table). */
+export const connectedAgree = (features: readonly FeatureKey[]): Invariant<S, P> => ({
+  name: 'X5_connected_agree',
+  description: 'when both ends are Connected they use the same queue count, event-channel layout and features, and the frontend uses only what the backend advertised',
+  see: 'netif.h multi-queue-max-queues / multi-queue-num-queues, feature-split-event-channels, feature-*; xen-protocols.md §2.5',
+  holds: (s) => {
+    if (!bothConnected(s) || s.fe.txn) return true;
+    const max = xsRead(s.xs, `${BE}/multi-queue-max-queues`);
+    const advertisedQ = max === undefined ? 1 : Number(max);
+    const splitOk = !s.fe.split || xsRead(s.xs, `${BE}/feature-split-event-channels`) === '1';
+    const featOk = s.fe.features.every((f) => {
+      const k = features.find((x) => x.name === f)?.backendKey;
+      return k !== undefined && xsRead(s.xs, `${BE}/${k}`) === '1';
+    });
+    return s.fe.nq === s.be.nq && s.fe.split === s.be.split && sameSet(s.fe.features, s.be.features) &&
+      s.fe.nq <= advertisedQ && splitOk && featOk;
+  },
+});
+export const X5 = connectedAgree(NETIF_FEATURES);
+
+export const X6: Invariant<S, P> = {
+  name: 'X6_open_only_with_queues',
+  description: 'the net_device is opened (xennet_open) only when its queues exist',
+  see: 'Linux f599c64fdf7d "xen-netfront: Fix race between device setup and open"; xen-protocols.md §6.2 B-4',
+  holds: (s) => !s.fe.oops,
+};
+
+export const X7: Invariant<S, P> = {
+  name: 'X7_no_mapping_outside_connected',
+  description: 'every mapping and binding is released on every path out of Connected: a backend whose driver state is not Connected, or no backend at all, maps nothing',
+  see: 'netback xenbus.c set_backend_state (Connected -> Closing runs backend_disconnect), netback_remove',
+  holds: (s) => (s.be.inst && s.be.state === XenbusStateConnected) || s.q.every((q) => q.map === null && !q.bound),
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7] as const;
+
+export const X8: Goal<S, P> = {
+  name: 'X8_recoverable',
+  description: 'from every reachable state both ends can still reach Connected (every queue mapped), or both Closed, or, after an unplug, Closed and removed',
+  see: 'xen-protocols.md §3.6 X5, X6 (no stuck state pairs)',
+  reached: (s) => settled(s),
+};
+
+export const xenbusObservables: readonly Observable<S, P>[] = [
+  { name: 'backend_node_vs_driver', description: '1 when the backend\'s state node differs from netback\'s be->state while both exist', value: (s) => (s.be.inst && beNode(s) !== s.be.state ? 1 : 0) },
+  { name: 'deferred_grants', description: 'ring pages held on the deferred-free list (ended while mapped)', value: (s) => s.q.filter((q) => q.deferred !== null).length },
+  { name: 'queues_mapped', description: 'rings the backend maps', value: (s) => s.q.filter((q) => q.map !== null).length },
+];
+
+// --- the model
+
+export const xenbus: Model<S, P> = defineModel<S, P>({
+  name: 'xenbus',
+  description: 'xenbus handshake of a vif: Linux netfront and netback, xenstore (watches, EAGAIN), libxl and the hotplug script, lifecycle events',
+  see: 'xen/include/public/io/xenbus.h; Linux xen-netfront.c, xen-netback/xenbus.c; libxl_device.c; docs/models/xenbus.md',
+  params: xenbusParams,
+  init: (p) => [xenbusInit(p)],
+  rules: xenbusRules,
+  invariants: xenbusInvariants,
+  isValidEnd: settled,
+  observables: xenbusObservables,
+  goals: [X8],
+});

@@ -1,0 +1,190 @@
+/**
+ * A reusable xenstore, as plain JSON data, for protocol models: a tree of
+ * string nodes, transactions that fail with EAGAIN on a conflict, and watches
+ * held as data (registered, pending), with the semantics xenstored gives them
+ * (xen docs/misc/xenstore.txt; Linux drivers/xen/xenbus/xenbus_xs.c):
+ *
+ * - A node is a path (`backend/vif/1/0/state`, relative to `/local/domain/<id>`
+ *   of its owner in real xenstore) with a string value. Writing a node creates
+ *   it; `rm` deletes a node and everything below it. A missing node reads as
+ *   `undefined` (ENOENT).
+ * - A watch on path W fires on every write of W or of a node below W, and on
+ *   the removal of W, of an ancestor of W or of a node below W. Writing the
+ *   same value again still fires it. "When a watch is first set up it is
+ *   triggered once straight away." "Watches may be triggered spuriously" (a
+ *   model rule may call {@link xsFireSpurious}).
+ * - Coalescing: xenstored queues one event per change, but every Linux handler
+ *   re-reads the node when it runs (`xenbus_read_driver_state(dev->otherend)`),
+ *   so N queued events and one event are indistinguishable: a watch here has one
+ *   `pending` bit, and the handler reads the latest value. Intermediate values
+ *   written between two deliveries are never seen: this is how a model finds
+ *   "missed the backend's Closing state" bugs.
+ * - Transactions: `xsTxnStart` opens one per owner, writes and removals are
+ *   buffered, `xsTxnEnd` commits them atomically or fails with EAGAIN when a
+ *   conflicting change was committed meanwhile. `conflicts: 'node'` is C
+ *   xenstored since Xen 4.9 (a change to a node the transaction touched);
+ *   `'any'` is the older, stricter xenstored and oxenstored under load (any
+ *   committed change conflicts). The caller retries on EAGAIN, as Linux does.
+ *
+ * Every function that changes the store takes a mutable store (an immer draft
+ * in a rule's `then`) and returns nothing or a status; read functions take the
+ * frozen state.
+ *
+ * @see xen docs/misc/xenstore.txt; xen/include/public/io/xs_wire.h
+ */
+import type { Draft } from 'immer';
+
+/** A registered watch (xs_watch): who set it, the watched path, its token, whether an event is queued. */
+export interface XsWatch {
+  readonly token: string;
+  readonly path: string;
+  readonly pending: boolean;
+}
+
+/** An open transaction: buffered writes (`null` = rm), and whether it already conflicts. */
+export interface XsTxn {
+  readonly writes: Readonly<Record<string, string | null>>;
+  readonly conflict: boolean;
+}
+
+export interface Xenstore {
+  /** path -> value. */
+  readonly nodes: Readonly<Record<string, string>>;
+  /** Registered watches, in registration order (tokens are unique). */
+  readonly watches: readonly XsWatch[];
+  /** Open transactions by owner. */
+  readonly txns: Readonly<Record<string, XsTxn>>;
+}
+
+export type XsConflicts = 'node' | 'any';
+
+/** A store being changed (an immer draft of {@link Xenstore}). */
+export type XsDraft = Draft<Xenstore>;
+
+export const emptyXenstore = (): Xenstore => ({ nodes: {}, watches: [], txns: {} });
+
+const under = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + '/');
+
+/** XS_READ: the value of a node, or undefined (ENOENT). */
+export const xsRead = (xs: Xenstore, path: string): string | undefined =>
+  Object.prototype.hasOwnProperty.call(xs.nodes, path) ? xs.nodes[path] : undefined;
+
+/** Whether a node exists (xenbus_exists). A directory exists when any node lies below it. */
+export const xsExists = (xs: Xenstore, path: string): boolean =>
+  Object.keys(xs.nodes).some((k) => under(k, path));
+
+/** Linux `xenbus_read_driver_state`: the `state` node as an integer, XenbusStateUnknown (0) when missing or unparsable. */
+export const xsReadState = (xs: Xenstore, dir: string): number => {
+  const v = xsRead(xs, dir + '/state');
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isInteger(n) && n >= 0 ? n : 0;
+};
+
+function fireWrite(d: XsDraft, path: string): void {
+  for (const w of d.watches) if (under(path, w.path)) w.pending = true;
+}
+function fireRm(d: XsDraft, path: string): void {
+  for (const w of d.watches) if (under(path, w.path) || under(w.path, path)) w.pending = true;
+}
+function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
+  for (const [o, t] of Object.entries(d.txns)) {
+    if (o === owner || t.conflict) continue;
+    if (mode === 'any' || Object.keys(t.writes).some((k) => under(k, path) || under(path, k))) t.conflict = true;
+  }
+}
+
+/** XS_WRITE outside a transaction: sets the node, fires watches, makes conflicting transactions fail. */
+export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node'): void {
+  d.nodes[path] = value;
+  fireWrite(d, path);
+  conflictWith(d, null, path, mode);
+}
+
+/** XS_RM outside a transaction: removes the node and every node below it (no-op, no event, when nothing is there). */
+export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void {
+  const gone = Object.keys(d.nodes).filter((k) => under(k, path));
+  if (gone.length === 0) return;
+  for (const k of gone) delete d.nodes[k];
+  fireRm(d, path);
+  conflictWith(d, null, path, mode);
+}
+
+/** XS_WATCH: registers a watch; it fires once straight away. Re-registering a token replaces it. */
+export function xsWatch(d: XsDraft, token: string, path: string): void {
+  const i = d.watches.findIndex((w) => w.token === token);
+  if (i >= 0) d.watches.splice(i, 1);
+  d.watches.push({ token, path, pending: true });
+}
+
+/** XS_UNWATCH: drops the watch and any event it still had queued. */
+export function xsUnwatch(d: XsDraft, token: string): void {
+  const i = d.watches.findIndex((w) => w.token === token);
+  if (i >= 0) d.watches.splice(i, 1);
+}
+
+export const xsWatchOf = (xs: Xenstore, token: string): XsWatch | undefined => xs.watches.find((w) => w.token === token);
+export const xsWatching = (xs: Xenstore, token: string): boolean => xsWatchOf(xs, token) !== undefined;
+/** Whether the watch has an event queued (the handler may run). */
+export const xsPending = (xs: Xenstore, token: string): boolean => xsWatchOf(xs, token)?.pending === true;
+
+/** Takes the queued event of a watch (the handler then reads the latest values). */
+export function xsDeliver(d: XsDraft, token: string): void {
+  const w = d.watches.find((x) => x.token === token);
+  if (w) w.pending = false;
+}
+
+/** A spurious event on a registered watch ("Watches may be triggered spuriously"). */
+export function xsFireSpurious(d: XsDraft, token: string): void {
+  const w = d.watches.find((x) => x.token === token);
+  if (w) w.pending = true;
+}
+
+/** XS_TRANSACTION_START for `owner` (one open transaction per owner). */
+export function xsTxnStart(d: XsDraft, owner: string): void {
+  d.txns[owner] = { writes: {}, conflict: false };
+}
+
+/** XS_WRITE inside the owner's transaction (buffered: invisible to others until commit). */
+export function xsTxnWrite(d: XsDraft, owner: string, path: string, value: string): void {
+  const t = d.txns[owner];
+  if (!t) throw new Error(`xenstore: ${owner} writes ${path} outside a transaction`);
+  t.writes[path] = value;
+}
+
+/** XS_RM inside the owner's transaction. */
+export function xsTxnRm(d: XsDraft, owner: string, path: string): void {
+  const t = d.txns[owner];
+  if (!t) throw new Error(`xenstore: ${owner} removes ${path} outside a transaction`);
+  t.writes[path] = null;
+}
+
+/** Whether committing the owner's transaction now would fail with EAGAIN. */
+export const xsTxnWouldConflict = (xs: Xenstore, owner: string): boolean => xs.txns[owner]?.conflict === true;
+
+/**
+ * XS_TRANSACTION_END: with `commit`, applies the buffered writes atomically (each
+ * fires its watches; other open transactions may now conflict) and returns 'ok',
+ * or returns 'EAGAIN' and applies nothing when a conflicting change was committed
+ * meanwhile. Without `commit` (abort) applies nothing. The transaction is closed.
+ */
+export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsConflicts = 'node'): 'ok' | 'EAGAIN' {
+  const t = d.txns[owner];
+  if (!t) throw new Error(`xenstore: ${owner} ends no transaction`);
+  const writes = { ...t.writes };
+  const conflict = t.conflict;
+  delete d.txns[owner];
+  if (!commit) return 'ok';
+  if (conflict) return 'EAGAIN';
+  for (const [k, v] of Object.entries(writes)) {
+    if (v === null) {
+      const gone = Object.keys(d.nodes).filter((n) => under(n, k));
+      for (const n of gone) delete d.nodes[n];
+      if (gone.length) fireRm(d, k);
+    } else {
+      d.nodes[k] = v;
+      fireWrite(d, k);
+    }
+    conflictWith(d, owner, k, mode);
+  }
+  return 'ok';
+}
