@@ -424,7 +424,7 @@ export function netbackRemove(d: D, p: P): void {
   backendDisconnect(d);
   if (xsReadState(d.xs, BE) === XenbusStateClosing) switchState(d, 'be', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_BE_OTHEREND);
-  d.be = freshBe();
+  d.be = freshBe() as Draft<BackendState>;
 }
 
 /** frontend_changed (netback xenbus.c), on the frontend state the watch delivery read. */
@@ -570,7 +570,7 @@ export function xennetTeardown(d: D, p: P): void {
   switchState(d, 'fe', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_FE_OTHEREND);
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
-  d.fe = freshFe();
+  d.fe = freshFe() as Draft<FrontendState>;
 }
 
 /** The frontend's reconnect path of xenbus_dev_resume + netfront_resume: detach, disconnect, dev->state = Initialising, watch the (new) backend. */
@@ -614,7 +614,7 @@ export const netfront_probe: R = {
   when: (s) => !s.fe.inst && xsExists(s.xs, FE) && (feNode(s) === XenbusStateInitialising ? s.fe.dev === XenbusStateUnknown : s.left.reconnect > 0),
   then: (d, s, p) => {
     const first = feNode(s) === XenbusStateInitialising && s.fe.dev === XenbusStateUnknown;
-    d.fe = { ...freshFe(), inst: true };
+    d.fe = { ...freshFe(), inst: true } as Draft<FrontendState>;
     // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
     if (first) d.fe.dev = XenbusStateInitialising;
     else { d.left.reconnect = s.left.reconnect - 1; switchState(d, 'fe', XenbusStateInitialising, p); }
@@ -793,7 +793,7 @@ export const migrate: R = {
     for (const q of d.q) { q.map = null; q.bound = false; q.deferred = null; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
     xsUnwatch(d.xs, W_BE_OTHEREND);
-    d.be = freshBe();
+    d.be = freshBe() as Draft<BackendState>;
     d.ts.uevent = false;
     // The destination toolstack creates both directories afresh.
     xsRm(d.xs, BE, p.txnConflicts);
@@ -815,7 +815,7 @@ export const backend_crash: R = {
     for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
     xsUnwatch(d.xs, W_BE_OTHEREND);
-    d.be = freshBe();
+    d.be = freshBe() as Draft<BackendState>;
     d.ts.uevent = false;
     d.ts.beDown = true;
   },
