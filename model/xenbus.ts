@@ -60,6 +60,9 @@ export const BE = 'backend/vif/1/0';
 export const W_FE_OTHEREND = 'netfront:otherend';
 export const W_BE_OTHEREND = 'netback:otherend';
 export const W_BE_HOTPLUG = 'netback:hotplug-status';
+/** Watch owners: the guest kernel's and the driver domain kernel's xenwatch threads. */
+export const GUEST = 'guest';
+export const DRIVER_DOMAIN = 'backend-domain';
 /** Transaction owner of netfront's talk_to_netback. */
 export const TXN_FE = 'netfront';
 
@@ -108,6 +111,8 @@ export const xenbusParams = defineParams({
   guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
   reconnect: count('new netfront instances after Closed (driver reload, kexec)'),
   unplug: count('toolstack unplugs (libxl device remove: online=0, backend state 5)', 1, 1),
+  xdpEarly: boolParam({ default: false, doc: 'the guest may attach an XDP program (Reconfiguring) before the backend published Connected, while the hotplug script still runs; by default only after' }),
+  slowFrontend: boolParam({ default: false, doc: 'the frontend may stall inside its key transaction for longer than LIBXL_DESTROY_TIMEOUT (10 s); by default the timeout never fires while that transaction is open' }),
   forcedRemoval: boolParam({ default: true, doc: 'libxl removes the nodes after LIBXL_DESTROY_TIMEOUT when the backend never reaches Closed' }),
   migrate: count('suspend/resume or live migrations (frontend restarts at Initialising against a fresh backend)'),
   backendRestart: count('backend (driver domain) restarts'),
@@ -115,6 +120,7 @@ export const xenbusParams = defineParams({
   backendFatal: count('xenbus_dev_fatal on the backend'),
   reconfigure: count('XDP reconfigurations (Reconfiguring / Reconfigured)'),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
+  events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
@@ -203,6 +209,8 @@ export interface Budget {
   readonly backendFatal: number;
   readonly reconfigure: number;
   readonly spurious: number;
+  /** Lifecycle events left in this run (all kinds). */
+  readonly events: number;
 }
 
 export interface XenbusModelState {
@@ -218,6 +226,15 @@ type D = Draft<S>;
 type R = Rule<S, P>;
 
 const MAXQ = 2;
+
+type EventKind = Exclude<keyof Budget, 'events'>;
+/** Whether a lifecycle event of this kind may still happen in this run. */
+export const can = (s: S, k: EventKind): boolean => s.left[k] > 0 && s.left.events > 0;
+/** Counts one lifecycle event of this kind. */
+export function spend(d: D, s: S, k: EventKind): void {
+  d.left[k] = s.left[k] - 1;
+  d.left.events = s.left.events - 1;
+}
 const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false });
 const freshFe = (): FrontendState => ({
   inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
@@ -237,7 +254,7 @@ export const xenbusInit = (p: P): S => ({
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious,
+    reconfigure: p.reconfigure, spurious: p.spurious, events: p.events,
   },
 });
 
@@ -288,7 +305,7 @@ export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] =
   }
   backendSwitchState(d, XenbusStateInitWait, p);
   d.ts.uevent = true;
-  xsWatch(d.xs, W_BE_OTHEREND, FE + '/state');
+  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_OTHEREND, FE + '/state');
 }
 
 /** backend_switch_state: sets be->state; the xenstore write is deferred while the hotplug-status watch is registered. */
@@ -367,7 +384,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   d.be.split = split;
   d.be.keysRead = keysRead;
   xsUnwatch(d.xs, W_BE_HOTPLUG);
-  xsWatch(d.xs, W_BE_HOTPLUG, `${BE}/hotplug-status`);
+  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_HOTPLUG, `${BE}/hotplug-status`);
 }
 
 /** The options a variant can pass to the backend's handlers. */
@@ -469,7 +486,7 @@ export const frontend_changed: R = {
   doc: 'otherend watch event: read the frontend state (latest value) and run frontend_changed / set_backend_state',
   see: 'netback xenbus.c frontend_changed, set_backend_state; xenbus_probe.c xenbus_otherend_changed',
   when: (s) => beAlive(s) && xsPending(s.xs, W_BE_OTHEREND),
-  then: (d, s, p) => { xsDeliver(d.xs, W_BE_OTHEREND); frontendChanged(d, feNode(s), p); },
+  then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); frontendChanged(d, feNode(s), p); },
 };
 
 export const hotplug_status_changed: R = {
@@ -478,7 +495,7 @@ export const hotplug_status_changed: R = {
   see: 'netback xenbus.c hotplug_status_changed',
   when: (s) => beAlive(s) && xsPending(s.xs, W_BE_HOTPLUG),
   then: (d, s, p) => {
-    xsDeliver(d.xs, W_BE_HOTPLUG);
+    xsDeliver(d.xs, DRIVER_DOMAIN);
     if (xsRead(s.xs, `${BE}/hotplug-status`) !== 'connected') return;
     d.be.hotplugSeen = true;
     switchState(d, 'be', s.be.state, p);
@@ -498,8 +515,8 @@ export const backend_fatal: R = {
   name: 'xenbus_dev_fatal(backend)', actor: 'backend',
   doc: 'a fatal error in netback: xenbus_dev_fatal switches the device to Closing (be->state unchanged)',
   see: 'xenbus_client.c xenbus_dev_fatal, xenbus_switch_fatal',
-  when: (s) => beAlive(s) && s.left.backendFatal > 0 && s.be.dev !== XenbusStateClosing && s.be.dev !== XenbusStateClosed,
-  then: (d, s, p) => { d.left.backendFatal = s.left.backendFatal - 1; devFatal(d, 'be', p); },
+  when: (s) => beAlive(s) && can(s, 'backendFatal') && s.be.dev !== XenbusStateClosing && s.be.dev !== XenbusStateClosed,
+  then: (d, s, p) => { spend(d, s, 'backendFatal'); devFatal(d, 'be', p); },
 };
 
 // --- frontend (Linux netfront)
@@ -583,7 +600,7 @@ export function netfrontResume(d: D, p: P): void {
   d.fe.nq = 0;
   d.fe.split = false;
   d.fe.features = [];
-  xsWatch(d.xs, W_FE_OTHEREND, BE + '/state');
+  xsWatch(d.xs, GUEST, W_FE_OTHEREND, BE + '/state');
 }
 
 /** netback_changed (netfront), on the backend state the watch delivery read. */
@@ -611,14 +628,14 @@ export const netfront_probe: R = {
   name: 'netfront_probe', actor: 'frontend',
   doc: 'a netfront instance binds to the device (first probe of a node in Initialising, or a new instance after Closed): xennet_create_dev, switch Initialising, watch the backend state',
   see: 'netfront xennet_create_dev, netfront_probe; xenbus_probe.c xenbus_probe_node',
-  when: (s) => !s.fe.inst && xsExists(s.xs, FE) && (feNode(s) === XenbusStateInitialising ? s.fe.dev === XenbusStateUnknown : s.left.reconnect > 0),
+  when: (s) => !s.fe.inst && xsExists(s.xs, FE) && (feNode(s) === XenbusStateInitialising ? s.fe.dev === XenbusStateUnknown : can(s, 'reconnect')),
   then: (d, s, p) => {
     const first = feNode(s) === XenbusStateInitialising && s.fe.dev === XenbusStateUnknown;
     d.fe = { ...freshFe(), inst: true } as Draft<FrontendState>;
     // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
     if (first) d.fe.dev = XenbusStateInitialising;
-    else { d.left.reconnect = s.left.reconnect - 1; switchState(d, 'fe', XenbusStateInitialising, p); }
-    xsWatch(d.xs, W_FE_OTHEREND, BE + '/state');
+    else { spend(d, s, 'reconnect'); switchState(d, 'fe', XenbusStateInitialising, p); }
+    xsWatch(d.xs, GUEST, W_FE_OTHEREND, BE + '/state');
   },
 };
 
@@ -627,7 +644,7 @@ export const netback_changed: R = {
   doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
   see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
   when: (s) => s.fe.inst && !s.fe.txn && xsPending(s.xs, W_FE_OTHEREND),
-  then: (d, s, p) => { xsDeliver(d.xs, W_FE_OTHEREND); netbackChanged(d, s, beNode(s), p); },
+  then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p); },
 };
 
 export const xenbus_transaction_end: R = {
@@ -655,9 +672,9 @@ export const xennet_remove: R = {
   name: 'xennet_remove', actor: 'frontend',
   doc: 'guest-initiated close (driver unbind): xennet_bus_close: return at once if the backend is Closed, else switch Closing and wait',
   see: 'netfront xennet_remove, xennet_bus_close',
-  when: (s) => feIdle(s) && s.left.guestClose > 0,
+  when: (s) => feIdle(s) && can(s, 'guestClose'),
   then: (d, s, p) => {
-    d.left.guestClose = s.left.guestClose - 1;
+    spend(d, s, 'guestClose');
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosing, p);
     d.fe.remove = 'closing';
@@ -696,17 +713,18 @@ export const frontend_fatal: R = {
   name: 'xenbus_dev_fatal(frontend)', actor: 'frontend',
   doc: 'a fatal error in netfront: xenbus_dev_fatal switches to Closing',
   see: 'xenbus_client.c xenbus_dev_fatal',
-  when: (s) => feIdle(s) && s.left.frontendFatal > 0 && s.fe.dev !== XenbusStateClosing && s.fe.dev !== XenbusStateClosed,
-  then: (d, s, p) => { d.left.frontendFatal = s.left.frontendFatal - 1; devFatal(d, 'fe', p); },
+  when: (s) => feIdle(s) && can(s, 'frontendFatal') && s.fe.dev !== XenbusStateClosing && s.fe.dev !== XenbusStateClosed,
+  then: (d, s, p) => { spend(d, s, 'frontendFatal'); devFatal(d, 'fe', p); },
 };
 
 export const xennet_xdp_set: R = {
   name: 'xennet_xdp_set', actor: 'frontend',
   doc: 'XDP program change: switch Reconfiguring, write xdp-headroom, wait for the backend\'s Reconfigured',
   see: 'netfront xennet_xdp_set, talk_to_netback_xdp',
-  when: (s) => feIdle(s) && s.left.reconfigure > 0 && s.fe.dev === XenbusStateConnected && !s.fe.xdpWait && s.fe.features.includes('xdp-headroom'),
+  when: (s, p) => feIdle(s) && can(s, 'reconfigure') && s.fe.dev === XenbusStateConnected && !s.fe.xdpWait && s.fe.features.includes('xdp-headroom') &&
+    (p.xdpEarly || beNode(s) === XenbusStateConnected),
   then: (d, s, p) => {
-    d.left.reconfigure = s.left.reconfigure - 1;
+    spend(d, s, 'reconfigure');
     switchState(d, 'fe', XenbusStateReconfiguring, p);
     xsWrite(d.xs, `${FE}/xdp-headroom`, '1', p.txnConflicts);
     d.fe.xdpWait = true;
@@ -751,9 +769,9 @@ export const libxl_device_remove: R = {
   name: 'libxl__initiate_device_generic_remove', actor: 'toolstack',
   doc: 'unplug: write backend online=0 and, unless it is Closed, backend state=5; then wait for Closed',
   see: 'libxl_device.c libxl__initiate_device_generic_remove',
-  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && s.left.unplug > 0,
+  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'unplug'),
   then: (d, s, p) => {
-    d.left.unplug = s.left.unplug - 1;
+    spend(d, s, 'unplug');
     d.ts.phase = 'unplugging';
     xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
     if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
@@ -778,7 +796,7 @@ export const libxl_destroy_timeout: R = {
   name: 'LIBXL_DESTROY_TIMEOUT', actor: 'toolstack',
   doc: 'the backend did not reach Closed within 10 s: force-remove the directories',
   see: 'libxl_device.c LIBXL_DESTROY_TIMEOUT, device_backend_callback (force)',
-  when: (s, p) => p.forcedRemoval && s.ts.phase === 'unplugging' && beNode(s) !== XenbusStateClosed,
+  when: (s, p) => p.forcedRemoval && s.ts.phase === 'unplugging' && beNode(s) !== XenbusStateClosed && (p.slowFrontend || !s.fe.txn),
   then: (d, s, p) => destroyDevice(d, p),
 };
 
@@ -786,9 +804,9 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && s.left.migrate > 0 && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
   then: (d, s, p) => {
-    d.left.migrate = s.left.migrate - 1;
+    spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
     for (const q of d.q) { q.map = null; q.bound = false; q.deferred = null; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
@@ -809,9 +827,9 @@ export const backend_crash: R = {
   name: 'driver domain crash', actor: 'toolstack',
   doc: 'the driver domain dies: netback vanishes, Xen releases its mappings and bindings, its nodes stay stale',
   see: 'xen-protocols.md §3.6.6',
-  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && s.left.backendRestart > 0,
+  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart'),
   then: (d, s) => {
-    d.left.backendRestart = s.left.backendRestart - 1;
+    spend(d, s, 'backendRestart');
     for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
     xsUnwatch(d.xs, W_BE_OTHEREND);
@@ -845,9 +863,9 @@ export const xs_spurious: R = {
   name: 'xs_watch_event(spurious)', actor: 'xenstore',
   doc: 'a spurious event on a registered watch',
   see: 'xen docs/misc/xenstore.txt "Watches may be triggered spuriously"',
-  choices: (s) => s.left.spurious > 0 ? s.xs.watches.filter((w) => !w.pending).map((w) => w.token) : [],
+  choices: (s) => can(s, 'spurious') ? s.xs.watches.map((w) => w.token) : [],
   showChoice: (t: string) => t,
-  then: (d, s, p, t: string) => { d.left.spurious = s.left.spurious - 1; xsFireSpurious(d.xs, t); },
+  then: (d, s, p, t: string) => { spend(d, s, 'spurious'); xsFireSpurious(d.xs, t); },
 };
 
 export const xenbusRules: readonly R[] = [

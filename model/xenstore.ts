@@ -13,12 +13,14 @@
  *   same value again still fires it. "When a watch is first set up it is
  *   triggered once straight away." "Watches may be triggered spuriously" (a
  *   model rule may call {@link xsFireSpurious}).
- * - Coalescing: xenstored queues one event per change, but every Linux handler
- *   re-reads the node when it runs (`xenbus_read_driver_state(dev->otherend)`),
- *   so N queued events and one event are indistinguishable: a watch here has one
- *   `pending` bit, and the handler reads the latest value. Intermediate values
- *   written between two deliveries are never seen: this is how a model finds
- *   "missed the backend's Closing state" bugs.
+ * - Delivery order: each domain's kernel runs every watch handler on one
+ *   thread (Linux xenwatch), in the order xenstored sent the events, so each
+ *   watch has an owner (the domain) and each owner a FIFO queue of tokens.
+ * - Coalescing: every Linux handler re-reads the node when it runs
+ *   (`xenbus_read_driver_state(dev->otherend)`), so an event appended right
+ *   behind an undelivered event of the same watch adds nothing: it is dropped.
+ *   Intermediate values written between two deliveries are never seen: this is
+ *   how a model finds "missed the backend's Closing state" bugs.
  * - Transactions: `xsTxnStart` opens one per owner, writes and removals are
  *   buffered, `xsTxnEnd` commits them atomically or fails with EAGAIN when a
  *   conflicting change was committed meanwhile. `conflicts: 'node'` is C
@@ -34,11 +36,11 @@
  */
 import type { Draft } from 'immer';
 
-/** A registered watch (xs_watch): who set it, the watched path, its token, whether an event is queued. */
+/** A registered watch (xs_watch): its token, the watched path, the domain whose handler thread runs it. */
 export interface XsWatch {
   readonly token: string;
   readonly path: string;
-  readonly pending: boolean;
+  readonly owner: string;
 }
 
 /** An open transaction: buffered writes (`null` = rm), and whether it already conflicts. */
@@ -52,6 +54,8 @@ export interface Xenstore {
   readonly nodes: Readonly<Record<string, string>>;
   /** Registered watches, in registration order (tokens are unique). */
   readonly watches: readonly XsWatch[];
+  /** Per owner, the tokens of the watch events not yet delivered, oldest first. */
+  readonly events: Readonly<Record<string, readonly string[]>>;
   /** Open transactions by owner. */
   readonly txns: Readonly<Record<string, XsTxn>>;
 }
@@ -61,7 +65,7 @@ export type XsConflicts = 'node' | 'any';
 /** A store being changed (an immer draft of {@link Xenstore}). */
 export type XsDraft = Draft<Xenstore>;
 
-export const emptyXenstore = (): Xenstore => ({ nodes: {}, watches: [], txns: {} });
+export const emptyXenstore = (): Xenstore => ({ nodes: {}, watches: [], events: {}, txns: {} });
 
 const under = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + '/');
 
@@ -80,11 +84,15 @@ export const xsReadState = (xs: Xenstore, dir: string): number => {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 };
 
+function queue(d: XsDraft, w: { token: string; owner: string }): void {
+  const q = (d.events[w.owner] ??= []);
+  if (q[q.length - 1] !== w.token) q.push(w.token);
+}
 function fireWrite(d: XsDraft, path: string): void {
-  for (const w of d.watches) if (under(path, w.path)) w.pending = true;
+  for (const w of d.watches) if (under(path, w.path)) queue(d, w);
 }
 function fireRm(d: XsDraft, path: string): void {
-  for (const w of d.watches) if (under(path, w.path) || under(w.path, path)) w.pending = true;
+  for (const w of d.watches) if (under(path, w.path) || under(w.path, path)) queue(d, w);
 }
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
   for (const [o, t] of Object.entries(d.txns)) {
@@ -109,34 +117,48 @@ export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void
   conflictWith(d, null, path, mode);
 }
 
-/** XS_WATCH: registers a watch; it fires once straight away. Re-registering a token replaces it. */
-export function xsWatch(d: XsDraft, token: string, path: string): void {
-  const i = d.watches.findIndex((w) => w.token === token);
-  if (i >= 0) d.watches.splice(i, 1);
-  d.watches.push({ token, path, pending: true });
+/** XS_WATCH: registers a watch for `owner`'s handler thread; it fires once straight away. Re-registering a token replaces it. */
+export function xsWatch(d: XsDraft, owner: string, token: string, path: string): void {
+  xsUnwatch(d, token);
+  d.watches.push({ token, path, owner });
+  queue(d, { token, owner });
 }
 
-/** XS_UNWATCH: drops the watch and any event it still had queued. */
+/** XS_UNWATCH: drops the watch and the events it still had queued (unregister_xenbus_watch flushes them). */
 export function xsUnwatch(d: XsDraft, token: string): void {
   const i = d.watches.findIndex((w) => w.token === token);
-  if (i >= 0) d.watches.splice(i, 1);
+  if (i < 0) return;
+  const owner = d.watches[i]!.owner;
+  d.watches.splice(i, 1);
+  const q = d.events[owner];
+  if (!q) return;
+  const kept = q.filter((t) => t !== token).filter((t, j, a) => j === 0 || a[j - 1] !== t);
+  if (kept.length) d.events[owner] = kept;
+  else delete d.events[owner];
 }
 
 export const xsWatchOf = (xs: Xenstore, token: string): XsWatch | undefined => xs.watches.find((w) => w.token === token);
 export const xsWatching = (xs: Xenstore, token: string): boolean => xsWatchOf(xs, token) !== undefined;
-/** Whether the watch has an event queued (the handler may run). */
-export const xsPending = (xs: Xenstore, token: string): boolean => xsWatchOf(xs, token)?.pending === true;
+/** The token whose event `owner`'s handler thread runs next, if any. */
+export const xsNextEvent = (xs: Xenstore, owner: string): string | undefined => xs.events[owner]?.[0];
+/** Whether the next event of the watch's owner is this watch's (its handler may run now). */
+export const xsPending = (xs: Xenstore, token: string): boolean => {
+  const w = xsWatchOf(xs, token);
+  return w !== undefined && xsNextEvent(xs, w.owner) === token;
+};
 
-/** Takes the queued event of a watch (the handler then reads the latest values). */
-export function xsDeliver(d: XsDraft, token: string): void {
-  const w = d.watches.find((x) => x.token === token);
-  if (w) w.pending = false;
+/** Takes the next event of `owner` (its handler then reads the latest values). */
+export function xsDeliver(d: XsDraft, owner: string): void {
+  const q = d.events[owner];
+  if (!q) return;
+  q.shift();
+  if (q.length === 0) delete d.events[owner];
 }
 
 /** A spurious event on a registered watch ("Watches may be triggered spuriously"). */
 export function xsFireSpurious(d: XsDraft, token: string): void {
   const w = d.watches.find((x) => x.token === token);
-  if (w) w.pending = true;
+  if (w) queue(d, w);
 }
 
 /** XS_TRANSACTION_START for `owner` (one open transaction per owner). */
