@@ -112,6 +112,7 @@ export const xenbusParams = defineParams({
   reconnect: count('new netfront instances after Closed (driver reload, kexec)'),
   unplug: count('toolstack unplugs (libxl device remove: online=0, backend state 5)', 1, 1),
   xdpEarly: boolParam({ default: false, doc: 'the guest may attach an XDP program (Reconfiguring) before the backend published Connected, while the hotplug script still runs; by default only after' }),
+  xdpOutage: boolParam({ default: false, doc: 'a migration or driver domain restart may happen while xennet_xdp_set waits for Reconfigured (it then waits forever); by default the model keeps them apart' }),
   slowFrontend: boolParam({ default: false, doc: 'the frontend may stall inside its key transaction for longer than LIBXL_DESTROY_TIMEOUT (10 s); by default the timeout never fires while that transaction is open' }),
   forcedRemoval: boolParam({ default: true, doc: 'libxl removes the nodes after LIBXL_DESTROY_TIMEOUT when the backend never reaches Closed' }),
   migrate: count('suspend/resume or live migrations (frontend restarts at Initialising against a fresh backend)'),
@@ -722,7 +723,7 @@ export const xennet_xdp_set: R = {
   doc: 'XDP program change: switch Reconfiguring, write xdp-headroom, wait for the backend\'s Reconfigured',
   see: 'netfront xennet_xdp_set, talk_to_netback_xdp',
   when: (s, p) => feIdle(s) && can(s, 'reconfigure') && s.fe.dev === XenbusStateConnected && !s.fe.xdpWait && s.fe.features.includes('xdp-headroom') &&
-    (p.xdpEarly || beNode(s) === XenbusStateConnected),
+    (p.xdpEarly || beNode(s) === XenbusStateConnected) && (p.xdpOutage || !s.ts.beDown),
   then: (d, s, p) => {
     spend(d, s, 'reconfigure');
     switchState(d, 'fe', XenbusStateReconfiguring, p);
@@ -804,7 +805,7 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && (p.xdpOutage || !s.fe.xdpWait) && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
@@ -827,7 +828,7 @@ export const backend_crash: R = {
   name: 'driver domain crash', actor: 'toolstack',
   doc: 'the driver domain dies: netback vanishes, Xen releases its mappings and bindings, its nodes stay stale',
   see: 'xen-protocols.md §3.6.6',
-  when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart'),
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart') && (p.xdpOutage || !s.fe.xdpWait),
   then: (d, s) => {
     spend(d, s, 'backendRestart');
     for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
