@@ -5,10 +5,12 @@
  */
 import type { Model } from './core.js';
 import { ringNotify } from './ringNotify.js';
+import { xenbus } from './xenbus.js';
 import { ring } from './wrapRing.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
+  xenbus,
   ring,
 ];
 
