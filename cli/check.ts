@@ -17,7 +17,7 @@ import { traceFromViolation, writeTraceFile as writeTrace, type Trace } from '..
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
-import { fmtInt, humanReport, jsonReport, outcomeLine, table, type JsonReport } from './report.js';
+import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 export interface RunOptions {
   readonly invariants?: readonly string[];
@@ -304,7 +304,7 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
     reports.push(jsonReport(m.name, p, selectedInvariants(m, undefined), r, traceFile));
     rows.push([
       m.name,
-      showParams(p),
+      wrapWords(showParams(p), 44),
       fmtInt(r.distinctStates),
       fmtInt(r.edges),
       String(r.depth),

@@ -110,8 +110,34 @@ export function humanReport(model: string, params: object, invariants: string[],
   return lines.join('\n');
 }
 
+/**
+ * A plain-text table: numbers right-aligned, others left-aligned. A cell may
+ * hold several lines (`\n`); the row then takes as many lines.
+ */
 export function table(header: string[], rows: string[][]): string {
-  const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (/^[\d,.]+$/.test(c) ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
-  return [line(header), w.map((n) => '-'.repeat(n)).join('  '), ...rows.map(line)].join('\n');
+  const cellLines = (c: string) => c.split('\n');
+  const w = header.map((h, i) => Math.max(h.length, ...rows.flatMap((r) => cellLines(r[i]!).map((l) => l.length))));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (/^[\d,.]+$/.test(c) ? c.padStart(w[i]!) : c.padEnd(w[i]!))).join('  ').trimEnd();
+  const out = [line(header), w.map((n) => '-'.repeat(n)).join('  ')];
+  for (const r of rows) {
+    const parts = r.map(cellLines);
+    const height = Math.max(...parts.map((p) => p.length));
+    for (let k = 0; k < height; k++) out.push(line(parts.map((p) => p[k] ?? '')));
+  }
+  return out.join('\n');
+}
+
+/** Words joined by spaces into lines of at most `width` characters. */
+export function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  let cur = '';
+  for (const word of text.split(' ')) {
+    if (cur && cur.length + 1 + word.length > width) {
+      lines.push(cur);
+      cur = word;
+    } else cur = cur ? `${cur} ${word}` : word;
+  }
+  if (cur) lines.push(cur);
+  return lines.join('\n');
 }
