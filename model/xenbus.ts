@@ -88,6 +88,10 @@ export interface FeatureKey {
   readonly frontend: readonly Version[];
   /** The frontend refuses to connect without it (netfront: "backend does not support copying receive path"). */
   readonly required?: boolean;
+  /** When the backend writes `backendKey`: in netback_probe before InitWait (default), or `late`: once hotplug-status read "connected". */
+  readonly advertise?: 'probe' | 'late';
+  /** When the backend uses it: when the frontend `requested` it (default), or whenever it `advertised` it. */
+  readonly backendUses?: 'requested' | 'advertised';
 }
 
 /** The feature keys of Linux netfront/netback the model negotiates (multi-queue and split event channels are handled apart, they change the key layout). */
@@ -299,7 +303,7 @@ export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] =
   d.be.split = false;
   d.be.features = [];
   d.be.bug = false;
-  for (const f of features) if (f.backend.includes(p.backend)) xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', m);
+  for (const f of features) if (f.backend.includes(p.backend) && f.advertise !== 'late') xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', m);
   if (p.backend === 'new') {
     xsWrite(d.xs, `${BE}/feature-split-event-channels`, '1', m);
     xsWrite(d.xs, `${BE}/multi-queue-max-queues`, String(p.backendMaxQueues), m);
@@ -350,7 +354,8 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     nq = v === undefined ? 1 : Number(v);
     if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return; }
   }
-  d.be.features = features.filter((f) => f.backend.includes(p.backend) && xsRead(xs, `${FE}/${f.frontendKey}`) === '1').map((f) => f.name);
+  d.be.features = features.filter((f) => f.backend.includes(p.backend) &&
+    (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : xsRead(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
   let keysRead = true;
   let split = false;
   const fail = (): void => { backendDisconnect(d); devFatal(d, 'be', p); };
@@ -473,6 +478,24 @@ export function frontendChanged(d: D, fs: number, p: P, o: BackendOptions = {}):
 }
 
 const beAlive = (s: S): boolean => s.be.inst && !s.ts.beDown;
+
+export const makeNetbackProbe = (features: readonly FeatureKey[]): R => ({ ...netback_probe, then: (d, s, p) => netbackProbeEffect(d, p, features) });
+export const makeFrontendChanged = (o: BackendOptions): R => ({
+  ...frontend_changed, then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); frontendChanged(d, feNode(s), p, o); },
+});
+export const makeHotplugStatusChanged = (features: readonly FeatureKey[]): R => ({
+  ...hotplug_status_changed,
+  then: (d, s, p) => {
+    hotplug_status_changed.then(d, s, p, undefined);
+    if (!d.be.hotplugSeen) return;
+    for (const f of features)
+      if (f.advertise === 'late' && f.backend.includes(p.backend) && xsRead(d.xs, `${BE}/${f.backendKey}`) === undefined) {
+        xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', p.txnConflicts);
+        // A backend that uses what it advertised turns the feature on now.
+        if (f.backendUses === 'advertised' && d.be.nq > 0 && !d.be.features.includes(f.name)) d.be.features.push(f.name);
+      }
+  },
+});
 
 export const netback_probe: R = {
   name: 'netback_probe', actor: 'backend',
@@ -624,6 +647,31 @@ export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions 
 }
 
 const feIdle = (s: S): boolean => s.fe.inst && !s.fe.txn && s.fe.remove === 'none';
+
+export const makeNetbackChanged = (o: FrontendOptions): R => ({
+  ...netback_changed, then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p, o); },
+});
+export const makeTransactionEnd = (features: readonly FeatureKey[]): R => ({
+  ...xenbus_transaction_end,
+  then: (d, s, p) => {
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p, features); return; }
+    d.fe.txn = false;
+    d.fe.netdev = true;
+    switchState(d, 'fe', XenbusStateConnected, p);
+  },
+});
+
+/**
+ * Everything a variant replaces to negotiate a different feature table: use as
+ * `deriveModel(xenbus, { name, description, replace: withFeatures(table), invariants: [connectedAgree(table)] })`.
+ */
+export const withFeatures = (features: readonly FeatureKey[]): Record<string, R> => ({
+  netback_probe: makeNetbackProbe(features),
+  frontend_changed: makeFrontendChanged({ features }),
+  hotplug_status_changed: makeHotplugStatusChanged(features),
+  netback_changed: makeNetbackChanged({ features }),
+  xenbus_transaction_end: makeTransactionEnd(features),
+});
 
 export const netfront_probe: R = {
   name: 'netfront_probe', actor: 'frontend',

@@ -1,0 +1,24 @@
+/**
+ * The fixed proposal of examples/xenbus-late-feature.ts: netback advertises
+ * `feature-rx-persistent` in netback_probe, before InitWait (as every netif
+ * feature key), and uses it only when the frontend wrote
+ * `request-rx-persistent = 1`. Verifies on the whole version matrix.
+ *
+ *   pvcheck check examples/xenbus-late-feature-fixed.ts --matrix frontend=old,new --matrix backend=old,new
+ */
+import { deriveModel } from '../model/core.js';
+import { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, type FeatureKey } from '../model/xenbus.js';
+
+export const RX_PERSISTENT: FeatureKey = {
+  name: 'rx-persistent', backendKey: 'feature-rx-persistent', frontendKey: 'request-rx-persistent',
+  backend: ['new'], frontend: ['new'],
+};
+const table = [...NETIF_FEATURES, RX_PERSISTENT];
+
+export default deriveModel(xenbus, {
+  name: 'xenbus-late-feature-fixed',
+  description: 'feature-rx-persistent advertised before InitWait and used by the backend only when the frontend requested it',
+  see: 'docs/models/xenbus.md "Adding a feature key"',
+  replace: withFeatures(table),
+  invariants: [connectedAgree(table)],
+});
