@@ -1,0 +1,128 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { produce } from 'immer';
+import { deriveModel, type Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { bind } from '../properties/bind.js';
+import { check, type CheckResult } from '../checker/explore.js';
+import { connectedAndIdle, xenbus } from '../model/xenbus.js';
+import {
+  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsTxnEnd, xsTxnStart, xsTxnWrite, xsWatch, xsWrite, type Xenstore,
+} from '../model/xenstore.js';
+import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
+import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
+import earlyRingRead from '../examples/xenbus-early-ring-read.js';
+import ignoreClosing from '../examples/xenbus-ignore-closing.js';
+import lateFeature from '../examples/xenbus-late-feature.js';
+import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
+
+const QUIET = { events: '0' };
+
+function run(m: Model, params: Record<string, string>, opt: { maxDepth?: number; invariants?: string[]; checkDeadlock?: boolean } = {}): CheckResult<any> {
+  const p = resolveParams(m.params, params);
+  if (E.isLeft(p)) throw new Error(p.left);
+  const sys = bind(m, p.right, opt.invariants ? { invariants: opt.invariants } : {});
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  return check(sys.right, { maxDepth: opt.maxDepth, checkDeadlock: opt.checkDeadlock ?? true });
+}
+
+/** Found with `property`, and shortest: with one step less there is no counterexample. */
+function foundShortest(m: Model, params: Record<string, string>, property: string, opt: { invariants?: string[]; checkDeadlock?: boolean } = {}): number {
+  const r = run(m, params, opt);
+  assert.is(r.outcome === 'violation' || r.outcome === 'deadlock', true, `${m.name}: outcome ${r.outcome}`);
+  assert.is(r.violation?.property, property);
+  const n = r.violation!.trace.length - 1;
+  const cut = run(m, params, { ...opt, maxDepth: n - 1 });
+  assert.is(cut.violation, undefined, `${m.name}: a counterexample shorter than ${n} steps`);
+  return n;
+}
+
+// --- xenstore semantics (docs/misc/xenstore.txt), hand-worked
+
+const xs = (f: (d: any) => void, base: Xenstore = emptyXenstore()): Xenstore => produce(base, f);
+
+test('xenstore: a watch fires once when registered, and on writes at or below its path', () => {
+  let s = xs((d) => xsWatch(d, 'dom0', 'w', 'a/state'));
+  assert.is(xsNextEvent(s, 'dom0'), 'w');
+  s = xs((d) => xsDeliver(d, 'dom0'), s);
+  assert.is(xsNextEvent(s, 'dom0'), undefined);
+  s = xs((d) => xsWrite(d, 'a/other', '1'), s);
+  assert.is(xsNextEvent(s, 'dom0'), undefined, 'a sibling write does not fire');
+  s = xs((d) => xsWrite(d, 'a/state', '1'), s);
+  assert.equal(s.events['dom0'], ['w']);
+});
+
+test('xenstore: back-to-back events of one watch coalesce; events of two watches keep their order', () => {
+  let s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a'); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
+  s = xs((d) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); }, s);
+  assert.equal(s.events['dom0'], ['w', 'v', 'w']);
+});
+
+test('xenstore: rm of a directory fires the watches below it', () => {
+  let s = xs((d) => { xsWrite(d, 'dir/state', '4'); xsWatch(d, 'g', 'w', 'dir/state'); xsDeliver(d, 'g'); });
+  s = xs((d) => xsRm(d, 'dir'), s);
+  assert.equal(s.nodes, {});
+  assert.equal(s.events['g'], ['w']);
+});
+
+test("xenstore: a transaction fails with EAGAIN after a conflicting commit ('any': any write; 'node': one it touched)", () => {
+  const open = xs((d) => { xsTxnStart(d, 't'); xsTxnWrite(d, 't', 'fe/ring', '8'); });
+  const other = (mode: 'any' | 'node', path: string) =>
+    produce(open, (d: any) => { xsWrite(d, path, 'x', mode); assert.is(xsTxnEnd(d, 't', true, mode), mode === 'any' || path === 'fe/ring' ? 'EAGAIN' : 'ok'); });
+  assert.is(other('any', 'be/state').nodes['fe/ring'], undefined);
+  assert.is(other('node', 'be/state').nodes['fe/ring'], '8');
+  assert.is(other('node', 'fe/ring').nodes['fe/ring'], 'x');
+  const ok = produce(open, (d: any) => { assert.is(xsTxnEnd(d, 't', true, 'any'), 'ok'); });
+  assert.is(ok.nodes['fe/ring'], '8');
+});
+
+// --- the model
+
+test('xenbus: normal connect reaches both-Connected in 8 steps (xen-protocols.md §2.6 / §3.6.1, counted by hand)', () => {
+  // add, netback_probe, netfront_probe, netback_changed (reads InitWait: talk_to_netback), xenbus_transaction_end (FE 4),
+  // frontend_changed (reads 4: connect), vif-hotplug, hotplug_status_changed (publishes 4).
+  const probe = deriveModel(xenbus, {
+    name: 'xenbus-probe', description: 'connect as a violation',
+    invariants: [{ name: 'not_connected', description: '', see: '', holds: (s) => !connectedAndIdle(s) }],
+  });
+  const r = run(probe, QUIET, { invariants: ['not_connected'] });
+  assert.is(r.violation?.property, 'not_connected');
+  assert.is(r.violation!.trace.length - 1, 8);
+});
+
+test('xenbus: the built-in model verifies with events=0 and at its defaults (every lifecycle event enabled)', () => {
+  assert.is(run(xenbus, QUIET).outcome, 'ok');
+  const r = run(xenbus, {});
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, []);
+});
+
+test('variant f599c64fdf7d: netdev opened before its queues exist (X6), shortest', () => {
+  assert.is(foundShortest(netdevBeforeQueues, QUIET, 'X6_open_only_with_queues'), 3);
+});
+
+test('variant 2afeec08ab5c: Connected published before the hotplug script ran (X4), shortest', () => {
+  foundShortest(hotplugNoWait, QUIET, 'X4_connected_after_hotplug');
+});
+
+test('variant: backend reads tx-ring-ref before the frontend wrote it (X1), shortest', () => {
+  assert.is(foundShortest(earlyRingRead, QUIET, 'X1_map_after_keys_published'), 3);
+});
+
+test('recoverability: the ignore-Closing frontend gets stuck (X8), the model does not', () => {
+  const params = { events: '1', unplug: '0' };
+  foundShortest(ignoreClosing, params, 'X8_recoverable', { invariants: ['X8_recoverable'], checkDeadlock: false });
+  assert.is(run(xenbus, params, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
+});
+
+test('late feature key: the proposal breaks X5 exactly where a backend uses it; the fix verifies on the whole matrix', () => {
+  for (const frontend of ['old', 'new']) for (const backend of ['old', 'new']) {
+    const params = { ...QUIET, frontend, backend };
+    if (backend === 'new') foundShortest(lateFeature, params, 'X5_connected_agree');
+    else assert.is(run(lateFeature, params).outcome, 'ok', `proposal fe=${frontend} be=${backend}`);
+    assert.is(run(lateFeatureFixed, params).outcome, 'ok', `fix fe=${frontend} be=${backend}`);
+  }
+});
+
+test.run();
