@@ -14,5 +14,8 @@ export * as ringNotifyModel from './model/ringNotify.js';
 export { ring } from './model/wrapRing.js';
 export * as ringModel from './model/wrapRing.js';
 export * from './model/idx32.js';
+export { xenbus } from './model/xenbus.js';
+export * as xenbusModel from './model/xenbus.js';
+export * as xenstore from './model/xenstore.js';
 export { check, Search, type CheckResult, type CheckOptions, type TraceStep, type Violation } from './checker/explore.js';
 export { bind } from './properties/bind.js';

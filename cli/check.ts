@@ -133,7 +133,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
-  if (values.matrix?.length) return matrixCommand(model, overrides, values.matrix, run, values.json === true);
+  if (values.matrix?.length) return matrixCommand(model, positionals[0]!, overrides, values.matrix, run, values.json === true);
   const params = resolveParams(model.params, overrides);
   if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
   const p = params.right as object;
@@ -214,6 +214,7 @@ function selectedInvariants(model: Model, wanted: readonly string[] | undefined)
 /** `--matrix name=v1,v2 ...`: the check over the cross product of parameter values, one row per combination. */
 async function matrixCommand(
   model: Model,
+  arg: string,
   base: Record<string, string>,
   axes: readonly string[],
   run: RunOptions,
@@ -271,7 +272,7 @@ async function matrixCommand(
     ]);
     process.stdout.write(`model ${model.name}  matrix over ${dims.map((d) => d.name).join(' x ')}` + (Object.keys(base).length ? `  (${showParams(base)})` : '') + '\n');
     process.stdout.write(table(header, body) + '\n');
-    if (worst) process.stdout.write(`re-run one combination with pvcheck check ${model.name} --param name=value ... to get its trace\n`);
+    if (worst) process.stdout.write(`re-run one combination with pvcheck check ${arg} --param name=value ... to get its trace\n`);
   }
   return worst === 2 ? EXIT.violation : worst === 1 ? EXIT.incomplete : EXIT.ok;
 }
