@@ -5,11 +5,13 @@
  */
 import type { Model } from './core.js';
 import { ringNotify } from './ringNotify.js';
+import { limiter } from './limiter.js';
 import { xenbus } from './xenbus.js';
 import { ring } from './wrapRing.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
+  limiter,
   xenbus,
   ring,
 ];

@@ -1,0 +1,622 @@
+/**
+ * `limiter`: an asymmetry limiter for a netback-style backend serving two
+ * guests, one honest (`h`) and one that may be hostile (`x`). Design notes and
+ * what each property guarantees are in docs/models/limiter.md.
+ *
+ * NetChannel2 shipped "an asymmetry limiter, intended to protect dom0 against
+ * denial of service attacks by malicious domUs" (seed 004), but its mechanism
+ * survives in no source (xen-protocols.md §5.2). This model is therefore OUR
+ * design, built only from verified mechanisms (xen-protocols.md §5.3, §5.4):
+ *
+ * - netback's credit scheduler per guest (drivers/net/xen-netback/netback.c
+ *   `tx_add_credit`, `tx_credit_exceeded`, `xenvif_tx_credit_callback`):
+ *   `credit_bytes`, `credit_usec`, `remaining_credit`, the refill
+ *   `min(remaining + credit_bytes, max(128 KiB, credit_bytes))` with the wrap
+ *   clamp, a request larger than the remaining credit left on the ring
+ *   (back-pressure) while the `credit_timeout` timer is pending, and the
+ *   `max_burst` rule that lets a packet larger than `credit_bytes` go once the
+ *   credit is full. Our one extension: a packet is charged for ALL the backend
+ *   work it causes, not only its bytes: `size + 2 * slots + 1` (bytes copied,
+ *   one request processed and one grant copy per slot, and the event that
+ *   announced it), so tiny multi-slot packets pay for their grant copies;
+ * - NetChannel2's SET_MAX_PACKETS: at most `maxPackets` packets of a guest in
+ *   flight in the backend (consumed, not yet answered);
+ * - the NAPI budget: a poll consumes at most `budget` packets of a guest, then
+ *   the guest goes to the tail of the poll list (round robin between guests);
+ * - lateeoi (XSA-332, Linux 54c9de89): an event that finds no request on the
+ *   ring is spurious; its EOI is delayed by `1 << (cnt - 2)` ticks (capped at
+ *   `lateeoiMaxDelay`). Our extension: a spurious event also costs one unit of
+ *   credit, and with no credit left its EOI waits for the next refill;
+ * - the bounded receive queue with the stall detection of the XSA-392 fix
+ *   (`rx_queue_max`, `xenvif_rx_queue_stalled`: the head packet waited
+ *   `rxStallTicks` while the frontend posted fewer slots than it needs: carrier
+ *   off, queue purged).
+ *
+ * Time is an abstract clock in ticks. Between two ticks the backend (one dom0
+ * CPU) has `cpu` work units; it works whenever it can (a tick only happens when
+ * no backend step is enabled: out of CPU or out of work), guests act any time.
+ * Times are kept relative (countdowns), so the state space is finite.
+ *
+ * All fields are small non-negative integers: the state is flat (a layout).
+ * `h_*` fields belong to the honest guest's queue, `x_*` to the hostile one.
+ */
+import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
+import { boolParam, defineParams, intParam, type ParamsOfSpace } from './params.js';
+
+// --- parameters
+
+export const limiterParams = defineParams(
+  {
+    creditBytes: intParam({ default: 2, min: 1, max: 65535, doc: 'credit_bytes: credit added per window (work units; must fit wordBits)' }),
+    creditUsec: intParam({ default: 1, min: 1, max: 8, doc: 'credit_usec: the credit window, in ticks' }),
+    burst: intParam({ default: 4, min: 1, max: 65535, doc: 'the 128 KiB of max_burst = max(131072, credit_bytes), scaled to work units' }),
+    wordBits: intParam({ default: 4, min: 3, max: 16, doc: 'width of the credit words (unsigned long, scaled down so that overflow is reachable)' }),
+    honestSize: intParam({ default: 1, min: 1, max: 16, doc: 'bytes (units) of each honest packet' }),
+    honestSlots: intParam({ default: 1, min: 1, max: 4, doc: 'slots of each honest packet' }),
+    hostileMaxSize: intParam({ default: 2, min: 1, max: 16, doc: 'largest packet size the hostile guest writes' }),
+    hostileMaxSlots: intParam({ default: 2, min: 1, max: 4, doc: 'most slots per packet the hostile guest writes (size >= slots: no zero-size slot, XSA-448)' }),
+    hostileRing: intParam({ default: 1, min: 1, max: 2, doc: 'requests the hostile guest can have on its ring' }),
+    budget: intParam({ default: 1, min: 1, max: 4, doc: 'NAPI budget: packets per poll of one guest' }),
+    maxPackets: intParam({ default: 1, min: 1, max: 3, doc: 'SET_MAX_PACKETS: packets of one guest in flight in the backend' }),
+    cpu: intParam({ default: 9, min: 1, max: 63, doc: 'backend work units per tick (one dom0 CPU)' }),
+    lateeoiMaxDelay: intParam({ default: 2, min: 1, max: 8, doc: 'cap of the lateeoi back-off 1 << (cnt - 2), in ticks (Linux: 1 s)' }),
+    rxQueueMax: intParam({ default: 2, min: 1, max: 7, doc: 'rx_queue_max: packets queued for the hostile guest' }),
+    rxSlotsNeeded: intParam({ default: 2, min: 1, max: 4, doc: 'RX slots the head packet needs (xenvif_rx_queue_slots)' }),
+    rxStallTicks: intParam({ default: 2, min: 1, max: 8, doc: 'rx_stall_timeout, in ticks' }),
+    hostileRx: boolParam({ default: true, doc: 'model the hostile guest\'s receive queue (XSA-392)' }),
+    responseBound: intParam({ default: 0, min: 0, max: 255, doc: 'ticks within which an honest request must be consumed (0: the derived bound of docs/models/limiter.md)' }),
+  },
+  (p) => {
+    if (p.creditBytes > 2 ** p.wordBits - 1) return `creditBytes=${p.creditBytes} does not fit a ${p.wordBits}-bit word`;
+    if (p.burst > 2 ** p.wordBits - 1) return `burst=${p.burst} does not fit a ${p.wordBits}-bit word`;
+    if (p.hostileMaxSlots > p.hostileMaxSize) return 'hostileMaxSlots must be <= hostileMaxSize (every slot carries a byte)';
+    if (p.honestSlots > p.honestSize) return 'honestSlots must be <= honestSize';
+    if (chargeOf(p.honestSize, p.honestSlots) > maxBurst(p)) return `the honest packet (charge ${chargeOf(p.honestSize, p.honestSlots)}) can never fit max_burst ${maxBurst(p)}`;
+    if (workOf(p.honestSize, p.honestSlots) > p.cpu) return 'the honest packet needs more work than cpu per tick';
+    return undefined;
+  },
+);
+export type LimiterParams = ParamsOfSpace<typeof limiterParams>;
+type P = LimiterParams;
+
+// --- packets, work and charges
+
+/** Backend work of consuming one packet: one request processed and one grant copy per slot, plus the bytes copied. */
+export const workOf = (size: number, slots: number): number => size + 2 * slots;
+/** What the limiter charges a packet: its work plus the event that announced it. */
+export const chargeOf = (size: number, slots: number): number => workOf(size, slots) + 1;
+/** `max_burst = max(131072UL, queue->credit_bytes)`, 131072 scaled to `burst`. */
+export const maxBurst = (p: P): number => Math.max(p.burst, p.creditBytes);
+/** ULONG_MAX of the modelled word. */
+export const wordMax = (p: P): number => 2 ** p.wordBits - 1;
+
+/** A packet kind: index 1 is the honest packet, 2.. the hostile guest's choices. 0 is an empty ring slot. */
+export interface PacketKind { readonly size: number; readonly slots: number }
+export function packetKinds(p: P): readonly PacketKind[] {
+  const ks: PacketKind[] = [{ size: 0, slots: 0 }, { size: p.honestSize, slots: p.honestSlots }];
+  for (let slots = 1; slots <= p.hostileMaxSlots; slots++)
+    for (let size = slots; size <= p.hostileMaxSize; size++) ks.push({ size, slots });
+  return ks;
+}
+const kindCache = new WeakMap<object, readonly PacketKind[]>();
+export const kindsOf = (p: P): readonly PacketKind[] => {
+  let k = kindCache.get(p as object);
+  if (!k) kindCache.set(p as object, (k = packetKinds(p)));
+  return k;
+};
+
+/**
+ * The work a window may see from one guest: everything charged (at most the
+ * credit at the window start, <= max_burst, plus one refill, <= credit_bytes)
+ * plus the spurious events handled with no credit to charge (at most one
+ * before and one after the refill). See docs/models/limiter.md.
+ */
+export const workBound = (p: P): number => maxBurst(p) + p.creditBytes + 2;
+
+/**
+ * The bound on an honest request's wait, in ticks (docs/models/limiter.md):
+ * its own credit refills within 2 windows; until then and after, the hostile
+ * guest's work is at most workBound per window, which the CPU clears in
+ * ceil(workBound / cpu) ticks per window; plus one tick for the event.
+ */
+export const derivedResponseBound = (p: P): number => {
+  const windows = 2 + 1;
+  return windows * p.creditUsec + windows * Math.ceil(workBound(p) / p.cpu) + 1;
+};
+export const responseBound = (p: P): number => (p.responseBound > 0 ? p.responseBound : derivedResponseBound(p));
+
+/** The lateeoi back-off after `cnt` spurious events in a row: `1 << (cnt - 2)` ticks, none for the first. */
+export const lateeoiDelay = (cnt: number, p: P): number => (cnt < 2 ? 0 : Math.min(1 << (cnt - 2), p.lateeoiMaxDelay));
+/** The spurious count at which the delay reaches its cap (counting further changes nothing). */
+export const spurCap = (p: P): number => (p.lateeoiMaxDelay <= 1 ? 2 : 2 + bitsFor(p.lateeoiMaxDelay - 1));
+
+// --- state
+
+/** Event channel EOI states (`eoi` fields). */
+export const EOI_ENABLED = 0, EOI_PENDING = 1, EOI_AWAIT_REFILL = 2;
+/** `eoi = EOI_DELAY + d`: EOI issued in d >= 1 ticks (lateeoi back-off). */
+export const EOI_DELAY = 2;
+
+/** Poll list (NAPI instances scheduled, in order). */
+export const PL_EMPTY = 0, PL_H = 1, PL_X = 2, PL_HX = 3, PL_XH = 4;
+
+export type Guest = 'h' | 'x';
+
+export interface LimiterState {
+  /** Ticks since the start of the current measurement window (length credit_usec). */
+  readonly phase: number;
+  /** Backend work units left in this tick. */
+  readonly cpu: number;
+  /** NAPI poll list, PL_*. */
+  readonly pl: number;
+  /** Packets consumed in the current poll (NAPI work_done). */
+  readonly pc: number;
+  /** Ghost: a refill lost credit to a wrapped sum (L2). */
+  readonly wrapped: number;
+  // honest guest
+  readonly h_q0: number; readonly h_q1: number;
+  readonly h_evt: number; readonly h_eoi: number; readonly h_spur: number;
+  readonly h_rem: number; readonly h_nc: number; readonly h_tmr: number;
+  readonly h_infl: number; readonly h_ww: number; readonly h_gw: number;
+  /** Ticks the honest request on the ring has waited. */
+  readonly h_age: number;
+  // hostile guest
+  readonly x_q0: number; readonly x_q1: number;
+  readonly x_evt: number; readonly x_eoi: number; readonly x_spur: number;
+  readonly x_rem: number; readonly x_nc: number; readonly x_tmr: number;
+  readonly x_infl: number; readonly x_ww: number; readonly x_gw: number;
+  readonly x_rxq: number; readonly x_rxs: number; readonly x_rxage: number; readonly x_rxoff: number;
+}
+type S = LimiterState;
+type R = Rule<S, P>;
+
+/** Per-guest field names. */
+type GField = 'q0' | 'q1' | 'evt' | 'eoi' | 'spur' | 'rem' | 'nc' | 'tmr' | 'infl' | 'ww' | 'gw';
+/** Reads a per-guest field. */
+export const gv = (s: S, g: Guest, f: GField): number => (s as unknown as Record<string, number>)[`${g}_${f}`]!;
+/** Writes a per-guest field of a draft. */
+export const gs = (d: unknown, g: Guest, f: GField, v: number): void => {
+  (d as Record<string, number>)[`${g}_${f}`] = v;
+};
+
+/** Saturation of the window counters: one above the bound keeps a violation visible. */
+const wwCap = (p: P): number => workBound(p) + 1;
+
+export const limiterLayout = (p: P): Layout => {
+  const k = bitsFor(kindsOf(p).length - 1);
+  const w = p.wordBits;
+  const nc = bitsFor(2 * p.creditUsec);
+  const eoi = bitsFor(EOI_DELAY + p.lateeoiMaxDelay);
+  const spur = bitsFor(spurCap(p));
+  const ww = bitsFor(wwCap(p));
+  const guest = (g: Guest) => [
+    { name: `${g}_q0`, bits: k }, { name: `${g}_q1`, bits: k },
+    { name: `${g}_evt`, bits: 1 }, { name: `${g}_eoi`, bits: eoi }, { name: `${g}_spur`, bits: spur },
+    { name: `${g}_rem`, bits: w }, { name: `${g}_nc`, bits: nc }, { name: `${g}_tmr`, bits: 1 },
+    { name: `${g}_infl`, bits: bitsFor(p.maxPackets) }, { name: `${g}_ww`, bits: ww }, { name: `${g}_gw`, bits: ww },
+  ];
+  return [
+    { name: 'phase', bits: bitsFor(p.creditUsec) },
+    { name: 'cpu', bits: bitsFor(p.cpu) },
+    { name: 'pl', bits: 3 },
+    { name: 'pc', bits: bitsFor(p.budget) },
+    { name: 'wrapped', bits: 1 },
+    ...guest('h'),
+    { name: 'h_age', bits: bitsFor(responseBound(p) + 1) },
+    ...guest('x'),
+    { name: 'x_rxq', bits: bitsFor(p.rxQueueMax) },
+    { name: 'x_rxs', bits: bitsFor(p.rxSlotsNeeded) },
+    { name: 'x_rxage', bits: bitsFor(p.rxStallTicks + 1) },
+    { name: 'x_rxoff', bits: 1 },
+  ];
+};
+
+/** At connect: `remaining_credit = credit_bytes`, no timer, window passed. */
+export const limiterInit = (p: P): S => ({
+  phase: 0, cpu: p.cpu, pl: PL_EMPTY, pc: 0, wrapped: 0,
+  h_q0: 0, h_q1: 0, h_evt: 0, h_eoi: EOI_ENABLED, h_spur: 0, h_rem: p.creditBytes, h_nc: 0, h_tmr: 0, h_infl: 0, h_ww: 0, h_gw: 0, h_age: 0,
+  x_q0: 0, x_q1: 0, x_evt: 0, x_eoi: EOI_ENABLED, x_spur: 0, x_rem: p.creditBytes, x_nc: 0, x_tmr: 0, x_infl: 0, x_ww: 0, x_gw: 0,
+  x_rxq: 0, x_rxs: 0, x_rxage: 0, x_rxoff: 0,
+});
+
+// --- poll list
+
+export const plHead = (pl: number): Guest | undefined =>
+  pl === PL_H || pl === PL_HX ? 'h' : pl === PL_X || pl === PL_XH ? 'x' : undefined;
+export const plHas = (pl: number, g: Guest): boolean => pl !== PL_EMPTY && (pl === PL_HX || pl === PL_XH || plHead(pl) === g);
+/** napi_schedule: append g unless already scheduled. */
+export const plSchedule = (pl: number, g: Guest): number =>
+  plHas(pl, g) ? pl : pl === PL_EMPTY ? (g === 'h' ? PL_H : PL_X) : g === 'h' ? PL_XH : PL_HX;
+/** Remove the head (napi_complete). */
+export const plPop = (pl: number): number => (pl === PL_HX ? PL_X : pl === PL_XH ? PL_H : PL_EMPTY);
+/** Move the head to the tail (budget exhausted, still scheduled). */
+export const plRotate = (pl: number): number => (pl === PL_HX ? PL_XH : pl === PL_XH ? PL_HX : pl);
+
+// --- credit (netback.c)
+
+/** The head request of g's ring, if any. */
+export const headKind = (s: S, g: Guest, p: P): PacketKind | undefined => {
+  const k = gv(s, g, 'q0');
+  return k === 0 ? undefined : kindsOf(p)[k];
+};
+export const headCharge = (s: S, g: Guest, p: P): number => {
+  const k = headKind(s, g, p);
+  return k ? chargeOf(k.size, k.slots) : 0;
+};
+
+/**
+ * tx_add_credit in a `wordBits`-bit word: `max_credit = remaining + credit_bytes`,
+ * clamped to ULONG_MAX when it wraps (`clampWrap`; the overflow variant drops
+ * the clamp), then `min(max_credit, max_burst)`. Sets the ghost `wrapped` when
+ * the result is below the exact `min(remaining + credit_bytes, max_burst)`.
+ */
+export function txAddCredit(d: S, s: S, g: Guest, p: P, clampWrap = true): void {
+  const rem = gv(d, g, 'rem');
+  const M = wordMax(p);
+  let maxCredit = (rem + p.creditBytes) & M;
+  if (maxCredit < rem && clampWrap) maxCredit = M;
+  const got = Math.min(maxCredit, maxBurst(p));
+  gs(d, g, 'rem', got);
+  if (got < Math.min(rem + p.creditBytes, maxBurst(p))) (d as { wrapped: number }).wrapped = 1;
+  // our lateeoi extension: an event left masked for lack of credit is released by the refill
+  if (gv(d, g, 'eoi') === EOI_AWAIT_REFILL) gs(d, g, 'eoi', gv(s, g, 'q0') !== 0 ? EOI_PENDING : EOI_ENABLED);
+}
+
+/** Credit window passed: `time_after_eq64(now, credit_window_start + credit_usec)`. */
+export const windowPassed = (s: S, g: Guest): boolean => gv(s, g, 'nc') === 0;
+
+/**
+ * tx_credit_exceeded for a request of `charge`, on a draft: refill when the
+ * window passed (window restarts now), then if it still does not fit arm the
+ * credit_timeout at the end of the (new) window and start the next window
+ * there. Returns true when the request must stay on the ring.
+ */
+export function txCreditExceeded(d: S, s: S, g: Guest, p: P, charge: number): boolean {
+  if (gv(d, g, 'tmr') === 1) return true; // timer already pending: rate limited
+  if (gv(d, g, 'nc') === 0) {
+    gs(d, g, 'nc', p.creditUsec); // credit_window_start = now
+    txAddCredit(d, s, g, p);
+  }
+  if (charge > gv(d, g, 'rem')) {
+    gs(d, g, 'tmr', 1); // mod_timer(&credit_timeout, next_credit)
+    gs(d, g, 'nc', gv(d, g, 'nc') + p.creditUsec); // credit_window_start = next_credit
+    return true;
+  }
+  return false;
+}
+
+/** The credit timer is due: `now >= next_credit` of the window it was armed for. */
+export const timerDue = (s: S, g: Guest, p: P): boolean => gv(s, g, 'tmr') === 1 && gv(s, g, 'nc') <= p.creditUsec;
+
+// --- work accounting (data, per measurement window)
+
+const addWork = (d: S, g: Guest, p: P, backend: number, guest: number): void => {
+  if (g === 'h') return; // the honest guest runs the same code; counting it only multiplies states
+  const cap = wwCap(p);
+  gs(d, g, 'ww', Math.min(gv(d, g, 'ww') + backend, cap));
+  if (g === 'x') gs(d, g, 'gw', Math.min(gv(d, g, 'gw') + guest, cap));
+};
+
+// --- guest rules
+
+/** The honest guest: one request at a time, always notifies. */
+export const honestPush: R = {
+  name: 'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', actor: 'honest guest',
+  doc: 'the honest frontend writes one packet (honestSize, honestSlots), pushes req_prod and notifies',
+  see: 'io/ring.h RING_PUSH_REQUESTS_AND_CHECK_NOTIFY; netfront xennet_start_xmit',
+  when: (s) => s.h_q0 === 0,
+  then: (d) => { d.h_q0 = 1; d.h_evt = 1; d.h_age = 0; },
+};
+
+/** The hostile guest writes any packet into a free slot (no notify: that is a separate choice). */
+export const hostilePush: Rule<S, P, number> = {
+  name: 'x_push_request', actor: 'hostile guest',
+  doc: 'the hostile frontend writes a packet of its choice (tiny multi-slot, beyond its credit, ...) and pushes req_prod',
+  see: 'netif.h netif_tx_request; xen-protocols.md §5.1 (work asymmetry)',
+  choices: (_s, p) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2),
+  showChoice: (i) => `kind ${i}`,
+  when: (s, p) => s.x_q0 === 0 || (p.hostileRing > 1 && s.x_q1 === 0),
+  then: (d, s, _p, k) => { if (s.x_q0 === 0) d.x_q0 = k; else d.x_q1 = k; },
+};
+
+export const hostileNotify: R = {
+  name: 'x_notify_remote_via_evtchn', actor: 'hostile guest',
+  doc: 'the hostile frontend sends an event, with or without work on the ring (event storm)',
+  see: 'drivers/xen/events notify_remote_via_evtchn; XSA-332',
+  when: (s) => s.x_evt === 0,
+  then: (d) => { d.x_evt = 1; },
+};
+
+export const hostilePostRxSlot: R = {
+  name: 'x_post_rx_slot', actor: 'hostile guest',
+  doc: 'the hostile frontend posts ONE rx request (slots one at a time, CVE-2021-28714)',
+  see: 'netfront xennet_alloc_rx_buffers; XSA-392',
+  when: (s, p) => p.hostileRx && s.x_rxs < p.rxSlotsNeeded,
+  then: (d, s) => { d.x_rxs = s.x_rxs + 1; },
+};
+
+export const netRxPacket: R = {
+  name: 'xenvif_start_xmit', actor: 'network',
+  doc: 'a packet for the hostile guest arrives; queued unless the carrier is off or rx_queue_max is reached (then dropped)',
+  see: 'netback interface.c xenvif_start_xmit, rx.c xenvif_rx_queue_tail; XSA-392 (CVE-2021-28715)',
+  when: (s, p) => p.hostileRx && s.x_rxoff === 0 && s.x_rxq < p.rxQueueMax,
+  then: (d, s) => { d.x_rxq = s.x_rxq + 1; if (s.x_rxq === 0) d.x_rxage = 0; },
+};
+
+// --- backend rules (per guest)
+
+/** xenvif_tx_interrupt with lateeoi: schedule NAPI if there are requests, else a spurious event. */
+export const txInterrupt = (g: Guest): R => ({
+  name: `${g}_xenvif_tx_interrupt`, actor: 'backend',
+  doc: 'event handled (1 unit): requests on the ring: EOI pending, napi_schedule; none: spurious, charged 1 credit, EOI after the lateeoi back-off (or at the next refill without credit)',
+  see: 'netback interface.c xenvif_tx_interrupt; drivers/xen/events xen_irq_lateeoi (XSA-332)',
+  when: (s) => gv(s, g, 'evt') === 1 && gv(s, g, 'eoi') === EOI_ENABLED && s.cpu >= 1,
+  then: (d, s, p) => {
+    d.cpu = s.cpu - 1;
+    gs(d, g, 'evt', 0);
+    addWork(d, g, p, 1, 1);
+    if (gv(s, g, 'q0') !== 0) {
+      gs(d, g, 'eoi', EOI_PENDING);
+      d.pl = plSchedule(s.pl, g);
+      return;
+    }
+    spuriousEvent(d, s, g, p);
+  },
+});
+
+/** A spurious event's accounting: count it, charge it one credit unit, delay its EOI. */
+export function spuriousEvent(d: S, s: S, g: Guest, p: P): void {
+  const cnt = Math.min(gv(s, g, 'spur') + 1, spurCap(p));
+  gs(d, g, 'spur', cnt);
+  if (gv(d, g, 'rem') === 0 && txCreditExceeded(d, s, g, p, 1)) {
+    gs(d, g, 'eoi', EOI_AWAIT_REFILL);
+    return;
+  }
+  gs(d, g, 'rem', gv(d, g, 'rem') - 1);
+  const delay = lateeoiDelay(cnt, p);
+  gs(d, g, 'eoi', delay === 0 ? EOI_ENABLED : EOI_DELAY + delay);
+}
+
+/** Can g's head packet be considered in this poll (budget and SET_MAX_PACKETS)? */
+const pollMayTake = (s: S, g: Guest, p: P): boolean =>
+  plHead(s.pl) === g && s.pc < p.budget && gv(s, g, 'q0') !== 0 && gv(s, g, 'infl') < p.maxPackets;
+
+/** xenvif_tx_build_gops: consume the head request; it fits the credit. */
+export const txConsume = (g: Guest): R => ({
+  name: `${g}_xenvif_tx_build_gops`, actor: 'backend',
+  doc: 'consume the head packet: remaining_credit -= charge, grant copies, req_cons++ (counts requests, bytes, grant copies)',
+  see: 'netback.c xenvif_tx_build_gops (`txreq.size > remaining_credit && tx_credit_exceeded` ... `remaining_credit -= txreq.size`)',
+  when: (s, p) => {
+    if (!pollMayTake(s, g, p)) return false;
+    const k = headKind(s, g, p)!;
+    return chargeOf(k.size, k.slots) <= gv(s, g, 'rem') && workOf(k.size, k.slots) <= s.cpu;
+  },
+  then: (d, s, p) => consumeHead(d, s, g, p),
+});
+
+export function consumeHead(d: S, s: S, g: Guest, p: P): void {
+  const k = headKind(s, g, p)!;
+  const w = workOf(k.size, k.slots);
+  d.cpu = s.cpu - w;
+  gs(d, g, 'rem', gv(s, g, 'rem') - chargeOf(k.size, k.slots));
+  gs(d, g, 'q0', gv(s, g, 'q1'));
+  gs(d, g, 'q1', 0);
+  gs(d, g, 'infl', gv(s, g, 'infl') + 1);
+  d.pc = s.pc + 1;
+  addWork(d, g, p, w, k.size + k.slots);
+  if (g === 'h') d.h_age = 0;
+}
+
+/** tx_credit_exceeded: the head does not fit; refill if the window passed, else leave it on the ring and arm the timer. */
+export const txCreditExceededRule = (g: Guest): R => ({
+  name: `${g}_tx_credit_exceeded`, actor: 'backend',
+  doc: 'head charge > remaining_credit: refill when the window passed; if still too big, mod_timer(credit_timeout) and end the poll rate-limited (request stays on the ring, EOI stays pending)',
+  see: 'netback.c tx_credit_exceeded, tx_add_credit; xenvif_poll (rate_limited: no reschedule, no EOI)',
+  when: (s, p) => pollMayTake(s, g, p) && headCharge(s, g, p) > gv(s, g, 'rem'),
+  then: (d, s, p) => {
+    if (txCreditExceeded(d, s, g, p, headCharge(s, g, p))) {
+      d.pl = plPop(s.pl);
+      d.pc = 0;
+    }
+  },
+});
+
+/** xenvif_poll, work_done < budget and not rate limited: napi_complete + RING_FINAL_CHECK + EOI. */
+export const napiComplete = (g: Guest): R => ({
+  name: `${g}_napi_complete_done`, actor: 'backend',
+  doc: 'nothing more to take (ring empty, or SET_MAX_PACKETS reached): napi_complete; ring empty: lateeoi EOI (not spurious, count reset)',
+  see: 'netback.c xenvif_poll, xenvif_napi_schedule_or_enable_events',
+  when: (s, p) => plHead(s.pl) === g && s.pc < p.budget && (gv(s, g, 'q0') === 0 || gv(s, g, 'infl') >= p.maxPackets),
+  then: (d, s) => {
+    d.pl = plPop(s.pl);
+    d.pc = 0;
+    if (gv(s, g, 'q0') === 0 && gv(s, g, 'eoi') === EOI_PENDING) {
+      gs(d, g, 'eoi', EOI_ENABLED);
+      gs(d, g, 'spur', 0);
+    }
+  },
+});
+
+/** NAPI budget exhausted: the poll returns `budget`, the instance stays scheduled at the tail. */
+export const napiBudget = (g: Guest): R => ({
+  name: `${g}_napi_budget_exhausted`, actor: 'backend',
+  doc: 'work_done == budget: stay scheduled, go to the tail of the poll list (round robin across guests)',
+  see: 'net/core/dev.c napi_poll; netback "napi: fix abuse of budget" (10574059)',
+  when: (s, p) => plHead(s.pl) === g && s.pc >= p.budget,
+  then: (d, s) => { d.pl = plRotate(s.pl); d.pc = 0; },
+});
+
+/** xenvif_tx_credit_callback: refill, then reschedule NAPI or issue the EOI. */
+export const creditCallback = (g: Guest): R => ({
+  name: `${g}_xenvif_tx_credit_callback`, actor: 'backend',
+  doc: 'credit_timeout fires: tx_add_credit; requests on the ring: napi_schedule; else EOI a pending or refill-waiting event',
+  see: 'netback.c xenvif_tx_credit_callback, xenvif_napi_schedule_or_enable_events',
+  when: (s, p) => timerDue(s, g, p),
+  then: (d, s, p) => {
+    gs(d, g, 'tmr', 0);
+    txAddCredit(d, s, g, p);
+    afterRefill(d, s, g);
+  },
+});
+
+export function afterRefill(d: S, s: S, g: Guest): void {
+  if (gv(s, g, 'q0') !== 0) d.pl = plSchedule(s.pl, g);
+  else if (gv(s, g, 'eoi') === EOI_PENDING || gv(s, g, 'eoi') === EOI_AWAIT_REFILL) gs(d, g, 'eoi', EOI_ENABLED);
+}
+
+/** Packet done: response pushed, the in-flight slot freed, NAPI rescheduled if requests wait. */
+export const txComplete = (g: Guest): R => ({
+  name: `${g}_xenvif_tx_submit`, actor: 'backend',
+  doc: 'a consumed packet is transmitted and answered (make_tx_response): in flight - 1; requests wait: napi_schedule',
+  see: 'netback.c xenvif_tx_submit, make_tx_response; NetChannel2 SET_MAX_PACKETS',
+  when: (s) => gv(s, g, 'infl') > 0,
+  then: (d, s) => {
+    gs(d, g, 'infl', gv(s, g, 'infl') - 1);
+    if (gv(s, g, 'q0') !== 0 && gv(s, g, 'tmr') === 0) d.pl = plSchedule(s.pl, g);
+  },
+});
+
+/** Enough slots for the head packet: deliver it. */
+export const rxAction: R = {
+  name: 'x_xenvif_rx_action', actor: 'backend',
+  doc: 'the frontend posted the slots the head packet needs: copy it, consume the slots',
+  see: 'netback rx.c xenvif_rx_action, xenvif_rx_ring_slots_available',
+  when: (s, p) => p.hostileRx && s.x_rxq > 0 && s.x_rxs >= p.rxSlotsNeeded,
+  then: (d, s, p) => { d.x_rxq = s.x_rxq - 1; d.x_rxs = s.x_rxs - p.rxSlotsNeeded; d.x_rxage = 0; },
+};
+
+export const rxCarrierOn: R = {
+  name: 'x_xenvif_carrier_on', actor: 'backend',
+  doc: 'a stalled frontend posted enough slots again: carrier on',
+  see: 'netback rx.c xenvif_rx_queue_ready, xenvif_queue_carrier_on',
+  when: (s, p) => p.hostileRx && s.x_rxoff === 1 && s.x_rxs >= p.rxSlotsNeeded,
+  then: (d) => { d.x_rxoff = 0; },
+};
+
+/**
+ * The stall predicate of the XSA-392 fix: the frontend has fewer free slots
+ * than the head packet needs (`xenvif_rx_queue_slots(queue) < needed`).
+ */
+export const rxStalled = (s: S, p: P): boolean => s.x_rxs < p.rxSlotsNeeded;
+
+// --- time
+
+/** The clock advances: new CPU budget, countdowns, stall detection. */
+export const makeTick = (backendRules: readonly R[], stalled: (s: S, p: P) => boolean = rxStalled): R => ({
+  name: 'tick', actor: 'clock',
+  doc: 'one tick: only when the backend can do nothing more now; new CPU budget, timers and lateeoi delays count down, measurement window rolls, stalled rx queue purged',
+  see: 'jiffies; netback rx.c xenvif_rx_queue_stalled, xenvif_rx_purge_event (XSA-392)',
+  when: (s, p) => !backendRules.some((r) => (r.when ? r.when(s, p, undefined) : true)),
+  then: (d, s, p) => tickEffect(d, s, p, stalled),
+});
+
+export function tickEffect(d: S, s: S, p: P, stalled: (s: S, p: P) => boolean): void {
+  const phase = (s.phase + 1) % p.creditUsec;
+  d.phase = phase;
+  d.cpu = p.cpu;
+  for (const g of ['h', 'x'] as const) {
+    if (phase === 0) { gs(d, g, 'ww', 0); gs(d, g, 'gw', 0); }
+    gs(d, g, 'nc', Math.max(0, gv(s, g, 'nc') - 1));
+    const eoi = gv(s, g, 'eoi');
+    if (eoi > EOI_DELAY) gs(d, g, 'eoi', eoi - 1 === EOI_DELAY ? EOI_ENABLED : eoi - 1);
+  }
+  if (s.h_q0 !== 0) d.h_age = Math.min(s.h_age + 1, responseBound(p) + 1);
+  if (p.hostileRx && s.x_rxq > 0) {
+    const age = Math.min(s.x_rxage + 1, p.rxStallTicks + 1);
+    d.x_rxage = age;
+    if (age >= p.rxStallTicks && stalled(s, p)) { d.x_rxoff = 1; d.x_rxq = 0; d.x_rxage = 0; }
+  }
+}
+
+export const guestRules: readonly R[] = [honestPush, hostilePush as R, hostileNotify, hostilePostRxSlot, netRxPacket];
+export const backendRules: readonly R[] = (['h', 'x'] as const).flatMap((g) => [
+  txInterrupt(g), txConsume(g), txCreditExceededRule(g), napiComplete(g), napiBudget(g), creditCallback(g), txComplete(g),
+]).concat([rxAction, rxCarrierOn]);
+export const tick = makeTick(backendRules);
+export const limiterRules: readonly R[] = [...guestRules, ...backendRules, tick];
+
+// --- properties
+
+export const L_work: Invariant<S, P> = {
+  name: 'L3_work_per_window',
+  description: 'backend work caused by each guest in a window of credit_usec ticks (requests + bytes + grant copies + events handled) <= max_burst + credit_bytes + 2',
+  see: 'xen-protocols.md §5.2 (backendWork(g, W) <= budget(g)), §5.5 L3; netback tx_add_credit',
+  holds: (s, p) => s.h_ww <= workBound(p) && s.x_ww <= workBound(p),
+};
+export const L_response: Invariant<S, P> = {
+  name: 'L4_honest_bounded_response',
+  description: 'an honest request waits at most responseBound ticks on the ring before the backend consumes it, whatever the hostile guest does',
+  see: 'xen-protocols.md §5.1 (not starving well-behaved guests), §5.5 L4',
+  holds: (s, p) => s.h_age <= responseBound(p),
+};
+export const L_creditRange: Invariant<S, P> = {
+  name: 'L1_credit_in_range',
+  description: '0 <= remaining_credit <= max_burst for both guests (an unsigned underflow would show as a huge value)',
+  see: 'netback.c tx_add_credit, xenvif_tx_build_gops; xen-protocols.md §5.5 L1, L2',
+  holds: (s, p) => s.h_rem <= maxBurst(p) && s.x_rem <= maxBurst(p),
+};
+export const L_noWrap: Invariant<S, P> = {
+  name: 'L2_credit_no_overflow',
+  description: 'no refill ever left less credit than min(remaining + credit_bytes, max_burst) computed exactly (no wrapped sum)',
+  see: 'netback.c tx_add_credit ("Take care that adding a new chunk of credit doesn\'t wrap to zero")',
+  holds: (s) => s.wrapped === 0,
+};
+export const L_pollBudget: Invariant<S, P> = {
+  name: 'L6_poll_within_budget',
+  description: 'a NAPI poll consumes at most budget packets of a guest',
+  see: 'netback "napi: fix abuse of budget" (10574059); xen-protocols.md §5.5 L6',
+  holds: (s, p) => s.pc <= p.budget,
+};
+export const L_inflight: Invariant<S, P> = {
+  name: 'L7_max_packets_in_flight',
+  description: 'each guest has at most maxPackets packets in flight in the backend (SET_MAX_PACKETS)',
+  see: 'NetChannel2 SET_MAX_PACKETS (xen-protocols.md §5.2); netback MAX_PENDING_REQS',
+  holds: (s, p) => s.h_infl <= p.maxPackets && s.x_infl <= p.maxPackets,
+};
+export const L_rxQueue: Invariant<S, P> = {
+  name: 'L7_rx_queue_bounded',
+  description: 'the receive queue holds at most rx_queue_max packets',
+  see: 'XSA-392 (CVE-2021-28715) rx_queue_max',
+  holds: (s, p) => s.x_rxq <= p.rxQueueMax,
+};
+export const L_rxStall: Invariant<S, P> = {
+  name: 'L7_rx_stall_purged',
+  description: 'a packet waits at the head of the receive queue less than rx_stall_timeout ticks: a frontend that does not post enough slots has its queue purged',
+  see: 'XSA-392 (CVE-2021-28714) xenvif_rx_queue_stalled',
+  holds: (s, p) => s.x_rxage < p.rxStallTicks || s.x_rxs >= p.rxSlotsNeeded,
+};
+
+export const limiterInvariants = [L_work, L_response, L_creditRange, L_noWrap, L_pollBudget, L_inflight, L_rxQueue, L_rxStall] as const;
+
+export const honestServed: Goal<S, P> = {
+  name: 'L4_honest_packet_eventually_sent',
+  description: 'from every reachable state, a state where the honest guest has no request waiting on its ring is reachable (AG EF): even a packet larger than credit_bytes goes once the credit is full',
+  see: 'netback.c tx_add_credit max_burst ("Allow a burst big enough to transmit a jumbo packet"); xen-protocols.md §5.5 L4',
+  reached: (s) => s.h_q0 === 0,
+};
+
+export const limiterObservables: readonly Observable<S, P>[] = [
+  {
+    name: 'asymmetry_hostile',
+    description: 'backend work / guest-supplied work for the hostile guest in a window (backend: requests + bytes + grant copies + events handled; guest: slots written + bytes + events sent); NaN in windows with no work',
+    value: (s) => (s.x_gw === 0 ? NaN : s.x_ww / s.x_gw),
+  },
+  { name: 'work_per_window_hostile', description: 'backend work units caused by the hostile guest in the current window', value: (s) => s.x_ww },
+  { name: 'honest_wait_ticks', description: 'ticks the honest request has waited on the ring', value: (s) => s.h_age },
+  { name: 'rx_queue_len', description: 'packets queued for the hostile guest', value: (s) => s.x_rxq },
+];
+
+// --- the model
+
+export const limiter = defineModel<S, P>({
+  name: 'limiter',
+  description: 'asymmetry limiter (our design): netback credit + SET_MAX_PACKETS + NAPI budget + lateeoi + XSA-392 rx bounds; one honest and one hostile guest',
+  see: 'xen-protocols.md §5; drivers/net/xen-netback/netback.c; seed 004 (NetChannel2); docs/models/limiter.md',
+  params: limiterParams,
+  init: (p) => [limiterInit(p)],
+  rules: limiterRules,
+  invariants: limiterInvariants,
+  layout: limiterLayout,
+  observables: limiterObservables,
+  goals: [honestServed],
+});
