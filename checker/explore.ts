@@ -16,7 +16,7 @@
  * to the event loop and stop it (Ctrl-C) between slices.
  */
 import { produce } from 'immer';
-import { FingerprintSet, canonicalString, collisionProbability, hashString, hashWords } from './fingerprint.js';
+import { FingerprintSet, collisionProbability, hashValue, hashWords } from './fingerprint.js';
 import { flatCodec, type FlatCodec } from './flat.js';
 import type { System, Transition } from './system.js';
 
@@ -294,8 +294,7 @@ export class Search<S> {
       this.codec.pack(s, this.words);
       hashWords(this.words, this.words.length, this.fp);
     } else {
-      const c = this.sys.canonicalize ? this.sys.canonicalize(s) : s;
-      hashString(canonicalString(c), this.fp);
+      hashValue(this.sys.canonicalize ? this.sys.canonicalize(s) : s, this.fp);
     }
   }
 

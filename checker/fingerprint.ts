@@ -70,6 +70,23 @@ export function canonicalString(v: unknown): string {
     if (typeof v === 'bigint') return v.toString() + 'n';
     return v === undefined ? 'null' : JSON.stringify(v);
   }
+  // immer freezes every state it produces and shares unchanged subtrees
+  // between a state and its successors, so the encoding of a frozen subtree
+  // is computed once and reused (a xenstore that one step did not touch costs
+  // a lookup, not a serialisation).
+  if (Object.isFrozen(v)) {
+    const hit = memo.get(v);
+    if (hit !== undefined) return hit;
+    const enc = encodeObject(v);
+    memo.set(v, enc);
+    return enc;
+  }
+  return encodeObject(v);
+}
+
+const memo = new WeakMap<object, string>();
+
+function encodeObject(v: object): string {
   if (Array.isArray(v)) {
     let s = '[';
     for (let i = 0; i < v.length; i++) s += (i ? ',' : '') + canonicalString(v[i]);
@@ -183,4 +200,81 @@ export class FingerprintSet {
  */
 export function collisionProbability(distinct: number): number {
   return Math.min(1, (distinct * (distinct - 1)) / 2 ** 65);
+}
+
+/**
+ * The 64-bit fingerprint of plain data, computed structurally: an object's
+ * hash combines its sorted keys' hashes with its values' hashes, an array's its
+ * elements' in order. Equal data (equal {@link canonicalString}) gives equal
+ * fingerprints. Frozen subtrees are memoised, and immer shares unchanged
+ * subtrees between a state and its successors, so a step that changes one
+ * xenstore node re-hashes the path to it, not the whole state.
+ */
+export function hashValue(v: unknown, out: Uint32Array): void {
+  const h = valueHash(v);
+  out[0] = h[0]!;
+  out[1] = h[1]!;
+}
+
+type H = readonly [number, number];
+const valueMemo = new WeakMap<object, H>();
+const stringMemo = new Map<string, H>();
+const lane = new Uint32Array(2);
+
+function hashOfString(s: string): H {
+  let h = stringMemo.get(s);
+  if (h === undefined) {
+    hashString(s, lane);
+    h = [lane[0]!, lane[1]!];
+    if (stringMemo.size < 1 << 16) stringMemo.set(s, h);
+  }
+  return h;
+}
+
+const TAG_INT = 0x1f3a9c01, TAG_ARR = 0x2b7e1512, TAG_OBJ = 0x3c4fd7a3;
+
+function valueHash(v: unknown): H {
+  if (v === null || typeof v !== 'object') {
+    if (typeof v === 'number' && (v | 0) === v) {
+      const w = new Uint32Array([TAG_INT, v >>> 0]);
+      hashWords(w, 2, lane);
+      return [lane[0]!, lane[1]!];
+    }
+    return hashOfString(canonicalString(v));
+  }
+  const frozen = Object.isFrozen(v);
+  if (frozen) {
+    const hit = valueMemo.get(v);
+    if (hit !== undefined) return hit;
+  }
+  let words: Uint32Array;
+  if (Array.isArray(v)) {
+    words = new Uint32Array(2 + 2 * v.length);
+    words[0] = TAG_ARR;
+    words[1] = v.length;
+    for (let i = 0; i < v.length; i++) {
+      const c = valueHash(v[i]);
+      words[2 + 2 * i] = c[0];
+      words[3 + 2 * i] = c[1];
+    }
+  } else {
+    if (v instanceof Map || v instanceof Set)
+      throw new Error('states must be plain data (objects, arrays, numbers, strings, booleans): found a Map or Set');
+    const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
+    words = new Uint32Array(2 + 4 * keys.length);
+    words[0] = TAG_OBJ;
+    words[1] = keys.length;
+    for (let i = 0; i < keys.length; i++) {
+      const k = hashOfString(keys[i]!);
+      const c = valueHash((v as Record<string, unknown>)[keys[i]!]);
+      words[2 + 4 * i] = k[0];
+      words[3 + 4 * i] = k[1];
+      words[4 + 4 * i] = c[0];
+      words[5 + 4 * i] = c[1];
+    }
+  }
+  hashWords(words, words.length, lane);
+  const h: H = [lane[0]!, lane[1]!];
+  if (frozen) valueMemo.set(v, h);
+  return h;
 }
