@@ -40,6 +40,7 @@
  * All fields are small non-negative integers: the state is flat (a layout).
  * `h_*` fields belong to the honest guest's queue, `x_*` to the hostile one.
  */
+import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, intParam, type ParamsOfSpace } from './params.js';
 
@@ -66,7 +67,7 @@ export const limiterParams = defineParams(
     hostileRx: boolParam({ default: true, doc: 'model the hostile guest\'s receive queue (XSA-392)' }),
     responseBound: intParam({ default: 0, min: 0, max: 255, doc: 'ticks within which an honest request must be consumed (0: the derived bound of docs/models/limiter.md)' }),
   },
-  (p) => {
+  (p): string | undefined => {
     if (p.creditBytes > 2 ** p.wordBits - 1) return `creditBytes=${p.creditBytes} does not fit a ${p.wordBits}-bit word`;
     if (p.burst > 2 ** p.wordBits - 1) return `burst=${p.burst} does not fit a ${p.wordBits}-bit word`;
     if (p.hostileMaxSlots > p.hostileMaxSize) return 'hostileMaxSlots must be <= hostileMaxSize (every slot carries a byte)';
@@ -86,7 +87,7 @@ export const workOf = (size: number, slots: number): number => size + 2 * slots;
 /** What the limiter charges a packet: its work plus the event that announced it. */
 export const chargeOf = (size: number, slots: number): number => workOf(size, slots) + 1;
 /** `max_burst = max(131072UL, queue->credit_bytes)`, 131072 scaled to `burst`. */
-export const maxBurst = (p: P): number => Math.max(p.burst, p.creditBytes);
+export const maxBurst = (p: { readonly burst: number; readonly creditBytes: number }): number => Math.max(p.burst, p.creditBytes);
 /** ULONG_MAX of the modelled word. */
 export const wordMax = (p: P): number => 2 ** p.wordBits - 1;
 
@@ -168,12 +169,13 @@ export interface LimiterState {
   readonly x_rxq: number; readonly x_rxs: number; readonly x_rxage: number; readonly x_rxoff: number;
 }
 type S = LimiterState;
+type D = Draft<S>;
 type R = Rule<S, P>;
 
 /** Per-guest field names. */
 type GField = 'q0' | 'q1' | 'evt' | 'eoi' | 'spur' | 'rem' | 'nc' | 'tmr' | 'infl' | 'ww' | 'gw';
 /** Reads a per-guest field. */
-export const gv = (s: S, g: Guest, f: GField): number => (s as unknown as Record<string, number>)[`${g}_${f}`]!;
+export const gv = (s: S | D, g: Guest, f: GField): number => (s as unknown as Record<string, number>)[`${g}_${f}`]!;
 /** Writes a per-guest field of a draft. */
 export const gs = (d: unknown, g: Guest, f: GField, v: number): void => {
   (d as Record<string, number>)[`${g}_${f}`] = v;
@@ -244,20 +246,30 @@ export const headCharge = (s: S, g: Guest, p: P): number => {
   return k ? chargeOf(k.size, k.slots) : 0;
 };
 
+/** The refill arithmetic: new `remaining_credit` from the old one. */
+export type AddCredit = (rem: number, p: P) => number;
+
 /**
- * tx_add_credit in a `wordBits`-bit word: `max_credit = remaining + credit_bytes`,
- * clamped to ULONG_MAX when it wraps (`clampWrap`; the overflow variant drops
- * the clamp), then `min(max_credit, max_burst)`. Sets the ghost `wrapped` when
- * the result is below the exact `min(remaining + credit_bytes, max_burst)`.
+ * netback's tx_add_credit in a `wordBits`-bit word: `max_credit = remaining +
+ * credit_bytes`, clamped to ULONG_MAX when the sum wraps, then
+ * `min(max_credit, max_burst)`.
  */
-export function txAddCredit(d: S, s: S, g: Guest, p: P, clampWrap = true): void {
+export const netbackAddCredit: AddCredit = (rem, p) => {
+  let maxCredit = (rem + p.creditBytes) & wordMax(p);
+  if (maxCredit < rem) maxCredit = wordMax(p); /* wrapped: clamp to ULONG_MAX */
+  return Math.min(maxCredit, maxBurst(p));
+};
+
+/**
+ * tx_add_credit on a draft with the given arithmetic. Sets the ghost `wrapped`
+ * when the result is below the exact `min(remaining + credit_bytes, max_burst)`
+ * (checked here, independently of the arithmetic under test).
+ */
+export function txAddCredit(d: D, s: S, g: Guest, p: P, add: AddCredit = netbackAddCredit): void {
   const rem = gv(d, g, 'rem');
-  const M = wordMax(p);
-  let maxCredit = (rem + p.creditBytes) & M;
-  if (maxCredit < rem && clampWrap) maxCredit = M;
-  const got = Math.min(maxCredit, maxBurst(p));
+  const got = add(rem, p);
   gs(d, g, 'rem', got);
-  if (got < Math.min(rem + p.creditBytes, maxBurst(p))) (d as { wrapped: number }).wrapped = 1;
+  if (got < Math.min(rem + p.creditBytes, maxBurst(p))) d.wrapped = 1;
   // our lateeoi extension: an event left masked for lack of credit is released by the refill
   if (gv(d, g, 'eoi') === EOI_AWAIT_REFILL) gs(d, g, 'eoi', gv(s, g, 'q0') !== 0 ? EOI_PENDING : EOI_ENABLED);
 }
@@ -271,11 +283,11 @@ export const windowPassed = (s: S, g: Guest): boolean => gv(s, g, 'nc') === 0;
  * credit_timeout at the end of the (new) window and start the next window
  * there. Returns true when the request must stay on the ring.
  */
-export function txCreditExceeded(d: S, s: S, g: Guest, p: P, charge: number): boolean {
+export function txCreditExceeded(d: D, s: S, g: Guest, p: P, charge: number, add: AddCredit = netbackAddCredit): boolean {
   if (gv(d, g, 'tmr') === 1) return true; // timer already pending: rate limited
   if (gv(d, g, 'nc') === 0) {
     gs(d, g, 'nc', p.creditUsec); // credit_window_start = now
-    txAddCredit(d, s, g, p);
+    txAddCredit(d, s, g, p, add);
   }
   if (charge > gv(d, g, 'rem')) {
     gs(d, g, 'tmr', 1); // mod_timer(&credit_timeout, next_credit)
@@ -290,7 +302,7 @@ export const timerDue = (s: S, g: Guest, p: P): boolean => gv(s, g, 'tmr') === 1
 
 // --- work accounting (data, per measurement window)
 
-const addWork = (d: S, g: Guest, p: P, backend: number, guest: number): void => {
+const addWork = (d: D, g: Guest, p: P, backend: number, guest: number): void => {
   if (g === 'h') return; // the honest guest runs the same code; counting it only multiplies states
   const cap = wwCap(p);
   gs(d, g, 'ww', Math.min(gv(d, g, 'ww') + backend, cap));
@@ -346,7 +358,7 @@ export const netRxPacket: R = {
 // --- backend rules (per guest)
 
 /** xenvif_tx_interrupt with lateeoi: schedule NAPI if there are requests, else a spurious event. */
-export const txInterrupt = (g: Guest): R => ({
+export const txInterrupt = (g: Guest, add: AddCredit = netbackAddCredit): R => ({
   name: `${g}_xenvif_tx_interrupt`, actor: 'backend',
   doc: 'event handled (1 unit): requests on the ring: EOI pending, napi_schedule; none: spurious, charged 1 credit, EOI after the lateeoi back-off (or at the next refill without credit)',
   see: 'netback interface.c xenvif_tx_interrupt; drivers/xen/events xen_irq_lateeoi (XSA-332)',
@@ -360,15 +372,15 @@ export const txInterrupt = (g: Guest): R => ({
       d.pl = plSchedule(s.pl, g);
       return;
     }
-    spuriousEvent(d, s, g, p);
+    spuriousEvent(d, s, g, p, add);
   },
 });
 
 /** A spurious event's accounting: count it, charge it one credit unit, delay its EOI. */
-export function spuriousEvent(d: S, s: S, g: Guest, p: P): void {
+export function spuriousEvent(d: D, s: S, g: Guest, p: P, add: AddCredit = netbackAddCredit): void {
   const cnt = Math.min(gv(s, g, 'spur') + 1, spurCap(p));
   gs(d, g, 'spur', cnt);
-  if (gv(d, g, 'rem') === 0 && txCreditExceeded(d, s, g, p, 1)) {
+  if (gv(d, g, 'rem') === 0 && txCreditExceeded(d, s, g, p, 1, add)) {
     gs(d, g, 'eoi', EOI_AWAIT_REFILL);
     return;
   }
@@ -394,7 +406,7 @@ export const txConsume = (g: Guest): R => ({
   then: (d, s, p) => consumeHead(d, s, g, p),
 });
 
-export function consumeHead(d: S, s: S, g: Guest, p: P): void {
+export function consumeHead(d: D, s: S, g: Guest, p: P): void {
   const k = headKind(s, g, p)!;
   const w = workOf(k.size, k.slots);
   d.cpu = s.cpu - w;
@@ -408,13 +420,13 @@ export function consumeHead(d: S, s: S, g: Guest, p: P): void {
 }
 
 /** tx_credit_exceeded: the head does not fit; refill if the window passed, else leave it on the ring and arm the timer. */
-export const txCreditExceededRule = (g: Guest): R => ({
+export const txCreditExceededRule = (g: Guest, add: AddCredit = netbackAddCredit): R => ({
   name: `${g}_tx_credit_exceeded`, actor: 'backend',
   doc: 'head charge > remaining_credit: refill when the window passed; if still too big, mod_timer(credit_timeout) and end the poll rate-limited (request stays on the ring, EOI stays pending)',
   see: 'netback.c tx_credit_exceeded, tx_add_credit; xenvif_poll (rate_limited: no reschedule, no EOI)',
   when: (s, p) => pollMayTake(s, g, p) && headCharge(s, g, p) > gv(s, g, 'rem'),
   then: (d, s, p) => {
-    if (txCreditExceeded(d, s, g, p, headCharge(s, g, p))) {
+    if (txCreditExceeded(d, s, g, p, headCharge(s, g, p), add)) {
       d.pl = plPop(s.pl);
       d.pc = 0;
     }
@@ -447,19 +459,19 @@ export const napiBudget = (g: Guest): R => ({
 });
 
 /** xenvif_tx_credit_callback: refill, then reschedule NAPI or issue the EOI. */
-export const creditCallback = (g: Guest): R => ({
+export const creditCallback = (g: Guest, add: AddCredit = netbackAddCredit): R => ({
   name: `${g}_xenvif_tx_credit_callback`, actor: 'backend',
   doc: 'credit_timeout fires: tx_add_credit; requests on the ring: napi_schedule; else EOI a pending or refill-waiting event',
   see: 'netback.c xenvif_tx_credit_callback, xenvif_napi_schedule_or_enable_events',
   when: (s, p) => timerDue(s, g, p),
   then: (d, s, p) => {
     gs(d, g, 'tmr', 0);
-    txAddCredit(d, s, g, p);
+    txAddCredit(d, s, g, p, add);
     afterRefill(d, s, g);
   },
 });
 
-export function afterRefill(d: S, s: S, g: Guest): void {
+export function afterRefill(d: D, s: S, g: Guest): void {
   if (gv(s, g, 'q0') !== 0) d.pl = plSchedule(s.pl, g);
   else if (gv(s, g, 'eoi') === EOI_PENDING || gv(s, g, 'eoi') === EOI_AWAIT_REFILL) gs(d, g, 'eoi', EOI_ENABLED);
 }
@@ -510,7 +522,7 @@ export const makeTick = (backendRules: readonly R[], stalled: (s: S, p: P) => bo
   then: (d, s, p) => tickEffect(d, s, p, stalled),
 });
 
-export function tickEffect(d: S, s: S, p: P, stalled: (s: S, p: P) => boolean): void {
+export function tickEffect(d: D, s: S, p: P, stalled: (s: S, p: P) => boolean): void {
   const phase = (s.phase + 1) % p.creditUsec;
   d.phase = phase;
   d.cpu = p.cpu;
@@ -529,9 +541,12 @@ export function tickEffect(d: S, s: S, p: P, stalled: (s: S, p: P) => boolean): 
 }
 
 export const guestRules: readonly R[] = [honestPush, hostilePush as R, hostileNotify, hostilePostRxSlot, netRxPacket];
-export const backendRules: readonly R[] = (['h', 'x'] as const).flatMap((g) => [
-  txInterrupt(g), txConsume(g), txCreditExceededRule(g), napiComplete(g), napiBudget(g), creditCallback(g), txComplete(g),
-]).concat([rxAction, rxCarrierOn]);
+/** The backend's rules, with a given refill arithmetic (variants pass a different one). */
+export const makeBackendRules = (add: AddCredit = netbackAddCredit): readonly R[] =>
+  (['h', 'x'] as const).flatMap((g) => [
+    txInterrupt(g, add), txConsume(g), txCreditExceededRule(g, add), napiComplete(g), napiBudget(g), creditCallback(g, add), txComplete(g),
+  ]).concat([rxAction, rxCarrierOn]);
+export const backendRules: readonly R[] = makeBackendRules();
 export const tick = makeTick(backendRules);
 export const limiterRules: readonly R[] = [...guestRules, ...backendRules, tick];
 
@@ -620,3 +635,16 @@ export const limiter = defineModel<S, P>({
   observables: limiterObservables,
   goals: [honestServed],
 });
+
+/**
+ * For variants that change backend rules: the `replace` map of deriveModel
+ * with, in addition, a `tick` rebuilt over the changed backend rules (a tick
+ * happens only when no backend rule is enabled, so it must see the new guards).
+ */
+export function replaceBackend(
+  replace: Readonly<Record<string, R>>,
+  stalled: (s: S, p: P) => boolean = rxStalled,
+): Record<string, R> {
+  const rules = backendRules.map((r) => replace[r.name] ?? r);
+  return { ...replace, tick: makeTick(rules, stalled) };
+}
