@@ -201,7 +201,7 @@ export const limiterLayout = (p: P): Layout => {
     { name: 'phase', bits: bitsFor(p.creditUsec) },
     { name: 'cpu', bits: bitsFor(p.cpu) },
     { name: 'pl', bits: 3 },
-    { name: 'pc', bits: bitsFor(p.budget) },
+    { name: 'pc', bits: bitsFor(p.budget + 1) },
     { name: 'wrapped', bits: 1 },
     ...guest('h'),
     { name: 'h_age', bits: bitsFor(responseBound(p) + 1) },
@@ -248,6 +248,8 @@ export const headCharge = (s: S, g: Guest, p: P): number => {
 
 /** The refill arithmetic: new `remaining_credit` from the old one. */
 export type AddCredit = (rem: number, p: P) => number;
+/** tx_credit_exceeded on a draft: true when the request of `charge` must stay on the ring. */
+export type CreditExceeded = (d: D, s: S, g: Guest, p: P, charge: number) => boolean;
 
 /**
  * netback's tx_add_credit in a `wordBits`-bit word: `max_credit = remaining +
@@ -358,7 +360,11 @@ export const netRxPacket: R = {
 // --- backend rules (per guest)
 
 /** xenvif_tx_interrupt with lateeoi: schedule NAPI if there are requests, else a spurious event. */
-export const txInterrupt = (g: Guest, add: AddCredit = netbackAddCredit): R => ({
+export const txInterrupt = (
+  g: Guest,
+  add: AddCredit = netbackAddCredit,
+  exceeded: CreditExceeded = (d, s, g2, p, c) => txCreditExceeded(d, s, g2, p, c, add),
+): R => ({
   name: `${g}_xenvif_tx_interrupt`, actor: 'backend',
   doc: 'event handled (1 unit): requests on the ring: EOI pending, napi_schedule; none: spurious, charged 1 credit, EOI after the lateeoi back-off (or at the next refill without credit)',
   see: 'netback interface.c xenvif_tx_interrupt; drivers/xen/events xen_irq_lateeoi (XSA-332)',
@@ -372,15 +378,15 @@ export const txInterrupt = (g: Guest, add: AddCredit = netbackAddCredit): R => (
       d.pl = plSchedule(s.pl, g);
       return;
     }
-    spuriousEvent(d, s, g, p, add);
+    spuriousEvent(d, s, g, p, exceeded);
   },
 });
 
 /** A spurious event's accounting: count it, charge it one credit unit, delay its EOI. */
-export function spuriousEvent(d: D, s: S, g: Guest, p: P, add: AddCredit = netbackAddCredit): void {
+export function spuriousEvent(d: D, s: S, g: Guest, p: P, exceeded: CreditExceeded = txCreditExceeded): void {
   const cnt = Math.min(gv(s, g, 'spur') + 1, spurCap(p));
   gs(d, g, 'spur', cnt);
-  if (gv(d, g, 'rem') === 0 && txCreditExceeded(d, s, g, p, 1, add)) {
+  if (gv(d, g, 'rem') === 0 && exceeded(d, s, g, p, 1)) {
     gs(d, g, 'eoi', EOI_AWAIT_REFILL);
     return;
   }
@@ -414,19 +420,23 @@ export function consumeHead(d: D, s: S, g: Guest, p: P): void {
   gs(d, g, 'q0', gv(s, g, 'q1'));
   gs(d, g, 'q1', 0);
   gs(d, g, 'infl', gv(s, g, 'infl') + 1);
-  d.pc = s.pc + 1;
+  d.pc = Math.min(s.pc + 1, p.budget + 1); // saturates one above the budget: a violation stays visible
   addWork(d, g, p, w, k.size + k.slots);
   if (g === 'h') d.h_age = 0;
 }
 
 /** tx_credit_exceeded: the head does not fit; refill if the window passed, else leave it on the ring and arm the timer. */
-export const txCreditExceededRule = (g: Guest, add: AddCredit = netbackAddCredit): R => ({
+export const txCreditExceededRule = (
+  g: Guest,
+  add: AddCredit = netbackAddCredit,
+  exceeded: CreditExceeded = (d, s, g2, p, c) => txCreditExceeded(d, s, g2, p, c, add),
+): R => ({
   name: `${g}_tx_credit_exceeded`, actor: 'backend',
   doc: 'head charge > remaining_credit: refill when the window passed; if still too big, mod_timer(credit_timeout) and end the poll rate-limited (request stays on the ring, EOI stays pending)',
   see: 'netback.c tx_credit_exceeded, tx_add_credit; xenvif_poll (rate_limited: no reschedule, no EOI)',
   when: (s, p) => pollMayTake(s, g, p) && headCharge(s, g, p) > gv(s, g, 'rem'),
   then: (d, s, p) => {
-    if (txCreditExceeded(d, s, g, p, headCharge(s, g, p), add)) {
+    if (exceeded(d, s, g, p, headCharge(s, g, p))) {
       d.pl = plPop(s.pl);
       d.pc = 0;
     }
@@ -459,11 +469,11 @@ export const napiBudget = (g: Guest): R => ({
 });
 
 /** xenvif_tx_credit_callback: refill, then reschedule NAPI or issue the EOI. */
-export const creditCallback = (g: Guest, add: AddCredit = netbackAddCredit): R => ({
+export const creditCallback = (g: Guest, add: AddCredit = netbackAddCredit, due: (s: S, g: Guest, p: P) => boolean = timerDue): R => ({
   name: `${g}_xenvif_tx_credit_callback`, actor: 'backend',
   doc: 'credit_timeout fires: tx_add_credit; requests on the ring: napi_schedule; else EOI a pending or refill-waiting event',
   see: 'netback.c xenvif_tx_credit_callback, xenvif_napi_schedule_or_enable_events',
-  when: (s, p) => timerDue(s, g, p),
+  when: (s, p) => due(s, g, p),
   then: (d, s, p) => {
     gs(d, g, 'tmr', 0);
     txAddCredit(d, s, g, p, add);

@@ -1,0 +1,31 @@
+/**
+ * tx_add_credit without its wrap clamp: `remaining_credit + credit_bytes` is
+ * computed in an unsigned word and used as is. With `credit_bytes` near the
+ * integer maximum the sum wraps to a small number, and every refill LOSES
+ * credit. The model's words are `wordBits` wide (4 by default) so that the
+ * wrap is reachable.
+ *
+ *   pvcheck check examples/limiter-credit-overflow.ts --param creditBytes=15 --param hostileRx=false
+ *
+ * reports L2_credit_no_overflow. The fix is netback's clamp
+ * (`if (max_credit < queue->remaining_credit) max_credit = ULONG_MAX;`), the
+ * built-in `limiter`, which verifies at the same parameters.
+ */
+import { deriveModel } from '../model/core.js';
+import { limiter, makeBackendRules, maxBurst, replaceBackend, wordMax, type AddCredit } from '../model/limiter.js';
+
+/** max_credit = remaining_credit + credit_bytes, wrapping, no clamp. */
+const addCreditWrapping: AddCredit = (rem, p) => Math.min((rem + p.creditBytes) & wordMax(p), maxBurst(p));
+
+const changed = Object.fromEntries(
+  makeBackendRules(addCreditWrapping)
+    .filter((r) => /_(xenvif_tx_interrupt|tx_credit_exceeded|xenvif_tx_credit_callback)$/.test(r.name))
+    .map((r) => [r.name, r]),
+);
+
+export default deriveModel(limiter, {
+  name: 'limiter-credit-overflow',
+  description: 'limiter whose tx_add_credit sum wraps for a huge credit_bytes (no clamp to ULONG_MAX)',
+  see: 'netback.c tx_add_credit ("Take care that adding a new chunk of credit doesn\'t wrap to zero")',
+  replace: replaceBackend(changed),
+});
