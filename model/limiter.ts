@@ -64,6 +64,7 @@ export const limiterParams = defineParams(
     rxQueueMax: intParam({ default: 2, min: 1, max: 7, doc: 'rx_queue_max: packets queued for the hostile guest' }),
     rxSlotsNeeded: intParam({ default: 2, min: 1, max: 4, doc: 'RX slots the head packet needs (xenvif_rx_queue_slots)' }),
     rxStallTicks: intParam({ default: 2, min: 1, max: 8, doc: 'rx_stall_timeout, in ticks' }),
+    hostile: boolParam({ default: true, doc: 'the second guest acts (false: it stays idle, to check honest-only behaviour)' }),
     hostileRx: boolParam({ default: true, doc: 'model the hostile guest\'s receive queue (XSA-392)' }),
     responseBound: intParam({ default: 0, min: 0, max: 255, doc: 'ticks within which an honest request must be consumed (0: the derived bound of docs/models/limiter.md)' }),
   },
@@ -329,7 +330,7 @@ export const hostilePush: Rule<S, P, number> = {
   see: 'netif.h netif_tx_request; xen-protocols.md §5.1 (work asymmetry)',
   choices: (_s, p) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2),
   showChoice: (i) => `kind ${i}`,
-  when: (s, p) => s.x_q0 === 0 || (p.hostileRing > 1 && s.x_q1 === 0),
+  when: (s, p) => p.hostile && (s.x_q0 === 0 || (p.hostileRing > 1 && s.x_q1 === 0)),
   then: (d, s, _p, k) => { if (s.x_q0 === 0) d.x_q0 = k; else d.x_q1 = k; },
 };
 
@@ -337,7 +338,7 @@ export const hostileNotify: R = {
   name: 'x_notify_remote_via_evtchn', actor: 'hostile guest',
   doc: 'the hostile frontend sends an event, with or without work on the ring (event storm)',
   see: 'drivers/xen/events notify_remote_via_evtchn; XSA-332',
-  when: (s) => s.x_evt === 0,
+  when: (s, p) => p.hostile && s.x_evt === 0,
   then: (d) => { d.x_evt = 1; },
 };
 
@@ -345,7 +346,7 @@ export const hostilePostRxSlot: R = {
   name: 'x_post_rx_slot', actor: 'hostile guest',
   doc: 'the hostile frontend posts ONE rx request (slots one at a time, CVE-2021-28714)',
   see: 'netfront xennet_alloc_rx_buffers; XSA-392',
-  when: (s, p) => p.hostileRx && s.x_rxs < p.rxSlotsNeeded,
+  when: (s, p) => p.hostile && p.hostileRx && s.x_rxs < p.rxSlotsNeeded,
   then: (d, s) => { d.x_rxs = s.x_rxs + 1; },
 };
 

@@ -1,0 +1,147 @@
+/**
+ * The limiter model and its variants (examples/limiter-*.ts). Each variant is
+ * found with the property it is expected to break, with a trace that replays
+ * rule by rule and is shortest (no violation when the search stops one step
+ * earlier); the fix (the built-in model at the same parameters) verifies.
+ * Helpers are checked against Linux's formulas and naive references.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import { produce } from 'immer';
+import type { Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { bind } from '../properties/bind.js';
+import { check, type CheckResult } from '../checker/explore.js';
+import {
+  limiter, lateeoiDelay, maxBurst, netbackAddCredit, plHead, plPop, plRotate, plSchedule, PL_EMPTY, PL_H, PL_HX, PL_X, PL_XH,
+  type Guest, type LimiterParams, type LimiterState,
+} from '../model/limiter.js';
+import rxStall from '../examples/limiter-rx-stall-one-slot.js';
+import napiNoBudget from '../examples/limiter-napi-no-budget.js';
+import noSpurious from '../examples/limiter-no-spurious-accounting.js';
+import creditOverflow from '../examples/limiter-credit-overflow.js';
+import wrappingClock from '../examples/limiter-wrapping-clock.js';
+
+type M = Model<LimiterState, LimiterParams>;
+
+function params(m: M, ov: Record<string, string>): LimiterParams {
+  const p = resolveParams(m.params, ov);
+  if (E.isLeft(p)) throw new Error(p.left);
+  return p.right;
+}
+function run(m: M, p: LimiterParams, maxDepth?: number): CheckResult<LimiterState> {
+  const sys = bind(m, p);
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  return check(sys.right, maxDepth === undefined ? {} : { maxDepth });
+}
+
+/** Replays a trace rule by rule on the model: each step's rule is enabled and produces the next state. */
+function replays(m: M, p: LimiterParams, r: CheckResult<LimiterState>): boolean {
+  const t = r.violation!.trace;
+  if (JSON.stringify(m.init(p)[0]) !== JSON.stringify(t[0]!.state)) return false;
+  for (let i = 1; i < t.length; i++) {
+    const rule = m.rules.find((x) => x.name === t[i]!.rule);
+    if (!rule) return false;
+    const prev = t[i - 1]!.state;
+    const a = t[i]!.choice;
+    if (rule.when && !rule.when(prev, p, a)) return false;
+    const next = produce(prev, (d) => { rule.then(d, prev, p, a); });
+    if (JSON.stringify(next) !== JSON.stringify(t[i]!.state)) return false;
+  }
+  return true;
+}
+
+/** Variant found with `property`, trace replays, is shortest; base model at the same parameters verifies. */
+function variantCase(name: string, variant: M, ov: Record<string, string>, property: string): void {
+  test(`${name}: found (${property}), shortest, replays; the fix verifies`, () => {
+    const p = params(variant, ov);
+    const r = run(variant, p);
+    assert.is(r.outcome, 'violation');
+    assert.is(r.violation!.property, property);
+    const len = r.violation!.trace.length - 1;
+    assert.ok(replays(variant, p, r), 'trace replays on the variant');
+    const shorter = run(variant, p, len - 1);
+    assert.is(shorter.violation, undefined, `no violation within ${len - 1} steps`);
+    const fixed = run(limiter, params(limiter, ov));
+    assert.is(fixed.outcome, 'ok', `fix: ${fixed.violation?.property}`);
+  });
+}
+
+variantCase('XSA-392 one-slot stall check', rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1' }, 'L7_rx_stall_purged');
+variantCase('NAPI budget guard removed (10574059)', napiNoBudget, { maxPackets: '2', hostile: 'false', creditBytes: '8', hostileRx: 'false' }, 'L6_poll_within_budget');
+variantCase('no spurious accounting (XSA-332)', noSpurious, { hostileRx: 'false' }, 'L3_work_per_window');
+variantCase('credit sum wraps at credit_bytes = 2^4 - 1', creditOverflow, { creditBytes: '15', hostile: 'false', hostileRx: 'false' }, 'L2_credit_no_overflow');
+variantCase('credit window on a 4-bit wrapping clock with >=', wrappingClock, { hostile: 'false', hostileRx: 'false' }, 'L4_honest_bounded_response');
+
+test('XSA-392 one-slot: the hand-worked 4-step counterexample', () => {
+  // post one slot, one packet queued (needs 2), two ticks: the head has waited rx_stall_timeout, not purged
+  const p = params(rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1' });
+  const r = run(rxStall, p);
+  assert.is(r.violation!.trace.length - 1, 4);
+  const last = r.violation!.trace.at(-1)!.state;
+  assert.is(last.x_rxq, 1);
+  assert.is(last.x_rxs, 1);
+});
+
+test('NAPI budget removed: the hand-worked 5-step counterexample (push, event, consume, push, consume in one poll)', () => {
+  const p = params(napiNoBudget, { maxPackets: '2', hostile: 'false', creditBytes: '8', hostileRx: 'false' });
+  const r = run(napiNoBudget, p);
+  assert.equal(r.violation!.trace.slice(1).map((s) => s.rule), [
+    'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', 'h_xenvif_tx_interrupt', 'h_xenvif_tx_build_gops',
+    'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', 'h_xenvif_tx_build_gops',
+  ]);
+});
+
+test('limiter, hostile guest, no receive side: verifies, goal included; work per window within the stated bound', () => {
+  const p = params(limiter, { hostileRx: 'false' });
+  const r = run(limiter, p);
+  assert.is(r.outcome, 'ok');
+  assert.is(r.neverFired.filter((n) => !/rx|start_xmit|carrier/.test(n)).length, 0);
+  const work = r.observables!.find((o) => o.name === 'work_per_window_hostile')!;
+  assert.ok(work.max <= maxBurst(p) + p.creditBytes + 2);
+  // a packet of charge 1 + 2*1 + 1 = 4 > credit_bytes = 2 is the honest one: it is sent (goal holds)
+  assert.ok(4 > p.creditBytes);
+});
+
+test('a packet larger than max_burst is never sent: the recoverability goal fails', () => {
+  // honest packet charge 1 + 2 + 1 = 4; burst 3 and credit_bytes 2 give max_burst 3: it never fits
+  const base = params(limiter, { hostile: 'false', hostileRx: 'false' });
+  const p: LimiterParams = { ...base, burst: 3 };
+  const r = run(limiter, p);
+  assert.is(r.outcome, 'violation');
+  assert.ok(['L4_honest_packet_eventually_sent', 'L4_honest_bounded_response'].includes(r.violation!.property));
+  const g = run({ ...limiter, invariants: [] }, p);
+  assert.is(g.violation?.property, 'L4_honest_packet_eventually_sent');
+  assert.is(g.violation?.kind, 'recoverability');
+});
+
+test('tx_add_credit: netback arithmetic equals exact min(rem + credit_bytes, max_burst) for every word width', () => {
+  fc.assert(fc.property(fc.integer({ min: 3, max: 16 }), fc.nat(), fc.nat(), fc.nat(), (w, a, b, c) => {
+    const M = 2 ** w - 1;
+    const creditBytes = 1 + (a % M);
+    const burst = 1 + (b % M);
+    const p = { ...limiter.params.defaults, wordBits: w, creditBytes, burst } as LimiterParams;
+    const rem = c % (maxBurst(p) + 1);
+    return netbackAddCredit(rem, p) === Math.min(rem + creditBytes, Math.max(burst, creditBytes));
+  }));
+});
+
+test('lateeoi back-off: 1 << (cnt - 2) ticks from the second spurious event, capped', () => {
+  const p = { ...limiter.params.defaults, lateeoiMaxDelay: 4 } as LimiterParams;
+  assert.equal([1, 2, 3, 4, 5, 6].map((c) => lateeoiDelay(c, p)), [0, 1, 2, 4, 4, 4]);
+});
+
+test('poll list encoding behaves like an array queue', () => {
+  const enc = (q: Guest[]): number => (q.length === 0 ? PL_EMPTY : q.length === 1 ? (q[0] === 'h' ? PL_H : PL_X) : q[0] === 'h' ? PL_HX : PL_XH);
+  const queues: Guest[][] = [[], ['h'], ['x'], ['h', 'x'], ['x', 'h']];
+  for (const q of queues) {
+    assert.is(plHead(enc(q)), q[0]);
+    assert.is(plPop(enc(q)), enc(q.slice(1)));
+    assert.is(plRotate(enc(q)), enc(q.length ? [...q.slice(1), q[0]!] : []));
+    for (const g of ['h', 'x'] as const) assert.is(plSchedule(enc(q), g), enc(q.includes(g) ? q : [...q, g]));
+  }
+});
+
+test.run();
