@@ -7,7 +7,7 @@ import type { Model } from './core.js';
 import { ringNotify } from './ringNotify.js';
 import { limiter } from './limiter.js';
 import { xenbus } from './xenbus.js';
-import { ring } from './wrapRing.js';
+import { ring } from './ring.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,

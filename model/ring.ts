@@ -1,0 +1,634 @@
+/**
+ * `ring`: the io/ring.h shared ring (ring-spec.md's control structure, Xen's
+ * names) with everything ring-notify abstracts away:
+ *
+ * - 32-bit `RING_IDX` arithmetic that really wraps (`startIndex`), every test
+ *   the ring.h macro itself (model/idx32.ts);
+ * - request and response slots as in netif.h: a request carries an `id` and a
+ *   small abstract payload (a size or gref from `0..payloads-1`), the backend's
+ *   response overwrites the slot of the request it answers, the frontend keeps
+ *   the set of outstanding ids;
+ * - one ring, or the tx/rx pair of a vif sharing one event channel or with
+ *   `feature-split-event-channels`;
+ * - memory models (model/memory.ts): `sc`, `tso` (FIFO store buffers), `weak`
+ *   (stores reorder unless separated by `xen_wmb()`), each barrier of the
+ *   ring.h macros its own named step;
+ * - hostile peers: a hostile side may write values from a small adversarial
+ *   domain into the shared fields it writes, at any step; the honest side's
+ *   defences (XSA-39's `RING_REQUEST_PROD_OVERFLOW` check, XSA-155's
+ *   `RING_COPY_REQUEST`, netfront's 2021 response validation) are then checked;
+ * - counters for notifications and spurious wake-ups (observables).
+ *
+ * With the defaults (sc, honest peers, one ring, payloads=1, counters off) the
+ * extra fields are functions of the 16 ring-spec.md variables, so the state
+ * graph is exactly ring-notify's at every (ringSize, messages, startIndex):
+ * test/ringModel.test.ts checks the counts.
+ *
+ * Ring 0 is the only ring, or the tx ring of the pair; its rules have Xen's
+ * plain names (`RING_PUSH_REQUESTS`, `RING_FINAL_CHECK_FOR_REQUESTS.xen_mb`).
+ * The rx ring's rules and shared fields carry the prefix `rx.`.
+ *
+ * @see xen/include/public/io/ring.h
+ * @see xen/include/public/io/netif.h
+ * @see ../shared/bench/ring-spec.md
+ * @see docs/models/ring.md
+ */
+import { defineModel, type Invariant, type Observable, type Rule } from './core.js';
+import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from './idx32.js';
+import { canStore, drain, drainable, emptyBuffer, load, mbReady, store, wmb, type Mem, type MemoryModel, type StoreBuffer } from './memory.js';
+import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
+
+// --- parameters
+
+export const ringParams = defineParams(
+  {
+    ringSize: intParam({ default: 4, min: 1, max: 32, doc: 'RING_SIZE, slots in the ring (power of two)', check: isPowerOfTwo }),
+    messages: intParam({ default: 8, min: 1, max: 65535, doc: 'requests the frontend sends on each ring' }),
+    startIndex: intParam({ default: 0, min: 0, max: 0xffffffff, doc: 'the value every RING_IDX starts at (0xfffffffd crosses the 2^32 wrap)' }),
+    payloads: intParam({ default: 1, min: 1, max: 8, doc: 'request payload domain 0..payloads-1 (an abstract size or gref); a hostile frontend may also write the invalid value `payloads`' }),
+    rings: enumParam({ values: ['one', 'pair'] as const, default: 'one', doc: 'one ring, or the tx/rx pair of a vif' }),
+    evtchn: enumParam({ values: ['shared', 'split'] as const, default: 'shared', doc: 'pair only: one event channel for tx and rx, or feature-split-event-channels' }),
+    memory: enumParam({ values: ['sc', 'tso', 'weak'] as const, default: 'sc', doc: 'memory model of the shared page: sc, tso (x86 store buffers), weak (Arm-like store reordering)' }),
+    bufferSize: intParam({ default: 2, min: 1, max: 8, doc: 'tso/weak: store-buffer entries per CPU (a full buffer stalls the next store)' }),
+    frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile frontend may write adversarial values into req_prod, rsp_event and request slots' }),
+    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend may write adversarial values into rsp_prod, req_event and response slots' }),
+    hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'adversarial writes a hostile side may make in one run' }),
+    counters: boolParam({ default: false, doc: 'count notifications and spurious wake-ups (observables; multiplies the state space)' }),
+  },
+  (p) =>
+    p.frontend === 'hostile' && p.backend === 'hostile'
+      ? 'frontend and backend cannot both be hostile: properties are checked for the honest side'
+      : undefined,
+);
+export type RingParams = ParamsOfSpace<typeof ringParams>;
+type P = RingParams;
+
+// --- state
+
+/** Frontend program counter (ring-spec.md §4, plus the barrier steps and `broken`). */
+export const F_PROD = 0, F_PUSH = 1, F_CHK = 2, F_NOTIFY = 3, F_CONS = 4, F_FC1 = 5, F_FC2 = 6, F_WAIT = 7, F_PUSH_WMB = 8, F_CHK_MB = 9, F_FC_MB = 10, F_BROKEN = 11;
+/** Backend program counter. */
+export const B_CONS = 0, B_RESP = 1, B_PUSH = 2, B_CHK = 3, B_NOTIFY = 4, B_FC1 = 5, B_FC2 = 6, B_WAIT = 7, B_PUSH_WMB = 8, B_CHK_MB = 9, B_FC_MB = 10, B_BROKEN = 11;
+
+/** netif.h status of a response. */
+export const NETIF_RSP_OKAY = 0, NETIF_RSP_ERROR = 1;
+
+/**
+ * A slot of the shared ring (the union of netif.h's request and response).
+ * `val` is the payload of a request (size/gref, abstract) or the status of a
+ * response. `idx` is a ghost: the RING_IDX the honest writer wrote it for (used
+ * only by properties; never read by a rule to make a decision).
+ */
+export interface Slot {
+  readonly kind: 'empty' | 'request' | 'response';
+  readonly id: number;
+  readonly val: number;
+  readonly idx: number;
+}
+/** A value of the shared page: an index or a slot. */
+export type Word = number | Slot;
+
+/** The frontend's private state for one ring (struct front_ring + driver state). */
+export interface Front {
+  readonly pc: number;
+  readonly req_prod_pvt: number;
+  readonly rsp_cons: number;
+  /** `__old` of RING_PUSH_REQUESTS_AND_CHECK_NOTIFY (startIndex when not in use). */
+  readonly old: number;
+  readonly blocked: number;
+  /** Bit i set: request id i is outstanding (netfront's tx_link / grant state). */
+  readonly outstanding: number;
+  /** Counters only: woken by an event and not yet looked at the ring. */
+  readonly woke: number;
+  /** Ghost: completed an id that was not outstanding, or consumed past what was requested. */
+  readonly bad: number;
+}
+/** The backend's private state for one ring (struct back_ring + driver state). */
+export interface Back {
+  readonly pc: number;
+  readonly rsp_prod_pvt: number;
+  readonly req_cons: number;
+  readonly old: number;
+  readonly blocked: number;
+  /** RING_COPY_REQUEST: the private copy of the request being handled (null when none). */
+  readonly req: Slot | null;
+  /** The request passed validation (payload in range). */
+  readonly valid: number;
+  readonly woke: number;
+  /** Ghost: consumed a request while req_prod was impossible (XSA-39). */
+  readonly overrun: number;
+  /** Ghost: used a payload that was never validated (XSA-155). */
+  readonly unvalidated: number;
+  /** Ghost: copied a slot that is not the request published at that index. */
+  readonly stale: number;
+}
+
+export interface RingState {
+  /** The shared page(s): `req_prod`, `req_event`, `rsp_prod`, `rsp_event`, `ring[k]` (rx ring: `rx.` prefix). */
+  readonly mem: Mem<Word>;
+  /** Store buffers (tso/weak only), one per CPU: [frontend ring 0, backend ring 0, frontend ring 1, backend ring 1]. */
+  readonly sb: readonly StoreBuffer<Word>[];
+  readonly front: readonly Front[];
+  readonly back: readonly Back[];
+  /** Event-channel pending bits of the frontend's / backend's port(s). */
+  readonly fe_pending: readonly number[];
+  readonly be_pending: readonly number[];
+  /** Adversarial writes the hostile side has left. */
+  readonly hostile: number;
+  /** Counters (only with counters=true; 0 otherwise). */
+  readonly notifications: number;
+  readonly spurious: number;
+}
+type S = RingState;
+type R = Rule<S, P, any>;
+
+const nRings = (p: P) => (p.rings === 'pair' ? 2 : 1);
+const chanOf = (p: P, r: number) => (p.rings === 'pair' && p.evtchn === 'split' ? r : 0);
+const pre = (r: number) => (r === 0 ? '' : 'rx.');
+/** The shared location names of ring r. */
+export const loc = (r: number, f: 'req_prod' | 'req_event' | 'rsp_prod' | 'rsp_event'): string => pre(r) + f;
+export const slotLoc = (r: number, k: number): string => `${pre(r)}ring[${k}]`;
+const feCpu = (r: number) => 2 * r;
+const beCpu = (r: number) => 2 * r + 1;
+const EMPTY: Slot = { kind: 'empty', id: 0, val: 0, idx: 0 };
+const mm = (p: P): MemoryModel => p.memory as MemoryModel;
+const sbOf = (s: S, cpu: number): StoreBuffer<Word> | undefined => s.sb[cpu];
+const ld = (s: S, cpu: number, l: string): Word => load(s.mem, sbOf(s, cpu), l);
+const ldIdx = (s: S, cpu: number, l: string): number => ld(s, cpu, l) as number;
+const ldSlot = (s: S, cpu: number, l: string): Slot => ld(s, cpu, l) as Slot;
+const st = (d: any, p: P, cpu: number, l: string, v: Word): void => store(mm(p), d.mem, d.sb[cpu], l, v);
+const room = (s: S, p: P, cpu: number) => canStore(mm(p), sbOf(s, cpu), p.bufferSize);
+/** The ring slot of an index: MASK_XEN_RING_IDX / RING_GET_REQUEST. */
+const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
+
+export const ringInit = (p: P): S => {
+  const i = p.startIndex >>> 0;
+  const e = idxAdd(i, 1);
+  const mem: Record<string, Word> = {};
+  const front: Front[] = [];
+  const back: Back[] = [];
+  const sb: StoreBuffer<Word>[] = [];
+  for (let r = 0; r < nRings(p); r++) {
+    mem[loc(r, 'req_prod')] = i;
+    mem[loc(r, 'req_event')] = e;
+    mem[loc(r, 'rsp_prod')] = i;
+    mem[loc(r, 'rsp_event')] = e;
+    for (let k = 0; k < p.ringSize; k++) mem[slotLoc(r, k)] = EMPTY;
+    front.push({ pc: F_PROD, req_prod_pvt: i, rsp_cons: i, old: i, blocked: 0, outstanding: 0, woke: 0, bad: 0 });
+    back.push({ pc: B_CONS, rsp_prod_pvt: i, req_cons: i, old: i, blocked: 0, req: null, valid: 0, woke: 0, overrun: 0, unvalidated: 0, stale: 0 });
+    if (p.memory !== 'sc') sb.push(emptyBuffer(), emptyBuffer());
+  }
+  const chans = p.rings === 'pair' && p.evtchn === 'split' ? 2 : 1;
+  const hostile = p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0;
+  return { mem, sb, front, back, fe_pending: Array(chans).fill(0), be_pending: Array(chans).fill(0), hostile, notifications: 0, spurious: 0 };
+};
+
+// --- ring.h predicates, on the values the side loads
+
+/** `!RING_FULL(front) && messages left`. */
+export const canProduce = (f: Front, p: P): boolean =>
+  !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && idxSub(f.req_prod_pvt, p.startIndex) < p.messages;
+/** RING_HAS_UNCONSUMED_RESPONSES on the rsp_prod the frontend sees. */
+const hasResponses = (s: S, r: number): boolean => idxSub(ldIdx(s, feCpu(r), loc(r, 'rsp_prod')), s.front[r]!.rsp_cons) !== 0;
+/** RING_HAS_UNCONSUMED_REQUESTS on the req_prod the backend sees. */
+const hasRequests = (s: S, p: P, r: number): boolean => {
+  const b = s.back[r]!;
+  return NR_UNCONSUMED_REQUESTS(p.ringSize, ldIdx(s, beCpu(r), loc(r, 'req_prod')), b.req_cons, b.rsp_prod_pvt) !== 0;
+};
+/** RING_REQUEST_PROD_OVERFLOW: `(prod - rsp_prod_pvt) > RING_SIZE` (blkback/netback's XSA-39 check). */
+export const RING_REQUEST_PROD_OVERFLOW = (size: number, prod: number, rsp_prod_pvt: number): boolean => idxSub(prod, rsp_prod_pvt) > size;
+/** RING_RESPONSE_PROD_OVERFLOW: `(prod - rsp_cons) > RING_SIZE`. */
+export const RING_RESPONSE_PROD_OVERFLOW = (size: number, prod: number, rsp_cons: number): boolean => idxSub(prod, rsp_cons) > size;
+/** The first free request id, searching from the slot of `req_prod_pvt` (netfront's free list; with an honest backend always that slot). */
+export const freeId = (outstanding: number, from: number, size: number): number => {
+  for (let j = 0; j < size; j++) {
+    const id = (from + j) & (size - 1);
+    if (!(outstanding & (1 << id))) return id;
+  }
+  return -1;
+};
+
+// --- rule factories
+
+/** Options of the honest code; the variants in examples/ turn one off. */
+export interface BackendCode {
+  /** XSA-39: check RING_REQUEST_PROD_OVERFLOW on the req_prod read, and mark the ring broken. */
+  readonly checkReqProd: boolean;
+  /** XSA-155: RING_COPY_REQUEST once, validate and use the copy (false: validate the shared slot, re-read it to use it). */
+  readonly copyRequest: boolean;
+}
+export const honestBackend: BackendCode = { checkReqProd: true, copyRequest: true };
+export interface FrontendCode {
+  /** 2021 netfront hardening: RING_RESPONSE_PROD_OVERFLOW, rsp_prod not past req_prod_pvt, id in range and outstanding. */
+  readonly validateResponses: boolean;
+}
+export const honestFrontend: FrontendCode = { validateResponses: true };
+
+const SEE_RING = 'xen/include/public/io/ring.h';
+const fe = (r: number, name: string, doc: string, see: string, when: (s: S, p: P) => boolean, then: (d: any, s: S, p: P) => void): R => ({
+  name: pre(r) + name, actor: 'frontend', doc, see, when, then,
+});
+const be = (r: number, name: string, doc: string, see: string, when: (s: S, p: P) => boolean, then: (d: any, s: S, p: P) => void): R => ({
+  name: pre(r) + name, actor: 'backend', doc, see, when, then,
+});
+const exists = (p: P, r: number) => r < nRings(p);
+
+/** A barrier step: `xen_mb()` (waits until this CPU's stores are visible) or `xen_wmb()` (orders them under weak). */
+export function barrierRule(r: number, side: 'frontend' | 'backend', name: string, at: number, next: number, kind: 'mb' | 'wmb', enforced = true): R {
+  const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
+  const pc = (s: S) => (side === 'frontend' ? s.front[r]!.pc : s.back[r]!.pc);
+  return {
+    name: pre(r) + name,
+    actor: side,
+    doc: enforced
+      ? kind === 'mb' ? 'xen_mb(): wait until every store of this CPU is visible' : 'xen_wmb(): later stores become visible after earlier ones'
+      : `${kind === 'mb' ? 'xen_mb()' : 'xen_wmb()'} deleted: no effect`,
+    see: `${SEE_RING} ${name}`,
+    when: (s, p) => exists(p, r) && pc(s) === at && (!enforced || kind === 'wmb' || mbReady(sbOf(s, cpu))),
+    then: (d, _s, p) => {
+      if (enforced && kind === 'wmb') wmb(mm(p), d.sb[cpu]);
+      if (side === 'frontend') d.front[r].pc = next;
+      else d.back[r].pc = next;
+    },
+  };
+}
+/** The same barrier step with the barrier deleted (for variants). */
+export function withoutBarrier(rule: Rule<S, P>): R {
+  const m = /^(rx\.)?(.*)$/.exec(rule.name)!;
+  const r = m[1] ? 1 : 0;
+  const b = BARRIERS.find((x) => x.name === m[2]);
+  if (!b) throw new Error(`${rule.name} is not a barrier step`);
+  return barrierRule(r, b.side, b.name, b.at, b.next, b.kind, false);
+}
+const BARRIERS: readonly { name: string; side: 'frontend' | 'backend'; at: number; next: number; kind: 'mb' | 'wmb' }[] = [
+  { name: 'RING_PUSH_REQUESTS.xen_wmb', side: 'frontend', at: F_PUSH_WMB, next: F_PUSH, kind: 'wmb' },
+  { name: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb', side: 'frontend', at: F_CHK_MB, next: F_CHK, kind: 'mb' },
+  { name: 'RING_FINAL_CHECK_FOR_RESPONSES.xen_mb', side: 'frontend', at: F_FC_MB, next: F_FC2, kind: 'mb' },
+  { name: 'RING_PUSH_RESPONSES.xen_wmb', side: 'backend', at: B_PUSH_WMB, next: B_PUSH, kind: 'wmb' },
+  { name: 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.xen_mb', side: 'backend', at: B_CHK_MB, next: B_CHK, kind: 'mb' },
+  { name: 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb', side: 'backend', at: B_FC_MB, next: B_FC2, kind: 'mb' },
+];
+/** Under sc the barrier steps are skipped (they are no-ops), so sc keeps ring-notify's graph. */
+const sc = (p: P) => p.memory === 'sc';
+
+/** The frontend's rules for ring r (ring-spec.md F1..F13 plus barrier steps). */
+export function frontendRules(r: number, code: FrontendCode = honestFrontend): R[] {
+  const cpu = feCpu(r);
+  const F = (s: S) => s.front[r]!;
+  const at = (s: S, p: P, pc: number) => exists(p, r) && F(s).pc === pc;
+  const produce: R = {
+    name: pre(r) + 'produce_request', actor: 'frontend',
+    doc: 'F1: fill RING_GET_REQUEST(req_prod_pvt) with a free id and a payload; req_prod_pvt++',
+    see: `${SEE_RING} RING_GET_REQUEST; netif.h netif_tx_request`,
+    choices: (_s, p) => Array.from({ length: p.payloads }, (_, v) => v),
+    showChoice: (v: number) => `payload=${v}`,
+    when: (s, p) => at(s, p, F_PROD) && canProduce(F(s), p) && freeId(F(s).outstanding, F(s).req_prod_pvt, p.ringSize) >= 0 && room(s, p, cpu),
+    then: (d, s, p, v: number) => {
+      const f = F(s);
+      const id = freeId(f.outstanding, f.req_prod_pvt, p.ringSize);
+      st(d, p, cpu, slotLoc(r, slotOf(p, f.req_prod_pvt)), { kind: 'request', id, val: v, idx: f.req_prod_pvt });
+      d.front[r].outstanding = f.outstanding | (1 << id);
+      d.front[r].req_prod_pvt = idxAdd(f.req_prod_pvt, 1);
+    },
+  };
+  return [
+    produce,
+    fe(r, 'stop_producing', 'F2: RING_FULL or no messages left: go push', `${SEE_RING} RING_FULL`,
+      (s, p) => at(s, p, F_PROD) && !canProduce(F(s), p), (d, _s, p) => { d.front[r].pc = sc(p) ? F_PUSH : F_PUSH_WMB; }),
+    barrierRule(r, 'frontend', 'RING_PUSH_REQUESTS.xen_wmb', F_PUSH_WMB, F_PUSH, 'wmb'),
+    fe(r, 'RING_PUSH_REQUESTS', 'F3: __old = req_prod; req_prod = req_prod_pvt (after the xen_wmb step)', `${SEE_RING} RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`,
+      (s, p) => at(s, p, F_PUSH) && room(s, p, cpu),
+      (d, s, p) => {
+        d.front[r].old = ldIdx(s, cpu, loc(r, 'req_prod'));
+        st(d, p, cpu, loc(r, 'req_prod'), F(s).req_prod_pvt);
+        d.front[r].pc = sc(p) ? F_CHK : F_CHK_MB;
+      }),
+    barrierRule(r, 'frontend', 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb', F_CHK_MB, F_CHK, 'mb'),
+    fe(r, 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.notify', 'F4: (RING_IDX)(__new - req_event) < (RING_IDX)(__new - __old): notify', `${SEE_RING} RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`,
+      (s, p) => at(s, p, F_CHK) && NOTIFY(F(s).req_prod_pvt, F(s).old, ldIdx(s, cpu, loc(r, 'req_event'))),
+      (d, _s, p) => { d.front[r].old = p.startIndex; d.front[r].pc = F_NOTIFY; }),
+    fe(r, 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.no_notify', 'F5: the backend asked for no event in (__old, __new]', `${SEE_RING} RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`,
+      (s, p) => at(s, p, F_CHK) && !NOTIFY(F(s).req_prod_pvt, F(s).old, ldIdx(s, cpu, loc(r, 'req_event'))),
+      (d, _s, p) => { d.front[r].old = p.startIndex; d.front[r].pc = F_CONS; }),
+    fe(r, 'notify_remote_via_evtchn.front', 'F6: set the backend event channel pending', 'drivers/xen/events/events_base.c notify_remote_via_evtchn',
+      (s, p) => at(s, p, F_NOTIFY),
+      (d, s, p) => { d.be_pending[chanOf(p, r)] = 1; d.front[r].pc = F_CONS; if (p.counters) d.notifications = s.notifications + 1; }),
+    fe(r, 'consume_response', 'F7: read rsp_prod, validate it and RING_GET_RESPONSE(rsp_cons) (netfront hardening), complete the id; rsp_cons++',
+      `${SEE_RING} RING_RESPONSE_PROD_OVERFLOW; drivers/net/xen-netfront.c xennet_tx_buf_gc`,
+      (s, p) => at(s, p, F_CONS) && hasResponses(s, r),
+      (d, s, p) => {
+        const f = F(s);
+        const rp = ldIdx(s, cpu, loc(r, 'rsp_prod'));
+        const rsp = ldSlot(s, cpu, slotLoc(r, slotOf(p, f.rsp_cons)));
+        const prodBad = RING_RESPONSE_PROD_OVERFLOW(p.ringSize, rp, f.rsp_cons) || idxSub(rp, f.rsp_cons) > idxSub(f.req_prod_pvt, f.rsp_cons);
+        const id = rsp.kind === 'empty' ? p.ringSize : rsp.id;
+        const idBad = id >= p.ringSize || !(f.outstanding & (1 << id));
+        d.front[r].woke = 0;
+        if ((prodBad || idBad) && code.validateResponses) {
+          d.front[r].pc = F_BROKEN; // xennet: "Illegal number of responses" / "Response has incorrect id": broken
+          return;
+        }
+        if (prodBad || idBad) d.front[r].bad = 1;
+        if (!idBad) d.front[r].outstanding = f.outstanding & ~(1 << id);
+        d.front[r].rsp_cons = idxAdd(f.rsp_cons, 1);
+      }),
+    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.empty', 'F8: first check: no unconsumed response', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
+      (s, p) => at(s, p, F_CONS) && !hasResponses(s, r),
+      (d, s, p) => { d.front[r].pc = F_FC1; if (p.counters && F(s).woke) { d.spurious = s.spurious + 1; d.front[r].woke = 0; } }),
+    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.arm', 'F9: rsp_event = rsp_cons + 1', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
+      (s, p) => at(s, p, F_FC1) && room(s, p, cpu),
+      (d, s, p) => { st(d, p, cpu, loc(r, 'rsp_event'), idxAdd(F(s).rsp_cons, 1)); d.front[r].pc = sc(p) ? F_FC2 : F_FC_MB; }),
+    barrierRule(r, 'frontend', 'RING_FINAL_CHECK_FOR_RESPONSES.xen_mb', F_FC_MB, F_FC2, 'mb'),
+    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_work', 'F10: re-check finds a response', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
+      (s, p) => at(s, p, F_FC2) && hasResponses(s, r), (d) => { d.front[r].pc = F_CONS; }),
+    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_produce', 'F11: re-check empty, ring has room: produce more', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
+      (s, p) => at(s, p, F_FC2) && !hasResponses(s, r) && canProduce(F(s), p), (d) => { d.front[r].pc = F_PROD; }),
+    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_block', 'F12: re-check empty: block on the event channel', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
+      (s, p) => at(s, p, F_FC2) && !hasResponses(s, r) && !canProduce(F(s), p), (d) => { d.front[r].pc = F_WAIT; d.front[r].blocked = 1; }),
+    upcallRule(r, 'frontend'),
+  ];
+}
+
+/** The event upcall (F13/B11). With a shared channel one event wakes every blocked handler of that side (ring 0's rule does it). */
+function upcallRule(r: number, side: 'frontend' | 'backend'): R {
+  const procs = (s: S) => (side === 'frontend' ? s.front : s.back);
+  const wait = side === 'frontend' ? F_WAIT : B_WAIT;
+  const next = side === 'frontend' ? F_CONS : B_CONS;
+  const key = side === 'frontend' ? 'fe_pending' : 'be_pending';
+  const mine = (p: P, q: number) => chanOf(p, q) === chanOf(p, r);
+  const owner = (p: P) => chanOf(p, r) === r || p.rings === 'one';
+  return {
+    name: pre(r) + (side === 'frontend' ? 'evtchn_upcall.front' : 'evtchn_upcall.back'),
+    actor: side,
+    doc: `${side === 'frontend' ? 'F13' : 'B11'}: event delivered: clear pending, wake the blocked handler(s) of this channel`,
+    see: 'drivers/xen/events/events_base.c (upcall); drivers/net/xen-netfront.c xennet_interrupt',
+    when: (s, p) => exists(p, r) && owner(p) && s[key][chanOf(p, r)] === 1 && procs(s).some((x, q) => mine(p, q) && x.pc === wait),
+    then: (d, s, p) => {
+      d[key][chanOf(p, r)] = 0;
+      procs(s).forEach((x, q) => {
+        if (!mine(p, q) || x.pc !== wait) return;
+        const t = side === 'frontend' ? d.front[q] : d.back[q];
+        t.pc = next;
+        t.blocked = 0;
+        if (p.counters) t.woke = 1;
+      });
+    },
+  };
+}
+
+/** The backend's rules for ring r (ring-spec.md B1..B11 plus barrier steps). */
+export function backendRules(r: number, code: BackendCode = honestBackend): R[] {
+  const cpu = beCpu(r);
+  const B = (s: S) => s.back[r]!;
+  const at = (s: S, p: P, pc: number) => exists(p, r) && B(s).pc === pc;
+  return [
+    be(r, 'consume_request',
+      code.copyRequest
+        ? 'B1: read req_prod, check RING_REQUEST_PROD_OVERFLOW (XSA-39), RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++'
+        : 'B1: read req_prod, validate the request in the shared slot (no private copy); req_cons++',
+      `${SEE_RING} RING_REQUEST_PROD_OVERFLOW, RING_COPY_REQUEST; drivers/net/xen-netback/netback.c xenvif_tx_build_gops`,
+      (s, p) => at(s, p, B_CONS) && hasRequests(s, p, r),
+      (d, s, p) => {
+        const b = B(s);
+        const rp = ldIdx(s, cpu, loc(r, 'req_prod'));
+        const impossible = RING_REQUEST_PROD_OVERFLOW(p.ringSize, rp, b.rsp_prod_pvt);
+        d.back[r].woke = 0;
+        if (impossible && code.checkReqProd) {
+          d.back[r].pc = B_BROKEN; // netback: "Impossible number of requests", xenvif_fatal_tx_err
+          return;
+        }
+        if (impossible) d.back[r].overrun = 1;
+        const req = ldSlot(s, cpu, slotLoc(r, slotOf(p, b.req_cons)));
+        if (req.kind !== 'request' || req.idx !== b.req_cons) d.back[r].stale = 1;
+        d.back[r].req = req;
+        d.back[r].valid = req.val < p.payloads ? 1 : 0;
+        d.back[r].req_cons = idxAdd(b.req_cons, 1);
+        d.back[r].pc = B_RESP;
+      }),
+    be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.empty', 'B2: first check: no unconsumed request', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
+      (s, p) => at(s, p, B_CONS) && !hasRequests(s, p, r),
+      (d, s, p) => { d.back[r].pc = B_FC1; if (p.counters && B(s).woke) { d.spurious = s.spurious + 1; d.back[r].woke = 0; } }),
+    be(r, 'produce_response',
+      code.copyRequest
+        ? 'B3: use the validated private copy; RING_GET_RESPONSE(rsp_prod_pvt) = {id, status} (overwrites the request\'s slot); rsp_prod_pvt++'
+        : 'B3: re-read the request from the shared slot and use it (double fetch); write the response; rsp_prod_pvt++',
+      `${SEE_RING} RING_GET_RESPONSE; netif.h netif_tx_response; XSA-155`,
+      (s, p) => at(s, p, B_RESP) && room(s, p, cpu),
+      (d, s, p) => {
+        const b = B(s);
+        const req = b.req!;
+        const used = code.copyRequest ? req.val : ldSlot(s, cpu, slotLoc(r, slotOf(p, idxSub(b.req_cons, 1)))).val;
+        if (b.valid && used >= p.payloads) d.back[r].unvalidated = 1;
+        const status = b.valid ? NETIF_RSP_OKAY : NETIF_RSP_ERROR;
+        st(d, p, cpu, slotLoc(r, slotOf(p, b.rsp_prod_pvt)), { kind: 'response', id: req.id, val: status, idx: b.rsp_prod_pvt });
+        d.back[r].rsp_prod_pvt = idxAdd(b.rsp_prod_pvt, 1);
+        d.back[r].req = null;
+        d.back[r].valid = 0;
+        d.back[r].pc = sc(p) ? B_PUSH : B_PUSH_WMB;
+      }),
+    barrierRule(r, 'backend', 'RING_PUSH_RESPONSES.xen_wmb', B_PUSH_WMB, B_PUSH, 'wmb'),
+    be(r, 'RING_PUSH_RESPONSES', 'B4: __old = rsp_prod; rsp_prod = rsp_prod_pvt (after the xen_wmb step)', `${SEE_RING} RING_PUSH_RESPONSES_AND_CHECK_NOTIFY`,
+      (s, p) => at(s, p, B_PUSH) && room(s, p, cpu),
+      (d, s, p) => {
+        d.back[r].old = ldIdx(s, cpu, loc(r, 'rsp_prod'));
+        st(d, p, cpu, loc(r, 'rsp_prod'), B(s).rsp_prod_pvt);
+        d.back[r].pc = sc(p) ? B_CHK : B_CHK_MB;
+      }),
+    barrierRule(r, 'backend', 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.xen_mb', B_CHK_MB, B_CHK, 'mb'),
+    be(r, 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.notify', 'B5: (RING_IDX)(__new - rsp_event) < (RING_IDX)(__new - __old): notify', `${SEE_RING} RING_PUSH_RESPONSES_AND_CHECK_NOTIFY`,
+      (s, p) => at(s, p, B_CHK) && NOTIFY(B(s).rsp_prod_pvt, B(s).old, ldIdx(s, cpu, loc(r, 'rsp_event'))),
+      (d, _s, p) => { d.back[r].old = p.startIndex; d.back[r].pc = B_NOTIFY; }),
+    be(r, 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.no_notify', 'B6: the frontend asked for no event in (__old, __new]', `${SEE_RING} RING_PUSH_RESPONSES_AND_CHECK_NOTIFY`,
+      (s, p) => at(s, p, B_CHK) && !NOTIFY(B(s).rsp_prod_pvt, B(s).old, ldIdx(s, cpu, loc(r, 'rsp_event'))),
+      (d, _s, p) => { d.back[r].old = p.startIndex; d.back[r].pc = B_CONS; }),
+    be(r, 'notify_remote_via_evtchn.back', 'B7: set the frontend event channel pending', 'drivers/xen/events/events_base.c notify_remote_via_evtchn',
+      (s, p) => at(s, p, B_NOTIFY),
+      (d, s, p) => { d.fe_pending[chanOf(p, r)] = 1; d.back[r].pc = B_CONS; if (p.counters) d.notifications = s.notifications + 1; }),
+    be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.arm', 'B8: req_event = req_cons + 1', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
+      (s, p) => at(s, p, B_FC1) && room(s, p, cpu),
+      (d, s, p) => { st(d, p, cpu, loc(r, 'req_event'), idxAdd(B(s).req_cons, 1)); d.back[r].pc = sc(p) ? B_FC2 : B_FC_MB; }),
+    barrierRule(r, 'backend', 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb', B_FC_MB, B_FC2, 'mb'),
+    be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.recheck_work', 'B9: re-check finds a request', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
+      (s, p) => at(s, p, B_FC2) && hasRequests(s, p, r), (d) => { d.back[r].pc = B_CONS; }),
+    be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.recheck_empty_block', 'B10: re-check empty: block on the event channel', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
+      (s, p) => at(s, p, B_FC2) && !hasRequests(s, p, r), (d) => { d.back[r].pc = B_WAIT; d.back[r].blocked = 1; }),
+    upcallRule(r, 'backend'),
+  ];
+}
+
+// --- weak memory: stores becoming visible
+
+interface DrainChoice { readonly i: number; readonly loc: string; readonly val: Word }
+const showWord = (w: Word): string =>
+  typeof w === 'number' ? String(w) : w.kind === 'empty' ? 'empty' : `${w.kind}{id=${w.id},${w.kind === 'request' ? 'payload' : 'status'}=${w.val}}`;
+
+/** A buffered store of one CPU becomes visible to the other side (tso: the oldest; weak: any not held back by xen_wmb or an older store to the same location). */
+export function storeVisibleRule(r: number, side: 'frontend' | 'backend'): R {
+  const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
+  return {
+    name: pre(r) + (side === 'frontend' ? 'store_visible.front' : 'store_visible.back'),
+    actor: side === 'frontend' ? 'frontend-cpu' : 'backend-cpu',
+    doc: 'a buffered store of this CPU becomes visible in the shared page',
+    see: 'model/memory.ts; Linux Documentation/memory-barriers.txt',
+    choices: (s, p) => {
+      const sb = sbOf(s, cpu);
+      if (!sb) return [];
+      return drainable(mm(p), sb).map((i): DrainChoice => ({ i, loc: sb.stores[i]!.loc, val: sb.stores[i]!.val }));
+    },
+    showChoice: (c: DrainChoice) => `${c.loc}=${showWord(c.val)}`,
+    then: (d, _s, _p, c: DrainChoice) => drain(d.mem, d.sb[cpu], c.i),
+  };
+}
+
+// --- hostile peers
+
+interface HostileWrite { readonly loc: string; readonly val: Word }
+
+/** The adversarial values a hostile side may write into the fields it writes. */
+export function hostileDomain(s: S, p: P, r: number, side: 'frontend' | 'backend'): HostileWrite[] {
+  const out: HostileWrite[] = [];
+  const N = p.ringSize;
+  const cur = (l: string) => s.mem[l] as number;
+  const add = (l: string, vals: number[]) => {
+    const seen = new Set<number>([cur(l)]);
+    for (const v0 of vals) {
+      const v = v0 >>> 0;
+      if (!seen.has(v)) { seen.add(v); out.push({ loc: l, val: v }); }
+    }
+  };
+  const last = 0xffffffff; // the last index before the wrap
+  if (side === 'frontend') {
+    const rspProd = cur(loc(r, 'rsp_prod'));
+    add(loc(r, 'req_prod'), [idxAdd(cur(loc(r, 'req_prod')), 1), idxAdd(rspProd, N + 1), idxSub(cur(loc(r, 'req_prod')), 1), 0, last]);
+    add(loc(r, 'rsp_event'), [0, last]);
+    for (let k = 0; k < N; k++) {
+      const old = s.mem[slotLoc(r, k)] as Slot;
+      out.push({ loc: slotLoc(r, k), val: { kind: 'request', id: old.id, val: p.payloads, idx: old.idx } }); // invalid payload
+      out.push({ loc: slotLoc(r, k), val: { kind: 'request', id: N, val: 0, idx: old.idx } }); // id out of range
+    }
+  } else {
+    const reqProd = cur(loc(r, 'req_prod'));
+    const rspProd = cur(loc(r, 'rsp_prod'));
+    add(loc(r, 'rsp_prod'), [idxAdd(rspProd, 1), idxSub(rspProd, 1), idxAdd(reqProd, 1), 0, last]);
+    add(loc(r, 'req_event'), [0, last]);
+    for (let k = 0; k < N; k++) {
+      const old = s.mem[slotLoc(r, k)] as Slot;
+      out.push({ loc: slotLoc(r, k), val: { kind: 'response', id: N, val: NETIF_RSP_OKAY, idx: old.idx } }); // id out of range
+      out.push({ loc: slotLoc(r, k), val: { kind: 'response', id: (old.id + 1) & (N - 1), val: NETIF_RSP_OKAY, idx: old.idx } }); // another id
+    }
+  }
+  return out;
+}
+
+export function hostileRule(r: number, side: 'frontend' | 'backend'): R {
+  return {
+    name: pre(r) + (side === 'frontend' ? 'hostile_write.front' : 'hostile_write.back'),
+    actor: side === 'frontend' ? 'hostile-frontend' : 'hostile-backend',
+    doc: `a hostile ${side} writes an adversarial value into a shared field it can write (visible at once)`,
+    see: 'XSA-39, XSA-155 (hostile frontend); netfront hardening 2021, XSA-376 era (hostile backend)',
+    choices: (s, p) => (exists(p, r) && p[side] === 'hostile' && s.hostile > 0 ? hostileDomain(s, p, r, side) : []),
+    showChoice: (c: HostileWrite) => `${c.loc}=${showWord(c.val)}`,
+    then: (d, s, _p, c: HostileWrite) => { d.mem[c.loc] = c.val; d.hostile = s.hostile - 1; },
+  };
+}
+
+// --- all rules
+
+export const ringRules: readonly R[] = [0, 1].flatMap((r) => [
+  ...frontendRules(r),
+  ...backendRules(r),
+  storeVisibleRule(r, 'frontend'),
+  storeVisibleRule(r, 'backend'),
+  hostileRule(r, 'frontend'),
+  hostileRule(r, 'backend'),
+]);
+
+// --- properties
+
+const honest = (p: P) => p.frontend === 'honest' && p.backend === 'honest';
+const buffersEmpty = (s: S) => s.sb.every((b) => b.stores.length === 0);
+const feStuck = (s: S, p: P, r: number) => s.front[r]!.blocked === 1 && s.fe_pending[chanOf(p, r)] === 0;
+const beStuck = (s: S, p: P, r: number) => s.back[r]!.blocked === 1 && s.be_pending[chanOf(p, r)] === 0;
+/** Every handler is blocked with no event on its way and every store is visible: nothing can happen any more. */
+const allStuck = (s: S, p: P) => buffersEmpty(s) && s.front.every((_, r) => feStuck(s, p, r) && beStuck(s, p, r));
+const rings = (s: S) => s.front.map((_, r) => r);
+const ix = (s: S, r: number, f: 'req_prod' | 'req_event' | 'rsp_prod' | 'rsp_event') => s.mem[loc(r, f)] as number;
+
+/** FINAL of ring-spec.md §7 on every ring: all messages requested, answered, consumed; both asleep, event indices armed. */
+export const ringFinal = (s: S, p: P): boolean => {
+  const end = idxAdd(p.startIndex, p.messages);
+  const ev = idxAdd(end, 1);
+  const st0 = p.startIndex >>> 0;
+  return allStuck(s, p) && rings(s).every((r) => {
+    const f = s.front[r]!, b = s.back[r]!;
+    return f.pc === F_WAIT && b.pc === B_WAIT &&
+      [ix(s, r, 'req_prod'), f.req_prod_pvt, b.req_cons, b.rsp_prod_pvt, ix(s, r, 'rsp_prod'), f.rsp_cons].every((x) => x === end) &&
+      ix(s, r, 'req_event') === ev && ix(s, r, 'rsp_event') === ev && f.old === st0 && b.old === st0;
+  });
+};
+
+const forRings = (s: S, f: (r: number) => boolean) => rings(s).every(f);
+
+export const ringInvariants: readonly Invariant<S, P>[] = [
+  { name: 'I1_no_overflow', see: 'ring.h RING_FULL, RING_REQUEST_PROD_OVERFLOW; ring-spec.md §7 I1 (both sides honest)',
+    description: '(RING_IDX)(req_prod - rsp_cons) <= RING_SIZE and (RING_IDX)(req_prod_pvt - rsp_cons) <= RING_SIZE',
+    holds: (s, p) => !honest(p) || forRings(s, (r) => idxSub(ix(s, r, 'req_prod'), s.front[r]!.rsp_cons) <= p.ringSize &&
+      idxSub(s.front[r]!.req_prod_pvt, s.front[r]!.rsp_cons) <= p.ringSize) },
+  { name: 'I2_consumer_behind_producer', see: 'ring.h RING_REQUEST_CONS_OVERFLOW; ring-spec.md §7 I2 (both sides honest)',
+    description: 'req_cons is not ahead of req_prod, rsp_cons is not ahead of rsp_prod (mod 2^32)',
+    holds: (s, p) => !honest(p) || forRings(s, (r) => idxLe(s.back[r]!.req_cons, ix(s, r, 'req_prod')) && idxLe(s.front[r]!.rsp_cons, ix(s, r, 'rsp_prod'))) },
+  { name: 'I3_responses_follow_requests', see: 'ring.h RING_RESPONSE_PROD_OVERFLOW; ring-spec.md §7 I3 (both sides honest)',
+    description: 'rsp_prod <= rsp_prod_pvt <= req_cons, rsp_prod <= req_prod <= req_prod_pvt <= startIndex + messages (mod 2^32)',
+    holds: (s, p) => !honest(p) || forRings(s, (r) => {
+      const f = s.front[r]!, b = s.back[r]!;
+      return idxLe(ix(s, r, 'rsp_prod'), b.rsp_prod_pvt) && idxLe(b.rsp_prod_pvt, b.req_cons) && idxLe(ix(s, r, 'rsp_prod'), ix(s, r, 'req_prod')) &&
+        idxLe(ix(s, r, 'req_prod'), f.req_prod_pvt) && idxSub(f.req_prod_pvt, p.startIndex) <= p.messages;
+    }) },
+  { name: 'I4_no_lost_wakeup', see: 'ring.h RING_FINAL_CHECK_FOR_*, RING_PUSH_*_AND_CHECK_NOTIFY and their xen_mb(); ring-spec.md §7 I4 (both sides honest)',
+    description: 'if every handler is blocked with no event pending and every store is visible, no unconsumed request or response is on any ring',
+    holds: (s, p) => !honest(p) || !allStuck(s, p) || forRings(s, (r) => ix(s, r, 'rsp_prod') === s.front[r]!.rsp_cons && ix(s, r, 'req_prod') === s.back[r]!.req_cons) },
+  { name: 'I5_only_final_is_terminal', see: 'ring-spec.md §7 I5 (both sides honest)',
+    description: 'if every handler is blocked with no event pending and every store is visible, every message is done (FINAL)',
+    holds: (s, p) => !honest(p) || !allStuck(s, p) || ringFinal(s, p) },
+  { name: 'B_reads_published_request', see: 'ring.h RING_PUSH_REQUESTS xen_wmb() ("back sees requests /before/ updated producer index") (honest frontend)',
+    description: 'the request the backend copies is the one the frontend published at that index (never a slot whose contents are not yet visible)',
+    holds: (s, p) => p.frontend === 'hostile' || s.back.every((b) => b.stale === 0) },
+  { name: 'B_no_impossible_req_prod', see: 'XSA-39 (netback: "Impossible number of requests"); ring.h RING_REQUEST_PROD_OVERFLOW (honest backend)',
+    description: 'the backend never consumes a request while req_prod - rsp_prod_pvt > RING_SIZE: on an impossible req_prod it marks the ring broken and stops, so its loop terminates and a pass consumes at most RING_SIZE requests',
+    holds: (s, p) => p.backend === 'hostile' || s.back.every((b) => b.overrun === 0) },
+  { name: 'B_uses_validated_request', see: 'XSA-155 (double fetch); ring.h RING_COPY_REQUEST (honest backend)',
+    description: 'the request field the backend uses is the value it validated (an out-of-range payload is never used)',
+    holds: (s, p) => p.backend === 'hostile' || s.back.every((b) => b.unvalidated === 0) },
+  { name: 'F_validates_responses', see: 'Linux 2021 netfront/blkfront hardening (XSA-376 era): RING_RESPONSE_PROD_OVERFLOW, id checks (honest frontend)',
+    description: 'the frontend only completes ids that are in range and outstanding, each once, and never consumes responses past rsp_prod moving backwards or beyond req_prod_pvt; otherwise it marks the ring broken',
+    holds: (s, p) => p.frontend === 'hostile' || s.front.every((f) => f.bad === 0) },
+];
+
+/** A terminal state is a valid end: FINAL with honest peers; with a hostile peer, any state where the honest side is blocked or has marked the ring broken. */
+export const ringValidEnd = (s: S, p: P): boolean => {
+  if (honest(p)) return ringFinal(s, p);
+  if (p.frontend === 'hostile') return s.back.every((b) => b.pc === B_WAIT || b.pc === B_BROKEN);
+  return s.front.every((f) => f.pc === F_WAIT || f.pc === F_BROKEN);
+};
+
+const atFinal = (s: S, p: P) => honest(p) && ringFinal(s, p);
+export const ringObservables: readonly Observable<S, P>[] = [
+  { name: 'notifications_per_message', description: 'counters=true: event-channel notifications (both directions) per message, over complete runs (at FINAL)',
+    value: (s, p) => (p.counters && atFinal(s, p) ? s.notifications / (p.messages * nRings(p)) : NaN) },
+  { name: 'notifications', description: 'counters=true: event-channel notifications sent in a complete run (at FINAL)',
+    value: (s, p) => (p.counters && atFinal(s, p) ? s.notifications : NaN) },
+  { name: 'spurious_wakeups', description: 'counters=true: wake-ups that found no work on the ring, in a complete run (at FINAL)',
+    value: (s, p) => (p.counters && atFinal(s, p) ? s.spurious : NaN) },
+];
+
+export const ring = defineModel<S, P>({
+  name: 'ring',
+  description: 'io/ring.h + netif.h ring: 32-bit RING_IDX, payload slots, tx/rx pair, sc/tso/weak memory, hostile peers, notification counts',
+  see: 'xen/include/public/io/ring.h; xen/include/public/io/netif.h; ../shared/bench/ring-spec.md; docs/models/ring.md',
+  params: ringParams,
+  init: (p) => [ringInit(p)],
+  rules: ringRules,
+  invariants: ringInvariants,
+  isValidEnd: ringValidEnd,
+  observables: ringObservables,
+});
