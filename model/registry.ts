@@ -8,12 +8,14 @@ import { ringNotify } from './ringNotify.js';
 import { limiter } from './limiter.js';
 import { xenbus } from './xenbus.js';
 import { ring } from './ring.js';
+import { ringApi } from './ringApi.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
   limiter,
   xenbus,
   ring,
+  ringApi,
 ];
 
 export function findModel(name: string): Model | undefined {

@@ -1,0 +1,299 @@
+/**
+ * Vector generation over any model: coverage suites (rules, edges or states),
+ * the model's boundary suites, and regression vectors from traces.
+ *
+ * Coverage: every goal reachable in the explored graph gets a witness, the
+ * shortest path from an initial state that reaches it (for a rule or an edge:
+ * the shortest path to a state where it fires, then that transition). Goals are
+ * taken deepest witness first (ties in discovery order); a goal already covered
+ * by an earlier vector's path is skipped; so each vector is a shortest path
+ * that covers at least one goal not yet covered, and the suite stops when all
+ * reachable goals are covered. Everything runs in discovery order: the same
+ * inputs give byte-identical suites.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Model } from '../model/core.js';
+import { canonicalString } from '../checker/fingerprint.js';
+import { immerApply, labelOf, transitionsOf } from '../checker/explore.js';
+import type { Trace } from '../traces/format.js';
+import { explore, pathTo, type Graph } from './graph.js';
+import { VECTOR_FORMAT, VECTOR_VERSION, type Json, type Suite, type Vector, type VectorStep } from './format.js';
+import { hooksOf, type StepView } from './hooks.js';
+
+export type Cover = 'rules' | 'edges' | 'states';
+export const COVERS: readonly Cover[] = ['rules', 'edges', 'states'];
+
+export interface GenerateOptions {
+  readonly cover?: Cover;
+  /** Add the model's boundary suites (default true). */
+  readonly boundaries?: boolean;
+  readonly maxStates?: number;
+}
+
+export interface BoundaryReport {
+  readonly name: string;
+  readonly reason: string;
+  /** The vector's id, or undefined when no explored path reaches the boundary. */
+  readonly vector?: string;
+  /** The parameters of the vector when they differ from the suite's. */
+  readonly params?: Readonly<Record<string, number | string | boolean>>;
+}
+
+export interface SuiteReport {
+  readonly model: string;
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly cover: Cover;
+  readonly states: number;
+  readonly edges: number;
+  /** False when exploration stopped at maxStates: coverage is of the explored part. */
+  readonly complete: boolean;
+  /** Goals of the chosen kind in the explored graph, and how many the suite covers. */
+  readonly goals: number;
+  readonly covered: number;
+  /** Rules that fire nowhere in the explored graph (unreachable goals for `rules`). */
+  readonly unreachableRules: readonly string[];
+  readonly coverageVectors: number;
+  readonly boundaries: readonly BoundaryReport[];
+  readonly vectors: number;
+  readonly steps: number;
+}
+
+const plain = (v: unknown): Json => (v === undefined ? null : (JSON.parse(JSON.stringify(v)) as Json));
+const pad = (n: number): string => String(n).padStart(3, '0');
+
+function paramsRecord(p: unknown): Record<string, number | string | boolean> {
+  const out: Record<string, number | string | boolean> = {};
+  for (const [k, v] of Object.entries(p as object))
+    if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[k] = v;
+  return out;
+}
+
+/** The step a vector records for one transition. */
+export function stepOf<S, P>(
+  model: Model<S, P>,
+  params: P,
+  ruleIndex: number,
+  hasChoice: boolean,
+  choice: unknown,
+  pre: S,
+  post: S,
+): { step: VectorStep; view: StepView<S> } {
+  const h = hooksOf(model);
+  const rule = model.rules[ruleIndex]!;
+  const obs = h.observe ? h.observe(rule.name, pre, post, params, choice) : (post as unknown as Record<string, Json>);
+  const args = h.args?.(rule.name, pre, params, choice);
+  const step: VectorStep = {
+    call: rule.name,
+    ...(rule.actor !== undefined ? { actor: rule.actor } : {}),
+    ...(args !== undefined ? { args: plain(args) as Record<string, Json> } : {}),
+    ...(hasChoice ? { choice: plain(choice) } : {}),
+    expect: plain(obs) as Record<string, Json>,
+  };
+  return { step, view: { rule: rule.name, choice, pre, post, obs: step.expect } };
+}
+
+function vectorOf<S, P>(g: Graph<S, P>, path: readonly number[], target: number, meta: { id: string; suite: Suite; reason: string; covers?: string[] }): Vector {
+  const start = path.length ? g.edges[path[0]!]!.from : target;
+  return {
+    format: VECTOR_FORMAT,
+    version: VECTOR_VERSION,
+    id: meta.id,
+    model: g.model.name,
+    params: paramsRecord(g.params),
+    suite: meta.suite,
+    reason: meta.reason,
+    ...(meta.covers ? { covers: meta.covers } : {}),
+    init: plain(g.states[start]),
+    steps: path.map((eid) => {
+      const e = g.edges[eid]!;
+      return stepOf(g.model, g.params, e.rule, e.hasChoice, e.choice, g.states[e.from]!, g.states[e.to]!).step;
+    }),
+  };
+}
+
+const edgeName = <S, P>(g: Graph<S, P>, eid: number): string => {
+  const e = g.edges[eid]!;
+  return `s${e.from} ${e.label} s${e.to}`;
+};
+
+const list = (xs: readonly string[], n = 4): string => (xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} and ${xs.length - n} more`);
+
+/** The coverage suite of a graph. */
+export function coverageVectors<S, P>(g: Graph<S, P>, cover: Cover): { vectors: Vector[]; goals: number; covered: number; unreachableRules: string[] } {
+  const rules = g.model.rules;
+  const firstEdge = new Array<number>(rules.length).fill(-1);
+  for (const e of g.edges) if (firstEdge[e.rule] === -1) firstEdge[e.rule] = e.id;
+  const unreachableRules = rules.filter((_, i) => firstEdge[i] === -1).map((r) => r.name);
+
+  // goals: a name, a witness path (edge ids) and its end state; the goals each edge of a path covers
+  interface GoalW { name: string; path: number[]; target: number; order: number }
+  const goals: GoalW[] = [];
+  const goalsOfEdge = (eid: number): number[] => {
+    const e = g.edges[eid]!;
+    if (cover === 'rules') return [e.rule];
+    if (cover === 'edges') return [eid];
+    return [e.to];
+  };
+  if (cover === 'rules') {
+    rules.forEach((r, i) => {
+      const eid = firstEdge[i]!;
+      if (eid < 0) return;
+      goals.push({ name: r.name, path: [...pathTo(g, g.edges[eid]!.from), eid], target: g.edges[eid]!.to, order: i });
+    });
+  } else if (cover === 'edges') {
+    for (const e of g.edges) goals.push({ name: edgeName(g, e.id), path: [...pathTo(g, e.from), e.id], target: e.to, order: e.id });
+  } else {
+    g.states.forEach((_, i) => goals.push({ name: `s${i}`, path: pathTo(g, i), target: i, order: i }));
+  }
+  const key = (gw: GoalW): number => gw.order; // goal id within its kind
+  const covered = new Set<number>();
+  if (cover === 'states') for (const s of g.states.keys()) if (g.depth[s] === 0) covered.add(s); // initial states are in every vector
+  const sorted = [...goals].sort((a, b) => b.path.length - a.path.length || a.order - b.order);
+  const vectors: Vector[] = [];
+  const byId = new Map(goals.map((gw) => [key(gw), gw.name]));
+  for (const gw of sorted) {
+    if (covered.has(key(gw))) continue;
+    const fresh: number[] = [];
+    for (const eid of gw.path)
+      for (const k of goalsOfEdge(eid))
+        if (!covered.has(k)) {
+          covered.add(k);
+          fresh.push(k);
+        }
+    const names = fresh.map((k) => byId.get(k)!);
+    vectors.push(
+      vectorOf(g, gw.path, gw.target, {
+        id: `${g.model.name}-${cover}-${pad(vectors.length + 1)}`,
+        suite: cover,
+        reason: `shortest path to ${gw.name}; covers ${names.length} new ${cover === 'rules' ? 'rule' : cover === 'edges' ? 'edge' : 'state'}${names.length === 1 ? '' : 's'}: ${list(names)}`,
+        covers: names,
+      }),
+    );
+  }
+  // initial states with no vector (a model with no transitions at all)
+  if (cover === 'states' && vectors.length === 0 && g.states.length > 0)
+    vectors.push(vectorOf(g, [], 0, { id: `${g.model.name}-states-001`, suite: 'states', reason: 'the initial state (no transitions)', covers: ['s0'] }));
+  return { vectors, goals: goals.length, covered: goals.filter((gw) => covered.has(key(gw))).length, unreachableRules };
+}
+
+/** The boundary suites of a model: one vector per declared boundary it can reach. */
+export function boundaryVectors<S, P>(g: Graph<S, P>, opt: { maxStates?: number } = {}): { vectors: Vector[]; report: BoundaryReport[] } {
+  const h = hooksOf(g.model);
+  const vectors: Vector[] = [];
+  const report: BoundaryReport[] = [];
+  const graphs = new Map<string, Graph<S, P> | undefined>([[canonicalString(g.params), g]]);
+  const graphAt = (p: P): Graph<S, P> | undefined => {
+    const k = canonicalString(p);
+    if (!graphs.has(k)) {
+      const r = explore(g.model, p, opt);
+      graphs.set(k, E.isRight(r) ? r.right : undefined);
+    }
+    return graphs.get(k);
+  };
+  for (const b of h.boundaries ?? []) {
+    const find = (gg: Graph<S, P>): number => {
+      for (const e of gg.edges) {
+        const { view } = stepOf(gg.model, gg.params, e.rule, e.hasChoice, e.choice, gg.states[e.from]!, gg.states[e.to]!);
+        if (b.hits(view, gg.params)) return e.id;
+      }
+      return -1;
+    };
+    let gg: Graph<S, P> | undefined = g;
+    let eid = find(g);
+    if (eid < 0 && b.params) {
+      gg = graphAt(b.params(g.params));
+      eid = gg ? find(gg) : -1;
+    }
+    if (eid < 0 || !gg) {
+      report.push({ name: b.name, reason: b.reason });
+      continue;
+    }
+    const id = `${g.model.name}-boundary-${b.name}`;
+    const e = gg.edges[eid]!;
+    vectors.push(vectorOf(gg, [...pathTo(gg, e.from), eid], e.to, { id, suite: 'boundary', reason: b.reason, covers: [b.name] }));
+    report.push({ name: b.name, reason: b.reason, vector: id, ...(gg !== g ? { params: paramsRecord(gg.params) } : {}) });
+  }
+  return { vectors, report };
+}
+
+/** A coverage suite plus the boundary suites, with the report of what they reach. */
+export function generateSuite<S, P>(model: Model<S, P>, params: P, opt: GenerateOptions = {}): E.Either<string, { vectors: Vector[]; report: SuiteReport }> {
+  const cover = opt.cover ?? 'rules';
+  const eg = explore(model, params, opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {});
+  if (E.isLeft(eg)) return eg;
+  const g = eg.right;
+  const cov = coverageVectors(g, cover);
+  const bnd = opt.boundaries === false ? { vectors: [], report: [] } : boundaryVectors(g, opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {});
+  const vectors = [...cov.vectors, ...bnd.vectors];
+  return E.right({
+    vectors,
+    report: {
+      model: model.name,
+      params: paramsRecord(params),
+      cover,
+      states: g.states.length,
+      edges: g.edges.length,
+      complete: g.complete,
+      goals: cov.goals,
+      covered: cov.covered,
+      unreachableRules: cov.unreachableRules,
+      coverageVectors: cov.vectors.length,
+      boundaries: bnd.report,
+      vectors: vectors.length,
+      steps: vectors.reduce((n, v) => n + v.steps.length, 0),
+    },
+  });
+}
+
+/**
+ * A regression vector from a trace (a counterexample or any path of the
+ * model): the trace's steps are replayed on the model (each action must be
+ * enabled and lead to the recorded state), and each step's observation is
+ * recorded. Left: the step at which the trace does not replay.
+ */
+export function vectorFromTrace<S, P>(model: Model<S, P>, params: P, trace: Trace, source = 'a trace'): E.Either<string, Vector> {
+  const ge = explore(model, params, { maxStates: 0 });
+  if (E.isLeft(ge)) return ge;
+  const sys = ge.right.sys;
+  const apply = immerApply(sys);
+  if (trace.steps.length === 0) return E.left('the trace has no steps');
+  const k0 = canonicalString(trace.steps[0]!.state);
+  const init = sys.init.find((s) => canonicalString(s) === k0);
+  if (init === undefined) return E.left(`step 0: the trace's first state is not an initial state of model ${model.name} at these parameters`);
+  let cur: S = init;
+  const steps: VectorStep[] = [];
+  for (let i = 1; i < trace.steps.length; i++) {
+    const st = trace.steps[i]!;
+    const ts = transitionsOf(sys, cur, apply);
+    const key = canonicalString(st.state);
+    const cands = ts.filter((t) => st.action === null || labelOf(sys, t) === st.action);
+    const t = cands.find((c) => canonicalString(c.next) === key);
+    if (!t) {
+      const what = st.action ?? '(unnamed action)';
+      return E.left(
+        cands.length === 0
+          ? `step ${i}: ${what} is not enabled in model ${model.name} (enabled: ${ts.map((x) => labelOf(sys, x)).join(', ') || 'none'})`
+          : `step ${i}: ${what} does not lead to the recorded state in model ${model.name}`,
+      );
+    }
+    steps.push(stepOf(model, params, t.rule, t.hasChoice, t.choice, cur, t.next).step);
+    cur = t.next;
+  }
+  const prop = trace.property;
+  const safe = prop.name.replace(/[^A-Za-z0-9_.-]+/g, '_');
+  return E.right({
+    format: VECTOR_FORMAT,
+    version: VECTOR_VERSION,
+    id: `${model.name}-regression-${safe}`,
+    model: model.name,
+    params: paramsRecord(params),
+    suite: 'regression',
+    reason:
+      prop.kind === 'none'
+        ? `regression: replays ${source} (${steps.length} steps)`
+        : `regression: ${prop.kind} ${prop.name} from ${source} (${steps.length} steps)`,
+    covers: [prop.name],
+    init: plain(init),
+    steps,
+  });
+}
