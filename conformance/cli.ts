@@ -103,27 +103,29 @@ function parseArgs(argv: readonly string[]): Args {
   return { model, params, out, cover, ...(fromTrace !== undefined ? { fromTrace } : {}), ...(maxStates !== undefined ? { maxStates } : {}) };
 }
 
-/** Writes a suite to DIR: vectors.jsonl, summary.json, itf/, ring-harness.txt (ring-api). */
+/**
+ * Writes a suite to DIR: vectors.jsonl, summary.json, itf/, ring-harness.txt
+ * (ring-api). Returns the vectors that have no ITF form (a state with a null,
+ * a non-integer number), with the reason; their JSONL form is written anyway.
+ */
 export function writeSuite(dir: string, vectors: readonly Vector[], summary: unknown): string[] {
   mkdirSync(dir, { recursive: true });
   const itfDir = join(dir, 'itf');
   if (existsSync(itfDir)) for (const f of readdirSync(itfDir)) if (f.endsWith('.itf.json')) rmSync(join(itfDir, f));
   mkdirSync(itfDir, { recursive: true });
-  const written = [join(dir, 'vectors.jsonl'), join(dir, 'summary.json')];
-  writeFileSync(written[0]!, encodeSuite(vectors));
-  writeFileSync(written[1]!, JSON.stringify(summary, null, 2) + '\n');
+  const noItf: string[] = [];
   for (const v of vectors) {
     const itf = vectorToItf(v);
-    if (E.isLeft(itf)) throw new Error(`vector ${v.id}: no ITF form: ${itf.left}`);
-    writeFileSync(join(itfDir, `${v.id}.itf.json`), JSON.stringify(itf.right, null, 1) + '\n');
+    if (E.isLeft(itf)) noItf.push(`${v.id}: ${itf.left}`);
+    else writeFileSync(join(itfDir, `${v.id}.itf.json`), JSON.stringify(itf.right, null, 1) + '\n');
   }
-  written.push(itfDir + '/');
+  writeFileSync(join(dir, 'vectors.jsonl'), encodeSuite(vectors));
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...(summary as object), ...(noItf.length ? { noItf } : {}) }, null, 2) + '\n');
   const harness = join(dir, 'ring-harness.txt');
-  if (vectors.length && vectors.every((v) => v.model.startsWith('ring-api') && isRingVector(v))) {
+  if (vectors.length && vectors.every(isRingVector)) {
     writeFileSync(harness, renderHarnessInput(vectors));
-    written.push(harness);
   } else if (existsSync(harness)) rmSync(harness);
-  return written;
+  return noItf;
 }
 
 const describe = (r: SuiteReport): string[] => {
@@ -139,6 +141,9 @@ const describe = (r: SuiteReport): string[] => {
   lines.push(`${r.vectors} vectors, ${r.steps} steps`);
   return lines;
 };
+
+const itfNote = (noItf: readonly string[]): string =>
+  noItf.length ? `no ITF rendering for ${noItf.length} vector${noItf.length === 1 ? '' : 's'} (see summary.json noItf): ${noItf[0]}\n` : '';
 
 /** The `vectors` subcommand; returns the exit code. */
 export async function vectorsCommand(argv: string[]): Promise<number> {
@@ -170,8 +175,8 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
         process.stderr.write(`pvcheck vectors: ${a.fromTrace} does not replay on model ${model.name}: ${v.left}\n`);
         return 1;
       }
-      writeSuite(a.out, [v.right], { model: model.name, params: v.right.params, regression: v.right.id, trace: a.fromTrace, traceModel: tr.right.model, steps: v.right.steps.length });
-      process.stdout.write(`${v.right.id}: ${v.right.reason}\nwrote 1 vector to ${a.out}/vectors.jsonl\n`);
+      const noItf = writeSuite(a.out, [v.right], { model: model.name, params: v.right.params, regression: v.right.id, trace: a.fromTrace, traceModel: tr.right.model, steps: v.right.steps.length });
+      process.stdout.write(`${v.right.id}: ${v.right.reason}\n${itfNote(noItf)}wrote 1 vector to ${a.out}/vectors.jsonl\n`);
       return 0;
     }
     const p = resolveParams(model.params, a.params);
@@ -182,9 +187,9 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
       process.stderr.write(`pvcheck vectors: ${r.left}\n`);
       return 1;
     }
-    writeSuite(a.out, r.right.vectors, r.right.report);
+    const noItf = writeSuite(a.out, r.right.vectors, r.right.report);
     process.stdout.write(
-      [...describe(r.right.report), `wrote ${a.out}/vectors.jsonl in ${((Date.now() - t0) / 1000).toFixed(2)} s`].join('\n') + '\n',
+      [...describe(r.right.report), ...(noItf.length ? [itfNote(noItf).trimEnd()] : []), `wrote ${a.out}/vectors.jsonl in ${((Date.now() - t0) / 1000).toFixed(2)} s`].join('\n') + '\n',
     );
     return 0;
   } catch (e) {

@@ -8,14 +8,18 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, Vector } from '../format.js';
+import { ringApiRules } from '../../model/ringApi.js';
 
 export const HARNESS_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'harness.c');
 /** Where Debian's libxen-dev puts the header. */
 export const SYSTEM_RING_H = '/usr/include/xen/io/ring.h';
 
-/** Whether a vector is a ring-api vector the harness can run. */
+/** The calls harness.c knows (the rules of model/ringApi.ts). */
+export const RING_CALLS: ReadonlySet<string> = new Set(ringApiRules.map((r) => r.name));
+
+/** Whether a vector is a ring-api vector (of ring-api or a variant keeping its vocabulary) the harness can run. */
 export const isRingVector = (v: Vector): boolean =>
-  typeof v.params.ringSize === 'number' && typeof v.params.startIndex === 'number' && v.steps.every((s) => s.call !== 'init');
+  typeof v.params.ringSize === 'number' && typeof v.params.startIndex === 'number' && v.steps.every((s) => RING_CALLS.has(s.call));
 
 const u32 = (k: string, v: Json, where: string): string => {
   if (typeof v === 'boolean') return v ? '1' : '0';
