@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ringApi, type RingApiParams } from '../model/ringApi.js';
-import { deriveModel } from '../model/core.js';
+import noFullCheck from '../conformance/examples/ring-api-no-full-check.js';
 import { bind } from '../properties/bind.js';
 import { check } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
@@ -80,11 +80,6 @@ test('a deliberately altered notify rule in a copy of ring.h fails the harness, 
 });
 
 test('a counterexample turned into a regression vector replays in the harness', () => {
-  const noFullCheck = deriveModel(ringApi, {
-    name: 'ring-api-no-full-check',
-    description: 'produce_request without the RING_FULL precondition',
-    replace: { produce_request: { ...ringApi.rules.find((r) => r.name === 'produce_request')!, when: (s, p) => s.front === 1 && s.back === 1 && ((s.req_prod_pvt - p.startIndex) >>> 0) < p.messages } },
-  });
   const res = check(right(bind(noFullCheck, P0)));
   assert.is(res.violation?.property, 'no_overflow');
   const v = right(vectorFromTrace(noFullCheck, P0, traceFromViolation(noFullCheck, P0, res.violation!)));
