@@ -16,6 +16,7 @@ import type { Model } from '../model/core.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import { immerApply, labelOf, transitionsOf } from '../checker/explore.js';
 import type { Trace } from '../traces/format.js';
+import { bind } from '../properties/bind.js';
 import { explore, pathTo, type Graph } from './graph.js';
 import { VECTOR_FORMAT, VECTOR_VERSION, type Json, type Suite, type Vector, type VectorStep } from './format.js';
 import { hooksOf, type StepView } from './hooks.js';
@@ -252,9 +253,9 @@ export function generateSuite<S, P>(model: Model<S, P>, params: P, opt: Generate
  * recorded. Left: the step at which the trace does not replay.
  */
 export function vectorFromTrace<S, P>(model: Model<S, P>, params: P, trace: Trace, source = 'a trace'): E.Either<string, Vector> {
-  const ge = explore(model, params, { maxStates: 0 });
-  if (E.isLeft(ge)) return ge;
-  const sys = ge.right.sys;
+  const bound = bind(model, params, { noGoals: true });
+  if (E.isLeft(bound)) return bound;
+  const sys = bound.right;
   const apply = immerApply(sys);
   if (trace.steps.length === 0) return E.left('the trace has no steps');
   const k0 = canonicalString(trace.steps[0]!.state);
