@@ -592,7 +592,7 @@ export const ringInvariants: readonly Invariant<S, P>[] = [
     holds: (s, p) => !honest(p) || !allStuck(s, p) || ringFinal(s, p) },
   { name: 'B_reads_published_request', see: 'ring.h RING_PUSH_REQUESTS xen_wmb() ("back sees requests /before/ updated producer index") (honest frontend)',
     description: 'the request the backend copies is the one the frontend published at that index (never a slot whose contents are not yet visible)',
-    holds: (s, p) => p.frontend === 'hostile' || s.back.every((b) => b.stale === 0) },
+    holds: (s, p) => !honest(p) || s.back.every((b) => b.stale === 0) },
   { name: 'B_no_impossible_req_prod', see: 'XSA-39 (netback: "Impossible number of requests"); ring.h RING_REQUEST_PROD_OVERFLOW (honest backend)',
     description: 'the backend never consumes a request while req_prod - rsp_prod_pvt > RING_SIZE: on an impossible req_prod it marks the ring broken and stops, so its loop terminates and a pass consumes at most RING_SIZE requests',
     holds: (s, p) => p.backend === 'hostile' || s.back.every((b) => b.overrun === 0) },

@@ -1,0 +1,22 @@
+/**
+ * A protocol change to check: RING_FINAL_CHECK_FOR_REQUESTS without its
+ * `xen_mb()` between writing `req_event = req_cons + 1` and re-reading
+ * `req_prod`. Under sequential consistency nothing changes (the barrier is a
+ * no-op there); on x86 (tso) the backend's store to req_event can still sit
+ * in its store buffer when it re-reads req_prod, while the frontend publishes
+ * req_prod and reads the old req_event: neither side sees the other, the
+ * frontend does not notify, the backend sleeps: a lost wake-up.
+ *
+ *   node bin/pvcheck.mjs check examples/ring-final-check-no-mb.ts --param memory=tso --param ringSize=2 --param messages=2
+ *
+ * reports I4_no_lost_wakeup (shortest counterexample); with --param memory=sc it verifies.
+ */
+import { deriveModel, ruleOf } from '../model/core.js';
+import { ring, withoutBarrier } from '../model/ring.js';
+
+export default deriveModel(ring, {
+  name: 'ring-final-check-no-mb',
+  description: 'ring with RING_FINAL_CHECK_FOR_REQUESTS missing its xen_mb() (lost wake-up under tso)',
+  see: 'xen/include/public/io/ring.h RING_FINAL_CHECK_FOR_REQUESTS',
+  replace: { 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb': withoutBarrier(ruleOf(ring, 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb')) },
+});

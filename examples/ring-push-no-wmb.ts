@@ -1,0 +1,23 @@
+/**
+ * A protocol change to check: RING_PUSH_REQUESTS without its `xen_wmb()`
+ * ("back sees requests /before/ updated producer index"). Under sc and on x86
+ * (tso: stores become visible in program order) nothing changes; on a weakly
+ * ordered CPU the store to req_prod can become visible before the store that
+ * filled the request slot, and the backend copies a slot whose contents are
+ * not visible yet.
+ *
+ *   node bin/pvcheck.mjs check examples/ring-push-no-wmb.ts --param memory=weak --param ringSize=2 --param messages=2
+ *
+ * reports B_reads_published_request (shortest counterexample; the trace's
+ * `store_visible.front(...)` steps show when each store became visible); with
+ * --param memory=tso it verifies.
+ */
+import { deriveModel, ruleOf } from '../model/core.js';
+import { ring, withoutBarrier } from '../model/ring.js';
+
+export default deriveModel(ring, {
+  name: 'ring-push-no-wmb',
+  description: 'ring with RING_PUSH_REQUESTS missing its xen_wmb() (backend reads an invisible slot under weak memory)',
+  see: 'xen/include/public/io/ring.h RING_PUSH_REQUESTS',
+  replace: { 'RING_PUSH_REQUESTS.xen_wmb': withoutBarrier(ruleOf(ring, 'RING_PUSH_REQUESTS.xen_wmb')) },
+});
