@@ -9,6 +9,7 @@ import { limiter } from './limiter.js';
 import { xenbus } from './xenbus.js';
 import { ring } from './ring.js';
 import { ringApi } from './ringApi.js';
+import { grant } from './grant.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -16,6 +17,7 @@ export const builtinModels: readonly Model[] = [
   xenbus,
   ring,
   ringApi,
+  grant,
 ];
 
 export function findModel(name: string): Model | undefined {

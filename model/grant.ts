@@ -1,0 +1,1255 @@
+/**
+ * `grant`: the lifecycle of Xen grants (xen/include/public/grant_table.h,
+ * grant table v2) between a granting guest (domain A, the frontend: Linux
+ * drivers/xen/grant-table.c as netfront uses it), a grantee (domain B, dom0:
+ * netback, honest or hostile), a third domain C that copies through B's
+ * transitive grants (NetChannel2 receiver-side copy), and the hypervisor
+ * between them, which enforces what xen/common/grant_table.c enforces.
+ *
+ * - Grant table v2 entries (`GTF_permit_access`, `GTF_readonly`,
+ *   `GTF_sub_page` with `page_off`/`length`, `GTF_transitive` with
+ *   `trans_domid`/`trans_gref`) and the separate `grant_status_t` word with
+ *   `GTF_reading`/`GTF_writing`, written only by Xen.
+ * - Xen's active entries (`struct active_grant_entry`): pin counts for host and
+ *   device mappings (read and write) and, separately, for copies in progress;
+ *   the frame, window and transitive target captured at the first pin.
+ * - B's maptrack (map handles), GNTTABOP_map_grant_ref / unmap_grant_ref /
+ *   copy with their checks and every refusal's GNTST_* code.
+ * - Pages of A with a holder and abstract contents per half page (zero,
+ *   payload, secret). A page freed by A is at once reused by A's kernel for
+ *   unrelated data: its contents become secret.
+ * - A's operations as Linux has them: gnttab_grant_foreign_access_ref, the
+ *   atomic gnttab_end_foreign_access_ref (v2: flags = 0; mb(); check status),
+ *   the deferred gnttab_end_foreign_access (the deferred list holds the page),
+ *   gnttab_query_foreign_access (used only by the XSA-396 variant).
+ * - Sticky grants (NetChannel2), modelled on netif's control ring static
+ *   grants: the backend advertises its mapping cache size
+ *   (XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE), ADD_GREF_MAPPING /
+ *   DEL_GREF_MAPPING exchanges, unmap on removal and on disconnect.
+ * - The shared ring page (tx-ring-ref) is grant ref 0 on page 0 (G14).
+ *
+ * The ring itself is abstracted to one request/response slot per grant ref
+ * (model `ring-notify` checks the ring). PAGE_SIZE is abstracted to two halves.
+ *
+ * @see xen/include/public/grant_table.h, xen/common/grant_table.c,
+ *   linux drivers/xen/grant-table.c, xen/include/public/io/netif.h (control ring),
+ *   ../shared/docs/xen-protocols.md §4 and §6.
+ */
+import type { Draft } from 'immer';
+import { defineModel, type Invariant, type Observable, type Rule } from './core.js';
+import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
+import { firstUseRelabeling, symmetryCanonicalizer } from './grantSymmetry.js';
+
+// --- grant_table.h constants (verbatim values)
+
+export const GTF_invalid = 0;
+export const GTF_permit_access = 1;
+export const GTF_transitive = 3;
+export const GTF_type_mask = 3;
+export const GTF_readonly = 1 << 2;
+export const GTF_reading = 1 << 3;
+export const GTF_writing = 1 << 4;
+export const GTF_sub_page = 1 << 8;
+
+export const GNTMAP_device_map = 1;
+export const GNTMAP_host_map = 2;
+export const GNTMAP_readonly = 4;
+
+export const GNTST_okay = 0;
+export const GNTST_general_error = -1;
+export const GNTST_bad_domain = -2;
+export const GNTST_bad_gntref = -3;
+export const GNTST_bad_handle = -4;
+export const GNTST_bad_copy_arg = -10;
+export const GNTST_no_space = -13;
+/** set_version's refusal while grants are in use (Xen returns -EBUSY). */
+export const EBUSY = -16;
+
+export const GNTST_NAMES: Readonly<Record<number, string>> = {
+  0: 'GNTST_okay', [-1]: 'GNTST_general_error', [-2]: 'GNTST_bad_domain', [-3]: 'GNTST_bad_gntref',
+  [-4]: 'GNTST_bad_handle', [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY',
+};
+
+/** Domain ids: dom0 runs the backend; A is the frontend guest; C a third guest. */
+export const DOMID_B = 0, DOMID_A = 1, DOMID_C = 2;
+export const DOM_NAMES = ['B', 'A', 'C'];
+
+/** PAGE_SIZE in the model: a page has two halves (chunks). */
+export const PAGE = 2;
+/** Abstract contents of a half page. */
+export const ZERO = 0, PAYLOAD = 1, SECRET = 2;
+
+/** What A grants a data ref for (the request kind). */
+export const K_TX_FULL = 0; // full page, read-only, payload fills the page
+export const K_TX_PART = 1; // full page, read-only, payload in the first half only (XSA-403 shape)
+export const K_TX_SUB = 2; // GTF_sub_page [0, 1), read-only, payload in the first half
+export const K_RX = 3; // full page, writable: an RX buffer the backend copies into
+export const K_STICKY = 4; // full page, read-only, sticky (cached by the backend)
+export const KIND_NAMES = ['tx_full', 'tx_part', 'tx_sub', 'rx', 'sticky'];
+
+/** Frontend (granter driver) state of a data ref. */
+export const FE_FREE = 0, FE_POSTED = 1, FE_DONE = 2, FE_DEFER = 3, FE_S_ADD = 4, FE_STICKY = 5, FE_S_BUSY = 6, FE_S_DEL = 7, FE_QUERIED = 8;
+/** Backend driver (netback) state of the request slot for a data ref. */
+export const BE_IDLE = 0, BE_REQ = 1, BE_MAPPED = 2, BE_MAPFAIL = 3, BE_RSP_OK = 4, BE_RSP_ERR = 5,
+  BE_ADD = 6, BE_ADD_OK = 7, BE_ADD_ERR = 8, BE_DEL = 9, BE_DEL_ACK = 10, BE_FWD = 11;
+/** Connection: 0 closed (ring grant ended), 1 connected (ring mapped), 2 ring granted (backend to map), 3 backend closed (frontend to end the ring grant). */
+export const CONN_CLOSED = 0, CONN_UP = 1, CONN_RING_GRANTED = 2, CONN_BE_CLOSED = 3;
+
+// --- parameters
+
+export const grantParams = defineParams(
+  {
+    refs: intParam({ default: 1, min: 1, max: 4, doc: 'data grant refs of the frontend (plus ref 0, the ring); interchangeable' }),
+    pages: intParam({ default: 1, min: 1, max: 4, doc: 'data pages of the frontend (plus page 0, the ring page); interchangeable' }),
+    handles: intParam({ default: 3, min: 1, max: 6, doc: "maptrack entries of the backend domain (map handles)" }),
+    transitive: intParam({ default: 1, min: 0, max: 2, doc: "entries of the backend's own grant table for transitive grants to C (0: no transitive grants)" }),
+    copies: intParam({ default: 1, min: 0, max: 2, doc: 'GNTTABOP_copy operations in progress at once (copy pins)' }),
+    cacheSize: intParam({ default: 1, min: 0, max: 3, doc: 'sticky grant cache size the backend advertises (GET_GREF_MAPPING_SIZE; 0: no sticky grants)' }),
+    transTargets: enumParam({ values: ['granter', 'any'] as const, default: 'granter', doc: "what the hostile domain's transitive grants may point at: granter = the frontend's data refs, for C; any = also its own entries and itself as grantee (self-reference, chains: XSA-226)" }),
+    rogueFlags: enumParam({ values: ['two', 'all'] as const, default: 'two', doc: 'map flags the hostile domain uses: two = host read-only and device writable; all = host/device x read-only/writable' }),
+    subPage: boolParam({ default: true, doc: 'the frontend may grant sub-page (GTF_sub_page) TX grants' }),
+    grantee: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: dom0 also maps, copies, holds mappings and writes transitive grants whenever Xen lets it' }),
+  },
+);
+export type GrantParams = ParamsOfSpace<typeof grantParams>;
+
+// --- state
+
+/** union grant_entry_v2 with its grant_status_t (`status`, written by Xen). Fields not used by the type are 0. */
+export interface GrantEntry {
+  readonly flags: number;
+  readonly domid: number;
+  /** full_page.frame / sub_page.frame: a page index of the granting domain. */
+  readonly frame: number;
+  readonly page_off: number;
+  readonly length: number;
+  readonly trans_domid: number;
+  readonly trans_gref: number;
+  readonly status: number;
+}
+
+/** struct active_grant_entry, only while pinned (`null` when act->pin == 0). */
+export interface ActiveEntry {
+  /** act->domid: the domain holding the pins. */
+  readonly domid: number;
+  readonly frame: number;
+  /** The window [start, start+length) usable (is_sub_page), the whole page otherwise. */
+  readonly start: number;
+  readonly length: number;
+  readonly is_sub_page: number;
+  /** act->trans_domain / trans_gref for a pinned transitive entry (-1 otherwise). */
+  readonly trans_domid: number;
+  readonly trans_gref: number;
+  readonly hstr: number;
+  readonly hstw: number;
+  readonly devr: number;
+  readonly devw: number;
+  /** Copy pins (Xen counts them with the host pins; kept apart here). */
+  readonly cpr: number;
+  readonly cpw: number;
+}
+
+/** A maptrack entry of domain B (`null` = free handle). */
+export interface MapHandle {
+  readonly dom: number;
+  readonly ref: number;
+  readonly flags: number;
+  readonly frame: number;
+  /** 1: created by the netback driver; 0: by the hostile domain outside the driver. */
+  readonly drv: number;
+}
+
+/** A GNTTABOP_copy in progress: the entries it pinned, outermost first. */
+export interface CopyOp {
+  readonly by: number;
+  /** 1: the grant is the destination (write). */
+  readonly w: number;
+  readonly offset: number;
+  readonly len: number;
+  /** Transitive entries traversed (Xen allows at most 1). */
+  readonly hops: number;
+  readonly pins: readonly { readonly dom: number; readonly ref: number }[];
+}
+
+export interface Page {
+  /** 1: held (by the driver for a grant, or by the deferred list); 0: free (reused by the kernel). */
+  readonly held: number;
+  /** Contents of the two halves. */
+  readonly c: readonly number[];
+}
+
+export interface FeSlot {
+  readonly st: number;
+  readonly page: number;
+  readonly kind: number;
+}
+export interface BeSlot {
+  readonly st: number;
+  /** Driver handle of an in-progress map (BE_MAPPED), -1 otherwise. */
+  readonly h: number;
+  /** GNTST_* of a failed map (BE_MAPFAIL). */
+  readonly rc: number;
+  /** Sticky cache: the handle of the cached mapping, -1 if not cached. */
+  readonly c: number;
+  /** B's transitive entry used to forward this request to C (BE_FWD), -1 otherwise. */
+  readonly t: number;
+}
+
+export interface GrantState {
+  readonly gt_version: number;
+  readonly conn: number;
+  /** Backend's ring mapping handle (-1 if unmapped). */
+  readonly ringh: number;
+  /** A's grant table (ref 0 = ring) and Xen's active entries for it. */
+  readonly ga: readonly GrantEntry[];
+  readonly aa: readonly (ActiveEntry | null)[];
+  /** B's grant table (transitive grants to C) and its active entries. */
+  readonly gb: readonly GrantEntry[];
+  readonly ab: readonly (ActiveEntry | null)[];
+  /** B's maptrack. */
+  readonly mt: readonly (MapHandle | null)[];
+  readonly cp: readonly CopyOp[];
+  /** A's pages (page 0 = ring page). */
+  readonly pg: readonly Page[];
+  /** Per data ref (index 0 unused: the ring). */
+  readonly fe: readonly FeSlot[];
+  readonly be: readonly BeSlot[];
+  /** Ghost: the backend touched memory through a map whose status was not GNTST_okay (XSA-367). */
+  readonly bad: number;
+}
+type S = GrantState;
+type P = GrantParams;
+type R = Rule<S, P, any>;
+type W = Draft<S>;
+
+const INVALID: GrantEntry = { flags: GTF_invalid, domid: 0, frame: 0, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0, status: 0 };
+const FE0: FeSlot = { st: FE_FREE, page: -1, kind: 0 };
+const BE0: BeSlot = { st: BE_IDLE, h: -1, rc: 0, c: -1, t: -1 };
+
+export const grantInit = (p: P): S => {
+  const ga: GrantEntry[] = [
+    { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: GTF_reading | GTF_writing },
+  ];
+  for (let r = 1; r <= p.refs; r++) ga.push(INVALID);
+  const aa: (ActiveEntry | null)[] = ga.map(() => null);
+  aa[0] = { domid: DOMID_B, frame: 0, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1, hstr: 0, hstw: 1, devr: 0, devw: 0, cpr: 0, cpw: 0 };
+  const mt: (MapHandle | null)[] = Array.from({ length: p.handles }, () => null);
+  mt[0] = { dom: DOMID_A, ref: 0, flags: GNTMAP_host_map, frame: 0, drv: 1 };
+  const pg: Page[] = [{ held: 1, c: [ZERO, ZERO] }];
+  for (let i = 1; i <= p.pages; i++) pg.push({ held: 0, c: [SECRET, SECRET] });
+  return {
+    gt_version: 2, conn: CONN_UP, ringh: 0,
+    ga, aa,
+    gb: Array.from({ length: p.transitive }, () => INVALID),
+    ab: Array.from({ length: p.transitive }, () => null),
+    mt, cp: [], pg,
+    fe: Array.from({ length: p.refs + 1 }, () => FE0),
+    be: Array.from({ length: p.refs + 1 }, () => BE0),
+    bad: 0,
+  };
+};
+
+// --- the hypervisor (xen/common/grant_table.c)
+
+/** The grant table of a domain, or undefined if the domain does not exist (C's table is empty). */
+function table(s: S, dom: number): { g: readonly GrantEntry[]; a: readonly (ActiveEntry | null)[] } | undefined {
+  if (dom === DOMID_A) return { g: s.ga, a: s.aa };
+  if (dom === DOMID_B) return { g: s.gb, a: s.ab };
+  if (dom === DOMID_C) return { g: [], a: [] };
+  return undefined;
+}
+function wtable(d: W, dom: number): { g: Draft<GrantEntry>[]; a: (Draft<ActiveEntry> | null)[] } {
+  if (dom === DOMID_A) return { g: d.ga, a: d.aa };
+  return { g: d.gb, a: d.ab };
+}
+
+const pinCount = (a: ActiveEntry | null): number => (a ? a.hstr + a.hstw + a.devr + a.devw + a.cpr + a.cpw : 0);
+const writePins = (a: ActiveEntry | null): number => (a ? a.hstw + a.devw + a.cpw : 0);
+const gtype = (e: GrantEntry): number => e.flags & GTF_type_mask;
+
+export interface MapOp {
+  readonly dom: number;
+  readonly ref: number;
+  readonly flags: number;
+}
+
+/**
+ * The checks of map_grant_ref, in Xen's order; GNTST_okay when the map
+ * succeeds. (Pinned entries skip the type and domid checks of _set_status, as
+ * in Xen: only act->domid and is_sub_page are checked.)
+ */
+export function mapCheck(s: S, ld: number, op: MapOp): number {
+  if ((op.flags & (GNTMAP_device_map | GNTMAP_host_map)) === 0) return GNTST_bad_gntref; // "Bad flags in grant map op"
+  const t = table(s, op.dom);
+  if (!t) return GNTST_bad_domain; // "Could not find domain"
+  if (ld !== DOMID_B || !s.mt.includes(null)) return GNTST_no_space; // "Failed to obtain maptrack handle"
+  if (op.ref < 0 || op.ref >= t.g.length) return GNTST_bad_gntref; // "Bad ref"
+  const e = t.g[op.ref]!, a = t.a[op.ref]!;
+  const ro = (op.flags & GNTMAP_readonly) !== 0;
+  if (a && (a.domid !== ld || a.is_sub_page || a.trans_domid >= 0)) return GNTST_general_error; // "Bad domain ... or subpage"
+  if (!a || (!ro && writePins(a) === 0)) {
+    // _set_status(..., mapflag = 1): mask |= GTF_sub_page
+    if (!a && ((e.flags & (GTF_type_mask | GTF_sub_page)) !== GTF_permit_access || e.domid !== ld)) return GNTST_general_error; // "Bad flags or dom"
+    if (!ro && e.flags & GTF_readonly) return GNTST_general_error; // "Attempt to write-pin a r/o grant entry"
+  }
+  return GNTST_okay;
+}
+
+function setStatus(e: Draft<GrantEntry>, a: ActiveEntry | null): void {
+  e.status = (pinCount(a) > 0 ? GTF_reading : 0) | (writePins(a) > 0 ? GTF_writing : 0);
+}
+
+/** The effect of a successful map_grant_ref: a maptrack handle, the pins, the status bits. Returns the handle. */
+export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number): number {
+  const h = s.mt.indexOf(null);
+  const t = wtable(d, op.dom);
+  const e = (op.dom === DOMID_A ? s.ga : s.gb)[op.ref]!;
+  const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
+  const ro = (op.flags & GNTMAP_readonly) !== 0;
+  const a: ActiveEntry = prev ?? {
+    domid: ld, frame: e.frame, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1,
+    hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0,
+  };
+  const host = (op.flags & GNTMAP_host_map) !== 0, dev = (op.flags & GNTMAP_device_map) !== 0;
+  const na: ActiveEntry = {
+    ...a,
+    hstr: a.hstr + (host && ro ? 1 : 0), hstw: a.hstw + (host && !ro ? 1 : 0),
+    devr: a.devr + (dev && ro ? 1 : 0), devw: a.devw + (dev && !ro ? 1 : 0),
+  };
+  t.a[op.ref] = na;
+  setStatus(t.g[op.ref]!, na);
+  d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: na.frame, drv };
+  return h;
+}
+
+/** unmap_grant_ref's check: GNTST_bad_handle for a handle that is not in use. */
+export function unmapCheck(s: S, ld: number, h: number): number {
+  if (ld !== DOMID_B || h < 0 || h >= s.mt.length || s.mt[h] === null) return GNTST_bad_handle;
+  return GNTST_okay;
+}
+
+/** unmap_grant_ref: drop the pins, clear GTF_writing / GTF_reading when the last (write) pin goes, free the handle. */
+export function unmapApply(d: W, s: S, h: number): void {
+  const m = s.mt[h]!;
+  const t = wtable(d, m.dom);
+  const a = t.a[m.ref] as ActiveEntry; // the draft: several unmaps may run in one step
+  const ro = (m.flags & GNTMAP_readonly) !== 0;
+  const host = (m.flags & GNTMAP_host_map) !== 0, dev = (m.flags & GNTMAP_device_map) !== 0;
+  const na: ActiveEntry = {
+    ...a,
+    hstr: a.hstr - (host && ro ? 1 : 0), hstw: a.hstw - (host && !ro ? 1 : 0),
+    devr: a.devr - (dev && ro ? 1 : 0), devw: a.devw - (dev && !ro ? 1 : 0),
+  };
+  const left = pinCount(na) > 0 ? na : null;
+  t.a[m.ref] = left;
+  setStatus(t.g[m.ref]!, left);
+  d.mt[h] = null;
+}
+
+export interface CopyArgs {
+  readonly dom: number;
+  readonly ref: number;
+  /** 1: GNTCOPY_dest_gref (the grant is written); 0: GNTCOPY_source_gref. */
+  readonly w: number;
+  readonly offset: number;
+  readonly len: number;
+}
+
+/** The result of acquire_grant_for_copy: a status, the entries pinned (outermost first), the window and the transitive hops. */
+export interface Acquired {
+  readonly status: number;
+  readonly pins: readonly { readonly dom: number; readonly ref: number }[];
+  readonly start: number;
+  readonly length: number;
+  readonly hops: number;
+}
+
+/**
+ * acquire_grant_for_copy(rd, gref, ldom, readonly, allow_transitive): the
+ * checks of Xen, and the entries it would pin. A transitive entry is followed
+ * with transitivity disallowed (exactly one level) and may not refer to its
+ * own domain ("transitive grants cannot be self-referential").
+ * `chain` (the XSA-226 variant) drops both restrictions; the walk is cut after
+ * 3 levels (the hypervisor would recurse without bound).
+ */
+export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, chain = false, depth = 0): Acquired {
+  const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0 });
+  const t = table(s, rd);
+  if (!t) return fail(GNTST_bad_domain);
+  if (gref < 0 || gref >= t.g.length) return fail(GNTST_bad_gntref);
+  const e = t.g[gref]!, a = t.a[gref]!;
+  if (a && a.domid !== ldom) return fail(GNTST_general_error); // "remote grant table not yet set up" / bad domain
+  // _set_status(..., mapflag = 0): permit_access or transitive, for ldom
+  if (!a && ((gtype(e) !== GTF_permit_access && gtype(e) !== GTF_transitive) || e.domid !== ldom)) return fail(GNTST_general_error);
+  if (!ro && e.flags & GTF_readonly) return fail(GNTST_general_error); // "Attempt to write-pin a r/o grant entry"
+  const trans = a ? a.trans_domid >= 0 : gtype(e) === GTF_transitive;
+  if (trans) {
+    const td = a ? a.trans_domid : e.trans_domid, tg = a ? a.trans_gref : e.trans_gref;
+    if (!chain && !allowTransitive) return fail(GNTST_general_error); // "transitive grant when transitivity not allowed"
+    if (!chain && td === rd) return fail(GNTST_general_error); // "transitive grants cannot be self-referential"
+    if (depth >= 2) return { status: GNTST_okay, pins: [{ dom: rd, ref: gref }], start: 0, length: PAGE, hops: 3 }; // unbounded recursion (XSA-226)
+    const inner = acquireForCopy(s, td, tg, rd, ro, false, chain, depth + 1);
+    if (inner.status !== GNTST_okay) return inner;
+    return { status: GNTST_okay, pins: [{ dom: rd, ref: gref }, ...inner.pins], start: inner.start, length: inner.length, hops: inner.hops + 1 };
+  }
+  const sub = a ? a.is_sub_page : (e.flags & GTF_sub_page ? 1 : 0);
+  const start = a ? a.start : sub ? e.page_off : 0;
+  const length = a ? a.length : sub ? e.length : PAGE;
+  return { status: GNTST_okay, pins: [{ dom: rd, ref: gref }], start, length, hops: 0 };
+}
+
+/** gnttab_copy's checks for the grant side of one copy, in Xen's order. */
+export function copyCheck(s: S, ld: number, op: CopyArgs, chain = false): Acquired {
+  const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0 });
+  if (op.offset < 0 || op.len < 1 || op.offset + op.len > PAGE) return fail(GNTST_bad_copy_arg); // "copy beyond page area"
+  const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, chain);
+  if (acq.status !== GNTST_okay) return acq;
+  if (op.offset < acq.start || op.offset + op.len > acq.start + acq.length) return fail(GNTST_general_error); // "copy source/dest out of bounds"
+  return acq;
+}
+
+/** Pins the entries of a successful acquire and records the copy in progress. */
+export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): void {
+  let as = ld;
+  for (const pin of acq.pins) {
+    const tab = pin.dom === DOMID_A ? { g: s.ga, a: s.aa } : { g: s.gb, a: s.ab };
+    const e = tab.g[pin.ref]!, prev = tab.a[pin.ref]!;
+    const trans = gtype(e) === GTF_transitive;
+    const sub = (e.flags & GTF_sub_page) !== 0;
+    const a: ActiveEntry = prev ?? {
+      domid: as, frame: trans ? 0 : e.frame,
+      start: sub ? e.page_off : 0, length: sub ? e.length : PAGE, is_sub_page: sub ? 1 : 0,
+      trans_domid: trans ? e.trans_domid : -1, trans_gref: trans ? e.trans_gref : -1,
+      hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0,
+    };
+    const na: ActiveEntry = { ...a, cpr: a.cpr + (op.w ? 0 : 1), cpw: a.cpw + (op.w ? 1 : 0) };
+    const t = wtable(d, pin.dom);
+    t.a[pin.ref] = na;
+    setStatus(t.g[pin.ref]!, na);
+    as = pin.dom;
+  }
+  d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ ...x })) });
+}
+
+/** The copy completes: release_grant_for_copy on every pinned entry, innermost first. */
+export function copyEnd(d: W, s: S, i: number): void {
+  const c = s.cp[i]!;
+  for (const pin of [...c.pins].reverse()) {
+    const t = wtable(d, pin.dom);
+    const cur = t.a[pin.ref] as ActiveEntry | null;
+    if (!cur) continue;
+    const na: ActiveEntry = { ...cur, cpr: cur.cpr - (c.w ? 0 : 1), cpw: cur.cpw - (c.w ? 1 : 0) };
+    const left = pinCount(na) > 0 ? na : null;
+    t.a[pin.ref] = left;
+    setStatus(t.g[pin.ref]!, left);
+  }
+  d.cp.splice(i, 1);
+}
+
+/** GNTTABOP_set_version: refused (-EBUSY) while any entry is in use (valid or pinned). */
+export function setVersionCheck(s: S, v: number): number {
+  if (v !== 1 && v !== 2) return GNTST_general_error;
+  const inUse = s.ga.some((e, r) => gtype(e) !== GTF_invalid || s.aa[r] !== null);
+  return inUse ? EBUSY : GNTST_okay;
+}
+
+// --- the granter's grant-table API (Linux drivers/xen/grant-table.c)
+
+/** gnttab_query_foreign_access(ref): the status word's reading|writing bits. */
+export const gnttabQueryForeignAccess = (s: S, r: number): number => s.ga[r]!.status & (GTF_reading | GTF_writing);
+
+/**
+ * gnttab_end_foreign_access_ref(ref), v2: `flags = 0; mb(); if status &
+ * (reading|writing) fail`. Writes the draft; returns whether the end succeeded.
+ */
+export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
+  d.ga[r] = { ...INVALID, status: s.ga[r]!.status };
+  return (s.ga[r]!.status & (GTF_reading | GTF_writing)) === 0;
+}
+
+/** Free a page: back to the allocator, where the kernel reuses it at once for unrelated data. */
+function freePage(d: W, i: number): void {
+  d.pg[i] = { held: 0, c: [SECRET, SECRET] };
+}
+
+/** Release a data ref after a successful end: gnttab_free_grant_reference + free the page. */
+function releaseRef(d: W, s: S, r: number): void {
+  const pgi = s.fe[r]!.page;
+  if (pgi >= 0) freePage(d, pgi);
+  d.fe[r] = FE0;
+}
+
+const KIND_GRANT: readonly { flags: number; payload: readonly number[] }[] = [
+  { flags: GTF_permit_access | GTF_readonly, payload: [1, 1] },
+  { flags: GTF_permit_access | GTF_readonly, payload: [1, 0] },
+  { flags: GTF_permit_access | GTF_readonly | GTF_sub_page, payload: [1, 0] },
+  { flags: GTF_permit_access, payload: [0, 0] },
+  { flags: GTF_permit_access | GTF_readonly, payload: [1, 1] },
+];
+
+/**
+ * Allocate a page for a grant (zeroed: `__GFP_ZERO`, the XSA-403 fix), write
+ * the payload, and gnttab_grant_foreign_access_ref(ref, B, frame, readonly)
+ * (v2: sub_page with page_off 0, length 1 for K_TX_SUB).
+ */
+export function grantPage(d: W, r: number, page: number, kind: number, zero: boolean, old: Page): void {
+  const k = KIND_GRANT[kind]!;
+  const c = [0, 1].map((i) => (k.payload[i] ? PAYLOAD : zero ? ZERO : old.c[i]!));
+  d.pg[page] = { held: 1, c };
+  const sub = (k.flags & GTF_sub_page) !== 0;
+  d.ga[r] = { ...INVALID, flags: k.flags, domid: DOMID_B, frame: page, page_off: 0, length: sub ? 1 : 0, status: d.ga[r]!.status };
+  d.fe[r] = { st: kind === K_STICKY ? FE_S_ADD : FE_POSTED, page, kind };
+  d.be[r]!.st = kind === K_STICKY ? BE_ADD : BE_REQ;
+}
+
+// --- choices (memoised per parameter record)
+
+const memo = new WeakMap<object, Map<string, unknown>>();
+function per<T>(p: P, key: string, make: () => T): T {
+  let m = memo.get(p as object);
+  if (!m) memo.set(p as object, (m = new Map()));
+  if (!m.has(key)) m.set(key, make());
+  return m.get(key) as T;
+}
+const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
+/** Data refs 1..refs. */
+export const dataRefs = (p: P): number[] => per(p, 'refs', () => range(1, p.refs));
+const hostile = (p: P): boolean => p.grantee === 'hostile';
+/** Copy windows the guests use: the first half and the whole page (the second half alone adds no new check: sub-page grants start at 0). */
+const COPY_WINDOWS = [{ offset: 0, len: 1 }, { offset: 0, len: 2 }];
+const MAP_FLAGS_ALL = [GNTMAP_host_map | GNTMAP_readonly, GNTMAP_host_map, GNTMAP_device_map | GNTMAP_readonly, GNTMAP_device_map];
+const MAP_FLAGS_TWO = [GNTMAP_host_map | GNTMAP_readonly, GNTMAP_device_map];
+const showFlags = (f: number): string =>
+  [f & GNTMAP_host_map ? 'GNTMAP_host_map' : '', f & GNTMAP_device_map ? 'GNTMAP_device_map' : '', f & GNTMAP_readonly ? 'GNTMAP_readonly' : '']
+    .filter(Boolean).join('|');
+
+// --- frontend (granter) rules
+
+interface GrantChoice { r: number; kind: number }
+/** The kinds the frontend may grant a data ref for. */
+const grantKinds = (p: P): number[] => per(p, 'kinds', () => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
+const stickyCount = (s: S): number => s.fe.filter((f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL).length;
+
+/** The frontend's grant: alloc a page, write the payload, grant, and post the request (or ADD_GREF_MAPPING). `zero`: the page is zeroed first. */
+export const feGrant = (zero: boolean): R => ({
+  name: 'fe_gnttab_grant_foreign_access_ref', actor: 'frontend',
+  doc: 'alloc a page (zeroed), write the payload, gnttab_grant_foreign_access_ref(ref, backend, frame, readonly) and post the request; a sticky grant sends ADD_GREF_MAPPING instead',
+  see: 'linux drivers/xen/grant-table.c gnttab_grant_foreign_access_ref; netfront xennet_start_xmit / xennet_alloc_rx_buffers; netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
+  choices: (_s, p) => per(p, 'grantChoices', () => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind })))),
+  showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
+  when: (s, p, a: GrantChoice) => s.conn === CONN_UP && s.gt_version === 2 && s.fe[a.r]!.st === FE_FREE &&
+    s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
+  then: (d, s, _p, a: GrantChoice) => {
+    const page = s.pg.findIndex((pg, i) => i > 0 && pg.held === 0);
+    grantPage(d, a.r, page, a.kind, zero, s.pg[page]!);
+  },
+});
+
+/** The response for a request (or a sticky request) is consumed. */
+export const feResponse: R = {
+  name: 'fe_response', actor: 'frontend', doc: 'consume the response for a request on this ref',
+  see: 'netfront xennet_tx_buf_gc / xennet_get_responses',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => (s.be[r]!.st === BE_RSP_OK || s.be[r]!.st === BE_RSP_ERR) && (s.fe[r]!.st === FE_POSTED || s.fe[r]!.st === FE_S_BUSY),
+  then: (d, s, _p, r: number) => {
+    d.be[r]!.st = BE_IDLE;
+    d.fe[r]!.st = s.fe[r]!.st === FE_S_BUSY ? FE_STICKY : FE_DONE;
+  },
+};
+
+/** gnttab_end_foreign_access_ref: on success release the ref and free the page; on failure keep both (netfront: "Grant still in use by backend domain", device broken, grant leaked). */
+export const feEnd: R = {
+  name: 'fe_gnttab_end_foreign_access_ref', actor: 'frontend',
+  doc: 'gnttab_end_foreign_access_ref(ref): v2 flags = 0, mb(), fail if the status shows reading|writing; on success free the ref and the page',
+  see: 'linux drivers/xen/grant-table.c gnttab_end_foreign_access_ref_v2; netfront 31185df7 (XSA-396)',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.fe[r]!.st === FE_DONE,
+  then: (d, s, _p, r: number) => {
+    if (gnttabEndForeignAccessRef(d, s, r)) releaseRef(d, s, r);
+  },
+};
+
+/** gnttab_end_foreign_access: try; on failure the ref and the page go on the deferred list, which holds a page reference (`holdPage`). */
+export const feEndDeferred = (holdPage: boolean): R => ({
+  name: 'fe_gnttab_end_foreign_access', actor: 'frontend',
+  doc: 'gnttab_end_foreign_access(ref, page): try to end; on failure hand ref and page to the deferred list (which takes its own page reference) and drop the caller\'s',
+  see: 'linux drivers/xen/grant-table.c gnttab_end_foreign_access, gnttab_add_deferred; 42baefac (CVE-2022-23041)',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.fe[r]!.st === FE_DONE,
+  then: (d, s, _p, r: number) => {
+    if (gnttabEndForeignAccessRef(d, s, r)) releaseRef(d, s, r);
+    else {
+      d.fe[r]!.st = FE_DEFER;
+      if (!holdPage) freePage(d, s.fe[r]!.page);
+    }
+  },
+});
+
+/** The deferred list's timer retries the end; on success it releases the ref and (if it holds it) the page. */
+export const feDeferredRetry = (holdPage: boolean): R => ({
+  name: 'fe_gnttab_handle_deferred', actor: 'frontend',
+  doc: 'deferred-list timer: retry gnttab_end_foreign_access_ref; on success free the ref and the page',
+  see: 'linux drivers/xen/grant-table.c gnttab_handle_deferred',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.fe[r]!.st === FE_DEFER,
+  then: (d, s, _p, r: number) => {
+    if (!gnttabEndForeignAccessRef(d, s, r)) return;
+    if (holdPage) releaseRef(d, s, r);
+    else d.fe[r] = FE0;
+  },
+});
+
+export const feAddResponse: R = {
+  name: 'fe_ADD_GREF_MAPPING_response', actor: 'frontend',
+  doc: 'ADD_GREF_MAPPING answered: cached (sticky) on success; on failure (all-or-nothing) the grant is ended like any other',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.fe[r]!.st === FE_S_ADD && (s.be[r]!.st === BE_ADD_OK || s.be[r]!.st === BE_ADD_ERR),
+  then: (d, s, _p, r: number) => {
+    d.fe[r]!.st = s.be[r]!.st === BE_ADD_OK ? FE_STICKY : FE_DONE;
+    d.be[r]!.st = BE_IDLE;
+  },
+};
+
+export const feStickyRequest: R = {
+  name: 'fe_sticky_request', actor: 'frontend',
+  doc: 'reuse a cached (sticky) grant: write new payload into its page and post a request naming the same ref',
+  see: 'NetChannel2 sticky grants (seeds/002); blkif.h feature-persistent',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.conn === CONN_UP && s.fe[r]!.st === FE_STICKY,
+  then: (d, _s, _p, r: number) => {
+    d.fe[r]!.st = FE_S_BUSY;
+    d.be[r]!.st = BE_REQ;
+  },
+};
+
+/** The frontend removes a sticky grant: DEL_GREF_MAPPING; it may end the grant only once the removal is acknowledged. */
+export const feStickyDel: R = {
+  name: 'fe_DEL_GREF_MAPPING', actor: 'frontend',
+  doc: 'ask the backend to drop a cached grant (DEL_GREF_MAPPING); the grant stays sticky until acknowledged',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.conn === CONN_UP && s.fe[r]!.st === FE_STICKY,
+  then: (d, _s, _p, r: number) => {
+    d.fe[r]!.st = FE_S_DEL;
+    d.be[r]!.st = BE_DEL;
+  },
+};
+
+export const feDelAck: R = {
+  name: 'fe_DEL_GREF_MAPPING_response', actor: 'frontend',
+  doc: 'removal acknowledged: the backend has unmapped; the grant is now ended like any other',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.fe[r]!.st === FE_S_DEL && s.be[r]!.st === BE_DEL_ACK,
+  then: (d, _s, _p, r: number) => {
+    d.fe[r]!.st = FE_DONE;
+    d.be[r]!.st = BE_IDLE;
+  },
+};
+
+export const feBackendClosed: R = {
+  name: 'fe_backend_closed', actor: 'frontend',
+  doc: 'the backend has closed (it unmapped its cache): a sticky grant is no longer cached and is ended like any other',
+  see: 'netfront netback_changed XenbusStateClosing; xennet_disconnect_backend',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => (s.conn === CONN_BE_CLOSED || s.conn === CONN_CLOSED) && s.fe[r]!.st === FE_STICKY,
+  then: (d, _s, _p, r: number) => {
+    d.fe[r]!.st = FE_DONE;
+  },
+};
+
+export const feEndRing: R = {
+  name: 'fe_end_ring', actor: 'frontend',
+  doc: 'the backend has unmapped the ring: gnttab_end_foreign_access_ref(tx-ring-ref); on success free the ring page',
+  see: 'netfront xennet_disconnect_backend / xenbus_teardown_ring',
+  when: (s) => s.conn === CONN_BE_CLOSED,
+  then: (d, s) => {
+    if (gnttabEndForeignAccessRef(d, s, 0)) {
+      freePage(d, 0);
+      d.conn = CONN_CLOSED;
+    }
+  },
+};
+
+export const feConnect: R = {
+  name: 'fe_setup_ring', actor: 'frontend',
+  doc: 'reconnect: allocate a zeroed ring page, grant it (tx-ring-ref) to the backend',
+  see: 'netfront setup_netfront / xenbus_setup_ring',
+  when: (s) => s.conn === CONN_CLOSED && s.gt_version === 2 && s.pg[0]!.held === 0 && s.fe.every((f) => f.st !== FE_STICKY),
+  then: (d, s) => {
+    d.pg[0] = { held: 1, c: [ZERO, ZERO] };
+    d.ga[0] = { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: s.ga[0]!.status };
+    d.conn = CONN_RING_GRANTED;
+  },
+};
+
+export const feSetVersion: R = {
+  name: 'fe_GNTTABOP_set_version', actor: 'frontend',
+  doc: 'GNTTABOP_set_version (at resume, gnttab_resume): only accepted while no grant is in use',
+  see: 'grant_table.h GNTTABOP_set_version; xen/common/grant_table.c gnttab_set_version (-EBUSY)',
+  choices: () => [1, 2],
+  when: (s, _p, v: number) => s.conn === CONN_CLOSED && v !== s.gt_version && setVersionCheck(s, v) === GNTST_okay,
+  then: (d, _s, _p, v: number) => {
+    d.gt_version = v;
+  },
+};
+
+// --- backend (netback, honest driver code) rules
+
+const TX = (k: number): boolean => k === K_TX_FULL || k === K_TX_PART || k === K_TX_SUB || k === K_STICKY;
+const reqLen = (k: number): number => (k === K_TX_PART || k === K_TX_SUB ? 1 : 2);
+
+export const beMap: R = {
+  name: 'be_GNTTABOP_map_grant_ref', actor: 'backend',
+  doc: 'netback maps a TX fragment (GNTMAP_host_map|GNTMAP_readonly) and records the handle or the per-element status',
+  see: 'netback xenvif_tx_build_gops / gnttab_map_refs; XSA-367',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0 && TX(s.fe[r]!.kind),
+  then: (d, s, _p, r: number) => {
+    const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
+    const rc = mapCheck(s, DOMID_B, op);
+    if (rc === GNTST_okay) d.be[r] = { ...s.be[r]!, st: BE_MAPPED, h: mapApply(d, s, DOMID_B, op, 1), rc: 0 };
+    else d.be[r] = { ...s.be[r]!, st: BE_MAPFAIL, h: -1, rc };
+  },
+};
+
+export const beCopy: R = {
+  name: 'be_GNTTABOP_copy', actor: 'backend',
+  doc: 'netback copies the request (TX: GNTCOPY_source_gref; RX: GNTCOPY_dest_gref, offset 0, the request length) and answers with its status',
+  see: 'netback xenvif_tx_build_gops / xenvif_rx_copy_add; grant_table.h GNTTABOP_copy',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0,
+  then: (d, s, _p, r: number) => {
+    const k = s.fe[r]!.kind;
+    const acq = copyCheck(s, DOMID_B, { dom: DOMID_A, ref: r, w: k === K_RX ? 1 : 0, offset: 0, len: reqLen(k) });
+    if (acq.status === GNTST_okay && k === K_RX) d.pg[s.fe[r]!.page]!.c = [PAYLOAD, PAYLOAD];
+    d.be[r]!.st = acq.status === GNTST_okay ? BE_RSP_OK : BE_RSP_ERR;
+  },
+};
+
+/** Read through the mapping, unmap it and answer. `usesFailed` (XSA-367): also taken after a failed map. */
+export const beUseMapping = (usesFailed: boolean): R => ({
+  name: 'be_use_unmap_respond', actor: 'backend',
+  doc: 'netback reads the fragment through its mapping, unmaps it (GNTTABOP_unmap_grant_ref with the handle) and answers NETIF_RSP_OKAY',
+  see: 'netback xenvif_tx_submit / xenvif_idx_unmap, make_tx_response',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_MAPPED || (usesFailed && s.be[r]!.st === BE_MAPFAIL),
+  then: (d, s, _p, r: number) => {
+    const b = s.be[r]!;
+    if (b.st === BE_MAPFAIL) d.bad = 1; // touches a page that was never mapped
+    else unmapApply(d, s, b.h);
+    d.be[r] = { ...b, st: BE_RSP_OK, h: -1, rc: 0 };
+  },
+});
+
+export const beRespondError: R = {
+  name: 'be_respond_error', actor: 'backend',
+  doc: 'a failed map is answered with XEN_NETIF_RSP_ERROR and never used or unmapped',
+  see: 'netback xenvif_tx_check_gop (XSA-367 fix: respect gnttab_map_refs() status)',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_MAPFAIL,
+  then: (d, s, _p, r: number) => {
+    d.be[r] = { ...s.be[r]!, st: BE_RSP_ERR, h: -1, rc: 0 };
+  },
+};
+
+export const beCachedRequest: R = {
+  name: 'be_cached_request', actor: 'backend',
+  doc: 'a request on a cached (sticky) grant is served through the cached mapping: no map hypercall',
+  see: 'NetChannel2 sticky grants; blkback persistent grants (get_persistent_gnt)',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c >= 0,
+  then: (d, _s, _p, r: number) => {
+    d.be[r]!.st = BE_RSP_OK;
+  },
+};
+
+const cacheCount = (s: S): number => s.be.filter((b) => b.c >= 0).length;
+
+export const beAdd: R = {
+  name: 'be_ADD_GREF_MAPPING', actor: 'backend',
+  doc: 'map the grant into the cache if the cache has room (all-or-nothing); answer OKAY or an error',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING (XEN_NETIF_CTRL_STATUS_*)',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_ADD,
+  then: (d, s, p, r: number) => {
+    const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
+    if (cacheCount(s) < p.cacheSize && mapCheck(s, DOMID_B, op) === GNTST_okay) {
+      const h = mapApply(d, s, DOMID_B, op, 1);
+      d.be[r] = { ...s.be[r]!, st: BE_ADD_OK, c: h };
+    } else d.be[r]!.st = BE_ADD_ERR;
+  },
+};
+
+export const beDel: R = {
+  name: 'be_DEL_GREF_MAPPING', actor: 'backend',
+  doc: 'unmap a cached grant, drop it from the cache and acknowledge',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_DEL,
+  then: (d, s, _p, r: number) => {
+    const b = s.be[r]!;
+    if (b.c >= 0) unmapApply(d, s, b.c);
+    d.be[r] = { ...b, st: BE_DEL_ACK, c: -1 };
+  },
+};
+
+/** NetChannel2 receiver-side copy: forward a TX request to C through a transitive grant on B's table. */
+export const beForward: R = {
+  name: 'be_forward_transitive', actor: 'backend',
+  doc: 'forward the request to domain C: write a GTF_transitive entry (trans_domid = frontend, trans_gref = ref) granted to C',
+  see: 'Linux "xen/granttable: Support transitive grants"; NetChannel2 receiver-side copy (seeds/004)',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0 && TX(s.fe[r]!.kind) && freeTrans(s) >= 0,
+  then: (d, s, _p, r: number) => {
+    const t = freeTrans(s);
+    d.gb[t] = { ...INVALID, flags: GTF_transitive, domid: DOMID_C, trans_domid: DOMID_A, trans_gref: r, status: s.gb[t]!.status };
+    d.be[r] = { ...s.be[r]!, st: BE_FWD, t };
+  },
+};
+const freeTrans = (s: S): number => s.gb.findIndex((e, t) => gtype(e) === GTF_invalid && s.ab[t] === null && !s.be.some((b) => b.t === t));
+
+export const beForwardDone: R = {
+  name: 'be_forward_done', actor: 'backend',
+  doc: 'C has finished its copy: end the transitive grant (it must be idle) and answer the frontend',
+  see: 'NetChannel2 FINISH_PACKET; gnttab_end_foreign_access_ref on the transitive entry',
+  choices: (_s, p) => dataRefs(p),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_FWD && (s.gb[s.be[r]!.t]!.status & (GTF_reading | GTF_writing)) === 0,
+  then: (d, s, _p, r: number) => {
+    const t = s.be[r]!.t;
+    d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
+    d.be[r] = { ...s.be[r]!, st: BE_RSP_OK, t: -1 };
+  },
+};
+
+export const beDisconnect: R = {
+  name: 'be_disconnect', actor: 'backend',
+  doc: 'netback disconnects (XenbusStateClosing) once no request is in flight: it unmaps every cached grant and the ring',
+  see: 'netback xenvif_disconnect_data / xenvif_unmap_frontend_data_rings; netif.h static grants',
+  when: (s) => s.conn === CONN_UP && s.be.every((b) => b.st === BE_IDLE),
+  then: (d, s) => {
+    s.be.forEach((b, r) => {
+      if (b.c >= 0) {
+        unmapApply(d, s, b.c);
+        d.be[r]!.c = -1;
+      }
+    });
+    if (s.ringh >= 0) {
+      // the ring unmap is computed on the state after the cache unmaps: different handles and entries
+      unmapApply(d, s, s.ringh);
+    }
+    d.ringh = -1;
+    d.conn = CONN_BE_CLOSED;
+  },
+};
+
+export const beConnect: R = {
+  name: 'be_map_ring', actor: 'backend',
+  doc: 'netback maps the ring (tx-ring-ref, GNTMAP_host_map) and connects; retried while the map fails',
+  see: 'netback connect / xenbus_map_ring_valloc',
+  when: (s) => s.conn === CONN_RING_GRANTED && mapCheck(s, DOMID_B, { dom: DOMID_A, ref: 0, flags: GNTMAP_host_map }) === GNTST_okay,
+  then: (d, s) => {
+    d.ringh = mapApply(d, s, DOMID_B, { dom: DOMID_A, ref: 0, flags: GNTMAP_host_map }, 1);
+    d.conn = CONN_UP;
+  },
+};
+
+// --- the hostile grantee (dom0 outside its driver) and domain C
+
+interface RogueMap { ref: number; flags: number }
+export const rogueMap: R = {
+  name: 'rogue_GNTTABOP_map_grant_ref', actor: 'hostile',
+  doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts',
+  see: 'grant_table.h GNTTABOP_map_grant_ref',
+  choices: (_s, p) => per(p, 'rogueMap', () => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags })))),
+  showChoice: (a: RogueMap) => `ref ${a.ref}, ${showFlags(a.flags)}`,
+  when: (s, p, a: RogueMap) => hostile(p) && mapCheck(s, DOMID_B, { dom: DOMID_A, ...a }) === GNTST_okay,
+  then: (d, s, _p, a: RogueMap) => {
+    mapApply(d, s, DOMID_B, { dom: DOMID_A, ...a }, 0);
+  },
+};
+
+export const rogueUnmap: R = {
+  name: 'rogue_GNTTABOP_unmap_grant_ref', actor: 'hostile',
+  doc: 'the hostile domain drops one of its own mappings (whenever it likes)',
+  see: 'grant_table.h GNTTABOP_unmap_grant_ref',
+  choices: (_s, p) => per(p, 'handles', () => range(0, p.handles - 1)),
+  showChoice: (h: number) => `handle ${h}`,
+  when: (s, p, h: number) => hostile(p) && s.mt[h] !== null && s.mt[h]!.drv === 0,
+  then: (d, s, _p, h: number) => unmapApply(d, s, h),
+};
+
+interface CopyChoice extends CopyArgs { by: number }
+const showCopy = (a: CopyChoice): string =>
+  `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})`;
+
+/** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
+export const copyBeginRule = (chain: boolean): R => ({
+  name: 'GNTTABOP_copy_begin', actor: 'guest',
+  doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
+  see: 'xen/common/grant_table.c gnttab_copy / acquire_grant_for_copy',
+  choices: (_s, p) => per(p, `copy${chain}`, () => {
+    const out: CopyChoice[] = [];
+    for (const w of [0, 1])
+      for (const win of COPY_WINDOWS) {
+        if (hostile(p)) {
+          for (const ref of range(1, p.refs)) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
+          if (p.transTargets === 'any') for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_B, dom: DOMID_B, ref, w, ...win });
+        }
+        for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
+      }
+    return out;
+  }),
+  showChoice: showCopy,
+  when: (s, p, a: CopyChoice) => s.cp.length < p.copies && copyCheck(s, a.by, a, chain).status === GNTST_okay,
+  then: (d, s, _p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, chain)),
+});
+
+export const copyEndRule: R = {
+  name: 'GNTTABOP_copy_end', actor: 'xen',
+  doc: 'a copy in progress completes: Xen moves the data and releases its pins (release_grant_for_copy)',
+  see: 'xen/common/grant_table.c gnttab_copy / release_grant_for_copy',
+  choices: (_s, p) => per(p, 'copies', () => range(0, p.copies - 1)),
+  showChoice: (i: number) => `copy ${i}`,
+  when: (s, _p, i: number) => i < s.cp.length,
+  then: (d, s, _p, i: number) => {
+    const c = s.cp[i]!;
+    const last = c.pins[c.pins.length - 1]!;
+    if (c.w && last.dom === DOMID_A) {
+      const a = s.aa[last.ref];
+      if (a) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[a.frame]!.c[k] = PAYLOAD;
+    }
+    copyEnd(d, s, i);
+  },
+};
+
+interface TransChoice { t: number; domid: number; td: number; tg: number }
+export const rogueTransitive: R = {
+  name: 'rogue_grant_transitive', actor: 'hostile',
+  doc: "the hostile domain writes a GTF_transitive entry in its own table (any grantee, any target), at any time",
+  see: 'grant_table.h union grant_entry_v2 transitive',
+  choices: (_s, p) => per(p, 'trans', () => {
+    const out: TransChoice[] = [];
+    const any = p.transTargets === 'any';
+    for (const t of range(0, p.transitive - 1))
+      for (const domid of any ? [DOMID_C, DOMID_B] : [DOMID_C]) {
+        for (const tg of range(1, p.refs)) out.push({ t, domid, td: DOMID_A, tg });
+        if (any) for (const tg of range(0, p.transitive - 1)) out.push({ t, domid, td: DOMID_B, tg });
+      }
+    return out;
+  }),
+  showChoice: (a: TransChoice) => `B:${a.t} -> ${DOM_NAMES[a.td]}:${a.tg} for ${DOM_NAMES[a.domid]}`,
+  when: (s, p, a: TransChoice) => {
+    if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
+    const e = s.gb[a.t]!;
+    return !(gtype(e) === GTF_transitive && e.domid === a.domid && e.trans_domid === a.td && e.trans_gref === a.tg);
+  },
+  then: (d, s, _p, a: TransChoice) => {
+    d.gb[a.t] = { ...INVALID, flags: GTF_transitive, domid: a.domid, trans_domid: a.td, trans_gref: a.tg, status: s.gb[a.t]!.status };
+  },
+};
+
+export const rogueEndTransitive: R = {
+  name: 'rogue_end_transitive', actor: 'hostile',
+  doc: 'the hostile domain invalidates one of its transitive entries (v2: flags = 0)',
+  see: 'grant_table.h (invalidating an entry)',
+  choices: (_s, p) => per(p, 'tentries', () => range(0, p.transitive - 1)),
+  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && !s.be.some((b) => b.t === t),
+  then: (d, s, _p, t: number) => {
+    d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
+  },
+};
+
+export const grantRules: readonly R[] = [
+  feGrant(true), feResponse, feEnd, feEndDeferred(true), feDeferredRetry(true), feAddResponse, feStickyRequest, feStickyDel, feDelAck,
+  feBackendClosed, feEndRing, feConnect, feSetVersion,
+  beMap, beCopy, beUseMapping(false), beRespondError, beCachedRequest, beAdd, beDel, beForward, beForwardDone, beDisconnect, beConnect,
+  rogueMap, rogueUnmap, copyBeginRule(false), copyEndRule, rogueTransitive, rogueEndTransitive,
+];
+
+// --- invariants
+
+const valid = (e: GrantEntry): boolean => gtype(e) !== GTF_invalid;
+/** The frontend's refs (0 = ring) with what is known about them. */
+const aRefs = (s: S): number[] => s.ga.map((_, r) => r);
+const handlesOn = (s: S, dom: number, r: number): MapHandle[] => s.mt.filter((m): m is MapHandle => m !== null && m.dom === dom && m.ref === r);
+const copiesOn = (s: S, dom: number, r: number): CopyOp[] => s.cp.filter((c) => c.pins.some((x) => x.dom === dom && x.ref === r));
+/** The pins a state's handles and copies account for on an entry. */
+function expectedPins(s: S, dom: number, r: number): Omit<ActiveEntry, 'domid' | 'frame' | 'start' | 'length' | 'is_sub_page' | 'trans_domid' | 'trans_gref'> {
+  const x = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
+  for (const m of handlesOn(s, dom, r)) {
+    const ro = (m.flags & GNTMAP_readonly) !== 0;
+    if (m.flags & GNTMAP_host_map) ro ? x.hstr++ : x.hstw++;
+    if (m.flags & GNTMAP_device_map) ro ? x.devr++ : x.devw++;
+  }
+  for (const c of copiesOn(s, dom, r)) c.w ? x.cpw++ : x.cpr++;
+  return x;
+}
+
+export const G1: Invariant<S, P> = {
+  name: 'G1_only_named_grantee',
+  description: "every map and copy pin on a frontend grant is held by the domain the entry names (dom0): C only reaches it through one transitive grant of dom0's",
+  see: 'docs §4.10 G1; grant_table.c _set_status_v2 "Bad flags or dom"',
+  holds: (s) => s.aa.every((a) => a === null || a.domid === DOMID_B) &&
+    s.cp.every((c) => c.pins.every((x, i) => {
+      const acquirer = i === 0 ? c.by : c.pins[i - 1]!.dom;
+      const a = (x.dom === DOMID_A ? s.aa : s.ab)[x.ref];
+      return !!a && a.domid === acquirer;
+    })),
+};
+export const G2: Invariant<S, P> = {
+  name: 'G2_readonly_respected',
+  description: 'a GTF_readonly grant is never mapped writable nor used as a copy destination',
+  see: 'docs §4.10 G2; grant_table.c "Attempt to write-pin a r/o grant entry"',
+  holds: (s) => aRefs(s).every((r) => !(s.ga[r]!.flags & GTF_readonly) || writePins(s.aa[r]!) === 0),
+};
+export const G3: Invariant<S, P> = {
+  name: 'G3_subpage_transitive_never_mapped',
+  description: 'no mapping refers to a sub-page grant or a transitive grant: they are only copied',
+  see: 'docs §4.10 G3; grant_table.c map_grant_ref (mask |= GTF_sub_page, is_sub_page)',
+  holds: (s) => s.mt.every((m) => {
+    if (m === null) return true;
+    const a = (m.dom === DOMID_A ? s.aa : s.ab)[m.ref];
+    return m.dom === DOMID_A && !!a && a.is_sub_page === 0 && a.trans_domid < 0;
+  }),
+};
+export const G4: Invariant<S, P> = {
+  name: 'G4_copy_in_bounds',
+  description: 'every copy in progress stays inside one page and inside the [page_off, page_off+length) window of a sub-page grant',
+  see: 'docs §4.10 G4; grant_table.c gnttab_copy "copy beyond page area", "copy source/dest out of bounds"',
+  holds: (s) => s.cp.every((c) => {
+    if (c.offset < 0 || c.offset + c.len > PAGE) return false;
+    const last = c.pins[c.pins.length - 1]!;
+    const a = (last.dom === DOMID_A ? s.aa : s.ab)[last.ref];
+    return !!a && c.offset >= a.start && c.offset + c.len <= a.start + a.length;
+  }),
+};
+export const G5: Invariant<S, P> = {
+  name: 'G5_transitive_one_level',
+  description: 'every copy went through at most one transitive grant, never a grant of the same domain, never the same entry twice',
+  see: 'docs §4.10 G5; XSA-226 (CVE-2017-12135); grant_table.c acquire_grant_for_copy',
+  holds: (s) => s.cp.every((c) => c.hops <= 1 && new Set(c.pins.map((x) => `${x.dom}:${x.ref}`)).size === c.pins.length &&
+    c.pins.every((x, i) => i === 0 || x.dom !== c.pins[i - 1]!.dom)),
+};
+export const G6: Invariant<S, P> = {
+  name: 'G6_status_tracks_pins',
+  description: 'GTF_reading is set iff the entry has a pin (map, device map or copy), GTF_writing iff it has a write pin; the pins are exactly those of the live handles and copies',
+  see: 'docs §4.10 G6; XSA-230; grant_table.c _set_status_v2, gnttab_clear_flags',
+  holds: (s) => {
+    for (const [dom, g, a] of [[DOMID_A, s.ga, s.aa], [DOMID_B, s.gb, s.ab]] as const)
+      for (let r = 0; r < g.length; r++) {
+        const act = a[r]!;
+        const st = g[r]!.status;
+        if (((st & GTF_reading) !== 0) !== pinCount(act) > 0) return false;
+        if (((st & GTF_writing) !== 0) !== writePins(act) > 0) return false;
+        const x = expectedPins(s, dom, r);
+        const have = act ?? { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
+        if (x.hstr !== have.hstr || x.hstw !== have.hstw || x.devr !== have.devr || x.devw !== have.devw || x.cpr !== have.cpr || x.cpw !== have.cpw) return false;
+      }
+    return true;
+  },
+};
+export const G7: Invariant<S, P> = {
+  name: 'G7_end_only_when_idle',
+  description: 'a data ref the frontend has ended and released is idle: its entry is invalid and neither GTF_reading nor GTF_writing is set',
+  see: 'docs §4.10 G7; XSA-396 (netfront 31185df7); grant_table.h "Invalidating an unused GTF_permit_access entry"',
+  holds: (s) => dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (!valid(s.ga[r]!) && (s.ga[r]!.status & (GTF_reading | GTF_writing)) === 0)),
+};
+export const G8: Invariant<S, P> = {
+  name: 'G8_no_use_after_end',
+  description: 'after a successful end nothing uses the ref until it is granted again: no handle, copy or pin refers to a released ref',
+  see: 'docs §4.10 G8; docs/misc/grant-tables.txt',
+  holds: (s) => dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (s.aa[r] === null && handlesOn(s, DOMID_A, r).length === 0 && copiesOn(s, DOMID_A, r).length === 0)),
+};
+export const G9: Invariant<S, P> = {
+  name: 'G9_page_held_while_granted',
+  description: 'no page is freed or reused while a grant of it is valid or pinned (a failed end leaks the page, never frees it)',
+  see: 'docs §4.10 G9; XSA-396, CVE-2022-23041 (42baefac)',
+  holds: (s) => aRefs(s).every((r) => {
+    const e = s.ga[r]!, a = s.aa[r];
+    return (!valid(e) || s.pg[e.frame]!.held === 1) && (a === null || s.pg[a.frame]!.held === 1);
+  }),
+};
+export const G10: Invariant<S, P> = {
+  name: 'G10_ref_not_recycled_while_live',
+  description: 'a ref is not granted again (pointed at another page) while a previous use is live: the pins of an entry are on the page the entry grants',
+  see: 'docs §4.10 G10',
+  holds: (s) => aRefs(s).every((r) => {
+    const a = s.aa[r];
+    return a === null || !valid(s.ga[r]!) || s.ga[r]!.frame === a.frame;
+  }),
+};
+export const G11: Invariant<S, P> = {
+  name: 'G11_backend_unmaps_its_mappings',
+  description: "every mapping netback's driver created is accounted for by the ring, a request in progress or the sticky cache; none survive a disconnect",
+  see: 'docs §4.10 G11; netback xenvif_disconnect_data; XSA-367',
+  holds: (s) => {
+    const owned: number[] = [];
+    if (s.ringh >= 0) owned.push(s.ringh);
+    for (const b of s.be) {
+      if (b.st === BE_MAPPED) owned.push(b.h);
+      if (b.c >= 0) owned.push(b.c);
+    }
+    const drv = s.mt.map((m, h) => (m !== null && m.drv === 1 ? h : -1)).filter((h) => h >= 0);
+    if (new Set(owned).size !== owned.length || owned.length !== drv.length || !owned.every((h) => drv.includes(h))) return false;
+    return s.conn === CONN_UP || drv.length === 0;
+  },
+};
+export const G12: Invariant<S, P> = {
+  name: 'G12_no_secret_through_grant',
+  description: 'no secret (unrelated kernel data) is readable through a grant: every half page reachable through a valid or pinned grant is payload or zero',
+  see: 'docs §4.10 G12; XSA-403 (CVE-2022-33740, Linux 4491001c)',
+  holds: (s) => aRefs(s).every((r) => {
+    const e = s.ga[r]!, a = s.aa[r];
+    const reach = (frame: number, start: number, length: number): boolean => {
+      for (let k = start; k < start + length; k++) if (s.pg[frame]!.c[k] === SECRET) return false;
+      return true;
+    };
+    const sub = (e.flags & GTF_sub_page) !== 0;
+    return (!valid(e) || reach(e.frame, sub ? e.page_off : 0, sub ? e.length : PAGE)) && (a === null || reach(a.frame, a.start, a.length));
+  }),
+};
+export const G13: Invariant<S, P> = {
+  name: 'G13_version_change_only_idle',
+  description: 'the grant table is at version 2 (the layout of every entry) whenever any entry is valid or pinned',
+  see: 'docs §4.10 G13; grant_table.c gnttab_set_version (-EBUSY)',
+  holds: (s) => s.gt_version === 2 || setVersionCheck(s, 2) === GNTST_okay,
+};
+export const G14: Invariant<S, P> = {
+  name: 'G14_ring_grant_lifecycle',
+  description: 'the ring page is held while its grant is valid or mapped; the backend has the ring mapped exactly while connected; the ring grant is ended only after the backend unmapped it',
+  see: 'docs §4.10 G14; netfront xennet_disconnect_backend, netback xenvif_unmap_frontend_data_rings',
+  holds: (s) => (s.conn === CONN_UP) === (s.ringh >= 0) &&
+    (s.conn !== CONN_CLOSED || (!valid(s.ga[0]!) && s.aa[0] === null)) &&
+    ((!valid(s.ga[0]!) && s.aa[0] === null) || s.pg[0]!.held === 1),
+};
+export const pagesNotFreedWhilePinned: Invariant<S, P> = {
+  name: 'page_never_freed_while_granted',
+  description: 'no page is freed or reused while any grant entry, mapping or copy refers to it',
+  see: 'issue 5 property; CVE-2022-23041',
+  holds: (s) => s.mt.every((m) => m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1),
+};
+export const stickyCacheBound: Invariant<S, P> = {
+  name: 'S1_sticky_cache_bounded',
+  description: 'the backend never caches more sticky grants than the size it advertised (GET_GREF_MAPPING_SIZE)',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE; NetChannel2 sticky grants',
+  holds: (s, p) => cacheCount(s) <= p.cacheSize,
+};
+export const stickyUngrant: Invariant<S, P> = {
+  name: 'S2_ungrant_acknowledged',
+  description: 'a grant in the backend cache is still sticky for the frontend: the frontend ends or reuses it only after the backend acknowledged its removal',
+  see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING; seeds/002 "explicit un-grant operation"',
+  holds: (s) => s.be.every((b, r) => b.c < 0 || [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL].includes(s.fe[r]!.st)),
+};
+export const failedMapNeverUsed: Invariant<S, P> = {
+  name: 'failed_map_never_used',
+  description: 'every failed map is answered with an error and its (invalid) handle is never used',
+  see: 'XSA-367 (CVE-2021-28038); netback "respect gnttab_map_refs()\'s return value"',
+  holds: (s) => s.bad === 0 && s.be.every((b) => b.st !== BE_MAPFAIL || (b.h < 0 && b.rc !== GNTST_okay)),
+};
+
+const dataRefsOf = (s: S): number[] => s.fe.map((_, r) => r).filter((r) => r > 0);
+
+export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14,
+  pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
+
+export const grantObservables: readonly Observable<S, P>[] = [
+  { name: 'pinned_entries', description: 'frontend entries with pins at once', value: (s) => s.aa.filter((a) => a !== null).length },
+  { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => s.fe.filter((f) => f.st === FE_DEFER).length },
+  { name: 'cached_grants', description: 'sticky grants in the backend cache', value: (s) => cacheCount(s) },
+];
+
+// --- symmetry: data refs, data pages, map handles, transitive entries and copies are interchangeable
+
+/** Renames data refs by `perm` (ref i+1 -> perm[i]+1) and relabels pages, handles, B's entries and copies canonically. */
+export function renameGrantState(s: S, perm: readonly number[], p: P): S {
+  const R = p.refs;
+  const rr = (r: number): number => (r >= 1 && r <= R ? perm[r - 1]! + 1 : r);
+  const inv = new Array<number>(R + 1);
+  inv[0] = 0;
+  for (let r = 1; r <= R; r++) inv[rr(r)] = r;
+  // refs in the new order
+  const order = inv; // order[newRef] = oldRef
+  // B's transitive entries: by first use (forwarding slots in new ref order), then content
+  const tUses: number[] = [];
+  for (const o of order) tUses.push(s.be[o]!.t);
+  for (const c of s.cp) for (const x of c.pins) if (x.dom === DOMID_B) tUses.push(x.ref);
+  const tmap = firstUseRelabeling(s.gb.length, tUses, (t) => JSON.stringify([s.gb[t]!.flags, s.gb[t]!.domid, s.gb[t]!.trans_domid, s.gb[t]!.trans_domid === DOMID_A ? rr(s.gb[t]!.trans_gref) : -9, s.gb[t]!.status, s.ab[t] ? 1 : 0]));
+  const rt = (t: number): number => (t >= 0 ? tmap[t]! : t);
+  const rtarget = (td: number, tg: number): number => (td === DOMID_A ? rr(tg) : td === DOMID_B ? rt(tg) : tg);
+  // pages: 0 fixed (ring); then by first use along new refs
+  const pUses: number[] = [];
+  for (const o of order) {
+    pUses.push(s.fe[o]!.page);
+    if (valid(s.ga[o]!)) pUses.push(s.ga[o]!.frame);
+    if (s.aa[o]) pUses.push(s.aa[o]!.frame);
+  }
+  const rogue = s.mt.filter((m): m is MapHandle => m !== null).map((m) => ({ m, k: JSON.stringify([rr(m.ref), m.flags, m.drv]) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  for (const { m } of rogue) pUses.push(m.frame);
+  const pmap = firstUseRelabeling(s.pg.length, pUses, (i) => JSON.stringify(s.pg[i]), [0]);
+  const rp = (i: number): number => (i >= 0 ? pmap[i]! : i);
+  // handles: ring, then driver slots in new ref order, then the others by content
+  const hUses: number[] = [s.ringh];
+  for (const o of order) hUses.push(s.be[o]!.h, s.be[o]!.c);
+  const hmap = firstUseRelabeling(s.mt.length, hUses, (h) => {
+    const m = s.mt[h];
+    return m === null ? '~' : JSON.stringify([m.dom, m.dom === DOMID_A ? rr(m.ref) : rt(m.ref), m.flags, rp(m.frame), m.drv]);
+  });
+  const rh = (h: number): number => (h >= 0 ? hmap[h]! : h);
+  const entry = (e: GrantEntry, frame: boolean): GrantEntry => ({
+    flags: e.flags, domid: e.domid, frame: frame && valid(e) && gtype(e) === GTF_permit_access ? rp(e.frame) : e.frame,
+    page_off: e.page_off, length: e.length,
+    trans_domid: e.trans_domid, trans_gref: gtype(e) === GTF_transitive ? rtarget(e.trans_domid, e.trans_gref) : e.trans_gref,
+    status: e.status,
+  });
+  const act = (a: ActiveEntry | null, frame: boolean): ActiveEntry | null => a === null ? null : {
+    domid: a.domid, frame: frame ? rp(a.frame) : a.frame, start: a.start, length: a.length, is_sub_page: a.is_sub_page,
+    trans_domid: a.trans_domid, trans_gref: a.trans_domid >= 0 ? rtarget(a.trans_domid, a.trans_gref) : a.trans_gref,
+    hstr: a.hstr, hstw: a.hstw, devr: a.devr, devw: a.devw, cpr: a.cpr, cpw: a.cpw,
+  };
+  const ga = order.map((o) => entry(s.ga[o]!, true));
+  const aa = order.map((o) => act(s.aa[o]!, true));
+  const gb = new Array<GrantEntry>(s.gb.length), ab = new Array<ActiveEntry | null>(s.gb.length);
+  s.gb.forEach((e, t) => {
+    gb[rt(t)] = entry(e, false);
+    ab[rt(t)] = act(s.ab[t]!, false);
+  });
+  const mt = new Array<MapHandle | null>(s.mt.length).fill(null);
+  s.mt.forEach((m, h) => {
+    if (m) mt[rh(h)] = { dom: m.dom, ref: m.dom === DOMID_A ? rr(m.ref) : rt(m.ref), flags: m.flags, frame: rp(m.frame), drv: m.drv };
+  });
+  const pg = new Array<Page>(s.pg.length);
+  s.pg.forEach((x, i) => {
+    pg[rp(i)] = { held: x.held, c: [x.c[0]!, x.c[1]!] };
+  });
+  const cp = s.cp.map((c) => ({
+    by: c.by, w: c.w, offset: c.offset, len: c.len, hops: c.hops,
+    pins: c.pins.map((x) => ({ dom: x.dom, ref: x.dom === DOMID_A ? rr(x.ref) : rt(x.ref) })),
+  })).sort((a, b) => {
+    const ka = JSON.stringify(a), kb = JSON.stringify(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  const fe = order.map((o) => ({ st: s.fe[o]!.st, page: rp(s.fe[o]!.page), kind: s.fe[o]!.kind }));
+  const be = order.map((o) => {
+    const b = s.be[o]!;
+    return { st: b.st, h: rh(b.h), rc: b.rc, c: rh(b.c), t: rt(b.t) };
+  });
+  return { gt_version: s.gt_version, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, pg, fe, be, bad: s.bad };
+}
+
+export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.refs, rename: renameGrantState });
+
+// --- the model
+
+export const grant = defineModel<S, P>({
+  name: 'grant',
+  description: 'grant table v2 lifecycle: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins and checks; honest or hostile grantee',
+  see: 'xen/include/public/grant_table.h; xen/common/grant_table.c; linux drivers/xen/grant-table.c; netif.h control ring; ../shared/docs/xen-protocols.md §4',
+  params: grantParams,
+  init: (p) => [grantInit(p)],
+  rules: grantRules,
+  invariants: grantInvariants,
+  observables: grantObservables,
+  canonicalize: grantCanonicalize,
+});
