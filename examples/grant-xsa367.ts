@@ -1,0 +1,22 @@
+/**
+ * XSA-367 (CVE-2021-28038), reintroduced: netback does not look at the
+ * per-element status of its batched grant map and proceeds as if every
+ * element were mapped. A map that failed (here: a sub-page grant, which Xen
+ * refuses to map with GNTST_general_error; or a full maptrack, GNTST_no_space)
+ * is then used, and answered as a success.
+ *
+ *   node bin/pvcheck.mjs check examples/grant-xsa367.ts
+ *
+ * reports failed_map_never_used. The fix is the built-in `grant`: a failed map
+ * is answered with XEN_NETIF_RSP_ERROR and never used or unmapped.
+ */
+import { deriveModel } from '../model/core.js';
+import { beUseMapping, grant } from '../model/grant.js';
+
+export default deriveModel(grant, {
+  name: 'grant-xsa367',
+  description: "grant with the pre-XSA-367 netback: gnttab_map_refs()'s per-element status is ignored",
+  see: 'XSA-367 (CVE-2021-28038)',
+  replace: { be_use_unmap_respond: beUseMapping(true) },
+  remove: ['be_respond_error'],
+});

@@ -1,0 +1,21 @@
+/**
+ * XSA-403 (CVE-2022-33740 etc.; Linux 4491001c), reintroduced: the frontend
+ * grants pages it did not zero. A page the kernel used for unrelated data
+ * before is granted whole while the payload fills only part of it: the rest
+ * (secret) is readable by the backend.
+ *
+ *   node bin/pvcheck.mjs check examples/grant-xsa403.ts
+ *
+ * reports G12_no_secret_through_grant. The fix is the built-in `grant`: pages
+ * are zeroed before they are granted (a sub-page grant would also hide the
+ * rest of the page).
+ */
+import { deriveModel } from '../model/core.js';
+import { feGrant, grant } from '../model/grant.js';
+
+export default deriveModel(grant, {
+  name: 'grant-xsa403',
+  description: 'grant with the pre-XSA-403 frontend: granted pages are not zeroed',
+  see: 'XSA-403; Linux 4491001c',
+  replace: { fe_gnttab_grant_foreign_access_ref: feGrant(false) },
+});
