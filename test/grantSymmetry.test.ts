@@ -1,0 +1,88 @@
+/**
+ * Symmetry reduction of the grant model (model/grantSymmetry.ts): the
+ * canonical form is idempotent, the same for every renaming of a state's
+ * interchangeable identifiers, keeps every invariant's verdict, and reduced and
+ * unreduced searches agree on every verdict (outcome, property, shortest trace
+ * length) for the model and its variants.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import type { Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { bind } from '../properties/bind.js';
+import { check } from '../checker/explore.js';
+import { firstUseRelabeling, permutations } from '../model/grantSymmetry.js';
+import { grant, grantCanonicalize, renameGrantState, type GrantParams, type GrantState } from '../model/grant.js';
+import xsa396 from '../examples/grant-xsa396.js';
+import cve23041 from '../examples/grant-cve-2022-23041.js';
+import xsa367 from '../examples/grant-xsa367.js';
+import xsa403 from '../examples/grant-xsa403.js';
+import stickyEarly from '../examples/grant-sticky-early-reuse.js';
+
+type M = Model<GrantState, GrantParams>;
+const params = (m: M, ov: Record<string, string>): GrantParams => {
+  const p = resolveParams(m.params, ov);
+  if (E.isLeft(p)) throw new Error(p.left);
+  return p.right;
+};
+const unreduced = (m: M): M => {
+  const { canonicalize: _c, ...rest } = m;
+  return rest;
+};
+const search = (m: M, p: GrantParams, onState?: (s: GrantState) => void) => {
+  const sys = bind(m, p);
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  return check(sys.right, onState ? { onState } : {});
+};
+
+test('permutations and first-use relabeling', () => {
+  assert.equal(permutations(3).length, 6);
+  assert.equal(permutations(3)[0], [0, 1, 2]);
+  assert.equal(new Set(permutations(3).map((x) => x.join())).size, 6);
+  // labels 0..3, 0 fixed; uses meet 3 then 1; 2 is unused
+  assert.equal(firstUseRelabeling(4, [-1, 3, 1, 3], () => '', [0]), [0, 2, 3, 1]);
+  // unused ones ordered by their key, then label
+  assert.equal(firstUseRelabeling(3, [], (i) => ['b', 'a', 'a'][i]!), [2, 0, 1]);
+});
+
+test('canonical form: idempotent, equal across renamings, invariant verdicts kept (refs=2, pages=2, honest: every reachable state)', () => {
+  const p = params(grant, { refs: '2', pages: '2', grantee: 'honest' });
+  const states: GrantState[] = [];
+  search(unreduced(grant), p, (s) => states.push(s));
+  assert.ok(states.length > 1000, `${states.length} states`);
+  let swapped = 0;
+  for (const s of states) {
+    const c = grantCanonicalize(s, p);
+    assert.equal(grantCanonicalize(c, p), c);
+    const t = renameGrantState(s, [1, 0], p);
+    if (JSON.stringify(t) !== JSON.stringify(s)) swapped++;
+    assert.equal(grantCanonicalize(t, p), c);
+    for (const inv of grant.invariants) assert.is(inv.holds(t, p), inv.holds(s, p), inv.name);
+  }
+  assert.ok(swapped > 0);
+});
+
+const agree = (name: string, m: M, ov: Record<string, string>): void => {
+  test(`reduced and unreduced searches agree: ${name} ${JSON.stringify(ov)}`, () => {
+    const p = params(m, ov);
+    const a = search(m, p), b = search(unreduced(m), p);
+    assert.is(a.outcome, b.outcome);
+    assert.is(a.violation?.property, b.violation?.property);
+    assert.is(a.violation?.trace.length, b.violation?.trace.length);
+    assert.ok(a.distinctStates <= b.distinctStates);
+    if (a.outcome === 'ok') assert.equal(a.neverFired, b.neverFired);
+  });
+};
+const two = { refs: '2', pages: '2', grantee: 'honest' };
+const hostileSmall = { refs: '2', pages: '2', cacheSize: '0', transitive: '0', copies: '0', subPage: 'false', handles: '2' };
+agree('grant', grant, two);
+agree('grant', grant, { ...two, pages: '1' });
+agree('grant', grant, hostileSmall);
+agree('xsa396', xsa396, hostileSmall);
+agree('cve-2022-23041', cve23041, hostileSmall);
+agree('xsa367', xsa367, { ...two, cacheSize: '0', transitive: '0' });
+agree('xsa403', xsa403, two);
+agree('sticky-early-reuse', stickyEarly, { ...two, cacheSize: '2', transitive: '0' });
+
+test.run();
