@@ -4,10 +4,13 @@
  * process; medians reported. With --spin (and SPIN + gcc installed, `apt-get
  * install -y spin gcc`), SPIN -DNOREDUCE runs the same points interleaved with
  * ours, so the two are measured under the same machine noise, and the report
- * gives the ratio of medians.
+ * gives the ratio of medians. With --rumur (Rumur and gcc installed, `apt-get
+ * install -y rumur gcc`), Rumur's verifier (1 thread, so breadth-first, built
+ * as ../shared/bench/run-rumur.sh builds it) runs interleaved the same way; its
+ * time is the verifier's wall time (Rumur prints whole seconds only).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, copyFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, copyFileSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +27,7 @@ const median = (xs: number[]) => {
 
 interface Ours { states: number; edges: number; seconds: number; bytesPerState: number; rssDeltaPerState: number }
 interface Spin { states: number; transitions: number; seconds: number; memoryMB: number }
+interface Rumur { states: number; rulesFired: number; seconds: number }
 
 function runOurs(N: number, M: number): Ours {
   const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', './bin/register.mjs', 'bench/one.ts', String(N), String(M)], {
@@ -56,11 +60,45 @@ function runSpin(exe: string, dir: string): Spin {
   };
 }
 
+/** Rumur's verifier for N x M, generated and compiled as run-rumur.sh does (1 thread). */
+function buildRumur(dir: string, N: number, M: number): string {
+  const src = readFileSync(join(dir, 'ring-notify.m'), 'utf8');
+  const set = src
+    .replace(/^(  RING_SIZE: *)\d+;/m, `$1${N};`)
+    .replace(/^(  MESSAGES: *)\d+;/m, `$1${M};`);
+  if (!new RegExp(`^  RING_SIZE: *${N};`, 'm').test(set) || !new RegExp(`^  MESSAGES: *${M};`, 'm').test(set)) {
+    throw new Error(`could not set RING_SIZE=${N}, MESSAGES=${M} in ring-notify.m`);
+  }
+  const model = join(dir, `rn-${N}x${M}.m`);
+  writeFileSync(model, set);
+  const exe = join(dir, `rumur-${N}x${M}`);
+  const sh = (cmd: string, args: string[]) => {
+    const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
+  };
+  let la57 = false;
+  try { la57 = /\bla57\b/.test(readFileSync('/proc/cpuinfo', 'utf8')); } catch { /* not Linux */ }
+  const pointer = process.arch === 'x64' && !la57 ? ['--pointer-bits', '48'] : [];
+  sh('rumur', ['--deadlock-detection', 'stuck', '--colour', 'off', '--threads', '1', ...pointer, model, '--output', exe + '.c']);
+  sh('gcc', ['-std=c11', '-O3', '-march=native', '-mtune=native', '-flto', '-fwhole-program', '-mcx16', '-o', exe, exe + '.c', '-lpthread']);
+  return exe;
+}
+
+function runRumur(exe: string, dir: string): Rumur {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(exe, [], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /State Space Explored:\s*(\d+) states, (\d+) rules fired/.exec(r.stdout);
+  if (r.status !== 0 || !m) throw new Error(`rumur verifier ${exe} failed: ${(r.stdout + r.stderr).slice(-300)}`);
+  return { states: Number(m[1]), rulesFired: Number(m[2]), seconds };
+}
+
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     repeat: { type: 'string' },
     points: { type: 'string' },
     spin: { type: 'boolean' },
+    rumur: { type: 'boolean' },
     'spin-dir': { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`bench takes no positional argument (got '${positionals[0]}')`);
@@ -72,27 +110,40 @@ export async function benchCommand(argv: string[]): Promise<number> {
     return [Number(m[1]), Number(m[2])] as const;
   });
   let spinDir: string | undefined;
+  let rumurDir: string | undefined;
+  const src = resolve(values['spin-dir'] ?? join(root, '..', 'shared', 'bench'));
   if (values.spin) {
-    const src = resolve(values['spin-dir'] ?? join(root, '..', 'shared', 'bench'));
     if (!existsSync(join(src, 'ring-notify.pml'))) throw new UsageError(`--spin: no ring-notify.pml in ${src} (use --spin-dir)`);
     const probe = spawnSync('spin', ['-V'], { encoding: 'utf8' });
     if (probe.status !== 0) throw new UsageError('--spin: spin is not installed (apt-get install -y spin gcc)');
     spinDir = mkdtempSync(join(tmpdir(), 'pvcheck-spin-'));
     copyFileSync(join(src, 'ring-notify.pml'), join(spinDir, 'ring-notify.pml'));
   }
+  if (values.rumur) {
+    if (!existsSync(join(src, 'ring-notify.m'))) throw new UsageError(`--rumur: no ring-notify.m in ${src} (use --spin-dir)`);
+    const probe = spawnSync('rumur', ['--version'], { encoding: 'utf8' });
+    if (probe.status !== 0) throw new UsageError('--rumur: rumur is not installed (apt-get install -y rumur gcc)');
+    rumurDir = mkdtempSync(join(tmpdir(), 'pvcheck-rumur-'));
+    copyFileSync(join(src, 'ring-notify.m'), join(rumurDir, 'ring-notify.m'));
+  }
   const rows: string[][] = [];
   const log = (s: string) => process.stderr.write(s + '\n');
-  log(`# node ${process.version}; ${repeat} runs per point, medians; ${values.spin ? 'SPIN -DNOREDUCE interleaved' : 'no SPIN (use --spin)'}`);
+  const peers = [values.spin ? 'SPIN -DNOREDUCE' : '', values.rumur ? 'Rumur (1 thread)' : ''].filter(Boolean).join(' and ');
+  log(`# node ${process.version}; ${repeat} runs per point, medians; ${peers ? peers + ' interleaved' : 'no peer (use --spin, --rumur)'}`);
   try {
     for (const [N, M] of points) {
       const exe = spinDir ? buildSpin(spinDir, N, M) : undefined;
+      const rexe = rumurDir ? buildRumur(rumurDir, N, M) : undefined;
       const ours: Ours[] = [];
       const spin: Spin[] = [];
+      const rumur: Rumur[] = [];
       for (let i = 0; i < repeat; i++) {
         ours.push(runOurs(N, M));
         if (exe) spin.push(runSpin(exe, spinDir!));
+        if (rexe) rumur.push(runRumur(rexe, rumurDir!));
         const o = ours[ours.length - 1]!;
-        log(`${N}x${M} run ${i + 1}: pvcheck ${o.seconds.toFixed(2)} s` + (exe ? `, spin ${spin[spin.length - 1]!.seconds} s` : ''));
+        log(`${N}x${M} run ${i + 1}: pvcheck ${o.seconds.toFixed(2)} s` + (exe ? `, spin ${spin[spin.length - 1]!.seconds} s` : '')
+          + (rexe ? `, rumur ${rumur[rumur.length - 1]!.seconds.toFixed(2)} s` : ''));
       }
       const o = ours[0]!;
       const sec = median(ours.map((x) => x.seconds));
@@ -115,13 +166,27 @@ export async function benchCommand(argv: string[]): Promise<number> {
           (ss / sec).toFixed(2),
         );
       }
+      if (rexe) {
+        const rs = median(rumur.map((x) => x.seconds));
+        const r0 = rumur[0]!;
+        // Rumur's "rules fired" counts the stutter rule END once (ring-notify.m's header).
+        const same = r0.states === o.states && r0.rulesFired === o.edges + 1;
+        row.push(
+          same ? 'equal' : `DIFFER (rumur ${r0.states} states, ${r0.rulesFired} rules)`,
+          rs.toFixed(2),
+          String(Math.round(r0.states / rs)),
+          (rs / sec).toFixed(2),
+        );
+      }
       rows.push(row);
     }
   } finally {
     if (spinDir) rmSync(spinDir, { recursive: true, force: true });
+    if (rumurDir) rmSync(rumurDir, { recursive: true, force: true });
   }
   const header = ['point', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'RSS bytes/state'];
   if (values.spin) header.push('spin states', 'spin s', 'spin states/s', 'speed vs spin');
+  if (values.rumur) header.push('rumur states', 'rumur s', 'rumur states/s', 'speed vs rumur');
   process.stdout.write(table(header, rows) + '\n');
   return 0;
 }

@@ -18,10 +18,10 @@ usage:
   pvcheck show TRACE                   print a counterexample: per step the action and what changed
   pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
                                        re-run a trace (JSON or ITF) on its model or another one
-  pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE]
+  pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
-  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin]
-                                       throughput and memory on the ring-notify benchmark
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin] [--rumur]
+                                       throughput and memory on the ring-notify benchmark, beside SPIN and Rumur
 
 check options:
   -p, --param name=value     set a model parameter (repeatable)
