@@ -7,12 +7,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import { produce } from 'immer';
 import type { Model } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-import { check, type CheckResult } from '../checker/explore.js';
+import { paramsOf, replays, runModel } from './support/models.js';
 import {
   grant, grantInit, mapCheck, mapApply, unmapCheck, unmapApply, copyCheck, copyBegin, copyEnd, setVersionCheck, grantPage,
   gnttabEndForeignAccessRef, gnttabQueryForeignAccess,
@@ -30,21 +27,11 @@ import stickyEarly from '../examples/grant-sticky-early-reuse.js';
 
 type M = Model<GrantState, GrantParams>;
 
-function params(m: M, ov: Record<string, string>): GrantParams {
-  const p = resolveParams(m.params, ov);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-}
-function run(m: M, p: GrantParams, maxDepth?: number): CheckResult<GrantState> {
-  const sys = bind(m, p);
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  return check(sys.right, maxDepth === undefined ? {} : { maxDepth });
-}
 const step = (s: GrantState, f: (d: any) => void): GrantState => produce(s, f);
 
 // --- Xen's checks, by hand
 
-const P0 = params(grant, {});
+const P0 = paramsOf(grant, {});
 /** The initial state with data ref 1 granted for `kind` on page 1. */
 const granted = (kind: number): GrantState => step(grantInit(P0), (d) => grantPage(d, 1, 1, kind, true, { held: 0, c: [SECRET, SECRET] }));
 
@@ -158,35 +145,20 @@ test('grantPage: zeroed page with payload; the XSA-403 path keeps old contents',
 
 // --- variants
 
-/** Replays a trace rule by rule on the model: each step's rule is enabled and produces the next state. */
-function replays(m: M, p: GrantParams, r: CheckResult<GrantState>): boolean {
-  const t = r.violation!.trace;
-  if (JSON.stringify(m.init(p)[0]) !== JSON.stringify(t[0]!.state)) return false;
-  for (let i = 1; i < t.length; i++) {
-    const rule = m.rules.find((x) => x.name === t[i]!.rule);
-    if (!rule) return false;
-    const prev = t[i - 1]!.state;
-    const a = t[i]!.choice;
-    if (rule.when && !rule.when(prev, p, a)) return false;
-    const next = produce(prev, (d) => { rule.then(d, prev, p, a); });
-    if (JSON.stringify(next) !== JSON.stringify(t[i]!.state)) return false;
-  }
-  return true;
-}
 
 function variantCase(name: string, variant: M, ov: Record<string, string>, property: string, steps: number, lastRule: string): void {
   test(`${name}: found (${property}) in ${steps} steps, shortest, replays; the fix verifies`, () => {
-    const p = params(variant, ov);
-    const r = run(variant, p);
+    const p = paramsOf(variant, ov);
+    const r = runModel(variant, p);
     assert.is(r.outcome, 'violation');
     assert.is(r.violation!.property, property);
     const len = r.violation!.trace.length - 1;
     assert.is(len, steps);
     assert.is(r.violation!.trace[len]!.rule, lastRule);
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
-    const shorter = run(variant, p, len - 1);
+    const shorter = runModel(variant, p, len - 1);
     assert.is(shorter.violation, undefined, `no violation within ${len - 1} steps`);
-    const fixed = run(grant, params(grant, { ...ov, transTargets: p.transTargets }));
+    const fixed = runModel(grant, paramsOf(grant, { ...ov, transTargets: p.transTargets }));
     assert.is(fixed.outcome, 'ok', `fix: ${fixed.violation?.property}`);
   });
 }
@@ -207,7 +179,7 @@ variantCase('XSA-403 unzeroed granted page', xsa403, small, 'G12_no_secret_throu
 variantCase('sticky grant reused before DEL acknowledged', stickyEarly, { transitive: '0', copies: '0', subPage: 'false' }, 'S2_ungrant_acknowledged', 4, 'fe_DEL_GREF_MAPPING');
 
 test('XSA-396 needs the hostile grantee: with an honest backend the query-then-end frontend is safe', () => {
-  const r = run(xsa396, params(xsa396, { ...small, grantee: 'honest' }));
+  const r = runModel(xsa396, paramsOf(xsa396, { ...small, grantee: 'honest' }));
   assert.is(r.outcome, 'ok');
 });
 

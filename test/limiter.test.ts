@@ -7,13 +7,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import { produce } from 'immer';
 import type { Model } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-import { check, type CheckResult } from '../checker/explore.js';
+import { paramsOf, replays, runModel } from './support/models.js';
 import {
   limiter, lateeoiDelay, maxBurst, netbackAddCredit, plHead, plPop, plRotate, plSchedule, PL_EMPTY, PL_H, PL_HX, PL_X, PL_XH,
   type Guest, type LimiterParams, type LimiterState,
@@ -26,45 +22,20 @@ import wrappingClock from '../examples/limiter-wrapping-clock.js';
 
 type M = Model<LimiterState, LimiterParams>;
 
-function params(m: M, ov: Record<string, string>): LimiterParams {
-  const p = resolveParams(m.params, ov);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-}
-function run(m: M, p: LimiterParams, maxDepth?: number): CheckResult<LimiterState> {
-  const sys = bind(m, p);
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  return check(sys.right, maxDepth === undefined ? {} : { maxDepth });
-}
 
-/** Replays a trace rule by rule on the model: each step's rule is enabled and produces the next state. */
-function replays(m: M, p: LimiterParams, r: CheckResult<LimiterState>): boolean {
-  const t = r.violation!.trace;
-  if (JSON.stringify(m.init(p)[0]) !== JSON.stringify(t[0]!.state)) return false;
-  for (let i = 1; i < t.length; i++) {
-    const rule = m.rules.find((x) => x.name === t[i]!.rule);
-    if (!rule) return false;
-    const prev = t[i - 1]!.state;
-    const a = t[i]!.choice;
-    if (rule.when && !rule.when(prev, p, a)) return false;
-    const next = produce(prev, (d) => { rule.then(d, prev, p, a); });
-    if (JSON.stringify(next) !== JSON.stringify(t[i]!.state)) return false;
-  }
-  return true;
-}
 
 /** Variant found with `property`, trace replays, is shortest; base model at the same parameters verifies. */
 function variantCase(name: string, variant: M, ov: Record<string, string>, property: string): void {
   test(`${name}: found (${property}), shortest, replays; the fix verifies`, () => {
-    const p = params(variant, ov);
-    const r = run(variant, p);
+    const p = paramsOf(variant, ov);
+    const r = runModel(variant, p);
     assert.is(r.outcome, 'violation');
     assert.is(r.violation!.property, property);
     const len = r.violation!.trace.length - 1;
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
-    const shorter = run(variant, p, len - 1);
+    const shorter = runModel(variant, p, len - 1);
     assert.is(shorter.violation, undefined, `no violation within ${len - 1} steps`);
-    const fixed = run(limiter, params(limiter, ov));
+    const fixed = runModel(limiter, paramsOf(limiter, ov));
     assert.is(fixed.outcome, 'ok', `fix: ${fixed.violation?.property}`);
   });
 }
@@ -77,8 +48,8 @@ variantCase('credit window on a 4-bit wrapping clock with >=', wrappingClock, { 
 
 test('XSA-392 one-slot: the hand-worked 4-step counterexample', () => {
   // post one slot, one packet queued (needs 2), two ticks: the head has waited rx_stall_timeout, not purged
-  const p = params(rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1' });
-  const r = run(rxStall, p);
+  const p = paramsOf(rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1' });
+  const r = runModel(rxStall, p);
   assert.is(r.violation!.trace.length - 1, 4);
   const last = r.violation!.trace.at(-1)!.state;
   assert.is(last.x_rxq, 1);
@@ -86,8 +57,8 @@ test('XSA-392 one-slot: the hand-worked 4-step counterexample', () => {
 });
 
 test('NAPI budget removed: the hand-worked 5-step counterexample (push, event, consume, push, consume in one poll)', () => {
-  const p = params(napiNoBudget, { maxPackets: '2', hostile: 'false', creditBytes: '8', hostileRx: 'false' });
-  const r = run(napiNoBudget, p);
+  const p = paramsOf(napiNoBudget, { maxPackets: '2', hostile: 'false', creditBytes: '8', hostileRx: 'false' });
+  const r = runModel(napiNoBudget, p);
   assert.equal(r.violation!.trace.slice(1).map((s) => s.rule), [
     'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', 'h_xenvif_tx_interrupt', 'h_xenvif_tx_build_gops',
     'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', 'h_xenvif_tx_build_gops',
@@ -95,8 +66,8 @@ test('NAPI budget removed: the hand-worked 5-step counterexample (push, event, c
 });
 
 test('limiter, hostile guest, no receive side: verifies, goal included; work per window within the stated bound', () => {
-  const p = params(limiter, { hostileRx: 'false' });
-  const r = run(limiter, p);
+  const p = paramsOf(limiter, { hostileRx: 'false' });
+  const r = runModel(limiter, p);
   assert.is(r.outcome, 'ok');
   assert.is(r.neverFired.filter((n) => !/rx|start_xmit|carrier/.test(n)).length, 0);
   const work = r.observables!.find((o) => o.name === 'work_per_window_hostile')!;
@@ -107,12 +78,12 @@ test('limiter, hostile guest, no receive side: verifies, goal included; work per
 
 test('a packet larger than max_burst is never sent: the recoverability goal fails', () => {
   // honest packet charge 1 + 2 + 1 = 4; burst 3 and credit_bytes 2 give max_burst 3: it never fits
-  const base = params(limiter, { hostile: 'false', hostileRx: 'false' });
+  const base = paramsOf(limiter, { hostile: 'false', hostileRx: 'false' });
   const p: LimiterParams = { ...base, burst: 3 };
-  const r = run(limiter, p);
+  const r = runModel(limiter, p);
   assert.is(r.outcome, 'violation');
   assert.ok(['L4_honest_packet_eventually_sent', 'L4_honest_bounded_response'].includes(r.violation!.property));
-  const g = run({ ...limiter, invariants: [] }, p);
+  const g = runModel({ ...limiter, invariants: [] }, p);
   assert.is(g.violation?.property, 'L4_honest_packet_eventually_sent');
   assert.is(g.violation?.kind, 'recoverability');
 });

@@ -10,6 +10,7 @@ import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeTrace, parseTrace, readTraceFile, serializeTrace, writeTraceFile, type Trace } from '../traces/index.js';
+import { arbJson, arbTrace } from './support/arbitraries.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'pvcheck-traces-'));
 
@@ -105,54 +106,11 @@ test('readTraceFile: one line naming the file and what is wrong, never throws', 
   }
 });
 
-// Nested JSON states of integers, strings, booleans, arrays and records.
-const key = fc.string({ maxLength: 6 });
-const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.integer(),
-    fc.maxSafeInteger(),
-    fc.string({ maxLength: 8 }),
-    fc.boolean(),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(key, tie('value'), { maxKeys: 4, noNullPrototype: true }),
-  ),
-}));
-export const arbTrace = (state: fc.Arbitrary<unknown>): fc.Arbitrary<Trace> =>
-  fc
-    .record({
-      model: fc.string(),
-      params: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.string(), fc.boolean()), { maxKeys: 3, noNullPrototype: true }),
-      kind: fc.constantFrom('invariant', 'deadlock', 'recoverability', 'none'),
-      name: fc.string(),
-      init: state,
-      steps: fc.array(
-        fc.record({ rule: fc.string({ minLength: 1, maxLength: 5 }), choice: fc.option(value, { nil: undefined }), state }),
-        { maxLength: 5 },
-      ),
-      command: fc.option(fc.string(), { nil: undefined }),
-    })
-    .map((r) => ({
-      format: 'pvcheck-trace' as const,
-      version: 1 as const,
-      model: r.model,
-      params: r.params,
-      property: { name: r.name, kind: r.kind },
-      steps: [
-        { action: 'init', rule: null, state: r.init },
-        ...r.steps.map((s) => ({
-          action: s.choice === undefined ? s.rule : `${s.rule}(${JSON.stringify(s.choice)})`,
-          rule: s.rule,
-          ...(s.choice !== undefined ? { choice: s.choice } : {}),
-          state: s.state,
-        })),
-      ],
-      ...(r.command !== undefined ? { command: r.command } : {}),
-    }));
+const { value } = arbJson();
 
 test('JSON round trip (fast-check, nested states)', () => {
   fc.assert(
-    fc.property(arbTrace(value), (t) => {
+    fc.property(arbTrace(value, value), (t) => {
       const s = serializeTrace(t, 'json');
       assert.ok(E.isRight(s));
       const back = parseTrace((s as E.Right<string>).right);

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { fromItf, parseTrace, serializeTrace, toItf, type ItfTrace, type Trace } from '../traces/index.js';
+import { arbJson, arbTrace } from './support/arbitraries.js';
 
 const t1: Trace = {
   format: 'pvcheck-trace',
@@ -71,74 +72,19 @@ test('toItf: values ITF cannot carry are errors that name the step and field', (
   assert.match(bad({ x: 1, ring: [], xs: {} }, 1.5), /^states\/1\/choice: 1\.5 is not an integer/);
 });
 
-// Nested JSON values of integers, strings, booleans, arrays and records (no '#' keys: ITF reserves them).
-const key = fc.string({ maxLength: 6 }).filter((k) => !k.startsWith('#'));
-const { value } = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.integer(),
-    fc.maxSafeInteger(),
-    fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
-    fc.string({ maxLength: 8 }),
-    fc.boolean(),
-    fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(key, tie('value'), { maxKeys: 4, noNullPrototype: true }),
-  ),
-}));
-const arbTrace = (state: fc.Arbitrary<unknown>, nullActions = false): fc.Arbitrary<Trace> =>
-  fc
-    .record({
-      model: fc.string(),
-      params: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.integer(), fc.string(), fc.boolean()), { maxKeys: 3, noNullPrototype: true }),
-      kind: fc.constantFrom('invariant' as const, 'deadlock' as const, 'recoverability' as const, 'none' as const),
-      name: fc.string(),
-      init: state,
-      steps: fc.array(
-        fc.record({
-          rule: fc.string({ minLength: 1, maxLength: 5 }),
-          known: fc.boolean(),
-          choice: fc.option(value, { nil: undefined }),
-          state,
-        }),
-        { maxLength: 5 },
-      ),
-      command: fc.option(fc.string(), { nil: undefined }),
-      created: fc.option(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), { nil: undefined }),
-    })
-    .map((r) => ({
-      format: 'pvcheck-trace' as const,
-      version: 1 as const,
-      model: r.model,
-      params: r.params,
-      property: { name: r.name, kind: r.kind },
-      steps: [
-        { action: 'init', rule: null, state: r.init },
-        ...r.steps.map((s) =>
-          nullActions && !s.known
-            ? { action: null, rule: null, state: s.state }
-            : {
-                action: s.choice === undefined ? s.rule : `${s.rule}(${JSON.stringify(s.choice)})`,
-                rule: s.rule,
-                ...(s.choice !== undefined ? { choice: s.choice } : {}),
-                state: s.state,
-              },
-        ),
-      ],
-      ...(r.command !== undefined ? { command: r.command } : {}),
-      ...(r.created !== undefined ? { created: r.created } : {}),
-    }));
+const { key, value } = arbJson({ itf: true });
 
 /** Record states whose fields are the same at every step (one ITF variable per field). */
 const recordStates = fc
   .uniqueArray(key.filter((k) => !k.startsWith('mbt::')), { minLength: 1, maxLength: 4 })
-  .chain((ks) => arbTrace(fc.tuple(...ks.map(() => value)).map((vs) => Object.fromEntries(ks.map((k, i) => [k, vs[i]])))));
+  .chain((ks) => arbTrace(fc.tuple(...ks.map(() => value)).map((vs) => Object.fromEntries(ks.map((k, i) => [k, vs[i]]))), value));
 
 test('fromItf(toItf(t)) equals t: fixed example', () => {
   assert.equal(right(fromItf(right(toItf(t1)))), t1);
 });
 
 test('ITF round trip (fast-check): record states, arbitrary states, unknown actions', () => {
-  for (const arb of [recordStates, arbTrace(value), arbTrace(value, true)])
+  for (const arb of [recordStates, arbTrace(value, value), arbTrace(value, value, { nullActions: true })])
     fc.assert(
       fc.property(arb, (t) => {
         const back = fromItf(JSON.parse(JSON.stringify(right(toItf(t)))));

@@ -1,0 +1,50 @@
+/**
+ * Helpers the model tests share: resolve a model's parameters from overrides
+ * (as `--param` would) and run the checker on a model, failing loudly on a bad
+ * parameter instead of returning an Either.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import { produce, type Draft } from 'immer';
+import type { Model } from '../../model/core.js';
+import { resolveParams } from '../../model/params.js';
+import { bind } from '../../properties/bind.js';
+import { check, type CheckOptions, type CheckResult } from '../../checker/explore.js';
+import { replay, traceFromViolation } from '../../traces/index.js';
+
+export function paramsOf<S, P>(m: Model<S, P>, overrides: Record<string, string | number | boolean>): P {
+  const p = resolveParams(m.params, overrides);
+  if (E.isLeft(p)) throw new Error(p.left);
+  return p.right as P;
+}
+
+/** Checks `m` at `p`; a number is a `maxDepth`. */
+export function runModel<S, P>(m: Model<S, P>, p: P, opt: number | CheckOptions<S> = {}): CheckResult<S> {
+  const sys = bind(m, p);
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  return check(sys.right, typeof opt === 'number' ? { maxDepth: opt } : opt);
+}
+
+/**
+ * A counterexample replays: rule by rule on the model (each step's rule is
+ * enabled in the state before it and produces the recorded state, computed
+ * here with immer, independently of traces/replay.ts), and through
+ * `traces/replay.ts` as `pvcheck replay` runs it (outcome `reproduced` at the
+ * last step).
+ */
+export function replays<S, P>(m: Model<S, P>, p: P, r: CheckResult<S>): boolean {
+  const v = r.violation;
+  if (!v) return false;
+  const t = v.trace;
+  if (JSON.stringify(m.init(p)[0]) !== JSON.stringify(t[0]!.state)) return false;
+  for (let i = 1; i < t.length; i++) {
+    const rule = m.rules.find((x) => x.name === t[i]!.rule);
+    if (!rule) return false;
+    const prev = t[i - 1]!.state;
+    const a = t[i]!.choice;
+    if (rule.when && !rule.when(prev, p, a)) return false;
+    const next = produce(prev, (d) => { rule.then(d as Draft<S>, prev, p, a); });
+    if (JSON.stringify(next) !== JSON.stringify(t[i]!.state)) return false;
+  }
+  const res = replay(m, p, traceFromViolation(m, p, v));
+  return res.kind === 'reproduced' && res.step === t.length - 1;
+}
