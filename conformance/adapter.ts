@@ -18,6 +18,9 @@ import { canonicalString } from '../checker/fingerprint.js';
 import type { System } from '../checker/system.js';
 import type { Json, Vector, VectorStep } from './format.js';
 import { stepOf } from './generate.js';
+import { hooksOf } from './hooks.js';
+
+const plainObs = (o: Observation): Observation => JSON.parse(JSON.stringify(o)) as Observation;
 
 export type Observation = Readonly<Record<string, Json>>;
 
@@ -127,6 +130,8 @@ export function modelAdapter<S, P>(model: Model<S, P>): Adapter {
     apply(step) {
       if (!sys || !apply) throw new Error('apply before reset');
       const rules = sys.rules;
+      const probe = hooksOf(model).probes?.[step.call];
+      if (probe && !rules.some((r) => r.name === step.call)) return plainObs(probe(cur as S, params as P, step.args ?? {}));
       const ts = transitionsOf(sys, cur as S, apply).filter((t) => rules[t.rule]!.name === step.call);
       const ck = step.choice === undefined ? undefined : canonicalString(step.choice);
       const t = ts.find((x) => ck === undefined || (x.hasChoice && canonicalString(x.choice) === ck));

@@ -131,7 +131,39 @@ export function parseSuite(text: string): E.Either<string, Vector[]> {
  * A vector as an ITF trace (Apalache/Quint's Informal Trace Format): state 0 is
  * the model's initial state, state i the observation after step i, with the
  * call as `mbt::actionTaken` and its args as the nondeterministic pick.
+ * ITF has no null: a `null` (xenbus's `gref: null`, grant's unpinned active
+ * entry) is written as Quint's `None`, `{"tag":"None","value":{"#tup":[]}}`;
+ * other values are not wrapped in `Some`, so a reader maps that record back to
+ * null. A non-integer number still has no ITF form (Left names it).
  */
+/** Quint's `None` (Option encoding), which ITF carries; what a `null` of a vector becomes in its ITF rendering. */
+export const ITF_NONE = { tag: 'None', value: { '#tup': [] } } as const;
+
+const UNIT_MARK = '\u0000pvcheck-unit\u0000';
+/** Replaces the marker toItf carried through by Quint's unit `{"#tup": []}` (toItf refuses fields starting with '#'). */
+function unmark(u: unknown): unknown {
+  if (u === UNIT_MARK) return { '#tup': [] };
+  if (Array.isArray(u)) return u.map(unmark);
+  if (u !== null && typeof u === 'object') {
+    const o: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(u)) Object.defineProperty(o, k, { value: unmark(x), enumerable: true, writable: true, configurable: true });
+    return o;
+  }
+  return u;
+}
+
+/** A JSON value with every `null` replaced by {@link ITF_NONE} (ITF has no null). */
+function noNulls(u: Json): Json {
+  if (u === null) return { tag: 'None', value: UNIT_MARK };
+  if (Array.isArray(u)) return u.map(noNulls);
+  if (typeof u === 'object') {
+    const o: Record<string, Json> = {};
+    for (const [k, x] of Object.entries(u as Record<string, Json>)) o[k] = noNulls(x);
+    return o;
+  }
+  return u;
+}
+
 export function vectorToItf(v: Vector): E.Either<string, ItfTrace> {
   const trace: Trace = {
     format: 'pvcheck-trace',
@@ -140,14 +172,15 @@ export function vectorToItf(v: Vector): E.Either<string, ItfTrace> {
     params: v.params,
     property: { name: v.id, kind: 'none', description: v.reason },
     steps: [
-      { action: 'init', rule: null, state: v.init ?? {} },
+      { action: 'init', rule: null, state: noNulls(v.init ?? {}) },
       ...v.steps.map((s) => ({
         action: s.call,
         rule: s.call,
-        ...(s.args !== undefined || s.choice !== undefined ? { choice: s.args ?? s.choice } : {}),
-        state: s.expect,
+        ...(s.args !== undefined || s.choice !== undefined ? { choice: noNulls((s.args ?? s.choice) as Json) } : {}),
+        state: noNulls(s.expect),
       })),
     ],
   };
-  return toItf(trace);
+  const itf = toItf(trace);
+  return E.isLeft(itf) ? itf : E.right(unmark(itf.right) as ItfTrace);
 }

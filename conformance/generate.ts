@@ -19,7 +19,8 @@ import type { Trace } from '../traces/format.js';
 import { bind } from '../properties/bind.js';
 import { explore, pathTo, type Graph } from './graph.js';
 import { VECTOR_FORMAT, VECTOR_VERSION, type Json, type Suite, type Vector, type VectorStep } from './format.js';
-import { hooksOf, type StepView } from './hooks.js';
+import { hooksOf, type Obs, type StepView } from './hooks.js';
+import './models.js'; // registers the vocabularies of grant, xenbus and limiter
 
 export type Cover = 'rules' | 'edges' | 'states';
 export const COVERS: readonly Cover[] = ['rules', 'edges', 'states'];
@@ -82,7 +83,7 @@ export function stepOf<S, P>(
   const h = hooksOf(model);
   const rule = model.rules[ruleIndex]!;
   const obs = h.observe ? h.observe(rule.name, pre, post, params, choice) : (post as unknown as Record<string, Json>);
-  const args = h.args?.(rule.name, pre, params, choice);
+  const args = h.args?.(rule.name, pre, params, choice, post);
   const step: VectorStep = {
     call: rule.name,
     ...(rule.actor !== undefined ? { actor: rule.actor } : {}),
@@ -91,6 +92,11 @@ export function stepOf<S, P>(
     expect: plain(obs) as Record<string, Json>,
   };
   return { step, view: { rule: rule.name, choice, pre, post, obs: step.expect } };
+}
+
+/** The step a vector records for a probe: a call that changes nothing. */
+export function probeStep(call: string, actor: string | undefined, args: Obs, obs: Obs): VectorStep {
+  return { call, ...(actor !== undefined ? { actor } : {}), args: plain(args) as Record<string, Json>, expect: plain(obs) as Record<string, Json> };
 }
 
 function vectorOf<S, P>(g: Graph<S, P>, path: readonly number[], target: number, meta: { id: string; suite: Suite; reason: string; covers?: string[] }): Vector {
@@ -192,10 +198,37 @@ export function boundaryVectors<S, P>(g: Graph<S, P>, opt: { maxStates?: number 
     return graphs.get(k);
   };
   for (const b of h.boundaries ?? []) {
+    if (b.probe) {
+      const pr = b.probe;
+      const obsOf = h.probes?.[pr.call];
+      let found: { state: number; step: VectorStep } | undefined;
+      if (obsOf)
+        for (let i = 0; i < g.states.length && !found; i++) {
+          const s = g.states[i]!;
+          for (const args of pr.args(s, g.params)) {
+            const obs = obsOf(s, g.params, args);
+            if (pr.hits(obs, s, g.params)) {
+              found = { state: i, step: probeStep(pr.call, pr.actor, args, obs) };
+              break;
+            }
+          }
+        }
+      if (!found) {
+        report.push({ name: b.name, reason: b.reason });
+        continue;
+      }
+      const id = `${g.model.name}-boundary-${b.name}`;
+      const v = vectorOf(g, pathTo(g, found.state), found.state, { id, suite: 'boundary', reason: b.reason, covers: [b.name] });
+      vectors.push({ ...v, steps: [...v.steps, found.step] });
+      report.push({ name: b.name, reason: b.reason, vector: id });
+      continue;
+    }
+    const hits = b.hits;
+    if (!hits) continue;
     const find = (gg: Graph<S, P>): number => {
       for (const e of gg.edges) {
         const { view } = stepOf(gg.model, gg.params, e.rule, e.hasChoice, e.choice, gg.states[e.from]!, gg.states[e.to]!);
-        if (b.hits(view, gg.params)) return e.id;
+        if (hits(view, gg.params)) return e.id;
       }
       return -1;
     };

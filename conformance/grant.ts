@@ -1,0 +1,305 @@
+/**
+ * Grant vectors at the level of the grant-table API (docs/vectors.md, "grant").
+ *
+ * Each step of the `grant` model (one driver or hostile step) is recorded as
+ * the grant-table operations it makes, in `args.ops`, and what they return, in
+ * `expect.results` (one result per op, same order), followed by what the
+ * operations leave in the tables: `expect.entries` (every entry of the
+ * granter A, domid 1, and of dom0's own table B, domid 0: its `flags`, Xen's
+ * `status` bits and Xen's pin counts), `expect.maptrack` (dom0's map handles in
+ * use) and `expect.version` (the table's version).
+ *
+ * Operations (`op`):
+ * - `write_entry` {dom, ref, flags, domid, frame, page_off, length, trans_domid, trans_gref}:
+ *   the granting guest writes a grant_entry_v2 (gnttab_grant_foreign_access_ref,
+ *   the sub-page and transitive forms, or `flags = 0`). Result `{}`.
+ * - `gnttab_end_foreign_access_ref` {dom, ref}: v2 `flags = 0; mb();` then the
+ *   status word. Result `{ended}`: false when GTF_reading|GTF_writing is set.
+ * - `gnttab_query_foreign_access` {dom, ref}: result `{status}` (the bits).
+ * - `GNTTABOP_map_grant_ref` {domid (the caller), dom, ref, flags (GNTMAP_*)}:
+ *   result `{status}` and, on GNTST_okay, `{handle}` (the lowest free maptrack entry).
+ * - `GNTTABOP_unmap_grant_ref` {domid, handle}: result `{status}`.
+ * - `GNTTABOP_copy` {domid, dom, ref, dest, offset, len}: one whole copy
+ *   (GNTCOPY_dest_gref when `dest`), result `{status}`; `GNTTABOP_copy_begin`
+ *   (pins, result `{status, copy}`: the index of the copy in progress) and
+ *   `GNTTABOP_copy_end` {copy} (releases) split it where the model lets the
+ *   granter act in between. Offsets and lengths are in units of half a page:
+ *   PAGE_SIZE is 2.
+ * - `GNTTABOP_set_version` {dom, version}: result `{status}`.
+ *
+ * Status codes are Xen's names (`GNTST_okay`, `GNTST_general_error`, ...,
+ * `EBUSY` for set_version's -EBUSY). Steps that make no grant-table operation
+ * (a ring response, a control message) have `ops: []`.
+ *
+ * Refusals the model's hostile grantee never attempts (its steps are only the
+ * ones Xen accepts) are covered by probe boundaries: a refused call appended
+ * to the shortest path to the first state where Xen refuses it.
+ *
+ * Every vector starts from the model's initial state: A's ref 0
+ * (`tx-ring-ref`) granted to dom0 (GTF_permit_access, frame 0) and mapped by
+ * dom0 with GNTMAP_host_map as handle 0; every other entry invalid; version 2.
+ */
+import type { Json } from './format.js';
+import { registerHooks, type Boundary, type Obs, type Probe, type VectorHooks } from './hooks.js';
+import {
+  BE_MAPPED, DOMID_A, DOMID_B, GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GNTST_NAMES, GNTST_okay,
+  GTF_permit_access, GTF_readonly, GTF_reading, GTF_sub_page, GTF_transitive, GTF_type_mask, GTF_writing, K_RX, K_TX_PART, K_TX_SUB,
+  PAGE, copyCheck, mapCheck, setVersionCheck, unmapCheck, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
+} from '../model/grant.js';
+
+type S = GrantState;
+type P = GrantParams;
+type Op = Readonly<Record<string, Json>>;
+
+export const gntstName = (rc: number): string => GNTST_NAMES[rc] ?? `GNTST_${rc}`;
+
+export function flagNames(f: number): string[] {
+  const out: string[] = [];
+  const type = f & GTF_type_mask;
+  if (type === GTF_permit_access) out.push('GTF_permit_access');
+  else if (type === GTF_transitive) out.push('GTF_transitive');
+  else if (type !== 0) out.push(`GTF_type_${type}`);
+  if (f & GTF_readonly) out.push('GTF_readonly');
+  if (f & GTF_sub_page) out.push('GTF_sub_page');
+  return out;
+}
+export const statusNames = (st: number): string[] => [...(st & GTF_reading ? ['GTF_reading'] : []), ...(st & GTF_writing ? ['GTF_writing'] : [])];
+export const mapFlagNames = (f: number): string[] =>
+  [...(f & GNTMAP_device_map ? ['GNTMAP_device_map'] : []), ...(f & GNTMAP_host_map ? ['GNTMAP_host_map'] : []), ...(f & GNTMAP_readonly ? ['GNTMAP_readonly'] : [])];
+const mapFlagsOf = (names: readonly Json[]): number =>
+  (names.includes('GNTMAP_device_map') ? GNTMAP_device_map : 0) | (names.includes('GNTMAP_host_map') ? GNTMAP_host_map : 0) | (names.includes('GNTMAP_readonly') ? GNTMAP_readonly : 0);
+
+/** Xen's act->pin as GNTPIN_* counts: copies count with the host pins (acquire_grant_for_copy). */
+const pinOf = (a: ActiveEntry | null): Obs => ({
+  hstr: a ? a.hstr + a.cpr : 0, hstw: a ? a.hstw + a.cpw : 0, devr: a ? a.devr : 0, devw: a ? a.devw : 0,
+});
+
+const domName = (dom: number): string => (dom === DOMID_A ? 'A' : dom === DOMID_B ? 'B' : `d${dom}`);
+
+/** What the tables look like: every entry of A and B, the maptrack, the version. */
+export function tablesObs(s: S): Obs {
+  const entries: Record<string, Json> = {};
+  const add = (dom: number, g: readonly GrantEntry[], a: readonly (ActiveEntry | null)[]): void =>
+    g.forEach((e, r) => {
+      entries[`${domName(dom)}:${r}`] = { flags: flagNames(e.flags), status: statusNames(e.status), pin: pinOf(a[r]!) };
+    });
+  add(DOMID_A, s.ga, s.aa);
+  add(DOMID_B, s.gb, s.ab);
+  return { entries, maptrack: s.mt.filter((m) => m !== null).length, version: s.gt_version };
+}
+
+const writeEntry = (dom: number, ref: number, e: GrantEntry): Op => ({
+  op: 'write_entry', dom, ref, flags: flagNames(e.flags), domid: e.domid, frame: e.frame,
+  page_off: e.page_off, length: e.length, trans_domid: e.trans_domid, trans_gref: e.trans_gref,
+});
+const endOp = (dom: number, ref: number): Op => ({ op: 'gnttab_end_foreign_access_ref', dom, ref });
+const mapOp = (domid: number, dom: number, ref: number, flags: number): Op => ({ op: 'GNTTABOP_map_grant_ref', domid, dom, ref, flags: mapFlagNames(flags) });
+const unmapOp = (domid: number, handle: number): Op => ({ op: 'GNTTABOP_unmap_grant_ref', domid, handle });
+const copyOp = (name: string, a: { by: number; dom: number; ref: number; w: number; offset: number; len: number }): Op =>
+  ({ op: name, domid: a.by, dom: a.dom, ref: a.ref, dest: a.w === 1, offset: a.offset, len: a.len });
+
+const idle = (st: number): boolean => (st & (GTF_reading | GTF_writing)) === 0;
+const reqLen = (k: number): number => (k === K_TX_PART || k === K_TX_SUB ? 1 : 2);
+const cacheCount = (s: S): number => s.be.filter((b) => b.c >= 0).length;
+
+interface OpsResults { ops: Op[]; results: Obs[] }
+
+/** The grant-table operations of one step, and their results, from the rule, its choice and the states before and after. */
+export function grantOps(rule: string, pre: S, post: S, p: P, choice: unknown): OpsResults {
+  const c = choice as any;
+  const one = (op: Op, result: Obs): OpsResults => ({ ops: [op], results: [result] });
+  const none: OpsResults = { ops: [], results: [] };
+  switch (rule) {
+    case 'fe_gnttab_grant_foreign_access_ref':
+      return one(writeEntry(DOMID_A, c.r, post.ga[c.r]!), {});
+    case 'fe_setup_ring':
+      return one(writeEntry(DOMID_A, 0, post.ga[0]!), {});
+    case 'fe_gnttab_end_foreign_access_ref':
+    case 'fe_gnttab_end_foreign_access':
+    case 'fe_gnttab_handle_deferred':
+    case 'fe_end_after_query':
+      return one(endOp(DOMID_A, c), { ended: idle(pre.ga[c]!.status) });
+    case 'fe_end_ring':
+      return one(endOp(DOMID_A, 0), { ended: idle(pre.ga[0]!.status) });
+    case 'fe_gnttab_query_foreign_access':
+      return one({ op: 'gnttab_query_foreign_access', dom: DOMID_A, ref: c }, { status: statusNames(pre.ga[c]!.status) });
+    case 'fe_GNTTABOP_set_version':
+      return one({ op: 'GNTTABOP_set_version', dom: DOMID_A, version: c }, { status: gntstName(setVersionCheck(pre, c)) });
+    case 'be_GNTTABOP_map_grant_ref': {
+      const b = post.be[c]!;
+      return one(mapOp(DOMID_B, DOMID_A, c, GNTMAP_host_map | GNTMAP_readonly),
+        b.st === BE_MAPPED ? { status: 'GNTST_okay', handle: b.h } : { status: gntstName(b.rc) });
+    }
+    case 'be_GNTTABOP_copy': {
+      const k = pre.fe[c]!.kind;
+      const a = { by: DOMID_B, dom: DOMID_A, ref: c, w: k === K_RX ? 1 : 0, offset: 0, len: reqLen(k) };
+      return one(copyOp('GNTTABOP_copy', a), { status: gntstName(copyCheck(pre, DOMID_B, a).status) });
+    }
+    case 'be_use_unmap_respond':
+      return pre.be[c]!.st === BE_MAPPED ? one(unmapOp(DOMID_B, pre.be[c]!.h), { status: 'GNTST_okay' }) : none;
+    case 'be_ADD_GREF_MAPPING': {
+      if (cacheCount(pre) >= p.cacheSize) return none; // cache full: refused without a hypercall
+      const op = { dom: DOMID_A, ref: c as number, flags: GNTMAP_host_map | GNTMAP_readonly };
+      const rc = mapCheck(pre, DOMID_B, op);
+      return one(mapOp(DOMID_B, DOMID_A, c, op.flags), rc === GNTST_okay ? { status: 'GNTST_okay', handle: post.be[c]!.c } : { status: gntstName(rc) });
+    }
+    case 'be_DEL_GREF_MAPPING':
+      return pre.be[c]!.c >= 0 ? one(unmapOp(DOMID_B, pre.be[c]!.c), { status: 'GNTST_okay' }) : none;
+    case 'be_forward_transitive': {
+      const t = post.be[c]!.t;
+      return one(writeEntry(DOMID_B, t, post.gb[t]!), {});
+    }
+    case 'be_forward_done': {
+      const t = pre.be[c]!.t;
+      return one(endOp(DOMID_B, t), { ended: idle(pre.gb[t]!.status) });
+    }
+    case 'be_disconnect': {
+      const out: OpsResults = { ops: [], results: [] };
+      for (const b of pre.be) if (b.c >= 0) { out.ops.push(unmapOp(DOMID_B, b.c)); out.results.push({ status: 'GNTST_okay' }); }
+      if (pre.ringh >= 0) { out.ops.push(unmapOp(DOMID_B, pre.ringh)); out.results.push({ status: 'GNTST_okay' }); }
+      return out;
+    }
+    case 'be_map_ring':
+      return one(mapOp(DOMID_B, DOMID_A, 0, GNTMAP_host_map), { status: 'GNTST_okay', handle: post.ringh });
+    case 'rogue_GNTTABOP_map_grant_ref': {
+      const rc = mapCheck(pre, DOMID_B, { dom: DOMID_A, ref: c.ref, flags: c.flags });
+      return one(mapOp(DOMID_B, DOMID_A, c.ref, c.flags), rc === GNTST_okay ? { status: 'GNTST_okay', handle: pre.mt.indexOf(null) } : { status: gntstName(rc) });
+    }
+    case 'rogue_GNTTABOP_unmap_grant_ref':
+      return one(unmapOp(DOMID_B, c), { status: gntstName(unmapCheck(pre, DOMID_B, c)) });
+    case 'GNTTABOP_copy_begin':
+      return one(copyOp('GNTTABOP_copy_begin', c), { status: gntstName(copyCheck(pre, c.by, c).status), copy: pre.cp.length });
+    case 'GNTTABOP_copy_end':
+      return one({ op: 'GNTTABOP_copy_end', copy: c }, { status: 'GNTST_okay' });
+    case 'rogue_grant_transitive':
+      return one(writeEntry(DOMID_B, c.t, post.gb[c.t]!), {});
+    case 'rogue_end_transitive':
+      return one(writeEntry(DOMID_B, c, post.gb[c]!), {});
+    case 'fe_response': case 'be_respond_error': case 'be_cached_request': case 'fe_ADD_GREF_MAPPING_response':
+    case 'fe_sticky_request': case 'fe_DEL_GREF_MAPPING': case 'fe_DEL_GREF_MAPPING_response': case 'fe_backend_closed':
+      return none;
+    default:
+      return diffOps(pre, post);
+  }
+}
+
+/**
+ * A step of a rule this file does not know (a user's variant): the
+ * operations read off the state change: entries rewritten (`write_entry`),
+ * handles freed and taken (unmap, map), copies ended and begun. Refusals and
+ * end results leave no trace in the state and are not recovered.
+ */
+function diffOps(pre: S, post: S): OpsResults {
+  const out: OpsResults = { ops: [], results: [] };
+  const key = (e: GrantEntry): string => JSON.stringify({ ...e, status: 0 });
+  for (const [dom, a, b] of [[DOMID_A, pre.ga, post.ga], [DOMID_B, pre.gb, post.gb]] as const)
+    b.forEach((e, r) => { if (key(e) !== key(a[r]!)) { out.ops.push(writeEntry(dom, r, e)); out.results.push({}); } });
+  pre.mt.forEach((m, h) => { if (m !== null && post.mt[h] === null) { out.ops.push(unmapOp(DOMID_B, h)); out.results.push({ status: 'GNTST_okay' }); } });
+  post.mt.forEach((m, h) => {
+    if (m !== null && pre.mt[h] === null) { out.ops.push(mapOp(DOMID_B, m.dom, m.ref, m.flags)); out.results.push({ status: 'GNTST_okay', handle: h }); }
+  });
+  return out;
+}
+
+const observe = (rule: string, pre: S, post: S, p: P, choice: unknown): Obs => ({ results: grantOps(rule, pre, post, p, choice).results, ...tablesObs(post) });
+const args = (rule: string, pre: S, p: P, choice: unknown, post: S): Obs => ({ ops: grantOps(rule, pre, post, p, choice).ops });
+
+// --- probes: calls Xen refuses, which change nothing
+
+const num = (u: Json | undefined): number => (typeof u === 'number' ? u : NaN);
+const probeOp = (a: Obs): Obs => ((a.ops as readonly Obs[] | undefined)?.[0] ?? {});
+
+function probeMap(s: S, _p: P, a: Obs): Obs {
+  const o = probeOp(a);
+  const rc = mapCheck(s, num(o.domid), { dom: num(o.dom), ref: num(o.ref), flags: mapFlagsOf((o.flags as Json[]) ?? []) });
+  return { results: [{ status: gntstName(rc) }], ...tablesObs(s) };
+}
+function probeUnmap(s: S, _p: P, a: Obs): Obs {
+  const o = probeOp(a);
+  return { results: [{ status: gntstName(unmapCheck(s, num(o.domid), num(o.handle))) }], ...tablesObs(s) };
+}
+function probeCopy(s: S, _p: P, a: Obs): Obs {
+  const o = probeOp(a);
+  const acq = copyCheck(s, num(o.domid), { dom: num(o.dom), ref: num(o.ref), w: o.dest === true ? 1 : 0, offset: num(o.offset), len: num(o.len) });
+  return { results: [{ status: gntstName(acq.status) }], ...tablesObs(s) };
+}
+function probeSetVersion(s: S, _p: P, a: Obs): Obs {
+  return { results: [{ status: gntstName(setVersionCheck(s, num(probeOp(a).version))) }], ...tablesObs(s) };
+}
+
+const dataRefsOf = (s: S): number[] => s.ga.map((_, r) => r).filter((r) => r > 0);
+const refused = (code: string) => (o: Obs): boolean => ((o.results as readonly Obs[])[0]!.status as string) === code;
+const probe = (call: string, mk: (s: S, p: P) => Obs[], code: string): Probe<S, P> => ({
+  call, actor: 'hostile', args: (s, p) => mk(s, p).map((op) => ({ ops: [op] })), hits: refused(code),
+});
+const copyArgs = (dom: number, ref: number, dest: boolean, offset: number, len: number): Obs =>
+  ({ op: 'GNTTABOP_copy', domid: DOMID_B, dom, ref, dest, offset, len });
+
+const lastResult = (o: Obs): Obs | undefined => {
+  const r = o.results as readonly Obs[] | undefined;
+  return r && r.length ? r[r.length - 1] : undefined;
+};
+const edge = (name: string, reason: string, rules: readonly string[], pred: (r: Obs) => boolean): Boundary<S, P> => ({
+  name, reason, hits: (x) => rules.includes(x.rule) && !!lastResult(x.obs) && pred(lastResult(x.obs)!),
+});
+const ENDS = ['fe_gnttab_end_foreign_access_ref', 'fe_gnttab_end_foreign_access', 'fe_gnttab_handle_deferred'];
+
+export const grantBoundaries: readonly Boundary<S, P>[] = [
+  edge('end-ok', 'gnttab_end_foreign_access_ref of an idle grant: ended', ENDS, (r) => r.ended === true),
+  edge('end-refused-pinned', 'gnttab_end_foreign_access_ref while dom0 holds a mapping: not ended (GTF_reading set)', ['fe_gnttab_end_foreign_access_ref'], (r) => r.ended === false),
+  edge('end-deferred', 'gnttab_end_foreign_access while mapped: the end fails, ref and page go to the deferred list', ['fe_gnttab_end_foreign_access'], (r) => r.ended === false),
+  edge('deferred-retry-ok', 'the deferred list retries the end once the grantee unmapped: ended', ['fe_gnttab_handle_deferred'], (r) => r.ended === true),
+  edge('map-ok', 'GNTTABOP_map_grant_ref of a read-only grant with GNTMAP_host_map|GNTMAP_readonly: GNTST_okay and a handle', ['be_GNTTABOP_map_grant_ref'], (r) => r.status === 'GNTST_okay'),
+  edge('map-refused-sub-page', 'GNTTABOP_map_grant_ref of a GTF_sub_page grant: GNTST_general_error (sub-page grants are only copied)', ['be_GNTTABOP_map_grant_ref'], (r) => r.status === 'GNTST_general_error'),
+  edge('map-no-space', 'GNTTABOP_map_grant_ref with every maptrack handle in use: GNTST_no_space', ['be_GNTTABOP_map_grant_ref', 'be_ADD_GREF_MAPPING'], (r) => r.status === 'GNTST_no_space'),
+  edge('map-device-writable', 'GNTTABOP_map_grant_ref with GNTMAP_device_map (writable) of a writable grant: GNTST_okay, GTF_writing set', ['rogue_GNTTABOP_map_grant_ref'], (r) => r.status === 'GNTST_okay'),
+  edge('copy-dest-ok', 'GNTTABOP_copy into a writable grant (GNTCOPY_dest_gref): GNTST_okay', ['be_GNTTABOP_copy'], (r) => r.status === 'GNTST_okay'),
+  edge('copy-transitive', 'domain C copies through dom0\'s GTF_transitive grant: both entries pinned', ['GNTTABOP_copy_begin'], (r) => r.status === 'GNTST_okay'),
+  edge('set-version', 'GNTTABOP_set_version while no grant is in use: GNTST_okay', ['fe_GNTTABOP_set_version'], (r) => r.status === 'GNTST_okay'),
+  {
+    name: 'map-readonly-write-refused', reason: 'GNTTABOP_map_grant_ref writable (no GNTMAP_readonly) of a GTF_readonly grant: GNTST_general_error',
+    probe: probe('GNTTABOP_map_grant_ref', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_readonly).flatMap((r) => [
+      mapOp(DOMID_B, DOMID_A, r, GNTMAP_host_map), mapOp(DOMID_B, DOMID_A, r, GNTMAP_device_map)]), 'GNTST_general_error'),
+  },
+  {
+    name: 'map-invalid-refused', reason: 'GNTTABOP_map_grant_ref of an entry without GTF_permit_access: GNTST_general_error',
+    probe: probe('GNTTABOP_map_grant_ref', (s) => dataRefsOf(s).filter((r) => (s.ga[r]!.flags & GTF_type_mask) === 0).map((r) => mapOp(DOMID_B, DOMID_A, r, GNTMAP_host_map | GNTMAP_readonly)), 'GNTST_general_error'),
+  },
+  {
+    name: 'map-bad-gntref', reason: 'GNTTABOP_map_grant_ref of a ref beyond the table: GNTST_bad_gntref',
+    probe: probe('GNTTABOP_map_grant_ref', (s) => [mapOp(DOMID_B, DOMID_A, s.ga.length, GNTMAP_host_map | GNTMAP_readonly)], 'GNTST_bad_gntref'),
+  },
+  {
+    name: 'map-bad-flags', reason: 'GNTTABOP_map_grant_ref with neither GNTMAP_host_map nor GNTMAP_device_map: GNTST_bad_gntref',
+    probe: probe('GNTTABOP_map_grant_ref', (s) => dataRefsOf(s).map((r) => mapOp(DOMID_B, DOMID_A, r, GNTMAP_readonly)), 'GNTST_bad_gntref'),
+  },
+  {
+    name: 'unmap-bad-handle', reason: 'GNTTABOP_unmap_grant_ref of a handle not in use: GNTST_bad_handle',
+    probe: probe('GNTTABOP_unmap_grant_ref', (s) => s.mt.map((m, h) => (m === null ? h : -1)).filter((h) => h >= 0).map((h) => unmapOp(DOMID_B, h)), 'GNTST_bad_handle'),
+  },
+  {
+    name: 'copy-dest-readonly-refused', reason: 'GNTTABOP_copy into a GTF_readonly grant (GNTCOPY_dest_gref): GNTST_general_error',
+    probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_readonly).map((r) => copyArgs(DOMID_A, r, true, 0, 1)), 'GNTST_general_error'),
+  },
+  {
+    name: 'copy-beyond-page', reason: 'GNTTABOP_copy with offset + len > PAGE_SIZE: GNTST_bad_copy_arg',
+    probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_permit_access).map((r) => copyArgs(DOMID_A, r, false, 1, PAGE)), 'GNTST_bad_copy_arg'),
+  },
+  {
+    name: 'copy-outside-sub-page', reason: 'GNTTABOP_copy of the whole page from a GTF_sub_page grant of its first half: GNTST_general_error',
+    probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_sub_page).map((r) => copyArgs(DOMID_A, r, false, 0, PAGE)), 'GNTST_general_error'),
+  },
+  {
+    name: 'set-version-busy', reason: 'GNTTABOP_set_version while a grant is in use: -EBUSY',
+    probe: { call: 'GNTTABOP_set_version', actor: 'frontend', args: () => [{ ops: [{ op: 'GNTTABOP_set_version', dom: DOMID_A, version: 1 }] }], hits: refused('EBUSY') },
+  },
+];
+
+export const grantHooks: VectorHooks<S, P> = {
+  observe,
+  args,
+  boundaries: grantBoundaries,
+  probes: { GNTTABOP_map_grant_ref: probeMap, GNTTABOP_unmap_grant_ref: probeUnmap, GNTTABOP_copy: probeCopy, GNTTABOP_set_version: probeSetVersion },
+};
+
+registerHooks('grant', grantHooks);

@@ -1,0 +1,104 @@
+/**
+ * The adapter that runs `grant` vectors (conformance/grant.ts vocabulary) on
+ * the independent grant table of conformance/impl/grantTable.ts: the example
+ * to copy for another grant-table implementation (docs/vectors.md).
+ *
+ * reset: domain A (domid 1) has `refs + 1` entries, dom0 (B) `transitive`
+ * entries, domain C (domid 2) none; only dom0 has a maptrack (`handles`
+ * entries); then the vectors' initial state: A's ref 0 (tx-ring-ref) granted
+ * to dom0 and mapped by dom0 with GNTMAP_host_map (handle 0).
+ * apply: every op of `args.ops` in order, one result each; then the tables.
+ */
+import type { Adapter, Observation } from '../adapter.js';
+import type { Json, Vector, VectorStep } from '../format.js';
+import {
+  GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GTF_permit_access, GTF_readonly, GTF_reading, GTF_sub_page, GTF_transitive,
+  GTF_type_mask, GTF_writing, GrantTables, statusName, type GrantBug,
+} from './grantTable.js';
+
+const A = 1, B = 0, C = 2;
+const PAGE_SIZE = 2;
+
+const num = (v: Json | undefined, what: string): number => {
+  if (typeof v !== 'number') throw new Error(`${what} must be a number`);
+  return v;
+};
+const names = (v: Json | undefined): string[] => (Array.isArray(v) ? (v as Json[]).map(String) : []);
+const gtf = (ns: readonly string[]): number =>
+  (ns.includes('GTF_permit_access') ? GTF_permit_access : 0) | (ns.includes('GTF_transitive') ? GTF_transitive : 0) |
+  (ns.includes('GTF_readonly') ? GTF_readonly : 0) | (ns.includes('GTF_sub_page') ? GTF_sub_page : 0);
+const gntmap = (ns: readonly string[]): number =>
+  (ns.includes('GNTMAP_device_map') ? GNTMAP_device_map : 0) | (ns.includes('GNTMAP_host_map') ? GNTMAP_host_map : 0) | (ns.includes('GNTMAP_readonly') ? GNTMAP_readonly : 0);
+const flagNames = (f: number): string[] => [
+  ...((f & GTF_type_mask) === GTF_permit_access ? ['GTF_permit_access'] : (f & GTF_type_mask) === GTF_transitive ? ['GTF_transitive'] : []),
+  ...(f & GTF_readonly ? ['GTF_readonly'] : []), ...(f & GTF_sub_page ? ['GTF_sub_page'] : []),
+];
+const statusBits = (st: number): string[] => [...(st & GTF_reading ? ['GTF_reading'] : []), ...(st & GTF_writing ? ['GTF_writing'] : [])];
+
+export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly impl: () => GrantTables | undefined } {
+  let g: GrantTables | undefined;
+  const tables = (): Observation => {
+    const entries: Record<string, Json> = {};
+    for (const [dom, name] of [[A, 'A'], [B, 'B']] as const) {
+      const t = g!.table(dom)!;
+      t.entries.forEach((e, r) => {
+        const a = t.active[r];
+        entries[`${name}:${r}`] = {
+          flags: flagNames(e.flags), status: statusBits(t.status[r]!),
+          pin: { hstr: a?.hstr ?? 0, hstw: a?.hstw ?? 0, devr: a?.devr ?? 0, devw: a?.devw ?? 0 },
+        };
+      });
+    }
+    return { entries, maptrack: g!.mapsInUse(B), version: g!.table(A)!.version };
+  };
+  const run = (o: Readonly<Record<string, Json>>): Observation => {
+    const impl = g!;
+    switch (o.op) {
+      case 'write_entry':
+        impl.writeEntry(num(o.dom, 'dom'), num(o.ref, 'ref'), {
+          flags: gtf(names(o.flags)), domid: num(o.domid, 'domid'), frame: num(o.frame, 'frame'), page_off: num(o.page_off, 'page_off'),
+          length: num(o.length, 'length'), trans_domid: num(o.trans_domid, 'trans_domid'), trans_gref: num(o.trans_gref, 'trans_gref'),
+        });
+        return {};
+      case 'gnttab_end_foreign_access_ref':
+        return { ended: impl.endForeignAccessRef(num(o.dom, 'dom'), num(o.ref, 'ref')) };
+      case 'gnttab_query_foreign_access':
+        return { status: statusBits(impl.queryForeignAccess(num(o.dom, 'dom'), num(o.ref, 'ref'))) };
+      case 'GNTTABOP_map_grant_ref': {
+        const r = impl.map(num(o.domid, 'domid'), { dom: num(o.dom, 'dom'), ref: num(o.ref, 'ref'), flags: gntmap(names(o.flags)) });
+        return r.handle !== undefined ? { status: statusName(r.status), handle: r.handle } : { status: statusName(r.status) };
+      }
+      case 'GNTTABOP_unmap_grant_ref':
+        return { status: statusName(impl.unmap(num(o.domid, 'domid'), num(o.handle, 'handle'))) };
+      case 'GNTTABOP_copy':
+      case 'GNTTABOP_copy_begin': {
+        const op = { dom: num(o.dom, 'dom'), ref: num(o.ref, 'ref'), dest: o.dest === true, offset: num(o.offset, 'offset'), len: num(o.len, 'len') };
+        if (o.op === 'GNTTABOP_copy') return { status: statusName(impl.copy(num(o.domid, 'domid'), op)) };
+        const r = impl.copyBegin(num(o.domid, 'domid'), op);
+        return r.copy !== undefined ? { status: statusName(r.status), copy: r.copy } : { status: statusName(r.status) };
+      }
+      case 'GNTTABOP_copy_end':
+        return { status: statusName(impl.copyEnd(num(o.copy, 'copy'))) };
+      case 'GNTTABOP_set_version':
+        return { status: statusName(impl.setVersion(num(o.dom, 'dom'), num(o.version, 'version'))) };
+      default:
+        throw new Error(`unknown grant op ${JSON.stringify(o.op)}`);
+    }
+  };
+  return {
+    impl: () => g,
+    reset(v: Vector) {
+      const refs = num(v.params.refs, 'params.refs');
+      g = new GrantTables({ [A]: refs + 1, [B]: num(v.params.transitive, 'params.transitive'), [C]: 0 }, { [B]: num(v.params.handles, 'params.handles') }, PAGE_SIZE, bug);
+      g.writeEntry(A, 0, { flags: GTF_permit_access, domid: B, frame: 0, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0 });
+      const ring = g.map(B, { dom: A, ref: 0, flags: GNTMAP_host_map });
+      if (ring.handle !== 0) throw new Error('the ring mapping did not get handle 0');
+    },
+    apply(s: VectorStep): Observation {
+      if (!g) throw new Error('apply before reset');
+      const ops = (s.args?.ops ?? []) as readonly Readonly<Record<string, Json>>[];
+      if (!Array.isArray(ops)) throw new Error('args.ops must be a list');
+      return { results: ops.map(run), ...tables() };
+    },
+  };
+}
