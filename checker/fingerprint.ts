@@ -203,78 +203,175 @@ export function collisionProbability(distinct: number): number {
 }
 
 /**
- * The 64-bit fingerprint of plain data, computed structurally: an object's
- * hash combines its sorted keys' hashes with its values' hashes, an array's its
- * elements' in order. Equal data (equal {@link canonicalString}) gives equal
- * fingerprints. Frozen subtrees are memoised, and immer shares unchanged
- * subtrees between a state and its successors, so a step that changes one
- * xenstore node re-hashes the path to it, not the whole state.
+ * The 64-bit fingerprint of plain data, computed structurally: an array's hash
+ * absorbs its elements' hashes in order; an object's hash is built from the SUM
+ * (per 32-bit lane) of a strong mix of each (key, value) pair, so it does not
+ * depend on key order and needs no sort. Equal data (equal
+ * {@link canonicalString}) gives equal fingerprints. Every kind of value
+ * (integer, string, other primitive, array, object) starts from its own seed,
+ * so values of different kinds never hash alike by construction.
+ *
+ * Nothing is allocated per node: hashes are returned through two module lanes.
+ * Frozen subtrees are memoised, and immer shares unchanged subtrees between a
+ * state and its successors, so a step that changes one xenstore node re-hashes
+ * the path to it, not the whole state.
  */
 export function hashValue(v: unknown, out: Uint32Array): void {
-  const h = valueHash(v);
-  out[0] = h[0]!;
-  out[1] = h[1]!;
+  vh(v);
+  out[0] = LA >>> 0;
+  out[1] = LB >>> 0;
 }
 
-type H = readonly [number, number];
-const valueMemo = new WeakMap<object, H>();
-const stringMemo = new Map<string, H>();
-const lane = new Uint32Array(2);
+/**
+ * Where a state node settled by copyStep.ts carries its own hash: a symbol
+ * property (invisible to JSON, `for...in`, `Object.keys` and structuredClone),
+ * set just before the node is frozen. Reading it costs a property load, where a
+ * WeakMap memo would cost a hash-table probe and, with millions of entries,
+ * much garbage-collector work (a WeakMap set costs about 1 us, this about
+ * 0.05 us). The stamp names its node, so a copy made by spreading the node
+ * (`{...node}` copies symbol properties) does not inherit a stale hash.
+ */
+const HASH = Symbol('pvcheck.hash');
+/** The symbol of the stamp (drafts hide it from a recipe). */
+export const HASH_KEY: symbol = HASH;
+interface Stamp {
+  readonly a: number;
+  readonly b: number;
+  readonly node: object;
+}
 
-function hashOfString(s: string): H {
-  let h = stringMemo.get(s);
-  if (h === undefined) {
-    hashString(s, lane);
-    h = [lane[0]!, lane[1]!];
-    if (stringMemo.size < 1 << 16) stringMemo.set(s, h);
+/**
+ * Computes the hash of `o` (a node about to be frozen whose children are
+ * primitives or frozen nodes, so this costs one pass over its own entries) and
+ * attaches it to `o`. Returns nothing; {@link hashValue} then reads it.
+ */
+export function stampHash(o: object): void {
+  vh(o);
+  (o as { [HASH]?: Stamp })[HASH] = { a: LA, b: LB, node: o };
+}
+
+/** A memoised 64-bit hash (two signed 32-bit lanes). */
+interface H2 {
+  readonly a: number;
+  readonly b: number;
+}
+/** The result of the last {@link vh} call. */
+let LA = 0;
+let LB = 0;
+const valueMemo = new WeakMap<object, H2>();
+const stringMemo = new Map<string, H2>();
+
+const SEED_A = 0x9747b28c | 0, SEED_B = 0x2545f491 | 0;
+const TAG_INT = 0x1f3a9c01, TAG_ARR = 0x2b7e1512, TAG_OBJ = 0x3c4fd7a3, TAG_STR = 0x4d5e6f70, TAG_PRIM = 0x5a0b1c2d;
+
+function r1(h: number, k: number): number {
+  k = Math.imul(k, 0xcc9e2d51);
+  k = (k << 15) | (k >>> 17);
+  k = Math.imul(k, 0x1b873593);
+  h ^= k;
+  h = (h << 13) | (h >>> 19);
+  return (Math.imul(h, 5) + 0xe6546b64) | 0;
+}
+function r2(h: number, k: number): number {
+  k = Math.imul(k ^ 0x5bd1e995, 0x85ebca6b);
+  k = (k << 16) | (k >>> 16);
+  k = Math.imul(k, 0xc2b2ae35);
+  h ^= k;
+  h = (h << 11) | (h >>> 21);
+  return (Math.imul(h, 9) + 0x52dce729) | 0;
+}
+/** Final avalanche of both lanes into LA, LB. */
+function fin(h1: number, h2: number, n: number): void {
+  const a = fmix(h1 ^ n);
+  LA = a;
+  LB = fmix(h2 ^ Math.imul(n, 7) ^ a);
+}
+
+/** Hash of a string with the given kind seed, into LA, LB. */
+function strHash(s: string, tag: number): void {
+  let h1 = SEED_A ^ tag;
+  let h2 = SEED_B ^ tag;
+  const n = s.length;
+  for (let i = 0; i < n; i += 2) {
+    const k = s.charCodeAt(i) | ((i + 1 < n ? s.charCodeAt(i + 1) : 0) << 16);
+    h1 = r1(h1, k);
+    h2 = r2(h2, k);
   }
-  return h;
+  fin(h1, h2, n);
 }
 
-const TAG_INT = 0x1f3a9c01, TAG_ARR = 0x2b7e1512, TAG_OBJ = 0x3c4fd7a3;
+/** Hash of a string value or key (cached), into LA, LB. */
+function stringHash(s: string): void {
+  const hit = stringMemo.get(s);
+  if (hit !== undefined) {
+    LA = hit.a;
+    LB = hit.b;
+    return;
+  }
+  strHash(s, TAG_STR);
+  if (stringMemo.size < 1 << 16) stringMemo.set(s, { a: LA, b: LB });
+}
 
-function valueHash(v: unknown): H {
-  if (v === null || typeof v !== 'object') {
-    if (typeof v === 'number' && (v | 0) === v) {
-      const w = new Uint32Array([TAG_INT, v >>> 0]);
-      hashWords(w, 2, lane);
-      return [lane[0]!, lane[1]!];
+/** Structural hash of `v` into LA, LB. */
+function vh(v: unknown): void {
+  if (typeof v === 'number') {
+    if ((v | 0) === v) {
+      fin(r1(SEED_A ^ TAG_INT, v), r2(SEED_B ^ TAG_INT, v), 1);
+      return;
     }
-    return hashOfString(canonicalString(v));
+    strHash(canonicalString(v), TAG_PRIM);
+    return;
+  }
+  if (typeof v === 'string') return stringHash(v);
+  if (v === null || typeof v !== 'object') {
+    strHash(canonicalString(v), TAG_PRIM);
+    return;
+  }
+  const stamped = (v as { [HASH]?: Stamp })[HASH];
+  if (stamped !== undefined && stamped.node === v) {
+    LA = stamped.a;
+    LB = stamped.b;
+    return;
   }
   const frozen = Object.isFrozen(v);
   if (frozen) {
     const hit = valueMemo.get(v);
-    if (hit !== undefined) return hit;
-  }
-  let words: Uint32Array;
-  if (Array.isArray(v)) {
-    words = new Uint32Array(2 + 2 * v.length);
-    words[0] = TAG_ARR;
-    words[1] = v.length;
-    for (let i = 0; i < v.length; i++) {
-      const c = valueHash(v[i]);
-      words[2 + 2 * i] = c[0];
-      words[3 + 2 * i] = c[1];
+    if (hit !== undefined) {
+      LA = hit.a;
+      LB = hit.b;
+      return;
     }
+  }
+  if (Array.isArray(v)) {
+    let h1 = SEED_A ^ TAG_ARR;
+    let h2 = SEED_B ^ TAG_ARR;
+    const n = v.length;
+    for (let i = 0; i < n; i++) {
+      vh(v[i]);
+      const a = LA, b = LB;
+      h1 = r1(r1(h1, a), b);
+      h2 = r2(r2(h2, a), b);
+    }
+    fin(h1, h2, n);
   } else {
     if (v instanceof Map || v instanceof Set)
       throw new Error('states must be plain data (objects, arrays, numbers, strings, booleans): found a Map or Set');
-    const keys = Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort();
-    words = new Uint32Array(2 + 4 * keys.length);
-    words[0] = TAG_OBJ;
-    words[1] = keys.length;
-    for (let i = 0; i < keys.length; i++) {
-      const k = hashOfString(keys[i]!);
-      const c = valueHash((v as Record<string, unknown>)[keys[i]!]);
-      words[2 + 4 * i] = k[0];
-      words[3 + 4 * i] = k[1];
-      words[4 + 4 * i] = c[0];
-      words[5 + 4 * i] = c[1];
+    let sa = 0, sb = 0, n = 0;
+    const o = v as Record<string, unknown>;
+    for (const k in o) {
+      const x = o[k];
+      if (x === undefined) continue;
+      stringHash(k);
+      const ka = LA, kb = LB;
+      vh(x);
+      const a = LA, b = LB;
+      // One strong mix per (key, value) pair, then a commutative sum.
+      const pa = fmix(r1(r1(ka, a), b));
+      sa = (sa + pa) | 0;
+      sb = (sb + fmix(r2(r2(kb, a), b) ^ pa)) | 0;
+      n++;
     }
+    fin(r1(r1(SEED_A ^ TAG_OBJ, sa), sb), r2(r2(SEED_B ^ TAG_OBJ, sa), sb), n);
   }
-  hashWords(words, words.length, lane);
-  const h: H = [lane[0]!, lane[1]!];
-  if (frozen) valueMemo.set(v, h);
-  return h;
+  if (frozen) valueMemo.set(v, { a: LA, b: LB });
 }
