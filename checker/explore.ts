@@ -16,6 +16,7 @@
  * to the event loop and stop it (Ctrl-C) between slices.
  */
 import { produce } from 'immer';
+import { copyStep, deepFreeze } from './copyStep.js';
 import { FingerprintSet, collisionProbability, hashValue, hashWords } from './fingerprint.js';
 import { flatCodec, type FlatCodec } from './flat.js';
 import type { System, Transition } from './system.js';
@@ -31,8 +32,14 @@ export interface CheckOptions<S> {
   readonly checkDeadlock?: boolean;
   /** Called with every distinct state when it is found (e.g. to dump the state set). */
   readonly onState?: (s: S) => void;
-  /** Use the immer path even for flat models (differential testing). */
+  /** Use the generic (nested-state) path even for flat models (differential testing). */
   readonly forceGeneric?: boolean;
+  /**
+   * On the generic path, run rules through immer's `produce` instead of on a
+   * private deep copy settled back into a shared frozen state (copyStep.ts).
+   * Both give the same states; this exists to test that.
+   */
+  readonly immer?: boolean;
 }
 
 export interface TraceStep<S> {
@@ -266,7 +273,16 @@ export class Search<S> {
         rules[r]!.then(scratch, s, a);
         return scratch;
       };
-    } else this.apply = immerApply(sys);
+    } else if (opt.immer) this.apply = immerApply(sys);
+    else {
+      // A copy-on-write draft per transition, settled into a frozen state that
+      // shares every unchanged subtree with `s` (see copyStep.ts).
+      // Without symmetry, each new node also gets its hash as it is frozen,
+      // so the fingerprint of a successor is read off its root.
+      const rules = sys.rules;
+      const stamp = !sys.canonicalize;
+      this.apply = (r, s, a) => copyStep(s, (d) => rules[r]!.then(d, s, a), stamp);
+    }
     this.cur = this.newLevel();
     this.next = this.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
@@ -302,7 +318,9 @@ export class Search<S> {
     const init = this.sys.init;
     if (init.length > 0xffff) throw new Error('more than 65535 initial states');
     for (let i = 0; i < init.length; i++) {
-      const s = init[i]!;
+      // On the generic path states are frozen, so a rule that writes its input
+      // throws (immer froze them on the first step as well).
+      const s = this.codec ? init[i]! : deepFreeze(init[i]!);
       this.fingerprint(s);
       if (this.seen.insert(this.fp[0]!, this.fp[1]!, this.parent.n) !== -1) continue;
       const id = this.parent.n;

@@ -1,0 +1,216 @@
+/**
+ * The step function of the generic (nested-state) path: runs a rule's recipe
+ * on a copy-on-write draft of the state, then settles the draft into an
+ * immutable successor that shares every unchanged subtree with its parent.
+ *
+ * This gives a rule exactly what `system.ts` promises it (`d`, a private copy
+ * of `s`, to mutate) and what immer's `produce` gave before, at a fraction of
+ * the cost: a draft is a Proxy over a frozen state node that makes a shallow
+ * copy of the node on the first write or on the first access to an object
+ * child (which then gets its own draft), as immer does, but with none of
+ * immer's scopes, plugins, patches or finalisation callbacks.
+ *
+ * - `s` is deeply frozen, so a rule that writes its input instead of the draft
+ *   throws at once (as with immer).
+ * - The result is deeply frozen. A subtree of the result that is equal to the
+ *   subtree at the same place in `s` (same keys in the same order, same
+ *   values) IS that subtree of `s`, so the structural hash (fingerprint.ts
+ *   `hashValue`) finds it stamped and only re-hashes the path that changed.
+ *   Key order is part of that equality, so the result is the same data, key
+ *   order included, that immer gives (immer keeps the order of a modified
+ *   object, which a recipe that deletes and re-adds a key changes).
+ * - As with immer, reading an object child through the draft gives a draft of
+ *   it only while the child is still the one of `s`; a frozen value the rule
+ *   stored (a part of `s`, a frozen constant) is given back as it is, and new
+ *   plain values the rule stored are given back as they are (they are the
+ *   rule's own).
+ * - `test/checkerCopyStep.test.ts` checks it against immer on random data and
+ *   random recipes, and the checker tests check whole searches against an
+ *   independent reference explorer.
+ */
+import { HASH_KEY, stampHash } from './fingerprint.js';
+
+const PLAIN = 'states must be plain data (objects, arrays, numbers, strings, booleans): found a Map or Set';
+
+/**
+ * Freezes plain data deeply, in place, children first; with `stamp`, attaches
+ * to each node its structural hash before freezing it (see {@link settle}).
+ */
+export function deepFreeze<T>(v: T, stamp = false): T {
+  if (typeof v !== 'object' || v === null || Object.isFrozen(v)) return v;
+  if (v instanceof Map || v instanceof Set) throw new Error(PLAIN);
+  if (Array.isArray(v)) for (let i = 0; i < v.length; i++) deepFreeze(v[i], stamp);
+  else for (const k in v as Record<string, unknown>) deepFreeze((v as Record<string, unknown>)[k], stamp);
+  if (stamp) stampHash(v);
+  Object.freeze(v);
+  return v;
+}
+
+// --- drafts
+
+const DRAFT = Symbol('pvcheck.draft');
+const PENDING = Symbol('pvcheck.pending');
+
+/** The state of one draft: the frozen node it stands for and, once touched, its shallow copy. */
+interface DraftState {
+  readonly base: any;
+  copy: any;
+  readonly isArray: boolean;
+  /** The settled value, once computed (a node may be reached twice if the recipe aliased it). */
+  final: unknown;
+}
+
+type Target = { s: DraftState };
+
+function draftOf(base: object): object {
+  const st: DraftState = { base, copy: null, isArray: Array.isArray(base), final: PENDING };
+  if (st.isArray) {
+    // The target of an array draft must be an array for Array.isArray(draft).
+    const t = [] as unknown as Target;
+    t.s = st;
+    return new Proxy(t, handler);
+  }
+  return new Proxy({ s: st }, handler);
+}
+
+function writable(st: DraftState): any {
+  if (st.copy === null) st.copy = st.isArray ? st.base.slice() : { ...st.base };
+  return st.copy;
+}
+
+const handler: ProxyHandler<Target> = {
+  get(t, prop) {
+    const st = t.s;
+    if (prop === DRAFT) return st;
+    const src = st.copy === null ? st.base : st.copy;
+    const v = src[prop];
+    if (typeof v !== 'object' || v === null) return v;
+    // Only a child that is still the one of the base gets a draft (as in immer).
+    if (v !== st.base[prop] || !Object.isFrozen(v) || v instanceof Map || v instanceof Set) return v;
+    const c = draftOf(v);
+    writable(st)[prop] = c;
+    return c;
+  },
+  set(t, prop, value) {
+    writable(t.s)[prop] = value;
+    return true;
+  },
+  deleteProperty(t, prop) {
+    delete writable(t.s)[prop];
+    return true;
+  },
+  has(t, prop) {
+    const st = t.s;
+    return prop in (st.copy === null ? st.base : st.copy);
+  },
+  ownKeys(t) {
+    const st = t.s;
+    const keys = Reflect.ownKeys(st.copy === null ? st.base : st.copy);
+    return keys[keys.length - 1] === HASH_KEY ? keys.slice(0, -1) : keys;
+  },
+  getOwnPropertyDescriptor(t, prop) {
+    const st = t.s;
+    const src = st.copy === null ? st.base : st.copy;
+    if (prop === HASH_KEY || !hasOwn.call(src, prop)) return undefined;
+    if (st.isArray && prop === 'length') return { value: src.length, writable: true, enumerable: false, configurable: false };
+    return { value: src[prop], writable: true, enumerable: Object.prototype.propertyIsEnumerable.call(src, prop), configurable: true };
+  },
+  defineProperty(t, prop, desc) {
+    return Reflect.defineProperty(writable(t.s), prop, desc);
+  },
+  getPrototypeOf(t) {
+    return Object.getPrototypeOf(t.s.base);
+  },
+  setPrototypeOf() {
+    throw new Error('a rule may not change the prototype of a state node');
+  },
+  preventExtensions() {
+    throw new Error('a rule may not freeze or seal its draft');
+  },
+};
+
+const hasOwn = Object.prototype.hasOwnProperty;
+/** Keys of the objects being settled, a stack shared by the recursion (no allocation per node). */
+const keyStack: string[] = [];
+let top = 0;
+
+/**
+ * The immutable form of `n` (a mutated copy of `o`, or a new value): every
+ * subtree equal to the one at the same place in `o` is replaced by it, the
+ * rest is frozen (with `stamp`, each new node first gets its structural hash,
+ * so that fingerprinting the result only reads it). Returns `o` itself when
+ * nothing changed.
+ */
+export function settle(n: unknown, o: unknown, stamp: boolean): unknown {
+  if (n === o || typeof n !== 'object' || n === null) return n;
+  const st = (n as { [DRAFT]?: DraftState })[DRAFT];
+  if (st !== undefined) {
+    if (st.final === PENDING) st.final = st.copy === null ? st.base : settleNode(st.copy, st.base, stamp);
+    return st.final;
+  }
+  if (Object.isFrozen(n)) return n;
+  return settleNode(n, o, stamp);
+}
+
+/** {@link settle} for a mutable node `n` (a draft's copy, or a new value the recipe built). */
+function settleNode(n: object, o: unknown, stamp: boolean): unknown {
+  if (Array.isArray(n)) {
+    const len = n.length;
+    let same = Array.isArray(o) && o.length === len;
+    const oa = o as unknown[];
+    for (let i = 0; i < len; i++) {
+      const c0 = n[i];
+      const oc = same ? oa[i] : undefined;
+      const c = settle(c0, oc, stamp);
+      if (c !== c0) n[i] = c;
+      if (same && c !== oc) same = false;
+    }
+    if (same) return o;
+  } else {
+    if (n instanceof Map || n instanceof Set) throw new Error(PLAIN);
+    const no = n as Record<string, unknown>;
+    let same = typeof o === 'object' && o !== null && !Array.isArray(o);
+    const oo = o as Record<string, unknown>;
+    // This object's keys go to keyStack[base..base+count); a child settled in
+    // the loop uses the stack above them only while it runs.
+    const base = top;
+    let count = 0;
+    for (const k in no) {
+      keyStack[base + count] = k;
+      top = base + count + 1;
+      const c0 = no[k];
+      const oc = same ? oo[k] : undefined;
+      const c = settle(c0, oc, stamp);
+      if (c !== c0) no[k] = c;
+      if (same && (c !== oc || (oc === undefined && !hasOwn.call(oo, k)))) same = false;
+      count++;
+    }
+    top = base;
+    if (same) {
+      // Same keys with the same values; the same state only with the same key order.
+      let i = 0;
+      for (const k in oo) {
+        if (i >= count || keyStack[base + i] !== k) {
+          same = false;
+          break;
+        }
+        i++;
+      }
+      if (same && i === count) return o;
+    }
+  }
+  if (stamp) stampHash(n);
+  Object.freeze(n);
+  return n;
+}
+
+/**
+ * Applies a recipe to a private copy of the frozen state `s`; returns the
+ * successor (frozen, sharing unchanged subtrees with `s`; `s` itself when the
+ * recipe changed nothing).
+ */
+export function copyStep<S>(s: S, recipe: (d: any) => void, stamp = false): S {
+  const d = draftOf(s as object);
+  recipe(d);
+  return settle(d, s, stamp) as S;
+}
