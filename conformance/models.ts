@@ -4,3 +4,5 @@
  * registerHooks). generate.ts imports it, so every entry point sees them.
  */
 import './grant.js';
+import './limiter.js';
+import './xenbus.js';
