@@ -42,7 +42,7 @@
 import type { Json } from './format.js';
 import { registerHooks, type Boundary, type Obs, type Probe, type VectorHooks } from './hooks.js';
 import {
-  BE_MAPPED, DOMID_A, DOMID_B, GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GNTST_NAMES, GNTST_okay,
+  BE_MAPPED, DOMID_A, DOMID_B, DOMID_C, GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GNTST_NAMES, GNTST_okay,
   GTF_permit_access, GTF_readonly, GTF_reading, GTF_sub_page, GTF_transitive, GTF_type_mask, GTF_writing, K_RX, K_TX_PART, K_TX_SUB,
   PAGE, copyCheck, mapCheck, setVersionCheck, unmapCheck, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
 } from '../model/grant.js';
@@ -254,7 +254,10 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
   edge('map-no-space', 'GNTTABOP_map_grant_ref with every maptrack handle in use: GNTST_no_space', ['be_GNTTABOP_map_grant_ref', 'be_ADD_GREF_MAPPING'], (r) => r.status === 'GNTST_no_space'),
   edge('map-device-writable', 'GNTTABOP_map_grant_ref with GNTMAP_device_map (writable) of a writable grant: GNTST_okay, GTF_writing set', ['rogue_GNTTABOP_map_grant_ref'], (r) => r.status === 'GNTST_okay'),
   edge('copy-dest-ok', 'GNTTABOP_copy into a writable grant (GNTCOPY_dest_gref): GNTST_okay', ['be_GNTTABOP_copy'], (r) => r.status === 'GNTST_okay'),
-  edge('copy-transitive', 'domain C copies through dom0\'s GTF_transitive grant: both entries pinned', ['GNTTABOP_copy_begin'], (r) => r.status === 'GNTST_okay'),
+  {
+    name: 'copy-transitive', reason: 'domain C copies through dom0\'s GTF_transitive grant: both entries pinned',
+    hits: (x) => x.rule === 'GNTTABOP_copy_begin' && (x.choice as { by?: number } | undefined)?.by === DOMID_C && lastResult(x.obs)?.status === 'GNTST_okay',
+  },
   edge('set-version', 'GNTTABOP_set_version while no grant is in use: GNTST_okay', ['fe_GNTTABOP_set_version'], (r) => r.status === 'GNTST_okay'),
   {
     name: 'map-readonly-write-refused', reason: 'GNTTABOP_map_grant_ref writable (no GNTMAP_readonly) of a GTF_readonly grant: GNTST_general_error',
