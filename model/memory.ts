@@ -8,25 +8,47 @@
  * shared page as a record of named locations (`req_prod`, `ring[3]`, ...) and
  * route every store and load of it through one of three memory models:
  *
- * - `sc`: a store writes the page at once.
+ * - `sc`: a store writes the page at once; a load reads the page.
  * - `tso` (x86): each writer (a CPU: frontend or backend) has a FIFO store
  *   buffer; a store is appended to it, a load reads the writer's own newest
  *   buffered store to that location first and memory otherwise, a separate
  *   step ({@link drain}) makes the oldest buffered store visible, and
- *   `xen_mb()` can only complete once the buffer is empty. `xen_wmb()` and
- *   `xen_rmb()` are compiler barriers only (no effect).
- * - `weak` (Arm-like): as `tso`, but any buffered store may become visible
- *   before older ones, unless an `xen_wmb()` separates them (a store tagged
- *   with a later barrier epoch waits for all stores of earlier epochs) or they
- *   are to the same location (coherence: per-location order is kept).
- *   Load reordering (what `xen_rmb()` forbids) is NOT modelled: loads read the
- *   current memory (or the own buffer); see docs/models/ring.md.
+ *   `xen_mb()` can only complete once the buffer is empty. Loads are not
+ *   reordered with loads, so `xen_wmb()` and `xen_rmb()` are compiler
+ *   barriers only (no effect).
+ * - `weak` (Arm-like): as `tso`, plus
+ *   - stores: any buffered store may become visible before older ones, unless
+ *     an `xen_wmb()` separates them (a store tagged with a later barrier epoch
+ *     waits for all stores of earlier epochs) or they are to the same location
+ *     (coherence: per-location order is kept);
+ *   - loads: a load may be *satisfied early*, i.e. return the value its
+ *     location had at any point since this CPU's last `xen_rmb()`/`xen_mb()`,
+ *     not only the current one. Abstraction: a per-CPU record of early loads
+ *     ({@link EarlyLoads}, location → value). A separate, non-deterministic
+ *     step ({@link loadEarly}, offered by the model where it wants) satisfies
+ *     the CPU's *next* load of a location now, remembering the visible value;
+ *     when the program reaches that load, {@link load} returns the remembered
+ *     value and {@link loaded} uses it up. `xen_rmb()` and `xen_mb()`
+ *     ({@link rmb}) drop every early load (loads after the barrier are
+ *     satisfied after it). Coherence: at most one early load per location,
+ *     taken only after the CPU's previous load of it was used up (so it is
+ *     never older than what the CPU already read there), never while the
+ *     CPU has its own buffered store to the location, and a store by the CPU
+ *     drops its early load of that location (a later load must see it).
+ *     Loads of different locations get independent times, as on Arm (no
+ *     address dependencies are modelled: ring.h consumers index slots with
+ *     their private `req_cons`/`rsp_cons`, and a control dependency does not
+ *     order loads).
  *
  * Everything here is plain data (JSON), usable in immer drafts: a model keeps a
- * `Mem<V>` (the page) and one `StoreBuffer<V>` per writer in its state.
+ * `Mem<V>` (the page), one `StoreBuffer<V>` per writer and, under `weak`, one
+ * `EarlyLoads<V>` per reader in its state. Under `sc` and `tso` a model keeps no
+ * early loads and never offers the early-load step, so its state graph is the
+ * same as without this module's load reordering.
  *
  * @see xen/include/public/io/ring.h (xen_mb, xen_wmb, xen_rmb)
- * @see Linux Documentation/memory-barriers.txt
+ * @see Linux Documentation/memory-barriers.txt ("READ MEMORY BARRIERS", "CONTROL DEPENDENCIES")
+ * @see docs/models/ring.md ("Memory models")
  */
 
 export type MemoryModel = 'sc' | 'tso' | 'weak';
@@ -50,12 +72,51 @@ export interface StoreBuffer<V> {
 
 export const emptyBuffer = <V>(): StoreBuffer<V> => ({ stores: [], epoch: 0 });
 
-/** A load by the owner of `sb`: its own newest buffered store to `loc`, else the page (store-to-load forwarding). */
-export function load<V>(mem: Mem<V>, sb: StoreBuffer<V> | undefined, loc: string): V {
+/**
+ * Loads of one CPU satisfied early (`weak` only): location → the value it had
+ * when the CPU's next load of it was satisfied. Empty under `sc` and `tso`.
+ */
+export type EarlyLoads<V> = Record<string, V>;
+
+/**
+ * A load by the owner of `sb` (and of `early`): its own newest buffered store
+ * to `loc` (store-to-load forwarding), else the value its load of `loc` was
+ * satisfied early with, else the page. Pure: the caller's step then calls
+ * {@link loaded} on its draft to use the early value up.
+ */
+export function load<V>(mem: Mem<V>, sb: StoreBuffer<V> | undefined, loc: string, early?: EarlyLoads<V>): V {
   if (sb) {
     for (let i = sb.stores.length - 1; i >= 0; i--) if (sb.stores[i]!.loc === loc) return sb.stores[i]!.val;
   }
+  if (early && Object.prototype.hasOwnProperty.call(early, loc)) return early[loc] as V;
   return mem[loc] as V;
+}
+
+/** Whether this CPU has a buffered store to `loc`. */
+const buffers = <V>(sb: StoreBuffer<V> | undefined, loc: string): boolean => !!sb && sb.stores.some((x) => x.loc === loc);
+
+/**
+ * Whether the CPU's next load of `loc` may be satisfied early now: only under
+ * `weak`, not twice (the earlier one is not used up yet), and not while the CPU
+ * has its own store to `loc` buffered (the load must see that store).
+ */
+export const canLoadEarly = <V>(mm: MemoryModel, early: EarlyLoads<V> | undefined, sb: StoreBuffer<V> | undefined, loc: string): boolean =>
+  mm === 'weak' && !!early && !Object.prototype.hasOwnProperty.call(early, loc) && !buffers(sb, loc);
+
+/** Satisfies the CPU's next load of `loc` now (drafts): it will return the value visible at this moment. */
+export function loadEarly<V>(mem: Mem<V>, early: Record<string, V>, loc: string): void {
+  early[loc] = mem[loc] as V;
+}
+
+/** The program's load of `loc` has happened (drafts): an early value for it is used up, the next load of `loc` is a new one. */
+export function loaded<V>(early: Record<string, V> | undefined, loc: string): void {
+  if (early && Object.prototype.hasOwnProperty.call(early, loc)) delete early[loc];
+}
+
+/** `xen_rmb()` (and the load half of `xen_mb()`): loads after the barrier are satisfied after it: every early load is dropped (drafts). */
+export function rmb<V>(mm: MemoryModel, early: Record<string, V> | undefined): void {
+  if (mm !== 'weak' || !early) return;
+  for (const k of Object.keys(early)) delete early[k];
 }
 
 /** Whether a store can be issued now (the buffer has room; under `sc` always). */
@@ -65,10 +126,13 @@ export const canStore = <V>(mm: MemoryModel, sb: StoreBuffer<V> | undefined, cap
 /**
  * A store by the owner of `sb` (both are drafts): under `sc` it writes the
  * page; otherwise it is appended to the buffer, tagged with the current epoch.
+ * An early load of `loc` by the same CPU is dropped: a later load of `loc`
+ * must see this store (coherence).
  */
-export function store<V>(mm: MemoryModel, mem: Mem<V>, sb: { stores: BufferedStore<V>[]; epoch: number }, loc: string, val: V): void {
+export function store<V>(mm: MemoryModel, mem: Mem<V>, sb: { stores: BufferedStore<V>[]; epoch: number }, loc: string, val: V, early?: Record<string, V>): void {
   if (mm === 'sc') mem[loc] = val;
   else sb.stores.push({ loc, val, epoch: sb.epoch });
+  loaded(early, loc);
 }
 
 /** `xen_wmb()`: under `weak` later stores may not become visible before earlier ones; a no-op otherwise (x86 stores are ordered). */

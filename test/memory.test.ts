@@ -1,12 +1,13 @@
 /**
  * model/memory.ts by hand: store-to-load forwarding, FIFO drain under tso,
  * out-of-order drain under weak held back by xen_wmb() and by same-location
- * order, xen_mb() readiness, buffer capacity.
+ * order, xen_mb() readiness, buffer capacity; loads satisfied early under weak
+ * (message passing without and with xen_rmb(), coherence, own stores).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce } from 'immer';
-import { canStore, drain, drainable, emptyBuffer, load, mbReady, store, wmb, type Mem, type StoreBuffer } from '../model/memory.js';
+import { canLoadEarly, canStore, drain, drainable, emptyBuffer, load, loadEarly, loaded, mbReady, rmb, store, wmb, type EarlyLoads, type Mem, type StoreBuffer } from '../model/memory.js';
 
 interface W { mem: Mem<number>; sb: StoreBuffer<number> }
 const start = (): W => ({ mem: { a: 0, b: 0, c: 0 }, sb: emptyBuffer<number>() });
@@ -52,6 +53,59 @@ test('weak: any store may drain first, except after an older store to the same l
   // xen_wmb under tso is a compiler barrier only
   const t = step(start(), (d) => { store('tso', d.mem, d.sb, 'a', 1); wmb('tso', d.sb); });
   assert.is(t.sb.epoch, 0);
+});
+
+// Two CPUs: a writer (buffer `sb`) and a reader (early loads `early`).
+interface W2 { mem: Mem<number>; sb: StoreBuffer<number>; early: EarlyLoads<number> }
+const start2 = (): W2 => ({ mem: { data: 0, flag: 0 }, sb: emptyBuffer<number>(), early: {} });
+const step2 = (w: W2, f: (d: any) => void): W2 => produce(w, f);
+
+test('weak, message passing: without xen_rmb() the data load may be satisfied before the flag load; xen_rmb() drops it', () => {
+  // Writer: data = 1; xen_wmb(); flag = 1 (both visible in order).
+  const publish = (w: W2) => step2(w, (d) => { store('weak', d.mem, d.sb, 'data', 1); wmb('weak', d.sb); store('weak', d.mem, d.sb, 'flag', 1); drain(d.mem, d.sb, 0); drain(d.mem, d.sb, 0); });
+  // Reader satisfies its data load early (data = 0 then), the writer publishes, the reader loads flag then data.
+  let w = step2(start2(), (d) => loadEarly(d.mem, d.early, 'data'));
+  w = publish(w);
+  assert.is(load(w.mem, undefined, 'flag', w.early), 1);
+  assert.is(load(w.mem, undefined, 'data', w.early), 0, 'flag = 1 but data = 0: the MP outcome xen_rmb() forbids');
+  // With xen_rmb() between the two loads the early value is dropped: data = 1.
+  const fenced = step2(w, (d) => { loaded(d.early, 'flag'); rmb('weak', d.early); });
+  assert.equal(fenced.early, {});
+  assert.is(load(fenced.mem, undefined, 'data', fenced.early), 1);
+  // Using the early value up: the next load of data is a new one and reads the page.
+  const usedUp = step2(w, (d) => loaded(d.early, 'data'));
+  assert.is(load(usedUp.mem, undefined, 'data', usedUp.early), 1);
+});
+
+test('weak, coherence: one early load per location, taken after the previous one is used up; never across own buffered stores', () => {
+  let w = step2(start2(), (d) => loadEarly(d.mem, d.early, 'data')); // data = 0 remembered
+  assert.not.ok(canLoadEarly('weak', w.early, undefined, 'data'), 'a second early load of data would be older than nothing yet read: refused');
+  assert.ok(canLoadEarly('weak', w.early, undefined, 'flag'));
+  // The writer stores data = 1 and it becomes visible; the reader's next load still returns 0 (satisfied before),
+  // and after it is used up a later load returns 1, never 0 again.
+  w = step2(w, (d) => { store('weak', d.mem, d.sb, 'data', 1); drain(d.mem, d.sb, 0); });
+  assert.is(load(w.mem, undefined, 'data', w.early), 0);
+  w = step2(w, (d) => loaded(d.early, 'data'));
+  w = step2(w, (d) => loadEarly(d.mem, d.early, 'data'));
+  assert.is(load(w.mem, undefined, 'data', w.early), 1);
+  // Own stores: a CPU with a buffered store to a location cannot satisfy a load of it early (it must see its store),
+  // and a store drops an early load of the same location.
+  const own: W2 = { mem: { data: 0, flag: 0 }, sb: emptyBuffer<number>(), early: {} };
+  let o = step2(own, (d) => loadEarly(d.mem, d.early, 'flag'));
+  o = step2(o, (d) => store('weak', d.mem, d.sb, 'flag', 7, d.early));
+  assert.equal(o.early, {});
+  assert.is(load(o.mem, o.sb, 'flag', o.early), 7);
+  assert.not.ok(canLoadEarly('weak', o.early, o.sb, 'flag'));
+  assert.ok(canLoadEarly('weak', o.early, o.sb, 'data'));
+});
+
+test('sc and tso: loads are never satisfied early, xen_rmb() has no effect', () => {
+  for (const mm of ['sc', 'tso'] as const) {
+    assert.not.ok(canLoadEarly(mm, {}, undefined, 'data'), mm);
+    const e = { data: 3 };
+    const w = produce({ e }, (d) => rmb(mm, d.e));
+    assert.equal(w.e, { data: 3 }, mm);
+  }
 });
 
 test.run();
