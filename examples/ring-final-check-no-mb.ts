@@ -11,12 +11,12 @@
  *
  * reports I4_no_lost_wakeup (shortest counterexample); with --param memory=sc it verifies.
  */
-import { deriveModel, ruleOf } from '../model/core.js';
-import { ring, withoutBarrier } from '../model/ring.js';
+import { deriveModel } from '../model/core.js';
+import { ring, withoutBarriers } from '../model/ring.js';
 
 export default deriveModel(ring, {
   name: 'ring-final-check-no-mb',
   description: 'ring with RING_FINAL_CHECK_FOR_REQUESTS missing its xen_mb() (lost wake-up under tso)',
   see: 'xen/include/public/io/ring.h RING_FINAL_CHECK_FOR_REQUESTS',
-  replace: { 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb': withoutBarrier(ruleOf(ring, 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb')) },
+  replace: withoutBarriers('RING_FINAL_CHECK_FOR_REQUESTS.xen_mb'),
 });

@@ -10,14 +10,12 @@
  *
  * reports I4_no_lost_wakeup (shortest counterexample); with --param memory=sc it verifies.
  */
-import { deriveModel, ruleOf } from '../model/core.js';
-import { ring, withoutBarrier } from '../model/ring.js';
+import { deriveModel } from '../model/core.js';
+import { ring, withoutBarriers } from '../model/ring.js';
 
 export default deriveModel(ring, {
   name: 'ring-push-no-mb',
   description: 'ring with RING_PUSH_REQUESTS_AND_CHECK_NOTIFY missing its xen_mb() (lost wake-up under tso)',
   see: 'xen/include/public/io/ring.h RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
-  replace: {
-    'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb': withoutBarrier(ruleOf(ring, 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb')),
-  },
+  replace: withoutBarriers('RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb'),
 });

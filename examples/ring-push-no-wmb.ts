@@ -12,12 +12,12 @@
  * `store_visible.front(...)` steps show when each store became visible); with
  * --param memory=tso it verifies.
  */
-import { deriveModel, ruleOf } from '../model/core.js';
-import { ring, withoutBarrier } from '../model/ring.js';
+import { deriveModel } from '../model/core.js';
+import { ring, withoutBarriers } from '../model/ring.js';
 
 export default deriveModel(ring, {
   name: 'ring-push-no-wmb',
   description: 'ring with RING_PUSH_REQUESTS missing its xen_wmb() (backend reads an invisible slot under weak memory)',
   see: 'xen/include/public/io/ring.h RING_PUSH_REQUESTS',
-  replace: { 'RING_PUSH_REQUESTS.xen_wmb': withoutBarrier(ruleOf(ring, 'RING_PUSH_REQUESTS.xen_wmb')) },
+  replace: withoutBarriers('RING_PUSH_REQUESTS.xen_wmb'),
 });

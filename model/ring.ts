@@ -11,8 +11,9 @@
  * - one ring, or the tx/rx pair of a vif sharing one event channel or with
  *   `feature-split-event-channels`;
  * - memory models (model/memory.ts): `sc`, `tso` (FIFO store buffers), `weak`
- *   (stores reorder unless separated by `xen_wmb()`), each barrier of the
- *   ring.h macros its own named step;
+ *   (stores reorder unless separated by `xen_wmb()`, loads may be satisfied
+ *   early unless separated by `xen_rmb()`), each barrier of the ring.h macros
+ *   and each consumer's `xen_rmb()` its own named step;
  * - hostile peers: a hostile side may write values from a small adversarial
  *   domain into the shared fields it writes, at any step; the honest side's
  *   defences (XSA-39's `RING_REQUEST_PROD_OVERFLOW` check, XSA-155's
@@ -35,7 +36,7 @@
  */
 import { defineModel, type Invariant, type Observable, type Rule } from './core.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from './idx32.js';
-import { canStore, drain, drainable, emptyBuffer, load, mbReady, store, wmb, type Mem, type MemoryModel, type StoreBuffer } from './memory.js';
+import { canLoadEarly, canStore, drain, drainable, emptyBuffer, load, loadEarly, loaded, mbReady, rmb, store, wmb, type EarlyLoads, type Mem, type MemoryModel, type StoreBuffer } from './memory.js';
 import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 
 // --- parameters
@@ -66,9 +67,13 @@ type P = RingParams;
 // --- state
 
 /** Frontend program counter (ring-spec.md §4, plus the barrier steps and `broken`). */
-export const F_PROD = 0, F_PUSH = 1, F_CHK = 2, F_NOTIFY = 3, F_CONS = 4, F_FC1 = 5, F_FC2 = 6, F_WAIT = 7, F_PUSH_WMB = 8, F_CHK_MB = 9, F_FC_MB = 10, F_BROKEN = 11;
+export const F_PROD = 0, F_PUSH = 1, F_CHK = 2, F_NOTIFY = 3, F_CONS = 4, F_FC1 = 5, F_FC2 = 6, F_WAIT = 7, F_PUSH_WMB = 8, F_CHK_MB = 9, F_FC_MB = 10, F_BROKEN = 11,
+  /** weak only: read rsp_prod, before its xen_rmb() / before RING_COPY_RESPONSE. */
+  F_RMB = 12, F_COPY = 13;
 /** Backend program counter. */
-export const B_CONS = 0, B_RESP = 1, B_PUSH = 2, B_CHK = 3, B_NOTIFY = 4, B_FC1 = 5, B_FC2 = 6, B_WAIT = 7, B_PUSH_WMB = 8, B_CHK_MB = 9, B_FC_MB = 10, B_BROKEN = 11;
+export const B_CONS = 0, B_RESP = 1, B_PUSH = 2, B_CHK = 3, B_NOTIFY = 4, B_FC1 = 5, B_FC2 = 6, B_WAIT = 7, B_PUSH_WMB = 8, B_CHK_MB = 9, B_FC_MB = 10, B_BROKEN = 11,
+  /** weak only: read req_prod, before its xen_rmb() / before RING_COPY_REQUEST. */
+  B_RMB = 12, B_COPY = 13;
 
 /** netif.h status of a response. */
 export const NETIF_RSP_OKAY = 0, NETIF_RSP_ERROR = 1;
@@ -102,6 +107,10 @@ export interface Front {
   readonly woke: number;
   /** Ghost: completed an id that was not outstanding, or consumed past what was requested. */
   readonly bad: number;
+  /** Ghost (weak only): the response at rsp_cons was visible in the page when the frontend read rsp_prod (set by consume_response, cleared by RING_COPY_RESPONSE). */
+  readonly pub: number;
+  /** Ghost: the copy returned a slot older than the rsp_prod that announced it (no xen_rmb() between the loads). */
+  readonly reordered: number;
 }
 /** The backend's private state for one ring (struct back_ring + driver state). */
 export interface Back {
@@ -121,6 +130,10 @@ export interface Back {
   readonly unvalidated: number;
   /** Ghost: copied a slot that is not the request published at that index. */
   readonly stale: number;
+  /** Ghost (weak only): the request at req_cons was visible in the page when the backend read req_prod (set by consume_request, cleared by RING_COPY_REQUEST). */
+  readonly pub: number;
+  /** Ghost: the copy returned a slot older than the req_prod that announced it (a load satisfied before the req_prod load: no xen_rmb() between them). */
+  readonly reordered: number;
 }
 
 export interface RingState {
@@ -128,6 +141,8 @@ export interface RingState {
   readonly mem: Mem<Word>;
   /** Store buffers (tso/weak only), one per CPU: [frontend ring 0, backend ring 0, frontend ring 1, backend ring 1]. */
   readonly sb: readonly StoreBuffer<Word>[];
+  /** Loads satisfied early (weak only; empty array otherwise), one record per CPU, indexed as `sb`. */
+  readonly early: readonly EarlyLoads<Word>[];
   readonly front: readonly Front[];
   readonly back: readonly Back[];
   /** Event-channel pending bits of the frontend's / backend's port(s). */
@@ -153,10 +168,13 @@ const beCpu = (r: number) => 2 * r + 1;
 const EMPTY: Slot = { kind: 'empty', id: 0, val: 0, idx: 0 };
 const mm = (p: P): MemoryModel => p.memory as MemoryModel;
 const sbOf = (s: S, cpu: number): StoreBuffer<Word> | undefined => s.sb[cpu];
-const ld = (s: S, cpu: number, l: string): Word => load(s.mem, sbOf(s, cpu), l);
+/** A load by a CPU: its own buffered store, else its early-satisfied value (weak), else the page. The step then calls `used`. */
+const ld = (s: S, cpu: number, l: string): Word => load(s.mem, sbOf(s, cpu), l, s.early[cpu]);
+/** The step has made its loads of these locations: their early values are used up (weak). */
+const used = (d: any, cpu: number, ...ls: string[]): void => { for (const l of ls) loaded(d.early[cpu], l); };
 const ldIdx = (s: S, cpu: number, l: string): number => ld(s, cpu, l) as number;
 const ldSlot = (s: S, cpu: number, l: string): Slot => ld(s, cpu, l) as Slot;
-const st = (d: any, p: P, cpu: number, l: string, v: Word): void => store(mm(p), d.mem, d.sb[cpu], l, v);
+const st = (d: any, p: P, cpu: number, l: string, v: Word): void => store(mm(p), d.mem, d.sb[cpu], l, v, d.early[cpu]);
 const room = (s: S, p: P, cpu: number) => canStore(mm(p), sbOf(s, cpu), p.bufferSize);
 /** The ring slot of an index: MASK_XEN_RING_IDX / RING_GET_REQUEST. */
 const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
@@ -168,19 +186,21 @@ export const ringInit = (p: P): S => {
   const front: Front[] = [];
   const back: Back[] = [];
   const sb: StoreBuffer<Word>[] = [];
+  const early: EarlyLoads<Word>[] = [];
   for (let r = 0; r < nRings(p); r++) {
     mem[loc(r, 'req_prod')] = i;
     mem[loc(r, 'req_event')] = e;
     mem[loc(r, 'rsp_prod')] = i;
     mem[loc(r, 'rsp_event')] = e;
     for (let k = 0; k < p.ringSize; k++) mem[slotLoc(r, k)] = EMPTY;
-    front.push({ pc: F_PROD, req_prod_pvt: i, rsp_cons: i, old: i, blocked: 0, outstanding: 0, woke: 0, bad: 0 });
-    back.push({ pc: B_CONS, rsp_prod_pvt: i, req_cons: i, old: i, blocked: 0, req: null, valid: 0, woke: 0, overrun: 0, unvalidated: 0, stale: 0 });
+    front.push({ pc: F_PROD, req_prod_pvt: i, rsp_cons: i, old: i, blocked: 0, outstanding: 0, woke: 0, bad: 0, pub: 0, reordered: 0 });
+    back.push({ pc: B_CONS, rsp_prod_pvt: i, req_cons: i, old: i, blocked: 0, req: null, valid: 0, woke: 0, overrun: 0, unvalidated: 0, stale: 0, pub: 0, reordered: 0 });
     if (p.memory !== 'sc') sb.push(emptyBuffer(), emptyBuffer());
+    if (p.memory === 'weak') early.push({}, {});
   }
   const chans = p.rings === 'pair' && p.evtchn === 'split' ? 2 : 1;
   const hostile = p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0;
-  return { mem, sb, front, back, fe_pending: Array(chans).fill(0), be_pending: Array(chans).fill(0), hostile, notifications: 0, spurious: 0 };
+  return { mem, sb, early, front, back, fe_pending: Array(chans).fill(0), be_pending: Array(chans).fill(0), hostile, notifications: 0, spurious: 0 };
 };
 
 // --- ring.h predicates, on the values the side loads
@@ -233,20 +253,25 @@ const be = (r: number, name: string, doc: string, see: string, when: (s: S, p: P
 });
 const exists = (p: P, r: number) => r < nRings(p);
 
-/** A barrier step: `xen_mb()` (waits until this CPU's stores are visible) or `xen_wmb()` (orders them under weak). */
-export function barrierRule(r: number, side: 'frontend' | 'backend', name: string, at: number, next: number, kind: 'mb' | 'wmb', enforced = true): R {
+type BarrierKind = 'mb' | 'wmb' | 'rmb';
+const BARRIER_DOC: Record<BarrierKind, string> = {
+  mb: 'xen_mb(): wait until every store of this CPU is visible; later loads are satisfied after it',
+  wmb: 'xen_wmb(): later stores become visible after earlier ones',
+  rmb: 'xen_rmb(): later loads are satisfied after earlier ones (drops every load satisfied early)',
+};
+/** A barrier step: `xen_mb()` (waits until this CPU's stores are visible, orders loads), `xen_wmb()` (orders stores under weak) or `xen_rmb()` (orders loads under weak). */
+export function barrierRule(r: number, side: 'frontend' | 'backend', name: string, at: number, next: number, kind: BarrierKind, enforced = true, see?: string): R {
   const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
   const pc = (s: S) => (side === 'frontend' ? s.front[r]!.pc : s.back[r]!.pc);
   return {
     name: pre(r) + name,
     actor: side,
-    doc: enforced
-      ? kind === 'mb' ? 'xen_mb(): wait until every store of this CPU is visible' : 'xen_wmb(): later stores become visible after earlier ones'
-      : `${kind === 'mb' ? 'xen_mb()' : 'xen_wmb()'} deleted: no effect`,
-    see: `${SEE_RING} ${name}`,
-    when: (s, p) => exists(p, r) && pc(s) === at && (!enforced || kind === 'wmb' || mbReady(sbOf(s, cpu))),
+    doc: enforced ? BARRIER_DOC[kind] : `xen_${kind}() deleted: no effect`,
+    see: see ?? `${SEE_RING} ${name}`,
+    when: (s, p) => exists(p, r) && pc(s) === at && (!enforced || kind !== 'mb' || mbReady(sbOf(s, cpu))),
     then: (d, _s, p) => {
       if (enforced && kind === 'wmb') wmb(mm(p), d.sb[cpu]);
+      if (enforced && (kind === 'mb' || kind === 'rmb')) rmb(mm(p), d.early[cpu]);
       if (side === 'frontend') d.front[r].pc = next;
       else d.back[r].pc = next;
     },
@@ -258,24 +283,77 @@ export function withoutBarrier(rule: Rule<S, P>): R {
   const r = m[1] ? 1 : 0;
   const b = BARRIERS.find((x) => x.name === m[2]);
   if (!b) throw new Error(`${rule.name} is not a barrier step`);
-  return barrierRule(r, b.side, b.name, b.at, b.next, b.kind, false);
+  return barrierRule(r, b.side, b.name, b.at, b.next, b.kind, false, b.see);
 }
-const BARRIERS: readonly { name: string; side: 'frontend' | 'backend'; at: number; next: number; kind: 'mb' | 'wmb' }[] = [
+/**
+ * The replacements that delete barrier steps, by name (`rx.` for the rx ring):
+ * each becomes a no-op step ({@link withoutBarrier}) and, as the deleted
+ * barrier no longer orders loads, the CPU's early-load rule may now satisfy
+ * loads across it. Use as `deriveModel(ring, { replace: withoutBarriers('consume_request.xen_rmb') })`.
+ */
+export function withoutBarriers(...names: string[]): Record<string, R> {
+  const out: Record<string, R> = {};
+  const deleted = new Map<string, Set<string>>();
+  for (const name of names) {
+    const m = /^(rx\.)?(.*)$/.exec(name)!;
+    const b = BARRIERS.find((x) => x.name === m[2]);
+    if (!b) throw new Error(`${name} is not a barrier step`);
+    const r = m[1] ? 1 : 0;
+    out[name] = barrierRule(r, b.side, b.name, b.at, b.next, b.kind, false, b.see);
+    const key = `${r}:${b.side}`;
+    if (!deleted.has(key)) deleted.set(key, new Set());
+    deleted.get(key)!.add(b.name);
+  }
+  for (const [key, set] of deleted) {
+    const [r, side] = key.split(':') as [string, Side];
+    const rule = loadEarlyRule(Number(r), side, set);
+    out[rule.name] = rule;
+  }
+  return out;
+}
+const SEE_RMB_BACK = 'drivers/net/xen-netback/netback.c xenvif_tx_build_gops "rmb(); /* Ensure that we see the request before we copy it. */" before RING_COPY_REQUEST; drivers/block/xen-blkback/blkback.c __do_block_io_op "rp = ...->sring->req_prod; rmb();"; ring.h xen_rmb';
+const SEE_RMB_FRONT = 'drivers/net/xen-netfront.c xennet_tx_buf_gc "prod = queue->tx.sring->rsp_prod; ... rmb(); /* Ensure we see responses up to \'rp\'. */" (xennet_poll: rp = rsp_prod; rmb()); ring.h xen_rmb';
+const BARRIERS: readonly { name: string; side: 'frontend' | 'backend'; at: number; next: number; kind: BarrierKind; see?: string }[] = [
   { name: 'RING_PUSH_REQUESTS.xen_wmb', side: 'frontend', at: F_PUSH_WMB, next: F_PUSH, kind: 'wmb' },
   { name: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb', side: 'frontend', at: F_CHK_MB, next: F_CHK, kind: 'mb' },
   { name: 'RING_FINAL_CHECK_FOR_RESPONSES.xen_mb', side: 'frontend', at: F_FC_MB, next: F_FC2, kind: 'mb' },
   { name: 'RING_PUSH_RESPONSES.xen_wmb', side: 'backend', at: B_PUSH_WMB, next: B_PUSH, kind: 'wmb' },
   { name: 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.xen_mb', side: 'backend', at: B_CHK_MB, next: B_CHK, kind: 'mb' },
   { name: 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb', side: 'backend', at: B_FC_MB, next: B_FC2, kind: 'mb' },
+  // The consumers' read barriers are in the drivers, not in ring.h's macros (RING_FINAL_CHECK_* has xen_mb()).
+  { name: 'consume_request.xen_rmb', side: 'backend', at: B_RMB, next: B_COPY, kind: 'rmb', see: SEE_RMB_BACK },
+  { name: 'consume_response.xen_rmb', side: 'frontend', at: F_RMB, next: F_COPY, kind: 'rmb', see: SEE_RMB_FRONT },
 ];
 /** Under sc the barrier steps are skipped (they are no-ops), so sc keeps ring-notify's graph. */
 const sc = (p: P) => p.memory === 'sc';
+/** Loads reorder only under weak: there the consumers read the producer index, run xen_rmb() and copy the slot as three steps; under sc and tso (x86 keeps loads in order, xen_rmb() is a compiler barrier) as one, so their graphs are unchanged. */
+const weak = (p: P) => p.memory === 'weak';
+const barrier = (name: string) => BARRIERS.find((b) => b.name === name)!;
 
 /** The frontend's rules for ring r (ring-spec.md F1..F13 plus barrier steps). */
 export function frontendRules(r: number, code: FrontendCode = honestFrontend): R[] {
   const cpu = feCpu(r);
   const F = (s: S) => s.front[r]!;
   const at = (s: S, p: P, pc: number) => exists(p, r) && F(s).pc === pc;
+  /** RING_COPY_RESPONSE(rsp_cons), validate the id, complete it; rsp_cons++ (`s` is the state before the step: rsp_cons, outstanding unchanged so far). */
+  const isPublished = (w: Word, i: number) => typeof w !== 'number' && w.kind === 'response' && w.idx === i;
+  const copyResponse = (d: any, s: S, p: P): void => {
+    const f = F(s);
+    const l = slotLoc(r, slotOf(p, f.rsp_cons));
+    const rsp = ldSlot(s, cpu, l);
+    used(d, cpu, l);
+    if (f.pub && !isPublished(rsp, f.rsp_cons)) d.front[r].reordered = 1;
+    d.front[r].pub = 0;
+    const id = rsp.kind === 'empty' ? p.ringSize : rsp.id;
+    const idBad = id >= p.ringSize || !(f.outstanding & (1 << id));
+    if (idBad && code.validateResponses) {
+      d.front[r].pc = F_BROKEN; // xennet: "Response has incorrect id": broken
+      return;
+    }
+    if (idBad) d.front[r].bad = 1;
+    else d.front[r].outstanding = f.outstanding & ~(1 << id);
+    d.front[r].rsp_cons = idxAdd(f.rsp_cons, 1);
+  };
   const produce: R = {
     name: pre(r) + 'produce_request', actor: 'frontend',
     doc: 'F1: fill RING_GET_REQUEST(req_prod_pvt) with a free id and a payload; req_prod_pvt++',
@@ -313,38 +391,43 @@ export function frontendRules(r: number, code: FrontendCode = honestFrontend): R
     fe(r, 'notify_remote_via_evtchn.front', 'F6: set the backend event channel pending', 'drivers/xen/events/events_base.c notify_remote_via_evtchn',
       (s, p) => at(s, p, F_NOTIFY),
       (d, s, p) => { d.be_pending[chanOf(p, r)] = 1; d.front[r].pc = F_CONS; if (p.counters) d.notifications = s.notifications + 1; }),
-    fe(r, 'consume_response', 'F7: read rsp_prod, validate it and RING_GET_RESPONSE(rsp_cons) (netfront hardening), complete the id; rsp_cons++',
+    fe(r, 'consume_response', 'F7: read rsp_prod, validate it (RING_RESPONSE_PROD_OVERFLOW, not past req_prod_pvt), RING_COPY_RESPONSE(rsp_cons) and validate the id (netfront hardening), complete the id; rsp_cons++. Under weak the copy is the RING_COPY_RESPONSE step after consume_response.xen_rmb',
       `${SEE_RING} RING_RESPONSE_PROD_OVERFLOW; drivers/net/xen-netfront.c xennet_tx_buf_gc`,
       (s, p) => at(s, p, F_CONS) && hasResponses(s, r),
       (d, s, p) => {
         const f = F(s);
         const rp = ldIdx(s, cpu, loc(r, 'rsp_prod'));
-        const rsp = ldSlot(s, cpu, slotLoc(r, slotOf(p, f.rsp_cons)));
+        used(d, cpu, loc(r, 'rsp_prod'));
         const prodBad = RING_RESPONSE_PROD_OVERFLOW(p.ringSize, rp, f.rsp_cons) || idxSub(rp, f.rsp_cons) > idxSub(f.req_prod_pvt, f.rsp_cons);
-        const id = rsp.kind === 'empty' ? p.ringSize : rsp.id;
-        const idBad = id >= p.ringSize || !(f.outstanding & (1 << id));
         d.front[r].woke = 0;
-        if ((prodBad || idBad) && code.validateResponses) {
-          d.front[r].pc = F_BROKEN; // xennet: "Illegal number of responses" / "Response has incorrect id": broken
+        if (prodBad && code.validateResponses) {
+          d.front[r].pc = F_BROKEN; // xennet: "Illegal number of responses": broken
           return;
         }
-        if (prodBad || idBad) d.front[r].bad = 1;
-        if (!idBad) d.front[r].outstanding = f.outstanding & ~(1 << id);
-        d.front[r].rsp_cons = idxAdd(f.rsp_cons, 1);
+        if (prodBad) d.front[r].bad = 1;
+        if (!weak(p)) return copyResponse(d, s, p);
+        // Ghost: was the response already visible as rsp_prod was read?
+        d.front[r].pub = isPublished(s.mem[slotLoc(r, slotOf(p, f.rsp_cons))]!, f.rsp_cons) ? 1 : 0;
+        d.front[r].pc = F_RMB;
       }),
+    barrierRule(r, 'frontend', 'consume_response.xen_rmb', F_RMB, F_COPY, 'rmb', true, barrier('consume_response.xen_rmb').see),
+    fe(r, 'RING_COPY_RESPONSE', 'F7 (weak: after consume_response.xen_rmb): RING_COPY_RESPONSE(rsp_cons), validate the id, complete it; rsp_cons++',
+      `${SEE_RING} RING_COPY_RESPONSE; drivers/net/xen-netfront.c xennet_tx_buf_gc`,
+      (s, p) => at(s, p, F_COPY),
+      (d, s, p) => { d.front[r].pc = F_CONS; copyResponse(d, s, p); }),
     fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.empty', 'F8: first check: no unconsumed response', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
       (s, p) => at(s, p, F_CONS) && !hasResponses(s, r),
-      (d, s, p) => { d.front[r].pc = F_FC1; if (p.counters && F(s).woke) { d.spurious = s.spurious + 1; d.front[r].woke = 0; } }),
+      (d, s, p) => { used(d, cpu, loc(r, 'rsp_prod')); d.front[r].pc = F_FC1; if (p.counters && F(s).woke) { d.spurious = s.spurious + 1; d.front[r].woke = 0; } }),
     fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.arm', 'F9: rsp_event = rsp_cons + 1', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
       (s, p) => at(s, p, F_FC1) && room(s, p, cpu),
       (d, s, p) => { st(d, p, cpu, loc(r, 'rsp_event'), idxAdd(F(s).rsp_cons, 1)); d.front[r].pc = sc(p) ? F_FC2 : F_FC_MB; }),
     barrierRule(r, 'frontend', 'RING_FINAL_CHECK_FOR_RESPONSES.xen_mb', F_FC_MB, F_FC2, 'mb'),
     fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_work', 'F10: re-check finds a response', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
-      (s, p) => at(s, p, F_FC2) && hasResponses(s, r), (d) => { d.front[r].pc = F_CONS; }),
+      (s, p) => at(s, p, F_FC2) && hasResponses(s, r), (d) => { used(d, cpu, loc(r, 'rsp_prod')); d.front[r].pc = F_CONS; }),
     fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_produce', 'F11: re-check empty, ring has room: produce more', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
-      (s, p) => at(s, p, F_FC2) && !hasResponses(s, r) && canProduce(F(s), p), (d) => { d.front[r].pc = F_PROD; }),
-    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_block', 'F12: re-check empty: block on the event channel', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
-      (s, p) => at(s, p, F_FC2) && !hasResponses(s, r) && !canProduce(F(s), p), (d) => { d.front[r].pc = F_WAIT; d.front[r].blocked = 1; }),
+      (s, p) => at(s, p, F_FC2) && !hasResponses(s, r) && canProduce(F(s), p), (d) => { used(d, cpu, loc(r, 'rsp_prod')); d.front[r].pc = F_PROD; }),
+    fe(r, 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_block', 'F12: re-check empty: block on the event channel (a blocked CPU loads nothing; its wake-up orders later loads, so its early loads are dropped)', `${SEE_RING} RING_FINAL_CHECK_FOR_RESPONSES`,
+      (s, p) => at(s, p, F_FC2) && !hasResponses(s, r) && !canProduce(F(s), p), (d, _s, p) => { rmb(mm(p), d.early[cpu]); d.front[r].pc = F_WAIT; d.front[r].blocked = 1; }),
     upcallRule(r, 'frontend'),
   ];
 }
@@ -381,16 +464,35 @@ export function backendRules(r: number, code: BackendCode = honestBackend): R[] 
   const cpu = beCpu(r);
   const B = (s: S) => s.back[r]!;
   const at = (s: S, p: P, pc: number) => exists(p, r) && B(s).pc === pc;
+  /** The request published at index i is what the slot holds (ghost check: `idx` is never read by the protocol). */
+  const isPublished = (w: Word, i: number) => typeof w !== 'number' && w.kind === 'request' && w.idx === i;
+  /** RING_COPY_REQUEST(req_cons) (or, XSA-155 variant, a look at the shared slot), validate; req_cons++ (`s` is the state before the step). */
+  const copyRequest = (d: any, s: S, p: P, pub: number): void => {
+    const b = B(s);
+    const l = slotLoc(r, slotOf(p, b.req_cons));
+    const req = ldSlot(s, cpu, l);
+    used(d, cpu, l);
+    if (!isPublished(req, b.req_cons)) {
+      d.back[r].stale = 1;
+      if (pub) d.back[r].reordered = 1;
+    }
+    d.back[r].pub = 0;
+    d.back[r].req = req;
+    d.back[r].valid = req.val < p.payloads ? 1 : 0;
+    d.back[r].req_cons = idxAdd(b.req_cons, 1);
+    d.back[r].pc = B_RESP;
+  };
   return [
     be(r, 'consume_request',
       code.copyRequest
-        ? 'B1: read req_prod, check RING_REQUEST_PROD_OVERFLOW (XSA-39), RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++'
+        ? 'B1: read req_prod, check RING_REQUEST_PROD_OVERFLOW (XSA-39), RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++. Under weak the copy is the RING_COPY_REQUEST step after consume_request.xen_rmb'
         : 'B1: read req_prod, validate the request in the shared slot (no private copy); req_cons++',
       `${SEE_RING} RING_REQUEST_PROD_OVERFLOW, RING_COPY_REQUEST; drivers/net/xen-netback/netback.c xenvif_tx_build_gops`,
       (s, p) => at(s, p, B_CONS) && hasRequests(s, p, r),
       (d, s, p) => {
         const b = B(s);
         const rp = ldIdx(s, cpu, loc(r, 'req_prod'));
+        used(d, cpu, loc(r, 'req_prod'));
         const impossible = RING_REQUEST_PROD_OVERFLOW(p.ringSize, rp, b.rsp_prod_pvt);
         d.back[r].woke = 0;
         if (impossible && code.checkReqProd) {
@@ -398,16 +500,22 @@ export function backendRules(r: number, code: BackendCode = honestBackend): R[] 
           return;
         }
         if (impossible) d.back[r].overrun = 1;
-        const req = ldSlot(s, cpu, slotLoc(r, slotOf(p, b.req_cons)));
-        if (req.kind !== 'request' || req.idx !== b.req_cons) d.back[r].stale = 1;
-        d.back[r].req = req;
-        d.back[r].valid = req.val < p.payloads ? 1 : 0;
-        d.back[r].req_cons = idxAdd(b.req_cons, 1);
-        d.back[r].pc = B_RESP;
+        if (!weak(p)) return copyRequest(d, s, p, 0);
+        // Ghost: was the request already visible as req_prod was read?
+        d.back[r].pub = isPublished(s.mem[slotLoc(r, slotOf(p, b.req_cons))]!, b.req_cons) ? 1 : 0;
+        d.back[r].pc = B_RMB;
       }),
+    barrierRule(r, 'backend', 'consume_request.xen_rmb', B_RMB, B_COPY, 'rmb', true, barrier('consume_request.xen_rmb').see),
+    be(r, 'RING_COPY_REQUEST',
+      code.copyRequest
+        ? 'B1 (weak: after consume_request.xen_rmb): RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++'
+        : 'B1 (weak: after consume_request.xen_rmb): validate the request in the shared slot (no private copy); req_cons++',
+      `${SEE_RING} RING_COPY_REQUEST; drivers/net/xen-netback/netback.c xenvif_tx_build_gops`,
+      (s, p) => at(s, p, B_COPY),
+      (d, s, p) => copyRequest(d, s, p, B(s).pub)),
     be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.empty', 'B2: first check: no unconsumed request', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
       (s, p) => at(s, p, B_CONS) && !hasRequests(s, p, r),
-      (d, s, p) => { d.back[r].pc = B_FC1; if (p.counters && B(s).woke) { d.spurious = s.spurious + 1; d.back[r].woke = 0; } }),
+      (d, s, p) => { used(d, cpu, loc(r, 'req_prod')); d.back[r].pc = B_FC1; if (p.counters && B(s).woke) { d.spurious = s.spurious + 1; d.back[r].woke = 0; } }),
     be(r, 'produce_response',
       code.copyRequest
         ? 'B3: use the validated private copy; RING_GET_RESPONSE(rsp_prod_pvt) = {id, status} (overwrites the request\'s slot); rsp_prod_pvt++'
@@ -417,8 +525,10 @@ export function backendRules(r: number, code: BackendCode = honestBackend): R[] 
       (d, s, p) => {
         const b = B(s);
         const req = b.req!;
-        const used = code.copyRequest ? req.val : ldSlot(s, cpu, slotLoc(r, slotOf(p, idxSub(b.req_cons, 1)))).val;
-        if (b.valid && used >= p.payloads) d.back[r].unvalidated = 1;
+        const shared = slotLoc(r, slotOf(p, idxSub(b.req_cons, 1)));
+        const val = code.copyRequest ? req.val : ldSlot(s, cpu, shared).val;
+        if (!code.copyRequest) used(d, cpu, shared);
+        if (b.valid && val >= p.payloads) d.back[r].unvalidated = 1;
         const status = b.valid ? NETIF_RSP_OKAY : NETIF_RSP_ERROR;
         st(d, p, cpu, slotLoc(r, slotOf(p, b.rsp_prod_pvt)), { kind: 'response', id: req.id, val: status, idx: b.rsp_prod_pvt });
         d.back[r].rsp_prod_pvt = idxAdd(b.rsp_prod_pvt, 1);
@@ -449,9 +559,9 @@ export function backendRules(r: number, code: BackendCode = honestBackend): R[] 
       (d, s, p) => { st(d, p, cpu, loc(r, 'req_event'), idxAdd(B(s).req_cons, 1)); d.back[r].pc = sc(p) ? B_FC2 : B_FC_MB; }),
     barrierRule(r, 'backend', 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb', B_FC_MB, B_FC2, 'mb'),
     be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.recheck_work', 'B9: re-check finds a request', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
-      (s, p) => at(s, p, B_FC2) && hasRequests(s, p, r), (d) => { d.back[r].pc = B_CONS; }),
-    be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.recheck_empty_block', 'B10: re-check empty: block on the event channel', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
-      (s, p) => at(s, p, B_FC2) && !hasRequests(s, p, r), (d) => { d.back[r].pc = B_WAIT; d.back[r].blocked = 1; }),
+      (s, p) => at(s, p, B_FC2) && hasRequests(s, p, r), (d) => { used(d, cpu, loc(r, 'req_prod')); d.back[r].pc = B_CONS; }),
+    be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.recheck_empty_block', 'B10: re-check empty: block on the event channel (a blocked CPU loads nothing; its wake-up orders later loads, so its early loads are dropped)', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
+      (s, p) => at(s, p, B_FC2) && !hasRequests(s, p, r), (d, _s, p) => { rmb(mm(p), d.early[cpu]); d.back[r].pc = B_WAIT; d.back[r].blocked = 1; }),
     upcallRule(r, 'backend'),
   ];
 }
@@ -477,6 +587,133 @@ export function storeVisibleRule(r: number, side: 'frontend' | 'backend'): R {
     },
     showChoice: (c: DrainChoice) => `${c.loc}=${showWord(c.val)}`,
     then: (d, _s, _p, c: DrainChoice) => drain(d.mem, d.sb[cpu], c.i),
+  };
+}
+
+// --- weak memory: loads satisfied early
+
+interface EarlyChoice { readonly loc: string; readonly val: Word }
+type Side = 'frontend' | 'backend';
+/** What a CPU loads from its peer: the producer index (`req_prod` / `rsp_prod`) or the slot it copies next. */
+type PeerLoad = 'prod' | 'slot';
+
+/**
+ * Each side's program under weak memory, as a control-flow graph over its pcs:
+ * the pcs a step at `pc` can lead to, the peer loads the step makes, and the
+ * barrier the step is (by name; an `xen_wmb()` does not order loads).
+ */
+interface Node { readonly next: readonly number[]; readonly loads?: PeerLoad; readonly barrier?: string }
+const FRONT_CFG: Record<number, Node> = {
+  [F_PROD]: { next: [F_PROD, F_PUSH_WMB] },
+  [F_PUSH_WMB]: { next: [F_PUSH], barrier: 'RING_PUSH_REQUESTS.xen_wmb' },
+  [F_PUSH]: { next: [F_CHK_MB] },
+  [F_CHK_MB]: { next: [F_CHK], barrier: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb' },
+  [F_CHK]: { next: [F_NOTIFY, F_CONS] },
+  [F_NOTIFY]: { next: [F_CONS] },
+  [F_CONS]: { next: [F_RMB, F_FC1, F_BROKEN], loads: 'prod' },
+  [F_RMB]: { next: [F_COPY], barrier: 'consume_response.xen_rmb' },
+  [F_COPY]: { next: [F_CONS, F_BROKEN], loads: 'slot' },
+  [F_FC1]: { next: [F_FC_MB] },
+  [F_FC_MB]: { next: [F_FC2], barrier: 'RING_FINAL_CHECK_FOR_RESPONSES.xen_mb' },
+  [F_FC2]: { next: [F_CONS, F_PROD, F_WAIT], loads: 'prod' },
+  [F_WAIT]: { next: [] }, // blocked: loads nothing; the wake-up orders later loads
+  [F_BROKEN]: { next: [] },
+};
+const BACK_CFG: Record<number, Node> = {
+  [B_CONS]: { next: [B_RMB, B_FC1, B_BROKEN], loads: 'prod' },
+  [B_RMB]: { next: [B_COPY], barrier: 'consume_request.xen_rmb' },
+  [B_COPY]: { next: [B_RESP], loads: 'slot' },
+  [B_RESP]: { next: [B_PUSH_WMB] },
+  [B_PUSH_WMB]: { next: [B_PUSH], barrier: 'RING_PUSH_RESPONSES.xen_wmb' },
+  [B_PUSH]: { next: [B_CHK_MB] },
+  [B_CHK_MB]: { next: [B_CHK], barrier: 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.xen_mb' },
+  [B_CHK]: { next: [B_NOTIFY, B_CONS] },
+  [B_NOTIFY]: { next: [B_CONS] },
+  [B_FC1]: { next: [B_FC_MB] },
+  [B_FC_MB]: { next: [B_FC2], barrier: 'RING_FINAL_CHECK_FOR_REQUESTS.xen_mb' },
+  [B_FC2]: { next: [B_CONS, B_WAIT], loads: 'prod' },
+  [B_WAIT]: { next: [] },
+  [B_BROKEN]: { next: [] },
+};
+
+/**
+ * Where a CPU's next load of a peer location may usefully be satisfied early:
+ * the pcs from which some path reaches a step loading it without crossing an
+ * `xen_rmb()`/`xen_mb()` that is in force (not in `deleted`) or a block. Left
+ * out, without losing any behaviour: the barrier steps' own pcs (an early load
+ * there is either dropped by the barrier or equivalent to one just after the
+ * step), pcs whose steps themselves make the load (equivalent to loading then),
+ * and pcs from which the load is always behind a barrier (the early value would
+ * be dropped unused). Returns pc → the peer loads allowed there. With
+ * `everywhere` nothing is left out but the blocked and broken pcs (used by the
+ * tests to check that leaving them out loses no behaviour).
+ */
+export function earlyLoadPcs(side: Side, deleted: ReadonlySet<string> = new Set(), everywhere = false): Map<number, PeerLoad[]> {
+  const cfg = side === 'frontend' ? FRONT_CFG : BACK_CFG;
+  if (everywhere) return new Map(Object.entries(cfg).filter(([, n]) => n.next.length > 0).map(([pc]) => [Number(pc), ['prod', 'slot']]));
+  const orders = (n: Node) => n.barrier !== undefined && !n.barrier.endsWith('.xen_wmb') && !deleted.has(n.barrier);
+  const reaches = (from: readonly number[], k: PeerLoad): boolean => {
+    const seen = new Set<number>();
+    const todo = [...from];
+    while (todo.length) {
+      const pc = todo.pop()!;
+      if (seen.has(pc)) continue;
+      seen.add(pc);
+      const n = cfg[pc]!;
+      if (n.loads === k) return true;
+      if (orders(n) || n.next.length === 0) continue;
+      todo.push(...n.next);
+    }
+    return false;
+  };
+  const out = new Map<number, PeerLoad[]>();
+  for (const [k0, n] of Object.entries(cfg)) {
+    const pc = Number(k0);
+    if (n.barrier !== undefined || n.next.length === 0) continue;
+    const ks = (['prod', 'slot'] as const).filter((k) => n.loads !== k && reaches(n.next, k));
+    if (ks.length) out.set(pc, ks);
+  }
+  return out;
+}
+
+/** The location of a peer load of ring r for the side's CPU now: `req_prod`/`ring[req_cons]` (backend), `rsp_prod`/`ring[rsp_cons]` (frontend). */
+export function peerLoc(s: S, p: P, r: number, side: Side, k: PeerLoad): string {
+  if (k === 'prod') return loc(r, side === 'frontend' ? 'rsp_prod' : 'req_prod');
+  return slotLoc(r, slotOf(p, side === 'frontend' ? s.front[r]!.rsp_cons : s.back[r]!.req_cons));
+}
+
+/**
+ * weak only: the CPU satisfies its next load of a peer location now, ahead of
+ * its program order, with the value visible now; that load then returns it,
+ * unless an `xen_rmb()`/`xen_mb()` of the CPU comes first and drops it.
+ * Offered for what a consumer reads from its peer: the producer index and the
+ * next slot it will copy. Not for the event indices (each is loaded right after
+ * an `xen_mb()`, so an earlier value is one an interleaving gives anyway), the
+ * CPU's own fields, or slots further ahead (each later copy is behind the
+ * producer-index load of its own iteration). Where: {@link earlyLoadPcs};
+ * `deleted` names the barriers a variant deleted (see {@link withoutBarriers}).
+ */
+export function loadEarlyRule(r: number, side: Side, deleted: ReadonlySet<string> = new Set(), everywhere = false): R {
+  const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
+  const pcOf = (s: S) => (side === 'frontend' ? s.front[r]!.pc : s.back[r]!.pc);
+  const where = earlyLoadPcs(side, deleted, everywhere);
+  return {
+    name: pre(r) + (side === 'frontend' ? 'load_satisfied_early.front' : 'load_satisfied_early.back'),
+    actor: side === 'frontend' ? 'frontend-cpu' : 'backend-cpu',
+    doc: 'weak: the next load of this location is satisfied now with the visible value (load reordering; an xen_rmb()/xen_mb() drops it)',
+    see: 'model/memory.ts loadEarly; Linux Documentation/memory-barriers.txt (READ MEMORY BARRIERS, CONTROL DEPENDENCIES)',
+    choices: (s, p) => {
+      if (!weak(p) || !exists(p, r)) return [];
+      const ks = where.get(pcOf(s));
+      if (!ks) return [];
+      const early = s.early[cpu];
+      return ks
+        .map((k) => peerLoc(s, p, r, side, k))
+        .filter((l) => canLoadEarly(mm(p), early, sbOf(s, cpu), l))
+        .map((l): EarlyChoice => ({ loc: l, val: s.mem[l]! }));
+    },
+    showChoice: (c: EarlyChoice) => `${c.loc}=${showWord(c.val)}`,
+    then: (d, _s, _p, c: EarlyChoice) => loadEarly(d.mem, d.early[cpu], c.loc),
   };
 }
 
@@ -539,6 +776,8 @@ export const ringRules: readonly R[] = [0, 1].flatMap((r) => [
   ...backendRules(r),
   storeVisibleRule(r, 'frontend'),
   storeVisibleRule(r, 'backend'),
+  loadEarlyRule(r, 'frontend'),
+  loadEarlyRule(r, 'backend'),
   hostileRule(r, 'frontend'),
   hostileRule(r, 'backend'),
 ]);
@@ -590,6 +829,12 @@ export const ringInvariants: readonly Invariant<S, P>[] = [
   { name: 'I5_only_final_is_terminal', see: 'ring-spec.md §7 I5 (both sides honest)',
     description: 'if every handler is blocked with no event pending and every store is visible, every message is done (FINAL)',
     holds: (s, p) => !honest(p) || !allStuck(s, p) || ringFinal(s, p) },
+  { name: 'B_copy_not_older_than_req_prod', see: 'drivers/net/xen-netback/netback.c xenvif_tx_build_gops "rmb(); /* Ensure that we see the request before we copy it. */" before RING_COPY_REQUEST; blkback __do_block_io_op "rp = ...req_prod; rmb();"; ring.h xen_rmb (both sides honest)',
+    description: 'the request the backend copies is not older than the req_prod that announced it: if the request was visible when the backend read req_prod, its copy returns that request (no load of the slot satisfied before the load of req_prod)',
+    holds: (s, p) => !honest(p) || s.back.every((b) => b.reordered === 0) },
+  { name: 'F_copy_not_older_than_rsp_prod', see: 'drivers/net/xen-netfront.c xennet_tx_buf_gc "rmb(); /* Ensure we see responses up to \'rp\'. */" before RING_COPY_RESPONSE (xennet_poll: rp = rsp_prod; rmb()); ring.h xen_rmb (both sides honest)',
+    description: 'the response the frontend copies is not older than the rsp_prod that announced it: if the response was visible when the frontend read rsp_prod, its copy returns that response',
+    holds: (s, p) => !honest(p) || s.front.every((f) => f.reordered === 0) },
   { name: 'B_reads_published_request', see: 'ring.h RING_PUSH_REQUESTS xen_wmb() ("back sees requests /before/ updated producer index") (honest frontend)',
     description: 'the request the backend copies is the one the frontend published at that index (never a slot whose contents are not yet visible)',
     holds: (s, p) => !honest(p) || s.back.every((b) => b.stale === 0) },

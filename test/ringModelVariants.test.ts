@@ -15,7 +15,9 @@ import { bind } from '../properties/bind.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
-import { frontendRules, ring, type RingState } from '../model/ring.js';
+import { B_COPY, frontendRules, loadEarlyRule, ring, withoutBarriers, type RingState } from '../model/ring.js';
+import { canonicalString } from '../checker/fingerprint.js';
+import consumeNoRmb from '../examples/ring-consume-no-rmb.js';
 import finalCheckNoMb from '../examples/ring-final-check-no-mb.js';
 import pushNoMb from '../examples/ring-push-no-mb.js';
 import pushNoWmb from '../examples/ring-push-no-wmb.js';
@@ -35,10 +37,18 @@ const run = (m: M, o: Record<string, string>, maxDepth?: number): CheckResult<Ri
 };
 
 const SMALL = { ringSize: '2', messages: '3' };
+// The frontend's read barrier deleted (netfront xennet_tx_buf_gc without its rmb() after reading rsp_prod).
+const responseNoRmb = deriveModel(ring, {
+  name: 'ring-response-no-rmb',
+  description: 'ring whose frontend copies a response without xen_rmb() after reading rsp_prod',
+  replace: withoutBarriers('consume_response.xen_rmb'),
+});
 const cases: { m: M; bad: Record<string, string>; weaker: Record<string, string>; property: string }[] = [
   { m: finalCheckNoMb, bad: { memory: 'tso' }, weaker: { memory: 'sc' }, property: 'I4_no_lost_wakeup' },
   { m: pushNoMb, bad: { memory: 'tso' }, weaker: { memory: 'sc' }, property: 'I4_no_lost_wakeup' },
   { m: pushNoWmb, bad: { memory: 'weak' }, weaker: { memory: 'tso' }, property: 'B_reads_published_request' },
+  { m: consumeNoRmb, bad: { memory: 'weak' }, weaker: { memory: 'tso' }, property: 'B_copy_not_older_than_req_prod' },
+  { m: responseNoRmb, bad: { memory: 'weak' }, weaker: { memory: 'tso' }, property: 'F_copy_not_older_than_rsp_prod' },
   { m: xsa39, bad: { frontend: 'hostile' }, weaker: { frontend: 'honest' }, property: 'B_no_impossible_req_prod' },
   { m: xsa155, bad: { frontend: 'hostile' }, weaker: { frontend: 'honest' }, property: 'B_uses_validated_request' },
 ];
@@ -71,6 +81,79 @@ test('weak-memory counterexample shows when each store became visible', () => {
   // req_prod became visible while the slot store was still buffered: the backend copied the old slot.
   assert.ok(acts.slice(pub).includes('consume_request'));
   assert.not.ok(acts.slice(0, pub).some((a) => a.startsWith('store_visible.front(ring[0]')), 'ring[0] was still buffered');
+});
+
+test('weak-memory counterexample without xen_rmb(): which load was satisfied early, and when each store became visible', () => {
+  const r = run(consumeNoRmb, { ...SMALL, memory: 'weak' });
+  const acts = r.violation!.trace.map((s) => s.action);
+  const early = acts.findIndex((a) => a.startsWith('load_satisfied_early.back(ring[0]=empty)'));
+  assert.ok(early > 0, acts.join(' '));
+  // The slot's request and then req_prod became visible after the backend's slot load was satisfied,
+  const slot = acts.findIndex((a) => a.startsWith('store_visible.front(ring[0]=request'));
+  const prod = acts.findIndex((a) => a.startsWith('store_visible.front(req_prod='));
+  assert.ok(early < slot && slot < prod, acts.join(' '));
+  // in the order xen_wmb() demands (the frontend is correct); the backend read req_prod, skipped the deleted
+  // xen_rmb() and copied the old slot contents.
+  assert.equal(acts.slice(prod + 1), ['consume_request', 'consume_request.xen_rmb', 'RING_COPY_REQUEST']);
+  const last = r.violation!.trace[r.violation!.trace.length - 1]!.state;
+  assert.equal(last.back[0]!.req, { kind: 'empty', id: 0, val: 0, idx: 0 });
+  assert.is(last.mem['req_prod'], 2);
+  assert.equal(last.mem['ring[0]'], { kind: 'request', id: 0, val: 0, idx: 0 });
+  // With the barrier, the same early load is dropped: no early load survives to RING_COPY_REQUEST.
+  let survived = false;
+  const sys = bind(ring, params(ring, { ...SMALL, memory: 'weak' }));
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  check(sys.right, { onState: (s) => { if (s.back[0]!.pc === B_COPY && Object.keys(s.early[1]!).some((l) => l.startsWith('ring['))) survived = true; } });
+  assert.not.ok(survived);
+});
+
+test('weak: the built-in ring satisfies loads early (the check is not vacuous) and keeps every early value coherent', () => {
+  const sys = bind(ring, params(ring, { ...SMALL, memory: 'weak' }));
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  let prodEarly = 0;
+  const r = check(sys.right, {
+    onState: (s) => {
+      const e = s.early[1]!;
+      // An early req_prod is never newer than the page and never older than what the backend already consumed.
+      if ('req_prod' in e) {
+        prodEarly++;
+        const v = e['req_prod'] as number;
+        assert.ok(v <= (s.mem['req_prod'] as number) && v >= s.back[0]!.req_cons, JSON.stringify(s));
+      }
+    },
+  });
+  assert.is(r.outcome, 'ok');
+  assert.ok(prodEarly > 0);
+  assert.ok(r.coverage.find((c) => c.rule === 'load_satisfied_early.back')!.fired > 0);
+  assert.ok(r.coverage.find((c) => c.rule === 'load_satisfied_early.front')!.fired > 0);
+});
+
+test('weak: offering early loads only where they can matter loses no behaviour (same states, early loads aside, as offering them everywhere)', () => {
+  // Independent of the control-flow analysis in earlyLoadPcs: with early loads offered at every pc of both
+  // CPUs, only xen_rmb()/xen_mb() (model/memory.ts) keep them from being used; the reachable states, early loads
+  // projected away, must be the same. With the backend's xen_rmb() deleted, too.
+  const everywhere = (m: M, deleted: string[]) => deriveModel(m, {
+    name: `${m.name}-early-everywhere`,
+    description: 'early loads offered at every pc',
+    replace: {
+      'load_satisfied_early.front': loadEarlyRule(0, 'frontend', new Set(), true),
+      'load_satisfied_early.back': loadEarlyRule(0, 'backend', new Set(deleted), true),
+    },
+  });
+  const projected = (m: M) => {
+    const sys = bind(m, params(m, { ringSize: '2', messages: '2', memory: 'weak' }), { invariants: [] });
+    if (E.isLeft(sys)) throw new Error(sys.left);
+    const seen = new Set<string>();
+    const r = check(sys.right, { onState: (s) => { const { early: _early, ...rest } = s; seen.add(canonicalString(rest)); } });
+    return { seen, states: r.distinctStates };
+  };
+  const noRmb = deriveModel(ring, { name: 'no-rmb', description: 'backend without xen_rmb()', replace: withoutBarriers('consume_request.xen_rmb') });
+  for (const [m, deleted] of [[ring, []], [noRmb, ['consume_request.xen_rmb']]] as const) {
+    const a = projected(m), b = projected(everywhere(m, [...deleted]));
+    assert.ok(b.states > a.states, 'offering early loads everywhere explores more states');
+    assert.is(a.seen.size, b.seen.size, m.name);
+    for (const x of b.seen) assert.ok(a.seen.has(x), `${m.name}: a state only reachable with early loads everywhere`);
+  }
 });
 
 test('hostile backend: the hardened frontend verifies; without response validation it completes a bogus id', () => {
