@@ -2,9 +2,10 @@
  * The adapter runner: runs a suite of vectors on one of the independent
  * implementations shipped in conformance/impl/ (or on a model, `model:NAME`).
  *
- *   node --import ./bin/register.mjs conformance/run.ts VECTORS.jsonl [--impl grant|ring|model:NAME] [--bug NAME] [--all]
+ *   node --import ./bin/register.mjs conformance/run.ts VECTORS.jsonl [--impl grant|ring|limiter|model:NAME] [--bug NAME] [--all]
  *
- * `--impl` defaults from the suite's model (grant -> grant, ring-api -> ring). Prints one line per mismatch (`vector <id> step <n>
+ * `--impl` defaults from the suite's model (grant -> grant, ring-api -> ring,
+ * limiter -> limiter: netback's credit scheduler, credit fields only). Prints one line per mismatch (`vector <id> step <n>
  * (<call>): <field> expected <x> got <y>`) and a closing `ok N vectors M steps`
  * or `FAIL ...`. Exit 0 all pass, 1 a mismatch, 2 bad input.
  */
@@ -15,10 +16,12 @@ import { modelAdapter, runSuite, type Adapter } from './adapter.js';
 import { grantImplAdapter } from './impl/grantAdapter.js';
 import { ringImplAdapter } from './impl/ringAdapter.js';
 import { findModel } from '../model/registry.js';
+import { limiterCreditAdapter } from './impl/limiterAdapter.js';
 import type { GrantBug } from './impl/grantTable.js';
+import type { CreditBug } from './impl/netbackCredit.js';
 import type { RingBug } from './impl/ring.js';
 
-export const RUN_USAGE = 'usage: run.ts VECTORS.jsonl [--impl grant|ring|model:NAME] [--bug NAME] [--all]';
+export const RUN_USAGE = 'usage: run.ts VECTORS.jsonl [--impl grant|ring|limiter|model:NAME] [--bug NAME] [--all]';
 
 /** The adapter for an implementation name, or a one-line error. */
 export function adapterFor(impl: string, bug: string | undefined): E.Either<string, Adapter> {
@@ -31,16 +34,18 @@ export function adapterFor(impl: string, bug: string | undefined): E.Either<stri
   const bugs: Record<string, readonly string[]> = {
     grant: ['none', 'end-ignores-pin', 'map-ignores-readonly', 'map-allows-sub-page'],
     ring: ['none', 'notify-le', 'final-check-no-event', 'no-wrap'],
+    limiter: ['none', 'no-wrap-clamp', 'no-burst-cap'],
   };
   const known = bugs[impl];
-  if (!known) return E.left(`unknown implementation '${impl}' (grant, ring or model:NAME)`);
+  if (!known) return E.left(`unknown implementation '${impl}' (grant, ring, limiter or model:NAME)`);
   const b = bug ?? 'none';
   if (!known.includes(b)) return E.left(`unknown bug '${b}' for ${impl} (${known.join(', ')})`);
   if (impl === 'grant') return E.right(grantImplAdapter(b as GrantBug));
+  if (impl === 'limiter') return E.right(limiterCreditAdapter(b as CreditBug));
   return E.right(ringImplAdapter(b as RingBug));
 }
 
-const DEFAULT_IMPL: Record<string, string> = { grant: 'grant', 'ring-api': 'ring' };
+const DEFAULT_IMPL: Record<string, string> = { grant: 'grant', 'ring-api': 'ring', limiter: 'limiter' };
 
 export async function runCommand(argv: readonly string[], out: (s: string) => void = (s) => process.stdout.write(s), err: (s: string) => void = (s) => process.stderr.write(s)): Promise<number> {
   let file: string | undefined;

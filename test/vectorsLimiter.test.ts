@@ -1,0 +1,99 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { limiter, maxBurst, type LimiterParams } from '../model/limiter.js';
+import { resolveParams } from '../model/params.js';
+import { generateSuite } from '../conformance/generate.js';
+import { encodeSuite, vectorToItf, type Vector } from '../conformance/format.js';
+import { modelAdapter, runSuite } from '../conformance/adapter.js';
+import { limiterCreditAdapter } from '../conformance/impl/limiterAdapter.js';
+
+const right = <A>(e: E.Either<string, A>): A => {
+  if (E.isLeft(e)) throw new Error(e.left);
+  return e.right;
+};
+const P0: LimiterParams = right(resolveParams(limiter.params, {}));
+// the default graph has 2.4 M states: vectors are cut from the first 20000 (BFS order), which reach every rule
+const MAX = 20_000;
+const rules = right(generateSuite(limiter, P0, { maxStates: MAX }));
+
+interface Refill { guest: string; from: number; to: number }
+
+test('limiter at the default parameters, first 20000 states: every rule and every boundary reached', () => {
+  assert.is(rules.report.complete, false);
+  assert.equal(rules.report.unreachableRules, []);
+  assert.is(rules.report.covered, limiter.rules.length);
+  assert.equal(rules.report.boundaries.filter((b) => !b.vector).map((b) => b.name), []);
+  // the wrap of remaining_credit + credit_bytes needs a 3-bit word: searched there, and said so
+  const wraps = rules.report.boundaries.find((b) => b.name === 'refill-wraps')!;
+  assert.equal([wraps.params!.wordBits, wraps.params!.creditBytes], [3, 7]);
+});
+
+test('every refill in the suite is netback tx_add_credit: min(remaining + credit_bytes clamped to ULONG_MAX, max(131072, credit_bytes))', () => {
+  let n = 0;
+  for (const v of rules.vectors) {
+    const p = v.params as unknown as LimiterParams;
+    const ulong = 2 ** p.wordBits - 1;
+    for (const s of v.steps)
+      for (const r of s.expect.credit_refills as unknown as Refill[]) {
+        const sum = r.from + p.creditBytes;
+        const maxCredit = sum > ulong ? ulong : sum;
+        assert.is(r.to, Math.min(maxCredit, maxBurst(p)), `${v.id} ${s.call}`);
+        n++;
+      }
+  }
+  assert.ok(n >= 5, `${n} refills`);
+});
+
+test('observations: a consumed packet takes its charge from remaining_credit; ITF for every vector; deterministic', () => {
+  for (const v of rules.vectors) {
+    right(vectorToItf(v));
+    let prev = v.init as Record<string, number>;
+    for (const s of v.steps) {
+      if (s.expect.packets_sent === 1) {
+        const g = s.call[0]!;
+        assert.is(s.expect.charge, s.args!.charge);
+        assert.is(s.expect[`${g}_remaining_credit`], (prev[`${g}_rem`] ?? (prev as never)[`${g}_remaining_credit`]) - (s.expect.charge as number), `${v.id} ${s.call}`);
+      }
+      prev = s.expect as never;
+    }
+  }
+  const small = { ...P0, hostileRx: false };
+  assert.is(encodeSuite(right(generateSuite(limiter, small, { maxStates: 2000 })).vectors), encodeSuite(right(generateSuite(limiter, small, { maxStates: 2000 })).vectors));
+});
+
+test('the model passes its own vectors', async () => {
+  const r = await runSuite(rules.vectors, modelAdapter(limiter), { stopAtFirst: false });
+  assert.equal(r.mismatches.map((m) => m.message), []);
+});
+
+test('netback credit scheduler (independent, Linux code of docs §5.3): passes the rules and boundary suite; seeded bugs caught', async () => {
+  const ok = await runSuite(rules.vectors, limiterCreditAdapter(), { stopAtFirst: false });
+  assert.equal(ok.mismatches.map((m) => m.message), []);
+  const wrap = await runSuite(rules.vectors, limiterCreditAdapter('no-wrap-clamp'), { stopAtFirst: false });
+  assert.equal(wrap.mismatches.map((m) => [m.vector, m.call, m.field]), [['limiter-boundary-refill-wraps', 'x_tx_credit_exceeded', 'credit_refills']]);
+  assert.match(wrap.mismatches[0]!.message, /^vector limiter-boundary-refill-wraps step \d+ \(x_tx_credit_exceeded\): credit_refills expected \[\{"guest":"x","from":6,"to":7\}\] got \[\{"guest":"x","from":6,"to":5\}\]$/);
+  const burst = await runSuite(rules.vectors, limiterCreditAdapter('no-burst-cap'), { stopAtFirst: false });
+  const m = burst.mismatches.find((x) => x.vector === 'limiter-boundary-refill-max-burst');
+  assert.ok(m, burst.mismatches.map((x) => x.message).join('\n'));
+  assert.is(m!.field, 'credit_refills');
+});
+
+test('a finding: the model arms credit_timeout for the end of the new window; Linux for next_credit computed before the refill', async () => {
+  // Linux tx_credit_exceeded computes next_credit, refills (credit_window_start = now), and if the packet still does not fit
+  // arms the timer at the old next_credit (<= now) and sets credit_window_start to it: after the callback the window has
+  // already passed, so the next tx_credit_exceeded refills again. The model waits a whole window. Edge coverage finds it.
+  const edges: Vector[] = right(generateSuite(limiter, P0, { cover: 'edges', boundaries: false, maxStates: 1500 })).vectors;
+  const r = await runSuite(edges, limiterCreditAdapter(), { stopAtFirst: false });
+  assert.ok(r.mismatches.length > 0);
+  for (const m of r.mismatches) {
+    assert.is(m.call, 'x_tx_credit_exceeded', m.message);
+    assert.is(m.field, 'credit_refills', m.message);
+    assert.equal(m.expected, [], m.message);
+    const v = edges.find((x) => x.id === m.vector)!;
+    const before = v.steps.slice(0, m.step - 1);
+    assert.ok(before.some((s) => s.call === 'x_xenvif_tx_credit_callback'), 'after a callback');
+  }
+});
+
+test.run();
