@@ -7,6 +7,11 @@ import { generateSuite } from '../conformance/generate.js';
 import { encodeSuite, vectorToItf, type Vector } from '../conformance/format.js';
 import { modelAdapter, runSuite } from '../conformance/adapter.js';
 import { limiterCreditAdapter } from '../conformance/impl/limiterAdapter.js';
+import { vectorFromTrace } from '../conformance/generate.js';
+import { bind } from '../properties/bind.js';
+import { check } from '../checker/explore.js';
+import { traceFromViolation } from '../traces/format.js';
+import creditOverflow from '../examples/limiter-credit-overflow.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
@@ -94,6 +99,19 @@ test('a finding: the model arms credit_timeout for the end of the new window; Li
     const before = v.steps.slice(0, m.step - 1);
     assert.ok(before.some((s) => s.call === 'x_xenvif_tx_credit_callback'), 'after a callback');
   }
+});
+
+test('regression: the credit-overflow counterexample as a vector passes the scheduler without the clamp and fails the correct one', async () => {
+  const p = right(resolveParams(creditOverflow.params, { creditBytes: 15, hostileRx: false })) as LimiterParams;
+  const res = check(right(bind(creditOverflow, p)));
+  assert.is(res.outcome, 'violation');
+  const v = right(vectorFromTrace(creditOverflow, p, traceFromViolation(creditOverflow, p, res.violation!), 'cex'));
+  const last = v.steps[v.steps.length - 1]!;
+  assert.equal(last.expect.credit_refills, [{ guest: 'x', from: 6, to: 5 }]); // 6 + 15 wraps a 4-bit word to 5
+  assert.equal((await runSuite([v], limiterCreditAdapter('no-wrap-clamp'))).mismatches, []);
+  const good = await runSuite([v], limiterCreditAdapter());
+  assert.is(good.mismatches[0]!.step, v.steps.length);
+  assert.equal(good.mismatches[0]!.got, [{ guest: 'x', from: 6, to: 15 }]); // clamped to ULONG_MAX, then max_burst = max(4, 15)
 });
 
 test.run();
