@@ -4,7 +4,7 @@
  * checker, properties and traces meet.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { writeFileSync, renameSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult } from '../checker/explore.js';
@@ -86,12 +86,21 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
 export const exitFor = (o: string): number =>
   o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 
+const isDir = (d: string): boolean => {
+  try {
+    return statSync(d).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
 /** Writes a trace file; a failure (no such directory, a value ITF cannot carry) is bad input, one line. */
 function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): void {
   try {
     writeTrace(path, t, format);
   } catch (e) {
-    throw new UsageError(`cannot write trace ${path}: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!;
+    throw new UsageError(msg.startsWith('cannot write') ? msg : `cannot write trace ${path}: ${msg}`);
   }
 }
 
@@ -138,6 +147,19 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
   const p = params.right as object;
   const invariants = selectedInvariants(model, values.invariant);
+  // Output locations are checked before the search, so a long run never ends
+  // in "cannot write": the witness folder is created, a trace's folder must exist.
+  if (values.witnesses) {
+    try {
+      // (not `recursive` when the parent exists: Node 20's recursive mkdir spins forever under /proc)
+      if (!isDir(values.witnesses)) mkdirSync(values.witnesses, { recursive: !isDir(dirname(values.witnesses)) });
+    } catch (e) {
+      throw new UsageError(`--witnesses ${values.witnesses}: cannot create the folder: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    }
+  }
+  for (const [opt, file] of [['--trace-out', values['trace-out']], ['--dump-states', values['dump-states']]] as const) {
+    if (file !== undefined && !isDir(dirname(file))) throw new UsageError(`${opt} ${file}: folder ${dirname(file)} does not exist`);
+  }
 
   let dump: string[] | undefined;
   let onState: ((s: unknown) => void) | undefined;

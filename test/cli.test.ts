@@ -113,6 +113,17 @@ test('example (a): 34-step lost wake-up, written, shown, reproduced by the varia
   assert.is(again2.code, 1, again2.out + again2.err);
 });
 
+test('output locations are checked before the search; --witnesses creates its folder', () => {
+  badInput(['check', 'ring-notify', '--trace-out', join(tmp, 'no-such-dir', 't.json')], /--trace-out .*folder .*no-such-dir does not exist/);
+  badInput(['check', 'ring-notify', '--dump-states', join(tmp, 'no-such-dir', 's.txt')], /--dump-states .*does not exist/);
+  const dir = join(tmp, 'w', 'nested');
+  const r = pv(['check', 'ring', '-p', 'counters=true', '-p', 'ringSize=1', '-p', 'messages=2', '--witnesses', dir, '-q']);
+  assert.is(r.code, 0, r.err);
+  const min = join(dir, 'ring-notifications-min.trace.json');
+  assert.ok(existsSync(min), 'witness written into the created folder');
+  assert.is(pv(['replay', min]).code, 0, 'a witness violates nothing and replays to its end');
+});
+
 test('bounds: a cut search is incomplete (exit 3), never ok', () => {
   const r = pv(['check', 'ring-notify', '--max-states', '100', '--json', '-q']);
   assert.is(r.code, 3);
