@@ -8,7 +8,10 @@ export function parse<const T extends Options>(argv: string[], options: T) {
   try {
     return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (e) {
-    throw new UsageError(((e as Error).message ?? String(e)).split('\n')[0]!.replace(/^TypeError \[\w+\]: /, ''));
+    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!.replace(/^TypeError \[\w+\]: /, '');
+    // Node's "Unknown option '-q'. To specify a positional argument starting with a '-', ..." is too long
+    const unknown = /^Unknown option '([^']+)'/.exec(msg);
+    throw new UsageError(unknown ? `unknown option '${unknown[1]}' (see pvcheck help)` : msg);
   }
 }
 
@@ -18,14 +21,18 @@ export function paramPairs(list: readonly string[] | undefined, flag = '--param'
   for (const kv of list ?? []) {
     const i = kv.indexOf('=');
     if (i <= 0) throw new UsageError(`${flag} expects name=value, got '${kv}'`);
-    out[kv.slice(0, i)] = kv.slice(i + 1);
+    const name = kv.slice(0, i);
+    if (Object.hasOwn(out, name)) throw new UsageError(`${flag} ${name} is given twice ('${out[name]}' and '${kv.slice(i + 1)}')`);
+    out[name] = kv.slice(i + 1);
   }
   return out;
 }
 
-/** A non-negative integer option. */
-export function intOption(name: string, v: string | undefined): number | undefined {
+/** A non-negative integer option, at least `min`. */
+export function intOption(name: string, v: string | undefined, min = 0): number | undefined {
   if (v === undefined) return undefined;
   if (!/^\d+$/.test(v)) throw new UsageError(`--${name} expects a non-negative integer, got '${v}'`);
-  return Number(v);
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer of at least ${min}, got '${v}'`);
+  return n;
 }

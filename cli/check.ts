@@ -137,7 +137,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const overrides = paramPairs(values.param);
   const run: RunOptions = {
     ...(values.invariant ? { invariants: values.invariant } : {}),
-    ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'])! } : {}),
+    ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
     ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,

@@ -6,13 +6,14 @@ import { builtinModels } from '../model/registry.js';
 import type { Model } from '../model/core.js';
 import type { ParamSpec } from '../model/params.js';
 import { checkAllCommand, checkCommand } from './check.js';
+import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { replayCommand, showCommand } from './traceCommands.js';
 
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
 
 usage:
-  pvcheck list                         models, their parameters (defaults, ranges) and invariants
+  pvcheck list [MODEL...]              models, their parameters (defaults, ranges) and invariants
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
   pvcheck show TRACE                   print a counterexample: per step the action and what changed
@@ -85,9 +86,14 @@ export async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
-      case 'list':
-        process.stdout.write(listText(builtinModels));
+      case 'list': {
+        // `pvcheck list [MODEL...]`: all built-in models, or the ones named
+        const { positionals } = parse(rest, {});
+        const unknown = positionals.filter((n) => !builtinModels.some((m) => m.name === n));
+        if (unknown.length) throw new UsageError(`unknown model '${unknown[0]}' (built-in: ${builtinModels.map((m) => m.name).join(', ')})`);
+        process.stdout.write(listText(positionals.length ? builtinModels.filter((m) => positionals.includes(m.name)) : builtinModels));
         return EXIT.ok;
+      }
       case 'check':
         return await checkCommand(rest);
       case 'check-all':

@@ -45,6 +45,13 @@ test('check ring-notify 4x8 --json: the benchmark figures and the state-set dige
   for (const k of ['model', 'params', 'seconds', 'coverage']) assert.ok(k in j, k);
 });
 
+test('list MODEL prints only that model', () => {
+  const r = pv(['list', 'grant']);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /^grant: /);
+  assert.not.match(r.out, /^ring-notify: /m);
+});
+
 test('list names every built-in model with its parameters and invariants', () => {
   const r = pv(['list']);
   assert.is(r.code, 0);
@@ -66,6 +73,10 @@ test('bad input: unknown model, parameter, invariant, values out of range or of 
   badInput(['check', 'ring-notify', '--bogus'], /bogus/);
   badInput(['frobnicate'], /unknown command 'frobnicate'/);
   badInput(['check'], /usage/);
+  badInput(['check', 'ring-notify', '--max-states', '0'], /--max-states must be an integer of at least 1/);
+  badInput(['check', 'ring-notify', '-p', 'ringSize=4', '-p', 'ringSize=8'], /--param ringSize is given twice/);
+  badInput(['show', '-q'], /^pvcheck: error: unknown option '-q' \(see pvcheck help\)$/);
+  badInput(['list', 'nope'], /unknown model 'nope'/);
 });
 
 test('bad input: user model files that do not load or export no model', () => {
