@@ -13,8 +13,10 @@
  *   list, or records whose key sets differ between steps) is one variable
  *   `state`, and `#meta.pvcheck.stateVar` says so.
  * - values: every integer is `{"#bigint": "123"}`; arrays are lists; objects are
- *   records. Non-integer numbers, `null` and field names starting with `#` have
- *   no ITF form: toItf says where it met one.
+ *   records; `null` (an absent value: no ring ref yet, no request copied) is
+ *   Quint's `None`, `{"tag": "None", "value": {"#tup": []}}`, and reads back as
+ *   null. Non-integer numbers and field names starting with `#` have no ITF
+ *   form: toItf says where it met one.
  * - each state: `#meta` {index, rule}, `mbt::actionTaken` (the action label,
  *   "init" for state 0; left out when unknown) and `mbt::nondetPicks`
  *   (`{choice: {tag: "Some", value: V}}` for a rule with a choice, `{choice:
@@ -65,6 +67,12 @@ const at = (path: string, k: string | number): string => (path ? `${path}/${k}` 
 
 class ItfError extends Error {}
 
+/** null as Quint's Option None (an empty tuple as its value). */
+const NONE: ItfValue = { tag: 'None', value: { '#tup': [] } };
+const isNone = (o: Record<string, unknown>, keys: readonly string[]): boolean =>
+  keys.length === 2 && o.tag === 'None' && isRecord(o.value) && Object.keys(o.value).length === 1
+  && Array.isArray((o.value as Record<string, unknown>)['#tup']) && ((o.value as Record<string, unknown>)['#tup'] as unknown[]).length === 0;
+
 /** Encodes one JSON value; throws ItfError naming the path of what has no ITF form. */
 function encode(v: unknown, path: string): ItfValue {
   switch (typeof v) {
@@ -77,7 +85,7 @@ function encode(v: unknown, path: string): ItfValue {
     case 'boolean':
       return v;
     case 'object': {
-      if (v === null) throw new ItfError(`${path}: null has no ITF form`);
+      if (v === null) return NONE;
       if (Array.isArray(v)) return v.map((x, i) => encode(x, at(path, i)));
       const out: Record<string, ItfValue> = {};
       for (const [k, x] of Object.entries(v)) {
@@ -175,6 +183,7 @@ function decode(v: unknown, path: string): unknown {
       const keys = Object.keys(o);
       const special = keys.find((k) => k.startsWith('#'));
       if (special === undefined) {
+        if (isNone(o, keys)) return null;
         const out: Record<string, unknown> = {};
         for (const k of keys) setField(out, k, decode(o[k], at(path, k)));
         return out;

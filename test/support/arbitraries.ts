@@ -20,6 +20,7 @@ export function arbJson(opt: { itf?: boolean } = {}): { key: fc.Arbitrary<string
       ...(opt.itf ? [fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER })] : []),
       fc.string({ maxLength: 8 }),
       fc.boolean(),
+      fc.constant(null),
       fc.array(tie('value'), { maxLength: 4 }),
       fc.dictionary(key, tie('value'), { maxKeys: 4, noNullPrototype: true }),
     ),
