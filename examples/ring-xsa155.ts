@@ -20,5 +20,6 @@ export default deriveModel(ring, {
   name: 'ring-xsa155',
   description: 'ring whose backend validates the request in the shared slot and re-reads it to use it (XSA-155 double fetch)',
   see: 'XSA-155; xen/include/public/io/ring.h RING_COPY_REQUEST',
-  replace: { consume_request: pick('consume_request'), produce_response: pick('produce_response') },
+  // RING_COPY_REQUEST is the copy step of consume_request under weak memory.
+  replace: { consume_request: pick('consume_request'), RING_COPY_REQUEST: pick('RING_COPY_REQUEST'), produce_response: pick('produce_response') },
 });

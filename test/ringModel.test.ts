@@ -8,7 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, NR_UNCONSUMED_RESPONSES, RING_FULL, idxSub } from '../model/idx32.js';
-import { RING_REQUEST_PROD_OVERFLOW, RING_RESPONSE_PROD_OVERFLOW, freeId, ring, ringParams, type RingParams, type RingState } from '../model/ring.js';
+import { F_WAIT, B_WAIT, RING_REQUEST_PROD_OVERFLOW, RING_RESPONSE_PROD_OVERFLOW, freeId, ring, ringParams, type RingParams, type RingState } from '../model/ring.js';
+import { ruleOf, type Model, type Rule } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { check } from '../checker/explore.js';
@@ -89,6 +90,121 @@ test('payloads=2: every request carries a payload choice, the backend answers ea
   });
   assert.is(r.outcome, 'ok');
   assert.ok(sawBoth);
+});
+
+// --- the tx/rx pair: a shared event channel wakes a handler for the other ring's event
+
+/**
+ * The ring state plus ghosts: which rings notified each side's channel since
+ * its last upcall, which handlers were woken by an event only the other ring
+ * sent and have not looked at their ring yet, and how many of those found
+ * nothing (spurious wake-ups that a split channel cannot cause).
+ */
+interface PairState extends RingState {
+  readonly feFrom: readonly number[];
+  readonly beFrom: readonly number[];
+  readonly feCross: readonly number[];
+  readonly beCross: readonly number[];
+  readonly crossSpurious: number;
+}
+/** The built-in ring, its rules wrapped to keep the ghosts (the protocol is unchanged). */
+const withWakeGhosts = (): Model<PairState, RingParams> => {
+  const chan = (p: RingParams, r: number) => (p.rings === 'pair' && p.evtchn === 'split' ? r : 0);
+  const wrap = (name: string, extra: (d: any, s: PairState, p: RingParams) => void): Rule<PairState, RingParams> => {
+    const base = ruleOf(ring, name) as unknown as Rule<PairState, RingParams>;
+    return { ...base, then: (d, s, p, a) => { extra(d, s, p); base.then(d, s, p, a); } };
+  };
+  const replace: Record<string, Rule<PairState, RingParams>> = {};
+  for (const r of [0, 1]) {
+    const pre = r === 0 ? '' : 'rx.';
+    // The backend of ring r notifies the frontend's channel of ring r, and vice versa.
+    replace[`${pre}notify_remote_via_evtchn.back`] = wrap(`${pre}notify_remote_via_evtchn.back`, (d, s, p) => { d.feFrom[chan(p, r)] = s.feFrom[chan(p, r)]! | (1 << r); });
+    replace[`${pre}notify_remote_via_evtchn.front`] = wrap(`${pre}notify_remote_via_evtchn.front`, (d, s, p) => { d.beFrom[chan(p, r)] = s.beFrom[chan(p, r)]! | (1 << r); });
+    for (const side of ['front', 'back'] as const) {
+      const cross = side === 'front' ? 'feCross' : 'beCross';
+      replace[`${pre}evtchn_upcall.${side}`] = wrap(`${pre}evtchn_upcall.${side}`, (d, s, p) => {
+        const c = chan(p, r);
+        const from = side === 'front' ? s.feFrom : s.beFrom;
+        s[side].forEach((h, q) => {
+          if (chan(p, q) === c && h.pc === (side === 'front' ? F_WAIT : B_WAIT) && !(from[c]! & (1 << q))) d[cross][q] = 1;
+        });
+        if (side === 'front') d.feFrom[c] = 0;
+        else d.beFrom[c] = 0;
+      });
+      // The woken handler's first look at its ring: work (not spurious) or nothing (spurious).
+      const [look, empty] = side === 'front'
+        ? ['consume_response', 'RING_FINAL_CHECK_FOR_RESPONSES.empty']
+        : ['consume_request', 'RING_FINAL_CHECK_FOR_REQUESTS.empty'];
+      replace[pre + look] = wrap(pre + look, (d) => { d[cross][r] = 0; });
+      replace[pre + empty] = wrap(pre + empty, (d, s) => {
+        if (s[cross][r]) { d.crossSpurious = s.crossSpurious + 1; d[cross][r] = 0; }
+      });
+    }
+  }
+  const base = ring as unknown as Model<PairState, RingParams>;
+  return {
+    ...base,
+    name: 'ring-wake-ghosts',
+    init: (p) => ring.init(p).map((s) => ({
+      ...s, feFrom: s.fe_pending.map(() => 0), beFrom: s.be_pending.map(() => 0),
+      feCross: s.front.map(() => 0), beCross: s.back.map(() => 0), crossSpurious: 0,
+    })),
+    rules: base.rules.map((x) => replace[x.name] ?? x),
+    invariants: [...base.invariants, {
+      name: 'no_cross_ring_spurious_wakeup',
+      description: 'no handler is woken by an event only the other ring sent and then finds no work on its own ring',
+      see: 'Linux xen-netfront/xen-netback feature-split-event-channels (one event channel per tx and rx ring); docs/models/ring.md',
+      holds: (s) => s.crossSpurious === 0,
+    }],
+    observables: [{ name: 'cross_ring_spurious_wakeups', description: 'wake-ups by an event only the other ring sent after which the handler found no work', value: (s) => s.crossSpurious }],
+  };
+};
+
+/** Recount from the actions of a trace alone: upcalls that wake a blocked handler of ring q while only the other ring's peer notified since the channel's last upcall, after which q's first look finds nothing (shared channel: one upcall rule per side). */
+const recountCrossSpurious = (acts: readonly string[]): number => {
+  let n = 0;
+  for (const side of ['front', 'back'] as const) {
+    const peer = side === 'front' ? 'back' : 'front';
+    const [look, empty, block] = side === 'front'
+      ? ['consume_response', 'RING_FINAL_CHECK_FOR_RESPONSES.empty', 'RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_block']
+      : ['consume_request', 'RING_FINAL_CHECK_FOR_REQUESTS.empty', 'RING_FINAL_CHECK_FOR_REQUESTS.recheck_empty_block'];
+    for (const q of [0, 1]) {
+      const pfx = q === 0 ? '' : 'rx.', other = q === 0 ? 'rx.' : '';
+      let blocked = false, lastUpcall = -1;
+      acts.forEach((a, i) => {
+        if (a === pfx + block) blocked = true;
+        if (a !== `evtchn_upcall.${side}`) return;
+        const since = acts.slice(lastUpcall + 1, i);
+        lastUpcall = i;
+        if (!blocked) return;
+        blocked = false;
+        if (since.includes(`${pfx}notify_remote_via_evtchn.${peer}`) || !since.includes(`${other}notify_remote_via_evtchn.${peer}`)) return;
+        const next = acts.slice(i + 1).find((x) => x === pfx + look || x === pfx + empty);
+        if (next === pfx + empty) n++;
+      });
+    }
+  }
+  return n;
+};
+
+test('tx/rx pair at 1x1: a shared event channel wakes a handler for the other ring with nothing to do; split channels never do', () => {
+  const m = withWakeGhosts();
+  const runPair = (evtchn: string) => {
+    const sys = bind(m, params({ rings: 'pair', evtchn, ringSize: 1, messages: 1 }));
+    if (E.isLeft(sys)) throw new Error(sys.left);
+    return check(sys.right);
+  };
+  // Split channels: the whole graph, every wake-up is for an event of the own ring.
+  const split = runPair('split');
+  assert.is(split.outcome, 'ok');
+  assert.is(split.observables!.find((o) => o.name === 'cross_ring_spurious_wakeups')!.max, 0);
+  assert.ok(split.coverage.find((c) => c.rule === 'evtchn_upcall.front')!.fired > 0 && split.coverage.find((c) => c.rule === 'rx.evtchn_upcall.back')!.fired > 0);
+  // Shared channel: the checker stops at the shortest run with such a wake-up; recounted from its actions alone.
+  const shared = runPair('shared');
+  assert.is(shared.outcome, 'violation');
+  assert.is(shared.violation!.property, 'no_cross_ring_spurious_wakeup');
+  const acts = shared.violation!.trace.map((t) => t.action);
+  assert.is(recountCrossSpurious(acts), 1, acts.join(' '));
 });
 
 test.run();
