@@ -94,12 +94,24 @@ const isDir = (d: string): boolean => {
   }
 };
 
-/** Writes a trace file; a failure (no such directory, a value ITF cannot carry) is bad input, one line. */
-function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): void {
+/**
+ * Writes a trace file and returns the path written. A failure (no such
+ * directory) is bad input, one line. A trace ITF cannot carry (a non-integer
+ * number) is not lost: it is written as JSON beside the name asked for, with a
+ * warning.
+ */
+function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string {
+  const oneLine = (e: unknown) => ((e as Error).message ?? String(e)).split('\n')[0]!;
   try {
     writeTrace(path, t, format);
+    return path;
   } catch (e) {
-    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!;
+    const msg = oneLine(e);
+    if (format === 'itf' && msg.includes(' as ITF: ')) {
+      const json = path.replace(/(\.itf)?\.json$/, '') + '.trace.json';
+      process.stderr.write(`pvcheck: warning: ${msg}; writing ${json} (JSON) instead\n`);
+      return writeTraceFile(json, t, 'json');
+    }
     throw new UsageError(msg.startsWith('cannot write') ? msg : `cannot write trace ${path}: ${msg}`);
   }
 }
@@ -184,7 +196,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (r.violation) {
     traceFile = values['trace-out'] ?? `pvcheck-${safe(model.name)}-${safe(r.violation.property)}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;
     const t = traceFromViolation(model, p, r.violation, cmd);
-    writeTraceFile(traceFile, t, format);
+    traceFile = writeTraceFile(traceFile, t, format);
   }
   const witnessFiles: Record<string, { min: string; max: string }> = {};
   if (values.witnesses && r.observables) {
@@ -192,12 +204,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
       const base = join(values.witnesses, safe(model.name) + '-' + safe(o.name));
       const mk = (which: 'min' | 'max', trace: typeof o.minTrace) => {
         const file = `${base}-${which}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;
-        writeTraceFile(
+        return writeTraceFile(
           file,
           traceFromViolation(model, p, { property: `${o.name} ${which}`, kind: 'invariant', trace }, cmd, 'none'),
           format,
         );
-        return file;
       };
       witnessFiles[o.name] = { min: mk('min', o.minTrace), max: mk('max', o.maxTrace) };
     }

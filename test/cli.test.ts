@@ -135,6 +135,17 @@ test('output locations are checked before the search; --witnesses creates its fo
   assert.is(pv(['replay', min]).code, 0, 'a witness violates nothing and replays to its end');
 });
 
+test('--format itf: a counterexample ITF cannot carry is written as JSON with a warning, never lost', () => {
+  const r = pv(['check', fx('fractional.ts'), '--format', 'itf', '-q']);
+  assert.is(r.code, 1, r.err);
+  assert.match(r.err, /^pvcheck: warning: .*0\.5 is not an integer.*writing pvcheck-fractional-quarter\.trace\.json \(JSON\) instead$/m);
+  const file = join(tmp, 'pvcheck-fractional-quarter.trace.json');
+  assert.ok(existsSync(file));
+  assert.not.ok(existsSync(join(tmp, 'pvcheck-fractional-quarter.itf.json')));
+  assert.match(r.out, /trace +pvcheck-fractional-quarter\.trace\.json/);
+  assert.is(pv(['replay', file, '--model', fx('fractional.ts')]).code, 1, 'the JSON trace reproduces the violation');
+});
+
 test('bounds: a cut search is incomplete (exit 3), never ok', () => {
   const r = pv(['check', 'ring-notify', '--max-states', '100', '--json', '-q']);
   assert.is(r.code, 3);
