@@ -8,6 +8,9 @@
  * install -y rumur gcc`), Rumur's verifier (1 thread, so breadth-first, built
  * as ../shared/bench/run-rumur.sh builds it) runs interleaved the same way; its
  * time is the verifier's wall time (Rumur prints whole seconds only).
+ *
+ * `--models all` (or `--models grant,xenbus`) instead times every built-in
+ * model at its default parameters, as `npm start` checks them.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, copyFileSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
@@ -93,6 +96,42 @@ function runRumur(exe: string, dir: string): Rumur {
   return { states: Number(m[1]), rulesFired: Number(m[2]), seconds };
 }
 
+interface ModelRun { outcome: string; states: number; edges: number; depth: number; seconds: number; bytesPerState: number; params: string }
+
+/** `pvcheck check MODEL --json -q` in a fresh process: the report's search time, not process start-up. */
+function runModel(name: string): ModelRun {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', join(root, 'bin/pvcheck.mjs'), 'check', name, '--json', '-q'], {
+    cwd: tmpdir(), encoding: 'utf8', maxBuffer: 1 << 26,
+  });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`pvcheck check ${name} failed (exit ${r.status}): ${r.stderr.trim().split('\n')[0]}`);
+  const j = JSON.parse(r.stdout) as { outcome: string; distinctStates: number; edges: number; depth: number; seconds: number; bytesPerState: number; params: Record<string, unknown> };
+  const params = Object.entries(j.params).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+  return { outcome: j.outcome, states: j.distinctStates, edges: j.edges, depth: j.depth, seconds: j.seconds, bytesPerState: j.bytesPerState, params };
+}
+
+/** `bench --models all|a,b`: every (or the named) built-in model at its defaults, `repeat` fresh runs each, medians. */
+async function benchModels(list: string, repeat: number): Promise<number> {
+  const { builtinModels } = await import('../model/registry.js');
+  const names = list === 'all' ? builtinModels.map((m) => m.name) : list.split(',').map((x) => x.trim());
+  for (const n of names) {
+    if (!builtinModels.some((m) => m.name === n)) throw new UsageError(`--models: unknown model '${n}' (built-in: ${builtinModels.map((m) => m.name).join(', ')})`);
+  }
+  process.stderr.write(`# node ${process.version}; ${repeat} runs per model at its default parameters, each a fresh process; medians\n`);
+  const rows: string[][] = [];
+  for (const n of names) {
+    const runs: ModelRun[] = [];
+    for (let i = 0; i < repeat; i++) {
+      runs.push(runModel(n));
+      process.stderr.write(`${n} run ${i + 1}: ${runs[i]!.seconds.toFixed(2)} s\n`);
+    }
+    const r = runs[0]!;
+    const sec = median(runs.map((x) => x.seconds));
+    rows.push([n, String(r.states), String(r.edges), String(r.depth), r.outcome, sec.toFixed(2), String(Math.round(r.states / sec)), median(runs.map((x) => x.bytesPerState)).toFixed(1)]);
+  }
+  process.stdout.write(table(['model', 'states', 'edges', 'depth', 'outcome', 'seconds', 'states/s', 'bytes/state'], rows) + '\n');
+  return 0;
+}
+
 export async function benchCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     repeat: { type: 'string' },
@@ -100,10 +139,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
     spin: { type: 'boolean' },
     rumur: { type: 'boolean' },
     'spin-dir': { type: 'string' },
+    models: { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`bench takes no positional argument (got '${positionals[0]}')`);
   const repeat = intOption('repeat', values.repeat) ?? 3;
   if (repeat < 1) throw new UsageError('--repeat must be at least 1');
+  if (values.models !== undefined) {
+    if (values.points || values.spin || values.rumur) throw new UsageError('--models runs the built-in models; it does not take --points, --spin or --rumur');
+    return benchModels(values.models, repeat);
+  }
   const points = (values.points ?? '4x32,8x32,8x64').split(',').map((p) => {
     const m = /^(\d+)x(\d+)$/.exec(p.trim());
     if (!m) throw new UsageError(`--points expects NxM,NxM..., got '${p}'`);

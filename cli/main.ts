@@ -21,8 +21,9 @@ usage:
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
-  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin] [--rumur]
-                                       throughput and memory on the ring-notify benchmark, beside SPIN and Rumur
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin] [--rumur] | [--models all|M,M]
+                                       throughput and memory on the ring-notify benchmark, beside SPIN and Rumur;
+                                       --models: every built-in model at its defaults
 
 check options:
   -p, --param name=value     set a model parameter (repeatable)
