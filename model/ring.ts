@@ -49,7 +49,7 @@ export const ringParams = defineParams(
     payloads: intParam({ default: 1, min: 1, max: 8, doc: 'request payload domain 0..payloads-1 (an abstract size or gref); a hostile frontend may also write the invalid value `payloads`' }),
     rings: enumParam({ values: ['one', 'pair'] as const, default: 'one', doc: 'one ring, or the tx/rx pair of a vif' }),
     evtchn: enumParam({ values: ['shared', 'split'] as const, default: 'shared', doc: 'pair only: one event channel for tx and rx, or feature-split-event-channels' }),
-    memory: enumParam({ values: ['sc', 'tso', 'weak'] as const, default: 'sc', doc: 'memory model of the shared page: sc, tso (x86 store buffers), weak (Arm-like store reordering)' }),
+    memory: enumParam({ values: ['sc', 'tso', 'weak'] as const, default: 'sc', doc: 'memory model of the shared page: sc, tso (x86 store buffers), weak (Arm-like store and load reordering)' }),
     bufferSize: intParam({ default: 2, min: 1, max: 8, doc: 'tso/weak: store-buffer entries per CPU (a full buffer stalls the next store)' }),
     frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile frontend may write adversarial values into req_prod, rsp_event and request slots' }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend may write adversarial values into rsp_prod, req_event and response slots' }),
