@@ -689,8 +689,9 @@ export function peerLoc(s: S, p: P, r: number, side: Side, k: PeerLoad): string 
  * Offered for what a consumer reads from its peer: the producer index and the
  * next slot it will copy. Not for the event indices (each is loaded right after
  * an `xen_mb()`, so an earlier value is one an interleaving gives anyway), the
- * CPU's own fields, or slots further ahead (each later copy is behind the
- * producer-index load of its own iteration). Where: {@link earlyLoadPcs};
+ * CPU's own fields, or slots further ahead (exact while a barrier in force
+ * separates two copies, as in the built-in code; see docs/models/ring.md).
+ * Where: {@link earlyLoadPcs};
  * `deleted` names the barriers a variant deleted (see {@link withoutBarriers}).
  */
 export function loadEarlyRule(r: number, side: Side, deleted: ReadonlySet<string> = new Set(), everywhere = false): R {
