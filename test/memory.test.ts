@@ -79,7 +79,7 @@ test('weak, message passing: without xen_rmb() the data load may be satisfied be
 
 test('weak, coherence: one early load per location, taken after the previous one is used up; never across own buffered stores', () => {
   let w = step2(start2(), (d) => loadEarly(d.mem, d.early, 'data')); // data = 0 remembered
-  assert.not.ok(canLoadEarly('weak', w.early, undefined, 'data'), 'a second early load of data would be older than nothing yet read: refused');
+  assert.not.ok(canLoadEarly('weak', w.early, undefined, 'data'), 'the early load of data is not used up: a second one is refused');
   assert.ok(canLoadEarly('weak', w.early, undefined, 'flag'));
   // The writer stores data = 1 and it becomes visible; the reader's next load still returns 0 (satisfied before),
   // and after it is used up a later load returns 1, never 0 again.
