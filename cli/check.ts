@@ -66,7 +66,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       if (opt.progress !== false && now - lastProgress >= 2000) {
         const s = search.stats();
         const line =
-          `progress depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct, ${fmtInt(s.edges)} generated, ` +
+          `progress ${model.name} depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct, ${fmtInt(s.edges)} generated, ` +
           `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(((s.distinctStates - lastStates) * 1000) / (now - lastProgress)))} states/s, ${s.seconds.toFixed(0)} s`;
         if (tty) {
           process.stderr.write('\r\x1b[K' + line);
