@@ -156,11 +156,12 @@ export function settle(n: unknown, o: unknown, stamp: boolean): unknown {
 function settleNode(n: object, o: unknown, stamp: boolean): unknown {
   if (Array.isArray(n)) {
     const len = n.length;
-    let same = Array.isArray(o) && o.length === len;
+    const isArr = Array.isArray(o);
+    let same = isArr && o.length === len;
     const oa = o as unknown[];
     for (let i = 0; i < len; i++) {
       const c0 = n[i];
-      const oc = same ? oa[i] : undefined;
+      const oc = isArr ? oa[i] : undefined;
       const c = settle(c0, oc, stamp);
       if (c !== c0) n[i] = c;
       if (same && c !== oc) same = false;
@@ -169,7 +170,8 @@ function settleNode(n: object, o: unknown, stamp: boolean): unknown {
   } else {
     if (n instanceof Map || n instanceof Set) throw new Error(PLAIN);
     const no = n as Record<string, unknown>;
-    let same = typeof o === 'object' && o !== null && !Array.isArray(o);
+    const isObj = typeof o === 'object' && o !== null && !Array.isArray(o);
+    let same = isObj;
     const oo = o as Record<string, unknown>;
     // This object's keys go to keyStack[base..base+count); a child settled in
     // the loop uses the stack above them only while it runs.
@@ -179,7 +181,7 @@ function settleNode(n: object, o: unknown, stamp: boolean): unknown {
       keyStack[base + count] = k;
       top = base + count + 1;
       const c0 = no[k];
-      const oc = same ? oo[k] : undefined;
+      const oc = isObj ? oo[k] : undefined;
       const c = settle(c0, oc, stamp);
       if (c !== c0) no[k] = c;
       if (same && (c !== oc || (oc === undefined && !hasOwn.call(oo, k)))) same = false;
