@@ -83,6 +83,8 @@ export function symmetryCanonicalizer<S, P>(spec: Interchangeable<S, P>): (s: S,
     const n = spec.size(p);
     let perms = cache.get(n);
     if (!perms) cache.set(n, (perms = permutations(n)));
+    // One candidate (a group of 0 or 1 ids): nothing to compare, no serialisation.
+    if (perms.length === 1) return spec.rename(s, perms[0]!, p);
     let best: S | undefined;
     let bestKey = '';
     for (const perm of perms) {
