@@ -156,6 +156,31 @@ test('weak: offering early loads only where they can matter loses no behaviour (
   }
 });
 
+test('weak is weaker than tso, tso weaker than sc: every protocol state one reaches, the next one reaches too (2x2)', () => {
+  // Projection: the page, both sides' private state (ghosts of the weak copy steps aside), the stores in flight
+  // (without their xen_wmb() epochs, which only weak keeps).
+  const reach = (memory: string) => {
+    const sys = bind(ring, params(ring, { ringSize: '2', messages: '2', memory }));
+    if (E.isLeft(sys)) throw new Error(sys.left);
+    const seen = new Set<string>();
+    const r = check(sys.right, {
+      onState: (s) => {
+        seen.add(canonicalString({
+          mem: s.mem, front: s.front.map(({ pub: _p, reordered: _r, ...f }) => f), back: s.back.map(({ pub: _p, reordered: _r, ...b }) => b),
+          sb: s.sb.flatMap((b, cpu) => b.stores.map((x) => [cpu, x.loc, x.val])), ev: [s.fe_pending, s.be_pending],
+        }));
+      },
+    });
+    assert.is(r.outcome, 'ok', memory);
+    return seen;
+  };
+  const sc = reach('sc'), tso = reach('tso'), weak = reach('weak');
+  const missing = (a: Set<string>, b: Set<string>) => [...a].filter((x) => !b.has(x));
+  assert.equal(missing(sc, tso), []);
+  assert.equal(missing(tso, weak), []);
+  assert.ok(weak.size > tso.size && tso.size > sc.size);
+});
+
 test('hostile backend: the hardened frontend verifies; without response validation it completes a bogus id', () => {
   const o = { ringSize: '2', messages: '2', backend: 'hostile' };
   assert.is(run(ring, o).outcome, 'ok');
