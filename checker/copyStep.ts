@@ -146,10 +146,26 @@ export function settle(n: unknown, o: unknown, stamp: boolean): unknown {
   const st = (n as { [DRAFT]?: DraftState })[DRAFT];
   if (st !== undefined) {
     if (st.final === PENDING) st.final = st.copy === null ? st.base : settleNode(st.copy, st.base, stamp);
-    return st.final;
+    const f = st.final;
+    // A draft the recipe moved (array shift, or stored elsewhere) is settled
+    // against its own base; it may equal the old node at its new place.
+    return o !== st.base && f !== st.base && sameEntries(f as object, o) ? o : f;
   }
   if (Object.isFrozen(n)) return n;
   return settleNode(n, o, stamp);
+}
+
+/** Whether `a` and `b` have the same keys in the same order with identical values. */
+function sameEntries(a: object, b: unknown): boolean {
+  if (typeof b !== 'object' || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    const k = ka[i]!;
+    if (k !== kb[i] || (a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k]) return false;
+  }
+  return true;
 }
 
 /** {@link settle} for a mutable node `n` (a draft's copy, or a new value the recipe built). */
