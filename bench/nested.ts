@@ -1,0 +1,145 @@
+/**
+ * Benchmark of the generic (nested-state, immer) path of the checker.
+ *
+ * One run, in this process, printed as one JSON line:
+ *   node --import ./bin/register.mjs bench/nested.ts run CASE [ROOT]
+ * ROOT (default: this checkout) is the checkout whose checker and models are
+ * loaded, so the same script times an older tree (e.g. `git archive` of the
+ * commit before a change, unpacked in /tmp/base with node_modules linked).
+ *
+ * Interleaved comparison, each run a fresh process, medians per case:
+ *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 3 [--base DIR] [--cases a,b]
+ * runs base, this tree, base, this tree, ... so that both see the same noise
+ * on a shared machine, and prints states/edges/depth (which must be equal),
+ * median seconds, the ratio base/this, and bytes per state (search structures
+ * and RSS growth).
+ */
+import { spawnSync } from 'node:child_process';
+import { resolve, dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export const CASES: Readonly<Record<string, { model: string; params: Record<string, string> }>> = {
+  grant: { model: 'grant', params: {} },
+  xenbus: { model: 'xenbus', params: {} },
+  xenbus4: { model: 'xenbus', params: { events: '4' } },
+  'ring-tso': { model: 'ring', params: { memory: 'tso', frontend: 'hostile', ringSize: '2', messages: '3' } },
+  'ring-pair': { model: 'ring', params: { rings: 'pair', ringSize: '1', messages: '2' } },
+};
+
+interface RunResult {
+  case: string;
+  outcome: string;
+  states: number;
+  edges: number;
+  depth: number;
+  seconds: number;
+  bytesPerState: number;
+  rssPerState: number;
+}
+
+async function runOne(name: string, root: string): Promise<RunResult> {
+  const c = CASES[name];
+  if (!c) throw new Error(`unknown case ${name} (known: ${Object.keys(CASES).join(', ')})`);
+  const imp = (p: string) => import(pathToFileURL(join(root, p)).href);
+  const { findModel } = await imp('model/registry.ts');
+  const { resolveParams } = await imp('model/params.ts');
+  const { bind } = await imp('properties/bind.ts');
+  const { check } = await imp('checker/explore.ts');
+  const m = findModel(c.model);
+  const p = resolveParams(m.params, c.params);
+  if (p._tag === 'Left') throw new Error(p.left);
+  const sys = bind(m, p.right);
+  if (sys._tag === 'Left') throw new Error(sys.left);
+  const rss0 = process.memoryUsage().rss;
+  const t0 = process.hrtime.bigint();
+  const r = check(sys.right, process.env.PVCHECK_BENCH_IMMER ? { immer: true } : {});
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const rss1 = process.memoryUsage().rss;
+  return {
+    case: name,
+    outcome: r.outcome,
+    states: r.distinctStates,
+    edges: r.edges,
+    depth: r.depth,
+    seconds,
+    bytesPerState: r.bytesPerState,
+    rssPerState: (rss1 - rss0) / r.distinctStates,
+  };
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+};
+
+function spawnRun(name: string, root: string): RunResult {
+  const r = spawnSync(
+    process.execPath,
+    ['--max-old-space-size=4096', '--import', join(HERE, 'bin/register.mjs'), fileURLToPath(import.meta.url), 'run', name, root],
+    { encoding: 'utf8', maxBuffer: 1 << 24 },
+  );
+  if (r.status !== 0) throw new Error(`run ${name} in ${root} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
+}
+
+function compare(args: string[]): void {
+  const opt = (k: string) => {
+    const i = args.indexOf(k);
+    return i >= 0 ? args[i + 1] : undefined;
+  };
+  const repeat = Number(opt('--repeat') ?? 3);
+  const base = opt('--base');
+  const cases = (opt('--cases') ?? Object.keys(CASES).join(',')).split(',');
+  const roots = base ? [['base', resolve(base)], ['this', HERE]] : [['this', HERE]];
+  const rows: string[] = [];
+  for (const name of cases) {
+    const runs: Record<string, RunResult[]> = { base: [], this: [] };
+    for (let i = 0; i < repeat; i++)
+      for (const [tag, root] of roots) {
+        const r = spawnRun(name, root!);
+        runs[tag!]!.push(r);
+        process.stderr.write(`${name} ${tag} #${i + 1}: ${r.seconds.toFixed(2)} s, ${r.states} states\n`);
+      }
+    const t = runs.this![0]!;
+    const same = (runs.base!.length ? [...runs.base!, ...runs.this!] : runs.this!).every(
+      (r) => r.states === t.states && r.edges === t.edges && r.depth === t.depth && r.outcome === t.outcome,
+    );
+    const mThis = median(runs.this!.map((r) => r.seconds));
+    const mBase = runs.base!.length ? median(runs.base!.map((r) => r.seconds)) : NaN;
+    rows.push(
+      [
+        name,
+        t.outcome,
+        t.states,
+        t.edges,
+        t.depth,
+        same ? 'equal' : 'DIFFERENT',
+        mBase.toFixed(2),
+        mThis.toFixed(2),
+        (mBase / mThis).toFixed(1),
+        base ? median(runs.base!.map((r) => r.bytesPerState)).toFixed(1) : '',
+        median(runs.this!.map((r) => r.bytesPerState)).toFixed(1),
+        base ? median(runs.base!.map((r) => r.rssPerState)).toFixed(0) : '',
+        median(runs.this!.map((r) => r.rssPerState)).toFixed(0),
+      ].join(' | '),
+    );
+  }
+  console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)`);
+  console.log(
+    'case | outcome | states | edges | depth | counts | base s | this s | speed-up | base B/state | this B/state | base RSS B/state | this RSS B/state',
+  );
+  for (const r of rows) console.log(r);
+}
+
+const [cmd, ...rest] = process.argv.slice(2);
+if (cmd === 'run') {
+  const r = await runOne(rest[0]!, resolve(rest[1] ?? HERE));
+  process.stdout.write(JSON.stringify(r) + '\n');
+} else if (cmd === 'compare') compare(rest);
+else {
+  console.error('usage: bench/nested.ts run CASE [ROOT] | compare [--repeat N] [--base DIR] [--cases a,b]');
+  process.exitCode = 2;
+}
