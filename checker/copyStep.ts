@@ -86,7 +86,7 @@ const handler: ProxyHandler<Target> = {
     const v = src[prop];
     if (typeof v !== 'object' || v === null) return v;
     // Only a child that is still the one of the base gets a draft (as in immer).
-    if (v !== st.base[prop] || !Object.isFrozen(v) || v instanceof Map || v instanceof Set) return v;
+    if (v !== st.base[prop]) return v;
     const c = draftOf(v);
     writable(st)[prop] = c;
     return c;
@@ -111,9 +111,10 @@ const handler: ProxyHandler<Target> = {
   getOwnPropertyDescriptor(t, prop) {
     const st = t.s;
     const src = st.copy === null ? st.base : st.copy;
-    if (prop === HASH_KEY || !hasOwn.call(src, prop)) return undefined;
     if (st.isArray && prop === 'length') return { value: src.length, writable: true, enumerable: false, configurable: false };
-    return { value: src[prop], writable: true, enumerable: Object.prototype.propertyIsEnumerable.call(src, prop), configurable: true };
+    if (prop === HASH_KEY || !hasOwn.call(src, prop)) return undefined;
+    // States are plain data: every own property but an array's length is enumerable.
+    return { value: src[prop], writable: true, enumerable: true, configurable: true };
   },
   defineProperty(t, prop, desc) {
     return Reflect.defineProperty(writable(t.s), prop, desc);

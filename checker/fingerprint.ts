@@ -312,6 +312,13 @@ function stringHash(s: string): void {
   if (stringMemo.size < 1 << 16) stringMemo.set(s, { a: LA, b: LB });
 }
 
+const primHash = (v: unknown): H2 => {
+  strHash(canonicalString(v), TAG_PRIM);
+  return { a: LA, b: LB };
+};
+/** true, false and null (undefined encodes as null), computed once. */
+const H_TRUE = primHash(true), H_FALSE = primHash(false), H_NULL = primHash(null);
+
 /** Structural hash of `v` into LA, LB. */
 function vh(v: unknown): void {
   if (typeof v === 'number') {
@@ -323,7 +330,13 @@ function vh(v: unknown): void {
     return;
   }
   if (typeof v === 'string') return stringHash(v);
-  if (v === null || typeof v !== 'object') {
+  if (v === null || v === undefined || typeof v === 'boolean') {
+    const h = v === true ? H_TRUE : v === false ? H_FALSE : H_NULL;
+    LA = h.a;
+    LB = h.b;
+    return;
+  }
+  if (typeof v !== 'object') {
     strHash(canonicalString(v), TAG_PRIM);
     return;
   }
