@@ -252,6 +252,19 @@ export function boundaryVectors<S, P>(g: Graph<S, P>, opt: { maxStates?: number 
 
 /** A coverage suite plus the boundary suites, with the report of what they reach. */
 export function generateSuite<S, P>(model: Model<S, P>, params: P, opt: GenerateOptions = {}): E.Either<string, { vectors: Vector[]; report: SuiteReport }> {
+  return guarded(model, () => generateSuiteUnguarded(model, params, opt));
+}
+
+/** A vocabulary (hooks) that throws on a state it does not expect (a user's model named like a built-in) is a Left, not a crash. */
+function guarded<S, P, A>(model: Model<S, P>, f: () => E.Either<string, A>): E.Either<string, A> {
+  try {
+    return f();
+  } catch (e) {
+    return E.left(`model ${model.name}: vector observation failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`);
+  }
+}
+
+function generateSuiteUnguarded<S, P>(model: Model<S, P>, params: P, opt: GenerateOptions): E.Either<string, { vectors: Vector[]; report: SuiteReport }> {
   const cover = opt.cover ?? 'rules';
   const eg = explore(model, params, opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {});
   if (E.isLeft(eg)) return eg;
@@ -286,6 +299,10 @@ export function generateSuite<S, P>(model: Model<S, P>, params: P, opt: Generate
  * recorded. Left: the step at which the trace does not replay.
  */
 export function vectorFromTrace<S, P>(model: Model<S, P>, params: P, trace: Trace, source = 'a trace'): E.Either<string, Vector> {
+  return guarded(model, () => vectorFromTraceUnguarded(model, params, trace, source));
+}
+
+function vectorFromTraceUnguarded<S, P>(model: Model<S, P>, params: P, trace: Trace, source: string): E.Either<string, Vector> {
   const bound = bind(model, params, { noGoals: true });
   if (E.isLeft(bound)) return bound;
   const sys = bound.right;
