@@ -266,11 +266,12 @@ function guarded<S, P, A>(model: Model<S, P>, f: () => E.Either<string, A>): E.E
 
 function generateSuiteUnguarded<S, P>(model: Model<S, P>, params: P, opt: GenerateOptions): E.Either<string, { vectors: Vector[]; report: SuiteReport }> {
   const cover = opt.cover ?? 'rules';
-  const eg = explore(model, params, opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {});
+  const maxStates = opt.maxStates ?? hooksOf(model).maxStates;
+  const eg = explore(model, params, maxStates !== undefined ? { maxStates } : {});
   if (E.isLeft(eg)) return eg;
   const g = eg.right;
   const cov = coverageVectors(g, cover);
-  const bnd = opt.boundaries === false ? { vectors: [], report: [] } : boundaryVectors(g, opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {});
+  const bnd = opt.boundaries === false ? { vectors: [], report: [] } : boundaryVectors(g, maxStates !== undefined ? { maxStates } : {});
   const vectors = [...cov.vectors, ...bnd.vectors];
   return E.right({
     vectors,

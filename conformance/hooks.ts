@@ -63,6 +63,8 @@ export interface VectorHooks<S, P> {
   readonly boundaries?: readonly Boundary<S, P>[];
   /** Calls that change nothing, by name: what they observe in a state with these args. */
   readonly probes?: Readonly<Record<string, (s: S, p: P, args: Obs) => Obs>>;
+  /** The exploration bound when the user gives no `--max-states` (default 200000): for models too big to explore whole. */
+  readonly maxStates?: number;
 }
 
 const registry = new Map<string, VectorHooks<any, any>>();

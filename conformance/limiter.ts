@@ -116,6 +116,9 @@ export const limiterBoundaries: readonly Boundary<S, P>[] = [
     hits: (v, p) => /_napi_complete_done$/.test(v.rule) && v.obs[`${guestOf(v.rule)}_tx_requests`] !== 0 && v.obs[`${guestOf(v.rule)}_in_flight`] === p.maxPackets },
 ];
 
-export const limiterHooks: VectorHooks<S, P> = { observe, args, boundaries: limiterBoundaries };
+/** The default graph has 2.4 M states; its first 20000 (BFS order) reach every rule and boundary. */
+export const LIMITER_MAX_STATES = 20_000;
+
+export const limiterHooks: VectorHooks<S, P> = { observe, args, boundaries: limiterBoundaries, maxStates: LIMITER_MAX_STATES };
 
 registerHooks('limiter', limiterHooks);
