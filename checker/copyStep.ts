@@ -28,7 +28,7 @@
  *   random recipes, and the checker tests check whole searches against an
  *   independent reference explorer.
  */
-import { HASH_KEY, stampHash } from './fingerprint.js';
+import { HASH_KEY, PA, PB, objectStamp, pairHash, stampDelta, stampHash } from './fingerprint.js';
 
 const PLAIN = 'states must be plain data (objects, arrays, numbers, strings, booleans): found a Map or Set';
 
@@ -194,6 +194,10 @@ function settleNode(n: object, o: unknown, stamp: boolean): unknown {
     // the loop uses the stack above them only while it runs.
     const base = top;
     let count = 0;
+    // With a stamped old node, the new node's hash is the old one updated by
+    // the entries that changed (an object's hash sums its entries' hashes).
+    const ost = stamp && isObj ? objectStamp(oo) : undefined;
+    let da = 0, db = 0, dn = 0, added = 0;
     for (const k in no) {
       keyStack[base + count] = k;
       top = base + count + 1;
@@ -201,10 +205,33 @@ function settleNode(n: object, o: unknown, stamp: boolean): unknown {
       const oc = isObj ? oo[k] : undefined;
       const c = settle(c0, oc, stamp);
       if (c !== c0) no[k] = c;
-      if (same && (c !== oc || (oc === undefined && !hasOwn.call(oo, k)))) same = false;
+      if (c !== oc || (isObj && oc === undefined && !hasOwn.call(oo, k))) {
+        same = false;
+        if (ost !== undefined) {
+          if (oc === undefined && !hasOwn.call(oo, k)) added++;
+          if (oc !== undefined) {
+            pairHash(k, oc);
+            da -= PA;
+            db -= PB;
+            dn--;
+          }
+          if (c !== undefined) {
+            pairHash(k, c);
+            da += PA;
+            db += PB;
+            dn++;
+          }
+        }
+      }
       count++;
     }
     top = base;
+    if (!same && ost !== undefined && count === ost.k + added) {
+      // No key of the old node is missing (count = old keys + added ones).
+      stampDelta(n, ost, da | 0, db | 0, dn, count);
+      Object.freeze(n);
+      return n;
+    }
     if (same) {
       // Same keys with the same values; the same state only with the same key order.
       let i = 0;
@@ -233,3 +260,38 @@ export function copyStep<S>(s: S, recipe: (d: any) => void, stamp = false): S {
   recipe(d);
   return settle(d, s, stamp) as S;
 }
+
+/** Deep equality of plain data, key order included (stricter than equal canonical strings). */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const oa = a as Record<string, unknown>, ob = b as Record<string, unknown>;
+  // a's keys go to eqKeys[base..base+n) (no allocation), then b's are compared in order.
+  const base = eqTop;
+  let n = 0;
+  for (const k in oa) {
+    eqKeys[base + n] = k;
+    eqTop = base + n + 1;
+    const y = ob[k];
+    if ((y === undefined && !hasOwn.call(ob, k)) || !sameData(oa[k], y)) {
+      eqTop = base;
+      return false;
+    }
+    n++;
+  }
+  eqTop = base;
+  let i = 0;
+  for (const k in ob) {
+    if (i >= n || eqKeys[base + i] !== k) return false;
+    i++;
+  }
+  return i === n;
+}
+const eqKeys: string[] = [];
+let eqTop = 0;

@@ -16,7 +16,7 @@
  * to the event loop and stop it (Ctrl-C) between slices.
  */
 import { produce } from 'immer';
-import { copyStep, deepFreeze } from './copyStep.js';
+import { copyStep, deepFreeze, sameData } from './copyStep.js';
 import { FingerprintSet, collisionProbability, hashValue, hashWords } from './fingerprint.js';
 import { flatCodec, type FlatCodec } from './flat.js';
 import type { System, Transition } from './system.js';
@@ -30,13 +30,17 @@ export interface CheckOptions<S> {
   readonly maxDepth?: number;
   /** Report states with no transition that are not valid ends (default true). */
   readonly checkDeadlock?: boolean;
-  /** Called with every distinct state when it is found (e.g. to dump the state set). */
+  /**
+   * Called with every distinct state when it is found (e.g. to dump the state
+   * set). On the generic path the state is frozen and its nodes may carry a
+   * hash stamp (a symbol property, see copyStep.ts).
+   */
   readonly onState?: (s: S) => void;
   /** Use the generic (nested-state) path even for flat models (differential testing). */
   readonly forceGeneric?: boolean;
   /**
    * On the generic path, run rules through immer's `produce` instead of on a
-   * private deep copy settled back into a shared frozen state (copyStep.ts).
+   * copy-on-write draft settled into a shared frozen state (copyStep.ts).
    * Both give the same states; this exists to test that.
    */
   readonly immer?: boolean;
@@ -191,6 +195,10 @@ class PackedLevel<S> implements Level<S> {
 
 const NO_PARENT = 0xffffffff;
 
+/** Entries of the cache of representatives' fingerprints (symmetry reduction). */
+const CANON_SLOTS = 1 << 15;
+
+
 /** The transitions of a state, in the checker's fixed order. */
 export function transitionsOf<S>(sys: System<S>, s: S, apply: (r: number, s: S, a: unknown) => S): Transition<S>[] {
   const out: Transition<S>[] = [];
@@ -254,6 +262,8 @@ export class Search<S> {
   private goalHits: Grow[] = [];
   // observables: [min, minId, max, maxId]
   private readonly obs: Float64Array | undefined;
+  /** With symmetry: recent states, their hashes and their representatives' fingerprints. */
+  private readonly canon: { states: (S | undefined)[]; key: Uint32Array; fp: Uint32Array } | undefined;
 
   constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
     this.sys = sys;
@@ -277,12 +287,15 @@ export class Search<S> {
     else {
       // A copy-on-write draft per transition, settled into a frozen state that
       // shares every unchanged subtree with `s` (see copyStep.ts).
-      // Without symmetry, each new node also gets its hash as it is frozen,
-      // so the fingerprint of a successor is read off its root.
+      // Each new node also gets its hash as it is frozen, so the hash of a
+      // successor is read off its root.
       const rules = sys.rules;
-      const stamp = !sys.canonicalize;
-      this.apply = (r, s, a) => copyStep(s, (d) => rules[r]!.then(d, s, a), stamp);
+      this.apply = (r, s, a) => copyStep(s, (d) => rules[r]!.then(d, s, a), true);
     }
+    this.canon =
+      sys.canonicalize && !this.codec
+        ? { states: new Array(CANON_SLOTS), key: new Uint32Array(2 * CANON_SLOTS), fp: new Uint32Array(2 * CANON_SLOTS) }
+        : undefined;
     this.cur = this.newLevel();
     this.next = this.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
@@ -309,8 +322,29 @@ export class Search<S> {
     if (this.codec) {
       this.codec.pack(s, this.words);
       hashWords(this.words, this.words.length, this.fp);
+    } else if (this.canon === undefined) {
+      hashValue(s, this.fp);
     } else {
-      hashValue(this.sys.canonicalize ? this.sys.canonicalize(s) : s, this.fp);
+      // Symmetry: most successors are states met before, so the fingerprint
+      // of their representative is remembered, in a direct-mapped cache keyed
+      // by the state's own hash and checked by exact equality with the state
+      // it was computed for (a cache hit never rests on a hash alone).
+      const c = this.canon;
+      hashValue(s, this.fp);
+      const h = this.fp[0]!, l = this.fp[1]!;
+      const slot = (l ^ Math.imul(h, 0x9e3779b1)) & (CANON_SLOTS - 1);
+      const prev = c.states[slot];
+      if (prev !== undefined && c.key[2 * slot] === h && c.key[2 * slot + 1] === l && sameData(prev, s)) {
+        this.fp[0] = c.fp[2 * slot]!;
+        this.fp[1] = c.fp[2 * slot + 1]!;
+        return;
+      }
+      hashValue(this.sys.canonicalize!(s), this.fp);
+      c.states[slot] = s;
+      c.key[2 * slot] = h;
+      c.key[2 * slot + 1] = l;
+      c.fp[2 * slot] = this.fp[0]!;
+      c.fp[2 * slot + 1] = this.fp[1]!;
     }
   }
 

@@ -238,6 +238,11 @@ interface Stamp {
   readonly a: number;
   readonly b: number;
   readonly node: object;
+  /** For an object: the pair sums and the number of defined entries the hash was finished from, and its number of own keys; k = -1 for an array. */
+  readonly sa: number;
+  readonly sb: number;
+  readonly n: number;
+  readonly k: number;
 }
 
 /**
@@ -247,7 +252,43 @@ interface Stamp {
  */
 export function stampHash(o: object): void {
   vh(o);
-  (o as { [HASH]?: Stamp })[HASH] = { a: LA, b: LB, node: o };
+  (o as { [HASH]?: Stamp })[HASH] = Array.isArray(o)
+    ? { a: LA, b: LB, node: o, sa: 0, sb: 0, n: 0, k: -1 }
+    : { a: LA, b: LB, node: o, sa: OSA, sb: OSB, n: OSN, k: OSK };
+}
+
+/** The stamp of a plain object node (not an array), if it has a valid one. */
+export function objectStamp(o: object): Stamp | undefined {
+  const st = (o as { [HASH]?: Stamp })[HASH];
+  return st !== undefined && st.node === o && st.k >= 0 ? st : undefined;
+}
+
+/**
+ * The (key, value) pair hash that an object's hash sums, into {@link PA},
+ * {@link PB}; for updating a hash by the entries that changed.
+ */
+export function pairHash(k: string, v: unknown): void {
+  stringHash(k);
+  const ka = LA, kb = LB;
+  vh(v);
+  const a = LA, b = LB;
+  const pa = fmix(r1(r1(ka, a), b));
+  PA = pa;
+  PB = fmix(r2(r2(kb, a), b) ^ pa);
+}
+export let PA = 0;
+export let PB = 0;
+
+/**
+ * Stamps object `o` whose entries differ from those of the stamped object
+ * with stamp `base` by pair sums (da, db) and `dn` defined entries, and which
+ * has `keys` own keys: the hash {@link hashValue} would compute, from the
+ * changed entries only (an object's hash is a sum over its entries).
+ */
+export function stampDelta(o: object, base: Stamp, da: number, db: number, dn: number, keys: number): void {
+  const sa = (base.sa + da) | 0, sb = (base.sb + db) | 0, n = base.n + dn;
+  fin(r1(r1(SEED_A ^ TAG_OBJ, sa), sb), r2(r2(SEED_B ^ TAG_OBJ, sa), sb), n);
+  (o as { [HASH]?: Stamp })[HASH] = { a: LA, b: LB, node: o, sa, sb, n, k: keys };
 }
 
 /** A memoised 64-bit hash (two signed 32-bit lanes). */
@@ -258,6 +299,8 @@ interface H2 {
 /** The result of the last {@link vh} call. */
 let LA = 0;
 let LB = 0;
+/** For the last object {@link vh} hashed in full: pair sums, defined entries, own keys (for its stamp). */
+let OSA = 0, OSB = 0, OSN = 0, OSK = 0;
 const valueMemo = new WeakMap<object, H2>();
 const stringMemo = new Map<string, H2>();
 
@@ -369,10 +412,11 @@ function vh(v: unknown): void {
   } else {
     if (v instanceof Map || v instanceof Set)
       throw new Error('states must be plain data (objects, arrays, numbers, strings, booleans): found a Map or Set');
-    let sa = 0, sb = 0, n = 0;
+    let sa = 0, sb = 0, n = 0, keys = 0;
     const o = v as Record<string, unknown>;
     for (const k in o) {
       const x = o[k];
+      keys++;
       if (x === undefined) continue;
       stringHash(k);
       const ka = LA, kb = LB;
@@ -385,6 +429,10 @@ function vh(v: unknown): void {
       n++;
     }
     fin(r1(r1(SEED_A ^ TAG_OBJ, sa), sb), r2(r2(SEED_B ^ TAG_OBJ, sa), sb), n);
+    OSA = sa;
+    OSB = sb;
+    OSN = n;
+    OSK = keys;
   }
   if (frozen) valueMemo.set(v, { a: LA, b: LB });
 }

@@ -21,11 +21,13 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { produce } from 'immer';
 import * as E from 'fp-ts/lib/Either.js';
-import { copyStep, deepFreeze } from '../checker/copyStep.js';
+import { copyStep, deepFreeze, sameData } from '../checker/copyStep.js';
 import { check } from '../checker/explore.js';
 import { hashValue } from '../checker/fingerprint.js';
 import { nestedEnc, flatEnc, systemArb, toModel } from '../checker/fixtures/randomSystem.js';
 import { checkModel } from '../checker/fixtures/run.js';
+import { symArb, symModel } from '../checker/fixtures/symmetric.js';
+import { refExplore, refKey } from '../checker/fixtures/reference.js';
 import { bind } from '../properties/bind.js';
 import { findModel } from '../model/registry.js';
 import { resolveParams } from '../model/params.js';
@@ -283,6 +285,55 @@ test('whole searches: copyStep and immer agree on built-in nested models', () =>
     assert.is(summary(a), summary(b), name);
     assert.ok(a.distinctStates > 100, `${name}: ${a.distinctStates} states`);
   }
+});
+
+const reorder = (v: unknown): unknown => {
+  if (Array.isArray(v)) return v.map(reorder);
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).reverse().map(([k, x]) => [k, reorder(x)]));
+  return v;
+};
+
+test('sameData (the check behind the cache of representatives): equal iff the same JSON text, key order included', () => {
+  fc.assert(
+    fc.property(root, root, fc.array(recipe, { maxLength: 1 }), (a, other, steps) => {
+      const fa = deepFreeze(structuredClone(a));
+      const variants: unknown[] = [structuredClone(a), reorder(a), other];
+      for (const ops of steps) {
+        try {
+          variants.push(copyStep(fa, (d) => apply(d, fa, ops), true));
+        } catch {
+          // a recipe that writes a frozen part of s: no successor
+        }
+      }
+      for (const b of variants) assert.is(sameData(a, b), JSON.stringify(a) === JSON.stringify(b), `${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    }),
+    { numRuns: RUNS * 2 },
+  );
+  assert.not.ok(sameData({ a: undefined }, {}));
+  assert.not.ok(sameData({}, { a: undefined }));
+  assert.ok(sameData({ a: undefined }, { a: undefined }));
+  assert.not.ok(sameData([1], { 0: 1 }));
+  assert.not.ok(sameData({ a: 1, b: 2 }, { b: 2, a: 1 }));
+});
+
+test('symmetry: representatives are remembered (fewer canonicalize calls than edges) and the counts stay the orbits', () => {
+  let calls = 0, edges = 0;
+  fc.assert(
+    fc.property(symArb(), (spec) => {
+      const red = symModel(spec, true);
+      const counted = { ...red, canonicalize: (s: any, p: any) => (calls++, red.canonicalize!(s, p)) };
+      const g = refExplore(symModel(spec, false), {});
+      const orbits = new Set(g.order.map((n) => refKey([...n.state.x].sort((a, b) => a - b))));
+      const before = calls;
+      const r = checkModel(counted, {}, { checkDeadlock: false }, { invariants: [], noGoals: true });
+      assert.is(r.distinctStates, orbits.size, JSON.stringify(spec));
+      assert.ok(calls - before <= r.edges + spec.init.length);
+      edges += r.edges;
+    }),
+    { numRuns: RUNS },
+  );
+  // Without the cache every edge and initial state calls canonicalize.
+  assert.ok(calls < edges, `${calls} canonicalize calls for ${edges} edges`);
 });
 
 test.run();
