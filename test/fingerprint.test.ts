@@ -71,7 +71,9 @@ function reorder(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(reorder);
   if (v !== null && typeof v === 'object') {
     const o: Record<string, unknown> = {};
-    for (const k of Object.keys(v).reverse()) o[k] = reorder((v as Record<string, unknown>)[k]);
+    // defineProperty, not `o[k] =`: fc.jsonValue() may generate a '__proto__' key.
+    for (const k of Object.keys(v).reverse())
+      Object.defineProperty(o, k, { value: reorder((v as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
     return o;
   }
   return v;
