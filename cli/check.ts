@@ -4,7 +4,7 @@
  * checker, properties and traces meet.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync, renameSync, mkdirSync, statSync } from 'node:fs';
+import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult } from '../checker/explore.js';
@@ -17,6 +17,7 @@ import { traceFromViolation, writeTraceFile as writeTrace, type Trace } from '..
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
+import { ensureDir, isDir } from './files.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 export interface RunOptions {
@@ -86,13 +87,6 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
 export const exitFor = (o: string): number =>
   o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 
-const isDir = (d: string): boolean => {
-  try {
-    return statSync(d).isDirectory();
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Writes a trace file and returns the path written. A failure (no such
@@ -161,14 +155,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const invariants = selectedInvariants(model, values.invariant);
   // Output locations are checked before the search, so a long run never ends
   // in "cannot write": the witness folder is created, a trace's folder must exist.
-  if (values.witnesses) {
-    try {
-      // (not `recursive` when the parent exists: Node 20's recursive mkdir spins forever under /proc)
-      if (!isDir(values.witnesses)) mkdirSync(values.witnesses, { recursive: !isDir(dirname(values.witnesses)) });
-    } catch (e) {
-      throw new UsageError(`--witnesses ${values.witnesses}: cannot create the folder: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
-    }
-  }
+  if (values.witnesses) ensureDir(values.witnesses, '--witnesses');
   for (const [opt, file] of [['--trace-out', values['trace-out']], ['--dump-states', values['dump-states']]] as const) {
     if (file !== undefined && !isDir(dirname(file))) throw new UsageError(`${opt} ${file}: folder ${dirname(file)} does not exist`);
   }

@@ -104,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'replay':
         return await replayCommand(rest);
       case 'vectors': {
-        const { vectorsCommand } = await import('../conformance/cli.js');
+        const { vectorsCommand } = await import('./vectors.js');
         return await vectorsCommand(rest);
       }
       case 'bench': {

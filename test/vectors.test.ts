@@ -1,6 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
+import { spawnSync } from 'node:child_process';
 import { produce } from 'immer';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,7 @@ import { traceFromViolation } from '../traces/format.js';
 import { writeTraceFile } from '../traces/io.js';
 import { generateSuite, vectorFromTrace } from '../conformance/generate.js';
 import { encodeSuite, parseSuite, vectorToItf, type Vector } from '../conformance/format.js';
-import { vectorsCommand } from '../conformance/cli.js';
+import { vectorsCommand } from '../cli/vectors.js';
 
 const P0: RingApiParams = { ringSize: 2, messages: 3, startIndex: 0 };
 const right = <A>(e: E.Either<string, A>): A => {
@@ -119,7 +120,7 @@ test('deterministic: the same inputs give byte-identical suites, in two processe
   const { spawnSync } = await import('node:child_process');
   const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'pvvec-')));
   for (const d of dirs) {
-    const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'conformance/main.ts', 'ring', '--param', 'ringSize=2', '--out', d], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/pvcheck.mjs', 'vectors', 'ring', '--param', 'ringSize=2', '--out', d], { encoding: 'utf8' });
     assert.is(r.status, 0, r.stderr);
   }
   for (const f of ['vectors.jsonl', 'summary.json', 'ring-harness.txt'])
@@ -206,11 +207,8 @@ test('vectors command: files written, ring resolves to ring-api, bad input exits
   assert.ok(suite.every((v) => v.model === 'ring-api'));
   assert.is(readdirSync(join(dir, 'itf')).length, suite.length);
   assert.is(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).cover, 'states');
-  for (const args of [['nosuch', '--out', dir], ['ring'], ['ring', '--out', dir, '--cover', 'paths'], ['ring', '--out', dir, '--param', 'ringSize=3'], ['ring', '--out', dir, '--from-trace', join(dir, 'missing.json')]]) {
-    const r = await quiet(() => vectorsCommand(args))();
-    assert.is(r.r, 2, args.join(' '));
-    assert.is(r.err.trim().split('\n')[0]!.startsWith('pvcheck vectors: '), true, r.err);
-  }
+  for (const args of [['nosuch', '--out', dir], ['ring'], ['ring', '--out', dir, '--cover', 'paths'], ['ring', '--out', dir, '--param', 'ringSize=3'], ['ring', '--out', dir, '--from-trace', join(dir, 'missing.json')]])
+    badVectors(args);
   // --from-trace through the command: init, FRONT_RING_INIT, BACK_RING_INIT as a plain trace
   const s0 = ringApi.init(P0)[0]!;
   const [fi, bi] = [ringApi.rules[0]!, ringApi.rules[1]!];
@@ -226,9 +224,18 @@ test('vectors command: files written, ring resolves to ring-api, bad input exits
   assert.is(reg.length, 1);
   assert.is(reg[0]!.suite, 'regression');
   writeFileSync(join(dir, 'junk.json'), '{');
-  const junk = await quiet(() => vectorsCommand(['ring', '--from-trace', join(dir, 'junk.json'), '--out', dir]))();
-  assert.is(junk.r, 2);
+  badVectors(['ring', '--from-trace', join(dir, 'junk.json'), '--out', dir]);
   rmSync(dir, { recursive: true });
 });
+
+/** `pvcheck vectors ARGS` as a user runs it: exit 2, one line `pvcheck: error: ...`, no stack trace. */
+function badVectors(args: string[]): void {
+  const r = spawnSync(process.execPath, ['bin/pvcheck.mjs', 'vectors', ...args], { encoding: 'utf8' });
+  assert.is(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+  const lines = r.stderr.trim().split('\n');
+  assert.is(lines.length, 1, r.stderr);
+  assert.match(lines[0]!, /^pvcheck: error: /);
+  assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
+}
 
 test.run();
