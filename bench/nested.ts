@@ -13,6 +13,9 @@
  * on a shared machine, and prints states/edges/depth (which must be equal),
  * median seconds, the ratio base/this, and bytes per state (search structures
  * and RSS growth).
+ *
+ * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
+ * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
 import { spawnSync } from 'node:child_process';
 import { resolve, dirname, join } from 'node:path';
