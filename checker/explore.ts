@@ -599,7 +599,7 @@ export class Search<S> {
     const n = this.parent.n;
     const graphBytes = this.edgeSrc ? this.edgeSrc.a.byteLength * 2 : 0;
     const bytes = this.seen.bytes + this.parent.a.byteLength + this.via.a.byteLength + graphBytes;
-    const coverage = sys.rules.map((r, i) => ({ rule: r.name, fired: this.fired[i]! }));
+    const coverage = sys.rules.flatMap((r, i) => (r.inactive ? [] : [{ rule: r.name, fired: this.fired[i]! }]));
     this.result = {
       outcome,
       ...(reason ? { incompleteReason: reason } : {}),

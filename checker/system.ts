@@ -11,6 +11,8 @@ export interface SysRule<S> {
   readonly label?: (a: unknown) => string;
   readonly when?: (s: S, a: unknown) => boolean;
   readonly then: (d: any, s: S, a: unknown) => void;
+  /** The rule does not exist in this system (e.g. at these parameters): never enabled, not counted in coverage. */
+  readonly inactive?: boolean;
 }
 
 export interface SysInvariant<S> {

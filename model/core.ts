@@ -35,6 +35,13 @@ export interface Rule<S, P = any, A = any> {
   readonly showChoice?: (a: A) => string;
   /** Guard; default always enabled. */
   readonly when?: (s: S, p: P, a: A) => boolean;
+  /**
+   * Whether the rule exists at these parameters (default: yes). A rule that
+   * does not apply is never enabled and is left out of the coverage report,
+   * so that, say, a one-ring check does not list the second ring's rules, or
+   * an `sc` check the store-buffer drains, as "never fired".
+   */
+  readonly applies?: (p: P) => boolean;
   /** Effect, an immer recipe. */
   readonly then: (d: Draft<S>, s: S, p: P, a: A) => void;
 }

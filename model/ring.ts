@@ -772,6 +772,34 @@ export function hostileRule(r: number, side: 'frontend' | 'backend'): R {
 
 // --- all rules
 
+/**
+ * At which parameters a ring rule exists, from its name: the second ring's
+ * rules with `rings=pair` (its upcalls only with split channels: a shared
+ * channel has one upcall per side, ring 0's); store-buffer drains, `xen_wmb`
+ * and `xen_mb` steps under `tso` and `weak`; the `xen_rmb` steps, the separate
+ * copy steps and early loads under `weak`; each hostile write with its hostile
+ * side. Used for coverage only (`Rule.applies`): a rule outside its setting is
+ * never enabled anyway, as test/modelsReference.test.ts checks by exploring
+ * with every rule.
+ */
+export function ringRuleApplies(name: string): ((p: P) => boolean) | undefined {
+  const conds: ((p: P) => boolean)[] = [];
+  const base = name.startsWith('rx.') ? name.slice(3) : name;
+  if (name.startsWith('rx.')) conds.push((p) => p.rings === 'pair');
+  if (name.startsWith('rx.evtchn_upcall.')) conds.push((p) => p.evtchn === 'split');
+  if (/\.xen_(w)?mb$/.test(base) || base.startsWith('store_visible.')) conds.push((p) => p.memory !== 'sc');
+  if (/\.xen_rmb$/.test(base) || base === 'RING_COPY_REQUEST' || base === 'RING_COPY_RESPONSE' || base.startsWith('load_satisfied_early.'))
+    conds.push((p) => p.memory === 'weak');
+  if (base === 'hostile_write.front') conds.push((p) => p.frontend === 'hostile');
+  if (base === 'hostile_write.back') conds.push((p) => p.backend === 'hostile');
+  return conds.length ? (p) => conds.every((c) => c(p)) : undefined;
+}
+
+const withApplies = (rule: R): R => {
+  const a = ringRuleApplies(rule.name);
+  return a ? { ...rule, applies: a } : rule;
+};
+
 export const ringRules: readonly R[] = [0, 1].flatMap((r) => [
   ...frontendRules(r),
   ...backendRules(r),
@@ -781,7 +809,7 @@ export const ringRules: readonly R[] = [0, 1].flatMap((r) => [
   loadEarlyRule(r, 'backend'),
   hostileRule(r, 'frontend'),
   hostileRule(r, 'backend'),
-]);
+].map(withApplies));
 
 // --- properties
 

@@ -37,7 +37,7 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
   const goals = opt.noGoals ? [] : pick(m.goals ?? []);
   const sys: System<S> = {
     init,
-    rules: m.rules.map((r) => ({
+    rules: m.rules.map((r) => r.applies && !r.applies(p) ? { name: r.name, inactive: true, when: () => false, then: () => {} } : ({
       name: r.name,
       ...(r.choices ? { choices: (s: S) => r.choices!(s, p) } : {}),
       ...(r.showChoice ? { label: (a: unknown) => r.showChoice!(a) } : {}),
