@@ -42,7 +42,8 @@ test('where it applies it is an ordinary rule', () => {
 
 test('ring: at its defaults and under tso, every rule that exists fires', () => {
   const ring = findModel('ring')!;
-  for (const ov of [{}, { memory: 'tso', ringSize: 2, messages: 3 }]) {
+  const settings: Record<string, string | number>[] = [{}, { memory: 'tso', ringSize: 2, messages: 3 }];
+  for (const ov of settings) {
     const r = runModel(ring, paramsOf(ring, ov));
     assert.is(r.outcome, 'ok');
     assert.equal(r.neverFired, [], JSON.stringify(ov));
