@@ -330,6 +330,76 @@ const sc = (p: P) => p.memory === 'sc';
 const weak = (p: P) => p.memory === 'weak';
 const barrier = (name: string) => BARRIERS.find((b) => b.name === name)!;
 
+/** One side's half of RING_PUSH_*_AND_CHECK_NOTIFY, as {@link pushAndNotifyRules} builds it. */
+interface PushSide {
+  readonly side: 'frontend' | 'backend';
+  /** `REQUESTS` or `RESPONSES`, as in the macro's name. */
+  readonly what: 'REQUESTS' | 'RESPONSES';
+  readonly prod: 'req_prod' | 'rsp_prod';
+  readonly pvt: 'req_prod_pvt' | 'rsp_prod_pvt';
+  readonly event: 'req_event' | 'rsp_event';
+  /** pcs: before the xen_wmb, the push, before the xen_mb, the notify test, the notify, and after (back to consuming). */
+  readonly pc: { readonly wmb: number; readonly push: number; readonly mb: number; readonly chk: number; readonly notify: number; readonly after: number };
+  /** ring-spec.md rule ids of the push, notify, no-notify and event-channel steps. */
+  readonly ids: readonly [string, string, string, string];
+  readonly peer: 'frontend' | 'backend';
+  readonly remote: 'notify_remote_via_evtchn.front' | 'notify_remote_via_evtchn.back';
+}
+
+const PUSH_REQUESTS: PushSide = {
+  side: 'frontend', what: 'REQUESTS', prod: 'req_prod', pvt: 'req_prod_pvt', event: 'req_event',
+  pc: { wmb: F_PUSH_WMB, push: F_PUSH, mb: F_CHK_MB, chk: F_CHK, notify: F_NOTIFY, after: F_CONS },
+  ids: ['F3', 'F4', 'F5', 'F6'], peer: 'backend', remote: 'notify_remote_via_evtchn.front',
+};
+const PUSH_RESPONSES: PushSide = {
+  side: 'backend', what: 'RESPONSES', prod: 'rsp_prod', pvt: 'rsp_prod_pvt', event: 'rsp_event',
+  pc: { wmb: B_PUSH_WMB, push: B_PUSH, mb: B_CHK_MB, chk: B_CHK, notify: B_NOTIFY, after: B_CONS },
+  ids: ['B4', 'B5', 'B6', 'B7'], peer: 'frontend', remote: 'notify_remote_via_evtchn.back',
+};
+
+/**
+ * RING_PUSH_REQUESTS_AND_CHECK_NOTIFY (frontend) or
+ * RING_PUSH_RESPONSES_AND_CHECK_NOTIFY (backend) on ring `r`, step by step:
+ * `xen_wmb()`, `__old = prod; prod = prod_pvt`, `xen_mb()`, the notify test
+ * `(RING_IDX)(__new - event) < (RING_IDX)(__new - __old)` either way, and the
+ * event-channel notification. ring.h defines the two macros alike; so does this.
+ */
+function pushAndNotifyRules(r: number, k: PushSide): R[] {
+  const cpu = k.side === 'frontend' ? feCpu(r) : beCpu(r);
+  const me = (s: S): Front | Back => (k.side === 'frontend' ? s.front[r]! : s.back[r]!);
+  const mine = (d: any): any => (k.side === 'frontend' ? d.front[r] : d.back[r]);
+  const at = (s: S, p: P, pc: number) => exists(p, r) && me(s).pc === pc;
+  const pvt = (s: S) => (me(s) as unknown as Record<string, number>)[k.pvt]!;
+  const mk = k.side === 'frontend' ? fe : be;
+  const macro = `RING_PUSH_${k.what}_AND_CHECK_NOTIFY`;
+  const see = `${SEE_RING} ${macro}`;
+  const notifies = (s: S) => NOTIFY(pvt(s), me(s).old, ldIdx(s, cpu, loc(r, k.event)));
+  return [
+    barrierRule(r, k.side, `RING_PUSH_${k.what}.xen_wmb`, k.pc.wmb, k.pc.push, 'wmb'),
+    mk(r, `RING_PUSH_${k.what}`, `${k.ids[0]}: __old = ${k.prod}; ${k.prod} = ${k.pvt} (after the xen_wmb step)`, see,
+      (s, p) => at(s, p, k.pc.push) && room(s, p, cpu),
+      (d, s, p) => {
+        mine(d).old = ldIdx(s, cpu, loc(r, k.prod));
+        st(d, p, cpu, loc(r, k.prod), pvt(s));
+        mine(d).pc = sc(p) ? k.pc.chk : k.pc.mb;
+      }),
+    barrierRule(r, k.side, `${macro}.xen_mb`, k.pc.mb, k.pc.chk, 'mb'),
+    mk(r, `${macro}.notify`, `${k.ids[1]}: (RING_IDX)(__new - ${k.event}) < (RING_IDX)(__new - __old): notify`, see,
+      (s, p) => at(s, p, k.pc.chk) && notifies(s),
+      (d, _s, p) => { mine(d).old = p.startIndex; mine(d).pc = k.pc.notify; }),
+    mk(r, `${macro}.no_notify`, `${k.ids[2]}: the ${k.peer} asked for no event in (__old, __new]`, see,
+      (s, p) => at(s, p, k.pc.chk) && !notifies(s),
+      (d, _s, p) => { mine(d).old = p.startIndex; mine(d).pc = k.pc.after; }),
+    mk(r, k.remote, `${k.ids[3]}: set the ${k.peer} event channel pending`, 'drivers/xen/events/events_base.c notify_remote_via_evtchn',
+      (s, p) => at(s, p, k.pc.notify),
+      (d, s, p) => {
+        (k.side === 'frontend' ? d.be_pending : d.fe_pending)[chanOf(p, r)] = 1;
+        mine(d).pc = k.pc.after;
+        if (p.counters) d.notifications = s.notifications + 1;
+      }),
+  ];
+}
+
 /** The frontend's rules for ring r (ring-spec.md F1..F13 plus barrier steps). */
 export function frontendRules(r: number, code: FrontendCode = honestFrontend): R[] {
   const cpu = feCpu(r);
@@ -373,24 +443,7 @@ export function frontendRules(r: number, code: FrontendCode = honestFrontend): R
     produce,
     fe(r, 'stop_producing', 'F2: RING_FULL or no messages left: go push', `${SEE_RING} RING_FULL`,
       (s, p) => at(s, p, F_PROD) && !canProduce(F(s), p), (d, _s, p) => { d.front[r].pc = sc(p) ? F_PUSH : F_PUSH_WMB; }),
-    barrierRule(r, 'frontend', 'RING_PUSH_REQUESTS.xen_wmb', F_PUSH_WMB, F_PUSH, 'wmb'),
-    fe(r, 'RING_PUSH_REQUESTS', 'F3: __old = req_prod; req_prod = req_prod_pvt (after the xen_wmb step)', `${SEE_RING} RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`,
-      (s, p) => at(s, p, F_PUSH) && room(s, p, cpu),
-      (d, s, p) => {
-        d.front[r].old = ldIdx(s, cpu, loc(r, 'req_prod'));
-        st(d, p, cpu, loc(r, 'req_prod'), F(s).req_prod_pvt);
-        d.front[r].pc = sc(p) ? F_CHK : F_CHK_MB;
-      }),
-    barrierRule(r, 'frontend', 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb', F_CHK_MB, F_CHK, 'mb'),
-    fe(r, 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.notify', 'F4: (RING_IDX)(__new - req_event) < (RING_IDX)(__new - __old): notify', `${SEE_RING} RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`,
-      (s, p) => at(s, p, F_CHK) && NOTIFY(F(s).req_prod_pvt, F(s).old, ldIdx(s, cpu, loc(r, 'req_event'))),
-      (d, _s, p) => { d.front[r].old = p.startIndex; d.front[r].pc = F_NOTIFY; }),
-    fe(r, 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.no_notify', 'F5: the backend asked for no event in (__old, __new]', `${SEE_RING} RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`,
-      (s, p) => at(s, p, F_CHK) && !NOTIFY(F(s).req_prod_pvt, F(s).old, ldIdx(s, cpu, loc(r, 'req_event'))),
-      (d, _s, p) => { d.front[r].old = p.startIndex; d.front[r].pc = F_CONS; }),
-    fe(r, 'notify_remote_via_evtchn.front', 'F6: set the backend event channel pending', 'drivers/xen/events/events_base.c notify_remote_via_evtchn',
-      (s, p) => at(s, p, F_NOTIFY),
-      (d, s, p) => { d.be_pending[chanOf(p, r)] = 1; d.front[r].pc = F_CONS; if (p.counters) d.notifications = s.notifications + 1; }),
+    ...pushAndNotifyRules(r, PUSH_REQUESTS),
     fe(r, 'consume_response', 'F7: read rsp_prod, validate it (RING_RESPONSE_PROD_OVERFLOW, not past req_prod_pvt), RING_COPY_RESPONSE(rsp_cons) and validate the id (netfront hardening), complete the id; rsp_cons++. Under weak the copy is the RING_COPY_RESPONSE step after consume_response.xen_rmb',
       `${SEE_RING} RING_RESPONSE_PROD_OVERFLOW; drivers/net/xen-netfront.c xennet_tx_buf_gc`,
       (s, p) => at(s, p, F_CONS) && hasResponses(s, r),
@@ -536,24 +589,7 @@ export function backendRules(r: number, code: BackendCode = honestBackend): R[] 
         d.back[r].valid = 0;
         d.back[r].pc = sc(p) ? B_PUSH : B_PUSH_WMB;
       }),
-    barrierRule(r, 'backend', 'RING_PUSH_RESPONSES.xen_wmb', B_PUSH_WMB, B_PUSH, 'wmb'),
-    be(r, 'RING_PUSH_RESPONSES', 'B4: __old = rsp_prod; rsp_prod = rsp_prod_pvt (after the xen_wmb step)', `${SEE_RING} RING_PUSH_RESPONSES_AND_CHECK_NOTIFY`,
-      (s, p) => at(s, p, B_PUSH) && room(s, p, cpu),
-      (d, s, p) => {
-        d.back[r].old = ldIdx(s, cpu, loc(r, 'rsp_prod'));
-        st(d, p, cpu, loc(r, 'rsp_prod'), B(s).rsp_prod_pvt);
-        d.back[r].pc = sc(p) ? B_CHK : B_CHK_MB;
-      }),
-    barrierRule(r, 'backend', 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.xen_mb', B_CHK_MB, B_CHK, 'mb'),
-    be(r, 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.notify', 'B5: (RING_IDX)(__new - rsp_event) < (RING_IDX)(__new - __old): notify', `${SEE_RING} RING_PUSH_RESPONSES_AND_CHECK_NOTIFY`,
-      (s, p) => at(s, p, B_CHK) && NOTIFY(B(s).rsp_prod_pvt, B(s).old, ldIdx(s, cpu, loc(r, 'rsp_event'))),
-      (d, _s, p) => { d.back[r].old = p.startIndex; d.back[r].pc = B_NOTIFY; }),
-    be(r, 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.no_notify', 'B6: the frontend asked for no event in (__old, __new]', `${SEE_RING} RING_PUSH_RESPONSES_AND_CHECK_NOTIFY`,
-      (s, p) => at(s, p, B_CHK) && !NOTIFY(B(s).rsp_prod_pvt, B(s).old, ldIdx(s, cpu, loc(r, 'rsp_event'))),
-      (d, _s, p) => { d.back[r].old = p.startIndex; d.back[r].pc = B_CONS; }),
-    be(r, 'notify_remote_via_evtchn.back', 'B7: set the frontend event channel pending', 'drivers/xen/events/events_base.c notify_remote_via_evtchn',
-      (s, p) => at(s, p, B_NOTIFY),
-      (d, s, p) => { d.fe_pending[chanOf(p, r)] = 1; d.back[r].pc = B_CONS; if (p.counters) d.notifications = s.notifications + 1; }),
+    ...pushAndNotifyRules(r, PUSH_RESPONSES),
     be(r, 'RING_FINAL_CHECK_FOR_REQUESTS.arm', 'B8: req_event = req_cons + 1', `${SEE_RING} RING_FINAL_CHECK_FOR_REQUESTS`,
       (s, p) => at(s, p, B_FC1) && room(s, p, cpu),
       (d, s, p) => { st(d, p, cpu, loc(r, 'req_event'), idxAdd(B(s).req_cons, 1)); d.back[r].pc = sc(p) ? B_FC2 : B_FC_MB; }),
