@@ -19,6 +19,7 @@ import napiNoBudget from '../examples/limiter-napi-no-budget.js';
 import noSpurious from '../examples/limiter-no-spurious-accounting.js';
 import creditOverflow from '../examples/limiter-credit-overflow.js';
 import wrappingClock from '../examples/limiter-wrapping-clock.js';
+import netbackTimer from '../examples/limiter-netback-timer.js';
 
 type M = Model<LimiterState, LimiterParams>;
 
@@ -45,6 +46,7 @@ variantCase('NAPI budget guard removed (10574059)', napiNoBudget, { maxPackets: 
 variantCase('no spurious accounting (XSA-332)', noSpurious, { hostileRx: 'false' }, 'L3_work_per_window');
 variantCase('credit sum wraps at credit_bytes = 2^4 - 1', creditOverflow, { creditBytes: '15', hostile: 'false', hostileRx: 'false' }, 'L2_credit_no_overflow');
 variantCase('credit window on a 4-bit wrapping clock with >=', wrappingClock, { hostile: 'false', hostileRx: 'false' }, 'L4_honest_bounded_response');
+variantCase("netback's tx_credit_exceeded timer at the old next_credit (two refills in a window)", netbackTimer, { hostileRx: 'false' }, 'L3_work_per_window');
 
 test('XSA-392 one-slot: the hand-worked 4-step counterexample', () => {
   // post one slot, one packet queued (needs 2), two ticks: the head has waited rx_stall_timeout, not purged
