@@ -19,6 +19,9 @@ usage:
   pvcheck show TRACE                   print a counterexample: per step the action and what changed
   pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
                                        re-run a trace (JSON or ITF) on its model or another one
+  pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
+                                       what a change does: states and rules only one model has, a shortest
+                                       run to the first such state (a trace file), and both verdicts
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
   pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin] [--rumur] | [--models all|M,M]
@@ -103,6 +106,10 @@ export async function main(argv: string[]): Promise<number> {
         return await showCommand(rest);
       case 'replay':
         return await replayCommand(rest);
+      case 'diff': {
+        const { diffCommand } = await import('./diff.js');
+        return await diffCommand(rest);
+      }
       case 'vectors': {
         const { vectorsCommand } = await import('./vectors.js');
         return await vectorsCommand(rest);
@@ -118,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP + '\n');
         return cmd === undefined ? EXIT.badInput : EXIT.ok;
       default:
-        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, vectors, bench, help)`);
+        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, diff, vectors, bench, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
