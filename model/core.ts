@@ -103,6 +103,12 @@ export interface Model<S = any, P = any> {
   readonly canonicalize?: (s: S, p: P) => S;
   readonly observables?: readonly Observable<S, P>[];
   readonly goals?: readonly Goal<S, P>[];
+  /**
+   * A protocol-native picture of a state in one or a few short lines (a ring
+   * diagram, both ends' XenbusState), printed by `pvcheck show` under each
+   * step, beside the changed fields.
+   */
+  readonly view?: (s: S, p: P) => string;
 }
 
 /** The state type of a model. */

@@ -35,6 +35,7 @@
  * @see docs/models/ring.md
  */
 import { defineModel, type Invariant, type Observable, type Rule } from './core.js';
+import { ringDiagram } from './ringView.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from './idx32.js';
 import { canLoadEarly, canStore, drain, drainable, emptyBuffer, load, loadEarly, loaded, mbReady, rmb, store, wmb, type EarlyLoads, type Mem, type MemoryModel, type StoreBuffer } from './memory.js';
 import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
@@ -931,6 +932,31 @@ export const ringObservables: readonly Observable<S, P>[] = [
     value: (s, p) => (p.counters && atFinal(s, p) ? s.spurious : NaN) },
 ];
 
+const PC_F = ['F_PROD', 'F_PUSH', 'F_CHK', 'F_NOTIFY', 'F_CONS', 'F_FC1', 'F_FC2', 'F_WAIT', 'F_PUSH_WMB', 'F_CHK_MB', 'F_FC_MB', 'F_BROKEN', 'F_RMB', 'F_COPY'];
+const PC_B = ['B_CONS', 'B_RESP', 'B_PUSH', 'B_CHK', 'B_NOTIFY', 'B_FC1', 'B_FC2', 'B_WAIT', 'B_PUSH_WMB', 'B_CHK_MB', 'B_FC_MB', 'B_BROKEN', 'B_RMB', 'B_COPY'];
+
+/**
+ * `pvcheck show`'s picture of a state: per ring, the slots and indices as the
+ * shared page shows them (model/ringView.ts; under tso/weak the private
+ * indices may be ahead of the page), then each side's step, whether it is
+ * blocked, its event channel and the stores it still has in flight.
+ */
+export const ringView = (s: S, p: P): string =>
+  s.front.map((f, r) => {
+    const b = s.back[r]!;
+    const m = (l: 'req_prod' | 'req_event' | 'rsp_prod' | 'rsp_event') => s.mem[loc(r, l)] as number;
+    const pic = ringDiagram(p.ringSize, {
+      req_prod: m('req_prod'), req_prod_pvt: f.req_prod_pvt, req_cons: b.req_cons, req_event: m('req_event'),
+      rsp_prod: m('rsp_prod'), rsp_prod_pvt: b.rsp_prod_pvt, rsp_cons: f.rsp_cons, rsp_event: m('rsp_event'),
+    });
+    const side = (pc: string, blocked: number, pending: number, cpu: number) => {
+      const inFlight = s.sb[cpu]?.stores.length ?? 0;
+      return `${pc}${blocked ? ' blocked' : ''}${pending ? ' (event pending)' : ''}${inFlight ? ` (${inFlight} store${inFlight > 1 ? 's' : ''} in flight)` : ''}`;
+    };
+    return `${pre(r)}${pic}\n${pre(r)}frontend ${side(PC_F[f.pc] ?? String(f.pc), f.blocked, s.fe_pending[chanOf(p, r)]!, feCpu(r))}, ` +
+      `backend ${side(PC_B[b.pc] ?? String(b.pc), b.blocked, s.be_pending[chanOf(p, r)]!, beCpu(r))}`;
+  }).join('\n');
+
 export const ring = defineModel<S, P>({
   name: 'ring',
   description: 'io/ring.h + netif.h ring: 32-bit RING_IDX, payload slots, tx/rx pair, sc/tso/weak memory, hostile peers, notification counts',
@@ -941,4 +967,5 @@ export const ring = defineModel<S, P>({
   invariants: ringInvariants,
   isValidEnd: ringValidEnd,
   observables: ringObservables,
+  view: ringView,
 });

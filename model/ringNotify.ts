@@ -16,6 +16,7 @@
  * @see xen/include/public/io/ring.h
  * @see ../shared/bench/ring-spec.md
  */
+import { ringDiagram } from './ringView.js';
 import { bitsFor, defineModel, type Invariant, type Layout, type Rule } from './core.js';
 import { defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 
@@ -212,4 +213,10 @@ export const ringNotify = defineModel<S, P>({
   invariants: ringNotifyInvariants,
   isValidEnd: isFinal,
   layout: ringNotifyLayout,
+  view: (s, p) => {
+    const pcF = ['F_PROD', 'F_PUSH', 'F_CHK', 'F_NOTIFY', 'F_CONS', 'F_FC1', 'F_FC2', 'F_WAIT'];
+    const pcB = ['B_CONS', 'B_RESP', 'B_PUSH', 'B_CHK', 'B_NOTIFY', 'B_FC1', 'B_FC2', 'B_WAIT'];
+    const side = (pc: string, blocked: number, pending: number) => `${pc}${blocked ? ' blocked' : ''}${pending ? ' (event pending)' : ''}`;
+    return `${ringDiagram(p.ringSize, s)}\nfrontend ${side(pcF[s.fe_pc]!, s.fe_blocked, s.fe_pending)}, backend ${side(pcB[s.be_pc]!, s.be_blocked, s.be_pending)}`;
+  },
 });

@@ -1032,6 +1032,25 @@ export const xenbusObservables: readonly Observable<S, P>[] = [
 
 // --- the model
 
+/**
+ * `pvcheck show`'s picture of a state: the XenbusState ladder of both ends as
+ * xenstore shows it and as each driver holds it (they differ while a watch
+ * event is on its way), the hotplug status and the toolstack phase.
+ */
+export const xenbusView = (s: S): string => {
+  const node = (path: string): string => {
+    const v = s.xs.nodes[path];
+    if (v === undefined) return '-';
+    const n = Number(v);
+    return xenbusStateName[n] ?? v;
+  };
+  const drv = (inst: boolean, n: number) => (inst ? xenbusStateName[n] ?? String(n) : 'no driver');
+  const hotplug = s.xs.nodes[`${BE}/hotplug-status`] ?? '-';
+  return `${FE}/state ${node(`${FE}/state`)} (netfront ${drv(s.fe.inst, s.fe.dev)})  ` +
+    `${BE}/state ${node(`${BE}/state`)} (netback ${drv(s.be.inst, s.be.state)})\n` +
+    `hotplug-status ${hotplug}, online ${s.xs.nodes[`${BE}/online`] ?? '-'}, toolstack ${s.ts.phase}${s.ts.beDown ? ', driver domain down' : ''}`;
+};
+
 export const xenbus: Model<S, P> = defineModel<S, P>({
   name: 'xenbus',
   description: 'xenbus handshake of a vif: Linux netfront and netback, xenstore (watches, EAGAIN), libxl and the hotplug script, lifecycle events',
@@ -1043,4 +1062,5 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   isValidEnd: settled,
   observables: xenbusObservables,
   goals: [X8],
+  view: xenbusView,
 });

@@ -8,7 +8,9 @@
  *     rsp_event: 1 -> 3
  *     fe_pc: 5 -> 7
  */
+import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
 import { diff, formatChange, formatPath, formatValue, leaves } from './diff.js';
 import { describeProperty, type Trace } from './format.js';
 
@@ -51,10 +53,21 @@ export function showTrace(trace: Trace, model?: Model): string {
   out.push(`Length:   ${trace.steps.length - 1} steps`);
   out.push('');
   const rules = new Map((model?.rules ?? []).map((r) => [r.name, r]));
+  // the model's picture of a state, when it has one and the trace's parameters are its own
+  const params = model?.view ? resolveParams(model.params, trace.params as Record<string, string | number | boolean>) : undefined;
+  const view = (st: unknown): string[] => {
+    if (!model?.view || !params || E.isLeft(params)) return [];
+    try {
+      return model.view(st, params.right).split('\n').map((l) => `  | ${l}`);
+    } catch {
+      return []; // a state the view does not understand (a trace of another model): no picture
+    }
+  };
   trace.steps.forEach((s, i) => {
     if (i === 0) {
       out.push('Step 0: init  (initial state)');
       for (const l of leaves(s.state)) out.push(`  ${formatPath(l.path)}: ${formatValue(l.value)}`);
+      out.push(...view(s.state));
       return;
     }
     const r = s.rule !== null ? rules.get(s.rule) : undefined;
@@ -63,6 +76,7 @@ export function showTrace(trace: Trace, model?: Model): string {
     const changes = diff(trace.steps[i - 1]!.state, s.state);
     if (changes.length === 0) out.push('  (no change)');
     for (const c of changes) out.push(`  ${formatChange(c)}`);
+    out.push(...view(s.state));
   });
   out.push('');
   out.push(verdictLine(trace));
