@@ -11,7 +11,9 @@
  * deliberate defect, to show that the vectors catch it.
  */
 
-// grant_table.h, verbatim values
+// grant_table.h, verbatim values. Copied here on purpose, not imported from
+// model/grant.ts: an implementation under test must not share a line with
+// the model it is tested against (a wrong constant in one is then caught).
 export const GTF_invalid = 0;
 export const GTF_permit_access = 1;
 export const GTF_accept_transfer = 2;
