@@ -198,13 +198,13 @@ const NO_PARENT = 0xffffffff;
 /** Entries of the cache of representatives' fingerprints (symmetry reduction). */
 const CANON_SLOTS = 1 << 15;
 
-
 /** The transitions of a state, in the checker's fixed order. */
 export function transitionsOf<S>(sys: System<S>, s: S, apply: (r: number, s: S, a: unknown) => S): Transition<S>[] {
   const out: Transition<S>[] = [];
   const rules = sys.rules;
   for (let r = 0; r < rules.length; r++) {
     const rule = rules[r]!;
+    if (rule.inactive) continue;
     if (rule.choices) {
       for (const a of rule.choices(s)) {
         if (rule.when && !rule.when(s, a)) continue;
@@ -262,6 +262,8 @@ export class Search<S> {
   private goalHits: Grow[] = [];
   // observables: [min, minId, max, maxId]
   private readonly obs: Float64Array | undefined;
+  /** Indices of the rules that exist in this system (not `inactive`): the only ones tried on each state. */
+  private readonly active: Int32Array;
   /** With symmetry: recent states, their hashes and their representatives' fingerprints. */
   private readonly canon: { states: (S | undefined)[]; key: Uint32Array; fp: Uint32Array } | undefined;
 
@@ -292,6 +294,7 @@ export class Search<S> {
       const rules = sys.rules;
       this.apply = (r, s, a) => copyStep(s, (d) => rules[r]!.then(d, s, a), true);
     }
+    this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
     this.canon =
       sys.canonicalize && !this.codec
         ? { states: new Array(CANON_SLOTS), key: new Uint32Array(2 * CANON_SLOTS), fp: new Uint32Array(2 * CANON_SLOTS) }
@@ -423,7 +426,8 @@ export class Search<S> {
     const deadline = ms === Infinity ? Infinity : Date.now() + ms;
     const sys = this.sys;
     const rules = sys.rules;
-    const nRules = rules.length;
+    const active = this.active;
+    const nActive = active.length;
     const maxStates = this.opt.maxStates ?? Infinity;
     const maxDepth = this.opt.maxDepth ?? Infinity;
     const checkDeadlock = this.opt.checkDeadlock ?? true;
@@ -455,7 +459,8 @@ export class Search<S> {
       this.pos++;
       const expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
       let k = 0; // transition index
-      for (let r = 0; r < nRules; r++) {
+      for (let ai = 0; ai < nActive; ai++) {
+        const r = active[ai]!;
         const rule = rules[r]!;
         if (rule.choices) {
           const cs = rule.choices(s);

@@ -166,6 +166,11 @@ export const loc = (r: number, f: 'req_prod' | 'req_event' | 'rsp_prod' | 'rsp_e
 export const slotLoc = (r: number, k: number): string => `${pre(r)}ring[${k}]`;
 const feCpu = (r: number) => 2 * r;
 const beCpu = (r: number) => 2 * r + 1;
+/** The CPU that runs `side` of ring r (the index of its store buffer and early loads). */
+const cpuOf = (r: number, side: 'frontend' | 'backend') => (side === 'frontend' ? feCpu(r) : beCpu(r));
+/** The name and actor of a per-CPU step of ring r: `store_visible.front`, `rx.hostile_write.back`, ... */
+const cpuStep = (r: number, side: 'frontend' | 'backend', step: string) =>
+  ({ name: `${pre(r)}${step}.${side === 'frontend' ? 'front' : 'back'}`, actor: `${side}-cpu` });
 const EMPTY: Slot = { kind: 'empty', id: 0, val: 0, idx: 0 };
 const mm = (p: P): MemoryModel => p.memory as MemoryModel;
 const sbOf = (s: S, cpu: number): StoreBuffer<Word> | undefined => s.sb[cpu];
@@ -262,7 +267,7 @@ const BARRIER_DOC: Record<BarrierKind, string> = {
 };
 /** A barrier step: `xen_mb()` (waits until this CPU's stores are visible, orders loads), `xen_wmb()` (orders stores under weak) or `xen_rmb()` (orders loads under weak). */
 export function barrierRule(r: number, side: 'frontend' | 'backend', name: string, at: number, next: number, kind: BarrierKind, enforced = true, see?: string): R {
-  const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
+  const cpu = cpuOf(r, side);
   const pc = (s: S) => (side === 'frontend' ? s.front[r]!.pc : s.back[r]!.pc);
   return {
     name: pre(r) + name,
@@ -366,7 +371,7 @@ const PUSH_RESPONSES: PushSide = {
  * event-channel notification. ring.h defines the two macros alike; so does this.
  */
 function pushAndNotifyRules(r: number, k: PushSide): R[] {
-  const cpu = k.side === 'frontend' ? feCpu(r) : beCpu(r);
+  const cpu = cpuOf(r, k.side);
   const me = (s: S): Front | Back => (k.side === 'frontend' ? s.front[r]! : s.back[r]!);
   const mine = (d: any): any => (k.side === 'frontend' ? d.front[r] : d.back[r]);
   const at = (s: S, p: P, pc: number) => exists(p, r) && me(s).pc === pc;
@@ -611,10 +616,9 @@ const showWord = (w: Word): string =>
 
 /** A buffered store of one CPU becomes visible to the other side (tso: the oldest; weak: any not held back by xen_wmb or an older store to the same location). */
 export function storeVisibleRule(r: number, side: 'frontend' | 'backend'): R {
-  const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
+  const cpu = cpuOf(r, side);
   return {
-    name: pre(r) + (side === 'frontend' ? 'store_visible.front' : 'store_visible.back'),
-    actor: side === 'frontend' ? 'frontend-cpu' : 'backend-cpu',
+    ...cpuStep(r, side, 'store_visible'),
     doc: 'a buffered store of this CPU becomes visible in the shared page',
     see: 'model/memory.ts; Linux Documentation/memory-barriers.txt',
     choices: (s, p) => {
@@ -732,12 +736,11 @@ export function peerLoc(s: S, p: P, r: number, side: Side, k: PeerLoad): string 
  * `deleted` names the barriers a variant deleted (see {@link withoutBarriers}).
  */
 export function loadEarlyRule(r: number, side: Side, deleted: ReadonlySet<string> = new Set(), everywhere = false): R {
-  const cpu = side === 'frontend' ? feCpu(r) : beCpu(r);
+  const cpu = cpuOf(r, side);
   const pcOf = (s: S) => (side === 'frontend' ? s.front[r]!.pc : s.back[r]!.pc);
   const where = earlyLoadPcs(side, deleted, everywhere);
   return {
-    name: pre(r) + (side === 'frontend' ? 'load_satisfied_early.front' : 'load_satisfied_early.back'),
-    actor: side === 'frontend' ? 'frontend-cpu' : 'backend-cpu',
+    ...cpuStep(r, side, 'load_satisfied_early'),
     doc: 'weak: the next load of this location is satisfied now with the visible value (load reordering; an xen_rmb()/xen_mb() drops it)',
     see: 'model/memory.ts loadEarly; Linux Documentation/memory-barriers.txt (READ MEMORY BARRIERS, CONTROL DEPENDENCIES)',
     choices: (s, p) => {
