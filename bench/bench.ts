@@ -153,23 +153,18 @@ export async function benchCommand(argv: string[]): Promise<number> {
     if (!m) throw new UsageError(`--points expects NxM,NxM..., got '${p}'`);
     return [Number(m[1]), Number(m[2])] as const;
   });
-  let spinDir: string | undefined;
-  let rumurDir: string | undefined;
   const src = resolve(values['spin-dir'] ?? join(root, '..', 'shared', 'bench'));
-  if (values.spin) {
-    if (!existsSync(join(src, 'ring-notify.pml'))) throw new UsageError(`--spin: no ring-notify.pml in ${src} (use --spin-dir)`);
-    const probe = spawnSync('spin', ['-V'], { encoding: 'utf8' });
-    if (probe.status !== 0) throw new UsageError('--spin: spin is not installed (apt-get install -y spin gcc)');
-    spinDir = mkdtempSync(join(tmpdir(), 'pvcheck-spin-'));
-    copyFileSync(join(src, 'ring-notify.pml'), join(spinDir, 'ring-notify.pml'));
-  }
-  if (values.rumur) {
-    if (!existsSync(join(src, 'ring-notify.m'))) throw new UsageError(`--rumur: no ring-notify.m in ${src} (use --spin-dir)`);
-    const probe = spawnSync('rumur', ['--version'], { encoding: 'utf8' });
-    if (probe.status !== 0) throw new UsageError('--rumur: rumur is not installed (apt-get install -y rumur gcc)');
-    rumurDir = mkdtempSync(join(tmpdir(), 'pvcheck-rumur-'));
-    copyFileSync(join(src, 'ring-notify.m'), join(rumurDir, 'ring-notify.m'));
-  }
+  /** A temporary folder holding the peer's model, after checking the tool is installed. */
+  const peerDir = (flag: string, model: string, tool: string, versionArg: string): string => {
+    if (!existsSync(join(src, model))) throw new UsageError(`--${flag}: no ${model} in ${src} (use --spin-dir)`);
+    if (spawnSync(tool, [versionArg], { encoding: 'utf8' }).status !== 0)
+      throw new UsageError(`--${flag}: ${tool} is not installed (apt-get install -y ${tool} gcc)`);
+    const dir = mkdtempSync(join(tmpdir(), `pvcheck-${flag}-`));
+    copyFileSync(join(src, model), join(dir, model));
+    return dir;
+  };
+  const spinDir = values.spin ? peerDir('spin', 'ring-notify.pml', 'spin', '-V') : undefined;
+  const rumurDir = values.rumur ? peerDir('rumur', 'ring-notify.m', 'rumur', '--version') : undefined;
   const rows: string[][] = [];
   const log = (s: string) => process.stderr.write(s + '\n');
   const peers = [values.spin ? 'SPIN -DNOREDUCE' : '', values.rumur ? 'Rumur (1 thread)' : ''].filter(Boolean).join(' and ');
@@ -206,8 +201,9 @@ export async function benchCommand(argv: string[]): Promise<number> {
         row.push(
           spinStates === o.states ? 'equal' : `DIFFER (spin ${spinStates})`,
           ss.toFixed(2),
-          String(Math.round(spinStates / ss)),
-          (ss / sec).toFixed(2),
+          // pan prints 0 s for searches under its clock's resolution
+          ss > 0 ? String(Math.round(spinStates / ss)) : '-',
+          ss > 0 ? (ss / sec).toFixed(2) : '-',
         );
       }
       if (rexe) {
