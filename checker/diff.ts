@@ -50,9 +50,7 @@ const keyOf = <S>(sys: System<S>) => (s: S): string => canonicalString(sys.canon
 function explore<S>(sys: System<S>, opt: DiffOptions): Explored {
   const key = keyOf(sys);
   const keys = new Set<string>();
-  const whole: System<S> = { ...sys, invariants: [] };
-  delete (whole as { goals?: unknown }).goals;
-  const result = check(whole, {
+  const result = check({ ...sys, invariants: [], goals: [] }, {
     checkDeadlock: false,
     onState: (s) => void keys.add(key(s)),
     ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
@@ -64,7 +62,7 @@ function explore<S>(sys: System<S>, opt: DiffOptions): Explored {
 function witness<S>(sys: System<S>, other: Set<string>, opt: DiffOptions): readonly TraceStep<S>[] | undefined {
   const key = keyOf(sys);
   const r = check(
-    { ...sys, invariants: [{ name: 'reached_by_the_other', holds: (s: S) => other.has(key(s)) }], goals: [] } as System<S>,
+    { ...sys, invariants: [{ name: 'reached_by_the_other', holds: (s: S) => other.has(key(s)) }], goals: [] },
     { checkDeadlock: false, ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}) },
   );
   return r.violation?.trace;

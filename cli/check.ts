@@ -17,7 +17,7 @@ import { traceFromViolation, writeTraceFile as writeTrace, type Trace } from '..
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
-import { ensureDir, isDir } from './files.js';
+import { ensureDir, isDir, safe } from './files.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 export interface RunOptions {
@@ -110,7 +110,6 @@ function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string 
   }
 }
 
-const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
 function writeAtomic(path: string, data: string): void {
   mkdirSync(dirname(path) || '.', { recursive: true });

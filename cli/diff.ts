@@ -22,13 +22,11 @@ import { traceFromViolation, writeTraceFile } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
-import { ensureDir } from './files.js';
+import { ensureDir, safe } from './files.js';
 import { loadModel } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
 const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]';
-
-const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
 export async function diffCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {

@@ -3,6 +3,9 @@ import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UsageError } from './errors.js';
 
+/** A model or property name made safe for a file name (`pvcheck-NAME-PROPERTY.trace.json`). */
+export const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
+
 export const isDir = (d: string): boolean => {
   try {
     return statSync(d).isDirectory();
