@@ -130,8 +130,8 @@ export function coverageVectors<S, P>(g: Graph<S, P>, cover: Cover): { vectors: 
   const rules = g.model.rules;
   const firstEdge = new Array<number>(rules.length).fill(-1);
   for (const e of g.edges) if (firstEdge[e.rule] === -1) firstEdge[e.rule] = e.id;
-  // a rule that does not exist at these parameters (Rule.applies) is not a coverage goal
-  const unreachableRules = rules.filter((r, i) => firstEdge[i] === -1 && (!r.applies || r.applies(g.params))).map((r) => r.name);
+  // a rule that does not exist at these parameters (inactive in the bound system) is not a coverage goal
+  const unreachableRules = rules.filter((_, i) => firstEdge[i] === -1 && !g.sys.rules[i]!.inactive).map((r) => r.name);
 
   // goals: a name, a witness path (edge ids) and its end state; the goals each edge of a path covers
   interface GoalW { name: string; path: number[]; target: number; order: number }
