@@ -13,7 +13,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
-import { traceFromViolation, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
+import { toItf, traceFromViolation, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
@@ -95,17 +95,19 @@ export const exitFor = (o: string): number =>
  * warning.
  */
 function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string {
-  const oneLine = (e: unknown) => ((e as Error).message ?? String(e)).split('\n')[0]!;
+  if (format === 'itf') {
+    const itf = toItf(t);
+    if (E.isLeft(itf)) {
+      const json = path.replace(/(\.itf)?\.json$/, '') + '.trace.json';
+      process.stderr.write(`pvcheck: warning: cannot write ${path} as ITF: ${itf.left}; writing ${json} (JSON) instead\n`);
+      return writeTraceFile(json, t, 'json');
+    }
+  }
   try {
     writeTrace(path, t, format);
     return path;
   } catch (e) {
-    const msg = oneLine(e);
-    if (format === 'itf' && msg.includes(' as ITF: ')) {
-      const json = path.replace(/(\.itf)?\.json$/, '') + '.trace.json';
-      process.stderr.write(`pvcheck: warning: ${msg}; writing ${json} (JSON) instead\n`);
-      return writeTraceFile(json, t, 'json');
-    }
+    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!;
     throw new UsageError(msg.startsWith('cannot write') ? msg : `cannot write trace ${path}: ${msg}`);
   }
 }
