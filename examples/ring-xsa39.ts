@@ -21,11 +21,11 @@
 import { deriveModel, ringModel } from 'pvcheck';
 const { backendRules, honestBackend, ring } = ringModel;
 
-const unchecked = backendRules(0, { ...honestBackend, checkReqProd: false });
+const unchecked = backendRules(0, { ...honestBackend, reqProdCheck: 'none' });
 
 export default deriveModel(ring, {
   name: 'ring-xsa39',
-  description: 'ring whose backend does not check RING_REQUEST_PROD_OVERFLOW on req_prod (XSA-39)',
+  description: 'ring whose backend does not check req_prod (netback: req_prod - req_cons > RING_SIZE) (XSA-39)',
   see: 'XSA-39; drivers/net/xen-netback/netback.c (commit 48856286b64e "xen/netback: shutdown the ring if it contains garbage")',
   replace: { consume_request: unchecked.find((r) => r.name === 'consume_request')! },
 });

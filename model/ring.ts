@@ -46,7 +46,8 @@ export const ringParams = defineParams(
   {
     ringSize: intParam({ default: 4, min: 1, max: 32, doc: 'RING_SIZE, slots in the ring (power of two)', check: isPowerOfTwo }),
     messages: intParam({ default: 8, min: 1, max: 65535, doc: 'requests the frontend sends on each ring' }),
-    startIndex: intParam({ default: 0, min: 0, max: 0xffffffff, doc: 'the value every RING_IDX starts at (0xfffffffd crosses the 2^32 wrap)' }),
+    startIndex: intParam({ default: 0, min: 0, max: 0xffffffff, doc: 'the value every RING_IDX starts at: 0 is SHARED_RING_INIT, any other value a quiescent ring that has carried that many messages (0xfffffffd crosses the 2^32 wrap)' }),
+    init: enumParam({ values: ['fresh', 'backend-asleep', 'reattach'] as const, default: 'fresh', doc: 'initial state: fresh (SHARED_RING_INIT, FRONT_RING_INIT, BACK_RING_INIT, both running), backend-asleep (the backend waits for its first event), reattach (a new backend does BACK_RING_ATTACH(rsp_prod) to a ring with requests in flight and a sleeping frontend)' }),
     payloads: intParam({ default: 1, min: 1, max: 8, doc: 'request payload domain 0..payloads-1 (an abstract size or gref); a hostile frontend may also write the invalid value `payloads`' }),
     rings: enumParam({ values: ['one', 'pair'] as const, default: 'one', doc: 'one ring, or the tx/rx pair of a vif' }),
     evtchn: enumParam({ values: ['shared', 'split'] as const, default: 'shared', doc: 'pair only: one event channel for tx and rx, or feature-split-event-channels' }),
@@ -76,8 +77,14 @@ export const B_CONS = 0, B_RESP = 1, B_PUSH = 2, B_CHK = 3, B_NOTIFY = 4, B_FC1 
   /** weak only: read req_prod, before its xen_rmb() / before RING_COPY_REQUEST. */
   B_RMB = 12, B_COPY = 13;
 
-/** netif.h status of a response. */
-export const NETIF_RSP_OKAY = 0, NETIF_RSP_ERROR = 1;
+/**
+ * netif.h's response status values (xen/io/netif.h `NETIF_RSP_*`; Linux's copy
+ * names them `XEN_NETIF_RSP_*`). `NETIF_RSP_NULL` answers an auxiliary slot
+ * (an extra-info slot); netfront skips such a response without looking at its id.
+ */
+export const NETIF_RSP_DROPPED = -2, NETIF_RSP_ERROR = -1, NETIF_RSP_OKAY = 0, NETIF_RSP_NULL = 1;
+/** The status values a response slot can carry (a hostile backend may write any of them). */
+export const NETIF_RSP_STATUSES: readonly number[] = [NETIF_RSP_DROPPED, NETIF_RSP_ERROR, NETIF_RSP_OKAY, NETIF_RSP_NULL];
 
 /**
  * A slot of the shared ring (the union of netif.h's request and response).
@@ -102,12 +109,16 @@ export interface Front {
   /** `__old` of RING_PUSH_REQUESTS_AND_CHECK_NOTIFY (startIndex when not in use). */
   readonly old: number;
   readonly blocked: number;
-  /** Bit i set: request id i is outstanding (netfront's tx_link / grant state). */
+  /** Bit i set: request id i is `TX_PENDING` (netfront's `tx_link[id]`, set by `xennet_mark_tx_pending` just before the push). */
   readonly outstanding: number;
+  /** Bit i set: id i was taken from the free list and its request written, not yet pushed (netfront's `tx_pend_queue`). */
+  readonly pendq: number;
   /** Counters only: woken by an event and not yet looked at the ring. */
   readonly woke: number;
-  /** Ghost: completed an id that was not outstanding, or consumed past what was requested. */
+  /** Ghost: completed an id that was not TX_PENDING or out of range, or consumed responses while rsp_prod was more than RING_SIZE ahead. */
   readonly bad: number;
+  /** Ghost: took an id from an empty free list (TX_LINK_NONE used as an index). */
+  readonly idOverrun: number;
   /** Ghost (weak only): the response at rsp_cons was visible in the page when the frontend read rsp_prod (set by consume_response, cleared by RING_COPY_RESPONSE). */
   readonly pub: number;
   /** Ghost: the copy returned a slot older than the rsp_prod that announced it (no xen_rmb() between the loads). */
@@ -185,6 +196,32 @@ const room = (s: S, p: P, cpu: number) => canStore(mm(p), sbOf(s, cpu), p.buffer
 /** The ring slot of an index: MASK_XEN_RING_IDX / RING_GET_REQUEST. */
 const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
 
+/**
+ * The initial states. `fresh`: what `SHARED_RING_INIT` (indices 0,
+ * `req_event = rsp_event = 1`), `FRONT_RING_INIT` and `BACK_RING_INIT` give, at
+ * `startIndex` 0; at another `startIndex`, `FRONT_RING_ATTACH` and
+ * `BACK_RING_ATTACH` at that index to a quiescent page that has carried
+ * `startIndex` messages (every index at `startIndex`, the event indices one
+ * past it, as FINAL leaves them: a reachable state of a ring that began with
+ * SHARED_RING_INIT). `backend-asleep`: the same, with the backend blocked on
+ * its event channel, waiting for its first event (SHARED_RING_INIT's
+ * `req_event = 1` asks for it). `reattach`: a backend reconnecting to a ring
+ * in use, as netback's `xenvif_map_frontend_data_rings` does: the frontend has
+ * pushed k requests (one initial state per k in 1..min(RING_SIZE, messages))
+ * and sleeps after `RING_FINAL_CHECK_FOR_RESPONSES` (`rsp_event = rsp_cons + 1`);
+ * the old backend is gone (its last `req_event` was `req_cons + 1`, the
+ * notification went to it); the new one does `BACK_RING_ATTACH(rsp_prod)`
+ * (`req_cons = rsp_prod_pvt = rsp_prod`) and then, as `xenvif_up` ->
+ * `xenvif_napi_schedule_or_enable_events` does, checks for requests before it
+ * sleeps.
+ */
+export const ringInits = (p: P): S[] => {
+  if (p.init !== 'reattach') return [ringInit(p)];
+  const out: S[] = [];
+  for (let k = 1; k <= Math.min(p.ringSize, p.messages); k++) out.push(ringReattach(p, k));
+  return out;
+};
+
 export const ringInit = (p: P): S => {
   const i = p.startIndex >>> 0;
   const e = idxAdd(i, 1);
@@ -193,20 +230,41 @@ export const ringInit = (p: P): S => {
   const back: Back[] = [];
   const sb: StoreBuffer<Word>[] = [];
   const early: EarlyLoads<Word>[] = [];
+  const asleep = p.init === 'backend-asleep';
   for (let r = 0; r < nRings(p); r++) {
     mem[loc(r, 'req_prod')] = i;
     mem[loc(r, 'req_event')] = e;
     mem[loc(r, 'rsp_prod')] = i;
     mem[loc(r, 'rsp_event')] = e;
     for (let k = 0; k < p.ringSize; k++) mem[slotLoc(r, k)] = EMPTY;
-    front.push({ pc: F_PROD, req_prod_pvt: i, rsp_cons: i, old: i, blocked: 0, outstanding: 0, woke: 0, bad: 0, pub: 0, reordered: 0 });
-    back.push({ pc: B_CONS, rsp_prod_pvt: i, req_cons: i, old: i, blocked: 0, req: null, valid: 0, woke: 0, overrun: 0, unvalidated: 0, stale: 0, pub: 0, reordered: 0 });
+    front.push({ pc: F_PROD, req_prod_pvt: i, rsp_cons: i, old: i, blocked: 0, outstanding: 0, pendq: 0, woke: 0, bad: 0, idOverrun: 0, pub: 0, reordered: 0 });
+    back.push({ pc: asleep ? B_WAIT : B_CONS, rsp_prod_pvt: i, req_cons: i, old: i, blocked: asleep ? 1 : 0, req: null, valid: 0, woke: 0, overrun: 0, unvalidated: 0, stale: 0, pub: 0, reordered: 0 });
     if (p.memory !== 'sc') sb.push(emptyBuffer(), emptyBuffer());
     if (p.memory === 'weak') early.push({}, {});
   }
   const chans = p.rings === 'pair' && p.evtchn === 'split' ? 2 : 1;
   const hostile = p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0;
   return { mem, sb, early, front, back, fe_pending: Array(chans).fill(0), be_pending: Array(chans).fill(0), hostile, notifications: 0, spurious: 0 };
+};
+
+/** `init=reattach`: k requests pushed and in flight, the frontend asleep, a new backend attached at rsp_prod (see {@link ringInits}). */
+export const ringReattach = (p: P, k: number): S => {
+  const s0 = ringInit({ ...p, init: 'fresh' });
+  const i = p.startIndex >>> 0;
+  const mem: Record<string, Word> = { ...s0.mem };
+  const front: Front[] = [];
+  for (let r = 0; r < s0.front.length; r++) {
+    let ids = 0;
+    for (let j = 0; j < k; j++) {
+      const at = idxAdd(i, j);
+      const id = slotOf(p, at);
+      mem[slotLoc(r, id)] = { kind: 'request', id, val: 0, idx: at };
+      ids |= 1 << id;
+    }
+    mem[loc(r, 'req_prod')] = idxAdd(i, k);
+    front.push({ ...s0.front[r]!, pc: F_WAIT, blocked: 1, req_prod_pvt: idxAdd(i, k), outstanding: ids });
+  }
+  return { ...s0, mem, front };
 };
 
 // --- ring.h predicates, on the values the side loads
@@ -238,17 +296,51 @@ export const freeId = (outstanding: number, from: number, size: number): number 
 
 /** Options of the honest code; the variants in examples/ turn one off. */
 export interface BackendCode {
-  /** XSA-39: check RING_REQUEST_PROD_OVERFLOW on the req_prod read, and mark the ring broken. */
-  readonly checkReqProd: boolean;
+  /**
+   * XSA-39: the check on the req_prod the backend reads, and `broken` when it fails.
+   * `netback`: `xenvif_tx_build_gops`'s `req_prod - req_cons > XEN_NETIF_TX_RING_SIZE`
+   * ("Impossible number of requests", `xenvif_fatal_tx_err`); `blkback`:
+   * `RING_REQUEST_PROD_OVERFLOW` (`req_prod - rsp_prod_pvt > RING_SIZE`, blkback's
+   * `__do_block_io_op`); `none`: no check (the XSA-39 bug). The backend of `ring`
+   * answers each request before it consumes the next, so at its consume step
+   * `rsp_prod_pvt == req_cons` and the two checks agree; they differ in netback's
+   * batching backend (the `netif-tx` model).
+   */
+  readonly reqProdCheck: 'netback' | 'blkback' | 'none';
   /** XSA-155: RING_COPY_REQUEST once, validate and use the copy (false: validate the shared slot, re-read it to use it). */
   readonly copyRequest: boolean;
 }
-export const honestBackend: BackendCode = { checkReqProd: true, copyRequest: true };
+export const honestBackend: BackendCode = { reqProdCheck: 'netback', copyRequest: true };
 export interface FrontendCode {
-  /** 2021 netfront hardening: RING_RESPONSE_PROD_OVERFLOW, rsp_prod not past req_prod_pvt, id in range and outstanding. */
+  /**
+   * netfront's response checks (`xennet_tx_buf_gc`, the 2021 hardening):
+   * `RING_RESPONSE_PROD_OVERFLOW` on the rsp_prod read, then per response a
+   * `NETIF_RSP_NULL` status is skipped, an id >= RING_SIZE or one that is not
+   * `TX_PENDING` marks the device broken. False: no checks at all.
+   */
   readonly validateResponses: boolean;
+  /**
+   * A stronger check than netfront makes (a named variant, not the default):
+   * also broken when rsp_prod is ahead of req_prod_pvt, i.e. the backend
+   * answered requests that were never made. netfront does not check this: it
+   * copies such a "response" out of a slot that holds one of its own requests
+   * and relies on the id checks and on `gnttab_end_foreign_access_ref`.
+   */
+  readonly rspProdWithinRequests: boolean;
+  /**
+   * What `xennet_start_xmit` does when the free list of ids is empty. `linux`:
+   * nothing: `get_id_from_list` returns `TX_LINK_NONE` (0xffff) and
+   * `xennet_tx_setup_grant` uses it as an index into `tx_skbs[]`,
+   * `grant_tx_ref[]`, `tx_link[]` (out of bounds; the ghost `idOverrun`). A
+   * backend reaches it by answering data requests with `NETIF_RSP_NULL`, which
+   * netfront skips without freeing their ids (docs/models/ring.md, "A finding").
+   * `broken`: the fix, mark the device broken and send nothing.
+   */
+  readonly idsExhausted: 'linux' | 'broken';
 }
-export const honestFrontend: FrontendCode = { validateResponses: true };
+export const honestFrontend: FrontendCode = { validateResponses: true, rspProdWithinRequests: false, idsExhausted: 'linux' };
+/** netfront's tx id free list is empty: `get_id_from_list` returns this. */
+export const TX_LINK_NONE = 0xffff;
 
 const SEE_RING = 'xen/include/public/io/ring.h';
 const fe = (r: number, name: string, doc: string, see: string, when: (s: S, p: P) => boolean, then: (d: any, s: S, p: P) => void): R => ({
@@ -420,10 +512,17 @@ export function frontendRules(r: number, code: FrontendCode = honestFrontend): R
     used(d, cpu, l);
     if (f.pub && !isPublished(rsp, f.rsp_cons)) d.front[r].reordered = 1;
     d.front[r].pub = 0;
+    // A slot that holds no response is read as one (the union of netif.h): an empty slot as id RING_SIZE, a request as its id and status OKAY.
+    const status = rsp.kind === 'response' ? rsp.val : NETIF_RSP_OKAY;
     const id = rsp.kind === 'empty' ? p.ringSize : rsp.id;
+    if (status === NETIF_RSP_NULL) {
+      // xennet_tx_buf_gc: "if (txrsp.status == XEN_NETIF_RSP_NULL) continue;": the id is not looked at.
+      d.front[r].rsp_cons = idxAdd(f.rsp_cons, 1);
+      return;
+    }
     const idBad = id >= p.ringSize || !(f.outstanding & (1 << id));
     if (idBad && code.validateResponses) {
-      d.front[r].pc = F_BROKEN; // xennet: "Response has incorrect id": broken
+      d.front[r].pc = F_BROKEN; // xennet_tx_buf_gc: "Response has incorrect id" / "Response for inactive request": broken
       return;
     }
     if (idBad) d.front[r].bad = 1;
@@ -432,38 +531,46 @@ export function frontendRules(r: number, code: FrontendCode = honestFrontend): R
   };
   const produce: R = {
     name: pre(r) + 'produce_request', actor: 'frontend',
-    doc: 'F1: fill RING_GET_REQUEST(req_prod_pvt) with a free id and a payload; req_prod_pvt++',
-    see: `${SEE_RING} RING_GET_REQUEST; netif.h netif_tx_request`,
+    doc: 'F1: take a free id (get_id_from_list), fill RING_GET_REQUEST(req_prod_pvt) with it and a payload, queue the id on tx_pend_queue; req_prod_pvt++',
+    see: `${SEE_RING} RING_GET_REQUEST; netif.h netif_tx_request; drivers/net/xen-netfront.c xennet_tx_setup_grant`,
     choices: (_s, p) => Array.from({ length: p.payloads }, (_, v) => v),
     showChoice: (v: number) => `payload=${v}`,
-    when: (s, p) => at(s, p, F_PROD) && canProduce(F(s), p) && freeId(F(s).outstanding, F(s).req_prod_pvt, p.ringSize) >= 0 && room(s, p, cpu),
+    when: (s, p) => at(s, p, F_PROD) && canProduce(F(s), p) && room(s, p, cpu),
     then: (d, s, p, v: number) => {
       const f = F(s);
-      const id = freeId(f.outstanding, f.req_prod_pvt, p.ringSize);
+      const free = freeId(f.outstanding | f.pendq, f.req_prod_pvt, p.ringSize);
+      if (free < 0 && code.idsExhausted === 'broken') {
+        d.front[r].pc = F_BROKEN;
+        return;
+      }
+      const id = free < 0 ? TX_LINK_NONE : free;
       st(d, p, cpu, slotLoc(r, slotOf(p, f.req_prod_pvt)), { kind: 'request', id, val: v, idx: f.req_prod_pvt });
-      d.front[r].outstanding = f.outstanding | (1 << id);
+      if (free < 0) d.front[r].idOverrun = 1;
+      else d.front[r].pendq = f.pendq | (1 << id);
       d.front[r].req_prod_pvt = idxAdd(f.req_prod_pvt, 1);
     },
   };
   return [
     produce,
-    fe(r, 'stop_producing', 'F2: RING_FULL or no messages left: go push', `${SEE_RING} RING_FULL`,
-      (s, p) => at(s, p, F_PROD) && !canProduce(F(s), p), (d, _s, p) => { d.front[r].pc = sc(p) ? F_PUSH : F_PUSH_WMB; }),
+    fe(r, 'stop_producing', 'F2: RING_FULL or no messages left: xennet_mark_tx_pending (every queued id becomes TX_PENDING), then go push', `${SEE_RING} RING_FULL; drivers/net/xen-netfront.c xennet_mark_tx_pending`,
+      (s, p) => at(s, p, F_PROD) && !canProduce(F(s), p),
+      (d, s, p) => { d.front[r].outstanding = F(s).outstanding | F(s).pendq; d.front[r].pendq = 0; d.front[r].pc = sc(p) ? F_PUSH : F_PUSH_WMB; }),
     ...pushAndNotifyRules(r, PUSH_REQUESTS),
-    fe(r, 'consume_response', 'F7: read rsp_prod, validate it (RING_RESPONSE_PROD_OVERFLOW, not past req_prod_pvt), RING_COPY_RESPONSE(rsp_cons) and validate the id (netfront hardening), complete the id; rsp_cons++. Under weak the copy is the RING_COPY_RESPONSE step after consume_response.xen_rmb',
+    fe(r, 'consume_response', 'F7: read rsp_prod, check RING_RESPONSE_PROD_OVERFLOW, RING_COPY_RESPONSE(rsp_cons): skip a NETIF_RSP_NULL, check the id (< RING_SIZE, TX_PENDING) as xennet_tx_buf_gc does, complete it; rsp_cons++. Under weak the copy is the RING_COPY_RESPONSE step after consume_response.xen_rmb',
       `${SEE_RING} RING_RESPONSE_PROD_OVERFLOW; drivers/net/xen-netfront.c xennet_tx_buf_gc`,
       (s, p) => at(s, p, F_CONS) && hasResponses(s, r),
       (d, s, p) => {
         const f = F(s);
         const rp = ldIdx(s, cpu, loc(r, 'rsp_prod'));
         used(d, cpu, loc(r, 'rsp_prod'));
-        const prodBad = RING_RESPONSE_PROD_OVERFLOW(p.ringSize, rp, f.rsp_cons) || idxSub(rp, f.rsp_cons) > idxSub(f.req_prod_pvt, f.rsp_cons);
+        const overflow = RING_RESPONSE_PROD_OVERFLOW(p.ringSize, rp, f.rsp_cons);
+        const beyond = code.rspProdWithinRequests && idxSub(rp, f.rsp_cons) > idxSub(f.req_prod_pvt, f.rsp_cons);
         d.front[r].woke = 0;
-        if (prodBad && code.validateResponses) {
-          d.front[r].pc = F_BROKEN; // xennet: "Illegal number of responses": broken
+        if ((overflow || beyond) && code.validateResponses) {
+          d.front[r].pc = F_BROKEN; // xennet_tx_buf_gc: "Illegal number of responses": broken
           return;
         }
-        if (prodBad) d.front[r].bad = 1;
+        if (overflow) d.front[r].bad = 1;
         if (!weak(p)) return copyResponse(d, s, p);
         // Ghost: was the response already visible as rsp_prod was read?
         d.front[r].pub = isPublished(s.mem[slotLoc(r, slotOf(p, f.rsp_cons))]!, f.rsp_cons) ? 1 : 0;
@@ -544,17 +651,19 @@ export function backendRules(r: number, code: BackendCode = honestBackend): R[] 
   return [
     be(r, 'consume_request',
       code.copyRequest
-        ? 'B1: read req_prod, check RING_REQUEST_PROD_OVERFLOW (XSA-39), RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++. Under weak the copy is the RING_COPY_REQUEST step after consume_request.xen_rmb'
+        ? 'B1: read req_prod, check it (XSA-39: netback\'s req_prod - req_cons > RING_SIZE, or blkback\'s RING_REQUEST_PROD_OVERFLOW), RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++. Under weak the copy is the RING_COPY_REQUEST step after consume_request.xen_rmb'
         : 'B1: read req_prod, validate the request in the shared slot (no private copy); req_cons++',
-      `${SEE_RING} RING_REQUEST_PROD_OVERFLOW, RING_COPY_REQUEST; drivers/net/xen-netback/netback.c xenvif_tx_build_gops`,
+      `${SEE_RING} RING_REQUEST_PROD_OVERFLOW, RING_COPY_REQUEST; drivers/net/xen-netback/netback.c xenvif_tx_build_gops ("Impossible number of requests"); drivers/block/xen-blkback/blkback.c __do_block_io_op`,
       (s, p) => at(s, p, B_CONS) && hasRequests(s, p, r),
       (d, s, p) => {
         const b = B(s);
         const rp = ldIdx(s, cpu, loc(r, 'req_prod'));
         used(d, cpu, loc(r, 'req_prod'));
         const impossible = RING_REQUEST_PROD_OVERFLOW(p.ringSize, rp, b.rsp_prod_pvt);
+        const refused = code.reqProdCheck === 'netback' ? idxSub(rp, b.req_cons) > p.ringSize
+          : code.reqProdCheck === 'blkback' ? impossible : false;
         d.back[r].woke = 0;
-        if (impossible && code.checkReqProd) {
+        if (refused) {
           d.back[r].pc = B_BROKEN; // netback: "Impossible number of requests", xenvif_fatal_tx_err
           return;
         }
@@ -762,7 +871,19 @@ export function loadEarlyRule(r: number, side: Side, deleted: ReadonlySet<string
 
 interface HostileWrite { readonly loc: string; readonly val: Word }
 
-/** The adversarial values a hostile side may write into the fields it writes. */
+/**
+ * The adversarial writes a hostile side may make: any value of each field's
+ * small domain into any field of the shared page it writes, one field per
+ * write, slots after publication included. Indices: `req_prod` (frontend) or
+ * `rsp_prod` (backend) one ahead, one behind, just past what the peer can
+ * accept (`rsp_prod + RING_SIZE + 1`, `req_prod + 1`), 0 and `0xffffffff`;
+ * the event index it writes (`rsp_event`, `req_event`) 0 and `0xffffffff`.
+ * Slots: a request's `id` (0..RING_SIZE, RING_SIZE out of range) or payload
+ * (0..payloads, `payloads` invalid); a response's `id` (0..RING_SIZE) or
+ * status (`NETIF_RSP_DROPPED`, `_ERROR`, `_OKAY`, `_NULL`). A field written
+ * into a slot that holds the other kind of entry turns it into that kind
+ * (the slot is a union), keeping its id.
+ */
 export function hostileDomain(s: S, p: P, r: number, side: 'frontend' | 'backend'): HostileWrite[] {
   const out: HostileWrite[] = [];
   const N = p.ringSize;
@@ -774,26 +895,28 @@ export function hostileDomain(s: S, p: P, r: number, side: 'frontend' | 'backend
       if (!seen.has(v)) { seen.add(v); out.push({ loc: l, val: v }); }
     }
   };
+  const slot = (k: number, kind: 'request' | 'response', ids: readonly number[], vals: readonly number[]) => {
+    const l = slotLoc(r, k);
+    const old = s.mem[l] as Slot;
+    const base: Slot = old.kind === kind ? old : { kind, id: old.id, val: kind === 'request' ? 0 : NETIF_RSP_OKAY, idx: old.idx };
+    const seen = new Set<string>([JSON.stringify(old)]);
+    const push = (w: Slot) => { const key = JSON.stringify(w); if (!seen.has(key)) { seen.add(key); out.push({ loc: l, val: w }); } };
+    for (const id of ids) push({ ...base, id });
+    for (const val of vals) push({ ...base, val });
+  };
   const last = 0xffffffff; // the last index before the wrap
+  const ids = Array.from({ length: N + 1 }, (_, i) => i);
   if (side === 'frontend') {
     const rspProd = cur(loc(r, 'rsp_prod'));
     add(loc(r, 'req_prod'), [idxAdd(cur(loc(r, 'req_prod')), 1), idxAdd(rspProd, N + 1), idxSub(cur(loc(r, 'req_prod')), 1), 0, last]);
     add(loc(r, 'rsp_event'), [0, last]);
-    for (let k = 0; k < N; k++) {
-      const old = s.mem[slotLoc(r, k)] as Slot;
-      out.push({ loc: slotLoc(r, k), val: { kind: 'request', id: old.id, val: p.payloads, idx: old.idx } }); // invalid payload
-      out.push({ loc: slotLoc(r, k), val: { kind: 'request', id: N, val: 0, idx: old.idx } }); // id out of range
-    }
+    for (let k = 0; k < N; k++) slot(k, 'request', ids, Array.from({ length: p.payloads + 1 }, (_, v) => v));
   } else {
     const reqProd = cur(loc(r, 'req_prod'));
     const rspProd = cur(loc(r, 'rsp_prod'));
     add(loc(r, 'rsp_prod'), [idxAdd(rspProd, 1), idxSub(rspProd, 1), idxAdd(reqProd, 1), 0, last]);
     add(loc(r, 'req_event'), [0, last]);
-    for (let k = 0; k < N; k++) {
-      const old = s.mem[slotLoc(r, k)] as Slot;
-      out.push({ loc: slotLoc(r, k), val: { kind: 'response', id: N, val: NETIF_RSP_OKAY, idx: old.idx } }); // id out of range
-      out.push({ loc: slotLoc(r, k), val: { kind: 'response', id: (old.id + 1) & (N - 1), val: NETIF_RSP_OKAY, idx: old.idx } }); // another id
-    }
+    for (let k = 0; k < N; k++) slot(k, 'response', ids, NETIF_RSP_STATUSES);
   }
   return out;
 }
@@ -907,15 +1030,18 @@ export const ringInvariants: readonly Invariant<S, P>[] = [
   { name: 'B_reads_published_request', see: 'ring.h RING_PUSH_REQUESTS xen_wmb() ("back sees requests /before/ updated producer index") (honest frontend)',
     description: 'the request the backend copies is the one the frontend published at that index (never a slot whose contents are not yet visible)',
     holds: (s, p) => !honest(p) || s.back.every((b) => b.stale === 0) },
-  { name: 'B_no_impossible_req_prod', see: 'XSA-39 (netback: "Impossible number of requests"); ring.h RING_REQUEST_PROD_OVERFLOW (honest backend)',
+  { name: 'B_no_impossible_req_prod', see: 'XSA-39: drivers/net/xen-netback/netback.c xenvif_tx_build_gops "Impossible number of requests" (req_prod - req_cons > XEN_NETIF_TX_RING_SIZE); ring.h RING_REQUEST_PROD_OVERFLOW ("Can there be this many requests?") (honest backend)',
     description: 'the backend never consumes a request while req_prod - rsp_prod_pvt > RING_SIZE: on an impossible req_prod it marks the ring broken and stops, so its loop terminates and a pass consumes at most RING_SIZE requests',
     holds: (s, p) => p.backend === 'hostile' || s.back.every((b) => b.overrun === 0) },
   { name: 'B_uses_validated_request', see: 'XSA-155 (double fetch); ring.h RING_COPY_REQUEST (honest backend)',
     description: 'the request field the backend uses is the value it validated (an out-of-range payload is never used)',
     holds: (s, p) => p.backend === 'hostile' || s.back.every((b) => b.unvalidated === 0) },
-  { name: 'F_validates_responses', see: 'Linux 2021 netfront/blkfront hardening (XSA-376 era): RING_RESPONSE_PROD_OVERFLOW, id checks (honest frontend)',
-    description: 'the frontend only completes ids that are in range and outstanding, each once, and never consumes responses past rsp_prod moving backwards or beyond req_prod_pvt; otherwise it marks the ring broken',
+  { name: 'F_validates_responses', see: 'drivers/net/xen-netfront.c xennet_tx_buf_gc: RING_RESPONSE_PROD_OVERFLOW ("Illegal number of responses"), "Response has incorrect id", "Response for inactive request" (tx_link[id] != TX_PENDING); the 2021 netfront hardening (honest frontend)',
+    description: 'the frontend only completes ids that are in range and TX_PENDING, each once, and consumes no response while rsp_prod is more than RING_SIZE ahead of rsp_cons (backwards included); otherwise it marks the device broken',
     holds: (s, p) => p.frontend === 'hostile' || s.front.every((f) => f.bad === 0) },
+  { name: 'F_tx_id_from_free_list', see: 'drivers/net/xen-netfront.c xennet_tx_setup_grant: id = get_id_from_list(&queue->tx_skb_freelist, queue->tx_link), then queue->tx_skbs[id] = skb; add_id_to_list(&queue->tx_pend_queue, queue->tx_link, id) (honest frontend)',
+    description: 'the frontend only sends a request with an id taken from a non-empty free list: never with TX_LINK_NONE (0xffff), which indexes tx_skbs[], grant_tx_ref[] and tx_link[] out of bounds',
+    holds: (s, p) => p.frontend === 'hostile' || s.front.every((f) => f.idOverrun === 0) },
 ];
 
 /** A terminal state is a valid end: FINAL with honest peers; with a hostile peer, any state where the honest side is blocked or has marked the ring broken. */
@@ -965,7 +1091,7 @@ export const ring = defineModel<S, P>({
   description: 'io/ring.h + netif.h ring: 32-bit RING_IDX, payload slots, tx/rx pair, sc/tso/weak memory, hostile peers, notification counts',
   see: 'xen/include/public/io/ring.h; xen/include/public/io/netif.h; ../shared/bench/ring-spec.md; docs/models/ring.md',
   params: ringParams,
-  init: (p) => [ringInit(p)],
+  init: ringInits,
   rules: ringRules,
   invariants: ringInvariants,
   isValidEnd: ringValidEnd,

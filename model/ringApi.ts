@@ -101,8 +101,8 @@ export const produced = (s: S, p: P): number => idxSub(s.req_prod_pvt, p.startIn
 
 export const FRONT_RING_INIT: R = {
   name: 'FRONT_RING_INIT', actor: 'frontend',
-  doc: 'SHARED_RING_INIT with the indices at startIndex (req_event = rsp_event = startIndex + 1), then FRONT_RING_ATTACH(startIndex)',
-  see: 'ring.h SHARED_RING_INIT, FRONT_RING_ATTACH (FRONT_RING_INIT is the startIndex 0 case)',
+  doc: 'startIndex 0: SHARED_RING_INIT (indices 0, req_event = rsp_event = 1) then FRONT_RING_INIT; other startIndex: FRONT_RING_ATTACH(startIndex) to a quiescent page that has carried startIndex messages (indices at startIndex, req_event = rsp_event = startIndex + 1)',
+  see: 'ring.h SHARED_RING_INIT, FRONT_RING_INIT, FRONT_RING_ATTACH',
   when: (s) => s.front === 0,
   then: (d, _s, p) => {
     d.front = 1;

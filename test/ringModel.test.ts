@@ -8,8 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, NR_UNCONSUMED_RESPONSES, RING_FULL, idxSub } from '../model/idx32.js';
-import { F_WAIT, B_WAIT, RING_REQUEST_PROD_OVERFLOW, RING_RESPONSE_PROD_OVERFLOW, freeId, ring, ringParams, type RingParams, type RingState } from '../model/ring.js';
-import { ruleOf, type Model, type Rule } from '../model/core.js';
+import { F_WAIT, B_WAIT, RING_REQUEST_PROD_OVERFLOW, RING_RESPONSE_PROD_OVERFLOW, freeId, ring, ringInits, ringParams, type RingParams, type RingState } from '../model/ring.js';
+import { deriveModel, ruleOf, type Model, type Rule } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { check } from '../checker/explore.js';
@@ -205,6 +205,41 @@ test('tx/rx pair at 1x1: a shared event channel wakes a handler for the other ri
   assert.is(shared.violation!.property, 'no_cross_ring_spurious_wakeup');
   const acts = shared.violation!.trace.map((t) => t.action);
   assert.is(recountCrossSpurious(acts), 1, acts.join(' '));
+});
+
+// --- initial states: SHARED_RING_INIT / *_RING_INIT, a backend asleep, BACK_RING_ATTACH to a ring in use
+
+test('init: fresh is SHARED_RING_INIT at startIndex 0; backend-asleep and reattach verify; reattach has one start per k requests in flight', () => {
+  const fresh = ringInits(params({ ringSize: 2, messages: 3 }));
+  assert.is(fresh.length, 1);
+  const f0 = fresh[0]!;
+  assert.equal([f0.mem['req_prod'], f0.mem['rsp_prod'], f0.mem['req_event'], f0.mem['rsp_event']], [0, 0, 1, 1]);
+  const re = ringInits(params({ ringSize: 2, messages: 3, init: 'reattach' }));
+  assert.equal(re.map((s) => s.mem['req_prod']), [1, 2]);
+  for (const s of re) {
+    // BACK_RING_ATTACH(rsp_prod): req_cons = rsp_prod_pvt = rsp_prod; the frontend sleeps with its requests TX_PENDING.
+    assert.equal([s.back[0]!.req_cons, s.back[0]!.rsp_prod_pvt, s.mem['rsp_prod']], [0, 0, 0]);
+    assert.is(s.front[0]!.pc, F_WAIT);
+    assert.is(s.front[0]!.outstanding, (1 << (s.mem['req_prod'] as number)) - 1);
+  }
+  for (const init of ['backend-asleep', 'reattach']) assert.is(run({ ringSize: 2, messages: 3, init }).outcome, 'ok', init);
+});
+
+test('init=reattach: a backend that attaches and waits for an event, without first checking the ring, never wakes (I5)', () => {
+  // netback checks at connect: xenvif_up -> xenvif_napi_schedule_or_enable_events -> RING_FINAL_CHECK_FOR_REQUESTS.
+  const sleepy = deriveModel(ring, {
+    name: 'ring-reattach-asleep', description: 'the reattached backend sleeps first',
+    init: (p) => ringInits(p).map((s) => ({ ...s, back: s.back.map((b) => ({ ...b, pc: B_WAIT, blocked: 1 })) })),
+  });
+  const sys = bind(sleepy, params({ ringSize: 2, messages: 3, init: 'reattach' }));
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  // The initial state itself: requests on the ring, both sides asleep, no event on its way (a deadlock, and I4).
+  const r = check(sys.right);
+  assert.is(r.outcome, 'deadlock');
+  assert.is(r.violation!.trace.length - 1, 0);
+  const i4 = check(sys.right, { checkDeadlock: false });
+  assert.is(i4.outcome, 'violation');
+  assert.is(i4.violation!.property, 'I4_no_lost_wakeup');
 });
 
 test.run();

@@ -15,7 +15,7 @@ import { bind } from '../properties/bind.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
-import { B_COPY, frontendRules, loadEarlyRule, ring, withoutBarriers, type RingState } from '../model/ring.js';
+import { B_COPY, frontendRules, honestFrontend, loadEarlyRule, ring, withoutBarriers, type RingState } from '../model/ring.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import consumeNoRmb from '../examples/ring-consume-no-rmb.js';
 import finalCheckNoMb from '../examples/ring-final-check-no-mb.js';
@@ -23,6 +23,7 @@ import pushNoMb from '../examples/ring-push-no-mb.js';
 import pushNoWmb from '../examples/ring-push-no-wmb.js';
 import xsa39 from '../examples/ring-xsa39.js';
 import xsa155 from '../examples/ring-xsa155.js';
+import idsExhaustedFix from '../examples/ring-netfront-ids-exhausted-fix.js';
 
 type M = Model<RingState, any>;
 const params = (m: M, o: Record<string, string>) => {
@@ -181,13 +182,20 @@ test('weak is weaker than tso, tso weaker than sc: every protocol state one reac
   assert.ok(weak.size > tso.size && tso.size > sc.size);
 });
 
-test('hostile backend: the hardened frontend verifies; without response validation it completes a bogus id', () => {
-  const o = { ringSize: '2', messages: '2', backend: 'hostile' };
-  assert.is(run(ring, o).outcome, 'ok');
-  const trusting = deriveModel(ring, {
+test('hostile backend: netfront runs out of tx ids (NETIF_RSP_NULL answers leak them); the fix verifies; without response validation it completes a bogus id', () => {
+  const o = { ringSize: '2', messages: '3', backend: 'hostile' };
+  const linux = run(ring, o);
+  assert.is(linux.outcome, 'violation');
+  assert.is(linux.violation!.property, 'F_tx_id_from_free_list');
+  // The leak: a NETIF_RSP_NULL written over a data request's response, then a produce with no free id.
+  const acts = linux.violation!.trace.map((s) => s.action);
+  assert.ok(acts.some((a) => /^hostile_write\.back\(ring\[\d\]=response\{id=\d,status=1\}\)$/.test(a)), acts.join(' '));
+  assert.is(acts[acts.length - 1], 'produce_request(payload=0)');
+  assert.is(run(idsExhaustedFix, o).outcome, 'ok');
+  const trusting = deriveModel(idsExhaustedFix, {
     name: 'ring-trusting-frontend',
     description: 'netfront before the 2021 hardening: no check of rsp_prod or response ids',
-    replace: { consume_response: frontendRules(0, { validateResponses: false }).find((r) => r.name === 'consume_response')! },
+    replace: { consume_response: frontendRules(0, { ...honestFrontend, idsExhausted: 'broken', validateResponses: false }).find((r) => r.name === 'consume_response')! },
   });
   const r = run(trusting, o);
   assert.is(r.outcome, 'violation');
