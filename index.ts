@@ -14,6 +14,7 @@ export * as ringNotifyModel from './model/ringNotify.js';
 export { ring } from './model/ring.js';
 export * as ringModel from './model/ring.js';
 export * as memory from './model/memory.js';
+export * as litmus from './model/litmus.js';
 export * from './model/idx32.js';
 export { ringApi } from './model/ringApi.js';
 export * as ringApiModel from './model/ringApi.js';

@@ -64,6 +64,8 @@ export type Instr =
 export const W = (loc: string, val: number, opt: { dep?: readonly string[]; if?: string } = {}): Instr => ({ op: 'W', loc, val, ...opt });
 /** `reg = READ_ONCE(*loc)`; `dep`: registers its address depends on. */
 export const R = (reg: string, loc: string, opt: { dep?: readonly string[] } = {}): Instr => ({ op: 'R', reg, loc, ...opt });
+export const isFence = (x: Instr): x is Extract<Instr, { op: 'mb' | 'rmb' | 'wmb' }> => x.op !== 'W' && x.op !== 'R';
+
 /** `xen_mb()` */
 export const MB: Instr = { op: 'mb' };
 /** `xen_rmb()` */
@@ -95,7 +97,7 @@ export interface LitmusState {
 }
 
 const params = defineParams({
-  memory: enumParam({ values: MEMORY_MODELS, default: 'weak', doc: 'memory model: sc, tso (x86), weak (ARMv8-like; docs/models/memory.md)' }),
+  memory: enumParam<MemoryModel>({ values: MEMORY_MODELS, default: 'weak', doc: 'memory model: sc, tso (x86), weak (ARMv8-like; docs/models/memory.md)' }),
   bufferSize: intParam({ default: 4, min: 1, max: 8, doc: 'store-buffer entries per thread' }),
 });
 export type LitmusParams = { readonly memory: MemoryModel; readonly bufferSize: number };
@@ -159,7 +161,7 @@ export function storeEarlyCrossing(prog: readonly Instr[], th: ThreadState, j: n
   for (let k = th.pc; k < j; k++) {
     const y = prog[k]!;
     if (y.op === 'wmb') wmbs++;
-    else if (y.op === 'mb' || y.op === 'rmb') return -1;
+    else if (isFence(y)) return -1;
     else if (y.loc === x.loc) return -1;
     else if (y.op === 'W' && !th.performed.includes(k)) return -1;
   }
@@ -222,7 +224,7 @@ function threadRules(t: LitmusTest, i: number): Rl[] {
     name: `${cpu} store_visible`,
     actor: cpu,
     doc: 'a buffered store becomes visible to every other thread',
-    applies: (p) => p.memory !== 'sc',
+    applies: (p) => p.memory !== 'sc' && prog.some((x) => x.op === 'W'),
     choices: (s, p) => drainable(mmOf(p), s.sb[i]!),
     showChoice: (c: number) => String(c),
     then: (d, _s, _p, c: number) => drain(d.mem, d.sb[i]!, c),
@@ -231,7 +233,7 @@ function threadRules(t: LitmusTest, i: number): Rl[] {
     name: `${cpu} load_early`,
     actor: cpu,
     doc: 'weak: a later load is satisfied now, with the value visible now',
-    applies: (p) => p.memory === 'weak',
+    applies: (p) => p.memory === 'weak' && prog.some((x, j) => j > 0 && x.op === 'R'),
     choices: (s, p) => {
       const th = s.th[i]!;
       return prog
@@ -245,7 +247,7 @@ function threadRules(t: LitmusTest, i: number): Rl[] {
     name: `${cpu} store_early`,
     actor: cpu,
     doc: 'weak: a later store is performed now, before the loads that precede it (load buffering)',
-    applies: (p) => p.memory === 'weak',
+    applies: (p) => p.memory === 'weak' && prog.some((x, j) => j > 0 && x.op === 'W'),
     choices: (s, p) => {
       const th = s.th[i]!;
       if (!canStoreEarly(mmOf(p), s.sb[i], p.bufferSize)) return [];
@@ -281,7 +283,7 @@ export function litmusModel(t: LitmusTest): Model<LitmusState, LitmusParams> {
   if (bad) throw new Error(bad);
   const invariants: Invariant<LitmusState, LitmusParams>[] = t.exists
     ? [{
-        name: `never_${Object.entries(t.exists).map(([k, v]) => `${k}=${v}`).join('_').replace(/:/g, '_')}`,
+        name: 'never_exists',
         description: `the outcome ${Object.entries(t.exists).map(([k, v]) => `${k}=${v}`).join(' /\\ ')} of ${t.name} is never reached`,
         see: 'herd7 exists clause',
         holds: (s) => !(isFinal(t, s) && outcomeMatches(outcomeOf(t, s), t.exists!)),

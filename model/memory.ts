@@ -231,3 +231,34 @@ export function storeEarly<V>(mm: MemoryModel, sb: { stores: BufferedStore<V>[];
   sb.stores.push({ loc, val, epoch: sb.epoch + wmbs });
   loaded(early, loc);
 }
+
+// --- torn multi-byte accesses
+
+/**
+ * A multi-byte location accessed piece by piece: catalogue B-8 (MirageOS
+ * shared-memory-ring 0.4.1, "ring corruption issue due to multi-byte stores
+ * and loads": its 32-bit indices were written and read as smaller accesses,
+ * so a reader between two pieces saw a value nobody wrote). The location stays
+ * one location holding the whole value (a model's state does not change shape
+ * between its whole and its torn variant); a torn writer stores it piece by
+ * piece, each piece its own step and its own store (store-buffer entry), the
+ * other pieces kept from its own newest value; a torn reader loads piece by
+ * piece, each its own step, and assembles the pieces with {@link withPiece}.
+ * An invariant such as "every index read is one that was written" then
+ * catches the value nobody wrote. Exact for a location with one writer (each
+ * ring index has one); with two writers a real byte store keeps the other
+ * bytes as they are when it becomes visible, this one as they were when it
+ * was issued.
+ */
+/** Piece `i` of `val` (`bits` bits each, `i` = 0 the least significant), for values up to 2^53. */
+export const pieceOf = (val: number, i: number, bits: number): number => Math.floor(val / 2 ** (i * bits)) % 2 ** bits;
+/** `acc` with piece `i` replaced by `piece`. */
+export const withPiece = (acc: number, i: number, piece: number, bits: number): number =>
+  acc + (piece - pieceOf(acc, i, bits)) * 2 ** (i * bits);
+/** Stores piece `i` of `val` into `loc` (drafts): one store of the CPU's newest value of `loc` with that piece replaced. */
+export function storePiece(mm: MemoryModel, mem: Mem<number>, sb: { stores: BufferedStore<number>[]; epoch: number }, loc: string, i: number, val: number, bits: number, early?: Record<string, number>): void {
+  store(mm, mem, sb, loc, withPiece(load(mem, sb, loc), i, pieceOf(val, i, bits), bits), early);
+}
+/** Loads piece `i` of `loc`, as the owner of `sb`/`early` (then {@link loaded} as for a whole load). */
+export const loadPiece = (mem: Mem<number>, sb: StoreBuffer<number> | undefined, loc: string, i: number, bits: number, early?: EarlyLoads<number>): number =>
+  pieceOf(load(mem, sb, loc, early), i, bits);
