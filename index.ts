@@ -15,6 +15,8 @@ export { ring } from './model/ring.js';
 export * as ringModel from './model/ring.js';
 export * as memory from './model/memory.js';
 export * as litmus from './model/litmus.js';
+export { blkif } from './model/blkif.js';
+export * as blkifModel from './model/blkif.js';
 export * from './model/idx32.js';
 export { ringApi } from './model/ringApi.js';
 export * as ringApiModel from './model/ringApi.js';
