@@ -354,11 +354,18 @@ export class Search<S> {
   private seedInitial(): void {
     const init = this.sys.init;
     if (init.length > 0xffff) throw new Error('more than 65535 initial states');
+    const maxStates = this.opt.maxStates ?? Infinity;
     for (let i = 0; i < init.length; i++) {
       // On the generic path states are frozen, so a rule that writes its input
       // throws (immer froze them on the first step as well).
       const s = this.codec ? init[i]! : deepFreeze(init[i]!);
       this.fingerprint(s);
+      if (this.parent.n >= maxStates) {
+        // maxStates is exact for initial states too: a new one left out is a missed state.
+        this.cutByStates = true;
+        if (this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1) this.truncated = 'max-states';
+        continue;
+      }
       if (this.seen.insert(this.fp[0]!, this.fp[1]!, this.parent.n) !== -1) continue;
       const id = this.parent.n;
       this.parent.push(NO_PARENT);
@@ -457,8 +464,10 @@ export class Search<S> {
       const id = this.cur.id(this.pos);
       this.cur.release(this.pos); // let the state be collected
       this.pos++;
-      const expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
+      if (this.parent.n >= maxStates) this.cutByStates = true;
+      let expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
       let k = 0; // transition index
+      let skipped = false; // a transition of s was left out (a bound or a pending violation)
       for (let ai = 0; ai < nActive; ai++) {
         const r = active[ai]!;
         const rule = rules[r]!;
@@ -469,20 +478,31 @@ export class Search<S> {
             if (rule.when && !rule.when(s, a)) continue;
             if (!expand) {
               k++;
+              skipped = true;
               break;
             }
             this.edge(apply(r, s, a), id, k++);
             fired[r]!++;
+            // maxStates is exact: no state beyond the n-th, even in the middle of an expansion.
+            if (this.parent.n >= maxStates) {
+              this.cutByStates = true;
+              expand = false;
+            }
           }
         } else if (!rule.when || rule.when(s, undefined)) {
           if (!expand) {
             k++;
+            skipped = true;
             break;
           }
           this.edge(apply(r, s, undefined), id, k++);
           fired[r]!++;
+          if (this.parent.n >= maxStates) {
+            this.cutByStates = true;
+            expand = false;
+          }
         }
-        if (!expand && k > 0) break;
+        if (skipped) break;
       }
       if (this.codec && k > 0 && !(this.cur as PackedLevel<S>).unchanged(this.pos - 1, s, this.check_)) {
         // immer's frozen states catch this on the generic path; here the
@@ -498,10 +518,9 @@ export class Search<S> {
           this.finish();
           return this.result;
         }
-      } else if (!expand) {
+      } else if (skipped) {
         if (!this.pendingInvariant) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
       }
-      if (this.parent.n >= maxStates) this.cutByStates = true;
     }
   }
 
