@@ -4,13 +4,17 @@
  * ordinary one to end and reuse, while the backend still holds it mapped in
  * its cache.
  *
- *   node bin/pvcheck.mjs check examples/grant-sticky-early-reuse.ts
- *
- * reports S2_ungrant_acknowledged. The fix is the built-in `grant`: the grant
+ * With the settings of the header below, pvcheck reports S2_ungrant_acknowledged. The fix is the built-in `grant`: the grant
  * stays sticky until the DEL_GREF_MAPPING response (or the backend's close).
+ *
+ * @pvcheck check
+ * @pvcheck expect violation S2_ungrant_acknowledged in 4 steps
+ * @pvcheck fixed-by grant
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import { BE_DEL, CONN_UP, FE_DONE, FE_STICKY, dataRefs, grant, type GrantParams, type GrantState } from '../model/grant.js';
+import { deriveModel, type Rule, grantModel } from 'pvcheck';
+const { BE_DEL, CONN_UP, FE_DONE, FE_STICKY, dataRefs, grant } = grantModel;
+type GrantParams = grantModel.GrantParams;
+type GrantState = grantModel.GrantState;
 
 const delAndReuse: Rule<GrantState, GrantParams, number> = {
   name: 'fe_DEL_GREF_MAPPING', actor: 'frontend',

@@ -4,16 +4,18 @@
  * refers to its own domain). A guest writes a transitive entry that points at
  * itself and copies through it: the acquisition recurses without bound.
  *
- *   node bin/pvcheck.mjs check examples/grant-xsa226.ts
- *
- * reports G5_transitive_one_level. The hostile domain's transitive grants may
+ * With the settings of the header below, pvcheck reports G5_transitive_one_level. The hostile domain's transitive grants may
  * point anywhere here (transTargets=any by default). The fix is the built-in
  * `grant` at the same parameters (`--param transTargets=any`): one level, no
  * self-reference.
+ *
+ * @pvcheck catalogue X-4 XSA-226 CVE-2017-12135
+ * @pvcheck check
+ * @pvcheck expect violation G5_transitive_one_level in 2 steps
+ * @pvcheck fixed-by grant -p transTargets=any
  */
-import { deriveModel } from '../model/core.js';
-import { defineParams, enumParam } from '../model/params.js';
-import { copyBeginRule, grant, grantParams } from '../model/grant.js';
+import { deriveModel, defineParams, enumParam, grantModel } from 'pvcheck';
+const { copyBeginRule, grant, grantParams } = grantModel;
 
 /** The same parameters, with transitive grants that may point anywhere by default. */
 export const xsa226Params = defineParams({

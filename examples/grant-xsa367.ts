@@ -5,13 +5,16 @@
  * refuses to map with GNTST_general_error; or a full maptrack, GNTST_no_space)
  * is then used, and answered as a success.
  *
- *   node bin/pvcheck.mjs check examples/grant-xsa367.ts
- *
- * reports failed_map_never_used. The fix is the built-in `grant`: a failed map
+ * With the settings of the header below, pvcheck reports failed_map_never_used. The fix is the built-in `grant`: a failed map
  * is answered with XEN_NETIF_RSP_ERROR and never used or unmapped.
+ *
+ * @pvcheck catalogue X-9 XSA-367 CVE-2021-28038
+ * @pvcheck check
+ * @pvcheck expect violation failed_map_never_used in 3 steps
+ * @pvcheck fixed-by grant
  */
-import { deriveModel } from '../model/core.js';
-import { beUseMapping, grant } from '../model/grant.js';
+import { deriveModel, grantModel } from 'pvcheck';
+const { beUseMapping, grant } = grantModel;
 
 export default deriveModel(grant, {
   name: 'grant-xsa367',

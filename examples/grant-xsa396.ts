@@ -7,16 +7,18 @@
  * after having called that function"): the ref is released and the page freed
  * while mapped.
  *
- *   node bin/pvcheck.mjs check examples/grant-xsa396.ts
- *
- * reports G7_end_only_when_idle. The fix is the built-in `grant`: one atomic
+ * With the settings of the header below, pvcheck reports G7_end_only_when_idle. The fix is the built-in `grant`: one atomic
  * gnttab_end_foreign_access_ref whose result is respected.
+ *
+ * @pvcheck catalogue X-13 XSA-396 CVE-2022-23036..23040
+ * @pvcheck check
+ * @pvcheck expect violation G7_end_only_when_idle in 6 steps
+ * @pvcheck fixed-by grant
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import {
-  FE_DONE, FE_QUERIED, grant, gnttabEndForeignAccessRef, gnttabQueryForeignAccess, dataRefs,
-  type GrantParams, type GrantState,
-} from '../model/grant.js';
+import { deriveModel, type Rule, grantModel } from 'pvcheck';
+const { FE_DONE, FE_QUERIED, grant, gnttabEndForeignAccessRef, gnttabQueryForeignAccess, dataRefs } = grantModel;
+type GrantParams = grantModel.GrantParams;
+type GrantState = grantModel.GrantState;
 
 const query: Rule<GrantState, GrantParams, number> = {
   name: 'fe_gnttab_query_foreign_access', actor: 'frontend',

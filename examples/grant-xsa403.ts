@@ -4,14 +4,17 @@
  * before is granted whole while the payload fills only part of it: the rest
  * (secret) is readable by the backend.
  *
- *   node bin/pvcheck.mjs check examples/grant-xsa403.ts
- *
- * reports G12_no_secret_through_grant. The fix is the built-in `grant`: pages
+ * With the settings of the header below, pvcheck reports G12_no_secret_through_grant. The fix is the built-in `grant`: pages
  * are zeroed before they are granted (a sub-page grant would also hide the
  * rest of the page).
+ *
+ * @pvcheck catalogue X-14 XSA-403 CVE-2022-26365
+ * @pvcheck check
+ * @pvcheck expect violation G12_no_secret_through_grant in 1 step
+ * @pvcheck fixed-by grant
  */
-import { deriveModel } from '../model/core.js';
-import { feGrant, grant } from '../model/grant.js';
+import { deriveModel, grantModel } from 'pvcheck';
+const { feGrant, grant } = grantModel;
 
 export default deriveModel(grant, {
   name: 'grant-xsa403',

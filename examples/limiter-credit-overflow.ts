@@ -5,14 +5,17 @@
  * credit. The model's words are `wordBits` wide (4 by default) so that the
  * wrap is reachable.
  *
- *   pvcheck check examples/limiter-credit-overflow.ts --param creditBytes=15 --param hostileRx=false
- *
- * reports L2_credit_no_overflow. The fix is netback's clamp
+ * With the settings of the header below, pvcheck reports L2_credit_no_overflow. The fix is netback's clamp
  * (`if (max_credit < queue->remaining_credit) max_credit = ULONG_MAX;`), the
  * built-in `limiter`, which verifies at the same parameters.
+ *
+ * @pvcheck check -p creditBytes=15 -p hostile=false -p hostileRx=false
+ * @pvcheck expect violation L2_credit_no_overflow in 16 steps
+ * @pvcheck fixed-by limiter
  */
-import { deriveModel } from '../model/core.js';
-import { limiter, makeBackendRules, maxBurst, replaceBackend, wordMax, type AddCredit } from '../model/limiter.js';
+import { deriveModel, limiterModel } from 'pvcheck';
+const { limiter, makeBackendRules, maxBurst, replaceBackend, wordMax } = limiterModel;
+type AddCredit = limiterModel.AddCredit;
 
 /** max_credit = remaining_credit + credit_bytes, wrapping, no clamp. */
 const addCreditWrapping: AddCredit = (rem, p) => Math.min((rem + p.creditBytes) & wordMax(p), maxBurst(p));

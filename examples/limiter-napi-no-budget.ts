@@ -4,15 +4,18 @@
  * request the guest's ring, credit and in-flight limit allow, and other
  * guests' NAPI instances wait behind it.
  *
- *   pvcheck check examples/limiter-napi-no-budget.ts --param hostileRing=2 --param maxPackets=2 --param hostileRx=false
+ * With the settings of the header below, pvcheck reports L6_poll_within_budget. The fix is the built-in `limiter`.
  *
- * reports L6_poll_within_budget. The fix is the built-in `limiter`.
+ * @pvcheck catalogue B-14
+ * @pvcheck check -p maxPackets=2 -p hostile=false -p creditBytes=8 -p hostileRx=false
+ * @pvcheck expect violation L6_poll_within_budget in 5 steps
+ * @pvcheck fixed-by limiter
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import {
-  chargeOf, consumeHead, gv, headKind, limiter, plHead, replaceBackend, workOf,
-  type Guest, type LimiterParams, type LimiterState,
-} from '../model/limiter.js';
+import { deriveModel, type Rule, limiterModel } from 'pvcheck';
+const { chargeOf, consumeHead, gv, headKind, limiter, plHead, replaceBackend, workOf } = limiterModel;
+type Guest = limiterModel.Guest;
+type LimiterParams = limiterModel.LimiterParams;
+type LimiterState = limiterModel.LimiterState;
 
 /** xenvif_tx_build_gops without the `< budget` guard. */
 const consumeNoBudget = (g: Guest): Rule<LimiterState, LimiterParams> => ({

@@ -17,10 +17,13 @@
  * next_credit = now, the fewest refills Linux can give); the conformance
  * vectors found the difference (docs/models/limiter.md).
  *
- *   pvcheck check examples/limiter-netback-timer.ts --param hostileRx=false
+ * @pvcheck check -p hostileRx=false
+ * @pvcheck expect violation L3_work_per_window in 50 steps
+ * @pvcheck fixed-by limiter
  */
-import { deriveModel } from '../model/core.js';
-import { gs, gv, limiter, replaceBackend, txAddCredit, txCreditExceededRule, type CreditExceeded } from '../model/limiter.js';
+import { deriveModel, limiterModel } from 'pvcheck';
+const { gs, gv, limiter, replaceBackend, txAddCredit, txCreditExceededRule } = limiterModel;
+type CreditExceeded = limiterModel.CreditExceeded;
 
 const netbackExceeded: CreditExceeded = (d, s, g, p, charge) => {
   if (gv(d, g, 'tmr') === 1) return true; // timer_pending: rate limited

@@ -4,16 +4,19 @@
  * accounting of events that bring no work. A guest sending events with an
  * empty ring makes dom0 handle them as fast as it can send them.
  *
- *   pvcheck check examples/limiter-no-spurious-accounting.ts --param hostileRx=false
- *
- * reports L3_work_per_window (the events alone exceed the guest's credit plus
+ * With the settings of the header below, pvcheck reports L3_work_per_window (the events alone exceed the guest's credit plus
  * the stated constant). The fix is the built-in `limiter`.
+ *
+ * @pvcheck catalogue X-7 XSA-332 CVE-2020-27673
+ * @pvcheck check -p hostileRx=false
+ * @pvcheck expect violation L3_work_per_window in 15 steps
+ * @pvcheck fixed-by limiter
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import {
-  EOI_PENDING, gs, gv, limiter, plSchedule, replaceBackend,
-  type Guest, type LimiterParams, type LimiterState,
-} from '../model/limiter.js';
+import { deriveModel, type Rule, limiterModel } from 'pvcheck';
+const { EOI_PENDING, gs, gv, limiter, plSchedule, replaceBackend } = limiterModel;
+type Guest = limiterModel.Guest;
+type LimiterParams = limiterModel.LimiterParams;
+type LimiterState = limiterModel.LimiterState;
 
 /** xenvif_tx_interrupt before lateeoi: no spurious branch. */
 const interruptNoAccounting = (g: Guest): Rule<LimiterState, LimiterParams> => ({

@@ -5,13 +5,18 @@
  * considered stalled, so its queued packets are never purged and hold backend
  * memory forever.
  *
- *   pvcheck check examples/limiter-rx-stall-one-slot.ts --param hostileRx=true
- *
- * reports L7_rx_stall_purged. The fix is the built-in `limiter`
+ * With the settings of the header below, pvcheck reports L7_rx_stall_purged. The fix is the built-in `limiter`
  * (`xenvif_rx_queue_slots(queue) < needed`), which verifies.
+ *
+ * @pvcheck catalogue X-12 XSA-392 CVE-2021-28714
+ * @pvcheck check -p hostileMaxSize=1 -p hostileMaxSlots=1 -p lateeoiMaxDelay=1
+ * @pvcheck expect violation L7_rx_stall_purged in 4 steps
+ * @pvcheck fixed-by limiter
  */
-import { deriveModel } from '../model/core.js';
-import { limiter, replaceBackend, type LimiterParams, type LimiterState } from '../model/limiter.js';
+import { deriveModel, limiterModel } from 'pvcheck';
+const { limiter, replaceBackend } = limiterModel;
+type LimiterParams = limiterModel.LimiterParams;
+type LimiterState = limiterModel.LimiterState;
 
 /** The pre-fix predicate: stalled only when not even one slot is posted. */
 const stalledOneSlot = (s: LimiterState, _p: LimiterParams): boolean => s.x_rxs < 1;

@@ -14,16 +14,19 @@
  * Only the honest guest's credit window is put on the wrapping clock (it is
  * the one whose service we check); the hostile guest keeps the model's.
  *
- *   pvcheck check examples/limiter-wrapping-clock.ts --param hostileRx=false --param hostileMaxSize=1 --param hostileMaxSlots=1
- *
- * reports L4_honest_bounded_response. The fix (a clock that does not wrap,
+ * With the settings of the header below, pvcheck reports L4_honest_bounded_response. The fix (a clock that does not wrap,
  * jiffies_64) is the built-in `limiter`, whose window arithmetic is exact.
+ *
+ * @pvcheck catalogue B-13
+ * @pvcheck check -p hostile=false -p hostileRx=false
+ * @pvcheck expect violation L4_honest_bounded_response in 34 steps
+ * @pvcheck fixed-by limiter
  */
-import { deriveModel, type Layout, type Model, type Rule } from '../model/core.js';
-import {
-  backendRules, creditCallback, limiter, limiterLayout, makeTick, txAddCredit, txCreditExceededRule, txInterrupt,
-  type CreditExceeded, type LimiterParams, type LimiterState,
-} from '../model/limiter.js';
+import { deriveModel, type Layout, type Model, type Rule, limiterModel } from 'pvcheck';
+const { backendRules, creditCallback, limiter, limiterLayout, makeTick, txAddCredit, txCreditExceededRule, txInterrupt } = limiterModel;
+type CreditExceeded = limiterModel.CreditExceeded;
+type LimiterParams = limiterModel.LimiterParams;
+type LimiterState = limiterModel.LimiterState;
 
 /** The clock's width: jiffies, credit_window_start and the timer expiry wrap at 2^CLOCK_BITS ticks. */
 export const CLOCK_BITS = 4;

@@ -4,14 +4,15 @@
  * `req_cons + 1` in RING_FINAL_CHECK_FOR_REQUESTS ("wake me when `batch` more
  * requests are there"); the frontend is unchanged.
  *
- *   pvcheck check examples/ring-batched-final-check.ts --param batch=2
- *
  * The checker reports I4_no_lost_wakeup: the frontend pushes fewer than
  * `batch` requests (its last messages, or a ring that is full), the notify
  * test `req_event in (__old, __new]` is false, so it does not notify, and then
  * waits for responses; the backend sleeps until `batch` requests are there.
  * Both are blocked with a request on the ring. With `batch=1` this is exactly
  * ring-notify and verifies. See the README ("A batched final check").
+ *
+ * @pvcheck check -p ringSize=2 -p messages=4 -p batch=2
+ * @pvcheck expect violation I4_no_lost_wakeup in 48 steps
  */
 import { bitsFor, defineParams, deriveModel, intParam, isPowerOfTwo, ringNotify, ringNotifyModel as rn, type Model, type Rule } from 'pvcheck';
 

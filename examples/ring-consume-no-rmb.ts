@@ -9,15 +9,19 @@
  * announced them, although the frontend published them in order (its
  * `xen_wmb()` is there).
  *
- *   node bin/pvcheck.mjs check examples/ring-consume-no-rmb.ts --param memory=weak --param ringSize=2 --param messages=3
- *
- * reports B_copy_not_older_than_req_prod (shortest counterexample: the trace's
+ * With the settings of the header below, pvcheck reports B_copy_not_older_than_req_prod (shortest counterexample: the trace's
  * `load_satisfied_early.back(ring[0]=empty)` is the slot load satisfied early,
  * the `store_visible.front(...)` steps show when each store became visible);
  * with --param memory=tso it verifies, and the built-in ring verifies under weak.
+ *
+ * @pvcheck check -p memory=weak -p ringSize=2 -p messages=3
+ * @pvcheck expect violation B_copy_not_older_than_req_prod in 12 steps
+ * @pvcheck check -p memory=tso -p ringSize=2 -p messages=3
+ * @pvcheck expect ok
+ * @pvcheck fixed-by ring
  */
-import { deriveModel } from '../model/core.js';
-import { ring, withoutBarriers } from '../model/ring.js';
+import { deriveModel, ringModel } from 'pvcheck';
+const { ring, withoutBarriers } = ringModel;
 
 export default deriveModel(ring, {
   name: 'ring-consume-no-rmb',

@@ -5,9 +5,11 @@
  * after the `xen_mb()`. The peer can push between the check and the write of
  * the event index, read the old event index and not notify: a lost wake-up.
  *
- *   pvcheck check examples/ring-no-recheck.ts --param ringSize=2 --param messages=4
+ * With the settings of the header below, pvcheck reports I4_no_lost_wakeup with a 34-step shortest counterexample.
  *
- * reports I4_no_lost_wakeup with a 34-step shortest counterexample.
+ * @pvcheck check -p ringSize=2 -p messages=4
+ * @pvcheck expect violation I4_no_lost_wakeup in 34 steps
+ * @pvcheck fixed-by ring-notify
  */
 import { deriveModel, ringNotify, ringNotifyModel as rn, type Rule } from 'pvcheck';
 

@@ -6,12 +6,16 @@
  * re-checking, still sees the old req_prod: the classic store-buffer race, a
  * lost wake-up.
  *
- *   node bin/pvcheck.mjs check examples/ring-push-no-mb.ts --param memory=tso --param ringSize=2 --param messages=2
+ * With the settings of the header below, pvcheck reports I4_no_lost_wakeup (shortest counterexample); with --param memory=sc it verifies.
  *
- * reports I4_no_lost_wakeup (shortest counterexample); with --param memory=sc it verifies.
+ * @pvcheck check -p memory=tso -p ringSize=2 -p messages=3
+ * @pvcheck expect violation I4_no_lost_wakeup in 27 steps
+ * @pvcheck check -p memory=sc -p ringSize=2 -p messages=3
+ * @pvcheck expect ok
+ * @pvcheck fixed-by ring
  */
-import { deriveModel } from '../model/core.js';
-import { ring, withoutBarriers } from '../model/ring.js';
+import { deriveModel, ringModel } from 'pvcheck';
+const { ring, withoutBarriers } = ringModel;
 
 export default deriveModel(ring, {
   name: 'ring-push-no-mb',

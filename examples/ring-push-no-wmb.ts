@@ -6,14 +6,18 @@
  * filled the request slot, and the backend copies a slot whose contents are
  * not visible yet.
  *
- *   node bin/pvcheck.mjs check examples/ring-push-no-wmb.ts --param memory=weak --param ringSize=2 --param messages=2
- *
- * reports B_reads_published_request (shortest counterexample; the trace's
+ * With the settings of the header below, pvcheck reports B_reads_published_request (shortest counterexample; the trace's
  * `store_visible.front(...)` steps show when each store became visible); with
  * --param memory=tso it verifies.
+ *
+ * @pvcheck check -p memory=weak -p ringSize=2 -p messages=3
+ * @pvcheck expect violation B_reads_published_request in 10 steps
+ * @pvcheck check -p memory=tso -p ringSize=2 -p messages=3
+ * @pvcheck expect ok
+ * @pvcheck fixed-by ring
  */
-import { deriveModel } from '../model/core.js';
-import { ring, withoutBarriers } from '../model/ring.js';
+import { deriveModel, ringModel } from 'pvcheck';
+const { ring, withoutBarriers } = ringModel;
 
 export default deriveModel(ring, {
   name: 'ring-push-no-wmb',

@@ -5,13 +5,16 @@
  * validated. The fix is RING_COPY_REQUEST: copy the request once into private
  * memory, validate and use the copy (the built-in ring does this).
  *
- *   node bin/pvcheck.mjs check examples/ring-xsa155.ts --param frontend=hostile --param ringSize=2 --param messages=2
- *
- * reports B_uses_validated_request (shortest counterexample); with an honest
+ * With the settings of the header below, pvcheck reports B_uses_validated_request (shortest counterexample); with an honest
  * frontend it verifies, and the built-in ring verifies against the hostile frontend.
+ *
+ * @pvcheck catalogue X-2 XSA-155 CVE-2015-8550
+ * @pvcheck check -p frontend=hostile -p ringSize=2 -p messages=3
+ * @pvcheck expect violation B_uses_validated_request in 7 steps
+ * @pvcheck fixed-by ring
  */
-import { deriveModel } from '../model/core.js';
-import { backendRules, honestBackend, ring } from '../model/ring.js';
+import { deriveModel, ringModel } from 'pvcheck';
+const { backendRules, honestBackend, ring } = ringModel;
 
 const doubleFetch = backendRules(0, { ...honestBackend, copyRequest: false });
 const pick = (n: string) => doubleFetch.find((r) => r.name === n)!;

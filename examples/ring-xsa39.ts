@@ -7,14 +7,19 @@
  * blkback's RING_REQUEST_PROD_OVERFLOW) marks the ring broken and stops.
  * This variant removes the check.
  *
- *   node bin/pvcheck.mjs check examples/ring-xsa39.ts --param frontend=hostile --param ringSize=2 --param messages=2
- *
- * reports B_no_impossible_req_prod (shortest counterexample); with an honest
+ * With the settings of the header below, pvcheck reports B_no_impossible_req_prod (shortest counterexample); with an honest
  * frontend it verifies, and the built-in ring (the fix) verifies against the
  * hostile frontend.
+ *
+ * @pvcheck catalogue X-1 XSA-39 CVE-2013-0216
+ * @pvcheck check -p frontend=hostile -p ringSize=2 -p messages=3
+ * @pvcheck expect violation B_no_impossible_req_prod in 2 steps
+ * @pvcheck check -p frontend=honest -p ringSize=2 -p messages=3
+ * @pvcheck expect ok
+ * @pvcheck fixed-by ring
  */
-import { deriveModel } from '../model/core.js';
-import { backendRules, honestBackend, ring } from '../model/ring.js';
+import { deriveModel, ringModel } from 'pvcheck';
+const { backendRules, honestBackend, ring } = ringModel;
 
 const unchecked = backendRules(0, { ...honestBackend, checkReqProd: false });
 

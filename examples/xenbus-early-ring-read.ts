@@ -6,16 +6,17 @@
  * `xenbus_gather`, which fails on a missing key. It then maps grant ref 0, in a
  * real guest a live grant to dom0 (the console ring), as its TX ring.
  *
- *   pvcheck check examples/xenbus-early-ring-read.ts --param events=0
+ * With the settings of the header below, pvcheck reports X1_map_after_keys_published. The built-in `xenbus` model verifies.
  *
- * reports X1_map_after_keys_published. The built-in `xenbus` model verifies.
+ * @pvcheck check
+ * @pvcheck expect violation X1_map_after_keys_published in 3 steps
+ * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import {
-  XenbusStateConnected, XenbusStateInitialising, feNode, frontendChanged, frontend_changed, setBackendState, xenbus, DRIVER_DOMAIN,
-  type XenbusModelState, type XenbusParams,
-} from '../model/xenbus.js';
-import { xsDeliver } from '../model/xenstore.js';
+import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+const { XenbusStateConnected, XenbusStateInitialising, feNode, frontendChanged, frontend_changed, setBackendState, xenbus, DRIVER_DOMAIN } = xenbusModel;
+type XenbusModelState = xenbusModel.XenbusModelState;
+type XenbusParams = xenbusModel.XenbusParams;
+const { xsDeliver } = xenstore;
 
 const eagerConnect: Rule<XenbusModelState, XenbusParams> = {
   ...frontend_changed,

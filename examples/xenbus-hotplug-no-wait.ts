@@ -4,15 +4,20 @@
  * when connect() ran first the backend published Connected at once, before the
  * vif was plugged into the bridge: the guest had no connectivity.
  *
- *   pvcheck check examples/xenbus-hotplug-no-wait.ts --param events=0
- *
- * reports X4_connected_after_hotplug. The built-in `xenbus` model (the revert:
+ * With the settings of the header below, pvcheck reports X4_connected_after_hotplug. The built-in `xenbus` model (the revert:
  * always register the watch, it fires once on registration and again when the
  * node appears) verifies.
+ *
+ * @pvcheck catalogue B-5
+ * @pvcheck check
+ * @pvcheck expect violation X4_connected_after_hotplug in 6 steps
+ * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import { BE, W_BE_HOTPLUG, frontend_changed, xenbus, type XenbusModelState, type XenbusParams } from '../model/xenbus.js';
-import { xsRead, xsUnwatch, xsWrite } from '../model/xenstore.js';
+import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+const { BE, W_BE_HOTPLUG, frontend_changed, xenbus } = xenbusModel;
+type XenbusModelState = xenbusModel.XenbusModelState;
+type XenbusParams = xenbusModel.XenbusParams;
+const { xsRead, xsUnwatch, xsWrite } = xenstore;
 
 /** frontend_changed whose connect() drops the hotplug-status watch again when the node does not exist yet. */
 const connectWithoutHotplugGate: Rule<XenbusModelState, XenbusParams> = {

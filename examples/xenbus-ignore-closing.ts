@@ -7,15 +7,17 @@
  * fails is X8_recoverable: from the stuck state neither Connected nor Closed
  * is reachable any more.
  *
- *   pvcheck check examples/xenbus-ignore-closing.ts --param events=1 --param unplug=0
- *
  * The built-in `xenbus` model (netback_changed: Closing -> xenbus_frontend_closed) verifies.
+ *
+ * @pvcheck check -p events=1 -p unplug=0 -i X8_recoverable
+ * @pvcheck expect violation X8_recoverable in 3 steps
+ * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import {
-  GUEST, XenbusStateClosing, beNode, netbackChanged, netback_changed, xenbus, type XenbusModelState, type XenbusParams,
-} from '../model/xenbus.js';
-import { xsDeliver } from '../model/xenstore.js';
+import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+const { GUEST, XenbusStateClosing, beNode, netbackChanged, netback_changed, xenbus } = xenbusModel;
+type XenbusModelState = xenbusModel.XenbusModelState;
+type XenbusParams = xenbusModel.XenbusParams;
+const { xsDeliver } = xenstore;
 
 const ignoreClosing: Rule<XenbusModelState, XenbusParams> = {
   ...netback_changed,

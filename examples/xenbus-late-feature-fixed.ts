@@ -4,10 +4,18 @@
  * feature key), and uses it only when the frontend wrote
  * `request-rx-persistent = 1`. Verifies on the whole version matrix.
  *
- *   pvcheck check examples/xenbus-late-feature-fixed.ts --matrix frontend=old,new --matrix backend=old,new
+ * @pvcheck check -p frontend=old -p backend=old
+ * @pvcheck expect ok
+ * @pvcheck check -p frontend=old -p backend=new
+ * @pvcheck expect ok
+ * @pvcheck check -p frontend=new -p backend=old
+ * @pvcheck expect ok
+ * @pvcheck check -p frontend=new -p backend=new
+ * @pvcheck expect ok
  */
-import { deriveModel } from '../model/core.js';
-import { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, type FeatureKey } from '../model/xenbus.js';
+import { deriveModel, xenbusModel } from 'pvcheck';
+const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus } = xenbusModel;
+type FeatureKey = xenbusModel.FeatureKey;
 
 export const RX_PERSISTENT: FeatureKey = {
   name: 'rx-persistent', backendKey: 'feature-rx-persistent', frontendKey: 'request-rx-persistent',

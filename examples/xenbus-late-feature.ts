@@ -10,10 +10,18 @@
  * new frontend reads the backend's keys in talk_to_netback before the late
  * write. examples/xenbus-late-feature-fixed.ts is the fix.
  *
- *   pvcheck check examples/xenbus-late-feature.ts --matrix frontend=old,new --matrix backend=old,new --param events=0
+ * @pvcheck check -p frontend=old -p backend=old
+ * @pvcheck expect ok
+ * @pvcheck check -p frontend=old -p backend=new
+ * @pvcheck expect violation X5_connected_agree in 8 steps
+ * @pvcheck check -p frontend=new -p backend=old
+ * @pvcheck expect ok
+ * @pvcheck check -p frontend=new -p backend=new
+ * @pvcheck expect violation X5_connected_agree in 8 steps
  */
-import { deriveModel } from '../model/core.js';
-import { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, type FeatureKey } from '../model/xenbus.js';
+import { deriveModel, xenbusModel } from 'pvcheck';
+const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus } = xenbusModel;
+type FeatureKey = xenbusModel.FeatureKey;
 
 export const RX_PERSISTENT_LATE: FeatureKey = {
   name: 'rx-persistent', backendKey: 'feature-rx-persistent', frontendKey: 'request-rx-persistent',

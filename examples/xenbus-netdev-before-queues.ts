@@ -4,14 +4,19 @@
  * created the queues, so userspace can open the interface (xennet_open) while
  * the queues do not exist: a NULL dereference in the guest.
  *
- *   pvcheck check examples/xenbus-netdev-before-queues.ts --param events=0
- *
- * reports X6_open_only_with_queues with a 4-step shortest counterexample
+ * With the settings of the header below, pvcheck reports X6_open_only_with_queues with a 3-step shortest counterexample
  * (device add, netfront_probe, xennet_open). The built-in `xenbus` model is the fix
  * (register_netdev in xennet_connect, after the queues exist) and verifies.
+ *
+ * @pvcheck catalogue B-4
+ * @pvcheck check -p events=0
+ * @pvcheck expect violation X6_open_only_with_queues in 3 steps
+ * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule } from '../model/core.js';
-import { netfront_probe, xenbus, type XenbusModelState, type XenbusParams } from '../model/xenbus.js';
+import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
+const { netfront_probe, xenbus } = xenbusModel;
+type XenbusModelState = xenbusModel.XenbusModelState;
+type XenbusParams = xenbusModel.XenbusParams;
 
 const probeRegistersNetdev: Rule<XenbusModelState, XenbusParams> = {
   ...netfront_probe,

@@ -1,5 +1,5 @@
 /**
- * copyStep (checker/copyStep.ts), the step function of the generic path,
+ * copyStep (checker/reference/copyStep.ts), the step function of the generic path,
  * against immer's `produce` (what the checker used before, and still uses to
  * rebuild traces): random plain data, random recipes (writes, deletes, a key
  * deleted and re-added, array pushes/splices/shifts/reversals, parts of `s`
@@ -22,7 +22,7 @@ import fc from 'fast-check';
 import { runs } from './support/fc.js';
 import { produce } from 'immer';
 import * as E from 'fp-ts/lib/Either.js';
-import { copyStep, deepFreeze, sameData } from '../checker/copyStep.js';
+import { copyStep, deepFreeze, sameData } from '../checker/reference/copyStep.js';
 import { check } from '../checker/explore.js';
 import { hashValue } from '../checker/fingerprint.js';
 import { nestedEnc, flatEnc, systemArb, toModel } from '../checker/fixtures/randomSystem.js';

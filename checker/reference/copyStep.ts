@@ -14,7 +14,7 @@
  *   throws at once (as with immer).
  * - The result is deeply frozen. A subtree of the result that is equal to the
  *   subtree at the same place in `s` (same keys in the same order, same
- *   values) IS that subtree of `s`, so the structural hash (fingerprint.ts
+ *   values) IS that subtree of `s`, so the structural hash (structural.ts
  *   `hashValue`) finds it stamped and only re-hashes the path that changed.
  *   Key order is part of that equality, so the result is the same data, key
  *   order included, that immer gives (immer keeps the order of a modified
@@ -28,7 +28,7 @@
  *   random recipes, and the checker tests check whole searches against an
  *   independent reference explorer.
  */
-import { HASH_KEY, PA, PB, objectStamp, pairHash, stampDelta, stampHash } from './fingerprint.js';
+import { HASH_KEY, PA, PB, objectStamp, pairHash, stampDelta, stampHash } from './structural.js';
 
 const PLAIN = 'states must be plain data (objects, arrays, numbers, strings, booleans): found a Map or Set';
 

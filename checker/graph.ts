@@ -1,0 +1,113 @@
+/**
+ * The checks over the whole explored graph rather than one state:
+ *
+ * - Observables: for each, the minimum and the maximum over every reachable
+ *   state, each with the first (so least deep) state found with that value.
+ * - Recoverability goals, CTL `AG EF goal`: every reachable state can still
+ *   reach a goal state. The search records every edge (source id, target id)
+ *   and, per goal, the states that reach it; after a complete search a
+ *   backward search from the goal states over the reversed edges finds the
+ *   states that cannot reach one. The one with the lowest id is the least deep
+ *   (ids follow BFS order), so its trace is shortest.
+ */
+import { Grow } from './store.js';
+import type { SysGoal, SysObservable } from './system.js';
+
+/** Running minimum and maximum of each observable, with the id of the first state that had it. */
+export class ObservableExtremes<S> {
+  /** Per observable: [min, minId, max, maxId]. */
+  readonly v: Float64Array;
+  constructor(private readonly list: readonly SysObservable<S>[]) {
+    this.v = new Float64Array(list.length * 4);
+    for (let i = 0; i < this.v.length; i += 4) {
+      this.v[i] = Infinity;
+      this.v[i + 2] = -Infinity;
+    }
+  }
+  /** Records the values of a new state (`NaN` values are ignored). */
+  see(s: S, id: number): void {
+    const list = this.list, v = this.v;
+    for (let i = 0; i < list.length; i++) {
+      const x = list[i]!.value(s);
+      if (x < v[i * 4]!) {
+        v[i * 4] = x;
+        v[i * 4 + 1] = id;
+      }
+      if (x > v[i * 4 + 2]!) {
+        v[i * 4 + 2] = x;
+        v[i * 4 + 3] = id;
+      }
+    }
+  }
+  /** Whether observable i had a (non-NaN) value in some state. */
+  has(i: number): boolean {
+    return this.v[i * 4] !== Infinity;
+  }
+  min(i: number): number { return this.v[i * 4]!; }
+  minId(i: number): number { return this.v[i * 4 + 1]!; }
+  max(i: number): number { return this.v[i * 4 + 2]!; }
+  maxId(i: number): number { return this.v[i * 4 + 3]!; }
+}
+
+/** The edges of the explored graph and the goal states, for the AG EF check. */
+export class GoalGraph<S> {
+  readonly src = new Grow();
+  readonly dst = new Grow();
+  private readonly hits: Grow[];
+  constructor(private readonly goals: readonly SysGoal<S>[]) {
+    this.hits = goals.map(() => new Grow());
+  }
+  /** Records which goals a new state reaches. */
+  see(s: S, id: number): void {
+    const g = this.goals;
+    for (let i = 0; i < g.length; i++) if (g[i]!.reached(s)) this.hits[i]!.push(id);
+  }
+  edge(from: number, to: number): void {
+    this.src.push(from);
+    this.dst.push(to);
+  }
+  get bytes(): number {
+    return this.src.a.byteLength * 2;
+  }
+  /**
+   * The first goal (in declaration order) that some state cannot reach, with
+   * the least such state id; undefined when every state can reach every goal.
+   * `n` is the number of states.
+   */
+  stuck(n: number): { goal: number; id: number } | undefined {
+    const m = this.src.n;
+    const src = this.src.a;
+    const dst = this.dst.a;
+    // reverse CSR: for each target, its sources
+    const start = new Uint32Array(n + 1);
+    for (let e = 0; e < m; e++) start[dst[e]! + 1]!++;
+    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+    const fill = start.slice(0, n);
+    const rev = new Uint32Array(m);
+    for (let e = 0; e < m; e++) rev[fill[dst[e]!]!++] = src[e]!;
+    for (let g = 0; g < this.goals.length; g++) {
+      const ok = new Uint8Array(n);
+      const stack: number[] = [];
+      const hits = this.hits[g]!;
+      for (let i = 0; i < hits.n; i++) {
+        const x = hits.a[i]!;
+        if (!ok[x]) {
+          ok[x] = 1;
+          stack.push(x);
+        }
+      }
+      while (stack.length) {
+        const x = stack.pop()!;
+        for (let j = start[x]!; j < start[x + 1]!; j++) {
+          const y = rev[j]!;
+          if (!ok[y]) {
+            ok[y] = 1;
+            stack.push(y);
+          }
+        }
+      }
+      for (let i = 0; i < n; i++) if (!ok[i]) return { goal: g, id: i };
+    }
+    return undefined;
+  }
+}

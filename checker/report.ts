@@ -1,0 +1,58 @@
+/**
+ * What a search reports: the outcome, the counts, coverage, the violation
+ * with its trace, the observables' extremes with their witnesses, and the
+ * memory the search structures took.
+ */
+import type { System } from './system.js';
+
+export type Outcome = 'ok' | 'violation' | 'deadlock' | 'incomplete';
+
+export interface TraceStep<S> {
+  /** Rule name, with the choice in parentheses for rules with choices; `init` for step 0. */
+  readonly action: string;
+  readonly rule: string | null;
+  readonly choice?: unknown;
+  readonly state: S;
+}
+
+export interface Violation<S> {
+  readonly property: string;
+  readonly kind: 'invariant' | 'deadlock' | 'recoverability';
+  /** Steps from an initial state (step 0) to the violating state; `trace.length - 1` transitions. */
+  readonly trace: readonly TraceStep<S>[];
+}
+
+export interface ObservableReport<S> {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly minTrace: readonly TraceStep<S>[];
+  readonly maxTrace: readonly TraceStep<S>[];
+}
+
+export interface Stats {
+  readonly distinctStates: number;
+  readonly edges: number;
+  readonly depth: number;
+  readonly queue: number;
+  readonly seconds: number;
+}
+
+export interface CheckResult<S> extends Stats {
+  readonly outcome: Outcome;
+  readonly incompleteReason?: 'max-states' | 'max-depth' | 'interrupted';
+  readonly terminalStates: number;
+  readonly coverage: readonly { readonly rule: string; readonly fired: number }[];
+  readonly neverFired: readonly string[];
+  readonly violation?: Violation<S>;
+  readonly observables?: readonly ObservableReport<S>[];
+  readonly collisionProbability: number;
+  /** Bytes the search keeps per distinct state: fingerprint table, parent links, graph (if any). */
+  readonly bytesPerState: number;
+}
+
+/** Per-rule firing counts as the report gives them: inactive rules are left out. */
+export function coverageOf<S>(sys: System<S>, fired: Float64Array): { coverage: CheckResult<S>['coverage']; neverFired: string[] } {
+  const coverage = sys.rules.flatMap((r, i) => (r.inactive ? [] : [{ rule: r.name, fired: fired[i]! }]));
+  return { coverage, neverFired: coverage.filter((c) => c.fired === 0).map((c) => c.rule) };
+}

@@ -1,0 +1,332 @@
+/**
+ * The search. Breadth-first, level by level, from the initial states: take a
+ * state from the current level, enumerate its transitions (every enabled rule,
+ * every choice, in declaration order), fingerprint each successor and keep the
+ * new ones for the next level, recording for each its parent and which of the
+ * parent's transitions led to it (store.ts). Invariants are checked on every
+ * new state, deadlock (no transition, not a valid end) on every expanded
+ * state. Because states are discovered in order of distance, the first
+ * violation is at the least depth; a violation on level L+1 is only reported
+ * once level L was expanded fully without a deadlock, which would be shorter.
+ * Traces are rebuilt by replaying the recorded transition indices from the
+ * initial state (trace.ts), so no state is kept after its level is done:
+ * memory is the fingerprint table plus 6 bytes per state plus two levels.
+ *
+ * The search runs in slices (`run(ms)`), so a caller can print progress, yield
+ * to the event loop and stop it (Ctrl-C) between slices. How states are
+ * represented (packed words or frozen objects) is the path's business
+ * (path.ts); the loop is the same for both.
+ */
+import { GoalGraph, ObservableExtremes } from './graph.js';
+import { collisionProbability } from './hash.js';
+import { PackedPath } from './packed.js';
+import type { Level, StatePath } from './path.js';
+import { ReferencePath } from './reference/path.js';
+import { coverageOf, type CheckResult, type Outcome, type Stats, type TraceStep, type Violation } from './report.js';
+import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
+import type { System } from './system.js';
+import { traceTo } from './trace.js';
+
+export interface CheckOptions<S> {
+  /** Stop after this many distinct states (outcome `incomplete`). */
+  readonly maxStates?: number;
+  /** Do not expand states at this depth (outcome `incomplete` if they have successors). */
+  readonly maxDepth?: number;
+  /** Report states with no transition that are not valid ends (default true). */
+  readonly checkDeadlock?: boolean;
+  /**
+   * Called with every distinct state when it is found (e.g. to dump the state
+   * set). On the reference path the state is frozen and its nodes may carry a
+   * hash stamp (a symbol property, see reference/copyStep.ts).
+   */
+  readonly onState?: (s: S) => void;
+  /** Use the reference (object) path even for packed models (differential testing). */
+  readonly forceGeneric?: boolean;
+  /**
+   * On the reference path, run rules through immer's `produce` instead of on
+   * a copy-on-write draft settled into a shared frozen state (copyStep.ts).
+   * Both give the same states; this exists to test that.
+   */
+  readonly immer?: boolean;
+}
+
+/** The path a system is explored on. */
+function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
+  if (sys.flat && !opt.forceGeneric && !sys.canonicalize) return new PackedPath(sys, sys.flat);
+  return new ReferencePath(sys, opt.immer ?? false);
+}
+
+export class Search<S> {
+  private readonly sys: System<S>;
+  private readonly opt: CheckOptions<S>;
+  private readonly path: StatePath<S>;
+  private readonly seen: FingerprintSet;
+  private readonly links = new ParentLinks();
+  private readonly fp = new Uint32Array(2);
+  private readonly fired: Float64Array;
+  private readonly start = Date.now();
+  private cur: Level<S>;
+  private next: Level<S>;
+  private pos = 0;
+  private level = 0;
+  private edges = 0;
+  private terminals = 0;
+  private done = false;
+  private interrupted = false;
+  private result: CheckResult<S> | undefined;
+  private pendingInvariant: { property: string; id: number } | undefined;
+  private deadlockId = -1;
+  /** Set once a state with transitions was left unexpanded because of a bound. */
+  private truncated: 'max-states' | 'max-depth' | undefined;
+  private cutByStates = false;
+  private readonly graph: GoalGraph<S> | undefined;
+  private readonly obs: ObservableExtremes<S> | undefined;
+  /** Indices of the rules that exist in this system (not `inactive`): the only ones tried on each state. */
+  private readonly active: Int32Array;
+
+  constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
+    this.sys = sys;
+    this.opt = opt;
+    this.path = pathFor(sys, opt);
+    this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
+    this.cur = this.path.newLevel();
+    this.next = this.path.newLevel();
+    const withGraph = (sys.goals?.length ?? 0) > 0;
+    this.seen = new FingerprintSet(withGraph);
+    this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
+    this.fired = new Float64Array(sys.rules.length);
+    this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
+    this.seedInitial();
+  }
+
+  private seedInitial(): void {
+    const init = this.sys.init;
+    if (init.length > 0xffff) throw new Error('more than 65535 initial states');
+    const maxStates = this.opt.maxStates ?? Infinity;
+    for (let i = 0; i < init.length; i++) {
+      const s = this.path.seed(init[i]!);
+      this.path.fingerprint(s, this.fp);
+      if (this.links.size >= maxStates) {
+        // maxStates is exact for initial states too: a new one left out is a missed state.
+        this.cutByStates = true;
+        if (this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1) this.truncated = 'max-states';
+        continue;
+      }
+      if (this.seen.insert(this.fp[0]!, this.fp[1]!, this.links.size) !== -1) continue;
+      const id = this.links.size;
+      this.links.add(NO_PARENT, i);
+      this.discovered(s, id);
+      this.cur.push(s, id);
+    }
+    if (this.cur.length === 0) this.finish();
+  }
+
+  /** Bookkeeping for a new state: invariants, observables, goals. */
+  private discovered(s: S, id: number): void {
+    if (this.opt.onState) this.opt.onState(this.path.keep(s));
+    if (this.pendingInvariant === undefined) {
+      const invs = this.sys.invariants;
+      for (let i = 0; i < invs.length; i++)
+        if (!invs[i]!.holds(s)) {
+          this.pendingInvariant = { property: invs[i]!.name, id };
+          break;
+        }
+    }
+    if (this.obs) this.obs.see(s, id);
+    if (this.graph) this.graph.see(s, id);
+  }
+
+  /** Counts so far. */
+  stats(): Stats {
+    return {
+      distinctStates: this.links.size,
+      edges: this.edges,
+      depth: this.level,
+      queue: this.cur.length - this.pos + this.next.length,
+      seconds: (Date.now() - this.start) / 1000,
+    };
+  }
+
+  interrupt(): void {
+    this.interrupted = true;
+  }
+
+  get finished(): boolean {
+    return this.done;
+  }
+
+  /** Runs for about `ms` milliseconds (or to the end); returns the result once finished. */
+  run(ms = Infinity): CheckResult<S> | undefined {
+    if (this.done) return this.result;
+    const deadline = ms === Infinity ? Infinity : Date.now() + ms;
+    const sys = this.sys;
+    const rules = sys.rules;
+    const active = this.active;
+    const nActive = active.length;
+    const maxStates = this.opt.maxStates ?? Infinity;
+    const maxDepth = this.opt.maxDepth ?? Infinity;
+    const checkDeadlock = this.opt.checkDeadlock ?? true;
+    const path = this.path;
+    const fired = this.fired;
+    let counter = 0;
+    for (;;) {
+      if (this.pos === this.cur.length) {
+        // level done
+        if (this.pendingInvariant || this.next.length === 0 || this.cutByStates) {
+          // A bound stopped the search with a level still to expand.
+          if (!this.pendingInvariant && this.cutByStates && this.next.length > 0) this.truncated ??= 'max-states';
+          this.finish();
+          return this.result;
+        }
+        this.cur = this.next;
+        this.next = path.newLevel();
+        this.pos = 0;
+        this.level++;
+      }
+      if (this.interrupted) {
+        this.finish();
+        return this.result;
+      }
+      if ((++counter & 1023) === 0 && Date.now() >= deadline) return undefined;
+      const s = this.cur.state(this.pos);
+      const id = this.cur.id(this.pos);
+      this.cur.release(this.pos); // let the state be collected
+      this.pos++;
+      if (this.links.size >= maxStates) this.cutByStates = true;
+      let expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
+      let k = 0; // transition index
+      let skipped = false; // a transition of s was left out (a bound or a pending violation)
+      for (let ai = 0; ai < nActive; ai++) {
+        const r = active[ai]!;
+        const rule = rules[r]!;
+        if (rule.choices) {
+          const cs = rule.choices(s);
+          for (let c = 0; c < cs.length; c++) {
+            const a = cs[c];
+            if (rule.when && !rule.when(s, a)) continue;
+            if (!expand) {
+              k++;
+              skipped = true;
+              break;
+            }
+            this.edge(path.apply(r, s, a), id, k++);
+            fired[r]!++;
+            // maxStates is exact: no state beyond the n-th, even in the middle of an expansion.
+            if (this.links.size >= maxStates) {
+              this.cutByStates = true;
+              expand = false;
+            }
+          }
+        } else if (!rule.when || rule.when(s, undefined)) {
+          if (!expand) {
+            k++;
+            skipped = true;
+            break;
+          }
+          this.edge(path.apply(r, s, undefined), id, k++);
+          fired[r]!++;
+          if (this.links.size >= maxStates) {
+            this.cutByStates = true;
+            expand = false;
+          }
+        }
+        if (skipped) break;
+      }
+      if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
+      if (k === 0) {
+        this.terminals++;
+        if (checkDeadlock && !(sys.isValidEnd && sys.isValidEnd(s))) {
+          // No shorter violation exists: every state of a smaller depth was
+          // expanded, and every state of this depth was checked when found.
+          this.deadlockId = id;
+          this.finish();
+          return this.result;
+        }
+      } else if (skipped) {
+        if (!this.pendingInvariant) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
+      }
+    }
+  }
+
+  private edge(n: S, from: number, k: number): void {
+    this.edges++;
+    this.path.fingerprint(n, this.fp);
+    const id = this.links.size;
+    if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    const old = this.seen.insert(this.fp[0]!, this.fp[1]!, id);
+    if (this.graph) this.graph.edge(from, old === -1 ? id : old);
+    if (old !== -1) return;
+    this.links.add(from, k);
+    this.next.push(n, id);
+    this.discovered(n, id);
+  }
+
+  /** The trace from an initial state to state `id`, rebuilt by replaying transition indices. */
+  traceTo(id: number): TraceStep<S>[] {
+    return traceTo(this.sys, this.links, id);
+  }
+
+  private finish(): void {
+    this.done = true;
+    const sys = this.sys;
+    let violation: Violation<S> | undefined;
+    let outcome: Outcome = 'ok';
+    let reason: CheckResult<S>['incompleteReason'];
+    if (this.deadlockId >= 0) {
+      outcome = 'deadlock';
+      violation = { property: 'deadlock', kind: 'deadlock', trace: this.traceTo(this.deadlockId) };
+    } else if (this.pendingInvariant) {
+      outcome = 'violation';
+      violation = {
+        property: this.pendingInvariant.property,
+        kind: 'invariant',
+        trace: this.traceTo(this.pendingInvariant.id),
+      };
+    } else if (this.interrupted) {
+      outcome = 'incomplete';
+      reason = 'interrupted';
+    } else if (this.truncated) {
+      outcome = 'incomplete';
+      reason = this.truncated;
+    } else if (this.graph) {
+      const stuck = this.graph.stuck(this.links.size);
+      if (stuck) {
+        outcome = 'violation';
+        violation = { property: sys.goals![stuck.goal]!.name, kind: 'recoverability', trace: this.traceTo(stuck.id) };
+      }
+    }
+    // An observable that was NaN in every state has no value (min/max NaN, no witness).
+    const obs = this.obs;
+    const observables = (this.links.size > 0 ? sys.observables : undefined)?.map((o, i) => {
+      const has = obs!.has(i);
+      return {
+        name: o.name,
+        min: has ? obs!.min(i) : NaN,
+        max: has ? obs!.max(i) : NaN,
+        minTrace: has ? this.traceTo(obs!.minId(i)) : [],
+        maxTrace: has ? this.traceTo(obs!.maxId(i)) : [],
+      };
+    });
+    const n = this.links.size;
+    const bytes = this.seen.bytes + this.links.bytes + (this.graph ? this.graph.bytes : 0);
+    this.result = {
+      outcome,
+      ...(reason ? { incompleteReason: reason } : {}),
+      ...this.stats(),
+      queue: this.cur.length - this.pos + this.next.length,
+      terminalStates: this.terminals,
+      ...coverageOf(sys, this.fired),
+      ...(violation ? { violation } : {}),
+      ...(observables && observables.length ? { observables } : {}),
+      collisionProbability: collisionProbability(n),
+      bytesPerState: n === 0 ? 0 : bytes / n,
+    };
+    this.cur = this.path.newLevel();
+    this.next = this.path.newLevel();
+  }
+}
+
+/** Runs a search to the end, synchronously. */
+export function check<S>(sys: System<S>, opt: CheckOptions<S> = {}): CheckResult<S> {
+  return new Search(sys, opt).run()!;
+}
