@@ -39,6 +39,19 @@
  *     address dependencies are modelled: ring.h consumers index slots with
  *     their private `req_cons`/`rsp_cons`, and a control dependency does not
  *     order loads).
+ *   - load buffering: a store may be *performed early*, before the loads
+ *     that precede it in the program ({@link canStoreEarly},
+ *     {@link storeEarly}), when it depends on none of them, across
+ *     `xen_wmb()` but not across `xen_rmb()`/`xen_mb()` (on arm64 they are
+ *     `dmb ishld`/`dmb ish`, which order earlier loads before later stores).
+ *     Like early loads, the model offers it where its program allows.
+ *
+ * The `weak` model is multi-copy atomic as ARMv8 is (one shared page: a store
+ * that leaves a buffer is visible to every other CPU at once; its own CPU may
+ * read it earlier, by forwarding). docs/models/memory.md maps each Xen barrier
+ * to its instruction on x86 and arm64 and lists the litmus tests
+ * (test/litmus.test.ts) whose published outcomes the models reproduce, and
+ * where `weak` is stronger than ARMv8.
  *
  * Everything here is plain data (JSON), usable in immer drafts: a model keeps a
  * `Mem<V>` (the page), one `StoreBuffer<V>` per writer and, under `weak`, one
@@ -143,16 +156,24 @@ export function wmb<V>(mm: MemoryModel, sb: { stores: BufferedStore<V>[]; epoch:
 /** `xen_mb()` may complete: every store of this writer is visible. */
 export const mbReady = <V>(sb: StoreBuffer<V> | undefined): boolean => !sb || sb.stores.length === 0;
 
-/** Indices of the buffered stores that may become visible next. */
+/**
+ * Indices of the buffered stores that may become visible next: under `tso` the
+ * oldest; under `weak` every store of the lowest epoch (no `xen_wmb()` orders
+ * it after another buffered store) that has no older buffered store to the
+ * same location (coherence). Epochs are not always increasing along the buffer
+ * once a store was performed early ({@link storeEarly}): the lowest epoch is
+ * taken over the whole buffer.
+ */
 export function drainable<V>(mm: MemoryModel, sb: StoreBuffer<V>): number[] {
   const n = sb.stores.length;
   if (n === 0 || mm === 'sc') return [];
   if (mm === 'tso') return [0];
-  const minEpoch = sb.stores[0]!.epoch;
+  let minEpoch = sb.stores[0]!.epoch;
+  for (let i = 1; i < n; i++) if (sb.stores[i]!.epoch < minEpoch) minEpoch = sb.stores[i]!.epoch;
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     const s = sb.stores[i]!;
-    if (s.epoch !== minEpoch) break;
+    if (s.epoch !== minEpoch) continue;
     let older = false;
     for (let j = 0; j < i; j++) if (sb.stores[j]!.loc === s.loc) older = true;
     if (!older) out.push(i);
@@ -160,7 +181,11 @@ export function drainable<V>(mm: MemoryModel, sb: StoreBuffer<V>): number[] {
   return out;
 }
 
-/** Makes buffered store `i` visible (drafts). When the buffer empties the epoch restarts at 0 (no state depends on old epochs). */
+/**
+ * Makes buffered store `i` visible (drafts). When the buffer empties the epoch
+ * restarts at 0 (no state depends on old epochs); otherwise epochs are
+ * renumbered so that the lowest of the buffer's and the current one is 0.
+ */
 export function drain<V>(mem: Mem<V>, sb: { stores: BufferedStore<V>[]; epoch: number }, i: number): void {
   const s = sb.stores[i]!;
   mem[s.loc] = s.val;
@@ -168,10 +193,72 @@ export function drain<V>(mem: Mem<V>, sb: { stores: BufferedStore<V>[]; epoch: n
   if (sb.stores.length === 0) sb.epoch = 0;
   else {
     // Renumber epochs from 0 so equal buffers are equal states.
-    const base = sb.stores[0]!.epoch;
+    let base = sb.epoch;
+    for (const x of sb.stores) if (x.epoch < base) base = x.epoch;
     if (base !== 0) {
       for (let j = 0; j < sb.stores.length; j++) sb.stores[j] = { ...sb.stores[j]!, epoch: sb.stores[j]!.epoch - base };
       sb.epoch -= base;
     }
   }
 }
+
+// --- load buffering: a store performed before the loads that precede it
+
+/**
+ * Whether a store that comes later in the CPU's program may be performed now,
+ * before the loads that precede it (load buffering; `weak` only, as on Arm:
+ * x86 never lets a store pass an earlier load). The model decides which
+ * stores it offers: only a store whose value and whose execution do not
+ * depend on a load not yet performed (no data or control dependency: Arm
+ * does not make speculative stores visible), with no `xen_rmb()` or
+ * `xen_mb()` between (`dmb ishld` and `dmb ish` order earlier loads before
+ * later stores), no access to the same location between (coherence) and no
+ * store between that is not performed yet. It may cross `xen_wmb()`s (`dmb
+ * ishst` orders stores with stores only): pass how many to {@link storeEarly}.
+ */
+export const canStoreEarly = <V>(mm: MemoryModel, sb: StoreBuffer<V> | undefined, capacity: number): boolean =>
+  mm === 'weak' && !!sb && sb.stores.length < capacity;
+
+/**
+ * Performs early a store that comes later in the program (drafts; see
+ * {@link canStoreEarly}): it enters the store buffer now, ordered by the
+ * `xen_wmb()`s it crossed (`wmbs`) after every store buffered before them.
+ * The model records that the store was performed and skips it when the
+ * program reaches it. An early load of `loc` is dropped, as by {@link store}.
+ */
+export function storeEarly<V>(mm: MemoryModel, sb: { stores: BufferedStore<V>[]; epoch: number }, loc: string, val: V, wmbs: number, early?: Record<string, V>): void {
+  if (mm !== 'weak') throw new Error(`storeEarly: stores are never performed early under ${mm}`);
+  sb.stores.push({ loc, val, epoch: sb.epoch + wmbs });
+  loaded(early, loc);
+}
+
+// --- torn multi-byte accesses
+
+/**
+ * A multi-byte location accessed piece by piece: catalogue B-8 (MirageOS
+ * shared-memory-ring 0.4.1, "ring corruption issue due to multi-byte stores
+ * and loads": its 32-bit indices were written and read as smaller accesses,
+ * so a reader between two pieces saw a value nobody wrote). The location stays
+ * one location holding the whole value (a model's state does not change shape
+ * between its whole and its torn variant); a torn writer stores it piece by
+ * piece, each piece its own step and its own store (store-buffer entry), the
+ * other pieces kept from its own newest value; a torn reader loads piece by
+ * piece, each its own step, and assembles the pieces with {@link withPiece}.
+ * An invariant such as "every index read is one that was written" then
+ * catches the value nobody wrote. Exact for a location with one writer (each
+ * ring index has one); with two writers a real byte store keeps the other
+ * bytes as they are when it becomes visible, this one as they were when it
+ * was issued.
+ */
+/** Piece `i` of `val` (`bits` bits each, `i` = 0 the least significant), for values up to 2^53. */
+export const pieceOf = (val: number, i: number, bits: number): number => Math.floor(val / 2 ** (i * bits)) % 2 ** bits;
+/** `acc` with piece `i` replaced by `piece`. */
+export const withPiece = (acc: number, i: number, piece: number, bits: number): number =>
+  acc + (piece - pieceOf(acc, i, bits)) * 2 ** (i * bits);
+/** Stores piece `i` of `val` into `loc` (drafts): one store of the CPU's newest value of `loc` with that piece replaced. */
+export function storePiece(mm: MemoryModel, mem: Mem<number>, sb: { stores: BufferedStore<number>[]; epoch: number }, loc: string, i: number, val: number, bits: number, early?: Record<string, number>): void {
+  store(mm, mem, sb, loc, withPiece(load(mem, sb, loc), i, pieceOf(val, i, bits), bits), early);
+}
+/** Loads piece `i` of `loc`, as the owner of `sb`/`early` (then {@link loaded} as for a whole load). */
+export const loadPiece = (mem: Mem<number>, sb: StoreBuffer<number> | undefined, loc: string, i: number, bits: number, early?: EarlyLoads<number>): number =>
+  pieceOf(load(mem, sb, loc, early), i, bits);

@@ -10,6 +10,7 @@ import { xenbus } from './xenbus.js';
 import { ring } from './ring.js';
 import { ringApi } from './ringApi.js';
 import { grant } from './grant.js';
+import { blkif } from './blkif.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -18,6 +19,7 @@ export const builtinModels: readonly Model[] = [
   ring,
   ringApi,
   grant,
+  blkif,
 ];
 
 export function findModel(name: string): Model | undefined {

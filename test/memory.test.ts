@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce } from 'immer';
-import { canLoadEarly, canStore, drain, drainable, emptyBuffer, load, loadEarly, loaded, mbReady, rmb, store, wmb, type EarlyLoads, type Mem, type StoreBuffer } from '../model/memory.js';
+import { canLoadEarly, canStore, canStoreEarly, drain, drainable, emptyBuffer, load, loadEarly, loaded, loadPiece, mbReady, rmb, store, storeEarly, storePiece, withPiece, wmb, type EarlyLoads, type Mem, type StoreBuffer } from '../model/memory.js';
 
 interface W { mem: Mem<number>; sb: StoreBuffer<number> }
 const start = (): W => ({ mem: { a: 0, b: 0, c: 0 }, sb: emptyBuffer<number>() });
@@ -106,6 +106,53 @@ test('sc and tso: loads are never satisfied early, xen_rmb() has no effect', () 
     const w = produce({ e }, (d) => rmb(mm, d.e));
     assert.equal(w.e, { data: 3 }, mm);
   }
+});
+
+test('weak, load buffering: a store performed early is ordered by the xen_wmb()s it crossed, not by the ones the program runs later', () => {
+  // Program: a=1; (load); xen_wmb(); (load); b=2; c=3 -- with a buffered, b and c performed before the loads.
+  let w = step(start(), (d) => store('weak', d.mem, d.sb, 'a', 1));
+  assert.ok(canStoreEarly('weak', w.sb, 3));
+  assert.not.ok(canStoreEarly('tso', w.sb, 3), 'x86 never lets a store pass an earlier load');
+  assert.not.ok(canStoreEarly('weak', w.sb, 1), 'the buffer is full');
+  w = step(w, (d) => { storeEarly('weak', d.sb, 'b', 2, 1); storeEarly('weak', d.sb, 'c', 3, 1); });
+  assert.equal(w.sb.stores.map((x) => [x.loc, x.epoch]), [['a', 0], ['b', 1], ['c', 1]]);
+  assert.equal(drainable('weak', w.sb), [0], 'b and c wait for a (the xen_wmb they crossed)');
+  // The program reaches its xen_wmb(): b and c stay together (neither waits for the other).
+  w = step(w, (d) => wmb('weak', d.sb));
+  w = step(w, (d) => drain(d.mem, d.sb, 0));
+  assert.equal(drainable('weak', w.sb), [0, 1]);
+  assert.equal(w.sb.stores.map((x) => x.epoch), [0, 0], 'renumbered from the lowest epoch');
+  // An early store that crossed no barrier may overtake a buffered one: the lowest epoch is taken over the whole buffer.
+  let v = step(start(), (d) => { store('weak', d.mem, d.sb, 'a', 1); wmb('weak', d.sb); store('weak', d.mem, d.sb, 'b', 1); });
+  v = step(v, (d) => { d.sb.epoch = 0; storeEarly('weak', d.sb, 'c', 1, 0); }); // as if c crossed nothing since a
+  assert.equal(drainable('weak', v.sb), [0, 2]);
+  assert.throws(() => step(start(), (d) => storeEarly('tso', d.sb, 'a', 1, 0)), /never performed early under tso/);
+  // An early store drops the CPU's early load of the location (a later load must see it).
+  const o = produce({ sb: emptyBuffer<number>(), early: { a: 0 } as EarlyLoads<number> }, (d) => storeEarly('weak', d.sb, 'a', 5, 0, d.early));
+  assert.equal(o.early, {});
+});
+
+test('torn accesses (B-8): a reader between two half-word stores sees a value nobody wrote', () => {
+  const bits = 16;
+  const init = (): W => ({ mem: { req_prod: 0xffff }, sb: emptyBuffer<number>() });
+  // The writer moves req_prod from 0xffff to 0x10000, low half first; a whole load in between reads 0.
+  const half = step(init(), (d) => storePiece('sc', d.mem, d.sb, 'req_prod', 0, 0x10000, bits));
+  assert.is(half.mem['req_prod'], 0, 'torn: neither 0xffff nor 0x10000');
+  const both = step(half, (d) => storePiece('sc', d.mem, d.sb, 'req_prod', 1, 0x10000, bits));
+  assert.is(both.mem['req_prod'], 0x10000);
+  // A torn reader: high half before the writer, low half after: 0x0000 | 0x0000 again.
+  const hi = loadPiece(init().mem, undefined, 'req_prod', 1, bits);
+  const lo = loadPiece(both.mem, undefined, 'req_prod', 0, bits);
+  assert.is(withPiece(withPiece(0, 1, hi, bits), 0, lo, bits), 0);
+  // RING_IDX values up to 2^32.
+  assert.is(withPiece(withPiece(0, 0, 0xfffe, bits), 1, 0xffff, bits), 0xfffffffe);
+  // Under tso the two pieces are two buffered stores: the other side sees the torn value between the drains,
+  // the writer itself its newest (the second piece is built on its buffered first).
+  const buffered = step(init(), (d) => { storePiece('tso', d.mem, d.sb, 'req_prod', 0, 0x10000, bits); storePiece('tso', d.mem, d.sb, 'req_prod', 1, 0x10000, bits); });
+  assert.equal(buffered.sb.stores.map((x) => x.val), [0, 0x10000]);
+  assert.is(load(buffered.mem, buffered.sb, 'req_prod'), 0x10000);
+  const drained = step(buffered, (d) => drain(d.mem, d.sb, 0));
+  assert.is(load(drained.mem, undefined, 'req_prod'), 0);
 });
 
 test.run();

@@ -25,6 +25,7 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['xenbus', { events: 1 }],
   ['grant', { cacheSize: 0, transitive: 0 }],
   ['limiter', { hostileRx: false, hostileMaxSize: 1, hostileMaxSlots: 1 }],
+  ['blkif', {}],
 ];
 
 for (const [name, ov] of CASES) {
