@@ -17,6 +17,8 @@ export * as memory from './model/memory.js';
 export * as litmus from './model/litmus.js';
 export { blkif } from './model/blkif.js';
 export * as blkifModel from './model/blkif.js';
+export { netifCtrl } from './model/netifCtrl.js';
+export * as netifCtrlModel from './model/netifCtrl.js';
 export * from './model/idx32.js';
 export { ringApi } from './model/ringApi.js';
 export * as ringApiModel from './model/ringApi.js';

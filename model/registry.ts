@@ -11,6 +11,7 @@ import { ring } from './ring.js';
 import { ringApi } from './ringApi.js';
 import { grant } from './grant.js';
 import { blkif } from './blkif.js';
+import { netifCtrl } from './netifCtrl.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -20,6 +21,7 @@ export const builtinModels: readonly Model[] = [
   ringApi,
   grant,
   blkif,
+  netifCtrl,
 ];
 
 export function findModel(name: string): Model | undefined {

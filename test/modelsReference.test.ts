@@ -26,6 +26,7 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['grant', { cacheSize: 0, transitive: 0 }],
   ['limiter', { hostileRx: false, hostileMaxSize: 1, hostileMaxSlots: 1 }],
   ['blkif', {}],
+  ['netif-ctrl', { requests: 1 }],
 ];
 
 for (const [name, ov] of CASES) {
