@@ -3,14 +3,39 @@
 // the TypeScript hooks, each file in its own process so that one file's
 // uncaught crash cannot hide another's results, then prints one closing line
 // `N passed, M failed` from uvu's own totals. Exit status 1 on any failure.
+//
+// No file can hang the suite: each runs in its own process group with a
+// time limit (PVCHECK_TEST_TIMEOUT seconds, default 600); a file past it is
+// killed with everything it started and fails with its name. Processes a file
+// leaves behind after it ends are killed too.
+//
+// One fast-check seed per run (PVCHECK_SEED, else a random one) is passed to
+// every file and printed, so a failure replays with
+// `PVCHECK_SEED=S node bin/run-tests.mjs FILE` (test/support/fc.ts).
+//
 // Usage: node bin/run-tests.mjs [filter-substring...]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const filters = process.argv.slice(2);
+
+function secondsFromEnv(name, def) {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return def;
+  const n = Number(raw);
+  if (!/^\d+(\.\d+)?$/.test(raw) || !(n > 0)) {
+    process.stderr.write(`run-tests: ${name}=${raw} is refused: expected a positive number of seconds\n`);
+    process.exit(2);
+  }
+  return n;
+}
+const timeoutSec = secondsFromEnv('PVCHECK_TEST_TIMEOUT', 600);
+const rawSeed = process.env.PVCHECK_SEED;
+const seed = rawSeed !== undefined && rawSeed !== '' ? rawSeed : String((Math.random() * 0x7fffffff) | 0);
+
 const files = [];
 (function walk(dir) {
   for (const name of readdirSync(dir)) {
@@ -22,30 +47,88 @@ const files = [];
 })(root);
 files.sort();
 const selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
-let passed = 0, failed = 0, skipped = 0, crashed = [];
+
+/** Kills the process group `pid` leads (the file and everything it started); true if one was there. */
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+    return true;
+  } catch {
+    return false; // ESRCH: the group is gone
+  }
+}
+
+let current;
+process.on('SIGINT', () => {
+  if (current) killGroup(current);
+  process.stdout.write('\nrun-tests: interrupted\n');
+  process.exit(130);
+});
+
+/** Runs one file; resolves with its output, exit status and whether it timed out or left processes behind. */
+function runFile(f) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', './bin/register.mjs', f], {
+      cwd: root,
+      env: { ...process.env, FORCE_COLOR: '0', PVCHECK_SEED: seed },
+      detached: true, // its own process group, killed as a whole
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    current = child.pid;
+    const chunks = [];
+    child.stdout.on('data', (d) => chunks.push(d));
+    child.stderr.on('data', (d) => chunks.push(d));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup(child.pid);
+    }, timeoutSec * 1000);
+    let leaked = false;
+    child.on('exit', () => {
+      // Whatever is left of the group now was left behind by the file (and
+      // may hold the output pipes open, so 'close' waits for this).
+      clearTimeout(timer);
+      if (!timedOut) leaked = killGroup(child.pid);
+    });
+    child.on('close', (status, signal) => {
+      current = undefined;
+      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked });
+    });
+  });
+}
+
+let passed = 0, failed = 0, skipped = 0;
+const crashed = [];
 const t0 = Date.now();
+process.stdout.write(`fast-check seed ${seed} (PVCHECK_SEED=${seed} replays this run), per-file limit ${timeoutSec}s\n`);
 for (const f of selected) {
   const t = Date.now();
-  const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', f], {
-    cwd: root, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, maxBuffer: 64 << 20,
-  });
-  const out = (r.stdout ?? '') + (r.stderr ?? '');
-  const total = /Total:\s+(\d+)/.exec(out), pass = /Passed:\s+(\d+)/.exec(out), skip = /Skipped:\s+(\d+)/.exec(out);
+  const r = await runFile(f);
+  const out = r.out;
   const secs = ((Date.now() - t) / 1000).toFixed(1);
+  if (r.timedOut) {
+    failed++;
+    crashed.push(f);
+    process.stdout.write(`✘ ${f} (${secs}s): TIMEOUT, killed after ${timeoutSec}s (PVCHECK_TEST_TIMEOUT)\n${out}\n`);
+    continue;
+  }
+  const total = /Total:\s+(\d+)/.exec(out), pass = /Passed:\s+(\d+)/.exec(out), skip = /Skipped:\s+(\d+)/.exec(out);
   if (!total || !pass) {
     failed++;
     crashed.push(f);
-    process.stdout.write(`✘ ${f} (${secs}s): no uvu totals, exit ${r.status}\n${out}\n`);
+    process.stdout.write(`✘ ${f} (${secs}s): no uvu totals, exit ${r.status ?? r.signal}\n${out}\n`);
     continue;
   }
   const n = +total[1], p = +pass[1], s = skip ? +skip[1] : 0;
   passed += p; skipped += s; failed += n - p - s;
-  const bad = n - p - s > 0 || r.status !== 0;
+  const bad = n - p - s > 0 || r.status !== 0 || r.leaked;
   if (bad && n - p - s === 0) { failed++; crashed.push(f); }
-  process.stdout.write(`${bad ? '✘' : '✔'} ${f}: ${p}/${n} (${secs}s)\n`);
+  const why = r.leaked ? ' (left processes running: killed)' : '';
+  process.stdout.write(`${bad ? '✘' : '✔'} ${f}: ${p}/${n} (${secs}s)${why}\n`);
   if (bad) process.stdout.write(out + '\n');
 }
 process.stdout.write(`\n${selected.length} test files in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
 if (crashed.length) process.stdout.write(`crashed: ${crashed.join(', ')}\n`);
+if (failed > 0) process.stdout.write(`fast-check seed of this run: ${seed} (PVCHECK_SEED=${seed} node bin/run-tests.mjs FILE replays it)\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
 process.exit(failed > 0 || selected.length === 0 ? 1 : 0);

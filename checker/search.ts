@@ -102,9 +102,16 @@ export class Search<S> {
   private seedInitial(): void {
     const init = this.sys.init;
     if (init.length > 0xffff) throw new Error('more than 65535 initial states');
+    const maxStates = this.opt.maxStates ?? Infinity;
     for (let i = 0; i < init.length; i++) {
       const s = this.path.seed(init[i]!);
       this.path.fingerprint(s, this.fp);
+      if (this.links.size >= maxStates) {
+        // maxStates is exact for initial states too: a new one left out is a missed state.
+        this.cutByStates = true;
+        if (this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1) this.truncated = 'max-states';
+        continue;
+      }
       if (this.seen.insert(this.fp[0]!, this.fp[1]!, this.links.size) !== -1) continue;
       const id = this.links.size;
       this.links.add(NO_PARENT, i);
@@ -185,8 +192,10 @@ export class Search<S> {
       const id = this.cur.id(this.pos);
       this.cur.release(this.pos); // let the state be collected
       this.pos++;
-      const expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
+      if (this.links.size >= maxStates) this.cutByStates = true;
+      let expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
       let k = 0; // transition index
+      let skipped = false; // a transition of s was left out (a bound or a pending violation)
       for (let ai = 0; ai < nActive; ai++) {
         const r = active[ai]!;
         const rule = rules[r]!;
@@ -197,20 +206,31 @@ export class Search<S> {
             if (rule.when && !rule.when(s, a)) continue;
             if (!expand) {
               k++;
+              skipped = true;
               break;
             }
             this.edge(path.apply(r, s, a), id, k++);
             fired[r]!++;
+            // maxStates is exact: no state beyond the n-th, even in the middle of an expansion.
+            if (this.links.size >= maxStates) {
+              this.cutByStates = true;
+              expand = false;
+            }
           }
         } else if (!rule.when || rule.when(s, undefined)) {
           if (!expand) {
             k++;
+            skipped = true;
             break;
           }
           this.edge(path.apply(r, s, undefined), id, k++);
           fired[r]!++;
+          if (this.links.size >= maxStates) {
+            this.cutByStates = true;
+            expand = false;
+          }
         }
-        if (!expand && k > 0) break;
+        if (skipped) break;
       }
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {
@@ -222,10 +242,9 @@ export class Search<S> {
           this.finish();
           return this.result;
         }
-      } else if (!expand) {
+      } else if (skipped) {
         if (!this.pendingInvariant) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
       }
-      if (this.links.size >= maxStates) this.cutByStates = true;
     }
   }
 

@@ -19,6 +19,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { runs } from './support/fc.js';
 import { produce } from 'immer';
 import * as E from 'fp-ts/lib/Either.js';
 import { copyStep, deepFreeze, sameData } from '../checker/reference/copyStep.js';
@@ -32,7 +33,7 @@ import { bind } from '../properties/bind.js';
 import { findModel } from '../model/registry.js';
 import { resolveParams } from '../model/params.js';
 
-const RUNS = Number(process.env.PVCHECK_FC_RUNS ?? 300);
+const RUNS = runs(300);
 
 type J = null | boolean | number | string | J[] | { [k: string]: J };
 const KEYS = ['a', 'b', 'c', '0', 'x'];

@@ -6,12 +6,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
-const tmp = mkdtempSync(join(tmpdir(), 'pvcheck-cli-'));
+const tmp = scratchDir('pvcheck-cli-');
 
 function pv(args: string[], cwd = tmp) {
   const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd, encoding: 'utf8' });
@@ -175,8 +175,15 @@ test('Ctrl-C stops a long search cleanly with a partial report (exit 3)', async 
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (err += d));
-  await new Promise((r) => setTimeout(r, 3000));
+  // Ready when the search has printed its first progress line (not after a
+  // fixed sleep: a cold transpile cache on a loaded machine takes longer).
+  const ready = new Promise<void>((res) => child.stderr.on('data', (d) => {
+    err += d;
+    if (/progress [\w-]+ depth \d+: [\d,]+ distinct/.test(err)) res();
+  }));
+  const exited = new Promise<void>((res) => child.on('exit', () => res()));
+  await Promise.race([ready, exited]);
+  assert.is(child.exitCode, null, `the search ended before it was interrupted: ${err}`);
   child.kill('SIGINT');
   const code = await new Promise<number | null>((r) => child.on('close', r));
   assert.is(code, 3, err);

@@ -1,8 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grant, type GrantParams } from '../model/grant.js';
 import { resolveParams } from '../model/params.js';
@@ -15,6 +14,7 @@ import { encodeSuite, type Vector } from '../conformance/format.js';
 import { modelAdapter, runSuite } from '../conformance/adapter.js';
 import { grantImplAdapter } from '../conformance/impl/grantAdapter.js';
 import { runCommand } from '../conformance/run.js';
+import { scratchDir } from './support/tmp.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
@@ -88,7 +88,7 @@ test('a counterexample of a variant (XSA-396) becomes a regression vector at the
 });
 
 test('run.ts: passes, fails naming vector/step/field, refuses bad input with exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pvgrant-'));
+  const dir = scratchDir('pvgrant-');
   const f = join(dir, 'v.jsonl');
   writeFileSync(f, encodeSuite(suite));
   const cap = async (args: string[]) => {

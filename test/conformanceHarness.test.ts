@@ -3,8 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ringApi, type RingApiParams } from '../model/ringApi.js';
 import noFullCheck from '../conformance/examples/ring-api-no-full-check.js';
@@ -12,14 +11,17 @@ import { bind } from '../properties/bind.js';
 import { check } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { generateSuite, vectorFromTrace } from '../conformance/generate.js';
-import { SYSTEM_RING_H, buildHarness, renderHarnessInput, runHarness } from '../conformance/ring/harness.js';
+import { SYSTEM_RING_H, buildHarness, renderHarnessInput, renderRaces, runHarness, type Race } from '../conformance/ring/harness.js';
+import { produce } from 'immer';
+import type { Trace } from '../traces/format.js';
 import type { Vector } from '../conformance/format.js';
+import { scratchDir } from './support/tmp.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
   return e.right;
 };
-const dir = mkdtempSync(join(tmpdir(), 'pvharness-'));
+const dir = scratchDir('pvharness-');
 const exe = join(dir, 'harness');
 const P0: RingApiParams = { ringSize: 2, messages: 3, startIndex: 0 };
 const suiteFile = (name: string, vs: readonly Vector[]): string => {
@@ -106,6 +108,129 @@ test('a wrong expectation is a mismatch; bad input exits 2', () => {
   assert.match(u.stderr, /unknown call no_such_call/);
 });
 
-test.after(() => rmSync(dir, { recursive: true, force: true }));
+/**
+ * A harness built against a copy of the real ring.h with one text replaced
+ * (the text must occur exactly once: a header that moved on fails here, not
+ * silently).
+ */
+function alteredHarness(name: string, from: string, to: string): string {
+  const inc = join(dir, `altered-${name}`);
+  mkdirSync(join(inc, 'xen', 'io'), { recursive: true });
+  copyFileSync('/usr/include/xen/xen-compat.h', join(inc, 'xen', 'xen-compat.h'));
+  const orig = readFileSync(SYSTEM_RING_H, 'utf8');
+  assert.is(orig.split(from).length - 1, 1, `${name}: the header has the text this test alters, once`);
+  writeFileSync(join(inc, 'xen', 'io', 'ring.h'), orig.replace(from, to));
+  const out = join(dir, `harness-${name}`);
+  const b = buildHarness(out, { includeFirst: inc });
+  assert.ok(b.ok, b.message);
+  return out;
+}
+const raceFile = (name: string, rs: readonly Race[]): string => {
+  const f = join(dir, name);
+  writeFileSync(f, renderRaces(rs));
+  return f;
+};
+/** Both races at ring sizes 1, 2, 4 and 8, at start 0 and just below 2^32 (the indices wrap during the race). */
+const allRaces: Race[] = [1, 2, 4, 8].flatMap((ringSize) =>
+  [0, 0xfffffffe].flatMap((startIndex) =>
+    (['requests', 'responses'] as const).map((kind) => ({ id: `${kind}-${ringSize}-${startIndex}`, ringSize, startIndex, kind })),
+  ),
+);
+
+test('races on the real macros: a push against a final check, every interleaving of their accesses to the shared ring, no lost wake-up', () => {
+  const r = runHarness(harness(), raceFile('races.txt', allRaces));
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  const m = /^ok 0 vectors 0 steps, (\d+) races (\d+) runs$/.exec(r.stdout.trim());
+  assert.ok(m, r.stdout);
+  assert.is(Number(m![1]), allRaces.length);
+  assert.ok(Number(m![2]) > 100 * allRaces.length, `every interleaving: ${m![2]} runs`);
+  // one schedule alone: the one that loses the wake-up without the re-check (below) is fine with it
+  const one = runHarness(harness(), raceFile('race-one.txt', [{ id: 'one', ringSize: 2, startIndex: 0, kind: 'requests', schedule: 'FFFBBFFFBB' }]));
+  assert.is(one.stdout.trim(), 'ok 0 vectors 0 steps, 1 races 1 runs', one.stdout + one.stderr);
+});
+
+test('a ring.h whose final checks lack the re-check after xen_mb() loses a wake-up in a race (ring-spec.md §8)', () => {
+  const cases = [
+    ['requests', 'REQUESTS', 'req'],
+    ['responses', 'RESPONSES', 'rsp'],
+  ] as const;
+  for (const [kind, KIND, x] of cases) {
+    const pad = KIND === 'REQUESTS' ? '                   ' : '                  ';
+    const text = `    (_r)->sring->${x}_event = (_r)->${x}_cons + 1;                        \\\n    xen_mb();                                                           \\\n    (_work_to_do) = RING_HAS_UNCONSUMED_${KIND}(_r);${pad}\\\n`;
+    const exe2 = alteredHarness(`no-recheck-${x}`, text, text.split('\n').slice(0, 2).join('\n') + '\n');
+    const r = runHarness(exe2, raceFile(`races-${x}.txt`, allRaces.filter((q) => q.kind === kind)));
+    assert.is(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^MISMATCH race ${kind}-\\d+-\\d+ \\(${kind}\\) schedule [FB]+: lost wake-up`, 'm'));
+    // the vectors of one macro at a time do not see it: the rules suite passes
+    assert.is(runHarness(exe2, suiteFile(`rules-${x}.txt`, right(generateSuite(ringApi, P0)).vectors)).status, 0);
+  }
+});
+
+test('a ring.h that publishes the producer index before xen_wmb() lets the consumer read an unwritten slot in a race', () => {
+  const cases = [
+    ['requests', 'back sees requests', '', 'req_prod', 'frontend'],
+    ['responses', 'front sees resps', '  ', 'rsp_prod', 'backend'],
+  ] as const;
+  for (const [kind, comment, pad, field, writer] of cases) {
+    const barrier = `    xen_wmb(); /* ${comment} /before/ updated producer index */ ${pad}\\\n`;
+    const publish = `    (_r)->sring->${field} = __new;                                      \\\n`;
+    const exe2 = alteredHarness(`early-${field}`, barrier + publish, publish + barrier);
+    const r = runHarness(exe2, raceFile(`races-early-${field}.txt`, allRaces.filter((q) => q.kind === kind)));
+    assert.is(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`^MISMATCH race ${kind}-\\S+ \\(${kind}\\) schedule [FB]+ \\(RING_COPY_\\w+\\): slot \\d+ read before the ${writer} passed a barrier`, 'm'));
+  }
+});
+
+test('start states come from the real SHARED_RING_INIT: a ring.h that initialises req_event to 0 fails at FRONT_RING_INIT', () => {
+  const exe2 = alteredHarness('init-event', '    (_s)->req_event = (_s)->rsp_event = 1;', '    (_s)->req_event = (_s)->rsp_event = 0;');
+  for (const startIndex of [0, 0xfffffffd]) {
+    const { vectors } = right(generateSuite(ringApi, { ...P0, startIndex }));
+    const r = runHarness(exe2, suiteFile(`init-${startIndex}.txt`, vectors));
+    assert.is(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /^MISMATCH vector ring-api-\S+ step 1 \(FRONT_RING_INIT\): req_event expected \d+ got \d+$/m);
+  }
+});
+
+/**
+ * RING_FULL after each request until the ring is full, at ring sizes 1..8 and
+ * a start where the indices wrap: the expectations are the ring-api model's
+ * (produce_request, RING_FULL), the vectors made by vectorFromTrace.
+ */
+function fillVectors(): Vector[] {
+  const out: Vector[] = [];
+  for (const ringSize of [1, 2, 4, 8])
+    for (const startIndex of [0, 0xfffffffe]) {
+      const p: RingApiParams = { ringSize, messages: ringSize, startIndex };
+      const rule = (n: string) => ringApi.rules.find((r) => r.name === n)!;
+      let s = ringApi.init(p)[0]!;
+      const steps: Trace['steps'][number][] = [{ action: 'init', rule: null, state: s }];
+      const calls = ['FRONT_RING_INIT', 'BACK_RING_INIT', 'RING_FULL', ...Array.from({ length: ringSize }, () => ['produce_request', 'RING_FULL']).flat()];
+      for (const c of calls) {
+        const r = rule(c);
+        assert.ok(!r.when || r.when(s, p, undefined), `${c} enabled`);
+        s = produce(s, (d) => void r.then(d as never, s, p, undefined));
+        steps.push({ action: c, rule: c, state: s });
+      }
+      const t: Trace = { format: 'pvcheck-trace', version: 1, model: ringApi.name, params: p as never, property: { name: '', kind: 'none' }, steps };
+      const v = right(vectorFromTrace(ringApi, p, t));
+      out.push({ ...v, id: `fill-${ringSize}-${startIndex}` });
+    }
+  return out;
+}
+
+test('RING_FULL off by one either way fails the fill vectors (the rules suite alone misses the early one)', () => {
+  const vs = fillVectors();
+  const fulls = vs.flatMap((v) => v.steps.filter((s) => s.call === 'RING_FULL').map((s) => s.expect.full));
+  assert.ok(fulls.includes(true) && fulls.includes(false));
+  const f = suiteFile('fill.txt', vs);
+  assert.is(runHarness(harness(), f).status, 0, 'the real ring.h passes');
+  const early = alteredHarness('full-early', '    (RING_FREE_REQUESTS(_r) == 0)', '    (RING_FREE_REQUESTS(_r) <= 1)');
+  const late = alteredHarness('full-late', '    (RING_SIZE(_r) - ((_r)->req_prod_pvt - (_r)->rsp_cons))', '    (RING_SIZE(_r) + 1 - ((_r)->req_prod_pvt - (_r)->rsp_cons))');
+  for (const [name, e, want] of [['early', early, 'full expected 0 got 1'], ['late', late, 'full expected 1 got 0']] as const) {
+    const r = runHarness(e, f);
+    assert.is(r.status, 1, `${name}: ${r.stdout}${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^MISMATCH vector fill-\\d+-\\d+ step \\d+ \\(RING_FULL\\): ${want}$`, 'm'));
+  }
+});
 
 test.run();

@@ -8,8 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { diffSystems } from '../checker/diff.js';
@@ -20,6 +19,7 @@ import { bind } from '../properties/bind.js';
 import noRecheck from '../examples/ring-no-recheck.js';
 import { paramsOf } from './support/models.js';
 import { naive, stable } from './support/naive.js';
+import { scratchDir } from './support/tmp.js';
 
 const P = { ringSize: 2, messages: 4 };
 const sys = (m: Model<any, any>) => {
@@ -64,7 +64,7 @@ const root = resolve(import.meta.dirname, '..');
 const pv = (args: string[], cwd: string) => spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd, encoding: 'utf8' });
 
 test('the diff command: exit 1 and replayable witness files when the states differ, 0 when not, 2 on bad input', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pvdiff-'));
+  const dir = scratchDir('pvdiff-');
   const r = pv(['diff', 'ring-notify', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=4', '--json'], dir);
   assert.is(r.status, 1, r.stderr);
   const j = JSON.parse(r.stdout);

@@ -8,10 +8,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { runs } from './support/fc.js';
 import { isDeepStrictEqual } from 'node:util';
 import { FingerprintSet, canonicalString, collisionProbability, hashString, hashWords } from '../checker/fingerprint.js';
 
-const RUNS = Number(process.env.PVCHECK_FC_RUNS ?? 200);
+const RUNS = runs(200);
 
 /** Fingerprints from a small range (many duplicates, long probe chains) mixed with full 32-bit ones. */
 const word = fc.oneof(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 0xffffffff }));

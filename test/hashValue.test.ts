@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { runs } from './support/fc.js';
 import { freeze } from 'immer';
 import { canonicalString, hashValue } from '../checker/fingerprint.js';
 
@@ -41,7 +42,7 @@ test('equal data, equal fingerprint: key order and freezing do not matter', () =
       assert.is(fpOf(freeze(structuredClone(v), true)), a);
       assert.is(fpOf(freeze(structuredClone(v), true)), a); // memoised path
     }),
-    { numRuns: 500 },
+    { numRuns: runs(500) },
   );
 });
 
@@ -55,7 +56,7 @@ test('different data, different fingerprint', () => {
       if (prev !== undefined) assert.is(prev, c, `collision: ${prev} vs ${c}`);
       seen.set(f, c);
     }),
-    { numRuns: 3000 },
+    { numRuns: runs(3000) },
   );
   assert.ok(seen.size > 500, 'enough distinct values were tried');
   assert.is.not(fpOf([1, 2]), fpOf([2, 1]));

@@ -8,6 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import './support/fc.js';
 import type { Model } from '../model/core.js';
 import { paramsOf, replays, runModel } from './support/models.js';
 import {

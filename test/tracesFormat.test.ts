@@ -6,13 +6,14 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { runs } from './support/fc.js';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { decodeTrace, parseTrace, readTraceFile, serializeTrace, writeTraceFile, type Trace } from '../traces/index.js';
 import { arbJson, arbTrace } from './support/arbitraries.js';
+import { scratchDir } from './support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pvcheck-traces-'));
+const dir = scratchDir('pvcheck-traces-');
 
 const good: Trace = {
   format: 'pvcheck-trace',
@@ -117,7 +118,7 @@ test('JSON round trip (fast-check, nested states)', () => {
       assert.ok(E.isRight(back), E.isLeft(back) ? back.left : '');
       assert.equal((back as E.Right<Trace>).right, t);
     }),
-    { numRuns: 200 },
+    { numRuns: runs(200) },
   );
 });
 

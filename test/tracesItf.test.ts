@@ -6,6 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
+import { runs } from './support/fc.js';
 import { fromItf, parseTrace, serializeTrace, toItf, type ItfTrace, type Trace } from '../traces/index.js';
 import { arbJson, arbTrace } from './support/arbitraries.js';
 
@@ -100,7 +101,7 @@ test('ITF round trip (fast-check): record states, arbitrary states, unknown acti
         // and through the file text, detected as ITF by content
         assert.equal(right(parseTrace(right(serializeTrace(t, 'itf')))), t);
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
 });
 

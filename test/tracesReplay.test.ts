@@ -8,8 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { check, type Violation } from '../checker/explore.js';
 import { defineModel, deriveModel, type Model, type Rule } from '../model/core.js';
@@ -29,8 +28,9 @@ import {
   type ReplayResult,
   type Trace,
 } from '../traces/index.js';
+import { scratchDir } from './support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pvcheck-replay-'));
+const dir = scratchDir('pvcheck-replay-');
 
 // --- the ring-spec.md §8 variant, built here with deriveModel
 type S = rn.RingNotifyState;

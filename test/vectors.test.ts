@@ -3,8 +3,7 @@ import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { spawnSync } from 'node:child_process';
 import { produce } from 'immer';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ringApi, type RingApiParams } from '../model/ringApi.js';
 import { ringNotify } from '../model/ringNotify.js';
@@ -17,6 +16,7 @@ import { writeTraceFile } from '../traces/io.js';
 import { generateSuite, vectorFromTrace } from '../conformance/generate.js';
 import { encodeSuite, parseSuite, vectorToItf, type Vector } from '../conformance/format.js';
 import { vectorsCommand } from '../cli/vectors.js';
+import { scratchDir } from './support/tmp.js';
 
 const P0: RingApiParams = { ringSize: 2, messages: 3, startIndex: 0 };
 const right = <A>(e: E.Either<string, A>): A => {
@@ -118,7 +118,7 @@ test('deterministic: the same inputs give byte-identical suites, in two processe
   const b = encodeSuite(right(generateSuite(ringApi, P0, { cover: 'states' })).vectors);
   assert.is(a, b);
   const { spawnSync } = await import('node:child_process');
-  const dirs = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'pvvec-')));
+  const dirs = [0, 1].map(() => scratchDir('pvvec-'));
   for (const d of dirs) {
     const r = spawnSync(process.execPath, ['bin/pvcheck.mjs', 'vectors', 'ring', '--param', 'ringSize=2', '--out', d], { encoding: 'utf8' });
     assert.is(r.status, 0, r.stderr);
@@ -188,7 +188,7 @@ test('regression: a counterexample of a ring-api variant becomes a vector; a tra
 });
 
 test('vectors command: files written, ring resolves to ring-api, bad input exits 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pvvec-'));
+  const dir = scratchDir('pvvec-');
   const quiet = <T>(f: () => Promise<T>) => async () => {
     const [o, e] = [process.stdout.write, process.stderr.write];
     let err = '';

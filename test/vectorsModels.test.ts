@@ -2,8 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
@@ -15,6 +14,7 @@ import { generateSuite } from '../conformance/generate.js';
 import { encodeSuite, parseSuite, vectorToItf, type Vector } from '../conformance/format.js';
 import { modelAdapter, runSuite } from '../conformance/adapter.js';
 import { vectorsCommand } from '../cli/vectors.js';
+import { scratchDir } from './support/tmp.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
@@ -101,7 +101,7 @@ test('the models pass their own vectors as adapters', async () => {
 
 test('deterministic: the same suite in-process twice and from the CLI in another process; every ITF file written', () => {
   assert.is(encodeSuite(right(generateSuite(xenbus, XB)).vectors), encodeSuite(xen.vectors));
-  const dir = mkdtempSync(join(tmpdir(), 'pvvm-'));
+  const dir = scratchDir('pvvm-');
   const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bin/pvcheck.mjs', 'vectors', 'grant', '--param', 'grantee=honest', '--out', dir], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.is(readFileSync(join(dir, 'vectors.jsonl'), 'utf8'), encodeSuite(grantHonest.vectors));
@@ -112,7 +112,7 @@ test('deterministic: the same suite in-process twice and from the CLI in another
 });
 
 test('vectors command: edges and states coverage for grant; bad params give one line and exit 2', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'pvvm-'));
+  const dir = scratchDir('pvvm-');
   const quiet = async (args: string[]) => {
     const [o, e] = [process.stdout.write, process.stderr.write];
     let err = '';

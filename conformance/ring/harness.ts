@@ -47,6 +47,32 @@ export function renderHarnessInput(vs: readonly Vector[]): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * A race of harness.c (an X line): the producer's RING_PUSH_*_AND_CHECK_NOTIFY
+ * against the consumer's RING_FINAL_CHECK_FOR_* on the real macros, taking
+ * turns at every access to the shared ring and every barrier; every
+ * interleaving, or the one `schedule` gives ("FFB...": F frontend, B backend).
+ */
+export interface Race {
+  readonly id: string;
+  readonly ringSize: number;
+  readonly startIndex: number;
+  /** `requests`: the frontend pushes, the backend final-checks; `responses`: the other way round. */
+  readonly kind: 'requests' | 'responses';
+  readonly schedule?: string;
+}
+
+/** The harness lines of some races (they may follow a suite's vectors in one input file). */
+export function renderRaces(rs: readonly Race[]): string {
+  return rs
+    .map((r) => {
+      if (/\s/.test(r.id)) throw new Error(`race id '${r.id}' contains white space`);
+      if (r.schedule !== undefined && !/^[FB]+$/.test(r.schedule)) throw new Error(`race ${r.id}: a schedule is a string of F and B`);
+      return `X ${r.id} ${r.ringSize} ${r.startIndex} ${r.kind}${r.schedule ? ' ' + r.schedule : ''}\n`;
+    })
+    .join('');
+}
+
 export interface BuildResult {
   readonly ok: boolean;
   /** The compiler's complaint, or why it could not run. */

@@ -1,0 +1,147 @@
+/**
+ * The test suite's own guarantees (issue 19, point 4): a file that hangs fails
+ * with its name and is killed with everything it started; a file that leaves
+ * a process behind fails; every property test is seeded through
+ * test/support/fc.ts; PVCHECK_FC_RUNS=0 is refused instead of turning
+ * properties into no-ops.
+ *
+ * The runner is run on a scratch tree (a copy of bin/ and a few test files)
+ * so that it does not run the real suite again.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** A tree with bin/, node_modules (linked) and the given test files. */
+function scratchTree(files: Record<string, string>): string {
+  const dir = scratchDir('pvcheck-runner-');
+  mkdirSync(join(dir, 'bin'));
+  for (const f of ['run-tests.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  mkdirSync(join(dir, 'test', 'support'), { recursive: true });
+  copyFileSync(join(root, 'test/support/fc.ts'), join(dir, 'test/support/fc.ts'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, 'test', name), text);
+  return dir;
+}
+
+/** Whether process `pid` still runs (a killed process may linger as a zombie until it is reaped: not alive). */
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+/** Waits up to 5 s for `pid` to end (SIGKILL is delivered at once; the kernel may take a moment). */
+function gone(pid: number): boolean {
+  for (let i = 0; i < 50 && alive(pid); i++) spawnSync('sleep', ['0.1']);
+  return !alive(pid);
+}
+
+test('a hung file fails with its name within the time limit, and what it started is killed', () => {
+  const pidFile = 'child.pid';
+  const dir = scratchTree({
+    'hangs.test.ts': `
+      import { test } from 'uvu';
+      import { spawn } from 'node:child_process';
+      import { writeFileSync } from 'node:fs';
+      test('busy', async () => {
+        const c = spawn(process.execPath, ['-e', 'for (;;) {}']);
+        writeFileSync(${JSON.stringify(pidFile)}, String(c.pid));
+        await new Promise(() => setInterval(() => {}, 1000));
+      });
+      test.run();`,
+    'fine.test.ts': `import { test } from 'uvu'; import * as assert from 'uvu/assert'; test('ok', () => assert.ok(true)); test.run();`,
+  });
+  const t = Date.now();
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], {
+    // 15 s: a loaded machine may take several seconds just to start the fine file
+    cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_TEST_TIMEOUT: '15' }, timeout: 120000,
+  });
+  const secs = (Date.now() - t) / 1000;
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✘ test\/hangs\.test\.ts \([\d.]+s\): TIMEOUT, killed after 15s/);
+  assert.match(r.stdout, /✔ test\/fine\.test\.ts: 1\/1/);
+  assert.match(r.stdout, /crashed: test\/hangs\.test\.ts/);
+  assert.match(r.stdout, /^1 passed, 1 failed$/m);
+  assert.ok(secs < 90, `took ${secs}s`);
+  const pid = Number(readFileSync(join(dir, pidFile), 'utf8'));
+  assert.ok(pid > 0);
+  assert.ok(gone(pid), `the busy child ${pid} of the hung file was killed`);
+});
+
+test('a file that leaves a process running fails, and the process is killed', () => {
+  const dir = scratchTree({
+    'leaks.test.ts': `
+      import { test } from 'uvu';
+      import { spawn } from 'node:child_process';
+      import { writeFileSync } from 'node:fs';
+      test('leak', () => {
+        const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+        c.unref();
+        writeFileSync('leaked.pid', String(c.pid));
+      });
+      test.run();`,
+  });
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', timeout: 60000 });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✘ test\/leaks\.test\.ts: 1\/1 .*left processes running: killed/);
+  const pid = Number(readFileSync(join(dir, 'leaked.pid'), 'utf8'));
+  assert.ok(gone(pid), `leaked process ${pid} was killed`);
+});
+
+test('PVCHECK_FC_RUNS=0 (or any non-positive-integer) is refused; a failing property prints the seed that replays it', () => {
+  const prop = `
+    import { test } from 'uvu';
+    import fc from 'fast-check';
+    import { runs } from './support/fc.ts';
+    test('prop', () => { fc.assert(fc.property(fc.nat(1000), (n) => n < 900), { numRuns: runs(200) }); });
+    test.run();`;
+  const dir = scratchTree({ 'prop.test.ts': prop });
+  for (const bad of ['0', '-3', 'many', '1.5']) {
+    const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_FC_RUNS: bad }, timeout: 60000 });
+    assert.is(r.status, 1, `PVCHECK_FC_RUNS=${bad}`);
+    assert.match(r.stdout, new RegExp(`PVCHECK_FC_RUNS=${bad.replace('.', '\\.')} is refused: expected a positive integer`));
+  }
+  // The property fails for most seeds; the seed is printed, and the same seed fails the same way.
+  const run = (seed: string) =>
+    spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_FC_RUNS: '' }, timeout: 60000 });
+  const a = run('12345');
+  assert.is(a.status, 1);
+  assert.match(a.stdout, /^fast-check seed 12345 /m);
+  assert.match(a.stdout, /fast-check seed 12345: replay with PVCHECK_SEED=12345 node bin\/run-tests\.mjs test\/prop\.test\.ts/);
+  const counterexample = (out: string) => /Counterexample: \[(\d+)\]/.exec(out)?.[1];
+  assert.ok(counterexample(a.stdout), a.stdout);
+  assert.is(counterexample(run('12345').stdout), counterexample(a.stdout), 'the same seed gives the same counterexample');
+});
+
+test('every test file that uses fast-check takes its seed and run counts from test/support/fc.ts', () => {
+  const offenders: string[] = [];
+  for (const f of readdirSync(join(root, 'test'))) {
+    if (!f.endsWith('.ts') || f === 'suiteHygiene.test.ts') continue;
+    const text = readFileSync(join(root, 'test', f), 'utf8');
+    if (!/from 'fast-check'/.test(text)) continue;
+    if (!/from '\.\/support\/fc\.js'|import '\.\/support\/fc\.js'/.test(text)) offenders.push(`${f}: does not import ./support/fc.js`);
+    if (/PVCHECK_FC_RUNS/.test(text)) offenders.push(`${f}: reads PVCHECK_FC_RUNS itself (use runs())`);
+  }
+  assert.equal(offenders, []);
+});
+
+test('no test file creates a temporary directory that it does not remove (mkdtemp only through test/support/tmp.ts)', () => {
+  const offenders = readdirSync(join(root, 'test'))
+    .filter((f) => f.endsWith('.ts') && /\bmkdtemp(Sync)?\(/.test(readFileSync(join(root, 'test', f), 'utf8')))
+    .map((f) => `test/${f}`);
+  assert.equal(offenders, []);
+});
+
+test.run();
