@@ -8,6 +8,7 @@
  */
 export * from './model/core.js';
 export * from './model/params.js';
+export * as shape from './model/shape.js';
 export { builtinModels, findModel } from './model/registry.js';
 export { ringNotify } from './model/ringNotify.js';
 export * as ringNotifyModel from './model/ringNotify.js';

@@ -47,6 +47,7 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
     invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: (s: S) => i.holds(s, p) })),
     ...(m.isValidEnd ? { isValidEnd: (s: S) => m.isValidEnd!(s, p) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
+    ...(m.shape ? { shape: m.shape(p).state.piece } : {}),
     ...(m.canonicalize ? { canonicalize: (s: S) => m.canonicalize!(s, p) } : {}),
     ...(m.observables?.length
       ? { observables: m.observables.map((o) => ({ name: o.name, value: (s: S) => o.value(s, p) })) }
