@@ -22,7 +22,7 @@
  * (unused slots and absent values are zero, so a state has one packing). A
  * leaf never straddles a word.
  */
-import type { Piece, SetRef } from '../model/shape.js';
+import type { DependentRef, Piece, SetRef } from '../model/shape.js';
 
 /** One packed value. */
 export interface Leaf {
@@ -34,7 +34,7 @@ export interface Leaf {
   /** What the bits hold: an integer's offset from `min`, a literal's index, a presence flag, a list length. */
   readonly kind: 'int' | 'enum' | 'present' | 'length';
   readonly min: number;
-  readonly elem?: SetRef;
+  readonly elem?: SetRef | DependentRef;
 }
 
 export interface StateCodec<S> {
@@ -58,7 +58,14 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   const leaves: Leaf[] = [];
   let word = 0;
   let used = 0;
-  const place = (path: string, bits: number, kind: Leaf['kind'], min: number, elem?: SetRef): Leaf => {
+  /** Starts a new word (the elements of a bag list are whole words, so symmetry can sort them). */
+  const align = (): void => {
+    if (used > 0) {
+      word++;
+      used = 0;
+    }
+  };
+  const place = (path: string, bits: number, kind: Leaf['kind'], min: number, elem?: SetRef | DependentRef): Leaf => {
     if (bits > 32) throw new Error(`shape: ${path} needs ${bits} bits (at most 32)`);
     if (bits > 0 && used + bits > 32) {
       word++;
@@ -123,8 +130,10 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         out += packLeaf(l, `${v}.length`);
         for (let i = 0; i < p.max; i++) {
           const x = fresh();
+          if (p.bag) align();
           out += `if (${v}.length > ${i}) { const ${x} = ${v}[${i}];\n${genPack(p.of, x, `${path}[${i}]`)}}\n`;
         }
+        if (p.bag) align();
         return out;
       }
       case 'nullable':
@@ -136,7 +145,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     }
   };
   const packBody = genPack(piece, 's', '');
-  const words = leaves.length === 0 || used === 0 && word === 0 ? 1 : word + 1;
+  const words = used === 0 ? Math.max(1, word) : word + 1;
   const wdecl = Array.from({ length: words }, (_, i) => `w${i} = 0`).join(', ');
   const wstore = Array.from({ length: words }, (_, i) => `out[${i}] = w${i};`).join(' ');
   const packSrc = `return function pack(s, out) {\nlet ${wdecl};\n${packBody}${wstore}\n}`;
@@ -266,13 +275,15 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         const idx = skel.length;
         skel.push([]);
         const a = fresh();
-        out.push(`const ${a} = S[${idx}];`, `${a}.length = 0;`);
+        // Elements by index, then the length (changing an array's length is slow: only when it differs).
+        out.push(`const ${a} = S[${idx}];`);
         for (let i = 0; i < p.max; i++) {
           const x = fresh();
           const inner: string[] = [];
           const e = genCopy(p.of, x, inner);
-          out.push(`if (${src}.length > ${i}) { const ${x} = ${src}[${i}]; ${inner.join('\n')} ${a}.push(${e}); }`);
+          out.push(`if (${src}.length > ${i}) { const ${x} = ${src}[${i}]; ${inner.join('\n')} ${a}[${i}] = ${e}; }`);
         }
+        out.push(`if (${a}.length !== ${src}.length) ${a}.length = ${src}.length;`);
         return a;
       }
       case 'nullable': {

@@ -19,7 +19,8 @@
  */
 import { hashWords } from './hash.js';
 import { flatCodec } from './flat.js';
-import { shapeCodec } from './codec.js';
+import { shapeCodec, type StateCodec } from './codec.js';
+import { Symmetry } from './symmetry.js';
 import type { Level, StatePath } from './path.js';
 import { Grow } from './store.js';
 import type { System } from './system.js';
@@ -32,11 +33,16 @@ export interface WordCodec<S> {
   /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
   readonly scratch: (s: S) => S;
   readonly clone: (s: S) => S;
+  /** A shape's codec (symmetry on words needs its leaves). */
+  readonly shaped?: StateCodec<S>;
 }
 
 /** The word codec of a system, if it declares a shape or a flat layout. */
 export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
-  if (sys.shape) return shapeCodec<S>(sys.shape);
+  if (sys.shape) {
+    const c = shapeCodec<S>(sys.shape);
+    return { ...c, shaped: c };
+  }
   if (sys.flat) {
     const c = flatCodec<S>(sys.flat);
     let d: S | undefined;
@@ -97,7 +103,7 @@ class PackedLevel<S> implements Level<S> {
 }
 
 /** Entries of the cache of representatives' fingerprints (symmetry reduction). */
-const CANON_SLOTS = 1 << 15;
+const CANON_SLOTS = 1 << 16;
 
 export class PackedPath<S> implements StatePath<S> {
   /** The words of the state last fingerprinted (what a level pushes). */
@@ -105,6 +111,8 @@ export class PackedPath<S> implements StatePath<S> {
   private readonly tmp: Uint32Array;
   /** With symmetry: recent states' words, and their representatives' fingerprints. */
   private readonly canon: { words: Uint32Array; fp: Uint32Array; used: Uint8Array } | undefined;
+  /** Symmetry on the words (scalarsets declared by the shape). */
+  private readonly sym: Symmetry | undefined;
 
   constructor(
     private readonly sys: System<S>,
@@ -115,6 +123,7 @@ export class PackedPath<S> implements StatePath<S> {
     this.canon = sys.canonicalize
       ? { words: new Uint32Array(CANON_SLOTS * codec.words), fp: new Uint32Array(2 * CANON_SLOTS), used: new Uint8Array(CANON_SLOTS) }
       : undefined;
+    this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
   }
 
   newLevel(): Level<S> {
@@ -153,7 +162,8 @@ export class PackedPath<S> implements StatePath<S> {
         return;
       }
     }
-    this.codec.pack(this.sys.canonicalize!(s), this.tmp);
+    if (this.sym) this.sym.canonical(w, this.tmp);
+    else this.codec.pack(this.sys.canonicalize!(s), this.tmp);
     hashWords(this.tmp, W, fp);
     c.words.set(w, base);
     c.used[slot] = 1;

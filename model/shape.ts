@@ -43,9 +43,20 @@ export interface SetRef {
   readonly from: number;
 }
 
+/**
+ * A value whose scalarset depends on earlier fields of the same record: e.g.
+ * a maptrack entry's `ref` is a ref of the granter's table when `dom` is the
+ * granter, and an entry of the grantee's own table otherwise. `elem` gets the
+ * values of the fields named in `on`, in that order; undefined: not an element.
+ */
+export interface DependentRef {
+  readonly on: readonly string[];
+  readonly elem: (...values: any[]) => SetRef | undefined;
+}
+
 /** The description of a piece, from which the checker derives the packing. */
 export type Piece =
-  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly elem?: SetRef }
+  | { readonly kind: 'int'; readonly min: number; readonly max: number; readonly elem?: SetRef | DependentRef }
   | { readonly kind: 'enum'; readonly values: readonly Lit[] }
   | { readonly kind: 'array'; readonly of: Piece; readonly length: number; readonly index?: SetRef }
   | { readonly kind: 'list'; readonly of: Piece; readonly max: number; readonly bag: boolean }
@@ -61,8 +72,12 @@ export interface Bounded<A> extends t.Type<A, A, unknown> {
 const bounded = <A>(name: string, piece: Piece, is: (u: unknown) => u is A, validate: t.Validate<unknown, A>): Bounded<A> =>
   Object.assign(new t.Type<A, A, unknown>(name, is, validate, t.identity), { piece });
 
-/** An integer in `min..max` (at most 2^32 values). `elem`: values from `elem.from` on are elements of a scalarset. */
-export function int(min: number, max: number, elem?: string | SetRef): Bounded<number> {
+/**
+ * An integer in `min..max` (at most 2^32 values). `elem`: values from
+ * `elem.from` on are elements of a scalarset (a name: from max(min, 0)), or
+ * the scalarset depends on earlier fields ({@link DependentRef}).
+ */
+export function int(min: number, max: number, elem?: string | SetRef | DependentRef): Bounded<number> {
   if (!Number.isInteger(min) || !Number.isInteger(max) || max < min || max - min >= 2 ** 32)
     throw new Error(`shape: int(${min}, ${max}) is not a range of at most 2^32 integers`);
   const e = typeof elem === 'string' ? { set: elem, from: Math.max(min, 0) } : elem;
@@ -169,6 +184,13 @@ export interface Shape<S> {
    * reduction identifies such states (checker/symmetry.ts).
    */
   readonly scalarsets?: Readonly<Record<string, number>>;
+  /**
+   * One scalarset whose elements are labelled in order of first mention (the
+   * others get every permutation tried): cheaper, and as exact, when the
+   * arrays it indexes hold no elements of itself (map handles: the maptrack
+   * is indexed by handle and holds refs and pages).
+   */
+  readonly firstUse?: string;
 }
 
 /** Validates a state against a shape: undefined if it fits, else one line per wrong field, naming it (`ga[2].flags: ...`). */
