@@ -32,7 +32,7 @@ export interface Leaf {
   readonly shift: number;
   readonly bits: number;
   /** What the bits hold: an integer's offset from `min`, a literal's index, a presence flag, a list length. */
-  readonly kind: 'int' | 'enum' | 'present' | 'length';
+  readonly kind: 'int' | 'enum' | 'present' | 'length' | 'tag';
   readonly min: number;
   readonly elem?: SetRef | DependentRef;
 }
@@ -95,6 +95,18 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     const m = K(new Map(values.map((x, i) => [x, i])));
     return (v, path) => `(${m}.get(${v}) ?? bad(${JSON.stringify(path)}, ${v}))`;
   };
+  const lit = (x: unknown): string => (x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x));
+  /** A test that `v` is of union alternative `alt` (records by a field no other alternative has). */
+  const altTest = (alts: readonly Piece[], i: number, v: string): string => {
+    const a = alts[i]!;
+    if (a.kind === 'int') return `typeof ${v} === 'number'`;
+    if (a.kind === 'enum') return `(${a.values.map((x) => `${v} === ${lit(x)}`).join(' || ')})`;
+    if (a.kind !== 'record') throw new Error('shape: a union holds ints, literals and records');
+    const others = alts.filter((x, j) => j !== i && x.kind === 'record') as { fields: readonly (readonly [string, Piece])[] }[];
+    const own = a.fields.find(([k]) => others.every((o) => !o.fields.some(([ok]) => ok === k)));
+    if (!own && others.length) throw new Error('shape: records in a union need a field of their own');
+    return `(typeof ${v} === 'object' && ${v} !== null${own ? ` && ${JSON.stringify(own[0])} in ${v}` : ''})`;
+  };
   // Layout and pack code are generated in one walk (the same leaves in the same order).
   const genPack = (p: Piece, v: string, path: string): string => {
     switch (p.kind) {
@@ -142,6 +154,15 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         const l = place(`${path}?`, 1, 'present', 0);
         return `if (${v} !== ${none}) {\n${packLeaf(l, '1')}${genPack(p.of, v, path)}}\n`;
       }
+      case 'union': {
+        // A tag, then every alternative's leaves (those of the others stay zero).
+        const l = place(`${path}|`, bitsFor(p.of.length), 'tag', 0);
+        let out = '';
+        p.of.forEach((alt, i) => {
+          out += `${i === 0 ? '' : 'else '}if (${altTest(p.of, i, v)}) {\n${packLeaf(l, String(i))}${genPack(alt, v, path)}}\n`;
+        });
+        return out + `else bad(${JSON.stringify(path)}, ${v});\n`;
+      }
     }
   };
   const packBody = genPack(piece, 's', '');
@@ -158,7 +179,6 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     const m = l.bits === 32 ? '' : ` & ${2 ** l.bits - 1}`;
     return `((w[off + ${l.word}] >>> ${l.shift})${m})`;
   };
-  const lit = (x: unknown): string => (x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x));
   /** Emits statements into `pre`, returns an expression. */
   const genUnpack = (p: Piece, pre: string[]): string => {
     switch (p.kind) {
@@ -216,6 +236,20 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         pre.push(`let ${x} = null;`, `if (${flag}) { ${inner.join('\n')} ${x} = ${e}; }`);
         return x;
       }
+      case 'union': {
+        const tag = read(next());
+        const x = fresh();
+        pre.push(`let ${x};`);
+        const parts = p.of.map((alt) => {
+          const inner: string[] = [];
+          const e = genUnpack(alt, inner);
+          return `{ ${inner.join('\n')} ${x} = ${e}; }`;
+        });
+        const t = fresh();
+        pre.push(`const ${t} = ${tag};`);
+        pre.push(parts.map((body, i) => (i < parts.length - 1 ? `if (${t} === ${i}) ${body}` : body)).join(' else '));
+        return x;
+      }
       case 'optional':
         throw new Error('shape: optional() is only allowed as a record field');
     }
@@ -244,7 +278,8 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           if (f.kind === 'optional') {
             const inner: string[] = [];
             const e = genCopy(f.of, x, inner);
-            out.push(`if (${x} === undefined) ${o}${prop(k)} = undefined; else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
+            // An absent field is deleted, not set to undefined: `in` and hasOwnProperty must say no.
+            out.push(`if (${x} === undefined) { if (${JSON.stringify(k)} in ${o}) delete ${o}${prop(k)}; } else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
           } else {
             const inner: string[] = [];
             const e = genCopy(f, x, inner);
@@ -291,6 +326,18 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         const inner: string[] = [];
         const e = genCopy(p.of, src, inner);
         out.push(`let ${x} = null;`, `if (${src} !== null) { ${inner.join('\n')} ${x} = ${e}; }`);
+        return x;
+      }
+      case 'union': {
+        // Copied by alternative: a record into the alternative's reused object.
+        const x = fresh();
+        out.push(`let ${x};`);
+        const parts = p.of.map((alt, i) => {
+          const inner: string[] = [];
+          const e = genCopy(alt, src, inner);
+          return `if (${altTest(p.of, i, src)}) { ${inner.join('\n')} ${x} = ${e}; }`;
+        });
+        out.push(parts.join(' else ') + ` else ${x} = ${src};`);
         return x;
       }
       case 'optional':

@@ -45,6 +45,8 @@ const leafCount = (p: Piece): number => {
     case 'nullable':
     case 'optional':
       return 1 + leafCount(p.of);
+    case 'union':
+      return 1 + p.of.reduce((a, x) => a + leafCount(x), 0);
   }
 };
 
@@ -225,6 +227,14 @@ export class Symmetry {
         case 'optional':
           annotate(p.of, base + 1, path, undefined);
           return;
+        case 'union': {
+          let k = base + 1;
+          for (const alt of p.of) {
+            annotate(alt, k, path, undefined);
+            k += leafCount(alt);
+          }
+          return;
+        }
       }
     };
     annotate(piece, 0, 'state', undefined);
@@ -285,6 +295,15 @@ export class Symmetry {
             this.src[g * L + dst] = src;
             walk(p.of, dst + 1, src + 1);
             return;
+          case 'union': {
+            this.src[g * L + dst] = src;
+            let o = 1;
+            for (const alt of p.of) {
+              walk(alt, dst + o, src + o);
+              o += leafCount(alt);
+            }
+            return;
+          }
         }
       };
       walk(piece, 0, 0);

@@ -19,7 +19,7 @@
  * Pieces: {@link int} (an integer in a range), {@link oneOf} (a literal union:
  * strings, numbers, booleans, null), {@link bool}, {@link array} (fixed
  * length), {@link list} (bounded length), {@link record}, {@link nullable},
- * {@link optional} (a record field that may be absent).
+ * {@link optional} (a record field that may be absent), {@link union}.
  *
  * Scalarsets (symmetry): an `int` may say that its value is an element of a
  * named set of interchangeable identifiers (`int(-1, 3, 'handle')`: values
@@ -62,7 +62,8 @@ export type Piece =
   | { readonly kind: 'list'; readonly of: Piece; readonly max: number; readonly bag: boolean }
   | { readonly kind: 'record'; readonly fields: readonly (readonly [string, Piece])[] }
   | { readonly kind: 'nullable'; readonly of: Piece }
-  | { readonly kind: 'optional'; readonly of: Piece };
+  | { readonly kind: 'optional'; readonly of: Piece }
+  | { readonly kind: 'union'; readonly of: readonly Piece[] };
 
 /** A bounded piece: an io-ts codec with its description. */
 export interface Bounded<A> extends t.Type<A, A, unknown> {
@@ -171,6 +172,26 @@ export function nullable<A>(of: Bounded<A>): Bounded<A | null> {
 export function optional<A>(of: Bounded<A>): Bounded<A | undefined> {
   const is = (u: unknown): u is A | undefined => u === undefined || of.is(u);
   return bounded(`${of.name} | undefined`, { kind: 'optional', of: of.piece }, is, (u, c) => (u === undefined ? t.success(undefined) : of.validate(u, c)));
+}
+
+/**
+ * One of several pieces: integers, literals and records (records told apart
+ * by a field that only they have). E.g. a word of the shared page that is an
+ * index or a slot: `union(int(0, 0xffffffff), slot)`.
+ */
+export function union<A extends readonly Bounded<any>[]>(...of: A): Bounded<t.TypeOf<A[number]>> {
+  if (of.length < 2) throw new Error('shape: union needs at least two pieces');
+  const kinds = of.map((x) => x.piece.kind);
+  if (kinds.filter((k) => k === 'int').length > 1) throw new Error('shape: a union holds at most one int piece');
+  if (kinds.some((k) => k !== 'int' && k !== 'enum' && k !== 'record')) throw new Error('shape: a union holds ints, literals and records');
+  const is = (u: unknown): u is t.TypeOf<A[number]> => of.some((x) => x.is(u));
+  const name = of.map((x) => x.name).join(' | ');
+  return bounded(name, { kind: 'union', of: of.map((x) => x.piece) }, is, (u, c) => {
+    for (const x of of) if (x.is(u)) return t.success(u as t.TypeOf<A[number]>);
+    // Report against the alternative of the value's kind, for a precise path.
+    const alt = of.find((x) => (typeof u === 'object' && u !== null ? x.piece.kind === 'record' : x.piece.kind !== 'record'));
+    return alt ? (alt.validate(u, c) as t.Validation<t.TypeOf<A[number]>>) : t.failure(u, c, `${show(u)} is not ${name}`);
+  });
 }
 
 /** What a model declares: its state's shape and its scalarsets (interchangeable identifiers). */
