@@ -16,6 +16,7 @@ import earlyRingRead from '../examples/xenbus-early-ring-read.js';
 import ignoreClosing from '../examples/xenbus-ignore-closing.js';
 import lateFeature from '../examples/xenbus-late-feature.js';
 import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
+import restartFix from '../examples/xenbus-restart-connect-failed-fix.js';
 
 const QUIET = { events: '0' };
 
@@ -104,6 +105,11 @@ test('xenbus: the built-in model verifies with events=0 and at its defaults (eve
 test('finding F1: a driver domain restart mid-handshake: the retried transaction drops multi-queue-num-queues, connect() fails, netback publishes Connected anyway (X4, 10 steps)', () => {
   const params = { backendRestart: '1', events: '1' };
   assert.is(foundShortest(xenbus, params, 'X4_connected_after_hotplug'), 10);
+  // the fix (netback stays Closing after a failed connect) verifies, recoverability included, at events 1 and 2
+  for (const events of ['1', '2']) {
+    assert.is(run(restartFix, { backendRestart: '1', events }).outcome, 'ok', `fix, events=${events}`);
+    assert.is(run(restartFix, { backendRestart: '1', events }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok', `fix X8, events=${events}`);
+  }
 });
 
 test('finding F3: netback reads xdp-headroom before talk_to_netback_xdp wrote it: XDP runs without headroom (X9, 11 steps, one XDP attach)', () => {
