@@ -17,6 +17,8 @@ import ignoreClosing from '../examples/xenbus-ignore-closing.js';
 import lateFeature from '../examples/xenbus-late-feature.js';
 import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
 import restartFix from '../examples/xenbus-restart-connect-failed-fix.js';
+import headroomFirst from '../examples/xenbus-xdp-headroom-first.js';
+import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
 
 const QUIET = { events: '0' };
 
@@ -163,6 +165,16 @@ test('late feature key: the proposal breaks X5 exactly where a backend uses it; 
     else assert.is(run(lateFeature, params).outcome, 'ok', `proposal fe=${frontend} be=${backend}`);
     assert.is(run(lateFeatureFixed, params).outcome, 'ok', `fix fe=${frontend} be=${backend}`);
   }
+});
+
+test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling xennet_xdp_set (with netback answering Reconfiguring only from Connected) verifies everything, X8 included', () => {
+  for (const events of ['1', '2']) {
+    assert.is(run(headroomFirst, { reconfigure: '1', events }, { invariants: ['X9_xdp_headroom_agrees'], checkDeadlock: false }).outcome, 'ok', `headroom first, events=${events}`);
+    assert.is(run(xdpSetFixed, { reconfigure: '1', events }).outcome, 'ok', `xdp_set fixed, events=${events}`);
+  }
+  assert.is(run(xdpSetFixed, { reconfigure: '1' }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
+  // headroom first alone leaves the rtnl deadlock (F4)
+  assert.is(run(headroomFirst, { reconfigure: '1', events: '1' }, { invariants: [] }).outcome, 'deadlock');
 });
 
 test.run();
