@@ -79,7 +79,11 @@ export class Symmetry {
   private readonly shift: Int32Array;
   private readonly mask: Uint32Array;
   /** Dependent leaves: the offsets (leaf k - sibling leaf) of the fields it depends on, and the function. */
-  private readonly dep: ({ offs: number[]; mins: number[]; values: (readonly unknown[] | undefined)[]; elem: (...v: any[]) => SetRef | undefined } | undefined)[];
+  private readonly dep: ({
+    offs: number[]; mins: number[]; values: (readonly unknown[] | undefined)[]; elem: (...v: any[]) => SetRef | undefined;
+    /** When the fields' raw values are few: per combination (sum of raw * stride), the set index (-1: none) and its first element. */
+    strides?: number[]; tSet?: Int32Array; tFrom?: Int32Array;
+  } | undefined)[];
   private readonly setIndex: Map<string, number>;
   private readonly sizes: number[];
   /** Bag lists: [length leaf, first word, words per element, max]. */
@@ -183,12 +187,39 @@ export class Symmetry {
               return sib;
             });
             this.leafSet[base] = -2;
-            this.dep[base] = {
+            const d: NonNullable<Symmetry['dep'][number]> = {
               offs: on.map((o) => base - o.k),
               mins: on.map((o) => (o.p.kind === 'int' ? o.p.min : 0)),
               values: on.map((o) => (o.p.kind === 'enum' ? o.p.values : undefined)),
               elem: p.elem.elem,
             };
+            // Tabulate the function over every combination of raw values, when there are few.
+            const counts = on.map((o) => (o.p.kind === 'int' ? o.p.max - o.p.min + 1 : o.p.kind === 'enum' ? o.p.values.length : 0));
+            const total = counts.reduce((a, b) => a * b, 1);
+            if (total <= 1 << 16) {
+              const strides: number[] = [];
+              let st = 1;
+              for (const c of counts) {
+                strides.push(st);
+                st *= c;
+              }
+              const tSet = new Int32Array(total).fill(-1), tFrom = new Int32Array(total);
+              for (let x = 0; x < total; x++) {
+                const vals = counts.map((c, i) => {
+                  const raw = Math.floor(x / strides[i]!) % c;
+                  return d.values[i] ? d.values[i]![raw] : raw + d.mins[i]!;
+                });
+                const r = d.elem(...vals);
+                const si = r === undefined ? undefined : this.setIndex.get(r.set);
+                if (r !== undefined && !(r.set in sets)) throw new Error(`symmetry: ${path} may be an element of '${r.set}', which the shape does not declare`);
+                if (si !== undefined) {
+                  tSet[x] = si;
+                  tFrom[x] = r!.from;
+                }
+              }
+              Object.assign(d, { strides, tSet, tFrom });
+            }
+            this.dep[base] = d;
           }
           return;
         case 'enum':
@@ -241,7 +272,11 @@ export class Symmetry {
     this.bags = bags;
     if (fuSi >= 0) {
       const fl: number[] = [];
-      for (let k = 0; k < L; k++) if (!inX[k] && (this.leafSet[k] === fuSi || this.leafSet[k] === -2)) fl.push(k);
+      const mayBeX = (k: number): boolean => {
+        const t = this.dep[k]!.tSet;
+        return t === undefined || t.includes(fuSi);
+      };
+      for (let k = 0; k < L; k++) if (!inX[k] && (this.leafSet[k] === fuSi || (this.leafSet[k] === -2 && mayBeX(k)))) fl.push(k);
       const fact = [1];
       for (let i = 1; i <= fuSize; i++) fact.push(fact[i - 1]! * i);
       const keyLen = xBlocks.reduce((a, b) => a + b[2]!, 0);
@@ -347,6 +382,13 @@ export class Symmetry {
   private image(g: number, bound: Uint32Array | undefined): number {
     const L = this.L, W = this.W;
     const cur = this.cur, w = this.srcW;
+    if (g === 0) {
+      // The identity: the image is the state itself.
+      cur.set(w);
+      if (bound === undefined) return 0;
+      for (let x = 0; x < W; x++) if (cur[x] !== bound[x]) return cur[x]! > bound[x]! ? 1 : 0;
+      return 1;
+    }
     const src = this.src, leafSet = this.leafSet, word = this.word, shift = this.shift, mask = this.mask;
     const base = g * L;
     let wi = 0;
@@ -491,6 +533,20 @@ export class Symmetry {
   private dependentSet(k: number, s: number): boolean {
     const d = this.dep[k]!;
     const m = d.offs.length;
+    const tSet = d.tSet;
+    if (tSet !== undefined) {
+      const w = this.srcW;
+      let x = 0;
+      for (let i = 0; i < m; i++) {
+        const sk = s - d.offs[i]!;
+        x += ((w[this.word[sk]!]! >>> this.shift[sk]!) & this.mask[sk]!) * d.strides![i]!;
+      }
+      const si = tSet[x]!;
+      if (si < 0) return false;
+      this.dSet = si;
+      this.dFrom = d.tFrom![x]!;
+      return true;
+    }
     const r = m === 1 ? d.elem(this.depValue(d, s, 0)) : m === 2 ? d.elem(this.depValue(d, s, 0), this.depValue(d, s, 1)) : d.elem(...d.offs.map((_, i) => this.depValue(d, s, i)));
     if (r === undefined) return false;
     const idx = this.setIndex.get(r.set);
