@@ -28,7 +28,7 @@ type M = Model<unknown, unknown>;
 const shaped = builtinModels.filter((m) => m.shape) as M[];
 
 test('built-in models declare a shape', () => {
-  for (const name of ['grant', 'blkif', 'netif-ctrl', 'ring']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
+  for (const name of ['grant', 'blkif', 'netif-ctrl', 'ring', 'ring-api']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
 });
 
 for (const m of shaped) {
@@ -124,6 +124,7 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['ring', { rings: 'pair', evtchn: 'split', ringSize: 1, messages: 1 }],
   ['ring', { counters: true, payloads: 2, ringSize: 2, messages: 2, startIndex: 0xfffffffe }],
   ['ring', { init: 'reattach', ringSize: 2, messages: 3 }],
+  ['ring-api', {}],
 ];
 for (const [name, ov] of CASES) {
   const m = findModel(name) as M | undefined;
