@@ -111,7 +111,9 @@ export interface Model<S = any, P = any> {
    * The shape of every state at these parameters (model/shape.ts): bounded
    * pieces the checker packs into machine words (the fast path), and the
    * scalarsets (interchangeable identifiers) of symmetry reduction. A state
-   * outside its shape is an error naming the field.
+   * outside its shape is an error naming the field. A variant whose initial
+   * states do not fit the shape (it adds a ghost field, say) runs on the
+   * reference path.
    */
   readonly shape?: (p: P) => Shape<S>;
   /** Maps a state to its symmetry-class representative (symmetry reduction); must be idempotent. */

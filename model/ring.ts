@@ -227,7 +227,8 @@ export const ringShape = (p: P): Shape<S> => {
   const u32 = int(0, 0xffffffff);
   const bit = int(0, 1);
   const ghost = int(0, 3);
-  const slot = record({ kind: oneOf(['empty', 'request', 'response'] as const), id: int(0, 63), val: int(-2, 15), idx: u32 });
+  // An id may be TX_LINK_NONE (0xffff): netfront's id from an empty free list.
+  const slot = record({ kind: oneOf(['empty', 'request', 'response'] as const), id: int(0, TX_LINK_NONE), val: int(-2, 15), idx: u32 });
   const word = union(u32, slot);
   const idxLocs: string[] = [], slotLocs: string[] = [];
   for (let r = 0; r < nRings(p); r++) {

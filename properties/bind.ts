@@ -43,6 +43,9 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
   let canonicalize: ((s: S) => S) | undefined;
   try {
     shape = m.shape?.(p);
+    // A variant whose states are not those of the shape (extra ghost fields,
+    // say: deriveModel keeps the base's shape) runs on the reference path.
+    if (shape && !init.every((s0) => shape!.state.is(s0))) shape = undefined;
     const sets = shape?.scalarsets;
     if (shape && sets && Object.values(sets).some((n) => n > 1) && groupSize(sets, shape.firstUse) <= MAX_GROUP)
       canonicalize = objectCanonicalizer(shapeCodec<S>(shape.state.piece), sets, shape.firstUse);
