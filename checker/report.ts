@@ -40,7 +40,7 @@ export interface Stats {
 
 export interface CheckResult<S> extends Stats {
   readonly outcome: Outcome;
-  readonly incompleteReason?: 'max-states' | 'max-depth' | 'interrupted';
+  readonly incompleteReason?: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted';
   readonly terminalStates: number;
   readonly coverage: readonly { readonly rule: string; readonly fired: number }[];
   readonly neverFired: readonly string[];

@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { Search, type CheckResult } from '../checker/explore.js';
+import { Search, type CheckResult, type Stats } from '../checker/explore.js';
+import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
@@ -24,6 +25,8 @@ export interface RunOptions {
   readonly invariants?: readonly string[];
   readonly maxStates?: number;
   readonly maxDepth?: number;
+  /** Bytes of resident memory at which the search stops (default: 3/4 of the machine's memory). */
+  readonly maxMemory?: number;
   readonly checkDeadlock?: boolean;
   readonly progress?: boolean;
   readonly onState?: (s: unknown) => void;
@@ -39,6 +42,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     search = new Search(sys.right, {
       ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
       ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
+      maxMemory: opt.maxMemory ?? defaultMemoryLimit(),
       checkDeadlock: opt.checkDeadlock ?? true,
       ...(opt.onState ? { onState: opt.onState } : {}),
     });
@@ -66,9 +70,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= 2000) {
         const s = search.stats();
-        const line =
-          `progress ${model.name} depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct, ${fmtInt(s.edges)} generated, ` +
-          `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(((s.distinctStates - lastStates) * 1000) / (now - lastProgress)))} states/s, ${s.seconds.toFixed(0)} s`;
+        const line = progressLine(model.name, s, (s.distinctStates - lastStates) / ((now - lastProgress) / 1000), opt.maxStates);
         if (tty) {
           process.stderr.write('\r\x1b[K' + line);
           printedLive = true;
@@ -81,6 +83,19 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   } finally {
     process.off('SIGINT', onSigint);
   }
+}
+
+/**
+ * One progress line: depth, states, edges, queue, states/s over the last
+ * interval, resident memory, time so far, and an ETA when one can be
+ * estimated (a --max-states bound: the time to reach it at the current rate).
+ */
+export function progressLine(name: string, s: Stats, perSecond: number, maxStates?: number): string {
+  const eta = maxStates !== undefined && perSecond > 0 ? `, ETA ${Math.ceil((maxStates - s.distinctStates) / perSecond)} s to --max-states` : '';
+  return (
+    `progress ${name} depth ${s.depth}: ${fmtInt(s.distinctStates)} states, ${fmtInt(s.edges)} edges, ` +
+    `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(perSecond))} states/s, RSS ${fmtBytes(process.memoryUsage.rss())}, ${s.seconds.toFixed(0)} s${eta}`
+  );
 }
 
 /** Exit code for an outcome. */
@@ -125,6 +140,7 @@ const CHECK_OPTIONS = {
   invariant: { type: 'string', multiple: true, short: 'i' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
+  'max-memory': { type: 'string' },
   'no-deadlock': { type: 'boolean' },
   json: { type: 'boolean' },
   'trace-out': { type: 'string' },
@@ -146,6 +162,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values.invariant ? { invariants: values.invariant } : {}),
     ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
     ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
+    ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
@@ -225,6 +242,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
   }
   return exitFor(r.outcome);
+}
+
+function sizeOption(name: string, v: string): number {
+  const n = parseSize(v);
+  if (typeof n === 'string') throw new UsageError(`--${name}: ${n}`);
+  return n;
 }
 
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {

@@ -17,6 +17,8 @@ export function outcomeLine(r: CheckResult<unknown>): string {
     case 'deadlock':
       return `DEADLOCK after ${r.violation!.trace.length - 1} steps (shortest): no rule enabled and not a valid end state`;
     case 'incomplete':
+      if (r.incompleteReason === 'max-memory')
+        return 'INCOMPLETE (max-memory): stopped before passing --max-memory; nothing is verified beyond the states explored';
       return `INCOMPLETE (${r.incompleteReason}): the bounds cut the search, nothing is verified beyond them`;
   }
 }
