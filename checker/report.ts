@@ -49,6 +49,8 @@ export interface CheckResult<S> extends Stats {
   readonly collisionProbability: number;
   /** Bytes the search keeps per distinct state: fingerprint table, parent links, graph (if any). */
   readonly bytesPerState: number;
+  /** Worker threads the search ran on (absent: one, the single-threaded search). */
+  readonly workers?: number;
 }
 
 /** Per-rule firing counts as the report gives them: inactive rules are left out. */

@@ -212,3 +212,106 @@ export class ParentLinks {
     return this.chunks.length * CHUNK * 4 + this.starts.a.byteLength + this.wide.size * 48;
   }
 }
+
+/** The bit of a {@link SharedFingerprints} slot's high word that marks a state found in the level being expanded. */
+export const FLAG = 0x80000000;
+
+/**
+ * The fingerprint table of the multi-worker search: one open-addressing
+ * table in a SharedArrayBuffer that every worker probes and inserts into
+ * without a lock (Laarman, van de Pol, Weber, "Boosting multi-core
+ * reachability performance with shared hash tables", FMCAD 2010). A slot is
+ * two 32-bit words; a worker claims an empty slot by compare-and-swap of its
+ * high word, then stores the low word; a reader that finds the high word but
+ * not yet the low one waits for it. Fingerprints are 63 bits: the high word's
+ * top bit ({@link FLAG}) marks states inserted during the current level, which
+ * the level's merge clears (parallel.ts). The table never grows while workers
+ * probe it: the coordinating worker replaces it between levels.
+ */
+export class SharedFingerprints {
+  readonly t: Uint32Array;
+  readonly mask: number;
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.t = new Uint32Array(sab);
+    this.mask = (this.t.length >>> 1) - 1;
+  }
+  static create(slots: number): SharedFingerprints {
+    return new SharedFingerprints(new SharedArrayBuffer(slots * 8));
+  }
+  get capacity(): number {
+    return this.mask + 1;
+  }
+  get bytes(): number {
+    return this.t.byteLength;
+  }
+  /**
+   * Inserts fingerprint (h, l) (h below 2^31 and h, l non-zero: see
+   * {@link normHigh}), with `flag` (0 or FLAG) on a new slot. Returns
+   * slot * 4 + 1 when this call inserted it, slot * 4 + 2 when it was there
+   * with the flag, slot * 4 without.
+   */
+  insert(h: number, l: number, flag: number): number {
+    const t = this.t;
+    const mask = this.mask;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    for (;;) {
+      let a = t[2 * i]!;
+      if (a === 0) {
+        a = Atomics.compareExchange(t, 2 * i, 0, (h | flag) >>> 0);
+        if (a === 0) {
+          Atomics.store(t, 2 * i + 1, l);
+          return i * 4 + 1;
+        }
+      }
+      if ((a & 0x7fffffff) === h) {
+        let b = t[2 * i + 1]!;
+        while (b === 0) b = Atomics.load(t, 2 * i + 1);
+        if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
+      }
+      i = (i + 1) & mask;
+    }
+  }
+  /** slot * 4 + 2 (flagged) or slot * 4 of a fingerprint present, else -1. */
+  lookup(h: number, l: number): number {
+    const t = this.t;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const a = Atomics.load(t, 2 * i);
+      if (a === 0) return -1;
+      if ((a & 0x7fffffff) === h) {
+        let b = t[2 * i + 1]!;
+        while (b === 0) b = Atomics.load(t, 2 * i + 1);
+        if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+  /** Clears the flag of a slot (single-threaded: the merge). */
+  unflag(slot: number): void {
+    this.t[2 * slot] = this.t[2 * slot]! & 0x7fffffff;
+  }
+  /** Whether the slot carries the flag. */
+  flagged(slot: number): boolean {
+    return this.t[2 * slot]! >>> 31 === 1;
+  }
+  /** A table of `slots` slots with this one's entries, flagged ones left out when `dropFlagged` (single-threaded). */
+  rehash(slots: number, dropFlagged: boolean): SharedFingerprints {
+    const n = SharedFingerprints.create(slots);
+    const t = this.t, nt = n.t, mask = n.mask;
+    for (let j = 0; j < t.length; j += 2) {
+      const a = t[j]!;
+      if (a === 0 || (dropFlagged && a >>> 31)) continue;
+      const h = a & 0x7fffffff, l = t[j + 1]!;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      while (nt[2 * i] !== 0) i = (i + 1) & mask;
+      nt[2 * i] = h;
+      nt[2 * i + 1] = l;
+    }
+    return n;
+  }
+}
+
+/** The high word of a fingerprint as {@link SharedFingerprints} stores it: 31 bits, never 0. */
+export const normHigh = (h: number): number => h & 0x7fffffff || 1;
+/** The low word: never 0. */
+export const normLow = (l: number): number => l || 1;

@@ -5,10 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
+import { ParallelSearch, defaultWorkers, parallelReason } from '../checker/parallel.js';
+import type { CheckOptions } from '../checker/search.js';
+import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
@@ -17,7 +20,7 @@ import { bind, deadlockSelected } from '../properties/bind.js';
 import { toItf, traceFromViolation, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
-import { loadModel } from './loadModel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 import { ensureDir, isDir, safe } from './files.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
@@ -30,6 +33,55 @@ export interface RunOptions {
   readonly checkDeadlock?: boolean;
   readonly progress?: boolean;
   readonly onState?: (s: unknown) => void;
+  /**
+   * Worker threads (--workers N). When not given: the machine's available
+   * parallelism, after a first second on one thread (a search that ends
+   * within it does not pay for starting the workers).
+   */
+  readonly workers?: number;
+  /** The MODEL argument as the workers load it: a built-in's name or a model file's absolute path. */
+  readonly source?: string;
+}
+
+/** A search in progress, on one thread or on several. */
+interface Running {
+  stats(): Stats;
+  interrupt(): void;
+  /** Runs (or waits) about `ms`; the result once finished. */
+  step(ms: number): Promise<CheckResult<unknown> | undefined>;
+}
+
+function oneThread(search: Search<unknown>, name: string): Running {
+  return {
+    stats: () => search.stats(),
+    interrupt: () => search.interrupt(),
+    step: async (ms) => {
+      try {
+        return search.run(ms);
+      } catch (e) {
+        throw new UsageError(`model ${name}: a rule or invariant failed: ${(e as Error).message}`);
+      }
+    },
+  };
+}
+
+function threads(par: ParallelSearch<unknown>, name: string): Running {
+  let done: CheckResult<unknown> | undefined;
+  let failed: Error | undefined;
+  par.result.then(
+    (r) => (done = r),
+    (e: Error) => (failed = e),
+  );
+  return {
+    stats: () => par.stats(),
+    interrupt: () => par.interrupt(),
+    step: async (ms) => {
+      const t = Date.now();
+      while (!done && !failed && Date.now() - t < ms) await new Promise((res) => setTimeout(res, 10));
+      if (failed) throw new UsageError(`model ${name}: a rule or invariant failed: ${failed.message}`);
+      return done;
+    },
+  };
 }
 
 /** Runs a search in slices, printing progress on stderr every 2 s and stopping cleanly on Ctrl-C. */
@@ -37,18 +89,28 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
   if (E.isLeft(sys)) throw new UsageError(sys.left);
   if (sys.right.init.length === 0) throw new UsageError(`model ${model.name} has no initial state at ${showParams(params)}`);
-  let search: Search<unknown>;
+  const options: CheckOptions<unknown> = {
+    ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
+    ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
+    maxMemory: opt.maxMemory ?? defaultMemoryLimit(),
+    checkDeadlock: opt.checkDeadlock ?? true,
+    ...(opt.onState ? { onState: opt.onState } : {}),
+  };
+  const workers = opt.workers ?? defaultWorkers();
+  const parallel = workers > 1 && parallelReason(sys.right, options) === undefined;
+  const startThreads = (): Running =>
+    threads(
+      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: opt.source ?? model.name, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
+      model.name,
+    );
+  let search: Running;
   try {
-    search = new Search(sys.right, {
-      ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
-      ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
-      maxMemory: opt.maxMemory ?? defaultMemoryLimit(),
-      checkDeadlock: opt.checkDeadlock ?? true,
-      ...(opt.onState ? { onState: opt.onState } : {}),
-    });
+    search = parallel && opt.workers !== undefined ? startThreads() : oneThread(new Search(sys.right, options), model.name);
   } catch (e) {
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
   }
+  // By default, a search still running after its first second moves to the workers (started from scratch).
+  let headStart = parallel && opt.workers === undefined ? Date.now() + 1000 : Infinity;
   const onSigint = () => search.interrupt();
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
@@ -57,11 +119,11 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   let printedLive = false;
   try {
     for (;;) {
-      let r: CheckResult<unknown> | undefined;
-      try {
-        r = search.run(250);
-      } catch (e) {
-        throw new UsageError(`model ${model.name}: a rule or invariant failed: ${(e as Error).message}`);
+      const r = await search.step(250);
+      if (!r && Date.now() >= headStart) {
+        headStart = Infinity;
+        search = startThreads();
+        continue;
       }
       if (r) {
         if (printedLive) process.stderr.write('\n');
@@ -141,6 +203,7 @@ const CHECK_OPTIONS = {
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
   'max-memory': { type: 'string' },
+  workers: { type: 'string', short: 'w' },
   'no-deadlock': { type: 'boolean' },
   json: { type: 'boolean' },
   'trace-out': { type: 'string' },
@@ -163,6 +226,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
     ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
     ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
+    ...(values.workers !== undefined ? { workers: intOption('workers', values.workers, 1)! } : {}),
+    source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
