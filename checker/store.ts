@@ -304,7 +304,7 @@ export class SharedFingerprints {
       const h = a & 0x7fffffff, l = t[j + 1]!;
       let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
       while (nt[2 * i] !== 0) i = (i + 1) & mask;
-      nt[2 * i] = h;
+      nt[2 * i] = a; // the flag stays: a level run alone after an attempt by every worker still finds its states new
       nt[2 * i + 1] = l;
     }
     return n;

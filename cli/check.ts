@@ -155,7 +155,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
 export function progressLine(name: string, s: Stats, perSecond: number, maxStates?: number): string {
   const eta = maxStates !== undefined && perSecond > 0 ? `, ETA ${Math.ceil((maxStates - s.distinctStates) / perSecond)} s to --max-states` : '';
   return (
-    `progress ${name} depth ${s.depth}: ${fmtInt(s.distinctStates)} states, ${fmtInt(s.edges)} edges, ` +
+    `progress ${name} depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct states, ${fmtInt(s.edges)} edges, ` +
     `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(perSecond))} states/s, RSS ${fmtBytes(process.memoryUsage.rss())}, ${s.seconds.toFixed(0)} s${eta}`
   );
 }

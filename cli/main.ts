@@ -24,7 +24,7 @@ usage:
                                        run to the first such state (a trace file), and both verdicts
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
-  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin] [--rumur] | [--models all|M,M]
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] | [--models all|M,M]
                                        throughput and memory on the ring-notify benchmark, beside SPIN and Rumur;
                                        --models: every built-in model at its defaults
 

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import fc from 'fast-check';
 import { check } from '../checker/explore.js';
+import { WordFrontier } from '../checker/frontier.js';
 import { parseSize } from '../checker/memory.js';
 import { NO_PARENT, ParentLinks } from '../checker/store.js';
 import { ringNotify } from '../model/ringNotify.js';
@@ -113,6 +114,43 @@ test('CLI --max-memory: exit 3 with a partial JSON report; a bad size is one lin
   assert.is(b.status, 2);
   assert.is(b.stderr.trim().split('\n').length, 1);
   assert.match(b.stderr, /--max-memory: expected a size/);
+});
+
+test('WordFrontier: a level past its threshold spills to a file and reads back the same words and ids, in order and out of order', () => {
+  const W = 3;
+  const f = new WordFrontier(W, 1); // every full block but the last goes to the file
+  const src = new Uint32Array(W);
+  const n = 100_000;
+  const word = (i: number, j: number) => (Math.imul(i + 1, 0x9e3779b1) ^ j) >>> 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < W; j++) src[j] = word(i, j);
+    f.push(src, n - i);
+  }
+  assert.is(f.length, n);
+  assert.ok(f.spilledBlocks >= 1000, `spilled ${f.spilledBlocks}`);
+  const check = (i: number) => {
+    assert.is(f.id(i), n - i);
+    const o = f.locate(i);
+    for (let j = 0; j < W; j++) assert.is(f.arr[o + j], word(i, j), `state ${i} word ${j}`);
+  };
+  for (let i = 0; i < n; i++) check(i);
+  for (const i of [99_999, 0, 50_000, 63, 64, 16_383, 16_384, 77_777]) check(i);
+  f.close();
+  // in memory only, with the default threshold
+  const g = new WordFrontier(W);
+  for (let i = 0; i < n; i++) g.push(src, i);
+  assert.is(g.spilledBlocks, 0);
+});
+
+test('a search whose levels spill (blocks of 64 states under PVCHECK_SPILL_BYTES=1) gives the same counts (ring-notify 8x16)', () => {
+  const pv = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [resolve(root, 'bin/pvcheck.mjs'), 'check', 'ring-notify', '-p', 'ringSize=8', '-p', 'messages=16', '--workers', '1', '--json', '-q', '--max-depth', '60'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+  const a = JSON.parse(pv({ PVCHECK_SPILL_BYTES: '1' }).stdout);
+  const b = JSON.parse(pv({}).stdout);
+  assert.equal([a.distinctStates, a.edges, a.depth, a.outcome], [b.distinctStates, b.edges, b.depth, b.outcome]);
 });
 
 test.run();
