@@ -221,6 +221,11 @@ class Worker<S> {
               this.fingerprint(d);
               const res = table.insert(fp[0]!, fp[1]!, 0x80000000);
               const code = res & 3;
+              if (res === 3) {
+                Atomics.store(ctl, C.ABORT, 1);
+                stop = true;
+                break;
+              }
               if (code !== 0) {
                 if (code === 1) {
                   news++;
@@ -243,6 +248,11 @@ class Worker<S> {
             this.fingerprint(d);
             const res = table.insert(fp[0]!, fp[1]!, 0x80000000);
             const code = res & 3;
+            if (res === 3) {
+              Atomics.store(ctl, C.ABORT, 1);
+              stop = true;
+              break;
+            }
             if (code !== 0) {
               if (code === 1) {
                 news++;
@@ -478,8 +488,11 @@ class Worker<S> {
       this.replaceTable(this.table.capacity * 2, true);
       return undefined;
     }
-    for (let j = 0; j < N; j++) this.occupied += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
-    if (Atomics.load(ctl, C.STOP) !== 0) return this.levelAlone();
+    let news = 0;
+    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
+    this.occupied += news;
+    // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
+    if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
     // No violation, deadlock or bound in this level: merge the new states in BFS order.
     const W = this.W, R = 3 + W;
     const nChunks = Math.ceil(len / chunk);
@@ -601,6 +614,7 @@ class Worker<S> {
     if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
     if ((this.occupied + 1) * 4 > this.table.capacity * 3) this.replaceTable(this.table.capacity * 2, false);
     const res = this.table.insert(this.fp[0]!, this.fp[1]!, 0);
+    if (res === 3) throw new Error('internal: the table is full');
     const code = res & 3;
     if (code === 0) return;
     if (code === 1) this.occupied++;

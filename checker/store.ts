@@ -248,13 +248,14 @@ export class SharedFingerprints {
    * Inserts fingerprint (h, l) (h below 2^31 and h, l non-zero: see
    * {@link normHigh}), with `flag` (0 or FLAG) on a new slot. Returns
    * slot * 4 + 1 when this call inserted it, slot * 4 + 2 when it was there
-   * with the flag, slot * 4 without.
+   * with the flag, slot * 4 without; 3 when 4,096 probes found neither it nor
+   * a free slot (the table is too full: the caller grows it).
    */
   insert(h: number, l: number, flag: number): number {
     const t = this.t;
     const mask = this.mask;
     let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-    for (;;) {
+    for (let probes = 0; probes < 4096; probes++) {
       let a = t[2 * i]!;
       if (a === 0) {
         a = Atomics.compareExchange(t, 2 * i, 0, (h | flag) >>> 0);
@@ -270,6 +271,7 @@ export class SharedFingerprints {
       }
       i = (i + 1) & mask;
     }
+    return 3;
   }
   /** slot * 4 + 2 (flagged) or slot * 4 of a fingerprint present, else -1. */
   lookup(h: number, l: number): number {
