@@ -30,8 +30,13 @@
  * to the others); it is sized so that a level cannot fill it, and if one does
  * anyway the level's insertions are dropped and the level is done again.
  *
- * Packed (flat) models without symmetry or AG EF goals run here; the others
- * run on the single-threaded search (see `parallelReason`).
+ * With AG EF goals, the table keeps each slot's id, the workers record every
+ * edge as (parent position, target slot), and worker 0 adds them to the graph
+ * once the level's ids are known; the AG EF check runs after the search, as
+ * on one thread.
+ *
+ * Packed (flat) models without symmetry run here; the others run on the
+ * single-threaded search (see `parallelReason`).
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -53,7 +58,6 @@ export const defaultWorkers = (): number => availableParallelism();
 export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string | undefined {
   if (!sys.flat || opt.forceGeneric) return 'nested states run on the generic path, which is single-threaded';
   if (sys.canonicalize) return 'symmetry reduction runs on one thread';
-  if (sys.goals?.length) return 'AG EF goals keep the graph on one thread';
   if (opt.onState) return 'the state dump (--dump-states) runs on one thread';
   return undefined;
 }
@@ -79,8 +83,10 @@ export class ParallelSearch<S> {
     const shared = {
       ctl: ctlSab,
       stats,
-      chunks: new SharedArrayBuffer(MAX_CHUNKS * 3 * 4),
+      chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
       table: new SharedArrayBuffer((1 << 16) * 8),
+      ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
+      edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
     };

@@ -46,7 +46,7 @@ export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
 export const fstride = (rules: number) => F.FIRED + rules;
 
-/** Chunk records [owner, first record, end record] in the chunks Int32Array. */
+/** Chunk records [owner, first and end candidate, first and end edge] in the chunks Int32Array (5 ints each). */
 export const MAX_CHUNKS = 1 << 16;
 
 export interface WorkerOptions {
@@ -68,6 +68,10 @@ export interface WorkerInit {
   readonly stats: SharedArrayBuffer;
   readonly chunks: SharedArrayBuffer;
   readonly table: SharedArrayBuffer;
+  /** With AG EF goals: the table's per-slot ids. */
+  readonly ids?: SharedArrayBuffer;
+  /** Per worker, with AG EF goals: the level's edges. */
+  readonly edges: SharedArrayBuffer[];
   readonly front: SharedArrayBuffer[];
   readonly cands: SharedArrayBuffer[];
   /** Worker 0: a port to each other worker; the others: one port to worker 0. */

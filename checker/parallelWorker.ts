@@ -12,7 +12,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { flatCodec, type FlatCodec } from './flat.js';
-import { ObservableExtremes } from './graph.js';
+import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability, hashWords } from './hash.js';
 import { MemoryGuard } from './memory.js';
 import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
@@ -28,6 +28,8 @@ const ctl = new Int32Array(init.ctl);
 const f64 = new Float64Array(init.stats);
 const chunks = new Int32Array(init.chunks);
 const FSTRIDE = fstride(init.rules);
+/** Ints a chunk record: owner, first and end candidate, first and end edge. */
+const CH = 5;
 
 /** Waits until every worker has arrived (a generation barrier on Atomics.wait). */
 function barrier(): void {
@@ -85,6 +87,9 @@ class Worker<S> {
   private table: SharedFingerprints;
   private readonly front: SharedWords[];
   private readonly cands: SharedWords[];
+  /** Per worker, with AG EF goals: the level's edges as (parent position, target slot). */
+  private readonly edgeBufs: SharedWords[];
+  private readonly withGraph: boolean;
   private readonly ports: MessagePort[];
   private readonly fired: Float64Array;
   private readonly checkDeadlock: boolean;
@@ -101,7 +106,9 @@ class Worker<S> {
     this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
     this.words = new Uint32Array(this.W);
     this.tmp = new Uint32Array(this.W);
-    this.table = new SharedFingerprints(init.table);
+    this.table = new SharedFingerprints(init.table, init.ids);
+    this.edgeBufs = init.edges.map((b) => new SharedWords(b));
+    this.withGraph = (sys.goals?.length ?? 0) > 0;
     this.front = init.front.map((b) => new SharedWords(b));
     this.cands = init.cands.map((b) => new SharedWords(b));
     this.ports = init.ports;
@@ -149,8 +156,8 @@ class Worker<S> {
         m = receiveMessageOnPort(this.ports[0]!);
       }
       if (!m) throw new Error('internal: a new table was announced but not sent');
-      const msg = m.message as { table: SharedArrayBuffer; gen: number };
-      this.table = new SharedFingerprints(msg.table);
+      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number };
+      this.table = new SharedFingerprints(msg.table, msg.ids);
       this.tableGen = msg.gen;
     }
   }
@@ -189,7 +196,9 @@ class Worker<S> {
     const table = this.table;
     const invs = this.sys.invariants;
     const isValidEnd = this.sys.isValidEnd;
-    let edges = 0, terminals = 0, news = 0, nrec = 0, maxOut = 0;
+    let edges = 0, terminals = 0, news = 0, nrec = 0, maxOut = 0, nedge = 0;
+    const withGraph = this.withGraph;
+    const eb = this.edgeBufs[me]!;
     let stop = false;
     let sinceShare = 0;
     const fp = this.fp;
@@ -198,8 +207,9 @@ class Worker<S> {
       const c = Atomics.add(ctl, C.CURSOR, 1);
       if (c >= nChunks || stop) break;
       const from = c * chunk, to = Math.min(len, from + chunk);
-      chunks[3 * c] = me;
-      chunks[3 * c + 1] = nrec;
+      chunks[CH * c] = me;
+      chunks[CH * c + 1] = nrec;
+      chunks[CH * c + 3] = nedge;
       for (let p = from; p < to; p++) {
         if ((p & 63) === 0 && (Atomics.load(ctl, C.STOP) !== 0 || Atomics.load(ctl, C.INTERRUPT) !== 0)) {
           stop = true;
@@ -225,6 +235,12 @@ class Worker<S> {
                 Atomics.store(ctl, C.ABORT, 1);
                 stop = true;
                 break;
+              }
+              if (withGraph) {
+                eb.ensure(2 * nedge + 2);
+                eb.a[2 * nedge] = p;
+                eb.a[2 * nedge + 1] = res >>> 2;
+                nedge++;
               }
               if (code !== 0) {
                 if (code === 1) {
@@ -252,6 +268,12 @@ class Worker<S> {
               Atomics.store(ctl, C.ABORT, 1);
               stop = true;
               break;
+            }
+            if (withGraph) {
+              eb.ensure(2 * nedge + 2);
+              eb.a[2 * nedge] = p;
+              eb.a[2 * nedge + 1] = res >>> 2;
+              nedge++;
             }
             if (code !== 0) {
               if (code === 1) {
@@ -295,7 +317,8 @@ class Worker<S> {
           break;
         }
       }
-      chunks[3 * c + 2] = nrec;
+      chunks[CH * c + 2] = nrec;
+      chunks[CH * c + 4] = nedge;
     }
     Atomics.store(ctl, base + 0, news);
     const fb = me * FSTRIDE;
@@ -325,6 +348,7 @@ class Worker<S> {
   private interrupted = false;
   private cutByStates = false;
   private obs: ObservableExtremes<S> | undefined;
+  private graph: GoalGraph<S> | undefined;
   private maxOut = 1;
   private readonly start = Date.now();
 
@@ -341,6 +365,7 @@ class Worker<S> {
 
   coordinate(): CheckResult<S> {
     this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
+    this.graph = this.withGraph ? new GoalGraph(this.sys.goals!) : undefined;
     this.seed();
     let result: CheckResult<S> | undefined;
     while (result === undefined) {
@@ -391,7 +416,7 @@ class Worker<S> {
     this.table = this.table.rehash(slots, dropFlagged);
     if (dropFlagged) this.occupied = this.links.size;
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
-    for (const p of this.ports) p.postMessage({ table: this.table.sab, gen });
+    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen });
   }
 
   private seed(): void {
@@ -411,6 +436,7 @@ class Worker<S> {
       if ((res & 3) !== 1) continue;
       this.occupied++;
       const id = this.links.size;
+      if (this.table.ids) this.table.ids[res >>> 2] = id;
       this.links.add(NO_PARENT, i);
       this.discovered(s, id);
       this.next.ensure((this.nextLen + 1) * W);
@@ -444,6 +470,7 @@ class Worker<S> {
         }
     }
     if (this.obs) this.obs.see(s, id);
+    if (this.graph) this.graph.see(s, id);
   }
 
   /** Level end as the single-threaded search decides it; returns the result when the search is over. */
@@ -463,7 +490,7 @@ class Worker<S> {
     if (this.truncated === 'max-memory') return this.finish();
     const len = this.curLen;
     const chunk = Math.max(16, Math.min(4096, Math.ceil(len / (N * 16))));
-    if (Math.ceil(len / chunk) * 3 > chunks.length) throw new Error('internal: too many chunks');
+    if (Math.ceil(len / chunk) * CH > chunks.length) throw new Error('internal: too many chunks');
     Atomics.store(ctl, C.FRONT, this.frontIdx);
     Atomics.store(ctl, C.CUR_LEN, len);
     Atomics.store(ctl, C.CHUNK, chunk);
@@ -509,10 +536,11 @@ class Worker<S> {
     this.maxOut = maxOut;
     const curIds = this.curIds;
     const obs = this.obs;
+    const graph = this.graph;
     for (let c = 0; c < nChunks; c++) {
-      const owner = chunks[3 * c]!;
+      const owner = chunks[CH * c]!;
       const buf = this.cands[owner]!.a;
-      for (let x = chunks[3 * c + 1]!, end = chunks[3 * c + 2]!; x < end; x++) {
+      for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
         const o = x * R;
         const slot = buf[o + 2]!;
         if (!t.flagged(slot)) continue; // an earlier candidate (a smaller BFS key) took it
@@ -520,10 +548,26 @@ class Worker<S> {
         const id = this.links.size;
         this.links.add(curIds[buf[o]!]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
-        next.a.set(buf.subarray(o + 3, o + 3 + W), this.nextLen * W);
+        const na = next.a, no = this.nextLen * W;
+        for (let j = 0; j < W; j++) na[no + j] = buf[o + 3 + j]!;
         this.nextIds.push(id);
         this.nextLen++;
-        if (obs) obs.see(this.codec.unpack(buf, o + 3), id);
+        if (obs || graph) {
+          const s = this.codec.unpack(buf, o + 3);
+          if (obs) obs.see(s, id);
+          if (graph) {
+            t.ids![slot] = id;
+            graph.see(s, id);
+          }
+        }
+      }
+    }
+    if (graph) {
+      // Every target has its id now: record the level's edges.
+      const ids = t.ids!;
+      for (let c = 0; c < nChunks; c++) {
+        const e = this.edgeBufs[chunks[CH * c]!]!.a;
+        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curIds[e[2 * x]!]!, ids[e[2 * x + 1]!]!);
       }
     }
     this.pos = len;
@@ -616,10 +660,18 @@ class Worker<S> {
     const res = this.table.insert(this.fp[0]!, this.fp[1]!, 0);
     if (res === 3) throw new Error('internal: the table is full');
     const code = res & 3;
-    if (code === 0) return;
+    const slot = res >>> 2;
+    if (code === 0) {
+      if (this.graph) this.graph.edge(from, this.table.ids![slot]!);
+      return;
+    }
     if (code === 1) this.occupied++;
-    if (code === 2) this.table.unflag(res >>> 2);
+    if (code === 2) this.table.unflag(slot);
     const id = this.links.size;
+    if (this.graph) {
+      this.table.ids![slot] = id;
+      this.graph.edge(from, id);
+    }
     this.links.add(from, k);
     const W = this.W;
     this.next.ensure((this.nextLen + 1) * W);
@@ -647,6 +699,12 @@ class Worker<S> {
     } else if (this.truncated) {
       outcome = 'incomplete';
       reason = this.truncated;
+    } else if (this.graph) {
+      const stuck = this.graph.stuck(links.size);
+      if (stuck) {
+        outcome = 'violation';
+        violation = { property: sys.goals![stuck.goal]!.name, kind: 'recoverability', trace: traceTo(sys, links, stuck.id) };
+      }
     }
     const obs = this.obs;
     const observables = (links.size > 0 ? sys.observables : undefined)?.map((o, i) => {
@@ -674,7 +732,7 @@ class Worker<S> {
       ...(observables && observables.length ? { observables } : {}),
       // 63-bit fingerprints in the shared table
       collisionProbability: Math.min(1, 2 * collisionProbability(n)),
-      bytesPerState: n === 0 ? 0 : (this.table.bytes + links.bytes) / n,
+      bytesPerState: n === 0 ? 0 : (this.table.bytes + links.bytes + (this.graph ? this.graph.bytes : 0)) / n,
       workers: N,
     };
   }

@@ -231,18 +231,24 @@ export const FLAG = 0x80000000;
 export class SharedFingerprints {
   readonly t: Uint32Array;
   readonly mask: number;
-  constructor(readonly sab: SharedArrayBuffer) {
+  /** Per slot, the id of its state (when the AG EF check needs the target of every edge); set by worker 0. */
+  readonly ids: Uint32Array | undefined;
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    readonly idsSab?: SharedArrayBuffer,
+  ) {
     this.t = new Uint32Array(sab);
     this.mask = (this.t.length >>> 1) - 1;
+    this.ids = idsSab ? new Uint32Array(idsSab) : undefined;
   }
-  static create(slots: number): SharedFingerprints {
-    return new SharedFingerprints(new SharedArrayBuffer(slots * 8));
+  static create(slots: number, withIds = false): SharedFingerprints {
+    return new SharedFingerprints(new SharedArrayBuffer(slots * 8), withIds ? new SharedArrayBuffer(slots * 4) : undefined);
   }
   get capacity(): number {
     return this.mask + 1;
   }
   get bytes(): number {
-    return this.t.byteLength;
+    return this.t.byteLength + (this.ids ? this.ids.byteLength : 0);
   }
   /**
    * Inserts fingerprint (h, l) (h below 2^31 and h, l non-zero: see
@@ -298,8 +304,8 @@ export class SharedFingerprints {
   }
   /** A table of `slots` slots with this one's entries, flagged ones left out when `dropFlagged` (single-threaded). */
   rehash(slots: number, dropFlagged: boolean): SharedFingerprints {
-    const n = SharedFingerprints.create(slots);
-    const t = this.t, nt = n.t, mask = n.mask;
+    const n = SharedFingerprints.create(slots, this.ids !== undefined);
+    const t = this.t, nt = n.t, mask = n.mask, ids = this.ids, nids = n.ids;
     for (let j = 0; j < t.length; j += 2) {
       const a = t[j]!;
       if (a === 0 || (dropFlagged && a >>> 31)) continue;
@@ -308,6 +314,7 @@ export class SharedFingerprints {
       while (nt[2 * i] !== 0) i = (i + 1) & mask;
       nt[2 * i] = a; // the flag stays: a level run alone after an attempt by every worker still finds its states new
       nt[2 * i + 1] = l;
+      if (ids) nids![i] = ids[j >>> 1]!;
     }
     return n;
   }

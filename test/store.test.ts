@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { check } from '../checker/explore.js';
 import { WordFrontier } from '../checker/frontier.js';
 import { parseSize } from '../checker/memory.js';
-import { NO_PARENT, ParentLinks } from '../checker/store.js';
+import { FLAG, NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from '../checker/store.js';
 import { ringNotify } from '../model/ringNotify.js';
 import { bind } from '../properties/bind.js';
 import { runs } from './support/fc.js';
@@ -64,6 +64,42 @@ test('ParentLinks: 4 bytes a state (rounded up to a 2^16 chunk), and a link adde
   assert.ok(links.bytes <= Math.ceil(links.size / 65536) * 65536 * 4 + 4096, String(links.bytes));
   assert.equal(links.link(199_999), { parent: 99_999, k: 0 });
   assert.throws(() => links.add(5, 0), /BFS order/);
+});
+
+test('SharedFingerprints = a Set of fingerprints; flags survive a rehash unless dropped, ids move with their slots', () => {
+  const t = SharedFingerprints.create(1 << 4, true);
+  const seen = new Map<string, boolean>();
+  let x = 12345;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const fps: [number, number][] = [];
+  for (let i = 0; i < 10; i++) fps.push([normHigh(rnd()), normLow(rnd())]);
+  fps.push([normHigh(0), normLow(0)], [normHigh(FLAG), 1]); // 0 and the flag bit alone normalise to non-zero
+  let table = t;
+  for (const [i, [h, l]] of fps.entries()) {
+    const flag = i % 2 ? FLAG : 0;
+    const r = table.insert(h, l, flag);
+    const key = `${h},${l}`;
+    if (seen.has(key)) assert.is(r & 3, seen.get(key) ? 2 : 0, key);
+    else {
+      assert.is(r & 3, 1, key);
+      seen.set(key, flag !== 0);
+      table.ids![r >>> 2] = i;
+    }
+    if (i === 5) table = table.rehash(1 << 6, false);
+  }
+  for (const [key, flagged] of seen) {
+    const [h, l] = key.split(',').map(Number) as [number, number];
+    const r = table.lookup(h, l);
+    assert.is(r & 3, flagged ? 2 : 0, key);
+    assert.is(table.insert(h, l, 0) & 3, flagged ? 2 : 0);
+  }
+  const dropped = table.rehash(1 << 6, true);
+  for (const [key, flagged] of seen) {
+    const [h, l] = key.split(',').map(Number) as [number, number];
+    assert.is(dropped.lookup(h, l) === -1, flagged, key);
+    if (!flagged) assert.is(dropped.ids![dropped.lookup(h, l) >>> 2], table.ids![table.lookup(h, l) >>> 2]);
+  }
+  assert.is(table.lookup(normHigh(999), normLow(999)), -1);
 });
 
 test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
