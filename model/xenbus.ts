@@ -33,7 +33,7 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import {
   emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
-  xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts,
+  xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts, type XsDrop,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -69,6 +69,10 @@ export const TXN_FE = 'netfront';
 // --- features (netif.h; xen-protocols.md §2.5)
 
 export type Version = 'old' | 'new';
+/** The frontend implementation: Linux netfront of a version, or a hostile guest. */
+export type FrontendImpl = Version | 'hostile';
+/** Whether the frontend is Linux netfront (its rules exist) rather than a hostile guest. */
+export const linuxFrontend = (p: { frontend: FrontendImpl }): boolean => p.frontend !== 'hostile';
 
 /**
  * A negotiated feature: the backend advertises `backendKey`; a frontend that
@@ -92,7 +96,20 @@ export interface FeatureKey {
   readonly advertise?: 'probe' | 'late';
   /** When the backend uses it: when the frontend `requested` it (default), or whenever it `advertised` it. */
   readonly backendUses?: 'requested' | 'advertised';
+  /**
+   * `value`: not a negotiated flag but a value the frontend writes outside its
+   * key transaction and the backend reads (xdp-headroom: `talk_to_netback_xdp`,
+   * `read_xenbus_frontend_xdp`). The frontend still "uses" it when advertised
+   * (netback_has_xdp_headroom); X5 does not compare it.
+   */
+  readonly kind?: 'flag' | 'value';
 }
+
+const isFlag = (f: FeatureKey): boolean => f.kind !== 'value';
+/** Whether the frontend (a Linux netfront of version p.frontend) knows the feature. */
+const feKnows = (f: FeatureKey, p: { frontend: FrontendImpl }): boolean => (f.frontend as readonly string[]).includes(p.frontend);
+/** XDP_PACKET_HEADROOM: the value talk_to_netback_xdp writes when a program is attached (0 otherwise). */
+export const XDP_PACKET_HEADROOM = 256;
 
 /** The feature keys of Linux netfront/netback the model negotiates (multi-queue and split event channels are handled apart, they change the key layout). */
 export const NETIF_FEATURES: readonly FeatureKey[] = [
@@ -100,7 +117,7 @@ export const NETIF_FEATURES: readonly FeatureKey[] = [
   { name: 'sg', backendKey: 'feature-sg', frontendKey: 'feature-sg', backend: ['old', 'new'], frontend: ['old', 'new'] },
   { name: 'gso-tcpv4', backendKey: 'feature-gso-tcpv4', frontendKey: 'feature-gso-tcpv4', backend: ['old', 'new'], frontend: ['old', 'new'] },
   { name: 'ipv6-csum-offload', backendKey: 'feature-ipv6-csum-offload', frontendKey: 'feature-ipv6-csum-offload', backend: ['new'], frontend: ['new'] },
-  { name: 'xdp-headroom', backendKey: 'feature-xdp-headroom', frontendKey: 'xdp-headroom', backend: ['new'], frontend: ['new'] },
+  { name: 'xdp-headroom', backendKey: 'feature-xdp-headroom', frontendKey: 'xdp-headroom', backend: ['new'], frontend: ['new'], kind: 'value' },
 ];
 
 // --- parameters
@@ -108,24 +125,24 @@ export const NETIF_FEATURES: readonly FeatureKey[] = [
 const count = (doc: string, def = 1, max = 3) => intParam({ default: def, min: 0, max, doc });
 
 export const xenbusParams = defineParams({
-  frontend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netfront version: old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring)' }),
+  frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend)' }),
+  hostileWrites: intParam({ default: 2, min: 0, max: 6, doc: 'writes a hostile peer makes in one run (each one choice of HOSTILE_FRONTEND_WRITES)' }),
   backend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netback version: old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them' }),
   frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
   backendMaxQueues: intParam({ default: 2, min: 1, max: 2, doc: 'multi-queue-max-queues a new netback advertises (xenvif_max_queues)' }),
   guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
   reconnect: count('new netfront instances after Closed (driver reload, kexec)'),
   unplug: count('toolstack unplugs (libxl device remove: online=0, backend state 5)', 1, 1),
-  xdpEarly: boolParam({ default: false, doc: 'the guest may attach an XDP program (Reconfiguring) before the backend published Connected, while the hotplug script still runs; by default only after' }),
-  xdpOutage: boolParam({ default: false, doc: 'a migration or driver domain restart may happen while xennet_xdp_set waits for Reconfigured (it then waits forever); by default the model keeps them apart' }),
   slowFrontend: boolParam({ default: false, doc: 'the frontend may stall inside its key transaction for longer than LIBXL_DESTROY_TIMEOUT (10 s); by default the timeout never fires while that transaction is open' }),
   forcedRemoval: boolParam({ default: true, doc: 'libxl removes the nodes after LIBXL_DESTROY_TIMEOUT when the backend never reaches Closed' }),
   migrate: count('suspend/resume or live migrations (frontend restarts at Initialising against a fresh backend)'),
-  backendRestart: count('backend (driver domain) restarts'),
+  backendRestart: count('backend (driver domain) restarts: the driver domain dies, the toolstack re-creates the backend directory (finding F1: default 0)', 0),
   frontendFatal: count('xenbus_dev_fatal on the frontend'),
   backendFatal: count('xenbus_dev_fatal on the backend'),
-  reconfigure: count('XDP reconfigurations (Reconfiguring / Reconfigured)'),
+  reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
+  backendWatchDrop: enumParam<XsDrop>({ values: ['pending', 'last', 'none'], default: 'pending', doc: "when the driver domain's kernel drops an event of netback's otherend watch: 'pending' (Linux frontend_will_handle: one is already queued), 'last' (right behind one), 'none' (queue every event)" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
@@ -146,6 +163,9 @@ export interface QueueRes {
   /** Backend: event channel bound (EVTCHNOP_bind_interdomain). */
   readonly bound: boolean;
 }
+
+/** Netfront's XDP state; see {@link FrontendState.xdp}. */
+export type XdpPhase = 'off' | 'reconf' | 'wait' | 'on';
 
 /** Netfront's removal path (xennet_remove -> xennet_bus_close). */
 export type FeRemove = 'none' | 'closing' | 'closed';
@@ -169,8 +189,17 @@ export interface FrontendState {
   readonly nq: number;
   readonly split: boolean;
   readonly features: readonly string[];
-  /** xennet_xdp_set waits for the backend's Reconfigured. */
-  readonly xdpWait: boolean;
+  /**
+   * XDP (netfront_xdp_enabled and xennet_xdp_set, which holds rtnl throughout):
+   * `off`; `reconf`: switched Reconfiguring, xdp-headroom not yet written;
+   * `wait`: wrote xdp-headroom=256 and sleeps in `wait_event(module_wq, backend
+   * == Reconfigured)` (no timeout); `on`: enabled (netfront_xdp_enabled).
+   */
+  readonly xdp: XdpPhase;
+  /** module_wq was woken (netback_changed's wake_up_all) since the xdp waiter last slept. */
+  readonly wake: boolean;
+  /** The guest's xenwatch thread: `run`, or blocked on rtnl inside netback_changed: in `notify_peers` (Connected) or `talk_to_netback` (InitWait). */
+  readonly xw: 'run' | 'notify_peers' | 'talk_to_netback';
   /** xennet_open ran with no queues (NULL dereference, f599c64fdf7d). */
   readonly oops: boolean;
 }
@@ -190,6 +219,8 @@ export interface BackendState {
   readonly features: readonly string[];
   /** set_backend_state hit a combination its table does not have (BUG()). */
   readonly bug: boolean;
+  /** vif->xdp_headroom as read_xenbus_frontend_xdp last read it (0 when missing). */
+  readonly headroom: number;
 }
 
 /** Toolstack: 'none' before device add, 'plugged', 'unplugging' (waiting for backend Closed), 'removed'. */
@@ -214,6 +245,8 @@ export interface Budget {
   readonly backendFatal: number;
   readonly reconfigure: number;
   readonly spurious: number;
+  /** Writes a hostile peer may still make (not counted in `events`). */
+  readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
   readonly events: number;
 }
@@ -232,7 +265,7 @@ type R = Rule<S, P>;
 
 const MAXQ = 2;
 
-type EventKind = Exclude<keyof Budget, 'events'>;
+type EventKind = Exclude<keyof Budget, 'events' | 'hostile'>;
 /** Whether a lifecycle event of this kind may still happen in this run. */
 export const can = (s: S, k: EventKind): boolean => s.left[k] > 0 && s.left.events > 0;
 /** Counts one lifecycle event of this kind. */
@@ -243,11 +276,11 @@ export function spend(d: D, s: S, k: EventKind): void {
 const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false });
 const freshFe = (): FrontendState => ({
   inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
-  nq: 0, split: false, features: [], xdpWait: false, oops: false,
+  nq: 0, split: false, features: [], xdp: 'off', wake: false, xw: 'run', oops: false,
 });
 const freshBe = (): BackendState => ({
   inst: false, state: XenbusStateUnknown, dev: XenbusStateUnknown, hotplugSeen: false, keysRead: false,
-  nq: 0, split: false, features: [], bug: false,
+  nq: 0, split: false, features: [], bug: false, headroom: 0,
 });
 
 export const xenbusInit = (p: P): S => ({
@@ -255,11 +288,12 @@ export const xenbusInit = (p: P): S => ({
   fe: freshFe(),
   be: freshBe(),
   ts: { phase: 'none', uevent: false, beDown: false },
-  q: Array.from({ length: MAXQ }, noQueue),
+  // A hostile guest grants its ring pages and allocates its event channels up front (refs 2/3 and 6/7, ports 10-13).
+  q: Array.from({ length: MAXQ }, (_, i) => (p.frontend === 'hostile' ? { ...noQueue(), gref: 1 + 2 * i, evt: true } : noQueue())),
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -310,7 +344,7 @@ export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] =
   }
   backendSwitchState(d, XenbusStateInitWait, p);
   d.ts.uevent = true;
-  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_OTHEREND, FE + '/state');
+  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_OTHEREND, FE + '/state', p.backendWatchDrop);
 }
 
 /** backend_switch_state: sets be->state; the xenstore write is deferred while the hotplug-status watch is registered. */
@@ -346,15 +380,16 @@ export type RefRead = 'gather' | 'default0';
  * watch (fires at once). On any failure: xenbus_dev_fatal and undo; the caller
  * (set_backend_state) switches be->state to Connected anyway.
  */
-export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather'): void {
+export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather'): boolean {
   const xs = d.xs;
   let nq = 1;
   if (p.backend === 'new') {
+    // xenbus_read_unsigned(..., "multi-queue-num-queues", 1): missing or unparsable reads as 1
     const v = xsRead(xs, `${FE}/multi-queue-num-queues`);
-    nq = v === undefined ? 1 : Number(v);
-    if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return; }
+    nq = v === undefined || !/^\d+$/.test(v) ? 1 : Number(v);
+    if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return false; }
   }
-  d.be.features = features.filter((f) => f.backend.includes(p.backend) &&
+  d.be.features = features.filter((f) => isFlag(f) && f.backend.includes(p.backend) &&
     (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : xsRead(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
   let keysRead = true;
   let split = false;
@@ -364,7 +399,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     let tx = xsRead(xs, `${dir}/tx-ring-ref`);
     let rx = xsRead(xs, `${dir}/rx-ring-ref`);
     if (tx === undefined || rx === undefined) {
-      if (refRead === 'gather') { fail(); return; }
+      if (refRead === 'gather') { fail(); return false; }
       keysRead = false;
       tx = tx ?? '0';
       rx = rx ?? '0';
@@ -375,32 +410,50 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     let portOk: boolean;
     if (etx !== undefined && erx !== undefined) { split = true; portOk = etx === txPort(i) && erx === rxPort(i); }
     else if (e1 !== undefined) portOk = e1 === txPort(i);
-    else if (refRead === 'gather') { fail(); return; }
+    else if (refRead === 'gather') { fail(); return false; }
     else { keysRead = false; portOk = false; }
     const g = Number(tx);
     const q = s.q[i]!;
     // GNTTABOP_map_grant_ref succeeds only on a ref the frontend grants now (a
     // 'default0' read maps ref 0: in a real guest a live grant, the console ring).
     const granted = q.gref !== null && tx === txRef(q.gref) && rx === rxRef(q.gref);
-    if (refRead === 'gather' && (!granted || !portOk || !q.evt)) { fail(); return; }
+    if (refRead === 'gather' && (!granted || !portOk || !q.evt)) { fail(); return false; }
     d.q[i]!.map = refRead === 'gather' ? q.gref : g / 2;
     d.q[i]!.bound = portOk && q.evt;
   }
+  // connect_ctrl_ring: no ctrl-ring-ref, no control ring; otherwise map it (only a ref the frontend
+  // granted for it maps: neither Linux netfront nor the hostile guest grants one) and bind event-channel-ctrl.
+  if (p.backend === 'new' && xsRead(xs, `${FE}/ctrl-ring-ref`) !== undefined && refRead === 'gather') { fail(); return false; }
   d.be.nq = nq;
   d.be.split = split;
   d.be.keysRead = keysRead;
+  if (p.backend === 'new') readFrontendXdp(d);
   xsUnwatch(d.xs, W_BE_HOTPLUG);
   xsWatch(d.xs, DRIVER_DOMAIN, W_BE_HOTPLUG, `${BE}/hotplug-status`);
+  return true;
+}
+
+/** read_xenbus_frontend_xdp (netback xenbus.c): vif->xdp_headroom = xdp-headroom, 0 when missing or unparsable, capped at XEN_NETIF_MAX_XDP_HEADROOM. */
+export function readFrontendXdp(d: D): void {
+  const v = xsRead(d.xs, `${FE}/xdp-headroom`);
+  const n = v === undefined || !/^\d+$/.test(v) ? 0 : Number(v);
+  d.be.headroom = Math.min(n, 0x7fff);
 }
 
 /** The options a variant can pass to the backend's handlers. */
 export interface BackendOptions {
   readonly features?: readonly FeatureKey[];
   readonly refRead?: RefRead;
+  /**
+   * What set_backend_state does after connect() failed: `connected` (Linux:
+   * backend_switch_state(Connected) regardless, finding F1) or `closing` (the
+   * fix of examples/xenbus-restart-connect-failed-fix.ts: be->state Closing).
+   */
+  readonly onConnectFail?: 'connected' | 'closing';
 }
 
-/** One step of set_backend_state's table (netback xenbus.c); returns false on BUG(). */
-export function setBackendStateStep(d: D, target: number, p: P, o: BackendOptions = {}): boolean {
+/** One step of set_backend_state's table (netback xenbus.c); returns false on BUG(), 'stop' when a variant leaves the loop. */
+export function setBackendStateStep(d: D, target: number, p: P, o: BackendOptions = {}): boolean | 'stop' {
   const cur = d.be.state;
   const st = (n: number) => { backendSwitchState(d, n, p); return true; };
   switch (cur) {
@@ -414,7 +467,8 @@ export function setBackendStateStep(d: D, target: number, p: P, o: BackendOption
       return false;
     case XenbusStateInitWait:
       if (target === XenbusStateConnected) {
-        netbackConnect(d, d as unknown as S, p, o.features, o.refRead);
+        const ok = netbackConnect(d, d as unknown as S, p, o.features, o.refRead);
+        if (!ok && o.onConnectFail === 'closing') { backendSwitchState(d, XenbusStateClosing, p); return 'stop'; }
         return st(XenbusStateConnected);
       }
       if (target === XenbusStateClosing || target === XenbusStateClosed) return st(XenbusStateClosing);
@@ -436,7 +490,9 @@ export function setBackendStateStep(d: D, target: number, p: P, o: BackendOption
 /** set_backend_state: `while (be->state != state)` one table step; BUG() sets `be.bug` and stops. */
 export function setBackendState(d: D, target: number, p: P, o: BackendOptions = {}): void {
   for (let guard = 0; d.be.state !== target; guard++) {
-    if (guard > 8 || !setBackendStateStep(d, target, p, o)) { d.be.bug = true; return; }
+    const r = guard > 8 ? false : setBackendStateStep(d, target, p, o);
+    if (r === 'stop') return;
+    if (!r) { d.be.bug = true; return; }
   }
 }
 
@@ -457,7 +513,7 @@ export function frontendChanged(d: D, fs: number, p: P, o: BackendOptions = {}):
     case XenbusStateInitialised: return;
     case XenbusStateConnected: setBackendState(d, XenbusStateConnected, p, o); return;
     case XenbusStateReconfiguring:
-      if (p.backend === 'new') { switchState(d, 'be', XenbusStateReconfigured, p); return; }
+      if (p.backend === 'new') { readFrontendXdp(d); switchState(d, 'be', XenbusStateReconfigured, p); return; }
       devFatal(d, 'be', p);
       return;
     case XenbusStateClosing: setBackendState(d, XenbusStateClosing, p, o); return;
@@ -559,13 +615,15 @@ export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolea
   const xs = s.xs;
   const features = o.features ?? NETIF_FEATURES;
   for (const f of features)
-    if (f.required && f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
+    if (f.required && feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
   const maxq = p.frontend === 'new' ? xsRead(xs, `${BE}/multi-queue-max-queues`) : undefined;
   const nq = maxq === undefined ? 1 : Math.max(1, Math.min(p.frontendQueues, Number(maxq)));
   const split = p.frontend === 'new' && xsRead(xs, `${BE}/feature-split-event-channels`) === '1';
   d.fe.nq = nq;
   d.fe.split = split;
-  d.fe.features = features.filter((f) => f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) === '1').map((f) => f.name);
+  d.fe.features = features.filter((f) => feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) === '1').map((f) => f.name);
+  // netback_has_xdp_headroom: "set the current xen-netfront xdp state" with XBT_NIL, before the transaction.
+  if (d.fe.features.includes('xdp-headroom')) xsWrite(d.xs, `${FE}/xdp-headroom`, s.fe.xdp === 'on' ? String(XDP_PACKET_HEADROOM) : '0', p.txnConflicts);
   d.fe.queues = nq;
   for (let i = 0; i < MAXQ; i++) {
     const q = d.q[i]!;
@@ -593,7 +651,7 @@ export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = 
     if (d.fe.split) { w(`${dir}/event-channel-tx`, txPort(i)); w(`${dir}/event-channel-rx`, rxPort(i)); }
     else w(`${dir}/event-channel`, txPort(i));
   }
-  for (const f of features) if (f.frontend.includes(p.frontend)) w(`${FE}/${f.frontendKey}`, '1');
+  for (const f of features) if (isFlag(f) && feKnows(f, p)) w(`${FE}/${f.frontendKey}`, '1');
 }
 
 /** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
@@ -623,16 +681,33 @@ export function netfrontResume(d: D, p: P): void {
   d.fe.dev = XenbusStateInitialising;
   d.fe.nq = 0;
   d.fe.split = false;
-  d.fe.features = [];
+  // np->netback_has_xdp_headroom is not reset: only the next talk_to_netback rewrites it.
+  d.fe.features = d.fe.features.filter((f) => f === 'xdp-headroom');
   xsWatch(d.xs, GUEST, W_FE_OTHEREND, BE + '/state');
 }
 
-/** netback_changed (netfront), on the backend state the watch delivery read. */
+/** rtnl is held by xennet_xdp_set from its switch to Reconfiguring to the end of its wait. */
+export const rtnlHeld = (s: S): boolean => s.fe.xdp === 'reconf' || s.fe.xdp === 'wait';
+
+/**
+ * netback_changed (netfront), on the backend state the watch delivery read.
+ * It first wakes module_wq (xennet_xdp_set's waiter re-checks its condition).
+ * Two cases take rtnl on the xenwatch thread: InitWait (talk_to_netback ->
+ * xennet_create_queues) and Connected (netdev_notify_peers): while
+ * xennet_xdp_set holds rtnl the handler blocks there, and with it every later
+ * xenwatch event of the guest (`fe.xwBlocked`; {@link netdev_rtnl_acquired}
+ * resumes it).
+ */
 export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions = {}): void {
+  d.fe.wake = true;
   switch (bs) {
     case XenbusStateInitWait:
       if (s.fe.dev !== XenbusStateInitialising) return;
+      if (rtnlHeld(s)) { d.fe.xw = 'talk_to_netback'; return; }
       talkToNetback(d, s, p, o);
+      return;
+    case XenbusStateConnected:
+      if (rtnlHeld(s)) d.fe.xw = 'notify_peers'; // netdev_notify_peers: rtnl_lock()
       return;
     case XenbusStateClosed:
       if (s.fe.dev === XenbusStateClosed) return;
@@ -642,7 +717,7 @@ export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions 
       switchState(d, 'fe', XenbusStateClosed, p); // xenbus_frontend_closed
       return;
     default:
-      return; // Initialising, Initialised, Reconfiguring, Reconfigured, Unknown; Connected: netdev_notify_peers
+      return; // Initialising, Initialised, Reconfiguring, Reconfigured, Unknown
   }
 }
 
@@ -674,6 +749,7 @@ export const withFeatures = (features: readonly FeatureKey[]): Record<string, R>
 });
 
 export const netfront_probe: R = {
+  applies: linuxFrontend,
   name: 'netfront_probe', actor: 'frontend',
   doc: 'a netfront instance binds to the device (first probe of a node in Initialising, or a new instance after Closed): xennet_create_dev, switch Initialising, watch the backend state',
   see: 'netfront xennet_create_dev, netfront_probe; xenbus_probe.c xenbus_probe_node',
@@ -689,14 +765,16 @@ export const netfront_probe: R = {
 };
 
 export const netback_changed: R = {
+  applies: linuxFrontend,
   name: 'netback_changed', actor: 'frontend',
   doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
   see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
-  when: (s) => s.fe.inst && !s.fe.txn && xsPending(s.xs, W_FE_OTHEREND),
+  when: (s) => s.fe.inst && !s.fe.txn && s.fe.xw === 'run' && xsPending(s.xs, W_FE_OTHEREND),
   then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p); },
 };
 
 export const xenbus_transaction_end: R = {
+  applies: linuxFrontend,
   name: 'xenbus_transaction_end', actor: 'frontend',
   doc: 'commit talk_to_netback\'s transaction; on EAGAIN start again and rewrite the keys; on success register_netdev and switch Connected',
   see: 'netfront talk_to_netback (goto again), xennet_connect, netback_changed',
@@ -710,6 +788,7 @@ export const xenbus_transaction_end: R = {
 };
 
 export const xennet_open: R = {
+  applies: linuxFrontend,
   name: 'xennet_open', actor: 'frontend',
   doc: 'userspace brings the interface up: xennet_open touches every queue (NULL dereference when none exists)',
   see: 'netfront xennet_open; Linux f599c64fdf7d',
@@ -718,12 +797,16 @@ export const xennet_open: R = {
 };
 
 export const xennet_remove: R = {
+  applies: linuxFrontend,
   name: 'xennet_remove', actor: 'frontend',
   doc: 'guest-initiated close (driver unbind): xennet_bus_close: return at once if the backend is Closed, else switch Closing and wait',
   see: 'netfront xennet_remove, xennet_bus_close',
-  when: (s) => feIdle(s) && can(s, 'guestClose'),
+  when: (s) => feIdle(s) && can(s, 'guestClose') && !rtnlHeld(s),
   then: (d, s, p) => {
     spend(d, s, 'guestClose');
+    // xenbus_dev_remove: free_otherend_watch before drv->remove, so netback_changed
+    // no longer runs: the waits of xennet_bus_close end only by XENNET_TIMEOUT polling.
+    xsUnwatch(d.xs, W_FE_OTHEREND);
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosing, p);
     d.fe.remove = 'closing';
@@ -731,10 +814,12 @@ export const xennet_remove: R = {
 };
 
 export const xennet_bus_close_closing: R = {
+  applies: linuxFrontend,
   name: 'xennet_bus_close(Closing)', actor: 'frontend',
   doc: 'wait_event(backend in Closing, Closed or Unknown) answered: return if Closed, else switch Closed and wait',
   see: 'netfront xennet_bus_close',
-  when: (s) => s.fe.inst && s.fe.remove === 'closing' && [XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)),
+  when: (s) => s.fe.inst && s.fe.remove === 'closing' && [XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)) &&
+    (beNode(s) !== XenbusStateClosed || !rtnlHeld(s)),
   then: (d, s, p) => {
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosed, p);
@@ -743,22 +828,25 @@ export const xennet_bus_close_closing: R = {
 };
 
 export const xennet_bus_close_closed: R = {
+  applies: linuxFrontend,
   name: 'xennet_bus_close(Closed)', actor: 'frontend',
   doc: 'wait_event(backend in Closed or Unknown) answered: xennet_disconnect_backend, unregister_netdev, destroy queues',
   see: 'netfront xennet_bus_close, xennet_remove',
-  when: (s) => s.fe.inst && s.fe.remove === 'closed' && [XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)),
+  when: (s) => s.fe.inst && s.fe.remove === 'closed' && [XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)) && !rtnlHeld(s),
   then: (d, s, p) => xennetTeardown(d, p),
 };
 
 export const netfront_node_removed: R = {
+  applies: linuxFrontend,
   name: 'xenbus_dev_changed(frontend removed)', actor: 'frontend',
   doc: 'the frontend directory was removed (toolstack): the xenbus core removes the device: xennet_remove finds the backend Unknown',
   see: 'xenbus_probe.c xenbus_dev_changed; netfront xennet_remove',
-  when: (s) => s.fe.inst && !xsExists(s.xs, FE),
+  when: (s) => s.fe.inst && !xsExists(s.xs, FE) && !rtnlHeld(s),
   then: (d, s, p) => xennetTeardown(d, p),
 };
 
 export const frontend_fatal: R = {
+  applies: linuxFrontend,
   name: 'xenbus_dev_fatal(frontend)', actor: 'frontend',
   doc: 'a fatal error in netfront: xenbus_dev_fatal switches to Closing',
   see: 'xenbus_client.c xenbus_dev_fatal',
@@ -767,25 +855,102 @@ export const frontend_fatal: R = {
 };
 
 export const xennet_xdp_set: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
   name: 'xennet_xdp_set', actor: 'frontend',
-  doc: 'XDP program change: switch Reconfiguring, write xdp-headroom, wait for the backend\'s Reconfigured',
-  see: 'netfront xennet_xdp_set, talk_to_netback_xdp',
-  when: (s, p) => feIdle(s) && can(s, 'reconfigure') && s.fe.dev === XenbusStateConnected && !s.fe.xdpWait && s.fe.features.includes('xdp-headroom') &&
-    (p.xdpEarly || beNode(s) === XenbusStateConnected) && (p.xdpOutage || !s.ts.beDown),
+  doc: 'XDP program attach (ndo_bpf, rtnl held): checks only netback_has_xdp_headroom; xenbus_switch_state(Reconfiguring)',
+  see: 'netfront xennet_xdp, xennet_xdp_set',
+  when: (s) => s.fe.inst && s.fe.netdev && can(s, 'reconfigure') && !rtnlHeld(s) && s.fe.features.includes('xdp-headroom'),
   then: (d, s, p) => {
     spend(d, s, 'reconfigure');
     switchState(d, 'fe', XenbusStateReconfiguring, p);
-    xsWrite(d.xs, `${FE}/xdp-headroom`, '1', p.txnConflicts);
-    d.fe.xdpWait = true;
+    d.fe.xdp = 'reconf';
+  },
+};
+
+export const talk_to_netback_xdp: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  name: 'talk_to_netback_xdp', actor: 'frontend',
+  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout',
+  see: 'netfront talk_to_netback_xdp, xennet_xdp_set',
+  when: (s) => s.fe.inst && s.fe.xdp === 'reconf',
+  then: (d, s, p) => {
+    // XBT_NIL: a plain write, which re-creates the directory if the toolstack removed it.
+    xsWrite(d.xs, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts);
+    d.fe.xdp = 'wait';
+    d.fe.wake = true; // wait_event tests the condition once before sleeping
   },
 };
 
 export const xennet_xdp_set_done: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
   name: 'xennet_xdp_set(Reconfigured)', actor: 'frontend',
-  doc: 'wait_event(backend == Reconfigured) answered: install the program, switch Connected',
-  see: 'netfront xennet_xdp_set',
-  when: (s) => s.fe.inst && s.fe.xdpWait && beNode(s) === XenbusStateReconfigured,
-  then: (d, s, p) => { d.fe.xdpWait = false; switchState(d, 'fe', XenbusStateConnected, p); },
+  doc: 'the waiter runs after a wake: on backend == Reconfigured enable XDP (netfront_xdp_enabled), release rtnl and switch Connected; otherwise sleep again',
+  see: 'netfront xennet_xdp_set (wait_event), netback_changed (wake_up_all)',
+  when: (s) => s.fe.inst && s.fe.xdp === 'wait' && s.fe.wake,
+  then: (d, s, p) => {
+    d.fe.wake = false;
+    if (beNode(s) !== XenbusStateReconfigured) return;
+    d.fe.xdp = 'on';
+    switchState(d, 'fe', XenbusStateConnected, p);
+  },
+};
+
+export const netdev_rtnl_acquired: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  name: 'rtnl_lock(xenwatch)', actor: 'frontend',
+  doc: 'the guest xenwatch thread blocked on rtnl in netback_changed gets it once xennet_xdp_set released it: netdev_notify_peers, or talk_to_netback for InitWait',
+  see: 'netfront netback_changed (netdev_notify_peers), talk_to_netback (rtnl_lock around xennet_create_queues)',
+  when: (s) => s.fe.inst && s.fe.xw !== 'run' && !rtnlHeld(s),
+  then: (d, s, p) => {
+    d.fe.xw = 'run';
+    if (s.fe.xw === 'talk_to_netback') talkToNetback(d, s, p);
+  },
+};
+
+// --- a hostile frontend (a guest that is not netfront)
+
+/**
+ * What a hostile guest may write into its own frontend directory, in one step
+ * (a key set is written atomically, as in one guest transaction; `null`
+ * removes a node). Together: every XenbusState and garbage, storms of state
+ * writes (one write per step, `hostileWrites` of them), valid single- and
+ * multi-queue key sets, `multi-queue-num-queues` missing, zero, too large or
+ * garbage, queue directories without `multi-queue-num-queues`, ring refs never
+ * granted, event channels never bound, a control ring never granted, and
+ * every key removed. xenstore permissions confine the guest to its own
+ * directory (`device/vif/0`, which it owns once libxl created it).
+ */
+export const HOSTILE_FRONTEND_WRITES: Readonly<Record<string, Readonly<Record<string, string | null>>>> = {
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`state=${n}`, { state: String(n) }])),
+  'state=garbage': { state: 'x' },
+  'keys=single-queue': { 'multi-queue-num-queues': null, 'queue-0': null, 'queue-1': null, 'tx-ring-ref': '2', 'rx-ring-ref': '3', 'event-channel': '10', 'request-rx-copy': '1' },
+  'keys=two-queues': {
+    'multi-queue-num-queues': '2', 'queue-0/tx-ring-ref': '2', 'queue-0/rx-ring-ref': '3', 'queue-0/event-channel': '10',
+    'queue-1/tx-ring-ref': '6', 'queue-1/rx-ring-ref': '7', 'queue-1/event-channel': '12', 'request-rx-copy': '1',
+  },
+  'multi-queue-num-queues=0': { 'multi-queue-num-queues': '0' },
+  'multi-queue-num-queues=3': { 'multi-queue-num-queues': '3' },
+  'multi-queue-num-queues=garbage': { 'multi-queue-num-queues': 'x' },
+  'tx-ring-ref=never-granted': { 'tx-ring-ref': '98' },
+  'event-channel=never-bound': { 'event-channel': '99' },
+  'ctrl-ring-ref=never-granted': { 'ctrl-ring-ref': '98', 'event-channel-ctrl': '99' },
+  'rm=all-keys': { 'multi-queue-num-queues': null, 'queue-0': null, 'queue-1': null, 'tx-ring-ref': null, 'rx-ring-ref': null, 'event-channel': null, 'request-rx-copy': null, 'ctrl-ring-ref': null, 'event-channel-ctrl': null },
+};
+
+export const hostile_frontend_write: R = {
+  name: 'guest_write(hostile frontend)', actor: 'frontend',
+  doc: 'the guest writes a XenbusState or a key set of HOSTILE_FRONTEND_WRITES into its own directory, at any time',
+  see: 'fidelity-review.md xenbus item 2; XSA-349 (watch event storms); netback connect(), frontend_changed',
+  applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
+  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE) ? Object.keys(HOSTILE_FRONTEND_WRITES) : []),
+  showChoice: (w: string) => w,
+  then: (d, s, p, w: string) => {
+    d.left.hostile = s.left.hostile - 1;
+    for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) {
+      if (v === null) xsRm(d.xs, `${FE}/${k}`, p.txnConflicts);
+      else xsWrite(d.xs, `${FE}/${k}`, v, p.txnConflicts);
+    }
+  },
 };
 
 // --- toolstack (libxl, vif hotplug script)
@@ -853,7 +1018,7 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && (p.xdpOutage || !s.fe.xdpWait) && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
@@ -873,10 +1038,11 @@ export const migrate: R = {
 };
 
 export const backend_crash: R = {
+  applies: (p) => p.backendRestart > 0,
   name: 'driver domain crash', actor: 'toolstack',
   doc: 'the driver domain dies: netback vanishes, Xen releases its mappings and bindings, its nodes stay stale',
   see: 'xen-protocols.md §3.6.6',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart') && (p.xdpOutage || !s.fe.xdpWait),
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart'),
   then: (d, s) => {
     spend(d, s, 'backendRestart');
     for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
@@ -889,20 +1055,16 @@ export const backend_crash: R = {
 };
 
 export const backend_restarted: R = {
+  applies: (p) => p.backendRestart > 0,
   name: 'driver domain restarted', actor: 'toolstack',
-  doc: 'the toolstack re-creates the backend directory (state=1, online=1) and the frontend reconnects through the resume path',
-  see: 'xen-protocols.md §3.6.6 (netfront: "reconnecting to the backend, due to a suspend/resume, or a backend driver restart"; the trigger is [U])',
+  doc: 'the toolstack re-creates the backend directory (state=1, online=1); nothing else: netfront has no restart path of its own (netback_changed ignores Initialising, and InitWait unless dev->state is Initialising)',
+  see: 'xen-protocols.md §3.6.6; netfront netback_changed; fidelity-review.md xenbus item 1 (finding F1)',
   when: (s) => s.ts.beDown,
   then: (d, s, p) => {
     d.ts.beDown = false;
     xsRm(d.xs, BE, p.txnConflicts);
     xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
     xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
-    if (s.fe.inst && s.fe.remove === 'none') {
-      netfrontResume(d, p);
-      d.fe.dev = XenbusStateUnknown; // the frontend's node is stale: write Initialising
-      switchState(d, 'fe', XenbusStateInitialising, p);
-    }
   },
 };
 
@@ -921,7 +1083,8 @@ export const xenbusRules: readonly R[] = [
   libxl_device_add, vif_hotplug, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
-  netfront_node_removed, frontend_fatal, xennet_xdp_set, xennet_xdp_set_done,
+  netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
+  hostile_frontend_write,
   xs_spurious,
 ];
 
@@ -937,7 +1100,7 @@ export const bothConnected = (s: S): boolean =>
 
 /** The goal of a connect: both Connected, with every negotiated queue mapped and bound, nothing in flight. */
 export const connectedAndIdle = (s: S): boolean =>
-  bothConnected(s) && !s.fe.txn && !s.fe.xdpWait && s.be.nq > 0 &&
+  bothConnected(s) && !s.fe.txn && !rtnlHeld(s) && s.fe.xw === 'run' && s.be.nq > 0 &&
   s.q.every((q, i) => (i < s.be.nq ? q.map !== null && q.bound : q.map === null));
 
 /** Both ends Closed on a device that still exists (after a guest close or a fatal error; a new frontend instance may reconnect). */
@@ -966,6 +1129,7 @@ export const X2: Invariant<S, P> = {
   see: 'Linux gnttab_end_foreign_access (deferred free; XSA-396); netfront xennet_disconnect_backend; xen-protocols.md §3.6 X2',
   holds: (s) => s.q.every((q) => q.map === null || q.gref === q.map || q.deferred === q.map),
 };
+// With frontend=hostile, X2 reads as the honest backend's half: it maps only refs the guest granted.
 
 export const X3: Invariant<S, P> = {
   name: 'X3_no_set_backend_state_BUG',
@@ -986,8 +1150,8 @@ export const connectedAgree = (features: readonly FeatureKey[]): Invariant<S, P>
   name: 'X5_connected_agree',
   description: 'when both ends are Connected they use the same queue count, event-channel layout and features, and the frontend uses only what the backend advertised',
   see: 'netif.h multi-queue-max-queues / multi-queue-num-queues, feature-split-event-channels, feature-*; xen-protocols.md §2.5',
-  holds: (s) => {
-    if (!bothConnected(s) || s.fe.txn) return true;
+  holds: (s, p) => {
+    if (!linuxFrontend(p) || !bothConnected(s) || s.fe.txn) return true;
     const max = xsRead(s.xs, `${BE}/multi-queue-max-queues`);
     const advertisedQ = max === undefined ? 1 : Number(max);
     const splitOk = !s.fe.split || xsRead(s.xs, `${BE}/feature-split-event-channels`) === '1';
@@ -995,7 +1159,8 @@ export const connectedAgree = (features: readonly FeatureKey[]): Invariant<S, P>
       const k = features.find((x) => x.name === f)?.backendKey;
       return k !== undefined && xsRead(s.xs, `${BE}/${k}`) === '1';
     });
-    return s.fe.nq === s.be.nq && s.fe.split === s.be.split && sameSet(s.fe.features, s.be.features) &&
+    const feFlags = s.fe.features.filter((f) => features.find((x) => x.name === f)?.kind !== 'value');
+    return s.fe.nq === s.be.nq && s.fe.split === s.be.split && sameSet(feFlags, s.be.features) &&
       s.fe.nq <= advertisedQ && splitOk && featOk;
   },
 });
@@ -1005,7 +1170,7 @@ export const X6: Invariant<S, P> = {
   name: 'X6_open_only_with_queues',
   description: 'the net_device is opened (xennet_open) only when its queues exist',
   see: 'Linux f599c64fdf7d "xen-netfront: Fix race between device setup and open"; xen-protocols.md §6.2 B-4',
-  holds: (s) => !s.fe.oops,
+  holds: (s) => !s.fe.oops, // a hostile frontend has no fe.* state: holds vacuously
 };
 
 export const X7: Invariant<S, P> = {
@@ -1015,13 +1180,35 @@ export const X7: Invariant<S, P> = {
   holds: (s) => (s.be.inst && s.be.state === XenbusStateConnected) || s.q.every((q) => q.map === null && !q.bound),
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7] as const;
+export const X9: Invariant<S, P> = {
+  name: 'X9_xdp_headroom_agrees',
+  description: 'while netfront runs XDP (netfront_xdp_enabled) on a connection netback made, netback leaves XDP_PACKET_HEADROOM (256) in front of every received packet: xennet_run_xdp takes the data at that offset',
+  see: 'netfront xennet_run_xdp (xdp_prepare_buff(..., XDP_PACKET_HEADROOM, ...)), talk_to_netback_xdp; netback read_xenbus_frontend_xdp; fidelity-review.md xenbus item 4',
+  holds: (s) => !(s.fe.inst && s.fe.xdp === 'on' && s.be.inst && s.be.state === XenbusStateConnected && s.be.nq > 0) || s.be.headroom === XDP_PACKET_HEADROOM,
+};
+
+export const X11: Invariant<S, P> = {
+  name: 'X11_connected_with_rings',
+  description: 'while netback publishes Connected (its node and dev->state), every queue it negotiated is mapped and bound: a frontend cannot make it claim a connection it does not have',
+  see: 'netback xenbus.c set_backend_state (backend_connect; backend_switch_state(Connected) after a failed connect()), connect(); fidelity-review.md xenbus item 2',
+  holds: (s) => !(s.be.inst && s.be.dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
+    (s.be.nq > 0 && s.q.every((q, i) => i >= s.be.nq || (q.map !== null && q.bound))),
+};
+
+export const X12: Invariant<S, P> = {
+  name: 'X12_backend_events_bounded',
+  description: 'however often the frontend writes its state, the driver domain holds at most one undelivered event of netback\'s otherend watch',
+  see: 'XSA-349 (CVE-2020-29568); Linux xenbus_probe_backend.c frontend_will_handle (nr_pending), xenbus_xs.c xs_watch_msg',
+  holds: (s) => (s.xs.events[DRIVER_DOMAIN] ?? []).filter((t) => t === W_BE_OTHEREND).length <= 1,
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',
   description: 'from every reachable state both ends can still reach Connected (every queue mapped), or both Closed, or, after an unplug, Closed and removed',
   see: 'xen-protocols.md §3.6 X5, X6 (no stuck state pairs)',
-  reached: (s) => settled(s),
+  reached: (s, p) => !linuxFrontend(p) || settled(s),
 };
 
 export const xenbusObservables: readonly Observable<S, P>[] = [
@@ -1059,7 +1246,8 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   init: (p) => [xenbusInit(p)],
   rules: xenbusRules,
   invariants: xenbusInvariants,
-  isValidEnd: settled,
+  // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
+  isValidEnd: (s, p) => !linuxFrontend(p) || settled(s),
   observables: xenbusObservables,
   goals: [X8],
   view: xenbusView,

@@ -16,6 +16,11 @@ import earlyRingRead from '../examples/xenbus-early-ring-read.js';
 import ignoreClosing from '../examples/xenbus-ignore-closing.js';
 import lateFeature from '../examples/xenbus-late-feature.js';
 import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
+import restartFix from '../examples/xenbus-restart-connect-failed-fix.js';
+import headroomFirst from '../examples/xenbus-xdp-headroom-first.js';
+import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
+import mapUnchecked from '../examples/xenbus-hostile-map-unchecked.js';
+import xsa349 from '../examples/xenbus-xsa349.js';
 
 const QUIET = { events: '0' };
 
@@ -53,10 +58,15 @@ test('xenstore: a watch fires once when registered, and on writes at or below it
   assert.equal(s.events['dom0'], ['w']);
 });
 
-test('xenstore: back-to-back events of one watch coalesce; events of two watches keep their order', () => {
-  let s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a'); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
-  s = xs((d) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); }, s);
-  assert.equal(s.events['dom0'], ['w', 'v', 'w']);
+test("xenstore: drop rules: 'none' queues every event, 'pending' drops while one is queued (frontend_will_handle), 'last' only right behind one; two watches keep their order", () => {
+  const writes = (d: any) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); };
+  const after = (drop: 'none' | 'pending' | 'last') => {
+    const s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a', drop); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
+    return xs(writes, s).events['dom0'];
+  };
+  assert.equal(after('none'), ['w', 'w', 'v', 'w']);
+  assert.equal(after('pending'), ['w', 'v']);
+  assert.equal(after('last'), ['w', 'v', 'w']);
 });
 
 test('xenstore: rm of a directory fires the watches below it', () => {
@@ -91,11 +101,50 @@ test('xenbus: normal connect reaches both-Connected in 8 steps (xen-protocols.md
   assert.is(r.violation!.trace.length - 1, 8);
 });
 
-test('xenbus: the built-in model verifies with events=0 and at its defaults (every lifecycle event enabled)', () => {
+test('xenbus: the built-in model verifies with events=0 and at its defaults (every lifecycle event Linux survives enabled)', () => {
   assert.is(run(xenbus, QUIET).outcome, 'ok');
   const r = run(xenbus, {});
   assert.is(r.outcome, 'ok');
   assert.equal(r.neverFired, []);
+});
+
+// --- findings of the faithful model (docs/models/xenbus.md "Findings"): each a shortest counterexample
+
+
+test('finding F1: a driver domain restart mid-handshake: the retried transaction drops multi-queue-num-queues, connect() fails, netback publishes Connected anyway (X4, 10 steps)', () => {
+  const params = { backendRestart: '1', events: '1' };
+  assert.is(foundShortest(xenbus, params, 'X4_connected_after_hotplug'), 10);
+  // the fix (netback stays Closing after a failed connect) verifies, recoverability included, at events 1 and 2
+  for (const events of ['1', '2']) {
+    assert.is(run(restartFix, { backendRestart: '1', events }).outcome, 'ok', `fix, events=${events}`);
+    assert.is(run(restartFix, { backendRestart: '1', events }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok', `fix X8, events=${events}`);
+  }
+});
+
+test('finding F3: netback reads xdp-headroom before talk_to_netback_xdp wrote it: XDP runs without headroom (X9, 11 steps, one XDP attach)', () => {
+  assert.is(foundShortest(xenbus, { reconfigure: '1', events: '1' }, 'X9_xdp_headroom_agrees'), 11);
+});
+
+test('finding F4: an XDP attach while netback_changed(Connected) is still queued: xenwatch blocks on rtnl, xennet_xdp_set waits for a wake only xenwatch gives (deadlock, 14 steps)', () => {
+  const params = { reconfigure: '1', events: '1' };
+  assert.is(foundShortest(xenbus, params, 'deadlock', { invariants: [] }), 14);
+  const r = run(xenbus, params, { invariants: [] });
+  const last = r.violation!.trace[r.violation!.trace.length - 1]!.state as any;
+  assert.is(last.fe.xw, 'notify_peers');
+  assert.is(last.fe.xdp, 'wait');
+});
+
+test('finding F2: an XDP attach during a guest close (otherend watch already freed): the wait is never woken (deadlock, 12 steps)', () => {
+  const params = { reconfigure: '1', events: '2', migrate: '0' };
+  assert.is(foundShortest(xenbus, params, 'deadlock', { invariants: [] }), 12);
+  const r = run(xenbus, params, { invariants: [] });
+  const last = r.violation!.trace[r.violation!.trace.length - 1]!.state as any;
+  assert.is(last.fe.remove, 'closing');
+  assert.is(last.fe.xdp, 'wait');
+});
+
+test('finding F5: an XDP attach after resume, before the reconnect: netback connects on no keys and publishes Connected (X4, 12 steps)', () => {
+  assert.is(foundShortest(xenbus, { reconfigure: '1', events: '2' }, 'X4_connected_after_hotplug', { invariants: ['X4_connected_after_hotplug'] }), 12);
 });
 
 test('variant f599c64fdf7d: netdev opened before its queues exist (X6), shortest', () => {
@@ -123,6 +172,39 @@ test('late feature key: the proposal breaks X5 exactly where a backend uses it; 
     else assert.is(run(lateFeature, params).outcome, 'ok', `proposal fe=${frontend} be=${backend}`);
     assert.is(run(lateFeatureFixed, params).outcome, 'ok', `fix fe=${frontend} be=${backend}`);
   }
+});
+
+test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling xennet_xdp_set (with netback answering Reconfiguring only from Connected) verifies everything, X8 included', () => {
+  for (const events of ['1', '2']) {
+    assert.is(run(headroomFirst, { reconfigure: '1', events }, { invariants: ['X9_xdp_headroom_agrees'], checkDeadlock: false }).outcome, 'ok', `headroom first, events=${events}`);
+    assert.is(run(xdpSetFixed, { reconfigure: '1', events }).outcome, 'ok', `xdp_set fixed, events=${events}`);
+  }
+  assert.is(run(xdpSetFixed, { reconfigure: '1' }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
+  // headroom first alone leaves the rtnl deadlock (F4)
+  assert.is(run(headroomFirst, { reconfigure: '1', events: '1' }, { invariants: [] }).outcome, 'deadlock');
+});
+
+// --- a hostile frontend: properties of the honest backend
+
+const HOSTILE = { frontend: 'hostile' };
+
+test('hostile frontend, finding F6: a guest that writes Connected with no keys makes netback publish Connected with nothing mapped (X4 and X11, 4 steps); the F1 fix defends it', () => {
+  assert.is(foundShortest(xenbus, HOSTILE, 'X4_connected_after_hotplug'), 4);
+  assert.is(foundShortest(xenbus, HOSTILE, 'X11_connected_with_rings', { invariants: ['X11_connected_with_rings'] }), 4);
+  const r = run(restartFix, HOSTILE);
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, [], 'every rule of the honest backend and every hostile write fired');
+});
+
+test('hostile frontend: the built-in netback never maps what was not granted (X2), never BUG()s (X3), holds one otherend event at most (X12)', () => {
+  for (const inv of ['X2_frontend_frees_after_backend', 'X3_no_set_backend_state_BUG', 'X12_backend_events_bounded'])
+    assert.is(run(xenbus, HOSTILE, { invariants: [inv], checkDeadlock: false }).outcome, 'ok', inv);
+});
+
+test('hostile frontend: each defence removed is caught (map status unchecked: X2; XSA-349, no frontend_will_handle: X12)', () => {
+  assert.is(foundShortest(mapUnchecked, HOSTILE, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 4);
+  assert.is(foundShortest(xsa349, HOSTILE, 'X12_backend_events_bounded', { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }), 3);
+  assert.is(run(xenbus, { ...HOSTILE, backendWatchDrop: 'none' }, { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }).outcome, 'violation');
 });
 
 test.run();
