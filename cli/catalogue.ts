@@ -28,7 +28,7 @@ import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
 import { interrupted } from './interrupt.js';
-import { loadModel } from './loadModel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 import { table } from './report.js';
 
 /** pvcheck's own examples/ folder. */
@@ -201,6 +201,8 @@ async function runCheck(modelArg: string, argLists: readonly (readonly string[])
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     checkDeadlock: !noDeadlock && deadlockSelected(invariants),
     progress: false,
+    // what a worker thread loads the model from
+    source: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg,
   });
   return { got: r.incompleteReason === 'interrupted' ? 'interrupted' : resultOf(r), states: r.distinctStates };
 }

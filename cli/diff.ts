@@ -12,7 +12,7 @@
  * 2 bad input, 3 a bound cut an exploration (the diff is partial).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { diffSystems, type DiffSide } from '../checker/diff.js';
 import type { CheckResult, TraceStep } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
@@ -24,7 +24,7 @@ import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
 import { ensureDir, safe, writeOrWarn } from './files.js';
 import { interrupted } from './interrupt.js';
-import { loadModel } from './loadModel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
 const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]';
@@ -63,7 +63,13 @@ export async function diffCommand(argv: string[]): Promise<number> {
   // the verdicts, each model checked as `pvcheck check` would
   const verdicts: CheckResult<unknown>[] = [];
   for (let i = 0; i < 2; i++)
-    verdicts.push(await runSearch(models[i]!, params[i]!, { progress: false, ...(maxStates !== undefined ? { maxStates } : {}) }));
+    verdicts.push(
+      await runSearch(models[i]!, params[i]!, {
+        progress: false,
+        source: looksLikeFile(positionals[i]!) ? resolve(positionals[i]!) : positionals[i]!,
+        ...(maxStates !== undefined ? { maxStates } : {}),
+      }),
+    );
 
   const [nameA, nameB] = models.map((m) => m.name) as [string, string];
   const written: (string | undefined)[] = [d.a, d.b].map((side, i) => {
