@@ -566,7 +566,40 @@ function txErr(w: World, s: S, p: P, bc: BackendCode, first: TxReq, extra_count:
 }
 
 /** xenvif_get_requests for the counted packet: the header copy, pending slots, frags of the skb and of its frag_list skb. */
-function getRequests(s: S, p: P, bc: BackendCode): Outcome {
+/** What xenvif_get_requests did, slot by slot (slot 0 is the first, k the k-th fragment): for conformance/netback/. */
+export interface GetRequestsEvents {
+  /** Grant copy ops: [slot, bytes]. */
+  readonly copies: [number, number][];
+  /** Grant map ops (frags of the skb or of its frag_list skb). */
+  readonly maps: number[];
+  /** Zero-size fragments answered at once. */
+  readonly resp: number[];
+  /** A txfrags[] entry past the packet was read. */
+  past: boolean;
+  /** skb_shinfo(nskb) with no frag_list skb. */
+  nullShinfo: boolean;
+}
+
+/** The packet `sh` on a fresh ring, through xenvif_tx_build_gops: what it counted (null: dropped, fatal). `p` need not be a valid parameter set (conformance/netback/ uses Linux's slot numbers). */
+export function countedPacket(sh: Shape, p: P, bc: BackendCode = honestBackend): Counted | null {
+  const s0 = netifInit(p)[0]!;
+  const slots = packetSlots(sh, sh.frags.map((_, i) => i));
+  const ring = [...s0.ring];
+  slots.forEach((sl, i) => { ring[slotOf(p, i)] = sl; });
+  const s: S = { ...s0, ring, req_prod: slots.length, front: { ...s0.front, req_prod_pvt: slots.length } };
+  const o = buildGops(s, p, bc);
+  return o && o.ok ? o.world.back.cur : null;
+}
+
+/** xenvif_get_requests on a counted packet, from a fresh netback: its events. */
+export function xenvifGetRequests(c: Counted, p: P, bc: BackendCode = honestBackend): GetRequestsEvents {
+  const s0 = netifInit(p)[0]!;
+  const ev: GetRequestsEvents = { copies: [], maps: [], resp: [], past: false, nullShinfo: false };
+  getRequests({ ...s0, back: { ...s0.back, napi: 1, cur: c } }, p, bc, ev);
+  return ev;
+}
+
+function getRequests(s: S, p: P, bc: BackendCode, ev?: GetRequestsEvents): Outcome {
   const w: World = { ring: [...s.ring], back: { ...s.back }, rsp_prod: s.rsp_prod };
   const b = w.back;
   const c = s.back.cur!;
@@ -595,8 +628,9 @@ function getRequests(s: S, p: P, bc: BackendCode): Outcome {
   let data_len = c.data_len;
   const linear = data_len;
   while (data_len > 0) {
-    if (t >= txs.length) { b.fragOverrun = 1; break; }
+    if (t >= txs.length) { b.fragOverrun = 1; if (ev) ev.past = true; break; }
     const amount = Math.min(data_len, size[t]!);
+    ev?.copies.push([t, amount]);
     data_len -= amount;
     if (amount === size[t]) {
       take(txs[t]!.id, t === 0 ? c.extra_count : 0, 0);
@@ -606,25 +640,27 @@ function getRequests(s: S, p: P, bc: BackendCode): Outcome {
   }
   if (linear < Math.min(c.total, XEN_NETBACK_TX_COPY_LEN)) b.shortLinear = 1;
   const zero = (k: number) => {
-    if (bc.skipZeroFrags) { makeResponse(w, p, txs[k]!.id, 0, NETIF_RSP_OKAY); needsLock = true; return true; }
+    if (bc.skipZeroFrags) { makeResponse(w, p, txs[k]!.id, 0, NETIF_RSP_OKAY); ev?.resp.push(k); needsLock = true; return true; }
     b.zeroFrag = 1;
     return false;
   };
   let nr_frags = 0;
   for (; nr_slots > 0 && nr_frags < MAXF; nr_slots--) {
-    if (t >= txs.length) { b.fragOverrun = 1; break; }
+    if (t >= txs.length) { b.fragOverrun = 1; if (ev) ev.past = true; break; }
     if (!size[t]) { if (zero(t)) { t++; continue; } }
     take(txs[t]!.id, t === 0 ? c.extra_count : 0, 1);
+    ev?.maps.push(t);
     nr_frags++;
     t++;
   }
   if (nr_slots > 0 && b.fragOverrun === 0) {
-    if (!nskb) b.fragOverrun = 1; // skb_shinfo(NULL)
+    if (!nskb) { b.fragOverrun = 1; if (ev) ev.nullShinfo = true; } // skb_shinfo(NULL)
     else {
       for (nr_frags = 0; nr_frags < nr_slots; t++) {
-        if (t >= txs.length || nr_frags >= MAXF) { b.fragOverrun = 1; break; } // past txfrags[] / frags[]
+        if (t >= txs.length || nr_frags >= MAXF) { b.fragOverrun = 1; if (ev && t >= txs.length) ev.past = true; break; } // past txfrags[] / frags[]
         if (!size[t]) { if (zero(t)) { if (bc.fragListCountsZeroFrags) nr_slots--; continue; } }
         take(txs[t]!.id, 0, 1);
+        ev?.maps.push(t);
         nr_frags++;
       }
     }

@@ -15,9 +15,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  LINUX, TARBALL, buildNetbackHarness, compare, constantsOf, extractFunction, extractNetback, linuxVectors, netbackSource, netbackVectors,
+  LINUX, LINUX_GETREQ, TARBALL, buildGetRequestsHarness, buildNetbackHarness, compare, compareGetRequests, constantsOf, extractFunction,
+  extractGetRequests, extractNetback, getRequestsVectors, linuxSlotParams, linuxSlotShapes, linuxVectors, netbackSource, netbackVectors,
 } from '../conformance/netback/netback.js';
-import { netifParams } from '../model/netif.js';
+import { XEN_PAGE_SIZE, honestBackend, netifParams, shapes } from '../model/netif.js';
 
 const src = netbackSource();
 const gcc = spawnSync(process.env.CC ?? 'gcc', ['--version']).status === 0;
@@ -80,6 +81,50 @@ if (!src || !gcc) {
       assert.ok(failed > 0, 'some vector disagrees');
     });
   }
+
+  // xenvif_get_requests, with pending_index, frag_set_pending_idx, xenvif_tx_create_map_op and struct xenvif_tx_cb
+  const getreq = extractGetRequests(src);
+  const modelK = { legacySlotsMax: model.slotsMin, maxSkbFrags: model.slotsMin - 1, pageSize: XEN_PAGE_SIZE };
+  const modelGr = getRequestsVectors('m', shapes({ ...model, frontend: 'any', maxSlots: 3 }), model);
+  const linuxP = linuxSlotParams();
+  const linuxGr = getRequestsVectors('l', linuxSlotShapes(), linuxP);
+
+  test('xenvif_get_requests: every counted packet gives netback\'s copies, maps, responses and reads past the packet, at the model\'s and at Linux\'s slot numbers', () => {
+    for (const [k, vs, p, tag] of [[modelK, modelGr, model, 'model'], [LINUX_GETREQ, linuxGr, linuxP, 'linux']] as const) {
+      const b = buildGetRequestsHarness(getreq, k, join(dir, 'getreq-' + tag));
+      assert.ok(b.ok, b.message);
+      const r = compareGetRequests(b.exe, vs, p, join(dir, 'getreq-' + tag));
+      assert.equal(r.mismatches, [], `${tag}: ${JSON.stringify(r.mismatches, null, 1)}`);
+      assert.ok(vs.length > 50, `${tag}: ${vs.length} vectors`);
+    }
+  });
+
+  test('finding: netback\'s own xenvif_get_requests reads txfrags[] past the packet (19 data slots, the last empty), and the fix stops it', () => {
+    const finding = linuxGr.filter((v) => v.counted.frags.length === 18 && v.counted.frags.at(-1)!.size === 0 && v.counted.data_len === v.counted.first.size);
+    assert.ok(finding.length > 0);
+    const b = buildGetRequestsHarness(getreq, LINUX_GETREQ, join(dir, 'finding'));
+    assert.ok(b.ok, b.message);
+    const r = compareGetRequests(b.exe, finding, linuxP, join(dir, 'finding'));
+    assert.equal(r.mismatches, []);
+    assert.ok(r.results.every((x) => x.past), 'the real function maps a request from past the packet');
+    // the fix (count the skipped slot) applied to netback's own text
+    const from = 'make_tx_response(queue, txp, 0,\n\t\t\t\t\t\t XEN_NETIF_RSP_OKAY);\n\t\t\t\tcontinue;';
+    assert.ok(getreq.includes(from), 'the frag_list loop as 6.12 has it');
+    const fixed = getreq.replace(from, 'make_tx_response(queue, txp, 0,\n\t\t\t\t\t\t XEN_NETIF_RSP_OKAY);\n\t\t\t\tnr_slots--;\n\t\t\t\tcontinue;');
+    const bf = buildGetRequestsHarness(fixed, LINUX_GETREQ, join(dir, 'fixed'));
+    assert.ok(bf.ok, bf.message);
+    const rf = compareGetRequests(bf.exe, linuxGr, linuxP, join(dir, 'fixed'), { ...honestBackend, fragListCountsZeroFrags: true });
+    assert.equal(rf.mismatches, []);
+    assert.ok(rf.results.every((x) => !x.past && !x.nullShinfo));
+  });
+
+  test('a patched xenvif_get_requests (a zero-size fragment mapped) fails', () => {
+    const from = 'if (unlikely(!txp->size)) {';
+    assert.ok(getreq.includes(from));
+    const b = buildGetRequestsHarness(getreq.replace(from, 'if (0) {'), modelK, join(dir, 'getreq-patched'));
+    assert.ok(b.ok, b.message);
+    assert.ok(compareGetRequests(b.exe, modelGr, model, join(dir, 'getreq-patched')).mismatches.length > 0);
+  });
 
   test('clean up', () => { rmSync(dir, { recursive: true, force: true }); });
 }

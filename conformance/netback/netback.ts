@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  K_EXTRA, K_REQ, XEN_PAGE_SIZE, countRequests, getExtras, packetSlots, shapes,
-  type NetifParams, type Shape, type Slot, type TxReq,
+  K_EXTRA, K_REQ, XEN_PAGE_SIZE, countRequests, honestBackend, countedPacket, getExtras, packetSlots, shapes, xenvifGetRequests,
+  type BackendCode, type Counted, type GetRequestsEvents, type NetifParams, type Shape, type Slot, type TxReq,
 } from '../../model/netif.js';
 import { netifParams } from '../../model/netif.js';
 
@@ -228,3 +228,125 @@ export function compare(exe: string, vs: readonly NetbackVector[], k: Constants,
 }
 
 export const defaultNetifParams = (): NetifParams => netifParams.defaults;
+
+// --- xenvif_get_requests (conformance/netback/getreq.c)
+
+/** A block of lines of a C file: from the first line matching `from` to the next one matching `to`. */
+export function extractLines(src: string, from: RegExp, to: RegExp): string {
+  const lines = src.split('\n');
+  const start = lines.findIndex((l) => from.test(l));
+  if (start < 0) throw new Error(`netback.c has no line matching ${from}`);
+  const end = lines.findIndex((l, i) => i >= start && to.test(l));
+  if (end < 0) throw new Error(`netback.c: no line matching ${to} after ${from}`);
+  return lines.slice(start, end + 1).join('\n');
+}
+
+/** xenvif_get_requests with what it uses of netback.c: the callback_param macro, struct xenvif_tx_cb and its accessors, pending_index, frag_set_pending_idx, xenvif_tx_create_map_op. */
+export const extractGetRequests = (src: string): string =>
+  ['/* extracted unmodified from ' + NETBACK_C + ' by conformance/netback/netback.ts */',
+    extractLines(src, /^#define callback_param\(/, /pending_tx_info\[pending_idx\]\.callback_struct\)/),
+    extractFunction(src, 'frag_set_pending_idx'),
+    extractFunction(src, 'pending_index'),
+    extractLines(src, /^struct xenvif_tx_cb \{/, /^#define copy_count\(/),
+    extractFunction(src, 'xenvif_tx_create_map_op'),
+    extractFunction(src, 'xenvif_get_requests'), ''].join('\n\n');
+
+export interface GetReqConstants { readonly legacySlotsMax: number; readonly maxSkbFrags: number; readonly pageSize: number }
+
+export function buildGetRequestsHarness(extract: string, k: GetReqConstants, dir: string): Build {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'netback_getreq_extract.c'), extract);
+  const exe = join(dir, 'netback-getreq');
+  const args = ['-std=gnu11', '-O1', '-Wall', '-Wno-unused-function', '-Wno-array-bounds', '-I', dir, '-I', HERE,
+    `-DSHIM_LEGACY_SLOTS_MAX=${k.legacySlotsMax}`, `-DSHIM_MAX_SKB_FRAGS=${k.maxSkbFrags}`, `-DSHIM_PAGE_SIZE=${k.pageSize}`,
+    '-o', exe, join(HERE, 'getreq.c')];
+  const r = spawnSync(process.env.CC ?? 'gcc', args, { encoding: 'utf8' });
+  if (r.error) return { ok: false, message: `cannot run gcc: ${r.error.message}`, exe };
+  if (r.status !== 0) return { ok: false, message: `gcc failed: ${(r.stderr || r.stdout).trim()}`, exe };
+  return { ok: true, message: `built ${exe}`, exe };
+}
+
+export interface GetReqVector { readonly id: string; readonly counted: Counted }
+
+/** Every packet of `shapeList` that xenvif_tx_build_gops counts (model `p`), as a get_requests vector. */
+export function getRequestsVectors(tag: string, shapeList: readonly Shape[], p: NetifParams): GetReqVector[] {
+  const out: GetReqVector[] = [];
+  shapeList.forEach((sh, i) => {
+    const c = countedPacket(sh, p);
+    if (c) out.push({ id: `${tag}${i}`, counted: c });
+  });
+  return out;
+}
+
+/** The slots netback reads, as the harness prints them: the model's events, stopping where it reads past the packet. */
+export interface GetReqObserved { readonly copies: string; readonly maps: string; readonly resp: string; readonly past: boolean; readonly nullShinfo: boolean }
+
+const fromModel = (e: GetRequestsEvents): GetReqObserved => ({
+  copies: e.copies.map(([k, n]) => `${k}:${n}`).join(','), maps: e.maps.join(','), resp: e.resp.join(','), past: e.past, nullShinfo: e.nullShinfo,
+});
+
+/** The harness line, cut at the first sentinel (a read past the packet) or at skb_shinfo(NULL). */
+export function parseGetRequests(line: string): GetReqObserved {
+  const f = Object.fromEntries(line.split(' ').slice(1).map((kv) => kv.split('=') as [string, string]));
+  const list = (x: string | undefined) => (x ? x.split(',').filter((y) => y !== '') : []);
+  let past = false;
+  const cut = <T>(xs: T[], slot: (x: T) => number): T[] => {
+    const i = xs.findIndex((x) => slot(x) >= 100);
+    if (i >= 0) { past = true; return xs.slice(0, i); }
+    return xs;
+  };
+  const copies = cut(list(f.copies), (x) => Number(x.split(':')[0]));
+  let maps = cut(list(f.maps), Number);
+  const resp = cut(list(f.resp), Number);
+  const nullShinfo = f.null !== '-';
+  if (nullShinfo) maps = maps.slice(0, Number(f.null));
+  return { copies: copies.join(','), maps: maps.join(','), resp: resp.join(','), past, nullShinfo };
+}
+
+export function renderGetRequests(vs: readonly GetReqVector[]): string {
+  const out = ['# pvcheck counted packets for conformance/netback/getreq.c'];
+  for (const v of vs) {
+    out.push(`V ${v.id} ${v.counted.extra_count} ${v.counted.data_len}`);
+    out.push(`F ${v.counted.first.size} ${v.counted.first.offset}`);
+    for (const t of v.counted.frags) out.push(`R ${t.size} ${t.offset}`);
+    out.push('E');
+  }
+  return out.join('\n') + '\n';
+}
+
+export interface GetReqMismatch { readonly id: string; readonly model: GetReqObserved; readonly netback: GetReqObserved }
+
+export function compareGetRequests(exe: string, vs: readonly GetReqVector[], p: NetifParams, dir: string, bc: BackendCode = honestBackend, max = 5): { mismatches: GetReqMismatch[]; results: GetReqObserved[] } {
+  const input = join(dir, 'getreq.txt');
+  writeFileSync(input, renderGetRequests(vs));
+  const r = spawnSync(exe, [input], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`getreq harness failed (status ${r.status}): ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  if (lines.length !== vs.length) throw new Error(`getreq harness printed ${lines.length} lines for ${vs.length} vectors`);
+  const mismatches: GetReqMismatch[] = [];
+  const results: GetReqObserved[] = [];
+  vs.forEach((v, i) => {
+    const got = parseGetRequests(lines[i]!);
+    results.push(got);
+    const want = fromModel(xenvifGetRequests(v.counted, p, bc));
+    if (mismatches.length < max && JSON.stringify(got) !== JSON.stringify(want)) mismatches.push({ id: v.id, model: want, netback: got });
+  });
+  return { mismatches, results };
+}
+
+/** Linux's slot numbers (XEN_NETBK_LEGACY_SLOTS_MAX 18, MAX_SKB_FRAGS 17, fatal_skb_slots 20), the model's sizes. */
+export const linuxSlotParams = (): NetifParams => ({ ...netifParams.defaults, ringSize: 32, slotsMin: 18, fatalSlots: 20 });
+export const LINUX_GETREQ: GetReqConstants = { legacySlotsMax: 18, maxSkbFrags: 17, pageSize: XEN_PAGE_SIZE };
+
+/** Packets of 1..19 data slots: the first fragment 1, 2 or PAGE, the others 1, with no, the last, or the one before the last of size 0. */
+export function linuxSlotShapes(): Shape[] {
+  const out: Shape[] = [];
+  for (let n = 1; n <= 19; n++)
+    for (const f0 of [1, 2, 3])
+      for (const zeroAt of [-1, n - 1, n - 2]) {
+        if (zeroAt === 0 || (zeroAt >= 0 && zeroAt < 1)) continue;
+        if (n === 1 && zeroAt !== -1) continue;
+        out.push({ frags: [f0, ...Array.from({ length: n - 1 }, (_, i) => (i + 1 === zeroAt ? 0 : 1))], extra: 'none', offsetSlot: -1, unterminated: false });
+      }
+  return out;
+}
