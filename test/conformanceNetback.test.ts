@@ -11,9 +11,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { scratchDir } from './support/tmp.js';
 import {
   LINUX, LINUX_GETREQ, TARBALL, buildGetRequestsHarness, buildNetbackHarness, compare, compareGetRequests, constantsOf, extractFunction,
   extractGetRequests, extractNetback, getRequestsVectors, linuxSlotParams, linuxSlotShapes, linuxVectors, netbackSource, netbackVectors,
@@ -26,7 +25,7 @@ const gcc = spawnSync(process.env.CC ?? 'gcc', ['--version']).status === 0;
 if (!src || !gcc) {
   test(`netback's own code: skipped (${!src ? `${TARBALL} absent: apt-get install linux-source-6.12` : 'gcc absent: apt-get install gcc'})`, () => {});
 } else {
-  const dir = mkdtempSync(join(tmpdir(), 'pvcheck-netback-'));
+  const dir = scratchDir('pvcheck-netback-');
   const extract = extractNetback(src);
   const model = { ...netifParams.defaults, slotsMin: 2, fatalSlots: 0 };
 
@@ -125,8 +124,6 @@ if (!src || !gcc) {
     assert.ok(b.ok, b.message);
     assert.ok(compareGetRequests(b.exe, modelGr, model, join(dir, 'getreq-patched')).mismatches.length > 0);
   });
-
-  test('clean up', () => { rmSync(dir, { recursive: true, force: true }); });
 }
 
 test.run();

@@ -10,29 +10,7 @@
  */
 #ifndef PVCHECK_NETBACK_SHIM_H
 #define PVCHECK_NETBACK_SHIM_H
-#include <stdint.h>
-#include <stdbool.h>
-#include <string.h>
-#include <errno.h>
-
-#define mb() __sync_synchronize()
-#define rmb() __sync_synchronize()
-#define wmb() __sync_synchronize()
-#include <xen/io/ring.h>
-#include <xen/io/netif.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-
-/* Linux's include/xen/interface/io/netif.h spells netif.h's names so. */
-#define xen_netif_tx_request netif_tx_request
-#define xen_netif_extra_info netif_extra_info
-#define XEN_NETTXF_more_data NETTXF_more_data
-#define XEN_NETTXF_extra_info NETTXF_extra_info
-
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
+#include "shim_common.h"
 
 #ifndef SHIM_LEGACY_SLOTS_MAX
 #error "define SHIM_LEGACY_SLOTS_MAX, SHIM_FATAL_SKB_SLOTS and SHIM_PAGE_SIZE"

@@ -10,28 +10,9 @@
  */
 #ifndef PVCHECK_NETBACK_SHIM_GETREQ_H
 #define PVCHECK_NETBACK_SHIM_GETREQ_H
-#include <stdint.h>
-#include <stdbool.h>
-#include <string.h>
-#include <errno.h>
+#include "shim_common.h"
 
-#define mb() __sync_synchronize()
-#define rmb() __sync_synchronize()
-#define wmb() __sync_synchronize()
-#include <xen/xen.h>
-#include <xen/grant_table.h>
-#include <xen/io/ring.h>
-#include <xen/io/netif.h>
-
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
 typedef unsigned int pending_ring_idx_t;
-
-#define xen_netif_tx_request netif_tx_request
-#define XEN_NETIF_RSP_OKAY NETIF_RSP_OKAY
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
 
 #ifndef SHIM_LEGACY_SLOTS_MAX
 #error "define SHIM_LEGACY_SLOTS_MAX, SHIM_MAX_SKB_FRAGS and SHIM_PAGE_SIZE"
