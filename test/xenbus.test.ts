@@ -19,6 +19,12 @@ import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
 import restartFix from '../examples/xenbus-restart-connect-failed-fix.js';
 import headroomFirst from '../examples/xenbus-xdp-headroom-first.js';
 import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
+import mapUnchecked from '../examples/xenbus-hostile-map-unchecked.js';
+import xsa349 from '../examples/xenbus-xsa349.js';
+import xsa396 from '../examples/xenbus-xsa396-no-deferred-free.js';
+import xsa374 from '../examples/xenbus-xsa374.js';
+import destroyQueuesLate from '../examples/xenbus-netfront-destroy-queues-late.js';
+import disconnectNoSync from '../examples/xenbus-netback-disconnect-no-sync.js';
 
 const QUIET = { events: '0' };
 
@@ -56,10 +62,15 @@ test('xenstore: a watch fires once when registered, and on writes at or below it
   assert.equal(s.events['dom0'], ['w']);
 });
 
-test('xenstore: back-to-back events of one watch coalesce; events of two watches keep their order', () => {
-  let s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a'); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
-  s = xs((d) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); }, s);
-  assert.equal(s.events['dom0'], ['w', 'v', 'w']);
+test("xenstore: drop rules: 'none' queues every event, 'pending' drops while one is queued (frontend_will_handle), 'last' only right behind one; two watches keep their order", () => {
+  const writes = (d: any) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); };
+  const after = (drop: 'none' | 'pending' | 'last') => {
+    const s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a', drop); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
+    return xs(writes, s).events['dom0'];
+  };
+  assert.equal(after('none'), ['w', 'w', 'v', 'w']);
+  assert.equal(after('pending'), ['w', 'v']);
+  assert.equal(after('last'), ['w', 'v', 'w']);
 });
 
 test('xenstore: rm of a directory fires the watches below it', () => {
@@ -175,6 +186,63 @@ test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling x
   assert.is(run(xdpSetFixed, { reconfigure: '1' }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
   // headroom first alone leaves the rtnl deadlock (F4)
   assert.is(run(headroomFirst, { reconfigure: '1', events: '1' }, { invariants: [] }).outcome, 'deadlock');
+});
+
+// --- a hostile frontend: properties of the honest backend
+
+const HOSTILE = { frontend: 'hostile' };
+
+test('hostile frontend, finding F6: a guest that writes Connected with no keys makes netback publish Connected with nothing mapped (X4 and X11, 4 steps); the F1 fix defends it', () => {
+  assert.is(foundShortest(xenbus, HOSTILE, 'X4_connected_after_hotplug'), 4);
+  assert.is(foundShortest(xenbus, HOSTILE, 'X11_connected_with_rings', { invariants: ['X11_connected_with_rings'] }), 4);
+  const r = run(restartFix, HOSTILE);
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, [], 'every rule of the honest backend and every hostile write fired');
+});
+
+test('hostile frontend: the built-in netback never maps what was not granted (X2), never BUG()s (X3), holds one otherend event at most (X12)', () => {
+  for (const inv of ['X2_frontend_frees_after_backend', 'X3_no_set_backend_state_BUG', 'X12_backend_events_bounded'])
+    assert.is(run(xenbus, HOSTILE, { invariants: [inv], checkDeadlock: false }).outcome, 'ok', inv);
+});
+
+test('hostile frontend: each defence removed is caught (map status unchecked: X2; XSA-349, no frontend_will_handle: X12)', () => {
+  assert.is(foundShortest(mapUnchecked, HOSTILE, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 4);
+  assert.is(foundShortest(xsa349, HOSTILE, 'X12_backend_events_bounded', { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }), 3);
+  assert.is(run(xenbus, { ...HOSTILE, backendWatchDrop: 'none' }, { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }).outcome, 'violation');
+});
+
+// --- the historical bugs X-10, B-10, B-11 (xen-protocols.md §6): found, shortest; the built-in verifies at the same parameters
+
+test('X-10 (XSA-374): kthread_stop on a guest-rx task that exited on its own without a reference (X14, 10 steps)', () => {
+  const params = { malformedPacket: '1', events: '2' };
+  assert.is(foundShortest(xsa374, params, 'X14_no_use_after_free'), 10);
+  const r = run(xenbus, params);
+  assert.is(r.outcome, 'ok');
+  assert.ok(!r.neverFired.includes('xenvif_fatal_tx_err'));
+});
+
+test('B-10 (CVE-2022-48914): netfront destroys its queues after real_num_tx_queues is zeroed (X13, 8 steps)', () => {
+  assert.is(foundShortest(destroyQueuesLate, { events: '1' }, 'X13_napi_released'), 8);
+  assert.is(run(xenbus, { events: '1' }).outcome, 'ok');
+});
+
+test('B-11: backend_disconnect frees the queues without synchronize_net while xenvif_start_xmit runs (X14, 11 steps)', () => {
+  const params = { xmit: 'true', events: '1' };
+  assert.is(foundShortest(disconnectNoSync, params, 'X14_no_use_after_free'), 11);
+  const r = run(xenbus, params);
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, []);
+});
+
+// --- a hostile backend: properties of the honest frontend
+
+test('hostile backend: netfront (old and new) never frees or reuses a ring page the backend maps (X2) nor opens without queues (X6), every rule fired; XSA-396 (free while mapped) is caught', () => {
+  for (const frontend of ['old', 'new']) {
+    const r = run(xenbus, { backend: 'hostile', frontend });
+    assert.is(r.outcome, 'ok', frontend);
+    assert.equal(r.neverFired, [], `${frontend}: every rule fired`);
+  }
+  assert.is(foundShortest(xsa396, { backend: 'hostile' }, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 10);
 });
 
 test.run();
