@@ -99,7 +99,7 @@ const CANON_SLOTS = 1 << 16;
 
 export class PackedPath<S> implements StatePath<S> {
   /** The words of the state last fingerprinted (what a level pushes). */
-  private readonly words: Uint32Array;
+  readonly words: Uint32Array;
   private readonly tmp: Uint32Array;
   /** With symmetry: recent states' words, and their representatives' fingerprints. */
   private readonly canon: { words: Uint32Array; fp: Uint32Array; used: Uint8Array } | undefined;
