@@ -25,7 +25,7 @@ export { xenbus } from './xenbus.js';
 export * as xenbusModel from './xenbus.js';
 export * as xenstore from './xenstore.js';
 // named at the top level too, so that a user's declaration emit can name it (TS2883)
-export type { XsConflicts } from './xenstore.js';
+export type * from './xenstore.js';
 export { grant } from './grant.js';
 export * as grantModel from './grant.js';
 export { limiter } from './limiter.js';
