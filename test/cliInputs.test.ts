@@ -31,7 +31,7 @@ test('a FIFO, /dev/zero or a folder as a trace: refused before reading', () => {
   refused(pv(['show', fifo]), /trace\.json: is a FIFO \(named pipe\), not a regular file/);
   refused(pv(['replay', fifo]), /is a FIFO/);
   refused(pv(['show', '/dev/zero']), /^pvcheck: error: \/dev\/zero: is a character device, not a regular file$/);
-  refused(pv(['show', tmp]), /is a folder, not a regular file/);
+  refused(pv(['show', tmp]), /is a directory, not a regular file/);
 });
 
 test('a model file that is a FIFO: refused, not imported (the import would block)', () => {

@@ -236,6 +236,7 @@ export function inputProblem(path: string, limit: number, limitName: string): st
     const code = (e as NodeJS.ErrnoException).code;
     return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is not a folder' : oneLine((e as Error).message);
   }
+  if (st.isDirectory()) return 'is a directory, not a regular file';
   if (!st.isFile()) return `is ${fileKind(st)}, not a regular file`;
   if (st.size > limit) return `is ${st.size} bytes, over the limit of ${limit} (${limitName})`;
   return undefined;
