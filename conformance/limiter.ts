@@ -131,7 +131,7 @@ export const limiterBoundaries: readonly Boundary<S, P>[] = [
     hits: (v, p) => /_napi_complete_done$/.test(v.rule) && v.obs[`${guestOf(v.rule)}_tx_requests`] !== 0 && v.obs[`${guestOf(v.rule)}_in_flight`] === p.maxPackets },
 ];
 
-/** The default graph has 2.4 M states; its first 20000 (BFS order) reach every rule and boundary. */
+/** The default graph is large (the product with the receive side 240 times more); its first 20000 states (BFS order) reach every rule and boundary. */
 export const LIMITER_MAX_STATES = 20_000;
 
 export const limiterHooks: VectorHooks<S, P> = { observe, args, boundaries: limiterBoundaries, maxStates: LIMITER_MAX_STATES };

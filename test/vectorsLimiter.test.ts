@@ -19,7 +19,7 @@ const right = <A>(e: E.Either<string, A>): A => {
   return e.right;
 };
 const P0: LimiterParams = right(resolveParams(limiter.params, {}));
-// the default graph has 2.4 M states: by default vectors are cut from the first 20000 (BFS order), which reach every rule
+// the default graph is large: by default vectors are cut from the first 20000 states (BFS order), which reach every rule
 const rules = right(generateSuite(limiter, P0));
 
 interface Refill { guest: string; from: number; to: number }
