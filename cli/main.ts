@@ -75,7 +75,10 @@ export function listText(models: readonly Model[]): string {
     for (const g of m.goals ?? []) out.push(`    ${g.name} (recoverability, AG EF): ${g.description} [${g.see}]`);
     out.push(`    deadlock: a state with no enabled rule that is not a valid end state`);
     for (const o of m.observables ?? []) out.push(`  observable ${o.name}: ${o.description}`);
-    out.push(`  rules: ${m.rules.map((r) => r.name).join(' ')}`);
+    if (m.rules.some((r) => r.origin)) {
+      out.push('  rules (origin: what the step is):');
+      for (const r of m.rules) out.push(`    ${r.name} [${r.origin ?? '?'}]${r.doc ? `: ${r.doc}` : ''}`);
+    } else out.push(`  rules: ${m.rules.map((r) => r.name).join(' ')}`);
     out.push('');
   }
   return out.join('\n');

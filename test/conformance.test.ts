@@ -5,7 +5,7 @@ import { ringApi, type RingApiParams } from '../model/ringApi.js';
 import { ringNotify, B8 } from '../model/ringNotify.js';
 import { deriveModel } from '../model/core.js';
 import { generateSuite } from '../conformance/generate.js';
-import { modelAdapter, runSuite } from '../conformance/adapter.js';
+import { compareStep, modelAdapter, runSuite } from '../conformance/adapter.js';
 import { ringImplAdapter } from '../conformance/impl/ringAdapter.js';
 import type { Vector } from '../conformance/format.js';
 
@@ -58,6 +58,37 @@ test('seeded bug: indices that do not wrap at 2^32 are caught, only by the vecto
   assert.ok(r.mismatches.length > 0);
   for (const m of r.mismatches) assert.is(suite.find((v) => v.id === m.vector)!.params.startIndex, 0xfffffffe, m.message);
   assert.ok(r.mismatches.some((m) => m.vector === 'ring-api-boundary-wrap-req_prod_pvt'));
+});
+
+test('an answer that omits a field is a mismatch (expected X got nothing), whatever X is, null included', async () => {
+  const impl = ringImplAdapter();
+  const omitting = (field: string) => ({
+    reset: impl.reset,
+    apply: async (s: Parameters<typeof impl.apply>[0], v: Vector) => {
+      const o = { ...(await impl.apply(s, v)) } as Record<string, unknown>;
+      delete o[field];
+      return o as Awaited<ReturnType<typeof impl.apply>>;
+    },
+  });
+  for (const field of ['notify', 'req_prod', 'payload']) {
+    const r = await runSuite(suite, omitting(field), { stopAtFirst: false });
+    const expecting = suite.filter((v) => v.steps.some((st) => field in st.expect));
+    assert.ok(expecting.length > 0, field);
+    // every vector that expects the field fails, on that field, at the first step expecting it
+    assert.is(r.mismatches.length, expecting.length, field);
+    for (const m of r.mismatches) {
+      const v = suite.find((x) => x.id === m.vector)!;
+      const k = v.steps.findIndex((st) => field in st.expect);
+      assert.equal([m.step, m.field, m.got], [k + 1, field, undefined], m.message);
+      assert.is(m.message, `vector ${v.id} step ${k + 1} (${v.steps[k]!.call}): ${field} expected ${JSON.stringify(v.steps[k]!.expect[field])} got nothing`);
+    }
+  }
+  // an expected null (no value) is not matched by a missing field either
+  const step = { call: 'probe', expect: { gref: null, ok: false } };
+  assert.is(compareStep('v', 1, step, { ok: false })?.message, 'vector v step 1 (probe): gref expected null got nothing');
+  assert.is(compareStep('v', 1, step, { ok: false, gref: null }), undefined);
+  // fields the implementation adds beyond the expectation are not compared
+  assert.is(compareStep('v', 1, step, { ok: false, gref: null, extra: 1 }), undefined);
 });
 
 test('adapter errors are reported as mismatches of the step, not crashes', async () => {

@@ -134,16 +134,32 @@ test('a foreign ITF file with no action names is matched by state', () => {
   const t = (read as E.Right<Trace>).right;
   assert.ok(t.steps.slice(1).every((s) => s.action === null));
   assert.equal(t.property, { name: '', kind: 'none' });
-  // no property claimed: the path is followed to its end, recovering the actions
-  const done = is(replay(lostWakeup, params, t), 'completed');
-  assert.is(done.steps, 34);
-  assert.equal(done.actions, trace.steps.slice(1).map((s) => s.action));
+  // no property claimed: every invariant is checked in every state, so the foreign file
+  // reproduces the lost wake-up on its own (issue 16: it used to say COMPLETED, exit 0)
+  const everyProperty = [...lostWakeup.invariants.map((i) => i.name), 'deadlock'];
+  const found = is(replay(lostWakeup, params, t), 'reproduced');
+  assert.equal([found.step, found.property, found.propertyKind], [34, 'I4_no_lost_wakeup', 'invariant']);
+  assert.equal(found.checked, everyProperty);
+  assert.equal(found.actions, trace.steps.slice(1).map((s) => s.action));
+  assert.match(found.detail, /the trace names no property: checked I1_no_overflow, .*I4_no_lost_wakeup.*, deadlock\)$/);
+  assert.is(replayExitCode(found), 1);
+  // one step short of the violation, the path is followed to its end and every property is listed
+  const prefix = { ...t, steps: t.steps.slice(0, 34) };
+  const done = is(replay(lostWakeup, params, prefix), 'completed');
+  assert.is(done.steps, 33);
+  assert.equal(done.checked, everyProperty);
+  assert.equal(done.actions, trace.steps.slice(1, 34).map((s) => s.action));
+  assert.match(done.detail, /^no property named in the trace: invariants I1_no_overflow, .* hold in every state of the 33-step trace; no deadlock at step 33: enabled: /);
+  assert.match(showReplay(done), /without violating any of the 6 properties checked/);
   assert.is(replayExitCode(done), 0);
-  // with the property named on the command line it reproduces
+  // with the property named on the command line it reproduces, and only that one is checked
   const rep = is(replay(lostWakeup, params, t, { property: 'I4_no_lost_wakeup' }), 'reproduced');
   assert.is(rep.step, 34);
+  assert.equal(rep.checked, ['I4_no_lost_wakeup']);
+  // another invariant named: it holds on the whole path
+  assert.equal(is(replay(lostWakeup, params, t, { property: 'I1_no_overflow' }), 'completed').checked, ['I1_no_overflow']);
   // foreign action names that are not rules: diverge, unless matched by state
-  const named = { ...t, steps: t.steps.map((s, i) => (i === 0 ? s : { ...s, action: 'step', rule: 'step' })) };
+  const named = { ...prefix, steps: prefix.steps.map((s, i) => (i === 0 ? s : { ...s, action: 'step', rule: 'step' })) };
   assert.is(is(replay(lostWakeup, params, named), 'diverged').reason, 'unknown-action');
   assert.equal(is(replay(lostWakeup, params, named, { byState: true }), 'completed').actions, done.actions);
   // a state no transition leads to
@@ -233,6 +249,30 @@ test('deadlock: reproduced at the last step when nothing is enabled and it is no
   assert.is(dl.property, 'below_two');
 });
 
+test('a trace naming no property: the first failing invariant of the model, or a deadlock at its last state', () => {
+  const path = (xs: number[]): Trace => ({
+    format: 'pvcheck-trace', version: 1, model: 'counter', params: { top: 3 },
+    property: { name: '', kind: 'none' },
+    steps: xs.map((x, i) => ({ action: i === 0 ? 'init' : null, rule: null, state: { x } })),
+  });
+  // below_two fails at x = 2, before the deadlock at x = 3
+  const inv = is(replay(counter, { top: 3 }, path([0, 1, 2, 3])), 'reproduced');
+  assert.equal([inv.step, inv.property, inv.propertyKind], [2, 'below_two', 'invariant']);
+  assert.equal(inv.checked, ['below_two', 'deadlock']);
+  // without the invariant, the last state is a deadlock
+  const noInv = deriveModel(counter, { name: 'counter-noinv', description: 'no invariant', removeInvariants: ['below_two'] });
+  const dl = is(replay(noInv, { top: 3 }, path([0, 1, 2, 3])), 'reproduced');
+  assert.equal([dl.step, dl.property, dl.propertyKind], [3, 'deadlock', 'deadlock']);
+  assert.equal(dl.checked, ['deadlock']);
+  // a valid end is not a deadlock
+  const ok = deriveModel(noInv, { name: 'counter-end', description: 'valid end', isValidEnd: (s, p) => s.x === p.top });
+  assert.match(is(replay(ok, { top: 3 }, path([0, 1, 2, 3])), 'completed').detail, /valid end state$/);
+  // goals are listed as not checked; naming one checks it
+  const br = is(replay(breaker, {}, { ...path([0]), model: 'breaker', params: {}, steps: [{ action: 'init', rule: null, state: { x: 0, broken: false } }] }), 'completed');
+  assert.match(br.detail, /goals not checked \(name one with --invariant\): can_reset$/);
+  assert.equal(br.checked, ['deadlock']);
+});
+
 test('invariant: the FIRST step where it fails is reported', () => {
   const t: Trace = {
     format: 'pvcheck-trace', version: 1, model: 'counter', params: { top: 5 },
@@ -274,6 +314,45 @@ test('recoverability: reproduced when no goal state is reachable from the last s
   // a search bound too small to decide
   const inc = is(replay(breaker, {}, t, { maxStates: 1 }), 'inconclusive');
   assert.is(replayExitCode(inc), 3);
+});
+
+test('recoverability: a trace ending in a goal state completes in 0 steps (the last state itself is tested)', () => {
+  const st = (x: number, broken: boolean) => ({ x, broken });
+  const mk = (states: RS[], actions: string[]): Trace => ({
+    format: 'pvcheck-trace', version: 1, model: 'breaker', params: {},
+    property: { name: 'can_reset', kind: 'recoverability' },
+    steps: states.map((state, i) => ({ action: i === 0 ? 'init' : actions[i - 1]!, rule: i === 0 ? null : actions[i - 1]!, state })),
+  });
+  // inc, inc, reset: back at x = 0, which no other path reaches again (it is the initial state)
+  const back = is(replay(breaker, {}, mk([st(0, false), st(1, false), st(2, false), st(0, false)], ['inc', 'inc', 'reset'])), 'completed');
+  assert.is(back.steps, 3);
+  assert.match(back.detail, /goal can_reset is still reachable from the state of step 3 \(in 0 steps\)$/);
+  assert.equal(back.checked, ['can_reset']);
+  // the initial state alone
+  assert.match(is(replay(breaker, {}, mk([st(0, false)], [])), 'completed').detail, /in 0 steps/);
+  // even with a search bound of one state: the last state is the goal, nothing needs exploring
+  assert.match(is(replay(breaker, {}, mk([st(0, false)], []), { maxStates: 1 }), 'completed').detail, /in 0 steps/);
+});
+
+test('by-state matching compares the recorded state even when exactly one transition is enabled', () => {
+  const sys = sysOf(counter, { top: 5 });
+  const t: Trace = {
+    format: 'pvcheck-trace', version: 1, model: 'counter', params: { top: 5 },
+    property: { name: 'below_two', kind: 'invariant' },
+    steps: [0, 1, 7].map((x, i) => ({ action: i === 0 ? 'init' : null, rule: null, state: { x } })),
+  };
+  // exactly one transition (inc) is enabled in x = 1
+  assert.is(sys.rules.length, 1);
+  assert.ok(sys.rules[0]!.when!({ x: 1 }, undefined));
+  const r = is(replay(counter, { top: 5 }, t), 'diverged');
+  assert.equal([r.step, r.reason], [2, 'no-matching-transition']);
+  assert.equal(r.diff, ['x: trace 7, model 2']);
+  assert.match(r.detail, /no enabled transition \(inc\) leads to the recorded state; closest: inc/);
+  // the same with named actions and byState, and with named actions matched by label (state-differs)
+  const named: Trace = { ...t, steps: t.steps.map((s, i) => (i === 0 ? s : { ...s, action: 'inc', rule: 'inc' })) };
+  assert.equal(is(replay(counter, { top: 5 }, named, { byState: true }), 'diverged').reason, 'no-matching-transition');
+  const sd = is(replay(counter, { top: 5 }, named), 'diverged');
+  assert.equal([sd.step, sd.reason, sd.diff], [2, 'state-differs', ['x: trace 7, model 2']]);
 });
 
 /** A rule with choices: labels `put(v)`. */

@@ -146,7 +146,7 @@ test('format: JSONL round trip, one-line errors naming line and field, ITF rende
   assert.is(itf.states[3]!['mbt::actionTaken'], vectors[0]!.steps[2]!.call);
 });
 
-test('edges and states coverage: every explored edge and state is on some vector', () => {
+test('edges and states coverage: the generator reports the states and edges of the checker as its goals (that every one is on a vector: vectorsCoverage.test.ts replays them)', () => {
   const sys = right(bind(ringApi, { ringSize: 1, messages: 2, startIndex: 0 }));
   const ref = check(sys);
   for (const cover of ['edges', 'states'] as const) {

@@ -11,6 +11,13 @@
  * `name(choice)`), then its state is compared with the recorded one. A step
  * whose action is null (an ITF file from another tool) is matched to the
  * first enabled transition whose next state equals the recorded state.
+ *
+ * A trace that names no property (`kind: 'none'`: an ITF file from another
+ * tool, a witness or a diff path) is not taken on trust: unless a property is
+ * given, every invariant of the model is checked in every state, and deadlock
+ * at the last one; the first violation is reported, and the result lists the
+ * properties that were checked (`checked`). Recoverability goals need a search
+ * from the last state and are checked only when named (`property`).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { immerApply, labelOf, transitionsOf } from '../checker/explore.js';
@@ -31,7 +38,14 @@ export type DivergeReason =
 
 export type ReplayResult =
   /** The whole trace ran on the model and its property was not violated (exit 0). */
-  | { readonly kind: 'completed'; readonly steps: number; readonly actions: readonly string[]; readonly detail: string }
+  | {
+      readonly kind: 'completed';
+      readonly steps: number;
+      readonly actions: readonly string[];
+      readonly detail: string;
+      /** The properties that were checked (every invariant and `deadlock` for a trace that names none). */
+      readonly checked: readonly string[];
+    }
   /** The property is violated at `step` (the first such step for an invariant) (exit 1). */
   | {
       readonly kind: 'reproduced';
@@ -40,6 +54,7 @@ export type ReplayResult =
       readonly propertyKind: PropertyKind;
       readonly actions: readonly string[];
       readonly detail: string;
+      readonly checked: readonly string[];
     }
   /** The model cannot take step `step` of the trace (exit 4). `diff`: `field: trace X, model Y`. */
   | {
@@ -142,6 +157,10 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
       };
   }
   if (kind === 'deadlock') name = 'deadlock';
+  // a trace that names no property: every invariant in every state, deadlock at the last
+  const all = kind === 'none';
+  const invs = all ? model.invariants : kind === 'invariant' ? model.invariants.filter((i) => i.name === name) : [];
+  const checked: string[] = all ? [...model.invariants.map((i) => i.name), 'deadlock'] : [name];
   const inv = kind === 'invariant' ? model.invariants.find((i) => i.name === name) : undefined;
   const goal = kind === 'recoverability' ? (model.goals ?? []).find((g) => g.name === name) : undefined;
   if ((kind === 'invariant' && !inv) || (kind === 'recoverability' && !goal)) {
@@ -160,14 +179,16 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   const ruleNames = new Set(sys.rules.map((r) => r.name));
   const steps = trace.steps;
   const actions: string[] = [];
-  const violated = (s: S): boolean => (inv ? !inv.holds(s, params) : false);
-  const reproducedInv = (i: number): ReplayResult => ({
+  /** The first of the checked invariants that fails in `s`. */
+  const violated = (s: S) => invs.find((i) => !i.holds(s, params));
+  const reproducedInv = (i: number, bad: Model<S, P>['invariants'][number]): ReplayResult => ({
     kind: 'reproduced',
     step: i,
-    property: name,
+    property: bad.name,
     propertyKind: 'invariant',
     actions,
-    detail: `invariant ${name} fails in the state of step ${i}: ${inv!.description}`,
+    detail: `invariant ${bad.name} fails in the state of step ${i}: ${bad.description}${all ? ` (the trace names no property: checked ${list(checked)})` : ''}`,
+    checked,
   });
 
   // --- step 0
@@ -188,7 +209,8 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
       ...(best ? { diff: best } : {}),
     };
   }
-  if (violated(cur)) return reproducedInv(0);
+  const bad0 = violated(cur);
+  if (bad0) return reproducedInv(0, bad0);
 
   // --- steps 1..n
   for (let i = 1; i < steps.length; i++) {
@@ -255,14 +277,16 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
       actions.push(labels[k]!);
     }
     cur = chosen.next;
-    if (violated(cur)) return reproducedInv(i);
+    const bad = violated(cur);
+    if (bad) return reproducedInv(i, bad);
   }
 
   // --- at the last state
   const last = steps.length - 1;
-  if (kind === 'deadlock') {
+  if (kind === 'deadlock' || all) {
     const ts = transitionsOf(sys, cur, apply);
     const validEnd = model.isValidEnd?.(cur, params) ?? false;
+    const invText = all ? `no property named in the trace: invariants ${list(model.invariants.map((i) => i.name))} hold in every state of the ${last}-step trace; ` : '';
     if (ts.length === 0 && !validEnd)
       return {
         kind: 'reproduced',
@@ -270,22 +294,24 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
         property: 'deadlock',
         propertyKind: 'deadlock',
         actions,
-        detail: `deadlock at step ${last}: no rule is enabled and the state is not a valid end state`,
+        detail: `${invText}deadlock at step ${last}: no rule is enabled and the state is not a valid end state`,
+        checked,
       };
     return {
       kind: 'completed',
       steps: last,
       actions,
       detail:
-        ts.length > 0
+        invText +
+        (ts.length > 0
           ? `no deadlock at step ${last}: enabled: ${list(ts.map((t) => labelOf(sys, t)))}`
-          : `no deadlock at step ${last}: no rule is enabled but the state is a valid end state`,
+          : `no deadlock at step ${last}: no rule is enabled but the state is a valid end state`) +
+        (all && (model.goals ?? []).length > 0 ? `; goals not checked (name one with --invariant): ${list(model.goals!.map((g) => g.name))}` : ''),
+      checked,
     };
   }
   if (kind === 'recoverability') return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000);
-  if (kind === 'invariant')
-    return { kind: 'completed', steps: last, actions, detail: `invariant ${name} holds in every state of the ${last}-step trace` };
-  return { kind: 'completed', steps: last, actions, detail: `the model follows all ${last} steps of the trace` };
+  return { kind: 'completed', steps: last, actions, detail: `invariant ${name} holds in every state of the ${last}-step trace`, checked };
 }
 
 /** Bounded BFS from the last state for a goal state. */
@@ -312,6 +338,7 @@ function recover<S, P>(
           steps: last,
           actions,
           detail: `goal ${goal.name} is still reachable from the state of step ${last} (in ${depth} step${depth === 1 ? '' : 's'})`,
+          checked: [goal.name],
         };
       for (const t of transitionsOf(sys, s, apply)) {
         const k = key(t.next);
@@ -336,6 +363,7 @@ function recover<S, P>(
     propertyKind: 'recoverability',
     actions,
     detail: `recoverability lost at step ${last}: none of the ${seen.size} states reachable from it satisfies goal ${goal.name} (${goal.description})`,
+    checked: [goal.name],
   };
 }
 
@@ -343,7 +371,7 @@ function recover<S, P>(
 export function showReplay(r: ReplayResult): string {
   switch (r.kind) {
     case 'completed':
-      return `COMPLETED: the trace runs to its end (${r.steps} steps) without violating its property\n  ${r.detail}\n`;
+      return `COMPLETED: the trace runs to its end (${r.steps} steps) without violating ${r.checked.length === 1 ? r.checked[0] : `any of the ${r.checked.length} properties checked`}\n  ${r.detail}\n`;
     case 'reproduced':
       return `REPRODUCED at step ${r.step}: ${r.property}\n  ${r.detail}\n`;
     case 'inconclusive':

@@ -45,3 +45,51 @@ export function naive<S, P>(m: Model<S, P>, p: P): { states: number; edges: numb
   }
   return { states: seen.size, edges, depth, seen };
 }
+
+/**
+ * The whole concrete graph of `m` at `p` (no canonicalize: vectors are
+ * concrete paths), from the model API alone: state keys, and edge keys
+ * `from|rule|choice|to` (choice as stable JSON, `-` for a rule without
+ * choices). Rules that do not apply at `p` never fire. For tests that check
+ * what vectors claim to cover.
+ */
+export function naiveGraph<S, P>(m: Model<S, P>, p: P, maxStates = 200_000): { states: Map<string, S>; edges: Set<string>; rules: Set<string> } {
+  const states = new Map<string, S>();
+  const edges = new Set<string>();
+  const rules = new Set<string>();
+  let frontier: S[] = [];
+  for (const s of m.init(p)) {
+    const k = stable(s);
+    if (!states.has(k)) { states.set(k, s); frontier.push(s); }
+  }
+  while (frontier.length) {
+    const next: S[] = [];
+    for (const s of frontier)
+      for (const a of naiveSteps(m, p, s)) {
+        edges.add(`${stable(s)}|${a.rule}|${a.choice}|${a.key}`);
+        rules.add(a.rule);
+        if (!states.has(a.key)) {
+          if (states.size >= maxStates) throw new Error(`naiveGraph: ${m.name} has more than ${maxStates} states`);
+          states.set(a.key, a.next);
+          next.push(a.next);
+        }
+      }
+    frontier = next;
+  }
+  return { states, edges, rules };
+}
+
+/** Every transition of `m` from `s`: rule name, choice as stable JSON (`-` for none), next state and its key. */
+export function naiveSteps<S, P>(m: Model<S, P>, p: P, s: S): { rule: string; choice: string; next: S; key: string }[] {
+  const out: { rule: string; choice: string; next: S; key: string }[] = [];
+  for (const rule of m.rules) {
+    if (rule.applies && !rule.applies(p)) continue;
+    const choices: readonly unknown[] | undefined = rule.choices ? rule.choices(s, p) : undefined;
+    for (const a of choices ?? [undefined]) {
+      if (rule.when && !rule.when(s, p, a as never)) continue;
+      const next = produce(s, (d) => { rule.then(d as never, s, p, a as never); }) as S;
+      out.push({ rule: rule.name, choice: choices ? stable(a) : '-', next, key: stable(next) });
+    }
+  }
+  return out;
+}
