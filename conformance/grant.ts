@@ -38,6 +38,9 @@
  *   granter act in between. Offsets and lengths are in units of half a page:
  *   PAGE_SIZE is 2.
  * - `GNTTABOP_set_version` {dom, version}: result `{status}`.
+ * - `map_status_frames` / `unmap_status_frames` {dom}: the guest maps its v2
+ *   status frames (GNTTABOP_get_status_frames and its page tables) or drops
+ *   the mapping. Result `{}`.
  *
  * Status codes are Xen's names (`GNTST_okay`, `GNTST_general_error`, ...,
  * `EBUSY`, `EINVAL`, `EAGAIN` for set_version's errors, `ERESTART` for a copy
@@ -197,6 +200,10 @@ export function grantOps(rule: string, pre: S, post: S, p: P, choice: unknown): 
       return one(writeEntry(DOMID_B, c.t, post.gb[c.t]!), {});
     case 'rogue_end_transitive':
       return one(writeEntry(DOMID_B, c, post.gb[c]!), {});
+    case 'rogue_granter_write_entry':
+      return one(writeEntry(DOMID_A, c.r, post.ga[c.r]!), {});
+    case 'rogue_granter_status_frames':
+      return one({ op: c ? 'map_status_frames' : 'unmap_status_frames', dom: DOMID_A }, {});
     case 'fe_response': case 'be_respond_error': case 'be_cached_request': case 'fe_ADD_GREF_MAPPING_response':
     case 'fe_sticky_request': case 'fe_DEL_GREF_MAPPING': case 'fe_DEL_GREF_MAPPING_response': case 'fe_backend_closed':
       return none;

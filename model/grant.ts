@@ -112,6 +112,7 @@ export const grantParams = defineParams(
     rogueFlags: enumParam({ values: ['two', 'all'] as const, default: 'two', doc: 'map flags the hostile domain uses: two = host read-only, and host+device writable (its parts unmapped apart); all = host, device, host+device x read-only/writable' }),
     subPage: boolParam({ default: true, doc: 'the frontend may grant sub-page (GTF_sub_page) TX grants' }),
     version: enumParam({ values: ['v1', 'v2', 'any'] as const, default: 'any', doc: "the grant-table layout A's Linux asks for at boot (gnttab_request_version): v2 only if gnttab_need_v2() (machine addresses wider than 44 bits), v1 otherwise; any: both machines (two initial states)" }),
+    granter: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: instead of its driver's grants, the granting domain writes any of its data entries (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not, and switches the table version at any step; the properties protecting the granter from itself are then not checked" }),
     grantee: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: dom0 also maps, copies, holds mappings and writes transitive grants whenever Xen lets it' }),
   },
 );
@@ -226,6 +227,8 @@ export interface BeSlot {
 
 export interface GrantState {
   readonly gt_version: number;
+  /** 1: A has its v2 status frames mapped (GNTTABOP_get_status_frames, then a mapping in its own page tables). */
+  readonly sf: number;
   readonly conn: number;
   /** Backend's ring mapping handle (-1 if unmapped). */
   readonly ringh: number;
@@ -274,7 +277,7 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
   const pg: Page[] = [{ held: 1, c: [ZERO, ZERO] }];
   for (let i = 1; i <= p.pages; i++) pg.push({ held: 0, c: [SECRET, SECRET] });
   return {
-    gt_version: v, conn: CONN_UP, ringh: 0,
+    gt_version: v, sf: 0, conn: CONN_UP, ringh: 0,
     ga, aa,
     gb: Array.from({ length: p.transitive }, () => INVALID),
     ab: Array.from({ length: p.transitive }, () => null),
@@ -605,14 +608,17 @@ export const nrV2Ops = (s: S): number => s.aa.filter((a) => a !== null && a.is_s
  * gnttab_set_version on A's table: -EINVAL for a version other than 1 or 2;
  * nothing to do at the same version; -EBUSY while any entry at or above
  * GNTTAB_NR_RESERVED_ENTRIES is pinned (every model ref is); -EAGAIN when
- * leaving v2 while v2 operations are in progress (nr_v2_ops); otherwise
- * every entry is wiped (clear_page) and the version changes.
+ * leaving v2 while v2 operations are in progress (nr_v2_ops); -EBUSY leaving
+ * v2 while the guest still maps a status frame (gnttab_unpopulate_status_frames,
+ * the XSA-255 fix); otherwise every entry is wiped (clear_page) and the
+ * version changes.
  */
-export function setVersionCheck(s: S, v: number): number {
+export function setVersionCheck(s: S, v: number, variant: { freeMappedStatusFrames?: boolean } = {}): number {
   if (v !== 1 && v !== 2) return EINVAL;
   if (v === s.gt_version) return GNTST_okay;
   if (s.aa.some((a) => a !== null)) return EBUSY; // "some grant entries still in use"
   if (s.gt_version === 2 && nrV2Ops(s) > 0) return EAGAIN; // "v2 operations still in progress"
+  if (s.gt_version === 2 && s.sf && !variant.freeMappedStatusFrames) return EBUSY; // gnttab_unpopulate_status_frames: a status frame still referenced (XSA-255)
   return GNTST_okay;
 }
 /** The effect of a successful gnttab_set_version: the shared entries (and v2 status words) cleared, the new layout. */
@@ -690,6 +696,8 @@ const range = (a: number, b: number): number[] => Array.from({ length: Math.max(
 /** Data refs 1..refs. */
 export const dataRefs = (p: P): number[] => per(p, 'refs', () => range(1, p.refs));
 const hostile = (p: P): boolean => p.grantee === 'hostile';
+/** Properties that protect the granter (its pages, its own view of its grants) hold only for an honest one. */
+const granterHonest = (p: P): boolean => p.granter !== 'hostile';
 /** Copy windows the guests use: the first half and the whole page (the second half alone adds no new check: sub-page grants start at 0). */
 const COPY_WINDOWS = [{ offset: 0, len: 1 }, { offset: 0, len: 2 }];
 const HD = GNTMAP_host_map | GNTMAP_device_map;
@@ -713,7 +721,7 @@ export const feGrant = (zero: boolean): R => ({
   see: 'linux drivers/xen/grant-table.c gnttab_grant_foreign_access_ref; netfront xennet_start_xmit / xennet_alloc_rx_buffers; netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
   choices: (_s, p) => per(p, 'grantChoices', () => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind })))),
   showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
-  when: (s, p, a: GrantChoice) => s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
+  when: (s, p, a: GrantChoice) => granterHonest(p) && s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
     s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
   then: (d, s, _p, a: GrantChoice) => {
     const page = s.pg.findIndex((pg, i) => i > 0 && pg.held === 0);
@@ -860,14 +868,15 @@ export const feConnect: R = {
   },
 };
 
-export const feSetVersion: R = {
+export const feSetVersionRule = (variant: { freeMappedStatusFrames?: boolean } = {}): R => ({
   name: 'fe_GNTTABOP_set_version', actor: 'frontend',
-  doc: 'between connections (a kexec into a kernel whose gnttab_need_v2() differs): GNTTABOP_set_version; Xen refuses while an entry is pinned (-EBUSY) and otherwise wipes every entry',
+  doc: 'between connections (a kexec into a kernel whose gnttab_need_v2() differs), or at any step for a hostile granter (racing every other operation): GNTTABOP_set_version; Xen refuses while an entry is pinned (-EBUSY) and otherwise wipes every entry',
   see: 'linux gnttab_request_version; xen/common/grant_table.c gnttab_set_version',
   choices: () => [1, 2],
-  when: (s, _p, v: number) => s.conn === CONN_CLOSED && v !== s.gt_version && setVersionCheck(s, v) === GNTST_okay,
+  when: (s, p, v: number) => (s.conn === CONN_CLOSED || !granterHonest(p)) && v !== s.gt_version && setVersionCheck(s, v, variant) === GNTST_okay,
   then: (d, s, _p, v: number) => setVersionApply(d, s, v),
-};
+});
+export const feSetVersion: R = feSetVersionRule();
 
 // --- backend (netback, honest driver code) rules
 
@@ -1160,11 +1169,61 @@ export const rogueEndTransitive: R = {
   },
 };
 
+// --- the hostile granter (domain A outside its driver)
+
+interface EntryChoice { r: number; flags: number; frame: number }
+const ENTRY_SHAPES = [GTF_invalid, GTF_permit_access | GTF_readonly, GTF_permit_access, GTF_permit_access | GTF_readonly | GTF_sub_page];
+const showEntry = (a: EntryChoice): string =>
+  `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : [
+    'GTF_permit_access', a.flags & GTF_readonly ? 'GTF_readonly' : '', a.flags & GTF_sub_page ? 'GTF_sub_page [0,1)' : ''].filter(Boolean).join('|') + ` frame ${a.frame}`}`;
+
+/**
+ * The granting domain writes one of its data entries, whatever state it is
+ * in: any type (invalid, full-page read-only or writable, v2 sub-page) on any
+ * of its frames, granted to dom0. Xen's status bits are not the granter's to
+ * write: v2 keeps them in the status word, and a v1 write keeps them in the
+ * flags word (a granter clearing them there only misleads itself).
+ */
+export const rogueGranterWrite: R = {
+  name: 'rogue_granter_write_entry', actor: 'hostile-granter',
+  doc: 'the granting domain rewrites a data entry (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not',
+  see: 'grant_table.h (the granter owns its grant table); XSA-500 (a pinned entry rewritten); grant_table.c acquire_grant_for_copy',
+  choices: (_s, p) => per(p, 'granterWrites', () => range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
+    flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame }))))),
+  showChoice: showEntry,
+  when: (s, p, a: EntryChoice) => {
+    if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2)) return false;
+    const e = s.ga[a.r]!;
+    return (e.flags & ~STATUS) !== a.flags || (a.flags !== GTF_invalid && (e.frame !== a.frame || e.domid !== DOMID_B));
+  },
+  then: (d, s, _p, a: EntryChoice) => {
+    const e = s.ga[a.r]!;
+    const sub = (a.flags & GTF_sub_page) !== 0;
+    d.ga[a.r] = a.flags === GTF_invalid
+      ? { ...INVALID, flags: s.gt_version === 1 ? e.flags & STATUS : 0, status: e.status }
+      : { ...INVALID, flags: a.flags | (s.gt_version === 1 ? e.flags & STATUS : 0), domid: DOMID_B, frame: a.frame, page_off: 0, length: sub ? 1 : 0, status: e.status };
+  },
+};
+
+/** The hostile granter maps or unmaps its v2 status frames (GNTTABOP_get_status_frames and its own page tables). */
+export const rogueGranterStatusFrames: R = {
+  name: 'rogue_granter_status_frames', actor: 'hostile-granter',
+  doc: 'the granting domain maps its v2 status frames (GNTTABOP_get_status_frames), or unmaps them, at any step',
+  see: 'grant_table.h GNTTABOP_get_status_frames; linux gnttab_map_frames_v2; XSA-255',
+  choices: () => [0, 1],
+  showChoice: (m: number) => (m ? 'map' : 'unmap'),
+  when: (s, p, m: number) => p.granter === 'hostile' && s.sf !== m && (m === 0 || s.gt_version === 2),
+  then: (d, _s, _p, m: number) => {
+    d.sf = m;
+  },
+};
+
 export const grantRules: readonly R[] = [
   feGrant(true), feResponse, feEnd, feEndDeferred(true), feDeferredRetry(true), feAddResponse, feStickyRequest, feStickyDel, feDelAck,
   feBackendClosed, feEndRing, feConnect, feSetVersion,
   beMap, beCopy, beUseMapping(false), beRespondError, beCachedRequest, beAdd, beDel, beForward, beForwardDone, beDisconnect, beConnect,
   rogueMap, rogueUnmap, unmapCompleteRule, copyBeginRule(), copyEndRule, rogueTransitive, rogueEndTransitive,
+  rogueGranterWrite, rogueGranterStatusFrames,
 ];
 
 // --- invariants
@@ -1206,7 +1265,7 @@ export const G2: Invariant<S, P> = {
   name: 'G2_readonly_respected',
   description: 'a GTF_readonly grant is never mapped writable nor used as a copy destination',
   see: 'docs §4.10 G2; grant_table.c "Attempt to write-pin a r/o grant entry"',
-  holds: (s) => aRefs(s).every((r) => !(s.ga[r]!.flags & GTF_readonly) || writePins(s.aa[r]!) === 0),
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => !(s.ga[r]!.flags & GTF_readonly) || writePins(s.aa[r]!) === 0),
 };
 export const G3: Invariant<S, P> = {
   name: 'G3_subpage_transitive_never_mapped',
@@ -1240,9 +1299,10 @@ export const G6: Invariant<S, P> = {
   name: 'G6_status_tracks_pins',
   description: 'GTF_reading (GTF_writing) is set in the status word (v1: the flags word) whenever the grantee can read (write) the page: a live mapping, a copy in progress, or an unmap whose TLB flush and unmap_common_complete are still to come; and (v2, where only Xen writes the status) a bit is set only while a pin (or an unmap still to complete) justifies it',
   see: 'docs §4.10 G6; XSA-218, XSA-230; grant_table.c _set_status_v1/_v2, reduce_status_for_pin, unmap_common_complete, release_grant_for_copy',
-  holds: (s) => {
+  holds: (s, p) => {
     for (const [dom, g, a] of [[DOMID_A, s.ga, s.aa], [DOMID_B, s.gb, s.ab]] as const)
       for (let r = 0; r < g.length; r++) {
+        if (dom === DOMID_A && versionOf(s, dom) === 1 && !granterHonest(p)) continue; // v1: the granter owns the flags word, bits included
         const st = statusOf(s, dom, r);
         const x = expectedPins(s, dom, r, true);
         const reach = PIN_KEYS.some((k) => x[k] > 0), write = x.hstw + x.devw + x.cpw > 0;
@@ -1271,6 +1331,12 @@ export const pinsAccount: Invariant<S, P> = {
     return true;
   },
 };
+export const G16: Invariant<S, P> = {
+  name: 'G16_status_frames_freed_only_unmapped',
+  description: "a v2 status frame is freed (the table left v2) only once the guest no longer maps it: no mapping of a freed Xen page survives a version change",
+  see: 'XSA-255 (Xen 38bfcc16 "gnttab: don\'t blindly free status pages upon version change"); grant_table.c gnttab_unpopulate_status_frames',
+  holds: (s) => s.gt_version === 2 || s.sf === 0,
+};
 export const G15: Invariant<S, P> = {
   name: 'G15_copy_frame_is_referenced_frame',
   description: 'every copy in progress reads or writes the frame Xen took its page (and writable type) reference on: the mfn and the page acquire_grant_for_copy hands back are the same',
@@ -1281,19 +1347,19 @@ export const G7: Invariant<S, P> = {
   name: 'G7_end_only_when_idle',
   description: 'a data ref the frontend has ended and released is idle: its entry is invalid and neither GTF_reading nor GTF_writing is set',
   see: 'docs §4.10 G7; XSA-396 (netfront 31185df7); grant_table.h "Invalidating an unused GTF_permit_access entry"',
-  holds: (s) => dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (!valid(s.ga[r]!) && (statusOf(s, DOMID_A, r) & STATUS) === 0)),
+  holds: (s, p) => !granterHonest(p) || dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (!valid(s.ga[r]!) && (statusOf(s, DOMID_A, r) & STATUS) === 0)),
 };
 export const G8: Invariant<S, P> = {
   name: 'G8_no_use_after_end',
   description: 'after a successful end nothing uses the ref until it is granted again: no handle, copy or pin refers to a released ref',
   see: 'docs §4.10 G8; docs/misc/grant-tables.txt',
-  holds: (s) => dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (s.aa[r] === null && handlesOn(s, DOMID_A, r).length === 0 && copiesOn(s, DOMID_A, r).length === 0 && !s.um.some((u) => u.dom === DOMID_A && u.ref === r))),
+  holds: (s, p) => !granterHonest(p) || dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (s.aa[r] === null && handlesOn(s, DOMID_A, r).length === 0 && copiesOn(s, DOMID_A, r).length === 0 && !s.um.some((u) => u.dom === DOMID_A && u.ref === r))),
 };
 export const G9: Invariant<S, P> = {
   name: 'G9_page_held_while_granted',
   description: 'no page is freed or reused while a grant of it is valid or pinned (a failed end leaks the page, never frees it)',
   see: 'docs §4.10 G9; XSA-396, CVE-2022-23041 (42baefac)',
-  holds: (s) => aRefs(s).every((r) => {
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
     const e = s.ga[r]!, a = s.aa[r];
     return (!valid(e) || s.pg[e.frame]!.held === 1) && (a === null || s.pg[a.frame]!.held === 1);
   }),
@@ -1302,7 +1368,7 @@ export const G10: Invariant<S, P> = {
   name: 'G10_ref_not_recycled_while_live',
   description: 'a ref is not granted again (pointed at another page) while a previous use is live: the pins of an entry are on the page the entry grants',
   see: 'docs §4.10 G10',
-  holds: (s) => aRefs(s).every((r) => {
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
     const a = s.aa[r];
     return a === null || !valid(s.ga[r]!) || s.ga[r]!.frame === a.frame;
   }),
@@ -1327,7 +1393,7 @@ export const G12: Invariant<S, P> = {
   name: 'G12_no_secret_through_grant',
   description: 'no secret (unrelated kernel data) is readable through a grant: every half page reachable through a valid or pinned grant is payload or zero',
   see: 'docs §4.10 G12; XSA-403 (CVE-2022-33740, Linux 4491001c)',
-  holds: (s) => aRefs(s).every((r) => {
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
     const e = s.ga[r]!, a = s.aa[r];
     const reach = (frame: number, start: number, length: number): boolean => {
       for (let k = start; k < start + length; k++) if (s.pg[frame]!.c[k] === SECRET) return false;
@@ -1347,7 +1413,7 @@ export const G14: Invariant<S, P> = {
   name: 'G14_ring_grant_lifecycle',
   description: 'the ring page is held while its grant is valid or mapped; the backend has the ring mapped exactly while connected; the ring grant is ended only after the backend unmapped it',
   see: 'docs §4.10 G14; netfront xennet_disconnect_backend, netback xenvif_unmap_frontend_data_rings',
-  holds: (s) => (s.conn === CONN_UP) === (s.ringh >= 0) &&
+  holds: (s, p) => !granterHonest(p) || (s.conn === CONN_UP) === (s.ringh >= 0) &&
     (s.conn !== CONN_CLOSED || (!valid(s.ga[0]!) && s.aa[0] === null)) &&
     ((!valid(s.ga[0]!) && s.aa[0] === null) || s.pg[0]!.held === 1),
 };
@@ -1355,7 +1421,7 @@ export const pagesNotFreedWhilePinned: Invariant<S, P> = {
   name: 'page_never_freed_while_granted',
   description: 'no page is freed or reused while a mapping (or an unmap whose TLB flush is still to come) or a copy in progress refers to it',
   see: 'issue 5 property; CVE-2022-23041; XSA-218',
-  holds: (s) => s.mt.every((m) => m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1) &&
+  holds: (s, p) => !granterHonest(p) || s.mt.every((m) => m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1) &&
     s.um.every((u) => u.dom !== DOMID_A || s.pg[u.frame]!.held === 1) &&
     s.cp.every((c) => c.frame < 0 || c.pins[c.pins.length - 1]!.dom !== DOMID_A || s.pg[c.frame]!.held === 1),
 };
@@ -1369,7 +1435,7 @@ export const stickyUngrant: Invariant<S, P> = {
   name: 'S2_ungrant_acknowledged',
   description: 'a grant in the backend cache is still sticky for the frontend: the frontend ends or reuses it only after the backend acknowledged its removal',
   see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING; seeds/002 "explicit un-grant operation"',
-  holds: (s) => s.be.every((b, r) => b.c < 0 || [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL].includes(s.fe[r]!.st)),
+  holds: (s, p) => !granterHonest(p) || s.be.every((b, r) => b.c < 0 || [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL].includes(s.fe[r]!.st)),
 };
 export const failedMapNeverUsed: Invariant<S, P> = {
   name: 'failed_map_never_used',
@@ -1380,7 +1446,7 @@ export const failedMapNeverUsed: Invariant<S, P> = {
 
 const dataRefsOf = (s: S): number[] => s.fe.map((_, r) => r).filter((r) => r > 0);
 
-export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, pinsAccount,
+export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, pinsAccount,
   pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
 
 export const grantObservables: readonly Observable<S, P>[] = [
@@ -1472,7 +1538,7 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
     const ka = JSON.stringify(a), kb = JSON.stringify(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return { gt_version: s.gt_version, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, um, pg, fe, be, bad: s.bad };
+  return { gt_version: s.gt_version, sf: s.sf, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, um, pg, fe, be, bad: s.bad };
 }
 
 export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.refs, rename: renameGrantState });

@@ -25,9 +25,12 @@ const params = (o: Record<string, string | number | boolean>): GrantParams => ri
 /** Hostile grantee (rules and boundaries, refusal probes included) plus the honest driver with sticky grants, every edge. */
 const hostile = params({ handles: 2, cacheSize: 0 });
 const honest = params({ grantee: 'honest' });
+/** A hostile granter rewriting its pinned entries and switching versions at any step, against the hostile grantee. */
+const granter = params({ granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
 const suite: Vector[] = [
   ...right(generateSuite(grant, hostile)).vectors,
   ...right(generateSuite(grant, honest, { cover: 'edges', boundaries: false })).vectors,
+  ...right(generateSuite(grant, granter, { boundaries: false })).vectors.map((v) => ({ ...v, id: v.id.replace(/^grant-/, 'grant-granter-') })),
 ];
 const rulesCovered = new Set(suite.flatMap((v) => v.steps.map((s) => s.call)));
 

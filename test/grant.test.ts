@@ -26,6 +26,8 @@ import xsa367 from '../examples/grant-xsa367.js';
 import xsa403 from '../examples/grant-xsa403.js';
 import stickyEarly from '../examples/grant-sticky-early-reuse.js';
 import xsa218 from '../examples/grant-xsa218.js';
+import xsa500 from '../examples/grant-xsa500.js';
+import xsa255 from '../examples/grant-xsa255.js';
 
 type M = Model<GrantState, GrantParams>;
 
@@ -339,6 +341,15 @@ variantCase('sticky grant reused before DEL acknowledged', stickyEarly, { transi
 // the hostile domain maps, starts unmapping (pins dropped early), netback maps and unmaps the same ref: 5 steps, at both versions.
 variantCase('XSA-218 pins dropped before the TLB flush (v2)', xsa218, { ...small, version: 'v2' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
 variantCase('XSA-218 pins dropped before the TLB flush (v1)', xsa218, { ...small, version: 'v1' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
+
+// the hostile granter grants a page read-only, dom0 maps it, the granter points the pinned entry at another
+// (writable) frame, dom0 copies into it: Xen references one frame and writes the other. 4 steps.
+variantCase('XSA-500 pinned entry not compared', xsa500, { granter: 'hostile', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0' },
+  'G15_copy_frame_is_referenced_frame', 4, 'GNTTABOP_copy_begin');
+
+// netback disconnects (the ring unpinned), the hostile granter maps its status frames, switches to v1: 3 steps.
+variantCase('XSA-255 status frames freed while mapped', xsa255, { granter: 'hostile', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0', version: 'v2' },
+  'G16_status_frames_freed_only_unmapped', 3, 'fe_GNTTABOP_set_version');
 
 test('XSA-396 needs the hostile grantee: with an honest backend the query-then-end frontend is safe', () => {
   const r = runModel(xsa396, paramsOf(xsa396, { ...small, grantee: 'honest' }));

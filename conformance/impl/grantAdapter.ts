@@ -87,6 +87,10 @@ export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly i
       }
       case 'GNTTABOP_copy_end':
         return { status: statusName(impl.copyEnd(num(o.copy, 'copy'))) };
+      case 'map_status_frames':
+      case 'unmap_status_frames':
+        impl.mapStatusFrames(num(o.dom, 'dom'), o.op === 'map_status_frames');
+        return {};
       case 'GNTTABOP_set_version':
         return { status: statusName(impl.setVersion(num(o.dom, 'dom'), num(o.version, 'version'))) };
       default:

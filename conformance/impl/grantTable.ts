@@ -96,6 +96,8 @@ interface Table {
   status: number[];
   active: Active[];
   version: number;
+  /** The guest's mappings of its v2 status frames (references on the status pages). */
+  statusMaps: number;
 }
 interface Mapping { dom: number; ref: number; flags: number }
 interface Copy { dom: number; ref: number; readonly: boolean }
@@ -124,7 +126,7 @@ export class GrantTables {
     for (const [d, n] of Object.entries(sizes))
       this.tables.set(Number(d), {
         entries: Array.from({ length: n }, blank), status: new Array<number>(n).fill(0),
-        active: Array.from({ length: n }, idle), version: versions[Number(d)] ?? 2,
+        active: Array.from({ length: n }, idle), version: versions[Number(d)] ?? 2, statusMaps: 0,
       });
     for (const [d, n] of Object.entries(maptrack)) this.maptrack.set(Number(d), new Array(n).fill(undefined));
   }
@@ -172,6 +174,13 @@ export class GrantTables {
     e.flags = 0;
     if (this.bug === 'end-ignores-pin') return true;
     return (t.status[ref]! & (GTF_reading | GTF_writing)) === 0;
+  }
+
+  /** The guest maps its status frames (GNTTABOP_get_status_frames: v2 only) or drops its mapping. */
+  mapStatusFrames(dom: number, map: boolean): void {
+    const t = this.tables.get(dom)!;
+    if (map && t.version !== 2) throw new Error('no status frames at v1');
+    t.statusMaps = map ? 1 : 0;
   }
 
   queryForeignAccess(dom: number, ref: number): number {
@@ -385,6 +394,8 @@ export class GrantTables {
     }
     if (t.active.some((a) => a.pin !== 0)) return EBUSY;
     if (t.version === 2 && t.active.some((a) => a.pin !== 0 && a.isSubPage)) return EAGAIN;
+    // gnttab_unpopulate_status_frames: a status page still referenced is not freed
+    if (t.version === 2 && t.statusMaps) return EBUSY;
     for (let r = 0; r < t.entries.length; r++) {
       t.entries[r] = blank();
       t.status[r] = 0;
