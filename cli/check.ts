@@ -4,29 +4,83 @@
  * checker, properties and traces meet.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { Search, type CheckResult } from '../checker/explore.js';
+import { Search, type CheckResult, type Stats } from '../checker/explore.js';
+import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
+import { ParallelSearch, defaultWorkers, parallelReason } from '../checker/parallel.js';
+import type { CheckOptions } from '../checker/search.js';
+import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
-import { toItf, traceFromViolation, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
+import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
-import { loadModel } from './loadModel.js';
-import { ensureDir, isDir, safe } from './files.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
+import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 export interface RunOptions {
   readonly invariants?: readonly string[];
   readonly maxStates?: number;
   readonly maxDepth?: number;
+  /** Bytes of resident memory at which the search stops (default: 3/4 of the machine's memory). */
+  readonly maxMemory?: number;
   readonly checkDeadlock?: boolean;
   readonly progress?: boolean;
   readonly onState?: (s: unknown) => void;
+  /**
+   * Worker threads (--workers N). When not given: the machine's available
+   * parallelism, after a first second on one thread (a search that ends
+   * within it does not pay for starting the workers).
+   */
+  readonly workers?: number;
+  /** The MODEL argument as the workers load it: a built-in's name or a model file's absolute path. */
+  readonly source?: string;
+}
+
+/** A search in progress, on one thread or on several. */
+interface Running {
+  stats(): Stats;
+  interrupt(): void;
+  /** Runs (or waits) about `ms`; the result once finished. */
+  step(ms: number): Promise<CheckResult<unknown> | undefined>;
+}
+
+function oneThread(search: Search<unknown>, name: string): Running {
+  return {
+    stats: () => search.stats(),
+    interrupt: () => search.interrupt(),
+    step: async (ms) => {
+      try {
+        return search.run(ms);
+      } catch (e) {
+        throw new UsageError(`model ${name}: a rule or invariant failed: ${(e as Error).message}`);
+      }
+    },
+  };
+}
+
+function threads(par: ParallelSearch<unknown>, name: string): Running {
+  let done: CheckResult<unknown> | undefined;
+  let failed: Error | undefined;
+  par.result.then(
+    (r) => (done = r),
+    (e: Error) => (failed = e),
+  );
+  return {
+    stats: () => par.stats(),
+    interrupt: () => par.interrupt(),
+    step: async (ms) => {
+      const t = Date.now();
+      while (!done && !failed && Date.now() - t < ms) await new Promise((res) => setTimeout(res, 10));
+      if (failed) throw new UsageError(`model ${name}: a rule or invariant failed: ${failed.message}`);
+      return done;
+    },
+  };
 }
 
 /** Runs a search in slices, printing progress on stderr every 2 s and stopping cleanly on Ctrl-C. */
@@ -34,17 +88,28 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
   if (E.isLeft(sys)) throw new UsageError(sys.left);
   if (sys.right.init.length === 0) throw new UsageError(`model ${model.name} has no initial state at ${showParams(params)}`);
-  let search: Search<unknown>;
+  const options: CheckOptions<unknown> = {
+    ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
+    ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
+    maxMemory: opt.maxMemory ?? defaultMemoryLimit(),
+    checkDeadlock: opt.checkDeadlock ?? true,
+    ...(opt.onState ? { onState: opt.onState } : {}),
+  };
+  const workers = opt.workers ?? defaultWorkers();
+  const parallel = workers > 1 && parallelReason(sys.right, options) === undefined;
+  const startThreads = (): Running =>
+    threads(
+      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: opt.source ?? model.name, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
+      model.name,
+    );
+  let search: Running;
   try {
-    search = new Search(sys.right, {
-      ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
-      ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
-      checkDeadlock: opt.checkDeadlock ?? true,
-      ...(opt.onState ? { onState: opt.onState } : {}),
-    });
+    search = parallel && opt.workers !== undefined ? startThreads() : oneThread(new Search(sys.right, options), model.name);
   } catch (e) {
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
   }
+  // By default, a search still running after its first second moves to the workers (started from scratch).
+  let headStart = parallel && opt.workers === undefined ? Date.now() + 1000 : Infinity;
   const onSigint = () => search.interrupt();
   process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
@@ -53,11 +118,11 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   let printedLive = false;
   try {
     for (;;) {
-      let r: CheckResult<unknown> | undefined;
-      try {
-        r = search.run(250);
-      } catch (e) {
-        throw new UsageError(`model ${model.name}: a rule or invariant failed: ${(e as Error).message}`);
+      const r = await search.step(250);
+      if (!r && Date.now() >= headStart) {
+        headStart = Infinity;
+        search = startThreads();
+        continue;
       }
       if (r) {
         if (printedLive) process.stderr.write('\n');
@@ -66,9 +131,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= 2000) {
         const s = search.stats();
-        const line =
-          `progress ${model.name} depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct, ${fmtInt(s.edges)} generated, ` +
-          `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(((s.distinctStates - lastStates) * 1000) / (now - lastProgress)))} states/s, ${s.seconds.toFixed(0)} s`;
+        const line = progressLine(model.name, s, (s.distinctStates - lastStates) / ((now - lastProgress) / 1000), opt.maxStates);
         if (tty) {
           process.stderr.write('\r\x1b[K' + line);
           printedLive = true;
@@ -83,18 +146,31 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   }
 }
 
+/**
+ * One progress line: depth, states, edges, queue, states/s over the last
+ * interval, resident memory, time so far, and an ETA when one can be
+ * estimated (a --max-states bound: the time to reach it at the current rate).
+ */
+export function progressLine(name: string, s: Stats, perSecond: number, maxStates?: number): string {
+  const eta = maxStates !== undefined && perSecond > 0 ? `, ETA ${Math.ceil((maxStates - s.distinctStates) / perSecond)} s to --max-states` : '';
+  return (
+    `progress ${name} depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct states, ${fmtInt(s.edges)} edges, ` +
+    `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(perSecond))} states/s, RSS ${fmtBytes(process.memoryUsage.rss())}, ${s.seconds.toFixed(0)} s${eta}`
+  );
+}
+
 /** Exit code for an outcome. */
 export const exitFor = (o: string): number =>
   o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 
 
 /**
- * Writes a trace file and returns the path written. A failure (no such
- * directory) is bad input, one line. A trace ITF cannot carry (a non-integer
- * number) is not lost: it is written as JSON beside the name asked for, with a
- * warning.
+ * Writes a trace file and returns the path written, or null when it cannot be
+ * written (one line on stderr: the caller still prints its report). A trace
+ * ITF cannot carry (a non-integer number) is not lost: it is written as JSON
+ * beside the name asked for, with a warning.
  */
-function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string {
+function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
   if (format === 'itf') {
     const itf = toItf(t);
     if (E.isLeft(itf)) {
@@ -103,21 +179,7 @@ function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string 
       return writeTraceFile(json, t, 'json');
     }
   }
-  try {
-    writeTrace(path, t, format);
-    return path;
-  } catch (e) {
-    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!;
-    throw new UsageError(msg.startsWith('cannot write') ? msg : `cannot write trace ${path}: ${msg}`);
-  }
-}
-
-
-function writeAtomic(path: string, data: string): void {
-  mkdirSync(dirname(path) || '.', { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  return writeOrWarn(`trace ${path}`, () => writeTrace(path, t, format)) ? path : null;
 }
 
 const CHECK_OPTIONS = {
@@ -125,6 +187,8 @@ const CHECK_OPTIONS = {
   invariant: { type: 'string', multiple: true, short: 'i' },
   'max-states': { type: 'string' },
   'max-depth': { type: 'string' },
+  'max-memory': { type: 'string' },
+  workers: { type: 'string', short: 'w' },
   'no-deadlock': { type: 'boolean' },
   json: { type: 'boolean' },
   'trace-out': { type: 'string' },
@@ -146,6 +210,9 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values.invariant ? { invariants: values.invariant } : {}),
     ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
     ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
+    ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
+    ...(values.workers !== undefined ? { workers: intOption('workers', values.workers, 1)! } : {}),
+    source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
@@ -155,11 +222,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const p = params.right as object;
   const invariants = selectedInvariants(model, values.invariant);
   // Output locations are checked before the search, so a long run never ends
-  // in "cannot write": the witness folder is created, a trace's folder must exist.
+  // in "cannot write": the witness folder is created, a trace or state dump
+  // must go to a regular file (or a new one) in a writable folder.
   if (values.witnesses) ensureDir(values.witnesses, '--witnesses');
-  for (const [opt, file] of [['--trace-out', values['trace-out']], ['--dump-states', values['dump-states']]] as const) {
-    if (file !== undefined && !isDir(dirname(file))) throw new UsageError(`${opt} ${file}: folder ${dirname(file)} does not exist`);
-  }
+  if (values['trace-out'] !== undefined) checkOutputFile(values['trace-out'], '--trace-out');
+  else if (!writableDir('.'))
+    process.stderr.write('pvcheck: warning: the current folder is not writable: a counterexample would not be written (give --trace-out FILE)\n');
+  if (values['dump-states'] !== undefined) checkOutputFile(values['dump-states'], '--dump-states');
 
   let dump: string[] | undefined;
   let onState: ((s: unknown) => void) | undefined;
@@ -175,9 +244,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   const extra: Partial<JsonReport> = {};
   if (dump && values['dump-states']) {
-    const buf = Buffer.from(dump.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((l) => l + '\n').join(''));
-    writeAtomic(values['dump-states'], buf.toString());
-    extra.stateSetSha256 = createHash('sha256').update(buf).digest('hex');
+    const text = dump.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((l) => l + '\n').join('');
+    const file = values['dump-states'];
+    if (writeOrWarn(`--dump-states ${file}`, () => writeFileAtomic(file, text)))
+      extra.stateSetSha256 = createHash('sha256').update(text).digest('hex');
   }
   let traceFile: string | null = null;
   const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
@@ -186,7 +256,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const t = traceFromViolation(model, p, r.violation, cmd);
     traceFile = writeTraceFile(traceFile, t, format);
   }
-  const witnessFiles: Record<string, { min: string; max: string }> = {};
+  const witnessFiles: Record<string, { min: string | null; max: string | null }> = {};
   if (values.witnesses && r.observables) {
     for (const o of r.observables.filter((x) => x.minTrace.length > 0)) {
       const base = join(values.witnesses, safe(model.name) + '-' + safe(o.name));
@@ -215,16 +285,24 @@ export async function checkCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(humanReport(model.name, p, invariants, r) + '\n');
     if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
-    for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min}, ${w.max}\n`);
+    for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min ?? 'not written'}, ${w.max ?? 'not written'}\n`);
     if (r.violation) {
       const last = r.violation.trace[r.violation.trace.length - 1]!;
       process.stdout.write(`  last action  ${last.action}\n`);
-      process.stdout.write(`  trace        ${traceFile}\n`);
-      process.stdout.write(`  read it      pvcheck show ${traceFile}\n`);
-      process.stdout.write(`  replay it    pvcheck replay ${traceFile} [--model MODEL|FILE]\n`);
+      if (traceFile) {
+        process.stdout.write(`  trace        ${traceFile}\n`);
+        process.stdout.write(`  read it      pvcheck show ${traceFile}\n`);
+        process.stdout.write(`  replay it    pvcheck replay ${traceFile} [--model MODEL|FILE]\n`);
+      } else process.stdout.write(`  trace        not written (see the error above)\n`);
     }
   }
   return exitFor(r.outcome);
+}
+
+function sizeOption(name: string, v: string): number {
+  const n = parseSize(v);
+  if (typeof n === 'string') throw new UsageError(`--${name}: ${n}`);
+  return n;
 }
 
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {
@@ -322,8 +400,7 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
     if (c !== 0 && !finding) code = Math.max(code, c);
     let traceFile: string | null = null;
     if (r.violation) {
-      traceFile = `pvcheck-${safe(m.name)}-${safe(r.violation.property)}.trace.json`;
-      writeTraceFile(traceFile, traceFromViolation(m, p, r.violation, `pvcheck check ${m.name}`), 'json');
+      traceFile = writeTraceFile(`pvcheck-${safe(m.name)}-${safe(r.violation.property)}.trace.json`, traceFromViolation(m, p, r.violation, `pvcheck check ${m.name}`), 'json');
     }
     reports.push(jsonReport(m.name, p, selectedInvariants(m, undefined), r, traceFile));
     rows.push([
