@@ -280,7 +280,7 @@ export const grantShape = (p: GrantParams): Shape<GrantState> => {
   });
   const frameOrNone = int(-1, p.pages, page);
   const active = (frame: boolean) => nullable(record({
-    domid: dom, frame: int(0, p.pages, frame ? page : undefined), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
+    domid: dom, frame: frame ? int(0, p.pages, page) : int(-1, p.pages), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
     trans_domid: int(-1, 3), trans_gref: int(-1, refMax, { on: ['trans_domid'], elem: refOf }),
     hstr: count, hstw: count, devr: count, devw: count, cpr: count, cpw: count, v: int(1, 2),
   }));
