@@ -28,6 +28,7 @@
  * @see xen tools/libxl/libxl_device.c (device add / generic remove, LIBXL_DESTROY_TIMEOUT)
  * @see ../shared/docs/xen-protocols.md §2.5, §2.6, §3
  */
+import { xenbusViews } from './views/xenbus.js';
 import type { Draft } from 'immer';
 import { defineModel, type Goal, type Invariant, type Model, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
@@ -1251,4 +1252,5 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   observables: xenbusObservables,
   goals: [X8],
   view: xenbusView,
+  views: xenbusViews,
 });
