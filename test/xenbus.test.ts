@@ -5,6 +5,7 @@ import { produce } from 'immer';
 import { deriveModel, type Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
+import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, xenbus } from '../model/xenbus.js';
 import {
@@ -38,11 +39,14 @@ function run(m: Model, params: Record<string, string>, opt: { maxDepth?: number;
   return check(sys.right, { maxDepth: opt.maxDepth, checkDeadlock: opt.checkDeadlock ?? true });
 }
 
-/** Found with `property`, and shortest: with one step less there is no counterexample. */
+/** Found with `property`, shortest (with one step less there is no counterexample), and the trace replays (pvcheck replay's engine reproduces it at its last step). */
 function foundShortest(m: Model, params: Record<string, string>, property: string, opt: { invariants?: string[]; checkDeadlock?: boolean } = {}): number {
   const r = run(m, params, opt);
   assert.is(r.outcome === 'violation' || r.outcome === 'deadlock', true, `${m.name}: outcome ${r.outcome}`);
   assert.is(r.violation?.property, property);
+  const p = resolveParams(m.params, params);
+  if (E.isLeft(p)) throw new Error(p.left);
+  assert.ok(replays(m, p.right, r), `${m.name}: the ${property} trace replays`);
   const n = r.violation!.trace.length - 1;
   const cut = run(m, params, { ...opt, maxDepth: n - 1 });
   assert.is(cut.violation, undefined, `${m.name}: a counterexample shorter than ${n} steps`);
