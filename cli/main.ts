@@ -2,17 +2,21 @@
  * pvcheck command line. Every bad input ends as one line on stderr and exit
  * code 2; no stack trace unless PVCHECK_DEBUG=1.
  */
+import { readFileSync } from 'node:fs';
 import { builtinModels } from '../model/registry.js';
 import type { Model } from '../model/core.js';
 import type { ParamSpec } from '../model/params.js';
 import { checkAllCommand, checkCommand } from './check.js';
 import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { installInterruptPolicy } from './interrupt.js';
 import { replayCommand, showCommand } from './traceCommands.js';
 
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
 
 usage:
+  pvcheck --version                    the version of pvcheck (and of node)
+  pvcheck COMMAND --help               the usage and options of one command
   pvcheck list [MODEL...]              models, their parameters (defaults, ranges) and invariants
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
@@ -22,6 +26,9 @@ usage:
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
                                        what a change does: states and rules only one model has, a shortest
                                        run to the first such state (a trace file), and both verdicts
+  pvcheck catalogue [FILE|DIR...] [--json] [-q]
+                                       run every example (default: pvcheck's examples/) with the command its
+                                       @pvcheck header declares and compare with the declared result (docs/examples.md)
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
   pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] | [--models all|M,M]
@@ -54,7 +61,9 @@ replay options:
   --json                     the outcome as JSON
 
 exit codes: 0 verified / trace completed, 1 violation or deadlock / reproduced, 2 bad input,
-            3 incomplete (bounds or Ctrl-C) / replay inconclusive, 4 replay diverged`;
+            3 incomplete (bounds, or interrupted) / replay inconclusive, 4 replay diverged
+interrupts: the first Ctrl-C (or SIGTERM) stops the whole command with the report of what was done
+            (exit 3); a second one exits at once`;
 
 function describeParam(name: string, s: ParamSpec): string {
   switch (s.kind) {
@@ -65,6 +74,24 @@ function describeParam(name: string, s: ParamSpec): string {
     case 'bool':
       return `${name}=${s.default} (true|false) ${s.doc}`;
   }
+}
+
+/** The help of one command: its usage lines and its options block from HELP; undefined for an unknown command. */
+export function commandHelp(cmd: string): string | undefined {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith(`  pvcheck ${cmd} `) && lines[i] !== `  pvcheck ${cmd}`) continue;
+    out.push(lines[i]!.trimEnd());
+    while (i + 1 < lines.length && /^ {30,}\S/.test(lines[i + 1]!)) out.push(lines[++i]!);
+  }
+  if (!out.length) return undefined;
+  const block = lines.findIndex((l) => l === `${cmd} options:`);
+  if (block >= 0) {
+    out.push('', lines[block]!);
+    for (let i = block + 1; i < lines.length && lines[i]!.trim() !== ''; i++) out.push(lines[i]!);
+  }
+  return ['usage:', ...out].join('\n');
 }
 
 export function listText(models: readonly Model[]): string {
@@ -94,7 +121,20 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  installInterruptPolicy();
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`pvcheck ${pkg.version} (node ${process.versions.node})\n`);
+    return EXIT.ok;
+  }
+  if (cmd !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const text = commandHelp(cmd);
+    if (text) {
+      process.stdout.write(text + '\n');
+      return EXIT.ok;
+    }
+  }
   try {
     switch (cmd) {
       case 'list': {
@@ -117,6 +157,10 @@ export async function main(argv: string[]): Promise<number> {
         const { diffCommand } = await import('./diff.js');
         return await diffCommand(rest);
       }
+      case 'catalogue': {
+        const { catalogueCommand } = await import('./catalogue.js');
+        return await catalogueCommand(rest);
+      }
       case 'vectors': {
         const { vectorsCommand } = await import('./vectors.js');
         return await vectorsCommand(rest);
@@ -132,7 +176,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP + '\n');
         return cmd === undefined ? EXIT.badInput : EXIT.ok;
       default:
-        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, diff, vectors, bench, help)`);
+        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, diff, catalogue, vectors, bench, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {
