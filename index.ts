@@ -19,6 +19,8 @@ export { blkif } from './model/blkif.js';
 export * as blkifModel from './model/blkif.js';
 export { netifCtrl } from './model/netifCtrl.js';
 export * as netifCtrlModel from './model/netifCtrl.js';
+export { netifTx } from './model/netif.js';
+export * as netifModel from './model/netif.js';
 export * from './model/idx32.js';
 export { ringApi } from './model/ringApi.js';
 export * as ringApiModel from './model/ringApi.js';

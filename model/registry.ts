@@ -12,6 +12,7 @@ import { ringApi } from './ringApi.js';
 import { grant } from './grant.js';
 import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
+import { netifTx } from './netif.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -22,6 +23,7 @@ export const builtinModels: readonly Model[] = [
   grant,
   blkif,
   netifCtrl,
+  netifTx,
 ];
 
 export function findModel(name: string): Model | undefined {

@@ -92,7 +92,18 @@ export interface FeatureKey {
   readonly advertise?: 'probe' | 'late';
   /** When the backend uses it: when the frontend `requested` it (default), or whenever it `advertised` it. */
   readonly backendUses?: 'requested' | 'advertised';
+  /**
+   * `value`: not a negotiated flag but a value the frontend writes outside its
+   * key transaction and the backend reads (xdp-headroom: `talk_to_netback_xdp`,
+   * `read_xenbus_frontend_xdp`). The frontend still "uses" it when advertised
+   * (netback_has_xdp_headroom); X5 does not compare it.
+   */
+  readonly kind?: 'flag' | 'value';
 }
+
+const isFlag = (f: FeatureKey): boolean => f.kind !== 'value';
+/** XDP_PACKET_HEADROOM: the value talk_to_netback_xdp writes when a program is attached (0 otherwise). */
+export const XDP_PACKET_HEADROOM = 256;
 
 /** The feature keys of Linux netfront/netback the model negotiates (multi-queue and split event channels are handled apart, they change the key layout). */
 export const NETIF_FEATURES: readonly FeatureKey[] = [
@@ -100,7 +111,7 @@ export const NETIF_FEATURES: readonly FeatureKey[] = [
   { name: 'sg', backendKey: 'feature-sg', frontendKey: 'feature-sg', backend: ['old', 'new'], frontend: ['old', 'new'] },
   { name: 'gso-tcpv4', backendKey: 'feature-gso-tcpv4', frontendKey: 'feature-gso-tcpv4', backend: ['old', 'new'], frontend: ['old', 'new'] },
   { name: 'ipv6-csum-offload', backendKey: 'feature-ipv6-csum-offload', frontendKey: 'feature-ipv6-csum-offload', backend: ['new'], frontend: ['new'] },
-  { name: 'xdp-headroom', backendKey: 'feature-xdp-headroom', frontendKey: 'xdp-headroom', backend: ['new'], frontend: ['new'] },
+  { name: 'xdp-headroom', backendKey: 'feature-xdp-headroom', frontendKey: 'xdp-headroom', backend: ['new'], frontend: ['new'], kind: 'value' },
 ];
 
 // --- parameters
@@ -115,15 +126,13 @@ export const xenbusParams = defineParams({
   guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
   reconnect: count('new netfront instances after Closed (driver reload, kexec)'),
   unplug: count('toolstack unplugs (libxl device remove: online=0, backend state 5)', 1, 1),
-  xdpEarly: boolParam({ default: false, doc: 'the guest may attach an XDP program (Reconfiguring) before the backend published Connected, while the hotplug script still runs; by default only after' }),
-  xdpOutage: boolParam({ default: false, doc: 'a migration or driver domain restart may happen while xennet_xdp_set waits for Reconfigured (it then waits forever); by default the model keeps them apart' }),
   slowFrontend: boolParam({ default: false, doc: 'the frontend may stall inside its key transaction for longer than LIBXL_DESTROY_TIMEOUT (10 s); by default the timeout never fires while that transaction is open' }),
   forcedRemoval: boolParam({ default: true, doc: 'libxl removes the nodes after LIBXL_DESTROY_TIMEOUT when the backend never reaches Closed' }),
   migrate: count('suspend/resume or live migrations (frontend restarts at Initialising against a fresh backend)'),
-  backendRestart: count('backend (driver domain) restarts'),
+  backendRestart: count('backend (driver domain) restarts: the driver domain dies, the toolstack re-creates the backend directory (finding F1: default 0)', 0),
   frontendFatal: count('xenbus_dev_fatal on the frontend'),
   backendFatal: count('xenbus_dev_fatal on the backend'),
-  reconfigure: count('XDP reconfigurations (Reconfiguring / Reconfigured)'),
+  reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
@@ -147,6 +156,9 @@ export interface QueueRes {
   readonly bound: boolean;
 }
 
+/** Netfront's XDP state; see {@link FrontendState.xdp}. */
+export type XdpPhase = 'off' | 'reconf' | 'wait' | 'on';
+
 /** Netfront's removal path (xennet_remove -> xennet_bus_close). */
 export type FeRemove = 'none' | 'closing' | 'closed';
 
@@ -169,8 +181,17 @@ export interface FrontendState {
   readonly nq: number;
   readonly split: boolean;
   readonly features: readonly string[];
-  /** xennet_xdp_set waits for the backend's Reconfigured. */
-  readonly xdpWait: boolean;
+  /**
+   * XDP (netfront_xdp_enabled and xennet_xdp_set, which holds rtnl throughout):
+   * `off`; `reconf`: switched Reconfiguring, xdp-headroom not yet written;
+   * `wait`: wrote xdp-headroom=256 and sleeps in `wait_event(module_wq, backend
+   * == Reconfigured)` (no timeout); `on`: enabled (netfront_xdp_enabled).
+   */
+  readonly xdp: XdpPhase;
+  /** module_wq was woken (netback_changed's wake_up_all) since the xdp waiter last slept. */
+  readonly wake: boolean;
+  /** The guest's xenwatch thread: `run`, or blocked on rtnl inside netback_changed: in `notify_peers` (Connected) or `talk_to_netback` (InitWait). */
+  readonly xw: 'run' | 'notify_peers' | 'talk_to_netback';
   /** xennet_open ran with no queues (NULL dereference, f599c64fdf7d). */
   readonly oops: boolean;
 }
@@ -190,6 +211,8 @@ export interface BackendState {
   readonly features: readonly string[];
   /** set_backend_state hit a combination its table does not have (BUG()). */
   readonly bug: boolean;
+  /** vif->xdp_headroom as read_xenbus_frontend_xdp last read it (0 when missing). */
+  readonly headroom: number;
 }
 
 /** Toolstack: 'none' before device add, 'plugged', 'unplugging' (waiting for backend Closed), 'removed'. */
@@ -243,11 +266,11 @@ export function spend(d: D, s: S, k: EventKind): void {
 const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false });
 const freshFe = (): FrontendState => ({
   inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
-  nq: 0, split: false, features: [], xdpWait: false, oops: false,
+  nq: 0, split: false, features: [], xdp: 'off', wake: false, xw: 'run', oops: false,
 });
 const freshBe = (): BackendState => ({
   inst: false, state: XenbusStateUnknown, dev: XenbusStateUnknown, hotplugSeen: false, keysRead: false,
-  nq: 0, split: false, features: [], bug: false,
+  nq: 0, split: false, features: [], bug: false, headroom: 0,
 });
 
 export const xenbusInit = (p: P): S => ({
@@ -346,15 +369,15 @@ export type RefRead = 'gather' | 'default0';
  * watch (fires at once). On any failure: xenbus_dev_fatal and undo; the caller
  * (set_backend_state) switches be->state to Connected anyway.
  */
-export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather'): void {
+export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather'): boolean {
   const xs = d.xs;
   let nq = 1;
   if (p.backend === 'new') {
     const v = xsRead(xs, `${FE}/multi-queue-num-queues`);
     nq = v === undefined ? 1 : Number(v);
-    if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return; }
+    if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return false; }
   }
-  d.be.features = features.filter((f) => f.backend.includes(p.backend) &&
+  d.be.features = features.filter((f) => isFlag(f) && f.backend.includes(p.backend) &&
     (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : xsRead(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
   let keysRead = true;
   let split = false;
@@ -364,7 +387,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     let tx = xsRead(xs, `${dir}/tx-ring-ref`);
     let rx = xsRead(xs, `${dir}/rx-ring-ref`);
     if (tx === undefined || rx === undefined) {
-      if (refRead === 'gather') { fail(); return; }
+      if (refRead === 'gather') { fail(); return false; }
       keysRead = false;
       tx = tx ?? '0';
       rx = rx ?? '0';
@@ -375,32 +398,47 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     let portOk: boolean;
     if (etx !== undefined && erx !== undefined) { split = true; portOk = etx === txPort(i) && erx === rxPort(i); }
     else if (e1 !== undefined) portOk = e1 === txPort(i);
-    else if (refRead === 'gather') { fail(); return; }
+    else if (refRead === 'gather') { fail(); return false; }
     else { keysRead = false; portOk = false; }
     const g = Number(tx);
     const q = s.q[i]!;
     // GNTTABOP_map_grant_ref succeeds only on a ref the frontend grants now (a
     // 'default0' read maps ref 0: in a real guest a live grant, the console ring).
     const granted = q.gref !== null && tx === txRef(q.gref) && rx === rxRef(q.gref);
-    if (refRead === 'gather' && (!granted || !portOk || !q.evt)) { fail(); return; }
+    if (refRead === 'gather' && (!granted || !portOk || !q.evt)) { fail(); return false; }
     d.q[i]!.map = refRead === 'gather' ? q.gref : g / 2;
     d.q[i]!.bound = portOk && q.evt;
   }
   d.be.nq = nq;
   d.be.split = split;
   d.be.keysRead = keysRead;
+  if (p.backend === 'new') readFrontendXdp(d);
   xsUnwatch(d.xs, W_BE_HOTPLUG);
   xsWatch(d.xs, DRIVER_DOMAIN, W_BE_HOTPLUG, `${BE}/hotplug-status`);
+  return true;
+}
+
+/** read_xenbus_frontend_xdp (netback xenbus.c): vif->xdp_headroom = xdp-headroom, 0 when missing or unparsable, capped at XEN_NETIF_MAX_XDP_HEADROOM. */
+export function readFrontendXdp(d: D): void {
+  const v = xsRead(d.xs, `${FE}/xdp-headroom`);
+  const n = v === undefined || !/^\d+$/.test(v) ? 0 : Number(v);
+  d.be.headroom = Math.min(n, 0x7fff);
 }
 
 /** The options a variant can pass to the backend's handlers. */
 export interface BackendOptions {
   readonly features?: readonly FeatureKey[];
   readonly refRead?: RefRead;
+  /**
+   * What set_backend_state does after connect() failed: `connected` (Linux:
+   * backend_switch_state(Connected) regardless, finding F1) or `closing` (the
+   * fix of examples/xenbus-restart-connect-failed-fix.ts: be->state Closing).
+   */
+  readonly onConnectFail?: 'connected' | 'closing';
 }
 
-/** One step of set_backend_state's table (netback xenbus.c); returns false on BUG(). */
-export function setBackendStateStep(d: D, target: number, p: P, o: BackendOptions = {}): boolean {
+/** One step of set_backend_state's table (netback xenbus.c); returns false on BUG(), 'stop' when a variant leaves the loop. */
+export function setBackendStateStep(d: D, target: number, p: P, o: BackendOptions = {}): boolean | 'stop' {
   const cur = d.be.state;
   const st = (n: number) => { backendSwitchState(d, n, p); return true; };
   switch (cur) {
@@ -414,7 +452,8 @@ export function setBackendStateStep(d: D, target: number, p: P, o: BackendOption
       return false;
     case XenbusStateInitWait:
       if (target === XenbusStateConnected) {
-        netbackConnect(d, d as unknown as S, p, o.features, o.refRead);
+        const ok = netbackConnect(d, d as unknown as S, p, o.features, o.refRead);
+        if (!ok && o.onConnectFail === 'closing') { backendSwitchState(d, XenbusStateClosing, p); return 'stop'; }
         return st(XenbusStateConnected);
       }
       if (target === XenbusStateClosing || target === XenbusStateClosed) return st(XenbusStateClosing);
@@ -436,7 +475,9 @@ export function setBackendStateStep(d: D, target: number, p: P, o: BackendOption
 /** set_backend_state: `while (be->state != state)` one table step; BUG() sets `be.bug` and stops. */
 export function setBackendState(d: D, target: number, p: P, o: BackendOptions = {}): void {
   for (let guard = 0; d.be.state !== target; guard++) {
-    if (guard > 8 || !setBackendStateStep(d, target, p, o)) { d.be.bug = true; return; }
+    const r = guard > 8 ? false : setBackendStateStep(d, target, p, o);
+    if (r === 'stop') return;
+    if (!r) { d.be.bug = true; return; }
   }
 }
 
@@ -457,7 +498,7 @@ export function frontendChanged(d: D, fs: number, p: P, o: BackendOptions = {}):
     case XenbusStateInitialised: return;
     case XenbusStateConnected: setBackendState(d, XenbusStateConnected, p, o); return;
     case XenbusStateReconfiguring:
-      if (p.backend === 'new') { switchState(d, 'be', XenbusStateReconfigured, p); return; }
+      if (p.backend === 'new') { readFrontendXdp(d); switchState(d, 'be', XenbusStateReconfigured, p); return; }
       devFatal(d, 'be', p);
       return;
     case XenbusStateClosing: setBackendState(d, XenbusStateClosing, p, o); return;
@@ -566,6 +607,8 @@ export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolea
   d.fe.nq = nq;
   d.fe.split = split;
   d.fe.features = features.filter((f) => f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) === '1').map((f) => f.name);
+  // netback_has_xdp_headroom: "set the current xen-netfront xdp state" with XBT_NIL, before the transaction.
+  if (d.fe.features.includes('xdp-headroom')) xsWrite(d.xs, `${FE}/xdp-headroom`, s.fe.xdp === 'on' ? String(XDP_PACKET_HEADROOM) : '0', p.txnConflicts);
   d.fe.queues = nq;
   for (let i = 0; i < MAXQ; i++) {
     const q = d.q[i]!;
@@ -593,7 +636,7 @@ export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = 
     if (d.fe.split) { w(`${dir}/event-channel-tx`, txPort(i)); w(`${dir}/event-channel-rx`, rxPort(i)); }
     else w(`${dir}/event-channel`, txPort(i));
   }
-  for (const f of features) if (f.frontend.includes(p.frontend)) w(`${FE}/${f.frontendKey}`, '1');
+  for (const f of features) if (isFlag(f) && f.frontend.includes(p.frontend)) w(`${FE}/${f.frontendKey}`, '1');
 }
 
 /** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
@@ -623,16 +666,33 @@ export function netfrontResume(d: D, p: P): void {
   d.fe.dev = XenbusStateInitialising;
   d.fe.nq = 0;
   d.fe.split = false;
-  d.fe.features = [];
+  // np->netback_has_xdp_headroom is not reset: only the next talk_to_netback rewrites it.
+  d.fe.features = d.fe.features.filter((f) => f === 'xdp-headroom');
   xsWatch(d.xs, GUEST, W_FE_OTHEREND, BE + '/state');
 }
 
-/** netback_changed (netfront), on the backend state the watch delivery read. */
+/** rtnl is held by xennet_xdp_set from its switch to Reconfiguring to the end of its wait. */
+export const rtnlHeld = (s: S): boolean => s.fe.xdp === 'reconf' || s.fe.xdp === 'wait';
+
+/**
+ * netback_changed (netfront), on the backend state the watch delivery read.
+ * It first wakes module_wq (xennet_xdp_set's waiter re-checks its condition).
+ * Two cases take rtnl on the xenwatch thread: InitWait (talk_to_netback ->
+ * xennet_create_queues) and Connected (netdev_notify_peers): while
+ * xennet_xdp_set holds rtnl the handler blocks there, and with it every later
+ * xenwatch event of the guest (`fe.xwBlocked`; {@link netdev_rtnl_acquired}
+ * resumes it).
+ */
 export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions = {}): void {
+  d.fe.wake = true;
   switch (bs) {
     case XenbusStateInitWait:
       if (s.fe.dev !== XenbusStateInitialising) return;
+      if (rtnlHeld(s)) { d.fe.xw = 'talk_to_netback'; return; }
       talkToNetback(d, s, p, o);
+      return;
+    case XenbusStateConnected:
+      if (rtnlHeld(s)) d.fe.xw = 'notify_peers'; // netdev_notify_peers: rtnl_lock()
       return;
     case XenbusStateClosed:
       if (s.fe.dev === XenbusStateClosed) return;
@@ -642,7 +702,7 @@ export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions 
       switchState(d, 'fe', XenbusStateClosed, p); // xenbus_frontend_closed
       return;
     default:
-      return; // Initialising, Initialised, Reconfiguring, Reconfigured, Unknown; Connected: netdev_notify_peers
+      return; // Initialising, Initialised, Reconfiguring, Reconfigured, Unknown
   }
 }
 
@@ -692,7 +752,7 @@ export const netback_changed: R = {
   name: 'netback_changed', actor: 'frontend',
   doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
   see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
-  when: (s) => s.fe.inst && !s.fe.txn && xsPending(s.xs, W_FE_OTHEREND),
+  when: (s) => s.fe.inst && !s.fe.txn && s.fe.xw === 'run' && xsPending(s.xs, W_FE_OTHEREND),
   then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p); },
 };
 
@@ -721,9 +781,12 @@ export const xennet_remove: R = {
   name: 'xennet_remove', actor: 'frontend',
   doc: 'guest-initiated close (driver unbind): xennet_bus_close: return at once if the backend is Closed, else switch Closing and wait',
   see: 'netfront xennet_remove, xennet_bus_close',
-  when: (s) => feIdle(s) && can(s, 'guestClose'),
+  when: (s) => feIdle(s) && can(s, 'guestClose') && !rtnlHeld(s),
   then: (d, s, p) => {
     spend(d, s, 'guestClose');
+    // xenbus_dev_remove: free_otherend_watch before drv->remove, so netback_changed
+    // no longer runs: the waits of xennet_bus_close end only by XENNET_TIMEOUT polling.
+    xsUnwatch(d.xs, W_FE_OTHEREND);
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosing, p);
     d.fe.remove = 'closing';
@@ -734,7 +797,8 @@ export const xennet_bus_close_closing: R = {
   name: 'xennet_bus_close(Closing)', actor: 'frontend',
   doc: 'wait_event(backend in Closing, Closed or Unknown) answered: return if Closed, else switch Closed and wait',
   see: 'netfront xennet_bus_close',
-  when: (s) => s.fe.inst && s.fe.remove === 'closing' && [XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)),
+  when: (s) => s.fe.inst && s.fe.remove === 'closing' && [XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)) &&
+    (beNode(s) !== XenbusStateClosed || !rtnlHeld(s)),
   then: (d, s, p) => {
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosed, p);
@@ -746,7 +810,7 @@ export const xennet_bus_close_closed: R = {
   name: 'xennet_bus_close(Closed)', actor: 'frontend',
   doc: 'wait_event(backend in Closed or Unknown) answered: xennet_disconnect_backend, unregister_netdev, destroy queues',
   see: 'netfront xennet_bus_close, xennet_remove',
-  when: (s) => s.fe.inst && s.fe.remove === 'closed' && [XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)),
+  when: (s) => s.fe.inst && s.fe.remove === 'closed' && [XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)) && !rtnlHeld(s),
   then: (d, s, p) => xennetTeardown(d, p),
 };
 
@@ -754,7 +818,7 @@ export const netfront_node_removed: R = {
   name: 'xenbus_dev_changed(frontend removed)', actor: 'frontend',
   doc: 'the frontend directory was removed (toolstack): the xenbus core removes the device: xennet_remove finds the backend Unknown',
   see: 'xenbus_probe.c xenbus_dev_changed; netfront xennet_remove',
-  when: (s) => s.fe.inst && !xsExists(s.xs, FE),
+  when: (s) => s.fe.inst && !xsExists(s.xs, FE) && !rtnlHeld(s),
   then: (d, s, p) => xennetTeardown(d, p),
 };
 
@@ -767,25 +831,56 @@ export const frontend_fatal: R = {
 };
 
 export const xennet_xdp_set: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
   name: 'xennet_xdp_set', actor: 'frontend',
-  doc: 'XDP program change: switch Reconfiguring, write xdp-headroom, wait for the backend\'s Reconfigured',
-  see: 'netfront xennet_xdp_set, talk_to_netback_xdp',
-  when: (s, p) => feIdle(s) && can(s, 'reconfigure') && s.fe.dev === XenbusStateConnected && !s.fe.xdpWait && s.fe.features.includes('xdp-headroom') &&
-    (p.xdpEarly || beNode(s) === XenbusStateConnected) && (p.xdpOutage || !s.ts.beDown),
+  doc: 'XDP program attach (ndo_bpf, rtnl held): checks only netback_has_xdp_headroom; xenbus_switch_state(Reconfiguring)',
+  see: 'netfront xennet_xdp, xennet_xdp_set',
+  when: (s) => s.fe.inst && s.fe.netdev && can(s, 'reconfigure') && !rtnlHeld(s) && s.fe.features.includes('xdp-headroom'),
   then: (d, s, p) => {
     spend(d, s, 'reconfigure');
     switchState(d, 'fe', XenbusStateReconfiguring, p);
-    xsWrite(d.xs, `${FE}/xdp-headroom`, '1', p.txnConflicts);
-    d.fe.xdpWait = true;
+    d.fe.xdp = 'reconf';
+  },
+};
+
+export const talk_to_netback_xdp: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  name: 'talk_to_netback_xdp', actor: 'frontend',
+  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout',
+  see: 'netfront talk_to_netback_xdp, xennet_xdp_set',
+  when: (s) => s.fe.inst && s.fe.xdp === 'reconf',
+  then: (d, s, p) => {
+    // XBT_NIL: a plain write, which re-creates the directory if the toolstack removed it.
+    xsWrite(d.xs, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts);
+    d.fe.xdp = 'wait';
+    d.fe.wake = true; // wait_event tests the condition once before sleeping
   },
 };
 
 export const xennet_xdp_set_done: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
   name: 'xennet_xdp_set(Reconfigured)', actor: 'frontend',
-  doc: 'wait_event(backend == Reconfigured) answered: install the program, switch Connected',
-  see: 'netfront xennet_xdp_set',
-  when: (s) => s.fe.inst && s.fe.xdpWait && beNode(s) === XenbusStateReconfigured,
-  then: (d, s, p) => { d.fe.xdpWait = false; switchState(d, 'fe', XenbusStateConnected, p); },
+  doc: 'the waiter runs after a wake: on backend == Reconfigured enable XDP (netfront_xdp_enabled), release rtnl and switch Connected; otherwise sleep again',
+  see: 'netfront xennet_xdp_set (wait_event), netback_changed (wake_up_all)',
+  when: (s) => s.fe.inst && s.fe.xdp === 'wait' && s.fe.wake,
+  then: (d, s, p) => {
+    d.fe.wake = false;
+    if (beNode(s) !== XenbusStateReconfigured) return;
+    d.fe.xdp = 'on';
+    switchState(d, 'fe', XenbusStateConnected, p);
+  },
+};
+
+export const netdev_rtnl_acquired: R = {
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  name: 'rtnl_lock(xenwatch)', actor: 'frontend',
+  doc: 'the guest xenwatch thread blocked on rtnl in netback_changed gets it once xennet_xdp_set released it: netdev_notify_peers, or talk_to_netback for InitWait',
+  see: 'netfront netback_changed (netdev_notify_peers), talk_to_netback (rtnl_lock around xennet_create_queues)',
+  when: (s) => s.fe.inst && s.fe.xw !== 'run' && !rtnlHeld(s),
+  then: (d, s, p) => {
+    d.fe.xw = 'run';
+    if (s.fe.xw === 'talk_to_netback') talkToNetback(d, s, p);
+  },
 };
 
 // --- toolstack (libxl, vif hotplug script)
@@ -853,7 +948,7 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && (p.xdpOutage || !s.fe.xdpWait) && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
@@ -873,10 +968,11 @@ export const migrate: R = {
 };
 
 export const backend_crash: R = {
+  applies: (p) => p.backendRestart > 0,
   name: 'driver domain crash', actor: 'toolstack',
   doc: 'the driver domain dies: netback vanishes, Xen releases its mappings and bindings, its nodes stay stale',
   see: 'xen-protocols.md §3.6.6',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart') && (p.xdpOutage || !s.fe.xdpWait),
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart'),
   then: (d, s) => {
     spend(d, s, 'backendRestart');
     for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
@@ -889,20 +985,16 @@ export const backend_crash: R = {
 };
 
 export const backend_restarted: R = {
+  applies: (p) => p.backendRestart > 0,
   name: 'driver domain restarted', actor: 'toolstack',
-  doc: 'the toolstack re-creates the backend directory (state=1, online=1) and the frontend reconnects through the resume path',
-  see: 'xen-protocols.md §3.6.6 (netfront: "reconnecting to the backend, due to a suspend/resume, or a backend driver restart"; the trigger is [U])',
+  doc: 'the toolstack re-creates the backend directory (state=1, online=1); nothing else: netfront has no restart path of its own (netback_changed ignores Initialising, and InitWait unless dev->state is Initialising)',
+  see: 'xen-protocols.md §3.6.6; netfront netback_changed; fidelity-review.md xenbus item 1 (finding F1)',
   when: (s) => s.ts.beDown,
   then: (d, s, p) => {
     d.ts.beDown = false;
     xsRm(d.xs, BE, p.txnConflicts);
     xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
     xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
-    if (s.fe.inst && s.fe.remove === 'none') {
-      netfrontResume(d, p);
-      d.fe.dev = XenbusStateUnknown; // the frontend's node is stale: write Initialising
-      switchState(d, 'fe', XenbusStateInitialising, p);
-    }
   },
 };
 
@@ -921,7 +1013,7 @@ export const xenbusRules: readonly R[] = [
   libxl_device_add, vif_hotplug, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
-  netfront_node_removed, frontend_fatal, xennet_xdp_set, xennet_xdp_set_done,
+  netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
   xs_spurious,
 ];
 
@@ -937,7 +1029,7 @@ export const bothConnected = (s: S): boolean =>
 
 /** The goal of a connect: both Connected, with every negotiated queue mapped and bound, nothing in flight. */
 export const connectedAndIdle = (s: S): boolean =>
-  bothConnected(s) && !s.fe.txn && !s.fe.xdpWait && s.be.nq > 0 &&
+  bothConnected(s) && !s.fe.txn && !rtnlHeld(s) && s.fe.xw === 'run' && s.be.nq > 0 &&
   s.q.every((q, i) => (i < s.be.nq ? q.map !== null && q.bound : q.map === null));
 
 /** Both ends Closed on a device that still exists (after a guest close or a fatal error; a new frontend instance may reconnect). */
@@ -995,7 +1087,8 @@ export const connectedAgree = (features: readonly FeatureKey[]): Invariant<S, P>
       const k = features.find((x) => x.name === f)?.backendKey;
       return k !== undefined && xsRead(s.xs, `${BE}/${k}`) === '1';
     });
-    return s.fe.nq === s.be.nq && s.fe.split === s.be.split && sameSet(s.fe.features, s.be.features) &&
+    const feFlags = s.fe.features.filter((f) => features.find((x) => x.name === f)?.kind !== 'value');
+    return s.fe.nq === s.be.nq && s.fe.split === s.be.split && sameSet(feFlags, s.be.features) &&
       s.fe.nq <= advertisedQ && splitOk && featOk;
   },
 });
@@ -1015,7 +1108,14 @@ export const X7: Invariant<S, P> = {
   holds: (s) => (s.be.inst && s.be.state === XenbusStateConnected) || s.q.every((q) => q.map === null && !q.bound),
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7] as const;
+export const X9: Invariant<S, P> = {
+  name: 'X9_xdp_headroom_agrees',
+  description: 'while netfront runs XDP (netfront_xdp_enabled) on a connection netback made, netback leaves XDP_PACKET_HEADROOM (256) in front of every received packet: xennet_run_xdp takes the data at that offset',
+  see: 'netfront xennet_run_xdp (xdp_prepare_buff(..., XDP_PACKET_HEADROOM, ...)), talk_to_netback_xdp; netback read_xenbus_frontend_xdp; fidelity-review.md xenbus item 4',
+  holds: (s) => !(s.fe.inst && s.fe.xdp === 'on' && s.be.inst && s.be.state === XenbusStateConnected && s.be.nq > 0) || s.be.headroom === XDP_PACKET_HEADROOM,
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',

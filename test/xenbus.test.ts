@@ -16,6 +16,9 @@ import earlyRingRead from '../examples/xenbus-early-ring-read.js';
 import ignoreClosing from '../examples/xenbus-ignore-closing.js';
 import lateFeature from '../examples/xenbus-late-feature.js';
 import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
+import restartFix from '../examples/xenbus-restart-connect-failed-fix.js';
+import headroomFirst from '../examples/xenbus-xdp-headroom-first.js';
+import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
 
 const QUIET = { events: '0' };
 
@@ -91,11 +94,50 @@ test('xenbus: normal connect reaches both-Connected in 8 steps (xen-protocols.md
   assert.is(r.violation!.trace.length - 1, 8);
 });
 
-test('xenbus: the built-in model verifies with events=0 and at its defaults (every lifecycle event enabled)', () => {
+test('xenbus: the built-in model verifies with events=0 and at its defaults (every lifecycle event Linux survives enabled)', () => {
   assert.is(run(xenbus, QUIET).outcome, 'ok');
   const r = run(xenbus, {});
   assert.is(r.outcome, 'ok');
   assert.equal(r.neverFired, []);
+});
+
+// --- findings of the faithful model (docs/models/xenbus.md "Findings"): each a shortest counterexample
+
+
+test('finding F1: a driver domain restart mid-handshake: the retried transaction drops multi-queue-num-queues, connect() fails, netback publishes Connected anyway (X4, 10 steps)', () => {
+  const params = { backendRestart: '1', events: '1' };
+  assert.is(foundShortest(xenbus, params, 'X4_connected_after_hotplug'), 10);
+  // the fix (netback stays Closing after a failed connect) verifies, recoverability included, at events 1 and 2
+  for (const events of ['1', '2']) {
+    assert.is(run(restartFix, { backendRestart: '1', events }).outcome, 'ok', `fix, events=${events}`);
+    assert.is(run(restartFix, { backendRestart: '1', events }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok', `fix X8, events=${events}`);
+  }
+});
+
+test('finding F3: netback reads xdp-headroom before talk_to_netback_xdp wrote it: XDP runs without headroom (X9, 11 steps, one XDP attach)', () => {
+  assert.is(foundShortest(xenbus, { reconfigure: '1', events: '1' }, 'X9_xdp_headroom_agrees'), 11);
+});
+
+test('finding F4: an XDP attach while netback_changed(Connected) is still queued: xenwatch blocks on rtnl, xennet_xdp_set waits for a wake only xenwatch gives (deadlock, 14 steps)', () => {
+  const params = { reconfigure: '1', events: '1' };
+  assert.is(foundShortest(xenbus, params, 'deadlock', { invariants: [] }), 14);
+  const r = run(xenbus, params, { invariants: [] });
+  const last = r.violation!.trace[r.violation!.trace.length - 1]!.state as any;
+  assert.is(last.fe.xw, 'notify_peers');
+  assert.is(last.fe.xdp, 'wait');
+});
+
+test('finding F2: an XDP attach during a guest close (otherend watch already freed): the wait is never woken (deadlock, 12 steps)', () => {
+  const params = { reconfigure: '1', events: '2', migrate: '0' };
+  assert.is(foundShortest(xenbus, params, 'deadlock', { invariants: [] }), 12);
+  const r = run(xenbus, params, { invariants: [] });
+  const last = r.violation!.trace[r.violation!.trace.length - 1]!.state as any;
+  assert.is(last.fe.remove, 'closing');
+  assert.is(last.fe.xdp, 'wait');
+});
+
+test('finding F5: an XDP attach after resume, before the reconnect: netback connects on no keys and publishes Connected (X4, 12 steps)', () => {
+  assert.is(foundShortest(xenbus, { reconfigure: '1', events: '2' }, 'X4_connected_after_hotplug', { invariants: ['X4_connected_after_hotplug'] }), 12);
 });
 
 test('variant f599c64fdf7d: netdev opened before its queues exist (X6), shortest', () => {
@@ -123,6 +165,16 @@ test('late feature key: the proposal breaks X5 exactly where a backend uses it; 
     else assert.is(run(lateFeature, params).outcome, 'ok', `proposal fe=${frontend} be=${backend}`);
     assert.is(run(lateFeatureFixed, params).outcome, 'ok', `fix fe=${frontend} be=${backend}`);
   }
+});
+
+test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling xennet_xdp_set (with netback answering Reconfiguring only from Connected) verifies everything, X8 included', () => {
+  for (const events of ['1', '2']) {
+    assert.is(run(headroomFirst, { reconfigure: '1', events }, { invariants: ['X9_xdp_headroom_agrees'], checkDeadlock: false }).outcome, 'ok', `headroom first, events=${events}`);
+    assert.is(run(xdpSetFixed, { reconfigure: '1', events }).outcome, 'ok', `xdp_set fixed, events=${events}`);
+  }
+  assert.is(run(xdpSetFixed, { reconfigure: '1' }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
+  // headroom first alone leaves the rtnl deadlock (F4)
+  assert.is(run(headroomFirst, { reconfigure: '1', events: '1' }, { invariants: [] }).outcome, 'deadlock');
 });
 
 test.run();
