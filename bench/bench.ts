@@ -9,6 +9,10 @@
  * as ../shared/bench/run-rumur.sh builds it) runs interleaved the same way; its
  * time is the verifier's wall time (Rumur prints whole seconds only).
  *
+ * `--workers 1,2` runs pvcheck at each of these worker counts, `--rumur-threads
+ * 1,2` Rumur's verifier built for each thread count; every tool's peak RSS is
+ * measured with GNU time (/usr/bin/time) or, for pvcheck, by the process itself.
+ *
  * `--models all` (or `--models grant,xenbus`) instead times every built-in
  * model at its default parameters, as `npm start` checks them.
  */
@@ -28,15 +32,25 @@ const median = (xs: number[]) => {
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 };
 
-interface Ours { states: number; edges: number; seconds: number; bytesPerState: number; rssDeltaPerState: number }
-interface Spin { states: number; transitions: number; seconds: number; memoryMB: number }
-interface Rumur { states: number; rulesFired: number; seconds: number }
+interface Ours { states: number; edges: number; seconds: number; bytesPerState: number; rssDeltaPerState: number; peakRssMiB: number }
+interface Spin { states: number; transitions: number; seconds: number; memoryMB: number; peakRssMiB: number }
+interface Rumur { states: number; rulesFired: number; seconds: number; peakRssMiB: number }
 
-function runOurs(N: number, M: number): Ours {
-  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', './bin/register.mjs', 'bench/one.ts', String(N), String(M)], {
+/** `cmd args` under /usr/bin/time: its output and its peak RSS (MiB; NaN without GNU time). */
+function timed(cmd: string, args: string[], cwd: string): { stdout: string; stderr: string; status: number | null; peakRssMiB: number } {
+  const gnuTime = existsSync('/usr/bin/time');
+  const r = gnuTime
+    ? spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 })
+    : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const m = /PEAK_RSS_KB=(\d+)/.exec(r.stderr);
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, peakRssMiB: m ? Number(m[1]) / 1024 : NaN };
+}
+
+function runOurs(N: number, M: number, W: number): Ours {
+  const r = spawnSync(process.execPath, ['--max-old-space-size=8192', '--import', './bin/register.mjs', 'bench/one.ts', String(N), String(M), String(W)], {
     cwd: root, encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`bench run ${N}x${M} failed: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`bench run ${N}x${M} on ${W} workers failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Ours;
 }
 
@@ -52,7 +66,7 @@ function buildSpin(dir: string, N: number, M: number): string {
 }
 
 function runSpin(exe: string, dir: string): Spin {
-  const r = spawnSync(exe, ['-m10000000'], { cwd: dir, encoding: 'utf8' });
+  const r = timed(exe, ['-m10000000'], dir);
   const out = r.stdout;
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   return {
@@ -60,11 +74,12 @@ function runSpin(exe: string, dir: string): Spin {
     transitions: num(/([\d.e+]+) transitions \(= stored\+matched\)/),
     seconds: num(/pan: elapsed time ([\d.e+-]+) seconds/),
     memoryMB: num(/([\d.]+)\s+total actual memory usage/),
+    peakRssMiB: r.peakRssMiB,
   };
 }
 
-/** Rumur's verifier for N x M, generated and compiled as run-rumur.sh does (1 thread). */
-function buildRumur(dir: string, N: number, M: number): string {
+/** Rumur's verifier for N x M with T threads, generated and compiled as run-rumur.sh does. */
+function buildRumur(dir: string, N: number, M: number, T: number): string {
   const src = readFileSync(join(dir, 'ring-notify.m'), 'utf8');
   const set = src
     .replace(/^(  RING_SIZE: *)\d+;/m, `$1${N};`)
@@ -74,7 +89,7 @@ function buildRumur(dir: string, N: number, M: number): string {
   }
   const model = join(dir, `rn-${N}x${M}.m`);
   writeFileSync(model, set);
-  const exe = join(dir, `rumur-${N}x${M}`);
+  const exe = join(dir, `rumur-${N}x${M}-t${T}`);
   const sh = (cmd: string, args: string[]) => {
     const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr || r.stdout}`);
@@ -82,18 +97,18 @@ function buildRumur(dir: string, N: number, M: number): string {
   let la57 = false;
   try { la57 = /\bla57\b/.test(readFileSync('/proc/cpuinfo', 'utf8')); } catch { /* not Linux */ }
   const pointer = process.arch === 'x64' && !la57 ? ['--pointer-bits', '48'] : [];
-  sh('rumur', ['--deadlock-detection', 'stuck', '--colour', 'off', '--threads', '1', ...pointer, model, '--output', exe + '.c']);
+  sh('rumur', ['--deadlock-detection', 'stuck', '--colour', 'off', '--threads', String(T), ...pointer, model, '--output', exe + '.c']);
   sh('gcc', ['-std=c11', '-O3', '-march=native', '-mtune=native', '-flto', '-fwhole-program', '-mcx16', '-o', exe, exe + '.c', '-lpthread']);
   return exe;
 }
 
 function runRumur(exe: string, dir: string): Rumur {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(exe, [], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = timed(exe, [], dir);
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const m = /State Space Explored:\s*(\d+) states, (\d+) rules fired/.exec(r.stdout);
   if (r.status !== 0 || !m) throw new Error(`rumur verifier ${exe} failed: ${(r.stdout + r.stderr).slice(-300)}`);
-  return { states: Number(m[1]), rulesFired: Number(m[2]), seconds };
+  return { states: Number(m[1]), rulesFired: Number(m[2]), seconds, peakRssMiB: r.peakRssMiB };
 }
 
 interface ModelRun { outcome: string; states: number; edges: number; depth: number; seconds: number; bytesPerState: number; params: string }
@@ -140,6 +155,8 @@ export async function benchCommand(argv: string[]): Promise<number> {
     rumur: { type: 'boolean' },
     'spin-dir': { type: 'string' },
     models: { type: 'string' },
+    workers: { type: 'string' },
+    'rumur-threads': { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`bench takes no positional argument (got '${positionals[0]}')`);
   const repeat = intOption('repeat', values.repeat) ?? 3;
@@ -165,68 +182,84 @@ export async function benchCommand(argv: string[]): Promise<number> {
   };
   const spinDir = values.spin ? peerDir('spin', 'ring-notify.pml', 'spin', '-V') : undefined;
   const rumurDir = values.rumur ? peerDir('rumur', 'ring-notify.m', 'rumur', '--version') : undefined;
+  const workerList = listOption('workers', values.workers ?? '1');
+  const threadList = listOption('rumur-threads', values['rumur-threads'] ?? '1');
   const rows: string[][] = [];
   const log = (s: string) => process.stderr.write(s + '\n');
-  const peers = [values.spin ? 'SPIN -DNOREDUCE' : '', values.rumur ? 'Rumur (1 thread)' : ''].filter(Boolean).join(' and ');
-  log(`# node ${process.version}; ${repeat} runs per point, medians; ${peers ? peers + ' interleaved' : 'no peer (use --spin, --rumur)'}`);
+  const peers = [values.spin ? 'SPIN -DNOREDUCE (one core)' : '', values.rumur ? `Rumur (${threadList.join(', ')} threads)` : ''].filter(Boolean).join(' and ');
+  log(`# node ${process.version}; pvcheck on ${workerList.join(', ')} workers; ${repeat} runs per point, medians; ${peers ? peers + ' interleaved' : 'no peer (use --spin, --rumur)'}`);
   try {
     for (const [N, M] of points) {
       const exe = spinDir ? buildSpin(spinDir, N, M) : undefined;
-      const rexe = rumurDir ? buildRumur(rumurDir, N, M) : undefined;
-      const ours: Ours[] = [];
+      const rexes = rumurDir ? threadList.map((t) => buildRumur(rumurDir, N, M, t)) : [];
+      const ours: Ours[][] = workerList.map(() => []);
       const spin: Spin[] = [];
-      const rumur: Rumur[] = [];
+      const rumur: Rumur[][] = threadList.map(() => []);
       for (let i = 0; i < repeat; i++) {
-        ours.push(runOurs(N, M));
-        if (exe) spin.push(runSpin(exe, spinDir!));
-        if (rexe) rumur.push(runRumur(rexe, rumurDir!));
-        const o = ours[ours.length - 1]!;
-        log(`${N}x${M} run ${i + 1}: pvcheck ${o.seconds.toFixed(2)} s` + (exe ? `, spin ${spin[spin.length - 1]!.seconds} s` : '')
-          + (rexe ? `, rumur ${rumur[rumur.length - 1]!.seconds.toFixed(2)} s` : ''));
+        const line: string[] = [];
+        workerList.forEach((w, j) => {
+          const o = runOurs(N, M, w);
+          ours[j]!.push(o);
+          line.push(`pvcheck/${w} ${o.seconds.toFixed(2)} s`);
+        });
+        if (exe) {
+          spin.push(runSpin(exe, spinDir!));
+          line.push(`spin ${spin[spin.length - 1]!.seconds} s`);
+        }
+        rexes.forEach((x, j) => {
+          const r = runRumur(x, rumurDir!);
+          rumur[j]!.push(r);
+          line.push(`rumur/${threadList[j]} ${r.seconds.toFixed(2)} s`);
+        });
+        log(`${N}x${M} run ${i + 1}: ${line.join(', ')}`);
       }
-      const o = ours[0]!;
-      const sec = median(ours.map((x) => x.seconds));
-      const row = [
-        `${N}x${M}`,
-        String(o.states),
-        String(o.edges),
-        sec.toFixed(2),
-        String(Math.round(o.states / sec)),
-        median(ours.map((x) => x.bytesPerState)).toFixed(1),
-        median(ours.map((x) => x.rssDeltaPerState)).toFixed(1),
-      ];
+      const spinSec = spin.length ? median(spin.map((x) => x.seconds)) : NaN;
+      const ref = ours[0]![0]!;
+      const vsSpin = (sec: number) => (spin.length && spinSec > 0 ? (spinSec / sec).toFixed(2) : '-');
+      workerList.forEach((w, j) => {
+        const o = ours[j]![0]!;
+        const sec = median(ours[j]!.map((x) => x.seconds));
+        rows.push([
+          `${N}x${M}`, w === 1 ? 'pvcheck --workers 1' : `pvcheck --workers ${w}`,
+          String(o.states), String(o.edges), sec.toFixed(2), String(Math.round(o.states / sec)),
+          median(ours[j]!.map((x) => x.bytesPerState)).toFixed(1),
+          median(ours[j]!.map((x) => x.peakRssMiB)).toFixed(0),
+          o.states === ref.states && o.edges === ref.edges ? 'equal' : 'DIFFER', vsSpin(sec),
+        ]);
+      });
       if (exe) {
-        const ss = median(spin.map((x) => x.seconds));
-        const spinStates = spin[0]!.states;
-        row.push(
-          spinStates === o.states ? 'equal' : `DIFFER (spin ${spinStates})`,
-          ss.toFixed(2),
-          // pan prints 0 s for searches under its clock's resolution
-          ss > 0 ? String(Math.round(spinStates / ss)) : '-',
-          ss > 0 ? (ss / sec).toFixed(2) : '-',
-        );
+        const s0 = spin[0]!;
+        rows.push([
+          `${N}x${M}`, 'SPIN -DNOREDUCE', String(s0.states), String(s0.transitions), spinSec.toFixed(2),
+          spinSec > 0 ? String(Math.round(s0.states / spinSec)) : '-', '-', median(spin.map((x) => x.peakRssMiB)).toFixed(0),
+          s0.states === ref.states ? 'equal' : 'DIFFER', '1.00',
+        ]);
       }
-      if (rexe) {
-        const rs = median(rumur.map((x) => x.seconds));
-        const r0 = rumur[0]!;
+      threadList.forEach((t, j) => {
+        const r0 = rumur[j]![0]!;
+        const rs = median(rumur[j]!.map((x) => x.seconds));
         // Rumur's "rules fired" counts the stutter rule END once (ring-notify.m's header).
-        const same = r0.states === o.states && r0.rulesFired === o.edges + 1;
-        row.push(
-          same ? 'equal' : `DIFFER (rumur ${r0.states} states, ${r0.rulesFired} rules)`,
-          rs.toFixed(2),
-          String(Math.round(r0.states / rs)),
-          (rs / sec).toFixed(2),
-        );
-      }
-      rows.push(row);
+        const same = r0.states === ref.states && r0.rulesFired === ref.edges + 1;
+        if (!rumurDir) return;
+        rows.push([
+          `${N}x${M}`, `Rumur --threads ${t}`, String(r0.states), String(r0.rulesFired), rs.toFixed(2), String(Math.round(r0.states / rs)),
+          '-', median(rumur[j]!.map((x) => x.peakRssMiB)).toFixed(0), same ? 'equal' : 'DIFFER', vsSpin(rs),
+        ]);
+      });
     }
   } finally {
     if (spinDir) rmSync(spinDir, { recursive: true, force: true });
     if (rumurDir) rmSync(rumurDir, { recursive: true, force: true });
   }
-  const header = ['point', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'RSS bytes/state'];
-  if (values.spin) header.push('spin states', 'spin s', 'spin states/s', 'speed vs spin');
-  if (values.rumur) header.push('rumur states', 'rumur s', 'rumur states/s', 'speed vs rumur');
+  // "counts": states and edges against the first pvcheck row (Rumur's rules fired = edges + 1, its END).
+  const header = ['point', 'tool', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'peak RSS MiB', 'counts', 'speed vs SPIN'];
   process.stdout.write(table(header, rows) + '\n');
   return 0;
+}
+
+/** A comma-separated list of positive integers. */
+function listOption(name: string, v: string): number[] {
+  const xs = v.split(',').map((x) => x.trim());
+  if (!xs.every((x) => /^[1-9]\d*$/.test(x))) throw new UsageError(`--${name} expects a list of positive integers such as 1,2, got '${v}'`);
+  return xs.map(Number);
 }

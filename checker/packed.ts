@@ -9,46 +9,38 @@
 import { hashWords } from './hash.js';
 import { flatCodec, type FlatCodec } from './flat.js';
 import type { Level, StatePath } from './path.js';
-import { Grow } from './store.js';
+import { WordFrontier } from './frontier.js';
 import type { FlatFields, System } from './system.js';
 
-/** A level of packed states: `words` per state, copied from the path's scratch words. */
+/** A level of packed states: `words` per state, copied from the path's scratch words (frontier.ts: spills to a file past a threshold). */
 class PackedLevel<S> implements Level<S> {
-  private w: Uint32Array;
-  private readonly ids = new Grow(1024);
-  private n = 0;
+  private readonly f: WordFrontier;
   constructor(
     private readonly codec: FlatCodec<S>,
     private readonly src: Uint32Array,
   ) {
-    this.w = new Uint32Array(1024 * codec.words);
+    this.f = new WordFrontier(codec.words);
   }
   get length(): number {
-    return this.n;
+    return this.f.length;
   }
   push(_s: S, id: number): void {
-    const W = this.codec.words;
-    if ((this.n + 1) * W > this.w.length) {
-      const b = new Uint32Array(this.w.length * 2);
-      b.set(this.w);
-      this.w = b;
-    }
-    this.w.set(this.src, this.n * W);
-    this.ids.push(id);
-    this.n++;
+    this.f.push(this.src, id);
   }
   state(i: number): S {
-    return this.codec.unpack(this.w, i * this.codec.words);
+    const o = this.f.locate(i);
+    return this.codec.unpack(this.f.arr, o);
   }
   /** Whether `s` still packs to the words stored for state i. */
   unchanged(i: number, s: S, tmp: Uint32Array): boolean {
     this.codec.pack(s, tmp);
-    const W = this.codec.words;
-    for (let j = 0; j < W; j++) if (tmp[j] !== this.w[i * W + j]) return false;
+    const o = this.f.locate(i);
+    const a = this.f.arr;
+    for (let j = 0; j < this.codec.words; j++) if (tmp[j] !== a[o + j]) return false;
     return true;
   }
   id(i: number): number {
-    return this.ids.a[i]!;
+    return this.f.id(i);
   }
   release(_i: number): void {}
 }

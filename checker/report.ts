@@ -40,7 +40,7 @@ export interface Stats {
 
 export interface CheckResult<S> extends Stats {
   readonly outcome: Outcome;
-  readonly incompleteReason?: 'max-states' | 'max-depth' | 'interrupted';
+  readonly incompleteReason?: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted';
   readonly terminalStates: number;
   readonly coverage: readonly { readonly rule: string; readonly fired: number }[];
   readonly neverFired: readonly string[];
@@ -49,6 +49,8 @@ export interface CheckResult<S> extends Stats {
   readonly collisionProbability: number;
   /** Bytes the search keeps per distinct state: fingerprint table, parent links, graph (if any). */
   readonly bytesPerState: number;
+  /** Worker threads the search ran on (absent: one, the single-threaded search). */
+  readonly workers?: number;
 }
 
 /** Per-rule firing counts as the report gives them: inactive rules are left out. */

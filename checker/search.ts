@@ -23,6 +23,7 @@ import { PackedPath } from './packed.js';
 import type { Level, StatePath } from './path.js';
 import { ReferencePath } from './reference/path.js';
 import { coverageOf, type CheckResult, type Outcome, type Stats, type TraceStep, type Violation } from './report.js';
+import { MemoryGuard } from './memory.js';
 import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
@@ -32,6 +33,12 @@ export interface CheckOptions<S> {
   readonly maxStates?: number;
   /** Do not expand states at this depth (outcome `incomplete` if they have successors). */
   readonly maxDepth?: number;
+  /**
+   * Stop (outcome `incomplete`, reason `max-memory`) before the process's
+   * resident set would pass this many bytes: checked before the fingerprint
+   * table doubles and every few thousand states (see memory.ts).
+   */
+  readonly maxMemory?: number;
   /** Report states with no transition that are not valid ends (default true). */
   readonly checkDeadlock?: boolean;
   /**
@@ -72,12 +79,14 @@ export class Search<S> {
   private edges = 0;
   private terminals = 0;
   private done = false;
+  private outOfMemory = false;
   private interrupted = false;
   private result: CheckResult<S> | undefined;
   private pendingInvariant: { property: string; id: number } | undefined;
   private deadlockId = -1;
   /** Set once a state with transitions was left unexpanded because of a bound. */
-  private truncated: 'max-states' | 'max-depth' | undefined;
+  private truncated: 'max-states' | 'max-depth' | 'max-memory' | undefined;
+  private readonly memory: MemoryGuard | undefined;
   private cutByStates = false;
   private readonly graph: GoalGraph<S> | undefined;
   private readonly obs: ObservableExtremes<S> | undefined;
@@ -96,6 +105,7 @@ export class Search<S> {
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
     this.fired = new Float64Array(sys.rules.length);
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
+    this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;
     this.seedInitial();
   }
 
@@ -183,11 +193,18 @@ export class Search<S> {
         this.pos = 0;
         this.level++;
       }
-      if (this.interrupted) {
+      if (this.interrupted || this.outOfMemory) {
         this.finish();
         return this.result;
       }
-      if ((++counter & 1023) === 0 && Date.now() >= deadline) return undefined;
+      if ((++counter & 1023) === 0) {
+        if (this.memory && this.memory.over(0)) {
+          this.truncated = 'max-memory';
+          this.finish();
+          return this.result;
+        }
+        if (Date.now() >= deadline) return undefined;
+      }
       const s = this.cur.state(this.pos);
       const id = this.cur.id(this.pos);
       this.cur.release(this.pos); // let the state be collected
@@ -253,6 +270,14 @@ export class Search<S> {
     this.path.fingerprint(n, this.fp);
     const id = this.links.size;
     if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    if (this.memory && this.seen.fullBeforeGrowth && this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1 && this.memory.over(this.seen.bytes * 2)) {
+      // The table would double past the budget: stop before allocating it.
+      // The edge is not counted; the search ends after this expansion.
+      this.edges--;
+      this.truncated = 'max-memory';
+      this.outOfMemory = true;
+      return;
+    }
     const old = this.seen.insert(this.fp[0]!, this.fp[1]!, id);
     if (this.graph) this.graph.edge(from, old === -1 ? id : old);
     if (old !== -1) return;
@@ -282,7 +307,7 @@ export class Search<S> {
         kind: 'invariant',
         trace: this.traceTo(this.pendingInvariant.id),
       };
-    } else if (this.interrupted) {
+    } else if (this.interrupted && !this.outOfMemory) {
       outcome = 'incomplete';
       reason = 'interrupted';
     } else if (this.truncated) {

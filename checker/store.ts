@@ -2,8 +2,8 @@
  * The store: what the search keeps per distinct state. Fingerprints live in a
  * {@link FingerprintSet} (open addressing over one interleaved Uint32Array, 8
  * bytes a slot, nothing on the JS heap); for each state, in discovery order
- * (its id), {@link ParentLinks} keeps the id of its parent and the index of the
- * parent's transition that led to it (4 + 2 bytes). No state itself is kept:
+ * (its id), {@link ParentLinks} keeps its parent and the index of the parent's
+ * transition that led to it, in one 32-bit word. No state itself is kept:
  * traces are rebuilt by replaying the transition indices (trace.ts).
  *
  * Every structure here is a typed array indexed by state id or by slot, so
@@ -35,6 +35,10 @@ export class FingerprintSet {
   }
   get bytes(): number {
     return this.capacity * (this.ids ? 12 : 8);
+  }
+  /** Whether the next insertion of a new fingerprint doubles the table (allocating {@link bytes} * 2). */
+  get fullBeforeGrowth(): boolean {
+    return (this.size + 1) * 4 > this.capacity * 3;
   }
 
   /**
@@ -116,43 +120,207 @@ export class Grow {
   }
 }
 
-/** A growable Uint16Array. */
-export class Grow16 {
-  a: Uint16Array;
-  n = 0;
-  constructor(cap = 1 << 16) {
-    this.a = new Uint16Array(cap);
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Uint16Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-}
-
 /** The parent of an initial state. */
 export const NO_PARENT = 0xffffffff;
+
+/** Entries per chunk of {@link ParentLinks} (2^16 words, 256 KiB). */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+/** A link word that did not fit; the link is in `ParentLinks.wide`. */
+const WIDE = 0xffffffff;
 
 /**
  * Per state id: its parent's id ({@link NO_PARENT} for an initial state) and
  * the index of the transition of the parent that produced it (for an initial
  * state: its index in the system's `init`).
+ *
+ * Four bytes a state. Ids follow BFS order, so the ids of one level are
+ * contiguous and a parent is in the level just before its child: the link
+ * stores the parent's position within its level (24 bits) and the transition
+ * index (8 bits), and the first id of every level is kept apart (one word a
+ * level). A link that does not fit (a level wider than 2^24 - 2 states, a
+ * transition index above 255) goes to a side map. The words live in chunks
+ * of 2^16, so the memory is the states' count rounded up to a chunk, never a
+ * doubled array.
  */
 export class ParentLinks {
-  readonly parent = new Grow();
-  readonly via = new Grow16();
+  private readonly chunks: Uint32Array[] = [];
+  private n = 0;
+  /** starts.a[L]: the first id of level L. */
+  private readonly starts = new Grow(64);
+  /** The level of the last parent added (parents come in nondecreasing levels). */
+  private plevel = 0;
+  /** Links that do not fit a word: id -> parent * 2^16 + k. */
+  private readonly wide = new Map<number, number>();
+
   /** Distinct states so far (the next id). */
   get size(): number {
-    return this.parent.n;
+    return this.n;
   }
+
   add(parent: number, k: number): void {
-    this.parent.push(parent);
-    this.via.push(k);
+    let w: number;
+    const st = this.starts;
+    if (parent === NO_PARENT) {
+      if (st.n > 1) throw new Error('internal: an initial state added after the first level');
+      if (st.n === 0) st.push(0);
+      w = k;
+    } else {
+      while (this.plevel + 1 < st.n && parent >= st.a[this.plevel + 1]!) this.plevel++;
+      if (parent >= this.n || parent < st.a[this.plevel]!)
+        throw new Error('internal: parent links must be added in BFS order');
+      if (st.n === this.plevel + 1) st.push(this.n);
+      const pos = parent - st.a[this.plevel]!;
+      if (k < 256 && pos < 0xffffff) w = pos * 256 + k;
+      else {
+        w = WIDE;
+        this.wide.set(this.n, parent * 0x10000 + k);
+      }
+    }
+    const c = this.n >>> CHUNK_BITS;
+    if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+    this.chunks[c]![this.n & (CHUNK - 1)] = w;
+    this.n++;
   }
+
+  /** The level (depth) of state `id`. */
+  levelOf(id: number): number {
+    const a = this.starts.a;
+    let lo = 0, hi = this.starts.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (a[mid]! <= id) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** The parent of `id` and the index of the parent's transition that led to it (the init index at level 0). */
+  link(id: number): { parent: number; k: number } {
+    if (id < 0 || id >= this.n) throw new RangeError(`no state ${id}`);
+    const w = this.chunks[id >>> CHUNK_BITS]![id & (CHUNK - 1)]!;
+    const L = this.levelOf(id);
+    if (L === 0) return { parent: NO_PARENT, k: w };
+    if (w === WIDE) {
+      const x = this.wide.get(id)!;
+      return { parent: Math.floor(x / 0x10000), k: x % 0x10000 };
+    }
+    return { parent: this.starts.a[L - 1]! + (w >>> 8), k: w & 255 };
+  }
+
   get bytes(): number {
-    return this.parent.a.byteLength + this.via.a.byteLength;
+    return this.chunks.length * CHUNK * 4 + this.starts.a.byteLength + this.wide.size * 48;
   }
 }
+
+/** The bit of a {@link SharedFingerprints} slot's high word that marks a state found in the level being expanded. */
+export const FLAG = 0x80000000;
+
+/**
+ * The fingerprint table of the multi-worker search: one open-addressing
+ * table in a SharedArrayBuffer that every worker probes and inserts into
+ * without a lock (Laarman, van de Pol, Weber, "Boosting multi-core
+ * reachability performance with shared hash tables", FMCAD 2010). A slot is
+ * two 32-bit words; a worker claims an empty slot by compare-and-swap of its
+ * high word, then stores the low word; a reader that finds the high word but
+ * not yet the low one waits for it. Fingerprints are 63 bits: the high word's
+ * top bit ({@link FLAG}) marks states inserted during the current level, which
+ * the level's merge clears (parallel.ts). The table never grows while workers
+ * probe it: the coordinating worker replaces it between levels.
+ */
+export class SharedFingerprints {
+  readonly t: Uint32Array;
+  readonly mask: number;
+  /** Per slot, the id of its state (when the AG EF check needs the target of every edge); set by worker 0. */
+  readonly ids: Uint32Array | undefined;
+  constructor(
+    readonly sab: SharedArrayBuffer,
+    readonly idsSab?: SharedArrayBuffer,
+  ) {
+    this.t = new Uint32Array(sab);
+    this.mask = (this.t.length >>> 1) - 1;
+    this.ids = idsSab ? new Uint32Array(idsSab) : undefined;
+  }
+  static create(slots: number, withIds = false): SharedFingerprints {
+    return new SharedFingerprints(new SharedArrayBuffer(slots * 8), withIds ? new SharedArrayBuffer(slots * 4) : undefined);
+  }
+  get capacity(): number {
+    return this.mask + 1;
+  }
+  get bytes(): number {
+    return this.t.byteLength + (this.ids ? this.ids.byteLength : 0);
+  }
+  /**
+   * Inserts fingerprint (h, l) (h below 2^31 and h, l non-zero: see
+   * {@link normHigh}), with `flag` (0 or FLAG) on a new slot. Returns
+   * slot * 4 + 1 when this call inserted it, slot * 4 + 2 when it was there
+   * with the flag, slot * 4 without; 3 when 4,096 probes found neither it nor
+   * a free slot (the table is too full: the caller grows it).
+   */
+  insert(h: number, l: number, flag: number): number {
+    const t = this.t;
+    const mask = this.mask;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    for (let probes = 0; probes < 4096; probes++) {
+      let a = t[2 * i]!;
+      if (a === 0) {
+        a = Atomics.compareExchange(t, 2 * i, 0, (h | flag) >>> 0);
+        if (a === 0) {
+          Atomics.store(t, 2 * i + 1, l);
+          return i * 4 + 1;
+        }
+      }
+      if ((a & 0x7fffffff) === h) {
+        let b = t[2 * i + 1]!;
+        while (b === 0) b = Atomics.load(t, 2 * i + 1);
+        if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
+      }
+      i = (i + 1) & mask;
+    }
+    return 3;
+  }
+  /** slot * 4 + 2 (flagged) or slot * 4 of a fingerprint present, else -1. */
+  lookup(h: number, l: number): number {
+    const t = this.t;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const a = Atomics.load(t, 2 * i);
+      if (a === 0) return -1;
+      if ((a & 0x7fffffff) === h) {
+        let b = t[2 * i + 1]!;
+        while (b === 0) b = Atomics.load(t, 2 * i + 1);
+        if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+  /** Clears the flag of a slot (single-threaded: the merge). */
+  unflag(slot: number): void {
+    this.t[2 * slot] = this.t[2 * slot]! & 0x7fffffff;
+  }
+  /** Whether the slot carries the flag. */
+  flagged(slot: number): boolean {
+    return this.t[2 * slot]! >>> 31 === 1;
+  }
+  /** A table of `slots` slots with this one's entries, flagged ones left out when `dropFlagged` (single-threaded). */
+  rehash(slots: number, dropFlagged: boolean): SharedFingerprints {
+    const n = SharedFingerprints.create(slots, this.ids !== undefined);
+    const t = this.t, nt = n.t, mask = n.mask, ids = this.ids, nids = n.ids;
+    for (let j = 0; j < t.length; j += 2) {
+      const a = t[j]!;
+      if (a === 0 || (dropFlagged && a >>> 31)) continue;
+      const h = a & 0x7fffffff, l = t[j + 1]!;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      while (nt[2 * i] !== 0) i = (i + 1) & mask;
+      nt[2 * i] = a; // the flag stays: a level run alone after an attempt by every worker still finds its states new
+      nt[2 * i + 1] = l;
+      if (ids) nids![i] = ids[j >>> 1]!;
+    }
+    return n;
+  }
+}
+
+/** The high word of a fingerprint as {@link SharedFingerprints} stores it: 31 bits, never 0. */
+export const normHigh = (h: number): number => h & 0x7fffffff || 1;
+/** The low word: never 0. */
+export const normLow = (l: number): number => l || 1;

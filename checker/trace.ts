@@ -14,17 +14,19 @@ import type { System } from './system.js';
 
 /** The trace from an initial state to state `id`. */
 export function traceTo<S>(sys: System<S>, links: ParentLinks, id: number): TraceStep<S>[] {
-  const parent = links.parent.a, via = links.via.a;
-  const chain: number[] = [];
-  for (let x = id; x !== NO_PARENT; x = parent[x]!) chain.push(x);
+  const chain: { parent: number; k: number }[] = [];
+  for (let x = id; x !== NO_PARENT; ) {
+    const l = links.link(x);
+    chain.push(l);
+    x = l.parent;
+  }
   chain.reverse();
-  const root = chain[0]!;
-  let s = sys.init[via[root]!] as S;
+  let s = sys.init[chain[0]!.k] as S;
   const steps: TraceStep<S>[] = [{ action: 'init', rule: null, state: s }];
   const apply = immerApply(sys);
   for (let i = 1; i < chain.length; i++) {
     const ts = transitionsOf(sys, s, apply);
-    const t = ts[via[chain[i]!]!];
+    const t = ts[chain[i]!.k];
     if (!t) throw new Error('internal: trace rebuild diverged (a rule is not deterministic)');
     s = t.next;
     steps.push({

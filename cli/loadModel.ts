@@ -11,7 +11,7 @@ import type { Model } from '../model/core.js';
 import { builtinModels, findModel } from '../model/registry.js';
 import { UsageError } from './errors.js';
 
-const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
+export const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 
 /** Why `m` is not a usable model, or undefined. */
 export function modelProblem(m: unknown): string | undefined {

@@ -24,7 +24,7 @@ usage:
                                        run to the first such state (a trace file), and both verdicts
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
-  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--spin] [--rumur] | [--models all|M,M]
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] | [--models all|M,M]
                                        throughput and memory on the ring-notify benchmark, beside SPIN and Rumur;
                                        --models: every built-in model at its defaults
 
@@ -34,6 +34,10 @@ check options:
   --no-deadlock              do not report terminal states as deadlocks
   --max-states N             stop after N distinct states (outcome incomplete)
   --max-depth N              do not explore beyond depth N (outcome incomplete)
+  -w, --workers N            worker threads (default: the machine's available parallelism;
+                             1: the single-threaded search); same result for every N
+  --max-memory SIZE          stop before the process holds SIZE (512M, 2G; default 3/4 of
+                             the machine's memory) with a partial report (outcome incomplete)
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
   --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256)
@@ -75,7 +79,10 @@ export function listText(models: readonly Model[]): string {
     for (const g of m.goals ?? []) out.push(`    ${g.name} (recoverability, AG EF): ${g.description} [${g.see}]`);
     out.push(`    deadlock: a state with no enabled rule that is not a valid end state`);
     for (const o of m.observables ?? []) out.push(`  observable ${o.name}: ${o.description}`);
-    out.push(`  rules: ${m.rules.map((r) => r.name).join(' ')}`);
+    if (m.rules.some((r) => r.origin)) {
+      out.push('  rules (origin: what the step is):');
+      for (const r of m.rules) out.push(`    ${r.name} [${r.origin ?? '?'}]${r.doc ? `: ${r.doc}` : ''}`);
+    } else out.push(`  rules: ${m.rules.map((r) => r.name).join(' ')}`);
     out.push('');
   }
   return out.join('\n');

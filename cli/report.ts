@@ -17,6 +17,8 @@ export function outcomeLine(r: CheckResult<unknown>): string {
     case 'deadlock':
       return `DEADLOCK after ${r.violation!.trace.length - 1} steps (shortest): no rule enabled and not a valid end state`;
     case 'incomplete':
+      if (r.incompleteReason === 'max-memory')
+        return 'INCOMPLETE (max-memory): stopped before passing --max-memory; nothing is verified beyond the states explored';
       return `INCOMPLETE (${r.incompleteReason}): the bounds cut the search, nothing is verified beyond them`;
   }
 }
@@ -34,6 +36,7 @@ export interface JsonReport {
   statesPerSecond: number;
   bytesPerState: number;
   fingerprintCollisionProbability: number;
+  workers: number;
   invariants: string[];
   coverage: Record<string, number>;
   neverFired: string[];
@@ -63,6 +66,7 @@ export function jsonReport(
     statesPerSecond: r.seconds > 0 ? Math.round(r.distinctStates / r.seconds) : 0,
     bytesPerState: Math.round(r.bytesPerState * 10) / 10,
     fingerprintCollisionProbability: r.collisionProbability,
+    workers: r.workers ?? 1,
     invariants,
     coverage: Object.fromEntries(r.coverage.map((c) => [c.rule, c.fired])),
     neverFired: [...r.neverFired],
@@ -91,7 +95,10 @@ export function humanReport(model: string, params: object, invariants: string[],
   lines.push(
     `  explored     ${fmtInt(r.distinctStates)} distinct states, ${fmtInt(r.edges)} edges, depth ${r.depth}, ${r.terminalStates} terminal`,
   );
-  lines.push(`  time         ${r.seconds.toFixed(2)} s (${rate(r.distinctStates, r.seconds)}), ${r.bytesPerState.toFixed(1)} bytes/state`);
+  lines.push(
+    `  time         ${r.seconds.toFixed(2)} s (${rate(r.distinctStates, r.seconds)}), ${r.bytesPerState.toFixed(1)} bytes/state` +
+      (r.workers && r.workers > 1 ? `, ${r.workers} workers` : ''),
+  );
   lines.push(`  invariants   ${invariants.length ? invariants.join(', ') : '(none selected)'}`);
   const fired = r.coverage.filter((c) => c.fired > 0).length;
   lines.push(
@@ -105,7 +112,7 @@ export function humanReport(model: string, params: object, invariants: string[],
         : `  observable   ${o.name}: min ${o.min} (witness ${o.minTrace.length - 1} steps), max ${o.max} (witness ${o.maxTrace.length - 1} steps)`,
     );
   lines.push(
-    `  fingerprints 64-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`,
+    `  fingerprints ${r.workers && r.workers > 1 ? 63 : 64}-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`,
   );
   return lines.join('\n');
 }

@@ -21,7 +21,7 @@
 import type { Json } from './format.js';
 import { registerHooks, type Boundary, type Obs, type VectorHooks } from './hooks.js';
 import {
-  EOI_AWAIT_REFILL, chargeOf, headKind, kindsOf, maxBurst, wordMax, type Guest, type LimiterParams, type LimiterState,
+  EOI_AWAIT_REFILL, chargeOf, headKind, kindsOf, maxBurst, windowPassed, wordMax, type Guest, type LimiterParams, type LimiterState,
 } from '../model/limiter.js';
 
 type S = LimiterState;
@@ -52,14 +52,14 @@ export function limiterFigures(s: S, p: P): Record<string, Json> {
 interface Refill { guest: Guest; from: number; to: number }
 
 /** The tx_add_credit calls a step made, read off the rule and the states around it. */
-export function refillsOf(rule: string, pre: S, post: S): Refill[] {
+export function refillsOf(rule: string, pre: S, post: S, p: P): Refill[] {
   const g = guestOf(rule);
   if (!g) return [];
-  const windowPassed = f(pre, g, 'nc') === 0 && f(pre, g, 'tmr') === 0;
+  const passed = windowPassed(pre, g, p) && f(pre, g, 'tmr') === 0;
   const from = f(pre, g, 'rem');
   if (rule === `${g}_xenvif_tx_credit_callback`) return [{ guest: g, from, to: f(post, g, 'rem') }];
-  if (rule === `${g}_tx_credit_exceeded` && windowPassed) return [{ guest: g, from, to: f(post, g, 'rem') }];
-  if (rule === `${g}_xenvif_tx_interrupt` && f(pre, g, 'q0') === 0 && from === 0 && windowPassed) {
+  if (rule === `${g}_tx_credit_exceeded` && passed) return [{ guest: g, from, to: f(post, g, 'rem') }];
+  if (rule === `${g}_xenvif_tx_interrupt` && f(pre, g, 'q0') === 0 && from === 0 && passed) {
     // a spurious event with no credit: refill, then one unit charged unless it still does not fit
     const charged = f(post, g, 'eoi') === EOI_AWAIT_REFILL ? 0 : 1;
     return [{ guest: g, from, to: f(post, g, 'rem') + charged }];
@@ -76,7 +76,7 @@ const observe = (rule: string, pre: S, post: S, p: P): Obs => {
   return {
     packets_sent: sent,
     ...(k ? { charge: chargeOf(k.size, k.slots) } : {}),
-    credit_refills: refillsOf(rule, pre, post) as unknown as Json,
+    credit_refills: refillsOf(rule, pre, post, p) as unknown as Json,
     ...limiterFigures(post, p),
   };
 };

@@ -5,11 +5,13 @@
  * empty ring makes dom0 handle them as fast as it can send them.
  *
  * With the settings of the header below, pvcheck reports L3_work_per_window (the events alone exceed the guest's credit plus
- * the stated constant). The fix is the built-in `limiter`.
+ * the stated constant). The fix is the built-in `limiter`. Both are checked
+ * with the limiter's design timer (`creditTimer=design`): with netback's own
+ * timer L3 fails without this bug too (docs/models/limiter.md).
  *
  * @pvcheck catalogue X-7 XSA-332 CVE-2020-27673
- * @pvcheck check -p hostileRx=false
- * @pvcheck expect violation L3_work_per_window in 15 steps
+ * @pvcheck check -p hostileRx=false -p creditTimer=design
+ * @pvcheck expect violation L3_work_per_window in 16 steps
  * @pvcheck fixed-by limiter
  */
 import { deriveModel, type Rule, limiterModel } from 'pvcheck';

@@ -6,10 +6,12 @@
  * memory forever.
  *
  * With the settings of the header below, pvcheck reports L7_rx_stall_purged. The fix is the built-in `limiter`
- * (`xenvif_rx_queue_slots(queue) < needed`), which verifies.
+ * (`xenvif_rx_queue_slots(queue) < needed`), which verifies. Both are checked
+ * with the limiter's design timer (`creditTimer=design`): with netback's own
+ * timer the transmit side breaks L3 first (docs/models/limiter.md).
  *
  * @pvcheck catalogue X-12 XSA-392 CVE-2021-28714
- * @pvcheck check -p hostileMaxSize=1 -p hostileMaxSlots=1 -p lateeoiMaxDelay=1
+ * @pvcheck check -p hostileMaxSize=1 -p hostileMaxSlots=1 -p lateeoiMaxDelay=1 -p creditTimer=design
  * @pvcheck expect violation L7_rx_stall_purged in 4 steps
  * @pvcheck fixed-by limiter
  */

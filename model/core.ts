@@ -29,6 +29,13 @@ export interface Rule<S, P = any, A = any> {
   readonly doc?: string;
   /** The Xen source the step stands for, e.g. `xen/include/public/io/ring.h RING_FINAL_CHECK_FOR_REQUESTS`. */
   readonly see?: string;
+  /**
+   * For a model that mixes real code with a design of its own (the limiter):
+   * what the step is, `netback`, `design`, `netback+design` (netback's code
+   * with a design part, said in `doc`) or `environment` (guests, network,
+   * clock). `pvcheck list` prints it beside the rule.
+   */
+  readonly origin?: string;
   /** Nondeterministic choices (e.g. the value a hostile peer writes); one transition per choice. */
   readonly choices?: (s: S, p: P) => readonly A[];
   /** How a choice is printed in an action label; default JSON. */
@@ -109,6 +116,14 @@ export interface Model<S = any, P = any> {
    * step, beside the changed fields.
    */
   readonly view?: (s: S, p: P) => string;
+  /**
+   * Properties that this model, faithful to today's Xen or Linux code,
+   * violates at its default parameters: findings about the real code, each
+   * documented with its trace in the model's doc. `pvcheck check` reports them
+   * as any violation; `check-all` (npm start) marks them as known findings and
+   * does not fail on them.
+   */
+  readonly findings?: readonly string[];
 }
 
 /** The state type of a model. */

@@ -5,15 +5,19 @@
  *
  * NetChannel2 shipped "an asymmetry limiter, intended to protect dom0 against
  * denial of service attacks by malicious domUs" (seed 004), but its mechanism
- * survives in no source (xen-protocols.md §5.2). This model is therefore OUR
- * design, built only from verified mechanisms (xen-protocols.md §5.3, §5.4):
+ * survives in no source (xen-protocols.md §5.2). This model is netback as it
+ * is plus OUR design on top, each rule marked with its `origin` (`netback`,
+ * `design`, `netback+design`, `environment`; `pvcheck list limiter`). The
+ * mechanisms, all verified in sources (xen-protocols.md §5.3, §5.4):
  *
  * - netback's credit scheduler per guest (drivers/net/xen-netback/netback.c
  *   `tx_add_credit`, `tx_credit_exceeded`, `xenvif_tx_credit_callback`):
  *   `credit_bytes`, `credit_usec`, `remaining_credit`, the refill
  *   `min(remaining + credit_bytes, max(128 KiB, credit_bytes))` with the wrap
  *   clamp, a request larger than the remaining credit left on the ring
- *   (back-pressure) while the `credit_timeout` timer is pending, and the
+ *   (back-pressure) while the `credit_timeout` timer is pending, netback's
+ *   own timer arithmetic (`creditTimer=netback`, the default; it breaks L3, a
+ *   finding; `creditTimer=design` is ours, once per window), and the
  *   `max_burst` rule that lets a packet larger than `credit_bytes` go once the
  *   credit is full. Our one extension: a packet is charged for ALL the backend
  *   work it causes, not only its bytes: `size + 2 * slots + 1` (bytes copied,
@@ -42,7 +46,7 @@
  */
 import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
-import { boolParam, defineParams, intParam, type ParamsOfSpace } from './params.js';
+import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 
 // --- parameters
 
@@ -67,6 +71,8 @@ export const limiterParams = defineParams(
     hostile: boolParam({ default: true, doc: 'the second guest acts (false: it stays idle, to check honest-only behaviour)' }),
     hostileRx: boolParam({ default: true, doc: 'model the hostile guest\'s receive queue (XSA-392)' }),
     responseBound: intParam({ default: 0, min: 0, max: 255, doc: 'ticks within which an honest request must be consumed (0: the derived bound of docs/models/limiter.md)' }),
+    creditTimer: enumParam({ values: ['netback', 'design'] as const, default: 'netback', doc: "tx_credit_exceeded's timer: netback (armed at next_credit computed before the refill, window start set to it: it may be in the past) or design (our fix: armed at the end of the new window, one refill per window)" }),
+    maxLag: intParam({ default: 1, min: 0, max: 8, doc: 'ticks credit_window_start may lag behind the window that has passed (netback keeps any lag; the model cuts it here: an under-approximation of netback beyond it)' }),
   },
   (p): string | undefined => {
     if (p.creditBytes > 2 ** p.wordBits - 1) return `creditBytes=${p.creditBytes} does not fit a ${p.wordBits}-bit word`;
@@ -173,6 +179,16 @@ type S = LimiterState;
 type D = Draft<S>;
 type R = Rule<S, P>;
 
+/**
+ * `nc`: where the credit window ends, `next_credit = credit_window_start +
+ * credit_usec`, relative to now and offset by `maxLag`: `nc = next_credit -
+ * now + maxLag`. `nc <= maxLag`: the window has passed (`time_after_eq64(now,
+ * next_credit)`); `nc < maxLag`: by more than a tick (netback keeps that lag:
+ * see {@link txCreditExceeded}). A pending `credit_timeout` expires at
+ * `next_credit - credit_usec` (mod_timer is always given the window end
+ * before `credit_window_start` moved to it), so it is due when `nc <= maxLag +
+ * credit_usec`.
+ */
 /** Per-guest field names. */
 type GField = 'q0' | 'q1' | 'evt' | 'eoi' | 'spur' | 'rem' | 'nc' | 'tmr' | 'infl' | 'ww' | 'gw';
 /** Reads a per-guest field. */
@@ -188,7 +204,7 @@ const wwCap = (p: P): number => workBound(p) + 1;
 export const limiterLayout = (p: P): Layout => {
   const k = bitsFor(kindsOf(p).length - 1);
   const w = p.wordBits;
-  const nc = bitsFor(2 * p.creditUsec);
+  const nc = bitsFor(p.maxLag + 2 * p.creditUsec);
   const eoi = bitsFor(EOI_DELAY + p.lateeoiMaxDelay);
   const spur = bitsFor(spurCap(p));
   const ww = bitsFor(wwCap(p));
@@ -214,11 +230,15 @@ export const limiterLayout = (p: P): Layout => {
   ];
 };
 
-/** At connect: `remaining_credit = credit_bytes`, no timer, window passed. */
+/**
+ * At connect (netback xenbus.c connect, interface.c xenvif_init_queue):
+ * `remaining_credit = credit_bytes`, `credit_window_start = get_jiffies_64()`
+ * (a window starts now), no timer.
+ */
 export const limiterInit = (p: P): S => ({
   phase: 0, cpu: p.cpu, pl: PL_EMPTY, pc: 0, wrapped: 0,
-  h_q0: 0, h_q1: 0, h_evt: 0, h_eoi: EOI_ENABLED, h_spur: 0, h_rem: p.creditBytes, h_nc: 0, h_tmr: 0, h_infl: 0, h_ww: 0, h_gw: 0, h_age: 0,
-  x_q0: 0, x_q1: 0, x_evt: 0, x_eoi: EOI_ENABLED, x_spur: 0, x_rem: p.creditBytes, x_nc: 0, x_tmr: 0, x_infl: 0, x_ww: 0, x_gw: 0,
+  h_q0: 0, h_q1: 0, h_evt: 0, h_eoi: EOI_ENABLED, h_spur: 0, h_rem: p.creditBytes, h_nc: p.maxLag + p.creditUsec, h_tmr: 0, h_infl: 0, h_ww: 0, h_gw: 0, h_age: 0,
+  x_q0: 0, x_q1: 0, x_evt: 0, x_eoi: EOI_ENABLED, x_spur: 0, x_rem: p.creditBytes, x_nc: p.maxLag + p.creditUsec, x_tmr: 0, x_infl: 0, x_ww: 0, x_gw: 0,
   x_rxq: 0, x_rxs: 0, x_rxage: 0, x_rxoff: 0,
 });
 
@@ -278,30 +298,47 @@ export function txAddCredit(d: D, s: S, g: Guest, p: P, add: AddCredit = netback
 }
 
 /** Credit window passed: `time_after_eq64(now, credit_window_start + credit_usec)`. */
-export const windowPassed = (s: S, g: Guest): boolean => gv(s, g, 'nc') === 0;
+export const windowPassed = (s: S | D, g: Guest, p: P): boolean => gv(s, g, 'nc') <= p.maxLag;
 
 /**
- * tx_credit_exceeded for a request of `charge`, on a draft: refill when the
- * window passed (window restarts now), then if it still does not fit arm the
- * credit_timeout at the end of the (new) window and start the next window
- * there. Returns true when the request must stay on the ring.
+ * tx_credit_exceeded for a request of `charge`, on a draft. Returns true when
+ * the request must stay on the ring. netback.c:
+ *
+ *     next_credit = credit_window_start + msecs_to_jiffies(credit_usec / 1000);
+ *     if (timer_pending(&credit_timeout)) { rate_limited = true; return true; }
+ *     if (time_after_eq64(now, next_credit)) { credit_window_start = now; tx_add_credit(queue); }
+ *     if (size > remaining_credit) {
+ *         mod_timer(&credit_timeout, next_credit);
+ *         credit_window_start = next_credit;
+ *         rate_limited = true; return true;
+ *     }
+ *     return false;
+ *
+ * `creditTimer=netback` is that code: after a refill that is not enough, the
+ * timer is armed at the OLD next_credit, which has passed (it fires at once
+ * and refills again), and the window start goes back to it (a lag after an
+ * idle period is kept: each later rate-limited packet refills until the
+ * window catches up with now). `creditTimer=design` is our fix: the timer at
+ * the end of the new window, one refill per window.
  */
 export function txCreditExceeded(d: D, s: S, g: Guest, p: P, charge: number, add: AddCredit = netbackAddCredit): boolean {
-  if (gv(d, g, 'tmr') === 1) return true; // timer already pending: rate limited
-  if (gv(d, g, 'nc') === 0) {
-    gs(d, g, 'nc', p.creditUsec); // credit_window_start = now
+  if (gv(d, g, 'tmr') === 1) return true; // timer_pending: rate limited
+  const nextCredit = gv(d, g, 'nc'); // next_credit, relative to now (+ maxLag)
+  if (nextCredit <= p.maxLag) {
+    gs(d, g, 'nc', p.maxLag + p.creditUsec); // credit_window_start = now
     txAddCredit(d, s, g, p, add);
   }
   if (charge > gv(d, g, 'rem')) {
-    gs(d, g, 'tmr', 1); // mod_timer(&credit_timeout, next_credit)
-    gs(d, g, 'nc', gv(d, g, 'nc') + p.creditUsec); // credit_window_start = next_credit
+    gs(d, g, 'tmr', 1); // mod_timer(&credit_timeout, next_credit): due when nc <= maxLag + credit_usec
+    // credit_window_start = next_credit: netback uses the value computed before the refill; the design the new window's end
+    gs(d, g, 'nc', (p.creditTimer === 'netback' ? nextCredit : gv(d, g, 'nc')) + p.creditUsec);
     return true;
   }
   return false;
 }
 
-/** The credit timer is due: `now >= next_credit` of the window it was armed for. */
-export const timerDue = (s: S, g: Guest, p: P): boolean => gv(s, g, 'tmr') === 1 && gv(s, g, 'nc') <= p.creditUsec;
+/** The credit timer is due: `now >= expires`, the expiry being `next_credit - credit_usec` (see `nc`). */
+export const timerDue = (s: S, g: Guest, p: P): boolean => gv(s, g, 'tmr') === 1 && gv(s, g, 'nc') <= p.maxLag + p.creditUsec;
 
 // --- work accounting (data, per measurement window)
 
@@ -316,7 +353,7 @@ const addWork = (d: D, g: Guest, p: P, backend: number, guest: number): void => 
 
 /** The honest guest: one request at a time, always notifies. */
 export const honestPush: R = {
-  name: 'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', actor: 'honest guest',
+  name: 'h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY', actor: 'honest guest', origin: 'environment',
   doc: 'the honest frontend writes one packet (honestSize, honestSlots), pushes req_prod and notifies',
   see: 'io/ring.h RING_PUSH_REQUESTS_AND_CHECK_NOTIFY; netfront xennet_start_xmit',
   when: (s) => s.h_q0 === 0,
@@ -325,7 +362,7 @@ export const honestPush: R = {
 
 /** The hostile guest writes any packet into a free slot (no notify: that is a separate choice). */
 export const hostilePush: Rule<S, P, number> = {
-  name: 'x_push_request', actor: 'hostile guest',
+  name: 'x_push_request', actor: 'hostile guest', origin: 'environment',
   doc: 'the hostile frontend writes a packet of its choice (tiny multi-slot, beyond its credit, ...) and pushes req_prod',
   see: 'netif.h netif_tx_request; xen-protocols.md §5.1 (work asymmetry)',
   choices: (_s, p) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2),
@@ -335,7 +372,7 @@ export const hostilePush: Rule<S, P, number> = {
 };
 
 export const hostileNotify: R = {
-  name: 'x_notify_remote_via_evtchn', actor: 'hostile guest',
+  name: 'x_notify_remote_via_evtchn', actor: 'hostile guest', origin: 'environment',
   doc: 'the hostile frontend sends an event, with or without work on the ring (event storm)',
   see: 'drivers/xen/events notify_remote_via_evtchn; XSA-332',
   when: (s, p) => p.hostile && s.x_evt === 0,
@@ -343,7 +380,7 @@ export const hostileNotify: R = {
 };
 
 export const hostilePostRxSlot: R = {
-  name: 'x_post_rx_slot', actor: 'hostile guest',
+  name: 'x_post_rx_slot', actor: 'hostile guest', origin: 'environment',
   doc: 'the hostile frontend posts ONE rx request (slots one at a time, CVE-2021-28714)',
   see: 'netfront xennet_alloc_rx_buffers; XSA-392',
   when: (s, p) => p.hostile && p.hostileRx && s.x_rxs < p.rxSlotsNeeded,
@@ -351,7 +388,7 @@ export const hostilePostRxSlot: R = {
 };
 
 export const netRxPacket: R = {
-  name: 'xenvif_start_xmit', actor: 'network',
+  name: 'xenvif_start_xmit', actor: 'network', origin: 'netback',
   doc: 'a packet for the hostile guest arrives; queued unless the carrier is off or rx_queue_max is reached (then dropped)',
   see: 'netback interface.c xenvif_start_xmit, rx.c xenvif_rx_queue_tail; XSA-392 (CVE-2021-28715)',
   when: (s, p) => p.hostileRx && s.x_rxoff === 0 && s.x_rxq < p.rxQueueMax,
@@ -366,8 +403,8 @@ export const txInterrupt = (
   add: AddCredit = netbackAddCredit,
   exceeded: CreditExceeded = (d, s, g2, p, c) => txCreditExceeded(d, s, g2, p, c, add),
 ): R => ({
-  name: `${g}_xenvif_tx_interrupt`, actor: 'backend',
-  doc: 'event handled (1 unit): requests on the ring: EOI pending, napi_schedule; none: spurious, charged 1 credit, EOI after the lateeoi back-off (or at the next refill without credit)',
+  name: `${g}_xenvif_tx_interrupt`, actor: 'backend', origin: 'netback+design',
+  doc: 'event handled (1 unit): requests on the ring: EOI pending, napi_schedule; none: spurious, EOI after the lateeoi back-off (netback, XSA-332); design: the spurious event is charged 1 credit, and with none left its EOI waits for the next refill',
   see: 'netback interface.c xenvif_tx_interrupt; drivers/xen/events xen_irq_lateeoi (XSA-332)',
   when: (s) => gv(s, g, 'evt') === 1 && gv(s, g, 'eoi') === EOI_ENABLED && s.cpu >= 1,
   then: (d, s, p) => {
@@ -402,8 +439,8 @@ const pollMayTake = (s: S, g: Guest, p: P): boolean =>
 
 /** xenvif_tx_build_gops: consume the head request; it fits the credit. */
 export const txConsume = (g: Guest): R => ({
-  name: `${g}_xenvif_tx_build_gops`, actor: 'backend',
-  doc: 'consume the head packet: remaining_credit -= charge, grant copies, req_cons++ (counts requests, bytes, grant copies)',
+  name: `${g}_xenvif_tx_build_gops`, actor: 'backend', origin: 'netback+design',
+  doc: 'consume the head packet: remaining_credit -= charge, grant copies, req_cons++ (netback); design: the charge is size + 2*slots + 1 (netback charges txreq.size), and at most maxPackets in flight (SET_MAX_PACKETS; netback: MAX_PENDING_REQS)',
   see: 'netback.c xenvif_tx_build_gops (`txreq.size > remaining_credit && tx_credit_exceeded` ... `remaining_credit -= txreq.size`)',
   when: (s, p) => {
     if (!pollMayTake(s, g, p)) return false;
@@ -432,8 +469,8 @@ export const txCreditExceededRule = (
   add: AddCredit = netbackAddCredit,
   exceeded: CreditExceeded = (d, s, g2, p, c) => txCreditExceeded(d, s, g2, p, c, add),
 ): R => ({
-  name: `${g}_tx_credit_exceeded`, actor: 'backend',
-  doc: 'head charge > remaining_credit: refill when the window passed; if still too big, mod_timer(credit_timeout) and end the poll rate-limited (request stays on the ring, EOI stays pending)',
+  name: `${g}_tx_credit_exceeded`, actor: 'backend', origin: 'netback',
+  doc: 'head charge > remaining_credit: refill when the window passed; if still too big, mod_timer(credit_timeout, next_credit) and end the poll rate-limited (request stays on the ring, EOI stays pending); creditTimer=netback: next_credit as computed before the refill (netback); creditTimer=design: the new window end (design)',
   see: 'netback.c tx_credit_exceeded, tx_add_credit; xenvif_poll (rate_limited: no reschedule, no EOI)',
   when: (s, p) => pollMayTake(s, g, p) && headCharge(s, g, p) > gv(s, g, 'rem'),
   then: (d, s, p) => {
@@ -446,8 +483,8 @@ export const txCreditExceededRule = (
 
 /** xenvif_poll, work_done < budget and not rate limited: napi_complete + RING_FINAL_CHECK + EOI. */
 export const napiComplete = (g: Guest): R => ({
-  name: `${g}_napi_complete_done`, actor: 'backend',
-  doc: 'nothing more to take (ring empty, or SET_MAX_PACKETS reached): napi_complete; ring empty: lateeoi EOI (not spurious, count reset)',
+  name: `${g}_napi_complete_done`, actor: 'backend', origin: 'netback+design',
+  doc: 'nothing more to take: napi_complete; ring empty: lateeoi EOI (not spurious, count reset) (netback); design: also when SET_MAX_PACKETS is reached',
   see: 'netback.c xenvif_poll, xenvif_napi_schedule_or_enable_events',
   when: (s, p) => plHead(s.pl) === g && s.pc < p.budget && (gv(s, g, 'q0') === 0 || gv(s, g, 'infl') >= p.maxPackets),
   then: (d, s) => {
@@ -462,7 +499,7 @@ export const napiComplete = (g: Guest): R => ({
 
 /** NAPI budget exhausted: the poll returns `budget`, the instance stays scheduled at the tail. */
 export const napiBudget = (g: Guest): R => ({
-  name: `${g}_napi_budget_exhausted`, actor: 'backend',
+  name: `${g}_napi_budget_exhausted`, actor: 'backend', origin: 'netback',
   doc: 'work_done == budget: stay scheduled, go to the tail of the poll list (round robin across guests)',
   see: 'net/core/dev.c napi_poll; netback "napi: fix abuse of budget" (10574059)',
   when: (s, p) => plHead(s.pl) === g && s.pc >= p.budget,
@@ -471,8 +508,8 @@ export const napiBudget = (g: Guest): R => ({
 
 /** xenvif_tx_credit_callback: refill, then reschedule NAPI or issue the EOI. */
 export const creditCallback = (g: Guest, add: AddCredit = netbackAddCredit, due: (s: S, g: Guest, p: P) => boolean = timerDue): R => ({
-  name: `${g}_xenvif_tx_credit_callback`, actor: 'backend',
-  doc: 'credit_timeout fires: tx_add_credit; requests on the ring: napi_schedule; else EOI a pending or refill-waiting event',
+  name: `${g}_xenvif_tx_credit_callback`, actor: 'backend', origin: 'netback+design',
+  doc: 'credit_timeout fires: tx_add_credit; requests on the ring: napi_schedule, else EOI a pending event (netback); design: also an event that waited for credit',
   see: 'netback.c xenvif_tx_credit_callback, xenvif_napi_schedule_or_enable_events',
   when: (s, p) => due(s, g, p),
   then: (d, s, p) => {
@@ -489,8 +526,8 @@ export function afterRefill(d: D, s: S, g: Guest): void {
 
 /** Packet done: response pushed, the in-flight slot freed, NAPI rescheduled if requests wait. */
 export const txComplete = (g: Guest): R => ({
-  name: `${g}_xenvif_tx_submit`, actor: 'backend',
-  doc: 'a consumed packet is transmitted and answered (make_tx_response): in flight - 1; requests wait: napi_schedule',
+  name: `${g}_xenvif_tx_submit`, actor: 'backend', origin: 'netback+design',
+  doc: 'a consumed packet is transmitted and answered (make_tx_response) (netback); design: in flight - 1 (SET_MAX_PACKETS), requests wait: napi_schedule',
   see: 'netback.c xenvif_tx_submit, make_tx_response; NetChannel2 SET_MAX_PACKETS',
   when: (s) => gv(s, g, 'infl') > 0,
   then: (d, s) => {
@@ -501,7 +538,7 @@ export const txComplete = (g: Guest): R => ({
 
 /** Enough slots for the head packet: deliver it. */
 export const rxAction: R = {
-  name: 'x_xenvif_rx_action', actor: 'backend',
+  name: 'x_xenvif_rx_action', actor: 'backend', origin: 'netback',
   doc: 'the frontend posted the slots the head packet needs: copy it, consume the slots',
   see: 'netback rx.c xenvif_rx_action, xenvif_rx_ring_slots_available',
   when: (s, p) => p.hostileRx && s.x_rxq > 0 && s.x_rxs >= p.rxSlotsNeeded,
@@ -509,7 +546,7 @@ export const rxAction: R = {
 };
 
 export const rxCarrierOn: R = {
-  name: 'x_xenvif_carrier_on', actor: 'backend',
+  name: 'x_xenvif_carrier_on', actor: 'backend', origin: 'netback',
   doc: 'a stalled frontend posted enough slots again: carrier on',
   see: 'netback rx.c xenvif_rx_queue_ready, xenvif_queue_carrier_on',
   when: (s, p) => p.hostileRx && s.x_rxoff === 1 && s.x_rxs >= p.rxSlotsNeeded,
@@ -526,7 +563,7 @@ export const rxStalled = (s: S, p: P): boolean => s.x_rxs < p.rxSlotsNeeded;
 
 /** The clock advances: new CPU budget, countdowns, stall detection. */
 export const makeTick = (backendRules: readonly R[], stalled: (s: S, p: P) => boolean = rxStalled): R => ({
-  name: 'tick', actor: 'clock',
+  name: 'tick', actor: 'clock', origin: 'environment',
   doc: 'one tick: only when the backend can do nothing more now; new CPU budget, timers and lateeoi delays count down, measurement window rolls, stalled rx queue purged',
   see: 'jiffies; netback rx.c xenvif_rx_queue_stalled, xenvif_rx_purge_event (XSA-392)',
   when: (s, p) => !backendRules.some((r) => (r.when ? r.when(s, p, undefined) : true)),
@@ -565,7 +602,7 @@ export const limiterRules: readonly R[] = [...guestRules, ...backendRules, tick]
 
 export const L_work: Invariant<S, P> = {
   name: 'L3_work_per_window',
-  description: 'backend work caused by each guest in a window of credit_usec ticks (requests + bytes + grant copies + events handled) <= max_burst + credit_bytes + 2',
+  description: "backend work caused by each guest in a window of credit_usec ticks (requests + bytes + grant copies + events handled) <= max_burst + credit_bytes + 2 (the design's bound: netback's own timer breaks it, a finding; holds with creditTimer=design)",
   see: 'xen-protocols.md §5.2 (backendWork(g, W) <= budget(g)), §5.5 L3; netback tx_add_credit',
   holds: (s, p) => s.h_ww <= workBound(p) && s.x_ww <= workBound(p),
 };
@@ -595,7 +632,7 @@ export const L_pollBudget: Invariant<S, P> = {
 };
 export const L_inflight: Invariant<S, P> = {
   name: 'L7_max_packets_in_flight',
-  description: 'each guest has at most maxPackets packets in flight in the backend (SET_MAX_PACKETS)',
+  description: 'each guest has at most maxPackets packets in flight in the backend (design: SET_MAX_PACKETS; netback bounds it by MAX_PENDING_REQS)',
   see: 'NetChannel2 SET_MAX_PACKETS (xen-protocols.md §5.2); netback MAX_PENDING_REQS',
   holds: (s, p) => s.h_infl <= p.maxPackets && s.x_infl <= p.maxPackets,
 };
@@ -636,7 +673,7 @@ export const limiterObservables: readonly Observable<S, P>[] = [
 
 export const limiter = defineModel<S, P>({
   name: 'limiter',
-  description: 'asymmetry limiter (our design): netback credit + SET_MAX_PACKETS + NAPI budget + lateeoi + XSA-392 rx bounds; one honest and one hostile guest',
+  description: "asymmetry limiter on netback: netback's credit scheduler (its own timer by default; creditTimer=design: ours), NAPI budget, lateeoi, XSA-392 rx bounds, plus our design (SET_MAX_PACKETS, work charge, credit-costing spurious events; each rule's origin below); one honest and one hostile guest",
   see: 'xen-protocols.md §5; drivers/net/xen-netback/netback.c; seed 004 (NetChannel2); docs/models/limiter.md',
   params: limiterParams,
   init: (p) => [limiterInit(p)],
@@ -645,6 +682,8 @@ export const limiter = defineModel<S, P>({
   layout: limiterLayout,
   observables: limiterObservables,
   goals: [honestServed],
+  // netback's own timer arithmetic (creditTimer=netback, the default) breaks the one-refill-per-window bound (docs/models/limiter.md)
+  findings: ['L3_work_per_window'],
 });
 
 /**

@@ -20,7 +20,6 @@ import napiNoBudget from '../examples/limiter-napi-no-budget.js';
 import noSpurious from '../examples/limiter-no-spurious-accounting.js';
 import creditOverflow from '../examples/limiter-credit-overflow.js';
 import wrappingClock from '../examples/limiter-wrapping-clock.js';
-import netbackTimer from '../examples/limiter-netback-timer.js';
 
 type M = Model<LimiterState, LimiterParams>;
 
@@ -37,17 +36,35 @@ function variantCase(name: string, variant: M, ov: Record<string, string>, prope
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
     const shorter = runModel(variant, p, len - 1);
     assert.is(shorter.violation, undefined, `no violation within ${len - 1} steps`);
-    const fixed = runModel(limiter, paramsOf(limiter, ov));
+    const fixed = runModel(limiter, paramsOf(limiter, ov)); // ov carries creditTimer=design where netback's timer breaks L3 anyway
     assert.is(fixed.outcome, 'ok', `fix: ${fixed.violation?.property}`);
   });
 }
 
-variantCase('XSA-392 one-slot stall check', rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1' }, 'L7_rx_stall_purged');
+variantCase('XSA-392 one-slot stall check', rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1', creditTimer: 'design' }, 'L7_rx_stall_purged');
 variantCase('NAPI budget guard removed (10574059)', napiNoBudget, { maxPackets: '2', hostile: 'false', creditBytes: '8', hostileRx: 'false' }, 'L6_poll_within_budget');
-variantCase('no spurious accounting (XSA-332)', noSpurious, { hostileRx: 'false' }, 'L3_work_per_window');
+variantCase('no spurious accounting (XSA-332)', noSpurious, { hostileRx: 'false', creditTimer: 'design' }, 'L3_work_per_window');
 variantCase('credit sum wraps at credit_bytes = 2^4 - 1', creditOverflow, { creditBytes: '15', hostile: 'false', hostileRx: 'false' }, 'L2_credit_no_overflow');
 variantCase('credit window on a 4-bit wrapping clock with >=', wrappingClock, { hostile: 'false', hostileRx: 'false' }, 'L4_honest_bounded_response');
-variantCase("netback's tx_credit_exceeded timer at the old next_credit (two refills in a window)", netbackTimer, { hostileRx: 'false' }, 'L3_work_per_window');
+
+test("netback's timer (the default) breaks L3 in 19 steps, four refills in one tick; the design timer verifies; with no lag kept, 51 steps", () => {
+  const p = paramsOf(limiter, { hostileRx: 'false' });
+  assert.is(p.creditTimer, 'netback');
+  const r = runModel(limiter, p);
+  assert.is(r.violation?.property, 'L3_work_per_window');
+  assert.is(r.violation!.trace.length - 1, 19);
+  assert.ok(replays(limiter, p, r));
+  assert.is(runModel(limiter, p, 18).violation, undefined, 'shortest');
+  assert.is(r.violation!.trace.at(-1)!.state.x_ww, 9); // against the bound max_burst + credit_bytes + 2 = 8
+  const ticks = r.violation!.trace.map((s, i) => [s.rule, i] as const).filter(([n]) => n === 'tick').map(([, i]) => i);
+  assert.equal(ticks, [1, 2], 'one idle tick past the connect window, then all in one tick');
+  const refills = r.violation!.trace.filter((s) => /^x_(tx_credit_exceeded|xenvif_tx_credit_callback)$/.test(s.rule ?? '')).map((s) => s.rule);
+  assert.equal(refills, ['x_tx_credit_exceeded', 'x_xenvif_tx_credit_callback', 'x_tx_credit_exceeded', 'x_xenvif_tx_credit_callback']);
+  assert.is(runModel(limiter, { ...p, creditTimer: 'design' }).outcome, 'ok');
+  const noLag = runModel(limiter, { ...p, maxLag: 0 });
+  assert.is(noLag.violation?.property, 'L3_work_per_window');
+  assert.is(noLag.violation!.trace.length - 1, 51);
+});
 
 test('XSA-392 one-slot: the hand-worked 4-step counterexample', () => {
   // post one slot, one packet queued (needs 2), two ticks: the head has waited rx_stall_timeout, not purged
@@ -68,8 +85,8 @@ test('NAPI budget removed: the hand-worked 5-step counterexample (push, event, c
   ]);
 });
 
-test('limiter, hostile guest, no receive side: verifies, goal included; work per window within the stated bound', () => {
-  const p = paramsOf(limiter, { hostileRx: 'false' });
+test('limiter with the design timer, hostile guest, no receive side: verifies, goal included; work per window within the stated bound', () => {
+  const p = paramsOf(limiter, { hostileRx: 'false', creditTimer: 'design' });
   const r = runModel(limiter, p);
   assert.is(r.outcome, 'ok');
   assert.is(r.neverFired.filter((n) => !/rx|start_xmit|carrier/.test(n)).length, 0);

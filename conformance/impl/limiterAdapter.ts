@@ -5,7 +5,8 @@
  * observes only the credit fields (`observes`): `packets_sent`, `charge`,
  * `credit_refills`, `<g>_remaining_credit`, `<g>_credit_timeout`.
  *
- * Time: a `tick` step is one jiffy. The calls that reach the scheduler:
+ * Time: a `tick` step is one jiffy; after it, each queue's window start is
+ * kept within the model's `maxLag` (CreditQueue.boundLag). The calls that reach the scheduler:
  * `<g>_xenvif_tx_build_gops` (`remaining_credit -= charge`),
  * `<g>_tx_credit_exceeded` (tx_credit_exceeded(charge, now)),
  * `<g>_xenvif_tx_credit_callback` (must be due: now >= the timer's expiry),
@@ -26,6 +27,7 @@ const FIELDS = new Set(['packets_sent', 'charge', 'credit_refills', 'h_remaining
 export function limiterCreditAdapter(bug: CreditBug = 'none'): Adapter {
   let q: Record<'h' | 'x', CreditQueue> | undefined;
   let now = 0;
+  let maxLag = 0;
   return {
     observes: (f) => FIELDS.has(f),
     reset(v: Vector) {
@@ -33,6 +35,7 @@ export function limiterCreditAdapter(bug: CreditBug = 'none'): Adapter {
       const mk = () => new CreditQueue(num(p.creditBytes, 'creditBytes'), num(p.creditUsec, 'creditUsec'), num(p.burst, 'burst'), num(p.wordBits, 'wordBits'), bug);
       q = { h: mk(), x: mk() };
       now = 0;
+      maxLag = num(p.maxLag, 'maxLag');
     },
     apply(s: VectorStep): Observation {
       if (!q) throw new Error('apply before reset');
@@ -42,7 +45,10 @@ export function limiterCreditAdapter(bug: CreditBug = 'none'): Adapter {
       const marks = { h: q.h.refills.length, x: q.x.refills.length };
       let sent = 0;
       let charge: number | undefined;
-      if (s.call === 'tick') now++;
+      if (s.call === 'tick') {
+        now++;
+        for (const k of ['h', 'x'] as const) q[k].boundLag(now, maxLag);
+      }
       else if (g && what === 'xenvif_tx_build_gops') {
         charge = num(s.args?.charge, 'args.charge');
         q[g].remaining_credit -= charge;

@@ -30,9 +30,18 @@ export class CreditQueue {
     readonly bug: CreditBug = 'none',
     now = 0,
   ) {
-    // at connect: remaining_credit = credit_bytes; the first window has passed
+    // at connect (xenbus.c connect, interface.c xenvif_init_queue): remaining_credit = credit_bytes, credit_window_start = now
     this.remaining_credit = credit_bytes;
-    this.credit_window_start = now - credit_usec;
+    this.credit_window_start = now;
+  }
+
+  /**
+   * The model's clock bound (its `maxLag`, docs/models/limiter.md), not
+   * netback: after a tick, credit_window_start is kept at most `maxLag` ticks
+   * behind the end of a window that has passed.
+   */
+  boundLag(now: number, maxLag: number): void {
+    if (now - (this.credit_window_start + this.credit_usec) > maxLag) this.credit_window_start = now - maxLag - this.credit_usec;
   }
 
   get ULONG_MAX(): number {

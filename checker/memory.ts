@@ -1,0 +1,48 @@
+/**
+ * The memory guard of `--max-memory SIZE`: a search stops cleanly (outcome
+ * `incomplete`, reason `max-memory`, with the partial report and every trace
+ * it had found so far) before the process's resident set passes a budget,
+ * instead of running the machine into swap. The search asks before each
+ * allocation that doubles a structure (the fingerprint table) and every few
+ * thousand states (the frontier and the JS heap grow in small steps).
+ */
+import { totalmem } from 'node:os';
+
+export class MemoryGuard {
+  constructor(readonly limit: number) {}
+  /** Whether allocating `extra` more bytes would put the resident set past the limit. */
+  over(extra: number): boolean {
+    return process.memoryUsage.rss() + extra > this.limit;
+  }
+}
+
+const UNITS: Record<string, number> = {
+  '': 1, b: 1,
+  k: 1024, kb: 1000, kib: 1024,
+  m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2,
+  g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3,
+  t: 1024 ** 4, tb: 1000 ** 4, tib: 1024 ** 4,
+};
+
+/**
+ * A size such as `512M`, `1.5G`, `2GiB`, `300MB` or `1000000` (bytes): K, M,
+ * G, T and KiB... are powers of 1024, KB, MB... powers of 1000. Returns an
+ * error message for anything else.
+ */
+export function parseSize(text: string): number | string {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const unit = m ? UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) return `expected a size such as 512M, 2G or 1500MB, got '${text}'`;
+  const n = Math.floor(Number(m[1]) * unit);
+  if (!(n > 0)) return `a size must be positive, got '${text}'`;
+  return n;
+}
+
+/** The budget when none is given: 3/4 of the machine's memory (the same on every run, whatever else runs). */
+export function defaultMemoryLimit(): number {
+  return Math.floor(totalmem() * 0.75);
+}
+
+export function fmtBytes(n: number): string {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GiB` : `${Math.round(n / 1024 ** 2)} MiB`;
+}

@@ -1,0 +1,172 @@
+/**
+ * The multi-worker search (`--workers N`): breadth-first, level by level, on
+ * N worker threads that share one lock-free fingerprint table in a
+ * SharedArrayBuffer (store.ts, `SharedFingerprints`: compare-and-swap on a
+ * slot's high word, as in Laarman, van de Pol and Weber, FMCAD 2010). Each
+ * worker loads the system itself (a loader module and its arguments: a
+ * built-in model's name or a user's model file, and the parameters), so
+ * rules run where the states are; only packed words cross threads.
+ *
+ * One level: the workers claim chunks of the frontier (an atomic cursor, so a
+ * slow or descheduled worker does not hold the others), expand their states,
+ * and insert each successor into the shared table, flagged as found in this
+ * level. A worker records every successor it finds flagged (whoever inserted
+ * it) with its parent's position and its transition index, chunk by chunk.
+ * Then worker 0 merges: chunk by chunk in frontier order, candidate by
+ * candidate, the first candidate of a flagged slot takes it (the flag is
+ * cleared), gets the next id and a parent link, and joins the next frontier.
+ * Since chunks are merged in frontier order and each worker's candidates of a
+ * chunk are in transition order, a state's parent and transition are the
+ * least in BFS order, exactly those the single-threaded search records: the
+ * ids, the parent links, the next frontier and so every trace are the same
+ * for every N.
+ *
+ * A level in which the search ends (an invariant fails in a new state, a state
+ * deadlocks, maxStates is reached) and every small level are run by worker 0
+ * alone with the single-threaded search's own loop (states found flagged by
+ * an interrupted parallel attempt of the level count as new), so the
+ * violation reported, its trace and every count are those of `--workers 1`.
+ * The table grows between levels (worker 0 rehashes and sends the new buffer
+ * to the others); it is sized so that a level cannot fill it, and if one does
+ * anyway the level's insertions are dropped and the level is done again.
+ *
+ * With AG EF goals, the table keeps each slot's id, the workers record every
+ * edge as (parent position, target slot), and worker 0 adds them to the graph
+ * once the level's ids are known; the AG EF check runs after the search, as
+ * on one thread.
+ *
+ * Packed (flat) models without symmetry run here; the others run on the
+ * single-threaded search (see `parallelReason`).
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import type { CheckResult, Stats } from './report.js';
+import type { CheckOptions } from './search.js';
+import type { System } from './system.js';
+
+/** Where the workers get the system: a module exporting `loadSystem(args)` (a System or a promise of one). */
+export interface SystemSource {
+  readonly loader: string;
+  readonly args: unknown;
+}
+
+/** The default number of workers: the machine's available parallelism. */
+export const defaultWorkers = (): number => availableParallelism();
+
+/** Why this system runs on one thread whatever the number of workers, or undefined if it can run on several. */
+export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string | undefined {
+  if (!sys.flat || opt.forceGeneric) return 'nested states run on the generic path, which is single-threaded';
+  if (sys.canonicalize) return 'symmetry reduction runs on one thread';
+  if (opt.onState) return 'the state dump (--dump-states) runs on one thread';
+  return undefined;
+}
+
+const MAX_BUFFER = 2 ** 32 - 65536;
+const growable = (bytes: number) =>
+  new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_BUFFER });
+
+export class ParallelSearch<S> {
+  readonly result: Promise<CheckResult<S>>;
+  private readonly ctl: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly workers: Worker[] = [];
+  private readonly start = Date.now();
+  private readonly n: number;
+
+  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number) {
+    const n = (this.n = workers);
+    const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
+    const stats = new SharedArrayBuffer((n * fstride(sys.rules.length) + 1) * 8);
+    this.ctl = new Int32Array(ctlSab);
+    this.f64 = new Float64Array(stats);
+    const shared = {
+      ctl: ctlSab,
+      stats,
+      chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
+      table: new SharedArrayBuffer((1 << 16) * 8),
+      ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
+      edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
+      front: [growable(1 << 16), growable(1 << 16)],
+      cands: Array.from({ length: n }, () => growable(1 << 16)),
+    };
+    const options: WorkerOptions = {
+      ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
+      ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
+      ...(opt.maxMemory !== undefined ? { maxMemory: opt.maxMemory } : {}),
+      checkDeadlock: opt.checkDeadlock ?? true,
+      // Levels smaller than this run on worker 0 alone; PVCHECK_PARALLEL_FROM=1
+      // makes every level run on every worker (tests).
+      parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 256,
+    };
+    const toZero: MessagePort[] = [];
+    const toOthers: MessagePort[] = [];
+    for (let i = 1; i < n; i++) {
+      const ch = new MessageChannel();
+      toZero.push(ch.port1);
+      toOthers.push(ch.port2);
+    }
+    const entry = new URL('./parallelWorker.ts', import.meta.url).href;
+    this.result = new Promise<CheckResult<S>>((resolve, reject) => {
+      let settled = false;
+      const settle = (f: () => void) => {
+        if (settled) return;
+        settled = true;
+        Atomics.store(this.ctl, C.INTERRUPT, 1);
+        void Promise.all(this.workers.map((w) => w.terminate())).then(f, f);
+      };
+      for (let i = 0; i < n; i++) {
+        const ports = i === 0 ? toZero : [toOthers[i - 1]!];
+        const data: WorkerInit & { entry: string } = {
+          entry,
+          index: i,
+          workers: n,
+          loader: source.loader,
+          args: source.args,
+          rules: sys.rules.length,
+          options,
+          ports,
+          ...shared,
+        };
+        const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), { workerData: data, transferList: ports });
+        this.workers.push(w);
+        w.on('message', (m: { result?: CheckResult<S>; error?: string }) => {
+          if (m.error !== undefined) settle(() => reject(new Error(m.error)));
+          else if (m.result) {
+            const r = m.result;
+            settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
+          }
+        });
+        w.on('error', (e) => settle(() => reject(e)));
+        w.on('exit', (code) => {
+          // The others return once worker 0 has the result; only worker 0 (or a failure) can end the search.
+          if (i === 0 || code !== 0) settle(() => reject(new Error(`worker ${i} exited (code ${code}) before the search ended`)));
+        });
+      }
+    });
+  }
+
+  stats(): Stats {
+    return {
+      distinctStates: Atomics.load(this.ctl, C.STATES),
+      edges: this.f64[this.f64.length - 1]!,
+      depth: Atomics.load(this.ctl, C.LEVEL),
+      queue: Atomics.load(this.ctl, C.QUEUE),
+      seconds: (Date.now() - this.start) / 1000,
+    };
+  }
+
+  get workerCount(): number {
+    return this.n;
+  }
+
+  /** Stops the search at the next state (outcome `incomplete`, reason `interrupted`). */
+  interrupt(): void {
+    Atomics.store(this.ctl, C.INTERRUPT, 1);
+  }
+}
+
+/** Runs a multi-worker search to the end. */
+export function checkParallel<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers = defaultWorkers()): Promise<CheckResult<S>> {
+  return new ParallelSearch(sys, opt, source, workers).result;
+}

@@ -1,0 +1,81 @@
+/**
+ * The shared control block of the multi-worker search (parallel.ts,
+ * parallelWorker.ts): slots of one Int32Array, per-worker statistics in a
+ * Float64Array, and what a worker is started with.
+ */
+import type { MessagePort } from 'node:worker_threads';
+
+/** Slots of the control Int32Array. */
+export const C = {
+  /** Barrier generation and arrivals. */
+  GEN: 0,
+  COUNT: 1,
+  /** Next chunk of the level to claim. */
+  CURSOR: 2,
+  /** 1: the search is over, workers return. */
+  PHASE: 3,
+  /** Set by the main thread on Ctrl-C (or by a worker that failed). */
+  INTERRUPT: 4,
+  /** The table is too full for this level: worker 0 grows it and the level is done again. */
+  ABORT: 5,
+  /** Generation of the shared table (workers take a new one from their port when it changes). */
+  TABLE_GEN: 6,
+  CUR_LEN: 7,
+  CHUNK: 8,
+  LEVEL: 9,
+  /** Distinct states so far (worker 0, for progress lines). */
+  STATES: 10,
+  QUEUE: 11,
+  /** Which of the two frontier buffers holds the current level. */
+  FRONT: 12,
+  ERROR: 13,
+  /** A violation, deadlock or bound in this level: stop; worker 0 runs the level alone. */
+  STOP: 14,
+  /** New states the table takes in this level before it must grow. */
+  ROOM: 15,
+  /** New states in this level that would reach maxStates. */
+  TO_CUT: 16,
+  OUT_OF_MEMORY: 17,
+  /** Per worker, WSTRIDE slots from here: [new states inserted in this level]. */
+  WORKER: 32,
+} as const;
+export const WSTRIDE = 8;
+export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
+
+/** Per worker, in the statistics Float64Array (FSTRIDE slots each, then the total of edges). */
+export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
+export const fstride = (rules: number) => F.FIRED + rules;
+
+/** Chunk records [owner, first and end candidate, first and end edge] in the chunks Int32Array (5 ints each). */
+export const MAX_CHUNKS = 1 << 16;
+
+export interface WorkerOptions {
+  readonly maxStates?: number;
+  readonly maxDepth?: number;
+  readonly maxMemory?: number;
+  readonly checkDeadlock: boolean;
+  /** Levels smaller than this are run by worker 0 alone. */
+  readonly parallelFrom: number;
+}
+
+export interface WorkerInit {
+  readonly index: number;
+  readonly workers: number;
+  /** URL of a module exporting `loadSystem(args)`. */
+  readonly loader: string;
+  readonly args: unknown;
+  readonly ctl: SharedArrayBuffer;
+  readonly stats: SharedArrayBuffer;
+  readonly chunks: SharedArrayBuffer;
+  readonly table: SharedArrayBuffer;
+  /** With AG EF goals: the table's per-slot ids. */
+  readonly ids?: SharedArrayBuffer;
+  /** Per worker, with AG EF goals: the level's edges. */
+  readonly edges: SharedArrayBuffer[];
+  readonly front: SharedArrayBuffer[];
+  readonly cands: SharedArrayBuffer[];
+  /** Worker 0: a port to each other worker; the others: one port to worker 0. */
+  readonly ports: MessagePort[];
+  readonly rules: number;
+  readonly options: WorkerOptions;
+}

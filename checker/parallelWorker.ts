@@ -1,0 +1,745 @@
+/**
+ * One worker of the multi-worker search (parallel.ts has the design). Every
+ * worker loads the system itself (the loader module and its arguments come
+ * in `workerData`), then takes part in each level: it claims chunks of the
+ * level, expands their states and inserts the successors into the shared
+ * fingerprint table. Worker 0 also coordinates: it seeds the initial states,
+ * merges each level's new states in BFS order (their ids, parent links and
+ * the next frontier), runs a level alone when it is small or when the level
+ * ends the search (a violation, a deadlock, a bound: then the level is run
+ * exactly as the single-threaded search runs it, so every count and trace is
+ * the same), and builds the report.
+ */
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { flatCodec, type FlatCodec } from './flat.js';
+import { GoalGraph, ObservableExtremes } from './graph.js';
+import { collisionProbability, hashWords } from './hash.js';
+import { MemoryGuard } from './memory.js';
+import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
+import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
+import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
+import type { System } from './system.js';
+import { traceTo } from './trace.js';
+
+const init = workerData as WorkerInit;
+const me = init.index;
+const N = init.workers;
+const ctl = new Int32Array(init.ctl);
+const f64 = new Float64Array(init.stats);
+const chunks = new Int32Array(init.chunks);
+const FSTRIDE = fstride(init.rules);
+/** Ints a chunk record: owner, first and end candidate, first and end edge. */
+const CH = 5;
+
+/** Waits until every worker has arrived (a generation barrier on Atomics.wait). */
+function barrier(): void {
+  const gen = Atomics.load(ctl, C.GEN);
+  if (Atomics.add(ctl, C.COUNT, 1) === N - 1) {
+    Atomics.store(ctl, C.COUNT, 0);
+    Atomics.add(ctl, C.GEN, 1);
+    Atomics.notify(ctl, C.GEN);
+  } else {
+    while (Atomics.load(ctl, C.GEN) === gen) Atomics.wait(ctl, C.GEN, gen, 1000);
+  }
+}
+
+/** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
+type Growable = SharedArrayBuffer & { readonly maxByteLength: number; grow(bytes: number): void };
+
+/** A growable shared word buffer: the view tracks the buffer's length. */
+class SharedWords {
+  a: Uint32Array;
+  private readonly g: Growable;
+  constructor(readonly sab: SharedArrayBuffer) {
+    this.a = new Uint32Array(sab);
+    this.g = sab as Growable;
+  }
+  ensure(words: number): void {
+    if (words <= this.a.length) return;
+    let bytes = Math.max(this.g.byteLength, 1 << 16);
+    while (bytes < words * 4) bytes *= 2;
+    if (bytes > this.g.maxByteLength) throw new Error(`a level needs more than ${this.g.maxByteLength} bytes of frontier`);
+    this.g.grow(bytes);
+    this.a = new Uint32Array(this.sab);
+  }
+}
+
+async function main(): Promise<void> {
+  const mod = (await import(init.loader)) as { loadSystem: (args: unknown) => System<unknown> | Promise<System<unknown>> };
+  const sys = await mod.loadSystem(init.args);
+  if (!sys.flat) throw new Error('internal: the multi-worker search needs a packed layout');
+  const w = new Worker(sys, flatCodec(sys.flat));
+  barrier(); // every worker has loaded the system
+  if (me === 0) {
+    const result = w.coordinate();
+    parentPort!.postMessage({ result });
+  } else w.follow();
+}
+
+class Worker<S> {
+  private readonly W: number;
+  private readonly rules;
+  private readonly active: Int32Array;
+  private readonly words: Uint32Array;
+  private readonly tmp: Uint32Array;
+  private readonly fp = new Uint32Array(2);
+  private scratch: S | undefined;
+  private table: SharedFingerprints;
+  private readonly front: SharedWords[];
+  private readonly cands: SharedWords[];
+  /** Per worker, with AG EF goals: the level's edges as (parent position, target slot). */
+  private readonly edgeBufs: SharedWords[];
+  private readonly withGraph: boolean;
+  private readonly ports: MessagePort[];
+  private readonly fired: Float64Array;
+  private readonly checkDeadlock: boolean;
+  private readonly maxStates: number;
+  private readonly maxDepth: number;
+  private readonly memory: MemoryGuard | undefined;
+
+  constructor(
+    private readonly sys: System<S>,
+    private readonly codec: FlatCodec<S>,
+  ) {
+    this.W = codec.words;
+    this.rules = sys.rules;
+    this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
+    this.words = new Uint32Array(this.W);
+    this.tmp = new Uint32Array(this.W);
+    this.table = new SharedFingerprints(init.table, init.ids);
+    this.edgeBufs = init.edges.map((b) => new SharedWords(b));
+    this.withGraph = (sys.goals?.length ?? 0) > 0;
+    this.front = init.front.map((b) => new SharedWords(b));
+    this.cands = init.cands.map((b) => new SharedWords(b));
+    this.ports = init.ports;
+    this.fired = new Float64Array(sys.rules.length);
+    this.totalFired = new Float64Array(sys.rules.length);
+    this.checkDeadlock = init.options.checkDeadlock;
+    this.maxStates = init.options.maxStates ?? Infinity;
+    this.maxDepth = init.options.maxDepth ?? Infinity;
+    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory) : undefined;
+  }
+
+  private apply(r: number, s: S, a: unknown): S {
+    let d = this.scratch;
+    if (d === undefined) d = this.scratch = this.codec.clone(s);
+    else this.codec.assign(d, s);
+    this.rules[r]!.then(d, s, a);
+    return d;
+  }
+
+  /** Packs `s` into this.words and its fingerprint into this.fp (normalised for the shared table). */
+  private fingerprint(s: S): void {
+    this.codec.pack(s, this.words);
+    hashWords(this.words, this.W, this.fp);
+    this.fp[0] = normHigh(this.fp[0]!);
+    this.fp[1] = normLow(this.fp[1]!);
+  }
+
+  /** Throws if a rule wrote to the state it expanded (compares it with its packed words). */
+  private checkInput(s: S, fw: Uint32Array, off: number): void {
+    this.codec.pack(s, this.tmp);
+    for (let j = 0; j < this.W; j++)
+      if (this.tmp[j] !== fw[off + j]) throw new Error('a rule wrote to its input state instead of the draft');
+  }
+
+  // ---- every worker: the parallel expansion of a level ----
+
+  /** Takes the table worker 0 published, when it changed. */
+  private syncTable(): void {
+    if (me === 0) return;
+    const gen = Atomics.load(ctl, C.TABLE_GEN);
+    while (this.tableGen !== gen) {
+      let m = receiveMessageOnPort(this.ports[0]!);
+      for (let tries = 0; !m && tries < 10000; tries++) {
+        Atomics.wait(ctl, C.ERROR, 0, 1);
+        m = receiveMessageOnPort(this.ports[0]!);
+      }
+      if (!m) throw new Error('internal: a new table was announced but not sent');
+      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number };
+      this.table = new SharedFingerprints(msg.table, msg.ids);
+      this.tableGen = msg.gen;
+    }
+  }
+  private tableGen = 0;
+
+  /** Worker i > 0: expand levels until worker 0 says the search is over. */
+  follow(): void {
+    for (;;) {
+      barrier(); // level start
+      if (Atomics.load(ctl, C.PHASE) === 1) return;
+      this.syncTable();
+      this.expandLevel();
+      barrier(); // level expanded
+    }
+  }
+
+  /**
+   * Expands chunks of the current level: successors go into the shared table
+   * (flagged when new); every successor found flagged (new in this level,
+   * whoever inserted it) is recorded with its parent's position, its
+   * transition index and its slot, in this worker's candidate buffer, chunk
+   * by chunk, so that worker 0 can merge them in BFS order.
+   */
+  private expandLevel(): void {
+    const cur = this.front[Atomics.load(ctl, C.FRONT)]!;
+    const len = Atomics.load(ctl, C.CUR_LEN);
+    const chunk = Atomics.load(ctl, C.CHUNK);
+    const nChunks = Math.ceil(len / chunk);
+    const room = Atomics.load(ctl, C.ROOM); // new states the table takes before it must grow
+    const toCut = Atomics.load(ctl, C.TO_CUT); // new states that would reach maxStates
+    const W = this.W, R = 3 + W;
+    const cand = this.cands[me]!;
+    const fired = this.fired;
+    fired.fill(0);
+    const rules = this.rules, active = this.active, nActive = active.length;
+    const table = this.table;
+    const invs = this.sys.invariants;
+    const isValidEnd = this.sys.isValidEnd;
+    let edges = 0, terminals = 0, news = 0, nrec = 0, maxOut = 0, nedge = 0;
+    const withGraph = this.withGraph;
+    const eb = this.edgeBufs[me]!;
+    let stop = false;
+    let sinceShare = 0;
+    const fp = this.fp;
+    const base = C.WORKER + me * WSTRIDE;
+    for (;;) {
+      const c = Atomics.add(ctl, C.CURSOR, 1);
+      if (c >= nChunks || stop) break;
+      const from = c * chunk, to = Math.min(len, from + chunk);
+      chunks[CH * c] = me;
+      chunks[CH * c + 1] = nrec;
+      chunks[CH * c + 3] = nedge;
+      for (let p = from; p < to; p++) {
+        if ((p & 63) === 0 && (Atomics.load(ctl, C.STOP) !== 0 || Atomics.load(ctl, C.INTERRUPT) !== 0)) {
+          stop = true;
+          break;
+        }
+        const s = this.codec.unpack(cur.a, p * W);
+        let k = 0;
+        for (let ai = 0; ai < nActive; ai++) {
+          const r = active[ai]!;
+          const rule = rules[r]!;
+          if (rule.choices) {
+            const cs = rule.choices(s);
+            for (let ci = 0; ci < cs.length; ci++) {
+              const a = cs[ci];
+              if (rule.when && !rule.when(s, a)) continue;
+              const d = this.apply(r, s, a);
+              edges++;
+              fired[r]!++;
+              this.fingerprint(d);
+              const res = table.insert(fp[0]!, fp[1]!, 0x80000000);
+              const code = res & 3;
+              if (res === 3) {
+                Atomics.store(ctl, C.ABORT, 1);
+                stop = true;
+                break;
+              }
+              if (withGraph) {
+                eb.ensure(2 * nedge + 2);
+                eb.a[2 * nedge] = p;
+                eb.a[2 * nedge + 1] = res >>> 2;
+                nedge++;
+              }
+              if (code !== 0) {
+                if (code === 1) {
+                  news++;
+                  for (let i = 0; i < invs.length; i++) if (!invs[i]!.holds(d)) stop = true;
+                }
+                cand.ensure((nrec + 1) * R);
+                const o = nrec * R;
+                cand.a[o] = p;
+                cand.a[o + 1] = k;
+                cand.a[o + 2] = res >>> 2;
+                cand.a.set(this.words, o + 3);
+                nrec++;
+              }
+              k++;
+            }
+          } else if (!rule.when || rule.when(s, undefined)) {
+            const d = this.apply(r, s, undefined);
+            edges++;
+            fired[r]!++;
+            this.fingerprint(d);
+            const res = table.insert(fp[0]!, fp[1]!, 0x80000000);
+            const code = res & 3;
+            if (res === 3) {
+              Atomics.store(ctl, C.ABORT, 1);
+              stop = true;
+              break;
+            }
+            if (withGraph) {
+              eb.ensure(2 * nedge + 2);
+              eb.a[2 * nedge] = p;
+              eb.a[2 * nedge + 1] = res >>> 2;
+              nedge++;
+            }
+            if (code !== 0) {
+              if (code === 1) {
+                news++;
+                for (let i = 0; i < invs.length; i++) if (!invs[i]!.holds(d)) stop = true;
+              }
+              cand.ensure((nrec + 1) * R);
+              const o = nrec * R;
+              cand.a[o] = p;
+              cand.a[o + 1] = k;
+              cand.a[o + 2] = res >>> 2;
+              cand.a.set(this.words, o + 3);
+              nrec++;
+            }
+            k++;
+          }
+        }
+        if (k > 0) this.checkInput(s, cur.a, p * W);
+        if (k > maxOut) maxOut = k;
+        if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+        if (k === 0) {
+          terminals++;
+          if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) stop = true;
+        }
+        if ((++sinceShare & 63) === 0 || stop) {
+          // Share the count of new states: the table must not fill, and maxStates must not pass.
+          Atomics.store(ctl, base + 0, news);
+          let total = 0;
+          for (let j = 0; j < N; j++) total += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
+          if (total >= room) Atomics.store(ctl, C.ABORT, 1);
+          if (total >= toCut) stop = true;
+          if (Atomics.load(ctl, C.ABORT) !== 0) stop = true;
+        }
+        if (this.memory && (sinceShare & 4095) === 0 && this.memory.over(0)) {
+          Atomics.store(ctl, C.OUT_OF_MEMORY, 1);
+          Atomics.store(ctl, C.INTERRUPT, 1);
+        }
+        if (stop) {
+          // A violation, a deadlock or a bound in this level: worker 0 runs it alone, exactly.
+          Atomics.store(ctl, C.STOP, 1);
+          break;
+        }
+      }
+      chunks[CH * c + 2] = nrec;
+      chunks[CH * c + 4] = nedge;
+    }
+    Atomics.store(ctl, base + 0, news);
+    const fb = me * FSTRIDE;
+    f64[fb + F.EDGES] = edges;
+    f64[fb + F.TERMINALS] = terminals;
+    f64[fb + F.MAX_OUT] = maxOut;
+    f64.set(fired, fb + F.FIRED);
+  }
+
+  // ---- worker 0: seeding, merging, levels run alone, the report ----
+
+  private links = new ParentLinks();
+  private level = 0;
+  private curLen = 0;
+  private nextLen = 0;
+  private frontIdx = 0;
+  private edges = 0;
+  private terminals = 0;
+  private readonly totalFired: Float64Array;
+  /** Slots taken in the table (accepted states and this level's flagged ones). */
+  private occupied = 0;
+  /** Position reached in the current level (for the queue of the report). */
+  private pos = 0;
+  private pending: { property: string; id: number } | undefined;
+  private deadlockId = -1;
+  private truncated: 'max-states' | 'max-depth' | 'max-memory' | undefined;
+  private interrupted = false;
+  private cutByStates = false;
+  private obs: ObservableExtremes<S> | undefined;
+  private graph: GoalGraph<S> | undefined;
+  private maxOut = 1;
+  private readonly start = Date.now();
+
+  private get cur(): SharedWords {
+    return this.front[this.frontIdx]!;
+  }
+  private get next(): SharedWords {
+    return this.front[1 - this.frontIdx]!;
+  }
+
+  /** The ids of the current level's states (worker 0 only: the others record positions). */
+  private curIds: Uint32Array = new Uint32Array(0);
+  private nextIds: number[] = [];
+
+  coordinate(): CheckResult<S> {
+    this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
+    this.graph = this.withGraph ? new GoalGraph(this.sys.goals!) : undefined;
+    this.seed();
+    let result: CheckResult<S> | undefined;
+    while (result === undefined) {
+      this.publishStats();
+      if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
+        this.interrupted = true;
+        result = this.finish();
+        break;
+      }
+      if (this.memory && (Atomics.load(ctl, C.OUT_OF_MEMORY) !== 0 || this.memory.over(0))) {
+        this.truncated = 'max-memory';
+        result = this.finish();
+        break;
+      }
+      const alone =
+        this.curLen < init.options.parallelFrom ||
+        this.pending !== undefined ||
+        this.cutByStates ||
+        this.level >= this.maxDepth ||
+        this.links.size >= this.maxStates;
+      result = alone ? this.levelAlone() : this.levelTogether();
+    }
+    Atomics.store(ctl, C.PHASE, 1);
+    barrier(); // release the others
+    return result;
+  }
+
+  private publishStats(): void {
+    Atomics.store(ctl, C.STATES, this.links.size);
+    Atomics.store(ctl, C.LEVEL, this.level);
+    Atomics.store(ctl, C.QUEUE, this.curLen);
+    f64[N * FSTRIDE] = this.edges;
+  }
+
+  /** Makes sure the table takes the next level: at most 3/4 full if every edge of the level found a new state. */
+  private ensureRoom(): void {
+    let cap = this.table.capacity;
+    const need = this.occupied + this.curLen * this.maxOut;
+    while (need * 4 > cap * 3) cap *= 2;
+    if (cap !== this.table.capacity) this.replaceTable(cap, false);
+  }
+
+  private replaceTable(slots: number, dropFlagged: boolean): void {
+    if (this.memory && this.memory.over(slots * 8)) {
+      this.truncated = 'max-memory';
+      return;
+    }
+    this.table = this.table.rehash(slots, dropFlagged);
+    if (dropFlagged) this.occupied = this.links.size;
+    const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
+    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen });
+  }
+
+  private seed(): void {
+    const init0 = this.sys.init;
+    if (init0.length > 0xffff) throw new Error('more than 65535 initial states');
+    const W = this.W;
+    for (let i = 0; i < init0.length; i++) {
+      const s = init0[i]!;
+      this.fingerprint(s);
+      if (this.links.size >= this.maxStates) {
+        this.cutByStates = true;
+        // a new initial state left out is a missed state
+        if (this.table.lookup(this.fp[0]!, this.fp[1]!) === -1) this.truncated = 'max-states';
+        continue;
+      }
+      const res = this.table.insert(this.fp[0]!, this.fp[1]!, 0);
+      if ((res & 3) !== 1) continue;
+      this.occupied++;
+      const id = this.links.size;
+      if (this.table.ids) this.table.ids[res >>> 2] = id;
+      this.links.add(NO_PARENT, i);
+      this.discovered(s, id);
+      this.next.ensure((this.nextLen + 1) * W);
+      this.next.a.set(this.words, this.nextLen * W);
+      this.nextIds.push(id);
+      this.nextLen++;
+    }
+    this.swap();
+    this.level = 0;
+    if (this.curLen === 0) this.done = true;
+  }
+  private done = false;
+
+  private swap(): void {
+    this.frontIdx = 1 - this.frontIdx;
+    this.curLen = this.nextLen;
+    this.curIds = Uint32Array.from(this.nextIds);
+    this.nextIds = [];
+    this.nextLen = 0;
+    this.pos = 0;
+    this.level++;
+  }
+
+  private discovered(s: S, id: number): void {
+    if (this.pending === undefined) {
+      const invs = this.sys.invariants;
+      for (let i = 0; i < invs.length; i++)
+        if (!invs[i]!.holds(s)) {
+          this.pending = { property: invs[i]!.name, id };
+          break;
+        }
+    }
+    if (this.obs) this.obs.see(s, id);
+    if (this.graph) this.graph.see(s, id);
+  }
+
+  /** Level end as the single-threaded search decides it; returns the result when the search is over. */
+  private levelEnd(): CheckResult<S> | undefined {
+    if (this.pending || this.nextLen === 0 || this.cutByStates) {
+      if (!this.pending && this.cutByStates && this.nextLen > 0) this.truncated ??= 'max-states';
+      return this.finish();
+    }
+    this.swap();
+    return undefined;
+  }
+
+  /** The level expanded by every worker, then merged; falls back to {@link levelAlone} when the level ends the search. */
+  private levelTogether(): CheckResult<S> | undefined {
+    if (this.done) return this.finish();
+    this.ensureRoom();
+    if (this.truncated === 'max-memory') return this.finish();
+    const len = this.curLen;
+    const chunk = Math.max(16, Math.min(4096, Math.ceil(len / (N * 16))));
+    if (Math.ceil(len / chunk) * CH > chunks.length) throw new Error('internal: too many chunks');
+    Atomics.store(ctl, C.FRONT, this.frontIdx);
+    Atomics.store(ctl, C.CUR_LEN, len);
+    Atomics.store(ctl, C.CHUNK, chunk);
+    Atomics.store(ctl, C.CURSOR, 0);
+    Atomics.store(ctl, C.STOP, 0);
+    Atomics.store(ctl, C.ABORT, 0);
+    Atomics.store(ctl, C.ROOM, Math.floor(this.table.capacity * 0.9) - this.occupied);
+    Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
+    for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE, 0);
+    // the ids of the level's states, for the others to read: after the words
+    barrier(); // level start
+    this.expandLevel();
+    barrier(); // level expanded
+    if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
+      this.interrupted = true;
+      return this.finish();
+    }
+    if (Atomics.load(ctl, C.ABORT) !== 0) {
+      // The table filled faster than foreseen: drop this level's insertions, grow, do the level again.
+      this.maxOut *= 2;
+      this.occupied = this.links.size;
+      this.replaceTable(this.table.capacity * 2, true);
+      return undefined;
+    }
+    let news = 0;
+    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
+    this.occupied += news;
+    // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
+    if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
+    // No violation, deadlock or bound in this level: merge the new states in BFS order.
+    const W = this.W, R = 3 + W;
+    const nChunks = Math.ceil(len / chunk);
+    const t = this.table;
+    const next = this.next;
+    let maxOut = this.maxOut;
+    for (let j = 0; j < N; j++) {
+      const fb = j * FSTRIDE;
+      this.edges += f64[fb + F.EDGES]!;
+      this.terminals += f64[fb + F.TERMINALS]!;
+      maxOut = Math.max(maxOut, f64[fb + F.MAX_OUT]!);
+      for (let r = 0; r < this.totalFired.length; r++) this.totalFired[r]! += f64[fb + F.FIRED + r]!;
+    }
+    this.maxOut = maxOut;
+    const curIds = this.curIds;
+    const obs = this.obs;
+    const graph = this.graph;
+    for (let c = 0; c < nChunks; c++) {
+      const owner = chunks[CH * c]!;
+      const buf = this.cands[owner]!.a;
+      for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
+        const o = x * R;
+        const slot = buf[o + 2]!;
+        if (!t.flagged(slot)) continue; // an earlier candidate (a smaller BFS key) took it
+        t.unflag(slot);
+        const id = this.links.size;
+        this.links.add(curIds[buf[o]!]!, buf[o + 1]!);
+        next.ensure((this.nextLen + 1) * W);
+        const na = next.a, no = this.nextLen * W;
+        for (let j = 0; j < W; j++) na[no + j] = buf[o + 3 + j]!;
+        this.nextIds.push(id);
+        this.nextLen++;
+        if (obs || graph) {
+          const s = this.codec.unpack(buf, o + 3);
+          if (obs) obs.see(s, id);
+          if (graph) {
+            t.ids![slot] = id;
+            graph.see(s, id);
+          }
+        }
+      }
+    }
+    if (graph) {
+      // Every target has its id now: record the level's edges.
+      const ids = t.ids!;
+      for (let c = 0; c < nChunks; c++) {
+        const e = this.edgeBufs[chunks[CH * c]!]!.a;
+        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curIds[e[2 * x]!]!, ids[e[2 * x + 1]!]!);
+      }
+    }
+    this.pos = len;
+    return this.levelEnd();
+  }
+
+  /**
+   * The level run by worker 0 alone, exactly as the single-threaded search
+   * runs it (search.ts): for small levels, and for a level where the search
+   * ends, so that counts, the violation found and its trace are the same. The
+   * table may hold flagged states from an attempt of this level by every
+   * worker: those count as new when first met here.
+   */
+  private levelAlone(): CheckResult<S> | undefined {
+    if (this.done) return this.finish();
+    this.ensureRoom();
+    if (this.truncated === 'max-memory') return this.finish();
+    const W = this.W;
+    const cur = this.cur;
+    const rules = this.rules, active = this.active, nActive = active.length;
+    const fired = this.totalFired;
+    const isValidEnd = this.sys.isValidEnd;
+    for (let pos = 0; pos < this.curLen; pos++) {
+      this.pos = pos + 1;
+      if ((pos & 1023) === 0 && Atomics.load(ctl, C.INTERRUPT) !== 0) {
+        this.interrupted = true;
+        return this.finish();
+      }
+      const s = this.codec.unpack(cur.a, pos * W);
+      const id = this.curIds[pos]!;
+      if (this.links.size >= this.maxStates) this.cutByStates = true;
+      let expand = this.level < this.maxDepth && !this.pending && !this.cutByStates;
+      let k = 0;
+      let skipped = false;
+      for (let ai = 0; ai < nActive; ai++) {
+        const r = active[ai]!;
+        const rule = rules[r]!;
+        if (rule.choices) {
+          const cs = rule.choices(s);
+          for (let c = 0; c < cs.length; c++) {
+            const a = cs[c];
+            if (rule.when && !rule.when(s, a)) continue;
+            if (!expand) {
+              k++;
+              skipped = true;
+              break;
+            }
+            this.edgeAlone(this.apply(r, s, a), id, k++);
+            fired[r]!++;
+            if (this.links.size >= this.maxStates) {
+              this.cutByStates = true;
+              expand = false;
+            }
+          }
+        } else if (!rule.when || rule.when(s, undefined)) {
+          if (!expand) {
+            k++;
+            skipped = true;
+            break;
+          }
+          this.edgeAlone(this.apply(r, s, undefined), id, k++);
+          fired[r]!++;
+          if (this.links.size >= this.maxStates) {
+            this.cutByStates = true;
+            expand = false;
+          }
+        }
+        if (skipped) break;
+      }
+      if (k > 0) this.checkInput(s, cur.a, pos * W);
+      if (k > this.maxOut) this.maxOut = k;
+      if (k === 0) {
+        this.terminals++;
+        if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) {
+          this.deadlockId = id;
+          return this.finish();
+        }
+      } else if (skipped) {
+        if (!this.pending) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
+      }
+    }
+    return this.levelEnd();
+  }
+
+  private edgeAlone(n: S, from: number, k: number): void {
+    this.edges++;
+    this.fingerprint(n);
+    if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    if ((this.occupied + 1) * 4 > this.table.capacity * 3) this.replaceTable(this.table.capacity * 2, false);
+    const res = this.table.insert(this.fp[0]!, this.fp[1]!, 0);
+    if (res === 3) throw new Error('internal: the table is full');
+    const code = res & 3;
+    const slot = res >>> 2;
+    if (code === 0) {
+      if (this.graph) this.graph.edge(from, this.table.ids![slot]!);
+      return;
+    }
+    if (code === 1) this.occupied++;
+    if (code === 2) this.table.unflag(slot);
+    const id = this.links.size;
+    if (this.graph) {
+      this.table.ids![slot] = id;
+      this.graph.edge(from, id);
+    }
+    this.links.add(from, k);
+    const W = this.W;
+    this.next.ensure((this.nextLen + 1) * W);
+    this.next.a.set(this.words, this.nextLen * W);
+    this.nextIds.push(id);
+    this.nextLen++;
+    this.discovered(n, id);
+  }
+
+  private finish(): CheckResult<S> {
+    const sys = this.sys;
+    const links = this.links;
+    let violation: Violation<S> | undefined;
+    let outcome: Outcome = 'ok';
+    let reason: CheckResult<S>['incompleteReason'];
+    if (this.deadlockId >= 0) {
+      outcome = 'deadlock';
+      violation = { property: 'deadlock', kind: 'deadlock', trace: traceTo(sys, links, this.deadlockId) };
+    } else if (this.pending) {
+      outcome = 'violation';
+      violation = { property: this.pending.property, kind: 'invariant', trace: traceTo(sys, links, this.pending.id) };
+    } else if (this.interrupted) {
+      outcome = 'incomplete';
+      reason = 'interrupted';
+    } else if (this.truncated) {
+      outcome = 'incomplete';
+      reason = this.truncated;
+    } else if (this.graph) {
+      const stuck = this.graph.stuck(links.size);
+      if (stuck) {
+        outcome = 'violation';
+        violation = { property: sys.goals![stuck.goal]!.name, kind: 'recoverability', trace: traceTo(sys, links, stuck.id) };
+      }
+    }
+    const obs = this.obs;
+    const observables = (links.size > 0 ? sys.observables : undefined)?.map((o, i) => {
+      const has = obs!.has(i);
+      return {
+        name: o.name,
+        min: has ? obs!.min(i) : NaN,
+        max: has ? obs!.max(i) : NaN,
+        minTrace: has ? traceTo(sys, links, obs!.minId(i)) : [],
+        maxTrace: has ? traceTo(sys, links, obs!.maxId(i)) : [],
+      };
+    });
+    const n = links.size;
+    return {
+      outcome,
+      ...(reason ? { incompleteReason: reason } : {}),
+      distinctStates: n,
+      edges: this.edges,
+      depth: this.level,
+      queue: this.curLen - this.pos + this.nextLen,
+      seconds: (Date.now() - this.start) / 1000,
+      terminalStates: this.terminals,
+      ...coverageOf(sys, this.totalFired),
+      ...(violation ? { violation } : {}),
+      ...(observables && observables.length ? { observables } : {}),
+      // 63-bit fingerprints in the shared table
+      collisionProbability: Math.min(1, 2 * collisionProbability(n)),
+      bytesPerState: n === 0 ? 0 : (this.table.bytes + links.bytes + (this.graph ? this.graph.bytes : 0)) / n,
+      workers: N,
+    };
+  }
+}
+
+main().catch((e: unknown) => {
+  Atomics.store(ctl, C.INTERRUPT, 1);
+  Atomics.store(ctl, C.ERROR, 1);
+  parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+});

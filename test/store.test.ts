@@ -1,0 +1,192 @@
+/**
+ * checker/store.ts's parent links (one word a state, levels kept apart, a side
+ * map for links that do not fit) against plain arrays, and the memory guard
+ * of --max-memory (checker/memory.ts) in the search and through the CLI.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import fc from 'fast-check';
+import { check } from '../checker/explore.js';
+import { WordFrontier } from '../checker/frontier.js';
+import { parseSize } from '../checker/memory.js';
+import { FLAG, NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from '../checker/store.js';
+import { ringNotify } from '../model/ringNotify.js';
+import { bind } from '../properties/bind.js';
+import { runs } from './support/fc.js';
+
+const root = resolve(import.meta.dirname, '..');
+
+test('ParentLinks = plain arrays of parents and transition indices, under random BFS orders (wide indices included)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
+      fc.integer({ min: 1, max: 5 }),
+      fc.infiniteStream(fc.tuple(fc.nat(1 << 20), fc.oneof(fc.nat(255), fc.integer({ min: 256, max: 0xffff })))),
+      (widths, inits, rnd) => {
+        const links = new ParentLinks();
+        const parent: number[] = [], via: number[] = [], level: number[] = [];
+        for (let i = 0; i < inits; i++) {
+          links.add(NO_PARENT, i);
+          parent.push(NO_PARENT); via.push(i); level.push(0);
+        }
+        let lo = 0, hi = inits; // the previous level's ids
+        const it = rnd[Symbol.iterator]();
+        for (let L = 1; L <= widths.length; L++) {
+          // children of a level, parents in nondecreasing order
+          const ps = Array.from({ length: widths[L - 1]! }, () => lo + (it.next().value![0] % (hi - lo))).sort((a, b) => a - b);
+          const start = parent.length;
+          for (const p of ps) {
+            const k = it.next().value![1];
+            links.add(p, k);
+            parent.push(p); via.push(k); level.push(L);
+          }
+          lo = start;
+          hi = parent.length;
+        }
+        assert.is(links.size, parent.length);
+        for (let id = 0; id < parent.length; id++) {
+          assert.equal(links.link(id), { parent: parent[id], k: via[id] }, `id ${id}`);
+          assert.is(links.levelOf(id), level[id]);
+        }
+      },
+    ),
+    { numRuns: runs(200) },
+  );
+});
+
+test('ParentLinks: 4 bytes a state (rounded up to a 2^16 chunk), and a link added out of BFS order is refused', () => {
+  const links = new ParentLinks();
+  links.add(NO_PARENT, 0);
+  for (let i = 0; i < 200_000; i++) links.add(i >>> 1, i & 1);
+  assert.ok(links.bytes <= Math.ceil(links.size / 65536) * 65536 * 4 + 4096, String(links.bytes));
+  assert.equal(links.link(199_999), { parent: 99_999, k: 0 });
+  assert.throws(() => links.add(5, 0), /BFS order/);
+});
+
+test('SharedFingerprints = a Set of fingerprints; flags survive a rehash unless dropped, ids move with their slots', () => {
+  const t = SharedFingerprints.create(1 << 4, true);
+  const seen = new Map<string, boolean>();
+  let x = 12345;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const fps: [number, number][] = [];
+  for (let i = 0; i < 10; i++) fps.push([normHigh(rnd()), normLow(rnd())]);
+  fps.push([normHigh(0), normLow(0)], [normHigh(FLAG), 1]); // 0 and the flag bit alone normalise to non-zero
+  let table = t;
+  for (const [i, [h, l]] of fps.entries()) {
+    const flag = i % 2 ? FLAG : 0;
+    const r = table.insert(h, l, flag);
+    const key = `${h},${l}`;
+    if (seen.has(key)) assert.is(r & 3, seen.get(key) ? 2 : 0, key);
+    else {
+      assert.is(r & 3, 1, key);
+      seen.set(key, flag !== 0);
+      table.ids![r >>> 2] = i;
+    }
+    if (i === 5) table = table.rehash(1 << 6, false);
+  }
+  for (const [key, flagged] of seen) {
+    const [h, l] = key.split(',').map(Number) as [number, number];
+    const r = table.lookup(h, l);
+    assert.is(r & 3, flagged ? 2 : 0, key);
+    assert.is(table.insert(h, l, 0) & 3, flagged ? 2 : 0);
+  }
+  const dropped = table.rehash(1 << 6, true);
+  for (const [key, flagged] of seen) {
+    const [h, l] = key.split(',').map(Number) as [number, number];
+    assert.is(dropped.lookup(h, l) === -1, flagged, key);
+    if (!flagged) assert.is(dropped.ids![dropped.lookup(h, l) >>> 2], table.ids![table.lookup(h, l) >>> 2]);
+  }
+  assert.is(table.lookup(normHigh(999), normLow(999)), -1);
+});
+
+test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
+  assert.is(parseSize('512M'), 512 * 1024 ** 2);
+  assert.is(parseSize('1.5G'), 1.5 * 1024 ** 3);
+  assert.is(parseSize('2GiB'), 2 * 1024 ** 3);
+  assert.is(parseSize('300MB'), 300e6);
+  assert.is(parseSize('4096'), 4096);
+  for (const bad of ['', '12Q', '-3M', 'M', '0']) assert.type(parseSize(bad), 'string', bad);
+});
+
+test('maxMemory: a budget below what the process holds stops the search at once, incomplete (max-memory), with its counts', () => {
+  const sys = bind(ringNotify, { ringSize: 4, messages: 8 });
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  const full = check(sys.right);
+  assert.is(full.outcome, 'ok');
+  const cut = check(sys.right, { maxMemory: 1 });
+  assert.is(cut.outcome, 'incomplete');
+  assert.is(cut.incompleteReason, 'max-memory');
+  assert.ok(cut.distinctStates >= 1 && cut.distinctStates < full.distinctStates, String(cut.distinctStates));
+  // a budget far above the run changes nothing
+  const roomy = check(sys.right, { maxMemory: 2 ** 50 });
+  assert.equal([roomy.outcome, roomy.distinctStates, roomy.edges], [full.outcome, full.distinctStates, full.edges]);
+});
+
+test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
+  // 4x32: 758,408 states; the table doubles to 2^20 slots (8 MiB) at 393,216 states.
+  const sys = bind(ringNotify, { ringSize: 4, messages: 32 });
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  const limit = process.memoryUsage.rss() + 4 * 1024 ** 2;
+  const r = check(sys.right, { maxMemory: limit });
+  assert.is(r.outcome, 'incomplete');
+  assert.is(r.incompleteReason, 'max-memory');
+  assert.ok(r.distinctStates <= 0.75 * 2 ** 19, String(r.distinctStates));
+});
+
+test('CLI --max-memory: exit 3 with a partial JSON report; a bad size is one line and exit 2', () => {
+  const pv = (args: string[]) => spawnSync(process.execPath, [resolve(root, 'bin/pvcheck.mjs'), ...args], { encoding: 'utf8' });
+  const r = pv(['check', 'ring-notify', '--max-memory', '1M', '--json', '-q']);
+  assert.is(r.status, 3, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.is(j.outcome, 'incomplete');
+  assert.is(j.incompleteReason, 'max-memory');
+  assert.ok(j.distinctStates >= 1);
+  const h = pv(['check', 'ring-notify', '--max-memory', '1M', '-q']);
+  assert.match(h.stdout, /INCOMPLETE \(max-memory\)/);
+  const b = pv(['check', 'ring-notify', '--max-memory', 'lots']);
+  assert.is(b.status, 2);
+  assert.is(b.stderr.trim().split('\n').length, 1);
+  assert.match(b.stderr, /--max-memory: expected a size/);
+});
+
+test('WordFrontier: a level past its threshold spills to a file and reads back the same words and ids, in order and out of order', () => {
+  const W = 3;
+  const f = new WordFrontier(W, 1); // every full block but the last goes to the file
+  const src = new Uint32Array(W);
+  const n = 100_000;
+  const word = (i: number, j: number) => (Math.imul(i + 1, 0x9e3779b1) ^ j) >>> 0;
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < W; j++) src[j] = word(i, j);
+    f.push(src, n - i);
+  }
+  assert.is(f.length, n);
+  assert.ok(f.spilledBlocks >= 1000, `spilled ${f.spilledBlocks}`);
+  const check = (i: number) => {
+    assert.is(f.id(i), n - i);
+    const o = f.locate(i);
+    for (let j = 0; j < W; j++) assert.is(f.arr[o + j], word(i, j), `state ${i} word ${j}`);
+  };
+  for (let i = 0; i < n; i++) check(i);
+  for (const i of [99_999, 0, 50_000, 63, 64, 16_383, 16_384, 77_777]) check(i);
+  f.close();
+  // in memory only, with the default threshold
+  const g = new WordFrontier(W);
+  for (let i = 0; i < n; i++) g.push(src, i);
+  assert.is(g.spilledBlocks, 0);
+});
+
+test('a search whose levels spill (blocks of 64 states under PVCHECK_SPILL_BYTES=1) gives the same counts (ring-notify 8x16)', () => {
+  const pv = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [resolve(root, 'bin/pvcheck.mjs'), 'check', 'ring-notify', '-p', 'ringSize=8', '-p', 'messages=16', '--workers', '1', '--json', '-q', '--max-depth', '60'], {
+      encoding: 'utf8',
+      env: { ...process.env, ...env },
+    });
+  const a = JSON.parse(pv({ PVCHECK_SPILL_BYTES: '1' }).stdout);
+  const b = JSON.parse(pv({}).stdout);
+  assert.equal([a.distinctStates, a.edges, a.depth, a.outcome], [b.distinctStates, b.edges, b.depth, b.outcome]);
+});
+
+test.run();
