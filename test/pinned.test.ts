@@ -41,6 +41,8 @@ interface Entry {
   edges: number;
   depth: number;
   observables?: Record<string, Obs>;
+  /** A declared finding the run reports: `PROPERTY in N steps`. */
+  violation?: string;
   reason: string;
 }
 interface Report {
@@ -50,6 +52,7 @@ interface Report {
   edges: number;
   depth: number;
   observables?: { name: string; min: number | null; max: number | null; maxTraceLength: number }[];
+  violation?: { property: string; length: number };
 }
 
 /** The line of test/pinned.json that holds an entry (1-based). */
@@ -67,6 +70,8 @@ function moved(label: string, needle: string, e: Entry, r: Report): string[] {
   cmp('states', e.states, r.distinctStates);
   cmp('edges', e.edges, r.edges);
   cmp('depth', e.depth, r.depth);
+  if (e.violation !== undefined || r.violation !== undefined)
+    cmp('violation', e.violation ?? null, r.violation ? `${r.violation.property} in ${r.violation.length} steps` : null);
   for (const [name, o] of Object.entries(e.observables ?? {})) {
     const got = r.observables?.find((x) => x.name === name);
     if (!got) out.push(`${label}: observable ${name} is pinned but not reported (${where})`);
@@ -115,9 +120,20 @@ test('the runs whose figures the README states', () => {
 test('npm run bench -- --repeat 1 --points 4x16: exits 0 and measures ring-spec.md §11\'s 4x16 graph', () => {
   const r = spawnSync('npm', ['run', 'bench', '--silent', '--', '--repeat', '1', '--points', '4x16'], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, `bench exited ${r.status}: ${r.stderr.slice(-2000)}`);
-  const row = r.stdout.split('\n').find((l) => /^4x16\s/.test(l));
-  assert.ok(row, `no 4x16 row in:\n${r.stdout}`);
-  const [, states, edges, seconds] = row!.trim().split(/\s+/);
+  // a fixed-width table: read the columns by the header's positions (the tool column has spaces)
+  const lines = r.stdout.split('\n');
+  const header = lines.find((l) => /^point\s/.test(l));
+  const row = lines.find((l) => /^4x16\s/.test(l) && !/\b(SPIN|Rumur)\b/.test(l));
+  assert.ok(header && row, `no header or pvcheck 4x16 row in:\n${r.stdout}`);
+  const names = header!.trim().split(/\s{2,}/);
+  const col = (name: string): string => {
+    const i = names.indexOf(name);
+    assert.ok(i >= 0, `no column ${name} in: ${header}`);
+    const start = header!.indexOf(name);
+    const end = i + 1 < names.length ? header!.indexOf(names[i + 1]!, start + name.length) : undefined;
+    return row!.slice(start, end).trim();
+  };
+  const [states, edges, seconds] = [col('states'), col('edges'), col('seconds')];
   const g = gridPoint(4, 16);
   assert.equal([Number(states), Number(edges)], [g.states, g.edges], row);
   assert.ok(Number(seconds) > 0, row);
