@@ -4,8 +4,7 @@
  * checker, properties and traces meet.
  */
 import { createHash } from 'node:crypto';
-import { writeFileSync, renameSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
@@ -17,11 +16,11 @@ import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
-import { toItf, traceFromViolation, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
+import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
-import { ensureDir, isDir, safe } from './files.js';
+import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 export interface RunOptions {
@@ -166,12 +165,12 @@ export const exitFor = (o: string): number =>
 
 
 /**
- * Writes a trace file and returns the path written. A failure (no such
- * directory) is bad input, one line. A trace ITF cannot carry (a non-integer
- * number) is not lost: it is written as JSON beside the name asked for, with a
- * warning.
+ * Writes a trace file and returns the path written, or null when it cannot be
+ * written (one line on stderr: the caller still prints its report). A trace
+ * ITF cannot carry (a non-integer number) is not lost: it is written as JSON
+ * beside the name asked for, with a warning.
  */
-function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string {
+function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
   if (format === 'itf') {
     const itf = toItf(t);
     if (E.isLeft(itf)) {
@@ -180,21 +179,7 @@ function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string 
       return writeTraceFile(json, t, 'json');
     }
   }
-  try {
-    writeTrace(path, t, format);
-    return path;
-  } catch (e) {
-    const msg = ((e as Error).message ?? String(e)).split('\n')[0]!;
-    throw new UsageError(msg.startsWith('cannot write') ? msg : `cannot write trace ${path}: ${msg}`);
-  }
-}
-
-
-function writeAtomic(path: string, data: string): void {
-  mkdirSync(dirname(path) || '.', { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, path);
+  return writeOrWarn(`trace ${path}`, () => writeTrace(path, t, format)) ? path : null;
 }
 
 const CHECK_OPTIONS = {
@@ -237,11 +222,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const p = params.right as object;
   const invariants = selectedInvariants(model, values.invariant);
   // Output locations are checked before the search, so a long run never ends
-  // in "cannot write": the witness folder is created, a trace's folder must exist.
+  // in "cannot write": the witness folder is created, a trace or state dump
+  // must go to a regular file (or a new one) in a writable folder.
   if (values.witnesses) ensureDir(values.witnesses, '--witnesses');
-  for (const [opt, file] of [['--trace-out', values['trace-out']], ['--dump-states', values['dump-states']]] as const) {
-    if (file !== undefined && !isDir(dirname(file))) throw new UsageError(`${opt} ${file}: folder ${dirname(file)} does not exist`);
-  }
+  if (values['trace-out'] !== undefined) checkOutputFile(values['trace-out'], '--trace-out');
+  else if (!writableDir('.'))
+    process.stderr.write('pvcheck: warning: the current folder is not writable: a counterexample would not be written (give --trace-out FILE)\n');
+  if (values['dump-states'] !== undefined) checkOutputFile(values['dump-states'], '--dump-states');
 
   let dump: string[] | undefined;
   let onState: ((s: unknown) => void) | undefined;
@@ -257,9 +244,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
   const extra: Partial<JsonReport> = {};
   if (dump && values['dump-states']) {
-    const buf = Buffer.from(dump.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((l) => l + '\n').join(''));
-    writeAtomic(values['dump-states'], buf.toString());
-    extra.stateSetSha256 = createHash('sha256').update(buf).digest('hex');
+    const text = dump.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((l) => l + '\n').join('');
+    const file = values['dump-states'];
+    if (writeOrWarn(`--dump-states ${file}`, () => writeFileAtomic(file, text)))
+      extra.stateSetSha256 = createHash('sha256').update(text).digest('hex');
   }
   let traceFile: string | null = null;
   const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
@@ -268,7 +256,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const t = traceFromViolation(model, p, r.violation, cmd);
     traceFile = writeTraceFile(traceFile, t, format);
   }
-  const witnessFiles: Record<string, { min: string; max: string }> = {};
+  const witnessFiles: Record<string, { min: string | null; max: string | null }> = {};
   if (values.witnesses && r.observables) {
     for (const o of r.observables.filter((x) => x.minTrace.length > 0)) {
       const base = join(values.witnesses, safe(model.name) + '-' + safe(o.name));
@@ -297,13 +285,15 @@ export async function checkCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(humanReport(model.name, p, invariants, r) + '\n');
     if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
-    for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min}, ${w.max}\n`);
+    for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min ?? 'not written'}, ${w.max ?? 'not written'}\n`);
     if (r.violation) {
       const last = r.violation.trace[r.violation.trace.length - 1]!;
       process.stdout.write(`  last action  ${last.action}\n`);
-      process.stdout.write(`  trace        ${traceFile}\n`);
-      process.stdout.write(`  read it      pvcheck show ${traceFile}\n`);
-      process.stdout.write(`  replay it    pvcheck replay ${traceFile} [--model MODEL|FILE]\n`);
+      if (traceFile) {
+        process.stdout.write(`  trace        ${traceFile}\n`);
+        process.stdout.write(`  read it      pvcheck show ${traceFile}\n`);
+        process.stdout.write(`  replay it    pvcheck replay ${traceFile} [--model MODEL|FILE]\n`);
+      } else process.stdout.write(`  trace        not written (see the error above)\n`);
     }
   }
   return exitFor(r.outcome);
@@ -410,8 +400,7 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
     if (c !== 0 && !finding) code = Math.max(code, c);
     let traceFile: string | null = null;
     if (r.violation) {
-      traceFile = `pvcheck-${safe(m.name)}-${safe(r.violation.property)}.trace.json`;
-      writeTraceFile(traceFile, traceFromViolation(m, p, r.violation, `pvcheck check ${m.name}`), 'json');
+      traceFile = writeTraceFile(`pvcheck-${safe(m.name)}-${safe(r.violation.property)}.trace.json`, traceFromViolation(m, p, r.violation, `pvcheck check ${m.name}`), 'json');
     }
     reports.push(jsonReport(m.name, p, selectedInvariants(m, undefined), r, traceFile));
     rows.push([

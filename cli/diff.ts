@@ -22,7 +22,7 @@ import { traceFromViolation, writeTraceFile } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
-import { ensureDir, safe } from './files.js';
+import { ensureDir, safe, writeOrWarn } from './files.js';
 import { loadModel } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
@@ -74,8 +74,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       `pvcheck diff ${positionals[0]} ${positionals[1]} ${Object.entries(overrides).map(([k, v]) => `--param ${k}=${v}`).join(' ')}`.trim(),
       'none',
     );
-    writeTraceFile(file, t);
-    return file;
+    return writeOrWarn(`trace ${file}`, () => writeTraceFile(file, t)) ? file : undefined;
   });
   const incomplete = d.a.incomplete || d.b.incomplete;
   const same = d.a.only === 0 && d.b.only === 0;

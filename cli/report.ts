@@ -41,7 +41,7 @@ export interface JsonReport {
   coverage: Record<string, number>;
   neverFired: string[];
   violation?: { property: string; kind: string; length: number; traceFile: string | null };
-  observables?: { name: string; min: number | null; max: number | null; minTraceLength: number; maxTraceLength: number; minTraceFile?: string; maxTraceFile?: string }[];
+  observables?: { name: string; min: number | null; max: number | null; minTraceLength: number; maxTraceLength: number; minTraceFile?: string | null; maxTraceFile?: string | null }[];
   stateSetSha256?: string;
 }
 

@@ -14,19 +14,80 @@ import { VECTOR_ALIASES, describeSuite, itfNote, writeSuite } from '../conforman
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
-import { ensureDir } from './files.js';
+import { ensureDir, isDir, writableDir } from './files.js';
+import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { doneWith, fileKind, removeAtExit } from '../traces/io.js';
 
 export const VECTORS_USAGE =
   'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]';
 
-/** Runs `write`, turning a file-system error on the output folder into bad input. */
-function writing<T>(dir: string, write: () => T): T {
+/** What `pvcheck vectors` writes into its --out folder (conformance/suite.ts writeSuite). */
+const SUITE_ENTRIES = new Set(['vectors.jsonl', 'summary.json', 'ring-harness.txt', 'itf']);
+
+/**
+ * Checks the --out folder before any work: it is new, empty, or a suite an
+ * earlier `pvcheck vectors` wrote (summary.json, and nothing else than what a
+ * suite holds), which is then replaced as a whole. Anything else is refused:
+ * the command never deletes or overwrites a file it did not write. Creates
+ * the parent folders.
+ */
+function checkOutDir(out: string): void {
+  let st;
   try {
-    return write();
+    st = lstatSync(out);
+  } catch {
+    ensureDir(dirname(resolve(out)), '--out');
+    return;
+  }
+  if (!st.isDirectory()) throw new UsageError(`--out ${out}: is ${fileKind(st)}, not a folder${st.isSymbolicLink() ? ' (give the folder it points to)' : ''}`);
+  const entries = readdirSync(out);
+  if (entries.length > 0) {
+    const foreign = entries.filter((e) => !SUITE_ENTRIES.has(e));
+    const itf = join(out, 'itf');
+    if (!foreign.length && isDir(itf)) foreign.push(...readdirSync(itf).filter((f) => !f.endsWith('.itf.json')).map((f) => join('itf', f)));
+    if (foreign.length || !entries.includes('summary.json'))
+      throw new UsageError(
+        `--out ${out}: the folder holds ${foreign.length ? `files pvcheck vectors did not write (${foreign.slice(0, 3).join(', ')}${foreign.length > 3 ? ', ...' : ''})` : 'no summary.json: it is not an earlier suite'}; give a new or empty folder, or an earlier suite's`,
+      );
+  }
+  if (!writableDir(dirname(resolve(out)))) throw new UsageError(`--out ${out}: folder ${dirname(resolve(out))} is not writable`);
+}
+
+/**
+ * Writes a suite as a unit: into a fresh hidden folder beside --out, then
+ * renamed into place (an earlier suite there is swapped out and removed), so
+ * that a reader or a killed run never sees old and new files mixed.
+ */
+function writeSuiteFolder(out: string, write: (dir: string) => string[]): string[] {
+  const abs = resolve(out);
+  const parent = dirname(abs);
+  const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = join(parent, `.${basename(abs)}.pvcheck-${tag}.tmp`);
+  removeAtExit(tmp);
+  try {
+    mkdirSync(tmp);
+    const r = write(tmp);
+    const empty = !existsSync(abs) || readdirSync(abs).length === 0;
+    if (empty) renameSync(tmp, abs); // over a missing or empty folder
+    else {
+      const old = join(parent, `.${basename(abs)}.pvcheck-${tag}.old`);
+      renameSync(abs, old);
+      try {
+        renameSync(tmp, abs);
+      } catch (e) {
+        renameSync(old, abs);
+        throw e;
+      }
+      rmSync(old, { recursive: true, force: true });
+    }
+    return r;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    if (err?.code && typeof err.path === 'string') throw new UsageError(`--out ${dir}: cannot write ${err.path}: ${err.code}`);
-    throw e;
+    throw new UsageError(`--out ${out}: cannot write the suite: ${err?.code ?? (err?.message ?? String(e)).split('\n')[0]}`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+    doneWith(tmp);
   }
 }
 
@@ -48,7 +109,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   const overrides = paramPairs(values.param);
   const name = positionals[0]!;
   const model = await loadModel(VECTOR_ALIASES[name] ?? name);
-  ensureDir(out, '--out');
+  checkOutDir(out);
 
   const fromTrace = values['from-trace'];
   if (fromTrace !== undefined) {
@@ -61,8 +122,8 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
       process.stderr.write(`pvcheck: ${fromTrace} does not replay on model ${model.name}: ${v.left}\n`);
       return EXIT.violation;
     }
-    const noItf = writing(out, () =>
-      writeSuite(out, [v.right], { model: model.name, params: v.right.params, regression: v.right.id, trace: fromTrace, traceModel: tr.right.model, steps: v.right.steps.length }),
+    const noItf = writeSuiteFolder(out, (dir) =>
+      writeSuite(dir, [v.right], { model: model.name, params: v.right.params, regression: v.right.id, trace: fromTrace, traceModel: tr.right.model, steps: v.right.steps.length }),
     );
     process.stdout.write(`${v.right.id}: ${v.right.reason}\n${itfNote(noItf)}wrote 1 vector to ${out}/vectors.jsonl\n`);
     return EXIT.ok;
@@ -75,7 +136,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
     process.stderr.write(`pvcheck: vectors for ${model.name} failed: ${r.left}\n`);
     return EXIT.violation;
   }
-  const noItf = writing(out, () => writeSuite(out, r.right.vectors, r.right.report));
+  const noItf = writeSuiteFolder(out, (dir) => writeSuite(dir, r.right.vectors, r.right.report));
   process.stdout.write(
     [...describeSuite(r.right.report), ...(noItf.length ? [itfNote(noItf).trimEnd()] : []), `wrote ${out}/vectors.jsonl in ${((Date.now() - t0) / 1000).toFixed(2)} s`].join('\n') + '\n',
   );

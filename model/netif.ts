@@ -237,8 +237,8 @@ const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
 export interface Shape {
   /** Fragment sizes; frags[0] is the first fragment (the first slot's size field is their sum), -1: the size field is one less than the other fragments' sum. */
   readonly frags: readonly number[];
-  /** Extra-info slots: none, gso, gso0 (GSO size 0), bad (type NONE), hash-chain (GSO with MORE, then HASH), missing (GSO with MORE and nothing after). */
-  readonly extra: 'none' | 'gso' | 'gso0' | 'bad' | 'chain' | 'missing';
+  /** Extra-info slots: none, gso, gso0 (GSO size 0), bad (type NONE), max (type XEN_NETIF_EXTRA_TYPE_MAX, one past the last), chain (GSO with MORE, then HASH), missing (GSO with MORE and nothing after). */
+  readonly extra: 'none' | 'gso' | 'gso0' | 'bad' | 'max' | 'chain' | 'missing';
   /** Data slot at offset 1 (-1: none). */
   readonly offsetSlot: number;
   /** The last fragment keeps NETTXF_more_data. */
@@ -271,7 +271,7 @@ export const shapes = (p: P): Shape[] => {
           for (const extra of extras) out.push({ frags: [f0, ...rest], extra, offsetSlot: -1, unterminated: false });
     return out;
   }
-  const extras: Shape['extra'][] = p.gso === 'on' ? ['none', 'gso', 'gso0', 'bad', 'chain', 'missing'] : ['none'];
+  const extras: Shape['extra'][] = p.gso === 'on' ? ['none', 'gso', 'gso0', 'bad', 'max', 'chain', 'missing'] : ['none'];
   for (let n = 1; n <= p.maxSlots; n++)
     for (const f0 of [-1, 0, 1, 2, 3])
       for (const rest of cartesian(n - 1, [0, 1, 3])) {
@@ -296,6 +296,7 @@ export const packetSlots = (sh: Shape, ids: readonly number[]): Slot[] => {
   if (sh.extra === 'gso') out.push(ex(XEN_NETIF_EXTRA_TYPE_GSO, 0, 1));
   if (sh.extra === 'gso0') out.push(ex(XEN_NETIF_EXTRA_TYPE_GSO, 0, 0));
   if (sh.extra === 'bad') out.push(ex(XEN_NETIF_EXTRA_TYPE_NONE, 0, 1));
+  if (sh.extra === 'max') out.push(ex(XEN_NETIF_EXTRA_TYPE_MAX, 0, 1));
   if (sh.extra === 'chain') out.push(ex(XEN_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_EXTRA_FLAG_MORE, 1), ex(XEN_NETIF_EXTRA_TYPE_HASH, 0, 0));
   if (sh.extra === 'missing') out.push(ex(XEN_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_EXTRA_FLAG_MORE, 1));
   for (let i = 1; i < n; i++) out.push(data(i, rest[i - 1]!));
@@ -430,6 +431,62 @@ interface Outcome { world: World; needsLock: boolean; ok: boolean }
 
 const legacyMax = (bc: BackendCode, p: P) => (bc.legacySlotsMax ? bc.legacySlotsMax(p) : p.slotsMin);
 
+/** What xenvif_get_extras returns: `ok` (work_to_do left), or `fatal` ("Missing extra info", "Invalid extra type"); `extra_count` slots consumed either way. */
+export interface ExtrasResult { readonly verdict: 'ok' | 'fatal'; readonly reason: string; readonly extra_count: number; readonly work_to_do: number; readonly gsoSize: number }
+
+/**
+ * xenvif_get_extras (netback.c), statement by statement: `read(k)` is
+ * RING_COPY_REQUEST of the k-th slot after req_cons. The C harness of
+ * conformance/netback/ runs netback's own function on the same slots and
+ * compares.
+ */
+export function getExtras(read: (k: number) => { type: number; flags: number; size: number }, work_to_do: number): ExtrasResult {
+  let extra_count = 0;
+  let gsoSize = -1;
+  let more = true;
+  while (more) {
+    if (work_to_do-- <= 0) return { verdict: 'fatal', reason: 'Missing extra info', extra_count, work_to_do, gsoSize };
+    const ex = read(extra_count);
+    extra_count++;
+    if (!ex.type || ex.type >= XEN_NETIF_EXTRA_TYPE_MAX) return { verdict: 'fatal', reason: 'Invalid extra type', extra_count, work_to_do, gsoSize };
+    if (ex.type === XEN_NETIF_EXTRA_TYPE_GSO) gsoSize = ex.size;
+    more = (ex.flags & XEN_NETIF_EXTRA_FLAG_MORE) !== 0;
+  }
+  return { verdict: 'ok', reason: '', extra_count, work_to_do, gsoSize };
+}
+
+/** What xenvif_count_requests returns: `ok` with `slots` fragments, `drop` (xenvif_tx_err up to cons + slots), `fatal` (xenvif_fatal_tx_err); `first.size` as it leaves it. */
+export interface CountResult { readonly verdict: 'ok' | 'drop' | 'fatal'; readonly reason: string; readonly slots: number; readonly first: TxReq; readonly frags: readonly TxReq[] }
+
+/**
+ * xenvif_count_requests (netback.c), statement by statement, with the
+ * constants of `p` (XEN_NETBK_LEGACY_SLOTS_MAX, fatal_skb_slots) and the
+ * model's XEN_PAGE_SIZE: `read(k)` is RING_COPY_REQUEST of req_cons + k.
+ */
+export function countRequests(read: (k: number) => TxReq, txreq: TxReq, work_to_do: number, p: Pick<P, 'slotsMin' | 'fatalSlots'>, bc: Pick<BackendCode, 'reqProdCheck' | 'legacySlotsMax'> = honestBackend, pageSize = XEN_PAGE_SIZE): CountResult {
+  const first = { ...txreq };
+  const frags: TxReq[] = [];
+  let slots = 0;
+  if (!(first.flags & NETTXF_more_data)) return { verdict: 'ok', reason: '', slots, first, frags };
+  let drop = '';
+  let more = true;
+  const fatalSlots = fatalSkbSlots(p as P);
+  const legacy = bc.legacySlotsMax ? bc.legacySlotsMax(p as P) : p.slotsMin;
+  while (more) {
+    if (bc.reqProdCheck && slots >= work_to_do) return { verdict: 'fatal', reason: 'Asked for slots but exceeds this limit', slots, first, frags };
+    if (slots >= fatalSlots) return { verdict: 'fatal', reason: 'Malicious frontend', slots, first, frags };
+    if (!drop && slots >= legacy) drop = 'Too many slots';
+    const txp = read(slots);
+    if (!drop && txp.size > first.size) drop = 'Invalid tx request';
+    first.size = (first.size - txp.size) & 0xffff;
+    slots++;
+    if (txp.offset + txp.size > pageSize) return { verdict: 'fatal', reason: 'Cross page boundary', slots, first, frags };
+    more = (txp.flags & NETTXF_more_data) !== 0;
+    if (!drop) frags.push(txp);
+  }
+  return drop ? { verdict: 'drop', reason: drop, slots, first, frags } : { verdict: 'ok', reason: '', slots, first, frags };
+}
+
 /**
  * One packet of xenvif_tx_build_gops up to xenvif_get_requests: the XSA-39
  * check, work_to_do, the first slot, xenvif_get_extras, xenvif_count_requests,
@@ -462,43 +519,26 @@ function buildGops(s: S, p: P, bc: BackendCode): Outcome | null {
   let extra_count = 0;
   let gsoSize = -1;
   if (txreq.flags & NETTXF_extra_info) {
-    let more = true;
-    while (more) {
-      if (work-- <= 0) { fatal(); return { world: w, needsLock, ok: false }; } // "Missing extra info"
-      const ex = asExtra(readSlot(b.req_cons));
-      b.req_cons = idxAdd(b.req_cons, 1);
-      extra_count++;
-      if (!ex.type || ex.type >= XEN_NETIF_EXTRA_TYPE_MAX) { fatal(); return { world: w, needsLock, ok: false }; } // "Invalid extra type"
-      if (ex.type === XEN_NETIF_EXTRA_TYPE_GSO) gsoSize = ex.size;
-      more = (ex.flags & XEN_NETIF_EXTRA_FLAG_MORE) !== 0;
-    }
+    const cons = b.req_cons;
+    const ge = getExtras((k) => asExtra(readSlot(idxAdd(cons, k))), work);
+    extra_count = ge.extra_count;
+    b.req_cons = idxAdd(cons, ge.extra_count);
+    if (ge.verdict !== 'ok') { fatal(); return { world: w, needsLock, ok: false }; }
+    work = ge.work_to_do;
+    gsoSize = ge.gsoSize;
     idx = b.req_cons;
   }
   const total = txreq.size;
   let data_len = bc.copyHeadersAcrossSlots ? Math.min(txreq.size, XEN_NETBACK_TX_COPY_LEN) : 0;
   // xenvif_count_requests
-  const first = { ...txreq };
-  const frags: TxReq[] = [];
-  const fragIdx: number[] = [];
-  let slots = 0;
-  if (first.flags & NETTXF_more_data) {
-    let drop = false;
-    const cons = b.req_cons;
-    let more = true;
-    while (more) {
-      if (bc.reqProdCheck && slots >= work) { fatal(); return { world: w, needsLock, ok: false }; } // "Asked for %d slots but exceeds this limit"
-      if (slots >= fatalSkbSlots(p)) { fatal(); return { world: w, needsLock, ok: false }; } // "Malicious frontend using %d slots"
-      if (!drop && slots >= legacyMax(bc, p)) drop = true; // "Too many slots", dropping
-      const txp = asReq(readSlot(idxAdd(cons, slots)));
-      if (!drop && txp.size > first.size) drop = true; // "Invalid tx request, slot size > remaining size"
-      first.size = (first.size - txp.size) & 0xffff;
-      slots++;
-      if (txp.offset + txp.size > XEN_PAGE_SIZE) { fatal(); return { world: w, needsLock, ok: false }; } // "Cross page boundary"
-      more = (txp.flags & NETTXF_more_data) !== 0;
-      if (!drop) { frags.push(txp); fragIdx.push(idxAdd(cons, slots - 1)); }
-    }
-    if (drop) { txErr(w, s, p, bc, first, extra_count, idxAdd(cons, slots)); needsLock = true; if (honestFront) b.rejected = 1; return { world: w, needsLock, ok: false }; }
-  }
+  const cons = b.req_cons;
+  const cr = countRequests((k) => asReq(readSlot(idxAdd(cons, k))), txreq, work, p, bc);
+  const first = cr.first;
+  const frags = cr.frags;
+  const fragIdx = frags.map((_, k) => idxAdd(cons, k));
+  const slots = cr.slots;
+  if (cr.verdict === 'fatal') { fatal(); return { world: w, needsLock, ok: false }; }
+  if (cr.verdict === 'drop') { txErr(w, s, p, bc, first, extra_count, idxAdd(cons, slots)); needsLock = true; if (honestFront) b.rejected = 1; return { world: w, needsLock, ok: false }; }
   idx = idxAdd(idx, slots);
   if (first.size < ETH_HLEN) { txErr(w, s, p, bc, first, extra_count, idx); if (honestFront) b.rejected = 1; return { world: w, needsLock: true, ok: false }; } // "Bad packet size"
   if (first.offset + first.size > XEN_PAGE_SIZE) { fatal(); return { world: w, needsLock, ok: false }; } // "Cross page boundary"
@@ -526,7 +566,40 @@ function txErr(w: World, s: S, p: P, bc: BackendCode, first: TxReq, extra_count:
 }
 
 /** xenvif_get_requests for the counted packet: the header copy, pending slots, frags of the skb and of its frag_list skb. */
-function getRequests(s: S, p: P, bc: BackendCode): Outcome {
+/** What xenvif_get_requests did, slot by slot (slot 0 is the first, k the k-th fragment): for conformance/netback/. */
+export interface GetRequestsEvents {
+  /** Grant copy ops: [slot, bytes]. */
+  readonly copies: [number, number][];
+  /** Grant map ops (frags of the skb or of its frag_list skb). */
+  readonly maps: number[];
+  /** Zero-size fragments answered at once. */
+  readonly resp: number[];
+  /** A txfrags[] entry past the packet was read. */
+  past: boolean;
+  /** skb_shinfo(nskb) with no frag_list skb. */
+  nullShinfo: boolean;
+}
+
+/** The packet `sh` on a fresh ring, through xenvif_tx_build_gops: what it counted (null: dropped, fatal). `p` need not be a valid parameter set (conformance/netback/ uses Linux's slot numbers). */
+export function countedPacket(sh: Shape, p: P, bc: BackendCode = honestBackend): Counted | null {
+  const s0 = netifInit(p)[0]!;
+  const slots = packetSlots(sh, sh.frags.map((_, i) => i));
+  const ring = [...s0.ring];
+  slots.forEach((sl, i) => { ring[slotOf(p, i)] = sl; });
+  const s: S = { ...s0, ring, req_prod: slots.length, front: { ...s0.front, req_prod_pvt: slots.length } };
+  const o = buildGops(s, p, bc);
+  return o && o.ok ? o.world.back.cur : null;
+}
+
+/** xenvif_get_requests on a counted packet, from a fresh netback: its events. */
+export function xenvifGetRequests(c: Counted, p: P, bc: BackendCode = honestBackend): GetRequestsEvents {
+  const s0 = netifInit(p)[0]!;
+  const ev: GetRequestsEvents = { copies: [], maps: [], resp: [], past: false, nullShinfo: false };
+  getRequests({ ...s0, back: { ...s0.back, napi: 1, cur: c } }, p, bc, ev);
+  return ev;
+}
+
+function getRequests(s: S, p: P, bc: BackendCode, ev?: GetRequestsEvents): Outcome {
   const w: World = { ring: [...s.ring], back: { ...s.back }, rsp_prod: s.rsp_prod };
   const b = w.back;
   const c = s.back.cur!;
@@ -555,8 +628,9 @@ function getRequests(s: S, p: P, bc: BackendCode): Outcome {
   let data_len = c.data_len;
   const linear = data_len;
   while (data_len > 0) {
-    if (t >= txs.length) { b.fragOverrun = 1; break; }
+    if (t >= txs.length) { b.fragOverrun = 1; if (ev) ev.past = true; break; }
     const amount = Math.min(data_len, size[t]!);
+    ev?.copies.push([t, amount]);
     data_len -= amount;
     if (amount === size[t]) {
       take(txs[t]!.id, t === 0 ? c.extra_count : 0, 0);
@@ -566,25 +640,27 @@ function getRequests(s: S, p: P, bc: BackendCode): Outcome {
   }
   if (linear < Math.min(c.total, XEN_NETBACK_TX_COPY_LEN)) b.shortLinear = 1;
   const zero = (k: number) => {
-    if (bc.skipZeroFrags) { makeResponse(w, p, txs[k]!.id, 0, NETIF_RSP_OKAY); needsLock = true; return true; }
+    if (bc.skipZeroFrags) { makeResponse(w, p, txs[k]!.id, 0, NETIF_RSP_OKAY); ev?.resp.push(k); needsLock = true; return true; }
     b.zeroFrag = 1;
     return false;
   };
   let nr_frags = 0;
   for (; nr_slots > 0 && nr_frags < MAXF; nr_slots--) {
-    if (t >= txs.length) { b.fragOverrun = 1; break; }
+    if (t >= txs.length) { b.fragOverrun = 1; if (ev) ev.past = true; break; }
     if (!size[t]) { if (zero(t)) { t++; continue; } }
     take(txs[t]!.id, t === 0 ? c.extra_count : 0, 1);
+    ev?.maps.push(t);
     nr_frags++;
     t++;
   }
   if (nr_slots > 0 && b.fragOverrun === 0) {
-    if (!nskb) b.fragOverrun = 1; // skb_shinfo(NULL)
+    if (!nskb) { b.fragOverrun = 1; if (ev) ev.nullShinfo = true; } // skb_shinfo(NULL)
     else {
       for (nr_frags = 0; nr_frags < nr_slots; t++) {
-        if (t >= txs.length || nr_frags >= MAXF) { b.fragOverrun = 1; break; } // past txfrags[] / frags[]
+        if (t >= txs.length || nr_frags >= MAXF) { b.fragOverrun = 1; if (ev && t >= txs.length) ev.past = true; break; } // past txfrags[] / frags[]
         if (!size[t]) { if (zero(t)) { if (bc.fragListCountsZeroFrags) nr_slots--; continue; } }
         take(txs[t]!.id, 0, 1);
+        ev?.maps.push(t);
         nr_frags++;
       }
     }

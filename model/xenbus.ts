@@ -33,7 +33,7 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import {
   emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
-  xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts,
+  xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts, type XsDrop,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -69,6 +69,10 @@ export const TXN_FE = 'netfront';
 // --- features (netif.h; xen-protocols.md §2.5)
 
 export type Version = 'old' | 'new';
+/** The frontend implementation: Linux netfront of a version, or a hostile guest. */
+export type FrontendImpl = Version | 'hostile';
+/** Whether the frontend is Linux netfront (its rules exist) rather than a hostile guest. */
+export const linuxFrontend = (p: { frontend: FrontendImpl }): boolean => p.frontend !== 'hostile';
 
 /**
  * A negotiated feature: the backend advertises `backendKey`; a frontend that
@@ -102,6 +106,8 @@ export interface FeatureKey {
 }
 
 const isFlag = (f: FeatureKey): boolean => f.kind !== 'value';
+/** Whether the frontend (a Linux netfront of version p.frontend) knows the feature. */
+const feKnows = (f: FeatureKey, p: { frontend: FrontendImpl }): boolean => (f.frontend as readonly string[]).includes(p.frontend);
 /** XDP_PACKET_HEADROOM: the value talk_to_netback_xdp writes when a program is attached (0 otherwise). */
 export const XDP_PACKET_HEADROOM = 256;
 
@@ -119,7 +125,8 @@ export const NETIF_FEATURES: readonly FeatureKey[] = [
 const count = (doc: string, def = 1, max = 3) => intParam({ default: def, min: 0, max, doc });
 
 export const xenbusParams = defineParams({
-  frontend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netfront version: old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring)' }),
+  frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend)' }),
+  hostileWrites: intParam({ default: 2, min: 0, max: 6, doc: 'writes a hostile peer makes in one run (each one choice of HOSTILE_FRONTEND_WRITES)' }),
   backend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netback version: old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them' }),
   frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
   backendMaxQueues: intParam({ default: 2, min: 1, max: 2, doc: 'multi-queue-max-queues a new netback advertises (xenvif_max_queues)' }),
@@ -135,6 +142,7 @@ export const xenbusParams = defineParams({
   reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
+  backendWatchDrop: enumParam<XsDrop>({ values: ['pending', 'last', 'none'], default: 'pending', doc: "when the driver domain's kernel drops an event of netback's otherend watch: 'pending' (Linux frontend_will_handle: one is already queued), 'last' (right behind one), 'none' (queue every event)" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
@@ -237,6 +245,8 @@ export interface Budget {
   readonly backendFatal: number;
   readonly reconfigure: number;
   readonly spurious: number;
+  /** Writes a hostile peer may still make (not counted in `events`). */
+  readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
   readonly events: number;
 }
@@ -255,7 +265,7 @@ type R = Rule<S, P>;
 
 const MAXQ = 2;
 
-type EventKind = Exclude<keyof Budget, 'events'>;
+type EventKind = Exclude<keyof Budget, 'events' | 'hostile'>;
 /** Whether a lifecycle event of this kind may still happen in this run. */
 export const can = (s: S, k: EventKind): boolean => s.left[k] > 0 && s.left.events > 0;
 /** Counts one lifecycle event of this kind. */
@@ -278,11 +288,12 @@ export const xenbusInit = (p: P): S => ({
   fe: freshFe(),
   be: freshBe(),
   ts: { phase: 'none', uevent: false, beDown: false },
-  q: Array.from({ length: MAXQ }, noQueue),
+  // A hostile guest grants its ring pages and allocates its event channels up front (refs 2/3 and 6/7, ports 10-13).
+  q: Array.from({ length: MAXQ }, (_, i) => (p.frontend === 'hostile' ? { ...noQueue(), gref: 1 + 2 * i, evt: true } : noQueue())),
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -333,7 +344,7 @@ export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] =
   }
   backendSwitchState(d, XenbusStateInitWait, p);
   d.ts.uevent = true;
-  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_OTHEREND, FE + '/state');
+  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_OTHEREND, FE + '/state', p.backendWatchDrop);
 }
 
 /** backend_switch_state: sets be->state; the xenstore write is deferred while the hotplug-status watch is registered. */
@@ -373,8 +384,9 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   const xs = d.xs;
   let nq = 1;
   if (p.backend === 'new') {
+    // xenbus_read_unsigned(..., "multi-queue-num-queues", 1): missing or unparsable reads as 1
     const v = xsRead(xs, `${FE}/multi-queue-num-queues`);
-    nq = v === undefined ? 1 : Number(v);
+    nq = v === undefined || !/^\d+$/.test(v) ? 1 : Number(v);
     if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return false; }
   }
   d.be.features = features.filter((f) => isFlag(f) && f.backend.includes(p.backend) &&
@@ -409,6 +421,9 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     d.q[i]!.map = refRead === 'gather' ? q.gref : g / 2;
     d.q[i]!.bound = portOk && q.evt;
   }
+  // connect_ctrl_ring: no ctrl-ring-ref, no control ring; otherwise map it (only a ref the frontend
+  // granted for it maps: neither Linux netfront nor the hostile guest grants one) and bind event-channel-ctrl.
+  if (p.backend === 'new' && xsRead(xs, `${FE}/ctrl-ring-ref`) !== undefined && refRead === 'gather') { fail(); return false; }
   d.be.nq = nq;
   d.be.split = split;
   d.be.keysRead = keysRead;
@@ -600,13 +615,13 @@ export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolea
   const xs = s.xs;
   const features = o.features ?? NETIF_FEATURES;
   for (const f of features)
-    if (f.required && f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
+    if (f.required && feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
   const maxq = p.frontend === 'new' ? xsRead(xs, `${BE}/multi-queue-max-queues`) : undefined;
   const nq = maxq === undefined ? 1 : Math.max(1, Math.min(p.frontendQueues, Number(maxq)));
   const split = p.frontend === 'new' && xsRead(xs, `${BE}/feature-split-event-channels`) === '1';
   d.fe.nq = nq;
   d.fe.split = split;
-  d.fe.features = features.filter((f) => f.frontend.includes(p.frontend) && xsRead(xs, `${BE}/${f.backendKey}`) === '1').map((f) => f.name);
+  d.fe.features = features.filter((f) => feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) === '1').map((f) => f.name);
   // netback_has_xdp_headroom: "set the current xen-netfront xdp state" with XBT_NIL, before the transaction.
   if (d.fe.features.includes('xdp-headroom')) xsWrite(d.xs, `${FE}/xdp-headroom`, s.fe.xdp === 'on' ? String(XDP_PACKET_HEADROOM) : '0', p.txnConflicts);
   d.fe.queues = nq;
@@ -636,7 +651,7 @@ export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = 
     if (d.fe.split) { w(`${dir}/event-channel-tx`, txPort(i)); w(`${dir}/event-channel-rx`, rxPort(i)); }
     else w(`${dir}/event-channel`, txPort(i));
   }
-  for (const f of features) if (isFlag(f) && f.frontend.includes(p.frontend)) w(`${FE}/${f.frontendKey}`, '1');
+  for (const f of features) if (isFlag(f) && feKnows(f, p)) w(`${FE}/${f.frontendKey}`, '1');
 }
 
 /** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
@@ -734,6 +749,7 @@ export const withFeatures = (features: readonly FeatureKey[]): Record<string, R>
 });
 
 export const netfront_probe: R = {
+  applies: linuxFrontend,
   name: 'netfront_probe', actor: 'frontend',
   doc: 'a netfront instance binds to the device (first probe of a node in Initialising, or a new instance after Closed): xennet_create_dev, switch Initialising, watch the backend state',
   see: 'netfront xennet_create_dev, netfront_probe; xenbus_probe.c xenbus_probe_node',
@@ -749,6 +765,7 @@ export const netfront_probe: R = {
 };
 
 export const netback_changed: R = {
+  applies: linuxFrontend,
   name: 'netback_changed', actor: 'frontend',
   doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
   see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
@@ -757,6 +774,7 @@ export const netback_changed: R = {
 };
 
 export const xenbus_transaction_end: R = {
+  applies: linuxFrontend,
   name: 'xenbus_transaction_end', actor: 'frontend',
   doc: 'commit talk_to_netback\'s transaction; on EAGAIN start again and rewrite the keys; on success register_netdev and switch Connected',
   see: 'netfront talk_to_netback (goto again), xennet_connect, netback_changed',
@@ -770,6 +788,7 @@ export const xenbus_transaction_end: R = {
 };
 
 export const xennet_open: R = {
+  applies: linuxFrontend,
   name: 'xennet_open', actor: 'frontend',
   doc: 'userspace brings the interface up: xennet_open touches every queue (NULL dereference when none exists)',
   see: 'netfront xennet_open; Linux f599c64fdf7d',
@@ -778,6 +797,7 @@ export const xennet_open: R = {
 };
 
 export const xennet_remove: R = {
+  applies: linuxFrontend,
   name: 'xennet_remove', actor: 'frontend',
   doc: 'guest-initiated close (driver unbind): xennet_bus_close: return at once if the backend is Closed, else switch Closing and wait',
   see: 'netfront xennet_remove, xennet_bus_close',
@@ -794,6 +814,7 @@ export const xennet_remove: R = {
 };
 
 export const xennet_bus_close_closing: R = {
+  applies: linuxFrontend,
   name: 'xennet_bus_close(Closing)', actor: 'frontend',
   doc: 'wait_event(backend in Closing, Closed or Unknown) answered: return if Closed, else switch Closed and wait',
   see: 'netfront xennet_bus_close',
@@ -807,6 +828,7 @@ export const xennet_bus_close_closing: R = {
 };
 
 export const xennet_bus_close_closed: R = {
+  applies: linuxFrontend,
   name: 'xennet_bus_close(Closed)', actor: 'frontend',
   doc: 'wait_event(backend in Closed or Unknown) answered: xennet_disconnect_backend, unregister_netdev, destroy queues',
   see: 'netfront xennet_bus_close, xennet_remove',
@@ -815,6 +837,7 @@ export const xennet_bus_close_closed: R = {
 };
 
 export const netfront_node_removed: R = {
+  applies: linuxFrontend,
   name: 'xenbus_dev_changed(frontend removed)', actor: 'frontend',
   doc: 'the frontend directory was removed (toolstack): the xenbus core removes the device: xennet_remove finds the backend Unknown',
   see: 'xenbus_probe.c xenbus_dev_changed; netfront xennet_remove',
@@ -823,6 +846,7 @@ export const netfront_node_removed: R = {
 };
 
 export const frontend_fatal: R = {
+  applies: linuxFrontend,
   name: 'xenbus_dev_fatal(frontend)', actor: 'frontend',
   doc: 'a fatal error in netfront: xenbus_dev_fatal switches to Closing',
   see: 'xenbus_client.c xenbus_dev_fatal',
@@ -880,6 +904,52 @@ export const netdev_rtnl_acquired: R = {
   then: (d, s, p) => {
     d.fe.xw = 'run';
     if (s.fe.xw === 'talk_to_netback') talkToNetback(d, s, p);
+  },
+};
+
+// --- a hostile frontend (a guest that is not netfront)
+
+/**
+ * What a hostile guest may write into its own frontend directory, in one step
+ * (a key set is written atomically, as in one guest transaction; `null`
+ * removes a node). Together: every XenbusState and garbage, storms of state
+ * writes (one write per step, `hostileWrites` of them), valid single- and
+ * multi-queue key sets, `multi-queue-num-queues` missing, zero, too large or
+ * garbage, queue directories without `multi-queue-num-queues`, ring refs never
+ * granted, event channels never bound, a control ring never granted, and
+ * every key removed. xenstore permissions confine the guest to its own
+ * directory (`device/vif/0`, which it owns once libxl created it).
+ */
+export const HOSTILE_FRONTEND_WRITES: Readonly<Record<string, Readonly<Record<string, string | null>>>> = {
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`state=${n}`, { state: String(n) }])),
+  'state=garbage': { state: 'x' },
+  'keys=single-queue': { 'multi-queue-num-queues': null, 'queue-0': null, 'queue-1': null, 'tx-ring-ref': '2', 'rx-ring-ref': '3', 'event-channel': '10', 'request-rx-copy': '1' },
+  'keys=two-queues': {
+    'multi-queue-num-queues': '2', 'queue-0/tx-ring-ref': '2', 'queue-0/rx-ring-ref': '3', 'queue-0/event-channel': '10',
+    'queue-1/tx-ring-ref': '6', 'queue-1/rx-ring-ref': '7', 'queue-1/event-channel': '12', 'request-rx-copy': '1',
+  },
+  'multi-queue-num-queues=0': { 'multi-queue-num-queues': '0' },
+  'multi-queue-num-queues=3': { 'multi-queue-num-queues': '3' },
+  'multi-queue-num-queues=garbage': { 'multi-queue-num-queues': 'x' },
+  'tx-ring-ref=never-granted': { 'tx-ring-ref': '98' },
+  'event-channel=never-bound': { 'event-channel': '99' },
+  'ctrl-ring-ref=never-granted': { 'ctrl-ring-ref': '98', 'event-channel-ctrl': '99' },
+  'rm=all-keys': { 'multi-queue-num-queues': null, 'queue-0': null, 'queue-1': null, 'tx-ring-ref': null, 'rx-ring-ref': null, 'event-channel': null, 'request-rx-copy': null, 'ctrl-ring-ref': null, 'event-channel-ctrl': null },
+};
+
+export const hostile_frontend_write: R = {
+  name: 'guest_write(hostile frontend)', actor: 'frontend',
+  doc: 'the guest writes a XenbusState or a key set of HOSTILE_FRONTEND_WRITES into its own directory, at any time',
+  see: 'fidelity-review.md xenbus item 2; XSA-349 (watch event storms); netback connect(), frontend_changed',
+  applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
+  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE) ? Object.keys(HOSTILE_FRONTEND_WRITES) : []),
+  showChoice: (w: string) => w,
+  then: (d, s, p, w: string) => {
+    d.left.hostile = s.left.hostile - 1;
+    for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) {
+      if (v === null) xsRm(d.xs, `${FE}/${k}`, p.txnConflicts);
+      else xsWrite(d.xs, `${FE}/${k}`, v, p.txnConflicts);
+    }
   },
 };
 
@@ -1014,6 +1084,7 @@ export const xenbusRules: readonly R[] = [
   netback_probe, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
+  hostile_frontend_write,
   xs_spurious,
 ];
 
@@ -1058,6 +1129,7 @@ export const X2: Invariant<S, P> = {
   see: 'Linux gnttab_end_foreign_access (deferred free; XSA-396); netfront xennet_disconnect_backend; xen-protocols.md §3.6 X2',
   holds: (s) => s.q.every((q) => q.map === null || q.gref === q.map || q.deferred === q.map),
 };
+// With frontend=hostile, X2 reads as the honest backend's half: it maps only refs the guest granted.
 
 export const X3: Invariant<S, P> = {
   name: 'X3_no_set_backend_state_BUG',
@@ -1078,8 +1150,8 @@ export const connectedAgree = (features: readonly FeatureKey[]): Invariant<S, P>
   name: 'X5_connected_agree',
   description: 'when both ends are Connected they use the same queue count, event-channel layout and features, and the frontend uses only what the backend advertised',
   see: 'netif.h multi-queue-max-queues / multi-queue-num-queues, feature-split-event-channels, feature-*; xen-protocols.md §2.5',
-  holds: (s) => {
-    if (!bothConnected(s) || s.fe.txn) return true;
+  holds: (s, p) => {
+    if (!linuxFrontend(p) || !bothConnected(s) || s.fe.txn) return true;
     const max = xsRead(s.xs, `${BE}/multi-queue-max-queues`);
     const advertisedQ = max === undefined ? 1 : Number(max);
     const splitOk = !s.fe.split || xsRead(s.xs, `${BE}/feature-split-event-channels`) === '1';
@@ -1098,7 +1170,7 @@ export const X6: Invariant<S, P> = {
   name: 'X6_open_only_with_queues',
   description: 'the net_device is opened (xennet_open) only when its queues exist',
   see: 'Linux f599c64fdf7d "xen-netfront: Fix race between device setup and open"; xen-protocols.md §6.2 B-4',
-  holds: (s) => !s.fe.oops,
+  holds: (s) => !s.fe.oops, // a hostile frontend has no fe.* state: holds vacuously
 };
 
 export const X7: Invariant<S, P> = {
@@ -1115,13 +1187,28 @@ export const X9: Invariant<S, P> = {
   holds: (s) => !(s.fe.inst && s.fe.xdp === 'on' && s.be.inst && s.be.state === XenbusStateConnected && s.be.nq > 0) || s.be.headroom === XDP_PACKET_HEADROOM,
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9] as const;
+export const X11: Invariant<S, P> = {
+  name: 'X11_connected_with_rings',
+  description: 'while netback publishes Connected (its node and dev->state), every queue it negotiated is mapped and bound: a frontend cannot make it claim a connection it does not have',
+  see: 'netback xenbus.c set_backend_state (backend_connect; backend_switch_state(Connected) after a failed connect()), connect(); fidelity-review.md xenbus item 2',
+  holds: (s) => !(s.be.inst && s.be.dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
+    (s.be.nq > 0 && s.q.every((q, i) => i >= s.be.nq || (q.map !== null && q.bound))),
+};
+
+export const X12: Invariant<S, P> = {
+  name: 'X12_backend_events_bounded',
+  description: 'however often the frontend writes its state, the driver domain holds at most one undelivered event of netback\'s otherend watch',
+  see: 'XSA-349 (CVE-2020-29568); Linux xenbus_probe_backend.c frontend_will_handle (nr_pending), xenbus_xs.c xs_watch_msg',
+  holds: (s) => (s.xs.events[DRIVER_DOMAIN] ?? []).filter((t) => t === W_BE_OTHEREND).length <= 1,
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',
   description: 'from every reachable state both ends can still reach Connected (every queue mapped), or both Closed, or, after an unplug, Closed and removed',
   see: 'xen-protocols.md §3.6 X5, X6 (no stuck state pairs)',
-  reached: (s) => settled(s),
+  reached: (s, p) => !linuxFrontend(p) || settled(s),
 };
 
 export const xenbusObservables: readonly Observable<S, P>[] = [
@@ -1159,7 +1246,8 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   init: (p) => [xenbusInit(p)],
   rules: xenbusRules,
   invariants: xenbusInvariants,
-  isValidEnd: settled,
+  // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
+  isValidEnd: (s, p) => !linuxFrontend(p) || settled(s),
   observables: xenbusObservables,
   goals: [X8],
   view: xenbusView,

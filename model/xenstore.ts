@@ -16,11 +16,16 @@
  * - Delivery order: each domain's kernel runs every watch handler on one
  *   thread (Linux xenwatch), in the order xenstored sent the events, so each
  *   watch has an owner (the domain) and each owner a FIFO queue of tokens.
- * - Coalescing: every Linux handler re-reads the node when it runs
- *   (`xenbus_read_driver_state(dev->otherend)`), so an event appended right
- *   behind an undelivered event of the same watch adds nothing: it is dropped.
- *   Intermediate values written between two deliveries are never seen: this is
- *   how a model finds "missed the backend's Closing state" bugs.
+ * - Dropped events: each watch has a drop rule, as the kernel that registered
+ *   it has one ({@link XsDrop}). Linux (xenbus_xs.c `xs_watch_msg`) queues every
+ *   event of a watch without `will_handle` (`none`: netfront's otherend watch,
+ *   netback's hotplug-status watch); the backend bus gives its otherend watches
+ *   `frontend_will_handle`, which drops an event whenever one of the same watch
+ *   is pending (`pending`, `nr_pending == 0`). `last` (drop only right behind
+ *   an undelivered event of the same watch) is kept for variants. Every
+ *   handler re-reads the node when it runs, so intermediate values can be
+ *   missed either way: this is how a model finds "missed the backend's Closing
+ *   state" bugs.
  * - Transactions: `xsTxnStart` opens one per owner, writes and removals are
  *   buffered, `xsTxnEnd` commits them atomically or fails with EAGAIN when a
  *   conflicting change was committed meanwhile. `conflicts: 'node'` is C
@@ -36,11 +41,21 @@
  */
 import type { Draft } from 'immer';
 
-/** A registered watch (xs_watch): its token, the watched path, the domain whose handler thread runs it. */
+/**
+ * When the kernel drops an event of a watch instead of queueing it: `none`
+ * (queue every event: a Linux watch without will_handle), `pending` (drop when
+ * an event of this watch is still queued: Linux's frontend_will_handle, the
+ * backend bus's otherend watches), `last` (drop only right behind an
+ * undelivered event of this watch).
+ */
+export type XsDrop = 'none' | 'pending' | 'last';
+
+/** A registered watch (xs_watch): its token, the watched path, the domain whose handler thread runs it, its drop rule. */
 export interface XsWatch {
   readonly token: string;
   readonly path: string;
   readonly owner: string;
+  readonly drop?: XsDrop;
 }
 
 /** An open transaction: buffered writes (`null` = rm), and whether it already conflicts. */
@@ -84,9 +99,12 @@ export const xsReadState = (xs: Xenstore, dir: string): number => {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 };
 
-function queue(d: XsDraft, w: { token: string; owner: string }): void {
+function queue(d: XsDraft, w: { token: string; owner: string; drop?: XsDrop }): void {
   const q = (d.events[w.owner] ??= []);
-  if (q[q.length - 1] !== w.token) q.push(w.token);
+  const drop = w.drop ?? 'none';
+  if (drop === 'pending' && q.includes(w.token)) return;
+  if (drop === 'last' && q[q.length - 1] === w.token) return;
+  q.push(w.token);
 }
 function fireWrite(d: XsDraft, path: string): void {
   for (const w of d.watches) if (under(path, w.path)) queue(d, w);
@@ -117,11 +135,11 @@ export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void
   conflictWith(d, null, path, mode);
 }
 
-/** XS_WATCH: registers a watch for `owner`'s handler thread; it fires once straight away. Re-registering a token replaces it. */
-export function xsWatch(d: XsDraft, owner: string, token: string, path: string): void {
+/** XS_WATCH: registers a watch for `owner`'s handler thread with its drop rule; it fires once straight away. Re-registering a token replaces it. */
+export function xsWatch(d: XsDraft, owner: string, token: string, path: string, drop: XsDrop = 'none'): void {
   xsUnwatch(d, token);
-  d.watches.push({ token, path, owner });
-  queue(d, { token, owner });
+  d.watches.push(drop === 'none' ? { token, path, owner } : { token, path, owner, drop });
+  queue(d, { token, owner, drop });
 }
 
 /** XS_UNWATCH: drops the watch and the events it still had queued (unregister_xenbus_watch flushes them). */
@@ -132,7 +150,7 @@ export function xsUnwatch(d: XsDraft, token: string): void {
   d.watches.splice(i, 1);
   const q = d.events[owner];
   if (!q) return;
-  const kept = q.filter((t) => t !== token).filter((t, j, a) => j === 0 || a[j - 1] !== t);
+  const kept = q.filter((t) => t !== token);
   if (kept.length) d.events[owner] = kept;
   else delete d.events[owner];
 }

@@ -28,6 +28,8 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['limiter', { hostileRx: false, hostileMaxSize: 1, hostileMaxSlots: 1, creditTimer: 'design' }],
   ['blkif', {}],
   ['netif-ctrl', { requests: 1 }],
+  ['netif-tx', {}],
+  ['netif-tx', { frontend: 'any', packets: 1, maxSlots: 2, ringSize: 4 }],
 ];
 
 for (const [name, ov] of CASES) {

@@ -19,6 +19,8 @@ import lateFeatureFixed from '../examples/xenbus-late-feature-fixed.js';
 import restartFix from '../examples/xenbus-restart-connect-failed-fix.js';
 import headroomFirst from '../examples/xenbus-xdp-headroom-first.js';
 import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
+import mapUnchecked from '../examples/xenbus-hostile-map-unchecked.js';
+import xsa349 from '../examples/xenbus-xsa349.js';
 
 const QUIET = { events: '0' };
 
@@ -56,10 +58,15 @@ test('xenstore: a watch fires once when registered, and on writes at or below it
   assert.equal(s.events['dom0'], ['w']);
 });
 
-test('xenstore: back-to-back events of one watch coalesce; events of two watches keep their order', () => {
-  let s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a'); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
-  s = xs((d) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); }, s);
-  assert.equal(s.events['dom0'], ['w', 'v', 'w']);
+test("xenstore: drop rules: 'none' queues every event, 'pending' drops while one is queued (frontend_will_handle), 'last' only right behind one; two watches keep their order", () => {
+  const writes = (d: any) => { xsWrite(d, 'a', '1'); xsWrite(d, 'a', '2'); xsWrite(d, 'b', '1'); xsWrite(d, 'a', '3'); };
+  const after = (drop: 'none' | 'pending' | 'last') => {
+    const s = xs((d) => { xsWatch(d, 'dom0', 'w', 'a', drop); xsWatch(d, 'dom0', 'v', 'b'); xsDeliver(d, 'dom0'); xsDeliver(d, 'dom0'); });
+    return xs(writes, s).events['dom0'];
+  };
+  assert.equal(after('none'), ['w', 'w', 'v', 'w']);
+  assert.equal(after('pending'), ['w', 'v']);
+  assert.equal(after('last'), ['w', 'v', 'w']);
 });
 
 test('xenstore: rm of a directory fires the watches below it', () => {
@@ -175,6 +182,29 @@ test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling x
   assert.is(run(xdpSetFixed, { reconfigure: '1' }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
   // headroom first alone leaves the rtnl deadlock (F4)
   assert.is(run(headroomFirst, { reconfigure: '1', events: '1' }, { invariants: [] }).outcome, 'deadlock');
+});
+
+// --- a hostile frontend: properties of the honest backend
+
+const HOSTILE = { frontend: 'hostile' };
+
+test('hostile frontend, finding F6: a guest that writes Connected with no keys makes netback publish Connected with nothing mapped (X4 and X11, 4 steps); the F1 fix defends it', () => {
+  assert.is(foundShortest(xenbus, HOSTILE, 'X4_connected_after_hotplug'), 4);
+  assert.is(foundShortest(xenbus, HOSTILE, 'X11_connected_with_rings', { invariants: ['X11_connected_with_rings'] }), 4);
+  const r = run(restartFix, HOSTILE);
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, [], 'every rule of the honest backend and every hostile write fired');
+});
+
+test('hostile frontend: the built-in netback never maps what was not granted (X2), never BUG()s (X3), holds one otherend event at most (X12)', () => {
+  for (const inv of ['X2_frontend_frees_after_backend', 'X3_no_set_backend_state_BUG', 'X12_backend_events_bounded'])
+    assert.is(run(xenbus, HOSTILE, { invariants: [inv], checkDeadlock: false }).outcome, 'ok', inv);
+});
+
+test('hostile frontend: each defence removed is caught (map status unchecked: X2; XSA-349, no frontend_will_handle: X12)', () => {
+  assert.is(foundShortest(mapUnchecked, HOSTILE, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 4);
+  assert.is(foundShortest(xsa349, HOSTILE, 'X12_backend_events_bounded', { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }), 3);
+  assert.is(run(xenbus, { ...HOSTILE, backendWatchDrop: 'none' }, { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }).outcome, 'violation');
 });
 
 test.run();

@@ -7,8 +7,8 @@
  * `"format": "pvcheck-trace"`, an ITF trace has `states`) and never throws: a
  * bad file gives one line naming the file and what is wrong.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { TRACE_FORMAT, decodeTrace, type Trace } from './format.js';
 import { fromItf, looksLikeItf, toItf } from './itf.js';
@@ -34,11 +34,114 @@ function onePerLine(obj: object, key: string): string {
   return `{\n${body.join(',\n')}\n}\n`;
 }
 
-/** Writes `content` to `path` atomically (temp file in the same directory, fsync, rename). Throws on I/O errors. */
+/** What a file-system object is, for a message: "a character device". */
+export function fileKind(st: Stats): string {
+  if (st.isFile()) return 'a regular file';
+  if (st.isDirectory()) return 'a folder';
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+const isFolder = (d: string): boolean => {
+  try {
+    return statSync(d).isDirectory();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Where an output file named `path` is written, checked before anything is
+ * written: `path` itself when it is a regular file or does not exist yet; for
+ * a symbolic link, the file it points to (followed to its end, the link is
+ * kept). Left (one line, starting with `path`) when it is a device, FIFO,
+ * socket or folder (pvcheck writes only regular files: a write-then-rename
+ * would replace `/dev/null` by a file), its folder does not exist or is not
+ * writable, or the file is read-only.
+ */
+export function outputTarget(path: string): E.Either<string, string> {
+  let p = path;
+  for (let hops = 0; ; hops++) {
+    let st: Stats | undefined;
+    try {
+      st = lstatSync(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') return E.left(`${path}: a part of the path is not a folder`);
+      if (code !== 'ENOENT') return E.left(`${path}: ${code ?? oneLine((e as Error).message)}`);
+    }
+    const via = p === path ? '' : ` (a link to ${p})`;
+    if (st?.isSymbolicLink()) {
+      if (hops >= 40) return E.left(`${path}: too many levels of symbolic links`);
+      p = resolve(dirname(p), readlinkSync(p));
+      continue;
+    }
+    if (st && !st.isFile()) return E.left(`${path}${via}: is ${fileKind(st)}, not a regular file (pvcheck writes only regular files)`);
+    const dir = dirname(p);
+    if (!isFolder(dir)) return E.left(`${path}${via}: folder ${dir} does not exist`);
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+    } catch {
+      return E.left(`${path}${via}: folder ${dir} is not writable`);
+    }
+    if (st) {
+      try {
+        accessSync(p, constants.W_OK);
+      } catch {
+        return E.left(`${path}${via}: the file is read-only`);
+      }
+    }
+    return E.right(p);
+  }
+}
+
+/**
+ * Temporary files and folders of writes in progress, removed when the process
+ * exits (normally, by process.exit, or by a signal the process handles: the
+ * CLI handles SIGINT and SIGTERM). Only SIGKILL can leave one behind.
+ */
+const inProgress = new Set<string>();
+let exitHook = false;
+
+/** Registers a temporary path for removal at exit (until `doneWith`). */
+export function removeAtExit(path: string): void {
+  if (!exitHook) {
+    exitHook = true;
+    process.on('exit', () => {
+      for (const t of inProgress) {
+        try {
+          rmSync(t, { recursive: true, force: true });
+        } catch {
+          /* best effort */
+        }
+      }
+    });
+  }
+  inProgress.add(path);
+}
+
+/** The temporary path was renamed into place or removed. */
+export const doneWith = (path: string): void => void inProgress.delete(path);
+
+/**
+ * Writes `content` to `path` atomically (temp file in the same directory,
+ * fsync, rename). A symbolic link is followed (its target is replaced, the
+ * link kept); a device, FIFO, socket or folder is refused (outputTarget).
+ * Throws on I/O errors, with a one-line message; the temporary file never
+ * outlives the call (or the process).
+ */
 export function writeFileAtomic(path: string, content: string): void {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const target = outputTarget(path);
+  if (E.isLeft(target)) throw new Error(`cannot write ${target.left}`);
+  const dest = target.right;
+  const dir = dirname(dest);
+  const tmp = join(dir, `.${basename(dest)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
   let fd: number | undefined;
+  removeAtExit(tmp);
   try {
     fd = openSync(tmp, 'wx', 0o644);
     const buf = Buffer.from(content, 'utf8');
@@ -47,7 +150,7 @@ export function writeFileAtomic(path: string, content: string): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, path);
+    renameSync(tmp, dest);
   } catch (e) {
     if (fd !== undefined) {
       try {
@@ -62,6 +165,8 @@ export function writeFileAtomic(path: string, content: string): void {
       /* never created, or already renamed */
     }
     throw new Error(`cannot write ${path}: ${oneLine((e as Error).message)}`);
+  } finally {
+    doneWith(tmp);
   }
   try {
     // make the rename itself durable (not supported on every platform)
