@@ -119,12 +119,15 @@ for (const f of selected) {
     process.stdout.write(`✘ ${f} (${secs}s): no uvu totals, exit ${r.status ?? r.signal}\n${out}\n`);
     continue;
   }
+  // uvu's Total counts the tests that ran; skipped ones are apart from it
   const n = +total[1], p = +pass[1], s = skip ? +skip[1] : 0;
-  passed += p; skipped += s; failed += n - p - s;
-  const bad = n - p - s > 0 || r.status !== 0 || r.leaked;
-  if (bad && n - p - s === 0) { failed++; crashed.push(f); }
+  passed += p; skipped += s; failed += n - p;
+  const bad = n - p > 0 || r.status !== 0 || r.leaked;
+  if (bad && n - p === 0) { failed++; crashed.push(f); }
   const why = r.leaked ? ' (left processes running: killed)' : '';
-  process.stdout.write(`${bad ? '✘' : '✔'} ${f}: ${p}/${n} (${secs}s)${why}\n`);
+  process.stdout.write(`${bad ? '✘' : '✔'} ${f}: ${p}/${n}${s ? `, ${s} skipped` : ''} (${secs}s)${why}\n`);
+  // a file that skips says why in a line of its own: `skip: ...`
+  if (s && !bad) for (const l of out.split('\n')) if (l.startsWith('skip: ')) process.stdout.write(`  ${l}\n`);
   if (bad) process.stdout.write(out + '\n');
 }
 process.stdout.write(`\n${selected.length} test files in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);

@@ -4,6 +4,7 @@
 // cached on disk by content hash so that TypeScript itself is only loaded when
 // a file changed. Type checking is `npm run typecheck` (tsc --noEmit).
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -53,8 +54,8 @@ function transpile(source, filename) {
 }
 
 function loadTs() {
-  // typescript is CommonJS; createRequire keeps this file ESM.
-  const { createRequire } = process.getBuiltinModule('node:module');
+  // typescript is CommonJS; createRequire keeps this file ESM (imported
+  // statically: the getBuiltinModule way needs Node 20.16, engines says 20.6).
   return createRequire(import.meta.url)('typescript');
 }
 

@@ -48,7 +48,7 @@ class PackedLevel<S> implements Level<S> {
 export class PackedPath<S> implements StatePath<S> {
   private readonly codec: FlatCodec<S>;
   /** The words of the state last fingerprinted (what a level pushes). */
-  private readonly words: Uint32Array;
+  readonly words: Uint32Array;
   private readonly tmp: Uint32Array;
   private scratch: S | undefined;
 

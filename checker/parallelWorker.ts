@@ -13,7 +13,8 @@
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { flatCodec, type FlatCodec } from './flat.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
-import { collisionProbability, hashWords } from './hash.js';
+import { collisionProbability } from './hash.js';
+import { PackedPath } from './packed.js';
 import { MemoryGuard } from './memory.js';
 import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
@@ -28,6 +29,8 @@ const ctl = new Int32Array(init.ctl);
 const f64 = new Float64Array(init.stats);
 const chunks = new Int32Array(init.chunks);
 const FSTRIDE = fstride(init.rules);
+/** The choices of a rule that has none. */
+const NO_CHOICE: readonly unknown[] = [undefined];
 /** Ints a chunk record: owner, first and end candidate, first and end edge. */
 const CH = 5;
 
@@ -68,7 +71,8 @@ async function main(): Promise<void> {
   const mod = (await import(init.loader)) as { loadSystem: (args: unknown) => System<unknown> | Promise<System<unknown>> };
   const sys = await mod.loadSystem(init.args);
   if (!sys.flat) throw new Error('internal: the multi-worker search needs a packed layout');
-  const w = new Worker(sys, flatCodec(sys.flat));
+  // States are handled as on the single-threaded packed path (packed.ts): the same step and fingerprint.
+  const w = new Worker(sys, flatCodec(sys.flat), new PackedPath(sys, sys.flat));
   barrier(); // every worker has loaded the system
   if (me === 0) {
     const result = w.coordinate();
@@ -83,7 +87,6 @@ class Worker<S> {
   private readonly words: Uint32Array;
   private readonly tmp: Uint32Array;
   private readonly fp = new Uint32Array(2);
-  private scratch: S | undefined;
   private table: SharedFingerprints;
   private readonly front: SharedWords[];
   private readonly cands: SharedWords[];
@@ -100,11 +103,12 @@ class Worker<S> {
   constructor(
     private readonly sys: System<S>,
     private readonly codec: FlatCodec<S>,
+    private readonly path: PackedPath<S>,
   ) {
     this.W = codec.words;
     this.rules = sys.rules;
     this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
-    this.words = new Uint32Array(this.W);
+    this.words = path.words;
     this.tmp = new Uint32Array(this.W);
     this.table = new SharedFingerprints(init.table, init.ids);
     this.edgeBufs = init.edges.map((b) => new SharedWords(b));
@@ -121,17 +125,12 @@ class Worker<S> {
   }
 
   private apply(r: number, s: S, a: unknown): S {
-    let d = this.scratch;
-    if (d === undefined) d = this.scratch = this.codec.clone(s);
-    else this.codec.assign(d, s);
-    this.rules[r]!.then(d, s, a);
-    return d;
+    return this.path.apply(r, s, a);
   }
 
   /** Packs `s` into this.words and its fingerprint into this.fp (normalised for the shared table). */
   private fingerprint(s: S): void {
-    this.codec.pack(s, this.words);
-    hashWords(this.words, this.W, this.fp);
+    this.path.fingerprint(s, this.fp);
     this.fp[0] = normHigh(this.fp[0]!);
     this.fp[1] = normLow(this.fp[1]!);
   }
@@ -220,45 +219,12 @@ class Worker<S> {
         for (let ai = 0; ai < nActive; ai++) {
           const r = active[ai]!;
           const rule = rules[r]!;
-          if (rule.choices) {
-            const cs = rule.choices(s);
-            for (let ci = 0; ci < cs.length; ci++) {
-              const a = cs[ci];
-              if (rule.when && !rule.when(s, a)) continue;
-              const d = this.apply(r, s, a);
-              edges++;
-              fired[r]!++;
-              this.fingerprint(d);
-              const res = table.insert(fp[0]!, fp[1]!, 0x80000000);
-              const code = res & 3;
-              if (res === 3) {
-                Atomics.store(ctl, C.ABORT, 1);
-                stop = true;
-                break;
-              }
-              if (withGraph) {
-                eb.ensure(2 * nedge + 2);
-                eb.a[2 * nedge] = p;
-                eb.a[2 * nedge + 1] = res >>> 2;
-                nedge++;
-              }
-              if (code !== 0) {
-                if (code === 1) {
-                  news++;
-                  for (let i = 0; i < invs.length; i++) if (!invs[i]!.holds(d)) stop = true;
-                }
-                cand.ensure((nrec + 1) * R);
-                const o = nrec * R;
-                cand.a[o] = p;
-                cand.a[o + 1] = k;
-                cand.a[o + 2] = res >>> 2;
-                cand.a.set(this.words, o + 3);
-                nrec++;
-              }
-              k++;
-            }
-          } else if (!rule.when || rule.when(s, undefined)) {
-            const d = this.apply(r, s, undefined);
+          // A rule without choices is one transition, its choice undefined.
+          const cs = rule.choices ? rule.choices(s) : NO_CHOICE;
+          for (let ci = 0; ci < cs.length; ci++) {
+            const a = cs[ci];
+            if (rule.when && !rule.when(s, a)) continue;
+            const d = this.apply(r, s, a);
             edges++;
             fired[r]!++;
             this.fingerprint(d);

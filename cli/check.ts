@@ -19,6 +19,7 @@ import { bind, deadlockSelected } from '../properties/bind.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
@@ -110,18 +111,18 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   }
   // By default, a search still running after its first second moves to the workers (started from scratch).
   let headStart = parallel && opt.workers === undefined ? Date.now() + 1000 : Infinity;
-  const onSigint = () => search.interrupt();
-  process.on('SIGINT', onSigint);
   const tty = process.stderr.isTTY === true;
   let lastProgress = Date.now();
   let lastStates = 0;
   let printedLive = false;
-  try {
+  await signalsDelivered();
+  return stoppable(() => search.interrupt(), async () => {
     for (;;) {
       const r = await search.step(250);
       if (!r && Date.now() >= headStart) {
         headStart = Infinity;
         search = startThreads();
+        if (interrupted()) search.interrupt();
         continue;
       }
       if (r) {
@@ -141,9 +142,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       }
       await new Promise((res) => setImmediate(res));
     }
-  } finally {
-    process.off('SIGINT', onSigint);
-  }
+  });
 }
 
 /**
@@ -341,7 +340,8 @@ async function matrixCommand(
   const rows: { combo: Record<string, string>; r: CheckResult<unknown> }[] = [];
   let worst = 0;
   for (const { c, p } of resolved) {
-    const r = await runSearch(model, p, { ...run, progress: false });
+    if (interrupted()) break;
+    const r = await runSearch(model, p, run);
     rows.push({ combo: c, r });
     worst = Math.max(worst, exitFor(r.outcome) === EXIT.violation ? 2 : exitFor(r.outcome) === EXIT.incomplete ? 1 : 0);
   }
@@ -372,7 +372,9 @@ async function matrixCommand(
     process.stdout.write(`model ${model.name}  matrix over ${dims.map((d) => d.name).join(' x ')}` + (Object.keys(base).length ? `  (${showParams(base)})` : '') + '\n');
     process.stdout.write(table(header, body) + '\n');
     if (worst) process.stdout.write(`re-run one combination with pvcheck check ${arg} --param name=value ... to get its trace\n`);
+    if (interrupted()) process.stdout.write(`INTERRUPTED: ${resolved.length - rows.length} of ${resolved.length} combinations not run\n`);
   }
+  if (interrupted()) return EXIT.incomplete;
   return worst === 2 ? EXIT.violation : worst === 1 ? EXIT.incomplete : EXIT.ok;
 }
 
@@ -392,6 +394,7 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
   let code = 0;
   const t0 = Date.now();
   for (const m of builtinModels) {
+    if (interrupted()) break;
     const p = m.params.defaults as object;
     const r = await runSearch(m, p, { progress: !values.quiet });
     const c = exitFor(r.outcome);
@@ -416,7 +419,8 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
   if (values.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
   else {
     process.stdout.write(table(['model', 'parameters', 'distinct states', 'edges', 'depth', 'seconds', 'outcome'], rows) + '\n');
-    process.stdout.write(`${builtinModels.length} models checked in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(`${rows.length} models checked in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (interrupted()) process.stdout.write(`INTERRUPTED: ${builtinModels.length - rows.length} of ${builtinModels.length} models not checked\n`);
   }
-  return code;
+  return interrupted() ? EXIT.incomplete : code;
 }

@@ -12,7 +12,7 @@
  * 2 bad input, 3 a bound cut an exploration (the diff is partial).
  */
 import * as E from 'fp-ts/lib/Either.js';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { diffSystems, type DiffSide } from '../checker/diff.js';
 import type { CheckResult, TraceStep } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
@@ -23,7 +23,8 @@ import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
 import { ensureDir, safe, writeOrWarn } from './files.js';
-import { loadModel } from './loadModel.js';
+import { interrupted } from './interrupt.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
 const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]';
@@ -34,6 +35,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     'max-states': { type: 'string' },
     'trace-dir': { type: 'string' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 2) throw new UsageError(USAGE);
   const maxStates = intOption('max-states', values['max-states'], 1);
@@ -51,6 +53,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     if (E.isLeft(s)) throw new UsageError(s.left);
     return s.right;
   });
+  if (!values.quiet) process.stderr.write(`diff: exploring ${models[0]!.name} and ${models[1]!.name}\n`);
   let d;
   try {
     d = diffSystems<unknown>(systems[0]!, systems[1]!, maxStates !== undefined ? { maxStates } : {});
@@ -60,7 +63,13 @@ export async function diffCommand(argv: string[]): Promise<number> {
   // the verdicts, each model checked as `pvcheck check` would
   const verdicts: CheckResult<unknown>[] = [];
   for (let i = 0; i < 2; i++)
-    verdicts.push(await runSearch(models[i]!, params[i]!, { progress: false, ...(maxStates !== undefined ? { maxStates } : {}) }));
+    verdicts.push(
+      await runSearch(models[i]!, params[i]!, {
+        progress: false,
+        source: looksLikeFile(positionals[i]!) ? resolve(positionals[i]!) : positionals[i]!,
+        ...(maxStates !== undefined ? { maxStates } : {}),
+      }),
+    );
 
   const [nameA, nameB] = models.map((m) => m.name) as [string, string];
   const written: (string | undefined)[] = [d.a, d.b].map((side, i) => {
@@ -76,7 +85,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     );
     return writeOrWarn(`trace ${file}`, () => writeTraceFile(file, t)) ? file : undefined;
   });
-  const incomplete = d.a.incomplete || d.b.incomplete;
+  const incomplete = d.a.incomplete || d.b.incomplete || interrupted();
   const same = d.a.only === 0 && d.b.only === 0;
 
   if (values.json) {
@@ -107,6 +116,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     lines.push(`  before       ${outcomeLine(verdicts[0]!)}`, `  after        ${outcomeLine(verdicts[1]!)}`);
     if (d.common === 0 && d.a.states > 0 && d.b.states > 0)
       lines.push('  note         no state in common: diff compares states field by field, so give it a model and a variant of it');
+    if (interrupted()) lines.push('  INTERRUPTED: the verdicts above were cut short');
     if (same && !incomplete) lines.push('  same reachable states: the change does not alter behaviour within these bounds');
     process.stdout.write(lines.join('\n') + '\n');
   }

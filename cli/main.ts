@@ -8,6 +8,7 @@ import type { ParamSpec } from '../model/params.js';
 import { checkAllCommand, checkCommand } from './check.js';
 import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { installInterruptPolicy } from './interrupt.js';
 import { replayCommand, showCommand } from './traceCommands.js';
 
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
@@ -22,6 +23,9 @@ usage:
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
                                        what a change does: states and rules only one model has, a shortest
                                        run to the first such state (a trace file), and both verdicts
+  pvcheck catalogue [FILE|DIR...] [--json] [-q]
+                                       run every example (default: pvcheck's examples/) with the command its
+                                       @pvcheck header declares and compare with the declared result (docs/examples.md)
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
   pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] | [--models all|M,M]
@@ -54,7 +58,9 @@ replay options:
   --json                     the outcome as JSON
 
 exit codes: 0 verified / trace completed, 1 violation or deadlock / reproduced, 2 bad input,
-            3 incomplete (bounds or Ctrl-C) / replay inconclusive, 4 replay diverged`;
+            3 incomplete (bounds, or interrupted) / replay inconclusive, 4 replay diverged
+interrupts: the first Ctrl-C (or SIGTERM) stops the whole command with the report of what was done
+            (exit 3); a second one exits at once`;
 
 function describeParam(name: string, s: ParamSpec): string {
   switch (s.kind) {
@@ -94,6 +100,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;
   });
+  installInterruptPolicy();
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
@@ -117,6 +124,10 @@ export async function main(argv: string[]): Promise<number> {
         const { diffCommand } = await import('./diff.js');
         return await diffCommand(rest);
       }
+      case 'catalogue': {
+        const { catalogueCommand } = await import('./catalogue.js');
+        return await catalogueCommand(rest);
+      }
       case 'vectors': {
         const { vectorsCommand } = await import('./vectors.js');
         return await vectorsCommand(rest);
@@ -132,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP + '\n');
         return cmd === undefined ? EXIT.badInput : EXIT.ok;
       default:
-        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, diff, vectors, bench, help)`);
+        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, diff, catalogue, vectors, bench, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -13,6 +13,7 @@ import { COVERS, generateSuite, vectorFromTrace, type Cover } from '../conforman
 import { VECTOR_ALIASES, describeSuite, itfNote, writeSuite } from '../conformance/suite.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { interrupted, signalsDelivered } from './interrupt.js';
 import { loadModel } from './loadModel.js';
 import { ensureDir, isDir, writableDir } from './files.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { doneWith, fileKind, removeAtExit } from '../traces/io.js';
 
 export const VECTORS_USAGE =
-  'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]';
+  'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N] [-q]';
 
 /** What `pvcheck vectors` writes into its --out folder (conformance/suite.ts writeSuite). */
 const SUITE_ENTRIES = new Set(['vectors.jsonl', 'summary.json', 'ring-harness.txt', 'itf']);
@@ -99,6 +100,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
     cover: { type: 'string' },
     'from-trace': { type: 'string' },
     'max-states': { type: 'string' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}' (${VECTORS_USAGE})` : `missing MODEL (${VECTORS_USAGE})`);
   const out = values.out;
@@ -131,10 +133,16 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   const p = resolveParams(model.params, overrides);
   if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
   const t0 = Date.now();
+  if (!values.quiet) process.stderr.write(`vectors: generating the ${cover} suite of ${model.name}\n`);
   const r = generateSuite(model, p.right, { cover, ...(maxStates !== undefined ? { maxStates } : {}) });
   if (E.isLeft(r)) {
     process.stderr.write(`pvcheck: vectors for ${model.name} failed: ${r.left}\n`);
     return EXIT.violation;
+  }
+  await signalsDelivered();
+  if (interrupted()) {
+    process.stderr.write(`pvcheck: interrupted: the suite was generated but not written (${out} is as it was)\n`);
+    return EXIT.incomplete;
   }
   const noItf = writeSuiteFolder(out, (dir) => writeSuite(dir, r.right.vectors, r.right.report));
   process.stdout.write(

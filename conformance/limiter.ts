@@ -6,8 +6,9 @@
  * `g_remaining_credit` (queue->remaining_credit), `g_credit_timeout` (the
  * credit_timeout timer is pending), `g_tx_requests` (requests on the TX ring,
  * not consumed), `g_in_flight` (consumed, not answered: SET_MAX_PACKETS), and
- * for the hostile guest's receive side `x_rx_queue` (packets queued) and
- * `x_carrier` (carrier on) when the model has it (`hostileRx`). What the step
+ * for the hostile guest's receive side `x_rx_queue` (packets queued),
+ * `x_rx_queue_len` (bytes queued) and `x_carrier` (carrier on) when the model
+ * has it (`hostileRx`). What the step
  * itself did: `packets_sent` (packets consumed from a TX ring by this step, 0
  * or 1) with their `charge` (credit taken: size + 2 * slots + 1), and
  * `credit_refills`: the tx_add_credit calls of the step, each `{guest, from,
@@ -44,6 +45,7 @@ export function limiterFigures(s: S, p: P): Record<string, Json> {
   }
   if (p.hostileRx) {
     o.x_rx_queue = s.x_rxq;
+    o.x_rx_queue_len = s.x_rxq * p.rxPacketBytes;
     o.x_carrier = s.x_rxoff === 0;
   }
   return o;
@@ -95,6 +97,9 @@ const args = (rule: string, pre: S, p: P, choice: unknown): Obs | undefined => {
 
 const refill = (x: Obs): Refill | undefined => ((x.credit_refills as unknown as Refill[] | undefined) ?? [])[0];
 
+/** The receive side's boundaries are searched with it on (the limiter's default leaves it out; limiter-rx has it). */
+const rxOn = (p: P): P => (p.hostileRx ? p : { ...p, hostileRx: true, hostile: false });
+
 export const limiterBoundaries: readonly Boundary<S, P>[] = [
   { name: 'credit-exceeded', reason: 'a packet larger than remaining_credit: tx_credit_exceeded arms credit_timeout, the request stays on the ring',
     hits: (v) => /_tx_credit_exceeded$/.test(v.rule) && v.obs[`${guestOf(v.rule)}_credit_timeout`] === true && !(v.pre as unknown as Record<string, number>)[`${guestOf(v.rule)}_tmr`] },
@@ -110,13 +115,23 @@ export const limiterBoundaries: readonly Boundary<S, P>[] = [
     hits: (v, p) => consumed(v.rule) && typeof v.obs.charge === 'number' && v.obs.charge > p.creditBytes },
   { name: 'spurious-refill', reason: 'a spurious event with no credit left: refilled then charged one unit',
     hits: (v) => /_xenvif_tx_interrupt$/.test(v.rule) && refill(v.obs) !== undefined },
-  { name: 'rx-stall-purge', reason: 'the hostile guest posts too few RX slots: the stalled queue is purged, carrier off (XSA-392)',
-    hits: (v) => v.rule === 'tick' && v.obs.x_carrier === false && (v.pre as S).x_rxoff === 0 },
+  { name: 'rx-stall-carrier-off', reason: 'the hostile guest posts too few RX slots for stall_timeout: carrier off, the queue is kept (XSA-392)',
+    params: rxOn,
+    hits: (v) => v.rule === 'x_xenvif_queue_carrier_off' },
+  { name: 'rx-drop-expired', reason: 'a queued packet reaches its drain_timeout: xenvif_rx_queue_drop_expired drops it',
+    params: rxOn,
+    hits: (v) => v.rule === 'x_xenvif_rx_queue_drop_expired' && (v.pre as S).x_rxnotify === 1 },
+  { name: 'rx-no-notify-drain', reason: 'a frontend without feature-rx-notify (no stall detection): its packets are dropped at the 30 ms drain timeout',
+    params: rxOn,
+    hits: (v) => v.rule === 'x_xenvif_rx_queue_drop_expired' && (v.pre as S).x_rxnotify === 0 },
+  { name: 'rx-tail-full', reason: 'rx_queue_len reached rx_queue_max: the next packet would be dropped at the tail',
+    params: rxOn,
+    hits: (v, p) => v.rule === 'xenvif_start_xmit' && (v.obs.x_rx_queue as number) * p.rxPacketBytes >= p.rxQueueMax },
   { name: 'max-packets', reason: 'SET_MAX_PACKETS reached: the poll completes with requests still on the ring',
     hits: (v, p) => /_napi_complete_done$/.test(v.rule) && v.obs[`${guestOf(v.rule)}_tx_requests`] !== 0 && v.obs[`${guestOf(v.rule)}_in_flight`] === p.maxPackets },
 ];
 
-/** The default graph has 2.4 M states; its first 20000 (BFS order) reach every rule and boundary. */
+/** The default graph is large (the product with the receive side 240 times more); its first 20000 states (BFS order) reach every rule and boundary. */
 export const LIMITER_MAX_STATES = 20_000;
 
 export const limiterHooks: VectorHooks<S, P> = { observe, args, boundaries: limiterBoundaries, maxStates: LIMITER_MAX_STATES };

@@ -31,10 +31,15 @@
  *   ring is spurious; its EOI is delayed by `1 << (cnt - 2)` ticks (capped at
  *   `lateeoiMaxDelay`). Our extension: a spurious event also costs one unit of
  *   credit, and with no credit left its EOI waits for the next refill;
- * - the bounded receive queue with the stall detection of the XSA-392 fix
- *   (`rx_queue_max`, `xenvif_rx_queue_stalled`: the head packet waited
- *   `rxStallTicks` while the frontend posted fewer slots than it needs: carrier
- *   off, queue purged).
+ * - the receive queue as netback runs it after XSA-392 (`hostileRx`; the
+ *   built-in `limiter-rx`): a byte limit `rx_queue_max` checked before a packet
+ *   is added (tail drop), each packet dropped at its `drain_timeout`
+ *   (`xenvif_rx_queue_drop_expired`), and with feature-rx-notify the stall
+ *   detection (`xenvif_rx_queue_stalled`: fewer free slots than the head
+ *   packet needs and nothing delivered for `stall_timeout`): carrier off, the
+ *   queue kept; carrier on once the slots are there. Without feature-rx-notify,
+ *   which the hostile frontend may choose, there is no stall detection and the
+ *   drain timeout is 30 ms.
  *
  * Time is an abstract clock in ticks. Between two ticks the backend (one dom0
  * CPU) has `cpu` work units; it works whenever it can (a tick only happens when
@@ -46,12 +51,11 @@
  */
 import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
-import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
+import { boolParam, defineParams, enumParam, intParam, type ParamsOf, type ParamsOfSpace } from './params.js';
 
 // --- parameters
 
-export const limiterParams = defineParams(
-  {
+const limiterSpecs = {
     creditBytes: intParam({ default: 2, min: 1, max: 65535, doc: 'credit_bytes: credit added per window (work units; must fit wordBits)' }),
     creditUsec: intParam({ default: 1, min: 1, max: 8, doc: 'credit_usec: the credit window, in ticks' }),
     burst: intParam({ default: 4, min: 1, max: 65535, doc: 'the 128 KiB of max_burst = max(131072, credit_bytes), scaled to work units' }),
@@ -65,26 +69,32 @@ export const limiterParams = defineParams(
     maxPackets: intParam({ default: 1, min: 1, max: 3, doc: 'SET_MAX_PACKETS: packets of one guest in flight in the backend' }),
     cpu: intParam({ default: 9, min: 1, max: 63, doc: 'backend work units per tick (one dom0 CPU)' }),
     lateeoiMaxDelay: intParam({ default: 2, min: 1, max: 8, doc: 'cap of the lateeoi back-off 1 << (cnt - 2), in ticks (Linux: 1 s)' }),
-    rxQueueMax: intParam({ default: 2, min: 1, max: 7, doc: 'rx_queue_max: packets queued for the hostile guest' }),
-    rxSlotsNeeded: intParam({ default: 2, min: 1, max: 4, doc: 'RX slots the head packet needs (xenvif_rx_queue_slots)' }),
-    rxStallTicks: intParam({ default: 2, min: 1, max: 8, doc: 'rx_stall_timeout, in ticks' }),
-    hostile: boolParam({ default: true, doc: 'the second guest acts (false: it stays idle, to check honest-only behaviour)' }),
-    hostileRx: boolParam({ default: true, doc: 'model the hostile guest\'s receive queue (XSA-392)' }),
+    rxQueueMax: intParam({ default: 2, min: 1, max: 8, doc: 'rx_queue_max: bytes queued for the hostile guest before packets are dropped at the tail (XENVIF_RX_QUEUE_BYTES, scaled)' }),
+    rxPacketBytes: intParam({ default: 1, min: 1, max: 8, doc: 'bytes of each packet the network sends to the hostile guest (skb->len, scaled)' }),
+    rxSlotsNeeded: intParam({ default: 2, min: 1, max: 4, doc: 'RX slots the head packet needs (rx_slots_needed, xenvif_update_needed_slots)' }),
+    rxStallTicks: intParam({ default: 2, min: 1, max: 8, doc: 'stall_timeout (rx_stall_timeout_msecs), in ticks' }),
+    rxDrainTicks: intParam({ default: 2, min: 1, max: 8, doc: 'drain_timeout (rx_drain_timeout_msecs): a queued packet expires after it, in ticks' }),
+    rxDrainTicksNoNotify: intParam({ default: 1, min: 1, max: 8, doc: 'drain_timeout when the frontend omits feature-rx-notify (msecs_to_jiffies(30)), in ticks' }),
+    rxNotify: enumParam({ values: ['guest', 'yes', 'no'] as const, default: 'guest', doc: "feature-rx-notify of the hostile frontend: 'guest' (it chooses at connect; without it netback has no stall detection), 'yes', 'no'" }),
+    hostile: boolParam({ default: true, doc: 'the second guest transmits (false: no TX requests or events from it, to check honest-only behaviour; its receive side is hostileRx)' }),
+    hostileRx: boolParam({ default: false, doc: "model the hostile guest's receive queue (netback rx.c after XSA-392; built-in limiter-rx checks it, with the honest guest's TX only)" }),
     responseBound: intParam({ default: 0, min: 0, max: 255, doc: 'ticks within which an honest request must be consumed (0: the derived bound of docs/models/limiter.md)' }),
     creditTimer: enumParam({ values: ['netback', 'design'] as const, default: 'netback', doc: "tx_credit_exceeded's timer: netback (armed at next_credit computed before the refill, window start set to it: it may be in the past) or design (our fix: armed at the end of the new window, one refill per window)" }),
     maxLag: intParam({ default: 1, min: 0, max: 8, doc: 'ticks credit_window_start may lag behind the window that has passed (netback keeps any lag; the model cuts it here: an under-approximation of netback beyond it)' }),
-  },
-  (p): string | undefined => {
+  };
+
+const validateLimiter = (p: ParamsOf<typeof limiterSpecs>): string | undefined => {
     if (p.creditBytes > 2 ** p.wordBits - 1) return `creditBytes=${p.creditBytes} does not fit a ${p.wordBits}-bit word`;
     if (p.burst > 2 ** p.wordBits - 1) return `burst=${p.burst} does not fit a ${p.wordBits}-bit word`;
     if (p.hostileMaxSlots > p.hostileMaxSize) return 'hostileMaxSlots must be <= hostileMaxSize (every slot carries a byte)';
     if (p.honestSlots > p.honestSize) return 'honestSlots must be <= honestSize';
     if (chargeOf(p.honestSize, p.honestSlots) > maxBurst(p)) return `the honest packet (charge ${chargeOf(p.honestSize, p.honestSlots)}) can never fit max_burst ${maxBurst(p)}`;
     if (workOf(p.honestSize, p.honestSlots) > p.cpu) return 'the honest packet needs more work than cpu per tick';
+    if (rxMaxPackets(p) > RX_SLOTS) return `rxQueueMax=${p.rxQueueMax} holds more than ${RX_SLOTS} packets of rxPacketBytes=${p.rxPacketBytes}`;
     return undefined;
-  },
-);
-export type LimiterParams = ParamsOfSpace<typeof limiterParams>;
+  };
+
+export const limiterParams = defineParams(limiterSpecs, validateLimiter);export type LimiterParams = ParamsOfSpace<typeof limiterParams>;
 type P = LimiterParams;
 
 // --- packets, work and charges
@@ -138,6 +148,18 @@ export const lateeoiDelay = (cnt: number, p: P): number => (cnt < 2 ? 0 : Math.m
 /** The spurious count at which the delay reaches its cap (counting further changes nothing). */
 export const spurCap = (p: P): number => (p.lateeoiMaxDelay <= 1 ? 2 : 2 + bitsFor(p.lateeoiMaxDelay - 1));
 
+/** Slots of the receive queue in the state (x_rxa0..x_rxa3). */
+export const RX_SLOTS = 4;
+/** Packets the receive queue can hold: one is queued while rx_queue_len < rx_queue_max. */
+export const rxMaxPackets = (p: { readonly rxQueueMax: number; readonly rxPacketBytes: number }): number => Math.ceil(p.rxQueueMax / p.rxPacketBytes);
+/** drain_timeout in ticks for this frontend. */
+export const rxDrain = (s: { readonly x_rxnotify: number }, p: P): number => (s.x_rxnotify === 1 ? p.rxDrainTicks : p.rxDrainTicksNoNotify);
+/** The age of the i-th queued packet (0 = head). */
+export const rxAge = (s: S | D, i: number): number => (s as unknown as Record<string, number>)[`x_rxa${i}`]!;
+const setRxAge = (d: D, i: number, v: number): void => { (d as unknown as Record<string, number>)[`x_rxa${i}`] = v; };
+/** rx_slots_needed: what the head packet needs, 0 when the queue is empty. */
+export const rxNeeded = (s: S | D, p: P): number => (s.x_rxq > 0 ? p.rxSlotsNeeded : 0);
+
 // --- state
 
 /** Event channel EOI states (`eoi` fields). */
@@ -173,7 +195,21 @@ export interface LimiterState {
   readonly x_evt: number; readonly x_eoi: number; readonly x_spur: number;
   readonly x_rem: number; readonly x_nc: number; readonly x_tmr: number;
   readonly x_infl: number; readonly x_ww: number; readonly x_gw: number;
-  readonly x_rxq: number; readonly x_rxs: number; readonly x_rxage: number; readonly x_rxoff: number;
+  // the hostile guest's receive queue (netback rx.c, after XSA-392)
+  /** Packets queued (rx_queue; rx_queue_len = x_rxq * rxPacketBytes). */
+  readonly x_rxq: number;
+  /** Ticks each queued packet has waited, head first (its expiry is jiffies + drain_timeout at queueing). */
+  readonly x_rxa0: number; readonly x_rxa1: number; readonly x_rxa2: number; readonly x_rxa3: number;
+  /** RX requests the frontend has posted and netback not consumed (xenvif_rx_queue_slots). */
+  readonly x_rxs: number;
+  /** Ticks since last_rx_time (saturating at rxStallTicks + 2). */
+  readonly x_rxlast: number;
+  /** queue->stalled: the carrier is off. */
+  readonly x_rxoff: number;
+  /** The frontend wrote feature-rx-notify (else stall_timeout = 0: no stall detection). */
+  readonly x_rxnotify: number;
+  /** Ghost: time passed while the frontend was stalled (with feature-rx-notify) and its carrier on (L7_rx_stall_carrier_off). */
+  readonly x_rxmiss: number;
 }
 type S = LimiterState;
 type D = Draft<S>;
@@ -223,10 +259,13 @@ export const limiterLayout = (p: P): Layout => {
     ...guest('h'),
     { name: 'h_age', bits: bitsFor(responseBound(p) + 1) },
     ...guest('x'),
-    { name: 'x_rxq', bits: bitsFor(p.rxQueueMax) },
+    { name: 'x_rxq', bits: bitsFor(RX_SLOTS) },
+    ...[0, 1, 2, 3].map((i) => ({ name: `x_rxa${i}`, bits: bitsFor(Math.max(p.rxDrainTicks, p.rxDrainTicksNoNotify)) })),
     { name: 'x_rxs', bits: bitsFor(p.rxSlotsNeeded) },
-    { name: 'x_rxage', bits: bitsFor(p.rxStallTicks + 1) },
+    { name: 'x_rxlast', bits: bitsFor(p.rxStallTicks + 2) },
     { name: 'x_rxoff', bits: 1 },
+    { name: 'x_rxnotify', bits: 1 },
+    { name: 'x_rxmiss', bits: 1 },
   ];
 };
 
@@ -239,8 +278,21 @@ export const limiterInit = (p: P): S => ({
   phase: 0, cpu: p.cpu, pl: PL_EMPTY, pc: 0, wrapped: 0,
   h_q0: 0, h_q1: 0, h_evt: 0, h_eoi: EOI_ENABLED, h_spur: 0, h_rem: p.creditBytes, h_nc: p.maxLag + p.creditUsec, h_tmr: 0, h_infl: 0, h_ww: 0, h_gw: 0, h_age: 0,
   x_q0: 0, x_q1: 0, x_evt: 0, x_eoi: EOI_ENABLED, x_spur: 0, x_rem: p.creditBytes, x_nc: p.maxLag + p.creditUsec, x_tmr: 0, x_infl: 0, x_ww: 0, x_gw: 0,
-  x_rxq: 0, x_rxs: 0, x_rxage: 0, x_rxoff: 0,
+  x_rxq: 0, x_rxa0: 0, x_rxa1: 0, x_rxa2: 0, x_rxa3: 0, x_rxs: 0, x_rxlast: 0, x_rxoff: 0, x_rxnotify: 1, x_rxmiss: 0,
 });
+
+/**
+ * The initial states: after connect, with the hostile frontend's choice of
+ * feature-rx-notify (`rxNotify=guest`: both). The rx kthread's first pass has
+ * put the carrier on (xenvif_kthread_guest_rx: at once without
+ * feature-rx-notify, through xenvif_rx_queue_ready with it).
+ */
+export const limiterInits = (p: P): S[] => {
+  const s = limiterInit(p);
+  if (!p.hostileRx || p.rxNotify === 'yes') return [s];
+  if (p.rxNotify === 'no') return [{ ...s, x_rxnotify: 0 }];
+  return [s, { ...s, x_rxnotify: 0 }];
+};
 
 // --- poll list
 
@@ -362,7 +414,7 @@ export const honestPush: R = {
 
 /** The hostile guest writes any packet into a free slot (no notify: that is a separate choice). */
 export const hostilePush: Rule<S, P, number> = {
-  name: 'x_push_request', actor: 'hostile guest', origin: 'environment',
+  name: 'x_push_request', actor: 'hostile guest', applies: (p) => p.hostile, origin: 'environment',
   doc: 'the hostile frontend writes a packet of its choice (tiny multi-slot, beyond its credit, ...) and pushes req_prod',
   see: 'netif.h netif_tx_request; xen-protocols.md §5.1 (work asymmetry)',
   choices: (_s, p) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2),
@@ -371,8 +423,11 @@ export const hostilePush: Rule<S, P, number> = {
   then: (d, s, _p, k) => { if (s.x_q0 === 0) d.x_q0 = k; else d.x_q1 = k; },
 };
 
+/** The hostile guest's transmit side exists (`hostile`). */
+const hostileTx = (p: P): boolean => p.hostile;
+
 export const hostileNotify: R = {
-  name: 'x_notify_remote_via_evtchn', actor: 'hostile guest', origin: 'environment',
+  name: 'x_notify_remote_via_evtchn', actor: 'hostile guest', applies: (p) => p.hostile, origin: 'environment',
   doc: 'the hostile frontend sends an event, with or without work on the ring (event storm)',
   see: 'drivers/xen/events notify_remote_via_evtchn; XSA-332',
   when: (s, p) => p.hostile && s.x_evt === 0,
@@ -380,19 +435,19 @@ export const hostileNotify: R = {
 };
 
 export const hostilePostRxSlot: R = {
-  name: 'x_post_rx_slot', actor: 'hostile guest', origin: 'environment',
+  name: 'x_post_rx_slot', actor: 'hostile guest', applies: (p) => p.hostileRx, origin: 'environment',
   doc: 'the hostile frontend posts ONE rx request (slots one at a time, CVE-2021-28714)',
   see: 'netfront xennet_alloc_rx_buffers; XSA-392',
-  when: (s, p) => p.hostile && p.hostileRx && s.x_rxs < p.rxSlotsNeeded,
+  when: (s, p) => p.hostileRx && s.x_rxs < p.rxSlotsNeeded,
   then: (d, s) => { d.x_rxs = s.x_rxs + 1; },
 };
 
 export const netRxPacket: R = {
-  name: 'xenvif_start_xmit', actor: 'network', origin: 'netback',
-  doc: 'a packet for the hostile guest arrives; queued unless the carrier is off or rx_queue_max is reached (then dropped)',
-  see: 'netback interface.c xenvif_start_xmit, rx.c xenvif_rx_queue_tail; XSA-392 (CVE-2021-28715)',
-  when: (s, p) => p.hostileRx && s.x_rxoff === 0 && s.x_rxq < p.rxQueueMax,
-  then: (d, s) => { d.x_rxq = s.x_rxq + 1; if (s.x_rxq === 0) d.x_rxage = 0; },
+  name: 'xenvif_start_xmit', actor: 'network', applies: (p) => p.hostileRx, origin: 'netback',
+  doc: 'a packet for the hostile guest (carrier on: the stack sends it): queued with its expiry if rx_queue_len < rx_queue_max, else dropped at the tail (no state change: not a step)',
+  see: 'netback interface.c xenvif_start_xmit (cb->expires = jiffies + drain_timeout), rx.c xenvif_rx_queue_tail; XSA-392 (CVE-2021-28715)',
+  when: (s, p) => p.hostileRx && s.x_rxoff === 0 && s.x_rxq * p.rxPacketBytes < p.rxQueueMax,
+  then: (d, s) => { d.x_rxq = s.x_rxq + 1; setRxAge(d, s.x_rxq, 0); },
 };
 
 // --- backend rules (per guest)
@@ -536,41 +591,75 @@ export const txComplete = (g: Guest): R => ({
   },
 });
 
+/** Removes the head packet of the receive queue (xenvif_rx_dequeue). */
+function rxDequeue(d: D, s: S): void {
+  for (let i = 0; i < RX_SLOTS - 1; i++) setRxAge(d, i, i + 1 < s.x_rxq ? rxAge(s, i + 1) : 0);
+  setRxAge(d, RX_SLOTS - 1, 0);
+  d.x_rxq = s.x_rxq - 1;
+}
+
 /** Enough slots for the head packet: deliver it. */
 export const rxAction: R = {
-  name: 'x_xenvif_rx_action', actor: 'backend', origin: 'netback',
-  doc: 'the frontend posted the slots the head packet needs: copy it, consume the slots',
-  see: 'netback rx.c xenvif_rx_action, xenvif_rx_ring_slots_available',
+  name: 'x_xenvif_rx_action', actor: 'backend', applies: (p) => p.hostileRx, origin: 'netback',
+  doc: 'the frontend posted the slots the head packet needs: copy it, consume the slots, last_rx_time = now',
+  see: 'netback rx.c xenvif_rx_action, xenvif_rx_skb, xenvif_rx_ring_slots_available',
   when: (s, p) => p.hostileRx && s.x_rxq > 0 && s.x_rxs >= p.rxSlotsNeeded,
-  then: (d, s, p) => { d.x_rxq = s.x_rxq - 1; d.x_rxs = s.x_rxs - p.rxSlotsNeeded; d.x_rxage = 0; },
+  then: (d, s, p) => { rxDequeue(d, s); d.x_rxs = s.x_rxs - p.rxSlotsNeeded; d.x_rxlast = 0; },
 };
 
-export const rxCarrierOn: R = {
-  name: 'x_xenvif_carrier_on', actor: 'backend', origin: 'netback',
-  doc: 'a stalled frontend posted enough slots again: carrier on',
-  see: 'netback rx.c xenvif_rx_queue_ready, xenvif_queue_carrier_on',
-  when: (s, p) => p.hostileRx && s.x_rxoff === 1 && s.x_rxs >= p.rxSlotsNeeded,
-  then: (d) => { d.x_rxoff = 0; },
+/** xenvif_rx_queue_drop_expired: the head packet's expiry has passed. */
+export const rxDropExpired: R = {
+  name: 'x_xenvif_rx_queue_drop_expired', actor: 'backend', applies: (p) => p.hostileRx, origin: 'netback',
+  doc: 'the head packet waited drain_timeout (30 ms without feature-rx-notify): dropped (rx_dropped++)',
+  see: 'netback rx.c xenvif_rx_queue_drop_expired (time_before(jiffies, expires)), xenvif_kthread_guest_rx',
+  when: (s, p) => p.hostileRx && s.x_rxq > 0 && rxAge(s, 0) >= rxDrain(s, p),
+  then: (d, s) => rxDequeue(d, s),
 };
 
 /**
- * The stall predicate of the XSA-392 fix: the frontend has fewer free slots
- * than the head packet needs (`xenvif_rx_queue_slots(queue) < needed`).
+ * The stall predicate of the XSA-392 fix, xenvif_rx_queue_stalled without its
+ * time part: the frontend has fewer free slots than the head packet needs.
  */
-export const rxStalled = (s: S, p: P): boolean => s.x_rxs < p.rxSlotsNeeded;
+export const rxStalled = (s: S, p: P): boolean => s.x_rxs < rxNeeded(s, p);
+
+/**
+ * The frontend is stalled by the fix's definition (feature-rx-notify given,
+ * fewer free slots than the head packet needs, nothing delivered for more than
+ * stall_timeout) and its carrier is on.
+ */
+export const rxStallMissed = (s: S, p: P): boolean =>
+  s.x_rxnotify === 1 && s.x_rxoff === 0 && rxStalled(s, p) && s.x_rxlast > p.rxStallTicks;
+
+/** xenvif_queue_carrier_off, with a stall predicate (variants pass the pre-fix one). */
+export const rxCarrierOffRule = (stalled: (s: S, p: P) => boolean = rxStalled): R => ({
+  name: 'x_xenvif_queue_carrier_off', actor: 'backend', applies: (p) => p.hostileRx, origin: 'netback',
+  doc: 'feature-rx-notify given: not stalled, fewer free slots than needed and no packet delivered for more than stall_timeout: stalled, carrier off (the stack stops sending; the queue drains by expiry)',
+  see: 'netback rx.c xenvif_rx_queue_stalled, xenvif_queue_carrier_off (XSA-392, CVE-2021-28714)',
+  when: (s, p) => p.hostileRx && s.x_rxnotify === 1 && s.x_rxoff === 0 && stalled(s, p) && s.x_rxlast > p.rxStallTicks,
+  then: (d) => { d.x_rxoff = 1; },
+});
+export const rxCarrierOff: R = rxCarrierOffRule();
+
+export const rxCarrierOn: R = {
+  name: 'x_xenvif_carrier_on', actor: 'backend', applies: (p) => p.hostileRx, origin: 'netback',
+  doc: 'stalled, and the frontend has the slots the head packet needs (or the queue is empty): carrier on, last_rx_time = now',
+  see: 'netback rx.c xenvif_rx_queue_ready, xenvif_queue_carrier_on',
+  when: (s, p) => p.hostileRx && s.x_rxnotify === 1 && s.x_rxoff === 1 && s.x_rxs >= rxNeeded(s, p),
+  then: (d) => { d.x_rxoff = 0; d.x_rxlast = 0; },
+};
 
 // --- time
 
-/** The clock advances: new CPU budget, countdowns, stall detection. */
-export const makeTick = (backendRules: readonly R[], stalled: (s: S, p: P) => boolean = rxStalled): R => ({
+/** The clock advances: new CPU budget, countdowns, ages of queued receive packets. */
+export const makeTick = (backendRules: readonly R[]): R => ({
   name: 'tick', actor: 'clock', origin: 'environment',
-  doc: 'one tick: only when the backend can do nothing more now; new CPU budget, timers and lateeoi delays count down, measurement window rolls, stalled rx queue purged',
-  see: 'jiffies; netback rx.c xenvif_rx_queue_stalled, xenvif_rx_purge_event (XSA-392)',
+  doc: 'one tick: only when the backend can do nothing more now (the rx kthread too: it is modelled as prompt); new CPU budget, timers and lateeoi delays count down, measurement window rolls, queued receive packets and last_rx_time age',
+  see: 'jiffies; netback rx.c xenvif_wait_for_rx_work',
   when: (s, p) => !backendRules.some((r) => (r.when ? r.when(s, p, undefined) : true)),
-  then: (d, s, p) => tickEffect(d, s, p, stalled),
+  then: (d, s, p) => tickEffect(d, s, p),
 });
 
-export function tickEffect(d: D, s: S, p: P, stalled: (s: S, p: P) => boolean): void {
+export function tickEffect(d: D, s: S, p: P): void {
   const phase = (s.phase + 1) % p.creditUsec;
   d.phase = phase;
   d.cpu = p.cpu;
@@ -581,10 +670,11 @@ export function tickEffect(d: D, s: S, p: P, stalled: (s: S, p: P) => boolean): 
     if (eoi > EOI_DELAY) gs(d, g, 'eoi', eoi - 1 === EOI_DELAY ? EOI_ENABLED : eoi - 1);
   }
   if (s.h_q0 !== 0) d.h_age = Math.min(s.h_age + 1, responseBound(p) + 1);
-  if (p.hostileRx && s.x_rxq > 0) {
-    const age = Math.min(s.x_rxage + 1, p.rxStallTicks + 1);
-    d.x_rxage = age;
-    if (age >= p.rxStallTicks && stalled(s, p)) { d.x_rxoff = 1; d.x_rxq = 0; d.x_rxage = 0; }
+  if (p.hostileRx) {
+    if (rxStallMissed(s, p)) d.x_rxmiss = 1;
+    const cap = rxDrain(s, p); // a packet at its expiry is dropped before time passes
+    for (let i = 0; i < s.x_rxq; i++) setRxAge(d, i, Math.min(rxAge(s, i) + 1, cap));
+    d.x_rxlast = Math.min(s.x_rxlast + 1, p.rxStallTicks + 2);
   }
 }
 
@@ -593,7 +683,7 @@ export const guestRules: readonly R[] = [honestPush, hostilePush as R, hostileNo
 export const makeBackendRules = (add: AddCredit = netbackAddCredit): readonly R[] =>
   (['h', 'x'] as const).flatMap((g) => [
     txInterrupt(g, add), txConsume(g), txCreditExceededRule(g, add), napiComplete(g), napiBudget(g), creditCallback(g, add), txComplete(g),
-  ]).concat([rxAction, rxCarrierOn]);
+  ].map((r) => (g === 'x' ? { ...r, applies: hostileTx } : r))).concat([rxAction, rxDropExpired, rxCarrierOff, rxCarrierOn]);
 export const backendRules: readonly R[] = makeBackendRules();
 export const tick = makeTick(backendRules);
 export const limiterRules: readonly R[] = [...guestRules, ...backendRules, tick];
@@ -638,18 +728,24 @@ export const L_inflight: Invariant<S, P> = {
 };
 export const L_rxQueue: Invariant<S, P> = {
   name: 'L7_rx_queue_bounded',
-  description: 'the receive queue holds at most rx_queue_max packets',
-  see: 'XSA-392 (CVE-2021-28715) rx_queue_max',
-  holds: (s, p) => s.x_rxq <= p.rxQueueMax,
+  description: 'the receive queue holds less than rx_queue_max + one packet\'s bytes (the tail check is made before a packet is added)',
+  see: 'XSA-392 (CVE-2021-28715) xenvif_rx_queue_tail: rx_queue_len >= rx_queue_max drops',
+  holds: (s, p) => s.x_rxq * p.rxPacketBytes < p.rxQueueMax + p.rxPacketBytes,
+};
+export const L_rxDrained: Invariant<S, P> = {
+  name: 'L7_rx_drained',
+  description: 'no packet stays queued for the guest past its drain_timeout (30 ms without feature-rx-notify): the memory a frontend that takes nothing holds is released',
+  see: 'netback rx.c xenvif_rx_queue_drop_expired; XSA-392',
+  holds: (s, p) => !p.hostileRx || s.x_rxq === 0 || rxAge(s, 0) <= rxDrain(s, p),
 };
 export const L_rxStall: Invariant<S, P> = {
-  name: 'L7_rx_stall_purged',
-  description: 'a packet waits at the head of the receive queue less than rx_stall_timeout ticks: a frontend that does not post enough slots has its queue purged',
-  see: 'XSA-392 (CVE-2021-28714) xenvif_rx_queue_stalled',
-  holds: (s, p) => s.x_rxage < p.rxStallTicks || s.x_rxs >= p.rxSlotsNeeded,
+  name: 'L7_rx_stall_carrier_off',
+  description: 'time never passes while a frontend that gave feature-rx-notify is stalled (fewer free slots than its head packet needs, nothing delivered for more than stall_timeout) with its carrier on: the stall is detected (without feature-rx-notify netback has no stall detection: the drain timeout alone releases memory)',
+  see: 'XSA-392 (CVE-2021-28714) xenvif_rx_queue_stalled, xenvif_queue_carrier_off',
+  holds: (s) => s.x_rxmiss === 0,
 };
 
-export const limiterInvariants = [L_work, L_response, L_creditRange, L_noWrap, L_pollBudget, L_inflight, L_rxQueue, L_rxStall] as const;
+export const limiterInvariants = [L_work, L_response, L_creditRange, L_noWrap, L_pollBudget, L_inflight, L_rxQueue, L_rxDrained, L_rxStall] as const;
 
 export const honestServed: Goal<S, P> = {
   name: 'L4_honest_packet_eventually_sent',
@@ -666,7 +762,7 @@ export const limiterObservables: readonly Observable<S, P>[] = [
   },
   { name: 'work_per_window_hostile', description: 'backend work units caused by the hostile guest in the current window', value: (s) => s.x_ww },
   { name: 'honest_wait_ticks', description: 'ticks the honest request has waited on the ring', value: (s) => s.h_age },
-  { name: 'rx_queue_len', description: 'packets queued for the hostile guest', value: (s) => s.x_rxq },
+  { name: 'rx_queue_len', description: 'bytes queued for the hostile guest (rx_queue_len)', value: (s, p) => s.x_rxq * p.rxPacketBytes },
 ];
 
 // --- the model
@@ -676,7 +772,7 @@ export const limiter = defineModel<S, P>({
   description: "asymmetry limiter on netback: netback's credit scheduler (its own timer by default; creditTimer=design: ours), NAPI budget, lateeoi, XSA-392 rx bounds, plus our design (SET_MAX_PACKETS, work charge, credit-costing spurious events; each rule's origin below); one honest and one hostile guest",
   see: 'xen-protocols.md §5; drivers/net/xen-netback/netback.c; seed 004 (NetChannel2); docs/models/limiter.md',
   params: limiterParams,
-  init: (p) => [limiterInit(p)],
+  init: limiterInits,
   rules: limiterRules,
   invariants: limiterInvariants,
   layout: limiterLayout,
@@ -687,14 +783,36 @@ export const limiter = defineModel<S, P>({
 });
 
 /**
+ * The limiter's receive side as a built-in of its own (`npm start` checks it):
+ * the same model with `hostileRx=true` and the hostile guest's TX off
+ * (`hostile=false`; the honest guest still transmits). The receive side shares
+ * only the clock with the TX side (a tick waits for every backend step, the rx
+ * kthread's too), and the TX side can always be idle, so its reachable
+ * receive-side states are those of the whole product (docs/models/limiter.md).
+ */
+export const limiterRxParams = defineParams(
+  {
+    ...limiterSpecs,
+    hostile: boolParam({ ...limiterSpecs.hostile, default: false }),
+    hostileRx: boolParam({ ...limiterSpecs.hostileRx, default: true }),
+  },
+  validateLimiter,
+);
+export const limiterRx = defineModel<S, P>({
+  ...limiter,
+  name: 'limiter-rx',
+  description: "the limiter's receive side as netback runs it after XSA-392 (byte limit with tail drop, drain timeout, carrier off on stall, no stall detection without feature-rx-notify, which the hostile frontend chooses); the hostile guest's TX off, the honest guest's on",
+  see: 'netback rx.c, interface.c xenvif_start_xmit, xenbus.c read_xenbus_vif_flags; XSA-392; docs/models/limiter.md',
+  params: limiterRxParams,
+  findings: [],
+});
+
+/**
  * For variants that change backend rules: the `replace` map of deriveModel
  * with, in addition, a `tick` rebuilt over the changed backend rules (a tick
  * happens only when no backend rule is enabled, so it must see the new guards).
  */
-export function replaceBackend(
-  replace: Readonly<Record<string, R>>,
-  stalled: (s: S, p: P) => boolean = rxStalled,
-): Record<string, R> {
+export function replaceBackend(replace: Readonly<Record<string, R>>): Record<string, R> {
   const rules = backendRules.map((r) => replace[r.name] ?? r);
-  return { ...replace, tick: makeTick(rules, stalled) };
+  return { ...replace, tick: makeTick(rules) };
 }

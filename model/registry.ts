@@ -5,7 +5,7 @@
  */
 import type { Model } from './core.js';
 import { ringNotify } from './ringNotify.js';
-import { limiter } from './limiter.js';
+import { limiter, limiterRx } from './limiter.js';
 import { xenbus } from './xenbus.js';
 import { ring } from './ring.js';
 import { ringApi } from './ringApi.js';
@@ -17,6 +17,7 @@ import { netifTx } from './netif.js';
 export const builtinModels: readonly Model[] = [
   ringNotify,
   limiter,
+  limiterRx,
   xenbus,
   ring,
   ringApi,

@@ -71,6 +71,12 @@ export const TXN_FE = 'netfront';
 export type Version = 'old' | 'new';
 /** The frontend implementation: Linux netfront of a version, or a hostile guest. */
 export type FrontendImpl = Version | 'hostile';
+/** The backend implementation: Linux netback of a version, or a hostile driver domain. */
+export type BackendImpl = Version | 'hostile';
+/** Whether the backend is Linux netback (its rules exist) rather than a hostile driver domain. */
+export const linuxBackend = (p: { backend: BackendImpl }): boolean => p.backend !== 'hostile';
+/** Both ends are Linux: the properties of both sides and the goal X8 apply. */
+const bothLinux = (p: { frontend: FrontendImpl; backend: BackendImpl }): boolean => linuxFrontend(p) && linuxBackend(p);
 /** Whether the frontend is Linux netfront (its rules exist) rather than a hostile guest. */
 export const linuxFrontend = (p: { frontend: FrontendImpl }): boolean => p.frontend !== 'hostile';
 
@@ -108,6 +114,7 @@ export interface FeatureKey {
 const isFlag = (f: FeatureKey): boolean => f.kind !== 'value';
 /** Whether the frontend (a Linux netfront of version p.frontend) knows the feature. */
 const feKnows = (f: FeatureKey, p: { frontend: FrontendImpl }): boolean => (f.frontend as readonly string[]).includes(p.frontend);
+const beKnows = (f: FeatureKey, p: { backend: BackendImpl }): boolean => (f.backend as readonly string[]).includes(p.backend);
 /** XDP_PACKET_HEADROOM: the value talk_to_netback_xdp writes when a program is attached (0 otherwise). */
 export const XDP_PACKET_HEADROOM = 256;
 
@@ -127,7 +134,7 @@ const count = (doc: string, def = 1, max = 3) => intParam({ default: def, min: 0
 export const xenbusParams = defineParams({
   frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend)' }),
   hostileWrites: intParam({ default: 2, min: 0, max: 6, doc: 'writes a hostile peer makes in one run (each one choice of HOSTILE_FRONTEND_WRITES)' }),
-  backend: enumParam<Version>({ values: ['old', 'new'], default: 'new', doc: 'netback version: old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them' }),
+  backend: enumParam<BackendImpl>({ values: ['old', 'new', 'hostile'], default: 'new', doc: 'the backend: Linux netback old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them; hostile = a driver domain that writes any XenbusState and key set of HOSTILE_BACKEND_WRITES and maps and unmaps any ref the guest grants, at any time (properties are then checked for the honest frontend)' }),
   frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
   backendMaxQueues: intParam({ default: 2, min: 1, max: 2, doc: 'multi-queue-max-queues a new netback advertises (xenvif_max_queues)' }),
   guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
@@ -141,6 +148,8 @@ export const xenbusParams = defineParams({
   backendFatal: count('xenbus_dev_fatal on the backend'),
   reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
+  malformedPacket: count('malformed packets from the frontend: xenvif_fatal_tx_err disables the vif and queue 0\'s guest-rx kthread exits on its own (XSA-374)', 0),
+  xmit: boolParam({ default: false, doc: 'the network stack transmits to the guest (xenvif_start_xmit on a queue) concurrently with the xenbus handlers (catalogue B-11)' }),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
   backendWatchDrop: enumParam<XsDrop>({ values: ['pending', 'last', 'none'], default: 'pending', doc: "when the driver domain's kernel drops an event of netback's otherend watch: 'pending' (Linux frontend_will_handle: one is already queued), 'last' (right behind one), 'none' (queue every event)" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
@@ -162,6 +171,16 @@ export interface QueueRes {
   readonly map: number | null;
   /** Backend: event channel bound (EVTCHNOP_bind_interdomain). */
   readonly bound: boolean;
+  /** Frontend: the queue's NAPI instance is registered with the net_device (netif_napi_add; netif_napi_del in xennet_destroy_queues). */
+  readonly napi: boolean;
+  /** Backend: the queue's guest-rx kthread: `run`, `exited` (on its own, after xenvif_fatal_tx_err; its task_struct still referenced) or `freed` (exited with no reference left). */
+  readonly task: 'none' | 'run' | 'exited' | 'freed';
+  /** Backend: netback holds a reference on the kthread's task_struct (get_task_struct at connect, the XSA-374 fix). */
+  readonly taskRef: boolean;
+  /** Backend: xenvif_start_xmit is running on this queue (`yes`), or still running on it after the queue was freed (`stale`). */
+  readonly xmit: 'no' | 'yes' | 'stale';
+  /** Backend: a freed object of this queue was used (kthread_stop on a freed task, a transmit on a freed queue). */
+  readonly uaf: boolean;
 }
 
 /** Netfront's XDP state; see {@link FrontendState.xdp}. */
@@ -245,6 +264,7 @@ export interface Budget {
   readonly backendFatal: number;
   readonly reconfigure: number;
   readonly spurious: number;
+  readonly malformedPacket: number;
   /** Writes a hostile peer may still make (not counted in `events`). */
   readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
@@ -273,7 +293,7 @@ export function spend(d: D, s: S, k: EventKind): void {
   d.left[k] = s.left[k] - 1;
   d.left.events = s.left.events - 1;
 }
-const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false });
+const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false, napi: false, task: 'none', taskRef: false, xmit: 'no', uaf: false });
 const freshFe = (): FrontendState => ({
   inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
   nq: 0, split: false, features: [], xdp: 'off', wake: false, xw: 'run', oops: false,
@@ -293,7 +313,7 @@ export const xenbusInit = (p: P): S => ({
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -337,7 +357,7 @@ export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] =
   d.be.split = false;
   d.be.features = [];
   d.be.bug = false;
-  for (const f of features) if (f.backend.includes(p.backend) && f.advertise !== 'late') xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', m);
+  for (const f of features) if (beKnows(f, p) && f.advertise !== 'late') xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', m);
   if (p.backend === 'new') {
     xsWrite(d.xs, `${BE}/feature-split-event-channels`, '1', m);
     xsWrite(d.xs, `${BE}/multi-queue-max-queues`, String(p.backendMaxQueues), m);
@@ -358,12 +378,22 @@ export function devFatal(d: D, who: 'fe' | 'be', p: P): void {
   switchState(d, who, XenbusStateClosing, p);
 }
 
-/** backend_disconnect: unmap every ring, unbind every event channel, free the queues. Xen completes deferred grant ends on unmap. */
-export function backendDisconnect(d: D): void {
+/**
+ * backend_disconnect -> xenvif_disconnect_data: `vif->num_queues = 0;
+ * synchronize_net()` (a transmit still running finishes first), then per queue
+ * `kthread_stop(task); put_task_struct(task)`, unmap the rings, unbind the event
+ * channels, free the queues. Xen completes deferred grant ends on unmap.
+ * `noSync` (a variant: catalogue B-11) frees with a transmit still running.
+ */
+export function backendDisconnect(d: D, o: { noSync?: boolean } = {}): void {
   for (const q of d.q) {
     if (q.map !== null && q.deferred === q.map) q.deferred = null;
     q.map = null;
     q.bound = false;
+    if (q.xmit === 'yes') q.xmit = o.noSync ? 'stale' : 'no';
+    if (q.task === 'freed') q.uaf = true; // kthread_stop on a task_struct already freed (XSA-374)
+    q.task = 'none';
+    q.taskRef = false;
   }
   d.be.nq = 0;
   d.be.split = false;
@@ -380,7 +410,7 @@ export type RefRead = 'gather' | 'default0';
  * watch (fires at once). On any failure: xenbus_dev_fatal and undo; the caller
  * (set_backend_state) switches be->state to Connected anyway.
  */
-export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather'): boolean {
+export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[] = NETIF_FEATURES, refRead: RefRead = 'gather', o: BackendOptions = {}): boolean {
   const xs = d.xs;
   let nq = 1;
   if (p.backend === 'new') {
@@ -389,11 +419,11 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     nq = v === undefined || !/^\d+$/.test(v) ? 1 : Number(v);
     if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return false; }
   }
-  d.be.features = features.filter((f) => isFlag(f) && f.backend.includes(p.backend) &&
+  d.be.features = features.filter((f) => isFlag(f) && beKnows(f, p) &&
     (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : xsRead(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
   let keysRead = true;
   let split = false;
-  const fail = (): void => { backendDisconnect(d); devFatal(d, 'be', p); };
+  const fail = (): void => { backendDisconnect(d, o); devFatal(d, 'be', p); };
   for (let i = 0; i < nq; i++) {
     const dir = p.backend === 'new' ? queueDir(nq, i) : FE;
     let tx = xsRead(xs, `${dir}/tx-ring-ref`);
@@ -420,6 +450,9 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
     if (refRead === 'gather' && (!granted || !portOk || !q.evt)) { fail(); return false; }
     d.q[i]!.map = refRead === 'gather' ? q.gref : g / 2;
     d.q[i]!.bound = portOk && q.evt;
+    // xenvif_connect_data: kthread_run(xenvif_kthread_guest_rx) and get_task_struct
+    d.q[i]!.task = 'run';
+    d.q[i]!.taskRef = true;
   }
   // connect_ctrl_ring: no ctrl-ring-ref, no control ring; otherwise map it (only a ref the frontend
   // granted for it maps: neither Linux netfront nor the hostile guest grants one) and bind event-channel-ctrl.
@@ -450,6 +483,8 @@ export interface BackendOptions {
    * fix of examples/xenbus-restart-connect-failed-fix.ts: be->state Closing).
    */
   readonly onConnectFail?: 'connected' | 'closing';
+  /** backend_disconnect frees the queues without synchronize_net (catalogue B-11). */
+  readonly noSync?: boolean;
 }
 
 /** One step of set_backend_state's table (netback xenbus.c); returns false on BUG(), 'stop' when a variant leaves the loop. */
@@ -467,7 +502,7 @@ export function setBackendStateStep(d: D, target: number, p: P, o: BackendOption
       return false;
     case XenbusStateInitWait:
       if (target === XenbusStateConnected) {
-        const ok = netbackConnect(d, d as unknown as S, p, o.features, o.refRead);
+        const ok = netbackConnect(d, d as unknown as S, p, o.features, o.refRead, o);
         if (!ok && o.onConnectFail === 'closing') { backendSwitchState(d, XenbusStateClosing, p); return 'stop'; }
         return st(XenbusStateConnected);
       }
@@ -475,7 +510,7 @@ export function setBackendStateStep(d: D, target: number, p: P, o: BackendOption
       return false;
     case XenbusStateConnected:
       if (target === XenbusStateInitWait || target === XenbusStateClosing || target === XenbusStateClosed) {
-        backendDisconnect(d);
+        backendDisconnect(d, o);
         return st(XenbusStateClosing);
       }
       return false;
@@ -497,10 +532,10 @@ export function setBackendState(d: D, target: number, p: P, o: BackendOptions = 
 }
 
 /** netback_remove (+ xenbus_dev_remove with allow_rebind): drop the hotplug watch, rm hotplug-status, KOBJ_OFFLINE, backend_disconnect; the core drops the otherend watch and writes Closed only when the node reads Closing. */
-export function netbackRemove(d: D, p: P): void {
+export function netbackRemove(d: D, p: P, o: BackendOptions = {}): void {
   xsUnwatch(d.xs, W_BE_HOTPLUG);
   xsRm(d.xs, `${BE}/hotplug-status`, p.txnConflicts);
-  backendDisconnect(d);
+  backendDisconnect(d, o);
   if (xsReadState(d.xs, BE) === XenbusStateClosing) switchState(d, 'be', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_BE_OTHEREND);
   d.be = freshBe() as Draft<BackendState>;
@@ -521,12 +556,12 @@ export function frontendChanged(d: D, fs: number, p: P, o: BackendOptions = {}):
       setBackendState(d, XenbusStateClosed, p, o);
       if (d.be.bug) return;
       if (xsRead(d.xs, `${BE}/online`) === '1') return;
-      netbackRemove(d, p);
+      netbackRemove(d, p, o);
       return;
     case XenbusStateUnknown:
       setBackendState(d, XenbusStateClosed, p, o);
       if (d.be.bug) return;
-      netbackRemove(d, p);
+      netbackRemove(d, p, o);
       return;
     default:
       devFatal(d, 'be', p);
@@ -545,7 +580,7 @@ export const makeHotplugStatusChanged = (features: readonly FeatureKey[]): R => 
     hotplug_status_changed.then(d, s, p, undefined);
     if (!d.be.hotplugSeen) return;
     for (const f of features)
-      if (f.advertise === 'late' && f.backend.includes(p.backend) && xsRead(d.xs, `${BE}/${f.backendKey}`) === undefined) {
+      if (f.advertise === 'late' && beKnows(f, p) && xsRead(d.xs, `${BE}/${f.backendKey}`) === undefined) {
         xsWrite(d.xs, `${BE}/${f.backendKey}`, '1', p.txnConflicts);
         // A backend that uses what it advertised turns the feature on now.
         if (f.backendUses === 'advertised' && d.be.nq > 0 && !d.be.features.includes(f.name)) d.be.features.push(f.name);
@@ -554,6 +589,7 @@ export const makeHotplugStatusChanged = (features: readonly FeatureKey[]): R => 
 });
 
 export const netback_probe: R = {
+  applies: linuxBackend,
   name: 'netback_probe', actor: 'backend',
   doc: 'xenbus_probe_node on a backend node in Initialising: write features, multi-queue-max-queues, split; backend_switch_state(InitWait); KOBJ_ONLINE; watch the frontend state',
   see: 'netback xenbus.c netback_probe, backend_create_xenvif; xenbus_probe.c xenbus_probe_node, watch_otherend',
@@ -562,6 +598,7 @@ export const netback_probe: R = {
 };
 
 export const frontend_changed: R = {
+  applies: linuxBackend,
   name: 'frontend_changed', actor: 'backend',
   doc: 'otherend watch event: read the frontend state (latest value) and run frontend_changed / set_backend_state',
   see: 'netback xenbus.c frontend_changed, set_backend_state; xenbus_probe.c xenbus_otherend_changed',
@@ -570,6 +607,7 @@ export const frontend_changed: R = {
 };
 
 export const hotplug_status_changed: R = {
+  applies: linuxBackend,
   name: 'hotplug_status_changed', actor: 'backend',
   doc: 'hotplug-status watch event: on "connected" publish the deferred be->state and drop the watch',
   see: 'netback xenbus.c hotplug_status_changed',
@@ -584,6 +622,7 @@ export const hotplug_status_changed: R = {
 };
 
 export const netback_remove: R = {
+  applies: linuxBackend,
   name: 'netback_remove', actor: 'backend',
   doc: 'the backend directory was removed (toolstack): the xenbus core unregisters the device: netback_remove',
   see: 'xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices; netback xenbus.c netback_remove',
@@ -592,6 +631,7 @@ export const netback_remove: R = {
 };
 
 export const backend_fatal: R = {
+  applies: linuxBackend,
   name: 'xenbus_dev_fatal(backend)', actor: 'backend',
   doc: 'a fatal error in netback: xenbus_dev_fatal switches the device to Closing (be->state unchanged)',
   see: 'xenbus_client.c xenbus_dev_fatal, xenbus_switch_fatal',
@@ -617,7 +657,8 @@ export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolea
   for (const f of features)
     if (f.required && feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
   const maxq = p.frontend === 'new' ? xsRead(xs, `${BE}/multi-queue-max-queues`) : undefined;
-  const nq = maxq === undefined ? 1 : Math.max(1, Math.min(p.frontendQueues, Number(maxq)));
+  // xenbus_read_unsigned(otherend, "multi-queue-max-queues", 1): missing or unparsable reads as 1
+  const nq = maxq === undefined || !/^\d+$/.test(maxq) ? 1 : Math.max(1, Math.min(p.frontendQueues, Number(maxq)));
   const split = p.frontend === 'new' && xsRead(xs, `${BE}/feature-split-event-channels`) === '1';
   d.fe.nq = nq;
   d.fe.split = split;
@@ -627,6 +668,8 @@ export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolea
   d.fe.queues = nq;
   for (let i = 0; i < MAXQ; i++) {
     const q = d.q[i]!;
+    // xennet_destroy_queues (the old ones), xennet_create_queues: netif_napi_add per queue
+    q.napi = i < nq;
     if (i >= nq) continue;
     const a = 1 + 2 * i, b = 2 + 2 * i;
     q.gref = q.deferred === a ? b : a;
@@ -666,6 +709,9 @@ export function xennetDisconnectBackend(d: D): void {
 /** The end of xennet_remove after xennet_bus_close: disconnect, unregister_netdev, destroy queues, free; the core switches Closed and drops the watch. */
 export function xennetTeardown(d: D, p: P): void {
   xennetDisconnectBackend(d);
+  // unregister_netdev -> ndo_uninit (xennet_uninit) -> xennet_destroy_queues while real_num_tx_queues
+  // still counts every queue (CVE-2022-48914 fix): every NAPI instance is deleted.
+  for (const q of d.q) q.napi = false;
   switchState(d, 'fe', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_FE_OTHEREND);
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
@@ -676,6 +722,7 @@ export function xennetTeardown(d: D, p: P): void {
 export function netfrontResume(d: D, p: P): void {
   if (!d.fe.inst) return;
   xennetDisconnectBackend(d);
+  for (const q of d.q) q.napi = false; // netfront_resume: xennet_destroy_queues
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
   d.fe.txn = false;
   d.fe.dev = XenbusStateInitialising;
@@ -855,7 +902,7 @@ export const frontend_fatal: R = {
 };
 
 export const xennet_xdp_set: R = {
-  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'xennet_xdp_set', actor: 'frontend',
   doc: 'XDP program attach (ndo_bpf, rtnl held): checks only netback_has_xdp_headroom; xenbus_switch_state(Reconfiguring)',
   see: 'netfront xennet_xdp, xennet_xdp_set',
@@ -868,7 +915,7 @@ export const xennet_xdp_set: R = {
 };
 
 export const talk_to_netback_xdp: R = {
-  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'talk_to_netback_xdp', actor: 'frontend',
   doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout',
   see: 'netfront talk_to_netback_xdp, xennet_xdp_set',
@@ -882,7 +929,7 @@ export const talk_to_netback_xdp: R = {
 };
 
 export const xennet_xdp_set_done: R = {
-  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'xennet_xdp_set(Reconfigured)', actor: 'frontend',
   doc: 'the waiter runs after a wake: on backend == Reconfigured enable XDP (netfront_xdp_enabled), release rtnl and switch Connected; otherwise sleep again',
   see: 'netfront xennet_xdp_set (wait_event), netback_changed (wake_up_all)',
@@ -896,7 +943,7 @@ export const xennet_xdp_set_done: R = {
 };
 
 export const netdev_rtnl_acquired: R = {
-  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend === 'new',
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'rtnl_lock(xenwatch)', actor: 'frontend',
   doc: 'the guest xenwatch thread blocked on rtnl in netback_changed gets it once xennet_xdp_set released it: netdev_notify_peers, or talk_to_netback for InitWait',
   see: 'netfront netback_changed (netdev_notify_peers), talk_to_netback (rtnl_lock around xennet_create_queues)',
@@ -904,6 +951,41 @@ export const netdev_rtnl_acquired: R = {
   then: (d, s, p) => {
     d.fe.xw = 'run';
     if (s.fe.xw === 'talk_to_netback') talkToNetback(d, s, p);
+  },
+};
+
+// --- netback's data path objects (catalogue X-10, B-11)
+
+export const xenvif_fatal_tx_err: R = {
+  name: 'xenvif_fatal_tx_err', actor: 'backend',
+  doc: 'the frontend sent a malformed packet: netback disables the vif; queue 0\'s guest-rx kthread sees vif->disabled and exits on its own (its task_struct is freed unless netback holds a reference)',
+  see: 'netback netback.c xenvif_fatal_tx_err, rx.c xenvif_kthread_guest_rx; XSA-374 (CVE-2021-28691); xen-protocols.md X-10',
+  applies: (p) => p.malformedPacket > 0 && linuxBackend(p),
+  when: (s) => beAlive(s) && can(s, 'malformedPacket') && s.q[0]!.task === 'run',
+  then: (d, s) => {
+    spend(d, s, 'malformedPacket');
+    d.q[0]!.task = s.q[0]!.taskRef ? 'exited' : 'freed';
+  },
+};
+
+export const xenvif_start_xmit: R = {
+  name: 'xenvif_start_xmit', actor: 'backend',
+  doc: 'the network stack hands netback a packet for the guest: xenvif_start_xmit reads vif->num_queues and works on a queue (under RCU), concurrently with the xenbus handlers',
+  see: 'netback interface.c xenvif_start_xmit; xenbus.c backend_disconnect (synchronize_net); xen-protocols.md B-11',
+  applies: (p) => p.xmit && linuxBackend(p),
+  choices: (s) => (beAlive(s) && s.be.state === XenbusStateConnected && s.q.every((q) => q.xmit === 'no') ? Array.from({ length: s.be.nq }, (_, i) => i) : []),
+  then: (d, s, p, i: number) => { d.q[i]!.xmit = 'yes'; },
+};
+
+export const xenvif_start_xmit_done: R = {
+  name: 'xenvif_start_xmit(done)', actor: 'backend',
+  doc: 'the transmit finishes its work on the queue (a use after free if the queue was freed meanwhile)',
+  see: 'netback interface.c xenvif_start_xmit; xen-protocols.md B-11',
+  applies: (p) => p.xmit && linuxBackend(p),
+  choices: (s) => s.q.flatMap((q, i) => (q.xmit === 'no' ? [] : [i])),
+  then: (d, s, p, i: number) => {
+    if (s.q[i]!.xmit === 'stale') d.q[i]!.uaf = true;
+    d.q[i]!.xmit = 'no';
   },
 };
 
@@ -953,6 +1035,51 @@ export const hostile_frontend_write: R = {
   },
 };
 
+// --- a hostile backend (a driver domain that is not netback)
+
+/** What a hostile driver domain may write into its backend directory in one step (`null` removes). */
+export const HOSTILE_BACKEND_WRITES: Readonly<Record<string, Readonly<Record<string, string | null>>>> = {
+  ...Object.fromEntries([1, 2, 3, 4, 5, 6, 7, 8].map((n) => [`state=${n}`, { state: String(n) }])),
+  'state=garbage': { state: 'x' },
+  'features=all': { 'feature-rx-copy': '1', 'feature-sg': '1', 'feature-split-event-channels': '1', 'multi-queue-max-queues': '2', 'feature-xdp-headroom': '1' },
+  'features=none': { 'feature-rx-copy': null, 'feature-sg': null, 'feature-split-event-channels': null, 'multi-queue-max-queues': null, 'feature-xdp-headroom': null },
+  'multi-queue-max-queues=garbage': { 'multi-queue-max-queues': 'x' },
+  'multi-queue-max-queues=huge': { 'multi-queue-max-queues': '4294967295' },
+};
+
+export const hostile_backend_write: R = {
+  name: 'driver_domain_write(hostile backend)', actor: 'backend',
+  doc: 'the driver domain writes a XenbusState or a key set of HOSTILE_BACKEND_WRITES into its backend directory, at any time',
+  see: 'fidelity-review.md xenbus item 2; netfront netback_changed, talk_to_netback',
+  applies: (p) => p.backend === 'hostile' && p.hostileWrites > 0,
+  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, BE) && !s.ts.beDown ? Object.keys(HOSTILE_BACKEND_WRITES) : []),
+  showChoice: (w: string) => w,
+  then: (d, s, p, w: string) => {
+    d.left.hostile = s.left.hostile - 1;
+    for (const [k, v] of Object.entries(HOSTILE_BACKEND_WRITES[w]!)) {
+      if (v === null) xsRm(d.xs, `${BE}/${k}`, p.txnConflicts);
+      else xsWrite(d.xs, `${BE}/${k}`, v, p.txnConflicts);
+    }
+  },
+};
+
+export const hostile_backend_map: R = {
+  name: 'GNTTABOP_map_grant_ref(hostile backend)', actor: 'backend',
+  doc: 'the driver domain maps a ring ref the guest grants now (Xen lets it, whatever the XenbusState), or unmaps one it mapped; the hotplug status is ignored',
+  see: 'xen grant_table.c map_grant_ref (any granted ref, any time); netfront xennet_disconnect_backend, gnttab_end_foreign_access',
+  applies: (p) => p.backend === 'hostile',
+  choices: (s) => (s.ts.beDown ? [] : s.q.flatMap((q, i) => (q.map === null ? (q.gref === null ? [] : [`map q${i}`]) : [`unmap q${i}`]))),
+  showChoice: (c: string) => c,
+  then: (d, s, p, c: string) => {
+    const i = Number(c.slice(-1));
+    const q = d.q[i]!;
+    if (c.startsWith('map')) { q.map = s.q[i]!.gref; return; }
+    // unmap: a ref ended while mapped (deferred) is freed now
+    if (q.deferred === q.map) q.deferred = null;
+    q.map = null;
+  },
+};
+
 // --- toolstack (libxl, vif hotplug script)
 
 export const libxl_device_add: R = {
@@ -969,6 +1096,7 @@ export const libxl_device_add: R = {
 };
 
 export const vif_hotplug: R = {
+  applies: linuxBackend, // KOBJ_ONLINE comes from netback_probe
   name: 'vif-hotplug(online)', actor: 'toolstack',
   doc: 'the vif hotplug script run by KOBJ_ONLINE plugs the vif into the bridge and writes hotplug-status=connected',
   see: 'tools/hotplug/Linux/vif-bridge, xen-hotplug-common.sh success',
@@ -1022,7 +1150,7 @@ export const migrate: R = {
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
-    for (const q of d.q) { q.map = null; q.bound = false; q.deferred = null; }
+    for (const q of d.q) { q.map = null; q.bound = false; q.deferred = null; q.task = 'none'; q.taskRef = false; q.xmit = 'no'; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
     xsUnwatch(d.xs, W_BE_OTHEREND);
     d.be = freshBe() as Draft<BackendState>;
@@ -1045,7 +1173,7 @@ export const backend_crash: R = {
   when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'backendRestart'),
   then: (d, s) => {
     spend(d, s, 'backendRestart');
-    for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; }
+    for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; q.task = 'none'; q.taskRef = false; q.xmit = 'no'; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
     xsUnwatch(d.xs, W_BE_OTHEREND);
     d.be = freshBe() as Draft<BackendState>;
@@ -1084,7 +1212,8 @@ export const xenbusRules: readonly R[] = [
   netback_probe, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
-  hostile_frontend_write,
+  xenvif_fatal_tx_err, xenvif_start_xmit, xenvif_start_xmit_done,
+  hostile_frontend_write, hostile_backend_write, hostile_backend_map,
   xs_spurious,
 ];
 
@@ -1120,7 +1249,7 @@ export const X1: Invariant<S, P> = {
   name: 'X1_map_after_keys_published',
   description: 'the backend maps a ring or binds an event channel only while its driver state is Connected and only after the frontend published every key it needs',
   see: 'netback xenbus.c connect, connect_data_rings (xenbus_gather); xen-protocols.md §3.6 X1',
-  holds: (s) => s.q.every((q) => (q.map === null && !q.bound) || (s.be.inst && s.be.state === XenbusStateConnected && s.be.keysRead)),
+  holds: (s, p) => !linuxBackend(p) || s.q.every((q) => (q.map === null && !q.bound) || (s.be.inst && s.be.state === XenbusStateConnected && s.be.keysRead)),
 };
 
 export const X2: Invariant<S, P> = {
@@ -1135,14 +1264,14 @@ export const X3: Invariant<S, P> = {
   name: 'X3_no_set_backend_state_BUG',
   description: 'set_backend_state is never asked for a (be->state, target) combination its table does not have (BUG())',
   see: 'netback xenbus.c set_backend_state; xen-protocols.md §3.6 X3',
-  holds: (s) => !s.be.bug,
+  holds: (s) => !s.be.bug, // a hostile backend has no be.* state: holds vacuously
 };
 
 export const X4: Invariant<S, P> = {
   name: 'X4_connected_after_hotplug',
   description: 'the backend publishes Connected only after its hotplug-status watch read "connected"',
   see: 'netback xenbus.c backend_switch_state, hotplug_status_changed; Linux 2afeec08ab5c and its revert e8240addd0a3; xen-protocols.md §3.6 X4',
-  holds: (s) => !(s.be.inst && s.be.dev === XenbusStateConnected) || s.be.hotplugSeen,
+  holds: (s) => !(s.be.inst && s.be.dev === XenbusStateConnected) || s.be.hotplugSeen, // be.inst: Linux netback only
 };
 
 /** X5 for a feature table (a variant that adds a feature key builds its own X5 with the extended table). */
@@ -1151,7 +1280,7 @@ export const connectedAgree = (features: readonly FeatureKey[]): Invariant<S, P>
   description: 'when both ends are Connected they use the same queue count, event-channel layout and features, and the frontend uses only what the backend advertised',
   see: 'netif.h multi-queue-max-queues / multi-queue-num-queues, feature-split-event-channels, feature-*; xen-protocols.md §2.5',
   holds: (s, p) => {
-    if (!linuxFrontend(p) || !bothConnected(s) || s.fe.txn) return true;
+    if (!bothLinux(p) || !bothConnected(s) || s.fe.txn) return true;
     const max = xsRead(s.xs, `${BE}/multi-queue-max-queues`);
     const advertisedQ = max === undefined ? 1 : Number(max);
     const splitOk = !s.fe.split || xsRead(s.xs, `${BE}/feature-split-event-channels`) === '1';
@@ -1177,14 +1306,14 @@ export const X7: Invariant<S, P> = {
   name: 'X7_no_mapping_outside_connected',
   description: 'every mapping and binding is released on every path out of Connected: a backend whose driver state is not Connected, or no backend at all, maps nothing',
   see: 'netback xenbus.c set_backend_state (Connected -> Closing runs backend_disconnect), netback_remove',
-  holds: (s) => (s.be.inst && s.be.state === XenbusStateConnected) || s.q.every((q) => q.map === null && !q.bound),
+  holds: (s, p) => !linuxBackend(p) || (s.be.inst && s.be.state === XenbusStateConnected) || s.q.every((q) => q.map === null && !q.bound),
 };
 
 export const X9: Invariant<S, P> = {
   name: 'X9_xdp_headroom_agrees',
   description: 'while netfront runs XDP (netfront_xdp_enabled) on a connection netback made, netback leaves XDP_PACKET_HEADROOM (256) in front of every received packet: xennet_run_xdp takes the data at that offset',
   see: 'netfront xennet_run_xdp (xdp_prepare_buff(..., XDP_PACKET_HEADROOM, ...)), talk_to_netback_xdp; netback read_xenbus_frontend_xdp; fidelity-review.md xenbus item 4',
-  holds: (s) => !(s.fe.inst && s.fe.xdp === 'on' && s.be.inst && s.be.state === XenbusStateConnected && s.be.nq > 0) || s.be.headroom === XDP_PACKET_HEADROOM,
+  holds: (s, p) => !linuxBackend(p) || !(s.fe.inst && s.fe.xdp === 'on' && s.be.inst && s.be.state === XenbusStateConnected && s.be.nq > 0) || s.be.headroom === XDP_PACKET_HEADROOM,
 };
 
 export const X11: Invariant<S, P> = {
@@ -1202,13 +1331,27 @@ export const X12: Invariant<S, P> = {
   holds: (s) => (s.xs.events[DRIVER_DOMAIN] ?? []).filter((t) => t === W_BE_OTHEREND).length <= 1,
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12] as const;
+export const X13: Invariant<S, P> = {
+  name: 'X13_napi_released',
+  description: 'no NAPI instance of netfront outlives its driver instance: removal deletes every queue\'s NAPI (xennet_destroy_queues) before the queue array is freed',
+  see: 'netfront xennet_uninit, xennet_destroy_queues (real_num_tx_queues); CVE-2022-48914; xen-protocols.md B-10',
+  holds: (s) => s.fe.inst || s.q.every((q) => !q.napi),
+};
+
+export const X14: Invariant<S, P> = {
+  name: 'X14_no_use_after_free',
+  description: 'netback never uses a freed object of a queue: no kthread_stop on a freed task_struct, no transmit on a freed queue',
+  see: 'XSA-374 (CVE-2021-28691): netback xenvif_disconnect_queue, get_task_struct; backend_disconnect synchronize_net; xen-protocols.md X-10, B-11',
+  holds: (s) => s.q.every((q) => !q.uaf),
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',
   description: 'from every reachable state both ends can still reach Connected (every queue mapped), or both Closed, or, after an unplug, Closed and removed',
   see: 'xen-protocols.md §3.6 X5, X6 (no stuck state pairs)',
-  reached: (s, p) => !linuxFrontend(p) || settled(s),
+  reached: (s, p) => !bothLinux(p) || settled(s),
 };
 
 export const xenbusObservables: readonly Observable<S, P>[] = [
@@ -1247,7 +1390,7 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   rules: xenbusRules,
   invariants: xenbusInvariants,
   // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
-  isValidEnd: (s, p) => !linuxFrontend(p) || settled(s),
+  isValidEnd: (s, p) => !bothLinux(p) || settled(s),
   observables: xenbusObservables,
   goals: [X8],
   view: xenbusView,

@@ -41,7 +41,7 @@ function variantCase(name: string, variant: M, ov: Record<string, string>, prope
   });
 }
 
-variantCase('XSA-392 one-slot stall check', rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1', creditTimer: 'design' }, 'L7_rx_stall_purged');
+variantCase('XSA-392 one-slot stall check', rxStall, { hostile: 'false', hostileRx: 'true' }, 'L7_rx_stall_carrier_off');
 variantCase('NAPI budget guard removed (10574059)', napiNoBudget, { maxPackets: '2', hostile: 'false', creditBytes: '8', hostileRx: 'false' }, 'L6_poll_within_budget');
 variantCase('no spurious accounting (XSA-332)', noSpurious, { hostileRx: 'false', creditTimer: 'design' }, 'L3_work_per_window');
 variantCase('credit sum wraps at credit_bytes = 2^4 - 1', creditOverflow, { creditBytes: '15', hostile: 'false', hostileRx: 'false' }, 'L2_credit_no_overflow');
@@ -60,20 +60,37 @@ test("netback's timer (the default) breaks L3 in 19 steps, four refills in one t
   assert.equal(ticks, [1, 2], 'one idle tick past the connect window, then all in one tick');
   const refills = r.violation!.trace.filter((s) => /^x_(tx_credit_exceeded|xenvif_tx_credit_callback)$/.test(s.rule ?? '')).map((s) => s.rule);
   assert.equal(refills, ['x_tx_credit_exceeded', 'x_xenvif_tx_credit_callback', 'x_tx_credit_exceeded', 'x_xenvif_tx_credit_callback']);
-  assert.is(runModel(limiter, { ...p, creditTimer: 'design' }).outcome, 'ok');
+  assert.is(runModel(limiter, { ...p, creditTimer: 'design' as const }).outcome, 'ok');
   const noLag = runModel(limiter, { ...p, maxLag: 0 });
   assert.is(noLag.violation?.property, 'L3_work_per_window');
   assert.is(noLag.violation!.trace.length - 1, 51);
 });
 
-test('XSA-392 one-slot: the hand-worked 4-step counterexample', () => {
-  // post one slot, one packet queued (needs 2), two ticks: the head has waited rx_stall_timeout, not purged
-  const p = paramsOf(rxStall, { hostileMaxSize: '1', hostileMaxSlots: '1', lateeoiMaxDelay: '1' });
+test('XSA-392 one-slot: the hand-worked 6-step counterexample', () => {
+  // post one slot, two ticks, a packet is queued (needs 2 slots), two ticks: nothing delivered for more than
+  // stall_timeout, one slot posted: the pre-fix check sees no stall, the carrier stays on while time passes
+  const p = paramsOf(rxStall, { hostile: 'false', hostileRx: 'true' });
   const r = runModel(rxStall, p);
-  assert.is(r.violation!.trace.length - 1, 4);
+  assert.equal(r.violation!.trace.slice(1).map((s) => s.rule), ['x_post_rx_slot', 'tick', 'tick', 'xenvif_start_xmit', 'tick', 'tick']);
   const last = r.violation!.trace.at(-1)!.state;
   assert.is(last.x_rxq, 1);
   assert.is(last.x_rxs, 1);
+  assert.is(last.x_rxoff, 0);
+});
+
+test('receive side after XSA-392: a stall turns the carrier off and keeps the queue; expired packets are dropped; without feature-rx-notify no stall detection', () => {
+  const p = paramsOf(limiter, { hostile: 'false', hostileRx: 'true', rxQueueMax: '3', rxPacketBytes: '2' });
+  const r = runModel(limiter, p);
+  assert.is(r.outcome, 'ok', r.violation?.property);
+  assert.equal(r.neverFired, []);
+  // the byte limit is checked before a packet is added: 2 packets of 2 bytes against rx_queue_max 3
+  assert.is(r.observables!.find((o) => o.name === 'rx_queue_len')!.max, 4);
+  // both choices of feature-rx-notify are initial states
+  assert.equal(limiter.init(p).map((s) => s.x_rxnotify), [1, 0]);
+  // without feature-rx-notify the carrier never goes off
+  const noNotify = runModel(limiter, { ...p, rxNotify: 'no' as const });
+  assert.is(noNotify.outcome, 'ok');
+  assert.ok(noNotify.neverFired.includes('x_xenvif_queue_carrier_off') && noNotify.neverFired.includes('x_xenvif_carrier_on'));
 });
 
 test('NAPI budget removed: the hand-worked 5-step counterexample (push, event, consume, push, consume in one poll)', () => {

@@ -107,7 +107,7 @@ if (why) {
     assert.is(d[0]!.call, 'x_xenvif_tx_credit_callback');
     assert.match(d[0]!.message, /credit_timeout of x is not due/);
     // and the model with the design timer verifies at the same parameters
-    assert.is(check(right(bind(limiter, { ...p, creditTimer: 'design' }))).outcome, 'ok');
+    assert.is(check(right(bind(limiter, { ...p, creditTimer: 'design' as const }))).outcome, 'ok');
   });
 
   test("the design timer's vectors pass the patched copy (design-timer) and are rejected by netback's own code", async () => {

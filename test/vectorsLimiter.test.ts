@@ -1,7 +1,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { limiter, maxBurst, type LimiterParams } from '../model/limiter.js';
+import { limiter, limiterRx, maxBurst, type LimiterParams } from '../model/limiter.js';
 import { resolveParams } from '../model/params.js';
 import { generateSuite } from '../conformance/generate.js';
 import { encodeSuite, vectorToItf, type Vector } from '../conformance/format.js';
@@ -19,7 +19,7 @@ const right = <A>(e: E.Either<string, A>): A => {
   return e.right;
 };
 const P0: LimiterParams = right(resolveParams(limiter.params, {}));
-// the default graph has 2.4 M states: by default vectors are cut from the first 20000 (BFS order), which reach every rule
+// the default graph is large: by default vectors are cut from the first 20000 states (BFS order), which reach every rule
 const rules = right(generateSuite(limiter, P0));
 
 interface Refill { guest: string; from: number; to: number }
@@ -29,11 +29,24 @@ test('limiter at the default parameters, first 20000 states (its default bound):
   assert.is(LIMITER_MAX_STATES, 20_000);
   assert.ok(rules.report.states <= LIMITER_MAX_STATES + 200, `${rules.report.states} states`);
   assert.equal(rules.report.unreachableRules, []);
-  assert.is(rules.report.covered, limiter.rules.length);
+  // the receive side's rules do not apply at the default (hostileRx=false); its boundaries are searched with it on
+  assert.is(rules.report.covered, limiter.rules.filter((r) => !r.applies || r.applies(P0)).length);
+  assert.is(rules.report.covered, 18);
   assert.equal(rules.report.boundaries.filter((b) => !b.vector).map((b) => b.name), []);
   // the wrap of remaining_credit + credit_bytes needs a 3-bit word: searched there, and said so
   const wraps = rules.report.boundaries.find((b) => b.name === 'refill-wraps')!;
   assert.equal([wraps.params!.wordBits, wraps.params!.creditBytes], [3, 7]);
+});
+
+test('limiter-rx (the receive side on, the hostile TX off): every rule and boundary reached; the suite passes the model', async () => {
+  const pr = right(resolveParams(limiterRx.params, {}));
+  const rx = right(generateSuite(limiterRx, pr));
+  assert.equal(rx.report.unreachableRules, []);
+  assert.is(rx.report.covered, 15);
+  // these two need the hostile guest's transmit side, which limiter-rx leaves out
+  assert.equal(rx.report.boundaries.filter((b) => !b.vector).map((b) => b.name), ['refill-max-burst', 'spurious-refill']);
+  for (const b of ['rx-stall-carrier-off', 'rx-drop-expired', 'rx-no-notify-drain', 'rx-tail-full']) assert.ok(rx.report.boundaries.find((x) => x.name === b)?.vector, b);
+  assert.equal((await runSuite(rx.vectors, modelAdapter(limiterRx), { stopAtFirst: false })).mismatches.map((m) => m.message), []);
 });
 
 test('every refill in the suite is netback tx_add_credit: min(remaining + credit_bytes clamped to ULONG_MAX, max(131072, credit_bytes))', () => {
@@ -90,7 +103,7 @@ test("the finding: the design timer's vectors are rejected by netback's credit s
   // netback's tx_credit_exceeded computes next_credit, refills (credit_window_start = now), and if the packet still does not
   // fit arms the timer at the old next_credit (<= now) and sets credit_window_start to it: the next tx_credit_exceeded
   // refills again. creditTimer=design waits a whole window. Edge coverage of the design finds it (5000 states; not 1500).
-  const design: Vector[] = right(generateSuite(limiter, { ...P0, creditTimer: 'design' }, { cover: 'edges', boundaries: false, maxStates: 5000 })).vectors;
+  const design: Vector[] = right(generateSuite(limiter, { ...P0, creditTimer: 'design' as const }, { cover: 'edges', boundaries: false, maxStates: 5000 })).vectors;
   const r = await runSuite(design, limiterCreditAdapter(), { stopAtFirst: false });
   assert.ok(r.mismatches.length > 0);
   for (const m of r.mismatches) {

@@ -21,6 +21,10 @@ import headroomFirst from '../examples/xenbus-xdp-headroom-first.js';
 import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
 import mapUnchecked from '../examples/xenbus-hostile-map-unchecked.js';
 import xsa349 from '../examples/xenbus-xsa349.js';
+import xsa396 from '../examples/xenbus-xsa396-no-deferred-free.js';
+import xsa374 from '../examples/xenbus-xsa374.js';
+import destroyQueuesLate from '../examples/xenbus-netfront-destroy-queues-late.js';
+import disconnectNoSync from '../examples/xenbus-netback-disconnect-no-sync.js';
 
 const QUIET = { events: '0' };
 
@@ -205,6 +209,40 @@ test('hostile frontend: each defence removed is caught (map status unchecked: X2
   assert.is(foundShortest(mapUnchecked, HOSTILE, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 4);
   assert.is(foundShortest(xsa349, HOSTILE, 'X12_backend_events_bounded', { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }), 3);
   assert.is(run(xenbus, { ...HOSTILE, backendWatchDrop: 'none' }, { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }).outcome, 'violation');
+});
+
+// --- the historical bugs X-10, B-10, B-11 (xen-protocols.md §6): found, shortest; the built-in verifies at the same parameters
+
+test('X-10 (XSA-374): kthread_stop on a guest-rx task that exited on its own without a reference (X14, 10 steps)', () => {
+  const params = { malformedPacket: '1', events: '2' };
+  assert.is(foundShortest(xsa374, params, 'X14_no_use_after_free'), 10);
+  const r = run(xenbus, params);
+  assert.is(r.outcome, 'ok');
+  assert.ok(!r.neverFired.includes('xenvif_fatal_tx_err'));
+});
+
+test('B-10 (CVE-2022-48914): netfront destroys its queues after real_num_tx_queues is zeroed (X13, 8 steps)', () => {
+  assert.is(foundShortest(destroyQueuesLate, { events: '1' }, 'X13_napi_released'), 8);
+  assert.is(run(xenbus, { events: '1' }).outcome, 'ok');
+});
+
+test('B-11: backend_disconnect frees the queues without synchronize_net while xenvif_start_xmit runs (X14, 11 steps)', () => {
+  const params = { xmit: 'true', events: '1' };
+  assert.is(foundShortest(disconnectNoSync, params, 'X14_no_use_after_free'), 11);
+  const r = run(xenbus, params);
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, []);
+});
+
+// --- a hostile backend: properties of the honest frontend
+
+test('hostile backend: netfront (old and new) never frees or reuses a ring page the backend maps (X2) nor opens without queues (X6), every rule fired; XSA-396 (free while mapped) is caught', () => {
+  for (const frontend of ['old', 'new']) {
+    const r = run(xenbus, { backend: 'hostile', frontend });
+    assert.is(r.outcome, 'ok', frontend);
+    assert.equal(r.neverFired, [], `${frontend}: every rule fired`);
+  }
+  assert.is(foundShortest(xsa396, { backend: 'hostile' }, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 10);
 });
 
 test.run();

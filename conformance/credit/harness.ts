@@ -11,7 +11,7 @@
  * each a named seeded bug or the model's design fix.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,12 +32,23 @@ export const CREDIT_FUNCTIONS: readonly string[] = [
 /** jiffies_64 at connect in the vectors: the 32-bit jiffies (and timer expiries) wrap three ticks later. */
 export const START_JIFFIES = 0xfffffffd;
 
-/** netback.c, extracted once from the tarball into a cache folder (about 10 s); throws when it cannot be. */
-export function netbackSource(cache = join(tmpdir(), 'pvcheck-netback-6.12')): string {
+/**
+ * netback.c, extracted once from the tarball into a cache folder (about
+ * 10 s); throws when it cannot be. The file is extracted beside and renamed
+ * into place, so that test files running at once never read half of it.
+ */
+export function netbackSource(cache = join(tmpdir(), 'pvcheck-netback-credit-6.12')): string {
   const file = join(cache, NETBACK_C);
   if (!existsSync(file)) {
-    mkdirSync(cache, { recursive: true });
-    execFileSync('tar', ['-xJf', LINUX_TARBALL, '-C', cache, '--wildcards', NETBACK_C], { stdio: 'pipe' });
+    const part = `${cache}.part-${process.pid}`;
+    mkdirSync(part, { recursive: true });
+    try {
+      execFileSync('tar', ['-xJf', LINUX_TARBALL, '-C', part, '--wildcards', NETBACK_C], { stdio: 'pipe' });
+      mkdirSync(dirname(file), { recursive: true });
+      renameSync(join(part, NETBACK_C), file);
+    } finally {
+      rmSync(part, { recursive: true, force: true });
+    }
   }
   return readFileSync(file, 'utf8');
 }

@@ -30,6 +30,7 @@ export function naive<S, P>(m: Model<S, P>, p: P): { states: number; edges: numb
     const next: S[] = [];
     for (const s of frontier) {
       for (const rule of m.rules) {
+        if (rule.applies && !rule.applies(p)) continue; // model/core.ts: a rule that does not apply is never enabled
         const choices: readonly unknown[] = rule.choices ? rule.choices(s, p) : [undefined];
         for (const a of choices) {
           if (rule.when && !rule.when(s, p, a as never)) continue;

@@ -1,0 +1,92 @@
+/**
+ * One interrupt policy for every command (issue 16 point 3): the first SIGINT
+ * (Ctrl-C) or SIGTERM stops the whole command, which prints the report of
+ * what it did and exits 3; nothing is left half-written. Each case spawns
+ * `node bin/pvcheck.mjs` and signals it once a readiness line (a progress line
+ * on stderr) shows it is at work: never after a fixed sleep, which a loaded
+ * machine makes flaky.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
+
+const root = resolve(import.meta.dirname, '..');
+const tmp = scratchDir('pvcheck-int-');
+
+/** Runs pvcheck, sends `signal` when stderr matches `ready`, and returns how it ended. */
+async function interrupted(args: string[], ready: RegExp, signal: NodeJS.Signals = 'SIGINT') {
+  const child = spawn(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  const isReady = new Promise<void>((res) =>
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (ready.test(err)) res();
+    }),
+  );
+  const exited = new Promise<void>((res) => child.on('exit', () => res()));
+  await Promise.race([isReady, exited]);
+  assert.is(child.exitCode, null, `pvcheck ${args.join(' ')} ended before it was interrupted:\n${out}${err}`);
+  child.kill(signal);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  return { code, out, err };
+}
+
+const PROGRESS = /progress [\w-]+ depth \d+: [\d,]+ distinct/;
+const BIG = ['-p', 'ringSize=16', '-p', 'messages=64'];
+
+test('check: SIGTERM is handled as Ctrl-C: partial JSON report, exit 3', async () => {
+  const r = await interrupted(['check', 'ring-notify', ...BIG, '--json'], PROGRESS, 'SIGTERM');
+  assert.is(r.code, 3, r.err);
+  const j = JSON.parse(r.out);
+  assert.is(j.outcome, 'incomplete');
+  assert.is(j.incompleteReason, 'interrupted');
+  assert.match(r.err, /terminated \(SIGTERM\): stopping/);
+});
+
+test('check --matrix: Ctrl-C stops the whole matrix (not only the current cell), exit 3', async () => {
+  const r = await interrupted(['check', 'ring-notify', '-p', 'ringSize=16', '--matrix', 'messages=64,65,66'], PROGRESS);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.out, /incomplete \(interrupted\)/);
+  assert.match(r.out, /INTERRUPTED: 2 of 3 combinations not run/);
+  assert.is(r.out.match(/^ +6[456]  /gm)?.length ?? 0, 1, `one row only:\n${r.out}`);
+});
+
+test('check-all: Ctrl-C stops the run (no further model is checked), the table so far is printed, exit 3', async () => {
+  const r = await interrupted(['check-all'], PROGRESS);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.out, /INCOMPLETE \(interrupted\)/);
+  assert.match(r.out, /INTERRUPTED: \d+ of \d+ models not checked/);
+  assert.is(r.out.match(/INCOMPLETE \(interrupted\)/g)!.length, 1, 'only the model running when interrupted is incomplete, the rest not run');
+});
+
+test('diff: Ctrl-C gives the diff report with the verdicts cut short, exit 3', async () => {
+  const r = await interrupted(['diff', 'ring-notify', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=8'], /^diff: exploring/m);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.out, /^diff ring-notify -> ring-no-recheck/m);
+  assert.match(r.out, /INTERRUPTED/);
+  assert.match(r.out, /INCOMPLETE \(interrupted\)/);
+});
+
+test('vectors: Ctrl-C during the generation writes nothing, exit 3', async () => {
+  const out = join(tmp, 'v');
+  const r = await interrupted(['vectors', 'ring', '-p', 'ringSize=2', '-p', 'messages=3', '--cover', 'edges', '--out', out], /^vectors: generating/m);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.err, /interrupted: the suite was generated but not written/);
+  assert.not.ok(existsSync(out));
+  assert.equal(readdirSync(tmp).filter((f) => /tmp/.test(f)), [], 'no temporary folder left');
+});
+
+test('catalogue: Ctrl-C stops at the running check: the rows so far, exit 3', async () => {
+  const r = await interrupted(['catalogue', join(root, 'test/fixtures/catalogue/slow.ts'), join(root, 'test/fixtures/catalogue/declared.ts')], /^catalogue .*slow\.ts check .*: ok/m);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.out, /slow\.ts +check -p ringSize=16 -p messages=64 .* interrupted/);
+  assert.not.match(r.out, /declared\.ts/, 'no example after the interrupted one is run');
+  assert.match(r.out, /INTERRUPTED: the remaining checks were not run/);
+});
+
+test.run();

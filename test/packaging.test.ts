@@ -1,0 +1,81 @@
+/**
+ * pvcheck as a package a user installs (issue 16 points 4 and 6), the fast
+ * checks: the Node versions `engines` claims are the ones the code needs, and
+ * `npm test` passes on a machine without gcc or the Xen headers, with the
+ * C-harness tests skipped and saying why (CI requires them). The slow check,
+ * a user project installing the packed tarball, is test/package.test.ts.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+
+/** Node APIs newer than Node 20.0, with the first Node 20 (or later) release that has them. */
+const NEWER_APIS: [RegExp, string, string][] = [
+  [/process\.getBuiltinModule\b/, '20.16.0', 'process.getBuiltinModule'],
+  [/import\.meta\.(dirname|filename)\b/, '20.11.0', 'import.meta.dirname/filename'],
+  [/\bregister\(\s*['"][^'"]+['"]\s*,\s*import\.meta\.url/, '20.6.0', 'module.register'],
+  [/Promise\.withResolvers\b/, '22.0.0', 'Promise.withResolvers'],
+  [/\bArray\.fromAsync\b/, '22.0.0', 'Array.fromAsync'],
+  [/\b(fs\.)?globSync\(|\bfs\.glob\(/, '22.0.0', 'fs.glob'],
+  [/process\.features\.typescript/, '22.10.0', 'process.features.typescript'],
+  [/\brequire\(esm\)|--experimental-strip-types/, '22.6.0', 'type stripping'],
+];
+
+const ver = (v: string) => v.split('.').map(Number) as [number, number, number];
+const atLeast = (a: string, b: string) => {
+  const [x, y] = [ver(a), ver(b)];
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i]! > y[i]!;
+  return true;
+};
+
+/** The files that run when a user runs pvcheck: bin/*.mjs and every .ts outside test/. */
+function runtimeFiles(): string[] {
+  const out: string[] = [];
+  (function walk(d: string) {
+    for (const n of readdirSync(d)) {
+      if (n === 'node_modules' || n.startsWith('.') || n === 'test' || n === 'types') continue;
+      const p = join(d, n);
+      if (statSync(p).isDirectory()) walk(p);
+      else if ((/\.ts$/.test(n) && !n.endsWith('.test.ts') && !n.endsWith('.d.ts')) || (/\.mjs$/.test(n) && d.endsWith('bin') && n !== 'run-tests.mjs')) out.push(p);
+    }
+  })(root);
+  return out;
+}
+
+test('engines: every Node API the runtime code uses exists in the oldest Node that engines allows', () => {
+  const m = /^>=\s*(\d+\.\d+(?:\.\d+)?)$/.exec(pkg.engines?.node ?? '');
+  assert.ok(m, `engines.node is a '>=X.Y' range: ${pkg.engines?.node}`);
+  const min = m![1]!.split('.').length === 2 ? `${m![1]}.0` : m![1]!;
+  const files = runtimeFiles();
+  assert.ok(files.length > 50, `${files.length} runtime files`);
+  const problems: string[] = [];
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8');
+    for (const [re, since, name] of NEWER_APIS) if (re.test(text) && !atLeast(min, since)) problems.push(`${relative(root, f)} uses ${name} (Node ${since}), engines says >=${min}`);
+  }
+  assert.equal(problems, []);
+});
+
+test('npm test without gcc: the C-harness tests are skipped with one line saying why, and the run passes', () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, CC: '/nonexistent/gcc' };
+  delete env.PVCHECK_REQUIRE_HARNESS;
+  const r = spawnSync(process.execPath, [join(root, 'bin/run-tests.mjs'), 'test/conformanceHarness.test.ts'], { cwd: root, env, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^  skip: the C-harness tests .*no C compiler '\/nonexistent\/gcc'; install gcc and libxen-dev/m);
+  assert.match(r.stdout, /^0 passed, 0 failed, \d+ skipped$/m);
+});
+
+test('PVCHECK_REQUIRE_HARNESS=1 (CI): without gcc the harness tests fail, naming the missing compiler', () => {
+  const env = { ...process.env, CC: '/nonexistent/gcc', PVCHECK_REQUIRE_HARNESS: '1' };
+  const r = spawnSync(process.execPath, [join(root, 'bin/run-tests.mjs'), 'test/conformanceHarness.test.ts'], { cwd: root, env, encoding: 'utf8' });
+  assert.is(r.status, 1, r.stdout);
+  assert.match(r.stdout, /cannot run the C compiler '\/nonexistent\/gcc'/);
+  assert.match(r.stdout, /^0 passed, [1-9]\d* failed$/m);
+});
+
+test.run();
