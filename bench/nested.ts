@@ -10,9 +10,10 @@
  * Interleaved comparison, each run a fresh process, medians per case:
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 3 [--base DIR] [--cases a,b]
  * runs base, this tree, base, this tree, ... so that both see the same noise
- * on a shared machine, and prints states/edges/depth (which must be equal),
- * median seconds, the ratio base/this, and bytes per state (search structures
- * and RSS growth).
+ * on a shared machine, and prints states/edges/depth (equal unless the model
+ * itself changed between the trees), median seconds and states per second, the
+ * ratio of states per second this/base, and bytes per state (search
+ * structures and RSS growth).
  *
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
@@ -23,8 +24,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const CASES: Readonly<Record<string, { model: string; params: Record<string, string> }>> = {
+export const CASES: Readonly<Record<string, { model: string; params: Record<string, string>; maxStates?: number }>> = {
   grant: { model: 'grant', params: {} },
+  /** The first 150,000 states of grant refs=2 pages=2 (BFS order: the same states on both trees). */
+  'grant22-150k': { model: 'grant', params: { refs: '2', pages: '2' }, maxStates: 150_000 },
+  grant22: { model: 'grant', params: { refs: '2', pages: '2' } },
+  'ring-weak': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' } },
   xenbus: { model: 'xenbus', params: {} },
   xenbus4: { model: 'xenbus', params: { events: '4' } },
   'ring-tso': { model: 'ring', params: { memory: 'tso', frontend: 'hostile', ringSize: '2', messages: '3' } },
@@ -57,7 +62,10 @@ async function runOne(name: string, root: string): Promise<RunResult> {
   if (sys._tag === 'Left') throw new Error(sys.left);
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
-  const r = check(sys.right, process.env.PVCHECK_BENCH_IMMER ? { immer: true } : {});
+  const r = check(sys.right, {
+    ...(process.env.PVCHECK_BENCH_IMMER ? { immer: true } : {}),
+    ...(c.maxStates ? { maxStates: c.maxStates } : {}),
+  });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const rss1 = process.memoryUsage().rss;
   return {
@@ -122,7 +130,9 @@ function compare(args: string[]): void {
         same ? 'equal' : 'DIFFERENT',
         mBase.toFixed(2),
         mThis.toFixed(2),
-        (mBase / mThis).toFixed(1),
+        base ? Math.round(median(runs.base!.map((r) => r.states / r.seconds))).toString() : '',
+        Math.round(median(runs.this!.map((r) => r.states / r.seconds))).toString(),
+        (median(runs.this!.map((r) => r.states / r.seconds)) / median(runs.base!.map((r) => r.states / r.seconds))).toFixed(1),
         base ? median(runs.base!.map((r) => r.bytesPerState)).toFixed(1) : '',
         median(runs.this!.map((r) => r.bytesPerState)).toFixed(1),
         base ? median(runs.base!.map((r) => r.rssPerState)).toFixed(0) : '',
@@ -132,7 +142,7 @@ function compare(args: string[]): void {
   }
   console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)`);
   console.log(
-    'case | outcome | states | edges | depth | counts | base s | this s | speed-up | base B/state | this B/state | base RSS B/state | this RSS B/state',
+    'case | outcome | states | edges | depth | counts | base s | this s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state',
   );
   for (const r of rows) console.log(r);
 }

@@ -1,22 +1,71 @@
 /**
- * The packed path, for models that declare a flat layout: states are packed
- * into 32-bit words by straight-line code generated from the layout (flat.ts),
- * hashed to two 32-bit lanes, and the BFS levels hold the packed words. A rule
- * runs on one reused scratch record, overwritten by every transition: a
- * successor that was already seen allocates nothing; a new one is copied as
- * packed words into the next level.
+ * The packed path, for models that declare how their states pack into words:
+ * a flat layout (flat.ts) or a shape (codec.ts). States are packed into 32-bit
+ * words by straight-line code generated from the declaration, hashed to two
+ * 32-bit lanes, and the BFS levels hold the packed words. A state is unpacked
+ * once, when it is expanded; each rule then runs on a scratch copy of it in
+ * objects the codec reuses for every transition, and the successor is packed
+ * back: a successor that was already seen allocates nothing beyond what the
+ * rule itself allocates; a new one is copied as packed words into the next
+ * level.
+ *
+ * With symmetry, the successor's words are those of the state itself (a
+ * trace replays the transitions of the states as found), and its fingerprint
+ * is that of its representative: computed on the words by symmetry.ts when
+ * the shape declares scalarsets, or by the model's `canonicalize` on the
+ * scratch state otherwise. Most successors are states met before, so the
+ * representative's fingerprint is remembered in a direct-mapped cache keyed by
+ * the state's own hash and checked by exact comparison of the words.
  */
 import { hashWords } from './hash.js';
-import { flatCodec, type FlatCodec } from './flat.js';
+import { flatCodec } from './flat.js';
+import { shapeCodec, type StateCodec } from './codec.js';
+import { Symmetry } from './symmetry.js';
 import type { Level, StatePath } from './path.js';
 import { WordFrontier } from './frontier.js';
-import type { FlatFields, System } from './system.js';
+import type { System } from './system.js';
+
+/** What the packed path needs of a codec. */
+export interface WordCodec<S> {
+  readonly words: number;
+  readonly pack: (s: S, out: Uint32Array) => void;
+  readonly unpack: (w: Uint32Array, off: number) => S;
+  /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
+  readonly scratch: (s: S) => S;
+  readonly clone: (s: S) => S;
+  /** A shape's codec (symmetry on words needs its leaves). */
+  readonly shaped?: StateCodec<S>;
+}
+
+/** The word codec of a system, if it declares a shape or a flat layout. */
+export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
+  if (sys.shape) {
+    const c = shapeCodec<S>(sys.shape);
+    return { ...c, shaped: c };
+  }
+  if (sys.flat) {
+    const c = flatCodec<S>(sys.flat);
+    let d: S | undefined;
+    return {
+      words: c.words,
+      pack: c.pack,
+      unpack: c.unpack,
+      clone: c.clone,
+      scratch: (s) => {
+        if (d === undefined) d = c.clone(s);
+        else c.assign(d, s);
+        return d;
+      },
+    };
+  }
+  return undefined;
+}
 
 /** A level of packed states: `words` per state, copied from the path's scratch words (frontier.ts: spills to a file past a threshold). */
 class PackedLevel<S> implements Level<S> {
   private readonly f: WordFrontier;
   constructor(
-    private readonly codec: FlatCodec<S>,
+    private readonly codec: WordCodec<S>,
     private readonly src: Uint32Array,
   ) {
     this.f = new WordFrontier(codec.words);
@@ -45,20 +94,28 @@ class PackedLevel<S> implements Level<S> {
   release(_i: number): void {}
 }
 
+/** Entries of the cache of representatives' fingerprints (symmetry reduction). */
+const CANON_SLOTS = 1 << 16;
+
 export class PackedPath<S> implements StatePath<S> {
-  private readonly codec: FlatCodec<S>;
   /** The words of the state last fingerprinted (what a level pushes). */
   readonly words: Uint32Array;
   private readonly tmp: Uint32Array;
-  private scratch: S | undefined;
+  /** With symmetry: recent states' words, and their representatives' fingerprints. */
+  private readonly canon: { words: Uint32Array; fp: Uint32Array; used: Uint8Array } | undefined;
+  /** Symmetry on the words (scalarsets declared by the shape). */
+  private readonly sym: Symmetry | undefined;
 
   constructor(
     private readonly sys: System<S>,
-    fields: FlatFields,
+    private readonly codec: WordCodec<S>,
   ) {
-    this.codec = flatCodec<S>(fields);
-    this.words = new Uint32Array(this.codec.words);
-    this.tmp = new Uint32Array(this.codec.words);
+    this.words = new Uint32Array(codec.words);
+    this.tmp = new Uint32Array(codec.words);
+    this.canon = sys.canonicalize
+      ? { words: new Uint32Array(CANON_SLOTS * codec.words), fp: new Uint32Array(2 * CANON_SLOTS), used: new Uint8Array(CANON_SLOTS) }
+      : undefined;
+    this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
   }
 
   newLevel(): Level<S> {
@@ -70,17 +127,40 @@ export class PackedPath<S> implements StatePath<S> {
   }
 
   apply(r: number, s: S, a: unknown): S {
-    // One scratch state, overwritten by every transition.
-    let d = this.scratch;
-    if (d === undefined) d = this.scratch = this.codec.clone(s);
-    else this.codec.assign(d, s);
+    const d = this.codec.scratch(s);
     this.sys.rules[r]!.then(d, s, a);
     return d;
   }
 
   fingerprint(s: S, fp: Uint32Array): void {
-    this.codec.pack(s, this.words);
-    hashWords(this.words, this.words.length, fp);
+    const w = this.words;
+    this.codec.pack(s, w);
+    hashWords(w, w.length, fp);
+    const c = this.canon;
+    if (c === undefined) return;
+    const W = w.length;
+    const slot = (fp[1]! ^ Math.imul(fp[0]!, 0x9e3779b1)) & (CANON_SLOTS - 1);
+    const base = slot * W;
+    if (c.used[slot] === 1) {
+      let same = true;
+      for (let j = 0; j < W; j++)
+        if (c.words[base + j] !== w[j]) {
+          same = false;
+          break;
+        }
+      if (same) {
+        fp[0] = c.fp[2 * slot]!;
+        fp[1] = c.fp[2 * slot + 1]!;
+        return;
+      }
+    }
+    if (this.sym) this.sym.canonical(w, this.tmp);
+    else this.codec.pack(this.sys.canonicalize!(s), this.tmp);
+    hashWords(this.tmp, W, fp);
+    c.words.set(w, base);
+    c.used[slot] = 1;
+    c.fp[2 * slot] = fp[0]!;
+    c.fp[2 * slot + 1] = fp[1]!;
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {

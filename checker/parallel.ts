@@ -56,6 +56,7 @@ export const defaultWorkers = (): number => availableParallelism();
 
 /** Why this system runs on one thread whatever the number of workers, or undefined if it can run on several. */
 export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string | undefined {
+  if (sys.shape && !opt.forceGeneric) return 'nested states packed from a shape run on one thread (the workers take flat layouts only)';
   if (!sys.flat || opt.forceGeneric) return 'nested states run on the generic path, which is single-threaded';
   if (sys.canonicalize) return 'symmetry reduction runs on one thread';
   if (opt.onState) return 'the state dump (--dump-states) runs on one thread';

@@ -14,7 +14,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import { flatCodec, type FlatCodec } from './flat.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
-import { PackedPath } from './packed.js';
+import { PackedPath, wordCodecOf } from './packed.js';
 import { MemoryGuard } from './memory.js';
 import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const sys = await mod.loadSystem(init.args);
   if (!sys.flat) throw new Error('internal: the multi-worker search needs a packed layout');
   // States are handled as on the single-threaded packed path (packed.ts): the same step and fingerprint.
-  const w = new Worker(sys, flatCodec(sys.flat), new PackedPath(sys, sys.flat));
+  const w = new Worker(sys, flatCodec(sys.flat), new PackedPath(sys, wordCodecOf(sys)!));
   barrier(); // every worker has loaded the system
   if (me === 0) {
     const result = w.coordinate();

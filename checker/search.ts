@@ -19,7 +19,7 @@
  */
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
-import { PackedPath } from './packed.js';
+import { PackedPath, wordCodecOf } from './packed.js';
 import type { Level, StatePath } from './path.js';
 import { ReferencePath } from './reference/path.js';
 import { coverageOf, type CheckResult, type Outcome, type Stats, type TraceStep, type Violation } from './report.js';
@@ -59,7 +59,10 @@ export interface CheckOptions<S> {
 
 /** The path a system is explored on. */
 function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
-  if (sys.flat && !opt.forceGeneric && !sys.canonicalize) return new PackedPath(sys, sys.flat);
+  if (!opt.forceGeneric && (sys.shape || (sys.flat && !sys.canonicalize))) {
+    const codec = wordCodecOf(sys);
+    if (codec) return new PackedPath(sys, codec);
+  }
   return new ReferencePath(sys, opt.immer ?? false);
 }
 

@@ -4,6 +4,8 @@
  * turns a model plus parameters into one of these.
  */
 
+import type { Piece } from '../model/shape.js';
+
 /** A guarded transition family. `then` mutates `d`, a private copy of `s`. */
 export interface SysRule<S> {
   readonly name: string;
@@ -40,6 +42,15 @@ export interface System<S> {
   readonly isValidEnd?: (s: S) => boolean;
   /** Present when every state is a flat record of small integers: enables the packed fast path. */
   readonly flat?: FlatFields;
+  /** The shape of every state (model/shape.ts): enables the packed path for nested states (codec.ts). */
+  readonly shape?: Piece;
+  /**
+   * With a shape: the sizes of its scalarsets. Symmetry reduction on packed
+   * words (symmetry.ts); `canonicalize` is then the same reduction on objects.
+   */
+  readonly scalarsets?: Readonly<Record<string, number>>;
+  /** The scalarset canonicalised by first use rather than by trying its every permutation (symmetry.ts). */
+  readonly firstUse?: string;
   /** Symmetry reduction: states are identified by the fingerprint of their representative. */
   readonly canonicalize?: (s: S) => S;
   readonly observables?: readonly SysObservable<S>[];

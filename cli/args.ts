@@ -6,12 +6,30 @@ import { UsageError } from './errors.js';
 
 export function parse<const T extends Options>(argv: string[], options: T) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    const parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true, tokens: true });
+    // an option that takes one value, given twice, would silently keep the last
+    const seen = new Set<string>();
+    for (const t of parsed.tokens ?? []) {
+      if (t.kind !== 'option' || options[t.name]?.multiple || options[t.name]?.type === 'boolean') continue;
+      if (seen.has(t.name)) throw new UsageError(`--${t.name} is given twice`);
+      seen.add(t.name);
+    }
+    return parsed;
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const msg = ((e as Error).message ?? String(e)).split('\n')[0]!.replace(/^TypeError \[\w+\]: /, '');
     // Node's "Unknown option '-q'. To specify a positional argument starting with a '-', ..." is too long
     const unknown = /^Unknown option '([^']+)'/.exec(msg);
-    throw new UsageError(unknown ? `unknown option '${unknown[1]}' (see pvcheck help)` : msg);
+    if (unknown) throw new UsageError(`unknown option '${unknown[1]}' (see pvcheck help)`);
+    // parseArgs: "Option '--max-states <value>' argument is ambiguous" for `--max-states -1`
+    const ambiguous = /^Option '([^']+)' argument is ambiguous/.exec(msg);
+    if (ambiguous) {
+      const names = ambiguous[1]!.replace(/ <value>$/, '').split(', ');
+      const i = argv.findIndex((x) => names.includes(x));
+      const name = names[names.length - 1]!;
+      throw new UsageError(`${name} expects a value, got the option-like '${argv[i + 1] ?? ''}' (write ${name}=${argv[i + 1] ?? 'VALUE'} if that is the value)`);
+    }
+    throw new UsageError(msg);
   }
 }
 

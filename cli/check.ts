@@ -215,7 +215,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
-  if (values.matrix?.length) return matrixCommand(model, positionals[0]!, overrides, values.matrix, run, values.json === true);
+  if (values.matrix?.length) {
+    // a matrix prints one row per combination: options about one run's outputs do not apply
+    const single = (['trace-out', 'dump-states', 'witnesses', 'format'] as const).filter((o) => values[o] !== undefined);
+    if (single.length) throw new UsageError(`--matrix cannot be combined with --${single[0]} (re-run one combination with pvcheck check to get its files)`);
+    return matrixCommand(model, positionals[0]!, overrides, values.matrix, run, values.json === true);
+  }
   const params = resolveParams(model.params, overrides);
   if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
   const p = params.right as object;

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model } from '../model/core.js';
 import { builtinModels, findModel } from '../model/registry.js';
+import { inputProblem } from '../traces/io.js';
 import { UsageError } from './errors.js';
 
 export const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
@@ -40,6 +41,9 @@ export async function loadModel(arg: string): Promise<Model> {
   }
   const path = resolve(arg);
   if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);
+  // a FIFO or a device would block the import or never end
+  const problem = inputProblem(path, 64 * 1024 * 1024, 'a model file is source code');
+  if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   let mod: Record<string, unknown>;
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;

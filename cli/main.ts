@@ -2,6 +2,7 @@
  * pvcheck command line. Every bad input ends as one line on stderr and exit
  * code 2; no stack trace unless PVCHECK_DEBUG=1.
  */
+import { readFileSync } from 'node:fs';
 import { builtinModels } from '../model/registry.js';
 import type { Model } from '../model/core.js';
 import type { ParamSpec } from '../model/params.js';
@@ -14,6 +15,8 @@ import { replayCommand, showCommand } from './traceCommands.js';
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
 
 usage:
+  pvcheck --version                    the version of pvcheck (and of node)
+  pvcheck COMMAND --help               the usage and options of one command
   pvcheck list [MODEL...]              models, their parameters (defaults, ranges) and invariants
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
@@ -73,6 +76,24 @@ function describeParam(name: string, s: ParamSpec): string {
   }
 }
 
+/** The help of one command: its usage lines and its options block from HELP; undefined for an unknown command. */
+export function commandHelp(cmd: string): string | undefined {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!lines[i]!.startsWith(`  pvcheck ${cmd} `) && lines[i] !== `  pvcheck ${cmd}`) continue;
+    out.push(lines[i]!.trimEnd());
+    while (i + 1 < lines.length && /^ {30,}\S/.test(lines[i + 1]!)) out.push(lines[++i]!);
+  }
+  if (!out.length) return undefined;
+  const block = lines.findIndex((l) => l === `${cmd} options:`);
+  if (block >= 0) {
+    out.push('', lines[block]!);
+    for (let i = block + 1; i < lines.length && lines[i]!.trim() !== ''; i++) out.push(lines[i]!);
+  }
+  return ['usage:', ...out].join('\n');
+}
+
 export function listText(models: readonly Model[]): string {
   const out: string[] = [];
   for (const m of models) {
@@ -102,6 +123,18 @@ export async function main(argv: string[]): Promise<number> {
   });
   installInterruptPolicy();
   const [cmd, ...rest] = argv;
+  if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`pvcheck ${pkg.version} (node ${process.versions.node})\n`);
+    return EXIT.ok;
+  }
+  if (cmd !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    const text = commandHelp(cmd);
+    if (text) {
+      process.stdout.write(text + '\n');
+      return EXIT.ok;
+    }
+  }
   try {
     switch (cmd) {
       case 'list': {

@@ -4,6 +4,9 @@ import { showParams } from '../model/params.js';
 
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 
+/** `1 step`, `34 steps`. */
+export const steps = (n: number): string => `${n} ${n === 1 ? 'step' : 'steps'}`;
+
 export function rate(states: number, seconds: number): string {
   return seconds > 0 ? `${fmtInt(Math.round(states / seconds))} states/s` : '-';
 }
@@ -13,9 +16,9 @@ export function outcomeLine(r: CheckResult<unknown>): string {
     case 'ok':
       return 'ok: every invariant holds in every reachable state' + (r.terminalStates ? ', no deadlock' : '');
     case 'violation':
-      return `VIOLATION of ${r.violation!.property} after ${r.violation!.trace.length - 1} steps (shortest)`;
+      return `VIOLATION of ${r.violation!.property} after ${steps(r.violation!.trace.length - 1)} (shortest)`;
     case 'deadlock':
-      return `DEADLOCK after ${r.violation!.trace.length - 1} steps (shortest): no rule enabled and not a valid end state`;
+      return `DEADLOCK after ${steps(r.violation!.trace.length - 1)} (shortest): no rule enabled and not a valid end state`;
     case 'incomplete':
       if (r.incompleteReason === 'max-memory')
         return 'INCOMPLETE (max-memory): stopped before passing --max-memory; nothing is verified beyond the states explored';
@@ -109,7 +112,7 @@ export function humanReport(model: string, params: object, invariants: string[],
     lines.push(
       Number.isNaN(o.min)
         ? `  observable   ${o.name}: no value in any reachable state`
-        : `  observable   ${o.name}: min ${o.min} (witness ${o.minTrace.length - 1} steps), max ${o.max} (witness ${o.maxTrace.length - 1} steps)`,
+        : `  observable   ${o.name}: min ${o.min} (witness ${steps(o.minTrace.length - 1)}), max ${o.max} (witness ${steps(o.maxTrace.length - 1)})`,
     );
   lines.push(
     `  fingerprints ${r.workers && r.workers > 1 ? 63 : 64}-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`,

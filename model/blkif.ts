@@ -52,6 +52,7 @@
 import { defineParams, intParam, boolParam, isPowerOfTwo } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
+import { array, bool, int, list, nullable, record, type Shape } from './shape.js';
 
 export const BLKIF_OP_READ = 0;
 export const BLKIF_OP_WRITE = 1;
@@ -139,6 +140,39 @@ const params = defineParams(
 export type BlkifParams = typeof params.defaults;
 
 const EMPTY: Slot = { kind: SLOT_EMPTY, id: 0, operation: 0, gref: 0, status: 0, pad: PAD_FRONTEND };
+
+/**
+ * The shape of a blkif state (model/shape.ts), for the packed path. RING_IDX
+ * values are full 32-bit integers; bounds on lists and counts are generous so
+ * that a variant stays inside them.
+ */
+export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
+  const idx = int(0, 0xffffffff);
+  const id = int(0, 31);
+  const gref = int(0, p.pages);
+  const status = int(-2, 1);
+  const state = record({
+    req_prod: idx,
+    rsp_prod: idx,
+    ring: array(record({ kind: int(0, 2), id, operation: int(0, 1), gref, status, pad: int(0, 1) }), p.ringSize),
+    granted: array(bool, p.pages + 1),
+    mapcount: array(int(0, 15), p.pages + 1),
+    front: record({
+      req_prod_pvt: idx, rsp_cons: idx,
+      shadow: array(int(-1, p.pages), p.ringSize),
+      grants: list(int(0, p.pages), 2 * p.pages),
+      gref: array(gref, p.pages),
+      issued: int(0, p.requests),
+      broken: bool,
+    }),
+    back: record({
+      req_cons: idx, rsp_prod_pvt: idx,
+      pgnts: list(record({ gref, active: bool }), p.pages + p.maxPgrants),
+      cur: nullable(record({ id, operation: int(0, 1), gref, stage: int(0, 1), persistent: bool, status })),
+    }),
+  });
+  return { state };
+};
 
 export function blkifInit(p: BlkifParams): BlkifState {
   return {
@@ -349,6 +383,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   see: 'xen/include/public/io/blkif.h; drivers/block/xen-blkback/blkback.c; drivers/block/xen-blkfront.c; docs/models/blkif.md',
   params,
   init: (p) => [blkifInit(p)],
+  shape: blkifShape,
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt],
   invariants: blkifInvariants,
   isValidEnd: (s, p) => done(s, p) || s.front.broken,

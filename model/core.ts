@@ -11,6 +11,7 @@
  */
 import type { Draft } from 'immer';
 import type { ParamSpace } from './params.js';
+import type { Shape } from './shape.js';
 
 /**
  * One rule (action) of a model: a guard and an effect.
@@ -106,6 +107,15 @@ export interface Model<S = any, P = any> {
   readonly isValidEnd?: (s: S, p: P) => boolean;
   /** Declares the state flat (see {@link Layout}). */
   readonly layout?: (p: P) => Layout;
+  /**
+   * The shape of every state at these parameters (model/shape.ts): bounded
+   * pieces the checker packs into machine words (the fast path), and the
+   * scalarsets (interchangeable identifiers) of symmetry reduction. A state
+   * outside its shape is an error naming the field. A variant whose initial
+   * states do not fit the shape (it adds a ghost field, say) runs on the
+   * reference path.
+   */
+  readonly shape?: (p: P) => Shape<S>;
   /** Maps a state to its symmetry-class representative (symmetry reduction); must be idempotent. */
   readonly canonicalize?: (s: S, p: P) => S;
   readonly observables?: readonly Observable<S, P>[];

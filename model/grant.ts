@@ -39,6 +39,7 @@ import type { Draft } from 'immer';
 import { defineModel, type Invariant, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { firstUseRelabeling, symmetryCanonicalizer } from './grantSymmetry.js';
+import { array, int, list, nullable, record, type Shape } from './shape.js';
 
 // --- grant_table.h constants (verbatim values)
 
@@ -217,6 +218,58 @@ export interface GrantState {
   /** Ghost: the backend touched memory through a map whose status was not GNTST_okay (XSA-367). */
   readonly bad: number;
 }
+
+/**
+ * The shape of a grant state (model/shape.ts): every field with its bounds at
+ * these parameters; the checker packs states into words from it. Bounds on
+ * counts are generous (a variant that pins an entry from several copies, or
+ * follows a chain of transitive grants, stays inside them).
+ *
+ * Scalarsets (symmetry reduction): the data refs (1..refs of A's table), the
+ * data pages (1..pages; page 0 is the ring page), B's map handles and B's
+ * transitive entries are interchangeable; copies in progress are a bag. A
+ * ref stored in a maptrack entry, a copy's pin or a transitive entry is a ref
+ * of A's table or an entry of B's, as its domain field says.
+ */
+export const grantShape = (p: GrantParams): Shape<GrantState> => {
+  const refMax = Math.max(p.refs, p.transitive, 3);
+  const count = int(0, 15);
+  const dom = int(0, 3);
+  const ref = { set: 'ref', from: 1 }, page = { set: 'page', from: 1 }, trans = { set: 'trans', from: 0 };
+  /** A ref of domain `d`'s table: A's data refs, B's transitive entries. */
+  const refOf = (d: number) => (d === DOMID_A ? ref : d === DOMID_B ? trans : undefined);
+  const entry = (frame: boolean) => record({
+    flags: int(0, 511), domid: dom, frame: int(0, p.pages, frame ? page : undefined), page_off: int(0, PAGE), length: int(0, PAGE),
+    trans_domid: int(0, 3),
+    trans_gref: int(0, refMax, { on: ['flags', 'trans_domid'], elem: (f: number, td: number) => ((f & GTF_type_mask) === GTF_transitive ? refOf(td) : undefined) }),
+    status: int(0, GTF_reading | GTF_writing),
+  });
+  const active = (frame: boolean) => nullable(record({
+    domid: dom, frame: int(0, p.pages, frame ? page : undefined), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
+    trans_domid: int(-1, 3), trans_gref: int(-1, refMax, { on: ['trans_domid'], elem: refOf }),
+    hstr: count, hstw: count, devr: count, devw: count, cpr: count, cpw: count,
+  }));
+  const handle = int(-1, p.handles - 1, 'handle');
+  const state = record({
+    gt_version: int(1, 2),
+    conn: int(0, 3),
+    ringh: handle,
+    ga: array(entry(true), p.refs + 1, ref),
+    aa: array(active(true), p.refs + 1, ref),
+    gb: array(entry(false), p.transitive, trans),
+    ab: array(active(false), p.transitive, trans),
+    mt: array(nullable(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), flags: int(0, 7), frame: int(0, p.pages, page), drv: int(0, 1) })), p.handles, 'handle'),
+    cp: list(record({
+      by: dom, w: int(0, 1), offset: int(0, PAGE), len: int(0, PAGE), hops: int(0, 7),
+      pins: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }) }), 4),
+    }), p.copies, { bag: true }),
+    pg: array(record({ held: int(0, 1), c: array(int(0, 2), PAGE) }), p.pages + 1, page),
+    fe: array(record({ st: int(0, 8), page: int(-1, p.pages, page), kind: int(0, 4) }), p.refs + 1, ref),
+    be: array(record({ st: int(0, 11), h: handle, rc: int(-16, 0), c: handle, t: int(-1, p.transitive - 1, 'trans') }), p.refs + 1, ref),
+    bad: int(0, 1),
+  });
+  return { state, scalarsets: { ref: p.refs, page: p.pages, handle: p.handles, trans: p.transitive }, firstUse: 'handle' };
+};
 type S = GrantState;
 type P = GrantParams;
 type R = Rule<S, P, any>;
@@ -1252,4 +1305,5 @@ export const grant = defineModel<S, P>({
   invariants: grantInvariants,
   observables: grantObservables,
   canonicalize: grantCanonicalize,
+  shape: grantShape,
 });

@@ -32,6 +32,7 @@
 import { defineParams, intParam, boolParam, isPowerOfTwo } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, idxAdd, idxSub } from './idx32.js';
+import { array, bool, int, nullable, oneOf, record, union, type Shape } from './shape.js';
 
 export const XEN_NETIF_CTRL_TYPE_INVALID = 0;
 export const XEN_NETIF_CTRL_TYPE_GET_HASH_FLAGS = 1;
@@ -136,6 +137,31 @@ export function requestChoices(p: CtrlParams): Omit<CtrlRequest, 'id'>[] {
   out.push(r(XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE), r(XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING, 0, 1, 1), r(XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING, 0, 1, 1));
   return out;
 }
+
+/**
+ * The shape of a control-ring state (model/shape.ts), for the packed path.
+ * Indices and the data words a hostile frontend chooses are full 32-bit
+ * values; a slot is empty (null), a request, or a response written over one.
+ */
+export const ctrlShape = (p: CtrlParams): Shape<CtrlState> => {
+  const u32 = int(0, 0xffffffff);
+  const id = int(0, 0xffff);
+  const type = int(0, 15);
+  const request = record({ id, type, data: array(u32, 3), table: int(0, 15) });
+  const response = record({ id, type, status: int(0, 15), data: u32 });
+  const state = record({
+    req_prod: u32, rsp_prod: u32, req_event: u32,
+    ring: array(nullable(union(record({ req: request }), record({ rsp: response, d2: u32 }))), p.ringSize),
+    front: record({ req_prod_pvt: u32, rsp_cons: u32, sent: int(0, p.requests) }),
+    back: record({ req_cons: u32, rsp_prod_pvt: u32, rp: union(oneOf([-1] as const), u32), pass: int(0, p.ringSize + 1) }),
+    hash: record({
+      alg: int(0, 7), flags: int(0, 0xff), keyLen: int(0, 64), size: int(0, 2 * p.maxMappingSize + 2),
+      mapping: array(array(int(0, 15), p.maxMappingSize), 2), sel: int(0, 1),
+    }),
+    oob: bool, hostileWrites: int(0, 1), disabled: bool,
+  });
+  return { state: state as unknown as Shape<CtrlState>['state'] };
+};
 
 export function ctrlInit(p: CtrlParams): CtrlState {
   return {
@@ -353,6 +379,7 @@ export const netifCtrl: Model<CtrlState, CtrlParams> = {
   see: 'xen/include/public/io/netif.h; drivers/net/xen-netback/netback.c, hash.c, interface.c; docs/models/netif-ctrl.md',
   params,
   init: (p) => [ctrlInit(p)],
+  shape: ctrlShape,
   rules: [sendCtrlRequest, consumeCtrlResponse, hostileReqProd, ctrlReadReqProd, processOne()],
   invariants: ctrlInvariants,
   isValidEnd: (s, p) => (s.front.sent === p.requests && s.back.rp === -1 && s.req_prod === s.back.req_cons) || s.oob || s.disabled,

@@ -39,6 +39,7 @@ import { ringDiagram } from './ringView.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from './idx32.js';
 import { canLoadEarly, canStore, drain, drainable, emptyBuffer, load, loadEarly, loaded, mbReady, rmb, store, wmb, type EarlyLoads, type Mem, type MemoryModel, type StoreBuffer } from './memory.js';
 import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
+import { array, int, list, nullable, oneOf, optional, record, union, type Bounded, type Shape } from './shape.js';
 
 // --- parameters
 
@@ -215,6 +216,55 @@ const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
  * `xenvif_napi_schedule_or_enable_events` does, checks for requests before it
  * sleeps.
  */
+/**
+ * The shape of a ring state (model/shape.ts), for the packed path: the shared
+ * page's locations (indices are full 32-bit RING_IDX values, slots records),
+ * the store buffers and early loads of tso/weak (each entry names its
+ * location), both ends' private state. Ghosts and counters get generous
+ * bounds.
+ */
+export const ringShape = (p: P): Shape<S> => {
+  const u32 = int(0, 0xffffffff);
+  const bit = int(0, 1);
+  const ghost = int(0, 3);
+  // An id may be TX_LINK_NONE (0xffff): netfront's id from an empty free list.
+  const slot = record({ kind: oneOf(['empty', 'request', 'response'] as const), id: int(0, TX_LINK_NONE), val: int(-2, 15), idx: u32 });
+  const word = union(u32, slot);
+  const idxLocs: string[] = [], slotLocs: string[] = [];
+  for (let r = 0; r < nRings(p); r++) {
+    for (const f of ['req_prod', 'req_event', 'rsp_prod', 'rsp_event'] as const) idxLocs.push(loc(r, f));
+    for (let k = 0; k < p.ringSize; k++) slotLocs.push(slotLoc(r, k));
+  }
+  const page = (f: (x: Bounded<any>) => Bounded<any>) =>
+    record(Object.fromEntries([...idxLocs.map((l) => [l, f(u32)] as const), ...slotLocs.map((l) => [l, f(slot)] as const)]));
+  const cpus = p.memory === 'sc' ? 0 : 2 * nRings(p);
+  const mask = int(0, 2 ** p.ringSize - 1);
+  const chans = p.rings === 'pair' && p.evtchn === 'split' ? 2 : 1;
+  const count = int(0, 0xffff);
+  const state = record({
+    mem: page((x) => x),
+    sb: array(record({
+      stores: list(record({ loc: oneOf([...idxLocs, ...slotLocs]), val: word, epoch: int(0, 15) }), p.bufferSize),
+      epoch: int(0, 15),
+    }), cpus),
+    early: array(page((x) => optional(x)), p.memory === 'weak' ? cpus : 0),
+    front: array(record({
+      pc: int(0, 13), req_prod_pvt: u32, rsp_cons: u32, old: u32, blocked: bit, outstanding: mask, pendq: mask,
+      woke: ghost, bad: ghost, idOverrun: ghost, pub: ghost, reordered: ghost,
+    }), nRings(p)),
+    back: array(record({
+      pc: int(0, 13), rsp_prod_pvt: u32, req_cons: u32, old: u32, blocked: bit, req: nullable(slot), valid: bit,
+      woke: ghost, overrun: ghost, unvalidated: ghost, stale: ghost, pub: ghost, reordered: ghost,
+    }), nRings(p)),
+    fe_pending: array(bit, chans),
+    be_pending: array(bit, chans),
+    hostile: int(0, p.hostileWrites),
+    notifications: count,
+    spurious: count,
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
+
 export const ringInits = (p: P): S[] => {
   if (p.init !== 'reattach') return [ringInit(p)];
   const out: S[] = [];
@@ -1092,6 +1142,7 @@ export const ring = defineModel<S, P>({
   see: 'xen/include/public/io/ring.h; xen/include/public/io/netif.h; ../shared/bench/ring-spec.md; docs/models/ring.md',
   params: ringParams,
   init: ringInits,
+  shape: ringShape,
   rules: ringRules,
   invariants: ringInvariants,
   isValidEnd: ringValidEnd,

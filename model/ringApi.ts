@@ -33,6 +33,7 @@
 import { defineModel, type Invariant, type Rule } from './core.js';
 import { defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, NR_UNCONSUMED_RESPONSES, RING_FULL, idxAdd, idxSub } from './idx32.js';
+import { array, int, record, type Shape } from './shape.js';
 
 // --- parameters
 
@@ -73,6 +74,18 @@ export interface RingApiState {
 type S = RingApiState;
 type P = RingApiParams;
 type R = Rule<S, P>;
+
+/** The shape of a ring-api state (model/shape.ts): 32-bit RING_IDX values and slot payloads. */
+export const ringApiShape = (p: P): Shape<S> => {
+  const u32 = int(0, 0xffffffff);
+  const state = record({
+    front: int(0, 1), back: int(0, 1),
+    req_prod: u32, req_event: u32, rsp_prod: u32, rsp_event: u32,
+    req_prod_pvt: u32, rsp_cons: u32, rsp_prod_pvt: u32, req_cons: u32,
+    slot: array(u32, p.ringSize),
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
 
 export const ringApiInit = (p: P): S => ({
   front: 0, back: 0,
@@ -384,6 +397,7 @@ export const ringApi = Object.assign(
     see: 'xen/include/public/io/ring.h; docs/vectors.md',
     params: ringApiParams,
     init: (p) => [ringApiInit(p)],
+    shape: ringApiShape,
     rules: ringApiRules,
     invariants: ringApiInvariants,
     isValidEnd: ringApiDone,

@@ -5,6 +5,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import type { System } from '../checker/system.js';
+import { shapeCodec } from '../checker/codec.js';
+import { MAX_GROUP, groupSize, objectCanonicalizer } from '../checker/symmetry.js';
+import type { Shape } from '../model/shape.js';
 
 export interface BindOptions {
   /** Check only these invariants (by name); default all of the model's. */
@@ -35,6 +38,21 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
     return E.left(`model ${m.name}: init failed: ${(e as Error).message}`);
   }
   const goals = opt.noGoals ? [] : pick(m.goals ?? []);
+  // A shape with scalarsets: symmetry on packed words, and the same reduction on objects for the reference path.
+  let shape: Shape<S> | undefined;
+  let canonicalize: ((s: S) => S) | undefined;
+  try {
+    shape = m.shape?.(p);
+    // A variant whose states are not those of the shape (extra ghost fields,
+    // say: deriveModel keeps the base's shape) runs on the reference path.
+    if (shape && !init.every((s0) => shape!.state.is(s0))) shape = undefined;
+    const sets = shape?.scalarsets;
+    if (shape && sets && Object.values(sets).some((n) => n > 1) && groupSize(sets, shape.firstUse) <= MAX_GROUP)
+      canonicalize = objectCanonicalizer(shapeCodec<S>(shape.state.piece), sets, shape.firstUse);
+    else if (m.canonicalize) canonicalize = (s: S) => m.canonicalize!(s, p);
+  } catch (e) {
+    return E.left(`model ${m.name}: shape: ${(e as Error).message}`);
+  }
   const sys: System<S> = {
     init,
     rules: m.rules.map((r) => r.applies && !r.applies(p) ? { name: r.name, inactive: true, when: () => false, then: () => {} } : ({
@@ -47,7 +65,11 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
     invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: (s: S) => i.holds(s, p) })),
     ...(m.isValidEnd ? { isValidEnd: (s: S) => m.isValidEnd!(s, p) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
-    ...(m.canonicalize ? { canonicalize: (s: S) => m.canonicalize!(s, p) } : {}),
+    ...(shape ? { shape: shape.state.piece } : {}),
+    ...(shape?.scalarsets && canonicalize && groupSize(shape.scalarsets, shape.firstUse) <= MAX_GROUP
+      ? { scalarsets: shape.scalarsets, ...(shape.firstUse ? { firstUse: shape.firstUse } : {}) }
+      : {}),
+    ...(canonicalize ? { canonicalize } : {}),
     ...(m.observables?.length
       ? { observables: m.observables.map((o) => ({ name: o.name, value: (s: S) => o.value(s, p) })) }
       : {}),

@@ -28,7 +28,9 @@ const params = (m: M, ov: Record<string, string>): GrantParams => {
 };
 const unreduced = (m: M): M => {
   const { canonicalize: _c, ...rest } = m;
-  return rest;
+  // No symmetry at all: neither the model's canonicalize nor its shape's scalarsets.
+  const shape = m.shape;
+  return shape ? { ...rest, shape: (p: GrantParams) => ({ state: shape(p).state }) } : rest;
 };
 const search = (m: M, p: GrantParams, onState?: (s: GrantState) => void) => {
   const sys = bind(m, p);

@@ -78,4 +78,36 @@ test('PVCHECK_REQUIRE_HARNESS=1 (CI): without gcc the harness tests fail, naming
   assert.match(r.stdout, /^0 passed, [1-9]\d* failed$/m);
 });
 
+test("one set of exports: 'pvcheck/model' gives the same objects under the same names as 'pvcheck'", async () => {
+  const rootApi = (await import('pvcheck')) as Record<string, unknown>;
+  const modelApi = (await import('pvcheck/model')) as Record<string, unknown>;
+  const keys = Object.keys(modelApi);
+  assert.ok(keys.length > 20, `${keys.length} model exports`);
+  assert.equal(keys.filter((k) => rootApi[k] !== modelApi[k]), [], 'names pvcheck/model exports differently from pvcheck');
+  for (const [sub, target] of Object.entries(pkg.exports as Record<string, string | Record<string, string>>)) {
+    if (typeof target === 'string') continue;
+    assert.ok(target.types?.startsWith('./types/') && target.types.endsWith('.d.ts'), `${sub}: declaration file`);
+    assert.is(target['pvcheck-source'], target.default, `${sub}: the repository type-checks the source`);
+  }
+  assert.is(pkg.exports['./register'], './bin/register.mjs', 'pvcheck/register for users running their own scripts');
+  assert.ok(pkg.scripts.prepack?.includes('tsconfig.types.json'), 'npm pack writes the declaration files');
+});
+
+test('--version prints the package version; COMMAND --help prints that command\'s usage and options (exit 0)', () => {
+  const pv = (args: string[]) => spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: root, encoding: 'utf8' });
+  const v = pv(['--version']);
+  assert.is(v.status, 0, v.stderr);
+  assert.is(v.stdout, `pvcheck ${pkg.version} (node ${process.versions.node})\n`);
+  const h = pv(['check', '--help']);
+  assert.is(h.status, 0, h.stderr);
+  assert.match(h.stdout, /^usage:\n  pvcheck check MODEL\|FILE/);
+  assert.match(h.stdout, /\ncheck options:\n  -p, --param name=value/);
+  assert.not.match(h.stdout, /pvcheck replay/);
+  for (const cmd of ['list', 'check-all', 'show', 'replay', 'diff', 'catalogue', 'vectors', 'bench']) {
+    const r = pv([cmd, '-h']);
+    assert.is(r.status, 0, `${cmd} -h: ${r.stderr}`);
+    assert.match(r.stdout, new RegExp(`^usage:\\n  pvcheck ${cmd} `), cmd);
+  }
+});
+
 test.run();

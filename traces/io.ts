@@ -211,8 +211,44 @@ export function parseTrace(text: string): E.Either<string, Trace> {
   return E.left(`not a trace: expected a pvcheck trace ("format": "${TRACE_FORMAT}") or an ITF trace ("vars" and "states")`);
 }
 
+/**
+ * The largest trace file read, in bytes: 256 MiB by default (the longest
+ * counterexample of a built-in model is a few hundred kB), PVCHECK_MAX_TRACE_BYTES
+ * to change it. Checked before reading, so `/dev/zero` or a huge file is
+ * refused at once instead of filling the memory.
+ */
+export function maxTraceBytes(): number {
+  const raw = process.env.PVCHECK_MAX_TRACE_BYTES;
+  const n = raw === undefined || raw === '' ? NaN : Number(raw);
+  return Number.isSafeInteger(n) && n > 0 ? n : 256 * 1024 * 1024;
+}
+
+/**
+ * Why file `path` is not one pvcheck reads as input (a FIFO would block, a
+ * device or /dev/zero never ends, a file over `limit` bytes fills the
+ * memory), or undefined. Follows symbolic links.
+ */
+export function inputProblem(path: string, limit: number, limitName: string): string | undefined {
+  let st: Stats;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'ENOTDIR' ? 'a part of the path is not a folder' : oneLine((e as Error).message);
+  }
+  if (st.isDirectory()) return 'is a directory, not a regular file';
+  if (!st.isFile()) return `is ${fileKind(st)}, not a regular file`;
+  if (st.size > limit) return `is ${st.size} bytes, over the limit of ${limit} (${limitName})`;
+  return undefined;
+}
+
+/** Control characters of a file's bytes shown as `\uXXXX`, so that an error never echoes binary to the terminal. */
+const printable = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** Reads a trace file (JSON or ITF). Never throws: Left is one line, `FILE: what is wrong`. */
 export function readTraceFile(path: string): E.Either<string, Trace> {
+  const problem = inputProblem(path, maxTraceBytes(), 'PVCHECK_MAX_TRACE_BYTES');
+  if (problem) return E.left(`${path}: ${problem}`);
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -223,5 +259,5 @@ export function readTraceFile(path: string): E.Either<string, Trace> {
     return E.left(`${path}: ${why}`);
   }
   const r = parseTrace(text);
-  return E.isLeft(r) ? E.left(`${path}: ${r.left}`) : r;
+  return E.isLeft(r) ? E.left(`${path}: ${printable(r.left)}`) : r;
 }

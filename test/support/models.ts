@@ -10,6 +10,8 @@ import { resolveParams } from '../../model/params.js';
 import { bind } from '../../properties/bind.js';
 import { check, type CheckOptions, type CheckResult } from '../../checker/explore.js';
 import { replay, traceFromViolation } from '../../traces/index.js';
+import { createHash } from 'node:crypto';
+import { canonicalString } from '../../checker/reference/structural.js';
 
 export function paramsOf<S, P>(m: Model<S, P>, overrides: Record<string, string | number | boolean>): P {
   const p = resolveParams(m.params, overrides);
@@ -47,4 +49,21 @@ export function replays<S, P>(m: Model<S, P>, p: P, r: CheckResult<S>): boolean 
   }
   const res = replay(m, p, traceFromViolation(m, p, v));
   return res.kind === 'reproduced' && res.step === t.length - 1;
+}
+
+/**
+ * What a search on one path gives, as one string: counts, coverage,
+ * observables, the SHA-256 of the state set and the violation's trace (for
+ * comparing the packed and reference paths).
+ */
+export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean): string {
+  const lines: string[] = [];
+  const r = runModel(m, p, { forceGeneric, onState: (s) => void lines.push(canonicalString(s)) });
+  lines.sort();
+  const sha = createHash('sha256').update(lines.join('\n')).digest('hex');
+  return JSON.stringify({
+    outcome: r.outcome, states: r.distinctStates, edges: r.edges, depth: r.depth, terminals: r.terminalStates,
+    coverage: r.coverage, sha, violation: r.violation ? { p: r.violation.property, trace: r.violation.trace } : null,
+    observables: r.observables,
+  });
 }

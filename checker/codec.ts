@@ -1,0 +1,387 @@
+/**
+ * The state codec: from a model's declared shape (model/shape.ts, a tree of
+ * bounded pieces) a packing of every state into 32-bit words, and the
+ * straight-line code, generated once per check, that the packed path runs:
+ *
+ * - `pack(s, out)`: a state to words, every value checked against its piece
+ *   (an out-of-range value is an error naming the field, never an aliased
+ *   state);
+ * - `unpack(w, off)`: words to a fresh state (plain objects, key order of the
+ *   shape);
+ * - `scratch(s)`: a private, mutable copy of `s` for a rule to write, built in
+ *   preallocated objects that are reused by every step (nothing is allocated
+ *   unless the rule itself allocates);
+ * - `leaves`: every packed value in order, with its path (`ga[1].flags`), its
+ *   word, shift and width: the field list of a dump or an ITF mapping, and
+ *   what symmetry (symmetry.ts) permutes.
+ *
+ * Layout: the pieces are walked depth-first in declaration order; every leaf
+ * value takes the bits its range needs (`int(min, max)`: max-min+1 values;
+ * `oneOf`: the index of the literal), a nullable or optional value a presence
+ * bit before its own bits, a list its length before `max` element slots
+ * (unused slots and absent values are zero, so a state has one packing). A
+ * leaf never straddles a word.
+ */
+import type { DependentRef, Piece, SetRef } from '../model/shape.js';
+
+/** One packed value. */
+export interface Leaf {
+  /** Where it is in the state, e.g. `ga[1].flags`, `cp#` (a list's length), `aa[0]?` (presence). */
+  readonly path: string;
+  readonly word: number;
+  readonly shift: number;
+  readonly bits: number;
+  /** What the bits hold: an integer's offset from `min`, a literal's index, a presence flag, a list length. */
+  readonly kind: 'int' | 'enum' | 'present' | 'length' | 'tag';
+  readonly min: number;
+  readonly elem?: SetRef | DependentRef;
+}
+
+export interface StateCodec<S> {
+  readonly words: number;
+  readonly leaves: readonly Leaf[];
+  readonly pack: (s: S, out: Uint32Array) => void;
+  readonly unpack: (w: Uint32Array, off: number) => S;
+  /** A mutable copy of `s` in the codec's reused objects: valid until the next call. */
+  readonly scratch: (s: S) => S;
+  /** A fresh copy of `s` the caller may keep. */
+  readonly clone: (s: S) => S;
+  readonly piece: Piece;
+}
+
+const bitsFor = (n: number): number => (n <= 1 ? 0 : 32 - Math.clz32(n - 1));
+const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const prop = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
+
+/** Derives the codec of a shape; throws if the shape cannot be packed (a value wider than 32 bits). */
+export function shapeCodec<S>(piece: Piece): StateCodec<S> {
+  const leaves: Leaf[] = [];
+  let word = 0;
+  let used = 0;
+  /** Starts a new word (the elements of a bag list are whole words, so symmetry can sort them). */
+  const align = (): void => {
+    if (used > 0) {
+      word++;
+      used = 0;
+    }
+  };
+  const place = (path: string, bits: number, kind: Leaf['kind'], min: number, elem?: SetRef | DependentRef): Leaf => {
+    if (bits > 32) throw new Error(`shape: ${path} needs ${bits} bits (at most 32)`);
+    if (bits > 0 && used + bits > 32) {
+      word++;
+      used = 0;
+    }
+    const l: Leaf = { path, word, shift: used, bits, kind, min, ...(elem ? { elem } : {}) };
+    used += bits;
+    leaves.push(l);
+    return l;
+  };
+
+  // Constants the generated code refers to (literal tables, the error helper).
+  const consts: unknown[] = [];
+  const K = (v: unknown): string => {
+    consts.push(v);
+    return `C[${consts.length - 1}]`;
+  };
+  let tmp = 0;
+  const fresh = (): string => `t${tmp++}`;
+
+  // --- pack: statements that OR every leaf into locals w0..wn
+  const packLeaf = (l: Leaf, enc: string): string =>
+    l.bits === 0 ? '' : `w${l.word} |= ${l.shift === 0 ? enc : `(${enc}) << ${l.shift}`};\n`;
+  const enumEncoder = (values: readonly unknown[]): ((v: string, path: string) => string) => {
+    if (values.length <= 12)
+      return (v, path) => `(${values.map((x, i) => `${v} === ${x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x)} ? ${i} : `).join('')}bad(${JSON.stringify(path)}, ${v}))`;
+    const m = K(new Map(values.map((x, i) => [x, i])));
+    return (v, path) => `(${m}.get(${v}) ?? bad(${JSON.stringify(path)}, ${v}))`;
+  };
+  const lit = (x: unknown): string => (x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x));
+  /** A test that `v` is of union alternative `alt` (records by a field no other alternative has). */
+  const altTest = (alts: readonly Piece[], i: number, v: string): string => {
+    const a = alts[i]!;
+    if (a.kind === 'int') return `typeof ${v} === 'number'`;
+    if (a.kind === 'enum') return `(${a.values.map((x) => `${v} === ${lit(x)}`).join(' || ')})`;
+    if (a.kind !== 'record') throw new Error('shape: a union holds ints, literals and records');
+    const others = alts.filter((x, j) => j !== i && x.kind === 'record') as { fields: readonly (readonly [string, Piece])[] }[];
+    const own = a.fields.find(([k]) => others.every((o) => !o.fields.some(([ok]) => ok === k)));
+    if (!own && others.length) throw new Error('shape: records in a union need a field of their own');
+    return `(typeof ${v} === 'object' && ${v} !== null${own ? ` && ${JSON.stringify(own[0])} in ${v}` : ''})`;
+  };
+  // Layout and pack code are generated in one walk (the same leaves in the same order).
+  const genPack = (p: Piece, v: string, path: string): string => {
+    switch (p.kind) {
+      case 'int': {
+        const l = place(path, bitsFor(p.max - p.min + 1), 'int', p.min, p.elem);
+        // An integer test without a call: (v | 0) within int32, (v >>> 0) for unsigned 32-bit ranges.
+        const isInt = p.min >= -(2 ** 31) && p.max < 2 ** 31 ? `(${v} | 0) === ${v}` : p.min >= 0 ? `(${v} >>> 0) === ${v}` : `${v} === Math.floor(${v})`;
+        const chk = `if (!(${isInt} && ${v} >= ${p.min} && ${v} <= ${p.max})) bad(${JSON.stringify(path)}, ${v});\n`;
+        return chk + packLeaf(l, p.min === 0 ? v : `${v} - ${p.min}`);
+      }
+      case 'enum': {
+        const l = place(path, bitsFor(p.values.length), 'enum', 0);
+        const enc = enumEncoder(p.values)(v, path);
+        return l.bits === 0 ? `${enc};\n` : packLeaf(l, enc);
+      }
+      case 'record': {
+        let out = `if (${v} === null || typeof ${v} !== 'object') bad(${JSON.stringify(path)}, ${v});\n`;
+        for (const [k, f] of p.fields) {
+          const x = fresh();
+          out += `{ const ${x} = ${v}${prop(k)};\n${genPack(f, x, path ? `${path}.${k}` : k)}}\n`;
+        }
+        return out;
+      }
+      case 'array': {
+        let out = `if (!Array.isArray(${v}) || ${v}.length !== ${p.length}) badLen(${JSON.stringify(path)}, ${v}, ${p.length});\n`;
+        for (let i = 0; i < p.length; i++) {
+          const x = fresh();
+          out += `{ const ${x} = ${v}[${i}];\n${genPack(p.of, x, `${path}[${i}]`)}}\n`;
+        }
+        return out;
+      }
+      case 'list': {
+        const l = place(`${path}#`, bitsFor(p.max + 1), 'length', 0);
+        let out = `if (!Array.isArray(${v}) || ${v}.length > ${p.max}) badLen(${JSON.stringify(path)}, ${v}, '<= ${p.max}');\n`;
+        out += packLeaf(l, `${v}.length`);
+        for (let i = 0; i < p.max; i++) {
+          const x = fresh();
+          if (p.bag) align();
+          out += `if (${v}.length > ${i}) { const ${x} = ${v}[${i}];\n${genPack(p.of, x, `${path}[${i}]`)}}\n`;
+        }
+        if (p.bag) align();
+        return out;
+      }
+      case 'nullable':
+      case 'optional': {
+        const none = p.kind === 'nullable' ? 'null' : 'undefined';
+        const l = place(`${path}?`, 1, 'present', 0);
+        return `if (${v} !== ${none}) {\n${packLeaf(l, '1')}${genPack(p.of, v, path)}}\n`;
+      }
+      case 'union': {
+        // A tag, then every alternative's leaves (those of the others stay zero).
+        const l = place(`${path}|`, bitsFor(p.of.length), 'tag', 0);
+        let out = '';
+        p.of.forEach((alt, i) => {
+          out += `${i === 0 ? '' : 'else '}if (${altTest(p.of, i, v)}) {\n${packLeaf(l, String(i))}${genPack(alt, v, path)}}\n`;
+        });
+        return out + `else bad(${JSON.stringify(path)}, ${v});\n`;
+      }
+    }
+  };
+  const packBody = genPack(piece, 's', '');
+  const words = used === 0 ? Math.max(1, word) : word + 1;
+  const wdecl = Array.from({ length: words }, (_, i) => `w${i} = 0`).join(', ');
+  const wstore = Array.from({ length: words }, (_, i) => `out[${i}] = w${i};`).join(' ');
+  const packSrc = `return function pack(s, out) {\nlet ${wdecl};\n${packBody}${wstore}\n}`;
+
+  // --- unpack: an expression per piece, reading the same leaves in the same order
+  let li = 0;
+  const next = (): Leaf => leaves[li++]!;
+  const read = (l: Leaf): string => {
+    if (l.bits === 0) return '0';
+    const m = l.bits === 32 ? '' : ` & ${2 ** l.bits - 1}`;
+    return `((w[off + ${l.word}] >>> ${l.shift})${m})`;
+  };
+  /** Emits statements into `pre`, returns an expression. */
+  const genUnpack = (p: Piece, pre: string[]): string => {
+    switch (p.kind) {
+      case 'int': {
+        const r = read(next());
+        return p.min === 0 ? r : `(${r} + ${p.min})`;
+      }
+      case 'enum': {
+        const r = read(next());
+        if (p.values.length === 1) return lit(p.values[0]);
+        if (p.values.length === 2) return `(${r} === 0 ? ${lit(p.values[0])} : ${lit(p.values[1])})`;
+        return `${K(p.values)}[${r}]`;
+      }
+      case 'record': {
+        const parts: string[] = [];
+        const opts: [string, string, string][] = [];
+        for (const [k, f] of p.fields) {
+          if (f.kind === 'optional') {
+            const flag = read(next());
+            const inner: string[] = [];
+            const e = genUnpack(f.of, inner);
+            const x = fresh();
+            pre.push(`let ${x};`);
+            pre.push(`if (${flag}) { ${inner.join('\n')} ${x} = ${e}; }`);
+            opts.push([k, x, flag]);
+          } else parts.push(`${JSON.stringify(k)}: ${genUnpack(f, pre)}`);
+        }
+        if (opts.length === 0) return `{ ${parts.join(', ')} }`;
+        const o = fresh();
+        pre.push(`const ${o} = { ${parts.join(', ')} };`);
+        for (const [k, x] of opts) pre.push(`if (${x} !== undefined) ${o}${prop(k)} = ${x};`);
+        return o;
+      }
+      case 'array': {
+        const es: string[] = [];
+        for (let i = 0; i < p.length; i++) es.push(genUnpack(p.of, pre));
+        return `[${es.join(', ')}]`;
+      }
+      case 'list': {
+        const n = fresh();
+        const a = fresh();
+        pre.push(`const ${n} = ${read(next())};`, `const ${a} = [];`);
+        for (let i = 0; i < p.max; i++) {
+          const inner: string[] = [];
+          const e = genUnpack(p.of, inner);
+          pre.push(`if (${n} > ${i}) { ${inner.join('\n')} ${a}.push(${e}); }`);
+        }
+        return a;
+      }
+      case 'nullable': {
+        const flag = read(next());
+        const inner: string[] = [];
+        const e = genUnpack(p.of, inner);
+        const x = fresh();
+        pre.push(`let ${x} = null;`, `if (${flag}) { ${inner.join('\n')} ${x} = ${e}; }`);
+        return x;
+      }
+      case 'union': {
+        const tag = read(next());
+        const x = fresh();
+        pre.push(`let ${x};`);
+        const parts = p.of.map((alt) => {
+          const inner: string[] = [];
+          const e = genUnpack(alt, inner);
+          return `{ ${inner.join('\n')} ${x} = ${e}; }`;
+        });
+        const t = fresh();
+        pre.push(`const ${t} = ${tag};`);
+        pre.push(parts.map((body, i) => (i < parts.length - 1 ? `if (${t} === ${i}) ${body}` : body)).join(' else '));
+        return x;
+      }
+      case 'optional':
+        throw new Error('shape: optional() is only allowed as a record field');
+    }
+  };
+  const upre: string[] = [];
+  const uexpr = genUnpack(piece, upre);
+  const unpackSrc = `return function unpack(w, off) {\n${upre.join('\n')}\nreturn ${uexpr};\n}`;
+
+  // --- scratch: copy `s` into preallocated objects (the skeleton), relinking every one
+  const skel: unknown[] = [];
+  const genCopy = (p: Piece, src: string, out: string[]): string => {
+    switch (p.kind) {
+      case 'int':
+      case 'enum':
+        return src;
+      case 'record': {
+        const idx = skel.length;
+        skel.push(null);
+        const o = fresh();
+        out.push(`const ${o} = S[${idx}];`);
+        const init: Record<string, unknown> = {};
+        for (const [k, f] of p.fields) {
+          init[k] = f.kind === 'int' ? f.min : f.kind === 'enum' ? f.values[0] : null;
+          const x = fresh();
+          out.push(`{ const ${x} = ${src}${prop(k)};`);
+          if (f.kind === 'optional') {
+            const inner: string[] = [];
+            const e = genCopy(f.of, x, inner);
+            // An absent field is deleted, not set to undefined: `in` and hasOwnProperty must say no.
+            out.push(`if (${x} === undefined) { if (${JSON.stringify(k)} in ${o}) delete ${o}${prop(k)}; } else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
+          } else {
+            const inner: string[] = [];
+            const e = genCopy(f, x, inner);
+            out.push(...inner, `${o}${prop(k)} = ${e};`);
+          }
+          out.push('}');
+        }
+        skel[idx] = init;
+        return o;
+      }
+      case 'array': {
+        const idx = skel.length;
+        skel.push(new Array(p.length).fill(null));
+        const a = fresh();
+        out.push(`const ${a} = S[${idx}];`);
+        if (p.length !== 0) out.push(`if (${a}.length !== ${p.length}) ${a}.length = ${p.length};`);
+        else out.push(`${a}.length = 0;`);
+        for (let i = 0; i < p.length; i++) {
+          const x = fresh();
+          const inner: string[] = [];
+          out.push(`{ const ${x} = ${src}[${i}];`);
+          const e = genCopy(p.of, x, inner);
+          out.push(...inner, `${a}[${i}] = ${e}; }`);
+        }
+        return a;
+      }
+      case 'list': {
+        const idx = skel.length;
+        skel.push([]);
+        const a = fresh();
+        // Elements by index, then the length (changing an array's length is slow: only when it differs).
+        out.push(`const ${a} = S[${idx}];`);
+        for (let i = 0; i < p.max; i++) {
+          const x = fresh();
+          const inner: string[] = [];
+          const e = genCopy(p.of, x, inner);
+          out.push(`if (${src}.length > ${i}) { const ${x} = ${src}[${i}]; ${inner.join('\n')} ${a}[${i}] = ${e}; }`);
+        }
+        out.push(`if (${a}.length !== ${src}.length) ${a}.length = ${src}.length;`);
+        return a;
+      }
+      case 'nullable': {
+        const x = fresh();
+        const inner: string[] = [];
+        const e = genCopy(p.of, src, inner);
+        out.push(`let ${x} = null;`, `if (${src} !== null) { ${inner.join('\n')} ${x} = ${e}; }`);
+        return x;
+      }
+      case 'union': {
+        // Copied by alternative: a record into the alternative's reused object.
+        const x = fresh();
+        out.push(`let ${x};`);
+        const parts = p.of.map((alt, i) => {
+          const inner: string[] = [];
+          const e = genCopy(alt, src, inner);
+          return `if (${altTest(p.of, i, src)}) { ${inner.join('\n')} ${x} = ${e}; }`;
+        });
+        out.push(parts.join(' else ') + ` else ${x} = ${src};`);
+        return x;
+      }
+      case 'optional':
+        throw new Error('shape: optional() is only allowed as a record field');
+    }
+  };
+  const sbody: string[] = [];
+  const sexpr = genCopy(piece, 's', sbody);
+  const scratchSrc = `return function scratch(s) {\n${sbody.join('\n')}\nreturn ${sexpr};\n}`;
+
+  const bad = (path: string, v: unknown): never => {
+    throw new RangeError(`state field '${path || 'state'}' = ${show(v)} is outside the model's declared shape (model.shape: widen its bounds)`);
+  };
+  const badLen = (path: string, v: unknown, n: unknown): never => {
+    throw new RangeError(
+      Array.isArray(v)
+        ? `state field '${path || 'state'}' has ${v.length} elements, the model's declared shape says ${n}`
+        : `state field '${path || 'state'}' = ${show(v)} is not an array as the model's declared shape says`,
+    );
+  };
+  const pack = new Function('C', 'bad', 'badLen', packSrc)(consts, bad, badLen) as StateCodec<S>['pack'];
+  const unpack = new Function('C', unpackSrc)(consts) as StateCodec<S>['unpack'];
+  // Each skeleton object is deep-copied from its template once (the templates hold nulls where children go).
+  const S = skel.map((x) => (Array.isArray(x) ? [...x] : { ...(x as object) }));
+  const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
+  const tmpWords = new Uint32Array(words);
+  return {
+    words,
+    leaves,
+    pack,
+    unpack,
+    scratch,
+    clone: (s) => {
+      pack(s, tmpWords);
+      return unpack(tmpWords, 0);
+    },
+    piece,
+  };
+}
+
+function show(u: unknown): string {
+  if (u === undefined) return 'undefined';
+  const s = JSON.stringify(u);
+  return s === undefined ? String(u) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
