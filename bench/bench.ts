@@ -236,11 +236,11 @@ export async function benchCommand(argv: string[]): Promise<number> {
         ]);
       }
       threadList.forEach((t, j) => {
+        if (!rumurDir) return; // no Rumur run (no --rumur): nothing measured
         const r0 = rumur[j]![0]!;
         const rs = median(rumur[j]!.map((x) => x.seconds));
         // Rumur's "rules fired" counts the stutter rule END once (ring-notify.m's header).
         const same = r0.states === ref.states && r0.rulesFired === ref.edges + 1;
-        if (!rumurDir) return;
         rows.push([
           `${N}x${M}`, `Rumur --threads ${t}`, String(r0.states), String(r0.rulesFired), rs.toFixed(2), String(Math.round(r0.states / rs)),
           '-', median(rumur[j]!.map((x) => x.peakRssMiB)).toFixed(0), same ? 'equal' : 'DIFFER', vsSpin(rs),

@@ -21,6 +21,9 @@ usage:
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
   pvcheck show TRACE                   print a counterexample: per step the action and what changed
+  pvcheck show TRACE --msc [--width N] | --mermaid
+                                       the counterexample as a message sequence chart: plain text for e-mail
+                                       (72 columns unless --width), or a Mermaid sequenceDiagram
   pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]

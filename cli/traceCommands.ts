@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import { findModel } from '../model/registry.js';
+import { chartOf, mermaidChart, mscText } from '../traces/views.js';
 import { readTraceFile, replayExitCode, replayWith, showReplay, showTrace, type Trace } from '../traces/index.js';
 import { paramPairs, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -37,10 +38,23 @@ async function modelFor(trace: Trace, arg: string | undefined, required: boolean
 }
 
 export async function showCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { model: { type: 'string', short: 'm' } });
-  if (positionals.length !== 1) throw new UsageError('usage: pvcheck show TRACE [--model MODEL|FILE]');
+  const { values, positionals } = parse(argv, {
+    model: { type: 'string', short: 'm' },
+    msc: { type: 'boolean' },
+    mermaid: { type: 'boolean' },
+    width: { type: 'string' },
+  });
+  if (positionals.length !== 1) throw new UsageError('usage: pvcheck show TRACE [--model MODEL|FILE] [--msc [--width N] | --mermaid]');
+  if (values.msc && values.mermaid) throw new UsageError('show: --msc and --mermaid are exclusive');
+  const width = values.width === undefined ? undefined : Number(values.width);
+  if (width !== undefined && !(Number.isInteger(width) && width >= 40 && width <= 1000))
+    throw new UsageError(`show: --width must be an integer from 40 to 1000, got '${values.width}'`);
+  if (width !== undefined && !values.msc) throw new UsageError('show: --width goes with --msc');
   const trace = readOrFail(positionals[0]!);
-  process.stdout.write(showTrace(trace, await modelFor(trace, values.model, false)));
+  const model = await modelFor(trace, values.model, false);
+  if (values.msc) process.stdout.write(mscText(chartOf(trace, model), width !== undefined ? { width } : {}));
+  else if (values.mermaid) process.stdout.write(mermaidChart(chartOf(trace, model)));
+  else process.stdout.write(showTrace(trace, model));
   return 0;
 }
 

@@ -93,6 +93,47 @@ export type Layout = readonly { readonly name: string; readonly bits: number }[]
 /** Bits needed to store every integer in `0..max`. */
 export const bitsFor = (max: number): number => (max <= 0 ? 1 : 32 - Math.clz32(max));
 
+/**
+ * A message a step sends, drawn as an arrow in `pvcheck show --msc/--mermaid/--html`:
+ * an event-channel notification, a xenstore write that fires a watch, a grant
+ * operation. `from` defaults to the acting rule's actor.
+ */
+export interface ViewMessage {
+  readonly to: string;
+  readonly from?: string;
+  /** What the arrow carries, short: `evtchn notify`, `write backend/vif/1/0/state=4`, `watch fires`. */
+  readonly label: string;
+  /** The channel: `evtchn`, `xenstore`, `watch`, `grant`, `ring`... */
+  readonly via?: string;
+}
+
+/** What one rule touches: shared objects it reads and writes, and the messages it sends. */
+export interface RuleTouches {
+  /** Shared objects read: `ring page`, `xenstore backend/vif/1/0/state`, `grant table`, `evtchn`. */
+  readonly reads?: readonly string[];
+  readonly writes?: readonly string[];
+  readonly messages?: readonly ViewMessage[];
+}
+
+/**
+ * What the views of a counterexample need (the sequence chart of `pvcheck
+ * show --msc`, `--mermaid`, `--html`), declared beside the rules. All
+ * optional: a model that declares nothing gets one column per `actor` of its
+ * rules, in the order the rules name them, and no arrows.
+ */
+export interface ModelViews<S = any, P = any> {
+  /** The chart's columns, left to right (`toolstack`, `frontend`, `xenstore`, `backend`, `xen`). */
+  readonly actors?: readonly string[];
+  /** Per rule name: what the rule touches whatever the state. */
+  readonly rules?: Readonly<Record<string, RuleTouches>>;
+  /**
+   * What a step touches, computed from the states around it (a xenstore write
+   * that fired a watch shows as the watcher's queue growing). Added to the
+   * rule's static declaration.
+   */
+  readonly step?: (rule: string, before: S, after: S, p: P) => RuleTouches;
+}
+
 export interface Model<S = any, P = any> {
   readonly name: string;
   /** One line. */
@@ -126,6 +167,8 @@ export interface Model<S = any, P = any> {
    * step, beside the changed fields.
    */
   readonly view?: (s: S, p: P) => string;
+  /** What the sequence-chart views need (actors, what each rule touches); see {@link ModelViews}. */
+  readonly views?: ModelViews<S, P>;
   /**
    * Properties that this model, faithful to today's Xen or Linux code,
    * violates at its default parameters: findings about the real code, each

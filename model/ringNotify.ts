@@ -17,6 +17,7 @@
  * @see ../shared/bench/ring-spec.md
  */
 import { ringDiagram } from './ringView.js';
+import { ringNotifyViews } from './views/ringNotify.js';
 import { bitsFor, defineModel, type Invariant, type Layout, type Rule } from './core.js';
 import { defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 
@@ -213,6 +214,7 @@ export const ringNotify = defineModel<S, P>({
   invariants: ringNotifyInvariants,
   isValidEnd: isFinal,
   layout: ringNotifyLayout,
+  views: ringNotifyViews,
   view: (s, p) => {
     const pcF = ['F_PROD', 'F_PUSH', 'F_CHK', 'F_NOTIFY', 'F_CONS', 'F_FC1', 'F_FC2', 'F_WAIT'];
     const pcB = ['B_CONS', 'B_RESP', 'B_PUSH', 'B_CHK', 'B_NOTIFY', 'B_FC1', 'B_FC2', 'B_WAIT'];

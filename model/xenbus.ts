@@ -28,6 +28,7 @@
  * @see xen tools/libxl/libxl_device.c (device add / generic remove, LIBXL_DESTROY_TIMEOUT)
  * @see ../shared/docs/xen-protocols.md §2.5, §2.6, §3
  */
+import { xenbusViews } from './views/xenbus.js';
 import type { Draft } from 'immer';
 import { defineModel, type Goal, type Invariant, type Model, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
@@ -70,15 +71,17 @@ export const TXN_FE = 'netfront';
 
 export type Version = 'old' | 'new';
 /** The frontend implementation: Linux netfront of a version, or a hostile guest. */
-export type FrontendImpl = Version | 'hostile';
+export type FrontendImpl = Version | 'hostile' | 'mirage' | 'dpdk';
 /** The backend implementation: Linux netback of a version, or a hostile driver domain. */
-export type BackendImpl = Version | 'hostile';
+export type BackendImpl = Version | 'hostile' | 'dpdk';
 /** Whether the backend is Linux netback (its rules exist) rather than a hostile driver domain. */
-export const linuxBackend = (p: { backend: BackendImpl }): boolean => p.backend !== 'hostile';
+export const linuxBackend = (p: { backend: BackendImpl }): boolean => p.backend === 'old' || p.backend === 'new';
+/** The DPDK xenvirt pairing: the PMD in the guest and DPDK's switching backend in dom0 (both sides, or neither). */
+export const dpdkPair = (p: { frontend: FrontendImpl; backend: BackendImpl }): boolean => p.frontend === 'dpdk' && p.backend === 'dpdk';
 /** Both ends are Linux: the properties of both sides and the goal X8 apply. */
 const bothLinux = (p: { frontend: FrontendImpl; backend: BackendImpl }): boolean => linuxFrontend(p) && linuxBackend(p);
 /** Whether the frontend is Linux netfront (its rules exist) rather than a hostile guest. */
-export const linuxFrontend = (p: { frontend: FrontendImpl }): boolean => p.frontend !== 'hostile';
+export const linuxFrontend = (p: { frontend: FrontendImpl }): boolean => p.frontend === 'old' || p.frontend === 'new';
 
 /**
  * A negotiated feature: the backend advertises `backendKey`; a frontend that
@@ -132,9 +135,9 @@ export const NETIF_FEATURES: readonly FeatureKey[] = [
 const count = (doc: string, def = 1, max = 3) => intParam({ default: def, min: 0, max, doc });
 
 export const xenbusParams = defineParams({
-  frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend)' }),
+  frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile', 'mirage', 'dpdk'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend); mirage = MirageOS mirage-net-xen netfront (Netif.plug_inner: keys in a transaction, then Connected at once, no close path); dpdk = the DPDK xenvirt PMD (use with backend=dpdk)' }),
   hostileWrites: intParam({ default: 2, min: 0, max: 6, doc: 'writes a hostile peer makes in one run (each one choice of HOSTILE_FRONTEND_WRITES)' }),
-  backend: enumParam<BackendImpl>({ values: ['old', 'new', 'hostile'], default: 'new', doc: 'the backend: Linux netback old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them; hostile = a driver domain that writes any XenbusState and key set of HOSTILE_BACKEND_WRITES and maps and unmaps any ref the guest grants, at any time (properties are then checked for the honest frontend)' }),
+  backend: enumParam<BackendImpl>({ values: ['old', 'new', 'hostile', 'dpdk'], default: 'new', doc: 'the backend: dpdk = DPDK\'s Xen switching backend (use with frontend=dpdk); Linux netback old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them; hostile = a driver domain that writes any XenbusState and key set of HOSTILE_BACKEND_WRITES and maps and unmaps any ref the guest grants, at any time (properties are then checked for the honest frontend)' }),
   frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
   backendMaxQueues: intParam({ default: 2, min: 1, max: 2, doc: 'multi-queue-max-queues a new netback advertises (xenvif_max_queues)' }),
   guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
@@ -221,6 +224,10 @@ export interface FrontendState {
   readonly xw: 'run' | 'notify_peers' | 'talk_to_netback';
   /** xennet_open ran with no queues (NULL dereference, f599c64fdf7d). */
   readonly oops: boolean;
+  /** DPDK xenvirt PMD: how far the device setup went (`none`, rx and tx vrings published, MAC, vring_flag, `started`). */
+  readonly dpdk: 'none' | 'rx' | 'tx' | 'mac' | 'flag' | 'started';
+  /** DPDK: packets moved through the vrings since they were set up (their indices are no longer a fresh ring's). */
+  readonly ringUsed: boolean;
 }
 
 export interface BackendState {
@@ -240,6 +247,8 @@ export interface BackendState {
   readonly bug: boolean;
   /** vif->xdp_headroom as read_xenbus_frontend_xdp last read it (0 when missing). */
   readonly headroom: number;
+  /** DPDK switching backend: it mapped the vrings while they were fresh (its ring indices agree with the guest's). */
+  readonly ringSync: boolean;
 }
 
 /** Toolstack: 'none' before device add, 'plugged', 'unplugging' (waiting for backend Closed), 'removed'. */
@@ -296,17 +305,18 @@ export function spend(d: D, s: S, k: EventKind): void {
 const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false, napi: false, task: 'none', taskRef: false, xmit: 'no', uaf: false });
 const freshFe = (): FrontendState => ({
   inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
-  nq: 0, split: false, features: [], xdp: 'off', wake: false, xw: 'run', oops: false,
+  nq: 0, split: false, features: [], xdp: 'off', wake: false, xw: 'run', oops: false, dpdk: 'none', ringUsed: false,
 });
 const freshBe = (): BackendState => ({
   inst: false, state: XenbusStateUnknown, dev: XenbusStateUnknown, hotplugSeen: false, keysRead: false,
-  nq: 0, split: false, features: [], bug: false, headroom: 0,
+  nq: 0, split: false, features: [], bug: false, headroom: 0, ringSync: false,
 });
 
 export const xenbusInit = (p: P): S => ({
   xs: emptyXenstore(),
   fe: freshFe(),
-  be: freshBe(),
+  // DPDK's switching backend is an application the administrator starts in dom0: it runs from the start
+  be: dpdkPair(p) ? { ...freshBe(), inst: true } : freshBe(),
   ts: { phase: 'none', uevent: false, beDown: false },
   // A hostile guest grants its ring pages and allocates its event channels up front (refs 2/3 and 6/7, ports 10-13).
   q: Array.from({ length: MAXQ }, (_, i) => (p.frontend === 'hostile' ? { ...noQueue(), gref: 1 + 2 * i, evt: true } : noQueue())),
@@ -721,6 +731,12 @@ export function xennetTeardown(d: D, p: P): void {
 /** The frontend's reconnect path of xenbus_dev_resume + netfront_resume: detach, disconnect, dev->state = Initialising, watch the (new) backend. */
 export function netfrontResume(d: D, p: P): void {
   if (!d.fe.inst) return;
+  if (p.frontend === 'mirage') {
+    // Sched resume hook -> resume -> plug_inner again: new rings and a new Connected; the old rings are shut down
+    d.fe = freshFe() as Draft<FrontendState>;
+    for (const q of d.q) { q.gref = null; q.evt = false; }
+    return;
+  }
   xennetDisconnectBackend(d);
   for (const q of d.q) q.napi = false; // netfront_resume: xennet_destroy_queues
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
@@ -989,6 +1005,155 @@ export const xenvif_start_xmit_done: R = {
   },
 };
 
+// --- MirageOS netfront (mirage-net-xen lib/frontend.ml, lib/xenstore.ml)
+
+/**
+ * mirage-net-xen's `plug_inner`, first half: read the backend's features
+ * (whatever is there: it does not wait for InitWait), allocate one tx and one
+ * rx ring and one event channel, and write `tx-ring-ref`, `rx-ring-ref`,
+ * `event-channel` and its fixed feature requests (`feature-sg`=1,
+ * `feature-gso-tcpv4`=0, `request-rx-copy`=1, `feature-rx-flip`=0,
+ * `feature-rx-notify`=1, `feature-smart-poll`=0) in one transaction
+ * (`write_frontend_configuration`). Single queue, no split event channels,
+ * no multi-queue keys. Runs at connect and again from the resume hook.
+ */
+export const mirage_plug_inner: R = {
+  name: 'Netif.plug_inner(write_frontend_configuration)', actor: 'frontend',
+  doc: 'MirageOS netfront: allocate the rings and the event channel, write the ring refs, the event channel and the feature requests in one transaction',
+  see: 'mirage-net-xen lib/frontend.ml plug_inner, lib/xenstore.ml write_frontend_configuration',
+  applies: (p) => p.frontend === 'mirage',
+  when: (s) => !s.fe.inst && s.ts.phase === 'plugged' && feNode(s) === XenbusStateInitialising,
+  then: (d, s, p) => {
+    d.fe = { ...freshFe(), inst: true, nq: 1, queues: 1 } as Draft<FrontendState>;
+    const q = d.q[0]!;
+    q.gref = q.deferred === 1 || q.map === 1 ? 2 : 1;
+    q.evt = true;
+    q.napi = false;
+    xsTxnStart(d.xs, TXN_FE);
+    const w = (k: string, v: string) => xsTxnWrite(d.xs, TXN_FE, `${FE}/${k}`, v);
+    w('tx-ring-ref', txRef(q.gref));
+    w('rx-ring-ref', rxRef(q.gref));
+    w('event-channel', txPort(0));
+    for (const [k, v] of [['feature-sg', '1'], ['feature-gso-tcpv4', '0'], ['request-rx-copy', '1'], ['feature-rx-flip', '0'], ['feature-rx-notify', '1'], ['feature-smart-poll', '0']]) w(k!, v!);
+    // Xs.transaction retries on EAGAIN inside the library: the commit is atomic here.
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') throw new Error('unreachable: no other transaction is open');
+  },
+};
+
+export const mirage_connect: R = {
+  name: 'Netif.plug_inner(connect)', actor: 'frontend',
+  doc: 'MirageOS netfront: write state=Connected (4) at once, from Initialising, with no InitWait and no Initialised',
+  see: 'mirage-net-xen lib/xenstore.ml connect',
+  applies: (p) => p.frontend === 'mirage',
+  when: (s) => s.fe.inst && s.fe.dev === XenbusStateUnknown && xsExists(s.xs, FE),
+  then: (d, s, p) => {
+    d.fe.dev = XenbusStateConnected;
+    xsWrite(d.xs, `${FE}/state`, String(XenbusStateConnected), p.txnConflicts);
+  },
+};
+
+export const mirage_backend_connected: R = {
+  name: 'Netif.plug_inner(wait_until_backend_connected)', actor: 'frontend',
+  doc: 'MirageOS netfront: the Xs.wait on the backend state sees Connected; the device is usable (it keeps waiting on every other state, Closing and Closed included: "XXX: stop waiting?")',
+  see: 'mirage-net-xen lib/xenstore.ml wait_until_backend_connected',
+  applies: (p) => p.frontend === 'mirage',
+  when: (s) => s.fe.inst && s.fe.dev === XenbusStateConnected && !s.fe.netdev && beNode(s) === XenbusStateConnected,
+  then: (d) => { d.fe.netdev = true; },
+};
+
+// --- DPDK xenvirt: the PMD (guest) and the switching backend (dom0), ../shared/seeds/003 and
+// DPDK drivers/net/xenvirt/rte_eth_xenvirt.c: no XenbusState, no events (both poll), no feature
+// negotiation; the keys live in the guest's control/dpdk directory. q[0] holds the vrings (tx and rx
+// ring grefs 2g and 2g+1), q[1] the vring_flag page (gntalloc with UNMAP_NOTIFY_CLEAR_BYTE).
+
+/** The PMD's xenstore directory, `/local/domain/1/control/dpdk` (DPDK_XENSTORE_PATH). */
+export const DPDK = 'control/dpdk';
+
+const dpdkStep = (name: string, from: FrontendState['dpdk'], to: FrontendState['dpdk'], doc: string, see: string,
+  effect: (d: D, s: S, p: P) => void): R => ({
+  name, actor: 'frontend', doc, see,
+  applies: dpdkPair,
+  when: (s) => s.fe.dpdk === from && s.ts.phase === 'plugged',
+  then: (d, s, p) => { effect(d, s, p); d.fe.dpdk = to; },
+});
+
+export const dpdk_rx_queue_setup = dpdkStep('eth_rx_queue_setup', 'none', 'rx',
+  'the PMD allocates the rx vring with gntalloc and writes 0_rx_vring_gref (gntalloc_vring_create)',
+  'DPDK rte_eth_xenvirt.c eth_rx_queue_setup, virtio_queue_setup, gntalloc_vring_create', (d, s, p) => {
+    d.fe.inst = true;
+    const q = d.q[0]!;
+    q.gref = q.deferred === 1 ? 2 : 1;
+    xsWrite(d.xs, `${DPDK}/0_rx_vring_gref`, rxRef(q.gref), p.txnConflicts);
+  });
+export const dpdk_tx_queue_setup = dpdkStep('eth_tx_queue_setup', 'rx', 'tx',
+  'the PMD allocates the tx vring and writes 0_tx_vring_gref',
+  'DPDK rte_eth_xenvirt.c eth_tx_queue_setup', (d, s, p) => { xsWrite(d.xs, `${DPDK}/0_tx_vring_gref`, txRef(s.q[0]!.gref!), p.txnConflicts); });
+export const dpdk_dev_start_mac = dpdkStep('eth_dev_start(update_mac_address)', 'tx', 'mac',
+  'eth_dev_start fills the rx vring and writes 0_ether_addr',
+  'DPDK rte_eth_xenvirt.c eth_dev_start, update_mac_address', (d, s, p) => { xsWrite(d.xs, `${DPDK}/0_ether_addr`, '4e:0b:d0:4e:aa:f1', p.txnConflicts); });
+export const dpdk_vring_flag = dpdkStep('gntalloc_vring_flag', 'mac', 'flag',
+  'a gntalloc page whose byte is cleared on unmap (UNMAP_NOTIFY_CLEAR_BYTE), MAP_FLAG written in it; 0_vring_flag = its gref',
+  'DPDK rte_eth_xenvirt.c gntalloc_vring_flag, rte_xen_lib.c grefwatch_from_alloc', (d, s, p) => {
+    const q = d.q[1]!;
+    q.gref = q.deferred === 3 ? 4 : 3;
+    xsWrite(d.xs, `${DPDK}/0_vring_flag`, String(q.gref), p.txnConflicts);
+  });
+export const dpdk_start_notify = dpdkStep('dev_start_notify', 'flag', 'started',
+  'event_type_start_0 = 1: "Host could start polling this device"',
+  'DPDK rte_eth_xenvirt.c dev_start_notify', (d, s, p) => { xsWrite(d.xs, `${DPDK}/event_type_start_0`, '1', p.txnConflicts); });
+
+export const dpdk_traffic: R = {
+  name: 'eth_xenvirt_rx/tx(polling)', actor: 'frontend',
+  doc: 'both ends poll the vrings: packets move and the ring indices advance (a fresh ring no more)',
+  see: 'DPDK rte_eth_xenvirt.c eth_xenvirt_rx, eth_xenvirt_tx; seeds/003 §1.2.3-1.2.4',
+  applies: dpdkPair,
+  when: (s) => s.fe.dpdk === 'started' && !s.fe.ringUsed && s.q[0]!.map !== null && s.q[0]!.map === s.q[0]!.gref,
+  then: (d) => { d.fe.ringUsed = true; },
+};
+
+export const dpdk_app_restart: R = {
+  name: 'DPDK application restart(guest)', actor: 'frontend',
+  doc: 'the guest application exits and starts again: gntalloc ends the grants of the vrings and of the flag page (deferred while the backend maps them), clearing the flag byte; the keys stay in xenstore until the new run rewrites them',
+  see: 'Linux gntalloc.c (gnttab_end_foreign_access, UNMAP_NOTIFY_CLEAR_BYTE); seeds/003 "When the back end is restarted, all front ends must also be restarted"',
+  applies: (p) => dpdkPair(p) && p.reconnect > 0,
+  when: (s) => s.fe.inst && can(s, 'reconnect'),
+  then: (d, s) => {
+    spend(d, s, 'reconnect');
+    for (const q of d.q) { if (q.gref !== null && q.map === q.gref) q.deferred = q.gref; q.gref = null; }
+    d.fe = freshFe() as Draft<FrontendState>;
+  },
+};
+
+export const dpdk_backend_map: R = {
+  name: 'switch: new virtio device', actor: 'backend',
+  doc: 'the switching backend sees event_type_start_0 = 1, reads 0_rx/tx_vring_gref and 0_vring_flag, maps them (only refs the guest grants map) and starts polling',
+  see: 'seeds/003 §1.2.2 (retrieve the grant information, map and create the virtio ring)',
+  applies: dpdkPair,
+  when: (s) => s.be.inst && !s.ts.beDown && xsRead(s.xs, `${DPDK}/event_type_start_0`) === '1' && s.q[0]!.map === null,
+  then: (d, s) => {
+    const tx = xsRead(s.xs, `${DPDK}/0_tx_vring_gref`);
+    const rx = xsRead(s.xs, `${DPDK}/0_rx_vring_gref`);
+    const fl = xsRead(s.xs, `${DPDK}/0_vring_flag`);
+    const q0 = s.q[0]!, q1 = s.q[1]!;
+    if (q0.gref === null || tx !== txRef(q0.gref) || rx !== rxRef(q0.gref) || q1.gref === null || fl !== String(q1.gref)) return;
+    d.q[0]!.map = q0.gref;
+    d.q[1]!.map = q1.gref;
+    d.be.ringSync = !s.fe.ringUsed;
+  },
+};
+
+export const dpdk_backend_flag_cleared: R = {
+  name: 'switch: vring_flag cleared', actor: 'backend',
+  doc: 'the backend sees the flag byte cleared (the guest released its gntalloc pages): it unmaps the vrings and the flag page',
+  see: 'DPDK rte_eth_xenvirt.c gntalloc_vring_flag ("Host monitors this page if it is cleared on unmap, and then do necessary clean up")',
+  applies: dpdkPair,
+  when: (s) => s.be.inst && !s.ts.beDown && s.q[1]!.map !== null && s.q[1]!.gref !== s.q[1]!.map,
+  then: (d) => {
+    for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; }
+    d.be.ringSync = false;
+  },
+};
+
 // --- a hostile frontend (a guest that is not netfront)
 
 /**
@@ -1143,6 +1308,7 @@ export const libxl_destroy_timeout: R = {
 };
 
 export const migrate: R = {
+  applies: (p) => !dpdkPair(p), // a gntalloc application is not migrated here
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
@@ -1190,6 +1356,7 @@ export const backend_restarted: R = {
   when: (s) => s.ts.beDown,
   then: (d, s, p) => {
     d.ts.beDown = false;
+    if (dpdkPair(p)) { d.be.inst = true; return; } // the administrator starts the switching application again
     xsRm(d.xs, BE, p.txnConflicts);
     xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
     xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
@@ -1213,6 +1380,9 @@ export const xenbusRules: readonly R[] = [
   netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
   xenvif_fatal_tx_err, xenvif_start_xmit, xenvif_start_xmit_done,
+  mirage_plug_inner, mirage_connect, mirage_backend_connected,
+  dpdk_rx_queue_setup, dpdk_tx_queue_setup, dpdk_dev_start_mac, dpdk_vring_flag, dpdk_start_notify, dpdk_traffic, dpdk_app_restart,
+  dpdk_backend_map, dpdk_backend_flag_cleared,
   hostile_frontend_write, hostile_backend_write, hostile_backend_map,
   xs_spurious,
 ];
@@ -1241,7 +1411,13 @@ export const bothClosed = (s: S): boolean =>
 /** After an unplug: nodes removed, both driver instances gone. */
 export const removed = (s: S): boolean => s.ts.phase === 'removed' && !s.fe.inst && !s.be.inst && s.q.every((q) => q.map === null && !q.bound);
 
+/** A MirageOS frontend never notices its device removed: after an unplug only the backend side must be gone. */
+const removedUnderMirage = (s: S): boolean => s.ts.phase === 'removed' && !s.be.inst && s.q.every((q) => q.map === null && !q.bound);
+
 export const settled = (s: S): boolean => connectedAndIdle(s) || bothClosed(s) || removed(s);
+/** Valid ends and the X8 goal: both Linux: {@link settled}; MirageOS frontend: connected or removed; a hostile peer: anywhere. */
+const settledFor = (s: S, p: P): boolean =>
+  p.frontend === 'mirage' && linuxBackend(p) ? connectedAndIdle(s) || bothClosed(s) || removedUnderMirage(s) : !bothLinux(p) || settled(s);
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -1345,13 +1521,20 @@ export const X14: Invariant<S, P> = {
   holds: (s) => s.q.every((q) => !q.uaf),
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14] as const;
+export const X15: Invariant<S, P> = {
+  name: 'X15_dpdk_ring_in_sync',
+  description: 'DPDK xenvirt: the switching backend polls only vrings it mapped while they were fresh, so that its ring indices agree with the guest\'s',
+  see: 'seeds/003 "When the back end is restarted, all front ends must also be restarted"; DPDK virtqueue.h (vq_used_cons_idx starts at 0)',
+  holds: (s, p) => !dpdkPair(p) || s.q[0]!.map === null || s.be.ringSync,
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14, X15] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',
   description: 'from every reachable state both ends can still reach Connected (every queue mapped), or both Closed, or, after an unplug, Closed and removed',
   see: 'xen-protocols.md §3.6 X5, X6 (no stuck state pairs)',
-  reached: (s, p) => !bothLinux(p) || settled(s),
+  reached: settledFor,
 };
 
 export const xenbusObservables: readonly Observable<S, P>[] = [
@@ -1390,8 +1573,9 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   rules: xenbusRules,
   invariants: xenbusInvariants,
   // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
-  isValidEnd: (s, p) => !bothLinux(p) || settled(s),
+  isValidEnd: settledFor,
   observables: xenbusObservables,
   goals: [X8],
   view: xenbusView,
+  views: xenbusViews,
 });

@@ -29,7 +29,8 @@
  * - Transactions: `xsTxnStart` opens one per owner, writes and removals are
  *   buffered, `xsTxnEnd` commits them atomically or fails with EAGAIN when a
  *   conflicting change was committed meanwhile. `conflicts: 'node'` is C
- *   xenstored since Xen 4.9 (a change to a node the transaction touched);
+ *   xenstored since Xen 4.9 (a change to a node the transaction wrote or read
+ *   with {@link xsTxnRead});
  *   `'any'` is the older, stricter xenstored and oxenstored under load (any
  *   committed change conflicts). The caller retries on EAGAIN, as Linux does.
  *
@@ -58,9 +59,11 @@ export interface XsWatch {
   readonly drop?: XsDrop;
 }
 
-/** An open transaction: buffered writes (`null` = rm), and whether it already conflicts. */
+/** An open transaction: buffered writes (`null` = rm), the nodes it read, and whether it already conflicts. */
 export interface XsTxn {
   readonly writes: Readonly<Record<string, string | null>>;
+  /** Nodes read inside the transaction ({@link xsTxnRead}): C xenstored conflicts on them too. */
+  readonly reads?: readonly string[];
   readonly conflict: boolean;
 }
 
@@ -115,7 +118,8 @@ function fireRm(d: XsDraft, path: string): void {
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
   for (const [o, t] of Object.entries(d.txns)) {
     if (o === owner || t.conflict) continue;
-    if (mode === 'any' || Object.keys(t.writes).some((k) => under(k, path) || under(path, k))) t.conflict = true;
+    const touched = [...Object.keys(t.writes), ...(t.reads ?? [])];
+    if (mode === 'any' || touched.some((k) => under(k, path) || under(path, k))) t.conflict = true;
   }
 }
 
@@ -182,6 +186,20 @@ export function xsFireSpurious(d: XsDraft, token: string): void {
 /** XS_TRANSACTION_START for `owner` (one open transaction per owner). */
 export function xsTxnStart(d: XsDraft, owner: string): void {
   d.txns[owner] = { writes: {}, conflict: false };
+}
+
+/**
+ * XS_READ inside the owner's transaction: its own buffered write if any, else
+ * the committed value; the node joins the transaction's read set, so that (in
+ * `node` mode, C xenstored) a change committed to it meanwhile makes the
+ * commit fail with EAGAIN.
+ */
+export function xsTxnRead(d: XsDraft, owner: string, path: string): string | undefined {
+  const t = d.txns[owner];
+  if (!t) throw new Error(`xenstore: ${owner} reads ${path} outside a transaction`);
+  if (!(t.reads ?? []).includes(path)) t.reads = [...(t.reads ?? []), path];
+  if (Object.prototype.hasOwnProperty.call(t.writes, path)) return t.writes[path] ?? undefined;
+  return xsRead(d as unknown as Xenstore, path);
 }
 
 /** XS_WRITE inside the owner's transaction (buffered: invisible to others until commit). */

@@ -5,10 +5,11 @@ import { produce } from 'immer';
 import { deriveModel, type Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
+import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, xenbus } from '../model/xenbus.js';
 import {
-  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsTxnEnd, xsTxnStart, xsTxnWrite, xsWatch, xsWrite, type Xenstore,
+  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnWrite, xsWatch, xsWrite, type Xenstore,
 } from '../model/xenstore.js';
 import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
 import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
@@ -25,6 +26,8 @@ import xsa396 from '../examples/xenbus-xsa396-no-deferred-free.js';
 import xsa374 from '../examples/xenbus-xsa374.js';
 import destroyQueuesLate from '../examples/xenbus-netfront-destroy-queues-late.js';
 import disconnectNoSync from '../examples/xenbus-netback-disconnect-no-sync.js';
+import mirageCloseOnClosing from '../examples/xenbus-mirage-close-on-closing.js';
+import dpdkFix from '../examples/xenbus-dpdk-restart-clears-start.js';
 
 const QUIET = { events: '0' };
 
@@ -36,11 +39,14 @@ function run(m: Model, params: Record<string, string>, opt: { maxDepth?: number;
   return check(sys.right, { maxDepth: opt.maxDepth, checkDeadlock: opt.checkDeadlock ?? true });
 }
 
-/** Found with `property`, and shortest: with one step less there is no counterexample. */
+/** Found with `property`, shortest (with one step less there is no counterexample), and the trace replays (pvcheck replay's engine reproduces it at its last step). */
 function foundShortest(m: Model, params: Record<string, string>, property: string, opt: { invariants?: string[]; checkDeadlock?: boolean } = {}): number {
   const r = run(m, params, opt);
   assert.is(r.outcome === 'violation' || r.outcome === 'deadlock', true, `${m.name}: outcome ${r.outcome}`);
   assert.is(r.violation?.property, property);
+  const p = resolveParams(m.params, params);
+  if (E.isLeft(p)) throw new Error(p.left);
+  assert.ok(replays(m, p.right, r), `${m.name}: the ${property} trace replays`);
   const n = r.violation!.trace.length - 1;
   const cut = run(m, params, { ...opt, maxDepth: n - 1 });
   assert.is(cut.violation, undefined, `${m.name}: a counterexample shorter than ${n} steps`);
@@ -89,6 +95,15 @@ test("xenstore: a transaction fails with EAGAIN after a conflicting commit ('any
   assert.is(other('node', 'fe/ring').nodes['fe/ring'], 'x');
   const ok = produce(open, (d: any) => { assert.is(xsTxnEnd(d, 't', true, 'any'), 'ok'); });
   assert.is(ok.nodes['fe/ring'], '8');
+});
+
+test("xenstore: in 'node' mode a transaction also conflicts on a node it read (C xenstored), not on one it never touched", () => {
+  const base = xs((d) => { xsWrite(d, 'be/max', '2'); xsTxnStart(d, 't'); assert.is(xsTxnRead(d, 't', 'be/max'), '2'); xsTxnWrite(d, 't', 'fe/n', '2'); });
+  const after = (path: string) => produce(base, (d: any) => { xsWrite(d, path, '1', 'node'); assert.is(xsTxnEnd(d, 't', true, 'node'), path === 'be/max' ? 'EAGAIN' : 'ok'); });
+  assert.is(after('be/max').nodes['fe/n'], undefined);
+  assert.is(after('be/other').nodes['fe/n'], '2');
+  // a transaction reads its own buffered write
+  produce(base, (d: any) => { assert.is(xsTxnRead(d, 't', 'fe/n'), '2'); });
 });
 
 // --- the model
@@ -243,6 +258,36 @@ test('hostile backend: netfront (old and new) never frees or reuses a ring page 
     assert.equal(r.neverFired, [], `${frontend}: every rule fired`);
   }
   assert.is(foundShortest(xsa396, { backend: 'hostile' }, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 10);
+});
+
+// --- MirageOS netfront (mirage-net-xen) against Linux netback
+
+test('MirageOS netfront: Linux netback connects it (keys, then Connected straight from Initialising): every property holds, X8 included, with no backend error', () => {
+  for (const events of ['2', '3']) {
+    const r = run(xenbus, { frontend: 'mirage', backendFatal: '0', events });
+    assert.is(r.outcome, 'ok', `events=${events}`);
+  }
+  assert.is(run(xenbus, { frontend: 'mirage', backendFatal: '0' }, { invariants: ['X8_recoverable'], checkDeadlock: false }).outcome, 'ok');
+});
+
+test('finding M1: MirageOS netfront never answers the backend\'s Closing: after a netback error both ends wait for each other (deadlock, 8 steps); answering Closing fixes it', () => {
+  assert.is(foundShortest(xenbus, { frontend: 'mirage', events: '1' }, 'deadlock', { invariants: [] }), 8);
+  for (const events of ['1', '2', '3']) assert.is(run(mirageCloseOnClosing, { frontend: 'mirage', events }).outcome, 'ok', `fix, events=${events}`);
+});
+
+// --- the DPDK xenvirt pairing (PMD and switching backend)
+
+test('DPDK xenvirt: the PMD publishes its vring grefs in control/dpdk, the switch maps them and both poll; gntalloc defers the free of mapped pages (X2) across application restarts', () => {
+  const r = run(xenbus, { frontend: 'dpdk', backend: 'dpdk', events: '3' });
+  assert.is(r.outcome, 'ok');
+  for (const rule of ['switch: new virtio device', 'eth_xenvirt_rx/tx(polling)', 'DPDK application restart(guest)', 'switch: vring_flag cleared'])
+    assert.ok(!r.neverFired.includes(rule), rule);
+});
+
+test('finding D1: a restarted DPDK switching backend maps the vrings its predecessor used (stale event_type_start_0): X15 in 11 steps; clearing the announcements on restart fixes it', () => {
+  const params = { frontend: 'dpdk', backend: 'dpdk', backendRestart: '1' };
+  assert.is(foundShortest(xenbus, params, 'X15_dpdk_ring_in_sync'), 11);
+  for (const events of ['2', '3']) assert.is(run(dpdkFix, { ...params, events }).outcome, 'ok', `fix, events=${events}`);
 });
 
 test.run();

@@ -26,6 +26,8 @@
  *       replayParams + replay in one (a parameter problem is bad-input 'bad-params')
  *   replayExitCode(result) -> 0 completed | 1 reproduced | 2 bad input | 3 inconclusive | 4 diverged
  *   showReplay(result) -> string                     the outcome for a human, with the diff
+ *   chartOf(trace, model?) -> Chart; mscText(chart, {width?}) -> string; mermaidChart(chart) -> string
+ *                                                    sequence charts (plain text for e-mail, Mermaid)
  */
 export * from './format.js';
 export * from './itf.js';
@@ -33,3 +35,4 @@ export * from './io.js';
 export * from './diff.js';
 export * from './show.js';
 export * from './replay.js';
+export * from './views.js';

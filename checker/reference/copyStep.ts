@@ -146,10 +146,17 @@ export function settle(n: unknown, o: unknown, stamp: boolean): unknown {
   if (n === o || typeof n !== 'object' || n === null) return n;
   const st = (n as { [DRAFT]?: DraftState })[DRAFT];
   if (st !== undefined) {
-    if (st.final === PENDING) st.final = st.copy === null ? st.base : settleNode(st.copy, st.base, stamp);
+    // A draft the recipe moved (array shift or splice, or stored elsewhere) is
+    // settled against the old node at its new place when that is a node of the
+    // same kind, so that its children equal to the ones at the same place ARE
+    // them (the promise above); elsewhere against its own base. A draft reached
+    // twice (stored at two places) is settled at the first one.
+    if (st.final === PENDING)
+      st.final =
+        st.copy === null ? st.base
+        : settleNode(st.copy, o !== st.base && typeof o === 'object' && o !== null && Array.isArray(o) === st.isArray ? o : st.base, stamp);
     const f = st.final;
-    // A draft the recipe moved (array shift, or stored elsewhere) is settled
-    // against its own base; it may equal the old node at its new place.
+    // An unchanged moved draft is its base; it may equal the old node at its new place.
     return o !== st.base && f !== st.base && sameEntries(f as object, o) ? o : f;
   }
   if (Object.isFrozen(n)) return n;

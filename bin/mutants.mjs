@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// npm run mutants: applies each mutant of test/mutants/mutants.json, alone, to a
+// temporary copy of the tree (node_modules linked, not copied), runs the test
+// files it names with `node bin/run-tests.mjs` (per-file limit: the mutant's
+// `timeout`, default 300 s), and prints one line per mutant:
+//
+//   killed    search-max-states-gt             by test/checkerBounds.test.ts (27 s)
+//   survived  hash-length-not-mixed            test/fingerprint.test.ts passed (5 s)
+//   stale     ...                              checker/x.ts: the text to replace occurs 0 times
+//
+// then `mutants: K killed, S survived` (and the stale count, if any). Exit 1
+// when a mutant survived or is stale. Before the mutants, the named files run
+// once on an unmutated copy: if one fails there, a kill would mean nothing, so
+// the run stops (exit 2). Options: ids to run only those; --no-baseline.
+// PVCHECK_SEED is fixed (20261202) unless set, so a verdict is reproducible.
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(fileURLToPath(import.meta.url), '..', '..');
+const args = process.argv.slice(2);
+const baseline = !args.includes('--no-baseline');
+const only = args.filter((a) => !a.startsWith('--'));
+const list = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants;
+const unknown = only.filter((id) => !list.some((m) => m.id === id));
+if (unknown.length) {
+  process.stderr.write(`mutants: no mutant ${unknown.join(', ')} (known: ${list.map((m) => m.id).join(', ')})\n`);
+  process.exit(2);
+}
+const mutants = only.length ? list.filter((m) => only.includes(m.id)) : list;
+const seed = process.env.PVCHECK_SEED || '20261202';
+const width = Math.max(...mutants.map((m) => m.id.length));
+
+/** A fresh copy of the tree (without .git, node_modules and dot files), node_modules linked. */
+function copyTree() {
+  const dir = mkdtempSync(join(tmpdir(), 'pvcheck-mutant-'));
+  cpSync(root, dir, {
+    recursive: true,
+    filter: (src) => {
+      const rel = relative(root, src);
+      return rel === '' || !rel.split(/[\\/]/).some((p) => p === 'node_modules' || p.startsWith('.'));
+    },
+  });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  return dir;
+}
+
+/** Runs test files in `dir`; returns the files that failed and the seconds taken. */
+function runTests(dir, files, timeout) {
+  const t0 = Date.now();
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs', ...files], {
+    cwd: dir,
+    encoding: 'utf8',
+    env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_TEST_TIMEOUT: String(timeout) },
+    timeout: (timeout * files.length + 120) * 1000,
+    maxBuffer: 64 << 20,
+  });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  const failed = [...out.matchAll(/^✘ (\S+?)(?::| \(\d+s\): (TIMEOUT))/gm)].map((m) => (m[2] ? `${m[1]} (timeout)` : m[1]));
+  if (r.status !== 0 && failed.length === 0) failed.push(r.error ? `(runner: ${r.error.code ?? r.error.message})` : `(runner exit ${r.status})`);
+  return { failed, seconds: Math.round((Date.now() - t0) / 1000), out };
+}
+
+/** Applies a mutant's edits in `dir`; returns an error line when an edit does not apply exactly. */
+function applyMutant(dir, m) {
+  for (const e of m.edits) {
+    const p = join(dir, e.file);
+    const text = readFileSync(p, 'utf8');
+    const n = text.split(e.find).length - 1;
+    if (n === 0 || (n > 1 && !e.all)) return `${e.file}: the text to replace occurs ${n} times (expected ${e.all ? 'at least once' : 'once'})`;
+    writeFileSync(p, text.split(e.find).join(e.replace));
+  }
+  return undefined;
+}
+
+if (baseline) {
+  const files = [...new Set(mutants.flatMap((m) => m.tests))].sort();
+  const dir = copyTree();
+  try {
+    const b = runTests(dir, files, 600);
+    if (b.failed.length) {
+      process.stdout.write(b.out);
+      process.stderr.write(`mutants: ${b.failed.join(', ')} already fail without a mutant: fix that first\n`);
+      process.exit(2);
+    }
+    console.log(`baseline: ${files.length} test files pass unmutated (${b.seconds} s)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let killed = 0, survived = 0, stale = 0;
+for (const m of mutants) {
+  const dir = copyTree();
+  try {
+    const err = applyMutant(dir, m);
+    if (err) {
+      stale++;
+      console.log(`${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}`);
+      continue;
+    }
+    const r = runTests(dir, m.tests, m.timeout ?? 300);
+    if (r.failed.length) {
+      killed++;
+      console.log(`${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${r.failed.join(', ')} (${r.seconds} s)`);
+    } else {
+      survived++;
+      console.log(`${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${r.seconds} s)`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+console.log(`mutants: ${killed} killed, ${survived} survived${stale ? `, ${stale} stale` : ''}`);
+process.exit(survived || stale ? 1 : 0);

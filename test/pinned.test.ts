@@ -1,0 +1,211 @@
+/**
+ * Pinned figures (issue 19): every built-in model at its defaults through
+ * `npm start -- --json` (which smoke-tests the README's quick start too), the
+ * runs whose figures the README states, and the counterexample length of every
+ * example against its own `@pvcheck expect` header. The figures live in
+ * test/pinned.json with a reason line each; the examples' in their headers.
+ * A failure names the figure, the pinned and computed values, and the line
+ * to change: change it only in the commit that changes the model, and say why.
+ *
+ * The README's ring-pair runs take about a minute on a loaded 2-core machine:
+ * they run when PVCHECK_PINNED=all (CI sets it, .ci/run); otherwise the test
+ * says it left them out.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { check } from '../checker/explore.js';
+import type { Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { builtinModels } from '../model/registry.js';
+import { bind } from '../properties/bind.js';
+import { gridPoint } from './support/ringSpec.js';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const PINNED = 'test/pinned.json';
+const pinnedText = readFileSync(join(root, PINNED), 'utf8');
+const pinned = JSON.parse(pinnedText) as {
+  defaults: Entry[];
+  runs: (Entry & { id: string; args: string[]; slow?: boolean })[];
+};
+interface Obs { min: number | null; max: number | null; maxWitness: number }
+interface Entry {
+  model?: string;
+  id?: string;
+  outcome: string;
+  states: number;
+  edges: number;
+  depth: number;
+  observables?: Record<string, Obs>;
+  /** A declared finding the run reports: `PROPERTY in N steps`. */
+  violation?: string;
+  reason: string;
+}
+interface Report {
+  model: string;
+  outcome: string;
+  distinctStates: number;
+  edges: number;
+  depth: number;
+  observables?: { name: string; min: number | null; max: number | null; maxTraceLength: number }[];
+  violation?: { property: string; length: number };
+}
+
+/** The line of test/pinned.json that holds an entry (1-based). */
+const lineOf = (needle: string): number => pinnedText.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+/** Every figure of `e` that differs from the report, one line each, saying where to update it. */
+function moved(label: string, needle: string, e: Entry, r: Report): string[] {
+  const where = `${PINNED}:${lineOf(needle)}`;
+  const out: string[] = [];
+  const cmp = (what: string, want: unknown, got: unknown) => {
+    if (JSON.stringify(want) !== JSON.stringify(got))
+      out.push(`${label}: ${what} moved: pinned ${JSON.stringify(want)}, computed ${JSON.stringify(got)} (${where})`);
+  };
+  cmp('outcome', e.outcome, r.outcome);
+  cmp('states', e.states, r.distinctStates);
+  cmp('edges', e.edges, r.edges);
+  cmp('depth', e.depth, r.depth);
+  if (e.violation !== undefined || r.violation !== undefined)
+    cmp('violation', e.violation ?? null, r.violation ? `${r.violation.property} in ${r.violation.length} steps` : null);
+  for (const [name, o] of Object.entries(e.observables ?? {})) {
+    const got = r.observables?.find((x) => x.name === name);
+    if (!got) out.push(`${label}: observable ${name} is pinned but not reported (${where})`);
+    else {
+      cmp(`observable ${name} min`, o.min, got.min);
+      cmp(`observable ${name} max`, o.max, got.max);
+      cmp(`observable ${name} witness of the max (steps)`, o.maxWitness, got.maxTraceLength);
+    }
+  }
+  return out;
+}
+
+const HOW =
+  `\nIf your change moves these figures on purpose, update them in ${PINNED} in the same commit and rewrite the entry's ` +
+  `reason line to say why (docs/checker.md, "Pinned figures"). If it should not move them, it is a regression.`;
+
+test('test/pinned.json: one entry per built-in model, each with a reason line', () => {
+  assert.equal(pinned.defaults.map((e) => e.model).sort(), builtinModels.map((m) => m.name).sort(),
+    `every built-in model needs an entry in ${PINNED} (a new model: add its figures at its defaults, with a reason)`);
+  for (const e of [...pinned.defaults, ...pinned.runs]) assert.ok(e.reason && e.reason.length > 20, `${e.model ?? e.id}: no reason line`);
+});
+
+test('npm start -- --json: exits 0, checks every built-in model at its defaults, and every figure is the pinned one', () => {
+  const r = spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  assert.is(r.status, 0, `npm start exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  const reports = JSON.parse(r.stdout) as Report[];
+  assert.equal(reports.map((x) => x.model), builtinModels.map((m) => m.name));
+  const diffs = pinned.defaults.flatMap((e) => moved(`${e.model} at its defaults`, `"model": "${e.model}"`, e, reports.find((x) => x.model === e.model)!));
+  assert.equal(diffs, [], diffs.join('\n') + HOW);
+});
+
+const all = process.env.PVCHECK_PINNED === 'all';
+test('the runs whose figures the README states', () => {
+  const runs = pinned.runs.filter((x) => all || !x.slow);
+  if (runs.length < pinned.runs.length)
+    console.log(`  pinned: left out ${pinned.runs.filter((x) => x.slow).map((x) => x.id).join(', ')} (slow; PVCHECK_PINNED=all runs them, as CI does)`);
+  const diffs: string[] = [];
+  for (const run of runs) {
+    const r = spawnSync(process.execPath, ['bin/pvcheck.mjs', ...run.args, '--json', '-q'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+    assert.ok(r.status === 0 || r.status === 1, `${run.id}: exit ${r.status}: ${r.stderr.slice(-1000)}`);
+    diffs.push(...moved(`${run.id} (pvcheck ${run.args.join(' ')})`, `"id": "${run.id}"`, run, JSON.parse(r.stdout) as Report));
+  }
+  assert.equal(diffs, [], diffs.join('\n') + HOW);
+});
+
+test('npm run bench -- --repeat 1 --points 4x16: exits 0 and measures ring-spec.md §11\'s 4x16 graph', () => {
+  const r = spawnSync('npm', ['run', 'bench', '--silent', '--', '--repeat', '1', '--points', '4x16'], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, `bench exited ${r.status}: ${r.stderr.slice(-2000)}`);
+  // a fixed-width table: read the columns by the header's positions (the tool column has spaces)
+  const lines = r.stdout.split('\n');
+  const header = lines.find((l) => /^point\s/.test(l));
+  const row = lines.find((l) => /^4x16\s/.test(l) && !/\b(SPIN|Rumur)\b/.test(l));
+  assert.ok(header && row, `no header or pvcheck 4x16 row in:\n${r.stdout}`);
+  const names = header!.trim().split(/\s{2,}/);
+  const col = (name: string): string => {
+    const i = names.indexOf(name);
+    assert.ok(i >= 0, `no column ${name} in: ${header}`);
+    const start = header!.indexOf(name);
+    const end = i + 1 < names.length ? header!.indexOf(names[i + 1]!, start + name.length) : undefined;
+    return row!.slice(start, end).trim();
+  };
+  const [states, edges, seconds] = [col('states'), col('edges'), col('seconds')];
+  const g = gridPoint(4, 16);
+  assert.equal([Number(states), Number(edges)], [g.states, g.edges], row);
+  assert.ok(Number(seconds) > 0, row);
+});
+
+// --- the examples, against their own headers
+
+type Expect = { outcome: 'ok' | 'incomplete' } | { outcome: 'violation'; property: string; steps: number } | { outcome: 'deadlock'; steps: number };
+
+function parseExpect(s: string): Expect {
+  let m: RegExpExecArray | null;
+  if (s === 'ok' || s === 'incomplete') return { outcome: s };
+  if ((m = /^violation (\S+) in (\d+) steps?$/.exec(s))) return { outcome: 'violation', property: m[1]!, steps: Number(m[2]) };
+  if ((m = /^deadlock in (\d+) steps?$/.exec(s))) return { outcome: 'deadlock', steps: Number(m[1]) };
+  throw new Error(`unreadable @pvcheck expect '${s}'`);
+}
+
+/** `check` arguments as the CLI reads them (the subset example headers use). */
+function parseArgs(args: string[]): { params: Record<string, string>; invariants?: string[]; checkDeadlock: boolean; maxStates?: number; maxDepth?: number } {
+  const params: Record<string, string> = {};
+  const invariants: string[] = [];
+  let checkDeadlock = true;
+  let maxStates: number | undefined;
+  let maxDepth: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-p' || a === '--param') {
+      const [k, ...v] = args[++i]!.split('=');
+      params[k!] = v.join('=');
+    } else if (a === '-i' || a === '--invariant') invariants.push(args[++i]!);
+    else if (a === '--no-deadlock') checkDeadlock = false;
+    else if (a === '--max-states') maxStates = Number(args[++i]);
+    else if (a === '--max-depth') maxDepth = Number(args[++i]);
+    else throw new Error(`option ${a} of an @pvcheck check line is not read by test/pinned.test.ts: add it there`);
+  }
+  if (invariants.length && !invariants.includes('deadlock')) checkDeadlock = false;
+  return { params, ...(invariants.length ? { invariants } : {}), checkDeadlock, ...(maxStates !== undefined ? { maxStates } : {}), ...(maxDepth !== undefined ? { maxDepth } : {}) };
+}
+
+const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort();
+
+test('every example gives the result its header declares (counterexample lengths included)', async () => {
+  const diffs: string[] = [];
+  let checked = 0;
+  for (const f of examples) {
+    const text = readFileSync(join(root, 'examples', f), 'utf8');
+    const lines = text.split('\n');
+    const tags = lines.map((l, i) => ({ m: /^\s*\*\s*@pvcheck (check|expect)\b\s*(.*)$/.exec(l), line: i + 1 })).filter((x) => x.m);
+    assert.ok(tags.length >= 2, `examples/${f}: no @pvcheck check/expect lines (docs/examples.md)`);
+    const model = (await import(join(root, 'examples', f))).default as Model;
+    for (let k = 0; k < tags.length; k += 2) {
+      const c = tags[k]!, x = tags[k + 1];
+      assert.ok(c.m![1] === 'check' && x && x.m![1] === 'expect', `examples/${f}:${c.line}: a check line must be followed by its expect line`);
+      const a = parseArgs(c.m![2]!.trim().split(/\s+/).filter(Boolean));
+      const want = parseExpect(x!.m![2]!.trim());
+      const p = resolveParams(model.params, a.params);
+      assert.ok(E.isRight(p), `examples/${f}:${c.line}: ${E.isLeft(p) ? p.left : ''}`);
+      const sys = bind(model, (p as E.Right<unknown>).right, a.invariants ? { invariants: a.invariants } : {});
+      assert.ok(E.isRight(sys), `examples/${f}:${c.line}: ${E.isLeft(sys) ? sys.left : ''}`);
+      const r = check((sys as E.Right<any>).right, { checkDeadlock: a.checkDeadlock, ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}), ...(a.maxDepth !== undefined ? { maxDepth: a.maxDepth } : {}) });
+      const got: Expect =
+        r.outcome === 'violation' ? { outcome: 'violation', property: r.violation!.property, steps: r.violation!.trace.length - 1 }
+        : r.outcome === 'deadlock' ? { outcome: 'deadlock', steps: r.violation!.trace.length - 1 }
+        : { outcome: r.outcome };
+      checked++;
+      if (JSON.stringify(got) !== JSON.stringify(want))
+        diffs.push(`examples/${f}:${x!.line}: @pvcheck expect ${x!.m![2]!.trim()}, computed ${got.outcome}${'property' in got ? ` ${got.property}` : ''}${'steps' in got ? ` in ${got.steps} steps` : ''} (pvcheck check examples/${f} ${c.m![2]!.trim()})`);
+    }
+  }
+  assert.ok(checked >= examples.length, `${checked} checks for ${examples.length} examples`);
+  assert.equal(diffs, [], diffs.join('\n') +
+    `\nIf your change moves an example's result on purpose, update its @pvcheck expect line in the same commit and say why in the commit; if not, it is a regression (docs/examples.md).`);
+});
+
+test.run();
