@@ -5,46 +5,63 @@
  * the grant-table operations it makes, in `args.ops`, and what they return, in
  * `expect.results` (one result per op, same order), followed by what the
  * operations leave in the tables: `expect.entries` (every entry of the
- * granter A, domid 1, and of dom0's own table B, domid 0: its `flags`, Xen's
+ * granter A, domid 1, and of dom0's own table B, domid 0: its `flags` (at v1
+ * with Xen's GTF_reading/GTF_writing, which v1 keeps in the flags word), v2's
  * `status` bits and Xen's pin counts), `expect.maptrack` (dom0's map handles in
- * use) and `expect.version` (the table's version).
+ * use) and `expect.version` (the version of A's table; B's is 2).
+ *
+ * A's refs are the driver's (Linux hands them out from
+ * GNTTAB_NR_RESERVED_ENTRIES); the vectors number them from 0.
  *
  * Operations (`op`):
  * - `write_entry` {dom, ref, flags, domid, frame, page_off, length, trans_domid, trans_gref}:
  *   the granting guest writes a grant_entry_v2 (gnttab_grant_foreign_access_ref,
  *   the sub-page and transitive forms, or `flags = 0`). Result `{}`.
- * - `gnttab_end_foreign_access_ref` {dom, ref}: v2 `flags = 0; mb();` then the
- *   status word. Result `{ended}`: false when GTF_reading|GTF_writing is set.
+ * - `gnttab_end_foreign_access_ref` {dom, ref}: v1 a cmpxchg of the flags to 0
+ *   that fails (the entry unchanged) while GTF_reading|GTF_writing is set; v2
+ *   `flags = 0; mb();` then the status word. Result `{ended}`.
  * - `gnttab_query_foreign_access` {dom, ref}: result `{status}` (the bits).
  * - `GNTTABOP_map_grant_ref` {domid (the caller), dom, ref, flags (GNTMAP_*)}:
  *   result `{status}` and, on GNTST_okay, `{handle}` (the lowest free maptrack entry).
- * - `GNTTABOP_unmap_grant_ref` {domid, handle}: result `{status}`.
- * - `GNTTABOP_copy` {domid, dom, ref, dest, offset, len}: one whole copy
+ * - `GNTTABOP_unmap_grant_ref` {domid, handle, parts?}: result `{status}`; `parts`
+ *   (`host_addr`, `dev_bus_addr`: which parts of the mapping are unmapped;
+ *   both when absent). `GNTTABOP_unmap_grant_ref_begin` (unmap_common, result
+ *   `{status, unmap}`: the index of the unmap in progress, absent when nothing
+ *   was unmapped) and `GNTTABOP_unmap_grant_ref_end` {unmap} (the TLB flush and
+ *   unmap_common_complete) split it where the model lets others act in between.
+ * - `GNTTABOP_copy` {domid, dom, ref, dest, offset, len}: one whole copy (a
+ *   zero-length copy is GNTST_okay and touches nothing; the grant is acquired
+ *   before the area is checked)
  *   (GNTCOPY_dest_gref when `dest`), result `{status}`; `GNTTABOP_copy_begin`
  *   (pins, result `{status, copy}`: the index of the copy in progress) and
  *   `GNTTABOP_copy_end` {copy} (releases) split it where the model lets the
  *   granter act in between. Offsets and lengths are in units of half a page:
  *   PAGE_SIZE is 2.
  * - `GNTTABOP_set_version` {dom, version}: result `{status}`.
+ * - `map_status_frames` / `unmap_status_frames` {dom}: the guest maps its v2
+ *   status frames (GNTTABOP_get_status_frames and its page tables) or drops
+ *   the mapping. Result `{}`.
  *
  * Status codes are Xen's names (`GNTST_okay`, `GNTST_general_error`, ...,
- * `EBUSY` for set_version's -EBUSY). Steps that make no grant-table operation
+ * `EBUSY`, `EINVAL`, `EAGAIN` for set_version's errors, `ERESTART` for a copy
+ * that must be retried). Steps that make no grant-table operation
  * (a ring response, a control message) have `ops: []`.
  *
  * Refusals the model's hostile grantee never attempts (its steps are only the
  * ones Xen accepts) are covered by probe boundaries: a refused call appended
  * to the shortest path to the first state where Xen refuses it.
  *
- * Every vector starts from the model's initial state: A's ref 0
+ * Every vector starts from the model's initial state (`init`): A's ref 0
  * (`tx-ring-ref`) granted to dom0 (GTF_permit_access, frame 0) and mapped by
- * dom0 with GNTMAP_host_map as handle 0; every other entry invalid; version 2.
+ * dom0 with GNTMAP_host_map as handle 0; every other entry invalid; A's table
+ * at the version of `init.gt_version`.
  */
 import type { Json } from './format.js';
 import { registerHooks, type Boundary, type Obs, type Probe, type VectorHooks } from './hooks.js';
 import {
   BE_MAPPED, DOMID_A, DOMID_B, DOMID_C, GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GNTST_NAMES, GNTST_okay,
   GTF_permit_access, GTF_readonly, GTF_reading, GTF_sub_page, GTF_transitive, GTF_type_mask, GTF_writing, K_RX, K_TX_PART, K_TX_SUB,
-  PAGE, copyCheck, mapCheck, setVersionCheck, unmapCheck, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
+  PAGE, copyCheck, mapCheck, setVersionCheck, statusOf, unmapCheck, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
 } from '../model/grant.js';
 
 type S = GrantState;
@@ -60,6 +77,8 @@ export function flagNames(f: number): string[] {
   else if (type === GTF_transitive) out.push('GTF_transitive');
   else if (type !== 0) out.push(`GTF_type_${type}`);
   if (f & GTF_readonly) out.push('GTF_readonly');
+  if (f & GTF_reading) out.push('GTF_reading');
+  if (f & GTF_writing) out.push('GTF_writing');
   if (f & GTF_sub_page) out.push('GTF_sub_page');
   return out;
 }
@@ -95,6 +114,7 @@ const writeEntry = (dom: number, ref: number, e: GrantEntry): Op => ({
 const endOp = (dom: number, ref: number): Op => ({ op: 'gnttab_end_foreign_access_ref', dom, ref });
 const mapOp = (domid: number, dom: number, ref: number, flags: number): Op => ({ op: 'GNTTABOP_map_grant_ref', domid, dom, ref, flags: mapFlagNames(flags) });
 const unmapOp = (domid: number, handle: number): Op => ({ op: 'GNTTABOP_unmap_grant_ref', domid, handle });
+const partNames = (parts: number): string[] => [...(parts & GNTMAP_host_map ? ['host_addr'] : []), ...(parts & GNTMAP_device_map ? ['dev_bus_addr'] : [])];
 const copyOp = (name: string, a: { by: number; dom: number; ref: number; w: number; offset: number; len: number }): Op =>
   ({ op: name, domid: a.by, dom: a.dom, ref: a.ref, dest: a.w === 1, offset: a.offset, len: a.len });
 
@@ -118,11 +138,11 @@ export function grantOps(rule: string, pre: S, post: S, p: P, choice: unknown): 
     case 'fe_gnttab_end_foreign_access':
     case 'fe_gnttab_handle_deferred':
     case 'fe_end_after_query':
-      return one(endOp(DOMID_A, c), { ended: idle(pre.ga[c]!.status) });
+      return one(endOp(DOMID_A, c), { ended: idle(statusOf(pre, DOMID_A, c)) });
     case 'fe_end_ring':
-      return one(endOp(DOMID_A, 0), { ended: idle(pre.ga[0]!.status) });
+      return one(endOp(DOMID_A, 0), { ended: idle(statusOf(pre, DOMID_A, 0)) });
     case 'fe_gnttab_query_foreign_access':
-      return one({ op: 'gnttab_query_foreign_access', dom: DOMID_A, ref: c }, { status: statusNames(pre.ga[c]!.status) });
+      return one({ op: 'gnttab_query_foreign_access', dom: DOMID_A, ref: c }, { status: statusNames(statusOf(pre, DOMID_A, c)) });
     case 'fe_GNTTABOP_set_version':
       return one({ op: 'GNTTABOP_set_version', dom: DOMID_A, version: c }, { status: gntstName(setVersionCheck(pre, c)) });
     case 'be_GNTTABOP_map_grant_ref': {
@@ -165,8 +185,13 @@ export function grantOps(rule: string, pre: S, post: S, p: P, choice: unknown): 
       const rc = mapCheck(pre, DOMID_B, { dom: DOMID_A, ref: c.ref, flags: c.flags });
       return one(mapOp(DOMID_B, DOMID_A, c.ref, c.flags), rc === GNTST_okay ? { status: 'GNTST_okay', handle: pre.mt.indexOf(null) } : { status: gntstName(rc) });
     }
-    case 'rogue_GNTTABOP_unmap_grant_ref':
-      return one(unmapOp(DOMID_B, c), { status: gntstName(unmapCheck(pre, DOMID_B, c)) });
+    case 'rogue_GNTTABOP_unmap_grant_ref': {
+      const whole = p.unmaps === 0;
+      const op = { op: whole ? 'GNTTABOP_unmap_grant_ref' : 'GNTTABOP_unmap_grant_ref_begin', domid: DOMID_B, handle: c.h, parts: partNames(c.parts) };
+      return one(op, whole ? { status: gntstName(unmapCheck(pre, DOMID_B, c.h)) } : { status: gntstName(unmapCheck(pre, DOMID_B, c.h)), unmap: pre.um.length });
+    }
+    case 'GNTTABOP_unmap_complete':
+      return one({ op: 'GNTTABOP_unmap_grant_ref_end', unmap: c }, { status: 'GNTST_okay' });
     case 'GNTTABOP_copy_begin':
       return one(copyOp('GNTTABOP_copy_begin', c), { status: gntstName(copyCheck(pre, c.by, c).status), copy: pre.cp.length });
     case 'GNTTABOP_copy_end':
@@ -175,6 +200,10 @@ export function grantOps(rule: string, pre: S, post: S, p: P, choice: unknown): 
       return one(writeEntry(DOMID_B, c.t, post.gb[c.t]!), {});
     case 'rogue_end_transitive':
       return one(writeEntry(DOMID_B, c, post.gb[c]!), {});
+    case 'rogue_granter_write_entry':
+      return one(writeEntry(DOMID_A, c.r, post.ga[c.r]!), {});
+    case 'rogue_granter_status_frames':
+      return one({ op: c ? 'map_status_frames' : 'unmap_status_frames', dom: DOMID_A }, {});
     case 'fe_response': case 'be_respond_error': case 'be_cached_request': case 'fe_ADD_GREF_MAPPING_response':
     case 'fe_sticky_request': case 'fe_DEL_GREF_MAPPING': case 'fe_DEL_GREF_MAPPING_response': case 'fe_backend_closed':
       return none;
@@ -258,7 +287,26 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
     name: 'copy-transitive', reason: 'domain C copies through dom0\'s GTF_transitive grant: both entries pinned',
     hits: (x) => x.rule === 'GNTTABOP_copy_begin' && (x.choice as { by?: number } | undefined)?.by === DOMID_C && lastResult(x.obs)?.status === 'GNTST_okay',
   },
-  edge('set-version', 'GNTTABOP_set_version while no grant is in use: GNTST_okay', ['fe_GNTTABOP_set_version'], (r) => r.status === 'GNTST_okay'),
+  edge('set-version', 'GNTTABOP_set_version while no grant is pinned: GNTST_okay, every entry wiped', ['fe_GNTTABOP_set_version'], (r) => r.status === 'GNTST_okay'),
+  {
+    name: 'set-version-wipes-valid', reason: 'GNTTABOP_set_version with a valid but unpinned entry: GNTST_okay (only pinned entries make -EBUSY), the entry wiped',
+    hits: (x) => x.rule === 'fe_GNTTABOP_set_version' && x.pre.ga.some((e) => (e.flags & GTF_type_mask) !== 0) && lastResult(x.obs)?.status === 'GNTST_okay',
+  },
+  {
+    name: 'unmap-two-phases', reason: 'GNTTABOP_unmap_grant_ref between unmap_common and unmap_common_complete: the handle is free, the pins and GTF_reading stay',
+    hits: (x) => x.rule === 'rogue_GNTTABOP_unmap_grant_ref' && x.post.um.length > x.pre.um.length,
+  },
+  {
+    name: 'unmap-partial', reason: 'GNTTABOP_unmap_grant_ref of one part of a writable host+device mapping: the handle keeps the other part',
+    hits: (x) => x.rule === 'rogue_GNTTABOP_unmap_grant_ref' && x.post.mt.filter((m) => m !== null).length === x.pre.mt.filter((m) => m !== null).length &&
+      x.pre.mt.some((m) => m !== null && (m.flags & GNTMAP_readonly) === 0 && (m.flags & GNTMAP_host_map) !== 0 && (m.flags & GNTMAP_device_map) !== 0),
+    params: (p) => ({ ...p, rogueFlags: 'all', cacheSize: 0, transitive: 0, copies: 0, subPage: false }),
+  },
+  {
+    name: 'copy-end-keeps-device-write', reason: 'a copy into the grant ends while a writable device mapping of it remains: GTF_writing stays (reduce_status_for_pin counts device write pins: XSA-230)',
+    hits: (x) => x.rule === 'GNTTABOP_copy_end' && x.pre.cp.some((c) => c.w === 1 && c.pins.some((q) => q.dom === DOMID_A && (x.post.aa[q.ref]?.devw ?? 0) > 0)),
+    params: (p) => ({ ...p, rogueFlags: 'all', cacheSize: 0, transitive: 0, subPage: false }),
+  },
   {
     name: 'map-readonly-write-refused', reason: 'GNTTABOP_map_grant_ref writable (no GNTMAP_readonly) of a GTF_readonly grant: GNTST_general_error',
     probe: probe('GNTTABOP_map_grant_ref', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_readonly).flatMap((r) => [
@@ -285,6 +333,14 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
     probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_readonly).map((r) => copyArgs(DOMID_A, r, true, 0, 1)), 'GNTST_general_error'),
   },
   {
+    name: 'copy-zero-length', reason: 'GNTTABOP_copy of zero bytes: GNTST_okay, nothing pinned, even through a ref beyond the table',
+    probe: probe('GNTTABOP_copy', (s) => [copyArgs(DOMID_A, s.ga.length, false, 0, 0)], 'GNTST_okay'),
+  },
+  {
+    name: 'copy-readonly-dest-beyond-page', reason: 'GNTTABOP_copy into a GTF_readonly grant AND beyond the page: GNTST_general_error (the grant is acquired before the area is checked)',
+    probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_readonly).map((r) => copyArgs(DOMID_A, r, true, 1, PAGE)), 'GNTST_general_error'),
+  },
+  {
     name: 'copy-beyond-page', reason: 'GNTTABOP_copy with offset + len > PAGE_SIZE: GNTST_bad_copy_arg',
     probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_permit_access).map((r) => copyArgs(DOMID_A, r, false, 1, PAGE)), 'GNTST_bad_copy_arg'),
   },
@@ -293,8 +349,12 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
     probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => s.ga[r]!.flags & GTF_sub_page).map((r) => copyArgs(DOMID_A, r, false, 0, PAGE)), 'GNTST_general_error'),
   },
   {
-    name: 'set-version-busy', reason: 'GNTTABOP_set_version while a grant is in use: -EBUSY',
-    probe: { call: 'GNTTABOP_set_version', actor: 'frontend', args: () => [{ ops: [{ op: 'GNTTABOP_set_version', dom: DOMID_A, version: 1 }] }], hits: refused('EBUSY') },
+    name: 'set-version-busy', reason: 'GNTTABOP_set_version while a grant is pinned: -EBUSY',
+    probe: { call: 'GNTTABOP_set_version', actor: 'frontend', args: (s) => [{ ops: [{ op: 'GNTTABOP_set_version', dom: DOMID_A, version: 3 - s.gt_version }] }], hits: refused('EBUSY') },
+  },
+  {
+    name: 'set-version-einval', reason: 'GNTTABOP_set_version to version 3: -EINVAL',
+    probe: { call: 'GNTTABOP_set_version', actor: 'frontend', args: () => [{ ops: [{ op: 'GNTTABOP_set_version', dom: DOMID_A, version: 3 }] }], hits: refused('EINVAL') },
   },
 ];
 

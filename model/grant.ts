@@ -65,10 +65,12 @@ export const GNTST_bad_copy_arg = -10;
 export const GNTST_no_space = -13;
 /** set_version's refusal while grants are in use (Xen returns -EBUSY). */
 export const EBUSY = -16;
+/** acquire_grant_for_copy's ERESTART: the pinned transitive entry changed while its lock was dropped; nothing is pinned, the guest retries. */
+export const ERESTART = 85;
 
 export const GNTST_NAMES: Readonly<Record<number, string>> = {
   0: 'GNTST_okay', [-1]: 'GNTST_general_error', [-2]: 'GNTST_bad_domain', [-3]: 'GNTST_bad_gntref',
-  [-4]: 'GNTST_bad_handle', [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY',
+  [-4]: 'GNTST_bad_handle', [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY', [-22]: 'EINVAL', [-11]: 'EAGAIN', 85: 'ERESTART',
 };
 
 /** Domain ids: dom0 runs the backend; A is the frontend guest; C a third guest. */
@@ -102,13 +104,16 @@ export const grantParams = defineParams(
   {
     refs: intParam({ default: 1, min: 1, max: 4, doc: 'data grant refs of the frontend (plus ref 0, the ring); interchangeable' }),
     pages: intParam({ default: 1, min: 1, max: 4, doc: 'data pages of the frontend (plus page 0, the ring page); interchangeable' }),
-    handles: intParam({ default: 3, min: 1, max: 6, doc: "maptrack entries of the backend domain (map handles)" }),
+    handles: intParam({ default: 2, min: 1, max: 6, doc: "maptrack entries of the backend domain (map handles)" }),
     transitive: intParam({ default: 1, min: 0, max: 2, doc: "entries of the backend's own grant table for transitive grants to C (0: no transitive grants)" }),
     copies: intParam({ default: 1, min: 0, max: 2, doc: 'GNTTABOP_copy operations in progress at once (copy pins)' }),
+    unmaps: intParam({ default: 1, min: 0, max: 2, doc: "the hostile domain's unmaps between unmap_common and unmap_common_complete at once (vCPUs inside GNTTABOP_unmap_grant_ref; 0: its unmaps are one step)" }),
     cacheSize: intParam({ default: 1, min: 0, max: 3, doc: 'sticky grant cache size the backend advertises (GET_GREF_MAPPING_SIZE; 0: no sticky grants)' }),
     transTargets: enumParam({ values: ['granter', 'any'] as const, default: 'granter', doc: "what the hostile domain's transitive grants may point at: granter = the frontend's data refs, for C; any = also its own entries and itself as grantee (self-reference, chains: XSA-226)" }),
-    rogueFlags: enumParam({ values: ['two', 'all'] as const, default: 'two', doc: 'map flags the hostile domain uses: two = host read-only and device writable; all = host/device x read-only/writable' }),
+    rogueFlags: enumParam({ values: ['two', 'all'] as const, default: 'two', doc: 'map flags the hostile domain uses: two = host read-only, and host+device writable (its parts unmapped apart); all = host, device, host+device x read-only/writable' }),
     subPage: boolParam({ default: true, doc: 'the frontend may grant sub-page (GTF_sub_page) TX grants' }),
+    version: enumParam({ values: ['v1', 'v2', 'any'] as const, default: 'any', doc: "the grant-table layout A's Linux asks for at boot (gnttab_request_version): v2 only if gnttab_need_v2() (machine addresses wider than 44 bits), v1 otherwise; any: both machines (two initial states)" }),
+    granter: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: instead of its driver's grants, the granting domain writes any of its data entries (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not, and switches the table version at any step; the properties protecting the granter from itself are then not checked" }),
     grantee: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: dom0 also maps, copies, holds mappings and writes transitive grants whenever Xen lets it' }),
   },
 );
@@ -116,7 +121,12 @@ export type GrantParams = ParamsOfSpace<typeof grantParams>;
 
 // --- state
 
-/** union grant_entry_v2 with its grant_status_t (`status`, written by Xen). Fields not used by the type are 0. */
+/**
+ * A grant entry as the granter's table holds it: `grant_entry_v1_t` (flags,
+ * domid, frame; Xen's GTF_reading/GTF_writing live in `flags` and `status` is
+ * 0) or `union grant_entry_v2` with its `grant_status_t` (`status`, written
+ * only by Xen). Fields not used by the type are 0.
+ */
 export interface GrantEntry {
   readonly flags: number;
   readonly domid: number;
@@ -148,6 +158,8 @@ export interface ActiveEntry {
   /** Copy pins (Xen counts them with the host pins; kept apart here). */
   readonly cpr: number;
   readonly cpw: number;
+  /** Ghost (not Xen's): the table version when the entry was first pinned (G13). */
+  readonly v: number;
 }
 
 /** A maptrack entry of domain B (`null` = free handle). */
@@ -170,6 +182,24 @@ export interface CopyOp {
   /** Transitive entries traversed (Xen allows at most 1). */
   readonly hops: number;
   readonly pins: readonly { readonly dom: number; readonly ref: number }[];
+  /** The frame Xen maps and copies to or from (`*mfn`, act->mfn of the last entry). */
+  readonly frame: number;
+  /** The frame Xen took its page (and, for a destination, writable type) reference on (`*page`). */
+  readonly pf: number;
+}
+
+/**
+ * An unmap between its two phases: `unmap_common` has removed the mapping
+ * from B's page tables and from the maptrack entry, but the TLB is flushed
+ * (gnttab_flush_tlb) and the pins are dropped (`unmap_common_complete`) only
+ * afterwards: until then B can still reach the frame.
+ */
+export interface PendingUnmap {
+  readonly dom: number;
+  readonly ref: number;
+  readonly frame: number;
+  /** op->done: the GNTMAP_host_map / GNTMAP_device_map parts unmapped, with the mapping's GNTMAP_readonly. */
+  readonly done: number;
 }
 
 export interface Page {
@@ -198,6 +228,8 @@ export interface BeSlot {
 
 export interface GrantState {
   readonly gt_version: number;
+  /** 1: A has its v2 status frames mapped (GNTTABOP_get_status_frames, then a mapping in its own page tables). */
+  readonly sf: number;
   readonly conn: number;
   /** Backend's ring mapping handle (-1 if unmapped). */
   readonly ringh: number;
@@ -210,6 +242,8 @@ export interface GrantState {
   /** B's maptrack. */
   readonly mt: readonly (MapHandle | null)[];
   readonly cp: readonly CopyOp[];
+  /** Unmaps between unmap_common and unmap_common_complete (the hostile domain's; the driver's run both at once). */
+  readonly um: readonly PendingUnmap[];
   /** A's pages (page 0 = ring page). */
   readonly pg: readonly Page[];
   /** Per data ref (index 0 unused: the ring). */
@@ -244,14 +278,16 @@ export const grantShape = (p: GrantParams): Shape<GrantState> => {
     trans_gref: int(0, refMax, { on: ['flags', 'trans_domid'], elem: (f: number, td: number) => ((f & GTF_type_mask) === GTF_transitive ? refOf(td) : undefined) }),
     status: int(0, GTF_reading | GTF_writing),
   });
+  const frameOrNone = int(-1, p.pages, page);
   const active = (frame: boolean) => nullable(record({
-    domid: dom, frame: int(0, p.pages, frame ? page : undefined), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
+    domid: dom, frame: frame ? int(0, p.pages, page) : int(-1, p.pages), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
     trans_domid: int(-1, 3), trans_gref: int(-1, refMax, { on: ['trans_domid'], elem: refOf }),
-    hstr: count, hstw: count, devr: count, devw: count, cpr: count, cpw: count,
+    hstr: count, hstw: count, devr: count, devw: count, cpr: count, cpw: count, v: int(1, 2),
   }));
   const handle = int(-1, p.handles - 1, 'handle');
   const state = record({
     gt_version: int(1, 2),
+    sf: int(0, 1),
     conn: int(0, 3),
     ringh: handle,
     ga: array(entry(true), p.refs + 1, ref),
@@ -262,7 +298,9 @@ export const grantShape = (p: GrantParams): Shape<GrantState> => {
     cp: list(record({
       by: dom, w: int(0, 1), offset: int(0, PAGE), len: int(0, PAGE), hops: int(0, 7),
       pins: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }) }), 4),
+      frame: frameOrNone, pf: frameOrNone,
     }), p.copies, { bag: true }),
+    um: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), frame: int(0, p.pages, page), done: int(0, 7) }), p.unmaps, { bag: true }),
     pg: array(record({ held: int(0, 1), c: array(int(0, 2), PAGE) }), p.pages + 1, page),
     fe: array(record({ st: int(0, 8), page: int(-1, p.pages, page), kind: int(0, 4) }), p.refs + 1, ref),
     be: array(record({ st: int(0, 11), h: handle, rc: int(-16, 0), c: handle, t: int(-1, p.transitive - 1, 'trans') }), p.refs + 1, ref),
@@ -279,23 +317,28 @@ const INVALID: GrantEntry = { flags: GTF_invalid, domid: 0, frame: 0, page_off: 
 const FE0: FeSlot = { st: FE_FREE, page: -1, kind: 0 };
 const BE0: BeSlot = { st: BE_IDLE, h: -1, rc: 0, c: -1, t: -1 };
 
-export const grantInit = (p: P): S => {
-  const ga: GrantEntry[] = [
-    { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: GTF_reading | GTF_writing },
-  ];
+/** The versions the frontend's Linux may boot with. */
+export const bootVersions = (p: P): number[] => (p.version === 'v1' ? [1] : p.version === 'v2' ? [2] : [1, 2]);
+
+/** The initial state at table version `v` (by default the first the parameters allow). */
+export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
+  const ring = v === 1
+    ? { ...INVALID, flags: GTF_permit_access | GTF_reading | GTF_writing, domid: DOMID_B, frame: 0 }
+    : { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: GTF_reading | GTF_writing };
+  const ga: GrantEntry[] = [ring];
   for (let r = 1; r <= p.refs; r++) ga.push(INVALID);
   const aa: (ActiveEntry | null)[] = ga.map(() => null);
-  aa[0] = { domid: DOMID_B, frame: 0, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1, hstr: 0, hstw: 1, devr: 0, devw: 0, cpr: 0, cpw: 0 };
+  aa[0] = { domid: DOMID_B, frame: 0, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1, hstr: 0, hstw: 1, devr: 0, devw: 0, cpr: 0, cpw: 0, v };
   const mt: (MapHandle | null)[] = Array.from({ length: p.handles }, () => null);
   mt[0] = { dom: DOMID_A, ref: 0, flags: GNTMAP_host_map, frame: 0, drv: 1 };
   const pg: Page[] = [{ held: 1, c: [ZERO, ZERO] }];
   for (let i = 1; i <= p.pages; i++) pg.push({ held: 0, c: [SECRET, SECRET] });
   return {
-    gt_version: 2, conn: CONN_UP, ringh: 0,
+    gt_version: v, sf: 0, conn: CONN_UP, ringh: 0,
     ga, aa,
     gb: Array.from({ length: p.transitive }, () => INVALID),
     ab: Array.from({ length: p.transitive }, () => null),
-    mt, cp: [], pg,
+    mt, cp: [], um: [], pg,
     fe: Array.from({ length: p.refs + 1 }, () => FE0),
     be: Array.from({ length: p.refs + 1 }, () => BE0),
     bad: 0,
@@ -315,10 +358,63 @@ function wtable(d: W, dom: number): { g: Draft<GrantEntry>[]; a: (Draft<ActiveEn
   if (dom === DOMID_A) return { g: d.ga, a: d.aa };
   return { g: d.gb, a: d.ab };
 }
+/** The version of a domain's table: A's is `gt_version`; dom0's own (transitive grants) is always 2. */
+const versionOf = (s: S, dom: number): number => (dom === DOMID_A ? s.gt_version : 2);
 
-const pinCount = (a: ActiveEntry | null): number => (a ? a.hstr + a.hstw + a.devr + a.devw + a.cpr + a.cpw : 0);
-const writePins = (a: ActiveEntry | null): number => (a ? a.hstw + a.devw + a.cpw : 0);
+export const pinCount = (a: ActiveEntry | null): number => (a ? a.hstr + a.hstw + a.devr + a.devw + a.cpr + a.cpw : 0);
+/** act->pin & (GNTPIN_hstw_mask | GNTPIN_devw_mask): copies pin as host pins in Xen. */
+export const writePins = (a: ActiveEntry | null): number => (a ? a.hstw + a.devw + a.cpw : 0);
 const gtype = (e: GrantEntry): number => e.flags & GTF_type_mask;
+const STATUS = GTF_reading | GTF_writing;
+
+/** The status bits of an entry: in v1 the flags word's, in v2 the separate grant_status_t. */
+export function statusOf(s: S, dom: number, r: number): number {
+  const e = (dom === DOMID_A ? s.ga : s.gb)[r]!;
+  return versionOf(s, dom) === 1 ? e.flags & STATUS : e.status;
+}
+/** Xen sets status bits: v1 `guest_cmpxchg` on the flags word, v2 `*status |=`. */
+function setBits(d: W, dom: number, r: number, bits: number): void {
+  const e = wtable(d, dom).g[r]!;
+  if (versionOf(d as S, dom) === 1) e.flags |= bits;
+  else e.status |= bits;
+}
+/** gnttab_clear_flags on the status word (v1: the flags word). */
+function clearBits(d: W, dom: number, r: number, bits: number): void {
+  const e = wtable(d, dom).g[r]!;
+  if (versionOf(d as S, dom) === 1) e.flags &= ~bits;
+  else e.status &= ~bits;
+}
+
+/**
+ * The checks of _set_status_v1 / _set_status_v2 (`mapflag`: a map, which also
+ * refuses GTF_sub_page; v2 copies accept GTF_transitive): GNTST_okay when the
+ * status bits may be set. A pinned entry skips the type and domid check; the
+ * GTF_readonly check of a write is always made, on the flags as they are now.
+ * The v2 path re-reads the flags after `smp_mb()`; within one atomic step the
+ * re-read sees what the first read saw (the two-step map of the hostile
+ * domain, `rogue_map_begin`/`rogue_map_end`, has the granter act in between).
+ */
+export function setStatusCheck(e: GrantEntry, v: number, pinned: boolean, ro: boolean, mapflag: boolean, ldom: number): number {
+  const mask = GTF_type_mask | (mapflag ? GTF_sub_page : 0);
+  const typeOk = (e.flags & mask) === GTF_permit_access || (v === 2 && !mapflag && (e.flags & mask) === GTF_transitive);
+  if (!pinned && (!typeOk || e.domid !== ldom)) return GNTST_general_error; // "Bad flags (%x) or dom (%d)"
+  if (!ro && e.flags & GTF_readonly) return GNTST_general_error; // "Attempt to write-pin a r/o grant entry"
+  return GNTST_okay;
+}
+
+/**
+ * reduce_status_for_pin(rd, act, status, readonly), called with the pins
+ * already dropped: GTF_reading goes when no pin is left, GTF_writing (for a
+ * released write) when no host, device or copy write pin is left.
+ */
+export function reduceStatusForPin(d: W, dom: number, r: number, act: ActiveEntry | null, ro: boolean): void {
+  let clear = pinCount(act) > 0 ? 0 : GTF_reading;
+  if (!ro && writePins(act) === 0) clear |= GTF_writing;
+  if (clear) clearBits(d, dom, r, clear);
+}
+
+const fresh = (domid: number, frame: number, start: number, length: number, sub: number, td: number, tg: number, v: number): ActiveEntry =>
+  ({ domid, frame, start, length, is_sub_page: sub, trans_domid: td, trans_gref: tg, hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0, v });
 
 export interface MapOp {
   readonly dom: number;
@@ -328,8 +424,9 @@ export interface MapOp {
 
 /**
  * The checks of map_grant_ref, in Xen's order; GNTST_okay when the map
- * succeeds. (Pinned entries skip the type and domid checks of _set_status, as
- * in Xen: only act->domid and is_sub_page are checked.)
+ * succeeds. A pinned entry is checked against the active entry (act->domid,
+ * is_sub_page, which Xen also sets for a pinned transitive entry), and goes
+ * through _set_status only for a first write pin.
  */
 export function mapCheck(s: S, ld: number, op: MapOp): number {
   if ((op.flags & (GNTMAP_device_map | GNTMAP_host_map)) === 0) return GNTST_bad_gntref; // "Bad flags in grant map op"
@@ -339,64 +436,78 @@ export function mapCheck(s: S, ld: number, op: MapOp): number {
   if (op.ref < 0 || op.ref >= t.g.length) return GNTST_bad_gntref; // "Bad ref"
   const e = t.g[op.ref]!, a = t.a[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
-  if (a && (a.domid !== ld || a.is_sub_page || a.trans_domid >= 0)) return GNTST_general_error; // "Bad domain ... or subpage"
-  if (!a || (!ro && writePins(a) === 0)) {
-    // _set_status(..., mapflag = 1): mask |= GTF_sub_page
-    if (!a && ((e.flags & (GTF_type_mask | GTF_sub_page)) !== GTF_permit_access || e.domid !== ld)) return GNTST_general_error; // "Bad flags or dom"
-    if (!ro && e.flags & GTF_readonly) return GNTST_general_error; // "Attempt to write-pin a r/o grant entry"
-  }
+  if (a && (a.domid !== ld || a.is_sub_page)) return GNTST_general_error; // "Bad domain (%d != %d), or risk of counter overflow %08x, or subpage %d"
+  if (!a || (!ro && writePins(a) === 0)) return setStatusCheck(e, versionOf(s, op.dom), a !== null, ro, true, ld);
   return GNTST_okay;
 }
 
-function setStatus(e: Draft<GrantEntry>, a: ActiveEntry | null): void {
-  e.status = (pinCount(a) > 0 ? GTF_reading : 0) | (writePins(a) > 0 ? GTF_writing : 0);
-}
-
-/** The effect of a successful map_grant_ref: a maptrack handle, the pins, the status bits. Returns the handle. */
+/** The effect of a successful map_grant_ref: a maptrack handle, the pins, the status bits (set only for a first pin or a first write pin). Returns the handle. */
 export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number): number {
   const h = s.mt.indexOf(null);
   const t = wtable(d, op.dom);
   const e = (op.dom === DOMID_A ? s.ga : s.gb)[op.ref]!;
   const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
-  const a: ActiveEntry = prev ?? {
-    domid: ld, frame: e.frame, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1,
-    hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0,
-  };
+  if (!prev || (!ro && writePins(prev) === 0)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
+  const a: ActiveEntry = prev ?? fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom));
   const host = (op.flags & GNTMAP_host_map) !== 0, dev = (op.flags & GNTMAP_device_map) !== 0;
-  const na: ActiveEntry = {
+  t.a[op.ref] = {
     ...a,
     hstr: a.hstr + (host && ro ? 1 : 0), hstw: a.hstw + (host && !ro ? 1 : 0),
     devr: a.devr + (dev && ro ? 1 : 0), devw: a.devw + (dev && !ro ? 1 : 0),
   };
-  t.a[op.ref] = na;
-  setStatus(t.g[op.ref]!, na);
-  d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: na.frame, drv };
+  d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: a.frame, drv };
   return h;
 }
 
 /** unmap_grant_ref's check: GNTST_bad_handle for a handle that is not in use. */
 export function unmapCheck(s: S, ld: number, h: number): number {
-  if (ld !== DOMID_B || h < 0 || h >= s.mt.length || s.mt[h] === null) return GNTST_bad_handle;
+  if (ld !== DOMID_B || h < 0 || h >= s.mt.length || s.mt[h] === null) return GNTST_bad_handle; // "Bad d%d handle" / "Zero flags for d%d handle"
   return GNTST_okay;
 }
 
-/** unmap_grant_ref: drop the pins, clear GTF_writing / GTF_reading when the last (write) pin goes, free the handle. */
-export function unmapApply(d: W, s: S, h: number): void {
+/**
+ * unmap_common(op), phase one of GNTTABOP_unmap_grant_ref: `parts` (the
+ * GNTMAP_host_map part when host_addr is given, the GNTMAP_device_map part when
+ * dev_bus_addr is) are taken off the maptrack entry, which is freed once
+ * neither is left; the pins stay until unmap_common_complete (XSA-218).
+ * Returns op->done (0: nothing to complete).
+ */
+export function unmapCommon(d: W, s: S, h: number, parts: number): number {
   const m = s.mt[h]!;
-  const t = wtable(d, m.dom);
-  const a = t.a[m.ref] as ActiveEntry; // the draft: several unmaps may run in one step
-  const ro = (m.flags & GNTMAP_readonly) !== 0;
-  const host = (m.flags & GNTMAP_host_map) !== 0, dev = (m.flags & GNTMAP_device_map) !== 0;
+  const done = m.flags & parts & (GNTMAP_host_map | GNTMAP_device_map);
+  if (!done) return 0;
+  const left = m.flags & ~done;
+  d.mt[h] = (left & (GNTMAP_host_map | GNTMAP_device_map)) === 0 ? null : { ...m, flags: left };
+  return done | (m.flags & GNTMAP_readonly);
+}
+
+/** unmap_common_complete(op): drop the pins of what unmap_common did, then reduce_status_for_pin once. */
+export function unmapCommonComplete(d: W, dom: number, ref: number, done: number): void {
+  reduceStatusForPin(d, dom, ref, dropMapPins(d, dom, ref, done), (done & GNTMAP_readonly) !== 0);
+}
+
+/** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned). */
+export function dropMapPins(d: W, dom: number, ref: number, done: number): ActiveEntry | null {
+  const t = wtable(d, dom);
+  const a = t.a[ref] as ActiveEntry; // the draft: several unmaps may complete in one step
+  const ro = (done & GNTMAP_readonly) !== 0;
+  const host = (done & GNTMAP_host_map) !== 0, dev = (done & GNTMAP_device_map) !== 0;
   const na: ActiveEntry = {
     ...a,
     hstr: a.hstr - (host && ro ? 1 : 0), hstw: a.hstw - (host && !ro ? 1 : 0),
     devr: a.devr - (dev && ro ? 1 : 0), devw: a.devw - (dev && !ro ? 1 : 0),
   };
   const left = pinCount(na) > 0 ? na : null;
-  t.a[m.ref] = left;
-  setStatus(t.g[m.ref]!, left);
-  d.mt[h] = null;
+  t.a[ref] = left;
+  return left;
+}
+
+/** A whole GNTTABOP_unmap_grant_ref of every part of a handle, both phases (the driver's unmaps). */
+export function unmapApply(d: W, s: S, h: number): void {
+  const m = s.mt[h]!;
+  const done = unmapCommon(d, s, h, GNTMAP_host_map | GNTMAP_device_map);
+  unmapCommonComplete(d, m.dom, m.ref, done);
 }
 
 export interface CopyArgs {
@@ -408,116 +519,190 @@ export interface CopyArgs {
   readonly len: number;
 }
 
-/** The result of acquire_grant_for_copy: a status, the entries pinned (outermost first), the window and the transitive hops. */
+/** One entry acquire_grant_for_copy pins: whether it sets the status bits, and the active entry it creates (null: already pinned). */
+export interface CopyPin {
+  readonly dom: number;
+  readonly ref: number;
+  readonly set: boolean;
+  readonly act: ActiveEntry | null;
+}
+
+/** The result of acquire_grant_for_copy: a status, the entries pinned (outermost first), the window, the frames and the transitive hops. */
 export interface Acquired {
   readonly status: number;
-  readonly pins: readonly { readonly dom: number; readonly ref: number }[];
+  readonly pins: readonly CopyPin[];
   readonly start: number;
   readonly length: number;
   readonly hops: number;
+  /** *mfn: the frame Xen maps (act->mfn). */
+  readonly frame: number;
+  /** *page: the frame Xen took the page reference on (get_paged_frame on the shared entry's frame, or act->mfn). */
+  readonly pf: number;
+}
+
+const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 });
+
+
+/** How acquire_grant_for_copy may depart from Xen's (the variants of examples/grant-xsa226.ts and grant-xsa500.ts). */
+export interface AcquireVariant {
+  /** XSA-226: transitive entries followed without the one-level and self-reference checks (cut after 3 levels). */
+  readonly chain?: boolean;
+  /** XSA-500: an already-pinned entry that needs a status update is not compared with its active entry. */
+  readonly noPinnedCompare?: boolean;
 }
 
 /**
- * acquire_grant_for_copy(rd, gref, ldom, readonly, allow_transitive): the
- * checks of Xen, and the entries it would pin. A transitive entry is followed
- * with transitivity disallowed (exactly one level) and may not refer to its
- * own domain ("transitive grants cannot be self-referential").
- * `chain` (the XSA-226 variant) drops both restrictions; the walk is cut after
- * 3 levels (the hypervisor would recurse without bound).
+ * acquire_grant_for_copy(rd, gref, ldom, readonly, allow_transitive), as
+ * Xen runs it: the type is read from the SHARED entry (the granter may have
+ * rewritten it since the entry was pinned); a transitive entry is followed
+ * with transitivity disallowed and may not refer to its own domain; after the
+ * inner acquire, a pinned transitive entry whose active entry no longer
+ * matches the shared one gives ERESTART (nothing is pinned; the guest
+ * retries); an already-pinned plain entry that needs a status update is
+ * compared with its active entry (frame, source, sub-page window: XSA-500);
+ * one that does not is used through act->mfn, whose owner must be `rd`.
  */
-export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, chain = false, depth = 0): Acquired {
-  const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0 });
+export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, v: AcquireVariant = {}, depth = 0): Acquired {
   const t = table(s, rd);
   if (!t) return fail(GNTST_bad_domain);
-  if (gref < 0 || gref >= t.g.length) return fail(GNTST_bad_gntref);
+  if (gref < 0 || gref >= t.g.length) return fail(GNTST_bad_gntref); // "Bad grant reference"
   const e = t.g[gref]!, a = t.a[gref]!;
-  if (a && a.domid !== ldom) return fail(GNTST_general_error); // "remote grant table not yet set up" / bad domain
-  // _set_status(..., mapflag = 0): permit_access or transitive, for ldom
-  if (!a && ((gtype(e) !== GTF_permit_access && gtype(e) !== GTF_transitive) || e.domid !== ldom)) return fail(GNTST_general_error);
-  if (!ro && e.flags & GTF_readonly) return fail(GNTST_general_error); // "Attempt to write-pin a r/o grant entry"
-  const trans = a ? a.trans_domid >= 0 : gtype(e) === GTF_transitive;
-  if (trans) {
-    const td = a ? a.trans_domid : e.trans_domid, tg = a ? a.trans_gref : e.trans_gref;
-    if (!chain && !allowTransitive) return fail(GNTST_general_error); // "transitive grant when transitivity not allowed"
-    if (!chain && td === rd) return fail(GNTST_general_error); // "transitive grants cannot be self-referential"
-    if (depth >= 2) return { status: GNTST_okay, pins: [{ dom: rd, ref: gref }], start: 0, length: PAGE, hops: 3 }; // unbounded recursion (XSA-226)
-    const inner = acquireForCopy(s, td, tg, rd, ro, false, chain, depth + 1);
+  const ver = versionOf(s, rd);
+  if (a && a.domid !== ldom) return fail(GNTST_general_error); // "Bad domain (%d != %d), or risk of counter overflow"
+  const needStatus = !a || (!ro && writePins(a) === 0);
+  if (ver === 2 && gtype(e) === GTF_transitive) {
+    if (needStatus) {
+      const rc = setStatusCheck(e, ver, a !== null, ro, false, ldom);
+      if (rc !== GNTST_okay) return fail(rc);
+    }
+    if (!v.chain && !allowTransitive) return fail(GNTST_general_error); // "transitive grant when transitivity not allowed"
+    const td = e.trans_domid, tg = e.trans_gref;
+    if (!v.chain && td === rd) return fail(GNTST_general_error); // "transitive grants cannot be self-referential"
+    if (!table(s, td)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
+    if (depth >= 2) return { status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: false, act: null }], start: 0, length: PAGE, hops: 3, frame: -1, pf: -1 }; // unbounded recursion (XSA-226)
+    const inner = acquireForCopy(s, td, tg, rd, ro, false, v, depth + 1);
     if (inner.status !== GNTST_okay) return inner;
-    return { status: GNTST_okay, pins: [{ dom: rd, ref: gref }, ...inner.pins], start: inner.start, length: inner.length, hops: inner.hops + 1 };
+    // "We dropped the lock, so we have to check that the grant didn't change"
+    if (a && (a.frame !== inner.frame || a.start !== inner.start || a.length !== inner.length || a.trans_domid !== td || a.trans_gref !== tg || !a.is_sub_page))
+      return fail(ERESTART);
+    const act = a ?? fresh(ldom, inner.frame, inner.start, inner.length, 1, td, tg, ver);
+    return {
+      status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: needStatus, act: a ? null : act }, ...inner.pins],
+      start: act.start, length: act.length, hops: inner.hops + 1, frame: act.frame, pf: inner.pf,
+    };
   }
-  const sub = a ? a.is_sub_page : (e.flags & GTF_sub_page ? 1 : 0);
-  const start = a ? a.start : sub ? e.page_off : 0;
-  const length = a ? a.length : sub ? e.length : PAGE;
-  return { status: GNTST_okay, pins: [{ dom: rd, ref: gref }], start, length, hops: 0 };
+  if (needStatus) {
+    const rc = setStatusCheck(e, ver, a !== null, ro, false, ldom);
+    if (rc !== GNTST_okay) return fail(rc);
+    const sub = ver === 2 && (e.flags & GTF_sub_page) !== 0;
+    const start = sub ? e.page_off : 0, length = sub ? e.length : PAGE;
+    if (a && !v.noPinnedCompare &&
+      (a.frame !== e.frame || a.trans_domid >= 0 || (a.is_sub_page && (!sub || a.start !== start || a.length !== length))))
+      return fail(GNTST_general_error); // XSA-500: the shared entry no longer matches the active one
+    const act = a ?? fresh(ldom, e.frame, start, length, sub ? 1 : 0, -1, -1, ver);
+    return { status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: true, act: a ? null : act }], start: act.start, length: act.length, hops: 0, frame: act.frame, pf: e.frame };
+  }
+  // pinned, no status change: the page is act->mfn's; its owner must be rd (a pinned transitive entry's is not)
+  if (a!.trans_domid >= 0) return fail(GNTST_bad_domain);
+  return { status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: false, act: null }], start: a!.start, length: a!.length, hops: 0, frame: a!.frame, pf: a!.frame };
 }
 
-/** gnttab_copy's checks for the grant side of one copy, in Xen's order. */
-export function copyCheck(s: S, ld: number, op: CopyArgs, chain = false): Acquired {
-  const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0 });
-  if (op.offset < 0 || op.len < 1 || op.offset + op.len > PAGE) return fail(GNTST_bad_copy_arg); // "copy beyond page area"
-  const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, chain);
+/**
+ * gnttab_copy_one for one copy with a grant on one side (the other side is
+ * the caller's own frame): a zero-length copy is GNTST_okay without touching
+ * the grant; then the grant is acquired (gnttab_copy_claim_buf), and only
+ * then gnttab_copy_buf checks the area: beyond the page GNTST_bad_copy_arg,
+ * outside the grant's window GNTST_general_error (the grant is released
+ * again: a refused copy leaves no trace).
+ */
+export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}): Acquired {
+  if (op.len === 0) return { status: GNTST_okay, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 }; // "if ( unlikely(!op->len) ) return GNTST_okay"
+  const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, v);
   if (acq.status !== GNTST_okay) return acq;
+  if (op.offset < 0 || op.offset + op.len > PAGE) return fail(GNTST_bad_copy_arg); // "copy beyond page area"
   if (op.offset < acq.start || op.offset + op.len > acq.start + acq.length) return fail(GNTST_general_error); // "copy source/dest out of bounds"
   return acq;
 }
 
-/** Pins the entries of a successful acquire and records the copy in progress. */
+/** Pins the entries of a successful acquire (status bits where acquire_grant_for_copy sets them) and records the copy in progress. */
 export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): void {
-  let as = ld;
+  if (acq.pins.length === 0) return; // zero-length
   for (const pin of acq.pins) {
-    const tab = pin.dom === DOMID_A ? { g: s.ga, a: s.aa } : { g: s.gb, a: s.ab };
-    const e = tab.g[pin.ref]!, prev = tab.a[pin.ref]!;
-    const trans = gtype(e) === GTF_transitive;
-    const sub = (e.flags & GTF_sub_page) !== 0;
-    const a: ActiveEntry = prev ?? {
-      domid: as, frame: trans ? 0 : e.frame,
-      start: sub ? e.page_off : 0, length: sub ? e.length : PAGE, is_sub_page: sub ? 1 : 0,
-      trans_domid: trans ? e.trans_domid : -1, trans_gref: trans ? e.trans_gref : -1,
-      hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0,
-    };
-    const na: ActiveEntry = { ...a, cpr: a.cpr + (op.w ? 0 : 1), cpw: a.cpw + (op.w ? 1 : 0) };
     const t = wtable(d, pin.dom);
-    t.a[pin.ref] = na;
-    setStatus(t.g[pin.ref]!, na);
-    as = pin.dom;
+    if (pin.set) setBits(d, pin.dom, pin.ref, op.w ? GTF_reading | GTF_writing : GTF_reading);
+    const a = (pin.act ?? t.a[pin.ref]) as ActiveEntry;
+    t.a[pin.ref] = { ...a, cpr: a.cpr + (op.w ? 0 : 1), cpw: a.cpw + (op.w ? 1 : 0) };
   }
-  d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ ...x })) });
+  d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ dom: x.dom, ref: x.ref })), frame: acq.frame, pf: acq.pf });
 }
 
-/** The copy completes: release_grant_for_copy on every pinned entry, innermost first. */
+/** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin. */
+export function releaseForCopy(d: W, dom: number, ref: number, w: number): void {
+  const t = wtable(d, dom);
+  const cur = t.a[ref] as ActiveEntry | null;
+  if (!cur) return;
+  const na: ActiveEntry = { ...cur, cpr: cur.cpr - (w ? 0 : 1), cpw: cur.cpw - (w ? 1 : 0) };
+  const left = pinCount(na) > 0 ? na : null;
+  t.a[ref] = left;
+  reduceStatusForPin(d, dom, ref, left, !w);
+}
+
+/** The copy completes: release_grant_for_copy on every pinned entry, outermost first. */
 export function copyEnd(d: W, s: S, i: number): void {
   const c = s.cp[i]!;
-  for (const pin of [...c.pins].reverse()) {
-    const t = wtable(d, pin.dom);
-    const cur = t.a[pin.ref] as ActiveEntry | null;
-    if (!cur) continue;
-    const na: ActiveEntry = { ...cur, cpr: cur.cpr - (c.w ? 0 : 1), cpw: cur.cpw - (c.w ? 1 : 0) };
-    const left = pinCount(na) > 0 ? na : null;
-    t.a[pin.ref] = left;
-    setStatus(t.g[pin.ref]!, left);
-  }
+  for (const pin of c.pins) releaseForCopy(d, pin.dom, pin.ref, c.w);
   d.cp.splice(i, 1);
 }
 
-/** GNTTABOP_set_version: refused (-EBUSY) while any entry is in use (valid or pinned). */
-export function setVersionCheck(s: S, v: number): number {
-  if (v !== 1 && v !== 2) return GNTST_general_error;
-  const inUse = s.ga.some((e, r) => gtype(e) !== GTF_invalid || s.aa[r] !== null);
-  return inUse ? EBUSY : GNTST_okay;
+/** The model's A refs stand for Xen refs GNTTAB_NR_RESERVED_ENTRIES and up: Linux hands out refs from there (gnttab_init: gnttab_set_free(GNTTAB_NR_RESERVED_ENTRIES, ...)). */
+export const GNTTAB_NR_RESERVED_ENTRIES = 8;
+export const EINVAL = -22, EAGAIN = -11;
+
+/** rgt->nr_v2_ops: A's pinned sub-page (and transitive) entries: v2 operations in progress. */
+export const nrV2Ops = (s: S): number => s.aa.filter((a) => a !== null && a.is_sub_page === 1).length;
+
+/**
+ * gnttab_set_version on A's table: -EINVAL for a version other than 1 or 2;
+ * nothing to do at the same version; -EBUSY while any entry at or above
+ * GNTTAB_NR_RESERVED_ENTRIES is pinned (every model ref is); -EAGAIN when
+ * leaving v2 while v2 operations are in progress (nr_v2_ops); -EBUSY leaving
+ * v2 while the guest still maps a status frame (gnttab_unpopulate_status_frames,
+ * the XSA-255 fix); otherwise every entry is wiped (clear_page) and the
+ * version changes.
+ */
+export function setVersionCheck(s: S, v: number, variant: { freeMappedStatusFrames?: boolean } = {}): number {
+  if (v !== 1 && v !== 2) return EINVAL;
+  if (v === s.gt_version) return GNTST_okay;
+  if (s.aa.some((a) => a !== null)) return EBUSY; // "some grant entries still in use"
+  if (s.gt_version === 2 && nrV2Ops(s) > 0) return EAGAIN; // "v2 operations still in progress"
+  if (s.gt_version === 2 && s.sf && !variant.freeMappedStatusFrames) return EBUSY; // gnttab_unpopulate_status_frames: a status frame still referenced (XSA-255)
+  return GNTST_okay;
+}
+/** The effect of a successful gnttab_set_version: the shared entries (and v2 status words) cleared, the new layout. */
+export function setVersionApply(d: W, s: S, v: number): void {
+  if (v === s.gt_version) return;
+  for (let r = 0; r < s.ga.length; r++) d.ga[r] = INVALID;
+  d.gt_version = v;
 }
 
 // --- the granter's grant-table API (Linux drivers/xen/grant-table.c)
 
 /** gnttab_query_foreign_access(ref): the status word's reading|writing bits. */
-export const gnttabQueryForeignAccess = (s: S, r: number): number => s.ga[r]!.status & (GTF_reading | GTF_writing);
+export const gnttabQueryForeignAccess = (s: S, r: number): number => statusOf(s, DOMID_A, r);
 
 /**
- * gnttab_end_foreign_access_ref(ref), v2: `flags = 0; mb(); if status &
- * (reading|writing) fail`. Writes the draft; returns whether the end succeeded.
+ * gnttab_end_foreign_access_ref(ref): v1 (gnttab_end_foreign_access_ref_v1):
+ * a cmpxchg of the flags word to 0 that fails, keeping the entry as it is,
+ * while GTF_reading|GTF_writing is set; v2 (_v2): `flags = 0; mb();` then
+ * fail if the status word shows reading|writing (the entry stays invalid).
+ * Writes the draft; returns whether the end succeeded.
  */
 export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
-  d.ga[r] = { ...INVALID, status: s.ga[r]!.status };
-  return (s.ga[r]!.status & (GTF_reading | GTF_writing)) === 0;
+  const busy = (statusOf(s, DOMID_A, r) & STATUS) !== 0;
+  if (s.gt_version === 1) {
+    if (!busy) d.ga[r] = INVALID;
+  } else d.ga[r] = { ...INVALID, status: s.ga[r]!.status };
+  return !busy;
 }
 
 /** Free a page: back to the allocator, where the kernel reuses it at once for unrelated data. */
@@ -550,7 +735,7 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
   const c = [0, 1].map((i) => (k.payload[i] ? PAYLOAD : zero ? ZERO : old.c[i]!));
   d.pg[page] = { held: 1, c };
   const sub = (k.flags & GTF_sub_page) !== 0;
-  d.ga[r] = { ...INVALID, flags: k.flags, domid: DOMID_B, frame: page, page_off: 0, length: sub ? 1 : 0, status: d.ga[r]!.status };
+  d.ga[r] = { ...INVALID, flags: k.flags, domid: DOMID_B, frame: page, page_off: 0, length: sub ? 1 : 0, status: d.gt_version === 1 ? 0 : d.ga[r]!.status };
   d.fe[r] = { st: kind === K_STICKY ? FE_S_ADD : FE_POSTED, page, kind };
   d.be[r]!.st = kind === K_STICKY ? BE_ADD : BE_REQ;
 }
@@ -568,9 +753,12 @@ const range = (a: number, b: number): number[] => Array.from({ length: Math.max(
 /** Data refs 1..refs. */
 export const dataRefs = (p: P): number[] => per(p, 'refs', () => range(1, p.refs));
 const hostile = (p: P): boolean => p.grantee === 'hostile';
+/** Properties that protect the granter (its pages, its own view of its grants) hold only for an honest one. */
+const granterHonest = (p: P): boolean => p.granter !== 'hostile';
 /** Copy windows the guests use: the first half and the whole page (the second half alone adds no new check: sub-page grants start at 0). */
 const COPY_WINDOWS = [{ offset: 0, len: 1 }, { offset: 0, len: 2 }];
-const MAP_FLAGS_ALL = [GNTMAP_host_map | GNTMAP_readonly, GNTMAP_host_map, GNTMAP_device_map | GNTMAP_readonly, GNTMAP_device_map];
+const HD = GNTMAP_host_map | GNTMAP_device_map;
+const MAP_FLAGS_ALL = [GNTMAP_host_map | GNTMAP_readonly, GNTMAP_host_map, GNTMAP_device_map | GNTMAP_readonly, GNTMAP_device_map, HD | GNTMAP_readonly, HD];
 const MAP_FLAGS_TWO = [GNTMAP_host_map | GNTMAP_readonly, GNTMAP_device_map];
 const showFlags = (f: number): string =>
   [f & GNTMAP_host_map ? 'GNTMAP_host_map' : '', f & GNTMAP_device_map ? 'GNTMAP_device_map' : '', f & GNTMAP_readonly ? 'GNTMAP_readonly' : '']
@@ -590,7 +778,7 @@ export const feGrant = (zero: boolean): R => ({
   see: 'linux drivers/xen/grant-table.c gnttab_grant_foreign_access_ref; netfront xennet_start_xmit / xennet_alloc_rx_buffers; netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
   choices: (_s, p) => per(p, 'grantChoices', () => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind })))),
   showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
-  when: (s, p, a: GrantChoice) => s.conn === CONN_UP && s.gt_version === 2 && s.fe[a.r]!.st === FE_FREE &&
+  when: (s, p, a: GrantChoice) => granterHonest(p) && s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
     s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
   then: (d, s, _p, a: GrantChoice) => {
     const page = s.pg.findIndex((pg, i) => i > 0 && pg.held === 0);
@@ -729,7 +917,7 @@ export const feConnect: R = {
   name: 'fe_setup_ring', actor: 'frontend',
   doc: 'reconnect: allocate a zeroed ring page, grant it (tx-ring-ref) to the backend',
   see: 'netfront setup_netfront / xenbus_setup_ring',
-  when: (s) => s.conn === CONN_CLOSED && s.gt_version === 2 && s.pg[0]!.held === 0 && s.fe.every((f) => f.st !== FE_STICKY),
+  when: (s) => s.conn === CONN_CLOSED && s.pg[0]!.held === 0 && s.fe.every((f) => f.st !== FE_STICKY),
   then: (d, s) => {
     d.pg[0] = { held: 1, c: [ZERO, ZERO] };
     d.ga[0] = { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: s.ga[0]!.status };
@@ -737,16 +925,15 @@ export const feConnect: R = {
   },
 };
 
-export const feSetVersion: R = {
+export const feSetVersionRule = (variant: { freeMappedStatusFrames?: boolean } = {}): R => ({
   name: 'fe_GNTTABOP_set_version', actor: 'frontend',
-  doc: 'GNTTABOP_set_version (at resume, gnttab_resume): only accepted while no grant is in use',
-  see: 'grant_table.h GNTTABOP_set_version; xen/common/grant_table.c gnttab_set_version (-EBUSY)',
+  doc: 'between connections (a kexec into a kernel whose gnttab_need_v2() differs), or at any step for a hostile granter (racing every other operation): GNTTABOP_set_version; Xen refuses while an entry is pinned (-EBUSY) and otherwise wipes every entry',
+  see: 'linux gnttab_request_version; xen/common/grant_table.c gnttab_set_version',
   choices: () => [1, 2],
-  when: (s, _p, v: number) => s.conn === CONN_CLOSED && v !== s.gt_version && setVersionCheck(s, v) === GNTST_okay,
-  then: (d, _s, _p, v: number) => {
-    d.gt_version = v;
-  },
-};
+  when: (s, p, v: number) => (s.conn === CONN_CLOSED || !granterHonest(p)) && v !== s.gt_version && setVersionCheck(s, v, variant) === GNTST_okay,
+  then: (d, s, _p, v: number) => setVersionApply(d, s, v),
+});
+export const feSetVersion: R = feSetVersionRule();
 
 // --- backend (netback, honest driver code) rules
 
@@ -923,14 +1110,37 @@ export const rogueMap: R = {
   },
 };
 
+interface UnmapChoice { h: number; parts: number }
+const UNMAP_PARTS = [GNTMAP_host_map, GNTMAP_device_map, GNTMAP_host_map | GNTMAP_device_map];
+const showParts = (x: number): string => [x & GNTMAP_host_map ? 'host_addr' : '', x & GNTMAP_device_map ? 'dev_bus_addr' : ''].filter(Boolean).join('+');
 export const rogueUnmap: R = {
   name: 'rogue_GNTTABOP_unmap_grant_ref', actor: 'hostile',
-  doc: 'the hostile domain drops one of its own mappings (whenever it likes)',
-  see: 'grant_table.h GNTTABOP_unmap_grant_ref',
-  choices: (_s, p) => per(p, 'handles', () => range(0, p.handles - 1)),
-  showChoice: (h: number) => `handle ${h}`,
-  when: (s, p, h: number) => hostile(p) && s.mt[h] !== null && s.mt[h]!.drv === 0,
-  then: (d, s, _p, h: number) => unmapApply(d, s, h),
+  doc: 'the hostile domain unmaps one of its own mappings, whenever it likes, maybe only its host or only its device part: unmap_common (phase one: the maptrack entry loses those parts, freed once none is left; the pins stay)',
+  see: 'xen/common/grant_table.c gnttab_unmap_grant_ref / unmap_common (op->host_addr, op->dev_bus_addr)',
+  choices: (_s, p) => per(p, 'unmaps', () => range(0, p.handles - 1).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts })))),
+  showChoice: (a: UnmapChoice) => `handle ${a.h}, ${showParts(a.parts)}`,
+  when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && s.mt[a.h]!.drv === 0 && (s.mt[a.h]!.flags & a.parts) === a.parts &&
+    (p.unmaps === 0 || s.um.length < p.unmaps),
+  then: (d, s, p, a: UnmapChoice) => {
+    const m = s.mt[a.h]!;
+    const done = unmapCommon(d, s, a.h, a.parts);
+    if (p.unmaps === 0) unmapCommonComplete(d, m.dom, m.ref, done);
+    else d.um.push({ dom: m.dom, ref: m.ref, frame: m.frame, done });
+  },
+};
+
+export const unmapCompleteRule: R = {
+  name: 'GNTTABOP_unmap_complete', actor: 'xen',
+  doc: 'the unmap hypercall flushes the TLB (gnttab_flush_tlb) and runs unmap_common_complete: the pins go, reduce_status_for_pin clears the status bits no pin justifies',
+  see: 'xen/common/grant_table.c gnttab_unmap_grant_ref, unmap_common_complete',
+  choices: (_s, p) => per(p, 'pendingUnmaps', () => range(0, p.unmaps - 1)),
+  showChoice: (i: number) => `unmap ${i}`,
+  when: (s, _p, i: number) => i < s.um.length,
+  then: (d, s, _p, i: number) => {
+    const u = s.um[i]!;
+    unmapCommonComplete(d, u.dom, u.ref, u.done);
+    d.um.splice(i, 1);
+  },
 };
 
 interface CopyChoice extends CopyArgs { by: number }
@@ -938,11 +1148,14 @@ const showCopy = (a: CopyChoice): string =>
   `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})`;
 
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
-export const copyBeginRule = (chain: boolean): R => ({
+export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
+  const v: AcquireVariant = typeof variant === 'boolean' ? { chain: variant } : variant;
+  const key = JSON.stringify(v);
+  return {
   name: 'GNTTABOP_copy_begin', actor: 'guest',
   doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
   see: 'xen/common/grant_table.c gnttab_copy / acquire_grant_for_copy',
-  choices: (_s, p) => per(p, `copy${chain}`, () => {
+  choices: (_s, p) => per(p, `copy${key}`, () => {
     const out: CopyChoice[] = [];
     for (const w of [0, 1])
       for (const win of COPY_WINDOWS) {
@@ -955,9 +1168,10 @@ export const copyBeginRule = (chain: boolean): R => ({
     return out;
   }),
   showChoice: showCopy,
-  when: (s, p, a: CopyChoice) => s.cp.length < p.copies && copyCheck(s, a.by, a, chain).status === GNTST_okay,
-  then: (d, s, _p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, chain)),
-});
+  when: (s, p, a: CopyChoice) => s.cp.length < p.copies && copyCheck(s, a.by, a, v).status === GNTST_okay,
+  then: (d, s, _p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, v)),
+  };
+};
 
 export const copyEndRule: R = {
   name: 'GNTTABOP_copy_end', actor: 'xen',
@@ -969,10 +1183,8 @@ export const copyEndRule: R = {
   then: (d, s, _p, i: number) => {
     const c = s.cp[i]!;
     const last = c.pins[c.pins.length - 1]!;
-    if (c.w && last.dom === DOMID_A) {
-      const a = s.aa[last.ref];
-      if (a) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[a.frame]!.c[k] = PAYLOAD;
-    }
+    // memcpy into the frame Xen mapped (act->mfn)
+    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = PAYLOAD;
     copyEnd(d, s, i);
   },
 };
@@ -1014,11 +1226,61 @@ export const rogueEndTransitive: R = {
   },
 };
 
+// --- the hostile granter (domain A outside its driver)
+
+interface EntryChoice { r: number; flags: number; frame: number }
+const ENTRY_SHAPES = [GTF_invalid, GTF_permit_access | GTF_readonly, GTF_permit_access, GTF_permit_access | GTF_readonly | GTF_sub_page];
+const showEntry = (a: EntryChoice): string =>
+  `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : [
+    'GTF_permit_access', a.flags & GTF_readonly ? 'GTF_readonly' : '', a.flags & GTF_sub_page ? 'GTF_sub_page [0,1)' : ''].filter(Boolean).join('|') + ` frame ${a.frame}`}`;
+
+/**
+ * The granting domain writes one of its data entries, whatever state it is
+ * in: any type (invalid, full-page read-only or writable, v2 sub-page) on any
+ * of its frames, granted to dom0. Xen's status bits are not the granter's to
+ * write: v2 keeps them in the status word, and a v1 write keeps them in the
+ * flags word (a granter clearing them there only misleads itself).
+ */
+export const rogueGranterWrite: R = {
+  name: 'rogue_granter_write_entry', actor: 'hostile-granter',
+  doc: 'the granting domain rewrites a data entry (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not',
+  see: 'grant_table.h (the granter owns its grant table); XSA-500 (a pinned entry rewritten); grant_table.c acquire_grant_for_copy',
+  choices: (_s, p) => per(p, 'granterWrites', () => range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
+    flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame }))))),
+  showChoice: showEntry,
+  when: (s, p, a: EntryChoice) => {
+    if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2)) return false;
+    const e = s.ga[a.r]!;
+    return (e.flags & ~STATUS) !== a.flags || (a.flags !== GTF_invalid && (e.frame !== a.frame || e.domid !== DOMID_B));
+  },
+  then: (d, s, _p, a: EntryChoice) => {
+    const e = s.ga[a.r]!;
+    const sub = (a.flags & GTF_sub_page) !== 0;
+    d.ga[a.r] = a.flags === GTF_invalid
+      ? { ...INVALID, flags: s.gt_version === 1 ? e.flags & STATUS : 0, status: e.status }
+      : { ...INVALID, flags: a.flags | (s.gt_version === 1 ? e.flags & STATUS : 0), domid: DOMID_B, frame: a.frame, page_off: 0, length: sub ? 1 : 0, status: e.status };
+  },
+};
+
+/** The hostile granter maps or unmaps its v2 status frames (GNTTABOP_get_status_frames and its own page tables). */
+export const rogueGranterStatusFrames: R = {
+  name: 'rogue_granter_status_frames', actor: 'hostile-granter',
+  doc: 'the granting domain maps its v2 status frames (GNTTABOP_get_status_frames), or unmaps them, at any step',
+  see: 'grant_table.h GNTTABOP_get_status_frames; linux gnttab_map_frames_v2; XSA-255',
+  choices: () => [0, 1],
+  showChoice: (m: number) => (m ? 'map' : 'unmap'),
+  when: (s, p, m: number) => p.granter === 'hostile' && s.sf !== m && (m === 0 || s.gt_version === 2),
+  then: (d, _s, _p, m: number) => {
+    d.sf = m;
+  },
+};
+
 export const grantRules: readonly R[] = [
   feGrant(true), feResponse, feEnd, feEndDeferred(true), feDeferredRetry(true), feAddResponse, feStickyRequest, feStickyDel, feDelAck,
   feBackendClosed, feEndRing, feConnect, feSetVersion,
   beMap, beCopy, beUseMapping(false), beRespondError, beCachedRequest, beAdd, beDel, beForward, beForwardDone, beDisconnect, beConnect,
-  rogueMap, rogueUnmap, copyBeginRule(false), copyEndRule, rogueTransitive, rogueEndTransitive,
+  rogueMap, rogueUnmap, unmapCompleteRule, copyBeginRule(), copyEndRule, rogueTransitive, rogueEndTransitive,
+  rogueGranterWrite, rogueGranterStatusFrames,
 ];
 
 // --- invariants
@@ -1028,17 +1290,22 @@ const valid = (e: GrantEntry): boolean => gtype(e) !== GTF_invalid;
 const aRefs = (s: S): number[] => s.ga.map((_, r) => r);
 const handlesOn = (s: S, dom: number, r: number): MapHandle[] => s.mt.filter((m): m is MapHandle => m !== null && m.dom === dom && m.ref === r);
 const copiesOn = (s: S, dom: number, r: number): CopyOp[] => s.cp.filter((c) => c.pins.some((x) => x.dom === dom && x.ref === r));
-/** The pins a state's handles and copies account for on an entry. */
-function expectedPins(s: S, dom: number, r: number): Omit<ActiveEntry, 'domid' | 'frame' | 'start' | 'length' | 'is_sub_page' | 'trans_domid' | 'trans_gref'> {
+type Pins = Omit<ActiveEntry, 'domid' | 'frame' | 'start' | 'length' | 'is_sub_page' | 'trans_domid' | 'trans_gref' | 'v'>;
+/** The pins a state's live handles and copies account for on an entry (`pending`: also the unmaps not yet completed). */
+function expectedPins(s: S, dom: number, r: number, pending: boolean): Pins {
   const x = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
-  for (const m of handlesOn(s, dom, r)) {
-    const ro = (m.flags & GNTMAP_readonly) !== 0;
-    if (m.flags & GNTMAP_host_map) ro ? x.hstr++ : x.hstw++;
-    if (m.flags & GNTMAP_device_map) ro ? x.devr++ : x.devw++;
-  }
+  const add = (flags: number): void => {
+    const ro = (flags & GNTMAP_readonly) !== 0;
+    if (flags & GNTMAP_host_map) ro ? x.hstr++ : x.hstw++;
+    if (flags & GNTMAP_device_map) ro ? x.devr++ : x.devw++;
+  };
+  for (const m of handlesOn(s, dom, r)) add(m.flags);
+  if (pending) for (const u of s.um) if (u.dom === dom && u.ref === r) add(u.done);
   for (const c of copiesOn(s, dom, r)) c.w ? x.cpw++ : x.cpr++;
   return x;
 }
+const PIN_KEYS = ['hstr', 'hstw', 'devr', 'devw', 'cpr', 'cpw'] as const;
+const NO_PINS: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
 
 export const G1: Invariant<S, P> = {
   name: 'G1_only_named_grantee',
@@ -1055,7 +1322,7 @@ export const G2: Invariant<S, P> = {
   name: 'G2_readonly_respected',
   description: 'a GTF_readonly grant is never mapped writable nor used as a copy destination',
   see: 'docs §4.10 G2; grant_table.c "Attempt to write-pin a r/o grant entry"',
-  holds: (s) => aRefs(s).every((r) => !(s.ga[r]!.flags & GTF_readonly) || writePins(s.aa[r]!) === 0),
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => !(s.ga[r]!.flags & GTF_readonly) || writePins(s.aa[r]!) === 0),
 };
 export const G3: Invariant<S, P> = {
   name: 'G3_subpage_transitive_never_mapped',
@@ -1087,39 +1354,69 @@ export const G5: Invariant<S, P> = {
 };
 export const G6: Invariant<S, P> = {
   name: 'G6_status_tracks_pins',
-  description: 'GTF_reading is set iff the entry has a pin (map, device map or copy), GTF_writing iff it has a write pin; the pins are exactly those of the live handles and copies',
-  see: 'docs §4.10 G6; XSA-230; grant_table.c _set_status_v2, gnttab_clear_flags',
-  holds: (s) => {
+  description: 'GTF_reading (GTF_writing) is set in the status word (v1: the flags word) whenever the grantee can read (write) the page: a live mapping, a copy in progress, or an unmap whose TLB flush and unmap_common_complete are still to come; and (v2, where only Xen writes the status) a bit is set only while a pin (or an unmap still to complete) justifies it',
+  see: 'docs §4.10 G6; XSA-218, XSA-230; grant_table.c _set_status_v1/_v2, reduce_status_for_pin, unmap_common_complete, release_grant_for_copy',
+  holds: (s, p) => {
     for (const [dom, g, a] of [[DOMID_A, s.ga, s.aa], [DOMID_B, s.gb, s.ab]] as const)
       for (let r = 0; r < g.length; r++) {
-        const act = a[r]!;
-        const st = g[r]!.status;
-        if (((st & GTF_reading) !== 0) !== pinCount(act) > 0) return false;
-        if (((st & GTF_writing) !== 0) !== writePins(act) > 0) return false;
-        const x = expectedPins(s, dom, r);
-        const have = act ?? { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
-        if (x.hstr !== have.hstr || x.hstw !== have.hstw || x.devr !== have.devr || x.devw !== have.devw || x.cpr !== have.cpr || x.cpw !== have.cpw) return false;
+        if (dom === DOMID_A && versionOf(s, dom) === 1 && !granterHonest(p)) continue; // v1: the granter owns the flags word, bits included
+        const st = statusOf(s, dom, r);
+        const x = expectedPins(s, dom, r, true);
+        const reach = PIN_KEYS.some((k) => x[k] > 0), write = x.hstw + x.devw + x.cpw > 0;
+        if (reach && !(st & GTF_reading)) return false;
+        if (write && !(st & GTF_writing)) return false;
+        if (versionOf(s, dom) === 2 && !s.um.some((u) => u.dom === dom && u.ref === r)) {
+          const act = a[r]!;
+          if (st & GTF_reading && pinCount(act) === 0) return false;
+          if (st & GTF_writing && writePins(act) === 0) return false;
+        }
       }
     return true;
   },
+};
+export const pinsAccount: Invariant<S, P> = {
+  name: 'pins_account_for_access',
+  description: "an active entry's pins (host, device, copy; read and write) are at least those of the live mappings and copies, and at most those plus the unmaps not yet completed",
+  see: 'grant_table.c struct active_grant_entry (act->pin); map_grant_ref, unmap_common_complete, acquire/release_grant_for_copy',
+  holds: (s) => {
+    for (const [dom, g, a] of [[DOMID_A, s.ga, s.aa], [DOMID_B, s.gb, s.ab]] as const)
+      for (let r = 0; r < g.length; r++) {
+        const have = a[r] ?? NO_PINS;
+        const lo = expectedPins(s, dom, r, false), hi = expectedPins(s, dom, r, true);
+        if (PIN_KEYS.some((k) => have[k] < lo[k] || have[k] > hi[k])) return false;
+      }
+    return true;
+  },
+};
+export const G16: Invariant<S, P> = {
+  name: 'G16_status_frames_freed_only_unmapped',
+  description: "a v2 status frame is freed (the table left v2) only once the guest no longer maps it: no mapping of a freed Xen page survives a version change",
+  see: 'XSA-255 (Xen 38bfcc16 "gnttab: don\'t blindly free status pages upon version change"); grant_table.c gnttab_unpopulate_status_frames',
+  holds: (s) => s.gt_version === 2 || s.sf === 0,
+};
+export const G15: Invariant<S, P> = {
+  name: 'G15_copy_frame_is_referenced_frame',
+  description: 'every copy in progress reads or writes the frame Xen took its page (and writable type) reference on: the mfn and the page acquire_grant_for_copy hands back are the same',
+  see: 'XSA-500 (CVE-2026-62428, Xen 61b0a59c); grant_table.c acquire_grant_for_copy, gnttab_copy_claim_buf',
+  holds: (s) => s.cp.every((c) => c.frame === c.pf),
 };
 export const G7: Invariant<S, P> = {
   name: 'G7_end_only_when_idle',
   description: 'a data ref the frontend has ended and released is idle: its entry is invalid and neither GTF_reading nor GTF_writing is set',
   see: 'docs §4.10 G7; XSA-396 (netfront 31185df7); grant_table.h "Invalidating an unused GTF_permit_access entry"',
-  holds: (s) => dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (!valid(s.ga[r]!) && (s.ga[r]!.status & (GTF_reading | GTF_writing)) === 0)),
+  holds: (s, p) => !granterHonest(p) || dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (!valid(s.ga[r]!) && (statusOf(s, DOMID_A, r) & STATUS) === 0)),
 };
 export const G8: Invariant<S, P> = {
   name: 'G8_no_use_after_end',
   description: 'after a successful end nothing uses the ref until it is granted again: no handle, copy or pin refers to a released ref',
   see: 'docs §4.10 G8; docs/misc/grant-tables.txt',
-  holds: (s) => dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (s.aa[r] === null && handlesOn(s, DOMID_A, r).length === 0 && copiesOn(s, DOMID_A, r).length === 0)),
+  holds: (s, p) => !granterHonest(p) || dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (s.aa[r] === null && handlesOn(s, DOMID_A, r).length === 0 && copiesOn(s, DOMID_A, r).length === 0 && !s.um.some((u) => u.dom === DOMID_A && u.ref === r))),
 };
 export const G9: Invariant<S, P> = {
   name: 'G9_page_held_while_granted',
   description: 'no page is freed or reused while a grant of it is valid or pinned (a failed end leaks the page, never frees it)',
   see: 'docs §4.10 G9; XSA-396, CVE-2022-23041 (42baefac)',
-  holds: (s) => aRefs(s).every((r) => {
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
     const e = s.ga[r]!, a = s.aa[r];
     return (!valid(e) || s.pg[e.frame]!.held === 1) && (a === null || s.pg[a.frame]!.held === 1);
   }),
@@ -1128,7 +1425,7 @@ export const G10: Invariant<S, P> = {
   name: 'G10_ref_not_recycled_while_live',
   description: 'a ref is not granted again (pointed at another page) while a previous use is live: the pins of an entry are on the page the entry grants',
   see: 'docs §4.10 G10',
-  holds: (s) => aRefs(s).every((r) => {
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
     const a = s.aa[r];
     return a === null || !valid(s.ga[r]!) || s.ga[r]!.frame === a.frame;
   }),
@@ -1153,7 +1450,7 @@ export const G12: Invariant<S, P> = {
   name: 'G12_no_secret_through_grant',
   description: 'no secret (unrelated kernel data) is readable through a grant: every half page reachable through a valid or pinned grant is payload or zero',
   see: 'docs §4.10 G12; XSA-403 (CVE-2022-33740, Linux 4491001c)',
-  holds: (s) => aRefs(s).every((r) => {
+  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
     const e = s.ga[r]!, a = s.aa[r];
     const reach = (frame: number, start: number, length: number): boolean => {
       for (let k = start; k < start + length; k++) if (s.pg[frame]!.c[k] === SECRET) return false;
@@ -1165,23 +1462,25 @@ export const G12: Invariant<S, P> = {
 };
 export const G13: Invariant<S, P> = {
   name: 'G13_version_change_only_idle',
-  description: 'the grant table is at version 2 (the layout of every entry) whenever any entry is valid or pinned',
-  see: 'docs §4.10 G13; grant_table.c gnttab_set_version (-EBUSY)',
-  holds: (s) => s.gt_version === 2 || setVersionCheck(s, 2) === GNTST_okay,
+  description: 'no grant stays pinned across a grant-table version change: every pinned entry of the granter was pinned at the current version (Xen refuses set_version with -EBUSY while an entry at or above GNTTAB_NR_RESERVED_ENTRIES is pinned)',
+  see: 'docs §4.10 G13; grant_table.c gnttab_set_version (-EBUSY, -EAGAIN); XSA-255, XSA-501',
+  holds: (s) => s.aa.every((a) => a === null || a.v === s.gt_version),
 };
 export const G14: Invariant<S, P> = {
   name: 'G14_ring_grant_lifecycle',
   description: 'the ring page is held while its grant is valid or mapped; the backend has the ring mapped exactly while connected; the ring grant is ended only after the backend unmapped it',
   see: 'docs §4.10 G14; netfront xennet_disconnect_backend, netback xenvif_unmap_frontend_data_rings',
-  holds: (s) => (s.conn === CONN_UP) === (s.ringh >= 0) &&
+  holds: (s, p) => !granterHonest(p) || (s.conn === CONN_UP) === (s.ringh >= 0) &&
     (s.conn !== CONN_CLOSED || (!valid(s.ga[0]!) && s.aa[0] === null)) &&
     ((!valid(s.ga[0]!) && s.aa[0] === null) || s.pg[0]!.held === 1),
 };
 export const pagesNotFreedWhilePinned: Invariant<S, P> = {
   name: 'page_never_freed_while_granted',
-  description: 'no page is freed or reused while any grant entry, mapping or copy refers to it',
-  see: 'issue 5 property; CVE-2022-23041',
-  holds: (s) => s.mt.every((m) => m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1),
+  description: 'no page is freed or reused while a mapping (or an unmap whose TLB flush is still to come) or a copy in progress refers to it',
+  see: 'issue 5 property; CVE-2022-23041; XSA-218',
+  holds: (s, p) => !granterHonest(p) || s.mt.every((m) => m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1) &&
+    s.um.every((u) => u.dom !== DOMID_A || s.pg[u.frame]!.held === 1) &&
+    s.cp.every((c) => c.frame < 0 || c.pins[c.pins.length - 1]!.dom !== DOMID_A || s.pg[c.frame]!.held === 1),
 };
 export const stickyCacheBound: Invariant<S, P> = {
   name: 'S1_sticky_cache_bounded',
@@ -1193,7 +1492,7 @@ export const stickyUngrant: Invariant<S, P> = {
   name: 'S2_ungrant_acknowledged',
   description: 'a grant in the backend cache is still sticky for the frontend: the frontend ends or reuses it only after the backend acknowledged its removal',
   see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING; seeds/002 "explicit un-grant operation"',
-  holds: (s) => s.be.every((b, r) => b.c < 0 || [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL].includes(s.fe[r]!.st)),
+  holds: (s, p) => !granterHonest(p) || s.be.every((b, r) => b.c < 0 || [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL].includes(s.fe[r]!.st)),
 };
 export const failedMapNeverUsed: Invariant<S, P> = {
   name: 'failed_map_never_used',
@@ -1204,7 +1503,7 @@ export const failedMapNeverUsed: Invariant<S, P> = {
 
 const dataRefsOf = (s: S): number[] => s.fe.map((_, r) => r).filter((r) => r > 0);
 
-export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14,
+export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, pinsAccount,
   pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
 
 export const grantObservables: readonly Observable<S, P>[] = [
@@ -1240,6 +1539,9 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   }
   const rogue = s.mt.filter((m): m is MapHandle => m !== null).map((m) => ({ m, k: JSON.stringify([rr(m.ref), m.flags, m.drv]) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   for (const { m } of rogue) pUses.push(m.frame);
+  const ums = s.um.map((u) => ({ u, k: JSON.stringify([u.dom, u.dom === DOMID_A ? rr(u.ref) : -1, u.done]) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  for (const { u } of ums) pUses.push(u.frame);
+  for (const c of s.cp) pUses.push(c.frame, c.pf);
   const pmap = firstUseRelabeling(s.pg.length, pUses, (i) => JSON.stringify(s.pg[i]), [0]);
   const rp = (i: number): number => (i >= 0 ? pmap[i]! : i);
   // handles: ring, then driver slots in new ref order, then the others by content
@@ -1259,7 +1561,7 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   const act = (a: ActiveEntry | null, frame: boolean): ActiveEntry | null => a === null ? null : {
     domid: a.domid, frame: frame ? rp(a.frame) : a.frame, start: a.start, length: a.length, is_sub_page: a.is_sub_page,
     trans_domid: a.trans_domid, trans_gref: a.trans_domid >= 0 ? rtarget(a.trans_domid, a.trans_gref) : a.trans_gref,
-    hstr: a.hstr, hstw: a.hstw, devr: a.devr, devw: a.devw, cpr: a.cpr, cpw: a.cpw,
+    hstr: a.hstr, hstw: a.hstw, devr: a.devr, devw: a.devw, cpr: a.cpr, cpw: a.cpw, v: a.v,
   };
   const ga = order.map((o) => entry(s.ga[o]!, true));
   const aa = order.map((o) => act(s.aa[o]!, true));
@@ -1279,6 +1581,7 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   const cp = s.cp.map((c) => ({
     by: c.by, w: c.w, offset: c.offset, len: c.len, hops: c.hops,
     pins: c.pins.map((x) => ({ dom: x.dom, ref: x.dom === DOMID_A ? rr(x.ref) : rt(x.ref) })),
+    frame: rp(c.frame), pf: rp(c.pf),
   })).sort((a, b) => {
     const ka = JSON.stringify(a), kb = JSON.stringify(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
@@ -1288,7 +1591,11 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
     const b = s.be[o]!;
     return { st: b.st, h: rh(b.h), rc: b.rc, c: rh(b.c), t: rt(b.t) };
   });
-  return { gt_version: s.gt_version, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, pg, fe, be, bad: s.bad };
+  const um = s.um.map((u) => ({ dom: u.dom, ref: u.dom === DOMID_A ? rr(u.ref) : rt(u.ref), frame: rp(u.frame), done: u.done })).sort((a, b) => {
+    const ka = JSON.stringify(a), kb = JSON.stringify(b);
+    return ka < kb ? -1 : ka > kb ? 1 : 0;
+  });
+  return { gt_version: s.gt_version, sf: s.sf, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, um, pg, fe, be, bad: s.bad };
 }
 
 export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.refs, rename: renameGrantState });
@@ -1300,7 +1607,7 @@ export const grant = defineModel<S, P>({
   description: 'grant table v2 lifecycle: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins and checks; honest or hostile grantee',
   see: 'xen/include/public/grant_table.h; xen/common/grant_table.c; linux drivers/xen/grant-table.c; netif.h control ring; ../shared/docs/xen-protocols.md §4',
   params: grantParams,
-  init: (p) => [grantInit(p)],
+  init: (p) => bootVersions(p).map((v) => grantInit(p, v)),
   rules: grantRules,
   invariants: grantInvariants,
   observables: grantObservables,

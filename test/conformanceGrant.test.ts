@@ -25,16 +25,23 @@ const params = (o: Record<string, string | number | boolean>): GrantParams => ri
 /** Hostile grantee (rules and boundaries, refusal probes included) plus the honest driver with sticky grants, every edge. */
 const hostile = params({ handles: 2, cacheSize: 0 });
 const honest = params({ grantee: 'honest' });
+/** A hostile granter rewriting its pinned entries and switching versions at any step, against the hostile grantee. */
+const granter = params({ granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
 const suite: Vector[] = [
   ...right(generateSuite(grant, hostile)).vectors,
   ...right(generateSuite(grant, honest, { cover: 'edges', boundaries: false })).vectors,
+  ...right(generateSuite(grant, granter, { boundaries: false })).vectors.map((v) => ({ ...v, id: v.id.replace(/^grant-/, 'grant-granter-') })),
 ];
 const rulesCovered = new Set(suite.flatMap((v) => v.steps.map((s) => s.call)));
 
-test('the suite exercises every rule of grant and every GNTST code the model produces', () => {
+test('the suite exercises every rule of grant, every GNTST code the model produces, both table versions and the two-phase unmap', () => {
   for (const r of grant.rules) assert.ok(rulesCovered.has(r.name), r.name);
   const codes = new Set(suite.flatMap((v) => v.steps.flatMap((s) => (s.expect.results as { status?: string }[]).map((x) => x.status)).filter(Boolean)));
-  for (const c of ['GNTST_okay', 'GNTST_general_error', 'GNTST_bad_gntref', 'GNTST_bad_handle', 'GNTST_bad_copy_arg', 'GNTST_no_space', 'EBUSY']) assert.ok(codes.has(c), c);
+  for (const c of ['GNTST_okay', 'GNTST_general_error', 'GNTST_bad_gntref', 'GNTST_bad_handle', 'GNTST_bad_copy_arg', 'GNTST_no_space', 'EBUSY', 'EINVAL']) assert.ok(codes.has(c), c);
+  const versions = new Set(suite.map((v) => (v.init as { gt_version: number }).gt_version));
+  assert.equal([...versions].sort(), [1, 2]);
+  const ops = new Set(suite.flatMap((v) => v.steps.flatMap((s) => ((s.args?.ops ?? []) as { op: string }[]).map((o) => o.op))));
+  for (const o of ['GNTTABOP_unmap_grant_ref_begin', 'GNTTABOP_unmap_grant_ref_end', 'GNTTABOP_copy_begin', 'GNTTABOP_copy_end', 'GNTTABOP_set_version']) assert.ok(ops.has(o), o);
 });
 
 test('the independent grant table passes every vector', async () => {
@@ -68,6 +75,26 @@ for (const [bug, vector, call, expected, got] of [
     assert.is(m!.message, `vector ${vector} step ${m!.step} (${call}): results expected ${JSON.stringify(expected)} got ${JSON.stringify(got)}`);
     // every other mismatch is on a step of the same kind
     for (const x of r.mismatches) assert.is(x.field, 'results', x.message);
+  });
+
+// the new semantics, one seeded bug per area, each caught at the last step of a named boundary vector
+for (const [bug, vector, call, field] of [
+  ['reduce-ignores-device-pins', 'grant-boundary-copy-end-keeps-device-write', 'GNTTABOP_copy_end', 'entries'],
+  ['v1-end-clears-flags', 'grant-boundary-end-refused-pinned', 'fe_gnttab_end_foreign_access_ref', 'entries'],
+  ['unmap-drops-pins-early', 'grant-boundary-unmap-two-phases', 'rogue_GNTTABOP_unmap_grant_ref', 'entries'],
+  ['unmap-partial-frees-handle', 'grant-boundary-unmap-partial', 'rogue_GNTTABOP_unmap_grant_ref', 'maptrack'],
+  ['copy-area-first', 'grant-boundary-copy-readonly-dest-beyond-page', 'GNTTABOP_copy', 'results'],
+  ['set-version-busy-if-valid', 'grant-boundary-set-version-wipes-valid', 'fe_GNTTABOP_set_version', 'results'],
+] as const)
+  test(`seeded bug ${bug}: caught by ${vector} (${field})`, async () => {
+    const r = await runSuite(suite, grantImplAdapter(bug), { stopAtFirst: false });
+    const m = r.mismatches.find((x) => x.vector === vector);
+    assert.ok(m, `${vector} among ${r.mismatches.map((x) => x.vector).join(', ')}`);
+    const v = suite.find((x) => x.id === vector)!;
+    assert.is(m!.step, v.steps.length, 'the boundary is the last step');
+    assert.is(m!.call, call);
+    assert.is(m!.field, field);
+    assert.not.equal(m!.expected, m!.got);
   });
 
 test('a counterexample of a variant (XSA-396) becomes a regression vector at the API level; the grant table replays it', async () => {

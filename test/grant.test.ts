@@ -12,7 +12,8 @@ import type { Model } from '../model/core.js';
 import { paramsOf, replays, runModel } from './support/models.js';
 import {
   grant, grantInit, mapCheck, mapApply, unmapCheck, unmapApply, copyCheck, copyBegin, copyEnd, setVersionCheck, grantPage,
-  gnttabEndForeignAccessRef, gnttabQueryForeignAccess,
+  gnttabEndForeignAccessRef, gnttabQueryForeignAccess, unmapCommon, unmapCommonComplete, acquireForCopy, statusOf, setVersionApply, pinsAccount,
+  GTF_permit_access, GTF_readonly, GTF_sub_page, ERESTART, EAGAIN, EINVAL,
   DOMID_A, DOMID_B, DOMID_C, GNTMAP_host_map, GNTMAP_device_map, GNTMAP_readonly, GTF_transitive, GTF_reading, GTF_writing,
   GNTST_okay, GNTST_general_error, GNTST_bad_domain, GNTST_bad_gntref, GNTST_bad_handle, GNTST_bad_copy_arg, GNTST_no_space, EBUSY,
   K_TX_FULL, K_TX_SUB, K_RX, G6, ZERO, PAYLOAD, SECRET,
@@ -24,6 +25,9 @@ import xsa226 from '../examples/grant-xsa226.js';
 import xsa367 from '../examples/grant-xsa367.js';
 import xsa403 from '../examples/grant-xsa403.js';
 import stickyEarly from '../examples/grant-sticky-early-reuse.js';
+import xsa218 from '../examples/grant-xsa218.js';
+import xsa500 from '../examples/grant-xsa500.js';
+import xsa255 from '../examples/grant-xsa255.js';
 
 type M = Model<GrantState, GrantParams>;
 
@@ -31,7 +35,7 @@ const step = (s: GrantState, f: (d: any) => void): GrantState => produce(s, f);
 
 // --- Xen's checks, by hand
 
-const P0 = paramsOf(grant, {});
+const P0 = paramsOf(grant, { version: 'v2', handles: 3 });
 /** The initial state with data ref 1 granted for `kind` on page 1. */
 const granted = (kind: number): GrantState => step(grantInit(P0), (d) => grantPage(d, 1, 1, kind, true, { held: 0, c: [SECRET, SECRET] }));
 
@@ -95,12 +99,12 @@ test('copy: bounds, sub-page window, read-only destination, transitive one level
   const viaB = { dom: DOMID_B, ref: 0, w: 0, offset: 0, len: 2 };
   const ok = copyCheck(t(DOMID_C, DOMID_A, 1), DOMID_C, viaB);
   assert.is(ok.status, GNTST_okay);
-  assert.equal(ok.pins, [{ dom: DOMID_B, ref: 0 }, { dom: DOMID_A, ref: 1 }]);
+  assert.equal(ok.pins.map((x) => ({ dom: x.dom, ref: x.ref })), [{ dom: DOMID_B, ref: 0 }, { dom: DOMID_A, ref: 1 }]);
   assert.is(ok.hops, 1);
   assert.is(copyCheck(t(DOMID_B, DOMID_B, 0), DOMID_B, viaB).status, GNTST_general_error, 'self-referential transitive grant');
   assert.is(copyCheck(t(DOMID_C, DOMID_A, 0), DOMID_C, viaB).status, GNTST_okay, 'the ring grant is a plain grant to B');
   // the XSA-226 acquire follows the self-reference
-  const chained = copyCheck(t(DOMID_B, DOMID_B, 0), DOMID_B, viaB, true);
+  const chained = copyCheck(t(DOMID_B, DOMID_B, 0), DOMID_B, viaB, { chain: true });
   assert.is(chained.status, GNTST_okay);
   assert.ok(chained.hops > 1);
   // begin pins both entries (status reading), end releases them
@@ -143,6 +147,162 @@ test('grantPage: zeroed page with payload; the XSA-403 path keeps old contents',
   assert.equal(nz.pg[1]!.c, [PAYLOAD, SECRET]);
 });
 
+test('status bits as Xen writes them: set by the first (write) pin, cleared by reduce_status_for_pin only when no pin justifies them', () => {
+  const rx = granted(K_RX);
+  const dev = { dom: DOMID_A, ref: 1, flags: GNTMAP_device_map }; // writable device map
+  const hro = { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly };
+  let h1 = -1, h2 = -1;
+  const m = step(rx, (d) => { h1 = mapApply(d, rx, DOMID_B, hro, 0); });
+  assert.is(m.ga[1]!.status, GTF_reading, 'a read pin sets GTF_reading only');
+  const m2 = step(m, (d) => { h2 = mapApply(d, m, DOMID_B, dev, 0); });
+  assert.is(m2.ga[1]!.status, GTF_reading | GTF_writing, 'the first write pin sets GTF_writing');
+  // a read copy begins and ends: the device write pin keeps GTF_writing, the host map GTF_reading (XSA-230)
+  const src = { dom: DOMID_A, ref: 1, w: 0, offset: 0, len: 2 };
+  const c = step(m2, (d) => copyBegin(d, m2, DOMID_B, src, copyCheck(m2, DOMID_B, src)));
+  const ce = step(c, (d) => copyEnd(d, c, 0));
+  assert.is(ce.ga[1]!.status, GTF_reading | GTF_writing);
+  // unmapping the read-only host map leaves both bits (the device write pin remains)
+  const u1 = step(ce, (d) => unmapApply(d, ce, h1));
+  assert.is(u1.ga[1]!.status, GTF_reading | GTF_writing);
+  const u2 = step(u1, (d) => unmapApply(d, u1, h2));
+  assert.is(u2.ga[1]!.status, 0);
+  assert.is(u2.aa[1], null);
+  for (const x of [m, m2, c, ce, u1, u2]) assert.ok(G6.holds(x, P0) && pinsAccount.holds(x, P0));
+});
+
+test('unmap in two phases and in parts: unmap_common frees the handle, the pins and status stay until unmap_common_complete', () => {
+  const rx = granted(K_RX);
+  const both = { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_device_map };
+  let h = -1;
+  const m = step(rx, (d) => { h = mapApply(d, rx, DOMID_B, both, 0); });
+  assert.equal([m.aa[1]!.hstw, m.aa[1]!.devw], [1, 1]);
+  // host part only (op->host_addr given, dev_bus_addr 0): the handle keeps its device part
+  let done = 0;
+  const p1 = step(m, (d) => { done = unmapCommon(d, m, h, GNTMAP_host_map); });
+  assert.is(done, GNTMAP_host_map);
+  assert.is(p1.mt[h]!.flags, GNTMAP_device_map);
+  assert.equal([p1.aa[1]!.hstw, p1.aa[1]!.devw], [1, 1], 'pins stay until the second phase');
+  const c1 = step(p1, (d) => unmapCommonComplete(d, DOMID_A, 1, done));
+  assert.equal([c1.aa[1]!.hstw, c1.aa[1]!.devw], [0, 1]);
+  assert.is(c1.ga[1]!.status, GTF_reading | GTF_writing, 'the device write pin keeps both bits');
+  // nothing to unmap: op->done = 0
+  const none = step(c1, (d) => { done = unmapCommon(d, c1, h, GNTMAP_host_map); });
+  assert.is(done, 0);
+  assert.equal(none, c1);
+  const p2 = step(c1, (d) => { done = unmapCommon(d, c1, h, GNTMAP_device_map); });
+  assert.is(p2.mt[h], null, 'the handle goes once neither part is left');
+  assert.is(p2.ga[1]!.status, GTF_reading | GTF_writing);
+  const c2 = step(p2, (d) => unmapCommonComplete(d, DOMID_A, 1, done));
+  assert.is(c2.ga[1]!.status, 0);
+  assert.is(c2.aa[1], null);
+});
+
+test('v1: the status bits live in the flags word; the end is a cmpxchg that keeps the entry while in use', () => {
+  const P1 = paramsOf(grant, { version: 'v1', handles: 3 });
+  const s0 = grantInit(P1);
+  assert.is(s0.gt_version, 1);
+  assert.is(s0.ga[0]!.flags, GTF_permit_access | GTF_reading | GTF_writing, 'the mapped ring: bits in the flags');
+  const s = step(s0, (d) => grantPage(d, 1, 1, K_TX_FULL, true, { held: 0, c: [SECRET, SECRET] }));
+  let h = -1, ok = true;
+  const m = step(s, (d) => { h = mapApply(d, s, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }, 0); });
+  assert.is(m.ga[1]!.flags, GTF_permit_access | GTF_readonly | GTF_reading);
+  assert.is(m.ga[1]!.status, 0);
+  assert.is(statusOf(m, DOMID_A, 1), GTF_reading);
+  const f = step(m, (d) => { ok = gnttabEndForeignAccessRef(d, m, 1); });
+  assert.is(ok, false);
+  assert.equal(f.ga[1], m.ga[1], 'v1: a failed end leaves the entry (GTF_readonly included) as it was');
+  // so, unlike v2, the grantee cannot add a writable pin after a failed end
+  assert.is(mapCheck(f, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map }), GNTST_general_error);
+  const u = step(f, (d) => unmapApply(d, f, h));
+  assert.is(u.ga[1]!.flags, GTF_permit_access | GTF_readonly);
+  step(u, (d) => { ok = gnttabEndForeignAccessRef(d, u, 1); });
+  assert.is(ok, true);
+  // v1 has no sub-page entries: GTF_sub_page in a v1 entry is refused for a map like any bad flag
+  const sub = step(s, (d) => { d.ga[1]!.flags |= GTF_sub_page; });
+  assert.is(mapCheck(sub, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }), GNTST_general_error);
+});
+
+test('pinned entries: map checks act->domid and is_sub_page, re-checks GTF_readonly only for a first write pin', () => {
+  const rx = granted(K_RX);
+  const w = { dom: DOMID_A, ref: 1, flags: GNTMAP_device_map };
+  const m = step(rx, (d) => { mapApply(d, rx, DOMID_B, w, 0); });
+  // the granter sets GTF_readonly while write-pinned: a further write map needs no _set_status, Xen accepts it
+  const ro = step(m, (d) => { d.ga[1]!.flags |= GTF_readonly; });
+  assert.is(mapCheck(ro, DOMID_B, w), GNTST_okay);
+  // but a first write pin on a read-pinned entry re-checks the current flags
+  const rd = step(granted(K_RX), (d) => { mapApply(d, granted(K_RX), DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }, 0); });
+  assert.is(mapCheck(step(rd, (d) => { d.ga[1]!.flags |= GTF_readonly; }), DOMID_B, w), GNTST_general_error);
+  // the granter invalidates a pinned entry: a pinned entry skips the type check (only act is looked at)
+  assert.is(mapCheck(step(rd, (d) => { d.ga[1]!.flags = 0; }), DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }), GNTST_okay);
+  // a sub-page entry pinned by a copy cannot be mapped, whatever the shared entry says now
+  const sub = granted(K_TX_SUB);
+  const src = { dom: DOMID_A, ref: 1, w: 0, offset: 0, len: 1 };
+  const cp = step(sub, (d) => copyBegin(d, sub, DOMID_B, src, copyCheck(sub, DOMID_B, src)));
+  assert.is(cp.aa[1]!.is_sub_page, 1);
+  assert.is(mapCheck(step(cp, (d) => { d.ga[1]!.flags = GTF_permit_access | GTF_readonly; }), DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }), GNTST_general_error);
+});
+
+test('acquire_grant_for_copy follows the shared entry: a pinned transitive entry rewritten gives ERESTART; a pinned plain entry with a new frame is refused (XSA-500)', () => {
+  const s = granted(K_RX);
+  const tr = (st: GrantState, tg: number) => step(st, (d) => { d.gb[0] = { flags: GTF_transitive, domid: DOMID_C, frame: 0, page_off: 0, length: 0, trans_domid: DOMID_A, trans_gref: tg, status: d.gb[0]!.status }; });
+  const t1 = tr(s, 1);
+  const viaB = { dom: DOMID_B, ref: 0, w: 0, offset: 0, len: 2 };
+  const a1 = copyCheck(t1, DOMID_C, viaB);
+  const pinned = step(t1, (d) => copyBegin(d, t1, DOMID_C, viaB, a1));
+  assert.is(pinned.ab[0]!.is_sub_page, 1, 'a pinned transitive entry is treated as sub-page');
+  assert.is(pinned.gb[0]!.status, GTF_reading);
+  // B rewrites its pinned transitive entry to point at the ring grant: the next copy sees the change and restarts
+  const moved = tr(pinned, 0);
+  assert.is(copyCheck(moved, DOMID_C, viaB).status, ERESTART);
+  assert.is(copyCheck(pinned, DOMID_C, viaB).status, GNTST_okay, 'unchanged: a second copy joins the pins');
+  // A (the granter) points a read-pinned writable entry at another frame; a write copy needs _set_status and compares
+  let h = -1;
+  const m = step(s, (d) => { h = mapApply(d, s, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }, 0); });
+  const reframed = step(m, (d) => { d.ga[1]!.frame = 0; });
+  const dst = { dom: DOMID_A, ref: 1, w: 1, offset: 0, len: 2 };
+  assert.is(copyCheck(reframed, DOMID_B, dst).status, GNTST_general_error);
+  const pre500 = copyCheck(reframed, DOMID_B, dst, { noPinnedCompare: true });
+  assert.is(pre500.status, GNTST_okay);
+  assert.equal([pre500.frame, pre500.pf], [1, 0], 'without the check: act->mfn is mapped, the shared frame referenced');
+  // a read copy needs no status change: it uses act->mfn and never reads the shared frame
+  const r = copyCheck(reframed, DOMID_B, { ...dst, w: 0 });
+  assert.equal([r.status, r.frame, r.pf], [GNTST_okay, 1, 1]);
+  assert.ok(h >= 0);
+  // acquire itself: the innermost frame
+  assert.is(acquireForCopy(t1, DOMID_B, 0, DOMID_C, true, true).frame, 1);
+});
+
+test('copy checks in gnttab_copy_one / gnttab_copy_buf order: zero length okay untouched; the grant is acquired before the area is checked', () => {
+  const s = granted(K_TX_FULL);
+  const src = { dom: DOMID_A, ref: 1, w: 0, offset: 0, len: 2 };
+  assert.is(copyCheck(s, DOMID_B, { ...src, len: 0 }).status, GNTST_okay, 'zero length');
+  assert.is(copyCheck(s, DOMID_B, { ...src, len: 0, ref: 9 }).status, GNTST_okay, 'zero length: the grant is not even looked at');
+  const z = step(s, (d) => copyBegin(d, s, DOMID_B, { ...src, len: 0 }, copyCheck(s, DOMID_B, { ...src, len: 0 })));
+  assert.equal(z, s, 'a zero-length copy pins nothing');
+  // beyond the page AND a read-only destination: the acquire fails first
+  assert.is(copyCheck(s, DOMID_B, { ...src, w: 1, offset: 1, len: 2 }).status, GNTST_general_error);
+  assert.is(copyCheck(s, DOMID_B, { ...src, ref: 7, offset: 1, len: 2 }).status, GNTST_bad_gntref);
+  assert.is(copyCheck(s, DOMID_B, { ...src, offset: 1, len: 2 }).status, GNTST_bad_copy_arg);
+});
+
+test('set_version as gnttab_set_version: -EINVAL, no-op at the same version, -EBUSY while pinned, otherwise every entry wiped', () => {
+  const s = granted(K_TX_FULL);
+  assert.is(setVersionCheck(s, 3), EINVAL);
+  assert.is(setVersionCheck(s, 2), GNTST_okay, 'same version: nothing to do');
+  assert.is(setVersionCheck(s, 1), EBUSY, 'the ring is pinned');
+  const unpinned = step(s, (d) => { d.aa[0] = null; d.mt[0] = null; d.ga[0]!.status = 0; });
+  assert.is(setVersionCheck(unpinned, 1), GNTST_okay, 'valid but unpinned entries do not stop a switch');
+  const v1 = step(unpinned, (d) => setVersionApply(d, unpinned, 1));
+  assert.is(v1.gt_version, 1);
+  assert.ok(v1.ga.every((e) => e.flags === 0 && e.status === 0), 'entries wiped (clear_page)');
+  // a sub-page copy in flight is a v2 operation; with it pinned, -EBUSY comes first (every model ref is above the reserved ones)
+  const sub = step(unpinned, (d) => grantPage(d, 1, 1, K_TX_SUB, true, { held: 0, c: [SECRET, SECRET] }));
+  const a = { dom: DOMID_A, ref: 1, w: 0, offset: 0, len: 1 };
+  const cp = step(sub, (d) => copyBegin(d, sub, DOMID_B, a, copyCheck(sub, DOMID_B, a)));
+  assert.is(setVersionCheck(cp, 1), EBUSY);
+  assert.ok(EAGAIN < 0);
+});
+
 // --- variants
 
 
@@ -177,6 +337,19 @@ variantCase('XSA-367 failed map used', xsa367, { cacheSize: '0', transitive: '0'
 variantCase('XSA-403 unzeroed granted page', xsa403, small, 'G12_no_secret_through_grant', 1, 'fe_gnttab_grant_foreign_access_ref');
 // sticky grant (ADD), backend caches it, ADD answered, DEL sent and the grant treated as removed: 4 steps.
 variantCase('sticky grant reused before DEL acknowledged', stickyEarly, { transitive: '0', copies: '0', subPage: 'false' }, 'S2_ungrant_acknowledged', 4, 'fe_DEL_GREF_MAPPING');
+
+// the hostile domain maps, starts unmapping (pins dropped early), netback maps and unmaps the same ref: 5 steps, at both versions.
+variantCase('XSA-218 pins dropped before the TLB flush (v2)', xsa218, { ...small, version: 'v2' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
+variantCase('XSA-218 pins dropped before the TLB flush (v1)', xsa218, { ...small, version: 'v1' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
+
+// the hostile granter grants a page read-only, dom0 maps it, the granter points the pinned entry at another
+// (writable) frame, dom0 copies into it: Xen references one frame and writes the other. 4 steps.
+variantCase('XSA-500 pinned entry not compared', xsa500, { granter: 'hostile', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0' },
+  'G15_copy_frame_is_referenced_frame', 4, 'GNTTABOP_copy_begin');
+
+// netback disconnects (the ring unpinned), the hostile granter maps its status frames, switches to v1: 3 steps.
+variantCase('XSA-255 status frames freed while mapped', xsa255, { granter: 'hostile', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0', version: 'v2' },
+  'G16_status_frames_freed_only_unmapped', 3, 'fe_GNTTABOP_set_version');
 
 test('XSA-396 needs the hostile grantee: with an honest backend the query-then-end frontend is safe', () => {
   const r = runModel(xsa396, paramsOf(xsa396, { ...small, grantee: 'honest' }));

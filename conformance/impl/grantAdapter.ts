@@ -3,8 +3,9 @@
  * the independent grant table of conformance/impl/grantTable.ts: the example
  * to copy for another grant-table implementation (docs/vectors.md).
  *
- * reset: domain A (domid 1) has `refs + 1` entries, dom0 (B) `transitive`
- * entries, domain C (domid 2) none; only dom0 has a maptrack (`handles`
+ * reset: domain A (domid 1) has `refs + 1` entries at the version of the
+ * vector's `init.gt_version` (2 when absent), dom0 (B) `transitive` entries
+ * (v2), domain C (domid 2) none; only dom0 has a maptrack (`handles`
  * entries); then the vectors' initial state: A's ref 0 (tx-ring-ref) granted
  * to dom0 and mapped by dom0 with GNTMAP_host_map (handle 0).
  * apply: every op of `args.ops` in order, one result each; then the tables.
@@ -26,12 +27,17 @@ const num = (v: Json | undefined, what: string): number => {
 const names = (v: Json | undefined): string[] => (Array.isArray(v) ? (v as Json[]).map(String) : []);
 const gtf = (ns: readonly string[]): number =>
   (ns.includes('GTF_permit_access') ? GTF_permit_access : 0) | (ns.includes('GTF_transitive') ? GTF_transitive : 0) |
-  (ns.includes('GTF_readonly') ? GTF_readonly : 0) | (ns.includes('GTF_sub_page') ? GTF_sub_page : 0);
+  (ns.includes('GTF_readonly') ? GTF_readonly : 0) | (ns.includes('GTF_sub_page') ? GTF_sub_page : 0) |
+  (ns.includes('GTF_reading') ? GTF_reading : 0) | (ns.includes('GTF_writing') ? GTF_writing : 0);
+const parts = (v: Json | undefined): number =>
+  v === undefined ? GNTMAP_host_map | GNTMAP_device_map
+    : (names(v).includes('host_addr') ? GNTMAP_host_map : 0) | (names(v).includes('dev_bus_addr') ? GNTMAP_device_map : 0);
 const gntmap = (ns: readonly string[]): number =>
   (ns.includes('GNTMAP_device_map') ? GNTMAP_device_map : 0) | (ns.includes('GNTMAP_host_map') ? GNTMAP_host_map : 0) | (ns.includes('GNTMAP_readonly') ? GNTMAP_readonly : 0);
 const flagNames = (f: number): string[] => [
   ...((f & GTF_type_mask) === GTF_permit_access ? ['GTF_permit_access'] : (f & GTF_type_mask) === GTF_transitive ? ['GTF_transitive'] : []),
-  ...(f & GTF_readonly ? ['GTF_readonly'] : []), ...(f & GTF_sub_page ? ['GTF_sub_page'] : []),
+  ...(f & GTF_readonly ? ['GTF_readonly'] : []), ...(f & GTF_reading ? ['GTF_reading'] : []), ...(f & GTF_writing ? ['GTF_writing'] : []),
+  ...(f & GTF_sub_page ? ['GTF_sub_page'] : []),
 ];
 const statusBits = (st: number): string[] => [...(st & GTF_reading ? ['GTF_reading'] : []), ...(st & GTF_writing ? ['GTF_writing'] : [])];
 
@@ -42,11 +48,7 @@ export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly i
     for (const [dom, name] of [[A, 'A'], [B, 'B']] as const) {
       const t = g!.table(dom)!;
       t.entries.forEach((e, r) => {
-        const a = t.active[r];
-        entries[`${name}:${r}`] = {
-          flags: flagNames(e.flags), status: statusBits(t.status[r]!),
-          pin: { hstr: a?.hstr ?? 0, hstw: a?.hstw ?? 0, devr: a?.devr ?? 0, devw: a?.devw ?? 0 },
-        };
+        entries[`${name}:${r}`] = { flags: flagNames(e.flags), status: statusBits(t.status[r]!), pin: g!.pins(dom, r) };
       });
     }
     return { entries, maptrack: g!.mapsInUse(B), version: g!.table(A)!.version };
@@ -69,7 +71,13 @@ export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly i
         return r.handle !== undefined ? { status: statusName(r.status), handle: r.handle } : { status: statusName(r.status) };
       }
       case 'GNTTABOP_unmap_grant_ref':
-        return { status: statusName(impl.unmap(num(o.domid, 'domid'), num(o.handle, 'handle'))) };
+        return { status: statusName(impl.unmap(num(o.domid, 'domid'), num(o.handle, 'handle'), parts(o.parts))) };
+      case 'GNTTABOP_unmap_grant_ref_begin': {
+        const r = impl.unmapBegin(num(o.domid, 'domid'), num(o.handle, 'handle'), parts(o.parts));
+        return r.unmap !== undefined ? { status: statusName(r.status), unmap: r.unmap } : { status: statusName(r.status) };
+      }
+      case 'GNTTABOP_unmap_grant_ref_end':
+        return { status: statusName(impl.unmapEnd(num(o.unmap, 'unmap'))) };
       case 'GNTTABOP_copy':
       case 'GNTTABOP_copy_begin': {
         const op = { dom: num(o.dom, 'dom'), ref: num(o.ref, 'ref'), dest: o.dest === true, offset: num(o.offset, 'offset'), len: num(o.len, 'len') };
@@ -79,6 +87,10 @@ export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly i
       }
       case 'GNTTABOP_copy_end':
         return { status: statusName(impl.copyEnd(num(o.copy, 'copy'))) };
+      case 'map_status_frames':
+      case 'unmap_status_frames':
+        impl.mapStatusFrames(num(o.dom, 'dom'), o.op === 'map_status_frames');
+        return {};
       case 'GNTTABOP_set_version':
         return { status: statusName(impl.setVersion(num(o.dom, 'dom'), num(o.version, 'version'))) };
       default:
@@ -89,7 +101,9 @@ export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly i
     impl: () => g,
     reset(v: Vector) {
       const refs = num(v.params.refs, 'params.refs');
-      g = new GrantTables({ [A]: refs + 1, [B]: num(v.params.transitive, 'params.transitive'), [C]: 0 }, { [B]: num(v.params.handles, 'params.handles') }, PAGE_SIZE, bug);
+      const init = v.init as { gt_version?: Json } | undefined;
+      const version = init && typeof init.gt_version === 'number' ? init.gt_version : 2;
+      g = new GrantTables({ [A]: refs + 1, [B]: num(v.params.transitive, 'params.transitive'), [C]: 0 }, { [B]: num(v.params.handles, 'params.handles') }, PAGE_SIZE, bug, { [A]: version });
       g.writeEntry(A, 0, { flags: GTF_permit_access, domid: B, frame: 0, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0 });
       const ring = g.map(B, { dom: A, ref: 0, flags: GNTMAP_host_map });
       if (ring.handle !== 0) throw new Error('the ring mapping did not get handle 0');

@@ -1,11 +1,14 @@
 /**
  * A small grant table, written for the conformance vectors from
- * xen/include/public/grant_table.h and ../shared/docs/xen-protocols.md §4 (the
- * checks of xen/common/grant_table.c as that section paraphrases them), without
- * the model's code: v2 entries with a separate status word, active entries with
- * GNTPIN_* pin counts, one maptrack per domain, map / unmap / copy (in one call
- * or begun and ended apart) / set_version, and the granter's v2
- * gnttab_end_foreign_access_ref.
+ * xen/include/public/grant_table.h and xen/common/grant_table.c (read
+ * function by function: _set_status_v1/_v2, reduce_status_for_pin,
+ * map_grant_ref, unmap_common / unmap_common_complete,
+ * acquire/release_grant_for_copy, gnttab_copy_one / gnttab_copy_buf,
+ * gnttab_set_version) and Linux's gnttab_end_foreign_access_ref_v1/_v2,
+ * without the model's code. Like Xen it keeps act->pin as one word of
+ * GNTPIN_* byte counters in which copies count as host pins, acquires a grant
+ * for a copy by pinning and undoes it on failure, and keeps v1's status bits in
+ * the flags word and v2's in a separate status array.
  *
  * PAGE_SIZE is a parameter (the vectors use 2: two half pages). `bug` seeds one
  * deliberate defect, to show that the vectors catch it.
@@ -26,14 +29,21 @@ export const GTF_sub_page = 1 << 8;
 export const GNTMAP_device_map = 1 << 0;
 export const GNTMAP_host_map = 1 << 1;
 export const GNTMAP_readonly = 1 << 2;
+export const GNTTAB_NR_RESERVED_ENTRIES = 8;
+
+// xen/common/grant_table.c: act->pin
+const GNTPIN_hstw_shift = 0, GNTPIN_hstr_shift = 8, GNTPIN_devw_shift = 16, GNTPIN_devr_shift = 24;
+const GNTPIN_hstw_inc = 1 << GNTPIN_hstw_shift, GNTPIN_hstr_inc = 1 << GNTPIN_hstr_shift;
+const GNTPIN_devw_inc = 1 << GNTPIN_devw_shift, GNTPIN_devr_inc = 1 << GNTPIN_devr_shift;
+const GNTPIN_hstw_mask = 0xff << GNTPIN_hstw_shift, GNTPIN_devw_mask = 0xff << GNTPIN_devw_shift;
 
 export const GNTST = {
   okay: 0, general_error: -1, bad_domain: -2, bad_gntref: -3, bad_handle: -4, bad_copy_arg: -10, no_space: -13,
 } as const;
-export const EBUSY = -16;
+export const EBUSY = -16, EINVAL = -22, EAGAIN = -11, ERESTART = 85;
 const NAMES: Record<number, string> = {
   0: 'GNTST_okay', [-1]: 'GNTST_general_error', [-2]: 'GNTST_bad_domain', [-3]: 'GNTST_bad_gntref', [-4]: 'GNTST_bad_handle',
-  [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY',
+  [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY', [-22]: 'EINVAL', [-11]: 'EAGAIN', 85: 'ERESTART',
 };
 export const statusName = (rc: number): string => NAMES[rc] ?? `GNTST_${rc}`;
 
@@ -44,9 +54,21 @@ export type GrantBug =
   /** map_grant_ref lets a writable mapping pin a GTF_readonly entry. */
   | 'map-ignores-readonly'
   /** map_grant_ref forgets `mask |= GTF_sub_page`: sub-page grants can be mapped. */
-  | 'map-allows-sub-page';
+  | 'map-allows-sub-page'
+  /** reduce_status_for_pin clears GTF_writing when no HOST write pin is left (device write pins forgotten, as before XSA-230). */
+  | 'reduce-ignores-device-pins'
+  /** v1's end writes flags = 0 even when the entry is in use (v2's end on a v1 table). */
+  | 'v1-end-clears-flags'
+  /** unmap_common drops the pins in its first phase (before XSA-218). */
+  | 'unmap-drops-pins-early'
+  /** unmap_common frees the maptrack handle even when only one of its parts was unmapped. */
+  | 'unmap-partial-frees-handle'
+  /** gnttab_copy checks the area before acquiring the grant (and refuses zero-length copies). */
+  | 'copy-area-first'
+  /** gnttab_set_version refuses (-EBUSY) while an entry is valid, not only while pinned, and wipes nothing. */
+  | 'set-version-busy-if-valid';
 
-/** union grant_entry_v2, as the granting guest writes it. */
+/** union grant_entry_v2 (or grant_entry_v1_t: flags, domid, frame), as the granting guest writes it. */
 export interface EntryV2 {
   flags: number;
   domid: number;
@@ -57,37 +79,39 @@ export interface EntryV2 {
   trans_gref: number;
 }
 
-/** Xen's active entry (while act->pin != 0). */
-export interface Active {
+/** struct active_grant_entry. */
+interface Active {
+  pin: number;
   domid: number;
-  hstr: number;
-  hstw: number;
-  devr: number;
-  devw: number;
-  /** The usable window (sub-page) and the transitive target, captured at the first pin. */
+  frame: number;
   start: number;
   length: number;
   isSubPage: boolean;
-  trans?: { dom: number; ref: number };
+  srcDomid: number;
+  transGref: number;
 }
 
 interface Table {
   entries: EntryV2[];
   status: number[];
-  active: (Active | undefined)[];
+  active: Active[];
   version: number;
+  /** The guest's mappings of its v2 status frames (references on the status pages). */
+  statusMaps: number;
 }
 interface Mapping { dom: number; ref: number; flags: number }
-interface Copy { readonly: boolean; pinned: { dom: number; ref: number }[] }
+interface Copy { dom: number; ref: number; readonly: boolean }
+interface Unmap { dom: number; ref: number; done: number }
 
 const blank = (): EntryV2 => ({ flags: 0, domid: 0, frame: 0, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0 });
-const pins = (a: Active | undefined): number => (a ? a.hstr + a.hstw + a.devr + a.devw : 0);
-const writePins = (a: Active | undefined): number => (a ? a.hstw + a.devw : 0);
+const idle = (): Active => ({ pin: 0, domid: 0, frame: 0, start: 0, length: 0, isSubPage: false, srcDomid: 0, transGref: 0 });
 
 export class GrantTables {
   private readonly tables = new Map<number, Table>();
   private readonly maptrack = new Map<number, (Mapping | undefined)[]>();
+  /** Copies and unmaps in progress, numbered by their position in these lists (a finished one leaves, the later ones move up). */
   private readonly copies: Copy[] = [];
+  private readonly unmaps: Unmap[] = [];
 
   constructor(
     /** domid -> number of grant entries of its table. */
@@ -96,9 +120,14 @@ export class GrantTables {
     maptrack: Readonly<Record<number, number>>,
     readonly pageSize = 4096,
     readonly bug: GrantBug = 'none',
+    /** domid -> its table's version (default 2). */
+    versions: Readonly<Record<number, number>> = {},
   ) {
     for (const [d, n] of Object.entries(sizes))
-      this.tables.set(Number(d), { entries: Array.from({ length: n }, blank), status: new Array<number>(n).fill(0), active: new Array(n).fill(undefined), version: 2 });
+      this.tables.set(Number(d), {
+        entries: Array.from({ length: n }, blank), status: new Array<number>(n).fill(0),
+        active: Array.from({ length: n }, idle), version: versions[Number(d)] ?? 2, statusMaps: 0,
+      });
     for (const [d, n] of Object.entries(maptrack)) this.maptrack.set(Number(d), new Array(n).fill(undefined));
   }
 
@@ -108,153 +137,240 @@ export class GrantTables {
   mapsInUse(dom: number): number {
     return (this.maptrack.get(dom) ?? []).filter((m) => m !== undefined).length;
   }
+  /** The GNTPIN_* counts of an entry (copies are in the host counts, as in Xen). */
+  pins(dom: number, ref: number): { hstr: number; hstw: number; devr: number; devw: number } {
+    const p = this.tables.get(dom)!.active[ref]!.pin;
+    return { hstr: (p >> GNTPIN_hstr_shift) & 0xff, hstw: (p >> GNTPIN_hstw_shift) & 0xff, devr: (p >>> GNTPIN_devr_shift) & 0xff, devw: (p >> GNTPIN_devw_shift) & 0xff };
+  }
+  /** The status bits of an entry, wherever its version keeps them. */
+  statusBits(dom: number, ref: number): number {
+    const t = this.tables.get(dom)!;
+    return (t.version === 1 ? t.entries[ref]!.flags : t.status[ref]!) & (GTF_reading | GTF_writing);
+  }
 
   // --- the granting guest
 
-  /** The guest writes its own entry (shared memory: no check; Xen's status word is untouched). */
+  /** The guest writes its own entry (shared memory: no check; v2's status word is untouched). */
   writeEntry(dom: number, ref: number, e: EntryV2): void {
     const t = this.tables.get(dom);
     if (!t || ref < 0 || ref >= t.entries.length) throw new Error(`no entry ${ref} in domain ${dom}'s table`);
     t.entries[ref] = { ...e };
   }
 
-  /** gnttab_end_foreign_access_ref, v2: `flags = 0; mb();` fail if the status word shows reading|writing. */
+  /** Linux gnttab_end_foreign_access_ref: v1 cmpxchg the flags to 0 unless reading|writing; v2 `flags = 0; mb();` then the status word. */
   endForeignAccessRef(dom: number, ref: number): boolean {
     const t = this.tables.get(dom)!;
-    t.entries[ref]!.flags = 0;
+    const e = t.entries[ref]!;
+    if (t.version === 1) {
+      if (this.bug === 'v1-end-clears-flags') {
+        const busy = (e.flags & (GTF_reading | GTF_writing)) !== 0;
+        e.flags = 0;
+        return !busy;
+      }
+      if (e.flags & (GTF_reading | GTF_writing) && this.bug !== 'end-ignores-pin') return false;
+      e.flags = 0;
+      return true;
+    }
+    e.flags = 0;
     if (this.bug === 'end-ignores-pin') return true;
     return (t.status[ref]! & (GTF_reading | GTF_writing)) === 0;
   }
 
+  /** The guest maps its status frames (GNTTABOP_get_status_frames: v2 only) or drops its mapping. */
+  mapStatusFrames(dom: number, map: boolean): void {
+    const t = this.tables.get(dom)!;
+    if (map && t.version !== 2) throw new Error('no status frames at v1');
+    t.statusMaps = map ? 1 : 0;
+  }
+
   queryForeignAccess(dom: number, ref: number): number {
-    return this.tables.get(dom)!.status[ref]! & (GTF_reading | GTF_writing);
+    return this.statusBits(dom, ref);
   }
 
   // --- Xen
 
-  private setStatusBits(t: Table, ref: number): void {
-    const a = t.active[ref];
-    t.status[ref] = (pins(a) > 0 ? GTF_reading : 0) | (writePins(a) > 0 ? GTF_writing : 0);
+  private setFlag(t: Table, ref: number, bits: number): void {
+    if (t.version === 1) t.entries[ref]!.flags |= bits;
+    else t.status[ref]! |= bits;
+  }
+  private clearFlag(t: Table, ref: number, bits: number): void {
+    if (t.version === 1) t.entries[ref]!.flags &= ~bits;
+    else t.status[ref]! &= ~bits;
   }
 
-  /** _set_status_v2's checks for a first pin (or a first write pin). */
-  private checkEntry(e: EntryV2, pinned: boolean, readonly: boolean, ldom: number, forMap: boolean): number {
+  /** _set_status(shah, status, rd, version, act, readonly, mapflag, ldomid). */
+  private setStatus(t: Table, ref: number, act: Active, readonly: boolean, mapflag: boolean, ldom: number): number {
+    const e = t.entries[ref]!;
     let mask = GTF_type_mask;
-    if (forMap && this.bug !== 'map-allows-sub-page') mask |= GTF_sub_page;
-    if (!pinned) {
-      const type = e.flags & mask;
-      const okType = forMap ? type === GTF_permit_access : (e.flags & GTF_type_mask) === GTF_permit_access || (e.flags & GTF_type_mask) === GTF_transitive;
-      if (!okType || e.domid !== ldom) return GNTST.general_error; // "Bad flags or dom"
-    }
-    if (!readonly && e.flags & GTF_readonly && !(forMap && this.bug === 'map-ignores-readonly')) return GNTST.general_error; // "Attempt to write-pin a r/o grant entry"
+    if (mapflag && this.bug !== 'map-allows-sub-page') mask |= GTF_sub_page;
+    const bad = t.version === 1
+      ? (e.flags & mask) !== GTF_permit_access || e.domid !== ldom
+      : ((e.flags & mask) !== GTF_permit_access && (mapflag || (e.flags & mask) !== GTF_transitive)) || e.domid !== ldom;
+    if (!act.pin && bad) return GNTST.general_error; // "Bad flags (%x) or dom (%d)"
+    if (!readonly && e.flags & GTF_readonly && !(mapflag && this.bug === 'map-ignores-readonly')) return GNTST.general_error; // "Attempt to write-pin a r/o grant entry"
+    this.setFlag(t, ref, readonly ? GTF_reading : GTF_reading | GTF_writing);
     return GNTST.okay;
+  }
+
+  private reduceStatusForPin(t: Table, ref: number, act: Active, readonly: boolean): void {
+    let clear = act.pin ? 0 : GTF_reading;
+    const writeMask = this.bug === 'reduce-ignores-device-pins' ? GNTPIN_hstw_mask : GNTPIN_hstw_mask | GNTPIN_devw_mask;
+    if (!readonly && !(act.pin & writeMask)) clear |= GTF_writing;
+    if (clear) this.clearFlag(t, ref, clear);
   }
 
   /** GNTTABOP_map_grant_ref by `ldom`. */
   map(ldom: number, op: { dom: number; ref: number; flags: number }): { status: number; handle?: number } {
-    if ((op.flags & (GNTMAP_host_map | GNTMAP_device_map)) === 0) return { status: GNTST.bad_gntref };
+    let pinIncr = 0;
+    if (op.flags & GNTMAP_device_map) pinIncr += op.flags & GNTMAP_readonly ? GNTPIN_devr_inc : GNTPIN_devw_inc;
+    if (op.flags & GNTMAP_host_map) pinIncr += op.flags & GNTMAP_readonly ? GNTPIN_hstr_inc : GNTPIN_hstw_inc;
+    if (!pinIncr) return { status: GNTST.bad_gntref }; // "Bad flags in grant map op"
     const t = this.tables.get(op.dom);
     if (!t) return { status: GNTST.bad_domain };
     const mt = this.maptrack.get(ldom);
     const handle = mt ? mt.findIndex((m) => m === undefined) : -1;
     if (handle < 0) return { status: GNTST.no_space };
     if (op.ref < 0 || op.ref >= t.entries.length) return { status: GNTST.bad_gntref };
-    const e = t.entries[op.ref]!;
-    const a = t.active[op.ref];
+    const act = t.active[op.ref]!;
     const ro = (op.flags & GNTMAP_readonly) !== 0;
-    if (a && (a.domid !== ldom || a.isSubPage || a.trans)) return { status: GNTST.general_error };
-    if (!a || (!ro && writePins(a) === 0)) {
-      const rc = this.checkEntry(e, a !== undefined, ro, ldom, true);
+    if (act.pin && (act.domid !== ldom || act.isSubPage)) return { status: GNTST.general_error };
+    if (!act.pin || (!ro && !(act.pin & (GNTPIN_hstw_mask | GNTPIN_devw_mask)))) {
+      const rc = this.setStatus(t, op.ref, act, ro, true, ldom);
       if (rc !== GNTST.okay) return { status: rc };
+      if (!act.pin) Object.assign(act, { domid: ldom, frame: t.entries[op.ref]!.frame, start: 0, length: this.pageSize, isSubPage: false, srcDomid: op.dom, transGref: op.ref });
     }
-    const act: Active = a ?? { domid: ldom, hstr: 0, hstw: 0, devr: 0, devw: 0, start: 0, length: this.pageSize, isSubPage: false };
-    if (op.flags & GNTMAP_host_map) ro ? act.hstr++ : act.hstw++;
-    if (op.flags & GNTMAP_device_map) ro ? act.devr++ : act.devw++;
-    t.active[op.ref] = act;
-    this.setStatusBits(t, op.ref);
+    act.pin += pinIncr;
     mt![handle] = { dom: op.dom, ref: op.ref, flags: op.flags };
     return { status: GNTST.okay, handle };
   }
 
-  /** GNTTABOP_unmap_grant_ref by `ldom`. */
-  unmap(ldom: number, handle: number): number {
+  /** unmap_common: take the parts asked for off the maptrack entry; op->done in `done` (0: nothing to complete). */
+  unmapBegin(ldom: number, handle: number, parts = GNTMAP_host_map | GNTMAP_device_map): { status: number; unmap?: number } {
     const mt = this.maptrack.get(ldom);
     const m = mt?.[handle];
-    if (!mt || !m) return GNTST.bad_handle;
-    const t = this.tables.get(m.dom)!;
-    const a = t.active[m.ref]!;
-    const ro = (m.flags & GNTMAP_readonly) !== 0;
-    if (m.flags & GNTMAP_host_map) ro ? a.hstr-- : a.hstw--;
-    if (m.flags & GNTMAP_device_map) ro ? a.devr-- : a.devw--;
-    if (pins(a) === 0) t.active[m.ref] = undefined;
-    this.setStatusBits(t, m.ref);
-    mt[handle] = undefined;
+    if (!mt || !m) return { status: GNTST.bad_handle };
+    let done = 0;
+    if (parts & GNTMAP_host_map && m.flags & GNTMAP_host_map) { m.flags &= ~GNTMAP_host_map; done |= GNTMAP_host_map; }
+    if (parts & GNTMAP_device_map && m.flags & GNTMAP_device_map) { m.flags &= ~GNTMAP_device_map; done |= GNTMAP_device_map; }
+    if (done) done |= m.flags & GNTMAP_readonly;
+    if (!(m.flags & (GNTMAP_host_map | GNTMAP_device_map)) || (done && this.bug === 'unmap-partial-frees-handle')) mt[handle] = undefined;
+    if (!done) return { status: GNTST.okay };
+    const u: Unmap = { dom: m.dom, ref: m.ref, done };
+    if (this.bug === 'unmap-drops-pins-early') this.dropPins(u);
+    return { status: GNTST.okay, unmap: this.unmaps.push(u) - 1 };
+  }
+
+  private dropPins(u: Unmap): void {
+    const act = this.tables.get(u.dom)!.active[u.ref]!;
+    const ro = (u.done & GNTMAP_readonly) !== 0;
+    if (u.done & GNTMAP_device_map) act.pin -= ro ? GNTPIN_devr_inc : GNTPIN_devw_inc;
+    if (u.done & GNTMAP_host_map) act.pin -= ro ? GNTPIN_hstr_inc : GNTPIN_hstw_inc;
+  }
+
+  /** gnttab_flush_tlb, then unmap_common_complete. */
+  unmapEnd(i: number): number {
+    const u = this.unmaps[i];
+    if (!u) return GNTST.general_error;
+    const t = this.tables.get(u.dom)!;
+    if (this.bug !== 'unmap-drops-pins-early') this.dropPins(u);
+    this.reduceStatusForPin(t, u.ref, t.active[u.ref]!, (u.done & GNTMAP_readonly) !== 0);
+    this.unmaps.splice(i, 1);
     return GNTST.okay;
   }
 
-  /** acquire_grant_for_copy: the entries to pin (outermost first) and the window, or a status. */
+  /** GNTTABOP_unmap_grant_ref in one call (both phases). */
+  unmap(ldom: number, handle: number, parts = GNTMAP_host_map | GNTMAP_device_map): number {
+    const r = this.unmapBegin(ldom, handle, parts);
+    if (r.unmap !== undefined) this.unmapEnd(r.unmap);
+    return r.status;
+  }
+
+  /** acquire_grant_for_copy: pins (and sets the status) or fails leaving nothing behind. */
   private acquire(rd: number, gref: number, ldom: number, readonly: boolean, allowTransitive: boolean):
-    { status: number; chain?: { dom: number; ref: number }[]; start?: number; length?: number } {
+    { status: number; start?: number; length?: number; frame?: number; page?: number } {
     const t = this.tables.get(rd);
     if (!t) return { status: GNTST.bad_domain };
     if (gref < 0 || gref >= t.entries.length) return { status: GNTST.bad_gntref };
+    const act = t.active[gref]!;
     const e = t.entries[gref]!;
-    const a = t.active[gref];
-    if (a && a.domid !== ldom) return { status: GNTST.general_error };
-    const rc = this.checkEntry(e, a !== undefined, readonly, ldom, false);
-    if (rc !== GNTST.okay) return { status: rc };
-    const trans = a ? a.trans : (e.flags & GTF_type_mask) === GTF_transitive ? { dom: e.trans_domid, ref: e.trans_gref } : undefined;
-    if (trans) {
-      if (!allowTransitive) return { status: GNTST.general_error }; // "transitive grant when transitivity not allowed"
-      if (trans.dom === rd) return { status: GNTST.general_error }; // "transitive grants cannot be self-referential"
-      const inner = this.acquire(trans.dom, trans.ref, rd, readonly, false);
-      if (inner.status !== GNTST.okay) return inner;
-      return { status: GNTST.okay, chain: [{ dom: rd, ref: gref }, ...inner.chain!], start: inner.start!, length: inner.length! };
+    const pinIncr = readonly ? GNTPIN_hstr_inc : GNTPIN_hstw_inc;
+    if (act.pin && act.domid !== ldom) return { status: GNTST.general_error };
+    const oldPin = act.pin;
+    const needStatus = !oldPin || (!readonly && !(oldPin & (GNTPIN_devw_mask | GNTPIN_hstw_mask)));
+    let page: number;
+    if (t.version === 2 && (e.flags & GTF_type_mask) === GTF_transitive) {
+      if (needStatus) {
+        const rc = this.setStatus(t, gref, act, readonly, false, ldom);
+        if (rc !== GNTST.okay) return { status: rc };
+      }
+      const clear = (rc: number) => {
+        this.reduceStatusForPin(t, gref, act, readonly);
+        return { status: rc };
+      };
+      if (!allowTransitive) return clear(GNTST.general_error);
+      const td = e.trans_domid, tg = e.trans_gref;
+      if (td === rd) return clear(GNTST.general_error);
+      if (!this.tables.has(td)) return clear(GNTST.general_error);
+      const inner = this.acquire(td, tg, rd, readonly, false);
+      if (inner.status !== GNTST.okay) return clear(inner.status);
+      if (act.pin !== oldPin || (oldPin && (act.domid !== ldom || act.frame !== inner.frame || act.start !== inner.start ||
+        act.length !== inner.length || act.srcDomid !== td || act.transGref !== tg || !act.isSubPage))) {
+        this.release(td, tg, readonly);
+        return clear(ERESTART);
+      }
+      if (!oldPin) Object.assign(act, { domid: ldom, start: inner.start!, length: inner.length!, srcDomid: td, transGref: tg, frame: inner.frame!, isSubPage: true });
+      page = inner.page!;
+    } else if (needStatus) {
+      const rc = this.setStatus(t, gref, act, readonly, false, ldom);
+      if (rc !== GNTST.okay) return { status: rc };
+      const sub = t.version === 2 && (e.flags & GTF_sub_page) !== 0;
+      const start = sub ? e.page_off : 0, length = sub ? e.length : this.pageSize;
+      if (!act.pin) Object.assign(act, { domid: ldom, isSubPage: sub, start, length, srcDomid: rd, transGref: gref, frame: e.frame });
+      else if (act.frame !== e.frame || act.srcDomid !== rd || act.transGref !== gref || (act.isSubPage && (!sub || act.start !== start || act.length !== length))) {
+        this.reduceStatusForPin(t, gref, act, readonly);
+        return { status: GNTST.general_error };
+      }
+      page = e.frame;
+    } else {
+      if (act.srcDomid !== rd) return { status: GNTST.bad_domain }; // the page's owner is not rd
+      page = act.frame;
     }
-    const sub = a ? a.isSubPage : (e.flags & GTF_sub_page) !== 0;
-    const start = a ? a.start : sub ? e.page_off : 0;
-    const length = a ? a.length : sub ? e.length : this.pageSize;
-    return { status: GNTST.okay, chain: [{ dom: rd, ref: gref }], start, length };
+    act.pin += pinIncr;
+    return { status: GNTST.okay, start: act.start, length: act.length, frame: act.frame, page };
   }
 
-  /** The grant side of GNTTABOP_copy: checks, then pins; returns the status and the index of the copy in progress. */
+  /** release_grant_for_copy. */
+  private release(rd: number, gref: number, readonly: boolean): void {
+    const t = this.tables.get(rd)!;
+    const act = t.active[gref]!;
+    const td = act.srcDomid, tg = act.transGref;
+    act.pin -= readonly ? GNTPIN_hstr_inc : GNTPIN_hstw_inc;
+    this.reduceStatusForPin(t, gref, act, readonly);
+    if (td !== rd) this.release(td, tg, readonly);
+  }
+
+  /** The grant side of GNTTABOP_copy up to the memcpy: acquire, then the area checks; returns the status and the index of the copy in progress. */
   copyBegin(ldom: number, op: { dom: number; ref: number; dest: boolean; offset: number; len: number }): { status: number; copy?: number } {
-    if (op.offset < 0 || op.len < 1 || op.offset + op.len > this.pageSize) return { status: GNTST.bad_copy_arg }; // "copy beyond page area"
+    const beyond = op.offset < 0 || op.offset + op.len > this.pageSize;
+    if (this.bug === 'copy-area-first') {
+      if (op.len < 1 || beyond) return { status: GNTST.bad_copy_arg };
+    } else if (!op.len) return { status: GNTST.okay }; // gnttab_copy_one: nothing to do
     const acq = this.acquire(op.dom, op.ref, ldom, !op.dest, true);
     if (acq.status !== GNTST.okay) return { status: acq.status };
-    if (op.offset < acq.start! || op.offset + op.len > acq.start! + acq.length!) return { status: GNTST.general_error }; // "copy source/dest out of bounds"
-    let by = ldom;
-    for (const x of acq.chain!) {
-      const t = this.tables.get(x.dom)!;
-      const e = t.entries[x.ref]!;
-      let a = t.active[x.ref];
-      if (!a) {
-        const sub = (e.flags & GTF_sub_page) !== 0;
-        const tr = (e.flags & GTF_type_mask) === GTF_transitive;
-        a = { domid: by, hstr: 0, hstw: 0, devr: 0, devw: 0, start: sub ? e.page_off : 0, length: sub ? e.length : this.pageSize, isSubPage: sub,
-          ...(tr ? { trans: { dom: e.trans_domid, ref: e.trans_gref } } : {}) };
-        t.active[x.ref] = a;
-      }
-      op.dest ? a.hstw++ : a.hstr++; // copies pin like host mappings
-      this.setStatusBits(t, x.ref);
-      by = x.dom;
-    }
-    this.copies.push({ readonly: !op.dest, pinned: acq.chain! });
-    return { status: GNTST.okay, copy: this.copies.length - 1 };
+    const fail = (rc: number) => {
+      this.release(op.dom, op.ref, !op.dest);
+      return { status: rc };
+    };
+    if (beyond) return fail(GNTST.bad_copy_arg); // "copy beyond page area"
+    if (op.offset < acq.start! || op.offset + op.len > acq.start! + acq.length!) return fail(GNTST.general_error); // "copy source/dest out of bounds"
+    return { status: GNTST.okay, copy: this.copies.push({ dom: op.dom, ref: op.ref, readonly: !op.dest }) - 1 };
   }
 
-  /** release_grant_for_copy on every entry the copy pinned, innermost first. */
+  /** The copy is done: release_grant_for_copy. */
   copyEnd(i: number): number {
     const c = this.copies[i];
     if (!c) return GNTST.general_error;
-    for (const x of [...c.pinned].reverse()) {
-      const t = this.tables.get(x.dom)!;
-      const a = t.active[x.ref];
-      if (!a) continue;
-      c.readonly ? a.hstr-- : a.hstw--;
-      if (pins(a) === 0) t.active[x.ref] = undefined;
-      this.setStatusBits(t, x.ref);
-    }
+    this.release(c.dom, c.ref, c.readonly);
     this.copies.splice(i, 1);
     return GNTST.okay;
   }
@@ -262,15 +378,28 @@ export class GrantTables {
   /** GNTTABOP_copy in one call. */
   copy(ldom: number, op: { dom: number; ref: number; dest: boolean; offset: number; len: number }): number {
     const r = this.copyBegin(ldom, op);
-    if (r.status === GNTST.okay) this.copyEnd(r.copy!);
+    if (r.copy !== undefined) this.copyEnd(r.copy);
     return r.status;
   }
 
-  /** GNTTABOP_set_version for `dom`'s own table: -EBUSY while an entry is valid or pinned. */
+  /** gnttab_set_version for `dom`'s own table. The table's first GNTTAB_NR_RESERVED_ENTRIES are not those of a vector (its refs start there). */
   setVersion(dom: number, v: number): number {
     const t = this.tables.get(dom)!;
-    if (v !== 1 && v !== 2) return GNTST.general_error;
-    if (t.entries.some((e, r) => (e.flags & GTF_type_mask) !== GTF_invalid || t.active[r] !== undefined)) return EBUSY;
+    if (v !== 1 && v !== 2) return EINVAL;
+    if (t.version === v) return GNTST.okay;
+    if (this.bug === 'set-version-busy-if-valid') {
+      if (t.entries.some((e, r) => (e.flags & GTF_type_mask) !== GTF_invalid || t.active[r]!.pin)) return EBUSY;
+      t.version = v;
+      return GNTST.okay;
+    }
+    if (t.active.some((a) => a.pin !== 0)) return EBUSY;
+    if (t.version === 2 && t.active.some((a) => a.pin !== 0 && a.isSubPage)) return EAGAIN;
+    // gnttab_unpopulate_status_frames: a status page still referenced is not freed
+    if (t.version === 2 && t.statusMaps) return EBUSY;
+    for (let r = 0; r < t.entries.length; r++) {
+      t.entries[r] = blank();
+      t.status[r] = 0;
+    }
     t.version = v;
     return GNTST.okay;
   }

@@ -37,7 +37,7 @@ export function replays<S, P>(m: Model<S, P>, p: P, r: CheckResult<S>): boolean 
   const v = r.violation;
   if (!v) return false;
   const t = v.trace;
-  if (JSON.stringify(m.init(p)[0]) !== JSON.stringify(t[0]!.state)) return false;
+  if (!m.init(p).some((s0) => JSON.stringify(s0) === JSON.stringify(t[0]!.state))) return false;
   for (let i = 1; i < t.length; i++) {
     const rule = m.rules.find((x) => x.name === t[i]!.rule);
     if (!rule) return false;
