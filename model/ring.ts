@@ -249,11 +249,11 @@ export const ringShape = (p: P): Shape<S> => {
     }), cpus),
     early: array(page((x) => optional(x)), p.memory === 'weak' ? cpus : 0),
     front: array(record({
-      pc: int(0, 13), req_prod_pvt: u32, rsp_cons: u32, old: u32, blocked: bit, outstanding: mask, pendq: mask,
+      pc: int(0, 31), req_prod_pvt: u32, rsp_cons: u32, old: u32, blocked: bit, outstanding: mask, pendq: mask,
       woke: ghost, bad: ghost, idOverrun: ghost, pub: ghost, reordered: ghost,
     }), nRings(p)),
     back: array(record({
-      pc: int(0, 13), rsp_prod_pvt: u32, req_cons: u32, old: u32, blocked: bit, req: nullable(slot), valid: bit,
+      pc: int(0, 31), rsp_prod_pvt: u32, req_cons: u32, old: u32, blocked: bit, req: nullable(slot), valid: bit,
       woke: ghost, overrun: ghost, unvalidated: ghost, stale: ghost, pub: ghost, reordered: ghost,
     }), nRings(p)),
     fe_pending: array(bit, chans),
