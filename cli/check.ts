@@ -22,6 +22,7 @@ import { EXIT, UsageError } from './errors.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
+import { checkReportHtml } from './views.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 export interface RunOptions {
@@ -195,6 +196,7 @@ const CHECK_OPTIONS = {
   'dump-states': { type: 'string' },
   matrix: { type: 'string', multiple: true },
   witnesses: { type: 'string' },
+  report: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
 } as const;
 
@@ -233,6 +235,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   else if (!writableDir('.'))
     process.stderr.write('pvcheck: warning: the current folder is not writable: a counterexample would not be written (give --trace-out FILE)\n');
   if (values['dump-states'] !== undefined) checkOutputFile(values['dump-states'], '--dump-states');
+  if (values.report !== undefined) checkOutputFile(values.report, '--report');
 
   let dump: string[] | undefined;
   let onState: ((s: unknown) => void) | undefined;
@@ -275,6 +278,10 @@ export async function checkCommand(argv: string[]): Promise<number> {
       witnessFiles[o.name] = { min: mk('min', o.minTrace), max: mk('max', o.maxTrace) };
     }
   }
+  if (values.report !== undefined) {
+    const file = values.report;
+    writeOrWarn(`--report ${file}`, () => writeFileAtomic(file, checkReportHtml(model, p, invariants, r, cmd)));
+  }
   if (values.json) {
     const rep = jsonReport(model.name, p, invariants, r, traceFile, extra);
     if (rep.observables)
@@ -290,6 +297,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stdout.write(humanReport(model.name, p, invariants, r) + '\n');
     if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
     for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min ?? 'not written'}, ${w.max ?? 'not written'}\n`);
+    if (values.report !== undefined) process.stdout.write(`  report       ${values.report}\n`);
     if (r.violation) {
       const last = r.violation.trace[r.violation.trace.length - 1]!;
       process.stdout.write(`  last action  ${last.action}\n`);

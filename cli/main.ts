@@ -21,9 +21,10 @@ usage:
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
   pvcheck show TRACE                   print a counterexample: per step the action and what changed
-  pvcheck show TRACE --msc [--width N] | --mermaid
+  pvcheck show TRACE --msc [--width N] | --mermaid | --html FILE
                                        the counterexample as a message sequence chart: plain text for e-mail
-                                       (72 columns unless --width), or a Mermaid sequenceDiagram
+                                       (72 columns unless --width), a Mermaid sequenceDiagram, or one
+                                       self-contained HTML page with a step slider
   pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
@@ -53,6 +54,7 @@ check options:
   --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256)
   --matrix name=v1,v2        check the cross product of parameter values (repeatable); prints a matrix
   --witnesses DIR            write min/max witness traces of the model's observables to DIR
+  --report FILE              the check as one self-contained HTML page (outcome, coverage, chart, steps)
   --json                     one JSON report on stdout
   -q, --quiet                no progress lines on stderr
 

@@ -7,6 +7,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import { findModel } from '../model/registry.js';
 import { chartOf, mermaidChart, mscText } from '../traces/views.js';
+import { htmlReport } from '../traces/viewsHtml.js';
+import { writeFileAtomic } from '../traces/index.js';
+import { checkOutputFile } from './files.js';
 import { readTraceFile, replayExitCode, replayWith, showReplay, showTrace, type Trace } from '../traces/index.js';
 import { paramPairs, parse } from './args.js';
 import { UsageError } from './errors.js';
@@ -43,16 +46,23 @@ export async function showCommand(argv: string[]): Promise<number> {
     msc: { type: 'boolean' },
     mermaid: { type: 'boolean' },
     width: { type: 'string' },
+    html: { type: 'string' },
   });
-  if (positionals.length !== 1) throw new UsageError('usage: pvcheck show TRACE [--model MODEL|FILE] [--msc [--width N] | --mermaid]');
-  if (values.msc && values.mermaid) throw new UsageError('show: --msc and --mermaid are exclusive');
+  if (positionals.length !== 1) throw new UsageError('usage: pvcheck show TRACE [--model MODEL|FILE] [--msc [--width N] | --mermaid | --html FILE]');
+  if ([values.msc, values.mermaid, values.html !== undefined].filter(Boolean).length > 1)
+    throw new UsageError('show: --msc, --mermaid and --html are exclusive');
+  if (values.html !== undefined) checkOutputFile(values.html, '--html');
   const width = values.width === undefined ? undefined : Number(values.width);
   if (width !== undefined && !(Number.isInteger(width) && width >= 40 && width <= 1000))
     throw new UsageError(`show: --width must be an integer from 40 to 1000, got '${values.width}'`);
   if (width !== undefined && !values.msc) throw new UsageError('show: --width goes with --msc');
   const trace = readOrFail(positionals[0]!);
   const model = await modelFor(trace, values.model, false);
-  if (values.msc) process.stdout.write(mscText(chartOf(trace, model), width !== undefined ? { width } : {}));
+  if (values.html !== undefined) {
+    const file = values.html;
+    writeFileAtomic(file, htmlReport({ trace, ...(model ? { model } : {}) }));
+    process.stdout.write(`report ${file}\n`);
+  } else if (values.msc) process.stdout.write(mscText(chartOf(trace, model), width !== undefined ? { width } : {}));
   else if (values.mermaid) process.stdout.write(mermaidChart(chartOf(trace, model)));
   else process.stdout.write(showTrace(trace, model));
   return 0;

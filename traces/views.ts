@@ -139,7 +139,7 @@ export function chartOf(trace: Trace, model?: Model): Chart {
     for (const a of st.arrows) used.add(a.from).add(a.to);
   }
   const declared = views?.actors ?? uniq((model?.rules ?? []).map((r) => r.actor).filter((a): a is string => !!a));
-  const actors = uniq([...declared.filter((a) => used.has(a) || (views?.actors?.includes(a) ?? false)), ...[...used]]);
+  const actors = uniq([...declared.filter((a) => used.has(a)), ...[...used]]);
   if (actors.length === 0) actors.push(UNKNOWN_ACTOR);
   const p = trace.property;
   const description = p.description ?? (model && p.kind !== 'none' ? describeProperty(model, p.name, p.kind) : undefined);

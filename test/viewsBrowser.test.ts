@@ -1,0 +1,102 @@
+/**
+ * The HTML report in a real browser: Debian's chromium, headless, driven by
+ * playwright-core (no browser download: it runs /usr/bin/chromium, or
+ * PVCHECK_CHROMIUM). The page of a xenbus counterexample loads with no
+ * console error, names the violated invariant, the slider and the left/right
+ * keys change the state shown, and a screenshot is kept as an artifact in
+ * out/artifacts/. Skipped with one line when there is no chromium (CI installs it).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
+import noRecheck from '../examples/ring-no-recheck.js';
+import { traceFromViolation } from '../traces/index.js';
+import { htmlReport } from '../traces/viewsHtml.js';
+import type { Model } from '../model/core.js';
+import { paramsOf, runModel } from './support/models.js';
+import { scratchDir } from './support/tmp.js';
+
+const root = resolve(import.meta.dirname, '..');
+const chromiumPath = process.env.PVCHECK_CHROMIUM ?? '/usr/bin/chromium';
+const artifacts = join(root, 'out', 'artifacts');
+const tmp = scratchDir('pvcheck-browser-');
+
+const reportOf = (m: Model, ov: Record<string, string | number>, file: string): string => {
+  const p = paramsOf(m, ov);
+  const r = runModel(m, p);
+  assert.ok(r.violation);
+  const path = join(tmp, file);
+  writeFileSync(path, htmlReport({ trace: traceFromViolation(m, p, r.violation!), model: m }));
+  return path;
+};
+
+if (!existsSync(chromiumPath)) {
+  console.log(`  skip: the browser test of the HTML report: no chromium at ${chromiumPath} (apt-get install chromium, or set PVCHECK_CHROMIUM)`);
+} else {
+  test('report in chromium: no console error, violation named, slider and keys change the state, screenshot kept', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      const requests: string[] = [];
+      page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
+      const file = reportOf(hotplugNoWait as Model, {}, 'xenbus.html');
+      await page.goto(pathToFileURL(file).href);
+      assert.match(await page.textContent('.verdict') ?? '', /X4_connected_after_hotplug/);
+      // the last step (the violation) is shown first, alone
+      const current = async () => page.$eval('.step.current', (e) => [e.id, e.querySelector('table.state')!.textContent ?? '']);
+      const [id6, state6] = await current();
+      assert.is(id6, 'step-6');
+      assert.is(await page.$$eval('.step', (els) => els.filter((e) => (globalThis as any).getComputedStyle(e).display !== 'none').length), 1);
+      assert.match(await page.$eval('#step-6 tr.changed', (e) => e.textContent ?? ''), /backend\/vif\/1\/0\/state/);
+      await page.keyboard.press('ArrowLeft');
+      const [id5, state5] = await current();
+      assert.is(id5, 'step-5');
+      assert.is.not(state5, state6, 'the state shown changed');
+      await page.$eval('#slider', (e) => { (e as unknown as { value: string }).value = '1'; (e as unknown as { dispatchEvent(ev: unknown): void }).dispatchEvent(new Event('input')); });
+      const [id1] = await current();
+      assert.is(id1, 'step-1');
+      assert.match(await page.textContent('#steplabel') ?? '', /libxl__device_vif_add/);
+      assert.ok(await page.$('#row-1.current'), 'the chart row of the step is highlighted');
+      await page.keyboard.press('ArrowRight');
+      assert.is((await current())[0], 'step-2');
+      mkdirSync(artifacts, { recursive: true });
+      const shot = join(artifacts, 'report-xenbus-hotplug-no-wait.png');
+      await page.keyboard.press('ArrowRight'); await page.keyboard.press('ArrowRight'); await page.keyboard.press('ArrowRight'); await page.keyboard.press('ArrowRight');
+      await page.screenshot({ path: shot, fullPage: false });
+      assert.ok(statSync(shot).size > 10_000, 'a screenshot was written');
+      // the ring picture is drawn as a ring
+      const ring = reportOf(noRecheck as Model, { ringSize: 2, messages: 4 }, 'ring.html');
+      await page.goto(pathToFileURL(ring).href);
+      assert.is(await page.$$eval('#step-34 svg.ring path.slot', (els) => els.length), 2);
+      assert.match(await page.textContent('.verdict') ?? '', /I4_no_lost_wakeup/);
+      await page.screenshot({ path: join(artifacts, 'report-ring-no-recheck.png') });
+      assert.equal(errors, [], 'no console errors');
+      assert.equal(requests, [], 'no network request');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('report without JavaScript: every step is on the page, in order', async () => {
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const ctx = await browser.newContext({ javaScriptEnabled: false });
+      const page = await ctx.newPage();
+      await page.goto(pathToFileURL(reportOf(hotplugNoWait as Model, {}, 'xenbus-nojs.html')).href);
+      const visible = await page.$$eval('.step', (els) => els.filter((e) => (globalThis as any).getComputedStyle(e).display !== 'none').map((e) => e.id));
+      assert.equal(visible, ['step-0', 'step-1', 'step-2', 'step-3', 'step-4', 'step-5', 'step-6']);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+test.run();
