@@ -85,7 +85,10 @@ function threads(par: ParallelSearch<unknown>, name: string): Running {
   };
 }
 
-/** Runs a search in slices, printing progress on stderr every 2 s and stopping cleanly on Ctrl-C. */
+/** Milliseconds between progress lines (PVCHECK_PROGRESS_MS; tests use a short one so a fast run still prints one). */
+const PROGRESS_MS = Math.max(1, Number(process.env.PVCHECK_PROGRESS_MS) || 2000);
+
+/** Runs a search in slices, printing progress on stderr every 2 s (PVCHECK_PROGRESS_MS) and stopping cleanly on Ctrl-C. */
 export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
   const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
   if (E.isLeft(sys)) throw new UsageError(sys.left);
@@ -131,7 +134,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         return r;
       }
       const now = Date.now();
-      if (opt.progress !== false && now - lastProgress >= 2000) {
+      if (opt.progress !== false && now - lastProgress >= PROGRESS_MS) {
         const s = search.stats();
         const line = progressLine(model.name, s, (s.distinctStates - lastStates) / ((now - lastProgress) / 1000), opt.maxStates);
         if (tty) {

@@ -18,7 +18,9 @@ const tmp = scratchDir('pvcheck-int-');
 
 /** Runs pvcheck, sends `signal` when stderr matches `ready`, and returns how it ended. */
 async function interrupted(args: string[], ready: RegExp, signal: NodeJS.Signals = 'SIGINT') {
-  const child = spawn(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp });
+  // progress every 20 ms: on a quiet machine check-all's models end within the default 2 s,
+  // so without it no readiness line would come before the run ends
+  const child = spawn(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp, env: { ...process.env, PVCHECK_PROGRESS_MS: '20' } });
   let out = '';
   let err = '';
   child.stdout.on('data', (d) => (out += d));
