@@ -32,6 +32,7 @@ import { xenbusViews } from './views/xenbus.js';
 import type { Draft } from 'immer';
 import { defineModel, type Goal, type Invariant, type Model, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
+import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
   emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
   xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts, type XsDrop,
@@ -1543,6 +1544,97 @@ export const xenbusObservables: readonly Observable<S, P>[] = [
   { name: 'queues_mapped', description: 'rings the backend maps', value: (s) => s.q.filter((q) => q.map !== null).length },
 ];
 
+// --- the state's shape (model/shape.ts): the packed path
+
+/** The xenstore nodes the vif's actors may write, relative to their domain's root (frontend, backend, DPDK directories). */
+export const xenbusPaths = (features: readonly FeatureKey[] = NETIF_FEATURES): string[] => {
+  const ring = ['tx-ring-ref', 'rx-ring-ref', 'event-channel', 'event-channel-tx', 'event-channel-rx'];
+  const fe = [
+    'state', 'multi-queue-num-queues', ...ring, ...[0, 1].flatMap((i) => ring.map((k) => `queue-${i}/${k}`)),
+    'xdp-headroom', 'ctrl-ring-ref', 'event-channel-ctrl',
+    // MirageOS's fixed requests (write_frontend_configuration)
+    'feature-sg', 'feature-gso-tcpv4', 'request-rx-copy', 'feature-rx-flip', 'feature-rx-notify', 'feature-smart-poll',
+    ...features.map((f) => f.frontendKey),
+    ...Object.values(HOSTILE_FRONTEND_WRITES).flatMap((w) => Object.keys(w)),
+  ];
+  const be = [
+    'online', 'state', 'hotplug-status', 'feature-split-event-channels', 'multi-queue-max-queues',
+    ...features.map((f) => f.backendKey),
+    ...Object.values(HOSTILE_BACKEND_WRITES).flatMap((w) => Object.keys(w)),
+  ];
+  const dpdk = ['0_rx_vring_gref', '0_tx_vring_gref', '0_ether_addr', '0_vring_flag', 'event_type_start_0'];
+  // 'queue-0', 'queue-1' are directories a hostile guest removes: never nodes themselves
+  const dirs = new Set(['queue-0', 'queue-1']);
+  return [...new Set([
+    ...fe.filter((k) => !dirs.has(k)).map((k) => `${FE}/${k}`), ...be.map((k) => `${BE}/${k}`), ...dpdk.map((k) => `${DPDK}/${k}`),
+  ])];
+};
+
+/** Every value a node may hold: small numbers (states, refs, ports, counts), the adversarial values, hotplug statuses, the DPDK MAC. */
+export const xenbusValues = (): string[] => [...new Set([
+  ...Array.from({ length: 16 }, (_, i) => String(i)), String(XDP_PACKET_HEADROOM), 'connected', 'error', '4e:0b:d0:4e:aa:f1',
+  ...[HOSTILE_FRONTEND_WRITES, HOSTILE_BACKEND_WRITES].flatMap((t) => Object.values(t).flatMap((w) => Object.values(w).filter((v): v is string => v !== null))),
+])];
+
+/** The watch tokens, paths and owners of the model (a variant that registers more passes them to {@link xenbusShape}). */
+export const XENBUS_WATCHES = { tokens: [W_FE_OTHEREND, W_BE_OTHEREND, W_BE_HOTPLUG], paths: [BE + '/state', FE + '/state', `${BE}/hotplug-status`], owners: [GUEST, DRIVER_DOMAIN] };
+
+/**
+ * The shape of a xenbus state (model/shape.ts), for the packed path: the
+ * xenstore as a record of every node the actors may write (each optional, its
+ * value one of {@link xenbusValues}), the watches and the per-domain event
+ * queues (bounded generously by the run's events), netfront's transaction,
+ * both drivers, the toolstack, the per-queue resources, the budgets. A
+ * variant that negotiates more feature keys passes its table.
+ */
+export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) => (p: P): Shape<S> => {
+  const paths = xenbusPaths(features);
+  const value = oneOf(xenbusValues());
+  const fePaths = paths.filter((k) => k.startsWith(FE + '/'));
+  const W = XENBUS_WATCHES;
+  // An owner's queue: at most one pending event per 'pending' watch, every event of the others; each
+  // lifecycle event or hostile write makes a handful of writes. The bound is generous; a longer queue
+  // is an error naming the field (`xs.events.guest`).
+  const qmax = 8 + 6 * (p.events + p.hostileWrites);
+  const names = oneOf([...new Set(features.map((f) => f.name))]);
+  const feats = list(names, features.length);
+  const state = record({
+    xs: record({
+      nodes: record(Object.fromEntries(paths.map((k) => [k, optional(value)] as const))),
+      watches: list(record({ token: oneOf(W.tokens), path: oneOf(W.paths), owner: oneOf(W.owners), drop: optional(oneOf(['pending', 'last'] as const)) }), W.tokens.length),
+      events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const))),
+      txns: record({
+        [TXN_FE]: optional(record({
+          // netfront's (and MirageOS's) key transaction writes only the frontend directory
+          writes: record(Object.fromEntries(fePaths.map((k) => [k, optional(nullable(value))] as const))),
+          reads: optional(list(oneOf(fePaths), fePaths.length)),
+          conflict: bool,
+        })),
+      }),
+    }),
+    fe: record({
+      inst: bool, dev: int(0, 8), txn: bool, remove: oneOf(['none', 'closing', 'closed'] as const), netdev: bool, open: bool,
+      queues: int(0, MAXQ), nq: int(0, MAXQ), split: bool, features: feats, xdp: oneOf(['off', 'reconf', 'wait', 'on'] as const),
+      wake: bool, xw: oneOf(['run', 'notify_peers', 'talk_to_netback'] as const), oops: bool,
+      dpdk: oneOf(['none', 'rx', 'tx', 'mac', 'flag', 'started'] as const), ringUsed: bool,
+    }),
+    be: record({
+      inst: bool, state: int(0, 8), dev: int(0, 8), hotplugSeen: bool, keysRead: bool, nq: int(0, MAXQ), split: bool,
+      features: feats, bug: bool, headroom: int(0, 0x7fff), ringSync: bool,
+    }),
+    ts: record({ phase: oneOf(['none', 'plugged', 'unplugging', 'removed'] as const), uevent: bool, beDown: bool }),
+    q: array(record({
+      gref: nullable(int(0, 7)), deferred: nullable(int(0, 7)), evt: bool, map: nullable(int(0, 63)), bound: bool, napi: bool,
+      task: oneOf(['none', 'run', 'exited', 'freed'] as const), taskRef: bool, xmit: oneOf(['no', 'yes', 'stale'] as const), uaf: bool,
+    }), MAXQ),
+    left: record(Object.fromEntries(
+      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hostile', 'events'] as const)
+        .map((k) => [k, int(0, k === 'hostile' ? p.hostileWrites : k === 'events' ? p.events : p[k])] as const),
+    ) as Record<keyof Budget, Bounded<number>>),
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
+
 // --- the model
 
 /**
@@ -1578,4 +1670,5 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   goals: [X8],
   view: xenbusView,
   views: xenbusViews,
+  shape: xenbusShape(),
 });
