@@ -14,6 +14,7 @@ import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
 import { nc2 } from './nc2.js';
+import { nc2Bypass } from './nc2Bypass.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -27,6 +28,7 @@ export const builtinModels: readonly Model[] = [
   netifCtrl,
   netifTx,
   nc2,
+  nc2Bypass,
 ];
 
 export function findModel(name: string): Model | undefined {
