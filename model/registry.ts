@@ -15,6 +15,7 @@ import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
 import { nc2 } from './nc2.js';
 import { nc2Bypass } from './nc2Bypass.js';
+import { nc2Packets } from './nc2Packets.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -28,6 +29,7 @@ export const builtinModels: readonly Model[] = [
   netifCtrl,
   netifTx,
   nc2,
+  nc2Packets,
   nc2Bypass,
 ];
 
