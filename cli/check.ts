@@ -16,6 +16,10 @@ import type { Model } from '../model/core.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
+import { ModelFault } from '../properties/fault.js';
+import { reportFault } from './fault.js';
+import { typeErrors } from './typecheck.js';
+import { inputProblem } from '../traces/io.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -60,7 +64,8 @@ function oneThread(search: Search<unknown>, name: string): Running {
       try {
         return search.run(ms);
       } catch (e) {
-        throw new UsageError(`model ${name}: a rule or invariant failed: ${(e as Error).message}`);
+        if (e instanceof ModelFault) throw e; // the model's own code threw: cli/fault.ts reports it
+        throw new UsageError(`model ${name}: ${firstLine(e)}`);
       }
     },
   };
@@ -79,11 +84,17 @@ function threads(par: ParallelSearch<unknown>, name: string): Running {
     step: async (ms) => {
       const t = Date.now();
       while (!done && !failed && Date.now() - t < ms) await new Promise((res) => setTimeout(res, 10));
-      if (failed) throw new UsageError(`model ${name}: a rule or invariant failed: ${failed.message}`);
+      if (failed) throw isFaultMessage(failed.message) ? new WorkerFault(failed.message) : new UsageError(`model ${name}: ${firstLine(failed)}`);
       return done;
     },
   };
 }
+
+const firstLine = (e: unknown): string => ((e as Error)?.message ?? String(e)).split('\n')[0]!;
+
+/** A ModelFault in a worker thread: only its message crosses to the main thread. */
+class WorkerFault extends Error {}
+const isFaultMessage = (m: string): boolean => /^(rule .*'s (guard|effect|choices|showChoice)|invariant .*|goal .*|observable .*|isValidEnd|canonicalize)( \(\w+\))? threw: /.test(m);
 
 /** Milliseconds between progress lines (PVCHECK_PROGRESS_MS; tests use a short one so a fast run still prints one). */
 const PROGRESS_MS = Math.max(1, Number(process.env.PVCHECK_PROGRESS_MS) || 2000);
@@ -122,7 +133,16 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   await signalsDelivered();
   return stoppable(() => search.interrupt(), async () => {
     for (;;) {
-      const r = await search.step(250);
+      let r: CheckResult<unknown> | undefined;
+      try {
+        r = await search.step(250);
+      } catch (e) {
+        if (!(e instanceof WorkerFault)) throw e;
+        // the state and the stack stayed in the worker: the same search on this thread meets the fault again
+        search = oneThread(new Search(sys.right, options), model.name);
+        headStart = Infinity;
+        continue;
+      }
       if (!r && Date.now() >= headStart) {
         headStart = Infinity;
         search = startThreads();
@@ -201,6 +221,7 @@ const CHECK_OPTIONS = {
   witnesses: { type: 'string' },
   report: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  typecheck: { type: 'boolean' },
 } as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -208,6 +229,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('usage: pvcheck check MODEL|FILE [--param name=value]... (see pvcheck help)');
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'itf') throw new UsageError(`--format must be json or itf, got '${format}'`);
+  if (values.typecheck) typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
   const overrides = paramPairs(values.param);
   const run: RunOptions = {
@@ -250,7 +272,14 @@ export async function checkCommand(argv: string[]): Promise<number> {
       ? (s) => d.push(fields.map((f) => String((s as Record<string, number>)[f])).join(','))
       : (s) => d.push(canonicalString(s));
   }
-  const r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+  let r: CheckResult<unknown>;
+  try {
+    r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+  } catch (e) {
+    // the model's code threw: its state goes where the counterexample would have gone
+    if (e instanceof ModelFault) return reportFault(e, values['trace-out']);
+    throw e;
+  }
 
   const extra: Partial<JsonReport> = {};
   if (dump && values['dump-states']) {
@@ -312,6 +341,20 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
   }
   return exitFor(r.outcome);
+}
+
+/** `--typecheck`: the model file's type errors, one line each, end the command before it loads the file. */
+function typecheckFirst(arg: string): void {
+  if (!looksLikeFile(arg)) throw new UsageError(`--typecheck checks a model file; '${arg}' is a built-in model (type-checked by npm run typecheck)`);
+  const problem = inputProblem(resolve(arg), 64 * 1024 * 1024, 'a model file is source code');
+  if (problem) throw new UsageError(`model file ${arg} ${problem}`);
+  const errors = typeErrors(arg);
+  if (!errors.length) return;
+  const shown = errors.slice(0, 20);
+  for (const e of shown) process.stderr.write(`pvcheck: type error: ${e}\n`);
+  throw new UsageError(
+    `model file ${arg} has ${errors.length} type error${errors.length > 1 ? 's' : ''}${errors.length > shown.length ? ` (the first ${shown.length} above)` : ' (above)'}: nothing was checked`,
+  );
 }
 
 function sizeOption(name: string, v: string): number {

@@ -18,6 +18,7 @@ import type { CheckResult, TraceStep } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
 import { resolveParams, showParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
+import { ModelFault } from '../properties/fault.js';
 import { traceFromViolation, writeTraceFile } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
@@ -58,7 +59,8 @@ export async function diffCommand(argv: string[]): Promise<number> {
   try {
     d = diffSystems<unknown>(systems[0]!, systems[1]!, maxStates !== undefined ? { maxStates } : {});
   } catch (e) {
-    throw new UsageError(`a rule or invariant failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    if (e instanceof ModelFault) throw e; // the model's code threw: cli/fault.ts reports it
+    throw new UsageError(`diff: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
   }
   // the verdicts, each model checked as `pvcheck check` would
   const verdicts: CheckResult<unknown>[] = [];

@@ -10,6 +10,8 @@ import { checkAllCommand, checkCommand } from './check.js';
 import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
+import { ModelFault } from '../properties/fault.js';
+import { reportFault } from './fault.js';
 import { replayCommand, showCommand } from './traceCommands.js';
 
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
@@ -57,6 +59,8 @@ check options:
   --report FILE              the check as one self-contained HTML page (outcome, coverage, chart, steps)
   --json                     one JSON report on stdout
   -q, --quiet                no progress lines on stderr
+  --typecheck                type-check the model FILE first (its tsconfig.json, else strict defaults):
+                             its type errors as file:line:column, exit 2, no search
 
 replay options:
   -m, --model MODEL|FILE     replay on this model (default: the model named in the trace)
@@ -188,6 +192,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pvcheck: error: ${e.message}\n`);
       return EXIT.badInput;
     }
+    if (e instanceof ModelFault) return reportFault(e);
     if (process.env.PVCHECK_DEBUG) throw e;
     const msg = ((e as Error)?.message ?? String(e)).split('\n')[0];
     process.stderr.write(`pvcheck: internal error: ${msg} (set PVCHECK_DEBUG=1 for the stack)\n`);
