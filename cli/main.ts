@@ -27,7 +27,7 @@ usage:
                                        the counterexample as a message sequence chart: plain text for e-mail
                                        (72 columns unless --width), a Mermaid sequenceDiagram, or one
                                        self-contained HTML page with a step slider
-  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
+  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json] [-q]
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
                                        what a change does: states and rules only one model has, a shortest

@@ -10,7 +10,8 @@ import { chartOf, mermaidChart, mscText } from '../traces/views.js';
 import { htmlReport } from '../traces/viewsHtml.js';
 import { writeFileAtomic } from '../traces/index.js';
 import { checkOutputFile } from './files.js';
-import { readTraceFile, replayExitCode, replayWith, showReplay, showTrace, type Trace } from '../traces/index.js';
+import { readTraceFile, replayExitCode, replayWithAsync, showReplay, showTrace, type Trace } from '../traces/index.js';
+import { interrupted } from './interrupt.js';
 import { paramPairs, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
@@ -75,14 +76,18 @@ export async function replayCommand(argv: string[]): Promise<number> {
     invariant: { type: 'string', short: 'i' },
     'by-state': { type: 'boolean' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1)
     throw new UsageError('usage: pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]');
   const trace = readOrFail(positionals[0]!);
   const model = (await modelFor(trace, values.model, true))!;
-  const r = replayWith(model, trace, paramPairs(values.param), {
+  if (!values.quiet) process.stderr.write(`replay: ${positionals[0]} on model ${model.name}\n`);
+  // the search for a goal state (a recoverability trace) yields to the event loop: Ctrl-C stops it (exit 3)
+  const r = await replayWithAsync(model, trace, paramPairs(values.param), {
     ...(values.invariant !== undefined ? { property: values.invariant } : {}),
     ...(values['by-state'] ? { byState: true } : {}),
+    stop: interrupted,
   });
   if (r.kind === 'bad-input') throw new UsageError(r.detail);
   if (values.json) process.stdout.write(JSON.stringify({ model: model.name, ...r }, null, 2) + '\n');
