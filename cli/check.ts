@@ -24,7 +24,7 @@ import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrac
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
-import { loadModel, looksLikeFile } from './loadModel.js';
+import { MAX_MODEL_FILE_BYTES, loadModel, looksLikeFile } from './loadModel.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { checkReportHtml } from './views.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
@@ -346,7 +346,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
 /** `--typecheck`: the model file's type errors, one line each, end the command before it loads the file. */
 function typecheckFirst(arg: string): void {
   if (!looksLikeFile(arg)) throw new UsageError(`--typecheck checks a model file; '${arg}' is a built-in model (type-checked by npm run typecheck)`);
-  const problem = inputProblem(resolve(arg), 64 * 1024 * 1024, 'a model file is source code');
+  const problem = inputProblem(resolve(arg), MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   const errors = typeErrors(arg);
   if (!errors.length) return;

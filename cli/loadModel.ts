@@ -12,6 +12,9 @@ import { builtinModels, findModel } from '../model/registry.js';
 import { inputProblem } from '../traces/io.js';
 import { UsageError } from './errors.js';
 
+/** The largest model file loaded (64 MiB): a model is source code; a bigger file is not one (or never ends). */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
 export const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 
 /** Why `m` is not a usable model, or undefined. */
@@ -50,7 +53,7 @@ export async function loadModel(arg: string): Promise<Model> {
   const path = resolve(arg);
   if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);
   // a FIFO or a device would block the import or never end
-  const problem = inputProblem(path, 64 * 1024 * 1024, 'a model file is source code');
+  const problem = inputProblem(path, MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   let mod: Record<string, unknown>;
   // the lines of an exception in the model's code are those of its TypeScript source (ts-hooks.mjs writes an inline map)
