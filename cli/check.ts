@@ -13,6 +13,7 @@ import type { CheckOptions } from '../checker/search.js';
 import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
+import type { Piece } from '../model/shape.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
@@ -268,9 +269,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
     dump = [];
     const d = dump;
     const fields = model.layout?.(p).map((f) => f.name);
+    const shape = fields ? undefined : declaredShape(model, p);
     onState = fields
       ? (s) => d.push(fields.map((f) => String((s as Record<string, number>)[f])).join(','))
-      : (s) => d.push(canonicalString(s));
+      : shape
+        ? (s) => d.push(JSON.stringify(inShapeOrder(s, shape)))
+        : (s) => d.push(canonicalString(s));
   }
   let r: CheckResult<unknown>;
   try {
@@ -355,6 +359,41 @@ function typecheckFirst(arg: string): void {
   throw new UsageError(
     `model file ${arg} has ${errors.length} type error${errors.length > 1 ? 's' : ''}${errors.length > shown.length ? ` (the first ${shown.length} above)` : ' (above)'}: nothing was checked`,
   );
+}
+
+/** The model's declared shape at `p` when its initial states fit it (as properties/bind.ts decides), else undefined. */
+function declaredShape(model: Model, p: object): Piece | undefined {
+  try {
+    const sh = model.shape?.(p);
+    return sh && model.init(p).every((s0) => sh.state.is(s0)) ? sh.state.piece : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A state with its records' fields in the order its shape declares them
+ * (--dump-states of a model with a shape): the dump reads like the model's
+ * state declaration. A union's value keeps sorted keys (canonicalString).
+ */
+export function inShapeOrder(v: unknown, piece: Piece): unknown {
+  if (v === null || v === undefined || typeof v !== 'object') return v;
+  switch (piece.kind) {
+    case 'record': {
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, sub] of piece.fields) if (o[k] !== undefined) out[k] = inShapeOrder(o[k], sub);
+      return out;
+    }
+    case 'array':
+    case 'list':
+      return (v as unknown[]).map((x) => inShapeOrder(x, piece.of));
+    case 'nullable':
+    case 'optional':
+      return inShapeOrder(v, piece.of);
+    default:
+      return JSON.parse(canonicalString(v));
+  }
 }
 
 function sizeOption(name: string, v: string): number {

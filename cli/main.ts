@@ -57,8 +57,9 @@ check options:
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
   --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256):
-                             a flat model's field values comma-separated in its layout's order, else
-                             the state's canonical JSON (keys sorted); no header (docs/checker.md)
+                             a flat model's field values comma-separated in its layout's order (pvcheck list
+                             names them), a shaped model's JSON in its shape's field order, else canonical
+                             JSON (keys sorted); no header
   --matrix name=v1,v2        check the cross product of parameter values (repeatable); prints a matrix
   --witnesses DIR            write min/max witness traces of the model's observables to DIR
   --report FILE              the check as one self-contained HTML page (outcome, coverage, chart, steps)

@@ -25,6 +25,7 @@ import { canonicalString } from '../checker/fingerprint.js';
 import type { System, Transition } from '../checker/system.js';
 import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
+import { shapeErrors } from '../model/shape.js';
 import { bind, propertyNames } from '../properties/bind.js';
 import { diff, formatPath, formatValue } from './diff.js';
 import type { PropertyKind, Trace } from './format.js';
@@ -67,7 +68,7 @@ export type ReplayResult =
   /** Recoverability only: the bounded search from the last state hit its bound (exit 3). */
   | { readonly kind: 'inconclusive'; readonly step: number; readonly property: string; readonly detail: string }
   /** The trace asks for something the model does not have, or the model threw (exit 2). */
-  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'bad-params' | 'model-error'; readonly detail: string };
+  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'bad-params' | 'model-error' | 'bad-state'; readonly detail: string };
 
 export interface ReplayOptions {
   /** Check this property instead of the trace's (an invariant, a goal, or `deadlock`). */
@@ -137,6 +138,28 @@ export async function replayWithAsync<S, P>(
   const p = replayParams(model, trace, overrides);
   if (E.isLeft(p)) return { kind: 'bad-input', reason: 'bad-params', detail: `model ${model.name}: ${p.left}` };
   return replayAsync(model, p.right, trace, opt);
+}
+
+/**
+ * For a model that declares its state's shape (model/shape.ts), the first
+ * step whose recorded state does not fit it, as one line naming the field:
+ * `step 3: state.aa[1].pin: expected an integer in 0..255, got -1 (and 2 more)`.
+ * A variant whose initial states do not fit its base's shape (extra ghost
+ * fields) is not checked, as in properties/bind.ts.
+ */
+export function stateMisfit<S, P>(model: Model<S, P>, params: P, init: readonly S[], trace: Trace): string | undefined {
+  let shape;
+  try {
+    shape = model.shape?.(params);
+  } catch {
+    return undefined;
+  }
+  if (!shape || !init.every((s0) => shape.state.is(s0))) return undefined;
+  for (const [i, step] of trace.steps.entries()) {
+    const errs = shapeErrors(shape.state, step.state);
+    if (errs) return `step ${i}: ${errs[0]}${errs.length > 1 ? ` (and ${errs.length - 1} more)` : ''}: the state does not fit model ${model.name}'s declared shape`;
+  }
+  return undefined;
 }
 
 /** `field: trace X, model Y` lines. */
@@ -232,6 +255,8 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   const bound = bind(model, params, { noGoals: true });
   if (E.isLeft(bound)) return { kind: 'bad-input', reason: 'model-error', detail: bound.left };
   const sys = bound.right;
+  const misfit = stateMisfit(model, params, sys.init, trace);
+  if (misfit) return { kind: 'bad-input', reason: 'bad-state', detail: misfit };
   const apply = immerApply(sys);
   const ruleNames = new Set(sys.rules.map((r) => r.name));
   const steps = trace.steps;
