@@ -1,7 +1,7 @@
 /**
  * States read from a trace are checked against the model's declared shape
  * (issue 11 point 1): a state that does not fit names the step and the field
- * (`step 1: state.aa[1].frame: ...`), instead of a generic divergence. The
+ * (`step 2: state.aa[0].frame: -12345 is not an integer in 0..1`), instead of a generic divergence. The
  * field tampered with is chosen here by walking the model's own initial
  * state, and the path expected is built from that walk.
  */

@@ -143,7 +143,7 @@ export async function replayWithAsync<S, P>(
 /**
  * For a model that declares its state's shape (model/shape.ts), the first
  * step whose recorded state does not fit it, as one line naming the field:
- * `step 3: state.aa[1].pin: expected an integer in 0..255, got -1 (and 2 more)`.
+ * `step 2: state.aa[0].frame: -12345 is not an integer in 0..1 (and 2 more)`.
  * A variant whose initial states do not fit its base's shape (extra ghost
  * fields) is not checked, as in properties/bind.ts.
  */
