@@ -13,6 +13,9 @@ import { grant } from './grant.js';
 import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
+import { nc2 } from './nc2.js';
+import { nc2Bypass } from './nc2Bypass.js';
+import { nc2Packets } from './nc2Packets.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -25,6 +28,9 @@ export const builtinModels: readonly Model[] = [
   blkif,
   netifCtrl,
   netifTx,
+  nc2,
+  nc2Packets,
+  nc2Bypass,
 ];
 
 export function findModel(name: string): Model | undefined {
