@@ -13,6 +13,7 @@ import { grant } from './grant.js';
 import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
+import { netifRx } from './netifRx.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -25,6 +26,7 @@ export const builtinModels: readonly Model[] = [
   blkif,
   netifCtrl,
   netifTx,
+  netifRx,
 ];
 
 export function findModel(name: string): Model | undefined {
