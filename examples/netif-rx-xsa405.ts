@@ -12,7 +12,7 @@
  *
  * @pvcheck catalogue X-15 XSA-405 CVE-2022-33743
  * @pvcheck check -p backend=hostile -p packets=1 -p maxSlots=1 -p gso=off -p evtchn=off
- * @pvcheck expect violation F_rx_buffer_single_owner in 4 steps
+ * @pvcheck expect violation F_rx_buffer_single_owner in 5 steps
  * @pvcheck fixed-by netif-rx
  */
 import { deriveModel, netifRxModel } from 'pvcheck';

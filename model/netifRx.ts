@@ -25,6 +25,12 @@
  *   `xennet_set_skb_gso`, `xennet_fill_frags` (the `__pskb_pull_tail` at
  *   `MAX_SKB_FRAGS`), `handle_incoming_queue` (`pskb_may_pull(ETH_HLEN)`); on
  *   an error the skbs gathered go to `errq`, freed at the end of the poll.
+ *   `xennet_fill_frags` is a step of its own: it copies each fragment's
+ *   response from the ring a second time and uses it unchecked (a finding,
+ *   `F_rx_frags_validated`, docs/models/netif.md).
+ * - **netback's rx queue** (`xenvif_start_xmit` → `xenvif_rx_queue_tail`
+ *   under `rx_queue.lock`): beyond `rx_queue_max` the skb is dropped, freed
+ *   after the lock (XSA-424's fix); its release may transmit on the vif again.
  * - **lateeoi** (XSA-391's netfront hardening, b27d47950e48), with
  *   `evtchn=lateeoi`: `xennet_rx_interrupt` → `xennet_handle_rx`: new
  *   unconsumed responses (`XEN_RING_NR_UNCONSUMED_RESPONSES >
@@ -82,10 +88,11 @@ export const netifRxParams = defineParams(
     maxSlots: intParam({ default: 2, min: 1, max: 8, doc: 'data slots per packet netback uses at most' }),
     slotsMin: intParam({ default: 3, min: 2, max: 8, doc: 'XEN_NETIF_NR_SLOTS_MIN (18 in netif.h); netfront accepts slotsMin (+1 for a short first slot) data slots, MAX_SKB_FRAGS is slotsMin - 1 (17)' }),
     gso: enumParam({ values: ['on', 'off'] as const, default: 'on', doc: 'netback may send a GSO extra-info slot (a GSO skb)' }),
-    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'hostile: netback plus hostileWrites writes of any response field of any slot, or of rsp_prod' }),
+    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: netback plus hostileWrites writes of any response field of any slot, or of rsp_prod' }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes a hostile backend makes at most' }),
     evtchn: enumParam({ values: ['off', 'lateeoi'] as const, default: 'lateeoi', doc: 'off: netfront polls whenever there are responses; lateeoi: netback notifies on push, netfront runs xennet_rx_interrupt with lateeoi accounting and polls only when scheduled' }),
     storms: intParam({ default: 0, min: 0, max: 4, doc: 'events without work a hostile backend sends at most (evtchn=lateeoi)' }),
+    rxQueueMax: intParam({ default: 2, min: 1, max: 8, doc: 'rx_queue_max in packets (netback counts bytes): xenvif_rx_queue_tail refuses an skb beyond it and xenvif_start_xmit drops it' }),
   },
   (p) => {
     if (p.storms > 0 && (p.backend !== 'hostile' || p.evtchn !== 'lateeoi')) return 'storms needs backend=hostile and evtchn=lateeoi';
@@ -117,6 +124,9 @@ export interface RxFront {
   readonly unconsumed: number;
   /** NAPI scheduled (evtchn=lateeoi). */
   readonly napi: number;
+  /** Between xennet_get_responses and xennet_fill_frags: fragments still to add (0: none), and the first slot's status (rx->status of the first copy). */
+  readonly fill: number;
+  readonly status0: number;
   // ghosts (never read by a rule to decide)
   /** An skb freed or handed to the stack while still posted in rx_skbs[] (X-15, XSA-405), or queued twice. */
   readonly uaf: number;
@@ -126,12 +136,20 @@ export interface RxFront {
   readonly rejected: number;
   /** An event EOIed as work (eoi = 0) that found no new response (X-11, XSA-391). */
   readonly unthrottled: number;
+  /** A fragment added to an skb with a status or offset xennet_get_responses would refuse. */
+  readonly badFrag: number;
 }
 export interface RxBack {
   readonly req_cons: number;
   readonly rsp_prod_pvt: number;
   /** Packets dequeued and answered (xenvif_rx_skb). */
   readonly sent: number;
+  /** Packets the stack handed to the vif (xenvif_start_xmit), queued (rx_queue_len), dropped. */
+  readonly xmitted: number;
+  readonly queued: number;
+  readonly dropped: number;
+  /** Ghost: a context spun on rx_queue.lock while holding it (X-17, XSA-424). */
+  readonly selfDeadlock: number;
 }
 export interface NetifRxState {
   readonly req_prod: number;
@@ -154,8 +172,8 @@ export const netifRxInit = (p: P): S[] => [{
   req_prod: p.ringSize,
   rsp_prod: 0,
   ring: Array.from({ length: p.ringSize }, (_, i) => ({ id: i, offset: 0, flags: 0, status: 0 })),
-  front: { req_prod_pvt: p.ringSize, rsp_cons: 0, posted: (1 << p.ringSize) - 1, delivered: 0, broken: 0, unconsumed: 0, napi: 0, uaf: 0, bug: 0, rejected: 0, unthrottled: 0 },
-  back: { req_cons: 0, rsp_prod_pvt: 0, sent: 0 },
+  front: { req_prod_pvt: p.ringSize, rsp_cons: 0, posted: (1 << p.ringSize) - 1, delivered: 0, broken: 0, unconsumed: 0, napi: 0, fill: 0, status0: 0, uaf: 0, bug: 0, rejected: 0, unthrottled: 0, badFrag: 0 },
+  back: { req_cons: 0, rsp_prod_pvt: 0, sent: 0, xmitted: 0, queued: 0, dropped: 0, selfDeadlock: 0 },
   evt: 0,
   hostile: p.backend === 'hostile' ? p.hostileWrites : 0,
   storms: p.storms,
@@ -203,12 +221,48 @@ export function rxSkb(ring: RxSlot[], req_cons: number, k: RxPacket, p: P): numb
   return cons;
 }
 
-export function backendRules(): R[] {
+/** Options of netback's code; a variant turns one off. */
+export interface BackendCode {
+  /**
+   * XSA-424 (74e7e1efdad4): xenvif_rx_queue_tail returns false when the
+   * queue is full and xenvif_start_xmit frees the skb at its `drop:` label,
+   * after rx_queue.lock is released; false: kfree_skb() inside the
+   * spin_lock_irqsave() section, as the XSA-392 fix had it.
+   */
+  readonly dropOutsideLock: boolean;
+}
+export const honestBackend: BackendCode = { dropOutsideLock: true };
+
+/** xenvif_start_xmit's choices: queued, or dropped (and whether the dropped skb's release re-enters the vif's xmit, as netpoll or a destructor may). */
+export type Xmit = 'queue' | 'drop' | 'drop+reenter';
+
+export function backendRules(bc: BackendCode = honestBackend): R[] {
+  const xmit: R = {
+    name: 'xenvif_start_xmit', actor: 'stack',
+    doc: 'the host stack hands an skb to the vif: xenvif_rx_queue_tail under rx_queue.lock (spin_lock_irqsave); beyond rx_queue_max it is refused and dropped; freeing it may re-enter the vif\'s xmit (netpoll)',
+    see: 'drivers/net/xen-netback/interface.c xenvif_start_xmit; rx.c xenvif_rx_queue_tail (XSA-392, XSA-424)',
+    choices: (s, p) => {
+      if (s.back.xmitted >= p.packets || s.back.selfDeadlock) return [];
+      if (s.back.queued < p.rxQueueMax) return ['queue'];
+      return s.back.xmitted + 1 < p.packets ? ['drop', 'drop+reenter'] : ['drop'];
+    },
+    showChoice: (c: Xmit) => c,
+    then: (d, s, p, c: Xmit) => {
+      d.back.xmitted = s.back.xmitted + 1;
+      if (c === 'queue') { d.back.queued = s.back.queued + 1; return; }
+      d.back.dropped = s.back.dropped + 1;
+      if (c !== 'drop+reenter') return;
+      // the release of the dropped skb transmits on this vif again
+      if (!bc.dropOutsideLock) { d.back.selfDeadlock = 1; return; } // spin_lock_irqsave(&queue->rx_queue.lock) held by this CPU
+      d.back.xmitted = s.back.xmitted + 2;
+      if (s.back.queued < p.rxQueueMax) d.back.queued = s.back.queued + 1; else d.back.dropped = s.back.dropped + 2;
+    },
+  };
   const skb: R = {
     name: 'xenvif_rx_skb', actor: 'netback-rx',
     doc: 'one skb from the rx queue, when req_prod - req_cons >= the slots it needs: responses written over its requests, rsp_prod_pvt = req_cons',
     see: 'drivers/net/xen-netback/rx.c xenvif_rx_action, xenvif_rx_ring_slots_available, xenvif_rx_skb, xenvif_rx_data_slot, xenvif_rx_extra_slot, xenvif_rx_complete',
-    choices: (s, p) => (s.back.sent >= p.packets ? [] : rxPackets(p).filter((k) => idxSub(s.req_prod, s.back.req_cons) >= k.sizes.length + (k.gso ? 1 : 0))),
+    choices: (s, p) => (s.back.queued === 0 ? [] : rxPackets(p).filter((k) => idxSub(s.req_prod, s.back.req_cons) >= k.sizes.length + (k.gso ? 1 : 0))),
     showChoice: showRxPacket,
     then: (d, s, p, k: RxPacket) => {
       const ring = [...s.ring];
@@ -217,6 +271,7 @@ export function backendRules(): R[] {
       d.back.req_cons = cons;
       d.back.rsp_prod_pvt = cons;
       d.back.sent = s.back.sent + 1;
+      d.back.queued = s.back.queued - 1; // xenvif_rx_dequeue
     },
   };
   const flush: R = {
@@ -226,7 +281,7 @@ export function backendRules(): R[] {
     when: (s) => s.rsp_prod !== s.back.rsp_prod_pvt,
     then: (d, s, p) => { d.rsp_prod = s.back.rsp_prod_pvt; if (p.evtchn === 'lateeoi') d.evt = 1; },
   };
-  return [skb, flush];
+  return [xmit, skb, flush];
 }
 
 // --- netfront (xen-netfront.c)
@@ -242,8 +297,15 @@ export interface FrontendCode {
   readonly queueBeforeNext: boolean;
   /** XSA-391 (b27d47950e48): xennet_handle_rx counts an event without new responses as spurious; false: every event is EOIed as work. */
   readonly spuriousAccounting: boolean;
+  /**
+   * xennet_fill_frags re-copies each fragment's response from the ring and
+   * uses its offset and status unchecked (Linux 6.12); true: the fix of
+   * docs/models/netif.md's rx finding, the same check as
+   * xennet_get_responses on the copy it uses (the packet dropped otherwise).
+   */
+  readonly fillFragsChecks: boolean;
 }
-export const honestFrontend: FrontendCode = { queueBeforeNext: true, spuriousAccounting: true };
+export const honestFrontend: FrontendCode = { queueBeforeNext: true, spuriousAccounting: true, fillFragsChecks: false };
 
 type FrontDraft = { -readonly [K in keyof RxFront]: RxFront[K] };
 interface RxWorld { ring: RxSlot[]; f: FrontDraft; skbs: number[]; rsp_prod: number; req_prod: number }
@@ -334,7 +396,6 @@ export function pollOne(s: S, p: P, fc: FrontendCode, d: any): void {
   const extras: { gso?: ReturnType<typeof asExtra> } = {};
   const tmpq: number[] = [];
   let err = getResponses(w, p, fc, rx, rp, tmpq, extras);
-  let delivered = false;
   if (!err) {
     const skb = tmpq.shift()!;
     if (extras.gso && (!extras.gso.size || (extras.gso.gsoType !== XEN_NETIF_GSO_TYPE_TCPV4 && extras.gso.gsoType !== XEN_NETIF_GSO_TYPE_TCPV6))) {
@@ -343,46 +404,15 @@ export function pollOne(s: S, p: P, fc: FrontendCode, d: any): void {
       setRspCons(w, idxAdd(f.rsp_cons, tmpq.length));
       err = -1;
     } else {
-      const pull_to = Math.min(rx.status, RX_COPY_THRESHOLD);
-      // xennet_fill_frags
-      let nr_frags = 1;
-      let headlen = 0;
-      let len = rx.status;
-      let cons = f.rsp_cons;
-      let ferr = 0;
-      while (tmpq.length) {
-        const nskb = tmpq.shift()!;
-        cons = idxAdd(cons, 1);
-        const r = w.ring[rxidx(p, cons)]!;
-        if (nr_frags === MAX_SKB_FRAGS(p)) {
-          if (pull_to < headlen) f.bug = 1; // BUG_ON(pull_to < skb_headlen(skb))
-          // __pskb_pull_tail(skb, pull_to - skb_headlen(skb)): the first frag is pulled whole when it is no longer than pull_to
-          if (headlen === 0 && rx.status <= pull_to) nr_frags--;
-          headlen = pull_to;
-        }
-        if (nr_frags >= MAX_SKB_FRAGS(p)) {
-          setRspCons(w, idxAdd(idxAdd(cons, 1), tmpq.length));
-          gone.push(nskb);
-          ferr = -1;
-          break;
-        }
-        nr_frags++;
-        len += r.status;
-        gone.push(nskb); // kfree_skb(nskb): its page now belongs to skb
-      }
-      if (ferr) { tmpq.unshift(skb); err = -1; }
-      else {
-        setRspCons(w, cons);
-        // handle_incoming_queue: pskb_may_pull(skb, max(pull_to, ETH_HLEN))
-        gone.push(skb);
-        if (len >= Math.max(pull_to, ETH_HLEN)) delivered = true;
-        setRspCons(w, idxAdd(f.rsp_cons, 1));
-      }
+      // the skb and its frags' skbs leave netfront with this packet (to the stack, or freed with errq)
+      gone.push(skb, ...tmpq);
+      f.fill = tmpq.length;
+      f.status0 = rx.status;
+      if (f.fill === 0) fillFrags(f, w.ring, w.rsp_prod, p, fc);
     }
   }
   if (err) gone.push(...tmpq); // errq, __skb_queue_purge
-  if (honest && (err || !delivered)) f.rejected = 1;
-  if (delivered) f.delivered++;
+  if (honest && err) f.rejected = 1;
   // ownership: nothing that left netfront may still be posted, nor leave twice
   const live = new Set(w.skbs.filter((t) => t >= 0));
   const seen = new Set<number>();
@@ -393,23 +423,77 @@ export function pollOne(s: S, p: P, fc: FrontendCode, d: any): void {
   d.req_prod = s.req_prod; // xennet_alloc_rx_buffers pushes moved slots (its own step)
 }
 
+/**
+ * xennet_fill_frags and the rest of the packet (the poll's second step): each
+ * fragment's response is copied from the ring AGAIN (RING_COPY_RESPONSE) and
+ * its offset and status given to skb_add_rx_frag; then handle_incoming_queue.
+ * The ghost `badFrag` is set when a fragment added is one xennet_get_responses
+ * would have refused (docs/models/netif.md, "A finding on the rx path").
+ */
+function fillFrags(f: FrontDraft, ring: readonly RxSlot[], rsp_prod: number, p: P, fc: FrontendCode): void {
+  const w = { f, rsp_prod };
+  const status0 = f.status0;
+  const pull_to = Math.min(status0, RX_COPY_THRESHOLD);
+  let nr_frags = 1;
+  let headlen = 0;
+  let len = status0;
+  let cons = f.rsp_cons;
+  let left = f.fill;
+  let ferr = 0;
+  while (left > 0) {
+    left--;
+    cons = idxAdd(cons, 1);
+    const r = ring[rxidx(p, cons)]!; // RING_COPY_RESPONSE(&queue->rx, ++cons, &rx)
+    const invalid = r.status < 0 || r.offset + r.status > XEN_PAGE_SIZE;
+    if (nr_frags === MAX_SKB_FRAGS(p)) {
+      if (pull_to < headlen) f.bug = 1; // BUG_ON(pull_to < skb_headlen(skb))
+      // __pskb_pull_tail(skb, pull_to - skb_headlen(skb)): the first frag is pulled whole when it is no longer than pull_to
+      if (headlen === 0 && status0 <= pull_to) nr_frags--;
+      headlen = pull_to;
+    }
+    if (nr_frags >= MAX_SKB_FRAGS(p) || (fc.fillFragsChecks && invalid)) {
+      setRspCons(w as RxWorld, idxAdd(idxAdd(cons, 1), left));
+      ferr = -1;
+      break;
+    }
+    if (invalid) f.badFrag = 1; // skb_add_rx_frag(skb, ..., rx.offset, rx.status, PAGE_SIZE)
+    nr_frags++;
+    len += r.status;
+  }
+  f.fill = 0;
+  f.status0 = 0;
+  if (ferr) { if (p.backend === 'honest') f.rejected = 1; return; } // __skb_queue_head(&tmpq, skb); goto err
+  setRspCons(w as RxWorld, cons);
+  // handle_incoming_queue: pskb_may_pull(skb, max(pull_to, ETH_HLEN))
+  if (len >= Math.max(pull_to, ETH_HLEN)) f.delivered++;
+  else if (p.backend === 'honest') f.rejected = 1;
+  setRspCons(w as RxWorld, idxAdd(f.rsp_cons, 1));
+}
+
 export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
   const poll: R = {
     name: 'xennet_poll', actor: 'netfront',
     doc: 'one packet: RING_RESPONSE_PROD_OVERFLOW, RING_COPY_RESPONSE, xennet_get_responses, xennet_set_skb_gso, xennet_fill_frags, handle_incoming_queue; on error the gathered skbs are freed (errq)',
     see: 'drivers/net/xen-netfront.c xennet_poll, xennet_get_responses, xennet_get_extras, xennet_move_rx_slot, xennet_fill_frags, handle_incoming_queue',
-    when: (s, p) => !s.front.broken && s.rsp_prod !== s.front.rsp_cons && (p.evtchn === 'off' || s.front.napi === 1),
+    when: (s, p) => !s.front.broken && s.front.fill === 0 && s.rsp_prod !== s.front.rsp_cons && (p.evtchn === 'off' || s.front.napi === 1),
     then: (d, s, p) => {
       if (idxSub(s.rsp_prod, s.front.rsp_cons) > p.ringSize) { d.front.broken = 1; return; } // "Illegal number of responses"
       pollOne(s, p, fc, d);
     },
+  };
+  const fill: R = {
+    name: 'xennet_fill_frags', actor: 'netfront',
+    doc: 'the packet\'s fragments: each response copied from the ring again (RING_COPY_RESPONSE) and its offset and status given to skb_add_rx_frag; __pskb_pull_tail at MAX_SKB_FRAGS; handle_incoming_queue',
+    see: 'drivers/net/xen-netfront.c xennet_fill_frags, xennet_poll, handle_incoming_queue',
+    when: (s) => s.front.fill > 0,
+    then: (d, s, p) => { const f = { ...s.front }; fillFrags(f, s.ring, s.rsp_prod, p, fc); d.front = f; },
   };
   const complete: R = {
     name: 'xennet_poll.napi_complete_done', actor: 'netfront',
     doc: 'no response left: napi_complete_done, RING_FINAL_CHECK_FOR_RESPONSES (more: napi_schedule again)',
     see: 'drivers/net/xen-netfront.c xennet_poll',
     applies: (p) => p.evtchn === 'lateeoi',
-    when: (s) => s.front.napi === 1 && (s.front.broken === 1 || s.rsp_prod === s.front.rsp_cons),
+    when: (s) => s.front.napi === 1 && s.front.fill === 0 && (s.front.broken === 1 || s.rsp_prod === s.front.rsp_cons),
     then: (d) => { d.front.napi = 0; },
   };
   const refill: R = {
@@ -448,7 +532,7 @@ export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
       if (work) d.front.napi = 1;
     },
   };
-  return [poll, complete, refill, irq];
+  return [poll, fill, complete, refill, irq];
 }
 
 // --- the hostile backend
@@ -498,12 +582,18 @@ export const netifRxInvariants: readonly Invariant<S, P>[] = [
   { name: 'F_rx_buffer_single_owner', see: 'X-15, XSA-405 (CVE-2022-33743): f63c2c2032c2 "xen-netfront: restore __skb_queue_tail() positioning in xennet_get_responses()"',
     description: 'no skb leaves netfront (freed or handed to the stack) while rx_skbs[] still holds it for the backend, and none leaves twice: each rx buffer is posted, or gone, never both',
     holds: (s) => s.front.uaf === 0 },
+  { name: 'F_rx_frags_validated', see: 'drivers/net/xen-netfront.c xennet_get_responses ("rx->offset: %u, size: %d") and xennet_fill_frags (RING_COPY_RESPONSE again, skb_add_rx_frag); docs/models/netif.md "A finding on the rx path"',
+    description: 'every fragment netfront adds to an skb has the status and offset xennet_get_responses validated: 0 <= status and offset + status <= XEN_PAGE_SIZE',
+    holds: (s) => s.front.badFrag === 0 },
   { name: 'F_rx_no_BUG', see: 'drivers/net/xen-netfront.c BUG_ON(queue->rx_skbs[id]) (xennet_alloc_rx_buffers, xennet_move_rx_slot), BUG_ON(pull_to < skb_headlen(skb)) (xennet_fill_frags)',
     description: 'no backend makes netfront reach a BUG_ON or queue a NULL skb',
     holds: (s) => s.front.bug === 0 },
   { name: 'F_rx_events_accounted', see: 'X-11, XSA-391 (CVE-2021-28712): b27d47950e48 "xen/netfront: harden netfront against event channel storms"; drivers/xen/events xen_irq_lateeoi',
     description: 'netfront EOIs an rx event as work only when it found new unconsumed responses; every other event is spurious, so the event core throttles a storm',
     holds: (s) => s.front.unthrottled === 0 },
+  { name: 'B_rx_no_self_deadlock', see: 'X-17, XSA-424 (CVE-2022-42328, CVE-2022-42329): 74e7e1efdad4 "xen/netback: don\'t call kfree_skb() with interrupts disabled"',
+    description: 'no netback context spins on a lock it holds: an skb dropped for a full rx queue is freed after rx_queue.lock is released, so its release may transmit on the vif again',
+    holds: (s) => s.back.selfDeadlock === 0 },
   { name: 'N_rx_delivers', see: 'netif.h rx protocol; rx.c xenvif_rx_skb and xen-netfront.c xennet_poll agree (honest backend)',
     description: 'every packet of the honest netback reaches netfront\'s stack: none refused or dropped, and netfront never marks itself broken',
     holds: (s, p) => !honestBack(p) || (s.front.rejected === 0 && s.front.broken === 0) },
@@ -511,16 +601,16 @@ export const netifRxInvariants: readonly Invariant<S, P>[] = [
 
 /** Every packet sent, delivered and its slots posted again. */
 export const netifRxFinal = (s: S, p: P): boolean =>
-  s.back.sent === p.packets && s.front.delivered === p.packets && s.rsp_prod === s.back.rsp_prod_pvt && s.front.rsp_cons === s.rsp_prod &&
-  s.req_prod === s.front.req_prod_pvt && idxSub(s.front.req_prod_pvt, s.front.rsp_cons) === p.ringSize && s.front.napi === 0 && s.evt === 0;
+  s.back.xmitted === p.packets && s.back.queued === 0 && s.front.delivered === s.back.sent && s.rsp_prod === s.back.rsp_prod_pvt && s.front.rsp_cons === s.rsp_prod &&
+  s.req_prod === s.front.req_prod_pvt && idxSub(s.front.req_prod_pvt, s.front.rsp_cons) === p.ringSize && s.front.napi === 0 && s.front.fill === 0 && s.evt === 0;
 
 export const netifRxValidEnd = (s: S, p: P): boolean => netifRxFinal(s, p) || s.front.broken === 1 || !honestBack(p);
 
 export const netifRxView = (s: S, p: P): string => {
   const f = s.front;
   const cell = (sl: RxSlot, i: number) => `${(f.posted >> i) & 1 ? '*' : ''}${sl.id}/${sl.offset}/${sl.flags}/${sl.status}`;
-  return `[${s.ring.map(cell).join(' ')}]  req prod ${s.req_prod} pvt ${f.req_prod_pvt} cons ${s.back.req_cons} | rsp prod ${s.rsp_prod} pvt ${s.back.rsp_prod_pvt} cons ${f.rsp_cons}\n` +
-    `netback sent ${s.back.sent}/${p.packets}; netfront delivered ${f.delivered}${f.broken ? ' broken' : ''}${p.evtchn === 'lateeoi' ? `, evt ${s.evt} napi ${f.napi} unconsumed ${f.unconsumed}` : ''} (slot: id/offset/flags/status, * = buffer posted)`;
+  return `[${s.ring.map(cell).join(' ')}]  rx_queue ${s.back.queued} (dropped ${s.back.dropped}) | req prod ${s.req_prod} pvt ${f.req_prod_pvt} cons ${s.back.req_cons} | rsp prod ${s.rsp_prod} pvt ${s.back.rsp_prod_pvt} cons ${f.rsp_cons}\n` +
+    `netback sent ${s.back.sent}, stack ${s.back.xmitted}/${p.packets}; netfront delivered ${f.delivered}${f.broken ? ' broken' : ''}${p.evtchn === 'lateeoi' ? `, evt ${s.evt} napi ${f.napi} unconsumed ${f.unconsumed}` : ''} (slot: id/offset/flags/status, * = buffer posted)`;
 };
 
 export const netifRx = defineModel<S, P>({
@@ -533,4 +623,6 @@ export const netifRx = defineModel<S, P>({
   invariants: netifRxInvariants,
   isValidEnd: netifRxValidEnd,
   view: netifRxView,
+  // docs/models/netif.md "A finding on the rx path": xennet_fill_frags re-copies a response xennet_get_responses validated
+  findings: ['F_rx_frags_validated'],
 });

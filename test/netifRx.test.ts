@@ -2,15 +2,17 @@
  * netif-rx: netback's responses are laid out as rx.c writes them; netfront's
  * xennet_poll keeps every rx buffer with exactly one owner against a hostile
  * backend (and the XSA-405 ordering breaks that); lateeoi counts events
- * without work as spurious; the built-in verifies at its defaults, with a
- * hostile backend and with event storms. The examples (netif-rx-*.ts) are
+ * without work as spurious; netback frees a dropped skb outside its lock
+ * (XSA-424); the built-in verifies with an honest backend, and with a hostile
+ * one and event storms below the finding (xennet_fill_frags), which is
+ * reached at the defaults and fixed by examples/netif-rx-fill-frags-fix.ts. The examples (netif-rx-*.ts) are
  * run by test/netif.test.ts with the other netif examples.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce } from 'immer';
 import {
-  netifRx, netifRxInit, rxSkb, pollOne, frontendRules, honestFrontend, rxHostileDomain,
+  netifRx, netifRxInit, rxSkb, pollOne, frontendRules, backendRules, honestFrontend, rxHostileDomain,
   XEN_NETRXF_more_data, XEN_NETRXF_extra_info, XEN_NETIF_EXTRA_TYPE_GSO, XEN_NETIF_GSO_TYPE_TCPV4, XEN_PAGE_SIZE,
   type NetifRxState, type RxSlot,
 } from '../model/netifRx.js';
@@ -72,9 +74,36 @@ test('xennet_get_extras: an extra slot\'s buffer goes back to the ring; a packet
   assert.is(b.front.uaf, 0);
 });
 
-test('the built-in verifies: honest (defaults, with and without events), hostile backend, event storms', () => {
-  for (const o of <Record<string, string | number>[]>[{}, { evtchn: 'off' }, { backend: 'hostile', packets: 1 }, { backend: 'hostile', packets: 1, storms: 2 }])
+test('the built-in verifies: honest (with and without events, a full rx queue), hostile backend with one-slot packets, event storms', () => {
+  for (const o of <Record<string, string | number>[]>[{ backend: 'honest' }, { backend: 'honest', evtchn: 'off' }, { backend: 'honest', packets: 3, rxQueueMax: 1, maxSlots: 1, gso: 'off' },
+    { packets: 1, maxSlots: 1 }, { packets: 1, maxSlots: 1, storms: 2 }])
     assert.is(runModel(netifRx, P(o)).outcome, 'ok', JSON.stringify(o));
+});
+
+test('finding: xennet_fill_frags uses a response it copied again after xennet_get_responses validated it; the fix verifies', async () => {
+  const p = P({ packets: 1, evtchn: 'off' });
+  const r = runModel(netifRx, p);
+  assert.is(r.violation?.property, 'F_rx_frags_validated');
+  assert.is(r.violation!.trace.length - 1, 6);
+  assert.ok(replays(netifRx, p, r));
+  const rules = r.violation!.trace.slice(1).map((t) => t.rule);
+  assert.is(rules.at(-1), 'xennet_fill_frags');
+  assert.is(rules.at(-2), 'hostile_write', 'the backend rewrites the response between the two copies');
+  assert.ok(netifRx.findings?.includes('F_rx_frags_validated'), 'declared a finding');
+  const fix = (await import(new URL('../examples/netif-rx-fill-frags-fix.ts', import.meta.url).href)).default as Model<NetifRxState, any>;
+  assert.is(runModel(fix, paramsOf(fix, { packets: 1, evtchn: 'off' })).outcome, 'ok');
+});
+
+test('XSA-424: the built-in frees a dropped skb after rx_queue.lock, so a release that transmits again queues or drops it; the variant spins on its own lock', () => {
+  const p = P({ backend: 'honest', packets: 3, rxQueueMax: 1, maxSlots: 1, gso: 'off', evtchn: 'off' });
+  const xmit = (dropOutsideLock: boolean) => backendRules({ dropOutsideLock }).find((r) => r.name === 'xenvif_start_xmit')!;
+  const s0 = netifRxInit(p)[0]!;
+  const full = { ...s0, back: { ...s0.back, xmitted: 1, queued: 1 } };
+  assert.equal(xmit(true).choices!(full, p), ['drop', 'drop+reenter']);
+  const ok = produce(full, (d) => { xmit(true).then(d as any, full, p, 'drop+reenter'); });
+  assert.equal([ok.back.xmitted, ok.back.dropped, ok.back.selfDeadlock], [3, 2, 0]);
+  const bad = produce(full, (d) => { xmit(false).then(d as any, full, p, 'drop+reenter'); });
+  assert.is(bad.back.selfDeadlock, 1);
 });
 
 test('a hostile backend writes every field of every slot and sends events; the honest side alone has no adversary', () => {
@@ -83,7 +112,7 @@ test('a hostile backend writes every field of every slot and sends events; the h
   const d = rxHostileDomain(s, p);
   for (const what of ['id', 'offset', 'flags', 'status', 'rsp_prod', 'event']) assert.ok(d.some((w) => w.what === what), what);
   assert.ok(new Set(d.filter((w) => w.slot >= 0).map((w) => w.slot)).size === 4);
-  assert.equal(rxHostileDomain(netifRxInit(P())[0]!, P()), []);
+  assert.equal(rxHostileDomain(netifRxInit(P({ backend: 'honest' }))[0]!, P({ backend: 'honest' })), []);
 });
 
 test('without spurious accounting a storm is acknowledged as work (X-11); with it, it is not', () => {
@@ -97,6 +126,7 @@ test('without spurious accounting a storm is acknowledged as work (X-11); with i
 test('the X-15 counterexample replays and ends in the poll that frees the reposted buffer', async () => {
   const m = (await import(new URL('../examples/netif-rx-xsa405.ts', import.meta.url).href)).default as Model<NetifRxState, any>;
   const p = paramsOf(m, { backend: 'hostile', packets: 1, maxSlots: 1, gso: 'off', evtchn: 'off' });
+  assert.is(runModel(m, p).violation!.trace.length - 1, 5);
   const r = runModel(m, p);
   assert.is(r.violation?.property, 'F_rx_buffer_single_owner');
   assert.ok(replays(m, p, r));
