@@ -66,6 +66,7 @@
  * @see docs/models/netif.md
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
+import { array, int, record, type Shape } from './shape.js';
 import { idxAdd, idxSub } from './idx32.js';
 import { defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 
@@ -613,6 +614,33 @@ export const netifRxView = (s: S, p: P): string => {
     `netback sent ${s.back.sent}, stack ${s.back.xmitted}/${p.packets}; netfront delivered ${f.delivered}${f.broken ? ' broken' : ''}${p.evtchn === 'lateeoi' ? `, evt ${s.evt} napi ${f.napi} unconsumed ${f.unconsumed}` : ''} (slot: id/offset/flags/status, * = buffer posted)`;
 };
 
+/**
+ * The state's shape (model/shape.ts), for the packed path: indices are full
+ * RING_IDX values (a hostile rsp_prod may be anything), a slot's fields the
+ * values the rules and the adversary write, counters up to the packets.
+ */
+export const netifRxShape = (p: P): Shape<S> => {
+  const u32 = int(0, 0xffffffff);
+  const bit = int(0, 1);
+  const count = int(0, p.packets);
+  const slot = record({ id: int(0, 0x1ff), offset: int(0, XEN_PAGE_SIZE), flags: int(0, 15), status: int(-1, XEN_PAGE_SIZE) });
+  const state = record({
+    req_prod: u32,
+    rsp_prod: u32,
+    ring: array(slot, p.ringSize),
+    front: record({
+      // a hostile backend may have netfront deliver packets netback never sent
+      req_prod_pvt: u32, rsp_cons: u32, posted: int(0, 2 ** p.ringSize - 1), delivered: int(0, 255), broken: bit, unconsumed: u32, napi: bit,
+      fill: int(0, p.ringSize), status0: int(-1, XEN_PAGE_SIZE), uaf: bit, bug: bit, rejected: bit, unthrottled: bit, badFrag: bit,
+    }),
+    back: record({ req_cons: u32, rsp_prod_pvt: u32, sent: count, xmitted: count, queued: count, dropped: count, selfDeadlock: bit }),
+    evt: bit,
+    hostile: int(0, p.hostileWrites),
+    storms: int(0, p.storms),
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
+
 export const netifRx = defineModel<S, P>({
   name: 'netif-rx',
   description: 'netif.h rx ring as netback and netfront run it: responses written over the requests, multi-slot packets with a GSO extra, netfront\'s buffer ownership and its checks against a hostile backend, lateeoi',
@@ -623,6 +651,7 @@ export const netifRx = defineModel<S, P>({
   invariants: netifRxInvariants,
   isValidEnd: netifRxValidEnd,
   view: netifRxView,
+  shape: netifRxShape,
   // docs/models/netif.md "A finding on the rx path": xennet_fill_frags re-copies a response xennet_get_responses validated
   findings: ['F_rx_frags_validated'],
 });
