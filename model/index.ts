@@ -30,6 +30,12 @@ export * as xenstore from './xenstore.js';
 export type * from './xenstore.js';
 export { grant } from './grant.js';
 export * as grantModel from './grant.js';
+export { nc2 } from './nc2.js';
+export * as nc2Model from './nc2.js';
+export { nc2Packets } from './nc2Packets.js';
+export * as nc2PacketsModel from './nc2Packets.js';
+export { nc2Bypass } from './nc2Bypass.js';
+export * as nc2BypassModel from './nc2Bypass.js';
 export { limiter } from './limiter.js';
 export * as limiterModel from './limiter.js';
 // state shapes (packed states, scalarsets): shape.int, shape.record, ...
