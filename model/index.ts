@@ -18,6 +18,8 @@ export { netifCtrl } from './netifCtrl.js';
 export * as netifCtrlModel from './netifCtrl.js';
 export { netifTx } from './netif.js';
 export * as netifModel from './netif.js';
+export { netifRx } from './netifRx.js';
+export * as netifRxModel from './netifRx.js';
 export * from './idx32.js';
 export { ringApi } from './ringApi.js';
 export * as ringApiModel from './ringApi.js';

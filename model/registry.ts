@@ -13,6 +13,7 @@ import { grant } from './grant.js';
 import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
+import { netifRx } from './netifRx.js';
 import { nc2 } from './nc2.js';
 import { nc2Bypass } from './nc2Bypass.js';
 import { nc2Packets } from './nc2Packets.js';
@@ -28,6 +29,7 @@ export const builtinModels: readonly Model[] = [
   blkif,
   netifCtrl,
   netifTx,
+  netifRx,
   nc2,
   nc2Packets,
   nc2Bypass,

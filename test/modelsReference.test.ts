@@ -30,6 +30,8 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['netif-ctrl', { requests: 1 }],
   ['netif-tx', {}],
   ['netif-tx', { frontend: 'any', packets: 1, maxSlots: 2, ringSize: 4 }],
+  ['netif-rx', { backend: 'honest' }],
+  ['netif-rx', { packets: 1, maxSlots: 1, evtchn: 'off' }],
 ];
 
 for (const [name, ov] of CASES) {

@@ -45,7 +45,8 @@ const files = readdirSync(exampleDir).filter((f) => (f.startsWith('netif-') && !
 
 test('the netif examples are there', () => {
   for (const f of ['netif-b2-push-before-release.ts', 'netif-b12-extra-count.ts', 'netif-b15-slot-limit.ts', 'netif-xsa39.ts', 'netif-xsa155.ts',
-    'netif-xsa423-headers.ts', 'netif-xsa432-frags.ts', 'netif-xsa448-zero-frag.ts', 'netif-fraglist-zero-frag-fix.ts', 'ring-b8-torn-req-prod.ts'])
+    'netif-xsa423-headers.ts', 'netif-xsa432-frags.ts', 'netif-xsa448-zero-frag.ts', 'netif-fraglist-zero-frag-fix.ts', 'ring-b8-torn-req-prod.ts',
+    'netif-rx-xsa405.ts', 'netif-rx-xsa391-storm.ts', 'netif-rx-xsa424-drop-in-lock.ts', 'netif-rx-fill-frags-fix.ts'])
     assert.ok(files.includes(f), f);
 });
 

@@ -28,7 +28,7 @@ type M = Model<unknown, unknown>;
 const shaped = builtinModels.filter((m) => m.shape) as M[];
 
 test('built-in models declare a shape', () => {
-  for (const name of ['grant', 'blkif', 'netif-ctrl', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
+  for (const name of ['grant', 'blkif', 'netif-ctrl', 'netif-rx', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
 });
 
 for (const m of shaped) {
@@ -127,6 +127,9 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['ring', { counters: true, payloads: 2, ringSize: 2, messages: 2, startIndex: 0xfffffffe }],
   ['ring', { init: 'reattach', ringSize: 2, messages: 3 }],
   ['ring-api', {}],
+  ['netif-rx', {}],
+  ['netif-rx', { backend: 'honest' }],
+  ['netif-rx', { maxSlots: 1, packets: 1, storms: 1 }],
 ];
 for (const [name, ov] of CASES) {
   const m = findModel(name) as M | undefined;
