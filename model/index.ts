@@ -30,6 +30,8 @@ export { grant } from './grant.js';
 export * as grantModel from './grant.js';
 export { limiter } from './limiter.js';
 export * as limiterModel from './limiter.js';
+export { vif } from './vif.js';
+export * as vifModel from './vif.js';
 // state shapes (packed states, scalarsets): shape.int, shape.record, ...
 export * as shape from './shape.js';
 export type { Shape } from './shape.js';

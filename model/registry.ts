@@ -13,6 +13,7 @@ import { grant } from './grant.js';
 import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
+import { vif } from './vif.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -25,6 +26,7 @@ export const builtinModels: readonly Model[] = [
   blkif,
   netifCtrl,
   netifTx,
+  vif,
 ];
 
 export function findModel(name: string): Model | undefined {
