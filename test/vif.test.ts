@@ -18,7 +18,8 @@ import timerNotDeleted from '../examples/vif-credit-timer-not-deleted.js';
 type M = Model<VifState, VifParams>;
 
 test('vif verifies at its defaults and at larger bounds, goal included, every rule fired', () => {
-  for (const ov of [{}, { connects: '3', packets: '3', creditBytes: '2', creditUsec: '2' }]) {
+  const bounds: Record<string, string>[] = [{}, { connects: '3', packets: '3', creditBytes: '2', creditUsec: '2' }];
+  for (const ov of bounds) {
     const r = runModel(vif, paramsOf(vif, ov));
     assert.is(r.outcome, 'ok', `${JSON.stringify(ov)}: ${r.violation?.property}`);
     assert.equal(r.neverFired, []);
