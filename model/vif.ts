@@ -275,7 +275,7 @@ export const beDealloc: R = {
   then: (d, s) => {
     d.m_slot = 0;
     readRing(d, s);
-    if (s.fe === XenbusStateConnected) { d.rsp = 1; d.evt = 0; }
+    if (s.fe === XenbusStateConnected) d.rsp = 1;
   },
 };
 
