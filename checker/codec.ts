@@ -113,8 +113,10 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
       case 'int': {
         const l = place(path, bitsFor(p.max - p.min + 1), 'int', p.min, p.elem);
         // An integer test without a call: (v | 0) within int32, (v >>> 0) for unsigned 32-bit ranges.
-        const isInt = p.min >= -(2 ** 31) && p.max < 2 ** 31 ? `(${v} | 0) === ${v}` : p.min >= 0 ? `(${v} >>> 0) === ${v}` : `${v} === Math.floor(${v})`;
-        const chk = `if (!(${isInt} && ${v} >= ${p.min} && ${v} <= ${p.max})) bad(${JSON.stringify(path)}, ${v});\n`;
+        // Within int32 (max < 2^31): v - min, unsigned, is at most max - min exactly when min <= v <= max (one comparison).
+        const chk = p.min >= -(2 ** 31) && p.max < 2 ** 31
+          ? `if ((${v} | 0) !== ${v} || ((${v} - ${p.min}) >>> 0) > ${p.max - p.min}) bad(${JSON.stringify(path)}, ${v});\n`
+          : `if (!(${p.min >= 0 ? `(${v} >>> 0) === ${v}` : `${v} === Math.floor(${v})`} && ${v} >= ${p.min} && ${v} <= ${p.max})) bad(${JSON.stringify(path)}, ${v});\n`;
         return chk + packLeaf(l, p.min === 0 ? v : `${v} - ${p.min}`);
       }
       case 'enum': {

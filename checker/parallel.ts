@@ -35,8 +35,11 @@
  * once the level's ids are known; the AG EF check runs after the search, as
  * on one thread.
  *
- * Packed (flat) models without symmetry run here; the others run on the
- * single-threaded search (see `parallelReason`).
+ * Every system the single-threaded search runs on the packed path runs here
+ * (a flat layout, or a shape with or without symmetry: the workers use the
+ * same codec and fingerprint, packed.ts, so a state's representative is the
+ * same in every thread); the others run on the single-threaded search (see
+ * `parallelReason`).
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
@@ -56,9 +59,9 @@ export const defaultWorkers = (): number => availableParallelism();
 
 /** Why this system runs on one thread whatever the number of workers, or undefined if it can run on several. */
 export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string | undefined {
-  if (sys.shape && !opt.forceGeneric) return 'nested states packed from a shape run on one thread (the workers take flat layouts only)';
-  if (!sys.flat || opt.forceGeneric) return 'nested states run on the generic path, which is single-threaded';
-  if (sys.canonicalize) return 'symmetry reduction runs on one thread';
+  if (opt.forceGeneric || (!sys.shape && !sys.flat)) return 'nested states without a declared shape run on the generic path, which is single-threaded';
+  // The same test as search.ts's choice of path: a flat layout with a canonicalize runs on the generic path.
+  if (!sys.shape && sys.canonicalize) return 'symmetry reduction of a flat layout runs on the generic path, which is single-threaded';
   if (opt.onState) return 'the state dump (--dump-states) runs on one thread';
   return undefined;
 }

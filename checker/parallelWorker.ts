@@ -11,10 +11,10 @@
  * the same), and builds the report.
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { flatCodec, type FlatCodec } from './flat.js';
+import { CUT, expandState, type Expander } from './expand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
-import { PackedPath, wordCodecOf } from './packed.js';
+import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
 import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
@@ -70,9 +70,11 @@ class SharedWords {
 async function main(): Promise<void> {
   const mod = (await import(init.loader)) as { loadSystem: (args: unknown) => System<unknown> | Promise<System<unknown>> };
   const sys = await mod.loadSystem(init.args);
-  if (!sys.flat) throw new Error('internal: the multi-worker search needs a packed layout');
-  // States are handled as on the single-threaded packed path (packed.ts): the same step and fingerprint.
-  const w = new Worker(sys, flatCodec(sys.flat), new PackedPath(sys, wordCodecOf(sys)!));
+  const codec = wordCodecOf(sys);
+  if (!codec) throw new Error('internal: the multi-worker search needs a packed layout (a shape or a flat layout)');
+  // States are handled as on the single-threaded packed path (packed.ts): the same codec, step and
+  // fingerprint (with symmetry, that of the representative, on the words or by the model's canonicalize).
+  const w = new Worker(sys, codec, new PackedPath(sys, codec));
   barrier(); // every worker has loaded the system
   if (me === 0) {
     const result = w.coordinate();
@@ -102,7 +104,7 @@ class Worker<S> {
 
   constructor(
     private readonly sys: System<S>,
-    private readonly codec: FlatCodec<S>,
+    private readonly codec: WordCodec<S>,
     private readonly path: PackedPath<S>,
   ) {
     this.W = codec.words;
@@ -553,9 +555,21 @@ class Worker<S> {
     if (this.truncated === 'max-memory') return this.finish();
     const W = this.W;
     const cur = this.cur;
-    const rules = this.rules, active = this.active, nActive = active.length;
-    const fired = this.totalFired;
     const isValidEnd = this.sys.isValidEnd;
+    const expander = (this.expander ??= {
+      rules: this.rules,
+      active: this.active,
+      fired: this.totalFired,
+      apply: (r, s, a) => this.apply(r, s, a),
+      edge: (n, from, k) => {
+        this.edgeAlone(n, from, k);
+        if (this.links.size >= this.maxStates) {
+          this.cutByStates = true;
+          return false;
+        }
+        return true;
+      },
+    });
     for (let pos = 0; pos < this.curLen; pos++) {
       this.pos = pos + 1;
       if ((pos & 1023) === 0 && Atomics.load(ctl, C.INTERRUPT) !== 0) {
@@ -565,44 +579,9 @@ class Worker<S> {
       const s = this.codec.unpack(cur.a, pos * W);
       const id = this.curIds[pos]!;
       if (this.links.size >= this.maxStates) this.cutByStates = true;
-      let expand = this.level < this.maxDepth && !this.pending && !this.cutByStates;
-      let k = 0;
-      let skipped = false;
-      for (let ai = 0; ai < nActive; ai++) {
-        const r = active[ai]!;
-        const rule = rules[r]!;
-        if (rule.choices) {
-          const cs = rule.choices(s);
-          for (let c = 0; c < cs.length; c++) {
-            const a = cs[c];
-            if (rule.when && !rule.when(s, a)) continue;
-            if (!expand) {
-              k++;
-              skipped = true;
-              break;
-            }
-            this.edgeAlone(this.apply(r, s, a), id, k++);
-            fired[r]!++;
-            if (this.links.size >= this.maxStates) {
-              this.cutByStates = true;
-              expand = false;
-            }
-          }
-        } else if (!rule.when || rule.when(s, undefined)) {
-          if (!expand) {
-            k++;
-            skipped = true;
-            break;
-          }
-          this.edgeAlone(this.apply(r, s, undefined), id, k++);
-          fired[r]!++;
-          if (this.links.size >= this.maxStates) {
-            this.cutByStates = true;
-            expand = false;
-          }
-        }
-        if (skipped) break;
-      }
+      // The single-threaded search's own expansion (expand.ts): the same transitions, indices and cuts.
+      const x = expandState(expander, s, id, this.level < this.maxDepth && !this.pending && !this.cutByStates);
+      const k = x >> 1, skipped = (x & CUT) !== 0;
       if (k > 0) this.checkInput(s, cur.a, pos * W);
       if (k > this.maxOut) this.maxOut = k;
       if (k === 0) {
@@ -617,6 +596,9 @@ class Worker<S> {
     }
     return this.levelEnd();
   }
+
+  /** The expansion of a state in a level run alone (created at the first such level). */
+  private expander: Expander<S> | undefined;
 
   private edgeAlone(n: S, from: number, k: number): void {
     this.edges++;

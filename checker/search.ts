@@ -17,6 +17,7 @@
  * represented (packed words or frozen objects) is the path's business
  * (path.ts); the loop is the same for both.
  */
+import { CUT, expandState, type Expander } from './expand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf } from './packed.js';
@@ -93,20 +94,36 @@ export class Search<S> {
   private cutByStates = false;
   private readonly graph: GoalGraph<S> | undefined;
   private readonly obs: ObservableExtremes<S> | undefined;
-  /** Indices of the rules that exist in this system (not `inactive`): the only ones tried on each state. */
-  private readonly active: Int32Array;
+  /** The expansion of a state (expand.ts): the rules tried, coverage, and where the transitions go. */
+  private readonly expander: Expander<S>;
 
   constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
     this.sys = sys;
     this.opt = opt;
     this.path = pathFor(sys, opt);
-    this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
+    const path = this.path;
+    const maxStates = opt.maxStates ?? Infinity;
+    this.fired = new Float64Array(sys.rules.length);
+    this.expander = {
+      rules: sys.rules,
+      // the rules that exist in this system (not `inactive`): the only ones tried on each state
+      active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
+      fired: this.fired,
+      apply: (r, s, a) => path.apply(r, s, a),
+      edge: (n, from, k) => {
+        this.edge(n, from, k);
+        if (this.links.size >= maxStates) {
+          this.cutByStates = true;
+          return false;
+        }
+        return true;
+      },
+    };
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
     this.seen = new FingerprintSet(withGraph);
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
-    this.fired = new Float64Array(sys.rules.length);
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;
     this.seedInitial();
@@ -173,14 +190,11 @@ export class Search<S> {
     if (this.done) return this.result;
     const deadline = ms === Infinity ? Infinity : Date.now() + ms;
     const sys = this.sys;
-    const rules = sys.rules;
-    const active = this.active;
-    const nActive = active.length;
     const maxStates = this.opt.maxStates ?? Infinity;
     const maxDepth = this.opt.maxDepth ?? Infinity;
     const checkDeadlock = this.opt.checkDeadlock ?? true;
     const path = this.path;
-    const fired = this.fired;
+    const expander = this.expander;
     let counter = 0;
     for (;;) {
       if (this.pos === this.cur.length) {
@@ -213,45 +227,8 @@ export class Search<S> {
       this.cur.release(this.pos); // let the state be collected
       this.pos++;
       if (this.links.size >= maxStates) this.cutByStates = true;
-      let expand = this.level < maxDepth && !this.pendingInvariant && !this.cutByStates;
-      let k = 0; // transition index
-      let skipped = false; // a transition of s was left out (a bound or a pending violation)
-      for (let ai = 0; ai < nActive; ai++) {
-        const r = active[ai]!;
-        const rule = rules[r]!;
-        if (rule.choices) {
-          const cs = rule.choices(s);
-          for (let c = 0; c < cs.length; c++) {
-            const a = cs[c];
-            if (rule.when && !rule.when(s, a)) continue;
-            if (!expand) {
-              k++;
-              skipped = true;
-              break;
-            }
-            this.edge(path.apply(r, s, a), id, k++);
-            fired[r]!++;
-            // maxStates is exact: no state beyond the n-th, even in the middle of an expansion.
-            if (this.links.size >= maxStates) {
-              this.cutByStates = true;
-              expand = false;
-            }
-          }
-        } else if (!rule.when || rule.when(s, undefined)) {
-          if (!expand) {
-            k++;
-            skipped = true;
-            break;
-          }
-          this.edge(path.apply(r, s, undefined), id, k++);
-          fired[r]!++;
-          if (this.links.size >= maxStates) {
-            this.cutByStates = true;
-            expand = false;
-          }
-        }
-        if (skipped) break;
-      }
+      const x = expandState(expander, s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
+      const k = x >> 1, skipped = (x & CUT) !== 0; // transitions; one was left out (a bound or a pending violation)
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {
         this.terminals++;

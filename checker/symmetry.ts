@@ -63,6 +63,11 @@ export function groupSize(sets: Readonly<Record<string, number>>, firstUse?: str
   return g;
 }
 
+/** A compiled image: the image of w into cur; with bound b, 1 as soon as it is known not less than b. */
+type ImageFn = (w: Uint32Array, cur: Uint32Array, b: Uint32Array | undefined) => number;
+/** Leaves of generated image code per Symmetry, at most (larger groups keep the table-driven loop for the other renamings). */
+const MAX_COMPILED_LEAVES = 1 << 16;
+
 export class Symmetry {
   readonly groupSize: number;
   private readonly L: number;
@@ -364,7 +369,7 @@ export class Symmetry {
     const n = fu === undefined ? G : fu.outer;
     for (let o = 0; o < n; o++) {
       const g = fu === undefined ? o : o + fu.outer * this.firstUseRank(o);
-      const r = this.image(g, early && have ? best : undefined);
+      const r = this.imageOf(g, early && have ? best : undefined);
       if (r === 1) continue; // greater than the best so far
       if (this.bags.length) this.sortBags(cur);
       if (have && compare(cur, best, W) >= 0) continue;
@@ -372,6 +377,77 @@ export class Symmetry {
       have = true;
     }
     out.set(best);
+  }
+
+  /** Straight-line image functions, compiled on first use per renaming (see {@link compileImage}). */
+  private readonly compiled: (ImageFn | undefined)[] = [];
+  /** Renamings compiled so far, and the most leaves of generated code allowed (a large group keeps the table-driven loop). */
+  private compiledLeaves = 0;
+
+  private imageOf(g: number, bound: Uint32Array | undefined): number {
+    if (g === 0) return this.image(0, bound);
+    let f = this.compiled[g];
+    if (f === undefined) {
+      if (this.compiledLeaves + this.L > MAX_COMPILED_LEAVES) return this.image(g, bound);
+      f = this.compiled[g] = this.compileImage(g);
+      this.compiledLeaves += this.L;
+    }
+    return f(this.srcW, this.cur, bound);
+  }
+
+  /**
+   * The image under renaming g as generated code: for each word, one OR of
+   * terms, where the leaves that move together (same source word, same shift
+   * distance, no relabelling) are one masked shift, and a relabelled leaf is a
+   * lookup in its table for this renaming (or a call for a value whose set
+   * depends on other fields). The result and the early exit are those of
+   * {@link image}.
+   */
+  private compileImage(g: number): ImageFn {
+    const L = this.L, W = this.W;
+    const tables: Int32Array[] = [];
+    const byWord: string[][] = Array.from({ length: W }, () => []);
+    const plain: Map<string, number>[] = Array.from({ length: W }, () => new Map());
+    for (let k = 0; k < L; k++) {
+      const m = this.mask[k]!;
+      if (m === 0) continue;
+      const x = this.word[k]!, sk = this.shift[k]!;
+      const s = this.src[g * L + k]!;
+      const ws = this.word[s]!, ss = this.shift[s]!;
+      const si = this.leafSet[k]!;
+      if (si >= 0 && m < 4096) {
+        const t = new Int32Array(m + 1);
+        let identity = true;
+        for (let raw = 0; raw <= m; raw++) {
+          t[raw] = this.relabelRaw(raw, k, s, si, g);
+          if (t[raw] !== raw) identity = false;
+        }
+        if (!identity) {
+          tables.push(t);
+          byWord[x]!.push(`(T[${tables.length - 1}][(w[${ws}] >>> ${ss}) & ${m}] << ${sk})`);
+          continue;
+        }
+      } else if (si !== -1) {
+        byWord[x]!.push(`(rl((w[${ws}] >>> ${ss}) & ${m}, ${k}, ${s}, ${si}, ${g}) << ${sk})`);
+        continue;
+      }
+      const key = `${ws},${ss - sk}`;
+      plain[x]!.set(key, ((plain[x]!.get(key) ?? 0) | ((m << sk) >>> 0)) >>> 0);
+    }
+    let body = 'let c = b === undefined ? -1 : 0, a = 0;\n';
+    for (let x = 0; x < W; x++) {
+      const terms = [...plain[x]!].map(([key, mask]) => {
+        const [ws, d] = key.split(',').map(Number) as [number, number];
+        const v = d === 0 ? `w[${ws}]` : d > 0 ? `(w[${ws}] >>> ${d})` : `(w[${ws}] << ${-d})`;
+        return mask === 0xffffffff && d === 0 ? v : `(${v} & ${mask})`;
+      });
+      terms.push(...byWord[x]!);
+      body += `a = ${terms.length ? `(${terms.join(' | ')}) >>> 0` : '0'}; cur[${x}] = a;\n`;
+      body += `if (c === 0 && a !== b[${x}]) { if (a > b[${x}]) return 1; c = -1; }\n`;
+    }
+    body += 'return c === 0 ? 1 : 0;';
+    const rl = (raw: number, k: number, s: number, si: number, g: number): number => this.relabelRaw(raw, k, s, si, g);
+    return new Function('T', 'rl', `return function image(w, cur, b) {\n${body}\n}`)(tables, rl) as ImageFn;
   }
 
   /**

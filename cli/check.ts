@@ -40,7 +40,11 @@ export interface RunOptions {
    * within it does not pay for starting the workers).
    */
   readonly workers?: number;
-  /** The MODEL argument as the workers load it: a built-in's name or a model file's absolute path. */
+  /**
+   * The MODEL argument as the workers load it: a built-in's name or a model
+   * file's absolute path. Without it, only a built-in model (the registry's
+   * own object) can go to the workers; any other runs on one thread.
+   */
   readonly source?: string;
 }
 
@@ -101,10 +105,12 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     ...(opt.onState ? { onState: opt.onState } : {}),
   };
   const workers = opt.workers ?? defaultWorkers();
-  const parallel = workers > 1 && parallelReason(sys.right, options) === undefined;
+  // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
+  const source = opt.source ?? (builtinModels.includes(model) ? model.name : undefined);
+  const parallel = workers > 1 && source !== undefined && parallelReason(sys.right, options) === undefined;
   const startThreads = (): Running =>
     threads(
-      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: opt.source ?? model.name, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
+      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
       model.name,
     );
   let search: Running;

@@ -743,11 +743,17 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
 // --- choices (memoised per parameter record)
 
 const memo = new WeakMap<object, Map<string, unknown>>();
+let lastP: object | undefined;
+let lastMemo: Map<string, unknown> | undefined;
 function per<T>(p: P, key: string, make: () => T): T {
-  let m = memo.get(p as object);
+  // Rules ask for their choices on every state with the same parameter record: remember the last one's table.
+  let m = lastP === p ? lastMemo : memo.get(p as object);
   if (!m) memo.set(p as object, (m = new Map()));
-  if (!m.has(key)) m.set(key, make());
-  return m.get(key) as T;
+  lastP = p as object;
+  lastMemo = m;
+  let v = m.get(key) as T | undefined;
+  if (v === undefined) m.set(key, (v = make()));
+  return v;
 }
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 /** Data refs 1..refs. */
@@ -1005,7 +1011,13 @@ export const beCachedRequest: R = {
   },
 };
 
-const cacheCount = (s: S): number => s.be.filter((b) => b.c >= 0).length;
+const cacheCount = (s: S): number => count(s.be, (b) => b.c >= 0);
+/** How many elements satisfy `f` (without the array `filter` would build). */
+function count<T>(xs: readonly T[], f: (x: T) => boolean): number {
+  let n = 0;
+  for (const x of xs) if (f(x)) n++;
+  return n;
+}
 
 export const beAdd: R = {
   name: 'be_ADD_GREF_MAPPING', actor: 'backend',
@@ -1286,26 +1298,45 @@ export const grantRules: readonly R[] = [
 // --- invariants
 
 const valid = (e: GrantEntry): boolean => gtype(e) !== GTF_invalid;
-/** The frontend's refs (0 = ring) with what is known about them. */
-const aRefs = (s: S): number[] => s.ga.map((_, r) => r);
-const handlesOn = (s: S, dom: number, r: number): MapHandle[] => s.mt.filter((m): m is MapHandle => m !== null && m.dom === dom && m.ref === r);
-const copiesOn = (s: S, dom: number, r: number): CopyOp[] => s.cp.filter((c) => c.pins.some((x) => x.dom === dom && x.ref === r));
-type Pins = Omit<ActiveEntry, 'domid' | 'frame' | 'start' | 'length' | 'is_sub_page' | 'trans_domid' | 'trans_gref' | 'v'>;
-/** The pins a state's live handles and copies account for on an entry (`pending`: also the unmaps not yet completed). */
-function expectedPins(s: S, dom: number, r: number, pending: boolean): Pins {
-  const x = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
-  const add = (flags: number): void => {
-    const ro = (flags & GNTMAP_readonly) !== 0;
-    if (flags & GNTMAP_host_map) ro ? x.hstr++ : x.hstw++;
-    if (flags & GNTMAP_device_map) ro ? x.devr++ : x.devw++;
-  };
-  for (const m of handlesOn(s, dom, r)) add(m.flags);
-  if (pending) for (const u of s.um) if (u.dom === dom && u.ref === r) add(u.done);
-  for (const c of copiesOn(s, dom, r)) c.w ? x.cpw++ : x.cpr++;
+/** Whether a live handle maps entry r of `dom` (allocation-free: invariants run on every new state). */
+function hasHandleOn(s: S, dom: number, r: number): boolean {
+  for (const m of s.mt) if (m !== null && m.dom === dom && m.ref === r) return true;
+  return false;
+}
+function copyPins(c: CopyOp, dom: number, r: number): boolean {
+  for (const x of c.pins) if (x.dom === dom && x.ref === r) return true;
+  return false;
+}
+function hasCopyOn(s: S, dom: number, r: number): boolean {
+  for (const c of s.cp) if (copyPins(c, dom, r)) return true;
+  return false;
+}
+type Pins = { hstr: number; hstw: number; devr: number; devw: number; cpr: number; cpw: number };
+/**
+ * The pins a state's live handles and copies account for on an entry
+ * (`pending`: also the unmaps not yet completed), written into `x` (a scratch
+ * record the caller reuses).
+ */
+function expectedPins(x: Pins, s: S, dom: number, r: number, pending: boolean): Pins {
+  x.hstr = x.hstw = x.devr = x.devw = x.cpr = x.cpw = 0;
+  for (const m of s.mt) if (m !== null && m.dom === dom && m.ref === r) addPins(x, m.flags);
+  if (pending) for (const u of s.um) if (u.dom === dom && u.ref === r) addPins(x, u.done);
+  for (const c of s.cp) if (copyPins(c, dom, r)) c.w ? x.cpw++ : x.cpr++;
   return x;
 }
-const PIN_KEYS = ['hstr', 'hstw', 'devr', 'devw', 'cpr', 'cpw'] as const;
+function addPins(x: Pins, flags: number): void {
+  const ro = (flags & GNTMAP_readonly) !== 0;
+  if (flags & GNTMAP_host_map) ro ? x.hstr++ : x.hstw++;
+  if (flags & GNTMAP_device_map) ro ? x.devr++ : x.devw++;
+}
+const pinSum = (x: Pins): number => x.hstr + x.hstw + x.devr + x.devw + x.cpr + x.cpw;
+const EXPECTED: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
+const EXPECTED_HI: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
 const NO_PINS: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
+const within = (have: Pins, lo: Pins, hi: Pins): boolean =>
+  have.hstr >= lo.hstr && have.hstr <= hi.hstr && have.hstw >= lo.hstw && have.hstw <= hi.hstw &&
+  have.devr >= lo.devr && have.devr <= hi.devr && have.devw >= lo.devw && have.devw <= hi.devw &&
+  have.cpr >= lo.cpr && have.cpr <= hi.cpr && have.cpw >= lo.cpw && have.cpw <= hi.cpw;
 
 export const G1: Invariant<S, P> = {
   name: 'G1_only_named_grantee',
@@ -1322,7 +1353,11 @@ export const G2: Invariant<S, P> = {
   name: 'G2_readonly_respected',
   description: 'a GTF_readonly grant is never mapped writable nor used as a copy destination',
   see: 'docs §4.10 G2; grant_table.c "Attempt to write-pin a r/o grant entry"',
-  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => !(s.ga[r]!.flags & GTF_readonly) || writePins(s.aa[r]!) === 0),
+  holds: (s, p) => {
+    if (!granterHonest(p)) return true;
+    for (let r = 0; r < s.ga.length; r++) if (s.ga[r]!.flags & GTF_readonly && writePins(s.aa[r]!) !== 0) return false;
+    return true;
+  },
 };
 export const G3: Invariant<S, P> = {
   name: 'G3_subpage_transitive_never_mapped',
@@ -1349,20 +1384,28 @@ export const G5: Invariant<S, P> = {
   name: 'G5_transitive_one_level',
   description: 'every copy went through at most one transitive grant, never a grant of the same domain, never the same entry twice',
   see: 'docs §4.10 G5; XSA-226 (CVE-2017-12135); grant_table.c acquire_grant_for_copy',
-  holds: (s) => s.cp.every((c) => c.hops <= 1 && new Set(c.pins.map((x) => `${x.dom}:${x.ref}`)).size === c.pins.length &&
-    c.pins.every((x, i) => i === 0 || x.dom !== c.pins[i - 1]!.dom)),
+  holds: (s) => s.cp.every((c) => {
+    if (c.hops > 1) return false;
+    const ps = c.pins;
+    for (let i = 0; i < ps.length; i++) {
+      if (i > 0 && ps[i]!.dom === ps[i - 1]!.dom) return false;
+      for (let j = 0; j < i; j++) if (ps[j]!.dom === ps[i]!.dom && ps[j]!.ref === ps[i]!.ref) return false;
+    }
+    return true;
+  }),
 };
 export const G6: Invariant<S, P> = {
   name: 'G6_status_tracks_pins',
   description: 'GTF_reading (GTF_writing) is set in the status word (v1: the flags word) whenever the grantee can read (write) the page: a live mapping, a copy in progress, or an unmap whose TLB flush and unmap_common_complete are still to come; and (v2, where only Xen writes the status) a bit is set only while a pin (or an unmap still to complete) justifies it',
   see: 'docs §4.10 G6; XSA-218, XSA-230; grant_table.c _set_status_v1/_v2, reduce_status_for_pin, unmap_common_complete, release_grant_for_copy',
   holds: (s, p) => {
-    for (const [dom, g, a] of [[DOMID_A, s.ga, s.aa], [DOMID_B, s.gb, s.ab]] as const)
+    for (let t = 0; t < 2; t++) {
+      const dom = t === 0 ? DOMID_A : DOMID_B, g = t === 0 ? s.ga : s.gb, a = t === 0 ? s.aa : s.ab;
       for (let r = 0; r < g.length; r++) {
         if (dom === DOMID_A && versionOf(s, dom) === 1 && !granterHonest(p)) continue; // v1: the granter owns the flags word, bits included
         const st = statusOf(s, dom, r);
-        const x = expectedPins(s, dom, r, true);
-        const reach = PIN_KEYS.some((k) => x[k] > 0), write = x.hstw + x.devw + x.cpw > 0;
+        const x = expectedPins(EXPECTED, s, dom, r, true);
+        const reach = pinSum(x) > 0, write = x.hstw + x.devw + x.cpw > 0;
         if (reach && !(st & GTF_reading)) return false;
         if (write && !(st & GTF_writing)) return false;
         if (versionOf(s, dom) === 2 && !s.um.some((u) => u.dom === dom && u.ref === r)) {
@@ -1371,6 +1414,7 @@ export const G6: Invariant<S, P> = {
           if (st & GTF_writing && writePins(act) === 0) return false;
         }
       }
+    }
     return true;
   },
 };
@@ -1379,12 +1423,13 @@ export const pinsAccount: Invariant<S, P> = {
   description: "an active entry's pins (host, device, copy; read and write) are at least those of the live mappings and copies, and at most those plus the unmaps not yet completed",
   see: 'grant_table.c struct active_grant_entry (act->pin); map_grant_ref, unmap_common_complete, acquire/release_grant_for_copy',
   holds: (s) => {
-    for (const [dom, g, a] of [[DOMID_A, s.ga, s.aa], [DOMID_B, s.gb, s.ab]] as const)
+    for (let t = 0; t < 2; t++) {
+      const dom = t === 0 ? DOMID_A : DOMID_B, g = t === 0 ? s.ga : s.gb, a = t === 0 ? s.aa : s.ab;
       for (let r = 0; r < g.length; r++) {
-        const have = a[r] ?? NO_PINS;
-        const lo = expectedPins(s, dom, r, false), hi = expectedPins(s, dom, r, true);
-        if (PIN_KEYS.some((k) => have[k] < lo[k] || have[k] > hi[k])) return false;
+        const lo = expectedPins(EXPECTED, s, dom, r, false), hi = expectedPins(EXPECTED_HI, s, dom, r, true);
+        if (!within(a[r] ?? NO_PINS, lo, hi)) return false;
       }
+    }
     return true;
   },
 };
@@ -1404,61 +1449,98 @@ export const G7: Invariant<S, P> = {
   name: 'G7_end_only_when_idle',
   description: 'a data ref the frontend has ended and released is idle: its entry is invalid and neither GTF_reading nor GTF_writing is set',
   see: 'docs §4.10 G7; XSA-396 (netfront 31185df7); grant_table.h "Invalidating an unused GTF_permit_access entry"',
-  holds: (s, p) => !granterHonest(p) || dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (!valid(s.ga[r]!) && (statusOf(s, DOMID_A, r) & STATUS) === 0)),
+  holds: (s, p) => {
+    if (!granterHonest(p)) return true;
+    for (let r = 1; r < s.fe.length; r++) if (s.fe[r]!.st === FE_FREE && (valid(s.ga[r]!) || (statusOf(s, DOMID_A, r) & STATUS) !== 0)) return false;
+    return true;
+  },
 };
 export const G8: Invariant<S, P> = {
   name: 'G8_no_use_after_end',
   description: 'after a successful end nothing uses the ref until it is granted again: no handle, copy or pin refers to a released ref',
   see: 'docs §4.10 G8; docs/misc/grant-tables.txt',
-  holds: (s, p) => !granterHonest(p) || dataRefsOf(s).every((r) => s.fe[r]!.st !== FE_FREE || (s.aa[r] === null && handlesOn(s, DOMID_A, r).length === 0 && copiesOn(s, DOMID_A, r).length === 0 && !s.um.some((u) => u.dom === DOMID_A && u.ref === r))),
+  holds: (s, p) => {
+    if (!granterHonest(p)) return true;
+    for (let r = 1; r < s.fe.length; r++) {
+      if (s.fe[r]!.st !== FE_FREE) continue;
+      if (s.aa[r] !== null || hasHandleOn(s, DOMID_A, r) || hasCopyOn(s, DOMID_A, r)) return false;
+      for (const u of s.um) if (u.dom === DOMID_A && u.ref === r) return false;
+    }
+    return true;
+  },
 };
 export const G9: Invariant<S, P> = {
   name: 'G9_page_held_while_granted',
   description: 'no page is freed or reused while a grant of it is valid or pinned (a failed end leaks the page, never frees it)',
   see: 'docs §4.10 G9; XSA-396, CVE-2022-23041 (42baefac)',
-  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
-    const e = s.ga[r]!, a = s.aa[r];
-    return (!valid(e) || s.pg[e.frame]!.held === 1) && (a === null || s.pg[a.frame]!.held === 1);
-  }),
+  holds: (s, p) => {
+    if (!granterHonest(p)) return true;
+    for (let r = 0; r < s.ga.length; r++) {
+      const e = s.ga[r]!, a = s.aa[r];
+      if ((valid(e) && s.pg[e.frame]!.held !== 1) || (a !== null && s.pg[a!.frame]!.held !== 1)) return false;
+    }
+    return true;
+  },
 };
 export const G10: Invariant<S, P> = {
   name: 'G10_ref_not_recycled_while_live',
   description: 'a ref is not granted again (pointed at another page) while a previous use is live: the pins of an entry are on the page the entry grants',
   see: 'docs §4.10 G10',
-  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
-    const a = s.aa[r];
-    return a === null || !valid(s.ga[r]!) || s.ga[r]!.frame === a.frame;
-  }),
+  holds: (s, p) => {
+    if (!granterHonest(p)) return true;
+    for (let r = 0; r < s.ga.length; r++) {
+      const a = s.aa[r];
+      if (a !== null && valid(s.ga[r]!) && s.ga[r]!.frame !== a!.frame) return false;
+    }
+    return true;
+  },
 };
 export const G11: Invariant<S, P> = {
   name: 'G11_backend_unmaps_its_mappings',
   description: "every mapping netback's driver created is accounted for by the ring, a request in progress or the sticky cache; none survive a disconnect",
   see: 'docs §4.10 G11; netback xenvif_disconnect_data; XSA-367',
   holds: (s) => {
-    const owned: number[] = [];
+    // The handles the driver owns are distinct driver handles, as many as there are: the same set.
+    const owned = OWNED;
+    owned.length = 0;
     if (s.ringh >= 0) owned.push(s.ringh);
     for (const b of s.be) {
       if (b.st === BE_MAPPED) owned.push(b.h);
       if (b.c >= 0) owned.push(b.c);
     }
-    const drv = s.mt.map((m, h) => (m !== null && m.drv === 1 ? h : -1)).filter((h) => h >= 0);
-    if (new Set(owned).size !== owned.length || owned.length !== drv.length || !owned.every((h) => drv.includes(h))) return false;
-    return s.conn === CONN_UP || drv.length === 0;
+    let drv = 0;
+    for (const m of s.mt) if (m !== null && m.drv === 1) drv++;
+    if (owned.length !== drv) return false;
+    for (let i = 0; i < owned.length; i++) {
+      const h = owned[i]!, m = s.mt[h];
+      if (m === undefined || m === null || m.drv !== 1) return false;
+      for (let j = 0; j < i; j++) if (owned[j] === h) return false;
+    }
+    return s.conn === CONN_UP || drv === 0;
   },
 };
+/** Scratch for G11 (the handles the driver owns). */
+const OWNED: number[] = [];
+/** No secret in [start, start+length) of a frame. */
+function noSecret(s: S, frame: number, start: number, length: number): boolean {
+  const c = s.pg[frame]!.c;
+  for (let k = start; k < start + length; k++) if (c[k] === SECRET) return false;
+  return true;
+}
 export const G12: Invariant<S, P> = {
   name: 'G12_no_secret_through_grant',
   description: 'no secret (unrelated kernel data) is readable through a grant: every half page reachable through a valid or pinned grant is payload or zero',
   see: 'docs §4.10 G12; XSA-403 (CVE-2022-33740, Linux 4491001c)',
-  holds: (s, p) => !granterHonest(p) || aRefs(s).every((r) => {
-    const e = s.ga[r]!, a = s.aa[r];
-    const reach = (frame: number, start: number, length: number): boolean => {
-      for (let k = start; k < start + length; k++) if (s.pg[frame]!.c[k] === SECRET) return false;
-      return true;
-    };
-    const sub = (e.flags & GTF_sub_page) !== 0;
-    return (!valid(e) || reach(e.frame, sub ? e.page_off : 0, sub ? e.length : PAGE)) && (a === null || reach(a.frame, a.start, a.length));
-  }),
+  holds: (s, p) => {
+    if (!granterHonest(p)) return true;
+    for (let r = 0; r < s.ga.length; r++) {
+      const e = s.ga[r]!, a = s.aa[r];
+      const sub = (e.flags & GTF_sub_page) !== 0;
+      if (valid(e) && !noSecret(s, e.frame, sub ? e.page_off : 0, sub ? e.length : PAGE)) return false;
+      if (a !== null && !noSecret(s, a!.frame, a!.start, a!.length)) return false;
+    }
+    return true;
+  },
 };
 export const G13: Invariant<S, P> = {
   name: 'G13_version_change_only_idle',
@@ -1488,11 +1570,12 @@ export const stickyCacheBound: Invariant<S, P> = {
   see: 'netif.h XEN_NETIF_CTRL_TYPE_GET_GREF_MAPPING_SIZE; NetChannel2 sticky grants',
   holds: (s, p) => cacheCount(s) <= p.cacheSize,
 };
+const STICKY_STATES: readonly number[] = [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL];
 export const stickyUngrant: Invariant<S, P> = {
   name: 'S2_ungrant_acknowledged',
   description: 'a grant in the backend cache is still sticky for the frontend: the frontend ends or reuses it only after the backend acknowledged its removal',
   see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING; seeds/002 "explicit un-grant operation"',
-  holds: (s, p) => !granterHonest(p) || s.be.every((b, r) => b.c < 0 || [FE_S_ADD, FE_STICKY, FE_S_BUSY, FE_S_DEL].includes(s.fe[r]!.st)),
+  holds: (s, p) => !granterHonest(p) || s.be.every((b, r) => b.c < 0 || STICKY_STATES.includes(s.fe[r]!.st)),
 };
 export const failedMapNeverUsed: Invariant<S, P> = {
   name: 'failed_map_never_used',
@@ -1501,14 +1584,12 @@ export const failedMapNeverUsed: Invariant<S, P> = {
   holds: (s) => s.bad === 0 && s.be.every((b) => b.st !== BE_MAPFAIL || (b.h < 0 && b.rc !== GNTST_okay)),
 };
 
-const dataRefsOf = (s: S): number[] => s.fe.map((_, r) => r).filter((r) => r > 0);
-
 export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, pinsAccount,
   pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
 
 export const grantObservables: readonly Observable<S, P>[] = [
-  { name: 'pinned_entries', description: 'frontend entries with pins at once', value: (s) => s.aa.filter((a) => a !== null).length },
-  { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => s.fe.filter((f) => f.st === FE_DEFER).length },
+  { name: 'pinned_entries', description: 'frontend entries with pins at once', value: (s) => count(s.aa, (a) => a !== null) },
+  { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
   { name: 'cached_grants', description: 'sticky grants in the backend cache', value: (s) => cacheCount(s) },
 ];
 

@@ -1,0 +1,117 @@
+/**
+ * The cases of the multi-worker tests (test/workers.test.ts for flat layouts,
+ * test/workersShaped.test.ts for shapes): every built-in model at its
+ * defaults and every example's `@pvcheck check` lines, each checked on one
+ * thread and on 3 workers, compared on outcome, counts (states, edges, depth,
+ * terminal states), coverage, observables with their witnesses, and the
+ * counterexample's trace file byte for byte (bar its `created` time).
+ * PVCHECK_PARALLEL_FROM=1 makes every level, however small, run on every
+ * worker, so the merge, the flagged table and the exact re-run of the last
+ * level are all exercised.
+ */
+import * as assert from 'uvu/assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { check, type CheckResult } from '../../checker/explore.js';
+import { checkParallel, parallelReason } from '../../checker/parallel.js';
+import type { System } from '../../checker/system.js';
+import { loadModel } from '../../cli/loadModel.js';
+import { workerSystemLoader } from '../../cli/workerSystem.js';
+import type { Model } from '../../model/core.js';
+import { resolveParams } from '../../model/params.js';
+import { builtinModels } from '../../model/registry.js';
+import { bind, deadlockSelected } from '../../properties/bind.js';
+import { serializeTrace, traceFromViolation } from '../../traces/index.js';
+
+process.env.PVCHECK_PARALLEL_FROM = '1';
+const root = resolve(import.meta.dirname, '..', '..');
+
+export interface Case { name: string; model: string; params: Record<string, string>; invariants?: string[]; noDeadlock: boolean; maxStates?: number; maxDepth?: number }
+
+/** The `@pvcheck check` lines of an example, as cases. */
+function exampleCases(file: string): Case[] {
+  const text = readFileSync(file, 'utf8');
+  const out: Case[] = [];
+  for (const m of text.matchAll(/^\s*\*\s*@pvcheck check\b(.*)$/gm)) {
+    const args = m[1]!.trim().split(/\s+/).filter(Boolean);
+    const c: Case = { name: `${file.split('/').pop()} ${args.join(' ')}`, model: file, params: {}, noDeadlock: false };
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '-p' || a === '--param') {
+        const [k, v] = args[++i]!.split('=');
+        c.params[k!] = v!;
+      } else if (a === '-i' || a === '--invariant') (c.invariants ??= []).push(args[++i]!);
+      else if (a === '--no-deadlock') c.noDeadlock = true;
+      else if (a === '--max-states') c.maxStates = Number(args[++i]);
+      else if (a === '--max-depth') c.maxDepth = Number(args[++i]);
+      else throw new Error(`${file}: check option ${a} not understood by this test`);
+    }
+    out.push(c);
+  }
+  return out;
+}
+
+export const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'examples', f));
+export const cases: Case[] = [
+  ...builtinModels.map((m) => ({ name: m.name, model: m.name, params: {}, noDeadlock: false })),
+  ...examples.flatMap(exampleCases),
+];
+
+export const summary = (r: CheckResult<unknown>) => ({
+  outcome: r.outcome,
+  reason: r.incompleteReason,
+  distinctStates: r.distinctStates,
+  edges: r.edges,
+  depth: r.depth,
+  queue: r.queue,
+  terminalStates: r.terminalStates,
+  coverage: r.coverage,
+  property: r.violation?.property,
+  observables: r.observables?.map((o) => ({ name: o.name, min: o.min, max: o.max, minTrace: o.minTrace, maxTrace: o.maxTrace })),
+});
+
+const traceBytes = (model: Model, params: object, r: CheckResult<unknown>): string | undefined => {
+  if (!r.violation) return undefined;
+  const t = traceFromViolation(model, params, r.violation, 'pvcheck check');
+  const s = serializeTrace(t, 'json');
+  if (E.isLeft(s)) throw new Error(s.left);
+  return s.right.replace(/"created": "[^"]*"/, '"created": ""');
+};
+
+/**
+ * Checks every case `take` accepts (given its model and bound system) on one
+ * thread and on 3 workers; returns how many ran on the workers. A case the
+ * workers do not take must say why (parallelReason) and have no shape.
+ */
+export async function compareCases(take: (c: Case, model: Model, sys: System<unknown>) => boolean): Promise<number> {
+  let runs = 0;
+  for (const c of cases) {
+    const model = await loadModel(c.model);
+    const p = resolveParams(model.params, c.params);
+    if (E.isLeft(p)) throw new Error(`${c.name}: ${p.left}`);
+    const sys = bind(model, p.right, c.invariants ? { invariants: c.invariants } : {});
+    if (E.isLeft(sys)) throw new Error(`${c.name}: ${sys.left}`);
+    const opt = {
+      checkDeadlock: !c.noDeadlock && deadlockSelected(c.invariants),
+      ...(c.maxStates !== undefined ? { maxStates: c.maxStates } : {}),
+      ...(c.maxDepth !== undefined ? { maxDepth: c.maxDepth } : {}),
+    };
+    const why = parallelReason(sys.right, opt);
+    if (why !== undefined) {
+      assert.ok(!sys.right.shape && (!sys.right.flat || sys.right.canonicalize), `${c.name}: ${why}`);
+      continue;
+    }
+    if (!take(c, model, sys.right)) continue;
+    const one = check(sys.right, opt);
+    const three = await checkParallel(sys.right, opt, { loader: workerSystemLoader, args: { model: c.model, params: p.right, ...(c.invariants ? { invariants: c.invariants } : {}) } }, 3);
+    runs++;
+    assert.is(three.workers, 3, c.name);
+    assert.equal(summary(three), summary(one), c.name);
+    assert.is(traceBytes(model, p.right, three), traceBytes(model, p.right, one), `${c.name}: trace`);
+  }
+  return runs;
+}
+
+/** Whether a case is a built-in model at its defaults (not an example). */
+export const isBuiltin = (c: Case): boolean => builtinModels.some((m) => m.name === c.model);
