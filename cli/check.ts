@@ -13,14 +13,19 @@ import type { CheckOptions } from '../checker/search.js';
 import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
+import type { Piece } from '../model/shape.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
+import { ModelFault } from '../properties/fault.js';
+import { reportFault } from './fault.js';
+import { typeErrors } from './typecheck.js';
+import { inputProblem } from '../traces/io.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
-import { loadModel, looksLikeFile } from './loadModel.js';
+import { MAX_MODEL_FILE_BYTES, loadModel, looksLikeFile } from './loadModel.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { checkReportHtml } from './views.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
@@ -64,7 +69,8 @@ function oneThread(search: Search<unknown>, name: string): Running {
       try {
         return search.run(ms);
       } catch (e) {
-        throw new UsageError(`model ${name}: a rule or invariant failed: ${(e as Error).message}`);
+        if (e instanceof ModelFault) throw e; // the model's own code threw: cli/fault.ts reports it
+        throw new UsageError(`model ${name}: ${firstLine(e)}`);
       }
     },
   };
@@ -83,11 +89,17 @@ function threads(par: ParallelSearch<unknown>, name: string): Running {
     step: async (ms) => {
       const t = Date.now();
       while (!done && !failed && Date.now() - t < ms) await new Promise((res) => setTimeout(res, 10));
-      if (failed) throw new UsageError(`model ${name}: a rule or invariant failed: ${failed.message}`);
+      if (failed) throw isFaultMessage(failed.message) ? new WorkerFault(failed.message) : new UsageError(`model ${name}: ${firstLine(failed)}`);
       return done;
     },
   };
 }
+
+const firstLine = (e: unknown): string => ((e as Error)?.message ?? String(e)).split('\n')[0]!;
+
+/** A ModelFault in a worker thread: only its message crosses to the main thread. */
+class WorkerFault extends Error {}
+const isFaultMessage = (m: string): boolean => /^(rule .*'s (guard|effect|choices|showChoice)|invariant .*|goal .*|observable .*|isValidEnd|canonicalize)( \(\w+\))? threw: /.test(m);
 
 /** Milliseconds between progress lines (PVCHECK_PROGRESS_MS; tests use a short one so a fast run still prints one). */
 const PROGRESS_MS = Math.max(1, Number(process.env.PVCHECK_PROGRESS_MS) || 2000);
@@ -128,7 +140,16 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   await signalsDelivered();
   return stoppable(() => search.interrupt(), async () => {
     for (;;) {
-      const r = await search.step(250);
+      let r: CheckResult<unknown> | undefined;
+      try {
+        r = await search.step(250);
+      } catch (e) {
+        if (!(e instanceof WorkerFault)) throw e;
+        // the state and the stack stayed in the worker: the same search on this thread meets the fault again
+        search = oneThread(new Search(sys.right, options), model.name);
+        headStart = Infinity;
+        continue;
+      }
       if (!r && Date.now() >= headStart) {
         headStart = Infinity;
         search = startThreads();
@@ -207,6 +228,7 @@ const CHECK_OPTIONS = {
   witnesses: { type: 'string' },
   report: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  typecheck: { type: 'boolean' },
 } as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -214,6 +236,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('usage: pvcheck check MODEL|FILE [--param name=value]... (see pvcheck help)');
   const format = values.format ?? 'json';
   if (format !== 'json' && format !== 'itf') throw new UsageError(`--format must be json or itf, got '${format}'`);
+  if (values.typecheck) typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
   const overrides = paramPairs(values.param);
   const run: RunOptions = {
@@ -252,11 +275,21 @@ export async function checkCommand(argv: string[]): Promise<number> {
     dump = [];
     const d = dump;
     const fields = model.layout?.(p).map((f) => f.name);
+    const shape = fields ? undefined : declaredShape(model, p);
     onState = fields
       ? (s) => d.push(fields.map((f) => String((s as Record<string, number>)[f])).join(','))
-      : (s) => d.push(canonicalString(s));
+      : shape
+        ? (s) => d.push(JSON.stringify(inShapeOrder(s, shape)))
+        : (s) => d.push(canonicalString(s));
   }
-  const r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+  let r: CheckResult<unknown>;
+  try {
+    r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+  } catch (e) {
+    // the model's code threw: its state goes where the counterexample would have gone
+    if (e instanceof ModelFault) return reportFault(e, values['trace-out']);
+    throw e;
+  }
 
   const extra: Partial<JsonReport> = {};
   if (dump && values['dump-states']) {
@@ -318,6 +351,55 @@ export async function checkCommand(argv: string[]): Promise<number> {
     }
   }
   return exitFor(r.outcome);
+}
+
+/** `--typecheck`: the model file's type errors, one line each, end the command before it loads the file. */
+function typecheckFirst(arg: string): void {
+  if (!looksLikeFile(arg)) throw new UsageError(`--typecheck checks a model file; '${arg}' is a built-in model (type-checked by npm run typecheck)`);
+  const problem = inputProblem(resolve(arg), MAX_MODEL_FILE_BYTES, 'a model file is source code');
+  if (problem) throw new UsageError(`model file ${arg} ${problem}`);
+  const errors = typeErrors(arg);
+  if (!errors.length) return;
+  const shown = errors.slice(0, 20);
+  for (const e of shown) process.stderr.write(`pvcheck: type error: ${e}\n`);
+  throw new UsageError(
+    `model file ${arg} has ${errors.length} type error${errors.length > 1 ? 's' : ''}${errors.length > shown.length ? ` (the first ${shown.length} above)` : ' (above)'}: nothing was checked`,
+  );
+}
+
+/** The model's declared shape at `p` when its initial states fit it (as properties/bind.ts decides), else undefined. */
+function declaredShape(model: Model, p: object): Piece | undefined {
+  try {
+    const sh = model.shape?.(p);
+    return sh && model.init(p).every((s0) => sh.state.is(s0)) ? sh.state.piece : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A state with its records' fields in the order its shape declares them
+ * (--dump-states of a model with a shape): the dump reads like the model's
+ * state declaration. A union's value keeps sorted keys (canonicalString).
+ */
+export function inShapeOrder(v: unknown, piece: Piece): unknown {
+  if (v === null || v === undefined || typeof v !== 'object') return v;
+  switch (piece.kind) {
+    case 'record': {
+      const o = v as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, sub] of piece.fields) if (o[k] !== undefined) out[k] = inShapeOrder(o[k], sub);
+      return out;
+    }
+    case 'array':
+    case 'list':
+      return (v as unknown[]).map((x) => inShapeOrder(x, piece.of));
+    case 'nullable':
+    case 'optional':
+      return inShapeOrder(v, piece.of);
+    default:
+      return JSON.parse(canonicalString(v));
+  }
 }
 
 function sizeOption(name: string, v: string): number {

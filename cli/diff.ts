@@ -13,17 +13,19 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { join, resolve } from 'node:path';
-import { diffSystems, type DiffSide } from '../checker/diff.js';
+import type { DiffSide } from '../checker/diff.js';
 import type { CheckResult, TraceStep } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
 import { resolveParams, showParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
+import { ModelFault } from '../properties/fault.js';
 import { traceFromViolation, writeTraceFile } from '../traces/index.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
 import { ensureDir, safe, writeOrWarn } from './files.js';
 import { interrupted } from './interrupt.js';
+import { runPhase } from './phaseWorker.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
@@ -48,17 +50,25 @@ export async function diffCommand(argv: string[]): Promise<number> {
     if (E.isLeft(p)) throw new UsageError(`model ${m.name}: ${p.left}`);
     return p.right as object;
   });
-  const systems = models.map((m, i) => {
+  models.forEach((m, i) => {
     const s = bind(m, params[i]!, { noGoals: true });
     if (E.isLeft(s)) throw new UsageError(s.left);
-    return s.right;
   });
+  const sources = positionals.map((a) => (looksLikeFile(a) ? resolve(a) : a)) as [string, string];
   if (!values.quiet) process.stderr.write(`diff: exploring ${models[0]!.name} and ${models[1]!.name}\n`);
+  // in a worker thread, so that a Ctrl-C ends the explorations at once
   let d;
   try {
-    d = diffSystems<unknown>(systems[0]!, systems[1]!, maxStates !== undefined ? { maxStates } : {});
+    d = await runPhase({ task: 'diff', models: sources, params: [params[0]!, params[1]!], ...(maxStates !== undefined ? { maxStates } : {}) }, models);
   } catch (e) {
-    throw new UsageError(`a rule or invariant failed: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    if (e instanceof ModelFault) throw e; // the model's code threw: cli/fault.ts reports it
+    throw new UsageError(`diff: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+  }
+  if (d === undefined) {
+    const line = `diff ${models[0]!.name} -> ${models[1]!.name}: INTERRUPTED during the explorations: nothing compared, no verdict`;
+    if (values.json) process.stdout.write(JSON.stringify({ interrupted: true, before: { model: models[0]!.name }, after: { model: models[1]!.name } }, null, 2) + '\n');
+    else process.stdout.write(line + '\n');
+    return EXIT.incomplete;
   }
   // the verdicts, each model checked as `pvcheck check` would
   const verdicts: CheckResult<unknown>[] = [];
@@ -66,7 +76,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
     verdicts.push(
       await runSearch(models[i]!, params[i]!, {
         progress: false,
-        source: looksLikeFile(positionals[i]!) ? resolve(positionals[i]!) : positionals[i]!,
+        source: sources[i]!,
         ...(maxStates !== undefined ? { maxStates } : {}),
       }),
     );

@@ -8,8 +8,10 @@
  * whole-or-nothing and their temporary files are removed at exit
  * (traces/io.ts).
  *
- * A phase that runs without yielding (diff's two explorations, vector
- * generation, replay's search) sees the signal when it ends.
+ * The phases that do not run in slices stop at once too: diff's two
+ * explorations and the vectors' generation run in a worker thread that the
+ * signal terminates (cli/phaseWorker.ts), and replay's search for a goal state
+ * yields to the event loop every 1,024 states (traces/replay.ts replayAsync).
  *
  * Under npm (npx, npm exec, npm start), npm runs pvcheck through `sh -c`
  * (measured with npm 11 and dash). A Ctrl-C at the terminal reaches pvcheck,

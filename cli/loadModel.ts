@@ -12,6 +12,9 @@ import { builtinModels, findModel } from '../model/registry.js';
 import { inputProblem } from '../traces/io.js';
 import { UsageError } from './errors.js';
 
+/** The largest model file loaded (64 MiB): a model is source code; a bigger file is not one (or never ends). */
+export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
+
 export const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 
 /** Why `m` is not a usable model, or undefined. */
@@ -33,6 +36,14 @@ export function modelProblem(m: unknown): string | undefined {
 
 const isModel = (m: unknown) => modelProblem(m) === undefined;
 
+/** The file each model loaded from a file came from (absolute path): error messages name it (cli/fault.ts). */
+const sourceFiles = new WeakMap<object, string>();
+export const modelFile = (m: object): string | undefined => sourceFiles.get(m);
+const fromFile = (m: unknown, path: string): Model => {
+  sourceFiles.set(m as object, path);
+  return m as Model;
+};
+
 export async function loadModel(arg: string): Promise<Model> {
   if (!looksLikeFile(arg)) {
     const m = findModel(arg);
@@ -42,9 +53,11 @@ export async function loadModel(arg: string): Promise<Model> {
   const path = resolve(arg);
   if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);
   // a FIFO or a device would block the import or never end
-  const problem = inputProblem(path, 64 * 1024 * 1024, 'a model file is source code');
+  const problem = inputProblem(path, MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   let mod: Record<string, unknown>;
+  // the lines of an exception in the model's code are those of its TypeScript source (ts-hooks.mjs writes an inline map)
+  process.setSourceMapsEnabled(true);
   try {
     mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
   } catch (e) {
@@ -56,11 +69,11 @@ export async function loadModel(arg: string): Promise<Model> {
   if ('model' in mod) candidates.push(['model', mod.model]);
   for (const [name, m] of candidates) {
     const why = modelProblem(m);
-    if (!why) return m as Model;
+    if (!why) return fromFile(m, path);
     throw new UsageError(`model file ${arg}: export '${name}' ${why}`);
   }
   const models = Object.entries(mod).filter(([, v]) => isModel(v));
-  if (models.length === 1) return models[0]![1] as Model;
+  if (models.length === 1) return fromFile(models[0]![1], path);
   if (models.length > 1)
     throw new UsageError(`model file ${arg} exports several models (${models.map(([k]) => k).join(', ')}): export the one to check as default`);
   throw new UsageError(`model file ${arg} exports no model (export default deriveModel(...) or export const model = ...)`);

@@ -10,6 +10,8 @@ import { checkAllCommand, checkCommand } from './check.js';
 import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
+import { ModelFault } from '../properties/fault.js';
+import { reportFault } from './fault.js';
 import { replayCommand, showCommand } from './traceCommands.js';
 
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
@@ -20,12 +22,13 @@ usage:
   pvcheck list [MODEL...]              models, their parameters (defaults, ranges) and invariants
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
   pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
-  pvcheck show TRACE                   print a counterexample: per step the action and what changed
+  pvcheck show TRACE [--model MODEL|FILE]
+                                       print a counterexample: per step the action and what changed
   pvcheck show TRACE --msc [--width N] | --mermaid | --html FILE
                                        the counterexample as a message sequence chart: plain text for e-mail
                                        (72 columns unless --width), a Mermaid sequenceDiagram, or one
                                        self-contained HTML page with a step slider
-  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]
+  pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json] [-q]
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
                                        what a change does: states and rules only one model has, a shortest
@@ -35,8 +38,10 @@ usage:
                                        @pvcheck header declares and compare with the declared result (docs/examples.md)
   pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
                                        conformance test vectors (docs/vectors.md)
-  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] | [--models all|M,M]
-                                       throughput and memory on the ring-notify benchmark, beside SPIN and Rumur;
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] [--spin-dir DIR] | [--models all|M,M]
+                                       throughput and memory on the ring-notify benchmark, beside SPIN and Rumur
+                                       (--spin-dir: the folder of the peers' ring-notify.pml and ring-notify.m,
+                                       default ../shared/bench beside pvcheck's folder);
                                        --models: every built-in model at its defaults
 
 check options:
@@ -51,12 +56,22 @@ check options:
                              the machine's memory) with a partial report (outcome incomplete)
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
-  --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256)
+  --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256):
+                             a flat model's field values comma-separated in its layout's order (pvcheck list
+                             names them), a shaped model's JSON in its shape's field order, else canonical
+                             JSON (keys sorted); no header
   --matrix name=v1,v2        check the cross product of parameter values (repeatable); prints a matrix
   --witnesses DIR            write min/max witness traces of the model's observables to DIR
   --report FILE              the check as one self-contained HTML page (outcome, coverage, chart, steps)
   --json                     one JSON report on stdout
   -q, --quiet                no progress lines on stderr
+  --typecheck                type-check the model FILE first (its tsconfig.json, else strict defaults):
+                             its type errors as file:line:column, exit 2, no search
+
+show options:
+  -m, --model MODEL|FILE     the model whose state pictures and rule notes are shown (default: the built-in
+                             model the trace names, else the model file its command names, looked for from
+                             the current folder, then from the trace's folder)
 
 replay options:
   -m, --model MODEL|FILE     replay on this model (default: the model named in the trace)
@@ -99,11 +114,32 @@ export function commandHelp(cmd: string): string | undefined {
   return ['usage:', ...out].join('\n');
 }
 
+/**
+ * A model's `see` without the references to files a user does not have: the
+ * design documents beside the repository (`../shared/...`), which the package
+ * does not hold.
+ */
+export const userSee = (see: string | undefined): string | undefined =>
+  see
+    ?.split(/;\s*/)
+    .filter((part) => !/^\.\.\//.test(part.trim()))
+    .join('; ') || undefined;
+
+/** The fields of a flat model's --dump-states lines at its defaults, in order; undefined for a model without a layout. */
+function dumpFields(m: Model): string[] | undefined {
+  try {
+    return m.layout?.(m.params.defaults).map((f) => f.name);
+  } catch {
+    return undefined;
+  }
+}
+
 export function listText(models: readonly Model[]): string {
   const out: string[] = [];
   for (const m of models) {
     out.push(`${m.name}: ${m.description}`);
-    if (m.see) out.push(`  see: ${m.see}`);
+    const see = userSee(m.see);
+    if (see) out.push(`  see: ${see}`);
     out.push('  parameters:');
     for (const [k, s] of Object.entries(m.params.specs)) out.push(`    ${describeParam(k, s)}`);
     out.push('  invariants:');
@@ -111,6 +147,8 @@ export function listText(models: readonly Model[]): string {
     for (const g of m.goals ?? []) out.push(`    ${g.name} (recoverability, AG EF): ${g.description} [${g.see}]`);
     out.push(`    deadlock: a state with no enabled rule that is not a valid end state`);
     for (const o of m.observables ?? []) out.push(`  observable ${o.name}: ${o.description}`);
+    const layout = dumpFields(m);
+    if (layout) out.push(`  --dump-states fields (at the defaults): ${layout.join(',')}`);
     if (m.rules.some((r) => r.origin)) {
       out.push('  rules (origin: what the step is):');
       for (const r of m.rules) out.push(`    ${r.name} [${r.origin ?? '?'}]${r.doc ? `: ${r.doc}` : ''}`);
@@ -188,6 +226,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`pvcheck: error: ${e.message}\n`);
       return EXIT.badInput;
     }
+    if (e instanceof ModelFault) return reportFault(e);
     if (process.env.PVCHECK_DEBUG) throw e;
     const msg = ((e as Error)?.message ?? String(e)).split('\n')[0];
     process.stderr.write(`pvcheck: internal error: ${msg} (set PVCHECK_DEBUG=1 for the stack)\n`);

@@ -3,6 +3,7 @@
  * `pvcheck replay TRACE [--model MODEL|FILE] [--param k=v]... [--invariant NAME] [--by-state] [--json]`.
  */
 import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import { findModel } from '../model/registry.js';
@@ -10,7 +11,8 @@ import { chartOf, mermaidChart, mscText } from '../traces/views.js';
 import { htmlReport } from '../traces/viewsHtml.js';
 import { writeFileAtomic } from '../traces/index.js';
 import { checkOutputFile } from './files.js';
-import { readTraceFile, replayExitCode, replayWith, showReplay, showTrace, type Trace } from '../traces/index.js';
+import { readTraceFile, replayExitCode, replayWithAsync, showReplay, showTrace, type Trace } from '../traces/index.js';
+import { interrupted } from './interrupt.js';
 import { paramPairs, parse } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModel } from './loadModel.js';
@@ -21,19 +23,26 @@ function readOrFail(path: string): Trace {
   return t.right;
 }
 
-/** The model file a trace was checked with, from the `pvcheck check FILE ...` command it records. */
-function modelFileOf(trace: Trace): string | undefined {
+/**
+ * The model file a trace was checked with, from the `pvcheck check FILE ...`
+ * command it records. A relative FILE was relative to the folder the check
+ * ran in, which is not known: it is looked for from the current folder, then
+ * from the trace file's folder (where the check wrote it by default), so that
+ * `pvcheck show other/folder/x.trace.json` finds `other/folder/model.ts`.
+ */
+function modelFileOf(trace: Trace, tracePath: string): string | undefined {
   const m = /^pvcheck check (\S+)/.exec(trace.command ?? '');
   const arg = m?.[1];
-  return arg && /\.(c|m)?(t|j)s$/.test(arg) && existsSync(arg) ? arg : undefined;
+  if (!arg || !/\.(c|m)?(t|j)s$/.test(arg)) return undefined;
+  return [arg, resolve(dirname(tracePath), arg)].find((f) => existsSync(f));
 }
 
 /** --model, else the built-in model named in the trace, else the model file its command names. */
-async function modelFor(trace: Trace, arg: string | undefined, required: boolean): Promise<Model | undefined> {
+async function modelFor(trace: Trace, tracePath: string, arg: string | undefined, required: boolean): Promise<Model | undefined> {
   if (arg !== undefined) return loadModel(arg);
   const builtin = trace.model ? findModel(trace.model) : undefined;
   if (builtin) return builtin;
-  const file = modelFileOf(trace);
+  const file = modelFileOf(trace, tracePath);
   if (file) return loadModel(file);
   if (required)
     throw new UsageError(`the trace's model '${trace.model}' is not a built-in model: give it with --model MODEL|FILE`);
@@ -57,7 +66,7 @@ export async function showCommand(argv: string[]): Promise<number> {
     throw new UsageError(`show: --width must be an integer from 40 to 1000, got '${values.width}'`);
   if (width !== undefined && !values.msc) throw new UsageError('show: --width goes with --msc');
   const trace = readOrFail(positionals[0]!);
-  const model = await modelFor(trace, values.model, false);
+  const model = await modelFor(trace, positionals[0]!, values.model, false);
   if (values.html !== undefined) {
     const file = values.html;
     writeFileAtomic(file, htmlReport({ trace, ...(model ? { model } : {}) }));
@@ -75,14 +84,18 @@ export async function replayCommand(argv: string[]): Promise<number> {
     invariant: { type: 'string', short: 'i' },
     'by-state': { type: 'boolean' },
     json: { type: 'boolean' },
+    quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1)
     throw new UsageError('usage: pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]');
   const trace = readOrFail(positionals[0]!);
-  const model = (await modelFor(trace, values.model, true))!;
-  const r = replayWith(model, trace, paramPairs(values.param), {
+  const model = (await modelFor(trace, positionals[0]!, values.model, true))!;
+  if (!values.quiet) process.stderr.write(`replay: ${positionals[0]} on model ${model.name}\n`);
+  // the search for a goal state (a recoverability trace) yields to the event loop: Ctrl-C stops it (exit 3)
+  const r = await replayWithAsync(model, trace, paramPairs(values.param), {
     ...(values.invariant !== undefined ? { property: values.invariant } : {}),
     ...(values['by-state'] ? { byState: true } : {}),
+    stop: interrupted,
   });
   if (r.kind === 'bad-input') throw new UsageError(r.detail);
   if (values.json) process.stdout.write(JSON.stringify({ model: model.name, ...r }, null, 2) + '\n');

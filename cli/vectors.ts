@@ -9,12 +9,14 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { resolveParams } from '../model/params.js';
 import { readTraceFile } from '../traces/io.js';
-import { COVERS, generateSuite, vectorFromTrace, type Cover } from '../conformance/generate.js';
+import { COVERS, vectorFromTrace, type Cover } from '../conformance/generate.js';
+import { ModelFault } from '../properties/fault.js';
+import { runPhase } from './phaseWorker.js';
 import { VECTOR_ALIASES, describeSuite, itfNote, writeSuite } from '../conformance/suite.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { interrupted, signalsDelivered } from './interrupt.js';
-import { loadModel } from './loadModel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 import { ensureDir, isDir, writableDir } from './files.js';
 import { existsSync, lstatSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -110,7 +112,8 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   const maxStates = intOption('max-states', values['max-states'], 1);
   const overrides = paramPairs(values.param);
   const name = positionals[0]!;
-  const model = await loadModel(VECTOR_ALIASES[name] ?? name);
+  const modelArg = VECTOR_ALIASES[name] ?? name;
+  const model = await loadModel(modelArg);
   checkOutDir(out);
 
   const fromTrace = values['from-trace'];
@@ -134,7 +137,18 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
   const t0 = Date.now();
   if (!values.quiet) process.stderr.write(`vectors: generating the ${cover} suite of ${model.name}\n`);
-  const r = generateSuite(model, p.right, { cover, ...(maxStates !== undefined ? { maxStates } : {}) });
+  // in a worker thread, so that a Ctrl-C ends the generation at once
+  let r;
+  try {
+    r = await runPhase({ task: 'vectors', model: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg, params: p.right as object, cover, ...(maxStates !== undefined ? { maxStates } : {}) }, [model]);
+  } catch (e) {
+    if (e instanceof ModelFault) throw e;
+    throw new UsageError(`vectors: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+  }
+  if (r === undefined) {
+    process.stderr.write(`pvcheck: interrupted: the suite was not generated (${out} is as it was)\n`);
+    return EXIT.incomplete;
+  }
   if (E.isLeft(r)) {
     process.stderr.write(`pvcheck: vectors for ${model.name} failed: ${r.left}\n`);
     return EXIT.violation;

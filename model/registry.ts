@@ -14,6 +14,9 @@ import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
 import { vif } from './vif.js';
+import { nc2 } from './nc2.js';
+import { nc2Bypass } from './nc2Bypass.js';
+import { nc2Packets } from './nc2Packets.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -27,6 +30,9 @@ export const builtinModels: readonly Model[] = [
   netifCtrl,
   netifTx,
   vif,
+  nc2,
+  nc2Packets,
+  nc2Bypass,
 ];
 
 export function findModel(name: string): Model | undefined {

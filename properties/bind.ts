@@ -8,6 +8,7 @@ import type { System } from '../checker/system.js';
 import { shapeCodec } from '../checker/codec.js';
 import { MAX_GROUP, groupSize, objectCanonicalizer } from '../checker/symmetry.js';
 import type { Shape } from '../model/shape.js';
+import { fault, type FaultSite, type ModelFault } from './fault.js';
 
 export interface BindOptions {
   /** Check only these invariants (by name); default all of the model's. */
@@ -29,6 +30,23 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
       if (!known.has(w) && w !== 'deadlock')
         return E.left(`model ${m.name} has no invariant '${w}' (known: ${[...known, 'deadlock'].join(', ')})`);
   }
+  // An exception in the model's code becomes a ModelFault naming the model, the rule or invariant, and the state.
+  const fail = (site: FaultSite, owner: string, s: unknown, a: unknown, e: unknown): ModelFault => {
+    const f = fault(site, owner, s, a, e);
+    f.model ??= m as Model;
+    f.params ??= p as object;
+    return f;
+  };
+  /** `f` with an exception turned into a ModelFault naming `site` and `owner`. */
+  const guarded =
+    <R>(site: FaultSite, owner: string, f: (s: S) => R) =>
+    (s: S): R => {
+      try {
+        return f(s);
+      } catch (e) {
+        throw fail(site, owner, s, undefined, e);
+      }
+    };
   const pick = <T extends { name: string }>(xs: readonly T[]): T[] =>
     wanted ? xs.filter((x) => wanted.includes(x.name)) : [...xs];
   let init: readonly S[];
@@ -49,21 +67,49 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
     const sets = shape?.scalarsets;
     if (shape && sets && Object.values(sets).some((n) => n > 1) && groupSize(sets, shape.firstUse) <= MAX_GROUP)
       canonicalize = objectCanonicalizer(shapeCodec<S>(shape.state.piece), sets, shape.firstUse);
-    else if (m.canonicalize) canonicalize = (s: S) => m.canonicalize!(s, p);
+    else if (m.canonicalize) canonicalize = guarded('canonicalize', '', (s: S) => m.canonicalize!(s, p));
   } catch (e) {
     return E.left(`model ${m.name}: shape: ${(e as Error).message}`);
   }
   const sys: System<S> = {
     init,
+    // Each call into the model's code turns an exception into a ModelFault
+    // naming the rule or invariant and holding the state (properties/fault.ts).
     rules: m.rules.map((r) => r.applies && !r.applies(p) ? { name: r.name, inactive: true, when: () => false, then: () => {} } : ({
       name: r.name,
-      ...(r.choices ? { choices: (s: S) => r.choices!(s, p) } : {}),
-      ...(r.showChoice ? { label: (a: unknown) => r.showChoice!(a) } : {}),
-      ...(r.when ? { when: (s: S, a: unknown) => r.when!(s, p, a) } : {}),
-      then: (d: any, s: S, a: unknown) => r.then(d, s, p, a),
+      ...(r.choices ? { choices: guarded('choices', r.name, (s: S) => r.choices!(s, p)) } : {}),
+      ...(r.showChoice
+        ? {
+            label: (a: unknown) => {
+              try {
+                return r.showChoice!(a);
+              } catch (e) {
+                throw fail('label', r.name, undefined, a, e);
+              }
+            },
+          }
+        : {}),
+      ...(r.when
+        ? {
+            when: (s: S, a: unknown) => {
+              try {
+                return r.when!(s, p, a);
+              } catch (e) {
+                throw fail('guard', r.name, s, a, e);
+              }
+            },
+          }
+        : {}),
+      then: (d: any, s: S, a: unknown) => {
+        try {
+          r.then(d, s, p, a);
+        } catch (e) {
+          throw fail('effect', r.name, s, a, e);
+        }
+      },
     })),
-    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: (s: S) => i.holds(s, p) })),
-    ...(m.isValidEnd ? { isValidEnd: (s: S) => m.isValidEnd!(s, p) } : {}),
+    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)) })),
+    ...(m.isValidEnd ? { isValidEnd: guarded('isValidEnd', '', (s: S) => m.isValidEnd!(s, p)) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
     ...(shape ? { shape: shape.state.piece } : {}),
     ...(shape?.scalarsets && canonicalize && groupSize(shape.scalarsets, shape.firstUse) <= MAX_GROUP
@@ -71,9 +117,15 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
       : {}),
     ...(canonicalize ? { canonicalize } : {}),
     ...(m.observables?.length
-      ? { observables: m.observables.map((o) => ({ name: o.name, value: (s: S) => o.value(s, p) })) }
+      ? {
+          observables: m.observables.map((o) => ({ name: o.name, value: guarded('observable', o.name, (s: S) => o.value(s, p)) })),
+        }
       : {}),
-    ...(goals.length ? { goals: goals.map((g) => ({ name: g.name, reached: (s: S) => g.reached(s, p) })) } : {}),
+    ...(goals.length
+      ? {
+          goals: goals.map((g) => ({ name: g.name, reached: guarded('goal', g.name, (s: S) => g.reached(s, p)) })),
+        }
+      : {}),
   };
   return E.right(sys);
 }

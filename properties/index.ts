@@ -1,1 +1,2 @@
 export * from './bind.js';
+export * from './fault.js';

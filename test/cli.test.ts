@@ -6,8 +6,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -192,6 +192,32 @@ test('Ctrl-C stops a long search cleanly with a partial report (exit 3)', async 
   assert.is(j.incompleteReason, 'interrupted');
   assert.ok(j.distinctStates > 0);
   assert.match(err, /progress [\w-]+ depth \d+: [\d,]+ distinct/, 'a progress line was printed on stderr');
+});
+
+test('list cites no file a user does not have (../shared), and names the --dump-states fields of a flat model', () => {
+  const r = pv(['list']);
+  assert.is(r.code, 0, r.err);
+  assert.not.match(r.out, /\.\.\/shared/);
+  assert.match(r.out, /--dump-states fields \(at the defaults\): req_prod,req_event,rsp_prod,rsp_event,fe_pc,/);
+  assert.not.match(readFileSync(join(root, 'README.md'), 'utf8'), /\.\.\/shared\/bench\/ring-spec/);
+});
+
+test('show finds a trace\'s model file from the trace\'s folder when run from elsewhere (its pictures are kept)', () => {
+  const proj = join(tmp, 'proj');
+  const away = join(tmp, 'a', 'b', 'c');
+  mkdirSync(proj, { recursive: true });
+  mkdirSync(away, { recursive: true });
+  // the check runs in proj with the model given relative to proj; the trace is written there
+  const rel = relative(proj, join(root, 'examples/ring-no-recheck.ts'));
+  const c = pv(['check', rel, '-p', 'ringSize=2', '-p', 'messages=4', '-q'], proj);
+  assert.is(c.code, 1, c.err);
+  const trace = join(proj, 'pvcheck-ring-no-recheck-I4_no_lost_wakeup.trace.json');
+  const here = pv(['show', trace], proj);
+  const there = pv(['show', trace], away);
+  assert.is(there.code, 0, there.err);
+  assert.match(here.out, /^  \| /m, 'pictures from the check folder');
+  assert.match(there.out, /^  \| /m, 'pictures from another folder');
+  assert.is(there.out, here.out);
 });
 
 test.run();

@@ -51,6 +51,18 @@ test('a trace over the size limit is refused before it is read; PVCHECK_MAX_TRAC
   refused(pv(['show', small], { PVCHECK_MAX_TRACE_BYTES: '1000' }), /small\.json: is \d+ bytes, over the limit of 1000/);
 });
 
+test('PVCHECK_MAX_TRACE_BYTES takes sizes (1G); a malformed value is an error, not the default; above the string limit a trace is refused for that reason', () => {
+  const small = join(tmp, 'small2.json');
+  writeFileSync(small, JSON.stringify({ format: 'pvcheck-trace', steps: [] }) + ' '.repeat(2000));
+  refused(pv(['show', small], { PVCHECK_MAX_TRACE_BYTES: '1k' }), /small2\.json: is \d+ bytes, over the limit of 1024 \(PVCHECK_MAX_TRACE_BYTES\)/);
+  refused(pv(['show', small], { PVCHECK_MAX_TRACE_BYTES: 'lots' }), /^pvcheck: error: PVCHECK_MAX_TRACE_BYTES=lots: expected a size such as 512M/);
+  const huge = join(tmp, 'huge.json');
+  const fd = openSync(huge, 'w');
+  ftruncateSync(fd, 600 * 1024 * 1024); // sparse: above Node's 2^29 - 24 characters
+  closeSync(fd);
+  refused(pv(['show', huge], { PVCHECK_MAX_TRACE_BYTES: '1G' }), /huge\.json: is 629145600 bytes: a trace is read whole, as one JSON text, and a Node string holds at most \d+ characters \(pvcheck does not stream traces/);
+});
+
 test('a binary file as a trace: the error shows control bytes escaped, never raw', () => {
   const bin = join(tmp, 'bin.json');
   writeFileSync(bin, Buffer.from([0, 1, 2, 27, 91, 50, 74, 7, 0, 0]));

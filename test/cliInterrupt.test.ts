@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
@@ -66,21 +66,35 @@ test('check-all: Ctrl-C stops the run (no further model is checked), the table s
   assert.is(r.out.match(/INCOMPLETE \(interrupted\)/g)!.length, 1, 'only the model running when interrupted is incomplete, the rest not run');
 });
 
-test('diff: Ctrl-C gives the diff report with the verdicts cut short, exit 3', async () => {
-  const r = await interrupted(['diff', 'ring-notify', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=8'], /^diff: exploring/m);
+test('diff: Ctrl-C during the explorations ends them at once: the report says so, exit 3', async () => {
+  // the explorations run in a worker thread (cli/phaseWorker.ts): the signal does not wait for them
+  const t = Date.now();
+  const r = await interrupted(['diff', 'ring-notify', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=8', '-p', 'messages=64'], /^diff: exploring/m);
   assert.is(r.code, 3, r.err);
-  assert.match(r.out, /^diff ring-notify -> ring-no-recheck/m);
-  assert.match(r.out, /INTERRUPTED/);
-  assert.match(r.out, /INCOMPLETE \(interrupted\)/);
+  assert.match(r.out, /^diff ring-notify -> ring-no-recheck: INTERRUPTED during the explorations: nothing compared, no verdict$/m);
+  assert.ok(Date.now() - t < 120_000, 'ended well before the explorations would have');
 });
 
 test('vectors: Ctrl-C during the generation writes nothing, exit 3', async () => {
   const out = join(tmp, 'v');
   const r = await interrupted(['vectors', 'ring', '-p', 'ringSize=2', '-p', 'messages=3', '--cover', 'edges', '--out', out], /^vectors: generating/m);
   assert.is(r.code, 3, r.err);
-  assert.match(r.err, /interrupted: the suite was generated but not written/);
+  assert.match(r.err, /interrupted: the suite was not generated \(.* is as it was\)/);
   assert.not.ok(existsSync(out));
   assert.equal(readdirSync(tmp).filter((f) => /tmp/.test(f)), [], 'no temporary folder left');
+});
+
+test("replay: Ctrl-C stops the search for a goal state: the replay's report, inconclusive, exit 3", async () => {
+  // a recoverability trace whose goal no state reaches: replay would search a million states
+  const trace = join(tmp, 'goal.trace.json');
+  writeFileSync(
+    trace,
+    JSON.stringify({ format: 'pvcheck-trace', version: 1, model: 'slow-goal', params: { n: 2000 }, property: { name: 'never', kind: 'recoverability' }, steps: [{ action: 'init', rule: null, state: { a: 0, b: 0 } }] }),
+  );
+  const r = await interrupted(['replay', trace, '--model', join(root, 'test/fixtures/slow-goal.ts')], /^replay: /m);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.out, /^INCONCLUSIVE at step 0: never$/m);
+  assert.match(r.out, /interrupted: searched \d+ states from the state of step 0/);
 });
 
 test('catalogue: Ctrl-C stops at the running check: the rows so far, exit 3', async () => {

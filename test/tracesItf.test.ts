@@ -130,8 +130,24 @@ test('fromItf: a foreign (Quint-style) ITF file without pvcheck metadata', () =>
   assert.equal(t.steps, [
     { action: 'init', rule: null, state: { req_prod: 0, slots: [], xs: { a: 1 }, pair: [1, true] } },
     { action: null, rule: null, state: { req_prod: 2, slots: [4], xs: {}, pair: [2, false] } },
-    { action: 'put', rule: 'put', state: { req_prod: 3, slots: [], xs: {}, pair: [2, false] } },
+    // Quint's pick of `nondet v` is the step's choice (recorded under v's name in the file)
+    { action: 'put', rule: 'put', choice: 1, state: { req_prod: 3, slots: [], xs: {}, pair: [2, false] } },
   ]);
+});
+
+test('fromItf: several Quint picks in one step are a record of the picks made; None picks are left out', () => {
+  const t = right(
+    fromItf({
+      vars: ['x'],
+      states: [
+        { x: 0 },
+        { x: 1, 'mbt::actionTaken': 'a', 'mbt::nondetPicks': { v: { tag: 'Some', value: 3 }, w: { tag: 'None', value: { '#tup': [] } }, n: { tag: 'Some', value: 'k' } } },
+        { x: 2, 'mbt::actionTaken': 'b', 'mbt::nondetPicks': { v: { tag: 'None', value: { '#tup': [] } } } },
+      ],
+    }),
+  );
+  assert.equal(t.steps[1]!.choice, { v: 3, n: 'k' });
+  assert.not.ok('choice' in t.steps[2]!);
 });
 
 test('fromItf: malformed ITF gives one line with the path', () => {

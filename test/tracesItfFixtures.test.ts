@@ -104,8 +104,12 @@ test('quint-itfvalues.itf.json (written by Quint 0.33.1): read to the states and
   assert.is(t.model, 'itfvalues.qnt');
   assert.equal(t.property, { name: '', kind: 'none' });
   assert.equal(t.steps.map((s) => [s.action, s.rule]), [['init', null], ['step', 'step'], ['step', 'step'], ['step', 'step']]);
-  // Quint names its nondeterministic picks by variable (`v`), not `choice`: no choice is read
-  assert.ok(t.steps.every((s) => !('choice' in s)));
+  // Quint names its nondeterministic picks by variable (`v = oneOf(Set(1, 2))`, then push(v)):
+  // each step's choice is the value picked, which is the value the step appended to `ring`
+  assert.not.ok('choice' in t.steps[0]!, 'step 0 picks nothing (v is None)');
+  const pushed = quintSteps.slice(1).map((s) => s.ring[s.ring.length - 1]);
+  assert.equal(pushed, [1, 2, 1]);
+  assert.equal(t.steps.slice(1).map((s) => s.choice), pushed);
   assert.equal(t.steps.map((s) => s.state), quintSteps);
 });
 

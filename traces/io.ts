@@ -10,10 +10,14 @@
 import { accessSync, closeSync, constants, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
+import { constants as bufferConstants } from 'node:buffer';
+import { parseSize } from '../checker/memory.js';
 import { TRACE_FORMAT, decodeTrace, type Trace } from './format.js';
 import { fromItf, looksLikeItf, toItf } from './itf.js';
 
 export type TraceFileFormat = 'json' | 'itf';
+
+const MAX_STRING_LENGTH = bufferConstants.MAX_STRING_LENGTH;
 
 /** The file content for a trace in a format; Left when ITF cannot carry a value. */
 export function serializeTrace(trace: Trace, format: TraceFileFormat): E.Either<string, string> {
@@ -211,16 +215,33 @@ export function parseTrace(text: string): E.Either<string, Trace> {
   return E.left(`not a trace: expected a pvcheck trace ("format": "${TRACE_FORMAT}") or an ITF trace ("vars" and "states")`);
 }
 
+/** The default of {@link traceByteLimit}: 256 MiB. */
+export const DEFAULT_MAX_TRACE_BYTES = 256 * 1024 * 1024;
+
 /**
  * The largest trace file read, in bytes: 256 MiB by default (the longest
- * counterexample of a built-in model is a few hundred kB), PVCHECK_MAX_TRACE_BYTES
- * to change it. Checked before reading, so `/dev/zero` or a huge file is
- * refused at once instead of filling the memory.
+ * counterexample of a built-in model is a few hundred kB),
+ * PVCHECK_MAX_TRACE_BYTES to change it (a number of bytes, or a size such as
+ * 512M or 1G; a value that is neither is an error, not the default). Checked
+ * before reading, so `/dev/zero` or a huge file is refused at once instead of
+ * filling the memory.
+ *
+ * Traces are not streamed, whatever the limit: a trace file is one JSON
+ * document, read with JSON.parse as one string, and a Node string holds at
+ * most buffer.constants.MAX_STRING_LENGTH characters (2^29 - 24, 512 MiB, on
+ * 64-bit Node 20), so a file above that is refused with that reason even when
+ * the limit is raised. Streaming would need a streaming JSON parser (a
+ * dependency, or one of our own) for files no pvcheck command writes: a
+ * counterexample is a shortest path, hundreds of steps, and `show`, `replay`
+ * and the charts hold every step anyway.
  */
-export function maxTraceBytes(): number {
+export function traceByteLimit(): E.Either<string, number> {
   const raw = process.env.PVCHECK_MAX_TRACE_BYTES;
-  const n = raw === undefined || raw === '' ? NaN : Number(raw);
-  return Number.isSafeInteger(n) && n > 0 ? n : 256 * 1024 * 1024;
+  if (raw === undefined || raw === '') return E.right(DEFAULT_MAX_TRACE_BYTES);
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw) : parseSize(raw);
+  if (typeof n === 'string' || !Number.isSafeInteger(n) || n <= 0)
+    return E.left(`PVCHECK_MAX_TRACE_BYTES=${raw}: ${typeof n === 'string' ? n : 'expected a positive number of bytes'}`);
+  return E.right(n);
 }
 
 /**
@@ -247,8 +268,15 @@ const printable = (s: string): string => s.replace(/[\u0000-\u0008\u000b-\u001f\
 
 /** Reads a trace file (JSON or ITF). Never throws: Left is one line, `FILE: what is wrong`. */
 export function readTraceFile(path: string): E.Either<string, Trace> {
-  const problem = inputProblem(path, maxTraceBytes(), 'PVCHECK_MAX_TRACE_BYTES');
+  const limit = traceByteLimit();
+  if (E.isLeft(limit)) return limit;
+  const problem = inputProblem(path, limit.right, 'PVCHECK_MAX_TRACE_BYTES');
   if (problem) return E.left(`${path}: ${problem}`);
+  const size = statSync(path).size;
+  if (size > MAX_STRING_LENGTH)
+    return E.left(
+      `${path}: is ${size} bytes: a trace is read whole, as one JSON text, and a Node string holds at most ${MAX_STRING_LENGTH} characters (pvcheck does not stream traces: docs/traces.md)`,
+    );
   let text: string;
   try {
     text = readFileSync(path, 'utf8');

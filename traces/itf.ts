@@ -224,15 +224,32 @@ function decode(v: unknown, path: string): unknown {
   }
 }
 
-/** The choice of a step from `mbt::nondetPicks`: Quint's `Some(v)`/`None`, or a bare value. */
-function decodeChoice(picks: unknown, path: string): { has: boolean; value?: unknown } {
-  if (!isRecord(picks) || !('choice' in picks)) return { has: false };
-  const c = picks.choice;
+/** One pick: Quint's `Some(v)` (has v) or `None` (has nothing), or a bare value. */
+function decodePick(c: unknown, path: string): { has: boolean; value?: unknown } {
   if (isRecord(c) && typeof c.tag === 'string' && 'value' in c && Object.keys(c).length === 2) {
     if (c.tag === 'None') return { has: false };
-    if (c.tag === 'Some') return { has: true, value: decode(c.value, `${path}/choice/value`) };
+    if (c.tag === 'Some') return { has: true, value: decode(c.value, `${path}/value`) };
   }
-  return { has: true, value: decode(c, `${path}/choice`) };
+  return { has: true, value: decode(c, path) };
+}
+
+/**
+ * The choice of a step from `mbt::nondetPicks`. pvcheck writes it under the
+ * name `choice`. Quint names each pick by its `nondet` variable (`{v:
+ * Some(2)}`, `None` for the picks of actions not taken): the step's choice is
+ * then the value of the one pick made, or a record of the picks made
+ * (`{v: 2, n: 1}`) when the action made several.
+ */
+function decodeChoice(picks: unknown, path: string): { has: boolean; value?: unknown } {
+  if (!isRecord(picks)) return { has: false };
+  if ('choice' in picks) return decodePick(picks.choice, `${path}/choice`);
+  const made: [string, unknown][] = [];
+  for (const [k, c] of Object.entries(picks)) {
+    const p = decodePick(c, `${path}/${k}`);
+    if (p.has) made.push([k, p.value]);
+  }
+  if (made.length === 0) return { has: false };
+  return { has: true, value: made.length === 1 ? made[0]![1] : Object.fromEntries(made) };
 }
 
 /** Whether a parsed JSON value looks like an ITF trace (has a `states` array). */

@@ -25,6 +25,7 @@ import { canonicalString } from '../checker/fingerprint.js';
 import type { System, Transition } from '../checker/system.js';
 import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
+import { shapeErrors } from '../model/shape.js';
 import { bind, propertyNames } from '../properties/bind.js';
 import { diff, formatPath, formatValue } from './diff.js';
 import type { PropertyKind, Trace } from './format.js';
@@ -67,7 +68,7 @@ export type ReplayResult =
   /** Recoverability only: the bounded search from the last state hit its bound (exit 3). */
   | { readonly kind: 'inconclusive'; readonly step: number; readonly property: string; readonly detail: string }
   /** The trace asks for something the model does not have, or the model threw (exit 2). */
-  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'bad-params' | 'model-error'; readonly detail: string };
+  | { readonly kind: 'bad-input'; readonly reason: 'unknown-property' | 'bad-params' | 'model-error' | 'bad-state'; readonly detail: string };
 
 export interface ReplayOptions {
   /** Check this property instead of the trace's (an invariant, a goal, or `deadlock`). */
@@ -76,6 +77,11 @@ export interface ReplayOptions {
   readonly maxStates?: number;
   /** Ignore the recorded action names and match every step by its state (ITF from a tool whose action names differ). */
   readonly byState?: boolean;
+  /**
+   * Asked every 1,024 states of the recoverability search (replayAsync): true
+   * stops it with an `inconclusive` result saying how far it got (Ctrl-C).
+   */
+  readonly stop?: () => boolean;
 }
 
 /** The CLI exit code of a replay result: 0 completed, 1 reproduced, 2 bad input, 3 inconclusive, 4 diverged. */
@@ -122,6 +128,40 @@ export function replayWith<S, P>(
   return replay(model, p.right, trace, opt);
 }
 
+/** {@link replayWith} through {@link replayAsync} (the CLI: Ctrl-C stops the recoverability search). */
+export async function replayWithAsync<S, P>(
+  model: Model<S, P>,
+  trace: Trace,
+  overrides: Readonly<Record<string, string | number | boolean>> = {},
+  opt: ReplayOptions = {},
+): Promise<ReplayResult> {
+  const p = replayParams(model, trace, overrides);
+  if (E.isLeft(p)) return { kind: 'bad-input', reason: 'bad-params', detail: `model ${model.name}: ${p.left}` };
+  return replayAsync(model, p.right, trace, opt);
+}
+
+/**
+ * For a model that declares its state's shape (model/shape.ts), the first
+ * step whose recorded state does not fit it, as one line naming the field:
+ * `step 2: state.aa[0].frame: -12345 is not an integer in 0..1 (and 2 more)`.
+ * A variant whose initial states do not fit its base's shape (extra ghost
+ * fields) is not checked, as in properties/bind.ts.
+ */
+export function stateMisfit<S, P>(model: Model<S, P>, params: P, init: readonly S[], trace: Trace): string | undefined {
+  let shape;
+  try {
+    shape = model.shape?.(params);
+  } catch {
+    return undefined;
+  }
+  if (!shape || !init.every((s0) => shape.state.is(s0))) return undefined;
+  for (const [i, step] of trace.steps.entries()) {
+    const errs = shapeErrors(shape.state, step.state);
+    if (errs) return `step ${i}: ${errs[0]}${errs.length > 1 ? ` (and ${errs.length - 1} more)` : ''}: the state does not fit model ${model.name}'s declared shape`;
+  }
+  return undefined;
+}
+
 /** `field: trace X, model Y` lines. */
 function diffLines(recorded: unknown, modelState: unknown): string[] {
   return diff(recorded, modelState).map(
@@ -134,14 +174,54 @@ const list = (xs: readonly string[], max = 12): string =>
 
 /** Re-runs `trace` on `model` with `params`; see {@link ReplayResult}. Never throws. */
 export function replay<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions = {}): ReplayResult {
-  try {
-    return run(model, params, trace, opt);
-  } catch (e) {
-    return { kind: 'bad-input', reason: 'model-error', detail: `model ${model.name} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}` };
+  const g = replaySteps(model, params, trace, opt);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
   }
 }
 
-function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions): ReplayResult {
+/**
+ * {@link replay} that lets the event loop turn during the search for a goal
+ * state (a recoverability trace), so that a signal reaches its handler and
+ * `opt.stop` can end the search: the CLI's Ctrl-C policy.
+ */
+export async function replayAsync<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions = {}): Promise<ReplayResult> {
+  const g = replaySteps(model, params, trace, opt);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+    await new Promise((res) => setImmediate(res));
+  }
+}
+
+/** The replay as a generator that yields now and then during the recoverability search; never throws. */
+function* replaySteps<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions): Generator<void, ReplayResult> {
+  const failed = (e: unknown): ReplayResult => ({
+    kind: 'bad-input',
+    reason: 'model-error',
+    detail: `model ${model.name} failed: ${String((e as Error)?.message ?? e).split('\n')[0]}`,
+  });
+  let r: ReplayResult | Generator<void, ReplayResult>;
+  try {
+    r = run(model, params, trace, opt);
+  } catch (e) {
+    return failed(e);
+  }
+  if (!('next' in r)) return r;
+  for (;;) {
+    let n: IteratorResult<void, ReplayResult>;
+    try {
+      n = r.next();
+    } catch (e) {
+      return failed(e);
+    }
+    if (n.done) return n.value;
+    yield;
+  }
+}
+
+function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptions): ReplayResult | Generator<void, ReplayResult> {
   // --- which property
   let name = opt.property ?? trace.property.name;
   let kind: PropertyKind = trace.property.kind;
@@ -175,6 +255,8 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   const bound = bind(model, params, { noGoals: true });
   if (E.isLeft(bound)) return { kind: 'bad-input', reason: 'model-error', detail: bound.left };
   const sys = bound.right;
+  const misfit = stateMisfit(model, params, sys.init, trace);
+  if (misfit) return { kind: 'bad-input', reason: 'bad-state', detail: misfit };
   const apply = immerApply(sys);
   const ruleNames = new Set(sys.rules.map((r) => r.name));
   const steps = trace.steps;
@@ -310,12 +392,12 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
       checked,
     };
   }
-  if (kind === 'recoverability') return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000);
+  if (kind === 'recoverability') return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000, opt.stop);
   return { kind: 'completed', steps: last, actions, detail: `invariant ${name} holds in every state of the ${last}-step trace`, checked };
 }
 
-/** Bounded BFS from the last state for a goal state. */
-function recover<S, P>(
+/** Bounded BFS from the last state for a goal state; yields every 1,024 states (replayAsync), stops when `stop` says so. */
+function* recover<S, P>(
   model: Model<S, P>,
   params: P,
   sys: System<S>,
@@ -324,7 +406,8 @@ function recover<S, P>(
   last: number,
   actions: readonly string[],
   maxStates: number,
-): ReplayResult {
+  stop?: () => boolean,
+): Generator<void, ReplayResult> {
   const key = (s: S): string => canonicalString(model.canonicalize ? model.canonicalize(s, params) : s);
   const apply = immerApply(sys);
   const seen = new Set<string>([key(from)]);
@@ -340,6 +423,16 @@ function recover<S, P>(
           detail: `goal ${goal.name} is still reachable from the state of step ${last} (in ${depth} step${depth === 1 ? '' : 's'})`,
           checked: [goal.name],
         };
+      if ((seen.size & 1023) === 0) {
+        yield;
+        if (stop?.())
+          return {
+            kind: 'inconclusive',
+            step: last,
+            property: goal.name,
+            detail: `interrupted: searched ${seen.size} states from the state of step ${last} (to depth ${depth}) without finding goal ${goal.name} yet`,
+          };
+      }
       for (const t of transitionsOf(sys, s, apply)) {
         const k = key(t.next);
         if (seen.has(k)) continue;

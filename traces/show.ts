@@ -46,7 +46,7 @@ export function showTrace(trace: Trace, model?: Model): string {
   const description = p.description ?? (model && p.kind !== 'none' ? describeProperty(model, p.name, p.kind) : undefined);
   out.push(`Model:    ${trace.model || '(not named)'}`);
   out.push(`Params:   ${paramText(trace.params)}`);
-  if (p.kind === 'none') out.push(`Property: none${p.name ? ` (${p.name})` : ''}`);
+  if (p.kind === 'none') out.push(`Property: none${p.name ? ` (${p.name})` : ''}${p.description ? `: ${p.description}` : ''}`);
   else out.push(`Property: ${p.kind === 'deadlock' ? 'deadlock' : `${p.name} (${p.kind})`}${description ? `: ${description}` : ''}`);
   if (trace.command) out.push(`Command:  ${trace.command}`);
   if (trace.created) out.push(`Created:  ${trace.created}`);

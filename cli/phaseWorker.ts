@@ -1,0 +1,117 @@
+/**
+ * The long synchronous phases of `pvcheck diff` (both explorations) and
+ * `pvcheck vectors` (the suite's generation), run in a worker thread so that
+ * the main thread stays free for signals: a Ctrl-C during the phase ends it at
+ * once (the worker is terminated) and the command prints what it has, exit 3
+ * (cli/interrupt.ts). The worker loads the models by the same argument as the
+ * main thread (a built-in's name or a model file's absolute path).
+ */
+import { Worker, parentPort, workerData } from 'node:worker_threads';
+import * as E from 'fp-ts/lib/Either.js';
+import { diffSystems, type SystemDiff } from '../checker/diff.js';
+import { generateSuite, type Cover } from '../conformance/generate.js';
+import type { Model } from '../model/core.js';
+import { bind } from '../properties/bind.js';
+import { ModelFault, type FaultSite } from '../properties/fault.js';
+import { stoppable } from './interrupt.js';
+import { loadModel } from './loadModel.js';
+
+export type PhaseTask =
+  | { readonly task: 'diff'; readonly models: readonly [string, string]; readonly params: readonly [object, object]; readonly maxStates?: number }
+  | { readonly task: 'vectors'; readonly model: string; readonly params: object; readonly cover: Cover; readonly maxStates?: number };
+
+type Result<T extends PhaseTask> = T extends { task: 'diff' } ? SystemDiff<unknown> : ReturnType<typeof generateSuite>;
+
+interface FaultRecord {
+  readonly site: FaultSite;
+  readonly owner: string;
+  readonly state: unknown;
+  readonly choice: unknown;
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly model?: string;
+  readonly params?: object;
+}
+
+type Reply = { result: unknown } | { fault: FaultRecord } | { error: string };
+
+async function perform(t: PhaseTask): Promise<unknown> {
+  if (t.task === 'diff') {
+    const systems = await Promise.all(
+      t.models.map(async (arg, i) => {
+        const s = bind(await loadModel(arg), t.params[i]!, { noGoals: true });
+        if (E.isLeft(s)) throw new Error(s.left);
+        return s.right;
+      }),
+    );
+    return diffSystems<unknown>(systems[0]!, systems[1]!, t.maxStates !== undefined ? { maxStates: t.maxStates } : {});
+  }
+  return generateSuite(await loadModel(t.model), t.params, { cover: t.cover, ...(t.maxStates !== undefined ? { maxStates: t.maxStates } : {}) });
+}
+
+if (parentPort && (workerData as { phase?: PhaseTask } | undefined)?.phase) {
+  const port = parentPort;
+  perform((workerData as { phase: PhaseTask }).phase).then(
+    (result) => port.postMessage({ result } satisfies Reply),
+    (e: unknown) => {
+      if (e instanceof ModelFault) {
+        const c = e.cause as Error | undefined;
+        port.postMessage({
+          fault: {
+            site: e.site,
+            owner: e.owner,
+            state: e.state,
+            choice: e.choice,
+            name: c?.name ?? 'Error',
+            message: c?.message ?? String(e.cause),
+            ...(c?.stack ? { stack: c.stack } : {}),
+            ...(e.model ? { model: e.model.name } : {}),
+            ...(e.params ? { params: e.params } : {}),
+          },
+        } satisfies Reply);
+      } else port.postMessage({ error: ((e as Error)?.message ?? String(e)).split('\n')[0]! } satisfies Reply);
+    },
+  );
+}
+
+/**
+ * Runs phase `t` in a worker thread; undefined when the command was
+ * interrupted meanwhile (the worker is then terminated at once). A ModelFault
+ * in the worker is thrown again here, attached to the main thread's model of
+ * the same name (`models`); another error is thrown as an Error.
+ */
+export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model[]): Promise<Result<T> | undefined> {
+  const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
+    workerData: { entry: new URL('./phaseWorker.ts', import.meta.url).href, phase: t },
+  });
+  let stopped = false;
+  const reply = new Promise<Reply | undefined>((res, rej) => {
+    w.once('message', (m: Reply) => res(m));
+    w.once('error', rej);
+    w.once('exit', () => res(undefined));
+  });
+  const m = await stoppable(
+    () => {
+      stopped = true;
+      void w.terminate();
+    },
+    () => reply,
+  );
+  void w.terminate();
+  if (stopped || m === undefined) {
+    if (stopped) return undefined;
+    throw new Error('the worker thread ended without a result');
+  }
+  if ('error' in m) throw new Error(m.error);
+  if ('fault' in m) {
+    const f = m.fault;
+    const cause = Object.assign(new Error(f.message), { name: f.name, ...(f.stack ? { stack: f.stack } : {}) });
+    const fault = new ModelFault(f.site, f.owner, f.state, f.choice, cause);
+    const model = models.find((x) => x.name === f.model);
+    if (model) fault.model = model;
+    if (f.params) fault.params = f.params;
+    throw fault;
+  }
+  return m.result as Result<T>;
+}

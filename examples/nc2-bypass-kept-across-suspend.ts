@@ -1,0 +1,42 @@
+/**
+ * NetChannel2 as it was (../shared/seeds/004: "Suspend/resume and migration
+ * don't work with dom0 bypass"): guest A is saved and restored, or migrated,
+ * while a dom0 bypass exists. The restored A has its memory (it still
+ * believes in the bypass) but none of its mappings, event channels or grants:
+ * the bypass ring it thinks it uses is no longer mapped, B stays bound to a
+ * port that closed and keeps the ring mapped, and dom0 keeps the ring pages
+ * granted to a domain that is gone. The built-in nc2-bypass tears the bypass
+ * down (DISABLE/DISABLED, DETACH/DETACHED) and falls back to dom0 first.
+ *
+ * Three facets, each a shortest counterexample: A's ring mapping is gone while
+ * A believes in the bypass (BY1); B binds to A's closed port and its
+ * BYPASS_READY goes nowhere (BY2); and the guests wait for each other for ever
+ * (deadlock: A waits for a READY on a ring it no longer maps).
+ *
+ * @pvcheck check
+ * @pvcheck expect violation BY1_bypass_ring_mapped in 4 steps
+ * @pvcheck check -i BY2_bypass_events_delivered
+ * @pvcheck expect violation BY2_bypass_events_delivered in 5 steps
+ * @pvcheck check -i deadlock
+ * @pvcheck expect deadlock in 11 steps
+ * @pvcheck fixed-by nc2-bypass
+ */
+import { deriveModel, nc2Bypass, nc2BypassModel as n, type Rule } from 'pvcheck';
+
+type S = n.Nc2BypassState;
+type P = n.Nc2BypassParams;
+
+/** A suspends whenever its traffic is quiet, bypass or not. */
+const suspendWithBypass: Rule<S, P> = {
+  name: 'A.suspend_resume.keep_bypass', actor: 'A',
+  doc: 'A is saved and restored (or migrated) with the bypass still set up',
+  when: (s, p) => s.a.suspended < p.suspends && n.quiet(s),
+  then: (d, s) => n.suspendResume(d, s),
+};
+
+export default deriveModel(nc2Bypass, {
+  name: 'nc2-bypass-kept-across-suspend',
+  description: 'nc2-bypass where guest A suspends and resumes with the dom0 bypass still set up (NetChannel2 as it was)',
+  see: '../shared/seeds/004; netchannel2.h BYPASS_* messages',
+  replace: { 'A.suspend_resume': suspendWithBypass },
+});

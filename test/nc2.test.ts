@@ -1,0 +1,149 @@
+/**
+ * The NetChannel2 ring (model/nc2.ts, issue 15 point 1): the model verifies at
+ * its defaults and in both directions, with and without the v2v hints; it
+ * behaves the same wherever the 32-bit indices start (wrap-safety: the same
+ * graph at startIndex 16, 0x7ffffff0 and 0xfffffff0); each variant of
+ * examples/ is found with a shortest counterexample that replays and that the
+ * built-in model does not reproduce; a hostile backend reaches the Linux
+ * uring.h BUG_ON (a finding) but never makes the frontend read outside the
+ * ring or stall on a zero-size message, and the defences that keep it so are
+ * shown to matter by deleting them.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as E from 'fp-ts/lib/Either.js';
+import { deriveModel, type Model, type Rule } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { bind } from '../properties/bind.js';
+import { check, type CheckResult } from '../checker/explore.js';
+import { traceFromViolation } from '../traces/format.js';
+import { replay } from '../traces/replay.js';
+import { C_READ, HDR, nc2, type Nc2Params, type Nc2State } from '../model/nc2.js';
+import noPadding from '../examples/nc2-no-padding.js';
+import noRecheck from '../examples/nc2-free-space-no-recheck.js';
+
+type M = Model<Nc2State, Nc2Params>;
+const params = (m: M, o: Record<string, string>) => {
+  const p = resolveParams(m.params, o);
+  if (E.isLeft(p)) throw new Error(p.left);
+  return p.right;
+};
+const run = (m: M, o: Record<string, string>, maxDepth?: number): CheckResult<Nc2State> => {
+  const sys = bind(m, params(m, o));
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  return check(sys.right, maxDepth === undefined ? {} : { maxDepth });
+};
+const neverFired = (r: CheckResult<Nc2State>) => r.coverage.filter((c) => c.fired === 0).map((c) => c.rule);
+
+test('nc2 at its defaults verifies, and every honest rule fires (pads, a full ring, the free-space re-check, both wake-ups)', () => {
+  const r = run(nc2, {});
+  assert.is(r.outcome, 'ok');
+  // Only the steps a hostile peer's values lead to never fire with honest peers.
+  assert.equal(neverFired(r).sort(), ['BUG_ON.bytes_available.frontend', 'nc2_get_message.invalid.backend']);
+});
+
+test('both directions with the shared event channel, and the v2v active hints, verify', () => {
+  const both = run(nc2, { directions: '2', messages: '1' });
+  assert.is(both.outcome, 'ok');
+  assert.ok(both.coverage.find((c) => c.rule === 'nc2_get_message.frontend')!.fired > 0);
+  const small = run(nc2, { directions: '2', messages: '2', ringBytes: '16', maxMessage: '8', startIndex: '0' });
+  assert.is(small.outcome, 'ok');
+  assert.ok(small.coverage.find((c) => c.rule === 'nc2_can_send_payload_bytes.full.backend')!.fired > 0);
+  const hints = run(nc2, { hints: 'true', messages: '2' });
+  assert.is(hints.outcome, 'ok');
+  for (const rule of ['v2v_nc2_prep_message.producer_active.frontend', 'v2v_nc2_get_message.spin.backend', 'nc2_flush_ring.no_notify.frontend'])
+    assert.ok(hints.coverage.find((c) => c.rule === rule)!.fired > 0, rule);
+});
+
+test('wrap-safety: the same graph wherever the 32-bit indices start (same offset in the ring), and a fresh ring verifies', () => {
+  const figures = ['16', '2147483632', '4294967280'].map((start) => {
+    const r = run(nc2, { startIndex: start });
+    assert.is(r.outcome, 'ok', start);
+    return [r.distinctStates, r.edges, r.depth];
+  });
+  assert.equal(figures[1], figures[0]);
+  assert.equal(figures[2], figures[0]);
+  assert.is(run(nc2, { startIndex: '0' }).outcome, 'ok');
+});
+
+const variants: { m: M; property: string }[] = [
+  { m: noPadding, property: 'N7_honest_messages_valid' },
+  { m: noRecheck, property: 'N5_no_lost_wakeup_space' },
+];
+for (const c of variants) {
+  test(`${c.m.name}: ${c.property}, shortest, replays; the built-in nc2 does not follow it to the violation`, () => {
+    const r = run(c.m, {});
+    assert.is(r.outcome, 'violation');
+    assert.is(r.violation!.property, c.property);
+    const steps = r.violation!.trace.length - 1;
+    assert.is.not(run(c.m, {}, steps - 1).outcome, 'violation', 'no shorter counterexample');
+    const trace = traceFromViolation(c.m, params(c.m, {}), r.violation!);
+    assert.is(replay(c.m, params(c.m, {}), trace).kind, 'reproduced');
+    assert.is.not(replay(nc2, params(nc2, {}), trace).kind, 'reproduced');
+  });
+}
+
+test('padding not written, from a fresh ring: the consumer finds the skipped tail and stops or delivers what is there', () => {
+  const r = run(noPadding, { startIndex: '0', messages: '4' });
+  assert.is(r.outcome, 'violation');
+  assert.ok(['N7_honest_messages_valid', 'N3_padding_never_data', 'N2_no_torn_message'].includes(r.violation!.property));
+});
+
+test('a message larger than half the ring can stall for ever: __nc2_ring_would_wrap is true when it ends at the ring end, and pad + message exceed the ring', () => {
+  const r = run(nc2, { ringBytes: '32', maxMessage: '24', messages: '2', startIndex: '0' });
+  assert.is(r.outcome, 'deadlock');
+  const last = r.violation!.trace[r.violation!.trace.length - 1]!.state;
+  assert.is(last.prod[0]!.want, 24);
+  assert.is(run(nc2, { ringBytes: '32', maxMessage: '16', messages: '2', startIndex: '0' }).outcome, 'ok');
+});
+
+test('hostile backend: a cons ahead of prod_pvt makes bytes_available exceed the ring: the Linux BUG_ON (finding, shortest)', () => {
+  const o = { backend: 'hostile', messages: '2' };
+  const r = run(nc2, o);
+  assert.is(r.outcome, 'violation');
+  assert.is(r.violation!.property, 'H3_no_BUG_ON');
+  const steps = r.violation!.trace.length - 1;
+  assert.is.not(run(nc2, o, steps - 1).outcome, 'violation');
+  assert.ok(r.violation!.trace.some((st) => st.action.startsWith('hostile.cons')));
+});
+
+// The consumer's defences against a hostile producer (ring 1), with the BUG_ON left out (H3 is the finding above).
+const noBug = deriveModel(nc2, { name: 'nc2-no-bug-inv', description: 'nc2 without H3', removeInvariants: ['H3_no_BUG_ON'] });
+const HOSTILE = { backend: 'hostile', directions: '2', messages: '1', hostileWrites: '2' };
+test('hostile backend writing prod, headers and sizes: the frontend never reads outside the ring nor accepts a zero-size message', () => {
+  const r = run(noBug, HOSTILE);
+  assert.is(r.outcome, 'ok');
+  assert.ok(r.coverage.find((c) => c.rule === 'nc2_get_message.invalid.frontend')!.fired > 0);
+  assert.ok(r.coverage.find((c) => c.rule === 'nc2_get_message.pad.frontend')!.fired > 0);
+});
+
+/** The frontend's nc2_get_message with `valid` in place of v2v's header check (the pad / data split kept). */
+const weakened = (name: string, valid: (x: number, size: number, p: Nc2Params) => boolean): M => {
+  const cell = (s: Nc2State, p: Nc2Params) => s.sring[1]!.payload[((s.cons[1]!.cons_pvt & (p.ringBytes - 1)) / 4) | 0]!;
+  const size = (s: Nc2State, p: Nc2Params) => (cell(s, p).k === 1 || cell(s, p).k === 3 ? cell(s, p).size : 0);
+  const at = (s: Nc2State, p: Nc2Params) =>
+    s.cons[1]!.pc === C_READ && s.sring[1]!.prod !== s.cons[1]!.cons_pvt && valid(s.cons[1]!.cons_pvt, size(s, p), p);
+  const rule = (n: string) => nc2.rules.find((r) => r.name === n)!;
+  const replace: Record<string, Rule<Nc2State, Nc2Params>> = {
+    'nc2_get_message.pad.frontend': { ...rule('nc2_get_message.pad.frontend'), when: (s, p) => at(s, p) && cell(s, p).k === 3 },
+    'nc2_get_message.frontend': { ...rule('nc2_get_message.frontend'), when: (s, p) => at(s, p) && cell(s, p).k !== 3 },
+    'nc2_get_message.invalid.frontend': {
+      ...rule('nc2_get_message.invalid.frontend'),
+      when: (s, p) => s.cons[1]!.pc === C_READ && s.sring[1]!.prod !== s.cons[1]!.cons_pvt && !valid(s.cons[1]!.cons_pvt, size(s, p), p),
+    },
+  };
+  return deriveModel(noBug, { name, description: name, replace });
+};
+
+test('the defences matter: without size >= sizeof(hdr) a zero-size message is accepted (H2); without the containment test a message is read across the ring end (H1)', () => {
+  const noSize = weakened('nc2-no-size-check', (x, size, p) => (x & (p.ringBytes - 1)) + size <= p.ringBytes && size <= p.ringBytes);
+  const r1 = run(noSize, HOSTILE);
+  assert.is(r1.outcome, 'violation');
+  assert.is(r1.violation!.property, 'H2_no_loop');
+  const noContained = weakened('nc2-no-containment', (_x, size) => size >= HDR);
+  const r2 = run(noContained, HOSTILE);
+  assert.is(r2.outcome, 'violation');
+  assert.is(r2.violation!.property, 'H1_reads_inside_ring');
+});
+
+test.run();
