@@ -130,6 +130,14 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           const x = fresh();
           out += `{ const ${x} = ${v}${prop(k)};\n${genPack(f, x, path ? `${path}.${k}` : k)}}\n`;
         }
+        // A record with optional fields is a key set (xenstore nodes, say): a key the shape does
+        // not name would be dropped silently by the packing, so it is an error naming the key.
+        const opt = p.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => k);
+        if (opt.length > 0) {
+          const c = fresh();
+          out += `{ let ${c} = ${p.fields.length - opt.length};\n${opt.map((k) => `if (${v}${prop(k)} !== undefined) ${c}++;\n`).join('')}`;
+          out += `let n = 0; for (const k in ${v}) if (${v}[k] !== undefined) n++;\nif (n !== ${c}) badKey(${JSON.stringify(path)}, ${v}, ${K(new Set(p.fields.map(([k]) => k)))}); }\n`;
+        }
         return out;
       }
       case 'array': {
@@ -362,7 +370,11 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         : `state field '${path || 'state'}' = ${show(v)} is not an array as the model's declared shape says`,
     );
   };
-  const pack = new Function('C', 'bad', 'badLen', packSrc)(consts, bad, badLen) as StateCodec<S>['pack'];
+  const badKey = (path: string, v: Record<string, unknown>, known: ReadonlySet<string>): never => {
+    const k = Object.keys(v).find((x) => v[x] !== undefined && !known.has(x));
+    throw new RangeError(`state field '${path ? `${path}.` : ''}${k}' is not in the model's declared shape (model.shape: add it)`);
+  };
+  const pack = new Function('C', 'bad', 'badLen', 'badKey', packSrc)(consts, bad, badLen, badKey) as StateCodec<S>['pack'];
   const unpack = new Function('C', unpackSrc)(consts) as StateCodec<S>['unpack'];
   // Each skeleton object is deep-copied from its template once (the templates hold nulls where children go).
   const S = skel.map((x) => (Array.isArray(x) ? [...x] : { ...(x as object) }));

@@ -14,7 +14,7 @@
  * @pvcheck expect ok
  */
 import { deriveModel, xenbusModel } from 'pvcheck';
-const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus } = xenbusModel;
+const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
 export const RX_PERSISTENT: FeatureKey = {
@@ -23,10 +23,14 @@ export const RX_PERSISTENT: FeatureKey = {
 };
 const table = [...NETIF_FEATURES, RX_PERSISTENT];
 
-export default deriveModel(xenbus, {
-  name: 'xenbus-late-feature-fixed',
-  description: 'feature-rx-persistent advertised before InitWait and used by the backend only when the frontend requested it',
-  see: 'docs/models/xenbus.md "Adding a feature key"',
-  replace: withFeatures(table),
-  invariants: [connectedAgree(table)],
-});
+// the state's shape names every xenstore node: the new keys join it (packed path)
+export default {
+  ...deriveModel(xenbus, {
+    name: 'xenbus-late-feature-fixed',
+    description: 'feature-rx-persistent advertised before InitWait and used by the backend only when the frontend requested it',
+    see: 'docs/models/xenbus.md "Adding a feature key"',
+    replace: withFeatures(table),
+    invariants: [connectedAgree(table)],
+  }),
+  shape: xenbusShape(table),
+};

@@ -20,7 +20,7 @@
  * @pvcheck expect violation X5_connected_agree in 8 steps
  */
 import { deriveModel, xenbusModel } from 'pvcheck';
-const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus } = xenbusModel;
+const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
 export const RX_PERSISTENT_LATE: FeatureKey = {
@@ -29,10 +29,14 @@ export const RX_PERSISTENT_LATE: FeatureKey = {
 };
 const table = [...NETIF_FEATURES, RX_PERSISTENT_LATE];
 
-export default deriveModel(xenbus, {
-  name: 'xenbus-late-feature',
-  description: 'proposal: feature-rx-persistent advertised after hotplug and used by the backend whenever advertised',
-  see: 'docs/models/xenbus.md "Adding a feature key"',
-  replace: withFeatures(table),
-  invariants: [connectedAgree(table)],
-});
+// the state's shape names every xenstore node: the new keys join it (packed path)
+export default {
+  ...deriveModel(xenbus, {
+    name: 'xenbus-late-feature',
+    description: 'proposal: feature-rx-persistent advertised after hotplug and used by the backend whenever advertised',
+    see: 'docs/models/xenbus.md "Adding a feature key"',
+    replace: withFeatures(table),
+    invariants: [connectedAgree(table)],
+  }),
+  shape: xenbusShape(table),
+};

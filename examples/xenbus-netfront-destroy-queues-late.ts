@@ -12,7 +12,7 @@
  *
  * @pvcheck catalogue B-10 CVE-2022-48914
  * @pvcheck check -p events=1
- * @pvcheck expect violation X13_napi_released in 8 steps
+ * @pvcheck expect violation X13_napi_released in 10 steps
  * @pvcheck fixed-by xenbus
  */
 import { deriveModel, type Rule, xenbusModel } from 'pvcheck';

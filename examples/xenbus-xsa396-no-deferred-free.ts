@@ -14,7 +14,7 @@
  *
  * @pvcheck catalogue XSA-396 CVE-2022-23036
  * @pvcheck check -p backend=hostile -i X2_frontend_frees_after_backend
- * @pvcheck expect violation X2_frontend_frees_after_backend in 10 steps
+ * @pvcheck expect violation X2_frontend_frees_after_backend in 11 steps
  * @pvcheck fixed-by xenbus
  */
 import { deriveModel, type Rule, xenbusModel } from 'pvcheck';

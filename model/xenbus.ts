@@ -32,8 +32,9 @@ import { xenbusViews } from './views/xenbus.js';
 import type { Draft } from 'immer';
 import { defineModel, type Goal, type Invariant, type Model, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
+import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
-  emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
+  type XsWatch, emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
   xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts, type XsDrop,
 } from './xenstore.js';
 
@@ -61,6 +62,22 @@ export const BE = 'backend/vif/1/0';
 export const W_FE_OTHEREND = 'netfront:otherend';
 export const W_BE_OTHEREND = 'netback:otherend';
 export const W_BE_HOTPLUG = 'netback:hotplug-status';
+/**
+ * The bus watches (xenbus_probe_frontend.c `fe_watch` on "device",
+ * xenbus_probe_backend.c `be_watch` on "backend"): their handler
+ * `xenbus_dev_changed` probes a new device on a write below the path and
+ * cleans up the devices under a removed directory. Each is split in two by
+ * the event's path (`fires`): writes (probe) and removals of the device
+ * directory (cleanup); a removed key is a no-op for the handler and is not
+ * queued. Events whose handler can only be a no-op are not queued: the write
+ * half is registered while the domain has no device for the vif, the removal
+ * half while it has one; each drops an event while one of it is pending.
+ * docs/models/xenbus.md "Bus watches" says why this leaves out nothing.
+ */
+export const W_FE_BUS = 'xenbus_frontend:device';
+export const W_FE_BUS_RM = 'xenbus_frontend:device(rm)';
+export const W_BE_BUS = 'xenbus_backend:backend';
+export const W_BE_BUS_RM = 'xenbus_backend:backend(rm)';
 /** Watch owners: the guest kernel's and the driver domain kernel's xenwatch threads. */
 export const GUEST = 'guest';
 export const DRIVER_DOMAIN = 'backend-domain';
@@ -193,6 +210,15 @@ export type XdpPhase = 'off' | 'reconf' | 'wait' | 'on';
 export type FeRemove = 'none' | 'closing' | 'closed';
 
 export interface FrontendState {
+  /** The xenbus_device exists on the guest's bus (xenbus_probe_node registered it; the cleanup of a removed directory unregisters it). A driver unbind keeps it. */
+  readonly bus: boolean;
+  /**
+   * netfront_probe is inside xennet_create_dev's loop `xenbus_switch_state(Initialising);
+   * wait_event_timeout(module_wq, backend not Closed and not Unknown, XENNET_TIMEOUT)`, on the
+   * guest's xenwatch thread (a probe from the bus watch: every later xenwatch event of the guest
+   * waits) or in the context that bound the driver (`modprobe`: a driver reload).
+   */
+  readonly probe: 'none' | 'xenwatch' | 'modprobe';
   /** A netfront driver instance is bound to the device. */
   readonly inst: boolean;
   /** The xenbus core's `dev->state`. */
@@ -304,7 +330,7 @@ export function spend(d: D, s: S, k: EventKind): void {
 }
 const noQueue = (): QueueRes => ({ gref: null, deferred: null, evt: false, map: null, bound: false, napi: false, task: 'none', taskRef: false, xmit: 'no', uaf: false });
 const freshFe = (): FrontendState => ({
-  inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
+  bus: false, probe: 'none', inst: false, dev: XenbusStateUnknown, txn: false, remove: 'none', netdev: false, open: false, queues: 0,
   nq: 0, split: false, features: [], xdp: 'off', wake: false, xw: 'run', oops: false, dpdk: 'none', ringUsed: false,
 });
 const freshBe = (): BackendState => ({
@@ -312,8 +338,38 @@ const freshBe = (): BackendState => ({
   nq: 0, split: false, features: [], bug: false, headroom: 0, ringSync: false,
 });
 
+/** The bus watch halves: which domain, path and changes each stands for. */
+const BUS: Readonly<Record<string, { owner: string; path: string; fires: 'write' | 'rm' }>> = {
+  [W_FE_BUS]: { owner: GUEST, path: 'device', fires: 'write' },
+  [W_FE_BUS_RM]: { owner: GUEST, path: FE, fires: 'rm' },
+  [W_BE_BUS]: { owner: DRIVER_DOMAIN, path: 'backend', fires: 'write' },
+  [W_BE_BUS_RM]: { owner: DRIVER_DOMAIN, path: BE, fires: 'rm' },
+};
+const busWatch = (token: string): XsWatch => ({ token, ...BUS[token]!, drop: 'pending' });
+
+/** The bus watches each Linux kernel registers at boot (xenbus_probe_frontend_init, xenbus_probe_backend_init), before any device exists: the write halves. */
+export const busWatches = (p: { frontend: FrontendImpl; backend: BackendImpl }): XsWatch[] => [
+  ...(linuxFrontend(p) ? [busWatch(W_FE_BUS)] : []),
+  ...(linuxBackend(p) ? [busWatch(W_BE_BUS)] : []),
+];
+
+/**
+ * The domain's xenbus device for the vif now exists (`true`) or not: the
+ * bus watch half whose events can do something is registered, the other
+ * dropped with its pending event (which could only be a no-op). `initial`:
+ * the new half queues one event now (a rebooted kernel's enumeration of
+ * existing devices, or xs_resume registering the watches again).
+ */
+export function busDevice(d: D, owner: string, exists: boolean, initial = false): void {
+  const [on, off] = owner === GUEST ? [W_FE_BUS_RM, W_FE_BUS] : [W_BE_BUS_RM, W_BE_BUS];
+  const [reg, unreg] = exists ? [on, off] : [off, on];
+  xsUnwatch(d.xs, unreg);
+  const w = busWatch(reg);
+  if (!xsWatching(d.xs, reg) || initial) xsWatch(d.xs, owner, reg, w.path, 'pending', { fires: w.fires, initial });
+}
+
 export const xenbusInit = (p: P): S => ({
-  xs: emptyXenstore(),
+  xs: { ...emptyXenstore(), watches: busWatches(p) },
   fe: freshFe(),
   // DPDK's switching backend is an application the administrator starts in dom0: it runs from the start
   be: dpdkPair(p) ? { ...freshBe(), inst: true } : freshBe(),
@@ -358,6 +414,8 @@ export function switchState(d: D, who: 'fe' | 'be', state: number, p: P): void {
 /** netback_probe: features (in one transaction), split and multi-queue keys, backend_switch_state(InitWait), KOBJ_ONLINE; the xenbus core then registers the otherend watch. */
 export function netbackProbeEffect(d: D, p: P, features: readonly FeatureKey[] = NETIF_FEATURES): void {
   const m = p.txnConflicts;
+  xsDeliver(d.xs, DRIVER_DOMAIN); // the be_watch event that probes
+  busDevice(d, DRIVER_DOMAIN, true);
   d.be.inst = true;
   d.be.state = XenbusStateInitialising;
   d.be.dev = XenbusStateInitialising;
@@ -549,6 +607,7 @@ export function netbackRemove(d: D, p: P, o: BackendOptions = {}): void {
   if (xsReadState(d.xs, BE) === XenbusStateClosing) switchState(d, 'be', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_BE_OTHEREND);
   d.be = freshBe() as Draft<BackendState>;
+  busDevice(d, DRIVER_DOMAIN, false);
 }
 
 /** frontend_changed (netback xenbus.c), on the frontend state the watch delivery read. */
@@ -598,13 +657,27 @@ export const makeHotplugStatusChanged = (features: readonly FeatureKey[]): R => 
   },
 });
 
+/** The driver domain's next xenwatch event is a bus write event that probes: no device yet, the node reads Initialising (xenbus_probe_node). */
+const beProbes = (s: S): boolean => !s.ts.beDown && xsPending(s.xs, W_BE_BUS) && !s.be.inst && beNode(s) === XenbusStateInitialising;
+/** The driver domain's next xenwatch event is the removal of the device directory, which is still gone: xenbus_cleanup_devices unregisters the device. */
+const beRemoves = (s: S): boolean => !s.ts.beDown && xsPending(s.xs, W_BE_BUS_RM) && s.be.inst && !xsExists(s.xs, BE);
+
 export const netback_probe: R = {
   applies: linuxBackend,
   name: 'netback_probe', actor: 'backend',
-  doc: 'xenbus_probe_node on a backend node in Initialising: write features, multi-queue-max-queues, split; backend_switch_state(InitWait); KOBJ_ONLINE; watch the frontend state',
-  see: 'netback xenbus.c netback_probe, backend_create_xenvif; xenbus_probe.c xenbus_probe_node, watch_otherend',
-  when: (s) => !s.be.inst && !s.ts.beDown && beNode(s) === XenbusStateInitialising,
+  doc: 'be_watch event (xenwatch, in order): xenbus_dev_changed finds no device and the node in Initialising: xenbus_probe_node, netback_probe: write features, multi-queue-max-queues, split; backend_switch_state(InitWait); KOBJ_ONLINE; watch the frontend state',
+  see: 'xenbus_probe_backend.c backend_changed; xenbus_probe.c xenbus_dev_changed, xenbus_probe_node, watch_otherend; netback xenbus.c netback_probe, backend_create_xenvif',
+  when: beProbes,
   then: (d, s, p) => netbackProbeEffect(d, p),
+};
+
+export const backend_bus_nothing: R = {
+  applies: linuxBackend,
+  name: 'xenbus_dev_changed(backend: nothing to do)', actor: 'backend',
+  doc: 'be_watch event (xenwatch, in order) with nothing to do: the device exists already or the node is not Initialising (xenbus_probe_node ignores it), or the removed directory exists again / has no device',
+  see: 'xenbus_probe.c xenbus_dev_changed, xenbus_probe_node ("Device is not new, so ignore it")',
+  when: (s) => !s.ts.beDown && (xsPending(s.xs, W_BE_BUS) || xsPending(s.xs, W_BE_BUS_RM)) && !beProbes(s) && !beRemoves(s),
+  then: (d) => xsDeliver(d.xs, DRIVER_DOMAIN),
 };
 
 export const frontend_changed: R = {
@@ -634,10 +707,10 @@ export const hotplug_status_changed: R = {
 export const netback_remove: R = {
   applies: linuxBackend,
   name: 'netback_remove', actor: 'backend',
-  doc: 'the backend directory was removed (toolstack): the xenbus core unregisters the device: netback_remove',
+  doc: 'be_watch event for the removed backend directory (xenwatch, in order), still gone: xenbus_cleanup_devices unregisters the device: netback_remove',
   see: 'xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices; netback xenbus.c netback_remove',
-  when: (s) => beAlive(s) && !xsExists(s.xs, BE),
-  then: (d, s, p) => netbackRemove(d, p),
+  when: beRemoves,
+  then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); netbackRemove(d, p); },
 };
 
 export const backend_fatal: R = {
@@ -725,7 +798,9 @@ export function xennetTeardown(d: D, p: P): void {
   switchState(d, 'fe', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_FE_OTHEREND);
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
-  d.fe = freshFe() as Draft<FrontendState>;
+  // the driver instance is gone; the xenbus_device stays on the bus until its directory is removed
+  const bus = d.fe.bus;
+  d.fe = { ...freshFe(), bus } as Draft<FrontendState>;
 }
 
 /** The frontend's reconnect path of xenbus_dev_resume + netfront_resume: detach, disconnect, dev->state = Initialising, watch the (new) backend. */
@@ -811,20 +886,73 @@ export const withFeatures = (features: readonly FeatureKey[]): Record<string, R>
   xenbus_transaction_end: makeTransactionEnd(features),
 });
 
+/** The guest's xenwatch thread is free to take its next event: not inside talk_to_netback's transaction, not blocked on rtnl, not waiting in a probe. */
+const guestXenwatchFree = (s: S): boolean => !s.fe.txn && s.fe.xw === 'run' && s.fe.probe !== 'xenwatch';
+/** The guest's next xenwatch event is a bus write event that probes: no device yet, the node reads Initialising. */
+const feProbes = (s: S): boolean => guestXenwatchFree(s) && xsPending(s.xs, W_FE_BUS) && !s.fe.bus && feNode(s) === XenbusStateInitialising;
+/** The guest's next xenwatch event is the removal of its device directory, still gone (unregister_netdev takes rtnl: it waits while xennet_xdp_set holds it). */
+const feRemoves = (s: S): boolean => guestXenwatchFree(s) && xsPending(s.xs, W_FE_BUS_RM) && s.fe.bus && !xsExists(s.xs, FE) && !rtnlHeld(s) && s.fe.probe === 'none';
+/** The backend state xennet_create_dev's wait accepts: neither Closed nor Unknown. */
+const createDevMayReturn = (s: S): boolean => beNode(s) !== XenbusStateClosed && beNode(s) !== XenbusStateUnknown;
+
+/**
+ * netfront_probe -> xennet_create_dev: `xenbus_switch_state(Initialising)`, then
+ * wait until the backend is neither Closed nor Unknown (`wait_event_timeout`
+ * in a loop: only XENNET_TIMEOUT polling wakes it, netback_changed does not
+ * run before probe returns). `ctx`: where the probe runs.
+ */
+export function netfrontProbeStart(d: D, s: S, p: P, ctx: 'xenwatch' | 'modprobe'): void {
+  d.fe = { ...freshFe(), bus: true } as Draft<FrontendState>;
+  busDevice(d, GUEST, true);
+  // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
+  if (ctx === 'xenwatch') d.fe.dev = XenbusStateInitialising;
+  else switchState(d, 'fe', XenbusStateInitialising, p);
+  if (createDevMayReturn(s)) netfrontProbeDone(d);
+  else d.fe.probe = ctx;
+}
+
+/** xennet_create_dev returned: the driver instance exists; xenbus_dev_probe then registers the otherend watch (watch_otherend). */
+export function netfrontProbeDone(d: D): void {
+  d.fe.probe = 'none';
+  d.fe.inst = true;
+  xsWatch(d.xs, GUEST, W_FE_OTHEREND, BE + '/state');
+}
+
 export const netfront_probe: R = {
   applies: linuxFrontend,
   name: 'netfront_probe', actor: 'frontend',
-  doc: 'a netfront instance binds to the device (first probe of a node in Initialising, or a new instance after Closed): xennet_create_dev, switch Initialising, watch the backend state',
-  see: 'netfront xennet_create_dev, netfront_probe; xenbus_probe.c xenbus_probe_node',
-  when: (s) => !s.fe.inst && xsExists(s.xs, FE) && (feNode(s) === XenbusStateInitialising ? s.fe.dev === XenbusStateUnknown : can(s, 'reconnect')),
-  then: (d, s, p) => {
-    const first = feNode(s) === XenbusStateInitialising && s.fe.dev === XenbusStateUnknown;
-    d.fe = { ...freshFe(), inst: true } as Draft<FrontendState>;
-    // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
-    if (first) d.fe.dev = XenbusStateInitialising;
-    else { spend(d, s, 'reconnect'); switchState(d, 'fe', XenbusStateInitialising, p); }
-    xsWatch(d.xs, GUEST, W_FE_OTHEREND, BE + '/state');
-  },
+  doc: 'fe_watch event (guest xenwatch, in order): xenbus_dev_changed finds no device and the node in Initialising: xenbus_probe_node, netfront_probe: xennet_create_dev (waits while the backend is Closed or Unknown), then watch the backend state',
+  see: 'xenbus_probe_frontend.c frontend_changed; xenbus_probe.c xenbus_dev_changed, xenbus_probe_node, xenbus_dev_probe; netfront netfront_probe, xennet_create_dev',
+  when: feProbes,
+  then: (d, s, p) => { xsDeliver(d.xs, GUEST); netfrontProbeStart(d, s, p, 'xenwatch'); },
+};
+
+export const netfront_rebind: R = {
+  applies: linuxFrontend,
+  name: 'netfront_probe(driver bind)', actor: 'frontend',
+  doc: 'a new netfront instance binds to the existing device after the last one was removed (driver reload): xennet_create_dev switches Initialising and waits while the backend is Closed or Unknown',
+  see: 'netfront netfront_probe, xennet_create_dev; drivers/base/dd.c (driver_attach)',
+  when: (s) => s.fe.bus && !s.fe.inst && s.fe.probe === 'none' && xsExists(s.xs, FE) && can(s, 'reconnect'),
+  then: (d, s, p) => { spend(d, s, 'reconnect'); netfrontProbeStart(d, s, p, 'modprobe'); },
+};
+
+export const xennet_create_dev_wait: R = {
+  applies: linuxFrontend,
+  name: 'xennet_create_dev(XENNET_TIMEOUT)', actor: 'frontend',
+  doc: 'the wait in xennet_create_dev times out (XENNET_TIMEOUT) and finds the backend neither Closed nor Unknown: probe returns',
+  see: 'netfront xennet_create_dev (do { xenbus_switch_state; wait_event_timeout } while (!err))',
+  when: (s) => s.fe.probe !== 'none' && createDevMayReturn(s),
+  then: (d) => netfrontProbeDone(d),
+};
+
+export const frontend_bus_nothing: R = {
+  applies: linuxFrontend,
+  name: 'xenbus_dev_changed(frontend: nothing to do)', actor: 'frontend',
+  doc: 'fe_watch event (guest xenwatch, in order) with nothing to do: the device exists already or the node is not Initialising, or the removed directory exists again / has no device',
+  see: 'xenbus_probe.c xenbus_dev_changed, xenbus_probe_node ("Device is not new, so ignore it")',
+  when: (s) => guestXenwatchFree(s) && (xsPending(s.xs, W_FE_BUS) || xsPending(s.xs, W_FE_BUS_RM)) && !feProbes(s) &&
+    !(xsPending(s.xs, W_FE_BUS_RM) && s.fe.bus && !xsExists(s.xs, FE)),
+  then: (d) => xsDeliver(d.xs, GUEST),
 };
 
 export const netback_changed: R = {
@@ -832,7 +960,7 @@ export const netback_changed: R = {
   name: 'netback_changed', actor: 'frontend',
   doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
   see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
-  when: (s) => s.fe.inst && !s.fe.txn && s.fe.xw === 'run' && xsPending(s.xs, W_FE_OTHEREND),
+  when: (s) => s.fe.inst && guestXenwatchFree(s) && xsPending(s.xs, W_FE_OTHEREND),
   then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p); },
 };
 
@@ -902,10 +1030,15 @@ export const xennet_bus_close_closed: R = {
 export const netfront_node_removed: R = {
   applies: linuxFrontend,
   name: 'xenbus_dev_changed(frontend removed)', actor: 'frontend',
-  doc: 'the frontend directory was removed (toolstack): the xenbus core removes the device: xennet_remove finds the backend Unknown',
-  see: 'xenbus_probe.c xenbus_dev_changed; netfront xennet_remove',
-  when: (s) => s.fe.inst && !xsExists(s.xs, FE) && !rtnlHeld(s),
-  then: (d, s, p) => xennetTeardown(d, p),
+  doc: 'fe_watch event for the removed frontend directory (guest xenwatch, in order), still gone: xenbus_cleanup_devices unregisters the device; xennet_remove finds the backend Unknown',
+  see: 'xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices; netfront xennet_remove',
+  when: feRemoves,
+  then: (d, s, p) => {
+    xsDeliver(d.xs, GUEST);
+    if (s.fe.inst) xennetTeardown(d, p);
+    d.fe.bus = false;
+    busDevice(d, GUEST, false);
+  },
 };
 
 export const frontend_fatal: R = {
@@ -1312,7 +1445,7 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && s.fe.probe === 'none' && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
@@ -1321,12 +1454,18 @@ export const migrate: R = {
     xsUnwatch(d.xs, W_BE_OTHEREND);
     d.be = freshBe() as Draft<BackendState>;
     d.ts.uevent = false;
-    // The destination toolstack creates both directories afresh.
+    // The destination toolstack creates both directories afresh: the destination's driver domain sees
+    // a new backend directory (a bus event: netback_probe); the suspended guest sees nothing until
+    // xs_resume registers its watches again, each of which fires once (a removal watch's event is a no-op).
+    const guestBus = busWatches(p).some((w) => w.owner === GUEST);
+    for (const t of [W_BE_BUS_RM, W_FE_BUS, W_FE_BUS_RM]) xsUnwatch(d.xs, t);
+    if (linuxBackend(p)) busDevice(d, DRIVER_DOMAIN, false);
     xsRm(d.xs, BE, p.txnConflicts);
     xsRm(d.xs, FE, p.txnConflicts);
     xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
     xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
     xsWrite(d.xs, `${FE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    if (guestBus) busDevice(d, GUEST, s.fe.bus, !s.fe.bus);
     netfrontResume(d, p);
   },
 };
@@ -1342,6 +1481,8 @@ export const backend_crash: R = {
     for (const q of d.q) { if (q.map !== null && q.deferred === q.map) q.deferred = null; q.map = null; q.bound = false; q.task = 'none'; q.taskRef = false; q.xmit = 'no'; }
     xsUnwatch(d.xs, W_BE_HOTPLUG);
     xsUnwatch(d.xs, W_BE_OTHEREND);
+    xsUnwatch(d.xs, W_BE_BUS); // the driver domain's kernel is gone, with its watches
+    xsUnwatch(d.xs, W_BE_BUS_RM);
     d.be = freshBe() as Draft<BackendState>;
     d.ts.uevent = false;
     d.ts.beDown = true;
@@ -1360,6 +1501,8 @@ export const backend_restarted: R = {
     xsRm(d.xs, BE, p.txnConflicts);
     xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
     xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    // the rebooted kernel's xenbus enumerates the existing devices (one bus event) and watches "backend"
+    if (linuxBackend(p)) busDevice(d, DRIVER_DOMAIN, false, true);
   },
 };
 
@@ -1376,8 +1519,8 @@ export const xs_spurious: R = {
 
 export const xenbusRules: readonly R[] = [
   libxl_device_add, vif_hotplug, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
-  netback_probe, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
-  netfront_probe, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
+  netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
+  netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
   xenvif_fatal_tx_err, xenvif_start_xmit, xenvif_start_xmit_done,
   mirage_plug_inner, mirage_connect, mirage_backend_connected,
@@ -1414,7 +1557,16 @@ export const removed = (s: S): boolean => s.ts.phase === 'removed' && !s.fe.inst
 /** A MirageOS frontend never notices its device removed: after an unplug only the backend side must be gone. */
 const removedUnderMirage = (s: S): boolean => s.ts.phase === 'removed' && !s.be.inst && s.q.every((q) => q.map === null && !q.bound);
 
-export const settled = (s: S): boolean => connectedAndIdle(s) || bothClosed(s) || removed(s);
+/**
+ * The guest's device has no driver (the user unbound netfront and has not
+ * loaded it again, a migration included): nothing binds it by itself; the
+ * backend waits in InitWait (or Closed), nothing is mapped.
+ */
+export const unbound = (s: S): boolean =>
+  s.ts.phase === 'plugged' && !s.ts.beDown && s.fe.bus && !s.fe.inst && s.fe.probe === 'none' &&
+  (!s.be.inst || s.be.state === XenbusStateInitWait || s.be.state === XenbusStateClosed) && s.q.every((q) => q.map === null && !q.bound);
+
+export const settled = (s: S): boolean => connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s);
 /** Valid ends and the X8 goal: both Linux: {@link settled}; MirageOS frontend: connected or removed; a hostile peer: anywhere. */
 const settledFor = (s: S, p: P): boolean =>
   p.frontend === 'mirage' && linuxBackend(p) ? connectedAndIdle(s) || bothClosed(s) || removedUnderMirage(s) : !bothLinux(p) || settled(s);
@@ -1543,6 +1695,104 @@ export const xenbusObservables: readonly Observable<S, P>[] = [
   { name: 'queues_mapped', description: 'rings the backend maps', value: (s) => s.q.filter((q) => q.map !== null).length },
 ];
 
+// --- the state's shape (model/shape.ts): the packed path
+
+/** The xenstore nodes the vif's actors may write, relative to their domain's root (frontend, backend, DPDK directories). */
+export const xenbusPaths = (features: readonly FeatureKey[] = NETIF_FEATURES): string[] => {
+  const ring = ['tx-ring-ref', 'rx-ring-ref', 'event-channel', 'event-channel-tx', 'event-channel-rx'];
+  const fe = [
+    'state', 'multi-queue-num-queues', ...ring, ...[0, 1].flatMap((i) => ring.map((k) => `queue-${i}/${k}`)),
+    'xdp-headroom', 'ctrl-ring-ref', 'event-channel-ctrl',
+    // MirageOS's fixed requests (write_frontend_configuration)
+    'feature-sg', 'feature-gso-tcpv4', 'request-rx-copy', 'feature-rx-flip', 'feature-rx-notify', 'feature-smart-poll',
+    ...features.map((f) => f.frontendKey),
+    ...Object.values(HOSTILE_FRONTEND_WRITES).flatMap((w) => Object.keys(w)),
+  ];
+  const be = [
+    'online', 'state', 'hotplug-status', 'feature-split-event-channels', 'multi-queue-max-queues',
+    ...features.map((f) => f.backendKey),
+    ...Object.values(HOSTILE_BACKEND_WRITES).flatMap((w) => Object.keys(w)),
+  ];
+  const dpdk = ['0_rx_vring_gref', '0_tx_vring_gref', '0_ether_addr', '0_vring_flag', 'event_type_start_0'];
+  // 'queue-0', 'queue-1' are directories a hostile guest removes: never nodes themselves
+  const dirs = new Set(['queue-0', 'queue-1']);
+  return [...new Set([
+    ...fe.filter((k) => !dirs.has(k)).map((k) => `${FE}/${k}`), ...be.map((k) => `${BE}/${k}`), ...dpdk.map((k) => `${DPDK}/${k}`),
+  ])];
+};
+
+/** Every value a node may hold: small numbers (states, refs, ports, counts), the adversarial values, hotplug statuses, the DPDK MAC. */
+export const xenbusValues = (): string[] => [...new Set([
+  ...Array.from({ length: 16 }, (_, i) => String(i)), String(XDP_PACKET_HEADROOM), 'connected', 'error', '4e:0b:d0:4e:aa:f1',
+  ...[HOSTILE_FRONTEND_WRITES, HOSTILE_BACKEND_WRITES].flatMap((t) => Object.values(t).flatMap((w) => Object.values(w).filter((v): v is string => v !== null))),
+])];
+
+/** The watch tokens, paths and owners of the model (a variant that registers more passes them to {@link xenbusShape}). */
+export const XENBUS_WATCHES = {
+  tokens: [W_FE_OTHEREND, W_BE_OTHEREND, W_BE_HOTPLUG, W_FE_BUS, W_FE_BUS_RM, W_BE_BUS, W_BE_BUS_RM],
+  paths: [BE + '/state', FE + '/state', `${BE}/hotplug-status`, 'device', 'backend', FE, BE],
+  owners: [GUEST, DRIVER_DOMAIN],
+};
+
+/**
+ * The shape of a xenbus state (model/shape.ts), for the packed path: the
+ * xenstore as a record of every node the actors may write (each optional, its
+ * value one of {@link xenbusValues}), the watches and the per-domain event
+ * queues (bounded generously by the run's events), netfront's transaction,
+ * both drivers, the toolstack, the per-queue resources, the budgets. A
+ * variant that negotiates more feature keys passes its table.
+ */
+export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) => (p: P): Shape<S> => {
+  const paths = xenbusPaths(features);
+  const value = oneOf(xenbusValues());
+  const fePaths = paths.filter((k) => k.startsWith(FE + '/'));
+  const W = XENBUS_WATCHES;
+  // An owner's queue: at most one pending event per 'pending' watch, every event of the others; each
+  // lifecycle event or hostile write makes a handful of writes. The bound is generous; a longer queue
+  // is an error naming the field (`xs.events.guest`).
+  const qmax = 8 + 6 * (p.events + p.hostileWrites);
+  const names = oneOf([...new Set(features.map((f) => f.name))]);
+  const feats = list(names, features.length);
+  const state = record({
+    xs: record({
+      nodes: record(Object.fromEntries(paths.map((k) => [k, optional(value)] as const))),
+      watches: list(record({
+        token: oneOf(W.tokens), path: oneOf(W.paths), owner: oneOf(W.owners), drop: optional(oneOf(['pending', 'last'] as const)),
+        fires: optional(oneOf(['write', 'rm'] as const)),
+      }), W.tokens.length),
+      events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const))),
+      txns: record({
+        [TXN_FE]: optional(record({
+          // netfront's (and MirageOS's) key transaction writes only the frontend directory
+          writes: record(Object.fromEntries(fePaths.map((k) => [k, optional(nullable(value))] as const))),
+          reads: optional(list(oneOf(fePaths), fePaths.length)),
+          conflict: bool,
+        })),
+      }),
+    }),
+    fe: record({
+      bus: bool, probe: oneOf(['none', 'xenwatch', 'modprobe'] as const), inst: bool, dev: int(0, 8), txn: bool, remove: oneOf(['none', 'closing', 'closed'] as const), netdev: bool, open: bool,
+      queues: int(0, MAXQ), nq: int(0, MAXQ), split: bool, features: feats, xdp: oneOf(['off', 'reconf', 'wait', 'on'] as const),
+      wake: bool, xw: oneOf(['run', 'notify_peers', 'talk_to_netback'] as const), oops: bool,
+      dpdk: oneOf(['none', 'rx', 'tx', 'mac', 'flag', 'started'] as const), ringUsed: bool,
+    }),
+    be: record({
+      inst: bool, state: int(0, 8), dev: int(0, 8), hotplugSeen: bool, keysRead: bool, nq: int(0, MAXQ), split: bool,
+      features: feats, bug: bool, headroom: int(0, 0x7fff), ringSync: bool,
+    }),
+    ts: record({ phase: oneOf(['none', 'plugged', 'unplugging', 'removed'] as const), uevent: bool, beDown: bool }),
+    q: array(record({
+      gref: nullable(int(0, 7)), deferred: nullable(int(0, 7)), evt: bool, map: nullable(int(0, 63)), bound: bool, napi: bool,
+      task: oneOf(['none', 'run', 'exited', 'freed'] as const), taskRef: bool, xmit: oneOf(['no', 'yes', 'stale'] as const), uaf: bool,
+    }), MAXQ),
+    left: record(Object.fromEntries(
+      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hostile', 'events'] as const)
+        .map((k) => [k, int(0, k === 'hostile' ? p.hostileWrites : k === 'events' ? p.events : p[k])] as const),
+    ) as Record<keyof Budget, Bounded<number>>),
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
+
 // --- the model
 
 /**
@@ -1578,4 +1828,5 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   goals: [X8],
   view: xenbusView,
   views: xenbusViews,
+  shape: xenbusShape(),
 });

@@ -57,6 +57,16 @@ export interface XsWatch {
   readonly path: string;
   readonly owner: string;
   readonly drop?: XsDrop;
+  /**
+   * Which changes the kernel's handler acts on, when a model splits one
+   * xenstored watch in two by the event's path (Linux's bus watches, whose
+   * handler `xenbus_dev_changed` probes on a write below the watched path and
+   * cleans up devices on the removal of a device directory): `write` (writes
+   * at or below the path), `rm` (removal of the path or of an ancestor; a
+   * removal below it is a no-op for this handler and is not queued). Default:
+   * every change.
+   */
+  readonly fires?: 'write' | 'rm';
 }
 
 /** An open transaction: buffered writes (`null` = rm), the nodes it read, and whether it already conflicts. */
@@ -102,7 +112,7 @@ export const xsReadState = (xs: Xenstore, dir: string): number => {
   return Number.isInteger(n) && n >= 0 ? n : 0;
 };
 
-function queue(d: XsDraft, w: { token: string; owner: string; drop?: XsDrop }): void {
+function queue(d: XsDraft, w: { readonly token: string; readonly owner: string; readonly drop?: XsDrop }): void {
   const q = (d.events[w.owner] ??= []);
   const drop = w.drop ?? 'none';
   if (drop === 'pending' && q.includes(w.token)) return;
@@ -110,10 +120,13 @@ function queue(d: XsDraft, w: { token: string; owner: string; drop?: XsDrop }): 
   q.push(w.token);
 }
 function fireWrite(d: XsDraft, path: string): void {
-  for (const w of d.watches) if (under(path, w.path)) queue(d, w);
+  for (const w of d.watches) if (w.fires !== 'rm' && under(path, w.path)) queue(d, w);
 }
 function fireRm(d: XsDraft, path: string): void {
-  for (const w of d.watches) if (under(path, w.path) || under(w.path, path)) queue(d, w);
+  for (const w of d.watches) {
+    if (w.fires === 'write') continue;
+    if (under(w.path, path) || (w.fires !== 'rm' && under(path, w.path))) queue(d, w);
+  }
 }
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
   for (const [o, t] of Object.entries(d.txns)) {
@@ -139,11 +152,16 @@ export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void
   conflictWith(d, null, path, mode);
 }
 
-/** XS_WATCH: registers a watch for `owner`'s handler thread with its drop rule; it fires once straight away. Re-registering a token replaces it. */
-export function xsWatch(d: XsDraft, owner: string, token: string, path: string, drop: XsDrop = 'none'): void {
+/**
+ * XS_WATCH: registers a watch for `owner`'s handler thread with its drop rule;
+ * it fires once straight away (`initial: false`: the model leaves out that
+ * first event, for a watch registered at boot before its path exists).
+ * Re-registering a token replaces it.
+ */
+export function xsWatch(d: XsDraft, owner: string, token: string, path: string, drop: XsDrop = 'none', o: { fires?: 'write' | 'rm'; initial?: boolean } = {}): void {
   xsUnwatch(d, token);
-  d.watches.push(drop === 'none' ? { token, path, owner } : { token, path, owner, drop });
-  queue(d, { token, owner, drop });
+  d.watches.push({ token, path, owner, ...(drop === 'none' ? {} : { drop }), ...(o.fires ? { fires: o.fires } : {}) });
+  if (o.initial !== false) queue(d, { token, owner, drop });
 }
 
 /** XS_UNWATCH: drops the watch and the events it still had queued (unregister_xenbus_watch flushes them). */

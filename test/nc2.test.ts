@@ -11,11 +11,9 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import { deriveModel, type Model, type Rule } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-import { check, type CheckResult } from '../checker/explore.js';
+import { paramsOf, runModel } from './support/models.js';
+import type { CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
 import { C_READ, HDR, nc2, type Nc2Params, type Nc2State } from '../model/nc2.js';
@@ -23,16 +21,8 @@ import noPadding from '../examples/nc2-no-padding.js';
 import noRecheck from '../examples/nc2-free-space-no-recheck.js';
 
 type M = Model<Nc2State, Nc2Params>;
-const params = (m: M, o: Record<string, string>) => {
-  const p = resolveParams(m.params, o);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-};
-const run = (m: M, o: Record<string, string>, maxDepth?: number): CheckResult<Nc2State> => {
-  const sys = bind(m, params(m, o));
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  return check(sys.right, maxDepth === undefined ? {} : { maxDepth });
-};
+const params = (m: M, o: Record<string, string>) => paramsOf(m, o);
+const run = (m: M, o: Record<string, string>, maxDepth?: number): CheckResult<Nc2State> => runModel(m, params(m, o), maxDepth ?? {});
 const neverFired = (r: CheckResult<Nc2State>) => r.coverage.filter((c) => c.fired === 0).map((c) => c.rule);
 
 test('nc2 at its defaults verifies, and every honest rule fires (pads, a full ring, the free-space re-check, both wake-ups)', () => {

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { deriveModel, ruleOf, type Model, type Rule } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
+import { paramsOf, runModel } from './support/models.js';
 import { bind } from '../properties/bind.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
@@ -19,16 +19,10 @@ import { nc2Bypass, type Nc2BypassParams, type Nc2BypassState } from '../model/n
 import keep from '../examples/nc2-bypass-kept-across-suspend.js';
 
 type M = Model<Nc2BypassState, Nc2BypassParams>;
-const params = (m: M, o: Record<string, string>) => {
-  const p = resolveParams(m.params, o);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-};
+const params = (m: M, o: Record<string, string>) => paramsOf(m, o);
 const run = (m: M, o: Record<string, string> = {}, opts: { maxDepth?: number; invariants?: string[] } = {}): CheckResult<Nc2BypassState> => {
   const mm = opts.invariants ? { ...m, invariants: m.invariants.filter((i) => opts.invariants!.includes(i.name)) } : m;
-  const sys = bind(mm, params(mm, o));
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  return check(sys.right, opts.maxDepth === undefined ? {} : { maxDepth: opts.maxDepth });
+  return runModel(mm, params(mm, o), opts.maxDepth ?? {});
 };
 
 test('the repaired protocol verifies at its defaults and with two suspends; every rule fires (bypass and dom0 paths, teardown, re-establishment)', () => {

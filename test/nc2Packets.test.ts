@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { deriveModel, type Model } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
+import { paramsOf, runModel } from './support/models.js';
 import { bind } from '../properties/bind.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
@@ -20,16 +20,8 @@ import ignoreMax from '../examples/nc2-ignore-set-max-packets.js';
 import finishTwice from '../examples/nc2-finish-twice.js';
 
 type M = Model<Nc2PacketsState, Nc2PacketsParams>;
-const params = (m: M, o: Record<string, string>) => {
-  const p = resolveParams(m.params, o);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-};
-const run = (m: M, o: Record<string, string> = {}, maxDepth?: number): CheckResult<Nc2PacketsState> => {
-  const sys = bind(m, params(m, o));
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  return check(sys.right, maxDepth === undefined ? {} : { maxDepth });
-};
+const params = (m: M, o: Record<string, string>) => paramsOf(m, o);
+const run = (m: M, o: Record<string, string> = {}, maxDepth?: number): CheckResult<Nc2PacketsState> => runModel(m, params(m, o), maxDepth ?? {});
 
 test('nc2-packets verifies at its defaults and beyond, every rule fires, and FINISH_PACKETs come back out of order', () => {
   const r = run(nc2Packets);

@@ -28,7 +28,7 @@ type M = Model<unknown, unknown>;
 const shaped = builtinModels.filter((m) => m.shape) as M[];
 
 test('built-in models declare a shape', () => {
-  for (const name of ['grant', 'blkif', 'netif-ctrl', 'ring', 'ring-api']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
+  for (const name of ['grant', 'blkif', 'netif-ctrl', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
 });
 
 for (const m of shaped) {
@@ -104,6 +104,8 @@ test('a state outside its shape is an error naming the field (validation and pac
   assert.match(r.pack, "'w[1].kind' = \"response\"");
   r = bad((o) => (o.extra = 1));
   assert.ok(r.errs.some((e) => e.includes("field 'extra' is not in the shape")), r.errs.join('; '));
+  // the state record has an optional field: a key it does not name is not dropped silently by the packing
+  assert.match(r.pack, "'extra' is not in the model's declared shape");
   r = bad((o) => (o.note = 1));
   assert.equal(r.errs, []);
   assert.is(r.pack, '');
