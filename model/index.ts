@@ -38,6 +38,8 @@ export { nc2Bypass } from './nc2Bypass.js';
 export * as nc2BypassModel from './nc2Bypass.js';
 export { limiter } from './limiter.js';
 export * as limiterModel from './limiter.js';
+export { vif } from './vif.js';
+export * as vifModel from './vif.js';
 // state shapes (packed states, scalarsets): shape.int, shape.record, ...
 export * as shape from './shape.js';
 export type { Shape } from './shape.js';

@@ -81,6 +81,7 @@ const limiterSpecs = {
     responseBound: intParam({ default: 0, min: 0, max: 255, doc: 'ticks within which an honest request must be consumed (0: the derived bound of docs/models/limiter.md)' }),
     creditTimer: enumParam({ values: ['netback', 'design'] as const, default: 'netback', doc: "tx_credit_exceeded's timer: netback (armed at next_credit computed before the refill, window start set to it: it may be in the past) or design (our fix: armed at the end of the new window, one refill per window)" }),
     maxLag: intParam({ default: 1, min: 0, max: 8, doc: 'ticks credit_window_start may lag behind the window that has passed (netback keeps any lag; the model cuts it here: an under-approximation of netback beyond it)' }),
+    maxQueues: intParam({ default: 1, min: 1, max: 2, doc: "xenvif_max_queues (netback module parameter max_queues; default min(8, online CPUs)): the hostile frontend chooses multi-queue-num-queues 1..maxQueues at connect, and each queue gets the vif's whole rate (xenbus.c connect)" }),
   };
 
 const validateLimiter = (p: ParamsOf<typeof limiterSpecs>): string | undefined => {
@@ -90,6 +91,7 @@ const validateLimiter = (p: ParamsOf<typeof limiterSpecs>): string | undefined =
     if (p.honestSlots > p.honestSize) return 'honestSlots must be <= honestSize';
     if (chargeOf(p.honestSize, p.honestSlots) > maxBurst(p)) return `the honest packet (charge ${chargeOf(p.honestSize, p.honestSlots)}) can never fit max_burst ${maxBurst(p)}`;
     if (workOf(p.honestSize, p.honestSlots) > p.cpu) return 'the honest packet needs more work than cpu per tick';
+    if (p.maxQueues > 1 && !p.hostile) return 'maxQueues > 1 needs hostile=true (the queues are the hostile guest\'s)';
     if (rxMaxPackets(p) > RX_SLOTS) return `rxQueueMax=${p.rxQueueMax} holds more than ${RX_SLOTS} packets of rxPacketBytes=${p.rxPacketBytes}`;
     return undefined;
   };
@@ -130,6 +132,8 @@ export const kindsOf = (p: P): readonly PacketKind[] => {
  * before and one after the refill). See docs/models/limiter.md.
  */
 export const workBound = (p: P): number => maxBurst(p) + p.creditBytes + 2;
+/** The hostile guest's queues at connect: `multi-queue-num-queues`, as many as it asked for (x_nq + 1). */
+export const queuesOf = (s: { readonly x_nq: number }): number => s.x_nq + 1;
 
 /**
  * The bound on an honest request's wait, in ticks (docs/models/limiter.md):
@@ -139,7 +143,8 @@ export const workBound = (p: P): number => maxBurst(p) + p.creditBytes + 2;
  */
 export const derivedResponseBound = (p: P): number => {
   const windows = 2 + 1;
-  return windows * p.creditUsec + windows * Math.ceil(workBound(p) / p.cpu) + 1;
+  // the hostile guest's work per window is workBound per queue, and it may have maxQueues of them
+  return windows * p.creditUsec + windows * Math.ceil((p.maxQueues * workBound(p)) / p.cpu) + 1;
 };
 export const responseBound = (p: P): number => (p.responseBound > 0 ? p.responseBound : derivedResponseBound(p));
 
@@ -167,10 +172,24 @@ export const EOI_ENABLED = 0, EOI_PENDING = 1, EOI_AWAIT_REFILL = 2;
 /** `eoi = EOI_DELAY + d`: EOI issued in d >= 1 ticks (lateeoi back-off). */
 export const EOI_DELAY = 2;
 
-/** Poll list (NAPI instances scheduled, in order). */
-export const PL_EMPTY = 0, PL_H = 1, PL_X = 2, PL_HX = 3, PL_XH = 4;
+/**
+ * Poll list: the NAPI instances scheduled, in order, one base-4 digit each
+ * (head first, in the low digit): 1 the honest guest's queue, 2 the hostile
+ * guest's queue 0, 3 its queue 1 (multi-queue-num-queues = 2).
+ */
+export const PL_EMPTY = 0, PL_H = 1, PL_X = 2, PL_HX = 1 + 4 * 2, PL_XH = 2 + 4 * 1;
 
-export type Guest = 'h' | 'x';
+/**
+ * A NAPI instance, i.e. a netback queue: `h` the honest guest's (one queue),
+ * `x` the hostile guest's queue 0, `x1` its queue 1 (present when it chose
+ * multi-queue-num-queues = 2). Each queue has its own credit, timer, event
+ * channel and ring (xenbus.c connect: every queue gets the vif's credit_bytes
+ * and credit_usec).
+ */
+export type Guest = 'h' | 'x' | 'x1';
+/** Every queue, in NAPI-id order. */
+export const QUEUES: readonly Guest[] = ['h', 'x', 'x1'];
+const napiId = (g: Guest): number => (g === 'h' ? 1 : g === 'x' ? 2 : 3);
 
 export interface LimiterState {
   /** Ticks since the start of the current measurement window (length credit_usec). */
@@ -195,6 +214,13 @@ export interface LimiterState {
   readonly x_evt: number; readonly x_eoi: number; readonly x_spur: number;
   readonly x_rem: number; readonly x_nc: number; readonly x_tmr: number;
   readonly x_infl: number; readonly x_ww: number; readonly x_gw: number;
+  /** multi-queue-num-queues the hostile frontend asked for, minus one (0: one queue; 1: queues x and x1). */
+  readonly x_nq: number;
+  // the hostile guest's queue 1 (netback's per-queue credit: its own remaining_credit, timer, ring, event channel)
+  readonly x1_q0: number; readonly x1_q1: number;
+  readonly x1_evt: number; readonly x1_eoi: number; readonly x1_spur: number;
+  readonly x1_rem: number; readonly x1_nc: number; readonly x1_tmr: number;
+  readonly x1_infl: number; readonly x1_ww: number; readonly x1_gw: number;
   // the hostile guest's receive queue (netback rx.c, after XSA-392)
   /** Packets queued (rx_queue; rx_queue_len = x_rxq * rxPacketBytes). */
   readonly x_rxq: number;
@@ -253,12 +279,14 @@ export const limiterLayout = (p: P): Layout => {
   return [
     { name: 'phase', bits: bitsFor(p.creditUsec) },
     { name: 'cpu', bits: bitsFor(p.cpu) },
-    { name: 'pl', bits: 3 },
+    { name: 'pl', bits: p.maxQueues > 1 ? 6 : 4 },
     { name: 'pc', bits: bitsFor(p.budget + 1) },
     { name: 'wrapped', bits: 1 },
     ...guest('h'),
     { name: 'h_age', bits: bitsFor(responseBound(p) + 1) },
     ...guest('x'),
+    { name: 'x_nq', bits: 1 },
+    ...guest('x1'),
     { name: 'x_rxq', bits: bitsFor(RX_SLOTS) },
     ...[0, 1, 2, 3].map((i) => ({ name: `x_rxa${i}`, bits: bitsFor(Math.max(p.rxDrainTicks, p.rxDrainTicksNoNotify)) })),
     { name: 'x_rxs', bits: bitsFor(p.rxSlotsNeeded) },
@@ -278,6 +306,8 @@ export const limiterInit = (p: P): S => ({
   phase: 0, cpu: p.cpu, pl: PL_EMPTY, pc: 0, wrapped: 0,
   h_q0: 0, h_q1: 0, h_evt: 0, h_eoi: EOI_ENABLED, h_spur: 0, h_rem: p.creditBytes, h_nc: p.maxLag + p.creditUsec, h_tmr: 0, h_infl: 0, h_ww: 0, h_gw: 0, h_age: 0,
   x_q0: 0, x_q1: 0, x_evt: 0, x_eoi: EOI_ENABLED, x_spur: 0, x_rem: p.creditBytes, x_nc: p.maxLag + p.creditUsec, x_tmr: 0, x_infl: 0, x_ww: 0, x_gw: 0,
+  x_nq: 0,
+  x1_q0: 0, x1_q1: 0, x1_evt: 0, x1_eoi: EOI_ENABLED, x1_spur: 0, x1_rem: 0, x1_nc: 0, x1_tmr: 0, x1_infl: 0, x1_ww: 0, x1_gw: 0,
   x_rxq: 0, x_rxa0: 0, x_rxa1: 0, x_rxa2: 0, x_rxa3: 0, x_rxs: 0, x_rxlast: 0, x_rxoff: 0, x_rxnotify: 1, x_rxmiss: 0,
 });
 
@@ -289,23 +319,27 @@ export const limiterInit = (p: P): S => ({
  */
 export const limiterInits = (p: P): S[] => {
   const s = limiterInit(p);
-  if (!p.hostileRx || p.rxNotify === 'yes') return [s];
-  if (p.rxNotify === 'no') return [{ ...s, x_rxnotify: 0 }];
-  return [s, { ...s, x_rxnotify: 0 }];
+  // multi-queue-num-queues: with 2, queue 1 is set up as queue 0 (connect: remaining_credit = credit_bytes, a window starts)
+  const byQueues = p.maxQueues > 1 ? [s, { ...s, x_nq: 1, x1_rem: s.x_rem, x1_nc: s.x_nc }] : [s];
+  const notify = !p.hostileRx || p.rxNotify === 'yes' ? [1] : p.rxNotify === 'no' ? [0] : [1, 0];
+  return byQueues.flatMap((q) => notify.map((n) => (n === 1 ? q : { ...q, x_rxnotify: 0 })));
 };
 
 // --- poll list
 
-export const plHead = (pl: number): Guest | undefined =>
-  pl === PL_H || pl === PL_HX ? 'h' : pl === PL_X || pl === PL_XH ? 'x' : undefined;
-export const plHas = (pl: number, g: Guest): boolean => pl !== PL_EMPTY && (pl === PL_HX || pl === PL_XH || plHead(pl) === g);
+export const plHead = (pl: number): Guest | undefined => QUEUES[(pl & 3) - 1];
+export const plHas = (pl: number, g: Guest): boolean => {
+  for (let q = pl; q !== 0; q >>= 2) if ((q & 3) === napiId(g)) return true;
+  return false;
+};
+/** Digits in the list. */
+const plLen = (pl: number): number => (pl === 0 ? 0 : pl < 4 ? 1 : pl < 16 ? 2 : 3);
 /** napi_schedule: append g unless already scheduled. */
-export const plSchedule = (pl: number, g: Guest): number =>
-  plHas(pl, g) ? pl : pl === PL_EMPTY ? (g === 'h' ? PL_H : PL_X) : g === 'h' ? PL_XH : PL_HX;
+export const plSchedule = (pl: number, g: Guest): number => (plHas(pl, g) ? pl : pl | (napiId(g) << (2 * plLen(pl))));
 /** Remove the head (napi_complete). */
-export const plPop = (pl: number): number => (pl === PL_HX ? PL_X : pl === PL_XH ? PL_H : PL_EMPTY);
+export const plPop = (pl: number): number => pl >> 2;
 /** Move the head to the tail (budget exhausted, still scheduled). */
-export const plRotate = (pl: number): number => (pl === PL_HX ? PL_XH : pl === PL_XH ? PL_HX : pl);
+export const plRotate = (pl: number): number => (pl < 4 ? pl : (pl >> 2) | ((pl & 3) << (2 * (plLen(pl) - 1))));
 
 // --- credit (netback.c)
 
@@ -398,7 +432,7 @@ const addWork = (d: D, g: Guest, p: P, backend: number, guest: number): void => 
   if (g === 'h') return; // the honest guest runs the same code; counting it only multiplies states
   const cap = wwCap(p);
   gs(d, g, 'ww', Math.min(gv(d, g, 'ww') + backend, cap));
-  if (g === 'x') gs(d, g, 'gw', Math.min(gv(d, g, 'gw') + guest, cap));
+  gs(d, g, 'gw', Math.min(gv(d, g, 'gw') + guest, cap));
 };
 
 // --- guest rules
@@ -412,27 +446,32 @@ export const honestPush: R = {
   then: (d) => { d.h_q0 = 1; d.h_evt = 1; d.h_age = 0; },
 };
 
-/** The hostile guest writes any packet into a free slot (no notify: that is a separate choice). */
-export const hostilePush: Rule<S, P, number> = {
-  name: 'x_push_request', actor: 'hostile guest', applies: (p) => p.hostile, origin: 'environment',
-  doc: 'the hostile frontend writes a packet of its choice (tiny multi-slot, beyond its credit, ...) and pushes req_prod',
+/** The hostile guest's transmit side exists (`hostile`); queue 1 only if it may ask for two queues. */
+const hostileTx = (p: P): boolean => p.hostile;
+const hostileQ1 = (p: P): boolean => p.hostile && p.maxQueues > 1;
+/** Queue g of the hostile guest exists in s (queue 1: it asked for two). */
+const queueUp = (s: S, g: Guest): boolean => g !== 'x1' || s.x_nq === 1;
+
+/** The hostile guest writes any packet into a free slot of queue g's ring (no notify: that is a separate choice). */
+export const hostilePushOn = (g: 'x' | 'x1'): Rule<S, P, number> => ({
+  name: `${g}_push_request`, actor: 'hostile guest', applies: g === 'x' ? hostileTx : hostileQ1, origin: 'environment',
+  doc: `the hostile frontend writes a packet of its choice (tiny multi-slot, beyond its credit, ...) on its queue ${g === 'x' ? 0 : 1}'s TX ring and pushes req_prod`,
   see: 'netif.h netif_tx_request; xen-protocols.md §5.1 (work asymmetry)',
   choices: (_s, p) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2),
   showChoice: (i) => `kind ${i}`,
-  when: (s, p) => p.hostile && (s.x_q0 === 0 || (p.hostileRing > 1 && s.x_q1 === 0)),
-  then: (d, s, _p, k) => { if (s.x_q0 === 0) d.x_q0 = k; else d.x_q1 = k; },
-};
+  when: (s, p) => p.hostile && queueUp(s, g) && (gv(s, g, 'q0') === 0 || (p.hostileRing > 1 && gv(s, g, 'q1') === 0)),
+  then: (d, s, _p, k) => { if (gv(s, g, 'q0') === 0) gs(d, g, 'q0', k); else gs(d, g, 'q1', k); },
+});
+export const hostilePush = hostilePushOn('x');
 
-/** The hostile guest's transmit side exists (`hostile`). */
-const hostileTx = (p: P): boolean => p.hostile;
-
-export const hostileNotify: R = {
-  name: 'x_notify_remote_via_evtchn', actor: 'hostile guest', applies: (p) => p.hostile, origin: 'environment',
-  doc: 'the hostile frontend sends an event, with or without work on the ring (event storm)',
+export const hostileNotifyOn = (g: 'x' | 'x1'): R => ({
+  name: `${g}_notify_remote_via_evtchn`, actor: 'hostile guest', applies: g === 'x' ? hostileTx : hostileQ1, origin: 'environment',
+  doc: `the hostile frontend sends an event on its queue ${g === 'x' ? 0 : 1}'s event channel, with or without work on the ring (event storm)`,
   see: 'drivers/xen/events notify_remote_via_evtchn; XSA-332',
-  when: (s, p) => p.hostile && s.x_evt === 0,
-  then: (d) => { d.x_evt = 1; },
-};
+  when: (s, p) => p.hostile && queueUp(s, g) && gv(s, g, 'evt') === 0,
+  then: (d) => { gs(d, g, 'evt', 1); },
+});
+export const hostileNotify = hostileNotifyOn('x');
 
 export const hostilePostRxSlot: R = {
   name: 'x_post_rx_slot', actor: 'hostile guest', applies: (p) => p.hostileRx, origin: 'environment',
@@ -663,7 +702,8 @@ export function tickEffect(d: D, s: S, p: P): void {
   const phase = (s.phase + 1) % p.creditUsec;
   d.phase = phase;
   d.cpu = p.cpu;
-  for (const g of ['h', 'x'] as const) {
+  for (const g of QUEUES) {
+    if (g === 'x1' && s.x_nq === 0) continue; // not asked for: its fields stay as they are
     if (phase === 0) { gs(d, g, 'ww', 0); gs(d, g, 'gw', 0); }
     gs(d, g, 'nc', Math.max(0, gv(s, g, 'nc') - 1));
     const eoi = gv(s, g, 'eoi');
@@ -678,12 +718,18 @@ export function tickEffect(d: D, s: S, p: P): void {
   }
 }
 
-export const guestRules: readonly R[] = [honestPush, hostilePush as R, hostileNotify, hostilePostRxSlot, netRxPacket];
-/** The backend's rules, with a given refill arithmetic (variants pass a different one). */
+export const guestRules: readonly R[] = [
+  honestPush, hostilePush as R, hostileNotify, hostilePushOn('x1') as R, hostileNotifyOn('x1'), hostilePostRxSlot, netRxPacket,
+];
+/**
+ * The backend's rules, with a given refill arithmetic (variants pass a
+ * different one): one set per queue (NAPI instance), the hostile guest's
+ * queue 1 only when it may ask for two queues.
+ */
 export const makeBackendRules = (add: AddCredit = netbackAddCredit): readonly R[] =>
-  (['h', 'x'] as const).flatMap((g) => [
+  QUEUES.flatMap((g) => [
     txInterrupt(g, add), txConsume(g), txCreditExceededRule(g, add), napiComplete(g), napiBudget(g), creditCallback(g, add), txComplete(g),
-  ].map((r) => (g === 'x' ? { ...r, applies: hostileTx } : r))).concat([rxAction, rxDropExpired, rxCarrierOff, rxCarrierOn]);
+  ].map((r) => (g === 'x' ? { ...r, applies: hostileTx } : g === 'x1' ? { ...r, applies: hostileQ1 } : r))).concat([rxAction, rxDropExpired, rxCarrierOff, rxCarrierOn]);
 export const backendRules: readonly R[] = makeBackendRules();
 export const tick = makeTick(backendRules);
 export const limiterRules: readonly R[] = [...guestRules, ...backendRules, tick];
@@ -694,7 +740,21 @@ export const L_work: Invariant<S, P> = {
   name: 'L3_work_per_window',
   description: "backend work caused by each guest in a window of credit_usec ticks (requests + bytes + grant copies + events handled) <= max_burst + credit_bytes + 2 (the design's bound: netback's own timer breaks it, a finding; holds with creditTimer=design)",
   see: 'xen-protocols.md §5.2 (backendWork(g, W) <= budget(g)), §5.5 L3; netback tx_add_credit',
-  holds: (s, p) => s.h_ww <= workBound(p) && s.x_ww <= workBound(p),
+  holds: (s, p) => s.h_ww <= workBound(p) && s.x_ww <= workBound(p) && s.x1_ww <= workBound(p),
+};
+/** The work a guest's queues caused in this window, all queues together. */
+export const guestWork = (s: S): number => s.x_ww + s.x1_ww;
+export const L_guestWork: Invariant<S, P> = {
+  name: 'L3_guest_work_per_window',
+  description: "backend work caused by the hostile guest in a window, all its queues together, <= max_burst + credit_bytes + 2: the vif's rate as the dom0 operator set it (xenstore rate, xen_net_read_rate) bounds the guest. netback gives each queue the whole rate (xenbus.c connect), so a guest that asks for n queues gets n times it: violated with maxQueues=2 (a finding)",
+  see: 'netback xenbus.c connect (queue->credit_bytes = credit_bytes for every queue), xen_net_read_rate; netback.c xenvif_max_queues',
+  holds: (s, p) => guestWork(s) <= workBound(p),
+};
+export const L_guestWorkQueues: Invariant<S, P> = {
+  name: 'L3_guest_work_per_window_per_queue',
+  description: 'backend work caused by the hostile guest in a window, all its queues together, <= (its number of queues) * (max_burst + credit_bytes + 2): what a guest gains with n queues is n times the rate, no more (holds with creditTimer=design)',
+  see: 'netback xenbus.c connect, multi-queue-num-queues; netback.c tx_credit_exceeded (per queue)',
+  holds: (s, p) => guestWork(s) <= queuesOf(s) * workBound(p),
 };
 export const L_response: Invariant<S, P> = {
   name: 'L4_honest_bounded_response',
@@ -706,7 +766,7 @@ export const L_creditRange: Invariant<S, P> = {
   name: 'L1_credit_in_range',
   description: '0 <= remaining_credit <= max_burst for both guests (an unsigned underflow would show as a huge value)',
   see: 'netback.c tx_add_credit, xenvif_tx_build_gops; xen-protocols.md §5.5 L1, L2',
-  holds: (s, p) => s.h_rem <= maxBurst(p) && s.x_rem <= maxBurst(p),
+  holds: (s, p) => s.h_rem <= maxBurst(p) && s.x_rem <= maxBurst(p) && s.x1_rem <= maxBurst(p),
 };
 export const L_noWrap: Invariant<S, P> = {
   name: 'L2_credit_no_overflow',
@@ -724,7 +784,7 @@ export const L_inflight: Invariant<S, P> = {
   name: 'L7_max_packets_in_flight',
   description: 'each guest has at most maxPackets packets in flight in the backend (design: SET_MAX_PACKETS; netback bounds it by MAX_PENDING_REQS)',
   see: 'NetChannel2 SET_MAX_PACKETS (xen-protocols.md §5.2); netback MAX_PENDING_REQS',
-  holds: (s, p) => s.h_infl <= p.maxPackets && s.x_infl <= p.maxPackets,
+  holds: (s, p) => s.h_infl <= p.maxPackets && s.x_infl <= p.maxPackets && s.x1_infl <= p.maxPackets,
 };
 export const L_rxQueue: Invariant<S, P> = {
   name: 'L7_rx_queue_bounded',
@@ -745,7 +805,7 @@ export const L_rxStall: Invariant<S, P> = {
   holds: (s) => s.x_rxmiss === 0,
 };
 
-export const limiterInvariants = [L_work, L_response, L_creditRange, L_noWrap, L_pollBudget, L_inflight, L_rxQueue, L_rxDrained, L_rxStall] as const;
+export const limiterInvariants = [L_work, L_guestWork, L_guestWorkQueues, L_response, L_creditRange, L_noWrap, L_pollBudget, L_inflight, L_rxQueue, L_rxDrained, L_rxStall] as const;
 
 export const honestServed: Goal<S, P> = {
   name: 'L4_honest_packet_eventually_sent',
@@ -758,9 +818,9 @@ export const limiterObservables: readonly Observable<S, P>[] = [
   {
     name: 'asymmetry_hostile',
     description: 'backend work / guest-supplied work for the hostile guest in a window (backend: requests + bytes + grant copies + events handled; guest: slots written + bytes + events sent); NaN in windows with no work',
-    value: (s) => (s.x_gw === 0 ? NaN : s.x_ww / s.x_gw),
+    value: (s) => (s.x_gw + s.x1_gw === 0 ? NaN : guestWork(s) / (s.x_gw + s.x1_gw)),
   },
-  { name: 'work_per_window_hostile', description: 'backend work units caused by the hostile guest in the current window', value: (s) => s.x_ww },
+  { name: 'work_per_window_hostile', description: 'backend work units caused by the hostile guest in the current window, all its queues together', value: (s) => guestWork(s) },
   { name: 'honest_wait_ticks', description: 'ticks the honest request has waited on the ring', value: (s) => s.h_age },
   { name: 'rx_queue_len', description: 'bytes queued for the hostile guest (rx_queue_len)', value: (s, p) => s.x_rxq * p.rxPacketBytes },
 ];
@@ -779,7 +839,8 @@ export const limiter = defineModel<S, P>({
   observables: limiterObservables,
   goals: [honestServed],
   // netback's own timer arithmetic (creditTimer=netback, the default) breaks the one-refill-per-window bound (docs/models/limiter.md)
-  findings: ['L3_work_per_window'],
+  // with maxQueues=2, each queue's full rate: the guest gets twice the vif's rate (L3_guest_work_per_window, docs/models/limiter.md)
+  findings: ['L3_work_per_window', 'L3_guest_work_per_window'],
 });
 
 /**

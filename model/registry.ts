@@ -14,6 +14,7 @@ import { blkif } from './blkif.js';
 import { netifCtrl } from './netifCtrl.js';
 import { netifTx } from './netif.js';
 import { netifRx } from './netifRx.js';
+import { vif } from './vif.js';
 import { nc2 } from './nc2.js';
 import { nc2Bypass } from './nc2Bypass.js';
 import { nc2Packets } from './nc2Packets.js';
@@ -30,6 +31,7 @@ export const builtinModels: readonly Model[] = [
   netifCtrl,
   netifTx,
   netifRx,
+  vif,
   nc2,
   nc2Packets,
   nc2Bypass,

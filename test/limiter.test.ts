@@ -141,15 +141,51 @@ test('lateeoi back-off: 1 << (cnt - 2) ticks from the second spurious event, cap
   assert.equal([1, 2, 3, 4, 5, 6].map((c) => lateeoiDelay(c, p)), [0, 1, 2, 4, 4, 4]);
 });
 
-test('poll list encoding behaves like an array queue', () => {
-  const enc = (q: Guest[]): number => (q.length === 0 ? PL_EMPTY : q.length === 1 ? (q[0] === 'h' ? PL_H : PL_X) : q[0] === 'h' ? PL_HX : PL_XH);
-  const queues: Guest[][] = [[], ['h'], ['x'], ['h', 'x'], ['x', 'h']];
-  for (const q of queues) {
+test('poll list encoding behaves like an array queue of up to three NAPI instances', () => {
+  // every ordered list of distinct queues, encoded by scheduling its members in order from the empty list
+  const all: Guest[] = ['h', 'x', 'x1'];
+  const lists: Guest[][] = [[]];
+  for (let i = 0; i < lists.length; i++) for (const g of all) if (!lists[i]!.includes(g)) lists.push([...lists[i]!, g]);
+  assert.is(lists.length, 1 + 3 + 6 + 6);
+  const enc = (q: Guest[]): number => q.reduce((pl, g) => plSchedule(pl, g), PL_EMPTY);
+  assert.is(new Set(lists.map(enc)).size, lists.length, 'distinct lists, distinct codes');
+  assert.equal([enc(['h']), enc(['x']), enc(['h', 'x']), enc(['x', 'h'])], [PL_H, PL_X, PL_HX, PL_XH]);
+  for (const q of lists) {
     assert.is(plHead(enc(q)), q[0]);
     assert.is(plPop(enc(q)), enc(q.slice(1)));
     assert.is(plRotate(enc(q)), enc(q.length ? [...q.slice(1), q[0]!] : []));
-    for (const g of ['h', 'x'] as const) assert.is(plSchedule(enc(q), g), enc(q.includes(g) ? q : [...q, g]));
+    for (const g of all) assert.is(plSchedule(enc(q), g), enc(q.includes(g) ? q : [...q, g]));
   }
+});
+
+test('netback credit per queue (xenbus.c connect): a guest that asks for two queues gets twice the vif\'s rate (L3_guest_work_per_window, a finding); each queue stays within its own', () => {
+  const p = paramsOf(limiter, { maxQueues: '2', creditTimer: 'design' });
+  // both choices of multi-queue-num-queues are initial states, queue 1 connected as queue 0
+  assert.equal(limiter.init(p).map((s) => [s.x_nq, s.x1_rem, s.x1_nc]), [[0, 0, 0], [1, p.creditBytes, p.maxLag + p.creditUsec]]);
+  assert.ok(limiter.findings!.includes('L3_guest_work_per_window'));
+  const r = runModel(limiter, p);
+  assert.is(r.violation?.property, 'L3_guest_work_per_window');
+  const len = r.violation!.trace.length - 1;
+  assert.is(len, 15);
+  assert.ok(replays(limiter, p, r));
+  assert.is(runModel(limiter, p, len - 1).violation, undefined, 'shortest');
+  const last = r.violation!.trace.at(-1)!.state;
+  assert.is(last.x_nq, 1);
+  const bound = maxBurst(p) + p.creditBytes + 2;
+  assert.ok(last.x_ww <= bound && last.x1_ww <= bound, 'each queue within its own rate');
+  assert.ok(last.x_ww + last.x1_ww > bound, 'the guest beyond the vif\'s');
+  assert.ok(r.violation!.trace.some((s) => s.rule === 'x1_xenvif_tx_build_gops'), 'queue 1 consumed a packet');
+});
+
+test('netback credit per queue: with the design timer, within 15 steps the guest\'s work per window exceeds one queue\'s bound and stays within (queues) x it', () => {
+  // bounded: the whole space with two hostile queues is beyond a test's minute (docs/models/limiter.md)
+  const p = paramsOf(limiter, { maxQueues: '2', creditTimer: 'design' });
+  const keep = ['L3_work_per_window', 'L3_guest_work_per_window_per_queue'];
+  const r = runModel({ ...limiter, invariants: limiter.invariants.filter((i) => keep.includes(i.name)), goals: [] }, p, 15);
+  assert.is(r.violation, undefined, r.violation?.property);
+  const work = r.observables!.find((o) => o.name === 'work_per_window_hostile')!;
+  const bound = maxBurst(p) + p.creditBytes + 2;
+  assert.ok(work.max > bound && work.max <= 2 * bound, `max ${work.max}`);
 });
 
 test.run();
