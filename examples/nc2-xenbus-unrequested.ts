@@ -13,7 +13,7 @@
  * @pvcheck fixed-by nc2-xenbus-version-matrix.ts
  */
 import { deriveModel, xenbusModel } from 'pvcheck';
-const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus } = xenbusModel;
+const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
 const NETCHANNEL2_UNREQUESTED: FeatureKey = {
@@ -22,10 +22,14 @@ const NETCHANNEL2_UNREQUESTED: FeatureKey = {
 };
 const table = [...NETIF_FEATURES, NETCHANNEL2_UNREQUESTED];
 
-export default deriveModel(xenbus, {
-  name: 'nc2-xenbus-unrequested',
-  description: 'xenbus with a NetChannel2 feature key the backend uses whenever it advertises it',
-  see: 'docs/models/nc2.md "Old and new together"',
-  replace: withFeatures(table),
-  invariants: [connectedAgree(table)],
-});
+// the state's shape names every xenstore node: the new keys join it (packed path)
+export default {
+  ...deriveModel(xenbus, {
+    name: 'nc2-xenbus-unrequested',
+    description: 'xenbus with a NetChannel2 feature key the backend uses whenever it advertises it',
+    see: 'docs/models/nc2.md "Old and new together"',
+    replace: withFeatures(table),
+    invariants: [connectedAgree(table)],
+  }),
+  shape: xenbusShape(table),
+};

@@ -22,7 +22,7 @@
  * @pvcheck expect ok
  */
 import { deriveModel, xenbusModel } from 'pvcheck';
-const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus } = xenbusModel;
+const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
 /** NetChannel2 as a negotiated ring: advertised by a new backend, requested by a new frontend. */
@@ -32,10 +32,14 @@ export const NETCHANNEL2: FeatureKey = {
 };
 const table = [...NETIF_FEATURES, NETCHANNEL2];
 
-export default deriveModel(xenbus, {
-  name: 'nc2-xenbus-version-matrix',
-  description: 'xenbus with a NetChannel2 feature key: advertised in probe, used only when requested; both ends agree on netchannel1 or NetChannel2',
-  see: 'docs/models/nc2.md "Old and new together"; docs/models/xenbus.md "Adding a feature key"',
-  replace: withFeatures(table),
-  invariants: [connectedAgree(table)],
-});
+// the state's shape names every xenstore node: the new keys join it (packed path)
+export default {
+  ...deriveModel(xenbus, {
+    name: 'nc2-xenbus-version-matrix',
+    description: 'xenbus with a NetChannel2 feature key: advertised in probe, used only when requested; both ends agree on netchannel1 or NetChannel2',
+    see: 'docs/models/nc2.md "Old and new together"; docs/models/xenbus.md "Adding a feature key"',
+    replace: withFeatures(table),
+    invariants: [connectedAgree(table)],
+  }),
+  shape: xenbusShape(table),
+};
