@@ -72,7 +72,8 @@ test('msc: xenbus, the toolstack, both drivers and xenstored, with writes and th
   // step 1: the toolstack writes the device's nodes
   const s1 = chart.steps[1]!;
   assert.is(s1.actor, 'toolstack');
-  assert.equal(s1.arrows.map((a) => [a.from, a.to]), [['toolstack', 'xenstore']]);
+  // ... and those writes fire the bus watches (xenwatch events for netback_probe and netfront_probe, 6652b5d)
+  assert.equal(s1.arrows.map((a) => [a.from, a.to]), [['toolstack', 'xenstore'], ['xenstore', 'backend'], ['xenstore', 'frontend']]);
   assert.match(s1.arrows[0]!.label, /backend\/vif\/1\/0\/state=1/);
   // netback_probe registers its otherend watch, which fires at once: xenstored -> backend
   const probe = chart.steps.find((s) => s.action === 'netback_probe')!;
