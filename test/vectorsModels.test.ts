@@ -38,7 +38,8 @@ test('rule coverage: every rule that fires is covered; the unreachable ones are 
     const calls = new Set(g.vectors.flatMap((v) => v.steps.map((s) => s.call)));
     for (const r of applying) assert.is(calls.has(r.name), !g.report.unreachableRules.includes(r.name), r.name);
   }
-  assert.equal(xen.report.unreachableRules, []);
+  // at these bounds no guest close precedes a driver rebind, and xennet_create_dev's wait never times out (6652b5d)
+  assert.equal([...xen.report.unreachableRules].sort(), ['netfront_probe(driver bind)', 'xennet_create_dev(XENNET_TIMEOUT)']);
   // the honest grantee never acts outside its driver: the hostile rules are reported unreachable
   assert.ok(grantHonest.report.unreachableRules.includes('rogue_GNTTABOP_map_grant_ref'));
 });
