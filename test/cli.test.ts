@@ -5,18 +5,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { pvcheck } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-cli-');
 
-function pv(args: string[], cwd = tmp) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const pv = (args: string[], cwd = tmp) => pvcheck(args, cwd);
 
 /** A bad-input case: exit 2, exactly one line on stderr mentioning `what`, no stack trace. */
 function badInput(args: string[], what: RegExp) {

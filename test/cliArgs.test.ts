@@ -5,16 +5,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { pvcheck, root } from './support/cli.js';
+import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
-const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-args-');
-const pv = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+const pv = (args: string[]) => pvcheck(args, tmp);
 function badInput(args: string[], what: RegExp) {
   const r = pv(args);
   assert.is(r.code, 2, `exit code of pvcheck ${args.join(' ')}: ${r.err}`);

@@ -7,20 +7,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { pvcheck, root } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
-const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-fault-');
 const model = join(root, 'test/fixtures/throws-in-rule.ts');
 const source = readFileSync(model, 'utf8').split('\n');
 
-function pv(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const pv = (args: string[]) => pvcheck(args, tmp);
 
 /** The 1-based line of the fixture holding `text`. */
 const lineOf = (text: string): number => {
@@ -74,13 +70,9 @@ test('diff: a fault during the exploration is reported the same way', () => {
 });
 
 test('PVCHECK_DEBUG=1 adds the stack of the exception', () => {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), 'check', model, '-q', '--trace-out', 'dbg.json'], {
-    cwd: tmp,
-    encoding: 'utf8',
-    env: { ...process.env, PVCHECK_DEBUG: '1' },
-  });
-  assert.is(r.status, 2);
-  assert.match(r.stderr, /Error: boom in the effect\n\s+at /);
+  const r = pvcheck(['check', model, '-q', '--trace-out', 'dbg.json'], tmp, { PVCHECK_DEBUG: '1' });
+  assert.is(r.code, 2);
+  assert.match(r.err, /Error: boom in the effect\n\s+at /);
 });
 
 test.run();

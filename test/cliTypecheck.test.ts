@@ -6,18 +6,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { pvcheck, root } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
-const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-tc-');
 
-function pv(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp, encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-}
+const pv = (args: string[]) => pvcheck(args, tmp);
 
 test('--typecheck: each type error of the model file with file:line:column, exit 2, no search', () => {
   const file = join(root, 'test/fixtures/type-error.ts');

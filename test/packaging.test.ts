@@ -110,4 +110,13 @@ test('--version prints the package version; COMMAND --help prints that command\'
   }
 });
 
+test('the package holds no test, no test runner and no mutation runner (npm pack --dry-run)', () => {
+  const r = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const files = (JSON.parse(r.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+  assert.ok(files.includes('bin/pvcheck.mjs') && files.includes('cli/main.ts'), 'the CLI is there');
+  for (const f of ['bin/mutants.mjs', 'bin/run-tests.mjs']) assert.not.ok(files.includes(f), f);
+  assert.equal(files.filter((f) => f.startsWith('test/') || f.endsWith('.test.ts')), []);
+});
+
 test.run();
