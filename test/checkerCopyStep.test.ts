@@ -34,8 +34,17 @@ import { resolveParams } from '../model/params.js';
 
 const RUNS = runs(300);
 
+// seed 20530448's case (docs/checker.md, "The copyStep flake"): immer threw on a state of its own
+// chain that shared less than copyStep's; on the same input the two agree, and it runs every time
+const SEED_20530448: any = [{ '0': 0, a: [[]] }, [
+  [{ kind: 'delete', at: [1, 0], from: [], value: 0 }, { kind: 'fromS', at: [0], from: [1, 0], value: 0 }, { kind: 'push', at: [1], from: [], value: [] }, { kind: 'set', at: [], from: [], value: 0 }],
+  [{ kind: 'delete', at: [2], from: [], value: 0 }, { kind: 'same', at: [], from: [], value: 0 }],
+  [{ kind: 'fromS', at: [0], from: [3, 0], value: 0 }, { kind: 'splice', at: [0], from: [], value: 0 }],
+  [{ kind: 'set', at: [], from: [], value: 0 }],
+], false];
+
 test('copyStep gives what immer gives, leaves its input alone, freezes and shares', () => {
-  fc.assert(copyStepProperty, { numRuns: RUNS * 4 });
+  fc.assert(copyStepProperty, { numRuns: RUNS * 4, examples: [SEED_20530448] });
 });
 
 test('copyStep: a moved draft shares its children with the old node at its new place (the 1.7% flake, seed 1590724433)', () => {
