@@ -13,10 +13,17 @@
 // every file and printed, so a failure replays with
 // `PVCHECK_SEED=S node bin/run-tests.mjs FILE` (test/support/fc.ts).
 //
+// Files run PVCHECK_TEST_JOBS at a time (default: the machine's available
+// parallelism, at most 2, since several files start worker threads of their
+// own); each file's report is printed whole, in file order, so a run's output
+// does not depend on which file finished first. PVCHECK_TEST_JOBS=1 runs them
+// one after another.
+//
 // Usage: node bin/run-tests.mjs [filter-substring...]
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -33,6 +40,12 @@ function secondsFromEnv(name, def) {
   return n;
 }
 const timeoutSec = secondsFromEnv('PVCHECK_TEST_TIMEOUT', 600);
+const rawJobs = process.env.PVCHECK_TEST_JOBS;
+if (rawJobs !== undefined && rawJobs !== '' && !/^[1-9]\d*$/.test(rawJobs)) {
+  process.stderr.write(`run-tests: PVCHECK_TEST_JOBS=${rawJobs} is refused: expected a whole number of files at a time, 1 or more\n`);
+  process.exit(2);
+}
+const jobs = rawJobs ? +rawJobs : Math.min(2, availableParallelism());
 const rawSeed = process.env.PVCHECK_SEED;
 const seed = rawSeed !== undefined && rawSeed !== '' ? rawSeed : String((Math.random() * 0x7fffffff) | 0);
 
@@ -58,9 +71,9 @@ function killGroup(pid) {
   }
 }
 
-let current;
+const running = new Set();
 process.on('SIGINT', () => {
-  if (current) killGroup(current);
+  for (const pid of running) killGroup(pid);
   process.stdout.write('\nrun-tests: interrupted\n');
   process.exit(130);
 });
@@ -74,7 +87,7 @@ function runFile(f) {
       detached: true, // its own process group, killed as a whole
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    current = child.pid;
+    running.add(child.pid);
     const chunks = [];
     child.stdout.on('data', (d) => chunks.push(d));
     child.stderr.on('data', (d) => chunks.push(d));
@@ -91,7 +104,7 @@ function runFile(f) {
       if (!timedOut) leaked = killGroup(child.pid);
     });
     child.on('close', (status, signal) => {
-      current = undefined;
+      running.delete(child.pid);
       resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked });
     });
   });
@@ -100,12 +113,26 @@ function runFile(f) {
 let passed = 0, failed = 0, skipped = 0;
 const crashed = [];
 const t0 = Date.now();
-process.stdout.write(`fast-check seed ${seed} (PVCHECK_SEED=${seed} replays this run), per-file limit ${timeoutSec}s\n`);
-for (const f of selected) {
-  const t = Date.now();
-  const r = await runFile(f);
+process.stdout.write(`fast-check seed ${seed} (PVCHECK_SEED=${seed} replays this run), per-file limit ${timeoutSec}s, ${jobs} file${jobs > 1 ? 's' : ''} at a time\n`);
+/** Each file's run, started `jobs` at a time, each with its wall time in seconds. */
+const results = new Array(selected.length);
+let next = 0;
+async function worker() {
+  while (next < selected.length) {
+    const i = next++;
+    const t = Date.now();
+    const p = runFile(selected[i]).then((r) => ({ ...r, secs: ((Date.now() - t) / 1000).toFixed(1) }));
+    results[i] = p;
+    await p;
+  }
+}
+const pool = Array.from({ length: Math.min(jobs, selected.length) }, worker);
+for (let i = 0; i < selected.length; i++) {
+  const f = selected[i];
+  while (results[i] === undefined) await Promise.race([...pool, new Promise((r) => setTimeout(r, 50))]);
+  const r = await results[i];
   const out = r.out;
-  const secs = ((Date.now() - t) / 1000).toFixed(1);
+  const secs = r.secs;
   if (r.timedOut) {
     failed++;
     crashed.push(f);

@@ -3,7 +3,8 @@
  * with its name and is killed with everything it started; a file that leaves
  * a process behind fails; every property test is seeded through
  * test/support/fc.ts; PVCHECK_FC_RUNS=0 is refused instead of turning
- * properties into no-ops.
+ * properties into no-ops; files run PVCHECK_TEST_JOBS at a time, reported in
+ * file order.
  *
  * The runner is run on a scratch tree (a copy of bin/ and a few test files)
  * so that it does not run the real suite again.
@@ -78,6 +79,32 @@ test('a hung file fails with its name within the time limit, and what it started
   const pid = Number(readFileSync(join(dir, pidFile), 'utf8'));
   assert.ok(pid > 0);
   assert.ok(gone(pid), `the busy child ${pid} of the hung file was killed`);
+});
+
+test('PVCHECK_TEST_JOBS=2 runs two files at once and reports them in file order; a bad value is refused', () => {
+  // each file announces itself, then passes only if the other one started while it runs
+  const file = (me: string, other: string) => `
+    import { test } from 'uvu';
+    import * as assert from 'uvu/assert';
+    import { existsSync, writeFileSync } from 'node:fs';
+    test('${me} meets ${other}', async () => {
+      writeFileSync('${me}.started', '');
+      for (let i = 0; i < 200 && !existsSync('${other}.started'); i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(existsSync('${other}.started'), '${other} did not run beside ${me}');
+      if ('${me}' === 'a') await new Promise((r) => setTimeout(r, 1500)); // a ends last, is printed first
+    });
+    test.run();`;
+  const dir = scratchTree({ 'a.test.ts': file('a', 'b'), 'b.test.ts': file('b', 'a') });
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_TEST_JOBS: '2' }, timeout: 120000 });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /2 files at a time/);
+  assert.match(r.stdout, /✔ test\/a\.test\.ts: 1\/1 [^\n]*\n✔ test\/b\.test\.ts: 1\/1/);
+  assert.match(r.stdout, /^2 passed, 0 failed$/m);
+  for (const bad of ['0', 'two', '1.5']) {
+    const q = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_TEST_JOBS: bad }, timeout: 60000 });
+    assert.is(q.status, 2, `PVCHECK_TEST_JOBS=${bad}`);
+    assert.match(q.stderr, new RegExp(`PVCHECK_TEST_JOBS=${bad.replace('.', '\\.')} is refused`));
+  }
 });
 
 test('a file that leaves a process running fails, and the process is killed', () => {
