@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { pvcheck } from './support/cli.js';
+import { PROGRESS, ctrlCLongSearch, pvcheck } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -167,28 +167,16 @@ test('--matrix checks every combination and prints one row each', () => {
 });
 
 test('Ctrl-C stops a long search cleanly with a partial report (exit 3)', async () => {
-  const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [join(root, 'bin/pvcheck.mjs'), 'check', 'ring-notify', '-p', 'ringSize=16', '-p', 'messages=64', '--json'], { cwd: tmp });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  // Ready when the search has printed its first progress line (not after a
-  // fixed sleep: a cold transpile cache on a loaded machine takes longer).
-  const ready = new Promise<void>((res) => child.stderr.on('data', (d) => {
-    err += d;
-    if (/progress [\w-]+ depth \d+: [\d,]+ distinct/.test(err)) res();
-  }));
-  const exited = new Promise<void>((res) => child.on('exit', () => res()));
-  await Promise.race([ready, exited]);
-  assert.is(child.exitCode, null, `the search ended before it was interrupted: ${err}`);
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  assert.is(code, 3, err);
-  const j = JSON.parse(out);
+  // signalled at its first progress line, not after a fixed sleep (a cold transpile cache on a
+  // loaded machine takes longer); test/support/interruptRepeat.ts runs this case 200 times
+  const r = await ctrlCLongSearch(tmp);
+  assert.not.ok(r.early, `the search ended before it was interrupted: ${r.err}`);
+  assert.is(r.code, 3, r.err);
+  const j = JSON.parse(r.out);
   assert.is(j.outcome, 'incomplete');
   assert.is(j.incompleteReason, 'interrupted');
   assert.ok(j.distinctStates > 0);
-  assert.match(err, /progress [\w-]+ depth \d+: [\d,]+ distinct/, 'a progress line was printed on stderr');
+  assert.match(r.err, PROGRESS, 'a progress line was printed on stderr');
 });
 
 test('list cites no file a user does not have (../shared), and names the --dump-states fields of a flat model', () => {

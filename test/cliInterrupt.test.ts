@@ -8,37 +8,23 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { PROGRESS, pvcheckInterrupted } from './support/cli.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-int-');
 
-/** Runs pvcheck, sends `signal` when stderr matches `ready`, and returns how it ended. */
+/** Runs pvcheck in the scratch folder, sends `signal` once stderr matches `ready`, and returns how it ended. */
 async function interrupted(args: string[], ready: RegExp, signal: NodeJS.Signals = 'SIGINT') {
   // progress every 20 ms: on a quiet machine check-all's models end within the default 2 s,
   // so without it no readiness line would come before the run ends
-  const child = spawn(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: tmp, env: { ...process.env, PVCHECK_PROGRESS_MS: '20' } });
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (d) => (out += d));
-  const isReady = new Promise<void>((res) =>
-    child.stderr.on('data', (d) => {
-      err += d;
-      if (ready.test(err)) res();
-    }),
-  );
-  const exited = new Promise<void>((res) => child.on('exit', () => res()));
-  await Promise.race([isReady, exited]);
-  assert.is(child.exitCode, null, `pvcheck ${args.join(' ')} ended before it was interrupted:\n${out}${err}`);
-  child.kill(signal);
-  const code = await new Promise<number | null>((r) => child.on('close', r));
-  return { code, out, err };
+  const r = await pvcheckInterrupted(args, tmp, ready, signal, { PVCHECK_PROGRESS_MS: '20' });
+  assert.not.ok(r.early, `pvcheck ${args.join(' ')} ended before it was interrupted:\n${r.out}${r.err}`);
+  return r;
 }
 
-const PROGRESS = /progress [\w-]+ depth \d+: [\d,]+ distinct/;
 const BIG = ['-p', 'ringSize=16', '-p', 'messages=64'];
 
 test('check: SIGTERM is handled as Ctrl-C: partial JSON report, exit 3', async () => {
@@ -103,6 +89,32 @@ test('catalogue: Ctrl-C stops at the running check: the rows so far, exit 3', as
   assert.match(r.out, /slow\.ts +check -p ringSize=16 -p messages=64 .* interrupted/);
   assert.not.match(r.out, /declared\.ts/, 'no example after the interrupted one is run');
   assert.match(r.out, /INTERRUPTED: the remaining checks were not run/);
+});
+
+test("through npx: Ctrl-C to the terminal's process group gives the report; npm's exit code is 3 with script-shell bash, 130 with its default sh (README)", async () => {
+  // a terminal's Ctrl-C goes to the whole foreground group: npm, its `sh -c`, and pvcheck
+  const { spawn } = await import('node:child_process');
+  for (const [shell, want] of [['', 130], ['/bin/bash', 3]] as const) {
+    const env = { ...process.env, PVCHECK_PROGRESS_MS: '20', ...(shell ? { npm_config_script_shell: shell } : {}) };
+    const child = spawn('npx', ['--no-install', 'pvcheck', 'check', 'ring-notify', ...BIG, '--json'], { cwd: root, env, detached: true });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    await new Promise<void>((res) => {
+      child.stderr.on('data', (d) => {
+        err += d;
+        if (PROGRESS.test(err)) res();
+      });
+      child.on('exit', () => res());
+    });
+    assert.is(child.exitCode, null, `npx pvcheck ended before it was interrupted: ${err}`);
+    process.kill(-child.pid!, 'SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', (c, sig) => r(c ?? (sig === 'SIGINT' ? 130 : -1))));
+    // pvcheck may still be writing its report after npm exits: wait for the JSON to end
+    for (let i = 0; i < 100 && !/\}\s*$/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.is(code, want, `script-shell ${shell || 'sh'}: ${err}`);
+    assert.is(JSON.parse(out).incompleteReason, 'interrupted', `script-shell ${shell || 'sh'}: the report`);
+  }
 });
 
 test.run();
