@@ -1,5 +1,5 @@
 /**
- * `pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]`
+ * `pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]`
  *
  * What a protocol change does to the behaviour, not only to the verdicts: the
  * reachable states and the rules each model has that the other lacks, a
@@ -7,6 +7,10 @@
  * file, replayable), and the verdict of each. BEFORE and AFTER are built-in
  * model names or model files; usually a model and a variant of it. The same
  * `--param` values go to both (each model's own defaults fill the rest).
+ * `--report FILE` writes the diff as one self-contained HTML page
+ * (traces/viewsHtml.ts): each side's figures and verdict, and the run to the
+ * first state only one side reaches with its sequence chart and step slider
+ * (the after-only one when there is one, else the before-only one).
  *
  * Exit codes, as diff(1): 0 the same reachable states, 1 they differ,
  * 2 bad input, 3 a bound cut an exploration (the diff is partial).
@@ -19,23 +23,25 @@ import type { Model } from '../model/core.js';
 import { resolveParams, showParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { ModelFault } from '../properties/fault.js';
-import { traceFromViolation, writeTraceFile } from '../traces/index.js';
+import { traceFromViolation, writeFileAtomic, writeTraceFile, type Trace } from '../traces/index.js';
+import { htmlReport } from '../traces/viewsHtml.js';
 import { intOption, paramPairs, parse } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
-import { ensureDir, safe, writeOrWarn } from './files.js';
+import { checkOutputFile, ensureDir, safe, writeOrWarn } from './files.js';
 import { interrupted } from './interrupt.js';
 import { runPhase } from './phaseWorker.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
-const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]';
+const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]';
 
 export async function diffCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     param: { type: 'string', short: 'p', multiple: true },
     'max-states': { type: 'string' },
     'trace-dir': { type: 'string' },
+    report: { type: 'string' },
     json: { type: 'boolean' },
     quiet: { type: 'boolean', short: 'q' },
   });
@@ -44,6 +50,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   const overrides = paramPairs(values.param);
   const dir = values['trace-dir'] ?? '.';
   ensureDir(dir, '--trace-dir');
+  if (values.report !== undefined) checkOutputFile(values.report, '--report');
   const models: Model[] = [await loadModel(positionals[0]!), await loadModel(positionals[1]!)];
   const params = models.map((m) => {
     const p = resolveParams(m.params, overrides);
@@ -82,21 +89,73 @@ export async function diffCommand(argv: string[]): Promise<number> {
     );
 
   const [nameA, nameB] = models.map((m) => m.name) as [string, string];
+  const traces: (Trace | undefined)[] = [undefined, undefined];
   const written: (string | undefined)[] = [d.a, d.b].map((side, i) => {
     if (!side.witness) return undefined;
     const other = i === 0 ? nameB : nameA;
     const file = join(dir, `pvcheck-diff-only-${safe(models[i]!.name)}.trace.json`);
-    const t = traceFromViolation(
+    const t = (traces[i] = traceFromViolation(
       models[i]!,
       params[i]!,
       { property: `a state ${other} never reaches`, kind: 'invariant', trace: side.witness as TraceStep<unknown>[] },
       `pvcheck diff ${positionals[0]} ${positionals[1]} ${Object.entries(overrides).map(([k, v]) => `--param ${k}=${v}`).join(' ')}`.trim(),
       'none',
-    );
+    ));
     return writeOrWarn(`trace ${file}`, () => writeTraceFile(file, t)) ? file : undefined;
   });
   const incomplete = d.a.incomplete || d.b.incomplete || interrupted();
   const same = d.a.only === 0 && d.b.only === 0;
+
+  const lines = [
+    `diff ${nameA} -> ${nameB}  ${showParams(params[1]!)}`,
+    `  reachable    before ${fmtInt(d.a.states)} states, after ${fmtInt(d.b.states)}; both ${fmtInt(d.common)}${incomplete ? ' (a bound cut the search: partial)' : ''}`,
+  ];
+  const onlyLine = (label: string, s: DiffSide<unknown>, file: string | undefined) =>
+    `  ${label.padEnd(12)} ${fmtInt(s.only)} states` + (s.witness ? `; the first after ${s.witness.length - 1} steps: ${file}` : '');
+  lines.push(onlyLine('only after', d.b, written[1]), onlyLine('only before', d.a, written[0]));
+  if (d.a.onlyRules.length || d.b.onlyRules.length)
+    lines.push(`  rules        fire only after: ${d.b.onlyRules.join(', ') || '-'}; only before: ${d.a.onlyRules.join(', ') || '-'}`);
+  lines.push(`  before       ${outcomeLine(verdicts[0]!)}`, `  after        ${outcomeLine(verdicts[1]!)}`);
+  if (d.common === 0 && d.a.states > 0 && d.b.states > 0)
+    lines.push('  note         no state in common: diff compares states field by field, so give it a model and a variant of it');
+  if (interrupted()) lines.push('  INTERRUPTED: the verdicts above were cut short');
+  if (same && !incomplete) lines.push('  same reachable states: the change does not alter behaviour within these bounds');
+
+  let reportFile: string | undefined;
+  if (values.report !== undefined) {
+    const file = values.report;
+    const shown = traces[1] ? 1 : traces[0] ? 0 : undefined;
+    const sideText = (s: DiffSide<unknown>, i: number) =>
+      [
+        `model        ${models[i]!.name}  ${showParams(params[i]!)}`,
+        `reachable    ${fmtInt(s.states)} states, ${fmtInt(s.edges)} edges${s.incomplete ? ' (a bound cut the search: partial)' : ''}`,
+        `only here    ${fmtInt(s.only)} states${s.witness ? `; the first after ${s.witness.length - 1} steps${written[i] ? `: ${written[i]}` : ''}` : ''}`,
+        `rules        fire only here: ${s.onlyRules.join(', ') || '-'}`,
+        `verdict      ${outcomeLine(verdicts[i]!)}`,
+      ].join('\n');
+    const html = htmlReport({
+      title: `pvcheck diff ${nameA} -> ${nameB}`,
+      sides: [
+        { label: 'The diff', text: lines.join('\n') },
+        { label: `Before: ${nameA}`, text: sideText(d.a, 0) },
+        { label: `After: ${nameB}`, text: sideText(d.b, 1) },
+      ],
+      verdict: same
+        ? { text: `same reachable states${incomplete ? ' so far (a bound cut the search)' : ''}`, good: true }
+        : { text: `the reachable states differ: ${fmtInt(d.b.only)} only after, ${fmtInt(d.a.only)} only before`, good: false },
+      ...(shown !== undefined
+        ? {
+            trace: traces[shown]!,
+            model: models[shown]!,
+            traceHeading: `The first state only ${shown === 1 ? `after (${nameB})` : `before (${nameA})`} reaches: ${traces[shown]!.steps.length - 1} steps`,
+          }
+        : {}),
+    });
+    if (writeOrWarn(`--report ${file}`, () => writeFileAtomic(file, html))) {
+      reportFile = file;
+      lines.push(`  report       ${file}${shown !== undefined ? ` (the run to the first state only ${shown === 1 ? 'after' : 'before'} reaches, charted)` : ''}`);
+    }
+  }
 
   if (values.json) {
     const side = (s: DiffSide<unknown>, i: number) => ({
@@ -112,23 +171,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       outcome: verdicts[i]!.outcome,
       property: verdicts[i]!.violation?.property ?? null,
     });
-    process.stdout.write(JSON.stringify({ before: side(d.a, 0), after: side(d.b, 1), common: d.common, same }, null, 2) + '\n');
-  } else {
-    const lines = [
-      `diff ${nameA} -> ${nameB}  ${showParams(params[1]!)}`,
-      `  reachable    before ${fmtInt(d.a.states)} states, after ${fmtInt(d.b.states)}; both ${fmtInt(d.common)}${incomplete ? ' (a bound cut the search: partial)' : ''}`,
-    ];
-    const onlyLine = (label: string, s: DiffSide<unknown>, file: string | undefined) =>
-      `  ${label.padEnd(12)} ${fmtInt(s.only)} states` + (s.witness ? `; the first after ${s.witness.length - 1} steps: ${file}` : '');
-    lines.push(onlyLine('only after', d.b, written[1]), onlyLine('only before', d.a, written[0]));
-    if (d.a.onlyRules.length || d.b.onlyRules.length)
-      lines.push(`  rules        fire only after: ${d.b.onlyRules.join(', ') || '-'}; only before: ${d.a.onlyRules.join(', ') || '-'}`);
-    lines.push(`  before       ${outcomeLine(verdicts[0]!)}`, `  after        ${outcomeLine(verdicts[1]!)}`);
-    if (d.common === 0 && d.a.states > 0 && d.b.states > 0)
-      lines.push('  note         no state in common: diff compares states field by field, so give it a model and a variant of it');
-    if (interrupted()) lines.push('  INTERRUPTED: the verdicts above were cut short');
-    if (same && !incomplete) lines.push('  same reachable states: the change does not alter behaviour within these bounds');
-    process.stdout.write(lines.join('\n') + '\n');
-  }
+    process.stdout.write(JSON.stringify({ before: side(d.a, 0), after: side(d.b, 1), common: d.common, same, ...(reportFile !== undefined ? { report: reportFile } : {}) }, null, 2) + '\n');
+  } else process.stdout.write(lines.join('\n') + '\n');
   return incomplete ? EXIT.incomplete : same ? EXIT.ok : EXIT.violation;
 }

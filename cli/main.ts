@@ -30,7 +30,7 @@ usage:
                                        self-contained HTML page with a step slider
   pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json] [-q]
                                        re-run a trace (JSON or ITF) on its model or another one
-  pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--json]
+  pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]
                                        what a change does: states and rules only one model has, a shortest
                                        run to the first such state (a trace file), and both verdicts
   pvcheck catalogue [FILE|DIR...] [--json] [-q]

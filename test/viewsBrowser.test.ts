@@ -4,7 +4,9 @@
  * PVCHECK_CHROMIUM). The page of a xenbus counterexample loads with no
  * console error, names the violated invariant, the slider and the left/right
  * keys change the state shown, and a screenshot is kept as an artifact in
- * out/artifacts/. Skipped with one line when there is no chromium (CI installs it).
+ * out/artifacts/. `pvcheck diff --report`'s page shows both sides, the verdict
+ * and the after-only run with a working slider. Skipped with one line when
+ * there is no chromium (CI installs it).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -18,6 +20,7 @@ import { htmlReport } from '../traces/viewsHtml.js';
 import type { Model } from '../model/core.js';
 import { paramsOf, runModel } from './support/models.js';
 import { scratchDir } from './support/tmp.js';
+import { pvcheck } from './support/cli.js';
 
 const root = resolve(import.meta.dirname, '..');
 const chromiumPath = process.env.PVCHECK_CHROMIUM ?? '/usr/bin/chromium';
@@ -79,6 +82,39 @@ if (!existsSync(chromiumPath)) {
       await page.screenshot({ path: join(artifacts, 'report-ring-no-recheck.png') });
       assert.equal(errors, [], 'no console errors');
       assert.equal(requests, [], 'no network request');
+    } finally {
+      await browser.close();
+    }
+  });
+
+  test('diff --report in chromium: both sides and the verdict, the after-only run charted, slider works, no console error', async () => {
+    const out = join(tmp, 'diff.html');
+    const r = pvcheck(['diff', 'ring-notify', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=3', '--report', out, '--trace-dir', tmp, '-q'], tmp);
+    assert.is(r.code, 1, r.err); // the states differ
+    assert.match(r.out, /^  report +.*diff\.html \(the run to the first state only after reaches, charted\)$/m);
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+      const errors: string[] = [];
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(pathToFileURL(out).href);
+      assert.match(await page.textContent('p.outcome') ?? '', /^the reachable states differ: 145 only after, 588 only before$/);
+      const h2 = await page.$$eval('h2', (els) => els.map((e) => e.textContent));
+      assert.equal(h2, ['The diff', 'Before: ring-notify', 'After: ring-no-recheck', 'The first state only after (ring-no-recheck) reaches: 21 steps']);
+      const pre = await page.$$eval('pre', (els) => els.map((e) => e.textContent ?? ''));
+      assert.match(pre[1]!, /verdict +ok: every invariant holds/);
+      assert.match(pre[2]!, /verdict +VIOLATION of I4_no_lost_wakeup after 33 steps/);
+      assert.match(pre[2]!, /rules +fire only here: F9b, F9c, B8b/);
+      // the chart and the slider of the after-only run (ring-no-recheck's own rules)
+      assert.is(await page.$$eval('.step', (els) => els.length), 22);
+      assert.is(await page.$eval('.step.current', (e) => e.id), 'step-21');
+      await page.keyboard.press('ArrowLeft');
+      assert.is(await page.$eval('.step.current', (e) => e.id), 'step-20');
+      assert.equal(errors, [], 'no console errors');
+      mkdirSync(artifacts, { recursive: true });
+      await page.screenshot({ path: join(artifacts, 'report-diff-ring-no-recheck.png') });
     } finally {
       await browser.close();
     }

@@ -45,6 +45,10 @@ export interface ReportInput {
   readonly witnesses?: readonly ReportWitness[];
   /** `pvcheck diff`: each side's verdict, text. */
   readonly sides?: readonly { readonly label: string; readonly text: string }[];
+  /** The page's verdict line when there is no check (`pvcheck diff`: the states differ or not). */
+  readonly verdict?: { readonly text: string; readonly good: boolean };
+  /** The heading of the trace's section (default: Counterexample, or Trace for a trace that claims no violation). */
+  readonly traceHeading?: string;
 }
 
 export const esc = (s: string): string =>
@@ -248,6 +252,8 @@ export function htmlReport(input: ReportInput): string {
     const fired = cov.filter(([, k]) => k > 0).length;
     body.push(`<h2>Coverage: ${fired}/${cov.length} rules fired</h2><table class="cov">` +
       cov.map(([r, k]) => `<tr${k === 0 ? ' class="never"' : ''}><td><code>${esc(r)}</code></td><td>${k === 0 ? 'never fired' : k.toLocaleString('en-US')}</td></tr>`).join('') + `</table>`);
+  } else if (input.verdict) {
+    body.push(`<p class="outcome ${input.verdict.good ? 'good' : 'bad'}">${esc(input.verdict.text)}</p>`);
   } else if (input.trace) {
     const p = input.trace.property;
     body.push(`<p class="outcome ${p.kind === 'none' ? 'meh' : 'bad'}">${esc(p.kind === 'none' ? 'a trace (no property claimed violated)' : `${p.kind === 'deadlock' ? 'deadlock' : p.name} violated in ${input.trace.steps.length - 1} steps`)}</p>`);
@@ -259,7 +265,7 @@ export function htmlReport(input: ReportInput): string {
       return `<tr><td><code>${esc(w.name)}</code>${w.description ? `<br><small>${esc(w.description)}</small>` : ''}</td><td>min ${w.min ?? '-'}${wt(w.minTrace)}<br>max ${w.max ?? '-'}${wt(w.maxTrace)}</td></tr>`;
     }).join('') + `</table>`);
   }
-  if (input.trace) body.push(traceSection(input.trace, input.model, input.trace.property.kind === 'none' ? 'Trace' : 'Counterexample'));
+  if (input.trace) body.push(traceSection(input.trace, input.model, input.traceHeading ?? (input.trace.property.kind === 'none' ? 'Trace' : 'Counterexample')));
   return `<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${esc(title)}</title>` +
     `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">` +
     `<style>${CSS}</style></head><body>\n${body.join('\n')}\n<script>${SCRIPT}</script></body></html>\n`;
