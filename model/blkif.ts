@@ -53,6 +53,7 @@ import { defineParams, intParam, boolParam, isPowerOfTwo } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
 import { array, bool, int, list, nullable, record, type Shape } from './shape.js';
+import { blkifViews } from './views/drivers.js';
 
 export const BLKIF_OP_READ = 0;
 export const BLKIF_OP_WRITE = 1;
@@ -378,6 +379,7 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
 ];
 
 export const blkif: Model<BlkifState, BlkifParams> = {
+  views: blkifViews,
   name: 'blkif',
   description: 'blkif.h on io/ring.h as blkfront and blkback run it: request/response slots with padding (XSA-216), persistent grants (feature-persistent, max_pgrants, LRU purge)',
   see: 'xen/include/public/io/blkif.h; drivers/block/xen-blkback/blkback.c; drivers/block/xen-blkfront.c; docs/models/blkif.md',

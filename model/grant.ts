@@ -40,6 +40,7 @@ import { defineModel, type Invariant, type Observable, type Rule } from './core.
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { firstUseRelabeling, symmetryCanonicalizer } from './grantSymmetry.js';
 import { array, int, list, nullable, record, type Shape } from './shape.js';
+import { grantViews } from './views/grant.js';
 
 // --- grant_table.h constants (verbatim values)
 
@@ -1684,6 +1685,7 @@ export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.re
 // --- the model
 
 export const grant = defineModel<S, P>({
+  views: grantViews,
   name: 'grant',
   description: 'grant table v2 lifecycle: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins and checks; honest or hostile grantee',
   see: 'xen/include/public/grant_table.h; xen/common/grant_table.c; linux drivers/xen/grant-table.c; netif.h control ring; ../shared/docs/xen-protocols.md §4',

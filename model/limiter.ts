@@ -52,6 +52,7 @@
 import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOf, type ParamsOfSpace } from './params.js';
+import { limiterViews } from './views/drivers.js';
 
 // --- parameters
 
@@ -828,6 +829,7 @@ export const limiterObservables: readonly Observable<S, P>[] = [
 // --- the model
 
 export const limiter = defineModel<S, P>({
+  views: limiterViews,
   name: 'limiter',
   description: "asymmetry limiter on netback: netback's credit scheduler (its own timer by default; creditTimer=design: ours), NAPI budget, lateeoi, XSA-392 rx bounds, plus our design (SET_MAX_PACKETS, work charge, credit-costing spurious events; each rule's origin below); one honest and one hostile guest",
   see: 'xen-protocols.md §5; drivers/net/xen-netback/netback.c; seed 004 (NetChannel2); docs/models/limiter.md',

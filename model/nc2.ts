@@ -45,6 +45,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { NOTIFY, idxAdd, idxSub } from './idx32.js';
 import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { array, int, record, type Shape } from './shape.js';
+import { nc2Views } from './views/nc2.js';
 
 // --- constants from uring.h / netchannel2.h
 
@@ -751,6 +752,7 @@ export const nc2View = (s: S, p: P): string =>
 // --- the model
 
 export const nc2 = defineModel<S, P>({
+  views: nc2Views,
   name: 'nc2',
   description: 'NetChannel2 ring (uring.h): byte-stream rings of variable-size messages with padding, event indices, free-space final check, both directions',
   see: 'NetChannel2 uring.h (Linux driver and v2v library, Citrix 2009, via stored public code); docs/models/nc2.md',

@@ -27,6 +27,7 @@
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
 import { defineParams, intParam, type ParamsOfSpace } from './params.js';
+import { nc2BypassViews } from './views/nc2.js';
 
 export const nc2BypassParams = defineParams({
   packets: intParam({ default: 2, min: 1, max: 4, doc: 'packets A sends to B (each in its own granted buffer)' }),
@@ -326,6 +327,7 @@ export const nc2BypassView = (s: S): string =>
   (Object.entries(s.q) as [string, string[]][]).filter(([, v]) => v.length).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ');
 
 export const nc2Bypass = defineModel<S, P>({
+  views: nc2BypassViews,
   name: 'nc2-bypass',
   description: 'NetChannel2 inter-domain traffic: receiver-side copy via dom0 transitive grants, the dom0 bypass (BYPASS_* messages) and a suspend/resume of one guest with the bypass torn down first (the repair)',
   see: 'netchannel2.h (stored public code); ../shared/seeds/004; docs/models/nc2.md',

@@ -18,6 +18,7 @@
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
 import { defineParams, intParam, type ParamsOfSpace } from './params.js';
+import { nc2PacketsViews } from './views/nc2.js';
 
 export const nc2PacketsParams = defineParams({
   packets: intParam({ default: 4, min: 1, max: 6, doc: 'packets the sender sends (each small, receiver_copy or receiver_map, its choice)' }),
@@ -191,6 +192,7 @@ export const nc2PacketsView = (s: S): string =>
   `-> ${s.toRecv.map(showMsg).join(' ')} | <- ${s.toSend.map(showMsg).join(' ')}`;
 
 export const nc2Packets = defineModel<S, P>({
+  views: nc2PacketsViews,
   name: 'nc2-packets',
   description: 'NetChannel2 packets: SET_MAX_PACKETS, small / receiver_copy / receiver_map packets, FINISH_PACKET by id in any order, timely unmap',
   see: 'netchannel2.h (stored public code); docs/models/nc2.md',

@@ -62,6 +62,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { NR_UNCONSUMED_REQUESTS, idxAdd, idxLe, idxSub } from './idx32.js';
 import { defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
+import { netifTxViews } from './views/netif.js';
 
 export { NETIF_RSP_DROPPED, NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
 
@@ -865,6 +866,7 @@ export const netifView = (s: S, p: P): string => {
 };
 
 export const netifTx = defineModel<S, P>({
+  views: netifTxViews,
   name: 'netif-tx',
   description: 'netif.h tx ring as netfront and netback run it: multi-slot packets with extras, batched NAPI consumption, out-of-order responses from the dealloc context under response_lock',
   see: 'xen/include/public/io/netif.h; drivers/net/xen-netback/netback.c; drivers/net/xen-netfront.c; docs/models/netif.md',

@@ -33,6 +33,7 @@ import { defineParams, intParam, boolParam, isPowerOfTwo } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, idxAdd, idxSub } from './idx32.js';
 import { array, bool, int, nullable, oneOf, record, union, type Shape } from './shape.js';
+import { netifCtrlViews } from './views/drivers.js';
 
 export const XEN_NETIF_CTRL_TYPE_INVALID = 0;
 export const XEN_NETIF_CTRL_TYPE_GET_HASH_FLAGS = 1;
@@ -374,6 +375,7 @@ export const ctrlInvariants: readonly Invariant<CtrlState, CtrlParams>[] = [
 ];
 
 export const netifCtrl: Model<CtrlState, CtrlParams> = {
+  views: netifCtrlViews,
   name: 'netif-ctrl',
   description: 'netif.h control ring as netback serves it: hash algorithm, flags, key, mapping size and mapping (XSA-270), static grant messages (not supported), against a frontend sending any request',
   see: 'xen/include/public/io/netif.h; drivers/net/xen-netback/netback.c, hash.c, interface.c; docs/models/netif-ctrl.md',

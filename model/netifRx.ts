@@ -69,6 +69,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { array, int, record, type Shape } from './shape.js';
 import { idxAdd, idxSub } from './idx32.js';
 import { defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
+import { netifRxViews } from './views/netif.js';
 
 // --- netif.h constants
 
@@ -642,6 +643,7 @@ export const netifRxShape = (p: P): Shape<S> => {
 };
 
 export const netifRx = defineModel<S, P>({
+  views: netifRxViews,
   name: 'netif-rx',
   description: 'netif.h rx ring as netback and netfront run it: responses written over the requests, multi-slot packets with a GSO extra, netfront\'s buffer ownership and its checks against a hostile backend, lateeoi',
   see: 'xen/include/public/io/netif.h; drivers/net/xen-netback/rx.c; drivers/net/xen-netfront.c; docs/models/netif.md',

@@ -40,6 +40,7 @@ import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from
 import { canLoadEarly, canStore, drain, drainable, emptyBuffer, load, loadEarly, loaded, mbReady, rmb, store, wmb, type EarlyLoads, type Mem, type MemoryModel, type StoreBuffer } from './memory.js';
 import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { array, int, list, nullable, oneOf, optional, record, union, type Bounded, type Shape } from './shape.js';
+import { ringViews } from './views/ring.js';
 
 // --- parameters
 
@@ -1137,6 +1138,7 @@ export const ringView = (s: S, p: P): string =>
   }).join('\n');
 
 export const ring = defineModel<S, P>({
+  views: ringViews,
   name: 'ring',
   description: 'io/ring.h + netif.h ring: 32-bit RING_IDX, payload slots, tx/rx pair, sc/tso/weak memory, hostile peers, notification counts',
   see: 'xen/include/public/io/ring.h; xen/include/public/io/netif.h; ../shared/bench/ring-spec.md; docs/models/ring.md',

@@ -34,6 +34,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, NR_UNCONSUMED_RESPONSES, RING_FULL, idxAdd, idxSub } from './idx32.js';
 import { array, int, record, type Shape } from './shape.js';
+import { ringViews } from './views/ring.js';
 
 // --- parameters
 
@@ -392,6 +393,7 @@ export const ringApiVectors = {
 
 export const ringApi = Object.assign(
   defineModel<S, P>({
+  views: ringViews,
     name: 'ring-api',
     description: 'io/ring.h as a sequential API, one rule per macro call, 32-bit RING_IDX: the model conformance vectors come from',
     see: 'xen/include/public/io/ring.h; docs/vectors.md',

@@ -34,6 +34,7 @@
 import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Rule } from './core.js';
 import { intParam, defineParams, type ParamsOfSpace } from './params.js';
+import { vifViews } from './views/drivers.js';
 
 // --- xenbus states (xen/include/public/io/xenbus.h, verbatim values)
 
@@ -371,6 +372,7 @@ export const V_teardownEnds: Goal<S, P> = {
 };
 
 export const vif = defineModel<S, P>({
+  views: vifViews,
   name: 'vif',
   description: "one vif's life across the layers: xenbus handshake (abstracted), TX ring with grants for its page and slots (zero-copy maps), the queue's credit limiter, one lifecycle with reconnects; cross-layer properties (no page reused while mapped, teardown ends every grant)",
   see: 'xen-netfront.c, xen-netback/{xenbus,interface,netback}.c, drivers/xen/grant-table.c; docs/models/vif.md',

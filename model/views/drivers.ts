@@ -1,0 +1,64 @@
+/**
+ * What the sequence charts need from the driver-level models whose rules are
+ * named after netback, netfront, blkfront and blkback functions: limiter.ts
+ * (the guests' tx rings and event channels against netback's credit and NAPI
+ * rules; `h_` the honest guest, `x_`/`x1_` the hostile guest's queues),
+ * blkif.ts, netifCtrl.ts (the control ring) and vif.ts (one vif across
+ * xenbus, its tx ring, grants and credit).
+ */
+import type { ModelViews } from '../core.js';
+import { evtchnNotify, hypercall, patternStep, type Pattern } from './patterns.js';
+
+const guestOf = (q: string): string => (q === 'h' ? 'honest guest' : 'hostile guest');
+const txRing = (q: string): string => `${q === 'h' ? 'honest' : q === 'x' ? 'hostile' : 'hostile queue 1'} tx ring page`;
+
+export const limiterTable: readonly Pattern[] = [
+  [/^h_RING_PUSH_REQUESTS_AND_CHECK_NOTIFY$/, { writes: [txRing('h')], messages: evtchnNotify('backend') }],
+  [/^(x1?)_push_request$/, (m) => ({ writes: [txRing(m[1]!)] })],
+  [/^(x1?)_notify_remote_via_evtchn$/, { messages: evtchnNotify('backend') }],
+  [/^x_post_rx_slot$/, { writes: ['hostile rx ring page'] }],
+  [/^(h|x1?)_xenvif_tx_interrupt$/, (m) => ({ reads: [`evtchn of the ${guestOf(m[1]!)}`] })],
+  [/^(h|x1?)_xenvif_tx_build_gops$/, (m) => ({ reads: [txRing(m[1]!)], messages: hypercall('GNTTABOP_copy') })],
+  [/^(h|x1?)_xenvif_tx_submit$/, (m) => ({ writes: [txRing(m[1]!)], messages: [{ to: guestOf(m[1]!), label: 'tx responses', via: 'ring' }] })],
+  [/^(h|x1?)_(tx_credit_exceeded|xenvif_tx_credit_callback)$/, { writes: ['credit_timeout timer'] }],
+  [/^x_xenvif_rx_action$/, { writes: ['hostile rx ring page'], messages: hypercall('GNTTABOP_copy') }],
+  [/^tick$/, { writes: ['jiffies'] }],
+];
+
+export const blkifTable: readonly Pattern[] = [
+  // the models leave the event channel out (blkif.md): no notification arrows
+  [/^blkif_queue_rw_req$/, { writes: ['ring page request slot', 'ring page req_prod', 'grant table entry'] }],
+  [/^blkif_interrupt$/, { reads: ['ring page rsp_prod', 'ring page response slot'] }],
+  [/^__do_block_io_op$/, { reads: ['ring page req_prod', 'ring page request slot'] }],
+  [/^xen_blkbk_map$/, { messages: hypercall('GNTTABOP_map_grant_ref') }],
+  [/^make_response$/, { writes: ['ring page response slot', 'ring page rsp_prod'] }],
+  [/^purge_persistent_gnt$/, { messages: hypercall('GNTTABOP_unmap_grant_ref') }],
+];
+
+export const netifCtrlTable: readonly Pattern[] = [
+  [/^send_ctrl_request$/, { writes: ['ctrl ring page request', 'ctrl ring page req_prod'] }],
+  [/^hostile_req_prod$/, { writes: ['ctrl ring page req_prod'] }],
+  [/^consume_ctrl_response$/, { reads: ['ctrl ring page rsp_prod', 'ctrl ring page response'] }],
+  [/^process_ctrl_request$/, { reads: ['ctrl ring page req_prod', 'ctrl ring page request'], writes: ['ctrl ring page response', 'ctrl ring page rsp_prod'] }],
+  [/^xenvif_ctrl_action$/, { reads: ['ctrl ring page req_prod'] }],
+];
+
+export const vifTable: readonly Pattern[] = [
+  [/^fe_talk_to_netback$/, { writes: ['grant table entry (tx ring)'], messages: [{ to: 'backend', label: 'tx-ring-ref, event-channel, XenbusStateConnected', via: 'xenstore' }] }],
+  [/^fe_xennet_start_xmit$/, { writes: ['tx ring page requests', 'tx ring page req_prod', 'grant table entry'], messages: evtchnNotify('backend') }],
+  [/^fe_xennet_tx_buf_gc$/, { reads: ['tx ring page responses'], writes: ['grant table entry'] }],
+  [/^fe_(xennet_remove|xennet_disconnect_backend|gnttab_handle_deferred|reconnect)$/, { writes: ['grant table entry'] }],
+  [/^be_connect$/, { messages: hypercall('GNTTABOP_map_grant_ref (tx ring)') }],
+  [/^be_xenvif_tx_interrupt$/, { reads: ['evtchn'] }],
+  [/^be_xenvif_poll$/, { reads: ['tx ring page requests'], messages: hypercall('GNTTABOP_map_grant_ref') }],
+  [/^be_xenvif_tx_dealloc_action$/, { writes: ['tx ring page responses'], messages: hypercall('GNTTABOP_unmap_grant_ref') }],
+  [/^be_(backend_disconnect|xenvif_disconnect_queue)$/, { messages: hypercall('GNTTABOP_unmap_grant_ref') }],
+  [/^be_(closed|frontend_initialising)$/, { messages: [{ to: 'frontend', label: 'backend state', via: 'xenstore' }] }],
+  [/^be_xenvif_tx_credit_callback$/, { writes: ['credit_timeout timer'] }],
+  [/^tick$/, { writes: ['jiffies'] }],
+];
+
+export const limiterViews: ModelViews = { actors: ['honest guest', 'hostile guest', 'network', 'backend', 'xen', 'clock'], step: patternStep(limiterTable) };
+export const blkifViews: ModelViews = { actors: ['frontend', 'backend', 'xen'], step: patternStep(blkifTable) };
+export const netifCtrlViews: ModelViews = { actors: ['frontend', 'backend'], step: patternStep(netifCtrlTable) };
+export const vifViews: ModelViews = { actors: ['frontend', 'backend', 'xen', 'clock'], step: patternStep(vifTable) };
