@@ -3,19 +3,17 @@
  * codec and symmetry on words, as the single-threaded packed path does): every
  * built-in model with a shape at its defaults, at 1 and at 3 workers, the same
  * outcome, counts, coverage, observables and trace bytes
- * (test/support/workerCases.ts); with PVCHECK_SLOW_TESTS=1 also every example
- * with a shape.
+ * (test/support/workerCases.ts). Every example with a shape:
+ * test/workersShapedExamplesA.test.ts and ...B.test.ts (PVCHECK_SLOW_TESTS=1).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { compareCases, isBuiltin } from './support/workerCases.js';
 
-const slow = process.env.PVCHECK_SLOW_TESTS === '1';
-
-test(`every built-in model with a shape${slow ? ' and every example with one' : ''}: the same result and trace at 1 and at 3 workers`, async () => {
+test('every built-in model with a shape: the same result and trace at 1 and at 3 workers', async () => {
   let symmetric = 0;
   const runs = await compareCases((c, _m, sys) => {
-    if (sys.shape === undefined || (!slow && !isBuiltin(c))) return false;
+    if (sys.shape === undefined || !isBuiltin(c)) return false;
     if (sys.scalarsets) symmetric++;
     return true;
   });
