@@ -11,6 +11,7 @@ import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { ParallelSearch, defaultWorkers, parallelReason } from '../checker/parallel.js';
 import type { CheckOptions } from '../checker/search.js';
 import { parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
+import { membership, refuseWith, runPartitionMember, sharedDir, type Membership } from './scaleOut.js';
 import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
@@ -234,6 +235,8 @@ const CHECK_OPTIONS = {
   quiet: { type: 'boolean', short: 'q' },
   typecheck: { type: 'boolean' },
   store: { type: 'string' },
+  partition: { type: 'string' },
+  exchange: { type: 'string' },
 } as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -255,6 +258,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
+  // --partition (cli/scaleOut.ts): checked before anything runs
+  const partition = values.partition !== undefined ? partitionOf(values) : undefined;
   if (values.matrix?.length) {
     // a matrix prints one row per combination: options about one run's outputs do not apply
     const single = (['trace-out', 'dump-states', 'witnesses', 'format'] as const).filter((o) => values[o] !== undefined);
@@ -290,7 +295,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   let r: CheckResult<unknown>;
   try {
-    r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+    if (partition) {
+      // one member of a partitioned search: member 1 gets the whole search's result, the others an exit code
+      const out = await runPartitionMember(model, p, values.invariant, run.checkDeadlock!, partition.who, partition.dir, values.quiet === true);
+      if (typeof out === 'number') return out;
+      r = out;
+    } else r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
   } catch (e) {
     // the model's code threw: its state goes where the counterexample would have gone
     if (e instanceof ModelFault) return reportFault(e, values['trace-out']);
@@ -406,6 +416,13 @@ export function inShapeOrder(v: unknown, piece: Piece): unknown {
     default:
       return JSON.parse(canonicalString(v));
   }
+}
+
+/** `--partition K/N --exchange DIR` (cli/scaleOut.ts, checker/partition.ts): the member and the folder, after refusing what it cannot combine with. */
+function partitionOf(values: Record<string, unknown>): { who: Membership; dir: string } {
+  refuseWith('--partition', values, ['max-states', 'max-depth', 'dump-states', 'workers', 'store', 'matrix', 'witnesses']);
+  const who = membership('--partition', values.partition as string);
+  return { who, dir: sharedDir('--exchange', values.exchange as string | undefined, '--partition') };
 }
 
 /** `--store full|compact[:SIZE]|bitstate[:SIZE]` (checker/bitstate.ts); a lossy store runs on one thread. */

@@ -59,6 +59,11 @@ check options:
                              hash-compaction signatures in a SIZE table (default 64M), or bitstate hashing in a
                              SIZE bit array (default 16M; outcome incomplete unless a violation is found); the
                              report estimates the probability that states were missed (docs/scale-out.md)
+  --partition K/N --exchange DIR
+                             member K of N of one exhaustive search partitioned by fingerprint, exchanging
+                             states as files in DIR (a folder every member sees); K/N from JOB_COMPLETION_INDEX
+                             or SLURM_ARRAY_TASK_ID when only N (or auto) is given; member 1 reports the whole
+                             search; a member started again resumes (docs/scale-out.md)
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
   --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256):
