@@ -10,6 +10,7 @@ import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { ParallelSearch, defaultWorkers, parallelReason } from '../checker/parallel.js';
 import type { CheckOptions } from '../checker/search.js';
+import { parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
@@ -51,6 +52,8 @@ export interface RunOptions {
    * own object) can go to the workers; any other runs on one thread.
    */
   readonly source?: string;
+  /** --store compact|bitstate (checker/bitstate.ts): runs on one thread. */
+  readonly store?: StoreSpec;
 }
 
 /** A search in progress, on one thread or on several. */
@@ -115,11 +118,12 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     maxMemory: opt.maxMemory ?? defaultMemoryLimit(),
     checkDeadlock: opt.checkDeadlock ?? true,
     ...(opt.onState ? { onState: opt.onState } : {}),
+    ...(opt.store ? { store: opt.store } : {}),
   };
   const workers = opt.workers ?? defaultWorkers();
   // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
   const source = opt.source ?? (builtinModels.includes(model) ? model.name : undefined);
-  const parallel = workers > 1 && source !== undefined && parallelReason(sys.right, options) === undefined;
+  const parallel = workers > 1 && source !== undefined && !opt.store && parallelReason(sys.right, options) === undefined;
   const startThreads = (): Running =>
     threads(
       new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
@@ -229,6 +233,7 @@ const CHECK_OPTIONS = {
   report: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   typecheck: { type: 'boolean' },
+  store: { type: 'string' },
 } as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -246,6 +251,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
     ...(values.workers !== undefined ? { workers: intOption('workers', values.workers, 1)! } : {}),
     source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
+    ...(values.store !== undefined ? { store: storeOption(values.store, values.workers) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
@@ -400,6 +406,15 @@ export function inShapeOrder(v: unknown, piece: Piece): unknown {
     default:
       return JSON.parse(canonicalString(v));
   }
+}
+
+/** `--store full|compact[:SIZE]|bitstate[:SIZE]` (checker/bitstate.ts); a lossy store runs on one thread. */
+function storeOption(v: string, workers: string | undefined): StoreSpec | undefined {
+  const spec = parseStoreSpec(v, parseSize);
+  if (typeof spec === 'string') throw new UsageError(spec);
+  if (spec.kind === 'full') return undefined;
+  if (workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
+  return spec;
 }
 
 function sizeOption(name: string, v: string): number {

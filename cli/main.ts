@@ -54,6 +54,11 @@ check options:
                              1: the single-threaded search); same result for every N
   --max-memory SIZE          stop before the process holds SIZE (512M, 2G; default 3/4 of
                              the machine's memory) with a partial report (outcome incomplete)
+  --store full|compact[:SIZE]|bitstate[:SIZE]
+                             what is kept per state: the 64-bit fingerprint table (full, default), 32-bit
+                             hash-compaction signatures in a SIZE table (default 64M), or bitstate hashing in a
+                             SIZE bit array (default 16M; outcome incomplete unless a violation is found); the
+                             report estimates the probability that states were missed (docs/scale-out.md)
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
   --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256):
