@@ -419,7 +419,8 @@ export class PartitionMember<S> {
       ...(violation ? { violation } : bad ? { violation: { property: bad.property, kind: bad.property === 'deadlock' ? 'deadlock' : 'invariant', trace: [] } } : {}),
       ...(observables ? { observables } : {}),
       collisionProbability: collisionProbability(states),
-      bytesPerState: this.local === 0 ? 0 : (this.seen.bytes + (5 + this.W) * 4 * 2) / this.local,
+      // this member's fingerprint table per state of its part (its level files are on the exchange volume)
+      bytesPerState: this.local === 0 ? 0 : this.seen.bytes / this.local,
     };
   }
 
@@ -495,12 +496,20 @@ export class PartitionMember<S> {
       id = r.pid;
     }
     ks.reverse();
-    // one state a level: a chain of parent links 0 <- 1 <- ... <- d
-    const links = new ParentLinks();
-    links.add(NO_PARENT, ks[0]!);
-    for (let i = 1; i < ks.length; i++) links.add(i - 1, ks[i]!);
-    return traceTo(this.sys, links, ks.length - 1);
+    return traceAlong(this.sys, ks);
   }
+}
+
+/**
+ * The trace that starts at initial state `ks[0]` (its index in init) and
+ * takes the `ks[i]`-th transition at step i: a chain of parent links, one
+ * state a level, replayed with the model's rules (trace.ts).
+ */
+export function traceAlong<S>(sys: System<S>, ks: readonly number[]): TraceStep<S>[] {
+  const links = new ParentLinks();
+  links.add(NO_PARENT, ks[0]!);
+  for (let i = 1; i < ks.length; i++) links.add(i - 1, ks[i]!);
+  return traceTo(sys, links, ks.length - 1);
 }
 
 /** Thrown out of a barrier when the member is interrupted (Ctrl-C): nothing of the step is lost, a restart resumes. */
