@@ -112,6 +112,8 @@ export function makeStore(spec: StoreSpec | undefined, withIds: boolean): StateS
   return new BitStateSet(spec.bytes, spec.hashes ?? 3, spec.seed ?? 0);
 }
 
+import { fmix } from './hash.js';
+
 const pow2Floor = (n: number): number => 2 ** Math.floor(Math.log2(n));
 
 /** Hash compaction: 32-bit signatures (the low word) at slots chosen by the high word; a fixed table. */
@@ -245,13 +247,5 @@ export class BitStateSet implements StateSet {
   }
 }
 
-/** A 32-bit mix of two words (murmur3's finaliser over a combination). */
-function mix(a: number, b: number): number {
-  let h = (a ^ Math.imul(b, 0x85ebca6b)) | 0;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h;
-}
+/** A 32-bit mix of two words (murmur3's finaliser, hash.ts, over a combination). */
+const mix = (a: number, b: number): number => fmix((a ^ Math.imul(b, 0x85ebca6b)) | 0);

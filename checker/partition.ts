@@ -62,6 +62,7 @@ import { expandState, type Expander } from './expand.js';
 import { ObservableExtremes } from './graph.js';
 import { collisionProbability, fmix } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
+import type { StatePath } from './path.js';
 import { coverageOf, type CheckResult, type Outcome, type TraceStep, type Violation } from './report.js';
 import { FingerprintSet, Grow, NO_PARENT, ParentLinks } from './store.js';
 import type { System } from './system.js';
@@ -100,6 +101,17 @@ export interface PartitionProgress {
 /** The member that owns a fingerprint: independent of the table's slot hash (store.ts). */
 export function ownerOf(h: number, l: number, members: number): number {
   return ((fmix((h ^ Math.imul(l, 0x27d4eb2f)) | 0) >>> 0) % members) + 1;
+}
+
+/** The expansion of a state (expand.ts) on `path`, every successor to `edge`: partition.ts's and swarm.ts's searches. */
+export function expanderOf<S>(sys: System<S>, fired: Float64Array, path: StatePath<S>, edge: Expander<S>['edge']): Expander<S> {
+  return {
+    rules: sys.rules,
+    active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
+    fired,
+    apply: (r, s, a) => path.apply(r, s, a),
+    edge,
+  };
 }
 
 /** Why a system cannot be partitioned, or undefined. */
@@ -180,12 +192,7 @@ export class PartitionMember<S> {
     this.fired = new Float64Array(sys.rules.length);
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     const path = this.path, fp = this.fp, N = o.members;
-    this.expander = {
-      rules: sys.rules,
-      active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
-      fired: this.fired,
-      apply: (r, s, a) => path.apply(r, s, a),
-      edge: (n, from, k) => {
+    this.expander = expanderOf(sys, this.fired, path, (n, from, k) => {
         this.edges++;
         path.fingerprint(n, fp);
         const g = this.out[ownerOf(fp[0]!, fp[1]!, N)]!;
@@ -196,8 +203,7 @@ export class PartitionMember<S> {
         const w = path.words;
         for (let j = 0; j < w.length; j++) g.push(w[j]!);
         return true;
-      },
-    };
+    });
   }
 
   private get me(): number {

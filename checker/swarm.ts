@@ -27,7 +27,7 @@
 import { BitStateSet, type StoreReport } from './bitstate.js';
 import { expandState, type Expander } from './expand.js';
 import { ObservableExtremes } from './graph.js';
-import { traceAlong } from './partition.js';
+import { expanderOf, traceAlong } from './partition.js';
 import { coverageOf, type CheckResult, type TraceStep, type Violation } from './report.js';
 import { Search, pathFor } from './search.js';
 import type { System } from './system.js';
@@ -164,18 +164,12 @@ class DepthFirst<S> {
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.rnd = prng(plan.hashSeed ^ 0x5bd1e995);
     const path = this.path;
-    this.expander = {
-      rules: sys.rules,
-      active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
-      fired: this.fired,
-      apply: (r, s, a) => path.apply(r, s, a),
-      edge: (n, _from, k) => {
-        this.edges++;
-        this.collect.succ.push(path.keep(n));
-        this.collect.ks.push(k);
-        return true;
-      },
-    };
+    this.expander = expanderOf(sys, this.fired, path, (n, _from, k) => {
+      this.edges++;
+      this.collect.succ.push(path.keep(n));
+      this.collect.ks.push(k);
+      return true;
+    });
   }
 
   /** A new state: true if it is new (and recorded). */

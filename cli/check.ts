@@ -278,7 +278,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (swarm) {
     // one swarm member: its own file and trace in --out DIR (cli/scaleOut.ts), merged by pvcheck merge
     const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
-    return runSwarmMember(model, p, values.invariant, run.checkDeadlock!, swarm.who, swarm.dir, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), quiet: values.quiet === true, command: cmd });
+    const member = { model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: swarm.who, dir: swarm.dir, quiet: values.quiet === true };
+    return runSwarmMember(member, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), command: cmd });
   }
   // Output locations are checked before the search, so a long run never ends
   // in "cannot write": the witness folder is created, a trace or state dump
@@ -307,7 +308,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   try {
     if (partition) {
       // one member of a partitioned search: member 1 gets the whole search's result, the others an exit code
-      const out = await runPartitionMember(model, p, values.invariant, run.checkDeadlock!, partition.who, partition.dir, values.quiet === true);
+      const out = await runPartitionMember({ model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: partition.who, dir: partition.dir, quiet: values.quiet === true });
       if (typeof out === 'number') return out;
       r = out;
     } else r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CheckResult } from '../checker/explore.js';
+import type { System } from '../checker/system.js';
 import { PartitionInterrupted, PartitionMember, partitionReason } from '../checker/partition.js';
 import { swarmMember } from '../checker/swarm.js';
 import type { StoreReport } from '../checker/bitstate.js';
@@ -77,27 +78,37 @@ export function refuseWith(mode: string, given: Record<string, unknown>, names: 
   if (bad) throw new UsageError(`${mode} cannot be combined with --${bad}`);
 }
 
+/** What a member of either mode runs: the model at its parameters, its properties, which member, the shared folder. */
+export interface MemberRun {
+  readonly model: Model;
+  readonly params: object;
+  readonly invariants: readonly string[] | undefined;
+  readonly checkDeadlock: boolean;
+  readonly who: Membership;
+  readonly dir: string;
+  readonly quiet: boolean;
+}
+
+/** The model bound at `params` with the selected invariants; a binding error is bad input. */
+function bound(model: Model, params: object, invariants: readonly string[] | undefined): System<unknown> {
+  const sys = bind(model, params, invariants ? { invariants } : {});
+  if (E.isLeft(sys)) throw new UsageError(sys.left);
+  return sys.right;
+}
+
 /**
  * One member of a partitioned search. Member 1 returns the whole search's
  * result (check.ts writes its trace and report as for any search); another
  * member prints one line and returns the exit code of the whole search.
  */
-export async function runPartitionMember(
-  model: Model,
-  params: object,
-  invariants: readonly string[] | undefined,
-  checkDeadlock: boolean,
-  who: Membership,
-  dir: string,
-  quiet: boolean,
-): Promise<CheckResult<unknown> | number> {
-  const sys = bind(model, params, invariants ? { invariants } : {});
-  if (E.isLeft(sys)) throw new UsageError(sys.left);
-  const why = partitionReason(sys.right);
+export async function runPartitionMember(m: MemberRun): Promise<CheckResult<unknown> | number> {
+  const { model, params, invariants, checkDeadlock, who, dir, quiet } = m;
+  const sys = bound(model, params, invariants);
+  const why = partitionReason(sys);
   if (why) throw new UsageError(`--partition: model ${model.name}: ${why}`);
   const crash = process.env.PVCHECK_PARTITION_CRASH;
   let last = Date.now();
-  const member = new PartitionMember(sys.right, {
+  const member = new PartitionMember(sys, {
     ...who,
     dir,
     checkDeadlock,
@@ -164,23 +175,18 @@ export interface MemberFile {
 
 /** One swarm member: searches, writes DIR/member-K.json and its counterexample DIR/member-K.trace.json; returns the exit code. */
 export async function runSwarmMember(
-  model: Model,
-  params: object,
-  invariants: readonly string[] | undefined,
-  checkDeadlock: boolean,
-  who: Membership,
-  dir: string,
-  o: { seed: number; timeMs?: number; bitstateBytes: number; maxDepth?: number; maxStates?: number; quiet: boolean; command: string },
+  m: MemberRun,
+  o: { seed: number; timeMs?: number; bitstateBytes: number; maxDepth?: number; maxStates?: number; command: string },
 ): Promise<number> {
-  const sys = bind(model, params, invariants ? { invariants } : {});
-  if (E.isLeft(sys)) throw new UsageError(sys.left);
-  if (sys.right.init.length === 0) throw new UsageError(`model ${model.name} has no initial state`);
+  const { model, params, invariants, checkDeadlock, who, dir } = m;
+  const sys = bound(model, params, invariants);
+  if (sys.init.length === 0) throw new UsageError(`model ${model.name} has no initial state`);
   let last = Date.now();
   const r = await swarmMember(
-    sys.right,
+    sys,
     { ...who, seed: o.seed, bitstateBytes: o.bitstateBytes, checkDeadlock, interrupted, ...(o.timeMs !== undefined ? { timeMs: o.timeMs } : {}), ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}) },
     async () => {
-      if (!o.quiet && Date.now() - last >= 2000) {
+      if (!m.quiet && Date.now() - last >= 2000) {
         last = Date.now();
         process.stderr.write(`progress swarm member ${who.member}/${who.members}\n`);
       }
