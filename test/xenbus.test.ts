@@ -291,6 +291,14 @@ test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the
   assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
 });
 
+test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included; both failures fire', () => {
+  const r = run(xenbus, { hotplugFail: '1', events: '1' });
+  assert.is(r.outcome, 'ok');
+  assert.ok(!r.neverFired.includes('vif-hotplug(failed)'));
+  const cut = run(xenbus, { hotplugFail: '1', events: '1', unplug: '0', migrate: '0', guestClose: '0', reconnect: '0', frontendFatal: '0', backendFatal: '0', spurious: '0' });
+  assert.is(cut.outcome, 'ok', 'a hotplug failure alone is recovered from (removed)');
+});
+
 // --- the historical bugs X-10, B-10, B-11 (xen-protocols.md §6): found, shortest; the built-in verifies at the same parameters
 
 test('X-10 (XSA-374): kthread_stop on a guest-rx task that exited on its own without a reference (X14, 10 steps)', () => {
