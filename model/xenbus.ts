@@ -1074,12 +1074,14 @@ export const xennet_xdp_set: R = {
 export const talk_to_netback_xdp: R = {
   applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'talk_to_netback_xdp', actor: 'frontend',
-  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout',
+  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout; if xenstored refuses the write (EACCES once the toolstack removed the directory), xennet_xdp_set returns the error and releases rtnl',
   see: 'netfront talk_to_netback_xdp, xennet_xdp_set',
   when: (s) => s.fe.inst && s.fe.xdp === 'reconf',
   then: (d, s, p) => {
-    // XBT_NIL: a plain write, which re-creates the directory if the toolstack removed it.
-    xsWrite(d.xs, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts);
+    // XBT_NIL, a plain write as the guest: once the toolstack removed the directory xenstored refuses it
+    // (EACCES: the nearest existing ancestor, device/vif, is dom0's); xennet_xdp_set then returns the
+    // error without waiting, and rtnl is released.
+    if (xsWriteAs(d.xs, xenbusPolicy(p), GUEST_CONN, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts) !== 'ok') { d.fe.xdp = 'off'; return; }
     d.fe.xdp = 'wait';
     d.fe.wake = true; // wait_event tests the condition once before sleeping
   },
