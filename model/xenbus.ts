@@ -36,7 +36,7 @@ import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded
 import {
   type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsTxnWriteAs,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayWrite, xsTxnWriteAs,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -744,6 +744,8 @@ export interface FrontendOptions {
  */
 export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolean {
   const xs = s.xs;
+  // xen_net_read_mac reads `mac` in the frontend directory: gone (the toolstack removed it), talk_to_netback fails
+  if (!xsExists(xs, FE)) { talkToNetbackFailed(d, s, p); return false; }
   const features = o.features ?? NETIF_FEATURES;
   for (const f of features)
     if (f.required && feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
@@ -787,6 +789,36 @@ export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = 
   }
   for (const f of features) if (isFlag(f) && feKnows(f, p)) w(`${FE}/${f.frontendKey}`, '1');
 }
+
+/**
+ * talk_to_netback's failure path (`abort_transaction_no_dev_fatal`,
+ * `destroy_ring`, `out_unlocked`): abort the transaction, disconnect and
+ * destroy the queues, then `device_unregister(&dev->dev)`: the xenbus core
+ * frees the otherend watch and calls xennet_remove, whose xennet_bus_close
+ * returns at once when the backend reads Closed or Unknown (the only case the
+ * model reaches: the toolstack removed both directories); otherwise its waits
+ * run as for a guest close. The device leaves the guest's bus.
+ */
+export function talkToNetbackFailed(d: D, s: S, p: P): void {
+  if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
+  d.fe.txn = false;
+  xennetDisconnectBackend(d);
+  for (const q of d.q) q.napi = false;
+  d.fe.queues = 0;
+  xsUnwatch(d.xs, W_FE_OTHEREND);
+  const bs = xsReadState(d.xs as unknown as Xenstore, BE);
+  if (bs !== XenbusStateClosed && bs !== XenbusStateUnknown) {
+    switchState(d, 'fe', XenbusStateClosing, p);
+    d.fe.remove = 'closing';
+    return;
+  }
+  xennetTeardown(d, p);
+  d.fe.bus = false;
+  busDevice(d, GUEST, false);
+}
+
+/** The retried transaction's first write (`goto again`) is refused when the guest may no longer write its directory (EACCES once the toolstack removed it). */
+const retryRefused = (s: D, p: P): boolean => !xsMayWrite(s.xs as unknown as Xenstore, xenbusPolicy(p), GUEST_CONN, `${FE}/tx-ring-ref`);
 
 /** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
 export function xennetDisconnectBackend(d: D): void {
@@ -875,7 +907,7 @@ export const makeNetbackChanged = (o: FrontendOptions): R => ({
 export const makeTransactionEnd = (features: readonly FeatureKey[]): R => ({
   ...xenbus_transaction_end,
   then: (d, s, p) => {
-    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p, features); return; }
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { if (retryRefused(d, p)) talkToNetbackFailed(d, s, p); else writeFrontendKeys(d, p, features); return; }
     d.fe.txn = false;
     d.fe.netdev = true;
     switchState(d, 'fe', XenbusStateConnected, p);
@@ -979,7 +1011,7 @@ export const xenbus_transaction_end: R = {
   see: 'netfront talk_to_netback (goto again), xennet_connect, netback_changed',
   when: (s) => s.fe.inst && s.fe.txn,
   then: (d, s, p) => {
-    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p); return; }
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { if (retryRefused(d, p)) talkToNetbackFailed(d, s, p); else writeFrontendKeys(d, p); return; }
     d.fe.txn = false;
     d.fe.netdev = true;
     switchState(d, 'fe', XenbusStateConnected, p);
