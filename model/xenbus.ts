@@ -291,7 +291,7 @@ export interface ToolstackState {
   readonly uevent: boolean;
   /** The driver domain is down (between the two steps of a backend restart). */
   readonly beDown: boolean;
-  /** Ghost: a node of the backend directory was changed by the guest (X16: xenstored's permissions as libxl sets them forbid it). */
+  /** Ghost: a node of the backend directory was changed by the guest, or one of the frontend directory by the driver domain (X16: xenstored's permissions as libxl sets them forbid it). */
   readonly breach: boolean;
 }
 
@@ -1506,21 +1506,37 @@ export const HOSTILE_BACKEND_WRITES: Readonly<Record<string, Readonly<Record<str
   'multi-queue-max-queues=huge': { 'multi-queue-max-queues': '4294967295' },
 };
 
-export const hostile_backend_write: R = {
+/** What a hostile driver domain tries in the guest's frontend directory (read-only to it: EACCES). */
+export const HOSTILE_BACKEND_FOREIGN_WRITES: Readonly<Record<string, readonly [string, string]>> = {
+  'frontend:state=6': [`${FE}/state`, String(XenbusStateClosed)],
+  'frontend:tx-ring-ref=98': [`${FE}/tx-ring-ref`, '98'],
+};
+
+/** The hostile driver domain's writes, checked by xenstored as `o` says (a variant takes a defence away). */
+export const makeHostileBackendWrite = (o: Partial<XsPolicy> = {}): R => ({
   name: 'driver_domain_write(hostile backend)', actor: 'backend',
-  doc: 'the driver domain writes a XenbusState or a key set of HOSTILE_BACKEND_WRITES into its backend directory, at any time',
-  see: 'fidelity-review.md xenbus item 2; netfront netback_changed, talk_to_netback',
+  doc: 'the driver domain writes a XenbusState or a key set of HOSTILE_BACKEND_WRITES into its backend directory, at any time, or tries a node of the frontend directory (EACCES)',
+  see: 'fidelity-review.md xenbus item 2; netfront netback_changed, talk_to_netback; libxl__device_generic_add (frontend_perms: the backend domain may read)',
   applies: (p) => p.backend === 'hostile' && p.hostileWrites > 0,
-  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, BE) && !s.ts.beDown ? Object.keys(HOSTILE_BACKEND_WRITES) : []),
+  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, BE) && !s.ts.beDown ? [...Object.keys(HOSTILE_BACKEND_WRITES), ...Object.keys(HOSTILE_BACKEND_FOREIGN_WRITES)] : []),
   showChoice: (w: string) => w,
   then: (d, s, p, w: string) => {
+    const foreign = HOSTILE_BACKEND_FOREIGN_WRITES[w];
+    if (foreign) {
+      // refused (EACCES): nothing changes, a self-loop
+      if (xsWriteAs(d.xs, xenbusPolicy(p, o), { dom: DRIVER_DOMAIN }, foreign[0], foreign[1], p.txnConflicts) !== 'ok') return;
+      d.left.hostile = s.left.hostile - 1;
+      d.ts.breach = true;
+      return;
+    }
     d.left.hostile = s.left.hostile - 1;
     for (const [k, v] of Object.entries(HOSTILE_BACKEND_WRITES[w]!)) {
       if (v === null) xsRm(d.xs, `${BE}/${k}`, p.txnConflicts);
       else xsWrite(d.xs, `${BE}/${k}`, v, p.txnConflicts);
     }
   },
-};
+});
+export const hostile_backend_write: R = makeHostileBackendWrite();
 
 export const hostile_backend_map: R = {
   name: 'GNTTABOP_map_grant_ref(hostile backend)', actor: 'backend',
@@ -1864,7 +1880,7 @@ export const X15: Invariant<S, P> = {
 
 export const X16: Invariant<S, P> = {
   name: 'X16_guest_confined',
-  description: 'the guest never changes a node of the backend directory (hotplug-status, state, online): xenstored\'s permissions as libxl sets them make it read-only to the guest',
+  description: 'the guest never changes a node of the backend directory (hotplug-status, state, online), nor a hostile driver domain one of the frontend directory: xenstored\'s permissions as libxl sets them make each read-only to the other side',
   see: 'C xenstored core.c perm_for_conn, do_write; libxl_device.c libxl__device_generic_add (backend_perms: the guest may read)',
   holds: (s) => !s.ts.breach,
 };

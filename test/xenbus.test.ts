@@ -7,7 +7,7 @@ import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
-import { connectedAndIdle, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
+import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
   emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsRmAs, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs, xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs,
   xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
@@ -309,6 +309,14 @@ test('slowFrontend: LIBXL_DESTROY_TIMEOUT while netfront\'s key transaction is o
     } } },
   });
   assert.is(run(recreate, { slowFrontend: 'true' }).outcome, 'deadlock');
+});
+
+test('hostile backend, xenstore: the driver domain cannot write the guest\'s frontend directory (X16); without the permission check it can', () => {
+  const inv = { invariants: ['X16_guest_confined'], checkDeadlock: false };
+  assert.is(run(xenbus, { backend: 'hostile', events: '1' }, inv).outcome, 'ok');
+  const open = deriveModel(xenbus, { name: 'xenbus-frontend-writable-by-backend', description: 'no permission check on the driver domain', see: 'test',
+    replace: { 'driver_domain_write(hostile backend)': makeHostileBackendWrite({ checkPerms: false }) } });
+  assert.is(foundShortest(open, { backend: 'hostile', events: '1' }, 'X16_guest_confined', inv), 2);
 });
 
 // --- the historical bugs X-10, B-10, B-11 (xen-protocols.md §6): found, shortest; the built-in verifies at the same parameters
