@@ -61,8 +61,8 @@ export interface CheckOptions<S> {
   readonly store?: StoreSpec;
 }
 
-/** The path a system is explored on. */
-function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
+/** The path a system is explored on (also the swarm's depth-first members', swarm.ts). */
+export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
   if (!opt.forceGeneric && (sys.shape || (sys.flat && !sys.canonicalize))) {
     const codec = wordCodecOf(sys);
     if (codec) return new PackedPath(sys, codec);
