@@ -131,6 +131,20 @@ static void txerr(uint16_t id, unsigned extra_count, RING_IDX end) {
 }
 #endif
 
+/* A request / an extra-info slot as copied, field by field against the expected values; `what` names it in a mismatch. */
+static void check_req(const char *what, const struct netif_tx_request *x, const long long *e) {
+    static const char *names[] = { "id", "flags", "size", "offset" };
+    long long got[] = { x->id, x->flags, x->size, x->offset };
+    char w[96];
+    for (int i = 0; i < 4; i++) { snprintf(w, sizeof w, "%s.%s", what, names[i]); CHECK(w, e[i], got[i]); }
+}
+static void check_ext(const char *what, const struct netif_extra_info *x, const long long *e) {
+    static const char *names[] = { "type", "flags", "u.gso.size" };
+    long long got[] = { x->type, x->flags, x->u.gso.size };
+    char w[96];
+    for (int i = 0; i < 3; i++) { snprintf(w, sizeof w, "%s.%s", what, names[i]); CHECK(w, e[i], got[i]); }
+}
+
 static uint32_t field(const char *name) {
     if (!strcmp(name, "req_prod")) return sring_p->req_prod;
     if (!strcmp(name, "rsp_prod")) return sring_p->rsp_prod;
@@ -193,19 +207,16 @@ int main(int argc, char **argv) {
             if (n != 5) bad("rdreq <k> <id> <flags> <size> <offset>", line);
             struct netif_tx_request txreq;
             RING_COPY_REQUEST(&back, back.req_cons + (RING_IDX)a[0], &txreq);
-            char w[64];
-            snprintf(w, sizeof w, "read[%lld].id", a[0]); CHECK(w, a[1], txreq.id);
-            snprintf(w, sizeof w, "read[%lld].flags", a[0]); CHECK(w, a[2], txreq.flags);
-            snprintf(w, sizeof w, "read[%lld].size", a[0]); CHECK(w, a[3], txreq.size);
-            snprintf(w, sizeof w, "read[%lld].offset", a[0]); CHECK(w, a[4], txreq.offset);
+            char w[32];
+            snprintf(w, sizeof w, "read[%lld]", a[0]);
+            check_req(w, &txreq, &a[1]);
         } else if (!strcmp(op, "rdext")) {
             if (n != 4) bad("rdext <k> <type> <flags> <gso_size>", line);
             struct netif_extra_info extra;
             RING_COPY_REQUEST(&back, back.req_cons + (RING_IDX)a[0], &extra);
-            char w[64];
-            snprintf(w, sizeof w, "read[%lld].type", a[0]); CHECK(w, a[1], extra.type);
-            snprintf(w, sizeof w, "read[%lld].flags", a[0]); CHECK(w, a[2], extra.flags);
-            snprintf(w, sizeof w, "read[%lld].u.gso.size", a[0]); CHECK(w, a[3], extra.u.gso.size);
+            char w[32];
+            snprintf(w, sizeof w, "read[%lld]", a[0]);
+            check_ext(w, &extra, &a[1]);
         } else if (!strcmp(op, "rdrsp")) {
             if (n != 2 && n != 3) bad("rdrsp <k> <status> [<id>]", line);
             struct netif_tx_response rsp;
@@ -235,13 +246,11 @@ int main(int argc, char **argv) {
                 if (!strcmp(kind, "req")) {
                     struct netif_tx_request txreq;
                     RING_COPY_REQUEST(&front, front.rsp_cons, &txreq);
-                    CHECK("response(as request).id", b[0], txreq.id); CHECK("response(as request).flags", b[1], txreq.flags);
-                    CHECK("response(as request).size", b[2], txreq.size); CHECK("response(as request).offset", b[3], txreq.offset);
+                    check_req("response(as request)", &txreq, b);
                 } else {
                     struct netif_extra_info extra;
                     RING_COPY_REQUEST(&front, front.rsp_cons, &extra);
-                    CHECK("response(as extra).type", b[0], extra.type); CHECK("response(as extra).flags", b[1], extra.flags);
-                    CHECK("response(as extra).u.gso.size", b[2], extra.u.gso.size);
+                    check_ext("response(as extra)", &extra, b);
                 }
                 front.rsp_cons++;
             } else if (!a[0]) {
