@@ -36,7 +36,7 @@ import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded
 import {
   type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsTxnWriteAs,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayWrite, xsTxnWriteAs,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -169,6 +169,7 @@ export const xenbusParams = defineParams({
   backendFatal: count('xenbus_dev_fatal on the backend'),
   reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
+  hotplugFail: count('vif hotplug script failures: the script exits with an error (hotplug-status=error) or hangs until libxl kills it after LIBXL_HOTPLUG_TIMEOUT (nothing written); libxl fails the device add and removes the device', 0),
   malformedPacket: count('malformed packets from the frontend: xenvif_fatal_tx_err disables the vif and queue 0\'s guest-rx kthread exits on its own (XSA-374)', 0),
   xmit: boolParam({ default: false, doc: 'the network stack transmits to the guest (xenvif_start_xmit on a queue) concurrently with the xenbus handlers (catalogue B-11)' }),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
@@ -306,6 +307,7 @@ export interface Budget {
   readonly reconfigure: number;
   readonly spurious: number;
   readonly malformedPacket: number;
+  readonly hotplugFail: number;
   /** Writes a hostile peer may still make (not counted in `events`). */
   readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
@@ -385,7 +387,7 @@ export const xenbusInit = (p: P): S => ({
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -742,6 +744,8 @@ export interface FrontendOptions {
  */
 export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolean {
   const xs = s.xs;
+  // xen_net_read_mac reads `mac` in the frontend directory: gone (the toolstack removed it), talk_to_netback fails
+  if (!xsExists(xs, FE)) { talkToNetbackFailed(d, s, p); return false; }
   const features = o.features ?? NETIF_FEATURES;
   for (const f of features)
     if (f.required && feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
@@ -785,6 +789,36 @@ export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = 
   }
   for (const f of features) if (isFlag(f) && feKnows(f, p)) w(`${FE}/${f.frontendKey}`, '1');
 }
+
+/**
+ * talk_to_netback's failure path (`abort_transaction_no_dev_fatal`,
+ * `destroy_ring`, `out_unlocked`): abort the transaction, disconnect and
+ * destroy the queues, then `device_unregister(&dev->dev)`: the xenbus core
+ * frees the otherend watch and calls xennet_remove, whose xennet_bus_close
+ * returns at once when the backend reads Closed or Unknown (the only case the
+ * model reaches: the toolstack removed both directories); otherwise its waits
+ * run as for a guest close. The device leaves the guest's bus.
+ */
+export function talkToNetbackFailed(d: D, s: S, p: P): void {
+  if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
+  d.fe.txn = false;
+  xennetDisconnectBackend(d);
+  for (const q of d.q) q.napi = false;
+  d.fe.queues = 0;
+  xsUnwatch(d.xs, W_FE_OTHEREND);
+  const bs = xsReadState(d.xs as unknown as Xenstore, BE);
+  if (bs !== XenbusStateClosed && bs !== XenbusStateUnknown) {
+    switchState(d, 'fe', XenbusStateClosing, p);
+    d.fe.remove = 'closing';
+    return;
+  }
+  xennetTeardown(d, p);
+  d.fe.bus = false;
+  busDevice(d, GUEST, false);
+}
+
+/** The retried transaction's first write (`goto again`) is refused when the guest may no longer write its directory (EACCES once the toolstack removed it). */
+const retryRefused = (s: D, p: P): boolean => !xsMayWrite(s.xs as unknown as Xenstore, xenbusPolicy(p), GUEST_CONN, `${FE}/tx-ring-ref`);
 
 /** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
 export function xennetDisconnectBackend(d: D): void {
@@ -873,7 +907,7 @@ export const makeNetbackChanged = (o: FrontendOptions): R => ({
 export const makeTransactionEnd = (features: readonly FeatureKey[]): R => ({
   ...xenbus_transaction_end,
   then: (d, s, p) => {
-    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p, features); return; }
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { if (retryRefused(d, p)) talkToNetbackFailed(d, s, p); else writeFrontendKeys(d, p, features); return; }
     d.fe.txn = false;
     d.fe.netdev = true;
     switchState(d, 'fe', XenbusStateConnected, p);
@@ -977,7 +1011,7 @@ export const xenbus_transaction_end: R = {
   see: 'netfront talk_to_netback (goto again), xennet_connect, netback_changed',
   when: (s) => s.fe.inst && s.fe.txn,
   then: (d, s, p) => {
-    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p); return; }
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { if (retryRefused(d, p)) talkToNetbackFailed(d, s, p); else writeFrontendKeys(d, p); return; }
     d.fe.txn = false;
     d.fe.netdev = true;
     switchState(d, 'fe', XenbusStateConnected, p);
@@ -1072,12 +1106,14 @@ export const xennet_xdp_set: R = {
 export const talk_to_netback_xdp: R = {
   applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'talk_to_netback_xdp', actor: 'frontend',
-  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout',
+  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout; if xenstored refuses the write (EACCES once the toolstack removed the directory), xennet_xdp_set returns the error and releases rtnl',
   see: 'netfront talk_to_netback_xdp, xennet_xdp_set',
   when: (s) => s.fe.inst && s.fe.xdp === 'reconf',
   then: (d, s, p) => {
-    // XBT_NIL: a plain write, which re-creates the directory if the toolstack removed it.
-    xsWrite(d.xs, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts);
+    // XBT_NIL, a plain write as the guest: once the toolstack removed the directory xenstored refuses it
+    // (EACCES: the nearest existing ancestor, device/vif, is dom0's); xennet_xdp_set then returns the
+    // error without waiting, and rtnl is released.
+    if (xsWriteAs(d.xs, xenbusPolicy(p), GUEST_CONN, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts) !== 'ok') { d.fe.xdp = 'off'; return; }
     d.fe.xdp = 'wait';
     d.fe.wake = true; // wait_event tests the condition once before sleeping
   },
@@ -1530,17 +1566,38 @@ export const vif_hotplug: R = {
   },
 };
 
+/**
+ * libxl__initiate_device_generic_remove: backend online=0 and, unless it is
+ * Closed, backend state=5; the toolstack then waits for Closed (or
+ * LIBXL_DESTROY_TIMEOUT).
+ */
+function initiateRemove(d: D, s: S, p: P): void {
+  d.ts.phase = 'unplugging';
+  xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
+  if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
+}
+
+export const vif_hotplug_failed: R = {
+  applies: (p) => linuxBackend(p) && p.hotplugFail > 0,
+  name: 'vif-hotplug(failed)', actor: 'toolstack',
+  doc: 'the vif hotplug script fails (exits with an error: fatal() writes hotplug-status=error) or hangs and libxl kills it after LIBXL_HOTPLUG_TIMEOUT (nothing written); libxl fails the device add (ERROR_FAIL) and removes the device: online=0, backend state=5',
+  see: 'tools/hotplug/Linux/xen-hotplug-common.sh fatal; libxl_device.c device_hotplug, device_hotplug_child_death_cb, device_hotplug_timeout_cb (LIBXL_HOTPLUG_TIMEOUT), libxl__initiate_device_generic_remove',
+  choices: (s) => (s.ts.uevent && s.ts.phase === 'plugged' && can(s, 'hotplugFail') ? ['error', 'timeout'] : []),
+  showChoice: (c: string) => c,
+  then: (d, s, p, c: string) => {
+    spend(d, s, 'hotplugFail');
+    d.ts.uevent = false;
+    if (c === 'error' && xsExists(s.xs, BE)) xsWrite(d.xs, `${BE}/hotplug-status`, 'error', p.txnConflicts);
+    initiateRemove(d, s, p);
+  },
+};
+
 export const libxl_device_remove: R = {
   name: 'libxl__initiate_device_generic_remove', actor: 'toolstack',
   doc: 'unplug: write backend online=0 and, unless it is Closed, backend state=5; then wait for Closed',
   see: 'libxl_device.c libxl__initiate_device_generic_remove',
   when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'unplug'),
-  then: (d, s, p) => {
-    spend(d, s, 'unplug');
-    d.ts.phase = 'unplugging';
-    xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
-    if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
-  },
+  then: (d, s, p) => { spend(d, s, 'unplug'); initiateRemove(d, s, p); },
 };
 
 function destroyDevice(d: D, p: P): void {
@@ -1643,7 +1700,7 @@ export const xs_spurious: R = {
 };
 
 export const xenbusRules: readonly R[] = [
-  libxl_device_add, vif_hotplug, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
+  libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
@@ -1935,7 +1992,7 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
       task: oneOf(['none', 'run', 'exited', 'freed'] as const), taskRef: bool, xmit: oneOf(['no', 'yes', 'stale'] as const), uaf: bool,
     }), MAXQ),
     left: record(Object.fromEntries(
-      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hostile', 'events'] as const)
+      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hotplugFail', 'hostile', 'events'] as const)
         .map((k) => [k, int(0, k === 'hostile' ? p.hostileWrites : k === 'events' ? p.events : p[k])] as const),
     ) as Record<keyof Budget, Bounded<number>>),
   });

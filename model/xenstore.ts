@@ -437,3 +437,7 @@ export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
   xsTxnWrite(d, owner, path, value);
   return 'ok';
 }
+
+/** Whether xenstored would let connection `c` write `path` now (its perms, or its nearest existing ancestor's). */
+export const xsMayWrite = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string): boolean =>
+  pol.checkPerms === false || mayWrite(xsAccess(pol.perms, c, decidingNode(xs, pol.perms, path)));

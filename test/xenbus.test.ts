@@ -7,7 +7,7 @@ import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
-import { connectedAndIdle, xenbus } from '../model/xenbus.js';
+import { connectedAndIdle, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
   emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsRmAs, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs, xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs,
   xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
@@ -289,6 +289,26 @@ test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the
   assert.equal(r.neverFired, [], 'every rule fired, the guest\'s transaction commit included');
   assert.is(foundShortest(backendWritable, HOSTILE, 'X16_guest_confined', { invariants: ['X16_guest_confined'], checkDeadlock: false }), 2);
   assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+});
+
+test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included', () => {
+  const r = run(xenbus, { hotplugFail: '1', events: '1' });
+  assert.is(r.outcome, 'ok');
+  assert.ok(!r.neverFired.includes('vif-hotplug(failed)'));
+  const cut = run(xenbus, { hotplugFail: '1', events: '1', unplug: '0', migrate: '0', guestClose: '0', reconnect: '0', frontendFatal: '0', backendFatal: '0', spurious: '0' });
+  assert.is(cut.outcome, 'ok', 'a hotplug failure alone is recovered from (removed)');
+});
+
+test('slowFrontend: LIBXL_DESTROY_TIMEOUT while netfront\'s key transaction is open: xenstored refuses the retried writes (EACCES, device/vif is dom0\'s), talk_to_netback unregisters the device: verifies; without the permission check the retry re-creates the directory and the guest is stuck (deadlock)', () => {
+  assert.is(run(xenbus, { slowFrontend: 'true' }).outcome, 'ok');
+  const recreate = deriveModel(xenbus, {
+    name: 'xenbus-guest-recreates-directory', description: 'the retried transaction re-creates the removed frontend directory (no permission check)', see: 'test',
+    replace: { xenbus_transaction_end: { ...xenbus_transaction_end, then: (d: any, s: any, p: any) => {
+      if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p); return; }
+      d.fe.txn = false; d.fe.netdev = true; switchState(d, 'fe', 4, p);
+    } } },
+  });
+  assert.is(run(recreate, { slowFrontend: 'true' }).outcome, 'deadlock');
 });
 
 // --- the historical bugs X-10, B-10, B-11 (xen-protocols.md §6): found, shortest; the built-in verifies at the same parameters
