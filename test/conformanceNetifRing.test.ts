@@ -68,7 +68,7 @@ test('the vectors have multi-slot packets, extra-info slots, out-of-order respon
   assert.ok(answered.length > 0 && held.indexOf(answered[0]!) > 0, `requests ${held}, first answered ${answered}`);
   const nul = byId('netif-tx-boundary-null-response');
   assert.ok(nul.steps.some((s) => ((s.args?.responses ?? []) as { extra_count: number }[]).some((r) => r.extra_count > 0)));
-  for (const name of ['multi-slot-packet', 'out-of-order-response', 'null-response', 'unconsumed-min-binds', 'responses-fill-ring'])
+  for (const name of ['multi-slot-packet', 'out-of-order-response', 'null-response', 'tx-err-after-extras', 'unconsumed-min-binds', 'responses-fill-ring'])
     assert.ok(all.some((v) => v.id === `netif-tx-boundary-${name}`), name);
 });
 
