@@ -15,7 +15,11 @@
  *   xenvif_count_requests reads the fragments at `cons + slots`) and
  *   `responses`, the `_make_tx_response(id, extra_count, status)` calls it
  *   makes at `rsp_prod_pvt`, in order (NAPI's `make_tx_response` pushes
- *   after each; the dealloc thread pushes in `push_tx_responses`);
+ *   after each; the dealloc thread pushes in `push_tx_responses`); a packet
+ *   `xenvif_tx_build_gops` drops is answered by `xenvif_tx_err`, given as
+ *   `tx_err: {id, extra_count, end}` (the first slot's id and extra_count,
+ *   the ring index after the packet) after `consume` = the first slot and
+ *   its extras;
  * - `hostile_write`: `{what, slot, val}` (a hostile frontend's `req_prod`
  *   or a published request's `size`).
  *
@@ -70,6 +74,12 @@ function consumed(rule: string, pre: S, post: S): { consume: number; peek: numbe
   return { consume, peek };
 }
 
+/** The slots a netback step reads with RING_COPY_REQUEST: those it consumes and those it reads beyond (xenvif_tx_err's included). */
+function readCount(rule: string, pre: S, post: S): number {
+  const { consume, peek } = consumed(rule, pre, post);
+  return consume + peek;
+}
+
 export const netifHooks: VectorHooks<S, P> = {
   args(rule, pre, p, choice, post) {
     if (rule === 'xennet_start_xmit') {
@@ -77,7 +87,13 @@ export const netifHooks: VectorHooks<S, P> = {
       return { slots: Array.from({ length: n }, (_, k) => slotView(at(post, p, idxAdd(pre.front.req_prod_pvt, k)))) };
     }
     if (rule === 'hostile_write') return choice as unknown as Obs;
-    if (isBack(rule)) return { ...consumed(rule, pre, post), responses: responsesOf(pre, post, p) };
+    if (isBack(rule)) {
+      const responses = responsesOf(pre, post, p);
+      if (rule !== 'xenvif_tx_build_gops' || responses.length === 0) return { ...consumed(rule, pre, post), responses } as Obs;
+      // xenvif_tx_err, called after the first slot and its extras were consumed, answers every slot up to `end`
+      const first = responses[0]!;
+      return { consume: 1 + first.extra_count, peek: 0, responses, tx_err: { id: first.id, extra_count: first.extra_count, end: post.back.req_cons } };
+    }
     return undefined;
   },
   observe(rule, pre, post, p) {
@@ -86,8 +102,7 @@ export const netifHooks: VectorHooks<S, P> = {
     if (isBack(rule)) { o.req_cons = post.back.req_cons; o.rsp_prod_pvt = post.back.rsp_prod_pvt; }
     if (rule === 'xenvif_tx_build_gops') {
       o.unconsumed = NR_UNCONSUMED_REQUESTS(p.ringSize, pre.req_prod, pre.back.req_cons, pre.back.rsp_prod_pvt);
-      const { consume, peek } = consumed(rule, pre, post);
-      o.read = Array.from({ length: consume + peek }, (_, k) => slotView(at(pre, p, idxAdd(pre.back.req_cons, k))));
+      o.read = Array.from({ length: readCount(rule, pre, post) }, (_, k) => slotView(at(pre, p, idxAdd(pre.back.req_cons, k))));
     }
     if (rule === 'xennet_tx_buf_gc') {
       const overflow = idxSub(pre.rsp_prod, pre.front.rsp_cons) > p.ringSize;
@@ -115,6 +130,15 @@ export const netifHooks: VectorHooks<S, P> = {
       name: 'null-response',
       reason: 'a response with XEN_NETIF_RSP_NULL on the extra-info slot after it, then netfront skipping it',
       hits: (x) => x.rule === 'xennet_tx_buf_gc' && (x.obs.response as { status?: number } | undefined)?.status === NETIF_RSP_NULL,
+    },
+    {
+      name: 'tx-err-after-extras',
+      reason: 'xenvif_tx_err answers a dropped packet whose first slot has an extra: NULL on the extra, ERROR on each fragment, extra_count 0 after the first (B-12)',
+      hits: (x, p) => {
+        if (x.rule !== 'xenvif_tx_build_gops') return false;
+        const r = responsesOf(x.pre, x.post, p);
+        return r.length > 1 && r[0]!.extra_count > 0;
+      },
     },
     {
       name: 'unconsumed-min-binds',

@@ -21,7 +21,13 @@
  *   rdrsp <k> <status> [<id>]                ... read as a struct netif_tx_response, this response
  *   consume <n>                          req_cons += n
  *   mkrsp <id> <extra_count> <status>    netback's _make_tx_response at rsp_prod_pvt
- *   pushrsp                              RING_PUSH_RESPONSES_AND_CHECK_NOTIFY
+ *   pushrsp                              netback's push_tx_responses (RING_PUSH_RESPONSES_AND_CHECK_NOTIFY)
+ *   txerr <id> <extra_count> <end>       netback's xenvif_tx_err for a dropped packet whose first slot has this id
+ *
+ * Built with -DNETBACK_EXTRACT and netback_rsp_extract.c on the include path, the three response calls are
+ * netback's own _make_tx_response, push_tx_responses and xenvif_tx_err (with make_tx_response), extracted
+ * unmodified from linux-source-6.12 and compiled against conformance/netback/shim_rsp.h; otherwise the
+ * harness's transcriptions of them.
  *   gc <overflow> [<status> [<id> <id_in_range>]]   netfront's xennet_tx_buf_gc for one response:
  *                                        RING_RESPONSE_PROD_OVERFLOW(rsp_prod), then RING_COPY_RESPONSE at rsp_cons,
  *                                        rsp_cons++ (id and id < RING_SIZE compared unless the status is NULL)
@@ -44,6 +50,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
+#ifdef NETBACK_EXTRACT
+/* netback's own response path, extracted from linux-source-6.12 (conformance/netback/netback.ts) */
+#include "shim_rsp.h"
+static struct xenvif_queue queue;
+#define back (queue.tx)
+#include NETBACK_RSP_EXTRACT
+#else
 #define mb() __sync_synchronize()
 #define rmb() __sync_synchronize()
 #define wmb() __sync_synchronize()
@@ -51,12 +64,13 @@
 #include <xen/grant_table.h>
 #include <xen/io/ring.h>
 #include <xen/io/netif.h>
+static netif_tx_back_ring_t back;
+#endif
 
 #define PAGE 4096
 static unsigned char page[PAGE] __attribute__((aligned(PAGE)));
 static netif_tx_sring_t *sring_p = (netif_tx_sring_t *)page;
 static netif_tx_front_ring_t front;
-static netif_tx_back_ring_t back;
 
 static char vid[256], call_name[128];
 static unsigned ring_size, start_index;
@@ -73,9 +87,20 @@ static void bad(const char *why, const char *line) {
     exit(2);
 }
 
-/* netback's _make_tx_response (drivers/net/xen-netback/netback.c, Linux 6.12): the response at
- * rsp_prod_pvt, XEN_NETIF_RSP_NULL on the next extra_count slots (their ids left alone). */
-static void make_tx_response(uint16_t id, unsigned extra_count, int16_t status) {
+#ifdef NETBACK_EXTRACT
+static void mkrsp(uint16_t id, unsigned extra_count, int16_t status) {
+    struct netif_tx_request txp = { .id = id };
+    _make_tx_response(&queue, &txp, extra_count, status);
+}
+static void pushrsp(void) { push_tx_responses(&queue); }
+static void txerr(uint16_t id, unsigned extra_count, RING_IDX end) {
+    struct netif_tx_request txp = { .id = id };
+    xenvif_tx_err(&queue, &txp, extra_count, end);
+}
+#else
+/* netback's _make_tx_response (drivers/net/xen-netback/netback.c, Linux 6.12), transcribed: the response
+ * at rsp_prod_pvt, XEN_NETIF_RSP_NULL on the next extra_count slots (their ids left alone). */
+static void mkrsp(uint16_t id, unsigned extra_count, int16_t status) {
     RING_IDX i = back.rsp_prod_pvt;
     struct netif_tx_response *resp = RING_GET_RESPONSE(&back, i);
     resp->id = id;
@@ -83,6 +108,41 @@ static void make_tx_response(uint16_t id, unsigned extra_count, int16_t status) 
     while (extra_count-- != 0)
         RING_GET_RESPONSE(&back, ++i)->status = NETIF_RSP_NULL;
     back.rsp_prod_pvt = ++i;
+}
+/* push_tx_responses */
+static void pushrsp(void) {
+    int notify;
+    RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&back, notify);
+    (void)notify;
+}
+/* xenvif_tx_err: make_tx_response (with its push) for the first slot, then for each slot up to end, the
+ * extra_count only on the first; req_cons = end */
+static void txerr(uint16_t id, unsigned extra_count, RING_IDX end) {
+    RING_IDX cons = back.req_cons;
+    struct netif_tx_request txp = { .id = id };
+    for (;;) {
+        mkrsp(txp.id, extra_count, NETIF_RSP_ERROR);
+        pushrsp();
+        if (cons == end) break;
+        RING_COPY_REQUEST(&back, cons++, &txp);
+        extra_count = 0;
+    }
+    back.req_cons = cons;
+}
+#endif
+
+/* A request / an extra-info slot as copied, field by field against the expected values; `what` names it in a mismatch. */
+static void check_req(const char *what, const struct netif_tx_request *x, const long long *e) {
+    static const char *names[] = { "id", "flags", "size", "offset" };
+    long long got[] = { x->id, x->flags, x->size, x->offset };
+    char w[96];
+    for (int i = 0; i < 4; i++) { snprintf(w, sizeof w, "%s.%s", what, names[i]); CHECK(w, e[i], got[i]); }
+}
+static void check_ext(const char *what, const struct netif_extra_info *x, const long long *e) {
+    static const char *names[] = { "type", "flags", "u.gso.size" };
+    long long got[] = { x->type, x->flags, x->u.gso.size };
+    char w[96];
+    for (int i = 0; i < 3; i++) { snprintf(w, sizeof w, "%s.%s", what, names[i]); CHECK(w, e[i], got[i]); }
 }
 
 static uint32_t field(const char *name) {
@@ -147,19 +207,16 @@ int main(int argc, char **argv) {
             if (n != 5) bad("rdreq <k> <id> <flags> <size> <offset>", line);
             struct netif_tx_request txreq;
             RING_COPY_REQUEST(&back, back.req_cons + (RING_IDX)a[0], &txreq);
-            char w[64];
-            snprintf(w, sizeof w, "read[%lld].id", a[0]); CHECK(w, a[1], txreq.id);
-            snprintf(w, sizeof w, "read[%lld].flags", a[0]); CHECK(w, a[2], txreq.flags);
-            snprintf(w, sizeof w, "read[%lld].size", a[0]); CHECK(w, a[3], txreq.size);
-            snprintf(w, sizeof w, "read[%lld].offset", a[0]); CHECK(w, a[4], txreq.offset);
+            char w[32];
+            snprintf(w, sizeof w, "read[%lld]", a[0]);
+            check_req(w, &txreq, &a[1]);
         } else if (!strcmp(op, "rdext")) {
             if (n != 4) bad("rdext <k> <type> <flags> <gso_size>", line);
             struct netif_extra_info extra;
             RING_COPY_REQUEST(&back, back.req_cons + (RING_IDX)a[0], &extra);
-            char w[64];
-            snprintf(w, sizeof w, "read[%lld].type", a[0]); CHECK(w, a[1], extra.type);
-            snprintf(w, sizeof w, "read[%lld].flags", a[0]); CHECK(w, a[2], extra.flags);
-            snprintf(w, sizeof w, "read[%lld].u.gso.size", a[0]); CHECK(w, a[3], extra.u.gso.size);
+            char w[32];
+            snprintf(w, sizeof w, "read[%lld]", a[0]);
+            check_ext(w, &extra, &a[1]);
         } else if (!strcmp(op, "rdrsp")) {
             if (n != 2 && n != 3) bad("rdrsp <k> <status> [<id>]", line);
             struct netif_tx_response rsp;
@@ -172,11 +229,12 @@ int main(int argc, char **argv) {
             back.req_cons += (RING_IDX)a[0];
         } else if (!strcmp(op, "mkrsp")) {
             if (n != 3) bad("mkrsp <id> <extra_count> <status>", line);
-            make_tx_response(a[0], a[1], a[2]);
+            mkrsp(a[0], a[1], a[2]);
         } else if (!strcmp(op, "pushrsp")) {
-            int notify;
-            RING_PUSH_RESPONSES_AND_CHECK_NOTIFY(&back, notify);
-            (void)notify;
+            pushrsp();
+        } else if (!strcmp(op, "txerr")) {
+            if (n != 3) bad("txerr <id> <extra_count> <end>", line);
+            txerr(a[0], a[1], (RING_IDX)a[2]);
         } else if (!strcmp(op, "gc")) {
             if (n < 1) bad("gc <overflow> [<status> [<id> <id_in_range>]]", line);
             RING_IDX prod = front.sring->rsp_prod;
@@ -188,13 +246,11 @@ int main(int argc, char **argv) {
                 if (!strcmp(kind, "req")) {
                     struct netif_tx_request txreq;
                     RING_COPY_REQUEST(&front, front.rsp_cons, &txreq);
-                    CHECK("response(as request).id", b[0], txreq.id); CHECK("response(as request).flags", b[1], txreq.flags);
-                    CHECK("response(as request).size", b[2], txreq.size); CHECK("response(as request).offset", b[3], txreq.offset);
+                    check_req("response(as request)", &txreq, b);
                 } else {
                     struct netif_extra_info extra;
                     RING_COPY_REQUEST(&front, front.rsp_cons, &extra);
-                    CHECK("response(as extra).type", b[0], extra.type); CHECK("response(as extra).flags", b[1], extra.flags);
-                    CHECK("response(as extra).u.gso.size", b[2], extra.u.gso.size);
+                    check_ext("response(as extra)", &extra, b);
                 }
                 front.rsp_cons++;
             } else if (!a[0]) {

@@ -7,7 +7,7 @@
  * placed first on the include path), and runs it.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, Vector } from '../format.js';
@@ -15,6 +15,7 @@ import { SYSTEM_RING_H, type BuildResult, type RunResult } from './harness.js';
 
 export const NETIF_HARNESS_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'netif.c');
 export const SYSTEM_NETIF_H = '/usr/include/xen/io/netif.h';
+const NETBACK_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'netback');
 
 const INDEX_FIELDS = ['req_prod', 'rsp_prod', 'req_prod_pvt', 'rsp_cons', 'req_cons', 'rsp_prod_pvt'] as const;
 const u32 = (x: number): number => x >>> 0;
@@ -63,11 +64,14 @@ export function renderNetifHarness(vs: readonly Vector[], startIndex = 0): strin
           else lines.push(`rdreq ${k} ${r.id} ${r.flags} ${r.size} ${r.offset}`);
         });
         lines.push(`consume ${num(a.consume, where)}`);
+        const te = a.tx_err as { id: number; extra_count: number; end: number } | undefined;
+        if (te) lines.push(`txerr ${te.id} ${te.extra_count} ${at(te.end)}`);
         const pushEach = s.call !== 'xenvif_idx_release.make_tx_response';
-        for (const r of (a.responses ?? []) as { id: number; extra_count: number; status: number }[]) {
-          lines.push(`mkrsp ${r.id} ${r.extra_count} ${r.status}`);
-          if (pushEach) lines.push('pushrsp');
-        }
+        if (!te)
+          for (const r of (a.responses ?? []) as { id: number; extra_count: number; status: number }[]) {
+            lines.push(`mkrsp ${r.id} ${r.extra_count} ${r.status}`);
+            if (pushEach) lines.push('pushrsp');
+          }
         if (s.call === 'xenvif_idx_release.push_tx_responses') lines.push('pushrsp');
       } else throw new Error(`${where}: the harness has no call ${s.call}`);
       for (const f of INDEX_FIELDS) if (e[f] !== undefined) lines.push(`expect ${f} ${at(num(e[f], where))}`);
@@ -77,12 +81,23 @@ export function renderNetifHarness(vs: readonly Vector[], startIndex = 0): strin
   return lines.join('\n') + '\n';
 }
 
-/** Compiles netif.c to `out` (`includeFirst`: a folder holding xen/io/ring.h or netif.h to use before the system's). */
-export function buildNetifHarness(out: string, opt: { includeFirst?: string; cc?: string } = {}): BuildResult {
+/**
+ * Compiles netif.c to `out` (`includeFirst`: a folder holding xen/io/ring.h
+ * or netif.h to use before the system's; `netbackExtract`: the text of
+ * netback's response path (conformance/netback/netback.ts
+ * `extractResponsePath`), compiled in instead of the harness's
+ * transcriptions).
+ */
+export function buildNetifHarness(out: string, opt: { includeFirst?: string; cc?: string; netbackExtract?: string } = {}): BuildResult {
   const cc = opt.cc ?? process.env.CC ?? 'gcc';
   for (const h of [SYSTEM_RING_H, SYSTEM_NETIF_H])
     if (!existsSync(h)) return { ok: false, message: `${h} is missing: install the Xen headers (apt-get install -y libxen-dev)` };
-  const args = ['-std=gnu11', '-O1', '-Wall', '-Werror', ...(opt.includeFirst ? ['-I', opt.includeFirst] : []), '-o', out, NETIF_HARNESS_SOURCE];
+  const nb: string[] = [];
+  if (opt.netbackExtract !== undefined) {
+    writeFileSync(`${out}-netback_rsp_extract.c`, opt.netbackExtract);
+    nb.push('-DNETBACK_EXTRACT', `-DNETBACK_RSP_EXTRACT="${out}-netback_rsp_extract.c"`, '-I', NETBACK_DIR);
+  }
+  const args = ['-std=gnu11', '-O1', '-Wall', '-Werror', ...(opt.includeFirst ? ['-I', opt.includeFirst] : []), ...nb, '-o', out, NETIF_HARNESS_SOURCE];
   const r = spawnSync(cc, args, { encoding: 'utf8' });
   if (r.error) return { ok: false, message: `cannot run the C compiler '${cc}': ${r.error.message} (install gcc)` };
   if (r.status !== 0) return { ok: false, message: `${cc} failed (status ${r.status}): ${(r.stderr || r.stdout).trim()}` };
