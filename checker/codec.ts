@@ -270,8 +270,13 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   const uexpr = genUnpack(piece, upre);
   const unpackSrc = `return function unpack(w, off) {\n${upre.join('\n')}\nreturn ${uexpr};\n}`;
 
-  // --- scratch: copy `s` into preallocated objects (the skeleton), relinking every one
-  const skel: unknown[] = [];
+  // --- scratch: copy `s` into preallocated objects (the skeleton), relinking every one.
+  // The skeleton's objects are made by object and array literals with the keys
+  // in the order of unpack's literals, so that V8 gives them the same hidden
+  // classes (maps) as unpacked states: the model's code then sees one map per
+  // record, not two (a spread copy or a keyed build would make another).
+  const skel: string[] = [];
+  const initOf = (f: Piece): string => (f.kind === 'int' ? String(f.min) : f.kind === 'enum' ? lit(f.values[0]!) : 'null');
   const genCopy = (p: Piece, src: string, out: string[]): string => {
     switch (p.kind) {
       case 'int':
@@ -279,12 +284,13 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         return src;
       case 'record': {
         const idx = skel.length;
-        skel.push(null);
+        skel.push('');
         const o = fresh();
         out.push(`const ${o} = S[${idx}];`);
-        const init: Record<string, unknown> = {};
+        const init: string[] = [];
         for (const [k, f] of p.fields) {
-          init[k] = f.kind === 'int' ? f.min : f.kind === 'enum' ? f.values[0] : null;
+          // Optional fields are added by the copy (in unpack's order: after the others).
+          if (f.kind !== 'optional') init.push(`${JSON.stringify(k)}: ${initOf(f)}`);
           const x = fresh();
           out.push(`{ const ${x} = ${src}${prop(k)};`);
           if (f.kind === 'optional') {
@@ -299,12 +305,12 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           }
           out.push('}');
         }
-        skel[idx] = init;
+        skel[idx] = `{ ${init.join(', ')} }`;
         return o;
       }
       case 'array': {
         const idx = skel.length;
-        skel.push(new Array(p.length).fill(null));
+        skel.push(`[${Array.from({ length: p.length }, () => initOf(p.of)).join(', ')}]`);
         const a = fresh();
         out.push(`const ${a} = S[${idx}];`);
         if (p.length !== 0) out.push(`if (${a}.length !== ${p.length}) ${a}.length = ${p.length};`);
@@ -320,7 +326,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
       }
       case 'list': {
         const idx = skel.length;
-        skel.push([]);
+        skel.push('[]');
         const a = fresh();
         // Elements by index, then the length (changing an array's length is slow: only when it differs).
         out.push(`const ${a} = S[${idx}];`);
@@ -376,8 +382,8 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   };
   const pack = new Function('C', 'bad', 'badLen', 'badKey', packSrc)(consts, bad, badLen, badKey) as StateCodec<S>['pack'];
   const unpack = new Function('C', unpackSrc)(consts) as StateCodec<S>['unpack'];
-  // Each skeleton object is deep-copied from its template once (the templates hold nulls where children go).
-  const S = skel.map((x) => (Array.isArray(x) ? [...x] : { ...(x as object) }));
+  // The skeleton, made once by literals (they hold nulls where children go).
+  const S = new Function('C', `return [${skel.join(',\n')}];`)(consts) as unknown[];
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
   const tmpWords = new Uint32Array(words);
   return {

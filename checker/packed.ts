@@ -94,15 +94,26 @@ class PackedLevel<S> implements Level<S> {
   release(_i: number): void {}
 }
 
-/** Entries of the cache of representatives' fingerprints (symmetry reduction). */
-const CANON_SLOTS = 1 << 16;
+/**
+ * The cache of representatives' fingerprints (symmetry reduction): direct
+ * mapped, one run of words per entry, [tag, fp0, fp1, the state's words], so
+ * that a probe touches one place; the tag is the state's own hash with its low
+ * bit set (0: empty), compared before the words. As many entries as fit in
+ * {@link CANON_BYTES}, a power of two between 2^12 and 2^18.
+ */
+const CANON_BYTES = 12 << 20;
+export function canonSlots(words: number): number {
+  const n = Math.floor(CANON_BYTES / (4 * (words + 3)));
+  return Math.max(1 << 12, Math.min(1 << 18, 2 ** Math.floor(Math.log2(Math.max(1, n)))));
+}
 
 export class PackedPath<S> implements StatePath<S> {
   /** The words of the state last fingerprinted (what a level pushes). */
   readonly words: Uint32Array;
   private readonly tmp: Uint32Array;
-  /** With symmetry: recent states' words, and their representatives' fingerprints. */
-  private readonly canon: { words: Uint32Array; fp: Uint32Array; used: Uint8Array } | undefined;
+  /** With symmetry: recent states' words and their representatives' fingerprints (see {@link canonSlots}). */
+  private readonly canon: Uint32Array | undefined;
+  private readonly canonMask: number;
   /** Symmetry on the words (scalarsets declared by the shape). */
   private readonly sym: Symmetry | undefined;
 
@@ -112,9 +123,9 @@ export class PackedPath<S> implements StatePath<S> {
   ) {
     this.words = new Uint32Array(codec.words);
     this.tmp = new Uint32Array(codec.words);
-    this.canon = sys.canonicalize
-      ? { words: new Uint32Array(CANON_SLOTS * codec.words), fp: new Uint32Array(2 * CANON_SLOTS), used: new Uint8Array(CANON_SLOTS) }
-      : undefined;
+    const slots = canonSlots(codec.words);
+    this.canon = sys.canonicalize ? new Uint32Array(slots * (codec.words + 3)) : undefined;
+    this.canonMask = slots - 1;
     this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
   }
 
@@ -139,28 +150,29 @@ export class PackedPath<S> implements StatePath<S> {
     const c = this.canon;
     if (c === undefined) return;
     const W = w.length;
-    const slot = (fp[1]! ^ Math.imul(fp[0]!, 0x9e3779b1)) & (CANON_SLOTS - 1);
-    const base = slot * W;
-    if (c.used[slot] === 1) {
+    const slot = (fp[1]! ^ Math.imul(fp[0]!, 0x9e3779b1)) & this.canonMask;
+    const base = slot * (W + 3);
+    const tag = (fp[0]! | 1) >>> 0;
+    if (c[base] === tag) {
       let same = true;
       for (let j = 0; j < W; j++)
-        if (c.words[base + j] !== w[j]) {
+        if (c[base + 3 + j] !== w[j]) {
           same = false;
           break;
         }
       if (same) {
-        fp[0] = c.fp[2 * slot]!;
-        fp[1] = c.fp[2 * slot + 1]!;
+        fp[0] = c[base + 1]!;
+        fp[1] = c[base + 2]!;
         return;
       }
     }
     if (this.sym) this.sym.canonical(w, this.tmp);
     else this.codec.pack(this.sys.canonicalize!(s), this.tmp);
     hashWords(this.tmp, W, fp);
-    c.words.set(w, base);
-    c.used[slot] = 1;
-    c.fp[2 * slot] = fp[0]!;
-    c.fp[2 * slot + 1] = fp[1]!;
+    c[base] = tag;
+    c[base + 1] = fp[0]!;
+    c[base + 2] = fp[1]!;
+    c.set(w, base + 3);
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {

@@ -4,6 +4,7 @@
  * memory the search structures took.
  */
 import type { System } from './system.js';
+import type { StoreReport } from './bitstate.js';
 
 export type Outcome = 'ok' | 'violation' | 'deadlock' | 'incomplete';
 
@@ -40,7 +41,7 @@ export interface Stats {
 
 export interface CheckResult<S> extends Stats {
   readonly outcome: Outcome;
-  readonly incompleteReason?: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted';
+  readonly incompleteReason?: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted' | 'bitstate';
   readonly terminalStates: number;
   readonly coverage: readonly { readonly rule: string; readonly fired: number }[];
   readonly neverFired: readonly string[];
@@ -49,6 +50,8 @@ export interface CheckResult<S> extends Stats {
   readonly collisionProbability: number;
   /** Bytes the search keeps per distinct state: fingerprint table, parent links, graph (if any). */
   readonly bytesPerState: number;
+  /** `--store compact|bitstate`: the lossy store's report (bitstate.ts); absent for the full table. */
+  readonly store?: StoreReport;
   /** Worker threads the search ran on (absent: one, the single-threaded search). */
   readonly workers?: number;
 }

@@ -26,6 +26,7 @@ import { ReferencePath } from './reference/path.js';
 import { coverageOf, type CheckResult, type Outcome, type Stats, type TraceStep, type Violation } from './report.js';
 import { MemoryGuard } from './memory.js';
 import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
+import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
 
@@ -56,10 +57,12 @@ export interface CheckOptions<S> {
    * Both give the same states; this exists to test that.
    */
   readonly immer?: boolean;
+  /** `--store`: a lossy store instead of the full fingerprint table (bitstate.ts); a bitstate search never ends `ok`. */
+  readonly store?: StoreSpec;
 }
 
-/** The path a system is explored on. */
-function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
+/** The path a system is explored on (also the swarm's depth-first members', swarm.ts). */
+export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
   if (!opt.forceGeneric && (sys.shape || (sys.flat && !sys.canonicalize))) {
     const codec = wordCodecOf(sys);
     if (codec) return new PackedPath(sys, codec);
@@ -71,7 +74,7 @@ export class Search<S> {
   private readonly sys: System<S>;
   private readonly opt: CheckOptions<S>;
   private readonly path: StatePath<S>;
-  private readonly seen: FingerprintSet;
+  private readonly seen: StateSet;
   private readonly links = new ParentLinks();
   private readonly fp = new Uint32Array(2);
   private readonly fired: Float64Array;
@@ -122,7 +125,7 @@ export class Search<S> {
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
-    this.seen = new FingerprintSet(withGraph);
+    this.seen = makeStore(opt.store, withGraph) ?? new FingerprintSet(withGraph);
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;
@@ -250,6 +253,13 @@ export class Search<S> {
     this.path.fingerprint(n, this.fp);
     const id = this.links.size;
     if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    if (this.seen.exhausted && this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1) {
+      // --store compact: its fixed table is full (bitstate.ts); stop as at the memory budget
+      this.edges--;
+      this.truncated = 'max-memory';
+      this.outOfMemory = true;
+      return;
+    }
     if (this.memory && this.seen.fullBeforeGrowth && this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1 && this.memory.over(this.seen.bytes * 2)) {
       // The table would double past the budget: stop before allocating it.
       // The edge is not counted; the search ends after this expansion.
@@ -293,6 +303,10 @@ export class Search<S> {
     } else if (this.truncated) {
       outcome = 'incomplete';
       reason = this.truncated;
+    } else if (this.seen.lossy?.kind === 'bitstate') {
+      // bitstate.ts: states may have been missed, so nothing is proved
+      outcome = 'incomplete';
+      reason = 'bitstate';
     } else if (this.graph) {
       const stuck = this.graph.stuck(this.links.size);
       if (stuck) {
@@ -323,7 +337,8 @@ export class Search<S> {
       ...coverageOf(sys, this.fired),
       ...(violation ? { violation } : {}),
       ...(observables && observables.length ? { observables } : {}),
-      collisionProbability: collisionProbability(n),
+      collisionProbability: this.seen.lossy ? this.seen.lossy.missedProbability : collisionProbability(n),
+      ...(this.seen.lossy ? { store: this.seen.lossy } : {}),
       bytesPerState: n === 0 ? 0 : bytes / n,
     };
     this.cur = this.path.newLevel();

@@ -65,6 +65,8 @@ export function groupSize(sets: Readonly<Record<string, number>>, firstUse?: str
 
 /** A compiled image: the image of w into cur; with bound b, 1 as soon as it is known not less than b. */
 type ImageFn = (w: Uint32Array, cur: Uint32Array, b: Uint32Array | undefined) => number;
+/** A compiled first-use reading: labels by first mention, keys of the unmentioned; returns how many were mentioned. */
+type RankFn = (w: Uint32Array, label: Int32Array, keys: Int32Array) => number;
 /** Leaves of generated image code per Symmetry, at most (larger groups keep the table-driven loop for the other renamings). */
 const MAX_COMPILED_LEAVES = 1 << 16;
 
@@ -116,6 +118,8 @@ export class Symmetry {
     codec: StateCodec<unknown>,
     sets: Readonly<Record<string, number>>,
     firstUse?: string,
+    /** Generate code per renaming (default); false: the table-driven loops only (the tests compare both). */
+    private readonly compile = true,
   ) {
     const piece = codec.piece;
     const leaves = codec.leaves;
@@ -368,7 +372,7 @@ export class Symmetry {
     const fu = this.fu;
     const n = fu === undefined ? G : fu.outer;
     for (let o = 0; o < n; o++) {
-      const g = fu === undefined ? o : o + fu.outer * this.firstUseRank(o);
+      const g = fu === undefined ? o : o + fu.outer * this.rankOf(o);
       const r = this.imageOf(g, early && have ? best : undefined);
       if (r === 1) continue; // greater than the best so far
       if (this.bags.length) this.sortBags(cur);
@@ -388,7 +392,7 @@ export class Symmetry {
     if (g === 0) return this.image(0, bound);
     let f = this.compiled[g];
     if (f === undefined) {
-      if (this.compiledLeaves + this.L > MAX_COMPILED_LEAVES) return this.image(g, bound);
+      if (!this.compile || this.compiledLeaves + this.L > MAX_COMPILED_LEAVES) return this.image(g, bound);
       f = this.compiled[g] = this.compileImage(g);
       this.compiledLeaves += this.L;
     }
@@ -414,21 +418,9 @@ export class Symmetry {
       const x = this.word[k]!, sk = this.shift[k]!;
       const s = this.src[g * L + k]!;
       const ws = this.word[s]!, ss = this.shift[s]!;
-      const si = this.leafSet[k]!;
-      if (si >= 0 && m < 4096) {
-        const t = new Int32Array(m + 1);
-        let identity = true;
-        for (let raw = 0; raw <= m; raw++) {
-          t[raw] = this.relabelRaw(raw, k, s, si, g);
-          if (t[raw] !== raw) identity = false;
-        }
-        if (!identity) {
-          tables.push(t);
-          byWord[x]!.push(`(T[${tables.length - 1}][(w[${ws}] >>> ${ss}) & ${m}] << ${sk})`);
-          continue;
-        }
-      } else if (si !== -1) {
-        byWord[x]!.push(`(rl((w[${ws}] >>> ${ss}) & ${m}, ${k}, ${s}, ${si}, ${g}) << ${sk})`);
+      const e = this.leafExpr(g, k, tables);
+      if (e !== undefined) {
+        byWord[x]!.push(`(${e} << ${sk})`);
         continue;
       }
       const key = `${ws},${ss - sk}`;
@@ -448,6 +440,63 @@ export class Symmetry {
     body += 'return c === 0 ? 1 : 0;';
     const rl = (raw: number, k: number, s: number, si: number, g: number): number => this.relabelRaw(raw, k, s, si, g);
     return new Function('T', 'rl', `return function image(w, cur, b) {\n${body}\n}`)(tables, rl) as ImageFn;
+  }
+
+  /**
+   * The raw value of leaf k in the image under renaming g, as an expression
+   * over the source words `w` (unshifted); undefined when it is the source
+   * leaf's raw value unchanged (no relabelling under g). A relabelled value is
+   * a lookup in a table of this renaming, indexed by the raw value, and for a
+   * value whose set depends on other fields, by those fields' raw values too
+   * (or a call `rl` when that table would be large). Tables go to `tables`
+   * (the generated code's `T`).
+   */
+  private leafExpr(g: number, k: number, tables: Int32Array[]): string | undefined {
+    const L = this.L;
+    const m = this.mask[k]!;
+    const s = this.src[g * L + k]!;
+    const raw = `((w[${this.word[s]!}] >>> ${this.shift[s]!}) & ${m})`;
+    const si = this.leafSet[k]!;
+    if (si === -1) return undefined;
+    const table = (t: Int32Array, index: string): string | undefined => {
+      let identity = true;
+      for (let i = 0; i < t.length; i++) if (t[i] !== i % (m + 1)) identity = false;
+      if (identity) return undefined;
+      tables.push(t);
+      return `T[${tables.length - 1}][${index}]`;
+    };
+    if (si >= 0 && m < 4096) {
+      const t = new Int32Array(m + 1);
+      for (let r = 0; r <= m; r++) t[r] = this.relabelRaw(r, k, s, si, g);
+      return table(t, raw);
+    }
+    const d = this.dep[k];
+    if (si === -2 && d !== undefined && d.tSet !== undefined && d.tSet.length * (m + 1) <= 1 << 16) {
+      // One table over (the fields' raw values, the raw value): the set the value is in, and its relabelling.
+      const { tSet, tFrom } = d;
+      const n1 = m + 1;
+      const t = new Int32Array(tSet.length * n1);
+      const min = this.leafMin[k]!;
+      for (let x = 0; x < tSet.length; x++)
+        for (let r = 0; r <= m; r++) {
+          const set = tSet[x]!, from = tFrom![x]!, v = r + min;
+          const n = set >= 0 ? this.sizes[set]! : 0;
+          t[x * n1 + r] = set < 0 || v < from || v >= from + n ? r : from + this.relabel[set]![g * n + (v - from)]! - min;
+        }
+      return table(t, `(${this.depIndex(k, s)}) * ${n1} + ${raw}`);
+    }
+    return `rl(${raw}, ${k}, ${s}, ${si}, ${g})`;
+  }
+
+  /** The index into a dependent leaf's tables (tSet) as an expression over `w`: the raw values of the fields it depends on, read beside source leaf s. */
+  private depIndex(k: number, s: number): string {
+    const d = this.dep[k]!;
+    return d.offs
+      .map((off, i) => {
+        const sk = s - off;
+        return `((w[${this.word[sk]!}] >>> ${this.shift[sk]!}) & ${this.mask[sk]!}) * ${d.strides![i]!}`;
+      })
+      .join(' + ') || '0';
   }
 
   /**
@@ -524,6 +573,77 @@ export class Symmetry {
     return from + this.relabel[set]![g * n + (v - from)]! - min;
   }
 
+  /** Per renaming of the other sets: the generated part of {@link firstUseRank} (see {@link compileRank}). */
+  private readonly compiledRank: (RankFn | undefined)[] = [];
+
+  /** {@link firstUseRank}, by generated code for renaming o once it is compiled (within the budget of compiled leaves). */
+  private rankOf(o: number): number {
+    let f = this.compiledRank[o];
+    if (f === undefined) {
+      const fu = this.fu!;
+      const cost = fu.leaves.length + fu.n * fu.keyLen;
+      if (!this.compile || this.compiledLeaves + cost > MAX_COMPILED_LEAVES) return this.firstUseRank(o);
+      f = this.compiledRank[o] = this.compileRank(o);
+      this.compiledLeaves += cost;
+    }
+    const fu = this.fu!;
+    const next = f(this.srcW, fu.label, fu.keys);
+    return this.rankFrom(next);
+  }
+
+  /**
+   * {@link firstUseRank}'s reading of the state under renaming o as
+   * straight-line code: the first mentions of the first-use set's elements
+   * (labels in `label`, -1 for unmentioned; returns how many were mentioned),
+   * then the block keys of the unmentioned elements (into `keys`). The leaf
+   * values are those of {@link leafExpr}.
+   */
+  private compileRank(o: number): RankFn {
+    const fu = this.fu!;
+    const L = this.L, n = fu.n, K = fu.keyLen;
+    const tables: Int32Array[] = [];
+    let body = '';
+    for (let e = 0; e < n; e++) body += `label[${e}] = -1;\n`;
+    body += 'let next = 0, e = 0;\ndone: {\n';
+    const mention = `if (e >= 0 && e < ${n} && label[e] === -1) { label[e] = next++; if (next === ${n}) break done; }\n`;
+    for (let i = 0; i < fu.leaves.length; i++) {
+      const k = fu.leaves[i]!;
+      const s = this.src[o * L + k]!;
+      const raw = `((w[${this.word[s]!}] >>> ${this.shift[s]!}) & ${this.mask[s]!})`;
+      const set = this.leafSet[k]!;
+      const off = this.leafMin[k]!;
+      if (set === fu.si) body += `e = ${raw} + ${off - this.leafFrom[k]!};\n` + mention;
+      else if (set === -2) {
+        const d = this.dep[k]!;
+        if (d.tSet !== undefined) {
+          tables.push(d.tSet, d.tFrom!);
+          const x = this.depIndex(k, s);
+          body += `{ const x = ${x}; if (T[${tables.length - 2}][x] === ${fu.si}) { e = ${raw} + ${off} - T[${tables.length - 1}][x];\n${mention}} }\n`;
+        } else body += `if (ds(${k}, ${s}) && dSet() === ${fu.si}) { e = ${raw} + ${off} - dFrom();\n${mention}}\n`;
+      }
+    }
+    body += '}\n';
+    // Keys of the unmentioned elements: their blocks' leaves in the image under o.
+    for (let e = 0; e < n; e++) {
+      body += `if (label[${e}] === -1) {\n`;
+      let x = e * K;
+      for (const [base, from, c] of fu.blocks)
+        for (let j = 0; j < c!; j++) {
+          const k = base! + (from! + e) * c! + j;
+          const s = this.src[o * L + k]!;
+          const v = this.mask[k] === 0 ? undefined : this.leafExpr(o, k, tables);
+          body += `keys[${x++}] = ${v ?? `((w[${this.word[s]!}] >>> ${this.shift[s]!}) & ${this.mask[s]!})`};\n`;
+        }
+      body += '}\n';
+    }
+    body += 'return next;';
+    const rl = (raw: number, k: number, s: number, si: number, g: number): number => this.relabelRaw(raw, k, s, si, g);
+    const ds = (k: number, s: number): boolean => this.dependentSet(k, s);
+    return new Function('T', 'rl', 'ds', 'dSet', 'dFrom', `return function rank(w, label, keys) {\n${body}\n}`)(
+      tables, rl, ds, () => this.dSet, () => this.dFrom,
+    ) as RankFn;
+  }
+
   /**
    * Under renaming o of the other sets, the rank of the first-use set's
    * permutation: labels in order of first mention, then unmentioned elements
@@ -531,7 +651,7 @@ export class Symmetry {
    */
   private firstUseRank(o: number): number {
     const fu = this.fu!;
-    const { n, label, perm } = fu;
+    const { n, label } = fu;
     const L = this.L, w = this.srcW;
     label.fill(-1);
     let next = 0;
@@ -550,13 +670,25 @@ export class Symmetry {
       const e = raw + this.leafMin[k]! - from;
       if (e >= 0 && e < n && label[e] === -1) label[e] = next++;
     }
+    for (let e = 0; e < n; e++) if (label[e] === -1) this.blockKey(o, e, fu.keys, e * fu.keyLen);
+    return this.rankFrom(next);
+  }
+
+  /**
+   * The rest of {@link firstUseRank}, once `next` elements have their labels
+   * by first mention and the others their block keys: the unmentioned ones get
+   * the next labels in the order of their keys; returns the rank of the
+   * permutation.
+   */
+  private rankFrom(next: number): number {
+    const fu = this.fu!;
+    const { n, label, perm } = fu;
     if (next < n) {
       // The unmentioned elements, by the contents of their blocks (insertion sort: a few elements).
       const rest = fu.rest, keys = fu.keys, K = fu.keyLen;
       let m = 0;
       for (let e = 0; e < n; e++)
         if (label[e] === -1) {
-          this.blockKey(o, e, keys, e * K);
           let j = m++;
           while (j > 0 && compareAt2(keys, rest[j - 1]! * K, e * K, K) > 0) {
             rest[j] = rest[j - 1]!;

@@ -10,6 +10,8 @@ import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { ParallelSearch, defaultWorkers, parallelReason } from '../checker/parallel.js';
 import type { CheckOptions } from '../checker/search.js';
+import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
+import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
 import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { Model } from '../model/core.js';
@@ -51,6 +53,8 @@ export interface RunOptions {
    * own object) can go to the workers; any other runs on one thread.
    */
   readonly source?: string;
+  /** --store compact|bitstate (checker/bitstate.ts): runs on one thread. */
+  readonly store?: StoreSpec;
 }
 
 /** A search in progress, on one thread or on several. */
@@ -115,11 +119,12 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     maxMemory: opt.maxMemory ?? defaultMemoryLimit(),
     checkDeadlock: opt.checkDeadlock ?? true,
     ...(opt.onState ? { onState: opt.onState } : {}),
+    ...(opt.store ? { store: opt.store } : {}),
   };
   const workers = opt.workers ?? defaultWorkers();
   // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
   const source = opt.source ?? (builtinModels.includes(model) ? model.name : undefined);
-  const parallel = workers > 1 && source !== undefined && parallelReason(sys.right, options) === undefined;
+  const parallel = workers > 1 && source !== undefined && !opt.store && parallelReason(sys.right, options) === undefined;
   const startThreads = (): Running =>
     threads(
       new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
@@ -200,7 +205,7 @@ export const exitFor = (o: string): number =>
  * ITF cannot carry (a non-integer number) is not lost: it is written as JSON
  * beside the name asked for, with a warning.
  */
-function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
+export function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
   if (format === 'itf') {
     const itf = toItf(t);
     if (E.isLeft(itf)) {
@@ -229,6 +234,13 @@ const CHECK_OPTIONS = {
   report: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   typecheck: { type: 'boolean' },
+  store: { type: 'string' },
+  partition: { type: 'string' },
+  exchange: { type: 'string' },
+  swarm: { type: 'string' },
+  seed: { type: 'string' },
+  time: { type: 'string' },
+  out: { type: 'string' },
 } as const;
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -246,9 +258,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
     ...(values.workers !== undefined ? { workers: intOption('workers', values.workers, 1)! } : {}),
     source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
+    ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
+  // --partition (cli/scaleOut.ts): checked before anything runs
+  const partition = values.partition !== undefined ? partitionOf(values) : undefined;
+  const swarm = swarmOf(values);
   if (values.matrix?.length) {
     // a matrix prints one row per combination: options about one run's outputs do not apply
     const single = (['trace-out', 'dump-states', 'witnesses', 'format'] as const).filter((o) => values[o] !== undefined);
@@ -259,6 +275,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
   const p = params.right as object;
   const invariants = selectedInvariants(model, values.invariant);
+  if (swarm) {
+    // one swarm member: its own file and trace in --out DIR (cli/scaleOut.ts), merged by pvcheck merge
+    const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
+    const member = { model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: swarm.who, dir: swarm.dir, quiet: values.quiet === true };
+    return runSwarmMember(member, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), command: cmd });
+  }
   // Output locations are checked before the search, so a long run never ends
   // in "cannot write": the witness folder is created, a trace or state dump
   // must go to a regular file (or a new one) in a writable folder.
@@ -284,7 +306,12 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   let r: CheckResult<unknown>;
   try {
-    r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+    if (partition) {
+      // one member of a partitioned search: member 1 gets the whole search's result, the others an exit code
+      const out = await runPartitionMember({ model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: partition.who, dir: partition.dir, quiet: values.quiet === true });
+      if (typeof out === 'number') return out;
+      r = out;
+    } else r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
   } catch (e) {
     // the model's code threw: its state goes where the counterexample would have gone
     if (e instanceof ModelFault) return reportFault(e, values['trace-out']);
@@ -337,6 +364,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(rep, null, 2) + '\n');
   } else {
     process.stdout.write(humanReport(model.name, p, invariants, r) + '\n');
+    if (partition) process.stdout.write(`  partition    the whole search of ${partition.who.members} members, exchanging states in ${partition.dir}\n`);
     if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
     for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min ?? 'not written'}, ${w.max ?? 'not written'}\n`);
     if (values.report !== undefined) process.stdout.write(`  report       ${values.report}\n`);
@@ -400,6 +428,46 @@ export function inShapeOrder(v: unknown, piece: Piece): unknown {
     default:
       return JSON.parse(canonicalString(v));
   }
+}
+
+/** `--partition K/N --exchange DIR` (cli/scaleOut.ts, checker/partition.ts): the member and the folder, after refusing what it cannot combine with. */
+function partitionOf(values: Record<string, unknown>): { who: Membership; dir: string } {
+  refuseWith('--partition', values, ['max-states', 'max-depth', 'dump-states', 'workers', 'store', 'matrix', 'witnesses']);
+  const who = membership('--partition', values.partition as string);
+  return { who, dir: sharedDir('--exchange', values.exchange as string | undefined, '--partition') };
+}
+
+/** `--swarm K/N --out DIR [--seed S] [--time T] [--store bitstate:SIZE]` (cli/scaleOut.ts, checker/swarm.ts); undefined without --swarm. */
+function swarmOf(values: Record<string, unknown>): { who: Membership; dir: string; o: { seed: number; timeMs?: number; bitstateBytes: number } } | undefined {
+  if (values.swarm === undefined) {
+    const stray = (['seed', 'time', 'out'] as const).find((n) => values[n] !== undefined);
+    if (stray) throw new UsageError(`--${stray} belongs to --swarm K/N`);
+    return undefined;
+  }
+  refuseWith('--swarm', values, ['partition', 'dump-states', 'workers', 'matrix', 'witnesses', 'trace-out', 'report', 'json']);
+  const who = membership('--swarm', values.swarm as string);
+  let bitstateBytes = DEFAULT_BITSTATE_BYTES;
+  if (values.store !== undefined) {
+    const spec = parseStoreSpec(values.store as string, parseSize);
+    if (typeof spec === 'string') throw new UsageError(spec);
+    if (spec.kind !== 'bitstate') throw new UsageError(`--swarm members keep their states in a bit array: give --store bitstate:SIZE or no --store, not '${values.store as string}'`);
+    bitstateBytes = spec.bytes;
+  }
+  const seed = intOption('seed', values.seed as string | undefined) ?? 1;
+  return {
+    who,
+    dir: sharedDir('--out', values.out as string | undefined, '--swarm'),
+    o: { seed, bitstateBytes, ...(values.time !== undefined ? { timeMs: durationOption(values.time as string) } : {}) },
+  };
+}
+
+/** `--store full|compact[:SIZE]|bitstate[:SIZE]` (checker/bitstate.ts); a lossy store runs on one thread. */
+function storeOption(v: string, workers: string | undefined): StoreSpec | undefined {
+  const spec = parseStoreSpec(v, parseSize);
+  if (typeof spec === 'string') throw new UsageError(spec);
+  if (spec.kind === 'full') return undefined;
+  if (workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
+  return spec;
 }
 
 function sizeOption(name: string, v: string): number {

@@ -30,6 +30,8 @@ usage:
                                        self-contained HTML page with a step slider
   pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json] [-q]
                                        re-run a trace (JSON or ITF) on its model or another one
+  pvcheck merge DIR [--json]          a swarm's members combined (--swarm K/N --out DIR): coverage union,
+                                       the shortest counterexample found; exit 1 if one was, else 3 (incomplete)
   pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]
                                        what a change does: states and rules only one model has, a shortest
                                        run to the first such state (a trace file), and both verdicts
@@ -54,6 +56,21 @@ check options:
                              1: the single-threaded search); same result for every N
   --max-memory SIZE          stop before the process holds SIZE (512M, 2G; default 3/4 of
                              the machine's memory) with a partial report (outcome incomplete)
+  --store full|compact[:SIZE]|bitstate[:SIZE]
+                             what is kept per state: the 64-bit fingerprint table (full, default), 32-bit
+                             hash-compaction signatures in a SIZE table (default 64M), or bitstate hashing in a
+                             SIZE bit array (default 16M; outcome incomplete unless a violation is found); the
+                             report estimates the probability that states were missed (docs/scale-out.md)
+  --partition K/N --exchange DIR
+                             member K of N of one exhaustive search partitioned by fingerprint, exchanging
+                             states as files in DIR (a folder every member sees); K/N from JOB_COMPLETION_INDEX
+                             or SLURM_ARRAY_TASK_ID when only N (or auto) is given; member 1 reports the whole
+                             search; a member started again resumes (docs/scale-out.md)
+  --swarm K/N --out DIR [--seed S] [--time T]
+                             member K of a swarm of N small diversified searches (member 1: BFS, others: DFS
+                             in a shuffled order to a depth bound; bitstate, --store bitstate:SIZE), stopping
+                             at T (90s, 10m); writes DIR/member-K.json and its counterexample; K/N as for
+                             --partition; combine with pvcheck merge DIR
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)
   --dump-states FILE         write every reachable state, one per line, sorted (and print its SHA-256):
@@ -196,6 +213,10 @@ export async function main(argv: string[]): Promise<number> {
         return await showCommand(rest);
       case 'replay':
         return await replayCommand(rest);
+      case 'merge': {
+        const { mergeCommand } = await import('./scaleOut.js');
+        return await mergeCommand(rest);
+      }
       case 'diff': {
         const { diffCommand } = await import('./diff.js');
         return await diffCommand(rest);
@@ -219,7 +240,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stdout.write(HELP + '\n');
         return cmd === undefined ? EXIT.badInput : EXIT.ok;
       default:
-        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, diff, catalogue, vectors, bench, help)`);
+        throw new UsageError(`unknown command '${cmd}' (commands: list, check, check-all, show, replay, merge, diff, catalogue, vectors, bench, help)`);
     }
   } catch (e) {
     if (e instanceof UsageError) {

@@ -1,6 +1,7 @@
 /** Pure formatters for check results (human text and the --json report). */
 import type { CheckResult } from '../checker/explore.js';
 import { showParams } from '../model/params.js';
+import type { StoreReport } from '../checker/bitstate.js';
 
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 
@@ -20,6 +21,10 @@ export function outcomeLine(r: CheckResult<unknown>): string {
     case 'deadlock':
       return `DEADLOCK after ${steps(r.violation!.trace.length - 1)} (shortest): no rule enabled and not a valid end state`;
     case 'incomplete':
+      if (r.incompleteReason === 'bitstate')
+        return 'INCOMPLETE (bitstate): no violation among the states visited; bitstate hashing may have missed states, so nothing is proved';
+      if (r.incompleteReason === 'max-memory' && r.store?.full)
+        return 'INCOMPLETE (max-memory): the --store compact table is full (give a larger --store compact:SIZE); nothing is verified beyond the states explored';
       if (r.incompleteReason === 'max-memory')
         return 'INCOMPLETE (max-memory): stopped before passing --max-memory; nothing is verified beyond the states explored';
       return `INCOMPLETE (${r.incompleteReason}): the bounds cut the search, nothing is verified beyond them`;
@@ -46,6 +51,8 @@ export interface JsonReport {
   violation?: { property: string; kind: string; length: number; traceFile: string | null };
   observables?: { name: string; min: number | null; max: number | null; minTraceLength: number; maxTraceLength: number; minTraceFile?: string | null; maxTraceFile?: string | null }[];
   stateSetSha256?: string;
+  /** --store compact|bitstate (checker/bitstate.ts): the store and its estimate of missed states. */
+  store?: StoreReport;
 }
 
 export function jsonReport(
@@ -70,6 +77,7 @@ export function jsonReport(
     bytesPerState: Math.round(r.bytesPerState * 10) / 10,
     fingerprintCollisionProbability: r.collisionProbability,
     workers: r.workers ?? 1,
+    ...(r.store ? { store: { ...r.store, ...(r.store.hashFactor === Infinity ? { hashFactor: null as unknown as number } : {}) } } : {}),
     invariants,
     coverage: Object.fromEntries(r.coverage.map((c) => [c.rule, c.fired])),
     neverFired: [...r.neverFired],
@@ -114,11 +122,22 @@ export function humanReport(model: string, params: object, invariants: string[],
         ? `  observable   ${o.name}: no value in any reachable state`
         : `  observable   ${o.name}: min ${o.min} (witness ${steps(o.minTrace.length - 1)}), max ${o.max} (witness ${steps(o.maxTrace.length - 1)})`,
     );
-  lines.push(
-    `  fingerprints ${r.workers && r.workers > 1 ? 63 : 64}-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`,
-  );
+  lines.push(r.store ? storeLine(r.store) : `  fingerprints ${r.workers && r.workers > 1 ? 63 : 64}-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`);
   return lines.join('\n');
 }
+
+/** The report line of a lossy store (--store compact|bitstate, checker/bitstate.ts: the formulas). */
+export function storeLine(st: StoreReport): string {
+  const size = fmtSize(st.bytes);
+  if (st.kind === 'compact')
+    return `  store        compact: ${st.signatureBits}-bit signatures in ${size}${st.full ? ' (full)' : ''}; probability that a state was missed: at most ${st.missedProbability.toExponential(1)} (hash compaction)`;
+  return (
+    `  store        bitstate: ${size} bit array, ${st.hashes} bits a state, hash factor ${st.hashFactor === Infinity ? '-' : st.hashFactor!.toFixed(1)}; ` +
+    `expected states missed ${st.expectedMissed!.toExponential(1)}, probability that one was: ${st.missedProbability.toExponential(1)} (Holzmann)`
+  );
+}
+
+const fmtSize = (n: number): string => (n >= 1024 ** 3 ? `${n / 1024 ** 3} GiB` : n >= 1024 ** 2 ? `${n / 1024 ** 2} MiB` : `${n / 1024} KiB`);
 
 /**
  * A plain-text table: numbers right-aligned, others left-aligned. A cell may

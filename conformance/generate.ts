@@ -20,7 +20,7 @@ import { bind } from '../properties/bind.js';
 import { explore, pathTo, type Graph } from './graph.js';
 import { VECTOR_FORMAT, VECTOR_VERSION, type Json, type Suite, type Vector, type VectorStep } from './format.js';
 import { hooksOf, type Obs, type StepView } from './hooks.js';
-import './models.js'; // registers the vocabularies of grant, xenbus and limiter
+import './models.js'; // registers the vocabularies of grant, xenbus, limiter and netif-tx
 
 export type Cover = 'rules' | 'edges' | 'states';
 export const COVERS: readonly Cover[] = ['rules', 'edges', 'states'];

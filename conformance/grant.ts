@@ -61,7 +61,7 @@ import { registerHooks, type Boundary, type Obs, type Probe, type VectorHooks } 
 import {
   BE_MAPPED, DOMID_A, DOMID_B, DOMID_C, GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GNTST_NAMES, GNTST_okay,
   GTF_permit_access, GTF_readonly, GTF_reading, GTF_sub_page, GTF_transitive, GTF_type_mask, GTF_writing, K_RX, K_TX_PART, K_TX_SUB,
-  PAGE, copyCheck, mapCheck, setVersionCheck, statusOf, unmapCheck, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
+  PAGE, copyCheck, mapCheck, setVersionCheck, statusOf, unmapCheck, writePins, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
 } from '../model/grant.js';
 
 type S = GrantState;
@@ -355,6 +355,16 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
   {
     name: 'set-version-einval', reason: 'GNTTABOP_set_version to version 3: -EINVAL',
     probe: { call: 'GNTTABOP_set_version', actor: 'frontend', args: () => [{ ops: [{ op: 'GNTTABOP_set_version', dom: DOMID_A, version: 3 }] }], hits: refused('EINVAL') },
+  },
+  {
+    // reached only with granter=hostile (no fallback search: the default suites stay as fast as they were)
+    name: 'copy-pinned-entry-changed',
+    reason: 'GNTTABOP_copy into a writable grant that dom0 holds pinned for reading, after the granter pointed the shared entry at another frame: GNTST_general_error (acquire_grant_for_copy compares the shared entry with the active one: XSA-500)',
+    probe: probe('GNTTABOP_copy', (s) => dataRefsOf(s).filter((r) => {
+      const a = s.aa[r], e = s.ga[r]!;
+      return a !== null && a !== undefined && a.domid === DOMID_B && a.trans_domid < 0 && writePins(a) === 0 &&
+        (e.flags & GTF_type_mask) === GTF_permit_access && !(e.flags & GTF_readonly) && e.domid === DOMID_B && e.frame !== a.frame;
+    }).map((r) => copyArgs(DOMID_A, r, true, 0, 1)), 'GNTST_general_error'),
   },
 ];
 

@@ -6,3 +6,4 @@
 import './grant.js';
 import './limiter.js';
 import './xenbus.js';
+import './netif.js';

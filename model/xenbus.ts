@@ -34,8 +34,9 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
-  type XsWatch, emptyXenstore, xsDeliver, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsTxnEnd, xsTxnStart,
-  xsTxnWrite, xsUnwatch, xsWatch, xsWatching, xsWrite, type Xenstore, type XsConflicts, type XsDrop,
+  type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
+  xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayWrite, xsTxnWriteAs,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -168,10 +169,14 @@ export const xenbusParams = defineParams({
   backendFatal: count('xenbus_dev_fatal on the backend'),
   reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
+  hotplugFail: count('vif hotplug script failures: the script exits with an error (hotplug-status=error) or hangs until libxl kills it after LIBXL_HOTPLUG_TIMEOUT (nothing written); libxl fails the device add and removes the device', 0),
   malformedPacket: count('malformed packets from the frontend: xenvif_fatal_tx_err disables the vif and queue 0\'s guest-rx kthread exits on its own (XSA-374)', 0),
   xmit: boolParam({ default: false, doc: 'the network stack transmits to the guest (xenvif_start_xmit on a queue) concurrently with the xenbus handlers (catalogue B-11)' }),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
   backendWatchDrop: enumParam<XsDrop>({ values: ['pending', 'last', 'none'], default: 'pending', doc: "when the driver domain's kernel drops an event of netback's otherend watch: 'pending' (Linux frontend_will_handle: one is already queued), 'last' (right behind one), 'none' (queue every event)" }),
+  quotaEntries: intParam({ default: 16, min: 1, max: 24, doc: "xenstored's nodes-per-domain quota (-E, quota-nb-entry-per-domain; 1000 in xenstored, scaled to the model's vif directory: Linux netfront's two-queue key set is 15 nodes)" }),
+  quotaWatches: intParam({ default: 2, min: 0, max: 4, doc: "xenstored's watches-per-domain quota (-W, quota_nb_watch_per_domain; 128 in xenstored, scaled down: a Linux guest holds two)" }),
+  quotaTransactions: intParam({ default: 1, min: 0, max: 3, doc: "xenstored's open-transactions-per-domain quota (-t, quota_max_transaction; 10 in xenstored, scaled down: Linux netfront opens one)" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
@@ -286,6 +291,8 @@ export interface ToolstackState {
   readonly uevent: boolean;
   /** The driver domain is down (between the two steps of a backend restart). */
   readonly beDown: boolean;
+  /** Ghost: a node of the backend directory was changed by the guest, or one of the frontend directory by the driver domain (X16: xenstored's permissions as libxl sets them forbid it). */
+  readonly breach: boolean;
 }
 
 /** Remaining budget of each lifecycle event. */
@@ -300,6 +307,7 @@ export interface Budget {
   readonly reconfigure: number;
   readonly spurious: number;
   readonly malformedPacket: number;
+  readonly hotplugFail: number;
   /** Writes a hostile peer may still make (not counted in `events`). */
   readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
@@ -373,13 +381,13 @@ export const xenbusInit = (p: P): S => ({
   fe: freshFe(),
   // DPDK's switching backend is an application the administrator starts in dom0: it runs from the start
   be: dpdkPair(p) ? { ...freshBe(), inst: true } : freshBe(),
-  ts: { phase: 'none', uevent: false, beDown: false },
+  ts: { phase: 'none', uevent: false, beDown: false, breach: false },
   // A hostile guest grants its ring pages and allocates its event channels up front (refs 2/3 and 6/7, ports 10-13).
   q: Array.from({ length: MAXQ }, (_, i) => (p.frontend === 'hostile' ? { ...noQueue(), gref: 1 + 2 * i, evt: true } : noQueue())),
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -736,6 +744,8 @@ export interface FrontendOptions {
  */
 export function talkToNetback(d: D, s: S, p: P, o: FrontendOptions = {}): boolean {
   const xs = s.xs;
+  // xen_net_read_mac reads `mac` in the frontend directory: gone (the toolstack removed it), talk_to_netback fails
+  if (!xsExists(xs, FE)) { talkToNetbackFailed(d, s, p); return false; }
   const features = o.features ?? NETIF_FEATURES;
   for (const f of features)
     if (f.required && feKnows(f, p) && xsRead(xs, `${BE}/${f.backendKey}`) !== '1') return false;
@@ -779,6 +789,36 @@ export function writeFrontendKeys(d: D, p: P, features: readonly FeatureKey[] = 
   }
   for (const f of features) if (isFlag(f) && feKnows(f, p)) w(`${FE}/${f.frontendKey}`, '1');
 }
+
+/**
+ * talk_to_netback's failure path (`abort_transaction_no_dev_fatal`,
+ * `destroy_ring`, `out_unlocked`): abort the transaction, disconnect and
+ * destroy the queues, then `device_unregister(&dev->dev)`: the xenbus core
+ * frees the otherend watch and calls xennet_remove, whose xennet_bus_close
+ * returns at once when the backend reads Closed or Unknown (the only case the
+ * model reaches: the toolstack removed both directories); otherwise its waits
+ * run as for a guest close. The device leaves the guest's bus.
+ */
+export function talkToNetbackFailed(d: D, s: S, p: P): void {
+  if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
+  d.fe.txn = false;
+  xennetDisconnectBackend(d);
+  for (const q of d.q) q.napi = false;
+  d.fe.queues = 0;
+  xsUnwatch(d.xs, W_FE_OTHEREND);
+  const bs = xsReadState(d.xs as unknown as Xenstore, BE);
+  if (bs !== XenbusStateClosed && bs !== XenbusStateUnknown) {
+    switchState(d, 'fe', XenbusStateClosing, p);
+    d.fe.remove = 'closing';
+    return;
+  }
+  xennetTeardown(d, p);
+  d.fe.bus = false;
+  busDevice(d, GUEST, false);
+}
+
+/** The retried transaction's first write (`goto again`) is refused when the guest may no longer write its directory (EACCES once the toolstack removed it). */
+const retryRefused = (s: D, p: P): boolean => !xsMayWrite(s.xs as unknown as Xenstore, xenbusPolicy(p), GUEST_CONN, `${FE}/tx-ring-ref`);
 
 /** xennet_disconnect_backend: unbind the event channels and end the ring grants (gnttab_end_foreign_access defers the free while the backend maps the page). */
 export function xennetDisconnectBackend(d: D): void {
@@ -867,7 +907,7 @@ export const makeNetbackChanged = (o: FrontendOptions): R => ({
 export const makeTransactionEnd = (features: readonly FeatureKey[]): R => ({
   ...xenbus_transaction_end,
   then: (d, s, p) => {
-    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p, features); return; }
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { if (retryRefused(d, p)) talkToNetbackFailed(d, s, p); else writeFrontendKeys(d, p, features); return; }
     d.fe.txn = false;
     d.fe.netdev = true;
     switchState(d, 'fe', XenbusStateConnected, p);
@@ -971,7 +1011,7 @@ export const xenbus_transaction_end: R = {
   see: 'netfront talk_to_netback (goto again), xennet_connect, netback_changed',
   when: (s) => s.fe.inst && s.fe.txn,
   then: (d, s, p) => {
-    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p); return; }
+    if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { if (retryRefused(d, p)) talkToNetbackFailed(d, s, p); else writeFrontendKeys(d, p); return; }
     d.fe.txn = false;
     d.fe.netdev = true;
     switchState(d, 'fe', XenbusStateConnected, p);
@@ -1066,12 +1106,14 @@ export const xennet_xdp_set: R = {
 export const talk_to_netback_xdp: R = {
   applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
   name: 'talk_to_netback_xdp', actor: 'frontend',
-  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout',
+  doc: 'xenbus_printf(XBT_NIL, nodename, "xdp-headroom", 256) after the switch to Reconfiguring, then wait_event(module_wq, backend == Reconfigured) with no timeout; if xenstored refuses the write (EACCES once the toolstack removed the directory), xennet_xdp_set returns the error and releases rtnl',
   see: 'netfront talk_to_netback_xdp, xennet_xdp_set',
   when: (s) => s.fe.inst && s.fe.xdp === 'reconf',
   then: (d, s, p) => {
-    // XBT_NIL: a plain write, which re-creates the directory if the toolstack removed it.
-    xsWrite(d.xs, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts);
+    // XBT_NIL, a plain write as the guest: once the toolstack removed the directory xenstored refuses it
+    // (EACCES: the nearest existing ancestor, device/vif, is dom0's); xennet_xdp_set then returns the
+    // error without waiting, and rtnl is released.
+    if (xsWriteAs(d.xs, xenbusPolicy(p), GUEST_CONN, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts) !== 'ok') { d.fe.xdp = 'off'; return; }
     d.fe.xdp = 'wait';
     d.fe.wake = true; // wait_event tests the condition once before sleeping
   },
@@ -1317,21 +1359,140 @@ export const HOSTILE_FRONTEND_WRITES: Readonly<Record<string, Readonly<Record<st
   'rm=all-keys': { 'multi-queue-num-queues': null, 'queue-0': null, 'queue-1': null, 'tx-ring-ref': null, 'rx-ring-ref': null, 'event-channel': null, 'request-rx-copy': null, 'ctrl-ring-ref': null, 'event-channel-ctrl': null },
 };
 
-export const hostile_frontend_write: R = {
-  name: 'guest_write(hostile frontend)', actor: 'frontend',
-  doc: 'the guest writes a XenbusState or a key set of HOSTILE_FRONTEND_WRITES into its own directory, at any time',
-  see: 'fidelity-review.md xenbus item 2; XSA-349 (watch event storms); netback connect(), frontend_changed',
-  applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
-  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE) ? Object.keys(HOSTILE_FRONTEND_WRITES) : []),
-  showChoice: (w: string) => w,
-  then: (d, s, p, w: string) => {
-    d.left.hostile = s.left.hostile - 1;
-    for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) {
-      if (v === null) xsRm(d.xs, `${FE}/${k}`, p.txnConflicts);
-      else xsWrite(d.xs, `${FE}/${k}`, v, p.txnConflicts);
-    }
-  },
+/**
+ * The xenstore permissions libxl sets up (the model's paths are relative to
+ * each domain's root): `device` of the guest is dom0's, read-only to the
+ * guest (libxl__domain_make, `roperm`: the guest cannot create a removed
+ * vif directory again), the vif's frontend directory is the
+ * guest's with read access for the backend domain, the backend directory
+ * the backend domain's with read access for the guest
+ * (libxl__device_generic_add, `frontend_perms`, `backend_perms`);
+ * `backend` and `control` are dom0's. Dom0 (the toolstack) is privileged.
+ */
+export const XENBUS_PERMS: XsPermTable = [
+  ['device', { owner: 'dom0', others: 'n', acl: { [GUEST]: 'r' }, fixed: true }],
+  [FE, { owner: GUEST, others: 'n', acl: { [DRIVER_DOMAIN]: 'r' } }],
+  ['backend', { owner: 'dom0', others: 'n', fixed: true }],
+  [BE, { owner: DRIVER_DOMAIN, others: 'n', acl: { [GUEST]: 'r' } }],
+  ['control', { owner: 'dom0', others: 'n', acl: { [GUEST]: 'r' }, fixed: true }],
+  [DPDK, { owner: GUEST, others: 'n', acl: { [DRIVER_DOMAIN]: 'r' } }],
+];
+/** The domain a watch or transaction owner of the model belongs to. */
+export const xenbusDomainOf = (owner: string): string =>
+  owner === GUEST || owner === TXN_FE || owner.startsWith('guest:') ? GUEST : owner === DRIVER_DOMAIN ? DRIVER_DOMAIN : 'dom0';
+/** xenstored's checks at the run's quotas, with libxl's permissions; `o` takes a defence away (a variant). */
+export const xenbusPolicy = (p: P, o: Partial<XsPolicy> = {}): XsPolicy => ({
+  perms: XENBUS_PERMS, quota: { entries: p.quotaEntries, watches: p.quotaWatches, transactions: p.quotaTransactions },
+  domainOf: xenbusDomainOf, ...o,
+});
+/** The guest's connection to xenstored (unprivileged). */
+export const GUEST_CONN: XsConn = { dom: GUEST };
+
+/** The hostile guest's watch tokens and transaction owners (at most quota + 2 tries each: xenstored admits quota + 1). */
+export const guestWatchToken = (i: number): string => `guest:w${i}`;
+export const guestTxn = (i: number): string => `guest:t${i}`;
+
+/**
+ * What the hostile guest tries outside its own directory, in one step: the
+ * backend's nodes (read-only to it: EACCES). A guest that could write them
+ * would, say, write `hotplug-status=connected` before the hotplug script set
+ * the vif up (bridge, antispoofing rules), or `online=0`.
+ */
+export const HOSTILE_FOREIGN_WRITES: Readonly<Record<string, readonly [string, string]>> = {
+  'backend:hotplug-status=connected': [`${BE}/hotplug-status`, 'connected'],
+  'backend:state=4': [`${BE}/state`, String(XenbusStateConnected)],
+  'backend:online=0': [`${BE}/online`, '0'],
 };
+
+/** A key set of {@link HOSTILE_FRONTEND_WRITES} written by the guest as xenstored lets it (each node: EACCES, ENOSPC or done). */
+function guestWriteSet(d: D, pol: XsPolicy, p: P, w: string): void {
+  for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) {
+    if (v === null) xsRmAs(d.xs, pol, GUEST_CONN, `${FE}/${k}`, p.txnConflicts);
+    else xsWriteAs(d.xs, pol, GUEST_CONN, `${FE}/${k}`, v, p.txnConflicts);
+  }
+}
+
+/**
+ * The hostile guest's xenstore actions, each one step of its budget
+ * (`hostileWrites`), each checked by xenstored as `policy` says (a variant
+ * passes a policy with a defence taken away):
+ * - a key set of {@link HOSTILE_FRONTEND_WRITES} into its own directory;
+ * - a write to a backend node ({@link HOSTILE_FOREIGN_WRITES}): EACCES;
+ * - `flood`: new nodes `flood-0`, `flood-1`, ... until xenstored answers
+ *   ENOSPC (the nodes-per-domain quota);
+ * - `watch-flood`: watches on the backend directory until E2BIG;
+ * - `transaction-flood`: transactions opened until ENOSPC;
+ * - `commit <set>`: writes a key set of {@link HOSTILE_TXN_WRITES} inside its oldest open
+ *   transaction and commits it: EAGAIN (nothing written) when a conflicting
+ *   change was committed meanwhile (`txnConflicts`).
+ * Events of the guest's own watches are kept one per watch (the guest reads
+ * them at its leisure: nothing another actor does depends on it).
+ */
+/**
+ * The key sets the hostile guest commits in a transaction: a state, the
+ * two-queue key set and the removal of every key (a transaction differs
+ * from the plain writes only by failing with EAGAIN: the other sets add
+ * interleavings, not behaviours).
+ */
+export const HOSTILE_TXN_WRITES: readonly string[] = ['state=4', 'keys=two-queues', 'rm=all-keys'];
+
+export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R> => ({
+  'guest_write(hostile frontend)': {
+    name: 'guest_write(hostile frontend)', actor: 'frontend',
+    doc: 'the guest writes a XenbusState or a key set of HOSTILE_FRONTEND_WRITES into its own directory, tries a backend node (EACCES), floods xenstore with nodes (ENOSPC), watches (E2BIG) or transactions (ENOSPC), at any time',
+    see: 'fidelity-review.md xenbus items 2, 6; XSA-349 (watch event storms); netback connect(), frontend_changed; C xenstored core.c perm_for_conn, create_node, do_watch, do_transaction_start; libxl__device_generic_add',
+    applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
+    choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE)
+      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), 'flood', 'watch-flood', 'transaction-flood'] : []),
+    showChoice: (w: string) => w,
+    then: (d, s, p, w: string) => {
+      const pol = xenbusPolicy(p, o);
+      const foreign = HOSTILE_FOREIGN_WRITES[w];
+      if (foreign) {
+        // refused (EACCES): nothing changes, a self-loop (the budget bounds only what changes the store)
+        if (xsWriteAs(d.xs, pol, GUEST_CONN, foreign[0], foreign[1], p.txnConflicts) !== 'ok') return;
+        d.left.hostile = s.left.hostile - 1;
+        d.ts.breach = true;
+        return;
+      }
+      d.left.hostile = s.left.hostile - 1;
+      if (w === 'flood') {
+        for (let i = 0; i <= p.quotaEntries; i++) if (xsWriteAs(d.xs, pol, GUEST_CONN, `${FE}/flood-${i}`, '1', p.txnConflicts) !== 'ok') return;
+        return;
+      }
+      if (w === 'watch-flood') {
+        for (let i = 0; i < p.quotaWatches + 2; i++)
+          if (!xsWatching(d.xs, guestWatchToken(i)) && xsWatchAs(d.xs, pol, GUEST_CONN, GUEST, guestWatchToken(i), BE, 'pending') !== 'ok') return;
+        return;
+      }
+      if (w === 'transaction-flood') {
+        for (let i = 0; i < p.quotaTransactions + 2; i++)
+          if (!d.xs.txns[guestTxn(i)] && xsTxnStartAs(d.xs, pol, GUEST_CONN, guestTxn(i)) !== 'ok') return;
+        return;
+      }
+      guestWriteSet(d, pol, p, w);
+    },
+  },
+  'guest_transaction_end(hostile frontend)': {
+    name: 'guest_transaction_end(hostile frontend)', actor: 'frontend',
+    doc: 'the guest writes a key set of HOSTILE_TXN_WRITES inside its oldest open transaction and commits it (EAGAIN: nothing written)',
+    see: 'C xenstored transaction.c do_transaction_end; xen docs/misc/xenstore.txt TRANSACTION_END',
+    applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
+    choices: (s) => (s.left.hostile > 0 && Object.keys(s.xs.txns).some((t) => t.startsWith('guest:')) ? HOSTILE_TXN_WRITES : []),
+    showChoice: (w: string) => `commit ${w}`,
+    then: (d, s, p, w: string) => {
+      d.left.hostile = s.left.hostile - 1;
+      const pol = xenbusPolicy(p, o);
+      const t = Object.keys(s.xs.txns).filter((k) => k.startsWith('guest:')).sort()[0]!;
+      // the writes inside the transaction, each checked as it is made (EACCES, ENOSPC: that write is lost)
+      for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) xsTxnWriteAs(d.xs, pol, GUEST_CONN, t, `${FE}/${k}`, v);
+      xsTxnEnd(d.xs, t, true, p.txnConflicts);
+    },
+  },
+});
+const hostileFrontendRules = makeHostileFrontend();
+export const hostile_frontend_write: R = hostileFrontendRules['guest_write(hostile frontend)']!;
+export const hostile_frontend_txn_end: R = hostileFrontendRules['guest_transaction_end(hostile frontend)']!;
 
 // --- a hostile backend (a driver domain that is not netback)
 
@@ -1345,21 +1506,37 @@ export const HOSTILE_BACKEND_WRITES: Readonly<Record<string, Readonly<Record<str
   'multi-queue-max-queues=huge': { 'multi-queue-max-queues': '4294967295' },
 };
 
-export const hostile_backend_write: R = {
+/** What a hostile driver domain tries in the guest's frontend directory (read-only to it: EACCES). */
+export const HOSTILE_BACKEND_FOREIGN_WRITES: Readonly<Record<string, readonly [string, string]>> = {
+  'frontend:state=6': [`${FE}/state`, String(XenbusStateClosed)],
+  'frontend:tx-ring-ref=98': [`${FE}/tx-ring-ref`, '98'],
+};
+
+/** The hostile driver domain's writes, checked by xenstored as `o` says (a variant takes a defence away). */
+export const makeHostileBackendWrite = (o: Partial<XsPolicy> = {}): R => ({
   name: 'driver_domain_write(hostile backend)', actor: 'backend',
-  doc: 'the driver domain writes a XenbusState or a key set of HOSTILE_BACKEND_WRITES into its backend directory, at any time',
-  see: 'fidelity-review.md xenbus item 2; netfront netback_changed, talk_to_netback',
+  doc: 'the driver domain writes a XenbusState or a key set of HOSTILE_BACKEND_WRITES into its backend directory, at any time, or tries a node of the frontend directory (EACCES)',
+  see: 'fidelity-review.md xenbus item 2; netfront netback_changed, talk_to_netback; libxl__device_generic_add (frontend_perms: the backend domain may read)',
   applies: (p) => p.backend === 'hostile' && p.hostileWrites > 0,
-  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, BE) && !s.ts.beDown ? Object.keys(HOSTILE_BACKEND_WRITES) : []),
+  choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, BE) && !s.ts.beDown ? [...Object.keys(HOSTILE_BACKEND_WRITES), ...Object.keys(HOSTILE_BACKEND_FOREIGN_WRITES)] : []),
   showChoice: (w: string) => w,
   then: (d, s, p, w: string) => {
+    const foreign = HOSTILE_BACKEND_FOREIGN_WRITES[w];
+    if (foreign) {
+      // refused (EACCES): nothing changes, a self-loop
+      if (xsWriteAs(d.xs, xenbusPolicy(p, o), { dom: DRIVER_DOMAIN }, foreign[0], foreign[1], p.txnConflicts) !== 'ok') return;
+      d.left.hostile = s.left.hostile - 1;
+      d.ts.breach = true;
+      return;
+    }
     d.left.hostile = s.left.hostile - 1;
     for (const [k, v] of Object.entries(HOSTILE_BACKEND_WRITES[w]!)) {
       if (v === null) xsRm(d.xs, `${BE}/${k}`, p.txnConflicts);
       else xsWrite(d.xs, `${BE}/${k}`, v, p.txnConflicts);
     }
   },
-};
+});
+export const hostile_backend_write: R = makeHostileBackendWrite();
 
 export const hostile_backend_map: R = {
   name: 'GNTTABOP_map_grant_ref(hostile backend)', actor: 'backend',
@@ -1405,17 +1582,38 @@ export const vif_hotplug: R = {
   },
 };
 
+/**
+ * libxl__initiate_device_generic_remove: backend online=0 and, unless it is
+ * Closed, backend state=5; the toolstack then waits for Closed (or
+ * LIBXL_DESTROY_TIMEOUT).
+ */
+function initiateRemove(d: D, s: S, p: P): void {
+  d.ts.phase = 'unplugging';
+  xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
+  if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
+}
+
+export const vif_hotplug_failed: R = {
+  applies: (p) => linuxBackend(p) && p.hotplugFail > 0,
+  name: 'vif-hotplug(failed)', actor: 'toolstack',
+  doc: 'the vif hotplug script fails (exits with an error: fatal() writes hotplug-status=error) or hangs and libxl kills it after LIBXL_HOTPLUG_TIMEOUT (nothing written); libxl fails the device add (ERROR_FAIL) and removes the device: online=0, backend state=5',
+  see: 'tools/hotplug/Linux/xen-hotplug-common.sh fatal; libxl_device.c device_hotplug, device_hotplug_child_death_cb, device_hotplug_timeout_cb (LIBXL_HOTPLUG_TIMEOUT), libxl__initiate_device_generic_remove',
+  choices: (s) => (s.ts.uevent && s.ts.phase === 'plugged' && can(s, 'hotplugFail') ? ['error', 'timeout'] : []),
+  showChoice: (c: string) => c,
+  then: (d, s, p, c: string) => {
+    spend(d, s, 'hotplugFail');
+    d.ts.uevent = false;
+    if (c === 'error' && xsExists(s.xs, BE)) xsWrite(d.xs, `${BE}/hotplug-status`, 'error', p.txnConflicts);
+    initiateRemove(d, s, p);
+  },
+};
+
 export const libxl_device_remove: R = {
   name: 'libxl__initiate_device_generic_remove', actor: 'toolstack',
   doc: 'unplug: write backend online=0 and, unless it is Closed, backend state=5; then wait for Closed',
   see: 'libxl_device.c libxl__initiate_device_generic_remove',
   when: (s) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'unplug'),
-  then: (d, s, p) => {
-    spend(d, s, 'unplug');
-    d.ts.phase = 'unplugging';
-    xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
-    if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
-  },
+  then: (d, s, p) => { spend(d, s, 'unplug'); initiateRemove(d, s, p); },
 };
 
 function destroyDevice(d: D, p: P): void {
@@ -1518,7 +1716,7 @@ export const xs_spurious: R = {
 };
 
 export const xenbusRules: readonly R[] = [
-  libxl_device_add, vif_hotplug, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
+  libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
@@ -1526,7 +1724,7 @@ export const xenbusRules: readonly R[] = [
   mirage_plug_inner, mirage_connect, mirage_backend_connected,
   dpdk_rx_queue_setup, dpdk_tx_queue_setup, dpdk_dev_start_mac, dpdk_vring_flag, dpdk_start_notify, dpdk_traffic, dpdk_app_restart,
   dpdk_backend_map, dpdk_backend_flag_cleared,
-  hostile_frontend_write, hostile_backend_write, hostile_backend_map,
+  hostile_frontend_write, hostile_frontend_txn_end, hostile_backend_write, hostile_backend_map,
   xs_spurious,
 ];
 
@@ -1680,7 +1878,25 @@ export const X15: Invariant<S, P> = {
   holds: (s, p) => !dpdkPair(p) || s.q[0]!.map === null || s.be.ringSync,
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14, X15] as const;
+export const X16: Invariant<S, P> = {
+  name: 'X16_guest_confined',
+  description: 'the guest never changes a node of the backend directory (hotplug-status, state, online), nor a hostile driver domain one of the frontend directory: xenstored\'s permissions as libxl sets them make each read-only to the other side',
+  see: 'C xenstored core.c perm_for_conn, do_write; libxl_device.c libxl__device_generic_add (backend_perms: the guest may read)',
+  holds: (s) => !s.ts.breach,
+};
+
+export const X17: Invariant<S, P> = {
+  name: 'X17_guest_xenstore_bounded',
+  description: 'xenstored (dom0) holds at most quotaEntries nodes, quotaWatches + 1 watches and quotaTransactions + 1 open transactions for the guest, whatever the guest does (xenstored\'s checks admit one watch and one transaction past the quota)',
+  see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -W -t',
+  holds: (s, p) => {
+    const pol = xenbusPolicy(p);
+    return xsEntriesOf(s.xs, pol.perms, GUEST) <= p.quotaEntries && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
+      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1;
+  },
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14, X15, X16, X17] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',
@@ -1743,14 +1959,22 @@ export const XENBUS_WATCHES = {
  * variant that negotiates more feature keys passes its table.
  */
 export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) => (p: P): Shape<S> => {
-  const paths = xenbusPaths(features);
+  // the hostile guest's flood nodes (xenstored refuses the one past the quota; a variant without the check writes it)
+  const paths = [...xenbusPaths(features), ...Array.from({ length: p.quotaEntries + 1 }, (_, i) => `${FE}/flood-${i}`)];
   const value = oneOf(xenbusValues());
   const fePaths = paths.filter((k) => k.startsWith(FE + '/'));
-  const W = XENBUS_WATCHES;
+  const gw = Array.from({ length: p.quotaWatches + 2 }, (_, i) => guestWatchToken(i));
+  const W = { ...XENBUS_WATCHES, tokens: [...XENBUS_WATCHES.tokens, ...gw] };
+  const txn = (ks: readonly string[]) => optional(record({
+    writes: record(Object.fromEntries(ks.map((k) => [k, optional(nullable(value))] as const))),
+    reads: optional(list(oneOf(ks), ks.length)),
+    conflict: bool,
+  }));
+  const hostileKeys = [...new Set(Object.values(HOSTILE_FRONTEND_WRITES).flatMap((w) => Object.keys(w)))].map((k) => `${FE}/${k}`);
   // An owner's queue: at most one pending event per 'pending' watch, every event of the others; each
   // lifecycle event or hostile write makes a handful of writes. The bound is generous; a longer queue
   // is an error naming the field (`xs.events.guest`).
-  const qmax = 8 + 6 * (p.events + p.hostileWrites);
+  const qmax = 8 + 6 * (p.events + p.hostileWrites) + gw.length;
   const names = oneOf([...new Set(features.map((f) => f.name))]);
   const feats = list(names, features.length);
   const state = record({
@@ -1762,12 +1986,10 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
       }), W.tokens.length),
       events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const))),
       txns: record({
-        [TXN_FE]: optional(record({
-          // netfront's (and MirageOS's) key transaction writes only the frontend directory
-          writes: record(Object.fromEntries(fePaths.map((k) => [k, optional(nullable(value))] as const))),
-          reads: optional(list(oneOf(fePaths), fePaths.length)),
-          conflict: bool,
-        })),
+        // netfront's (and MirageOS's) key transaction writes only the frontend directory
+        [TXN_FE]: txn(fePaths),
+        // the hostile guest's transactions (at most quota + 2 tries; a variant without the check opens them all)
+        ...Object.fromEntries(Array.from({ length: p.quotaTransactions + 2 }, (_, i) => [guestTxn(i), txn(hostileKeys)] as const)),
       }),
     }),
     fe: record({
@@ -1780,13 +2002,13 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
       inst: bool, state: int(0, 8), dev: int(0, 8), hotplugSeen: bool, keysRead: bool, nq: int(0, MAXQ), split: bool,
       features: feats, bug: bool, headroom: int(0, 0x7fff), ringSync: bool,
     }),
-    ts: record({ phase: oneOf(['none', 'plugged', 'unplugging', 'removed'] as const), uevent: bool, beDown: bool }),
+    ts: record({ phase: oneOf(['none', 'plugged', 'unplugging', 'removed'] as const), uevent: bool, beDown: bool, breach: bool }),
     q: array(record({
       gref: nullable(int(0, 7)), deferred: nullable(int(0, 7)), evt: bool, map: nullable(int(0, 63)), bound: bool, napi: bool,
       task: oneOf(['none', 'run', 'exited', 'freed'] as const), taskRef: bool, xmit: oneOf(['no', 'yes', 'stale'] as const), uaf: bool,
     }), MAXQ),
     left: record(Object.fromEntries(
-      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hostile', 'events'] as const)
+      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hotplugFail', 'hostile', 'events'] as const)
         .map((k) => [k, int(0, k === 'hostile' ? p.hostileWrites : k === 'events' ? p.events : p[k])] as const),
     ) as Record<keyof Budget, Bounded<number>>),
   });

@@ -264,3 +264,180 @@ export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsCon
   }
   return 'ok';
 }
+
+// --- permissions and quotas (C xenstored: tools/xenstored/core.c perm_for_conn, create_node,
+// do_write, do_rm; transaction.c do_transaction_start; watch.c do_watch; domain.c quotas)
+
+/**
+ * A node's permission letters as xenstored stores them (`xenstore-chmod`):
+ * `n` none, `r` read, `w` write, `b` both.
+ */
+export type XsAccess = 'n' | 'r' | 'w' | 'b';
+
+/**
+ * A node's permissions: its owner (the first entry of the perms list: the
+ * owner may read and write, and its quota is charged for the node), the
+ * access of every other domain (the first entry's letter), and per-domain
+ * entries (the ACL).
+ */
+export interface XsPerms {
+  readonly owner: string;
+  readonly others: XsAccess;
+  readonly acl?: Readonly<Record<string, XsAccess>>;
+  /** The directory exists whatever lies below it (made when the domain was built); others exist while a node lies below them. */
+  readonly fixed?: boolean;
+}
+
+/**
+ * The permissions of the store's directories, as the toolstack sets them:
+ * `[directory, perms]`, a node having the perms of the longest directory
+ * at or above it. xenstored gives a new node its parent's perms
+ * (construct_node: "Inherit permissions"; an unprivileged domain becomes the
+ * owner of what it creates, which in a model where every domain writes only
+ * below directories it owns or may not write at all is the same owner); as
+ * long as nobody changes a directory's perms after creating nodes below it
+ * (XS_SET_PERMS is not modelled), a table is the same thing.
+ */
+export type XsPermTable = readonly (readonly [string, XsPerms])[];
+
+/**
+ * xenstored's per-domain quotas (`xenstored --help`: `-E` nodes per domain,
+ * `-W` watches per domain, `-t` transactions per domain; defaults 1000, 128,
+ * 10). Dom0 (privileged) is exempt from every one.
+ */
+export interface XsQuota {
+  readonly entries: number;
+  readonly watches: number;
+  readonly transactions: number;
+}
+
+/** A domain's connection to xenstored. */
+export interface XsConn {
+  readonly dom: string;
+  /** dom0 (or the domain `--priv-domid` names): every permission, no quota. */
+  readonly privileged?: boolean;
+}
+
+/** Which checks xenstored makes (a variant removes one: a defence taken away). */
+export interface XsPolicy {
+  readonly perms: XsPermTable;
+  readonly quota: XsQuota;
+  /** The domain a watch or transaction owner name belongs to (the model's owners are names of threads and drivers). */
+  readonly domainOf: (owner: string) => string;
+  readonly checkPerms?: boolean;
+  readonly checkQuota?: boolean;
+}
+
+/** An error xenstored answers with (xs_wire.h `xsd_errors`). */
+export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN';
+
+/** The perms of the node at `path` (those of the longest directory of the table at or above it). */
+export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined {
+  let best: readonly [string, XsPerms] | undefined;
+  for (const e of table) if (under(path, e[0]) && (!best || e[0].length > best[0].length)) best = e;
+  return best?.[1];
+}
+
+/** perm_for_conn: a privileged connection may do anything, the owner reads and writes, others get their ACL entry, else the default letter. */
+export function xsAccess(table: XsPermTable, c: XsConn, path: string): XsAccess {
+  if (c.privileged) return 'b';
+  const p = xsPermsOf(table, path);
+  if (!p) return 'n';
+  if (p.owner === c.dom) return 'b';
+  return p.acl?.[c.dom] ?? p.others;
+}
+const mayWrite = (a: XsAccess): boolean => a === 'w' || a === 'b';
+const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+/**
+ * The node whose perms decide a write of `path` (get_node, errno_from_parents,
+ * ask_parents): the node itself if it exists, else its nearest existing
+ * ancestor (a removed directory's write goes to the parent's owner).
+ */
+function decidingNode(xs: Xenstore, table: XsPermTable, path: string): string {
+  let p = path;
+  while (p !== '' && !xsExists(xs, p) && !table.some(([dir, perms]) => dir === p && perms.fixed)) p = parentOf(p);
+  return p;
+}
+
+/** The nodes a domain owns (its quota is charged for them): leaves of the store whose perms name it owner. */
+export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): number =>
+  Object.keys(xs.nodes).filter((k) => xsPermsOf(table, k)?.owner === dom).length;
+
+/**
+ * XS_WRITE from connection `c`, outside a transaction: EACCES without write
+ * access (to the node, or for a new node to its nearest existing ancestor:
+ * get_node's errno_from_parents), ENOSPC
+ * when an unprivileged domain creating a node already owns `quota.entries`
+ * (`domain_nbentry(conn) >= quota_nb_entry_per_domain`); otherwise
+ * {@link xsWrite}. The model counts leaves (intermediate directory nodes are
+ * not charged).
+ */
+export function xsWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, value: string, mode: XsConflicts = 'node'): 'ok' | XsError {
+  const exists = Object.prototype.hasOwnProperty.call(d.nodes, path);
+  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  if (!exists && !c.privileged && pol.checkQuota !== false && xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) >= pol.quota.entries) return 'ENOSPC';
+  xsWrite(d, path, value, mode);
+  return 'ok';
+}
+
+/** XS_RM from connection `c`: EACCES without write access to the node (or its nearest existing ancestor); otherwise {@link xsRm}. */
+export function xsRmAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, mode: XsConflicts = 'node'): 'ok' | XsError {
+  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  xsRm(d, path, mode);
+  return 'ok';
+}
+
+/** The watches (or open transactions) a domain holds, by the owners the policy maps to it. */
+const countOf = (owners: readonly string[], pol: XsPolicy, dom: string): number => owners.filter((o) => pol.domainOf(o) === dom).length;
+export const xsWatchesOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xs.watches.map((w) => w.owner), pol, dom);
+export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(Object.keys(xs.txns), pol, dom);
+
+/**
+ * XS_WATCH from connection `c` (do_watch): E2BIG when an unprivileged domain
+ * already holds more than `quota.watches` (`domain_watch(conn) >
+ * quota_nb_watch_per_domain`: xenstored admits one watch past the quota);
+ * otherwise {@link xsWatch}. No permission is needed to register a watch
+ * (events are sent only for nodes the watcher may read: not modelled, every
+ * node of the model is readable by the domains that watch it).
+ */
+export function xsWatchAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string, token: string, path: string, drop: XsDrop = 'none'): 'ok' | XsError {
+  if (!c.privileged && pol.checkQuota !== false && xsWatchesOf(d as unknown as Xenstore, pol, c.dom) > pol.quota.watches) return 'E2BIG';
+  xsWatch(d, owner, token, path, drop);
+  return 'ok';
+}
+
+/**
+ * XS_TRANSACTION_START from connection `c` (do_transaction_start): ENOSPC
+ * when an unprivileged domain already has more than `quota.transactions` open
+ * (`transaction_started > quota_max_transaction`: one past the quota is
+ * admitted); otherwise {@link xsTxnStart}.
+ */
+export function xsTxnStartAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string): 'ok' | XsError {
+  if (!c.privileged && pol.checkQuota !== false && xsTxnsOf(d as unknown as Xenstore, pol, c.dom) > pol.quota.transactions) return 'ENOSPC';
+  xsTxnStart(d, owner);
+  return 'ok';
+}
+
+/**
+ * XS_WRITE (or XS_RM, `value` null) inside the owner's transaction from
+ * connection `c`: EACCES without write access, ENOSPC when an unprivileged
+ * domain would own more than `quota.entries` nodes counting the ones the
+ * transaction creates (C xenstored accounts a transaction's nodes as it
+ * writes them); otherwise buffered ({@link xsTxnWrite}, {@link xsTxnRm}).
+ */
+export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string, path: string, value: string | null): 'ok' | XsError {
+  const t = d.txns[owner];
+  if (!t) throw new Error(`xenstore: ${owner} writes ${path} outside a transaction`);
+  const exists = Object.prototype.hasOwnProperty.call(d.nodes, path);
+  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  if (value === null) { xsTxnRm(d, owner, path); return 'ok'; }
+  const created = Object.entries(t.writes).filter(([k, v]) => v !== null && !Object.prototype.hasOwnProperty.call(d.nodes, k)).length;
+  if (!exists && !(path in t.writes) && !c.privileged && pol.checkQuota !== false &&
+    xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) + created >= pol.quota.entries) return 'ENOSPC';
+  xsTxnWrite(d, owner, path, value);
+  return 'ok';
+}
+
+/** Whether xenstored would let connection `c` write `path` now (its perms, or its nearest existing ancestor's). */
+export const xsMayWrite = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string): boolean =>
+  pol.checkPerms === false || mayWrite(xsAccess(pol.perms, c, decidingNode(xs, pol.perms, path)));

@@ -14,10 +14,16 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 import {
-  LINUX, LINUX_GETREQ, TARBALL, buildGetRequestsHarness, buildNetbackHarness, compare, compareGetRequests, constantsOf, extractFunction,
+  LINUX, LINUX_GETREQ, TARBALL, buildGetRequestsHarness, extractDefinition, extractResponsePath, buildNetbackHarness, compare, compareGetRequests, constantsOf, extractFunction,
   extractGetRequests, extractNetback, getRequestsVectors, linuxSlotParams, linuxSlotShapes, linuxVectors, netbackSource, netbackVectors,
 } from '../conformance/netback/netback.js';
-import { XEN_PAGE_SIZE, honestBackend, netifParams, shapes } from '../model/netif.js';
+import { XEN_PAGE_SIZE, countedPacket, honestBackend, netifParams, netifTx, shapes } from '../model/netif.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { writeFileSync } from 'node:fs';
+import { generateSuite, type Cover } from '../conformance/generate.js';
+import type { Vector } from '../conformance/format.js';
+import { buildNetifHarness, renderNetifHarness, runNetifHarness } from '../conformance/ring/netif.js';
+import { resolveParams } from '../model/params.js';
 
 const src = netbackSource();
 const gcc = spawnSync(process.env.CC ?? 'gcc', ['--version']).status === 0;
@@ -115,6 +121,65 @@ if (!src || !gcc) {
     const rf = compareGetRequests(bf.exe, linuxGr, linuxP, join(dir, 'fixed'), { ...honestBackend, fragListCountsZeroFrags: true });
     assert.equal(rf.mismatches, []);
     assert.ok(rf.results.every((x) => !x.past && !x.nullShinfo));
+  });
+
+  test('a patched xenvif_get_requests (XSA-423 fix removed: the header copied from the first slot only) fails on the named vector xsa423-header-across-slots', () => {
+    const from = '\twhile (data_len > 0) {';
+    assert.ok(getreq.includes(from), 'the header copy loop of the XSA-423 fix');
+    // a packet whose first fragment (1) is shorter than XEN_NETBACK_TX_COPY_LEN (2): the header straddles two slots
+    const counted = countedPacket({ frags: [1, 1], extra: 'none', offsetSlot: -1, unterminated: false }, model);
+    assert.ok(counted && counted.data_len > counted.first.size, 'the header straddles the first two slots');
+    const named = [{ id: 'xsa423-header-across-slots', counted: counted! }];
+    const good = buildGetRequestsHarness(getreq, modelK, join(dir, 'getreq-xsa423-good'));
+    assert.ok(good.ok, good.message);
+    assert.equal(compareGetRequests(good.exe, named, model, join(dir, 'getreq-xsa423-good')).mismatches, []);
+    const b = buildGetRequestsHarness(getreq.replace(from, '\twhile (data_len > 0 && txp == first) {'), modelK, join(dir, 'getreq-xsa423'));
+    assert.ok(b.ok, b.message);
+    const r = compareGetRequests(b.exe, [...named, ...modelGr], model, join(dir, 'getreq-xsa423'));
+    assert.is(r.mismatches[0]?.id, 'xsa423-header-across-slots');
+    assert.is(r.mismatches[0]!.model.copies, '0:1,1:1');
+    assert.is(r.mismatches[0]!.netback.copies, '0:1');
+  });
+
+  // netback's response path (_make_tx_response, push_tx_responses, make_tx_response, xenvif_tx_err) in the netif ring harness
+  const rsp = extractResponsePath(src);
+  const ringSuite = (o: Record<string, string | number>, cover: Cover): Vector[] => {
+    const p = resolveParams(netifTx.params, o);
+    if (E.isLeft(p)) throw new Error(p.left);
+    const s = generateSuite(netifTx, p.right, { cover });
+    if (E.isLeft(s)) throw new Error(s.left);
+    return s.right.vectors;
+  };
+  const ringVs = [...ringSuite({}, 'edges'), ...ringSuite({ frontend: 'any', packets: 1, maxSlots: 3, ringSize: 4 }, 'rules')];
+  const runRing = (exe: string, vs: readonly Vector[], start: number) => {
+    const input = join(dir, `ring-${start}.txt`);
+    writeFileSync(input, renderNetifHarness(vs, start));
+    return runNetifHarness(exe, input);
+  };
+
+  test("the netif-tx ring vectors pass netback's own response path (_make_tx_response, push_tx_responses, xenvif_tx_err) on the real ring.h", () => {
+    for (const f of ['_make_tx_response', 'push_tx_responses', 'make_tx_response', 'xenvif_tx_err']) assert.ok(src.includes(extractDefinition(src, f)), f);
+    const exe = join(dir, 'netif-netback');
+    const b = buildNetifHarness(exe, { netbackExtract: rsp });
+    assert.ok(b.ok, b.message);
+    for (const start of [0, 0xfffffffd]) {
+      const r = runRing(exe, ringVs, start);
+      assert.is(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, `ok ${ringVs.length} vectors`);
+    }
+  });
+
+  test('a patched xenvif_tx_err (B-12: extra_count kept after the first slot) fails on the named vector netif-tx-boundary-tx-err-after-extras', () => {
+    const from = 'extra_count = 0; /* only the first frag can have extras */';
+    assert.ok(rsp.includes(from));
+    const exe = join(dir, 'netif-netback-b12');
+    const b = buildNetifHarness(exe, { netbackExtract: rsp.replace(from, '') });
+    assert.ok(b.ok, b.message);
+    const v = ringVs.find((x) => x.id === 'netif-tx-boundary-tx-err-after-extras')!;
+    assert.ok(v, 'the boundary vector');
+    const r = runRing(exe, [v], 0);
+    assert.is(r.status, 1, r.stdout);
+    assert.match(r.stdout, new RegExp(`^MISMATCH vector netif-tx-boundary-tx-err-after-extras step ${v.steps.length} \\(xenvif_tx_build_gops\\): rsp_prod expected`));
   });
 
   test('a patched xenvif_get_requests (a zero-size fragment mapped) fails', () => {

@@ -7,9 +7,10 @@ import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
-import { connectedAndIdle, xenbus } from '../model/xenbus.js';
+import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
-  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnWrite, xsWatch, xsWrite, type Xenstore,
+  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsRmAs, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs, xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs,
+  xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
 } from '../model/xenstore.js';
 import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
 import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
@@ -28,6 +29,8 @@ import destroyQueuesLate from '../examples/xenbus-netfront-destroy-queues-late.j
 import disconnectNoSync from '../examples/xenbus-netback-disconnect-no-sync.js';
 import mirageCloseOnClosing from '../examples/xenbus-mirage-close-on-closing.js';
 import dpdkFix from '../examples/xenbus-dpdk-restart-clears-start.js';
+import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
+import noQuota from '../examples/xenbus-xenstored-no-quota.js';
 
 const QUIET = { events: '0' };
 
@@ -104,6 +107,60 @@ test("xenstore: in 'node' mode a transaction also conflicts on a node it read (C
   assert.is(after('be/other').nodes['fe/n'], '2');
   // a transaction reads its own buffered write
   produce(base, (d: any) => { assert.is(xsTxnRead(d, 't', 'fe/n'), '2'); });
+});
+
+test('xenstore permissions (perm_for_conn): the owner writes, a read-only ACL entry gets EACCES, a new node needs write access to its parent, dom0 may do anything', () => {
+  const pol: XsPolicy = {
+    perms: [['dev', { owner: 'dom0', others: 'n', acl: { g: 'r' }, fixed: true }], ['dev/fe', { owner: 'g', others: 'n', acl: { b: 'r' } }], ['be', { owner: 'b', others: 'n', acl: { g: 'r' } }]],
+    quota: { entries: 10, watches: 10, transactions: 10 }, domainOf: (o) => o,
+  };
+  const g = { dom: 'g' }, dom0 = { dom: 'dom0', privileged: true };
+  xs((d) => {
+    assert.is(xsWriteAs(d, pol, g, 'dev/fe/state', '1'), 'EACCES'); // dev/fe does not exist yet: dom0's `dev` decides
+    assert.is(xsWriteAs(d, pol, dom0, 'dev/fe/state', '1'), 'ok'); // the toolstack creates it
+    assert.is(xsWriteAs(d, pol, g, 'dev/fe/state', '2'), 'ok');
+    assert.is(xsWriteAs(d, pol, g, 'dev/fe/q/ref', '8'), 'ok');
+    assert.is(xsWriteAs(d, pol, dom0, 'be/state', '1'), 'ok');
+    assert.is(xsWriteAs(d, pol, g, 'be/state', '4'), 'EACCES');
+    assert.is(xsWriteAs(d, pol, g, 'be/new', '4'), 'EACCES');
+    assert.is(xsRmAs(d, pol, g, 'be'), 'EACCES');
+    assert.is(xsWriteAs(d, pol, g, 'dev/other', '1'), 'EACCES'); // parent `dev` is read-only to the guest
+    assert.is(xsWriteAs(d, pol, { dom: 'b' }, 'dev/fe/state', '5'), 'EACCES');
+    assert.equal(d.nodes, { 'dev/fe/state': '2', 'dev/fe/q/ref': '8', 'be/state': '1' });
+    assert.is(xsRmAs(d, pol, g, 'dev/fe'), 'ok');
+    assert.equal(d.nodes, { 'be/state': '1' });
+    // a removed directory: the guest cannot create it again (its nearest existing ancestor is dom0's read-only `dev`)
+    assert.is(xsWriteAs(d, pol, g, 'dev/fe/x', '1'), 'EACCES');
+    assert.is(xsWriteAs(d, { ...pol, checkPerms: false }, g, 'dev/fe/x', '1'), 'ok');
+  });
+});
+
+test("xenstore quotas: ENOSPC at quota.entries nodes (dom0 exempt, its nodes charged to the owner), E2BIG past quota.watches + 1, ENOSPC past quota.transactions + 1 (xenstored's '>' checks)", () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', fixed: true }]], quota: { entries: 2, watches: 1, transactions: 0 }, domainOf: (o) => o.split(':')[0]! };
+  const g = { dom: 'g' };
+  xs((d) => {
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', '1'), 'ok');
+    assert.is(xsWriteAs(d, pol, g, 'fe/b', '1'), 'ok');
+    assert.is(xsWriteAs(d, pol, g, 'fe/c', '1'), 'ENOSPC');
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', '2'), 'ok'); // not a new node
+    assert.is(xsWriteAs(d, pol, { dom: 'dom0', privileged: true }, 'fe/c', '1'), 'ok');
+    assert.is(xsWriteAs(d, { ...pol, checkQuota: false }, g, 'fe/d', '1'), 'ok');
+    assert.is(xsWatchAs(d, pol, g, 'g:1', 't1', 'fe'), 'ok');
+    assert.is(xsWatchAs(d, pol, g, 'g:2', 't2', 'fe'), 'ok');
+    assert.is(xsWatchAs(d, pol, g, 'g:3', 't3', 'fe'), 'E2BIG');
+    assert.is(xsTxnStartAs(d, pol, g, 'g:t0'), 'ok');
+    assert.is(xsTxnStartAs(d, pol, g, 'g:t1'), 'ENOSPC');
+  });
+  // inside a transaction the nodes it creates count too
+  xs((d) => {
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', '1'), 'ok');
+    assert.is(xsTxnStartAs(d, pol, g, 'g:t0'), 'ok');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/b', '1'), 'ok');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/c', '1'), 'ENOSPC');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/a', null), 'ok');
+    assert.is(xsTxnEnd(d, 'g:t0', true), 'ok');
+    assert.equal(d.nodes, { 'fe/b': '1' });
+  });
 });
 
 // --- the model
@@ -224,6 +281,42 @@ test('hostile frontend: each defence removed is caught (map status unchecked: X2
   assert.is(foundShortest(mapUnchecked, HOSTILE, 'X2_frontend_frees_after_backend', { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false }), 4);
   assert.is(foundShortest(xsa349, HOSTILE, 'X12_backend_events_bounded', { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }), 3);
   assert.is(run(xenbus, { ...HOSTILE, backendWatchDrop: 'none' }, { invariants: ['X12_backend_events_bounded'], checkDeadlock: false }).outcome, 'violation');
+});
+
+test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the backend directory (X16) and xenstored\'s quotas bound what it holds in dom0 (X17); each defence removed is caught', () => {
+  const r = run(xenbus, HOSTILE, { invariants: ['X16_guest_confined', 'X17_guest_xenstore_bounded'], checkDeadlock: false });
+  assert.is(r.outcome, 'ok');
+  assert.equal(r.neverFired, [], 'every rule fired, the guest\'s transaction commit included');
+  assert.is(foundShortest(backendWritable, HOSTILE, 'X16_guest_confined', { invariants: ['X16_guest_confined'], checkDeadlock: false }), 2);
+  assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+});
+
+test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included', () => {
+  const r = run(xenbus, { hotplugFail: '1', events: '1' });
+  assert.is(r.outcome, 'ok');
+  assert.ok(!r.neverFired.includes('vif-hotplug(failed)'));
+  const cut = run(xenbus, { hotplugFail: '1', events: '1', unplug: '0', migrate: '0', guestClose: '0', reconnect: '0', frontendFatal: '0', backendFatal: '0', spurious: '0' });
+  assert.is(cut.outcome, 'ok', 'a hotplug failure alone is recovered from (removed)');
+});
+
+test('slowFrontend: LIBXL_DESTROY_TIMEOUT while netfront\'s key transaction is open: xenstored refuses the retried writes (EACCES, device/vif is dom0\'s), talk_to_netback unregisters the device: verifies; without the permission check the retry re-creates the directory and the guest is stuck (deadlock)', () => {
+  assert.is(run(xenbus, { slowFrontend: 'true' }).outcome, 'ok');
+  const recreate = deriveModel(xenbus, {
+    name: 'xenbus-guest-recreates-directory', description: 'the retried transaction re-creates the removed frontend directory (no permission check)', see: 'test',
+    replace: { xenbus_transaction_end: { ...xenbus_transaction_end, then: (d: any, s: any, p: any) => {
+      if (xsTxnEnd(d.xs, TXN_FE, true, p.txnConflicts) === 'EAGAIN') { writeFrontendKeys(d, p); return; }
+      d.fe.txn = false; d.fe.netdev = true; switchState(d, 'fe', 4, p);
+    } } },
+  });
+  assert.is(run(recreate, { slowFrontend: 'true' }).outcome, 'deadlock');
+});
+
+test('hostile backend, xenstore: the driver domain cannot write the guest\'s frontend directory (X16); without the permission check it can', () => {
+  const inv = { invariants: ['X16_guest_confined'], checkDeadlock: false };
+  assert.is(run(xenbus, { backend: 'hostile', events: '1' }, inv).outcome, 'ok');
+  const open = deriveModel(xenbus, { name: 'xenbus-frontend-writable-by-backend', description: 'no permission check on the driver domain', see: 'test',
+    replace: { 'driver_domain_write(hostile backend)': makeHostileBackendWrite({ checkPerms: false }) } });
+  assert.is(foundShortest(open, { backend: 'hostile', events: '1' }, 'X16_guest_confined', inv), 2);
 });
 
 // --- the historical bugs X-10, B-10, B-11 (xen-protocols.md §6): found, shortest; the built-in verifies at the same parameters

@@ -11,6 +11,8 @@ import { xenbus, xenbusShape, FE, NETIF_FEATURES } from '../model/xenbus.js';
 import { shapeCodec } from '../checker/codec.js';
 import { paramsOf, pathsSummary as summary } from './support/models.js';
 import type { Model } from '../model/core.js';
+import noQuota from '../examples/xenbus-xenstored-no-quota.js';
+import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
 
 type M = Model<unknown, unknown>;
 const m = xenbus as unknown as M;
@@ -28,6 +30,15 @@ for (const ov of CASES) {
   test(`xenbus ${JSON.stringify(ov)}: packed and reference paths agree`, () => {
     const p = paramsOf(m, ov);
     assert.is(summary(m, p, false), summary(m, p, true));
+  });
+}
+
+// the variants that take a xenstored defence away reach what the built-in cannot: the node past the
+// quota, watches and transactions past quota + 1, a guest's write in the backend directory
+for (const v of [noQuota, backendWritable] as unknown as M[]) {
+  test(`${v.name} (frontend=hostile, events=1): packed and reference paths agree`, () => {
+    const p = paramsOf(v, { frontend: 'hostile', events: 1 });
+    assert.is(summary(v, p, false), summary(v, p, true));
   });
 }
 

@@ -66,7 +66,9 @@ export type GrantBug =
   /** gnttab_copy checks the area before acquiring the grant (and refuses zero-length copies). */
   | 'copy-area-first'
   /** gnttab_set_version refuses (-EBUSY) while an entry is valid, not only while pinned, and wipes nothing. */
-  | 'set-version-busy-if-valid';
+  | 'set-version-busy-if-valid'
+  /** acquire_grant_for_copy takes an already-pinned entry that needs a status update without comparing the shared entry with the active one (before XSA-500's fix). */
+  | 'copy-pinned-no-recheck';
 
 /** union grant_entry_v2 (or grant_entry_v1_t: flags, domid, frame), as the granting guest writes it. */
 export interface EntryV2 {
@@ -326,7 +328,7 @@ export class GrantTables {
       const sub = t.version === 2 && (e.flags & GTF_sub_page) !== 0;
       const start = sub ? e.page_off : 0, length = sub ? e.length : this.pageSize;
       if (!act.pin) Object.assign(act, { domid: ldom, isSubPage: sub, start, length, srcDomid: rd, transGref: gref, frame: e.frame });
-      else if (act.frame !== e.frame || act.srcDomid !== rd || act.transGref !== gref || (act.isSubPage && (!sub || act.start !== start || act.length !== length))) {
+      else if (this.bug !== 'copy-pinned-no-recheck' && act.frame !== e.frame || act.srcDomid !== rd || act.transGref !== gref || (act.isSubPage && (!sub || act.start !== start || act.length !== length))) {
         this.reduceStatusForPin(t, gref, act, readonly);
         return { status: GNTST.general_error };
       }

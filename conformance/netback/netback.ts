@@ -49,6 +49,23 @@ export function extractFunction(src: string, name: string): string {
   return lines.slice(start, end + 1).join('\n');
 }
 
+/** A function's definition: like extractFunction, but the last `static ... name(` line (netback.c declares make_tx_response before defining it). */
+export function extractDefinition(src: string, name: string): string {
+  const lines = src.split('\n');
+  const re = new RegExp(`^static [^(]*\\b${name}\\(`);
+  let start = -1;
+  lines.forEach((l, i) => { if (re.test(l)) start = i; });
+  if (start < 0) throw new Error(`netback.c has no function ${name}`);
+  const end = lines.findIndex((l, i) => i > start && l === '}');
+  if (end < 0) throw new Error(`netback.c: ${name} has no closing brace`);
+  return lines.slice(start, end + 1).join('\n');
+}
+
+/** netback's tx response path, as netback.c has it: _make_tx_response, push_tx_responses, make_tx_response, xenvif_tx_err (for conformance/ring/netif.c). */
+export const extractResponsePath = (src: string): string =>
+  ['/* extracted unmodified from ' + NETBACK_C + ' by conformance/netback/netback.ts */',
+    ...['_make_tx_response', 'push_tx_responses', 'make_tx_response', 'xenvif_tx_err'].map((f) => extractDefinition(src, f)), ''].join('\n\n');
+
 /** The two functions, as netback.c has them. */
 export const extractNetback = (src: string): string =>
   ['/* extracted unmodified from ' + NETBACK_C + ' by conformance/netback/netback.ts */',

@@ -1,0 +1,251 @@
+/**
+ * Lossy state stores (`--store compact|bitstate[:SIZE]`): what the search
+ * keeps per visited state when the full 64-bit fingerprint table
+ * (store.ts, `FingerprintSet`, 8 bytes a slot plus the load factor) does
+ * not fit. Both plug into the search through {@link StateSet}, the part of
+ * `FingerprintSet` the search uses; both report an estimate of the
+ * probability that a reachable state was never explored, computed as the
+ * search runs from what the table actually held at each insertion.
+ *
+ * - **compact** (hash compaction, Wolper and Leroy, "Reliable hashing without
+ *   collision detection", CAV 1993): a table of SIZE bytes (default 64 MiB),
+ *   fixed when the search starts, of 32-bit signatures. A state's slot comes
+ *   from the high word of its fingerprint, its signature is the low word, so
+ *   the two are independent. A new state is wrongly taken for a visited one
+ *   only if its signature equals that of a different state met on its probe
+ *   sequence: for each new state the store counts the occupied slots it
+ *   compared (c_i), and the probability that some state was missed is at most
+ *   sum(c_i) / 2^32 (union bound over the comparisons). That is about
+ *   n / 2^32 at a low load, against the birthday bound n^2 / 2^65 of the full
+ *   table: 4 bytes a slot instead of 8, a higher but reported risk. A table
+ *   more than 7/8 full stops the search (`incomplete`, reason `max-memory`):
+ *   give a larger SIZE.
+ * - **bitstate** (supertrace, Holzmann, "An analysis of bitstate hashing",
+ *   FMSD 13(3), 1998): a bit array of m = 8 * SIZE bits (default 16 MiB), k =
+ *   3 bit positions per state (double hashing from the 64-bit fingerprint, as
+ *   SPIN's -k3). A state is taken as visited when its k bits are all set. When
+ *   the i-th new state is inserted, with f_i the fraction of bits already
+ *   set, a state not yet visited has its k bits all set (and is missed) with
+ *   probability f_i^k; the store sums these: E = sum f_i^k is the expected
+ *   number of states missed among those the search met (Holzmann's formula,
+ *   with the measured fill instead of its expectation 1 - e^(-k i / m)), and
+ *   1 - e^(-E) estimates the probability that at least one was missed. A
+ *   missed state's successors may be missed with it, so this is an estimate
+ *   of what was lost directly, as SPIN's report; the hash factor m / n says
+ *   the same in SPIN's terms (above 100: coverage close to 100%). A bitstate
+ *   search that finds no violation ends `incomplete`, never `ok`.
+ *
+ * Neither keeps state ids: bitstate cannot check AG EF goals (every edge's
+ * target is needed); compact keeps them (4 bytes more a slot) when asked.
+ */
+
+/** The fingerprint store as the search uses it (FingerprintSet is one). */
+export interface StateSet {
+  /** -1 if (h, l) was new (and is now stored with `id`), else the stored id (0 when ids are not kept). */
+  insert(h: number, l: number, id: number): number;
+  /** The stored id of (h, l), or -1. */
+  lookup(h: number, l: number): number;
+  /** Whether the next new state doubles the table (the memory guard asks first). */
+  readonly fullBeforeGrowth: boolean;
+  readonly bytes: number;
+  /** Whether a new state can no longer be stored (a fixed table is full: the search stops, `max-memory`). */
+  readonly exhausted?: boolean;
+  /** What a lossy store reports (absent for the full table). */
+  readonly lossy?: StoreReport;
+}
+
+/** The report of a lossy store. */
+export interface StoreReport {
+  readonly kind: 'compact' | 'bitstate';
+  /** Bytes of the table or bit array. */
+  readonly bytes: number;
+  /** bitstate: bit positions per state. */
+  readonly hashes?: number;
+  /** compact: bits of the stored signature. */
+  readonly signatureBits?: number;
+  /** Estimated probability that some state the search met was taken for a visited one. */
+  readonly missedProbability: number;
+  /** bitstate: expected number of states missed (Holzmann's sum). */
+  readonly expectedMissed?: number;
+  /** bitstate: bits per stored state (SPIN's hash factor), Infinity with none. */
+  readonly hashFactor?: number;
+  /** compact: set once the table passed 7/8 of its slots (the search stops, `max-memory`). */
+  readonly full?: boolean;
+}
+
+/** What `--store` asks for. */
+export type StoreSpec = { readonly kind: 'full' } | { readonly kind: 'compact' | 'bitstate'; readonly bytes: number; readonly hashes?: number; readonly seed?: number };
+
+export const DEFAULT_COMPACT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_BITSTATE_BYTES = 16 * 1024 * 1024;
+/** Largest bitstate array: 2^35 bits (4 GiB), so that bit indices stay exact doubles. */
+export const MAX_BITSTATE_BYTES = 2 ** 32;
+/** Largest compact table: 2^30 slots (4 GiB). */
+export const MAX_COMPACT_BYTES = 2 ** 32;
+
+/**
+ * Parses `full`, `compact[:SIZE]`, `bitstate[:SIZE]` (SIZE as --max-memory:
+ * 512M, 1G); `parseSize` is memory.ts's. Returns an error message for
+ * anything else.
+ */
+export function parseStoreSpec(text: string, parseSize: (t: string) => number | string): StoreSpec | string {
+  const m = /^(full|compact|bitstate)(?::(.*))?$/.exec(text);
+  if (!m) return `--store expects full, compact[:SIZE] or bitstate[:SIZE], got '${text}'`;
+  const kind = m[1] as 'full' | 'compact' | 'bitstate';
+  if (kind === 'full') return m[2] === undefined ? { kind } : `--store full takes no size (the table grows as needed), got '${text}'`;
+  let bytes = kind === 'compact' ? DEFAULT_COMPACT_BYTES : DEFAULT_BITSTATE_BYTES;
+  if (m[2] !== undefined) {
+    const n = parseSize(m[2]);
+    if (typeof n === 'string') return `--store ${kind}:SIZE: ${n}`;
+    bytes = n;
+  }
+  const max = kind === 'compact' ? MAX_COMPACT_BYTES : MAX_BITSTATE_BYTES;
+  if (bytes < 1024 || bytes > max) return `--store ${kind}:SIZE must be between 1K and 4G, got '${m[2]}'`;
+  return { kind, bytes };
+}
+
+/** A store for the search; undefined for the full table (the search's own). */
+export function makeStore(spec: StoreSpec | undefined, withIds: boolean): StateSet | undefined {
+  if (!spec || spec.kind === 'full') return undefined;
+  if (spec.kind === 'compact') return new CompactSet(spec.bytes, withIds);
+  if (withIds) throw new Error('--store bitstate cannot check AG EF goals (recoverability needs the target of every edge): select invariants with -i, or use --store compact');
+  return new BitStateSet(spec.bytes, spec.hashes ?? 3, spec.seed ?? 0);
+}
+
+import { fmix } from './hash.js';
+
+const pow2Floor = (n: number): number => 2 ** Math.floor(Math.log2(n));
+
+/** Hash compaction: 32-bit signatures (the low word) at slots chosen by the high word; a fixed table. */
+export class CompactSet implements StateSet {
+  private readonly t: Uint32Array;
+  private readonly ids: Uint32Array | undefined;
+  private readonly mask: number;
+  private readonly limit: number;
+  size = 0;
+  /** Occupied slots compared while inserting new states (each a 2^-32 chance of a false match). */
+  private compared = 0;
+
+  constructor(bytes: number, withIds = false) {
+    const slots = pow2Floor(bytes / (withIds ? 8 : 4));
+    this.t = new Uint32Array(slots);
+    this.ids = withIds ? new Uint32Array(slots) : undefined;
+    this.mask = slots - 1;
+    this.limit = Math.floor(slots * 0.875);
+  }
+  get bytes(): number {
+    return this.t.byteLength + (this.ids ? this.ids.byteLength : 0);
+  }
+  get fullBeforeGrowth(): boolean {
+    return false;
+  }
+  get exhausted(): boolean {
+    return this.size >= this.limit;
+  }
+  private slot(h: number): number {
+    return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0;
+  }
+  insert(h: number, l: number, id: number): number {
+    const sig = l === 0 ? 1 : l;
+    const t = this.t;
+    let i = this.slot(h) & this.mask;
+    let c = 0;
+    for (;;) {
+      const a = t[i]!;
+      if (a === 0) break;
+      if (a === sig) return this.ids ? this.ids[i]! : 0;
+      c++;
+      i = (i + 1) & this.mask;
+    }
+    if (this.size >= this.limit) throw new Error('internal: insert into a full compact table (the search checks `exhausted` first)');
+    t[i] = sig;
+    if (this.ids) this.ids[i] = id;
+    this.size++;
+    this.compared += c;
+    return -1;
+  }
+  lookup(h: number, l: number): number {
+    const sig = l === 0 ? 1 : l;
+    let i = this.slot(h) & this.mask;
+    for (;;) {
+      const a = this.t[i]!;
+      if (a === 0) return -1;
+      if (a === sig) return this.ids ? this.ids[i]! : 0;
+      i = (i + 1) & this.mask;
+    }
+  }
+  get lossy(): StoreReport {
+    return { kind: 'compact', bytes: this.bytes, signatureBits: 32, missedProbability: Math.min(1, this.compared / 2 ** 32), ...(this.exhausted ? { full: true } : {}) };
+  }
+}
+
+/** Bitstate hashing: k bits per state in a bit array, positions by double hashing of the fingerprint. */
+export class BitStateSet implements StateSet {
+  private readonly bits: Uint8Array;
+  private readonly m: number;
+  private ones = 0;
+  private expected = 0;
+  size = 0;
+
+  constructor(
+    bytes: number,
+    readonly hashes = 3,
+    /** Diversifies the bit positions (swarm members): another seed, other collisions. */
+    private readonly seed = 0,
+  ) {
+    this.bits = new Uint8Array(bytes);
+    this.m = bytes * 8;
+  }
+  get bytes(): number {
+    return this.bits.byteLength;
+  }
+  get fullBeforeGrowth(): boolean {
+    return false;
+  }
+  /** Sets (or tests, `set` false) the k bits of (h, l); returns whether all were set before. */
+  private probe(h: number, l: number, set: boolean): boolean {
+    const s = this.seed;
+    const a = mix(h ^ s, l) >>> 0;
+    const b = (mix(l ^ Math.imul(s, 0x9e3779b1), h ^ 0x5bd1e995) | 1) >>> 0;
+    const m = this.m;
+    let all = true;
+    let x = a % m;
+    const step = b % m || 1;
+    for (let i = 0; i < this.hashes; i++) {
+      const byte = Math.floor(x / 8), bit = 1 << (x % 8);
+      if ((this.bits[byte]! & bit) === 0) {
+        all = false;
+        if (!set) return false;
+        this.bits[byte]! |= bit;
+        this.ones++;
+      }
+      x += step;
+      if (x >= m) x -= m;
+    }
+    return all;
+  }
+  insert(h: number, l: number, _id: number): number {
+    // a state not visited yet is missed when its k bits are all set already: (ones / m)^k
+    const f = this.ones / this.m;
+    if (this.probe(h, l, true)) return 0;
+    this.expected += f ** this.hashes;
+    this.size++;
+    return -1;
+  }
+  lookup(h: number, l: number): number {
+    return this.probe(h, l, false) ? 0 : -1;
+  }
+  get lossy(): StoreReport {
+    return {
+      kind: 'bitstate',
+      bytes: this.bytes,
+      hashes: this.hashes,
+      missedProbability: 1 - Math.exp(-this.expected),
+      expectedMissed: this.expected,
+      hashFactor: this.size === 0 ? Infinity : this.m / this.size,
+    };
+  }
+}
+
+/** A 32-bit mix of two words (murmur3's finaliser, hash.ts, over a combination). */
+const mix = (a: number, b: number): number => fmix((a ^ Math.imul(b, 0x85ebca6b)) | 0);
