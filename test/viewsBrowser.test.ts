@@ -36,6 +36,21 @@ const reportOf = (m: Model, ov: Record<string, string | number>, file: string): 
   return path;
 };
 
+/** A page in headless chromium collecting console errors and page errors; the browser is closed after `body`. */
+async function inChromium(body: (page: import('playwright-core').Page, errors: string[]) => Promise<void>): Promise<void> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
+    const errors: string[] = [];
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await body(page, errors);
+  } finally {
+    await browser.close();
+  }
+}
+
 if (!existsSync(chromiumPath)) {
   console.log(`  skip: the browser test of the HTML report: no chromium at ${chromiumPath} (apt-get install chromium, or set PVCHECK_CHROMIUM)`);
 } else {
@@ -92,13 +107,7 @@ if (!existsSync(chromiumPath)) {
     const r = pvcheck(['diff', 'ring-notify', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=3', '--report', out, '--trace-dir', tmp, '-q'], tmp);
     assert.is(r.code, 1, r.err); // the states differ
     assert.match(r.out, /^  report +.*diff\.html \(the run to the first state only after reaches, charted\)$/m);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-      const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
+    await inChromium(async (page, errors) => {
       await page.goto(pathToFileURL(out).href);
       assert.match(await page.textContent('p.outcome') ?? '', /^the reachable states differ: 145 only after, 588 only before$/);
       const h2 = await page.$$eval('h2', (els) => els.map((e) => e.textContent));
@@ -115,9 +124,7 @@ if (!existsSync(chromiumPath)) {
       assert.equal(errors, [], 'no console errors');
       mkdirSync(artifacts, { recursive: true });
       await page.screenshot({ path: join(artifacts, 'report-diff-ring-no-recheck.png') });
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   test('report without JavaScript: every step is on the page, in order', async () => {
