@@ -2051,4 +2051,15 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   view: xenbusView,
   views: xenbusViews,
   shape: xenbusShape(),
+  // npm start checks the other peers too, at the same default bounds (issue 12, "Done when")
+  checkAll: [
+    { params: { frontend: 'hostile' }, leaveOut: ['X4_connected_after_hotplug', 'X11_connected_with_rings'],
+      why: 'a guest that is not netfront against Linux netback: X2 (maps only what was granted), X3 (no BUG()), X12, X16, X17 (xenstore) defended; X4 and X11 are finding F6' },
+    { params: { backend: 'hostile' },
+      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended' },
+    { params: { frontend: 'mirage' }, leaveOut: ['deadlock', 'X8_recoverable'],
+      why: 'MirageOS netfront against Linux netback: every invariant; deadlock and X8 are finding M1 (no close path)' },
+    { params: { frontend: 'dpdk', backend: 'dpdk' },
+      why: 'the DPDK xenvirt PMD and its switching backend: X2 (gntalloc defers the free of mapped vrings), X15 at the default (no backend restart: finding D1 needs one)' },
+  ],
 });

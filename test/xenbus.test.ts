@@ -31,6 +31,8 @@ import mirageCloseOnClosing from '../examples/xenbus-mirage-close-on-closing.js'
 import dpdkFix from '../examples/xenbus-dpdk-restart-clears-start.js';
 import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
 import noQuota from '../examples/xenbus-xenstored-no-quota.js';
+import mirageConnectBeforeKeys from '../examples/xenbus-mirage-connect-before-keys.js';
+import dpdkFreeMapped from '../examples/xenbus-dpdk-gntalloc-free-mapped.js';
 
 const QUIET = { events: '0' };
 
@@ -369,7 +371,22 @@ test('finding M1: MirageOS netfront never answers the backend\'s Closing: after 
   for (const events of ['1', '2', '3']) assert.is(run(mirageCloseOnClosing, { frontend: 'mirage', events }).outcome, 'ok', `fix, events=${events}`);
 });
 
+test('MirageOS netfront, a defence removed: Connected written before its configuration makes Linux netback publish Connected with nothing mapped (X4, X11: 4 steps); the built-in verifies both at the same parameters', () => {
+  const params = { frontend: 'mirage' };
+  for (const inv of ['X4_connected_after_hotplug', 'X11_connected_with_rings']) {
+    assert.is(foundShortest(mirageConnectBeforeKeys, params, inv, { invariants: [inv], checkDeadlock: false }), 4, inv);
+    assert.is(run(xenbus, params, { invariants: [inv], checkDeadlock: false }).outcome, 'ok', `built-in, ${inv}`);
+  }
+});
+
 // --- the DPDK xenvirt pairing (PMD and switching backend)
+
+test('DPDK xenvirt, a defence removed: gntalloc freeing the vrings of an exiting application while the switch maps them is caught (X2, 8 steps); the built-in verifies at the same parameters', () => {
+  const params = { frontend: 'dpdk', backend: 'dpdk' };
+  const inv = { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false };
+  assert.is(foundShortest(dpdkFreeMapped, params, 'X2_frontend_frees_after_backend', inv), 8);
+  assert.is(run(xenbus, params, inv).outcome, 'ok');
+});
 
 test('DPDK xenvirt: the PMD publishes its vring grefs in control/dpdk, the switch maps them and both poll; gntalloc defers the free of mapped pages (X2) across application restarts', () => {
   const r = run(xenbus, { frontend: 'dpdk', backend: 'dpdk', events: '3' });
