@@ -253,6 +253,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           } else parts.push(`${JSON.stringify(k)}: ${genUnpack(f, pre)}`);
         }
         if (opts.length === 0) return `{ ${parts.join(', ')} }`;
+        if (p.keys === 'all') return `{ ${[...parts, ...opts.map(([k, x]) => `${JSON.stringify(k)}: ${x}`)].join(', ')} }`;
         const o = fresh();
         pre.push(`const ${o} = { ${parts.join(', ')} };`);
         for (const [k, x] of opts) pre.push(`if (${x} !== undefined) ${o}${prop(k)} = ${x};`);
@@ -334,16 +335,19 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         const o = fresh();
         out.push(`const ${o} = S[${idx}];`);
         const init: string[] = [];
+        const all = p.keys === 'all';
         for (const [k, f] of p.fields) {
-          // Optional fields are added by the copy (in unpack's order: after the others).
+          // Optional fields are added by the copy (in unpack's order: after the others), or are always there (keys 'all').
           if (f.kind !== 'optional') init.push(`${JSON.stringify(k)}: ${initOf(f)}`);
           const x = fresh();
           out.push(`{ const ${x} = ${src}${prop(k)};`);
           if (f.kind === 'optional') {
             const inner: string[] = [];
             const e = genCopy(f.of, x, inner);
-            // An absent field is deleted, not set to undefined: `in` and hasOwnProperty must say no.
-            out.push(`if (${x} === undefined) { if (${JSON.stringify(k)} in ${o}) delete ${o}${prop(k)}; } else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
+            // An absent field is deleted, not set to undefined: `in` and hasOwnProperty must say no
+            // (with keys 'all' it is an own property holding undefined, as unpack makes it).
+            if (all) out.push(`if (${x} === undefined) ${o}${prop(k)} = undefined; else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
+            else out.push(`if (${x} === undefined) { if (${JSON.stringify(k)} in ${o}) delete ${o}${prop(k)}; } else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
           } else {
             const inner: string[] = [];
             const e = genCopy(f, x, inner);
@@ -351,6 +355,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           }
           out.push('}');
         }
+        if (all) for (const [k, f] of p.fields) if (f.kind === 'optional') init.push(`${JSON.stringify(k)}: undefined`);
         skel[idx] = `{ ${init.join(', ')} }`;
         return o;
       }
