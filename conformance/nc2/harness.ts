@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Json, Vector } from '../format.js';
-import type { BuildResult, RunResult } from '../ring/harness.js';
+import { runHarness, type BuildResult, type RunResult } from '../ring/harness.js';
 
 export const NC2_HARNESS_SOURCE = join(dirname(fileURLToPath(import.meta.url)), 'harness.c');
 export const NC2_MUTANTS = ['MUTANT_WRAP_EXCLUSIVE', 'MUTANT_CONS_EVENT_AT_CONS', 'MUTANT_FINAL_NO_EVENT'] as const;
@@ -66,7 +66,5 @@ export function buildNc2Harness(out: string, opt: { mutant?: (typeof NC2_MUTANTS
   return { ok: true, message: `built ${out}` };
 }
 
-export function runNc2Harness(exe: string, inputFile: string): RunResult {
-  const r = spawnSync(exe, [inputFile], { encoding: 'utf8' });
-  return { status: r.status ?? -1, stdout: r.stdout ?? '', stderr: r.error ? r.error.message : (r.stderr ?? '') };
-}
+/** Runs a built harness on an input file (the ring harness's runner: same exit codes, 0 pass, 1 mismatch, 2 bad input). */
+export const runNc2Harness: (exe: string, inputFile: string) => RunResult = runHarness;
