@@ -34,7 +34,7 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
-  type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
+  type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
   type XsDrop, type XsPermTable, type XsPolicy, xsMayWrite, xsTxnWriteAs,
 } from './xenstore.js';
@@ -1478,12 +1478,12 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
     doc: 'the guest writes a key set of HOSTILE_TXN_WRITES inside its oldest open transaction and commits it (EAGAIN: nothing written)',
     see: 'C xenstored transaction.c do_transaction_end; xen docs/misc/xenstore.txt TRANSACTION_END',
     applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
-    choices: (s) => (s.left.hostile > 0 && Object.keys(s.xs.txns).some((t) => t.startsWith('guest:')) ? HOSTILE_TXN_WRITES : []),
+    choices: (s) => (s.left.hostile > 0 && xsOpenTxns(s.xs).some((t) => t.startsWith('guest:')) ? HOSTILE_TXN_WRITES : []),
     showChoice: (w: string) => `commit ${w}`,
     then: (d, s, p, w: string) => {
       d.left.hostile = s.left.hostile - 1;
       const pol = xenbusPolicy(p, o);
-      const t = Object.keys(s.xs.txns).filter((k) => k.startsWith('guest:')).sort()[0]!;
+      const t = xsOpenTxns(s.xs).filter((k) => k.startsWith('guest:')).sort()[0]!;
       // the writes inside the transaction, each checked as it is made (EACCES, ENOSPC: that write is lost)
       for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) xsTxnWriteAs(d.xs, pol, GUEST_CONN, t, `${FE}/${k}`, v);
       xsTxnEnd(d.xs, t, true, p.txnConflicts);
@@ -1643,7 +1643,7 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && s.fe.probe === 'none' && !s.fe.txn && s.fe.remove === 'none' && Object.keys(s.xs.txns).length === 0,
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && s.fe.probe === 'none' && !s.fe.txn && s.fe.remove === 'none' && xsOpenTxns(s.xs).length === 0,
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
@@ -1965,11 +1965,15 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
   const fePaths = paths.filter((k) => k.startsWith(FE + '/'));
   const gw = Array.from({ length: p.quotaWatches + 2 }, (_, i) => guestWatchToken(i));
   const W = { ...XENBUS_WATCHES, tokens: [...XENBUS_WATCHES.tokens, ...gw] };
+  // Records of optional fields keep every key (`keys: 'all'`, absent = undefined, xenstore.ts removes by
+  // assigning undefined): one hidden class per record for V8, where keys coming and going made the
+  // xenstore a dictionary-mode object and every access to it megamorphic.
+  const all = { keys: 'all' } as const;
   const txn = (ks: readonly string[]) => optional(record({
-    writes: record(Object.fromEntries(ks.map((k) => [k, optional(nullable(value))] as const))),
+    writes: record(Object.fromEntries(ks.map((k) => [k, optional(nullable(value))] as const)), all),
     reads: optional(list(oneOf(ks), ks.length)),
     conflict: bool,
-  }));
+  }, all));
   const hostileKeys = [...new Set(Object.values(HOSTILE_FRONTEND_WRITES).flatMap((w) => Object.keys(w)))].map((k) => `${FE}/${k}`);
   // An owner's queue: at most one pending event per 'pending' watch, every event of the others; each
   // lifecycle event or hostile write makes a handful of writes. The bound is generous; a longer queue
@@ -1979,18 +1983,18 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
   const feats = list(names, features.length);
   const state = record({
     xs: record({
-      nodes: record(Object.fromEntries(paths.map((k) => [k, optional(value)] as const))),
+      nodes: record(Object.fromEntries(paths.map((k) => [k, optional(value)] as const)), all),
       watches: list(record({
         token: oneOf(W.tokens), path: oneOf(W.paths), owner: oneOf(W.owners), drop: optional(oneOf(['pending', 'last'] as const)),
         fires: optional(oneOf(['write', 'rm'] as const)),
-      }), W.tokens.length),
-      events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const))),
+      }, all), W.tokens.length),
+      events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const)), all),
       txns: record({
         // netfront's (and MirageOS's) key transaction writes only the frontend directory
         [TXN_FE]: txn(fePaths),
         // the hostile guest's transactions (at most quota + 2 tries; a variant without the check opens them all)
         ...Object.fromEntries(Array.from({ length: p.quotaTransactions + 2 }, (_, i) => [guestTxn(i), txn(hostileKeys)] as const)),
-      }),
+      }, all),
     }),
     fe: record({
       bus: bool, probe: oneOf(['none', 'xenwatch', 'modprobe'] as const), inst: bool, dev: int(0, 8), txn: bool, remove: oneOf(['none', 'closing', 'closed'] as const), netdev: bool, open: bool,

@@ -71,7 +71,7 @@ export interface XsWatch {
 
 /** An open transaction: buffered writes (`null` = rm), the nodes it read, and whether it already conflicts. */
 export interface XsTxn {
-  readonly writes: Readonly<Record<string, string | null>>;
+  readonly writes: Readonly<Record<string, string | null | undefined>>;
   /** Nodes read inside the transaction ({@link xsTxnRead}): C xenstored conflicts on them too. */
   readonly reads?: readonly string[];
   readonly conflict: boolean;
@@ -79,13 +79,13 @@ export interface XsTxn {
 
 export interface Xenstore {
   /** path -> value. */
-  readonly nodes: Readonly<Record<string, string>>;
+  readonly nodes: Readonly<Record<string, string | undefined>>;
   /** Registered watches, in registration order (tokens are unique). */
   readonly watches: readonly XsWatch[];
   /** Per owner, the tokens of the watch events not yet delivered, oldest first. */
-  readonly events: Readonly<Record<string, readonly string[]>>;
+  readonly events: Readonly<Record<string, readonly string[] | undefined>>;
   /** Open transactions by owner. */
-  readonly txns: Readonly<Record<string, XsTxn>>;
+  readonly txns: Readonly<Record<string, XsTxn | undefined>>;
 }
 
 export type XsConflicts = 'node' | 'any';
@@ -101,9 +101,19 @@ const under = (path: string, dir: string): boolean => path === dir || path.start
 export const xsRead = (xs: Xenstore, path: string): string | undefined =>
   Object.prototype.hasOwnProperty.call(xs.nodes, path) ? xs.nodes[path] : undefined;
 
+/**
+ * The nodes that exist. A node, watch queue or transaction is absent when its
+ * key is missing or holds `undefined` (the packed path keeps every declared
+ * key, model/xenbus.ts `xenbusShape`): removals assign `undefined` rather than
+ * `delete`, which would put the object into V8's slow dictionary mode.
+ */
+export const xsPaths = (xs: Xenstore): string[] => Object.keys(xs.nodes).filter((k) => xs.nodes[k] !== undefined);
+/** The owners with an open transaction. */
+export const xsOpenTxns = (xs: Xenstore): string[] => Object.keys(xs.txns).filter((k) => xs.txns[k] !== undefined);
+
 /** Whether a node exists (xenbus_exists). A directory exists when any node lies below it. */
 export const xsExists = (xs: Xenstore, path: string): boolean =>
-  Object.keys(xs.nodes).some((k) => under(k, path));
+  xsPaths(xs).some((k) => under(k, path));
 
 /** Linux `xenbus_read_driver_state`: the `state` node as an integer, XenbusStateUnknown (0) when missing or unparsable. */
 export const xsReadState = (xs: Xenstore, dir: string): number => {
@@ -130,8 +140,8 @@ function fireRm(d: XsDraft, path: string): void {
 }
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
   for (const [o, t] of Object.entries(d.txns)) {
-    if (o === owner || t.conflict) continue;
-    const touched = [...Object.keys(t.writes), ...(t.reads ?? [])];
+    if (t === undefined || o === owner || t.conflict) continue;
+    const touched = [...Object.keys(t.writes).filter((k) => t.writes[k] !== undefined), ...(t.reads ?? [])];
     if (mode === 'any' || touched.some((k) => under(k, path) || under(path, k))) t.conflict = true;
   }
 }
@@ -145,9 +155,9 @@ export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflic
 
 /** XS_RM outside a transaction: removes the node and every node below it (no-op, no event, when nothing is there). */
 export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void {
-  const gone = Object.keys(d.nodes).filter((k) => under(k, path));
+  const gone = xsPaths(d as unknown as Xenstore).filter((k) => under(k, path));
   if (gone.length === 0) return;
-  for (const k of gone) delete d.nodes[k];
+  for (const k of gone) d.nodes[k] = undefined;
   fireRm(d, path);
   conflictWith(d, null, path, mode);
 }
@@ -160,7 +170,7 @@ export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void
  */
 export function xsWatch(d: XsDraft, owner: string, token: string, path: string, drop: XsDrop = 'none', o: { fires?: 'write' | 'rm'; initial?: boolean } = {}): void {
   xsUnwatch(d, token);
-  d.watches.push({ token, path, owner, ...(drop === 'none' ? {} : { drop }), ...(o.fires ? { fires: o.fires } : {}) });
+  d.watches.push({ token, path, owner, drop: drop === 'none' ? undefined : drop, fires: o.fires });
   if (o.initial !== false) queue(d, { token, owner, drop });
 }
 
@@ -173,8 +183,7 @@ export function xsUnwatch(d: XsDraft, token: string): void {
   const q = d.events[owner];
   if (!q) return;
   const kept = q.filter((t) => t !== token);
-  if (kept.length) d.events[owner] = kept;
-  else delete d.events[owner];
+  d.events[owner] = kept.length ? kept : undefined;
 }
 
 export const xsWatchOf = (xs: Xenstore, token: string): XsWatch | undefined => xs.watches.find((w) => w.token === token);
@@ -192,7 +201,7 @@ export function xsDeliver(d: XsDraft, owner: string): void {
   const q = d.events[owner];
   if (!q) return;
   q.shift();
-  if (q.length === 0) delete d.events[owner];
+  if (q.length === 0) d.events[owner] = undefined;
 }
 
 /** A spurious event on a registered watch ("Watches may be triggered spuriously"). */
@@ -216,7 +225,7 @@ export function xsTxnRead(d: XsDraft, owner: string, path: string): string | und
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} reads ${path} outside a transaction`);
   if (!(t.reads ?? []).includes(path)) t.reads = [...(t.reads ?? []), path];
-  if (Object.prototype.hasOwnProperty.call(t.writes, path)) return t.writes[path] ?? undefined;
+  if (t.writes[path] !== undefined) return t.writes[path] ?? undefined;
   return xsRead(d as unknown as Xenstore, path);
 }
 
@@ -248,13 +257,14 @@ export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsCon
   if (!t) throw new Error(`xenstore: ${owner} ends no transaction`);
   const writes = { ...t.writes };
   const conflict = t.conflict;
-  delete d.txns[owner];
+  d.txns[owner] = undefined;
   if (!commit) return 'ok';
   if (conflict) return 'EAGAIN';
   for (const [k, v] of Object.entries(writes)) {
+    if (v === undefined) continue;
     if (v === null) {
-      const gone = Object.keys(d.nodes).filter((n) => under(n, k));
-      for (const n of gone) delete d.nodes[n];
+      const gone = xsPaths(d as unknown as Xenstore).filter((n) => under(n, k));
+      for (const n of gone) d.nodes[n] = undefined;
       if (gone.length) fireRm(d, k);
     } else {
       d.nodes[k] = v;
@@ -361,7 +371,7 @@ function decidingNode(xs: Xenstore, table: XsPermTable, path: string): string {
 
 /** The nodes a domain owns (its quota is charged for them): leaves of the store whose perms name it owner. */
 export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): number =>
-  Object.keys(xs.nodes).filter((k) => xsPermsOf(table, k)?.owner === dom).length;
+  xsPaths(xs).filter((k) => xsPermsOf(table, k)?.owner === dom).length;
 
 /**
  * XS_WRITE from connection `c`, outside a transaction: EACCES without write
@@ -373,7 +383,7 @@ export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): numb
  * not charged).
  */
 export function xsWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, value: string, mode: XsConflicts = 'node'): 'ok' | XsError {
-  const exists = Object.prototype.hasOwnProperty.call(d.nodes, path);
+  const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
   if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
   if (!exists && !c.privileged && pol.checkQuota !== false && xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) >= pol.quota.entries) return 'ENOSPC';
   xsWrite(d, path, value, mode);
@@ -390,7 +400,7 @@ export function xsRmAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, mode:
 /** The watches (or open transactions) a domain holds, by the owners the policy maps to it. */
 const countOf = (owners: readonly string[], pol: XsPolicy, dom: string): number => owners.filter((o) => pol.domainOf(o) === dom).length;
 export const xsWatchesOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xs.watches.map((w) => w.owner), pol, dom);
-export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(Object.keys(xs.txns), pol, dom);
+export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xsOpenTxns(xs), pol, dom);
 
 /**
  * XS_WATCH from connection `c` (do_watch): E2BIG when an unprivileged domain
@@ -428,11 +438,11 @@ export function xsTxnStartAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
 export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string, path: string, value: string | null): 'ok' | XsError {
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} writes ${path} outside a transaction`);
-  const exists = Object.prototype.hasOwnProperty.call(d.nodes, path);
+  const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
   if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
   if (value === null) { xsTxnRm(d, owner, path); return 'ok'; }
-  const created = Object.entries(t.writes).filter(([k, v]) => v !== null && !Object.prototype.hasOwnProperty.call(d.nodes, k)).length;
-  if (!exists && !(path in t.writes) && !c.privileged && pol.checkQuota !== false &&
+  const created = Object.entries(t.writes).filter(([k, v]) => v !== null && v !== undefined && xsRead(d as unknown as Xenstore, k) === undefined).length;
+  if (!exists && t.writes[path] === undefined && !c.privileged && pol.checkQuota !== false &&
     xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) + created >= pol.quota.entries) return 'ENOSPC';
   xsTxnWrite(d, owner, path, value);
   return 'ok';
