@@ -36,7 +36,7 @@ import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded
 import {
   type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsMayWrite, xsTxnWriteAs,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -402,6 +402,13 @@ export const rxPort = (i: number): string => String(11 + 2 * i);
 
 /** The node's state (0 when missing), for guards. */
 export const feNode = (s: S): number => xsReadState(s.xs, FE);
+/**
+ * The frontend's state as netback reads it (`xenbus_read_driver_state`): a
+ * node the driver domain may not read (the guest took its access away with
+ * XS_SET_PERMS) answers EACCES, read as XenbusStateUnknown.
+ */
+export const feNodeAsBackend = (s: S, p: P): number =>
+  s.xs.perms === undefined || xsMayRead(s.xs, xenbusPolicy(p), { dom: DRIVER_DOMAIN }, `${FE}/state`) ? feNode(s) : XenbusStateUnknown;
 export const beNode = (s: S): number => xsReadState(s.xs, BE);
 
 /**
@@ -649,7 +656,7 @@ const beAlive = (s: S): boolean => s.be.inst && !s.ts.beDown;
 
 export const makeNetbackProbe = (features: readonly FeatureKey[]): R => ({ ...netback_probe, then: (d, s, p) => netbackProbeEffect(d, p, features) });
 export const makeFrontendChanged = (o: BackendOptions): R => ({
-  ...frontend_changed, then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); frontendChanged(d, feNode(s), p, o); },
+  ...frontend_changed, then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); frontendChanged(d, feNodeAsBackend(s, p), p, o); },
 });
 export const makeHotplugStatusChanged = (features: readonly FeatureKey[]): R => ({
   ...hotplug_status_changed,
@@ -694,7 +701,7 @@ export const frontend_changed: R = {
   doc: 'otherend watch event: read the frontend state (latest value) and run frontend_changed / set_backend_state',
   see: 'netback xenbus.c frontend_changed, set_backend_state; xenbus_probe.c xenbus_otherend_changed',
   when: (s) => beAlive(s) && xsPending(s.xs, W_BE_OTHEREND),
-  then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); frontendChanged(d, feNode(s), p); },
+  then: (d, s, p) => { xsDeliver(d.xs, DRIVER_DOMAIN); frontendChanged(d, feNodeAsBackend(s, p), p); },
 };
 
 export const hotplug_status_changed: R = {
@@ -1404,6 +1411,19 @@ export const HOSTILE_FOREIGN_WRITES: Readonly<Record<string, readonly [string, s
   'backend:online=0': [`${BE}/online`, '0'],
 };
 
+/**
+ * XS_SET_PERMS the hostile guest makes on its own `state` node: the perms
+ * (xenstored's form, {@link xsParsePerms}) it asks for. `state:no-backend-read`
+ * takes the driver domain's read access away (its own node: allowed; netback
+ * then reads EACCES, XenbusStateUnknown, and C xenstored sends it no more
+ * events for the node: XSA-115); `state:owner=backend` hands the node to the
+ * driver domain (EPERM: an unprivileged domain may not change the owner).
+ */
+export const HOSTILE_SET_PERMS: Readonly<Record<string, string>> = {
+  'set-perms state:no-backend-read': `n${GUEST}`,
+  'set-perms state:owner=backend': `n${DRIVER_DOMAIN},r${GUEST}`,
+};
+
 /** A key set of {@link HOSTILE_FRONTEND_WRITES} written by the guest as xenstored lets it (each node: EACCES, ENOSPC or done). */
 function guestWriteSet(d: D, pol: XsPolicy, p: P, w: string): void {
   for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) {
@@ -1443,10 +1463,17 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
     see: 'fidelity-review.md xenbus items 2, 6; XSA-349 (watch event storms); netback connect(), frontend_changed; C xenstored core.c perm_for_conn, create_node, do_watch, do_transaction_start; libxl__device_generic_add',
     applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
     choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE)
-      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), 'flood', 'watch-flood', 'transaction-flood'] : []),
+      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), ...Object.keys(HOSTILE_SET_PERMS), 'flood', 'watch-flood', 'transaction-flood'] : []),
     showChoice: (w: string) => w,
     then: (d, s, p, w: string) => {
       const pol = xenbusPolicy(p, o);
+      const perms = HOSTILE_SET_PERMS[w];
+      if (perms !== undefined) {
+        // refused (ENOENT, EACCES, EPERM), or already so: nothing changes, a self-loop
+        if (s.xs.perms?.[`${FE}/state`] === perms || xsSetPermsAs(d.xs, pol, GUEST_CONN, `${FE}/state`, perms) !== 'ok') return;
+        d.left.hostile = s.left.hostile - 1;
+        return;
+      }
       const foreign = HOSTILE_FOREIGN_WRITES[w];
       if (foreign) {
         // refused (EACCES): nothing changes, a self-loop (the budget bounds only what changes the store)
@@ -1486,7 +1513,7 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
       const t = xsOpenTxns(s.xs).filter((k) => k.startsWith('guest:')).sort()[0]!;
       // the writes inside the transaction, each checked as it is made (EACCES, ENOSPC: that write is lost)
       for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) xsTxnWriteAs(d.xs, pol, GUEST_CONN, t, `${FE}/${k}`, v);
-      xsTxnEnd(d.xs, t, true, p.txnConflicts);
+      xsTxnEnd(d.xs, t, true, p.txnConflicts, pol.checkWatchPerms !== false);
     },
   },
 });
@@ -1896,7 +1923,14 @@ export const X17: Invariant<S, P> = {
   },
 };
 
-export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14, X15, X16, X17] as const;
+export const X18: Invariant<S, P> = {
+  name: 'X18_watch_events_readable',
+  description: 'no domain is sent a watch event about a node it may not read (the guest may take the driver domain\'s read access to its nodes away with XS_SET_PERMS)',
+  see: 'XSA-115 (CVE-2020-29480): C xenstored watch.c watch_permitted, fire_watches; core.c do_set_perms',
+  holds: (s) => s.xs.leaked !== true,
+};
+
+export const xenbusInvariants = [X1, X2, X3, X4, X5, X6, X7, X9, X11, X12, X13, X14, X15, X16, X17, X18] as const;
 
 export const X8: Goal<S, P> = {
   name: 'X8_recoverable',
@@ -1989,6 +2023,9 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
         fires: optional(oneOf(['write', 'rm'] as const)),
       }, all), W.tokens.length),
       events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const)), all),
+      // XS_SET_PERMS: the hostile guest's, on its state node (HOSTILE_SET_PERMS; the owner change is refused)
+      perms: optional(record({ [`${FE}/state`]: optional(oneOf([...new Set(Object.values(HOSTILE_SET_PERMS))])) })),
+      leaked: optional(bool),
       txns: record({
         // netfront's (and MirageOS's) key transaction writes only the frontend directory
         [TXN_FE]: txn(fePaths),

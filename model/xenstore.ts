@@ -86,6 +86,18 @@ export interface Xenstore {
   readonly events: Readonly<Record<string, readonly string[] | undefined>>;
   /** Open transactions by owner. */
   readonly txns: Readonly<Record<string, XsTxn | undefined>>;
+  /**
+   * The nodes whose permissions were set with XS_SET_PERMS ({@link xsSetPermsAs}),
+   * in xenstored's form ({@link xsParsePerms}: `nguest,rbackend-domain`); any
+   * other node has the toolstack's ({@link XsPermTable}). Absent: none set.
+   */
+  readonly perms?: Readonly<Record<string, string>>;
+  /**
+   * Ghost (XSA-115): set when a watch event was queued for a domain that may
+   * not read the node it names (xenstored without the fix); never set by
+   * C xenstored since the fix.
+   */
+  readonly leaked?: boolean;
 }
 
 export type XsConflicts = 'node' | 'any';
@@ -129,13 +141,35 @@ function queue(d: XsDraft, w: { readonly token: string; readonly owner: string; 
   if (drop === 'last' && q[q.length - 1] === w.token) return;
   q.push(w.token);
 }
-function fireWrite(d: XsDraft, path: string): void {
-  for (const w of d.watches) if (w.fires !== 'rm' && under(path, w.path)) queue(d, w);
+/**
+ * XSA-115 (watch.c watch_permitted): an event about `path` goes to a watch's
+ * domain only if it may read the node, with its perms now or (`old`, for
+ * XS_SET_PERMS) before. Only nodes whose perms were set (`xs.perms`) can
+ * deny a watcher here: the toolstack's table gives every watching domain
+ * read access to what it watches. `check: false` is xenstored before the fix:
+ * the event goes out and the ghost `leaked` records it.
+ */
+function permitted(d: XsDraft, w: XsWatch, path: string, check: boolean, old?: string): boolean {
+  const set = d.perms?.[path];
+  if (set === undefined) return true;
+  const reads = (perms: string) => mayRead(accessOf(xsParsePerms(perms), w.owner));
+  if (reads(set) || (old !== undefined && reads(old))) return true;
+  if (check) return false;
+  d.leaked = true;
+  return true;
 }
-function fireRm(d: XsDraft, path: string): void {
+function fireWrite(d: XsDraft, path: string, check = true, old?: string): void {
+  for (const w of d.watches) if (w.fires !== 'rm' && under(path, w.path) && permitted(d, w, path, check, old)) queue(d, w);
+}
+function fireRm(d: XsDraft, path: string, check = true): void {
   for (const w of d.watches) {
     if (w.fires === 'write') continue;
-    if (under(w.path, path) || (w.fires !== 'rm' && under(path, w.path))) queue(d, w);
+    if ((under(w.path, path) || (w.fires !== 'rm' && under(path, w.path))) && permitted(d, w, under(w.path, path) ? w.path : path, check)) queue(d, w);
+  }
+  // the perms set on removed nodes go with them
+  if (d.perms) {
+    for (const k of Object.keys(d.perms)) if (under(k, path)) delete d.perms[k];
+    if (Object.keys(d.perms).length === 0) delete d.perms;
   }
 }
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
@@ -147,18 +181,18 @@ function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsCo
 }
 
 /** XS_WRITE outside a transaction: sets the node, fires watches, makes conflicting transactions fail. */
-export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node'): void {
+export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
   d.nodes[path] = value;
-  fireWrite(d, path);
+  fireWrite(d, path, checkWatchPerms);
   conflictWith(d, null, path, mode);
 }
 
 /** XS_RM outside a transaction: removes the node and every node below it (no-op, no event, when nothing is there). */
-export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void {
+export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
   const gone = xsPaths(d as unknown as Xenstore).filter((k) => under(k, path));
   if (gone.length === 0) return;
   for (const k of gone) d.nodes[k] = undefined;
-  fireRm(d, path);
+  fireRm(d, path, checkWatchPerms);
   conflictWith(d, null, path, mode);
 }
 
@@ -252,7 +286,7 @@ export const xsTxnWouldConflict = (xs: Xenstore, owner: string): boolean => xs.t
  * or returns 'EAGAIN' and applies nothing when a conflicting change was committed
  * meanwhile. Without `commit` (abort) applies nothing. The transaction is closed.
  */
-export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsConflicts = 'node'): 'ok' | 'EAGAIN' {
+export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsConflicts = 'node', checkWatchPerms = true): 'ok' | 'EAGAIN' {
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} ends no transaction`);
   const writes = { ...t.writes };
@@ -265,10 +299,10 @@ export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsCon
     if (v === null) {
       const gone = xsPaths(d as unknown as Xenstore).filter((n) => under(n, k));
       for (const n of gone) d.nodes[n] = undefined;
-      if (gone.length) fireRm(d, k);
+      if (gone.length) fireRm(d, k, checkWatchPerms);
     } else {
       d.nodes[k] = v;
-      fireWrite(d, k);
+      fireWrite(d, k, checkWatchPerms);
     }
     conflictWith(d, owner, k, mode);
   }
@@ -305,8 +339,9 @@ export interface XsPerms {
  * (construct_node: "Inherit permissions"; an unprivileged domain becomes the
  * owner of what it creates, which in a model where every domain writes only
  * below directories it owns or may not write at all is the same owner); as
- * long as nobody changes a directory's perms after creating nodes below it
- * (XS_SET_PERMS is not modelled), a table is the same thing.
+ * long as nobody changes a directory's perms after creating nodes below it,
+ * a table is the same thing. XS_SET_PERMS on a node overrides the table for
+ * that node ({@link xsSetPermsAs}, `Xenstore.perms`).
  */
 export type XsPermTable = readonly (readonly [string, XsPerms])[];
 
@@ -336,10 +371,27 @@ export interface XsPolicy {
   readonly domainOf: (owner: string) => string;
   readonly checkPerms?: boolean;
   readonly checkQuota?: boolean;
+  /** XSA-115: watch events only for nodes the watcher may read (C xenstored since the fix; false: before it). */
+  readonly checkWatchPerms?: boolean;
 }
 
 /** An error xenstored answers with (xs_wire.h `xsd_errors`). */
-export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN';
+export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN' | 'EPERM' | 'ENOENT';
+
+/**
+ * A perms list as XS_SET_PERMS carries it (xs_wire.h; `xenstore-chmod`), with
+ * the model's domain names: comma-separated entries letter+domain, the first
+ * naming the owner and the access of every domain not listed
+ * (`nguest,rbackend-domain`: the guest owns the node, the driver domain may
+ * read it, nobody else may do anything).
+ */
+export function xsParsePerms(s: string): XsPerms {
+  const [first, ...rest] = s.split(',').map((e) => ({ letter: e[0] as XsAccess, dom: e.slice(1) }));
+  return { owner: first!.dom, others: first!.letter, ...(rest.length ? { acl: Object.fromEntries(rest.map((e) => [e.dom, e.letter])) } : {}) };
+}
+/** The inverse of {@link xsParsePerms}. */
+export const xsShowPerms = (p: XsPerms): string =>
+  [`${p.others}${p.owner}`, ...Object.entries(p.acl ?? {}).map(([dom, a]) => `${a}${dom}`)].join(',');
 
 /** The perms of the node at `path` (those of the longest directory of the table at or above it). */
 export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined {
@@ -349,14 +401,39 @@ export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined
 }
 
 /** perm_for_conn: a privileged connection may do anything, the owner reads and writes, others get their ACL entry, else the default letter. */
-export function xsAccess(table: XsPermTable, c: XsConn, path: string): XsAccess {
+export function xsAccess(table: XsPermTable, c: XsConn, path: string, xs?: Xenstore): XsAccess {
   if (c.privileged) return 'b';
-  const p = xsPermsOf(table, path);
+  const set = xs?.perms?.[path];
+  const p = set !== undefined ? xsParsePerms(set) : xsPermsOf(table, path);
   if (!p) return 'n';
-  if (p.owner === c.dom) return 'b';
-  return p.acl?.[c.dom] ?? p.others;
+  return accessOf(p, c.dom);
 }
+const accessOf = (p: XsPerms, dom: string): XsAccess => (p.owner === dom ? 'b' : p.acl?.[dom] ?? p.others);
 const mayWrite = (a: XsAccess): boolean => a === 'w' || a === 'b';
+const mayRead = (a: XsAccess): boolean => a === 'r' || a === 'b';
+
+/** Whether connection `c` may read the node at `path` (XS_READ; EACCES otherwise). */
+export const xsMayRead = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string): boolean =>
+  pol.checkPerms === false || mayRead(xsAccess(pol.perms, c, path, xs));
+
+/**
+ * XS_SET_PERMS from connection `c` (core.c do_set_perms): ENOENT when the
+ * node does not exist, EACCES without write access to it, EPERM when an
+ * unprivileged domain would change the owner ("Unprivileged domains may not
+ * change the owner"); otherwise the node's perms are `perms` and its watches
+ * fire, for every domain that may read it with the old perms or the new
+ * (fire_watches with the old perms).
+ */
+export function xsSetPermsAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, perms: string): 'ok' | XsError {
+  if (xsRead(d as unknown as Xenstore, path) === undefined) return 'ENOENT';
+  const xs = d as unknown as Xenstore;
+  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, path, xs))) return 'EACCES';
+  const old = d.perms?.[path] ?? xsShowPerms(xsPermsOf(pol.perms, path) ?? { owner: 'dom0', others: 'n' });
+  if (!c.privileged && xsParsePerms(perms).owner !== xsParsePerms(old).owner) return 'EPERM';
+  (d.perms ??= {})[path] = perms;
+  fireWrite(d, path, pol.checkWatchPerms !== false, old);
+  return 'ok';
+}
 const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 /**
  * The node whose perms decide a write of `path` (get_node, errno_from_parents,
@@ -384,16 +461,16 @@ export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): numb
  */
 export function xsWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, value: string, mode: XsConflicts = 'node'): 'ok' | XsError {
   const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
-  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
   if (!exists && !c.privileged && pol.checkQuota !== false && xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) >= pol.quota.entries) return 'ENOSPC';
-  xsWrite(d, path, value, mode);
+  xsWrite(d, path, value, mode, pol.checkWatchPerms !== false);
   return 'ok';
 }
 
 /** XS_RM from connection `c`: EACCES without write access to the node (or its nearest existing ancestor); otherwise {@link xsRm}. */
 export function xsRmAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, mode: XsConflicts = 'node'): 'ok' | XsError {
-  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
-  xsRm(d, path, mode);
+  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
+  xsRm(d, path, mode, pol.checkWatchPerms !== false);
   return 'ok';
 }
 
@@ -439,7 +516,7 @@ export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} writes ${path} outside a transaction`);
   const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
-  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
   if (value === null) { xsTxnRm(d, owner, path); return 'ok'; }
   const created = Object.entries(t.writes).filter(([k, v]) => v !== null && v !== undefined && xsRead(d as unknown as Xenstore, k) === undefined).length;
   if (!exists && t.writes[path] === undefined && !c.privileged && pol.checkQuota !== false &&
@@ -450,4 +527,4 @@ export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
 
 /** Whether xenstored would let connection `c` write `path` now (its perms, or its nearest existing ancestor's). */
 export const xsMayWrite = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string): boolean =>
-  pol.checkPerms === false || mayWrite(xsAccess(pol.perms, c, decidingNode(xs, pol.perms, path)));
+  pol.checkPerms === false || mayWrite(xsAccess(pol.perms, c, decidingNode(xs, pol.perms, path), xs));

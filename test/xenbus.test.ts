@@ -9,8 +9,8 @@ import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
-  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsRmAs, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs, xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs,
-  xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
+  emptyXenstore, xsDeliver, xsMayRead, xsNextEvent, xsParsePerms, xsRm, xsRmAs, xsSetPermsAs, xsShowPerms, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs,
+  xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs, xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
 } from '../model/xenstore.js';
 import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
 import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
@@ -33,6 +33,7 @@ import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
 import noQuota from '../examples/xenbus-xenstored-no-quota.js';
 import mirageConnectBeforeKeys from '../examples/xenbus-mirage-connect-before-keys.js';
 import dpdkFreeMapped from '../examples/xenbus-dpdk-gntalloc-free-mapped.js';
+import xsa115 from '../examples/xenbus-xsa115.js';
 
 const QUIET = { events: '0' };
 
@@ -167,6 +168,37 @@ test("xenstore quotas: ENOSPC at quota.entries nodes (dom0 exempt, its nodes cha
   });
 });
 
+test('XS_SET_PERMS (do_set_perms): the owner sets its node\'s perms (ENOENT, EACCES, EPERM otherwise); a domain left without read access reads EACCES and, since XSA-115, is sent no event about the node (before the fix it is, and the ghost records the leak)', () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10 }, domainOf: (o) => o };
+  const g = { dom: 'g' }, b = { dom: 'b' };
+  assert.equal(xsParsePerms('ng,rb'), { owner: 'g', others: 'n', acl: { b: 'r' } });
+  assert.is(xsShowPerms(xsParsePerms('ng,rb')), 'ng,rb');
+  const after = (check: boolean) => xs((d) => {
+    xsWrite(d, 'fe/state', '1');
+    xsWatch(d, 'b', 'w', 'fe/state');
+    xsDeliver(d, 'b');
+    assert.is(xsSetPermsAs(d, pol, g, 'fe/missing', 'ng'), 'ENOENT');
+    assert.is(xsSetPermsAs(d, pol, b, 'fe/state', 'nb'), 'EACCES'); // b may only read it
+    assert.is(xsSetPermsAs(d, pol, g, 'fe/state', 'nb,rg'), 'EPERM'); // an unprivileged owner may not give the node away
+    assert.is(xsMayRead(d as unknown as Xenstore, pol, b, 'fe/state'), true);
+    assert.is(xsSetPermsAs(d, { ...pol, checkWatchPerms: check }, g, 'fe/state', 'ng'), 'ok');
+    assert.equal(d.events['b'], ['w'], 'the perms change fires for a domain that could read the node before it');
+    xsDeliver(d, 'b');
+    assert.is(xsMayRead(d as unknown as Xenstore, pol, b, 'fe/state'), false);
+    assert.is(xsWriteAs(d, { ...pol, checkWatchPerms: check }, g, 'fe/state', '4'), 'ok');
+  });
+  const fixed = after(true);
+  assert.is(fixed.events['b'], undefined, 'XSA-115: no event about a node the watcher may not read');
+  assert.is(fixed.leaked, undefined);
+  const before = after(false);
+  assert.equal(before.events['b'], ['w']);
+  assert.is(before.leaked, true);
+  // the perms go with the node
+  assert.is(xs((d) => xsRm(d, 'fe'), fixed).perms, undefined);
+  // the privileged toolstack may change the owner
+  xs((d) => { xsWrite(d, 'fe/x', '1'); assert.is(xsSetPermsAs(d, pol, { dom: 'dom0', privileged: true }, 'fe/x', 'nb'), 'ok'); });
+});
+
 // --- the model
 
 test('xenbus: normal connect reaches both-Connected in 8 steps (xen-protocols.md §2.6 / §3.6.1, counted by hand)', () => {
@@ -293,6 +325,23 @@ test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the
   assert.equal(r.neverFired, [], 'every rule fired, the guest\'s transaction commit included');
   assert.is(foundShortest(backendWritable, HOSTILE, 'X16_guest_confined', { invariants: ['X16_guest_confined'], checkDeadlock: false }), 2);
   assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+});
+
+test('hostile frontend, XS_SET_PERMS: the guest takes netback\'s read access to its state away; netback reads Unknown and C xenstored sends it no event about the node (X18); xenstored before XSA-115 is caught (4 steps)', () => {
+  const inv = { invariants: ['X18_watch_events_readable', 'X3_no_set_backend_state_BUG', 'X12_backend_events_bounded'], checkDeadlock: false };
+  assert.is(run(xenbus, HOSTILE, inv).outcome, 'ok');
+  assert.is(foundShortest(xsa115, HOSTILE, 'X18_watch_events_readable', { invariants: ['X18_watch_events_readable'], checkDeadlock: false }), 4);
+  // the revoked read is reachable and netback acts on it (frontend_changed reads XenbusStateUnknown: Closed, device_unregister)
+  const probe = deriveModel(xenbus, {
+    name: 'xenbus-probe-revoked', description: 'netback unregistered after the guest took its read access away', see: 'test',
+    invariants: [{ name: 'not_revoked_then_removed', description: '', see: '', holds: (s) => !(s.xs.perms !== undefined && !s.be.inst && s.xs.nodes['backend/vif/1/0/state'] === '6' && !s.ts.beDown && s.ts.phase === 'plugged') }],
+  });
+  const r = run(probe, HOSTILE, { invariants: ['not_revoked_then_removed'], checkDeadlock: false });
+  assert.is(r.outcome, 'violation');
+  const actions = r.violation!.trace.map((t) => t.action);
+  const i = actions.indexOf('guest_write(hostile frontend)(set-perms state:no-backend-read)');
+  assert.ok(i > 0 && actions.slice(i + 1).includes('frontend_changed'), actions.join(' | '));
+  assert.is(r.violation!.trace[r.violation!.trace.length - 1]!.state.xs.nodes['backend/vif/1/0/state'], '6', 'netback switched Closed');
 });
 
 test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included', () => {
