@@ -171,4 +171,18 @@ test('no test file creates a temporary directory that it does not remove (mkdtem
   assert.equal(offenders, []);
 });
 
+test('npm run mutants: --help and --list print and exit 0 without running a mutant; an unknown option is refused', () => {
+  const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  const h = run(['--help']);
+  assert.is(h.status, 0, h.stderr);
+  assert.match(h.stdout, /^usage: npm run mutants -- /);
+  const ids = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants.map((m: { id: string }) => m.id);
+  const l = run(['--list']);
+  assert.is(l.status, 0, l.stderr);
+  assert.equal(l.stdout.trim().split('\n').map((x) => x.split('  ')[0]), ids);
+  const b = run(['--bogus']);
+  assert.is(b.status, 2);
+  assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
+});
+
 test.run();
