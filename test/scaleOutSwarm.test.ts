@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memberPlan, swarmMember } from '../checker/swarm.js';
+import { mergeObservables, type MemberFile } from '../cli/scaleOut.js';
 import { paramsOf } from '../checker/fixtures/run.js';
 import { bind } from '../properties/bind.js';
 import { lostWakeup } from './support/ringSpec.js';
@@ -84,6 +85,17 @@ test('merge combines the observables: the least min and the greatest max over me
   }
   assert.ok(files.some((f) => f.distinctStates === exact.distinctStates), 'no member visited all 3,110 states');
   assert.match(pvcheck(['merge', join(dir, 'obs')]).stdout, /observable +notifications: min 1 \(member \d\), max 4 \(member \d\)/);
+});
+
+test('mergeObservables: the least min and greatest max whichever member saw them; a member that saw nothing does not count', () => {
+  const f = (member: number, obs: [number | null, number | null][]) =>
+    ({ member, observables: obs.map(([min, max], i) => ({ name: `o${i}`, min, max })) }) as unknown as MemberFile;
+  const got = mergeObservables([f(1, [[2, 5], [0, 0]]), f(2, [[1, 7], [null, null]]), f(3, [[null, null], [-3, 4]])]);
+  assert.equal(got, [
+    { name: 'o0', min: 1, max: 7, minMember: 2, maxMember: 2 },
+    { name: 'o1', min: -3, max: 4, minMember: 3, maxMember: 3 },
+  ]);
+  assert.equal(mergeObservables([f(1, [[null, null]])]), [{ name: 'o0', min: null, max: null, minMember: null, maxMember: null }]);
 });
 
 test('the memory budget: a member stops at --max-memory (reason max-memory, exit 3); a bit array larger than the budget is refused', async () => {
