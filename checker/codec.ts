@@ -80,19 +80,30 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   // Constants the generated code refers to (literal tables, the error helper).
   const consts: unknown[] = [];
   const K = (v: unknown): string => {
+    const i = consts.indexOf(v);
+    if (i >= 0) return `C[${i}]`;
     consts.push(v);
     return `C[${consts.length - 1}]`;
   };
+  // The generated code is split into functions of at most about CHUNK
+  // characters each (a piece whose code is longer becomes a function of its
+  // own, bottom-up): V8 does not optimise a function past about 60 KB of
+  // bytecode (xenbus's pack was 135 KB of source and ran interpreted), and a
+  // large function deoptimises as a whole whenever a cold branch is reached.
+  const CHUNK = 4000;
   let tmp = 0;
   const fresh = (): string => `t${tmp++}`;
 
   // --- pack: statements that OR every leaf into locals w0..wn
   const packLeaf = (l: Leaf, enc: string): string =>
     l.bits === 0 ? '' : `w${l.word} |= ${l.shift === 0 ? enc : `(${enc}) << ${l.shift}`};\n`;
+  /** One Map per literal table (every node of xenbus's store shares its value list). */
+  const encoders = new Map<readonly unknown[], string>();
   const enumEncoder = (values: readonly unknown[]): ((v: string, path: string) => string) => {
     if (values.length <= 12)
       return (v, path) => `(${values.map((x, i) => `${v} === ${x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x)} ? ${i} : `).join('')}bad(${JSON.stringify(path)}, ${v}))`;
-    const m = K(new Map(values.map((x, i) => [x, i])));
+    let m = encoders.get(values);
+    if (m === undefined) encoders.set(values, (m = K(new Map(values.map((x, i) => [x, i])))));
     return (v, path) => `(${m}.get(${v}) ?? bad(${JSON.stringify(path)}, ${v}))`;
   };
   const lit = (x: unknown): string => (x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x));
@@ -108,7 +119,17 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     return `(typeof ${v} === 'object' && ${v} !== null${own ? ` && ${JSON.stringify(own[0])} in ${v}` : ''})`;
   };
   // Layout and pack code are generated in one walk (the same leaves in the same order).
+  // A chunk of pack ORs its words into `out` (zeroed first when there are chunks).
+  const packFns: string[] = [];
   const genPack = (p: Piece, v: string, path: string): string => {
+    const code = genPackInline(p, v, path);
+    if (code.length <= CHUNK) return code;
+    const ws = [...new Set([...code.matchAll(/\bw(\d+) \|=/g)].map((m) => m[1]!))];
+    const name = `p${packFns.length}`;
+    packFns.push(`function ${name}(${v}, out) {\n${ws.length ? `let ${ws.map((i) => `w${i} = 0`).join(', ')};\n` : ''}${code}${ws.map((i) => `out[${i}] |= w${i};`).join(' ')}\n}`);
+    return `${name}(${v}, out);\n`;
+  };
+  const genPackInline = (p: Piece, v: string, path: string): string => {
     switch (p.kind) {
       case 'int': {
         const l = place(path, bitsFor(p.max - p.min + 1), 'int', p.min, p.elem);
@@ -177,11 +198,12 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
       }
     }
   };
-  const packBody = genPack(piece, 's', '');
+  const packBody = genPackInline(piece, 's', '');
   const words = used === 0 ? Math.max(1, word) : word + 1;
   const wdecl = Array.from({ length: words }, (_, i) => `w${i} = 0`).join(', ');
-  const wstore = Array.from({ length: words }, (_, i) => `out[${i}] = w${i};`).join(' ');
-  const packSrc = `return function pack(s, out) {\nlet ${wdecl};\n${packBody}${wstore}\n}`;
+  const chunked = packFns.length > 0;
+  const wstore = Array.from({ length: words }, (_, i) => (chunked ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ');
+  const packSrc = `${packFns.join('\n')}\nreturn function pack(s, out) {\nlet ${wdecl};\n${chunked ? `out.fill(0, 0, ${words});\n` : ''}${packBody}${wstore}\n}`;
 
   // --- unpack: an expression per piece, reading the same leaves in the same order
   let li = 0;
@@ -191,8 +213,20 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     const m = l.bits === 32 ? '' : ` & ${2 ** l.bits - 1}`;
     return `((w[off + ${l.word}] >>> ${l.shift})${m})`;
   };
-  /** Emits statements into `pre`, returns an expression. */
+  /** Emits statements into `pre`, returns an expression (a call of a function of its own when long: {@link CHUNK}). */
+  const unpackFns: string[] = [];
   const genUnpack = (p: Piece, pre: string[]): string => {
+    const inner: string[] = [];
+    const e = genUnpackInline(p, inner);
+    if (inner.reduce((n, x) => n + x.length + 1, e.length) <= CHUNK) {
+      pre.push(...inner);
+      return e;
+    }
+    const name = `u${unpackFns.length}`;
+    unpackFns.push(`function ${name}(w, off) {\n${inner.join('\n')}\nreturn ${e};\n}`);
+    return `${name}(w, off)`;
+  };
+  const genUnpackInline = (p: Piece, pre: string[]): string => {
     switch (p.kind) {
       case 'int': {
         const r = read(next());
@@ -219,6 +253,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           } else parts.push(`${JSON.stringify(k)}: ${genUnpack(f, pre)}`);
         }
         if (opts.length === 0) return `{ ${parts.join(', ')} }`;
+        if (p.keys === 'all') return `{ ${[...parts, ...opts.map(([k, x]) => `${JSON.stringify(k)}: ${x}`)].join(', ')} }`;
         const o = fresh();
         pre.push(`const ${o} = { ${parts.join(', ')} };`);
         for (const [k, x] of opts) pre.push(`if (${x} !== undefined) ${o}${prop(k)} = ${x};`);
@@ -267,8 +302,8 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     }
   };
   const upre: string[] = [];
-  const uexpr = genUnpack(piece, upre);
-  const unpackSrc = `return function unpack(w, off) {\n${upre.join('\n')}\nreturn ${uexpr};\n}`;
+  const uexpr = genUnpackInline(piece, upre);
+  const unpackSrc = `${unpackFns.join('\n')}\nreturn function unpack(w, off) {\n${upre.join('\n')}\nreturn ${uexpr};\n}`;
 
   // --- scratch: copy `s` into preallocated objects (the skeleton), relinking every one.
   // The skeleton's objects are made by object and array literals with the keys
@@ -277,7 +312,19 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   // record, not two (a spread copy or a keyed build would make another).
   const skel: string[] = [];
   const initOf = (f: Piece): string => (f.kind === 'int' ? String(f.min) : f.kind === 'enum' ? lit(f.values[0]!) : 'null');
+  const copyFns: string[] = [];
   const genCopy = (p: Piece, src: string, out: string[]): string => {
+    const inner: string[] = [];
+    const e = genCopyInline(p, src, inner);
+    if (inner.reduce((n, x) => n + x.length + 1, e.length) <= CHUNK) {
+      out.push(...inner);
+      return e;
+    }
+    const name = `c${copyFns.length}`;
+    copyFns.push(`function ${name}(${src}) {\n${inner.join('\n')}\nreturn ${e};\n}`);
+    return `${name}(${src})`;
+  };
+  const genCopyInline = (p: Piece, src: string, out: string[]): string => {
     switch (p.kind) {
       case 'int':
       case 'enum':
@@ -288,16 +335,19 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         const o = fresh();
         out.push(`const ${o} = S[${idx}];`);
         const init: string[] = [];
+        const all = p.keys === 'all';
         for (const [k, f] of p.fields) {
-          // Optional fields are added by the copy (in unpack's order: after the others).
+          // Optional fields are added by the copy (in unpack's order: after the others), or are always there (keys 'all').
           if (f.kind !== 'optional') init.push(`${JSON.stringify(k)}: ${initOf(f)}`);
           const x = fresh();
           out.push(`{ const ${x} = ${src}${prop(k)};`);
           if (f.kind === 'optional') {
             const inner: string[] = [];
             const e = genCopy(f.of, x, inner);
-            // An absent field is deleted, not set to undefined: `in` and hasOwnProperty must say no.
-            out.push(`if (${x} === undefined) { if (${JSON.stringify(k)} in ${o}) delete ${o}${prop(k)}; } else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
+            // An absent field is deleted, not set to undefined: `in` and hasOwnProperty must say no
+            // (with keys 'all' it is an own property holding undefined, as unpack makes it).
+            if (all) out.push(`if (${x} === undefined) ${o}${prop(k)} = undefined; else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
+            else out.push(`if (${x} === undefined) { if (${JSON.stringify(k)} in ${o}) delete ${o}${prop(k)}; } else { ${inner.join('\n')} ${o}${prop(k)} = ${e}; }`);
           } else {
             const inner: string[] = [];
             const e = genCopy(f, x, inner);
@@ -305,6 +355,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
           }
           out.push('}');
         }
+        if (all) for (const [k, f] of p.fields) if (f.kind === 'optional') init.push(`${JSON.stringify(k)}: undefined`);
         skel[idx] = `{ ${init.join(', ')} }`;
         return o;
       }
@@ -363,8 +414,8 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     }
   };
   const sbody: string[] = [];
-  const sexpr = genCopy(piece, 's', sbody);
-  const scratchSrc = `return function scratch(s) {\n${sbody.join('\n')}\nreturn ${sexpr};\n}`;
+  const sexpr = genCopyInline(piece, 's', sbody);
+  const scratchSrc = `${copyFns.join('\n')}\nreturn function scratch(s) {\n${sbody.join('\n')}\nreturn ${sexpr};\n}`;
 
   const bad = (path: string, v: unknown): never => {
     throw new RangeError(`state field '${path || 'state'}' = ${show(v)} is outside the model's declared shape (model.shape: widen its bounds)`);

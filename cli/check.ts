@@ -14,7 +14,7 @@ import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../check
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
 import { workerSystemLoader } from './workerSystem.js';
 import { canonicalString } from '../checker/fingerprint.js';
-import type { Model } from '../model/core.js';
+import type { CheckAllRun, Model } from '../model/core.js';
 import type { Piece } from '../model/shape.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
@@ -557,7 +557,11 @@ function allValues(spec: ParamSpec, name: string): string[] {
   return Array.from({ length: spec.max - spec.min + 1 }, (_, i) => String(spec.min + i));
 }
 
-/** `pvcheck check-all` (npm start): every built-in model at its default parameters, one table row each. */
+/**
+ * `pvcheck check-all` (npm start): every built-in model at its default
+ * parameters, then the further runs it declares (Model.checkAll: other peers
+ * at the same bounds), one table row each.
+ */
 export async function checkAllCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
   if (positionals.length) throw new UsageError(`check-all takes no model (got '${positionals[0]}'): it checks every built-in model`);
@@ -565,34 +569,47 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
   const reports: JsonReport[] = [];
   let code = 0;
   const t0 = Date.now();
-  for (const m of builtinModels) {
+  const runs = builtinModels.flatMap((m) => [{ m, run: undefined as CheckAllRun | undefined }, ...(m.checkAll ?? []).map((run) => ({ m, run }))]);
+  for (const { m, run } of runs) {
     if (interrupted()) break;
-    const p = m.params.defaults as object;
-    const r = await runSearch(m, p, { progress: !values.quiet });
+    let p = m.params.defaults as object;
+    if (run) {
+      const q = resolveParams(m.params, { ...run.params });
+      if (E.isLeft(q)) throw new Error(`model ${m.name}: its check-all run ${showParams(run.params)}: ${q.left}`);
+      p = q.right as object;
+    }
+    const invariants = run?.leaveOut?.length ? selectedInvariants(m, undefined).filter((n) => !run.leaveOut!.includes(n)) : undefined;
+    const r = await runSearch(m, p, { progress: !values.quiet, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
     const c = exitFor(r.outcome);
     // a violation the model declares a finding about the real code (Model.findings) is reported, not a failure
     const finding = r.outcome === 'violation' && !!r.violation && (m.findings ?? []).includes(r.violation.property);
     if (c !== 0 && !finding) code = Math.max(code, c);
+    const label = m.name + (run ? ` (${showParams(run.params)})` : '');
     let traceFile: string | null = null;
     if (r.violation) {
-      traceFile = writeTraceFile(`pvcheck-${safe(m.name)}-${safe(r.violation.property)}.trace.json`, traceFromViolation(m, p, r.violation, `pvcheck check ${m.name}`), 'json');
+      const name = `pvcheck-${safe(m.name)}${run ? '-' + safe(Object.values(run.params).join('-')) : ''}-${safe(r.violation.property)}.trace.json`;
+      const command = `pvcheck check ${m.name}` + (run ? Object.entries(run.params).map(([k, v]) => ` --param ${k}=${v}`).join('') : '');
+      traceFile = writeTraceFile(name, traceFromViolation(m, p, r.violation, command), 'json');
     }
-    reports.push(jsonReport(m.name, p, selectedInvariants(m, undefined), r, traceFile));
+    reports.push(jsonReport(m.name, p, invariants ?? selectedInvariants(m, undefined), r, traceFile, run ? { checkAll: { params: { ...run.params }, leftOut: [...(run.leaveOut ?? [])] } } : {}));
+    const leftOut = run?.leaveOut?.length ? ` (left out, known findings: ${run.leaveOut.join(', ')})` : '';
     rows.push([
-      m.name,
+      label,
       wrapWords(showParams(p), 44),
       fmtInt(r.distinctStates),
       fmtInt(r.edges),
       String(r.depth),
       r.seconds.toFixed(2),
-      r.outcome === 'ok' ? 'ok' : (finding ? 'known finding (docs/models): ' : '') + outcomeLine(r) + (traceFile ? ` -> ${traceFile}` : ''),
+      (r.outcome === 'ok' ? 'ok' : (finding ? 'known finding (docs/models): ' : '') + outcomeLine(r) + (traceFile ? ` -> ${traceFile}` : '')) + leftOut,
     ]);
   }
   if (values.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
   else {
     process.stdout.write(table(['model', 'parameters', 'distinct states', 'edges', 'depth', 'seconds', 'outcome'], rows) + '\n');
-    process.stdout.write(`${rows.length} models checked in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    if (interrupted()) process.stdout.write(`INTERRUPTED: ${builtinModels.length - rows.length} of ${builtinModels.length} models not checked\n`);
+    const modelsDone = new Set(runs.slice(0, rows.length).map((x) => x.m)).size;
+    process.stdout.write(`${modelsDone} models checked (${rows.length} runs) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (interrupted())
+      process.stdout.write(`INTERRUPTED: ${builtinModels.length - modelsDone} of ${builtinModels.length} models not checked (${runs.length - rows.length} of ${runs.length} runs not made)\n`);
   }
   return interrupted() ? EXIT.incomplete : code;
 }

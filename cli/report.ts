@@ -53,6 +53,8 @@ export interface JsonReport {
   stateSetSha256?: string;
   /** --store compact|bitstate (checker/bitstate.ts): the store and its estimate of missed states. */
   store?: StoreReport;
+  /** check-all: a further run of the model (Model.checkAll): the parameters it sets beside the defaults, the findings it leaves out. */
+  checkAll?: { params: Record<string, string>; leftOut: string[] };
 }
 
 export function jsonReport(

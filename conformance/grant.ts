@@ -366,6 +366,17 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
         (e.flags & GTF_type_mask) === GTF_permit_access && !(e.flags & GTF_readonly) && e.domid === DOMID_B && e.frame !== a.frame;
     }).map((r) => copyArgs(DOMID_A, r, true, 0, 1)), 'GNTST_general_error'),
   },
+  {
+    // reached with two data refs (no fallback search: the default suites stay as fast as they were); test/conformanceGrantGranter.test.ts searches it
+    name: 'copy-transitive-changed',
+    reason: "domain C copies through dom0's GTF_transitive grant while its own copy holds it pinned, after dom0 pointed the shared entry at another of A's refs: ERESTART, nothing pinned (acquire_grant_for_copy re-checks the entry against the active one after the recursion, its lock dropped)",
+    probe: {
+      call: 'GNTTABOP_copy', actor: 'guest', hits: refused('ERESTART'),
+      args: (s) => s.gb.map((e, t) => ({ e, a: s.ab[t], t })).filter(({ e, a }) => a !== null && a !== undefined && a.domid === DOMID_C &&
+        (e.flags & GTF_type_mask) === GTF_transitive && e.domid === DOMID_C && (e.trans_domid !== a.trans_domid || e.trans_gref !== a.trans_gref))
+        .map(({ t }) => ({ ops: [{ op: 'GNTTABOP_copy', domid: DOMID_C, dom: DOMID_B, ref: t, dest: false, offset: 0, len: 1 }] })),
+    },
+  },
 ];
 
 export const grantHooks: VectorHooks<S, P> = {

@@ -20,8 +20,15 @@
  *   `tx_err: {id, extra_count, end}` (the first slot's id and extra_count,
  *   the ring index after the packet) after `consume` = the first slot and
  *   its extras;
- * - `hostile_write`: `{what, slot, val}` (a hostile frontend's `req_prod`
- *   or a published request's `size`).
+ * - `hostile_write`: `{what, slot, val}` (a hostile frontend's `req_prod`,
+ *   a published request's `size`, or, `what: 'event'`, an event without work).
+ *
+ * With `evtchn=lateeoi` (netback's tx event channel), also: `notify` for
+ * `xennet_start_xmit` (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY against
+ * `req_event`), `has_unconsumed` for `xenvif_tx_interrupt`
+ * (RING_HAS_UNCONSUMED_REQUESTS), `more_to_do` and `req_event` for
+ * `xenvif_poll.napi_complete_done` (RING_FINAL_CHECK_FOR_REQUESTS; absent
+ * for a disabled vif, which does not check).
  *
  * Observations: `req_prod`, `rsp_prod` after every step; the calling
  * side's `req_prod_pvt`, `rsp_cons` (netfront) or `req_cons`,
@@ -37,7 +44,7 @@
  */
 import type { Json } from './format.js';
 import { registerHooks, type Boundary, type Obs, type VectorHooks } from './hooks.js';
-import { K_EXTRA, K_RSP, NETIF_RSP_NULL, type NetifParams, type NetifState, type Slot } from '../model/netif.js';
+import { K_EXTRA, K_RSP, NETIF_RSP_NULL, hasUnconsumedRequests, type NetifParams, type NetifState, type Slot } from '../model/netif.js';
 import { NR_UNCONSUMED_REQUESTS, idxAdd, idxSub } from '../model/idx32.js';
 
 type S = NetifState;
@@ -104,6 +111,12 @@ export const netifHooks: VectorHooks<S, P> = {
       o.unconsumed = NR_UNCONSUMED_REQUESTS(p.ringSize, pre.req_prod, pre.back.req_cons, pre.back.rsp_prod_pvt);
       o.read = Array.from({ length: readCount(rule, pre, post) }, (_, k) => slotView(at(pre, p, idxAdd(pre.back.req_cons, k))));
     }
+    if (p.evtchn === 'lateeoi') {
+      // RING_PUSH_REQUESTS_AND_CHECK_NOTIFY's notify; xenvif_tx_interrupt's RING_HAS_UNCONSUMED_REQUESTS; RING_FINAL_CHECK_FOR_REQUESTS
+      if (rule === 'xennet_start_xmit') o.notify = idxSub(post.req_prod, pre.ev.req_event) < idxSub(post.req_prod, pre.req_prod);
+      if (rule === 'xenvif_tx_interrupt') o.has_unconsumed = hasUnconsumedRequests(pre, p);
+      if (rule === 'xenvif_poll.napi_complete_done' && !pre.back.disabled) { o.more_to_do = post.ev.sched === 1; o.req_event = post.ev.req_event; }
+    }
     if (rule === 'xennet_tx_buf_gc') {
       const overflow = idxSub(pre.rsp_prod, pre.front.rsp_cons) > p.ringSize;
       o.overflow = overflow;
@@ -151,6 +164,12 @@ export const netifHooks: VectorHooks<S, P> = {
       name: 'responses-fill-ring',
       reason: 'netfront reads responses while RING_SIZE of them are unconsumed: RING_RESPONSE_PROD_OVERFLOW is false at exactly RING_SIZE (stopAt=ring-full)',
       hits: (x, p) => x.rule === 'xennet_tx_buf_gc' && idxSub(x.pre.rsp_prod, x.pre.front.rsp_cons) === p.ringSize,
+    },
+    {
+      // reached with evtchn=lateeoi only (no fallback search: the default suites stay as they were)
+      name: 'final-check-arms-req-event',
+      reason: "netback's NAPI completes with no request left: RING_FINAL_CHECK_FOR_REQUESTS sets req_event = req_cons + 1, so netfront's next push notifies (evtchn=lateeoi)",
+      hits: (x) => x.rule === 'xenvif_poll.napi_complete_done' && x.obs.more_to_do === false && x.pre.back.req_cons !== 0,
     },
   ] as readonly Boundary<S, P>[],
 };

@@ -33,7 +33,8 @@ export function adapterFor(impl: string, bug: string | undefined): E.Either<stri
   }
   const bugs: Record<string, readonly string[]> = {
     grant: ['none', 'end-ignores-pin', 'map-ignores-readonly', 'map-allows-sub-page', 'reduce-ignores-device-pins', 'v1-end-clears-flags',
-      'unmap-drops-pins-early', 'unmap-partial-frees-handle', 'copy-area-first', 'set-version-busy-if-valid', 'copy-pinned-no-recheck'],
+      'unmap-drops-pins-early', 'unmap-partial-frees-handle', 'copy-area-first', 'set-version-busy-if-valid', 'copy-pinned-no-recheck',
+      'transitive-no-restart'],
     ring: ['none', 'notify-le', 'final-check-no-event', 'no-wrap'],
     limiter: ['none', 'no-wrap-clamp', 'no-burst-cap'],
   };

@@ -177,6 +177,26 @@ export interface Model<S = any, P = any> {
    * does not fail on them.
    */
   readonly findings?: readonly string[];
+  /**
+   * Further runs `check-all` (npm start) makes of this built-in model beside
+   * its defaults: other peers at the same default bounds (a hostile guest, a
+   * non-Linux implementation). Each is one more row.
+   */
+  readonly checkAll?: readonly CheckAllRun[];
+}
+
+/** One further run of a built-in model in `check-all`; see {@link Model.checkAll}. */
+export interface CheckAllRun {
+  /** Parameters set beside the defaults. */
+  readonly params: Readonly<Record<string, string>>;
+  /**
+   * Properties (or 'deadlock') this run leaves out: findings about the real
+   * code at these parameters, each documented in the model's page and kept
+   * found by its tests; every other property is checked.
+   */
+  readonly leaveOut?: readonly string[];
+  /** Why the run is part of npm start, and what it defends (one line). */
+  readonly why: string;
 }
 
 /** The state type of a model. */

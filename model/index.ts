@@ -36,6 +36,8 @@ export { nc2Packets } from './nc2Packets.js';
 export * as nc2PacketsModel from './nc2Packets.js';
 export { nc2Bypass } from './nc2Bypass.js';
 export * as nc2BypassModel from './nc2Bypass.js';
+export { nc2Api } from './nc2Api.js';
+export * as nc2ApiModel from './nc2Api.js';
 export { limiter } from './limiter.js';
 export * as limiterModel from './limiter.js';
 export { vif } from './vif.js';

@@ -69,7 +69,7 @@ export const nc2Params = defineParams(
     directions: intParam({ default: 1, min: 1, max: 2, doc: '1: the frontend-to-backend ring only; 2: both rings of the pair' }),
     startIndex: intParam({ default: 0xfffffff0, min: 0, max: 0xffffffff, doc: 'the value every RING_IDX starts at (a multiple of 8): a quiescent ring that has carried that many bytes; the default 0xfffffff0 is 16 bytes before both the ring end and the 2^32 wrap, so a 16-byte message needs a pad and every index crosses 2^32' }),
     hints: boolParam({ default: false, doc: 'the v2v active hints: consumer_active (producer flushes eagerly), producer_active and consumer_spinning (consumer spins instead of sleeping; no event while it spins)' }),
-    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend writes any value into the fields it owns (ring 0 cons, ring 1 prod, ring 1 headers and sizes) instead of running the protocol' }),
+    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend writes any value into the fields it owns (ring 0 cons and prod_event, ring 1 prod, cons_event, headers and sizes, and its v2v hints) instead of running the protocol' }),
     hostileWrites: intParam({ default: 3, min: 0, max: 6, doc: 'writes a hostile backend makes in one run' }),
   },
   (p) =>
@@ -151,6 +151,10 @@ export interface Nc2Consumer {
   readonly outside: number;
   /** ghost: accepted a message that does not advance cons_pvt */
   readonly stuck: number;
+  /** v2v_nc2_get_message's `counter` reached CONSUMER_SPIN_LIMIT in this call (one spin period in the model). */
+  readonly spun: number;
+  /** ghost: spun again within one call after the limit (a loop on producer_active) */
+  readonly respun: number;
 }
 
 export interface Nc2State {
@@ -185,7 +189,7 @@ export const nc2Init = (p: P): S => {
     pc: P_IDLE, prod_pvt: i, local_prod: i, bytes_available: p.ringBytes, want: 0, cons_snap: i, old: i, ret: P_IDLE,
     sent: 0, blocked: 0, local_producer_active: 0, overwrote: 0,
   };
-  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0 };
+  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0 };
   const n = p.directions;
   return {
     sring: Array.from({ length: n }, (_, r) => sring(r)),
@@ -212,7 +216,7 @@ export const nc2Shape = (p: P): Shape<S> => {
       }), p.directions),
       cons: array(record({
         pc: int(0, 15), cons_pvt: u32, local_cons: u32, prod_snap: u32, old: u32, recv: int(0, 15), blocked: bit,
-        torn: bit, padAsData: bit, outside: bit, stuck: bit,
+        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit,
       }), p.directions),
       pending: array(bit, 2),
       hostileLeft: int(0, 6),
@@ -513,10 +517,10 @@ export function consumerRules(r: number): R[] {
     },
     {
       name: `v2v_nc2_get_message.spin.${who}`, actor: who, applies: (p) => ap(p) && p.hints,
-      doc: 'ring empty but remote producer_active: consumer_spinning = 1 and spin while it stays set',
+      doc: 'ring empty but remote producer_active and counter < CONSUMER_SPIN_LIMIT: consumer_spinning = 1 and spin while it stays set (counter is not reset by goto retry: one spin period per call)',
       see: 'v2v.c v2v_nc2_get_message (CONSUMER_SPIN_LIMIT)',
-      when: (s) => cn(s).pc === C_READ && !hasData(s) && cn(s).cons_pvt === cn(s).local_cons && s.sring[r]!.producer_active === 1,
-      then: (d) => { d.sring[r]!.consumer_spinning = 1; d.cons[r]!.pc = C_SPIN; },
+      when: (s) => cn(s).pc === C_READ && !hasData(s) && cn(s).cons_pvt === cn(s).local_cons && s.sring[r]!.producer_active === 1 && cn(s).spun === 0,
+      then: (d, s) => { if (cn(s).spun === 1) d.cons[r]!.respun = 1; d.sring[r]!.consumer_spinning = 1; d.cons[r]!.spun = 1; d.cons[r]!.pc = C_SPIN; },
     },
     {
       name: `v2v_nc2_get_message.spin_end.${who}`, actor: who, applies: (p) => ap(p) && p.hints,
@@ -551,7 +555,7 @@ export function consumerRules(r: number): R[] {
       doc: 'still empty with the event armed: return 0; sleep on the event channel',
       see: `${see} nc2_final_check_for_messages`,
       when: (s) => cn(s).pc === C_FC2 && s.sring[r]!.prod === cn(s).prod_snap,
-      then: (d, _s, p) => { d.cons[r]!.pc = C_WAIT; d.cons[r]!.blocked = 1; d.cons[r]!.prod_snap = p.startIndex; },
+      then: (d, _s, p) => { d.cons[r]!.pc = C_WAIT; d.cons[r]!.blocked = 1; d.cons[r]!.prod_snap = p.startIndex; d.cons[r]!.spun = 0; },
     },
   ];
 }
@@ -573,7 +577,7 @@ function consume(d: any, s: S, r: number, p: P, size: number, data: boolean): vo
     }
     if (!whole) dc.torn = 1;
   }
-  if (data) dc.recv = Math.min(c.recv + 1, 15);
+  if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
   dc.cons_pvt = idxAdd(x, adv);
 }
 
@@ -642,6 +646,46 @@ export const hostileRules: readonly R[] = [
     then: (d, s, _p, [cell, k, size]: readonly number[]) => {
       const c = d.sring[1]!.payload[cell!]!;
       c.k = k; c.size = size; c.seq = 0; c.skip = 0;
+      d.hostileLeft = s.hostileLeft - 1;
+    },
+  },
+  {
+    name: 'hostile.prod_event', actor: 'backend', applies: hostile, origin: 'environment',
+    choices: (s) => {
+      const x = s.prod[0]!.local_prod;
+      return [...new Set([x, idxAdd(x, 1), idxAdd(x, 0x80000000), idxSub(x, 8)])];
+    },
+    doc: 'a hostile backend writes ring 0 prod_event (it consumes ring 0): already passed, next byte, half the index space away, behind',
+    see: 'uring.h struct netchannel2_sring_cons (prod_event owned by the consumer)',
+    when: (s) => s.hostileLeft > 0,
+    then: (d, s, _p, v: number) => { d.sring[0]!.prod_event = v; d.hostileLeft = s.hostileLeft - 1; },
+  },
+  {
+    name: 'hostile.cons_event', actor: 'backend', applies: (p) => hostile(p) && p.directions === 2, origin: 'environment',
+    choices: (s) => {
+      const x = s.cons[1]!.local_cons;
+      return [...new Set([x, idxAdd(x, 1), idxAdd(x, 0x80000000), idxSub(x, 8)])];
+    },
+    doc: 'a hostile backend writes ring 1 cons_event (it produces on ring 1): already passed, next byte, half the index space away, behind',
+    see: 'uring.h struct netchannel2_sring_prod (cons_event owned by the producer)',
+    when: (s) => s.hostileLeft > 0,
+    then: (d, s, _p, v: number) => { d.sring[1]!.cons_event = v; d.hostileLeft = s.hostileLeft - 1; },
+  },
+  {
+    name: 'hostile.hint', actor: 'backend', applies: (p) => hostile(p) && p.hints, origin: 'environment',
+    choices: (s, p) =>
+      [
+        ['consumer_active', 1 - s.sring[0]!.consumer_active] as const,
+        ['consumer_spinning', 1 - s.sring[0]!.consumer_spinning] as const,
+        ...(p.directions === 2 ? [['producer_active', 1 - s.sring[1]!.producer_active] as const] : []),
+      ],
+    showChoice: ([f, v]: readonly [string, number]) => `${f} = ${v}`,
+    doc: 'a hostile backend flips a v2v hint it owns: ring 0 consumer_active or consumer_spinning (it consumes ring 0), ring 1 producer_active (it produces on ring 1)',
+    see: 'v2v uring.h struct netchannel2_sring_fields (consumer_active, consumer_spinning, producer_active)',
+    when: (s) => s.hostileLeft > 0,
+    then: (d, s, _p, [f, v]: readonly [string, number]) => {
+      if (f === 'producer_active') d.sring[1]!.producer_active = v;
+      else d.sring[0]![f as 'consumer_active' | 'consumer_spinning'] = v;
       d.hostileLeft = s.hostileLeft - 1;
     },
   },
@@ -719,7 +763,12 @@ export const H3 = inv('H3_no_BUG_ON',
   'uring.h (Linux) nc2_can_send_payload_bytes, nc2_send_message',
   (s, p) => rings(p).every((r) => s.prod[r]!.pc !== P_BUG));
 
-export const nc2Invariants: readonly Invariant<S, P>[] = [N1, N2, N3, N4, N5, N6, N7, H1, H2, H3];
+export const H4 = inv('H4_bounded_spin',
+  'whatever a hostile peer writes into producer_active, the honest consumer spins at most one CONSUMER_SPIN_LIMIT period per v2v_nc2_get_message call (no loop on the hint)',
+  'v2v.c v2v_nc2_get_message (counter < CONSUMER_SPIN_LIMIT, not reset by goto retry)',
+  (s, p) => rings(p).every((r) => s.cons[r]!.respun === 0));
+
+export const nc2Invariants: readonly Invariant<S, P>[] = [N1, N2, N3, N4, N5, N6, N7, H1, H2, H3, H4];
 
 /** A valid end: with honest peers, every message sent and consumed and both endpoints asleep; with a hostile one, anything. */
 export const nc2ValidEnd = (s: S, p: P): boolean =>

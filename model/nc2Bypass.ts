@@ -17,8 +17,10 @@
  * ring itself (in order, whole, no loss). Messages carry netchannel2.h's
  * names. What is transcribed and what is reconstructed: docs/models/nc2.md.
  *
- * Grants follow model/grant.ts's transitive semantics (Xen's
- * `acquire_grant_for_copy`): a transitive grant is copy-only, one level, and
+ * Grants follow model/grant.ts's transitive semantics: every copy B makes is
+ * decided by grant.ts's `acquireForCopy` (Xen's `acquire_grant_for_copy`) on
+ * the grant tables of that moment (`copyTables`): a transitive grant is
+ * copy-only, one level, and
  * a copy through it reads the original grant, which must still be live;
  * after A's resume its grant table is new, so a ref A issued before the
  * suspend no longer names the buffer it named.
@@ -26,7 +28,9 @@
  * @see docs/models/nc2.md
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
-import { defineParams, intParam, type ParamsOfSpace } from './params.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { defineParams, intParam, resolveParams, type ParamsOfSpace } from './params.js';
+import { DOMID_A, DOMID_B, DOMID_C, GNTST_okay, GTF_permit_access, GTF_readonly, GTF_transitive, acquireForCopy, grantInit, grantParams, type GrantEntry, type GrantState } from './grant.js';
 import { nc2BypassViews } from './views/nc2.js';
 
 export const nc2BypassParams = defineParams({
@@ -260,13 +264,13 @@ export const guestBRules: readonly R[] = [
   recv('B.recv_packet_parent', 'B', 'dToB', 'PACKET',
     'GNTTABOP_copy through dom0\'s transitive grant (Xen follows it to A\'s grant), then FINISH_PACKET to dom0',
     'seeds/004 receiver-side copy; xen/common/grant_table.c acquire_grant_for_copy (GTF_transitive)',
-    (d, s, _p, i) => { copyFrom(d, s, i, s.d.trans[i]!); push(d, 'bToD', `FINISH:${i}`); }),
+    (d, s, _p, i) => { copyFrom(d, s, i, 'parent'); push(d, 'bToD', `FINISH:${i}`); }),
   recv('B.recv_ready', 'B', 'aToB', 'BYPASS_READY', 'A is ready on the bypass',
     `${NC2H} NETCHANNEL2_MSG_BYPASS_READY`, (d, s) => { if (s.b.view === 'attached') d.b.view = 'ready'; }, (s) => s.b.mapped),
   recv('B.recv_packet_bypass', 'B', 'aToB', 'PACKET',
     'a PACKET on the bypass: GNTTABOP_copy through A\'s grant, FINISH_PACKET back on the bypass',
     `${NC2H} NC2_PACKET_TYPE_receiver_copy ("only ... on bypass rings")`,
-    (d, s, _p, i) => { copyFrom(d, s, i, true); bypassSend(d, s, s.b.bound && s.a.port, `FINISH:${i}`); }, (s) => s.b.mapped),
+    (d, s, _p, i) => { copyFrom(d, s, i, 'bypass'); bypassSend(d, s, s.b.bound && s.a.port, `FINISH:${i}`); }, (s) => s.b.mapped),
   recv('B.recv_disable', 'B', 'dToB', 'BYPASS_DISABLE', 'B sends nothing on the bypass but FINISHes: acknowledge at once with BYPASS_DISABLED',
     `${NC2H} NETCHANNEL2_MSG_BYPASS_DISABLE, _DISABLED`,
     (d, s) => { if (s.b.view !== 'none') d.b.view = 'disabled'; push(d, 'bToD', 'BYPASS_DISABLED'); }),
@@ -281,9 +285,35 @@ function bypassSend(d: any, _s: S, delivered: boolean, m: string): void {
   push(d, 'bToA', m);
 }
 
-/** B copies packet i through a grant chain that is `via` live; the copy reads A's buffer only if A's grant is of its current incarnation. */
-function copyFrom(d: any, s: S, i: number, via: boolean): void {
-  if (!via || !liveGrant(s, i)) d.staleCopy = true;
+/**
+ * The grant tables a copy of packet i meets, in model/grant.ts's terms (its
+ * three domains: DOMID_A = guest A, the granter; DOMID_B = dom0, whose own
+ * table holds the transitive grants; DOMID_C = guest B, the copier): A's
+ * data ref 1 grants the packet's buffer (page 1) read-only to dom0 (`parent`)
+ * or to B (`bypass`) if A issued it in its current incarnation (a resumed A
+ * has a new, empty table); dom0's ref 0 is a transitive grant to B on A's
+ * ref 1 while dom0 has not ended it.
+ */
+const GRANT_BASE: GrantState = (() => {
+  const p = resolveParams(grantParams, { refs: 1, transitive: 1, version: 'v2' });
+  if (E.isLeft(p)) throw new Error(p.left);
+  return grantInit(p.right, 2);
+})();
+export function copyTables(s: S, i: number, path: 'parent' | 'bypass'): GrantState {
+  const none = GRANT_BASE.ga[1]!;
+  const a: GrantEntry = liveGrant(s, i) ? { ...none, flags: GTF_permit_access | GTF_readonly, domid: path === 'parent' ? DOMID_B : DOMID_C, frame: 1 } : none;
+  const t: GrantEntry = path === 'parent' && s.d.trans[i] ? { ...GRANT_BASE.gb[0]!, flags: GTF_transitive, domid: DOMID_C, trans_domid: DOMID_A, trans_gref: 1 } : GRANT_BASE.gb[0]!;
+  return { ...GRANT_BASE, ga: [GRANT_BASE.ga[0]!, a], gb: [t] };
+}
+/** GNTTABOP_copy's acquire_grant_for_copy (model/grant.ts acquireForCopy) for B's copy of packet i: dom0's transitive ref 0, or A's ref 1 directly. */
+export const copyStatus = (s: S, i: number, path: 'parent' | 'bypass'): number =>
+  path === 'parent'
+    ? acquireForCopy(copyTables(s, i, path), DOMID_B, 0, DOMID_C, true, true).status
+    : acquireForCopy(copyTables(s, i, path), DOMID_A, 1, DOMID_C, true, true).status;
+
+/** B copies packet i; Xen lets the copy read A's buffer only if acquire_grant_for_copy succeeds (grant.ts's transitive semantics). */
+function copyFrom(d: any, s: S, i: number, path: 'parent' | 'bypass'): void {
+  if (copyStatus(s, i, path) !== GNTST_okay) d.staleCopy = true;
   d.b.got[i] = s.b.got[i]! + 1;
 }
 

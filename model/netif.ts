@@ -52,6 +52,16 @@
  *   crossing the page) are in the domains.
  * - A netfront packet is written and pushed in one step (netfront does it
  *   under its tx lock and the backend reads only published slots).
+ * - **netback's tx event channel with lateeoi** (XSA-332), with
+ *   `evtchn=lateeoi`: netfront notifies after its push when `req_event` says
+ *   so (`RING_PUSH_REQUESTS_AND_CHECK_NOTIFY`); `xenvif_tx_interrupt` sets
+ *   `NETBK_TX_EOI` and, with requests on the ring, schedules NAPI, leaving the
+ *   port masked until `xenvif_poll` ends (`napi_complete_done`, then
+ *   `xenvif_napi_schedule_or_enable_events`: `RING_FINAL_CHECK_FOR_REQUESTS`
+ *   and `xen_irq_lateeoi(irq, 0)`), or, with none, EOIs it at once with
+ *   `XEN_EOI_FLAG_SPURIOUS`, which the event core throttles. NAPI then runs
+ *   only while scheduled. A hostile frontend may send `storms` events
+ *   without work. Without `evtchn` a context runs whenever it has work.
  *
  * @see xen/include/public/io/netif.h
  * @see drivers/net/xen-netback/netback.c (xenvif_tx_build_gops, xenvif_count_requests, xenvif_get_extras, xenvif_get_requests, xenvif_tx_err, xenvif_idx_release, _make_tx_response)
@@ -91,8 +101,11 @@ export const netifParams = defineParams(
     frontend: enumParam({ values: ['honest', 'any', 'hostile'] as const, default: 'honest', doc: 'honest: netfront\'s packets; any: every packet of the format domain (sizes 0..PAGE, a size field smaller than the fragments, a fragment crossing the page, bad or missing extras, an unterminated more_data chain), indices honest; hostile: any, plus hostileWrites writes of req_prod or of a published slot' }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend may write any id and status into response slots and rsp_prod (hostileWrites times)' }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'adversarial writes a hostile side makes at most' }),
+    evtchn: enumParam({ values: ['off', 'lateeoi'] as const, default: 'off', doc: "off: netback's NAPI runs whenever there are requests; lateeoi: netfront notifies netback's tx event channel (req_event), xenvif_tx_interrupt schedules NAPI with lateeoi accounting, NAPI runs only while scheduled and EOIs when it completes" }),
+    storms: intParam({ default: 0, min: 0, max: 4, doc: 'events without work a hostile frontend sends at most (evtchn=lateeoi)' }),
   },
   (p) => {
+    if (p.storms > 0 && (p.frontend !== 'hostile' || p.evtchn !== 'lateeoi')) return 'storms needs frontend=hostile and evtchn=lateeoi';
     if (p.ringSize < p.slotsMin + 2) return `ringSize must be at least slotsMin + 2 (${p.slotsMin + 2}): netfront stops at NET_TX_RING_SIZE - XEN_NETIF_NR_SLOTS_MIN - 1 free slots`;
     if (p.frontend !== 'honest' && p.backend === 'hostile') return 'frontend and backend cannot both be adversarial: properties are checked for the honest side';
     return undefined;
@@ -207,6 +220,23 @@ export interface Back {
   /** Used a request field other than the value it validated (XSA-155). */
   readonly unvalidated: number;
 }
+/** netback's tx event channel (evtchn=lateeoi; constant otherwise). */
+export interface TxEvtchn {
+  /** sring->req_event (SHARED_RING_INIT: 1), written by netback's RING_FINAL_CHECK_FOR_REQUESTS. */
+  readonly req_event: number;
+  /** The port's pending bit (netfront's notify_remote_via_irq, or a hostile event). */
+  readonly evt: number;
+  /** The lateeoi core keeps the port masked from the upcall until xen_irq_lateeoi. */
+  readonly masked: number;
+  /** NETBK_TX_EOI in queue->eoi_pending. */
+  readonly eoi: number;
+  /** NAPI scheduled (xenvif_poll will run). */
+  readonly sched: number;
+  /** Events without work a hostile frontend may still send. */
+  readonly storms: number;
+  /** Ghost: an event that found no request was EOIed as work (not XEN_EOI_FLAG_SPURIOUS). */
+  readonly unthrottled: number;
+}
 export interface NetifState {
   readonly req_prod: number;
   readonly rsp_prod: number;
@@ -214,6 +244,7 @@ export interface NetifState {
   readonly front: Front;
   readonly back: Back;
   readonly hostile: number;
+  readonly ev: TxEvtchn;
 }
 type S = NetifState;
 type R = Rule<S, P, any>;
@@ -228,6 +259,7 @@ export const netifInit = (p: P): S[] => [{
     pendingOverrun: 0, overrun: 0, rejected: 0, zeroFrag: 0, shortLinear: 0, fragOverrun: 0, unvalidated: 0,
   },
   hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
+  ev: { req_event: 1, evt: 0, masked: 0, eoi: 0, sched: 0, storms: p.storms, unthrottled: 0 },
 }];
 
 const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
@@ -353,6 +385,8 @@ export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
       d.front.sent = f.sent + 1;
       if (overrun) d.front.idOverrun = 1;
       d.req_prod = i;
+      // RING_PUSH_REQUESTS_AND_CHECK_NOTIFY: __old = sring->req_prod, __new = req_prod_pvt
+      if (p.evtchn === 'lateeoi' && idxSub(i, s.ev.req_event) < idxSub(i, s.req_prod)) d.ev.evt = 1;
     },
   };
   const gc: R = {
@@ -406,10 +440,16 @@ export interface BackendCode {
    * fragment (`nr_slots--`).
    */
   readonly fragListCountsZeroFrags: boolean;
+  /** XSA-332 (evtchn=lateeoi): xenvif_tx_interrupt EOIs an event without requests as spurious and holds the others until NAPI completes (false: an ordinary interrupt, every event EOIed at once as work). */
+  readonly spuriousAccounting: boolean;
 }
 export const honestBackend: BackendCode = {
   reqProdCheck: true, copyHeadersAcrossSlots: true, xsa432: true, skipZeroFrags: true, txErrResetsExtraCount: true, releaseBeforePush: true, usePrivateCopy: true, fragListCountsZeroFrags: false,
+  spuriousAccounting: true,
 };
+
+/** RING_HAS_UNCONSUMED_REQUESTS (XEN_RING_NR_UNCONSUMED_REQUESTS, with its min()). */
+export const hasUnconsumedRequests = (s: S, p: P): boolean => NR_UNCONSUMED_REQUESTS(p.ringSize, s.req_prod, s.back.req_cons, s.back.rsp_prod_pvt) > 0;
 
 type BackDraft = { -readonly [K in keyof Back]: Back[K] };
 type World = { ring: Slot[]; back: BackDraft; rsp_prod: number };
@@ -684,7 +724,7 @@ function releaseNow(w: World, p: P, e: Pending): void {
 }
 
 export function backendRules(bc: BackendCode = honestBackend): R[] {
-  const napiRuns = (s: S, p: P) => !s.back.disabled && s.back.napi === 0 && s.back.txq < p.budget;
+  const napiRuns = (s: S, p: P) => !s.back.disabled && s.back.napi === 0 && s.back.txq < p.budget && (p.evtchn === 'off' || s.ev.sched === 1);
   const build: R = {
     name: 'xenvif_tx_build_gops', actor: 'netback-napi',
     doc: 'one packet: req_prod check, XEN_RING_NR_UNCONSUMED_REQUESTS, RING_COPY_REQUEST, xenvif_get_extras, xenvif_count_requests, size/page/GSO checks; errors answered by xenvif_tx_err',
@@ -761,7 +801,38 @@ export function backendRules(bc: BackendCode = honestBackend): R[] {
     then: (d, s) => { d.rsp_prod = s.back.rsp_prod_pvt; d.back.dl = pc === 1 ? 2 : 0; if (pc === 2) { d.back.lock = 0; d.back.dlEntry = null; } },
   });
   const steps = bc.releaseBeforePush ? [release(1), push(2)] : [push(1), release(2)];
-  return [build, get, submit, dlMake, ...steps];
+  // netback's tx event channel (evtchn=lateeoi): interface.c xenvif_tx_interrupt, xenvif_poll
+  const irq: R = {
+    name: 'xenvif_tx_interrupt', actor: 'netback-irq',
+    doc: 'the tx event delivered: NETBK_TX_EOI set; requests on the ring (RING_HAS_UNCONSUMED_REQUESTS): napi_schedule, the port stays masked until NAPI completes; none: XEN_EOI_FLAG_SPURIOUS at once (the event core delays the next event)',
+    see: 'drivers/net/xen-netback/interface.c xenvif_tx_interrupt, xenvif_handle_tx_interrupt; drivers/xen/events/events_base.c xen_irq_lateeoi (XSA-332)',
+    applies: (p) => p.evtchn === 'lateeoi',
+    when: (s) => s.ev.evt === 1 && s.ev.masked === 0,
+    then: (d, s, p) => {
+      d.ev.evt = 0;
+      const work = hasUnconsumedRequests(s, p);
+      if (work) d.ev.sched = 1;
+      if (!bc.spuriousAccounting) { if (!work) d.ev.unthrottled = 1; return; } // an ordinary interrupt: EOIed at once, as work
+      if (work) { d.ev.masked = 1; d.ev.eoi = 1; } // EOI when NAPI completes
+      // else: atomic_andnot(NETBK_TX_EOI); xen_irq_lateeoi(irq, XEN_EOI_FLAG_SPURIOUS): unmasked, throttled by the core
+    },
+  };
+  const complete: R = {
+    name: 'xenvif_poll.napi_complete_done', actor: 'netback-napi',
+    doc: 'a poll with less than its budget done: napi_complete_done, then xenvif_napi_schedule_or_enable_events: RING_FINAL_CHECK_FOR_REQUESTS (req_event = req_cons + 1), more: napi_schedule; none: clear NETBK_TX_EOI and xen_irq_lateeoi(irq, 0). A disabled vif: napi_complete only',
+    see: 'drivers/net/xen-netback/interface.c xenvif_poll; netback.c xenvif_napi_schedule_or_enable_events; ring.h RING_FINAL_CHECK_FOR_REQUESTS',
+    applies: (p) => p.evtchn === 'lateeoi',
+    when: (s, p) => s.ev.sched === 1 && s.back.napi === 0 && s.back.txq === 0 && (s.back.disabled === 1 || buildGops(s, p, bc) === null),
+    then: (d, s, p) => {
+      d.ev.sched = 0;
+      if (s.back.disabled) return; // "This vif is rogue": napi_complete, no EOI
+      let more = hasUnconsumedRequests(s, p);
+      if (!more) { d.ev.req_event = idxAdd(s.back.req_cons, 1); more = hasUnconsumedRequests(s, p); } // xen_mb(), then the recheck
+      if (more) { d.ev.sched = 1; return; }
+      if (s.ev.eoi) { d.ev.eoi = 0; d.ev.masked = 0; } // xen_irq_lateeoi(queue->tx_irq, 0)
+    },
+  };
+  return [build, get, submit, dlMake, ...steps, irq, complete];
 }
 
 // --- adversaries
@@ -771,6 +842,8 @@ export interface HostileWrite { readonly what: string; readonly slot: number; re
 /** What an adversarial peer may write: a hostile frontend req_prod (impossible values) or a published request's size; a hostile backend rsp_prod or a response slot's id or status. */
 export function hostileDomain(s: S, p: P): HostileWrite[] {
   const out: HostileWrite[] = [];
+  if (s.ev.storms > 0 && s.ev.evt === 0) out.push({ what: 'event', slot: -1, val: 1 });
+  if (s.hostile === 0) return out;
   if (p.frontend === 'hostile') {
     for (const v of [idxAdd(s.back.req_cons, p.ringSize), idxAdd(s.back.req_cons, p.ringSize + 1), idxSub(s.req_prod, 1), 0xffffffff]) if (v !== s.req_prod) out.push({ what: 'req_prod', slot: -1, val: v });
     for (let k = 0; k < p.ringSize; k++) if (s.ring[k]!.k === K_REQ) for (let v = 0; v <= XEN_PAGE_SIZE; v++) if (v !== s.ring[k]!.size) out.push({ what: 'size', slot: k, val: v });
@@ -787,10 +860,11 @@ export function hostileDomain(s: S, p: P): HostileWrite[] {
 
 export const hostileRule: R = {
   name: 'hostile_write', actor: 'adversary',
-  doc: 'an adversarial peer writes a field of the shared page it can write (slots after publication included)',
-  choices: (s, p) => (s.hostile > 0 ? hostileDomain(s, p) : []),
-  showChoice: (c: HostileWrite) => (c.slot < 0 ? `${c.what}=${c.val}` : `ring[${c.slot}].${c.what}=${c.val}`),
+  doc: 'an adversarial peer writes a field of the shared page it can write (slots after publication included); a hostile frontend may also notify without work (storms)',
+  choices: (s, p) => hostileDomain(s, p),
+  showChoice: (c: HostileWrite) => (c.what === 'event' ? 'notify_remote_via_irq (no work)' : c.slot < 0 ? `${c.what}=${c.val}` : `ring[${c.slot}].${c.what}=${c.val}`),
   then: (d, s, _p, c: HostileWrite) => {
+    if (c.what === 'event') { d.ev.storms = s.ev.storms - 1; d.ev.evt = 1; return; }
     d.hostile = s.hostile - 1;
     if (c.what === 'req_prod') d.req_prod = c.val;
     else if (c.what === 'rsp_prod') d.rsp_prod = c.val;
@@ -837,6 +911,9 @@ export const netifInvariants: readonly Invariant<S, P>[] = [
   { name: 'B_accepts_honest_packets', see: 'B-15: netif.h XEN_NETIF_NR_SLOTS_MIN "Any new backend ... should expect frontend to send a valid packet using slots up to this value"; netback XEN_NETBK_LEGACY_SLOTS_MAX, fatal_skb_slots (both honest)',
     description: 'every packet of an honest netfront (at most XEN_NETIF_NR_SLOTS_MIN data slots) is accepted: neither dropped nor fatal',
     holds: (s, p) => !bothHonest(p) || s.back.rejected === 0 },
+  { name: 'B_tx_events_accounted', see: 'X-7, XSA-332 (CVE-2020-27673): netback "use lateeoi irq binding"; drivers/net/xen-netback/interface.c xenvif_tx_interrupt; drivers/xen/events xen_irq_lateeoi (honest backend, evtchn=lateeoi)',
+    description: 'netback EOIs a tx event as work only when it found requests on the ring; every other event is EOIed with XEN_EOI_FLAG_SPURIOUS, so the event core throttles a storm',
+    holds: (s, p) => !backHonest(p) || s.ev.unthrottled === 0 },
   { name: 'F_validates_responses', see: 'drivers/net/xen-netfront.c xennet_tx_buf_gc (2021 hardening) (honest frontend)',
     description: 'netfront completes only in-range TX_PENDING ids and consumes no response while rsp_prod is more than RING_SIZE ahead',
     holds: (s, p) => !frontHonest(p) || s.front.bad === 0 },
@@ -845,10 +922,11 @@ export const netifInvariants: readonly Invariant<S, P>[] = [
     holds: (s, p) => !frontHonest(p) || s.front.idOverrun === 0 },
 ];
 
-/** Everything sent is answered and consumed, netback idle with no pending slot. */
+/** Everything sent is answered and consumed, netback idle with no pending slot; its event channel unmasked (an EOI never issued would leave the next packet unseen). */
 export const netifFinal = (s: S, p: P): boolean =>
   s.front.sent === p.packets && s.front.pending === 0 && s.front.rsp_cons === s.req_prod && s.rsp_prod === s.req_prod &&
-  s.back.req_cons === s.req_prod && s.back.held.length === 0 && s.back.napi === 0 && s.back.txq === 0 && s.back.dl === 0;
+  s.back.req_cons === s.req_prod && s.back.held.length === 0 && s.back.napi === 0 && s.back.txq === 0 && s.back.dl === 0 &&
+  s.ev.sched === 0 && s.ev.masked === 0;
 
 /** Valid ends: FINAL; a disabled vif (fatal error) or a broken netfront; with an adversary, any state where the honest side waits. */
 export const netifValidEnd = (s: S, p: P): boolean => {

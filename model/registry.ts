@@ -18,6 +18,7 @@ import { vif } from './vif.js';
 import { nc2 } from './nc2.js';
 import { nc2Bypass } from './nc2Bypass.js';
 import { nc2Packets } from './nc2Packets.js';
+import { nc2Api } from './nc2Api.js';
 
 export const builtinModels: readonly Model[] = [
   ringNotify,
@@ -35,6 +36,7 @@ export const builtinModels: readonly Model[] = [
   nc2,
   nc2Packets,
   nc2Bypass,
+  nc2Api,
 ];
 
 export function findModel(name: string): Model | undefined {

@@ -71,7 +71,7 @@ export interface XsWatch {
 
 /** An open transaction: buffered writes (`null` = rm), the nodes it read, and whether it already conflicts. */
 export interface XsTxn {
-  readonly writes: Readonly<Record<string, string | null>>;
+  readonly writes: Readonly<Record<string, string | null | undefined>>;
   /** Nodes read inside the transaction ({@link xsTxnRead}): C xenstored conflicts on them too. */
   readonly reads?: readonly string[];
   readonly conflict: boolean;
@@ -79,13 +79,25 @@ export interface XsTxn {
 
 export interface Xenstore {
   /** path -> value. */
-  readonly nodes: Readonly<Record<string, string>>;
+  readonly nodes: Readonly<Record<string, string | undefined>>;
   /** Registered watches, in registration order (tokens are unique). */
   readonly watches: readonly XsWatch[];
   /** Per owner, the tokens of the watch events not yet delivered, oldest first. */
-  readonly events: Readonly<Record<string, readonly string[]>>;
+  readonly events: Readonly<Record<string, readonly string[] | undefined>>;
   /** Open transactions by owner. */
-  readonly txns: Readonly<Record<string, XsTxn>>;
+  readonly txns: Readonly<Record<string, XsTxn | undefined>>;
+  /**
+   * The nodes whose permissions were set with XS_SET_PERMS ({@link xsSetPermsAs}),
+   * in xenstored's form ({@link xsParsePerms}: `nguest,rbackend-domain`); any
+   * other node has the toolstack's ({@link XsPermTable}). Absent: none set.
+   */
+  readonly perms?: Readonly<Record<string, string>>;
+  /**
+   * Ghost (XSA-115): set when a watch event was queued for a domain that may
+   * not read the node it names (xenstored without the fix); never set by
+   * C xenstored since the fix.
+   */
+  readonly leaked?: boolean;
 }
 
 export type XsConflicts = 'node' | 'any';
@@ -101,9 +113,19 @@ const under = (path: string, dir: string): boolean => path === dir || path.start
 export const xsRead = (xs: Xenstore, path: string): string | undefined =>
   Object.prototype.hasOwnProperty.call(xs.nodes, path) ? xs.nodes[path] : undefined;
 
+/**
+ * The nodes that exist. A node, watch queue or transaction is absent when its
+ * key is missing or holds `undefined` (the packed path keeps every declared
+ * key, model/xenbus.ts `xenbusShape`): removals assign `undefined` rather than
+ * `delete`, which would put the object into V8's slow dictionary mode.
+ */
+export const xsPaths = (xs: Xenstore): string[] => Object.keys(xs.nodes).filter((k) => xs.nodes[k] !== undefined);
+/** The owners with an open transaction. */
+export const xsOpenTxns = (xs: Xenstore): string[] => Object.keys(xs.txns).filter((k) => xs.txns[k] !== undefined);
+
 /** Whether a node exists (xenbus_exists). A directory exists when any node lies below it. */
 export const xsExists = (xs: Xenstore, path: string): boolean =>
-  Object.keys(xs.nodes).some((k) => under(k, path));
+  xsPaths(xs).some((k) => under(k, path));
 
 /** Linux `xenbus_read_driver_state`: the `state` node as an integer, XenbusStateUnknown (0) when missing or unparsable. */
 export const xsReadState = (xs: Xenstore, dir: string): number => {
@@ -119,36 +141,58 @@ function queue(d: XsDraft, w: { readonly token: string; readonly owner: string; 
   if (drop === 'last' && q[q.length - 1] === w.token) return;
   q.push(w.token);
 }
-function fireWrite(d: XsDraft, path: string): void {
-  for (const w of d.watches) if (w.fires !== 'rm' && under(path, w.path)) queue(d, w);
+/**
+ * XSA-115 (watch.c watch_permitted): an event about `path` goes to a watch's
+ * domain only if it may read the node, with its perms now or (`old`, for
+ * XS_SET_PERMS) before. Only nodes whose perms were set (`xs.perms`) can
+ * deny a watcher here: the toolstack's table gives every watching domain
+ * read access to what it watches. `check: false` is xenstored before the fix:
+ * the event goes out and the ghost `leaked` records it.
+ */
+function permitted(d: XsDraft, w: XsWatch, path: string, check: boolean, old?: string): boolean {
+  const set = d.perms?.[path];
+  if (set === undefined) return true;
+  const reads = (perms: string) => mayRead(accessOf(xsParsePerms(perms), w.owner));
+  if (reads(set) || (old !== undefined && reads(old))) return true;
+  if (check) return false;
+  d.leaked = true;
+  return true;
 }
-function fireRm(d: XsDraft, path: string): void {
+function fireWrite(d: XsDraft, path: string, check = true, old?: string): void {
+  for (const w of d.watches) if (w.fires !== 'rm' && under(path, w.path) && permitted(d, w, path, check, old)) queue(d, w);
+}
+function fireRm(d: XsDraft, path: string, check = true): void {
   for (const w of d.watches) {
     if (w.fires === 'write') continue;
-    if (under(w.path, path) || (w.fires !== 'rm' && under(path, w.path))) queue(d, w);
+    if ((under(w.path, path) || (w.fires !== 'rm' && under(path, w.path))) && permitted(d, w, under(w.path, path) ? w.path : path, check)) queue(d, w);
+  }
+  // the perms set on removed nodes go with them
+  if (d.perms) {
+    for (const k of Object.keys(d.perms)) if (under(k, path)) delete d.perms[k];
+    if (Object.keys(d.perms).length === 0) delete d.perms;
   }
 }
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
   for (const [o, t] of Object.entries(d.txns)) {
-    if (o === owner || t.conflict) continue;
-    const touched = [...Object.keys(t.writes), ...(t.reads ?? [])];
+    if (t === undefined || o === owner || t.conflict) continue;
+    const touched = [...Object.keys(t.writes).filter((k) => t.writes[k] !== undefined), ...(t.reads ?? [])];
     if (mode === 'any' || touched.some((k) => under(k, path) || under(path, k))) t.conflict = true;
   }
 }
 
 /** XS_WRITE outside a transaction: sets the node, fires watches, makes conflicting transactions fail. */
-export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node'): void {
+export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
   d.nodes[path] = value;
-  fireWrite(d, path);
+  fireWrite(d, path, checkWatchPerms);
   conflictWith(d, null, path, mode);
 }
 
 /** XS_RM outside a transaction: removes the node and every node below it (no-op, no event, when nothing is there). */
-export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void {
-  const gone = Object.keys(d.nodes).filter((k) => under(k, path));
+export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
+  const gone = xsPaths(d as unknown as Xenstore).filter((k) => under(k, path));
   if (gone.length === 0) return;
-  for (const k of gone) delete d.nodes[k];
-  fireRm(d, path);
+  for (const k of gone) d.nodes[k] = undefined;
+  fireRm(d, path, checkWatchPerms);
   conflictWith(d, null, path, mode);
 }
 
@@ -160,7 +204,7 @@ export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node'): void
  */
 export function xsWatch(d: XsDraft, owner: string, token: string, path: string, drop: XsDrop = 'none', o: { fires?: 'write' | 'rm'; initial?: boolean } = {}): void {
   xsUnwatch(d, token);
-  d.watches.push({ token, path, owner, ...(drop === 'none' ? {} : { drop }), ...(o.fires ? { fires: o.fires } : {}) });
+  d.watches.push({ token, path, owner, drop: drop === 'none' ? undefined : drop, fires: o.fires });
   if (o.initial !== false) queue(d, { token, owner, drop });
 }
 
@@ -173,8 +217,7 @@ export function xsUnwatch(d: XsDraft, token: string): void {
   const q = d.events[owner];
   if (!q) return;
   const kept = q.filter((t) => t !== token);
-  if (kept.length) d.events[owner] = kept;
-  else delete d.events[owner];
+  d.events[owner] = kept.length ? kept : undefined;
 }
 
 export const xsWatchOf = (xs: Xenstore, token: string): XsWatch | undefined => xs.watches.find((w) => w.token === token);
@@ -192,7 +235,7 @@ export function xsDeliver(d: XsDraft, owner: string): void {
   const q = d.events[owner];
   if (!q) return;
   q.shift();
-  if (q.length === 0) delete d.events[owner];
+  if (q.length === 0) d.events[owner] = undefined;
 }
 
 /** A spurious event on a registered watch ("Watches may be triggered spuriously"). */
@@ -216,7 +259,7 @@ export function xsTxnRead(d: XsDraft, owner: string, path: string): string | und
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} reads ${path} outside a transaction`);
   if (!(t.reads ?? []).includes(path)) t.reads = [...(t.reads ?? []), path];
-  if (Object.prototype.hasOwnProperty.call(t.writes, path)) return t.writes[path] ?? undefined;
+  if (t.writes[path] !== undefined) return t.writes[path] ?? undefined;
   return xsRead(d as unknown as Xenstore, path);
 }
 
@@ -243,22 +286,23 @@ export const xsTxnWouldConflict = (xs: Xenstore, owner: string): boolean => xs.t
  * or returns 'EAGAIN' and applies nothing when a conflicting change was committed
  * meanwhile. Without `commit` (abort) applies nothing. The transaction is closed.
  */
-export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsConflicts = 'node'): 'ok' | 'EAGAIN' {
+export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsConflicts = 'node', checkWatchPerms = true): 'ok' | 'EAGAIN' {
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} ends no transaction`);
   const writes = { ...t.writes };
   const conflict = t.conflict;
-  delete d.txns[owner];
+  d.txns[owner] = undefined;
   if (!commit) return 'ok';
   if (conflict) return 'EAGAIN';
   for (const [k, v] of Object.entries(writes)) {
+    if (v === undefined) continue;
     if (v === null) {
-      const gone = Object.keys(d.nodes).filter((n) => under(n, k));
-      for (const n of gone) delete d.nodes[n];
-      if (gone.length) fireRm(d, k);
+      const gone = xsPaths(d as unknown as Xenstore).filter((n) => under(n, k));
+      for (const n of gone) d.nodes[n] = undefined;
+      if (gone.length) fireRm(d, k, checkWatchPerms);
     } else {
       d.nodes[k] = v;
-      fireWrite(d, k);
+      fireWrite(d, k, checkWatchPerms);
     }
     conflictWith(d, owner, k, mode);
   }
@@ -295,8 +339,9 @@ export interface XsPerms {
  * (construct_node: "Inherit permissions"; an unprivileged domain becomes the
  * owner of what it creates, which in a model where every domain writes only
  * below directories it owns or may not write at all is the same owner); as
- * long as nobody changes a directory's perms after creating nodes below it
- * (XS_SET_PERMS is not modelled), a table is the same thing.
+ * long as nobody changes a directory's perms after creating nodes below it,
+ * a table is the same thing. XS_SET_PERMS on a node overrides the table for
+ * that node ({@link xsSetPermsAs}, `Xenstore.perms`).
  */
 export type XsPermTable = readonly (readonly [string, XsPerms])[];
 
@@ -326,10 +371,27 @@ export interface XsPolicy {
   readonly domainOf: (owner: string) => string;
   readonly checkPerms?: boolean;
   readonly checkQuota?: boolean;
+  /** XSA-115: watch events only for nodes the watcher may read (C xenstored since the fix; false: before it). */
+  readonly checkWatchPerms?: boolean;
 }
 
 /** An error xenstored answers with (xs_wire.h `xsd_errors`). */
-export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN';
+export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN' | 'EPERM' | 'ENOENT';
+
+/**
+ * A perms list as XS_SET_PERMS carries it (xs_wire.h; `xenstore-chmod`), with
+ * the model's domain names: comma-separated entries letter+domain, the first
+ * naming the owner and the access of every domain not listed
+ * (`nguest,rbackend-domain`: the guest owns the node, the driver domain may
+ * read it, nobody else may do anything).
+ */
+export function xsParsePerms(s: string): XsPerms {
+  const [first, ...rest] = s.split(',').map((e) => ({ letter: e[0] as XsAccess, dom: e.slice(1) }));
+  return { owner: first!.dom, others: first!.letter, ...(rest.length ? { acl: Object.fromEntries(rest.map((e) => [e.dom, e.letter])) } : {}) };
+}
+/** The inverse of {@link xsParsePerms}. */
+export const xsShowPerms = (p: XsPerms): string =>
+  [`${p.others}${p.owner}`, ...Object.entries(p.acl ?? {}).map(([dom, a]) => `${a}${dom}`)].join(',');
 
 /** The perms of the node at `path` (those of the longest directory of the table at or above it). */
 export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined {
@@ -339,14 +401,39 @@ export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined
 }
 
 /** perm_for_conn: a privileged connection may do anything, the owner reads and writes, others get their ACL entry, else the default letter. */
-export function xsAccess(table: XsPermTable, c: XsConn, path: string): XsAccess {
+export function xsAccess(table: XsPermTable, c: XsConn, path: string, xs?: Xenstore): XsAccess {
   if (c.privileged) return 'b';
-  const p = xsPermsOf(table, path);
+  const set = xs?.perms?.[path];
+  const p = set !== undefined ? xsParsePerms(set) : xsPermsOf(table, path);
   if (!p) return 'n';
-  if (p.owner === c.dom) return 'b';
-  return p.acl?.[c.dom] ?? p.others;
+  return accessOf(p, c.dom);
 }
+const accessOf = (p: XsPerms, dom: string): XsAccess => (p.owner === dom ? 'b' : p.acl?.[dom] ?? p.others);
 const mayWrite = (a: XsAccess): boolean => a === 'w' || a === 'b';
+const mayRead = (a: XsAccess): boolean => a === 'r' || a === 'b';
+
+/** Whether connection `c` may read the node at `path` (XS_READ; EACCES otherwise). */
+export const xsMayRead = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string): boolean =>
+  pol.checkPerms === false || mayRead(xsAccess(pol.perms, c, path, xs));
+
+/**
+ * XS_SET_PERMS from connection `c` (core.c do_set_perms): ENOENT when the
+ * node does not exist, EACCES without write access to it, EPERM when an
+ * unprivileged domain would change the owner ("Unprivileged domains may not
+ * change the owner"); otherwise the node's perms are `perms` and its watches
+ * fire, for every domain that may read it with the old perms or the new
+ * (fire_watches with the old perms).
+ */
+export function xsSetPermsAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, perms: string): 'ok' | XsError {
+  if (xsRead(d as unknown as Xenstore, path) === undefined) return 'ENOENT';
+  const xs = d as unknown as Xenstore;
+  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, path, xs))) return 'EACCES';
+  const old = d.perms?.[path] ?? xsShowPerms(xsPermsOf(pol.perms, path) ?? { owner: 'dom0', others: 'n' });
+  if (!c.privileged && xsParsePerms(perms).owner !== xsParsePerms(old).owner) return 'EPERM';
+  (d.perms ??= {})[path] = perms;
+  fireWrite(d, path, pol.checkWatchPerms !== false, old);
+  return 'ok';
+}
 const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 /**
  * The node whose perms decide a write of `path` (get_node, errno_from_parents,
@@ -361,7 +448,7 @@ function decidingNode(xs: Xenstore, table: XsPermTable, path: string): string {
 
 /** The nodes a domain owns (its quota is charged for them): leaves of the store whose perms name it owner. */
 export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): number =>
-  Object.keys(xs.nodes).filter((k) => xsPermsOf(table, k)?.owner === dom).length;
+  xsPaths(xs).filter((k) => xsPermsOf(table, k)?.owner === dom).length;
 
 /**
  * XS_WRITE from connection `c`, outside a transaction: EACCES without write
@@ -373,24 +460,24 @@ export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): numb
  * not charged).
  */
 export function xsWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, value: string, mode: XsConflicts = 'node'): 'ok' | XsError {
-  const exists = Object.prototype.hasOwnProperty.call(d.nodes, path);
-  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
+  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
   if (!exists && !c.privileged && pol.checkQuota !== false && xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) >= pol.quota.entries) return 'ENOSPC';
-  xsWrite(d, path, value, mode);
+  xsWrite(d, path, value, mode, pol.checkWatchPerms !== false);
   return 'ok';
 }
 
 /** XS_RM from connection `c`: EACCES without write access to the node (or its nearest existing ancestor); otherwise {@link xsRm}. */
 export function xsRmAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, mode: XsConflicts = 'node'): 'ok' | XsError {
-  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
-  xsRm(d, path, mode);
+  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
+  xsRm(d, path, mode, pol.checkWatchPerms !== false);
   return 'ok';
 }
 
 /** The watches (or open transactions) a domain holds, by the owners the policy maps to it. */
 const countOf = (owners: readonly string[], pol: XsPolicy, dom: string): number => owners.filter((o) => pol.domainOf(o) === dom).length;
 export const xsWatchesOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xs.watches.map((w) => w.owner), pol, dom);
-export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(Object.keys(xs.txns), pol, dom);
+export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xsOpenTxns(xs), pol, dom);
 
 /**
  * XS_WATCH from connection `c` (do_watch): E2BIG when an unprivileged domain
@@ -428,11 +515,11 @@ export function xsTxnStartAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
 export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string, path: string, value: string | null): 'ok' | XsError {
   const t = d.txns[owner];
   if (!t) throw new Error(`xenstore: ${owner} writes ${path} outside a transaction`);
-  const exists = Object.prototype.hasOwnProperty.call(d.nodes, path);
-  if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, decidingNode(d as unknown as Xenstore, pol.perms, path)))) return 'EACCES';
+  const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
+  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
   if (value === null) { xsTxnRm(d, owner, path); return 'ok'; }
-  const created = Object.entries(t.writes).filter(([k, v]) => v !== null && !Object.prototype.hasOwnProperty.call(d.nodes, k)).length;
-  if (!exists && !(path in t.writes) && !c.privileged && pol.checkQuota !== false &&
+  const created = Object.entries(t.writes).filter(([k, v]) => v !== null && v !== undefined && xsRead(d as unknown as Xenstore, k) === undefined).length;
+  if (!exists && t.writes[path] === undefined && !c.privileged && pol.checkQuota !== false &&
     xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) + created >= pol.quota.entries) return 'ENOSPC';
   xsTxnWrite(d, owner, path, value);
   return 'ok';
@@ -440,4 +527,4 @@ export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
 
 /** Whether xenstored would let connection `c` write `path` now (its perms, or its nearest existing ancestor's). */
 export const xsMayWrite = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string): boolean =>
-  pol.checkPerms === false || mayWrite(xsAccess(pol.perms, c, decidingNode(xs, pol.perms, path)));
+  pol.checkPerms === false || mayWrite(xsAccess(pol.perms, c, decidingNode(xs, pol.perms, path), xs));

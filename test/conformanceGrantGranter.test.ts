@@ -5,8 +5,12 @@
  * its boundaries and refusal probes, and with XSA-500's fix removed
  * (`copy-pinned-no-recheck`: acquire_grant_for_copy does not compare a
  * pinned entry's shared frame with its active one) it fails at the last
- * step of the probe vector that names it. Kept apart from
- * conformanceGrant.test.ts, which is slow already.
+ * step of the probe vector that names it. The same for the re-check of a
+ * pinned transitive entry after acquire_grant_for_copy's recursion (its lock
+ * dropped): with it removed (`transitive-no-restart`) a copy through an entry
+ * dom0 re-pointed while C's copy holds it pinned is accepted instead of
+ * ERESTART, caught by `grant-boundary-copy-transitive-changed`. Kept apart
+ * from conformanceGrant.test.ts, which is slow already.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -55,8 +59,48 @@ test(`seeded bug copy-pinned-no-recheck (XSA-500's fix removed): caught by ${NAM
   assert.equal((m!.got as { status: string }[])[0]!.status, 'GNTST_okay');
 });
 
+// Two data refs and two pages (dom0 re-points its transitive entry from one of A's grants to the other):
+// the whole graph takes minutes, so the search stops at 5,000 states (breadth first: the vector, 6 steps, is
+// still a shortest one; the boundary is first reached at depth 5).
+const tp = resolveParams(grant.params, { refs: 2, pages: 2, handles: 1, cacheSize: 0, subPage: false, unmaps: 0, version: 'v2' });
+if (E.isLeft(tp)) throw new Error(tp.left);
+const TNAME = 'grant-boundary-copy-transitive-changed';
+const tonly = { ...grant, vectors: { ...grantHooks, boundaries: grantHooks.boundaries!.filter((b) => b.name === 'copy-transitive-changed') } };
+const tgen = generateSuite(tonly, tp.right, { maxStates: 5000 });
+if (E.isLeft(tgen)) throw new Error(tgen.left);
+const tsuite = tgen.right.vectors;
+
+test('a copy by C through a transitive entry dom0 re-pointed while C\'s copy holds it pinned: ERESTART', () => {
+  const v = tsuite.find((x) => x.id === TNAME);
+  assert.ok(v, `${TNAME} among ${tsuite.map((x) => x.id).join(', ')}`);
+  const last = v!.steps.at(-1)!;
+  assert.is(last.call, 'GNTTABOP_copy');
+  assert.equal(last.expect.results, [{ status: 'ERESTART' }]);
+  assert.is(v!.steps.length, 6);
+  // C's copy pinned the entry, then dom0 rewrote it
+  const calls = v!.steps.map((s) => s.call);
+  assert.ok(calls.indexOf('GNTTABOP_copy_begin') >= 0 && calls.lastIndexOf('rogue_grant_transitive') > calls.indexOf('GNTTABOP_copy_begin'), calls.join(', '));
+});
+
+test('the independent grant table and the model pass the transitive suite', async () => {
+  const r = await runSuite(tsuite, grantImplAdapter(), { stopAtFirst: false });
+  assert.equal(r.mismatches.map((m) => m.message), []);
+  const m = await runSuite(tsuite, modelAdapter(grant), { stopAtFirst: false });
+  assert.equal(m.mismatches.map((x) => x.message), []);
+});
+
+test(`seeded bug transitive-no-restart (no re-check after the recursion): caught by ${TNAME} at its last step (results), and by nothing else`, async () => {
+  const r = await runSuite(tsuite, grantImplAdapter('transitive-no-restart'), { stopAtFirst: false });
+  assert.equal(r.mismatches.map((x) => x.vector), [TNAME]);
+  const m = r.mismatches[0]!;
+  assert.is(m.step, tsuite.find((x) => x.id === TNAME)!.steps.length);
+  assert.is(m.field, 'results');
+  assert.equal(m.expected, [{ status: 'ERESTART' }]);
+  assert.equal(m.got, [{ status: 'GNTST_okay' }]);
+});
+
 test('run.ts --bug knows every seeded grant bug', () => {
-  for (const b of ['copy-pinned-no-recheck', 'unmap-drops-pins-early', 'unmap-partial-frees-handle', 'reduce-ignores-device-pins', 'v1-end-clears-flags', 'copy-area-first', 'set-version-busy-if-valid'])
+  for (const b of ['transitive-no-restart', 'copy-pinned-no-recheck', 'unmap-drops-pins-early', 'unmap-partial-frees-handle', 'reduce-ignores-device-pins', 'v1-end-clears-flags', 'copy-area-first', 'set-version-busy-if-valid'])
     assert.ok(E.isRight(adapterFor('grant', b)), b);
   assert.ok(E.isLeft(adapterFor('grant', 'no-such-bug')));
 });

@@ -53,6 +53,8 @@ const suites: Record<string, Vector[]> = {
   any: suiteOf({ frontend: 'any', packets: 1, maxSlots: 3, ringSize: 4 }, 'edges'),
   hostile: suiteOf(HOSTILE, 'rules'),
   ringFull: suiteOf(RING_FULL, 'rules'),
+  // netback's tx event channel: notify against req_event, RING_HAS_UNCONSUMED_REQUESTS, RING_FINAL_CHECK_FOR_REQUESTS; a hostile event
+  lateeoi: [...suiteOf({ evtchn: 'lateeoi' }, 'rules'), ...suiteOf({ frontend: 'hostile', hostileWrites: 0, evtchn: 'lateeoi', storms: 1, packets: 1, maxSlots: 1, gso: 'off' }, 'rules', false)],
 };
 const all = Object.values(suites).flat();
 const byId = (id: string, vs: readonly Vector[] = all): Vector => {
@@ -97,7 +99,7 @@ for (const [name, vs] of Object.entries(suites))
   });
 
 test('the model passes its own vectors (the vocabulary is a function of the steps)', async () => {
-  const vs = [...suites.default!.slice(0, 200), ...suites.hostile!, ...suites.ringFull!];
+  const vs = [...suites.default!.slice(0, 200), ...suites.hostile!, ...suites.ringFull!, ...suites.lateeoi!];
   const r = await runSuite(vs, modelAdapter(netifTx), { stopAtFirst: false });
   assert.equal(r.mismatches.map((m) => m.message), []);
 });
@@ -119,6 +121,7 @@ function altered(name: string, from: string, to: string): string {
 for (const [name, from, to, suite, vector, what] of [
   ['no-min', 'req < rsp ? req : rsp;', '(void)rsp, req;', 'hostile', 'netif-tx-boundary-unconsumed-min-binds', 'XEN_RING_NR_UNCONSUMED_REQUESTS'],
   ['rsp-overflow-ge', '(((_prod) - (_r)->rsp_cons) > RING_SIZE(_r))', '(((_prod) - (_r)->rsp_cons) >= RING_SIZE(_r))', 'ringFull', 'netif-tx-boundary-responses-fill-ring', 'RING_RESPONSE_PROD_OVERFLOW'],
+  ['final-check-no-event', '(_r)->sring->req_event = (_r)->req_cons + 1;', '(void)0;', 'lateeoi', 'netif-tx-boundary-final-check-arms-req-event', 'req_event'],
 ] as const)
   test(`ring.h altered (${name}): caught by ${vector} (${suite} suite) at its last step, on ${what}`, () => {
     const h = altered(name, from, to);

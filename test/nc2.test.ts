@@ -7,7 +7,9 @@
  * built-in model does not reproduce; a hostile backend reaches the Linux
  * uring.h BUG_ON (a finding) but never makes the frontend read outside the
  * ring or stall on a zero-size message, and the defences that keep it so are
- * shown to matter by deleting them.
+ * shown to matter by deleting them; its writes of prod_event, cons_event and
+ * the v2v hints leave the frontend safe, and v2v's CONSUMER_SPIN_LIMIT is what
+ * bounds its spin on a hostile producer_active.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -105,6 +107,34 @@ test('hostile backend writing prod, headers and sizes: the frontend never reads 
   assert.is(r.outcome, 'ok');
   assert.ok(r.coverage.find((c) => c.rule === 'nc2_get_message.invalid.frontend')!.fired > 0);
   assert.ok(r.coverage.find((c) => c.rule === 'nc2_get_message.pad.frontend')!.fired > 0);
+});
+
+const HOSTILE_ALL = { ...HOSTILE, hints: 'true' };
+test('hostile backend also writing prod_event, cons_event and its v2v hints: still no read outside the ring, no zero-size loop, a bounded spin', () => {
+  const r = run(noBug, HOSTILE_ALL);
+  assert.is(r.outcome, 'ok');
+  for (const rule of ['hostile.prod_event', 'hostile.cons_event', 'hostile.hint', 'v2v_nc2_get_message.spin.frontend', 'v2v_nc2_get_message.spin_end.frontend'])
+    assert.ok(r.coverage.find((c) => c.rule === rule)!.fired > 0, rule);
+  // with a single hostile write the producer_active the backend sets stays set for ever: the frontend spins once per call, then sleeps
+  const one = run(noBug, { ...HOSTILE_ALL, hostileWrites: '1' });
+  assert.is(one.outcome, 'ok');
+});
+
+test('the spin limit matters: a consumer that spins again whenever producer_active is set (no CONSUMER_SPIN_LIMIT) loops on a hostile hint (H4)', () => {
+  const spin = nc2.rules.find((x) => x.name === 'v2v_nc2_get_message.spin.frontend')!;
+  const unlimited = deriveModel(noBug, {
+    name: 'nc2-no-spin-limit', description: 'spin while producer_active, without a limit',
+    replace: {
+      'v2v_nc2_get_message.spin.frontend': {
+        ...spin,
+        when: (s: Nc2State) => s.cons[1]!.pc === C_READ && s.sring[1]!.prod === s.cons[1]!.cons_pvt && s.cons[1]!.cons_pvt === s.cons[1]!.local_cons && s.sring[1]!.producer_active === 1,
+      },
+    },
+  });
+  const r = run(unlimited, HOSTILE_ALL);
+  assert.is(r.outcome, 'violation');
+  assert.is(r.violation!.property, 'H4_bounded_spin');
+  assert.ok(r.violation!.trace.some((st) => st.action.startsWith('hostile.hint')));
 });
 
 /** The frontend's nc2_get_message with `valid` in place of v2v's header check (the pad / data split kept). */

@@ -15,7 +15,9 @@ import { bind } from '../properties/bind.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
-import { nc2Bypass, type Nc2BypassParams, type Nc2BypassState } from '../model/nc2Bypass.js';
+import { copyStatus, nc2Bypass, nc2BypassInit, type Nc2BypassParams, type Nc2BypassState } from '../model/nc2Bypass.js';
+import { GNTST_okay } from '../model/grant.js';
+import { produce } from 'immer';
 import keep from '../examples/nc2-bypass-kept-across-suspend.js';
 
 type M = Model<Nc2BypassState, Nc2BypassParams>;
@@ -86,6 +88,17 @@ test('receiver-side copy: a dom0 that ends its transitive grant and sends FINISH
   const r = run(bad);
   assert.is(r.outcome, 'violation');
   assert.is(r.violation!.property, 'BY3_copy_through_live_grant');
+});
+
+test("B's copies go through model/grant.ts's acquire_grant_for_copy: through dom0's live transitive grant on A's live grant it succeeds; an ended transitive grant, or A's grant from before a resume, fails", () => {
+  const s0 = nc2BypassInit(params(nc2Bypass, {}));
+  const at = (trans: boolean, inc: number, grantInc: number): Nc2BypassState =>
+    produce(s0, (d) => { d.d.trans[0] = trans; d.a.inc = inc; d.a.grant[0] = grantInc; });
+  assert.is(copyStatus(at(true, 0, 0), 0, 'parent'), GNTST_okay);
+  assert.is.not(copyStatus(at(false, 0, 0), 0, 'parent'), GNTST_okay, 'dom0 ended its transitive grant');
+  assert.is.not(copyStatus(at(true, 1, 0), 0, 'parent'), GNTST_okay, "A resumed: a new grant table");
+  assert.is(copyStatus(at(false, 0, 0), 0, 'bypass'), GNTST_okay, 'on the bypass B copies through A\'s grant itself');
+  assert.is.not(copyStatus(at(false, 1, 0), 0, 'bypass'), GNTST_okay);
 });
 
 test.run();

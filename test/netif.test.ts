@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Model } from '../model/core.js';
 import { netifTx, packetSlots, shapes, K_EXTRA, NETTXF_more_data, NETTXF_extra_info, type NetifState } from '../model/netif.js';
+import { deriveModel } from '../model/core.js';
 import { paramsOf, replays, runModel } from './support/models.js';
 import { findModel } from '../model/registry.js';
 
@@ -46,7 +47,7 @@ const files = readdirSync(exampleDir).filter((f) => (f.startsWith('netif-') && !
 test('the netif examples are there', () => {
   for (const f of ['netif-b2-push-before-release.ts', 'netif-b12-extra-count.ts', 'netif-b15-slot-limit.ts', 'netif-xsa39.ts', 'netif-xsa155.ts',
     'netif-xsa423-headers.ts', 'netif-xsa432-frags.ts', 'netif-xsa448-zero-frag.ts', 'netif-fraglist-zero-frag-fix.ts', 'ring-b8-torn-req-prod.ts',
-    'netif-rx-xsa405.ts', 'netif-rx-xsa391-storm.ts', 'netif-rx-xsa424-drop-in-lock.ts', 'netif-rx-fill-frags-fix.ts'])
+    'netif-xsa332-storm.ts', 'netif-rx-xsa405.ts', 'netif-rx-xsa391-storm.ts', 'netif-rx-xsa424-drop-in-lock.ts', 'netif-rx-fill-frags-fix.ts'])
     assert.ok(files.includes(f), f);
 });
 
@@ -80,6 +81,30 @@ for (const file of files) {
 test('the default and a ring-filling frontend verify', () => {
   assert.is(runModel(netifTx, paramsOf(netifTx, {})).outcome, 'ok');
   assert.is(runModel(netifTx, paramsOf(netifTx, { ringSize: 4, packets: 5, maxSlots: 1, gso: 'off', stopAt: 'ring-full' })).outcome, 'ok');
+});
+
+test("evtchn=lateeoi: netback's tx event channel verifies; an EOI lost at NAPI completion leaves the next packet unseen (deadlock)", () => {
+  const p = paramsOf(netifTx, { evtchn: 'lateeoi' });
+  const r = runModel(netifTx, p);
+  assert.is(r.outcome, 'ok');
+  // without xen_irq_lateeoi(irq, 0) in xenvif_napi_schedule_or_enable_events, the port stays masked
+  const complete = netifTx.rules.find((x) => x.name === 'xenvif_poll.napi_complete_done')!;
+  const noEoi = deriveModel(netifTx, {
+    name: 'netif-tx-no-eoi', description: 'NAPI completes without xen_irq_lateeoi',
+    replace: { 'xenvif_poll.napi_complete_done': { ...complete, then: (d, s, pp, a) => { complete.then(d, s, pp, a); d.ev.masked = s.ev.masked; d.ev.eoi = s.ev.eoi; } } },
+  });
+  const v = runModel(noEoi, paramsOf(noEoi, { evtchn: 'lateeoi' }));
+  assert.is(v.violation?.property, 'deadlock');
+  assert.ok(replays(noEoi, paramsOf(noEoi, { evtchn: 'lateeoi' }), v));
+  const last = v.violation!.trace.at(-1)!.state as NetifState;
+  assert.is(last.ev.masked, 1);
+  assert.ok(last.req_prod !== last.back.req_cons, 'requests on the ring that netback never sees');
+  // without the final check's req_event, netfront's second push does not notify
+  const noEvent = deriveModel(netifTx, {
+    name: 'netif-tx-no-req-event', description: 'NAPI completes without RING_FINAL_CHECK_FOR_REQUESTS',
+    replace: { 'xenvif_poll.napi_complete_done': { ...complete, then: (d, s, pp, a) => { complete.then(d, s, pp, a); d.ev.req_event = s.ev.req_event; } } },
+  });
+  assert.is(runModel(noEvent, paramsOf(noEvent, { evtchn: 'lateeoi' })).violation?.property, 'deadlock');
 });
 
 test('finding: the built-in reads past the packet when a zero-size fragment lands in the frag_list skb', () => {

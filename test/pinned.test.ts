@@ -30,6 +30,8 @@ const PINNED = 'test/pinned.json';
 const pinnedText = readFileSync(join(root, PINNED), 'utf8');
 const pinned = JSON.parse(pinnedText) as {
   defaults: Entry[];
+  /** The further runs of check-all (Model.checkAll), by model and the parameters they set ("frontend=hostile"). */
+  checkAll: (Entry & { model: string; checkAll: string })[];
   runs: (Entry & { id: string; args: string[]; slow?: boolean })[];
 };
 interface Obs { min: number | null; max: number | null; maxWitness: number }
@@ -53,7 +55,11 @@ interface Report {
   depth: number;
   observables?: { name: string; min: number | null; max: number | null; maxTraceLength: number }[];
   violation?: { property: string; length: number };
+  checkAll?: { params: Record<string, string>; leftOut: string[] };
 }
+
+/** A check-all run's key: the parameters it sets, as `pvcheck check` takes them ("frontend=dpdk backend=dpdk"). */
+const runKey = (params: Readonly<Record<string, string>>): string => Object.entries(params).map(([k, v]) => `${k}=${v}`).join(' ');
 
 /** The line of test/pinned.json that holds an entry (1-based). */
 const lineOf = (needle: string): number => pinnedText.split('\n').findIndex((l) => l.includes(needle)) + 1;
@@ -88,18 +94,25 @@ const HOW =
   `\nIf your change moves these figures on purpose, update them in ${PINNED} in the same commit and rewrite the entry's ` +
   `reason line to say why (docs/checker.md, "Pinned figures"). If it should not move them, it is a regression.`;
 
-test('test/pinned.json: one entry per built-in model, each with a reason line', () => {
+test('test/pinned.json: one entry per built-in model and per further check-all run it declares, each with a reason line', () => {
   assert.equal(pinned.defaults.map((e) => e.model).sort(), builtinModels.map((m) => m.name).sort(),
     `every built-in model needs an entry in ${PINNED} (a new model: add its figures at its defaults, with a reason)`);
-  for (const e of [...pinned.defaults, ...pinned.runs]) assert.ok(e.reason && e.reason.length > 20, `${e.model ?? e.id}: no reason line`);
+  assert.equal(pinned.checkAll.map((e) => `${e.model} ${e.checkAll}`).sort(), builtinModels.flatMap((m) => (m.checkAll ?? []).map((r) => `${m.name} ${runKey(r.params)}`)).sort(),
+    `every run a built-in model adds to check-all (Model.checkAll) needs an entry in ${PINNED}'s checkAll list, with a reason`);
+  for (const e of [...pinned.defaults, ...pinned.checkAll, ...pinned.runs]) assert.ok(e.reason && e.reason.length > 20, `${e.model ?? e.id}: no reason line`);
 });
 
 test('npm start -- --json: exits 0, checks every built-in model at its defaults, and every figure is the pinned one', () => {
   const r = spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.is(r.status, 0, `npm start exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const reports = JSON.parse(r.stdout) as Report[];
-  assert.equal(reports.map((x) => x.model), builtinModels.map((m) => m.name));
-  const diffs = pinned.defaults.flatMap((e) => moved(`${e.model} at its defaults`, `"model": "${e.model}"`, e, reports.find((x) => x.model === e.model)!));
+  assert.equal(reports.filter((x) => !x.checkAll).map((x) => x.model), builtinModels.map((m) => m.name));
+  const diffs = pinned.defaults.flatMap((e) => moved(`${e.model} at its defaults`, `"model": "${e.model}"`, e, reports.find((x) => x.model === e.model && !x.checkAll)!));
+  for (const e of pinned.checkAll) {
+    const got = reports.find((x) => x.model === e.model && x.checkAll && runKey(x.checkAll.params) === e.checkAll);
+    if (!got) diffs.push(`${e.model} ${e.checkAll}: pinned but check-all made no such run`);
+    else diffs.push(...moved(`${e.model} with ${e.checkAll} (check-all)`, `"checkAll": "${e.checkAll}"`, e, got));
+  }
   assert.equal(diffs, [], diffs.join('\n') + HOW);
 });
 

@@ -9,8 +9,8 @@ import { replays } from './support/models.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
-  emptyXenstore, xsDeliver, xsNextEvent, xsRm, xsRmAs, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs, xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs,
-  xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
+  emptyXenstore, xsDeliver, xsMayRead, xsNextEvent, xsParsePerms, xsRm, xsRmAs, xsSetPermsAs, xsShowPerms, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs,
+  xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs, xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
 } from '../model/xenstore.js';
 import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
 import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
@@ -31,6 +31,9 @@ import mirageCloseOnClosing from '../examples/xenbus-mirage-close-on-closing.js'
 import dpdkFix from '../examples/xenbus-dpdk-restart-clears-start.js';
 import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
 import noQuota from '../examples/xenbus-xenstored-no-quota.js';
+import mirageConnectBeforeKeys from '../examples/xenbus-mirage-connect-before-keys.js';
+import dpdkFreeMapped from '../examples/xenbus-dpdk-gntalloc-free-mapped.js';
+import xsa115 from '../examples/xenbus-xsa115.js';
 
 const QUIET = { events: '0' };
 
@@ -59,6 +62,8 @@ function foundShortest(m: Model, params: Record<string, string>, property: strin
 // --- xenstore semantics (docs/misc/xenstore.txt), hand-worked
 
 const xs = (f: (d: any) => void, base: Xenstore = emptyXenstore()): Xenstore => produce(base, f);
+/** The nodes that exist (a removed node's key holds undefined: xenstore.ts never deletes). */
+const live = (o: Readonly<Record<string, string | undefined>>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 
 test('xenstore: a watch fires once when registered, and on writes at or below its path', () => {
   let s = xs((d) => xsWatch(d, 'dom0', 'w', 'a/state'));
@@ -85,7 +90,7 @@ test("xenstore: drop rules: 'none' queues every event, 'pending' drops while one
 test('xenstore: rm of a directory fires the watches below it', () => {
   let s = xs((d) => { xsWrite(d, 'dir/state', '4'); xsWatch(d, 'g', 'w', 'dir/state'); xsDeliver(d, 'g'); });
   s = xs((d) => xsRm(d, 'dir'), s);
-  assert.equal(s.nodes, {});
+  assert.equal(live(s.nodes), {});
   assert.equal(s.events['g'], ['w']);
 });
 
@@ -126,9 +131,9 @@ test('xenstore permissions (perm_for_conn): the owner writes, a read-only ACL en
     assert.is(xsRmAs(d, pol, g, 'be'), 'EACCES');
     assert.is(xsWriteAs(d, pol, g, 'dev/other', '1'), 'EACCES'); // parent `dev` is read-only to the guest
     assert.is(xsWriteAs(d, pol, { dom: 'b' }, 'dev/fe/state', '5'), 'EACCES');
-    assert.equal(d.nodes, { 'dev/fe/state': '2', 'dev/fe/q/ref': '8', 'be/state': '1' });
+    assert.equal(live(d.nodes), { 'dev/fe/state': '2', 'dev/fe/q/ref': '8', 'be/state': '1' });
     assert.is(xsRmAs(d, pol, g, 'dev/fe'), 'ok');
-    assert.equal(d.nodes, { 'be/state': '1' });
+    assert.equal(live(d.nodes), { 'be/state': '1' });
     // a removed directory: the guest cannot create it again (its nearest existing ancestor is dom0's read-only `dev`)
     assert.is(xsWriteAs(d, pol, g, 'dev/fe/x', '1'), 'EACCES');
     assert.is(xsWriteAs(d, { ...pol, checkPerms: false }, g, 'dev/fe/x', '1'), 'ok');
@@ -159,8 +164,39 @@ test("xenstore quotas: ENOSPC at quota.entries nodes (dom0 exempt, its nodes cha
     assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/c', '1'), 'ENOSPC');
     assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/a', null), 'ok');
     assert.is(xsTxnEnd(d, 'g:t0', true), 'ok');
-    assert.equal(d.nodes, { 'fe/b': '1' });
+    assert.equal(live(d.nodes), { 'fe/b': '1' });
   });
+});
+
+test('XS_SET_PERMS (do_set_perms): the owner sets its node\'s perms (ENOENT, EACCES, EPERM otherwise); a domain left without read access reads EACCES and, since XSA-115, is sent no event about the node (before the fix it is, and the ghost records the leak)', () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10 }, domainOf: (o) => o };
+  const g = { dom: 'g' }, b = { dom: 'b' };
+  assert.equal(xsParsePerms('ng,rb'), { owner: 'g', others: 'n', acl: { b: 'r' } });
+  assert.is(xsShowPerms(xsParsePerms('ng,rb')), 'ng,rb');
+  const after = (check: boolean) => xs((d) => {
+    xsWrite(d, 'fe/state', '1');
+    xsWatch(d, 'b', 'w', 'fe/state');
+    xsDeliver(d, 'b');
+    assert.is(xsSetPermsAs(d, pol, g, 'fe/missing', 'ng'), 'ENOENT');
+    assert.is(xsSetPermsAs(d, pol, b, 'fe/state', 'nb'), 'EACCES'); // b may only read it
+    assert.is(xsSetPermsAs(d, pol, g, 'fe/state', 'nb,rg'), 'EPERM'); // an unprivileged owner may not give the node away
+    assert.is(xsMayRead(d as unknown as Xenstore, pol, b, 'fe/state'), true);
+    assert.is(xsSetPermsAs(d, { ...pol, checkWatchPerms: check }, g, 'fe/state', 'ng'), 'ok');
+    assert.equal(d.events['b'], ['w'], 'the perms change fires for a domain that could read the node before it');
+    xsDeliver(d, 'b');
+    assert.is(xsMayRead(d as unknown as Xenstore, pol, b, 'fe/state'), false);
+    assert.is(xsWriteAs(d, { ...pol, checkWatchPerms: check }, g, 'fe/state', '4'), 'ok');
+  });
+  const fixed = after(true);
+  assert.is(fixed.events['b'], undefined, 'XSA-115: no event about a node the watcher may not read');
+  assert.is(fixed.leaked, undefined);
+  const before = after(false);
+  assert.equal(before.events['b'], ['w']);
+  assert.is(before.leaked, true);
+  // the perms go with the node
+  assert.is(xs((d) => xsRm(d, 'fe'), fixed).perms, undefined);
+  // the privileged toolstack may change the owner
+  xs((d) => { xsWrite(d, 'fe/x', '1'); assert.is(xsSetPermsAs(d, pol, { dom: 'dom0', privileged: true }, 'fe/x', 'nb'), 'ok'); });
 });
 
 // --- the model
@@ -291,6 +327,23 @@ test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the
   assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
 });
 
+test('hostile frontend, XS_SET_PERMS: the guest takes netback\'s read access to its state away; netback reads Unknown and C xenstored sends it no event about the node (X18); xenstored before XSA-115 is caught (4 steps)', () => {
+  const inv = { invariants: ['X18_watch_events_readable', 'X3_no_set_backend_state_BUG', 'X12_backend_events_bounded'], checkDeadlock: false };
+  assert.is(run(xenbus, HOSTILE, inv).outcome, 'ok');
+  assert.is(foundShortest(xsa115, HOSTILE, 'X18_watch_events_readable', { invariants: ['X18_watch_events_readable'], checkDeadlock: false }), 4);
+  // the revoked read is reachable and netback acts on it (frontend_changed reads XenbusStateUnknown: Closed, device_unregister)
+  const probe = deriveModel(xenbus, {
+    name: 'xenbus-probe-revoked', description: 'netback unregistered after the guest took its read access away', see: 'test',
+    invariants: [{ name: 'not_revoked_then_removed', description: '', see: '', holds: (s) => !(s.xs.perms !== undefined && !s.be.inst && s.xs.nodes['backend/vif/1/0/state'] === '6' && !s.ts.beDown && s.ts.phase === 'plugged') }],
+  });
+  const r = run(probe, HOSTILE, { invariants: ['not_revoked_then_removed'], checkDeadlock: false });
+  assert.is(r.outcome, 'violation');
+  const actions = r.violation!.trace.map((t) => t.action);
+  const i = actions.indexOf('guest_write(hostile frontend)(set-perms state:no-backend-read)');
+  assert.ok(i > 0 && actions.slice(i + 1).includes('frontend_changed'), actions.join(' | '));
+  assert.is(r.violation!.trace[r.violation!.trace.length - 1]!.state.xs.nodes['backend/vif/1/0/state'], '6', 'netback switched Closed');
+});
+
 test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included', () => {
   const r = run(xenbus, { hotplugFail: '1', events: '1' });
   assert.is(r.outcome, 'ok');
@@ -369,7 +422,22 @@ test('finding M1: MirageOS netfront never answers the backend\'s Closing: after 
   for (const events of ['1', '2', '3']) assert.is(run(mirageCloseOnClosing, { frontend: 'mirage', events }).outcome, 'ok', `fix, events=${events}`);
 });
 
+test('MirageOS netfront, a defence removed: Connected written before its configuration makes Linux netback publish Connected with nothing mapped (X4, X11: 4 steps); the built-in verifies both at the same parameters', () => {
+  const params = { frontend: 'mirage' };
+  for (const inv of ['X4_connected_after_hotplug', 'X11_connected_with_rings']) {
+    assert.is(foundShortest(mirageConnectBeforeKeys, params, inv, { invariants: [inv], checkDeadlock: false }), 4, inv);
+    assert.is(run(xenbus, params, { invariants: [inv], checkDeadlock: false }).outcome, 'ok', `built-in, ${inv}`);
+  }
+});
+
 // --- the DPDK xenvirt pairing (PMD and switching backend)
+
+test('DPDK xenvirt, a defence removed: gntalloc freeing the vrings of an exiting application while the switch maps them is caught (X2, 8 steps); the built-in verifies at the same parameters', () => {
+  const params = { frontend: 'dpdk', backend: 'dpdk' };
+  const inv = { invariants: ['X2_frontend_frees_after_backend'], checkDeadlock: false };
+  assert.is(foundShortest(dpdkFreeMapped, params, 'X2_frontend_frees_after_backend', inv), 8);
+  assert.is(run(xenbus, params, inv).outcome, 'ok');
+});
 
 test('DPDK xenvirt: the PMD publishes its vring grefs in control/dpdk, the switch maps them and both poll; gntalloc defers the free of mapped pages (X2) across application restarts', () => {
   const r = run(xenbus, { frontend: 'dpdk', backend: 'dpdk', events: '3' });

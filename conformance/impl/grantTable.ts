@@ -68,7 +68,11 @@ export type GrantBug =
   /** gnttab_set_version refuses (-EBUSY) while an entry is valid, not only while pinned, and wipes nothing. */
   | 'set-version-busy-if-valid'
   /** acquire_grant_for_copy takes an already-pinned entry that needs a status update without comparing the shared entry with the active one (before XSA-500's fix). */
-  | 'copy-pinned-no-recheck';
+  | 'copy-pinned-no-recheck'
+  /** acquire_grant_for_copy, back from the recursion into a transitive entry's target, does not check that the entry
+   * did not change while its lock was dropped ("We dropped the lock, so we have to check that the grant didn't
+   * change": act->pin against old_pin, the new target against the active entry): it never returns ERESTART. */
+  | 'transitive-no-restart';
 
 /** union grant_entry_v2 (or grant_entry_v1_t: flags, domid, frame), as the granting guest writes it. */
 export interface EntryV2 {
@@ -315,8 +319,8 @@ export class GrantTables {
       if (!this.tables.has(td)) return clear(GNTST.general_error);
       const inner = this.acquire(td, tg, rd, readonly, false);
       if (inner.status !== GNTST.okay) return clear(inner.status);
-      if (act.pin !== oldPin || (oldPin && (act.domid !== ldom || act.frame !== inner.frame || act.start !== inner.start ||
-        act.length !== inner.length || act.srcDomid !== td || act.transGref !== tg || !act.isSubPage))) {
+      if (this.bug !== 'transitive-no-restart' && (act.pin !== oldPin || (oldPin && (act.domid !== ldom || act.frame !== inner.frame || act.start !== inner.start ||
+        act.length !== inner.length || act.srcDomid !== td || act.transGref !== tg || !act.isSubPage)))) {
         this.release(td, tg, readonly);
         return clear(ERESTART);
       }

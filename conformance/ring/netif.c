@@ -14,7 +14,11 @@
  *   S <n> <call>                         step n begins (for messages)
  *   wreq <id> <flags> <size> <offset>    netfront: a struct netif_tx_request at RING_GET_REQUEST(req_prod_pvt++)
  *   wext <type> <flags> <gso_size>       netfront: a struct netif_extra_info there (XEN_NETIF_EXTRA_TYPE_GSO's layout)
- *   pushreq                              RING_PUSH_REQUESTS_AND_CHECK_NOTIFY
+ *   pushreq [<notify>]                   RING_PUSH_REQUESTS_AND_CHECK_NOTIFY (its notify compared when given)
+ *   hasunconsumed <0|1>                  netback's xenvif_tx_interrupt: RING_HAS_UNCONSUMED_REQUESTS(&back) must be this
+ *   finalcheck <more>                    netback's xenvif_napi_schedule_or_enable_events: RING_FINAL_CHECK_FOR_REQUESTS
+ *                                        (req_event = req_cons + 1 when none), more_to_do compared
+ *   hevent                               a hostile frontend's event without work: nothing on the page
  *   unconsumed <n>                       XEN_RING_NR_UNCONSUMED_REQUESTS(&back) must be n
  *   rdreq <k> <id> <flags> <size> <offset>   RING_COPY_REQUEST(&back, req_cons + k) must read this request
  *   rdext <k> <type> <flags> <gso_size>      ... read as a struct netif_extra_info, this extra
@@ -35,7 +39,7 @@
  *                                        ... where the slot at rsp_cons holds what netfront wrote itself: read in that layout
  *   hreqprod <v>                         a hostile frontend writes req_prod
  *   hsize <slot> <v>                     a hostile frontend writes ring[slot].req.size
- *   expect <field> <v>                   req_prod, rsp_prod, req_prod_pvt, rsp_cons, req_cons, rsp_prod_pvt
+ *   expect <field> <v>                   req_prod, rsp_prod, req_prod_pvt, rsp_cons, req_cons, rsp_prod_pvt, req_event
  *   E                                    end of the vector
  *
  * Numbers are decimal; statuses are signed. Exit: 0 all pass ("ok N vectors
@@ -152,6 +156,7 @@ static uint32_t field(const char *name) {
     if (!strcmp(name, "rsp_cons")) return front.rsp_cons;
     if (!strcmp(name, "req_cons")) return back.req_cons;
     if (!strcmp(name, "rsp_prod_pvt")) return back.rsp_prod_pvt;
+    if (!strcmp(name, "req_event")) return sring_p->req_event;
     fprintf(stderr, "bad input: unknown field %s\n", name);
     exit(2);
 }
@@ -199,7 +204,17 @@ int main(int argc, char **argv) {
         } else if (!strcmp(op, "pushreq")) {
             int notify;
             RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&front, notify);
-            (void)notify;
+            if (n == 1) CHECK("notify", a[0], notify ? 1 : 0);
+        } else if (!strcmp(op, "hasunconsumed")) {
+            if (n != 1) bad("hasunconsumed <0|1>", line);
+            CHECK("RING_HAS_UNCONSUMED_REQUESTS", a[0], RING_HAS_UNCONSUMED_REQUESTS(&back) ? 1 : 0);
+        } else if (!strcmp(op, "finalcheck")) {
+            if (n != 1) bad("finalcheck <more>", line);
+            int more;
+            RING_FINAL_CHECK_FOR_REQUESTS(&back, more);
+            CHECK("more_to_do", a[0], more ? 1 : 0);
+        } else if (!strcmp(op, "hevent")) {
+            /* an event channel notification: nothing on the shared page */
         } else if (!strcmp(op, "unconsumed")) {
             if (n != 1) bad("unconsumed <n>", line);
             CHECK("XEN_RING_NR_UNCONSUMED_REQUESTS", (uint32_t)a[0], (uint32_t)XEN_RING_NR_UNCONSUMED_REQUESTS(&back));

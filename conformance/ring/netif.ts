@@ -17,7 +17,7 @@ export const NETIF_HARNESS_SOURCE = join(dirname(fileURLToPath(import.meta.url))
 export const SYSTEM_NETIF_H = '/usr/include/xen/io/netif.h';
 const NETBACK_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'netback');
 
-const INDEX_FIELDS = ['req_prod', 'rsp_prod', 'req_prod_pvt', 'rsp_cons', 'req_cons', 'rsp_prod_pvt'] as const;
+const INDEX_FIELDS = ['req_prod', 'rsp_prod', 'req_prod_pvt', 'rsp_cons', 'req_cons', 'rsp_prod_pvt', 'req_event'] as const;
 const u32 = (x: number): number => x >>> 0;
 const num = (v: Json | undefined, where: string): number => {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
@@ -44,7 +44,7 @@ export function renderNetifHarness(vs: readonly Vector[], startIndex = 0): strin
       if (s.call === 'xennet_start_xmit') {
         for (const sl of a.slots as SlotView[])
           lines.push(sl.kind === 'extra' ? `wext ${sl.type} ${sl.flags} ${sl.size}` : `wreq ${sl.id} ${sl.flags} ${sl.size} ${sl.offset}`);
-        lines.push('pushreq');
+        lines.push(e.notify === undefined ? 'pushreq' : `pushreq ${e.notify ? 1 : 0}`);
       } else if (s.call === 'xennet_tx_buf_gc') {
         const r = e.response as SlotView | undefined;
         if (e.overflow) lines.push('gc 1');
@@ -53,11 +53,14 @@ export function renderNetifHarness(vs: readonly Vector[], startIndex = 0): strin
         else lines.push(r!.id === undefined ? `gc 0 ${r!.status}` : `gc 0 ${r!.status} ${r!.id} ${num(e.id_in_range, where)}`);
       } else if (s.call === 'hostile_write') {
         const what = a.what, val = num(a.val, where);
-        if (what === 'req_prod') lines.push(`hreqprod ${at(val)}`);
+        if (what === 'event') lines.push('hevent');
+        else if (what === 'req_prod') lines.push(`hreqprod ${at(val)}`);
         else if (what === 'size') lines.push(`hsize ${(num(a.slot, where) + startIndex) & (size - 1)} ${val}`);
         else throw new Error(`${where}: the harness has no hostile write of ${String(what)} (a hostile backend's writes are netfront's business)`);
       } else if (s.call.startsWith('xenvif_')) {
         if (e.unconsumed !== undefined) lines.push(`unconsumed ${num(e.unconsumed, where)}`);
+        if (e.has_unconsumed !== undefined) lines.push(`hasunconsumed ${e.has_unconsumed ? 1 : 0}`);
+        if (e.more_to_do !== undefined) lines.push(`finalcheck ${e.more_to_do ? 1 : 0}`);
         ((e.read ?? []) as SlotView[]).forEach((r, k) => {
           if (r.kind === 'extra') lines.push(`rdext ${k} ${r.type} ${r.flags} ${r.size}`);
           else if (r.kind === 'rsp') lines.push(`rdrsp ${k} ${r.status}${r.id === undefined ? '' : ' ' + r.id}`);

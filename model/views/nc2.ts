@@ -48,6 +48,17 @@ const BYPASS_QUEUES = {
 };
 const bypassLabel = (m: string): string => (/^[A-Z_]+(:\d+)?$/.test(m) && !m.startsWith('PACKET') && !m.startsWith('FINISH') ? `NETCHANNEL2_MSG_${m.replace(/:\d+$/, '')}` : m.replace(':', ' id '));
 
+/** nc2Api.ts: one ring, the producer's and the consumer's calls. */
+export const nc2ApiTable: readonly Pattern[] = [
+  [/^nc2_can_send_payload_bytes$/, { reads: ['cons'], writes: ['cons_event'] }],
+  [/^nc2_send_message$/, { writes: ['payload'] }],
+  [/^nc2_flush_ring$/, { writes: ['prod'], reads: ['prod_event'] }],
+  [/^nc2_get_message$/, { reads: ['prod', 'payload'] }],
+  [/^nc2_finish_messages$/, { writes: ['cons'], reads: ['cons_event'] }],
+  [/^nc2_final_check_for_messages$/, { reads: ['prod'], writes: ['prod_event'] }],
+  [/^hostile_cons$/, { writes: ['cons'] }],
+];
+export const nc2ApiViews: ModelViews = { actors: ['producer', 'consumer'], step: patternStep(nc2ApiTable) };
 export const nc2Views: ModelViews = { actors: ['frontend', 'backend'], step: patternStep(nc2Table) };
 export const nc2PacketsViews: ModelViews = {
   actors: ['sender', 'receiver', 'clock', 'xen'],

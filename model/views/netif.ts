@@ -4,7 +4,9 @@
  * contexts) and netif-rx (netifRx.ts: netback's xenvif_rx_* and netfront's
  * xennet_poll): the tx and rx ring pages' requests, responses and producer
  * indices, netback's grant copies as arrows to `xen`, and netfront's rx
- * event channel (raised when a step sets `evt`) as an arrow to netfront.
+ * event channel (raised when a step sets `evt`) as an arrow to netfront, and
+ * netback's tx event channel (netif-tx with evtchn=lateeoi: `ev.evt`) as an
+ * arrow to netback's interrupt handler.
  */
 import type { ModelViews, RuleTouches } from '../core.js';
 import { evtchnNotify, hypercall, patternStep, type Pattern } from './patterns.js';
@@ -21,6 +23,8 @@ export const netifTxTable: readonly Pattern[] = [
   [/^xenvif_idx_release\.make_tx_response$/, { writes: [`${TX} responses`] }],
   [/^xenvif_idx_release\.pending_release$/, {}],
   [/^xenvif_idx_release\.push_tx_responses$/, { writes: [`${TX} rsp_prod`], reads: [`${TX} rsp_event`] }],
+  [/^xenvif_tx_interrupt$/, { reads: ['evtchn', `${TX} req_prod`] }],
+  [/^xenvif_poll\.napi_complete_done$/, { reads: [`${TX} req_prod`], writes: [`${TX} req_event`] }],
   [/^hostile_write$/, { writes: [`${TX} (any field)`] }],
 ];
 
@@ -36,10 +40,16 @@ export const netifRxTable: readonly Pattern[] = [
 ];
 
 const rxPatterns = patternStep(netifRxTable);
+const txPatterns = patternStep(netifTxTable);
 
 export const netifTxViews: ModelViews = {
-  actors: ['netfront', 'netback-napi', 'netback-dealloc', 'adversary', 'xen'],
-  step: patternStep(netifTxTable),
+  actors: ['netfront', 'netback-napi', 'netback-dealloc', 'netback-irq', 'adversary', 'xen'],
+  step: (rule, before, after, p) => {
+    const t = txPatterns(rule, before, after, p);
+    // netback's tx event channel raised by this step (evtchn=lateeoi: netfront's push, or a hostile event)
+    const evt = (x: unknown) => (x as { ev?: { evt?: number } } | undefined)?.ev?.evt;
+    return evt(before) === 0 && evt(after) === 1 ? ({ ...t, messages: [...(t.messages ?? []), ...evtchnNotify('netback-irq', 'notify_remote_via_irq')!] } satisfies RuleTouches) : t;
+  },
 };
 
 export const netifRxViews: ModelViews = {
