@@ -607,6 +607,19 @@ const asleepRoles = (s: S, e: number, p: P): number =>
 const hostile = (p: P): boolean => p.backend === 'hostile';
 const HOSTILE_SIZES = (p: P): number[] => [0, HDR, 8, p.ringBytes, 0xfff8];
 
+/** A hostile backend's write of the event index it owns on ring r: already passed, the next byte, 2^31 away, or behind the frontend's index `at`. */
+const hostileEvent = (r: number, field: 'prod_event' | 'cons_event', at: (s: S) => number, owns: string, see: string): R => ({
+  name: `hostile.${field}`, actor: 'backend', applies: (p) => hostile(p) && r < p.directions, origin: 'environment',
+  choices: (s) => {
+    const x = at(s);
+    return [...new Set([x, idxAdd(x, 1), idxAdd(x, 0x80000000), idxSub(x, 8)])];
+  },
+  doc: `a hostile backend writes ring ${r} ${field} (${owns}): already passed, next byte, half the index space away, behind`,
+  see: `uring.h ${see}`,
+  when: (s) => s.hostileLeft > 0,
+  then: (d, s, _p, v: number) => { d.sring[r]![field] = v; d.hostileLeft = s.hostileLeft - 1; },
+});
+
 export const hostileRules: readonly R[] = [
   {
     name: 'hostile.cons', actor: 'backend', applies: hostile, origin: 'environment',
@@ -649,28 +662,8 @@ export const hostileRules: readonly R[] = [
       d.hostileLeft = s.hostileLeft - 1;
     },
   },
-  {
-    name: 'hostile.prod_event', actor: 'backend', applies: hostile, origin: 'environment',
-    choices: (s) => {
-      const x = s.prod[0]!.local_prod;
-      return [...new Set([x, idxAdd(x, 1), idxAdd(x, 0x80000000), idxSub(x, 8)])];
-    },
-    doc: 'a hostile backend writes ring 0 prod_event (it consumes ring 0): already passed, next byte, half the index space away, behind',
-    see: 'uring.h struct netchannel2_sring_cons (prod_event owned by the consumer)',
-    when: (s) => s.hostileLeft > 0,
-    then: (d, s, _p, v: number) => { d.sring[0]!.prod_event = v; d.hostileLeft = s.hostileLeft - 1; },
-  },
-  {
-    name: 'hostile.cons_event', actor: 'backend', applies: (p) => hostile(p) && p.directions === 2, origin: 'environment',
-    choices: (s) => {
-      const x = s.cons[1]!.local_cons;
-      return [...new Set([x, idxAdd(x, 1), idxAdd(x, 0x80000000), idxSub(x, 8)])];
-    },
-    doc: 'a hostile backend writes ring 1 cons_event (it produces on ring 1): already passed, next byte, half the index space away, behind',
-    see: 'uring.h struct netchannel2_sring_prod (cons_event owned by the producer)',
-    when: (s) => s.hostileLeft > 0,
-    then: (d, s, _p, v: number) => { d.sring[1]!.cons_event = v; d.hostileLeft = s.hostileLeft - 1; },
-  },
+  hostileEvent(0, 'prod_event', (s) => s.prod[0]!.local_prod, 'it consumes ring 0', 'struct netchannel2_sring_cons (prod_event owned by the consumer)'),
+  hostileEvent(1, 'cons_event', (s) => s.cons[1]!.local_cons, 'it produces on ring 1', 'struct netchannel2_sring_prod (cons_event owned by the producer)'),
   {
     name: 'hostile.hint', actor: 'backend', applies: (p) => hostile(p) && p.hints, origin: 'environment',
     choices: (s, p) =>

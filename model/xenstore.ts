@@ -107,14 +107,16 @@ export type XsDraft = Draft<Xenstore>;
 
 export const emptyXenstore = (): Xenstore => ({ nodes: {}, watches: [], events: {}, txns: {} });
 
-const under = (path: string, dir: string): boolean => path === dir || path.startsWith(dir + '/');
+/** `path` is `dir` or lies below it (no string is built: this runs for every node on every existence test). */
+const under = (path: string, dir: string): boolean =>
+  path === dir || (path.length > dir.length && path.charCodeAt(dir.length) === 47 /* '/' */ && path.startsWith(dir));
 
 /** XS_READ: the value of a node, or undefined (ENOENT). */
 export const xsRead = (xs: Xenstore, path: string): string | undefined =>
   Object.prototype.hasOwnProperty.call(xs.nodes, path) ? xs.nodes[path] : undefined;
 
 /**
- * The nodes that exist. A node, watch queue or transaction is absent when its
+ * The nodes that exist (loops that run on every state walk `xs.nodes` in place instead). A node, watch queue or transaction is absent when its
  * key is missing or holds `undefined` (the packed path keeps every declared
  * key, model/xenbus.ts `xenbusShape`): removals assign `undefined` rather than
  * `delete`, which would put the object into V8's slow dictionary mode.
@@ -124,8 +126,16 @@ export const xsPaths = (xs: Xenstore): string[] => Object.keys(xs.nodes).filter(
 export const xsOpenTxns = (xs: Xenstore): string[] => Object.keys(xs.txns).filter((k) => xs.txns[k] !== undefined);
 
 /** Whether a node exists (xenbus_exists). A directory exists when any node lies below it. */
-export const xsExists = (xs: Xenstore, path: string): boolean =>
-  xsPaths(xs).some((k) => under(k, path));
+export const xsExists = (xs: Xenstore, path: string): boolean => {
+  for (const k in xs.nodes) if (xs.nodes[k] !== undefined && under(k, path)) return true;
+  return false;
+};
+/** The nodes at or below `path`. */
+const nodesUnder = (xs: Xenstore, path: string): string[] => {
+  const out: string[] = [];
+  for (const k in xs.nodes) if (xs.nodes[k] !== undefined && under(k, path)) out.push(k);
+  return out;
+};
 
 /** Linux `xenbus_read_driver_state`: the `state` node as an integer, XenbusStateUnknown (0) when missing or unparsable. */
 export const xsReadState = (xs: Xenstore, dir: string): number => {
@@ -189,7 +199,7 @@ export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflic
 
 /** XS_RM outside a transaction: removes the node and every node below it (no-op, no event, when nothing is there). */
 export function xsRm(d: XsDraft, path: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
-  const gone = xsPaths(d as unknown as Xenstore).filter((k) => under(k, path));
+  const gone = nodesUnder(d as unknown as Xenstore, path);
   if (gone.length === 0) return;
   for (const k of gone) d.nodes[k] = undefined;
   fireRm(d, path, checkWatchPerms);
@@ -297,7 +307,7 @@ export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsCon
   for (const [k, v] of Object.entries(writes)) {
     if (v === undefined) continue;
     if (v === null) {
-      const gone = xsPaths(d as unknown as Xenstore).filter((n) => under(n, k));
+      const gone = nodesUnder(d as unknown as Xenstore, k);
       for (const n of gone) d.nodes[n] = undefined;
       if (gone.length) fireRm(d, k, checkWatchPerms);
     } else {
@@ -447,8 +457,11 @@ function decidingNode(xs: Xenstore, table: XsPermTable, path: string): string {
 }
 
 /** The nodes a domain owns (its quota is charged for them): leaves of the store whose perms name it owner. */
-export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): number =>
-  xsPaths(xs).filter((k) => xsPermsOf(table, k)?.owner === dom).length;
+export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): number => {
+  let n = 0;
+  for (const k in xs.nodes) if (xs.nodes[k] !== undefined && xsPermsOf(table, k)?.owner === dom) n++;
+  return n;
+};
 
 /**
  * XS_WRITE from connection `c`, outside a transaction: EACCES without write

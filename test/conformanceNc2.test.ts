@@ -5,7 +5,7 @@
  * and false, final checks, each index crossing 2^32, the hostile cons that
  * reaches the Linux BUG_ON) pass the model itself and the C transcription of
  * uring.h (conformance/nc2/harness.c), at the vectors' indices and moved on
- * to just below 2^32; each mutant of the C is caught by the vector that names
+ * to just below 2^32, on rings of 32 and 64 bytes and of two pages; each mutant of the C is caught by the vector that names
  * its boundary. Without gcc the harness tests are skipped with one line;
  * under PVCHECK_REQUIRE_HARNESS=1 (.ci/run) they fail instead.
  */
@@ -29,6 +29,10 @@ if (missing) console.log(`skip: the NetChannel2 ring harness tests: ${missing}; 
 const harnessTest: typeof uvuTest = missing ? Object.assign((name: string, fn: Parameters<typeof uvuTest>[1]) => uvuTest.skip(name, fn), uvuTest) : uvuTest;
 const test = uvuTest;
 
+test('a shift that is not a multiple of the ring would move the messages in the payload: refused', () => {
+  assert.throws(() => renderNc2Harness(suiteOf({}, 'rules', false), 16), /not a multiple of vector nc2-api-rules-001's ring \(32 bytes\)/);
+});
+
 const dir = scratchDir('pvnc2ring-');
 const exe = join(dir, 'nc2-harness');
 
@@ -43,6 +47,8 @@ const suites: Record<string, Vector[]> = {
   default: suiteOf({}, 'rules'),
   edges: suiteOf({ messages: 2 }, 'edges', false),
   wide: suiteOf({ ringBytes: 64, maxMessage: 24, messages: 3, startIndex: 4294967232 }, 'rules'),
+  // a multi-page ring (two pages), the messages starting 16 bytes before its end
+  twoPages: suiteOf({ ringBytes: 8192, messages: 3, startIndex: 8192 * 3 - 16 }, 'rules'),
 };
 const all = Object.values(suites).flat();
 const byId = (id: string): Vector => {
@@ -85,8 +91,8 @@ harnessTest('the C transcription of uring.h builds', () => {
 });
 
 for (const [name, vs] of Object.entries(suites))
-  harnessTest(`${name} suite (${vs.length} vectors): passes the C transcription at its indices and moved on to 2^32 - 4096`, () => {
-    for (const shift of [0, 0xfffff000]) {
+  harnessTest(`${name} suite (${vs.length} vectors): passes the C transcription at its indices and moved on to 2^32 - 65536`, () => {
+    for (const shift of [0, 0xffff0000]) {
       const r = run(vs, shift, exe, name);
       assert.is(r.status, 0, r.stdout + r.stderr);
       assert.is(r.stdout.trim(), `ok ${vs.length} vectors ${vs.reduce((n, v) => n + v.steps.length, 0)} steps`);

@@ -46,7 +46,7 @@
 
 typedef uint32_t RING_IDX;
 #define NETCHANNEL2_MSG_PAD 255
-#define MAX_PAYLOAD 4096
+#define MAX_PAYLOAD 65536 /* 16 pages: v2v's MAX_RING_PAGE_ORDER 4 */
 
 struct netchannel2_msg_hdr { uint8_t type; uint8_t flags; uint16_t size; };
 
