@@ -11,7 +11,8 @@
 // then `mutants: K killed, S survived` (and the stale count, if any). Exit 1
 // when a mutant survived or is stale. Before the mutants, the named files run
 // once on an unmutated copy: if one fails there, a kill would mean nothing, so
-// the run stops (exit 2). Options: ids to run only those; --no-baseline.
+// the run stops (exit 2). Options: ids to run only those; --no-baseline;
+// --list prints the mutants; --help. Any other option is refused (exit 2).
 // PVCHECK_SEED is fixed (20261202) unless set, so a verdict is reproducible.
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -21,6 +22,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
+const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [MUTANT-ID ...]  (no id: every mutant of test/mutants/mutants.json)';
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(usage + '\n');
+  process.exit(0);
+}
+const badFlag = args.find((a) => a.startsWith('-') && a !== '--no-baseline' && a !== '--list');
+if (badFlag) {
+  process.stderr.write(`mutants: unknown option ${badFlag}\n${usage}\n`);
+  process.exit(2);
+}
 const baseline = !args.includes('--no-baseline');
 const only = args.filter((a) => !a.startsWith('--'));
 const list = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants;
@@ -28,6 +39,10 @@ const unknown = only.filter((id) => !list.some((m) => m.id === id));
 if (unknown.length) {
   process.stderr.write(`mutants: no mutant ${unknown.join(', ')} (known: ${list.map((m) => m.id).join(', ')})\n`);
   process.exit(2);
+}
+if (args.includes('--list')) {
+  for (const m of list) process.stdout.write(`${m.id}  ${m.why}\n`);
+  process.exit(0);
 }
 const mutants = only.length ? list.filter((m) => only.includes(m.id)) : list;
 const seed = process.env.PVCHECK_SEED || '20261202';

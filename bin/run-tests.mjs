@@ -7,7 +7,10 @@
 // No file can hang the suite: each runs in its own process group with a
 // time limit (PVCHECK_TEST_TIMEOUT seconds, default 600); a file past it is
 // killed with everything it started and fails with its name. Processes a file
-// leaves behind after it ends are killed too.
+// leaves behind after it ends are killed too. A file that runs long work on
+// purpose (the whole catalogue of examples) declares its own limit in its
+// first 2,000 characters, a comment line `run-tests: limit 1800s`, which replaces the
+// default for it alone (not an explicit PVCHECK_TEST_TIMEOUT).
 //
 // One fast-check seed per run (PVCHECK_SEED, else a random one) is passed to
 // every file and printed, so a failure replays with
@@ -21,7 +24,7 @@
 //
 // Usage: node bin/run-tests.mjs [filter-substring...]
 import { spawn } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +82,15 @@ process.on('SIGINT', () => {
 });
 
 /** Runs one file; resolves with its output, exit status and whether it timed out or left processes behind. */
+/** The file's own limit (`// run-tests: limit Ns`), else the run's. */
+function limitOf(f) {
+  if (process.env.PVCHECK_TEST_TIMEOUT) return timeoutSec;
+  const m = /(?:\/\/|\*) run-tests: limit (\d+)s\b/.exec(readFileSync(join(root, f), 'utf8').slice(0, 2000));
+  return m ? Number(m[1]) : timeoutSec;
+}
+
 function runFile(f) {
+  const limit = limitOf(f);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', './bin/register.mjs', f], {
       cwd: root,
@@ -95,7 +106,7 @@ function runFile(f) {
     const timer = setTimeout(() => {
       timedOut = true;
       killGroup(child.pid);
-    }, timeoutSec * 1000);
+    }, limit * 1000);
     let leaked = false;
     child.on('exit', () => {
       // Whatever is left of the group now was left behind by the file (and
@@ -105,7 +116,7 @@ function runFile(f) {
     });
     child.on('close', (status, signal) => {
       running.delete(child.pid);
-      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked });
+      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked, limit });
     });
   });
 }
@@ -136,7 +147,7 @@ for (let i = 0; i < selected.length; i++) {
   if (r.timedOut) {
     failed++;
     crashed.push(f);
-    process.stdout.write(`✘ ${f} (${secs}s): TIMEOUT, killed after ${timeoutSec}s (PVCHECK_TEST_TIMEOUT)\n${out}\n`);
+    process.stdout.write(`✘ ${f} (${secs}s): TIMEOUT, killed after ${r.limit}s (${r.limit === timeoutSec ? 'PVCHECK_TEST_TIMEOUT' : 'its run-tests: limit'})\n${out}\n`);
     continue;
   }
   const total = /Total:\s+(\d+)/.exec(out), pass = /Passed:\s+(\d+)/.exec(out), skip = /Skipped:\s+(\d+)/.exec(out);

@@ -7,6 +7,10 @@
  * (bitstate hashing, bounds, budgets): a swarm finds violations, and its
  * merged coverage says how much of the model it exercised.
  *
+ * Each member stops at its time budget, at its memory budget (--max-memory,
+ * checked every 256 states, as the breadth-first search checks it every 1,024), when its
+ * search is done, or at its first counterexample.
+ *
  * Member K of N with seed S (a PRNG seeded by S and K):
  *
  * - member 1 runs the breadth-first search (search.ts) with a bitstate
@@ -25,6 +29,7 @@
  * (trace.ts): a real run, not always a shortest one.
  */
 import { BitStateSet, type StoreReport } from './bitstate.js';
+import { MemoryGuard } from './memory.js';
 import { expandState, type Expander } from './expand.js';
 import { ObservableExtremes } from './graph.js';
 import { expanderOf, traceAlong } from './partition.js';
@@ -43,6 +48,8 @@ export interface SwarmOptions {
   /** The depth bound of the depth-first members (default 10,000). */
   readonly maxDepth?: number;
   readonly maxStates?: number;
+  /** Stop (reason `max-memory`) before the process's resident set passes this many bytes (memory.ts). */
+  readonly maxMemory?: number;
   readonly checkDeadlock?: boolean;
   readonly interrupted?: () => boolean;
 }
@@ -55,7 +62,7 @@ export interface SwarmResult<S> {
   readonly hashSeed: number;
   readonly outcome: 'violation' | 'deadlock' | 'incomplete';
   /** Why nothing more is claimed: the budget ran out, the search ended (bitstate: states may be missed), a bound, Ctrl-C. */
-  readonly reason?: 'time' | 'searched' | 'max-states' | 'interrupted';
+  readonly reason?: 'time' | 'searched' | 'max-states' | 'max-memory' | 'interrupted';
   readonly distinctStates: number;
   readonly edges: number;
   /** The deepest state reached. */
@@ -101,6 +108,7 @@ export async function swarmMember<S>(sys: System<S>, o: SwarmOptions, step: () =
       checkDeadlock: o.checkDeadlock ?? true,
       ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}),
       ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}),
+      ...(o.maxMemory !== undefined ? { maxMemory: o.maxMemory } : {}),
     });
     let timedOut = false;
     let r: CheckResult<S> | undefined;
@@ -109,7 +117,7 @@ export async function swarmMember<S>(sys: System<S>, o: SwarmOptions, step: () =
       if (timedOut || o.interrupted?.()) search.interrupt();
       await step();
     }
-    const reason = r.outcome !== 'incomplete' ? undefined : timedOut ? 'time' : r.incompleteReason === 'interrupted' ? 'interrupted' : r.incompleteReason === 'max-states' ? 'max-states' : 'searched';
+    const reason = r.outcome !== 'incomplete' ? undefined : timedOut ? 'time' : r.incompleteReason === 'interrupted' ? 'interrupted' : r.incompleteReason === 'max-states' ? 'max-states' : r.incompleteReason === 'max-memory' ? 'max-memory' : 'searched';
     return {
       ...plan,
       outcome: r.outcome === 'ok' ? 'incomplete' : r.outcome,
@@ -204,6 +212,7 @@ class DepthFirst<S> {
     let violation: Violation<S> | undefined;
     let reason: SwarmResult<S>['reason'] = 'searched';
     let counter = 0;
+    const memory = o.maxMemory !== undefined ? new MemoryGuard(o.maxMemory) : undefined;
     const badOf = (s: S): string | undefined => sys.invariants.find((inv) => !inv.holds(s))?.name;
     const inits = sys.init.map((_, i) => i).sort(() => this.rnd() - 0.5);
     search: for (const i of inits) {
@@ -235,6 +244,11 @@ class DepthFirst<S> {
           }
           if (o.interrupted?.()) {
             reason = 'interrupted';
+            break search;
+          }
+          // the stack of a deep DFS keeps every frame's successors: the budget of --max-memory bounds it
+          if (memory?.over(0)) {
+            reason = 'max-memory';
             break search;
           }
           if ((counter & 8191) === 0) await step();

@@ -279,7 +279,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     // one swarm member: its own file and trace in --out DIR (cli/scaleOut.ts), merged by pvcheck merge
     const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
     const member = { model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: swarm.who, dir: swarm.dir, quiet: values.quiet === true };
-    return runSwarmMember(member, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), command: cmd });
+    return runSwarmMember(member, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), maxMemory: run.maxMemory ?? defaultMemoryLimit(), command: cmd });
   }
   // Output locations are checked before the search, so a long run never ends
   // in "cannot write": the witness folder is created, a trace or state dump

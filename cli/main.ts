@@ -69,7 +69,7 @@ check options:
   --swarm K/N --out DIR [--seed S] [--time T]
                              member K of a swarm of N small diversified searches (member 1: BFS, others: DFS
                              in a shuffled order to a depth bound; bitstate, --store bitstate:SIZE), stopping
-                             at T (90s, 10m); writes DIR/member-K.json and its counterexample; K/N as for
+                             at T (90s, 10m) or --max-memory; writes DIR/member-K.json and its counterexample; K/N as for
                              --partition; combine with pvcheck merge DIR
   --trace-out FILE           where to write the counterexample (default pvcheck-MODEL-PROPERTY.trace.json)
   --format json|itf          trace file format (ITF: the Informal Trace Format of Quint/Apalache)

@@ -23,6 +23,7 @@ import { EXIT, UsageError } from './errors.js';
 import { isDir, writableDir, writeOrWarn } from './files.js';
 import { interrupted } from './interrupt.js';
 import { fmtInt } from './report.js';
+import { fmtBytes } from '../checker/memory.js';
 
 /** Member K of N (1-based). */
 export interface Membership {
@@ -176,15 +177,17 @@ export interface MemberFile {
 /** One swarm member: searches, writes DIR/member-K.json and its counterexample DIR/member-K.trace.json; returns the exit code. */
 export async function runSwarmMember(
   m: MemberRun,
-  o: { seed: number; timeMs?: number; bitstateBytes: number; maxDepth?: number; maxStates?: number; command: string },
+  o: { seed: number; timeMs?: number; bitstateBytes: number; maxDepth?: number; maxStates?: number; maxMemory?: number; command: string },
 ): Promise<number> {
   const { model, params, invariants, checkDeadlock, who, dir } = m;
   const sys = bound(model, params, invariants);
   if (sys.init.length === 0) throw new UsageError(`model ${model.name} has no initial state`);
+  if (o.maxMemory !== undefined && o.bitstateBytes >= o.maxMemory)
+    throw new UsageError(`--swarm: the bit array (--store bitstate:${fmtBytes(o.bitstateBytes)}) does not fit in --max-memory ${fmtBytes(o.maxMemory)}`);
   let last = Date.now();
   const r = await swarmMember(
     sys,
-    { ...who, seed: o.seed, bitstateBytes: o.bitstateBytes, checkDeadlock, interrupted, ...(o.timeMs !== undefined ? { timeMs: o.timeMs } : {}), ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}) },
+    { ...who, seed: o.seed, bitstateBytes: o.bitstateBytes, checkDeadlock, interrupted, ...(o.timeMs !== undefined ? { timeMs: o.timeMs } : {}), ...(o.maxDepth !== undefined ? { maxDepth: o.maxDepth } : {}), ...(o.maxStates !== undefined ? { maxStates: o.maxStates } : {}), ...(o.maxMemory !== undefined ? { maxMemory: o.maxMemory } : {}) },
     async () => {
       if (!m.quiet && Date.now() - last >= 2000) {
         last = Date.now();
@@ -234,6 +237,23 @@ export async function runSwarmMember(
   return r.violation ? EXIT.violation : EXIT.incomplete;
 }
 
+/**
+ * The extremes of each observable over every member (the least min, the
+ * greatest max, and which member saw each; null where no member reached a
+ * state). As the members' searches, a lower bound on the model's true range.
+ */
+export function mergeObservables(files: readonly MemberFile[]): { name: string; min: number | null; max: number | null; minMember: number | null; maxMember: number | null }[] {
+  const out = new Map<string, { name: string; min: number | null; max: number | null; minMember: number | null; maxMember: number | null }>();
+  for (const f of files)
+    for (const o of f.observables ?? []) {
+      const x = out.get(o.name) ?? { name: o.name, min: null, max: null, minMember: null, maxMember: null };
+      if (o.min !== null && (x.min === null || o.min < x.min)) (x.min = o.min), (x.minMember = f.member);
+      if (o.max !== null && (x.max === null || o.max > x.max)) (x.max = o.max), (x.maxMember = f.member);
+      out.set(o.name, x);
+    }
+  return [...out.values()];
+}
+
 /** `pvcheck merge DIR [--json]`: the swarm's members combined. */
 export async function mergeCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
@@ -265,6 +285,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
       by[rule] = (by[rule] ?? 0) + (n > 0 ? 1 : 0);
     }
   const neverFired = Object.keys(coverage).filter((r) => coverage[r] === 0);
+  const observables = mergeObservables(files);
   const found = files.filter((f) => f.violation).sort((a, b) => a.violation!.length - b.violation!.length || a.violation!.secondsToFind - b.violation!.secondsToFind);
   const best = found[0];
   const firstFound = found.length ? Math.min(...found.map((f) => f.violation!.secondsToFind)) : null;
@@ -281,6 +302,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     deepest: Math.max(...files.map((f) => f.deepest)),
     coverage,
     neverFired,
+    ...(observables.length ? { observables } : {}),
     ...(best ? { violation: { ...best.violation!, member: best.member, traceFile: best.violation!.traceFile === null ? null : join(dir, best.violation!.traceFile) }, membersThatFound: found.map((f) => f.member), firstFoundSeconds: firstFound } : {}),
   };
   if (values.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
@@ -293,6 +315,8 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     lines.push(`  visited      ${fmtInt(merged.statesVisited)} states in all (members overlap), ${fmtInt(merged.edges)} edges, deepest ${merged.deepest}`);
     const fired = Object.values(coverage).filter((n) => n > 0).length;
     lines.push(`  coverage     ${fired}/${Object.keys(coverage).length} rules fired by some member` + (neverFired.length ? `; never fired: ${neverFired.join(', ')}` : ''));
+    for (const x of observables)
+      lines.push(`  observable   ${x.name}: ${x.min === null ? 'never evaluated' : `min ${x.min} (member ${x.minMember}), max ${x.max} (member ${x.maxMember})`}`);
     if (best) {
       const tf = merged.violation!.traceFile;
       lines.push(`  trace        ${tf ?? 'not written'}`);

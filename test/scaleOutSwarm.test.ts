@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { memberPlan, swarmMember } from '../checker/swarm.js';
+import { mergeObservables, type MemberFile } from '../cli/scaleOut.js';
 import { paramsOf } from '../checker/fixtures/run.js';
 import { bind } from '../properties/bind.js';
 import { lostWakeup } from './support/ringSpec.js';
@@ -59,6 +60,60 @@ test('a swarm that finds nothing: merge says incomplete (exit 3), the union cove
   assert.is(m.status, 3, m.stderr);
   assert.match(m.stdout, /INCOMPLETE: no member found a violation/);
   assert.match(m.stdout, /coverage +24\/24 rules fired by some member/);
+});
+
+test('merge combines the observables: the least min and the greatest max over members, within the exhaustive range', async () => {
+  const args = ['ring', '-p', 'counters=true', '-p', 'messages=3', '-q'];
+  const out = await members(3, (k) => ['check', ...args, '--swarm', `${k}/3`, '--seed', '3', '--out', join(dir, 'obs'), '--store', 'bitstate:1M'], dir);
+  out.forEach((o) => assert.is(o.status, 3, o.stdout + o.stderr));
+  const files = [1, 2, 3].map((k) => JSON.parse(readFileSync(join(dir, 'obs', `member-${k}.json`), 'utf8')));
+  const exact = JSON.parse(pvcheck(['check', ...args, '-w', '1', '--json']).stdout);
+  const m = pvcheck(['merge', join(dir, 'obs'), '--json']);
+  assert.is(m.status, 3, m.stderr);
+  const j = JSON.parse(m.stdout);
+  assert.equal(j.observables.map((o: any) => o.name), exact.observables.map((o: any) => o.name));
+  for (const o of j.observables) {
+    const per = files.map((f) => f.observables.find((x: any) => x.name === o.name));
+    assert.is(o.min, Math.min(...per.map((x: any) => x.min)), o.name);
+    assert.is(o.max, Math.max(...per.map((x: any) => x.max)), o.name);
+    assert.is(per[o.minMember - 1].min, o.min);
+    assert.is(per[o.maxMember - 1].max, o.max);
+    const e = exact.observables.find((x: any) => x.name === o.name);
+    assert.ok(o.min >= e.min && o.max <= e.max, `${o.name}: ${o.min}..${o.max} outside ${e.min}..${e.max}`);
+    // a member that visited every state saw the exact range
+    if (files.some((f) => f.distinctStates === exact.distinctStates)) assert.equal([o.min, o.max], [e.min, e.max], o.name);
+  }
+  assert.ok(files.some((f) => f.distinctStates === exact.distinctStates), 'no member visited all 3,110 states');
+  assert.match(pvcheck(['merge', join(dir, 'obs')]).stdout, /observable +notifications: min 1 \(member \d\), max 4 \(member \d\)/);
+});
+
+test('mergeObservables: the least min and greatest max whichever member saw them; a member that saw nothing does not count', () => {
+  const f = (member: number, obs: [number | null, number | null][]) =>
+    ({ member, observables: obs.map(([min, max], i) => ({ name: `o${i}`, min, max })) }) as unknown as MemberFile;
+  const got = mergeObservables([f(1, [[2, 5], [0, 0]]), f(2, [[1, 7], [null, null]]), f(3, [[null, null], [-3, 4]])]);
+  assert.equal(got, [
+    { name: 'o0', min: 1, max: 7, minMember: 2, maxMember: 2 },
+    { name: 'o1', min: -3, max: 4, minMember: 3, maxMember: 3 },
+  ]);
+  assert.equal(mergeObservables([f(1, [[null, null]])]), [{ name: 'o0', min: null, max: null, minMember: null, maxMember: null }]);
+});
+
+test('the memory budget: a member stops at --max-memory (reason max-memory, exit 3); a bit array larger than the budget is refused', async () => {
+  const p = paramsOf(lostWakeup, { ringSize: 4, messages: 16 });
+  const s = (bind(lostWakeup, p, { invariants: ['I1_no_overflow'] }) as E.Right<any>).right;
+  for (const member of [1, 2]) {
+    const r = await swarmMember(s, { member, members: 2, seed: 1, bitstateBytes: 1 << 20, maxMemory: 1, checkDeadlock: false }, async () => {});
+    // the budget stops the member long before it has visited the 138,776 states
+    assert.equal([r.outcome, r.reason], ['incomplete', 'max-memory'], `member ${member}`);
+    assert.ok(r.distinctStates > 0 && r.distinctStates < 10_000, `${r.distinctStates}`);
+  }
+  const c = pvcheck(['check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=16', '-q', '--swarm', '2/2', '--store', 'bitstate:1M', '--max-memory', '2M', '--out', join(dir, 'mem')]);
+  assert.is(c.status, 3, c.stdout + c.stderr);
+  assert.match(c.stdout, /nothing found \(max-memory\)/);
+  assert.is(JSON.parse(readFileSync(join(dir, 'mem', 'member-2.json'), 'utf8')).reason, 'max-memory');
+  const big = pvcheck(['check', 'ring-notify', '-q', '--swarm', '2/2', '--max-memory', '32M', '--out', join(dir, 'mem')]);
+  assert.is(big.status, 2, big.stderr);
+  assert.match(big.stderr, /^pvcheck: error: --swarm: the bit array \(--store bitstate:64 MiB\) does not fit in --max-memory 32 MiB\n$/);
 });
 
 test('K from JOB_COMPLETION_INDEX (from 0) and from SLURM_ARRAY_TASK_ID', () => {

@@ -81,6 +81,24 @@ test('a hung file fails with its name within the time limit, and what it started
   assert.ok(gone(pid), `the busy child ${pid} of the hung file was killed`);
 });
 
+test('a file declaring its own limit (run-tests: limit Ns) is killed at it; an explicit PVCHECK_TEST_TIMEOUT wins over it', () => {
+  const dir = scratchTree({
+    'slow.test.ts': `// run-tests: limit 3s
+      import { test } from 'uvu';
+      test('sleeps', async () => { await new Promise((r) => setTimeout(r, 60_000)); });
+      test.run();`,
+  });
+  const t = Date.now();
+  const env = { ...process.env };
+  delete env.PVCHECK_TEST_TIMEOUT;
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env, timeout: 120000 });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✘ test\/slow\.test\.ts \([\d.]+s\): TIMEOUT, killed after 3s \(its run-tests: limit\)/);
+  assert.ok((Date.now() - t) / 1000 < 50, 'killed at its own 3 s, not the default 600 s');
+  const e = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env: { ...env, PVCHECK_TEST_TIMEOUT: '2' }, timeout: 120000 });
+  assert.match(e.stdout, /TIMEOUT, killed after 2s \(PVCHECK_TEST_TIMEOUT\)/);
+});
+
 test('PVCHECK_TEST_JOBS=2 runs two files at once and reports them in file order; a bad value is refused', () => {
   // each file announces itself, then passes only if the other one started while it runs
   const file = (me: string, other: string) => `
@@ -169,6 +187,20 @@ test('no test file creates a temporary directory that it does not remove (mkdtem
     .filter((f) => f.endsWith('.ts') && /\bmkdtemp(Sync)?\(/.test(readFileSync(join(root, 'test', f), 'utf8')))
     .map((f) => `test/${f}`);
   assert.equal(offenders, []);
+});
+
+test('npm run mutants: --help and --list print and exit 0 without running a mutant; an unknown option is refused', () => {
+  const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  const h = run(['--help']);
+  assert.is(h.status, 0, h.stderr);
+  assert.match(h.stdout, /^usage: npm run mutants -- /);
+  const ids = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants.map((m: { id: string }) => m.id);
+  const l = run(['--list']);
+  assert.is(l.status, 0, l.stderr);
+  assert.equal(l.stdout.trim().split('\n').map((x) => x.split('  ')[0]), ids);
+  const b = run(['--bogus']);
+  assert.is(b.status, 2);
+  assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
 });
 
 test.run();
