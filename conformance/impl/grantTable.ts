@@ -332,7 +332,7 @@ export class GrantTables {
       const sub = t.version === 2 && (e.flags & GTF_sub_page) !== 0;
       const start = sub ? e.page_off : 0, length = sub ? e.length : this.pageSize;
       if (!act.pin) Object.assign(act, { domid: ldom, isSubPage: sub, start, length, srcDomid: rd, transGref: gref, frame: e.frame });
-      else if (this.bug !== 'copy-pinned-no-recheck' && act.frame !== e.frame || act.srcDomid !== rd || act.transGref !== gref || (act.isSubPage && (!sub || act.start !== start || act.length !== length))) {
+      else if (this.bug !== 'copy-pinned-no-recheck' && (act.frame !== e.frame || act.srcDomid !== rd || act.transGref !== gref || (act.isSubPage && (!sub || act.start !== start || act.length !== length)))) {
         this.reduceStatusForPin(t, gref, act, readonly);
         return { status: GNTST.general_error };
       }
