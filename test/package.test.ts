@@ -22,17 +22,17 @@ const root = resolve(import.meta.dirname, '..');
 const slow = process.env.PVCHECK_SLOW_TESTS === '1';
 if (!slow) console.log('skip: the packed tarball installed into a new project (minutes): set PVCHECK_SLOW_TESTS=1 (CI does)');
 
+/** The environment without npm's own variables: from an enclosing `npm test` they would point the user's npm at this package. */
+const userEnv = () => Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+
 function run(cmd: string, args: string[], cwd: string, opt: SpawnSyncOptions = {}) {
-  // npm's own variables from an enclosing `npm test` would point the user's npm at this package
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env, ...opt });
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', env: userEnv(), ...opt });
   return { code: r.status, out: String(r.stdout ?? ''), err: String(r.stderr ?? '') + (r.error ? String(r.error) : '') };
 }
 /** As run, without blocking: the two halves of the catalogue run side by side (one per core). */
 function runAsync(cmd: string, args: string[], cwd: string): Promise<ReturnType<typeof run>> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
   return new Promise((res) => {
-    const c = spawn(cmd, args, { cwd, env });
+    const c = spawn(cmd, args, { cwd, env: userEnv() });
     let out = '', err = '';
     c.stdout.on('data', (d) => (out += d));
     c.stderr.on('data', (d) => (err += d));

@@ -55,13 +55,7 @@ if (!existsSync(chromiumPath)) {
   console.log(`  skip: the browser test of the HTML report: no chromium at ${chromiumPath} (apt-get install chromium, or set PVCHECK_CHROMIUM)`);
 } else {
   test('report in chromium: no console error, violation named, slider and keys change the state, screenshot kept', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-      const errors: string[] = [];
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      page.on('pageerror', (e) => errors.push(String(e)));
+    await inChromium(async (page, errors) => {
       const requests: string[] = [];
       page.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) requests.push(r.url()); });
       const file = reportOf(hotplugNoWait as Model, {}, 'xenbus.html');
@@ -97,9 +91,7 @@ if (!existsSync(chromiumPath)) {
       await page.screenshot({ path: join(artifacts, 'report-ring-no-recheck.png') });
       assert.equal(errors, [], 'no console errors');
       assert.equal(requests, [], 'no network request');
-    } finally {
-      await browser.close();
-    }
+    });
   });
 
   test('diff --report in chromium: both sides and the verdict, the after-only run charted, slider works, no console error', async () => {

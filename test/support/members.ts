@@ -4,9 +4,10 @@
  * N members, and collects their exit codes and output.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { root } from './cli.js';
 
-export const root = resolve(import.meta.dirname, '..', '..');
+export { root };
 
 export interface Done {
   readonly status: number | null;
