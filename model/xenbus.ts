@@ -170,6 +170,7 @@ export const xenbusParams = defineParams({
   reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
   hotplugFail: count('vif hotplug script failures: the script exits with an error (hotplug-status=error) or hangs until libxl kills it after LIBXL_HOTPLUG_TIMEOUT (nothing written); libxl fails the device add and removes the device', 0),
+  initTimeout: count('LIBXL_INIT_TIMEOUT expiries: the backend did not reach InitWait within 10 s of the device add (netback slow to probe, not loaded, a driver domain that is not netback); libxl fails the add without running the hotplug script and removes the device (libxl\'s reaction, not counted in events)', 1, 1),
   malformedPacket: count('malformed packets from the frontend: xenvif_fatal_tx_err disables the vif and queue 0\'s guest-rx kthread exits on its own (XSA-374)', 0),
   xmit: boolParam({ default: false, doc: 'the network stack transmits to the guest (xenvif_start_xmit on a queue) concurrently with the xenbus handlers (catalogue B-11)' }),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
@@ -309,6 +310,7 @@ export interface Budget {
   readonly spurious: number;
   readonly malformedPacket: number;
   readonly hotplugFail: number;
+  readonly initTimeout: number;
   /** Writes a hostile peer may still make (not counted in `events`). */
   readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
@@ -388,7 +390,7 @@ export const xenbusInit = (p: P): S => ({
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, initTimeout: p.initTimeout, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -1653,6 +1655,40 @@ export const vif_hotplug_failed: R = {
   },
 };
 
+/**
+ * libxl__wait_device_connection: after the device add libxl waits for the
+ * backend's `state` to read XenbusStateInitWait (libxl__ev_devstate_wait,
+ * LIBXL_INIT_TIMEOUT, 10 s) before it runs the hotplug script. When the
+ * wait expires, device_backend_callback fails the add ("unable to add
+ * device") without running the script; the caller (domain creation) then
+ * destroys the domain's devices: the generic removal, as after a failed
+ * script. The model's untimed toolstack may expire whenever the wait is on
+ * (the 10 s may pass while netback is slow to probe) and the backend node is
+ * not InitWait. Netback's probe, if still queued, then reads Closing and
+ * does not probe (xenbus_probe_node probes only Initialising), so nothing
+ * answers Closed and LIBXL_DESTROY_TIMEOUT removes the directories.
+ */
+/**
+ * libxl is still waiting for the backend's InitWait after the device add: the
+ * hotplug script has not been started (KOBJ_ONLINE, `uevent`) nor has it run
+ * (`hotplug-status`), and the backend's `state` node does not read InitWait
+ * (libxl's devstate watch reads the node when its event is handled: a
+ * backend that passed through InitWait and left it is missed). While the
+ * driver domain is down the model's toolstack waits for its restart.
+ */
+export const libxlWaitsForInitWait = (s: S): boolean =>
+  s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && xsRead(s.xs, `${BE}/hotplug-status`) === undefined && beNode(s) !== XenbusStateInitWait;
+
+export const libxl_init_timeout: R = {
+  applies: (p) => p.initTimeout > 0 && !dpdkPair(p),
+  name: 'LIBXL_INIT_TIMEOUT', actor: 'toolstack',
+  doc: 'the backend did not reach InitWait within LIBXL_INIT_TIMEOUT (10 s) of the device add: libxl fails the add without running the hotplug script and removes the device (online=0, backend state=5)',
+  see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait, LIBXL_INIT_TIMEOUT), device_backend_callback, device_hotplug_done; libxl_create.c domcreate_complete (a failed add destroys the domain); libxl_internal.h LIBXL_INIT_TIMEOUT 10',
+  // libxl's own reaction to time passing, not an event of the run: its own budget, outside `events`
+  when: (s) => s.left.initTimeout > 0 && libxlWaitsForInitWait(s),
+  then: (d, s, p) => { d.left.initTimeout = s.left.initTimeout - 1; initiateRemove(d, s, p); },
+};
+
 export const libxl_device_remove: R = {
   name: 'libxl__initiate_device_generic_remove', actor: 'toolstack',
   doc: 'unplug: write backend online=0 and, unless it is Closed, backend state=5; then wait for Closed',
@@ -1761,7 +1797,7 @@ export const xs_spurious: R = {
 };
 
 export const xenbusRules: readonly R[] = [
-  libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
+  libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_init_timeout, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
@@ -1957,6 +1993,14 @@ export const X8: Goal<S, P> = {
   reached: settledFor,
 };
 
+export const X19: Goal<S, P> = {
+  name: 'X19_device_add_ends',
+  description: "from every reachable state libxl's device add can end: the backend reaches InitWait (libxl runs the hotplug script) or libxl gives up after LIBXL_INIT_TIMEOUT and removes the device; a driver domain that never answers cannot hang the domain's creation in dom0",
+  see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait with LIBXL_INIT_TIMEOUT), device_backend_callback; libxl_internal.h LIBXL_INIT_TIMEOUT',
+  // the DPDK pairing has no libxl vif add (its keys are the application's own)
+  reached: (s, p) => dpdkPair(p) || !libxlWaitsForInitWait(s),
+};
+
 export const xenbusObservables: readonly Observable<S, P>[] = [
   { name: 'backend_node_vs_driver', description: '1 when the backend\'s state node differs from netback\'s be->state while both exist', value: (s) => (s.be.inst && beNode(s) !== s.be.state ? 1 : 0) },
   { name: 'deferred_grants', description: 'ring pages held on the deferred-free list (ended while mapped)', value: (s) => s.q.filter((q) => q.deferred !== null).length },
@@ -2067,7 +2111,7 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
       task: oneOf(['none', 'run', 'exited', 'freed'] as const), taskRef: bool, xmit: oneOf(['no', 'yes', 'stale'] as const), uaf: bool,
     }), MAXQ),
     left: record(Object.fromEntries(
-      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hotplugFail', 'hostile', 'events'] as const)
+      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hotplugFail', 'initTimeout', 'hostile', 'events'] as const)
         .map((k) => [k, int(0, k === 'hostile' ? p.hostileWrites : k === 'events' ? p.events : p[k])] as const),
     ) as Record<keyof Budget, Bounded<number>>),
   });
@@ -2106,7 +2150,7 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
   isValidEnd: settledFor,
   observables: xenbusObservables,
-  goals: [X8],
+  goals: [X8, X19],
   view: xenbusView,
   views: xenbusViews,
   shape: xenbusShape(),
@@ -2115,7 +2159,7 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
     { params: { frontend: 'hostile' }, leaveOut: ['X4_connected_after_hotplug', 'X11_connected_with_rings'],
       why: 'a guest that is not netfront against Linux netback: X2 (maps only what was granted), X3 (no BUG()), X12, X16, X17 (xenstore) defended; X4 and X11 are finding F6' },
     { params: { backend: 'hostile' },
-      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended' },
+      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended, and dom0\'s toolstack: X19 (LIBXL_INIT_TIMEOUT)' },
     { params: { frontend: 'mirage' }, leaveOut: ['deadlock', 'X8_recoverable'],
       why: 'MirageOS netfront against Linux netback: every invariant; deadlock and X8 are finding M1 (no close path)' },
     { params: { frontend: 'dpdk', backend: 'dpdk' },

@@ -35,6 +35,7 @@ import noNodeSize from '../examples/xenbus-xenstored-no-node-size-quota.js';
 import mirageConnectBeforeKeys from '../examples/xenbus-mirage-connect-before-keys.js';
 import dpdkFreeMapped from '../examples/xenbus-dpdk-gntalloc-free-mapped.js';
 import xsa115 from '../examples/xenbus-xsa115.js';
+import noInitTimeout from '../examples/xenbus-libxl-no-init-timeout.js';
 
 const QUIET = { events: '0' };
 
@@ -380,6 +381,23 @@ test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLU
   assert.ok(!r.neverFired.includes('vif-hotplug(failed)'));
   const cut = run(xenbus, { hotplugFail: '1', events: '1', unplug: '0', migrate: '0', guestClose: '0', reconnect: '0', frontendFatal: '0', backendFatal: '0', spurious: '0' });
   assert.is(cut.outcome, 'ok', 'a hotplug failure alone is recovered from (removed)');
+});
+
+test('LIBXL_INIT_TIMEOUT: libxl gives up before the backend reached InitWait and removes the device; netback\'s queued probe then reads Closing and does not probe, LIBXL_DESTROY_TIMEOUT removes the directories; every property holds, X8 and X19 included', () => {
+  const r = run(xenbus, { events: '0' });
+  assert.is(r.outcome, 'ok');
+  for (const rule of ['LIBXL_INIT_TIMEOUT', 'LIBXL_DESTROY_TIMEOUT']) assert.ok(!r.neverFired.includes(rule), rule);
+  assert.ok(r.neverFired.includes('libxl__device_destroy'), 'nobody answers Closed: no netback instance after the timeout');
+  // off (initTimeout=0), the toolstack waits for netback, which always probes: no forced removal at events=0
+  const off = run(xenbus, { events: '0', initTimeout: '0' });
+  assert.is(off.outcome, 'ok');
+  assert.ok(off.neverFired.includes('LIBXL_DESTROY_TIMEOUT'));
+});
+
+test('LIBXL_INIT_TIMEOUT defends dom0 against a driver domain that never writes InitWait (X19, backend=hostile); without it the device add hangs (3 steps)', () => {
+  const params = { backend: 'hostile', unplug: '0' };
+  assert.is(run(xenbus, params, { invariants: ['X19_device_add_ends'] }).outcome, 'ok');
+  assert.is(foundShortest(noInitTimeout, params, 'X19_device_add_ends', { invariants: ['X19_device_add_ends'] }), 3);
 });
 
 test('slowFrontend: LIBXL_DESTROY_TIMEOUT while netfront\'s key transaction is open: xenstored refuses the retried writes (EACCES, device/vif is dom0\'s), talk_to_netback unregisters the device: verifies; without the permission check the retry re-creates the directory and the guest is stuck (deadlock)', () => {
