@@ -352,9 +352,14 @@ class Worker<S> {
     return this.front[1 - this.frontIdx]!;
   }
 
-  /** The ids of the current level's states (worker 0 only: the others record positions). */
-  private curIds: Uint32Array = new Uint32Array(0);
-  private nextIds: number[] = [];
+  /**
+   * The id of the current level's first state (worker 0 only: the others
+   * record positions). Ids are given in BFS order, so a level's ids are
+   * consecutive: the state at position p of the level has id curFirst + p.
+   */
+  private curFirst = 0;
+  /** The id of the next level's first state. */
+  private nextFirst = 0;
 
   coordinate(): CheckResult<S> {
     this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
@@ -434,7 +439,7 @@ class Worker<S> {
       this.discovered(s, id);
       this.next.ensure((this.nextLen + 1) * W);
       this.next.a.set(this.words, this.nextLen * W);
-      this.nextIds.push(id);
+      if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
       this.nextLen++;
     }
     this.swap();
@@ -446,8 +451,8 @@ class Worker<S> {
   private swap(): void {
     this.frontIdx = 1 - this.frontIdx;
     this.curLen = this.nextLen;
-    this.curIds = Uint32Array.from(this.nextIds);
-    this.nextIds = [];
+    this.curFirst = this.nextFirst;
+    this.nextFirst = this.links.size;
     this.nextLen = 0;
     this.pos = 0;
     this.level++;
@@ -525,7 +530,7 @@ class Worker<S> {
     this.maxOut = maxOut;
     for (const b of this.cands) b.refresh(); // the others' candidates
     for (const b of this.edgeBufs) b.refresh();
-    const curIds = this.curIds;
+    const curFirst = this.curFirst;
     const obs = this.obs;
     const graph = this.graph;
     for (let c = 0; c < nChunks; c++) {
@@ -537,11 +542,11 @@ class Worker<S> {
         if (!t.flagged(slot)) continue; // an earlier candidate (a smaller BFS key) took it
         t.unflag(slot);
         const id = this.links.size;
-        this.links.add(curIds[buf[o]!]!, buf[o + 1]!);
+        this.links.add(curFirst + buf[o]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
         const na = next.a, no = this.nextLen * W;
         for (let j = 0; j < W; j++) na[no + j] = buf[o + 3 + j]!;
-        this.nextIds.push(id);
+        if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
           const s = this.codec.unpack(buf, o + 3);
@@ -558,7 +563,7 @@ class Worker<S> {
       const ids = t.ids!;
       for (let c = 0; c < nChunks; c++) {
         const e = this.edgeBufs[chunks[CH * c]!]!.a;
-        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curIds[e[2 * x]!]!, ids[e[2 * x + 1]!]!);
+        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curFirst + e[2 * x]!, ids[e[2 * x + 1]!]!);
       }
     }
     this.pos = len;
@@ -600,7 +605,7 @@ class Worker<S> {
         return this.finish();
       }
       const s = this.codec.unpack(cur.a, pos * W);
-      const id = this.curIds[pos]!;
+      const id = this.curFirst + pos;
       if (this.links.size >= this.maxStates) this.cutByStates = true;
       // The single-threaded search's own expansion (expand.ts): the same transitions, indices and cuts.
       const x = expandState(expander, s, id, this.level < this.maxDepth && !this.pending && !this.cutByStates);
@@ -647,7 +652,7 @@ class Worker<S> {
     const W = this.W;
     this.next.ensure((this.nextLen + 1) * W);
     this.next.a.set(this.words, this.nextLen * W);
-    this.nextIds.push(id);
+    if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
     this.discovered(n, id);
   }
