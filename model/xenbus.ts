@@ -36,7 +36,7 @@ import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded
 import {
   type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsLargestNodeOf,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -177,6 +177,7 @@ export const xenbusParams = defineParams({
   quotaEntries: intParam({ default: 16, min: 1, max: 24, doc: "xenstored's nodes-per-domain quota (-E, quota-nb-entry-per-domain; 1000 in xenstored, scaled to the model's vif directory: Linux netfront's two-queue key set is 15 nodes)" }),
   quotaWatches: intParam({ default: 2, min: 0, max: 4, doc: "xenstored's watches-per-domain quota (-W, quota_nb_watch_per_domain; 128 in xenstored, scaled down: a Linux guest holds two)" }),
   quotaTransactions: intParam({ default: 1, min: 0, max: 3, doc: "xenstored's open-transactions-per-domain quota (-t, quota_max_transaction; 10 in xenstored, scaled down: Linux netfront opens one)" }),
+  quotaEntrySize: intParam({ default: 2048, min: 64, max: 8192, doc: "xenstored's node-size quota in bytes (-S, -Q node-size=, quota-max-entry-size; 2048 in xenstored, kept: sizes are computed, not stored): an unprivileged domain's write of a larger node (node_hdr, perms, data) is refused with ENOSPC" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
@@ -1389,7 +1390,7 @@ export const xenbusDomainOf = (owner: string): string =>
   owner === GUEST || owner === TXN_FE || owner.startsWith('guest:') ? GUEST : owner === DRIVER_DOMAIN ? DRIVER_DOMAIN : 'dom0';
 /** xenstored's checks at the run's quotas, with libxl's permissions; `o` takes a defence away (a variant). */
 export const xenbusPolicy = (p: P, o: Partial<XsPolicy> = {}): XsPolicy => ({
-  perms: XENBUS_PERMS, quota: { entries: p.quotaEntries, watches: p.quotaWatches, transactions: p.quotaTransactions },
+  perms: XENBUS_PERMS, quota: { entries: p.quotaEntries, watches: p.quotaWatches, transactions: p.quotaTransactions, entrySize: p.quotaEntrySize },
   domainOf: xenbusDomainOf, ...o,
 });
 /** The guest's connection to xenstored (unprivileged). */
@@ -1424,6 +1425,15 @@ export const HOSTILE_SET_PERMS: Readonly<Record<string, string>> = {
   'set-perms state:owner=backend': `n${DRIVER_DOMAIN},r${GUEST}`,
 };
 
+/**
+ * The hostile guest's largest write: one XS_WRITE of a node of its directory
+ * with as much data as a message carries (`XENSTORE_PAYLOAD_MAX` less the
+ * path and its NUL). xenstored refuses it (ENOSPC) when the node would be
+ * larger than `quotaEntrySize`; a xenstored without the check keeps it.
+ */
+export const HOSTILE_OVERSIZED_PATH = `${FE}/oversized`;
+export const HOSTILE_OVERSIZED_VALUE = xsBlob(XENSTORE_PAYLOAD_MAX - HOSTILE_OVERSIZED_PATH.length - 1);
+
 /** A key set of {@link HOSTILE_FRONTEND_WRITES} written by the guest as xenstored lets it (each node: EACCES, ENOSPC or done). */
 function guestWriteSet(d: D, pol: XsPolicy, p: P, w: string): void {
   for (const [k, v] of Object.entries(HOSTILE_FRONTEND_WRITES[w]!)) {
@@ -1440,6 +1450,8 @@ function guestWriteSet(d: D, pol: XsPolicy, p: P, w: string): void {
  * - a write to a backend node ({@link HOSTILE_FOREIGN_WRITES}): EACCES;
  * - `flood`: new nodes `flood-0`, `flood-1`, ... until xenstored answers
  *   ENOSPC (the nodes-per-domain quota);
+ * - `oversized`: one node of `XENSTORE_PAYLOAD_MAX` bytes less its path
+ *   ({@link HOSTILE_OVERSIZED_VALUE}): ENOSPC past the node-size quota;
  * - `watch-flood`: watches on the backend directory until E2BIG;
  * - `transaction-flood`: transactions opened until ENOSPC;
  * - `commit <set>`: writes a key set of {@link HOSTILE_TXN_WRITES} inside its oldest open
@@ -1463,7 +1475,7 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
     see: 'fidelity-review.md xenbus items 2, 6; XSA-349 (watch event storms); netback connect(), frontend_changed; C xenstored core.c perm_for_conn, create_node, do_watch, do_transaction_start; libxl__device_generic_add',
     applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
     choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE)
-      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), ...Object.keys(HOSTILE_SET_PERMS), 'flood', 'watch-flood', 'transaction-flood'] : []),
+      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), ...Object.keys(HOSTILE_SET_PERMS), 'flood', 'oversized', 'watch-flood', 'transaction-flood'] : []),
     showChoice: (w: string) => w,
     then: (d, s, p, w: string) => {
       const pol = xenbusPolicy(p, o);
@@ -1480,6 +1492,12 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
         if (xsWriteAs(d.xs, pol, GUEST_CONN, foreign[0], foreign[1], p.txnConflicts) !== 'ok') return;
         d.left.hostile = s.left.hostile - 1;
         d.ts.breach = true;
+        return;
+      }
+      if (w === 'oversized') {
+        // refused (ENOSPC: the node-size quota) or already there: nothing changes, a self-loop
+        if (s.xs.nodes[HOSTILE_OVERSIZED_PATH] === HOSTILE_OVERSIZED_VALUE || xsWriteAs(d.xs, pol, GUEST_CONN, HOSTILE_OVERSIZED_PATH, HOSTILE_OVERSIZED_VALUE, p.txnConflicts) !== 'ok') return;
+        d.left.hostile = s.left.hostile - 1;
         return;
       }
       d.left.hostile = s.left.hostile - 1;
@@ -1914,12 +1932,12 @@ export const X16: Invariant<S, P> = {
 
 export const X17: Invariant<S, P> = {
   name: 'X17_guest_xenstore_bounded',
-  description: 'xenstored (dom0) holds at most quotaEntries nodes, quotaWatches + 1 watches and quotaTransactions + 1 open transactions for the guest, whatever the guest does (xenstored\'s checks admit one watch and one transaction past the quota)',
-  see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -W -t',
+  description: 'xenstored (dom0) holds at most quotaEntries nodes of at most quotaEntrySize bytes each, quotaWatches + 1 watches and quotaTransactions + 1 open transactions for the guest, whatever the guest does (xenstored\'s checks admit one watch and one transaction past the quota)',
+  see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), write_node_raw (node size > quota-max-entry-size: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -S -W -t',
   holds: (s, p) => {
     const pol = xenbusPolicy(p);
     return xsEntriesOf(s.xs, pol.perms, GUEST) <= p.quotaEntries && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
-      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1;
+      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1 && xsLargestNodeOf(s.xs, pol.perms, GUEST) <= p.quotaEntrySize;
   },
 };
 
@@ -1973,7 +1991,7 @@ export const xenbusPaths = (features: readonly FeatureKey[] = NETIF_FEATURES): s
 
 /** Every value a node may hold: small numbers (states, refs, ports, counts), the adversarial values, hotplug statuses, the DPDK MAC. */
 export const xenbusValues = (): string[] => [...new Set([
-  ...Array.from({ length: 16 }, (_, i) => String(i)), String(XDP_PACKET_HEADROOM), 'connected', 'error', '4e:0b:d0:4e:aa:f1',
+  ...Array.from({ length: 16 }, (_, i) => String(i)), String(XDP_PACKET_HEADROOM), 'connected', 'error', '4e:0b:d0:4e:aa:f1', HOSTILE_OVERSIZED_VALUE,
   ...[HOSTILE_FRONTEND_WRITES, HOSTILE_BACKEND_WRITES].flatMap((t) => Object.values(t).flatMap((w) => Object.values(w).filter((v): v is string => v !== null))),
 ])];
 
@@ -1994,7 +2012,7 @@ export const XENBUS_WATCHES = {
  */
 export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) => (p: P): Shape<S> => {
   // the hostile guest's flood nodes (xenstored refuses the one past the quota; a variant without the check writes it)
-  const paths = [...xenbusPaths(features), ...Array.from({ length: p.quotaEntries + 1 }, (_, i) => `${FE}/flood-${i}`)];
+  const paths = [...xenbusPaths(features), ...Array.from({ length: p.quotaEntries + 1 }, (_, i) => `${FE}/flood-${i}`), HOSTILE_OVERSIZED_PATH];
   const value = oneOf(xenbusValues());
   const fePaths = paths.filter((k) => k.startsWith(FE + '/'));
   const gw = Array.from({ length: p.quotaWatches + 2 }, (_, i) => guestWatchToken(i));

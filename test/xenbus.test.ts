@@ -10,7 +10,7 @@ import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
   emptyXenstore, xsDeliver, xsMayRead, xsNextEvent, xsParsePerms, xsRm, xsRmAs, xsSetPermsAs, xsShowPerms, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs,
-  xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs, xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
+  xsTxnWrite, xsTxnWriteAs, xsBlob, xsDataLen, xsLargestNodeOf, xsNodeSize, xsWatch, xsWatchAs, xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
 } from '../model/xenstore.js';
 import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
 import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
@@ -31,6 +31,7 @@ import mirageCloseOnClosing from '../examples/xenbus-mirage-close-on-closing.js'
 import dpdkFix from '../examples/xenbus-dpdk-restart-clears-start.js';
 import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
 import noQuota from '../examples/xenbus-xenstored-no-quota.js';
+import noNodeSize from '../examples/xenbus-xenstored-no-node-size-quota.js';
 import mirageConnectBeforeKeys from '../examples/xenbus-mirage-connect-before-keys.js';
 import dpdkFreeMapped from '../examples/xenbus-dpdk-gntalloc-free-mapped.js';
 import xsa115 from '../examples/xenbus-xsa115.js';
@@ -165,6 +166,27 @@ test("xenstore quotas: ENOSPC at quota.entries nodes (dom0 exempt, its nodes cha
     assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/a', null), 'ok');
     assert.is(xsTxnEnd(d, 'g:t0', true), 'ok');
     assert.equal(live(d.nodes), { 'fe/b': '1' });
+  });
+});
+
+test("xenstore node-size quota (write_node_raw): an unprivileged domain's node of more than quota.entrySize bytes (node_hdr, one xs_permissions per perms entry, the data) is refused with ENOSPC, in a transaction too; dom0 is exempt", () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10, entrySize: 100 }, domainOf: (o) => o.split(':')[0]! };
+  const g = { dom: 'g' };
+  assert.is(xsDataLen('abc'), 3);
+  assert.is(xsDataLen(xsBlob(4000)), 4000);
+  // 16 (node_hdr) + 2 perms entries * 8 + the data
+  assert.is(xsNodeSize(emptyXenstore(), pol.perms, 'fe/a', 'x'.repeat(68)), 100);
+  xs((d) => {
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', 'x'.repeat(68)), 'ok'); // exactly the quota: admitted (today's '>' test)
+    assert.is(xsWriteAs(d, pol, g, 'fe/b', 'x'.repeat(69)), 'ENOSPC');
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', xsBlob(4000)), 'ENOSPC'); // an existing node is checked too
+    assert.is(xsWriteAs(d, pol, { dom: 'dom0', privileged: true }, 'fe/c', xsBlob(4000)), 'ok');
+    assert.is(xsLargestNodeOf(d as unknown as Xenstore, pol.perms, 'g'), 16 + 16 + 4000, 'dom0\'s node in the guest\'s directory is the guest\'s');
+    assert.is(xsWriteAs(d, { ...pol, checkNodeSize: false }, g, 'fe/b', xsBlob(4000)), 'ok');
+    assert.is(xsTxnStartAs(d, pol, g, 'g:t0'), 'ok');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/d', xsBlob(200)), 'ENOSPC');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/d', '1'), 'ok');
+    assert.equal(live(d.nodes), { 'fe/a': 'x'.repeat(68), 'fe/c': xsBlob(4000), 'fe/b': xsBlob(4000) });
   });
 });
 
@@ -325,6 +347,14 @@ test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the
   assert.equal(r.neverFired, [], 'every rule fired, the guest\'s transaction commit included');
   assert.is(foundShortest(backendWritable, HOSTILE, 'X16_guest_confined', { invariants: ['X16_guest_confined'], checkDeadlock: false }), 2);
   assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+  // the node-size quota alone removed: the guest's node of XENSTORE_PAYLOAD_MAX bytes less its path is kept
+  assert.is(foundShortest(noNodeSize, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+  const v = run(noNodeSize, HOSTILE, { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }).violation!;
+  assert.is(v.trace[v.trace.length - 1]!.action, 'guest_write(hostile frontend)(oversized)');
+  // xenstored's limit is a parameter: the oversized node is 16 (node_hdr) + 2 * 8 (perms) + 4073 bytes, within a quota of 4105, past 4104
+  const at = (q: string) => run(noNodeSize, { ...HOSTILE, events: '0', quotaEntrySize: q }, { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }).outcome;
+  assert.is(at('4105'), 'ok');
+  assert.is(at('4104'), 'violation');
 });
 
 test('hostile frontend, XS_SET_PERMS: the guest takes netback\'s read access to its state away; netback reads Unknown and C xenstored sends it no event about the node (X18); xenstored before XSA-115 is caught (4 steps)', () => {
