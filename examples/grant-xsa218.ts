@@ -13,7 +13,7 @@
  * The fix is the built-in `grant`: the pins stay until unmap_common_complete.
  *
  * @pvcheck check -p cacheSize=0 -p transitive=0 -p subPage=false -p version=v2
- * @pvcheck expect violation G6_status_tracks_pins in 7 steps
+ * @pvcheck expect violation G6_status_tracks_pins in 5 steps
  * @pvcheck check -p cacheSize=0 -p transitive=0 -p subPage=false -p version=v1
  * @pvcheck expect violation G6_status_tracks_pins in 5 steps
  * @pvcheck fixed-by grant

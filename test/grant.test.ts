@@ -340,7 +340,8 @@ variantCase('XSA-403 unzeroed granted page', xsa403, small, 'G12_no_secret_throu
 variantCase('sticky grant reused before DEL acknowledged', stickyEarly, { transitive: '0', copies: '0', subPage: 'false' }, 'S2_ungrant_acknowledged', 4, 'fe_DEL_GREF_MAPPING');
 
 // the hostile domain maps, starts unmapping (pins dropped early), netback maps and unmaps the same ref: 5 steps at v1;
-// at v2 the hostile map is three steps (_set_status_v2: read and check, status write and smp_mb(), re-read and pin): 7.
+// at v2 (without copies: with one, a copy takes the map's place in 5) the hostile map is three steps (_set_status_v2:
+// read and check, status write and smp_mb(), re-read and pin): 7.
 variantCase('XSA-218 pins dropped before the TLB flush (v2)', xsa218, { ...small, version: 'v2' }, 'G6_status_tracks_pins', 7, 'be_use_unmap_respond');
 variantCase('XSA-218 pins dropped before the TLB flush (v1)', xsa218, { ...small, version: 'v1' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
 
