@@ -29,6 +29,7 @@ import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
 import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
+import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 
 export interface CheckOptions<S> {
   /** Stop after this many distinct states (outcome `incomplete`). */
@@ -99,6 +100,10 @@ export class Search<S> {
   private readonly obs: ObservableExtremes<S> | undefined;
   /** The expansion of a state (expand.ts): the rules tried, coverage, and where the transitions go. */
   private readonly expander: Expander<S>;
+  /** On the flat path: the same expansion, generated for this system's rules (flatExpand.ts). */
+  private readonly expand: Expand<S>;
+  /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
+  private readonly failing: (s: S) => number;
 
   constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
     this.sys = sys;
@@ -122,6 +127,10 @@ export class Search<S> {
         return true;
       },
     };
+    const flatCodec = this.path instanceof PackedPath && sys.flat && !sys.shape ? wordCodecOf(sys) : undefined;
+    const expander = this.expander;
+    this.expand = flatCodec ? compileExpand(expander, flatCodec.scratch) : (s, id, ex) => expandState(expander, s, id, ex);
+    this.failing = compileInvariants(sys.invariants);
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
@@ -158,12 +167,8 @@ export class Search<S> {
   private discovered(s: S, id: number): void {
     if (this.opt.onState) this.opt.onState(this.path.keep(s));
     if (this.pendingInvariant === undefined) {
-      const invs = this.sys.invariants;
-      for (let i = 0; i < invs.length; i++)
-        if (!invs[i]!.holds(s)) {
-          this.pendingInvariant = { property: invs[i]!.name, id };
-          break;
-        }
+      const i = this.failing(s);
+      if (i >= 0) this.pendingInvariant = { property: this.sys.invariants[i]!.name, id };
     }
     if (this.obs) this.obs.see(s, id);
     if (this.graph) this.graph.see(s, id);
@@ -197,7 +202,7 @@ export class Search<S> {
     const maxDepth = this.opt.maxDepth ?? Infinity;
     const checkDeadlock = this.opt.checkDeadlock ?? true;
     const path = this.path;
-    const expander = this.expander;
+    const expand = this.expand;
     let counter = 0;
     for (;;) {
       if (this.pos === this.cur.length) {
@@ -230,7 +235,7 @@ export class Search<S> {
       this.cur.release(this.pos); // let the state be collected
       this.pos++;
       if (this.links.size >= maxStates) this.cutByStates = true;
-      const x = expandState(expander, s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
+      const x = expand(s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
       const k = x >> 1, skipped = (x & CUT) !== 0; // transitions; one was left out (a bound or a pending violation)
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {

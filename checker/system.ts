@@ -15,11 +15,28 @@ export interface SysRule<S> {
   readonly then: (d: any, s: S, a: unknown) => void;
   /** The rule does not exist in this system (e.g. at these parameters): never enabled, not counted in coverage. */
   readonly inactive?: boolean;
+  /**
+   * The model's own rule and the parameters it is bound to, for generated
+   * code that calls it directly (flatExpand.ts): `when`, `then` and `choices`
+   * above are `direct.rule`'s with `direct.params` as their parameters and
+   * with an exception turned into a fault naming the rule; the generated
+   * code calls those again to raise the fault.
+   */
+  readonly direct?: { readonly rule: DirectRule<S>; readonly params: unknown };
+}
+
+/** A model's rule as `direct` calls it (model/core.ts's Rule, parameters passed explicitly). */
+export interface DirectRule<S> {
+  readonly when?: (s: S, p: any, a: any) => boolean;
+  readonly then: (d: any, s: S, p: any, a: any) => void;
+  readonly choices?: (s: S, p: any) => readonly unknown[];
 }
 
 export interface SysInvariant<S> {
   readonly name: string;
   readonly holds: (s: S) => boolean;
+  /** As a rule's `direct`: the model's invariant and its parameters (`holds` is `direct.invariant.holds(s, direct.params)`). */
+  readonly direct?: { readonly invariant: { readonly holds: (s: S, p: any) => boolean }; readonly params: unknown };
 }
 
 export interface SysObservable<S> {
