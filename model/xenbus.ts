@@ -413,6 +413,15 @@ export const feNode = (s: S): number => xsReadState(s.xs, FE);
 export const feNodeAsBackend = (s: S, p: P): number =>
   s.xs.perms === undefined || xsMayRead(s.xs, xenbusPolicy(p), { dom: DRIVER_DOMAIN }, `${FE}/state`) ? feNode(s) : XenbusStateUnknown;
 export const beNode = (s: S): number => xsReadState(s.xs, BE);
+/**
+ * A node of the frontend directory as netback reads it (`xenbus_read`,
+ * `xenbus_gather`, `xenbus_read_unsigned`): as missing when the driver domain
+ * may not read it (EACCES: perms the guest set with XS_SET_PERMS, or that a
+ * node created after them inherited from its directory).
+ */
+export const feReadAsBackend = (xs: Xenstore, path: string): string | undefined =>
+  xs.perms === undefined || xsMayRead(xs, { perms: XENBUS_PERMS, quota: { entries: 0, watches: 0, transactions: 0 }, domainOf: xenbusDomainOf }, { dom: DRIVER_DOMAIN }, path)
+    ? xsRead(xs, path) : undefined;
 
 /**
  * xenbus_switch_state (xenbus_client.c): a no-op when `dev->state` already is
@@ -501,28 +510,28 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   let nq = 1;
   if (p.backend === 'new') {
     // xenbus_read_unsigned(..., "multi-queue-num-queues", 1): missing or unparsable reads as 1
-    const v = xsRead(xs, `${FE}/multi-queue-num-queues`);
+    const v = feReadAsBackend(xs, `${FE}/multi-queue-num-queues`);
     nq = v === undefined || !/^\d+$/.test(v) ? 1 : Number(v);
     if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return false; }
   }
   d.be.features = features.filter((f) => isFlag(f) && beKnows(f, p) &&
-    (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : xsRead(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
+    (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : feReadAsBackend(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
   let keysRead = true;
   let split = false;
   const fail = (): void => { backendDisconnect(d, o); devFatal(d, 'be', p); };
   for (let i = 0; i < nq; i++) {
     const dir = p.backend === 'new' ? queueDir(nq, i) : FE;
-    let tx = xsRead(xs, `${dir}/tx-ring-ref`);
-    let rx = xsRead(xs, `${dir}/rx-ring-ref`);
+    let tx = feReadAsBackend(xs, `${dir}/tx-ring-ref`);
+    let rx = feReadAsBackend(xs, `${dir}/rx-ring-ref`);
     if (tx === undefined || rx === undefined) {
       if (refRead === 'gather') { fail(); return false; }
       keysRead = false;
       tx = tx ?? '0';
       rx = rx ?? '0';
     }
-    const etx = p.backend === 'new' ? xsRead(xs, `${dir}/event-channel-tx`) : undefined;
-    const erx = p.backend === 'new' ? xsRead(xs, `${dir}/event-channel-rx`) : undefined;
-    const e1 = xsRead(xs, `${dir}/event-channel`);
+    const etx = p.backend === 'new' ? feReadAsBackend(xs, `${dir}/event-channel-tx`) : undefined;
+    const erx = p.backend === 'new' ? feReadAsBackend(xs, `${dir}/event-channel-rx`) : undefined;
+    const e1 = feReadAsBackend(xs, `${dir}/event-channel`);
     let portOk: boolean;
     if (etx !== undefined && erx !== undefined) { split = true; portOk = etx === txPort(i) && erx === rxPort(i); }
     else if (e1 !== undefined) portOk = e1 === txPort(i);
@@ -542,7 +551,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   }
   // connect_ctrl_ring: no ctrl-ring-ref, no control ring; otherwise map it (only a ref the frontend
   // granted for it maps: neither Linux netfront nor the hostile guest grants one) and bind event-channel-ctrl.
-  if (p.backend === 'new' && xsRead(xs, `${FE}/ctrl-ring-ref`) !== undefined && refRead === 'gather') { fail(); return false; }
+  if (p.backend === 'new' && feReadAsBackend(xs, `${FE}/ctrl-ring-ref`) !== undefined && refRead === 'gather') { fail(); return false; }
   d.be.nq = nq;
   d.be.split = split;
   d.be.keysRead = keysRead;
@@ -554,7 +563,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
 
 /** read_xenbus_frontend_xdp (netback xenbus.c): vif->xdp_headroom = xdp-headroom, 0 when missing or unparsable, capped at XEN_NETIF_MAX_XDP_HEADROOM. */
 export function readFrontendXdp(d: D): void {
-  const v = xsRead(d.xs, `${FE}/xdp-headroom`);
+  const v = feReadAsBackend(d.xs, `${FE}/xdp-headroom`);
   const n = v === undefined || !/^\d+$/.test(v) ? 0 : Number(v);
   d.be.headroom = Math.min(n, 0x7fff);
 }
@@ -1415,16 +1424,22 @@ export const HOSTILE_FOREIGN_WRITES: Readonly<Record<string, readonly [string, s
 };
 
 /**
- * XS_SET_PERMS the hostile guest makes on its own `state` node: the perms
- * (xenstored's form, {@link xsParsePerms}) it asks for. `state:no-backend-read`
- * takes the driver domain's read access away (its own node: allowed; netback
- * then reads EACCES, XenbusStateUnknown, and C xenstored sends it no more
- * events for the node: XSA-115); `state:owner=backend` hands the node to the
- * driver domain (EPERM: an unprivileged domain may not change the owner).
+ * XS_SET_PERMS the hostile guest makes on its own nodes: the node and the
+ * perms (xenstored's form, {@link xsParsePerms}) it asks for.
+ * `state:no-backend-read` takes the driver domain's read access to `state`
+ * away (its own node: allowed; netback then reads EACCES, XenbusStateUnknown,
+ * and C xenstored sends it no more events for the node: XSA-115);
+ * `state:owner=backend` hands the node to the driver domain (EPERM: an
+ * unprivileged domain may not change the owner); `dir:no-backend-read` does
+ * it to the vif's directory `device/vif/0` itself: the nodes already there
+ * keep their perms, the nodes created after it inherit the directory's
+ * (construct_node), so netback reads the keys the guest writes afterwards
+ * with EACCES (as missing: connect() fails).
  */
-export const HOSTILE_SET_PERMS: Readonly<Record<string, string>> = {
-  'set-perms state:no-backend-read': `n${GUEST}`,
-  'set-perms state:owner=backend': `n${DRIVER_DOMAIN},r${GUEST}`,
+export const HOSTILE_SET_PERMS: Readonly<Record<string, readonly [string, string]>> = {
+  'set-perms state:no-backend-read': [`${FE}/state`, `n${GUEST}`],
+  'set-perms state:owner=backend': [`${FE}/state`, `n${DRIVER_DOMAIN},r${GUEST}`],
+  'set-perms dir:no-backend-read': [FE, `n${GUEST}`],
 };
 
 /**
@@ -1481,10 +1496,11 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
     showChoice: (w: string) => w,
     then: (d, s, p, w: string) => {
       const pol = xenbusPolicy(p, o);
-      const perms = HOSTILE_SET_PERMS[w];
-      if (perms !== undefined) {
+      const setPerms = HOSTILE_SET_PERMS[w];
+      if (setPerms !== undefined) {
+        const [path, perms] = setPerms;
         // refused (ENOENT, EACCES, EPERM), or already so: nothing changes, a self-loop
-        if (s.xs.perms?.[`${FE}/state`] === perms || xsSetPermsAs(d.xs, pol, GUEST_CONN, `${FE}/state`, perms) !== 'ok') return;
+        if (s.xs.perms?.[path] === perms || xsSetPermsAs(d.xs, pol, GUEST_CONN, path, perms) !== 'ok') return;
         d.left.hostile = s.left.hostile - 1;
         return;
       }
@@ -2085,8 +2101,10 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
         fires: optional(oneOf(['write', 'rm'] as const)),
       }, all), W.tokens.length),
       events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const)), all),
-      // XS_SET_PERMS: the hostile guest's, on its state node (HOSTILE_SET_PERMS; the owner change is refused)
-      perms: optional(record({ [`${FE}/state`]: optional(oneOf([...new Set(Object.values(HOSTILE_SET_PERMS))])) })),
+      // XS_SET_PERMS: the hostile guest's (HOSTILE_SET_PERMS; the owner change is refused), on its state node
+      // or its directory, whose perms every node (and queue directory) created below it afterwards inherits
+      perms: optional(record(Object.fromEntries([FE, `${FE}/queue-0`, `${FE}/queue-1`, ...fePaths].map((k) =>
+        [k, optional(oneOf([...new Set(Object.values(HOSTILE_SET_PERMS).map(([, v]) => v))]))] as const)))),
       leaked: optional(bool),
       txns: record({
         // netfront's (and MirageOS's) key transaction writes only the frontend directory

@@ -111,6 +111,8 @@ export const emptyXenstore = (): Xenstore => ({ nodes: {}, watches: [], events: 
 const under = (path: string, dir: string): boolean =>
   path === dir || (path.length > dir.length && path.charCodeAt(dir.length) === 47 /* '/' */ && path.startsWith(dir));
 
+const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
 /** XS_READ: the value of a node, or undefined (ENOENT). */
 export const xsRead = (xs: Xenstore, path: string): string | undefined =>
   Object.prototype.hasOwnProperty.call(xs.nodes, path) ? xs.nodes[path] : undefined;
@@ -190,8 +192,33 @@ function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsCo
   }
 }
 
+/**
+ * construct_node ("Inherit permissions"): a new node, and each missing
+ * directory above it, takes its parent's perms. Only perms set with
+ * XS_SET_PERMS are kept per node (`Xenstore.perms`); a parent without them
+ * has the toolstack's ({@link XsPermTable}), which its new child then has
+ * too, so only a set parent is copied: walking up from the new node, the
+ * first ancestor with set perms is copied down to every node created now,
+ * unless an existing node without set perms comes first (that one's perms
+ * are the table's). A node created by an unprivileged domain is owned by it
+ * (`perms.p[0].id = conn->id`); in the models a domain creates nodes only
+ * below nodes it owns, so the copy is exact. Called before the node exists.
+ */
+function inheritPerms(d: XsDraft, path: string): void {
+  const set = d.perms;
+  if (!set || set[path] !== undefined) return;
+  const created: string[] = [path];
+  for (let a = parentOf(path); a !== ''; a = parentOf(a)) {
+    const from = set[a];
+    if (from !== undefined) { for (const k of created) set[k] = from; return; }
+    if (xsExists(d as unknown as Xenstore, a)) return;
+    created.push(a);
+  }
+}
+
 /** XS_WRITE outside a transaction: sets the node, fires watches, makes conflicting transactions fail. */
 export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
+  if (d.perms && d.nodes[path] === undefined) inheritPerms(d, path);
   d.nodes[path] = value;
   fireWrite(d, path, checkWatchPerms);
   conflictWith(d, null, path, mode);
@@ -311,6 +338,7 @@ export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsCon
       for (const n of gone) d.nodes[n] = undefined;
       if (gone.length) fireRm(d, k, checkWatchPerms);
     } else {
+      if (d.perms && d.nodes[k] === undefined) inheritPerms(d, k);
       d.nodes[k] = v;
       fireWrite(d, k, checkWatchPerms);
     }
@@ -468,7 +496,8 @@ export const xsMayRead = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string):
  * (fire_watches with the old perms).
  */
 export function xsSetPermsAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, perms: string): 'ok' | XsError {
-  if (xsRead(d as unknown as Xenstore, path) === undefined) return 'ENOENT';
+  // a directory is a node of xenstored too: it exists while a node lies below it
+  if (!xsExists(d as unknown as Xenstore, path)) return 'ENOENT';
   const xs = d as unknown as Xenstore;
   if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, path, xs))) return 'EACCES';
   const old = d.perms?.[path] ?? xsShowPerms(xsPermsOf(pol.perms, path) ?? { owner: 'dom0', others: 'n' });
@@ -477,7 +506,6 @@ export function xsSetPermsAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string,
   fireWrite(d, path, pol.checkWatchPerms !== false, old);
   return 'ok';
 }
-const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 /**
  * The node whose perms decide a write of `path` (get_node, errno_from_parents,
  * ask_parents): the node itself if it exists, else its nearest existing

@@ -321,6 +321,29 @@ test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling x
 
 // --- a hostile frontend: properties of the honest backend
 
+test('XS_SET_PERMS on a directory: nodes created below it afterwards inherit its perms (construct_node), with every directory created with them; nodes there before, and nodes below a directory that had the table\'s perms, keep theirs; the perms go with the nodes', () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10 }, domainOf: (o) => o };
+  const g = { dom: 'g' }, b = { dom: 'b' };
+  const after = xs((d) => {
+    xsWrite(d, 'fe/dir/old', '1');
+    xsWrite(d, 'fe/old', '1');
+    assert.is(xsSetPermsAs(d, pol, g, 'fe/missing-dir', 'ng'), 'ENOENT');
+    assert.is(xsSetPermsAs(d, pol, g, 'fe', 'ng'), 'ok'); // a directory is a node: it exists while a node lies below it
+    assert.is(xsWriteAs(d, pol, g, 'fe/new', '1'), 'ok');
+    assert.is(xsWriteAs(d, pol, g, 'fe/q/ref', '1'), 'ok');
+    xsWrite(d, 'fe/q/other', '1'); // the toolstack's write below the new directory: inherits too
+    xsWrite(d, 'fe/dir/new', '1'); // fe/dir existed with the table's perms
+    assert.is(xsTxnStartAs(d, pol, g, 't'), 'ok');
+    assert.is(xsTxnWriteAs(d, pol, g, 't', 'fe/txn', '1'), 'ok');
+    assert.is(xsTxnEnd(d, 't', true), 'ok');
+  });
+  const reads = (path: string) => xsMayRead(after, pol, b, path);
+  assert.equal(['fe/old', 'fe/dir/old', 'fe/dir/new'].map(reads), [true, true, true]);
+  assert.equal(['fe/new', 'fe/q/ref', 'fe/q/other', 'fe/txn'].map(reads), [false, false, false, false]);
+  assert.equal(after.perms, { fe: 'ng', 'fe/new': 'ng', 'fe/q/ref': 'ng', 'fe/q': 'ng', 'fe/q/other': 'ng', 'fe/txn': 'ng' });
+  assert.equal(xs((d) => xsRm(d, 'fe/q'), after).perms, { fe: 'ng', 'fe/new': 'ng', 'fe/txn': 'ng' });
+});
+
 const HOSTILE = { frontend: 'hostile' };
 
 test('hostile frontend, finding F6: a guest that writes Connected with no keys makes netback publish Connected with nothing mapped (X4 and X11, 4 steps); the F1 fix defends it', () => {
@@ -373,6 +396,30 @@ test('hostile frontend, XS_SET_PERMS: the guest takes netback\'s read access to 
   const i = actions.indexOf('guest_write(hostile frontend)(set-perms state:no-backend-read)');
   assert.ok(i > 0 && actions.slice(i + 1).includes('frontend_changed'), actions.join(' | '));
   assert.is(r.violation!.trace[r.violation!.trace.length - 1]!.state.xs.nodes['backend/vif/1/0/state'], '6', 'netback switched Closed');
+});
+
+test('hostile frontend, XS_SET_PERMS on its directory: the keys it writes afterwards inherit no read access for the driver domain; netback reads them as missing and its connect() fails (never maps such a ring); the keys written before stay readable', () => {
+  const FE = 'device/vif/0', hidden = 'nguest';
+  const inherited = (s: any, q: number, nq: 1 | 2) => s.xs.perms?.[nq === 1 ? `${FE}/tx-ring-ref` : `${FE}/queue-${q}/tx-ring-ref`] === hidden;
+  const probe = deriveModel(xenbus, {
+    name: 'xenbus-probe-inherited', description: 'netback and the keys the guest hid with its directory\'s perms', see: 'test',
+    invariants: [
+      { name: 'never_maps_hidden', description: '', see: '', holds: (s: any) => s.q.every((q: any, i: number) => q.map === null || !(inherited(s, i, 1) || inherited(s, i, 2))) },
+      { name: 'not_failed_on_hidden', description: '', see: '', holds: (s: any) => !(inherited(s, 0, 2) && s.xs.nodes[`${FE}/multi-queue-num-queues`] === '2' && s.be.inst && s.be.dev === 5 && s.q.every((q: any) => q.map === null)) },
+    ],
+  });
+  const params = { ...HOSTILE, hostileWrites: '3', events: '0' };
+  assert.is(run(probe, params, { invariants: ['never_maps_hidden'], checkDeadlock: false }).outcome, 'ok');
+  const r = run(probe, params, { invariants: ['not_failed_on_hidden'], checkDeadlock: false });
+  assert.is(r.outcome, 'violation', 'netback fails on the hidden keys');
+  const actions = r.violation!.trace.map((t) => t.action);
+  assert.ok(actions.indexOf('guest_write(hostile frontend)(set-perms dir:no-backend-read)') < actions.indexOf('guest_write(hostile frontend)(keys=two-queues)'), actions.join(' | '));
+  // netback maps the rings when the keys came first (set before the directory's perms: not inherited)
+  const mapped = deriveModel(xenbus, {
+    name: 'xenbus-probe-mapped-before', description: 'netback maps keys written before the directory\'s perms', see: 'test',
+    invariants: [{ name: 'not_mapped_under_hidden_dir', description: '', see: '', holds: (s: any) => !(s.xs.perms?.[FE] === hidden && s.q[0].map !== null) }],
+  });
+  assert.is(run(mapped, params, { invariants: ['not_mapped_under_hidden_dir'], checkDeadlock: false }).outcome, 'violation');
 });
 
 test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included', () => {
