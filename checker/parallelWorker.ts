@@ -308,14 +308,15 @@ class Worker<S> {
         lv.news++;
         if (this.failing(d) >= 0) lv.stop = true;
       }
-      const R = 3 + this.W;
+      const R = 4 + this.W;
       const cand = this.cands[me]!;
       cand.ensure((lv.nrec + 1) * R);
       const a = cand.a, o = lv.nrec * R, w = this.words;
       a[o] = p;
       a[o + 1] = k;
       a[o + 2] = res >>> 2;
-      for (let j = 0; j < w.length; j++) a[o + 3 + j] = w[j]!;
+      a[o + 3] = fp[0]!; // the slot's high word without the flag: the merge unflags by storing it
+      for (let j = 0; j < w.length; j++) a[o + 4 + j] = w[j]!;
       lv.nrec++;
     }
     return true;
@@ -515,8 +516,11 @@ class Worker<S> {
     // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
     if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
     // No violation, deadlock or bound in this level: merge the new states in BFS order.
-    const W = this.W, R = 3 + W;
+    const W = this.W, R = 4 + W;
     const nChunks = Math.ceil(len / chunk);
+    let records = 0;
+    for (let c = 0; c < nChunks; c++) records += chunks[CH * c + 2]! - chunks[CH * c + 1]!;
+    this.newTaken(records);
     const t = this.table;
     const next = this.next;
     let maxOut = this.maxOut;
@@ -539,17 +543,17 @@ class Worker<S> {
       for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
         const o = x * R;
         const slot = buf[o + 2]!;
-        if (!t.flagged(slot)) continue; // an earlier candidate (a smaller BFS key) took it
-        t.unflag(slot);
+        if (!this.take(slot)) continue; // an earlier candidate (a smaller BFS key) took it
+        t.t[2 * slot] = buf[o + 3]!; // unflag (a store: the merge never reads the big table)
         const id = this.links.size;
         this.links.add(curFirst + buf[o]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
         const na = next.a, no = this.nextLen * W;
-        for (let j = 0; j < W; j++) na[no + j] = buf[o + 3 + j]!;
+        for (let j = 0; j < W; j++) na[no + j] = buf[o + 4 + j]!;
         if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
-          const s = this.codec.unpack(buf, o + 3);
+          const s = this.codec.unpack(buf, o + 4);
           if (obs) obs.see(s, id);
           if (graph) {
             t.ids![slot] = id;
@@ -568,6 +572,41 @@ class Worker<S> {
     }
     this.pos = len;
     return this.levelEnd();
+  }
+
+  /**
+   * The slots taken so far in the merge of a level: an open-addressing set
+   * sized to the level's candidates (it stays in the processor's cache, where
+   * the flag of each slot in the shared table is a cache miss), each entry
+   * stamped with the merge's number so that nothing needs clearing. Every
+   * candidate's slot is flagged when the merge starts and the first candidate
+   * of a slot in merge order takes it, so "not yet in this set" is exactly
+   * "still flagged".
+   */
+  private takenKeys = new Int32Array(0);
+  private takenStamp = new Int32Array(0);
+  private takenGen = 0;
+  private newTaken(records: number): void {
+    let cap = 1024;
+    while (cap < 2 * records) cap *= 2;
+    if (cap > this.takenKeys.length) {
+      this.takenKeys = new Int32Array(cap);
+      this.takenStamp = new Int32Array(cap);
+    }
+    this.takenGen++;
+  }
+  /** Whether `slot` was not yet taken in this merge (and takes it). */
+  private take(slot: number): boolean {
+    const keys = this.takenKeys, stamp = this.takenStamp, gen = this.takenGen;
+    const mask = keys.length - 1;
+    for (let i = slot & mask; ; i = (i + 1) & mask) {
+      if (stamp[i] !== gen) {
+        stamp[i] = gen;
+        keys[i] = slot;
+        return true;
+      }
+      if (keys[i] === slot) return false;
+    }
   }
 
   /**
