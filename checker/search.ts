@@ -17,7 +17,7 @@
  * represented (packed words or frozen objects) is the path's business
  * (path.ts); the loop is the same for both.
  */
-import { CUT, expandState, type Expander } from './expand.js';
+import { CUT, compileInvariants, expandState, type Expander } from './expand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf } from './packed.js';
@@ -99,6 +99,8 @@ export class Search<S> {
   private readonly obs: ObservableExtremes<S> | undefined;
   /** The expansion of a state (expand.ts): the rules tried, coverage, and where the transitions go. */
   private readonly expander: Expander<S>;
+  /** The first invariant that does not hold in a state, or -1 (expand.ts). */
+  private readonly firstFailing: (s: S) => number;
 
   constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
     this.sys = sys;
@@ -113,6 +115,7 @@ export class Search<S> {
       active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
       fired: this.fired,
       apply: (r, s, a) => path.apply(r, s, a),
+      ...(path.scratch ? { scratch: (s: S) => path.scratch!(s) } : {}),
       edge: (n, from, k) => {
         this.edge(n, from, k);
         if (this.links.size >= maxStates) {
@@ -122,6 +125,7 @@ export class Search<S> {
         return true;
       },
     };
+    this.firstFailing = compileInvariants(sys.invariants);
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
@@ -158,12 +162,8 @@ export class Search<S> {
   private discovered(s: S, id: number): void {
     if (this.opt.onState) this.opt.onState(this.path.keep(s));
     if (this.pendingInvariant === undefined) {
-      const invs = this.sys.invariants;
-      for (let i = 0; i < invs.length; i++)
-        if (!invs[i]!.holds(s)) {
-          this.pendingInvariant = { property: invs[i]!.name, id };
-          break;
-        }
+      const i = this.firstFailing(s);
+      if (i >= 0) this.pendingInvariant = { property: this.sys.invariants[i]!.name, id };
     }
     if (this.obs) this.obs.see(s, id);
     if (this.graph) this.graph.see(s, id);

@@ -15,11 +15,29 @@ export interface SysRule<S> {
   readonly then: (d: any, s: S, a: unknown) => void;
   /** The rule does not exist in this system (e.g. at these parameters): never enabled, not counted in coverage. */
   readonly inactive?: boolean;
+  /**
+   * The same rule as the model's own functions with their context (the
+   * parameters), without the wrappers above: the compiled expansion
+   * (expand.ts) calls these, one call site per rule, and on an exception
+   * calls the wrapped function again for its error (the functions are
+   * deterministic).
+   */
+  readonly direct?: DirectRule<S>;
+}
+
+/** A rule's own functions, called as `when(s, ctx, a)`, `then(d, s, ctx, a)`, `choices(s, ctx)`. */
+export interface DirectRule<S> {
+  readonly ctx: unknown;
+  readonly choices?: (s: S, ctx: any) => readonly unknown[];
+  readonly when?: (s: S, ctx: any, a: any) => boolean;
+  readonly then: (d: any, s: S, ctx: any, a: any) => void;
 }
 
 export interface SysInvariant<S> {
   readonly name: string;
   readonly holds: (s: S) => boolean;
+  /** The model's own predicate and its context, called as `holds(s, ctx)` (see {@link SysRule.direct}). */
+  readonly direct?: { readonly ctx: unknown; readonly holds: (s: S, ctx: any) => boolean };
 }
 
 export interface SysObservable<S> {

@@ -107,8 +107,9 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
           throw fail('effect', r.name, s, a, e);
         }
       },
+      direct: { ctx: p, then: r.then, ...(r.when ? { when: r.when } : {}), ...(r.choices ? { choices: r.choices } : {}) },
     })),
-    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)) })),
+    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { ctx: p, holds: i.holds } })),
     ...(m.isValidEnd ? { isValidEnd: guarded('isValidEnd', '', (s: S) => m.isValidEnd!(s, p)) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
     ...(shape ? { shape: shape.state.piece } : {}),
