@@ -12,6 +12,7 @@
  */
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
+import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
@@ -29,8 +30,6 @@ const ctl = new Int32Array(init.ctl);
 const f64 = new Float64Array(init.stats);
 const chunks = new Int32Array(init.chunks);
 const FSTRIDE = fstride(init.rules);
-/** The choices of a rule that has none. */
-const NO_CHOICE: readonly unknown[] = [undefined];
 /** Ints a chunk record: owner, first and end candidate, first and end edge. */
 const CH = 5;
 
@@ -49,21 +48,34 @@ function barrier(): void {
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
 type Growable = SharedArrayBuffer & { readonly maxByteLength: number; grow(bytes: number): void };
 
-/** A growable shared word buffer: the view tracks the buffer's length. */
+/**
+ * A growable shared word buffer. The view is of fixed length, re-made when
+ * the buffer grows (by this worker: `ensure`; by another: `refresh`): a view
+ * that tracks a growable buffer's length makes V8 ask the runtime for the
+ * length on every access (Runtime_GrowableSharedArrayBufferByteLength, a
+ * fifth of a 2-worker ring-notify profile; 7x slower element access).
+ */
 class SharedWords {
   a: Uint32Array;
   private readonly g: Growable;
   constructor(readonly sab: SharedArrayBuffer) {
-    this.a = new Uint32Array(sab);
     this.g = sab as Growable;
+    this.a = this.view();
+  }
+  private view(): Uint32Array {
+    return new Uint32Array(this.sab, 0, this.g.byteLength >>> 2);
   }
   ensure(words: number): void {
     if (words <= this.a.length) return;
     let bytes = Math.max(this.g.byteLength, 1 << 16);
     while (bytes < words * 4) bytes *= 2;
     if (bytes > this.g.maxByteLength) throw new Error(`a level needs more than ${this.g.maxByteLength} bytes of frontier`);
-    this.g.grow(bytes);
-    this.a = new Uint32Array(this.sab);
+    if (bytes > this.g.byteLength) this.g.grow(bytes);
+    this.a = this.view();
+  }
+  /** Covers what another worker wrote since the view was made (it may have grown the buffer). */
+  refresh(): void {
+    if (this.g.byteLength >>> 2 !== this.a.length) this.a = this.view();
   }
 }
 
@@ -124,7 +136,16 @@ class Worker<S> {
     this.maxStates = init.options.maxStates ?? Infinity;
     this.maxDepth = init.options.maxDepth ?? Infinity;
     this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory) : undefined;
+    this.failing = compileInvariants(sys.invariants);
+    this.expandTogether = compileExpand(
+      { rules: this.rules, active: this.active, fired: this.fired, apply: (r, s, a) => this.apply(r, s, a), edge: (d, p, k) => this.edgeTogether(d, p, k) },
+      codec.scratch,
+    );
   }
+  /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
+  private readonly failing: (s: S) => number;
+  /** The expansion of a state in a level expanded by every worker (flatExpand.ts). */
+  private readonly expandTogether: Expand<S>;
 
   private apply(r: number, s: S, a: unknown): S {
     return this.path.apply(r, s, a);
@@ -184,116 +205,120 @@ class Worker<S> {
    */
   private expandLevel(): void {
     const cur = this.front[Atomics.load(ctl, C.FRONT)]!;
+    cur.refresh(); // worker 0 wrote the level
     const len = Atomics.load(ctl, C.CUR_LEN);
     const chunk = Atomics.load(ctl, C.CHUNK);
     const nChunks = Math.ceil(len / chunk);
     const room = Atomics.load(ctl, C.ROOM); // new states the table takes before it must grow
     const toCut = Atomics.load(ctl, C.TO_CUT); // new states that would reach maxStates
-    const W = this.W, R = 3 + W;
-    const cand = this.cands[me]!;
-    const fired = this.fired;
-    fired.fill(0);
-    const rules = this.rules, active = this.active, nActive = active.length;
-    const table = this.table;
-    const invs = this.sys.invariants;
+    const W = this.W;
+    const lv = this.lv;
+    lv.edges = lv.news = lv.nrec = lv.nedge = 0;
+    lv.stop = false;
+    lv.table = this.table;
+    this.fired.fill(0);
+    const expand = this.expandTogether;
     const isValidEnd = this.sys.isValidEnd;
-    let edges = 0, terminals = 0, news = 0, nrec = 0, maxOut = 0, nedge = 0;
-    const withGraph = this.withGraph;
-    const eb = this.edgeBufs[me]!;
-    let stop = false;
+    let terminals = 0, maxOut = 0;
     let sinceShare = 0;
-    const fp = this.fp;
     const base = C.WORKER + me * WSTRIDE;
     for (;;) {
       const c = Atomics.add(ctl, C.CURSOR, 1);
-      if (c >= nChunks || stop) break;
+      if (c >= nChunks || lv.stop) break;
       const from = c * chunk, to = Math.min(len, from + chunk);
       chunks[CH * c] = me;
-      chunks[CH * c + 1] = nrec;
-      chunks[CH * c + 3] = nedge;
+      chunks[CH * c + 1] = lv.nrec;
+      chunks[CH * c + 3] = lv.nedge;
       for (let p = from; p < to; p++) {
         if ((p & 63) === 0 && (Atomics.load(ctl, C.STOP) !== 0 || Atomics.load(ctl, C.INTERRUPT) !== 0)) {
-          stop = true;
+          lv.stop = true;
           break;
         }
         const s = this.codec.unpack(cur.a, p * W);
-        let k = 0;
-        for (let ai = 0; ai < nActive; ai++) {
-          const r = active[ai]!;
-          const rule = rules[r]!;
-          // A rule without choices is one transition, its choice undefined.
-          const cs = rule.choices ? rule.choices(s) : NO_CHOICE;
-          for (let ci = 0; ci < cs.length; ci++) {
-            const a = cs[ci];
-            if (rule.when && !rule.when(s, a)) continue;
-            const d = this.apply(r, s, a);
-            edges++;
-            fired[r]!++;
-            this.fingerprint(d);
-            const res = table.insert(fp[0]!, fp[1]!, 0x80000000);
-            const code = res & 3;
-            if (res === 3) {
-              Atomics.store(ctl, C.ABORT, 1);
-              stop = true;
-              break;
-            }
-            if (withGraph) {
-              eb.ensure(2 * nedge + 2);
-              eb.a[2 * nedge] = p;
-              eb.a[2 * nedge + 1] = res >>> 2;
-              nedge++;
-            }
-            if (code !== 0) {
-              if (code === 1) {
-                news++;
-                for (let i = 0; i < invs.length; i++) if (!invs[i]!.holds(d)) stop = true;
-              }
-              cand.ensure((nrec + 1) * R);
-              const o = nrec * R;
-              cand.a[o] = p;
-              cand.a[o + 1] = k;
-              cand.a[o + 2] = res >>> 2;
-              cand.a.set(this.words, o + 3);
-              nrec++;
-            }
-            k++;
-          }
-        }
+        // Every transition goes to edgeTogether (the generated expansion, flatExpand.ts), p as the parent.
+        const k = expand(s, p, true) >> 1;
         if (k > 0) this.checkInput(s, cur.a, p * W);
         if (k > maxOut) maxOut = k;
         if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
         if (k === 0) {
           terminals++;
-          if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) stop = true;
+          if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) lv.stop = true;
         }
-        if ((++sinceShare & 63) === 0 || stop) {
+        if ((++sinceShare & 63) === 0 || lv.stop) {
           // Share the count of new states: the table must not fill, and maxStates must not pass.
-          Atomics.store(ctl, base + 0, news);
+          Atomics.store(ctl, base + 0, lv.news);
           let total = 0;
           for (let j = 0; j < N; j++) total += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
           if (total >= room) Atomics.store(ctl, C.ABORT, 1);
-          if (total >= toCut) stop = true;
-          if (Atomics.load(ctl, C.ABORT) !== 0) stop = true;
+          if (total >= toCut) lv.stop = true;
+          if (Atomics.load(ctl, C.ABORT) !== 0) lv.stop = true;
         }
         if (this.memory && (sinceShare & 4095) === 0 && this.memory.over(0)) {
           Atomics.store(ctl, C.OUT_OF_MEMORY, 1);
           Atomics.store(ctl, C.INTERRUPT, 1);
         }
-        if (stop) {
+        if (lv.stop) {
           // A violation, a deadlock or a bound in this level: worker 0 runs it alone, exactly.
           Atomics.store(ctl, C.STOP, 1);
           break;
         }
       }
-      chunks[CH * c + 2] = nrec;
-      chunks[CH * c + 4] = nedge;
+      chunks[CH * c + 2] = lv.nrec;
+      chunks[CH * c + 4] = lv.nedge;
     }
-    Atomics.store(ctl, base + 0, news);
+    Atomics.store(ctl, base + 0, lv.news);
     const fb = me * FSTRIDE;
-    f64[fb + F.EDGES] = edges;
+    f64[fb + F.EDGES] = lv.edges;
     f64[fb + F.TERMINALS] = terminals;
     f64[fb + F.MAX_OUT] = maxOut;
-    f64.set(fired, fb + F.FIRED);
+    f64.set(this.fired, fb + F.FIRED);
+  }
+
+  /** The running counts of the level this worker expands with every worker (edgeTogether's). */
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints };
+
+  /**
+   * Transition k of the state at position p of the level: its successor goes
+   * into the shared table (flagged when new); a successor found flagged (new
+   * in this level, whoever inserted it) is recorded with p, k and its slot in
+   * this worker's candidate buffer, so that worker 0 can merge them in BFS
+   * order. False when the table is full (the level is done again).
+   */
+  private edgeTogether(d: S, p: number, k: number): boolean {
+    const lv = this.lv;
+    lv.edges++;
+    this.fingerprint(d);
+    const fp = this.fp;
+    const res = lv.table.insert(fp[0]!, fp[1]!, 0x80000000);
+    if (res === 3) {
+      Atomics.store(ctl, C.ABORT, 1);
+      lv.stop = true;
+      return false;
+    }
+    if (this.withGraph) {
+      const eb = this.edgeBufs[me]!;
+      eb.ensure(2 * lv.nedge + 2);
+      eb.a[2 * lv.nedge] = p;
+      eb.a[2 * lv.nedge + 1] = res >>> 2;
+      lv.nedge++;
+    }
+    const code = res & 3;
+    if (code !== 0) {
+      if (code === 1) {
+        lv.news++;
+        if (this.failing(d) >= 0) lv.stop = true;
+      }
+      const R = 3 + this.W;
+      const cand = this.cands[me]!;
+      cand.ensure((lv.nrec + 1) * R);
+      const a = cand.a, o = lv.nrec * R, w = this.words;
+      a[o] = p;
+      a[o + 1] = k;
+      a[o + 2] = res >>> 2;
+      for (let j = 0; j < w.length; j++) a[o + 3 + j] = w[j]!;
+      lv.nrec++;
+    }
+    return true;
   }
 
   // ---- worker 0: seeding, merging, levels run alone, the report ----
@@ -327,9 +352,14 @@ class Worker<S> {
     return this.front[1 - this.frontIdx]!;
   }
 
-  /** The ids of the current level's states (worker 0 only: the others record positions). */
-  private curIds: Uint32Array = new Uint32Array(0);
-  private nextIds: number[] = [];
+  /**
+   * The id of the current level's first state (worker 0 only: the others
+   * record positions). Ids are given in BFS order, so a level's ids are
+   * consecutive: the state at position p of the level has id curFirst + p.
+   */
+  private curFirst = 0;
+  /** The id of the next level's first state. */
+  private nextFirst = 0;
 
   coordinate(): CheckResult<S> {
     this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
@@ -409,7 +439,7 @@ class Worker<S> {
       this.discovered(s, id);
       this.next.ensure((this.nextLen + 1) * W);
       this.next.a.set(this.words, this.nextLen * W);
-      this.nextIds.push(id);
+      if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
       this.nextLen++;
     }
     this.swap();
@@ -421,8 +451,8 @@ class Worker<S> {
   private swap(): void {
     this.frontIdx = 1 - this.frontIdx;
     this.curLen = this.nextLen;
-    this.curIds = Uint32Array.from(this.nextIds);
-    this.nextIds = [];
+    this.curFirst = this.nextFirst;
+    this.nextFirst = this.links.size;
     this.nextLen = 0;
     this.pos = 0;
     this.level++;
@@ -430,12 +460,8 @@ class Worker<S> {
 
   private discovered(s: S, id: number): void {
     if (this.pending === undefined) {
-      const invs = this.sys.invariants;
-      for (let i = 0; i < invs.length; i++)
-        if (!invs[i]!.holds(s)) {
-          this.pending = { property: invs[i]!.name, id };
-          break;
-        }
+      const i = this.failing(s);
+      if (i >= 0) this.pending = { property: this.sys.invariants[i]!.name, id };
     }
     if (this.obs) this.obs.see(s, id);
     if (this.graph) this.graph.see(s, id);
@@ -502,7 +528,9 @@ class Worker<S> {
       for (let r = 0; r < this.totalFired.length; r++) this.totalFired[r]! += f64[fb + F.FIRED + r]!;
     }
     this.maxOut = maxOut;
-    const curIds = this.curIds;
+    for (const b of this.cands) b.refresh(); // the others' candidates
+    for (const b of this.edgeBufs) b.refresh();
+    const curFirst = this.curFirst;
     const obs = this.obs;
     const graph = this.graph;
     for (let c = 0; c < nChunks; c++) {
@@ -514,11 +542,11 @@ class Worker<S> {
         if (!t.flagged(slot)) continue; // an earlier candidate (a smaller BFS key) took it
         t.unflag(slot);
         const id = this.links.size;
-        this.links.add(curIds[buf[o]!]!, buf[o + 1]!);
+        this.links.add(curFirst + buf[o]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
         const na = next.a, no = this.nextLen * W;
         for (let j = 0; j < W; j++) na[no + j] = buf[o + 3 + j]!;
-        this.nextIds.push(id);
+        if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
           const s = this.codec.unpack(buf, o + 3);
@@ -535,7 +563,7 @@ class Worker<S> {
       const ids = t.ids!;
       for (let c = 0; c < nChunks; c++) {
         const e = this.edgeBufs[chunks[CH * c]!]!.a;
-        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curIds[e[2 * x]!]!, ids[e[2 * x + 1]!]!);
+        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curFirst + e[2 * x]!, ids[e[2 * x + 1]!]!);
       }
     }
     this.pos = len;
@@ -577,7 +605,7 @@ class Worker<S> {
         return this.finish();
       }
       const s = this.codec.unpack(cur.a, pos * W);
-      const id = this.curIds[pos]!;
+      const id = this.curFirst + pos;
       if (this.links.size >= this.maxStates) this.cutByStates = true;
       // The single-threaded search's own expansion (expand.ts): the same transitions, indices and cuts.
       const x = expandState(expander, s, id, this.level < this.maxDepth && !this.pending && !this.cutByStates);
@@ -624,7 +652,7 @@ class Worker<S> {
     const W = this.W;
     this.next.ensure((this.nextLen + 1) * W);
     this.next.a.set(this.words, this.nextLen * W);
-    this.nextIds.push(id);
+    if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
     this.discovered(n, id);
   }

@@ -28,8 +28,6 @@ export interface StatePath<S> {
   seed(s: S): S;
   /** The successor of `s` by rule `r` with choice `a`; valid until the next call. */
   apply(r: number, s: S, a: unknown): S;
-  /** When present, `apply(r, s, a)` is rule r's effect on `scratch(s)`, a reused copy (the packed path). */
-  scratch?(s: S): S;
   /** The fingerprint of `s` into fp[0], fp[1] (its representative's under symmetry). */
   fingerprint(s: S, fp: Uint32Array): void;
   /** After state i of `lv` was expanded with at least one transition: throws if a rule wrote its input. */

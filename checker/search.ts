@@ -17,7 +17,7 @@
  * represented (packed words or frozen objects) is the path's business
  * (path.ts); the loop is the same for both.
  */
-import { CUT, compileInvariants, expandState, type Expander } from './expand.js';
+import { CUT, expandState, type Expander } from './expand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf } from './packed.js';
@@ -29,6 +29,7 @@ import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
 import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
+import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 
 export interface CheckOptions<S> {
   /** Stop after this many distinct states (outcome `incomplete`). */
@@ -99,8 +100,10 @@ export class Search<S> {
   private readonly obs: ObservableExtremes<S> | undefined;
   /** The expansion of a state (expand.ts): the rules tried, coverage, and where the transitions go. */
   private readonly expander: Expander<S>;
-  /** The first invariant that does not hold in a state, or -1 (expand.ts). */
-  private readonly firstFailing: (s: S) => number;
+  /** On the flat path: the same expansion, generated for this system's rules (flatExpand.ts). */
+  private readonly expand: Expand<S>;
+  /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
+  private readonly failing: (s: S) => number;
 
   constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
     this.sys = sys;
@@ -115,7 +118,6 @@ export class Search<S> {
       active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
       fired: this.fired,
       apply: (r, s, a) => path.apply(r, s, a),
-      ...(path.scratch ? { scratch: (s: S) => path.scratch!(s) } : {}),
       edge: (n, from, k) => {
         this.edge(n, from, k);
         if (this.links.size >= maxStates) {
@@ -125,7 +127,16 @@ export class Search<S> {
         return true;
       },
     };
-    this.firstFailing = compileInvariants(sys.invariants);
+    const flatCodec = this.path instanceof PackedPath && sys.flat && !sys.shape ? wordCodecOf(sys) : undefined;
+    const expander = this.expander;
+    // Shaped states: the path's scratch copy (made again by restore between a state's rules, packed.ts).
+    const shaped = this.path instanceof PackedPath && sys.shape ? this.path : undefined;
+    this.expand = flatCodec
+      ? compileExpand(expander, flatCodec.scratch)
+      : shaped
+        ? compileExpand(expander, (s) => shaped.scratch(s))
+        : (s, id, ex) => expandState(expander, s, id, ex);
+    this.failing = compileInvariants(sys.invariants);
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
@@ -162,7 +173,7 @@ export class Search<S> {
   private discovered(s: S, id: number): void {
     if (this.opt.onState) this.opt.onState(this.path.keep(s));
     if (this.pendingInvariant === undefined) {
-      const i = this.firstFailing(s);
+      const i = this.failing(s);
       if (i >= 0) this.pendingInvariant = { property: this.sys.invariants[i]!.name, id };
     }
     if (this.obs) this.obs.see(s, id);
@@ -197,7 +208,7 @@ export class Search<S> {
     const maxDepth = this.opt.maxDepth ?? Infinity;
     const checkDeadlock = this.opt.checkDeadlock ?? true;
     const path = this.path;
-    const expander = this.expander;
+    const expand = this.expand;
     let counter = 0;
     for (;;) {
       if (this.pos === this.cur.length) {
@@ -230,7 +241,7 @@ export class Search<S> {
       this.cur.release(this.pos); // let the state be collected
       this.pos++;
       if (this.links.size >= maxStates) this.cutByStates = true;
-      const x = expandState(expander, s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
+      const x = expand(s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
       const k = x >> 1, skipped = (x & CUT) !== 0; // transitions; one was left out (a bound or a pending violation)
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {

@@ -16,28 +16,27 @@ export interface SysRule<S> {
   /** The rule does not exist in this system (e.g. at these parameters): never enabled, not counted in coverage. */
   readonly inactive?: boolean;
   /**
-   * The same rule as the model's own functions with their context (the
-   * parameters), without the wrappers above: the compiled expansion
-   * (expand.ts) calls these, one call site per rule, and on an exception
-   * calls the wrapped function again for its error (the functions are
-   * deterministic).
+   * The model's own rule and the parameters it is bound to, for generated
+   * code that calls it directly (flatExpand.ts): `when`, `then` and `choices`
+   * above are `direct.rule`'s with `direct.params` as their parameters and
+   * with an exception turned into a fault naming the rule; the generated
+   * code calls those again to raise the fault.
    */
-  readonly direct?: DirectRule<S>;
+  readonly direct?: { readonly rule: DirectRule<S>; readonly params: unknown };
 }
 
-/** A rule's own functions, called as `when(s, ctx, a)`, `then(d, s, ctx, a)`, `choices(s, ctx)`. */
+/** A model's rule as `direct` calls it (model/core.ts's Rule, parameters passed explicitly). */
 export interface DirectRule<S> {
-  readonly ctx: unknown;
-  readonly choices?: (s: S, ctx: any) => readonly unknown[];
-  readonly when?: (s: S, ctx: any, a: any) => boolean;
-  readonly then: (d: any, s: S, ctx: any, a: any) => void;
+  readonly when?: (s: S, p: any, a: any) => boolean;
+  readonly then: (d: any, s: S, p: any, a: any) => void;
+  readonly choices?: (s: S, p: any) => readonly unknown[];
 }
 
 export interface SysInvariant<S> {
   readonly name: string;
   readonly holds: (s: S) => boolean;
-  /** The model's own predicate and its context, called as `holds(s, ctx)` (see {@link SysRule.direct}). */
-  readonly direct?: { readonly ctx: unknown; readonly holds: (s: S, ctx: any) => boolean };
+  /** As a rule's `direct`: the model's invariant and its parameters (`holds` is `direct.invariant.holds(s, direct.params)`). */
+  readonly direct?: { readonly invariant: { readonly holds: (s: S, p: any) => boolean }; readonly params: unknown };
 }
 
 export interface SysObservable<S> {

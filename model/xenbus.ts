@@ -36,7 +36,7 @@ import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded
 import {
   type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsLargestNodeOf,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -170,6 +170,7 @@ export const xenbusParams = defineParams({
   reconfigure: count('XDP attaches (xennet_xdp_set: Reconfiguring, xdp-headroom, wait for Reconfigured; findings F2, F3: default 0)', 0),
   spurious: count('spurious watch events ("Watches may be triggered spuriously")'),
   hotplugFail: count('vif hotplug script failures: the script exits with an error (hotplug-status=error) or hangs until libxl kills it after LIBXL_HOTPLUG_TIMEOUT (nothing written); libxl fails the device add and removes the device', 0),
+  initTimeout: count('LIBXL_INIT_TIMEOUT expiries: the backend did not reach InitWait within 10 s of the device add (netback slow to probe, not loaded, a driver domain that is not netback); libxl fails the add without running the hotplug script and removes the device (libxl\'s reaction, not counted in events)', 1, 1),
   malformedPacket: count('malformed packets from the frontend: xenvif_fatal_tx_err disables the vif and queue 0\'s guest-rx kthread exits on its own (XSA-374)', 0),
   xmit: boolParam({ default: false, doc: 'the network stack transmits to the guest (xenvif_start_xmit on a queue) concurrently with the xenbus handlers (catalogue B-11)' }),
   events: intParam({ default: 2, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
@@ -177,6 +178,7 @@ export const xenbusParams = defineParams({
   quotaEntries: intParam({ default: 16, min: 1, max: 24, doc: "xenstored's nodes-per-domain quota (-E, quota-nb-entry-per-domain; 1000 in xenstored, scaled to the model's vif directory: Linux netfront's two-queue key set is 15 nodes)" }),
   quotaWatches: intParam({ default: 2, min: 0, max: 4, doc: "xenstored's watches-per-domain quota (-W, quota_nb_watch_per_domain; 128 in xenstored, scaled down: a Linux guest holds two)" }),
   quotaTransactions: intParam({ default: 1, min: 0, max: 3, doc: "xenstored's open-transactions-per-domain quota (-t, quota_max_transaction; 10 in xenstored, scaled down: Linux netfront opens one)" }),
+  quotaEntrySize: intParam({ default: 2048, min: 64, max: 8192, doc: "xenstored's node-size quota in bytes (-S, -Q node-size=, quota-max-entry-size; 2048 in xenstored, kept: sizes are computed, not stored): an unprivileged domain's write of a larger node (node_hdr, perms, data) is refused with ENOSPC" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
@@ -308,6 +310,7 @@ export interface Budget {
   readonly spurious: number;
   readonly malformedPacket: number;
   readonly hotplugFail: number;
+  readonly initTimeout: number;
   /** Writes a hostile peer may still make (not counted in `events`). */
   readonly hostile: number;
   /** Lifecycle events left in this run (all kinds). */
@@ -387,7 +390,7 @@ export const xenbusInit = (p: P): S => ({
   left: {
     guestClose: p.guestClose, reconnect: p.reconnect, unplug: p.unplug, migrate: p.migrate,
     backendRestart: p.backendRestart, frontendFatal: p.frontendFatal, backendFatal: p.backendFatal,
-    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
+    reconfigure: p.reconfigure, spurious: p.spurious, malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, initTimeout: p.initTimeout, hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0, events: p.events,
   },
 });
 
@@ -410,6 +413,15 @@ export const feNode = (s: S): number => xsReadState(s.xs, FE);
 export const feNodeAsBackend = (s: S, p: P): number =>
   s.xs.perms === undefined || xsMayRead(s.xs, xenbusPolicy(p), { dom: DRIVER_DOMAIN }, `${FE}/state`) ? feNode(s) : XenbusStateUnknown;
 export const beNode = (s: S): number => xsReadState(s.xs, BE);
+/**
+ * A node of the frontend directory as netback reads it (`xenbus_read`,
+ * `xenbus_gather`, `xenbus_read_unsigned`): as missing when the driver domain
+ * may not read it (EACCES: perms the guest set with XS_SET_PERMS, or that a
+ * node created after them inherited from its directory).
+ */
+export const feReadAsBackend = (xs: Xenstore, path: string): string | undefined =>
+  xs.perms === undefined || xsMayRead(xs, { perms: XENBUS_PERMS, quota: { entries: 0, watches: 0, transactions: 0 }, domainOf: xenbusDomainOf }, { dom: DRIVER_DOMAIN }, path)
+    ? xsRead(xs, path) : undefined;
 
 /**
  * xenbus_switch_state (xenbus_client.c): a no-op when `dev->state` already is
@@ -498,28 +510,28 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   let nq = 1;
   if (p.backend === 'new') {
     // xenbus_read_unsigned(..., "multi-queue-num-queues", 1): missing or unparsable reads as 1
-    const v = xsRead(xs, `${FE}/multi-queue-num-queues`);
+    const v = feReadAsBackend(xs, `${FE}/multi-queue-num-queues`);
     nq = v === undefined || !/^\d+$/.test(v) ? 1 : Number(v);
     if (!(nq >= 1 && nq <= p.backendMaxQueues)) { devFatal(d, 'be', p); return false; }
   }
   d.be.features = features.filter((f) => isFlag(f) && beKnows(f, p) &&
-    (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : xsRead(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
+    (f.backendUses === 'advertised' ? xsRead(xs, `${BE}/${f.backendKey}`) === '1' : feReadAsBackend(xs, `${FE}/${f.frontendKey}`) === '1')).map((f) => f.name);
   let keysRead = true;
   let split = false;
   const fail = (): void => { backendDisconnect(d, o); devFatal(d, 'be', p); };
   for (let i = 0; i < nq; i++) {
     const dir = p.backend === 'new' ? queueDir(nq, i) : FE;
-    let tx = xsRead(xs, `${dir}/tx-ring-ref`);
-    let rx = xsRead(xs, `${dir}/rx-ring-ref`);
+    let tx = feReadAsBackend(xs, `${dir}/tx-ring-ref`);
+    let rx = feReadAsBackend(xs, `${dir}/rx-ring-ref`);
     if (tx === undefined || rx === undefined) {
       if (refRead === 'gather') { fail(); return false; }
       keysRead = false;
       tx = tx ?? '0';
       rx = rx ?? '0';
     }
-    const etx = p.backend === 'new' ? xsRead(xs, `${dir}/event-channel-tx`) : undefined;
-    const erx = p.backend === 'new' ? xsRead(xs, `${dir}/event-channel-rx`) : undefined;
-    const e1 = xsRead(xs, `${dir}/event-channel`);
+    const etx = p.backend === 'new' ? feReadAsBackend(xs, `${dir}/event-channel-tx`) : undefined;
+    const erx = p.backend === 'new' ? feReadAsBackend(xs, `${dir}/event-channel-rx`) : undefined;
+    const e1 = feReadAsBackend(xs, `${dir}/event-channel`);
     let portOk: boolean;
     if (etx !== undefined && erx !== undefined) { split = true; portOk = etx === txPort(i) && erx === rxPort(i); }
     else if (e1 !== undefined) portOk = e1 === txPort(i);
@@ -539,7 +551,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   }
   // connect_ctrl_ring: no ctrl-ring-ref, no control ring; otherwise map it (only a ref the frontend
   // granted for it maps: neither Linux netfront nor the hostile guest grants one) and bind event-channel-ctrl.
-  if (p.backend === 'new' && xsRead(xs, `${FE}/ctrl-ring-ref`) !== undefined && refRead === 'gather') { fail(); return false; }
+  if (p.backend === 'new' && feReadAsBackend(xs, `${FE}/ctrl-ring-ref`) !== undefined && refRead === 'gather') { fail(); return false; }
   d.be.nq = nq;
   d.be.split = split;
   d.be.keysRead = keysRead;
@@ -551,7 +563,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
 
 /** read_xenbus_frontend_xdp (netback xenbus.c): vif->xdp_headroom = xdp-headroom, 0 when missing or unparsable, capped at XEN_NETIF_MAX_XDP_HEADROOM. */
 export function readFrontendXdp(d: D): void {
-  const v = xsRead(d.xs, `${FE}/xdp-headroom`);
+  const v = feReadAsBackend(d.xs, `${FE}/xdp-headroom`);
   const n = v === undefined || !/^\d+$/.test(v) ? 0 : Number(v);
   d.be.headroom = Math.min(n, 0x7fff);
 }
@@ -1389,7 +1401,7 @@ export const xenbusDomainOf = (owner: string): string =>
   owner === GUEST || owner === TXN_FE || owner.startsWith('guest:') ? GUEST : owner === DRIVER_DOMAIN ? DRIVER_DOMAIN : 'dom0';
 /** xenstored's checks at the run's quotas, with libxl's permissions; `o` takes a defence away (a variant). */
 export const xenbusPolicy = (p: P, o: Partial<XsPolicy> = {}): XsPolicy => ({
-  perms: XENBUS_PERMS, quota: { entries: p.quotaEntries, watches: p.quotaWatches, transactions: p.quotaTransactions },
+  perms: XENBUS_PERMS, quota: { entries: p.quotaEntries, watches: p.quotaWatches, transactions: p.quotaTransactions, entrySize: p.quotaEntrySize },
   domainOf: xenbusDomainOf, ...o,
 });
 /** The guest's connection to xenstored (unprivileged). */
@@ -1412,17 +1424,32 @@ export const HOSTILE_FOREIGN_WRITES: Readonly<Record<string, readonly [string, s
 };
 
 /**
- * XS_SET_PERMS the hostile guest makes on its own `state` node: the perms
- * (xenstored's form, {@link xsParsePerms}) it asks for. `state:no-backend-read`
- * takes the driver domain's read access away (its own node: allowed; netback
- * then reads EACCES, XenbusStateUnknown, and C xenstored sends it no more
- * events for the node: XSA-115); `state:owner=backend` hands the node to the
- * driver domain (EPERM: an unprivileged domain may not change the owner).
+ * XS_SET_PERMS the hostile guest makes on its own nodes: the node and the
+ * perms (xenstored's form, {@link xsParsePerms}) it asks for.
+ * `state:no-backend-read` takes the driver domain's read access to `state`
+ * away (its own node: allowed; netback then reads EACCES, XenbusStateUnknown,
+ * and C xenstored sends it no more events for the node: XSA-115);
+ * `state:owner=backend` hands the node to the driver domain (EPERM: an
+ * unprivileged domain may not change the owner); `dir:no-backend-read` does
+ * it to the vif's directory `device/vif/0` itself: the nodes already there
+ * keep their perms, the nodes created after it inherit the directory's
+ * (construct_node), so netback reads the keys the guest writes afterwards
+ * with EACCES (as missing: connect() fails).
  */
-export const HOSTILE_SET_PERMS: Readonly<Record<string, string>> = {
-  'set-perms state:no-backend-read': `n${GUEST}`,
-  'set-perms state:owner=backend': `n${DRIVER_DOMAIN},r${GUEST}`,
+export const HOSTILE_SET_PERMS: Readonly<Record<string, readonly [string, string]>> = {
+  'set-perms state:no-backend-read': [`${FE}/state`, `n${GUEST}`],
+  'set-perms state:owner=backend': [`${FE}/state`, `n${DRIVER_DOMAIN},r${GUEST}`],
+  'set-perms dir:no-backend-read': [FE, `n${GUEST}`],
 };
+
+/**
+ * The hostile guest's largest write: one XS_WRITE of a node of its directory
+ * with as much data as a message carries (`XENSTORE_PAYLOAD_MAX` less the
+ * path and its NUL). xenstored refuses it (ENOSPC) when the node would be
+ * larger than `quotaEntrySize`; a xenstored without the check keeps it.
+ */
+export const HOSTILE_OVERSIZED_PATH = `${FE}/oversized`;
+export const HOSTILE_OVERSIZED_VALUE = xsBlob(XENSTORE_PAYLOAD_MAX - HOSTILE_OVERSIZED_PATH.length - 1);
 
 /** A key set of {@link HOSTILE_FRONTEND_WRITES} written by the guest as xenstored lets it (each node: EACCES, ENOSPC or done). */
 function guestWriteSet(d: D, pol: XsPolicy, p: P, w: string): void {
@@ -1440,6 +1467,8 @@ function guestWriteSet(d: D, pol: XsPolicy, p: P, w: string): void {
  * - a write to a backend node ({@link HOSTILE_FOREIGN_WRITES}): EACCES;
  * - `flood`: new nodes `flood-0`, `flood-1`, ... until xenstored answers
  *   ENOSPC (the nodes-per-domain quota);
+ * - `oversized`: one node of `XENSTORE_PAYLOAD_MAX` bytes less its path
+ *   ({@link HOSTILE_OVERSIZED_VALUE}): ENOSPC past the node-size quota;
  * - `watch-flood`: watches on the backend directory until E2BIG;
  * - `transaction-flood`: transactions opened until ENOSPC;
  * - `commit <set>`: writes a key set of {@link HOSTILE_TXN_WRITES} inside its oldest open
@@ -1463,14 +1492,15 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
     see: 'fidelity-review.md xenbus items 2, 6; XSA-349 (watch event storms); netback connect(), frontend_changed; C xenstored core.c perm_for_conn, create_node, do_watch, do_transaction_start; libxl__device_generic_add',
     applies: (p) => p.frontend === 'hostile' && p.hostileWrites > 0,
     choices: (s) => (s.left.hostile > 0 && xsExists(s.xs, FE)
-      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), ...Object.keys(HOSTILE_SET_PERMS), 'flood', 'watch-flood', 'transaction-flood'] : []),
+      ? [...Object.keys(HOSTILE_FRONTEND_WRITES), ...Object.keys(HOSTILE_FOREIGN_WRITES), ...Object.keys(HOSTILE_SET_PERMS), 'flood', 'oversized', 'watch-flood', 'transaction-flood'] : []),
     showChoice: (w: string) => w,
     then: (d, s, p, w: string) => {
       const pol = xenbusPolicy(p, o);
-      const perms = HOSTILE_SET_PERMS[w];
-      if (perms !== undefined) {
+      const setPerms = HOSTILE_SET_PERMS[w];
+      if (setPerms !== undefined) {
+        const [path, perms] = setPerms;
         // refused (ENOENT, EACCES, EPERM), or already so: nothing changes, a self-loop
-        if (s.xs.perms?.[`${FE}/state`] === perms || xsSetPermsAs(d.xs, pol, GUEST_CONN, `${FE}/state`, perms) !== 'ok') return;
+        if (s.xs.perms?.[path] === perms || xsSetPermsAs(d.xs, pol, GUEST_CONN, path, perms) !== 'ok') return;
         d.left.hostile = s.left.hostile - 1;
         return;
       }
@@ -1480,6 +1510,12 @@ export const makeHostileFrontend = (o: Partial<XsPolicy> = {}): Record<string, R
         if (xsWriteAs(d.xs, pol, GUEST_CONN, foreign[0], foreign[1], p.txnConflicts) !== 'ok') return;
         d.left.hostile = s.left.hostile - 1;
         d.ts.breach = true;
+        return;
+      }
+      if (w === 'oversized') {
+        // refused (ENOSPC: the node-size quota) or already there: nothing changes, a self-loop
+        if (s.xs.nodes[HOSTILE_OVERSIZED_PATH] === HOSTILE_OVERSIZED_VALUE || xsWriteAs(d.xs, pol, GUEST_CONN, HOSTILE_OVERSIZED_PATH, HOSTILE_OVERSIZED_VALUE, p.txnConflicts) !== 'ok') return;
+        d.left.hostile = s.left.hostile - 1;
         return;
       }
       d.left.hostile = s.left.hostile - 1;
@@ -1635,6 +1671,40 @@ export const vif_hotplug_failed: R = {
   },
 };
 
+/**
+ * libxl__wait_device_connection: after the device add libxl waits for the
+ * backend's `state` to read XenbusStateInitWait (libxl__ev_devstate_wait,
+ * LIBXL_INIT_TIMEOUT, 10 s) before it runs the hotplug script. When the
+ * wait expires, device_backend_callback fails the add ("unable to add
+ * device") without running the script; the caller (domain creation) then
+ * destroys the domain's devices: the generic removal, as after a failed
+ * script. The model's untimed toolstack may expire whenever the wait is on
+ * (the 10 s may pass while netback is slow to probe) and the backend node is
+ * not InitWait. Netback's probe, if still queued, then reads Closing and
+ * does not probe (xenbus_probe_node probes only Initialising), so nothing
+ * answers Closed and LIBXL_DESTROY_TIMEOUT removes the directories.
+ */
+/**
+ * libxl is still waiting for the backend's InitWait after the device add: the
+ * hotplug script has not been started (KOBJ_ONLINE, `uevent`) nor has it run
+ * (`hotplug-status`), and the backend's `state` node does not read InitWait
+ * (libxl's devstate watch reads the node when its event is handled: a
+ * backend that passed through InitWait and left it is missed). While the
+ * driver domain is down the model's toolstack waits for its restart.
+ */
+export const libxlWaitsForInitWait = (s: S): boolean =>
+  s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && xsRead(s.xs, `${BE}/hotplug-status`) === undefined && beNode(s) !== XenbusStateInitWait;
+
+export const libxl_init_timeout: R = {
+  applies: (p) => p.initTimeout > 0 && !dpdkPair(p),
+  name: 'LIBXL_INIT_TIMEOUT', actor: 'toolstack',
+  doc: 'the backend did not reach InitWait within LIBXL_INIT_TIMEOUT (10 s) of the device add: libxl fails the add without running the hotplug script and removes the device (online=0, backend state=5)',
+  see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait, LIBXL_INIT_TIMEOUT), device_backend_callback, device_hotplug_done; libxl_create.c domcreate_complete (a failed add destroys the domain); libxl_internal.h LIBXL_INIT_TIMEOUT 10',
+  // libxl's own reaction to time passing, not an event of the run: its own budget, outside `events`
+  when: (s) => s.left.initTimeout > 0 && libxlWaitsForInitWait(s),
+  then: (d, s, p) => { d.left.initTimeout = s.left.initTimeout - 1; initiateRemove(d, s, p); },
+};
+
 export const libxl_device_remove: R = {
   name: 'libxl__initiate_device_generic_remove', actor: 'toolstack',
   doc: 'unplug: write backend online=0 and, unless it is Closed, backend state=5; then wait for Closed',
@@ -1743,7 +1813,7 @@ export const xs_spurious: R = {
 };
 
 export const xenbusRules: readonly R[] = [
-  libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
+  libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_init_timeout, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
@@ -1914,12 +1984,12 @@ export const X16: Invariant<S, P> = {
 
 export const X17: Invariant<S, P> = {
   name: 'X17_guest_xenstore_bounded',
-  description: 'xenstored (dom0) holds at most quotaEntries nodes, quotaWatches + 1 watches and quotaTransactions + 1 open transactions for the guest, whatever the guest does (xenstored\'s checks admit one watch and one transaction past the quota)',
-  see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -W -t',
+  description: 'xenstored (dom0) holds at most quotaEntries nodes of at most quotaEntrySize bytes each, quotaWatches + 1 watches and quotaTransactions + 1 open transactions for the guest, whatever the guest does (xenstored\'s checks admit one watch and one transaction past the quota)',
+  see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), write_node_raw (node size > quota-max-entry-size: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -S -W -t',
   holds: (s, p) => {
     const pol = xenbusPolicy(p);
     return xsEntriesOf(s.xs, pol.perms, GUEST) <= p.quotaEntries && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
-      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1;
+      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1 && xsLargestNodeOf(s.xs, pol.perms, GUEST) <= p.quotaEntrySize;
   },
 };
 
@@ -1937,6 +2007,14 @@ export const X8: Goal<S, P> = {
   description: 'from every reachable state both ends can still reach Connected (every queue mapped), or both Closed, or, after an unplug, Closed and removed',
   see: 'xen-protocols.md §3.6 X5, X6 (no stuck state pairs)',
   reached: settledFor,
+};
+
+export const X19: Goal<S, P> = {
+  name: 'X19_device_add_ends',
+  description: "from every reachable state libxl's device add can end: the backend reaches InitWait (libxl runs the hotplug script) or libxl gives up after LIBXL_INIT_TIMEOUT and removes the device; a driver domain that never answers cannot hang the domain's creation in dom0",
+  see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait with LIBXL_INIT_TIMEOUT), device_backend_callback; libxl_internal.h LIBXL_INIT_TIMEOUT',
+  // the DPDK pairing has no libxl vif add (its keys are the application's own)
+  reached: (s, p) => dpdkPair(p) || !libxlWaitsForInitWait(s),
 };
 
 export const xenbusObservables: readonly Observable<S, P>[] = [
@@ -1973,7 +2051,7 @@ export const xenbusPaths = (features: readonly FeatureKey[] = NETIF_FEATURES): s
 
 /** Every value a node may hold: small numbers (states, refs, ports, counts), the adversarial values, hotplug statuses, the DPDK MAC. */
 export const xenbusValues = (): string[] => [...new Set([
-  ...Array.from({ length: 16 }, (_, i) => String(i)), String(XDP_PACKET_HEADROOM), 'connected', 'error', '4e:0b:d0:4e:aa:f1',
+  ...Array.from({ length: 16 }, (_, i) => String(i)), String(XDP_PACKET_HEADROOM), 'connected', 'error', '4e:0b:d0:4e:aa:f1', HOSTILE_OVERSIZED_VALUE,
   ...[HOSTILE_FRONTEND_WRITES, HOSTILE_BACKEND_WRITES].flatMap((t) => Object.values(t).flatMap((w) => Object.values(w).filter((v): v is string => v !== null))),
 ])];
 
@@ -1994,7 +2072,7 @@ export const XENBUS_WATCHES = {
  */
 export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) => (p: P): Shape<S> => {
   // the hostile guest's flood nodes (xenstored refuses the one past the quota; a variant without the check writes it)
-  const paths = [...xenbusPaths(features), ...Array.from({ length: p.quotaEntries + 1 }, (_, i) => `${FE}/flood-${i}`)];
+  const paths = [...xenbusPaths(features), ...Array.from({ length: p.quotaEntries + 1 }, (_, i) => `${FE}/flood-${i}`), HOSTILE_OVERSIZED_PATH];
   const value = oneOf(xenbusValues());
   const fePaths = paths.filter((k) => k.startsWith(FE + '/'));
   const gw = Array.from({ length: p.quotaWatches + 2 }, (_, i) => guestWatchToken(i));
@@ -2023,8 +2101,10 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
         fires: optional(oneOf(['write', 'rm'] as const)),
       }, all), W.tokens.length),
       events: record(Object.fromEntries(W.owners.map((o) => [o, optional(list(oneOf(W.tokens), qmax))] as const)), all),
-      // XS_SET_PERMS: the hostile guest's, on its state node (HOSTILE_SET_PERMS; the owner change is refused)
-      perms: optional(record({ [`${FE}/state`]: optional(oneOf([...new Set(Object.values(HOSTILE_SET_PERMS))])) })),
+      // XS_SET_PERMS: the hostile guest's (HOSTILE_SET_PERMS; the owner change is refused), on its state node
+      // or its directory, whose perms every node (and queue directory) created below it afterwards inherits
+      perms: optional(record(Object.fromEntries([FE, `${FE}/queue-0`, `${FE}/queue-1`, ...fePaths].map((k) =>
+        [k, optional(oneOf([...new Set(Object.values(HOSTILE_SET_PERMS).map(([, v]) => v))]))] as const)))),
       leaked: optional(bool),
       txns: record({
         // netfront's (and MirageOS's) key transaction writes only the frontend directory
@@ -2049,7 +2129,7 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
       task: oneOf(['none', 'run', 'exited', 'freed'] as const), taskRef: bool, xmit: oneOf(['no', 'yes', 'stale'] as const), uaf: bool,
     }), MAXQ),
     left: record(Object.fromEntries(
-      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hotplugFail', 'hostile', 'events'] as const)
+      (['guestClose', 'reconnect', 'unplug', 'migrate', 'backendRestart', 'frontendFatal', 'backendFatal', 'reconfigure', 'spurious', 'malformedPacket', 'hotplugFail', 'initTimeout', 'hostile', 'events'] as const)
         .map((k) => [k, int(0, k === 'hostile' ? p.hostileWrites : k === 'events' ? p.events : p[k])] as const),
     ) as Record<keyof Budget, Bounded<number>>),
   });
@@ -2088,7 +2168,7 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
   isValidEnd: settledFor,
   observables: xenbusObservables,
-  goals: [X8],
+  goals: [X8, X19],
   view: xenbusView,
   views: xenbusViews,
   shape: xenbusShape(),
@@ -2097,7 +2177,7 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
     { params: { frontend: 'hostile' }, leaveOut: ['X4_connected_after_hotplug', 'X11_connected_with_rings'],
       why: 'a guest that is not netfront against Linux netback: X2 (maps only what was granted), X3 (no BUG()), X12, X16, X17 (xenstore) defended; X4 and X11 are finding F6' },
     { params: { backend: 'hostile' },
-      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended' },
+      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended, and dom0\'s toolstack: X19 (LIBXL_INIT_TIMEOUT)' },
     { params: { frontend: 'mirage' }, leaveOut: ['deadlock', 'X8_recoverable'],
       why: 'MirageOS netfront against Linux netback: every invariant; deadlock and X8 are finding M1 (no close path)' },
     { params: { frontend: 'dpdk', backend: 'dpdk' },

@@ -111,6 +111,8 @@ export const emptyXenstore = (): Xenstore => ({ nodes: {}, watches: [], events: 
 const under = (path: string, dir: string): boolean =>
   path === dir || (path.length > dir.length && path.charCodeAt(dir.length) === 47 /* '/' */ && path.startsWith(dir));
 
+const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+
 /** XS_READ: the value of a node, or undefined (ENOENT). */
 export const xsRead = (xs: Xenstore, path: string): string | undefined =>
   Object.prototype.hasOwnProperty.call(xs.nodes, path) ? xs.nodes[path] : undefined;
@@ -190,8 +192,33 @@ function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsCo
   }
 }
 
+/**
+ * construct_node ("Inherit permissions"): a new node, and each missing
+ * directory above it, takes its parent's perms. Only perms set with
+ * XS_SET_PERMS are kept per node (`Xenstore.perms`); a parent without them
+ * has the toolstack's ({@link XsPermTable}), which its new child then has
+ * too, so only a set parent is copied: walking up from the new node, the
+ * first ancestor with set perms is copied down to every node created now,
+ * unless an existing node without set perms comes first (that one's perms
+ * are the table's). A node created by an unprivileged domain is owned by it
+ * (`perms.p[0].id = conn->id`); in the models a domain creates nodes only
+ * below nodes it owns, so the copy is exact. Called before the node exists.
+ */
+function inheritPerms(d: XsDraft, path: string): void {
+  const set = d.perms;
+  if (!set || set[path] !== undefined) return;
+  const created: string[] = [path];
+  for (let a = parentOf(path); a !== ''; a = parentOf(a)) {
+    const from = set[a];
+    if (from !== undefined) { for (const k of created) set[k] = from; return; }
+    if (xsExists(d as unknown as Xenstore, a)) return;
+    created.push(a);
+  }
+}
+
 /** XS_WRITE outside a transaction: sets the node, fires watches, makes conflicting transactions fail. */
 export function xsWrite(d: XsDraft, path: string, value: string, mode: XsConflicts = 'node', checkWatchPerms = true): void {
+  if (d.perms && d.nodes[path] === undefined) inheritPerms(d, path);
   d.nodes[path] = value;
   fireWrite(d, path, checkWatchPerms);
   conflictWith(d, null, path, mode);
@@ -311,6 +338,7 @@ export function xsTxnEnd(d: XsDraft, owner: string, commit: boolean, mode: XsCon
       for (const n of gone) d.nodes[n] = undefined;
       if (gone.length) fireRm(d, k, checkWatchPerms);
     } else {
+      if (d.perms && d.nodes[k] === undefined) inheritPerms(d, k);
       d.nodes[k] = v;
       fireWrite(d, k, checkWatchPerms);
     }
@@ -357,14 +385,40 @@ export type XsPermTable = readonly (readonly [string, XsPerms])[];
 
 /**
  * xenstored's per-domain quotas (`xenstored --help`: `-E` nodes per domain,
- * `-W` watches per domain, `-t` transactions per domain; defaults 1000, 128,
- * 10). Dom0 (privileged) is exempt from every one.
+ * `-W` watches per domain, `-t` transactions per domain, `-S` (today
+ * `-Q node-size=`) the size of one node; defaults 1000, 128, 10, 2048).
+ * Dom0 (privileged) is exempt from every one.
  */
 export interface XsQuota {
   readonly entries: number;
   readonly watches: number;
   readonly transactions: number;
+  /**
+   * `quota-max-entry-size` (`node-size`): the largest node an unprivileged
+   * domain may write, in bytes as xenstored stores the node
+   * ({@link xsNodeSize}). Absent: no limit.
+   */
+  readonly entrySize?: number;
 }
+
+/** `struct node_hdr` (tools/xenstored/core.h): generation (uint64_t), num_perms, datalen (uint16_t), childlen (uint32_t). */
+export const XS_NODE_HDR_SIZE = 16;
+/** `struct xs_permissions` (xs_lib.h): id (unsigned int), perms (enum). */
+export const XS_PERM_SIZE = 8;
+/** xs_wire.h `XENSTORE_PAYLOAD_MAX`: the longest message body (an XS_WRITE carries the path, a NUL and the value). */
+export const XENSTORE_PAYLOAD_MAX = 4096;
+
+/**
+ * A value of `n` bytes, as a model writes it: the token `<n bytes>` stands for
+ * the bytes (a long string would only be carried around and printed in traces);
+ * {@link xsDataLen} gives its length.
+ */
+export const xsBlob = (n: number): string => `<${n} bytes>`;
+/** The length of a node's data (`datalen`): a {@link xsBlob}'s `n`, else the string's length. */
+export const xsDataLen = (v: string): number => {
+  const m = /^<(\d+) bytes>$/.exec(v);
+  return m ? Number(m[1]) : v.length;
+};
 
 /** A domain's connection to xenstored. */
 export interface XsConn {
@@ -383,6 +437,8 @@ export interface XsPolicy {
   readonly checkQuota?: boolean;
   /** XSA-115: watch events only for nodes the watcher may read (C xenstored since the fix; false: before it). */
   readonly checkWatchPerms?: boolean;
+  /** The node-size quota (`quota.entrySize`; false: a xenstored without it). `checkQuota: false` removes it too. */
+  readonly checkNodeSize?: boolean;
 }
 
 /** An error xenstored answers with (xs_wire.h `xsd_errors`). */
@@ -410,11 +466,16 @@ export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined
   return best?.[1];
 }
 
+/** The perms a node has (set with XS_SET_PERMS, else the toolstack's table), or undefined. */
+const permsOfNode = (xs: Xenstore, table: XsPermTable, path: string): XsPerms | undefined => {
+  const set = xs.perms?.[path];
+  return set !== undefined ? xsParsePerms(set) : xsPermsOf(table, path);
+};
+
 /** perm_for_conn: a privileged connection may do anything, the owner reads and writes, others get their ACL entry, else the default letter. */
 export function xsAccess(table: XsPermTable, c: XsConn, path: string, xs?: Xenstore): XsAccess {
   if (c.privileged) return 'b';
-  const set = xs?.perms?.[path];
-  const p = set !== undefined ? xsParsePerms(set) : xsPermsOf(table, path);
+  const p = xs ? permsOfNode(xs, table, path) : xsPermsOf(table, path);
   if (!p) return 'n';
   return accessOf(p, c.dom);
 }
@@ -435,7 +496,8 @@ export const xsMayRead = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string):
  * (fire_watches with the old perms).
  */
 export function xsSetPermsAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, perms: string): 'ok' | XsError {
-  if (xsRead(d as unknown as Xenstore, path) === undefined) return 'ENOENT';
+  // a directory is a node of xenstored too: it exists while a node lies below it
+  if (!xsExists(d as unknown as Xenstore, path)) return 'ENOENT';
   const xs = d as unknown as Xenstore;
   if (pol.checkPerms !== false && !mayWrite(xsAccess(pol.perms, c, path, xs))) return 'EACCES';
   const old = d.perms?.[path] ?? xsShowPerms(xsPermsOf(pol.perms, path) ?? { owner: 'dom0', others: 'n' });
@@ -444,7 +506,6 @@ export function xsSetPermsAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string,
   fireWrite(d, path, pol.checkWatchPerms !== false, old);
   return 'ok';
 }
-const parentOf = (path: string): string => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
 /**
  * The node whose perms decide a write of `path` (get_node, errno_from_parents,
  * ask_parents): the node itself if it exists, else its nearest existing
@@ -464,18 +525,54 @@ export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): numb
 };
 
 /**
+ * The size of the node at `path` holding `value`, as xenstored accounts it
+ * (core.c write_node_raw, calc_node_acc_size): `struct node_hdr`, one
+ * `struct xs_permissions` per perms entry (the owner's and each ACL entry),
+ * the data, the children's names (`childlen`: 0 for the model's nodes, which
+ * are leaves; the model does not keep directory nodes).
+ */
+export const xsNodeSize = (xs: Xenstore, table: XsPermTable, path: string, value: string): number => {
+  const p = permsOfNode(xs, table, path);
+  const nperms = p ? 1 + Object.keys(p.acl ?? {}).length : 1;
+  return XS_NODE_HDR_SIZE + nperms * XS_PERM_SIZE + xsDataLen(value);
+};
+
+/** The largest node a domain owns, in bytes ({@link xsNodeSize}; 0 when it owns none). */
+export const xsLargestNodeOf = (xs: Xenstore, table: XsPermTable, dom: string): number => {
+  let max = 0;
+  for (const k in xs.nodes) {
+    const v = xs.nodes[k];
+    if (v !== undefined && permsOfNode(xs, table, k)?.owner === dom) max = Math.max(max, xsNodeSize(xs, table, k, v));
+  }
+  return max;
+};
+
+/**
+ * The node-size quota (write_node_raw: `domain_max_chk(conn, ACC_NODESZ,
+ * size)`, which refuses an unprivileged domain's node of more than
+ * `quota-max-entry-size` bytes with ENOSPC; before Xen 4.18 the test was
+ * `size >= quota_max_entry_size`).
+ */
+const tooLarge = (xs: Xenstore, pol: XsPolicy, c: XsConn, path: string, value: string): boolean =>
+  !c.privileged && pol.checkQuota !== false && pol.checkNodeSize !== false && pol.quota.entrySize !== undefined &&
+  xsNodeSize(xs, pol.perms, path, value) > pol.quota.entrySize;
+
+/**
  * XS_WRITE from connection `c`, outside a transaction: EACCES without write
  * access (to the node, or for a new node to its nearest existing ancestor:
  * get_node's errno_from_parents), ENOSPC
  * when an unprivileged domain creating a node already owns `quota.entries`
- * (`domain_nbentry(conn) >= quota_nb_entry_per_domain`); otherwise
+ * (`domain_nbentry(conn) >= quota_nb_entry_per_domain`), ENOSPC when the
+ * node would be larger than `quota.entrySize` (write_node_raw); otherwise
  * {@link xsWrite}. The model counts leaves (intermediate directory nodes are
  * not charged).
  */
 export function xsWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, value: string, mode: XsConflicts = 'node'): 'ok' | XsError {
-  const exists = xsRead(d as unknown as Xenstore, path) !== undefined;
-  if (!xsMayWrite(d as unknown as Xenstore, pol, c, path)) return 'EACCES';
-  if (!exists && !c.privileged && pol.checkQuota !== false && xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) >= pol.quota.entries) return 'ENOSPC';
+  const xs = d as unknown as Xenstore;
+  const exists = xsRead(xs, path) !== undefined;
+  if (!xsMayWrite(xs, pol, c, path)) return 'EACCES';
+  if (!exists && !c.privileged && pol.checkQuota !== false && xsEntriesOf(xs, pol.perms, c.dom) >= pol.quota.entries) return 'ENOSPC';
+  if (tooLarge(xs, pol, c, path, value)) return 'ENOSPC';
   xsWrite(d, path, value, mode, pol.checkWatchPerms !== false);
   return 'ok';
 }
@@ -523,7 +620,7 @@ export function xsTxnStartAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
  * connection `c`: EACCES without write access, ENOSPC when an unprivileged
  * domain would own more than `quota.entries` nodes counting the ones the
  * transaction creates (C xenstored accounts a transaction's nodes as it
- * writes them); otherwise buffered ({@link xsTxnWrite}, {@link xsTxnRm}).
+ * writes them) or when the node would be larger than `quota.entrySize`; otherwise buffered ({@link xsTxnWrite}, {@link xsTxnRm}).
  */
 export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string, path: string, value: string | null): 'ok' | XsError {
   const t = d.txns[owner];
@@ -534,6 +631,8 @@ export function xsTxnWriteAs(d: XsDraft, pol: XsPolicy, c: XsConn, owner: string
   const created = Object.entries(t.writes).filter(([k, v]) => v !== null && v !== undefined && xsRead(d as unknown as Xenstore, k) === undefined).length;
   if (!exists && t.writes[path] === undefined && !c.privileged && pol.checkQuota !== false &&
     xsEntriesOf(d as unknown as Xenstore, pol.perms, c.dom) + created >= pol.quota.entries) return 'ENOSPC';
+  // a transaction's nodes are written (write_node_raw) as the transaction writes them: the size check applies then
+  if (tooLarge(d as unknown as Xenstore, pol, c, path, value)) return 'ENOSPC';
   xsTxnWrite(d, owner, path, value);
   return 'ok';
 }

@@ -77,6 +77,7 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
     // naming the rule or invariant and holding the state (properties/fault.ts).
     rules: m.rules.map((r) => r.applies && !r.applies(p) ? { name: r.name, inactive: true, when: () => false, then: () => {} } : ({
       name: r.name,
+      direct: { rule: r, params: p },
       ...(r.choices ? { choices: guarded('choices', r.name, (s: S) => r.choices!(s, p)) } : {}),
       ...(r.showChoice
         ? {
@@ -107,9 +108,8 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
           throw fail('effect', r.name, s, a, e);
         }
       },
-      direct: { ctx: p, then: r.then, ...(r.when ? { when: r.when } : {}), ...(r.choices ? { choices: r.choices } : {}) },
     })),
-    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { ctx: p, holds: i.holds } })),
+    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { invariant: i, params: p } })),
     ...(m.isValidEnd ? { isValidEnd: guarded('isValidEnd', '', (s: S) => m.isValidEnd!(s, p)) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
     ...(shape ? { shape: shape.state.piece } : {}),

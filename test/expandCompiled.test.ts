@@ -3,17 +3,19 @@
  * - checker/codec.ts `packScratch` gives the words of `pack` on every
  *   successor a rule wrote on the scratch copy (objects of the skeleton left in
  *   place, replaced by the rule, moved) and on unpacked states;
- * - checker/expand.ts: the generated expansion (one call site per rule, the
- *   model's own functions) enumerates the same transitions in the same order
- *   as the loop over the wrapped rules, and an exception in a model's guard,
- *   effect or choices is the same ModelFault as through the wrappers; the
- *   generated invariant check finds the same first failing invariant.
+ * - checker/flatExpand.ts's generated expansion, on the packed path of shaped
+ *   states (the path's scratch copy, made again by `restore` between a state's
+ *   rules), enumerates the same transitions in the same order as the loop over
+ *   the wrapped rules (expand.ts), and an exception in a model's guard, effect
+ *   or choices is the same ModelFault as through the wrappers; the generated
+ *   invariant check finds the same first failing invariant.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { check, pathFor } from '../checker/search.js';
-import { compileExpansion, compileInvariants, expandGeneric, type Expander } from '../checker/expand.js';
-import type { WordCodec } from '../checker/packed.js';
+import { expandState, type Expander } from '../checker/expand.js';
+import { compileExpand, compileInvariants } from '../checker/flatExpand.js';
+import type { PackedPath, WordCodec } from '../checker/packed.js';
 import type { System } from '../checker/system.js';
 import { findModel } from '../model/registry.js';
 import { resolveParams } from '../model/params.js';
@@ -130,13 +132,12 @@ for (const [model, params, n] of CASES)
   test(`the generated expansion enumerates the transitions of the wrapped rules, in order (${model})`, () => {
     const sys = system(model, params);
     const active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
-    const path = pathFor(sys, {});
+    const path = pathFor(sys, {}) as PackedPath<any>;
     const log: string[][] = [[], []];
     const w = new Uint32Array(2);
     const mk = (i: number): Expander<any> => ({
       rules: sys.rules, active, fired: new Float64Array(sys.rules.length),
       apply: (r, s, a) => path.apply(r, s, a),
-      ...(path.scratch ? { scratch: (s: any) => path.scratch!(s) } : {}),
       edge: (next, from, k) => {
         path.fingerprint(next, w);
         log[i]!.push(`${from}:${k}:${w[0]}:${w[1]}`);
@@ -144,12 +145,12 @@ for (const [model, params, n] of CASES)
       },
     });
     const gen = mk(0), loop = mk(1);
-    const f = compileExpansion(gen);
+    const f = compileExpand(gen, (s) => path.scratch(s));
     const firstFailing = compileInvariants(sys.invariants);
     statesOf(sys, n).forEach((s, id) => {
-      const x = f(s, id, true), y = expandGeneric(loop, s, id, true);
+      const x = f(s, id, true), y = expandState(loop, s, id, true);
       assert.is(x, y);
-      assert.is(f(s, id, false), expandGeneric(loop, s, id, false));
+      assert.is(f(s, id, false), expandState(loop, s, id, false));
       assert.is(firstFailing(s), sys.invariants.findIndex((inv) => !inv.holds(s)));
     });
     assert.equal(log[0], log[1]);
@@ -157,7 +158,7 @@ for (const [model, params, n] of CASES)
     assert.ok(log[0]!.length > n);
   });
 
-test('an exception in a guard, an effect or choices is the same ModelFault on the generated expansion', () => {
+test('an exception in a guard, an effect or choices is the same ModelFault on the generated expansion of a shaped model', () => {
   const mk = (where: 'when' | 'then' | 'choices'): Model<any, object> =>
     ({
       name: 'throws', params: {} as never,

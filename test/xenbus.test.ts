@@ -10,7 +10,7 @@ import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
   emptyXenstore, xsDeliver, xsMayRead, xsNextEvent, xsParsePerms, xsRm, xsRmAs, xsSetPermsAs, xsShowPerms, xsTxnEnd, xsTxnRead, xsTxnStart, xsTxnStartAs,
-  xsTxnWrite, xsTxnWriteAs, xsWatch, xsWatchAs, xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
+  xsTxnWrite, xsTxnWriteAs, xsBlob, xsDataLen, xsLargestNodeOf, xsNodeSize, xsWatch, xsWatchAs, xsWrite, xsWriteAs, type Xenstore, type XsPolicy,
 } from '../model/xenstore.js';
 import netdevBeforeQueues from '../examples/xenbus-netdev-before-queues.js';
 import hotplugNoWait from '../examples/xenbus-hotplug-no-wait.js';
@@ -31,9 +31,11 @@ import mirageCloseOnClosing from '../examples/xenbus-mirage-close-on-closing.js'
 import dpdkFix from '../examples/xenbus-dpdk-restart-clears-start.js';
 import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
 import noQuota from '../examples/xenbus-xenstored-no-quota.js';
+import noNodeSize from '../examples/xenbus-xenstored-no-node-size-quota.js';
 import mirageConnectBeforeKeys from '../examples/xenbus-mirage-connect-before-keys.js';
 import dpdkFreeMapped from '../examples/xenbus-dpdk-gntalloc-free-mapped.js';
 import xsa115 from '../examples/xenbus-xsa115.js';
+import noInitTimeout from '../examples/xenbus-libxl-no-init-timeout.js';
 
 const QUIET = { events: '0' };
 
@@ -168,6 +170,27 @@ test("xenstore quotas: ENOSPC at quota.entries nodes (dom0 exempt, its nodes cha
   });
 });
 
+test("xenstore node-size quota (write_node_raw): an unprivileged domain's node of more than quota.entrySize bytes (node_hdr, one xs_permissions per perms entry, the data) is refused with ENOSPC, in a transaction too; dom0 is exempt", () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10, entrySize: 100 }, domainOf: (o) => o.split(':')[0]! };
+  const g = { dom: 'g' };
+  assert.is(xsDataLen('abc'), 3);
+  assert.is(xsDataLen(xsBlob(4000)), 4000);
+  // 16 (node_hdr) + 2 perms entries * 8 + the data
+  assert.is(xsNodeSize(emptyXenstore(), pol.perms, 'fe/a', 'x'.repeat(68)), 100);
+  xs((d) => {
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', 'x'.repeat(68)), 'ok'); // exactly the quota: admitted (today's '>' test)
+    assert.is(xsWriteAs(d, pol, g, 'fe/b', 'x'.repeat(69)), 'ENOSPC');
+    assert.is(xsWriteAs(d, pol, g, 'fe/a', xsBlob(4000)), 'ENOSPC'); // an existing node is checked too
+    assert.is(xsWriteAs(d, pol, { dom: 'dom0', privileged: true }, 'fe/c', xsBlob(4000)), 'ok');
+    assert.is(xsLargestNodeOf(d as unknown as Xenstore, pol.perms, 'g'), 16 + 16 + 4000, 'dom0\'s node in the guest\'s directory is the guest\'s');
+    assert.is(xsWriteAs(d, { ...pol, checkNodeSize: false }, g, 'fe/b', xsBlob(4000)), 'ok');
+    assert.is(xsTxnStartAs(d, pol, g, 'g:t0'), 'ok');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/d', xsBlob(200)), 'ENOSPC');
+    assert.is(xsTxnWriteAs(d, pol, g, 'g:t0', 'fe/d', '1'), 'ok');
+    assert.equal(live(d.nodes), { 'fe/a': 'x'.repeat(68), 'fe/c': xsBlob(4000), 'fe/b': xsBlob(4000) });
+  });
+});
+
 test('XS_SET_PERMS (do_set_perms): the owner sets its node\'s perms (ENOENT, EACCES, EPERM otherwise); a domain left without read access reads EACCES and, since XSA-115, is sent no event about the node (before the fix it is, and the ghost records the leak)', () => {
   const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10 }, domainOf: (o) => o };
   const g = { dom: 'g' }, b = { dom: 'b' };
@@ -298,6 +321,29 @@ test('fixes of F2-F5: headroom written first verifies X9; the guarded, polling x
 
 // --- a hostile frontend: properties of the honest backend
 
+test('XS_SET_PERMS on a directory: nodes created below it afterwards inherit its perms (construct_node), with every directory created with them; nodes there before, and nodes below a directory that had the table\'s perms, keep theirs; the perms go with the nodes', () => {
+  const pol: XsPolicy = { perms: [['fe', { owner: 'g', others: 'n', acl: { b: 'r' }, fixed: true }]], quota: { entries: 10, watches: 10, transactions: 10 }, domainOf: (o) => o };
+  const g = { dom: 'g' }, b = { dom: 'b' };
+  const after = xs((d) => {
+    xsWrite(d, 'fe/dir/old', '1');
+    xsWrite(d, 'fe/old', '1');
+    assert.is(xsSetPermsAs(d, pol, g, 'fe/missing-dir', 'ng'), 'ENOENT');
+    assert.is(xsSetPermsAs(d, pol, g, 'fe', 'ng'), 'ok'); // a directory is a node: it exists while a node lies below it
+    assert.is(xsWriteAs(d, pol, g, 'fe/new', '1'), 'ok');
+    assert.is(xsWriteAs(d, pol, g, 'fe/q/ref', '1'), 'ok');
+    xsWrite(d, 'fe/q/other', '1'); // the toolstack's write below the new directory: inherits too
+    xsWrite(d, 'fe/dir/new', '1'); // fe/dir existed with the table's perms
+    assert.is(xsTxnStartAs(d, pol, g, 't'), 'ok');
+    assert.is(xsTxnWriteAs(d, pol, g, 't', 'fe/txn', '1'), 'ok');
+    assert.is(xsTxnEnd(d, 't', true), 'ok');
+  });
+  const reads = (path: string) => xsMayRead(after, pol, b, path);
+  assert.equal(['fe/old', 'fe/dir/old', 'fe/dir/new'].map(reads), [true, true, true]);
+  assert.equal(['fe/new', 'fe/q/ref', 'fe/q/other', 'fe/txn'].map(reads), [false, false, false, false]);
+  assert.equal(after.perms, { fe: 'ng', 'fe/new': 'ng', 'fe/q/ref': 'ng', 'fe/q': 'ng', 'fe/q/other': 'ng', 'fe/txn': 'ng' });
+  assert.equal(xs((d) => xsRm(d, 'fe/q'), after).perms, { fe: 'ng', 'fe/new': 'ng', 'fe/txn': 'ng' });
+});
+
 const HOSTILE = { frontend: 'hostile' };
 
 test('hostile frontend, finding F6: a guest that writes Connected with no keys makes netback publish Connected with nothing mapped (X4 and X11, 4 steps); the F1 fix defends it', () => {
@@ -325,6 +371,14 @@ test('hostile frontend, xenstore: libxl\'s permissions keep the guest out of the
   assert.equal(r.neverFired, [], 'every rule fired, the guest\'s transaction commit included');
   assert.is(foundShortest(backendWritable, HOSTILE, 'X16_guest_confined', { invariants: ['X16_guest_confined'], checkDeadlock: false }), 2);
   assert.is(foundShortest(noQuota, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+  // the node-size quota alone removed: the guest's node of XENSTORE_PAYLOAD_MAX bytes less its path is kept
+  assert.is(foundShortest(noNodeSize, HOSTILE, 'X17_guest_xenstore_bounded', { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }), 2);
+  const v = run(noNodeSize, HOSTILE, { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }).violation!;
+  assert.is(v.trace[v.trace.length - 1]!.action, 'guest_write(hostile frontend)(oversized)');
+  // xenstored's limit is a parameter: the oversized node is 16 (node_hdr) + 2 * 8 (perms) + 4073 bytes, within a quota of 4105, past 4104
+  const at = (q: string) => run(noNodeSize, { ...HOSTILE, events: '0', quotaEntrySize: q }, { invariants: ['X17_guest_xenstore_bounded'], checkDeadlock: false }).outcome;
+  assert.is(at('4105'), 'ok');
+  assert.is(at('4104'), 'violation');
 });
 
 test('hostile frontend, XS_SET_PERMS: the guest takes netback\'s read access to its state away; netback reads Unknown and C xenstored sends it no event about the node (X18); xenstored before XSA-115 is caught (4 steps)', () => {
@@ -344,12 +398,53 @@ test('hostile frontend, XS_SET_PERMS: the guest takes netback\'s read access to 
   assert.is(r.violation!.trace[r.violation!.trace.length - 1]!.state.xs.nodes['backend/vif/1/0/state'], '6', 'netback switched Closed');
 });
 
+test('hostile frontend, XS_SET_PERMS on its directory: the keys it writes afterwards inherit no read access for the driver domain; netback reads them as missing and its connect() fails (never maps such a ring); the keys written before stay readable', () => {
+  const FE = 'device/vif/0', hidden = 'nguest';
+  const inherited = (s: any, q: number, nq: 1 | 2) => s.xs.perms?.[nq === 1 ? `${FE}/tx-ring-ref` : `${FE}/queue-${q}/tx-ring-ref`] === hidden;
+  const probe = deriveModel(xenbus, {
+    name: 'xenbus-probe-inherited', description: 'netback and the keys the guest hid with its directory\'s perms', see: 'test',
+    invariants: [
+      { name: 'never_maps_hidden', description: '', see: '', holds: (s: any) => s.q.every((q: any, i: number) => q.map === null || !(inherited(s, i, 1) || inherited(s, i, 2))) },
+      { name: 'not_failed_on_hidden', description: '', see: '', holds: (s: any) => !(inherited(s, 0, 2) && s.xs.nodes[`${FE}/multi-queue-num-queues`] === '2' && s.be.inst && s.be.dev === 5 && s.q.every((q: any) => q.map === null)) },
+    ],
+  });
+  const params = { ...HOSTILE, hostileWrites: '3', events: '0' };
+  assert.is(run(probe, params, { invariants: ['never_maps_hidden'], checkDeadlock: false }).outcome, 'ok');
+  const r = run(probe, params, { invariants: ['not_failed_on_hidden'], checkDeadlock: false });
+  assert.is(r.outcome, 'violation', 'netback fails on the hidden keys');
+  const actions = r.violation!.trace.map((t) => t.action);
+  assert.ok(actions.indexOf('guest_write(hostile frontend)(set-perms dir:no-backend-read)') < actions.indexOf('guest_write(hostile frontend)(keys=two-queues)'), actions.join(' | '));
+  // netback maps the rings when the keys came first (set before the directory's perms: not inherited)
+  const mapped = deriveModel(xenbus, {
+    name: 'xenbus-probe-mapped-before', description: 'netback maps keys written before the directory\'s perms', see: 'test',
+    invariants: [{ name: 'not_mapped_under_hidden_dir', description: '', see: '', holds: (s: any) => !(s.xs.perms?.[FE] === hidden && s.q[0].map !== null) }],
+  });
+  assert.is(run(mapped, params, { invariants: ['not_mapped_under_hidden_dir'], checkDeadlock: false }).outcome, 'violation');
+});
+
 test('vif hotplug script failure (hotplug-status=error) or timeout (LIBXL_HOTPLUG_TIMEOUT): libxl removes the device and every property holds, X8 included', () => {
   const r = run(xenbus, { hotplugFail: '1', events: '1' });
   assert.is(r.outcome, 'ok');
   assert.ok(!r.neverFired.includes('vif-hotplug(failed)'));
   const cut = run(xenbus, { hotplugFail: '1', events: '1', unplug: '0', migrate: '0', guestClose: '0', reconnect: '0', frontendFatal: '0', backendFatal: '0', spurious: '0' });
   assert.is(cut.outcome, 'ok', 'a hotplug failure alone is recovered from (removed)');
+});
+
+test('LIBXL_INIT_TIMEOUT: libxl gives up before the backend reached InitWait and removes the device; netback\'s queued probe then reads Closing and does not probe, LIBXL_DESTROY_TIMEOUT removes the directories; every property holds, X8 and X19 included', () => {
+  const r = run(xenbus, { events: '0' });
+  assert.is(r.outcome, 'ok');
+  for (const rule of ['LIBXL_INIT_TIMEOUT', 'LIBXL_DESTROY_TIMEOUT']) assert.ok(!r.neverFired.includes(rule), rule);
+  assert.ok(r.neverFired.includes('libxl__device_destroy'), 'nobody answers Closed: no netback instance after the timeout');
+  // off (initTimeout=0), the toolstack waits for netback, which always probes: no forced removal at events=0
+  const off = run(xenbus, { events: '0', initTimeout: '0' });
+  assert.is(off.outcome, 'ok');
+  assert.ok(off.neverFired.includes('LIBXL_DESTROY_TIMEOUT'));
+});
+
+test('LIBXL_INIT_TIMEOUT defends dom0 against a driver domain that never writes InitWait (X19, backend=hostile); without it the device add hangs (3 steps)', () => {
+  const params = { backend: 'hostile', unplug: '0' };
+  assert.is(run(xenbus, params, { invariants: ['X19_device_add_ends'] }).outcome, 'ok');
+  assert.is(foundShortest(noInitTimeout, params, 'X19_device_add_ends', { invariants: ['X19_device_add_ends'] }), 3);
 });
 
 test('slowFrontend: LIBXL_DESTROY_TIMEOUT while netfront\'s key transaction is open: xenstored refuses the retried writes (EACCES, device/vif is dom0\'s), talk_to_netback unregisters the device: verifies; without the permission check the retry re-creates the directory and the guest is stuck (deadlock)', () => {

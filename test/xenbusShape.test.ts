@@ -13,6 +13,7 @@ import { paramsOf, pathsSummary as summary } from './support/models.js';
 import type { Model } from '../model/core.js';
 import noQuota from '../examples/xenbus-xenstored-no-quota.js';
 import backendWritable from '../examples/xenbus-backend-writable-by-guest.js';
+import noNodeSize from '../examples/xenbus-xenstored-no-node-size-quota.js';
 
 type M = Model<unknown, unknown>;
 const m = xenbus as unknown as M;
@@ -34,8 +35,8 @@ for (const ov of CASES) {
 }
 
 // the variants that take a xenstored defence away reach what the built-in cannot: the node past the
-// quota, watches and transactions past quota + 1, a guest's write in the backend directory
-for (const v of [noQuota, backendWritable] as unknown as M[]) {
+// quota, watches and transactions past quota + 1, a node past the node-size quota, a guest's write in the backend directory
+for (const v of [noQuota, noNodeSize, backendWritable] as unknown as M[]) {
   test(`${v.name} (frontend=hostile, events=1): packed and reference paths agree`, () => {
     const p = paramsOf(v, { frontend: 'hostile', events: 1 });
     assert.is(summary(v, p, false), summary(v, p, true));
