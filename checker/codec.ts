@@ -50,13 +50,6 @@ export interface StateCodec<S> {
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A mutable copy of `s` in the codec's reused objects: valid until the next call. */
   readonly scratch: (s: S) => S;
-  /**
-   * `scratch(s)` again, cheaper, when the scratch holds a successor of s
-   * (written by a rule on `scratch(s)`, not written since) whose words `w`
-   * were packed, and `p` are the words of s. Absent when the shape's root is
-   * not a record.
-   */
-  readonly restore?: (s: S, w: Uint32Array, p: Uint32Array) => S;
   /** A fresh copy of `s` the caller may keep. */
   readonly clone: (s: S) => S;
   readonly piece: Piece;
@@ -376,9 +369,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         out.push(`const ${o} = S[${idx}];`);
         const init: string[] = [];
         const all = p.keys === 'all';
-        if (idx === 0) rootVar = o;
         for (const [k, f] of p.fields) {
-          const start = out.length;
           // Optional fields are added by the copy (in unpack's order: after the others), or are always there (keys 'all').
           if (f.kind !== 'optional') init.push(`${JSON.stringify(k)}: ${initOf(f)}`);
           const x = fresh();
@@ -396,7 +387,6 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
             out.push(...inner, `${o}${prop(k)} = ${e};`);
           }
           out.push('}');
-          if (idx === 0) rootFields.push(out.slice(start));
         }
         if (all) for (const [k, f] of p.fields) if (f.kind === 'optional') init.push(`${JSON.stringify(k)}: undefined`);
         skel[idx] = `{ ${init.join(', ')} }`;
@@ -456,126 +446,9 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         throw new Error('shape: optional() is only allowed as a record field');
     }
   };
-  /** The root record's variable in scratch, and the statements that copy each of its fields (restore reuses them). */
-  let rootVar = '';
-  const rootFields: string[][] = [];
   const sbody: string[] = [];
   const sexpr = genCopyInline(piece, 's', sbody);
-  // --- restore: the scratch copy of s again, after a rule wrote it and its
-  // words `w` were packed (packScratch), given s's words `p`: a field of the
-  // root is copied again only if one of its words differs or the rule
-  // changed a link under it (a skeleton object moved, replaced or unlinked, a
-  // list's length); the others still hold s's values in their skeleton
-  // objects. Records with optional fields and unions are always copied.
-  let restoreSrc = 'return undefined;';
-  if (piece.kind === 'record' && rootFields.length === piece.fields.length) {
-    let at = 1; // skeleton index (the root's is 0), in the order genCopyInline allocated them
-    let leaf = 0;
-    /** A test that the scratch value `d` links the skeleton as a copy of source value `v` would; false for pieces always copied. */
-    const links = (p: Piece, d: string, v: string): string | false => {
-      switch (p.kind) {
-        case 'int':
-        case 'enum':
-          leaf++;
-          return 'true';
-        case 'record': {
-          const i = at++;
-          const parts = [`${d} === S[${i}]`];
-          let ok = !p.fields.some(([, f]) => f.kind === 'optional') || p.keys === 'all';
-          for (const [k, f] of p.fields) {
-            const dk = `${d}${prop(k)}`, vk = `${v}${prop(k)}`;
-            let t: string | false;
-            if (f.kind === 'optional') {
-              leaf++;
-              const inner = links(f.of, dk, vk);
-              t = inner === false || inner === 'true' ? inner : `(${vk} === undefined ? ${dk} === undefined : ${inner})`;
-            } else t = links(f, dk, vk);
-            if (t === false) ok = false;
-            else if (t !== 'true') parts.push(t);
-          }
-          return ok && parts.join(' && ');
-        }
-        case 'array': {
-          const i = at++;
-          const parts = [`${d} === S[${i}]`, `${d}.length === ${p.length}`];
-          let ok = true;
-          for (let j = 0; j < p.length; j++) {
-            const t = links(p.of, `${d}[${j}]`, `${v}[${j}]`);
-            if (t === false) ok = false;
-            else if (t !== 'true') parts.push(t);
-          }
-          return ok && parts.join(' && ');
-        }
-        case 'list': {
-          const i = at++;
-          leaf++;
-          const parts = [`${d} === S[${i}]`, `${d}.length === ${v}.length`];
-          let ok = true;
-          for (let j = 0; j < p.max; j++) {
-            const t = links(p.of, `${d}[${j}]`, `${v}[${j}]`);
-            if (t === false) ok = false;
-            else if (t !== 'true') parts.push(`(${v}.length <= ${j} || ${t})`);
-          }
-          return ok && parts.join(' && ');
-        }
-        case 'nullable': {
-          leaf++;
-          const t = links(p.of, d, v);
-          return t === false ? false : `(${v} === null ? ${d} === null : ${t})`;
-        }
-        case 'union':
-        case 'optional':
-          // counted for the skeleton and the leaves, never trusted
-          walkSkip(p);
-          return false;
-      }
-    };
-    /** Advances the counters over a piece without a test. */
-    const walkSkip = (p: Piece): void => {
-      switch (p.kind) {
-        case 'int':
-        case 'enum':
-          leaf++;
-          return;
-        case 'record':
-          at++;
-          for (const [, f] of p.fields) walkSkip(f);
-          return;
-        case 'array':
-          at++;
-          for (let j = 0; j < p.length; j++) walkSkip(p.of);
-          return;
-        case 'list':
-          at++;
-          leaf++;
-          for (let j = 0; j < p.max; j++) walkSkip(p.of);
-          return;
-        case 'nullable':
-        case 'optional':
-          leaf++;
-          walkSkip(p.of);
-          return;
-        case 'union':
-          leaf++;
-          for (const a of p.of) walkSkip(a);
-          return;
-      }
-    };
-    let body = '';
-    piece.fields.forEach(([k, f], fi) => {
-      const first = leaf;
-      const t = f.kind === 'optional' ? (walkSkip(f), false) : links(f, `${rootVar}${prop(k)}`, `s${prop(k)}`);
-      const ws = leaf > first ? [leaves[first]!.word, leaves[leaf - 1]!.word] : undefined;
-      const diff: string[] = [];
-      if (ws) for (let x = ws[0]!; x <= ws[1]!; x++) diff.push(`w[${x}] !== p[${x}]`);
-      if (t !== false && t !== 'true') diff.push(`!(${t})`);
-      const cond = t === false ? 'true' : diff.length ? diff.join(' || ') : 'false';
-      if (cond !== 'false') body += `if (${cond}) {\n${rootFields[fi]!.join('\n')}\n}\n`;
-    });
-    if (at !== skel.length || leaf !== leaves.length) throw new Error('codec: restore does not follow the skeleton');
-    restoreSrc = `return function restore(s, w, p) {\nconst ${rootVar} = S[0];\n${body}return ${rootVar};\n}`;
-  }
-  const scratchSrc = `${copyFns.join('\n')}\nconst restore = (() => {\n${restoreSrc}\n})();\nreturn [function scratch(s) {\n${sbody.join('\n')}\nreturn ${sexpr};\n}, restore];`;
+  const scratchSrc = `${copyFns.join('\n')}\nreturn function scratch(s) {\n${sbody.join('\n')}\nreturn ${sexpr};\n}`;
 
   // --- packScratch: pack again, generated with every record's (and every
   // array of values') own values read from its skeleton object when that is
@@ -609,7 +482,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   const unpack = new Function('C', unpackSrc)(consts) as StateCodec<S>['unpack'];
   // The skeleton, made once by literals (they hold nulls where children go).
   const S = new Function('C', `return [${skel.join(',\n')}];`)(consts) as unknown[];
-  const [scratch, restore] = new Function('S', scratchSrc)(S) as [StateCodec<S>['scratch'], StateCodec<S>['restore']];
+  const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
   const packScratch = new Function('C', 'bad', 'badLen', 'badKey', 'S', packSSrc)(consts, bad, badLen, badKey, S) as StateCodec<S>['pack'];
   const tmpWords = new Uint32Array(words);
   return {
@@ -619,7 +492,6 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     packScratch,
     unpack,
     scratch,
-    ...(restore ? { restore } : {}),
     clone: (s) => {
       pack(s, tmpWords);
       return unpack(tmpWords, 0);

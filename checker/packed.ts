@@ -34,8 +34,6 @@ export interface WordCodec<S> {
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
   readonly scratch: (s: S) => S;
-  /** `scratch(s)` again after a successor of s written on it was packed to `w` (`p`: the words of s); codec.ts. */
-  readonly restore?: (s: S, w: Uint32Array, p: Uint32Array) => S;
   readonly clone: (s: S) => S;
   /** A shape's codec (symmetry on words needs its leaves). */
   readonly shaped?: StateCodec<S>;
@@ -71,8 +69,6 @@ class PackedLevel<S> implements Level<S> {
   constructor(
     private readonly codec: WordCodec<S>,
     private readonly src: Uint32Array,
-    /** Told of every state taken from the level, with its words. */
-    private readonly taken: (s: S, w: Uint32Array, off: number) => void,
   ) {
     this.f = new WordFrontier(codec.words);
   }
@@ -84,9 +80,7 @@ class PackedLevel<S> implements Level<S> {
   }
   state(i: number): S {
     const o = this.f.locate(i);
-    const s = this.codec.unpack(this.f.arr, o);
-    this.taken(s, this.f.arr, o);
-    return s;
+    return this.codec.unpack(this.f.arr, o);
   }
   /** Whether `s` still packs to the words stored for state i. */
   unchanged(i: number, s: S, tmp: Uint32Array): boolean {
@@ -135,7 +129,6 @@ export class PackedPath<S> implements StatePath<S> {
     this.packSucc = codec.packScratch ?? codec.pack;
     this.words = new Uint32Array(codec.words);
     this.tmp = new Uint32Array(codec.words);
-    this.pw = new Uint32Array(codec.words);
     const slots = canonSlots(codec.words);
     this.canon = sys.canonicalize ? new Uint32Array(slots * (codec.words + 3)) : undefined;
     this.canonMask = slots - 1;
@@ -143,40 +136,19 @@ export class PackedPath<S> implements StatePath<S> {
   }
 
   newLevel(): Level<S> {
-    return new PackedLevel(this.codec, this.words, this.taken);
-  }
-
-  /**
-   * The scratch copy is made again by `restore` (codec.ts) rather than copied
-   * whole when it holds a successor of the same state that was packed into
-   * `words` since (the fields the rule left alone still hold the state's
-   * values). `parent`/`pw`: the state last taken from a level, and its words.
-   */
-  private readonly pw: Uint32Array;
-  private parent: S | undefined;
-  private scratchOf: S | undefined;
-  private scratchObj: S | undefined;
-  private packed = false;
-  private readonly taken = (s: S, w: Uint32Array, off: number): void => {
-    this.parent = s;
-    this.pw.set(w.subarray(off, off + this.pw.length));
-  };
-
-  scratch(s: S): S {
-    const r = this.codec.restore;
-    const d = r !== undefined && this.packed && s === this.scratchOf && s === this.parent ? r(s, this.words, this.pw) : this.codec.scratch(s);
-    this.scratchOf = s;
-    this.scratchObj = d;
-    this.packed = false;
-    return d;
+    return new PackedLevel(this.codec, this.words);
   }
 
   seed(s: S): S {
     return s;
   }
 
+  scratch(s: S): S {
+    return this.codec.scratch(s);
+  }
+
   apply(r: number, s: S, a: unknown): S {
-    const d = this.scratch(s);
+    const d = this.codec.scratch(s);
     this.sys.rules[r]!.then(d, s, a);
     return d;
   }
@@ -184,7 +156,6 @@ export class PackedPath<S> implements StatePath<S> {
   fingerprint(s: S, fp: Uint32Array): void {
     const w = this.words;
     this.packSucc(s, w);
-    this.packed = s === this.scratchObj;
     hashWords(w, w.length, fp);
     const c = this.canon;
     if (c === undefined) return;

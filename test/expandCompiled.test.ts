@@ -58,7 +58,6 @@ for (const [model, params, n] of CASES)
     for (const s0 of statesOf(sys, n)) {
       c.pack(s0, a);
       const s = c.unpack(a, 0);
-      const p0 = a.slice();
       c.packScratch!(s, b);
       assert.equal([...b], [...a]);
       sys.rules.forEach((r, ri) => {
@@ -69,9 +68,6 @@ for (const [model, params, n] of CASES)
           c.pack(d, a);
           c.packScratch!(d, b);
           assert.equal([...b], [...a], `${r.name} on state ${compared}`);
-          // restore (the scratch copy made again from the fields the rule changed) gives s back
-          const again = c.restore!(s, b, p0);
-          assert.is(JSON.stringify(again), JSON.stringify(s), `restore after ${r.name}`);
           compared++;
         }
       });
@@ -85,9 +81,6 @@ test('packScratch = pack when a rule moves, aliases and replaces the skeleton ob
     name: 'moves', params: {} as never,
     init: () => [{ a: [{ x: 1, y: 2 }, null, { x: 3, y: 0 }], l: [{ v: 1, c: [0, 1] }, { v: 2, c: [2, 2] }], z: 0 }],
     rules: [
-      // links an object of the input state (same values: no word changes), then the next rule writes in place
-      { name: 'relink', when: (s: any) => s.a[2] !== null, then: (d: any, s: any) => { d.a[2] = s.a[2]; } },
-      { name: 'bump', when: (s: any) => s.a[2] !== null, then: (d: any) => { d.a[2].y = (d.a[2].y + 1) % 4; } },
       { name: 'swap', then: (d: any) => { const t = d.a[0]; d.a[0] = d.a[2]; d.a[2] = t; d.z = (d.z + 1) % 10; } },
       { name: 'alias-then-write', when: (s: any) => s.a[0] !== null, then: (d: any) => { d.a[1] = d.a[0]; d.a[1].x = (d.a[1].x + 1) % 8; } },
       { name: 'unshift', when: (s: any) => s.l.length < 3, then: (d: any) => { d.l.unshift({ v: 5, c: d.l[0] ? d.l[0].c : [1, 1] }); } },
@@ -104,28 +97,16 @@ test('packScratch = pack when a rule moves, aliases and replaces the skeleton ob
   const a = new Uint32Array(c.words), b = new Uint32Array(c.words);
   let compared = 0;
   for (const s of statesOf(sys.right, 5000)) {
-    const p0 = new Uint32Array(c.words);
-    c.pack(s, p0);
     sys.right.rules.forEach((r, ri) => {
       if (r.when && !r.when(s, undefined)) return;
       const d = path.apply(ri, s, undefined);
       c.pack(d, a);
       c.packScratch!(d, b);
       assert.equal([...b], [...a]);
-      assert.is(JSON.stringify(c.restore!(s, b, p0)), JSON.stringify(s), `restore after ${r.name}`);
       compared++;
     });
   }
   assert.ok(compared > 1000, `compared ${compared}`);
-  // the whole search on the packed path (scratch made again by restore between a state's rules) = the reference path
-  const seen = (forceGeneric: boolean): [number, number, string[]] => {
-    const st: string[] = [];
-    const r = check(sys.right, { forceGeneric, maxStates: 20000, onState: (s) => st.push(JSON.stringify(s)) });
-    return [r.distinctStates, r.edges, st.sort()];
-  };
-  const packed = seen(false), reference = seen(true);
-  assert.equal(packed, reference);
-  assert.ok(packed[0] > 100, `${packed[0]} states`);
 });
 
 for (const [model, params, n] of CASES)
