@@ -23,6 +23,15 @@
  * - `gnttab_query_foreign_access` {dom, ref}: result `{status}` (the bits).
  * - `GNTTABOP_map_grant_ref` {domid (the caller), dom, ref, flags (GNTMAP_*)}:
  *   result `{status}` and, on GNTST_okay, `{handle}` (the lowest free maptrack entry).
+ *   Where the model lets the granter act inside _set_status_v2 (a v2 entry's
+ *   first pin or first write pin), it is three calls:
+ *   `GNTTABOP_map_grant_ref_begin` (same arguments: map_grant_ref up to
+ *   _set_status_v2's first read and check of the flags, the maptrack handle
+ *   taken; result `{status, map}`: the index of the map in progress),
+ *   `GNTTABOP_map_grant_ref_set_status` {map} (`*status |= GTF_reading
+ *   [| GTF_writing]; smp_mb();`, result `{status}`) and
+ *   `GNTTABOP_map_grant_ref_end` {map} (the re-read of the flags and the rest
+ *   of map_grant_ref; result `{status}` and, on GNTST_okay, `{handle}`).
  * - `GNTTABOP_unmap_grant_ref` {domid, handle, parts?}: result `{status}`; `parts`
  *   (`host_addr`, `dev_bus_addr`: which parts of the mapping are unmapped;
  *   both when absent). `GNTTABOP_unmap_grant_ref_begin` (unmap_common, result
@@ -61,7 +70,7 @@ import { registerHooks, type Boundary, type Obs, type Probe, type VectorHooks } 
 import {
   BE_MAPPED, DOMID_A, DOMID_B, DOMID_C, GNTMAP_device_map, GNTMAP_host_map, GNTMAP_readonly, GNTST_NAMES, GNTST_okay,
   GTF_permit_access, GTF_readonly, GTF_reading, GTF_sub_page, GTF_transitive, GTF_type_mask, GTF_writing, K_RX, K_TX_PART, K_TX_SUB,
-  PAGE, copyCheck, mapCheck, setVersionCheck, statusOf, unmapCheck, writePins, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
+  PAGE, copyCheck, freeHandle, mapCheck, setVersionCheck, statusOf, unmapCheck, writePins, type ActiveEntry, type GrantEntry, type GrantParams, type GrantState,
 } from '../model/grant.js';
 
 type S = GrantState;
@@ -104,7 +113,8 @@ export function tablesObs(s: S): Obs {
     });
   add(DOMID_A, s.ga, s.aa);
   add(DOMID_B, s.gb, s.ab);
-  return { entries, maptrack: s.mt.filter((m) => m !== null).length, version: s.gt_version };
+  // the maptrack entries in use: mappings, and the handles maps inside _set_status_v2 hold
+  return { entries, maptrack: s.mt.filter((m) => m !== null).length + s.ms.length, version: s.gt_version };
 }
 
 const writeEntry = (dom: number, ref: number, e: GrantEntry): Op => ({
@@ -183,7 +193,15 @@ export function grantOps(rule: string, pre: S, post: S, p: P, choice: unknown): 
       return one(mapOp(DOMID_B, DOMID_A, 0, GNTMAP_host_map), { status: 'GNTST_okay', handle: post.ringh });
     case 'rogue_GNTTABOP_map_grant_ref': {
       const rc = mapCheck(pre, DOMID_B, { dom: DOMID_A, ref: c.ref, flags: c.flags });
-      return one(mapOp(DOMID_B, DOMID_A, c.ref, c.flags), rc === GNTST_okay ? { status: 'GNTST_okay', handle: pre.mt.indexOf(null) } : { status: gntstName(rc) });
+      if (post.ms.length > pre.ms.length)
+        return one({ ...mapOp(DOMID_B, DOMID_A, c.ref, c.flags), op: 'GNTTABOP_map_grant_ref_begin' }, { status: gntstName(rc), map: pre.ms.length });
+      return one(mapOp(DOMID_B, DOMID_A, c.ref, c.flags), rc === GNTST_okay ? { status: 'GNTST_okay', handle: freeHandle(pre) } : { status: gntstName(rc) });
+    }
+    case 'GNTTABOP_map_set_status':
+      return one({ op: 'GNTTABOP_map_grant_ref_set_status', map: c }, { status: 'GNTST_okay' });
+    case 'GNTTABOP_map_recheck': {
+      const h = pre.ms[c]!.h;
+      return one({ op: 'GNTTABOP_map_grant_ref_end', map: c }, post.mt[h] !== null ? { status: 'GNTST_okay', handle: h } : { status: 'GNTST_general_error' });
     }
     case 'rogue_GNTTABOP_unmap_grant_ref': {
       const whole = p.unmaps === 0;
@@ -282,6 +300,8 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
   edge('map-refused-sub-page', 'GNTTABOP_map_grant_ref of a GTF_sub_page grant: GNTST_general_error (sub-page grants are only copied)', ['be_GNTTABOP_map_grant_ref'], (r) => r.status === 'GNTST_general_error'),
   edge('map-no-space', 'GNTTABOP_map_grant_ref with every maptrack handle in use: GNTST_no_space', ['be_GNTTABOP_map_grant_ref', 'be_ADD_GREF_MAPPING'], (r) => r.status === 'GNTST_no_space'),
   edge('map-device-writable', 'GNTTABOP_map_grant_ref with GNTMAP_device_map (writable) of a writable grant: GNTST_okay, GTF_writing set', ['rogue_GNTTABOP_map_grant_ref'], (r) => r.status === 'GNTST_okay'),
+  edge('map-recheck-ok', "a v2 map's _set_status_v2 re-reads unchanged flags after smp_mb(): GNTST_okay, the handle taken at the start", ['GNTTABOP_map_recheck'], (r) => r.status === 'GNTST_okay'),
+  edge('map-recheck-unstable', "the granter ended (flags = 0) its v2 entry between a map's first read of the flags and its status write: the re-read after smp_mb() fails the map (\"Unstable flags\"), the status bits it set are cleared and the handle given back", ['GNTTABOP_map_recheck'], (r) => r.status === 'GNTST_general_error'),
   edge('copy-dest-ok', 'GNTTABOP_copy into a writable grant (GNTCOPY_dest_gref): GNTST_okay', ['be_GNTTABOP_copy'], (r) => r.status === 'GNTST_okay'),
   {
     name: 'copy-transitive', reason: 'domain C copies through dom0\'s GTF_transitive grant: both entries pinned',

@@ -109,6 +109,7 @@ export const grantParams = defineParams(
     transitive: intParam({ default: 1, min: 0, max: 2, doc: "entries of the backend's own grant table for transitive grants to C (0: no transitive grants)" }),
     copies: intParam({ default: 1, min: 0, max: 2, doc: 'GNTTABOP_copy operations in progress at once (copy pins)' }),
     unmaps: intParam({ default: 1, min: 0, max: 2, doc: "the hostile domain's unmaps between unmap_common and unmap_common_complete at once (vCPUs inside GNTTABOP_unmap_grant_ref; 0: its unmaps are one step)" }),
+    maps: intParam({ default: 1, min: 0, max: 2, doc: "the hostile domain's maps of v2 entries inside _set_status_v2 at once: the flags read and checked, the status written and smp_mb(), the flags re-read, as three steps the granter can act between (0: its maps are one step)" }),
     cacheSize: intParam({ default: 1, min: 0, max: 3, doc: 'sticky grant cache size the backend advertises (GET_GREF_MAPPING_SIZE; 0: no sticky grants)' }),
     transTargets: enumParam({ values: ['granter', 'any'] as const, default: 'granter', doc: "what the hostile domain's transitive grants may point at: granter = the frontend's data refs, for C; any = also its own entries and itself as grantee (self-reference, chains: XSA-226)" }),
     rogueFlags: enumParam({ values: ['two', 'all'] as const, default: 'two', doc: 'map flags the hostile domain uses: two = host read-only, and host+device writable (its parts unmapped apart); all = host, device, host+device x read-only/writable' }),
@@ -203,6 +204,22 @@ export interface PendingUnmap {
   readonly done: number;
 }
 
+/**
+ * A map_grant_ref of a v2 entry inside _set_status_v2 (the hostile domain's,
+ * with `maps` > 0): `ph` 1 once the flags were read and checked (the first
+ * read), 2 once `*status |= GTF_reading [| GTF_writing]; smp_mb();` ran; the
+ * re-read of the flags and the rest of map_grant_ref are the third step. Xen
+ * holds the active entry's lock and the table's read lock meanwhile: only the
+ * granter (shared memory) acts on the entry, and the maptrack handle is taken.
+ */
+export interface MapInProgress {
+  readonly ref: number;
+  readonly flags: number;
+  readonly ph: number;
+  /** The maptrack handle get_maptrack_handle gave it (its entry in `mt` stays null until the map completes). */
+  readonly h: number;
+}
+
 export interface Page {
   /** 1: held (by the driver for a grant, or by the deferred list); 0: free (reused by the kernel). */
   readonly held: number;
@@ -245,6 +262,20 @@ export interface GrantState {
   readonly cp: readonly CopyOp[];
   /** Unmaps between unmap_common and unmap_common_complete (the hostile domain's; the driver's run both at once). */
   readonly um: readonly PendingUnmap[];
+  /** Maps of A's v2 entries inside _set_status_v2 (the hostile domain's; with `maps` = 0, and at v1, maps are one step). */
+  readonly ms: readonly MapInProgress[];
+  /**
+   * Ghost, per entry of A: what the granter was promised by the last status it
+   * read after writing the entry (grant_table.h, "Invalidating an unused
+   * GTF_permit_access entry", "Changing a GTF_permit_access from writable to
+   * read-only ... while checking !GTF_writing"): 2 = it cleared the entry and
+   * saw neither GTF_reading nor GTF_writing (no pin may follow), 1 = it made
+   * the entry read-only and saw no GTF_writing (no write pin may follow),
+   * 0 = nothing promised (an entry invalidated in use promises nothing:
+   * "This cannot be done directly"). Written by a successful end and the hostile
+   * granter's writes, reset by a grant (G17).
+   */
+  readonly rv: readonly number[];
   /** A's pages (page 0 = ring page). */
   readonly pg: readonly Page[];
   /** Per data ref (index 0 unused: the ring). */
@@ -302,6 +333,8 @@ export const grantShape = (p: GrantParams): Shape<GrantState> => {
       frame: frameOrNone, pf: frameOrNone,
     }), p.copies, { bag: true }),
     um: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), frame: int(0, p.pages, page), done: int(0, 7) }), p.unmaps, { bag: true }),
+    ms: list(record({ ref: int(0, p.refs, ref), flags: int(0, 7), ph: int(1, 2), h: handle }), p.maps, { bag: true }),
+    rv: array(int(0, 2), p.refs + 1, ref),
     pg: array(record({ held: int(0, 1), c: array(int(0, 2), PAGE) }), p.pages + 1, page),
     fe: array(record({ st: int(0, 8), page: int(-1, p.pages, page), kind: int(0, 4) }), p.refs + 1, ref),
     be: array(record({ st: int(0, 11), h: handle, rc: int(-16, 0), c: handle, t: int(-1, p.transitive - 1, 'trans') }), p.refs + 1, ref),
@@ -339,7 +372,7 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
     ga, aa,
     gb: Array.from({ length: p.transitive }, () => INVALID),
     ab: Array.from({ length: p.transitive }, () => null),
-    mt, cp: [], um: [], pg,
+    mt, cp: [], um: [], ms: [], rv: ga.map((_, r) => (r === 0 ? 0 : 2)), pg,
     fe: Array.from({ length: p.refs + 1 }, () => FE0),
     be: Array.from({ length: p.refs + 1 }, () => BE0),
     bad: 0,
@@ -391,9 +424,10 @@ function clearBits(d: W, dom: number, r: number, bits: number): void {
  * refuses GTF_sub_page; v2 copies accept GTF_transitive): GNTST_okay when the
  * status bits may be set. A pinned entry skips the type and domid check; the
  * GTF_readonly check of a write is always made, on the flags as they are now.
- * The v2 path re-reads the flags after `smp_mb()`; within one atomic step the
- * re-read sees what the first read saw (the two-step map of the hostile
- * domain, `rogue_map_begin`/`rogue_map_end`, has the granter act in between).
+ * This is the first read of the flags; v2's re-read after `smp_mb()` is
+ * `setStatusRecheck` (inside one step for every caller but the hostile
+ * domain's maps with `maps` > 0, whose three steps let the granter act
+ * between the reads).
  */
 export function setStatusCheck(e: GrantEntry, v: number, pinned: boolean, ro: boolean, mapflag: boolean, ldom: number): number {
   const mask = GTF_type_mask | (mapflag ? GTF_sub_page : 0);
@@ -401,6 +435,28 @@ export function setStatusCheck(e: GrantEntry, v: number, pinned: boolean, ro: bo
   if (!pinned && (!typeOk || e.domid !== ldom)) return GNTST_general_error; // "Bad flags (%x) or dom (%d)"
   if (!ro && e.flags & GTF_readonly) return GNTST_general_error; // "Attempt to write-pin a r/o grant entry"
   return GNTST_okay;
+}
+
+/**
+ * _set_status_v2's re-read of the flags after `*status |= ...; smp_mb();`:
+ * GNTST_okay when the entry still allows what the first read allowed. An
+ * entry that was not pinned must still be GTF_permit_access (or, for a copy,
+ * GTF_transitive) for `ldom`, without GTF_sub_page for a map, and not
+ * GTF_readonly for a write ("Unstable flags"); for a pinned one (a first write
+ * pin) only GTF_readonly is re-checked ("Unstable grant readonly flag"). The
+ * caller clears what it set on a failure (`setStatusUndo`).
+ */
+export function setStatusRecheck(e: GrantEntry, pinned: boolean, ro: boolean, mapflag: boolean, ldom: number): number {
+  if (!pinned) {
+    const mask = GTF_type_mask | (mapflag ? GTF_sub_page : 0);
+    const typeOk = (e.flags & mask) === GTF_permit_access || (!mapflag && (e.flags & mask) === GTF_transitive);
+    if (!typeOk || e.domid !== ldom || (!ro && e.flags & GTF_readonly)) return GNTST_general_error; // "Unstable flags (%x) or dom (%d)"
+  } else if (e.flags & GTF_readonly) return GNTST_general_error; // "Unstable grant readonly flag"
+  return GNTST_okay;
+}
+/** The failure path of the re-read: gnttab_clear_flags(GTF_writing | GTF_reading) for an unpinned entry, GTF_writing for a pinned one. */
+export function setStatusUndo(d: W, dom: number, r: number, pinned: boolean): void {
+  clearBits(d, dom, r, pinned ? GTF_writing : GTF_reading | GTF_writing);
 }
 
 /**
@@ -433,7 +489,7 @@ export function mapCheck(s: S, ld: number, op: MapOp): number {
   if ((op.flags & (GNTMAP_device_map | GNTMAP_host_map)) === 0) return GNTST_bad_gntref; // "Bad flags in grant map op"
   const t = table(s, op.dom);
   if (!t) return GNTST_bad_domain; // "Could not find domain"
-  if (ld !== DOMID_B || !s.mt.includes(null)) return GNTST_no_space; // "Failed to obtain maptrack handle"
+  if (ld !== DOMID_B || freeHandle(s) < 0) return GNTST_no_space; // "Failed to obtain maptrack handle"
   if (op.ref < 0 || op.ref >= t.g.length) return GNTST_bad_gntref; // "Bad ref"
   const e = t.g[op.ref]!, a = t.a[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
@@ -442,14 +498,32 @@ export function mapCheck(s: S, ld: number, op: MapOp): number {
   return GNTST_okay;
 }
 
-/** The effect of a successful map_grant_ref: a maptrack handle, the pins, the status bits (set only for a first pin or a first write pin). Returns the handle. */
-export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number): number {
-  const h = s.mt.indexOf(null);
+/** get_maptrack_handle: the lowest maptrack entry neither in use nor held by a map inside _set_status_v2 (-1: none). */
+export function freeHandle(s: S): number {
+  outer: for (let h = 0; h < s.mt.length; h++) {
+    if (s.mt[h] !== null) continue;
+    for (const m of s.ms) if (m.h === h) continue outer;
+    return h;
+  }
+  return -1;
+}
+
+/** Whether map_grant_ref calls _set_status: a first pin, or a first write pin. */
+export const mapNeedsStatus = (a: ActiveEntry | null, flags: number): boolean => !a || ((flags & GNTMAP_readonly) === 0 && writePins(a) === 0);
+
+/**
+ * The effect of a successful map_grant_ref: a maptrack handle, the pins, the
+ * status bits (set only for a first pin or a first write pin; `statusSet`: a
+ * map whose _set_status_v2 ran in steps already set them, on the `handle` it
+ * took first). Returns the handle.
+ */
+export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number, statusSet = false, handle = freeHandle(s)): number {
+  const h = handle;
   const t = wtable(d, op.dom);
   const e = (op.dom === DOMID_A ? s.ga : s.gb)[op.ref]!;
   const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
-  if (!prev || (!ro && writePins(prev) === 0)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
+  if (!statusSet && mapNeedsStatus(prev, op.flags)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
   const a: ActiveEntry = prev ?? fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom));
   const host = (op.flags & GNTMAP_host_map) !== 0, dev = (op.flags & GNTMAP_device_map) !== 0;
   t.a[op.ref] = {
@@ -703,6 +777,7 @@ export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
   if (s.gt_version === 1) {
     if (!busy) d.ga[r] = INVALID;
   } else d.ga[r] = { ...INVALID, status: s.ga[r]!.status };
+  if (!busy) d.rv[r] = 2; // the entry is cleared and was seen idle: no pin may follow (G17)
   return !busy;
 }
 
@@ -737,6 +812,7 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
   d.pg[page] = { held: 1, c };
   const sub = (k.flags & GTF_sub_page) !== 0;
   d.ga[r] = { ...INVALID, flags: k.flags, domid: DOMID_B, frame: page, page_off: 0, length: sub ? 1 : 0, status: d.gt_version === 1 ? 0 : d.ga[r]!.status };
+  d.rv[r] = 0;
   d.fe[r] = { st: kind === K_STICKY ? FE_S_ADD : FE_POSTED, page, kind };
   d.be[r]!.st = kind === K_STICKY ? BE_ADD : BE_REQ;
 }
@@ -928,6 +1004,7 @@ export const feConnect: R = {
   then: (d, s) => {
     d.pg[0] = { held: 1, c: [ZERO, ZERO] };
     d.ga[0] = { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: s.ga[0]!.status };
+    d.rv[0] = 0;
     d.conn = CONN_RING_GRANTED;
   },
 };
@@ -937,7 +1014,7 @@ export const feSetVersionRule = (variant: { freeMappedStatusFrames?: boolean } =
   doc: 'between connections (a kexec into a kernel whose gnttab_need_v2() differs), or at any step for a hostile granter (racing every other operation): GNTTABOP_set_version; Xen refuses while an entry is pinned (-EBUSY) and otherwise wipes every entry',
   see: 'linux gnttab_request_version; xen/common/grant_table.c gnttab_set_version',
   choices: () => [1, 2],
-  when: (s, p, v: number) => (s.conn === CONN_CLOSED || !granterHonest(p)) && v !== s.gt_version && setVersionCheck(s, v, variant) === GNTST_okay,
+  when: (s, p, v: number) => (s.conn === CONN_CLOSED || !granterHonest(p)) && v !== s.gt_version && s.ms.length === 0 && setVersionCheck(s, v, variant) === GNTST_okay,
   then: (d, s, _p, v: number) => setVersionApply(d, s, v),
 });
 export const feSetVersion: R = feSetVersionRule();
@@ -952,7 +1029,7 @@ export const beMap: R = {
   doc: 'netback maps a TX fragment (GNTMAP_host_map|GNTMAP_readonly) and records the handle or the per-element status',
   see: 'netback xenvif_tx_build_gops / gnttab_map_refs; XSA-367',
   choices: (_s, p) => dataRefs(p),
-  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0 && TX(s.fe[r]!.kind),
+  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0 && TX(s.fe[r]!.kind) && !actLocked(s, DOMID_A, r),
   then: (d, s, _p, r: number) => {
     const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
     const rc = mapCheck(s, DOMID_B, op);
@@ -966,7 +1043,7 @@ export const beCopy: R = {
   doc: 'netback copies the request (TX: GNTCOPY_source_gref; RX: GNTCOPY_dest_gref, offset 0, the request length) and answers with its status',
   see: 'netback xenvif_tx_build_gops / xenvif_rx_copy_add; grant_table.h GNTTABOP_copy',
   choices: (_s, p) => dataRefs(p),
-  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0,
+  when: (s, _p, r: number) => s.be[r]!.st === BE_REQ && s.be[r]!.c < 0 && !actLocked(s, DOMID_A, r),
   then: (d, s, _p, r: number) => {
     const k = s.fe[r]!.kind;
     const acq = copyCheck(s, DOMID_B, { dom: DOMID_A, ref: r, w: k === K_RX ? 1 : 0, offset: 0, len: reqLen(k) });
@@ -981,7 +1058,7 @@ export const beUseMapping = (usesFailed: boolean): R => ({
   doc: 'netback reads the fragment through its mapping, unmaps it (GNTTABOP_unmap_grant_ref with the handle) and answers NETIF_RSP_OKAY',
   see: 'netback xenvif_tx_submit / xenvif_idx_unmap, make_tx_response',
   choices: (_s, p) => dataRefs(p),
-  when: (s, _p, r: number) => s.be[r]!.st === BE_MAPPED || (usesFailed && s.be[r]!.st === BE_MAPFAIL),
+  when: (s, _p, r: number) => (s.be[r]!.st === BE_MAPPED || (usesFailed && s.be[r]!.st === BE_MAPFAIL)) && !actLocked(s, DOMID_A, r),
   then: (d, s, _p, r: number) => {
     const b = s.be[r]!;
     if (b.st === BE_MAPFAIL) d.bad = 1; // touches a page that was never mapped
@@ -1025,7 +1102,7 @@ export const beAdd: R = {
   doc: 'map the grant into the cache if the cache has room (all-or-nothing); answer OKAY or an error',
   see: 'netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING (XEN_NETIF_CTRL_STATUS_*)',
   choices: (_s, p) => dataRefs(p),
-  when: (s, _p, r: number) => s.be[r]!.st === BE_ADD,
+  when: (s, _p, r: number) => s.be[r]!.st === BE_ADD && !actLocked(s, DOMID_A, r),
   then: (d, s, p, r: number) => {
     const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
     if (cacheCount(s) < p.cacheSize && mapCheck(s, DOMID_B, op) === GNTST_okay) {
@@ -1040,7 +1117,7 @@ export const beDel: R = {
   doc: 'unmap a cached grant, drop it from the cache and acknowledge',
   see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING',
   choices: (_s, p) => dataRefs(p),
-  when: (s, _p, r: number) => s.be[r]!.st === BE_DEL,
+  when: (s, _p, r: number) => s.be[r]!.st === BE_DEL && !actLocked(s, DOMID_A, r),
   then: (d, s, _p, r: number) => {
     const b = s.be[r]!;
     if (b.c >= 0) unmapApply(d, s, b.c);
@@ -1080,7 +1157,7 @@ export const beDisconnect: R = {
   name: 'be_disconnect', actor: 'backend',
   doc: 'netback disconnects (XenbusStateClosing) once no request is in flight: it unmaps every cached grant and the ring',
   see: 'netback xenvif_disconnect_data / xenvif_unmap_frontend_data_rings; netif.h static grants',
-  when: (s) => s.conn === CONN_UP && s.be.every((b) => b.st === BE_IDLE),
+  when: (s) => s.conn === CONN_UP && s.be.every((b, r) => b.st === BE_IDLE && (b.c < 0 || !actLocked(s, DOMID_A, r))),
   then: (d, s) => {
     s.be.forEach((b, r) => {
       if (b.c >= 0) {
@@ -1111,16 +1188,78 @@ export const beConnect: R = {
 // --- the hostile grantee (dom0 outside its driver) and domain C
 
 interface RogueMap { ref: number; flags: number }
+/** Whether a map of A's `ref` with `flags` runs _set_status_v2 in three steps (the hostile domain's, `maps` > 0, a v2 table, a first (write) pin). */
+const mapInSteps = (s: S, p: P, a: RogueMap): boolean => p.maps > 0 && s.gt_version === 2 && mapNeedsStatus(s.aa[a.ref]!, a.flags);
 export const rogueMap: R = {
   name: 'rogue_GNTTABOP_map_grant_ref', actor: 'hostile',
-  doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts',
-  see: 'grant_table.h GNTTABOP_map_grant_ref',
+  doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts; a v2 map that sets the status (maps > 0) stops after _set_status_v2 read and checked the flags (the maptrack handle taken, the active entry locked)',
+  see: 'grant_table.h GNTTABOP_map_grant_ref; grant_table.c map_grant_ref, _set_status_v2',
   choices: (_s, p) => per(p, 'rogueMap', () => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags })))),
   showChoice: (a: RogueMap) => `ref ${a.ref}, ${showFlags(a.flags)}`,
-  when: (s, p, a: RogueMap) => hostile(p) && mapCheck(s, DOMID_B, { dom: DOMID_A, ...a }) === GNTST_okay,
-  then: (d, s, _p, a: RogueMap) => {
-    mapApply(d, s, DOMID_B, { dom: DOMID_A, ...a }, 0);
+  when: (s, p, a: RogueMap) => hostile(p) && !actLocked(s, DOMID_A, a.ref) && mapCheck(s, DOMID_B, { dom: DOMID_A, ...a }) === GNTST_okay &&
+    (!mapInSteps(s, p, a) || s.ms.length < p.maps),
+  then: (d, s, p, a: RogueMap) => {
+    if (mapInSteps(s, p, a)) d.ms.push({ ref: a.ref, flags: a.flags, ph: 1, h: freeHandle(s) });
+    else mapApply(d, s, DOMID_B, { dom: DOMID_A, ...a }, 0);
   },
+};
+
+/** _set_status_v2, second step of a map in progress: the status bits written, then smp_mb(). */
+export const mapSetStatusRule: R = {
+  name: 'GNTTABOP_map_set_status', actor: 'xen',
+  doc: '_set_status_v2 of a map in progress, after its first read of the flags: *status |= GTF_reading (| GTF_writing for a writable map), then smp_mb() ("Make sure guest sees status update before checking if flags are still valid")',
+  see: 'xen/common/grant_table.c _set_status_v2',
+  choices: (_s, p) => per(p, 'mapsInProgress', () => range(0, p.maps - 1)),
+  showChoice: (i: number) => `map ${i}`,
+  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === 1,
+  then: (d, s, _p, i: number) => {
+    const m = s.ms[i]!;
+    setBits(d, DOMID_A, m.ref, m.flags & GNTMAP_readonly ? GTF_reading : GTF_reading | GTF_writing);
+    d.ms[i]!.ph = 2;
+  },
+};
+
+/**
+ * _set_status_v2's re-read of the flags after smp_mb() and the rest of
+ * map_grant_ref: if the granter changed the entry since the first read
+ * (setStatusRecheck), the bits just set are cleared and the map fails
+ * (GNTST_general_error, the handle given back); otherwise the frame is read
+ * from the shared entry and the map completes. `noRecheck`: the re-read left
+ * out (the variant of examples/grant-set-status-no-recheck.ts).
+ */
+export const mapRecheckRule = (variant: { noRecheck?: boolean } = {}): R => ({
+  name: 'GNTTABOP_map_recheck', actor: 'xen',
+  doc: '_set_status_v2 re-reads the flags after smp_mb(): an entry the granter changed since the first read (type, domid, GTF_sub_page, GTF_readonly; a pinned one: GTF_readonly) has the bits just set cleared and the map fails; otherwise map_grant_ref reads the frame and pins',
+  see: 'xen/common/grant_table.c _set_status_v2 ("Unstable flags", "Unstable grant readonly flag"), map_grant_ref; grant_table.h (flags = 0; mb(); check status)',
+  choices: (_s, p) => per(p, 'mapsInProgress', () => range(0, p.maps - 1)),
+  showChoice: (i: number) => `map ${i}`,
+  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === 2,
+  then: (d, s, _p, i: number) => {
+    const m = s.ms[i]!;
+    const pinned = s.aa[m.ref] !== null;
+    d.ms.splice(i, 1);
+    if (!variant.noRecheck && setStatusRecheck(s.ga[m.ref]!, pinned, (m.flags & GNTMAP_readonly) !== 0, true, DOMID_B) !== GNTST_okay) {
+      setStatusUndo(d, DOMID_A, m.ref, pinned);
+      return;
+    }
+    mapApply(d, s, DOMID_B, { dom: DOMID_A, ref: m.ref, flags: m.flags }, 0, true, m.h);
+  },
+});
+
+/**
+ * Whether Xen holds the active entry of `dom`'s `ref` for a map inside
+ * _set_status_v2 (active_entry_acquire): other operations on the entry wait;
+ * only the granter's writes to its shared entry go on.
+ */
+export const actLocked = (s: S, dom: number, ref: number): boolean => {
+  if (dom !== DOMID_A) return false;
+  for (const m of s.ms) if (m.ref === ref) return true;
+  return false;
+};
+/** Whether any of a copy's pins is on a locked active entry. */
+const pinsLocked = (s: S, pins: readonly { dom: number; ref: number }[]): boolean => {
+  for (const x of pins) if (actLocked(s, x.dom, x.ref)) return true;
+  return false;
 };
 
 interface UnmapChoice { h: number; parts: number }
@@ -1133,7 +1272,7 @@ export const rogueUnmap: R = {
   choices: (_s, p) => per(p, 'unmaps', () => range(0, p.handles - 1).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts })))),
   showChoice: (a: UnmapChoice) => `handle ${a.h}, ${showParts(a.parts)}`,
   when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && s.mt[a.h]!.drv === 0 && (s.mt[a.h]!.flags & a.parts) === a.parts &&
-    (p.unmaps === 0 || s.um.length < p.unmaps),
+    (p.unmaps === 0 || s.um.length < p.unmaps) && !actLocked(s, s.mt[a.h]!.dom, s.mt[a.h]!.ref),
   then: (d, s, p, a: UnmapChoice) => {
     const m = s.mt[a.h]!;
     const done = unmapCommon(d, s, a.h, a.parts);
@@ -1148,7 +1287,7 @@ export const unmapCompleteRule: R = {
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref, unmap_common_complete',
   choices: (_s, p) => per(p, 'pendingUnmaps', () => range(0, p.unmaps - 1)),
   showChoice: (i: number) => `unmap ${i}`,
-  when: (s, _p, i: number) => i < s.um.length,
+  when: (s, _p, i: number) => i < s.um.length && !actLocked(s, s.um[i]!.dom, s.um[i]!.ref),
   then: (d, s, _p, i: number) => {
     const u = s.um[i]!;
     unmapCommonComplete(d, u.dom, u.ref, u.done);
@@ -1181,7 +1320,11 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
     return out;
   }),
   showChoice: showCopy,
-  when: (s, p, a: CopyChoice) => s.cp.length < p.copies && copyCheck(s, a.by, a, v).status === GNTST_okay,
+  when: (s, p, a: CopyChoice) => {
+    if (s.cp.length >= p.copies) return false;
+    const acq = copyCheck(s, a.by, a, v);
+    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins);
+  },
   then: (d, s, _p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, v)),
   };
 };
@@ -1192,7 +1335,7 @@ export const copyEndRule: R = {
   see: 'xen/common/grant_table.c gnttab_copy / release_grant_for_copy',
   choices: (_s, p) => per(p, 'copies', () => range(0, p.copies - 1)),
   showChoice: (i: number) => `copy ${i}`,
-  when: (s, _p, i: number) => i < s.cp.length,
+  when: (s, _p, i: number) => i < s.cp.length && !pinsLocked(s, s.cp[i]!.pins),
   then: (d, s, _p, i: number) => {
     const c = s.cp[i]!;
     const last = c.pins[c.pins.length - 1]!;
@@ -1272,6 +1415,10 @@ export const rogueGranterWrite: R = {
     d.ga[a.r] = a.flags === GTF_invalid
       ? { ...INVALID, flags: s.gt_version === 1 ? e.flags & STATUS : 0, status: e.status }
       : { ...INVALID, flags: a.flags | (s.gt_version === 1 ? e.flags & STATUS : 0), domid: DOMID_B, frame: a.frame, page_off: 0, length: sub ? 1 : 0, status: e.status };
+    // then mb() and a read of the status, as grant_table.h asks of a granter invalidating an unused entry, or making a
+    // writable one read-only "while checking !GTF_writing" (invalidating an in-use entry "cannot be done directly": no promise) (G17)
+    const st = statusOf(s, DOMID_A, a.r);
+    d.rv[a.r] = a.flags === GTF_invalid ? (st & STATUS ? 0 : 2) : a.flags & GTF_readonly && !(st & GTF_writing) ? 1 : 0;
   },
 };
 
@@ -1292,7 +1439,7 @@ export const grantRules: readonly R[] = [
   feGrant(true), feResponse, feEnd, feEndDeferred(true), feDeferredRetry(true), feAddResponse, feStickyRequest, feStickyDel, feDelAck,
   feBackendClosed, feEndRing, feConnect, feSetVersion,
   beMap, beCopy, beUseMapping(false), beRespondError, beCachedRequest, beAdd, beDel, beForward, beForwardDone, beDisconnect, beConnect,
-  rogueMap, rogueUnmap, unmapCompleteRule, copyBeginRule(), copyEndRule, rogueTransitive, rogueEndTransitive,
+  rogueMap, mapSetStatusRule, mapRecheckRule(), rogueUnmap, unmapCompleteRule, copyBeginRule(), copyEndRule, rogueTransitive, rogueEndTransitive,
   rogueGranterWrite, rogueGranterStatusFrames,
 ];
 
@@ -1397,7 +1544,7 @@ export const G5: Invariant<S, P> = {
 };
 export const G6: Invariant<S, P> = {
   name: 'G6_status_tracks_pins',
-  description: 'GTF_reading (GTF_writing) is set in the status word (v1: the flags word) whenever the grantee can read (write) the page: a live mapping, a copy in progress, or an unmap whose TLB flush and unmap_common_complete are still to come; and (v2, where only Xen writes the status) a bit is set only while a pin (or an unmap still to complete) justifies it',
+  description: 'GTF_reading (GTF_writing) is set in the status word (v1: the flags word) whenever the grantee can read (write) the page: a live mapping, a copy in progress, or an unmap whose TLB flush and unmap_common_complete are still to come; and (v2, where only Xen writes the status) a bit is set only while a pin (or an unmap still to complete, or a map between _set_status_v2\'s status write and its re-read of the flags) justifies it',
   see: 'docs §4.10 G6; XSA-218, XSA-230; grant_table.c _set_status_v1/_v2, reduce_status_for_pin, unmap_common_complete, release_grant_for_copy',
   holds: (s, p) => {
     for (let t = 0; t < 2; t++) {
@@ -1409,7 +1556,8 @@ export const G6: Invariant<S, P> = {
         const reach = pinSum(x) > 0, write = x.hstw + x.devw + x.cpw > 0;
         if (reach && !(st & GTF_reading)) return false;
         if (write && !(st & GTF_writing)) return false;
-        if (versionOf(s, dom) === 2 && !s.um.some((u) => u.dom === dom && u.ref === r)) {
+        // v2: a bit is Xen's only while a pin, an unmap still to complete, or a map between its status write and its re-read justifies it
+        if (versionOf(s, dom) === 2 && !s.um.some((u) => u.dom === dom && u.ref === r) && !(dom === DOMID_A && statusWriteInFlight(s, r))) {
           const act = a[r]!;
           if (st & GTF_reading && pinCount(act) === 0) return false;
           if (st & GTF_writing && writePins(act) === 0) return false;
@@ -1434,6 +1582,23 @@ export const pinsAccount: Invariant<S, P> = {
     return true;
   },
 };
+/** A map of A's `r` is between _set_status_v2's status write and its re-read. */
+const statusWriteInFlight = (s: S, r: number): boolean => {
+  for (const m of s.ms) if (m.ref === r && m.ph === 2) return true;
+  return false;
+};
+export const G17: Invariant<S, P> = {
+  name: 'G17_idle_status_is_final',
+  description: "once the granter has cleared an entry (made it read-only) and, after mb(), read a status without GTF_reading and GTF_writing (without GTF_writing), Xen holds no pin (no write pin) on it until the granter writes it again; honest or hostile granter",
+  see: 'grant_table.h "Invalidating an unused GTF_permit_access entry" (flags = 0; mb(); check status); grant_table.c _set_status_v2 (status write, smp_mb(), re-read of the flags), _set_status_v1 (cmpxchg); linux gnttab_end_foreign_access_ref_v2',
+  holds: (s) => {
+    for (let r = 0; r < s.rv.length; r++) {
+      const v = s.rv[r]!, a = s.aa[r]!;
+      if ((v === 2 && a !== null) || (v === 1 && writePins(a) !== 0)) return false;
+    }
+    return true;
+  },
+};
 export const G16: Invariant<S, P> = {
   name: 'G16_status_frames_freed_only_unmapped',
   description: "a v2 status frame is freed (the table left v2) only once the guest no longer maps it: no mapping of a freed Xen page survives a version change",
@@ -1448,11 +1613,12 @@ export const G15: Invariant<S, P> = {
 };
 export const G7: Invariant<S, P> = {
   name: 'G7_end_only_when_idle',
-  description: 'a data ref the frontend has ended and released is idle: its entry is invalid and neither GTF_reading nor GTF_writing is set',
+  description: "a data ref the frontend has ended and released is idle: its entry is invalid and neither GTF_reading nor GTF_writing is set (but between a map's _set_status_v2 status write and its re-read of the flags, which then clears them)",
   see: 'docs §4.10 G7; XSA-396 (netfront 31185df7); grant_table.h "Invalidating an unused GTF_permit_access entry"',
   holds: (s, p) => {
     if (!granterHonest(p)) return true;
-    for (let r = 1; r < s.fe.length; r++) if (s.fe[r]!.st === FE_FREE && (valid(s.ga[r]!) || (statusOf(s, DOMID_A, r) & STATUS) !== 0)) return false;
+    for (let r = 1; r < s.fe.length; r++)
+      if (s.fe[r]!.st === FE_FREE && (valid(s.ga[r]!) || ((statusOf(s, DOMID_A, r) & STATUS) !== 0 && !statusWriteInFlight(s, r)))) return false;
     return true;
   },
 };
@@ -1585,7 +1751,7 @@ export const failedMapNeverUsed: Invariant<S, P> = {
   holds: (s) => s.bad === 0 && s.be.every((b) => b.st !== BE_MAPFAIL || (b.h < 0 && b.rc !== GNTST_okay)),
 };
 
-export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, pinsAccount,
+export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, G17, pinsAccount,
   pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
 
 export const grantObservables: readonly Observable<S, P>[] = [
@@ -1629,6 +1795,8 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   // handles: ring, then driver slots in new ref order, then the others by content
   const hUses: number[] = [s.ringh];
   for (const o of order) hUses.push(s.be[o]!.h, s.be[o]!.c);
+  const msSorted = s.ms.map((m) => ({ m, k: [rr(m.ref), m.flags, m.ph] })).sort((a, b) => a.k[0]! - b.k[0]! || a.k[1]! - b.k[1]! || a.k[2]! - b.k[2]!);
+  for (const { m } of msSorted) hUses.push(m.h);
   const hmap = firstUseRelabeling(s.mt.length, hUses, (h) => {
     const m = s.mt[h];
     return m === null ? '~' : JSON.stringify([m.dom, m.dom === DOMID_A ? rr(m.ref) : rt(m.ref), m.flags, rp(m.frame), m.drv]);
@@ -1677,7 +1845,9 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
     const ka = JSON.stringify(a), kb = JSON.stringify(b);
     return ka < kb ? -1 : ka > kb ? 1 : 0;
   });
-  return { gt_version: s.gt_version, sf: s.sf, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, um, pg, fe, be, bad: s.bad };
+  const ms = msSorted.map(({ m }) => ({ ref: rr(m.ref), flags: m.flags, ph: m.ph, h: rh(m.h) }));
+  const rv = order.map((o) => s.rv[o]!);
+  return { gt_version: s.gt_version, sf: s.sf, conn: s.conn, ringh: rh(s.ringh), ga, aa, gb, ab, mt, cp, um, ms, rv, pg, fe, be, bad: s.bad };
 }
 
 export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.refs, rename: renameGrantState });

@@ -34,14 +34,15 @@ const suite: Vector[] = [
 ];
 const rulesCovered = new Set(suite.flatMap((v) => v.steps.map((s) => s.call)));
 
-test('the suite exercises every rule of grant, every GNTST code the model produces, both table versions and the two-phase unmap', () => {
+test('the suite exercises every rule of grant, every GNTST code the model produces, both table versions, the two-phase unmap and the three-step _set_status_v2', () => {
   for (const r of grant.rules) assert.ok(rulesCovered.has(r.name), r.name);
   const codes = new Set(suite.flatMap((v) => v.steps.flatMap((s) => (s.expect.results as { status?: string }[]).map((x) => x.status)).filter(Boolean)));
   for (const c of ['GNTST_okay', 'GNTST_general_error', 'GNTST_bad_gntref', 'GNTST_bad_handle', 'GNTST_bad_copy_arg', 'GNTST_no_space', 'EBUSY', 'EINVAL']) assert.ok(codes.has(c), c);
   const versions = new Set(suite.map((v) => (v.init as { gt_version: number }).gt_version));
   assert.equal([...versions].sort(), [1, 2]);
   const ops = new Set(suite.flatMap((v) => v.steps.flatMap((s) => ((s.args?.ops ?? []) as { op: string }[]).map((o) => o.op))));
-  for (const o of ['GNTTABOP_unmap_grant_ref_begin', 'GNTTABOP_unmap_grant_ref_end', 'GNTTABOP_copy_begin', 'GNTTABOP_copy_end', 'GNTTABOP_set_version']) assert.ok(ops.has(o), o);
+  for (const o of ['GNTTABOP_unmap_grant_ref_begin', 'GNTTABOP_unmap_grant_ref_end', 'GNTTABOP_copy_begin', 'GNTTABOP_copy_end', 'GNTTABOP_set_version',
+    'GNTTABOP_map_grant_ref_begin', 'GNTTABOP_map_grant_ref_set_status', 'GNTTABOP_map_grant_ref_end']) assert.ok(ops.has(o), o);
 });
 
 test('the independent grant table passes every vector', async () => {
@@ -85,6 +86,7 @@ for (const [bug, vector, call, field] of [
   ['unmap-partial-frees-handle', 'grant-boundary-unmap-partial', 'rogue_GNTTABOP_unmap_grant_ref', 'maptrack'],
   ['copy-area-first', 'grant-boundary-copy-readonly-dest-beyond-page', 'GNTTABOP_copy', 'results'],
   ['set-version-busy-if-valid', 'grant-boundary-set-version-wipes-valid', 'fe_GNTTABOP_set_version', 'results'],
+  ['set-status-no-recheck', 'grant-boundary-map-recheck-unstable', 'GNTTABOP_map_recheck', 'results'],
 ] as const)
   test(`seeded bug ${bug}: caught by ${vector} (${field})`, async () => {
     const r = await runSuite(suite, grantImplAdapter(bug), { stopAtFirst: false });

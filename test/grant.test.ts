@@ -16,7 +16,7 @@ import {
   GTF_permit_access, GTF_readonly, GTF_sub_page, ERESTART, EAGAIN, EINVAL,
   DOMID_A, DOMID_B, DOMID_C, GNTMAP_host_map, GNTMAP_device_map, GNTMAP_readonly, GTF_transitive, GTF_reading, GTF_writing,
   GNTST_okay, GNTST_general_error, GNTST_bad_domain, GNTST_bad_gntref, GNTST_bad_handle, GNTST_bad_copy_arg, GNTST_no_space, EBUSY,
-  K_TX_FULL, K_TX_SUB, K_RX, G6, ZERO, PAYLOAD, SECRET,
+  K_TX_FULL, K_TX_SUB, K_RX, G6, G17, ZERO, PAYLOAD, SECRET, setStatusRecheck,
   type GrantParams, type GrantState,
 } from '../model/grant.js';
 import xsa396 from '../examples/grant-xsa396.js';
@@ -28,6 +28,7 @@ import stickyEarly from '../examples/grant-sticky-early-reuse.js';
 import xsa218 from '../examples/grant-xsa218.js';
 import xsa500 from '../examples/grant-xsa500.js';
 import xsa255 from '../examples/grant-xsa255.js';
+import noRecheck from '../examples/grant-set-status-no-recheck.js';
 
 type M = Model<GrantState, GrantParams>;
 
@@ -338,8 +339,10 @@ variantCase('XSA-403 unzeroed granted page', xsa403, small, 'G12_no_secret_throu
 // sticky grant (ADD), backend caches it, ADD answered, DEL sent and the grant treated as removed: 4 steps.
 variantCase('sticky grant reused before DEL acknowledged', stickyEarly, { transitive: '0', copies: '0', subPage: 'false' }, 'S2_ungrant_acknowledged', 4, 'fe_DEL_GREF_MAPPING');
 
-// the hostile domain maps, starts unmapping (pins dropped early), netback maps and unmaps the same ref: 5 steps, at both versions.
-variantCase('XSA-218 pins dropped before the TLB flush (v2)', xsa218, { ...small, version: 'v2' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
+// the hostile domain maps, starts unmapping (pins dropped early), netback maps and unmaps the same ref: 5 steps at v1;
+// at v2 (without copies: with one, a copy takes the map's place in 5) the hostile map is three steps (_set_status_v2:
+// read and check, status write and smp_mb(), re-read and pin): 7.
+variantCase('XSA-218 pins dropped before the TLB flush (v2)', xsa218, { ...small, version: 'v2' }, 'G6_status_tracks_pins', 7, 'be_use_unmap_respond');
 variantCase('XSA-218 pins dropped before the TLB flush (v1)', xsa218, { ...small, version: 'v1' }, 'G6_status_tracks_pins', 5, 'be_use_unmap_respond');
 
 // the hostile granter grants a page read-only, dom0 maps it, the granter points the pinned entry at another
@@ -350,6 +353,58 @@ variantCase('XSA-500 pinned entry not compared', xsa500, { granter: 'hostile', c
 // netback disconnects (the ring unpinned), the hostile granter maps its status frames, switches to v1: 3 steps.
 variantCase('XSA-255 status frames freed while mapped', xsa255, { granter: 'hostile', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0', version: 'v2' },
   'G16_status_frames_freed_only_unmapped', 3, 'fe_GNTTABOP_set_version');
+
+// grant, netback copies, response, the hostile map reads and checks the v2 flags, netfront's end (flags = 0; mb(); status
+// idle: ref released, page freed), Xen writes the status, pins without the re-read: 7 steps.
+variantCase('_set_status_v2 without its re-read', noRecheck, {}, 'G7_end_only_when_idle', 7, 'GNTTABOP_map_recheck');
+// the hostile granter grants read-only, dom0's map reads the flags, the granter clears the entry and reads an idle
+// status, Xen writes the status and pins: 5 steps.
+variantCase('_set_status_v2 without its re-read (hostile granter)', noRecheck, { granter: 'hostile', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0' },
+  'G17_idle_status_is_final', 5, 'GNTTABOP_map_recheck');
+
+test('_set_status_v2 in three steps: the re-read after smp_mb() fails a map whose entry changed and clears what it set', () => {
+  const P = paramsOf(grant, { version: 'v2' });
+  const ro = GNTMAP_host_map | GNTMAP_readonly;
+  const e = { flags: GTF_permit_access, domid: DOMID_B, frame: 1, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0, status: 0 };
+  // unpinned: type, domid, sub-page (maps), read-only (writes) re-checked; pinned: only GTF_readonly
+  assert.is(setStatusRecheck(e, false, false, true, DOMID_B), GNTST_okay);
+  assert.is(setStatusRecheck({ ...e, flags: 0 }, false, true, true, DOMID_B), GNTST_general_error);
+  assert.is(setStatusRecheck({ ...e, domid: DOMID_C }, false, true, true, DOMID_B), GNTST_general_error);
+  assert.is(setStatusRecheck({ ...e, flags: GTF_permit_access | GTF_sub_page }, false, true, true, DOMID_B), GNTST_general_error);
+  assert.is(setStatusRecheck({ ...e, flags: GTF_permit_access | GTF_sub_page }, false, true, false, DOMID_B), GNTST_okay, 'a copy may take a sub-page entry');
+  assert.is(setStatusRecheck({ ...e, flags: GTF_permit_access | GTF_readonly }, false, false, true, DOMID_B), GNTST_general_error);
+  assert.is(setStatusRecheck({ ...e, flags: GTF_permit_access | GTF_readonly }, false, true, true, DOMID_B), GNTST_okay);
+  assert.is(setStatusRecheck({ ...e, flags: 0 }, true, false, true, DOMID_B), GNTST_okay, 'pinned: the type is not re-read');
+  assert.is(setStatusRecheck({ ...e, flags: GTF_permit_access | GTF_readonly }, true, false, true, DOMID_B), GNTST_general_error);
+  // the rules: a read-only map of a granted v2 entry, netfront's end between the first read and the status write
+  const g = step(grantInit(P, 2), (d) => grantPage(d, 1, 1, K_TX_FULL, true, { held: 0, c: [SECRET, SECRET] }));
+  const fire = (s: GrantState, name: string, c: unknown): GrantState => {
+    const r = grant.rules.find((x) => x.name === name)!;
+    assert.ok(r.when!(s, P, c), `${name} enabled`);
+    return produce(s, (d) => { r.then(d as any, s, P, c); });
+  };
+  const m1 = fire(g, 'rogue_GNTTABOP_map_grant_ref', { ref: 1, flags: ro });
+  assert.equal(m1.ms, [{ ref: 1, flags: ro, ph: 1, h: 1 }]);
+  assert.is(mapCheck(m1, DOMID_B, { dom: DOMID_A, ref: 1, flags: ro }), GNTST_no_space, 'the map in progress holds the last maptrack handle');
+  assert.not.ok(grant.rules.find((x) => x.name === 'be_GNTTABOP_copy')!.when!({ ...m1, be: m1.be.map((b, r) => (r === 1 ? { ...b, st: 1 } : b)) }, P, 1), 'the active entry is locked');
+  const ended = step(m1, (d) => { assert.ok(gnttabEndForeignAccessRef(d, m1, 1), 'status idle: the end succeeds'); });
+  assert.is(ended.rv[1], 2);
+  const m2 = fire(ended, 'GNTTABOP_map_set_status', 0);
+  assert.is(m2.ga[1]!.status, GTF_reading);
+  const m3 = fire(m2, 'GNTTABOP_map_recheck', 0);
+  assert.is(m3.ga[1]!.status, 0, 'the re-read cleared the bit');
+  assert.is(m3.aa[1], null);
+  assert.is(m3.mt.filter((m) => m !== null).length, 1, 'the handle went back');
+  assert.ok(G17.holds(m3, P) && G6.holds(m3, P));
+  // the end after the status write fails (Dekker): the bit is seen
+  const late = step(m2, (d) => { assert.not.ok(gnttabEndForeignAccessRef(d, m2, 1)); });
+  assert.is(fire(late, 'GNTTABOP_map_recheck', 0).ga[1]!.status, 0);
+  // no interference: the map completes, with the frame read after the re-read
+  const ok = fire(fire(m1, 'GNTTABOP_map_set_status', 0), 'GNTTABOP_map_recheck', 0);
+  assert.is(ok.aa[1]!.hstr, 1);
+  assert.is(ok.ga[1]!.status, GTF_reading);
+  assert.equal(ok.ms, []);
+});
 
 test('XSA-396 needs the hostile grantee: with an honest backend the query-then-end frontend is safe', () => {
   const r = runModel(xsa396, paramsOf(xsa396, { ...small, grantee: 'honest' }));

@@ -70,6 +70,16 @@ export function grantImplAdapter(bug: GrantBug = 'none'): Adapter & { readonly i
         const r = impl.map(num(o.domid, 'domid'), { dom: num(o.dom, 'dom'), ref: num(o.ref, 'ref'), flags: gntmap(names(o.flags)) });
         return r.handle !== undefined ? { status: statusName(r.status), handle: r.handle } : { status: statusName(r.status) };
       }
+      case 'GNTTABOP_map_grant_ref_begin': {
+        const r = impl.mapBegin(num(o.domid, 'domid'), { dom: num(o.dom, 'dom'), ref: num(o.ref, 'ref'), flags: gntmap(names(o.flags)) });
+        return r.map !== undefined ? { status: statusName(r.status), map: r.map } : { status: statusName(r.status) };
+      }
+      case 'GNTTABOP_map_grant_ref_set_status':
+        return { status: statusName(impl.mapSetStatus(num(o.map, 'map'))) };
+      case 'GNTTABOP_map_grant_ref_end': {
+        const r = impl.mapEnd(num(o.map, 'map'));
+        return r.handle !== undefined ? { status: statusName(r.status), handle: r.handle } : { status: statusName(r.status) };
+      }
       case 'GNTTABOP_unmap_grant_ref':
         return { status: statusName(impl.unmap(num(o.domid, 'domid'), num(o.handle, 'handle'), parts(o.parts))) };
       case 'GNTTABOP_unmap_grant_ref_begin': {

@@ -72,7 +72,9 @@ export type GrantBug =
   /** acquire_grant_for_copy, back from the recursion into a transitive entry's target, does not check that the entry
    * did not change while its lock was dropped ("We dropped the lock, so we have to check that the grant didn't
    * change": act->pin against old_pin, the new target against the active entry): it never returns ERESTART. */
-  | 'transitive-no-restart';
+  | 'transitive-no-restart'
+  /** _set_status_v2 pins without its re-read of the flags after smp_mb() (a granter's end between the first read and the status write goes unnoticed). */
+  | 'set-status-no-recheck';
 
 /** union grant_entry_v2 (or grant_entry_v1_t: flags, domid, frame), as the granting guest writes it. */
 export interface EntryV2 {
@@ -108,6 +110,8 @@ interface Table {
 interface Mapping { dom: number; ref: number; flags: number }
 interface Copy { dom: number; ref: number; readonly: boolean }
 interface Unmap { dom: number; ref: number; done: number }
+/** A map_grant_ref stopped inside _set_status_v2: its handle taken, `statusSet` once the status was written. */
+interface PendingMap { ldom: number; dom: number; ref: number; flags: number; handle: number; pinned: boolean; statusSet: boolean }
 
 const blank = (): EntryV2 => ({ flags: 0, domid: 0, frame: 0, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0 });
 const idle = (): Active => ({ pin: 0, domid: 0, frame: 0, start: 0, length: 0, isSubPage: false, srcDomid: 0, transGref: 0 });
@@ -118,6 +122,7 @@ export class GrantTables {
   /** Copies and unmaps in progress, numbered by their position in these lists (a finished one leaves, the later ones move up). */
   private readonly copies: Copy[] = [];
   private readonly unmaps: Unmap[] = [];
+  private readonly pendingMaps: PendingMap[] = [];
 
   constructor(
     /** domid -> number of grant entries of its table. */
@@ -140,6 +145,7 @@ export class GrantTables {
   table(dom: number): Table | undefined {
     return this.tables.get(dom);
   }
+  /** Maptrack entries in use: mappings, and handles taken by maps still inside _set_status_v2. */
   mapsInUse(dom: number): number {
     return (this.maptrack.get(dom) ?? []).filter((m) => m !== undefined).length;
   }
@@ -204,8 +210,14 @@ export class GrantTables {
     else t.status[ref]! &= ~bits;
   }
 
-  /** _set_status(shah, status, rd, version, act, readonly, mapflag, ldomid). */
+  /** _set_status(shah, status, rd, version, act, readonly, mapflag, ldomid), in one go (the re-read of v2 sees what the first read saw). */
   private setStatus(t: Table, ref: number, act: Active, readonly: boolean, mapflag: boolean, ldom: number): number {
+    const rc = this.setStatusFirstRead(t, ref, act, readonly, mapflag, ldom);
+    if (rc === GNTST.okay) this.setFlag(t, ref, readonly ? GTF_reading : GTF_reading | GTF_writing);
+    return rc;
+  }
+  /** The checks of _set_status on the flags as first read. */
+  private setStatusFirstRead(t: Table, ref: number, act: Active, readonly: boolean, mapflag: boolean, ldom: number): number {
     const e = t.entries[ref]!;
     let mask = GTF_type_mask;
     if (mapflag && this.bug !== 'map-allows-sub-page') mask |= GTF_sub_page;
@@ -214,7 +226,6 @@ export class GrantTables {
       : ((e.flags & mask) !== GTF_permit_access && (mapflag || (e.flags & mask) !== GTF_transitive)) || e.domid !== ldom;
     if (!act.pin && bad) return GNTST.general_error; // "Bad flags (%x) or dom (%d)"
     if (!readonly && e.flags & GTF_readonly && !(mapflag && this.bug === 'map-ignores-readonly')) return GNTST.general_error; // "Attempt to write-pin a r/o grant entry"
-    this.setFlag(t, ref, readonly ? GTF_reading : GTF_reading | GTF_writing);
     return GNTST.okay;
   }
 
@@ -250,11 +261,77 @@ export class GrantTables {
     return { status: GNTST.okay, handle };
   }
 
+  /**
+   * GNTTABOP_map_grant_ref stopped inside _set_status_v2, after its first
+   * read of the flags: the checks of map_grant_ref, the maptrack handle taken.
+   * Only for a v2 entry whose map sets the status (a first pin or a first
+   * write pin).
+   */
+  mapBegin(ldom: number, op: { dom: number; ref: number; flags: number }): { status: number; map?: number } {
+    if (!(op.flags & (GNTMAP_device_map | GNTMAP_host_map))) return { status: GNTST.bad_gntref };
+    const t = this.tables.get(op.dom);
+    if (!t) return { status: GNTST.bad_domain };
+    const handle = this.freeHandle(ldom);
+    if (handle < 0) return { status: GNTST.no_space };
+    if (op.ref < 0 || op.ref >= t.entries.length) return { status: GNTST.bad_gntref };
+    const act = t.active[op.ref]!;
+    const ro = (op.flags & GNTMAP_readonly) !== 0;
+    if (act.pin && (act.domid !== ldom || act.isSubPage)) return { status: GNTST.general_error };
+    if (t.version !== 2 || (act.pin && (ro || act.pin & (GNTPIN_hstw_mask | GNTPIN_devw_mask)))) throw new Error('map_grant_ref_begin of a map that does not go through _set_status_v2');
+    const rc = this.setStatusFirstRead(t, op.ref, act, ro, true, ldom);
+    if (rc !== GNTST.okay) return { status: rc };
+    this.maptrack.get(ldom)![handle] = { dom: op.dom, ref: op.ref, flags: 0 }; // taken, no parts yet
+    return { status: GNTST.okay, map: this.pendingMaps.push({ ldom, dom: op.dom, ref: op.ref, flags: op.flags, handle, pinned: act.pin !== 0, statusSet: false }) - 1 };
+  }
+
+  /** _set_status_v2: `*status |= GTF_reading [| GTF_writing]; smp_mb();` for a map in progress. */
+  mapSetStatus(i: number): number {
+    const m = this.pendingMaps[i];
+    if (!m || m.statusSet) return GNTST.general_error;
+    this.setFlag(this.tables.get(m.dom)!, m.ref, m.flags & GNTMAP_readonly ? GTF_reading : GTF_reading | GTF_writing);
+    m.statusSet = true;
+    return GNTST.okay;
+  }
+
+  /** _set_status_v2's re-read of the flags after smp_mb(), then the rest of map_grant_ref. */
+  mapEnd(i: number): { status: number; handle?: number } {
+    const m = this.pendingMaps[i];
+    if (!m || !m.statusSet) return { status: GNTST.general_error };
+    this.pendingMaps.splice(i, 1);
+    const t = this.tables.get(m.dom)!;
+    const e = t.entries[m.ref]!;
+    const act = t.active[m.ref]!;
+    const ro = (m.flags & GNTMAP_readonly) !== 0;
+    const mt = this.maptrack.get(m.ldom)!;
+    if (this.bug !== 'set-status-no-recheck') {
+      const mask = GTF_type_mask | GTF_sub_page;
+      const unstable = !act.pin
+        ? ((e.flags & mask) !== GTF_permit_access && (e.flags & mask) !== GTF_transitive) || e.domid !== m.ldom || (!ro && (e.flags & GTF_readonly) !== 0)
+        : (e.flags & GTF_readonly) !== 0;
+      if (unstable) {
+        this.clearFlag(t, m.ref, act.pin ? GTF_writing : GTF_reading | GTF_writing); // "Unstable flags" / "Unstable grant readonly flag"
+        mt[m.handle] = undefined;
+        return { status: GNTST.general_error };
+      }
+    }
+    if (!act.pin) Object.assign(act, { domid: m.ldom, frame: e.frame, start: 0, length: this.pageSize, isSubPage: false, srcDomid: m.dom, transGref: m.ref });
+    if (m.flags & GNTMAP_device_map) act.pin += ro ? GNTPIN_devr_inc : GNTPIN_devw_inc;
+    if (m.flags & GNTMAP_host_map) act.pin += ro ? GNTPIN_hstr_inc : GNTPIN_hstw_inc;
+    mt[m.handle] = { dom: m.dom, ref: m.ref, flags: m.flags };
+    return { status: GNTST.okay, handle: m.handle };
+  }
+
+  /** get_maptrack_handle: the lowest maptrack entry not in use (-1: none). */
+  private freeHandle(ldom: number): number {
+    const mt = this.maptrack.get(ldom);
+    return mt ? mt.findIndex((m) => m === undefined) : -1;
+  }
+
   /** unmap_common: take the parts asked for off the maptrack entry; op->done in `done` (0: nothing to complete). */
   unmapBegin(ldom: number, handle: number, parts = GNTMAP_host_map | GNTMAP_device_map): { status: number; unmap?: number } {
     const mt = this.maptrack.get(ldom);
     const m = mt?.[handle];
-    if (!mt || !m) return { status: GNTST.bad_handle };
+    if (!mt || !m || !(m.flags & (GNTMAP_host_map | GNTMAP_device_map))) return { status: GNTST.bad_handle }; // "Bad handle" / "Zero flags for handle"
     let done = 0;
     if (parts & GNTMAP_host_map && m.flags & GNTMAP_host_map) { m.flags &= ~GNTMAP_host_map; done |= GNTMAP_host_map; }
     if (parts & GNTMAP_device_map && m.flags & GNTMAP_device_map) { m.flags &= ~GNTMAP_device_map; done |= GNTMAP_device_map; }

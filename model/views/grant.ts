@@ -32,7 +32,7 @@ export const grantTable: readonly Pattern[] = [
   [/^be_disconnect$/, { messages: hypercall('GNTTABOP_unmap_grant_ref') }],
   [/^rogue_GNTTABOP_(\w+)$/, (m) => ({ messages: hypercall(`GNTTABOP_${m[1]}`) })],
   [/^rogue_(grant|end)_transitive$/, { writes: [ENTRY] }],
-  [/^GNTTABOP_(unmap_complete|copy_end)$/, { writes: [ENTRY] }],
+  [/^GNTTABOP_(unmap_complete|copy_end|map_set_status|map_recheck)$/, { writes: [ENTRY] }],
   [/^GNTTABOP_copy_begin$/, { messages: hypercall('GNTTABOP_copy') }],
   [/^rogue_granter_write_entry$/, { writes: [ENTRY] }],
   [/^rogue_granter_status_frames$/, { writes: ['grant status frames'] }],
