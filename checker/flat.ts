@@ -40,8 +40,10 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
   // pack: one statement per word, each field range-checked.
   let pack = '';
   for (const p of placed) {
-    const lim = p.bits === 32 ? '4294967295' : String(2 ** p.bits - 1);
-    pack += `{ const v = ${acc(p.name)}; if (!(v >= 0 && v <= ${lim} && v === Math.floor(v))) bad(${JSON.stringify(p.name)}, v); }\n`;
+    // One test: v & lim equals v only for an integer in [0, lim] (not for a
+    // fraction, a negative, NaN, a larger number or a non-number); 32 bits: v >>> 0.
+    const ok = p.bits === 32 ? '(v >>> 0) === v' : `(v & ${2 ** p.bits - 1}) === v`;
+    pack += `{ const v = ${acc(p.name)}; if (!(${ok})) bad(${JSON.stringify(p.name)}, v); }\n`;
   }
   for (let w = 0; w < words; w++) {
     const parts = placed

@@ -66,8 +66,9 @@ export class WordFrontier {
     }
     const o = (this.n & ((1 << this.bits) - 1)) * this.stride;
     const blk = this.blocks[b]!;
-    blk.set(src.length === this.words ? src : src.subarray(0, this.words), o);
-    blk[o + this.words] = id;
+    const W = this.words;
+    for (let j = 0; j < W; j++) blk[o + j] = src[j]!; // a loop: TypedArray.prototype.set is a builtin call, slower for a few words
+    blk[o + W] = id;
     this.n++;
   }
 

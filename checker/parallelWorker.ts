@@ -48,21 +48,34 @@ function barrier(): void {
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
 type Growable = SharedArrayBuffer & { readonly maxByteLength: number; grow(bytes: number): void };
 
-/** A growable shared word buffer: the view tracks the buffer's length. */
+/**
+ * A growable shared word buffer. The view is of fixed length, re-made when
+ * the buffer grows (by this worker: `ensure`; by another: `refresh`): a view
+ * that tracks a growable buffer's length makes V8 ask the runtime for the
+ * length on every access (Runtime_GrowableSharedArrayBufferByteLength, a
+ * fifth of a 2-worker ring-notify profile; 7x slower element access).
+ */
 class SharedWords {
   a: Uint32Array;
   private readonly g: Growable;
   constructor(readonly sab: SharedArrayBuffer) {
-    this.a = new Uint32Array(sab);
     this.g = sab as Growable;
+    this.a = this.view();
+  }
+  private view(): Uint32Array {
+    return new Uint32Array(this.sab, 0, this.g.byteLength >>> 2);
   }
   ensure(words: number): void {
     if (words <= this.a.length) return;
     let bytes = Math.max(this.g.byteLength, 1 << 16);
     while (bytes < words * 4) bytes *= 2;
     if (bytes > this.g.maxByteLength) throw new Error(`a level needs more than ${this.g.maxByteLength} bytes of frontier`);
-    this.g.grow(bytes);
-    this.a = new Uint32Array(this.sab);
+    if (bytes > this.g.byteLength) this.g.grow(bytes);
+    this.a = this.view();
+  }
+  /** Covers what another worker wrote since the view was made (it may have grown the buffer). */
+  refresh(): void {
+    if (this.g.byteLength >>> 2 !== this.a.length) this.a = this.view();
   }
 }
 
@@ -192,6 +205,7 @@ class Worker<S> {
    */
   private expandLevel(): void {
     const cur = this.front[Atomics.load(ctl, C.FRONT)]!;
+    cur.refresh(); // worker 0 wrote the level
     const len = Atomics.load(ctl, C.CUR_LEN);
     const chunk = Atomics.load(ctl, C.CHUNK);
     const nChunks = Math.ceil(len / chunk);
@@ -338,9 +352,14 @@ class Worker<S> {
     return this.front[1 - this.frontIdx]!;
   }
 
-  /** The ids of the current level's states (worker 0 only: the others record positions). */
-  private curIds: Uint32Array = new Uint32Array(0);
-  private nextIds: number[] = [];
+  /**
+   * The id of the current level's first state (worker 0 only: the others
+   * record positions). Ids are given in BFS order, so a level's ids are
+   * consecutive: the state at position p of the level has id curFirst + p.
+   */
+  private curFirst = 0;
+  /** The id of the next level's first state. */
+  private nextFirst = 0;
 
   coordinate(): CheckResult<S> {
     this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
@@ -420,7 +439,7 @@ class Worker<S> {
       this.discovered(s, id);
       this.next.ensure((this.nextLen + 1) * W);
       this.next.a.set(this.words, this.nextLen * W);
-      this.nextIds.push(id);
+      if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
       this.nextLen++;
     }
     this.swap();
@@ -432,8 +451,8 @@ class Worker<S> {
   private swap(): void {
     this.frontIdx = 1 - this.frontIdx;
     this.curLen = this.nextLen;
-    this.curIds = Uint32Array.from(this.nextIds);
-    this.nextIds = [];
+    this.curFirst = this.nextFirst;
+    this.nextFirst = this.links.size;
     this.nextLen = 0;
     this.pos = 0;
     this.level++;
@@ -509,7 +528,9 @@ class Worker<S> {
       for (let r = 0; r < this.totalFired.length; r++) this.totalFired[r]! += f64[fb + F.FIRED + r]!;
     }
     this.maxOut = maxOut;
-    const curIds = this.curIds;
+    for (const b of this.cands) b.refresh(); // the others' candidates
+    for (const b of this.edgeBufs) b.refresh();
+    const curFirst = this.curFirst;
     const obs = this.obs;
     const graph = this.graph;
     for (let c = 0; c < nChunks; c++) {
@@ -521,11 +542,11 @@ class Worker<S> {
         if (!t.flagged(slot)) continue; // an earlier candidate (a smaller BFS key) took it
         t.unflag(slot);
         const id = this.links.size;
-        this.links.add(curIds[buf[o]!]!, buf[o + 1]!);
+        this.links.add(curFirst + buf[o]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
         const na = next.a, no = this.nextLen * W;
         for (let j = 0; j < W; j++) na[no + j] = buf[o + 3 + j]!;
-        this.nextIds.push(id);
+        if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
           const s = this.codec.unpack(buf, o + 3);
@@ -542,7 +563,7 @@ class Worker<S> {
       const ids = t.ids!;
       for (let c = 0; c < nChunks; c++) {
         const e = this.edgeBufs[chunks[CH * c]!]!.a;
-        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curIds[e[2 * x]!]!, ids[e[2 * x + 1]!]!);
+        for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curFirst + e[2 * x]!, ids[e[2 * x + 1]!]!);
       }
     }
     this.pos = len;
@@ -584,7 +605,7 @@ class Worker<S> {
         return this.finish();
       }
       const s = this.codec.unpack(cur.a, pos * W);
-      const id = this.curIds[pos]!;
+      const id = this.curFirst + pos;
       if (this.links.size >= this.maxStates) this.cutByStates = true;
       // The single-threaded search's own expansion (expand.ts): the same transitions, indices and cuts.
       const x = expandState(expander, s, id, this.level < this.maxDepth && !this.pending && !this.cutByStates);
@@ -631,7 +652,7 @@ class Worker<S> {
     const W = this.W;
     this.next.ensure((this.nextLen + 1) * W);
     this.next.a.set(this.words, this.nextLen * W);
-    this.nextIds.push(id);
+    if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
     this.discovered(n, id);
   }
