@@ -1,15 +1,18 @@
 /**
  * `grant`: the lifecycle of Xen grants (xen/include/public/grant_table.h,
- * grant table v2) between a granting guest (domain A, the frontend: Linux
- * drivers/xen/grant-table.c as netfront uses it), a grantee (domain B, dom0:
+ * grant tables v1 and v2) between a granting guest (domain A, the frontend:
+ * Linux drivers/xen/grant-table.c driven as a netfront would, plus the
+ * sub-page and sticky grants netfront itself does not use; or, with
+ * granter=hostile, a domain rewriting its entries at any step), a grantee (domain B, dom0:
  * netback, honest or hostile), a third domain C that copies through B's
  * transitive grants (NetChannel2 receiver-side copy), and the hypervisor
  * between them, which enforces what xen/common/grant_table.c enforces.
  *
- * - Grant table v2 entries (`GTF_permit_access`, `GTF_readonly`,
- *   `GTF_sub_page` with `page_off`/`length`, `GTF_transitive` with
- *   `trans_domid`/`trans_gref`) and the separate `grant_status_t` word with
- *   `GTF_reading`/`GTF_writing`, written only by Xen.
+ * - Grant table v1 entries (flags, domid, frame; Xen's `GTF_reading` /
+ *   `GTF_writing` in the flags word) and v2 entries (`GTF_permit_access`,
+ *   `GTF_readonly`, `GTF_sub_page` with `page_off`/`length`, `GTF_transitive`
+ *   with `trans_domid`/`trans_gref`) with the separate `grant_status_t` word,
+ *   written only by Xen; one reserved entry (GNTTAB_RESERVED_XENSTORE).
  * - Xen's active entries (`struct active_grant_entry`): pin counts for host and
  *   device mappings (read and write) and, separately, for copies in progress;
  *   the frame, window and transitive target captured at the first pin.
@@ -1930,7 +1933,7 @@ export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.re
 export const grant = defineModel<S, P>({
   views: grantViews,
   name: 'grant',
-  description: 'grant table v2 lifecycle: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins and checks; honest or hostile grantee',
+  description: 'grant table v1/v2 lifecycle as grant_table.c keeps it: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins, status bits and checks, set_version with a reserved entry; honest or hostile grantee and granter',
   see: 'xen/include/public/grant_table.h; xen/common/grant_table.c; linux drivers/xen/grant-table.c; netif.h control ring; ../shared/docs/xen-protocols.md §4',
   params: grantParams,
   init: (p) => bootVersions(p).map((v) => grantInit(p, v)),
