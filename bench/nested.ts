@@ -28,6 +28,8 @@ export const CASES: Readonly<Record<string, { model: string; params: Record<stri
   grant: { model: 'grant', params: {} },
   /** The first 150,000 states of grant refs=2 pages=2 (BFS order: the same states on both trees). */
   'grant22-150k': { model: 'grant', params: { refs: '2', pages: '2' }, maxStates: 150_000 },
+  /** The first 600,000 states of the same (long enough that start-up and compilation are a small part). */
+  'grant22-600k': { model: 'grant', params: { refs: '2', pages: '2' }, maxStates: 600_000 },
   grant22: { model: 'grant', params: { refs: '2', pages: '2' } },
   'ring-weak': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' } },
   xenbus: { model: 'xenbus', params: {} },
@@ -43,6 +45,8 @@ interface RunResult {
   edges: number;
   depth: number;
   seconds: number;
+  /** User + system CPU seconds of the process during the search (less disturbed by other processes than wall time). */
+  cpuSeconds: number;
   bytesPerState: number;
   rssPerState: number;
 }
@@ -62,11 +66,13 @@ async function runOne(name: string, root: string): Promise<RunResult> {
   if (sys._tag === 'Left') throw new Error(sys.left);
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
+  const c0 = process.cpuUsage();
   const r = check(sys.right, {
     ...(process.env.PVCHECK_BENCH_IMMER ? { immer: true } : {}),
     ...(c.maxStates ? { maxStates: c.maxStates } : {}),
   });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const c1 = process.cpuUsage(c0);
   const rss1 = process.memoryUsage().rss;
   return {
     case: name,
@@ -75,6 +81,7 @@ async function runOne(name: string, root: string): Promise<RunResult> {
     edges: r.edges,
     depth: r.depth,
     seconds,
+    cpuSeconds: (c1.user + c1.system) / 1e6,
     bytesPerState: r.bytesPerState,
     rssPerState: (rss1 - rss0) / r.distinctStates,
   };
@@ -112,7 +119,7 @@ function compare(args: string[]): void {
       for (const [tag, root] of roots) {
         const r = spawnRun(name, root!);
         runs[tag!]!.push(r);
-        process.stderr.write(`${name} ${tag} #${i + 1}: ${r.seconds.toFixed(2)} s, ${r.states} states\n`);
+        process.stderr.write(`${name} ${tag} #${i + 1}: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} s CPU), ${r.states} states\n`);
       }
     const t = runs.this![0]!;
     const same = (runs.base!.length ? [...runs.base!, ...runs.this!] : runs.this!).every(
@@ -130,6 +137,8 @@ function compare(args: string[]): void {
         same ? 'equal' : 'DIFFERENT',
         mBase.toFixed(2),
         mThis.toFixed(2),
+        base ? median(runs.base!.map((r) => r.cpuSeconds)).toFixed(2) : '',
+        median(runs.this!.map((r) => r.cpuSeconds)).toFixed(2),
         base ? Math.round(median(runs.base!.map((r) => r.states / r.seconds))).toString() : '',
         Math.round(median(runs.this!.map((r) => r.states / r.seconds))).toString(),
         (median(runs.this!.map((r) => r.states / r.seconds)) / median(runs.base!.map((r) => r.states / r.seconds))).toFixed(1),
@@ -142,7 +151,7 @@ function compare(args: string[]): void {
   }
   console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)`);
   console.log(
-    'case | outcome | states | edges | depth | counts | base s | this s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state',
+    'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state',
   );
   for (const r of rows) console.log(r);
 }

@@ -41,6 +41,12 @@ export interface StateCodec<S> {
   readonly words: number;
   readonly leaves: readonly Leaf[];
   readonly pack: (s: S, out: Uint32Array) => void;
+  /**
+   * `pack`, faster on the states `scratch` returns after a rule wrote them:
+   * the objects still linked where scratch put them are read as known
+   * objects. The same words as `pack` for any state.
+   */
+  readonly packScratch: (s: S, out: Uint32Array) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A mutable copy of `s` in the codec's reused objects: valid until the next call. */
   readonly scratch: (s: S) => S;
@@ -65,7 +71,10 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
       used = 0;
     }
   };
+  /** Set for the second generation of pack ({@link StateCodec.packScratch}): the leaves are those of the first, in the same order. */
+  let replay = -1;
   const place = (path: string, bits: number, kind: Leaf['kind'], min: number, elem?: SetRef | DependentRef): Leaf => {
+    if (replay >= 0) return leaves[replay++]!;
     if (bits > 32) throw new Error(`shape: ${path} needs ${bits} bits (at most 32)`);
     if (bits > 0 && used + bits > 32) {
       word++;
@@ -121,6 +130,14 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   // Layout and pack code are generated in one walk (the same leaves in the same order).
   // A chunk of pack ORs its words into `out` (zeroed first when there are chunks).
   const packFns: string[] = [];
+  /** Generating packScratch: the index of the next skeleton object (in the order scratch allocates them). */
+  let skelMode = false;
+  let skelAt = 0;
+  /** Stands for the object a record's own values are read from, in code generated once for both. */
+  const OBJ = '\u0000obj\u0000';
+  /** A piece packed from one property (a value, or an optional or nullable value). */
+  const flatPiece = (f: Piece): boolean =>
+    f.kind === 'int' || f.kind === 'enum' || ((f.kind === 'optional' || f.kind === 'nullable') && (f.of.kind === 'int' || f.of.kind === 'enum'));
   const genPack = (p: Piece, v: string, path: string): string => {
     const code = genPackInline(p, v, path);
     if (code.length <= CHUNK) return code;
@@ -146,11 +163,20 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         return l.bits === 0 ? `${enc};\n` : packLeaf(l, enc);
       }
       case 'record': {
-        let out = `if (${v} === null || typeof ${v} !== 'object') bad(${JSON.stringify(path)}, ${v});\n`;
+        const check = `if (${v} === null || typeof ${v} !== 'object') bad(${JSON.stringify(path)}, ${v});\n`;
+        let out = skelMode ? '' : check;
+        // For the scratch: the record's own values read from its skeleton object
+        // when it is still linked here (see packScratch), else from whatever the
+        // rule put here; the nested pieces read once either way.
+        const k0 = skelMode ? skelAt++ : -1;
+        let own = '';
         for (const [k, f] of p.fields) {
           const x = fresh();
-          out += `{ const ${x} = ${v}${prop(k)};\n${genPack(f, x, path ? `${path}.${k}` : k)}}\n`;
+          if (skelMode && flatPiece(f)) own += `{ const ${x} = ${OBJ}${prop(k)};\n${genPack(f, x, path ? `${path}.${k}` : k)}}\n`;
+          else out += `{ const ${x} = ${v}${prop(k)};\n${genPack(f, x, path ? `${path}.${k}` : k)}}\n`;
         }
+        if (skelMode)
+          out = (own ? `if (${v} === K${k0}) {\n${own.split(OBJ).join(`K${k0}`)}} else {\n${check}${own.split(OBJ).join(v)}}\n` : check) + out;
         // A record with optional fields is a key set (xenstore nodes, say): a key the shape does
         // not name would be dropped silently by the packing, so it is an error naming the key.
         const opt = p.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => k);
@@ -163,13 +189,20 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
       }
       case 'array': {
         let out = `if (!Array.isArray(${v}) || ${v}.length !== ${p.length}) badLen(${JSON.stringify(path)}, ${v}, ${p.length});\n`;
+        const k0 = skelMode ? skelAt++ : -1;
+        const split = skelMode && flatPiece(p.of);
+        let own = '';
         for (let i = 0; i < p.length; i++) {
           const x = fresh();
-          out += `{ const ${x} = ${v}[${i}];\n${genPack(p.of, x, `${path}[${i}]`)}}\n`;
+          const code = `{ const ${x} = ${split ? OBJ : v}[${i}];\n${genPack(p.of, x, `${path}[${i}]`)}}\n`;
+          if (split) own += code;
+          else out += code;
         }
+        if (split) out += `if (${v} === K${k0}) {\n${own.split(OBJ).join(`K${k0}`)}} else {\n${own.split(OBJ).join(v)}}\n`;
         return out;
       }
       case 'list': {
+        if (skelMode) skelAt++;
         const l = place(`${path}#`, bitsFor(p.max + 1), 'length', 0);
         let out = `if (!Array.isArray(${v}) || ${v}.length > ${p.max}) badLen(${JSON.stringify(path)}, ${v}, '<= ${p.max}');\n`;
         out += packLeaf(l, `${v}.length`);
@@ -417,6 +450,20 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   const sexpr = genCopyInline(piece, 's', sbody);
   const scratchSrc = `${copyFns.join('\n')}\nreturn function scratch(s) {\n${sbody.join('\n')}\nreturn ${sexpr};\n}`;
 
+  // --- packScratch: pack again, generated with every record's (and every
+  // array of values') own values read from its skeleton object when that is
+  // what the scratch state still links there. A rule leaves most of them in
+  // place, and objects the rule made (spreads, literals) have other hidden
+  // classes: read through one site, they made every read of pack megamorphic.
+  // The words are those of pack for every state (the same code reads either).
+  packFns.length = 0;
+  replay = 0;
+  skelMode = true;
+  const packSBody = genPackInline(piece, 's', '');
+  if (skelAt !== skel.length || replay !== leaves.length) throw new Error('codec: packScratch does not follow the skeleton');
+  const kdecl = skel.map((_, i) => `const K${i} = S[${i}];`).join('\n');
+  const packSSrc = `${kdecl}\n${packFns.join('\n')}\nreturn function packScratch(s, out) {\nlet ${wdecl};\n${packFns.length > 0 ? `out.fill(0, 0, ${words});\n` : ''}${packSBody}${Array.from({ length: words }, (_, i) => (packFns.length > 0 ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ')}\n}`;
+
   const bad = (path: string, v: unknown): never => {
     throw new RangeError(`state field '${path || 'state'}' = ${show(v)} is outside the model's declared shape (model.shape: widen its bounds)`);
   };
@@ -436,11 +483,13 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   // The skeleton, made once by literals (they hold nulls where children go).
   const S = new Function('C', `return [${skel.join(',\n')}];`)(consts) as unknown[];
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
+  const packScratch = new Function('C', 'bad', 'badLen', 'badKey', 'S', packSSrc)(consts, bad, badLen, badKey, S) as StateCodec<S>['pack'];
   const tmpWords = new Uint32Array(words);
   return {
     words,
     leaves,
     pack,
+    packScratch,
     unpack,
     scratch,
     clone: (s) => {

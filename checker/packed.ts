@@ -29,6 +29,8 @@ import type { System } from './system.js';
 export interface WordCodec<S> {
   readonly words: number;
   readonly pack: (s: S, out: Uint32Array) => void;
+  /** `pack` for the successors a rule wrote on `scratch` (codec.ts), if the codec has a faster one. */
+  readonly packScratch?: (s: S, out: Uint32Array) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
   readonly scratch: (s: S) => S;
@@ -117,10 +119,14 @@ export class PackedPath<S> implements StatePath<S> {
   /** Symmetry on the words (scalarsets declared by the shape). */
   private readonly sym: Symmetry | undefined;
 
+  /** Packs a state that is most often a successor written on the scratch copy. */
+  private readonly packSucc: (s: S, out: Uint32Array) => void;
+
   constructor(
     private readonly sys: System<S>,
     private readonly codec: WordCodec<S>,
   ) {
+    this.packSucc = codec.packScratch ?? codec.pack;
     this.words = new Uint32Array(codec.words);
     this.tmp = new Uint32Array(codec.words);
     const slots = canonSlots(codec.words);
@@ -137,6 +143,10 @@ export class PackedPath<S> implements StatePath<S> {
     return s;
   }
 
+  scratch(s: S): S {
+    return this.codec.scratch(s);
+  }
+
   apply(r: number, s: S, a: unknown): S {
     const d = this.codec.scratch(s);
     this.sys.rules[r]!.then(d, s, a);
@@ -145,7 +155,7 @@ export class PackedPath<S> implements StatePath<S> {
 
   fingerprint(s: S, fp: Uint32Array): void {
     const w = this.words;
-    this.codec.pack(s, w);
+    this.packSucc(s, w);
     hashWords(w, w.length, fp);
     const c = this.canon;
     if (c === undefined) return;

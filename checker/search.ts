@@ -129,7 +129,13 @@ export class Search<S> {
     };
     const flatCodec = this.path instanceof PackedPath && sys.flat && !sys.shape ? wordCodecOf(sys) : undefined;
     const expander = this.expander;
-    this.expand = flatCodec ? compileExpand(expander, flatCodec.scratch) : (s, id, ex) => expandState(expander, s, id, ex);
+    // Shaped states: the path's scratch copy (made again by restore between a state's rules, packed.ts).
+    const shaped = this.path instanceof PackedPath && sys.shape ? this.path : undefined;
+    this.expand = flatCodec
+      ? compileExpand(expander, flatCodec.scratch)
+      : shaped
+        ? compileExpand(expander, (s) => shaped.scratch(s))
+        : (s, id, ex) => expandState(expander, s, id, ex);
     this.failing = compileInvariants(sys.invariants);
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();

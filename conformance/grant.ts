@@ -10,8 +10,10 @@
  * `status` bits and Xen's pin counts), `expect.maptrack` (dom0's map handles in
  * use) and `expect.version` (the version of A's table; B's is 2).
  *
- * A's refs are the driver's (Linux hands them out from
- * GNTTAB_NR_RESERVED_ENTRIES); the vectors number them from 0.
+ * A's refs 0..refs are the driver's (Linux hands them out from
+ * GNTTAB_NR_RESERVED_ENTRIES); the vectors number them from 0. A's ref
+ * refs+1, when there is one, is GNTTAB_RESERVED_XENSTORE (Xen's ref 1):
+ * gnttab_set_version keeps it (and its pins) across a switch.
  *
  * Operations (`op`):
  * - `write_entry` {dom, ref, flags, domid, frame, page_off, length, trans_domid, trans_gref}:
@@ -62,8 +64,10 @@
  *
  * Every vector starts from the model's initial state (`init`): A's ref 0
  * (`tx-ring-ref`) granted to dom0 (GTF_permit_access, frame 0) and mapped by
- * dom0 with GNTMAP_host_map as handle 0; every other entry invalid; A's table
- * at the version of `init.gt_version`.
+ * dom0 with GNTMAP_host_map as handle 0; unless `params.reserved` is `none`,
+ * A's ref refs+1 is the reserved GNTTAB_RESERVED_XENSTORE, granted to dom0
+ * (frame pages+1) and mapped by xenstored in dom0's maptrack entry `handles`;
+ * every other entry invalid; A's table at the version of `init.gt_version`.
  */
 import type { Json } from './format.js';
 import { registerHooks, type Boundary, type Obs, type Probe, type VectorHooks } from './hooks.js';
@@ -274,7 +278,7 @@ function probeSetVersion(s: S, _p: P, a: Obs): Obs {
   return { results: [{ status: gntstName(setVersionCheck(s, num(probeOp(a).version))) }], ...tablesObs(s) };
 }
 
-const dataRefsOf = (s: S): number[] => s.ga.map((_, r) => r).filter((r) => r > 0);
+const dataRefsOf = (s: S): number[] => s.fe.map((_, r) => r).filter((r) => r > 0); // the driver's refs (not the reserved entry after them)
 const refused = (code: string) => (o: Obs): boolean => ((o.results as readonly Obs[])[0]!.status as string) === code;
 const probe = (call: string, mk: (s: S, p: P) => Obs[], code: string): Probe<S, P> => ({
   call, actor: 'hostile', args: (s, p) => mk(s, p).map((op) => ({ ops: [op] })), hits: refused(code),

@@ -1,15 +1,18 @@
 /**
  * `grant`: the lifecycle of Xen grants (xen/include/public/grant_table.h,
- * grant table v2) between a granting guest (domain A, the frontend: Linux
- * drivers/xen/grant-table.c as netfront uses it), a grantee (domain B, dom0:
+ * grant tables v1 and v2) between a granting guest (domain A, the frontend:
+ * Linux drivers/xen/grant-table.c driven as a netfront would, plus the
+ * sub-page and sticky grants netfront itself does not use; or, with
+ * granter=hostile, a domain rewriting its entries at any step), a grantee (domain B, dom0:
  * netback, honest or hostile), a third domain C that copies through B's
  * transitive grants (NetChannel2 receiver-side copy), and the hypervisor
  * between them, which enforces what xen/common/grant_table.c enforces.
  *
- * - Grant table v2 entries (`GTF_permit_access`, `GTF_readonly`,
- *   `GTF_sub_page` with `page_off`/`length`, `GTF_transitive` with
- *   `trans_domid`/`trans_gref`) and the separate `grant_status_t` word with
- *   `GTF_reading`/`GTF_writing`, written only by Xen.
+ * - Grant table v1 entries (flags, domid, frame; Xen's `GTF_reading` /
+ *   `GTF_writing` in the flags word) and v2 entries (`GTF_permit_access`,
+ *   `GTF_readonly`, `GTF_sub_page` with `page_off`/`length`, `GTF_transitive`
+ *   with `trans_domid`/`trans_gref`) with the separate `grant_status_t` word,
+ *   written only by Xen; one reserved entry (GNTTAB_RESERVED_XENSTORE).
  * - Xen's active entries (`struct active_grant_entry`): pin counts for host and
  *   device mappings (read and write) and, separately, for copies in progress;
  *   the frame, window and transitive target captured at the first pin.
@@ -71,7 +74,7 @@ export const ERESTART = 85;
 
 export const GNTST_NAMES: Readonly<Record<number, string>> = {
   0: 'GNTST_okay', [-1]: 'GNTST_general_error', [-2]: 'GNTST_bad_domain', [-3]: 'GNTST_bad_gntref',
-  [-4]: 'GNTST_bad_handle', [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY', [-22]: 'EINVAL', [-11]: 'EAGAIN', 85: 'ERESTART',
+  [-4]: 'GNTST_bad_handle', [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY', [-22]: 'EINVAL', [-11]: 'EAGAIN', [-34]: 'ERANGE', 85: 'ERESTART',
 };
 
 /** Domain ids: dom0 runs the backend; A is the frontend guest; C a third guest. */
@@ -115,6 +118,7 @@ export const grantParams = defineParams(
     rogueFlags: enumParam({ values: ['two', 'all'] as const, default: 'two', doc: 'map flags the hostile domain uses: two = host read-only, and host+device writable (its parts unmapped apart); all = host, device, host+device x read-only/writable' }),
     subPage: boolParam({ default: true, doc: 'the frontend may grant sub-page (GTF_sub_page) TX grants' }),
     version: enumParam({ values: ['v1', 'v2', 'any'] as const, default: 'any', doc: "the grant-table layout A's Linux asks for at boot (gnttab_request_version): v2 only if gnttab_need_v2() (machine addresses wider than 44 bits), v1 otherwise; any: both machines (two initial states)" }),
+    reserved: enumParam({ values: ['none', 'xenstore', 'racing'] as const, default: 'xenstore', doc: "the reserved entry GNTTAB_RESERVED_XENSTORE of A's table (below GNTTAB_NR_RESERVED_ENTRIES): xenstore = the toolstack's grant of the xenstore page to dom0, which xenstored maps for good (a maptrack entry of dom0's beyond `handles`) and gnttab_set_version keeps across a switch; racing = also a hostile granter rewrites it (v2 sub-page or transitive) and a hostile dom0 unmaps xenstored's mapping and copies through it (what set_version's -EAGAIN and -ERANGE need); none = no reserved entry" }),
     granter: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: instead of its driver's grants, the granting domain writes any of its data entries (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not, and switches the table version at any step; the properties protecting the granter from itself are then not checked" }),
     grantee: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: dom0 also maps, copies, holds mappings and writes transitive grants whenever Xen lets it' }),
   },
@@ -298,21 +302,23 @@ export interface GrantState {
  * of A's table or an entry of B's, as its domain field says.
  */
 export const grantShape = (p: GrantParams): Shape<GrantState> => {
-  const refMax = Math.max(p.refs, p.transitive, 3);
+  const res = hasReserved(p) ? 1 : 0;
+  const refMax = Math.max(p.refs + res, p.transitive, 3);
+  const pages = p.pages + res; // the xenstore page is page pages+1
   const count = int(0, 15);
   const dom = int(0, 3);
   const ref = { set: 'ref', from: 1 }, page = { set: 'page', from: 1 }, trans = { set: 'trans', from: 0 };
   /** A ref of domain `d`'s table: A's data refs, B's transitive entries. */
   const refOf = (d: number) => (d === DOMID_A ? ref : d === DOMID_B ? trans : undefined);
   const entry = (frame: boolean) => record({
-    flags: int(0, 511), domid: dom, frame: int(0, p.pages, frame ? page : undefined), page_off: int(0, PAGE), length: int(0, PAGE),
+    flags: int(0, 511), domid: dom, frame: int(0, pages, frame ? page : undefined), page_off: int(0, PAGE), length: int(0, PAGE),
     trans_domid: int(0, 3),
     trans_gref: int(0, refMax, { on: ['flags', 'trans_domid'], elem: (f: number, td: number) => ((f & GTF_type_mask) === GTF_transitive ? refOf(td) : undefined) }),
     status: int(0, GTF_reading | GTF_writing),
   });
-  const frameOrNone = int(-1, p.pages, page);
+  const frameOrNone = int(-1, pages, page);
   const active = (frame: boolean) => nullable(record({
-    domid: dom, frame: frame ? int(0, p.pages, page) : int(-1, p.pages), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
+    domid: dom, frame: frame ? int(0, pages, page) : int(-1, p.pages), start: int(0, PAGE), length: int(0, PAGE), is_sub_page: int(0, 1),
     trans_domid: int(-1, 3), trans_gref: int(-1, refMax, { on: ['trans_domid'], elem: refOf }),
     hstr: count, hstw: count, devr: count, devw: count, cpr: count, cpw: count, v: int(1, 2),
   }));
@@ -322,20 +328,20 @@ export const grantShape = (p: GrantParams): Shape<GrantState> => {
     sf: int(0, 1),
     conn: int(0, 3),
     ringh: handle,
-    ga: array(entry(true), p.refs + 1, ref),
-    aa: array(active(true), p.refs + 1, ref),
+    ga: array(entry(true), p.refs + 1 + res, ref),
+    aa: array(active(true), p.refs + 1 + res, ref),
     gb: array(entry(false), p.transitive, trans),
     ab: array(active(false), p.transitive, trans),
-    mt: array(nullable(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), flags: int(0, 7), frame: int(0, p.pages, page), drv: int(0, 1) })), p.handles, 'handle'),
+    mt: array(nullable(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), flags: int(0, 7), frame: int(0, pages, page), drv: int(0, 2) })), p.handles + res, 'handle'),
     cp: list(record({
       by: dom, w: int(0, 1), offset: int(0, PAGE), len: int(0, PAGE), hops: int(0, 7),
       pins: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }) }), 4),
       frame: frameOrNone, pf: frameOrNone,
     }), p.copies, { bag: true }),
-    um: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), frame: int(0, p.pages, page), done: int(0, 7) }), p.unmaps, { bag: true }),
+    um: list(record({ dom, ref: int(0, refMax, { on: ['dom'], elem: refOf }), frame: int(0, pages, page), done: int(0, 7) }), p.unmaps, { bag: true }),
     ms: list(record({ ref: int(0, p.refs, ref), flags: int(0, 7), ph: int(1, 2), h: handle }), p.maps, { bag: true }),
     rv: array(int(0, 2), p.refs + 1, ref),
-    pg: array(record({ held: int(0, 1), c: array(int(0, 2), PAGE) }), p.pages + 1, page),
+    pg: array(record({ held: int(0, 1), c: array(int(0, 2), PAGE) }), p.pages + 1 + res, page),
     fe: array(record({ st: int(0, 8), page: int(-1, p.pages, page), kind: int(0, 4) }), p.refs + 1, ref),
     be: array(record({ st: int(0, 11), h: handle, rc: int(-16, 0), c: handle, t: int(-1, p.transitive - 1, 'trans') }), p.refs + 1, ref),
     bad: int(0, 1),
@@ -351,6 +357,15 @@ const INVALID: GrantEntry = { flags: GTF_invalid, domid: 0, frame: 0, page_off: 
 const FE0: FeSlot = { st: FE_FREE, page: -1, kind: 0 };
 const BE0: BeSlot = { st: BE_IDLE, h: -1, rc: 0, c: -1, t: -1 };
 
+/** Whether A's table has the reserved entry (after its data refs). */
+export const hasReserved = (p: P): boolean => p.reserved !== 'none';
+/** `MapHandle.drv` of xenstored's mapping of the reserved xenstore grant (1: netback's, 0: the hostile domain's). */
+export const XENSTORED = 2;
+/** Xen's ref of the reserved entry the model has (grant_table.h GNTTAB_RESERVED_XENSTORE); in the model it is A's entry `refs + 1`. */
+export const GNTTAB_RESERVED_XENSTORE = 1;
+/** Whether entry `r` of A's table is the reserved one (below GNTTAB_NR_RESERVED_ENTRIES): the entries after the data refs. */
+export const isReserved = (s: S, r: number): boolean => r >= s.fe.length;
+
 /** The versions the frontend's Linux may boot with. */
 export const bootVersions = (p: P): number[] => (p.version === 'v1' ? [1] : p.version === 'v2' ? [2] : [1, 2]);
 
@@ -361,18 +376,26 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
     : { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: GTF_reading | GTF_writing };
   const ga: GrantEntry[] = [ring];
   for (let r = 1; r <= p.refs; r++) ga.push(INVALID);
+  const xs = p.pages + 1; // the xenstore page
+  if (hasReserved(p)) ga.push({ ...ring, frame: xs });
   const aa: (ActiveEntry | null)[] = ga.map(() => null);
-  aa[0] = { domid: DOMID_B, frame: 0, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1, hstr: 0, hstw: 1, devr: 0, devw: 0, cpr: 0, cpw: 0, v };
+  const mapped = (frame: number): ActiveEntry => ({ domid: DOMID_B, frame, start: 0, length: PAGE, is_sub_page: 0, trans_domid: -1, trans_gref: -1, hstr: 0, hstw: 1, devr: 0, devw: 0, cpr: 0, cpw: 0, v });
+  aa[0] = mapped(0);
   const mt: (MapHandle | null)[] = Array.from({ length: p.handles }, () => null);
   mt[0] = { dom: DOMID_A, ref: 0, flags: GNTMAP_host_map, frame: 0, drv: 1 };
+  if (hasReserved(p)) {
+    aa[p.refs + 1] = mapped(xs);
+    mt.push({ dom: DOMID_A, ref: p.refs + 1, flags: GNTMAP_host_map, frame: xs, drv: XENSTORED });
+  }
   const pg: Page[] = [{ held: 1, c: [ZERO, ZERO] }];
   for (let i = 1; i <= p.pages; i++) pg.push({ held: 0, c: [SECRET, SECRET] });
+  if (hasReserved(p)) pg.push({ held: 1, c: [PAYLOAD, PAYLOAD] });
   return {
     gt_version: v, sf: 0, conn: CONN_UP, ringh: 0,
     ga, aa,
     gb: Array.from({ length: p.transitive }, () => INVALID),
     ab: Array.from({ length: p.transitive }, () => null),
-    mt, cp: [], um: [], ms: [], rv: ga.map((_, r) => (r === 0 ? 0 : 2)), pg,
+    mt, cp: [], um: [], ms: [], rv: Array.from({ length: p.refs + 1 }, (_, r) => (r === 0 ? 0 : 2)), pg,
     fe: Array.from({ length: p.refs + 1 }, () => FE0),
     be: Array.from({ length: p.refs + 1 }, () => BE0),
     bad: 0,
@@ -498,9 +521,11 @@ export function mapCheck(s: S, ld: number, op: MapOp): number {
   return GNTST_okay;
 }
 
-/** get_maptrack_handle: the lowest maptrack entry neither in use nor held by a map inside _set_status_v2 (-1: none). */
+/** get_maptrack_handle: the lowest of dom0's `handles` maptrack entries neither in use nor held by a map inside _set_status_v2 (-1: none). */
 export function freeHandle(s: S): number {
-  outer: for (let h = 0; h < s.mt.length; h++) {
+  // xenstored's entry (after the `handles`, with a reserved entry) is never handed out again
+  const n = s.mt.length - (s.ga.length > s.fe.length ? 1 : 0);
+  outer: for (let h = 0; h < n; h++) {
     if (s.mt[h] !== null) continue;
     for (const m of s.ms) if (m.h === h) continue outer;
     return h;
@@ -736,27 +761,57 @@ export const EINVAL = -22, EAGAIN = -11;
 /** rgt->nr_v2_ops: A's pinned sub-page (and transitive) entries: v2 operations in progress. */
 export const nrV2Ops = (s: S): number => s.aa.filter((a) => a !== null && a.is_sub_page === 1).length;
 
+export const ERANGE = -34;
+
+/** How gnttab_set_version may depart from Xen's (variants and tests). */
+export interface SetVersionVariant {
+  /** XSA-255: the v2 status frames freed while the guest maps them. */
+  readonly freeMappedStatusFrames?: boolean;
+  /** No -EAGAIN: the table leaves v2 with v2 operations (pinned sub-page or transitive entries) in progress. */
+  readonly ignoreV2Ops?: boolean;
+}
+
 /**
  * gnttab_set_version on A's table: -EINVAL for a version other than 1 or 2;
- * nothing to do at the same version; -EBUSY while any entry at or above
- * GNTTAB_NR_RESERVED_ENTRIES is pinned (every model ref is); -EAGAIN when
- * leaving v2 while v2 operations are in progress (nr_v2_ops); -EBUSY leaving
- * v2 while the guest still maps a status frame (gnttab_unpopulate_status_frames,
- * the XSA-255 fix); otherwise every entry is wiped (clear_page) and the
- * version changes.
+ * nothing to do at the same version; -EBUSY while an entry at or above
+ * GNTTAB_NR_RESERVED_ENTRIES is pinned (every model ref but the reserved
+ * one: "except for the first 8 entries which are allowed to be in use
+ * (xenstore/xenconsole keeps them mapped)"); leaving v2: -EAGAIN while v2
+ * operations are in progress (nr_v2_ops: a pinned sub-page or transitive
+ * entry, which can only be a reserved one then), -ERANGE for a reserved
+ * entry v1 cannot represent (transitive; a frame above 32 bits is not
+ * modelled), -EBUSY while the guest still maps a status frame
+ * (gnttab_unpopulate_status_frames, the XSA-255 fix); otherwise the reserved
+ * entries are kept and every other entry is wiped (clear_page).
  */
-export function setVersionCheck(s: S, v: number, variant: { freeMappedStatusFrames?: boolean } = {}): number {
+export function setVersionCheck(s: S, v: number, variant: SetVersionVariant = {}): number {
   if (v !== 1 && v !== 2) return EINVAL;
   if (v === s.gt_version) return GNTST_okay;
-  if (s.aa.some((a) => a !== null)) return EBUSY; // "some grant entries still in use"
-  if (s.gt_version === 2 && nrV2Ops(s) > 0) return EAGAIN; // "v2 operations still in progress"
-  if (s.gt_version === 2 && s.sf && !variant.freeMappedStatusFrames) return EBUSY; // gnttab_unpopulate_status_frames: a status frame still referenced (XSA-255)
+  for (let r = 0; r < s.fe.length; r++) if (s.aa[r] !== null) return EBUSY; // "some grant entries still in use"
+  if (s.gt_version === 2) {
+    if (nrV2Ops(s) > 0 && !variant.ignoreV2Ops) return EAGAIN; // "v2 operations still in progress"
+    for (let r = s.fe.length; r < s.ga.length; r++) if (gtype(s.ga[r]!) === GTF_transitive) return ERANGE; // "non-representable entries"
+    if (s.sf && !variant.freeMappedStatusFrames) return EBUSY; // gnttab_unpopulate_status_frames: a status frame still referenced (XSA-255)
+  }
   return GNTST_okay;
 }
-/** The effect of a successful gnttab_set_version: the shared entries (and v2 status words) cleared, the new layout. */
+/**
+ * The effect of a successful gnttab_set_version: the reserved entries kept
+ * ("Preserve the first 8 entries (toolstack reserved grants)": a v2
+ * GTF_permit_access entry becomes v1 with its status bits in the flags word,
+ * any other v2 entry is cleared; a v1 entry becomes v2 with Xen's bits in the
+ * status word), every other entry and status word cleared, the new layout.
+ */
 export function setVersionApply(d: W, s: S, v: number): void {
   if (v === s.gt_version) return;
-  for (let r = 0; r < s.ga.length; r++) d.ga[r] = INVALID;
+  for (let r = 0; r < s.ga.length; r++) {
+    const e = s.ga[r]!;
+    if (!isReserved(s, r)) d.ga[r] = INVALID;
+    else if (v === 1) d.ga[r] = gtype(e) === GTF_permit_access ? { ...INVALID, flags: e.flags | e.status, domid: e.domid, frame: e.frame } : INVALID;
+    else d.ga[r] = { ...INVALID, flags: e.flags & ~STATUS, domid: e.domid, frame: e.frame, status: e.flags & STATUS };
+    // a reserved entry may stay pinned across the switch: its ghost version follows the table (G13 is about the others)
+    if (isReserved(s, r) && s.aa[r] !== null) d.aa[r]!.v = v;
+  }
   d.gt_version = v;
 }
 
@@ -1009,7 +1064,7 @@ export const feConnect: R = {
   },
 };
 
-export const feSetVersionRule = (variant: { freeMappedStatusFrames?: boolean } = {}): R => ({
+export const feSetVersionRule = (variant: SetVersionVariant = {}): R => ({
   name: 'fe_GNTTABOP_set_version', actor: 'frontend',
   doc: 'between connections (a kexec into a kernel whose gnttab_need_v2() differs), or at any step for a hostile granter (racing every other operation): GNTTABOP_set_version; Xen refuses while an entry is pinned (-EBUSY) and otherwise wipes every entry',
   see: 'linux gnttab_request_version; xen/common/grant_table.c gnttab_set_version',
@@ -1269,9 +1324,10 @@ export const rogueUnmap: R = {
   name: 'rogue_GNTTABOP_unmap_grant_ref', actor: 'hostile',
   doc: 'the hostile domain unmaps one of its own mappings, whenever it likes, maybe only its host or only its device part: unmap_common (phase one: the maptrack entry loses those parts, freed once none is left; the pins stay)',
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref / unmap_common (op->host_addr, op->dev_bus_addr)',
-  choices: (_s, p) => per(p, 'unmaps', () => range(0, p.handles - 1).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts })))),
+  // with a hostile granter, dom0 may also unmap xenstored's mapping of the reserved entry (maptrack entry `handles`)
+  choices: (_s, p) => per(p, 'unmaps', () => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts })))),
   showChoice: (a: UnmapChoice) => `handle ${a.h}, ${showParts(a.parts)}`,
-  when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && s.mt[a.h]!.drv === 0 && (s.mt[a.h]!.flags & a.parts) === a.parts &&
+  when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && (s.mt[a.h]!.drv === 0 || s.mt[a.h]!.drv === XENSTORED) && (s.mt[a.h]!.flags & a.parts) === a.parts &&
     (p.unmaps === 0 || s.um.length < p.unmaps) && !actLocked(s, s.mt[a.h]!.dom, s.mt[a.h]!.ref),
   then: (d, s, p, a: UnmapChoice) => {
     const m = s.mt[a.h]!;
@@ -1312,7 +1368,8 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
     for (const w of [0, 1])
       for (const win of COPY_WINDOWS) {
         if (hostile(p)) {
-          for (const ref of range(1, p.refs)) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
+          // the reserved entry too with reserved=racing (a hostile granter may make it a sub-page grant: a v2 operation for set_version)
+          for (const ref of range(1, p.refs + (p.reserved === 'racing' ? 1 : 0))) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
           if (p.transTargets === 'any') for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_B, dom: DOMID_B, ref, w, ...win });
         }
         for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
@@ -1386,8 +1443,10 @@ export const rogueEndTransitive: R = {
 
 interface EntryChoice { r: number; flags: number; frame: number }
 const ENTRY_SHAPES = [GTF_invalid, GTF_permit_access | GTF_readonly, GTF_permit_access, GTF_permit_access | GTF_readonly | GTF_sub_page];
+/** What the hostile granter may write into the reserved entry: the toolstack's full-page grant of the xenstore page, a v2 sub-page grant of it, a v2 transitive grant (to C's empty table). */
+const RESERVED_SHAPES = [GTF_permit_access, GTF_permit_access | GTF_sub_page, GTF_transitive];
 const showEntry = (a: EntryChoice): string =>
-  `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : [
+  `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : a.flags === GTF_transitive ? 'GTF_transitive -> C:0' : [
     'GTF_permit_access', a.flags & GTF_readonly ? 'GTF_readonly' : '', a.flags & GTF_sub_page ? 'GTF_sub_page [0,1)' : ''].filter(Boolean).join('|') + ` frame ${a.frame}`}`;
 
 /**
@@ -1401,11 +1460,14 @@ export const rogueGranterWrite: R = {
   name: 'rogue_granter_write_entry', actor: 'hostile-granter',
   doc: 'the granting domain rewrites a data entry (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not',
   see: 'grant_table.h (the granter owns its grant table); XSA-500 (a pinned entry rewritten); grant_table.c acquire_grant_for_copy',
-  choices: (_s, p) => per(p, 'granterWrites', () => range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
-    flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame }))))),
+  choices: (_s, p) => per(p, 'granterWrites', () => [
+    ...range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
+      flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame })))),
+    ...(p.reserved === 'racing' ? RESERVED_SHAPES.map((flags) => ({ r: p.refs + 1, flags, frame: flags === GTF_transitive ? 0 : p.pages + 1 })) : []),
+  ]),
   showChoice: showEntry,
   when: (s, p, a: EntryChoice) => {
-    if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2)) return false;
+    if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2) || (a.flags === GTF_transitive && s.gt_version !== 2)) return false;
     const e = s.ga[a.r]!;
     return (e.flags & ~STATUS) !== a.flags || (a.flags !== GTF_invalid && (e.frame !== a.frame || e.domid !== DOMID_B));
   },
@@ -1414,7 +1476,10 @@ export const rogueGranterWrite: R = {
     const sub = (a.flags & GTF_sub_page) !== 0;
     d.ga[a.r] = a.flags === GTF_invalid
       ? { ...INVALID, flags: s.gt_version === 1 ? e.flags & STATUS : 0, status: e.status }
-      : { ...INVALID, flags: a.flags | (s.gt_version === 1 ? e.flags & STATUS : 0), domid: DOMID_B, frame: a.frame, page_off: 0, length: sub ? 1 : 0, status: e.status };
+      : a.flags === GTF_transitive
+        ? { ...INVALID, flags: GTF_transitive, domid: DOMID_B, trans_domid: DOMID_C, trans_gref: 0, status: e.status }
+        : { ...INVALID, flags: a.flags | (s.gt_version === 1 ? e.flags & STATUS : 0), domid: DOMID_B, frame: a.frame, page_off: 0, length: sub ? 1 : 0, status: e.status };
+    if (a.r >= s.rv.length) return; // the reserved entry: no ghost (G17 is about the driver's refs)
     // then mb() and a read of the status, as grant_table.h asks of a granter invalidating an unused entry, or making a
     // writable one read-only "while checking !GTF_writing" (invalidating an in-use entry "cannot be done directly": no promise) (G17)
     const st = statusOf(s, DOMID_A, a.r);
@@ -1713,7 +1778,16 @@ export const G13: Invariant<S, P> = {
   name: 'G13_version_change_only_idle',
   description: 'no grant stays pinned across a grant-table version change: every pinned entry of the granter was pinned at the current version (Xen refuses set_version with -EBUSY while an entry at or above GNTTAB_NR_RESERVED_ENTRIES is pinned)',
   see: 'docs §4.10 G13; grant_table.c gnttab_set_version (-EBUSY, -EAGAIN); XSA-255, XSA-501',
-  holds: (s) => s.aa.every((a) => a === null || a.v === s.gt_version),
+  holds: (s) => {
+    for (let r = 0; r < s.fe.length; r++) if (s.aa[r] !== null && s.aa[r]!.v !== s.gt_version) return false; // reserved entries may stay pinned
+    return true;
+  },
+};
+export const G18: Invariant<S, P> = {
+  name: 'G18_no_v2_operation_at_v1',
+  description: "no v2 operation is in progress on a v1 table: at version 1 no entry of the granter is pinned as a sub-page or transitive entry (nr_v2_ops is 0; gnttab_set_version refuses to leave v2 with -EAGAIN while it is not)",
+  see: 'grant_table.c gnttab_set_version ("v2 operations still in progress", -EAGAIN), nr_v2_ops in acquire/release_grant_for_copy; XSA-268, XSA-501',
+  holds: (s) => s.gt_version === 2 || nrV2Ops(s) === 0,
 };
 export const G14: Invariant<S, P> = {
   name: 'G14_ring_grant_lifecycle',
@@ -1751,11 +1825,11 @@ export const failedMapNeverUsed: Invariant<S, P> = {
   holds: (s) => s.bad === 0 && s.be.every((b) => b.st !== BE_MAPFAIL || (b.h < 0 && b.rc !== GNTST_okay)),
 };
 
-export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, G17, pinsAccount,
+export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, G17, G18, pinsAccount,
   pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
 
 export const grantObservables: readonly Observable<S, P>[] = [
-  { name: 'pinned_entries', description: 'frontend entries with pins at once', value: (s) => count(s.aa, (a) => a !== null) },
+  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => count(s.aa.slice(0, s.fe.length), (a) => a !== null) },
   { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
   { name: 'cached_grants', description: 'sticky grants in the backend cache', value: (s) => cacheCount(s) },
 ];
@@ -1790,7 +1864,8 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   const ums = s.um.map((u) => ({ u, k: JSON.stringify([u.dom, u.dom === DOMID_A ? rr(u.ref) : -1, u.done]) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
   for (const { u } of ums) pUses.push(u.frame);
   for (const c of s.cp) pUses.push(c.frame, c.pf);
-  const pmap = firstUseRelabeling(s.pg.length, pUses, (i) => JSON.stringify(s.pg[i]), [0]);
+  // the ring page and the xenstore page (after the data pages) are fixed
+  const pmap = firstUseRelabeling(s.pg.length, pUses, (i) => JSON.stringify(s.pg[i]), hasReserved(p) ? [0, p.pages + 1] : [0]);
   const rp = (i: number): number => (i >= 0 ? pmap[i]! : i);
   // handles: ring, then driver slots in new ref order, then the others by content
   const hUses: number[] = [s.ringh];
@@ -1800,7 +1875,7 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   const hmap = firstUseRelabeling(s.mt.length, hUses, (h) => {
     const m = s.mt[h];
     return m === null ? '~' : JSON.stringify([m.dom, m.dom === DOMID_A ? rr(m.ref) : rt(m.ref), m.flags, rp(m.frame), m.drv]);
-  });
+  }, hasReserved(p) ? [p.handles] : []); // xenstored's maptrack entry (after the `handles`) is fixed
   const rh = (h: number): number => (h >= 0 ? hmap[h]! : h);
   const entry = (e: GrantEntry, frame: boolean): GrantEntry => ({
     flags: e.flags, domid: e.domid, frame: frame && valid(e) && gtype(e) === GTF_permit_access ? rp(e.frame) : e.frame,
@@ -1813,8 +1888,9 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
     trans_domid: a.trans_domid, trans_gref: a.trans_domid >= 0 ? rtarget(a.trans_domid, a.trans_gref) : a.trans_gref,
     hstr: a.hstr, hstw: a.hstw, devr: a.devr, devw: a.devw, cpr: a.cpr, cpw: a.cpw, v: a.v,
   };
-  const ga = order.map((o) => entry(s.ga[o]!, true));
-  const aa = order.map((o) => act(s.aa[o]!, true));
+  // the reserved entry (after the data refs) stays where it is
+  const ga = [...order, ...range(R + 1, s.ga.length - 1)].map((o) => entry(s.ga[o]!, true));
+  const aa = [...order, ...range(R + 1, s.ga.length - 1)].map((o) => act(s.aa[o]!, true));
   const gb = new Array<GrantEntry>(s.gb.length), ab = new Array<ActiveEntry | null>(s.gb.length);
   s.gb.forEach((e, t) => {
     gb[rt(t)] = entry(e, false);
@@ -1857,7 +1933,7 @@ export const grantCanonicalize = symmetryCanonicalizer<S, P>({ size: (p) => p.re
 export const grant = defineModel<S, P>({
   views: grantViews,
   name: 'grant',
-  description: 'grant table v2 lifecycle: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins and checks; honest or hostile grantee',
+  description: 'grant table v1/v2 lifecycle as grant_table.c keeps it: frontend grants (full, sub-page, sticky), netback maps/copies, transitive copies by a third domain, Xen pins, status bits and checks, set_version with a reserved entry; honest or hostile grantee and granter',
   see: 'xen/include/public/grant_table.h; xen/common/grant_table.c; linux drivers/xen/grant-table.c; netif.h control ring; ../shared/docs/xen-protocols.md §4',
   params: grantParams,
   init: (p) => bootVersions(p).map((v) => grantInit(p, v)),

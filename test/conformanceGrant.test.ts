@@ -87,6 +87,7 @@ for (const [bug, vector, call, field] of [
   ['copy-area-first', 'grant-boundary-copy-readonly-dest-beyond-page', 'GNTTABOP_copy', 'results'],
   ['set-version-busy-if-valid', 'grant-boundary-set-version-wipes-valid', 'fe_GNTTABOP_set_version', 'results'],
   ['set-status-no-recheck', 'grant-boundary-map-recheck-unstable', 'GNTTABOP_map_recheck', 'results'],
+  ['set-version-wipes-reserved', 'grant-boundary-set-version', 'fe_GNTTABOP_set_version', 'entries'],
 ] as const)
   test(`seeded bug ${bug}: caught by ${vector} (${field})`, async () => {
     const r = await runSuite(suite, grantImplAdapter(bug), { stopAtFirst: false });

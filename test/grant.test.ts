@@ -8,7 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce } from 'immer';
-import type { Model } from '../model/core.js';
+import { deriveModel, type Model } from '../model/core.js';
 import { paramsOf, replays, runModel } from './support/models.js';
 import {
   grant, grantInit, mapCheck, mapApply, unmapCheck, unmapApply, copyCheck, copyBegin, copyEnd, setVersionCheck, grantPage,
@@ -16,7 +16,7 @@ import {
   GTF_permit_access, GTF_readonly, GTF_sub_page, ERESTART, EAGAIN, EINVAL,
   DOMID_A, DOMID_B, DOMID_C, GNTMAP_host_map, GNTMAP_device_map, GNTMAP_readonly, GTF_transitive, GTF_reading, GTF_writing,
   GNTST_okay, GNTST_general_error, GNTST_bad_domain, GNTST_bad_gntref, GNTST_bad_handle, GNTST_bad_copy_arg, GNTST_no_space, EBUSY,
-  K_TX_FULL, K_TX_SUB, K_RX, G6, G17, ZERO, PAYLOAD, SECRET, setStatusRecheck,
+  K_TX_FULL, K_TX_SUB, K_RX, G6, G13, G17, G18, ZERO, PAYLOAD, SECRET, setStatusRecheck, isReserved, ERANGE, feSetVersionRule,
   type GrantParams, type GrantState,
 } from '../model/grant.js';
 import xsa396 from '../examples/grant-xsa396.js';
@@ -36,7 +36,7 @@ const step = (s: GrantState, f: (d: any) => void): GrantState => produce(s, f);
 
 // --- Xen's checks, by hand
 
-const P0 = paramsOf(grant, { version: 'v2', handles: 3 });
+const P0 = paramsOf(grant, { version: 'v2', handles: 3, reserved: 'none' });
 /** The initial state with data ref 1 granted for `kind` on page 1. */
 const granted = (kind: number): GrantState => step(grantInit(P0), (d) => grantPage(d, 1, 1, kind, true, { held: 0, c: [SECRET, SECRET] }));
 
@@ -363,7 +363,7 @@ variantCase('_set_status_v2 without its re-read (hostile granter)', noRecheck, {
   'G17_idle_status_is_final', 5, 'GNTTABOP_map_recheck');
 
 test('_set_status_v2 in three steps: the re-read after smp_mb() fails a map whose entry changed and clears what it set', () => {
-  const P = paramsOf(grant, { version: 'v2' });
+  const P = paramsOf(grant, { version: 'v2', reserved: 'none' });
   const ro = GNTMAP_host_map | GNTMAP_readonly;
   const e = { flags: GTF_permit_access, domid: DOMID_B, frame: 1, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0, status: 0 };
   // unpinned: type, domid, sub-page (maps), read-only (writes) re-checked; pinned: only GTF_readonly
@@ -404,6 +404,42 @@ test('_set_status_v2 in three steps: the re-read after smp_mb() fails a map whos
   assert.is(ok.aa[1]!.hstr, 1);
   assert.is(ok.ga[1]!.status, GTF_reading);
   assert.equal(ok.ms, []);
+});
+
+test('the reserved entry (GNTTAB_RESERVED_XENSTORE): kept across a switch with its pin and status bits; -EAGAIN and -ERANGE reachable as Xen has them; no -EAGAIN is caught (G18)', () => {
+  const P = paramsOf(grant, { version: 'v1' });
+  const R = P.refs + 1;
+  // netback disconnected and the ring ended by hand: only xenstored's mapping of the reserved entry is left
+  const s = step(grantInit(P, 1), (d) => { d.ga[0] = { ...d.ga[0], flags: 0 }; d.aa[0] = null; d.mt[0] = null; d.ringh = -1; d.conn = 0; });
+  assert.ok(isReserved(s, R) && !isReserved(s, P.refs));
+  assert.is(s.ga[R]!.flags, GTF_permit_access | GTF_reading | GTF_writing);
+  assert.is(setVersionCheck(s, 2), GNTST_okay, 'a pinned reserved entry does not make -EBUSY');
+  const v2 = step(s, (d) => setVersionApply(d, s, 2));
+  assert.equal([v2.ga[R]!.flags, v2.ga[R]!.status, v2.ga[R]!.frame, v2.aa[R]!.hstw], [GTF_permit_access, GTF_reading | GTF_writing, P.pages + 1, 1]);
+  assert.ok(G6.holds(v2, P) && G13.holds(v2, P));
+  const back = step(v2, (d) => setVersionApply(d, v2, 1));
+  assert.is(back.ga[R]!.flags, GTF_permit_access | GTF_reading | GTF_writing);
+  // a v2 reserved entry v1 cannot represent, and a v2 operation on it in progress
+  const tr = step(v2, (d) => { d.ga[R] = { ...d.ga[R], flags: GTF_transitive, trans_domid: DOMID_C }; });
+  assert.is(setVersionCheck(tr, 1), ERANGE);
+  const sub = step(v2, (d) => { d.aa[R] = { ...d.aa[R]!, is_sub_page: 1 }; });
+  assert.is(setVersionCheck(sub, 1), EAGAIN);
+  assert.is(setVersionCheck(sub, 1, { ignoreV2Ops: true }), GNTST_okay);
+  assert.not.ok(G18.holds(step(sub, (d) => { d.gt_version = 1; }), P));
+  // reachable: shortest searches for a state where set_version to v1 returns the code, with reserved=racing
+  const racing = paramsOf(grant, { granter: 'hostile', reserved: 'racing', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0', version: 'v2' });
+  for (const [name, code, steps] of [['EAGAIN', EAGAIN, 4], ['ERANGE', ERANGE, 2]] as const) {
+    const probe = { ...grant, invariants: [{ name: `no_${name}`, description: `set_version(1) never returns ${name}`, see: '', holds: (x: GrantState) => setVersionCheck(x, 1) !== code }] } as M;
+    const r = runModel(probe, racing);
+    assert.is(r.outcome, 'violation', name);
+    assert.is(r.violation!.trace.length - 1, steps, `${name}: ${r.violation!.trace.map((t) => t.rule).join(', ')}`);
+  }
+  // set_version without the -EAGAIN check: a sub-page pin of the reserved entry survives into v1
+  const v = deriveModel(grant, { name: 'grant-set-version-ignores-v2-ops', description: 'gnttab_set_version without -EAGAIN', see: 'grant_table.c gnttab_set_version', replace: { fe_GNTTABOP_set_version: feSetVersionRule({ ignoreV2Ops: true }) } });
+  const r = runModel(v, racing);
+  assert.is(r.violation?.property, 'G18_no_v2_operation_at_v1');
+  assert.is(r.violation!.trace.length - 1, 5);
+  assert.ok(replays(v, racing, r));
 });
 
 test('XSA-396 needs the hostile grantee: with an honest backend the query-then-end frontend is safe', () => {

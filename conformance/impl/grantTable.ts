@@ -40,10 +40,10 @@ const GNTPIN_hstw_mask = 0xff << GNTPIN_hstw_shift, GNTPIN_devw_mask = 0xff << G
 export const GNTST = {
   okay: 0, general_error: -1, bad_domain: -2, bad_gntref: -3, bad_handle: -4, bad_copy_arg: -10, no_space: -13,
 } as const;
-export const EBUSY = -16, EINVAL = -22, EAGAIN = -11, ERESTART = 85;
+export const EBUSY = -16, EINVAL = -22, EAGAIN = -11, ERANGE = -34, ERESTART = 85;
 const NAMES: Record<number, string> = {
   0: 'GNTST_okay', [-1]: 'GNTST_general_error', [-2]: 'GNTST_bad_domain', [-3]: 'GNTST_bad_gntref', [-4]: 'GNTST_bad_handle',
-  [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY', [-22]: 'EINVAL', [-11]: 'EAGAIN', 85: 'ERESTART',
+  [-10]: 'GNTST_bad_copy_arg', [-13]: 'GNTST_no_space', [-16]: 'EBUSY', [-22]: 'EINVAL', [-11]: 'EAGAIN', [-34]: 'ERANGE', 85: 'ERESTART',
 };
 export const statusName = (rc: number): string => NAMES[rc] ?? `GNTST_${rc}`;
 
@@ -74,7 +74,9 @@ export type GrantBug =
    * change": act->pin against old_pin, the new target against the active entry): it never returns ERESTART. */
   | 'transitive-no-restart'
   /** _set_status_v2 pins without its re-read of the flags after smp_mb() (a granter's end between the first read and the status write goes unnoticed). */
-  | 'set-status-no-recheck';
+  | 'set-status-no-recheck'
+  /** gnttab_set_version wipes the reserved entries too (no "Preserve the first 8 entries (toolstack reserved grants)"). */
+  | 'set-version-wipes-reserved';
 
 /** union grant_entry_v2 (or grant_entry_v1_t: flags, domid, frame), as the granting guest writes it. */
 export interface EntryV2 {
@@ -465,7 +467,21 @@ export class GrantTables {
     return r.status;
   }
 
-  /** gnttab_set_version for `dom`'s own table. The table's first GNTTAB_NR_RESERVED_ENTRIES are not those of a vector (its refs start there). */
+  /**
+   * The toolstack's set-up: a mapping made before the vector starts, in a
+   * given maptrack entry (xenstored's mapping of the reserved xenstore grant).
+   */
+  mapAt(ldom: number, handle: number, op: { dom: number; ref: number; flags: number }): void {
+    const mt = this.maptrack.get(ldom)!;
+    if (mt[handle] !== undefined) throw new Error(`maptrack entry ${handle} in use`);
+    const saved = mt.slice();
+    for (let h = 0; h < mt.length; h++) if (h !== handle && mt[h] === undefined) mt[h] = { dom: -1, ref: -1, flags: 0 };
+    const r = this.map(ldom, op);
+    for (let h = 0; h < mt.length; h++) if (h !== handle) mt[h] = saved[h];
+    if (r.handle !== handle) throw new Error(`the set-up mapping did not get maptrack entry ${handle}: ${statusName(r.status)}`);
+  }
+
+  /** gnttab_set_version for `dom`'s own table: its first GNTTAB_NR_RESERVED_ENTRIES entries are the toolstack's, kept across a switch. */
   setVersion(dom: number, v: number): number {
     const t = this.tables.get(dom)!;
     if (v !== 1 && v !== 2) return EINVAL;
@@ -475,14 +491,33 @@ export class GrantTables {
       t.version = v;
       return GNTST.okay;
     }
-    if (t.active.some((a) => a.pin !== 0)) return EBUSY;
-    if (t.version === 2 && t.active.some((a) => a.pin !== 0 && a.isSubPage)) return EAGAIN;
-    // gnttab_unpopulate_status_frames: a status page still referenced is not freed
-    if (t.version === 2 && t.statusMaps) return EBUSY;
+    for (let i = GNTTAB_NR_RESERVED_ENTRIES; i < t.entries.length; i++) if (t.active[i]!.pin) return EBUSY; // "some grant entries still in use"
+    if (t.version === 2) {
+      if (t.active.some((a) => a.pin !== 0 && a.isSubPage)) return EAGAIN; // nr_v2_ops
+      for (let i = 0; i < GNTTAB_NR_RESERVED_ENTRIES && i < t.entries.length; i++) {
+        const e = t.entries[i]!;
+        if ((e.flags & GTF_type_mask) === GTF_transitive || ((e.flags & GTF_type_mask) === GTF_permit_access && e.frame >= 2 ** 32)) return ERANGE; // "non-representable entries"
+      }
+      // gnttab_unpopulate_status_frames: a status page still referenced is not freed
+      if (t.statusMaps) return EBUSY;
+    }
+    // "Preserve the first 8 entries (toolstack reserved grants)": v1 -> v2 the status bits move to the status word, v2 -> v1 into the flags word
+    const kept: { e: EntryV2; bits: number }[] = [];
+    for (let i = 0; i < GNTTAB_NR_RESERVED_ENTRIES && i < t.entries.length; i++) {
+      const e = t.entries[i]!;
+      if (t.version === 1) kept.push({ e: { ...blank(), flags: e.flags & ~(GTF_reading | GTF_writing), domid: e.domid, frame: e.frame }, bits: e.flags & (GTF_reading | GTF_writing) });
+      else if ((e.flags & GTF_type_mask) === GTF_permit_access) kept.push({ e: { ...blank(), flags: e.flags, domid: e.domid, frame: e.frame }, bits: t.status[i]! });
+      else kept.push({ e: blank(), bits: 0 });
+    }
     for (let r = 0; r < t.entries.length; r++) {
       t.entries[r] = blank();
       t.status[r] = 0;
     }
+    if (this.bug !== 'set-version-wipes-reserved')
+      kept.forEach(({ e, bits }, i) => {
+        t.entries[i] = v === 1 ? { ...e, flags: e.flags | bits } : e;
+        if (v === 2) t.status[i] = bits;
+      });
     t.version = v;
     return GNTST.okay;
   }
