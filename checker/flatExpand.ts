@@ -1,5 +1,5 @@
 /**
- * The expansion of a state on the flat path, generated once per check from
+ * The expansion of a state on the flat and packed (shaped) paths, generated once per check from
  * the system's rules: the same transitions, in the same order, with the same
  * indices, coverage counts and cuts as `expandState` (expand.ts), but written
  * out rule by rule as straight-line code, so that every call of a guard or an
@@ -14,8 +14,8 @@
  * the fault naming the rule and the state (properties/fault.ts), exactly as
  * the generic expansion would have.
  *
- * The successor is built as on the packed path: the rule's effect runs on
- * the flat codec's reused scratch copy of the state (flat.ts) and goes to the
+ * The rule's effect runs on the codec's reused scratch copy of the state
+ * (flat.ts, or codec.ts for a shaped model) and the successor goes to the
  * search's `edge`.
  */
 import type { Expander } from './expand.js';

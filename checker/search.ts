@@ -100,7 +100,7 @@ export class Search<S> {
   private readonly obs: ObservableExtremes<S> | undefined;
   /** The expansion of a state (expand.ts): the rules tried, coverage, and where the transitions go. */
   private readonly expander: Expander<S>;
-  /** On the flat path: the same expansion, generated for this system's rules (flatExpand.ts). */
+  /** On the flat and packed paths: the same expansion, generated for this system's rules (flatExpand.ts). */
   private readonly expand: Expand<S>;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
@@ -129,7 +129,7 @@ export class Search<S> {
     };
     const flatCodec = this.path instanceof PackedPath && sys.flat && !sys.shape ? wordCodecOf(sys) : undefined;
     const expander = this.expander;
-    // Shaped states: the path's scratch copy (made again by restore between a state's rules, packed.ts).
+    // Shaped states: the packed path's reused scratch copy (codec.ts), made again for each successor.
     const shaped = this.path instanceof PackedPath && sys.shape ? this.path : undefined;
     this.expand = flatCodec
       ? compileExpand(expander, flatCodec.scratch)
