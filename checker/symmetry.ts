@@ -94,8 +94,8 @@ export class Symmetry {
   private readonly setIndex: Map<string, number>;
   private readonly sizes: number[];
   /**
-   * Per leaf that may be an element of a set: where it may be absent, the
-   * conditions under which it is present, as triples [leaf, kind, i] (kind 0:
+   * Per leaf that may be an element of a set, may be absent, and whose absent
+   * form (zero bits) reads as an element: the conditions under which it is present, as triples [leaf, kind, i] (kind 0:
    * leaf's value > i, a list slot; 1: leaf's value is not 0, a nullable or
    * optional value; 2: leaf's value is i, a union's alternative). An absent
    * value packs as zero bits, which may read as an element of its set: it is
@@ -192,7 +192,14 @@ export class Symmetry {
     const annotate = (p: Piece, base: number, path: string, siblings: Map<string, { k: number; p: Piece }> | undefined, conds: number[] = []): void => {
       switch (p.kind) {
         case 'int':
-          if (p.elem && conds.length > 0) this.cond[base] = conds;
+          // Only where the absent form (zero bits: min, and min for the fields it depends on) reads as an element.
+          if (p.elem && conds.length > 0) {
+            const r = 'set' in p.elem ? p.elem : p.elem.elem(...p.elem.on.map((f) => {
+              const sib = siblings?.get(f)?.p;
+              return sib?.kind === 'int' ? sib.min : sib?.kind === 'enum' ? sib.values[0] : undefined;
+            }));
+            if (r !== undefined && (this.setIndex.get(r.set) ?? -1) >= 0 && p.min >= r.from && p.min < r.from + sets[r.set]!) this.cond[base] = conds;
+          }
           if (p.elem && 'set' in p.elem) {
             const si = check(p.elem, path);
             if (si >= 0) {
