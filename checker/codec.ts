@@ -52,15 +52,27 @@ export interface StateCodec<S> {
   readonly scratch: (s: S) => S;
   /** A fresh copy of `s` the caller may keep. */
   readonly clone: (s: S) => S;
+  /** The lazy root, for a root record without optional fields (see {@link lazyRootOf}). */
+  readonly lazy?: LazyRoot<S>;
   readonly piece: Piece;
 }
+
+/**
+ * The root fields from which a shape's codec has a lazy root (see
+ * {@link lazyRootOf}; without optional fields). Measured on 2026-12-03
+ * (docs/performance.md): grant (17 root fields, a rule touches a few) 1.2x
+ * fewer CPU seconds; ring with a weak memory and a hostile frontend (10, its
+ * rules touch most of them, and 38% of its successors are new states, each
+ * unpacked once more for its invariants) 1.3x more; xenbus (6) no change.
+ */
+export const LAZY_ROOT_FIELDS = 12;
 
 const bitsFor = (n: number): number => (n <= 1 ? 0 : 32 - Math.clz32(n - 1));
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const prop = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
 /** Derives the codec of a shape; throws if the shape cannot be packed (a value wider than 32 bits). */
-export function shapeCodec<S>(piece: Piece): StateCodec<S> {
+export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean } = {}): StateCodec<S> {
   const leaves: Leaf[] = [];
   let word = 0;
   let used = 0;
@@ -130,6 +142,13 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   // Layout and pack code are generated in one walk (the same leaves in the same order).
   // A chunk of pack ORs its words into `out` (zeroed first when there are chunks).
   const packFns: string[] = [];
+  /**
+   * A root record without optional fields is copied lazily on the packed path
+   * (see {@link lazyRootOf}): per root field, its copy and its pack code.
+   */
+  const lazyRoot = piece.kind === 'record' && piece.fields.every(([, f]) => f.kind !== 'optional') && (opt.lazyRoot ?? piece.fields.length >= LAZY_ROOT_FIELDS);
+  const rootPack: { x: string; code: string; lo: number; hi: number }[] = [];
+  const rootCopy: { x: string; inner: string[]; e: string }[] = [];
   /** Generating packScratch: the index of the next skeleton object (in the order scratch allocates them). */
   let skelMode = false;
   let skelAt = 0;
@@ -164,6 +183,19 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
       }
       case 'record': {
         const check = `if (${v} === null || typeof ${v} !== 'object') bad(${JSON.stringify(path)}, ${v});\n`;
+        if (skelMode && p === piece && lazyRoot) {
+          // The root of packScratch: each field's code on its own (the lazy root's pack runs those a rule touched).
+          skelAt++;
+          let out = check;
+          for (const [k, f] of p.fields) {
+            const x = fresh();
+            const lo = replay;
+            const code = genPack(f, x, k);
+            rootPack.push({ x, code, lo, hi: replay });
+            out += `{ const ${x} = ${v}${prop(k)};\n${code}}\n`;
+          }
+          return out;
+        }
         let out = skelMode ? '' : check;
         // For the scratch: the record's own values read from its skeleton object
         // when it is still linked here (see packScratch), else from whatever the
@@ -369,10 +401,18 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
         out.push(`const ${o} = S[${idx}];`);
         const init: string[] = [];
         const all = p.keys === 'all';
+        const root = p === piece && src === 's';
         for (const [k, f] of p.fields) {
           // Optional fields are added by the copy (in unpack's order: after the others), or are always there (keys 'all').
           if (f.kind !== 'optional') init.push(`${JSON.stringify(k)}: ${initOf(f)}`);
           const x = fresh();
+          if (root && lazyRoot) {
+            const inner: string[] = [];
+            const e = genCopy(f, x, inner);
+            rootCopy.push({ x, inner, e });
+            out.push(`{ const ${x} = ${src}${prop(k)};`, ...inner, `${o}${prop(k)} = ${e};`, '}');
+            continue;
+          }
           out.push(`{ const ${x} = ${src}${prop(k)};`);
           if (f.kind === 'optional') {
             const inner: string[] = [];
@@ -485,6 +525,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
   const packScratch = new Function('C', 'bad', 'badLen', 'badKey', 'S', packSSrc)(consts, bad, badLen, badKey, S) as StateCodec<S>['pack'];
   const tmpWords = new Uint32Array(words);
+  const lazy = lazyRoot ? lazyRootOf(piece as Extract<Piece, { kind: 'record' }>, words, leaves, rootCopy, rootPack, copyFns, packFns, consts, S, { pack, unpack, packScratch, bad, badLen, badKey }) : undefined;
   return {
     words,
     leaves,
@@ -492,6 +533,7 @@ export function shapeCodec<S>(piece: Piece): StateCodec<S> {
     packScratch,
     unpack,
     scratch,
+    ...(lazy ? { lazy } : {}),
     clone: (s) => {
       pack(s, tmpWords);
       return unpack(tmpWords, 0);
@@ -504,4 +546,99 @@ function show(u: unknown): string {
   if (u === undefined) return 'undefined';
   const s = JSON.stringify(u);
   return s === undefined ? String(u) : s.length > 60 ? s.slice(0, 57) + '...' : s;
+}
+
+/** `scratch`, `packScratch` and `unpack` of the lazy root; `root` is the one object `scratch` returns. */
+export interface LazyRoot<S> {
+  readonly scratch: (s: S) => S;
+  readonly packScratch: (s: S, out: Uint32Array) => void;
+  readonly unpack: (w: Uint32Array, off: number) => S;
+  readonly root: S;
+}
+
+/**
+ * The lazy root: what `scratch` returns for a shape whose root is a record
+ * without optional fields. A rule mostly touches a few of the root's fields
+ * (grant: the entry and the active entry of one ref, a map, a copy), yet the
+ * scratch copy copied, and the pack of the successor read, all of them. Here
+ * the scratch state is one object whose root fields are accessors (own,
+ * enumerable, in the shape's order, so that spreads, JSON and `Object.keys`
+ * see a plain record): a field is copied into the skeleton (as `scratch`
+ * copies it) when the rule first reads it, a value field only when the rule
+ * writes it, and `packScratch` starts from the words of the state the rule
+ * ran on and packs again only the fields the rule read or wrote (their bits
+ * cleared first). A field the rule did not touch has the parent's value, so
+ * the words are those of `pack` (test/expandCompiled compares them on every
+ * successor of several models). The parent's words are those it was unpacked
+ * from (kept by `unpack`), or packed once per state.
+ */
+function lazyRootOf(
+  piece: Extract<Piece, { kind: 'record' }>,
+  words: number,
+  leaves: readonly Leaf[],
+  rootCopy: readonly { x: string; inner: string[]; e: string }[],
+  rootPack: readonly { x: string; code: string; lo: number; hi: number }[],
+  copyFns: readonly string[],
+  packFns: readonly string[],
+  consts: unknown[],
+  S: unknown[],
+  f: { pack: (s: any, out: Uint32Array) => void; unpack: (w: Uint32Array, off: number) => any; packScratch: (s: any, out: Uint32Array) => void; bad: unknown; badLen: unknown; badKey: unknown },
+): LazyRoot<any> {
+  const value = (p: Piece): boolean => p.kind === 'int' || p.kind === 'enum' || (p.kind === 'nullable' && (p.of.kind === 'int' || p.of.kind === 'enum'));
+  const decl: string[] = ['let P = null, LO = null;', 'const PW = new Uint32Array(W), LW = new Uint32Array(W);'];
+  const props: string[] = [];
+  const reset: string[] = [];
+  let lazyPack = '';
+  piece.fields.forEach(([k, fp], j) => {
+    decl.push(`let T${j} = 0, V${j};`);
+    reset.push(`T${j} = 0;`);
+    const key = JSON.stringify(k);
+    if (value(fp)) props.push(`get ${key}() { return T${j} === 0 ? P${prop(k)} : V${j}; }, set ${key}(v) { T${j} = 1; V${j} = v; }`);
+    else {
+      const c = rootCopy[j]!;
+      decl.push(`function cf${j}(${c.x}) {\n${c.inner.join('\n')}\nreturn ${c.e};\n}`);
+      props.push(`get ${key}() { if (T${j} === 0) { T${j} = 1; V${j} = cf${j}(P${prop(k)}); } return V${j}; }, set ${key}(v) { T${j} = 1; V${j} = v; }`);
+    }
+    // Clear the field's bits, then OR its values in (as pack's chunks do).
+    const rp = rootPack[j]!;
+    const mask = new Map<number, number>();
+    for (let l = rp.lo; l < rp.hi; l++) {
+      const lf = leaves[l]!;
+      if (lf.bits > 0) mask.set(lf.word, ((mask.get(lf.word) ?? 0) | (((lf.bits === 32 ? 0xffffffff : 2 ** lf.bits - 1) << lf.shift) >>> 0)) >>> 0);
+    }
+    const clear = [...mask].map(([w, m]) => `out[${w}] &= ${(~m) >>> 0};`).join(' ');
+    lazyPack += `if (T${j} !== 0) { ${clear}\nconst ${rp.x} = V${j};\n${rp.code}}\n`;
+  });
+  const ws = Array.from({ length: words }, (_, i) => `w${i} = 0`).join(', ');
+  const src = `${S.map((_, i) => `const K${i} = S[${i}];`).join('\n')}
+${copyFns.join('\n')}
+${packFns.join('\n')}
+${decl.join('\n')}
+// An object literal (a fast map, the getters known to V8), sealed: a rule cannot delete a field behind the tracking.
+const R = Object.seal({ ${props.join(',\n')} });
+function scratch(s) {
+  if (s !== P) {
+    // A scratch state given back (a search that expands its successor): its values, as a state of its own.
+    if (s === R) { packFull(R, LW); s = unpackRaw(LW, 0); LO = s; PW.set(LW); }
+    else if (s !== LO) packFull(s, PW);
+    else PW.set(LW);
+    P = s;
+  }
+  ${reset.join(' ')}
+  return R;
+}
+function unpack(w, off) {
+  const o = unpackRaw(w, off);
+  for (let i = 0; i < W; i++) LW[i] = w[off + i];
+  LO = o;
+  return o;
+}
+function packScratch(s, out) {
+  if (s !== R) return packAny(s, out);
+  let ${ws};
+  for (let i = 0; i < W; i++) out[i] = PW[i];
+${lazyPack}${Array.from({ length: words }, (_, i) => `out[${i}] |= w${i};`).join(' ')}
+}
+return { scratch, unpack, packScratch, root: R };`;
+  return new Function('C', 'bad', 'badLen', 'badKey', 'S', 'W', 'packFull', 'unpackRaw', 'packAny', src)(consts, f.bad, f.badLen, f.badKey, S, words, f.pack, f.unpack, f.packScratch);
 }

@@ -19,7 +19,7 @@
  */
 import { hashWords } from './hash.js';
 import { flatCodec } from './flat.js';
-import { shapeCodec, type StateCodec } from './codec.js';
+import { shapeCodec, type LazyRoot, type StateCodec } from './codec.js';
 import { Symmetry } from './symmetry.js';
 import type { Level, StatePath } from './path.js';
 import { WordFrontier } from './frontier.js';
@@ -37,6 +37,8 @@ export interface WordCodec<S> {
   readonly clone: (s: S) => S;
   /** A shape's codec (symmetry on words needs its leaves). */
   readonly shaped?: StateCodec<S>;
+  /** The lazy root of a shape's codec (codec.ts), used by the single-threaded path. */
+  readonly lazy?: LazyRoot<S>;
 }
 
 /** The word codec of a system, if it declares a shape or a flat layout. */
@@ -66,11 +68,14 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
 /** A level of packed states: `words` per state, copied from the path's scratch words (frontier.ts: spills to a file past a threshold). */
 class PackedLevel<S> implements Level<S> {
   private readonly f: WordFrontier;
+  /** Unpacks a state to expand (the lazy root's, which keeps its words). */
+  private readonly unpack: (w: Uint32Array, off: number) => S;
   constructor(
     private readonly codec: WordCodec<S>,
     private readonly src: Uint32Array,
   ) {
     this.f = new WordFrontier(codec.words);
+    this.unpack = codec.lazy?.unpack ?? codec.unpack;
   }
   get length(): number {
     return this.f.length;
@@ -80,7 +85,7 @@ class PackedLevel<S> implements Level<S> {
   }
   state(i: number): S {
     const o = this.f.locate(i);
-    return this.codec.unpack(this.f.arr, o);
+    return this.unpack(this.f.arr, o);
   }
   /** Whether `s` still packs to the words stored for state i. */
   unchanged(i: number, s: S, tmp: Uint32Array): boolean {
@@ -121,12 +126,15 @@ export class PackedPath<S> implements StatePath<S> {
 
   /** Packs a state that is most often a successor written on the scratch copy. */
   private readonly packSucc: (s: S, out: Uint32Array) => void;
+  /** The scratch copy a rule writes: the lazy root's for a shape that has one (codec.ts). */
+  private readonly scratchOf: (s: S) => S;
 
   constructor(
     private readonly sys: System<S>,
     private readonly codec: WordCodec<S>,
   ) {
-    this.packSucc = codec.packScratch ?? codec.pack;
+    this.packSucc = codec.lazy?.packScratch ?? codec.packScratch ?? codec.pack;
+    this.scratchOf = codec.lazy?.scratch ?? codec.scratch;
     this.words = new Uint32Array(codec.words);
     this.tmp = new Uint32Array(codec.words);
     const slots = canonSlots(codec.words);
@@ -144,11 +152,22 @@ export class PackedPath<S> implements StatePath<S> {
   }
 
   scratch(s: S): S {
-    return this.codec.scratch(s);
+    return this.scratchOf(s);
+  }
+
+  /**
+   * The state last fingerprinted, `s`, as a plain state: the lazy root's
+   * fields are accessors, and the model's invariants, observables and goals,
+   * written for plain records, ran at half speed on it; so they see its
+   * words unpacked (as the states they see on the reference path).
+   */
+  found(s: S): S {
+    const z = this.codec.lazy;
+    return z !== undefined && s === z.root ? z.unpack(this.words, 0) : s;
   }
 
   apply(r: number, s: S, a: unknown): S {
-    const d = this.codec.scratch(s);
+    const d = this.scratchOf(s);
     this.sys.rules[r]!.then(d, s, a);
     return d;
   }

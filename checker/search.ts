@@ -102,6 +102,8 @@ export class Search<S> {
   private readonly expander: Expander<S>;
   /** On the flat and packed paths: the same expansion, generated for this system's rules (flatExpand.ts). */
   private readonly expand: Expand<S>;
+  /** A state just fingerprinted, as the model's properties see it (packed.ts: `found`). */
+  private readonly found: (s: S) => S;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
 
@@ -137,6 +139,7 @@ export class Search<S> {
         ? compileExpand(expander, (s) => shaped.scratch(s))
         : (s, id, ex) => expandState(expander, s, id, ex);
     this.failing = compileInvariants(sys.invariants);
+    this.found = shaped ? (s) => shaped.found(s) : (s) => s;
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
@@ -170,7 +173,8 @@ export class Search<S> {
   }
 
   /** Bookkeeping for a new state: invariants, observables, goals. */
-  private discovered(s: S, id: number): void {
+  private discovered(s0: S, id: number): void {
+    const s = this.found(s0);
     if (this.opt.onState) this.opt.onState(this.path.keep(s));
     if (this.pendingInvariant === undefined) {
       const i = this.failing(s);

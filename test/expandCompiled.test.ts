@@ -2,7 +2,10 @@
  * The generated code of the packed path against the code it stands for:
  * - checker/codec.ts `packScratch` gives the words of `pack` on every
  *   successor a rule wrote on the scratch copy (objects of the skeleton left in
- *   place, replaced by the rule, moved) and on unpacked states;
+ *   place, replaced by the rule, moved) and on unpacked states; so does the
+ *   lazy root's (grant's, and forced on a small shape whose rules move, alias
+ *   and replace objects), which packs again only the root fields a rule
+ *   touched;
  * - checker/flatExpand.ts's generated expansion, on the packed path of shaped
  *   states (the path's scratch copy, made again by `restore` between a state's
  *   rules), enumerates the same transitions in the same order as the loop over
@@ -13,6 +16,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { check, pathFor } from '../checker/search.js';
+import { shapeCodec } from '../checker/codec.js';
 import { expandState, type Expander } from '../checker/expand.js';
 import { compileExpand, compileInvariants } from '../checker/flatExpand.js';
 import type { PackedPath, WordCodec } from '../checker/packed.js';
@@ -53,6 +57,7 @@ for (const [model, params, n] of CASES)
     const path = pathFor(sys, {}) as unknown as { codec: WordCodec<any>; apply: (r: number, s: any, a: unknown) => any };
     const c = path.codec;
     assert.ok(c.packScratch, 'a shaped codec has packScratch');
+    if (model === 'grant') assert.ok(c.lazy, 'grant has a lazy root');
     const a = new Uint32Array(c.words), b = new Uint32Array(c.words);
     let compared = 0;
     for (const s0 of statesOf(sys, n)) {
@@ -65,8 +70,9 @@ for (const [model, params, n] of CASES)
         for (const x of r.choices ? r.choices(s) : [undefined]) {
           if (r.when && !r.when(s, x)) continue;
           const d = path.apply(ri, s, x);
+          // packScratch first: pack reads (and so touches) every field of a lazy root (codec.ts).
+          (c.lazy?.packScratch ?? c.packScratch)!(d, b);
           c.pack(d, a);
-          c.packScratch!(d, b);
           assert.equal([...b], [...a], `${r.name} on state ${compared}`);
           compared++;
         }
@@ -92,19 +98,26 @@ test('packScratch = pack when a rule moves, aliases and replaces the skeleton ob
   } as unknown as Model<any, object>;
   const sys = bind(m, {});
   if (sys._tag === 'Left') throw new Error(sys.left);
-  const path = pathFor(sys.right, {}) as unknown as { codec: WordCodec<any>; apply: (r: number, s: any, a: unknown) => any };
-  const c = path.codec;
+  // The scratch copy, and the lazy root (forced: this root has 3 fields), on every successor.
+  const c = shapeCodec<any>(shape.piece, { lazyRoot: true });
+  const lazy = c.lazy!;
   const a = new Uint32Array(c.words), b = new Uint32Array(c.words);
   let compared = 0;
-  for (const s of statesOf(sys.right, 5000)) {
-    sys.right.rules.forEach((r, ri) => {
-      if (r.when && !r.when(s, undefined)) return;
-      const d = path.apply(ri, s, undefined);
-      c.pack(d, a);
-      c.packScratch!(d, b);
-      assert.equal([...b], [...a]);
-      compared++;
-    });
+  for (const s0 of statesOf(sys.right, 5000)) {
+    // as the search gives them: unpacked from their words (the lazy root keeps those), or not
+    c.pack(s0, a);
+    for (const s of [lazy.unpack(a, 0), s0])
+      sys.right.rules.forEach((r, ri) => {
+        if (r.when && !r.when(s, undefined)) return;
+        for (const [scratch, packScratch] of [[c.scratch, c.packScratch], [lazy.scratch, lazy.packScratch]] as const) {
+          const d = scratch(s);
+          sys.right.rules[ri]!.then(d, s, undefined);
+          packScratch(d, b);
+          c.pack(d, a);
+          assert.equal([...b], [...a], `${r.name} on state ${compared}`);
+          compared++;
+        }
+      });
   }
   assert.ok(compared > 1000, `compared ${compared}`);
 });
