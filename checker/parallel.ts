@@ -11,15 +11,20 @@
  * slow or descheduled worker does not hold the others), expand their states,
  * and insert each successor into the shared table, flagged as found in this
  * level. A worker records every successor it finds flagged (whoever inserted
- * it) with its parent's position and its transition index, chunk by chunk.
- * Then worker 0 merges: chunk by chunk in frontier order, candidate by
- * candidate, the first candidate of a flagged slot takes it (the flag is
- * cleared), gets the next id and a parent link, and joins the next frontier.
- * Since chunks are merged in frontier order and each worker's candidates of a
- * chunk are in transition order, a state's parent and transition are the
- * least in BFS order, exactly those the single-threaded search records: the
- * ids, the parent links, the next frontier and so every trace are the same
- * for every N.
+ * it) with its parent's position and its transition index, chunk by chunk,
+ * and lowers the state's entry in a level key table to its parent's position
+ * if that is less (an atomic minimum by compare-and-swap). Once the level is
+ * expanded, each worker marks the winners among its own candidates: the first
+ * candidate (least transition index) of the least parent position of its
+ * state, so exactly the parent and transition the single-threaded search
+ * records, whichever worker inserted the state first. Chunks are in level
+ * order and a chunk's winners in (position, transition) order, so once every
+ * chunk has counted its winners each worker knows where its winners go in the
+ * next level: it writes their words and parent links there, clears their
+ * flags and key entries, concurrently with the others. Worker 0 then only
+ * appends the level's parent links. The ids, the parent links, the next
+ * frontier and so every trace are the same for every N, and do not depend on
+ * scheduling (test/workersDeterminism.test.ts).
  *
  * A level in which the search ends (an invariant fails in a new state, a state
  * deadlocks, maxStates is reached) and every small level are run by worker 0
@@ -43,7 +48,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import { C, CH, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import type { CheckOptions } from './search.js';
 import type { System } from './system.js';
@@ -70,15 +75,23 @@ const MAX_BUFFER = 2 ** 32 - 65536;
 const growable = (bytes: number) =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_BUFFER });
 
+/** What a test may ask of the multi-worker search beside its result. */
+export interface ParallelExtras {
+  /** Report a SHA-256 digest of every state's parent link (parent id, transition index), in id order. */
+  readonly linksDigest?: boolean;
+}
+
 export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
+  /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
+  linksDigest: string | undefined;
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
   private readonly workers: Worker[] = [];
   private readonly start = Date.now();
   private readonly n: number;
 
-  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number) {
+  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
     const n = (this.n = workers);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
     const stats = new SharedArrayBuffer((n * fstride(sys.rules.length) + 1) * 8);
@@ -87,12 +100,14 @@ export class ParallelSearch<S> {
     const shared = {
       ctl: ctlSab,
       stats,
-      chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
+      chunks: new SharedArrayBuffer(MAX_CHUNKS * CH * 4),
       table: new SharedArrayBuffer((1 << 16) * 8),
       ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
+      keys: new SharedArrayBuffer((1 << 16) * 8),
+      plinks: growable(1 << 16),
     };
     const options: WorkerOptions = {
       ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
@@ -102,6 +117,7 @@ export class ParallelSearch<S> {
       // Levels smaller than this run on worker 0 alone; PVCHECK_PARALLEL_FROM=1
       // makes every level run on every worker (tests).
       parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 256,
+      ...(extras.linksDigest ? { linksDigest: true } : {}),
     };
     const toZero: MessagePort[] = [];
     const toOthers: MessagePort[] = [];
@@ -134,10 +150,11 @@ export class ParallelSearch<S> {
         };
         const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), { workerData: data, transferList: ports });
         this.workers.push(w);
-        w.on('message', (m: { result?: CheckResult<S>; error?: string }) => {
+        w.on('message', (m: { result?: CheckResult<S>; error?: string; linksDigest?: string }) => {
           if (m.error !== undefined) settle(() => reject(new Error(m.error)));
           else if (m.result) {
             const r = m.result;
+            this.linksDigest = m.linksDigest;
             settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
           }
         });
@@ -173,4 +190,11 @@ export class ParallelSearch<S> {
 /** Runs a multi-worker search to the end. */
 export function checkParallel<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers = defaultWorkers()): Promise<CheckResult<S>> {
   return new ParallelSearch(sys, opt, source, workers).result;
+}
+
+/** {@link checkParallel} and the digest of the parent links (see {@link ParallelExtras}): for tests of determinism. */
+export async function checkParallelLinks<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number): Promise<{ result: CheckResult<S>; linksDigest: string }> {
+  const search = new ParallelSearch(sys, opt, source, workers, { linksDigest: true });
+  const result = await search.result;
+  return { result, linksDigest: search.linksDigest! };
 }
