@@ -42,6 +42,8 @@ export const C = {
   KEY_ROOM: 19,
   /** The id of the next level's first state (the ids the workers give the level's new states start there). */
   NEXT_FIRST: 20,
+  /** Workers other than worker 0 that placed their part of the level's new states. */
+  PLACED: 21,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level]. */
   WORKER: 32,
 } as const;

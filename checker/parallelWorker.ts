@@ -225,9 +225,10 @@ class Worker<S> {
    * atomic minimum by compare-and-swap), so that once the level is expanded
    * the state's parent in BFS order is known whichever worker found it first.
    * An entry is [slot + 1, least p + 1], claimed by compare-and-swap of its
-   * first word. False when the table is too full (the level is done again).
+   * first word. Returns the entry's index, or -1 when the table is too full
+   * (the level is done again).
    */
-  private keyMin(slot: number, p: number): boolean {
+  private keyMin(slot: number, p: number): number {
     const kt = this.keys;
     const mask = (kt.length >>> 1) - 1;
     const tag = slot + 1, v = p + 1;
@@ -236,33 +237,25 @@ class Worker<S> {
       let a = kt[2 * i]!;
       if (a === 0) {
         a = Atomics.compareExchange(kt, 2 * i, 0, tag);
-        if (a === 0) a = tag;
+        if (a === 0) {
+          // a fresh entry: its value is 0 unless another worker already lowered it
+          const was = Atomics.compareExchange(kt, 2 * i + 1, 0, v);
+          if (was === 0) return i;
+          a = tag;
+        }
       }
       if (a === tag) {
-        let cur = Atomics.load(kt, 2 * i + 1);
+        let cur = kt[2 * i + 1]!; // a plain read: a stale value only costs a failed compare-and-swap
         while (cur === 0 || cur > v) {
           const was = Atomics.compareExchange(kt, 2 * i + 1, cur, v);
           if (was === cur) break;
           cur = was;
         }
-        return true;
+        return i;
       }
       i = (i + 1) & mask;
     }
-    return false;
-  }
-
-  /** The entry of `slot` in the key table (it has one: a candidate of the slot put it there). */
-  private keyIndex(slot: number): number {
-    const kt = this.keys;
-    const mask = (kt.length >>> 1) - 1;
-    const tag = slot + 1;
-    let i = Math.imul(slot, 0x9e3779b1) >>> this.keyShift;
-    while (kt[2 * i] !== tag) {
-      if (kt[2 * i] === 0) throw new Error('internal: a candidate without its key');
-      i = (i + 1) & mask;
-    }
-    return i;
+    return -1;
   }
 
   /**
@@ -292,7 +285,7 @@ class Worker<S> {
   private markWinners(): void {
     const len = Atomics.load(ctl, C.CUR_LEN);
     const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
-    const R = 4 + this.W;
+    const R = 5 + this.W;
     const a = this.cands[me]!.a;
     const kt = this.keys;
     for (let c = 0; c < nChunks; c++) {
@@ -302,8 +295,7 @@ class Worker<S> {
       for (let x = first; x < end; x++) {
         const o = x * R;
         const p = a[o]!, slot = a[o + 2]!;
-        const ki = this.keyIndex(slot);
-        if (kt[2 * ki + 1] !== p + 1) continue;
+        if (kt[2 * a[o + 3]! + 1] !== p + 1) continue;
         let isFirst = true;
         for (let y = x - 1; y >= first && a[y * R] === p; y--)
           if (a[y * R + 2] === slot) {
@@ -312,7 +304,6 @@ class Worker<S> {
           }
         if (!isFirst) continue;
         a[o + 1] = (a[o + 1]! | WON) >>> 0;
-        a[o + 3] = ki;
         won++;
       }
       chunks[CH * c + 5] = won;
@@ -332,7 +323,7 @@ class Worker<S> {
     const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
     let total = 0;
     for (let c = 0; c < nChunks; c++) total += chunks[CH * c + 5]!;
-    const W = this.W, R = 4 + W;
+    const W = this.W, R = 5 + W;
     const next = this.front[1 - Atomics.load(ctl, C.FRONT)]!;
     next.ensureShared(total * W);
     this.plinks.ensureShared(total * 2);
@@ -352,10 +343,10 @@ class Worker<S> {
         const k = a[o + 1]!;
         if (k < WON) continue;
         const slot = a[o + 2]!, ki = a[o + 3]!;
-        for (let j = 0; j < W; j++) na[q * W + j] = a[o + 4 + j]!;
+        for (let j = 0; j < W; j++) na[q * W + j] = a[o + 5 + j]!;
         pl[2 * q] = a[o]!;
         pl[2 * q + 1] = k - WON;
-        t[2 * slot] = t[2 * slot]! & 0x7fffffff;
+        t[2 * slot] = a[o + 4]!; // a store, not a read of the big table
         kt[2 * ki] = 0;
         kt[2 * ki + 1] = 0;
         if (ids) ids[slot] = nextFirst + q;
@@ -376,7 +367,8 @@ class Worker<S> {
       this.markWinners();
       barrier(); // winners known
       this.placeWinners();
-      barrier(); // next level placed
+      Atomics.add(ctl, C.PLACED, 1); // worker 0 waits for every worker's placement; the others wait at the next level's start
+      Atomics.notify(ctl, C.PLACED);
     }
   }
 
@@ -495,20 +487,22 @@ class Worker<S> {
         lv.news++;
         if (this.failing(d) >= 0) lv.stop = true;
       }
-      if (!this.keyMin(res >>> 2, p)) {
+      const ki = this.keyMin(res >>> 2, p);
+      if (ki < 0) {
         Atomics.store(ctl, C.KEYS_FULL, 1);
         lv.stop = true;
         return false;
       }
-      const R = 4 + this.W;
+      const R = 5 + this.W;
       const cand = this.cands[me]!;
       cand.ensure((lv.nrec + 1) * R);
       const a = cand.a, o = lv.nrec * R, w = this.words;
       a[o] = p;
       a[o + 1] = k;
       a[o + 2] = res >>> 2;
-      a[o + 3] = 0; // markWinners puts the key entry of a winner here
-      for (let j = 0; j < w.length; j++) a[o + 4 + j] = w[j]!;
+      a[o + 3] = ki;
+      a[o + 4] = fp[0]!; // the slot's high word without the flag: placeWinners unflags by storing it
+      for (let j = 0; j < w.length; j++) a[o + 5 + j] = w[j]!;
       lv.nrec++;
     }
     return true;
@@ -667,7 +661,8 @@ class Worker<S> {
 
   /** Level end as the single-threaded search decides it; returns the result when the search is over. */
   private levelEnd(): CheckResult<S> | undefined {
-    if (this.curLen > 0) this.keyGrowth = Math.max(this.keyGrowth, (1.5 * this.nextLen) / this.curLen);
+    // small levels (the first ones) grow fast and would oversize the key table for the rest of the search
+    if (this.curLen >= 4096) this.keyGrowth = Math.max(this.keyGrowth, (1.25 * this.nextLen) / this.curLen);
     if (this.pending || this.nextLen === 0 || this.cutByStates) {
       if (!this.pending && this.cutByStates && this.nextLen > 0) this.truncated ??= 'max-states';
       return this.finish();
@@ -696,6 +691,7 @@ class Worker<S> {
     Atomics.store(ctl, C.STOP, 0);
     Atomics.store(ctl, C.ABORT, 0);
     Atomics.store(ctl, C.KEYS_FULL, 0);
+    Atomics.store(ctl, C.PLACED, 0);
     Atomics.store(ctl, C.ROOM, Math.floor(this.table.capacity * 0.9) - this.occupied);
     Atomics.store(ctl, C.KEY_ROOM, Math.floor((this.keys.length >>> 1) * 0.75));
     Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
@@ -709,7 +705,8 @@ class Worker<S> {
       this.markWinners();
       barrier(); // winners known
       this.placeWinners();
-      barrier(); // next level placed
+      // every worker's placement done (the others then wait at the next level's start)
+      for (let placed = Atomics.load(ctl, C.PLACED); placed !== N - 1; placed = Atomics.load(ctl, C.PLACED)) Atomics.wait(ctl, C.PLACED, placed, 1000);
     }
     if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
       this.interrupted = true;
@@ -778,7 +775,7 @@ class Worker<S> {
    * 3/4 full): the largest ratio of a level's new states to its size seen so
    * far, with a margin; doubled when a level fills the key table anyway.
    */
-  private keyGrowth = 2;
+  private keyGrowth = 1.5;
 
   /** Makes sure the key table takes the next level's new states (see keyGrowth). */
   private ensureKeys(): void {
