@@ -11,20 +11,15 @@
  * slow or descheduled worker does not hold the others), expand their states,
  * and insert each successor into the shared table, flagged as found in this
  * level. A worker records every successor it finds flagged (whoever inserted
- * it) with its parent's position and its transition index, chunk by chunk,
- * and lowers the state's entry in a level key table to its parent's position
- * if that is less (an atomic minimum by compare-and-swap). Once the level is
- * expanded, each worker marks the winners among its own candidates: the first
- * candidate (least transition index) of the least parent position of its
- * state, so exactly the parent and transition the single-threaded search
- * records, whichever worker inserted the state first. Chunks are in level
- * order and a chunk's winners in (position, transition) order, so once every
- * chunk has counted its winners each worker knows where its winners go in the
- * next level: it writes their words and parent links there, clears their
- * flags and key entries, concurrently with the others. Worker 0 then only
- * appends the level's parent links. The ids, the parent links, the next
- * frontier and so every trace are the same for every N, and do not depend on
- * scheduling (test/workersDeterminism.test.ts).
+ * it) with its parent's position and its transition index, chunk by chunk.
+ * Then worker 0 merges: chunk by chunk in frontier order, candidate by
+ * candidate, the first candidate of a flagged slot takes it (the flag is
+ * cleared), gets the next id and a parent link, and joins the next frontier.
+ * Since chunks are merged in frontier order and each worker's candidates of a
+ * chunk are in transition order, a state's parent and transition are the
+ * least in BFS order, exactly those the single-threaded search records: the
+ * ids, the parent links, the next frontier and so every trace are the same
+ * for every N.
  *
  * A level in which the search ends (an invariant fails in a new state, a state
  * deadlocks, maxStates is reached) and every small level are run by worker 0
@@ -48,7 +43,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { C, CH, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import type { CheckOptions } from './search.js';
 import type { System } from './system.js';
@@ -100,14 +95,12 @@ export class ParallelSearch<S> {
     const shared = {
       ctl: ctlSab,
       stats,
-      chunks: new SharedArrayBuffer(MAX_CHUNKS * CH * 4),
+      chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
       table: new SharedArrayBuffer((1 << 16) * 8),
       ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
-      keys: new SharedArrayBuffer((1 << 16) * 8),
-      plinks: growable(1 << 16),
     };
     const options: WorkerOptions = {
       ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),

@@ -36,14 +36,6 @@ export const C = {
   /** New states in this level that would reach maxStates. */
   TO_CUT: 16,
   OUT_OF_MEMORY: 17,
-  /** The level's key table is too full: worker 0 grows it and the level is done again. */
-  KEYS_FULL: 18,
-  /** New states the key table takes in this level before it must grow. */
-  KEY_ROOM: 19,
-  /** The id of the next level's first state (the ids the workers give the level's new states start there). */
-  NEXT_FIRST: 20,
-  /** Workers other than worker 0 that placed their part of the level's new states. */
-  PLACED: 21,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level]. */
   WORKER: 32,
 } as const;
@@ -54,12 +46,8 @@ export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
 export const fstride = (rules: number) => F.FIRED + rules;
 
-/**
- * Chunk records in the chunks Int32Array, CH ints each: [owner, first and end
- * candidate, first and end edge, new states the chunk's candidates won].
- */
+/** Chunk records [owner, first and end candidate, first and end edge] in the chunks Int32Array (5 ints each). */
 export const MAX_CHUNKS = 1 << 16;
-export const CH = 6;
 
 export interface WorkerOptions {
   readonly maxStates?: number;
@@ -88,10 +76,6 @@ export interface WorkerInit {
   readonly edges: SharedArrayBuffer[];
   readonly front: SharedArrayBuffer[];
   readonly cands: SharedArrayBuffer[];
-  /** The level's key table: per new state's slot, the least position of a parent that found it. */
-  readonly keys: SharedArrayBuffer;
-  /** The parent links of the level's new states (parent's position and transition index, two words a state). */
-  readonly plinks: SharedArrayBuffer;
   /** Worker 0: a port to each other worker; the others: one port to worker 0. */
   readonly ports: MessagePort[];
   readonly rules: number;

@@ -18,7 +18,7 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
-import { C, CH, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
+import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
@@ -31,8 +31,8 @@ const ctl = new Int32Array(init.ctl);
 const f64 = new Float64Array(init.stats);
 const chunks = new Int32Array(init.chunks);
 const FSTRIDE = fstride(init.rules);
-/** The bit of a candidate's transition word that marks it as the winner of its state (set by markWinners). */
-const WON = 0x80000000;
+/** Ints a chunk record: owner, first and end candidate, first and end edge. */
+const CH = 5;
 
 /** Waits until every worker has arrived (a generation barrier on Atomics.wait). */
 function barrier(): void {
@@ -74,25 +74,6 @@ class SharedWords {
     if (bytes > this.g.byteLength) this.g.grow(bytes);
     this.a = this.view();
   }
-  /**
-   * `ensure` when several workers may grow the buffer at once: every worker
-   * asks for the same power of two, and growing to a size another worker
-   * already reached is not an error.
-   */
-  ensureShared(words: number): void {
-    if (words <= this.a.length) return;
-    let bytes = 1 << 16;
-    while (bytes < words * 4) bytes *= 2;
-    if (bytes > this.g.maxByteLength) throw new Error(`a level needs more than ${this.g.maxByteLength} bytes of frontier`);
-    if (this.g.byteLength < bytes) {
-      try {
-        this.g.grow(bytes);
-      } catch (e) {
-        if (this.g.byteLength < words * 4) throw e;
-      }
-    }
-    this.a = this.view();
-  }
   /** Covers what another worker wrote since the view was made (it may have grown the buffer). */
   refresh(): void {
     if (this.g.byteLength >>> 2 !== this.a.length) this.a = this.view();
@@ -122,11 +103,6 @@ class Worker<S> {
   private readonly tmp: Uint32Array;
   private readonly fp = new Uint32Array(2);
   private table: SharedFingerprints;
-  /** The level's key table (see keyMin), and the shift of its hash. */
-  private keys: Int32Array;
-  private keyShift: number;
-  /** The parent links of the level's new states, as the workers place them. */
-  private readonly plinks: SharedWords;
   private readonly front: SharedWords[];
   private readonly cands: SharedWords[];
   /** Per worker, with AG EF goals: the level's edges as (parent position, target slot). */
@@ -150,9 +126,6 @@ class Worker<S> {
     this.words = path.words;
     this.tmp = new Uint32Array(this.W);
     this.table = new SharedFingerprints(init.table, init.ids);
-    this.keys = new Int32Array(init.keys);
-    this.keyShift = Math.clz32(this.keys.length >>> 1) + 1;
-    this.plinks = new SharedWords(init.plinks);
     this.edgeBufs = init.edges.map((b) => new SharedWords(b));
     this.withGraph = (sys.goals?.length ?? 0) > 0;
     this.front = init.front.map((b) => new SharedWords(b));
@@ -206,154 +179,12 @@ class Worker<S> {
         m = receiveMessageOnPort(this.ports[0]!);
       }
       if (!m) throw new Error('internal: a new table was announced but not sent');
-      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; keys: SharedArrayBuffer; gen: number };
+      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number };
       this.table = new SharedFingerprints(msg.table, msg.ids);
-      this.setKeys(msg.keys);
       this.tableGen = msg.gen;
     }
   }
   private tableGen = 0;
-
-  private setKeys(sab: SharedArrayBuffer): void {
-    this.keys = new Int32Array(sab);
-    this.keyShift = Math.clz32(this.keys.length >>> 1) + 1;
-  }
-
-  /**
-   * Records that the state at position p of the level found the new state of
-   * table slot `slot`: the key table keeps, per slot, the least such p (an
-   * atomic minimum by compare-and-swap), so that once the level is expanded
-   * the state's parent in BFS order is known whichever worker found it first.
-   * An entry is [slot + 1, least p + 1], claimed by compare-and-swap of its
-   * first word. Returns the entry's index, or -1 when the table is too full
-   * (the level is done again).
-   */
-  private keyMin(slot: number, p: number): number {
-    const kt = this.keys;
-    const mask = (kt.length >>> 1) - 1;
-    const tag = slot + 1, v = p + 1;
-    let i = Math.imul(slot, 0x9e3779b1) >>> this.keyShift;
-    for (let probes = 0; probes < 4096; probes++) {
-      let a = kt[2 * i]!;
-      if (a === 0) {
-        a = Atomics.compareExchange(kt, 2 * i, 0, tag);
-        if (a === 0) {
-          // a fresh entry: its value is 0 unless another worker already lowered it
-          const was = Atomics.compareExchange(kt, 2 * i + 1, 0, v);
-          if (was === 0) return i;
-          a = tag;
-        }
-      }
-      if (a === tag) {
-        let cur = kt[2 * i + 1]!; // a plain read: a stale value only costs a failed compare-and-swap
-        while (cur === 0 || cur > v) {
-          const was = Atomics.compareExchange(kt, 2 * i + 1, cur, v);
-          if (was === cur) break;
-          cur = was;
-        }
-        return i;
-      }
-      i = (i + 1) & mask;
-    }
-    return -1;
-  }
-
-  /**
-   * Whether every worker leaves the merge of this level out (the same answer
-   * in every worker: from values final once the level is expanded): the table
-   * or the key table filled, or the level ends the search (a violation, a
-   * deadlock, a bound), so that worker 0 runs it alone.
-   */
-  private skipMerge(): boolean {
-    if (Atomics.load(ctl, C.ABORT) !== 0 || Atomics.load(ctl, C.KEYS_FULL) !== 0 || Atomics.load(ctl, C.STOP) !== 0) return true;
-    let news = 0;
-    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
-    // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
-    return news >= Atomics.load(ctl, C.TO_CUT);
-  }
-
-  /**
-   * The merge, first part, in each worker for the chunks it expanded: a
-   * candidate wins its state if its parent's position is the least that found
-   * the state (the key table) and it is the first candidate of that parent
-   * for the state (the least transition index: a parent's candidates are
-   * consecutive and in transition order). Exactly one candidate of each new
-   * state wins: the one of the least (parent position, transition index), the
-   * parent and transition the single-threaded search records. Each chunk
-   * counts its winners.
-   */
-  private markWinners(): void {
-    const len = Atomics.load(ctl, C.CUR_LEN);
-    const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
-    const R = 5 + this.W;
-    const a = this.cands[me]!.a;
-    const kt = this.keys;
-    for (let c = 0; c < nChunks; c++) {
-      if (chunks[CH * c] !== me) continue;
-      const first = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!;
-      let won = 0;
-      for (let x = first; x < end; x++) {
-        const o = x * R;
-        const p = a[o]!, slot = a[o + 2]!;
-        if (kt[2 * a[o + 3]! + 1] !== p + 1) continue;
-        let isFirst = true;
-        for (let y = x - 1; y >= first && a[y * R] === p; y--)
-          if (a[y * R + 2] === slot) {
-            isFirst = false;
-            break;
-          }
-        if (!isFirst) continue;
-        a[o + 1] = (a[o + 1]! | WON) >>> 0;
-        won++;
-      }
-      chunks[CH * c + 5] = won;
-    }
-  }
-
-  /**
-   * The merge, second part, in each worker for the chunks it expanded: chunks
-   * are in level order and a chunk's winners in (parent position, transition
-   * index) order, so a winner's position in the next level is the number of
-   * winners of the chunks before its own plus its rank in its chunk: BFS order.
-   * The worker writes the winner's words there and its parent link, clears
-   * the slot's flag and its key entry, and gives the slot its id (AG EF).
-   */
-  private placeWinners(): void {
-    const len = Atomics.load(ctl, C.CUR_LEN);
-    const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
-    let total = 0;
-    for (let c = 0; c < nChunks; c++) total += chunks[CH * c + 5]!;
-    const W = this.W, R = 5 + W;
-    const next = this.front[1 - Atomics.load(ctl, C.FRONT)]!;
-    next.ensureShared(total * W);
-    this.plinks.ensureShared(total * 2);
-    const na = next.a, pl = this.plinks.a;
-    const a = this.cands[me]!.a;
-    const kt = this.keys, t = this.table.t, ids = this.table.ids;
-    const nextFirst = Atomics.load(ctl, C.NEXT_FIRST);
-    let q = 0;
-    for (let c = 0; c < nChunks; c++) {
-      const won = chunks[CH * c + 5]!;
-      if (chunks[CH * c] !== me) {
-        q += won;
-        continue;
-      }
-      for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
-        const o = x * R;
-        const k = a[o + 1]!;
-        if (k < WON) continue;
-        const slot = a[o + 2]!, ki = a[o + 3]!;
-        for (let j = 0; j < W; j++) na[q * W + j] = a[o + 5 + j]!;
-        pl[2 * q] = a[o]!;
-        pl[2 * q + 1] = k - WON;
-        t[2 * slot] = a[o + 4]!; // a store, not a read of the big table
-        kt[2 * ki] = 0;
-        kt[2 * ki + 1] = 0;
-        if (ids) ids[slot] = nextFirst + q;
-        q++;
-      }
-    }
-  }
 
   /** Worker i > 0: expand levels until worker 0 says the search is over. */
   follow(): void {
@@ -363,12 +194,6 @@ class Worker<S> {
       this.syncTable();
       this.expandLevel();
       barrier(); // level expanded
-      if (this.skipMerge()) continue;
-      this.markWinners();
-      barrier(); // winners known
-      this.placeWinners();
-      Atomics.add(ctl, C.PLACED, 1); // worker 0 waits for every worker's placement; the others wait at the next level's start
-      Atomics.notify(ctl, C.PLACED);
     }
   }
 
@@ -387,7 +212,6 @@ class Worker<S> {
     const nChunks = Math.ceil(len / chunk);
     const room = Atomics.load(ctl, C.ROOM); // new states the table takes before it must grow
     const toCut = Atomics.load(ctl, C.TO_CUT); // new states that would reach maxStates
-    const keyRoom = Atomics.load(ctl, C.KEY_ROOM); // new states the key table takes
     const W = this.W;
     const lv = this.lv;
     lv.edges = lv.news = lv.nrec = lv.nedge = 0;
@@ -427,9 +251,8 @@ class Worker<S> {
           let total = 0;
           for (let j = 0; j < N; j++) total += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
           if (total >= room) Atomics.store(ctl, C.ABORT, 1);
-          if (total >= keyRoom) Atomics.store(ctl, C.KEYS_FULL, 1);
           if (total >= toCut) lv.stop = true;
-          if (Atomics.load(ctl, C.ABORT) !== 0 || Atomics.load(ctl, C.KEYS_FULL) !== 0) lv.stop = true;
+          if (Atomics.load(ctl, C.ABORT) !== 0) lv.stop = true;
         }
         if (this.memory && (sinceShare & 4095) === 0 && this.memory.over(0)) {
           Atomics.store(ctl, C.OUT_OF_MEMORY, 1);
@@ -459,9 +282,8 @@ class Worker<S> {
    * Transition k of the state at position p of the level: its successor goes
    * into the shared table (flagged when new); a successor found flagged (new
    * in this level, whoever inserted it) is recorded with p, k and its slot in
-   * this worker's candidate buffer, and p goes to the key table (keyMin), so
-   * that the workers can merge them in BFS order. False when the table or the
-   * key table is full (the level is done again).
+   * this worker's candidate buffer, so that worker 0 can merge them in BFS
+   * order. False when the table is full (the level is done again).
    */
   private edgeTogether(d: S, p: number, k: number): boolean {
     const lv = this.lv;
@@ -487,22 +309,15 @@ class Worker<S> {
         lv.news++;
         if (this.failing(d) >= 0) lv.stop = true;
       }
-      const ki = this.keyMin(res >>> 2, p);
-      if (ki < 0) {
-        Atomics.store(ctl, C.KEYS_FULL, 1);
-        lv.stop = true;
-        return false;
-      }
-      const R = 5 + this.W;
+      const R = 4 + this.W;
       const cand = this.cands[me]!;
       cand.ensure((lv.nrec + 1) * R);
       const a = cand.a, o = lv.nrec * R, w = this.words;
       a[o] = p;
       a[o + 1] = k;
       a[o + 2] = res >>> 2;
-      a[o + 3] = ki;
-      a[o + 4] = fp[0]!; // the slot's high word without the flag: placeWinners unflags by storing it
-      for (let j = 0; j < w.length; j++) a[o + 5 + j] = w[j]!;
+      a[o + 3] = fp[0]!; // the slot's high word without the flag: the merge unflags by storing it
+      for (let j = 0; j < w.length; j++) a[o + 4 + j] = w[j]!;
       lv.nrec++;
     }
     return true;
@@ -600,13 +415,8 @@ class Worker<S> {
     }
     this.table = this.table.rehash(slots, dropFlagged);
     if (dropFlagged) this.occupied = this.links.size;
-    this.publish();
-  }
-
-  /** Sends the table and the key table to the others (they take them at the next level's start). */
-  private publish(): void {
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
-    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, keys: this.keys.buffer, gen });
+    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen });
   }
 
   private seed(): void {
@@ -661,8 +471,6 @@ class Worker<S> {
 
   /** Level end as the single-threaded search decides it; returns the result when the search is over. */
   private levelEnd(): CheckResult<S> | undefined {
-    // small levels (the first ones) grow fast and would oversize the key table for the rest of the search
-    if (this.curLen >= 4096) this.keyGrowth = Math.max(this.keyGrowth, (1.25 * this.nextLen) / this.curLen);
     if (this.pending || this.nextLen === 0 || this.cutByStates) {
       if (!this.pending && this.cutByStates && this.nextLen > 0) this.truncated ??= 'max-states';
       return this.finish();
@@ -671,16 +479,11 @@ class Worker<S> {
     return undefined;
   }
 
-  /**
-   * The level expanded by every worker, then merged by every worker
-   * (markWinners, placeWinners); falls back to {@link levelAlone} when the
-   * level ends the search.
-   */
+  /** The level expanded by every worker, then merged; falls back to {@link levelAlone} when the level ends the search. */
   private levelTogether(): CheckResult<S> | undefined {
     if (this.done) return this.finish();
     this.ensureRoom();
     if (this.truncated === 'max-memory') return this.finish();
-    this.ensureKeys();
     const len = this.curLen;
     const chunk = Math.max(16, Math.min(4096, Math.ceil(len / (N * 16))));
     if (Math.ceil(len / chunk) * CH > chunks.length) throw new Error('internal: too many chunks');
@@ -690,47 +493,37 @@ class Worker<S> {
     Atomics.store(ctl, C.CURSOR, 0);
     Atomics.store(ctl, C.STOP, 0);
     Atomics.store(ctl, C.ABORT, 0);
-    Atomics.store(ctl, C.KEYS_FULL, 0);
-    Atomics.store(ctl, C.PLACED, 0);
     Atomics.store(ctl, C.ROOM, Math.floor(this.table.capacity * 0.9) - this.occupied);
-    Atomics.store(ctl, C.KEY_ROOM, Math.floor((this.keys.length >>> 1) * 0.75));
     Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
-    Atomics.store(ctl, C.NEXT_FIRST, this.nextFirst);
     for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE, 0);
+    // the ids of the level's states, for the others to read: after the words
     barrier(); // level start
     this.expandLevel();
     barrier(); // level expanded
-    const skip = this.skipMerge();
-    if (!skip) {
-      this.markWinners();
-      barrier(); // winners known
-      this.placeWinners();
-      // every worker's placement done (the others then wait at the next level's start)
-      for (let placed = Atomics.load(ctl, C.PLACED); placed !== N - 1; placed = Atomics.load(ctl, C.PLACED)) Atomics.wait(ctl, C.PLACED, placed, 1000);
-    }
     if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
       this.interrupted = true;
       return this.finish();
     }
-    const abort = Atomics.load(ctl, C.ABORT) !== 0, keysFull = Atomics.load(ctl, C.KEYS_FULL) !== 0;
-    if (skip) this.keys.fill(0); // the merge clears the entries it used; a level left unmerged leaves them
-    if (abort || keysFull) {
-      // The table or the key table filled faster than foreseen: drop this level's insertions, grow, do the level again.
-      if (keysFull) this.keyGrowth *= 2;
-      if (abort) this.maxOut *= 2;
+    if (Atomics.load(ctl, C.ABORT) !== 0) {
+      // The table filled faster than foreseen: drop this level's insertions, grow, do the level again.
+      this.maxOut *= 2;
       this.occupied = this.links.size;
-      this.replaceTable(abort ? this.table.capacity * 2 : this.table.capacity, true);
+      this.replaceTable(this.table.capacity * 2, true);
       return undefined;
     }
     let news = 0;
     for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
     this.occupied += news;
-    if (skip) return this.levelAlone();
-    // No violation, deadlock or bound in this level: the workers placed its new states in BFS order.
+    // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
+    if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
+    // No violation, deadlock or bound in this level: merge the new states in BFS order.
+    const W = this.W, R = 4 + W;
     const nChunks = Math.ceil(len / chunk);
-    let total = 0;
-    for (let c = 0; c < nChunks; c++) total += chunks[CH * c + 5]!;
-    if (total !== news) throw new Error(`internal: ${total} states placed of ${news} new`);
+    let records = 0;
+    for (let c = 0; c < nChunks; c++) records += chunks[CH * c + 2]! - chunks[CH * c + 1]!;
+    this.newTaken(records);
+    const t = this.table;
+    const next = this.next;
     let maxOut = this.maxOut;
     for (let j = 0; j < N; j++) {
       const fb = j * FSTRIDE;
@@ -740,27 +533,39 @@ class Worker<S> {
       for (let r = 0; r < this.totalFired.length; r++) this.totalFired[r]! += f64[fb + F.FIRED + r]!;
     }
     this.maxOut = maxOut;
-    this.plinks.refresh();
-    const pl = this.plinks.a;
+    for (const b of this.cands) b.refresh(); // the others' candidates
+    for (const b of this.edgeBufs) b.refresh();
     const curFirst = this.curFirst;
-    for (let q = 0; q < total; q++) this.links.add(curFirst + pl[2 * q]!, pl[2 * q + 1]!);
-    this.nextLen = total;
-    const next = this.next;
-    next.refresh();
     const obs = this.obs;
     const graph = this.graph;
-    if (obs || graph) {
-      const W = this.W;
-      for (let q = 0; q < total; q++) {
-        const s = this.codec.unpack(next.a, q * W);
-        if (obs) obs.see(s, this.nextFirst + q);
-        if (graph) graph.see(s, this.nextFirst + q);
+    for (let c = 0; c < nChunks; c++) {
+      const owner = chunks[CH * c]!;
+      const buf = this.cands[owner]!.a;
+      for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
+        const o = x * R;
+        const slot = buf[o + 2]!;
+        if (!this.take(slot)) continue; // an earlier candidate (a smaller BFS key) took it
+        t.t[2 * slot] = buf[o + 3]!; // unflag (a store: the merge never reads the big table)
+        const id = this.links.size;
+        this.links.add(curFirst + buf[o]!, buf[o + 1]!);
+        next.ensure((this.nextLen + 1) * W);
+        const na = next.a, no = this.nextLen * W;
+        for (let j = 0; j < W; j++) na[no + j] = buf[o + 4 + j]!;
+        if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
+        this.nextLen++;
+        if (obs || graph) {
+          const s = this.codec.unpack(buf, o + 4);
+          if (obs) obs.see(s, id);
+          if (graph) {
+            t.ids![slot] = id;
+            graph.see(s, id);
+          }
+        }
       }
     }
     if (graph) {
       // Every target has its id now: record the level's edges.
-      const ids = this.table.ids!;
-      for (const b of this.edgeBufs) b.refresh();
+      const ids = t.ids!;
       for (let c = 0; c < nChunks; c++) {
         const e = this.edgeBufs[chunks[CH * c]!]!.a;
         for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curFirst + e[2 * x]!, ids[e[2 * x + 1]!]!);
@@ -771,20 +576,38 @@ class Worker<S> {
   }
 
   /**
-   * New states per state of a level that the key table is sized for (at most
-   * 3/4 full): the largest ratio of a level's new states to its size seen so
-   * far, with a margin; doubled when a level fills the key table anyway.
+   * The slots taken so far in the merge of a level: an open-addressing set
+   * sized to the level's candidates (it stays in the processor's cache, where
+   * the flag of each slot in the shared table is a cache miss), each entry
+   * stamped with the merge's number so that nothing needs clearing. Every
+   * candidate's slot is flagged when the merge starts and the first candidate
+   * of a slot in merge order takes it, so "not yet in this set" is exactly
+   * "still flagged".
    */
-  private keyGrowth = 1.5;
-
-  /** Makes sure the key table takes the next level's new states (see keyGrowth). */
-  private ensureKeys(): void {
-    const need = Math.ceil(this.curLen * this.keyGrowth) + 1024;
-    let cap = this.keys.length >>> 1;
-    while (cap * 0.75 < need) cap *= 2;
-    if (cap === this.keys.length >>> 1) return;
-    this.setKeys(new SharedArrayBuffer(cap * 8));
-    this.publish();
+  private takenKeys = new Int32Array(0);
+  private takenStamp = new Int32Array(0);
+  private takenGen = 0;
+  private newTaken(records: number): void {
+    let cap = 1024;
+    while (cap < 2 * records) cap *= 2;
+    if (cap > this.takenKeys.length) {
+      this.takenKeys = new Int32Array(cap);
+      this.takenStamp = new Int32Array(cap);
+    }
+    this.takenGen++;
+  }
+  /** Whether `slot` was not yet taken in this merge (and takes it). */
+  private take(slot: number): boolean {
+    const keys = this.takenKeys, stamp = this.takenStamp, gen = this.takenGen;
+    const mask = keys.length - 1;
+    for (let i = slot & mask; ; i = (i + 1) & mask) {
+      if (stamp[i] !== gen) {
+        stamp[i] = gen;
+        keys[i] = slot;
+        return true;
+      }
+      if (keys[i] === slot) return false;
+    }
   }
 
   /**

@@ -1,16 +1,17 @@
 /**
  * The multi-worker search's parent links do not depend on scheduling
- * (checker/parallelWorker.ts: the workers insert new states concurrently and
- * the parent of a state is the least (parent position, transition index)
- * that found it, by an atomic minimum in the key table). The same system is
- * checked at 1, 2 and 3 workers, several times each, with every level run by
- * every worker (PVCHECK_PARALLEL_FROM=1), and the SHA-256 digest of every
- * state's parent link, the result (counts, coverage, observables with their
- * witness traces) and the counterexample's trace must be the same in every
- * run, and the same as the single-threaded search's. A parent chosen by
- * whichever worker inserted the state first fails this test (checked by
- * planting that bug in keyMin: the digests differed between runs at 2 and 3
- * workers).
+ * (checker/parallelWorker.ts: workers insert new states concurrently, and
+ * the merge gives each new state the least (parent position, transition
+ * index) that found it, whichever worker inserted it first). The same system
+ * is checked at 1, 2 and 3 workers, several times, with every level run by
+ * every worker (PVCHECK_PARALLEL_FROM=1): the SHA-256 digest of every state's
+ * parent link, the result (counts, coverage, observables with their witness
+ * traces) and the counterexample's trace must be the same in every run, and
+ * the same as the single-threaded search's. Checked to fail on planted bugs:
+ * a merge that took the workers' candidate buffers in worker order rather
+ * than in chunk (level) order, and a parent chosen by a compare-and-swap
+ * minimum that kept the first writer (both: the digests differed between
+ * runs at 2 and 3 workers).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
