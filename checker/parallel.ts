@@ -45,6 +45,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
+import { SharedFingerprints } from './store.js';
 import type { CheckOptions } from './search.js';
 import type { System } from './system.js';
 
@@ -92,12 +93,13 @@ export class ParallelSearch<S> {
     const stats = new SharedArrayBuffer((n * fstride(sys.rules.length) + 1) * 8);
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
+    const table = SharedFingerprints.create(1 << 16, (sys.goals?.length ?? 0) > 0);
     const shared = {
       ctl: ctlSab,
       stats,
       chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
-      table: new SharedArrayBuffer((1 << 16) * 8),
-      ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
+      table: table.sab,
+      ...(table.idsSab ? { ids: table.idsSab } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
