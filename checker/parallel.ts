@@ -45,6 +45,7 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
+import { SharedFingerprints } from './store.js';
 import type { CheckOptions } from './search.js';
 import type { System } from './system.js';
 
@@ -70,26 +71,35 @@ const MAX_BUFFER = 2 ** 32 - 65536;
 const growable = (bytes: number) =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_BUFFER });
 
+/** What a test may ask of the multi-worker search beside its result. */
+export interface ParallelExtras {
+  /** Report a SHA-256 digest of every state's parent link (parent id, transition index), in id order. */
+  readonly linksDigest?: boolean;
+}
+
 export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
+  /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
+  linksDigest: string | undefined;
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
   private readonly workers: Worker[] = [];
   private readonly start = Date.now();
   private readonly n: number;
 
-  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number) {
+  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
     const n = (this.n = workers);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
     const stats = new SharedArrayBuffer((n * fstride(sys.rules.length) + 1) * 8);
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
+    const table = SharedFingerprints.create(1 << 16, (sys.goals?.length ?? 0) > 0);
     const shared = {
       ctl: ctlSab,
       stats,
       chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
-      table: new SharedArrayBuffer((1 << 16) * 8),
-      ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
+      table: table.sab,
+      ...(table.idsSab ? { ids: table.idsSab } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
@@ -102,6 +112,7 @@ export class ParallelSearch<S> {
       // Levels smaller than this run on worker 0 alone; PVCHECK_PARALLEL_FROM=1
       // makes every level run on every worker (tests).
       parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 256,
+      ...(extras.linksDigest ? { linksDigest: true } : {}),
     };
     const toZero: MessagePort[] = [];
     const toOthers: MessagePort[] = [];
@@ -134,10 +145,11 @@ export class ParallelSearch<S> {
         };
         const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), { workerData: data, transferList: ports });
         this.workers.push(w);
-        w.on('message', (m: { result?: CheckResult<S>; error?: string }) => {
+        w.on('message', (m: { result?: CheckResult<S>; error?: string; linksDigest?: string }) => {
           if (m.error !== undefined) settle(() => reject(new Error(m.error)));
           else if (m.result) {
             const r = m.result;
+            this.linksDigest = m.linksDigest;
             settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
           }
         });
@@ -173,4 +185,11 @@ export class ParallelSearch<S> {
 /** Runs a multi-worker search to the end. */
 export function checkParallel<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers = defaultWorkers()): Promise<CheckResult<S>> {
   return new ParallelSearch(sys, opt, source, workers).result;
+}
+
+/** {@link checkParallel} and the digest of the parent links (see {@link ParallelExtras}): for tests of determinism. */
+export async function checkParallelLinks<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number): Promise<{ result: CheckResult<S>; linksDigest: string }> {
+  const search = new ParallelSearch(sys, opt, source, workers, { linksDigest: true });
+  const result = await search.result;
+  return { result, linksDigest: search.linksDigest! };
 }

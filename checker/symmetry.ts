@@ -93,6 +93,15 @@ export class Symmetry {
   } | undefined)[];
   private readonly setIndex: Map<string, number>;
   private readonly sizes: number[];
+  /**
+   * Per leaf that may be an element of a set: where it may be absent, the
+   * conditions under which it is present, as triples [leaf, kind, i] (kind 0:
+   * leaf's value > i, a list slot; 1: leaf's value is not 0, a nullable or
+   * optional value; 2: leaf's value is i, a union's alternative). An absent
+   * value packs as zero bits, which may read as an element of its set: it is
+   * not relabelled, nor counted as a mention (see {@link present}).
+   */
+  private readonly cond: (number[] | undefined)[];
   /** Bag lists: [length leaf, first word, words per element, max]. */
   private readonly bags: number[][];
   private readonly cur: Uint32Array;
@@ -164,6 +173,7 @@ export class Symmetry {
     this.shift = new Int32Array(L);
     this.mask = new Uint32Array(L);
     this.dep = new Array(L).fill(undefined);
+    this.cond = new Array(L).fill(undefined);
     leaves.forEach((l: Leaf, k) => {
       this.word[k] = l.word;
       this.shift[k] = l.shift;
@@ -179,9 +189,10 @@ export class Symmetry {
     const fuSi = fuSize > 1 ? names.length - 1 : -1;
     const inX = new Uint8Array(L);
     const xBlocks: number[][] = [];
-    const annotate = (p: Piece, base: number, path: string, siblings: Map<string, { k: number; p: Piece }> | undefined): void => {
+    const annotate = (p: Piece, base: number, path: string, siblings: Map<string, { k: number; p: Piece }> | undefined, conds: number[] = []): void => {
       switch (p.kind) {
         case 'int':
+          if (p.elem && conds.length > 0) this.cond[base] = conds;
           if (p.elem && 'set' in p.elem) {
             const si = check(p.elem, path);
             if (si >= 0) {
@@ -237,7 +248,7 @@ export class Symmetry {
           const sib = new Map<string, { k: number; p: Piece }>();
           let k = base;
           for (const [name, f] of p.fields) {
-            annotate(f, k, `${path}.${name}`, sib);
+            annotate(f, k, `${path}.${name}`, sib, conds);
             sib.set(name, { k, p: f });
             k += leafCount(f);
           }
@@ -250,7 +261,7 @@ export class Symmetry {
             xBlocks.push([base, p.index!.from, c]);
             inX.fill(1, base, base + p.length * c);
           }
-          for (let i = 0; i < p.length; i++) annotate(p.of, base + i * c, `${path}[${i}]`, undefined);
+          for (let i = 0; i < p.length; i++) annotate(p.of, base + i * c, `${path}[${i}]`, undefined, conds);
           return;
         }
         case 'list': {
@@ -260,17 +271,17 @@ export class Symmetry {
             const per = c === 0 || p.max === 0 ? 0 : leaves[base + 1 + c]!.word - first;
             bags.push([base, first, per, p.max]);
           }
-          for (let i = 0; i < p.max; i++) annotate(p.of, base + 1 + i * c, `${path}[${i}]`, undefined);
+          for (let i = 0; i < p.max; i++) annotate(p.of, base + 1 + i * c, `${path}[${i}]`, undefined, [...conds, base, 0, i]);
           return;
         }
         case 'nullable':
         case 'optional':
-          annotate(p.of, base + 1, path, undefined);
+          annotate(p.of, base + 1, path, undefined, [...conds, base, 1, 0]);
           return;
         case 'union': {
           let k = base + 1;
-          for (const alt of p.of) {
-            annotate(alt, k, path, undefined);
+          for (const [j, alt] of p.of.entries()) {
+            annotate(alt, k, path, undefined, [...conds, base, 2, j]);
             k += leafCount(alt);
           }
           return;
@@ -452,6 +463,40 @@ export class Symmetry {
    * (the generated code's `T`).
    */
   private leafExpr(g: number, k: number, tables: Int32Array[]): string | undefined {
+    const e = this.relabelExpr(g, k, tables);
+    const c = e === undefined ? undefined : this.presentExpr(this.src[g * this.L + k]!);
+    // An absent value is zero bits: left as it is.
+    return c === undefined ? e : `(${c} ? ${e} : 0)`;
+  }
+
+  /** Whether source leaf s is present in the words being canonicalised (see {@link cond}). */
+  private present(s: number): boolean {
+    const c = this.cond[s];
+    if (c === undefined) return true;
+    const w = this.srcW;
+    for (let j = 0; j < c.length; j += 3) {
+      const l = c[j]!, i = c[j + 2]!;
+      const v = (w[this.word[l]!]! >>> this.shift[l]!) & this.mask[l]!;
+      if (c[j + 1] === 0 ? v <= i : c[j + 1] === 1 ? v === 0 : v !== i) return false;
+    }
+    return true;
+  }
+
+  /** {@link present} as an expression over the source words `w`; undefined: always present. */
+  private presentExpr(s: number): string | undefined {
+    const c = this.cond[s];
+    if (c === undefined) return undefined;
+    const terms: string[] = [];
+    for (let j = 0; j < c.length; j += 3) {
+      const l = c[j]!, i = c[j + 2]!;
+      const v = `((w[${this.word[l]!}] >>> ${this.shift[l]!}) & ${this.mask[l]!})`;
+      terms.push(c[j + 1] === 0 ? `${v} > ${i}` : c[j + 1] === 1 ? `${v} !== 0` : `${v} === ${i}`);
+    }
+    return `(${terms.join(' && ')})`;
+  }
+
+  /** {@link leafExpr} for a present value. */
+  private relabelExpr(g: number, k: number, tables: Int32Array[]): string | undefined {
     const L = this.L;
     const m = this.mask[k]!;
     const s = this.src[g * L + k]!;
@@ -541,7 +586,7 @@ export class Symmetry {
       const s = src[base + k]!;
       let raw = (w[word[s]!]! >>> shift[s]!) & m;
       const si = leafSet[k]!;
-      if (si !== -1) raw = this.relabelRaw(raw, k, s, si, g);
+      if (si !== -1 && this.present(s)) raw = this.relabelRaw(raw, k, s, si, g);
       acc |= raw << shift[k]!;
     }
     cur[wi] = acc;
@@ -612,6 +657,9 @@ export class Symmetry {
       const raw = `((w[${this.word[s]!}] >>> ${this.shift[s]!}) & ${this.mask[s]!})`;
       const set = this.leafSet[k]!;
       const off = this.leafMin[k]!;
+      // An absent value (zero bits) mentions nothing.
+      const pc = this.presentExpr(s);
+      if (pc !== undefined) body += `if ${pc} {\n`;
       if (set === fu.si) body += `e = ${raw} + ${off - this.leafFrom[k]!};\n` + mention;
       else if (set === -2) {
         const d = this.dep[k]!;
@@ -621,6 +669,7 @@ export class Symmetry {
           body += `{ const x = ${x}; if (T[${tables.length - 2}][x] === ${fu.si}) { e = ${raw} + ${off} - T[${tables.length - 1}][x];\n${mention}} }\n`;
         } else body += `if (ds(${k}, ${s}) && dSet() === ${fu.si}) { e = ${raw} + ${off} - dFrom();\n${mention}}\n`;
       }
+      if (pc !== undefined) body += '}\n';
     }
     body += '}\n';
     // Keys of the unmentioned elements: their blocks' leaves in the image under o.
@@ -659,6 +708,7 @@ export class Symmetry {
     for (let i = 0; i < fl.length && next < n; i++) {
       const k = fl[i]!;
       const s = this.src[o * L + k]!;
+      if (!this.present(s)) continue;
       const raw = (w[this.word[s]!]! >>> this.shift[s]!) & this.mask[s]!;
       let set = this.leafSet[k]!, from = this.leafFrom[k]!;
       if (set === -2) {
@@ -720,7 +770,7 @@ export class Symmetry {
         const s = this.src[o * L + k]!;
         let raw = (w[this.word[s]!]! >>> this.shift[s]!) & this.mask[s]!;
         const si = this.leafSet[k]!;
-        if (si !== -1) raw = this.relabelRaw(raw, k, s, si, o);
+        if (si !== -1 && this.present(s)) raw = this.relabelRaw(raw, k, s, si, o);
         key[x++] = raw;
       }
     }

@@ -27,6 +27,9 @@
  * (`{ set: 'ref', from: 1 }`: element 0 is fixed, elements 1.. are the refs).
  * A `list` may be declared a multiset (`{ bag: true }`: its order carries no
  * meaning). The model lists its scalarsets with {@link Shape.scalarsets}.
+ * A value that may be absent (in a list slot, a nullable or optional value, a
+ * union's alternative) may start at the set's first element: symmetry renames
+ * only present values (checker/symmetry.ts).
  *
  * This file depends on io-ts only (model/ depends on fp-ts, io-ts and immer).
  */
