@@ -924,6 +924,19 @@ export const feGrant = (zero: boolean): R => ({
   },
 });
 
+/**
+ * The slot is done with its request (the response consumed, a failed ADD_GREF_MAPPING, a sticky grant out
+ * of the cache): FE_DONE, the grant to be ended. The request's kind goes back to 0, as in a free slot:
+ * `fe.kind` is read only while the request is on the ring (`be.st === BE_REQ`: netback's map, copy or
+ * forward), and from FE_DONE the slot reaches BE_REQ again only through a new grant, which writes the kind
+ * (FE_DONE -> FE_DEFER / FE_FREE -> fe_gnttab_grant_foreign_access_ref). A kind kept here would split every
+ * later state by a value no rule, invariant or observable reads (a third of the states at refs=2).
+ */
+function feDone(d: W, r: number): void {
+  d.fe[r]!.st = FE_DONE;
+  d.fe[r]!.kind = 0;
+}
+
 /** The response for a request (or a sticky request) is consumed. */
 export const feResponse: R = {
   name: 'fe_response', actor: 'frontend', doc: 'consume the response for a request on this ref',
@@ -932,7 +945,8 @@ export const feResponse: R = {
   when: (s, _p, r: number) => (s.be[r]!.st === BE_RSP_OK || s.be[r]!.st === BE_RSP_ERR) && (s.fe[r]!.st === FE_POSTED || s.fe[r]!.st === FE_S_BUSY),
   then: (d, s, _p, r: number) => {
     d.be[r]!.st = BE_IDLE;
-    d.fe[r]!.st = s.fe[r]!.st === FE_S_BUSY ? FE_STICKY : FE_DONE;
+    if (s.fe[r]!.st === FE_S_BUSY) d.fe[r]!.st = FE_STICKY;
+    else feDone(d, r);
   },
 };
 
@@ -985,7 +999,8 @@ export const feAddResponse: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => s.fe[r]!.st === FE_S_ADD && (s.be[r]!.st === BE_ADD_OK || s.be[r]!.st === BE_ADD_ERR),
   then: (d, s, _p, r: number) => {
-    d.fe[r]!.st = s.be[r]!.st === BE_ADD_OK ? FE_STICKY : FE_DONE;
+    if (s.be[r]!.st === BE_ADD_OK) d.fe[r]!.st = FE_STICKY;
+    else feDone(d, r);
     d.be[r]!.st = BE_IDLE;
   },
 };
@@ -1022,7 +1037,7 @@ export const feDelAck: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => s.fe[r]!.st === FE_S_DEL && s.be[r]!.st === BE_DEL_ACK,
   then: (d, _s, _p, r: number) => {
-    d.fe[r]!.st = FE_DONE;
+    feDone(d, r);
     d.be[r]!.st = BE_IDLE;
   },
 };
@@ -1034,7 +1049,7 @@ export const feBackendClosed: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => (s.conn === CONN_BE_CLOSED || s.conn === CONN_CLOSED) && s.fe[r]!.st === FE_STICKY,
   then: (d, _s, _p, r: number) => {
-    d.fe[r]!.st = FE_DONE;
+    feDone(d, r);
   },
 };
 
@@ -1355,6 +1370,24 @@ interface CopyChoice extends CopyArgs { by: number }
 const showCopy = (a: CopyChoice): string =>
   `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})`;
 
+/**
+ * Whether an accepted source copy of the whole page leads where the copy of its first half leads: a
+ * source copy (`w` 0) writes nothing of the granter's, and its length is read again only by
+ * G4_copy_in_bounds against the window of the active entry it pinned last, which no rule changes while
+ * the copy pins it. Where that window is the whole page, [0,2) and [0,1) acquire the same pins (the
+ * acquire does not look at the area, and [0,1) is inside every window [0,2) passes), G4 holds for both,
+ * and the two successors differ in `cp[].len` alone, which no rule reads: [0,1) is explored, [0,2) is
+ * not. Where the window is smaller, [0,2) is kept: Xen refuses it (the rule is not enabled), and a variant
+ * that lets it through shows as a G4 violation. A destination copy (`w` 1) is always kept: copy_end
+ * writes its length into the page.
+ */
+function sameAsFirstHalf(s: S, a: CopyChoice, acq: Acquired): boolean {
+  if (a.w !== 0 || a.offset !== 0 || a.len !== PAGE || acq.pins.length === 0) return false;
+  const last = acq.pins[acq.pins.length - 1]!;
+  const act = last.act ?? (last.dom === DOMID_A ? s.aa : s.ab)[last.ref]!;
+  return act !== null && act.start === 0 && act.length === PAGE;
+}
+
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
 export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   const v: AcquireVariant = typeof variant === 'boolean' ? { chain: variant } : variant;
@@ -1380,7 +1413,7 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies) return false;
     const acq = copyCheck(s, a.by, a, v);
-    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins);
+    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, a, acq);
   },
   then: (d, s, _p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, v)),
   };
