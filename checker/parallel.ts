@@ -49,7 +49,13 @@ import { SharedFingerprints } from './store.js';
 import type { CheckOptions } from './search.js';
 import type { System } from './system.js';
 
-/** Where the workers get the system: a module exporting `loadSystem(args)` (a System or a promise of one). */
+/**
+ * Where the workers get the system: a module exporting `loadSystem(args)` (a
+ * System or a promise of one). The module may also export `plainJs(args)`:
+ * true when `loadSystem(args)` loads nothing but the modules it imports
+ * statically (a built-in model, not a user's file); the workers then run
+ * plain-JS copies of their modules, without TypeScript hooks (bin/worker-js.mjs).
+ */
 export interface SystemSource {
   readonly loader: string;
   readonly args: unknown;
@@ -121,7 +127,7 @@ export class ParallelSearch<S> {
       toZero.push(ch.port1);
       toOthers.push(ch.port2);
     }
-    const entry = new URL('./parallelWorker.ts', import.meta.url).href;
+    const modules = workerModules(new URL('./parallelWorker.ts', import.meta.url).href, source);
     this.result = new Promise<CheckResult<S>>((resolve, reject) => {
       let settled = false;
       const settle = (f: () => void) => {
@@ -130,35 +136,44 @@ export class ParallelSearch<S> {
         Atomics.store(this.ctl, C.INTERRUPT, 1);
         void Promise.all(this.workers.map((w) => w.terminate())).then(f, f);
       };
-      for (let i = 0; i < n; i++) {
-        const ports = i === 0 ? toZero : [toOthers[i - 1]!];
-        const data: WorkerInit & { entry: string } = {
-          entry,
-          index: i,
-          workers: n,
-          loader: source.loader,
-          args: source.args,
-          rules: sys.rules.length,
-          options,
-          ports,
-          ...shared,
-        };
-        const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), { workerData: data, transferList: ports });
-        this.workers.push(w);
-        w.on('message', (m: { result?: CheckResult<S>; error?: string; linksDigest?: string }) => {
-          if (m.error !== undefined) settle(() => reject(new Error(m.error)));
-          else if (m.result) {
-            const r = m.result;
-            this.linksDigest = m.linksDigest;
-            settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
-          }
-        });
-        w.on('error', (e) => settle(() => reject(e)));
-        w.on('exit', (code) => {
-          // The others return once worker 0 has the result; only worker 0 (or a failure) can end the search.
-          if (i === 0 || code !== 0) settle(() => reject(new Error(`worker ${i} exited (code ${code}) before the search ended`)));
-        });
-      }
+      const start = ({ entry, loader, plain }: { entry: string; loader: string; plain: boolean }) => {
+        for (let i = 0; i < n; i++) {
+          const ports = i === 0 ? toZero : [toOthers[i - 1]!];
+          const data: WorkerInit & { entry: string; plain: boolean } = {
+            entry,
+            plain,
+            index: i,
+            workers: n,
+            loader,
+            args: source.args,
+            rules: sys.rules.length,
+            options,
+            ports,
+            ...shared,
+          };
+          const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
+            workerData: data,
+            transferList: ports,
+            // a worker inherits the process's options: `--import ./bin/register.mjs` would register the hooks in it anyway
+            ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
+          });
+          this.workers.push(w);
+          w.on('message', (m: { result?: CheckResult<S>; error?: string; linksDigest?: string }) => {
+            if (m.error !== undefined) settle(() => reject(new Error(m.error)));
+            else if (m.result) {
+              const r = m.result;
+              this.linksDigest = m.linksDigest;
+              settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
+            }
+          });
+          w.on('error', (e) => settle(() => reject(e)));
+          w.on('exit', (code) => {
+            // The others return once worker 0 has the result; only worker 0 (or a failure) can end the search.
+            if (i === 0 || code !== 0) settle(() => reject(new Error(`worker ${i} exited (code ${code}) before the search ended`)));
+          });
+        }
+      };
+      modules.then(start, reject);
     });
   }
 
@@ -180,6 +195,30 @@ export class ParallelSearch<S> {
   interrupt(): void {
     Atomics.store(this.ctl, C.INTERRUPT, 1);
   }
+}
+
+/**
+ * The worker's entry module and the system's loader as the workers import
+ * them: plain-JS copies when the loader says its system needs no other
+ * module (see {@link SystemSource}) and the copies can be made, else the
+ * TypeScript sources (the workers then register the hooks).
+ */
+async function workerModules(entry: string, source: SystemSource): Promise<{ entry: string; loader: string; plain: boolean }> {
+  const asIs = { entry, loader: source.loader, plain: false };
+  if (process.env.PVCHECK_WORKER_HOOKS) return asIs;
+  const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean };
+  if (!mod.plainJs?.(source.args)) return asIs;
+  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[]) => string[] | undefined };
+  const urls = js.plainModules([entry, source.loader]);
+  return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true } : asIs;
+}
+
+/**
+ * The process's Node options a worker can take, without those that load
+ * modules first (`--import ./bin/register.mjs`...): profiling and source maps.
+ */
+function withoutLoaders(argv: readonly string[]): string[] {
+  return argv.filter((a) => /^--(cpu-prof|heap-prof|enable-source-maps)/.test(a));
 }
 
 /** Runs a multi-worker search to the end. */
