@@ -557,13 +557,10 @@ export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number, statusS
   const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
   if (!statusSet && mapNeedsStatus(prev, op.flags)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
-  const a: ActiveEntry = prev ?? fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom));
-  const host = (op.flags & GNTMAP_host_map) !== 0, dev = (op.flags & GNTMAP_device_map) !== 0;
-  t.a[op.ref] = {
-    ...a,
-    hstr: a.hstr + (host && ro ? 1 : 0), hstw: a.hstw + (host && !ro ? 1 : 0),
-    devr: a.devr + (dev && ro ? 1 : 0), devw: a.devw + (dev && !ro ? 1 : 0),
-  };
+  // the pins are counted in place (a pinned entry keeps its object)
+  const a = (t.a[op.ref] ?? (t.a[op.ref] = fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom)))) as Draft<ActiveEntry>;
+  if (op.flags & GNTMAP_host_map) ro ? a.hstr++ : a.hstw++;
+  if (op.flags & GNTMAP_device_map) ro ? a.devr++ : a.devw++;
   d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: a.frame, drv };
   return h;
 }
@@ -598,17 +595,13 @@ export function unmapCommonComplete(d: W, dom: number, ref: number, done: number
 /** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned). */
 export function dropMapPins(d: W, dom: number, ref: number, done: number): ActiveEntry | null {
   const t = wtable(d, dom);
-  const a = t.a[ref] as ActiveEntry; // the draft: several unmaps may complete in one step
+  const a = t.a[ref]!; // the draft: several unmaps may complete in one step
   const ro = (done & GNTMAP_readonly) !== 0;
-  const host = (done & GNTMAP_host_map) !== 0, dev = (done & GNTMAP_device_map) !== 0;
-  const na: ActiveEntry = {
-    ...a,
-    hstr: a.hstr - (host && ro ? 1 : 0), hstw: a.hstw - (host && !ro ? 1 : 0),
-    devr: a.devr - (dev && ro ? 1 : 0), devw: a.devw - (dev && !ro ? 1 : 0),
-  };
-  const left = pinCount(na) > 0 ? na : null;
-  t.a[ref] = left;
-  return left;
+  if (done & GNTMAP_host_map) ro ? a.hstr-- : a.hstw--;
+  if (done & GNTMAP_device_map) ro ? a.devr-- : a.devw--;
+  if (pinCount(a) > 0) return a;
+  t.a[ref] = null;
+  return null;
 }
 
 /** A whole GNTTABOP_unmap_grant_ref of every part of a handle, both phases (the driver's unmaps). */
@@ -738,8 +731,9 @@ export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): 
   for (const pin of acq.pins) {
     const t = wtable(d, pin.dom);
     if (pin.set) setBits(d, pin.dom, pin.ref, op.w ? GTF_reading | GTF_writing : GTF_reading);
-    const a = (pin.act ?? t.a[pin.ref]) as ActiveEntry;
-    t.a[pin.ref] = { ...a, cpr: a.cpr + (op.w ? 0 : 1), cpw: a.cpw + (op.w ? 1 : 0) };
+    if (pin.act) t.a[pin.ref] = { ...pin.act };
+    const a = t.a[pin.ref]!;
+    op.w ? a.cpw++ : a.cpr++;
   }
   d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ dom: x.dom, ref: x.ref })), frame: acq.frame, pf: acq.pf });
 }
@@ -747,12 +741,11 @@ export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): 
 /** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin. */
 export function releaseForCopy(d: W, dom: number, ref: number, w: number): void {
   const t = wtable(d, dom);
-  const cur = t.a[ref] as ActiveEntry | null;
-  if (!cur) return;
-  const na: ActiveEntry = { ...cur, cpr: cur.cpr - (w ? 0 : 1), cpw: cur.cpw - (w ? 1 : 0) };
-  const left = pinCount(na) > 0 ? na : null;
-  t.a[ref] = left;
-  reduceStatusForPin(d, dom, ref, left, !w);
+  const a = t.a[ref];
+  if (!a) return;
+  w ? a.cpw-- : a.cpr--;
+  if (pinCount(a) === 0) t.a[ref] = null;
+  reduceStatusForPin(d, dom, ref, t.a[ref] ?? null, !w);
 }
 
 /** The copy completes: release_grant_for_copy on every pinned entry, outermost first. */
@@ -882,22 +875,27 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
 
 // --- choices (memoised per parameter record)
 
-const memo = new WeakMap<object, Map<string, unknown>>();
-let lastP: object | undefined;
-let lastMemo: Map<string, unknown> | undefined;
-function per<T>(p: P, key: string, make: () => T): T {
-  // Rules ask for their choices on every state with the same parameter record: remember the last one's table.
-  let m = lastP === p ? lastMemo : memo.get(p as object);
-  if (!m) memo.set(p as object, (m = new Map()));
-  lastP = p as object;
-  lastMemo = m;
-  let v = m.get(key) as T | undefined;
-  if (v === undefined) m.set(key, (v = make()));
-  return v;
+/**
+ * `make(p)`, remembered per parameter record: rules ask for their choices on
+ * every state, always with the same record, so the last one is checked first
+ * (one comparison, no keyed lookup: each call site has its own memo).
+ */
+function perParams<T>(make: (p: P) => T): (p: P) => T {
+  const memo = new WeakMap<P, T>();
+  let lastP: P | undefined;
+  let last: T | undefined;
+  return (p) => {
+    if (p === lastP) return last!;
+    let v = memo.get(p);
+    if (v === undefined) memo.set(p, (v = make(p)));
+    lastP = p;
+    last = v;
+    return v;
+  };
 }
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 /** Data refs 1..refs. */
-export const dataRefs = (p: P): number[] => per(p, 'refs', () => range(1, p.refs));
+export const dataRefs: (p: P) => number[] = perParams((p) => range(1, p.refs));
 const hostile = (p: P): boolean => p.grantee === 'hostile';
 /** Properties that protect the granter (its pages, its own view of its grants) hold only for an honest one. */
 const granterHonest = (p: P): boolean => p.granter !== 'hostile';
@@ -914,15 +912,16 @@ const showFlags = (f: number): string =>
 
 interface GrantChoice { r: number; kind: number }
 /** The kinds the frontend may grant a data ref for. */
-const grantKinds = (p: P): number[] => per(p, 'kinds', () => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
+const grantKinds: (p: P) => number[] = perParams((p) => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
 const stickyCount = (s: S): number => s.fe.filter((f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL).length;
 
 /** The frontend's grant: alloc a page, write the payload, grant, and post the request (or ADD_GREF_MAPPING). `zero`: the page is zeroed first. */
+const grantChoices: (p: P) => GrantChoice[] = perParams((p) => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind }))));
 export const feGrant = (zero: boolean): R => ({
   name: 'fe_gnttab_grant_foreign_access_ref', actor: 'frontend',
   doc: 'alloc a page (zeroed), write the payload, gnttab_grant_foreign_access_ref(ref, backend, frame, readonly) and post the request; a sticky grant sends ADD_GREF_MAPPING instead',
   see: 'linux drivers/xen/grant-table.c gnttab_grant_foreign_access_ref; netfront xennet_start_xmit / xennet_alloc_rx_buffers; netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
-  choices: (_s, p) => per(p, 'grantChoices', () => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind })))),
+  choices: (_s, p) => grantChoices(p),
   showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
   when: (s, p, a: GrantChoice) => granterHonest(p) && s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
     s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
@@ -1111,8 +1110,8 @@ export const beMap: R = {
   then: (d, s, _p, r: number) => {
     const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
     const rc = mapCheck(s, DOMID_B, op);
-    if (rc === GNTST_okay) d.be[r] = { ...s.be[r]!, st: BE_MAPPED, h: mapApply(d, s, DOMID_B, op, 1), rc: 0 };
-    else d.be[r] = { ...s.be[r]!, st: BE_MAPFAIL, h: -1, rc };
+    if (rc === GNTST_okay) Object.assign(d.be[r]!, { st: BE_MAPPED, h: mapApply(d, s, DOMID_B, op, 1), rc: 0 });
+    else Object.assign(d.be[r]!, { st: BE_MAPFAIL, h: -1, rc });
   },
 };
 
@@ -1141,7 +1140,7 @@ export const beUseMapping = (usesFailed: boolean): R => ({
     const b = s.be[r]!;
     if (b.st === BE_MAPFAIL) d.bad = 1; // touches a page that was never mapped
     else unmapApply(d, s, b.h);
-    d.be[r] = { ...b, st: BE_RSP_OK, h: -1, rc: 0 };
+    Object.assign(d.be[r]!, { st: BE_RSP_OK, h: -1, rc: 0 });
   },
 });
 
@@ -1152,7 +1151,7 @@ export const beRespondError: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => s.be[r]!.st === BE_MAPFAIL,
   then: (d, s, _p, r: number) => {
-    d.be[r] = { ...s.be[r]!, st: BE_RSP_ERR, h: -1, rc: 0 };
+    Object.assign(d.be[r]!, { st: BE_RSP_ERR, h: -1, rc: 0 });
   },
 };
 
@@ -1185,7 +1184,7 @@ export const beAdd: R = {
     const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
     if (cacheCount(s) < p.cacheSize && mapCheck(s, DOMID_B, op) === GNTST_okay) {
       const h = mapApply(d, s, DOMID_B, op, 1);
-      d.be[r] = { ...s.be[r]!, st: BE_ADD_OK, c: h };
+      Object.assign(d.be[r]!, { st: BE_ADD_OK, c: h });
     } else d.be[r]!.st = BE_ADD_ERR;
   },
 };
@@ -1199,7 +1198,7 @@ export const beDel: R = {
   then: (d, s, _p, r: number) => {
     const b = s.be[r]!;
     if (b.c >= 0) unmapApply(d, s, b.c);
-    d.be[r] = { ...b, st: BE_DEL_ACK, c: -1 };
+    Object.assign(d.be[r]!, { st: BE_DEL_ACK, c: -1 });
   },
 };
 
@@ -1213,7 +1212,7 @@ export const beForward: R = {
   then: (d, s, _p, r: number) => {
     const t = freeTrans(s);
     d.gb[t] = { ...INVALID, flags: GTF_transitive, domid: DOMID_C, trans_domid: DOMID_A, trans_gref: r, status: s.gb[t]!.status };
-    d.be[r] = { ...s.be[r]!, st: BE_FWD, t };
+    Object.assign(d.be[r]!, { st: BE_FWD, t });
   },
 };
 const freeTrans = (s: S): number => s.gb.findIndex((e, t) => gtype(e) === GTF_invalid && s.ab[t] === null && !s.be.some((b) => b.t === t));
@@ -1227,7 +1226,7 @@ export const beForwardDone: R = {
   then: (d, s, _p, r: number) => {
     const t = s.be[r]!.t;
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
-    d.be[r] = { ...s.be[r]!, st: BE_RSP_OK, t: -1 };
+    Object.assign(d.be[r]!, { st: BE_RSP_OK, t: -1 });
   },
 };
 
@@ -1268,11 +1267,12 @@ export const beConnect: R = {
 interface RogueMap { ref: number; flags: number }
 /** Whether a map of A's `ref` with `flags` runs _set_status_v2 in three steps (the hostile domain's, `maps` > 0, a v2 table, a first (write) pin). */
 const mapInSteps = (s: S, p: P, a: RogueMap): boolean => p.maps > 0 && s.gt_version === 2 && mapNeedsStatus(s.aa[a.ref]!, a.flags);
+const rogueMapChoices: (p: P) => RogueMap[] = perParams((p) => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags }))));
 export const rogueMap: R = {
   name: 'rogue_GNTTABOP_map_grant_ref', actor: 'hostile',
   doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts; a v2 map that sets the status (maps > 0) stops after _set_status_v2 read and checked the flags (the maptrack handle taken, the active entry locked)',
   see: 'grant_table.h GNTTABOP_map_grant_ref; grant_table.c map_grant_ref, _set_status_v2',
-  choices: (_s, p) => per(p, 'rogueMap', () => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags })))),
+  choices: (_s, p) => rogueMapChoices(p),
   showChoice: (a: RogueMap) => `ref ${a.ref}, ${showFlags(a.flags)}`,
   when: (s, p, a: RogueMap) => hostile(p) && !actLocked(s, DOMID_A, a.ref) && mapCheck(s, DOMID_B, { dom: DOMID_A, ...a }) === GNTST_okay &&
     (!mapInSteps(s, p, a) || s.ms.length < p.maps),
@@ -1282,14 +1282,20 @@ export const rogueMap: R = {
   },
 };
 
+const mapSlots: (p: P) => number[] = perParams((p) => range(0, p.maps - 1));
+/** The maps inside _set_status_v2 at step `ph` (1: the flags read and checked, 2: the status written): the choices, names and guard of the rule that takes each its next step. */
+const mapsInPhase = (ph: number): Pick<R, 'choices' | 'showChoice' | 'when'> => ({
+  choices: (_s, p) => mapSlots(p),
+  showChoice: (i: number) => `map ${i}`,
+  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === ph,
+});
+
 /** _set_status_v2, second step of a map in progress: the status bits written, then smp_mb(). */
 export const mapSetStatusRule: R = {
   name: 'GNTTABOP_map_set_status', actor: 'xen',
   doc: '_set_status_v2 of a map in progress, after its first read of the flags: *status |= GTF_reading (| GTF_writing for a writable map), then smp_mb() ("Make sure guest sees status update before checking if flags are still valid")',
   see: 'xen/common/grant_table.c _set_status_v2',
-  choices: (_s, p) => per(p, 'mapsInProgress', () => range(0, p.maps - 1)),
-  showChoice: (i: number) => `map ${i}`,
-  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === 1,
+  ...mapsInPhase(1),
   then: (d, s, _p, i: number) => {
     const m = s.ms[i]!;
     setBits(d, DOMID_A, m.ref, m.flags & GNTMAP_readonly ? GTF_reading : GTF_reading | GTF_writing);
@@ -1309,9 +1315,7 @@ export const mapRecheckRule = (variant: { noRecheck?: boolean } = {}): R => ({
   name: 'GNTTABOP_map_recheck', actor: 'xen',
   doc: '_set_status_v2 re-reads the flags after smp_mb(): an entry the granter changed since the first read (type, domid, GTF_sub_page, GTF_readonly; a pinned one: GTF_readonly) has the bits just set cleared and the map fails; otherwise map_grant_ref reads the frame and pins',
   see: 'xen/common/grant_table.c _set_status_v2 ("Unstable flags", "Unstable grant readonly flag"), map_grant_ref; grant_table.h (flags = 0; mb(); check status)',
-  choices: (_s, p) => per(p, 'mapsInProgress', () => range(0, p.maps - 1)),
-  showChoice: (i: number) => `map ${i}`,
-  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === 2,
+  ...mapsInPhase(2),
   then: (d, s, _p, i: number) => {
     const m = s.ms[i]!;
     const pinned = s.aa[m.ref] !== null;
@@ -1343,12 +1347,13 @@ const pinsLocked = (s: S, pins: readonly { dom: number; ref: number }[]): boolea
 interface UnmapChoice { h: number; parts: number }
 const UNMAP_PARTS = [GNTMAP_host_map, GNTMAP_device_map, GNTMAP_host_map | GNTMAP_device_map];
 const showParts = (x: number): string => [x & GNTMAP_host_map ? 'host_addr' : '', x & GNTMAP_device_map ? 'dev_bus_addr' : ''].filter(Boolean).join('+');
+const rogueUnmapChoices: (p: P) => UnmapChoice[] = perParams((p) => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts }))));
 export const rogueUnmap: R = {
   name: 'rogue_GNTTABOP_unmap_grant_ref', actor: 'hostile',
   doc: 'the hostile domain unmaps one of its own mappings, whenever it likes, maybe only its host or only its device part: unmap_common (phase one: the maptrack entry loses those parts, freed once none is left; the pins stay)',
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref / unmap_common (op->host_addr, op->dev_bus_addr)',
   // with a hostile granter, dom0 may also unmap xenstored's mapping of the reserved entry (maptrack entry `handles`)
-  choices: (_s, p) => per(p, 'unmaps', () => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts })))),
+  choices: (_s, p) => rogueUnmapChoices(p),
   showChoice: (a: UnmapChoice) => `handle ${a.h}, ${showParts(a.parts)}`,
   when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && (s.mt[a.h]!.drv === 0 || s.mt[a.h]!.drv === XENSTORED) && (s.mt[a.h]!.flags & a.parts) === a.parts &&
     (p.unmaps === 0 || s.um.length < p.unmaps) && !actLocked(s, s.mt[a.h]!.dom, s.mt[a.h]!.ref),
@@ -1360,11 +1365,12 @@ export const rogueUnmap: R = {
   },
 };
 
+const pendingUnmapSlots: (p: P) => number[] = perParams((p) => range(0, p.unmaps - 1));
 export const unmapCompleteRule: R = {
   name: 'GNTTABOP_unmap_complete', actor: 'xen',
   doc: 'the unmap hypercall flushes the TLB (gnttab_flush_tlb) and runs unmap_common_complete: the pins go, reduce_status_for_pin clears the status bits no pin justifies',
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref, unmap_common_complete',
-  choices: (_s, p) => per(p, 'pendingUnmaps', () => range(0, p.unmaps - 1)),
+  choices: (_s, p) => pendingUnmapSlots(p),
   showChoice: (i: number) => `unmap ${i}`,
   when: (s, _p, i: number) => i < s.um.length && !actLocked(s, s.um[i]!.dom, s.um[i]!.ref),
   then: (d, s, _p, i: number) => {
@@ -1396,27 +1402,27 @@ function sameAsFirstHalf(s: S, a: CopyChoice, acq: Acquired): boolean {
   return act !== null && act.start === 0 && act.length === PAGE;
 }
 
+const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
+  const out: CopyChoice[] = [];
+  for (const w of [0, 1])
+    for (const win of COPY_WINDOWS) {
+      if (hostile(p)) {
+        // the reserved entry too with reserved=racing (a hostile granter may make it a sub-page grant: a v2 operation for set_version)
+        for (const ref of range(1, p.refs + (p.reserved === 'racing' ? 1 : 0))) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
+        if (p.transTargets === 'any') for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_B, dom: DOMID_B, ref, w, ...win });
+      }
+      for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
+    }
+  return out;
+});
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
 export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   const v: AcquireVariant = typeof variant === 'boolean' ? { chain: variant } : variant;
-  const key = JSON.stringify(v);
   return {
   name: 'GNTTABOP_copy_begin', actor: 'guest',
   doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
   see: 'xen/common/grant_table.c gnttab_copy / acquire_grant_for_copy',
-  choices: (_s, p) => per(p, `copy${key}`, () => {
-    const out: CopyChoice[] = [];
-    for (const w of [0, 1])
-      for (const win of COPY_WINDOWS) {
-        if (hostile(p)) {
-          // the reserved entry too with reserved=racing (a hostile granter may make it a sub-page grant: a v2 operation for set_version)
-          for (const ref of range(1, p.refs + (p.reserved === 'racing' ? 1 : 0))) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
-          if (p.transTargets === 'any') for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_B, dom: DOMID_B, ref, w, ...win });
-        }
-        for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
-      }
-    return out;
-  }),
+  choices: (_s, p) => copyChoices(p),
   showChoice: showCopy,
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies) return false;
@@ -1427,11 +1433,12 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   };
 };
 
+const copySlots: (p: P) => number[] = perParams((p) => range(0, p.copies - 1));
 export const copyEndRule: R = {
   name: 'GNTTABOP_copy_end', actor: 'xen',
   doc: 'a copy in progress completes: Xen moves the data and releases its pins (release_grant_for_copy)',
   see: 'xen/common/grant_table.c gnttab_copy / release_grant_for_copy',
-  choices: (_s, p) => per(p, 'copies', () => range(0, p.copies - 1)),
+  choices: (_s, p) => copySlots(p),
   showChoice: (i: number) => `copy ${i}`,
   when: (s, _p, i: number) => i < s.cp.length && !pinsLocked(s, s.cp[i]!.pins),
   then: (d, s, _p, i: number) => {
@@ -1444,20 +1451,21 @@ export const copyEndRule: R = {
 };
 
 interface TransChoice { t: number; domid: number; td: number; tg: number }
+const transChoices: (p: P) => TransChoice[] = perParams((p) => {
+  const out: TransChoice[] = [];
+  const any = p.transTargets === 'any';
+  for (const t of range(0, p.transitive - 1))
+    for (const domid of any ? [DOMID_C, DOMID_B] : [DOMID_C]) {
+      for (const tg of range(1, p.refs)) out.push({ t, domid, td: DOMID_A, tg });
+      if (any) for (const tg of range(0, p.transitive - 1)) out.push({ t, domid, td: DOMID_B, tg });
+    }
+  return out;
+});
 export const rogueTransitive: R = {
   name: 'rogue_grant_transitive', actor: 'hostile',
   doc: "the hostile domain writes a GTF_transitive entry in its own table (any grantee, any target), at any time",
   see: 'grant_table.h union grant_entry_v2 transitive',
-  choices: (_s, p) => per(p, 'trans', () => {
-    const out: TransChoice[] = [];
-    const any = p.transTargets === 'any';
-    for (const t of range(0, p.transitive - 1))
-      for (const domid of any ? [DOMID_C, DOMID_B] : [DOMID_C]) {
-        for (const tg of range(1, p.refs)) out.push({ t, domid, td: DOMID_A, tg });
-        if (any) for (const tg of range(0, p.transitive - 1)) out.push({ t, domid, td: DOMID_B, tg });
-      }
-    return out;
-  }),
+  choices: (_s, p) => transChoices(p),
   showChoice: (a: TransChoice) => `B:${a.t} -> ${DOM_NAMES[a.td]}:${a.tg} for ${DOM_NAMES[a.domid]}`,
   when: (s, p, a: TransChoice) => {
     if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
@@ -1469,11 +1477,12 @@ export const rogueTransitive: R = {
   },
 };
 
+const transEntries: (p: P) => number[] = perParams((p) => range(0, p.transitive - 1));
 export const rogueEndTransitive: R = {
   name: 'rogue_end_transitive', actor: 'hostile',
   doc: 'the hostile domain invalidates one of its transitive entries (v2: flags = 0)',
   see: 'grant_table.h (invalidating an entry)',
-  choices: (_s, p) => per(p, 'tentries', () => range(0, p.transitive - 1)),
+  choices: (_s, p) => transEntries(p),
   when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && !s.be.some((b) => b.t === t),
   then: (d, s, _p, t: number) => {
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
@@ -1490,6 +1499,12 @@ const showEntry = (a: EntryChoice): string =>
   `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : a.flags === GTF_transitive ? 'GTF_transitive -> C:0' : [
     'GTF_permit_access', a.flags & GTF_readonly ? 'GTF_readonly' : '', a.flags & GTF_sub_page ? 'GTF_sub_page [0,1)' : ''].filter(Boolean).join('|') + ` frame ${a.frame}`}`;
 
+const granterWriteChoices: (p: P) => EntryChoice[] = perParams((p) => [
+  ...range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
+    flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame })))),
+  ...(p.reserved === 'racing' ? RESERVED_SHAPES.map((flags) => ({ r: p.refs + 1, flags, frame: flags === GTF_transitive ? 0 : p.pages + 1 })) : []),
+]);
+
 /**
  * The granting domain writes one of its data entries, whatever state it is
  * in: any type (invalid, full-page read-only or writable, v2 sub-page) on any
@@ -1501,11 +1516,7 @@ export const rogueGranterWrite: R = {
   name: 'rogue_granter_write_entry', actor: 'hostile-granter',
   doc: 'the granting domain rewrites a data entry (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not',
   see: 'grant_table.h (the granter owns its grant table); XSA-500 (a pinned entry rewritten); grant_table.c acquire_grant_for_copy',
-  choices: (_s, p) => per(p, 'granterWrites', () => [
-    ...range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
-      flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame })))),
-    ...(p.reserved === 'racing' ? RESERVED_SHAPES.map((flags) => ({ r: p.refs + 1, flags, frame: flags === GTF_transitive ? 0 : p.pages + 1 })) : []),
-  ]),
+  choices: (_s, p) => granterWriteChoices(p),
   showChoice: showEntry,
   when: (s, p, a: EntryChoice) => {
     if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2) || (a.flags === GTF_transitive && s.gt_version !== 2)) return false;
