@@ -18,8 +18,8 @@
  *   the frame, window and transitive target captured at the first pin.
  * - B's maptrack (map handles), GNTTABOP_map_grant_ref / unmap_grant_ref /
  *   copy with their checks and every refusal's GNTST_* code.
- * - Pages of A with a holder and abstract contents per half page (zero,
- *   payload, secret). A page freed by A is at once reused by A's kernel for
+ * - Pages of A with a holder and abstract contents per half page (data:
+ *   zeros or payload; secret). A page freed by A is at once reused by A's kernel for
  *   unrelated data: its contents become secret.
  * - A's operations as Linux has them: gnttab_grant_foreign_access_ref, the
  *   atomic gnttab_end_foreign_access_ref (v2: flags = 0; mb(); check status),
@@ -83,8 +83,16 @@ export const DOM_NAMES = ['B', 'A', 'C'];
 
 /** PAGE_SIZE in the model: a page has two halves (chunks). */
 export const PAGE = 2;
-/** Abstract contents of a half page. */
-export const ZERO = 0, PAYLOAD = 1, SECRET = 2;
+/**
+ * Abstract contents of a half page: DATA, the granter's own (the zeros of a
+ * zeroed page, the payload it wrote, what a copy wrote into it), or SECRET,
+ * unrelated kernel data (a freed page is reused by the kernel at once).
+ * Every property asks only whether a half is secret (G12: XSA-403), and no
+ * rule reads a held page's contents: zeros and payload, two values until
+ * issue 11's reductions, were told apart by nothing while every copy into a
+ * page made a new state (a third of the states at refs=2 pages=2).
+ */
+export const DATA = 0, SECRET = 2;
 
 /** What A grants a data ref for (the request kind). */
 export const K_TX_FULL = 0; // full page, read-only, payload fills the page
@@ -387,9 +395,9 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
     aa[p.refs + 1] = mapped(xs);
     mt.push({ dom: DOMID_A, ref: p.refs + 1, flags: GNTMAP_host_map, frame: xs, drv: XENSTORED });
   }
-  const pg: Page[] = [{ held: 1, c: [ZERO, ZERO] }];
+  const pg: Page[] = [{ held: 1, c: [DATA, DATA] }];
   for (let i = 1; i <= p.pages; i++) pg.push({ held: 0, c: [SECRET, SECRET] });
-  if (hasReserved(p)) pg.push({ held: 1, c: [PAYLOAD, PAYLOAD] });
+  if (hasReserved(p)) pg.push({ held: 1, c: [DATA, DATA] });
   return {
     gt_version: v, sf: 0, conn: CONN_UP, ringh: 0,
     ga, aa,
@@ -863,7 +871,7 @@ const KIND_GRANT: readonly { flags: number; payload: readonly number[] }[] = [
  */
 export function grantPage(d: W, r: number, page: number, kind: number, zero: boolean, old: Page): void {
   const k = KIND_GRANT[kind]!;
-  const c = [0, 1].map((i) => (k.payload[i] ? PAYLOAD : zero ? ZERO : old.c[i]!));
+  const c = [0, 1].map((i) => (k.payload[i] || zero ? DATA : old.c[i]!));
   d.pg[page] = { held: 1, c };
   const sub = (k.flags & GTF_sub_page) !== 0;
   d.ga[r] = { ...INVALID, flags: k.flags, domid: DOMID_B, frame: page, page_off: 0, length: sub ? 1 : 0, status: d.gt_version === 1 ? 0 : d.ga[r]!.status };
@@ -1072,7 +1080,7 @@ export const feConnect: R = {
   see: 'netfront setup_netfront / xenbus_setup_ring',
   when: (s) => s.conn === CONN_CLOSED && s.pg[0]!.held === 0 && s.fe.every((f) => f.st !== FE_STICKY),
   then: (d, s) => {
-    d.pg[0] = { held: 1, c: [ZERO, ZERO] };
+    d.pg[0] = { held: 1, c: [DATA, DATA] };
     d.ga[0] = { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: s.ga[0]!.status };
     d.rv[0] = 0;
     d.conn = CONN_RING_GRANTED;
@@ -1117,7 +1125,7 @@ export const beCopy: R = {
   then: (d, s, _p, r: number) => {
     const k = s.fe[r]!.kind;
     const acq = copyCheck(s, DOMID_B, { dom: DOMID_A, ref: r, w: k === K_RX ? 1 : 0, offset: 0, len: reqLen(k) });
-    if (acq.status === GNTST_okay && k === K_RX) d.pg[s.fe[r]!.page]!.c = [PAYLOAD, PAYLOAD];
+    if (acq.status === GNTST_okay && k === K_RX) d.pg[s.fe[r]!.page]!.c = [DATA, DATA];
     d.be[r]!.st = acq.status === GNTST_okay ? BE_RSP_OK : BE_RSP_ERR;
   },
 };
@@ -1430,7 +1438,7 @@ export const copyEndRule: R = {
     const c = s.cp[i]!;
     const last = c.pins[c.pins.length - 1]!;
     // memcpy into the frame Xen mapped (act->mfn)
-    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = PAYLOAD;
+    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = DATA;
     copyEnd(d, s, i);
   },
 };
