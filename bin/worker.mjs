@@ -1,6 +1,7 @@
-// Entry of a worker thread of the multi-worker search (checker/parallel.ts):
-// registers the TypeScript hooks in this thread, then runs the worker module.
+// Entry of a worker thread (checker/parallel.ts, cli/phaseWorker.ts): registers the TypeScript
+// hooks in this thread, unless the entry is a plain-JS copy (bin/worker-js.mjs), then runs the
+// worker module.
 import { register } from 'node:module';
 import { workerData } from 'node:worker_threads';
-register('./ts-hooks.mjs', import.meta.url);
+if (!workerData.plain) register('./ts-hooks.mjs', import.meta.url);
 await import(workerData.entry);

@@ -45,10 +45,17 @@ import { availableParallelism } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
+import { SharedFingerprints } from './store.js';
 import type { CheckOptions } from './search.js';
 import type { System } from './system.js';
 
-/** Where the workers get the system: a module exporting `loadSystem(args)` (a System or a promise of one). */
+/**
+ * Where the workers get the system: a module exporting `loadSystem(args)` (a
+ * System or a promise of one). The module may also export `plainJs(args)`:
+ * true when `loadSystem(args)` loads nothing but the modules it imports
+ * statically (a built-in model, not a user's file); the workers then run
+ * plain-JS copies of their modules, without TypeScript hooks (bin/worker-js.mjs).
+ */
 export interface SystemSource {
   readonly loader: string;
   readonly args: unknown;
@@ -70,26 +77,35 @@ const MAX_BUFFER = 2 ** 32 - 65536;
 const growable = (bytes: number) =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_BUFFER });
 
+/** What a test may ask of the multi-worker search beside its result. */
+export interface ParallelExtras {
+  /** Report a SHA-256 digest of every state's parent link (parent id, transition index), in id order. */
+  readonly linksDigest?: boolean;
+}
+
 export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
+  /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
+  linksDigest: string | undefined;
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
   private readonly workers: Worker[] = [];
   private readonly start = Date.now();
   private readonly n: number;
 
-  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number) {
+  constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
     const n = (this.n = workers);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
     const stats = new SharedArrayBuffer((n * fstride(sys.rules.length) + 1) * 8);
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
+    const table = SharedFingerprints.create(1 << 16, (sys.goals?.length ?? 0) > 0);
     const shared = {
       ctl: ctlSab,
       stats,
       chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
-      table: new SharedArrayBuffer((1 << 16) * 8),
-      ...(sys.goals?.length ? { ids: new SharedArrayBuffer((1 << 16) * 4) } : {}),
+      table: table.sab,
+      ...(table.idsSab ? { ids: table.idsSab } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
@@ -102,6 +118,7 @@ export class ParallelSearch<S> {
       // Levels smaller than this run on worker 0 alone; PVCHECK_PARALLEL_FROM=1
       // makes every level run on every worker (tests).
       parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 256,
+      ...(extras.linksDigest ? { linksDigest: true } : {}),
     };
     const toZero: MessagePort[] = [];
     const toOthers: MessagePort[] = [];
@@ -110,7 +127,7 @@ export class ParallelSearch<S> {
       toZero.push(ch.port1);
       toOthers.push(ch.port2);
     }
-    const entry = new URL('./parallelWorker.ts', import.meta.url).href;
+    const modules = workerModules(new URL('./parallelWorker.ts', import.meta.url).href, source);
     this.result = new Promise<CheckResult<S>>((resolve, reject) => {
       let settled = false;
       const settle = (f: () => void) => {
@@ -119,34 +136,44 @@ export class ParallelSearch<S> {
         Atomics.store(this.ctl, C.INTERRUPT, 1);
         void Promise.all(this.workers.map((w) => w.terminate())).then(f, f);
       };
-      for (let i = 0; i < n; i++) {
-        const ports = i === 0 ? toZero : [toOthers[i - 1]!];
-        const data: WorkerInit & { entry: string } = {
-          entry,
-          index: i,
-          workers: n,
-          loader: source.loader,
-          args: source.args,
-          rules: sys.rules.length,
-          options,
-          ports,
-          ...shared,
-        };
-        const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), { workerData: data, transferList: ports });
-        this.workers.push(w);
-        w.on('message', (m: { result?: CheckResult<S>; error?: string }) => {
-          if (m.error !== undefined) settle(() => reject(new Error(m.error)));
-          else if (m.result) {
-            const r = m.result;
-            settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
-          }
-        });
-        w.on('error', (e) => settle(() => reject(e)));
-        w.on('exit', (code) => {
-          // The others return once worker 0 has the result; only worker 0 (or a failure) can end the search.
-          if (i === 0 || code !== 0) settle(() => reject(new Error(`worker ${i} exited (code ${code}) before the search ended`)));
-        });
-      }
+      const start = ({ entry, loader, plain }: { entry: string; loader: string; plain: boolean }) => {
+        for (let i = 0; i < n; i++) {
+          const ports = i === 0 ? toZero : [toOthers[i - 1]!];
+          const data: WorkerInit & { entry: string; plain: boolean } = {
+            entry,
+            plain,
+            index: i,
+            workers: n,
+            loader,
+            args: source.args,
+            rules: sys.rules.length,
+            options,
+            ports,
+            ...shared,
+          };
+          const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
+            workerData: data,
+            transferList: ports,
+            // a worker inherits the process's options: `--import ./bin/register.mjs` would register the hooks in it anyway
+            ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
+          });
+          this.workers.push(w);
+          w.on('message', (m: { result?: CheckResult<S>; error?: string; linksDigest?: string }) => {
+            if (m.error !== undefined) settle(() => reject(new Error(m.error)));
+            else if (m.result) {
+              const r = m.result;
+              this.linksDigest = m.linksDigest;
+              settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
+            }
+          });
+          w.on('error', (e) => settle(() => reject(e)));
+          w.on('exit', (code) => {
+            // The others return once worker 0 has the result; only worker 0 (or a failure) can end the search.
+            if (i === 0 || code !== 0) settle(() => reject(new Error(`worker ${i} exited (code ${code}) before the search ended`)));
+          });
+        }
+      };
+      modules.then(start, reject);
     });
   }
 
@@ -170,7 +197,38 @@ export class ParallelSearch<S> {
   }
 }
 
+/**
+ * The worker's entry module and the system's loader as the workers import
+ * them: plain-JS copies when the loader says its system needs no other
+ * module (see {@link SystemSource}) and the copies can be made, else the
+ * TypeScript sources (the workers then register the hooks).
+ */
+async function workerModules(entry: string, source: SystemSource): Promise<{ entry: string; loader: string; plain: boolean }> {
+  const asIs = { entry, loader: source.loader, plain: false };
+  if (process.env.PVCHECK_WORKER_HOOKS) return asIs;
+  const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean };
+  if (!mod.plainJs?.(source.args)) return asIs;
+  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[]) => string[] | undefined };
+  const urls = js.plainModules([entry, source.loader]);
+  return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true } : asIs;
+}
+
+/**
+ * The process's Node options a worker can take, without those that load
+ * modules first (`--import ./bin/register.mjs`...): profiling and source maps.
+ */
+function withoutLoaders(argv: readonly string[]): string[] {
+  return argv.filter((a) => /^--(cpu-prof|heap-prof|enable-source-maps)/.test(a));
+}
+
 /** Runs a multi-worker search to the end. */
 export function checkParallel<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers = defaultWorkers()): Promise<CheckResult<S>> {
   return new ParallelSearch(sys, opt, source, workers).result;
+}
+
+/** {@link checkParallel} and the digest of the parent links (see {@link ParallelExtras}): for tests of determinism. */
+export async function checkParallelLinks<S>(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number): Promise<{ result: CheckResult<S>; linksDigest: string }> {
+  const search = new ParallelSearch(sys, opt, source, workers, { linksDigest: true });
+  const result = await search.result;
+  return { result, linksDigest: search.linksDigest! };
 }

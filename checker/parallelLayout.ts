@@ -56,6 +56,8 @@ export interface WorkerOptions {
   readonly checkDeadlock: boolean;
   /** Levels smaller than this are run by worker 0 alone. */
   readonly parallelFrom: number;
+  /** Worker 0 sends a SHA-256 digest of the parent links with the result (tests). */
+  readonly linksDigest?: boolean;
 }
 
 export interface WorkerInit {

@@ -10,6 +10,9 @@
  * exactly as the single-threaded search runs it, so every count and trace is
  * the same), and builds the report.
  */
+import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
@@ -32,6 +35,16 @@ const chunks = new Int32Array(init.chunks);
 const FSTRIDE = fstride(init.rules);
 /** Ints a chunk record: owner, first and end candidate, first and end edge. */
 const CH = 5;
+
+/**
+ * A full garbage collection, run when this worker drops a replaced table: the
+ * memory of a SharedArrayBuffer is freed only once every thread's object for
+ * it is collected, and a worker allocates so little that its heap may not be
+ * collected for the rest of the search (the replaced tables, 127 MiB at
+ * ring-notify 8x64, stayed resident).
+ */
+setFlagsFromString('--expose-gc');
+const collect = runInNewContext('gc') as () => void;
 
 /** Waits until every worker has arrived (a generation barrier on Atomics.wait). */
 function barrier(): void {
@@ -90,7 +103,7 @@ async function main(): Promise<void> {
   barrier(); // every worker has loaded the system
   if (me === 0) {
     const result = w.coordinate();
-    parentPort!.postMessage({ result });
+    parentPort!.postMessage({ result, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
   } else w.follow();
 }
 
@@ -180,7 +193,9 @@ class Worker<S> {
       if (!m) throw new Error('internal: a new table was announced but not sent');
       const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number };
       this.table = new SharedFingerprints(msg.table, msg.ids);
+      this.lv.table = this.table;
       this.tableGen = msg.gen;
+      collect();
     }
   }
   private tableGen = 0;
@@ -413,6 +428,8 @@ class Worker<S> {
       return;
     }
     this.table = this.table.rehash(slots, dropFlagged);
+    this.lv.table = this.table;
+    collect();
     if (dropFlagged) this.occupied = this.links.size;
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
     for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen });
@@ -694,6 +711,19 @@ class Worker<S> {
     if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
     this.discovered(n, id);
+  }
+
+  /** A SHA-256 digest of every state's parent link, in id order (tests: the links must not depend on scheduling). */
+  linksDigest(): string {
+    const h = createHash('sha256');
+    const buf = new Uint32Array(2);
+    for (let id = 0; id < this.links.size; id++) {
+      const { parent, k } = this.links.link(id);
+      buf[0] = parent;
+      buf[1] = k;
+      h.update(buf);
+    }
+    return h.digest('hex');
   }
 
   private finish(): CheckResult<S> {

@@ -216,6 +216,12 @@ export class ParentLinks {
 /** The bit of a {@link SharedFingerprints} slot's high word that marks a state found in the level being expanded. */
 export const FLAG = 0x80000000;
 
+/** Slots past the last home slot: probing never wraps around, it runs into this margin (an insertion gives up after PAD probes). */
+const PAD = 4096;
+/** The largest table buffer that grows in place (a growable SharedArrayBuffer reserves this much address space, not memory). */
+const MAX_GROWABLE = 2 ** 32 - 65536;
+type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxByteLength: number; grow(bytes: number): void };
+
 /**
  * The fingerprint table of the multi-worker search: one open-addressing
  * table in a SharedArrayBuffer that every worker probes and inserts into
@@ -226,9 +232,17 @@ export const FLAG = 0x80000000;
  * not yet the low one waits for it. Fingerprints are 63 bits: the high word's
  * top bit ({@link FLAG}) marks states inserted during the current level, which
  * the level's merge clears (parallel.ts). The table never grows while workers
- * probe it: the coordinating worker replaces it between levels.
+ * probe it: the coordinating worker grows it between levels.
+ *
+ * Linear probing does not wrap around: a state's home slot is below
+ * `capacity`, and its probe runs on into {@link PAD} slots past the end. The
+ * buffer is a growable SharedArrayBuffer, so the table doubles in place
+ * ({@link rehash}): the old and the new table are never both in memory (at
+ * ring-notify 8x64 the last doubling held 64 MiB and 128 MiB at once, the
+ * peak of the run).
  */
 export class SharedFingerprints {
+  /** A view of fixed length (a view that tracks a growable buffer's length is several times slower to index). */
   readonly t: Uint32Array;
   readonly mask: number;
   /** Per slot, the id of its state (when the AG EF check needs the target of every edge); set by worker 0. */
@@ -237,12 +251,18 @@ export class SharedFingerprints {
     readonly sab: SharedArrayBuffer,
     readonly idsSab?: SharedArrayBuffer,
   ) {
-    this.t = new Uint32Array(sab);
-    this.mask = (this.t.length >>> 1) - 1;
-    this.ids = idsSab ? new Uint32Array(idsSab) : undefined;
+    const words = sab.byteLength >>> 2;
+    this.t = new Uint32Array(sab, 0, words);
+    this.mask = (words >>> 1) - PAD - 1;
+    this.ids = idsSab ? new Uint32Array(idsSab, 0, (words >>> 1)) : undefined;
   }
   static create(slots: number, withIds = false): SharedFingerprints {
-    return new SharedFingerprints(new SharedArrayBuffer(slots * 8), withIds ? new SharedArrayBuffer(slots * 4) : undefined);
+    const bytes = (slots + PAD) * 8;
+    const sab =
+      bytes <= MAX_GROWABLE
+        ? new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_GROWABLE })
+        : new SharedArrayBuffer(bytes);
+    return new SharedFingerprints(sab, withIds ? new SharedArrayBuffer((slots + PAD) * 4) : undefined);
   }
   get capacity(): number {
     return this.mask + 1;
@@ -254,14 +274,13 @@ export class SharedFingerprints {
    * Inserts fingerprint (h, l) (h below 2^31 and h, l non-zero: see
    * {@link normHigh}), with `flag` (0 or FLAG) on a new slot. Returns
    * slot * 4 + 1 when this call inserted it, slot * 4 + 2 when it was there
-   * with the flag, slot * 4 without; 3 when 4,096 probes found neither it nor
+   * with the flag, slot * 4 without; 3 when PAD probes found neither it nor
    * a free slot (the table is too full: the caller grows it).
    */
   insert(h: number, l: number, flag: number): number {
     const t = this.t;
-    const mask = this.mask;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-    for (let probes = 0; probes < 4096; probes++) {
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    for (const end = i + PAD; i < end; i++) {
       let a = t[2 * i]!;
       if (a === 0) {
         a = Atomics.compareExchange(t, 2 * i, 0, (h | flag) >>> 0);
@@ -275,7 +294,6 @@ export class SharedFingerprints {
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
         if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
       }
-      i = (i + 1) & mask;
     }
     return 3;
   }
@@ -283,7 +301,7 @@ export class SharedFingerprints {
   lookup(h: number, l: number): number {
     const t = this.t;
     let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-    for (;;) {
+    for (const end = i + PAD; i < end; i++) {
       const a = Atomics.load(t, 2 * i);
       if (a === 0) return -1;
       if ((a & 0x7fffffff) === h) {
@@ -291,8 +309,8 @@ export class SharedFingerprints {
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
         if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
       }
-      i = (i + 1) & this.mask;
     }
+    return -1;
   }
   /** Clears the flag of a slot (single-threaded: the merge). */
   unflag(slot: number): void {
@@ -302,8 +320,25 @@ export class SharedFingerprints {
   flagged(slot: number): boolean {
     return this.t[2 * slot]! >>> 31 === 1;
   }
-  /** A table of `slots` slots with this one's entries, flagged ones left out when `dropFlagged` (single-threaded). */
+  /**
+   * A table of `slots` slots (at least this one's) with this one's entries,
+   * flagged ones left out when `dropFlagged` (single-threaded, no worker
+   * probing). The flag stays on the others: a level run alone after an
+   * attempt by every worker still finds its states new. Grows this table's
+   * buffer in place when it can (no ids kept, a growable buffer): this table
+   * must not be used afterwards. Otherwise a new table.
+   */
   rehash(slots: number, dropFlagged: boolean): SharedFingerprints {
+    const g = this.sab as Growable;
+    if (this.ids || slots < this.capacity || !g.growable || (slots + PAD) * 8 > g.maxByteLength) return this.copyTo(slots, dropFlagged);
+    const c = this.capacity;
+    g.grow((slots + PAD) * 8);
+    const n = new SharedFingerprints(this.sab);
+    n.rehashInPlace(c, dropFlagged);
+    return n;
+  }
+
+  private copyTo(slots: number, dropFlagged: boolean): SharedFingerprints {
     const n = SharedFingerprints.create(slots, this.ids !== undefined);
     const t = this.t, nt = n.t, mask = n.mask, ids = this.ids, nids = n.ids;
     for (let j = 0; j < t.length; j += 2) {
@@ -311,12 +346,79 @@ export class SharedFingerprints {
       if (a === 0 || (dropFlagged && a >>> 31)) continue;
       const h = a & 0x7fffffff, l = t[j + 1]!;
       let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-      while (nt[2 * i] !== 0) i = (i + 1) & mask;
-      nt[2 * i] = a; // the flag stays: a level run alone after an attempt by every worker still finds its states new
+      while (nt[2 * i] !== 0) i++;
+      if (i >= mask + 1 + PAD) throw new Error('internal: a probe ran past the table');
+      nt[2 * i] = a;
       nt[2 * i + 1] = l;
       if (ids) nids![i] = ids[j >>> 1]!;
     }
     return n;
+  }
+
+  /**
+   * Re-places, in this (grown) table, the entries of the table of `c` home
+   * slots that filled its first c + PAD slots. Each run of occupied slots
+   * (cluster) is taken out whole and its entries inserted again in their
+   * order with the new mask. An entry's new home is its old one or that plus
+   * a multiple of c; entries that keep their home land within their old
+   * cluster's span (linear probing places a subset of a cluster's entries, in
+   * the same order, no further than the whole), the others at c or beyond.
+   * So a cluster taken out later, at a lower position, never had anything
+   * placed in it: the clusters below c are done in ascending order, after the
+   * one that runs past c (if any), whose entries above c would otherwise be
+   * in the way of the others' moved entries.
+   */
+  private rehashInPlace(c: number, dropFlagged: boolean): void {
+    const t = this.t;
+    let buf = new Uint32Array(256);
+    let nb = 0;
+    const take = (from: number, to: number) => {
+      for (let j = from; j <= to; j++) {
+        if (nb + 2 > buf.length) {
+          const b = new Uint32Array(buf.length * 2);
+          b.set(buf);
+          buf = b;
+        }
+        buf[nb++] = t[2 * j]!;
+        buf[nb++] = t[2 * j + 1]!;
+        t[2 * j] = 0;
+        t[2 * j + 1] = 0;
+      }
+    };
+    const flush = () => {
+      const mask = this.mask, end = mask + 1 + PAD;
+      for (let x = 0; x < nb; x += 2) {
+        const a = buf[x]!, l = buf[x + 1]!;
+        if (dropFlagged && a >>> 31) continue;
+        let i = (l ^ Math.imul(a & 0x7fffffff, 0x9e3779b1)) & mask;
+        while (t[2 * i] !== 0) i++;
+        if (i >= end) throw new Error('internal: a probe ran past the table');
+        t[2 * i] = a;
+        t[2 * i + 1] = l;
+      }
+      nb = 0;
+    };
+    let low = c;
+    if (t[2 * c] !== 0) {
+      // the cluster that runs past the old home slots
+      let a0 = c, e = c;
+      while (a0 > 0 && t[2 * (a0 - 1)] !== 0) a0--;
+      while (t[2 * (e + 1)] !== 0) e++;
+      take(a0, e);
+      flush();
+      low = a0;
+    }
+    for (let j = 0; j < low; ) {
+      if (t[2 * j] === 0) {
+        j++;
+        continue;
+      }
+      let e = j;
+      while (e + 1 < low && t[2 * (e + 1)] !== 0) e++;
+      take(j, e);
+      flush();
+      j = e + 1;
+    }
   }
 }
 

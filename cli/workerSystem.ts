@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { bind } from '../properties/bind.js';
 import type { System } from '../checker/system.js';
-import { loadModel } from './loadModel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 
 export interface WorkerSystemArgs {
   readonly model: string;
@@ -20,5 +20,8 @@ export async function loadSystem(a: WorkerSystemArgs): Promise<System<unknown>> 
   if (E.isLeft(sys)) throw new Error(sys.left);
   return sys.right;
 }
+
+/** A built-in model needs no module but those this one imports: the workers may run plain-JS copies (checker/parallel.ts). */
+export const plainJs = (a: WorkerSystemArgs): boolean => !looksLikeFile(a.model);
 
 export const workerSystemLoader = new URL('./workerSystem.ts', import.meta.url).href;

@@ -18,8 +18,8 @@
  *   the frame, window and transitive target captured at the first pin.
  * - B's maptrack (map handles), GNTTABOP_map_grant_ref / unmap_grant_ref /
  *   copy with their checks and every refusal's GNTST_* code.
- * - Pages of A with a holder and abstract contents per half page (zero,
- *   payload, secret). A page freed by A is at once reused by A's kernel for
+ * - Pages of A with a holder and abstract contents per half page (data:
+ *   zeros or payload; secret). A page freed by A is at once reused by A's kernel for
  *   unrelated data: its contents become secret.
  * - A's operations as Linux has them: gnttab_grant_foreign_access_ref, the
  *   atomic gnttab_end_foreign_access_ref (v2: flags = 0; mb(); check status),
@@ -83,8 +83,16 @@ export const DOM_NAMES = ['B', 'A', 'C'];
 
 /** PAGE_SIZE in the model: a page has two halves (chunks). */
 export const PAGE = 2;
-/** Abstract contents of a half page. */
-export const ZERO = 0, PAYLOAD = 1, SECRET = 2;
+/**
+ * Abstract contents of a half page: DATA, the granter's own (the zeros of a
+ * zeroed page, the payload it wrote, what a copy wrote into it), or SECRET,
+ * unrelated kernel data (a freed page is reused by the kernel at once).
+ * Every property asks only whether a half is secret (G12: XSA-403), and no
+ * rule reads a held page's contents: zeros and payload, two values until
+ * issue 11's reductions, were told apart by nothing while every copy into a
+ * page made a new state (a third of the states at refs=2 pages=2).
+ */
+export const DATA = 0, SECRET = 2;
 
 /** What A grants a data ref for (the request kind). */
 export const K_TX_FULL = 0; // full page, read-only, payload fills the page
@@ -387,9 +395,9 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
     aa[p.refs + 1] = mapped(xs);
     mt.push({ dom: DOMID_A, ref: p.refs + 1, flags: GNTMAP_host_map, frame: xs, drv: XENSTORED });
   }
-  const pg: Page[] = [{ held: 1, c: [ZERO, ZERO] }];
+  const pg: Page[] = [{ held: 1, c: [DATA, DATA] }];
   for (let i = 1; i <= p.pages; i++) pg.push({ held: 0, c: [SECRET, SECRET] });
-  if (hasReserved(p)) pg.push({ held: 1, c: [PAYLOAD, PAYLOAD] });
+  if (hasReserved(p)) pg.push({ held: 1, c: [DATA, DATA] });
   return {
     gt_version: v, sf: 0, conn: CONN_UP, ringh: 0,
     ga, aa,
@@ -549,13 +557,10 @@ export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number, statusS
   const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
   if (!statusSet && mapNeedsStatus(prev, op.flags)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
-  const a: ActiveEntry = prev ?? fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom));
-  const host = (op.flags & GNTMAP_host_map) !== 0, dev = (op.flags & GNTMAP_device_map) !== 0;
-  t.a[op.ref] = {
-    ...a,
-    hstr: a.hstr + (host && ro ? 1 : 0), hstw: a.hstw + (host && !ro ? 1 : 0),
-    devr: a.devr + (dev && ro ? 1 : 0), devw: a.devw + (dev && !ro ? 1 : 0),
-  };
+  // the pins are counted in place (a pinned entry keeps its object)
+  const a = (t.a[op.ref] ?? (t.a[op.ref] = fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom)))) as Draft<ActiveEntry>;
+  if (op.flags & GNTMAP_host_map) ro ? a.hstr++ : a.hstw++;
+  if (op.flags & GNTMAP_device_map) ro ? a.devr++ : a.devw++;
   d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: a.frame, drv };
   return h;
 }
@@ -590,17 +595,13 @@ export function unmapCommonComplete(d: W, dom: number, ref: number, done: number
 /** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned). */
 export function dropMapPins(d: W, dom: number, ref: number, done: number): ActiveEntry | null {
   const t = wtable(d, dom);
-  const a = t.a[ref] as ActiveEntry; // the draft: several unmaps may complete in one step
+  const a = t.a[ref]!; // the draft: several unmaps may complete in one step
   const ro = (done & GNTMAP_readonly) !== 0;
-  const host = (done & GNTMAP_host_map) !== 0, dev = (done & GNTMAP_device_map) !== 0;
-  const na: ActiveEntry = {
-    ...a,
-    hstr: a.hstr - (host && ro ? 1 : 0), hstw: a.hstw - (host && !ro ? 1 : 0),
-    devr: a.devr - (dev && ro ? 1 : 0), devw: a.devw - (dev && !ro ? 1 : 0),
-  };
-  const left = pinCount(na) > 0 ? na : null;
-  t.a[ref] = left;
-  return left;
+  if (done & GNTMAP_host_map) ro ? a.hstr-- : a.hstw--;
+  if (done & GNTMAP_device_map) ro ? a.devr-- : a.devw--;
+  if (pinCount(a) > 0) return a;
+  t.a[ref] = null;
+  return null;
 }
 
 /** A whole GNTTABOP_unmap_grant_ref of every part of a handle, both phases (the driver's unmaps). */
@@ -730,8 +731,9 @@ export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): 
   for (const pin of acq.pins) {
     const t = wtable(d, pin.dom);
     if (pin.set) setBits(d, pin.dom, pin.ref, op.w ? GTF_reading | GTF_writing : GTF_reading);
-    const a = (pin.act ?? t.a[pin.ref]) as ActiveEntry;
-    t.a[pin.ref] = { ...a, cpr: a.cpr + (op.w ? 0 : 1), cpw: a.cpw + (op.w ? 1 : 0) };
+    if (pin.act) t.a[pin.ref] = { ...pin.act };
+    const a = t.a[pin.ref]!;
+    op.w ? a.cpw++ : a.cpr++;
   }
   d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ dom: x.dom, ref: x.ref })), frame: acq.frame, pf: acq.pf });
 }
@@ -739,12 +741,11 @@ export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): 
 /** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin. */
 export function releaseForCopy(d: W, dom: number, ref: number, w: number): void {
   const t = wtable(d, dom);
-  const cur = t.a[ref] as ActiveEntry | null;
-  if (!cur) return;
-  const na: ActiveEntry = { ...cur, cpr: cur.cpr - (w ? 0 : 1), cpw: cur.cpw - (w ? 1 : 0) };
-  const left = pinCount(na) > 0 ? na : null;
-  t.a[ref] = left;
-  reduceStatusForPin(d, dom, ref, left, !w);
+  const a = t.a[ref];
+  if (!a) return;
+  w ? a.cpw-- : a.cpr--;
+  if (pinCount(a) === 0) t.a[ref] = null;
+  reduceStatusForPin(d, dom, ref, t.a[ref] ?? null, !w);
 }
 
 /** The copy completes: release_grant_for_copy on every pinned entry, outermost first. */
@@ -863,7 +864,7 @@ const KIND_GRANT: readonly { flags: number; payload: readonly number[] }[] = [
  */
 export function grantPage(d: W, r: number, page: number, kind: number, zero: boolean, old: Page): void {
   const k = KIND_GRANT[kind]!;
-  const c = [0, 1].map((i) => (k.payload[i] ? PAYLOAD : zero ? ZERO : old.c[i]!));
+  const c = [0, 1].map((i) => (k.payload[i] || zero ? DATA : old.c[i]!));
   d.pg[page] = { held: 1, c };
   const sub = (k.flags & GTF_sub_page) !== 0;
   d.ga[r] = { ...INVALID, flags: k.flags, domid: DOMID_B, frame: page, page_off: 0, length: sub ? 1 : 0, status: d.gt_version === 1 ? 0 : d.ga[r]!.status };
@@ -874,22 +875,27 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
 
 // --- choices (memoised per parameter record)
 
-const memo = new WeakMap<object, Map<string, unknown>>();
-let lastP: object | undefined;
-let lastMemo: Map<string, unknown> | undefined;
-function per<T>(p: P, key: string, make: () => T): T {
-  // Rules ask for their choices on every state with the same parameter record: remember the last one's table.
-  let m = lastP === p ? lastMemo : memo.get(p as object);
-  if (!m) memo.set(p as object, (m = new Map()));
-  lastP = p as object;
-  lastMemo = m;
-  let v = m.get(key) as T | undefined;
-  if (v === undefined) m.set(key, (v = make()));
-  return v;
+/**
+ * `make(p)`, remembered per parameter record: rules ask for their choices on
+ * every state, always with the same record, so the last one is checked first
+ * (one comparison, no keyed lookup: each call site has its own memo).
+ */
+function perParams<T>(make: (p: P) => T): (p: P) => T {
+  const memo = new WeakMap<P, T>();
+  let lastP: P | undefined;
+  let last: T | undefined;
+  return (p) => {
+    if (p === lastP) return last!;
+    let v = memo.get(p);
+    if (v === undefined) memo.set(p, (v = make(p)));
+    lastP = p;
+    last = v;
+    return v;
+  };
 }
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 /** Data refs 1..refs. */
-export const dataRefs = (p: P): number[] => per(p, 'refs', () => range(1, p.refs));
+export const dataRefs: (p: P) => number[] = perParams((p) => range(1, p.refs));
 const hostile = (p: P): boolean => p.grantee === 'hostile';
 /** Properties that protect the granter (its pages, its own view of its grants) hold only for an honest one. */
 const granterHonest = (p: P): boolean => p.granter !== 'hostile';
@@ -906,15 +912,16 @@ const showFlags = (f: number): string =>
 
 interface GrantChoice { r: number; kind: number }
 /** The kinds the frontend may grant a data ref for. */
-const grantKinds = (p: P): number[] => per(p, 'kinds', () => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
+const grantKinds: (p: P) => number[] = perParams((p) => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
 const stickyCount = (s: S): number => s.fe.filter((f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL).length;
 
 /** The frontend's grant: alloc a page, write the payload, grant, and post the request (or ADD_GREF_MAPPING). `zero`: the page is zeroed first. */
+const grantChoices: (p: P) => GrantChoice[] = perParams((p) => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind }))));
 export const feGrant = (zero: boolean): R => ({
   name: 'fe_gnttab_grant_foreign_access_ref', actor: 'frontend',
   doc: 'alloc a page (zeroed), write the payload, gnttab_grant_foreign_access_ref(ref, backend, frame, readonly) and post the request; a sticky grant sends ADD_GREF_MAPPING instead',
   see: 'linux drivers/xen/grant-table.c gnttab_grant_foreign_access_ref; netfront xennet_start_xmit / xennet_alloc_rx_buffers; netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
-  choices: (_s, p) => per(p, 'grantChoices', () => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind })))),
+  choices: (_s, p) => grantChoices(p),
   showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
   when: (s, p, a: GrantChoice) => granterHonest(p) && s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
     s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
@@ -924,6 +931,19 @@ export const feGrant = (zero: boolean): R => ({
   },
 });
 
+/**
+ * The slot is done with its request (the response consumed, a failed ADD_GREF_MAPPING, a sticky grant out
+ * of the cache): FE_DONE, the grant to be ended. The request's kind goes back to 0, as in a free slot:
+ * `fe.kind` is read only while the request is on the ring (`be.st === BE_REQ`: netback's map, copy or
+ * forward), and from FE_DONE the slot reaches BE_REQ again only through a new grant, which writes the kind
+ * (FE_DONE -> FE_DEFER / FE_FREE -> fe_gnttab_grant_foreign_access_ref). A kind kept here would split every
+ * later state by a value no rule, invariant or observable reads (a third of the states at refs=2).
+ */
+function feDone(d: W, r: number): void {
+  d.fe[r]!.st = FE_DONE;
+  d.fe[r]!.kind = 0;
+}
+
 /** The response for a request (or a sticky request) is consumed. */
 export const feResponse: R = {
   name: 'fe_response', actor: 'frontend', doc: 'consume the response for a request on this ref',
@@ -932,7 +952,8 @@ export const feResponse: R = {
   when: (s, _p, r: number) => (s.be[r]!.st === BE_RSP_OK || s.be[r]!.st === BE_RSP_ERR) && (s.fe[r]!.st === FE_POSTED || s.fe[r]!.st === FE_S_BUSY),
   then: (d, s, _p, r: number) => {
     d.be[r]!.st = BE_IDLE;
-    d.fe[r]!.st = s.fe[r]!.st === FE_S_BUSY ? FE_STICKY : FE_DONE;
+    if (s.fe[r]!.st === FE_S_BUSY) d.fe[r]!.st = FE_STICKY;
+    else feDone(d, r);
   },
 };
 
@@ -985,7 +1006,8 @@ export const feAddResponse: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => s.fe[r]!.st === FE_S_ADD && (s.be[r]!.st === BE_ADD_OK || s.be[r]!.st === BE_ADD_ERR),
   then: (d, s, _p, r: number) => {
-    d.fe[r]!.st = s.be[r]!.st === BE_ADD_OK ? FE_STICKY : FE_DONE;
+    if (s.be[r]!.st === BE_ADD_OK) d.fe[r]!.st = FE_STICKY;
+    else feDone(d, r);
     d.be[r]!.st = BE_IDLE;
   },
 };
@@ -1022,7 +1044,7 @@ export const feDelAck: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => s.fe[r]!.st === FE_S_DEL && s.be[r]!.st === BE_DEL_ACK,
   then: (d, _s, _p, r: number) => {
-    d.fe[r]!.st = FE_DONE;
+    feDone(d, r);
     d.be[r]!.st = BE_IDLE;
   },
 };
@@ -1034,7 +1056,7 @@ export const feBackendClosed: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => (s.conn === CONN_BE_CLOSED || s.conn === CONN_CLOSED) && s.fe[r]!.st === FE_STICKY,
   then: (d, _s, _p, r: number) => {
-    d.fe[r]!.st = FE_DONE;
+    feDone(d, r);
   },
 };
 
@@ -1057,7 +1079,7 @@ export const feConnect: R = {
   see: 'netfront setup_netfront / xenbus_setup_ring',
   when: (s) => s.conn === CONN_CLOSED && s.pg[0]!.held === 0 && s.fe.every((f) => f.st !== FE_STICKY),
   then: (d, s) => {
-    d.pg[0] = { held: 1, c: [ZERO, ZERO] };
+    d.pg[0] = { held: 1, c: [DATA, DATA] };
     d.ga[0] = { ...INVALID, flags: GTF_permit_access, domid: DOMID_B, frame: 0, status: s.ga[0]!.status };
     d.rv[0] = 0;
     d.conn = CONN_RING_GRANTED;
@@ -1088,8 +1110,8 @@ export const beMap: R = {
   then: (d, s, _p, r: number) => {
     const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
     const rc = mapCheck(s, DOMID_B, op);
-    if (rc === GNTST_okay) d.be[r] = { ...s.be[r]!, st: BE_MAPPED, h: mapApply(d, s, DOMID_B, op, 1), rc: 0 };
-    else d.be[r] = { ...s.be[r]!, st: BE_MAPFAIL, h: -1, rc };
+    if (rc === GNTST_okay) Object.assign(d.be[r]!, { st: BE_MAPPED, h: mapApply(d, s, DOMID_B, op, 1), rc: 0 });
+    else Object.assign(d.be[r]!, { st: BE_MAPFAIL, h: -1, rc });
   },
 };
 
@@ -1102,7 +1124,7 @@ export const beCopy: R = {
   then: (d, s, _p, r: number) => {
     const k = s.fe[r]!.kind;
     const acq = copyCheck(s, DOMID_B, { dom: DOMID_A, ref: r, w: k === K_RX ? 1 : 0, offset: 0, len: reqLen(k) });
-    if (acq.status === GNTST_okay && k === K_RX) d.pg[s.fe[r]!.page]!.c = [PAYLOAD, PAYLOAD];
+    if (acq.status === GNTST_okay && k === K_RX) d.pg[s.fe[r]!.page]!.c = [DATA, DATA];
     d.be[r]!.st = acq.status === GNTST_okay ? BE_RSP_OK : BE_RSP_ERR;
   },
 };
@@ -1118,7 +1140,7 @@ export const beUseMapping = (usesFailed: boolean): R => ({
     const b = s.be[r]!;
     if (b.st === BE_MAPFAIL) d.bad = 1; // touches a page that was never mapped
     else unmapApply(d, s, b.h);
-    d.be[r] = { ...b, st: BE_RSP_OK, h: -1, rc: 0 };
+    Object.assign(d.be[r]!, { st: BE_RSP_OK, h: -1, rc: 0 });
   },
 });
 
@@ -1129,7 +1151,7 @@ export const beRespondError: R = {
   choices: (_s, p) => dataRefs(p),
   when: (s, _p, r: number) => s.be[r]!.st === BE_MAPFAIL,
   then: (d, s, _p, r: number) => {
-    d.be[r] = { ...s.be[r]!, st: BE_RSP_ERR, h: -1, rc: 0 };
+    Object.assign(d.be[r]!, { st: BE_RSP_ERR, h: -1, rc: 0 });
   },
 };
 
@@ -1162,7 +1184,7 @@ export const beAdd: R = {
     const op = { dom: DOMID_A, ref: r, flags: GNTMAP_host_map | GNTMAP_readonly };
     if (cacheCount(s) < p.cacheSize && mapCheck(s, DOMID_B, op) === GNTST_okay) {
       const h = mapApply(d, s, DOMID_B, op, 1);
-      d.be[r] = { ...s.be[r]!, st: BE_ADD_OK, c: h };
+      Object.assign(d.be[r]!, { st: BE_ADD_OK, c: h });
     } else d.be[r]!.st = BE_ADD_ERR;
   },
 };
@@ -1176,7 +1198,7 @@ export const beDel: R = {
   then: (d, s, _p, r: number) => {
     const b = s.be[r]!;
     if (b.c >= 0) unmapApply(d, s, b.c);
-    d.be[r] = { ...b, st: BE_DEL_ACK, c: -1 };
+    Object.assign(d.be[r]!, { st: BE_DEL_ACK, c: -1 });
   },
 };
 
@@ -1190,7 +1212,7 @@ export const beForward: R = {
   then: (d, s, _p, r: number) => {
     const t = freeTrans(s);
     d.gb[t] = { ...INVALID, flags: GTF_transitive, domid: DOMID_C, trans_domid: DOMID_A, trans_gref: r, status: s.gb[t]!.status };
-    d.be[r] = { ...s.be[r]!, st: BE_FWD, t };
+    Object.assign(d.be[r]!, { st: BE_FWD, t });
   },
 };
 const freeTrans = (s: S): number => s.gb.findIndex((e, t) => gtype(e) === GTF_invalid && s.ab[t] === null && !s.be.some((b) => b.t === t));
@@ -1204,7 +1226,7 @@ export const beForwardDone: R = {
   then: (d, s, _p, r: number) => {
     const t = s.be[r]!.t;
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
-    d.be[r] = { ...s.be[r]!, st: BE_RSP_OK, t: -1 };
+    Object.assign(d.be[r]!, { st: BE_RSP_OK, t: -1 });
   },
 };
 
@@ -1245,11 +1267,12 @@ export const beConnect: R = {
 interface RogueMap { ref: number; flags: number }
 /** Whether a map of A's `ref` with `flags` runs _set_status_v2 in three steps (the hostile domain's, `maps` > 0, a v2 table, a first (write) pin). */
 const mapInSteps = (s: S, p: P, a: RogueMap): boolean => p.maps > 0 && s.gt_version === 2 && mapNeedsStatus(s.aa[a.ref]!, a.flags);
+const rogueMapChoices: (p: P) => RogueMap[] = perParams((p) => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags }))));
 export const rogueMap: R = {
   name: 'rogue_GNTTABOP_map_grant_ref', actor: 'hostile',
   doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts; a v2 map that sets the status (maps > 0) stops after _set_status_v2 read and checked the flags (the maptrack handle taken, the active entry locked)',
   see: 'grant_table.h GNTTABOP_map_grant_ref; grant_table.c map_grant_ref, _set_status_v2',
-  choices: (_s, p) => per(p, 'rogueMap', () => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags })))),
+  choices: (_s, p) => rogueMapChoices(p),
   showChoice: (a: RogueMap) => `ref ${a.ref}, ${showFlags(a.flags)}`,
   when: (s, p, a: RogueMap) => hostile(p) && !actLocked(s, DOMID_A, a.ref) && mapCheck(s, DOMID_B, { dom: DOMID_A, ...a }) === GNTST_okay &&
     (!mapInSteps(s, p, a) || s.ms.length < p.maps),
@@ -1259,14 +1282,20 @@ export const rogueMap: R = {
   },
 };
 
+const mapSlots: (p: P) => number[] = perParams((p) => range(0, p.maps - 1));
+/** The maps inside _set_status_v2 at step `ph` (1: the flags read and checked, 2: the status written): the choices, names and guard of the rule that takes each its next step. */
+const mapsInPhase = (ph: number): Pick<R, 'choices' | 'showChoice' | 'when'> => ({
+  choices: (_s, p) => mapSlots(p),
+  showChoice: (i: number) => `map ${i}`,
+  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === ph,
+});
+
 /** _set_status_v2, second step of a map in progress: the status bits written, then smp_mb(). */
 export const mapSetStatusRule: R = {
   name: 'GNTTABOP_map_set_status', actor: 'xen',
   doc: '_set_status_v2 of a map in progress, after its first read of the flags: *status |= GTF_reading (| GTF_writing for a writable map), then smp_mb() ("Make sure guest sees status update before checking if flags are still valid")',
   see: 'xen/common/grant_table.c _set_status_v2',
-  choices: (_s, p) => per(p, 'mapsInProgress', () => range(0, p.maps - 1)),
-  showChoice: (i: number) => `map ${i}`,
-  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === 1,
+  ...mapsInPhase(1),
   then: (d, s, _p, i: number) => {
     const m = s.ms[i]!;
     setBits(d, DOMID_A, m.ref, m.flags & GNTMAP_readonly ? GTF_reading : GTF_reading | GTF_writing);
@@ -1286,9 +1315,7 @@ export const mapRecheckRule = (variant: { noRecheck?: boolean } = {}): R => ({
   name: 'GNTTABOP_map_recheck', actor: 'xen',
   doc: '_set_status_v2 re-reads the flags after smp_mb(): an entry the granter changed since the first read (type, domid, GTF_sub_page, GTF_readonly; a pinned one: GTF_readonly) has the bits just set cleared and the map fails; otherwise map_grant_ref reads the frame and pins',
   see: 'xen/common/grant_table.c _set_status_v2 ("Unstable flags", "Unstable grant readonly flag"), map_grant_ref; grant_table.h (flags = 0; mb(); check status)',
-  choices: (_s, p) => per(p, 'mapsInProgress', () => range(0, p.maps - 1)),
-  showChoice: (i: number) => `map ${i}`,
-  when: (s, _p, i: number) => i < s.ms.length && s.ms[i]!.ph === 2,
+  ...mapsInPhase(2),
   then: (d, s, _p, i: number) => {
     const m = s.ms[i]!;
     const pinned = s.aa[m.ref] !== null;
@@ -1320,12 +1347,13 @@ const pinsLocked = (s: S, pins: readonly { dom: number; ref: number }[]): boolea
 interface UnmapChoice { h: number; parts: number }
 const UNMAP_PARTS = [GNTMAP_host_map, GNTMAP_device_map, GNTMAP_host_map | GNTMAP_device_map];
 const showParts = (x: number): string => [x & GNTMAP_host_map ? 'host_addr' : '', x & GNTMAP_device_map ? 'dev_bus_addr' : ''].filter(Boolean).join('+');
+const rogueUnmapChoices: (p: P) => UnmapChoice[] = perParams((p) => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts }))));
 export const rogueUnmap: R = {
   name: 'rogue_GNTTABOP_unmap_grant_ref', actor: 'hostile',
   doc: 'the hostile domain unmaps one of its own mappings, whenever it likes, maybe only its host or only its device part: unmap_common (phase one: the maptrack entry loses those parts, freed once none is left; the pins stay)',
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref / unmap_common (op->host_addr, op->dev_bus_addr)',
   // with a hostile granter, dom0 may also unmap xenstored's mapping of the reserved entry (maptrack entry `handles`)
-  choices: (_s, p) => per(p, 'unmaps', () => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts })))),
+  choices: (_s, p) => rogueUnmapChoices(p),
   showChoice: (a: UnmapChoice) => `handle ${a.h}, ${showParts(a.parts)}`,
   when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && (s.mt[a.h]!.drv === 0 || s.mt[a.h]!.drv === XENSTORED) && (s.mt[a.h]!.flags & a.parts) === a.parts &&
     (p.unmaps === 0 || s.um.length < p.unmaps) && !actLocked(s, s.mt[a.h]!.dom, s.mt[a.h]!.ref),
@@ -1337,11 +1365,12 @@ export const rogueUnmap: R = {
   },
 };
 
+const pendingUnmapSlots: (p: P) => number[] = perParams((p) => range(0, p.unmaps - 1));
 export const unmapCompleteRule: R = {
   name: 'GNTTABOP_unmap_complete', actor: 'xen',
   doc: 'the unmap hypercall flushes the TLB (gnttab_flush_tlb) and runs unmap_common_complete: the pins go, reduce_status_for_pin clears the status bits no pin justifies',
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref, unmap_common_complete',
-  choices: (_s, p) => per(p, 'pendingUnmaps', () => range(0, p.unmaps - 1)),
+  choices: (_s, p) => pendingUnmapSlots(p),
   showChoice: (i: number) => `unmap ${i}`,
   when: (s, _p, i: number) => i < s.um.length && !actLocked(s, s.um[i]!.dom, s.um[i]!.ref),
   then: (d, s, _p, i: number) => {
@@ -1355,68 +1384,88 @@ interface CopyChoice extends CopyArgs { by: number }
 const showCopy = (a: CopyChoice): string =>
   `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})`;
 
+/**
+ * Whether an accepted source copy of the whole page leads where the copy of its first half leads: a
+ * source copy (`w` 0) writes nothing of the granter's, and its length is read again only by
+ * G4_copy_in_bounds against the window of the active entry it pinned last, which no rule changes while
+ * the copy pins it. Where that window is the whole page, [0,2) and [0,1) acquire the same pins (the
+ * acquire does not look at the area, and [0,1) is inside every window [0,2) passes), G4 holds for both,
+ * and the two successors differ in `cp[].len` alone, which no rule reads: [0,1) is explored, [0,2) is
+ * not. Where the window is smaller, [0,2) is kept: Xen refuses it (the rule is not enabled), and a variant
+ * that lets it through shows as a G4 violation. A destination copy (`w` 1) is always kept: copy_end
+ * writes its length into the page.
+ */
+function sameAsFirstHalf(s: S, a: CopyChoice, acq: Acquired): boolean {
+  if (a.w !== 0 || a.offset !== 0 || a.len !== PAGE || acq.pins.length === 0) return false;
+  const last = acq.pins[acq.pins.length - 1]!;
+  const act = last.act ?? (last.dom === DOMID_A ? s.aa : s.ab)[last.ref]!;
+  return act !== null && act.start === 0 && act.length === PAGE;
+}
+
+const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
+  const out: CopyChoice[] = [];
+  for (const w of [0, 1])
+    for (const win of COPY_WINDOWS) {
+      if (hostile(p)) {
+        // the reserved entry too with reserved=racing (a hostile granter may make it a sub-page grant: a v2 operation for set_version)
+        for (const ref of range(1, p.refs + (p.reserved === 'racing' ? 1 : 0))) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
+        if (p.transTargets === 'any') for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_B, dom: DOMID_B, ref, w, ...win });
+      }
+      for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
+    }
+  return out;
+});
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
 export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   const v: AcquireVariant = typeof variant === 'boolean' ? { chain: variant } : variant;
-  const key = JSON.stringify(v);
   return {
   name: 'GNTTABOP_copy_begin', actor: 'guest',
   doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
   see: 'xen/common/grant_table.c gnttab_copy / acquire_grant_for_copy',
-  choices: (_s, p) => per(p, `copy${key}`, () => {
-    const out: CopyChoice[] = [];
-    for (const w of [0, 1])
-      for (const win of COPY_WINDOWS) {
-        if (hostile(p)) {
-          // the reserved entry too with reserved=racing (a hostile granter may make it a sub-page grant: a v2 operation for set_version)
-          for (const ref of range(1, p.refs + (p.reserved === 'racing' ? 1 : 0))) out.push({ by: DOMID_B, dom: DOMID_A, ref, w, ...win });
-          if (p.transTargets === 'any') for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_B, dom: DOMID_B, ref, w, ...win });
-        }
-        for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
-      }
-    return out;
-  }),
+  choices: (_s, p) => copyChoices(p),
   showChoice: showCopy,
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies) return false;
     const acq = copyCheck(s, a.by, a, v);
-    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins);
+    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, a, acq);
   },
   then: (d, s, _p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, v)),
   };
 };
 
+const copySlots: (p: P) => number[] = perParams((p) => range(0, p.copies - 1));
 export const copyEndRule: R = {
   name: 'GNTTABOP_copy_end', actor: 'xen',
   doc: 'a copy in progress completes: Xen moves the data and releases its pins (release_grant_for_copy)',
   see: 'xen/common/grant_table.c gnttab_copy / release_grant_for_copy',
-  choices: (_s, p) => per(p, 'copies', () => range(0, p.copies - 1)),
+  choices: (_s, p) => copySlots(p),
   showChoice: (i: number) => `copy ${i}`,
   when: (s, _p, i: number) => i < s.cp.length && !pinsLocked(s, s.cp[i]!.pins),
   then: (d, s, _p, i: number) => {
     const c = s.cp[i]!;
     const last = c.pins[c.pins.length - 1]!;
     // memcpy into the frame Xen mapped (act->mfn)
-    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = PAYLOAD;
+    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = DATA;
     copyEnd(d, s, i);
   },
 };
 
 interface TransChoice { t: number; domid: number; td: number; tg: number }
+const transChoices: (p: P) => TransChoice[] = perParams((p) => {
+  const out: TransChoice[] = [];
+  const any = p.transTargets === 'any';
+  for (const t of range(0, p.transitive - 1))
+    for (const domid of any ? [DOMID_C, DOMID_B] : [DOMID_C]) {
+      for (const tg of range(1, p.refs)) out.push({ t, domid, td: DOMID_A, tg });
+      if (any) for (const tg of range(0, p.transitive - 1)) out.push({ t, domid, td: DOMID_B, tg });
+    }
+  return out;
+});
 export const rogueTransitive: R = {
   name: 'rogue_grant_transitive', actor: 'hostile',
   doc: "the hostile domain writes a GTF_transitive entry in its own table (any grantee, any target), at any time",
   see: 'grant_table.h union grant_entry_v2 transitive',
-  choices: (_s, p) => per(p, 'trans', () => {
-    const out: TransChoice[] = [];
-    const any = p.transTargets === 'any';
-    for (const t of range(0, p.transitive - 1))
-      for (const domid of any ? [DOMID_C, DOMID_B] : [DOMID_C]) {
-        for (const tg of range(1, p.refs)) out.push({ t, domid, td: DOMID_A, tg });
-        if (any) for (const tg of range(0, p.transitive - 1)) out.push({ t, domid, td: DOMID_B, tg });
-      }
-    return out;
-  }),
+  choices: (_s, p) => transChoices(p),
   showChoice: (a: TransChoice) => `B:${a.t} -> ${DOM_NAMES[a.td]}:${a.tg} for ${DOM_NAMES[a.domid]}`,
   when: (s, p, a: TransChoice) => {
     if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
@@ -1428,11 +1477,12 @@ export const rogueTransitive: R = {
   },
 };
 
+const transEntries: (p: P) => number[] = perParams((p) => range(0, p.transitive - 1));
 export const rogueEndTransitive: R = {
   name: 'rogue_end_transitive', actor: 'hostile',
   doc: 'the hostile domain invalidates one of its transitive entries (v2: flags = 0)',
   see: 'grant_table.h (invalidating an entry)',
-  choices: (_s, p) => per(p, 'tentries', () => range(0, p.transitive - 1)),
+  choices: (_s, p) => transEntries(p),
   when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && !s.be.some((b) => b.t === t),
   then: (d, s, _p, t: number) => {
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
@@ -1449,6 +1499,12 @@ const showEntry = (a: EntryChoice): string =>
   `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : a.flags === GTF_transitive ? 'GTF_transitive -> C:0' : [
     'GTF_permit_access', a.flags & GTF_readonly ? 'GTF_readonly' : '', a.flags & GTF_sub_page ? 'GTF_sub_page [0,1)' : ''].filter(Boolean).join('|') + ` frame ${a.frame}`}`;
 
+const granterWriteChoices: (p: P) => EntryChoice[] = perParams((p) => [
+  ...range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
+    flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame })))),
+  ...(p.reserved === 'racing' ? RESERVED_SHAPES.map((flags) => ({ r: p.refs + 1, flags, frame: flags === GTF_transitive ? 0 : p.pages + 1 })) : []),
+]);
+
 /**
  * The granting domain writes one of its data entries, whatever state it is
  * in: any type (invalid, full-page read-only or writable, v2 sub-page) on any
@@ -1460,11 +1516,7 @@ export const rogueGranterWrite: R = {
   name: 'rogue_granter_write_entry', actor: 'hostile-granter',
   doc: 'the granting domain rewrites a data entry (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not',
   see: 'grant_table.h (the granter owns its grant table); XSA-500 (a pinned entry rewritten); grant_table.c acquire_grant_for_copy',
-  choices: (_s, p) => per(p, 'granterWrites', () => [
-    ...range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
-      flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame })))),
-    ...(p.reserved === 'racing' ? RESERVED_SHAPES.map((flags) => ({ r: p.refs + 1, flags, frame: flags === GTF_transitive ? 0 : p.pages + 1 })) : []),
-  ]),
+  choices: (_s, p) => granterWriteChoices(p),
   showChoice: showEntry,
   when: (s, p, a: EntryChoice) => {
     if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2) || (a.flags === GTF_transitive && s.gt_version !== 2)) return false;

@@ -16,7 +16,7 @@ import {
   GTF_permit_access, GTF_readonly, GTF_sub_page, ERESTART, EAGAIN, EINVAL,
   DOMID_A, DOMID_B, DOMID_C, GNTMAP_host_map, GNTMAP_device_map, GNTMAP_readonly, GTF_transitive, GTF_reading, GTF_writing,
   GNTST_okay, GNTST_general_error, GNTST_bad_domain, GNTST_bad_gntref, GNTST_bad_handle, GNTST_bad_copy_arg, GNTST_no_space, EBUSY,
-  K_TX_FULL, K_TX_SUB, K_RX, G6, G13, G17, G18, ZERO, PAYLOAD, SECRET, setStatusRecheck, isReserved, ERANGE, feSetVersionRule,
+  K_TX_FULL, K_TX_SUB, K_RX, G6, G13, G17, G18, DATA, SECRET, setStatusRecheck, isReserved, ERANGE, feSetVersionRule,
   type GrantParams, type GrantState,
 } from '../model/grant.js';
 import xsa396 from '../examples/grant-xsa396.js';
@@ -143,9 +143,9 @@ test('v2 end: fails while mapped (flags already 0), succeeds once unmapped; quer
 test('grantPage: zeroed page with payload; the XSA-403 path keeps old contents', () => {
   const s = grantInit(P0);
   const z = step(s, (d) => grantPage(d, 1, 1, 1 /* K_TX_PART */, true, s.pg[1]!));
-  assert.equal(z.pg[1]!.c, [PAYLOAD, ZERO]);
+  assert.equal(z.pg[1]!.c, [DATA, DATA]);
   const nz = step(s, (d) => grantPage(d, 1, 1, 1, false, s.pg[1]!));
-  assert.equal(nz.pg[1]!.c, [PAYLOAD, SECRET]);
+  assert.equal(nz.pg[1]!.c, [DATA, SECRET]);
 });
 
 test('status bits as Xen writes them: set by the first (write) pin, cleared by reduce_status_for_pin only when no pin justifies them', () => {

@@ -102,6 +102,50 @@ test('SharedFingerprints = a Set of fingerprints; flags survive a rehash unless 
   assert.is(table.lookup(normHigh(999), normLow(999)), -1);
 });
 
+test('SharedFingerprints grows in place (no ids): every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
+  let x = 987654321;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  for (let round = 0; round < 200; round++) {
+    let table = SharedFingerprints.create(1 << 4);
+    const sab = table.sab;
+    // a reference: fingerprint -> flagged
+    const ref = new Map<string, boolean>();
+    const fill = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        // a third of the rounds: 8 distinct homes, so long clusters and runs past the home slots
+        const few = round % 3 === 0;
+        const h = normHigh(few ? rnd() & 0x7 : rnd()), l = normLow(few ? ((rnd() & ~0xfff) | 5) >>> 0 : rnd());
+        const flag = rnd() & 1 ? FLAG : 0;
+        const r = table.insert(h, l, flag);
+        assert.ok(r !== 3, 'the table took it');
+        const key = `${h},${l}`;
+        if (!ref.has(key)) ref.set(key, flag !== 0);
+      }
+    };
+    const check = () => {
+      let stored = 0;
+      for (let j = 0; j < table.t.length; j += 2) if (table.t[j] !== 0) stored++;
+      assert.is(stored, ref.size, 'no entry lost or doubled');
+      for (const [key, flagged] of ref) {
+        const [h, l] = key.split(',').map(Number) as [number, number];
+        const r = table.lookup(h, l);
+        assert.ok(r !== -1, `${key} found`);
+        assert.is(r & 3, flagged ? 2 : 0, `${key} flag`);
+      }
+    };
+    fill(12); // 3/4 of 16 home slots
+    check();
+    for (const [factor, drop] of [[2, false], [4, false], [2, true], [1, true], [8, false]] as const) {
+      table = table.rehash(table.capacity * factor, drop);
+      assert.is(table.sab, sab, 'grown in place');
+      if (drop) for (const [k, f] of [...ref]) if (f) ref.delete(k);
+      check();
+      fill(Math.floor(table.capacity * 0.7) - ref.size);
+      check();
+    }
+  }
+});
+
 test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
   assert.is(parseSize('512M'), 512 * 1024 ** 2);
   assert.is(parseSize('1.5G'), 1.5 * 1024 ** 3);

@@ -1,0 +1,78 @@
+// Plain-JavaScript copies of the modules a worker thread runs (checker/parallel.ts), so that a
+// worker loads them without TypeScript hooks: with hooks, every worker starts a hooks thread of
+// its own (one more V8 isolate) and every module it imports makes a round trip to it.
+//
+// The copies are the TypeScript hooks' own output (bin/ts-hooks.mjs caches each file's
+// transpiled text by a hash of its name and source): starting from the entry modules, each
+// module's transpiled text is taken from that cache, its relative imports (as transpiled: type
+// imports are gone) followed, and the whole set written under node_modules/.cache/pvcheck-js/,
+// in a directory named by a hash of every module's name and source, laid out as the sources
+// are, so that the imports between them and of node_modules packages resolve as they do from
+// the sources. If a module is not in the hooks' cache yet (the first run after a change), or
+// anything else goes wrong, there are no copies and the worker uses the hooks (the next run has
+// them).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const tsCache = join(root, 'node_modules', '.cache', 'pvcheck-ts');
+const jsCache = join(root, 'node_modules', '.cache', 'pvcheck-js');
+/** Relative module specifiers of static imports and re-exports, and of dynamic imports of a literal. */
+const SPEC = /(?:^|[\s;}])(?:import|export)\s*(?:[^'";]*?\sfrom\s*)?['"](\.{1,2}\/[^'"]+)['"]|\bimport\s*\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
+
+const transpiled = (file, source) => {
+  const key = createHash('sha1').update('v1\0' + file + '\0' + source).digest('hex');
+  return readFileSync(join(tsCache, key + '.js'), 'utf8');
+};
+
+/**
+ * The file: URLs of plain-JS copies of the given TypeScript modules (file: URLs, in this
+ * repository) and of every module they import, or undefined (then use the hooks).
+ */
+export function plainModules(urls) {
+  try {
+    const files = new Map(); // source path -> transpiled text
+    const hash = createHash('sha1');
+    const queue = urls.map((u) => fileURLToPath(u));
+    while (queue.length > 0) {
+      const file = queue.pop();
+      if (files.has(file)) continue;
+      if (!file.startsWith(root + '/') || file.includes('/node_modules/') || !file.endsWith('.ts')) return undefined;
+      const source = readFileSync(file, 'utf8');
+      const js = transpiled(file, source);
+      files.set(file, js);
+      hash.update(file + '\0' + source + '\0');
+      for (const m of js.matchAll(SPEC)) {
+        const spec = m[1] ?? m[2];
+        let p = resolve(dirname(file), spec);
+        if (p.endsWith('.js')) p = p.slice(0, -3) + '.ts';
+        else if (!p.endsWith('.ts')) p += '.ts';
+        if (!existsSync(p)) return undefined;
+        queue.push(p);
+      }
+    }
+    const dir = join(jsCache, hash.digest('hex').slice(0, 20));
+    const target = (file) => join(dir, relative(root, file)).replace(/\.ts$/, '.js');
+    if (!existsSync(join(dir, '.complete'))) {
+      const tmp = `${dir}.${process.pid}.tmp`;
+      rmSync(tmp, { recursive: true, force: true });
+      for (const [file, js] of files) {
+        const out = join(tmp, relative(root, file)).replace(/\.ts$/, '.js');
+        mkdirSync(dirname(out), { recursive: true });
+        writeFileSync(out, js);
+      }
+      writeFileSync(join(tmp, '.complete'), '');
+      try {
+        renameSync(tmp, dir);
+      } catch {
+        rmSync(tmp, { recursive: true, force: true }); // another process made it first
+        if (!existsSync(join(dir, '.complete'))) return undefined;
+      }
+    }
+    return urls.map((u) => pathToFileURL(target(fileURLToPath(u))).href);
+  } catch {
+    return undefined;
+  }
+}
