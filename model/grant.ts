@@ -825,14 +825,15 @@ export const gnttabQueryForeignAccess = (s: S, r: number): number => statusOf(s,
  * gnttab_end_foreign_access_ref(ref): v1 (gnttab_end_foreign_access_ref_v1):
  * a cmpxchg of the flags word to 0 that fails, keeping the entry as it is,
  * while GTF_reading|GTF_writing is set; v2 (_v2): `flags = 0; mb();` then
- * fail if the status word shows reading|writing (the entry stays invalid).
+ * fail if the status word shows reading|writing (the flags alone are written:
+ * domid and frame stay in the shared entry, where Xen's pinned path compares them).
  * Writes the draft; returns whether the end succeeded.
  */
 export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
   const busy = (statusOf(s, DOMID_A, r) & STATUS) !== 0;
   if (s.gt_version === 1) {
     if (!busy) d.ga[r] = INVALID;
-  } else d.ga[r] = { ...INVALID, status: s.ga[r]!.status };
+  } else d.ga[r] = { ...s.ga[r]!, flags: 0 }; // v2 writes the flags alone: domid and the frame stay in the shared entry, where Xen's pinned path (act->pin != 0) compares them
   if (!busy) d.rv[r] = 2; // the entry is cleared and was seen idle: no pin may follow (G17)
   return !busy;
 }

@@ -223,6 +223,22 @@ test('v1: the status bits live in the flags word; the end is a cmpxchg that keep
   assert.is(mapCheck(sub, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }), GNTST_general_error);
 });
 
+test('v2: a failed end writes the flags alone; a grantee holding a read pin then gets a writable pin, by map and by copy (finding)', () => {
+  const s = granted(K_TX_FULL);
+  assert.ok(s.ga[1]!.flags & GTF_readonly, 'a tx grant is read-only');
+  let ok = true;
+  const m = step(s, (d) => { mapApply(d, s, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }, 0); });
+  const f = step(m, (d) => { ok = gnttabEndForeignAccessRef(d, m, 1); });
+  assert.is(ok, false, 'the status shows GTF_reading');
+  assert.is(f.ga[1]!.flags, 0);
+  // Linux gnttab_end_foreign_access_ref_v2 writes `flags = 0` and nothing else: domid and frame stay
+  assert.equal({ ...f.ga[1]!, flags: m.ga[1]!.flags }, m.ga[1]);
+  // _set_status_v2 checks type and domid only `if (!act->pin)`; GTF_readonly against the current flags (0);
+  // the XSA-500 comparison finds the stale frame equal: Xen grants a write pin on a read-only grant
+  assert.is(mapCheck(f, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map }), GNTST_okay, 'writable map');
+  assert.is(copyCheck(f, DOMID_B, { dom: DOMID_A, ref: 1, w: 1, offset: 0, len: 1 }).status, GNTST_okay, 'destination copy');
+});
+
 test('pinned entries: map checks act->domid and is_sub_page, re-checks GTF_readonly only for a first write pin', () => {
   const rx = granted(K_RX);
   const w = { dom: DOMID_A, ref: 1, flags: GNTMAP_device_map };
