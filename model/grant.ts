@@ -1909,7 +1909,7 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   const pUses: number[] = [];
   for (const o of order) {
     pUses.push(s.fe[o]!.page);
-    if (valid(s.ga[o]!)) pUses.push(s.ga[o]!.frame);
+    pUses.push(s.ga[o]!.frame); // an ended v2 entry keeps its frame (flags = 0 alone); an entry never granted has 0, the fixed ring page
     if (s.aa[o]) pUses.push(s.aa[o]!.frame);
   }
   const rogue = s.mt.filter((m): m is MapHandle => m !== null).map((m) => ({ m, k: JSON.stringify([rr(m.ref), m.flags, m.drv]) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
@@ -1931,7 +1931,7 @@ export function renameGrantState(s: S, perm: readonly number[], p: P): S {
   }, hasReserved(p) ? [p.handles] : []); // xenstored's maptrack entry (after the `handles`) is fixed
   const rh = (h: number): number => (h >= 0 ? hmap[h]! : h);
   const entry = (e: GrantEntry, frame: boolean): GrantEntry => ({
-    flags: e.flags, domid: e.domid, frame: frame && valid(e) && gtype(e) === GTF_permit_access ? rp(e.frame) : e.frame,
+    flags: e.flags, domid: e.domid, frame: frame ? rp(e.frame) : e.frame, // as the shape's words: a page whatever the flags (an ended v2 entry keeps its frame)
     page_off: e.page_off, length: e.length,
     trans_domid: e.trans_domid, trans_gref: gtype(e) === GTF_transitive ? rtarget(e.trans_domid, e.trans_gref) : e.trans_gref,
     status: e.status,
