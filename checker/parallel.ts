@@ -261,14 +261,18 @@ export class ParallelSearch<S> {
    * level shows progress; `level` says how far the level is.
    */
   stats(): Stats {
-    for (let tries = 0; ; tries++) {
+    // A read while worker 0 publishes a level end (SEQ odd, or changed) is retried, so that no
+    // count is taken twice or not at all; if worker 0 stays descheduled there, the last
+    // consistent figures stand.
+    for (let tries = 0; tries < 1000; tries++) {
       const seq = Atomics.load(this.ctl, C.SEQ);
-      // retry while worker 0 publishes a level end, so no count is taken twice (or not at all)
-      if (seq & 1 && tries < 1000) continue;
+      if (seq & 1) continue;
       const s = this.read();
-      if (Atomics.load(this.ctl, C.SEQ) === seq || tries >= 1000) return s;
+      if (Atomics.load(this.ctl, C.SEQ) === seq) return (this.lastStats = s);
     }
+    return { ...this.lastStats, seconds: (Date.now() - this.start) / 1000 };
   }
+  private lastStats: Stats = { distinctStates: 0, edges: 0, depth: 0, queue: 0, seconds: 0 };
 
   private read(): Stats {
     const ctl = this.ctl;
