@@ -173,9 +173,13 @@ class Worker<S> {
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
       { rules: this.rules, active: this.active, fired: this.fired, apply: (r, s, a) => this.apply(r, s, a), edge: (d, p, k) => this.edgeTogether(d, p, k) },
-      codec.scratch,
+      // the packed path's scratch copy: the lazy root's for a shape that has one (codec.ts), as on one thread
+      (s) => path.scratch(s),
     );
+    this.unpackToExpand = codec.lazy?.unpack ?? codec.unpack;
   }
+  /** Unpacks a state to expand: the lazy root's unpack keeps its words, so its successors start from them (packed.ts). */
+  private readonly unpackToExpand: (w: Uint32Array, off: number) => S;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
   /** The expansion of a state in a level expanded by every worker (flatExpand.ts). */
@@ -462,7 +466,7 @@ class Worker<S> {
           lv.stop = true;
           break;
         }
-        const s = this.codec.unpack(cur.a, p * W);
+        const s = this.unpackToExpand(cur.a, p * W);
         // Every transition goes to edgeTogether (the generated expansion, flatExpand.ts), p as the parent.
         const k = expand(s, p, true) >> 1;
         if (k > 0) this.checkInput(s, cur.a, p * W);
@@ -541,7 +545,8 @@ class Worker<S> {
     if (code !== 0) {
       if (code === 1) {
         lv.news++;
-        if (this.failing(d) >= 0) lv.stop = true;
+        // the invariants see the successor as a plain state (the lazy root's fields are accessors)
+        if (this.failing(this.path.found(d)) >= 0) lv.stop = true;
       }
       const slot = res >>> 2;
       let m = INSERTED;
@@ -966,7 +971,7 @@ class Worker<S> {
         Atomics.store(ctl, C.QUEUE, this.curLen - pos + this.nextLen);
         f64[N * FSTRIDE] = this.edges;
       }
-      const s = this.codec.unpack(cur.a, pos * W);
+      const s = this.unpackToExpand(cur.a, pos * W);
       const id = this.curFirst + pos;
       if (this.links.size >= this.maxStates) this.cutByStates = true;
       // The single-threaded search's own expansion (expand.ts): the same transitions, indices and cuts.
@@ -1016,7 +1021,7 @@ class Worker<S> {
     this.next.a.set(this.words, this.nextLen * W);
     if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
-    this.discovered(n, id);
+    this.discovered(this.path.found(n), id); // the words are n's still
   }
 
   /** A SHA-256 digest of every state's parent link, in id order (tests: the links must not depend on scheduling). */
