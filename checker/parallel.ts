@@ -41,9 +41,9 @@
  * same in every thread); the others run on the single-threaded search (see
  * `parallelReason`).
  */
-import { availableParallelism } from 'node:os';
+import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { C, CTL_SLOTS, MAX_CHUNKS, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import { C, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints } from './store.js';
 import type { CheckOptions } from './search.js';
@@ -61,8 +61,83 @@ export interface SystemSource {
   readonly args: unknown;
 }
 
-/** The default number of workers: the machine's available parallelism. */
+/** The most workers the machine could use: its available parallelism. */
 export const defaultWorkers = (): number => availableParallelism();
+
+/** How busy the machine is, as the default number of workers is chosen from it. */
+export interface MachineLoad {
+  /** os.availableParallelism(). */
+  readonly cores: number;
+  /** os.loadavg()[0]: runnable threads averaged over the last minute (this process's included). */
+  readonly load1: number;
+  /**
+   * The cores the rest of the machine kept busy over a recent sample (the
+   * first second of the search, on one thread): all CPU time (os.cpus())
+   * minus this process's own (process.cpuUsage()), over the elapsed time.
+   * Undefined when not sampled: the load average stands for it.
+   */
+  readonly othersBusy?: number;
+}
+
+export interface WorkerChoice {
+  readonly workers: number;
+  /** Why, in words, for the JSON report and the first progress line. */
+  readonly reason: string;
+}
+
+/**
+ * A worker must find about this much of a free core or it makes the search
+ * slower: two workers run ring-notify 8x64 about 1.25 times as fast as one
+ * on two free cores (docs/performance.md), and a worker that waits for the
+ * processor holds the others at each level's barriers (measured: xenbus
+ * hostile, 26.9 s with 2 workers against 10.8 s with 1 at load 7).
+ */
+const FREE_CORE_PER_WORKER = 0.6;
+
+/**
+ * The default number of workers for a load (a pure function: cli/check.ts
+ * samples the machine). The cores the rest of the machine leaves free are
+ * counted; the first worker runs whatever the load, the k-th needs k - 1
+ * free cores and {@link FREE_CORE_PER_WORKER} of one more.
+ */
+export function chooseWorkers(m: MachineLoad): WorkerChoice {
+  const cores = Math.max(1, Math.floor(m.cores));
+  const sampled = m.othersBusy !== undefined && Number.isFinite(m.othersBusy);
+  const others = Math.max(0, sampled ? m.othersBusy! : Number.isFinite(m.load1) ? m.load1 : 0);
+  const free = Math.max(0, cores - others);
+  const workers = Math.max(1, Math.min(cores, Math.floor(free + 1 - FREE_CORE_PER_WORKER + 1e-9)));
+  if (cores === 1) return { workers: 1, reason: 'the machine has one core' };
+  const busy = sampled
+    ? `the rest of the machine kept ${others.toFixed(1)} of ${cores} cores busy over the first second (load average ${m.load1.toFixed(1)})`
+    : `load average ${m.load1.toFixed(1)} on ${cores} cores`;
+  const room = `${busy}; ${free.toFixed(1)} free`;
+  return workers === cores
+    ? { workers, reason: `${room}: room for ${workers} workers` }
+    : { workers, reason: `${room}: ${workers === 1 ? 'one worker' : `${workers} workers`} (a worker short of a core holds the others back at every level)` };
+}
+
+/** A sample of the machine's CPU time and this process's, for {@link othersBusy}. */
+export interface CpuSample {
+  readonly at: number;
+  /** Milliseconds of non-idle CPU time, summed over the machine's CPUs. */
+  readonly machineBusyMs: number;
+  /** Milliseconds of CPU time of this process (every thread). */
+  readonly ownMs: number;
+}
+
+export function cpuSample(): CpuSample {
+  let busy = 0;
+  for (const c of cpus()) busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
+  const own = process.cpuUsage();
+  return { at: performance.now(), machineBusyMs: busy, ownMs: (own.user + own.system) / 1000 };
+}
+
+/** The cores the rest of the machine kept busy between two samples (undefined if too short to tell). */
+export function othersBusy(a: CpuSample, b: CpuSample): number | undefined {
+  const ms = b.at - a.at;
+  if (!(ms >= 200)) return undefined;
+  return Math.max(0, (b.machineBusyMs - a.machineBusyMs - (b.ownMs - a.ownMs)) / ms);
+}
 
 /** Why this system runs on one thread whatever the number of workers, or undefined if it can run on several. */
 export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string | undefined {
@@ -92,11 +167,13 @@ export class ParallelSearch<S> {
   private readonly workers: Worker[] = [];
   private readonly start = Date.now();
   private readonly n: number;
+  private readonly fstride: number;
 
   constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
     const n = (this.n = workers);
+    this.fstride = fstride(sys.rules.length);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
-    const stats = new SharedArrayBuffer((n * fstride(sys.rules.length) + 1) * 8);
+    const stats = new SharedArrayBuffer((n * this.fstride + 1) * 8);
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
     const table = SharedFingerprints.create(1 << 16, (sys.goals?.length ?? 0) > 0);
@@ -177,13 +254,51 @@ export class ParallelSearch<S> {
     });
   }
 
+  /**
+   * The figures so far: those worker 0 published at the last level end (or
+   * as it runs a level alone), plus, while every worker expands a level,
+   * their running counts of it (shared every 64 states), so that a long
+   * level shows progress; `level` says how far the level is.
+   */
   stats(): Stats {
+    // A read while worker 0 publishes a level end (SEQ odd, or changed) is retried, so that no
+    // count is taken twice or not at all; if worker 0 stays descheduled there, the last
+    // consistent figures stand.
+    for (let tries = 0; tries < 1000; tries++) {
+      const seq = Atomics.load(this.ctl, C.SEQ);
+      if (seq & 1) continue;
+      const s = this.read();
+      if (Atomics.load(this.ctl, C.SEQ) === seq) return (this.lastStats = s);
+    }
+    return { ...this.lastStats, seconds: (Date.now() - this.start) / 1000 };
+  }
+  private lastStats: Stats = { distinctStates: 0, edges: 0, depth: 0, queue: 0, seconds: 0 };
+
+  private read(): Stats {
+    const ctl = this.ctl;
+    let states = Atomics.load(ctl, C.STATES);
+    let edges = this.f64[this.f64.length - 1]!;
+    let queue = Atomics.load(ctl, C.QUEUE);
+    let level: Stats['level'];
+    if (Atomics.load(ctl, C.IN_LEVEL) === 1) {
+      let news = 0, expanded = 0;
+      for (let j = 0; j < this.n; j++) {
+        news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
+        expanded += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.EXPANDED);
+        edges += this.f64[j * this.fstride + F.EDGES]!;
+      }
+      const size = Atomics.load(ctl, C.CUR_LEN);
+      states += news;
+      queue = Math.max(0, size - expanded) + news;
+      level = { expanded: Math.min(expanded, size), size };
+    }
     return {
-      distinctStates: Atomics.load(this.ctl, C.STATES),
-      edges: this.f64[this.f64.length - 1]!,
-      depth: Atomics.load(this.ctl, C.LEVEL),
-      queue: Atomics.load(this.ctl, C.QUEUE),
+      distinctStates: states,
+      edges,
+      depth: Atomics.load(ctl, C.LEVEL),
+      queue,
       seconds: (Date.now() - this.start) / 1000,
+      ...(level ? { level } : {}),
     };
   }
 

@@ -36,13 +36,19 @@ export const C = {
   /** New states in this level that would reach maxStates. */
   TO_CUT: 16,
   OUT_OF_MEMORY: 17,
-  /** Per worker, WSTRIDE slots from here: [new states inserted in this level]. */
+  /** 1 while every worker expands a level: the progress figures are then the published ones plus the workers' running counts. */
+  IN_LEVEL: 18,
+  /** Odd while worker 0 publishes the figures of a level end (a sequence lock for ParallelSearch.stats). */
+  SEQ: 19,
+  /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
+/** A worker's running counts of the level (slots from C.WORKER + index * WSTRIDE), shared every 64 states it expands. */
+export const WS = { NEWS: 0, EXPANDED: 1 } as const;
 export const WSTRIDE = 8;
 export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 
-/** Per worker, in the statistics Float64Array (FSTRIDE slots each, then the total of edges). */
+/** Per worker, in the statistics Float64Array (FSTRIDE slots each, then the total of edges); EDGES is also shared during a level. */
 export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
 export const fstride = (rules: number) => F.FIRED + rules;
 

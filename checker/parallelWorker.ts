@@ -20,7 +20,7 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
-import { C, F, fstride, type WorkerInit, WSTRIDE } from './parallelLayout.js';
+import { C, F, fstride, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
@@ -260,10 +260,13 @@ class Worker<S> {
           if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) lv.stop = true;
         }
         if ((++sinceShare & 63) === 0 || lv.stop) {
-          // Share the count of new states: the table must not fill, and maxStates must not pass.
-          Atomics.store(ctl, base + 0, lv.news);
+          // Share the count of new states: the table must not fill, and maxStates must not pass
+          // (and, with the states expanded and the edges, progress lines show the level as it goes).
+          Atomics.store(ctl, base + WS.NEWS, lv.news);
+          Atomics.store(ctl, base + WS.EXPANDED, sinceShare);
+          f64[me * FSTRIDE + F.EDGES] = lv.edges;
           let total = 0;
-          for (let j = 0; j < N; j++) total += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
+          for (let j = 0; j < N; j++) total += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
           if (total >= room) Atomics.store(ctl, C.ABORT, 1);
           if (total >= toCut) lv.stop = true;
           if (Atomics.load(ctl, C.ABORT) !== 0) lv.stop = true;
@@ -281,7 +284,8 @@ class Worker<S> {
       chunks[CH * c + 2] = lv.nrec;
       chunks[CH * c + 4] = lv.nedge;
     }
-    Atomics.store(ctl, base + 0, lv.news);
+    Atomics.store(ctl, base + WS.NEWS, lv.news);
+    Atomics.store(ctl, base + WS.EXPANDED, sinceShare);
     const fb = me * FSTRIDE;
     f64[fb + F.EDGES] = lv.edges;
     f64[fb + F.TERMINALS] = terminals;
@@ -407,11 +411,24 @@ class Worker<S> {
     return result;
   }
 
+  /**
+   * The progress figures between levels (ParallelSearch.stats reads them);
+   * the workers' running counts of the level before are cleared (the others
+   * wait at the level-start barrier).
+   */
   private publishStats(): void {
+    Atomics.add(ctl, C.SEQ, 1);
+    Atomics.store(ctl, C.IN_LEVEL, 0);
     Atomics.store(ctl, C.STATES, this.links.size);
     Atomics.store(ctl, C.LEVEL, this.level);
     Atomics.store(ctl, C.QUEUE, this.curLen);
     f64[N * FSTRIDE] = this.edges;
+    for (let j = 0; j < N; j++) {
+      Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.NEWS, 0);
+      Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.EXPANDED, 0);
+      f64[j * FSTRIDE + F.EDGES] = 0;
+    }
+    Atomics.add(ctl, C.SEQ, 1);
   }
 
   /** Makes sure the table takes the next level: at most 3/4 full if every edge of the level found a new state. */
@@ -511,8 +528,8 @@ class Worker<S> {
     Atomics.store(ctl, C.ABORT, 0);
     Atomics.store(ctl, C.ROOM, Math.floor(this.table.capacity * 0.9) - this.occupied);
     Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
-    for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE, 0);
-    // the ids of the level's states, for the others to read: after the words
+    for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.NEWS, 0);
+    Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier(); // level start
     this.expandLevel();
     barrier(); // level expanded
@@ -528,7 +545,7 @@ class Worker<S> {
       return undefined;
     }
     let news = 0;
-    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE);
+    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
     this.occupied += news;
     // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
     if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
@@ -654,11 +671,18 @@ class Worker<S> {
         return true;
       },
     });
+    this.publishStats(); // clears the counts of a parallel attempt of this level
     for (let pos = 0; pos < this.curLen; pos++) {
       this.pos = pos + 1;
-      if ((pos & 1023) === 0 && Atomics.load(ctl, C.INTERRUPT) !== 0) {
-        this.interrupted = true;
-        return this.finish();
+      if ((pos & 1023) === 0) {
+        if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
+          this.interrupted = true;
+          return this.finish();
+        }
+        // progress lines during a long level run alone (the last level before a violation, say)
+        Atomics.store(ctl, C.STATES, this.links.size);
+        Atomics.store(ctl, C.QUEUE, this.curLen - pos + this.nextLen);
+        f64[N * FSTRIDE] = this.edges;
       }
       const s = this.codec.unpack(cur.a, pos * W);
       const id = this.curFirst + pos;

@@ -37,6 +37,8 @@ export interface Stats {
   readonly depth: number;
   readonly queue: number;
   readonly seconds: number;
+  /** The level being expanded, when the search knows how far it is (several workers): states expanded of its size. */
+  readonly level?: { readonly expanded: number; readonly size: number };
 }
 
 export interface CheckResult<S> extends Stats {
@@ -54,6 +56,8 @@ export interface CheckResult<S> extends Stats {
   readonly store?: StoreReport;
   /** Worker threads the search ran on (absent: one, the single-threaded search). */
   readonly workers?: number;
+  /** Why that many (cli/check.ts: an explicit --workers, the system, or the machine's load). */
+  readonly workersReason?: string;
 }
 
 /** Per-rule firing counts as the report gives them: inactive rules are left out. */

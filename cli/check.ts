@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
-import { ParallelSearch, defaultWorkers, parallelReason } from '../checker/parallel.js';
+import { loadavg } from 'node:os';
+import { ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, othersBusy, parallelReason, type WorkerChoice } from '../checker/parallel.js';
 import type { CheckOptions } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
@@ -42,9 +43,9 @@ export interface RunOptions {
   readonly progress?: boolean;
   readonly onState?: (s: unknown) => void;
   /**
-   * Worker threads (--workers N). When not given: the machine's available
-   * parallelism, after a first second on one thread (a search that ends
-   * within it does not pay for starting the workers).
+   * Worker threads (--workers N). When not given: after a first second on
+   * one thread (a search that ends within it does not pay for starting the
+   * workers), as many as the machine has free cores for (chooseWorkers).
    */
   readonly workers?: number;
   /**
@@ -121,26 +122,37 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     ...(opt.onState ? { onState: opt.onState } : {}),
     ...(opt.store ? { store: opt.store } : {}),
   };
-  const workers = opt.workers ?? defaultWorkers();
   // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
   const source = opt.source ?? (builtinModels.includes(model) ? model.name : undefined);
-  const parallel = workers > 1 && source !== undefined && !opt.store && parallelReason(sys.right, options) === undefined;
-  const startThreads = (): Running =>
+  const oneThreadWhy = opt.store
+    ? `--store ${opt.store.kind} runs on one thread`
+    : source === undefined
+      ? 'a model object made in this process runs on one thread (the workers have no module to load it from)'
+      : parallelReason(sys.right, options);
+  let choice = workerChoice(opt.workers, oneThreadWhy, defaultWorkers());
+  const startThreads = (n: number): Running =>
     threads(
-      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, workers),
+      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, n),
       model.name,
     );
   let search: Running;
   try {
-    search = parallel && opt.workers !== undefined ? startThreads() : oneThread(new Search(sys.right, options), model.name);
+    search = opt.workers !== undefined && choice.workers > 1 ? startThreads(choice.workers) : oneThread(new Search(sys.right, options), model.name);
   } catch (e) {
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
   }
-  // By default, a search still running after its first second moves to the workers (started from scratch).
-  let headStart = parallel && opt.workers === undefined ? Date.now() + 1000 : Infinity;
+  // By default, a search still running after its first second moves to the workers (started from
+  // scratch) if the machine has room for them: how busy it is is measured over that second.
+  let headStart = opt.workers === undefined && choice.workers > 1 ? Date.now() + 1000 : Infinity;
+  if (headStart !== Infinity) choice = { workers: 1, reason: 'the search ended within its first second, on one thread' };
+  const sample = cpuSample();
+  const began = Date.now();
+  let switched = false;
+  let workersNoted = false;
   const tty = process.stderr.isTTY === true;
   let lastProgress = Date.now();
   let lastStates = 0;
+  let lastLevel: { depth: number; expanded: number } | undefined;
   let printedLive = false;
   await signalsDelivered();
   return stoppable(() => search.interrupt(), async () => {
@@ -153,28 +165,43 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         // the state and the stack stayed in the worker: the same search on this thread meets the fault again
         search = oneThread(new Search(sys.right, options), model.name);
         headStart = Infinity;
+        choice = { workers: 1, reason: 'a worker met a fault in the model: the search runs again on one thread to report it' };
         continue;
       }
       if (!r && Date.now() >= headStart) {
         headStart = Infinity;
-        search = startThreads();
-        if (interrupted()) search.interrupt();
-        continue;
+        choice = chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(sample, cpuSample()) });
+        if (choice.workers > 1) {
+          switched = true;
+          search = startThreads(choice.workers);
+          lastStates = 0; // the workers start from scratch
+          if (interrupted()) search.interrupt();
+          continue;
+        }
       }
       if (r) {
         if (printedLive) process.stderr.write('\n');
-        return r;
+        // after a switch to the workers, the time is the whole run's, the first second included
+        return { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason };
       }
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= PROGRESS_MS) {
         const s = search.stats();
-        const line = progressLine(model.name, s, (s.distinctStates - lastStates) / ((now - lastProgress) / 1000), opt.maxStates);
+        const dt = (now - lastProgress) / 1000;
+        const levelRate = s.level && lastLevel && lastLevel.depth === s.depth ? (s.level.expanded - lastLevel.expanded) / dt : undefined;
+        let line = progressLine(model.name, s, (s.distinctStates - lastStates) / dt, opt.maxStates, levelRate);
+        if (!workersNoted && headStart === Infinity) {
+          // the first progress line once the number is chosen says how many workers run and why
+          line += `; ${choice.workers === 1 ? '1 worker' : `${choice.workers} workers`}: ${choice.reason}`;
+          workersNoted = true;
+        }
         if (tty) {
           process.stderr.write('\r\x1b[K' + line);
           printedLive = true;
         } else process.stderr.write(line + '\n');
         lastProgress = now;
         lastStates = s.distinctStates;
+        lastLevel = s.level ? { depth: s.depth, expanded: s.level.expanded } : undefined;
       }
       await new Promise((res) => setImmediate(res));
     }
@@ -182,15 +209,36 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
 }
 
 /**
+ * The number of workers before the search starts: an explicit `--workers N`
+ * is obeyed (one thread when the system cannot run on several: `oneThreadWhy`);
+ * by default, one thread when the system or the machine (one core) leaves no
+ * choice, else `cores` workers, which runSearch reduces after the first second
+ * by how busy the machine is (chooseWorkers, checker/parallel.ts).
+ */
+export function workerChoice(asked: number | undefined, oneThreadWhy: string | undefined, cores: number): WorkerChoice {
+  if (asked !== undefined)
+    return asked > 1 && oneThreadWhy ? { workers: 1, reason: `--workers ${asked} given, but ${oneThreadWhy}` } : { workers: asked, reason: `--workers ${asked} given` };
+  if (oneThreadWhy) return { workers: 1, reason: oneThreadWhy };
+  if (cores <= 1) return { workers: 1, reason: 'the machine has one core' };
+  return { workers: cores, reason: `up to ${cores} workers after the first second, by the machine's load` };
+}
+
+/**
  * One progress line: depth, states, edges, queue, states/s over the last
  * interval, resident memory, time so far, and an ETA when one can be
  * estimated (a --max-states bound: the time to reach it at the current rate).
  */
-export function progressLine(name: string, s: Stats, perSecond: number, maxStates?: number): string {
+export function progressLine(name: string, s: Stats, perSecond: number, maxStates?: number, levelPerSecond?: number): string {
   const eta = maxStates !== undefined && perSecond > 0 ? `, ETA ${Math.ceil((maxStates - s.distinctStates) / perSecond)} s to --max-states` : '';
+  // several workers say how far the level is; from its rate of expansion, when the line before saw the same level, an ETA to its end
+  const lv = s.level;
+  const levelPart = lv && lv.size > 0
+    ? `, level ${Math.floor((100 * lv.expanded) / lv.size)}% of ${fmtInt(lv.size)}` +
+      (levelPerSecond !== undefined && levelPerSecond > 0 ? ` (ETA ${Math.ceil((lv.size - lv.expanded) / levelPerSecond)} s to its end)` : '')
+    : '';
   return (
     `progress ${name} depth ${s.depth}: ${fmtInt(s.distinctStates)} distinct states, ${fmtInt(s.edges)} edges, ` +
-    `queue ${fmtInt(s.queue)}, ${fmtInt(Math.round(perSecond))} states/s, RSS ${fmtBytes(process.memoryUsage.rss())}, ${s.seconds.toFixed(0)} s${eta}`
+    `queue ${fmtInt(s.queue)}${levelPart}, ${fmtInt(Math.round(perSecond))} states/s, RSS ${fmtBytes(process.memoryUsage.rss())}, ${s.seconds.toFixed(0)} s${eta}`
   );
 }
 

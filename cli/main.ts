@@ -52,8 +52,9 @@ check options:
   --no-deadlock              do not report terminal states as deadlocks
   --max-states N             stop after N distinct states (outcome incomplete)
   --max-depth N              do not explore beyond depth N (outcome incomplete)
-  -w, --workers N            worker threads (default: the machine's available parallelism;
-                             1: the single-threaded search); same result for every N
+  -w, --workers N            worker threads (default: as many as the machine has free cores for,
+                             chosen after a first second on one thread; 1: the single-threaded
+                             search); same result for every N
   --max-memory SIZE          stop before the process holds SIZE (512M, 2G; default 3/4 of
                              the machine's memory) with a partial report (outcome incomplete)
   --store full|compact[:SIZE]|bitstate[:SIZE]

@@ -45,6 +45,8 @@ export interface JsonReport {
   bytesPerState: number;
   fingerprintCollisionProbability: number;
   workers: number;
+  /** Why that many workers (cli/check.ts). */
+  workersReason?: string;
   invariants: string[];
   coverage: Record<string, number>;
   neverFired: string[];
@@ -79,6 +81,7 @@ export function jsonReport(
     bytesPerState: Math.round(r.bytesPerState * 10) / 10,
     fingerprintCollisionProbability: r.collisionProbability,
     workers: r.workers ?? 1,
+    ...(r.workersReason ? { workersReason: r.workersReason } : {}),
     ...(r.store ? { store: { ...r.store, ...(r.store.hashFactor === Infinity ? { hashFactor: null as unknown as number } : {}) } } : {}),
     invariants,
     coverage: Object.fromEntries(r.coverage.map((c) => [c.rule, c.fired])),
