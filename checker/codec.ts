@@ -553,6 +553,13 @@ export interface LazyRoot<S> {
   readonly scratch: (s: S) => S;
   readonly packScratch: (s: S, out: Uint32Array) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
+  /**
+   * The state `root` holds now, as a plain record: its untouched fields are
+   * the parent's objects, its touched ones the skeleton's or the rule's, all
+   * shared (valid until the next `scratch`; for reading only: a model's
+   * invariants, observables and goals).
+   */
+  readonly plain: () => S;
   readonly root: S;
 }
 
@@ -588,11 +595,13 @@ function lazyRootOf(
   const decl: string[] = ['let P = null, LO = null;', 'const PW = new Uint32Array(W), LW = new Uint32Array(W);'];
   const props: string[] = [];
   const reset: string[] = [];
+  const plain: string[] = [];
   let lazyPack = '';
   piece.fields.forEach(([k, fp], j) => {
     decl.push(`let T${j} = 0, V${j};`);
     reset.push(`T${j} = 0;`);
     const key = JSON.stringify(k);
+    plain.push(`${key}: T${j} === 0 ? P${prop(k)} : V${j}`);
     if (value(fp)) props.push(`get ${key}() { return T${j} === 0 ? P${prop(k)} : V${j}; }, set ${key}(v) { T${j} = 1; V${j} = v; }`);
     else {
       const c = rootCopy[j]!;
@@ -639,6 +648,10 @@ function packScratch(s, out) {
   for (let i = 0; i < W; i++) out[i] = PW[i];
 ${lazyPack}${Array.from({ length: words }, (_, i) => `out[${i}] |= w${i};`).join(' ')}
 }
-return { scratch, unpack, packScratch, root: R };`;
+// The root's current values as a plain record (a literal, keys in unpack's order: the same hidden class).
+function plain() {
+  return { ${plain.join(',\n')} };
+}
+return { scratch, unpack, packScratch, plain, root: R };`;
   return new Function('C', 'bad', 'badLen', 'badKey', 'S', 'W', 'packFull', 'unpackRaw', 'packAny', src)(consts, f.bad, f.badLen, f.badKey, S, words, f.pack, f.unpack, f.packScratch);
 }

@@ -15,7 +15,7 @@
  * the shape declares scalarsets, or by the model's `canonicalize` on the
  * scratch state otherwise. Most successors are states met before, so the
  * representative's fingerprint is remembered in a direct-mapped cache keyed by
- * the state's own hash and checked by exact comparison of the words.
+ * the state's own 64-bit hash (see {@link CANON_SLOTS}).
  */
 import { hashWords } from './hash.js';
 import { flatCodec } from './flat.js';
@@ -103,22 +103,25 @@ class PackedLevel<S> implements Level<S> {
 
 /**
  * The cache of representatives' fingerprints (symmetry reduction): direct
- * mapped, one run of words per entry, [tag, fp0, fp1, the state's words], so
- * that a probe touches one place; the tag is the state's own hash with its low
- * bit set (0: empty), compared before the words. As many entries as fit in
- * {@link CANON_BYTES}, a power of two between 2^12 and 2^18.
+ * mapped, four words an entry, [own fp0, own fp1, representative's fp0, fp1]
+ * (16 bytes: four entries a cache line, one line a probe; own fp 0:0 is never
+ * cached, it marks an empty entry). An entry is recognised by the state's
+ * own 64-bit hash alone, as the fingerprint table recognises a state: a wrong
+ * hit needs two distinct states with equal 64-bit hashes meeting in one slot,
+ * at most (edges / 2^64) over a search (5e6 edges: 3e-13), far below the
+ * collision probability the report gives for the table itself. Measured on
+ * grant refs=2 pages=2 (2026-12-03): the former entries, [tag, fp, the
+ * state's words] (100 bytes at 22 words, 2^16 of them in 12 MiB), hit 59% of
+ * 5.0M probes and each probe missed two cache lines; 2^19 of these (8 MiB)
+ * hit more often and miss one line.
  */
-const CANON_BYTES = 12 << 20;
-export function canonSlots(words: number): number {
-  const n = Math.floor(CANON_BYTES / (4 * (words + 3)));
-  return Math.max(1 << 12, Math.min(1 << 18, 2 ** Math.floor(Math.log2(Math.max(1, n)))));
-}
+export const CANON_SLOTS = 1 << 19;
 
 export class PackedPath<S> implements StatePath<S> {
   /** The words of the state last fingerprinted (what a level pushes). */
   readonly words: Uint32Array;
   private readonly tmp: Uint32Array;
-  /** With symmetry: recent states' words and their representatives' fingerprints (see {@link canonSlots}). */
+  /** With symmetry: recent states' fingerprints and their representatives' (see {@link CANON_SLOTS}). */
   private readonly canon: Uint32Array | undefined;
   private readonly canonMask: number;
   /** Symmetry on the words (scalarsets declared by the shape). */
@@ -137,9 +140,8 @@ export class PackedPath<S> implements StatePath<S> {
     this.scratchOf = codec.lazy?.scratch ?? codec.scratch;
     this.words = new Uint32Array(codec.words);
     this.tmp = new Uint32Array(codec.words);
-    const slots = canonSlots(codec.words);
-    this.canon = sys.canonicalize ? new Uint32Array(slots * (codec.words + 3)) : undefined;
-    this.canonMask = slots - 1;
+    this.canon = sys.canonicalize ? new Uint32Array(CANON_SLOTS * 4) : undefined;
+    this.canonMask = CANON_SLOTS - 1;
     this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
   }
 
@@ -158,12 +160,13 @@ export class PackedPath<S> implements StatePath<S> {
   /**
    * The state last fingerprinted, `s`, as a plain state: the lazy root's
    * fields are accessors, and the model's invariants, observables and goals,
-   * written for plain records, ran at half speed on it; so they see its
-   * words unpacked (as the states they see on the reference path).
+   * written for plain records, ran at half speed on it; so they see a plain
+   * record of its fields (codec.ts: `plain`, one object; unpacking the words
+   * allocated the whole state for every new state).
    */
   found(s: S): S {
     const z = this.codec.lazy;
-    return z !== undefined && s === z.root ? z.unpack(this.words, 0) : s;
+    return z !== undefined && s === z.root ? z.plain() : s;
   }
 
   apply(r: number, s: S, a: unknown): S {
@@ -178,30 +181,20 @@ export class PackedPath<S> implements StatePath<S> {
     hashWords(w, w.length, fp);
     const c = this.canon;
     if (c === undefined) return;
-    const W = w.length;
-    const slot = (fp[1]! ^ Math.imul(fp[0]!, 0x9e3779b1)) & this.canonMask;
-    const base = slot * (W + 3);
-    const tag = (fp[0]! | 1) >>> 0;
-    if (c[base] === tag) {
-      let same = true;
-      for (let j = 0; j < W; j++)
-        if (c[base + 3 + j] !== w[j]) {
-          same = false;
-          break;
-        }
-      if (same) {
-        fp[0] = c[base + 1]!;
-        fp[1] = c[base + 2]!;
-        return;
-      }
+    const h = fp[0]!, l = fp[1]!;
+    const base = ((l ^ Math.imul(h, 0x9e3779b1)) & this.canonMask) << 2;
+    if (c[base] === h && c[base + 1] === l && (h | l) !== 0) {
+      fp[0] = c[base + 2]!;
+      fp[1] = c[base + 3]!;
+      return;
     }
     if (this.sym) this.sym.canonical(w, this.tmp);
     else this.codec.pack(this.sys.canonicalize!(s), this.tmp);
-    hashWords(this.tmp, W, fp);
-    c[base] = tag;
-    c[base + 1] = fp[0]!;
-    c[base + 2] = fp[1]!;
-    c.set(w, base + 3);
+    hashWords(this.tmp, w.length, fp);
+    c[base] = h;
+    c[base + 1] = l;
+    c[base + 2] = fp[0]!;
+    c[base + 3] = fp[1]!;
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {

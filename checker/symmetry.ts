@@ -120,6 +120,8 @@ export class Symmetry {
         si: number; n: number; outer: number; leaves: Int32Array; blocks: number[][]; label: Int32Array; perm: Int32Array; fact: number[];
         /** Scratch for sorting the unmentioned elements: their keys (keyLen each) and their order. */
         keys: Int32Array; keyLen: number; rest: Int32Array;
+        /** The bag lists whose elements mention the set (see {@link FuBag}): read in the order of their other values. */
+        bags: FuBag[];
       }
     | undefined;
 
@@ -186,6 +188,8 @@ export class Symmetry {
     };
     // Walk the shape: static element sets, dependent ones, bags; and the source map per renaming.
     const bags: number[][] = [];
+    /** Every bag list: [length leaf, leaves per element, max]. */
+    const bagRanges: [number, number, number][] = [];
     const fuSi = fuSize > 1 ? names.length - 1 : -1;
     const inX = new Uint8Array(L);
     const xBlocks: number[][] = [];
@@ -274,6 +278,7 @@ export class Symmetry {
         case 'list': {
           const c = leafCount(p.of);
           if (p.bag && p.max > 1) {
+            bagRanges.push([base, c, p.max]);
             const first = leaves[base + 1]!.word;
             const per = c === 0 || p.max === 0 ? 0 : leaves[base + 1 + c]!.word - first;
             bags.push([base, first, per, p.max]);
@@ -310,6 +315,7 @@ export class Symmetry {
       this.fu = {
         si: fuSi, n: fuSize, outer, leaves: Int32Array.from(fl), blocks: xBlocks, label: new Int32Array(fuSize), perm: new Int32Array(fuSize), fact,
         keys: new Int32Array(fuSize * keyLen), keyLen, rest: new Int32Array(fuSize),
+        bags: fuBags(fl, bagRanges, L),
       };
     } else this.fu = undefined;
     // src per renaming: arrays indexed by a set take their blocks from the inverse permutation.
@@ -658,8 +664,9 @@ export class Symmetry {
     for (let e = 0; e < n; e++) body += `label[${e}] = -1;\n`;
     body += 'let next = 0, e = 0;\ndone: {\n';
     const mention = `if (e >= 0 && e < ${n} && label[e] === -1) { label[e] = next++; if (next === ${n}) break done; }\n`;
-    for (let i = 0; i < fu.leaves.length; i++) {
-      const k = fu.leaves[i]!;
+    /** The mention of leaf k (code). */
+    const leafCode = (k: number): string => {
+      let body = '';
       const s = this.src[o * L + k]!;
       const raw = `((w[${this.word[s]!}] >>> ${this.shift[s]!}) & ${this.mask[s]!})`;
       const set = this.leafSet[k]!;
@@ -677,6 +684,30 @@ export class Symmetry {
         } else body += `if (ds(${k}, ${s}) && dSet() === ${fu.si}) { e = ${raw} + ${off} - dFrom();\n${mention}}\n`;
       }
       if (pc !== undefined) body += '}\n';
+      return body;
+    };
+    let bi = 0;
+    for (let i = 0; i < fu.leaves.length; i++) {
+      const b = fu.bags[bi];
+      if (b !== undefined && i === b.at) {
+        // A bag's elements in the order of their other values (orderBag), then each one's mentions.
+        const KB = b.other.length;
+        body += `{\nconst ord = B[${bi}].ord, key = B[${bi}].key;\n`;
+        for (let e = 0; e < b.max; e++)
+          for (let j = 0; j < KB; j++) {
+            const k = b.first + e * b.per + b.other[j]!;
+            const s = this.src[o * L + k]!;
+            const v = this.mask[k] === 0 ? undefined : this.leafExpr(o, k, tables);
+            body += `key[${e * KB + j}] = ${v ?? `((w[${this.word[s]!}] >>> ${this.shift[s]!}) & ${this.mask[s]!})`};\n`;
+          }
+        body += `orderBag(key, ord, ${b.max}, ${KB});\nfor (let x = 0; x < ${b.max}; x++) switch (ord[x]) {\n`;
+        for (let e = 0; e < b.max; e++) body += `case ${e}: {\n${b.rel.map((r) => leafCode(b.first + e * b.per + r)).join('')}break;\n}\n`;
+        body += '}\n}\n';
+        i += b.max * b.rel.length - 1;
+        bi++;
+        continue;
+      }
+      body += leafCode(fu.leaves[i]!);
     }
     body += '}\n';
     // Keys of the unmentioned elements: their blocks' leaves in the image under o.
@@ -695,8 +726,8 @@ export class Symmetry {
     body += 'return next;';
     const rl = (raw: number, k: number, s: number, si: number, g: number): number => this.relabelRaw(raw, k, s, si, g);
     const ds = (k: number, s: number): boolean => this.dependentSet(k, s);
-    return new Function('T', 'rl', 'ds', 'dSet', 'dFrom', `return function rank(w, label, keys) {\n${body}\n}`)(
-      tables, rl, ds, () => this.dSet, () => this.dFrom,
+    return new Function('T', 'rl', 'ds', 'dSet', 'dFrom', 'B', 'orderBag', `return function rank(w, label, keys) {\n${body}\n}`)(
+      tables, rl, ds, () => this.dSet, () => this.dFrom, fu.bags, orderBag,
     ) as RankFn;
   }
 
@@ -712,20 +743,34 @@ export class Symmetry {
     label.fill(-1);
     let next = 0;
     const fl = fu.leaves;
-    for (let i = 0; i < fl.length && next < n; i++) {
-      const k = fl[i]!;
+    const mention = (k: number): void => {
       const s = this.src[o * L + k]!;
-      if (!this.present(s)) continue;
+      if (!this.present(s)) return;
       const raw = (w[this.word[s]!]! >>> this.shift[s]!) & this.mask[s]!;
       let set = this.leafSet[k]!, from = this.leafFrom[k]!;
       if (set === -2) {
-        if (!this.dependentSet(k, s)) continue;
+        if (!this.dependentSet(k, s)) return;
         set = this.dSet;
         from = this.dFrom;
       }
-      if (set !== fu.si) continue;
+      if (set !== fu.si) return;
       const e = raw + this.leafMin[k]! - from;
       if (e >= 0 && e < n && label[e] === -1) label[e] = next++;
+    };
+    let bi = 0;
+    for (let i = 0; i < fl.length && next < n; i++) {
+      const b = fu.bags[bi];
+      if (b !== undefined && i === b.at) {
+        // A bag's elements in the order of their other values (ties: as stored).
+        const ord = b.ord, key = b.key, K = b.other.length;
+        for (let e = 0; e < b.max; e++) for (let j = 0; j < K; j++) key[e * K + j] = this.leafImage(o, b.first + e * b.per + b.other[j]!);
+        orderBag(key, ord, b.max, K);
+        for (let x = 0; x < b.max && next < n; x++) for (const r of b.rel) mention(b.first + ord[x]! * b.per + r);
+        i += b.max * b.rel.length - 1;
+        bi++;
+        continue;
+      }
+      mention(fl[i]!);
     }
     for (let e = 0; e < n; e++) if (label[e] === -1) this.blockKey(o, e, fu.keys, e * fu.keyLen);
     return this.rankFrom(next);
@@ -768,19 +813,19 @@ export class Symmetry {
 
   /** The contents of element e's blocks in the arrays the first-use set indexes, under renaming o of the other sets, into key[at..]. */
   private blockKey(o: number, e: number, key: Int32Array, at: number): void {
-    const L = this.L, w = this.srcW;
     let x = at;
     for (const [base, from, c] of this.fu!.blocks) {
       const b = base! + (from! + e) * c!;
-      for (let j = 0; j < c!; j++) {
-        const k = b + j;
-        const s = this.src[o * L + k]!;
-        let raw = (w[this.word[s]!]! >>> this.shift[s]!) & this.mask[s]!;
-        const si = this.leafSet[k]!;
-        if (si !== -1 && this.present(s)) raw = this.relabelRaw(raw, k, s, si, o);
-        key[x++] = raw;
-      }
+      for (let j = 0; j < c!; j++) key[x++] = this.leafImage(o, b + j);
     }
+  }
+
+  /** The raw value of leaf k in the image under renaming o (relabelled when present; {@link leafExpr} as a loop). */
+  private leafImage(o: number, k: number): number {
+    const s = this.src[o * this.L + k]!;
+    const raw = (this.srcW[this.word[s]!]! >>> this.shift[s]!) & this.mask[s]!;
+    const si = this.leafSet[k]!;
+    return si !== -1 && this.present(s) ? this.relabelRaw(raw, k, s, si, o) : raw;
   }
 
   /** The value of the i-th field dependent leaf data `d` depends on, for source leaf s. */
@@ -863,6 +908,63 @@ export function objectCanonicalizer<S>(codec: StateCodec<S>, sets: Readonly<Reco
     sym.canonical(w, out);
     return codec.unpack(out, 0);
   };
+}
+
+/**
+ * A bag list whose elements mention the first-use set. Its elements are read
+ * in the order of their other values (their image under the renaming of the
+ * other sets; equal ones as stored), so that the labels do not depend on the
+ * order the bag happens to hold them in: `[m0, m1]` and `[m1, m0]` have one
+ * representative (they had two, a sound but incomplete reduction: grant's
+ * maps in progress, `ms`, with maps >= 2). Two elements equal but for their
+ * mentions of the set are still read as stored.
+ */
+interface FuBag {
+  /** Where its mentions start in the first-use leaves (max * rel.length of them, element by element). */
+  readonly at: number;
+  /** The first leaf of element 0, the leaves per element, the elements. */
+  readonly first: number;
+  readonly per: number;
+  readonly max: number;
+  /** The element's leaves (offsets) that may mention the set, and the others (its sort key). */
+  readonly rel: readonly number[];
+  readonly other: readonly number[];
+  /** Scratch: the elements in reading order, and their keys. */
+  readonly ord: Int32Array;
+  readonly key: Int32Array;
+}
+
+/** The bag lists of {@link FuBag} among `fl` (the first-use leaves, in leaf order); bags inside a bag are read as stored. */
+function fuBags(fl: readonly number[], ranges: readonly [number, number, number][], L: number): FuBag[] {
+  const out: FuBag[] = [];
+  const inside = (r: [number, number, number]): boolean =>
+    ranges.some((q) => q !== r && q[0] < r[0] && r[0] < q[0] + 1 + q[1] * q[2]);
+  for (const r of ranges) {
+    const [base, per, max] = r;
+    if (inside(r) || per === 0) continue;
+    const first = base + 1, end = first + per * max;
+    const at = fl.findIndex((k) => k >= first && k < end);
+    if (at < 0 || end > L) continue;
+    const rel = fl.filter((k) => k >= first && k < first + per).map((k) => k - first);
+    // The mentions of every element, in leaf order, must be those of element 0 moved (they are: one piece per element).
+    const want = Array.from({ length: max }, (_, e) => rel.map((x) => first + e * per + x)).flat();
+    if (want.some((k, j) => fl[at + j] !== k)) continue;
+    const other = Array.from({ length: per }, (_, x) => x).filter((x) => !rel.includes(x));
+    out.push({ at, first, per, max, rel, other, ord: new Int32Array(max), key: new Int32Array(max * other.length) });
+  }
+  return out.sort((a, b) => a.at - b.at);
+}
+
+/** `ord` = 0..max-1 sorted by their keys (`K` each in `key`), equal keys in index order (insertion sort: a few elements). */
+function orderBag(key: Int32Array, ord: Int32Array, max: number, K: number): void {
+  for (let e = 0; e < max; e++) {
+    let j = e;
+    while (j > 0 && compareAt2(key, ord[j - 1]! * K, e * K, K) > 0) {
+      ord[j] = ord[j - 1]!;
+      j--;
+    }
+    ord[j] = e;
+  }
 }
 
 function compareAt2(a: Int32Array, i: number, j: number, n: number): number {

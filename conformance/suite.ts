@@ -7,11 +7,11 @@
  * (each vector as ITF) and, for ring-api vectors, `ring-harness.txt` (the input
  * of conformance/ring/harness.c).
  */
-import { mkdirSync, readdirSync, rmSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, existsSync, writeFileSync, openSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SuiteReport } from './generate.js';
-import { encodeSuite, vectorToItf, type Vector } from './format.js';
+import { vectorToItf, type Vector } from './format.js';
 import { isRingVector, renderHarnessInput } from './ring/harness.js';
 
 /**
@@ -37,13 +37,35 @@ export function writeSuite(dir: string, vectors: readonly Vector[], summary: unk
     if (E.isLeft(itf)) noItf.push(`${v.id}: ${itf.left}`);
     else writeFileSync(join(itfDir, `${v.id}.itf.json`), JSON.stringify(itf.right, null, 1) + '\n');
   }
-  writeFileSync(join(dir, 'vectors.jsonl'), encodeSuite(vectors));
+  writeJsonLines(join(dir, 'vectors.jsonl'), vectors);
   writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...(summary as object), ...(noItf.length ? { noItf } : {}) }, null, 2) + '\n');
   const harness = join(dir, 'ring-harness.txt');
   if (vectors.length && vectors.every(isRingVector)) {
     writeFileSync(harness, renderHarnessInput(vectors));
   } else if (existsSync(harness)) rmSync(harness);
   return noItf;
+}
+
+/**
+ * Writes one vector per line, as `encodeSuite` renders them, a chunk at a
+ * time: a large suite (grant's edges suite at its defaults is over a
+ * gigabyte) does not fit in one string (V8's limit is about 512 MiB).
+ */
+function writeJsonLines(file: string, vectors: readonly Vector[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    let chunk = '';
+    for (const v of vectors) {
+      chunk += JSON.stringify(v) + '\n';
+      if (chunk.length >= 1 << 20) {
+        writeSync(fd, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The suite's report as lines for a human. */

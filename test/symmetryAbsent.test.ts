@@ -86,8 +86,10 @@ test('absent values that read as element 0 (empty bag slots, null, the other alt
 });
 
 test('the same with the set labelled by first use (a bag of at most one element: see below)', () => {
-  // First use reads a bag in its order, so [0, 1] and [1, 0] beside x = 0
-  // are labelled apart (a known limit of first use, not of absent values).
+  // First use reads a bag's elements in the order of their other values and
+  // equal ones as stored: a bag of bare elements is all ties, so [0, 1] and
+  // [1, 0] beside x = 0 are labelled apart (a known limit of first use, not of
+  // absent values; a bag of records: test/symmetryBagOrder).
   check(shape('h'), 'h', 1);
 });
 

@@ -16,6 +16,7 @@ import { writeTraceFile } from '../traces/io.js';
 import { generateSuite, vectorFromTrace } from '../conformance/generate.js';
 import { encodeSuite, parseSuite, vectorToItf, type Vector } from '../conformance/format.js';
 import { vectorsCommand } from '../cli/vectors.js';
+import { writeSuite } from '../conformance/suite.js';
 import { scratchDir } from './support/tmp.js';
 
 const P0: RingApiParams = { ringSize: 2, messages: 3, startIndex: 0 };
@@ -237,5 +238,20 @@ function badVectors(args: string[]): void {
   assert.match(lines[0]!, /^pvcheck: error: /);
   assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
 }
+
+
+test('writeSuite streams vectors.jsonl in chunks: a suite of several MiB is written whole, byte for byte as encodeSuite renders it', () => {
+  const { vectors } = right(generateSuite(ringApi, P0, { cover: 'states' }));
+  const one = encodeSuite(vectors).length;
+  const copies = Math.ceil((3 << 20) / one) + 1; // past several 1 MiB chunk boundaries
+  const many: Vector[] = [];
+  for (let k = 0; k < copies; k++) for (const v of vectors) many.push({ ...v, id: `${v.id}-copy${k}` });
+  const dir = scratchDir('pvvec-big-');
+  writeSuite(dir, many, { note: 'big' });
+  const text = readFileSync(join(dir, 'vectors.jsonl'), 'utf8');
+  assert.ok(text.length > 3 << 20, `suite of ${text.length} bytes`);
+  assert.is(text, encodeSuite(many));
+  rmSync(dir, { recursive: true });
+});
 
 test.run();
