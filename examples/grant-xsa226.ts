@@ -9,10 +9,13 @@
  * `grant` at the same parameters (`--param transTargets=any`): one level, no
  * self-reference.
  *
+ * The fix runs with Xen's fix of the built-in's finding G19 (`-p setStatusPinned=checked`,
+ * docs/models/grant.md), which today's Xen would report first.
+ *
  * @pvcheck catalogue X-4 XSA-226 CVE-2017-12135
  * @pvcheck check
  * @pvcheck expect violation G5_transitive_one_level in 2 steps
- * @pvcheck fixed-by grant -p transTargets=any
+ * @pvcheck fixed-by grant -p transTargets=any -p setStatusPinned=checked
  */
 import { deriveModel, defineParams, enumParam, grantModel } from 'pvcheck';
 const { copyBeginRule, grant, grantParams } = grantModel;
