@@ -622,6 +622,27 @@ export function dropMapPins(d: W, dom: number, ref: number, done: number): Activ
 function unpin(d: W, dom: number, ref: number): void {
   wtable(d, dom).a[ref] = null;
   if (dom === DOMID_A && ref < d.rv.length && d.rv[ref] === RV_READONLY_REVOKED) d.rv[ref] = 0;
+  if (dom === DOMID_A) forgetDeadEntry(d, ref);
+}
+
+/**
+ * A data entry of A that is invalid (`GTF_invalid` type: a v2 end writes the
+ * flags alone) and unpinned keeps its domid, frame and sub-page window in the
+ * shared entry, but nothing reads them any more: an unpinned entry is checked
+ * for its type before anything else (`_set_status`, `acquire_grant_for_copy`,
+ * the re-read of a map in progress), every invariant reads a frame only of a
+ * valid or pinned entry, and the next write of the entry (a grant, a hostile
+ * granter's rewrite, set_version's wipe) replaces them. They go back to 0 as
+ * in an entry never granted, so that states differing in them alone (a ref
+ * released from page 1 or from page 2) are one state (issue 11: a quotient,
+ * no verdict, observable or counterexample length changes). The status word
+ * (v1: the flags word's bits) stays: Xen's.
+ */
+function forgetDeadEntry(d: W, r: number): void {
+  if (r < 1 || r >= d.fe.length) return; // the ring's entry and the reserved one: their frames are fixed
+  const e = d.ga[r]!;
+  if (gtype(e) !== GTF_invalid || d.aa[r] !== null || (e.domid === 0 && e.frame === 0 && e.page_off === 0 && e.length === 0)) return;
+  d.ga[r] = { ...INVALID, flags: e.flags, status: e.status };
 }
 
 /** A whole GNTTABOP_unmap_grant_ref of every part of a handle, both phases (the driver's unmaps). */
@@ -860,7 +881,10 @@ export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
     // a read-only grant revoked while pinned: GTF_readonly is gone from the flags Xen's pinned path reads (G19)
     if (busy && s.ga[r]!.flags & GTF_readonly && s.aa[r] !== null) d.rv[r] = RV_READONLY_REVOKED;
   }
-  if (!busy) d.rv[r] = 2; // the entry is cleared and was seen idle: no pin may follow (G17)
+  if (!busy) {
+    d.rv[r] = 2; // the entry is cleared and was seen idle: no pin may follow (G17)
+    forgetDeadEntry(d, r);
+  }
   return !busy;
 }
 
