@@ -171,9 +171,9 @@ export class ParallelSearch<S> {
 
   constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
     const n = (this.n = workers);
-    this.fstride = fstride(sys.rules.length);
+    this.fstride = fstride(sys.rules.length, sys.observables?.length ?? 0);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
-    const stats = new SharedArrayBuffer((n * this.fstride + 1) * 8);
+    const stats = new SharedArrayBuffer((n * this.fstride + 2) * 8);
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
     const table = SharedFingerprints.create(1 << 16, (sys.goals?.length ?? 0) > 0);
@@ -226,6 +226,7 @@ export class ParallelSearch<S> {
             loader,
             args: source.args,
             rules: sys.rules.length,
+            observables: sys.observables?.length ?? 0,
             options,
             ports,
             ...shared,
@@ -279,7 +280,7 @@ export class ParallelSearch<S> {
   private read(): Stats {
     const ctl = this.ctl;
     let states = Atomics.load(ctl, C.STATES);
-    let edges = this.f64[this.f64.length - 1]!;
+    let edges = this.f64[this.n * this.fstride]!;
     let queue = Atomics.load(ctl, C.QUEUE);
     let level: Stats['level'];
     if (Atomics.load(ctl, C.IN_LEVEL) === 1) {

@@ -54,9 +54,14 @@ export const WS = { NEWS: 0, EXPANDED: 1 } as const;
 export const WSTRIDE = 8;
 export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 
-/** Per worker, in the statistics Float64Array (FSTRIDE slots each, then the total of edges); EDGES is also shared during a level. */
+/**
+ * Per worker, in the statistics Float64Array (FSTRIDE slots each, then the
+ * total of edges and the id of the next level's first state); EDGES is also
+ * shared during a level. After the rules' FIRED counts: per observable, the
+ * level's [min, its id, max, its id] among the states the worker merged.
+ */
 export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
-export const fstride = (rules: number) => F.FIRED + rules;
+export const fstride = (rules: number, observables = 0) => F.FIRED + rules + 4 * observables;
 
 /** Chunk records [owner, first and end candidate, first and end edge, winners] in the chunks Int32Array (CHUNK_INTS ints each). */
 export const MAX_CHUNKS = 1 << 16;
@@ -96,5 +101,6 @@ export interface WorkerInit {
   /** Worker 0: a port to each other worker; the others: one port to worker 0. */
   readonly ports: MessagePort[];
   readonly rules: number;
+  readonly observables: number;
   readonly options: WorkerOptions;
 }

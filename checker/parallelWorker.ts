@@ -32,7 +32,11 @@ const N = init.workers;
 const ctl = new Int32Array(init.ctl);
 const f64 = new Float64Array(init.stats);
 const chunks = new Int32Array(init.chunks);
-const FSTRIDE = fstride(init.rules);
+const FSTRIDE = fstride(init.rules, init.observables);
+/** Where a worker's observable extremes of a level start in its FSTRIDE slots. */
+const F_OBS = F.FIRED + init.rules;
+/** In the statistics array after the workers' slots: the edges so far, the id of the next level's first state. */
+const F_EDGES = N * FSTRIDE, F_NEXT_FIRST = N * FSTRIDE + 1;
 /** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
 const CH = CHUNK_INTS;
 /** Words of a candidate record before the state's words: parent position, transition, slot, the slot's high word, claims index. */
@@ -297,6 +301,15 @@ class Worker<S> {
     next.refresh(); // worker 0 made room for the level's new states
     this.nlinks.refresh();
     const na = next.a, nl = this.nlinks.a, W = this.W;
+    // Observables: this worker's extremes among the states it merges, with their ids (worker 0 takes the
+    // least id of each extreme over the workers, as seeing the states one by one in id order would).
+    const obs = this.sys.observables ?? [], no = obs.length;
+    const ext = this.ext;
+    const nextFirst = f64[F_NEXT_FIRST]!;
+    for (let i = 0; i < no; i++) {
+      ext[4 * i] = Infinity;
+      ext[4 * i + 2] = -Infinity;
+    }
     let pos = 0;
     for (let c = 0; c < nChunks; c++) {
       if (chunks[CH * c] !== me) {
@@ -309,14 +322,31 @@ class Worker<S> {
         if (m === INSERTED ? k >>> 31 === 0 : claims[2 * m + 1] !== c + 1) continue;
         nl[2 * pos] = buf[o]!;
         nl[2 * pos + 1] = k & 0x7fffffff;
-        for (let j = 0, no = pos * W; j < W; j++) na[no + j] = buf[o + REC + j]!;
+        for (let j = 0, q = pos * W; j < W; j++) na[q + j] = buf[o + REC + j]!;
+        if (no > 0) {
+          const s = this.codec.unpack(buf, o + REC);
+          for (let i = 0; i < no; i++) {
+            const x = obs[i]!.value(s);
+            if (x < ext[4 * i]!) {
+              ext[4 * i] = x;
+              ext[4 * i + 1] = nextFirst + pos;
+            }
+            if (x > ext[4 * i + 2]!) {
+              ext[4 * i + 2] = x;
+              ext[4 * i + 3] = nextFirst + pos;
+            }
+          }
+        }
         pos++;
       }
     }
+    if (no > 0) f64.set(ext.subarray(0, 4 * no), me * FSTRIDE + F_OBS);
     barrier(); // level written
   }
 
   private wins = new Int32Array(64);
+  /** This worker's observable extremes of the level it merges: per observable [min, id, max, id]. */
+  private readonly ext = new Float64Array(4 * (init.observables || 1));
 
   /** The claims entry of `slot`, or -1 (after the expansion: no entry changes meanwhile). */
   private claimOf(slot: number): number {
@@ -658,7 +688,7 @@ class Worker<S> {
     Atomics.store(ctl, C.STATES, this.links.size);
     Atomics.store(ctl, C.LEVEL, this.level);
     Atomics.store(ctl, C.QUEUE, this.curLen);
-    f64[N * FSTRIDE] = this.edges;
+    f64[F_EDGES] = this.edges;
     for (let j = 0; j < N; j++) {
       Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.NEWS, 0);
       Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.EXPANDED, 0);
@@ -766,7 +796,7 @@ class Worker<S> {
     Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
     for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.NEWS, 0);
     // Every worker merges the level unless worker 0 must see each new state in id order (observables, AG EF graph).
-    const par = !this.obs && !this.graph;
+    const par = !this.graph;
     Atomics.store(ctl, C.PAR_MERGE, par ? 1 : 0);
     if (par) {
       // at most half full: its entries are the level's new states, at most the room left and the level's edges
@@ -853,6 +883,33 @@ class Worker<S> {
     return this.levelEnd();
   }
 
+  /**
+   * The level's observable extremes from the workers' (each the first of its
+   * states in id order to reach it): per extreme the least id over the
+   * workers, taken only if strictly beyond the extreme so far, whose ids are
+   * all smaller (ObservableExtremes.see's rule, state by state in id order).
+   */
+  private mergeExtremes(): void {
+    const v = this.obs!.v;
+    for (let i = 0; i < v.length / 4; i++) {
+      let min = Infinity, minId = -1, max = -Infinity, maxId = -1;
+      for (let j = 0; j < N; j++) {
+        const b = j * FSTRIDE + F_OBS + 4 * i;
+        const lo = f64[b]!, hi = f64[b + 2]!;
+        if (lo < min || (lo === min && lo !== Infinity && f64[b + 1]! < minId)) [min, minId] = [lo, f64[b + 1]!];
+        if (hi > max || (hi === max && hi !== -Infinity && f64[b + 3]! < maxId)) [max, maxId] = [hi, f64[b + 3]!];
+      }
+      if (min < v[4 * i]!) {
+        v[4 * i] = min;
+        v[4 * i + 1] = minId;
+      }
+      if (max > v[4 * i + 2]!) {
+        v[4 * i + 2] = max;
+        v[4 * i + 3] = maxId;
+      }
+    }
+  }
+
   private clearClaims(): void {
     this.claims.a.fill(0, 0, 2 * (Atomics.load(ctl, C.CLAIM_MASK) + 1) + Atomics.load(ctl, C.CLAIM_BITS) / 32);
   }
@@ -883,7 +940,9 @@ class Worker<S> {
     this.addLevelStats();
     this.next.ensure(news * this.W);
     this.nlinks.ensure(2 * news);
+    f64[F_NEXT_FIRST] = this.nextFirst;
     this.mergeTogether();
+    if (this.obs) this.mergeExtremes();
     this.clearClaims(); // the others wait for the next level
     let wins = 0;
     for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
@@ -969,7 +1028,7 @@ class Worker<S> {
         // progress lines during a long level run alone (the last level before a violation, say)
         Atomics.store(ctl, C.STATES, this.links.size);
         Atomics.store(ctl, C.QUEUE, this.curLen - pos + this.nextLen);
-        f64[N * FSTRIDE] = this.edges;
+        f64[F_EDGES] = this.edges;
       }
       const s = this.unpackToExpand(cur.a, pos * W);
       const id = this.curFirst + pos;
