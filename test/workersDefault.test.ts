@@ -4,14 +4,12 @@
  * --workers is obeyed, and the CLI reports the number and why (--json's
  * `workers` and `workersReason`, the first progress line).
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { chooseWorkers, othersBusy, type CpuSample } from '../checker/parallel.js';
 import { workerChoice } from '../cli/check.js';
 import { PROGRESS, pvcheck } from './support/cli.js';
+import { scratchDir } from './support/tmp.js';
 
 test('chooseWorkers: two cores, by the cores the rest of the machine keeps busy', () => {
   // sampled: the measured figure decides, whatever the load average says
@@ -76,7 +74,7 @@ test('workerChoice: an explicit --workers is obeyed unless the system runs on on
   assert.is(workerChoice(undefined, undefined, 4).workers, 4, 'up to every core, decided after the first second');
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'pvcheck-workers-default-'));
+const dir = scratchDir('pvcheck-workers-default-');
 
 test('the CLI reports the number of workers and why: --json and the first progress line', () => {
   const small = pvcheck(['check', 'ring-notify', '--json', '-q'], dir);
