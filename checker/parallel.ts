@@ -43,7 +43,7 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { C, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints } from './store.js';
 import type { CheckOptions } from './search.js';
@@ -180,12 +180,14 @@ export class ParallelSearch<S> {
     const shared = {
       ctl: ctlSab,
       stats,
-      chunks: new SharedArrayBuffer(MAX_CHUNKS * 5 * 4),
+      chunks: new SharedArrayBuffer(MAX_CHUNKS * CHUNK_INTS * 4),
       table: table.sab,
       ...(table.idsSab ? { ids: table.idsSab } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
+      claims: growable(1 << 16),
+      nlinks: growable(1 << 16),
     };
     const options: WorkerOptions = {
       ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),

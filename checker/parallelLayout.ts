@@ -40,6 +40,12 @@ export const C = {
   IN_LEVEL: 18,
   /** Odd while worker 0 publishes the figures of a level end (a sequence lock for ParallelSearch.stats). */
   SEQ: 19,
+  /** 1: the level is merged by every worker (parallelWorker.ts, mergeTogether); 0: by worker 0 alone. */
+  PAR_MERGE: 20,
+  /** The mask of the level's claims table (slots - 1; the shared map slot -> least chunk). */
+  CLAIM_MASK: 21,
+  /** Bits of the claims table's bit array (a power of 2), after its entries. */
+  CLAIM_BITS: 22,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -52,8 +58,9 @@ export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
 export const fstride = (rules: number) => F.FIRED + rules;
 
-/** Chunk records [owner, first and end candidate, first and end edge] in the chunks Int32Array (5 ints each). */
+/** Chunk records [owner, first and end candidate, first and end edge, winners] in the chunks Int32Array (CHUNK_INTS ints each). */
 export const MAX_CHUNKS = 1 << 16;
+export const CHUNK_INTS = 6;
 
 export interface WorkerOptions {
   readonly maxStates?: number;
@@ -82,6 +89,10 @@ export interface WorkerInit {
   readonly edges: SharedArrayBuffer[];
   readonly front: SharedArrayBuffer[];
   readonly cands: SharedArrayBuffer[];
+  /** The claims table of a level merged by every worker: (slot + 1, least chunk + 1) pairs. */
+  readonly claims: SharedArrayBuffer;
+  /** The next level's parent links as every worker writes them: (parent position, transition) pairs. */
+  readonly nlinks: SharedArrayBuffer;
   /** Worker 0: a port to each other worker; the others: one port to worker 0. */
   readonly ports: MessagePort[];
   readonly rules: number;

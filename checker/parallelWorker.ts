@@ -20,7 +20,7 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
-import { C, F, fstride, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
+import { C, CHUNK_INTS, F, fstride, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
@@ -33,8 +33,12 @@ const ctl = new Int32Array(init.ctl);
 const f64 = new Float64Array(init.stats);
 const chunks = new Int32Array(init.chunks);
 const FSTRIDE = fstride(init.rules);
-/** Ints a chunk record: owner, first and end candidate, first and end edge. */
-const CH = 5;
+/** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
+const CH = CHUNK_INTS;
+/** Words of a candidate record before the state's words: parent position, transition, slot, the slot's high word, claims index. */
+const REC = 5;
+/** The claims index of an inserter's record (it made no claim). */
+const INSERTED = 0xffffffff;
 
 /**
  * A full garbage collection, run when this worker drops a replaced table: the
@@ -56,6 +60,19 @@ function barrier(): void {
   } else {
     while (Atomics.load(ctl, C.GEN) === gen) Atomics.wait(ctl, C.GEN, gen, 1000);
   }
+}
+
+/**
+ * Whether the level just expanded is merged (not dropped for a full table,
+ * nor stopped by a violation, a deadlock, a bound or an interrupt): every
+ * worker reads the same answer after the level-expanded barrier, since
+ * only the expansion writes these slots.
+ */
+function mergeable(): boolean {
+  if (Atomics.load(ctl, C.ABORT) !== 0 || Atomics.load(ctl, C.STOP) !== 0) return false;
+  let news = 0;
+  for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
+  return news < Atomics.load(ctl, C.TO_CUT);
 }
 
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
@@ -117,6 +134,8 @@ class Worker<S> {
   private table: SharedFingerprints;
   private readonly front: SharedWords[];
   private readonly cands: SharedWords[];
+  private readonly claims: SharedWords;
+  private readonly nlinks: SharedWords;
   /** Per worker, with AG EF goals: the level's edges as (parent position, target slot). */
   private readonly edgeBufs: SharedWords[];
   private readonly withGraph: boolean;
@@ -142,6 +161,8 @@ class Worker<S> {
     this.withGraph = (sys.goals?.length ?? 0) > 0;
     this.front = init.front.map((b) => new SharedWords(b));
     this.cands = init.cands.map((b) => new SharedWords(b));
+    this.claims = new SharedWords(init.claims);
+    this.nlinks = new SharedWords(init.nlinks);
     this.ports = init.ports;
     this.fired = new Float64Array(sys.rules.length);
     this.totalFired = new Float64Array(sys.rules.length);
@@ -152,9 +173,13 @@ class Worker<S> {
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
       { rules: this.rules, active: this.active, fired: this.fired, apply: (r, s, a) => this.apply(r, s, a), edge: (d, p, k) => this.edgeTogether(d, p, k) },
-      codec.scratch,
+      // the packed path's scratch copy: the lazy root's for a shape that has one (codec.ts), as on one thread
+      (s) => path.scratch(s),
     );
+    this.unpackToExpand = codec.lazy?.unpack ?? codec.unpack;
   }
+  /** Unpacks a state to expand: the lazy root's unpack keeps its words, so its successors start from them (packed.ts). */
+  private readonly unpackToExpand: (w: Uint32Array, off: number) => S;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
   /** The expansion of a state in a level expanded by every worker (flatExpand.ts). */
@@ -208,6 +233,188 @@ class Worker<S> {
       this.syncTable();
       this.expandLevel();
       barrier(); // level expanded
+      if (Atomics.load(ctl, C.PAR_MERGE) === 1 && mergeable()) this.mergeTogether();
+    }
+  }
+
+  // ---- every worker: the merge of a level (when no observable or AG EF graph needs worker 0 to see each new state) ----
+
+  /**
+   * The level's merge by every worker, in two steps between barriers. The
+   * winner of a slot is its first candidate in BFS order, i.e. its record in
+   * the least chunk: a worker records a slot at most once a chunk, and the
+   * chunks' records are in (parent, transition) order. Most slots have one
+   * record, that of the worker that inserted the state (1.3% of ring-notify
+   * 8x64's records are others); a worker that finds a state another
+   * inserted in this level (or itself in an earlier chunk) lowers the slot's
+   * entry in the claims table to its chunk (an atomic minimum), so the table
+   * holds only the slots found more than once.
+   * 1. Each inserter's record decides its slot: it wins unless the slot's
+   *    claims entry names an earlier chunk; when it wins over claims it
+   *    writes its own chunk there, so no claimer's chunk matches. It unflags
+   *    the slot in the shared table and counts the winner in its chunk.
+   * 2. From the counts of every chunk (a prefix sum each worker computes),
+   *    each worker writes its winners (inserters' records marked in step 1,
+   *    claimers' records whose chunk the entry names) into the next
+   *    frontier, and their parent links (parent position, transition), at
+   *    their positions.
+   * Positions, and so ids, are those of the single-threaded search. Worker 0
+   * then adds the links to ParentLinks and clears the claims table
+   * (mergedTogether).
+   */
+  private mergeTogether(): void {
+    const len = Atomics.load(ctl, C.CUR_LEN);
+    const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
+    const R = REC + this.W;
+    const buf = this.cands[me]!.a;
+    const claims = this.claims.a;
+    const t = this.table.t;
+    // winners counted here, then added to the shared counts once a chunk (an atomic add a record
+    // would wait for the unflagging store before it, a cache miss, every time)
+    if (this.wins.length < nChunks) this.wins = new Int32Array(2 * nChunks);
+    const wins = this.wins.fill(0, 0, nChunks);
+    for (let c = 0; c < nChunks; c++) {
+      if (chunks[CH * c] !== me) continue;
+      for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
+        const o = x * R;
+        if (buf[o + 4] !== INSERTED) continue; // a claimer's record: step 2 reads the outcome
+        const slot = buf[o + 2]!;
+        const m = this.claimOf(slot);
+        let w = c;
+        if (m >= 0) {
+          const v = claims[2 * m + 1]! - 1;
+          if (v < c) w = v;
+          else claims[2 * m + 1] = c + 1;
+        }
+        if (w === c) buf[o + 1] = (buf[o + 1]! | 0x80000000) >>> 0;
+        t[2 * slot] = buf[o + 3]!; // unflag (the record keeps the slot's high word)
+        wins[w]!++;
+      }
+    }
+    for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
+    barrier(); // winners counted
+    const next = this.next0();
+    next.refresh(); // worker 0 made room for the level's new states
+    this.nlinks.refresh();
+    const na = next.a, nl = this.nlinks.a, W = this.W;
+    let pos = 0;
+    for (let c = 0; c < nChunks; c++) {
+      if (chunks[CH * c] !== me) {
+        pos += chunks[CH * c + 5]!;
+        continue;
+      }
+      for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
+        const o = x * R;
+        const k = buf[o + 1]!, m = buf[o + 4]!;
+        if (m === INSERTED ? k >>> 31 === 0 : claims[2 * m + 1] !== c + 1) continue;
+        nl[2 * pos] = buf[o]!;
+        nl[2 * pos + 1] = k & 0x7fffffff;
+        for (let j = 0, no = pos * W; j < W; j++) na[no + j] = buf[o + REC + j]!;
+        pos++;
+      }
+    }
+    barrier(); // level written
+  }
+
+  private wins = new Int32Array(64);
+
+  /** The claims entry of `slot`, or -1 (after the expansion: no entry changes meanwhile). */
+  private claimOf(slot: number): number {
+    const m = this.claims.a;
+    const mask = this.lv.claimMask, key = slot + 1;
+    const h = Math.imul(slot, 0x9e3779b1);
+    const b = h & this.lv.bitMask;
+    // a bit array beside the table, small enough for the cache, answers "no claim" for most slots
+    if (((m[2 * (mask + 1) + (b >>> 5)]! >>> (b & 31)) & 1) === 0) return -1;
+    for (let i = h & mask, n = 0; n <= mask; n++, i = (i + 1) & mask) {
+      const k = m[2 * i]!;
+      if (k === key) return i;
+      if (k === 0) return -1;
+    }
+    return -1;
+  }
+
+  /** The frontier buffer the current level's new states go to (the one it is not in). */
+  private next0(): SharedWords {
+    return this.front[1 - Atomics.load(ctl, C.FRONT)]!;
+  }
+
+  /**
+   * Lowers the claims entry of `slot` to chunk `c` (an atomic minimum;
+   * entries are (slot + 1, chunk + 1), zero when empty); its index, or -1
+   * when the table is full.
+   */
+  private claim(slot: number, c: number): number {
+    const m = this.claims.a;
+    const mask = this.lv.claimMask;
+    const key = slot + 1, want = c + 1;
+    const h = Math.imul(slot, 0x9e3779b1);
+    const b = h & this.lv.bitMask;
+    Atomics.or(m, 2 * (mask + 1) + (b >>> 5), 1 << (b & 31));
+    let i = h & mask;
+    for (let n = 0; n <= mask; n++, i = (i + 1) & mask) {
+      let k = m[2 * i]!;
+      if (k === 0) {
+        k = Atomics.compareExchange(m, 2 * i, 0, key);
+        if (k === 0) k = key;
+      }
+      if (k !== key) continue;
+      let v = Atomics.load(m, 2 * i + 1);
+      while (v === 0 || v > want) {
+        const o = Atomics.compareExchange(m, 2 * i + 1, v, want);
+        if (o === v) break;
+        v = o;
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Whether a chunk already recorded `slot` (a set of the chunk's slots,
+   * stamped with the chunk's number so that nothing needs clearing): only a
+   * slot's first record in a chunk can win.
+   */
+  private seenInChunk(slot: number): boolean {
+    const keys = this.seenKeys, stamp = this.seenStamp, gen = this.seenGen;
+    const mask = keys.length - 1;
+    for (let i = Math.imul(slot, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
+      if (stamp[i] !== gen) {
+        stamp[i] = gen;
+        keys[i] = slot;
+        if (++this.seenCount * 2 > keys.length) this.growChunkSet(keys.length * 2);
+        return false;
+      }
+      if (keys[i] === slot) return true;
+    }
+  }
+  private seenKeys = new Int32Array(1024);
+  private seenStamp = new Int32Array(1024);
+  private seenGen = 0;
+  private seenCount = 0;
+  /** Starts a chunk's set for about `records` slots (it grows if a chunk has more). */
+  private newChunkSet(records: number): void {
+    let cap = this.seenKeys.length;
+    while (cap < 2 * records) cap *= 2;
+    if (cap > this.seenKeys.length) {
+      this.seenKeys = new Int32Array(cap);
+      this.seenStamp = new Int32Array(cap);
+    }
+    this.seenGen++;
+    this.seenCount = 0;
+  }
+  private growChunkSet(cap: number): void {
+    const keys = this.seenKeys, stamp = this.seenStamp, gen = this.seenGen;
+    this.seenKeys = new Int32Array(cap);
+    this.seenStamp = new Int32Array(cap);
+    this.seenGen = 1;
+    const mask = cap - 1;
+    for (let j = 0; j < keys.length; j++) {
+      if (stamp[j] !== gen) continue;
+      let i = Math.imul(keys[j]!, 0x9e3779b1) & mask;
+      while (this.seenStamp[i] === 1) i = (i + 1) & mask;
+      this.seenStamp[i] = 1;
+      this.seenKeys[i] = keys[j]!;
     }
   }
 
@@ -231,6 +438,12 @@ class Worker<S> {
     lv.edges = lv.news = lv.nrec = lv.nedge = 0;
     lv.stop = false;
     lv.table = this.table;
+    lv.par = Atomics.load(ctl, C.PAR_MERGE) === 1;
+    if (lv.par) {
+      this.claims.refresh(); // worker 0 sized the claims table for the level
+      lv.claimMask = Atomics.load(ctl, C.CLAIM_MASK);
+      lv.bitMask = Atomics.load(ctl, C.CLAIM_BITS) - 1;
+    }
     this.fired.fill(0);
     const expand = this.expandTogether;
     const isValidEnd = this.sys.isValidEnd;
@@ -244,16 +457,21 @@ class Worker<S> {
       chunks[CH * c] = me;
       chunks[CH * c + 1] = lv.nrec;
       chunks[CH * c + 3] = lv.nedge;
+      lv.chunk = c;
+      if (lv.par) this.newChunkSet((to - from) * Math.max(1, this.maxOutSeen));
       for (let p = from; p < to; p++) {
         if ((p & 63) === 0 && (Atomics.load(ctl, C.STOP) !== 0 || Atomics.load(ctl, C.INTERRUPT) !== 0)) {
+          // an interrupt stops the level for every worker alike (none merges it)
+          Atomics.store(ctl, C.STOP, 1);
           lv.stop = true;
           break;
         }
-        const s = this.codec.unpack(cur.a, p * W);
+        const s = this.unpackToExpand(cur.a, p * W);
         // Every transition goes to edgeTogether (the generated expansion, flatExpand.ts), p as the parent.
         const k = expand(s, p, true) >> 1;
         if (k > 0) this.checkInput(s, cur.a, p * W);
         if (k > maxOut) maxOut = k;
+        if (k > this.maxOutSeen) this.maxOutSeen = k;
         if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
         if (k === 0) {
           terminals++;
@@ -294,7 +512,9 @@ class Worker<S> {
   }
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
-  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints };
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, chunk: 0 };
+  /** The most transitions of a state this worker has seen (sizes a chunk's set of slots). */
+  private maxOutSeen = 1;
 
   /**
    * Transition k of the state at position p of the level: its successor goes
@@ -325,17 +545,33 @@ class Worker<S> {
     if (code !== 0) {
       if (code === 1) {
         lv.news++;
-        if (this.failing(d) >= 0) lv.stop = true;
+        // the invariants see the successor as a plain state (the lazy root's fields are accessors)
+        if (this.failing(this.path.found(d)) >= 0) lv.stop = true;
       }
-      const R = 4 + this.W;
+      const slot = res >>> 2;
+      let m = INSERTED;
+      if (lv.par) {
+        if (code === 1) this.seenInChunk(slot);
+        else {
+          if (this.seenInChunk(slot)) return true; // not the chunk's first record of the slot: it cannot win
+          m = this.claim(slot, lv.chunk);
+          if (m < 0) {
+            Atomics.store(ctl, C.ABORT, 1);
+            lv.stop = true;
+            return false;
+          }
+        }
+      }
+      const R = REC + this.W;
       const cand = this.cands[me]!;
       cand.ensure((lv.nrec + 1) * R);
       const a = cand.a, o = lv.nrec * R, w = this.words;
       a[o] = p;
       a[o + 1] = k;
-      a[o + 2] = res >>> 2;
+      a[o + 2] = slot;
       a[o + 3] = fp[0]!; // the slot's high word without the flag: the merge unflags by storing it
-      for (let j = 0; j < w.length; j++) a[o + 4 + j] = w[j]!;
+      a[o + 4] = m;
+      for (let j = 0; j < w.length; j++) a[o + REC + j] = w[j]!;
       lv.nrec++;
     }
     return true;
@@ -529,10 +765,27 @@ class Worker<S> {
     Atomics.store(ctl, C.ROOM, Math.floor(this.table.capacity * 0.9) - this.occupied);
     Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
     for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.NEWS, 0);
+    // Every worker merges the level unless worker 0 must see each new state in id order (observables, AG EF graph).
+    const par = !this.obs && !this.graph;
+    Atomics.store(ctl, C.PAR_MERGE, par ? 1 : 0);
+    if (par) {
+      // at most half full: its entries are the level's new states, at most the room left and the level's edges
+      const most = Math.min(Atomics.load(ctl, C.ROOM), len * this.maxOut);
+      let cap = 1024;
+      while (cap < 2 * most) cap *= 2;
+      let bits = 1 << 15; // and a bit array of 4 bits a state of the level at least
+      while (bits < 4 * len) bits *= 2;
+      this.claims.ensure(2 * cap + bits / 32);
+      Atomics.store(ctl, C.CLAIM_MASK, cap - 1);
+      Atomics.store(ctl, C.CLAIM_BITS, bits);
+    }
+    for (let c = 0, n = Math.ceil(len / chunk); c < n; c++) chunks[CH * c + 5] = 0;
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier(); // level start
     this.expandLevel();
     barrier(); // level expanded
+    if (par && mergeable()) return this.mergedTogether(len);
+    if (par) this.clearClaims(); // the claims of a level not merged
     if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
       this.interrupted = true;
       return this.finish();
@@ -550,22 +803,14 @@ class Worker<S> {
     // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
     if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
     // No violation, deadlock or bound in this level: merge the new states in BFS order.
-    const W = this.W, R = 4 + W;
+    const W = this.W, R = REC + W;
     const nChunks = Math.ceil(len / chunk);
     let records = 0;
     for (let c = 0; c < nChunks; c++) records += chunks[CH * c + 2]! - chunks[CH * c + 1]!;
     this.newTaken(records);
     const t = this.table;
     const next = this.next;
-    let maxOut = this.maxOut;
-    for (let j = 0; j < N; j++) {
-      const fb = j * FSTRIDE;
-      this.edges += f64[fb + F.EDGES]!;
-      this.terminals += f64[fb + F.TERMINALS]!;
-      maxOut = Math.max(maxOut, f64[fb + F.MAX_OUT]!);
-      for (let r = 0; r < this.totalFired.length; r++) this.totalFired[r]! += f64[fb + F.FIRED + r]!;
-    }
-    this.maxOut = maxOut;
+    this.addLevelStats();
     for (const b of this.cands) b.refresh(); // the others' candidates
     for (const b of this.edgeBufs) b.refresh();
     const curFirst = this.curFirst;
@@ -583,11 +828,11 @@ class Worker<S> {
         this.links.add(curFirst + buf[o]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
         const na = next.a, no = this.nextLen * W;
-        for (let j = 0; j < W; j++) na[no + j] = buf[o + 4 + j]!;
+        for (let j = 0; j < W; j++) na[no + j] = buf[o + REC + j]!;
         if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
-          const s = this.codec.unpack(buf, o + 4);
+          const s = this.codec.unpack(buf, o + REC);
           if (obs) obs.see(s, id);
           if (graph) {
             t.ids![slot] = id;
@@ -604,6 +849,48 @@ class Worker<S> {
         for (let x = chunks[CH * c + 3]!, end = chunks[CH * c + 4]!; x < end; x++) graph.edge(curFirst + e[2 * x]!, ids[e[2 * x + 1]!]!);
       }
     }
+    this.pos = len;
+    return this.levelEnd();
+  }
+
+  private clearClaims(): void {
+    this.claims.a.fill(0, 0, 2 * (Atomics.load(ctl, C.CLAIM_MASK) + 1) + Atomics.load(ctl, C.CLAIM_BITS) / 32);
+  }
+
+  /** Adds the workers' figures of the level expanded (edges, terminal states, most transitions, rules fired). */
+  private addLevelStats(): void {
+    let maxOut = this.maxOut;
+    for (let j = 0; j < N; j++) {
+      const fb = j * FSTRIDE;
+      this.edges += f64[fb + F.EDGES]!;
+      this.terminals += f64[fb + F.TERMINALS]!;
+      maxOut = Math.max(maxOut, f64[fb + F.MAX_OUT]!);
+      for (let r = 0; r < this.totalFired.length; r++) this.totalFired[r]! += f64[fb + F.FIRED + r]!;
+    }
+    this.maxOut = maxOut;
+  }
+
+  /**
+   * The level merged by every worker (mergeTogether): worker 0 first makes
+   * room in the next frontier and the links buffer for the level's new
+   * states (the others are marking winners meanwhile and touch neither),
+   * then takes its part, then adds the links in id order.
+   */
+  private mergedTogether(len: number): CheckResult<S> | undefined {
+    let news = 0;
+    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
+    this.occupied += news;
+    this.addLevelStats();
+    this.next.ensure(news * this.W);
+    this.nlinks.ensure(2 * news);
+    this.mergeTogether();
+    this.clearClaims(); // the others wait for the next level
+    let wins = 0;
+    for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
+    if (wins !== news) throw new Error(`internal: ${wins} states merged of ${news} new`);
+    const nl = this.nlinks.a, links = this.links, curFirst = this.curFirst;
+    for (let x = 0; x < news; x++) links.add(curFirst + nl[2 * x]!, nl[2 * x + 1]!);
+    this.nextLen = news;
     this.pos = len;
     return this.levelEnd();
   }
@@ -684,7 +971,7 @@ class Worker<S> {
         Atomics.store(ctl, C.QUEUE, this.curLen - pos + this.nextLen);
         f64[N * FSTRIDE] = this.edges;
       }
-      const s = this.codec.unpack(cur.a, pos * W);
+      const s = this.unpackToExpand(cur.a, pos * W);
       const id = this.curFirst + pos;
       if (this.links.size >= this.maxStates) this.cutByStates = true;
       // The single-threaded search's own expansion (expand.ts): the same transitions, indices and cuts.
@@ -734,7 +1021,7 @@ class Worker<S> {
     this.next.a.set(this.words, this.nextLen * W);
     if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
-    this.discovered(n, id);
+    this.discovered(this.path.found(n), id); // the words are n's still
   }
 
   /** A SHA-256 digest of every state's parent link, in id order (tests: the links must not depend on scheduling). */
