@@ -251,6 +251,10 @@ test('v2: a failed end writes the flags alone; a grantee holding a read pin then
   const u = step(f, (d) => { unmapApply(d, f, h); });
   assert.is(u.aa[1], null);
   assert.is(u.rv[1], 0);
+  // forgetDeadEntry: the invalid entry, unpinned, forgets domid and frame (nothing reads them); the status word is Xen's and stays
+  assert.equal([u.ga[1]!.flags, u.ga[1]!.domid, u.ga[1]!.frame], [0, 0, 0]);
+  const ended = step(s, (d) => { assert.ok(gnttabEndForeignAccessRef(d, s, 1), 'idle: the end succeeds'); });
+  assert.equal([ended.ga[1]!.domid, ended.ga[1]!.frame, ended.rv[1]], [0, 0, 2], 'a successful v2 end leaves nothing of the grant');
   // a writable grant (RX) revoked while pinned sets no ghost
   const rx = granted(K_RX);
   const rm = step(rx, (d) => { mapApply(d, rx, DOMID_B, { dom: DOMID_A, ref: 1, flags: GNTMAP_host_map | GNTMAP_readonly }, 0); });
