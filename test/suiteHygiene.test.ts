@@ -203,4 +203,16 @@ test('npm run mutants: --help and --list print and exit 0 without running a muta
   assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
 });
 
+test('every mutant of test/mutants/mutants.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {
+  const ms = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; edits: { file: string; find: string; all?: boolean }[] }[];
+  const stale: string[] = [];
+  for (const m of ms)
+    for (const e of m.edits) {
+      const n = readFileSync(join(root, e.file), 'utf8').split(e.find).length - 1;
+      if (n === 0 || (n > 1 && !e.all)) stale.push(`${m.id}: ${e.file}: the text to replace occurs ${n} times`);
+    }
+  assert.ok(ms.length > 0, 'no mutants read');
+  assert.equal(stale, []);
+});
+
 test.run();
