@@ -13,8 +13,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { shapeCodec } from '../checker/codec.js';
-import { Symmetry } from '../checker/symmetry.js';
+import { representatives } from './support/symmetryRep.js';
 import { array, int, list, nullable, record, union, type Piece } from '../model/shape.js';
 
 interface St {
@@ -56,18 +55,7 @@ const rename = (s: St, p: number[]): St => ({
 });
 
 function check(piece: Piece, firstUse?: string, maxBag = 2): void {
-  const codec = shapeCodec<St>(piece);
-  const sets = firstUse ? { [firstUse]: 2 } : { s: 2 };
-  const fast = new Symmetry(codec as never, sets, firstUse);
-  const slow = new Symmetry(codec as never, sets, firstUse, false);
-  const w = new Uint32Array(codec.words), a = new Uint32Array(codec.words), b = new Uint32Array(codec.words);
-  const rep = (s: St): string => {
-    codec.pack(s, w);
-    fast.canonical(w, a);
-    slow.canonical(w, b);
-    assert.equal([...a], [...b], `generated code and loops differ on ${JSON.stringify(s)}`);
-    return a.join();
-  };
+  const rep = representatives<St>(piece, firstUse ? { [firstUse]: 2 } : { s: 2 }, firstUse);
   const all = states(maxBag);
   const classes = new Set<string>();
   for (const s of all) {

@@ -13,8 +13,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { shapeCodec } from '../checker/codec.js';
-import { Symmetry } from '../checker/symmetry.js';
+import { representatives } from './support/symmetryRep.js';
 import { check } from '../checker/explore.js';
 import { array, int, list, record } from '../model/shape.js';
 import { resolveParams } from '../model/params.js';
@@ -45,17 +44,7 @@ function states(): St[] {
 const rename = (s: St, p: number[]): St => ({ tab: s.tab.map((_, i) => s.tab[p.indexOf(i)]!), bag: s.bag.map((m) => ({ v: m.v, h: p[m.h]! })) });
 
 test('a bag of records that mention the first-use set: its order does not change the representative; one representative per orbit where elements differ in their other values', () => {
-  const codec = shapeCodec<St>(piece);
-  const fast = new Symmetry(codec as never, { h: 2 }, 'h');
-  const slow = new Symmetry(codec as never, { h: 2 }, 'h', false);
-  const w = new Uint32Array(codec.words), a = new Uint32Array(codec.words), b = new Uint32Array(codec.words);
-  const rep = (s: St): string => {
-    codec.pack(s, w);
-    fast.canonical(w, a);
-    slow.canonical(w, b);
-    assert.equal([...a], [...b], `generated code and loops differ on ${JSON.stringify(s)}`);
-    return a.join();
-  };
+  const rep = representatives<St>(piece, { h: 2 }, 'h');
   const all = states();
   // States whose bag holds elements with distinct other values (v): there the reading order is the state's own.
   const distinct = all.filter((s) => new Set(s.bag.map((m) => m.v)).size === s.bag.length);
@@ -83,17 +72,7 @@ test('grant, maps=2: states with two maps in progress and the same states with t
   if (E.isLeft(p0)) throw new Error(p0.left);
   const p: GrantParams = p0.right;
   const sh = grant.shape!(p);
-  const codec = shapeCodec<GrantState>(sh.state.piece);
-  const fast = new Symmetry(codec as never, sh.scalarsets ?? {}, sh.firstUse);
-  const slow = new Symmetry(codec as never, sh.scalarsets ?? {}, sh.firstUse, false);
-  const w = new Uint32Array(codec.words), a = new Uint32Array(codec.words), b = new Uint32Array(codec.words);
-  const rep = (s: GrantState): string => {
-    codec.pack(s, w);
-    fast.canonical(w, a);
-    slow.canonical(w, b);
-    assert.equal([...a], [...b]);
-    return a.join();
-  };
+  const rep = representatives<GrantState>(sh.state.piece, sh.scalarsets ?? {}, sh.firstUse);
   const sys = bind(grant, p);
   if (E.isLeft(sys)) throw new Error(sys.left);
   let two = 0;
