@@ -85,7 +85,7 @@ function runTests(dir, files, timeout) {
     maxBuffer: 64 << 20,
   });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const failed = [...out.matchAll(/^✘ (\S+?)(?::| \(\d+s\): (TIMEOUT))/gm)].map((m) => (m[2] ? `${m[1]} (timeout)` : m[1]));
+  const failed = [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
   if (r.status !== 0 && failed.length === 0) failed.push(r.error ? `(runner: ${r.error.code ?? r.error.message})` : `(runner exit ${r.status})`);
   return { failed, seconds: Math.round((Date.now() - t0) / 1000), out };
 }
@@ -105,7 +105,7 @@ function runFile(dir, file, timeout) {
     const timer = setTimeout(() => child.kill('SIGKILL'), (timeout + 120) * 1000);
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      const failed = [...out.matchAll(/^✘ (\S+?)(?::| \(\d+s\): (TIMEOUT))/gm)].map((m) => (m[2] ? `${m[1]} (timeout)` : m[1]));
+      const failed = [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
       if (status !== 0 && failed.length === 0) failed.push(signal ? `(runner killed by ${signal})` : `(runner exit ${status})`);
       resolve(failed.length ? failed.join(', ') : undefined);
     });
