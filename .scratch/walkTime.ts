@@ -1,0 +1,12 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { grant } from '../model/grant.ts';
+import { resolveParams } from '../model/params.ts';
+import { explore } from '../conformance/graph.ts';
+import { coverageVectors } from '../conformance/generate.ts';
+const p = resolveParams(grant.params, {}); if (E.isLeft(p)) throw 0;
+let t = Date.now();
+const g = explore(grant, p.right); if (E.isLeft(g)) throw 0;
+console.log('explore', (Date.now() - t) / 1000, g.right.states.length, g.right.edges.length);
+t = Date.now();
+const w = coverageVectors(g.right, 'edges', { walks: true });
+console.log('walks', (Date.now() - t) / 1000, w.vectors.length);
