@@ -14,7 +14,13 @@
 // the run stops (exit 2). Options: ids to run only those; --no-baseline;
 // --list prints the mutants; --help. Any other option is refused (exit 2).
 // PVCHECK_SEED is fixed (20261202) unless set, so a verdict is reproducible.
-import { spawnSync } from 'node:child_process';
+//
+// Mutants run PVCHECK_MUTANT_JOBS at a time (default: the machine's available
+// parallelism, at most 2), each on its own copy, its files one after another
+// (one test process per mutant); a mutant's remaining files are skipped once one
+// has killed it. Lines are printed in mutants.json order, whatever finished first.
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -46,6 +52,12 @@ if (args.includes('--list')) {
 }
 const mutants = only.length ? list.filter((m) => only.includes(m.id)) : list;
 const seed = process.env.PVCHECK_SEED || '20261202';
+const rawJobs = process.env.PVCHECK_MUTANT_JOBS;
+if (rawJobs !== undefined && rawJobs !== '' && !/^[1-9]\d*$/.test(rawJobs)) {
+  process.stderr.write(`mutants: PVCHECK_MUTANT_JOBS=${rawJobs} is refused: expected a whole number of mutants at a time, 1 or more\n`);
+  process.exit(2);
+}
+const jobs = rawJobs ? +rawJobs : Math.min(2, availableParallelism());
 const width = Math.max(...mutants.map((m) => m.id.length));
 
 /** A fresh copy of the tree (without .git, node_modules and dot files), node_modules linked. */
@@ -73,9 +85,31 @@ function runTests(dir, files, timeout) {
     maxBuffer: 64 << 20,
   });
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const failed = [...out.matchAll(/^✘ (\S+?)(?::| \(\d+s\): (TIMEOUT))/gm)].map((m) => (m[2] ? `${m[1]} (timeout)` : m[1]));
+  const failed = [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
   if (r.status !== 0 && failed.length === 0) failed.push(r.error ? `(runner: ${r.error.code ?? r.error.message})` : `(runner exit ${r.status})`);
   return { failed, seconds: Math.round((Date.now() - t0) / 1000), out };
+}
+
+/** Runs one test file in `dir` in its own process (asynchronously); resolves to its failure text or undefined. */
+function runFile(dir, file, timeout) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/run-tests.mjs', file], {
+      cwd: dir,
+      env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    // run-tests enforces the per-file limit itself; this is the backstop for the runner
+    const timer = setTimeout(() => child.kill('SIGKILL'), (timeout + 120) * 1000);
+    child.on('close', (status, signal) => {
+      clearTimeout(timer);
+      const failed = [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
+      if (status !== 0 && failed.length === 0) failed.push(signal ? `(runner killed by ${signal})` : `(runner exit ${status})`);
+      resolve(failed.length ? failed.join(', ') : undefined);
+    });
+  });
 }
 
 /** Applies a mutant's edits in `dir`; returns an error line when an edit does not apply exactly. */
@@ -107,26 +141,42 @@ if (baseline) {
 }
 
 let killed = 0, survived = 0, stale = 0;
-for (const m of mutants) {
+/** One mutant on its own copy: its line of output, and its verdict. */
+async function runMutant(m) {
   const dir = copyTree();
   try {
     const err = applyMutant(dir, m);
-    if (err) {
-      stale++;
-      console.log(`${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}`);
-      continue;
+    if (err) return { verdict: 'stale', line: `${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}` };
+    const t0 = Date.now();
+    for (const f of m.tests) {
+      const failed = await runFile(dir, f, m.timeout ?? 300);
+      if (failed) {
+        const s = Math.round((Date.now() - t0) / 1000);
+        return { verdict: 'killed', line: `${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${failed} (${s} s)` };
+      }
     }
-    const r = runTests(dir, m.tests, m.timeout ?? 300);
-    if (r.failed.length) {
-      killed++;
-      console.log(`${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${r.failed.join(', ')} (${r.seconds} s)`);
-    } else {
-      survived++;
-      console.log(`${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${r.seconds} s)`);
-    }
+    const s = Math.round((Date.now() - t0) / 1000);
+    return { verdict: 'survived', line: `${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${s} s)` };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
+// a pool of `jobs` runners; results printed in mutants.json order as soon as every earlier one is in
+const results = new Array(mutants.length);
+let next = 0, printed = 0;
+async function runner() {
+  while (next < mutants.length) {
+    const i = next++;
+    results[i] = await runMutant(mutants[i]);
+    while (printed < mutants.length && results[printed]) {
+      const r = results[printed++];
+      if (r.verdict === 'killed') killed++;
+      else if (r.verdict === 'survived') survived++;
+      else stale++;
+      console.log(r.line);
+    }
+  }
+}
+await Promise.all(Array.from({ length: Math.min(jobs, mutants.length) }, runner));
 console.log(`mutants: ${killed} killed, ${survived} survived${stale ? `, ${stale} stale` : ''}`);
 process.exit(survived || stale ? 1 : 0);

@@ -198,6 +198,7 @@ export class ParallelSearch<S> {
       // makes every level run on every worker (tests).
       parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 256,
       ...(extras.linksDigest ? { linksDigest: true } : {}),
+      ...(Number(process.env.PVCHECK_TEST_MERGE_DELAY) > 0 ? { mergeDelay: Number(process.env.PVCHECK_TEST_MERGE_DELAY) } : {}),
     };
     const toZero: MessagePort[] = [];
     const toOthers: MessagePort[] = [];

@@ -46,6 +46,12 @@ export const C = {
   CLAIM_MASK: 21,
   /** Bits of the claims table's bit array (a power of 2), after its entries. */
   CLAIM_BITS: 22,
+  /**
+   * 1: the level just expanded is merged by every worker. Decided once, by
+   * the last worker to reach the level-expanded barrier, while the others
+   * wait there (parallelWorker.ts, `decide`).
+   */
+  MERGE: 23,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -76,6 +82,15 @@ export interface WorkerOptions {
   readonly parallelFrom: number;
   /** Worker 0 sends a SHA-256 digest of the parent links with the result (tests). */
   readonly linksDigest?: boolean;
+  /**
+   * Tests (PVCHECK_TEST_MERGE_DELAY=ms): a schedule that makes a late reader
+   * of a level's merge decision see what worker 0 does after it. Worker 0
+   * waits ms before it claims a chunk of a level (the others claim the first
+   * ones), the others wait 2 ms after the level's expansion before they read
+   * whether it is merged, and worker 0 waits 4 ms before it runs alone a
+   * level that every worker expanded (parallelWorker.ts, `decide`).
+   */
+  readonly mergeDelay?: number;
 }
 
 export interface WorkerInit {

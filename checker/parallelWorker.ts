@@ -54,10 +54,15 @@ const INSERTED = 0xffffffff;
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
-/** Waits until every worker has arrived (a generation barrier on Atomics.wait). */
-function barrier(): void {
+/**
+ * Waits until every worker has arrived (a generation barrier on
+ * Atomics.wait). The last to arrive runs `last` first, while every other
+ * worker waits: what it decides there, every worker reads after the barrier.
+ */
+function barrier(last?: () => void): void {
   const gen = Atomics.load(ctl, C.GEN);
   if (Atomics.add(ctl, C.COUNT, 1) === N - 1) {
+    if (last) last();
     Atomics.store(ctl, C.COUNT, 0);
     Atomics.add(ctl, C.GEN, 1);
     Atomics.notify(ctl, C.GEN);
@@ -67,17 +72,35 @@ function barrier(): void {
 }
 
 /**
- * Whether the level just expanded is merged (not dropped for a full table,
- * nor stopped by a violation, a deadlock, a bound or an interrupt): every
- * worker reads the same answer after the level-expanded barrier, since
- * only the expansion writes these slots.
+ * Whether the level just expanded is merged by every worker: it is to be
+ * (PAR_MERGE), and it was not dropped for a full table, nor stopped by a
+ * violation, a deadlock, a bound or an interrupt, and its new states do not
+ * reach maxStates. Run by the last worker at the level-expanded barrier
+ * (`barrier(decide)`), when every expansion is over and nothing else moves,
+ * and read from C.MERGE by all. Each worker used to work this out itself
+ * after the barrier: a late one then read the workers' counts of new states
+ * after worker 0, having decided to run the level alone (a maxStates cut no
+ * worker had seen coming: the counts are compared every 64 states), had
+ * cleared them for its progress lines (publishStats), or after worker 0 had
+ * reset STOP and ABORT for the level's second attempt (a full table): it
+ * merged a level worker 0 did not, and unflagged in the shared table states
+ * that worker 0's run alone then took for old ones (test/workers, ring-notify
+ * 4x8 maxStates=5000 at 2 workers: depth 45 and 9,267 edges against 44 and
+ * 9,139, 1 run in 3 under load; every time with PVCHECK_TEST_MERGE_DELAY).
  */
-function mergeable(): boolean {
-  if (Atomics.load(ctl, C.ABORT) !== 0 || Atomics.load(ctl, C.STOP) !== 0) return false;
-  let news = 0;
-  for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
-  return news < Atomics.load(ctl, C.TO_CUT);
+function decide(): void {
+  let merge = Atomics.load(ctl, C.PAR_MERGE) === 1 && Atomics.load(ctl, C.ABORT) === 0 && Atomics.load(ctl, C.STOP) === 0;
+  if (merge) {
+    let news = 0;
+    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
+    merge = news < Atomics.load(ctl, C.TO_CUT);
+  }
+  Atomics.store(ctl, C.MERGE, merge ? 1 : 0);
 }
+
+/** Sleeps `ms` milliseconds (the test hook {@link WorkerOptions.mergeDelay}). */
+const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+const mergeDelay = init.options.mergeDelay ?? 0;
 
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
 type Growable = SharedArrayBuffer & { readonly maxByteLength: number; grow(bytes: number): void };
@@ -236,8 +259,9 @@ class Worker<S> {
       if (Atomics.load(ctl, C.PHASE) === 1) return;
       this.syncTable();
       this.expandLevel();
-      barrier(); // level expanded
-      if (Atomics.load(ctl, C.PAR_MERGE) === 1 && mergeable()) this.mergeTogether();
+      barrier(decide); // level expanded
+      if (mergeDelay > 0) sleep(2 * mergeDelay);
+      if (Atomics.load(ctl, C.MERGE) === 1) this.mergeTogether();
     }
   }
 
@@ -475,6 +499,7 @@ class Worker<S> {
       lv.bitMask = Atomics.load(ctl, C.CLAIM_BITS) - 1;
     }
     this.fired.fill(0);
+    if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
     const expand = this.expandTogether;
     const isValidEnd = this.sys.isValidEnd;
     let terminals = 0, maxOut = 0;
@@ -655,11 +680,11 @@ class Worker<S> {
     while (result === undefined) {
       this.publishStats();
       if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
-        this.interrupted = true;
+        this.stopped();
         result = this.finish();
         break;
       }
-      if (this.memory && (Atomics.load(ctl, C.OUT_OF_MEMORY) !== 0 || this.memory.over(0))) {
+      if (this.memory && this.memory.over(0)) {
         this.truncated = 'max-memory';
         result = this.finish();
         break;
@@ -675,6 +700,17 @@ class Worker<S> {
     Atomics.store(ctl, C.PHASE, 1);
     barrier(); // release the others
     return result;
+  }
+
+  /**
+   * Why C.INTERRUPT is set: a worker's memory guard (it sets OUT_OF_MEMORY
+   * too: the report says max-memory, as on one thread; it said
+   * `interrupted` before when the guard tripped in a level every worker
+   * expanded), else an interrupt (Ctrl-C, or a worker that failed).
+   */
+  private stopped(): void {
+    if (Atomics.load(ctl, C.OUT_OF_MEMORY) !== 0) this.truncated = 'max-memory';
+    else this.interrupted = true;
   }
 
   /**
@@ -795,10 +831,8 @@ class Worker<S> {
     Atomics.store(ctl, C.ROOM, Math.floor(this.table.capacity * 0.9) - this.occupied);
     Atomics.store(ctl, C.TO_CUT, this.maxStates === Infinity ? 0x7fffffff : Math.min(0x7fffffff, this.maxStates - this.links.size));
     for (let j = 0; j < N; j++) Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.NEWS, 0);
-    // Every worker merges the level unless worker 0 must see each new state in id order (observables, AG EF graph).
-    // and unless maxStates may cut the level: with the merge by every worker a cut inside a level came out
-    // differently from run to run (test/workers, ring-notify 4x8 maxStates=5000 at 2 workers: depth 45 vs 44)
-    const par = !this.graph && this.maxStates === Infinity;
+    // Every worker merges the level unless worker 0 must see each new state in id order (AG EF graph).
+    const par = !this.graph;
     Atomics.store(ctl, C.PAR_MERGE, par ? 1 : 0);
     if (par) {
       // at most half full: its entries are the level's new states, at most the room left and the level's edges
@@ -815,11 +849,12 @@ class Worker<S> {
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier(); // level start
     this.expandLevel();
-    barrier(); // level expanded
-    if (par && mergeable()) return this.mergedTogether(len);
+    barrier(decide); // level expanded
+    if (Atomics.load(ctl, C.MERGE) === 1) return this.mergedTogether(len);
+    this.attempted = true;
     if (par) this.clearClaims(); // the claims of a level not merged
     if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
-      this.interrupted = true;
+      this.stopped();
       return this.finish();
     }
     if (Atomics.load(ctl, C.ABORT) !== 0) {
@@ -1020,11 +1055,13 @@ class Worker<S> {
       },
     });
     this.publishStats(); // clears the counts of a parallel attempt of this level
+    if (mergeDelay > 0 && this.attempted) sleep(4 * mergeDelay);
+    this.attempted = false;
     for (let pos = 0; pos < this.curLen; pos++) {
       this.pos = pos + 1;
       if ((pos & 1023) === 0) {
         if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
-          this.interrupted = true;
+          this.stopped();
           return this.finish();
         }
         // progress lines during a long level run alone (the last level before a violation, say)
@@ -1052,6 +1089,9 @@ class Worker<S> {
     }
     return this.levelEnd();
   }
+
+  /** Whether every worker expanded the current level before (a parallel attempt; the test hook's delay). */
+  private attempted = false;
 
   /** The expansion of a state in a level run alone (created at the first such level). */
   private expander: Expander<S> | undefined;

@@ -102,9 +102,12 @@ export function decodeVector(u: unknown): E.Either<string, Vector> {
   return E.isLeft(r) ? E.left(firstError(r.left)) : E.right(r.right as Vector);
 }
 
-/** One vector per line; the key order is the one of {@link Vector} (stable output). */
+/** A vector as one line of a suite file; the key order is the one of {@link Vector} (stable output). */
+export const encodeVectorLine = (v: Vector): string => JSON.stringify(v) + '\n';
+
+/** One vector per line ({@link encodeVectorLine}). */
 export function encodeSuite(vs: readonly Vector[]): string {
-  return vs.map((v) => JSON.stringify(v) + '\n').join('');
+  return vs.map(encodeVectorLine).join('');
 }
 
 /** Parses a JSON Lines suite; the error names the line and field. Blank lines are skipped. */

@@ -11,7 +11,7 @@ import { mkdirSync, readdirSync, rmSync, existsSync, writeFileSync, openSync, wr
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { SuiteReport } from './generate.js';
-import { vectorToItf, type Vector } from './format.js';
+import { encodeVectorLine, vectorToItf, type Vector } from './format.js';
 import { isRingVector, renderHarnessInput } from './ring/harness.js';
 
 /**
@@ -47,7 +47,7 @@ export function writeSuite(dir: string, vectors: readonly Vector[], summary: unk
 }
 
 /**
- * Writes one vector per line, as `encodeSuite` renders them, a chunk at a
+ * Writes one vector per line (encodeVectorLine, as `encodeSuite`), a chunk at a
  * time: a large suite (grant's edges suite at its defaults is over a
  * gigabyte) does not fit in one string (V8's limit is about 512 MiB).
  */
@@ -56,7 +56,7 @@ function writeJsonLines(file: string, vectors: readonly Vector[]): void {
   try {
     let chunk = '';
     for (const v of vectors) {
-      chunk += JSON.stringify(v) + '\n';
+      chunk += encodeVectorLine(v);
       if (chunk.length >= 1 << 20) {
         writeSync(fd, chunk);
         chunk = '';

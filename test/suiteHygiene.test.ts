@@ -201,6 +201,9 @@ test('npm run mutants: --help and --list print and exit 0 without running a muta
   const b = run(['--bogus']);
   assert.is(b.status, 2);
   assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
+  const j = spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), '--no-baseline', ids[0]], { cwd: root, encoding: 'utf8', timeout: 20_000, env: { ...process.env, PVCHECK_MUTANT_JOBS: '0' } });
+  assert.is(j.status, 2, j.stdout);
+  assert.match(j.stderr, /^mutants: PVCHECK_MUTANT_JOBS=0 is refused/);
 });
 
 test('every mutant of test/mutants/mutants.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {
