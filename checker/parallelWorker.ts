@@ -680,11 +680,11 @@ class Worker<S> {
     while (result === undefined) {
       this.publishStats();
       if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
-        this.interrupted = true;
+        this.stopped();
         result = this.finish();
         break;
       }
-      if (this.memory && (Atomics.load(ctl, C.OUT_OF_MEMORY) !== 0 || this.memory.over(0))) {
+      if (this.memory && this.memory.over(0)) {
         this.truncated = 'max-memory';
         result = this.finish();
         break;
@@ -700,6 +700,17 @@ class Worker<S> {
     Atomics.store(ctl, C.PHASE, 1);
     barrier(); // release the others
     return result;
+  }
+
+  /**
+   * Why C.INTERRUPT is set: a worker's memory guard (it sets OUT_OF_MEMORY
+   * too: the report says max-memory, as on one thread; it said
+   * `interrupted` before when the guard tripped in a level every worker
+   * expanded), else an interrupt (Ctrl-C, or a worker that failed).
+   */
+  private stopped(): void {
+    if (Atomics.load(ctl, C.OUT_OF_MEMORY) !== 0) this.truncated = 'max-memory';
+    else this.interrupted = true;
   }
 
   /**
@@ -843,7 +854,7 @@ class Worker<S> {
     this.attempted = true;
     if (par) this.clearClaims(); // the claims of a level not merged
     if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
-      this.interrupted = true;
+      this.stopped();
       return this.finish();
     }
     if (Atomics.load(ctl, C.ABORT) !== 0) {
@@ -1050,7 +1061,7 @@ class Worker<S> {
       this.pos = pos + 1;
       if ((pos & 1023) === 0) {
         if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
-          this.interrupted = true;
+          this.stopped();
           return this.finish();
         }
         // progress lines during a long level run alone (the last level before a violation, say)
