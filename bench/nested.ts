@@ -24,13 +24,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-export const CASES: Readonly<Record<string, { model: string; params: Record<string, string>; maxStates?: number }>> = {
+export const CASES: Readonly<
+  Record<string, { model: string; params: Record<string, string>; maxStates?: number; leaveOut?: readonly string[] }>
+> = {
   grant: { model: 'grant', params: {} },
   /** The first 150,000 states of grant refs=2 pages=2 (BFS order: the same states on both trees). */
   'grant22-150k': { model: 'grant', params: { refs: '2', pages: '2' }, maxStates: 150_000 },
   /** The first 600,000 states of the same (long enough that start-up and compilation are a small part). */
   'grant22-600k': { model: 'grant', params: { refs: '2', pages: '2' }, maxStates: 600_000 },
   grant22: { model: 'grant', params: { refs: '2', pages: '2' } },
+  /**
+   * The whole space of the same, with the declared finding G19 left out as
+   * check-all's second grant row leaves it out (every other invariant and
+   * deadlock): at defaults G19 stops the search in 8 steps. A tree without G19
+   * (before fc324f9) checks every invariant it has.
+   */
+  'grant22-noG19': { model: 'grant', params: { refs: '2', pages: '2' }, leaveOut: ['G19_readonly_grant_stays_readonly'] },
   'ring-weak': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' } },
   xenbus: { model: 'xenbus', params: {} },
   xenbus4: { model: 'xenbus', params: { events: '4' } },
@@ -62,7 +71,9 @@ async function runOne(name: string, root: string): Promise<RunResult> {
   const m = findModel(c.model);
   const p = resolveParams(m.params, c.params);
   if (p._tag === 'Left') throw new Error(p.left);
-  const sys = bind(m, p.right);
+  // leaveOut: every invariant and goal but these (bind's `invariants`), deadlock still checked
+  const names: string[] = [...m.invariants, ...(m.goals ?? [])].map((x: { name: string }) => x.name);
+  const sys = bind(m, p.right, c.leaveOut ? { invariants: names.filter((n) => !c.leaveOut!.includes(n)) } : {});
   if (sys._tag === 'Left') throw new Error(sys.left);
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();

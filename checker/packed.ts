@@ -23,6 +23,7 @@ import { shapeCodec, type LazyRoot, type StateCodec } from './codec.js';
 import { Symmetry } from './symmetry.js';
 import type { Level, StatePath } from './path.js';
 import { WordFrontier } from './frontier.js';
+import type { FingerprintSet } from './store.js';
 import type { System } from './system.js';
 
 /** What the packed path needs of a codec. */
@@ -82,6 +83,10 @@ class PackedLevel<S> implements Level<S> {
   }
   push(_s: S, id: number): void {
     this.f.push(this.src, id);
+  }
+  /** Pushes state `id` as the words `w` (a staged successor's, see PackedPath.stage). */
+  pushWords(w: Uint32Array, id: number): void {
+    this.f.push(w, id);
   }
   state(i: number): S {
     const o = this.f.locate(i);
@@ -195,6 +200,110 @@ export class PackedPath<S> implements StatePath<S> {
     c[base + 1] = l;
     c[base + 2] = fp[0]!;
     c[base + 3] = fp[1]!;
+  }
+
+  /**
+   * Batched probes (finding 3 of session 8). Looking up a successor costs two
+   * dependent cache misses, the cache of representatives and then the
+   * fingerprint table (together about a fifth of grant 2x2's time, measured
+   * 2026-12-03), and one successor waited for the other's misses in turn.
+   * Instead, the search stages a state's successors (`stage`: packed words and
+   * own hash, copied out of the scratch state), then `resolve` finds their
+   * representatives' fingerprints with the cache's reads for all of them in
+   * one loop and touches their table slots in another (store.ts `touch`):
+   * reads that do not depend on each other, whose misses the processor
+   * overlaps. The search then inserts them in order, so ids, parents and
+   * transition indices are those of one successor at a time.
+   */
+  private staged = 0;
+  /** Staged successors: words (W a successor), own fingerprints, representatives' fingerprints, cache misses. */
+  private sw = new Uint32Array(0);
+  private sview: Uint32Array[] = [];
+  private sfp = new Uint32Array(0);
+  /** The representatives' fingerprints of the staged successors, `rep[2j]`, `rep[2j + 1]` (valid after `resolve`). */
+  rep = new Uint32Array(0);
+  private smiss = new Uint8Array(0);
+  private readonly fpTmp = new Uint32Array(2);
+  /** What `touch` read (kept so that the reads are made). */
+  private sink = 0;
+
+  /** The number of successors staged since the last `resolve`. */
+  get stagedCount(): number {
+    return this.staged;
+  }
+
+  /** Stages successor `s` (a rule's scratch state, valid until the next rule runs): its words and own hash. */
+  stage(s: S): void {
+    const j = this.staged++;
+    if (j === this.sview.length) this.growStage();
+    const w = this.sview[j]!;
+    this.packSucc(s, w);
+    hashWords(w, w.length, this.fpTmp);
+    this.sfp[2 * j] = this.fpTmp[0]!;
+    this.sfp[2 * j + 1] = this.fpTmp[1]!;
+  }
+
+  private growStage(): void {
+    const W = this.codec.words;
+    const n = Math.max(64, this.sview.length * 2);
+    const sw = new Uint32Array(n * W);
+    sw.set(this.sw);
+    this.sw = sw;
+    this.sview = Array.from({ length: n }, (_, j) => sw.subarray(j * W, (j + 1) * W));
+    const grow = <T extends Uint32Array | Uint8Array>(a: T, m: number, make: (k: number) => T): T => {
+      const b = make(n * m);
+      b.set(a);
+      return b;
+    };
+    this.sfp = grow(this.sfp, 2, (k) => new Uint32Array(k));
+    this.rep = grow(this.rep, 2, (k) => new Uint32Array(k));
+    this.smiss = grow(this.smiss, 1, (k) => new Uint8Array(k));
+  }
+
+  /** The representatives' fingerprints of the staged successors into {@link rep}, their slots of `seen` touched; unstages them. */
+  resolve(seen: FingerprintSet): number {
+    const n = this.staged;
+    this.staged = 0;
+    const sfp = this.sfp, rep = this.rep, c = this.canon;
+    if (c === undefined) rep.set(sfp.subarray(0, 2 * n));
+    else {
+      const mask = this.canonMask, miss = this.smiss;
+      for (let j = 0; j < n; j++) {
+        const h = sfp[2 * j]!, l = sfp[2 * j + 1]!;
+        const base = ((l ^ Math.imul(h, 0x9e3779b1)) & mask) << 2;
+        if (c[base] === h && c[base + 1] === l && (h | l) !== 0) {
+          rep[2 * j] = c[base + 2]!;
+          rep[2 * j + 1] = c[base + 3]!;
+          miss[j] = 0;
+        } else miss[j] = 1;
+      }
+      const fp = this.fpTmp;
+      for (let j = 0; j < n; j++) {
+        if (miss[j] === 0) continue;
+        const w = this.sview[j]!;
+        if (this.sym) this.sym.canonical(w, this.tmp);
+        else this.codec.pack(this.sys.canonicalize!(this.codec.unpack(w, 0)), this.tmp);
+        hashWords(this.tmp, w.length, fp);
+        const h = sfp[2 * j]!, l = sfp[2 * j + 1]!;
+        const base = ((l ^ Math.imul(h, 0x9e3779b1)) & mask) << 2;
+        c[base] = h;
+        c[base + 1] = l;
+        c[base + 2] = rep[2 * j] = fp[0]!;
+        c[base + 3] = rep[2 * j + 1] = fp[1]!;
+      }
+    }
+    this.sink ^= seen.touch(rep, n);
+    return n;
+  }
+
+  /** Pushes staged successor j, as state `id`, onto level `lv` (one of this path's). */
+  pushStaged(lv: Level<S>, j: number, id: number): void {
+    (lv as PackedLevel<S>).pushWords(this.sview[j]!, id);
+  }
+
+  /** Staged successor j as a state of its own (unpacked from its words: the model's properties read it). */
+  stagedState(j: number): S {
+    return this.codec.unpack(this.sw, j * this.codec.words);
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {

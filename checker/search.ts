@@ -106,6 +106,14 @@ export class Search<S> {
   private readonly found: (s: S) => S;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
+  /**
+   * On the packed path of a shape, when no bound may cut an expansion in its
+   * middle (maxStates, max-memory, a lossy store): the path that stages a
+   * state's successors and looks them up together after the expansion
+   * (packed.ts: batched probes). The successors are then recorded in order,
+   * exactly as `edge` records them one at a time.
+   */
+  private readonly batch: PackedPath<S> | undefined;
 
   constructor(sys: System<S>, opt: CheckOptions<S> = {}) {
     this.sys = sys;
@@ -121,6 +129,10 @@ export class Search<S> {
       fired: this.fired,
       apply: (r, s, a) => path.apply(r, s, a),
       edge: (n, from, k) => {
+        if (this.batch) {
+          this.batch.stage(n);
+          return true;
+        }
         this.edge(n, from, k);
         if (this.links.size >= maxStates) {
           this.cutByStates = true;
@@ -144,6 +156,7 @@ export class Search<S> {
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
     this.seen = makeStore(opt.store, withGraph) ?? new FingerprintSet(withGraph);
+    this.batch = shaped && opt.maxStates === undefined && opt.maxMemory === undefined && this.seen instanceof FingerprintSet ? shaped : undefined;
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;
@@ -247,6 +260,7 @@ export class Search<S> {
       if (this.links.size >= maxStates) this.cutByStates = true;
       const x = expand(s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
       const k = x >> 1, skipped = (x & CUT) !== 0; // transitions; one was left out (a bound or a pending violation)
+      if (this.batch && this.batch.stagedCount > 0) this.edgesStaged(id);
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {
         this.terminals++;
@@ -289,6 +303,25 @@ export class Search<S> {
     this.links.add(from, k);
     this.next.push(n, id);
     this.discovered(n, id);
+  }
+
+  /** `edge` for each successor of state `from` staged by the packed path, in order (see {@link batch}). */
+  private edgesStaged(from: number): void {
+    const b = this.batch!;
+    const seen = this.seen as FingerprintSet;
+    const n = b.resolve(seen);
+    const rep = b.rep;
+    if (n > 0x10000) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    for (let k = 0; k < n; k++) {
+      this.edges++;
+      const id = this.links.size;
+      const old = seen.insert(rep[2 * k]!, rep[2 * k + 1]!, id);
+      if (this.graph) this.graph.edge(from, old === -1 ? id : old);
+      if (old !== -1) continue;
+      this.links.add(from, k);
+      b.pushStaged(this.next, k, id);
+      this.discovered(b.stagedState(k), id);
+    }
   }
 
   /** The trace from an initial state to state `id`, rebuilt by replaying transition indices. */
