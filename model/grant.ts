@@ -1631,32 +1631,69 @@ function hasCopyOn(s: S, dom: number, r: number): boolean {
   for (const c of s.cp) if (copyPins(c, dom, r)) return true;
   return false;
 }
-type Pins = { hstr: number; hstw: number; devr: number; devw: number; cpr: number; cpw: number };
 /**
- * The pins a state's live handles and copies account for on an entry
- * (`pending`: also the unmaps not yet completed), written into `x` (a scratch
- * record the caller reuses).
+ * The pins a state's live handles and copies account for on every entry of A
+ * (entry r at 6r) and of B (entry r at 6(na + r)), as act->pin counts them:
+ * host read, host write, device read, device write, copy read, copy write;
+ * `lo`, and `hi` with the unmaps not yet completed. G6 and
+ * pins_account_for_access read it for every entry: it is made once per state
+ * (one pass over the maptrack, the unmaps and the copies; note8 finding 4:
+ * they scanned them per entry and per invariant), for the last state asked
+ * about. A state is a record nobody writes once the invariants see it (a
+ * frozen immer state, or the plain record the packed path makes for each new
+ * state), so the record itself is the key.
  */
-function expectedPins(x: Pins, s: S, dom: number, r: number, pending: boolean): Pins {
-  x.hstr = x.hstw = x.devr = x.devw = x.cpr = x.cpw = 0;
-  for (const m of s.mt) if (m !== null && m.dom === dom && m.ref === r) addPins(x, m.flags);
-  if (pending) for (const u of s.um) if (u.dom === dom && u.ref === r) addPins(x, u.done);
-  for (const c of s.cp) if (copyPins(c, dom, r)) c.w ? x.cpw++ : x.cpr++;
-  return x;
-}
-function addPins(x: Pins, flags: number): void {
+const PIN_TABLE: { s: S | undefined; na: number; lo: Int32Array; hi: Int32Array } = { s: undefined, na: 0, lo: new Int32Array(0), hi: new Int32Array(0) };
+/** The offset of entry `ref` of `dom` in a pin table (A's `na` entries, then B's, `n` in all), -1 outside them (no invariant asks about it). */
+const pinOffset = (dom: number, ref: number, na: number, n: number): number =>
+  dom === DOMID_A ? (ref >= 0 && ref < na ? 6 * ref : -1) : dom === DOMID_B ? (ref >= 0 && ref < n - na ? 6 * (na + ref) : -1) : -1;
+function addPins(x: Int32Array, o: number, flags: number): void {
   const ro = (flags & GNTMAP_readonly) !== 0;
-  if (flags & GNTMAP_host_map) ro ? x.hstr++ : x.hstw++;
-  if (flags & GNTMAP_device_map) ro ? x.devr++ : x.devw++;
+  if (flags & GNTMAP_host_map) x[o + (ro ? 0 : 1)]++;
+  if (flags & GNTMAP_device_map) x[o + (ro ? 2 : 3)]++;
 }
-const pinSum = (x: Pins): number => x.hstr + x.hstw + x.devr + x.devw + x.cpr + x.cpw;
-const EXPECTED: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
-const EXPECTED_HI: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
-const NO_PINS: Pins = { hstr: 0, hstw: 0, devr: 0, devw: 0, cpr: 0, cpw: 0 };
-const within = (have: Pins, lo: Pins, hi: Pins): boolean =>
-  have.hstr >= lo.hstr && have.hstr <= hi.hstr && have.hstw >= lo.hstw && have.hstw <= hi.hstw &&
-  have.devr >= lo.devr && have.devr <= hi.devr && have.devw >= lo.devw && have.devw <= hi.devw &&
-  have.cpr >= lo.cpr && have.cpr <= hi.cpr && have.cpw >= lo.cpw && have.cpw <= hi.cpw;
+function pinTable(s: S): typeof PIN_TABLE {
+  const t = PIN_TABLE;
+  if (t.s === s) return t;
+  const na = s.ga.length, n = na + s.gb.length;
+  if (t.lo.length < 6 * n) (t.lo = new Int32Array(6 * n)), (t.hi = new Int32Array(6 * n));
+  else t.lo.fill(0, 0, 6 * n), t.hi.fill(0, 0, 6 * n);
+  const lo = t.lo, hi = t.hi;
+  for (const m of s.mt) {
+    if (m === null) continue;
+    const o = pinOffset(m.dom, m.ref, na, n);
+    if (o >= 0) addPins(lo, o, m.flags), addPins(hi, o, m.flags);
+  }
+  for (const u of s.um) {
+    const o = pinOffset(u.dom, u.ref, na, n);
+    if (o >= 0) addPins(hi, o, u.done);
+  }
+  for (const c of s.cp) {
+    // a copy counts once on an entry, however often its pins name it (G5 says never twice)
+    pins: for (let k = 0; k < c.pins.length; k++) {
+      const x = c.pins[k]!, o = pinOffset(x.dom, x.ref, na, n);
+      if (o < 0) continue;
+      for (let j = 0; j < k; j++) if (c.pins[j]!.dom === x.dom && c.pins[j]!.ref === x.ref) continue pins;
+      const f = o + (c.w ? 5 : 4);
+      lo[f]++, hi[f]++;
+    }
+  }
+  t.s = s;
+  t.na = na;
+  return t;
+}
+/** Whether an active entry's pins are within [lo, hi] at offset `o` of a pin table (no active entry: no pins). */
+function pinsWithin(a: ActiveEntry | null, lo: Int32Array, hi: Int32Array, o: number): boolean {
+  if (a === null) return lo[o] === 0 && lo[o + 1] === 0 && lo[o + 2] === 0 && lo[o + 3] === 0 && lo[o + 4] === 0 && lo[o + 5] === 0;
+  return a.hstr >= lo[o]! && a.hstr <= hi[o]! && a.hstw >= lo[o + 1]! && a.hstw <= hi[o + 1]! &&
+    a.devr >= lo[o + 2]! && a.devr <= hi[o + 2]! && a.devw >= lo[o + 3]! && a.devw <= hi[o + 3]! &&
+    a.cpr >= lo[o + 4]! && a.cpr <= hi[o + 4]! && a.cpw >= lo[o + 5]! && a.cpw <= hi[o + 5]!;
+}
+/** Whether an unmap of `dom`'s `r` is between unmap_common and unmap_common_complete. */
+function unmapPending(s: S, dom: number, r: number): boolean {
+  for (const u of s.um) if (u.dom === dom && u.ref === r) return true;
+  return false;
+}
 
 export const G1: Invariant<S, P> = {
   name: 'G1_only_named_grantee',
@@ -1719,17 +1756,18 @@ export const G6: Invariant<S, P> = {
   description: 'GTF_reading (GTF_writing) is set in the status word (v1: the flags word) whenever the grantee can read (write) the page: a live mapping, a copy in progress, or an unmap whose TLB flush and unmap_common_complete are still to come; and (v2, where only Xen writes the status) a bit is set only while a pin (or an unmap still to complete, or a map between _set_status_v2\'s status write and its re-read of the flags) justifies it',
   see: 'docs §4.10 G6; XSA-218, XSA-230; grant_table.c _set_status_v1/_v2, reduce_status_for_pin, unmap_common_complete, release_grant_for_copy',
   holds: (s, p) => {
+    const pins = pinTable(s);
     for (let t = 0; t < 2; t++) {
       const dom = t === 0 ? DOMID_A : DOMID_B, g = t === 0 ? s.ga : s.gb, a = t === 0 ? s.aa : s.ab;
       for (let r = 0; r < g.length; r++) {
         if (dom === DOMID_A && versionOf(s, dom) === 1 && !granterHonest(p)) continue; // v1: the granter owns the flags word, bits included
         const st = statusOf(s, dom, r);
-        const x = expectedPins(EXPECTED, s, dom, r, true);
-        const reach = pinSum(x) > 0, write = x.hstw + x.devw + x.cpw > 0;
+        const hi = pins.hi, o = 6 * (t === 0 ? r : pins.na + r);
+        const write = hi[o + 1]! + hi[o + 3]! + hi[o + 5]! > 0, reach = write || hi[o]! + hi[o + 2]! + hi[o + 4]! > 0;
         if (reach && !(st & GTF_reading)) return false;
         if (write && !(st & GTF_writing)) return false;
         // v2: a bit is Xen's only while a pin, an unmap still to complete, or a map between its status write and its re-read justifies it
-        if (versionOf(s, dom) === 2 && !s.um.some((u) => u.dom === dom && u.ref === r) && !(dom === DOMID_A && statusWriteInFlight(s, r))) {
+        if (versionOf(s, dom) === 2 && !unmapPending(s, dom, r) && !(dom === DOMID_A && statusWriteInFlight(s, r))) {
           const act = a[r]!;
           if (st & GTF_reading && pinCount(act) === 0) return false;
           if (st & GTF_writing && writePins(act) === 0) return false;
@@ -1744,11 +1782,11 @@ export const pinsAccount: Invariant<S, P> = {
   description: "an active entry's pins (host, device, copy; read and write) are at least those of the live mappings and copies, and at most those plus the unmaps not yet completed",
   see: 'grant_table.c struct active_grant_entry (act->pin); map_grant_ref, unmap_common_complete, acquire/release_grant_for_copy',
   holds: (s) => {
+    const pins = pinTable(s);
     for (let t = 0; t < 2; t++) {
-      const dom = t === 0 ? DOMID_A : DOMID_B, g = t === 0 ? s.ga : s.gb, a = t === 0 ? s.aa : s.ab;
+      const g = t === 0 ? s.ga : s.gb, a = t === 0 ? s.aa : s.ab;
       for (let r = 0; r < g.length; r++) {
-        const lo = expectedPins(EXPECTED, s, dom, r, false), hi = expectedPins(EXPECTED_HI, s, dom, r, true);
-        if (!within(a[r] ?? NO_PINS, lo, hi)) return false;
+        if (!pinsWithin(a[r] ?? null, pins.lo, pins.hi, 6 * (t === 0 ? r : pins.na + r))) return false;
       }
     }
     return true;

@@ -7,10 +7,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { parseHeader, readHeader, type Header } from '../cli/catalogue.js';
+import { catalogueRows, parseHeader, readHeader, type Header } from '../cli/catalogue.js';
+import { check } from '../checker/explore.js';
+import { grant } from '../model/grant.js';
+import { resolveParams } from '../model/params.js';
+import { bind, propertyNames } from '../properties/bind.js';
+import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
 const fx = (f: string) => join(root, 'test/fixtures/catalogue', f);
@@ -78,6 +83,37 @@ test('catalogue FILES: declared results pass (exit 0), a changed result and a he
   assert.match(bad.out, /^6 checks of 3 examples in [\d.]+ s: 3 not as declared \(.*wrong\.ts, .*no-header\.ts\)$/m);
   const none = pv(['catalogue', join(root, 'test/fixtures/catalogue/none')]);
   assert.is(none.code, 2);
+});
+
+test('fixed-by --leave-out: the fix run leaves out a finding the fix model declares, and only it; another property or a check line is refused', async () => {
+  const G19 = 'G19_readonly_grant_stays_readonly';
+  const rows = await catalogueRows(fx('leave-out.ts'));
+  assert.equal(rows.map((r) => [r.what, r.got, r.match]), [
+    ['check -p copies=0 -p maps=0', `violation ${G19} in 7 steps`, true],
+    [`fixed-by grant --leave-out ${G19}`, 'ok', true],
+  ]);
+  // the whole space, as check-all's grant row leaves G19 out: every other property named
+  const p = resolveParams(grant.params, { copies: '0', maps: '0' });
+  const sys = bind(grant, (p as E.Right<any>).right, { invariants: [...propertyNames(grant), 'deadlock'].filter((n) => n !== G19) });
+  const r = check((sys as E.Right<any>).right, { checkDeadlock: true });
+  assert.is(r.outcome, 'ok');
+  assert.is(rows[1]!.distinctStates, r.distinctStates);
+  // the other properties stay checked (XSA-403's variant inherits grant's finding G19), only a declared
+  // finding can be left out, and only by a fixed-by line (a check line is `pvcheck check`'s arguments)
+  const dir = scratchDir('pvcheck-leave-out-');
+  const ex = (f: string) => join(root, 'examples', f);
+  const file = (name: string, check: string, fixedBy: string) => {
+    const f = join(dir, name);
+    writeFileSync(f, `/**\n * @pvcheck check ${check}\n * @pvcheck expect violation ${G19} in 7 steps\n * @pvcheck fixed-by ${fixedBy}\n */\nexport { default } from ${JSON.stringify(ex('grant-readonly-upgrade.ts'))};\n`);
+    return f;
+  };
+  const other = await catalogueRows(file('other.ts', '-p copies=0 -p maps=0', `${ex('grant-xsa403.ts')} --leave-out ${G19}`));
+  assert.equal(other.map((r) => r.got), [`violation ${G19} in 7 steps`, 'violation G12_no_secret_through_grant in 1 step']);
+  const notFinding = await catalogueRows(file('g6.ts', '-p copies=0 -p maps=0', 'grant --leave-out G6_status_tracks_pins'));
+  assert.match(notFinding[1]!.got, /^error: --leave-out G6_status_tracks_pins: not a finding model grant declares \(its findings: G19_readonly_grant_stays_readonly\)/);
+  const inCheck = await catalogueRows(file('check.ts', `-p copies=0 -p maps=0 --leave-out ${G19}`, 'grant'));
+  assert.is(inCheck[0]!.got, "error: unknown option '--leave-out' (see pvcheck help)");
+  assert.not.ok(inCheck[0]!.match);
 });
 
 // Every example of examples/ through `pvcheck catalogue`, the command a maintainer runs, is
