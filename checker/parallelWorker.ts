@@ -261,8 +261,23 @@ class Worker<S> {
       this.expandLevel();
       barrier(decide); // level expanded
       if (mergeDelay > 0) sleep(2 * mergeDelay);
-      if (Atomics.load(ctl, C.MERGE) === 1) this.mergeTogether();
+      if (Atomics.load(ctl, C.MERGE) === 1) {
+        this.mergeTogether();
+        this.clearClaimsPart(); // while worker 0 adds the level's links
+      }
     }
+  }
+
+  /**
+   * This worker's part of clearing the claims table of a level merged by
+   * every worker: the others than worker 0 share it (worker 0 adds the
+   * level's parent links meanwhile), or worker 0 clears it all when alone.
+   */
+  private clearClaimsPart(): void {
+    const total = 2 * (this.lv.claimMask + 1) + (this.lv.bitMask + 1) / 32;
+    const parts = N - 1, j = me - 1;
+    if (parts === 0) this.claims.a.fill(0, 0, total);
+    else this.claims.a.fill(0, Math.floor((total * j) / parts), Math.floor((total * (j + 1)) / parts));
   }
 
   // ---- every worker: the merge of a level (when no observable or AG EF graph needs worker 0 to see each new state) ----
@@ -980,12 +995,11 @@ class Worker<S> {
     f64[F_NEXT_FIRST] = this.nextFirst;
     this.mergeTogether();
     if (this.obs) this.mergeExtremes();
-    this.clearClaims(); // the others wait for the next level
+    if (N === 1) this.clearClaimsPart(); // else the others clear it meanwhile
     let wins = 0;
     for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
     if (wins !== news) throw new Error(`internal: ${wins} states merged of ${news} new`);
-    const nl = this.nlinks.a, links = this.links, curFirst = this.curFirst;
-    for (let x = 0; x < news; x++) links.add(curFirst + nl[2 * x]!, nl[2 * x + 1]!);
+    this.links.addLevel(this.curFirst, this.nlinks.a, news);
     this.nextLen = news;
     this.pos = len;
     return this.levelEnd();

@@ -205,6 +205,40 @@ export class ParentLinks {
     this.n++;
   }
 
+  /**
+   * Adds `n` states of one level at once, whose parents are all of the level
+   * before and in nondecreasing order (a level merged by every worker):
+   * `pairs` holds (parent's position in its level, transition) pairs, the
+   * level's first id is `levelFirst`. The same words as `add` one by one
+   * (test/store), without its per-state search for the parent's level.
+   */
+  addLevel(levelFirst: number, pairs: Uint32Array, n: number): void {
+    if (n === 0) return;
+    const st = this.starts;
+    if (st.n === 0 || levelFirst !== st.a[st.n - 1] || levelFirst >= this.n) {
+      // the parents' level is not the last one begun: add one by one (checks and all)
+      for (let x = 0; x < n; x++) this.add(levelFirst + pairs[2 * x]!, pairs[2 * x + 1]!);
+      return;
+    }
+    this.plevel = st.n - 1;
+    st.push(this.n);
+    let prev = 0;
+    for (let x = 0; x < n; x++) {
+      const pos = pairs[2 * x]!, k = pairs[2 * x + 1]!;
+      if (pos < prev || levelFirst + pos >= st.a[st.n - 1]!) throw new Error('internal: parent links must be added in BFS order');
+      prev = pos;
+      let w = pos * 256 + k;
+      if (k >= 256 || pos >= 0xffffff) {
+        w = WIDE;
+        this.wide.set(this.n, (levelFirst + pos) * 0x10000 + k);
+      }
+      const c = this.n >>> CHUNK_BITS;
+      if (c === this.chunks.length) this.chunks.push(new Uint32Array(CHUNK));
+      this.chunks[c]![this.n & (CHUNK - 1)] = w;
+      this.n++;
+    }
+  }
+
   /** The level (depth) of state `id`. */
   levelOf(id: number): number {
     const a = this.starts.a;

@@ -18,7 +18,7 @@ import { loadModel } from './loadModel.js';
 
 export type PhaseTask =
   | { readonly task: 'diff'; readonly models: readonly [string, string]; readonly params: readonly [object, object]; readonly maxStates?: number }
-  | { readonly task: 'vectors'; readonly model: string; readonly params: object; readonly cover: Cover; readonly maxStates?: number };
+  | { readonly task: 'vectors'; readonly model: string; readonly params: object; readonly cover: Cover; readonly maxStates?: number; readonly walks?: boolean; readonly maxSteps?: number };
 
 type Result<T extends PhaseTask> = T extends { task: 'diff' } ? SystemDiff<unknown> : ReturnType<typeof generateSuite>;
 
@@ -47,7 +47,12 @@ async function perform(t: PhaseTask): Promise<unknown> {
     );
     return diffSystems<unknown>(systems[0]!, systems[1]!, t.maxStates !== undefined ? { maxStates: t.maxStates } : {});
   }
-  return generateSuite(await loadModel(t.model), t.params, { cover: t.cover, ...(t.maxStates !== undefined ? { maxStates: t.maxStates } : {}) });
+  return generateSuite(await loadModel(t.model), t.params, {
+    cover: t.cover,
+    ...(t.maxStates !== undefined ? { maxStates: t.maxStates } : {}),
+    ...(t.walks ? { walks: true } : {}),
+    ...(t.maxSteps !== undefined ? { maxSteps: t.maxSteps } : {}),
+  });
 }
 
 if (parentPort && (workerData as { phase?: PhaseTask } | undefined)?.phase) {

@@ -1,9 +1,11 @@
 /**
- * `pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]`
+ * `pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE] [--max-states N]`
  *
  * Generates a conformance suite from a model's state graph (conformance/) and
  * writes it to DIR (conformance/suite.ts says what is in it). `ring` resolves
- * to `ring-api`. Exit codes: 0 written; 1 the generation failed (a trace that
+ * to `ring-api`. `--walks` covers the goals with long walks instead of one
+ * shortest path per goal (conformance/generate.ts), each at most `--max-steps`
+ * steps (default 1000). Exit codes: 0 written; 1 the generation failed (a trace that
  * does not replay, a model error); 2 bad input (a UsageError: one line).
  */
 import * as E from 'fp-ts/lib/Either.js';
@@ -23,7 +25,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { doneWith, fileKind, removeAtExit } from '../traces/io.js';
 
 export const VECTORS_USAGE =
-  'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N] [-q]';
+  'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE] [--max-states N] [-q]';
 
 /** What `pvcheck vectors` writes into its --out folder (conformance/suite.ts writeSuite). */
 const SUITE_ENTRIES = new Set(['vectors.jsonl', 'summary.json', 'ring-harness.txt', 'itf']);
@@ -102,6 +104,8 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
     cover: { type: 'string' },
     'from-trace': { type: 'string' },
     'max-states': { type: 'string' },
+    walks: { type: 'boolean' },
+    'max-steps': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
   });
   if (positionals.length !== 1) throw new UsageError(positionals.length ? `unexpected argument '${positionals[1]}' (${VECTORS_USAGE})` : `missing MODEL (${VECTORS_USAGE})`);
@@ -110,6 +114,9 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   const cover = (values.cover ?? 'rules') as Cover;
   if (!(COVERS as readonly string[]).includes(cover)) throw new UsageError(`--cover ${cover}: expected one of ${COVERS.join(', ')}`);
   const maxStates = intOption('max-states', values['max-states'], 1);
+  const walks = values.walks === true;
+  const maxSteps = intOption('max-steps', values['max-steps'], 1);
+  if (maxSteps !== undefined && !walks) throw new UsageError(`--max-steps limits the walks of --walks: add --walks (${VECTORS_USAGE})`);
   const overrides = paramPairs(values.param);
   const name = positionals[0]!;
   const modelArg = VECTOR_ALIASES[name] ?? name;
@@ -118,6 +125,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
 
   const fromTrace = values['from-trace'];
   if (fromTrace !== undefined) {
+    if (walks) throw new UsageError('--walks makes a coverage suite: it does not go with --from-trace (one regression vector)');
     const tr = readTraceFile(fromTrace);
     if (E.isLeft(tr)) throw new UsageError(tr.left);
     const p = resolveParams(model.params, { ...tr.right.params, ...overrides });
@@ -136,11 +144,11 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   const p = resolveParams(model.params, overrides);
   if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
   const t0 = Date.now();
-  if (!values.quiet) process.stderr.write(`vectors: generating the ${cover} suite of ${model.name}\n`);
+  if (!values.quiet) process.stderr.write(`vectors: generating the ${cover} suite of ${model.name}${walks ? ' (walks)' : ''}\n`);
   // in a worker thread, so that a Ctrl-C ends the generation at once
   let r;
   try {
-    r = await runPhase({ task: 'vectors', model: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg, params: p.right as object, cover, ...(maxStates !== undefined ? { maxStates } : {}) }, [model]);
+    r = await runPhase({ task: 'vectors', model: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg, params: p.right as object, cover, ...(maxStates !== undefined ? { maxStates } : {}), ...(walks ? { walks } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}) }, [model]);
   } catch (e) {
     if (e instanceof ModelFault) throw e;
     throw new UsageError(`vectors: ${((e as Error).message ?? String(e)).split('\n')[0]}`);

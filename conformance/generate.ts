@@ -10,6 +10,15 @@
  * that covers at least one goal not yet covered, and the suite stops when all
  * reachable goals are covered. Everything runs in discovery order: the same
  * inputs give byte-identical suites.
+ *
+ * Walks (`walks: true`, `pvcheck vectors --walks`): instead of one shortest
+ * path per goal, each vector is a walk from an initial state that goes on, by
+ * a shortest path from where it stands, to the nearest edge that covers a goal
+ * not yet covered, until no such edge is reachable from there or the walk has
+ * `maxSteps` steps; the next vector starts again from the initial state nearest
+ * to an uncovered goal. The goals covered are the same; the suite is far
+ * smaller (grant's edges suite at the defaults: one shortest path per edge is
+ * tens of thousands of vectors and gigabytes).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
@@ -30,7 +39,14 @@ export interface GenerateOptions {
   /** Add the model's boundary suites (default true). */
   readonly boundaries?: boolean;
   readonly maxStates?: number;
+  /** Cover with long walks rather than one shortest path per goal (see above). */
+  readonly walks?: boolean;
+  /** With walks: the most steps a vector takes (default {@link WALK_MAX_STEPS}). */
+  readonly maxSteps?: number;
 }
+
+/** The default length limit of a walk, in steps. */
+export const WALK_MAX_STEPS = 1000;
 
 export interface BoundaryReport {
   readonly name: string;
@@ -45,6 +61,8 @@ export interface SuiteReport {
   readonly model: string;
   readonly params: Readonly<Record<string, number | string | boolean>>;
   readonly cover: Cover;
+  /** Whether the coverage vectors are walks (each covering many goals) or one shortest path per goal. */
+  readonly walks: boolean;
   readonly states: number;
   readonly edges: number;
   /** False when exploration stopped at maxStates: coverage is of the explored part. */
@@ -125,8 +143,12 @@ const edgeName = <S, P>(g: Graph<S, P>, eid: number): string => {
 
 const list = (xs: readonly string[], n = 4): string => (xs.length <= n ? xs.join(', ') : `${xs.slice(0, n).join(', ')} and ${xs.length - n} more`);
 
-/** The coverage suite of a graph. */
-export function coverageVectors<S, P>(g: Graph<S, P>, cover: Cover): { vectors: Vector[]; goals: number; covered: number; unreachableRules: string[] } {
+/** The coverage suite of a graph: shortest paths, or walks with `opt.walks`. */
+export function coverageVectors<S, P>(
+  g: Graph<S, P>,
+  cover: Cover,
+  opt: { walks?: boolean; maxSteps?: number } = {},
+): { vectors: Vector[]; goals: number; covered: number; unreachableRules: string[] } {
   const rules = g.model.rules;
   const firstEdge = new Array<number>(rules.length).fill(-1);
   for (const e of g.edges) if (firstEdge[e.rule] === -1) firstEdge[e.rule] = e.id;
@@ -136,11 +158,10 @@ export function coverageVectors<S, P>(g: Graph<S, P>, cover: Cover): { vectors: 
   // goals: a name, a witness path (edge ids) and its end state; the goals each edge of a path covers
   interface GoalW { name: string; path: number[]; target: number; order: number }
   const goals: GoalW[] = [];
-  const goalsOfEdge = (eid: number): number[] => {
+  /** The goal an edge covers: its rule, itself, or the state it enters (goal ids index rules, edges or states). */
+  const goalOf = (eid: number): number => {
     const e = g.edges[eid]!;
-    if (cover === 'rules') return [e.rule];
-    if (cover === 'edges') return [eid];
-    return [e.to];
+    return cover === 'rules' ? e.rule : cover === 'edges' ? eid : e.to;
   };
   if (cover === 'rules') {
     rules.forEach((r, i) => {
@@ -154,26 +175,96 @@ export function coverageVectors<S, P>(g: Graph<S, P>, cover: Cover): { vectors: 
     g.states.forEach((_, i) => goals.push({ name: `s${i}`, path: pathTo(g, i), target: i, order: i }));
   }
   const key = (gw: GoalW): number => gw.order; // goal id within its kind
-  const covered = new Set<number>();
-  if (cover === 'states') for (const s of g.states.keys()) if (g.depth[s] === 0) covered.add(s); // initial states are in every vector
-  const sorted = [...goals].sort((a, b) => b.path.length - a.path.length || a.order - b.order);
+  const covered = new Uint8Array(cover === 'rules' ? rules.length : cover === 'edges' ? g.edges.length : g.states.length);
+  if (cover === 'states') for (const s of g.states.keys()) if (g.depth[s] === 0) covered[s] = 1; // initial states are in every vector
   const vectors: Vector[] = [];
   const byId = new Map(goals.map((gw) => [key(gw), gw.name]));
-  for (const gw of sorted) {
-    if (covered.has(key(gw))) continue;
-    const fresh: number[] = [];
-    for (const eid of gw.path)
-      for (const k of goalsOfEdge(eid))
-        if (!covered.has(k)) {
-          covered.add(k);
-          fresh.push(k);
+  /** Marks the goals of a path covered; returns the names of those it covers first. */
+  const coverPath = (path: readonly number[]): string[] => {
+    const names: string[] = [];
+    for (const eid of path) {
+      const k = goalOf(eid);
+      if (!covered[k]) {
+        covered[k] = 1;
+        names.push(byId.get(k)!);
+      }
+    }
+    return names;
+  };
+  const noun = (n: number): string => `${cover === 'rules' ? 'rule' : cover === 'edges' ? 'edge' : 'state'}${n === 1 ? '' : 's'}`;
+  if (opt.walks) {
+    const maxSteps = opt.maxSteps ?? WALK_MAX_STEPS;
+    const n = g.states.length;
+    const stamp = new Int32Array(n); // the search that last reached a state
+    const entered = new Int32Array(n); // the edge it was entered by in that search (-1: a source)
+    const queue = new Int32Array(n);
+    let gen = 0;
+    // the graph as flat arrays: the search below runs once per goal, over much of the graph near the end
+    const outStart = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) outStart[i + 1] = outStart[i]! + g.out[i]!.length;
+    const outEdge = Int32Array.from(g.out.flat());
+    const edgeTo = Int32Array.from(g.edges, (e) => e.to);
+    const edgeFrom = Int32Array.from(g.edges, (e) => e.from);
+    const edgeGoal = Int32Array.from(g.edges, (e) => goalOf(e.id));
+    /** The edges of a shortest path from one of `sources` through the first edge with an uncovered goal (breadth first, in the checker's transition order). */
+    const nearest = (sources: readonly number[]): number[] | undefined => {
+      gen++;
+      let tail = 0;
+      for (const s of sources)
+        if (stamp[s] !== gen) {
+          stamp[s] = gen;
+          entered[s] = -1;
+          queue[tail++] = s;
         }
-    const names = fresh.map((k) => byId.get(k)!);
+      for (let head = 0; head < tail; head++) {
+        const s = queue[head]!;
+        for (let j = outStart[s]!, end = outStart[s + 1]!; j < end; j++) {
+          const eid = outEdge[j]!;
+          if (!covered[edgeGoal[eid]!]) {
+            const path = [eid];
+            for (let cur = s; entered[cur]! >= 0; cur = edgeFrom[entered[cur]!]!) path.push(entered[cur]!);
+            return path.reverse();
+          }
+          const t = edgeTo[eid]!;
+          if (stamp[t] !== gen) {
+            stamp[t] = gen;
+            entered[t] = eid;
+            queue[tail++] = t;
+          }
+        }
+      }
+      return undefined;
+    };
+    const inits = [...g.states.keys()].filter((i) => g.depth[i] === 0);
+    for (let first = nearest(inits); first !== undefined; first = nearest(inits)) {
+      const path = [...first];
+      const names = coverPath(first);
+      while (path.length < maxSteps) {
+        const leg = nearest([g.edges[path[path.length - 1]!]!.to]);
+        if (leg === undefined || path.length + leg.length > maxSteps) break;
+        path.push(...leg);
+        names.push(...coverPath(leg));
+      }
+      const end = g.edges[path[path.length - 1]!]!.to;
+      vectors.push(
+        vectorOf(g, path, end, {
+          id: `${g.model.name}-${cover}-${pad(vectors.length + 1)}`,
+          suite: cover,
+          reason: `walk of ${path.length} step${path.length === 1 ? '' : 's'}; covers ${names.length} new ${noun(names.length)}: ${list(names)}`,
+          covers: names,
+        }),
+      );
+    }
+  }
+  const sorted = opt.walks ? [] : [...goals].sort((a, b) => b.path.length - a.path.length || a.order - b.order);
+  for (const gw of sorted) {
+    if (covered[key(gw)]) continue;
+    const names = coverPath(gw.path);
     vectors.push(
       vectorOf(g, gw.path, gw.target, {
         id: `${g.model.name}-${cover}-${pad(vectors.length + 1)}`,
         suite: cover,
-        reason: `shortest path to ${gw.name}; covers ${names.length} new ${cover === 'rules' ? 'rule' : cover === 'edges' ? 'edge' : 'state'}${names.length === 1 ? '' : 's'}: ${list(names)}`,
+        reason: `shortest path to ${gw.name}; covers ${names.length} new ${noun(names.length)}: ${list(names)}`,
         covers: names,
       }),
     );
@@ -181,7 +272,7 @@ export function coverageVectors<S, P>(g: Graph<S, P>, cover: Cover): { vectors: 
   // initial states with no vector (a model with no transitions at all)
   if (cover === 'states' && vectors.length === 0 && g.states.length > 0)
     vectors.push(vectorOf(g, [], 0, { id: `${g.model.name}-states-001`, suite: 'states', reason: 'the initial state (no transitions)', covers: ['s0'] }));
-  return { vectors, goals: goals.length, covered: goals.filter((gw) => covered.has(key(gw))).length, unreachableRules };
+  return { vectors, goals: goals.length, covered: goals.filter((gw) => covered[key(gw)]).length, unreachableRules };
 }
 
 /** The boundary suites of a model: one vector per declared boundary it can reach. */
@@ -271,7 +362,8 @@ function generateSuiteUnguarded<S, P>(model: Model<S, P>, params: P, opt: Genera
   const eg = explore(model, params, maxStates !== undefined ? { maxStates } : {});
   if (E.isLeft(eg)) return eg;
   const g = eg.right;
-  const cov = coverageVectors(g, cover);
+  const walks = opt.walks === true;
+  const cov = coverageVectors(g, cover, { walks, ...(opt.maxSteps !== undefined ? { maxSteps: opt.maxSteps } : {}) });
   const bnd = opt.boundaries === false ? { vectors: [], report: [] } : boundaryVectors(g, maxStates !== undefined ? { maxStates } : {});
   const vectors = [...cov.vectors, ...bnd.vectors];
   return E.right({
@@ -280,6 +372,7 @@ function generateSuiteUnguarded<S, P>(model: Model<S, P>, params: P, opt: Genera
       model: model.name,
       params: paramsRecord(params),
       cover,
+      walks,
       states: g.states.length,
       edges: g.edges.length,
       complete: g.complete,

@@ -72,7 +72,7 @@ function writeJsonLines(file: string, vectors: readonly Vector[]): void {
 export const describeSuite = (r: SuiteReport): string[] => {
   const lines = [
     `model ${r.model} ${Object.entries(r.params).map(([k, v]) => `${k}=${v}`).join(' ')}: ${r.states} states, ${r.edges} edges${r.complete ? '' : ' (exploration stopped at --max-states: coverage is of the explored part)'}`,
-    `${r.cover} coverage: ${r.covered}/${r.goals} goals in ${r.coverageVectors} vectors${r.unreachableRules.length ? `; rules that never fire: ${r.unreachableRules.join(', ')}` : '; every rule fires'}`,
+    `${r.cover} coverage: ${r.covered}/${r.goals} goals in ${r.coverageVectors} ${r.walks ? 'walks' : 'vectors'}${r.unreachableRules.length ? `; rules that never fire: ${r.unreachableRules.join(', ')}` : '; every rule fires'}`,
   ];
   if (r.boundaries.length) {
     const hit = r.boundaries.filter((b) => b.vector);

@@ -19,7 +19,7 @@ import { runs } from './support/fc.js';
 
 const root = resolve(import.meta.dirname, '..');
 
-test('ParentLinks = plain arrays of parents and transition indices, under random BFS orders (wide indices included)', () => {
+test('ParentLinks = plain arrays of parents and transition indices, under random BFS orders (wide indices included), levels added one by one or at once (addLevel)', () => {
   fc.assert(
     fc.property(
       fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
@@ -38,11 +38,16 @@ test('ParentLinks = plain arrays of parents and transition indices, under random
           // children of a level, parents in nondecreasing order
           const ps = Array.from({ length: widths[L - 1]! }, () => lo + (it.next().value![0] % (hi - lo))).sort((a, b) => a - b);
           const start = parent.length;
-          for (const p of ps) {
+          // one by one, or the level at once as a merge by every worker adds it (addLevel: positions in the level before)
+          const bulk = (it.next().value![0] & 1) === 1;
+          const pairs = new Uint32Array(2 * ps.length);
+          ps.forEach((p, x) => {
             const k = it.next().value![1];
-            links.add(p, k);
+            if (bulk) [pairs[2 * x], pairs[2 * x + 1]] = [p - lo, k];
+            else links.add(p, k);
             parent.push(p); via.push(k); level.push(L);
-          }
+          });
+          if (bulk) links.addLevel(lo, pairs, ps.length);
           lo = start;
           hi = parent.length;
         }

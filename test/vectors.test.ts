@@ -208,6 +208,22 @@ test('vectors command: files written, ring resolves to ring-api, bad input exits
   assert.ok(suite.every((v) => v.model === 'ring-api'));
   assert.is(readdirSync(join(dir, 'itf')).length, suite.length);
   assert.is(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).cover, 'states');
+  assert.is(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).walks, false);
+  // --walks: the same goals in fewer, longer vectors, each within --max-steps
+  const wdir = join(dir, 'walks');
+  const w = await quiet(() => vectorsCommand(['ring', '--param', 'ringSize=2', '--out', wdir, '--cover', 'edges', '--walks', '--max-steps', '40']))();
+  assert.is(w.r, 0, w.err);
+  const ws = JSON.parse(readFileSync(join(wdir, 'summary.json'), 'utf8'));
+  const pathsReport = right(generateSuite(ringApi, { ...P0, ringSize: 2 }, { cover: 'edges' })).report;
+  assert.is(ws.walks, true);
+  assert.is(ws.covered, ws.goals);
+  assert.is(ws.goals, pathsReport.goals);
+  assert.ok(ws.coverageVectors < pathsReport.coverageVectors, `walks ${ws.coverageVectors} vectors, paths ${pathsReport.coverageVectors}`);
+  const walked = right(parseSuite(readFileSync(join(wdir, 'vectors.jsonl'), 'utf8'))).filter((v) => v.suite === 'edges');
+  assert.ok(walked.every((v) => v.steps.length <= 40), 'a walk past --max-steps');
+  assert.ok(walked.some((v) => v.steps.length > 20), 'no walk longer than a shortest path');
+  for (const args of [['ring', '--out', dir, '--max-steps', '10'], ['ring', '--out', dir, '--walks', '--max-steps', '0'], ['ring', '--out', dir, '--walks', '--from-trace', join(dir, 'missing.json')]])
+    badVectors(args);
   for (const args of [['nosuch', '--out', dir], ['ring'], ['ring', '--out', dir, '--cover', 'paths'], ['ring', '--out', dir, '--param', 'ringSize=3'], ['ring', '--out', dir, '--from-trace', join(dir, 'missing.json')]])
     badVectors(args);
   // --from-trace through the command: init, FRONT_RING_INIT, BACK_RING_INIT as a plain trace

@@ -64,8 +64,12 @@ for (const [name, m, o] of cases) {
     const g = naiveGraph(m, p, 20_000);
     const initKeys = new Set(m.init(p).map((s) => stable(s)));
     const memo = new Map();
-    for (const cover of COVERS) {
-      const { vectors, report } = right(generateSuite(m, p, { cover, boundaries: false }));
+    // one shortest path per goal; walks; walks cut short (so that many walks start again from the initial states)
+    const shapes = [{}, { walks: true }, { walks: true, maxSteps: 6 }];
+    for (const cover of COVERS) for (const shape of shapes) {
+      const { vectors, report } = right(generateSuite(m, p, { cover, boundaries: false, ...shape }));
+      // each leg of a walk ends at the first edge with a new goal, so a walk longer than its limit is one leg, one goal
+      if (shape.maxSteps) for (const v of vectors) assert.ok(v.steps.length <= shape.maxSteps || v.covers!.length === 1, `${v.id}: ${v.steps.length} steps, ${v.covers!.length} goals`);
       const seen: Visit = { states: new Set(), edges: new Set(), rules: new Set() };
       for (const v of vectors) replayVector(m, p, initKeys, v, seen, memo);
       const missing = (all: Iterable<string>, got: Set<string>) => [...all].filter((x) => !got.has(x));
