@@ -1447,14 +1447,21 @@ const showCopy = (a: CopyChoice): string =>
  * acquire does not look at the area, and [0,1) is inside every window [0,2) passes), G4 holds for both,
  * and the two successors differ in `cp[].len` alone, which no rule reads: [0,1) is explored, [0,2) is
  * not. Where the window is smaller, [0,2) is kept: Xen refuses it (the rule is not enabled), and a variant
- * that lets it through shows as a G4 violation. A destination copy (`w` 1) is always kept: copy_end
- * writes its length into the page.
+ * that lets it through shows as a G4 violation. A destination copy (`w` 1) is left out the same way where
+ * its length changes nothing: copy_end writes DATA into [0, len) of the frame, and the second half is DATA
+ * already (or the frame is no page of A's) and stays so while the copy pins the entry: an honest granter's
+ * granted pages are zeroed (grantPage) and a page turns SECRET only when freed, which a pinned page is not
+ * without violating page_never_freed_while_granted (the search stops there). With a hostile granter every
+ * destination copy is kept (grant.md "Parameters and abstractions").
  */
-function sameAsFirstHalf(s: S, a: CopyChoice, acq: Acquired): boolean {
-  if (a.w !== 0 || a.offset !== 0 || a.len !== PAGE || acq.pins.length === 0) return false;
+function sameAsFirstHalf(s: S, p: P, a: CopyChoice, acq: Acquired): boolean {
+  if (a.offset !== 0 || a.len !== PAGE || acq.pins.length === 0) return false;
   const last = acq.pins[acq.pins.length - 1]!;
   const act = last.act ?? (last.dom === DOMID_A ? s.aa : s.ab)[last.ref]!;
-  return act !== null && act.start === 0 && act.length === PAGE;
+  if (act === null || act.start !== 0 || act.length !== PAGE) return false;
+  if (a.w === 0) return true;
+  // a destination: copy_end writes DATA into [0, len) of the frame; its second half is DATA already and stays so
+  return granterHonest(p) && (last.dom !== DOMID_A || acq.frame < 0 || s.pg[acq.frame]!.c[1] === DATA);
 }
 
 const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
@@ -1482,7 +1489,7 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies) return false;
     const acq = copyCheck(s, a.by, a, acquireFor(p, v));
-    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, a, acq);
+    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, p, a, acq);
   },
   then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, acquireFor(p, v))),
   };
