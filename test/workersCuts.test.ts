@@ -10,36 +10,17 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import { join, resolve } from 'node:path';
 import { check } from '../checker/explore.js';
 import { checkParallel, checkParallelLinks, ParallelSearch } from '../checker/parallel.js';
 import type { System } from '../checker/system.js';
-import { loadModel } from '../cli/loadModel.js';
-import { workerSystemLoader } from '../cli/workerSystem.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-import { serializeTrace, traceFromViolation } from '../traces/index.js';
-import { summary } from './support/workerCases.js';
+import { boundCase, summary } from './support/workerCases.js';
 
 process.env.PVCHECK_PARALLEL_FROM = '1';
 const root = resolve(import.meta.dirname, '..');
 
-async function system(model: string, params: Record<string, string>, invariants?: string[]) {
-  const m = await loadModel(model);
-  const p = resolveParams(m.params, params);
-  if (E.isLeft(p)) throw new Error(p.left);
-  const sys = bind(m, p.right, invariants ? { invariants } : {});
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  const source = { loader: workerSystemLoader, args: { model, params: p.right, ...(invariants ? { invariants } : {}) } };
-  const trace = (r: Awaited<ReturnType<typeof check>>) => {
-    if (!r.violation) return undefined;
-    const s = serializeTrace(traceFromViolation(m, p.right, r.violation, 'pvcheck check'), 'json');
-    if (E.isLeft(s)) throw new Error(s.left);
-    return s.right.replace(/"created": "[^"]*"/, '"created": ""');
-  };
-  return { sys: sys.right as System<unknown>, source, trace };
-}
+/** The system, the workers' source and a trace's bytes (test/support/workerCases.ts). */
+const system = boundCase;
 
 async function delayed<T>(ms: number, f: () => Promise<T>): Promise<T> {
   process.env.PVCHECK_TEST_MERGE_DELAY = String(ms);

@@ -15,39 +15,22 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import { check } from '../checker/explore.js';
 import { checkParallelLinks } from '../checker/parallel.js';
-import { loadModel } from '../cli/loadModel.js';
-import { workerSystemLoader } from '../cli/workerSystem.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-import { serializeTrace, traceFromViolation } from '../traces/index.js';
-import { summary } from './support/workerCases.js';
+import { boundCase, summary } from './support/workerCases.js';
 
 process.env.PVCHECK_PARALLEL_FROM = '1';
 
 async function sameEverywhere(model: string, params: Record<string, string>, runs: number, invariants?: string[]): Promise<void> {
-  const m = await loadModel(model);
-  const p = resolveParams(m.params, params);
-  if (E.isLeft(p)) throw new Error(p.left);
-  const sys = bind(m, p.right, invariants ? { invariants } : {});
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  const source = { loader: workerSystemLoader, args: { model, params: p.right, ...(invariants ? { invariants } : {}) } };
-  const traceOf = (r: Awaited<ReturnType<typeof checkParallelLinks>>['result']) => {
-    if (!r.violation) return undefined;
-    const s = serializeTrace(traceFromViolation(m, p.right, r.violation, 'pvcheck check'), 'json');
-    if (E.isLeft(s)) throw new Error(s.left);
-    return s.right.replace(/"created": "[^"]*"/, '"created": ""');
-  };
-  const one = check(sys.right, {});
-  const ref = await checkParallelLinks(sys.right, {}, source, 1);
+  const { sys, source, trace: traceOf } = await boundCase(model, params, invariants);
+  const one = check(sys, {});
+  const ref = await checkParallelLinks(sys, {}, source, 1);
   assert.equal(summary(ref.result), summary(one), `${model}: 1 worker against the single-threaded search`);
   assert.is(traceOf(ref.result), traceOf(one), `${model}: trace at 1 worker`);
   const digests = new Set<string>();
   for (const n of [2, 3]) {
     for (let run = 0; run < runs; run++) {
-      const r = await checkParallelLinks(sys.right, {}, source, n);
+      const r = await checkParallelLinks(sys, {}, source, n);
       digests.add(r.linksDigest);
       assert.equal(summary(r.result), summary(one), `${model} at ${n} workers, run ${run}`);
       assert.is(traceOf(r.result), traceOf(one), `${model} at ${n} workers, run ${run}: trace`);

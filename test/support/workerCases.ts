@@ -80,6 +80,21 @@ const traceBytes = (model: Model, params: object, r: CheckResult<unknown>): stri
 };
 
 /**
+ * A model (built-in name or file) bound at `params` with `invariants`: the
+ * system, the source the workers load it from, and the bytes of a result's
+ * trace file (bar its `created` time), for comparing a parallel run with one thread.
+ */
+export async function boundCase(model: string, params: Record<string, string>, invariants?: string[]) {
+  const m = await loadModel(model);
+  const p = resolveParams(m.params, params);
+  if (E.isLeft(p)) throw new Error(`${model}: ${p.left}`);
+  const sys = bind(m, p.right, invariants ? { invariants } : {});
+  if (E.isLeft(sys)) throw new Error(`${model}: ${sys.left}`);
+  const source = { loader: workerSystemLoader, args: { model, params: p.right, ...(invariants ? { invariants } : {}) } };
+  return { model: m, params: p.right, sys: sys.right as System<unknown>, source, trace: (r: CheckResult<unknown>) => traceBytes(m, p.right, r) };
+}
+
+/**
  * Checks every case `take` accepts (given its model and bound system) on one
  * thread and on 3 workers; returns how many ran on the workers. A case the
  * workers do not take must say why (parallelReason) and have no shape.
@@ -87,28 +102,24 @@ const traceBytes = (model: Model, params: object, r: CheckResult<unknown>): stri
 export async function compareCases(take: (c: Case, model: Model, sys: System<unknown>) => boolean): Promise<number> {
   let runs = 0;
   for (const c of cases) {
-    const model = await loadModel(c.model);
-    const p = resolveParams(model.params, c.params);
-    if (E.isLeft(p)) throw new Error(`${c.name}: ${p.left}`);
-    const sys = bind(model, p.right, c.invariants ? { invariants: c.invariants } : {});
-    if (E.isLeft(sys)) throw new Error(`${c.name}: ${sys.left}`);
+    const { model, sys, source, trace } = await boundCase(c.model, c.params, c.invariants);
     const opt = {
       checkDeadlock: !c.noDeadlock && deadlockSelected(c.invariants),
       ...(c.maxStates !== undefined ? { maxStates: c.maxStates } : {}),
       ...(c.maxDepth !== undefined ? { maxDepth: c.maxDepth } : {}),
     };
-    const why = parallelReason(sys.right, opt);
+    const why = parallelReason(sys, opt);
     if (why !== undefined) {
-      assert.ok(!sys.right.shape && (!sys.right.flat || sys.right.canonicalize), `${c.name}: ${why}`);
+      assert.ok(!sys.shape && (!sys.flat || sys.canonicalize), `${c.name}: ${why}`);
       continue;
     }
-    if (!take(c, model, sys.right)) continue;
-    const one = check(sys.right, opt);
-    const three = await checkParallel(sys.right, opt, { loader: workerSystemLoader, args: { model: c.model, params: p.right, ...(c.invariants ? { invariants: c.invariants } : {}) } }, 3);
+    if (!take(c, model, sys)) continue;
+    const one = check(sys, opt);
+    const three = await checkParallel(sys, opt, source, 3);
     runs++;
     assert.is(three.workers, 3, c.name);
     assert.equal(summary(three), summary(one), c.name);
-    assert.is(traceBytes(model, p.right, three), traceBytes(model, p.right, one), `${c.name}: trace`);
+    assert.is(trace(three), trace(one), `${c.name}: trace`);
   }
   return runs;
 }
