@@ -88,7 +88,8 @@ test('nested models (xenbus, grant with symmetry, limiter, ring) in 0 ms slices:
   // A 0 ms slice ends at the first deadline check (every 1024 expanded states).
   const cases: [string, Record<string, string | number | boolean>][] = [
     ['xenbus', {}],
-    ['grant', {}],
+    // with Xen's fix of G19: at the defaults the search stops at G19 after fewer states than one slice (a4d8b2b)
+    ['grant', { setStatusPinned: 'checked' }],
     ['limiter', {}],
     ['ring', { memory: 'tso', ringSize: 1, messages: 2 }],
   ];
