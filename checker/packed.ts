@@ -187,19 +187,36 @@ export class PackedPath<S> implements StatePath<S> {
     const c = this.canon;
     if (c === undefined) return;
     const h = fp[0]!, l = fp[1]!;
-    const base = ((l ^ Math.imul(h, 0x9e3779b1)) & this.canonMask) << 2;
+    const base = this.cacheSlot(h, l);
     if (c[base] === h && c[base + 1] === l && (h | l) !== 0) {
       fp[0] = c[base + 2]!;
       fp[1] = c[base + 3]!;
       return;
     }
+    this.represent(w, s, h, l, base, fp, 0);
+  }
+
+  /** The first word of the cache entry of a state whose own fingerprint is (h, l). */
+  private cacheSlot(h: number, l: number): number {
+    return ((l ^ Math.imul(h, 0x9e3779b1)) & this.canonMask) << 2;
+  }
+
+  /**
+   * A cache miss: canonicalises the words `w` (the state `s`, when the caller
+   * has it unpacked), writes the representative's fingerprint to out[o],
+   * out[o + 1] and caches it at `base` for own fingerprint (h, l). Both lookups
+   * (one successor at a time, and the batched probes) miss through here.
+   */
+  private represent(w: Uint32Array, s: S | undefined, h: number, l: number, base: number, out: Uint32Array, o: number): void {
+    const c = this.canon!;
     if (this.sym) this.sym.canonical(w, this.tmp);
-    else this.codec.pack(this.sys.canonicalize!(s), this.tmp);
+    else this.codec.pack(this.sys.canonicalize!(s ?? this.codec.unpack(w, 0)), this.tmp);
+    const fp = this.fpRep;
     hashWords(this.tmp, w.length, fp);
     c[base] = h;
     c[base + 1] = l;
-    c[base + 2] = fp[0]!;
-    c[base + 3] = fp[1]!;
+    c[base + 2] = out[o] = fp[0]!;
+    c[base + 3] = out[o + 1] = fp[1]!;
   }
 
   /**
@@ -224,6 +241,8 @@ export class PackedPath<S> implements StatePath<S> {
   rep = new Uint32Array(0);
   private smiss = new Uint8Array(0);
   private readonly fpTmp = new Uint32Array(2);
+  /** A representative's fingerprint on a cache miss (represent). */
+  private readonly fpRep = new Uint32Array(2);
   /** What `touch` read (kept so that the reads are made). */
   private sink = 0;
 
@@ -267,29 +286,20 @@ export class PackedPath<S> implements StatePath<S> {
     const sfp = this.sfp, rep = this.rep, c = this.canon;
     if (c === undefined) rep.set(sfp.subarray(0, 2 * n));
     else {
-      const mask = this.canonMask, miss = this.smiss;
+      const miss = this.smiss;
       for (let j = 0; j < n; j++) {
         const h = sfp[2 * j]!, l = sfp[2 * j + 1]!;
-        const base = ((l ^ Math.imul(h, 0x9e3779b1)) & mask) << 2;
+        const base = this.cacheSlot(h, l);
         if (c[base] === h && c[base + 1] === l && (h | l) !== 0) {
           rep[2 * j] = c[base + 2]!;
           rep[2 * j + 1] = c[base + 3]!;
           miss[j] = 0;
         } else miss[j] = 1;
       }
-      const fp = this.fpTmp;
       for (let j = 0; j < n; j++) {
         if (miss[j] === 0) continue;
-        const w = this.sview[j]!;
-        if (this.sym) this.sym.canonical(w, this.tmp);
-        else this.codec.pack(this.sys.canonicalize!(this.codec.unpack(w, 0)), this.tmp);
-        hashWords(this.tmp, w.length, fp);
         const h = sfp[2 * j]!, l = sfp[2 * j + 1]!;
-        const base = ((l ^ Math.imul(h, 0x9e3779b1)) & mask) << 2;
-        c[base] = h;
-        c[base + 1] = l;
-        c[base + 2] = rep[2 * j] = fp[0]!;
-        c[base + 3] = rep[2 * j + 1] = fp[1]!;
+        this.represent(this.sview[j]!, undefined, h, l, this.cacheSlot(h, l), rep, 2 * j);
       }
     }
     this.sink ^= seen.touch(rep, n);

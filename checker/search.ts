@@ -71,6 +71,9 @@ export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
   return new ReferencePath(sys, opt.immer ?? false);
 }
 
+/** A state with more successors than a parent link can name (16 bits of transition index). */
+const tooManyTransitions = (): Error => new Error('a state has more than 65536 transitions (rule choices); at most 65536 are supported');
+
 export class Search<S> {
   private readonly sys: System<S>;
   private readonly opt: CheckOptions<S>;
@@ -281,7 +284,7 @@ export class Search<S> {
     this.edges++;
     this.path.fingerprint(n, this.fp);
     const id = this.links.size;
-    if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    if (k > 0xffff) throw tooManyTransitions();
     if (this.seen.exhausted && this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1) {
       // --store compact: its fixed table is full (bitstate.ts); stop as at the memory budget
       this.edges--;
@@ -311,7 +314,7 @@ export class Search<S> {
     const seen = this.seen as FingerprintSet;
     const n = b.resolve(seen);
     const rep = b.rep;
-    if (n > 0x10000) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    if (n > 0x10000) throw tooManyTransitions();
     for (let k = 0; k < n; k++) {
       this.edges++;
       const id = this.links.size;
