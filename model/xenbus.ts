@@ -1400,10 +1400,18 @@ export const XENBUS_PERMS: XsPermTable = [
 export const xenbusDomainOf = (owner: string): string =>
   owner === GUEST || owner === TXN_FE || owner.startsWith('guest:') ? GUEST : owner === DRIVER_DOMAIN ? DRIVER_DOMAIN : 'dom0';
 /** xenstored's checks at the run's quotas, with libxl's permissions; `o` takes a defence away (a variant). */
-export const xenbusPolicy = (p: P, o: Partial<XsPolicy> = {}): XsPolicy => ({
+export const xenbusPolicy = (p: P, o?: Partial<XsPolicy>): XsPolicy => {
+  if (o !== undefined) return { ...policyOf(p), ...o };
+  let pol = policies.get(p);
+  if (pol === undefined) policies.set(p, (pol = policyOf(p)));
+  return pol;
+};
+const policyOf = (p: P): XsPolicy => ({
   perms: XENBUS_PERMS, quota: { entries: p.quotaEntries, watches: p.quotaWatches, transactions: p.quotaTransactions, entrySize: p.quotaEntrySize },
-  domainOf: xenbusDomainOf, ...o,
+  domainOf: xenbusDomainOf,
 });
+/** {@link xenbusPolicy} without changes, by the run's parameters (X17 asks for it on every state). */
+const policies = new WeakMap<P, XsPolicy>();
 /** The guest's connection to xenstored (unprivileged). */
 export const GUEST_CONN: XsConn = { dom: GUEST };
 
@@ -1951,7 +1959,12 @@ export const X12: Invariant<S, P> = {
   name: 'X12_backend_events_bounded',
   description: 'however often the frontend writes its state, the driver domain holds at most one undelivered event of netback\'s otherend watch',
   see: 'XSA-349 (CVE-2020-29568); Linux xenbus_probe_backend.c frontend_will_handle (nr_pending), xenbus_xs.c xs_watch_msg',
-  holds: (s) => (s.xs.events[DRIVER_DOMAIN] ?? []).filter((t) => t === W_BE_OTHEREND).length <= 1,
+  holds: (s) => {
+    const q = s.xs.events[DRIVER_DOMAIN];
+    let n = 0;
+    if (q !== undefined) for (let i = 0; i < q.length; i++) if (q[i] === W_BE_OTHEREND) n++;
+    return n <= 1;
+  },
 };
 
 export const X13: Invariant<S, P> = {

@@ -184,11 +184,20 @@ function fireRm(d: XsDraft, path: string, check = true): void {
     if (Object.keys(d.perms).length === 0) delete d.perms;
   }
 }
+/** Whether a transaction wrote or read a node at, above or below `path` (no array is built: this runs on every write). */
+function touches(t: XsTxn, path: string): boolean {
+  const w = t.writes;
+  for (const k in w) if (w[k] !== undefined && (under(k, path) || under(path, k))) return true;
+  const r = t.reads;
+  if (r !== undefined) for (let i = 0; i < r.length; i++) if (under(r[i]!, path) || under(path, r[i]!)) return true;
+  return false;
+}
 function conflictWith(d: XsDraft, owner: string | null, path: string, mode: XsConflicts): void {
-  for (const [o, t] of Object.entries(d.txns)) {
+  const txns = d.txns;
+  for (const o in txns) {
+    const t = txns[o];
     if (t === undefined || o === owner || t.conflict) continue;
-    const touched = [...Object.keys(t.writes).filter((k) => t.writes[k] !== undefined), ...(t.reads ?? [])];
-    if (mode === 'any' || touched.some((k) => under(k, path) || under(path, k))) t.conflict = true;
+    if (mode === 'any' || touches(t as XsTxn, path)) t.conflict = true;
   }
 }
 
@@ -416,9 +425,15 @@ export const XENSTORE_PAYLOAD_MAX = 4096;
 export const xsBlob = (n: number): string => `<${n} bytes>`;
 /** The length of a node's data (`datalen`): a {@link xsBlob}'s `n`, else the string's length. */
 export const xsDataLen = (v: string): number => {
-  const m = /^<(\d+) bytes>$/.exec(v);
-  return m ? Number(m[1]) : v.length;
+  let n = dataLens.get(v);
+  if (n === undefined) {
+    const m = /^<(\d+) bytes>$/.exec(v);
+    dataLens.set(v, (n = m ? Number(m[1]) : v.length));
+  }
+  return n;
 };
+/** {@link xsDataLen} by value (a model writes a few dozen distinct values; the quota counts read every node's on every state). */
+const dataLens = new Map<string, number>();
 
 /** A domain's connection to xenstored. */
 export interface XsConn {
@@ -452,6 +467,13 @@ export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN' | 'EPERM' | 'ENOE
  * read it, nobody else may do anything).
  */
 export function xsParsePerms(s: string): XsPerms {
+  let p = parsedPerms.get(s);
+  if (p === undefined) parsedPerms.set(s, (p = parsePerms(s)));
+  return p;
+}
+/** {@link xsParsePerms}'s results by perms string (a model has a handful; read on every node of every quota count). */
+const parsedPerms = new Map<string, XsPerms>();
+function parsePerms(s: string): XsPerms {
   const [first, ...rest] = s.split(',').map((e) => ({ letter: e[0] as XsAccess, dom: e.slice(1) }));
   return { owner: first!.dom, others: first!.letter, ...(rest.length ? { acl: Object.fromEntries(rest.map((e) => [e.dom, e.letter])) } : {}) };
 }
@@ -460,7 +482,23 @@ export const xsShowPerms = (p: XsPerms): string =>
   [`${p.others}${p.owner}`, ...Object.entries(p.acl ?? {}).map(([dom, a]) => `${a}${dom}`)].join(',');
 
 /** The perms of the node at `path` (those of the longest directory of the table at or above it). */
-export function xsPermsOf(table: XsPermTable, path: string): XsPerms | undefined {
+export const xsPermsOf = (table: XsPermTable, path: string): XsPerms | undefined => permsIn(permsMap(table), table, path);
+const permsMap = (table: XsPermTable): Map<string, XsPerms | null> => {
+  let m = permsByTable.get(table);
+  if (m === undefined) permsByTable.set(table, (m = new Map()));
+  return m;
+};
+const permsIn = (m: Map<string, XsPerms | null>, table: XsPermTable, path: string): XsPerms | undefined => {
+  let p = m.get(path);
+  if (p === undefined) m.set(path, (p = permsOfPath(table, path) ?? null));
+  return p ?? undefined;
+};
+/**
+ * {@link xsPermsOf} by table and path (null: none): a table is a constant of
+ * the model, and the quota counts ask for every node's perms on every state.
+ */
+const permsByTable = new WeakMap<XsPermTable, Map<string, XsPerms | null>>();
+function permsOfPath(table: XsPermTable, path: string): XsPerms | undefined {
   let best: readonly [string, XsPerms] | undefined;
   for (const e of table) if (under(path, e[0]) && (!best || e[0].length > best[0].length)) best = e;
   return best?.[1];
@@ -519,8 +557,10 @@ function decidingNode(xs: Xenstore, table: XsPermTable, path: string): string {
 
 /** The nodes a domain owns (its quota is charged for them): leaves of the store whose perms name it owner. */
 export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): number => {
+  const m = permsMap(table);
+  const nodes = xs.nodes;
   let n = 0;
-  for (const k in xs.nodes) if (xs.nodes[k] !== undefined && xsPermsOf(table, k)?.owner === dom) n++;
+  for (const k in nodes) if (nodes[k] !== undefined && permsIn(m, table, k)?.owner === dom) n++;
   return n;
 };
 
@@ -531,18 +571,29 @@ export const xsEntriesOf = (xs: Xenstore, table: XsPermTable, dom: string): numb
  * the data, the children's names (`childlen`: 0 for the model's nodes, which
  * are leaves; the model does not keep directory nodes).
  */
-export const xsNodeSize = (xs: Xenstore, table: XsPermTable, path: string, value: string): number => {
-  const p = permsOfNode(xs, table, path);
-  const nperms = p ? 1 + Object.keys(p.acl ?? {}).length : 1;
-  return XS_NODE_HDR_SIZE + nperms * XS_PERM_SIZE + xsDataLen(value);
+export const xsNodeSize = (xs: Xenstore, table: XsPermTable, path: string, value: string): number =>
+  nodeSize(permsOfNode(xs, table, path), value);
+const nodeSize = (p: XsPerms | undefined, value: string): number =>
+  XS_NODE_HDR_SIZE + (p ? 1 + aclCount(p) : 1) * XS_PERM_SIZE + xsDataLen(value);
+/** The number of ACL entries of a perms (memoised: a model has a handful of perms objects). */
+const aclCount = (p: XsPerms): number => {
+  let n = aclCounts.get(p);
+  if (n === undefined) aclCounts.set(p, (n = Object.keys(p.acl ?? {}).length));
+  return n;
 };
+const aclCounts = new WeakMap<XsPerms, number>();
 
 /** The largest node a domain owns, in bytes ({@link xsNodeSize}; 0 when it owns none). */
 export const xsLargestNodeOf = (xs: Xenstore, table: XsPermTable, dom: string): number => {
+  const m = permsMap(table);
+  const nodes = xs.nodes, set = xs.perms;
   let max = 0;
-  for (const k in xs.nodes) {
-    const v = xs.nodes[k];
-    if (v !== undefined && permsOfNode(xs, table, k)?.owner === dom) max = Math.max(max, xsNodeSize(xs, table, k, v));
+  for (const k in nodes) {
+    const v = nodes[k];
+    if (v === undefined) continue;
+    const ps = set === undefined ? undefined : set[k];
+    const p = ps !== undefined ? xsParsePerms(ps) : permsIn(m, table, k);
+    if (p !== undefined && p.owner === dom) max = Math.max(max, nodeSize(p, v));
   }
   return max;
 };
@@ -585,9 +636,16 @@ export function xsRmAs(d: XsDraft, pol: XsPolicy, c: XsConn, path: string, mode:
 }
 
 /** The watches (or open transactions) a domain holds, by the owners the policy maps to it. */
-const countOf = (owners: readonly string[], pol: XsPolicy, dom: string): number => owners.filter((o) => pol.domainOf(o) === dom).length;
-export const xsWatchesOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xs.watches.map((w) => w.owner), pol, dom);
-export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => countOf(xsOpenTxns(xs), pol, dom);
+export const xsWatchesOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => {
+  let n = 0;
+  for (const w of xs.watches) if (pol.domainOf(w.owner) === dom) n++;
+  return n;
+};
+export const xsTxnsOf = (xs: Xenstore, pol: XsPolicy, dom: string): number => {
+  let n = 0;
+  for (const o in xs.txns) if (xs.txns[o] !== undefined && pol.domainOf(o) === dom) n++;
+  return n;
+};
 
 /**
  * XS_WATCH from connection `c` (do_watch): E2BIG when an unprivileged domain
