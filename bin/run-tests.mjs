@@ -22,15 +22,31 @@
 // does not depend on which file finished first. PVCHECK_TEST_JOBS=1 runs them
 // one after another.
 //
-// Usage: node bin/run-tests.mjs [filter-substring...]
+// Longest first: test/timings.json holds each file's seconds at the last
+// measured CI run; files start in decreasing order of it (a file it does not
+// list first of all, as if it were the longest), so that no long file starts
+// last and runs alone at the end. The report is still printed in file order,
+// and the run ends with its 10 slowest files. `--save-times` (a whole run, or
+// any filter) writes this run's seconds of the files it ran into
+// test/timings.json, keeping the others' (only when every file passed).
+//
+// Usage: node bin/run-tests.mjs [--save-times] [filter-substring...]
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const filters = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const badFlag = argv.find((a) => a.startsWith('-') && a !== '--save-times');
+if (badFlag) {
+  process.stderr.write(`run-tests: unknown option ${badFlag} (usage: node bin/run-tests.mjs [--save-times] [filter-substring...])\n`);
+  process.exit(2);
+}
+const saveTimes = argv.includes('--save-times');
+const filters = argv.filter((a) => a !== '--save-times');
+const TIMINGS = join(root, 'test', 'timings.json');
 
 function secondsFromEnv(name, def) {
   const raw = process.env[name];
@@ -63,6 +79,29 @@ const files = [];
 })(root);
 files.sort();
 const selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
+
+/** The seconds each file took at the last measured run (test/timings.json), if the file is there and readable. */
+function readTimings() {
+  let text;
+  try {
+    text = readFileSync(TIMINGS, 'utf8');
+  } catch {
+    return {};
+  }
+  try {
+    const t = JSON.parse(text).seconds;
+    return t && typeof t === 'object' ? t : {};
+  } catch (e) {
+    process.stderr.write(`run-tests: test/timings.json is not JSON (${e.message}): files start in file order\n`);
+    return {};
+  }
+}
+const expected = readTimings();
+/** Indices into `selected` in start order: unlisted files first, then the longest expected first (ties: file order). */
+const startOrder = selected
+  .map((f, i) => ({ i, t: typeof expected[f] === 'number' ? expected[f] : Infinity }))
+  .sort((a, b) => b.t - a.t || a.i - b.i)
+  .map((x) => x.i);
 
 /** Kills the process group `pid` leads (the file and everything it started); true if one was there. */
 function killGroup(pid) {
@@ -130,7 +169,7 @@ const results = new Array(selected.length);
 let next = 0;
 async function worker() {
   while (next < selected.length) {
-    const i = next++;
+    const i = startOrder[next++];
     const t = Date.now();
     const p = runFile(selected[i]).then((r) => ({ ...r, secs: ((Date.now() - t) / 1000).toFixed(1) }));
     results[i] = p;
@@ -168,7 +207,21 @@ for (let i = 0; i < selected.length; i++) {
   if (s && !bad) for (const l of out.split('\n')) if (l.startsWith('skip: ')) process.stdout.write(`  ${l}\n`);
   if (bad) process.stdout.write(out + '\n');
 }
-process.stdout.write(`\n${selected.length} test files in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+const secs = await Promise.all(results.map((p) => p.then((r) => Number(r.secs))));
+const slowest = selected.map((f, i) => ({ f, s: secs[i] })).sort((a, b) => b.s - a.s).slice(0, 10);
+process.stdout.write(`\nslowest files (wall seconds, ${jobs} at a time):\n${slowest.map((x) => `${x.s.toFixed(1).padStart(8)}  ${x.f}`).join('\n')}\n`);
+process.stdout.write(`${selected.length} test files in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+if (saveTimes) {
+  if (failed > 0) process.stdout.write('run-tests: --save-times: not saved, a file failed\n');
+  else {
+    const seconds = { ...expected };
+    selected.forEach((f, i) => { seconds[f] = secs[i]; });
+    for (const f of Object.keys(seconds)) if (!files.includes(f)) delete seconds[f];
+    const sorted = Object.fromEntries(Object.keys(seconds).sort().map((f) => [f, seconds[f]]));
+    writeFileSync(TIMINGS, JSON.stringify({ note: `wall seconds per file (${jobs} at a time) at the last saved run: bin/run-tests.mjs starts the longest first; update with node bin/run-tests.mjs --save-times`, seconds: sorted }, null, 1) + '\n');
+    process.stdout.write(`run-tests: saved the seconds of ${selected.length} files to test/timings.json\n`);
+  }
+}
 if (crashed.length) process.stdout.write(`crashed: ${crashed.join(', ')}\n`);
 if (failed > 0) process.stdout.write(`fast-check seed of this run: ${seed} (PVCHECK_SEED=${seed} node bin/run-tests.mjs FILE replays it)\n`);
 process.stdout.write(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);

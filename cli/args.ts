@@ -3,6 +3,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 import { UsageError } from './errors.js';
+import { parseSize } from '../checker/memory.js';
 
 export function parse<const T extends Options>(argv: string[], options: T) {
   try {
@@ -52,5 +53,12 @@ export function intOption(name: string, v: string | undefined, min = 0): number 
   if (!/^\d+$/.test(v)) throw new UsageError(`--${name} expects a non-negative integer, got '${v}'`);
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer of at least ${min}, got '${v}'`);
+  return n;
+}
+
+/** A size option (`--max-memory 2G`): bytes, or a one-line UsageError naming the option. */
+export function sizeOption(name: string, v: string): number {
+  const n = parseSize(v);
+  if (typeof n === 'string') throw new UsageError(`--${name}: ${n}`);
   return n;
 }

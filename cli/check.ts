@@ -25,7 +25,7 @@ import { reportFault } from './fault.js';
 import { typeErrors } from './typecheck.js';
 import { inputProblem } from '../traces/io.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
-import { intOption, paramPairs, parse } from './args.js';
+import { intOption, sizeOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { MAX_MODEL_FILE_BYTES, loadModel, looksLikeFile } from './loadModel.js';
@@ -516,12 +516,6 @@ function storeOption(v: string, workers: string | undefined): StoreSpec | undefi
   if (spec.kind === 'full') return undefined;
   if (workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
   return spec;
-}
-
-function sizeOption(name: string, v: string): number {
-  const n = parseSize(v);
-  if (typeof n === 'string') throw new UsageError(`--${name}: ${n}`);
-  return n;
 }
 
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {

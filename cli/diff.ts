@@ -1,5 +1,5 @@
 /**
- * `pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]`
+ * `pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--max-memory SIZE] [--trace-dir DIR] [--report FILE] [--json]`
  *
  * What a protocol change does to the behaviour, not only to the verdicts: the
  * reachable states and the rules each model has that the other lacks, a
@@ -13,7 +13,9 @@
  * (the after-only one when there is one, else the before-only one).
  *
  * Exit codes, as diff(1): 0 the same reachable states, 1 they differ,
- * 2 bad input, 3 a bound cut an exploration (the diff is partial).
+ * 2 bad input, 3 a bound cut an exploration (the diff is partial) or the
+ * explorations, which hold both state graphs, were stopped by `--max-memory
+ * SIZE` (default 3/4 of the machine's memory; nothing compared then).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { join, resolve } from 'node:path';
@@ -25,21 +27,22 @@ import { bind } from '../properties/bind.js';
 import { ModelFault } from '../properties/fault.js';
 import { traceFromViolation, writeFileAtomic, writeTraceFile, type Trace } from '../traces/index.js';
 import { htmlReport } from '../traces/viewsHtml.js';
-import { intOption, paramPairs, parse } from './args.js';
+import { intOption, paramPairs, parse, sizeOption } from './args.js';
 import { runSearch } from './check.js';
 import { EXIT, UsageError } from './errors.js';
 import { checkOutputFile, ensureDir, safe, writeOrWarn } from './files.js';
 import { interrupted } from './interrupt.js';
-import { runPhase } from './phaseWorker.js';
+import { PhaseMemoryStop, runPhase } from './phaseWorker.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
 import { fmtInt, outcomeLine } from './report.js';
 
-const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]';
+const USAGE = 'usage: pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--max-memory SIZE] [--trace-dir DIR] [--report FILE] [--json]';
 
 export async function diffCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
     param: { type: 'string', short: 'p', multiple: true },
     'max-states': { type: 'string' },
+    'max-memory': { type: 'string' },
     'trace-dir': { type: 'string' },
     report: { type: 'string' },
     json: { type: 'boolean' },
@@ -47,6 +50,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
   });
   if (positionals.length !== 2) throw new UsageError(USAGE);
   const maxStates = intOption('max-states', values['max-states'], 1);
+  const maxMemory = values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : undefined;
   const overrides = paramPairs(values.param);
   const dir = values['trace-dir'] ?? '.';
   ensureDir(dir, '--trace-dir');
@@ -66,9 +70,15 @@ export async function diffCommand(argv: string[]): Promise<number> {
   // in a worker thread, so that a Ctrl-C ends the explorations at once
   let d;
   try {
-    d = await runPhase({ task: 'diff', models: sources, params: [params[0]!, params[1]!], ...(maxStates !== undefined ? { maxStates } : {}) }, models);
+    d = await runPhase({ task: 'diff', models: sources, params: [params[0]!, params[1]!], ...(maxStates !== undefined ? { maxStates } : {}) }, models, maxMemory);
   } catch (e) {
     if (e instanceof ModelFault) throw e; // the model's code threw: cli/fault.ts reports it
+    if (e instanceof PhaseMemoryStop) {
+      const line = `diff ${models[0]!.name} -> ${models[1]!.name}: INCOMPLETE (max-memory): the explorations ${e.message}: nothing compared, no verdict; lower the bounds, give --max-states N, or a larger --max-memory`;
+      if (values.json) process.stdout.write(JSON.stringify({ incomplete: 'max-memory', rss: e.rss, maxMemory: e.limit, before: { model: models[0]!.name }, after: { model: models[1]!.name } }, null, 2) + '\n');
+      else process.stdout.write(line + '\n');
+      return EXIT.incomplete;
+    }
     throw new UsageError(`diff: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
   }
   if (d === undefined) {

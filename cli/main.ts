@@ -32,14 +32,16 @@ usage:
                                        re-run a trace (JSON or ITF) on its model or another one
   pvcheck merge DIR [--json]          a swarm's members combined (--swarm K/N --out DIR): coverage union,
                                        the shortest counterexample found; exit 1 if one was, else 3 (incomplete)
-  pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--trace-dir DIR] [--report FILE] [--json]
+  pvcheck diff BEFORE AFTER [--param name=value]... [--max-states N] [--max-memory SIZE] [--trace-dir DIR] [--report FILE] [--json]
                                        what a change does: states and rules only one model has, a shortest
                                        run to the first such state (a trace file), and both verdicts
   pvcheck catalogue [FILE|DIR...] [--json] [-q]
                                        run every example (default: pvcheck's examples/) with the command its
                                        @pvcheck header declares and compare with the declared result (docs/examples.md)
-  pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--from-trace FILE] [--max-states N]
-                                       conformance test vectors (docs/vectors.md)
+  pvcheck vectors MODEL [--param ...] --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE]
+                  [--max-states N] [--max-memory SIZE] [-q]
+                                       conformance test vectors (docs/vectors.md); diff and vectors hold the whole
+                                       state graph: --max-memory (default 3/4 of the memory) stops them cleanly
   pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] [--spin-dir DIR] | [--models all|M,M]
                                        throughput and memory on the ring-notify benchmark, beside SPIN and Rumur
                                        (--spin-dir: the folder of the peers' ring-notify.pml and ring-notify.m,

@@ -5,6 +5,13 @@
  * once (the worker is terminated) and the command prints what it has, exit 3
  * (cli/interrupt.ts). The worker loads the models by the same argument as the
  * main thread (a built-in's name or a model file's absolute path).
+ *
+ * The main thread also keeps the phase under `--max-memory` (default: 3/4 of
+ * the machine's memory, as `pvcheck check`): it reads the process's resident
+ * set every 100 ms and terminates the worker when it passes the budget; the
+ * command then says so in one line and writes nothing (PhaseMemoryStop).
+ * These phases keep a whole state graph in memory (the edges, for coverage and
+ * diffs), so a bound raised by one step can otherwise take the machine into swap.
  */
 import { Worker, parentPort, workerData } from 'node:worker_threads';
 import * as E from 'fp-ts/lib/Either.js';
@@ -15,6 +22,7 @@ import { bind } from '../properties/bind.js';
 import { ModelFault, type FaultSite } from '../properties/fault.js';
 import { stoppable } from './interrupt.js';
 import { loadModel } from './loadModel.js';
+import { defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
 
 export type PhaseTask =
   | { readonly task: 'diff'; readonly models: readonly [string, string]; readonly params: readonly [object, object]; readonly maxStates?: number }
@@ -80,17 +88,40 @@ if (parentPort && (workerData as { phase?: PhaseTask } | undefined)?.phase) {
   );
 }
 
+/** The phase was stopped before the process's resident set passed `limit` bytes (it had reached `rss`). */
+export class PhaseMemoryStop extends Error {
+  constructor(
+    readonly rss: number,
+    readonly limit: number,
+  ) {
+    super(`stopped at --max-memory ${fmtBytes(limit)} (the process held ${(rss / 1024 ** 2).toFixed(1)} MiB)`);
+  }
+}
+
+/** How often the main thread reads the resident set while a phase runs. */
+const MEMORY_POLL_MS = 100;
+
 /**
  * Runs phase `t` in a worker thread; undefined when the command was
  * interrupted meanwhile (the worker is then terminated at once). A ModelFault
  * in the worker is thrown again here, attached to the main thread's model of
- * the same name (`models`); another error is thrown as an Error.
+ * the same name (`models`); a phase stopped by the memory budget
+ * (`maxMemory` bytes, default 3/4 of the machine's) throws PhaseMemoryStop;
+ * another error is thrown as an Error.
  */
-export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model[]): Promise<Result<T> | undefined> {
+export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model[], maxMemory = defaultMemoryLimit()): Promise<Result<T> | undefined> {
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
     workerData: { entry: new URL('./phaseWorker.ts', import.meta.url).href, phase: t },
   });
   let stopped = false;
+  let overMemory: number | undefined;
+  const watch = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss > maxMemory && overMemory === undefined) {
+      overMemory = rss;
+      void w.terminate();
+    }
+  }, MEMORY_POLL_MS);
   const reply = new Promise<Reply | undefined>((res, rej) => {
     w.once('message', (m: Reply) => res(m));
     w.once('error', rej);
@@ -102,8 +133,9 @@ export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model
       void w.terminate();
     },
     () => reply,
-  );
+  ).finally(() => clearInterval(watch));
   void w.terminate();
+  if (overMemory !== undefined) throw new PhaseMemoryStop(overMemory, maxMemory);
   if (stopped || m === undefined) {
     if (stopped) return undefined;
     throw new Error('the worker thread ended without a result');

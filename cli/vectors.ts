@@ -1,21 +1,24 @@
 /**
- * `pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE] [--max-states N]`
+ * `pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE] [--max-states N] [--max-memory SIZE]`
  *
  * Generates a conformance suite from a model's state graph (conformance/) and
  * writes it to DIR (conformance/suite.ts says what is in it). `ring` resolves
  * to `ring-api`. `--walks` covers the goals with long walks instead of one
  * shortest path per goal (conformance/generate.ts), each at most `--max-steps`
- * steps (default 1000). Exit codes: 0 written; 1 the generation failed (a trace that
- * does not replay, a model error); 2 bad input (a UsageError: one line).
+ * steps (default 1000). `--max-memory SIZE` (default 3/4 of the machine's
+ * memory) stops the generation, which holds the whole state graph, before the
+ * process passes SIZE; nothing is written then. Exit codes: 0 written; 1 the
+ * generation failed (a trace that does not replay, a model error); 2 bad input
+ * (a UsageError: one line); 3 interrupted or stopped by --max-memory.
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { resolveParams } from '../model/params.js';
 import { readTraceFile } from '../traces/io.js';
 import { COVERS, vectorFromTrace, type Cover } from '../conformance/generate.js';
 import { ModelFault } from '../properties/fault.js';
-import { runPhase } from './phaseWorker.js';
+import { PhaseMemoryStop, runPhase } from './phaseWorker.js';
 import { VECTOR_ALIASES, describeSuite, itfNote, writeSuite } from '../conformance/suite.js';
-import { intOption, paramPairs, parse } from './args.js';
+import { intOption, paramPairs, parse, sizeOption } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { interrupted, signalsDelivered } from './interrupt.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
@@ -25,7 +28,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { doneWith, fileKind, removeAtExit } from '../traces/io.js';
 
 export const VECTORS_USAGE =
-  'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE] [--max-states N] [-q]';
+  'usage: pvcheck vectors MODEL [--param k=v]... --out DIR [--cover rules|edges|states] [--walks [--max-steps N]] [--from-trace FILE] [--max-states N] [--max-memory SIZE] [-q]';
 
 /** What `pvcheck vectors` writes into its --out folder (conformance/suite.ts writeSuite). */
 const SUITE_ENTRIES = new Set(['vectors.jsonl', 'summary.json', 'ring-harness.txt', 'itf']);
@@ -104,6 +107,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
     cover: { type: 'string' },
     'from-trace': { type: 'string' },
     'max-states': { type: 'string' },
+    'max-memory': { type: 'string' },
     walks: { type: 'boolean' },
     'max-steps': { type: 'string' },
     quiet: { type: 'boolean', short: 'q' },
@@ -114,6 +118,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   const cover = (values.cover ?? 'rules') as Cover;
   if (!(COVERS as readonly string[]).includes(cover)) throw new UsageError(`--cover ${cover}: expected one of ${COVERS.join(', ')}`);
   const maxStates = intOption('max-states', values['max-states'], 1);
+  const maxMemory = values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : undefined;
   const walks = values.walks === true;
   const maxSteps = intOption('max-steps', values['max-steps'], 1);
   if (maxSteps !== undefined && !walks) throw new UsageError(`--max-steps limits the walks of --walks: add --walks (${VECTORS_USAGE})`);
@@ -148,9 +153,15 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
   // in a worker thread, so that a Ctrl-C ends the generation at once
   let r;
   try {
-    r = await runPhase({ task: 'vectors', model: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg, params: p.right as object, cover, ...(maxStates !== undefined ? { maxStates } : {}), ...(walks ? { walks } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}) }, [model]);
+    r = await runPhase({ task: 'vectors', model: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg, params: p.right as object, cover, ...(maxStates !== undefined ? { maxStates } : {}), ...(walks ? { walks } : {}), ...(maxSteps !== undefined ? { maxSteps } : {}) }, [model], maxMemory);
   } catch (e) {
     if (e instanceof ModelFault) throw e;
+    if (e instanceof PhaseMemoryStop) {
+      process.stderr.write(
+        `pvcheck: vectors for ${model.name} ${e.message} before the state graph was complete: the suite was not generated (${out} is as it was); lower the bounds, give --max-states N, or a larger --max-memory\n`,
+      );
+      return EXIT.incomplete;
+    }
     throw new UsageError(`vectors: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
   }
   if (r === undefined) {

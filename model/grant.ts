@@ -132,6 +132,7 @@ export const grantParams = defineParams(
     granter: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: instead of its driver's grants, the granting domain writes any of its data entries (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not, and switches the table version at any step; the properties protecting the granter from itself are then not checked" }),
     setStatusPinned: enumParam({ values: ['xen', 'checked'] as const, default: 'xen', doc: "what _set_status checks when it sets a status bit on an entry already pinned (a first write pin): xen = GTF_readonly on the flags as they are now, the type and domid only `if (!act->pin)` (today's Xen: after a failed v2 end a read-pinned read-only grant takes a write pin, finding G19); checked = the type and domid as for an unpinned entry (the fix)" }),
     grantee: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: dom0 also maps, copies, holds mappings and writes transitive grants whenever Xen lets it' }),
+    transWrites: enumParam({ values: ['steps', 'late'] as const, default: 'steps', doc: "the hostile domain's writes of its own transitive entries: steps = each a step of its own, at any time; late = folded into the copy that reads the entry (a quotient that keeps every verdict; counterexamples may be shorter by those writes: grant.md \"Parameters and abstractions\")" }),
   },
 );
 export type GrantParams = ParamsOfSpace<typeof grantParams>;
@@ -420,9 +421,9 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
 // --- the hypervisor (xen/common/grant_table.c)
 
 /** The grant table of a domain, or undefined if the domain does not exist (C's table is empty). */
-function table(s: S, dom: number): { g: readonly GrantEntry[]; a: readonly (ActiveEntry | null)[] } | undefined {
+function table(s: S, dom: number, gb?: readonly GrantEntry[]): { g: readonly GrantEntry[]; a: readonly (ActiveEntry | null)[] } | undefined {
   if (dom === DOMID_A) return { g: s.ga, a: s.aa };
-  if (dom === DOMID_B) return { g: s.gb, a: s.ab };
+  if (dom === DOMID_B) return { g: gb ?? s.gb, a: s.ab };
   if (dom === DOMID_C) return { g: [], a: [] };
   return undefined;
 }
@@ -706,8 +707,8 @@ export interface AcquireVariant {
  * compared with its active entry (frame, source, sub-page window: XSA-500);
  * one that does not is used through act->mfn, whose owner must be `rd`.
  */
-export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, v: AcquireVariant = {}, depth = 0): Acquired {
-  const t = table(s, rd);
+export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, v: AcquireVariant = {}, depth = 0, gb?: readonly GrantEntry[]): Acquired {
+  const t = table(s, rd, gb);
   if (!t) return fail(GNTST_bad_domain);
   if (gref < 0 || gref >= t.g.length) return fail(GNTST_bad_gntref); // "Bad grant reference"
   const e = t.g[gref]!, a = t.a[gref]!;
@@ -722,9 +723,9 @@ export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro:
     if (!v.chain && !allowTransitive) return fail(GNTST_general_error); // "transitive grant when transitivity not allowed"
     const td = e.trans_domid, tg = e.trans_gref;
     if (!v.chain && td === rd) return fail(GNTST_general_error); // "transitive grants cannot be self-referential"
-    if (!table(s, td)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
+    if (!table(s, td, gb)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
     if (depth >= 2) return { status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: false, act: null }], start: 0, length: PAGE, hops: 3, frame: -1, pf: -1 }; // unbounded recursion (XSA-226)
-    const inner = acquireForCopy(s, td, tg, rd, ro, false, v, depth + 1);
+    const inner = acquireForCopy(s, td, tg, rd, ro, false, v, depth + 1, gb);
     if (inner.status !== GNTST_okay) return inner;
     // "We dropped the lock, so we have to check that the grant didn't change"
     if (a && (a.frame !== inner.frame || a.start !== inner.start || a.length !== inner.length || a.trans_domid !== td || a.trans_gref !== tg || !a.is_sub_page))
@@ -759,9 +760,9 @@ export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro:
  * outside the grant's window GNTST_general_error (the grant is released
  * again: a refused copy leaves no trace).
  */
-export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}): Acquired {
+export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}, gb?: readonly GrantEntry[]): Acquired {
   if (op.len === 0) return { status: GNTST_okay, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 }; // "if ( unlikely(!op->len) ) return GNTST_okay"
-  const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, v);
+  const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, v, 0, gb);
   if (acq.status !== GNTST_okay) return acq;
   if (op.offset < 0 || op.offset + op.len > PAGE) return fail(GNTST_bad_copy_arg); // "copy beyond page area"
   if (op.offset < acq.start || op.offset + op.len > acq.start + acq.length) return fail(GNTST_general_error); // "copy source/dest out of bounds"
@@ -1435,9 +1436,47 @@ export const unmapCompleteRule: R = {
   },
 };
 
-interface CopyChoice extends CopyArgs { by: number }
+/**
+ * A copy, and with `transWrites=late` the contents the hostile domain wrote into the entries of its
+ * own table the copy reads (`as`: B's entry it copies through and, for a target in B's table, that
+ * entry too), folded into the copy (`lateTrans`).
+ */
+interface CopyChoice extends CopyArgs { by: number; as?: readonly TransChoice[] }
+const showTrans = (a: TransChoice): string => `B:${a.t} -> ${DOM_NAMES[a.td]}:${a.tg} for ${DOM_NAMES[a.domid]}`;
 const showCopy = (a: CopyChoice): string =>
-  `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})`;
+  `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})` +
+  (a.as ? ` (written first: ${a.as.map(showTrans).join(', ')})` : '');
+
+/**
+ * `transWrites=late`: the hostile domain's writes of its own transitive entries are not steps of their
+ * own; a copy that reads such an entry reads any content the hostile domain could have written into it
+ * (the entry keeps its cleared form, GTF_invalid with Xen's status bits). A quotient: the hostile domain
+ * may write (or invalidate) an entry it owns, one netback does not use for a forward, at any step and
+ * keeping the status word, and nothing but a copy's acquire (and the writes' own guards, and netback's
+ * search for a free entry, which an invalid entry passes) reads those fields: no invariant, observable or
+ * other rule does. States that differ only there are one class, reachable from each other by those
+ * writes; the class's transitions are its members' (grant.md "Parameters and abstractions").
+ */
+const lateTrans = (p: P): boolean => p.transWrites === 'late' && hostile(p);
+/** Whether B's entry t is the hostile domain's to write (netback does not use it for a forward). */
+const hostileOwns = (s: S, t: number): boolean => {
+  for (const b of s.be) if (b.t === t) return false;
+  return true;
+};
+/** B's table as a late copy reads it: the entries of `as` written (status kept). */
+function gbAs(s: S, as: readonly TransChoice[]): GrantEntry[] {
+  const gb: GrantEntry[] = [];
+  for (let t = 0; t < s.gb.length; t++) gb.push(s.gb[t]!);
+  for (const a of as) gb[a.t] = { ...INVALID, flags: GTF_transitive, domid: a.domid, trans_domid: a.td, trans_gref: a.tg, status: s.gb[a.t]!.status };
+  return gb;
+}
+/** Whether a late copy choice applies in `s`: every entry it writes is the hostile domain's, and a B target it does not write is not. */
+function lateApplies(s: S, p: P, a: CopyChoice): boolean {
+  if (!a.as) return !(lateTrans(p) && a.dom === DOMID_B && hostileOwns(s, a.ref));
+  for (const x of a.as) if (!hostileOwns(s, x.t)) return false;
+  const o = a.as[0]!;
+  return !(a.as.length === 1 && o.td === DOMID_B && o.tg !== o.t && hostileOwns(s, o.tg));
+}
 
 /**
  * Whether an accepted source copy of the whole page leads where the copy of its first half leads: a
@@ -1475,7 +1514,19 @@ const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
       }
       for (const ref of range(0, p.transitive - 1)) out.push({ by: DOMID_C, dom: DOMID_B, ref, w, ...win });
     }
-  return out;
+  if (!lateTrans(p)) return out;
+  // transWrites=late: a copy through B's entry t also for every content the hostile domain may write there first
+  const late: CopyChoice[] = [];
+  for (const c of out) {
+    late.push(c);
+    if (c.dom !== DOMID_B) continue;
+    for (const x of transChoices(p)) {
+      if (x.t !== c.ref) continue;
+      late.push({ ...c, as: [x] });
+      if (x.td === DOMID_B && x.tg !== x.t) for (const y of transChoices(p)) if (y.t === x.tg) late.push({ ...c, as: [x, y] });
+    }
+  }
+  return late;
 });
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
 export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
@@ -1487,11 +1538,11 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   choices: (_s, p) => copyChoices(p),
   showChoice: showCopy,
   when: (s, p, a: CopyChoice) => {
-    if (s.cp.length >= p.copies) return false;
-    const acq = copyCheck(s, a.by, a, acquireFor(p, v));
+    if (s.cp.length >= p.copies || !lateApplies(s, p, a)) return false;
+    const acq = copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as));
     return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, p, a, acq);
   },
-  then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, acquireFor(p, v))),
+  then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as))),
   };
 };
 
@@ -1527,17 +1578,26 @@ export const rogueTransitive: R = {
   name: 'rogue_grant_transitive', actor: 'hostile',
   doc: "the hostile domain writes a GTF_transitive entry in its own table (any grantee, any target), at any time",
   see: 'grant_table.h union grant_entry_v2 transitive',
-  choices: (_s, p) => transChoices(p),
-  showChoice: (a: TransChoice) => `B:${a.t} -> ${DOM_NAMES[a.td]}:${a.tg} for ${DOM_NAMES[a.domid]}`,
+  choices: (_s, p) => (lateTrans(p) ? lateTransChoices(p) : transChoices(p)),
+  showChoice: (a: TransChoice) => (a.domid < 0 ? `B:${a.t} (any content: transWrites=late)` : showTrans(a)),
   when: (s, p, a: TransChoice) => {
     if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
+    // transWrites=late: the writes are the copies' (lateTrans); one write per entry stays, a step to the same class
+    if (a.domid < 0) return true;
     const e = s.gb[a.t]!;
     return !(gtype(e) === GTF_transitive && e.domid === a.domid && e.trans_domid === a.td && e.trans_gref === a.tg);
   },
   then: (d, s, _p, a: TransChoice) => {
+    if (a.domid < 0) return; // transWrites=late: the entry keeps its cleared form (its class's)
     d.gb[a.t] = { ...INVALID, flags: GTF_transitive, domid: a.domid, trans_domid: a.td, trans_gref: a.tg, status: s.gb[a.t]!.status };
   },
 };
+/**
+ * `transWrites=late`: one write per entry, which leaves the state as it is. The class of states a write
+ * moves between has its members' transitions: with the hostile domain's writes as steps no member is a
+ * deadlock (a write is always enabled in one of them), so the class is none either.
+ */
+const lateTransChoices: (p: P) => TransChoice[] = perParams((p) => range(0, p.transitive - 1).map((t) => ({ t, domid: -1, td: -1, tg: -1 })));
 
 const transEntries: (p: P) => number[] = perParams((p) => range(0, p.transitive - 1));
 export const rogueEndTransitive: R = {

@@ -125,6 +125,32 @@ test('PVCHECK_TEST_JOBS=2 runs two files at once and reports them in file order;
   }
 });
 
+test('files start longest first by test/timings.json (an unlisted file before all), are reported in file order, and the 10 slowest close the run', () => {
+  const file = (me: string) => `
+    import { test } from 'uvu';
+    import { appendFileSync } from 'node:fs';
+    test('${me}', () => { appendFileSync('order', '${me} '); });
+    test.run();`;
+  const dir = scratchTree({ 'a.test.ts': file('a'), 'b.test.ts': file('b'), 'c.test.ts': file('c'), 'd.test.ts': file('d') });
+  writeFileSync(join(dir, 'test/timings.json'), JSON.stringify({ seconds: { 'test/a.test.ts': 1, 'test/b.test.ts': 50, 'test/d.test.ts': 7 } }));
+  const run = (args: string[]) => spawnSync(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_TEST_JOBS: '1' }, timeout: 120000 });
+  const r = run([]);
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.is(readFileSync(join(dir, 'order'), 'utf8'), 'c b d a ');
+  assert.match(r.stdout, /✔ test\/a\.test\.ts[^\n]*\n✔ test\/b\.test\.ts[^\n]*\n✔ test\/c\.test\.ts[^\n]*\n✔ test\/d\.test\.ts/);
+  assert.match(r.stdout, /slowest files \(wall seconds, 1 at a time\):\n( +[\d.]+  test\/[a-d]\.test\.ts\n){4}4 test files in/);
+  // --save-times writes the run's seconds of the files it ran, keeps the others'
+  const s = run(['--save-times', 'c.test']);
+  assert.is(s.status, 0, s.stdout + s.stderr);
+  const saved = JSON.parse(readFileSync(join(dir, 'test/timings.json'), 'utf8')).seconds;
+  assert.equal(Object.keys(saved), ['test/a.test.ts', 'test/b.test.ts', 'test/c.test.ts', 'test/d.test.ts']);
+  assert.is(saved['test/b.test.ts'], 50);
+  assert.type(saved['test/c.test.ts'], 'number');
+  const bad = run(['--times']);
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /run-tests: unknown option --times/);
+});
+
 test('a file that leaves a process running fails, and the process is killed', () => {
   const dir = scratchTree({
     'leaks.test.ts': `
