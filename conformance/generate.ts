@@ -155,9 +155,14 @@ export function coverageVectors<S, P>(
   // a rule that does not exist at these parameters (inactive in the bound system) is not a coverage goal
   const unreachableRules = rules.filter((_, i) => firstEdge[i] === -1 && !g.sys.rules[i]!.inactive).map((r) => r.name);
 
-  // goals: a name, a witness path (edge ids) and its end state; the goals each edge of a path covers
-  interface GoalW { name: string; path: number[]; target: number; order: number }
+  // goals: a name, the length of its witness (a shortest path, edge ids) and its end state; the
+  // goals each edge of a path covers. The witness itself is built only for a goal that gets a
+  // vector of its own: on `edges` and `states` suites a path per goal would hold every edge
+  // `depth` times over (and walks need none of them).
+  interface GoalW { name: string; length: number; last: number; target: number; order: number }
   const goals: GoalW[] = [];
+  /** A goal's witness: the BFS-tree path to its last edge's source, then that edge (last -1: the path to the target). */
+  const witness = (gw: GoalW): number[] => (gw.last < 0 ? pathTo(g, gw.target) : [...pathTo(g, g.edges[gw.last]!.from), gw.last]);
   /** The goal an edge covers: its rule, itself, or the state it enters (goal ids index rules, edges or states). */
   const goalOf = (eid: number): number => {
     const e = g.edges[eid]!;
@@ -167,12 +172,13 @@ export function coverageVectors<S, P>(
     rules.forEach((r, i) => {
       const eid = firstEdge[i]!;
       if (eid < 0) return;
-      goals.push({ name: r.name, path: [...pathTo(g, g.edges[eid]!.from), eid], target: g.edges[eid]!.to, order: i });
+      const e = g.edges[eid]!;
+      goals.push({ name: r.name, length: g.depth[e.from]! + 1, last: eid, target: e.to, order: i });
     });
   } else if (cover === 'edges') {
-    for (const e of g.edges) goals.push({ name: edgeName(g, e.id), path: [...pathTo(g, e.from), e.id], target: e.to, order: e.id });
+    for (const e of g.edges) goals.push({ name: edgeName(g, e.id), length: g.depth[e.from]! + 1, last: e.id, target: e.to, order: e.id });
   } else {
-    g.states.forEach((_, i) => goals.push({ name: `s${i}`, path: pathTo(g, i), target: i, order: i }));
+    g.states.forEach((_, i) => goals.push({ name: `s${i}`, length: g.depth[i]!, last: -1, target: i, order: i }));
   }
   const key = (gw: GoalW): number => gw.order; // goal id within its kind
   const covered = new Uint8Array(cover === 'rules' ? rules.length : cover === 'edges' ? g.edges.length : g.states.length);
@@ -256,12 +262,13 @@ export function coverageVectors<S, P>(
       );
     }
   }
-  const sorted = opt.walks ? [] : [...goals].sort((a, b) => b.path.length - a.path.length || a.order - b.order);
+  const sorted = opt.walks ? [] : [...goals].sort((a, b) => b.length - a.length || a.order - b.order);
   for (const gw of sorted) {
     if (covered[key(gw)]) continue;
-    const names = coverPath(gw.path);
+    const path = witness(gw);
+    const names = coverPath(path);
     vectors.push(
-      vectorOf(g, gw.path, gw.target, {
+      vectorOf(g, path, gw.target, {
         id: `${g.model.name}-${cover}-${pad(vectors.length + 1)}`,
         suite: cover,
         reason: `shortest path to ${gw.name}; covers ${names.length} new ${noun(names.length)}: ${list(names)}`,
