@@ -48,6 +48,16 @@ export interface StateCodec<S> {
    */
   readonly packScratch: (s: S, out: Uint32Array) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
+  /**
+   * A new `unpack` that writes into objects of its own, reused by every call
+   * (the state it returns is valid until its next call): the same values in
+   * objects of the same hidden classes as `unpack`'s, without allocating them
+   * but the root (a new object every call: a model may remember a state by
+   * its identity) and records whose keys vary.
+   * For the state being expanded and each new state's invariants, which keep
+   * no reference past their step.
+   */
+  readonly unpackReused: () => (w: Uint32Array, off: number) => S;
   /** A mutable copy of `s` in the codec's reused objects: valid until the next call. */
   readonly scratch: (s: S) => S;
   /** A fresh copy of `s` the caller may keep. */
@@ -127,6 +137,15 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
     if (m === undefined) encoders.set(values, (m = K(new Map(values.map((x, i) => [x, i])))));
     return (v, path) => `(${m}.get(${v}) ?? bad(${JSON.stringify(path)}, ${v}))`;
   };
+  /**
+   * A `keys: 'all'` record with optional fields (xenbus's xenstore: 125
+   * nodes) is sealed in the reused objects of `scratch` and `unpackReused`:
+   * its keys are the declared ones, so packing the scratch copy's own object
+   * skips pack's count of its defined keys (a third of xenbus's pack,
+   * measured 2026-12-04), and a rule that adds a key fails where it writes it.
+   */
+  const sealed = (p: Piece): boolean => p.kind === 'record' && p.keys === 'all' && p.fields.some(([, f]) => f.kind === 'optional');
+  const sealIf = (p: Piece, literal: string): string => (sealed(p) ? `Object.seal(${literal})` : literal);
   const lit = (x: unknown): string => (x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x));
   /** A test that `v` is of union alternative `alt` (records by a field no other alternative has). */
   const altTest = (alts: readonly Piece[], i: number, v: string): string => {
@@ -214,8 +233,11 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
         const opt = p.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => k);
         if (opt.length > 0) {
           const c = fresh();
-          out += `{ let ${c} = ${p.fields.length - opt.length};\n${opt.map((k) => `if (${v}${prop(k)} !== undefined) ${c}++;\n`).join('')}`;
-          out += `let n = 0; for (const k in ${v}) if (${v}[k] !== undefined) n++;\nif (n !== ${c}) badKey(${JSON.stringify(path)}, ${v}, ${K(new Set(p.fields.map(([k]) => k)))}); }\n`;
+          let chk = `{ let ${c} = ${p.fields.length - opt.length};\n${opt.map((k) => `if (${v}${prop(k)} !== undefined) ${c}++;\n`).join('')}`;
+          chk += `let n = 0; for (const k in ${v}) if (${v}[k] !== undefined) n++;\nif (n !== ${c}) badKey(${JSON.stringify(path)}, ${v}, ${K(new Set(p.fields.map(([k]) => k)))}); }\n`;
+          // The scratch copy's own object of a `keys: 'all'` record is sealed ({@link sealed}): it has
+          // exactly the declared keys, and a rule that adds one fails there (a TypeError in its step).
+          out += skelMode && sealed(p) ? `if (${v} !== K${k0}) ${chk}` : chk;
         }
         return out;
       }
@@ -370,6 +392,112 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   const uexpr = genUnpackInline(piece, upre);
   const unpackSrc = `${unpackFns.join('\n')}\nreturn function unpack(w, off) {\n${upre.join('\n')}\nreturn ${uexpr};\n}`;
 
+  // --- unpackReused: unpack's walk again, writing into preallocated objects
+  // (a skeleton of its own, made by literals with unpack's key order, so the
+  // same hidden classes) instead of allocating every record, array and list.
+  // A record with optional fields but not `keys: 'all'` (its keys vary) and a
+  // union are made fresh, as unpack makes them.
+  const qskel: string[] = [];
+  const intoFns: string[] = [];
+  const unpackFns0 = unpackFns.length;
+  li = 0;
+  const initOfQ = (f: Piece): string => (f.kind === 'int' ? String(f.min) : f.kind === 'enum' ? lit(f.values[0]!) : f.kind === 'optional' ? 'undefined' : 'null');
+  const genInto = (p: Piece, pre: string[]): string => {
+    const inner: string[] = [];
+    const e = genIntoInline(p, inner);
+    if (inner.reduce((n, x) => n + x.length + 1, e.length) <= CHUNK) {
+      pre.push(...inner);
+      return e;
+    }
+    const name = `v${intoFns.length}`;
+    intoFns.push(`function ${name}(w, off) {\n${inner.join('\n')}\nreturn ${e};\n}`);
+    return `${name}(w, off)`;
+  };
+  const genIntoInline = (p: Piece, pre: string[]): string => {
+    switch (p.kind) {
+      case 'int':
+      case 'enum':
+      case 'union':
+        return genUnpackInline(p, pre);
+      case 'record': {
+        // The root is a fresh object every call (a model may remember a state by its identity: grant's
+        // pinTable keeps the last state's pin counts), and so is a record whose keys vary: each made as
+        // unpack makes it, around reused values.
+        if (p === piece || (p.keys !== 'all' && p.fields.some(([, f]) => f.kind === 'optional'))) {
+          const parts: string[] = [];
+          const opts: [string, string][] = [];
+          for (const [k, f] of p.fields) {
+            if (f.kind === 'optional') {
+              const flag = read(next());
+              const inner: string[] = [];
+              const e = genInto(f.of, inner);
+              const x = fresh();
+              pre.push(`let ${x};`, `if (${flag}) { ${inner.join('\n')} ${x} = ${e}; }`);
+              opts.push([k, x]);
+            } else parts.push(`${JSON.stringify(k)}: ${genInto(f, pre)}`);
+          }
+          if (p.keys === 'all') return `{ ${[...parts, ...opts.map(([k, x]) => `${JSON.stringify(k)}: ${x}`)].join(', ')} }`;
+          const o = fresh();
+          pre.push(`const ${o} = { ${parts.join(', ')} };`);
+          for (const [k, x] of opts) pre.push(`if (${x} !== undefined) ${o}${prop(k)} = ${x};`);
+          return o;
+        }
+        const idx = qskel.length;
+        qskel.push('');
+        const o = fresh();
+        pre.push(`const ${o} = Q[${idx}];`);
+        for (const [k, f] of p.fields) {
+          if (f.kind === 'optional') {
+            const flag = read(next());
+            const inner: string[] = [];
+            const e = genInto(f.of, inner);
+            pre.push(`if (${flag}) { ${inner.join('\n')} ${o}${prop(k)} = ${e}; } else ${o}${prop(k)} = undefined;`);
+          } else pre.push(`${o}${prop(k)} = ${genInto(f, pre)};`);
+        }
+        const init = [...p.fields.filter(([, f]) => f.kind !== 'optional'), ...p.fields.filter(([, f]) => f.kind === 'optional')];
+        qskel[idx] = sealIf(p, `{ ${init.map(([k, f]) => `${JSON.stringify(k)}: ${initOfQ(f)}`).join(', ')} }`);
+        return o;
+      }
+      case 'array': {
+        const idx = qskel.length;
+        qskel.push(`[${Array.from({ length: p.length }, () => initOfQ(p.of)).join(', ')}]`);
+        const a = fresh();
+        pre.push(`const ${a} = Q[${idx}];`);
+        for (let i = 0; i < p.length; i++) pre.push(`${a}[${i}] = ${genInto(p.of, pre)};`);
+        return a;
+      }
+      case 'list': {
+        const idx = qskel.length;
+        qskel.push('[]');
+        const n = fresh();
+        const a = fresh();
+        pre.push(`const ${n} = ${read(next())};`, `const ${a} = Q[${idx}];`);
+        for (let i = 0; i < p.max; i++) {
+          const inner: string[] = [];
+          const e = genInto(p.of, inner);
+          pre.push(`if (${n} > ${i}) { ${inner.join('\n')} ${a}[${i}] = ${e}; }`);
+        }
+        // (changing an array's length is slow: only when it differs)
+        pre.push(`if (${a}.length !== ${n}) ${a}.length = ${n};`);
+        return a;
+      }
+      case 'nullable': {
+        const flag = read(next());
+        const inner: string[] = [];
+        const e = genInto(p.of, inner);
+        const x = fresh();
+        pre.push(`let ${x} = null;`, `if (${flag}) { ${inner.join('\n')} ${x} = ${e}; }`);
+        return x;
+      }
+      case 'optional':
+        throw new Error('shape: optional() is only allowed as a record field');
+    }
+  };
+  const qpre: string[] = [];
+  const qexpr = genIntoInline(piece, qpre);
+  if (li !== leaves.length) throw new Error('codec: unpackReused does not read every leaf');
+  const intoSrc = `const Q = [${qskel.join(',\n')}];\n${unpackFns.slice(unpackFns0).join('\n')}\n${intoFns.join('\n')}\nreturn function unpackReused(w, off) {\n${qpre.join('\n')}\nreturn ${qexpr};\n}`;
+
   // --- scratch: copy `s` into preallocated objects (the skeleton), relinking every one.
   // The skeleton's objects are made by object and array literals with the keys
   // in the order of unpack's literals, so that V8 gives them the same hidden
@@ -429,7 +557,7 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
           out.push('}');
         }
         if (all) for (const [k, f] of p.fields) if (f.kind === 'optional') init.push(`${JSON.stringify(k)}: undefined`);
-        skel[idx] = `{ ${init.join(', ')} }`;
+        skel[idx] = sealIf(p, `{ ${init.join(', ')} }`);
         return o;
       }
       case 'array': {
@@ -520,6 +648,8 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   };
   const pack = new Function('C', 'bad', 'badLen', 'badKey', packSrc)(consts, bad, badLen, badKey) as StateCodec<S>['pack'];
   const unpack = new Function('C', unpackSrc)(consts) as StateCodec<S>['unpack'];
+  const makeInto = new Function('C', intoSrc) as (c: unknown[]) => StateCodec<S>['unpack'];
+  const unpackReused = (): StateCodec<S>['unpack'] => makeInto(consts);
   // The skeleton, made once by literals (they hold nulls where children go).
   const S = new Function('C', `return [${skel.join(',\n')}];`)(consts) as unknown[];
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
@@ -532,6 +662,7 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
     pack,
     packScratch,
     unpack,
+    unpackReused,
     scratch,
     ...(lazy ? { lazy } : {}),
     clone: (s) => {

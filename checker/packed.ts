@@ -33,6 +33,8 @@ export interface WordCodec<S> {
   /** `pack` for the successors a rule wrote on `scratch` (codec.ts), if the codec has a faster one. */
   readonly packScratch?: (s: S, out: Uint32Array) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
+  /** A new `unpack` into objects it reuses (codec.ts), if the codec has one. */
+  readonly unpackReused?: () => (w: Uint32Array, off: number) => S;
   /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
   readonly scratch: (s: S) => S;
   readonly clone: (s: S) => S;
@@ -69,14 +71,13 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
 /** A level of packed states: `words` per state, copied from the path's scratch words (frontier.ts: spills to a file past a threshold). */
 class PackedLevel<S> implements Level<S> {
   private readonly f: WordFrontier;
-  /** Unpacks a state to expand (the lazy root's, which keeps its words). */
-  private readonly unpack: (w: Uint32Array, off: number) => S;
   constructor(
     private readonly codec: WordCodec<S>,
     private readonly src: Uint32Array,
+    /** Unpacks a state to expand (the lazy root's, which keeps its words, or one into reused objects: the state is read only while it is expanded). */
+    private readonly unpack: (w: Uint32Array, off: number) => S,
   ) {
     this.f = new WordFrontier(codec.words);
-    this.unpack = codec.lazy?.unpack ?? codec.unpack;
   }
   get length(): number {
     return this.f.length;
@@ -148,10 +149,21 @@ export class PackedPath<S> implements StatePath<S> {
     this.canon = sys.canonicalize ? new Uint32Array(CANON_SLOTS * 4) : undefined;
     this.canonMask = CANON_SLOTS - 1;
     this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
+    this.unpackExpanded = codec.lazy?.unpack ?? codec.unpackReused?.() ?? codec.unpack;
+    this.unpackFound = codec.unpackReused?.() ?? codec.unpack;
   }
 
+  /**
+   * Unpacks the state to expand: the lazy root's unpack, or an unpack into
+   * objects reused for every state (codec.ts `unpackReused`; the search reads
+   * the state only while it expands it), or a fresh one.
+   */
+  private readonly unpackExpanded: (w: Uint32Array, off: number) => S;
+  /** Unpacks a new state for its invariants, observables and goals (reused objects too: they keep no reference). */
+  private readonly unpackFound: (w: Uint32Array, off: number) => S;
+
   newLevel(): Level<S> {
-    return new PackedLevel(this.codec, this.words);
+    return new PackedLevel(this.codec, this.words, this.unpackExpanded);
   }
 
   seed(s: S): S {
@@ -313,7 +325,7 @@ export class PackedPath<S> implements StatePath<S> {
 
   /** Staged successor j as a state of its own (unpacked from its words: the model's properties read it). */
   stagedState(j: number): S {
-    return this.codec.unpack(this.sw, j * this.codec.words);
+    return this.unpackFound(this.sw, j * this.codec.words);
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {

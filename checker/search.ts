@@ -111,7 +111,8 @@ export class Search<S> {
   private readonly failing: (s: S) => number;
   /**
    * On the packed path of a shape, when no bound may cut an expansion in its
-   * middle (maxStates, max-memory, a lossy store): the path that stages a
+   * middle (maxStates, a lossy store; the max-memory guard stops a staged
+   * successor as `edge` stops one, see {@link edgesStaged}): the path that stages a
    * state's successors and looks them up together after the expansion
    * (packed.ts: batched probes). The successors are then recorded in order,
    * exactly as `edge` records them one at a time.
@@ -159,7 +160,7 @@ export class Search<S> {
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
     this.seen = makeStore(opt.store, withGraph) ?? new FingerprintSet(withGraph);
-    this.batch = shaped && opt.maxStates === undefined && opt.maxMemory === undefined && this.seen instanceof FingerprintSet ? shaped : undefined;
+    this.batch = shaped && opt.maxStates === undefined && this.seen instanceof FingerprintSet ? shaped : undefined;
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;
@@ -318,6 +319,13 @@ export class Search<S> {
     for (let k = 0; k < n; k++) {
       this.edges++;
       const id = this.links.size;
+      if (this.memory && seen.fullBeforeGrowth && seen.lookup(rep[2 * k]!, rep[2 * k + 1]!) === -1 && this.memory.over(seen.bytes * 2)) {
+        // as in `edge`: the table would double past the budget; the edge is not counted, the search ends after this expansion
+        this.edges--;
+        this.truncated = 'max-memory';
+        this.outOfMemory = true;
+        continue;
+      }
       const old = seen.insert(rep[2 * k]!, rep[2 * k + 1]!, id);
       if (this.graph) this.graph.edge(from, old === -1 ? id : old);
       if (old !== -1) continue;
