@@ -17,8 +17,10 @@
 //
 // Mutants run PVCHECK_MUTANT_JOBS at a time (default: the machine's available
 // parallelism, at most 2), each on its own copy, its files one after another
-// (one test process per mutant); a mutant's remaining files are skipped once one
-// has killed it. Lines are printed in mutants.json order, whatever finished first.
+// (one test process per mutant); a file stops at its first failed test
+// (PVCHECK_TEST_BAIL=1, bin/run-tests.mjs) and a mutant's remaining files are
+// skipped once one has killed it, so a mutant's files should be listed
+// fastest-killing first. Lines are printed in mutants.json order, whatever finished first.
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -95,7 +97,8 @@ function runFile(dir, file, timeout) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['bin/run-tests.mjs', file], {
       cwd: dir,
-      env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1' },
+      // a file stops at its first failed test: that test has killed the mutant
+      env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1', PVCHECK_TEST_BAIL: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

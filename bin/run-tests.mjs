@@ -30,11 +30,17 @@
 // any filter) writes this run's seconds of the files it ran into
 // test/timings.json, keeping the others' (only when every file passed).
 //
+// PVCHECK_TEST_BAIL=1 (npm run mutants sets it): a file is killed as soon as one
+// of its tests fails (uvu's mark of a failed test, `✘ `, on its output) and
+// counts as failed; the rest of its tests do not run, and uvu's report of the
+// failure (printed at the end of a file) is lost: for a verdict, not a diagnosis.
+//
 // Usage: node bin/run-tests.mjs [--save-times] [filter-substring...]
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -65,6 +71,7 @@ if (rawJobs !== undefined && rawJobs !== '' && !/^[1-9]\d*$/.test(rawJobs)) {
   process.exit(2);
 }
 const jobs = rawJobs ? +rawJobs : Math.min(2, availableParallelism());
+const bail = process.env.PVCHECK_TEST_BAIL === '1';
 const rawSeed = process.env.PVCHECK_SEED;
 const seed = rawSeed !== undefined && rawSeed !== '' ? rawSeed : String((Math.random() * 0x7fffffff) | 0);
 
@@ -141,6 +148,17 @@ function runFile(f) {
     const chunks = [];
     child.stdout.on('data', (d) => chunks.push(d));
     child.stderr.on('data', (d) => chunks.push(d));
+    let bailed = false;
+    if (bail) {
+      // uvu writes FAIL (`✘ `) the moment a test fails; the text of the failure comes at the end of the file
+      const dec = new StringDecoder('utf8');
+      child.stdout.on('data', (d) => {
+        if (!bailed && dec.write(d).includes('\u2718 ')) {
+          bailed = true;
+          killGroup(child.pid);
+        }
+      });
+    }
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
@@ -151,11 +169,11 @@ function runFile(f) {
       // Whatever is left of the group now was left behind by the file (and
       // may hold the output pipes open, so 'close' waits for this).
       clearTimeout(timer);
-      if (!timedOut) leaked = killGroup(child.pid);
+      if (!timedOut && !bailed) leaked = killGroup(child.pid);
     });
     child.on('close', (status, signal) => {
       running.delete(child.pid);
-      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked, limit });
+      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked, limit, bailed });
     });
   });
 }
@@ -187,6 +205,11 @@ for (let i = 0; i < selected.length; i++) {
     failed++;
     crashed.push(f);
     process.stdout.write(`✘ ${f} (${secs}s): TIMEOUT, killed after ${r.limit}s (${r.limit === timeoutSec ? 'PVCHECK_TEST_TIMEOUT' : 'its run-tests: limit'})\n${out}\n`);
+    continue;
+  }
+  if (r.bailed) {
+    failed++;
+    process.stdout.write(`✘ ${f}: a test failed; killed there (PVCHECK_TEST_BAIL=1), the rest of the file not run (${secs}s)\n${out}\n`);
     continue;
   }
   const total = /Total:\s+(\d+)/.exec(out), pass = /Passed:\s+(\d+)/.exec(out), skip = /Skipped:\s+(\d+)/.exec(out);

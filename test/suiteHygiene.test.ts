@@ -151,6 +151,25 @@ test('files start longest first by test/timings.json (an unlisted file before al
   assert.match(bad.stderr, /run-tests: unknown option --times/);
 });
 
+test('PVCHECK_TEST_BAIL=1 (npm run mutants): a file is killed at its first failed test and counts as failed', () => {
+  const dir = scratchTree({
+    'fails.test.ts': `
+      import { test } from 'uvu';
+      import * as assert from 'uvu/assert';
+      test('fails at once', () => assert.ok(false, 'a mutant was seen'));
+      test('would sleep a minute', async () => { await new Promise((r) => setTimeout(r, 60_000)); });
+      test.run();`,
+    'fine.test.ts': `import { test } from 'uvu'; import * as assert from 'uvu/assert'; test('ok', () => assert.ok(true)); test.run();`,
+  });
+  const t = Date.now();
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', env: { ...process.env, PVCHECK_TEST_BAIL: '1' }, timeout: 120000 });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stdout, /✘ test\/fails\.test\.ts: a test failed; killed there \(PVCHECK_TEST_BAIL=1\)/);
+  assert.match(r.stdout, /✔ test\/fine\.test\.ts: 1\/1/);
+  assert.match(r.stdout, /^1 passed, 1 failed$/m);
+  assert.ok((Date.now() - t) / 1000 < 45, 'the sleeping test never ran');
+});
+
 test('a file that leaves a process running fails, and the process is killed', () => {
   const dir = scratchTree({
     'leaks.test.ts': `
