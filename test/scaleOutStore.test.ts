@@ -35,23 +35,38 @@ function system(m: Model<any, any>, overrides: Record<string, number> = {}): Sys
 const ringNotify = findModel('ring-notify')!;
 const figures = (r: CheckResult<unknown>) => ({ states: r.distinctStates, edges: r.edges, depth: r.depth, terminals: r.terminalStates, coverage: r.coverage });
 
-test('compact gives ring-spec.md §11 states, edges, depth and state-set digest at grid points', () => {
-  for (const [N, M] of [[2, 4], [4, 4], [2, 8], [4, 8], [8, 8], [4, 16]] as const) {
-    const lines: string[] = [];
-    const r = check(system(ringNotify, { ringSize: N, messages: M }), {
-      store: { kind: 'compact', bytes: 16 << 20 },
-      onState: (s) => lines.push(dumpLine(s as RingNotifyState)),
-    });
-    const g = gridPoint(N, M);
-    assert.is(r.outcome, 'ok', `${N}x${M}`);
-    assert.equal([r.distinctStates, r.edges, r.depth], [g.states, g.edges, g.depth], `${N}x${M}`);
-    assert.is(stateSetSha256(lines), g.sha, `${N}x${M}`);
-    assert.is(r.store?.kind, 'compact');
-    // about n / 2^32 at a low load (each new state compares about one occupied slot)
-    assert.ok(r.collisionProbability >= 0 && r.collisionProbability < (3 * g.states) / 2 ** 32, `${N}x${M}: ${r.collisionProbability}`);
-    // and the full table gives the same coverage
-    assert.equal(figures(r), figures(check(system(ringNotify, { ringSize: N, messages: M }))), `${N}x${M}`);
-  }
+// the quick tests first: npm run mutants stops a file at its first failed test
+test('the stores against a Set of fingerprints: no false "seen" with room; the estimates follow the formulas', () => {
+  const c = new CompactSet(1 << 20, true);
+  const b = new BitStateSet(1 << 20, 3, 7);
+  let x = 12345;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const fps: [number, number][] = [];
+  for (let i = 0; i < 20000; i++) fps.push([next(), next()]);
+  fps.forEach(([h, l], i) => {
+    assert.is(c.insert(h, l, i), -1);
+    assert.is(c.insert(h, l, 99), i);
+    b.insert(h, l, i);
+    assert.is(b.lookup(h, l), 0);
+  });
+  assert.is(c.lookup(1, 2), -1);
+  // hash compaction: at a load of 20,000 / 131,072 new states do compare occupied slots, each a 2^-32 risk
+  assert.ok(c.lossy.missedProbability > 0 && c.lossy.missedProbability < (3 * 20000) / 2 ** 32, `${c.lossy.missedProbability}`);
+  // Holzmann: E = sum over inserts of f^k with f the fill; with few collisions, ones ~ k i, so E ~ sum (3 i / m)^3
+  const m = 8 * (1 << 20);
+  let e = 0;
+  for (let i = 0; i < 20000; i++) e += ((3 * i) / m) ** 3;
+  const rep = b.lossy;
+  assert.ok(Math.abs(rep.expectedMissed! - e) / e < 0.05, `${rep.expectedMissed} vs ${e}`);
+  assert.ok(Math.abs(rep.hashFactor! - m / 20000) < 1e-9 * m || b.size < 20000);
+});
+
+test('parseStoreSpec', () => {
+  assert.equal(parseStoreSpec('full', parseSize), { kind: 'full' });
+  assert.equal(parseStoreSpec('bitstate:2M', parseSize), { kind: 'bitstate', bytes: 2 << 20 });
+  assert.equal(parseStoreSpec('compact', parseSize), { kind: 'compact', bytes: 64 << 20 });
+  assert.type(parseStoreSpec('bitstate:10', parseSize), 'string');
+  assert.type(parseStoreSpec('bitstate:8G', parseSize), 'string');
 });
 
 test('bitstate with a large array gives the full search figures, outcome incomplete', () => {
@@ -105,29 +120,23 @@ test('bitstate finds the lost wake-up: the 34-step shortest with a large array, 
   }
 });
 
-test('the stores against a Set of fingerprints: no false "seen" with room; the estimates follow the formulas', () => {
-  const c = new CompactSet(1 << 20, true);
-  const b = new BitStateSet(1 << 20, 3, 7);
-  let x = 12345;
-  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
-  const fps: [number, number][] = [];
-  for (let i = 0; i < 20000; i++) fps.push([next(), next()]);
-  fps.forEach(([h, l], i) => {
-    assert.is(c.insert(h, l, i), -1);
-    assert.is(c.insert(h, l, 99), i);
-    b.insert(h, l, i);
-    assert.is(b.lookup(h, l), 0);
-  });
-  assert.is(c.lookup(1, 2), -1);
-  // hash compaction: at a load of 20,000 / 131,072 new states do compare occupied slots, each a 2^-32 risk
-  assert.ok(c.lossy.missedProbability > 0 && c.lossy.missedProbability < (3 * 20000) / 2 ** 32, `${c.lossy.missedProbability}`);
-  // Holzmann: E = sum over inserts of f^k with f the fill; with few collisions, ones ~ k i, so E ~ sum (3 i / m)^3
-  const m = 8 * (1 << 20);
-  let e = 0;
-  for (let i = 0; i < 20000; i++) e += ((3 * i) / m) ** 3;
-  const rep = b.lossy;
-  assert.ok(Math.abs(rep.expectedMissed! - e) / e < 0.05, `${rep.expectedMissed} vs ${e}`);
-  assert.ok(Math.abs(rep.hashFactor! - m / 20000) < 1e-9 * m || b.size < 20000);
+test('compact gives ring-spec.md §11 states, edges, depth and state-set digest at grid points', () => {
+  for (const [N, M] of [[2, 4], [4, 4], [2, 8], [4, 8], [8, 8], [4, 16]] as const) {
+    const lines: string[] = [];
+    const r = check(system(ringNotify, { ringSize: N, messages: M }), {
+      store: { kind: 'compact', bytes: 16 << 20 },
+      onState: (s) => lines.push(dumpLine(s as RingNotifyState)),
+    });
+    const g = gridPoint(N, M);
+    assert.is(r.outcome, 'ok', `${N}x${M}`);
+    assert.equal([r.distinctStates, r.edges, r.depth], [g.states, g.edges, g.depth], `${N}x${M}`);
+    assert.is(stateSetSha256(lines), g.sha, `${N}x${M}`);
+    assert.is(r.store?.kind, 'compact');
+    // about n / 2^32 at a low load (each new state compares about one occupied slot)
+    assert.ok(r.collisionProbability >= 0 && r.collisionProbability < (3 * g.states) / 2 ** 32, `${N}x${M}: ${r.collisionProbability}`);
+    // and the full table gives the same coverage
+    assert.equal(figures(r), figures(check(system(ringNotify, { ringSize: N, messages: M }))), `${N}x${M}`);
+  }
 });
 
 test('--store on the command line: report lines, exit codes, bad input in one line', () => {
@@ -161,14 +170,6 @@ test('--store on the command line: report lines, exit codes, bad input in one li
   const goals = run('check', 'limiter', '--store', 'bitstate');
   assert.is(goals.status, 2);
   assert.match(goals.stderr, /cannot check AG EF goals/);
-});
-
-test('parseStoreSpec', () => {
-  assert.equal(parseStoreSpec('full', parseSize), { kind: 'full' });
-  assert.equal(parseStoreSpec('bitstate:2M', parseSize), { kind: 'bitstate', bytes: 2 << 20 });
-  assert.equal(parseStoreSpec('compact', parseSize), { kind: 'compact', bytes: 64 << 20 });
-  assert.type(parseStoreSpec('bitstate:10', parseSize), 'string');
-  assert.type(parseStoreSpec('bitstate:8G', parseSize), 'string');
 });
 
 test.run();

@@ -28,6 +28,56 @@ const deep = ['-p', 'ringSize=2', '-p', 'messages=48', '-p', 'startIndex=0xffd8'
 const pvcheck = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: dir, encoding: 'utf8', env: { ...process.env, ...env } });
 
+// the quick tests first: npm run mutants stops a file at its first failed test (the swarm mutants)
+test('mergeObservables: the least min and greatest max whichever member saw them; a member that saw nothing does not count', () => {
+  const f = (member: number, obs: [number | null, number | null][]) =>
+    ({ member, observables: obs.map(([min, max], i) => ({ name: `o${i}`, min, max })) }) as unknown as MemberFile;
+  const got = mergeObservables([f(1, [[2, 5], [0, 0]]), f(2, [[1, 7], [null, null]]), f(3, [[null, null], [-3, 4]])]);
+  assert.equal(got, [
+    { name: 'o0', min: 1, max: 7, minMember: 2, maxMember: 2 },
+    { name: 'o1', min: -3, max: 4, minMember: 3, maxMember: 3 },
+  ]);
+  assert.equal(mergeObservables([f(1, [[null, null]])]), [{ name: 'o0', min: null, max: null, minMember: null, maxMember: null }]);
+});
+
+test('in process: a DFS member finds the lost wake-up with a trace that is a run of the model ending in the violation; plans follow the seed', async () => {
+  const p = paramsOf(lostWakeup, { ringSize: 2, messages: 4 });
+  const sys = bind(lostWakeup, p);
+  assert.ok(E.isRight(sys));
+  const s = (sys as E.Right<any>).right;
+  for (const member of [2, 3, 4]) {
+    const r = await swarmMember(s, { member, members: 4, seed: 11, bitstateBytes: 1 << 20 });
+    assert.is(r.outcome, 'violation');
+    const t = r.violation!.trace;
+    assert.ok(t.length - 1 >= 34, `${t.length}`); // §11: 34 is the shortest
+    const last = t[t.length - 1]!.state;
+    assert.not.ok(s.invariants.find((i: any) => i.name === 'I4_no_lost_wakeup').holds(last));
+    assert.ok(t.slice(0, -1).every((st) => s.invariants.every((i: any) => i.holds(st.state))));
+  }
+  assert.equal(memberPlan({ member: 3, seed: 5 }), memberPlan({ member: 3, seed: 5 }));
+  assert.is(memberPlan({ member: 1, seed: 5 }).strategy, 'bfs');
+  const plans = new Set([1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(memberPlan({ member: 3, seed }))));
+  assert.ok(plans.size > 3);
+});
+
+test('the memory budget: a member stops at --max-memory (reason max-memory, exit 3); a bit array larger than the budget is refused', async () => {
+  const p = paramsOf(lostWakeup, { ringSize: 4, messages: 16 });
+  const s = (bind(lostWakeup, p, { invariants: ['I1_no_overflow'] }) as E.Right<any>).right;
+  for (const member of [1, 2]) {
+    const r = await swarmMember(s, { member, members: 2, seed: 1, bitstateBytes: 1 << 20, maxMemory: 1, checkDeadlock: false }, async () => {});
+    // the budget stops the member long before it has visited the 138,776 states
+    assert.equal([r.outcome, r.reason], ['incomplete', 'max-memory'], `member ${member}`);
+    assert.ok(r.distinctStates > 0 && r.distinctStates < 10_000, `${r.distinctStates}`);
+  }
+  const c = pvcheck(['check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=16', '-q', '--swarm', '2/2', '--store', 'bitstate:1M', '--max-memory', '2M', '--out', join(dir, 'mem')]);
+  assert.is(c.status, 3, c.stdout + c.stderr);
+  assert.match(c.stdout, /nothing found \(max-memory\)/);
+  assert.is(JSON.parse(readFileSync(join(dir, 'mem', 'member-2.json'), 'utf8')).reason, 'max-memory');
+  const big = pvcheck(['check', 'ring-notify', '-q', '--swarm', '2/2', '--max-memory', '32M', '--out', join(dir, 'mem')]);
+  assert.is(big.status, 2, big.stderr);
+  assert.match(big.stderr, /^pvcheck: error: --swarm: the bit array \(--store bitstate:64 MiB\) does not fit in --max-memory 32 MiB\n$/);
+});
+
 test('3 members on the deep B-8 variant: the DFS members find I1_no_overflow, merge reports the shortest found, its trace replays', async () => {
   const out = await members(3, (k) => ['check', b8, ...deep, '-q', '--swarm', `${k}/3`, '--seed', '7', '--time', '6s', '--out', join(dir, 'deep')], dir);
   const found = out.filter((o) => o.status === 1);
@@ -87,35 +137,6 @@ test('merge combines the observables: the least min and the greatest max over me
   assert.match(pvcheck(['merge', join(dir, 'obs')]).stdout, /observable +notifications: min 1 \(member \d\), max 4 \(member \d\)/);
 });
 
-test('mergeObservables: the least min and greatest max whichever member saw them; a member that saw nothing does not count', () => {
-  const f = (member: number, obs: [number | null, number | null][]) =>
-    ({ member, observables: obs.map(([min, max], i) => ({ name: `o${i}`, min, max })) }) as unknown as MemberFile;
-  const got = mergeObservables([f(1, [[2, 5], [0, 0]]), f(2, [[1, 7], [null, null]]), f(3, [[null, null], [-3, 4]])]);
-  assert.equal(got, [
-    { name: 'o0', min: 1, max: 7, minMember: 2, maxMember: 2 },
-    { name: 'o1', min: -3, max: 4, minMember: 3, maxMember: 3 },
-  ]);
-  assert.equal(mergeObservables([f(1, [[null, null]])]), [{ name: 'o0', min: null, max: null, minMember: null, maxMember: null }]);
-});
-
-test('the memory budget: a member stops at --max-memory (reason max-memory, exit 3); a bit array larger than the budget is refused', async () => {
-  const p = paramsOf(lostWakeup, { ringSize: 4, messages: 16 });
-  const s = (bind(lostWakeup, p, { invariants: ['I1_no_overflow'] }) as E.Right<any>).right;
-  for (const member of [1, 2]) {
-    const r = await swarmMember(s, { member, members: 2, seed: 1, bitstateBytes: 1 << 20, maxMemory: 1, checkDeadlock: false }, async () => {});
-    // the budget stops the member long before it has visited the 138,776 states
-    assert.equal([r.outcome, r.reason], ['incomplete', 'max-memory'], `member ${member}`);
-    assert.ok(r.distinctStates > 0 && r.distinctStates < 10_000, `${r.distinctStates}`);
-  }
-  const c = pvcheck(['check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=16', '-q', '--swarm', '2/2', '--store', 'bitstate:1M', '--max-memory', '2M', '--out', join(dir, 'mem')]);
-  assert.is(c.status, 3, c.stdout + c.stderr);
-  assert.match(c.stdout, /nothing found \(max-memory\)/);
-  assert.is(JSON.parse(readFileSync(join(dir, 'mem', 'member-2.json'), 'utf8')).reason, 'max-memory');
-  const big = pvcheck(['check', 'ring-notify', '-q', '--swarm', '2/2', '--max-memory', '32M', '--out', join(dir, 'mem')]);
-  assert.is(big.status, 2, big.stderr);
-  assert.match(big.stderr, /^pvcheck: error: --swarm: the bit array \(--store bitstate:64 MiB\) does not fit in --max-memory 32 MiB\n$/);
-});
-
 test('K from JOB_COMPLETION_INDEX (from 0) and from SLURM_ARRAY_TASK_ID', () => {
   const a = pvcheck(['check', 'ring-notify', '-p', 'ringSize=2', '-p', 'messages=4', '-q', '--swarm', '3', '--out', join(dir, 'env')], { JOB_COMPLETION_INDEX: '1' });
   assert.is(a.status, 3, a.stderr);
@@ -149,26 +170,6 @@ test('bad input: one line, exit 2', () => {
     assert.match(r.stderr, msg);
     assert.is(r.stderr.split('\n').length, 2, r.stderr);
   }
-});
-
-test('in process: a DFS member finds the lost wake-up with a trace that is a run of the model ending in the violation; plans follow the seed', async () => {
-  const p = paramsOf(lostWakeup, { ringSize: 2, messages: 4 });
-  const sys = bind(lostWakeup, p);
-  assert.ok(E.isRight(sys));
-  const s = (sys as E.Right<any>).right;
-  for (const member of [2, 3, 4]) {
-    const r = await swarmMember(s, { member, members: 4, seed: 11, bitstateBytes: 1 << 20 });
-    assert.is(r.outcome, 'violation');
-    const t = r.violation!.trace;
-    assert.ok(t.length - 1 >= 34, `${t.length}`); // §11: 34 is the shortest
-    const last = t[t.length - 1]!.state;
-    assert.not.ok(s.invariants.find((i: any) => i.name === 'I4_no_lost_wakeup').holds(last));
-    assert.ok(t.slice(0, -1).every((st) => s.invariants.every((i: any) => i.holds(st.state))));
-  }
-  assert.equal(memberPlan({ member: 3, seed: 5 }), memberPlan({ member: 3, seed: 5 }));
-  assert.is(memberPlan({ member: 1, seed: 5 }).strategy, 'bfs');
-  const plans = new Set([1, 2, 3, 4, 5, 6].map((seed) => JSON.stringify(memberPlan({ member: 3, seed }))));
-  assert.ok(plans.size > 3);
 });
 
 test.run();
