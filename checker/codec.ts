@@ -300,18 +300,25 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
     const m = l.bits === 32 ? '' : ` & ${2 ** l.bits - 1}`;
     return `((w[off + ${l.word}] >>> ${l.shift})${m})`;
   };
-  /** Emits statements into `pre`, returns an expression (a call of a function of its own when long: {@link CHUNK}). */
-  const unpackFns: string[] = [];
-  const genUnpack = (p: Piece, pre: string[]): string => {
-    const inner: string[] = [];
-    const e = genUnpackInline(p, inner);
+  /**
+   * Generated code `inner` with its value `e`: put into `pre` where it is short, else moved into a
+   * function `PREFIX<n>(ARGS)` of `fns` (a function V8 optimises: {@link CHUNK}), whose call is the
+   * value. Unpack's, unpackReused's and scratch's generators all emit through it.
+   */
+  const chunk = (fns: string[], prefix: string, args: string, inner: readonly string[], e: string, pre: string[]): string => {
     if (inner.reduce((n, x) => n + x.length + 1, e.length) <= CHUNK) {
       pre.push(...inner);
       return e;
     }
-    const name = `u${unpackFns.length}`;
-    unpackFns.push(`function ${name}(w, off) {\n${inner.join('\n')}\nreturn ${e};\n}`);
-    return `${name}(w, off)`;
+    const name = `${prefix}${fns.length}`;
+    fns.push(`function ${name}(${args}) {\n${inner.join('\n')}\nreturn ${e};\n}`);
+    return `${name}(${args})`;
+  };
+  const unpackFns: string[] = [];
+  /** Emits statements into `pre`, returns an expression (a call of a function of its own when long). */
+  const genUnpack = (p: Piece, pre: string[]): string => {
+    const inner: string[] = [];
+    return chunk(unpackFns, 'u', 'w, off', inner, genUnpackInline(p, inner), pre);
   };
   const genUnpackInline = (p: Piece, pre: string[]): string => {
     switch (p.kind) {
@@ -404,14 +411,7 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   const initOfQ = (f: Piece): string => (f.kind === 'int' ? String(f.min) : f.kind === 'enum' ? lit(f.values[0]!) : f.kind === 'optional' ? 'undefined' : 'null');
   const genInto = (p: Piece, pre: string[]): string => {
     const inner: string[] = [];
-    const e = genIntoInline(p, inner);
-    if (inner.reduce((n, x) => n + x.length + 1, e.length) <= CHUNK) {
-      pre.push(...inner);
-      return e;
-    }
-    const name = `v${intoFns.length}`;
-    intoFns.push(`function ${name}(w, off) {\n${inner.join('\n')}\nreturn ${e};\n}`);
-    return `${name}(w, off)`;
+    return chunk(intoFns, 'v', 'w, off', inner, genIntoInline(p, inner), pre);
   };
   const genIntoInline = (p: Piece, pre: string[]): string => {
     switch (p.kind) {
@@ -508,14 +508,7 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   const copyFns: string[] = [];
   const genCopy = (p: Piece, src: string, out: string[]): string => {
     const inner: string[] = [];
-    const e = genCopyInline(p, src, inner);
-    if (inner.reduce((n, x) => n + x.length + 1, e.length) <= CHUNK) {
-      out.push(...inner);
-      return e;
-    }
-    const name = `c${copyFns.length}`;
-    copyFns.push(`function ${name}(${src}) {\n${inner.join('\n')}\nreturn ${e};\n}`);
-    return `${name}(${src})`;
+    return chunk(copyFns, 'c', src, inner, genCopyInline(p, src, inner), out);
   };
   const genCopyInline = (p: Piece, src: string, out: string[]): string => {
     switch (p.kind) {
