@@ -1465,8 +1465,7 @@ const hostileOwns = (s: S, t: number): boolean => {
 };
 /** B's table as a late copy reads it: the entries of `as` written (status kept). */
 function gbAs(s: S, as: readonly TransChoice[]): GrantEntry[] {
-  const gb: GrantEntry[] = [];
-  for (let t = 0; t < s.gb.length; t++) gb.push(s.gb[t]!);
+  const gb = s.gb.slice();
   for (const a of as) gb[a.t] = { ...INVALID, flags: GTF_transitive, domid: a.domid, trans_domid: a.td, trans_gref: a.tg, status: s.gb[a.t]!.status };
   return gb;
 }

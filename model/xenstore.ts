@@ -423,15 +423,22 @@ export const XENSTORE_PAYLOAD_MAX = 4096;
  * {@link xsDataLen} gives its length.
  */
 export const xsBlob = (n: number): string => `<${n} bytes>`;
+/**
+ * `cache`'s value for `key`, made by `make` on first use: the results the quota
+ * counts ask for on every state (a model has a few dozen values, perms strings
+ * and tables, all constant).
+ */
+function cached<K extends object | string, V>(cache: { get(k: K): V | undefined; set(k: K, v: V): unknown }, key: K, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
+}
 /** The length of a node's data (`datalen`): a {@link xsBlob}'s `n`, else the string's length. */
-export const xsDataLen = (v: string): number => {
-  let n = dataLens.get(v);
-  if (n === undefined) {
+export const xsDataLen = (v: string): number =>
+  cached(dataLens, v, () => {
     const m = /^<(\d+) bytes>$/.exec(v);
-    dataLens.set(v, (n = m ? Number(m[1]) : v.length));
-  }
-  return n;
-};
+    return m ? Number(m[1]) : v.length;
+  });
 /** {@link xsDataLen} by value (a model writes a few dozen distinct values; the quota counts read every node's on every state). */
 const dataLens = new Map<string, number>();
 
@@ -467,9 +474,7 @@ export type XsError = 'EACCES' | 'ENOSPC' | 'E2BIG' | 'EAGAIN' | 'EPERM' | 'ENOE
  * read it, nobody else may do anything).
  */
 export function xsParsePerms(s: string): XsPerms {
-  let p = parsedPerms.get(s);
-  if (p === undefined) parsedPerms.set(s, (p = parsePerms(s)));
-  return p;
+  return cached(parsedPerms, s, () => parsePerms(s));
 }
 /** {@link xsParsePerms}'s results by perms string (a model has a handful; read on every node of every quota count). */
 const parsedPerms = new Map<string, XsPerms>();
@@ -483,16 +488,9 @@ export const xsShowPerms = (p: XsPerms): string =>
 
 /** The perms of the node at `path` (those of the longest directory of the table at or above it). */
 export const xsPermsOf = (table: XsPermTable, path: string): XsPerms | undefined => permsIn(permsMap(table), table, path);
-const permsMap = (table: XsPermTable): Map<string, XsPerms | null> => {
-  let m = permsByTable.get(table);
-  if (m === undefined) permsByTable.set(table, (m = new Map()));
-  return m;
-};
-const permsIn = (m: Map<string, XsPerms | null>, table: XsPermTable, path: string): XsPerms | undefined => {
-  let p = m.get(path);
-  if (p === undefined) m.set(path, (p = permsOfPath(table, path) ?? null));
-  return p ?? undefined;
-};
+const permsMap = (table: XsPermTable): Map<string, XsPerms | null> => cached(permsByTable, table, () => new Map());
+const permsIn = (m: Map<string, XsPerms | null>, table: XsPermTable, path: string): XsPerms | undefined =>
+  cached(m, path, () => permsOfPath(table, path) ?? null) ?? undefined;
 /**
  * {@link xsPermsOf} by table and path (null: none): a table is a constant of
  * the model, and the quota counts ask for every node's perms on every state.
@@ -505,9 +503,10 @@ function permsOfPath(table: XsPermTable, path: string): XsPerms | undefined {
 }
 
 /** The perms a node has (set with XS_SET_PERMS, else the toolstack's table), or undefined. */
-const permsOfNode = (xs: Xenstore, table: XsPermTable, path: string): XsPerms | undefined => {
+/** `m`: the table's cache ({@link permsMap}), for a caller that asks for many nodes. */
+const permsOfNode = (xs: Xenstore, table: XsPermTable, path: string, m = permsMap(table)): XsPerms | undefined => {
   const set = xs.perms?.[path];
-  return set !== undefined ? xsParsePerms(set) : xsPermsOf(table, path);
+  return set !== undefined ? xsParsePerms(set) : permsIn(m, table, path);
 };
 
 /** perm_for_conn: a privileged connection may do anything, the owner reads and writes, others get their ACL entry, else the default letter. */
@@ -576,23 +575,18 @@ export const xsNodeSize = (xs: Xenstore, table: XsPermTable, path: string, value
 const nodeSize = (p: XsPerms | undefined, value: string): number =>
   XS_NODE_HDR_SIZE + (p ? 1 + aclCount(p) : 1) * XS_PERM_SIZE + xsDataLen(value);
 /** The number of ACL entries of a perms (memoised: a model has a handful of perms objects). */
-const aclCount = (p: XsPerms): number => {
-  let n = aclCounts.get(p);
-  if (n === undefined) aclCounts.set(p, (n = Object.keys(p.acl ?? {}).length));
-  return n;
-};
+const aclCount = (p: XsPerms): number => cached(aclCounts, p, () => Object.keys(p.acl ?? {}).length);
 const aclCounts = new WeakMap<XsPerms, number>();
 
 /** The largest node a domain owns, in bytes ({@link xsNodeSize}; 0 when it owns none). */
 export const xsLargestNodeOf = (xs: Xenstore, table: XsPermTable, dom: string): number => {
   const m = permsMap(table);
-  const nodes = xs.nodes, set = xs.perms;
+  const nodes = xs.nodes;
   let max = 0;
   for (const k in nodes) {
     const v = nodes[k];
     if (v === undefined) continue;
-    const ps = set === undefined ? undefined : set[k];
-    const p = ps !== undefined ? xsParsePerms(ps) : permsIn(m, table, k);
+    const p = permsOfNode(xs, table, k, m);
     if (p !== undefined && p.owner === dom) max = Math.max(max, nodeSize(p, v));
   }
   return max;
