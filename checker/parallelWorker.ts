@@ -284,11 +284,11 @@ class Worker<S> {
         m = receiveMessageOnPort(this.ports[0]!);
       }
       if (!m) throw new Error('internal: a new table was announced but not sent');
-      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number };
+      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number; inPlace: boolean };
       this.table = new SharedFingerprints(msg.table, msg.ids);
       this.lv.table = this.table;
       this.tableGen = msg.gen;
-      collect();
+      if (!msg.inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
     }
   }
   private tableGen = 0;
@@ -810,12 +810,14 @@ class Worker<S> {
       this.truncated = 'max-memory';
       return;
     }
+    const old = this.table.sab;
     this.table = this.table.rehash(slots, dropFlagged);
     this.lv.table = this.table;
-    collect();
+    const inPlace = this.table.sab === old;
+    if (!inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
     if (dropFlagged) this.occupied = this.links.size;
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
-    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen });
+    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen, inPlace });
   }
 
   private seed(): void {
