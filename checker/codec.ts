@@ -37,6 +37,9 @@ export interface Leaf {
   readonly elem?: SetRef | DependentRef;
 }
 
+/** An `unpackReused` function, with the `same` of its own objects (see {@link StateCodec.same}). */
+export type ReusedUnpack<S> = ((w: Uint32Array, off: number) => S) & { readonly same: (s: S, w: Uint32Array, off: number) => boolean };
+
 export interface StateCodec<S> {
   readonly words: number;
   readonly leaves: readonly Leaf[];
@@ -57,7 +60,13 @@ export interface StateCodec<S> {
    * For the state being expanded and each new state's invariants, which keep
    * no reference past their step.
    */
-  readonly unpackReused: () => (w: Uint32Array, off: number) => S;
+  readonly unpackReused: () => ReusedUnpack<S>;
+  /**
+   * Whether `s` packs to the words at `w[off]` (false where `pack` would
+   * throw), without packing it: the check that no rule wrote to the state it
+   * expanded. `unpackReused`'s function has its own, which knows its objects.
+   */
+  readonly same: (s: S, w: Uint32Array, off: number) => boolean;
   /** A mutable copy of `s` in the codec's reused objects: valid until the next call. */
   readonly scratch: (s: S) => S;
   /** A fresh copy of `s` the caller may keep. */
@@ -496,7 +505,102 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   const qpre: string[] = [];
   const qexpr = genIntoInline(piece, qpre);
   if (li !== leaves.length) throw new Error('codec: unpackReused does not read every leaf');
-  const intoSrc = `const Q = [${qskel.join(',\n')}];\n${unpackFns.slice(unpackFns0).join('\n')}\n${intoFns.join('\n')}\nreturn function unpackReused(w, off) {\n${qpre.join('\n')}\nreturn ${qexpr};\n}`;
+  // --- same: whether a state still packs to given words, without packing it
+  // (the packed path's check that no rule wrote to the state it expanded, once
+  // per expanded state: a pack of xenbus's 868 leaves with every range check,
+  // a Map lookup per xenstore value and a count of the keys of each record of
+  // optional fields cost 10% of its search, measured 2026-12-04). Each leaf
+  // is decoded from the words and compared with `===` (a literal is the table's
+  // own string), the first difference returns false; a value outside its piece
+  // differs from every decoded one, so the answer is pack's: words equal, and
+  // false where pack would throw. With `withQ`, generated beside unpackReused: a
+  // record of optional fields that is still that unpack's own (sealed) object
+  // cannot have gained a key, so its keys are not counted.
+  const sameFns: string[] = [];
+  const genSame = (withQ: boolean): string => {
+    sameFns.length = 0;
+    li = 0;
+    let qAt = 0;
+    const prefix = withQ ? 'eq' : 'e';
+    const sub = (p: Piece, v: string, q: boolean): string => {
+      const code = inline(p, v, q);
+      if (code.length <= CHUNK) return code;
+      const name = `${prefix}${sameFns.length}`;
+      sameFns.push(`function ${name}(${v}, w, off) {\n${code}return true;\n}`);
+      return `if (!${name}(${v}, w, off)) return false;\n`;
+    };
+    const inline = (p: Piece, v: string, q: boolean): string => {
+      switch (p.kind) {
+        case 'int': {
+          const r = read(next());
+          return `if (${v} !== ${p.min === 0 ? r : `${r} + ${p.min}`}) return false;\n`;
+        }
+        case 'enum': {
+          const r = read(next());
+          const e = p.values.length === 1 ? lit(p.values[0]) : p.values.length === 2 ? `(${r} === 0 ? ${lit(p.values[0])} : ${lit(p.values[1])})` : `${K(p.values)}[${r}]`;
+          return `if (${v} !== ${e}) return false;\n`;
+        }
+        case 'record': {
+          // unpackReused's own object for this record (see genIntoInline: the root and records whose keys vary are made fresh)
+          const own = q && p !== piece && !(p.keys !== 'all' && p.fields.some(([, f]) => f.kind === 'optional')) ? qAt++ : -1;
+          let out = `if (${v} === null || typeof ${v} !== 'object') return false;\n`;
+          for (const [k, f] of p.fields) {
+            const x = fresh();
+            out += `{ const ${x} = ${v}${prop(k)};\n${sub(f, x, q)}}\n`;
+          }
+          const opt = p.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => k);
+          if (opt.length > 0) {
+            // pack's count: no defined key beyond the declared ones
+            const c = fresh();
+            let chk = `{ let ${c} = ${p.fields.length - opt.length};\n${opt.map((k) => `if (${v}${prop(k)} !== undefined) ${c}++;\n`).join('')}`;
+            chk += `let n = 0; for (const k in ${v}) if (${v}[k] !== undefined) n++;\nif (n !== ${c}) return false; }\n`;
+            out += own >= 0 && sealed(p) ? `if (${v} !== Q[${own}]) ${chk}` : chk;
+          }
+          return out;
+        }
+        case 'array': {
+          if (q) qAt++;
+          let out = `if (!Array.isArray(${v}) || ${v}.length !== ${p.length}) return false;\n`;
+          for (let i = 0; i < p.length; i++) {
+            const x = fresh();
+            out += `{ const ${x} = ${v}[${i}];\n${sub(p.of, x, q)}}\n`;
+          }
+          return out;
+        }
+        case 'list': {
+          if (q) qAt++;
+          let out = `if (!Array.isArray(${v}) || ${v}.length !== ${read(next())}) return false;\n`;
+          for (let i = 0; i < p.max; i++) {
+            const x = fresh();
+            out += `if (${v}.length > ${i}) { const ${x} = ${v}[${i}];\n${sub(p.of, x, q)}}\n`;
+          }
+          return out;
+        }
+        case 'nullable':
+        case 'optional': {
+          const flag = read(next());
+          const none = p.kind === 'nullable' ? 'null' : 'undefined';
+          return `if (${v} === ${none}) { if (${flag} !== 0) return false; }\nelse {\nif (${flag} === 0) return false;\n${sub(p.of, v, q)}}\n`;
+        }
+        case 'union': {
+          // pack's tag is the first alternative whose test the value passes (unpackReused makes these fresh: no Q below)
+          const t = fresh();
+          let out = `const ${t} = ${read(next())};\n`;
+          p.of.forEach((alt, i) => {
+            const earlier = p.of.slice(0, i).map((_, j) => ` || ${altTest(p.of, j, v)}`).join('');
+            out += `if (${t} === ${i}) { if (!${altTest(p.of, i, v)}${earlier}) return false;\n${sub(alt, v, false)}}\n`;
+          });
+          return out;
+        }
+      }
+    };
+    const body = inline(piece, 's', withQ);
+    if (li !== leaves.length || (withQ && qAt !== qskel.length)) throw new Error('codec: same does not follow the layout');
+    return `${sameFns.join('\n')}\nfunction same(s, w, off) {\n${body}return true;\n}`;
+  };
+  const sameSrc = `${genSame(false)}\nreturn same;`;
+  const sameQSrc = genSame(true);
+  const intoSrc = `const Q = [${qskel.join(',\n')}];\n${unpackFns.slice(unpackFns0).join('\n')}\n${intoFns.join('\n')}\n${sameQSrc}\nfunction unpackReused(w, off) {\n${qpre.join('\n')}\nreturn ${qexpr};\n}\nunpackReused.same = same;\nreturn unpackReused;`;
 
   // --- scratch: copy `s` into preallocated objects (the skeleton), relinking every one.
   // The skeleton's objects are made by object and array literals with the keys
@@ -641,8 +745,9 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   };
   const pack = new Function('C', 'bad', 'badLen', 'badKey', packSrc)(consts, bad, badLen, badKey) as StateCodec<S>['pack'];
   const unpack = new Function('C', unpackSrc)(consts) as StateCodec<S>['unpack'];
-  const makeInto = new Function('C', intoSrc) as (c: unknown[]) => StateCodec<S>['unpack'];
-  const unpackReused = (): StateCodec<S>['unpack'] => makeInto(consts);
+  const makeInto = new Function('C', intoSrc) as (c: unknown[]) => ReusedUnpack<S>;
+  const unpackReused = (): ReusedUnpack<S> => makeInto(consts);
+  const same = new Function('C', sameSrc)(consts) as StateCodec<S>['same'];
   // The skeleton, made once by literals (they hold nulls where children go).
   const S = new Function('C', `return [${skel.join(',\n')}];`)(consts) as unknown[];
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
@@ -656,6 +761,7 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
     packScratch,
     unpack,
     unpackReused,
+    same,
     scratch,
     ...(lazy ? { lazy } : {}),
     clone: (s) => {

@@ -33,8 +33,10 @@ export interface WordCodec<S> {
   /** `pack` for the successors a rule wrote on `scratch` (codec.ts), if the codec has a faster one. */
   readonly packScratch?: (s: S, out: Uint32Array) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
-  /** A new `unpack` into objects it reuses (codec.ts), if the codec has one. */
-  readonly unpackReused?: () => (w: Uint32Array, off: number) => S;
+  /** A new `unpack` into objects it reuses (codec.ts), if the codec has one; its `same` knows those objects. */
+  readonly unpackReused?: () => ((w: Uint32Array, off: number) => S) & { readonly same?: Same<S> };
+  /** Whether a state packs to the given words, without packing it (codec.ts), if the codec has one. */
+  readonly same?: Same<S>;
   /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
   readonly scratch: (s: S) => S;
   readonly clone: (s: S) => S;
@@ -43,6 +45,9 @@ export interface WordCodec<S> {
   /** The lazy root of a shape's codec (codec.ts), used by the single-threaded path. */
   readonly lazy?: LazyRoot<S>;
 }
+
+/** Whether state `s` packs to the words at `w[off]` (false where pack would throw). */
+export type Same<S> = (s: S, w: Uint32Array, off: number) => boolean;
 
 /** The word codec of a system, if it declares a shape or a flat layout. */
 export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
@@ -76,6 +81,8 @@ class PackedLevel<S> implements Level<S> {
     private readonly src: Uint32Array,
     /** Unpacks a state to expand (the lazy root's, which keeps its words, or one into reused objects: the state is read only while it is expanded). */
     private readonly unpack: (w: Uint32Array, off: number) => S,
+    /** Whether an unpacked state still packs to its words (the codec's `same`, that of `unpack` when it has one), if there is one. */
+    private readonly same: Same<S> | undefined,
   ) {
     this.f = new WordFrontier(codec.words);
   }
@@ -95,9 +102,10 @@ class PackedLevel<S> implements Level<S> {
   }
   /** Whether `s` still packs to the words stored for state i. */
   unchanged(i: number, s: S, tmp: Uint32Array): boolean {
-    this.codec.pack(s, tmp);
     const o = this.f.locate(i);
     const a = this.f.arr;
+    if (this.same) return this.same(s, a, o);
+    this.codec.pack(s, tmp);
     for (let j = 0; j < this.codec.words; j++) if (tmp[j] !== a[o + j]) return false;
     return true;
   }
@@ -149,7 +157,9 @@ export class PackedPath<S> implements StatePath<S> {
     this.canon = sys.canonicalize ? new Uint32Array(CANON_SLOTS * 4) : undefined;
     this.canonMask = CANON_SLOTS - 1;
     this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
-    this.unpackExpanded = codec.lazy?.unpack ?? codec.unpackReused?.() ?? codec.unpack;
+    const reused = codec.lazy ? undefined : codec.unpackReused?.();
+    this.unpackExpanded = codec.lazy?.unpack ?? reused ?? codec.unpack;
+    this.sameExpanded = reused?.same ?? codec.same;
     this.unpackFound = codec.unpackReused?.() ?? codec.unpack;
   }
 
@@ -159,11 +169,13 @@ export class PackedPath<S> implements StatePath<S> {
    * the state only while it expands it), or a fresh one.
    */
   private readonly unpackExpanded: (w: Uint32Array, off: number) => S;
+  /** The no-write check of an expanded state without packing it (codec.ts `same`), if the codec has one. */
+  private readonly sameExpanded: Same<S> | undefined;
   /** Unpacks a new state for its invariants, observables and goals (reused objects too: they keep no reference). */
   private readonly unpackFound: (w: Uint32Array, off: number) => S;
 
   newLevel(): Level<S> {
-    return new PackedLevel(this.codec, this.words, this.unpackExpanded);
+    return new PackedLevel(this.codec, this.words, this.unpackExpanded, this.sameExpanded);
   }
 
   seed(s: S): S {
