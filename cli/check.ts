@@ -184,7 +184,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         if (printedLive) process.stderr.write('\n');
         // after a switch to the workers, the time is the whole run's, the first second included
         // a quotient's counterexample becomes the faithful model's (cli/refine.ts)
-        return refineResult(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason });
+        return refineResult(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason }, { maxMemory: options.maxMemory });
       }
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= PROGRESS_MS) {

@@ -27,7 +27,7 @@ const steps = (n: number): string => `${n} ${n === 1 ? 'step' : 'steps'}`;
 export const RESEARCH_MIN_STATES = 200_000;
 
 /** `r` with its counterexample unfolded into the faithful model's (unchanged when the model checks no quotient). */
-export function refineResult(model: Model, params: object, r0: CheckResult<unknown>, opt: { maxStates?: number } = {}): CheckResult<unknown> {
+export function refineResult(model: Model, params: object, r0: CheckResult<unknown>, opt: { maxStates?: number; maxMemory?: number } = {}): CheckResult<unknown> {
   if (!model.refinement?.(params)) return r0;
   const r = r0.observables ? { ...r0, observables: r0.observables.map((o) => ({ ...o, minTrace: unfoldOr(model, params, o.minTrace), maxTrace: unfoldOr(model, params, o.maxTrace) })) } : r0;
   const v = r.violation;
@@ -47,7 +47,7 @@ export function refineResult(model: Model, params: object, r0: CheckResult<unkno
   const sys = bind(model, u.right.params, { invariants: [v.kind === 'deadlock' ? 'deadlock' : v.property] });
   if (E.isLeft(sys)) return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unknown' } } };
   const budget = opt.maxStates ?? Math.max(RESEARCH_MIN_STATES, 2 * r.distinctStates);
-  const f = check(sys.right, { maxDepth: N - 1, maxStates: budget, checkDeadlock: v.kind === 'deadlock' });
+  const f = check(sys.right, { maxDepth: N - 1, maxStates: budget, checkDeadlock: v.kind === 'deadlock', ...(opt.maxMemory !== undefined ? { maxMemory: opt.maxMemory } : {}) });
   const shorter: Violation<unknown> | undefined = f.violation && f.violation.property === v.property ? f.violation : undefined;
   if (shorter) {
     const m = shorter.trace.length - 1;

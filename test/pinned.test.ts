@@ -23,6 +23,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind } from '../properties/bind.js';
+import { refineResult } from '../cli/refine.js';
 import { gridPoint } from './support/ringSpec.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -210,7 +211,9 @@ if (slowTests) console.log('skip: every example against its header: test/package
       assert.ok(E.isRight(p), `examples/${f}:${c.line}: ${E.isLeft(p) ? p.left : ''}`);
       const sys = bind(model, (p as E.Right<unknown>).right, a.invariants ? { invariants: a.invariants } : {});
       assert.ok(E.isRight(sys), `examples/${f}:${c.line}: ${E.isLeft(sys) ? sys.left : ''}`);
-      const r = check((sys as E.Right<any>).right, { checkDeadlock: a.checkDeadlock, ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}), ...(a.maxDepth !== undefined ? { maxDepth: a.maxDepth } : {}) });
+      // as `pvcheck check` reports it: a quotient's counterexample unfolded into the faithful model's (cli/refine.ts)
+      const r = refineResult(model, (p as E.Right<unknown>).right as object,
+        check((sys as E.Right<any>).right, { checkDeadlock: a.checkDeadlock, ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}), ...(a.maxDepth !== undefined ? { maxDepth: a.maxDepth } : {}) }));
       const got: Expect =
         r.outcome === 'violation' ? { outcome: 'violation', property: r.violation!.property, steps: r.violation!.trace.length - 1 }
         : r.outcome === 'deadlock' ? { outcome: 'deadlock', steps: r.violation!.trace.length - 1 }
