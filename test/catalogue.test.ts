@@ -116,11 +116,10 @@ test('fixed-by --leave-out: the fix run leaves out a finding the fix model decla
   assert.not.ok(inCheck[0]!.match);
 });
 
-// Every example of examples/ through `pvcheck catalogue`, the command a maintainer runs, is
-// test/package.test.ts's job in CI (PVCHECK_SLOW_TESTS=1): it runs the catalogue of every
-// example copied into a user project that installed the packed tarball, and checks that the
-// catalogue lists them all. Without the slow tests, test/pinned.test.ts checks every example's
-// declared result in-process. Each configuration runs the examples once.
+// Every example's check lines are compared with their headers in-process, on one thread, once a run:
+// by test/workers*.test.ts (test/support/workerCases.ts, before comparing with 3 workers) for the lines
+// the workers take, by test/pinned.test.ts for the others and for every fixed-by row. test/package.test.ts
+// runs one example of each model family through the installed `npx pvcheck catalogue` (CI).
 
 /**
  * The README's variant tables: a row `| \`examples/F.ts\` | ... | \`check examples/F.ts ARGS\` | RESULT |`

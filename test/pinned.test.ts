@@ -17,13 +17,17 @@ import * as E from 'fp-ts/lib/Either.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
-import { check } from '../checker/explore.js';
-import type { Model } from '../model/core.js';
+import { dirname, join, resolve } from 'node:path';
+import { check, type CheckOptions } from '../checker/explore.js';
+import { parallelReason } from '../checker/parallel.js';
+import type { System } from '../checker/system.js';
+import { readHeader, resultOf, type Header } from '../cli/catalogue.js';
+import { loadModel } from '../cli/loadModel.js';
 import { resolveParams } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
-import { bind } from '../properties/bind.js';
+import { bind, propertyNames } from '../properties/bind.js';
 import { refineResult } from '../cli/refine.js';
+import { checkLine } from './support/models.js';
 import { gridPoint } from './support/ringSpec.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -153,77 +157,56 @@ test('npm run bench -- --repeat 1 --points 4x16: exits 0 and measures ring-spec.
   assert.ok(Number(seconds) > 0, row);
 });
 
-// --- the examples, against their own headers
-
-type Expect = { outcome: 'ok' | 'incomplete' } | { outcome: 'violation'; property: string; steps: number } | { outcome: 'deadlock'; steps: number };
-
-function parseExpect(s: string): Expect {
-  let m: RegExpExecArray | null;
-  if (s === 'ok' || s === 'incomplete') return { outcome: s };
-  if ((m = /^violation (\S+) in (\d+) steps?$/.exec(s))) return { outcome: 'violation', property: m[1]!, steps: Number(m[2]) };
-  if ((m = /^deadlock in (\d+) steps?$/.exec(s))) return { outcome: 'deadlock', steps: Number(m[1]) };
-  throw new Error(`unreadable @pvcheck expect '${s}'`);
-}
-
-/** `check` arguments as the CLI reads them (the subset example headers use). */
-function parseArgs(args: string[]): { params: Record<string, string>; invariants?: string[]; checkDeadlock: boolean; maxStates?: number; maxDepth?: number } {
-  const params: Record<string, string> = {};
-  const invariants: string[] = [];
-  let checkDeadlock = true;
-  let maxStates: number | undefined;
-  let maxDepth: number | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '-p' || a === '--param') {
-      const [k, ...v] = args[++i]!.split('=');
-      params[k!] = v.join('=');
-    } else if (a === '-i' || a === '--invariant') invariants.push(args[++i]!);
-    else if (a === '--no-deadlock') checkDeadlock = false;
-    else if (a === '--max-states') maxStates = Number(args[++i]);
-    else if (a === '--max-depth') maxDepth = Number(args[++i]);
-    else throw new Error(`option ${a} of an @pvcheck check line is not read by test/pinned.test.ts: add it there`);
-  }
-  if (invariants.length && !invariants.includes('deadlock')) checkDeadlock = false;
-  return { params, ...(invariants.length ? { invariants } : {}), checkDeadlock, ...(maxStates !== undefined ? { maxStates } : {}), ...(maxDepth !== undefined ? { maxDepth } : {}) };
-}
+// --- the examples, against their own headers, as `pvcheck catalogue` reads them
 
 const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort();
-
-// With the slow tests (CI), test/package.test.ts runs every example through `pvcheck catalogue`
-// in a user project, which checks the same headers; the examples run once per configuration.
 const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
-if (slowTests) console.log('skip: every example against its header: test/package.test.ts runs them all through pvcheck catalogue (PVCHECK_SLOW_TESTS=1)');
-(slowTests ? test.skip : test)('every example gives the result its header declares (counterexample lengths included)', async () => {
+
+/**
+ * Whether test/workers*.test.ts check this example line against its header
+ * (test/support/workerCases.ts compareCases, on one thread, before comparing
+ * it with 3 workers): every line the workers take, of a flat layout always
+ * (test/workers.test.ts), of a shape with the slow tests (workersShapedExamplesA/B).
+ * Each line then runs on one thread once per run of the suite.
+ */
+const checkedByWorkers = (sys: System<unknown>, opt: CheckOptions<unknown>): boolean =>
+  parallelReason(sys, opt) === undefined && (sys.shape === undefined || slowTests);
+
+test('every example gives the result its header declares (counterexample lengths included), and its fixed-by model verifies', async () => {
   const diffs: string[] = [];
-  let checked = 0;
+  let checked = 0, byWorkers = 0, fixedBy = 0;
   for (const f of examples) {
-    const text = readFileSync(join(root, 'examples', f), 'utf8');
-    const lines = text.split('\n');
-    const tags = lines.map((l, i) => ({ m: /^\s*\*\s*@pvcheck (check|expect)\b\s*(.*)$/.exec(l), line: i + 1 })).filter((x) => x.m);
-    assert.ok(tags.length >= 2, `examples/${f}: no @pvcheck check/expect lines (docs/examples.md)`);
-    const model = (await import(join(root, 'examples', f))).default as Model;
-    for (let k = 0; k < tags.length; k += 2) {
-      const c = tags[k]!, x = tags[k + 1];
-      assert.ok(c.m![1] === 'check' && x && x.m![1] === 'expect', `examples/${f}:${c.line}: a check line must be followed by its expect line`);
-      const a = parseArgs(c.m![2]!.trim().split(/\s+/).filter(Boolean));
-      const want = parseExpect(x!.m![2]!.trim());
-      const p = resolveParams(model.params, a.params);
-      assert.ok(E.isRight(p), `examples/${f}:${c.line}: ${E.isLeft(p) ? p.left : ''}`);
-      const sys = bind(model, (p as E.Right<unknown>).right, a.invariants ? { invariants: a.invariants } : {});
-      assert.ok(E.isRight(sys), `examples/${f}:${c.line}: ${E.isLeft(sys) ? sys.left : ''}`);
+    const file = join(root, 'examples', f);
+    const h = readHeader(file);
+    assert.ok(E.isRight(h), E.isLeft(h) ? h.left : '');
+    const { checks, fixedBy: fb } = (h as E.Right<Header>).right;
+    const model = await loadModel(file);
+    const rows = checks.map((c) => ({ what: `check examples/${f} ${c.args.join(' ')}`, model, lists: [c.args], expect: c.expect, example: true }));
+    if (fb) {
+      // a file is relative to the example's folder; anything else is a built-in model (cli/catalogue.ts)
+      const fm = await loadModel(/[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model);
+      rows.push({ what: `examples/${f}: fixed-by ${[fb.model, ...fb.args].join(' ')}`, model: fm, lists: [checks[0]!.args, fb.args], expect: 'ok', example: false });
+    }
+    for (const r of rows) {
+      const line = checkLine(r.lists, propertyNames(r.model));
+      const p = resolveParams(r.model.params, line.params);
+      assert.ok(E.isRight(p), `${r.what}: ${E.isLeft(p) ? p.left : ''}`);
+      const sys = bind(r.model, (p as E.Right<unknown>).right, line.invariants ? { invariants: line.invariants } : {});
+      assert.ok(E.isRight(sys), `${r.what}: ${E.isLeft(sys) ? sys.left : ''}`);
+      const s = (sys as E.Right<System<unknown>>).right;
+      const opt = { checkDeadlock: line.checkDeadlock, ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}), ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}) };
+      if (r.example && checkedByWorkers(s, opt)) { byWorkers++; continue; }
       // as `pvcheck check` reports it: a quotient's counterexample unfolded into the faithful model's (cli/refine.ts)
-      const r = refineResult(model, (p as E.Right<unknown>).right as object,
-        check((sys as E.Right<any>).right, { checkDeadlock: a.checkDeadlock, ...(a.maxStates !== undefined ? { maxStates: a.maxStates } : {}), ...(a.maxDepth !== undefined ? { maxDepth: a.maxDepth } : {}) }));
-      const got: Expect =
-        r.outcome === 'violation' ? { outcome: 'violation', property: r.violation!.property, steps: r.violation!.trace.length - 1 }
-        : r.outcome === 'deadlock' ? { outcome: 'deadlock', steps: r.violation!.trace.length - 1 }
-        : { outcome: r.outcome };
-      checked++;
-      if (JSON.stringify(got) !== JSON.stringify(want))
-        diffs.push(`examples/${f}:${x!.line}: @pvcheck expect ${x!.m![2]!.trim()}, computed ${got.outcome}${'property' in got ? ` ${got.property}` : ''}${'steps' in got ? ` in ${got.steps} steps` : ''} (pvcheck check examples/${f} ${c.m![2]!.trim()})`);
+      const got = resultOf(refineResult(r.model, (p as E.Right<unknown>).right as object, check(s, opt)));
+      if (r.example) checked++;
+      else fixedBy++;
+      if (got !== r.expect)
+        diffs.push(`${r.what}: @pvcheck expect ${r.expect}, computed ${got}`);
     }
   }
-  assert.ok(checked >= examples.length, `${checked} checks for ${examples.length} examples`);
+  console.log(`  examples: ${checked} check lines here, ${byWorkers} in test/workers*.test.ts, ${fixedBy} fixed-by rows`);
+  assert.ok(checked + byWorkers >= examples.length, `${checked + byWorkers} checks for ${examples.length} examples`);
+  assert.ok(fixedBy >= 10, `${fixedBy} fixed-by rows`);
   assert.equal(diffs, [], diffs.join('\n') +
     `\nIf your change moves an example's result on purpose, update its @pvcheck expect line in the same commit and say why in the commit; if not, it is a regression (docs/examples.md).`);
 });

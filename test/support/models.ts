@@ -7,7 +7,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { produce, type Draft } from 'immer';
 import type { Model } from '../../model/core.js';
 import { resolveParams } from '../../model/params.js';
-import { bind } from '../../properties/bind.js';
+import { bind, deadlockSelected } from '../../properties/bind.js';
 import { check, type CheckOptions, type CheckResult } from '../../checker/explore.js';
 import { replay, traceFromViolation } from '../../traces/index.js';
 import { createHash } from 'node:crypto';
@@ -54,11 +54,19 @@ export function replays<S, P>(m: Model<S, P>, p: P, r: CheckResult<S>): boolean 
 /**
  * What a search on one path gives, as one string: counts, coverage,
  * observables, the SHA-256 of the state set and the violation's trace (for
- * comparing the packed and reference paths).
+ * comparing the packed and reference paths); `line`: an example's check line
+ * (checkLine), else every invariant and the deadlock check.
  */
-export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean): string {
+export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, line: Partial<CheckLine> = {}): string {
   const lines: string[] = [];
-  const r = runModel(m, p, { forceGeneric, onState: (s) => void lines.push(canonicalString(s)) });
+  const sys = bind(m, p, line.invariants ? { invariants: line.invariants } : {});
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  const r = check(sys.right, {
+    forceGeneric, onState: (s) => void lines.push(canonicalString(s)),
+    ...(line.checkDeadlock !== undefined ? { checkDeadlock: line.checkDeadlock } : {}),
+    ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}),
+    ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}),
+  });
   lines.sort();
   const sha = createHash('sha256').update(lines.join('\n')).digest('hex');
   return JSON.stringify({
@@ -66,4 +74,45 @@ export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean):
     coverage: r.coverage, sha, violation: r.violation ? { p: r.violation.property, trace: r.violation.trace } : null,
     observables: r.observables,
   });
+}
+
+/** What an example's `@pvcheck check` line asks for, read as `pvcheck check` reads it. */
+export interface CheckLine { params: Record<string, string>; invariants?: string[]; checkDeadlock: boolean; maxStates?: number; maxDepth?: number }
+
+/**
+ * An `@pvcheck check` line's arguments read as `pvcheck catalogue` reads them
+ * (cli/catalogue.ts runCheck; the options example headers use, any other is an
+ * error naming it). A fixed-by row passes the first check line's arguments and
+ * then its own: later parameters win, the last invariant list wins,
+ * `--no-deadlock` anywhere counts, and `--leave-out NAME` drops a property from
+ * `properties` (the model's invariants and goals).
+ */
+export function checkLine(lists: readonly (readonly string[])[], properties?: readonly string[]): CheckLine {
+  const params: Record<string, string> = {};
+  let invariants: string[] | undefined;
+  let noDeadlock = false;
+  let maxStates: number | undefined;
+  let maxDepth: number | undefined;
+  const leaveOut: string[] = [];
+  for (const args of lists) {
+    const inv: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === '-p' || a === '--param') {
+        const [k, ...v] = args[++i]!.split('=');
+        params[k!] = v.join('=');
+      } else if (a === '-i' || a === '--invariant') inv.push(args[++i]!);
+      else if (a === '--no-deadlock') noDeadlock = true;
+      else if (a === '--max-states') maxStates = Number(args[++i]);
+      else if (a === '--max-depth') maxDepth = Number(args[++i]);
+      else if (a === '--leave-out') leaveOut.push(args[++i]!);
+      else throw new Error(`option ${a} of an @pvcheck check line is not read by test/support/models.ts checkLine: add it there`);
+    }
+    if (inv.length) invariants = inv;
+  }
+  if (leaveOut.length) {
+    if (!properties) throw new Error('checkLine: --leave-out needs the model\'s property names');
+    invariants = (invariants ?? [...properties, 'deadlock']).filter((n) => !leaveOut.includes(n));
+  }
+  return { params, ...(invariants ? { invariants } : {}), checkDeadlock: !noDeadlock && deadlockSelected(invariants), ...(maxStates !== undefined ? { maxStates } : {}), ...(maxDepth !== undefined ? { maxDepth } : {}) };
 }

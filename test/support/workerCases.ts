@@ -4,18 +4,22 @@
  * defaults and every example's `@pvcheck check` lines, each checked on one
  * thread and on 3 workers, compared on outcome, counts (states, edges, depth,
  * terminal states), coverage, observables with their witnesses, and the
- * counterexample's trace file byte for byte (bar its `created` time).
+ * counterexample's trace file byte for byte (bar its `created` time); an
+ * example's one-thread result is also compared with its `@pvcheck expect`
+ * line (test/pinned.test.ts leaves these lines to the workers tests).
  * PVCHECK_PARALLEL_FROM=1 makes every level, however small, run on every
  * worker, so the merge, the flagged table and the exact re-run of the last
  * level are all exercised.
  */
 import * as assert from 'uvu/assert';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { check, type CheckResult } from '../../checker/explore.js';
 import { checkParallel, parallelReason } from '../../checker/parallel.js';
 import type { System } from '../../checker/system.js';
+import { readHeader, resultOf } from '../../cli/catalogue.js';
+import { refineResult } from '../../cli/refine.js';
 import { loadModel } from '../../cli/loadModel.js';
 import { workerSystemLoader } from '../../cli/workerSystem.js';
 import type { Model } from '../../model/core.js';
@@ -23,33 +27,25 @@ import { resolveParams } from '../../model/params.js';
 import { builtinModels } from '../../model/registry.js';
 import { bind, deadlockSelected } from '../../properties/bind.js';
 import { serializeTrace, traceFromViolation } from '../../traces/index.js';
+import { checkLine } from './models.js';
 
 process.env.PVCHECK_PARALLEL_FROM = '1';
 const root = resolve(import.meta.dirname, '..', '..');
 
-export interface Case { name: string; model: string; params: Record<string, string>; invariants?: string[]; noDeadlock: boolean; maxStates?: number; maxDepth?: number }
+export interface Case { name: string; model: string; params: Record<string, string>; invariants?: string[]; noDeadlock: boolean; maxStates?: number; maxDepth?: number; expect?: string }
 
-/** The `@pvcheck check` lines of an example, as cases. */
+/** The `@pvcheck check` lines of an example, as cases, each with the result its header declares. */
 function exampleCases(file: string): Case[] {
-  const text = readFileSync(file, 'utf8');
-  const out: Case[] = [];
-  for (const m of text.matchAll(/^\s*\*\s*@pvcheck check\b(.*)$/gm)) {
-    const args = m[1]!.trim().split(/\s+/).filter(Boolean);
-    const c: Case = { name: `${file.split('/').pop()} ${args.join(' ')}`, model: file, params: {}, noDeadlock: false };
-    for (let i = 0; i < args.length; i++) {
-      const a = args[i]!;
-      if (a === '-p' || a === '--param') {
-        const [k, v] = args[++i]!.split('=');
-        c.params[k!] = v!;
-      } else if (a === '-i' || a === '--invariant') (c.invariants ??= []).push(args[++i]!);
-      else if (a === '--no-deadlock') c.noDeadlock = true;
-      else if (a === '--max-states') c.maxStates = Number(args[++i]);
-      else if (a === '--max-depth') c.maxDepth = Number(args[++i]);
-      else throw new Error(`${file}: check option ${a} not understood by this test`);
-    }
-    out.push(c);
-  }
-  return out;
+  const h = readHeader(file);
+  if (E.isLeft(h)) throw new Error(h.left);
+  return h.right.checks.map((c) => {
+    const l = checkLine([c.args]);
+    return {
+      name: `${file.split('/').pop()} ${c.args.join(' ')}`, model: file, params: l.params, ...(l.invariants ? { invariants: l.invariants } : {}),
+      noDeadlock: !l.checkDeadlock, ...(l.maxStates !== undefined ? { maxStates: l.maxStates } : {}), ...(l.maxDepth !== undefined ? { maxDepth: l.maxDepth } : {}),
+      expect: c.expect,
+    };
+  });
 }
 
 export const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'examples', f));
@@ -102,7 +98,7 @@ export async function boundCase(model: string, params: Record<string, string>, i
 export async function compareCases(take: (c: Case, model: Model, sys: System<unknown>) => boolean): Promise<number> {
   let runs = 0;
   for (const c of cases) {
-    const { model, sys, source, trace } = await boundCase(c.model, c.params, c.invariants);
+    const { model, params, sys, source, trace } = await boundCase(c.model, c.params, c.invariants);
     const opt = {
       checkDeadlock: !c.noDeadlock && deadlockSelected(c.invariants),
       ...(c.maxStates !== undefined ? { maxStates: c.maxStates } : {}),
@@ -115,6 +111,9 @@ export async function compareCases(take: (c: Case, model: Model, sys: System<unk
     }
     if (!take(c, model, sys)) continue;
     const one = check(sys, opt);
+    // an example's line is checked against its header here, not again by test/pinned.test.ts
+    // as `pvcheck check` reports it: a quotient's counterexample unfolded into the faithful model's (cli/refine.ts)
+    if (c.expect !== undefined) assert.is(resultOf(refineResult(model, params as object, one)), c.expect, `${c.name}: the result its @pvcheck expect line declares`);
     const three = await checkParallel(sys, opt, source, 3);
     runs++;
     assert.is(three.workers, 3, c.name);
