@@ -24,6 +24,7 @@ import { ModelFault } from '../properties/fault.js';
 import { reportFault } from './fault.js';
 import { typeErrors } from './typecheck.js';
 import { inputProblem } from '../traces/io.js';
+import { refineResult } from './refine.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, sizeOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -230,7 +231,8 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       if (r) {
         if (printedLive) process.stderr.write('\n');
         // after a switch to the workers, the time is the whole run's, the first second included
-        return { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason };
+        // a quotient's counterexample becomes the faithful model's (cli/refine.ts)
+        return refineResult(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason }, { maxMemory: options.maxMemory });
       }
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= PROGRESS_MS) {
