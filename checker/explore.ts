@@ -4,5 +4,5 @@
  * The parts live in their own files (see docs/checker.md, "Layout").
  */
 export { Search, check, type CheckOptions } from './search.js';
-export type { CheckResult, ObservableReport, Outcome, Stats, TraceStep, Violation } from './report.js';
+export type { CheckResult, ObservableReport, Outcome, RefinedTrace, Stats, TraceStep, Violation } from './report.js';
 export { immerApply, labelOf, transitionsOf } from './reference/immer.js';

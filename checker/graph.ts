@@ -49,6 +49,13 @@ export class ObservableExtremes<S> {
   maxId(i: number): number { return this.v[i * 4 + 3]!; }
 }
 
+/** A GoalGraph's edges and goal hits (GoalGraph.toTransfer). */
+export interface GraphTransfer {
+  readonly src: Uint32Array;
+  readonly dst: Uint32Array;
+  readonly hits: Uint32Array[];
+}
+
 /** The edges of the explored graph and the goal states, for the AG EF check. */
 export class GoalGraph<S> {
   readonly src = new Grow();
@@ -61,6 +68,18 @@ export class GoalGraph<S> {
   see(s: S, id: number): void {
     const g = this.goals;
     for (let i = 0; i < g.length; i++) if (g[i]!.reached(s)) this.hits[i]!.push(id);
+  }
+  /** The edges and goal hits so far, as arrays a worker can be sent (a search handed over: parallel.ts). */
+  toTransfer(): GraphTransfer {
+    return { src: this.src.a.slice(0, this.src.n), dst: this.dst.a.slice(0, this.dst.n), hits: this.hits.map((h) => h.a.slice(0, h.n)) };
+  }
+  /** Adds what {@link toTransfer} gave (to an empty graph of the same goals). */
+  load(x: GraphTransfer): void {
+    for (const v of x.src) this.src.push(v);
+    for (const v of x.dst) this.dst.push(v);
+    x.hits.forEach((h, i) => {
+      for (const v of h) this.hits[i]!.push(v);
+    });
   }
   edge(from: number, to: number): void {
     this.src.push(from);

@@ -74,7 +74,7 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
 }
 
 /** A level of packed states: `words` per state, copied from the path's scratch words (frontier.ts: spills to a file past a threshold). */
-class PackedLevel<S> implements Level<S> {
+export class PackedLevel<S> implements Level<S> {
   private readonly f: WordFrontier;
   constructor(
     private readonly codec: WordCodec<S>,
@@ -113,6 +113,15 @@ class PackedLevel<S> implements Level<S> {
     return this.f.id(i);
   }
   release(_i: number): void {}
+  /** Copies every state's words, in order, into `dst` (words per state each). */
+  copyWords(dst: Uint32Array): void {
+    const W = this.codec.words;
+    for (let i = 0; i < this.f.length; i++) {
+      const o = this.f.locate(i);
+      const a = this.f.arr;
+      for (let j = 0; j < W; j++) dst[i * W + j] = a[o + j]!;
+    }
+  }
 }
 
 /**

@@ -43,10 +43,10 @@
  */
 import { availableParallelism, cpus } from 'node:os';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
-import { SharedFingerprints } from './store.js';
-import type { CheckOptions } from './search.js';
+import { SharedFingerprints, normHigh, normLow } from './store.js';
+import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
 
 /**
@@ -148,6 +148,9 @@ export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string 
   return undefined;
 }
 
+/** A search that cannot be handed over to the workers (ParallelSearch with `extras.resume`): start them from scratch instead. */
+export class HandOverRefused extends Error {}
+
 const MAX_BUFFER = 2 ** 32 - 65536;
 const growable = (bytes: number) =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_BUFFER });
@@ -156,6 +159,40 @@ const growable = (bytes: number) =>
 export interface ParallelExtras {
   /** Report a SHA-256 digest of every state's parent link (parent id, transition index), in id order. */
   readonly linksDigest?: boolean;
+  /**
+   * Go on from where a single-threaded search stopped (search.ts `handOver`)
+   * instead of from the initial states: see {@link sharedFromHandOver}.
+   */
+  readonly resume?: SearchHandOver;
+}
+
+/**
+ * The shared table and first frontier buffer of a search handed over, and
+ * worker 0's part: the single-threaded search's fingerprints copied into a
+ * shared table (with the ids, for AG EF goals) sized as worker 0 would have
+ * grown it, its level's words into the frontier. Undefined if two of its
+ * 64-bit fingerprints are one in the shared table's 63 bits (a collision the
+ * workers' own search would have made from the start; never seen): the
+ * caller then starts the workers from scratch, as before hand-overs.
+ */
+function sharedFromHandOver(h: SearchHandOver, withIds: boolean): { table: SharedFingerprints; front: SharedArrayBuffer; resume: ResumeState } | undefined {
+  const n = h.links.n;
+  let slots = 1 << 16;
+  while ((n + h.curLen * h.maxOut) * 4 > slots * 3) slots *= 2;
+  const table = SharedFingerprints.create(slots, withIds);
+  let clash = false;
+  h.seen.forEach((hi, lo, id) => {
+    const r = table.insert(normHigh(hi), normLow(lo), 0);
+    if ((r & 3) !== 1) clash = true;
+    else if (table.ids) table.ids[r >>> 2] = id;
+  });
+  if (clash) return undefined;
+  let bytes = 1 << 16;
+  while (bytes < h.frontier.byteLength) bytes *= 2;
+  const front = growable(bytes);
+  new Uint32Array(front, 0, h.frontier.length).set(h.frontier);
+  const { level, curFirst, curLen, links, edges, terminals, fired, maxOut, observables, graph } = h;
+  return { table, front, resume: { level, curFirst, curLen, links, edges, terminals, fired, maxOut, ...(observables ? { observables } : {}), ...(graph ? { graph } : {}) } };
 }
 
 export class ParallelSearch<S> {
@@ -176,7 +213,10 @@ export class ParallelSearch<S> {
     const stats = new SharedArrayBuffer((n * this.fstride + 2) * 8);
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
-    const table = SharedFingerprints.create(1 << 16, (sys.goals?.length ?? 0) > 0);
+    const withIds = (sys.goals?.length ?? 0) > 0;
+    const handed = extras.resume ? sharedFromHandOver(extras.resume, withIds) : undefined;
+    if (extras.resume && !handed) throw new HandOverRefused('two fingerprints of the search so far are one in the shared table');
+    const table = handed ? handed.table : SharedFingerprints.create(1 << 16, withIds);
     const shared = {
       ctl: ctlSab,
       stats,
@@ -184,7 +224,7 @@ export class ParallelSearch<S> {
       table: table.sab,
       ...(table.idsSab ? { ids: table.idsSab } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
-      front: [growable(1 << 16), growable(1 << 16)],
+      front: [handed ? handed.front : growable(1 << 16), growable(1 << 16)],
       cands: Array.from({ length: n }, () => growable(1 << 16)),
       claims: growable(1 << 16),
       nlinks: growable(1 << 16),
@@ -198,8 +238,17 @@ export class ParallelSearch<S> {
       // makes every level run on every worker (tests).
       parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 256,
       ...(extras.linksDigest ? { linksDigest: true } : {}),
+      ...(process.env.PVCHECK_WORKER_TIMES === '1' ? { times: true } : {}),
       ...(Number(process.env.PVCHECK_TEST_MERGE_DELAY) > 0 ? { mergeDelay: Number(process.env.PVCHECK_TEST_MERGE_DELAY) } : {}),
     };
+    if (handed) {
+      // the progress figures until worker 0 publishes its own: where the single-threaded search stopped
+      const r = handed.resume;
+      this.ctl[C.STATES] = r.links.n;
+      this.ctl[C.LEVEL] = r.level;
+      this.ctl[C.QUEUE] = r.curLen;
+      this.f64[n * this.fstride] = r.edges;
+    }
     const toZero: MessagePort[] = [];
     const toOthers: MessagePort[] = [];
     for (let i = 1; i < n; i++) {
@@ -231,6 +280,7 @@ export class ParallelSearch<S> {
             options,
             ports,
             ...shared,
+            ...(i === 0 && handed ? { resume: handed.resume } : {}),
           };
           const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
             workerData: data,

@@ -4,6 +4,8 @@
  * Float64Array, and what a worker is started with.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { GraphTransfer } from './graph.js';
+import type { LinksTransfer } from './store.js';
 
 /** Slots of the control Int32Array. */
 export const C = {
@@ -91,6 +93,26 @@ export interface WorkerOptions {
    * level that every worker expanded (parallelWorker.ts, `decide`).
    */
   readonly mergeDelay?: number;
+  /** Each worker prints where its time went when the search ends (PVCHECK_WORKER_TIMES=1: measurements). */
+  readonly times?: boolean;
+}
+
+/**
+ * Worker 0, for a search handed over by the single-threaded one at the start
+ * of a level (search.ts `handOver`): where it stopped. The level's words are
+ * in the first frontier buffer, the fingerprints in the shared table.
+ */
+export interface ResumeState {
+  readonly level: number;
+  readonly curFirst: number;
+  readonly curLen: number;
+  readonly links: LinksTransfer;
+  readonly edges: number;
+  readonly terminals: number;
+  readonly fired: Float64Array;
+  readonly maxOut: number;
+  readonly observables?: Float64Array;
+  readonly graph?: GraphTransfer;
 }
 
 export interface WorkerInit {
@@ -118,4 +140,6 @@ export interface WorkerInit {
   readonly rules: number;
   readonly observables: number;
   readonly options: WorkerOptions;
+  /** Worker 0 of a search handed over: where the single-threaded search stopped. */
+  readonly resume?: ResumeState;
 }

@@ -10,7 +10,6 @@
  * exactly as the single-threaded search runs it, so every count and trace is
  * the same), and builds the report.
  */
-import { createHash } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
@@ -20,11 +19,12 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
-import { C, CHUNK_INTS, F, fstride, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
+import { C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
+import { readFileSync, writeSync } from 'node:fs';
 
 const init = workerData as WorkerInit;
 const me = init.index;
@@ -55,11 +55,47 @@ setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
 /**
+ * Where a worker's time goes (PVCHECK_WORKER_TIMES=1, for measurements:
+ * docs/performance.md): wall milliseconds per phase, switched at phase
+ * boundaries only (a few times a level), and this thread's CPU time
+ * (/proc/thread-self/stat) when the search ends, one line on stderr a worker.
+ */
+const phaseTimes: Record<string, number> | undefined = init.options.times ? {} : undefined;
+let phaseName = 'load';
+let phaseAt = performance.now();
+function phase(name: string): string {
+  const was = phaseName;
+  if (phaseTimes) {
+    const now = performance.now();
+    phaseTimes[was] = (phaseTimes[was] ?? 0) + (now - phaseAt);
+    phaseAt = now;
+  }
+  phaseName = name;
+  return was;
+}
+function reportTimes(): void {
+  if (!phaseTimes) return;
+  phase('end');
+  let cpu = '';
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    cpu = ` cpu ${((Number(f[11]) + Number(f[12])) / 100).toFixed(2)}s (user ${(Number(f[11]) / 100).toFixed(2)})`;
+  } catch {
+    /* not Linux */
+  }
+  const parts = Object.entries(phaseTimes).filter(([k]) => k !== 'end').map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`);
+  writeSync(2, `worker ${me}: ${parts.join(', ')}; barriers ${barriers}${cpu}\n`);
+}
+let barriers = 0;
+
+/**
  * Waits until every worker has arrived (a generation barrier on
  * Atomics.wait). The last to arrive runs `last` first, while every other
  * worker waits: what it decides there, every worker reads after the barrier.
  */
 function barrier(last?: () => void): void {
+  const was = phase('barrier');
+  barriers++;
   const gen = Atomics.load(ctl, C.GEN);
   if (Atomics.add(ctl, C.COUNT, 1) === N - 1) {
     if (last) last();
@@ -69,6 +105,7 @@ function barrier(last?: () => void): void {
   } else {
     while (Atomics.load(ctl, C.GEN) === gen) Atomics.wait(ctl, C.GEN, gen, 1000);
   }
+  phase(was);
 }
 
 /**
@@ -147,8 +184,12 @@ async function main(): Promise<void> {
   barrier(); // every worker has loaded the system
   if (me === 0) {
     const result = w.coordinate();
+    reportTimes();
     parentPort!.postMessage({ result, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
-  } else w.follow();
+  } else {
+    w.follow();
+    reportTimes();
+  }
 }
 
 class Worker<S> {
@@ -247,11 +288,11 @@ class Worker<S> {
         m = receiveMessageOnPort(this.ports[0]!);
       }
       if (!m) throw new Error('internal: a new table was announced but not sent');
-      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number };
+      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number; inPlace: boolean };
       this.table = new SharedFingerprints(msg.table, msg.ids);
       this.lv.table = this.table;
       this.tableGen = msg.gen;
-      collect();
+      if (!msg.inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
     }
   }
   private tableGen = 0;
@@ -262,13 +303,16 @@ class Worker<S> {
       barrier(); // level start
       if (Atomics.load(ctl, C.PHASE) === 1) return;
       this.syncTable();
+      phase('expand');
       this.expandLevel();
       barrier(decide); // level expanded
       if (mergeDelay > 0) sleep(2 * mergeDelay);
       if (Atomics.load(ctl, C.MERGE) === 1) {
         this.mergeTogether();
+        phase('clear');
         this.clearClaimsPart(); // while worker 0 adds the level's links
       }
+      phase('other');
     }
   }
 
@@ -315,6 +359,7 @@ class Worker<S> {
     const R = REC + this.W;
     const buf = this.cands[me]!.a;
     const claims = this.claims.a;
+    const was = phase('merge1');
     const t = this.table.t;
     // winners counted here, then added to the shared counts once a chunk (an atomic add a record
     // would wait for the unflagging store before it, a cache miss, every time)
@@ -340,6 +385,7 @@ class Worker<S> {
     }
     for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
     barrier(); // winners counted
+    phase('merge2');
     const next = this.next0();
     next.refresh(); // worker 0 made room for the level's new states
     this.nlinks.refresh();
@@ -385,6 +431,7 @@ class Worker<S> {
     }
     if (no > 0) f64.set(ext.subarray(0, 4 * no), me * FSTRIDE + F_OBS);
     barrier(); // level written
+    phase(was);
   }
 
   private wins = new Int32Array(64);
@@ -694,7 +741,8 @@ class Worker<S> {
   coordinate(): CheckResult<S> {
     this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
     this.graph = this.withGraph ? new GoalGraph(this.sys.goals!) : undefined;
-    this.seed();
+    if (init.resume) this.resume(init.resume);
+    else this.seed();
     let result: CheckResult<S> | undefined;
     while (result === undefined) {
       this.publishStats();
@@ -715,6 +763,7 @@ class Worker<S> {
         this.level >= this.maxDepth ||
         this.links.size >= this.maxStates;
       result = alone ? this.levelAlone() : this.levelTogether();
+      phase('other');
     }
     Atomics.store(ctl, C.PHASE, 1);
     barrier(); // release the others
@@ -765,12 +814,14 @@ class Worker<S> {
       this.truncated = 'max-memory';
       return;
     }
+    const old = this.table.sab;
     this.table = this.table.rehash(slots, dropFlagged);
     this.lv.table = this.table;
-    collect();
+    const inPlace = this.table.sab === old;
+    if (!inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
     if (dropFlagged) this.occupied = this.links.size;
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
-    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen });
+    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen, inPlace });
   }
 
   private seed(): void {
@@ -804,6 +855,31 @@ class Worker<S> {
   }
   private done = false;
 
+  /**
+   * Takes over a search the single-threaded one ran to the start of a level
+   * (parallel.ts, a hand-over): its links, counts and extremes; the level's
+   * words are in the first frontier buffer, its fingerprints in the table.
+   */
+  private resume(r: ResumeState): void {
+    this.links = ParentLinks.fromTransfer(r.links);
+    this.level = r.level;
+    this.frontIdx = 0;
+    this.front[0]!.refresh();
+    this.curLen = r.curLen;
+    this.curFirst = r.curFirst;
+    this.nextFirst = this.links.size;
+    this.nextLen = 0;
+    this.pos = 0;
+    if (this.curFirst + this.curLen !== this.nextFirst) throw new Error('internal: a level handed over is not the last one');
+    this.edges = r.edges;
+    this.terminals = r.terminals;
+    this.totalFired.set(r.fired);
+    this.maxOut = Math.max(1, r.maxOut);
+    this.occupied = this.links.size;
+    if (r.observables) this.obs!.v.set(r.observables);
+    if (r.graph) this.graph!.load(r.graph);
+  }
+
   private swap(): void {
     this.frontIdx = 1 - this.frontIdx;
     this.curLen = this.nextLen;
@@ -836,7 +912,9 @@ class Worker<S> {
   /** The level expanded by every worker, then merged; falls back to {@link levelAlone} when the level ends the search. */
   private levelTogether(): CheckResult<S> | undefined {
     if (this.done) return this.finish();
+    phase('table');
     this.ensureRoom();
+    phase('setup');
     if (this.truncated === 'max-memory') return this.finish();
     const len = this.curLen;
     const chunk = Math.max(16, Math.min(4096, Math.ceil(len / (N * 16))));
@@ -867,8 +945,10 @@ class Worker<S> {
     for (let c = 0, n = Math.ceil(len / chunk); c < n; c++) chunks[CH * c + 5] = 0;
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier(); // level start
+    phase('expand');
     this.expandLevel();
     barrier(decide); // level expanded
+    phase('merge0');
     if (Atomics.load(ctl, C.MERGE) === 1) return this.mergedTogether(len);
     this.attempted = true;
     if (par) this.clearClaims(); // the claims of a level not merged
@@ -1003,6 +1083,7 @@ class Worker<S> {
     let wins = 0;
     for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
     if (wins !== news) throw new Error(`internal: ${wins} states merged of ${news} new`);
+    phase('links');
     this.links.addLevel(this.curFirst, this.nlinks.a, news);
     this.nextLen = news;
     this.pos = len;
@@ -1052,6 +1133,7 @@ class Worker<S> {
    * worker: those count as new when first met here.
    */
   private levelAlone(): CheckResult<S> | undefined {
+    phase('alone');
     if (this.done) return this.finish();
     this.ensureRoom();
     if (this.truncated === 'max-memory') return this.finish();
@@ -1145,15 +1227,7 @@ class Worker<S> {
 
   /** A SHA-256 digest of every state's parent link, in id order (tests: the links must not depend on scheduling). */
   linksDigest(): string {
-    const h = createHash('sha256');
-    const buf = new Uint32Array(2);
-    for (let id = 0; id < this.links.size; id++) {
-      const { parent, k } = this.links.link(id);
-      buf[0] = parent;
-      buf[1] = k;
-      h.update(buf);
-    }
-    return h.digest('hex');
+    return this.links.digest();
   }
 
   private finish(): CheckResult<S> {

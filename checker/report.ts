@@ -21,6 +21,26 @@ export interface Violation<S> {
   readonly kind: 'invariant' | 'deadlock' | 'recoverability';
   /** Steps from an initial state (step 0) to the violating state; `trace.length - 1` transitions. */
   readonly trace: readonly TraceStep<S>[];
+  /** The search ran on a quotient (Model.refinement): `trace` is the faithful model's, unfolded (traces/refine.ts). */
+  readonly refined?: RefinedTrace;
+}
+
+/** How a quotient's counterexample became the faithful model's (traces/refine.ts, cli/refine.ts). */
+export interface RefinedTrace {
+  /** The faithful model's parameters: the written trace records them and replays with them. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** What the quotient folds (Refinement.folds). */
+  readonly folds: string;
+  /** The quotient's counterexample's steps (a shortest one of the quotient: no faithful one is shorter). */
+  readonly quotientSteps: number;
+  /** Hidden steps the unfolding put back. */
+  readonly hiddenSteps: number;
+  /**
+   * Whether the trace is a shortest of the faithful model: `unfolded` (nothing hidden was put back: as long as the
+   * quotient's), `searched` (a search of the faithful model to one step less found none shorter, or found this one),
+   * `unknown` (that search passed its budget: a shortest has quotientSteps to trace.length - 1 steps).
+   */
+  readonly shortest: 'unfolded' | 'searched' | 'unknown';
 }
 
 export interface ObservableReport<S> {

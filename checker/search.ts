@@ -18,14 +18,14 @@
  * (path.ts); the loop is the same for both.
  */
 import { CUT, expandState, type Expander } from './expand.js';
-import { GoalGraph, ObservableExtremes } from './graph.js';
+import { GoalGraph, ObservableExtremes, type GraphTransfer } from './graph.js';
 import { collisionProbability } from './hash.js';
-import { PackedPath, wordCodecOf } from './packed.js';
+import { PackedLevel, PackedPath, wordCodecOf } from './packed.js';
 import type { Level, StatePath } from './path.js';
 import { ReferencePath } from './reference/path.js';
 import { coverageOf, type CheckResult, type Outcome, type Stats, type TraceStep, type Violation } from './report.js';
 import { MemoryGuard } from './memory.js';
-import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
+import { FingerprintSet, NO_PARENT, ParentLinks, type LinksTransfer } from './store.js';
 import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
@@ -71,6 +71,34 @@ export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
   return new ReferencePath(sys, opt.immer ?? false);
 }
 
+/**
+ * A search stopped at the start of a level, as the multi-worker search takes
+ * it over (parallel.ts): everything the single-threaded search knows, so that
+ * the workers go on exactly where it stopped (the same ids, links, counts and
+ * so the same report and traces as a search that never changed threads).
+ */
+export interface SearchHandOver {
+  /** The depth of the level to expand next. */
+  readonly level: number;
+  /** Its states' packed words, in id order (ids curFirst ... curFirst + curLen - 1), `words` per state. */
+  readonly frontier: Uint32Array;
+  readonly words: number;
+  readonly curFirst: number;
+  readonly curLen: number;
+  readonly links: LinksTransfer;
+  /** The fingerprints seen (in this thread: the multi-worker search copies them into its shared table). */
+  readonly seen: FingerprintSet;
+  readonly edges: number;
+  readonly terminals: number;
+  /** Per rule, the times it fired. */
+  readonly fired: Float64Array;
+  /** The most transitions of a state so far. */
+  readonly maxOut: number;
+  /** The observables' extremes so far ([min, its id, max, its id] each). */
+  readonly observables?: Float64Array;
+  readonly graph?: GraphTransfer;
+}
+
 /** A state with more successors than a parent link can name (16 bits of transition index). */
 const tooManyTransitions = (): Error => new Error('a state has more than 65536 transitions (rule choices); at most 65536 are supported');
 
@@ -99,6 +127,12 @@ export class Search<S> {
   private truncated: 'max-states' | 'max-depth' | 'max-memory' | undefined;
   private readonly memory: MemoryGuard | undefined;
   private cutByStates = false;
+  /** The most transitions of a state expanded so far (a hand-over sizes the shared table by it). */
+  private maxOut = 1;
+  /** Set by {@link pauseAtLevelEnd}: `run` returns at the start of the next level. */
+  private pauseRequested = false;
+  /** `run` returned at the start of a level, nothing of it expanded (see {@link handOver}). */
+  private atLevelStart = false;
   private readonly graph: GoalGraph<S> | undefined;
   private readonly obs: ObservableExtremes<S> | undefined;
   /** The expansion of a state (expand.ts): the rules tried, coverage, and where the transitions go. */
@@ -244,7 +278,13 @@ export class Search<S> {
         this.next = path.newLevel();
         this.pos = 0;
         this.level++;
+        if (this.pauseRequested) {
+          this.pauseRequested = false;
+          this.atLevelStart = true;
+          return undefined;
+        }
       }
+      this.atLevelStart = false;
       if (this.interrupted || this.outOfMemory) {
         this.finish();
         return this.result;
@@ -264,6 +304,7 @@ export class Search<S> {
       if (this.links.size >= maxStates) this.cutByStates = true;
       const x = expand(s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
       const k = x >> 1, skipped = (x & CUT) !== 0; // transitions; one was left out (a bound or a pending violation)
+      if (k > this.maxOut) this.maxOut = k;
       if (this.batch && this.batch.stagedCount > 0) this.edgesStaged(id);
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {
@@ -279,6 +320,54 @@ export class Search<S> {
         if (!this.pendingInvariant) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
       }
     }
+  }
+
+  /**
+   * Asks `run` to return at the start of the next level (after finishing the
+   * current one, in slices as usual), where {@link handOver} can give the
+   * search to the workers.
+   */
+  pauseAtLevelEnd(): void {
+    this.pauseRequested = true;
+  }
+
+  /** Whether `run` returned at the start of a level ({@link pauseAtLevelEnd}) and nothing ran since. */
+  get paused(): boolean {
+    return this.atLevelStart;
+  }
+
+  /**
+   * The search as the workers take it over (see {@link SearchHandOver}), once
+   * `run` returned at the start of a level ({@link pauseAtLevelEnd}); undefined
+   * when it cannot be: not there, the search is over or about to end (a
+   * violation found, a bound reached), or states that are not packed words,
+   * or a lossy store. This search must not run afterwards.
+   */
+  handOver(): SearchHandOver | undefined {
+    if (!this.atLevelStart || this.done || this.pos !== 0 || this.cur.length === 0) return undefined;
+    if (this.pendingInvariant || this.cutByStates || this.truncated || this.interrupted || this.outOfMemory || this.deadlockId >= 0) return undefined;
+    if (!(this.path instanceof PackedPath) || !(this.cur instanceof PackedLevel) || !(this.seen instanceof FingerprintSet) || this.opt.store) return undefined;
+    const n = this.cur.length;
+    const curFirst = this.cur.id(0);
+    if (curFirst + n !== this.links.size) return undefined;
+    const W = this.path.words.length;
+    const frontier = new Uint32Array(n * W);
+    this.cur.copyWords(frontier);
+    return {
+      level: this.level,
+      frontier,
+      words: W,
+      curFirst,
+      curLen: n,
+      links: this.links.toTransfer(),
+      seen: this.seen,
+      edges: this.edges,
+      terminals: this.terminals,
+      fired: this.fired.slice(),
+      maxOut: this.maxOut,
+      ...(this.obs ? { observables: this.obs.v.slice() } : {}),
+      ...(this.graph ? { graph: this.graph.toTransfer() } : {}),
+    };
   }
 
   private edge(n: S, from: number, k: number): void {
@@ -333,6 +422,11 @@ export class Search<S> {
       b.pushStaged(this.next, k, id);
       this.discovered(b.stagedState(k), id);
     }
+  }
+
+  /** A SHA-256 digest of every state's parent link, in id order (tests: ParentLinks.digest). */
+  linksDigest(): string {
+    return this.links.digest();
   }
 
   /** The trace from an initial state to state `id`, rebuilt by replaying transition indices. */

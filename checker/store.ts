@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The store: what the search keeps per distinct state. Fingerprints live in a
  * {@link FingerprintSet} (open addressing over one interleaved Uint32Array, 8
@@ -100,6 +102,15 @@ export class FingerprintSet {
     }
   }
 
+  /** Calls `f` with every fingerprint stored (as stored: a zero one as (0, 1)) and its id (0 without ids), in slot order. */
+  forEach(f: (h: number, l: number, id: number) => void): void {
+    const t = this.t, ids = this.ids;
+    for (let j = 0; j <= this.mask; j++) {
+      const h = t[2 * j]!, l = t[2 * j + 1]!;
+      if (h !== 0 || l !== 0) f(h, l, ids ? ids[j]! : 0);
+    }
+  }
+
   private grow(): void {
     const ot = this.t;
     const oi = this.ids;
@@ -124,6 +135,15 @@ export class FingerprintSet {
   }
 }
 
+
+/** ParentLinks as arrays a worker can be sent (ParentLinks.toTransfer). */
+export interface LinksTransfer {
+  readonly chunks: Uint32Array[];
+  readonly n: number;
+  readonly starts: Uint32Array;
+  readonly plevel: number;
+  readonly wide: [number, number][];
+}
 
 /** A growable Uint32Array. */
 export class Grow {
@@ -237,6 +257,34 @@ export class ParentLinks {
       this.chunks[c]![this.n & (CHUNK - 1)] = w;
       this.n++;
     }
+  }
+
+  /** A SHA-256 digest of every state's link (parent id, transition index), in id order: for tests, that links do not depend on threads or scheduling. */
+  digest(): string {
+    const h = createHash('sha256');
+    const buf = new Uint32Array(2);
+    for (let id = 0; id < this.n; id++) {
+      const { parent, k } = this.link(id);
+      buf[0] = parent;
+      buf[1] = k;
+      h.update(buf);
+    }
+    return h.digest('hex');
+  }
+
+  /** Everything the links hold, as structured-clonable arrays (to hand a search over to the workers: parallel.ts). */
+  toTransfer(): LinksTransfer {
+    return { chunks: this.chunks.slice(), n: this.n, starts: this.starts.a.slice(0, this.starts.n), plevel: this.plevel, wide: [...this.wide] };
+  }
+  /** The links {@link toTransfer} gave. */
+  static fromTransfer(x: LinksTransfer): ParentLinks {
+    const links = new ParentLinks();
+    links.chunks.push(...x.chunks);
+    links.n = x.n;
+    for (const v of x.starts) links.starts.push(v);
+    links.plevel = x.plevel;
+    for (const [k, v] of x.wide) links.wide.set(k, v);
+    return links;
   }
 
   /** The level (depth) of state `id`. */

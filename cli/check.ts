@@ -9,8 +9,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { loadavg } from 'node:os';
-import { ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, othersBusy, parallelReason, type WorkerChoice } from '../checker/parallel.js';
-import type { CheckOptions } from '../checker/search.js';
+import { HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, othersBusy, parallelReason, type WorkerChoice } from '../checker/parallel.js';
+import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
 import { workerSystemLoader } from './workerSystem.js';
@@ -24,6 +24,7 @@ import { ModelFault } from '../properties/fault.js';
 import { reportFault } from './fault.js';
 import { typeErrors } from './typecheck.js';
 import { inputProblem } from '../traces/io.js';
+import { refineResult } from './refine.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, sizeOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -130,20 +131,36 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       ? 'a model object made in this process runs on one thread (the workers have no module to load it from)'
       : parallelReason(sys.right, options);
   let choice = workerChoice(opt.workers, oneThreadWhy, defaultWorkers());
-  const startThreads = (n: number): Running =>
+  const startThreads = (n: number, resume?: SearchHandOver): Running =>
     threads(
-      new ParallelSearch(sys.right, options, { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } }, n),
+      new ParallelSearch(
+        sys.right,
+        options,
+        { loader: workerSystemLoader, args: { model: source!, params, ...(opt.invariants ? { invariants: opt.invariants } : {}) } },
+        n,
+        resume ? { resume } : {},
+      ),
       model.name,
     );
   let search: Running;
+  /** The single-threaded search while it may still go to the workers. */
+  let one: Search<unknown> | undefined;
   try {
-    search = opt.workers !== undefined && choice.workers > 1 ? startThreads(choice.workers) : oneThread(new Search(sys.right, options), model.name);
+    if (opt.workers !== undefined && choice.workers > 1) search = startThreads(choice.workers);
+    else search = oneThread((one = new Search(sys.right, options)), model.name);
   } catch (e) {
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
   }
-  // By default, a search still running after its first second moves to the workers (started from
-  // scratch) if the machine has room for them: how busy it is is measured over that second.
-  let headStart = opt.workers === undefined && choice.workers > 1 ? Date.now() + 1000 : Infinity;
+  // By default, a search still running after its first second moves to the workers if the machine
+  // has room for them (how busy it is is measured over that second): the one thread finishes its
+  // level, then hands the workers its table, links and the next level (search.ts handOver), so
+  // nothing is done twice. Tests: PVCHECK_TEST_SWITCH_MS=ms moves after ms to every core, whatever
+  // the load; PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
+  const testSwitchMs = Number(process.env.PVCHECK_TEST_SWITCH_MS) || undefined;
+  const handOver = process.env.PVCHECK_HANDOVER !== '0';
+  let headStart = opt.workers === undefined && choice.workers > 1 ? Date.now() + (testSwitchMs ?? 1000) : Infinity;
+  /** The workers chosen, waiting for the one thread to finish its level. */
+  let handingTo: WorkerChoice | undefined;
   if (headStart !== Infinity) choice = { workers: 1, reason: 'the search ended within its first second, on one thread' };
   const sample = cpuSample();
   const began = Date.now();
@@ -159,30 +176,63 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     for (;;) {
       let r: CheckResult<unknown> | undefined;
       try {
-        r = await search.step(250);
+        r = await search.step(headStart !== Infinity && testSwitchMs !== undefined ? Math.min(250, testSwitchMs) : 250);
       } catch (e) {
         if (!(e instanceof WorkerFault)) throw e;
         // the state and the stack stayed in the worker: the same search on this thread meets the fault again
         search = oneThread(new Search(sys.right, options), model.name);
+        one = undefined;
         headStart = Infinity;
         choice = { workers: 1, reason: 'a worker met a fault in the model: the search runs again on one thread to report it' };
         continue;
       }
       if (!r && Date.now() >= headStart) {
         headStart = Infinity;
-        choice = chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(sample, cpuSample()) });
+        choice = testSwitchMs !== undefined
+          ? { workers: defaultWorkers(), reason: `PVCHECK_TEST_SWITCH_MS=${testSwitchMs}: every core after the first ${testSwitchMs} ms` }
+          : chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(sample, cpuSample()) });
         if (choice.workers > 1) {
-          switched = true;
-          search = startThreads(choice.workers);
-          lastStates = 0; // the workers start from scratch
-          if (interrupted()) search.interrupt();
+          if (handOver && one) {
+            one.pauseAtLevelEnd();
+            handingTo = choice;
+          } else {
+            switched = true;
+            search = startThreads(choice.workers);
+            one = undefined;
+            lastStates = 0; // the workers start from scratch
+            if (interrupted()) search.interrupt();
+          }
           continue;
         }
+        one = undefined;
       }
+      if (!r && handingTo && one?.paused) {
+        // the one thread is at the start of a level: the workers go on from there
+        const h = one.handOver();
+        let next: Running | undefined;
+        try {
+          if (h) next = startThreads(handingTo.workers, h);
+        } catch (e) {
+          if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
+        }
+        if (next && h) choice = { ...handingTo, reason: `${handingTo.reason}; the workers took over from the one thread at depth ${h.level} (${fmtInt(h.links.n)} states)` };
+        else {
+          next = startThreads(handingTo.workers); // from scratch, as before hand-overs
+          lastStates = 0;
+        }
+        search = next;
+        switched = true;
+        one = undefined;
+        handingTo = undefined;
+        if (interrupted()) search.interrupt();
+        continue;
+      }
+      if (r && handingTo) choice = { workers: 1, reason: `the search ended on one thread, in the level it finished before going to ${handingTo.workers} workers` };
       if (r) {
         if (printedLive) process.stderr.write('\n');
         // after a switch to the workers, the time is the whole run's, the first second included
-        return { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason };
+        // a quotient's counterexample becomes the faithful model's (cli/refine.ts)
+        return refineResult(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason }, { maxMemory: options.maxMemory });
       }
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= PROGRESS_MS) {

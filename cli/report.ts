@@ -2,6 +2,7 @@
 import type { CheckResult } from '../checker/explore.js';
 import { showParams } from '../model/params.js';
 import type { StoreReport } from '../checker/bitstate.js';
+import { refinedLine } from './refine.js';
 
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 
@@ -12,14 +13,18 @@ export function rate(states: number, seconds: number): string {
   return seconds > 0 ? `${fmtInt(Math.round(states / seconds))} states/s` : '-';
 }
 
+/** A counterexample is a shortest, but one unfolded from a quotient's only when shown (cli/refine.ts). */
+const shortestWord = (r: CheckResult<unknown>): string =>
+  r.violation?.refined?.shortest === 'unknown' ? `a shortest has ${r.violation.refined.quotientSteps} to ${r.violation.trace.length - 1}` : 'shortest';
+
 export function outcomeLine(r: CheckResult<unknown>): string {
   switch (r.outcome) {
     case 'ok':
       return 'ok: every invariant holds in every reachable state' + (r.terminalStates ? ', no deadlock' : '');
     case 'violation':
-      return `VIOLATION of ${r.violation!.property} after ${steps(r.violation!.trace.length - 1)} (shortest)`;
+      return `VIOLATION of ${r.violation!.property} after ${steps(r.violation!.trace.length - 1)} (${shortestWord(r)})`;
     case 'deadlock':
-      return `DEADLOCK after ${steps(r.violation!.trace.length - 1)} (shortest): no rule enabled and not a valid end state`;
+      return `DEADLOCK after ${steps(r.violation!.trace.length - 1)} (${shortestWord(r)}): no rule enabled and not a valid end state`;
     case 'incomplete':
       if (r.incompleteReason === 'bitstate')
         return 'INCOMPLETE (bitstate): no violation among the states visited; bitstate hashing may have missed states, so nothing is proved';
@@ -50,7 +55,7 @@ export interface JsonReport {
   invariants: string[];
   coverage: Record<string, number>;
   neverFired: string[];
-  violation?: { property: string; kind: string; length: number; traceFile: string | null };
+  violation?: { property: string; kind: string; length: number; traceFile: string | null; quotient?: { folds: string; length: number; shortest: string; params: Record<string, unknown> } };
   observables?: { name: string; min: number | null; max: number | null; minTraceLength: number; maxTraceLength: number; minTraceFile?: string | null; maxTraceFile?: string | null }[];
   stateSetSha256?: string;
   /** --store compact|bitstate (checker/bitstate.ts): the store and its estimate of missed states. */
@@ -87,7 +92,14 @@ export function jsonReport(
     coverage: Object.fromEntries(r.coverage.map((c) => [c.rule, c.fired])),
     neverFired: [...r.neverFired],
     ...(r.violation
-      ? { violation: { property: r.violation.property, kind: r.violation.kind, length: r.violation.trace.length - 1, traceFile } }
+      ? {
+          violation: {
+            property: r.violation.property, kind: r.violation.kind, length: r.violation.trace.length - 1, traceFile,
+            ...(r.violation.refined
+              ? { quotient: { folds: r.violation.refined.folds, length: r.violation.refined.quotientSteps, shortest: r.violation.refined.shortest, params: { ...r.violation.refined.params } } }
+              : {}),
+          },
+        }
       : {}),
     ...(r.observables
       ? {
@@ -108,6 +120,8 @@ export function humanReport(model: string, params: object, invariants: string[],
   const lines: string[] = [];
   lines.push(`model ${model}  ${showParams(params)}`);
   lines.push(`  outcome      ${outcomeLine(r)}`);
+  const refined = r.violation ? refinedLine(r.violation, params) : undefined;
+  if (refined) lines.push(`  quotient     ${refined}`);
   lines.push(
     `  explored     ${fmtInt(r.distinctStates)} distinct states, ${fmtInt(r.edges)} edges, depth ${r.depth}, ${r.terminalStates} terminal`,
   );

@@ -351,7 +351,9 @@ export function boundaryVectors<S, P>(g: Graph<S, P>, opt: { maxStates?: number 
 
 /** A coverage suite plus the boundary suites, with the report of what they reach. */
 export function generateSuite<S, P>(model: Model<S, P>, params: P, opt: GenerateOptions = {}): E.Either<string, { vectors: Vector[]; report: SuiteReport }> {
-  return guarded(model, () => generateSuiteUnguarded(model, params, opt));
+  // vectors are steps an implementation runs: a model that checks a quotient (Model.refinement) gives the faithful model's
+  const faithful = model.refinement?.(params)?.params ?? params;
+  return guarded(model, () => generateSuiteUnguarded(model, faithful, opt));
 }
 
 /** A vocabulary (hooks) that throws on a state it does not expect (a user's model named like a built-in) is a Left, not a crash. */

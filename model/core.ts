@@ -183,6 +183,37 @@ export interface Model<S = any, P = any> {
    * non-Linux implementation). Each is one more row.
    */
   readonly checkAll?: readonly CheckAllRun[];
+  /**
+   * A quotient these parameters check (see {@link Refinement}): the search
+   * runs on the quotient, and every trace written is unfolded into one of the
+   * faithful model (traces/refine.ts). Undefined: the model is its own.
+   */
+  readonly refinement?: (p: P) => Refinement<S, P> | undefined;
+}
+
+/**
+ * A model at parameters `p` that is a quotient of the same model at
+ * `params` (the faithful one): some of the faithful model's steps (`hidden`
+ * rules) are folded into others, and `abstract` maps a faithful state to the
+ * quotient state of its class. Every faithful step of a rule not hidden goes
+ * from a state of class q to one of class q' where the quotient has a step of
+ * the same rule from q to q'; hidden steps stay in their class; and from any
+ * member of a class, hidden steps reach every other. So a quotient trace
+ * unfolds step by step into a faithful one (at most `maxHidden` hidden steps
+ * before each), and no faithful counterexample is shorter than the
+ * quotient's shortest.
+ */
+export interface Refinement<S, P> {
+  /** The faithful model's parameters (what a written trace records and replays with). */
+  readonly params: P;
+  /** A faithful state's class, as the quotient's state. */
+  readonly abstract: (s: S, p: P) => S;
+  /** Rules of the faithful model whose steps the quotient folds into others. */
+  readonly hidden: readonly string[];
+  /** At most this many hidden steps lead to the member of a class the next step needs. */
+  readonly maxHidden: number;
+  /** What the quotient folds, one line (the report says it). */
+  readonly folds: string;
 }
 
 /** One further run of a built-in model in `check-all`; see {@link Model.checkAll}. */

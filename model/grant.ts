@@ -39,7 +39,7 @@
  *   ../shared/docs/xen-protocols.md §4 and §6.
  */
 import type { Draft } from 'immer';
-import { defineModel, type Invariant, type Observable, type Rule } from './core.js';
+import { defineModel, type Invariant, type Observable, type Refinement, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { firstUseRelabeling, symmetryCanonicalizer } from './grantSymmetry.js';
 import { array, int, list, nullable, record, type Shape } from './shape.js';
@@ -132,7 +132,7 @@ export const grantParams = defineParams(
     granter: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: instead of its driver's grants, the granting domain writes any of its data entries (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not, and switches the table version at any step; the properties protecting the granter from itself are then not checked" }),
     setStatusPinned: enumParam({ values: ['xen', 'checked'] as const, default: 'xen', doc: "what _set_status checks when it sets a status bit on an entry already pinned (a first write pin): xen = GTF_readonly on the flags as they are now, the type and domid only `if (!act->pin)` (today's Xen: after a failed v2 end a read-pinned read-only grant takes a write pin, finding G19); checked = the type and domid as for an unpinned entry (the fix)" }),
     grantee: enumParam({ values: ['honest', 'hostile'] as const, default: 'hostile', doc: 'hostile: dom0 also maps, copies, holds mappings and writes transitive grants whenever Xen lets it' }),
-    transWrites: enumParam({ values: ['steps', 'late'] as const, default: 'steps', doc: "the hostile domain's writes of its own transitive entries: steps = each a step of its own, at any time; late = folded into the copy that reads the entry (a quotient that keeps every verdict; counterexamples may be shorter by those writes: grant.md \"Parameters and abstractions\")" }),
+    transWrites: enumParam({ values: ['steps', 'late'] as const, default: 'late', doc: "the hostile domain's writes of its own transitive entries: steps = each a step of its own, at any time (the faithful model); late = folded into the copy that reads the entry (a quotient that keeps every verdict, the default: a counterexample is unfolded into the faithful model's before it is written, grant.md \"Parameters and abstractions\")" }),
   },
 );
 export type GrantParams = ParamsOfSpace<typeof grantParams>;
@@ -1598,6 +1598,37 @@ export const rogueTransitive: R = {
  */
 const lateTransChoices: (p: P) => TransChoice[] = perParams((p) => range(0, p.transitive - 1).map((t) => ({ t, domid: -1, td: -1, tg: -1 })));
 
+/**
+ * A state's class under `transWrites=late`: every entry of B's the hostile domain owns (netback does not
+ * forward through it) in its cleared form, Xen's status word kept. The late model's states are exactly
+ * these (test/grantLateTrans).
+ */
+export function lateClassOf(s: S): S {
+  let gb: GrantEntry[] | undefined;
+  s.gb.forEach((e, t) => {
+    if (!hostileOwns(s, t) || (e.flags === GTF_invalid && e.domid === 0 && e.frame === 0 && e.page_off === 0 && e.length === 0 && e.trans_domid === 0 && e.trans_gref === 0)) return;
+    (gb ??= s.gb.slice())[t] = { ...INVALID, status: e.status };
+  });
+  return gb ? { ...s, gb } : s;
+}
+/**
+ * `transWrites=late` as a declared refinement (model/core.ts `Refinement`): the faithful model is the
+ * same parameters with `transWrites=steps`; its hidden steps are the hostile domain's writes and
+ * invalidations of its own entries; before a step, at most one write per entry of B's (the folded
+ * contents) or one invalidation (netback forwards only through an invalid entry: the late class's
+ * cleared form) is needed.
+ */
+const grantRefinement = (p: P): Refinement<S, P> | undefined =>
+  lateTrans(p)
+    ? {
+        params: { ...p, transWrites: 'steps' },
+        abstract: (s) => lateClassOf(s),
+        hidden: ['rogue_grant_transitive', 'rogue_end_transitive'],
+        maxHidden: p.transitive,
+        folds: "transWrites=late folds the hostile domain's writes of its own transitive entries into the copies",
+      }
+    : undefined;
+
 const transEntries: (p: P) => number[] = perParams((p) => range(0, p.transitive - 1));
 export const rogueEndTransitive: R = {
   name: 'rogue_end_transitive', actor: 'hostile',
@@ -2166,6 +2197,7 @@ export const grant = defineModel<S, P>({
   // grant.md "Finding: a read-only grant takes a write pin after a failed v2 end": Linux's v2 end writes flags = 0
   // alone, Xen's _set_status checks a pinned entry's GTF_readonly on the flags as they are now
   findings: ['G19_readonly_grant_stays_readonly'],
+  refinement: grantRefinement,
   checkAll: [
     {
       params: { setStatusPinned: 'xen' }, leaveOut: ['G19_readonly_grant_stays_readonly'],

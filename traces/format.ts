@@ -22,6 +22,7 @@ import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import type { Violation } from '../checker/explore.js';
+import { faithfulParamsOf, unfoldTrace } from './refine.js';
 
 export const TRACE_FORMAT = 'pvcheck-trace';
 export const TRACE_VERSION = 1;
@@ -251,8 +252,12 @@ export function traceFromViolation<S, P>(
   command?: string,
   kind: PropertyKind = violation.kind,
 ): Trace {
+  // a quotient's trace is written as the faithful model's (traces/refine.ts): unfolded here unless the caller did
+  const u = unfoldTrace(model, params, violation.trace);
+  if (u && E.isRight(u)) violation = { ...violation, trace: u.right.trace };
+  const written = faithfulParamsOf(violation.trace) ?? violation.refined?.params ?? params;
   const ps: Record<string, ParamValue> = {};
-  for (const [k, v] of Object.entries(params as object))
+  for (const [k, v] of Object.entries(written as object))
     if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') ps[k] = v;
   const description = kind === 'none' ? undefined : describeProperty(model as Model, violation.property, kind);
   return {

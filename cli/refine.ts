@@ -1,0 +1,87 @@
+/**
+ * The CLI's glue for a model that checks a quotient (model/core.ts
+ * `Refinement`, grant's `transWrites=late`): the counterexample the search
+ * found is unfolded into the faithful model's (traces/refine.ts), and whether
+ * it is a shortest one of the faithful model is settled where it is cheap.
+ *
+ * Why the answer is sound: every faithful path projects onto a quotient path
+ * no longer than itself (a hidden step stays in its class, any other step is a
+ * quotient step), so no faithful counterexample is shorter than the quotient's
+ * shortest, `n` steps (the search's, breadth-first). The unfolded trace has
+ * `N >= n` steps. If `N = n` it is a shortest (`unfolded`). Otherwise a
+ * breadth-first search of the faithful model, bounded to depth `N - 1` and to
+ * a budget of states, either finds a shorter one (written instead: a shortest)
+ * or finds none (the unfolded one is a shortest): `searched`. Past the budget:
+ * `unknown`, and the report gives the bounds `n..N`.
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { Model } from '../model/core.js';
+import type { CheckResult, TraceStep, Violation } from '../checker/explore.js';
+import { check } from '../checker/explore.js';
+import { bind } from '../properties/bind.js';
+import { markFaithful, unfoldTrace } from '../traces/refine.js';
+
+const steps = (n: number): string => `${n} ${n === 1 ? 'step' : 'steps'}`;
+
+/** States the faithful re-search may visit: at least this, or twice the quotient search's. */
+export const RESEARCH_MIN_STATES = 200_000;
+
+/** `r` with its counterexample unfolded into the faithful model's (unchanged when the model checks no quotient). */
+export function refineResult(model: Model, params: object, r0: CheckResult<unknown>, opt: { maxStates?: number; maxMemory?: number } = {}): CheckResult<unknown> {
+  if (!model.refinement?.(params)) return r0;
+  const r = r0.observables ? { ...r0, observables: r0.observables.map((o) => ({ ...o, minTrace: unfoldOr(model, params, o.minTrace), maxTrace: unfoldOr(model, params, o.maxTrace) })) } : r0;
+  const v = r.violation;
+  if (!v || v.refined) return r;
+  const u = unfoldTrace(model, params, v.trace);
+  if (!u) return r;
+  if (E.isLeft(u)) {
+    process.stderr.write(`pvcheck: warning: the counterexample of the quotient could not be unfolded into the faithful model's (${u.left}); the trace written is the quotient's\n`);
+    return r;
+  }
+  const n = v.trace.length - 1;
+  const N = u.right.trace.length - 1;
+  const base = { params: u.right.params as Record<string, unknown>, folds: u.right.folds, quotientSteps: n, hiddenSteps: N - n };
+  if (N <= n) return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unfolded' } } };
+  if (v.kind === 'recoverability') return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unknown' } } };
+  // a breadth-first search of the faithful model for this property, to one step less than the unfolded trace
+  const sys = bind(model, u.right.params, { invariants: [v.kind === 'deadlock' ? 'deadlock' : v.property] });
+  if (E.isLeft(sys)) return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unknown' } } };
+  const budget = opt.maxStates ?? Math.max(RESEARCH_MIN_STATES, 2 * r.distinctStates);
+  const f = check(sys.right, { maxDepth: N - 1, maxStates: budget, checkDeadlock: v.kind === 'deadlock', ...(opt.maxMemory !== undefined ? { maxMemory: opt.maxMemory } : {}) });
+  const shorter: Violation<unknown> | undefined = f.violation && f.violation.property === v.property ? f.violation : undefined;
+  if (shorter) {
+    const m = shorter.trace.length - 1;
+    markFaithful(shorter.trace, u.right.params);
+    return { ...r, violation: { ...v, trace: shorter.trace, refined: { ...base, hiddenSteps: m - n, shortest: 'searched' } } };
+  }
+  const cut = f.outcome === 'incomplete' && f.incompleteReason !== 'max-depth';
+  return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: cut ? 'unknown' : 'searched' } } };
+}
+
+/** An observable's witness, unfolded (its length is the faithful model's; not claimed a shortest). */
+function unfoldOr(model: Model, params: object, trace: readonly TraceStep<unknown>[]): readonly TraceStep<unknown>[] {
+  if (trace.length === 0) return trace;
+  const u = unfoldTrace(model, params, trace);
+  return u && E.isRight(u) ? u.right.trace : trace;
+}
+
+/** The report's words for a refined counterexample: what was unfolded, and whether it is a shortest. */
+export function refinedLine(v: Violation<unknown>, quotientParams: object = {}): string | undefined {
+  const x = v.refined;
+  if (!x) return undefined;
+  const N = v.trace.length - 1;
+  const how =
+    x.shortest === 'unfolded'
+      ? `a shortest (as long as the quotient's)`
+      : x.shortest === 'searched'
+        ? `a shortest (the faithful model searched to ${steps(N - 1)} has none shorter)`
+        : `not known to be a shortest: a shortest has ${x.quotientSteps} to ${N} steps (the faithful search to ${steps(N - 1)} passed its budget)`;
+  return `${x.folds}: found in ${steps(x.quotientSteps)}; the trace is the faithful model's (${showDiff(x.params, quotientParams)}), ${steps(N)}, ${how}`;
+}
+
+/** The faithful parameters that differ from the quotient's, `transWrites=steps`. */
+function showDiff(faithful: Readonly<Record<string, unknown>>, quotient: object): string {
+  const q = quotient as Record<string, unknown>;
+  const d = Object.entries(faithful).filter(([k, x]) => q[k] !== x).map(([k, x]) => `${k}=${String(x)}`);
+  return d.length ? d.join(' ') : 'each hidden step its own';
+}
