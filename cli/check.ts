@@ -461,7 +461,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       }
     process.stdout.write(JSON.stringify(rep, null, 2) + '\n');
   } else {
-    process.stdout.write(humanReport(model.name, p, invariants, r) + '\n');
+    process.stdout.write(humanReport(model.name, p, invariants, r, model.refinement?.(p)?.hidden) + '\n');
     if (partition) process.stdout.write(`  partition    the whole search of ${partition.who.members} members, exchanging states in ${partition.dir}\n`);
     if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
     for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min ?? 'not written'}, ${w.max ?? 'not written'}\n`);

@@ -116,7 +116,12 @@ export function jsonReport(
   };
 }
 
-export function humanReport(model: string, params: object, invariants: string[], r: CheckResult<unknown>): string {
+/**
+ * The human report. `folded`: rules of the faithful model the checked quotient
+ * folds into others (model/core.ts Refinement.hidden): one that never fired is
+ * named as folded, not as dead code.
+ */
+export function humanReport(model: string, params: object, invariants: string[], r: CheckResult<unknown>, folded: readonly string[] = []): string {
   const lines: string[] = [];
   lines.push(`model ${model}  ${showParams(params)}`);
   lines.push(`  outcome      ${outcomeLine(r)}`);
@@ -131,9 +136,12 @@ export function humanReport(model: string, params: object, invariants: string[],
   );
   lines.push(`  invariants   ${invariants.length ? invariants.join(', ') : '(none selected)'}`);
   const fired = r.coverage.filter((c) => c.fired > 0).length;
+  const dead = r.neverFired.filter((x) => !folded.includes(x));
+  const foldedAway = r.neverFired.filter((x) => folded.includes(x));
   lines.push(
     `  coverage     ${fired}/${r.coverage.length} rules fired` +
-      (r.neverFired.length ? `; never fired: ${r.neverFired.join(', ')}` : ''),
+      (dead.length ? `; never fired: ${dead.join(', ')}` : '') +
+      (foldedAway.length ? `; folded into others by the quotient: ${foldedAway.join(', ')}` : ''),
   );
   for (const o of r.observables ?? [])
     lines.push(

@@ -205,4 +205,15 @@ test('show finds a trace\'s model file from the trace\'s folder when run from el
   assert.is(there.out, here.out);
 });
 
+test('check grant: a rule the default quotient folds is named as folded, not as never fired; the faithful model fires it', () => {
+  const q = pv(['check', 'grant', '--workers', '1']);
+  const line = q.out.split('\n').find((l) => l.startsWith('  coverage'));
+  assert.ok(line, q.out);
+  assert.match(line!, /folded into others by the quotient: rogue_end_transitive$/);
+  assert.not.match(line!.split('; folded')[0]!, /rogue_end_transitive/);
+  const f = pv(['check', 'grant', '--workers', '1', '-p', 'transWrites=steps']);
+  const fl = f.out.split('\n').find((l) => l.startsWith('  coverage'))!;
+  assert.not.match(fl, /rogue_end_transitive|folded/);
+});
+
 test.run();
