@@ -103,14 +103,19 @@ export interface WorkerOptions {
  * in the first frontier buffer, the fingerprints in the shared table.
  */
 export interface ResumeState {
+  /** The depth of the level to expand next. */
   readonly level: number;
+  /** Its states' ids: curFirst ... curFirst + curLen - 1. */
   readonly curFirst: number;
   readonly curLen: number;
   readonly links: LinksTransfer;
   readonly edges: number;
   readonly terminals: number;
+  /** Per rule, the times it fired. */
   readonly fired: Float64Array;
+  /** The most transitions of a state so far. */
   readonly maxOut: number;
+  /** The observables' extremes so far ([min, its id, max, its id] each). */
   readonly observables?: Float64Array;
   readonly graph?: GraphTransfer;
 }

@@ -18,14 +18,15 @@
  * (path.ts); the loop is the same for both.
  */
 import { CUT, expandState, type Expander } from './expand.js';
-import { GoalGraph, ObservableExtremes, type GraphTransfer } from './graph.js';
+import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedLevel, PackedPath, wordCodecOf } from './packed.js';
 import type { Level, StatePath } from './path.js';
 import { ReferencePath } from './reference/path.js';
 import { coverageOf, type CheckResult, type Outcome, type Stats, type TraceStep, type Violation } from './report.js';
 import { MemoryGuard } from './memory.js';
-import { FingerprintSet, NO_PARENT, ParentLinks, type LinksTransfer } from './store.js';
+import type { ResumeState } from './parallelLayout.js';
+import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
 import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
@@ -77,26 +78,12 @@ export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
  * the workers go on exactly where it stopped (the same ids, links, counts and
  * so the same report and traces as a search that never changed threads).
  */
-export interface SearchHandOver {
-  /** The depth of the level to expand next. */
-  readonly level: number;
-  /** Its states' packed words, in id order (ids curFirst ... curFirst + curLen - 1), `words` per state. */
+export interface SearchHandOver extends ResumeState {
+  /** The level's states' packed words, in id order, `words` per state. */
   readonly frontier: Uint32Array;
   readonly words: number;
-  readonly curFirst: number;
-  readonly curLen: number;
-  readonly links: LinksTransfer;
   /** The fingerprints seen (in this thread: the multi-worker search copies them into its shared table). */
   readonly seen: FingerprintSet;
-  readonly edges: number;
-  readonly terminals: number;
-  /** Per rule, the times it fired. */
-  readonly fired: Float64Array;
-  /** The most transitions of a state so far. */
-  readonly maxOut: number;
-  /** The observables' extremes so far ([min, its id, max, its id] each). */
-  readonly observables?: Float64Array;
-  readonly graph?: GraphTransfer;
 }
 
 /** A state with more successors than a parent link can name (16 bits of transition index). */

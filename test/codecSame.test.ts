@@ -15,19 +15,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { check } from '../checker/search.js';
 import { shapeCodec } from '../checker/codec.js';
-import type { System } from '../checker/system.js';
-import { findModel } from '../model/registry.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-
-function bound(model: string, params: Record<string, string>): { sys: System<any>; piece: any } {
-  const m = findModel(model)!;
-  const p = resolveParams(m.params, params);
-  if (p._tag === 'Left') throw new Error(p.left);
-  const s = bind(m, p.right);
-  if (s._tag === 'Left') throw new Error(s.left);
-  return { sys: s.right, piece: m.shape!(p.right).state.piece };
-}
+import { boundShaped as bound } from './support/models.js';
 
 const CASES: [string, Record<string, string>, number][] = [
   ['xenbus', { frontend: 'hostile' }, 800],

@@ -11,8 +11,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
 import { check } from '../checker/explore.js';
 import { immerApply, labelOf, transitionsOf } from '../checker/reference/immer.js';
 import { canonicalString } from '../checker/reference/structural.js';
@@ -28,18 +26,11 @@ import cve23041 from '../examples/grant-cve-2022-23041.js';
 import noRecheck from '../examples/grant-set-status-no-recheck.js';
 import sticky from '../examples/grant-sticky-early-reuse.js';
 import upgrade from '../examples/grant-readonly-upgrade.js';
+import { paramsOf, systemOf } from './support/models.js';
 
 type M = Model<GrantState, GrantParams>;
-const params = (m: M, ov: Record<string, string>): GrantParams => {
-  const p = resolveParams(m.params, ov);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-};
-const sys = (m: M, p: GrantParams, invariants: string[]) => {
-  const s = bind(m, p, { invariants });
-  if (E.isLeft(s)) throw new Error(s.left);
-  return s.right;
-};
+const params = (m: M, ov: Record<string, string>): GrantParams => paramsOf(m, ov);
+const sys = (m: M, p: GrantParams, invariants: string[]) => systemOf(m, p, invariants);
 
 test('transWrites=late is the default, and it declares the faithful model transWrites=steps', () => {
   const p = params(grant, {});

@@ -15,25 +15,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
 import { check } from '../checker/explore.js';
 import { grant, type GrantParams, type GrantState } from '../model/grant.js';
 import xsa226 from '../examples/grant-xsa226.js';
+import { paramsOf, systemOf } from './support/models.js';
 
 type M = Model<GrantState, GrantParams>;
-const params = (m: M, ov: Record<string, string>): GrantParams => {
-  const p = resolveParams(m.params, ov);
-  if (E.isLeft(p)) throw new Error(p.left);
-  return p.right;
-};
-const sys = (m: M, p: GrantParams, invariants: string[]) => {
-  const s = bind(m, p, { invariants });
-  if (E.isLeft(s)) throw new Error(s.left);
-  return s.right;
-};
+const params = (m: M, ov: Record<string, string>): GrantParams => paramsOf(m, ov);
+const sys = (m: M, p: GrantParams, invariants: string[]) => systemOf(m, p, invariants);
 
 interface Space {
   states: number;

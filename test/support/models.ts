@@ -12,11 +12,29 @@ import { check, type CheckOptions, type CheckResult } from '../../checker/explor
 import { replay, traceFromViolation } from '../../traces/index.js';
 import { createHash } from 'node:crypto';
 import { canonicalString } from '../../checker/reference/structural.js';
+import type { System } from '../../checker/system.js';
+import { findModel } from '../../model/registry.js';
 
 export function paramsOf<S, P>(m: Model<S, P>, overrides: Record<string, string | number | boolean>): P {
   const p = resolveParams(m.params, overrides);
   if (E.isLeft(p)) throw new Error(p.left);
   return p.right as P;
+}
+
+/** `m` bound at `p` with the named invariants (every one when none are named). */
+export function systemOf<S, P>(m: Model<S, P>, p: P, invariants?: readonly string[]): System<S> {
+  const sys = bind(m, p, invariants ? { invariants: [...invariants] } : {});
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  return sys.right;
+}
+
+/** A built-in model bound at overrides, and the piece of its shape (for the codec tests). */
+export function boundShaped(model: string, overrides: Record<string, string>): { sys: System<any>; piece: any } {
+  const m = findModel(model);
+  if (!m) throw new Error(`no model ${model}`);
+  const p = paramsOf(m, overrides);
+  if (!m.shape) throw new Error(`${model} declares no shape`);
+  return { sys: systemOf(m, p), piece: m.shape(p).state.piece };
 }
 
 /** Checks `m` at `p`; a number is a `maxDepth`. */
