@@ -41,11 +41,13 @@ export function refineResult(model: Model, params: object, r0: CheckResult<unkno
   const n = v.trace.length - 1;
   const N = u.right.trace.length - 1;
   const base = { params: u.right.params as Record<string, unknown>, folds: u.right.folds, quotientSteps: n, hiddenSteps: N - n };
-  if (N <= n) return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unfolded' } } };
-  if (v.kind === 'recoverability') return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unknown' } } };
+  /** `r` with the unfolded trace, and what is known of its shortness. */
+  const unfolded = (shortest: 'unfolded' | 'searched' | 'unknown'): CheckResult<unknown> => ({ ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest } } });
+  if (N <= n) return unfolded('unfolded');
+  if (v.kind === 'recoverability') return unfolded('unknown');
   // a breadth-first search of the faithful model for this property, to one step less than the unfolded trace
   const sys = bind(model, u.right.params, { invariants: [v.kind === 'deadlock' ? 'deadlock' : v.property] });
-  if (E.isLeft(sys)) return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: 'unknown' } } };
+  if (E.isLeft(sys)) return unfolded('unknown');
   const budget = opt.maxStates ?? Math.max(RESEARCH_MIN_STATES, 2 * r.distinctStates);
   const f = check(sys.right, { maxDepth: N - 1, maxStates: budget, checkDeadlock: v.kind === 'deadlock', ...(opt.maxMemory !== undefined ? { maxMemory: opt.maxMemory } : {}) });
   const shorter: Violation<unknown> | undefined = f.violation && f.violation.property === v.property ? f.violation : undefined;
@@ -55,7 +57,7 @@ export function refineResult(model: Model, params: object, r0: CheckResult<unkno
     return { ...r, violation: { ...v, trace: shorter.trace, refined: { ...base, hiddenSteps: m - n, shortest: 'searched' } } };
   }
   const cut = f.outcome === 'incomplete' && f.incompleteReason !== 'max-depth';
-  return { ...r, violation: { ...v, trace: u.right.trace, refined: { ...base, shortest: cut ? 'unknown' : 'searched' } } };
+  return unfolded(cut ? 'unknown' : 'searched');
 }
 
 /** An observable's witness, unfolded (its length is the faithful model's; not claimed a shortest). */
