@@ -247,10 +247,20 @@ class Worker<S> {
       // the packed path's scratch copy: the lazy root's for a shape that has one (codec.ts), as on one thread
       (s) => path.scratch(s),
     );
-    this.unpackToExpand = codec.lazy?.unpack ?? codec.unpack;
+    // as PackedPath chooses them on one thread (packed.ts): the workers unpacked every shaped state into
+    // fresh objects and compared it with the shape's `same` (5-10x the cost of a reused unpack, codec.ts)
+    const reused = codec.lazy ? undefined : codec.unpackReused?.();
+    this.unpackToExpand = codec.lazy?.unpack ?? reused ?? codec.unpack;
+    this.sameExpanded = reused?.same ?? codec.same;
   }
-  /** Unpacks a state to expand: the lazy root's unpack keeps its words, so its successors start from them (packed.ts). */
+  /**
+   * Unpacks a state to expand: the lazy root's unpack (it keeps its words, so
+   * its successors start from them), or an unpack into objects reused for
+   * every state (the state is read only while it is expanded), or a fresh one.
+   */
   private readonly unpackToExpand: (w: Uint32Array, off: number) => S;
+  /** The no-write check of an expanded state without packing it (the reused objects' own `same`), if the codec has one. */
+  private readonly sameExpanded: ((s: S, w: Uint32Array, off: number) => boolean) | undefined;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
   /** The expansion of a state in a level expanded by every worker (flatExpand.ts). */
@@ -269,8 +279,8 @@ class Worker<S> {
 
   /** Throws if a rule wrote to the state it expanded (compares it with its packed words). */
   private checkInput(s: S, fw: Uint32Array, off: number): void {
-    if (this.codec.same) {
-      if (!this.codec.same(s, fw, off)) throw new Error('a rule wrote to its input state instead of the draft');
+    if (this.sameExpanded) {
+      if (!this.sameExpanded(s, fw, off)) throw new Error('a rule wrote to its input state instead of the draft');
       return;
     }
     this.codec.pack(s, this.tmp);
