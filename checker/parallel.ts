@@ -222,6 +222,7 @@ export class ParallelSearch<S> {
       stats,
       chunks: new SharedArrayBuffer(MAX_CHUNKS * CHUNK_INTS * 4),
       table: table.sab,
+      flags: table.flagsSab,
       ...(table.idsSab ? { ids: table.idsSab } : {}),
       edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
       front: [handed ? handed.front : growable(1 << 16), growable(1 << 16)],

@@ -130,6 +130,8 @@ export interface WorkerInit {
   readonly stats: SharedArrayBuffer;
   readonly chunks: SharedArrayBuffer;
   readonly table: SharedArrayBuffer;
+  /** The table's flags (store.ts, SharedFingerprints.flags). */
+  readonly flags: SharedArrayBuffer;
   /** With AG EF goals: the table's per-slot ids. */
   readonly ids?: SharedArrayBuffer;
   /** Per worker, with AG EF goals: the level's edges. */

@@ -39,8 +39,8 @@ const F_OBS = F.FIRED + init.rules;
 const F_EDGES = N * FSTRIDE, F_NEXT_FIRST = N * FSTRIDE + 1;
 /** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
 const CH = CHUNK_INTS;
-/** Words of a candidate record before the state's words: parent position, transition, slot, the slot's high word, claims index. */
-const REC = 5;
+/** Words of a candidate record before the state's words: parent position, transition, slot, claims index. */
+const REC = 4;
 /** The claims index of an inserter's record (it made no claim). */
 const INSERTED = 0xffffffff;
 
@@ -185,10 +185,13 @@ async function main(): Promise<void> {
   if (me === 0) {
     const result = w.coordinate();
     reportTimes();
+    // the others' lines are written before the result ends the search (the workers are terminated then)
+    if (phaseTimes) barrier();
     parentPort!.postMessage({ result, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
   } else {
     w.follow();
     reportTimes();
+    if (phaseTimes) barrier();
   }
 }
 
@@ -224,7 +227,7 @@ class Worker<S> {
     this.active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
     this.words = path.words;
     this.tmp = new Uint32Array(this.W);
-    this.table = new SharedFingerprints(init.table, init.ids);
+    this.table = new SharedFingerprints(init.table, init.flags, init.ids);
     this.edgeBufs = init.edges.map((b) => new SharedWords(b));
     this.withGraph = (sys.goals?.length ?? 0) > 0;
     this.front = init.front.map((b) => new SharedWords(b));
@@ -288,8 +291,8 @@ class Worker<S> {
         m = receiveMessageOnPort(this.ports[0]!);
       }
       if (!m) throw new Error('internal: a new table was announced but not sent');
-      const msg = m.message as { table: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number; inPlace: boolean };
-      this.table = new SharedFingerprints(msg.table, msg.ids);
+      const msg = m.message as { table: SharedArrayBuffer; flags: SharedArrayBuffer; ids?: SharedArrayBuffer; gen: number; inPlace: boolean };
+      this.table = new SharedFingerprints(msg.table, msg.flags, msg.ids);
       this.lv.table = this.table;
       this.tableGen = msg.gen;
       if (!msg.inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
@@ -342,13 +345,14 @@ class Worker<S> {
    * holds only the slots found more than once.
    * 1. Each inserter's record decides its slot: it wins unless the slot's
    *    claims entry names an earlier chunk; when it wins over claims it
-   *    writes its own chunk there, so no claimer's chunk matches. It unflags
-   *    the slot in the shared table and counts the winner in its chunk.
+   *    writes its own chunk there, so no claimer's chunk matches. It counts
+   *    the winner in its chunk.
    * 2. From the counts of every chunk (a prefix sum each worker computes),
    *    each worker writes its winners (inserters' records marked in step 1,
    *    claimers' records whose chunk the entry names) into the next
    *    frontier, and their parent links (parent position, transition), at
-   *    their positions.
+   *    their positions; and clears its part of the table's flags (every
+   *    state flagged in the level is merged: none stays flagged).
    * Positions, and so ids, are those of the single-threaded search. Worker 0
    * then adds the links to ParentLinks and clears the claims table
    * (mergedTogether).
@@ -360,16 +364,14 @@ class Worker<S> {
     const buf = this.cands[me]!.a;
     const claims = this.claims.a;
     const was = phase('merge1');
-    const t = this.table.t;
-    // winners counted here, then added to the shared counts once a chunk (an atomic add a record
-    // would wait for the unflagging store before it, a cache miss, every time)
+    // winners counted here, then added to the shared counts once a chunk
     if (this.wins.length < nChunks) this.wins = new Int32Array(2 * nChunks);
     const wins = this.wins.fill(0, 0, nChunks);
     for (let c = 0; c < nChunks; c++) {
       if (chunks[CH * c] !== me) continue;
       for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
         const o = x * R;
-        if (buf[o + 4] !== INSERTED) continue; // a claimer's record: step 2 reads the outcome
+        if (buf[o + 3] !== INSERTED) continue; // a claimer's record: step 2 reads the outcome
         const slot = buf[o + 2]!;
         const m = this.claimOf(slot);
         let w = c;
@@ -379,13 +381,13 @@ class Worker<S> {
           else claims[2 * m + 1] = c + 1;
         }
         if (w === c) buf[o + 1] = (buf[o + 1]! | 0x80000000) >>> 0;
-        t[2 * slot] = buf[o + 3]!; // unflag (the record keeps the slot's high word)
         wins[w]!++;
       }
     }
     for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
     barrier(); // winners counted
     phase('merge2');
+    this.table.clearFlags(me, N); // no worker reads a flag before the next level
     const next = this.next0();
     next.refresh(); // worker 0 made room for the level's new states
     this.nlinks.refresh();
@@ -407,7 +409,7 @@ class Worker<S> {
       }
       for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
         const o = x * R;
-        const k = buf[o + 1]!, m = buf[o + 4]!;
+        const k = buf[o + 1]!, m = buf[o + 3]!;
         if (m === INSERTED ? k >>> 31 === 0 : claims[2 * m + 1] !== c + 1) continue;
         nl[2 * pos] = buf[o]!;
         nl[2 * pos + 1] = k & 0x7fffffff;
@@ -690,8 +692,7 @@ class Worker<S> {
       a[o] = p;
       a[o + 1] = k;
       a[o + 2] = slot;
-      a[o + 3] = fp[0]!; // the slot's high word without the flag: the merge unflags by storing it
-      a[o + 4] = m;
+      a[o + 3] = m;
       for (let j = 0; j < w.length; j++) a[o + REC + j] = w[j]!;
       lv.nrec++;
     }
@@ -821,7 +822,7 @@ class Worker<S> {
     if (!inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
     if (dropFlagged) this.occupied = this.links.size;
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
-    for (const p of this.ports) p.postMessage({ table: this.table.sab, ids: this.table.idsSab, gen, inPlace });
+    for (const p of this.ports) p.postMessage({ table: this.table.sab, flags: this.table.flagsSab, ids: this.table.idsSab, gen, inPlace });
   }
 
   private seed(): void {
@@ -989,7 +990,6 @@ class Worker<S> {
         const o = x * R;
         const slot = buf[o + 2]!;
         if (!this.take(slot)) continue; // an earlier candidate (a smaller BFS key) took it
-        t.t[2 * slot] = buf[o + 3]!; // unflag (a store: the merge never reads the big table)
         const id = this.links.size;
         this.links.add(curFirst + buf[o]!, buf[o + 1]!);
         next.ensure((this.nextLen + 1) * W);
@@ -1007,6 +1007,7 @@ class Worker<S> {
         }
       }
     }
+    t.clearFlags(); // every state flagged in the level is merged
     if (graph) {
       // Every target has its id now: record the level's edges.
       const ids = t.ids!;

@@ -317,7 +317,7 @@ export class ParentLinks {
   }
 }
 
-/** The bit of a {@link SharedFingerprints} slot's high word that marks a state found in the level being expanded. */
+/** The `flag` argument of {@link SharedFingerprints.insert} that marks a new state as found in the level being expanded. */
 export const FLAG = 0x80000000;
 
 /** Slots past the last home slot: probing never wraps around, it runs into this margin (an insertion gives up after PAD probes). */
@@ -325,6 +325,10 @@ const PAD = 4096;
 /** The largest table buffer that grows in place (a growable SharedArrayBuffer reserves this much address space, not memory). */
 const MAX_GROWABLE = 2 ** 32 - 65536;
 type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxByteLength: number; grow(bytes: number): void };
+/** Words of the flag bit array of a table of `slots` home slots (one bit a slot, the PAD included). */
+const flagWords = (slots: number) => (slots + PAD + 31) >>> 5;
+const growableSab = (bytes: number, max: number): SharedArrayBuffer =>
+  new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
 
 /**
  * The fingerprint table of the multi-worker search: one open-addressing
@@ -333,10 +337,17 @@ type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxBy
  * reachability performance with shared hash tables", FMCAD 2010). A slot is
  * two 32-bit words; a worker claims an empty slot by compare-and-swap of its
  * high word, then stores the low word; a reader that finds the high word but
- * not yet the low one waits for it. Fingerprints are 63 bits: the high word's
- * top bit ({@link FLAG}) marks states inserted during the current level, which
- * the level's merge clears (parallel.ts). The table never grows while workers
- * probe it: the coordinating worker grows it between levels.
+ * not yet the low one waits for it. Fingerprints are 63 bits (the high
+ * word's top bit stays clear). The table never grows while workers probe it:
+ * it grows between levels.
+ *
+ * States inserted during the current level are flagged in a bit array
+ * beside the table, one bit a slot ({@link flags}: 2 MiB for 2^24 slots,
+ * where the table is 128 MiB), which the workers clear whole once the level
+ * is merged (parallelWorker.ts). The flag used to be the high word's top bit,
+ * and the merge cleared it with a store to a random slot of the big table
+ * for each new state: a cache miss each (11.4 million at ring-notify 8x64,
+ * 0.5-1.9 s a worker); the bit array stays in the processor's cache.
  *
  * Linear probing does not wrap around: a state's home slot is below
  * `capacity`, and its probe runs on into {@link PAD} slots past the end. The
@@ -348,38 +359,44 @@ type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxBy
 export class SharedFingerprints {
   /** A view of fixed length (a view that tracks a growable buffer's length is several times slower to index). */
   readonly t: Uint32Array;
+  /** One bit a slot: the state was inserted in the current level. */
+  readonly flags: Uint32Array;
   readonly mask: number;
   /** Per slot, the id of its state (when the AG EF check needs the target of every edge); set by worker 0. */
   readonly ids: Uint32Array | undefined;
   constructor(
     readonly sab: SharedArrayBuffer,
+    readonly flagsSab: SharedArrayBuffer,
     readonly idsSab?: SharedArrayBuffer,
   ) {
     const words = sab.byteLength >>> 2;
     this.t = new Uint32Array(sab, 0, words);
     this.mask = (words >>> 1) - PAD - 1;
+    this.flags = new Uint32Array(flagsSab, 0, flagWords(this.mask + 1));
     this.ids = idsSab ? new Uint32Array(idsSab, 0, (words >>> 1)) : undefined;
   }
   static create(slots: number, withIds = false): SharedFingerprints {
     const bytes = (slots + PAD) * 8;
-    const sab =
-      bytes <= MAX_GROWABLE
-        ? new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: MAX_GROWABLE })
-        : new SharedArrayBuffer(bytes);
-    return new SharedFingerprints(sab, withIds ? new SharedArrayBuffer((slots + PAD) * 4) : undefined);
+    const sab = bytes <= MAX_GROWABLE ? growableSab(bytes, MAX_GROWABLE) : new SharedArrayBuffer(bytes);
+    const flags = growableSab(flagWords(slots) * 4, flagWords(MAX_GROWABLE / 8) * 4);
+    return new SharedFingerprints(sab, flags, withIds ? new SharedArrayBuffer((slots + PAD) * 4) : undefined);
   }
   get capacity(): number {
     return this.mask + 1;
   }
+  /** The table and the ids (the flags are the level's scratch, as the frontier and the claims: not counted). */
   get bytes(): number {
     return this.t.byteLength + (this.ids ? this.ids.byteLength : 0);
   }
   /**
    * Inserts fingerprint (h, l) (h below 2^31 and h, l non-zero: see
-   * {@link normHigh}), with `flag` (0 or FLAG) on a new slot. Returns
+   * {@link normHigh}), flagged when `flag` is not 0 (FLAG). Returns
    * slot * 4 + 1 when this call inserted it, slot * 4 + 2 when it was there
-   * with the flag, slot * 4 without; 3 when PAD probes found neither it nor
-   * a free slot (the table is too full: the caller grows it).
+   * flagged, slot * 4 when unflagged; 3 when PAD probes found neither it nor
+   * a free slot (the table is too full: the caller grows it). The flag is set
+   * before the low word is stored, and a reader reads it after it sees the
+   * low word: a state found is never taken for unflagged while its inserter
+   * is still flagging it.
    */
   insert(h: number, l: number, flag: number): number {
     const t = this.t;
@@ -387,16 +404,17 @@ export class SharedFingerprints {
     for (const end = i + PAD; i < end; i++) {
       let a = t[2 * i]!;
       if (a === 0) {
-        a = Atomics.compareExchange(t, 2 * i, 0, (h | flag) >>> 0);
+        a = Atomics.compareExchange(t, 2 * i, 0, h);
         if (a === 0) {
+          if (flag !== 0) Atomics.or(this.flags, i >>> 5, 1 << (i & 31));
           Atomics.store(t, 2 * i + 1, l);
           return i * 4 + 1;
         }
       }
-      if ((a & 0x7fffffff) === h) {
+      if (a === h) {
         let b = t[2 * i + 1]!;
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
-        if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
+        if (b === l) return i * 4 + (((Atomics.load(this.flags, i >>> 5) >>> (i & 31)) & 1) << 1);
       }
     }
     return 3;
@@ -408,28 +426,33 @@ export class SharedFingerprints {
     for (const end = i + PAD; i < end; i++) {
       const a = Atomics.load(t, 2 * i);
       if (a === 0) return -1;
-      if ((a & 0x7fffffff) === h) {
+      if (a === h) {
         let b = t[2 * i + 1]!;
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
-        if (b === l) return i * 4 + (a >>> 31 ? 2 : 0);
+        if (b === l) return i * 4 + (this.flagged(i) ? 2 : 0);
       }
     }
     return -1;
   }
-  /** Clears the flag of a slot (single-threaded: the merge). */
+  /** Clears the flag of a slot (single-threaded: a level run alone). */
   unflag(slot: number): void {
-    this.t[2 * slot] = this.t[2 * slot]! & 0x7fffffff;
+    this.flags[slot >>> 5] = this.flags[slot >>> 5]! & ~(1 << (slot & 31));
   }
   /** Whether the slot carries the flag. */
   flagged(slot: number): boolean {
-    return this.t[2 * slot]! >>> 31 === 1;
+    return ((Atomics.load(this.flags, slot >>> 5) >>> (slot & 31)) & 1) === 1;
+  }
+  /** Clears part `j` of `parts` of the flags (every worker its part, once a level is merged). */
+  clearFlags(j = 0, parts = 1): void {
+    const n = this.flags.length;
+    this.flags.fill(0, Math.floor((n * j) / parts), Math.floor((n * (j + 1)) / parts));
   }
   /**
    * A table of `slots` slots (at least this one's) with this one's entries,
    * flagged ones left out when `dropFlagged` (single-threaded, no worker
    * probing). The flag stays on the others: a level run alone after an
    * attempt by every worker still finds its states new. Grows this table's
-   * buffer in place when it can (no ids kept, a growable buffer): this table
+   * buffers in place when it can (no ids kept, a growable buffer): this table
    * must not be used afterwards. Otherwise a new table.
    */
   rehash(slots: number, dropFlagged: boolean): SharedFingerprints {
@@ -437,7 +460,8 @@ export class SharedFingerprints {
     if (this.ids || slots < this.capacity || !g.growable || (slots + PAD) * 8 > g.maxByteLength) return this.copyTo(slots, dropFlagged);
     const c = this.capacity;
     g.grow((slots + PAD) * 8);
-    const n = new SharedFingerprints(this.sab);
+    (this.flagsSab as Growable).grow(flagWords(slots) * 4);
+    const n = new SharedFingerprints(this.sab, this.flagsSab);
     n.rehashInPlace(c, dropFlagged);
     return n;
   }
@@ -447,13 +471,16 @@ export class SharedFingerprints {
     const t = this.t, nt = n.t, mask = n.mask, ids = this.ids, nids = n.ids;
     for (let j = 0; j < t.length; j += 2) {
       const a = t[j]!;
-      if (a === 0 || (dropFlagged && a >>> 31)) continue;
-      const h = a & 0x7fffffff, l = t[j + 1]!;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      if (a === 0) continue;
+      const flagged = this.flagged(j >>> 1);
+      if (dropFlagged && flagged) continue;
+      const l = t[j + 1]!;
+      let i = (l ^ Math.imul(a, 0x9e3779b1)) & mask;
       while (nt[2 * i] !== 0) i++;
       if (i >= mask + 1 + PAD) throw new Error('internal: a probe ran past the table');
       nt[2 * i] = a;
       nt[2 * i + 1] = l;
+      if (flagged) n.flags[i >>> 5] = n.flags[i >>> 5]! | (1 << (i & 31));
       if (ids) nids![i] = ids[j >>> 1]!;
     }
     return n;
@@ -473,7 +500,7 @@ export class SharedFingerprints {
    * in the way of the others' moved entries.
    */
   private rehashInPlace(c: number, dropFlagged: boolean): void {
-    const t = this.t;
+    const t = this.t, flags = this.flags;
     let buf = new Uint32Array(256);
     let nb = 0;
     const take = (from: number, to: number) => {
@@ -483,10 +510,12 @@ export class SharedFingerprints {
           b.set(buf);
           buf = b;
         }
-        buf[nb++] = t[2 * j]!;
+        const f = (flags[j >>> 5]! >>> (j & 31)) & 1;
+        buf[nb++] = (t[2 * j]! | (f << 31)) >>> 0; // the flag rides in the top bit
         buf[nb++] = t[2 * j + 1]!;
         t[2 * j] = 0;
         t[2 * j + 1] = 0;
+        if (f) flags[j >>> 5] = flags[j >>> 5]! & ~(1 << (j & 31));
       }
     };
     const flush = () => {
@@ -494,11 +523,13 @@ export class SharedFingerprints {
       for (let x = 0; x < nb; x += 2) {
         const a = buf[x]!, l = buf[x + 1]!;
         if (dropFlagged && a >>> 31) continue;
-        let i = (l ^ Math.imul(a & 0x7fffffff, 0x9e3779b1)) & mask;
+        const h = a & 0x7fffffff;
+        let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
         while (t[2 * i] !== 0) i++;
         if (i >= end) throw new Error('internal: a probe ran past the table');
-        t[2 * i] = a;
+        t[2 * i] = h;
         t[2 * i + 1] = l;
+        if (a >>> 31) flags[i >>> 5] = flags[i >>> 5]! | (1 << (i & 31));
       }
       nb = 0;
     };
