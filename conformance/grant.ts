@@ -324,12 +324,12 @@ export const grantBoundaries: readonly Boundary<S, P>[] = [
     name: 'unmap-partial', reason: 'GNTTABOP_unmap_grant_ref of one part of a writable host+device mapping: the handle keeps the other part',
     hits: (x) => x.rule === 'rogue_GNTTABOP_unmap_grant_ref' && x.post.mt.filter((m) => m !== null).length === x.pre.mt.filter((m) => m !== null).length &&
       x.pre.mt.some((m) => m !== null && (m.flags & GNTMAP_readonly) === 0 && (m.flags & GNTMAP_host_map) !== 0 && (m.flags & GNTMAP_device_map) !== 0),
-    params: (p) => ({ ...p, rogueFlags: 'all', cacheSize: 0, transitive: 0, copies: 0, subPage: false }),
+    params: (p) => ({ ...p, refs: 1, pages: 1, rogueFlags: 'all', cacheSize: 0, transitive: 0, copies: 0, subPage: false }),
   },
   {
     name: 'copy-end-keeps-device-write', reason: 'a copy into the grant ends while a writable device mapping of it remains: GTF_writing stays (reduce_status_for_pin counts device write pins: XSA-230)',
     hits: (x) => x.rule === 'GNTTABOP_copy_end' && x.pre.cp.some((c) => c.w === 1 && c.pins.some((q) => q.dom === DOMID_A && (x.post.aa[q.ref]?.devw ?? 0) > 0)),
-    params: (p) => ({ ...p, rogueFlags: 'all', cacheSize: 0, transitive: 0, subPage: false }),
+    params: (p) => ({ ...p, refs: 1, pages: 1, rogueFlags: 'all', cacheSize: 0, transitive: 0, subPage: false }),
   },
   {
     name: 'map-readonly-write-refused', reason: 'GNTTABOP_map_grant_ref writable (no GNTMAP_readonly) of a GTF_readonly grant: GNTST_general_error',

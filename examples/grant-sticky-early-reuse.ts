@@ -12,9 +12,9 @@
  *
  * @pvcheck check
  * @pvcheck expect violation S2_ungrant_acknowledged in 4 steps
- * @pvcheck fixed-by grant --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 --leave-out G19_readonly_grant_stays_readonly
  */
-import { deriveModel, type Rule, grantModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, grantModel } from 'pvcheck';
 const { BE_DEL, CONN_UP, FE_DONE, FE_STICKY, dataRefs, grant } = grantModel;
 type GrantParams = grantModel.GrantParams;
 type GrantState = grantModel.GrantState;
@@ -35,5 +35,6 @@ export default deriveModel(grant, {
   name: 'grant-sticky-early-reuse',
   description: 'grant with a sticky frontend that ends and reuses a cached grant before the backend acknowledged its removal',
   see: 'NetChannel2 sticky grants (seeds/002); netif.h DEL_GREF_MAPPING',
+  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
   replace: { fe_DEL_GREF_MAPPING: delAndReuse },
 });

@@ -19,9 +19,9 @@
  * @pvcheck expect violation G6_status_tracks_pins in 5 steps
  * @pvcheck check -p cacheSize=0 -p transitive=0 -p subPage=false -p version=v1
  * @pvcheck expect violation G6_status_tracks_pins in 5 steps
- * @pvcheck fixed-by grant --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 --leave-out G19_readonly_grant_stays_readonly
  */
-import { deriveModel, type Rule, grantModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, grantModel } from 'pvcheck';
 const { grant, rogueUnmap, unmapCompleteRule, unmapCommon, dropMapPins, reduceStatusForPin, GNTMAP_readonly } = grantModel;
 type GrantParams = grantModel.GrantParams;
 type GrantState = grantModel.GrantState;
@@ -56,5 +56,6 @@ export default deriveModel(grant, {
   name: 'grant-xsa218',
   description: 'grant with the pre-XSA-218 unmap: pins dropped in unmap_common, before the TLB flush',
   see: 'XSA-218; Xen 9a0bd460 (gnttab: fix unmap pin accounting race)',
+  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
   replace: { rogue_GNTTABOP_unmap_grant_ref: unmapDropsPins, GNTTABOP_unmap_complete: completeStatusOnly },
 });

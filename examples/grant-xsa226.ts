@@ -15,21 +15,16 @@
  * @pvcheck catalogue X-4 XSA-226 CVE-2017-12135
  * @pvcheck check
  * @pvcheck expect violation G5_transitive_one_level in 2 steps
- * @pvcheck fixed-by grant -p transTargets=any --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 -p transTargets=any --leave-out G19_readonly_grant_stays_readonly
  */
-import { deriveModel, defineParams, enumParam, grantModel } from 'pvcheck';
-const { copyBeginRule, grant, grantParams } = grantModel;
-
-/** The same parameters, with transitive grants that may point anywhere by default. */
-export const xsa226Params = defineParams({
-  ...grantParams.specs,
-  transTargets: enumParam({ values: ['granter', 'any'] as const, default: 'any', doc: grantParams.specs['transTargets']!.doc }),
-}) as unknown as typeof grant.params;
+import { deriveModel, withDefaults, grantModel } from 'pvcheck';
+const { copyBeginRule, grant } = grantModel;
 
 export default deriveModel(grant, {
   name: 'grant-xsa226',
   description: 'grant with the pre-XSA-226 acquire_grant_for_copy: transitive targets may be transitive, self-reference allowed',
   see: 'XSA-226 (CVE-2017-12135); xen/common/grant_table.c acquire_grant_for_copy',
-  params: xsa226Params,
+  // the bounds the header was written at, and transitive grants that may point anywhere
+  params: withDefaults(grant.params, { refs: 1, pages: 1, transTargets: 'any' }),
   replace: { GNTTABOP_copy_begin: copyBeginRule(true) },
 });

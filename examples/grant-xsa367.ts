@@ -14,15 +14,16 @@
  * @pvcheck catalogue X-9 XSA-367 CVE-2021-28038
  * @pvcheck check
  * @pvcheck expect violation failed_map_never_used in 3 steps
- * @pvcheck fixed-by grant --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 --leave-out G19_readonly_grant_stays_readonly
  */
-import { deriveModel, grantModel } from 'pvcheck';
+import { deriveModel, withDefaults, grantModel } from 'pvcheck';
 const { beUseMapping, grant } = grantModel;
 
 export default deriveModel(grant, {
   name: 'grant-xsa367',
   description: "grant with the pre-XSA-367 netback: gnttab_map_refs()'s per-element status is ignored",
   see: 'XSA-367 (CVE-2021-28038)',
+  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
   replace: { be_use_unmap_respond: beUseMapping(true) },
   remove: ['be_respond_error'],
 });

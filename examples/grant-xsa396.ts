@@ -16,9 +16,9 @@
  * @pvcheck catalogue X-13 XSA-396 CVE-2022-23036..23040
  * @pvcheck check
  * @pvcheck expect violation G7_end_only_when_idle in 6 steps
- * @pvcheck fixed-by grant --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 --leave-out G19_readonly_grant_stays_readonly
  */
-import { deriveModel, type Rule, grantModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, grantModel } from 'pvcheck';
 const { FE_DONE, FE_QUERIED, grant, gnttabEndForeignAccessRef, gnttabQueryForeignAccess, dataRefs } = grantModel;
 type GrantParams = grantModel.GrantParams;
 type GrantState = grantModel.GrantState;
@@ -50,5 +50,6 @@ export default deriveModel(grant, {
   name: 'grant-xsa396',
   description: 'grant with the pre-XSA-396 frontend: query the grant, then end it and free the page as a separate step',
   see: 'XSA-396; Linux 31185df7',
+  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
   replace: { fe_gnttab_end_foreign_access_ref: [query, endIgnoringResult] },
 });

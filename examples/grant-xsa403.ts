@@ -14,14 +14,15 @@
  * @pvcheck catalogue X-14 XSA-403 CVE-2022-26365
  * @pvcheck check
  * @pvcheck expect violation G12_no_secret_through_grant in 1 step
- * @pvcheck fixed-by grant --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 --leave-out G19_readonly_grant_stays_readonly
  */
-import { deriveModel, grantModel } from 'pvcheck';
+import { deriveModel, withDefaults, grantModel } from 'pvcheck';
 const { feGrant, grant } = grantModel;
 
 export default deriveModel(grant, {
   name: 'grant-xsa403',
   description: 'grant with the pre-XSA-403 frontend: granted pages are not zeroed',
   see: 'XSA-403; Linux 4491001c',
+  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
   replace: { fe_gnttab_grant_foreign_access_ref: feGrant(false) },
 });

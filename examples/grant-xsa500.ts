@@ -15,14 +15,15 @@
  *
  * @pvcheck check -p granter=hostile -p cacheSize=0 -p transitive=0 -p subPage=false -p unmaps=0
  * @pvcheck expect violation G15_copy_frame_is_referenced_frame in 4 steps
- * @pvcheck fixed-by grant
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1
  */
-import { deriveModel, grantModel } from 'pvcheck';
+import { deriveModel, withDefaults, grantModel } from 'pvcheck';
 const { copyBeginRule, grant } = grantModel;
 
 export default deriveModel(grant, {
   name: 'grant-xsa500',
   description: 'grant with the pre-XSA-500 acquire_grant_for_copy: an already-pinned entry taking a status update is not compared with its active entry',
   see: 'XSA-500 (CVE-2026-62428); Xen 61b0a59c; xen/common/grant_table.c acquire_grant_for_copy',
+  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
   replace: { GNTTABOP_copy_begin: copyBeginRule({ noPinnedCompare: true }) },
 });

@@ -178,3 +178,28 @@ export function showParams(p: object): string {
 
 /** The parameter record type of a declared space: `type P = ParamsOfSpace<typeof myParams>`. */
 export type ParamsOfSpace<X> = X extends ParamSpace<infer P> ? P : never;
+
+/**
+ * The same parameter space with other defaults: what an example (or any
+ * derived model) was written at, so that `pvcheck check FILE` and its
+ * `@pvcheck` header keep their results when the built-in model's defaults
+ * move (docs/examples.md "Bounds"). Ranges, documentation and the
+ * cross-parameter check stay the base's; a name the space does not declare or
+ * a value out of its range is an error when the file is loaded.
+ *
+ *   params: withDefaults(grant.params, { refs: 1, handles: 2 })
+ */
+export function withDefaults<P>(space: ParamSpace<P>, defaults: Partial<P>): ParamSpace<P> {
+  const raw: Record<string, string | number | boolean> = {};
+  for (const [k, v] of Object.entries(defaults as Record<string, unknown>)) {
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean')
+      throw new Error(`withDefaults: parameter ${k} must be a number, string or boolean`);
+    raw[k] = v;
+  }
+  const p = resolveParams(space, raw);
+  if (E.isLeft(p)) throw new Error(`withDefaults: ${p.left}`);
+  const specs: Record<string, ParamSpec> = {};
+  for (const [k, s] of Object.entries(space.specs))
+    specs[k] = k in raw ? ({ ...s, default: (p.right as Record<string, unknown>)[k] } as ParamSpec) : s;
+  return { ...space, specs, defaults: p.right };
+}
