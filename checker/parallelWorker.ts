@@ -135,6 +135,14 @@ function decide(): void {
   Atomics.store(ctl, C.MERGE, merge ? 1 : 0);
 }
 
+/**
+ * PVCHECK_SERIAL_GROW=1 (measurements): worker 0 grows the table alone, as
+ * before the growth by every worker, for an A/B in one tree on a quiet
+ * machine (on a loaded one the growth by every worker measured slower:
+ * docs/performance.md).
+ */
+const growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
+
 /** Sleeps `ms` milliseconds (the test hook {@link WorkerOptions.mergeDelay}). */
 const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 const mergeDelay = init.options.mergeDelay ?? 0;
@@ -325,7 +333,9 @@ class Worker<S> {
       this.lv.table = this.table;
     }
     const b = C.WORKER + me * WSTRIDE;
-    this.table.rehashPart(c, Atomics.load(ctl, b + WS.REHASH_FROM), Atomics.load(ctl, b + WS.REHASH_TO), false, true);
+    this.table.rehashPart(c, Atomics.load(ctl, b + WS.REHASH_FROM), Atomics.load(ctl, b + WS.REHASH_TO), false, true, me === N - 1);
+    barrier(); // every part is done
+    this.table.rehashDeferred();
     barrier(); // the table is whole
     if (me === 0) Atomics.store(ctl, C.REHASH, 0);
     phase(was);
@@ -845,7 +855,7 @@ class Worker<S> {
     const need = this.occupied + this.curLen * this.maxOut;
     while (need * 4 > cap * 3) cap *= 2;
     if (cap === this.table.capacity) return;
-    if (together && N > 1 && this.table.growsInPlace(cap)) this.growTogether(cap);
+    if (together && N > 1 && !growAlone && this.table.growsInPlace(cap)) this.growTogether(cap);
     else this.replaceTable(cap, false);
   }
 

@@ -542,14 +542,41 @@ export class SharedFingerprints {
    * Re-places, in this table grown in place from `c` home slots
    * ({@link growInPlace}), the clusters that begin in [from, to) (`from` an
    * empty slot or 0, `to` an empty slot or `low`). With `shared`, other
-   * workers re-place other parts at the same time: an entry whose new home
-   * is at c or beyond claims its slot by compare-and-swap (every part's moved
-   * entries go there), flags change by atomic operations (a word of flags
-   * may span two parts); entries that keep their home stay inside their
-   * cluster, so inside the part.
+   * workers re-place other parts at the same time (`last`: this is the last
+   * part). Entries that keep their home stay inside their cluster, so inside
+   * the part; an entry that moves to home k * c + (its old home) is stored
+   * with a plain store inside this part's k-th upper span [k * c + from,
+   * k * c + to) (the last part's runs on to (k + 1) * c, the top one to the
+   * end), which no other part writes; one whose probe runs out of the span
+   * is kept for {@link rehashDeferred}, after every part is done (a handful:
+   * the clusters across a span's end). Flags change by atomic operations (a
+   * word of flags may span two parts). A compare-and-swap for each moved
+   * entry instead was slower than one thread alone: a locked instruction
+   * waits for its cache miss, plain stores overlap theirs.
    */
-  rehashPart(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean): void {
-    this.replaceClusters(c, from, to, dropFlagged, shared, false);
+  rehashPart(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean, last = true): void {
+    this.replaceClusters(c, from, to, dropFlagged, shared, false, last);
+  }
+
+  /** Entries {@link rehashPart} kept for {@link rehashDeferred} (high word with the flag in its top bit, low word). */
+  private deferred: number[] = [];
+
+  /**
+   * Inserts the entries this worker's {@link rehashPart} kept, once every
+   * part is done; other workers insert theirs at the same time, so each
+   * claims its slot by compare-and-swap.
+   */
+  rehashDeferred(): void {
+    const t = this.t, mask = this.mask, end = mask + 1 + PAD, d = this.deferred;
+    for (let x = 0; x < d.length; x += 2) {
+      const a = d[x]!, l = d[x + 1]!, h = a & 0x7fffffff;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      while (i < end && (t[2 * i] !== 0 || Atomics.compareExchange(t, 2 * i, 0, h) !== 0)) i++;
+      if (i >= end) throw new Error('internal: a probe ran past the table');
+      t[2 * i + 1] = l;
+      if (a >>> 31) Atomics.or(this.flags, i >>> 5, 1 << (i & 31));
+    }
+    this.deferred = [];
   }
 
   private copyTo(slots: number, dropFlagged: boolean): SharedFingerprints {
@@ -586,7 +613,7 @@ export class SharedFingerprints {
    * past c (if any: {@link growInPlace}), whose entries above c would
    * otherwise be in the way of the others' moved entries.
    */
-  private replaceClusters(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean, whole: boolean): void {
+  private replaceClusters(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean, whole: boolean, last = true): void {
     const t = this.t, flags = this.flags;
     let buf = new Uint32Array(256);
     let nb = 0;
@@ -606,19 +633,25 @@ export class SharedFingerprints {
       }
     };
     const flush = () => {
-      const mask = this.mask, end = mask + 1 + PAD;
+      const mask = this.mask, end = mask + 1 + PAD, top = mask + 1 - c;
       for (let x = 0; x < nb; x += 2) {
         const a = buf[x]!, l = buf[x + 1]!;
         if (dropFlagged && a >>> 31) continue;
         const h = a & 0x7fffffff;
         let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+        // where this entry's probe may run: this part's span of its block (see rehashPart)
+        let stop = end;
         if (shared && i >= c) {
-          while (i < end && (t[2 * i] !== 0 || Atomics.compareExchange(t, 2 * i, 0, h) !== 0)) i++;
-        } else {
-          while (i < end && t[2 * i] !== 0) i++;
-          if (i < end) t[2 * i] = h;
+          const k = Math.floor(i / c) * c;
+          stop = !last ? k + to : k === top ? end : k + c;
         }
-        if (i >= end) throw new Error('internal: a probe ran past the table');
+        while (i < stop && t[2 * i] !== 0) i++;
+        if (i >= stop) {
+          if (stop === end) throw new Error('internal: a probe ran past the table');
+          this.deferred.push(a, l);
+          continue;
+        }
+        t[2 * i] = h;
         t[2 * i + 1] = l;
         if (a >>> 31) Atomics.or(flags, i >>> 5, 1 << (i & 31));
       }

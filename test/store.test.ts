@@ -156,7 +156,8 @@ test('SharedFingerprints grows in place (no ids), whole or in parts in any order
         assert.is(starts.length, parts + 1);
         for (let j = 1; j < parts; j++) assert.ok(starts[j] === low || grown.t[2 * starts[j]!] === 0, 'a part begins at an empty slot');
         const order = [...Array(parts).keys()].sort(() => (rnd() & 1) - 0.5);
-        for (const j of order) grown.rehashPart(c, starts[j]!, starts[j + 1]!, drop, true);
+        for (const j of order) grown.rehashPart(c, starts[j]!, starts[j + 1]!, drop, true, j === parts - 1);
+        grown.rehashDeferred();
         table = grown;
       } else table = table.rehash(table.capacity * factor, drop);
       assert.is(table.sab, sab, 'grown in place');
@@ -166,6 +167,31 @@ test('SharedFingerprints grows in place (no ids), whole or in parts in any order
       check();
     }
   }
+});
+
+test('SharedFingerprints grown in parts: an entry whose probe runs out of its part\'s span waits for rehashDeferred', () => {
+  // fingerprints with a chosen home in a table of 32 slots (and so target & 15 in one of 16)
+  const fp = (target: number, x: number): [number, number] => {
+    const h = normHigh(0x1234567 + x * 7919);
+    return [h, normLow((((target ^ Math.imul(h, 0x9e3779b1)) & 31) | ((x + 1) << 5)) >>> 0)];
+  };
+  const t = SharedFingerprints.create(16);
+  const stay = Array.from({ length: 6 }, (_, x) => fp(14, x)); // slots 14..19: the run across the end of 16
+  const moved = Array.from({ length: 4 }, (_, x) => fp(16, 100 + x)); // home 0, then 16 in 32 slots
+  for (const [h, l] of [...stay, ...moved]) assert.is(t.insert(h, l, 0) & 3, 1);
+  const { table, low } = t.growInPlace(32, false);
+  assert.is(low, 14, 'the run across the end was re-placed first');
+  const starts = table.partStarts(low, 2);
+  assert.equal(starts, [0, 7, 14]);
+  // part 0's moved entries go to 16.., where the first run's entries (homes 14) now sit up to 19: its span
+  // [16, 23) takes three, the fourth waits
+  table.rehashPart(16, 0, 7, false, true, false);
+  table.rehashPart(16, 7, 14, false, true, true);
+  const missing = () => moved.filter(([h, l]) => table.lookup(h, l) === -1).length;
+  assert.is(missing(), 1, 'one entry kept back');
+  table.rehashDeferred();
+  assert.is(missing(), 0);
+  for (const [h, l] of stay) assert.ok(table.lookup(h, l) !== -1);
 });
 
 test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
