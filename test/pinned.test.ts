@@ -27,7 +27,8 @@ import { resolveParams } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
 import { bind, propertyNames } from '../properties/bind.js';
 import { refineResult } from '../cli/refine.js';
-import { checkLine } from './support/models.js';
+import { checkLine, type CheckLine } from './support/models.js';
+import type { Model } from '../model/core.js';
 import { gridPoint } from './support/ringSpec.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -172,41 +173,91 @@ const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
 const checkedByWorkers = (sys: System<unknown>, opt: CheckOptions<unknown>): boolean =>
   parallelReason(sys, opt) === undefined && (sys.shape === undefined || slowTests);
 
+/** An example row of the test below: a check line against its header, or a fixed-by row (expect ok). */
+interface Row { what: string; model: Model<unknown, unknown>; params: unknown; line: CheckLine; expect: string; key: string }
+
+/**
+ * The rows that search the same space, once: same model (built-in name or
+ * resolved file), same resolved parameters, same state and depth bounds. The
+ * invariants and the deadlock check do not change which states a search
+ * reaches, only whether it stops early (properties/bind.ts), so one search
+ * with the union of the rows' invariants (every invariant when one row names
+ * none) and the deadlock check when any row asks for it ending `ok` proves
+ * each row `ok`. Any other result: each row of the group is searched alone,
+ * so a failure names its row and result exactly as before.
+ */
+function fixedByGroups(rows: readonly Row[]): Row[][] {
+  const groups = new Map<string, Row[]>();
+  for (const r of rows) groups.set(r.key, [...(groups.get(r.key) ?? []), r]);
+  return [...groups.values()];
+}
+const union = (g: readonly Row[]): CheckLine => ({
+  ...g[0]!.line,
+  ...(g.some((r) => r.line.invariants === undefined) ? { invariants: undefined } : { invariants: [...new Set(g.flatMap((r) => r.line.invariants!))] }),
+  checkDeadlock: g.some((r) => r.line.checkDeadlock),
+});
+
+/** The result `pvcheck check` reports for a row's model, parameters and line (a quotient's counterexample unfolded into the faithful model's, cli/refine.ts). */
+function resultOfLine(model: Model<unknown, unknown>, params: unknown, line: CheckLine): string {
+  const sys = bind(model, params, line.invariants ? { invariants: line.invariants } : {});
+  if (E.isLeft(sys)) return `not bound: ${sys.left}`;
+  const opt = { checkDeadlock: line.checkDeadlock, ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}), ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}) };
+  return resultOf(refineResult(model, params as object, check(sys.right, opt)));
+}
+
 test('every example gives the result its header declares (counterexample lengths included), and its fixed-by model verifies', async () => {
   const diffs: string[] = [];
-  let checked = 0, byWorkers = 0, fixedBy = 0;
+  let checked = 0, byWorkers = 0;
+  const fixedByRows: Row[] = [];
   for (const f of examples) {
     const file = join(root, 'examples', f);
     const h = readHeader(file);
     assert.ok(E.isRight(h), E.isLeft(h) ? h.left : '');
     const { checks, fixedBy: fb } = (h as E.Right<Header>).right;
     const model = await loadModel(file);
-    const rows = checks.map((c) => ({ what: `check examples/${f} ${c.args.join(' ')}`, model, lists: [c.args], expect: c.expect, example: true }));
+    const rows = checks.map((c) => ({ what: `check examples/${f} ${c.args.join(' ')}`, source: file, model, lists: [c.args], expect: c.expect, example: true }));
     if (fb) {
       // a file is relative to the example's folder; anything else is a built-in model (cli/catalogue.ts)
-      const fm = await loadModel(/[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model);
-      rows.push({ what: `examples/${f}: fixed-by ${[fb.model, ...fb.args].join(' ')}`, model: fm, lists: [checks[0]!.args, fb.args], expect: 'ok', example: false });
+      const source = /[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model;
+      rows.push({ what: `examples/${f}: fixed-by ${[fb.model, ...fb.args].join(' ')}`, source, model: await loadModel(source), lists: [checks[0]!.args, fb.args], expect: 'ok', example: false });
     }
     for (const r of rows) {
       const line = checkLine(r.lists, propertyNames(r.model));
       const p = resolveParams(r.model.params, line.params);
       assert.ok(E.isRight(p), `${r.what}: ${E.isLeft(p) ? p.left : ''}`);
-      const sys = bind(r.model, (p as E.Right<unknown>).right, line.invariants ? { invariants: line.invariants } : {});
+      const params = (p as E.Right<unknown>).right;
+      if (!r.example) {
+        assert.is(r.expect, 'ok');
+        const key = JSON.stringify([r.source, params, line.maxStates ?? null, line.maxDepth ?? null]);
+        fixedByRows.push({ what: r.what, model: r.model, params, line, expect: r.expect, key });
+        continue;
+      }
+      const sys = bind(r.model, params, line.invariants ? { invariants: line.invariants } : {});
       assert.ok(E.isRight(sys), `${r.what}: ${E.isLeft(sys) ? sys.left : ''}`);
       const s = (sys as E.Right<System<unknown>>).right;
       const opt = { checkDeadlock: line.checkDeadlock, ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}), ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}) };
-      if (r.example && checkedByWorkers(s, opt)) { byWorkers++; continue; }
-      // as `pvcheck check` reports it: a quotient's counterexample unfolded into the faithful model's (cli/refine.ts)
-      const got = resultOf(refineResult(r.model, (p as E.Right<unknown>).right as object, check(s, opt)));
-      if (r.example) checked++;
-      else fixedBy++;
-      if (got !== r.expect)
-        diffs.push(`${r.what}: @pvcheck expect ${r.expect}, computed ${got}`);
+      if (checkedByWorkers(s, opt)) { byWorkers++; continue; }
+      const got = resultOfLine(r.model, params, line);
+      checked++;
+      if (got !== r.expect) diffs.push(`${r.what}: @pvcheck expect ${r.expect}, computed ${got}`);
     }
   }
-  console.log(`  examples: ${checked} check lines here, ${byWorkers} in test/workers*.test.ts, ${fixedBy} fixed-by rows`);
+  // the fixed-by rows: one search per space (fixedByGroups); a group that is not `ok` as a whole is searched row by row
+  const groups = fixedByGroups(fixedByRows);
+  let searches = 0;
+  for (const g of groups) {
+    searches++;
+    if (g.length > 1 && resultOfLine(g[0]!.model, g[0]!.params, union(g)) === 'ok') continue;
+    for (const r of g) {
+      if (g.length > 1) searches++;
+      const got = resultOfLine(r.model, r.params, r.line);
+      if (got !== r.expect) diffs.push(`${r.what}: the fixed model should verify (ok), computed ${got}`);
+    }
+  }
+  console.log(`  examples: ${checked} check lines here, ${byWorkers} in test/workers*.test.ts; ${fixedByRows.length} fixed-by rows in ${searches} searches`);
   assert.ok(checked + byWorkers >= examples.length, `${checked + byWorkers} checks for ${examples.length} examples`);
-  assert.ok(fixedBy >= 10, `${fixedBy} fixed-by rows`);
+  assert.ok(fixedByRows.length >= 10, `${fixedByRows.length} fixed-by rows`);
+  assert.ok(groups.length >= 10 && groups.length < fixedByRows.length, `${groups.length} distinct fixed-by spaces for ${fixedByRows.length} rows`);
   assert.equal(diffs, [], diffs.join('\n') +
     `\nIf your change moves an example's result on purpose, update its @pvcheck expect line in the same commit and say why in the commit; if not, it is a regression (docs/examples.md).`);
 });
