@@ -176,7 +176,9 @@ const chanOf = (p: P, r: number) => (p.rings === 'pair' && p.evtchn === 'split' 
 const pre = (r: number) => (r === 0 ? '' : 'rx.');
 /** The shared location names of ring r. */
 export const loc = (r: number, f: 'req_prod' | 'req_event' | 'rsp_prod' | 'rsp_event'): string => pre(r) + f;
-export const slotLoc = (r: number, k: number): string => `${pre(r)}ring[${k}]`;
+/** The location of slot k of ring r, built once (a string built per call is hashed again by every keyed load of `mem`). */
+export const slotLoc = (r: number, k: number): string => ((SLOT_LOCS[r] ??= [])[k] ??= `${pre(r)}ring[${k}]`);
+const SLOT_LOCS: string[][] = [];
 const feCpu = (r: number) => 2 * r;
 const beCpu = (r: number) => 2 * r + 1;
 /** The CPU that runs `side` of ring r (the index of its store buffer and early loads). */
@@ -197,6 +199,13 @@ const st = (d: any, p: P, cpu: number, l: string, v: Word): void => store(mm(p),
 const room = (s: S, p: P, cpu: number) => canStore(mm(p), sbOf(s, cpu), p.bufferSize);
 /** The ring slot of an index: MASK_XEN_RING_IDX / RING_GET_REQUEST. */
 const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
+/**
+ * `[0, 1, ..., n - 1]`, one frozen array per n: choice lists asked for on
+ * every state (an `Array.from` per call was 5% of ring-weak's search,
+ * measured 2026-12-04 night).
+ */
+const upTo = (n: number): readonly number[] => (ranges[n] ??= Object.freeze(Array.from({ length: n }, (_, v) => v)));
+const ranges: (readonly number[])[] = [];
 
 /**
  * The initial states. `fresh`: what `SHARED_RING_INIT` (indices 0,
@@ -584,7 +593,7 @@ export function frontendRules(r: number, code: FrontendCode = honestFrontend): R
     name: pre(r) + 'produce_request', actor: 'frontend',
     doc: 'F1: take a free id (get_id_from_list), fill RING_GET_REQUEST(req_prod_pvt) with it and a payload, queue the id on tx_pend_queue; req_prod_pvt++',
     see: `${SEE_RING} RING_GET_REQUEST; netif.h netif_tx_request; drivers/net/xen-netfront.c xennet_tx_setup_grant`,
-    choices: (_s, p) => Array.from({ length: p.payloads }, (_, v) => v),
+    choices: (_s, p) => upTo(p.payloads),
     showChoice: (v: number) => `payload=${v}`,
     when: (s, p) => at(s, p, F_PROD) && canProduce(F(s), p) && room(s, p, cpu),
     then: (d, s, p, v: number) => {
@@ -939,29 +948,38 @@ export function hostileDomain(s: S, p: P, r: number, side: 'frontend' | 'backend
   const out: HostileWrite[] = [];
   const N = p.ringSize;
   const cur = (l: string) => s.mem[l] as number;
+  // Each write once, none that writes the value already there (a few values: compared in place, no Set or JSON).
   const add = (l: string, vals: number[]) => {
-    const seen = new Set<number>([cur(l)]);
-    for (const v0 of vals) {
+    const c: Word = cur(l), start = out.length;
+    next: for (const v0 of vals) {
       const v = v0 >>> 0;
-      if (!seen.has(v)) { seen.add(v); out.push({ loc: l, val: v }); }
+      if (v === c) continue;
+      for (let j = start; j < out.length; j++) if (out[j]!.val === v) continue next;
+      out.push({ loc: l, val: v });
     }
   };
+  /** Slots are equal as their JSON was (the four fields; a slot and its variants here have the same key order). */
+  const sameSlot = (a: Slot, b: Slot) => a.kind === b.kind && a.id === b.id && a.val === b.val && a.idx === b.idx;
   const slot = (k: number, kind: 'request' | 'response', ids: readonly number[], vals: readonly number[]) => {
     const l = slotLoc(r, k);
     const old = s.mem[l] as Slot;
     const base: Slot = old.kind === kind ? old : { kind, id: old.id, val: kind === 'request' ? 0 : NETIF_RSP_OKAY, idx: old.idx };
-    const seen = new Set<string>([JSON.stringify(old)]);
-    const push = (w: Slot) => { const key = JSON.stringify(w); if (!seen.has(key)) { seen.add(key); out.push({ loc: l, val: w }); } };
+    const start = out.length;
+    const push = (w: Slot) => {
+      if (sameSlot(w, old)) return;
+      for (let j = start; j < out.length; j++) if (sameSlot(out[j]!.val as Slot, w)) return;
+      out.push({ loc: l, val: w });
+    };
     for (const id of ids) push({ ...base, id });
     for (const val of vals) push({ ...base, val });
   };
   const last = 0xffffffff; // the last index before the wrap
-  const ids = Array.from({ length: N + 1 }, (_, i) => i);
+  const ids = upTo(N + 1);
   if (side === 'frontend') {
     const rspProd = cur(loc(r, 'rsp_prod'));
     add(loc(r, 'req_prod'), [idxAdd(cur(loc(r, 'req_prod')), 1), idxAdd(rspProd, N + 1), idxSub(cur(loc(r, 'req_prod')), 1), 0, last]);
     add(loc(r, 'rsp_event'), [0, last]);
-    for (let k = 0; k < N; k++) slot(k, 'request', ids, Array.from({ length: p.payloads + 1 }, (_, v) => v));
+    for (let k = 0; k < N; k++) slot(k, 'request', ids, upTo(p.payloads + 1));
   } else {
     const reqProd = cur(loc(r, 'req_prod'));
     const rspProd = cur(loc(r, 'rsp_prod'));

@@ -34,7 +34,7 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
-  type XsWatch, emptyXenstore, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
+  type XsWatch, emptyXenstore, xsAnyTxn, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
   type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsLargestNodeOf,
 } from './xenstore.js';
@@ -58,6 +58,15 @@ export const xenbusStateName = ['Unknown', 'Initialising', 'InitWait', 'Initiali
 export const FE = 'device/vif/0';
 /** The backend directory, `/local/domain/0/backend/vif/1/0`. */
 export const BE = 'backend/vif/1/0';
+/**
+ * Nodes the guards and handlers read on most states, as constants: a path
+ * built per call (`${BE}/online`) is a new string that every keyed load hashes
+ * again.
+ */
+const FE_STATE = `${FE}/state`;
+const BE_STATE = `${BE}/state`;
+const BE_ONLINE = `${BE}/online`;
+const BE_HOTPLUG_STATUS = `${BE}/hotplug-status`;
 
 /** Watch tokens: the xenbus core's otherend watches and netback's hotplug-status watch. */
 export const W_FE_OTHEREND = 'netfront:otherend';
@@ -372,10 +381,12 @@ export const busWatches = (p: { frontend: FrontendImpl; backend: BackendImpl }):
  * existing devices, or xs_resume registering the watches again).
  */
 export function busDevice(d: D, owner: string, exists: boolean, initial = false): void {
-  const [on, off] = owner === GUEST ? [W_FE_BUS_RM, W_FE_BUS] : [W_BE_BUS_RM, W_BE_BUS];
-  const [reg, unreg] = exists ? [on, off] : [off, on];
-  xsUnwatch(d.xs, unreg);
-  const w = busWatch(reg);
+  const guest = owner === GUEST;
+  const on = guest ? W_FE_BUS_RM : W_BE_BUS_RM;
+  const off = guest ? W_FE_BUS : W_BE_BUS;
+  const reg = exists ? on : off;
+  xsUnwatch(d.xs, exists ? off : on);
+  const w = BUS[reg]!;
   if (!xsWatching(d.xs, reg) || initial) xsWatch(d.xs, owner, reg, w.path, 'pending', { fires: w.fires, initial });
 }
 
@@ -432,8 +443,8 @@ export function switchState(d: D, who: 'fe' | 'be', state: number, p: P): void {
   const side = who === 'fe' ? d.fe : d.be;
   if (side.dev === state) return;
   side.dev = state;
-  const dir = who === 'fe' ? FE : BE;
-  if (xsRead(d.xs, dir + '/state') !== undefined) xsWrite(d.xs, dir + '/state', String(state), p.txnConflicts);
+  const path = who === 'fe' ? FE_STATE : BE_STATE;
+  if (xsRead(d.xs, path) !== undefined) xsWrite(d.xs, path, String(state), p.txnConflicts);
 }
 
 // --- backend (Linux netback)
@@ -629,7 +640,7 @@ export function setBackendState(d: D, target: number, p: P, o: BackendOptions = 
 /** netback_remove (+ xenbus_dev_remove with allow_rebind): drop the hotplug watch, rm hotplug-status, KOBJ_OFFLINE, backend_disconnect; the core drops the otherend watch and writes Closed only when the node reads Closing. */
 export function netbackRemove(d: D, p: P, o: BackendOptions = {}): void {
   xsUnwatch(d.xs, W_BE_HOTPLUG);
-  xsRm(d.xs, `${BE}/hotplug-status`, p.txnConflicts);
+  xsRm(d.xs, BE_HOTPLUG_STATUS, p.txnConflicts);
   backendDisconnect(d, o);
   if (xsReadState(d.xs, BE) === XenbusStateClosing) switchState(d, 'be', XenbusStateClosed, p);
   xsUnwatch(d.xs, W_BE_OTHEREND);
@@ -651,7 +662,7 @@ export function frontendChanged(d: D, fs: number, p: P, o: BackendOptions = {}):
     case XenbusStateClosed:
       setBackendState(d, XenbusStateClosed, p, o);
       if (d.be.bug) return;
-      if (xsRead(d.xs, `${BE}/online`) === '1') return;
+      if (xsRead(d.xs, BE_ONLINE) === '1') return;
       netbackRemove(d, p, o);
       return;
     case XenbusStateUnknown:
@@ -724,7 +735,7 @@ export const hotplug_status_changed: R = {
   when: (s) => beAlive(s) && xsPending(s.xs, W_BE_HOTPLUG),
   then: (d, s, p) => {
     xsDeliver(d.xs, DRIVER_DOMAIN);
-    if (xsRead(s.xs, `${BE}/hotplug-status`) !== 'connected') return;
+    if (xsRead(s.xs, BE_HOTPLUG_STATUS) !== 'connected') return;
     d.be.hotplugSeen = true;
     switchState(d, 'be', s.be.state, p);
     xsUnwatch(d.xs, W_BE_HOTPLUG);
@@ -1701,7 +1712,7 @@ export const vif_hotplug_failed: R = {
  * driver domain is down the model's toolstack waits for its restart.
  */
 export const libxlWaitsForInitWait = (s: S): boolean =>
-  s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && xsRead(s.xs, `${BE}/hotplug-status`) === undefined && beNode(s) !== XenbusStateInitWait;
+  s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && xsRead(s.xs, BE_HOTPLUG_STATUS) === undefined && beNode(s) !== XenbusStateInitWait;
 
 export const libxl_init_timeout: R = {
   applies: (p) => p.initTimeout > 0 && !dpdkPair(p),
@@ -1748,7 +1759,7 @@ export const migrate: R = {
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
-  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && s.fe.probe === 'none' && !s.fe.txn && s.fe.remove === 'none' && xsOpenTxns(s.xs).length === 0,
+  when: (s, p) => s.ts.phase === 'plugged' && !s.ts.beDown && can(s, 'migrate') && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf' && s.fe.probe === 'none' && !s.fe.txn && s.fe.remove === 'none' && !xsAnyTxn(s.xs),
   then: (d, s, p) => {
     spend(d, s, 'migrate');
     // The source host's backend goes away with the source domain: its mappings die with it.
