@@ -25,13 +25,14 @@ import { bind } from '../properties/bind.js';
 import { dumpLine, gridPoint, lostWakeup, stateSetSha256 } from './support/ringSpec.js';
 import { createHash } from 'node:crypto';
 import { scratchDir } from './support/tmp.js';
+import { writtenAt } from './support/bounds.js';
 
 const root = resolve(import.meta.dirname, '..');
 
 function system<S>(name: string, overrides: Record<string, string | number | boolean> = {}, bindOpt = {}): System<S> {
   const m = name === lostWakeup.name ? lostWakeup : findModel(name);
   if (!m) throw new Error(`no model ${name}`);
-  const sys = bind(m as never, paramsOf(m as never, overrides), bindOpt);
+  const sys = bind(m as never, paramsOf(m as never, writtenAt(name, overrides)), bindOpt);
   if (E.isLeft(sys)) throw new Error(sys.left);
   return sys.right as System<S>;
 }

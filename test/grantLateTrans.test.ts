@@ -20,9 +20,10 @@ import { check } from '../checker/explore.js';
 import { grant, type GrantParams, type GrantState } from '../model/grant.js';
 import xsa226 from '../examples/grant-xsa226.js';
 import { paramsOf, systemOf } from './support/models.js';
+import { writtenAt } from './support/bounds.js';
 
 type M = Model<GrantState, GrantParams>;
-const params = (m: M, ov: Record<string, string>): GrantParams => paramsOf(m, ov);
+const params = (m: M, ov: Record<string, string>): GrantParams => paramsOf(m, writtenAt(m.name, ov));
 const sys = (m: M, p: GrantParams, invariants: string[]) => systemOf(m, p, invariants);
 
 interface Space {

@@ -13,6 +13,7 @@ import type { Model } from '../model/core.js';
 import { findModel } from '../model/registry.js';
 import { paramsOf, runModel } from './support/models.js';
 import { naive, stable } from './support/naive.js';
+import { writtenAt } from './support/bounds.js';
 
 const CASES: [string, Record<string, string | number | boolean>][] = [
   ['ring-notify', { ringSize: 2, messages: 4 }],
@@ -39,7 +40,7 @@ for (const [name, ov] of CASES) {
   test(`${name} ${stable(ov)}: the checker's states, edges and depth equal a naive BFS`, () => {
     const m = findModel(name) as Model<unknown, unknown> | undefined;
     assert.ok(m, `built-in model ${name}`);
-    const p = paramsOf(m!, ov);
+    const p = paramsOf(m!, writtenAt(name, ov));
     const ref = naive(m!, p);
     const r = runModel(m!, p);
     assert.ok(r.outcome === 'ok' || r.outcome === 'deadlock' || r.outcome === 'violation', r.outcome);
