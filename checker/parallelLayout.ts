@@ -54,11 +54,17 @@ export const C = {
    * wait there (parallelWorker.ts, `decide`).
    */
   MERGE: 23,
+  /**
+   * Not 0: every worker re-places its part of the table grown in place from
+   * this many home slots, after the level-start barrier (parallelWorker.ts,
+   * `rehashTogether`); its part is [WS.REHASH_FROM, WS.REHASH_TO).
+   */
+  REHASH: 24,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
 /** A worker's running counts of the level (slots from C.WORKER + index * WSTRIDE), shared every 64 states it expands. */
-export const WS = { NEWS: 0, EXPANDED: 1 } as const;
+export const WS = { NEWS: 0, EXPANDED: 1, REHASH_FROM: 2, REHASH_TO: 3 } as const;
 export const WSTRIDE = 8;
 export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 

@@ -247,10 +247,20 @@ class Worker<S> {
       // the packed path's scratch copy: the lazy root's for a shape that has one (codec.ts), as on one thread
       (s) => path.scratch(s),
     );
-    this.unpackToExpand = codec.lazy?.unpack ?? codec.unpack;
+    // as PackedPath chooses them on one thread (packed.ts): the workers unpacked every shaped state into
+    // fresh objects and compared it with the shape's `same` (5-10x the cost of a reused unpack, codec.ts)
+    const reused = codec.lazy ? undefined : codec.unpackReused?.();
+    this.unpackToExpand = codec.lazy?.unpack ?? reused ?? codec.unpack;
+    this.sameExpanded = reused?.same ?? codec.same;
   }
-  /** Unpacks a state to expand: the lazy root's unpack keeps its words, so its successors start from them (packed.ts). */
+  /**
+   * Unpacks a state to expand: the lazy root's unpack (it keeps its words, so
+   * its successors start from them), or an unpack into objects reused for
+   * every state (the state is read only while it is expanded), or a fresh one.
+   */
   private readonly unpackToExpand: (w: Uint32Array, off: number) => S;
+  /** The no-write check of an expanded state without packing it (the reused objects' own `same`), if the codec has one. */
+  private readonly sameExpanded: ((s: S, w: Uint32Array, off: number) => boolean) | undefined;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
   /** The expansion of a state in a level expanded by every worker (flatExpand.ts). */
@@ -269,8 +279,8 @@ class Worker<S> {
 
   /** Throws if a rule wrote to the state it expanded (compares it with its packed words). */
   private checkInput(s: S, fw: Uint32Array, off: number): void {
-    if (this.codec.same) {
-      if (!this.codec.same(s, fw, off)) throw new Error('a rule wrote to its input state instead of the draft');
+    if (this.sameExpanded) {
+      if (!this.sameExpanded(s, fw, off)) throw new Error('a rule wrote to its input state instead of the draft');
       return;
     }
     this.codec.pack(s, this.tmp);
@@ -300,12 +310,34 @@ class Worker<S> {
   }
   private tableGen = 0;
 
+  /**
+   * This worker's part of re-placing the table worker 0 grew in place before
+   * the level (`growTogether`), then a barrier: the level's expansion probes
+   * the whole table.
+   */
+  private rehashTogether(): void {
+    const c = Atomics.load(ctl, C.REHASH);
+    if (c === 0) return;
+    const was = phase('rehash');
+    if (me !== 0) {
+      // the buffers grew in place: new views of their new lengths
+      this.table = new SharedFingerprints(this.table.sab, this.table.flagsSab);
+      this.lv.table = this.table;
+    }
+    const b = C.WORKER + me * WSTRIDE;
+    this.table.rehashPart(c, Atomics.load(ctl, b + WS.REHASH_FROM), Atomics.load(ctl, b + WS.REHASH_TO), false, true);
+    barrier(); // the table is whole
+    if (me === 0) Atomics.store(ctl, C.REHASH, 0);
+    phase(was);
+  }
+
   /** Worker i > 0: expand levels until worker 0 says the search is over. */
   follow(): void {
     for (;;) {
       barrier(); // level start
       if (Atomics.load(ctl, C.PHASE) === 1) return;
       this.syncTable();
+      this.rehashTogether();
       phase('expand');
       this.expandLevel();
       barrier(decide); // level expanded
@@ -802,12 +834,43 @@ class Worker<S> {
     Atomics.add(ctl, C.SEQ, 1);
   }
 
-  /** Makes sure the table takes the next level: at most 3/4 full if every edge of the level found a new state. */
-  private ensureRoom(): void {
+  /**
+   * Makes sure the table takes the next level: at most 3/4 full if every
+   * edge of the level found a new state. Before a level every worker
+   * expands (`together`), a table that grows in place is re-placed by every
+   * worker ({@link growTogether}).
+   */
+  private ensureRoom(together = false): void {
     let cap = this.table.capacity;
     const need = this.occupied + this.curLen * this.maxOut;
     while (need * 4 > cap * 3) cap *= 2;
-    if (cap !== this.table.capacity) this.replaceTable(cap, false);
+    if (cap === this.table.capacity) return;
+    if (together && N > 1 && this.table.growsInPlace(cap)) this.growTogether(cap);
+    else this.replaceTable(cap, false);
+  }
+
+  /**
+   * Grows the table in place to `slots` and re-places the cluster that runs
+   * past its old end; the rest is re-placed by every worker after the
+   * level-start barrier, each its part ({@link rehashTogether}). Worker 0
+   * rehashed the whole table alone before, while the others waited: 0.6-1.5 s
+   * of a 2-worker ring-notify 8x64 run (docs/performance.md).
+   */
+  private growTogether(slots: number): void {
+    if (this.memory && this.memory.over(slots * 8)) {
+      this.truncated = 'max-memory';
+      return;
+    }
+    const c = this.table.capacity;
+    const { table, low } = this.table.growInPlace(slots, false);
+    this.table = table;
+    this.lv.table = table;
+    const starts = table.partStarts(low, N);
+    for (let j = 0; j < N; j++) {
+      Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.REHASH_FROM, starts[j]!);
+      Atomics.store(ctl, C.WORKER + j * WSTRIDE + WS.REHASH_TO, starts[j + 1]!);
+    }
+    Atomics.store(ctl, C.REHASH, c);
   }
 
   private replaceTable(slots: number, dropFlagged: boolean): void {
@@ -914,7 +977,7 @@ class Worker<S> {
   private levelTogether(): CheckResult<S> | undefined {
     if (this.done) return this.finish();
     phase('table');
-    this.ensureRoom();
+    this.ensureRoom(true);
     phase('setup');
     if (this.truncated === 'max-memory') return this.finish();
     const len = this.curLen;
@@ -946,6 +1009,9 @@ class Worker<S> {
     for (let c = 0, n = Math.ceil(len / chunk); c < n; c++) chunks[CH * c + 5] = 0;
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier(); // level start
+    this.rehashTogether();
+    phase('links');
+    this.links.settle(); // the last level's links: the others take the chunks meanwhile
     phase('expand');
     this.expandLevel();
     barrier(decide); // level expanded
@@ -1084,8 +1150,8 @@ class Worker<S> {
     let wins = 0;
     for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
     if (wins !== news) throw new Error(`internal: ${wins} states merged of ${news} new`);
-    phase('links');
-    this.links.addLevel(this.curFirst, this.nlinks.a, news);
+    // the links are written at the next level's start, while the other workers expand (ParentLinks.settle)
+    this.links.addLevel(this.curFirst, this.nlinks.a, news, true);
     this.nextLen = news;
     this.pos = len;
     return this.levelEnd();

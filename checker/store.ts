@@ -197,10 +197,28 @@ export class ParentLinks {
 
   /** Distinct states so far (the next id). */
   get size(): number {
-    return this.n;
+    return this.n + (this.pending ? this.pending.n : 0);
+  }
+
+  /** A level given to {@link addLevel} with `later`, not yet written (see {@link settle}). */
+  private pending: { levelFirst: number; pairs: Uint32Array; n: number } | undefined;
+
+  /**
+   * Writes the level {@link addLevel} was given with `later`; every method
+   * but `size` does it first. Worker 0 of the multi-worker search settles
+   * at the start of the next level's expansion, where the other workers
+   * take the chunks it does not (it used to add the links while they waited
+   * at the next barrier).
+   */
+  settle(): void {
+    const p = this.pending;
+    if (!p) return;
+    this.pending = undefined;
+    this.addLevel(p.levelFirst, p.pairs, p.n);
   }
 
   add(parent: number, k: number): void {
+    this.settle();
     let w: number;
     const st = this.starts;
     if (parent === NO_PARENT) {
@@ -231,9 +249,16 @@ export class ParentLinks {
    * `pairs` holds (parent's position in its level, transition) pairs, the
    * level's first id is `levelFirst`. The same words as `add` one by one
    * (test/store), without its per-state search for the parent's level.
+   * With `later`, the words are written at the next {@link settle} (or
+   * call of another method): `pairs` must not change until then.
    */
-  addLevel(levelFirst: number, pairs: Uint32Array, n: number): void {
+  addLevel(levelFirst: number, pairs: Uint32Array, n: number, later = false): void {
+    this.settle();
     if (n === 0) return;
+    if (later) {
+      this.pending = { levelFirst, pairs, n };
+      return;
+    }
     const st = this.starts;
     if (st.n === 0 || levelFirst !== st.a[st.n - 1] || levelFirst >= this.n) {
       // the parents' level is not the last one begun: add one by one (checks and all)
@@ -261,6 +286,7 @@ export class ParentLinks {
 
   /** A SHA-256 digest of every state's link (parent id, transition index), in id order: for tests, that links do not depend on threads or scheduling. */
   digest(): string {
+    this.settle();
     const h = createHash('sha256');
     const buf = new Uint32Array(2);
     for (let id = 0; id < this.n; id++) {
@@ -274,6 +300,7 @@ export class ParentLinks {
 
   /** Everything the links hold, as structured-clonable arrays (to hand a search over to the workers: parallel.ts). */
   toTransfer(): LinksTransfer {
+    this.settle();
     return { chunks: this.chunks.slice(), n: this.n, starts: this.starts.a.slice(0, this.starts.n), plevel: this.plevel, wide: [...this.wide] };
   }
   /** The links {@link toTransfer} gave. */
@@ -289,6 +316,7 @@ export class ParentLinks {
 
   /** The level (depth) of state `id`. */
   levelOf(id: number): number {
+    this.settle();
     const a = this.starts.a;
     let lo = 0, hi = this.starts.n - 1;
     while (lo < hi) {
@@ -301,6 +329,7 @@ export class ParentLinks {
 
   /** The parent of `id` and the index of the parent's transition that led to it (the init index at level 0). */
   link(id: number): { parent: number; k: number } {
+    this.settle();
     if (id < 0 || id >= this.n) throw new RangeError(`no state ${id}`);
     const w = this.chunks[id >>> CHUNK_BITS]![id & (CHUNK - 1)]!;
     const L = this.levelOf(id);
@@ -313,6 +342,7 @@ export class ParentLinks {
   }
 
   get bytes(): number {
+    this.settle();
     return this.chunks.length * CHUNK * 4 + this.starts.a.byteLength + this.wide.size * 48;
   }
 }
@@ -456,14 +486,70 @@ export class SharedFingerprints {
    * must not be used afterwards. Otherwise a new table.
    */
   rehash(slots: number, dropFlagged: boolean): SharedFingerprints {
-    const g = this.sab as Growable;
-    if (this.ids || slots < this.capacity || !g.growable || (slots + PAD) * 8 > g.maxByteLength) return this.copyTo(slots, dropFlagged);
+    if (!this.growsInPlace(slots)) return this.copyTo(slots, dropFlagged);
     const c = this.capacity;
-    g.grow((slots + PAD) * 8);
+    const { table, low } = this.growInPlace(slots, dropFlagged);
+    table.rehashPart(c, 0, low, dropFlagged, false);
+    return table;
+  }
+
+  /** Whether {@link rehash} to `slots` grows this table in place (no ids kept, a growable buffer large enough). */
+  growsInPlace(slots: number): boolean {
+    const g = this.sab as Growable;
+    return !this.ids && slots >= this.capacity && g.growable && (slots + PAD) * 8 <= g.maxByteLength;
+  }
+
+  /**
+   * The first step of a rehash in place to `slots` (see {@link growsInPlace}):
+   * grows the buffers and re-places the cluster that runs past the old home
+   * slots, if any. Returns the grown table (this one must not be used
+   * afterwards) and `low`: the clusters below it are left for
+   * {@link rehashPart}, which may re-place them in parts at once, one a
+   * worker, the parts beginning at empty slots ({@link partStarts}).
+   */
+  growInPlace(slots: number, dropFlagged: boolean): { table: SharedFingerprints; low: number } {
+    const c = this.capacity;
+    (this.sab as Growable).grow((slots + PAD) * 8);
     (this.flagsSab as Growable).grow(flagWords(slots) * 4);
     const n = new SharedFingerprints(this.sab, this.flagsSab);
-    n.rehashInPlace(c, dropFlagged);
-    return n;
+    const t = n.t;
+    let low = c;
+    if (t[2 * c] !== 0) {
+      // the cluster that runs past the old home slots
+      let a0 = c, e = c;
+      while (a0 > 0 && t[2 * (a0 - 1)] !== 0) a0--;
+      while (t[2 * (e + 1)] !== 0) e++;
+      n.replaceClusters(c, a0, e + 1, dropFlagged, false, true);
+      low = a0;
+    }
+    return { table: n, low };
+  }
+
+  /** Where each of `parts` parts of [0, low) begins (an empty slot, or 0), for {@link rehashPart}; the last entry is `low`. */
+  partStarts(low: number, parts: number): number[] {
+    const t = this.t;
+    const starts = [0];
+    for (let j = 1; j < parts; j++) {
+      let b = Math.max(starts[j - 1]!, Math.floor((low * j) / parts));
+      while (b < low && t[2 * b] !== 0) b++;
+      starts.push(b);
+    }
+    starts.push(low);
+    return starts;
+  }
+
+  /**
+   * Re-places, in this table grown in place from `c` home slots
+   * ({@link growInPlace}), the clusters that begin in [from, to) (`from` an
+   * empty slot or 0, `to` an empty slot or `low`). With `shared`, other
+   * workers re-place other parts at the same time: an entry whose new home
+   * is at c or beyond claims its slot by compare-and-swap (every part's moved
+   * entries go there), flags change by atomic operations (a word of flags
+   * may span two parts); entries that keep their home stay inside their
+   * cluster, so inside the part.
+   */
+  rehashPart(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean): void {
+    this.replaceClusters(c, from, to, dropFlagged, shared, false);
   }
 
   private copyTo(slots: number, dropFlagged: boolean): SharedFingerprints {
@@ -476,7 +562,7 @@ export class SharedFingerprints {
       if (dropFlagged && flagged) continue;
       const l = t[j + 1]!;
       let i = (l ^ Math.imul(a, 0x9e3779b1)) & mask;
-      while (nt[2 * i] !== 0) i++;
+      while (i < mask + 1 + PAD && nt[2 * i] !== 0) i++;
       if (i >= mask + 1 + PAD) throw new Error('internal: a probe ran past the table');
       nt[2 * i] = a;
       nt[2 * i + 1] = l;
@@ -488,18 +574,19 @@ export class SharedFingerprints {
 
   /**
    * Re-places, in this (grown) table, the entries of the table of `c` home
-   * slots that filled its first c + PAD slots. Each run of occupied slots
-   * (cluster) is taken out whole and its entries inserted again in their
-   * order with the new mask. An entry's new home is its old one or that plus
-   * a multiple of c; entries that keep their home land within their old
-   * cluster's span (linear probing places a subset of a cluster's entries, in
-   * the same order, no further than the whole), the others at c or beyond.
-   * So a cluster taken out later, at a lower position, never had anything
-   * placed in it: the clusters below c are done in ascending order, after the
-   * one that runs past c (if any), whose entries above c would otherwise be
-   * in the way of the others' moved entries.
+   * slots that filled the clusters beginning in [from, to) (`whole`: the one
+   * cluster from..to - 1). Each run of occupied slots (cluster) is taken out
+   * whole and its entries inserted again in their order with the new mask.
+   * An entry's new home is its old one or that plus a multiple of c; entries
+   * that keep their home land within their old cluster's span (linear
+   * probing places a subset of a cluster's entries, in the same order, no
+   * further than the whole), the others at c or beyond. So a cluster taken
+   * out later, at a lower position, never had anything placed in it: the
+   * clusters below c are done in ascending order, after the one that runs
+   * past c (if any: {@link growInPlace}), whose entries above c would
+   * otherwise be in the way of the others' moved entries.
    */
-  private rehashInPlace(c: number, dropFlagged: boolean): void {
+  private replaceClusters(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean, whole: boolean): void {
     const t = this.t, flags = this.flags;
     let buf = new Uint32Array(256);
     let nb = 0;
@@ -510,12 +597,12 @@ export class SharedFingerprints {
           b.set(buf);
           buf = b;
         }
-        const f = (flags[j >>> 5]! >>> (j & 31)) & 1;
+        const f = (flags[j >>> 5]! >>> (j & 31)) & 1; // tear-free: another part changes only its own bits of a word
         buf[nb++] = (t[2 * j]! | (f << 31)) >>> 0; // the flag rides in the top bit
         buf[nb++] = t[2 * j + 1]!;
         t[2 * j] = 0;
         t[2 * j + 1] = 0;
-        if (f) flags[j >>> 5] = flags[j >>> 5]! & ~(1 << (j & 31));
+        if (f) Atomics.and(flags, j >>> 5, ~(1 << (j & 31)));
       }
     };
     const flush = () => {
@@ -525,31 +612,30 @@ export class SharedFingerprints {
         if (dropFlagged && a >>> 31) continue;
         const h = a & 0x7fffffff;
         let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-        while (t[2 * i] !== 0) i++;
+        if (shared && i >= c) {
+          while (i < end && (t[2 * i] !== 0 || Atomics.compareExchange(t, 2 * i, 0, h) !== 0)) i++;
+        } else {
+          while (i < end && t[2 * i] !== 0) i++;
+          if (i < end) t[2 * i] = h;
+        }
         if (i >= end) throw new Error('internal: a probe ran past the table');
-        t[2 * i] = h;
         t[2 * i + 1] = l;
-        if (a >>> 31) flags[i >>> 5] = flags[i >>> 5]! | (1 << (i & 31));
+        if (a >>> 31) Atomics.or(flags, i >>> 5, 1 << (i & 31));
       }
       nb = 0;
     };
-    let low = c;
-    if (t[2 * c] !== 0) {
-      // the cluster that runs past the old home slots
-      let a0 = c, e = c;
-      while (a0 > 0 && t[2 * (a0 - 1)] !== 0) a0--;
-      while (t[2 * (e + 1)] !== 0) e++;
-      take(a0, e);
+    if (whole) {
+      take(from, to - 1);
       flush();
-      low = a0;
+      return;
     }
-    for (let j = 0; j < low; ) {
+    for (let j = from; j < to; ) {
       if (t[2 * j] === 0) {
         j++;
         continue;
       }
       let e = j;
-      while (e + 1 < low && t[2 * (e + 1)] !== 0) e++;
+      while (e + 1 < to && t[2 * (e + 1)] !== 0) e++;
       take(j, e);
       flush();
       j = e + 1;

@@ -19,7 +19,7 @@ import { runs } from './support/fc.js';
 
 const root = resolve(import.meta.dirname, '..');
 
-test('ParentLinks = plain arrays of parents and transition indices, under random BFS orders (wide indices included), levels added one by one or at once (addLevel)', () => {
+test('ParentLinks = plain arrays of parents and transition indices, under random BFS orders (wide indices included), levels added one by one or at once (addLevel), now or later', () => {
   fc.assert(
     fc.property(
       fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 30 }),
@@ -47,7 +47,12 @@ test('ParentLinks = plain arrays of parents and transition indices, under random
             else links.add(p, k);
             parent.push(p); via.push(k); level.push(L);
           });
-          if (bulk) links.addLevel(lo, pairs, ps.length);
+          if (bulk) {
+            // written now, or at the next call (later: as worker 0 defers a merged level's links to the next level)
+            const later = (it.next().value![0] & 1) === 1;
+            links.addLevel(lo, pairs, ps.length, later);
+            assert.is(links.size, parent.length, 'size counts a level not yet written');
+          }
           lo = start;
           hi = parent.length;
         }
@@ -107,7 +112,7 @@ test('SharedFingerprints = a Set of fingerprints; flags survive a rehash unless 
   assert.is(table.lookup(normHigh(999), normLow(999)), -1);
 });
 
-test('SharedFingerprints grows in place (no ids): every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
+test('SharedFingerprints grows in place (no ids), whole or in parts in any order: every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
   let x = 987654321;
   const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
   for (let round = 0; round < 200; round++) {
@@ -141,7 +146,19 @@ test('SharedFingerprints grows in place (no ids): every entry found after doubli
     fill(12); // 3/4 of 16 home slots
     check();
     for (const [factor, drop] of [[2, false], [4, false], [2, true], [1, true], [8, false]] as const) {
-      table = table.rehash(table.capacity * factor, drop);
+      if (round % 2 === 1) {
+        // as every worker does it (parallelWorker.ts, growTogether): the cluster past the end, then parts of
+        // the rest from empty slots, here one after another in a shuffled order
+        const c = table.capacity;
+        const { table: grown, low } = table.growInPlace(c * factor, drop);
+        const parts = 1 + (rnd() % 5);
+        const starts = grown.partStarts(low, parts);
+        assert.is(starts.length, parts + 1);
+        for (let j = 1; j < parts; j++) assert.ok(starts[j] === low || grown.t[2 * starts[j]!] === 0, 'a part begins at an empty slot');
+        const order = [...Array(parts).keys()].sort(() => (rnd() & 1) - 0.5);
+        for (const j of order) grown.rehashPart(c, starts[j]!, starts[j + 1]!, drop, true);
+        table = grown;
+      } else table = table.rehash(table.capacity * factor, drop);
       assert.is(table.sab, sab, 'grown in place');
       if (drop) for (const [k, f] of [...ref]) if (f) ref.delete(k);
       check();
