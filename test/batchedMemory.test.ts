@@ -40,7 +40,7 @@ function run(model: string, params: Record<string, string>, opt: CheckOptions<un
 
 const ONE_AT_A_TIME = { maxStates: Number.MAX_SAFE_INTEGER };
 const cases: [string, Record<string, string>][] = [
-  ['grant', {}],
+  ['grant', { refs: '1', pages: '1' }],
   ['xenbus', {}],
   ['ring', { memory: 'tso', ringSize: '2', messages: '3' }],
 ];

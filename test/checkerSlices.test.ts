@@ -90,7 +90,7 @@ test('nested models (xenbus, grant with symmetry, limiter, ring) in 0 ms slices:
   const cases: [string, Record<string, string | number | boolean>][] = [
     ['xenbus', {}],
     // with Xen's fix of G19: at the defaults the search stops at G19 after fewer states than one slice (a4d8b2b)
-    ['grant', { setStatusPinned: 'checked' }],
+    ['grant', { refs: 1, pages: 1, setStatusPinned: 'checked' }],
     ['limiter', {}],
     ['ring', { memory: 'tso', ringSize: 1, messages: 2 }],
   ];

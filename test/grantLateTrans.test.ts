@@ -55,8 +55,8 @@ function shortest(m: M, p: GrantParams, inv: string): number {
 }
 
 const cases: [string, M, Record<string, string>][] = [
-  ['grant defaults', grant, {}],
-  ['grant transTargets=any (self-reference, B as grantee)', grant, { transTargets: 'any' }],
+  ['grant refs=1 pages=1', grant, { refs: '1', pages: '1' }],
+  ['grant transTargets=any (self-reference, B as grantee)', grant, { refs: '1', pages: '1', transTargets: 'any' }],
 ];
 
 for (const [name, m, ov] of cases) {

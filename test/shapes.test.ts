@@ -114,9 +114,9 @@ test('a state outside its shape is an error naming the field (validation and pac
 
 
 const CASES: [string, Record<string, string | number | boolean>][] = [
-  ['grant', {}],
+  ['grant', { refs: 1, pages: 1 }],
   ['grant', { refs: 2, pages: 2, cacheSize: 0, transitive: 0, copies: 0, subPage: false, handles: 2 }],
-  ['grant', { copies: 2, transitive: 0, cacheSize: 0, subPage: false, handles: 2 }],
+  ['grant', { refs: 1, pages: 1, copies: 2, transitive: 0, cacheSize: 0, subPage: false, handles: 2 }],
   ['blkif', {}],
   ['blkif', { requests: 4, pages: 3, maxPgrants: 2 }],
   ['netif-ctrl', {}],
