@@ -41,6 +41,8 @@ export interface RefinedTrace {
    * `unknown` (that search passed its budget: a shortest has quotientSteps to trace.length - 1 steps).
    */
   readonly shortest: 'unfolded' | 'searched' | 'unknown';
+  /** Why an `unknown` search stopped: its budget of states or memory, or an interrupt (Ctrl-C). */
+  readonly cut?: 'budget' | 'interrupted';
 }
 
 export interface ObservableReport<S> {

@@ -24,7 +24,7 @@ import { ModelFault } from '../properties/fault.js';
 import { reportFault } from './fault.js';
 import { typeErrors } from './typecheck.js';
 import { inputProblem } from '../traces/io.js';
-import { refineResult } from './refine.js';
+import { refineResultAsync } from './refine.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, sizeOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
@@ -232,7 +232,9 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         if (printedLive) process.stderr.write('\n');
         // after a switch to the workers, the time is the whole run's, the first second included
         // a quotient's counterexample becomes the faithful model's (cli/refine.ts)
-        return refineResult(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason }, { maxMemory: options.maxMemory });
+        // (in slices: a progress line, and Ctrl-C stops the faithful re-search with the trace kept, its shortness unknown)
+        return refineResultAsync(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason }, { maxMemory: options.maxMemory },
+          { stopped: interrupted, ...(opt.progress !== false ? { progress: (l: string) => void process.stderr.write(l + '\n') } : {}) });
       }
       const now = Date.now();
       if (opt.progress !== false && now - lastProgress >= PROGRESS_MS) {

@@ -11,15 +11,16 @@
  *
  * @pvcheck check -p persistent=false
  * @pvcheck expect violation F_not_broken in 5 steps
- * @pvcheck fixed-by blkif
+ * @pvcheck fixed-by blkif -p ringSize=2 -p requests=3 -p pages=2 -p maxPgrants=1
  */
-import { deriveModel, blkif, blkifModel } from 'pvcheck';
+import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
 const { xenBlkbkMap } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-persistent-not-negotiated',
   description: 'blkback mapping grants persistently whether or not the frontend advertised feature-persistent',
   see: 'xen/include/public/io/blkif.h feature-persistent (backend); drivers/block/xen-blkfront.c blkif_completion',
+  params: withDefaults(blkif.params, { ringSize: 2, requests: 3, pages: 2, maxPgrants: 1 }), // the bounds the header was written at
   replace: {
     xen_blkbk_map: { ...xenBlkbkMap, then: (d, s, p, a) => xenBlkbkMap.then(d, s, { ...p, persistent: true }, a) },
   },

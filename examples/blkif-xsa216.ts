@@ -15,15 +15,16 @@
  * @pvcheck catalogue X-3 XSA-216 CVE-2017-10911
  * @pvcheck check
  * @pvcheck expect violation B_response_discloses_nothing in 4 steps
- * @pvcheck fixed-by blkif
+ * @pvcheck fixed-by blkif -p ringSize=2 -p requests=3 -p pages=2 -p maxPgrants=1
  */
-import { deriveModel, blkif, blkifModel } from 'pvcheck';
+import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
 const { makeResponse, PAD_SECRET, SLOT_RESPONSE } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-xsa216',
   description: 'blkback make_response copying a stack struct blkif_response, padding included, into the ring slot (XSA-216)',
   see: 'XSA-216; drivers/block/xen-blkback/blkback.c make_response before "xen-blkback: don\'t leak stack data via response ring"',
+  params: withDefaults(blkif.params, { ringSize: 2, requests: 3, pages: 2, maxPgrants: 1 }), // the bounds the header was written at
   replace: {
     make_response: {
       ...makeResponse,

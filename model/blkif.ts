@@ -130,12 +130,12 @@ export interface BlkifState {
 
 const params = defineParams(
   {
-    ringSize: intParam({ default: 2, min: 1, max: 8, check: isPowerOfTwo, doc: 'RING_SIZE (a power of two)' }),
-    requests: intParam({ default: 3, min: 1, max: 8, doc: 'requests the frontend issues' }),
-    pages: intParam({ default: 2, min: 1, max: 4, doc: 'pages on blkfront\'s grant list (one segment per request)' }),
+    ringSize: intParam({ default: 4, min: 1, max: 8, check: isPowerOfTwo, doc: 'RING_SIZE (a power of two)' }),
+    requests: intParam({ default: 6, min: 1, max: 8, doc: 'requests the frontend issues' }),
+    pages: intParam({ default: 3, min: 1, max: 4, doc: 'pages on blkfront\'s grant list (one segment per request)' }),
     persistent: boolParam({ default: true, doc: 'feature-persistent negotiated by both ends' }),
     backendPersistent: boolParam({ default: true, doc: 'blkback maps persistently when feature-persistent is on (false: a backend that never does)' }),
-    maxPgrants: intParam({ default: 1, min: 0, max: 4, doc: 'blkback max_persistent_grants (xen_blkif_max_pgrants)' }),
+    maxPgrants: intParam({ default: 2, min: 0, max: 4, doc: 'blkback max_persistent_grants (xen_blkif_max_pgrants)' }),
   },
 );
 export type BlkifParams = typeof params.defaults;

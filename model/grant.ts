@@ -116,8 +116,8 @@ export const CONN_CLOSED = 0, CONN_UP = 1, CONN_RING_GRANTED = 2, CONN_BE_CLOSED
 
 export const grantParams = defineParams(
   {
-    refs: intParam({ default: 1, min: 1, max: 4, doc: 'data grant refs of the frontend (plus ref 0, the ring); interchangeable' }),
-    pages: intParam({ default: 1, min: 1, max: 4, doc: 'data pages of the frontend (plus page 0, the ring page); interchangeable' }),
+    refs: intParam({ default: 2, min: 1, max: 4, doc: 'data grant refs of the frontend (plus ref 0, the ring); interchangeable' }),
+    pages: intParam({ default: 2, min: 1, max: 4, doc: 'data pages of the frontend (plus page 0, the ring page); interchangeable' }),
     handles: intParam({ default: 2, min: 1, max: 6, doc: "maptrack entries of the backend domain (map handles)" }),
     transitive: intParam({ default: 1, min: 0, max: 2, doc: "entries of the backend's own grant table for transitive grants to C (0: no transitive grants)" }),
     copies: intParam({ default: 1, min: 0, max: 2, doc: 'GNTTABOP_copy operations in progress at once (copy pins)' }),

@@ -206,6 +206,8 @@ const slotOf = (p: P, i: number) => i & (p.ringSize - 1);
  */
 const upTo = (n: number): readonly number[] => (ranges[n] ??= Object.freeze(Array.from({ length: n }, (_, v) => v)));
 const ranges: (readonly number[])[] = [];
+/** No choice (one frozen empty list: the expansion only reads a rule's choices). */
+const NO_CHOICE: readonly never[] = Object.freeze([]);
 
 /**
  * The initial states. `fresh`: what `SHARED_RING_INIT` (indices 0,
@@ -792,8 +794,12 @@ export function storeVisibleRule(r: number, side: 'frontend' | 'backend'): R {
     see: 'model/memory.ts; Linux Documentation/memory-barriers.txt',
     choices: (s, p) => {
       const sb = sbOf(s, cpu);
-      if (!sb) return [];
-      return drainable(mm(p), sb).map((i): DrainChoice => ({ i, loc: sb.stores[i]!.loc, val: sb.stores[i]!.val }));
+      if (!sb) return NO_CHOICE;
+      const is = drainable(mm(p), sb);
+      if (is.length === 0) return NO_CHOICE;
+      const out: DrainChoice[] = [];
+      for (const i of is) out.push({ i, loc: sb.stores[i]!.loc, val: sb.stores[i]!.val });
+      return out;
     },
     showChoice: (c: DrainChoice) => `${c.loc}=${showWord(c.val)}`,
     then: (d, _s, _p, c: DrainChoice) => drain(d.mem, d.sb[cpu], c.i),
@@ -913,14 +919,16 @@ export function loadEarlyRule(r: number, side: Side, deleted: ReadonlySet<string
     doc: 'weak: the next load of this location is satisfied now with the visible value (load reordering; an xen_rmb()/xen_mb() drops it)',
     see: 'model/memory.ts loadEarly; Linux Documentation/memory-barriers.txt (READ MEMORY BARRIERS, CONTROL DEPENDENCIES)',
     choices: (s, p) => {
-      if (!weak(p) || !exists(p, r)) return [];
+      if (!weak(p) || !exists(p, r)) return NO_CHOICE;
       const ks = where.get(pcOf(s));
-      if (!ks) return [];
-      const early = s.early[cpu];
-      return ks
-        .map((k) => peerLoc(s, p, r, side, k))
-        .filter((l) => canLoadEarly(mm(p), early, sbOf(s, cpu), l))
-        .map((l): EarlyChoice => ({ loc: l, val: s.mem[l]! }));
+      if (!ks) return NO_CHOICE;
+      const early = s.early[cpu], sb = sbOf(s, cpu);
+      let out: EarlyChoice[] | undefined;
+      for (const k of ks) {
+        const l = peerLoc(s, p, r, side, k);
+        if (canLoadEarly(mm(p), early, sb, l)) (out ??= []).push({ loc: l, val: s.mem[l]! });
+      }
+      return out ?? NO_CHOICE;
     },
     showChoice: (c: EarlyChoice) => `${c.loc}=${showWord(c.val)}`,
     then: (d, _s, _p, c: EarlyChoice) => loadEarly(d.mem, d.early[cpu], c.loc),

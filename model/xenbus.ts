@@ -422,7 +422,7 @@ export const feNode = (s: S): number => xsReadState(s.xs, FE);
  * XS_SET_PERMS) answers EACCES, read as XenbusStateUnknown.
  */
 export const feNodeAsBackend = (s: S, p: P): number =>
-  s.xs.perms === undefined || xsMayRead(s.xs, xenbusPolicy(p), { dom: DRIVER_DOMAIN }, `${FE}/state`) ? feNode(s) : XenbusStateUnknown;
+  s.xs.perms === undefined || xsMayRead(s.xs, xenbusPolicy(p), { dom: DRIVER_DOMAIN }, FE_STATE) ? feNode(s) : XenbusStateUnknown;
 export const beNode = (s: S): number => xsReadState(s.xs, BE);
 /**
  * A node of the frontend directory as netback reads it (`xenbus_read`,
@@ -568,7 +568,7 @@ export function netbackConnect(d: D, s: S, p: P, features: readonly FeatureKey[]
   d.be.keysRead = keysRead;
   if (p.backend === 'new') readFrontendXdp(d);
   xsUnwatch(d.xs, W_BE_HOTPLUG);
-  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_HOTPLUG, `${BE}/hotplug-status`);
+  xsWatch(d.xs, DRIVER_DOMAIN, W_BE_HOTPLUG, BE_HOTPLUG_STATUS);
   return true;
 }
 
@@ -1253,7 +1253,7 @@ export const mirage_connect: R = {
   when: (s) => s.fe.inst && s.fe.dev === XenbusStateUnknown && xsExists(s.xs, FE),
   then: (d, s, p) => {
     d.fe.dev = XenbusStateConnected;
-    xsWrite(d.xs, `${FE}/state`, String(XenbusStateConnected), p.txnConflicts);
+    xsWrite(d.xs, FE_STATE, String(XenbusStateConnected), p.txnConflicts);
   },
 };
 
@@ -1646,9 +1646,9 @@ export const libxl_device_add: R = {
   when: (s) => s.ts.phase === 'none',
   then: (d, s, p) => {
     d.ts.phase = 'plugged';
-    xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
-    xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
-    xsWrite(d.xs, `${FE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, BE_ONLINE, '1', p.txnConflicts);
+    xsWrite(d.xs, BE_STATE, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, FE_STATE, String(XenbusStateInitialising), p.txnConflicts);
   },
 };
 
@@ -1660,7 +1660,7 @@ export const vif_hotplug: R = {
   when: (s) => s.ts.uevent,
   then: (d, s, p) => {
     d.ts.uevent = false;
-    if (xsExists(s.xs, BE)) xsWrite(d.xs, `${BE}/hotplug-status`, 'connected', p.txnConflicts);
+    if (xsExists(s.xs, BE)) xsWrite(d.xs, BE_HOTPLUG_STATUS, 'connected', p.txnConflicts);
   },
 };
 
@@ -1671,8 +1671,8 @@ export const vif_hotplug: R = {
  */
 function initiateRemove(d: D, s: S, p: P): void {
   d.ts.phase = 'unplugging';
-  xsWrite(d.xs, `${BE}/online`, '0', p.txnConflicts);
-  if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, `${BE}/state`, String(XenbusStateClosing), p.txnConflicts);
+  xsWrite(d.xs, BE_ONLINE, '0', p.txnConflicts);
+  if (beNode(s) !== XenbusStateClosed) xsWrite(d.xs, BE_STATE, String(XenbusStateClosing), p.txnConflicts);
 }
 
 export const vif_hotplug_failed: R = {
@@ -1685,7 +1685,7 @@ export const vif_hotplug_failed: R = {
   then: (d, s, p, c: string) => {
     spend(d, s, 'hotplugFail');
     d.ts.uevent = false;
-    if (c === 'error' && xsExists(s.xs, BE)) xsWrite(d.xs, `${BE}/hotplug-status`, 'error', p.txnConflicts);
+    if (c === 'error' && xsExists(s.xs, BE)) xsWrite(d.xs, BE_HOTPLUG_STATUS, 'error', p.txnConflicts);
     initiateRemove(d, s, p);
   },
 };
@@ -1776,9 +1776,9 @@ export const migrate: R = {
     if (linuxBackend(p)) busDevice(d, DRIVER_DOMAIN, false);
     xsRm(d.xs, BE, p.txnConflicts);
     xsRm(d.xs, FE, p.txnConflicts);
-    xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
-    xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
-    xsWrite(d.xs, `${FE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, BE_ONLINE, '1', p.txnConflicts);
+    xsWrite(d.xs, BE_STATE, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, FE_STATE, String(XenbusStateInitialising), p.txnConflicts);
     if (guestBus) busDevice(d, GUEST, s.fe.bus, !s.fe.bus);
     netfrontResume(d, p);
   },
@@ -1813,8 +1813,8 @@ export const backend_restarted: R = {
     d.ts.beDown = false;
     if (dpdkPair(p)) { d.be.inst = true; return; } // the administrator starts the switching application again
     xsRm(d.xs, BE, p.txnConflicts);
-    xsWrite(d.xs, `${BE}/online`, '1', p.txnConflicts);
-    xsWrite(d.xs, `${BE}/state`, String(XenbusStateInitialising), p.txnConflicts);
+    xsWrite(d.xs, BE_ONLINE, '1', p.txnConflicts);
+    xsWrite(d.xs, BE_STATE, String(XenbusStateInitialising), p.txnConflicts);
     // the rebooted kernel's xenbus enumerates the existing devices (one bus event) and watches "backend"
     if (linuxBackend(p)) busDevice(d, DRIVER_DOMAIN, false, true);
   },

@@ -19,10 +19,11 @@ import type { CheckResult } from '../checker/report.js';
 import { findModel } from '../model/registry.js';
 import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
+import { writtenAt } from './support/bounds.js';
 
 function system(model: string, params: Record<string, string>) {
   const m = findModel(model)!;
-  const p = resolveParams(m.params, params);
+  const p = resolveParams(m.params, writtenAt(model, params));
   if (p._tag === 'Left') throw new Error(p.left);
   // grant without its declared finding G19 (which stops the default search in 8 steps): the whole space
   const names = [...m.invariants, ...(m.goals ?? [])].map((x) => x.name).filter((n) => n !== 'G19_readonly_grant_stays_readonly');
@@ -39,7 +40,7 @@ function run(model: string, params: Record<string, string>, opt: CheckOptions<un
 
 const ONE_AT_A_TIME = { maxStates: Number.MAX_SAFE_INTEGER };
 const cases: [string, Record<string, string>][] = [
-  ['grant', {}],
+  ['grant', { refs: '1', pages: '1' }],
   ['xenbus', {}],
   ['ring', { memory: 'tso', ringSize: '2', messages: '3' }],
 ];

@@ -29,9 +29,9 @@ function run(model: string, params: Record<string, string>, leaveOut: readonly s
 
 const cases: [string, Record<string, string>, string[]][] = [
   // symmetry (scalarsets, first use), a violation at depth 8
-  ['grant', {}, []],
+  ['grant', { refs: '1', pages: '1' }, []],
   // the whole default space: every other invariant, deadlock, observables
-  ['grant', {}, ['G19_readonly_grant_stays_readonly']],
+  ['grant', { refs: '1', pages: '1' }, ['G19_readonly_grant_stays_readonly']],
   // AG EF goals: the graph's edges
   ['xenbus', {}, []],
 ];

@@ -58,7 +58,8 @@ function variantCase(name: string, variant: M, ov: Record<string, string | numbe
     assert.is(r.violation!.trace.length - 1, steps);
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
     assert.is(runModel(variant, p, steps - 1).violation, undefined, `no violation within ${steps - 1} steps`);
-    assert.is(runModel(blkif, paramsOf(blkif, ov)).outcome, 'ok');
+    // at the variant's own parameters (an example pins its bounds; the built-in's defaults may be larger)
+    assert.is(runModel(blkif, p).outcome, 'ok');
   });
 }
 

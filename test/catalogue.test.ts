@@ -90,10 +90,10 @@ test('fixed-by --leave-out: the fix run leaves out a finding the fix model decla
   const rows = await catalogueRows(fx('leave-out.ts'));
   assert.equal(rows.map((r) => [r.what, r.got, r.match]), [
     ['check -p copies=0 -p maps=0', `violation ${G19} in 7 steps`, true],
-    [`fixed-by grant --leave-out ${G19}`, 'ok', true],
+    [`fixed-by grant -p refs=1 -p pages=1 --leave-out ${G19}`, 'ok', true],
   ]);
   // the whole space, as check-all's grant row leaves G19 out: every other property named
-  const p = resolveParams(grant.params, { copies: '0', maps: '0' });
+  const p = resolveParams(grant.params, { refs: '1', pages: '1', copies: '0', maps: '0' });
   const sys = bind(grant, (p as E.Right<any>).right, { invariants: [...propertyNames(grant), 'deadlock'].filter((n) => n !== G19) });
   const r = check((sys as E.Right<any>).right, { checkDeadlock: true });
   assert.is(r.outcome, 'ok');

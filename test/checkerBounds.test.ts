@@ -105,7 +105,7 @@ test('built-in models on each path, symmetry included: maxStates 1000 gives 1000
   const cases: [string, Record<string, string | number>, boolean][] = [
     ['ring-notify', { ringSize: 4, messages: 16 }, false],
     ['ring-notify', { ringSize: 2, messages: 8 }, true],
-    ['grant', {}, false],
+    ['grant', { refs: 1, pages: 1 }, false],
     ['xenbus', {}, false],
     ['limiter', {}, false],
   ];

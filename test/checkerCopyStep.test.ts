@@ -31,6 +31,7 @@ import { refExplore, refKey } from '../checker/fixtures/reference.js';
 import { bind } from '../properties/bind.js';
 import { findModel } from '../model/registry.js';
 import { resolveParams } from '../model/params.js';
+import { writtenAt } from './support/bounds.js';
 
 const RUNS = runs(300);
 
@@ -128,12 +129,12 @@ test('whole searches: copyStep and immer agree on built-in nested models', () =>
   const cases: [string, Record<string, string>][] = [
     ['xenbus', { events: '1' }],
     ['ring', { memory: 'tso', ringSize: '1', messages: '2' }],
-    ['grant', {}],
+    ['grant', { refs: '1', pages: '1' }],
     ['limiter', {}],
   ];
   for (const [name, params] of cases) {
     const m = findModel(name)!;
-    const p = resolveParams(m.params, params);
+    const p = resolveParams(m.params, writtenAt(name, params));
     if (E.isLeft(p)) throw new Error(p.left);
     const sys = bind(m, p.right);
     if (E.isLeft(sys)) throw new Error(sys.left);

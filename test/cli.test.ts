@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { PROGRESS, ctrlCLongSearch, pvcheck } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
+import { writtenAtArgs } from './support/bounds.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-cli-');
@@ -206,12 +207,12 @@ test('show finds a trace\'s model file from the trace\'s folder when run from el
 });
 
 test('check grant: a rule the default quotient folds is named as folded, not as never fired; the faithful model fires it', () => {
-  const q = pv(['check', 'grant', '--workers', '1']);
+  const q = pv(['check', 'grant', '--workers', '1', ...writtenAtArgs('grant')]);
   const line = q.out.split('\n').find((l) => l.startsWith('  coverage'));
   assert.ok(line, q.out);
   assert.match(line!, /folded into others by the quotient: rogue_end_transitive$/);
   assert.not.match(line!.split('; folded')[0]!, /rogue_end_transitive/);
-  const f = pv(['check', 'grant', '--workers', '1', '-p', 'transWrites=steps']);
+  const f = pv(['check', 'grant', '--workers', '1', ...writtenAtArgs('grant', { transWrites: 'steps' })]);
   const fl = f.out.split('\n').find((l) => l.startsWith('  coverage'))!;
   assert.not.match(fl, /rogue_end_transitive|folded/);
 });

@@ -20,7 +20,7 @@ const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
   return e.right;
 };
-const params = (o: Record<string, string | number | boolean>): GrantParams => right(resolveParams(grant.params, o));
+const params = (o: Record<string, string | number | boolean>): GrantParams => right(resolveParams(grant.params, { refs: 1, pages: 1, ...o }));
 
 /** Hostile grantee (rules and boundaries, refusal probes included) plus the honest driver with sticky grants, every edge. */
 const hostile = params({ handles: 2, cacheSize: 0 });

@@ -23,7 +23,7 @@ import { modelAdapter, runSuite } from '../conformance/adapter.js';
 import { grantImplAdapter } from '../conformance/impl/grantAdapter.js';
 import { adapterFor } from '../conformance/run.js';
 
-const p = resolveParams(grant.params, { granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
+const p = resolveParams(grant.params, { refs: 1, pages: 1, granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
 if (E.isLeft(p)) throw new Error(p.left);
 const NAME = 'grant-boundary-copy-pinned-entry-changed';
 // the rules suite, plus this one boundary (the others are conformanceGrant's; several search other parameters and are slow)

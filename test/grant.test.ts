@@ -39,7 +39,7 @@ const step = (s: GrantState, f: (d: any) => void): GrantState => produce(s, f);
 
 // --- Xen's checks, by hand
 
-const P0 = paramsOf(grant, { version: 'v2', handles: 3, reserved: 'none' });
+const P0 = paramsOf(grant, { refs: 1, pages: 1, version: 'v2', handles: 3, reserved: 'none' });
 /** The initial state with data ref 1 granted for `kind` on page 1. */
 const granted = (kind: number): GrantState => step(grantInit(P0), (d) => grantPage(d, 1, 1, kind, true, { held: 0, c: [SECRET, SECRET] }));
 
@@ -202,7 +202,7 @@ test('unmap in two phases and in parts: unmap_common frees the handle, the pins 
 });
 
 test('v1: the status bits live in the flags word; the end is a cmpxchg that keeps the entry while in use', () => {
-  const P1 = paramsOf(grant, { version: 'v1', handles: 3 });
+  const P1 = paramsOf(grant, { refs: 1, pages: 1, version: 'v1', handles: 3 });
   const s0 = grantInit(P1);
   assert.is(s0.gt_version, 1);
   assert.is(s0.ga[0]!.flags, GTF_permit_access | GTF_reading | GTF_writing, 'the mapped ring: bits in the flags');
@@ -362,7 +362,7 @@ function variantCase(name: string, variant: M, ov: Record<string, string>, prope
     assert.is(shorter.violation, undefined, `no violation within ${len - 1} steps`);
     // as the examples' fixed-by lines: today's Xen, with an honest granter the built-in's finding G19 left out (it is reported first)
     const g19 = p.granter === 'hostile' ? [] : [G19.name];
-    const sys = bind(grant, paramsOf(grant, { ...ov, transTargets: p.transTargets }), { invariants: [...propertyNames(grant), 'deadlock'].filter((n) => !g19.includes(n)) });
+    const sys = bind(grant, paramsOf(grant, { refs: p.refs, pages: p.pages, ...ov, transTargets: p.transTargets }), { invariants: [...propertyNames(grant), 'deadlock'].filter((n) => !g19.includes(n)) });
     if (E.isLeft(sys)) throw new Error(sys.left);
     const fixed = check(sys.right, { checkDeadlock: true });
     assert.is(fixed.outcome, 'ok', `fix: ${fixed.violation?.property}`);
@@ -409,7 +409,7 @@ variantCase('_set_status_v2 without its re-read (hostile granter)', noRecheck, {
   'G17_idle_status_is_final', 5, 'GNTTABOP_map_recheck');
 
 test('_set_status_v2 in three steps: the re-read after smp_mb() fails a map whose entry changed and clears what it set', () => {
-  const P = paramsOf(grant, { version: 'v2', reserved: 'none' });
+  const P = paramsOf(grant, { refs: 1, pages: 1, version: 'v2', reserved: 'none' });
   const ro = GNTMAP_host_map | GNTMAP_readonly;
   const e = { flags: GTF_permit_access, domid: DOMID_B, frame: 1, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0, status: 0 };
   // unpinned: type, domid, sub-page (maps), read-only (writes) re-checked; pinned: only GTF_readonly
@@ -453,7 +453,7 @@ test('_set_status_v2 in three steps: the re-read after smp_mb() fails a map whos
 });
 
 test('the reserved entry (GNTTAB_RESERVED_XENSTORE): kept across a switch with its pin and status bits; -EAGAIN and -ERANGE reachable as Xen has them; no -EAGAIN is caught (G18)', () => {
-  const P = paramsOf(grant, { version: 'v1' });
+  const P = paramsOf(grant, { refs: 1, pages: 1, version: 'v1' });
   const R = P.refs + 1;
   // netback disconnected and the ring ended by hand: only xenstored's mapping of the reserved entry is left
   const s = step(grantInit(P, 1), (d) => { d.ga[0] = { ...d.ga[0], flags: 0 }; d.aa[0] = null; d.mt[0] = null; d.ringh = -1; d.conn = 0; });
@@ -473,7 +473,7 @@ test('the reserved entry (GNTTAB_RESERVED_XENSTORE): kept across a switch with i
   assert.is(setVersionCheck(sub, 1, { ignoreV2Ops: true }), GNTST_okay);
   assert.not.ok(G18.holds(step(sub, (d) => { d.gt_version = 1; }), P));
   // reachable: shortest searches for a state where set_version to v1 returns the code, with reserved=racing
-  const racing = paramsOf(grant, { granter: 'hostile', reserved: 'racing', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0', version: 'v2' });
+  const racing = paramsOf(grant, { refs: 1, pages: 1, granter: 'hostile', reserved: 'racing', cacheSize: '0', transitive: '0', subPage: 'false', unmaps: '0', version: 'v2' });
   for (const [name, code, steps] of [['EAGAIN', EAGAIN, 4], ['ERANGE', ERANGE, 2]] as const) {
     const probe = { ...grant, invariants: [{ name: `no_${name}`, description: `set_version(1) never returns ${name}`, see: '', holds: (x: GrantState) => setVersionCheck(x, 1) !== code }] } as M;
     const r = runModel(probe, racing);

@@ -104,9 +104,9 @@ function walk(m: M, p: GrantParams, seed: number, n: number): TraceStep<GrantSta
 // where the unfolding has work: copies through written entries (and chains), ERESTART (copies=2), netback
 // forwarding through an entry the hostile domain last wrote (the faithful run invalidates it first)
 const walks: [string, M, Record<string, string>, number][] = [
-  ['grant copies=2 transTargets=any transitive=2', grant, { copies: '2', transTargets: 'any', transitive: '2', cacheSize: '0', subPage: 'false', unmaps: '0', maps: '0', version: 'v2', handles: '1', reserved: 'none' }, 40],
+  ['grant copies=2 transTargets=any transitive=2', grant, { refs: '1', pages: '1', copies: '2', transTargets: 'any', transitive: '2', cacheSize: '0', subPage: 'false', unmaps: '0', maps: '0', version: 'v2', handles: '1', reserved: 'none' }, 40],
   ['grant-xsa226 transitive=2', xsa226, { transitive: '2', cacheSize: '0', subPage: 'false', unmaps: '0', maps: '0', version: 'v2', handles: '1', reserved: 'none' }, 8],
-  ['grant defaults', grant, {}, 10],
+  ['grant refs=1 pages=1', grant, { refs: '1', pages: '1' }, 10],
 ];
 for (const [name, m, ov, seeds] of walks) {
   test(`random walks of the quotient unfold into faithful runs through the same classes: ${name}`, () => {

@@ -20,9 +20,10 @@ import { check } from '../checker/explore.js';
 import { grant, type GrantParams, type GrantState } from '../model/grant.js';
 import xsa226 from '../examples/grant-xsa226.js';
 import { paramsOf, systemOf } from './support/models.js';
+import { writtenAt } from './support/bounds.js';
 
 type M = Model<GrantState, GrantParams>;
-const params = (m: M, ov: Record<string, string>): GrantParams => paramsOf(m, ov);
+const params = (m: M, ov: Record<string, string>): GrantParams => paramsOf(m, writtenAt(m.name, ov));
 const sys = (m: M, p: GrantParams, invariants: string[]) => systemOf(m, p, invariants);
 
 interface Space {
@@ -54,8 +55,8 @@ function shortest(m: M, p: GrantParams, inv: string): number {
 }
 
 const cases: [string, M, Record<string, string>][] = [
-  ['grant defaults', grant, {}],
-  ['grant transTargets=any (self-reference, B as grantee)', grant, { transTargets: 'any' }],
+  ['grant refs=1 pages=1', grant, { refs: '1', pages: '1' }],
+  ['grant transTargets=any (self-reference, B as grantee)', grant, { refs: '1', pages: '1', transTargets: 'any' }],
 ];
 
 for (const [name, m, ov] of cases) {

@@ -71,7 +71,8 @@ for (const c of variants) {
     assert.is.not(run(c.m, {}, steps - 1).outcome, 'violation', 'no shorter counterexample');
     const trace = traceFromViolation(c.m, params(c.m, {}), r.violation!);
     assert.is(replay(c.m, params(c.m, {}), trace).kind, 'reproduced');
-    assert.is.not(replay(nc2, params(nc2, {}), trace).kind, 'reproduced');
+    // at the variant's parameters: at other ones the trace's first state would differ and prove nothing
+    assert.is.not(replay(nc2, params(c.m, {}), trace).kind, 'reproduced');
   });
 }
 

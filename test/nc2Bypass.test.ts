@@ -51,7 +51,8 @@ test('NetChannel2 as it was: suspend with the bypass up: BY1 shortest, replays, 
   assert.is.not(run(keep, {}, { maxDepth: steps - 1 }).outcome, 'violation');
   const trace = traceFromViolation(keep, params(keep, {}), r.violation!);
   assert.is(replay(keep, params(keep, {}), trace).kind, 'reproduced');
-  assert.is.not(replay(nc2Bypass, params(nc2Bypass, {}), trace).kind, 'reproduced');
+  // at the variant's parameters: at other ones the trace's first state would differ and prove nothing
+  assert.is.not(replay(nc2Bypass, params(keep, {}), trace).kind, 'reproduced');
   const last = r.violation!.trace[steps]!.state;
   // A's restored memory believes in the bypass; its mapping of dom0's ring pages and its event channel port are gone;
   assert.is(last.a.view, 'attached');

@@ -49,7 +49,8 @@ for (const [m, property] of [[ignoreMax, 'PK2_within_max_packets'], [finishTwice
     assert.is.not(run(m, {}, steps - 1).outcome, 'violation');
     const trace = traceFromViolation(m, params(m, {}), r.violation!);
     assert.is(replay(m, params(m, {}), trace).kind, 'reproduced');
-    assert.is.not(replay(nc2Packets, params(nc2Packets, {}), trace).kind, 'reproduced');
+    // at the variant's parameters: at other ones the trace's first state would differ and prove nothing
+    assert.is.not(replay(nc2Packets, params(m, {}), trace).kind, 'reproduced');
   });
 }
 

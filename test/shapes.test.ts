@@ -23,6 +23,7 @@ import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
 import { stable } from './support/naive.js';
 import { pathsSummary as summary } from './support/models.js';
+import { writtenAt } from './support/bounds.js';
 
 type M = Model<unknown, unknown>;
 const shaped = builtinModels.filter((m) => m.shape) as M[];
@@ -32,8 +33,8 @@ test('built-in models declare a shape', () => {
 });
 
 for (const m of shaped) {
-  test(`${m.name}: every reachable state at the defaults fits the declared shape and packs back to itself`, () => {
-    const p = paramsOf(m, {});
+  test(`${m.name}: every reachable state at the bounds the tests were written at fits the declared shape and packs back to itself`, () => {
+    const p = paramsOf(m, writtenAt(m.name));
     const sh = m.shape!(p).state;
     const codec = shapeCodec<unknown>(sh.piece);
     const w = new Uint32Array(codec.words);
@@ -113,9 +114,9 @@ test('a state outside its shape is an error naming the field (validation and pac
 
 
 const CASES: [string, Record<string, string | number | boolean>][] = [
-  ['grant', {}],
+  ['grant', { refs: 1, pages: 1 }],
   ['grant', { refs: 2, pages: 2, cacheSize: 0, transitive: 0, copies: 0, subPage: false, handles: 2 }],
-  ['grant', { copies: 2, transitive: 0, cacheSize: 0, subPage: false, handles: 2 }],
+  ['grant', { refs: 1, pages: 1, copies: 2, transitive: 0, cacheSize: 0, subPage: false, handles: 2 }],
   ['blkif', {}],
   ['blkif', { requests: 4, pages: 3, maxPgrants: 2 }],
   ['netif-ctrl', {}],
@@ -135,7 +136,7 @@ for (const [name, ov] of CASES) {
   const m = findModel(name) as M | undefined;
   if (!m?.shape) continue;
   test(`${name} ${stable(ov)}: packed and reference paths agree (states, edges, depth, verdict, state set, trace)`, () => {
-    const p = paramsOf(m, ov);
+    const p = paramsOf(m, writtenAt(name, ov));
     assert.is(summary(m, p, false), summary(m, p, true));
   });
 }

@@ -17,6 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { writtenAt } from './support/bounds.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-shape-');
@@ -44,7 +45,7 @@ function nestedNumber(s: unknown, path = 'state'): { path: string; set: (v: unkn
 }
 
 test('replay: a state that does not fit the shape names the step and the field path', () => {
-  const p = resolveParams(grant.params, {});
+  const p = resolveParams(grant.params, writtenAt('grant'));
   if (E.isLeft(p)) throw new Error(p.left);
   const s0 = JSON.parse(JSON.stringify(grant.init(p.right)[0]));
   const bad = JSON.parse(JSON.stringify(s0));
@@ -61,7 +62,7 @@ test('replay: a state that does not fit the shape names the step and the field p
 });
 
 test('replay: a missing field and a string for a number are named too', () => {
-  const p = resolveParams(grant.params, {});
+  const p = resolveParams(grant.params, writtenAt('grant'));
   if (E.isLeft(p)) throw new Error(p.left);
   const s0 = JSON.parse(JSON.stringify(grant.init(p.right)[0]));
   const key = Object.keys(s0)[0]!;
@@ -73,7 +74,7 @@ test('replay: a missing field and a string for a number are named too', () => {
 });
 
 test('replay: a model without a declared shape is not checked this way (a divergence, as before)', () => {
-  const p = resolveParams(ringNotify.params, {});
+  const p = resolveParams(ringNotify.params, writtenAt('ring-notify'));
   if (E.isLeft(p)) throw new Error(p.left);
   const s0 = JSON.parse(JSON.stringify(ringNotify.init(p.right)[0]));
   const r = replay(ringNotify, p.right, trace('ring-notify', p.right, [{ ...s0, req_prod: -3 }]));
@@ -84,7 +85,7 @@ test('--dump-states of a model with a shape: each state as JSON with its fields 
   const dump = join(tmp, 'grant.states');
   const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), 'check', 'grant', '--max-states', '20', '-q', '--dump-states', dump], { encoding: 'utf8' });
   assert.is(r.status, 3, r.stderr);
-  const p = resolveParams(grant.params, {});
+  const p = resolveParams(grant.params, writtenAt('grant'));
   if (E.isLeft(p)) throw new Error(p.left);
   const piece = grant.shape!(p.right).state.piece;
   assert.is(piece.kind, 'record');

@@ -53,7 +53,7 @@ function replayVector<S, Pr>(m: Model<S, Pr>, p: Pr, initKeys: ReadonlySet<strin
 const cases: [string, Model<any, any>, Record<string, string | number | boolean>][] = [
   ['ring-api 1x2', ringApi, { ringSize: 1, messages: 2 }],
   ['ring-notify 1x2', ringNotify, { ringSize: 1, messages: 2 }],
-  ['grant honest', grant, { grantee: 'honest' }],
+  ['grant honest', grant, { refs: 1, pages: 1, grantee: 'honest' }],
   ['xenbus events=1', xenbus, { events: 1 }],
   ['limiter, honest guest only', limiter, { hostile: false, hostileRx: false }],
 ];

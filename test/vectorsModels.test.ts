@@ -22,7 +22,7 @@ const right = <A>(e: E.Either<string, A>): A => {
 };
 const P = <S, Pr>(m: Model<S, Pr>, o: Record<string, string | number | boolean>): Pr => right(resolveParams(m.params, o));
 
-const GH = P(grant, { grantee: 'honest' });
+const GH = P(grant, { refs: 1, pages: 1, grantee: 'honest' });
 const XB = P(xenbus, { events: 1 });
 const grantHonest = right(generateSuite(grant, GH));
 const xen = right(generateSuite(xenbus, XB));
@@ -108,7 +108,7 @@ test('the models pass their own vectors as adapters', async () => {
 test('deterministic: the same suite in-process twice and from the CLI in another process; every ITF file written', () => {
   assert.is(encodeSuite(right(generateSuite(xenbus, XB)).vectors), encodeSuite(xen.vectors));
   const dir = scratchDir('pvvm-');
-  const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bin/pvcheck.mjs', 'vectors', 'grant', '--param', 'grantee=honest', '--out', dir], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bin/pvcheck.mjs', 'vectors', 'grant', '--param', 'refs=1', '--param', 'pages=1', '--param', 'grantee=honest', '--out', dir], { encoding: 'utf8' });
   assert.is(r.status, 0, r.stderr);
   assert.is(readFileSync(join(dir, 'vectors.jsonl'), 'utf8'), encodeSuite(grantHonest.vectors));
   assert.is(readdirSync(join(dir, 'itf')).length, grantHonest.vectors.length);
@@ -131,7 +131,7 @@ test('vectors command: edges and states coverage for grant; bad params give one 
     }
   };
   for (const cover of ['edges', 'states']) {
-    const r = await quiet(['grant', '--param', 'grantee=honest', '--cover', cover, '--out', dir]);
+    const r = await quiet(['grant', '--param', 'refs=1', '--param', 'pages=1', '--param', 'grantee=honest', '--cover', cover, '--out', dir]);
     assert.is(r.r, 0, r.err);
     const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
     assert.is(s.covered, s.goals, cover);

@@ -47,7 +47,8 @@ function variantCase(name: string, variant: M, property: string, steps: number):
     assert.is(r.violation!.trace.length - 1, steps);
     assert.ok(replays(variant, p, r));
     assert.is(runModel(variant, p, steps - 1).violation, undefined, 'shortest');
-    assert.is(runModel(vif, paramsOf(vif, {})).outcome, 'ok');
+    // at the variant's own parameters (an example pins its bounds; the built-in's defaults may be larger)
+    assert.is(runModel(vif, p).outcome, 'ok');
   });
 }
 variantCase('netfront frees a mapped slot page at teardown (XSA-396, CVE-2022-23037)', freeMapped, 'V_page_not_reused_while_mapped', 7);

@@ -1,7 +1,8 @@
 /**
  * The multi-worker search (checker/parallel.ts) gives what the single-threaded
  * one gives (test/support/workerCases.ts has the comparison): here the flat
- * layouts, every built-in model at its defaults and every example whose state
+ * layouts, every built-in model at the bounds the tests were written at
+ * (test/support/bounds.ts) and every example whose state
  * is a flat layout, at 1 and at 3 workers; and cuts by maxStates and
  * maxDepth inside levels, also under a schedule that delays the workers
  * around each level's merge decision. Shaped models: test/workersShaped.test.ts.

@@ -10,6 +10,7 @@ import { chooseWorkers, othersBusy, type CpuSample } from '../checker/parallel.j
 import { workerChoice } from '../cli/check.js';
 import { PROGRESS, pvcheck } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
+import { writtenAtArgs } from './support/bounds.js';
 
 test('chooseWorkers: two cores, by the cores the rest of the machine keeps busy', () => {
   // sampled: the measured figure decides, whatever the load average says
@@ -77,7 +78,7 @@ test('workerChoice: an explicit --workers is obeyed unless the system runs on on
 const dir = scratchDir('pvcheck-workers-default-');
 
 test('the CLI reports the number of workers and why: --json and the first progress line', () => {
-  const small = pvcheck(['check', 'ring-notify', '--json', '-q'], dir);
+  const small = pvcheck(['check', 'ring-notify', ...writtenAtArgs('ring-notify'), '--json', '-q'], dir);
   assert.is(small.code, 0, small.err);
   const j = JSON.parse(small.out) as { workers: number; workersReason: string };
   assert.is(j.workers, 1);

@@ -75,7 +75,7 @@ test('a maxStates bound met after the hand-over: the same cut', async () => {
 });
 
 test('grant (shape, symmetry, observables; G19 fails at depth 7, in the first level the workers expand): the same violation and trace', async () => {
-  await sameAfterHandOver('grant', {}, [6]);
+  await sameAfterHandOver('grant', { refs: '1', pages: '1' }, [6]);
 });
 
 test('limiter (AG EF goals and observables; L3 fails at depth 18): the same violation, trace and graph', async () => {

@@ -1,7 +1,7 @@
 /**
  * The cases of the multi-worker tests (test/workers.test.ts for flat layouts,
- * test/workersShaped.test.ts for shapes): every built-in model at its
- * defaults and every example's `@pvcheck check` lines, each checked on one
+ * test/workersShaped.test.ts for shapes): every built-in model at the bounds
+ * the tests were written at (test/support/bounds.ts) and every example's `@pvcheck check` lines, each checked on one
  * thread and on 3 workers, compared on outcome, counts (states, edges, depth,
  * terminal states), coverage, observables with their witnesses, and the
  * counterexample's trace file byte for byte (bar its `created` time); an
@@ -28,6 +28,7 @@ import { builtinModels } from '../../model/registry.js';
 import { bind, deadlockSelected } from '../../properties/bind.js';
 import { serializeTrace, traceFromViolation } from '../../traces/index.js';
 import { checkLine } from './models.js';
+import { writtenAt } from './bounds.js';
 
 process.env.PVCHECK_PARALLEL_FROM = '1';
 const root = resolve(import.meta.dirname, '..', '..');
@@ -50,7 +51,8 @@ function exampleCases(file: string): Case[] {
 
 export const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).map((f) => join(root, 'examples', f));
 export const cases: Case[] = [
-  ...builtinModels.map((m) => ({ name: m.name, model: m.name, params: {}, noDeadlock: false })),
+  // each built-in at the bounds the tests were written at (test/support/bounds.ts): 1 against 3 workers does not depend on them
+  ...builtinModels.map((m) => ({ name: m.name, model: m.name, params: Object.fromEntries(Object.entries(writtenAt(m.name)).map(([k, v]) => [k, String(v)])), noDeadlock: false })),
   ...examples.flatMap(exampleCases),
 ];
 
