@@ -99,6 +99,16 @@ function writeSuiteFolder(out: string, write: (dir: string) => string[]): string
   }
 }
 
+/**
+ * The parameters a suite is generated at: the model's own vector bounds
+ * (Model.vectorParams: the faithful graph is held whole, unreduced), then the
+ * command line's `-p`.
+ */
+export const vectorOverrides = (model: { readonly vectorParams?: Readonly<Record<string, string | number | boolean>> }, overrides: Record<string, string>): Record<string, string | number | boolean> => ({
+  ...(model.vectorParams ?? {}),
+  ...overrides,
+});
+
 /** The `vectors` subcommand; returns the exit code, throws UsageError on bad input. */
 export async function vectorsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, {
@@ -146,7 +156,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
     process.stdout.write(`${v.right.id}: ${v.right.reason}\n${itfNote(noItf)}wrote 1 vector to ${out}/vectors.jsonl\n`);
     return EXIT.ok;
   }
-  const p = resolveParams(model.params, overrides);
+  const p = resolveParams(model.params, vectorOverrides(model, overrides));
   if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
   const t0 = Date.now();
   if (!values.quiet) process.stderr.write(`vectors: generating the ${cover} suite of ${model.name}${walks ? ' (walks)' : ''}\n`);

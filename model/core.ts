@@ -189,6 +189,17 @@ export interface Model<S = any, P = any> {
    * faithful model (traces/refine.ts). Undefined: the model is its own.
    */
   readonly refinement?: (p: P) => Refinement<S, P> | undefined;
+  /**
+   * The parameters `pvcheck vectors` generates this model's suite at when the
+   * command line names none (its `-p` still wins; the report prints what ran).
+   * A suite is built from the faithful state graph, held whole, without
+   * symmetry reduction or a quotient, so it can be many times the state space
+   * `check` explores at the defaults (grant at refs=2 pages=2: 611,400
+   * faithful states with symmetry, several times that without). Undefined:
+   * the defaults. A variant that declares its own `params` drops it (its
+   * defaults are its author's choice).
+   */
+  readonly vectorParams?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /**
@@ -288,7 +299,7 @@ export function deriveModel<S, P>(base: Model<S, P>, v: Variation<S, P>): Model<
     name: v.name,
     description: v.description,
     ...(v.see !== undefined ? { see: v.see } : {}),
-    ...(v.params !== undefined ? { params: v.params } : {}),
+    ...(v.params !== undefined ? { params: v.params, vectorParams: undefined } : {}),
     ...(v.init !== undefined ? { init: v.init } : {}),
     ...(v.isValidEnd !== undefined ? { isValidEnd: v.isValidEnd } : {}),
     rules,

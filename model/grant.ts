@@ -2198,6 +2198,9 @@ export const grant = defineModel<S, P>({
   // alone, Xen's _set_status checks a pinned entry's GTF_readonly on the flags as they are now
   findings: ['G19_readonly_grant_stays_readonly'],
   refinement: grantRefinement,
+  // docs/vectors.md "grant": the suite comes from the faithful graph without symmetry; at the check defaults
+  // (refs=2 pages=2 since 2026-12-04) that is millions of states held whole, at one ref and one page 27,075
+  vectorParams: { refs: 1, pages: 1 },
   checkAll: [
     {
       params: { setStatusPinned: 'xen' }, leaveOut: ['G19_readonly_grant_stays_readonly'],

@@ -13,7 +13,10 @@ import { check } from '../checker/explore.js';
 import { generateSuite } from '../conformance/generate.js';
 import { encodeSuite, parseSuite, vectorToItf, type Vector } from '../conformance/format.js';
 import { modelAdapter, runSuite } from '../conformance/adapter.js';
-import { vectorsCommand } from '../cli/vectors.js';
+import { vectorOverrides, vectorsCommand } from '../cli/vectors.js';
+import { deriveModel } from '../model/core.js';
+import { withDefaults } from '../model/params.js';
+import { builtinModels } from '../model/registry.js';
 import { scratchDir } from './support/tmp.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
@@ -144,6 +147,32 @@ test('vectors command: edges and states coverage for grant; bad params give one 
     assert.match(lines[0]!, /^pvcheck: error: /);
     assert.not.match(r.stderr, /\n\s+at /, 'no stack trace');
   }
+  rmSync(dir, { recursive: true });
+});
+
+test("a model's vector bounds: grant's suite is generated at one ref and one page unless -p says otherwise; a variant with its own params drops them", async () => {
+  // every built-in's declared vector bounds are parameters of its space, in range
+  for (const m of builtinModels) right(resolveParams(m.params, vectorOverrides(m, {})));
+  assert.equal(grant.vectorParams, { refs: 1, pages: 1 });
+  assert.ok(grant.params.defaults.refs > 1 || grant.params.defaults.pages > 1, 'the check defaults are larger than the vector bounds (else this test proves nothing)');
+  const dir = scratchDir('pvvm-');
+  const run = async (args: string[]) => {
+    const o = process.stdout.write;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      assert.is(await vectorsCommand([...args, '-q', '--out', dir]), 0, args.join(' '));
+    } finally {
+      process.stdout.write = o;
+    }
+    return JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).params as Record<string, unknown>;
+  };
+  const byDefault = await run(['grant', '-p', 'grantee=honest']);
+  assert.is(byDefault.refs, 1);
+  assert.is(byDefault.pages, 1);
+  assert.is((await run(['grant', '-p', 'grantee=honest', '-p', 'pages=2'])).pages, 2, '-p wins over the vector bounds');
+  const v = deriveModel(grant, { name: 'v', description: 'its own defaults', params: withDefaults(grant.params, { refs: 2, pages: 1 }) });
+  assert.is(v.vectorParams, undefined);
+  assert.equal(vectorOverrides(v, {}), {});
   rmSync(dir, { recursive: true });
 });
 
