@@ -55,7 +55,7 @@ export interface JsonReport {
   invariants: string[];
   coverage: Record<string, number>;
   neverFired: string[];
-  violation?: { property: string; kind: string; length: number; traceFile: string | null; quotient?: { folds: string; length: number; shortest: string; params: Record<string, unknown> } };
+  violation?: { property: string; kind: string; length: number; traceFile: string | null; quotient?: { folds: string; length: number; shortest: string; cut?: 'budget' | 'interrupted'; params: Record<string, unknown> } };
   observables?: { name: string; min: number | null; max: number | null; minTraceLength: number; maxTraceLength: number; minTraceFile?: string | null; maxTraceFile?: string | null }[];
   stateSetSha256?: string;
   /** --store compact|bitstate (checker/bitstate.ts): the store and its estimate of missed states. */
@@ -96,7 +96,7 @@ export function jsonReport(
           violation: {
             property: r.violation.property, kind: r.violation.kind, length: r.violation.trace.length - 1, traceFile,
             ...(r.violation.refined
-              ? { quotient: { folds: r.violation.refined.folds, length: r.violation.refined.quotientSteps, shortest: r.violation.refined.shortest, params: { ...r.violation.refined.params } } }
+              ? { quotient: { folds: r.violation.refined.folds, length: r.violation.refined.quotientSteps, shortest: r.violation.refined.shortest, ...(r.violation.refined.cut ? { cut: r.violation.refined.cut } : {}), params: { ...r.violation.refined.params } } }
               : {}),
           },
         }

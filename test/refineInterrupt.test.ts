@@ -11,6 +11,7 @@ import type { Model } from '../model/core.js';
 import { check } from '../checker/explore.js';
 import { refineResult, refineResultAsync, refinedLine } from '../cli/refine.js';
 import xsa226 from '../examples/grant-xsa226.js';
+import { jsonReport } from '../cli/report.js';
 import { paramsOf, systemOf } from './support/models.js';
 
 const late = paramsOf(xsa226, {});
@@ -37,6 +38,10 @@ test('stopped (Ctrl-C): the unfolded trace is kept, its shortness unknown and cu
   const budget = refineResult(m, late, found(), { maxStates: 1 }).violation!;
   assert.equal({ s: budget.refined!.shortest, cut: budget.refined!.cut }, { s: 'unknown', cut: 'budget' });
   assert.match(refinedLine(budget, late)!, /passed its budget\)$/);
+  // --json says which cut it was (violation.quotient.cut); a shortest has none
+  assert.is(jsonReport('xsa226', late, [], got, null).violation!.quotient!.cut, 'interrupted');
+  assert.is(jsonReport('xsa226', late, [], refineResult(m, late, found(), { maxStates: 1 }), null).violation!.quotient!.cut, 'budget');
+  assert.not.ok('cut' in jsonReport('xsa226', late, [], refineResult(m, late, found()), null).violation!.quotient!);
 });
 
 test.run();
