@@ -62,6 +62,7 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
       words: c.words,
       pack: c.pack,
       unpack: c.unpack,
+      unpackReused: c.unpackReused,
       clone: c.clone,
       scratch: (s) => {
         if (d === undefined) d = c.clone(s);
