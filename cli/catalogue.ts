@@ -25,6 +25,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CheckResult } from '../checker/explore.js';
+import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { deadlockSelected, propertyNames } from '../properties/bind.js';
 import { intOption, paramPairs, parse } from './args.js';
@@ -226,6 +227,35 @@ async function runCheck(modelArg: string, argLists: readonly (readonly string[])
   return { got: r.incompleteReason === 'interrupted' ? 'interrupted' : resultOf(r), states: r.distinctStates };
 }
 
+/**
+ * A fixed-by line runs its model at that model's defaults, which may differ
+ * from the example's own (`withDefaults`, docs/examples.md "Bounds"): a fix
+ * then verifies at other bounds than the bug was shown at, and the line says
+ * less than it seems. The parameters both models declare whose values differ
+ * between the example at its first check line and the fixed-by run, leaving
+ * out those the fixed-by line names itself (a fix's own switch, such as
+ * `-p setStatusPinned=checked`), each with both values; empty when the fix
+ * runs at the example's bounds. A parameter list either model
+ * refuses gives no lint (the run reports it).
+ */
+export function fixedByBoundsDiffer(
+  example: Model,
+  fixed: Model,
+  checkArgs: readonly string[],
+  fixedByArgs: readonly string[],
+): { name: string; fixed: string; example: string }[] {
+  const check = paramPairs(parse([...checkArgs], CHECK_LINE_OPTIONS).values.param);
+  const own = paramPairs(parse([...fixedByArgs], FIXED_BY_OPTIONS).values.param);
+  const pe = resolveParams(example.params, check);
+  const pf = resolveParams(fixed.params, { ...check, ...own });
+  if (E.isLeft(pe) || E.isLeft(pf)) return [];
+  const a = pe.right as Record<string, unknown>;
+  const b = pf.right as Record<string, unknown>;
+  return Object.keys(fixed.params.specs)
+    .filter((k) => k in example.params.specs && !Object.hasOwn(own, k) && a[k] !== b[k])
+    .map((k) => ({ name: k, fixed: String(b[k]), example: String(a[k]) }));
+}
+
 /** Every check of one example, as rows. */
 export async function catalogueRows(file: string, shown = file, progress = false): Promise<Row[]> {
   const h = readHeader(file);
@@ -244,6 +274,15 @@ export async function catalogueRows(file: string, shown = file, progress = false
     const model = /[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model;
     jobs.push({ what: ['fixed-by', fb.model, ...fb.args].join(' '), model, args: [h.right.checks[0]!.args, fb.args], expected: 'ok', fixedBy: true });
   }
+  /** a fixed-by row at other bounds than the example's is refused before it runs */
+  const boundsLint = async (fixedModel: string, args: readonly (readonly string[])[]): Promise<void> => {
+    const differ = fixedByBoundsDiffer(await loadModel(file), await loadModel(fixedModel), args[0]!, args[1]!);
+    if (differ.length)
+      throw new UsageError(
+        `fixed-by ${fb!.model} runs at ${differ.map((d) => `${d.name}=${d.fixed}`).join(' ')}, the example at ${differ.map((d) => `${d.name}=${d.example}`).join(' ')}: ` +
+          `name the example's bounds on the fixed-by line (${differ.map((d) => `-p ${d.name}=${d.example}`).join(' ')})`,
+      );
+  };
   const rows: Row[] = [];
   for (const j of jobs) {
     if (interrupted()) break;
@@ -251,6 +290,7 @@ export async function catalogueRows(file: string, shown = file, progress = false
     let got: string;
     let states: number | null = null;
     try {
+      if (j.fixedBy) await boundsLint(j.model, j.args);
       ({ got, states } = await runCheck(j.model, j.args, j.fixedBy));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
