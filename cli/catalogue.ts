@@ -188,9 +188,10 @@ export interface Row {
 
 /**
  * Runs one check of `model` (a file or built-in name) with ARGS; the result
- * string, or an error line. `fixedBy`: the last ARGS are a fixed-by line's.
+ * string, or an error line. `fixedBy`: the last ARGS are a fixed-by line's,
+ * of `example` (checked against its bounds first, fixedByBoundsDiffer).
  */
-async function runCheck(modelArg: string, argLists: readonly (readonly string[])[], fixedBy = false): Promise<{ got: string; states: number | null }> {
+async function runCheck(modelArg: string, argLists: readonly (readonly string[])[], fixedBy?: { example: string; line: string }): Promise<{ got: string; states: number | null }> {
   const model = await loadModel(modelArg);
   let params: Record<string, string> = {};
   let invariants: string[] | undefined;
@@ -215,6 +216,15 @@ async function runCheck(modelArg: string, argLists: readonly (readonly string[])
   if (leaveOut.length) invariants = (invariants ?? [...propertyNames(model), 'deadlock']).filter((n) => !leaveOut.includes(n));
   const p = resolveParams(model.params, params);
   if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
+  if (fixedBy) {
+    // a fixed-by row at other bounds than its example's is refused before it runs
+    const differ = fixedByBoundsDiffer(await loadModel(fixedBy.example), model, argLists[0]!, argLists[1]!);
+    if (differ.length)
+      throw new UsageError(
+        `fixed-by ${fixedBy.line} runs at ${differ.map((d) => `${d.name}=${d.fixed}`).join(' ')}, the example at ${differ.map((d) => `${d.name}=${d.example}`).join(' ')}: ` +
+          `name the example's bounds on the fixed-by line (${differ.map((d) => `-p ${d.name}=${d.example}`).join(' ')})`,
+      );
+  }
   const r = await runSearch(model, p.right as object, {
     ...(invariants ? { invariants } : {}),
     ...(maxStates !== undefined ? { maxStates } : {}),
@@ -274,15 +284,6 @@ export async function catalogueRows(file: string, shown = file, progress = false
     const model = /[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model;
     jobs.push({ what: ['fixed-by', fb.model, ...fb.args].join(' '), model, args: [h.right.checks[0]!.args, fb.args], expected: 'ok', fixedBy: true });
   }
-  /** a fixed-by row at other bounds than the example's is refused before it runs */
-  const boundsLint = async (fixedModel: string, args: readonly (readonly string[])[]): Promise<void> => {
-    const differ = fixedByBoundsDiffer(await loadModel(file), await loadModel(fixedModel), args[0]!, args[1]!);
-    if (differ.length)
-      throw new UsageError(
-        `fixed-by ${fb!.model} runs at ${differ.map((d) => `${d.name}=${d.fixed}`).join(' ')}, the example at ${differ.map((d) => `${d.name}=${d.example}`).join(' ')}: ` +
-          `name the example's bounds on the fixed-by line (${differ.map((d) => `-p ${d.name}=${d.example}`).join(' ')})`,
-      );
-  };
   const rows: Row[] = [];
   for (const j of jobs) {
     if (interrupted()) break;
@@ -290,8 +291,7 @@ export async function catalogueRows(file: string, shown = file, progress = false
     let got: string;
     let states: number | null = null;
     try {
-      if (j.fixedBy) await boundsLint(j.model, j.args);
-      ({ got, states } = await runCheck(j.model, j.args, j.fixedBy));
+      ({ got, states } = await runCheck(j.model, j.args, j.fixedBy ? { example: file, line: fb!.model } : undefined));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       got = `error: ${e.message}`;
