@@ -1,7 +1,7 @@
 /**
  * One worker of the multi-worker search (parallel.ts has the design). Every
  * worker loads the system itself (the loader module and its arguments come
- * in `workerData`), then takes part in each level: it claims chunks of the
+ * in the search's start message), then takes part in each level: it claims chunks of the
  * level, expands their states and inserts the successors into the shared
  * fingerprint table. Worker 0 also coordinates: it seeds the initial states,
  * merges each level's new states in BFS order (their ids, parent links and
@@ -12,7 +12,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
@@ -26,17 +26,40 @@ import type { System } from './system.js';
 import { traceTo } from './trace.js';
 import { readFileSync, writeSync } from 'node:fs';
 
-const init = workerData as WorkerInit;
-const me = init.index;
-const N = init.workers;
-const ctl = new Int32Array(init.ctl);
-const f64 = new Float64Array(init.stats);
-const chunks = new Int32Array(init.chunks);
-const FSTRIDE = fstride(init.rules, init.observables);
+/*
+ * A worker is kept by parallel.ts's pool between searches: each search's
+ * WorkerInit comes in a message (`{ init }`), sets the bindings below
+ * (`configure`), and the worker answers with `{ result }` (worker 0),
+ * `{ done: true }` (the others) or `{ error }`, then waits for the next.
+ */
+let init: WorkerInit;
+let me: number;
+let N: number;
+let ctl: Int32Array;
+let f64: Float64Array;
+let chunks: Int32Array;
+let FSTRIDE: number;
 /** Where a worker's observable extremes of a level start in its FSTRIDE slots. */
-const F_OBS = F.FIRED + init.rules;
+let F_OBS: number;
 /** In the statistics array after the workers' slots: the edges so far, the id of the next level's first state. */
-const F_EDGES = N * FSTRIDE, F_NEXT_FIRST = N * FSTRIDE + 1;
+let F_EDGES: number, F_NEXT_FIRST: number;
+function configure(i: WorkerInit): void {
+  init = i;
+  me = i.index;
+  N = i.workers;
+  ctl = new Int32Array(i.ctl);
+  f64 = new Float64Array(i.stats);
+  chunks = new Int32Array(i.chunks);
+  FSTRIDE = fstride(i.rules, i.observables);
+  F_OBS = F.FIRED + i.rules;
+  F_EDGES = N * FSTRIDE;
+  F_NEXT_FIRST = N * FSTRIDE + 1;
+  phaseTimes = i.options.times ? {} : undefined;
+  phaseName = 'load';
+  phaseAt = performance.now();
+  barriers = 0;
+  mergeDelay = i.options.mergeDelay ?? 0;
+}
 /** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
 const CH = CHUNK_INTS;
 /** Words of a candidate record before the state's words: parent position, transition, slot, claims index. */
@@ -60,7 +83,7 @@ const collect = runInNewContext('gc') as () => void;
  * boundaries only (a few times a level), and this thread's CPU time
  * (/proc/thread-self/stat) when the search ends, one line on stderr a worker.
  */
-const phaseTimes: Record<string, number> | undefined = init.options.times ? {} : undefined;
+let phaseTimes: Record<string, number> | undefined;
 let phaseName = 'load';
 let phaseAt = performance.now();
 function phase(name: string): string {
@@ -145,7 +168,7 @@ const growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
 
 /** Sleeps `ms` milliseconds (the test hook {@link WorkerOptions.mergeDelay}). */
 const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-const mergeDelay = init.options.mergeDelay ?? 0;
+let mergeDelay = 0;
 
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
 type Growable = SharedArrayBuffer & { readonly maxByteLength: number; grow(bytes: number): void };
@@ -200,6 +223,7 @@ async function main(): Promise<void> {
     w.follow();
     reportTimes();
     if (phaseTimes) barrier();
+    parentPort!.postMessage({ done: true });
   }
 }
 
@@ -1396,8 +1420,22 @@ class Worker<S> {
   }
 }
 
-main().catch((e: unknown) => {
-  Atomics.store(ctl, C.INTERRUPT, 1);
-  Atomics.store(ctl, C.ERROR, 1);
-  parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+/** Runs one search, then lets go of its buffers (a kept worker would hold a 128 MiB table until its next search). */
+function run(i: WorkerInit): void {
+  configure(i);
+  main().then(
+    () => {
+      for (const p of init.ports) p.close();
+      init = undefined as unknown as WorkerInit;
+      collect();
+    },
+    (e: unknown) => {
+      Atomics.store(ctl, C.INTERRUPT, 1);
+      Atomics.store(ctl, C.ERROR, 1);
+      parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+    },
+  );
+}
+parentPort!.on('message', (m: { init?: WorkerInit }) => {
+  if (m.init) run(m.init);
 });
