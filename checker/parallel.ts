@@ -41,8 +41,11 @@
  * same in every thread); the others run on the single-threaded search (see
  * `parallelReason`).
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints, normHigh, normLow } from './store.js';
@@ -390,6 +393,37 @@ export class ParallelSearch<S> {
  * so they do not keep the process alive. PVCHECK_WORKER_POOL=0 starts new
  * workers for every search (measurements).
  */
+/**
+ * The code-version stamp: the SHA-1 of each source this process loaded, by
+ * path, as bin/ts-hooks.mjs reports them on the port bin/register.mjs and
+ * bin/pvcheck.mjs register the hooks with (none: no stamp), and that of the
+ * workers' own module, parallelWorker.ts, as this module is loaded (the main
+ * thread never loads it). A worker is given them: its hooks refuse a source
+ * that differs (bin/worker.mjs), and so does the making of plain-JS copies
+ * (bin/worker-js.mjs). A file changed on disk while a long run goes on is
+ * then a one-line error, where the workers ran other code than the main
+ * thread ("Invalid atomic access index": another shared-memory layout).
+ */
+const loaded: Record<string, string> = {};
+const loadedPort = (globalThis as Record<symbol, unknown>)[Symbol.for('pvcheck.loadedSources')] as MessagePort | undefined;
+if (loadedPort) {
+  const entry = new URL('./parallelWorker.ts', import.meta.url);
+  try {
+    loaded[fileURLToPath(entry)] = createHash('sha1').update(readFileSync(entry, 'utf8')).digest('hex');
+  } catch {
+    /* not run from the sources */
+  }
+}
+/** The stamp so far (the object itself: tests change it to stand for a file changed on disk). */
+export function loadedSources(): Record<string, string> {
+  if (loadedPort)
+    for (let m = receiveMessageOnPort(loadedPort); m; m = receiveMessageOnPort(loadedPort)) {
+      const [file, hash] = m.message as [string, string];
+      loaded[file] ??= hash;
+    }
+  return loaded;
+}
+
 /** What a worker answers a search's start message with (parallelWorker.ts). */
 interface WorkerMessage {
   readonly result?: CheckResult<unknown>;
@@ -423,7 +457,7 @@ function take(entry: string, plain: boolean): Kept {
     return k;
   }
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
-    workerData: { entry, plain },
+    workerData: { entry, plain, ...(plain ? {} : { expected: loadedSources() }) },
     // a worker inherits the process's options: `--import ./bin/register.mjs` would register the hooks in it anyway
     ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
   });
@@ -475,8 +509,8 @@ async function workerModules(entry: string, source: SystemSource): Promise<{ ent
   if (process.env.PVCHECK_WORKER_HOOKS) return asIs;
   const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean };
   if (!mod.plainJs?.(source.args)) return asIs;
-  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[]) => string[] | undefined };
-  const urls = js.plainModules([entry, source.loader]);
+  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[], expected: Record<string, string>) => string[] | undefined };
+  const urls = js.plainModules([entry, source.loader], loadedSources());
   return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true } : asIs;
 }
 
