@@ -62,6 +62,7 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
       words: c.words,
       pack: c.pack,
       unpack: c.unpack,
+      unpackReused: c.unpackReused,
       clone: c.clone,
       scratch: (s) => {
         if (d === undefined) d = c.clone(s);
@@ -314,7 +315,7 @@ export class PackedPath<S> implements StatePath<S> {
   }
 
   /** The representatives' fingerprints of the staged successors into {@link rep}, their slots of `seen` touched; unstages them. */
-  resolve(seen: FingerprintSet): number {
+  resolve(seen: Pick<FingerprintSet, 'touch'>): number {
     const n = this.staged;
     this.staged = 0;
     const sfp = this.sfp, rep = this.rep, c = this.canon;
@@ -342,6 +343,11 @@ export class PackedPath<S> implements StatePath<S> {
   /** Pushes staged successor j, as state `id`, onto level `lv` (one of this path's). */
   pushStaged(lv: Level<S>, j: number, id: number): void {
     (lv as PackedLevel<S>).pushWords(this.sview[j]!, id);
+  }
+
+  /** The packed words of staged successor j (valid until the next `stage` of that index). */
+  stagedWords(j: number): Uint32Array {
+    return this.sview[j]!;
   }
 
   /** Staged successor j as a state of its own (unpacked from its words: the model's properties read it). */
