@@ -309,7 +309,8 @@ export class PackedPath<S> implements StatePath<S> {
       return b;
     };
     this.sfp = grow(this.sfp, 2, (k) => new Uint32Array(k));
-    this.rep = grow(this.rep, 2, (k) => new Uint32Array(k));
+    // without symmetry a successor's own fingerprint is its representative's: one array
+    this.rep = this.canon === undefined ? this.sfp : grow(this.rep, 2, (k) => new Uint32Array(k));
     this.smiss = grow(this.smiss, 1, (k) => new Uint8Array(k));
   }
 
@@ -318,8 +319,7 @@ export class PackedPath<S> implements StatePath<S> {
     const n = this.staged;
     this.staged = 0;
     const sfp = this.sfp, rep = this.rep, c = this.canon;
-    if (c === undefined) rep.set(sfp.subarray(0, 2 * n));
-    else {
+    if (c !== undefined) {
       const miss = this.smiss;
       for (let j = 0; j < n; j++) {
         const h = sfp[2 * j]!, l = sfp[2 * j + 1]!;
