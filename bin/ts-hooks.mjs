@@ -10,6 +10,24 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
+
+/**
+ * The code-version stamp of the multi-worker search (checker/parallel.ts):
+ * the main thread's hooks report each .ts source they load, as a SHA-1 of
+ * its text (`loaded`, a port: bin/register.mjs, bin/pvcheck.mjs); a
+ * worker's hooks (bin/worker.mjs) refuse a source whose hash differs from
+ * the one the main thread loaded (`expected`), so that a file changed on
+ * disk since the process started is a one-line error instead of a worker
+ * running other code than the main thread (whose shared-memory layout may
+ * differ: "Invalid atomic access index").
+ */
+let loaded;
+let expected;
+export function initialize(data) {
+  loaded = data?.loaded;
+  expected = data?.expected;
+}
+const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
 const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
 let ts;
 
@@ -80,6 +98,15 @@ export async function load(url, context, nextLoad) {
   if (url.startsWith('file:') && url.endsWith('.ts')) {
     const filename = fileURLToPath(url);
     const source = readFileSync(filename, 'utf8');
+    if (loaded || expected) {
+      const h = sourceHash(source);
+      loaded?.postMessage([filename, h]);
+      if (expected?.[filename] !== undefined && expected[filename] !== h) {
+        const e = new Error(`${filename} changed on disk after this process loaded it: a worker would run other code than the main thread (run the check again)`);
+        e.code = 'PVCHECK_STALE_SOURCE';
+        throw e;
+      }
+    }
     return { format: 'module', source: transpile(source, filename), shortCircuit: true };
   }
   return nextLoad(url, context);

@@ -10,7 +10,8 @@
 // are, so that the imports between them and of node_modules packages resolve as they do from
 // the sources. If a module is not in the hooks' cache yet (the first run after a change), or
 // anything else goes wrong, there are no copies and the worker uses the hooks (the next run has
-// them).
+// them). A source whose SHA-1 differs from the one the main thread loaded (`expected`, see
+// bin/ts-hooks.mjs) throws an error with code PVCHECK_STALE_SOURCE.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -31,7 +32,7 @@ const transpiled = (file, source) => {
  * The file: URLs of plain-JS copies of the given TypeScript modules (file: URLs, in this
  * repository) and of every module they import, or undefined (then use the hooks).
  */
-export function plainModules(urls) {
+export function plainModules(urls, expected = {}) {
   try {
     const files = new Map(); // source path -> transpiled text
     const hash = createHash('sha1');
@@ -41,6 +42,11 @@ export function plainModules(urls) {
       if (files.has(file)) continue;
       if (!file.startsWith(root + '/') || file.includes('/node_modules/') || !file.endsWith('.ts')) return undefined;
       const source = readFileSync(file, 'utf8');
+      if (expected[file] !== undefined && createHash('sha1').update(source).digest('hex') !== expected[file]) {
+        const e = new Error(`${file} changed on disk after this process loaded it: a worker would run other code than the main thread (run the check again)`);
+        e.code = 'PVCHECK_STALE_SOURCE';
+        throw e;
+      }
       const js = transpiled(file, source);
       files.set(file, js);
       hash.update(file + '\0' + source + '\0');
@@ -72,7 +78,8 @@ export function plainModules(urls) {
       }
     }
     return urls.map((u) => pathToFileURL(target(fileURLToPath(u))).href);
-  } catch {
+  } catch (e) {
+    if (e?.code === 'PVCHECK_STALE_SOURCE') throw e;
     return undefined;
   }
 }

@@ -90,8 +90,42 @@ const bitsFor = (n: number): number => (n <= 1 ? 0 : 32 - Math.clz32(n - 1));
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const prop = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
+/**
+ * Codecs made so far, by their shape's text (most recently used last): a
+ * process that checks one model many times (a test file, check-all, the
+ * catalogue) generates and compiles its codec once, and V8 optimises its
+ * generated functions once. A codec is a function of its shape alone, and
+ * sharing one between searches is safe: its reused objects (the scratch
+ * copy, the lazy root's) hold a state only between a rule's `scratch` and
+ * the pack of its successor, which no search interleaves with another's;
+ * each `unpackReused` call makes objects of its own. A shape holding a
+ * function (a DependentRef) is not cached: its text does not name it.
+ */
+const codecs = new Map<string, StateCodec<unknown>>();
+/** The most codecs kept (xenbus's, the largest, is about 1 MB of generated source). */
+export const CODEC_CACHE = 32;
+
 /** Derives the codec of a shape; throws if the shape cannot be packed (a value wider than 32 bits). */
 export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean } = {}): StateCodec<S> {
+  let plain = true;
+  const key = JSON.stringify([opt.lazyRoot ?? null, piece], (_k, v: unknown) => {
+    if (typeof v === 'function') plain = false;
+    return v;
+  });
+  if (!plain) return makeShapeCodec<S>(piece, opt);
+  const hit = codecs.get(key);
+  if (hit !== undefined) {
+    codecs.delete(key);
+    codecs.set(key, hit);
+    return hit as StateCodec<S>;
+  }
+  const c = makeShapeCodec<S>(piece, opt);
+  codecs.set(key, c as StateCodec<unknown>);
+  if (codecs.size > CODEC_CACHE) codecs.delete(codecs.keys().next().value!);
+  return c;
+}
+
+function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): StateCodec<S> {
   const leaves: Leaf[] = [];
   let word = 0;
   let used = 0;

@@ -15,6 +15,8 @@ export interface FlatCodec<S> {
   /** Overwrites every field of `d` with those of `s`. */
   readonly assign: (d: S, s: S) => void;
   readonly unpack: (w: Uint32Array, off: number) => S;
+  /** A new `unpack` into one object of its own, reused by every call (valid until its next call). */
+  readonly unpackReused: () => (w: Uint32Array, off: number) => S;
   readonly fields: FlatFields;
 }
 
@@ -58,6 +60,12 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
       return `${p.name}: (w[off + ${p.word}] >>> ${p.shift})${mask}`;
     })
     .join(', ')} };`;
+  const into = placed
+    .map((p) => {
+      const mask = p.bits === 32 ? '' : ` & ${2 ** p.bits - 1}`;
+      return `d.${p.name} = (w[off + ${p.word}] >>> ${p.shift})${mask};`;
+    })
+    .join(' ');
   const bad = (name: string, v: unknown) => {
     throw new RangeError(`state field '${name}' = ${String(v)} is outside its declared layout`);
   };
@@ -68,5 +76,8 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
     clone: new Function(`return function clone(s) { ${clone} }`)(),
     assign: new Function(`return function assign(d, s) { ${placed.map((p) => `d.${p.name} = s.${p.name};`).join(' ')} }`)(),
     unpack: new Function(`return function unpack(w, off) { ${unpack} }`)(),
+    unpackReused: new Function(
+      `return function unpackReused() { let d; return function unpackInto(w, off) { if (d === undefined) { d = unpack(w, off); return d; } ${into} return d; }; function unpack(w, off) { ${unpack} } }`,
+    )(),
   };
 }

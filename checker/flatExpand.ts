@@ -49,7 +49,7 @@ export function compileExpand<S>(x: Expander<S>, scratch: (s: S) => S): Expand<S
       `if (!expand) return ((k + 1) << 1) | 1;\n` +
       `const d = scratch(s);\n` +
       (d ? `try { ${M}.then(d, s, ${P}, ${a}); } catch (e) { ${R}.then(scratch(s), s, ${a}); throw e; }\n` : `${R}.then(d, s, ${a});\n`) +
-      `if (!X.edge(d, id, k++)) expand = false;\nfired[${r}]++;\n`;
+      `if (!X.edge(d, id, k++, ${r})) expand = false;\nfired[${r}]++;\n`;
     if (rule.choices) {
       const guard = rule.when ? `${call('g', `${M}.when(s, ${P}, a)`, `${R}.when(s, a)`)}if (!g) continue;\n` : '';
       body += `{\n${call('cs', `${M}.choices(s, ${P})`, `${R}.choices(s)`)}for (let c = 0; c < cs.length; c++) {\nconst a = cs[c];\n${guard}${step('a')}}\n}\n`;

@@ -62,6 +62,7 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
       words: c.words,
       pack: c.pack,
       unpack: c.unpack,
+      unpackReused: c.unpackReused,
       clone: c.clone,
       scratch: (s) => {
         if (d === undefined) d = c.clone(s);
@@ -308,17 +309,17 @@ export class PackedPath<S> implements StatePath<S> {
       return b;
     };
     this.sfp = grow(this.sfp, 2, (k) => new Uint32Array(k));
-    this.rep = grow(this.rep, 2, (k) => new Uint32Array(k));
+    // without symmetry a successor's own fingerprint is its representative's: one array
+    this.rep = this.canon === undefined ? this.sfp : grow(this.rep, 2, (k) => new Uint32Array(k));
     this.smiss = grow(this.smiss, 1, (k) => new Uint8Array(k));
   }
 
   /** The representatives' fingerprints of the staged successors into {@link rep}, their slots of `seen` touched; unstages them. */
-  resolve(seen: FingerprintSet): number {
+  resolve(seen: Pick<FingerprintSet, 'touch'>): number {
     const n = this.staged;
     this.staged = 0;
     const sfp = this.sfp, rep = this.rep, c = this.canon;
-    if (c === undefined) rep.set(sfp.subarray(0, 2 * n));
-    else {
+    if (c !== undefined) {
       const miss = this.smiss;
       for (let j = 0; j < n; j++) {
         const h = sfp[2 * j]!, l = sfp[2 * j + 1]!;
@@ -342,6 +343,11 @@ export class PackedPath<S> implements StatePath<S> {
   /** Pushes staged successor j, as state `id`, onto level `lv` (one of this path's). */
   pushStaged(lv: Level<S>, j: number, id: number): void {
     (lv as PackedLevel<S>).pushWords(this.sview[j]!, id);
+  }
+
+  /** The packed words of staged successor j (valid until the next `stage` of that index). */
+  stagedWords(j: number): Uint32Array {
+    return this.sview[j]!;
   }
 
   /** Staged successor j as a state of its own (unpacked from its words: the model's properties read it). */

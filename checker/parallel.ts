@@ -41,8 +41,11 @@
  * same in every thread); the others run on the single-threaded search (see
  * `parallelReason`).
  */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
-import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints, normHigh, normLow } from './store.js';
@@ -201,7 +204,7 @@ export class ParallelSearch<S> {
   linksDigest: string | undefined;
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
-  private readonly workers: Worker[] = [];
+  private readonly workers: Kept[] = [];
   private readonly start = Date.now();
   private readonly n: number;
   private readonly fstride: number;
@@ -260,18 +263,29 @@ export class ParallelSearch<S> {
     const modules = workerModules(new URL('./parallelWorker.ts', import.meta.url).href, source);
     this.result = new Promise<CheckResult<S>>((resolve, reject) => {
       let settled = false;
-      const settle = (f: () => void) => {
+      let result: CheckResult<S> | undefined;
+      let running = n; // workers whose part of the search is not over: worker 0 until its result, the others until `done`
+      const fail = (e: Error) => {
         if (settled) return;
         settled = true;
         Atomics.store(this.ctl, C.INTERRUPT, 1);
-        void Promise.all(this.workers.map((w) => w.terminate())).then(f, f);
+        void Promise.all(this.workers.map(discard)).then(() => reject(e), () => reject(e));
+      };
+      const finished = () => {
+        if (settled || --running > 0 || !result) return;
+        settled = true;
+        const r = result;
+        // an interrupted search's workers are not kept (nor a failed one's: `fail`)
+        if (r.incompleteReason === 'interrupted') void Promise.all(this.workers.map(discard)).then(() => resolve(r), () => resolve(r));
+        else {
+          for (const k of this.workers) keep(k);
+          resolve(r);
+        }
       };
       const start = ({ entry, loader, plain }: { entry: string; loader: string; plain: boolean }) => {
         for (let i = 0; i < n; i++) {
           const ports = i === 0 ? toZero : [toOthers[i - 1]!];
-          const data: WorkerInit & { entry: string; plain: boolean } = {
-            entry,
-            plain,
+          const data: WorkerInit = {
             index: i,
             workers: n,
             loader,
@@ -283,26 +297,21 @@ export class ParallelSearch<S> {
             ...shared,
             ...(i === 0 && handed ? { resume: handed.resume } : {}),
           };
-          const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
-            workerData: data,
-            transferList: ports,
-            // a worker inherits the process's options: `--import ./bin/register.mjs` would register the hooks in it anyway
-            ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
-          });
-          this.workers.push(w);
-          w.on('message', (m: { result?: CheckResult<S>; error?: string; linksDigest?: string }) => {
-            if (m.error !== undefined) settle(() => reject(new Error(m.error)));
-            else if (m.result) {
-              const r = m.result;
-              this.linksDigest = m.linksDigest;
-              settle(() => resolve({ ...r, seconds: (Date.now() - this.start) / 1000 }));
-            }
-          });
-          w.on('error', (e) => settle(() => reject(e)));
-          w.on('exit', (code) => {
-            // The others return once worker 0 has the result; only worker 0 (or a failure) can end the search.
-            if (i === 0 || code !== 0) settle(() => reject(new Error(`worker ${i} exited (code ${code}) before the search ended`)));
-          });
+          const k = take(entry, plain);
+          this.workers.push(k);
+          k.listener = {
+            message: (m) => {
+              if (m.error !== undefined) fail(new Error(m.error));
+              else if (m.result) {
+                this.linksDigest = m.linksDigest;
+                result = { ...(m.result as CheckResult<S>), seconds: (Date.now() - this.start) / 1000 };
+                finished();
+              } else if (m.done) finished();
+            },
+            fail,
+            index: i,
+          };
+          k.w.postMessage({ init: data }, ports);
         }
       };
       modules.then(start, reject);
@@ -368,6 +377,128 @@ export class ParallelSearch<S> {
 }
 
 /**
+ * The workers kept between searches. Starting a worker costs 0.5-0.7 s of
+ * CPU (a V8 isolate, the TypeScript hooks' thread for a user's model file,
+ * loading and compiling the checker and the model's modules), which a
+ * process running many searches (the tests, the examples' runner, refine's
+ * re-searches) paid 3 times a search. A search's workers go back to the pool
+ * when it ends with a result (every worker has answered, so none still
+ * reads the search's buffers); an interrupted or failed search's workers are
+ * terminated. The next search with the same entry module (so the same
+ * code, and hooks or not) takes them and sends each its start message: a new
+ * system (the loader module is imported by the worker, and cached there), new
+ * parameters and new shared buffers; nothing of the last search stays in a
+ * worker (parallelWorker.ts `configure` sets every per-search binding, and
+ * drops the last search's buffers when it ends). Idle workers are unref'd,
+ * so they do not keep the process alive. PVCHECK_WORKER_POOL=0 starts new
+ * workers for every search (measurements).
+ */
+/**
+ * The code-version stamp: the SHA-1 of each source this process loaded, by
+ * path, as bin/ts-hooks.mjs reports them on the port bin/register.mjs and
+ * bin/pvcheck.mjs register the hooks with (none: no stamp), and that of the
+ * workers' own module, parallelWorker.ts, as this module is loaded (the main
+ * thread never loads it). A worker is given them: its hooks refuse a source
+ * that differs (bin/worker.mjs), and so does the making of plain-JS copies
+ * (bin/worker-js.mjs). A file changed on disk while a long run goes on is
+ * then a one-line error, where the workers ran other code than the main
+ * thread ("Invalid atomic access index": another shared-memory layout).
+ */
+const loaded: Record<string, string> = {};
+const loadedPort = (globalThis as Record<symbol, unknown>)[Symbol.for('pvcheck.loadedSources')] as MessagePort | undefined;
+if (loadedPort) {
+  const entry = new URL('./parallelWorker.ts', import.meta.url);
+  try {
+    loaded[fileURLToPath(entry)] = createHash('sha1').update(readFileSync(entry, 'utf8')).digest('hex');
+  } catch {
+    /* not run from the sources */
+  }
+}
+/** The stamp so far (the object itself: tests change it to stand for a file changed on disk). */
+export function loadedSources(): Record<string, string> {
+  if (loadedPort)
+    for (let m = receiveMessageOnPort(loadedPort); m; m = receiveMessageOnPort(loadedPort)) {
+      const [file, hash] = m.message as [string, string];
+      loaded[file] ??= hash;
+    }
+  return loaded;
+}
+
+/** What a worker answers a search's start message with (parallelWorker.ts). */
+interface WorkerMessage {
+  readonly result?: CheckResult<unknown>;
+  readonly linksDigest?: string;
+  readonly done?: boolean;
+  readonly error?: string;
+}
+interface Kept {
+  readonly w: Worker;
+  readonly key: string;
+  /** The search using the worker, if any. */
+  listener: { message(m: WorkerMessage): void; fail(e: Error): void; index: number } | undefined;
+  dead: boolean;
+}
+/** The most idle workers kept (of every entry module together): the least recently used go first. */
+const POOL_MAX = 8;
+const idle: Kept[] = [];
+
+let started = 0;
+/** The number of idle workers kept, and of workers started by this process (tests). */
+export const idleWorkers = (): number => idle.length;
+export const workersStarted = (): number => started;
+
+/** A worker running `entry`: an idle one kept by an earlier search, or a new one. */
+function take(entry: string, plain: boolean): Kept {
+  const key = `${plain ? 'plain' : 'hooks'} ${entry}`;
+  for (let j = idle.length - 1; j >= 0; j--) {
+    if (idle[j]!.key !== key) continue;
+    const k = idle.splice(j, 1)[0]!;
+    k.w.ref();
+    return k;
+  }
+  const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
+    workerData: { entry, plain, ...(plain ? {} : { expected: loadedSources() }) },
+    // a worker inherits the process's options: `--import ./bin/register.mjs` would register the hooks in it anyway
+    ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
+  });
+  started++;
+  const k: Kept = { w, key, listener: undefined, dead: false };
+  w.on('message', (m: WorkerMessage) => k.listener?.message(m));
+  w.on('error', (e) => k.listener?.fail(e));
+  w.on('exit', (code) => {
+    k.dead = true;
+    const j = idle.indexOf(k);
+    if (j >= 0) idle.splice(j, 1);
+    k.listener?.fail(new Error(`worker ${k.listener.index} exited (code ${code}) before the search ended`));
+  });
+  return k;
+}
+
+/** Back to the pool, once its search is over. */
+function keep(k: Kept): void {
+  k.listener = undefined;
+  if (k.dead) return;
+  if (process.env.PVCHECK_WORKER_POOL === '0') {
+    void discard(k);
+    return;
+  }
+  k.w.unref();
+  idle.push(k);
+  while (idle.length > POOL_MAX) void discard(idle.shift()!);
+}
+
+function discard(k: Kept): Promise<unknown> {
+  k.listener = undefined;
+  k.dead = true;
+  return k.w.terminate();
+}
+
+/** Terminates the idle workers (tests; a process exits with them anyway). */
+export async function closeWorkerPool(): Promise<void> {
+  await Promise.all(idle.splice(0).map(discard));
+}
+
+/**
  * The worker's entry module and the system's loader as the workers import
  * them: plain-JS copies when the loader says its system needs no other
  * module (see {@link SystemSource}) and the copies can be made, else the
@@ -378,8 +509,8 @@ async function workerModules(entry: string, source: SystemSource): Promise<{ ent
   if (process.env.PVCHECK_WORKER_HOOKS) return asIs;
   const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean };
   if (!mod.plainJs?.(source.args)) return asIs;
-  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[]) => string[] | undefined };
-  const urls = js.plainModules([entry, source.loader]);
+  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[], expected: Record<string, string>) => string[] | undefined };
+  const urls = js.plainModules([entry, source.loader], loadedSources());
   return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true } : asIs;
 }
 

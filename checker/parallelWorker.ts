@@ -1,7 +1,7 @@
 /**
  * One worker of the multi-worker search (parallel.ts has the design). Every
  * worker loads the system itself (the loader module and its arguments come
- * in `workerData`), then takes part in each level: it claims chunks of the
+ * in the search's start message), then takes part in each level: it claims chunks of the
  * level, expands their states and inserts the successors into the shared
  * fingerprint table. Worker 0 also coordinates: it seeds the initial states,
  * merges each level's new states in BFS order (their ids, parent links and
@@ -12,7 +12,7 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
@@ -26,17 +26,40 @@ import type { System } from './system.js';
 import { traceTo } from './trace.js';
 import { readFileSync, writeSync } from 'node:fs';
 
-const init = workerData as WorkerInit;
-const me = init.index;
-const N = init.workers;
-const ctl = new Int32Array(init.ctl);
-const f64 = new Float64Array(init.stats);
-const chunks = new Int32Array(init.chunks);
-const FSTRIDE = fstride(init.rules, init.observables);
+/*
+ * A worker is kept by parallel.ts's pool between searches: each search's
+ * WorkerInit comes in a message (`{ init }`), sets the bindings below
+ * (`configure`), and the worker answers with `{ result }` (worker 0),
+ * `{ done: true }` (the others) or `{ error }`, then waits for the next.
+ */
+let init: WorkerInit;
+let me: number;
+let N: number;
+let ctl: Int32Array;
+let f64: Float64Array;
+let chunks: Int32Array;
+let FSTRIDE: number;
 /** Where a worker's observable extremes of a level start in its FSTRIDE slots. */
-const F_OBS = F.FIRED + init.rules;
+let F_OBS: number;
 /** In the statistics array after the workers' slots: the edges so far, the id of the next level's first state. */
-const F_EDGES = N * FSTRIDE, F_NEXT_FIRST = N * FSTRIDE + 1;
+let F_EDGES: number, F_NEXT_FIRST: number;
+function configure(i: WorkerInit): void {
+  init = i;
+  me = i.index;
+  N = i.workers;
+  ctl = new Int32Array(i.ctl);
+  f64 = new Float64Array(i.stats);
+  chunks = new Int32Array(i.chunks);
+  FSTRIDE = fstride(i.rules, i.observables);
+  F_OBS = F.FIRED + i.rules;
+  F_EDGES = N * FSTRIDE;
+  F_NEXT_FIRST = N * FSTRIDE + 1;
+  phaseTimes = i.options.times ? {} : undefined;
+  phaseName = 'load';
+  phaseAt = performance.now();
+  barriers = 0;
+  mergeDelay = i.options.mergeDelay ?? 0;
+}
 /** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
 const CH = CHUNK_INTS;
 /** Words of a candidate record before the state's words: parent position, transition, slot, claims index. */
@@ -60,7 +83,7 @@ const collect = runInNewContext('gc') as () => void;
  * boundaries only (a few times a level), and this thread's CPU time
  * (/proc/thread-self/stat) when the search ends, one line on stderr a worker.
  */
-const phaseTimes: Record<string, number> | undefined = init.options.times ? {} : undefined;
+let phaseTimes: Record<string, number> | undefined;
 let phaseName = 'load';
 let phaseAt = performance.now();
 function phase(name: string): string {
@@ -145,7 +168,7 @@ const growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
 
 /** Sleeps `ms` milliseconds (the test hook {@link WorkerOptions.mergeDelay}). */
 const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-const mergeDelay = init.options.mergeDelay ?? 0;
+let mergeDelay = 0;
 
 /** A growable SharedArrayBuffer (ES2024; Node 20 has it). */
 type Growable = SharedArrayBuffer & { readonly maxByteLength: number; grow(bytes: number): void };
@@ -200,6 +223,7 @@ async function main(): Promise<void> {
     w.follow();
     reportTimes();
     if (phaseTimes) barrier();
+    parentPort!.postMessage({ done: true });
   }
 }
 
@@ -251,7 +275,8 @@ class Worker<S> {
     this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory) : undefined;
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
-      { rules: this.rules, active: this.active, fired: this.fired, apply: (r, s, a) => this.apply(r, s, a), edge: (d, p, k) => this.edgeTogether(d, p, k) },
+      // successors are staged, and recorded once their window of states is expanded (expandLevel)
+      { rules: this.rules, active: this.active, fired: this.fired, apply: (r, s, a) => this.apply(r, s, a), edge: (d) => (path.stage(d), true) },
       // the packed path's scratch copy: the lazy root's for a shape that has one (codec.ts), as on one thread
       (s) => path.scratch(s),
     );
@@ -615,6 +640,9 @@ class Worker<S> {
     let terminals = 0, maxOut = 0;
     let sinceShare = 0;
     const base = C.WORKER + me * WSTRIDE;
+    const path = this.path;
+    const wPos = this.wPos, wEnd = this.wEnd;
+    let shared = 0;
     for (;;) {
       const c = Atomics.add(ctl, C.CURSOR, 1);
       if (c >= nChunks || lv.stop) break;
@@ -624,25 +652,51 @@ class Worker<S> {
       chunks[CH * c + 3] = lv.nedge;
       lv.chunk = c;
       if (lv.par) this.newChunkSet((to - from) * Math.max(1, this.maxOutSeen));
-      for (let p = from; p < to; p++) {
-        if ((p & 63) === 0 && (Atomics.load(ctl, C.STOP) !== 0 || Atomics.load(ctl, C.INTERRUPT) !== 0)) {
+      // Windows of up to 64 states (ending at multiples of 64) or 256 successors: the successors of a
+      // window are staged, then looked up together (their slots read in one loop, so that the cache
+      // misses overlap: Search.window on one thread), then recorded in order.
+      for (let p = from; p < to; ) {
+        if (Atomics.load(ctl, C.STOP) !== 0 || Atomics.load(ctl, C.INTERRUPT) !== 0) {
           // an interrupt stops the level for every worker alike (none merges it)
           Atomics.store(ctl, C.STOP, 1);
           lv.stop = true;
           break;
         }
-        const s = this.unpackToExpand(cur.a, p * W);
-        // Every transition goes to edgeTogether (the generated expansion, flatExpand.ts), p as the parent.
-        const k = expand(s, p, true) >> 1;
-        if (k > 0) this.checkInput(s, cur.a, p * W);
-        if (k > maxOut) maxOut = k;
-        if (k > this.maxOutSeen) this.maxOutSeen = k;
-        if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
-        if (k === 0) {
-          terminals++;
-          if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) lv.stop = true;
+        const last = Math.min(to, (p | 63) + 1);
+        let n = 0;
+        for (; p < last; p++) {
+          const s = this.unpackToExpand(cur.a, p * W);
+          const k = expand(s, p, true) >> 1;
+          wPos[n] = p;
+          wEnd[n] = path.stagedCount;
+          n++;
+          if (k > 0) this.checkInput(s, cur.a, p * W);
+          if (k > maxOut) maxOut = k;
+          if (k > this.maxOutSeen) this.maxOutSeen = k;
+          if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+          if (k === 0) {
+            terminals++;
+            if (this.checkDeadlock && !(isValidEnd && isValidEnd(s))) {
+              lv.stop = true;
+              p++;
+              break;
+            }
+          }
+          if (path.stagedCount >= 256) {
+            p++;
+            break;
+          }
         }
-        if ((++sinceShare & 63) === 0 || lv.stop) {
+        path.resolve(lv.table);
+        const rep = path.rep;
+        for (let i = 0, j = 0; i < n && !lv.stop; i++) {
+          const pp = wPos[i]!;
+          for (let k = 0, end = wEnd[i]!; j < end; j++, k++)
+            if (!this.edgeTogether(j, normHigh(rep[2 * j]!), normLow(rep[2 * j + 1]!), pp, k)) break;
+        }
+        sinceShare += n;
+        if (sinceShare - shared >= 64 || lv.stop) {
+          shared = sinceShare;
           // Share the count of new states: the table must not fill, and maxStates must not pass
           // (and, with the states expanded and the edges, progress lines show the level as it goes).
           Atomics.store(ctl, base + WS.NEWS, lv.news);
@@ -654,7 +708,7 @@ class Worker<S> {
           if (total >= toCut) lv.stop = true;
           if (Atomics.load(ctl, C.ABORT) !== 0) lv.stop = true;
         }
-        if (this.memory && (sinceShare & 4095) === 0 && this.memory.over(0)) {
+        if (this.memory && (sinceShare & ~4095) !== ((sinceShare - n) & ~4095) && this.memory.over(0)) {
           Atomics.store(ctl, C.OUT_OF_MEMORY, 1);
           Atomics.store(ctl, C.INTERRUPT, 1);
         }
@@ -678,22 +732,24 @@ class Worker<S> {
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
   private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, chunk: 0 };
+  /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
+  private readonly wPos = new Int32Array(64);
+  private readonly wEnd = new Int32Array(64);
   /** The most transitions of a state this worker has seen (sizes a chunk's set of slots). */
   private maxOutSeen = 1;
 
   /**
-   * Transition k of the state at position p of the level: its successor goes
-   * into the shared table (flagged when new); a successor found flagged (new
-   * in this level, whoever inserted it) is recorded with p, k and its slot in
-   * this worker's candidate buffer, so that worker 0 can merge them in BFS
-   * order. False when the table is full (the level is done again).
+   * Transition k of the state at position p of the level, staged successor
+   * j (its fingerprint (h, l), normalised): it goes into the shared table
+   * (flagged when new); a successor found flagged (new in this level,
+   * whoever inserted it) is recorded with p, k and its slot in this
+   * worker's candidate buffer, so that the level's merge can take them in
+   * BFS order. False when the table is full (the level is done again).
    */
-  private edgeTogether(d: S, p: number, k: number): boolean {
+  private edgeTogether(j: number, h: number, l: number, p: number, k: number): boolean {
     const lv = this.lv;
     lv.edges++;
-    this.fingerprint(d);
-    const fp = this.fp;
-    const res = lv.table.insert(fp[0]!, fp[1]!, 0x80000000);
+    const res = lv.table.insert(h, l, 0x80000000);
     if (res === 3) {
       Atomics.store(ctl, C.ABORT, 1);
       lv.stop = true;
@@ -710,8 +766,8 @@ class Worker<S> {
     if (code !== 0) {
       if (code === 1) {
         lv.news++;
-        // the invariants see the successor as a plain state (the lazy root's fields are accessors)
-        if (this.failing(this.path.found(d)) >= 0) lv.stop = true;
+        // the invariants see the successor unpacked from its words (a plain state)
+        if (this.failing(this.path.stagedState(j)) >= 0) lv.stop = true;
       }
       const slot = res >>> 2;
       let m = INSERTED;
@@ -730,12 +786,12 @@ class Worker<S> {
       const R = REC + this.W;
       const cand = this.cands[me]!;
       cand.ensure((lv.nrec + 1) * R);
-      const a = cand.a, o = lv.nrec * R, w = this.words;
+      const a = cand.a, o = lv.nrec * R, w = this.path.stagedWords(j);
       a[o] = p;
       a[o + 1] = k;
       a[o + 2] = slot;
       a[o + 3] = m;
-      for (let j = 0; j < w.length; j++) a[o + REC + j] = w[j]!;
+      for (let x = 0; x < w.length; x++) a[o + REC + x] = w[x]!;
       lv.nrec++;
     }
     return true;
@@ -1364,8 +1420,22 @@ class Worker<S> {
   }
 }
 
-main().catch((e: unknown) => {
-  Atomics.store(ctl, C.INTERRUPT, 1);
-  Atomics.store(ctl, C.ERROR, 1);
-  parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+/** Runs one search, then lets go of its buffers (a kept worker would hold a 128 MiB table until its next search). */
+function run(i: WorkerInit): void {
+  configure(i);
+  main().then(
+    () => {
+      for (const p of init.ports) p.close();
+      init = undefined as unknown as WorkerInit;
+      collect();
+    },
+    (e: unknown) => {
+      Atomics.store(ctl, C.INTERRUPT, 1);
+      Atomics.store(ctl, C.ERROR, 1);
+      parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+    },
+  );
+}
+parentPort!.on('message', (m: { init?: WorkerInit }) => {
+  if (m.init) run(m.init);
 });

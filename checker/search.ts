@@ -86,6 +86,10 @@ export interface SearchHandOver extends ResumeState {
   readonly seen: FingerprintSet;
 }
 
+/** The most states of a window, and the successors after which a window ends at its state's end (Search.window). */
+const WINDOW_STATES = 64;
+const WINDOW_EDGES = 256;
+
 /** A state with more successors than a parent link can name (16 bits of transition index). */
 const tooManyTransitions = (): Error => new Error('a state has more than 65536 transitions (rule choices); at most 65536 are supported');
 
@@ -131,12 +135,12 @@ export class Search<S> {
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
   /**
-   * On the packed path of a shape, when no bound may cut an expansion in its
-   * middle (maxStates, a lossy store; the max-memory guard stops a staged
-   * successor as `edge` stops one, see {@link edgesStaged}): the path that stages a
-   * state's successors and looks them up together after the expansion
-   * (packed.ts: batched probes). The successors are then recorded in order,
-   * exactly as `edge` records them one at a time.
+   * On the packed path (a flat layout or a shape), when no bound may cut an
+   * expansion in its middle (maxStates, a lossy store): the path that stages
+   * the successors of a window of states and looks them up together after
+   * the window is expanded (packed.ts: batched probes; {@link window}). The
+   * successors are then recorded in order, exactly as `edge` records them
+   * one at a time.
    */
   private readonly batch: PackedPath<S> | undefined;
 
@@ -153,8 +157,11 @@ export class Search<S> {
       active: Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i]))),
       fired: this.fired,
       apply: (r, s, a) => path.apply(r, s, a),
-      edge: (n, from, k) => {
+      edge: (n, from, k, r?: number) => {
         if (this.batch) {
+          // staged with its rule: a successor left out of the window's record gives its coverage back (window)
+          if (this.batch.stagedCount === this.sRule.length) this.growRules();
+          this.sRule[this.batch.stagedCount] = r!;
           this.batch.stage(n);
           return true;
         }
@@ -181,7 +188,7 @@ export class Search<S> {
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
     this.seen = makeStore(opt.store, withGraph) ?? new FingerprintSet(withGraph);
-    this.batch = shaped && opt.maxStates === undefined && this.seen instanceof FingerprintSet ? shaped : undefined;
+    this.batch = this.path instanceof PackedPath && opt.maxStates === undefined && this.seen instanceof FingerprintSet ? this.path : undefined;
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;
@@ -251,7 +258,8 @@ export class Search<S> {
     const checkDeadlock = this.opt.checkDeadlock ?? true;
     const path = this.path;
     const expand = this.expand;
-    let counter = 0;
+    // the memory budget and the slice's deadline are checked before every 1024th state (windows end there)
+    let counter = 0, nextCheck = 1023;
     for (;;) {
       if (this.pos === this.cur.length) {
         // level done
@@ -276,7 +284,8 @@ export class Search<S> {
         this.finish();
         return this.result;
       }
-      if ((++counter & 1023) === 0) {
+      if (counter >= nextCheck) {
+        nextCheck = counter + 1024;
         if (this.memory && this.memory.over(0)) {
           this.truncated = 'max-memory';
           this.finish();
@@ -284,6 +293,13 @@ export class Search<S> {
         }
         if (Date.now() >= deadline) return undefined;
       }
+      if (this.batch && this.level < maxDepth && !this.pendingInvariant && !this.cutByStates) {
+        const before = this.pos;
+        if (this.window(nextCheck - counter)) return this.result;
+        counter += this.pos - before;
+        continue;
+      }
+      counter++;
       const s = this.cur.state(this.pos);
       const id = this.cur.id(this.pos);
       this.cur.release(this.pos); // let the state be collected
@@ -292,7 +308,6 @@ export class Search<S> {
       const x = expand(s, id, this.level < maxDepth && !this.pendingInvariant && !this.cutByStates);
       const k = x >> 1, skipped = (x & CUT) !== 0; // transitions; one was left out (a bound or a pending violation)
       if (k > this.maxOut) this.maxOut = k;
-      if (this.batch && this.batch.stagedCount > 0) this.edgesStaged(id);
       if (k > 0) path.checkInput(this.cur, this.pos - 1, s);
       if (k === 0) {
         this.terminals++;
@@ -307,6 +322,110 @@ export class Search<S> {
         if (!this.pendingInvariant) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
       }
     }
+  }
+
+  /** Per state of a window (see {@link window}): its id, transitions, and the end of its staged successors. */
+  private wId = new Int32Array(WINDOW_STATES);
+  private wK = new Int32Array(WINDOW_STATES);
+  private wEnd = new Int32Array(WINDOW_STATES);
+  /** Per staged successor: the rule that made it. */
+  private sRule = new Int32Array(256);
+  private growRules(): void {
+    const a = new Int32Array(this.sRule.length * 2);
+    a.set(this.sRule);
+    this.sRule = a;
+  }
+
+  /**
+   * Expands a window of the level's states (up to {@link WINDOW_STATES}
+   * states or {@link WINDOW_EDGES} successors, never past the level's end
+   * nor `most` states: `run` checks the budget where it checks it one state
+   * at a time),
+   * staging their successors (packed.ts `stage`), then looks the successors
+   * up together (`resolve`: their table slots are read in one loop, so the
+   * processor overlaps the cache misses that one lookup after another
+   * waited for in turn: a third of a ring-notify profile) and records them
+   * in order, as `edge` records them one at a time: the same ids, links,
+   * counts and verdicts. What one state's successors set (a pending
+   * violation, the memory budget reached) acts from the next state on, as
+   * in the search one state at a time: after a pending violation the later
+   * states of the window count as expanded without their successors (their
+   * rules' coverage given back), after the budget they count as not
+   * expanded. A deadlock ends the window at its state. Returns true when
+   * the search is over.
+   */
+  private window(most: number): boolean {
+    const b = this.batch!;
+    const cur = this.cur, path = this.path, expand = this.expand, sys = this.sys;
+    const checkDeadlock = this.opt.checkDeadlock ?? true;
+    const wId = this.wId, wK = this.wK, wEnd = this.wEnd;
+    const start = this.pos, last = Math.min(cur.length, start + Math.min(most, WINDOW_STATES));
+    let n = 0;
+    let dead = -1;
+    for (let p = start; p < last; p++) {
+      const s = cur.state(p);
+      const id = cur.id(p);
+      cur.release(p);
+      const k = expand(s, id, true) >> 1;
+      wId[n] = id;
+      wK[n] = k;
+      wEnd[n] = b.stagedCount;
+      n++;
+      if (k > 0) path.checkInput(cur, p, s);
+      else if (checkDeadlock && !(sys.isValidEnd && sys.isValidEnd(s))) {
+        dead = n - 1;
+        break;
+      }
+      if (b.stagedCount >= WINDOW_EDGES) break;
+    }
+    const seen = this.seen as FingerprintSet;
+    const total = b.resolve(seen);
+    const rep = b.rep, rule = this.sRule, fired = this.fired;
+    let j = 0;
+    for (let i = 0; i < n; i++) {
+      const end = wEnd[i]!;
+      if (end - j > 0x10000) throw tooManyTransitions();
+      if (this.outOfMemory) {
+        // the search one state at a time stops before this state
+        for (; j < total; j++) fired[rule[j]!]!--;
+        this.pos = start + i;
+        this.finish();
+        return true;
+      }
+      this.pos = start + i + 1;
+      const from = wId[i]!;
+      if (this.pendingInvariant) for (; j < end; j++) fired[rule[j]!]!--;
+      else
+        for (let k = 0; j < end; j++, k++) {
+          this.edges++;
+          const id = this.links.size;
+          const h = rep[2 * j]!, l = rep[2 * j + 1]!;
+          if (this.memory && seen.fullBeforeGrowth && seen.lookup(h, l) === -1 && this.memory.over(seen.bytes * 2)) {
+            // as in `edge`: the table would double past the budget; the edge is not counted, the search ends after this state
+            this.edges--;
+            this.truncated = 'max-memory';
+            this.outOfMemory = true;
+            continue;
+          }
+          const old = seen.insert(h, l, id);
+          if (this.graph) this.graph.edge(from, old === -1 ? id : old);
+          if (old !== -1) continue;
+          this.links.add(from, k);
+          b.pushStaged(this.next, j, id);
+          this.discovered(b.stagedState(j), id);
+        }
+      const k = wK[i]!;
+      if (k > this.maxOut) this.maxOut = k;
+      if (k === 0) {
+        this.terminals++;
+        if (i === dead) {
+          this.deadlockId = from;
+          this.finish();
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -383,32 +502,6 @@ export class Search<S> {
     this.links.add(from, k);
     this.next.push(n, id);
     this.discovered(n, id);
-  }
-
-  /** `edge` for each successor of state `from` staged by the packed path, in order (see {@link batch}). */
-  private edgesStaged(from: number): void {
-    const b = this.batch!;
-    const seen = this.seen as FingerprintSet;
-    const n = b.resolve(seen);
-    const rep = b.rep;
-    if (n > 0x10000) throw tooManyTransitions();
-    for (let k = 0; k < n; k++) {
-      this.edges++;
-      const id = this.links.size;
-      if (this.memory && seen.fullBeforeGrowth && seen.lookup(rep[2 * k]!, rep[2 * k + 1]!) === -1 && this.memory.over(seen.bytes * 2)) {
-        // as in `edge`: the table would double past the budget; the edge is not counted, the search ends after this expansion
-        this.edges--;
-        this.truncated = 'max-memory';
-        this.outOfMemory = true;
-        continue;
-      }
-      const old = seen.insert(rep[2 * k]!, rep[2 * k + 1]!, id);
-      if (this.graph) this.graph.edge(from, old === -1 ? id : old);
-      if (old !== -1) continue;
-      this.links.add(from, k);
-      b.pushStaged(this.next, k, id);
-      this.discovered(b.stagedState(k), id);
-    }
   }
 
   /** A SHA-256 digest of every state's parent link, in id order (tests: ParentLinks.digest). */

@@ -25,6 +25,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CheckResult } from '../checker/explore.js';
+import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { deadlockSelected, propertyNames } from '../properties/bind.js';
 import { intOption, paramPairs, parse } from './args.js';
@@ -187,9 +188,10 @@ export interface Row {
 
 /**
  * Runs one check of `model` (a file or built-in name) with ARGS; the result
- * string, or an error line. `fixedBy`: the last ARGS are a fixed-by line's.
+ * string, or an error line. `fixedBy`: the last ARGS are a fixed-by line's,
+ * of `example` (checked against its bounds first, fixedByBoundsDiffer).
  */
-async function runCheck(modelArg: string, argLists: readonly (readonly string[])[], fixedBy = false): Promise<{ got: string; states: number | null }> {
+async function runCheck(modelArg: string, argLists: readonly (readonly string[])[], fixedBy?: { example: string; line: string }): Promise<{ got: string; states: number | null }> {
   const model = await loadModel(modelArg);
   let params: Record<string, string> = {};
   let invariants: string[] | undefined;
@@ -214,6 +216,15 @@ async function runCheck(modelArg: string, argLists: readonly (readonly string[])
   if (leaveOut.length) invariants = (invariants ?? [...propertyNames(model), 'deadlock']).filter((n) => !leaveOut.includes(n));
   const p = resolveParams(model.params, params);
   if (E.isLeft(p)) throw new UsageError(`model ${model.name}: ${p.left}`);
+  if (fixedBy) {
+    // a fixed-by row at other bounds than its example's is refused before it runs
+    const differ = fixedByBoundsDiffer(await loadModel(fixedBy.example), model, argLists[0]!, argLists[1]!);
+    if (differ.length)
+      throw new UsageError(
+        `fixed-by ${fixedBy.line} runs at ${differ.map((d) => `${d.name}=${d.fixed}`).join(' ')}, the example at ${differ.map((d) => `${d.name}=${d.example}`).join(' ')}: ` +
+          `name the example's bounds on the fixed-by line (${differ.map((d) => `-p ${d.name}=${d.example}`).join(' ')})`,
+      );
+  }
   const r = await runSearch(model, p.right as object, {
     ...(invariants ? { invariants } : {}),
     ...(maxStates !== undefined ? { maxStates } : {}),
@@ -224,6 +235,35 @@ async function runCheck(modelArg: string, argLists: readonly (readonly string[])
     source: looksLikeFile(modelArg) ? resolve(modelArg) : modelArg,
   });
   return { got: r.incompleteReason === 'interrupted' ? 'interrupted' : resultOf(r), states: r.distinctStates };
+}
+
+/**
+ * A fixed-by line runs its model at that model's defaults, which may differ
+ * from the example's own (`withDefaults`, docs/examples.md "Bounds"): a fix
+ * then verifies at other bounds than the bug was shown at, and the line says
+ * less than it seems. The parameters both models declare whose values differ
+ * between the example at its first check line and the fixed-by run, leaving
+ * out those the fixed-by line names itself (a fix's own switch, such as
+ * `-p setStatusPinned=checked`), each with both values; empty when the fix
+ * runs at the example's bounds. A parameter list either model
+ * refuses gives no lint (the run reports it).
+ */
+export function fixedByBoundsDiffer(
+  example: Model,
+  fixed: Model,
+  checkArgs: readonly string[],
+  fixedByArgs: readonly string[],
+): { name: string; fixed: string; example: string }[] {
+  const check = paramPairs(parse([...checkArgs], CHECK_LINE_OPTIONS).values.param);
+  const own = paramPairs(parse([...fixedByArgs], FIXED_BY_OPTIONS).values.param);
+  const pe = resolveParams(example.params, check);
+  const pf = resolveParams(fixed.params, { ...check, ...own });
+  if (E.isLeft(pe) || E.isLeft(pf)) return [];
+  const a = pe.right as Record<string, unknown>;
+  const b = pf.right as Record<string, unknown>;
+  return Object.keys(fixed.params.specs)
+    .filter((k) => k in example.params.specs && !Object.hasOwn(own, k) && a[k] !== b[k])
+    .map((k) => ({ name: k, fixed: String(b[k]), example: String(a[k]) }));
 }
 
 /** Every check of one example, as rows. */
@@ -251,7 +291,7 @@ export async function catalogueRows(file: string, shown = file, progress = false
     let got: string;
     let states: number | null = null;
     try {
-      ({ got, states } = await runCheck(j.model, j.args, j.fixedBy));
+      ({ got, states } = await runCheck(j.model, j.args, j.fixedBy ? { example: file, line: fb!.model } : undefined));
     } catch (e) {
       if (!(e instanceof UsageError)) throw e;
       got = `error: ${e.message}`;

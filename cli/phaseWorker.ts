@@ -23,6 +23,7 @@ import { ModelFault, type FaultSite } from '../properties/fault.js';
 import { stoppable } from './interrupt.js';
 import { loadModel } from './loadModel.js';
 import { defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
+import { loadedSources } from '../checker/parallel.js';
 
 export type PhaseTask =
   | { readonly task: 'diff'; readonly models: readonly [string, string]; readonly params: readonly [object, object]; readonly maxStates?: number }
@@ -111,7 +112,8 @@ const MEMORY_POLL_MS = 100;
  */
 export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model[], maxMemory = defaultMemoryLimit()): Promise<Result<T> | undefined> {
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
-    workerData: { entry: new URL('./phaseWorker.ts', import.meta.url).href, phase: t },
+    // `expected`: the sources this process loaded; the worker's hooks refuse others (checker/parallel.ts loadedSources)
+    workerData: { entry: new URL('./phaseWorker.ts', import.meta.url).href, phase: t, expected: loadedSources() },
   });
   let stopped = false;
   let overMemory: number | undefined;

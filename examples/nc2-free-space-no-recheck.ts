@@ -9,9 +9,9 @@
  *
  * @pvcheck check
  * @pvcheck expect violation N5_no_lost_wakeup_space in 29 steps
- * @pvcheck fixed-by nc2
+ * @pvcheck fixed-by nc2 -p messages=2
  */
-import { deriveModel, nc2, nc2Model as n, type Rule } from 'pvcheck';
+import { deriveModel, withDefaults, nc2, nc2Model as n, type Rule } from 'pvcheck';
 
 type S = n.Nc2State;
 type P = n.Nc2Params;
@@ -26,6 +26,7 @@ const fullNoRecheck: Rule<S, P> = {
 
 export default deriveModel(nc2, {
   name: 'nc2-free-space-no-recheck',
+  params: withDefaults(nc2.params, { messages: 2 }), // the bounds the header was written at
   description: 'nc2 whose nc2_can_send_payload_bytes sleeps right after setting cons_event, without re-reading cons',
   see: 'NetChannel2 uring.h nc2_can_send_payload_bytes',
   replace: { 'nc2_can_send_payload_bytes.full.frontend': fullNoRecheck },

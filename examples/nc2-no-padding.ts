@@ -8,9 +8,9 @@
  *
  * @pvcheck check
  * @pvcheck expect violation N7_honest_messages_valid in 6 steps
- * @pvcheck fixed-by nc2
+ * @pvcheck fixed-by nc2 -p messages=2
  */
-import { deriveModel, nc2, nc2Model as n, type Rule } from 'pvcheck';
+import { deriveModel, withDefaults, nc2, nc2Model as n, type Rule } from 'pvcheck';
 
 type S = n.Nc2State;
 type P = n.Nc2Params;
@@ -25,6 +25,7 @@ const padNotWritten: Rule<S, P> = {
 
 export default deriveModel(nc2, {
   name: 'nc2-no-padding',
+  params: withDefaults(nc2.params, { messages: 2 }), // the bounds the header was written at
   description: 'nc2 whose producer skips the ring tail without writing the NETCHANNEL2_MSG_PAD header',
   see: 'NetChannel2 uring.h __nc2_avoid_ring_wrap, __nc2_send_pad',
   replace: { '__nc2_send_pad.frontend': padNotWritten },

@@ -12,7 +12,7 @@
  * @pvcheck expect ok
  * @pvcheck fixed-by nc2-xenbus-version-matrix.ts
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
@@ -26,6 +26,7 @@ const table = [...NETIF_FEATURES, NETCHANNEL2_UNREQUESTED];
 export default {
   ...deriveModel(xenbus, {
     name: 'nc2-xenbus-unrequested',
+    params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
     description: 'xenbus with a NetChannel2 feature key the backend uses whenever it advertises it',
     see: 'docs/models/nc2.md "Old and new together"',
     replace: withFeatures(table),

@@ -21,7 +21,7 @@
  * @pvcheck check -p frontend=new -p backend=new
  * @pvcheck expect ok
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
@@ -36,6 +36,7 @@ const table = [...NETIF_FEATURES, NETCHANNEL2];
 export default {
   ...deriveModel(xenbus, {
     name: 'nc2-xenbus-version-matrix',
+    params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
     description: 'xenbus with a NetChannel2 feature key: advertised in probe, used only when requested; both ends agree on netchannel1 or NetChannel2',
     see: 'docs/models/nc2.md "Old and new together"; docs/models/xenbus.md "Adding a feature key"',
     replace: withFeatures(table),

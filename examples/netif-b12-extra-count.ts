@@ -11,7 +11,7 @@
  * @pvcheck expect violation B_responses_match_slots in 2 steps
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, txErrResetsExtraCount: false });
@@ -19,6 +19,7 @@ const rule = (n: string) => changed.find((r) => r.name === n)!;
 
 export default deriveModel(netifTx, {
   name: 'netif-b12-extra-count',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback xenvif_tx_err without extra_count = 0 after the first slot',
   replace: { xenvif_tx_build_gops: rule('xenvif_tx_build_gops'), xenvif_get_requests: rule('xenvif_get_requests') },
 });

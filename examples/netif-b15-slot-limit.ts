@@ -10,7 +10,7 @@
  * @pvcheck expect violation B_accepts_honest_packets in 2 steps
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, legacySlotsMax: (p) => p.slotsMin - 2 });
@@ -18,6 +18,7 @@ const rule = (n: string) => changed.find((r) => r.name === n)!;
 
 export default deriveModel(netifTx, {
   name: 'netif-b15-slot-limit',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback slot limit below XEN_NETIF_NR_SLOTS_MIN',
   replace: { xenvif_tx_build_gops: rule('xenvif_tx_build_gops'), xenvif_get_requests: rule('xenvif_get_requests') },
 });

@@ -17,7 +17,7 @@
  * @pvcheck expect ok
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const old = backendRules({ ...honestBackend, releaseBeforePush: false });
@@ -25,6 +25,7 @@ const rule = (n: string) => old.find((r) => r.name === n)!;
 
 export default deriveModel(netifTx, {
   name: 'netif-b2-push-before-release',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback xenvif_idx_release pushes the Tx response before it releases the pending index (before Linux 7fbb9d84)',
   see: 'B-2; drivers/net/xen-netback/netback.c xenvif_idx_release',
   replace: {

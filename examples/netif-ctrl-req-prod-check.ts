@@ -18,11 +18,12 @@
  * @pvcheck check -p hostileIndex=true -p requests=1 -p ringSize=1
  * @pvcheck expect ok
  */
-import { deriveModel, netifCtrl, netifCtrlModel, idxSub } from 'pvcheck';
+import { deriveModel, withDefaults, netifCtrl, netifCtrlModel, idxSub } from 'pvcheck';
 const { ctrlReadReqProd } = netifCtrlModel;
 
 export default deriveModel(netifCtrl, {
   name: 'netif-ctrl-req-prod-check',
+  params: withDefaults(netifCtrl.params, { requests: 2 }), // the bounds the header was written at
   description: 'netback control ring refusing a req_prod more than RING_SIZE ahead of req_cons',
   see: 'drivers/net/xen-netback/netback.c xenvif_ctrl_action; compare xenvif_tx_build_gops (XSA-39: "Impossible number of requests")',
   replace: {

@@ -28,9 +28,9 @@
  * @pvcheck expect violation B_hash_mapping_in_bounds in 3 steps
  * @pvcheck check -i B_hash_mapping_selects_a_queue
  * @pvcheck expect violation B_hash_mapping_selects_a_queue in 5 steps
- * @pvcheck fixed-by netif-ctrl
+ * @pvcheck fixed-by netif-ctrl -p requests=2
  */
-import { deriveModel, netifCtrl, netifCtrlModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifCtrl, netifCtrlModel } from 'pvcheck';
 const { processOne, XEN_PAGE_SIZE, XEN_NETIF_CTRL_STATUS_SUCCESS, XEN_NETIF_CTRL_STATUS_INVALID_PARAMETER } = netifCtrlModel;
 type Vif = netifCtrlModel.Vif;
 
@@ -54,6 +54,7 @@ function setHashMappingBefore270(v: Vif, _gref: number, len: number, off: number
 
 export default deriveModel(netifCtrl, {
   name: 'netif-ctrl-xsa270',
+  params: withDefaults(netifCtrl.params, { requests: 2 }), // the bounds the header was written at
   description: 'netback control ring with xenvif_set_hash_mapping before the XSA-270 fix',
   see: 'XSA-270; drivers/net/xen-netback/hash.c xenvif_set_hash_mapping before "xen-netback: fix input validation in xenvif_set_hash_mapping()"',
   replace: { process_ctrl_request: processOne({ setHashMapping: setHashMappingBefore270 }) },

@@ -11,13 +11,14 @@
  * @pvcheck check -p frontend=any -p packets=1 -p maxSlots=3 -p ringSize=4
  * @pvcheck expect ok
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const fixed = backendRules({ ...honestBackend, fragListCountsZeroFrags: true });
 
 export default deriveModel(netifTx, {
   name: 'netif-fraglist-zero-frag-fix',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback xenvif_get_requests counts a skipped zero-size fragment in the frag_list loop',
   replace: { xenvif_get_requests: fixed.find((r) => r.name === 'xenvif_get_requests')! },
 });

@@ -14,13 +14,14 @@
  * @pvcheck check -p backend=hostile -p packets=1 -p evtchn=off
  * @pvcheck expect ok
  */
-import { deriveModel, netifRxModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifRxModel } from 'pvcheck';
 const { frontendRules, honestFrontend, netifRx } = netifRxModel;
 
 const fixed = frontendRules({ ...honestFrontend, fillFragsChecks: true });
 
 export default deriveModel(netifRx, {
   name: 'netif-rx-fill-frags-fix',
+  params: withDefaults(netifRx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netfront xennet_fill_frags checks the response it copies again (the fix of the rx finding)',
   replace: { xennet_fill_frags: fixed.find((r) => r.name === 'xennet_fill_frags')! },
 });

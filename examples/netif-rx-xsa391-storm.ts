@@ -14,13 +14,14 @@
  * @pvcheck expect violation F_rx_events_accounted in 2 steps
  * @pvcheck fixed-by netif-rx
  */
-import { deriveModel, netifRxModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifRxModel } from 'pvcheck';
 const { frontendRules, honestFrontend, netifRx } = netifRxModel;
 
 const changed = frontendRules({ ...honestFrontend, spuriousAccounting: false });
 
 export default deriveModel(netifRx, {
   name: 'netif-rx-xsa391-storm',
+  params: withDefaults(netifRx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netfront acknowledges every rx event as work (before the XSA-391 lateeoi hardening)',
   replace: { xennet_rx_interrupt: changed.find((r) => r.name === 'xennet_rx_interrupt')! },
 });

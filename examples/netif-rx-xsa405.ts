@@ -15,13 +15,14 @@
  * @pvcheck expect violation F_rx_buffer_single_owner in 5 steps
  * @pvcheck fixed-by netif-rx
  */
-import { deriveModel, netifRxModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifRxModel } from 'pvcheck';
 const { frontendRules, honestFrontend, netifRx } = netifRxModel;
 
 const changed = frontendRules({ ...honestFrontend, queueBeforeNext: false });
 
 export default deriveModel(netifRx, {
   name: 'netif-rx-xsa405',
+  params: withDefaults(netifRx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netfront xennet_get_responses queues the skb after the next: label (before the XSA-405 fix)',
   replace: { xennet_poll: changed.find((r) => r.name === 'xennet_poll')! },
 });

@@ -14,13 +14,14 @@
  * @pvcheck expect violation B_rx_no_self_deadlock in 2 steps
  * @pvcheck fixed-by netif-rx
  */
-import { deriveModel, netifRxModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifRxModel } from 'pvcheck';
 const { backendRules, honestBackend, netifRx } = netifRxModel;
 
 const changed = backendRules({ ...honestBackend, dropOutsideLock: false });
 
 export default deriveModel(netifRx, {
   name: 'netif-rx-xsa424-drop-in-lock',
+  params: withDefaults(netifRx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback frees a dropped rx skb inside rx_queue.lock (the XSA-392 fix, before XSA-424)',
   replace: { xenvif_start_xmit: changed.find((r) => r.name === 'xenvif_start_xmit')! },
 });

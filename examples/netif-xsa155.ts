@@ -12,13 +12,14 @@
  * @pvcheck expect ok
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, usePrivateCopy: false });
 
 export default deriveModel(netifTx, {
   name: 'netif-xsa155',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback re-reads the fragments from the shared ring in xenvif_get_requests (before XSA-155)',
   see: 'XSA-155; drivers/net/xen-netback/netback.c xenvif_count_requests, xenvif_get_requests; ring.h RING_COPY_REQUEST',
   replace: { xenvif_get_requests: changed.find((r) => r.name === 'xenvif_get_requests')! },

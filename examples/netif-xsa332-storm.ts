@@ -15,13 +15,14 @@
  * @pvcheck expect violation B_tx_events_accounted in 2 steps
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const old = backendRules({ ...honestBackend, spuriousAccounting: false });
 
 export default deriveModel(netifTx, {
   name: 'netif-xsa332-storm',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: "netback acknowledges every tx event as work (before XSA-332's lateeoi binding)",
   see: 'X-7, XSA-332; drivers/net/xen-netback/interface.c xenvif_tx_interrupt',
   replace: { xenvif_tx_interrupt: old.find((r) => r.name === 'xenvif_tx_interrupt')! },

@@ -16,13 +16,14 @@
  * @pvcheck expect ok
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, reqProdCheck: false });
 
 export default deriveModel(netifTx, {
   name: 'netif-xsa39',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback without the req_prod and work_to_do checks (before XSA-39)',
   see: 'XSA-39; drivers/net/xen-netback/netback.c xenvif_tx_build_gops, xenvif_count_requests',
   replace: { xenvif_tx_build_gops: changed.find((r) => r.name === 'xenvif_tx_build_gops')! },

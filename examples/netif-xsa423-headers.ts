@@ -11,7 +11,7 @@
  * @pvcheck expect violation B_headers_in_linear_area in 3 steps
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, copyHeadersAcrossSlots: false, xsa432: false });
@@ -19,6 +19,7 @@ const rule = (n: string) => changed.find((r) => r.name === n)!;
 
 export default deriveModel(netifTx, {
   name: 'netif-xsa423-headers',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback copies the header from the first slot only (before XSA-423)',
   replace: { xenvif_tx_build_gops: rule('xenvif_tx_build_gops'), xenvif_get_requests: rule('xenvif_get_requests') },
 });

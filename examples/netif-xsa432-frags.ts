@@ -12,7 +12,7 @@
  * @pvcheck expect violation B_frags_fit_skb in 3 steps
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, xsa432: false });
@@ -20,6 +20,7 @@ const rule = (n: string) => changed.find((r) => r.name === n)!;
 
 export default deriveModel(netifTx, {
   name: 'netif-xsa432-frags',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback without the XSA-432 line data_len = txreq.size',
   replace: { xenvif_tx_build_gops: rule('xenvif_tx_build_gops'), xenvif_get_requests: rule('xenvif_get_requests') },
 });

@@ -9,7 +9,7 @@
  * @pvcheck expect violation B_no_zero_size_frag in 3 steps
  * @pvcheck fixed-by netif-tx
  */
-import { deriveModel, netifModel } from 'pvcheck';
+import { deriveModel, withDefaults, netifModel } from 'pvcheck';
 const { backendRules, honestBackend, netifTx } = netifModel;
 
 const changed = backendRules({ ...honestBackend, skipZeroFrags: false });
@@ -17,6 +17,7 @@ const rule = (n: string) => changed.find((r) => r.name === n)!;
 
 export default deriveModel(netifTx, {
   name: 'netif-xsa448-zero-frag',
+  params: withDefaults(netifTx.params, { packets: 2 }), // the bounds the header was written at
   description: 'netback makes a zero-size tx fragment an skb frag (before the XSA-448 fix)',
   replace: { xenvif_tx_build_gops: rule('xenvif_tx_build_gops'), xenvif_get_requests: rule('xenvif_get_requests') },
 });

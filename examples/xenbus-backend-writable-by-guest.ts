@@ -13,13 +13,14 @@
  *
  * @pvcheck check -p frontend=hostile -i X16_guest_confined
  * @pvcheck expect violation X16_guest_confined in 2 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { BE, GUEST, XENBUS_PERMS, makeHostileFrontend, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-backend-writable-by-guest',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: "the guest may write its vif's backend directory (a toolstack ACL with XS_PERM_WRITE for the guest)",
   see: 'libxl_device.c libxl__device_generic_add (backend_perms); C xenstored core.c perm_for_conn',
   replace: makeHostileFrontend({

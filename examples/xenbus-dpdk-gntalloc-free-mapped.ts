@@ -15,9 +15,9 @@
  *
  * @pvcheck check -p frontend=dpdk -p backend=dpdk -i X2_frontend_frees_after_backend
  * @pvcheck expect violation X2_frontend_frees_after_backend in 8 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel } from 'pvcheck';
 const { dpdk_app_restart, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -33,6 +33,7 @@ const restartFreesMapped: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-dpdk-gntalloc-free-mapped',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'gntalloc frees the vring pages of an exiting DPDK application while the switch maps them (a defence removed)',
   see: 'Linux gntalloc.c __del_gref, gnttab_end_foreign_access (deferred free; XSA-396); DPDK rte_eth_xenvirt.c gntalloc_vring_create',
   replace: { 'DPDK application restart(guest)': restartFreesMapped },

@@ -19,7 +19,7 @@
  * @pvcheck check -p frontend=dpdk -p backend=dpdk -p backendRestart=1 -p events=3
  * @pvcheck expect ok
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { DPDK, backend_restarted, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -36,6 +36,7 @@ const restartClearsStart: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-dpdk-restart-clears-start',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'DPDK switching backend: on restart, forget the start announcements it did not see (fix of finding D1)',
   see: 'seeds/003; DPDK rte_eth_xenvirt.c dev_start_notify; docs/models/xenbus.md D1',
   replace: { 'driver domain restarted': restartClearsStart },

@@ -10,9 +10,9 @@
  *
  * @pvcheck check
  * @pvcheck expect violation X1_map_after_keys_published in 3 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { XenbusStateConnected, XenbusStateInitialising, feNode, frontendChanged, frontend_changed, setBackendState, xenbus, DRIVER_DOMAIN } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -31,6 +31,7 @@ const eagerConnect: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-early-ring-read',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'a backend that connects on the frontend\'s Initialising and reads tx-ring-ref before the frontend wrote it',
   see: 'netback xenbus.c connect_data_rings (xenbus_gather); xen-protocols.md §3.6 X1',
   replace: { frontend_changed: eagerConnect },

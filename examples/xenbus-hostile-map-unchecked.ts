@@ -11,13 +11,14 @@
  *
  * @pvcheck check -p frontend=hostile -i X2_frontend_frees_after_backend
  * @pvcheck expect violation X2_frontend_frees_after_backend in 4 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { makeFrontendChanged, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-hostile-map-unchecked',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netback connect() ignores the status of the ring mapping (a defence against a hostile frontend removed)',
   see: 'netback xenbus.c connect_data_rings, interface.c xenvif_map_frontend_data_rings (xenbus_map_ring_valloc status)',
   replace: { frontend_changed: makeFrontendChanged({ refRead: 'default0' }) },

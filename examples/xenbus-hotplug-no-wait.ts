@@ -11,9 +11,9 @@
  * @pvcheck catalogue B-5
  * @pvcheck check
  * @pvcheck expect violation X4_connected_after_hotplug in 6 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { BE, W_BE_HOTPLUG, frontend_changed, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -41,6 +41,7 @@ const connectWithoutHotplugGate: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-hotplug-no-wait',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netback registers the hotplug-status watch only when the node exists: Connected published before the hotplug script ran (2afeec08ab5c)',
   see: 'Linux 2afeec08ab5c, reverted by e8240addd0a3; xen-protocols.md §6.2 B-5',
   replace: { frontend_changed: connectWithoutHotplugGate },

@@ -13,7 +13,7 @@
  * @pvcheck expect violation X8_recoverable in 3 steps
  * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { GUEST, XenbusStateClosing, beNode, netbackChanged, netback_changed, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -32,6 +32,7 @@ const ignoreClosing: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-ignore-closing',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netfront that ignores the backend\'s Closing and waits for Closed: stuck after a backend error',
   see: 'netfront netback_changed (case XenbusStateClosing: xenbus_frontend_closed); xen-protocols.md §3.6.8',
   replace: { netback_changed: ignoreClosing },

@@ -13,7 +13,7 @@
  * @pvcheck check -p frontend=new -p backend=new
  * @pvcheck expect ok
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
@@ -27,6 +27,7 @@ const table = [...NETIF_FEATURES, RX_PERSISTENT];
 export default {
   ...deriveModel(xenbus, {
     name: 'xenbus-late-feature-fixed',
+    params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
     description: 'feature-rx-persistent advertised before InitWait and used by the backend only when the frontend requested it',
     see: 'docs/models/xenbus.md "Adding a feature key"',
     replace: withFeatures(table),

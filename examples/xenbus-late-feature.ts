@@ -19,7 +19,7 @@
  * @pvcheck check -p frontend=new -p backend=new
  * @pvcheck expect violation X5_connected_agree in 8 steps
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { NETIF_FEATURES, connectedAgree, withFeatures, xenbus, xenbusShape } = xenbusModel;
 type FeatureKey = xenbusModel.FeatureKey;
 
@@ -33,6 +33,7 @@ const table = [...NETIF_FEATURES, RX_PERSISTENT_LATE];
 export default {
   ...deriveModel(xenbus, {
     name: 'xenbus-late-feature',
+    params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
     description: 'proposal: feature-rx-persistent advertised after hotplug and used by the backend whenever advertised',
     see: 'docs/models/xenbus.md "Adding a feature key"',
     replace: withFeatures(table),

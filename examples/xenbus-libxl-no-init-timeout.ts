@@ -17,13 +17,14 @@
  *
  * @pvcheck check -p backend=hostile -p unplug=0 -i X19_device_add_ends
  * @pvcheck expect violation X19_device_add_ends in 3 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { libxl_init_timeout, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-libxl-no-init-timeout',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: "libxl waits for the backend's InitWait without LIBXL_INIT_TIMEOUT: a driver domain that never answers hangs the device add",
   see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait, LIBXL_INIT_TIMEOUT); libxl_internal.h',
   replace: { LIBXL_INIT_TIMEOUT: { ...libxl_init_timeout, applies: () => false } },

@@ -17,7 +17,7 @@
  * @pvcheck check -p frontend=mirage
  * @pvcheck expect ok
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { FE, XenbusStateClosed, XenbusStateClosing, beNode, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -37,6 +37,7 @@ const closeOnClosing: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-mirage-close-on-closing',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'MirageOS netfront answers the backend\'s Closing by closing (fix of finding M1)',
   see: 'mirage-net-xen lib/xenstore.ml; docs/models/xenbus.md M1',
   add: [closeOnClosing],

@@ -19,9 +19,9 @@
  * @pvcheck expect violation X4_connected_after_hotplug in 4 steps
  * @pvcheck check -p frontend=mirage -i X11_connected_with_rings
  * @pvcheck expect violation X11_connected_with_rings in 4 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { FE, XenbusStateConnected, XenbusStateInitialising, feNode, mirage_connect, mirage_plug_inner, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -48,6 +48,7 @@ const configurationAfter: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-mirage-connect-before-keys',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'MirageOS netfront writes Connected before its ring refs and event channel (a defence removed)',
   see: 'mirage-net-xen lib/frontend.ml plug_inner, lib/xenstore.ml write_frontend_configuration, connect; netback xenbus.c connect()',
   replace: { 'Netif.plug_inner(write_frontend_configuration)': configurationAfter, 'Netif.plug_inner(connect)': connectFirst },

@@ -15,11 +15,12 @@
  * @pvcheck expect violation X14_no_use_after_free in 11 steps
  * @pvcheck fixed-by xenbus
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { makeFrontendChanged, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-netback-disconnect-no-sync',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'backend_disconnect frees the queues without synchronize_net while xenvif_start_xmit may run (B-11)',
   see: 'Linux xen-netback xenbus.c backend_disconnect, interface.c xenvif_start_xmit; xen-protocols.md B-11',
   replace: { frontend_changed: makeFrontendChanged({ noSync: true }) },

@@ -13,7 +13,7 @@
  * @pvcheck expect violation X6_open_only_with_queues in 3 steps
  * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel } from 'pvcheck';
 const { netfront_probe, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -26,6 +26,7 @@ const probeRegistersNetdev: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-netdev-before-queues',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netfront registers the net_device in probe, before its queues exist (Linux before f599c64fdf7d)',
   see: 'Linux f599c64fdf7d; xen-protocols.md §6.2 B-4',
   replace: { netfront_probe: probeRegistersNetdev },

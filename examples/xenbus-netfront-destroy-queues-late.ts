@@ -15,7 +15,7 @@
  * @pvcheck expect violation X13_napi_released in 10 steps
  * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel } from 'pvcheck';
 const { netfront_node_removed, xennet_bus_close_closed, xennet_bus_close_closing, xennet_remove, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -33,6 +33,7 @@ const destroyLate = (r: R): R => ({
 
 export default deriveModel(xenbus, {
   name: 'xenbus-netfront-destroy-queues-late',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netfront destroys its queues after real_num_tx_queues is zeroed: NAPI instances outlive the queues (B-10)',
   see: 'CVE-2022-48914; Linux xen-netfront.c xennet_remove, xennet_destroy_queues, xennet_uninit; xen-protocols.md B-10',
   replace: Object.fromEntries([xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed, netfront_node_removed].map((r) => [r.name, destroyLate(r)])),

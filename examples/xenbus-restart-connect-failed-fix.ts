@@ -20,11 +20,12 @@
  * @pvcheck check -p backendRestart=1
  * @pvcheck expect ok
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { makeFrontendChanged, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-restart-connect-failed-fix',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netback stays in Closing when connect() failed, instead of publishing Connected (fix of finding F1)',
   see: 'netback xenbus.c set_backend_state (InitWait -> Connected: backend_connect; backend_switch_state(Connected)); docs/models/xenbus.md F1',
   replace: { frontend_changed: makeFrontendChanged({ onConnectFail: 'closing' }) },

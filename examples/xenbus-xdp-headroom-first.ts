@@ -17,7 +17,7 @@
  * @pvcheck check -p reconfigure=1 -i X9_xdp_headroom_agrees
  * @pvcheck expect ok
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const { FE, XDP_PACKET_HEADROOM, XenbusStateReconfiguring, spend, switchState, talk_to_netback_xdp, xennet_xdp_set, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -48,6 +48,7 @@ const switchThenWait: R = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xdp-headroom-first',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'xennet_xdp_set writes xdp-headroom before switching Reconfiguring (fix of finding F3)',
   see: 'netfront xennet_xdp_set, talk_to_netback_xdp; netback read_xenbus_frontend_xdp; docs/models/xenbus.md F3',
   replace: { xennet_xdp_set: headroomFirst, talk_to_netback_xdp: switchThenWait },

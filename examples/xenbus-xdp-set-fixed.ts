@@ -28,7 +28,7 @@
  * @pvcheck check -p reconfigure=1
  * @pvcheck expect ok
  */
-import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const {
   FE, XDP_PACKET_HEADROOM, XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring, beNode, spend, switchState,
   xennet_xdp_set, xennet_xdp_set_done, xenbus, frontend_changed, feNode, DRIVER_DOMAIN,
@@ -76,6 +76,7 @@ const reconfiguredOnlyWhenConnected: R = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xdp-set-fixed',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'xennet_xdp_set refuses unless both ends are Connected, writes xdp-headroom first and waits with a timeout (fix of F2-F5)',
   see: 'netfront xennet_xdp_set, talk_to_netback_xdp, netback_changed; docs/models/xenbus.md F2-F5',
   replace: { xennet_xdp_set: guardedAttach, 'xennet_xdp_set(Reconfigured)': pollingWait, frontend_changed: reconfiguredOnlyWhenConnected },

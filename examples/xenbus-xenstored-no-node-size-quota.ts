@@ -13,13 +13,14 @@
  *
  * @pvcheck check -p frontend=hostile -i X17_guest_xenstore_bounded
  * @pvcheck expect violation X17_guest_xenstore_bounded in 2 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { makeHostileFrontend, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xenstored-no-node-size-quota',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: "xenstored without its node-size quota: the guest's nodes may be as large as a message",
   see: 'C xenstored core.c write_node_raw (domain_max_chk ACC_NODESZ); xenstored --help (-S, -Q node-size=)',
   replace: makeHostileFrontend({ checkNodeSize: false }),

@@ -12,13 +12,14 @@
  *
  * @pvcheck check -p frontend=hostile -i X17_guest_xenstore_bounded
  * @pvcheck expect violation X17_guest_xenstore_bounded in 2 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { makeHostileFrontend, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xenstored-no-quota',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: "xenstored without per-domain quotas: the guest's nodes, watches and transactions are unbounded",
   see: 'C xenstored core.c create_node, watch.c do_watch, transaction.c do_transaction_start (quota checks); xenstored --help',
   replace: makeHostileFrontend({ checkQuota: false }),

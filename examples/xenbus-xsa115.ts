@@ -17,13 +17,14 @@
  *
  * @pvcheck check -p frontend=hostile -i X18_watch_events_readable
  * @pvcheck expect violation X18_watch_events_readable in 4 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { makeHostileFrontend, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xsa115',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'xenstored before XSA-115: watch events about nodes the watcher may not read',
   see: 'XSA-115 (CVE-2020-29480); C xenstored watch.c fire_watches, watch_permitted',
   replace: makeHostileFrontend({ checkWatchPerms: false }),

@@ -15,13 +15,14 @@
  * @pvcheck catalogue XSA-349 CVE-2020-29568
  * @pvcheck check -p frontend=hostile -i X12_backend_events_bounded
  * @pvcheck expect violation X12_backend_events_bounded in 3 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, xenbusModel } from 'pvcheck';
 const { netback_probe, netbackProbeEffect, xenbus } = xenbusModel;
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xsa349',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: "netback's otherend watch queues every event (no frontend_will_handle): XSA-349",
   see: 'XSA-349; Linux xenbus_probe_backend.c frontend_will_handle, xenbus_xs.c xs_watch_msg',
   replace: { netback_probe: { ...netback_probe, then: (d, s, p) => netbackProbeEffect(d, { ...p, backendWatchDrop: 'none' }) } },

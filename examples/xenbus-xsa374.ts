@@ -15,7 +15,7 @@
  * @pvcheck expect violation X14_no_use_after_free in 10 steps
  * @pvcheck fixed-by xenbus
  */
-import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel } from 'pvcheck';
 const { frontend_changed, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -31,6 +31,7 @@ const connectWithoutTaskRef: Rule<XenbusModelState, XenbusParams> = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xsa374',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netback keeps no reference on its guest-rx kthreads: kthread_stop on a task that exited on its own (XSA-374)',
   see: 'XSA-374; Linux xen-netback interface.c xenvif_connect_data, xenvif_disconnect_queue; xen-protocols.md X-10',
   replace: { frontend_changed: connectWithoutTaskRef },

@@ -15,9 +15,9 @@
  * @pvcheck catalogue XSA-396 CVE-2022-23036
  * @pvcheck check -p backend=hostile -i X2_frontend_frees_after_backend
  * @pvcheck expect violation X2_frontend_frees_after_backend in 11 steps
- * @pvcheck fixed-by xenbus
+ * @pvcheck fixed-by xenbus -p events=2
  */
-import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, xenbusModel } from 'pvcheck';
 const { migrate, netfront_node_removed, xennet_bus_close_closed, xennet_bus_close_closing, xennet_remove, xenbus } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
 type XenbusParams = xenbusModel.XenbusParams;
@@ -35,6 +35,7 @@ const freeAtOnce = (r: R): R => ({
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xsa396-no-deferred-free',
+  params: withDefaults(xenbus.params, { events: 2 }), // the bounds the header was written at
   description: 'netfront frees ring pages whose grant the backend still maps (XSA-396)',
   see: 'XSA-396; Linux drivers/xen/grant-table.c gnttab_end_foreign_access; netfront xennet_disconnect_backend',
   replace: Object.fromEntries([xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed, netfront_node_removed, migrate].map((r) => [r.name, freeAtOnce(r)])),

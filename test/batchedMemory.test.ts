@@ -1,5 +1,5 @@
 /**
- * The batched probes (checker/search.ts `edgesStaged`) with the max-memory
+ * The batched probes (checker/search.ts `window`) with the max-memory
  * guard, which `pvcheck check` always sets (3/4 of the machine's memory by
  * default): the search stages a state's successors as without the guard
  * (before 2026-12-04 the guard turned the batching off, so the CLI ran the

@@ -84,7 +84,7 @@ test('the default and a ring-filling frontend verify', () => {
 });
 
 test("evtchn=lateeoi: netback's tx event channel verifies; an EOI lost at NAPI completion leaves the next packet unseen (deadlock)", () => {
-  const p = paramsOf(netifTx, { evtchn: 'lateeoi' });
+  const p = paramsOf(netifTx, { evtchn: 'lateeoi', packets: 2 }); // written at packets=2 (482,227 states at the defaults' 3)
   const r = runModel(netifTx, p);
   assert.is(r.outcome, 'ok');
   // without xen_irq_lateeoi(irq, 0) in xenvif_napi_schedule_or_enable_events, the port stays masked
@@ -93,9 +93,9 @@ test("evtchn=lateeoi: netback's tx event channel verifies; an EOI lost at NAPI c
     name: 'netif-tx-no-eoi', description: 'NAPI completes without xen_irq_lateeoi',
     replace: { 'xenvif_poll.napi_complete_done': { ...complete, then: (d, s, pp, a) => { complete.then(d, s, pp, a); d.ev.masked = s.ev.masked; d.ev.eoi = s.ev.eoi; } } },
   });
-  const v = runModel(noEoi, paramsOf(noEoi, { evtchn: 'lateeoi' }));
+  const v = runModel(noEoi, paramsOf(noEoi, { evtchn: 'lateeoi', packets: 2 }));
   assert.is(v.violation?.property, 'deadlock');
-  assert.ok(replays(noEoi, paramsOf(noEoi, { evtchn: 'lateeoi' }), v));
+  assert.ok(replays(noEoi, paramsOf(noEoi, { evtchn: 'lateeoi', packets: 2 }), v));
   const last = v.violation!.trace.at(-1)!.state as NetifState;
   assert.is(last.ev.masked, 1);
   assert.ok(last.req_prod !== last.back.req_cons, 'requests on the ring that netback never sees');
@@ -104,7 +104,7 @@ test("evtchn=lateeoi: netback's tx event channel verifies; an EOI lost at NAPI c
     name: 'netif-tx-no-req-event', description: 'NAPI completes without RING_FINAL_CHECK_FOR_REQUESTS',
     replace: { 'xenvif_poll.napi_complete_done': { ...complete, then: (d, s, pp, a) => { complete.then(d, s, pp, a); d.ev.req_event = s.ev.req_event; } } },
   });
-  assert.is(runModel(noEvent, paramsOf(noEvent, { evtchn: 'lateeoi' })).violation?.property, 'deadlock');
+  assert.is(runModel(noEvent, paramsOf(noEvent, { evtchn: 'lateeoi', packets: 2 })).violation?.property, 'deadlock');
 });
 
 test('finding: the built-in reads past the packet when a zero-size fragment lands in the frag_list skb', () => {
@@ -127,7 +127,7 @@ test('packets as netif.h lays them out: the first slot carries the total size, e
   assert.is(sl[4]!.flags, 0);
   assert.equal(sl.filter((s) => s.k !== K_EXTRA).map((s) => s.id), [5, 6, 7]);
   // netfront never writes more than XEN_NETIF_NR_SLOTS_MIN data slots
-  const p = paramsOf(netifTx, { maxSlots: 4, slotsMin: 2 });
+  const p = paramsOf(netifTx, { maxSlots: 4, slotsMin: 2, packets: 2 });
   assert.ok(shapes(p).every((s) => s.frags.length <= 2));
 });
 
