@@ -86,7 +86,7 @@ export const ETH_HLEN = 1, RX_COPY_THRESHOLD = 2, XEN_PAGE_SIZE = 3;
 export const netifRxParams = defineParams(
   {
     ringSize: intParam({ default: 4, min: 2, max: 16, doc: 'NET_RX_RING_SIZE (power of two)', check: isPowerOfTwo }),
-    packets: intParam({ default: 2, min: 1, max: 8, doc: 'packets netback sends to the guest' }),
+    packets: intParam({ default: 3, min: 1, max: 8, doc: 'packets netback sends to the guest' }),
     maxSlots: intParam({ default: 2, min: 1, max: 8, doc: 'data slots per packet netback uses at most' }),
     slotsMin: intParam({ default: 3, min: 2, max: 8, doc: 'XEN_NETIF_NR_SLOTS_MIN (18 in netif.h); netfront accepts slotsMin (+1 for a short first slot) data slots, MAX_SKB_FRAGS is slotsMin - 1 (17)' }),
     gso: enumParam({ values: ['on', 'off'] as const, default: 'on', doc: 'netback may send a GSO extra-info slot (a GSO skb)' }),
