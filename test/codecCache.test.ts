@@ -12,11 +12,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { CODEC_CACHE, shapeCodec } from '../checker/codec.js';
 import { check, Search } from '../checker/search.js';
+import { builtinSystem } from './support/models.js';
 import { int, list, record } from '../model/shape.js';
-import { findModel } from '../model/registry.js';
-import { resolveParams } from '../model/params.js';
-import { bind } from '../properties/bind.js';
-import type { System } from '../checker/system.js';
 
 const shape = (max: number) => record({ a: int(0, max), l: list(int(0, 3), 2) }).piece;
 
@@ -32,14 +29,7 @@ test('equal shapes share a codec; other shapes, options and shapes with function
   assert.is.not(shapeCodec(shape(7)), c, 'evicted after CODEC_CACHE others');
 });
 
-function system(model: string, params: Record<string, string>): System<any> {
-  const m = findModel(model)!;
-  const p = resolveParams(m.params, params);
-  if (p._tag === 'Left') throw new Error(p.left);
-  const s = bind(m, p.right);
-  if (s._tag === 'Left') throw new Error(s.left);
-  return s.right;
-}
+const system = builtinSystem;
 
 for (const [model, params] of [['xenbus', { events: '1' }], ['grant', {}], ['ring', { memory: 'weak', frontend: 'hostile', ringSize: '1', messages: '2' }]] as const)
   test(`two searches of one codec, interleaved in slices, count as each alone (${model})`, () => {

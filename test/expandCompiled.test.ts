@@ -21,21 +21,13 @@ import { expandState, type Expander } from '../checker/expand.js';
 import { compileExpand, compileInvariants } from '../checker/flatExpand.js';
 import type { PackedPath, WordCodec } from '../checker/packed.js';
 import type { System } from '../checker/system.js';
-import { findModel } from '../model/registry.js';
-import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
+import { builtinSystem } from './support/models.js';
 import { ModelFault } from '../properties/fault.js';
 import type { Model } from '../model/core.js';
 import { array, int, list, nullable, record } from '../model/shape.js';
 
-function system(model: string, params: Record<string, string>): System<any> {
-  const m = findModel(model)!;
-  const p = resolveParams(m.params, params);
-  if (p._tag === 'Left') throw new Error(p.left);
-  const s = bind(m, p.right);
-  if (s._tag === 'Left') throw new Error(s.left);
-  return s.right;
-}
+const system = builtinSystem;
 
 /** The first n states of a search, unpacked as the packed path expands them. */
 function statesOf(sys: System<any>, n: number): any[] {

@@ -28,6 +28,13 @@ export function systemOf<S, P>(m: Model<S, P>, p: P, invariants?: readonly strin
   return sys.right;
 }
 
+/** A built-in model, by name, bound at overrides (every invariant). */
+export function builtinSystem(model: string, overrides: Record<string, string>): System<any> {
+  const m = findModel(model);
+  if (!m) throw new Error(`no model ${model}`);
+  return systemOf(m, paramsOf(m, overrides));
+}
+
 /** A built-in model bound at overrides, and the piece of its shape (for the codec tests). */
 export function boundShaped(model: string, overrides: Record<string, string>): { sys: System<any>; piece: any } {
   const m = findModel(model);
