@@ -131,6 +131,11 @@ export function parseHeader(file: string, text: string): E.Either<string, Header
 }
 
 /** The header of an example file. */
+/** What an example's fixed-by line names: a file, relative to the example's folder, or a built-in model. */
+export function fixedByModel(example: string, model: string): string {
+  return looksLikeFile(model) ? resolve(dirname(example), model) : model;
+}
+
 export function readHeader(file: string): E.Either<string, Header> {
   let text: string;
   try {
@@ -280,8 +285,7 @@ export async function catalogueRows(file: string, shown = file, progress = false
   }));
   const fb = h.right.fixedBy;
   if (fb) {
-    // a file is relative to the example's folder; anything else is a built-in model
-    const model = /[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model;
+    const model = fixedByModel(file, fb.model);
     jobs.push({ what: ['fixed-by', fb.model, ...fb.args].join(' '), model, args: [h.right.checks[0]!.args, fb.args], expected: 'ok', fixedBy: true });
   }
   const rows: Row[] = [];

@@ -10,9 +10,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { catalogueRows, fixedByBoundsDiffer, readHeader, type Header } from '../cli/catalogue.js';
+import { catalogueRows, fixedByBoundsDiffer, fixedByModel, readHeader, type Header } from '../cli/catalogue.js';
 import { loadModel } from '../cli/loadModel.js';
 import { grant } from '../model/grant.js';
 import { withDefaults } from '../model/params.js';
@@ -31,7 +31,7 @@ test('every example with a fixed-by line runs its fix at the bounds of its first
     assert.ok(E.isRight(h), E.isLeft(h) ? h.left : '');
     const { checks, fixedBy: fb } = (h as E.Right<Header>).right;
     if (!fb) continue;
-    const fixed = /[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model;
+    const fixed = fixedByModel(file, fb.model);
     const differ = fixedByBoundsDiffer(await loadModel(file), await loadModel(fixed), checks[0]!.args, fb.args);
     linted++;
     if (differ.length) bad.push(`examples/${f}: fixed-by ${fb.model} at ${differ.map((d) => `${d.name}=${d.fixed}`).join(' ')}, the example at ${differ.map((d) => `${d.name}=${d.example}`).join(' ')}`);

@@ -17,11 +17,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { check, type CheckOptions } from '../checker/explore.js';
 import { parallelReason } from '../checker/parallel.js';
 import type { System } from '../checker/system.js';
-import { readHeader, resultOf, type Header } from '../cli/catalogue.js';
+import { fixedByModel, readHeader, resultOf, type Header } from '../cli/catalogue.js';
 import { loadModel } from '../cli/loadModel.js';
 import { resolveParams } from '../model/params.js';
 import { builtinModels } from '../model/registry.js';
@@ -217,8 +217,7 @@ test('every example gives the result its header declares (counterexample lengths
     const model = await loadModel(file);
     const rows = checks.map((c) => ({ what: `check examples/${f} ${c.args.join(' ')}`, source: file, model, lists: [c.args], expect: c.expect, example: true }));
     if (fb) {
-      // a file is relative to the example's folder; anything else is a built-in model (cli/catalogue.ts)
-      const source = /[\\/]|\.(c|m)?(t|j)s$/.test(fb.model) ? resolve(dirname(file), fb.model) : fb.model;
+      const source = fixedByModel(file, fb.model);
       rows.push({ what: `examples/${f}: fixed-by ${[fb.model, ...fb.args].join(' ')}`, source, model: await loadModel(source), lists: [checks[0]!.args, fb.args], expect: 'ok', example: false });
     }
     for (const r of rows) {
