@@ -49,6 +49,7 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints, normHigh, normLow } from './store.js';
+import { registerIdleWorkers } from './memory.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
 
@@ -313,6 +314,8 @@ export class ParallelSearch<S> {
           };
           k.w.postMessage({ init: data, env: { ...process.env }, ...(plain ? {} : { stamp: loadedSources() }) }, ports);
         }
+        // the workers' memory guards read the process's resident set, idle workers included, and cannot end them
+        if (options.maxMemory !== undefined) void closeWorkerPool();
       };
       modules.then(start, reject);
     });
@@ -497,10 +500,11 @@ function discard(k: Kept): Promise<unknown> {
   return k.w.terminate();
 }
 
-/** Terminates the idle workers (tests; a process exits with them anyway). */
+/** Terminates the idle workers (tests, and a search under a memory budget; a process exits with them anyway). */
 export async function closeWorkerPool(): Promise<void> {
   await Promise.all(idle.splice(0).map(discard));
 }
+registerIdleWorkers({ count: () => idle.length, release: () => void closeWorkerPool() });
 
 /**
  * The worker's entry module and the system's loader as the workers import

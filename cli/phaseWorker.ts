@@ -22,7 +22,7 @@ import { bind } from '../properties/bind.js';
 import { ModelFault, type FaultSite } from '../properties/fault.js';
 import { stoppable } from './interrupt.js';
 import { loadModel } from './loadModel.js';
-import { defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
+import { MemoryGuard, defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
 import { loadedSources } from '../checker/parallel.js';
 
 export type PhaseTask =
@@ -117,10 +117,11 @@ export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model
   });
   let stopped = false;
   let overMemory: number | undefined;
+  // past the budget, idle workers of the multi-worker search's pool are ended first (MemoryGuard)
+  const guard = new MemoryGuard(maxMemory);
   const watch = setInterval(() => {
-    const rss = process.memoryUsage.rss();
-    if (rss > maxMemory && overMemory === undefined) {
-      overMemory = rss;
+    if (overMemory === undefined && guard.over(0)) {
+      overMemory = process.memoryUsage.rss();
       void w.terminate();
     }
   }, MEMORY_POLL_MS);
