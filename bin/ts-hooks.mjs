@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { receiveMessageOnPort } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -23,9 +24,12 @@ const here = dirname(fileURLToPath(import.meta.url));
  */
 let loaded;
 let expected;
+/** A kept worker's later stamps (bin/worker.mjs): each message is the main thread's whole stamp as a search starts. */
+let stamps;
 export function initialize(data) {
   loaded = data?.loaded;
   expected = data?.expected;
+  stamps = data?.stamps;
 }
 const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
 const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
@@ -98,6 +102,7 @@ export async function load(url, context, nextLoad) {
   if (url.startsWith('file:') && url.endsWith('.ts')) {
     const filename = fileURLToPath(url);
     const source = readFileSync(filename, 'utf8');
+    if (stamps) for (let m = receiveMessageOnPort(stamps); m; m = receiveMessageOnPort(stamps)) expected = m.message;
     if (loaded || expected) {
       const h = sourceHash(source);
       loaded?.postMessage([filename, h]);

@@ -311,7 +311,7 @@ export class ParallelSearch<S> {
             fail,
             index: i,
           };
-          k.w.postMessage({ init: data }, ports);
+          k.w.postMessage({ init: data, ...(plain ? {} : { stamp: loadedSources() }) }, ports);
         }
       };
       modules.then(start, reject);
@@ -403,6 +403,9 @@ export class ParallelSearch<S> {
  * (bin/worker-js.mjs). A file changed on disk while a long run goes on is
  * then a one-line error, where the workers ran other code than the main
  * thread ("Invalid atomic access index": another shared-memory layout).
+ * Each search's start message brings the stamp as it is then, so a kept
+ * worker checks a model file it first imports in a later search against
+ * what the main thread loaded, not against the stamp of its own start.
  */
 const loaded: Record<string, string> = {};
 const loadedPort = (globalThis as Record<symbol, unknown>)[Symbol.for('pvcheck.loadedSources')] as MessagePort | undefined;

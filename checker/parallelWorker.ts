@@ -1462,6 +1462,16 @@ function run(i: WorkerInit): void {
     },
   );
 }
-parentPort!.on('message', (m: { init?: WorkerInit }) => {
+/** The port to this worker's TypeScript hooks (bin/worker.mjs; none for plain-JS copies). */
+const stampPort = (globalThis as Record<symbol, unknown>)[Symbol.for('pvcheck.expectedSources')] as MessagePort | undefined;
+/**
+ * A search's start message: its WorkerInit, and the main thread's code-version
+ * stamp as the search starts (parallel.ts `loadedSources`), which the hooks
+ * drain before they load the next source, so that a model file this worker
+ * first imports in a later search is checked against what the main thread
+ * loaded, not against the stamp of when this worker was started.
+ */
+parentPort!.on('message', (m: { init?: WorkerInit; stamp?: Record<string, string> }) => {
+  if (m.stamp && stampPort) stampPort.postMessage(m.stamp);
   if (m.init) run(m.init);
 });

@@ -13,7 +13,7 @@
  * @pvcheck expect violation L2_credit_no_overflow in 16 steps
  * @pvcheck fixed-by limiter
  */
-import { deriveModel, limiterModel } from 'pvcheck';
+import { deriveModel, withDefaults, limiterModel } from 'pvcheck';
 const { limiter, makeBackendRules, maxBurst, replaceBackend, wordMax } = limiterModel;
 type AddCredit = limiterModel.AddCredit;
 
@@ -28,6 +28,7 @@ const changed = Object.fromEntries(
 
 export default deriveModel(limiter, {
   name: 'limiter-credit-overflow',
+  params: withDefaults(limiter.params, { hostileRing: 1, maxQueues: 1, maxLag: 1, creditUsec: 1, wordBits: 4, rxQueueMax: 2 }), // the bounds the header was written at
   description: 'limiter whose tx_add_credit sum wraps for a huge credit_bytes (no clamp to ULONG_MAX)',
   see: 'netback.c tx_add_credit ("Take care that adding a new chunk of credit doesn\'t wrap to zero")',
   replace: replaceBackend(changed),

@@ -11,7 +11,7 @@
  * @pvcheck expect violation L6_poll_within_budget in 5 steps
  * @pvcheck fixed-by limiter
  */
-import { deriveModel, type Rule, limiterModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, limiterModel } from 'pvcheck';
 const { chargeOf, consumeHead, gv, headKind, limiter, plHead, replaceBackend, workOf } = limiterModel;
 type Guest = limiterModel.Guest;
 type LimiterParams = limiterModel.LimiterParams;
@@ -32,6 +32,7 @@ const consumeNoBudget = (g: Guest): Rule<LimiterState, LimiterParams> => ({
 
 export default deriveModel(limiter, {
   name: 'limiter-napi-no-budget',
+  params: withDefaults(limiter.params, { hostileRing: 1, maxQueues: 1, maxLag: 1, creditUsec: 1, wordBits: 4, rxQueueMax: 2 }), // the bounds the header was written at
   description: 'limiter with the NAPI budget guard removed from the TX build loop (before Linux 10574059)',
   see: 'Linux 10574059 "xen-netback: napi: fix abuse of budget"',
   replace: replaceBackend({ h_xenvif_tx_build_gops: consumeNoBudget('h'), x_xenvif_tx_build_gops: consumeNoBudget('x') }),

@@ -14,7 +14,7 @@
  * @pvcheck expect violation L3_work_per_window in 16 steps
  * @pvcheck fixed-by limiter
  */
-import { deriveModel, type Rule, limiterModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Rule, limiterModel } from 'pvcheck';
 const { EOI_PENDING, gs, gv, limiter, plSchedule, replaceBackend } = limiterModel;
 type Guest = limiterModel.Guest;
 type LimiterParams = limiterModel.LimiterParams;
@@ -36,6 +36,7 @@ const interruptNoAccounting = (g: Guest): Rule<LimiterState, LimiterParams> => (
 
 export default deriveModel(limiter, {
   name: 'limiter-no-spurious-accounting',
+  params: withDefaults(limiter.params, { hostileRing: 1, maxQueues: 1, maxLag: 1, creditUsec: 1, wordBits: 4, rxQueueMax: 2 }), // the bounds the header was written at
   description: 'limiter whose event handler has no lateeoi spurious accounting (before XSA-332)',
   see: 'XSA-332 (Linux lateeoi, 54c9de89)',
   replace: replaceBackend({ h_xenvif_tx_interrupt: interruptNoAccounting('h'), x_xenvif_tx_interrupt: interruptNoAccounting('x') }),

@@ -15,7 +15,7 @@
  * @pvcheck expect violation L7_rx_stall_carrier_off in 6 steps
  * @pvcheck fixed-by limiter
  */
-import { deriveModel, limiterModel } from 'pvcheck';
+import { deriveModel, withDefaults, limiterModel } from 'pvcheck';
 const { limiter, replaceBackend, rxCarrierOffRule, rxNeeded } = limiterModel;
 type LimiterParams = limiterModel.LimiterParams;
 type LimiterState = limiterModel.LimiterState;
@@ -25,6 +25,7 @@ const stalledOneSlot = (s: LimiterState, p: LimiterParams): boolean => rxNeeded(
 
 export default deriveModel(limiter, {
   name: 'limiter-rx-stall-one-slot',
+  params: withDefaults(limiter.params, { hostileRing: 1, maxQueues: 1, maxLag: 1, creditUsec: 1, wordBits: 4, rxQueueMax: 2 }), // the bounds the header was written at
   description: 'limiter with the pre-XSA-392 rx stall check (one free slot instead of the slots the head packet needs)',
   see: 'XSA-392 (CVE-2021-28714); netback rx.c xenvif_rx_queue_stalled',
   replace: replaceBackend({ x_xenvif_queue_carrier_off: rxCarrierOffRule(stalledOneSlot) }),

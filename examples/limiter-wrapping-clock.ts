@@ -22,7 +22,7 @@
  * @pvcheck expect violation L4_honest_bounded_response in 34 steps
  * @pvcheck fixed-by limiter
  */
-import { deriveModel, type Layout, type Model, type Rule, limiterModel } from 'pvcheck';
+import { deriveModel, withDefaults, type Layout, type Model, type Rule, limiterModel } from 'pvcheck';
 const { backendRules, creditCallback, limiter, limiterLayout, makeTick, txAddCredit, txCreditExceededRule, txInterrupt } = limiterModel;
 type CreditExceeded = limiterModel.CreditExceeded;
 type LimiterParams = limiterModel.LimiterParams;
@@ -71,6 +71,7 @@ const tick: Rule<LimiterState, LimiterParams> = {
 
 const derived = deriveModel(limiter, {
   name: 'limiter-wrapping-clock',
+  params: withDefaults(limiter.params, { hostileRing: 1, maxQueues: 1, maxLag: 1, creditUsec: 1, wordBits: 4, rxQueueMax: 2 }), // the bounds the header was written at
   description: `limiter whose honest credit window uses a ${CLOCK_BITS}-bit wrapping clock and >= (before "use jiffies_64 value to calculate credit timeout")`,
   see: 'Linux netback "xen-netback: use jiffies_64 value to calculate credit timeout"; xen-protocols.md §5.3, B-13',
   replace: { ...changed, tick },

@@ -13,11 +13,12 @@
  * @pvcheck expect violation V_credit_timer_only_while_connected in 14 steps
  * @pvcheck fixed-by vif
  */
-import { deriveModel, vifModel } from 'pvcheck';
+import { deriveModel, withDefaults, vifModel } from 'pvcheck';
 const { beDisconnectStart, vif } = vifModel;
 
 export default deriveModel(vif, {
   name: 'vif-credit-timer-not-deleted',
+  params: withDefaults(vif.params, { connects: 2, packets: 2 }), // the bounds the header was written at
   description: 'vif whose backend disconnect leaves the credit timer pending',
   see: 'netback interface.c xenvif_down (del_timer_sync(&queue->credit_timeout))',
   replace: {

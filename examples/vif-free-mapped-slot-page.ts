@@ -17,11 +17,12 @@
  * @pvcheck expect violation V_page_not_reused_while_mapped in 7 steps
  * @pvcheck fixed-by vif
  */
-import { deriveModel, vifModel } from 'pvcheck';
+import { deriveModel, withDefaults, vifModel } from 'pvcheck';
 const { PAGE_FREE, endForeignAccess, feDisconnectBackend, vif } = vifModel;
 
 export default deriveModel(vif, {
   name: 'vif-free-mapped-slot-page',
+  params: withDefaults(vif.params, { connects: 2, packets: 2 }), // the bounds the header was written at
   description: "vif whose frontend frees an in-flight slot page at teardown although the grant end failed (the backend still maps it)",
   see: 'XSA-396 (CVE-2022-23037); xen-netfront.c xennet_release_tx_bufs',
   replace: {

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as E from 'fp-ts/lib/Either.js';
 import { check } from '../checker/explore.js';
-import { checkParallel, closeWorkerPool, loadedSources } from '../checker/parallel.js';
+import { checkParallel, closeWorkerPool, idleWorkers, loadedSources, workersStarted } from '../checker/parallel.js';
 import { loadModel } from '../cli/loadModel.js';
 import { workerSystemLoader } from '../cli/workerSystem.js';
 import { bind } from '../properties/bind.js';
@@ -86,6 +86,24 @@ test('a checker module changed, for workers with the hooks (a user\'s model file
   oneLine(await changed(worker, builtin.run), worker);
   assert.is(await user.run(), user.one, 'as it was: the workers run');
   assert.is(await builtin.run(), builtin.one);
+});
+
+test('a kept worker imports a model file for the first time in a later search: checked against the main thread\'s stamp of then, not of when the worker started', async () => {
+  const first = join(tmp, 'first.ts');
+  const later = join(tmp, 'later.ts');
+  writeFileSync(first, modelText(3));
+  writeFileSync(later, modelText(3));
+  const a = await search(first);
+  await closeWorkerPool();
+  assert.is(await a.run(), a.one, 'the first search starts the workers, and they are kept');
+  assert.is(idleWorkers(), 2);
+  const started = workersStarted();
+  const b = await search(later); // the main thread loads it now, after the workers started
+  writeFileSync(later, modelText(4)); // and it changes on disk before the workers load it
+  const r = await b.run();
+  assert.is(workersStarted(), started, 'the search took the kept workers');
+  // before the stamp came with each search: the kept workers ran the new file (messages=4) beside the main thread's
+  oneLine(r, later);
 });
 
 test.run();
