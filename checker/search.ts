@@ -61,6 +61,15 @@ export interface CheckOptions<S> {
   readonly immer?: boolean;
   /** `--store`: a lossy store instead of the full fingerprint table (bitstate.ts); a bitstate search never ends `ok`. */
   readonly store?: StoreSpec;
+  /**
+   * The batched probes ({@link Search.window}) where they are possible (no
+   * maxStates, the full table): true always, false never; by default only
+   * where they pay, a flat layout or a shape with scalarsets (grant's cache of
+   * representatives). A shape without them expands one state at a time: its
+   * invariants then run on the scratch copy, not on each new state unpacked
+   * again (xenbus events=4 1.04x, ring weak hostile 1.01x of CPU, 2026-12-05b).
+   */
+  readonly batch?: boolean;
 }
 
 /** The path a system is explored on (also the swarm's depth-first members', swarm.ts). */
@@ -188,7 +197,8 @@ export class Search<S> {
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
     this.seen = makeStore(opt.store, withGraph) ?? new FingerprintSet(withGraph);
-    this.batch = this.path instanceof PackedPath && opt.maxStates === undefined && this.seen instanceof FingerprintSet ? this.path : undefined;
+    const pays = !sys.shape || sys.scalarsets !== undefined;
+    this.batch = this.path instanceof PackedPath && opt.maxStates === undefined && this.seen instanceof FingerprintSet && (opt.batch ?? pays) ? this.path : undefined;
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;
     this.obs = sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
     this.memory = opt.maxMemory !== undefined ? new MemoryGuard(opt.maxMemory) : undefined;

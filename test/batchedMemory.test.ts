@@ -49,9 +49,9 @@ const summary = (r: CheckResult<unknown>) => `${r.outcome} ${r.incompleteReason 
 
 for (const [model, params] of cases) {
   test(`${model} ${JSON.stringify(params)}: the max-memory guard keeps the batched probes, and their result`, () => {
-    const search = new Search(system(model, params), { maxMemory: 2 ** 50 });
+    const search = new Search(system(model, params), { maxMemory: 2 ** 50, batch: true });
     assert.ok((search as unknown as { batch: unknown }).batch !== undefined, 'the search stages successors under the guard');
-    const a = run(model, params, { maxMemory: 2 ** 50 });
+    const a = run(model, params, { maxMemory: 2 ** 50, batch: true });
     const b = run(model, params, { maxMemory: 2 ** 50, ...ONE_AT_A_TIME });
     assert.ok(a.r.distinctStates > 1000, `${a.r.distinctStates} states`);
     assert.ok(JSON.stringify(a.r) === JSON.stringify(b.r), `results differ: ${summary(a.r)} against ${summary(b.r)}`);
@@ -59,7 +59,7 @@ for (const [model, params] of cases) {
   });
 
   test(`${model} ${JSON.stringify(params)}: a budget always past cuts the batched search where it cuts one at a time`, () => {
-    const a = run(model, params, { maxMemory: 1 });
+    const a = run(model, params, { maxMemory: 1, batch: true });
     const b = run(model, params, { maxMemory: 1, ...ONE_AT_A_TIME });
     assert.is(a.r.outcome, 'incomplete');
     assert.is(a.r.incompleteReason, 'max-memory');

@@ -23,7 +23,7 @@ function run(model: string, params: Record<string, string>, leaveOut: readonly s
   const s = bind(m, p.right, { invariants: names });
   if (s._tag === 'Left') throw new Error(s.left);
   const states: string[] = [];
-  const r = check(s.right, { onState: (x) => states.push(JSON.stringify(x)), ...(oneAtATime ? { maxStates: Number.MAX_SAFE_INTEGER } : {}) });
+  const r = check(s.right, { onState: (x) => states.push(JSON.stringify(x)), ...(oneAtATime ? { maxStates: Number.MAX_SAFE_INTEGER } : { batch: true }) });
   return { r: { ...r, seconds: 0 }, states };
 }
 
