@@ -311,7 +311,7 @@ export class ParallelSearch<S> {
             fail,
             index: i,
           };
-          k.w.postMessage({ init: data, ...(plain ? {} : { stamp: loadedSources() }) }, ports);
+          k.w.postMessage({ init: data, env: { ...process.env }, ...(plain ? {} : { stamp: loadedSources() }) }, ports);
         }
       };
       modules.then(start, reject);
@@ -387,7 +387,8 @@ export class ParallelSearch<S> {
  * terminated. The next search with the same entry module (so the same
  * code, and hooks or not) takes them and sends each its start message: a new
  * system (the loader module is imported by the worker, and cached there), new
- * parameters and new shared buffers; nothing of the last search stays in a
+ * parameters and new shared buffers, the main thread's environment and
+ * code-version stamp as they are then; nothing of the last search stays in a
  * worker (parallelWorker.ts `configure` sets every per-search binding, and
  * drops the last search's buffers when it ends). Idle workers are unref'd,
  * so they do not keep the process alive. PVCHECK_WORKER_POOL=0 starts new

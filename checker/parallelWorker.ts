@@ -61,6 +61,9 @@ function configure(i: WorkerInit): void {
   phaseCpuAt = i.options.times ? threadCpuMs() : 0;
   barriers = 0;
   mergeDelay = i.options.mergeDelay ?? 0;
+  // read per search: a kept worker's environment is the one its start message brought
+  growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
+  cpuAtStart = phaseTimes ? threadCpu() : undefined;
 }
 /** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
 const CH = CHUNK_INTS;
@@ -116,15 +119,25 @@ function phase(name: string): string {
   phaseName = name;
   return was;
 }
+/** This thread's CPU time so far, user and system, in clock ticks (undefined if not Linux). */
+function threadCpu(): [number, number] | undefined {
+  try {
+    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
+    return [Number(f[11]), Number(f[12])];
+  } catch {
+    return undefined; /* not Linux */
+  }
+}
+/** The thread's CPU time as this search started (a kept worker ran others before). */
+let cpuAtStart: [number, number] | undefined;
 function reportTimes(): void {
   if (!phaseTimes) return;
   phase('end');
   let cpu = '';
-  try {
-    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-    cpu = ` cpu ${((Number(f[11]) + Number(f[12])) / 100).toFixed(2)}s (user ${(Number(f[11]) / 100).toFixed(2)})`;
-  } catch {
-    /* not Linux */
+  const t = threadCpu();
+  if (t && cpuAtStart) {
+    const user = t[0] - cpuAtStart[0], sys = t[1] - cpuAtStart[1];
+    cpu = ` cpu ${((user + sys) / 100).toFixed(2)}s (user ${(user / 100).toFixed(2)})`;
   }
   const parts = Object.entries(phaseTimes)
     .filter(([k]) => k !== 'end')
@@ -194,7 +207,7 @@ function decide(): void {
  * machine (on a loaded one the growth by every worker measured slower:
  * docs/performance.md).
  */
-const growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
+let growAlone = false;
 
 /** Sleeps `ms` milliseconds (the test hook {@link WorkerOptions.mergeDelay}). */
 const sleep = (ms: number): void => void Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
@@ -1462,16 +1475,27 @@ function run(i: WorkerInit): void {
     },
   );
 }
+/**
+ * The main thread's environment as the search starts: a worker's process.env
+ * is a copy taken when it was started, and a kept worker's would otherwise
+ * stay that (PVCHECK_SERIAL_GROW, PVCHECK_SPILL_BYTES, what a model reads).
+ */
+function setEnv(env: Record<string, string>): void {
+  for (const k of Object.keys(process.env)) if (!(k in env)) delete process.env[k];
+  Object.assign(process.env, env);
+}
 /** The port to this worker's TypeScript hooks (bin/worker.mjs; none for plain-JS copies). */
 const stampPort = (globalThis as Record<symbol, unknown>)[Symbol.for('pvcheck.expectedSources')] as MessagePort | undefined;
 /**
- * A search's start message: its WorkerInit, and the main thread's code-version
- * stamp as the search starts (parallel.ts `loadedSources`), which the hooks
- * drain before they load the next source, so that a model file this worker
- * first imports in a later search is checked against what the main thread
- * loaded, not against the stamp of when this worker was started.
+ * A search's start message: its WorkerInit, the main thread's environment
+ * (`setEnv`), and its code-version stamp as the search starts (parallel.ts
+ * `loadedSources`), which the hooks drain before they load the next source,
+ * so that a model file this worker first imports in a later search is checked
+ * against what the main thread loaded, not against the stamp of when this
+ * worker was started.
  */
-parentPort!.on('message', (m: { init?: WorkerInit; stamp?: Record<string, string> }) => {
+parentPort!.on('message', (m: { init?: WorkerInit; stamp?: Record<string, string>; env?: Record<string, string> }) => {
   if (m.stamp && stampPort) stampPort.postMessage(m.stamp);
+  if (m.env) setEnv(m.env);
   if (m.init) run(m.init);
 });

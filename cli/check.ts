@@ -571,7 +571,7 @@ function storeOption(v: string, workers: string | undefined): StoreSpec | undefi
 }
 
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {
-  const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock'];
+  const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock', ...(wanted?.includes('stuck') ? ['stuck'] : [])];
   return wanted ? all.filter((n) => wanted.includes(n)) : all;
 }
 

@@ -50,7 +50,8 @@ usage:
 
 check options:
   -p, --param name=value     set a model parameter (repeatable)
-  -i, --invariant NAME       check only these invariants (repeatable; 'deadlock' selects deadlock detection)
+  -i, --invariant NAME       check only these invariants (repeatable; 'deadlock' selects deadlock detection;
+                             'stuck', for xenbus, a deadlock at any smaller bound of its events budget)
   --no-deadlock              do not report terminal states as deadlocks
   --max-states N             stop after N distinct states (outcome incomplete)
   --max-depth N              do not explore beyond depth N (outcome incomplete)

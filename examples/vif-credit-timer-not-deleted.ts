@@ -11,7 +11,7 @@
  *
  * @pvcheck check
  * @pvcheck expect violation V_credit_timer_only_while_connected in 14 steps
- * @pvcheck fixed-by vif
+ * @pvcheck fixed-by vif -p connects=2 -p packets=2
  */
 import { deriveModel, withDefaults, vifModel } from 'pvcheck';
 const { beDisconnectStart, vif } = vifModel;

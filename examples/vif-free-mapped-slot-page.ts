@@ -15,7 +15,7 @@
  *
  * @pvcheck check
  * @pvcheck expect violation V_page_not_reused_while_mapped in 7 steps
- * @pvcheck fixed-by vif
+ * @pvcheck fixed-by vif -p connects=2 -p packets=2
  */
 import { deriveModel, withDefaults, vifModel } from 'pvcheck';
 const { PAGE_FREE, endForeignAccess, feDisconnectBackend, vif } = vifModel;

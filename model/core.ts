@@ -157,6 +157,18 @@ export interface Model<S = any, P = any> {
    * reference path.
    */
   readonly shape?: (p: P) => Shape<S>;
+  /**
+   * Rules (by name) each of whose transitions spends one unit of the budget
+   * that bounds the run's environment events (xenbus's `events`: an unplug, a
+   * guest close, a migration), and that are enabled only while it is not spent.
+   * With them the property `stuck` (`-i stuck`, properties/stuck.ts) holds in
+   * a state that is a valid end or where a rule not named here is enabled: it
+   * fails where only budgeted events could move the system on, i.e. exactly at
+   * the states that are deadlocks at some smaller bound of the budget, so a
+   * deadlock's shortest trace is found at any bound instead of first spending
+   * the rest of the budget. Off unless selected: no count or verdict moves.
+   */
+  readonly budgetedEvents?: readonly string[];
   /** Maps a state to its symmetry-class representative (symmetry reduction); must be idempotent. */
   readonly canonicalize?: (s: S, p: P) => S;
   readonly observables?: readonly Observable<S, P>[];

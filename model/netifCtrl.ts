@@ -113,7 +113,7 @@ export interface CtrlState {
 const params = defineParams(
   {
     ringSize: intParam({ default: 2, min: 1, max: 8, check: isPowerOfTwo, doc: 'RING_SIZE of the control ring (128 in a 4 KiB page; scaled)' }),
-    requests: intParam({ default: 2, min: 1, max: 6, doc: 'control requests the frontend sends' }),
+    requests: intParam({ default: 4, min: 1, max: 6, doc: 'control requests the frontend sends' }),
     numQueues: intParam({ default: 2, min: 1, max: 4, doc: 'multi-queue-num-queues (vif->num_queues)' }),
     maxMappingSize: intParam({ default: 4, min: 1, max: 8, doc: 'XEN_NETBK_MAX_HASH_MAPPING_SIZE (128; scaled)' }),
     hostileIndex: boolParam({ default: false, doc: 'the frontend may also rewrite req_prod (once) to any value: netback\'s loop trusts it (a finding, docs/models/netif-ctrl.md)' }),
@@ -380,6 +380,8 @@ export const netifCtrl: Model<CtrlState, CtrlParams> = {
   description: 'netif.h control ring as netback serves it: hash algorithm, flags, key, mapping size and mapping (XSA-270), static grant messages (not supported), against a frontend sending any request',
   see: 'xen/include/public/io/netif.h; drivers/net/xen-netback/netback.c, hash.c, interface.c; docs/models/netif-ctrl.md',
   params,
+  // docs/vectors.md: vectors at the bounds of before 2026-12-05 (the check defaults are requests=4 since: 1,021,173 states)
+  vectorParams: { requests: 2 },
   init: (p) => [ctrlInit(p)],
   shape: ctrlShape,
   rules: [sendCtrlRequest, consumeCtrlResponse, hostileReqProd, ctrlReadReqProd, processOne()],

@@ -47,8 +47,8 @@ export const XenbusStateClosed = 6;
 // --- parameters
 
 export const vifParams = defineParams({
-  connects: intParam({ default: 2, min: 1, max: 3, doc: 'connections in the vif\'s life (a reconnect after Closed reuses the pages)' }),
-  packets: intParam({ default: 2, min: 1, max: 4, doc: 'packets the frontend sends per connection' }),
+  connects: intParam({ default: 3, min: 1, max: 3, doc: 'connections in the vif\'s life (a reconnect after Closed reuses the pages)' }),
+  packets: intParam({ default: 4, min: 1, max: 4, doc: 'packets the frontend sends per connection' }),
   creditBytes: intParam({ default: 1, min: 1, max: 3, doc: 'credit_bytes of the queue (xen_net_read_rate; a packet costs 1)' }),
   creditUsec: intParam({ default: 1, min: 1, max: 3, doc: 'credit_usec: the credit window, in ticks' }),
 });
@@ -377,6 +377,8 @@ export const vif = defineModel<S, P>({
   description: "one vif's life across the layers: xenbus handshake (abstracted), TX ring with grants for its page and slots (zero-copy maps), the queue's credit limiter, one lifecycle with reconnects; cross-layer properties (no page reused while mapped, teardown ends every grant)",
   see: 'xen-netfront.c, xen-netback/{xenbus,interface,netback}.c, drivers/xen/grant-table.c; docs/models/vif.md',
   params: vifParams,
+  // docs/vectors.md: vectors at the bounds of before 2026-12-05 (the check defaults are connects=3 packets=4 since)
+  vectorParams: { connects: 2, packets: 2 },
   init: (p) => [vifInit(p)],
   rules: vifRules,
   invariants: vifInvariants,

@@ -2193,6 +2193,13 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   invariants: xenbusInvariants,
   // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
   isValidEnd: settledFor,
+  // the rules that spend `events` (spend(), guarded by can()): `-i stuck` reports a state where only they are enabled
+  // and which is no valid end, a deadlock at a smaller `events` (properties/stuck.ts, docs/models/xenbus.md "Stuck")
+  budgetedEvents: [
+    'xenbus_dev_fatal(backend)', 'netfront_probe(driver bind)', 'xennet_remove', 'xenbus_dev_fatal(frontend)', 'xennet_xdp_set',
+    'xenvif_fatal_tx_err', 'DPDK application restart(guest)', 'vif-hotplug(failed)', 'libxl__initiate_device_generic_remove',
+    'xl migrate', 'driver domain crash', 'xs_watch_event(spurious)',
+  ],
   observables: xenbusObservables,
   goals: [X8, X19],
   view: xenbusView,

@@ -9,6 +9,7 @@ import { shapeCodec } from '../checker/codec.js';
 import { MAX_GROUP, groupSize, objectCanonicalizer } from '../checker/symmetry.js';
 import type { Shape } from '../model/shape.js';
 import { fault, type FaultSite, type ModelFault } from './fault.js';
+import { STUCK, stuckInvariant } from './stuck.js';
 
 export interface BindOptions {
   /** Check only these invariants (by name); default all of the model's. */
@@ -26,9 +27,12 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
   const wanted = opt.invariants;
   if (wanted) {
     const known = new Set(propertyNames(m));
-    for (const w of wanted)
-      if (!known.has(w) && w !== 'deadlock')
-        return E.left(`model ${m.name} has no invariant '${w}' (known: ${[...known, 'deadlock'].join(', ')})`);
+    for (const w of wanted) {
+      if (w === STUCK && !m.budgetedEvents && !known.has(w))
+        return E.left(`model ${m.name} declares no budgeted events, so '${STUCK}' is not defined for it (a deadlock is: -i deadlock)`);
+      if (!known.has(w) && w !== 'deadlock' && w !== STUCK)
+        return E.left(`model ${m.name} has no invariant '${w}' (known: ${[...known, 'deadlock', ...(m.budgetedEvents ? [STUCK] : [])].join(', ')})`);
+    }
   }
   // An exception in the model's code becomes a ModelFault naming the model, the rule or invariant, and the state.
   const fail = (site: FaultSite, owner: string, s: unknown, a: unknown, e: unknown): ModelFault => {
@@ -109,7 +113,7 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
         }
       },
     })),
-    invariants: pick(m.invariants).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { invariant: i, params: p } })),
+    invariants: [...pick(m.invariants), ...(wanted?.includes(STUCK) && !m.invariants.some((i) => i.name === STUCK) ? [stuckInvariant(m, p)!] : [])].map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { invariant: i, params: p } })),
     ...(m.isValidEnd ? { isValidEnd: guarded('isValidEnd', '', (s: S) => m.isValidEnd!(s, p)) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
     ...(shape ? { shape: shape.state.piece } : {}),

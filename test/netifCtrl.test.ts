@@ -21,11 +21,12 @@ import {
   type CtrlParams, type CtrlState, type Vif,
 } from '../model/netifCtrl.js';
 import { paramsOf, replays, runModel } from './support/models.js';
+import { writtenAt } from './support/bounds.js';
 import xsa270 from '../examples/netif-ctrl-xsa270.js';
 import reqProdCheck from '../examples/netif-ctrl-req-prod-check.js';
 
 type M = Model<CtrlState, CtrlParams>;
-const P = paramsOf(netifCtrl, {});
+const P = paramsOf(netifCtrl, writtenAt('netif-ctrl'));
 /** A fresh vif (mutable copy of the initial hash state) with hash.size = `size`. */
 const vif = (size = 0): Vif => {
   const s = ctrlInit(P);
@@ -75,7 +76,7 @@ test('process_ctrl_request: every type, and the static grant messages answered N
 test('the built-in verifies against a frontend sending any request (ringSize 1 and 2, one or two requests, one queue)', () => {
   const cases: Record<string, number>[] = [{}, { ringSize: 1, requests: 2 }, { requests: 1, numQueues: 1 }, { requests: 1, maxMappingSize: 1 }];
   for (const ov of cases) {
-    const r = runModel(netifCtrl, paramsOf(netifCtrl, ov));
+    const r = runModel(netifCtrl, paramsOf(netifCtrl, writtenAt('netif-ctrl', ov)));
     assert.is(r.outcome, 'ok', `${JSON.stringify(ov)}: ${r.violation?.property}`);
   }
 });
@@ -90,7 +91,7 @@ function found(name: string, m: M, ov: Record<string, string | number | boolean>
     assert.is(sel.violation!.trace.length - 1, steps);
     assert.ok(replays(m, p, sel), 'replays');
     assert.is(runModel(only, p, steps - 1).violation, undefined, 'shortest');
-    if (fixed) assert.is(runModel(fixed, paramsOf(fixed, ov)).outcome, 'ok');
+    if (fixed) assert.is(runModel(fixed, paramsOf(fixed, { ...(p as object), ...ov })).outcome, 'ok', 'the fix at the example\'s bounds');
   });
 }
 

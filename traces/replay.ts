@@ -27,6 +27,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { shapeErrors } from '../model/shape.js';
 import { bind, propertyNames } from '../properties/bind.js';
+import { STUCK, stuckInvariant } from '../properties/stuck.js';
 import { diff, formatPath, formatValue } from './diff.js';
 import type { PropertyKind, Trace } from './format.js';
 
@@ -225,9 +226,12 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   // --- which property
   let name = opt.property ?? trace.property.name;
   let kind: PropertyKind = trace.property.kind;
+  // `stuck` (properties/stuck.ts) is an invariant of a model with budgeted events, made from its rules when asked for
+  const stuck = name === STUCK ? stuckInvariant(model, params) : undefined;
+  const invariants = stuck && !model.invariants.some((i) => i.name === STUCK) ? [...model.invariants, stuck] : model.invariants;
   if (opt.property !== undefined) {
     if (opt.property === 'deadlock') kind = 'deadlock';
-    else if (model.invariants.some((i) => i.name === opt.property)) kind = 'invariant';
+    else if (invariants.some((i) => i.name === opt.property)) kind = 'invariant';
     else if ((model.goals ?? []).some((g) => g.name === opt.property)) kind = 'recoverability';
     else
       return {
@@ -239,12 +243,12 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   if (kind === 'deadlock') name = 'deadlock';
   // a trace that names no property: every invariant in every state, deadlock at the last
   const all = kind === 'none';
-  const invs = all ? model.invariants : kind === 'invariant' ? model.invariants.filter((i) => i.name === name) : [];
+  const invs = all ? model.invariants : kind === 'invariant' ? invariants.filter((i) => i.name === name) : [];
   const checked: string[] = all ? [...model.invariants.map((i) => i.name), 'deadlock'] : [name];
-  const inv = kind === 'invariant' ? model.invariants.find((i) => i.name === name) : undefined;
+  const inv = kind === 'invariant' ? invariants.find((i) => i.name === name) : undefined;
   const goal = kind === 'recoverability' ? (model.goals ?? []).find((g) => g.name === name) : undefined;
   if ((kind === 'invariant' && !inv) || (kind === 'recoverability' && !goal)) {
-    const known = kind === 'invariant' ? model.invariants.map((i) => i.name) : (model.goals ?? []).map((g) => g.name);
+    const known = kind === 'invariant' ? invariants.map((i) => i.name) : (model.goals ?? []).map((g) => g.name);
     return {
       kind: 'bad-input',
       reason: 'unknown-property',
