@@ -24,7 +24,7 @@ import { coverageOf, type CheckResult, type Outcome, type Violation } from './re
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
-import { readFileSync, writeSync } from 'node:fs';
+import { openSync, readFileSync, readSync, writeSync } from 'node:fs';
 
 /*
  * A worker is kept by parallel.ts's pool between searches: each search's
@@ -55,8 +55,10 @@ function configure(i: WorkerInit): void {
   F_EDGES = N * FSTRIDE;
   F_NEXT_FIRST = N * FSTRIDE + 1;
   phaseTimes = i.options.times ? {} : undefined;
+  phaseCpu = i.options.times ? {} : undefined;
   phaseName = 'load';
   phaseAt = performance.now();
+  phaseCpuAt = i.options.times ? threadCpuMs() : 0;
   barriers = 0;
   mergeDelay = i.options.mergeDelay ?? 0;
   // read per search: a kept worker's environment is the one its start message brought
@@ -87,14 +89,32 @@ const collect = runInNewContext('gc') as () => void;
  * (/proc/thread-self/stat) when the search ends, one line on stderr a worker.
  */
 let phaseTimes: Record<string, number> | undefined;
+/** CPU milliseconds per phase, from /proc/thread-self/schedstat (nanoseconds on the CPU), when it can be read. */
+let phaseCpu: Record<string, number> | undefined;
 let phaseName = 'load';
 let phaseAt = performance.now();
+let phaseCpuAt = 0;
+let schedFd = -1;
+const schedBuf = Buffer.alloc(64);
+/** This thread's CPU milliseconds so far (schedstat's first field), or NaN. */
+function threadCpuMs(): number {
+  try {
+    if (schedFd < 0) schedFd = openSync('/proc/thread-self/schedstat', 'r');
+    const n = readSync(schedFd, schedBuf, 0, 64, 0);
+    return Number(schedBuf.toString('latin1', 0, n).split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
 function phase(name: string): string {
   const was = phaseName;
   if (phaseTimes) {
     const now = performance.now();
     phaseTimes[was] = (phaseTimes[was] ?? 0) + (now - phaseAt);
     phaseAt = now;
+    const cpu = threadCpuMs();
+    phaseCpu![was] = (phaseCpu![was] ?? 0) + (cpu - phaseCpuAt);
+    phaseCpuAt = cpu;
   }
   phaseName = name;
   return was;
@@ -119,8 +139,10 @@ function reportTimes(): void {
     const user = t[0] - cpuAtStart[0], sys = t[1] - cpuAtStart[1];
     cpu = ` cpu ${((user + sys) / 100).toFixed(2)}s (user ${(user / 100).toFixed(2)})`;
   }
-  const parts = Object.entries(phaseTimes).filter(([k]) => k !== 'end').map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}`);
-  writeSync(2, `worker ${me}: ${parts.join(', ')}; barriers ${barriers}${cpu}\n`);
+  const parts = Object.entries(phaseTimes)
+    .filter(([k]) => k !== 'end')
+    .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}/${((phaseCpu![k] ?? NaN) / 1000).toFixed(2)}`);
+  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s); barriers ${barriers}${cpu}\n`);
 }
 let barriers = 0;
 
@@ -139,10 +161,18 @@ function barrier(last?: () => void): void {
     Atomics.add(ctl, C.GEN, 1);
     Atomics.notify(ctl, C.GEN);
   } else {
+    // Spins a little before it sleeps: most waits at a level's barriers are shorter than the wake-up of a
+    // thread asleep in Atomics.wait (a futex: tens of microseconds before the woken thread runs again).
+    if (Atomics.load(ctl, C.GEN) === gen) {
+      const until = performance.now() + SPIN_MS;
+      for (let i = 1; Atomics.load(ctl, C.GEN) === gen; i++) if ((i & 255) === 0 && performance.now() > until) break;
+    }
     while (Atomics.load(ctl, C.GEN) === gen) Atomics.wait(ctl, C.GEN, gen, 1000);
   }
   phase(was);
 }
+/** How long a worker spins at a barrier before it sleeps (milliseconds): at most about 0.1 s a search of 1,700 barriers. */
+const SPIN_MS = 0.05;
 
 /**
  * Whether the level just expanded is merged by every worker: it is to be
@@ -578,45 +608,44 @@ class Worker<S> {
    * slot's first record in a chunk can win.
    */
   private seenInChunk(slot: number): boolean {
-    const keys = this.seenKeys, stamp = this.seenStamp, gen = this.seenGen;
-    const mask = keys.length - 1;
+    const set = this.seenSet, gen = this.seenGen;
+    const mask = (set.length >>> 1) - 1;
     for (let i = Math.imul(slot, 0x9e3779b1) & mask; ; i = (i + 1) & mask) {
-      if (stamp[i] !== gen) {
-        stamp[i] = gen;
-        keys[i] = slot;
-        if (++this.seenCount * 2 > keys.length) this.growChunkSet(keys.length * 2);
+      if (set[2 * i] !== gen) {
+        set[2 * i] = gen;
+        set[2 * i + 1] = slot;
+        if (++this.seenCount * 4 > set.length) this.growChunkSet(set.length);
         return false;
       }
-      if (keys[i] === slot) return true;
+      if (set[2 * i + 1] === slot) return true;
     }
   }
-  private seenKeys = new Int32Array(1024);
-  private seenStamp = new Int32Array(1024);
+  /**
+   * The chunk's set: per entry its stamp (the chunk's number) and its slot,
+   * side by side (one cache line a probe), at most half full.
+   */
+  private seenSet = new Int32Array(2048);
   private seenGen = 0;
   private seenCount = 0;
   /** Starts a chunk's set for about `records` slots (it grows if a chunk has more). */
   private newChunkSet(records: number): void {
-    let cap = this.seenKeys.length;
+    let cap = this.seenSet.length >>> 1;
     while (cap < 2 * records) cap *= 2;
-    if (cap > this.seenKeys.length) {
-      this.seenKeys = new Int32Array(cap);
-      this.seenStamp = new Int32Array(cap);
-    }
+    if (2 * cap > this.seenSet.length) this.seenSet = new Int32Array(2 * cap);
     this.seenGen++;
     this.seenCount = 0;
   }
   private growChunkSet(cap: number): void {
-    const keys = this.seenKeys, stamp = this.seenStamp, gen = this.seenGen;
-    this.seenKeys = new Int32Array(cap);
-    this.seenStamp = new Int32Array(cap);
+    const old = this.seenSet, gen = this.seenGen;
+    const set = (this.seenSet = new Int32Array(2 * cap));
     this.seenGen = 1;
     const mask = cap - 1;
-    for (let j = 0; j < keys.length; j++) {
-      if (stamp[j] !== gen) continue;
-      let i = Math.imul(keys[j]!, 0x9e3779b1) & mask;
-      while (this.seenStamp[i] === 1) i = (i + 1) & mask;
-      this.seenStamp[i] = 1;
-      this.seenKeys[i] = keys[j]!;
+    for (let j = 0; j < old.length; j += 2) {
+      if (old[j] !== gen) continue;
+      let i = Math.imul(old[j + 1]!, 0x9e3779b1) & mask;
+      while (set[2 * i] === 1) i = (i + 1) & mask;
+      set[2 * i] = 1;
+      set[2 * i + 1] = old[j + 1]!;
     }
   }
 
@@ -664,7 +693,7 @@ class Worker<S> {
       chunks[CH * c + 1] = lv.nrec;
       chunks[CH * c + 3] = lv.nedge;
       lv.chunk = c;
-      if (lv.par) this.newChunkSet((to - from) * Math.max(1, this.maxOutSeen));
+      if (lv.par) this.newChunkSet(2 * (to - from)); // about one record a state (ring-notify 8x64); the set grows past that
       // Windows of up to 64 states (ending at multiples of 64) or 256 successors: the successors of a
       // window are staged, then looked up together (their slots read in one loop, so that the cache
       // misses overlap: Search.window on one thread), then recorded in order.
@@ -685,7 +714,6 @@ class Worker<S> {
           n++;
           if (k > 0) this.checkInput(s, cur.a, p * W);
           if (k > maxOut) maxOut = k;
-          if (k > this.maxOutSeen) this.maxOutSeen = k;
           if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
           if (k === 0) {
             terminals++;
@@ -748,8 +776,6 @@ class Worker<S> {
   /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
   private readonly wPos = new Int32Array(64);
   private readonly wEnd = new Int32Array(64);
-  /** The most transitions of a state this worker has seen (sizes a chunk's set of slots). */
-  private maxOutSeen = 1;
 
   /**
    * Transition k of the state at position p of the level, staged successor

@@ -12,33 +12,55 @@ import { createHash } from 'node:crypto';
  * that a later multi-worker search can place them in SharedArrayBuffers.
  */
 
+/** Slots past the last home slot: probing never wraps around, it runs into this margin (an insertion gives up after PAD probes). */
+const PAD = 4096;
+/** The largest table buffer that grows in place (a growable SharedArrayBuffer reserves this much address space, not memory). */
+const MAX_GROWABLE = 2 ** 32 - 65536;
+type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxByteLength: number; grow(bytes: number): void };
+/** Words of the flag bit array of a table of `slots` home slots (one bit a slot, the PAD included). */
+const flagWords = (slots: number) => (slots + PAD + 31) >>> 5;
+const growableSab = (bytes: number, max: number): SharedArrayBuffer =>
+  new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
+
 /**
  * A set of 64-bit fingerprints with linear probing. The all-zero fingerprint
  * marks an empty slot, so a real zero fingerprint is stored as 1. Optionally
  * keeps, per slot, the id (discovery number) of the state, for the graph
  * checks that need to name the target of an edge.
+ *
+ * As {@link SharedFingerprints}, probing does not wrap around: a home slot is
+ * below `capacity` and a probe runs on into {@link PAD} slots past it, in a
+ * growable buffer, so the table doubles in place ({@link grow}): the old and
+ * the new table are never both in memory (a new array each doubling held both,
+ * 64 and 128 MiB at ring-notify 8x64, the peak of the run).
  */
 export class FingerprintSet {
   /** Slot i holds the fingerprint in t[2i] (high) and t[2i+1] (low): one cache line per probe. */
   private t: Uint32Array;
   private ids: Uint32Array | undefined;
   private mask: number;
+  /** The table's buffer and the ids', growable (a SharedArrayBuffer only for that: no other thread sees them). */
+  private tb: Growable;
+  private ib: Growable | undefined;
   size = 0;
 
   constructor(withIds = false, initialBits = 16) {
     const cap = 1 << initialBits;
-    this.t = new Uint32Array(cap * 2);
-    this.ids = withIds ? new Uint32Array(cap) : undefined;
+    this.tb = growableSab((cap + PAD) * 8, MAX_GROWABLE) as Growable;
+    this.ib = withIds ? (growableSab((cap + PAD) * 4, MAX_GROWABLE / 2) as Growable) : undefined;
+    this.t = new Uint32Array(this.tb, 0, (cap + PAD) * 2);
+    this.ids = this.ib ? new Uint32Array(this.ib, 0, cap + PAD) : undefined;
     this.mask = cap - 1;
   }
 
   get capacity(): number {
     return this.mask + 1;
   }
+  /** The home slots' bytes (the margin of PAD slots, 0.2% at 2^21 slots, left out as before); the memory guard asks for twice this before a doubling, which now adds about this much. */
   get bytes(): number {
     return this.capacity * (this.ids ? 12 : 8);
   }
-  /** Whether the next insertion of a new fingerprint doubles the table (allocating {@link bytes} * 2). */
+  /** Whether the next insertion of a new fingerprint doubles the table (growing it by {@link bytes}). */
   get fullBeforeGrowth(): boolean {
     return (this.size + 1) * 4 > this.capacity * 3;
   }
@@ -50,20 +72,22 @@ export class FingerprintSet {
   insert(h: number, l: number, id: number): number {
     if (h === 0 && l === 0) l = 1;
     const t = this.t;
-    const mask = this.mask;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-    for (;;) {
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
+    for (const end = this.mask + 1 + PAD; i < end; i++) {
       const a = t[2 * i]!;
       const b = t[2 * i + 1]!;
-      if (a === 0 && b === 0) break;
+      if (a === 0 && b === 0) {
+        t[2 * i] = h;
+        t[2 * i + 1] = l;
+        if (this.ids) this.ids[i] = id;
+        if (++this.size * 4 > this.capacity * 3) this.grow();
+        return -1;
+      }
       if (a === h && b === l) return this.ids ? this.ids[i]! : 0;
-      i = (i + 1) & mask;
     }
-    t[2 * i] = h;
-    t[2 * i + 1] = l;
-    if (this.ids) this.ids[i] = id;
-    if (++this.size * 4 > this.capacity * 3) this.grow();
-    return -1;
+    // PAD probes found neither it nor a free slot: a larger table spreads the cluster
+    this.grow();
+    return this.insert(h, l, id);
   }
 
   /**
@@ -93,48 +117,124 @@ export class FingerprintSet {
     if (h === 0 && l === 0) l = 1;
     const t = this.t;
     let i = (l ^ Math.imul(h, 0x9e3779b1)) & this.mask;
-    for (;;) {
+    for (const end = this.mask + 1 + PAD; i < end; i++) {
       const a = t[2 * i]!;
       const b = t[2 * i + 1]!;
       if (a === 0 && b === 0) return -1;
       if (a === h && b === l) return this.ids ? this.ids[i]! : 0;
-      i = (i + 1) & this.mask;
     }
+    return -1;
   }
 
   /** Calls `f` with every fingerprint stored (as stored: a zero one as (0, 1)) and its id (0 without ids), in slot order. */
   forEach(f: (h: number, l: number, id: number) => void): void {
     const t = this.t, ids = this.ids;
-    for (let j = 0; j <= this.mask; j++) {
+    for (let j = 0, end = this.mask + 1 + PAD; j < end; j++) {
       const h = t[2 * j]!, l = t[2 * j + 1]!;
       if (h !== 0 || l !== 0) f(h, l, ids ? ids[j]! : 0);
     }
   }
 
+  /**
+   * Doubles the table in place (SharedFingerprints.growInPlace and
+   * replaceClusters, single-threaded and with the ids): the buffers grow,
+   * then every cluster (run of occupied slots) is taken out whole and its
+   * entries inserted again in their order with the new mask. An entry's new
+   * home is its old one or that plus the old capacity c: entries that keep
+   * their home land within their old cluster's span, the others at c or
+   * beyond. So the cluster that runs past c (if any) goes first, then the
+   * clusters below it in ascending order: none of them had anything placed
+   * in it before it is taken out. Past the buffers' reservation (4 GiB), a
+   * new table instead.
+   */
   private grow(): void {
-    const ot = this.t;
-    const oi = this.ids;
-    const oldCap = this.capacity;
-    const cap = oldCap * 2;
-    const t = new Uint32Array(cap * 2);
-    const ids = oi ? new Uint32Array(cap) : undefined;
-    const mask = cap - 1;
-    for (let j = 0; j < oldCap; j++) {
-      const h = ot[2 * j]!;
-      const l = ot[2 * j + 1]!;
+    const c = this.capacity, cap = 2 * c;
+    if ((cap + PAD) * 8 > this.tb.maxByteLength) return this.copyGrow(cap);
+    this.tb.grow((cap + PAD) * 8);
+    this.t = new Uint32Array(this.tb, 0, (cap + PAD) * 2);
+    if (this.ib) {
+      this.ib.grow((cap + PAD) * 4);
+      this.ids = new Uint32Array(this.ib, 0, cap + PAD);
+    }
+    this.mask = cap - 1;
+    const t = this.t;
+    let low = c;
+    if (t[2 * c] !== 0 || t[2 * c + 1] !== 0) {
+      // the cluster that runs past the old home slots
+      let a0 = c, e = c;
+      while (a0 > 0 && (t[2 * (a0 - 1)] !== 0 || t[2 * a0 - 1] !== 0)) a0--;
+      while (t[2 * (e + 1)] !== 0 || t[2 * e + 3] !== 0) e++;
+      this.replace(a0, e + 1);
+      low = a0;
+    }
+    for (let j = 0; j < low; ) {
+      if (t[2 * j] === 0 && t[2 * j + 1] === 0) {
+        j++;
+        continue;
+      }
+      let e = j;
+      while (e + 1 < low && (t[2 * (e + 1)] !== 0 || t[2 * e + 3] !== 0)) e++;
+      this.replace(j, e + 1);
+      j = e + 1;
+    }
+  }
+
+  /** A cluster's entries (high, low, id) while {@link replace} re-places them. */
+  private rbuf = new Uint32Array(3 * 64);
+
+  /** Takes the entries of slots [from, to) out and inserts them again, in order, with the current mask. */
+  private replace(from: number, to: number): void {
+    const t = this.t, ids = this.ids;
+    if (3 * (to - from) > this.rbuf.length) {
+      let n = this.rbuf.length;
+      while (n < 3 * (to - from)) n *= 2;
+      this.rbuf = new Uint32Array(n);
+    }
+    const buf = this.rbuf;
+    let nb = 0;
+    for (let j = from; j < to; j++) {
+      buf[nb++] = t[2 * j]!;
+      buf[nb++] = t[2 * j + 1]!;
+      buf[nb++] = ids ? ids[j]! : 0;
+      t[2 * j] = 0;
+      t[2 * j + 1] = 0;
+    }
+    const mask = this.mask, end = mask + 1 + PAD;
+    for (let x = 0; x < nb; x += 3) {
+      const h = buf[x]!, l = buf[x + 1]!;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
+      if (i >= end) throw new Error('internal: a probe ran past the table');
+      t[2 * i] = h;
+      t[2 * i + 1] = l;
+      if (ids) ids[i] = buf[x + 2]!;
+    }
+  }
+
+  /** The table doubled into new buffers (past the reservation of the growable ones). */
+  private copyGrow(cap: number): void {
+    const ot = this.t, oi = this.ids;
+    const tb = new SharedArrayBuffer((cap + PAD) * 8) as Growable;
+    const ib = oi ? (new SharedArrayBuffer((cap + PAD) * 4) as Growable) : undefined;
+    const t = new Uint32Array(tb), ids = ib ? new Uint32Array(ib) : undefined;
+    const mask = cap - 1, end = cap + PAD;
+    for (let j = 0; j < ot.length >>> 1; j++) {
+      const h = ot[2 * j]!, l = ot[2 * j + 1]!;
       if (h === 0 && l === 0) continue;
       let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-      while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & mask;
+      while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
+      if (i >= end) throw new Error('internal: a probe ran past the table');
       t[2 * i] = h;
       t[2 * i + 1] = l;
       if (ids) ids[i] = oi![j]!;
     }
+    this.tb = tb;
+    this.ib = ib;
     this.t = t;
     this.ids = ids;
     this.mask = mask;
   }
 }
-
 
 /** ParentLinks as arrays a worker can be sent (ParentLinks.toTransfer). */
 export interface LinksTransfer {
@@ -349,16 +449,6 @@ export class ParentLinks {
 
 /** The `flag` argument of {@link SharedFingerprints.insert} that marks a new state as found in the level being expanded. */
 export const FLAG = 0x80000000;
-
-/** Slots past the last home slot: probing never wraps around, it runs into this margin (an insertion gives up after PAD probes). */
-const PAD = 4096;
-/** The largest table buffer that grows in place (a growable SharedArrayBuffer reserves this much address space, not memory). */
-const MAX_GROWABLE = 2 ** 32 - 65536;
-type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxByteLength: number; grow(bytes: number): void };
-/** Words of the flag bit array of a table of `slots` home slots (one bit a slot, the PAD included). */
-const flagWords = (slots: number) => (slots + PAD + 31) >>> 5;
-const growableSab = (bytes: number, max: number): SharedArrayBuffer =>
-  new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
 
 /**
  * The fingerprint table of the multi-worker search: one open-addressing
