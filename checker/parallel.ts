@@ -49,6 +49,7 @@ import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from '
 import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints, normHigh, normLow } from './store.js';
+import { registerIdleWorkers } from './memory.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
 
@@ -313,6 +314,8 @@ export class ParallelSearch<S> {
           };
           k.w.postMessage({ init: data, env: { ...process.env }, ...(plain ? {} : { stamp: loadedSources() }) }, ports);
         }
+        // the workers' memory guards read the process's resident set, idle workers included, and cannot end them
+        if (options.maxMemory !== undefined) void closeWorkerPool();
       };
       modules.then(start, reject);
     });
@@ -497,10 +500,11 @@ function discard(k: Kept): Promise<unknown> {
   return k.w.terminate();
 }
 
-/** Terminates the idle workers (tests; a process exits with them anyway). */
+/** Terminates the idle workers (tests, and a search under a memory budget; a process exits with them anyway). */
 export async function closeWorkerPool(): Promise<void> {
   await Promise.all(idle.splice(0).map(discard));
 }
+registerIdleWorkers({ count: () => idle.length, release: () => void closeWorkerPool() });
 
 /**
  * The worker's entry module and the system's loader as the workers import
@@ -508,13 +512,23 @@ export async function closeWorkerPool(): Promise<void> {
  * module (see {@link SystemSource}) and the copies can be made, else the
  * TypeScript sources (the workers then register the hooks).
  */
+/**
+ * Plain-JS copies of `urls` (TypeScript modules of this repository) and of
+ * what they import, made from the hooks' cache (bin/worker-js.mjs), or
+ * undefined (then a worker registers the hooks). PVCHECK_WORKER_HOOKS=1: none.
+ */
+export async function plainCopies(urls: string[]): Promise<string[] | undefined> {
+  if (process.env.PVCHECK_WORKER_HOOKS) return undefined;
+  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[], expected: Record<string, string>) => string[] | undefined };
+  return js.plainModules(urls, loadedSources());
+}
+
 async function workerModules(entry: string, source: SystemSource): Promise<{ entry: string; loader: string; plain: boolean }> {
   const asIs = { entry, loader: source.loader, plain: false };
   if (process.env.PVCHECK_WORKER_HOOKS) return asIs;
   const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean };
   if (!mod.plainJs?.(source.args)) return asIs;
-  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[], expected: Record<string, string>) => string[] | undefined };
-  const urls = js.plainModules([entry, source.loader], loadedSources());
+  const urls = await plainCopies([entry, source.loader]);
   return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true } : asIs;
 }
 
@@ -522,7 +536,7 @@ async function workerModules(entry: string, source: SystemSource): Promise<{ ent
  * The process's Node options a worker can take, without those that load
  * modules first (`--import ./bin/register.mjs`...): profiling and source maps.
  */
-function withoutLoaders(argv: readonly string[]): string[] {
+export function withoutLoaders(argv: readonly string[]): string[] {
   return argv.filter((a) => /^--(cpu-prof|heap-prof|enable-source-maps)/.test(a));
 }
 

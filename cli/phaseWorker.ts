@@ -21,9 +21,9 @@ import type { Model } from '../model/core.js';
 import { bind } from '../properties/bind.js';
 import { ModelFault, type FaultSite } from '../properties/fault.js';
 import { stoppable } from './interrupt.js';
-import { loadModel } from './loadModel.js';
-import { defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
-import { loadedSources } from '../checker/parallel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
+import { MemoryGuard, defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
+import { loadedSources, plainCopies, withoutLoaders } from '../checker/parallel.js';
 
 export type PhaseTask =
   | { readonly task: 'diff'; readonly models: readonly [string, string]; readonly params: readonly [object, object]; readonly maxStates?: number }
@@ -111,16 +111,21 @@ const MEMORY_POLL_MS = 100;
  * another error is thrown as an Error.
  */
 export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model[], maxMemory = defaultMemoryLimit()): Promise<Result<T> | undefined> {
+  const entry = new URL('./phaseWorker.ts', import.meta.url).href;
+  // built-in models only: plain-JS copies of this module and what it imports, without the TypeScript hooks (checker/parallel.ts)
+  const plain = (t.task === 'diff' ? t.models : [t.model]).some(looksLikeFile) ? undefined : (await plainCopies([entry]))?.[0];
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
     // `expected`: the sources this process loaded; the worker's hooks refuse others (checker/parallel.ts loadedSources)
-    workerData: { entry: new URL('./phaseWorker.ts', import.meta.url).href, phase: t, expected: loadedSources() },
+    workerData: plain ? { entry: plain, plain: true, phase: t } : { entry, phase: t, expected: loadedSources() },
+    ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
   });
   let stopped = false;
   let overMemory: number | undefined;
+  // past the budget, idle workers of the multi-worker search's pool are ended first (MemoryGuard)
+  const guard = new MemoryGuard(maxMemory);
   const watch = setInterval(() => {
-    const rss = process.memoryUsage.rss();
-    if (rss > maxMemory && overMemory === undefined) {
-      overMemory = rss;
+    if (overMemory === undefined && guard.over(0)) {
+      overMemory = process.memoryUsage.rss();
       void w.terminate();
     }
   }, MEMORY_POLL_MS);
