@@ -45,6 +45,8 @@ export const CASES: Readonly<
   xenbus4: { model: 'xenbus', params: { events: '4' } },
   'ring-tso': { model: 'ring', params: { memory: 'tso', frontend: 'hostile', ringSize: '2', messages: '3' } },
   'ring-pair': { model: 'ring', params: { rings: 'pair', ringSize: '1', messages: '2' } },
+  /** netif-tx at its defaults (packets=3: 137,828 states); packed since 2026-12-05 (its shape), the reference path before. */
+  'netif-tx': { model: 'netif-tx', params: {} },
 };
 
 interface RunResult {

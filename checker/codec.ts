@@ -102,8 +102,17 @@ const prop = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringif
  * function (a DependentRef) is not cached: its text does not name it.
  */
 const codecs = new Map<string, StateCodec<unknown>>();
-/** The most codecs kept (xenbus's, the largest, is about 1 MB of generated source). */
+/** The most codecs kept. */
 export const CODEC_CACHE = 32;
+/**
+ * The most leaves the kept codecs have together: a codec's generated source
+ * and code grow with its leaves (xenbus's 844 leaves: about 0.8 MB of source,
+ * 2 MB of heap once made and 3.3 MB once run), so a process that checks many
+ * xenbus variants keeps about nine of them, not 32 (test/pinned: peak RSS 407
+ * -> 292 MB, the same CPU; 2026-12-05b).
+ */
+export const CODEC_CACHE_LEAVES = 8000;
+let cachedLeaves = 0;
 
 /** Derives the codec of a shape; throws if the shape cannot be packed (a value wider than 32 bits). */
 export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean } = {}): StateCodec<S> {
@@ -121,7 +130,12 @@ export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }
   }
   const c = makeShapeCodec<S>(piece, opt);
   codecs.set(key, c as StateCodec<unknown>);
-  if (codecs.size > CODEC_CACHE) codecs.delete(codecs.keys().next().value!);
+  cachedLeaves += c.leaves.length;
+  while (codecs.size > CODEC_CACHE || (cachedLeaves > CODEC_CACHE_LEAVES && codecs.size > 1)) {
+    const [k, old] = codecs.entries().next().value!;
+    codecs.delete(k);
+    cachedLeaves -= old.leaves.length;
+  }
   return c;
 }
 

@@ -1330,11 +1330,11 @@ export const rogueMap: R = {
   see: 'grant_table.h GNTTABOP_map_grant_ref; grant_table.c map_grant_ref, _set_status_v2',
   choices: (_s, p) => rogueMapChoices(p),
   showChoice: (a: RogueMap) => `ref ${a.ref}, ${showFlags(a.flags)}`,
-  when: (s, p, a: RogueMap) => hostile(p) && !actLocked(s, DOMID_A, a.ref) && mapCheck(s, DOMID_B, { dom: DOMID_A, ...a }, pinnedChecked(p)) === GNTST_okay &&
+  when: (s, p, a: RogueMap) => hostile(p) && !actLocked(s, DOMID_A, a.ref) && mapCheck(s, DOMID_B, { dom: DOMID_A, ref: a.ref, flags: a.flags }, pinnedChecked(p)) === GNTST_okay &&
     (!mapInSteps(s, p, a) || s.ms.length < p.maps),
   then: (d, s, p, a: RogueMap) => {
     if (mapInSteps(s, p, a)) d.ms.push({ ref: a.ref, flags: a.flags, ph: 1, h: freeHandle(s) });
-    else mapApply(d, s, DOMID_B, { dom: DOMID_A, ...a }, 0);
+    else mapApply(d, s, DOMID_B, { dom: DOMID_A, ref: a.ref, flags: a.flags }, 0);
   },
 };
 
@@ -1530,6 +1530,7 @@ const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
 export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   const v: AcquireVariant = typeof variant === 'boolean' ? { chain: variant } : variant;
+  let lastS: S | undefined, lastA: CopyChoice | undefined, lastAcq: Acquired | undefined;
   return {
   name: 'GNTTABOP_copy_begin', actor: 'guest',
   doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
@@ -1539,9 +1540,12 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies || !lateApplies(s, p, a)) return false;
     const acq = copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as));
-    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, p, a, acq);
+    if (acq.status !== GNTST_okay || pinsLocked(s, acq.pins) || sameAsFirstHalf(s, p, a, acq)) return false;
+    lastS = s; lastA = a; lastAcq = acq;
+    return true;
   },
-  then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as))),
+  // the acquire the guard just computed on the same state and choice (a state is never changed: a rule writes its draft)
+  then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, s === lastS && a === lastA ? lastAcq! : copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as))),
   };
 };
 

@@ -18,6 +18,7 @@
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
 import { defineParams, intParam, type ParamsOfSpace } from './params.js';
+import { bool, int, list, oneOf, record, array, type Shape } from './shape.js';
 import { nc2PacketsViews } from './views/nc2.js';
 
 export const nc2PacketsParams = defineParams({
@@ -191,6 +192,31 @@ export const nc2PacketsView = (s: S): string =>
   `sender max ${s.max} sent ${s.sent} buffers [${s.buf.map((x) => (x < 0 ? '.' : `#${x}`)).join(' ')}] | receiver holds [${s.held.map((h) => `id ${h.id} #${h.seq} ${h.phase}${h.phase === 'mapped' ? ` age ${h.age}` : ''}`).join(', ')}]\n` +
   `-> ${s.toRecv.map(showMsg).join(' ')} | <- ${s.toSend.map(showMsg).join(' ')}`;
 
+/**
+ * The state's shape (model/shape.ts), for the packed path: a message's id is
+ * a buffer (-1: a small packet) or SET_MAX_PACKETS's count; sequence numbers
+ * are packets (-1: none); the sender's queue holds SET_MAX_PACKETS and up to
+ * two FINISH_PACKETs a packet (examples/nc2-finish-twice.ts).
+ */
+export const nc2PacketsShape = (p: P): Shape<S> => {
+  const id = int(-1, 15);
+  const seq = int(-1, p.packets - 1);
+  const msg = record({ kind: oneOf(['PACKET', 'SET_MAX_PACKETS', 'FINISH_PACKET'] as const), id, type: oneOf(TYPES), seq });
+  const state = record({
+    max: id,
+    sent: int(0, p.packets),
+    buf: array(seq, p.buffers),
+    toRecv: list(msg, p.packets),
+    toSend: list(msg, 2 * p.packets + 1),
+    held: list(record({ id, seq, phase: oneOf(['copied', 'mapped', 'unmapped'] as const), age: int(0, p.ticks) }), p.packets),
+    ticksLeft: int(0, p.ticks),
+    badFinish: bool,
+    staleRead: bool,
+    early: bool,
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
+
 export const nc2Packets = defineModel<S, P>({
   views: nc2PacketsViews,
   name: 'nc2-packets',
@@ -202,4 +228,5 @@ export const nc2Packets = defineModel<S, P>({
   invariants: nc2PacketsInvariants,
   isValidEnd: nc2PacketsValidEnd,
   view: nc2PacketsView,
+  shape: nc2PacketsShape,
 });

@@ -69,6 +69,7 @@
  * @see docs/models/netif.md
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
+import { array, int, list, nullable, record, type Shape as StateShape } from './shape.js';
 import { NR_UNCONSUMED_REQUESTS, idxAdd, idxLe, idxSub } from './idx32.js';
 import { defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
@@ -943,6 +944,53 @@ export const netifView = (s: S, p: P): string => {
     `netfront sent ${s.front.sent}/${p.packets}${s.front.broken ? ' broken' : ''}; netback ${b.disabled ? 'disabled ' : ''}napi ${b.napi ? 'counted' : 'loop'} txq ${b.txq}, pending free ${b.pendingFree}, held ${b.held.length}${b.dl ? `, dealloc step ${b.dl} (response_lock)` : ''}`;
 };
 
+/**
+ * The state's shape (model/shape.ts), for the packed path. The ranges are
+ * those of every value a rule, the adversary or a variant of examples/ can
+ * write, so a state out of them is a bug of the model, reported by the
+ * packed path as an error naming the field:
+ * - indices are full RING_IDX values (a hostile req_prod or rsp_prod may be
+ *   anything);
+ * - an id is a netfront id (0..RING_SIZE-1), TX_LINK_NONE (0xffff), or an
+ *   extra-info slot read as a request (`etype | eflags << 8`, at most 261);
+ * - a slot's size is a packet's total (at most 3 * maxSlots) or a
+ *   fragment's; a counted size is `& 0xffff` (xenvif_count_requests
+ *   subtracts in u16);
+ * - netback holds a pending slot per data slot it consumed and has not
+ *   answered: at most RING_SIZE with the XSA-39 checks, more without them
+ *   (netif-xsa39) or with the B-2 order (pendingFree then passes
+ *   MAX_PENDING_REQS): up to twice RING_SIZE here, and extras per packet up
+ *   to RING_SIZE.
+ */
+export const netifTxShape = (p: P): StateShape<S> => {
+  const u32 = int(0, 0xffffffff);
+  const bit = int(0, 1);
+  const id = int(0, 0xffff);
+  const extra = int(0, p.ringSize);
+  const slot = record({ k: int(K_EMPTY, K_RSP), id, flags: int(0, 15), size: int(0, 3 * p.maxSlots), offset: bit, etype: int(0, 7), eflags: bit, status: int(-2, 1) });
+  const req = record({ id, flags: int(0, 15), size: int(0, 0xffff), offset: bit });
+  const pending = record({ id, extra, mapped: bit, submitted: bit });
+  const frags = fatalSkbSlots(p);
+  const counted = record({
+    first: req, frags: list(req, frags), fragIdx: list(u32, frags), firstIdx: u32, extra_count: extra,
+    total: int(0, 0xffff), data_len: int(0, 0xffff), end: u32,
+  });
+  const state = record({
+    req_prod: u32,
+    rsp_prod: u32,
+    ring: array(slot, p.ringSize),
+    front: record({ req_prod_pvt: u32, rsp_cons: u32, sent: int(0, p.packets), pending: int(0, 2 ** p.ringSize - 1), broken: bit, bad: bit, idOverrun: bit }),
+    back: record({
+      req_cons: u32, rsp_prod_pvt: u32, pendingFree: int(0, 2 * p.ringSize), held: list(pending, 2 * p.ringSize), disabled: bit, napi: bit,
+      cur: nullable(counted), txq: int(0, p.budget), dl: int(0, 2), dlEntry: nullable(pending), lock: bit,
+      pendingOverrun: bit, overrun: bit, rejected: bit, zeroFrag: bit, shortLinear: bit, fragOverrun: bit, unvalidated: bit,
+    }),
+    hostile: int(0, p.hostileWrites),
+    ev: record({ req_event: u32, evt: bit, masked: bit, eoi: bit, sched: bit, storms: int(0, p.storms), unthrottled: bit }),
+  });
+  return { state: state as unknown as StateShape<S>['state'] };
+};
+
 export const netifTx = defineModel<S, P>({
   views: netifTxViews,
   name: 'netif-tx',
@@ -956,4 +1004,5 @@ export const netifTx = defineModel<S, P>({
   invariants: netifInvariants,
   isValidEnd: netifValidEnd,
   view: netifView,
+  shape: netifTxShape,
 });

@@ -4,16 +4,17 @@
  * (its generated code compiled and optimised once; test/xenbus.test.ts: 121
  * codecs of 20 shapes, 63 -> 49 s of CPU). A different shape, other options,
  * or a shape holding a function (a DependentRef, whose text does not name it)
- * get codecs of their own; the least recently used goes past CODEC_CACHE.
+ * get codecs of their own; the least recently used goes past CODEC_CACHE
+ * codecs, or past CODEC_CACHE_LEAVES leaves in all.
  * Two searches sharing a codec, one run in slices between the other's, give
  * the counts of each alone.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CODEC_CACHE, shapeCodec } from '../checker/codec.js';
+import { CODEC_CACHE, CODEC_CACHE_LEAVES, shapeCodec } from '../checker/codec.js';
 import { check, Search } from '../checker/search.js';
 import { builtinSystem } from './support/models.js';
-import { int, list, record } from '../model/shape.js';
+import { array, int, list, record } from '../model/shape.js';
 
 const shape = (max: number) => record({ a: int(0, max), l: list(int(0, 3), 2) }).piece;
 
@@ -27,6 +28,17 @@ test('equal shapes share a codec; other shapes, options and shapes with function
   // the least recently used goes
   for (let i = 0; i < CODEC_CACHE; i++) shapeCodec(shape(100 + i));
   assert.is.not(shapeCodec(shape(7)), c, 'evicted after CODEC_CACHE others');
+});
+
+test('the kept codecs have at most CODEC_CACHE_LEAVES leaves together, the least recently used going first', () => {
+  const big = (i: number) => record({ a: int(0, i), l: array(int(0, 3), Math.ceil(CODEC_CACHE_LEAVES / 3)) }).piece;
+  const first = shapeCodec(big(1));
+  const second = shapeCodec(big(2));
+  assert.ok(first.leaves.length * 3 > CODEC_CACHE_LEAVES && first.leaves.length * 2 < CODEC_CACHE_LEAVES);
+  assert.is(shapeCodec(big(1)), first, 'two fit');
+  shapeCodec(big(3)); // three do not: the least recently used (big(2)) goes
+  assert.is(shapeCodec(big(1)), first, 'the most recently used stays');
+  assert.is.not(shapeCodec(big(2)), second, 'the least recently used went');
 });
 
 const system = builtinSystem;

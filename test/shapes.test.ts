@@ -15,7 +15,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Model } from '../model/core.js';
+import { deriveModel, type Model } from '../model/core.js';
 import { builtinModels, findModel } from '../model/registry.js';
 import { array, int, list, nullable, oneOf, optional, record, shapeErrors, union } from '../model/shape.js';
 import { shapeCodec } from '../checker/codec.js';
@@ -29,7 +29,7 @@ type M = Model<unknown, unknown>;
 const shaped = builtinModels.filter((m) => m.shape) as M[];
 
 test('built-in models declare a shape', () => {
-  for (const name of ['grant', 'blkif', 'netif-ctrl', 'netif-rx', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
+  for (const name of ['grant', 'blkif', 'nc2-packets', 'netif-ctrl', 'netif-rx', 'netif-tx', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
 });
 
 for (const m of shaped) {
@@ -112,6 +112,19 @@ test('a state outside its shape is an error naming the field (validation and pac
   assert.is(r.pack, '');
 });
 
+test('netif-tx: a variant that writes a value outside the shape stops with an error naming the field, on the packed path', () => {
+  const m = findModel('netif-tx') as M;
+  const xmit = m.rules.find((r) => r.name === 'xennet_start_xmit')!;
+  const bad = deriveModel(m, {
+    name: 'netif-tx-size-99',
+    description: 'netfront writes a size of 99 into the first slot',
+    replace: { xennet_start_xmit: { ...xmit, then: (d: any, s, p, a) => { xmit.then(d, s, p, a); d.ring[0] = { ...d.ring[0], size: 99 }; } } },
+  });
+  const p = paramsOf(bad, writtenAt('netif-tx', { packets: 1 }));
+  assert.throws(() => runModel(bad, p), (e: Error) => e instanceof RangeError && /^state field 'ring\[0\]\.size' = 99 is outside the model's declared shape/.test(e.message));
+  // the reference path has no shape to leave: it explores the variant (which breaks netback's invariants)
+  assert.is(runModel(bad, p, { forceGeneric: true }).outcome, 'violation');
+});
 
 const CASES: [string, Record<string, string | number | boolean>][] = [
   ['grant', { refs: 1, pages: 1 }],
@@ -131,6 +144,14 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   ['netif-rx', {}],
   ['netif-rx', { backend: 'honest' }],
   ['netif-rx', { maxSlots: 1, packets: 1, storms: 1 }],
+  ['netif-tx', {}],
+  // every packet of the format domain: a size field below the fragments', zero-size fragments, bad extras (an extra slot read as a request id)
+  ['netif-tx', { frontend: 'any', packets: 1, maxSlots: 2, ringSize: 4 }],
+  ['netif-tx', { frontend: 'hostile', packets: 1, maxSlots: 1, ringSize: 4, gso: 'off', evtchn: 'lateeoi', storms: 1 }],
+  ['netif-tx', { backend: 'hostile', packets: 1, ringSize: 4 }],
+  // a frontend that fills the ring, indices around it
+  ['netif-tx', { stopAt: 'ring-full', ringSize: 4, packets: 3, maxSlots: 2, gso: 'off' }],
+  ['nc2-packets', {}],
 ];
 for (const [name, ov] of CASES) {
   const m = findModel(name) as M | undefined;
