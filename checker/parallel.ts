@@ -507,12 +507,6 @@ export async function closeWorkerPool(): Promise<void> {
 registerIdleWorkers({ count: () => idle.length, release: () => void closeWorkerPool() });
 
 /**
- * The worker's entry module and the system's loader as the workers import
- * them: plain-JS copies when the loader says its system needs no other
- * module (see {@link SystemSource}) and the copies can be made, else the
- * TypeScript sources (the workers then register the hooks).
- */
-/**
  * Plain-JS copies of `urls` (TypeScript modules of this repository) and of
  * what they import, made from the hooks' cache (bin/worker-js.mjs), or
  * undefined (then a worker registers the hooks). PVCHECK_WORKER_HOOKS=1: none.
@@ -523,6 +517,12 @@ export async function plainCopies(urls: string[]): Promise<string[] | undefined>
   return js.plainModules(urls, loadedSources());
 }
 
+/**
+ * The worker's entry module and the system's loader as the workers import
+ * them: plain-JS copies when the loader says its system needs no other
+ * module (see {@link SystemSource}) and the copies can be made, else the
+ * TypeScript sources (the workers then register the hooks).
+ */
 async function workerModules(entry: string, source: SystemSource): Promise<{ entry: string; loader: string; plain: boolean }> {
   const asIs = { entry, loader: source.loader, plain: false };
   if (process.env.PVCHECK_WORKER_HOOKS) return asIs;

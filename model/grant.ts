@@ -1530,7 +1530,6 @@ const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
 /** Copies begun by the hostile domain (through A's grants or its own transitive grants) and by C (through B's transitive grants). `chain`: the XSA-226 acquire. */
 export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   const v: AcquireVariant = typeof variant === 'boolean' ? { chain: variant } : variant;
-  let lastS: S | undefined, lastA: CopyChoice | undefined, lastAcq: Acquired | undefined;
   return {
   name: 'GNTTABOP_copy_begin', actor: 'guest',
   doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
@@ -1540,12 +1539,11 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies || !lateApplies(s, p, a)) return false;
     const acq = copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as));
-    if (acq.status !== GNTST_okay || pinsLocked(s, acq.pins) || sameAsFirstHalf(s, p, a, acq)) return false;
-    lastS = s; lastA = a; lastAcq = acq;
-    return true;
+    return acq.status === GNTST_okay && !pinsLocked(s, acq.pins) && !sameAsFirstHalf(s, p, a, acq);
   },
-  // the acquire the guard just computed on the same state and choice (a state is never changed: a rule writes its draft)
-  then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, s === lastS && a === lastA ? lastAcq! : copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as))),
+  // the acquire is computed again, not remembered from the guard: the packed path reuses one state object for
+  // many states (codec.ts unpackReused), so a memo keyed on the object would depend on the checker's call order
+  then: (d, s, p, a: CopyChoice) => copyBegin(d, s, a.by, a, copyCheck(s, a.by, a, acquireFor(p, v), a.as && gbAs(s, a.as))),
   };
 };
 
