@@ -3,6 +3,7 @@
  * counterexample. The only place (with the rest of cli/) where models,
  * checker, properties and traces meet.
  */
+import { STUCK } from '../properties/stuck.js';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -571,7 +572,7 @@ function storeOption(v: string, workers: string | undefined): StoreSpec | undefi
 }
 
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {
-  const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock', ...(wanted?.includes('stuck') ? ['stuck'] : [])];
+  const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock', ...(wanted?.includes(STUCK) ? [STUCK] : [])];
   return wanted ? all.filter((n) => wanted.includes(n)) : all;
 }
 

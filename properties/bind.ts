@@ -9,7 +9,7 @@ import { shapeCodec } from '../checker/codec.js';
 import { MAX_GROUP, groupSize, objectCanonicalizer } from '../checker/symmetry.js';
 import type { Shape } from '../model/shape.js';
 import { fault, type FaultSite, type ModelFault } from './fault.js';
-import { STUCK, stuckInvariant } from './stuck.js';
+import { STUCK, withStuck } from './stuck.js';
 
 export interface BindOptions {
   /** Check only these invariants (by name); default all of the model's. */
@@ -113,7 +113,7 @@ export function bind<S, P>(m: Model<S, P>, p: P, opt: BindOptions = {}): E.Eithe
         }
       },
     })),
-    invariants: [...pick(m.invariants), ...(wanted?.includes(STUCK) && !m.invariants.some((i) => i.name === STUCK) ? [stuckInvariant(m, p)!] : [])].map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { invariant: i, params: p } })),
+    invariants: pick(withStuck(m, p, wanted)).map((i) => ({ name: i.name, holds: guarded('invariant', i.name, (s: S) => i.holds(s, p)), direct: { invariant: i, params: p } })),
     ...(m.isValidEnd ? { isValidEnd: guarded('isValidEnd', '', (s: S) => m.isValidEnd!(s, p)) } : {}),
     ...(m.layout ? { flat: m.layout(p) } : {}),
     ...(shape ? { shape: shape.state.piece } : {}),

@@ -50,3 +50,14 @@ export function stuckInvariant<S, P>(m: Model<S, P>, p: P): Invariant<S, P> | un
     holds: (s, q) => (validEnd !== undefined && validEnd(s, q)) || others.some((r) => enabled(r, s, q)),
   };
 }
+
+/**
+ * `m`'s invariants, with `stuck` made from its rules when `wanted` names it
+ * and the model declares budgeted events (unless it has an invariant of that
+ * name itself): what bind and replay check.
+ */
+export function withStuck<S, P>(m: Model<S, P>, p: P, wanted: readonly string[] | undefined): readonly Invariant<S, P>[] {
+  if (!wanted?.includes(STUCK) || m.invariants.some((i) => i.name === STUCK)) return m.invariants;
+  const stuck = stuckInvariant(m, p);
+  return stuck ? [...m.invariants, stuck] : m.invariants;
+}

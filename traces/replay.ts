@@ -27,7 +27,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { shapeErrors } from '../model/shape.js';
 import { bind, propertyNames } from '../properties/bind.js';
-import { STUCK, stuckInvariant } from '../properties/stuck.js';
+import { withStuck } from '../properties/stuck.js';
 import { diff, formatPath, formatValue } from './diff.js';
 import type { PropertyKind, Trace } from './format.js';
 
@@ -227,8 +227,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   let name = opt.property ?? trace.property.name;
   let kind: PropertyKind = trace.property.kind;
   // `stuck` (properties/stuck.ts) is an invariant of a model with budgeted events, made from its rules when asked for
-  const stuck = name === STUCK ? stuckInvariant(model, params) : undefined;
-  const invariants = stuck && !model.invariants.some((i) => i.name === STUCK) ? [...model.invariants, stuck] : model.invariants;
+  const invariants = withStuck(model, params, [name]);
   if (opt.property !== undefined) {
     if (opt.property === 'deadlock') kind = 'deadlock';
     else if (invariants.some((i) => i.name === opt.property)) kind = 'invariant';
