@@ -60,6 +60,24 @@ export const C = {
    * `rehashTogether`); its part is [WS.REHASH_FROM, WS.REHASH_TO).
    */
   REHASH: 24,
+  /**
+   * Per level merged by every worker, each worker but worker 0 adds 1 here
+   * once its part of the next frontier, its parent links and its part of the
+   * table's flags are written (parallelWorker.ts, `mergeTogether`); worker 0
+   * waits for the count only before it reads them (`awaitWritten`).
+   */
+  WRITTEN: 25,
+  /**
+   * Where the level's claims table starts in the claims buffer (words), and
+   * the region of an earlier level's table that the workers but worker 0
+   * clear once they have merged this level ([CLEAR_OFF, CLEAR_OFF +
+   * CLEAR_LEN)): a level's table is cleared only when every worker has
+   * read it, i.e. at the next level merged by every worker, so that two
+   * consecutive tables never overlap (parallelWorker.ts, `placeClaims`).
+   */
+  CLAIM_OFF: 26,
+  CLEAR_OFF: 27,
+  CLEAR_LEN: 28,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -96,7 +114,10 @@ export interface WorkerOptions {
    * waits ms before it claims a chunk of a level (the others claim the first
    * ones), the others wait 2 ms after the level's expansion before they read
    * whether it is merged, and worker 0 waits 4 ms before it runs alone a
-   * level that every worker expanded (parallelWorker.ts, `decide`).
+   * level that every worker expanded (parallelWorker.ts, `decide`). Worker 0
+   * also waits ms before the second step of a level's merge, where it reads
+   * the level's claims table: the others have merged and cleared what they
+   * clear by then (parallelWorker.ts, `placeClaims`).
    */
   readonly mergeDelay?: number;
   /** Each worker prints where its time went when the search ends (PVCHECK_WORKER_TIMES=1: measurements). */

@@ -423,23 +423,29 @@ class Worker<S> {
       if (Atomics.load(ctl, C.MERGE) === 1) {
         this.mergeTogether();
         phase('clear');
-        this.clearClaimsPart(); // while worker 0 adds the level's links
+        this.clearClaimsPart(); // while worker 0 sets up the next level
       }
       phase('other');
     }
   }
 
   /**
-   * This worker's part of clearing the claims table of a level merged by
-   * every worker: the others than worker 0 share it (worker 0 adds the
-   * level's parent links meanwhile), or worker 0 clears it all when alone.
+   * This worker's part of clearing a claims table after it merged a level:
+   * the others than worker 0 share the table of the level merged before
+   * this one (worker 0 may still read this level's, and sets up the next
+   * level meanwhile), or worker 0, alone, clears this level's.
    */
   private clearClaimsPart(): void {
-    const total = 2 * (this.lv.claimMask + 1) + (this.lv.bitMask + 1) / 32;
+    if (N === 1) {
+      this.claimsA.fill(0);
+      return;
+    }
+    const { clearOff: off, clearLen: len } = this.lv;
     const parts = N - 1, j = me - 1;
-    if (parts === 0) this.claims.a.fill(0, 0, total);
-    else this.claims.a.fill(0, Math.floor((total * j) / parts), Math.floor((total * (j + 1)) / parts));
+    this.claims.a.fill(0, off + Math.floor((len * j) / parts), off + Math.floor((len * (j + 1)) / parts));
   }
+  /** The claims table of the level (a view of the claims buffer from C.CLAIM_OFF). */
+  private claimsA: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   // ---- every worker: the merge of a level (when no observable or AG EF graph needs worker 0 to see each new state) ----
 
@@ -472,7 +478,7 @@ class Worker<S> {
     const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
     const R = REC + this.W;
     const buf = this.cands[me]!.a;
-    const claims = this.claims.a;
+    const claims = this.claimsA;
     const was = phase('merge1');
     // winners counted here, then added to the shared counts once a chunk
     if (this.wins.length < nChunks) this.wins = new Int32Array(2 * nChunks);
@@ -496,6 +502,8 @@ class Worker<S> {
     }
     for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
     barrier(); // winners counted
+    // the test hook: worker 0 reads the claims table after the others merged and cleared what they clear
+    if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
     phase('merge2');
     this.table.clearFlags(me, N); // no worker reads a flag before the next level
     const next = this.next0();
@@ -542,7 +550,12 @@ class Worker<S> {
       }
     }
     if (no > 0) f64.set(ext.subarray(0, 4 * no), me * FSTRIDE + F_OBS);
-    barrier(); // level written
+    // No barrier here: worker 0 goes on to set up the next level while the others write, and waits for
+    // their count only before it reads what they wrote (awaitWritten); the level-start barrier covers the rest.
+    if (me !== 0) {
+      Atomics.add(ctl, C.WRITTEN, 1);
+      Atomics.notify(ctl, C.WRITTEN);
+    }
     phase(was);
   }
 
@@ -552,7 +565,7 @@ class Worker<S> {
 
   /** The claims entry of `slot`, or -1 (after the expansion: no entry changes meanwhile). */
   private claimOf(slot: number): number {
-    const m = this.claims.a;
+    const m = this.claimsA;
     const mask = this.lv.claimMask, key = slot + 1;
     const h = Math.imul(slot, 0x9e3779b1);
     const b = h & this.lv.bitMask;
@@ -566,10 +579,16 @@ class Worker<S> {
     return -1;
   }
 
-  /** The frontier buffer the current level's new states go to (the one it is not in). */
+  /**
+   * The frontier buffer the current level's new states go to (the one it is
+   * not in): from the index each worker read as the level started, since
+   * worker 0 may set C.FRONT for the next level while the others merge.
+   */
   private next0(): SharedWords {
-    return this.front[1 - Atomics.load(ctl, C.FRONT)]!;
+    return this.front[1 - this.curFront]!;
   }
+  /** C.FRONT as this worker read it at the start of the level it expands or merges. */
+  private curFront = 0;
 
   /**
    * Lowers the claims entry of `slot` to chunk `c` (an atomic minimum;
@@ -577,7 +596,7 @@ class Worker<S> {
    * when the table is full.
    */
   private claim(slot: number, c: number): number {
-    const m = this.claims.a;
+    const m = this.claimsA;
     const mask = this.lv.claimMask;
     const key = slot + 1, want = c + 1;
     const h = Math.imul(slot, 0x9e3779b1);
@@ -657,7 +676,8 @@ class Worker<S> {
    * by chunk, so that worker 0 can merge them in BFS order.
    */
   private expandLevel(): void {
-    const cur = this.front[Atomics.load(ctl, C.FRONT)]!;
+    this.curFront = Atomics.load(ctl, C.FRONT);
+    const cur = this.front[this.curFront]!;
     cur.refresh(); // worker 0 wrote the level
     const len = Atomics.load(ctl, C.CUR_LEN);
     const chunk = Atomics.load(ctl, C.CHUNK);
@@ -674,6 +694,11 @@ class Worker<S> {
       this.claims.refresh(); // worker 0 sized the claims table for the level
       lv.claimMask = Atomics.load(ctl, C.CLAIM_MASK);
       lv.bitMask = Atomics.load(ctl, C.CLAIM_BITS) - 1;
+      const off = Atomics.load(ctl, C.CLAIM_OFF);
+      this.claimsA = this.claims.a.subarray(off, off + 2 * (lv.claimMask + 1) + (lv.bitMask + 1) / 32);
+      // read now: worker 0 sets them for the next level while this one's merge may still run
+      lv.clearOff = Atomics.load(ctl, C.CLEAR_OFF);
+      lv.clearLen = Atomics.load(ctl, C.CLEAR_LEN);
     }
     this.fired.fill(0);
     if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
@@ -690,6 +715,9 @@ class Worker<S> {
       if (c >= nChunks || lv.stop) break;
       const from = c * chunk, to = Math.min(len, from + chunk);
       chunks[CH * c] = me;
+      // its winners, counted in the merge (zeroed here, not at the level's set-up: worker 0 sets up the
+      // next level while the others still read the counts of this one, mergeTogether)
+      chunks[CH * c + 5] = 0;
       chunks[CH * c + 1] = lv.nrec;
       chunks[CH * c + 3] = lv.nedge;
       lv.chunk = c;
@@ -772,7 +800,7 @@ class Worker<S> {
   }
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
-  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, chunk: 0 };
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, clearOff: 0, clearLen: 0, chunk: 0 };
   /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
   private readonly wPos = new Int32Array(64);
   private readonly wEnd = new Int32Array(64);
@@ -962,6 +990,7 @@ class Worker<S> {
    * of a 2-worker ring-notify 8x64 run (docs/performance.md).
    */
   private growTogether(slots: number): void {
+    this.awaitWritten(); // the others clear their part of the flags in their merge
     if (this.memory && this.memory.over(slots * 8)) {
       this.truncated = 'max-memory';
       return;
@@ -979,6 +1008,7 @@ class Worker<S> {
   }
 
   private replaceTable(slots: number, dropFlagged: boolean): void {
+    this.awaitWritten();
     if (this.memory && this.memory.over(slots * 8)) {
       this.truncated = 'max-memory';
       return;
@@ -1107,11 +1137,10 @@ class Worker<S> {
       while (cap < 2 * most) cap *= 2;
       let bits = 1 << 15; // and a bit array of 4 bits a state of the level at least
       while (bits < 4 * len) bits *= 2;
-      this.claims.ensure(2 * cap + bits / 32);
+      this.placeClaims(2 * cap + bits / 32);
       Atomics.store(ctl, C.CLAIM_MASK, cap - 1);
       Atomics.store(ctl, C.CLAIM_BITS, bits);
     }
-    for (let c = 0, n = Math.ceil(len / chunk); c < n; c++) chunks[CH * c + 5] = 0;
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier(); // level start
     this.rehashTogether();
@@ -1218,9 +1247,66 @@ class Worker<S> {
     }
   }
 
-  private clearClaims(): void {
-    this.claims.a.fill(0, 0, 2 * (Atomics.load(ctl, C.CLAIM_MASK) + 1) + Atomics.load(ctl, C.CLAIM_BITS) / 32);
+  /** Levels merged by every worker so far (worker 0). */
+  private merges = 0;
+  /**
+   * Worker 0: waits until every other worker has written its part of the
+   * last level merged by every worker (mergeTogether: the next frontier,
+   * the parent links, the observables' extremes, its part of the table's
+   * flags). Called before anything reads those or moves the table: a level
+   * run alone, a table grown or replaced, the observables' merge, the
+   * report. The level-start barrier waits for them too, so a level expanded
+   * by every worker next needs no wait of its own: this was a barrier at the
+   * end of every merge (one in four a level), where worker 0 waited for the
+   * others and the others for worker 0.
+   */
+  private awaitWritten(): void {
+    const want = this.merges * (N - 1);
+    let v = Atomics.load(ctl, C.WRITTEN);
+    if (v >= want) return;
+    const was = phase('written');
+    barriers++;
+    const until = performance.now() + SPIN_MS;
+    for (let i = 1; v < want; i++) {
+      if ((i & 255) === 0 && performance.now() > until) break;
+      v = Atomics.load(ctl, C.WRITTEN);
+    }
+    while (v < want) {
+      Atomics.wait(ctl, C.WRITTEN, v, 1000);
+      v = Atomics.load(ctl, C.WRITTEN);
+    }
+    phase(was);
   }
+
+  /** The claims table of a level not merged: worker 0 clears it (every worker is done with it). */
+  private clearClaims(): void {
+    this.claimsA.fill(0);
+  }
+
+  /**
+   * The claims table of the last level merged by every worker, [offset,
+   * length) in the claims buffer, which the others clear once they have
+   * merged the next such level (worker 0 may read it until its own merge
+   * ends, when the others may already be done), or undefined.
+   */
+  private dirtyClaims: [number, number] | undefined;
+  /**
+   * Places the level's claims table of `words` words in the claims buffer:
+   * at its start, or after the table of the last level merged if they would
+   * overlap (that one is not clear yet); and says which region the others
+   * clear after this level's merge.
+   */
+  private placeClaims(words: number): void {
+    const d = N > 1 ? this.dirtyClaims : undefined;
+    const off = d && words > d[0] ? d[0] + d[1] : 0;
+    this.claims.ensure(off + words);
+    Atomics.store(ctl, C.CLAIM_OFF, off);
+    Atomics.store(ctl, C.CLEAR_OFF, d ? d[0] : 0);
+    Atomics.store(ctl, C.CLEAR_LEN, d ? d[1] : 0);
+    this.placed = [off, words];
+  }
+  /** This level's claims table as placed (it becomes {@link dirtyClaims} if the level is merged by every worker). */
+  private placed: [number, number] = [0, 0];
 
   /** Adds the workers' figures of the level expanded (edges, terminal states, most transitions, rules fired). */
   private addLevelStats(): void {
@@ -1250,7 +1336,12 @@ class Worker<S> {
     this.nlinks.ensure(2 * news);
     f64[F_NEXT_FIRST] = this.nextFirst;
     this.mergeTogether();
-    if (this.obs) this.mergeExtremes();
+    this.merges++;
+    this.dirtyClaims = this.placed; // the others cleared the one before
+    if (this.obs) {
+      this.awaitWritten(); // the others' extremes
+      this.mergeExtremes();
+    }
     if (N === 1) this.clearClaimsPart(); // else the others clear it meanwhile
     let wins = 0;
     for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
@@ -1306,6 +1397,7 @@ class Worker<S> {
    */
   private levelAlone(): CheckResult<S> | undefined {
     phase('alone');
+    this.awaitWritten(); // the level, its links and the table's flags
     if (this.done) return this.finish();
     this.ensureRoom();
     if (this.truncated === 'max-memory') return this.finish();
@@ -1403,6 +1495,7 @@ class Worker<S> {
   }
 
   private finish(): CheckResult<S> {
+    this.awaitWritten();
     const sys = this.sys;
     const links = this.links;
     let violation: Violation<S> | undefined;
