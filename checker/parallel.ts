@@ -224,8 +224,8 @@ export class ParallelSearch<S> {
     const withIds = (sys.goals?.length ?? 0) > 0;
     const handed = extras.resume ? sharedFromHandOver(extras.resume, withIds) : undefined;
     if (extras.resume && !handed) throw new HandOverRefused('two fingerprints of the search so far are one in the shared table');
-    // tests (PVCHECK_TEST_SLACK: the workers' estimates made tiny, parallelWorker.ts perState): a table small enough to outgrow
-    const table = handed ? handed.table : SharedFingerprints.create(process.env.PVCHECK_TEST_SLACK ? 1 << 10 : 1 << 16, withIds);
+    // tests (PVCHECK_TEST_SLACK=table: the workers' estimate made tiny, parallelWorker.ts perState): a table small enough to outgrow
+    const table = handed ? handed.table : SharedFingerprints.create(process.env.PVCHECK_TEST_SLACK === 'table' ? 1 << 10 : 1 << 16, withIds);
     const shared = {
       ctl: ctlSab,
       stats,

@@ -192,12 +192,14 @@ const SPIN_MS = 0.05;
  * 9,139, 1 run in 3 under load; every time with PVCHECK_TEST_MERGE_DELAY).
  */
 function decide(): void {
-  let merge = Atomics.load(ctl, C.PAR_MERGE) === 1 && Atomics.load(ctl, C.ABORT) === 0 && Atomics.load(ctl, C.STOP) === 0;
-  if (merge) {
-    let news = 0;
-    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
-    merge = news < Atomics.load(ctl, C.TO_CUT);
-  }
+  let news = 0;
+  for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
+  // The workers compare the counts with the room left every 64 states: a level whose new states reached it
+  // after the last comparison is done again with a larger table too, so that whether a level is does not
+  // depend on scheduling (test/workersSizing).
+  if (news >= Atomics.load(ctl, C.ROOM)) Atomics.or(ctl, C.ABORT, 1);
+  const merge =
+    Atomics.load(ctl, C.PAR_MERGE) === 1 && Atomics.load(ctl, C.ABORT) === 0 && Atomics.load(ctl, C.STOP) === 0 && news < Atomics.load(ctl, C.TO_CUT);
   Atomics.store(ctl, C.MERGE, merge ? 1 : 0);
 }
 
@@ -313,9 +315,10 @@ class Worker<S> {
     this.fired = new Float64Array(sys.rules.length);
     this.totalFired = new Float64Array(sys.rules.length);
     this.checkDeadlock = init.options.checkDeadlock;
-    // tests: estimates this small make levels outgrow the tables, to be done again
-    const slack = Number(process.env.PVCHECK_TEST_SLACK);
-    if (slack > 0) this.slack = this.claimSlack = slack;
+    // tests: PVCHECK_TEST_SLACK=table (or claims) makes that estimate tiny: levels outgrow the table and are done again
+    const tiny = process.env.PVCHECK_TEST_SLACK;
+    if (tiny === 'table') this.slack = 1 / 64;
+    else if (tiny === 'claims') this.claimSlack = 1 / 64;
     this.maxStates = init.options.maxStates ?? Infinity;
     this.maxDepth = init.options.maxDepth ?? Infinity;
     this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory) : undefined;
@@ -1162,9 +1165,9 @@ class Worker<S> {
     Atomics.store(ctl, C.PAR_MERGE, par ? 1 : 0);
     if (par) {
       // at most half full: its entries are slots of the level's new states found again (at most the room
-      // left and the level's edges), 0.2-1.4 a state of the level on netif-ctrl, 0.01 on ring-notify 8x64;
-      // sized for `claimSlack` a state (a level that makes more is done again, with twice as many)
-      const most = Math.min(Atomics.load(ctl, C.ROOM), len * this.perState(), len * this.claimSlack);
+      // left), 0.2-1.4 a state of the level on netif-ctrl, 0.01 on ring-notify 8x64; sized for `claimSlack`
+      // a state (a level that makes more is done again, with twice as many)
+      const most = Math.min(Atomics.load(ctl, C.ROOM), len * this.claimSlack);
       let cap = 1024;
       while (cap < 2 * most) cap *= 2;
       let bits = 1 << 15; // and a bit array of 4 bits a state of the level at least
