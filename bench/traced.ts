@@ -14,8 +14,10 @@
  * on the packed words alone: choices -> how many, guard -> bool, effect -> per
  * word a mask and bits (successor = (parent & ~mask) | bits). A path not in the
  * trie (a miss) runs the function on the recording view again. The first pass
- * compares every successor with today's, word for word and in order; then both
- * expansions are timed, alternating.
+ * compares every successor with today's, word for word and in order. The tries
+ * are then also generated as code (one function per rule: a `switch` per trie
+ * node), and the three expansions (today, tries walked, tries as code) are
+ * timed, alternating.
  */
 import { shapeCodec } from '../checker/codec.js';
 import { hashWords } from '../checker/hash.js';
@@ -389,7 +391,40 @@ for (let i = 0; i < S; i++) {
 const cold = cpu() - t0;
 console.log(`exact: ${edges} successors equal, word for word, in order. first pass (tries built, both run) ${cold.toFixed(0)} ms; misses`, stats, `trie nodes ${nodes}; the misses took ${missMs.toFixed(0)} ms (${(missMs * 1e3 / (stats.choiceMiss + stats.guardMiss + stats.effectMiss)).toFixed(0)} us each)`);
 const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
-const A: number[] = [], B: number[] = [];
+// ---- the tries as code: one generated function for the whole expansion (a `switch` per trie node,
+// the rules in order, each choice's guard and effect inline under its choices leaf). A path the
+// tries do not have calls `miss` (none after the exactness pass above: the same states).
+const R: unknown[] = [];
+const constOf = (x: unknown): number => { R.push(x); return R.length - 1; };
+function genSwitch(n: Node | undefined, onLeaf: (result: any) => string): string {
+  if (n === undefined) return 'miss();\n';
+  if (n.leaf < 0) return onLeaf(n.result);
+  const l = n.leaf;
+  let out = `switch ((w[off + ${lword[l]}] >>> ${lshift[l]}) & ${lmask[l]}) {\n`;
+  for (const [v, k] of n.kids!) out += `case ${v}: {\n${genSwitch(k, onLeaf)}break;\n}\n`;
+  return out + 'default: miss();\n}\n';
+}
+// one function per rule (V8 does not optimise a function of more than about 60 KB of bytecode), each called from its own site
+let gsrc = '', gfns = '';
+for (let ri = 0; ri < active.length; ri++)
+  gsrc += `k = r${ri}(w, off, k);\n`, gfns += `function r${ri}(w, off, k) {\n${genSwitch(choiceRoots[ri]!.t, (set: ChoiceSet) => {
+    let out = '';
+    for (let ci = 0; ci < set.n; ci++)
+      out += `{\n${genSwitch(set.guards[ci]!.t, (ok: boolean) => (ok ? genSwitch(set.effects[ci]!.t, (eff) => `k = put(R[${constOf(eff)}], k, w, off);\n`) : ''))}}\n`;
+    return out;
+  })}return k;\n}\n`;
+const put = (eff: { ws: Int32Array; ms: Uint32Array; bs: Uint32Array }, k: number, w: Uint32Array, off: number): number => {
+  if (k === 0) for (let j = 0; j < W; j++) PARENT[j] = w[off + j]!;
+  SUCC.set(PARENT);
+  const ews = eff.ws, ems = eff.ms, ebs = eff.bs;
+  for (let j = 0; j < ews.length; j++) { const x = ews[j]!; SUCC[x] = (SUCC[x]! & ems[j]!) | ebs[j]!; }
+  emit(SUCC, k, outT);
+  return k + 1;
+};
+const expandGen = new Function('R', 'put', 'miss', `${gfns}\nreturn function expandGen(w, off) {\nlet k = 0;\n${gsrc}return k;\n};`)(R, put, () => { throw new Error('a path the tries do not have'); }) as (w: Uint32Array, off: number) => number;
+console.log(`generated expansion: ${gfns.length} characters of source`);
+
+const A: number[] = [], B: number[] = [], G: number[] = [];
 emit = (succ) => { hashWords(succ, W, fp); sink += fp[0]! & 1; };
 track = false;
 let sink = 0;
@@ -400,5 +435,8 @@ for (let r = 0; r < 5; r++) {
   t0 = cpu();
   for (let i = 0; i < S; i++) sink += expandTraced(all, i * W, outT);
   B.push(cpu() - t0);
+  t0 = cpu();
+  for (let i = 0; i < S; i++) sink += expandGen(all, i * W);
+  G.push(cpu() - t0);
 }
-console.log(`per state (${(edges / S).toFixed(2)} successors): today (unpackReused + compiled rules + scratch + packScratch + hash) ${(med(A) * 1e3 / S).toFixed(2)} us; traced (tries on the words + hash) ${(med(B) * 1e3 / S).toFixed(2)} us; ${(med(A) / med(B)).toFixed(2)}x  [runs ${A.map((x) => x.toFixed(0))} / ${B.map((x) => x.toFixed(0))} ms]`, sink & 0);
+console.log(`per state (${(edges / S).toFixed(2)} successors): today (unpackReused + compiled rules + scratch + packScratch + hash) ${(med(A) * 1e3 / S).toFixed(2)} us; traced (tries walked + hash) ${(med(B) * 1e3 / S).toFixed(2)} us, ${(med(A) / med(B)).toFixed(2)}x; traced (tries generated as code + hash) ${(med(G) * 1e3 / S).toFixed(2)} us, ${(med(A) / med(G)).toFixed(2)}x  [runs ${A.map((x) => x.toFixed(0))} / ${B.map((x) => x.toFixed(0))} / ${G.map((x) => x.toFixed(0))} ms]`, sink & 0);
