@@ -32,6 +32,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { defineParams, intParam, resolveParams, type ParamsOfSpace } from './params.js';
 import { DOMID_A, DOMID_B, DOMID_C, GNTST_okay, GTF_permit_access, GTF_readonly, GTF_transitive, acquireForCopy, grantInit, grantParams, type GrantEntry, type GrantState } from './grant.js';
 import { nc2BypassViews } from './views/nc2.js';
+import { array, bool, int, list, oneOf, record, type Shape } from './shape.js';
 
 export const nc2BypassParams = defineParams({
   packets: intParam({ default: 2, min: 1, max: 4, doc: 'packets A sends to B (each in its own granted buffer)' }),
@@ -356,6 +357,69 @@ export const nc2BypassView = (s: S): string =>
   `dom0 ${s.d.bypass}${s.d.ringGranted ? ' ring-granted' : ''} trans [${s.d.trans.map((t) => (t ? 'T' : '.')).join('')}]\n` +
   (Object.entries(s.q) as [string, string[]][]).filter(([, v]) => v.length).map(([k, v]) => `${k}: ${v.join(' ')}`).join('; ');
 
+/** The control messages of the BYPASS_* family the channels carry (PACKET:i and FINISH:i besides). */
+export const BYPASS_MESSAGES = [
+  'BYPASS_FRONTEND', 'BYPASS_FRONTEND_READY', 'BYPASS_BACKEND', 'BYPASS_READY',
+  'BYPASS_DISABLE', 'BYPASS_DISABLED', 'BYPASS_DETACH', 'BYPASS_DETACHED',
+] as const;
+
+/**
+ * The state's shape (model/shape.ts), for the packed path: workers and
+ * `--dump-states`. A channel holds the messages the rules push: the eight
+ * BYPASS_* names and `PACKET:i`, `FINISH:i` for each packet i (one literal
+ * table). A channel's bound is what the rules can push into it over a whole
+ * run, with P packets and U setups: each packet leaves `unsent` once and is
+ * sent on one path, so one PACKET and one FINISH per packet in each channel
+ * of its path; each setup (dom0.bypass_offer, at most U: setupsLeft only
+ * falls) sends at most one of each control message per channel (a DISABLE,
+ * DISABLED, DETACH, DETACHED per teardown, which follows a setup). So aToD
+ * and dToA, dToB hold at most P + 3U (aToD: FRONTEND_READY, DISABLED,
+ * DETACHED; dToA: FRONTEND, DISABLE, DETACH; dToB: BACKEND, DISABLE,
+ * DETACH), bToD P + 2U (DISABLED, DETACHED), aToB and bToA P + U (READY).
+ * `inc` and `suspended` count suspends (at most `suspends`), a grant is the
+ * incarnation that issued it or -1, `got` one copy more than BY4 allows (a
+ * violation is a state too). A model derived from this one whose rules push
+ * more stops with one line naming the field (checker/codec.ts).
+ */
+export const nc2BypassShape = (p: P): Shape<S> => {
+  const P = p.packets, U = p.setups, K = p.suspends;
+  const msgs = [...BYPASS_MESSAGES, ...ids(p).map((i) => `PACKET:${i}`), ...ids(p).map((i) => `FINISH:${i}`)];
+  const chan = (n: number) => list(oneOf(msgs), n);
+  const view = oneOf(['none', 'attached', 'ready', 'disabled'] as const);
+  const state = record({
+    a: record({
+      view,
+      mapped: bool,
+      port: bool,
+      inc: int(0, K),
+      pkt: array(oneOf(['unsent', 'parent', 'bypass', 'done'] as const), P),
+      grant: array(int(-1, K), P),
+      suspended: int(0, K),
+    }),
+    b: record({ view, mapped: bool, bound: bool, got: array(int(0, 2), P) }),
+    d: record({
+      bypass: oneOf(['none', 'offered', 'up', 'disabling', 'detaching'] as const),
+      ringGranted: bool,
+      disabled: array(bool, 2),
+      detached: array(bool, 2),
+      trans: array(bool, P),
+      setupsLeft: int(0, U),
+    }),
+    q: record({
+      aToD: chan(P + 3 * U),
+      dToA: chan(P + 3 * U),
+      bToD: chan(P + 2 * U),
+      dToB: chan(P + 3 * U),
+      aToB: chan(P + U),
+      bToA: chan(P + U),
+    }),
+    staleCopy: bool,
+    badFinish: bool,
+    lostEvent: bool,
+  });
+  return { state: state as unknown as Shape<S>['state'] };
+};
+
 export const nc2Bypass = defineModel<S, P>({
   views: nc2BypassViews,
   name: 'nc2-bypass',
@@ -367,4 +431,5 @@ export const nc2Bypass = defineModel<S, P>({
   invariants: nc2BypassInvariants,
   isValidEnd: nc2BypassValidEnd,
   view: nc2BypassView,
+  shape: nc2BypassShape,
 });

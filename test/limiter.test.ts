@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import './support/fc.js';
 import type { Model } from '../model/core.js';
 import { paramsOf, replays, runModel } from './support/models.js';
+import { writtenAt } from './support/bounds.js';
 import {
   limiter, lateeoiDelay, maxBurst, netbackAddCredit, plHead, plPop, plRotate, plSchedule, PL_EMPTY, PL_H, PL_HX, PL_X, PL_XH,
   type Guest, type LimiterParams, type LimiterState,
@@ -22,6 +23,9 @@ import creditOverflow from '../examples/limiter-credit-overflow.js';
 import wrappingClock from '../examples/limiter-wrapping-clock.js';
 
 type M = Model<LimiterState, LimiterParams>;
+
+/** The built-in at `ov` over the bounds this file was written at (test/support/bounds.ts: hostileRing=1), so that raising a default moves none of its figures. */
+const pinned = (ov: Record<string, string>): LimiterParams => paramsOf(limiter, writtenAt('limiter', ov));
 
 
 
@@ -36,7 +40,7 @@ function variantCase(name: string, variant: M, ov: Record<string, string>, prope
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
     const shorter = runModel(variant, p, len - 1);
     assert.is(shorter.violation, undefined, `no violation within ${len - 1} steps`);
-    const fixed = runModel(limiter, paramsOf(limiter, ov)); // ov carries creditTimer=design where netback's timer breaks L3 anyway
+    const fixed = runModel(limiter, pinned(ov)); // ov carries creditTimer=design where netback's timer breaks L3 anyway
     assert.is(fixed.outcome, 'ok', `fix: ${fixed.violation?.property}`);
   });
 }
@@ -48,7 +52,7 @@ variantCase('credit sum wraps at credit_bytes = 2^4 - 1', creditOverflow, { cred
 variantCase('credit window on a 4-bit wrapping clock with >=', wrappingClock, { hostile: 'false', hostileRx: 'false' }, 'L4_honest_bounded_response');
 
 test("netback's timer (the default) breaks L3 in 19 steps, four refills in one tick; the design timer verifies; with no lag kept, 51 steps", () => {
-  const p = paramsOf(limiter, { hostileRx: 'false' });
+  const p = pinned({ hostileRx: 'false' });
   assert.is(p.creditTimer, 'netback');
   const r = runModel(limiter, p);
   assert.is(r.violation?.property, 'L3_work_per_window');
@@ -79,7 +83,7 @@ test('XSA-392 one-slot: the hand-worked 6-step counterexample', () => {
 });
 
 test('receive side after XSA-392: a stall turns the carrier off and keeps the queue; expired packets are dropped; without feature-rx-notify no stall detection', () => {
-  const p = paramsOf(limiter, { hostile: 'false', hostileRx: 'true', rxQueueMax: '3', rxPacketBytes: '2' });
+  const p = pinned({ hostile: 'false', hostileRx: 'true', rxQueueMax: '3', rxPacketBytes: '2' });
   const r = runModel(limiter, p);
   assert.is(r.outcome, 'ok', r.violation?.property);
   assert.equal(r.neverFired, []);
@@ -103,7 +107,7 @@ test('NAPI budget removed: the hand-worked 5-step counterexample (push, event, c
 });
 
 test('limiter with the design timer, hostile guest, no receive side: verifies, goal included; work per window within the stated bound', () => {
-  const p = paramsOf(limiter, { hostileRx: 'false', creditTimer: 'design' });
+  const p = pinned({ hostileRx: 'false', creditTimer: 'design' });
   const r = runModel(limiter, p);
   assert.is(r.outcome, 'ok');
   assert.is(r.neverFired.filter((n) => !/rx|start_xmit|carrier/.test(n)).length, 0);
@@ -115,7 +119,7 @@ test('limiter with the design timer, hostile guest, no receive side: verifies, g
 
 test('a packet larger than max_burst is never sent: the recoverability goal fails', () => {
   // honest packet charge 1 + 2 + 1 = 4; burst 3 and credit_bytes 2 give max_burst 3: it never fits
-  const base = paramsOf(limiter, { hostile: 'false', hostileRx: 'false' });
+  const base = pinned({ hostile: 'false', hostileRx: 'false' });
   const p: LimiterParams = { ...base, burst: 3 };
   const r = runModel(limiter, p);
   assert.is(r.outcome, 'violation');
@@ -159,7 +163,7 @@ test('poll list encoding behaves like an array queue of up to three NAPI instanc
 });
 
 test('netback credit per queue (xenbus.c connect): a guest that asks for two queues gets twice the vif\'s rate (L3_guest_work_per_window, a finding); each queue stays within its own', () => {
-  const p = paramsOf(limiter, { maxQueues: '2', creditTimer: 'design' });
+  const p = pinned({ maxQueues: '2', creditTimer: 'design' });
   // both choices of multi-queue-num-queues are initial states, queue 1 connected as queue 0
   assert.equal(limiter.init(p).map((s) => [s.x_nq, s.x1_rem, s.x1_nc]), [[0, 0, 0], [1, p.creditBytes, p.maxLag + p.creditUsec]]);
   assert.ok(limiter.findings!.includes('L3_guest_work_per_window'));
@@ -179,7 +183,7 @@ test('netback credit per queue (xenbus.c connect): a guest that asks for two que
 
 test('netback credit per queue: with the design timer, within 15 steps the guest\'s work per window exceeds one queue\'s bound and stays within (queues) x it', () => {
   // bounded: the whole space with two hostile queues is beyond a test's minute (docs/models/limiter.md)
-  const p = paramsOf(limiter, { maxQueues: '2', creditTimer: 'design' });
+  const p = pinned({ maxQueues: '2', creditTimer: 'design' });
   const keep = ['L3_work_per_window', 'L3_guest_work_per_window_per_queue'];
   const r = runModel({ ...limiter, invariants: limiter.invariants.filter((i) => keep.includes(i.name)), goals: [] }, p, 15);
   assert.is(r.violation, undefined, r.violation?.property);

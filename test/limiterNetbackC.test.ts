@@ -23,12 +23,14 @@ import {
   CREDIT_PATCHES, buildCreditHarness, creditHarnessUnavailable, extractCreditFunctions, netbackCompiledAdapter, netbackSource, type CreditPatchName,
 } from '../conformance/credit/harness.js';
 import { scratchDir } from './support/tmp.js';
+import { writtenAt } from './support/bounds.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
   return e.right;
 };
-const params = (ov: Record<string, string | number | boolean>): LimiterParams => right(resolveParams(limiter.params, ov)) as LimiterParams;
+/** `ov` over the bounds this file was written at (test/support/bounds.ts: hostileRing=1), so that raising a default moves no suite here. */
+const params = (ov: Record<string, string | number | boolean>): LimiterParams => right(resolveParams(limiter.params, writtenAt('limiter', ov))) as LimiterParams;
 
 const why = creditHarnessUnavailable();
 if (why) {

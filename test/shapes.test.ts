@@ -29,7 +29,7 @@ type M = Model<unknown, unknown>;
 const shaped = builtinModels.filter((m) => m.shape) as M[];
 
 test('built-in models declare a shape', () => {
-  for (const name of ['grant', 'blkif', 'nc2-packets', 'netif-ctrl', 'netif-rx', 'netif-tx', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
+  for (const name of ['grant', 'blkif', 'nc2-bypass', 'nc2-packets', 'netif-ctrl', 'netif-rx', 'netif-tx', 'ring', 'ring-api', 'xenbus']) assert.ok(shaped.some((m) => m.name === name), `${name} declares a shape`);
 });
 
 for (const m of shaped) {
@@ -152,6 +152,9 @@ const CASES: [string, Record<string, string | number | boolean>][] = [
   // a frontend that fills the ring, indices around it
   ['netif-tx', { stopAt: 'ring-full', ringSize: 4, packets: 3, maxSlots: 2, gso: 'off' }],
   ['nc2-packets', {}],
+  ['nc2-bypass', {}],
+  // three setups, two suspends: every channel through three bypass cycles and two fall-backs
+  ['nc2-bypass', { packets: 1, setups: 3, suspends: 2 }],
 ];
 for (const [name, ov] of CASES) {
   const m = findModel(name) as M | undefined;

@@ -13,12 +13,14 @@ import { check } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import creditOverflow from '../examples/limiter-credit-overflow.js';
 import { LIMITER_MAX_STATES } from '../conformance/limiter.js';
+import { writtenAt } from './support/bounds.js';
 
 const right = <A>(e: E.Either<string, A>): A => {
   if (E.isLeft(e)) throw new Error(e.left);
   return e.right;
 };
-const P0: LimiterParams = right(resolveParams(limiter.params, {}));
+// the bounds this file was written at (test/support/bounds.ts: hostileRing=1), which the default suite's figures below are of
+const P0: LimiterParams = right(resolveParams(limiter.params, writtenAt('limiter')));
 // the default graph is large: by default vectors are cut from the first 20000 states (BFS order), which reach every rule
 const rules = right(generateSuite(limiter, P0));
 
