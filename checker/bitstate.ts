@@ -48,6 +48,8 @@ export interface StateSet {
   /** Whether the next new state doubles the table (the memory guard asks first). */
   readonly fullBeforeGrowth: boolean;
   readonly bytes: number;
+  /** What the next doubling adds to the resident set (the memory guard asks for it); twice {@link bytes} when absent. */
+  readonly growthBytes?: number;
   /** Whether a new state can no longer be stored (a fixed table is full: the search stops, `max-memory`). */
   readonly exhausted?: boolean;
   /** What a lossy store reports (absent for the full table). */

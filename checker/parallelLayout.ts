@@ -68,16 +68,12 @@ export const C = {
    */
   WRITTEN: 25,
   /**
-   * Where the level's claims table starts in the claims buffer (words), and
-   * the region of an earlier level's table that the workers but worker 0
-   * clear once they have merged this level ([CLEAR_OFF, CLEAR_OFF +
-   * CLEAR_LEN)): a level's table is cleared only when every worker has
-   * read it, i.e. at the next level merged by every worker, so that two
-   * consecutive tables never overlap (parallelWorker.ts, `placeClaims`).
+   * Per level merged by every worker, worker 0 adds 1 here once its part of
+   * the merge is done, when it no longer reads the level's claims table: the
+   * others clear the table only then (parallelWorker.ts, `clearClaimsPart`),
+   * since they no longer wait for worker 0 at the end of the merge.
    */
-  CLAIM_OFF: 26,
-  CLEAR_OFF: 27,
-  CLEAR_LEN: 28,
+  READ: 26,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -116,8 +112,9 @@ export interface WorkerOptions {
    * whether it is merged, and worker 0 waits 4 ms before it runs alone a
    * level that every worker expanded (parallelWorker.ts, `decide`). Worker 0
    * also waits ms before the second step of a level's merge, where it reads
-   * the level's claims table: the others have merged and cleared what they
-   * clear by then (parallelWorker.ts, `placeClaims`).
+   * the level's claims table: the others have merged by then, and must not
+   * clear the table before worker 0 is done with it (parallelWorker.ts,
+   * `clearClaimsPart`).
    */
   readonly mergeDelay?: number;
   /** Each worker prints where its time went when the search ends (PVCHECK_WORKER_TIMES=1: measurements). */

@@ -24,7 +24,7 @@ import { coverageOf, type CheckResult, type Outcome, type Violation } from './re
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
-import { openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { openSync, readSync, writeSync } from 'node:fs';
 
 /*
  * A worker is kept by parallel.ts's pool between searches: each search's
@@ -63,7 +63,6 @@ function configure(i: WorkerInit): void {
   mergeDelay = i.options.mergeDelay ?? 0;
   // read per search: a kept worker's environment is the one its start message brought
   growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
-  cpuAtStart = phaseTimes ? threadCpu() : undefined;
 }
 /** Ints a chunk record: owner, first and end candidate, first and end edge, winners (parallelLayout.ts). */
 const CH = CHUNK_INTS;
@@ -119,30 +118,18 @@ function phase(name: string): string {
   phaseName = name;
   return was;
 }
-/** This thread's CPU time so far, user and system, in clock ticks (undefined if not Linux). */
-function threadCpu(): [number, number] | undefined {
-  try {
-    const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1]!.split(' ');
-    return [Number(f[11]), Number(f[12])];
-  } catch {
-    return undefined; /* not Linux */
-  }
-}
-/** The thread's CPU time as this search started (a kept worker ran others before). */
-let cpuAtStart: [number, number] | undefined;
+/**
+ * One line on stderr: wall and CPU seconds per phase, the barriers, and the
+ * CPU of the whole search as the phases' sum (one reader, schedstat: it was
+ * read from /proc/thread-self/stat's clock ticks beside).
+ */
 function reportTimes(): void {
   if (!phaseTimes) return;
   phase('end');
-  let cpu = '';
-  const t = threadCpu();
-  if (t && cpuAtStart) {
-    const user = t[0] - cpuAtStart[0], sys = t[1] - cpuAtStart[1];
-    cpu = ` cpu ${((user + sys) / 100).toFixed(2)}s (user ${(user / 100).toFixed(2)})`;
-  }
-  const parts = Object.entries(phaseTimes)
-    .filter(([k]) => k !== 'end')
-    .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}/${((phaseCpu![k] ?? NaN) / 1000).toFixed(2)}`);
-  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s); barriers ${barriers}${cpu}\n`);
+  const phases = Object.entries(phaseTimes).filter(([k]) => k !== 'end');
+  const cpu = phases.reduce((sum, [k]) => sum + (phaseCpu![k] ?? NaN), 0);
+  const parts = phases.map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}/${((phaseCpu![k] ?? NaN) / 1000).toFixed(2)}`);
+  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s); barriers ${barriers} cpu ${(cpu / 1000).toFixed(2)}s\n`);
 }
 let barriers = 0;
 
@@ -173,6 +160,24 @@ function barrier(last?: () => void): void {
 }
 /** How long a worker spins at a barrier before it sleeps (milliseconds): at most about 0.1 s a search of 1,700 barriers. */
 const SPIN_MS = 0.05;
+
+/** Waits (spins a little, then sleeps) until the count at ctl[slot] reaches `want`: one side of a barrier. */
+function awaitCount(slot: number, want: number): void {
+  let v = Atomics.load(ctl, slot);
+  if (v >= want) return;
+  const was = phase('wait');
+  barriers++;
+  const until = performance.now() + SPIN_MS;
+  for (let i = 1; v < want; i++) {
+    if ((i & 255) === 0 && performance.now() > until) break;
+    v = Atomics.load(ctl, slot);
+  }
+  while (v < want) {
+    Atomics.wait(ctl, slot, v, 1000);
+    v = Atomics.load(ctl, slot);
+  }
+  phase(was);
+}
 
 /**
  * Whether the level just expanded is merged by every worker: it is to be
@@ -421,6 +426,7 @@ class Worker<S> {
       barrier(decide); // level expanded
       if (mergeDelay > 0) sleep(2 * mergeDelay);
       if (Atomics.load(ctl, C.MERGE) === 1) {
+        this.merges++;
         this.mergeTogether();
         phase('clear');
         this.clearClaimsPart(); // while worker 0 sets up the next level
@@ -430,21 +436,27 @@ class Worker<S> {
   }
 
   /**
-   * This worker's part of clearing a claims table after it merged a level:
-   * the others than worker 0 share the table of the level merged before
-   * this one (worker 0 may still read this level's, and sets up the next
-   * level meanwhile), or worker 0, alone, clears this level's.
+   * This worker's part of clearing the claims table of a level merged by
+   * every worker: the others than worker 0 share it, once no worker reads
+   * it (C.READ, C.WRITTEN; worker 0 sets up the next level meanwhile), or worker
+   * 0 clears it all when alone. Clearing before worker 0's own merge ended
+   * lost claims it had yet to read (ring-notify 4x16 on 2 workers: 'parent
+   * links must be added in BFS order'). Placing consecutive tables apart
+   * instead, each cleared after the next merge, measured 1,062 MB of peak
+   * RSS for netif-ctrl on 2 workers against 818-855 (two large tables held).
    */
   private clearClaimsPart(): void {
+    const a = this.claimsA, total = a.length;
     if (N === 1) {
-      this.claimsA.fill(0);
+      a.fill(0);
       return;
     }
-    const { clearOff: off, clearLen: len } = this.lv;
+    awaitCount(C.READ, this.merges);
+    awaitCount(C.WRITTEN, this.merges * (N - 1)); // and the others (they read it in their step 2 too)
     const parts = N - 1, j = me - 1;
-    this.claims.a.fill(0, off + Math.floor((len * j) / parts), off + Math.floor((len * (j + 1)) / parts));
+    a.fill(0, Math.floor((total * j) / parts), Math.floor((total * (j + 1)) / parts));
   }
-  /** The claims table of the level (a view of the claims buffer from C.CLAIM_OFF). */
+  /** The claims table of the level (a view of the claims buffer's first words). */
   private claimsA: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
   // ---- every worker: the merge of a level (when no observable or AG EF graph needs worker 0 to see each new state) ----
@@ -502,7 +514,7 @@ class Worker<S> {
     }
     for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
     barrier(); // winners counted
-    // the test hook: worker 0 reads the claims table after the others merged and cleared what they clear
+    // the test hook: worker 0 reads the claims table after the others merged (they must not clear it yet)
     if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
     phase('merge2');
     this.table.clearFlags(me, N); // no worker reads a flag before the next level
@@ -552,10 +564,9 @@ class Worker<S> {
     if (no > 0) f64.set(ext.subarray(0, 4 * no), me * FSTRIDE + F_OBS);
     // No barrier here: worker 0 goes on to set up the next level while the others write, and waits for
     // their count only before it reads what they wrote (awaitWritten); the level-start barrier covers the rest.
-    if (me !== 0) {
-      Atomics.add(ctl, C.WRITTEN, 1);
-      Atomics.notify(ctl, C.WRITTEN);
-    }
+    // (worker 0: it no longer reads the claims table, which the others clear)
+    Atomics.add(ctl, me === 0 ? C.READ : C.WRITTEN, 1);
+    Atomics.notify(ctl, me === 0 ? C.READ : C.WRITTEN);
     phase(was);
   }
 
@@ -694,11 +705,7 @@ class Worker<S> {
       this.claims.refresh(); // worker 0 sized the claims table for the level
       lv.claimMask = Atomics.load(ctl, C.CLAIM_MASK);
       lv.bitMask = Atomics.load(ctl, C.CLAIM_BITS) - 1;
-      const off = Atomics.load(ctl, C.CLAIM_OFF);
-      this.claimsA = this.claims.a.subarray(off, off + 2 * (lv.claimMask + 1) + (lv.bitMask + 1) / 32);
-      // read now: worker 0 sets them for the next level while this one's merge may still run
-      lv.clearOff = Atomics.load(ctl, C.CLEAR_OFF);
-      lv.clearLen = Atomics.load(ctl, C.CLEAR_LEN);
+      this.claimsA = this.claims.a.subarray(0, 2 * (lv.claimMask + 1) + (lv.bitMask + 1) / 32);
     }
     this.fired.fill(0);
     if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
@@ -800,7 +807,7 @@ class Worker<S> {
   }
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
-  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, clearOff: 0, clearLen: 0, chunk: 0 };
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, chunk: 0 };
   /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
   private readonly wPos = new Int32Array(64);
   private readonly wEnd = new Int32Array(64);
@@ -1137,7 +1144,7 @@ class Worker<S> {
       while (cap < 2 * most) cap *= 2;
       let bits = 1 << 15; // and a bit array of 4 bits a state of the level at least
       while (bits < 4 * len) bits *= 2;
-      this.placeClaims(2 * cap + bits / 32);
+      this.claims.ensure(2 * cap + bits / 32);
       Atomics.store(ctl, C.CLAIM_MASK, cap - 1);
       Atomics.store(ctl, C.CLAIM_BITS, bits);
     }
@@ -1247,7 +1254,7 @@ class Worker<S> {
     }
   }
 
-  /** Levels merged by every worker so far (worker 0). */
+  /** Levels merged by every worker so far (each worker counts them). */
   private merges = 0;
   /**
    * Worker 0: waits until every other worker has written its part of the
@@ -1261,52 +1268,13 @@ class Worker<S> {
    * others and the others for worker 0.
    */
   private awaitWritten(): void {
-    const want = this.merges * (N - 1);
-    let v = Atomics.load(ctl, C.WRITTEN);
-    if (v >= want) return;
-    const was = phase('written');
-    barriers++;
-    const until = performance.now() + SPIN_MS;
-    for (let i = 1; v < want; i++) {
-      if ((i & 255) === 0 && performance.now() > until) break;
-      v = Atomics.load(ctl, C.WRITTEN);
-    }
-    while (v < want) {
-      Atomics.wait(ctl, C.WRITTEN, v, 1000);
-      v = Atomics.load(ctl, C.WRITTEN);
-    }
-    phase(was);
+    awaitCount(C.WRITTEN, this.merges * (N - 1));
   }
 
   /** The claims table of a level not merged: worker 0 clears it (every worker is done with it). */
   private clearClaims(): void {
     this.claimsA.fill(0);
   }
-
-  /**
-   * The claims table of the last level merged by every worker, [offset,
-   * length) in the claims buffer, which the others clear once they have
-   * merged the next such level (worker 0 may read it until its own merge
-   * ends, when the others may already be done), or undefined.
-   */
-  private dirtyClaims: [number, number] | undefined;
-  /**
-   * Places the level's claims table of `words` words in the claims buffer:
-   * at its start, or after the table of the last level merged if they would
-   * overlap (that one is not clear yet); and says which region the others
-   * clear after this level's merge.
-   */
-  private placeClaims(words: number): void {
-    const d = N > 1 ? this.dirtyClaims : undefined;
-    const off = d && words > d[0] ? d[0] + d[1] : 0;
-    this.claims.ensure(off + words);
-    Atomics.store(ctl, C.CLAIM_OFF, off);
-    Atomics.store(ctl, C.CLEAR_OFF, d ? d[0] : 0);
-    Atomics.store(ctl, C.CLEAR_LEN, d ? d[1] : 0);
-    this.placed = [off, words];
-  }
-  /** This level's claims table as placed (it becomes {@link dirtyClaims} if the level is merged by every worker). */
-  private placed: [number, number] = [0, 0];
 
   /** Adds the workers' figures of the level expanded (edges, terminal states, most transitions, rules fired). */
   private addLevelStats(): void {
@@ -1335,9 +1303,8 @@ class Worker<S> {
     this.next.ensure(news * this.W);
     this.nlinks.ensure(2 * news);
     f64[F_NEXT_FIRST] = this.nextFirst;
-    this.mergeTogether();
     this.merges++;
-    this.dirtyClaims = this.placed; // the others cleared the one before
+    this.mergeTogether();
     if (this.obs) {
       this.awaitWritten(); // the others' extremes
       this.mergeExtremes();

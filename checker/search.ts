@@ -410,7 +410,7 @@ export class Search<S> {
           this.edges++;
           const id = this.links.size;
           const h = rep[2 * j]!, l = rep[2 * j + 1]!;
-          if (this.memory && seen.fullBeforeGrowth && seen.lookup(h, l) === -1 && this.memory.over(seen.bytes * 2)) {
+          if (this.memory && seen.fullBeforeGrowth && seen.lookup(h, l) === -1 && this.memory.over(seen.growthBytes ?? 2 * seen.bytes)) {
             // as in `edge`: the table would double past the budget; the edge is not counted, the search ends after this state
             this.edges--;
             this.truncated = 'max-memory';
@@ -498,7 +498,7 @@ export class Search<S> {
       this.outOfMemory = true;
       return;
     }
-    if (this.memory && this.seen.fullBeforeGrowth && this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1 && this.memory.over(this.seen.bytes * 2)) {
+    if (this.memory && this.seen.fullBeforeGrowth && this.seen.lookup(this.fp[0]!, this.fp[1]!) === -1 && this.memory.over(this.seen.growthBytes ?? 2 * this.seen.bytes)) {
       // The table would double past the budget: stop before allocating it.
       // The edge is not counted; the search ends after this expansion.
       this.edges--;

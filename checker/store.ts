@@ -19,6 +19,15 @@ const MAX_GROWABLE = 2 ** 32 - 65536;
 type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxByteLength: number; grow(bytes: number): void };
 /** Words of the flag bit array of a table of `slots` home slots (one bit a slot, the PAD included). */
 const flagWords = (slots: number) => (slots + PAD + 31) >>> 5;
+/**
+ * FingerprintSet: below this many slots the table is in plain arrays, doubled
+ * into new ones; from it on in growable buffers, doubled in place. A growable
+ * buffer (4 GiB of address space reserved) costs about 0.45 ms more CPU to
+ * make, fault in and collect than a plain array of 2^16 slots, and a small
+ * search makes one: tests run thousands (.scratch/fsAB.ts, docs/perf/2026-12-05c-engine.md).
+ * At 2^20 slots a doubling by copy holds 24 MiB for a moment.
+ */
+const IN_PLACE_FROM = 1 << 20;
 const growableSab = (bytes: number, max: number): SharedArrayBuffer =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
 
@@ -39,26 +48,38 @@ export class FingerprintSet {
   private t: Uint32Array;
   private ids: Uint32Array | undefined;
   private mask: number;
-  /** The table's buffer and the ids', growable (a SharedArrayBuffer only for that: no other thread sees them). */
-  private tb: Growable;
+  /**
+   * The table's buffer and the ids', growable (a SharedArrayBuffer only for
+   * that: no other thread sees them) from {@link IN_PLACE_FROM} slots on;
+   * undefined while the table is in plain arrays.
+   */
+  private tb: Growable | undefined;
   private ib: Growable | undefined;
   size = 0;
 
-  constructor(withIds = false, initialBits = 16) {
+  constructor(withIds = false, initialBits = 10) {
     const cap = 1 << initialBits;
-    this.tb = growableSab((cap + PAD) * 8, MAX_GROWABLE) as Growable;
-    this.ib = withIds ? (growableSab((cap + PAD) * 4, MAX_GROWABLE / 2) as Growable) : undefined;
-    this.t = new Uint32Array(this.tb, 0, (cap + PAD) * 2);
-    this.ids = this.ib ? new Uint32Array(this.ib, 0, cap + PAD) : undefined;
+    this.t = new Uint32Array((cap + PAD) * 2);
+    this.ids = withIds ? new Uint32Array(cap + PAD) : undefined;
     this.mask = cap - 1;
+    if (cap >= IN_PLACE_FROM) this.copyGrow(cap); // into growable buffers
   }
 
   get capacity(): number {
     return this.mask + 1;
   }
-  /** The home slots' bytes (the margin of PAD slots, 0.2% at 2^21 slots, left out as before); the memory guard asks for twice this before a doubling, which now adds about this much. */
+  /** The home slots' bytes (the margin of PAD slots, 0.2% at 2^21 slots, left out as before). */
   get bytes(): number {
     return this.capacity * (this.ids ? 12 : 8);
+  }
+  /**
+   * What the next doubling adds to the resident set, for the memory guard:
+   * {@link bytes} in place, twice that into new arrays (the old ones are
+   * held until then).
+   */
+  get growthBytes(): number {
+    const inPlace = this.tb !== undefined && (2 * this.capacity + PAD) * 8 <= this.tb.maxByteLength;
+    return inPlace ? this.bytes : 2 * this.bytes;
   }
   /** Whether the next insertion of a new fingerprint doubles the table (growing it by {@link bytes}). */
   get fullBeforeGrowth(): boolean {
@@ -149,7 +170,7 @@ export class FingerprintSet {
    */
   private grow(): void {
     const c = this.capacity, cap = 2 * c;
-    if ((cap + PAD) * 8 > this.tb.maxByteLength) return this.copyGrow(cap);
+    if (!this.tb || (cap + PAD) * 8 > this.tb.maxByteLength) return this.copyGrow(cap);
     this.tb.grow((cap + PAD) * 8);
     this.t = new Uint32Array(this.tb, 0, (cap + PAD) * 2);
     if (this.ib) {
@@ -211,12 +232,25 @@ export class FingerprintSet {
     }
   }
 
-  /** The table doubled into new buffers (past the reservation of the growable ones). */
+  /**
+   * The table at `cap` slots in new buffers: plain arrays below {@link
+   * IN_PLACE_FROM} slots, growable buffers from there on, fixed ones past
+   * their reservation (4 GiB).
+   */
   private copyGrow(cap: number): void {
     const ot = this.t, oi = this.ids;
-    const tb = new SharedArrayBuffer((cap + PAD) * 8) as Growable;
-    const ib = oi ? (new SharedArrayBuffer((cap + PAD) * 4) as Growable) : undefined;
-    const t = new Uint32Array(tb), ids = ib ? new Uint32Array(ib) : undefined;
+    let tb: Growable | undefined, ib: Growable | undefined;
+    let t: Uint32Array, ids: Uint32Array | undefined;
+    if (cap < IN_PLACE_FROM) {
+      t = new Uint32Array((cap + PAD) * 2);
+      ids = oi ? new Uint32Array(cap + PAD) : undefined;
+    } else {
+      const grows = (cap + PAD) * 8 <= MAX_GROWABLE;
+      tb = (grows ? growableSab((cap + PAD) * 8, MAX_GROWABLE) : new SharedArrayBuffer((cap + PAD) * 8)) as Growable;
+      ib = oi ? ((grows ? growableSab((cap + PAD) * 4, MAX_GROWABLE / 2) : new SharedArrayBuffer((cap + PAD) * 4)) as Growable) : undefined;
+      t = new Uint32Array(tb, 0, (cap + PAD) * 2);
+      ids = ib ? new Uint32Array(ib, 0, cap + PAD) : undefined;
+    }
     const mask = cap - 1, end = cap + PAD;
     for (let j = 0; j < ot.length >>> 1; j++) {
       const h = ot[2 * j]!, l = ot[2 * j + 1]!;

@@ -239,6 +239,28 @@ test('maxMemory: the search stops before the fingerprint table doubles past the 
   assert.ok(r.distinctStates > 0.75 * 2 ** 18 && r.distinctStates <= 0.75 * 2 ** 19, String(r.distinctStates));
 });
 
+test('maxMemory: a doubling in place is asked for what it adds (the table once), one into new arrays for twice the table', () => {
+  // 4x34: 871,538 states; the table moves into growable buffers at 2^20 slots (a doubling into new arrays,
+  // 4 MiB held and 8 MiB new) and doubles in place to 2^21 at 786,432 states (8 MiB more). With the resident set
+  // held still and 12 MiB of room, both fit: the search completes. Asking twice the table before the doubling
+  // in place, as the guard did when every doubling made a new table (16 MiB), stopped it at 786,432 states.
+  const sys = bind(ringNotify, { ringSize: 4, messages: 34 });
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  const real = process.memoryUsage.rss;
+  const held = real();
+  process.memoryUsage.rss = () => held;
+  let fits, short;
+  try {
+    fits = check(sys.right, { maxMemory: held + 12 * 1024 ** 2 });
+    short = check(sys.right, { maxMemory: held + 7 * 1024 ** 2 }); // the doubling to 2^20 into new arrays asks 8 MiB
+  } finally {
+    process.memoryUsage.rss = real;
+  }
+  assert.equal([fits.outcome, fits.distinctStates], ['ok', 871538]);
+  assert.is(short.incompleteReason, 'max-memory');
+  assert.ok(short.distinctStates > 0.75 * 2 ** 18 && short.distinctStates <= 0.75 * 2 ** 19, String(short.distinctStates));
+});
+
 test('CLI --max-memory: exit 3 with a partial JSON report; a bad size is one line and exit 2', () => {
   const pv = (args: string[]) => spawnSync(process.execPath, [resolve(root, 'bin/pvcheck.mjs'), ...args], { encoding: 'utf8' });
   const r = pv(['check', 'ring-notify', '--max-memory', '1M', '--json', '-q']);
