@@ -97,7 +97,9 @@ const validateLimiter = (p: ParamsOf<typeof limiterSpecs>): string | undefined =
     return undefined;
   };
 
-export const limiterParams = defineParams(limiterSpecs, validateLimiter);export type LimiterParams = ParamsOfSpace<typeof limiterParams>;
+// the built-in's hostile guest keeps up to two requests on its ring (1 until 2026-12-05; limiter-rx, whose hostile guest does not transmit, keeps 1)
+export const limiterParams = defineParams({ ...limiterSpecs, hostileRing: intParam({ ...limiterSpecs.hostileRing, default: 2 }) }, validateLimiter);
+export type LimiterParams = ParamsOfSpace<typeof limiterParams>;
 type P = LimiterParams;
 
 // --- packets, work and charges
@@ -834,6 +836,8 @@ export const limiter = defineModel<S, P>({
   description: "asymmetry limiter on netback: netback's credit scheduler (its own timer by default; creditTimer=design: ours), NAPI budget, lateeoi, XSA-392 rx bounds, plus our design (SET_MAX_PACKETS, work charge, credit-costing spurious events; each rule's origin below); one honest and one hostile guest",
   see: 'xen-protocols.md §5; drivers/net/xen-netback/netback.c; seed 004 (NetChannel2); docs/models/limiter.md',
   params: limiterParams,
+  // docs/vectors.md: the suite at the bound it was written at (the check default is hostileRing=2 since 2026-12-05)
+  vectorParams: { hostileRing: 1 },
   init: limiterInits,
   rules: limiterRules,
   invariants: limiterInvariants,
