@@ -113,6 +113,11 @@ export const CODEC_CACHE = 32;
  */
 export const CODEC_CACHE_LEAVES = 8000;
 let cachedLeaves = 0;
+/** Empties the cache (tests that set a memory budget from the resident set they read: test/support/residentSet.ts). */
+export function clearCodecCache(): void {
+  codecs.clear();
+  cachedLeaves = 0;
+}
 
 /** Derives the codec of a shape; throws if the shape cannot be packed (a value wider than 32 bits). */
 export function shapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean } = {}): StateCodec<S> {

@@ -12,9 +12,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { join, resolve } from 'node:path';
 import { check } from '../checker/explore.js';
-import { checkParallel, checkParallelLinks, closeWorkerPool, ParallelSearch } from '../checker/parallel.js';
+import { checkParallel, checkParallelLinks, ParallelSearch } from '../checker/parallel.js';
 import type { System } from '../checker/system.js';
 import { boundCase, summary } from './support/workerCases.js';
+import { settledResidentSet } from './support/residentSet.js';
 
 process.env.PVCHECK_PARALLEL_FROM = '1';
 const root = resolve(import.meta.dirname, '..');
@@ -82,9 +83,9 @@ test('the memory guard stopping a level every worker expands (ring-notify 8x32 o
   let stops = 0;
   for (const extra of [55, 65, 75]) {
     // no idle workers: a search under a budget ends those it does not take (the earlier tests' 3 with the
-    // hooks, 90 MiB), which would give this budget their room; it starts its 2 workers, as this was calibrated
-    await closeWorkerPool();
-    const maxMemory = process.memoryUsage.rss() + extra * 2 ** 20;
+    // hooks, 90 MiB), which would give this budget their room; it starts its 2 workers, as this was calibrated;
+    // nor codecs or garbage of the earlier tests (settledResidentSet)
+    const maxMemory = (await settledResidentSet()) + extra * 2 ** 20;
     const { result: r, linksDigest } = await checkParallelLinks(sys, { maxMemory }, source, 2);
     console.log(`+${extra} MiB: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states, depth ${r.depth}`);
     if (r.outcome === 'ok') continue; // the process held less than foreseen

@@ -18,6 +18,8 @@ import { checkParallel, closeWorkerPool, idleWorkers } from '../checker/parallel
 import { loadModel } from '../cli/loadModel.js';
 import { workerSystemLoader } from '../cli/workerSystem.js';
 import { bind } from '../properties/bind.js';
+import { shapeCodec } from '../checker/codec.js';
+import { settledResidentSet } from './support/residentSet.js';
 
 const MiB = 1024 ** 2;
 const m = await loadModel('ring-notify');
@@ -62,6 +64,23 @@ test('a multi-worker search under a budget ends the idle workers it does not tak
   assert.is((await checkParallel(sys, { maxMemory: 64 * 1024 ** 3 }, source, 2)).distinctStates, states);
   assert.is(idleWorkers(), 2, 'a budget: the third was ended, the search\'s two are kept');
   await closeWorkerPool();
+});
+
+test('the tests\' resident set (test/support/residentSet.ts): read with no idle worker and no codec kept, unless the test keeps its idle workers', async () => {
+  const nm = await loadModel('netif-ctrl');
+  const np = { ...(nm.params.defaults as object), requests: 1 };
+  const nb = bind(nm, np);
+  if (E.isLeft(nb)) throw new Error(nb.left);
+  const shaped = nb.right;
+  const codec = shapeCodec(shaped.shape!);
+  assert.is(shapeCodec(shaped.shape!), codec, 'kept in the cache');
+  await checkParallel(shaped, {}, { loader: workerSystemLoader, args: { model: 'netif-ctrl', params: np } }, 2);
+  assert.is(idleWorkers(), 2);
+  assert.ok((await settledResidentSet({ keepIdleWorkers: true })) > 0);
+  assert.is(idleWorkers(), 2, 'kept when asked');
+  assert.is.not(shapeCodec(shaped.shape!), codec, 'the codec cache emptied');
+  await settledResidentSet();
+  assert.is(idleWorkers(), 0, 'the idle workers ended');
 });
 
 test.run();
