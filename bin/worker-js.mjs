@@ -83,3 +83,73 @@ export function plainModules(urls, expected = {}) {
     return undefined;
   }
 }
+
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Per copy: its TypeScript source's path and, per generated line, the segments [column, source line, source column]. */
+const maps = new Map();
+function lineMap(copy) {
+  if (maps.has(copy)) return maps.get(copy);
+  let m;
+  try {
+    const js = readFileSync(copy, 'utf8');
+    const data = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/.exec(js);
+    const map = data && JSON.parse(Buffer.from(data[1], 'base64').toString('utf8'));
+    if (map && typeof map.mappings === 'string') {
+      const lines = [];
+      let srcLine = 0, srcCol = 0, src = 0;
+      for (const text of map.mappings.split(';')) {
+        const segs = [];
+        let col = 0;
+        for (const seg of text.split(',')) {
+          if (seg === '') continue;
+          const v = [];
+          for (let i = 0, shift = 0, acc = 0; i < seg.length; i++) {
+            const d = B64.indexOf(seg[i]);
+            acc += (d & 31) << shift;
+            if (d & 32) shift += 5;
+            else {
+              v.push(acc & 1 ? -(acc >>> 1) : acc >>> 1);
+              acc = shift = 0;
+            }
+          }
+          col += v[0];
+          if (v.length >= 4) {
+            src += v[1];
+            srcLine += v[2];
+            srcCol += v[3];
+            segs.push([col, srcLine, srcCol]);
+          }
+        }
+        lines.push(segs);
+      }
+      m = lines;
+    }
+  } catch {
+    /* no map: the frame stays as it is */
+  }
+  maps.set(copy, m);
+  return m;
+}
+
+/**
+ * `stack` with each frame in a plain-JS copy (node_modules/.cache/pvcheck-js/HASH/PATH.js,
+ * line and column of the transpiled text) named by its TypeScript source (PATH.ts in the tree
+ * the copy was made from) and the line and column there, read from the copy's inline source
+ * map. Workers run the copies without source maps (turning them on costs a worker about 40 ms
+ * of CPU at start-up, for every module it loads), so the stack of a model's fault in one is
+ * mapped here, by the main thread, when it is reported (cli/phaseWorker.ts).
+ */
+export function sourceStack(stack) {
+  if (typeof stack !== 'string') return stack;
+  return stack.replace(/(file:\/\/)?(\/[^\s()]*?)\/node_modules\/\.cache\/pvcheck-js\/([0-9a-f]+)\/([^\s()]+?)\.js:(\d+):(\d+)/g, (all, url, tree, hash, rel, line, column) => {
+    const path = (p) => (url ? decodeURIComponent(p) : p);
+    const copy = `${path(tree)}/node_modules/.cache/pvcheck-js/${hash}/${path(rel)}.js`;
+    const segs = lineMap(copy)?.[Number(line) - 1];
+    if (!segs || segs.length === 0) return all;
+    const col = Number(column) - 1;
+    let best = segs[0];
+    for (const s of segs) if (s[0] <= col) best = s;
+    return `${path(tree)}/${path(rel)}.ts:${best[1] + 1}:${best[2] + 1}`;
+  });
+}
+

@@ -181,8 +181,10 @@ export interface ParallelExtras {
  */
 function sharedFromHandOver(h: SearchHandOver, withIds: boolean): { table: SharedFingerprints; front: SharedArrayBuffer; resume: ResumeState } | undefined {
   const n = h.links.n;
+  // as worker 0 sizes it for a level (parallelWorker.ts perState): twice the mean out-degree so far, at most the most
+  const perState = Math.max(1, Math.min(h.maxOut, h.curFirst > 0 ? Math.ceil((2 * h.edges) / h.curFirst) : h.maxOut));
   let slots = 1 << 16;
-  while ((n + h.curLen * h.maxOut) * 4 > slots * 3) slots *= 2;
+  while ((n + h.curLen * perState) * 4 > slots * 3) slots *= 2;
   const table = SharedFingerprints.create(slots, withIds);
   let clash = false;
   h.seen.forEach((hi, lo, id) => {
@@ -203,6 +205,8 @@ export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
   /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
   linksDigest: string | undefined;
+  /** Levels worker 0 did again because the shared table or the claims table filled (tests), once the search is over. */
+  redone: { table: number; claims: number } | undefined;
   private readonly ctl: Int32Array;
   private readonly f64: Float64Array;
   private readonly workers: Kept[] = [];
@@ -220,7 +224,8 @@ export class ParallelSearch<S> {
     const withIds = (sys.goals?.length ?? 0) > 0;
     const handed = extras.resume ? sharedFromHandOver(extras.resume, withIds) : undefined;
     if (extras.resume && !handed) throw new HandOverRefused('two fingerprints of the search so far are one in the shared table');
-    const table = handed ? handed.table : SharedFingerprints.create(1 << 16, withIds);
+    // tests (PVCHECK_TEST_SLACK=table: the workers' estimate made tiny, parallelWorker.ts perState): a table small enough to outgrow
+    const table = handed ? handed.table : SharedFingerprints.create(process.env.PVCHECK_TEST_SLACK === 'table' ? 1 << 10 : 1 << 16, withIds);
     const shared = {
       ctl: ctlSab,
       stats,
@@ -306,6 +311,7 @@ export class ParallelSearch<S> {
               if (m.error !== undefined) fail(new Error(m.error));
               else if (m.result) {
                 this.linksDigest = m.linksDigest;
+                this.redone = m.redone;
                 result = { ...(m.result as CheckResult<S>), seconds: (Date.now() - this.start) / 1000 };
                 finished();
               } else if (m.done) finished();
@@ -436,6 +442,7 @@ export function loadedSources(): Record<string, string> {
 interface WorkerMessage {
   readonly result?: CheckResult<unknown>;
   readonly linksDigest?: string;
+  readonly redone?: { table: number; claims: number };
   readonly done?: boolean;
   readonly error?: string;
 }

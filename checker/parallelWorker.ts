@@ -197,12 +197,14 @@ function awaitCount(slot: number, want: number): void {
  * 9,139, 1 run in 3 under load; every time with PVCHECK_TEST_MERGE_DELAY).
  */
 function decide(): void {
-  let merge = Atomics.load(ctl, C.PAR_MERGE) === 1 && Atomics.load(ctl, C.ABORT) === 0 && Atomics.load(ctl, C.STOP) === 0;
-  if (merge) {
-    let news = 0;
-    for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
-    merge = news < Atomics.load(ctl, C.TO_CUT);
-  }
+  let news = 0;
+  for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
+  // The workers compare the counts with the room left every 64 states: a level whose new states reached it
+  // after the last comparison is done again with a larger table too, so that whether a level is does not
+  // depend on scheduling (test/workersSizing).
+  if (news >= Atomics.load(ctl, C.ROOM)) Atomics.or(ctl, C.ABORT, 1);
+  const merge =
+    Atomics.load(ctl, C.PAR_MERGE) === 1 && Atomics.load(ctl, C.ABORT) === 0 && Atomics.load(ctl, C.STOP) === 0 && news < Atomics.load(ctl, C.TO_CUT);
   Atomics.store(ctl, C.MERGE, merge ? 1 : 0);
 }
 
@@ -266,7 +268,7 @@ async function main(): Promise<void> {
     reportTimes();
     // the others' lines are written before the result ends the search (the workers are terminated then)
     if (phaseTimes) barrier();
-    parentPort!.postMessage({ result, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
+    parentPort!.postMessage({ result, redone: w.redone, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
   } else {
     w.follow();
     reportTimes();
@@ -318,6 +320,10 @@ class Worker<S> {
     this.fired = new Float64Array(sys.rules.length);
     this.totalFired = new Float64Array(sys.rules.length);
     this.checkDeadlock = init.options.checkDeadlock;
+    // tests: PVCHECK_TEST_SLACK=table (or claims) makes that estimate tiny: levels outgrow the table and are done again
+    const tiny = process.env.PVCHECK_TEST_SLACK;
+    if (tiny === 'table') this.slack = 1 / 64;
+    else if (tiny === 'claims') this.claimSlack = 1 / 64;
     this.maxStates = init.options.maxStates ?? Infinity;
     this.maxDepth = init.options.maxDepth ?? Infinity;
     this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory) : undefined;
@@ -604,7 +610,8 @@ class Worker<S> {
   /**
    * Lowers the claims entry of `slot` to chunk `c` (an atomic minimum;
    * entries are (slot + 1, chunk + 1), zero when empty); its index, or -1
-   * when the table is full.
+   * when the table has as many entries as it takes (the level is then
+   * done again with a larger one).
    */
   private claim(slot: number, c: number): number {
     const m = this.claimsA;
@@ -618,7 +625,11 @@ class Worker<S> {
       let k = m[2 * i]!;
       if (k === 0) {
         k = Atomics.compareExchange(m, 2 * i, 0, key);
-        if (k === 0) k = key;
+        if (k === 0) {
+          // the entries so far, in the word after the bit array: at most 3/4 full (levelTogether sizes it)
+          if (Atomics.add(m, 2 * (mask + 1) + (this.lv.bitMask + 1) / 32, 1) >= this.lv.claimMost) return -1;
+          k = key;
+        }
       }
       if (k !== key) continue;
       let v = Atomics.load(m, 2 * i + 1);
@@ -705,7 +716,9 @@ class Worker<S> {
       this.claims.refresh(); // worker 0 sized the claims table for the level
       lv.claimMask = Atomics.load(ctl, C.CLAIM_MASK);
       lv.bitMask = Atomics.load(ctl, C.CLAIM_BITS) - 1;
-      this.claimsA = this.claims.a.subarray(0, 2 * (lv.claimMask + 1) + (lv.bitMask + 1) / 32);
+      // and the count of its entries in the word after the bit array
+      this.claimsA = this.claims.a.subarray(0, 2 * (lv.claimMask + 1) + (lv.bitMask + 1) / 32 + 1);
+      lv.claimMost = Math.floor((3 * (lv.claimMask + 1)) / 4);
     }
     this.fired.fill(0);
     if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
@@ -780,7 +793,7 @@ class Worker<S> {
           f64[me * FSTRIDE + F.EDGES] = lv.edges;
           let total = 0;
           for (let j = 0; j < N; j++) total += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
-          if (total >= room) Atomics.store(ctl, C.ABORT, 1);
+          if (total >= room) Atomics.or(ctl, C.ABORT, 1);
           if (total >= toCut) lv.stop = true;
           if (Atomics.load(ctl, C.ABORT) !== 0) lv.stop = true;
         }
@@ -807,7 +820,7 @@ class Worker<S> {
   }
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
-  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, chunk: 0 };
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, claimMost: 0, chunk: 0 };
   /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
   private readonly wPos = new Int32Array(64);
   private readonly wEnd = new Int32Array(64);
@@ -825,7 +838,7 @@ class Worker<S> {
     lv.edges++;
     const res = lv.table.insert(h, l, 0x80000000);
     if (res === 3) {
-      Atomics.store(ctl, C.ABORT, 1);
+      Atomics.or(ctl, C.ABORT, 1);
       lv.stop = true;
       return false;
     }
@@ -851,7 +864,7 @@ class Worker<S> {
           if (this.seenInChunk(slot)) return true; // not the chunk's first record of the slot: it cannot win
           m = this.claim(slot, lv.chunk);
           if (m < 0) {
-            Atomics.store(ctl, C.ABORT, 1);
+            Atomics.or(ctl, C.ABORT, 2);
             lv.stop = true;
             return false;
           }
@@ -893,6 +906,26 @@ class Worker<S> {
   private obs: ObservableExtremes<S> | undefined;
   private graph: GoalGraph<S> | undefined;
   private maxOut = 1;
+  /**
+   * New states a state of the level may give, as the table and the claims
+   * table are sized for a level: twice the mean out-degree of the levels
+   * so far (`slack`, doubled for each level done again for a full table),
+   * at most the most transitions of a state. Sized by the most alone, a
+   * model with a few states of many transitions reserved ten times what
+   * it used (netif-ctrl: 52 at most, 4.7 on average; a 256 MiB table and
+   * a 512 MiB claims table for a million states, against 20 bytes a state
+   * on one thread). A level that outgrows the estimate is done again
+   * (ABORT), as when it outgrew the most.
+   */
+  private perState(): number {
+    const mean = this.curFirst > 0 ? this.edges / this.curFirst : this.maxOut;
+    return Math.max(1, Math.min(this.maxOut, Math.ceil(this.slack * mean)));
+  }
+  private slack = 2;
+  /** Entries of the claims table a state of the level is sized for (doubled for each level done again for a full one). */
+  private claimSlack = 4;
+  /** Levels done again for a full table and for a full claims table (tests: PVCHECK_TEST_SLACK). */
+  readonly redone = { table: 0, claims: 0 };
   private readonly start = Date.now();
 
   private get cur(): SharedWords {
@@ -982,7 +1015,7 @@ class Worker<S> {
    */
   private ensureRoom(together = false): void {
     let cap = this.table.capacity;
-    const need = this.occupied + this.curLen * this.maxOut;
+    const need = this.occupied + this.curLen * this.perState();
     while (need * 4 > cap * 3) cap *= 2;
     if (cap === this.table.capacity) return;
     if (together && N > 1 && !growAlone && this.table.growsInPlace(cap)) this.growTogether(cap);
@@ -1138,13 +1171,15 @@ class Worker<S> {
     const par = !this.graph;
     Atomics.store(ctl, C.PAR_MERGE, par ? 1 : 0);
     if (par) {
-      // at most half full: its entries are the level's new states, at most the room left and the level's edges
-      const most = Math.min(Atomics.load(ctl, C.ROOM), len * this.maxOut);
+      // at most half full: its entries are slots of the level's new states found again (at most the room
+      // left), 0.2-1.4 a state of the level on netif-ctrl, 0.01 on ring-notify 8x64; sized for `claimSlack`
+      // a state (a level that makes more is done again, with twice as many)
+      const most = Math.min(Atomics.load(ctl, C.ROOM), len * this.claimSlack);
       let cap = 1024;
       while (cap < 2 * most) cap *= 2;
       let bits = 1 << 15; // and a bit array of 4 bits a state of the level at least
       while (bits < 4 * len) bits *= 2;
-      this.claims.ensure(2 * cap + bits / 32);
+      this.claims.ensure(2 * cap + bits / 32 + 1); // and the count of entries
       Atomics.store(ctl, C.CLAIM_MASK, cap - 1);
       Atomics.store(ctl, C.CLAIM_BITS, bits);
     }
@@ -1164,10 +1199,20 @@ class Worker<S> {
       this.stopped();
       return this.finish();
     }
-    if (Atomics.load(ctl, C.ABORT) !== 0) {
-      // The table filled faster than foreseen: drop this level's insertions, grow, do the level again.
-      this.maxOut *= 2;
+    const abort = Atomics.load(ctl, C.ABORT);
+    if (abort !== 0) {
+      // The table (bit 1) or the claims table (bit 2) filled faster than foreseen: drop this level's insertions,
+      // make room, do the level again.
       this.occupied = this.links.size;
+      if (abort & 1) {
+        this.maxOut *= 2;
+        this.slack *= 2;
+        this.redone.table++;
+      }
+      if (abort & 2) {
+        this.claimSlack *= 2;
+        this.redone.claims++;
+      }
       this.replaceTable(this.table.capacity * 2, true);
       return undefined;
     }

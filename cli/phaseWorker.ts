@@ -89,6 +89,10 @@ if (parentPort && (workerData as { phase?: PhaseTask } | undefined)?.phase) {
   );
 }
 
+/** bin/worker-js.mjs's sourceStack (a JavaScript module beside the hooks). */
+const sourceStackOf = async (): Promise<(stack: string) => string> =>
+  ((await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { sourceStack: (stack: string) => string }).sourceStack;
+
 /** The phase was stopped before the process's resident set passed `limit` bytes (it had reached `rss`). */
 export class PhaseMemoryStop extends Error {
   constructor(
@@ -150,7 +154,9 @@ export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model
   if ('error' in m) throw new Error(m.error);
   if ('fault' in m) {
     const f = m.fault;
-    const cause = Object.assign(new Error(f.message), { name: f.name, ...(f.stack ? { stack: f.stack } : {}) });
+    // a plain-JS copy's frames named by the TypeScript sources and their lines, for the report's file:line
+    const stack = plain && f.stack ? (await sourceStackOf())(f.stack) : f.stack;
+    const cause = Object.assign(new Error(f.message), { name: f.name, ...(stack ? { stack } : {}) });
     const fault = new ModelFault(f.site, f.owner, f.state, f.choice, cause);
     const model = models.find((x) => x.name === f.model);
     if (model) fault.model = model;
