@@ -1553,6 +1553,7 @@ class Worker<S> {
       queue: this.curLen - this.pos + this.nextLen,
       seconds: (Date.now() - this.start) / 1000,
       terminalStates: this.terminals,
+      deadlockChecked: this.checkDeadlock,
       ...coverageOf(sys, this.totalFired),
       ...(violation ? { violation } : {}),
       ...(observables && observables.length ? { observables } : {}),

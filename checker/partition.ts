@@ -421,6 +421,7 @@ export class PartitionMember<S> {
       queue: 0,
       seconds: (Date.now() - this.start) / 1000,
       terminalStates: terminals,
+      deadlockChecked: this.o.checkDeadlock ?? true,
       ...coverageOf(this.sys, fired),
       ...(violation ? { violation } : bad ? { violation: { property: bad.property, kind: bad.property === 'deadlock' ? 'deadlock' : 'invariant', trace: [] } } : {}),
       ...(observables ? { observables } : {}),

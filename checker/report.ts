@@ -67,6 +67,8 @@ export interface CheckResult<S> extends Stats {
   readonly outcome: Outcome;
   readonly incompleteReason?: 'max-states' | 'max-depth' | 'max-memory' | 'interrupted' | 'bitstate';
   readonly terminalStates: number;
+  /** Whether a state with no enabled rule that is not a valid end was reported (`checkDeadlock`): a report says "no deadlock" only then. */
+  readonly deadlockChecked: boolean;
   readonly coverage: readonly { readonly rule: string; readonly fired: number }[];
   readonly neverFired: readonly string[];
   readonly violation?: Violation<S>;

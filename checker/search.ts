@@ -577,6 +577,7 @@ export class Search<S> {
       ...this.stats(),
       queue: this.cur.length - this.pos + this.next.length,
       terminalStates: this.terminals,
+      deadlockChecked: this.opt.checkDeadlock ?? true,
       ...coverageOf(sys, this.fired),
       ...(violation ? { violation } : {}),
       ...(observables && observables.length ? { observables } : {}),

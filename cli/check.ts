@@ -375,7 +375,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const params = resolveParams(model.params, overrides);
   if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
   const p = params.right as object;
-  const invariants = selectedInvariants(model, values.invariant);
+  // what the search checks: `deadlock` is named only when it is (--no-deadlock leaves it out)
+  const invariants = selectedInvariants(model, values.invariant).filter((n) => n !== 'deadlock' || run.checkDeadlock);
   if (swarm) {
     // one swarm member: its own file and trace in --out DIR (cli/scaleOut.ts), merged by pvcheck merge
     const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();

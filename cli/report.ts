@@ -20,7 +20,7 @@ const shortestWord = (r: CheckResult<unknown>): string =>
 export function outcomeLine(r: CheckResult<unknown>): string {
   switch (r.outcome) {
     case 'ok':
-      return 'ok: every invariant holds in every reachable state' + (r.terminalStates ? ', no deadlock' : '');
+      return 'ok: every invariant holds in every reachable state' + (r.terminalStates && r.deadlockChecked ? ', no deadlock' : '');
     case 'violation':
       return `VIOLATION of ${r.violation!.property} after ${steps(r.violation!.trace.length - 1)} (${shortestWord(r)})`;
     case 'deadlock':
