@@ -217,6 +217,18 @@ test('maxMemory: a budget below what the process holds stops the search at once,
   assert.equal([roomy.outcome, roomy.distinctStates, roomy.edges], [full.outcome, full.distinctStates, full.edges]);
 });
 
+/** Runs `f` with process.memoryUsage.rss held at its value now (what the memory guard reads), passed to `f`. */
+function withResidentSetHeld<T>(f: (held: number) => T): T {
+  const real = process.memoryUsage.rss;
+  const held = real();
+  process.memoryUsage.rss = () => held;
+  try {
+    return f(held);
+  } finally {
+    process.memoryUsage.rss = real;
+  }
+}
+
 test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
   // 4x32: 758,408 states; the table doubles to 2^20 slots (8 MiB) at 393,216 states.
   // The resident set is held still (the guard reads process.memoryUsage.rss): measured for real, a
@@ -225,15 +237,7 @@ test('maxMemory: the search stops before the fingerprint table doubles past the 
   // the doubling to 2^19 slots (4 MiB) and refuses the one to 2^20 (8 MiB): the stop falls between them.
   const sys = bind(ringNotify, { ringSize: 4, messages: 32 });
   if (E.isLeft(sys)) throw new Error(sys.left);
-  const real = process.memoryUsage.rss;
-  const held = real();
-  process.memoryUsage.rss = () => held;
-  let r;
-  try {
-    r = check(sys.right, { maxMemory: held + 4 * 1024 ** 2 });
-  } finally {
-    process.memoryUsage.rss = real;
-  }
+  const r = withResidentSetHeld((held) => check(sys.right, { maxMemory: held + 4 * 1024 ** 2 }));
   assert.is(r.outcome, 'incomplete');
   assert.is(r.incompleteReason, 'max-memory');
   assert.ok(r.distinctStates > 0.75 * 2 ** 18 && r.distinctStates <= 0.75 * 2 ** 19, String(r.distinctStates));
@@ -246,16 +250,10 @@ test('maxMemory: a doubling in place is asked for what it adds (the table once),
   // in place, as the guard did when every doubling made a new table (16 MiB), stopped it at 786,432 states.
   const sys = bind(ringNotify, { ringSize: 4, messages: 34 });
   if (E.isLeft(sys)) throw new Error(sys.left);
-  const real = process.memoryUsage.rss;
-  const held = real();
-  process.memoryUsage.rss = () => held;
-  let fits, short;
-  try {
-    fits = check(sys.right, { maxMemory: held + 12 * 1024 ** 2 });
-    short = check(sys.right, { maxMemory: held + 7 * 1024 ** 2 }); // the doubling to 2^20 into new arrays asks 8 MiB
-  } finally {
-    process.memoryUsage.rss = real;
-  }
+  const [fits, short] = withResidentSetHeld((held) => [
+    check(sys.right, { maxMemory: held + 12 * 1024 ** 2 }),
+    check(sys.right, { maxMemory: held + 7 * 1024 ** 2 }), // the doubling to 2^20 into new arrays asks 8 MiB
+  ]);
   assert.equal([fits.outcome, fits.distinctStates], ['ok', 871538]);
   assert.is(short.incompleteReason, 'max-memory');
   assert.ok(short.distinctStates > 0.75 * 2 ** 18 && short.distinctStates <= 0.75 * 2 ** 19, String(short.distinctStates));
