@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 
@@ -94,9 +94,18 @@ export async function resolve(specifier, context, nextResolve) {
       const url = new URL(specifier + '.ts', context.parentURL);
       if (existsSync(fileURLToPath(url))) return { url: url.href, shortCircuit: true, format: 'module' };
     }
+    // A user's model file outside any project that has pvcheck installed (`node
+    // ~/pvcheck/bin/pvcheck.mjs check /tmp/my-change.ts`) imports the pvcheck that
+    // runs it: its own package, by the package's self-reference. A project that
+    // installs pvcheck keeps its own copy (the first resolution above succeeded).
+    if (err?.code === 'ERR_MODULE_NOT_FOUND' && /^pvcheck(\/|$)/.test(specifier) && context.parentURL !== selfParent) {
+      return nextResolve(specifier, { ...context, parentURL: selfParent });
+    }
     throw err;
   }
 }
+/** A module inside pvcheck's own package, from which `pvcheck` resolves to that package. */
+const selfParent = pathToFileURL(join(here, '..', 'index.ts')).href;
 
 export async function load(url, context, nextLoad) {
   if (url.startsWith('file:') && url.endsWith('.ts')) {

@@ -308,7 +308,7 @@ export class ParallelSearch<S> {
           this.workers.push(k);
           k.listener = {
             message: (m) => {
-              if (m.error !== undefined) fail(new Error(m.error));
+              if (m.error !== undefined) fail(workerError(m, plain));
               else if (m.result) {
                 this.linksDigest = m.linksDigest;
                 this.redone = m.redone;
@@ -444,7 +444,24 @@ interface WorkerMessage {
   readonly linksDigest?: string;
   readonly redone?: { table: number; claims: number };
   readonly done?: boolean;
+  /** The worker's search threw: the error's message, and its name and stack when it had one. */
   readonly error?: string;
+  readonly name?: string;
+  readonly stack?: string;
+}
+
+/**
+ * The error a worker posted, as the main thread raises it: the worker's
+ * message, name and stack (a plain-JS copy's frames named by the TypeScript
+ * sources and their lines, bin/worker-js.mjs `sourceStack`), so that a bug
+ * in the checker on a worker shows where it was thrown, as one thread's
+ * would, and not where the message arrived.
+ */
+function workerError(m: WorkerMessage, plain: boolean): Error {
+  const e = new Error(m.error);
+  if (m.name) e.name = m.name;
+  if (m.stack) e.stack = plain && workerJs ? workerJs.sourceStack(m.stack) : m.stack;
+  return e;
 }
 interface Kept {
   readonly w: Worker;
@@ -514,6 +531,13 @@ export async function closeWorkerPool(): Promise<void> {
 }
 registerIdleWorkers({ count: () => idle.length, release: () => void closeWorkerPool() });
 
+interface WorkerJs {
+  plainModules(urls: string[], expected: Record<string, string>): string[] | undefined;
+  sourceStack(stack: string): string;
+}
+/** bin/worker-js.mjs, once {@link plainCopies} loaded it (a worker runs plain-JS copies only after that). */
+let workerJs: WorkerJs | undefined;
+
 /**
  * Plain-JS copies of `urls` (TypeScript modules of this repository) and of
  * what they import, made from the hooks' cache (bin/worker-js.mjs), or
@@ -521,8 +545,8 @@ registerIdleWorkers({ count: () => idle.length, release: () => void closeWorkerP
  */
 export async function plainCopies(urls: string[]): Promise<string[] | undefined> {
   if (process.env.PVCHECK_WORKER_HOOKS) return undefined;
-  const js = (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as { plainModules: (urls: string[], expected: Record<string, string>) => string[] | undefined };
-  return js.plainModules(urls, loadedSources());
+  workerJs ??= (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as WorkerJs;
+  return workerJs.plainModules(urls, loadedSources());
 }
 
 /**

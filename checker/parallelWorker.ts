@@ -1577,7 +1577,8 @@ function run(i: WorkerInit): void {
     (e: unknown) => {
       Atomics.store(ctl, C.INTERRUPT, 1);
       Atomics.store(ctl, C.ERROR, 1);
-      parentPort!.postMessage({ error: (e as Error)?.message ?? String(e) });
+      // the stack too: the main thread raises the error with the worker's frames (parallel.ts workerError)
+      parentPort!.postMessage({ error: (e as Error)?.message ?? String(e), ...(e instanceof Error && e.stack ? { name: e.name, stack: e.stack } : {}) });
     },
   );
 }
