@@ -68,12 +68,14 @@ export const C = {
    */
   WRITTEN: 25,
   /**
-   * Per level merged by every worker, worker 0 adds 1 here once its part of
-   * the merge is done, when it no longer reads the level's claims table: the
-   * others clear the table only then (parallelWorker.ts, `clearClaimsPart`),
-   * since they no longer wait for worker 0 at the end of the merge.
+   * The claims table's generation (1 to CLAIM_GENS - 1), one a level every
+   * worker expands: an entry or a bit-array word is of the level when its
+   * stamp is this, so no one clears the table between levels
+   * (parallelWorker.ts, `claim`).
    */
-  READ: 26,
+  CLAIM_GEN: 26,
+  /** Entries the level's claims table has taken so far (worker 0 zeroes it at the level's set-up). */
+  CLAIM_COUNT: 27,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -110,11 +112,12 @@ export interface WorkerOptions {
    * waits ms before it claims a chunk of a level (the others claim the first
    * ones), the others wait 2 ms after the level's expansion before they read
    * whether it is merged, and worker 0 waits 4 ms before it runs alone a
-   * level that every worker expanded (parallelWorker.ts, `decide`). Worker 0
-   * also waits ms before the second step of a level's merge, where it reads
-   * the level's claims table: the others have merged by then, and must not
-   * clear the table before worker 0 is done with it (parallelWorker.ts,
-   * `clearClaimsPart`).
+   * level that every worker expanded (parallelWorker.ts, `decide`). Before
+   * the second step of a level's merge, where each worker reads the level's
+   * claims table, worker 0 waits ms on every other level merged and the
+   * others on the rest: worker 0 then sets up the next level while they
+   * read, and must not clear the table before they are done with it
+   * (parallelWorker.ts, `newClaimsTable`).
    */
   readonly mergeDelay?: number;
   /** Each worker prints where its time went when the search ends (PVCHECK_WORKER_TIMES=1: measurements). */
@@ -162,7 +165,7 @@ export interface WorkerInit {
   readonly edges: SharedArrayBuffer[];
   readonly front: SharedArrayBuffer[];
   readonly cands: SharedArrayBuffer[];
-  /** The claims table of a level merged by every worker: (slot + 1, least chunk + 1) pairs. */
+  /** The claims table of a level merged by every worker: (slot + 1, stamp + least chunk + 1) pairs, then a bit array (parallelWorker.ts, `claim`). */
   readonly claims: SharedArrayBuffer;
   /** The next level's parent links as every worker writes them: (parent position, transition) pairs. */
   readonly nlinks: SharedArrayBuffer;

@@ -70,6 +70,12 @@ const CH = CHUNK_INTS;
 const REC = 4;
 /** The claims index of an inserter's record (it made no claim). */
 const INSERTED = 0xffffffff;
+/** A claims entry's second word is its level's generation times this, plus its chunk + 1 (chunks are below 2^16: MAX_CHUNKS). */
+const CLAIM_STAMP = 1 << 17;
+/** Generations of the claims table before it is cleared: 1 to 2^15 - 1 (a stamp fits in a word, and in a bit-array word's high 16 bits). */
+const CLAIM_GENS = 1 << 15;
+/** Words of a claims table of `cap` entries and a bit array of `bits` bits (16 a word). */
+const claimWords = (cap: number, bits: number): number => 2 * cap + bits / 16;
 
 /**
  * A full garbage collection, run when this worker drops a replaced table: the
@@ -123,13 +129,13 @@ function phase(name: string): string {
  * CPU of the whole search as the phases' sum (one reader, schedstat: it was
  * read from /proc/thread-self/stat's clock ticks beside).
  */
-function reportTimes(): void {
+function reportTimes(extra = ''): void {
   if (!phaseTimes) return;
   phase('end');
   const phases = Object.entries(phaseTimes).filter(([k]) => k !== 'end');
   const cpu = phases.reduce((sum, [k]) => sum + (phaseCpu![k] ?? NaN), 0);
   const parts = phases.map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}/${((phaseCpu![k] ?? NaN) / 1000).toFixed(2)}`);
-  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s); barriers ${barriers} cpu ${(cpu / 1000).toFixed(2)}s\n`);
+  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s); barriers ${barriers} cpu ${(cpu / 1000).toFixed(2)}s${extra}\n`);
 }
 let barriers = 0;
 
@@ -265,7 +271,7 @@ async function main(): Promise<void> {
   barrier(); // every worker has loaded the system
   if (me === 0) {
     const result = w.coordinate();
-    reportTimes();
+    reportTimes(`; claims table cleared ${w.claimClears} times`);
     // the others' lines are written before the result ends the search (the workers are terminated then)
     if (phaseTimes) barrier();
     parentPort!.postMessage({ result, redone: w.redone, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
@@ -434,34 +440,11 @@ class Worker<S> {
       if (Atomics.load(ctl, C.MERGE) === 1) {
         this.merges++;
         this.mergeTogether();
-        phase('clear');
-        this.clearClaimsPart(); // while worker 0 sets up the next level
       }
       phase('other');
     }
   }
 
-  /**
-   * This worker's part of clearing the claims table of a level merged by
-   * every worker: the others than worker 0 share it, once no worker reads
-   * it (C.READ, C.WRITTEN; worker 0 sets up the next level meanwhile), or worker
-   * 0 clears it all when alone. Clearing before worker 0's own merge ended
-   * lost claims it had yet to read (ring-notify 4x16 on 2 workers: 'parent
-   * links must be added in BFS order'). Placing consecutive tables apart
-   * instead, each cleared after the next merge, measured 1,062 MB of peak
-   * RSS for netif-ctrl on 2 workers against 818-855 (two large tables held).
-   */
-  private clearClaimsPart(): void {
-    const a = this.claimsA, total = a.length;
-    if (N === 1) {
-      a.fill(0);
-      return;
-    }
-    awaitCount(C.READ, this.merges);
-    awaitCount(C.WRITTEN, this.merges * (N - 1)); // and the others (they read it in their step 2 too)
-    const parts = N - 1, j = me - 1;
-    a.fill(0, Math.floor((total * j) / parts), Math.floor((total * (j + 1)) / parts));
-  }
   /** The claims table of the level (a view of the claims buffer's first words). */
   private claimsA: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
@@ -488,8 +471,7 @@ class Worker<S> {
    *    their positions; and clears its part of the table's flags (every
    *    state flagged in the level is merged: none stays flagged).
    * Positions, and so ids, are those of the single-threaded search. Worker 0
-   * then adds the links to ParentLinks and clears the claims table
-   * (mergedTogether).
+   * then adds the links to ParentLinks (mergedTogether).
    */
   private mergeTogether(): void {
     const len = Atomics.load(ctl, C.CUR_LEN);
@@ -497,6 +479,7 @@ class Worker<S> {
     const R = REC + this.W;
     const buf = this.cands[me]!.a;
     const claims = this.claimsA;
+    const stamp = this.lv.gen * CLAIM_STAMP; // the level's entries' (claim)
     const was = phase('merge1');
     // winners counted here, then added to the shared counts once a chunk
     if (this.wins.length < nChunks) this.wins = new Int32Array(2 * nChunks);
@@ -510,9 +493,9 @@ class Worker<S> {
         const m = this.claimOf(slot);
         let w = c;
         if (m >= 0) {
-          const v = claims[2 * m + 1]! - 1;
+          const v = claims[2 * m + 1]! - stamp - 1;
           if (v < c) w = v;
-          else claims[2 * m + 1] = c + 1;
+          else claims[2 * m + 1] = stamp + c + 1;
         }
         if (w === c) buf[o + 1] = (buf[o + 1]! | 0x80000000) >>> 0;
         wins[w]!++;
@@ -520,8 +503,10 @@ class Worker<S> {
     }
     for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
     barrier(); // winners counted
-    // the test hook: worker 0 reads the claims table after the others merged (they must not clear it yet)
-    if (mergeDelay > 0 && me === 0) sleep(mergeDelay);
+    // The test hook: on every other level merged, worker 0 reads the claims table after the others merged, or
+    // the others read it while worker 0 sets up the next level (it must not clear the table before they are done:
+    // newClaimsTable).
+    if (mergeDelay > 0 && (me === 0) === (this.merges % 2 === 0)) sleep(mergeDelay);
     phase('merge2');
     this.table.clearFlags(me, N); // no worker reads a flag before the next level
     const next = this.next0();
@@ -546,7 +531,7 @@ class Worker<S> {
       for (let x = chunks[CH * c + 1]!, end = chunks[CH * c + 2]!; x < end; x++) {
         const o = x * R;
         const k = buf[o + 1]!, m = buf[o + 3]!;
-        if (m === INSERTED ? k >>> 31 === 0 : claims[2 * m + 1] !== c + 1) continue;
+        if (m === INSERTED ? k >>> 31 === 0 : claims[2 * m + 1] !== stamp + c + 1) continue;
         nl[2 * pos] = buf[o]!;
         nl[2 * pos + 1] = k & 0x7fffffff;
         for (let j = 0, q = pos * W; j < W; j++) na[q + j] = buf[o + REC + j]!;
@@ -570,9 +555,10 @@ class Worker<S> {
     if (no > 0) f64.set(ext.subarray(0, 4 * no), me * FSTRIDE + F_OBS);
     // No barrier here: worker 0 goes on to set up the next level while the others write, and waits for
     // their count only before it reads what they wrote (awaitWritten); the level-start barrier covers the rest.
-    // (worker 0: it no longer reads the claims table, which the others clear)
-    Atomics.add(ctl, me === 0 ? C.READ : C.WRITTEN, 1);
-    Atomics.notify(ctl, me === 0 ? C.READ : C.WRITTEN);
+    if (me !== 0) {
+      Atomics.add(ctl, C.WRITTEN, 1);
+      Atomics.notify(ctl, C.WRITTEN);
+    }
     phase(was);
   }
 
@@ -583,15 +569,16 @@ class Worker<S> {
   /** The claims entry of `slot`, or -1 (after the expansion: no entry changes meanwhile). */
   private claimOf(slot: number): number {
     const m = this.claimsA;
-    const mask = this.lv.claimMask, key = slot + 1;
+    const lv = this.lv;
+    const mask = lv.claimMask, key = slot + 1, gen = lv.gen;
     const h = Math.imul(slot, 0x9e3779b1);
-    const b = h & this.lv.bitMask;
+    const b = h & lv.bitMask;
     // a bit array beside the table, small enough for the cache, answers "no claim" for most slots
-    if (((m[2 * (mask + 1) + (b >>> 5)]! >>> (b & 31)) & 1) === 0) return -1;
+    const w = m[2 * (mask + 1) + (b >>> 4)]!;
+    if (w >>> 16 !== gen || ((w >>> (b & 15)) & 1) === 0) return -1;
     for (let i = h & mask, n = 0; n <= mask; n++, i = (i + 1) & mask) {
-      const k = m[2 * i]!;
-      if (k === key) return i;
-      if (k === 0) return -1;
+      if (m[2 * i + 1]! >>> 17 !== gen) return -1; // an entry of an earlier level: free
+      if (m[2 * i]! === key) return i;
     }
     return -1;
   }
@@ -608,32 +595,53 @@ class Worker<S> {
   private curFront = 0;
 
   /**
-   * Lowers the claims entry of `slot` to chunk `c` (an atomic minimum;
-   * entries are (slot + 1, chunk + 1), zero when empty); its index, or -1
-   * when the table has as many entries as it takes (the level is then
-   * done again with a larger one).
+   * Lowers the claims entry of `slot` to chunk `c` (an atomic minimum); its
+   * index, or -1 when the table has as many entries as it takes (the level
+   * is then done again with a larger one).
+   *
+   * An entry is two words, (slot + 1, stamp + chunk + 1), where the stamp is
+   * the level's generation times CLAIM_STAMP: an entry whose stamp is not
+   * the level's is free, so no one clears the table between levels (the
+   * others cleared it after each merge, once worker 0 was done reading it:
+   * the follower waited for worker 0 on about 200 levels of ring-notify
+   * 8x64). A worker takes a free entry by a compare-and-swap of its second
+   * word to (stamp + 0), writes the key, then the chunk: a worker that finds
+   * an entry of the level with chunk 0 waits for its key. The bit array's
+   * words are stamped too: the generation in the high 16 bits, 16 bits of
+   * bits in the low ones.
    */
   private claim(slot: number, c: number): number {
     const m = this.claimsA;
-    const mask = this.lv.claimMask;
-    const key = slot + 1, want = c + 1;
+    const lv = this.lv;
+    const mask = lv.claimMask, gen = lv.gen, stamp = gen * CLAIM_STAMP;
+    const key = slot + 1, want = stamp + c + 1;
     const h = Math.imul(slot, 0x9e3779b1);
-    const b = h & this.lv.bitMask;
-    Atomics.or(m, 2 * (mask + 1) + (b >>> 5), 1 << (b & 31));
+    const b = h & lv.bitMask;
+    const bw = 2 * (mask + 1) + (b >>> 4), bit = 1 << (b & 15);
+    for (let v = Atomics.load(m, bw); ; ) {
+      const nv = v >>> 16 === gen ? (v | bit) >>> 0 : gen * 65536 + bit;
+      if (nv === v) break;
+      const o = Atomics.compareExchange(m, bw, v, nv);
+      if (o === v) break;
+      v = o;
+    }
     let i = h & mask;
     for (let n = 0; n <= mask; n++, i = (i + 1) & mask) {
-      let k = m[2 * i]!;
-      if (k === 0) {
-        k = Atomics.compareExchange(m, 2 * i, 0, key);
-        if (k === 0) {
-          // the entries so far, in the word after the bit array: at most 3/4 full (levelTogether sizes it)
-          if (Atomics.add(m, 2 * (mask + 1) + (this.lv.bitMask + 1) / 32, 1) >= this.lv.claimMost) return -1;
-          k = key;
-        }
-      }
-      if (k !== key) continue;
       let v = Atomics.load(m, 2 * i + 1);
-      while (v === 0 || v > want) {
+      if (v >>> 17 !== gen) {
+        const o = Atomics.compareExchange(m, 2 * i + 1, v, stamp);
+        if (o === v) {
+          // this worker took the entry
+          Atomics.store(m, 2 * i, key);
+          Atomics.store(m, 2 * i + 1, want);
+          // the entries so far: at most 3/4 full (levelTogether sizes it)
+          return Atomics.add(ctl, C.CLAIM_COUNT, 1) >= lv.claimMost ? -1 : i;
+        }
+        v = o; // another worker took it in this level
+      }
+      while (v === stamp) v = Atomics.load(m, 2 * i + 1); // its key is being written
+      if (Atomics.load(m, 2 * i) !== key) continue;
+      while (v > want) {
         const o = Atomics.compareExchange(m, 2 * i + 1, v, want);
         if (o === v) break;
         v = o;
@@ -716,8 +724,9 @@ class Worker<S> {
       this.claims.refresh(); // worker 0 sized the claims table for the level
       lv.claimMask = Atomics.load(ctl, C.CLAIM_MASK);
       lv.bitMask = Atomics.load(ctl, C.CLAIM_BITS) - 1;
-      // and the count of its entries in the word after the bit array
-      this.claimsA = this.claims.a.subarray(0, 2 * (lv.claimMask + 1) + (lv.bitMask + 1) / 32 + 1);
+      lv.gen = Atomics.load(ctl, C.CLAIM_GEN);
+      // the entries, then the bit array (16 bits a word)
+      this.claimsA = this.claims.a.subarray(0, claimWords(lv.claimMask + 1, lv.bitMask + 1));
       lv.claimMost = Math.floor((3 * (lv.claimMask + 1)) / 4);
     }
     this.fired.fill(0);
@@ -820,7 +829,7 @@ class Worker<S> {
   }
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
-  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, claimMost: 0, chunk: 0 };
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, claimMost: 0, gen: 0, chunk: 0 };
   /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
   private readonly wPos = new Int32Array(64);
   private readonly wEnd = new Int32Array(64);
@@ -1175,11 +1184,11 @@ class Worker<S> {
       // left), 0.2-1.4 a state of the level on netif-ctrl, 0.01 on ring-notify 8x64; sized for `claimSlack`
       // a state (a level that makes more is done again, with twice as many)
       const most = Math.min(Atomics.load(ctl, C.ROOM), len * this.claimSlack);
-      let cap = 1024;
+      let cap = Math.max(1024, this.claimCap);
       while (cap < 2 * most) cap *= 2;
-      let bits = 1 << 15; // and a bit array of 4 bits a state of the level at least
+      let bits = Math.max(1 << 15, this.claimBits); // and a bit array of 4 bits a state of the level at least
       while (bits < 4 * len) bits *= 2;
-      this.claims.ensure(2 * cap + bits / 32 + 1); // and the count of entries
+      this.newClaimsTable(cap, bits);
       Atomics.store(ctl, C.CLAIM_MASK, cap - 1);
       Atomics.store(ctl, C.CLAIM_BITS, bits);
     }
@@ -1194,7 +1203,6 @@ class Worker<S> {
     phase('merge0');
     if (Atomics.load(ctl, C.MERGE) === 1) return this.mergedTogether(len);
     this.attempted = true;
-    if (par) this.clearClaims(); // the claims of a level not merged
     if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
       this.stopped();
       return this.finish();
@@ -1316,10 +1324,33 @@ class Worker<S> {
     awaitCount(C.WRITTEN, this.merges * (N - 1));
   }
 
-  /** The claims table of a level not merged: worker 0 clears it (every worker is done with it). */
-  private clearClaims(): void {
-    this.claimsA.fill(0);
+  /**
+   * The claims table of the next level every worker expands: a new
+   * generation (the entries of earlier levels are free: claim), the count
+   * of its entries zeroed. The table is cleared only when its layout
+   * changes (the entries' part and the bit array only grow, a few times a
+   * search) or its generations wrap around, once the others have read the
+   * last one (awaitWritten).
+   */
+  private newClaimsTable(cap: number, bits: number): void {
+    let gen = Atomics.load(ctl, C.CLAIM_GEN) + 1;
+    if (cap !== this.claimCap || bits !== this.claimBits || gen === CLAIM_GENS) {
+      this.awaitWritten();
+      this.claims.ensure(claimWords(cap, bits));
+      this.claims.a.fill(0, 0, claimWords(cap, bits));
+      this.claimCap = cap;
+      this.claimBits = bits;
+      this.claimClears++;
+      gen = 1;
+    }
+    Atomics.store(ctl, C.CLAIM_GEN, gen);
+    Atomics.store(ctl, C.CLAIM_COUNT, 0);
   }
+  /** The claims table's layout so far (none at first: 0). */
+  private claimCap = 0;
+  private claimBits = 0;
+  /** Times the claims table was cleared (its layout changed, or its generations wrapped around). */
+  claimClears = 0;
 
   /** Adds the workers' figures of the level expanded (edges, terminal states, most transitions, rules fired). */
   private addLevelStats(): void {
@@ -1354,7 +1385,6 @@ class Worker<S> {
       this.awaitWritten(); // the others' extremes
       this.mergeExtremes();
     }
-    if (N === 1) this.clearClaimsPart(); // else the others clear it meanwhile
     let wins = 0;
     for (let c = 0, n = Math.ceil(len / Atomics.load(ctl, C.CHUNK)); c < n; c++) wins += chunks[CH * c + 5]!;
     if (wins !== news) throw new Error(`internal: ${wins} states merged of ${news} new`);
