@@ -16,6 +16,7 @@ import { FLAG, NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } f
 import { ringNotify } from '../model/ringNotify.js';
 import { bind } from '../properties/bind.js';
 import { runs } from './support/fc.js';
+import { withResidentSetHeld } from './support/residentSetHeld.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -237,18 +238,6 @@ test('maxMemory: a budget below what the process holds stops the search at once,
   const roomy = check(sys.right, { maxMemory: 2 ** 50 });
   assert.equal([roomy.outcome, roomy.distinctStates, roomy.edges], [full.outcome, full.distinctStates, full.edges]);
 });
-
-/** Runs `f` with process.memoryUsage.rss held at its value now (what the memory guard reads), passed to `f`. */
-function withResidentSetHeld<T>(f: (held: number) => T): T {
-  const real = process.memoryUsage.rss;
-  const held = real();
-  process.memoryUsage.rss = () => held;
-  try {
-    return f(held);
-  } finally {
-    process.memoryUsage.rss = real;
-  }
-}
 
 test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
   // 4x32: 758,408 states; the table doubles to 2^20 slots (8 MiB) at 393,216 states.
