@@ -386,7 +386,11 @@ export const netifCtrl: Model<CtrlState, CtrlParams> = {
   shape: ctrlShape,
   rules: [sendCtrlRequest, consumeCtrlResponse, hostileReqProd, ctrlReadReqProd, processOne()],
   invariants: ctrlInvariants,
-  isValidEnd: (s, p) => (s.front.sent === p.requests && s.back.rp === -1 && s.req_prod === s.back.req_cons) || s.oob || s.disabled,
+  // A frontend that rewrote req_prod (hostileIndex) has broken its own ring: netback answers the requests it
+  // made up, and the guest's honest side may then see more responses than it asked for and stop. netback owes
+  // that guest bounded work (B_ctrl_pass_bounded), not progress; its own rules stay enabled while it has work.
+  isValidEnd: (s, p) =>
+    (s.front.sent === p.requests && s.back.rp === -1 && s.req_prod === s.back.req_cons) || s.oob || s.disabled || (p.hostileIndex && s.hostileWrites === 0),
   view: (s) =>
     `req_prod=${s.req_prod} req_cons=${s.back.req_cons} rsp_prod=${s.rsp_prod} hash: alg=${s.hash.alg} size=${s.hash.size} mapping=[${s.hash.mapping[s.hash.sel]!.join(',')}]${s.oob ? ' OOB' : ''}`,
 };
