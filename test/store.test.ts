@@ -113,6 +113,27 @@ test('SharedFingerprints = a Set of fingerprints; flags survive a rehash unless 
   assert.is(table.lookup(normHigh(999), normLow(999)), -1);
 });
 
+test('SharedFingerprints.nextStamp unflags every slot, also when the stamps wrap around (every 255 levels), and a rehash keeps the level\'s flags only', () => {
+  let table = SharedFingerprints.create(1 << 6);
+  const a = [normHigh(11), normLow(12)] as const, b = [normHigh(21), normLow(22)] as const, c = [normHigh(31), normLow(32)] as const;
+  assert.is(table.insert(a[0], a[1], FLAG) & 3, 1);
+  assert.is(table.insert(a[0], a[1], 0) & 3, 2, 'flagged in its level');
+  table.nextStamp();
+  assert.is(table.insert(a[0], a[1], 0) & 3, 0, 'not flagged in the next level');
+  assert.is(table.insert(b[0], b[1], FLAG) & 3, 1);
+  // 254 more levels: the stamps come back to a's; a flagged state from 255 levels ago must not be flagged
+  for (let i = 0; i < 254; i++) table.nextStamp();
+  assert.is(table.insert(a[0], a[1], 0) & 3, 0, 'a, 255 levels later');
+  table.nextStamp();
+  assert.is(table.insert(b[0], b[1], 0) & 3, 0, 'b, 255 levels later');
+  assert.is(table.insert(c[0], c[1], FLAG) & 3, 1);
+  table = table.rehash(1 << 8, false);
+  assert.is(table.lookup(c[0], c[1]) & 3, 2, 'c keeps its flag through a rehash');
+  assert.is(table.lookup(b[0], b[1]) & 3, 0, 'b does not get one');
+  table.nextStamp();
+  assert.is(table.lookup(c[0], c[1]) & 3, 0, 'c, the next level');
+});
+
 test('SharedFingerprints grows in place (no ids), whole or in parts in any order: every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
   let x = 987654321;
   const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
