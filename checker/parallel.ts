@@ -120,6 +120,72 @@ export function chooseWorkers(m: MachineLoad): WorkerChoice {
     : { workers, reason: `${room}: ${workers === 1 ? 'one worker' : `${workers} workers`} (a worker short of a core holds the others back at every level)` };
 }
 
+/** The start of a level of the one-thread search, as cli/check.ts notes it while it may go to the workers. */
+export interface LevelMark {
+  readonly depth: number;
+  /** States of the level about to be expanded. */
+  readonly size: number;
+  /** Distinct states found so far, this level's included. */
+  readonly states: number;
+  /** Milliseconds of CPU time this process spent since the search began (the one thread's, on a busy machine too). */
+  readonly ms: number;
+}
+
+/** Whether the workers would pay at a level start, and why in words. */
+export interface HandOverCall {
+  readonly pays: boolean;
+  /** The seconds of CPU the levels so far leave to the one thread (an estimate). */
+  readonly left: number;
+  readonly why: string;
+}
+
+/**
+ * The least work left on one thread, in seconds, for which the default hands
+ * the search to the workers. Starting them costs about a second of CPU
+ * (each compiles its code again) and two workers run 1.2-1.5 times as fast
+ * as one, so less than a second left ends sooner on one thread:
+ * netif-tx (137,828 states) took 1.7 s CPU on one thread and 3.6 s once
+ * handed over after its first second (docs/perf/2026-12-05d-pool.md).
+ */
+export const HANDOVER_MIN_SECONDS = 1;
+
+/** States expanded per second over at least this window of the last levels (ring-notify's levels take 10 ms). */
+const RATE_WINDOW_MS = 200;
+
+/**
+ * Whether to hand the one-thread search to the workers at the level start
+ * `marks` ends with (a pure function: cli/check.ts notes a level start
+ * every 25 ms or so, and asks at each once the first second is over). The
+ * work left is estimated from the levels' sizes: while they grow, the search
+ * is short of its widest level and about as many states are still to come as
+ * were found so far (a breadth-first profile rises and falls); once they
+ * shrink, by the ratio g of a level to the one before (from the last two
+ * marks), a geometric tail of size / (1 - g) states, at most the states so far. That many states at the rate of the last levels
+ * (the first second's mean would count the compiler's warm-up), in CPU time
+ * so that a busy machine does not make the search look longer, is the time
+ * left; the workers pay from `minSeconds` of it.
+ */
+export function handOverPays(marks: readonly LevelMark[], minSeconds = HANDOVER_MIN_SECONDS): HandOverCall {
+  const last = marks[marks.length - 1];
+  if (!last) return { pays: false, left: 0, why: 'no level started yet' };
+  const prev = marks[marks.length - 2];
+  let from = marks.length - 2;
+  while (from > 0 && last.ms - marks[from]!.ms < RATE_WINDOW_MS) from--;
+  if (from === 0 && last.ms - marks[0]!.ms < RATE_WINDOW_MS) from = -1; // from the search's start
+  const base = from >= 0 ? marks[from]! : { size: 0, states: 0, ms: 0 };
+  const expanded = last.states - last.size - (base.states - base.size);
+  const rate = expanded / (Math.max(1, last.ms - base.ms) / 1000);
+  // a level's size against the one before, from the last two marks (cli/check.ts notes a level start every 25 ms or so)
+  const growth = prev && prev.size > 0 && last.depth > prev.depth ? (last.size / prev.size) ** (1 / (last.depth - prev.depth)) : 1;
+  const states = growth >= 1 ? last.states : Math.min(last.states, last.size / (1 - growth));
+  const left = rate > 0 ? states / rate : Infinity;
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  const why =
+    `about ${left.toFixed(1)} s of CPU left on one thread by the levels so far ` +
+    `(depth ${last.depth}: ${n(last.size)} states, ${growth.toFixed(2)}x the last; ${n(rate)} states/s)`;
+  return { pays: left >= minSeconds, left, why };
+}
+
 /** A sample of the machine's CPU time and this process's, for {@link othersBusy}. */
 export interface CpuSample {
   readonly at: number;

@@ -76,6 +76,8 @@ export const C = {
   CLAIM_GEN: 26,
   /** Entries the level's claims table has taken so far (worker 0 zeroes it at the level's set-up). */
   CLAIM_COUNT: 27,
+  /** The level's stamp of the shared table's flags (store.ts, SharedFingerprints.stamp). */
+  FLAG_STAMP: 28,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;

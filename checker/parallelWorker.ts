@@ -153,35 +153,38 @@ function barrier(last?: () => void): void {
     Atomics.store(ctl, C.COUNT, 0);
     Atomics.add(ctl, C.GEN, 1);
     Atomics.notify(ctl, C.GEN);
-  } else {
-    // Spins a little before it sleeps: most waits at a level's barriers are shorter than the wake-up of a
-    // thread asleep in Atomics.wait (a futex: tens of microseconds before the woken thread runs again).
-    if (Atomics.load(ctl, C.GEN) === gen) {
-      const until = performance.now() + SPIN_MS;
-      for (let i = 1; Atomics.load(ctl, C.GEN) === gen; i++) if ((i & 255) === 0 && performance.now() > until) break;
-    }
-    while (Atomics.load(ctl, C.GEN) === gen) Atomics.wait(ctl, C.GEN, gen, 1000);
-  }
+  } else spinWait(C.GEN, (v) => v !== gen);
   phase(was);
 }
-/** How long a worker spins at a barrier before it sleeps (milliseconds): at most about 0.1 s a search of 1,700 barriers. */
+/** How long a worker spins before it sleeps (milliseconds): at most about 0.1 s a search of 1,700 barriers. */
 const SPIN_MS = 0.05;
 
-/** Waits (spins a little, then sleeps) until the count at ctl[slot] reaches `want`: one side of a barrier. */
-function awaitCount(slot: number, want: number): void {
+/**
+ * Waits until ctl[slot] is `ready`: spins a little, then sleeps in
+ * Atomics.wait (woken by Atomics.notify on the slot, or each second). Most
+ * waits at a level's barriers are shorter than the wake-up of a thread
+ * asleep in Atomics.wait (a futex: tens of microseconds before the woken
+ * thread runs again).
+ */
+function spinWait(slot: number, ready: (v: number) => boolean): void {
   let v = Atomics.load(ctl, slot);
-  if (v >= want) return;
-  const was = phase('wait');
-  barriers++;
   const until = performance.now() + SPIN_MS;
-  for (let i = 1; v < want; i++) {
+  for (let i = 1; !ready(v); i++) {
     if ((i & 255) === 0 && performance.now() > until) break;
     v = Atomics.load(ctl, slot);
   }
-  while (v < want) {
+  while (!ready(v)) {
     Atomics.wait(ctl, slot, v, 1000);
     v = Atomics.load(ctl, slot);
   }
+}
+
+/** Waits until the count at ctl[slot] reaches `want`: one side of a barrier. */
+function awaitCount(slot: number, want: number): void {
+  if (Atomics.load(ctl, slot) >= want) return;
+  const was = phase('wait');
+  barriers++;
+  spinWait(slot, (v) => v >= want);
   phase(was);
 }
 
@@ -468,8 +471,9 @@ class Worker<S> {
    *    each worker writes its winners (inserters' records marked in step 1,
    *    claimers' records whose chunk the entry names) into the next
    *    frontier, and their parent links (parent position, transition), at
-   *    their positions; and clears its part of the table's flags (every
-   *    state flagged in the level is merged: none stays flagged).
+   *    their positions. Every state flagged in the level is merged: worker 0
+   *    takes the table's next stamp as the level ends (swap), so none stays
+   *    flagged.
    * Positions, and so ids, are those of the single-threaded search. Worker 0
    * then adds the links to ParentLinks (mergedTogether).
    */
@@ -508,7 +512,6 @@ class Worker<S> {
     // newClaimsTable).
     if (mergeDelay > 0 && (me === 0) === (this.merges % 2 === 0)) sleep(mergeDelay);
     phase('merge2');
-    this.table.clearFlags(me, N); // no worker reads a flag before the next level
     const next = this.next0();
     next.refresh(); // worker 0 made room for the level's new states
     this.nlinks.refresh();
@@ -719,6 +722,7 @@ class Worker<S> {
     lv.edges = lv.news = lv.nrec = lv.nedge = 0;
     lv.stop = false;
     lv.table = this.table;
+    lv.table.stamp = Atomics.load(ctl, C.FLAG_STAMP); // worker 0 took a new one as the last level ended
     lv.par = Atomics.load(ctl, C.PAR_MERGE) === 1;
     if (lv.par) {
       this.claims.refresh(); // worker 0 sized the claims table for the level
@@ -1039,8 +1043,8 @@ class Worker<S> {
    * of a 2-worker ring-notify 8x64 run (docs/performance.md).
    */
   private growTogether(slots: number): void {
-    this.awaitWritten(); // the others clear their part of the flags in their merge
-    if (this.memory && this.memory.over(slots * 8)) {
+    this.awaitWritten(); // no one is in the last level's merge while the table moves
+    if (this.memory && this.memory.over(slots * 9)) {
       this.truncated = 'max-memory';
       return;
     }
@@ -1058,7 +1062,7 @@ class Worker<S> {
 
   private replaceTable(slots: number, dropFlagged: boolean): void {
     this.awaitWritten();
-    if (this.memory && this.memory.over(slots * 8)) {
+    if (this.memory && this.memory.over(slots * 9)) {
       this.truncated = 'max-memory';
       return;
     }
@@ -1129,6 +1133,8 @@ class Worker<S> {
   }
 
   private swap(): void {
+    // every state flagged in the level is merged: none is flagged in the next (no worker reads a flag before it)
+    this.table.nextStamp();
     this.frontIdx = 1 - this.frontIdx;
     this.curLen = this.nextLen;
     this.curFirst = this.nextFirst;
@@ -1168,6 +1174,7 @@ class Worker<S> {
     const chunk = Math.max(16, Math.min(4096, Math.ceil(len / (N * 16))));
     if (Math.ceil(len / chunk) * CH > chunks.length) throw new Error('internal: too many chunks');
     Atomics.store(ctl, C.FRONT, this.frontIdx);
+    Atomics.store(ctl, C.FLAG_STAMP, this.table.stamp);
     Atomics.store(ctl, C.CUR_LEN, len);
     Atomics.store(ctl, C.CHUNK, chunk);
     Atomics.store(ctl, C.CURSOR, 0);
@@ -1267,7 +1274,6 @@ class Worker<S> {
         }
       }
     }
-    t.clearFlags(); // every state flagged in the level is merged
     if (graph) {
       // Every target has its id now: record the level's edges.
       const ids = t.ids!;
@@ -1312,8 +1318,7 @@ class Worker<S> {
   /**
    * Worker 0: waits until every other worker has written its part of the
    * last level merged by every worker (mergeTogether: the next frontier,
-   * the parent links, the observables' extremes, its part of the table's
-   * flags). Called before anything reads those or moves the table: a level
+   * the parent links, the observables' extremes). Called before anything reads those or moves the table: a level
    * run alone, a table grown or replaced, the observables' merge, the
    * report. The level-start barrier waits for them too, so a level expanded
    * by every worker next needs no wait of its own: this was a barrier at the

@@ -17,8 +17,8 @@ const PAD = 4096;
 /** The largest table buffer that grows in place (a growable SharedArrayBuffer reserves this much address space, not memory). */
 const MAX_GROWABLE = 2 ** 32 - 65536;
 type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxByteLength: number; grow(bytes: number): void };
-/** Words of the flag bit array of a table of `slots` home slots (one bit a slot, the PAD included). */
-const flagWords = (slots: number) => (slots + PAD + 31) >>> 5;
+/** Bytes of the flags of a table of `slots` home slots (one byte a slot, the PAD included). */
+const flagBytes = (slots: number) => slots + PAD;
 /**
  * FingerprintSet: below this many slots the table is in plain arrays, doubled
  * into new ones; from it on in growable buffers, doubled in place. A growable
@@ -495,13 +495,15 @@ export const FLAG = 0x80000000;
  * word's top bit stays clear). The table never grows while workers probe it:
  * it grows between levels.
  *
- * States inserted during the current level are flagged in a bit array
- * beside the table, one bit a slot ({@link flags}: 2 MiB for 2^24 slots,
- * where the table is 128 MiB), which the workers clear whole once the level
- * is merged (parallelWorker.ts). The flag used to be the high word's top bit,
- * and the merge cleared it with a store to a random slot of the big table
- * for each new state: a cache miss each (11.4 million at ring-notify 8x64,
- * 0.5-1.9 s a worker); the bit array stays in the processor's cache.
+ * States inserted during the current level are flagged in a byte beside
+ * each slot ({@link flags}: 16 MiB for 2^24 slots, where the table is
+ * 128 MiB) holding the level's {@link stamp}, so no one clears them between
+ * levels ({@link nextStamp}), and a worker sets its own byte with a plain
+ * store. They were a bit array before (session 16), set by an atomic OR a
+ * new state (12% of a worker's CPU at ring-notify 8x64) and cleared whole
+ * after each level; and before that the high word's top bit, cleared by the
+ * merge with a store to a random slot of the big table for each new state
+ * (a cache miss each: 0.5-1.9 s a worker).
  *
  * Linear probing does not wrap around: a state's home slot is below
  * `capacity`, and its probe runs on into {@link PAD} slots past the end. The
@@ -513,8 +515,14 @@ export const FLAG = 0x80000000;
 export class SharedFingerprints {
   /** A view of fixed length (a view that tracks a growable buffer's length is several times slower to index). */
   readonly t: Uint32Array;
-  /** One bit a slot: the state was inserted in the current level. */
-  readonly flags: Uint32Array;
+  /** One byte a slot: the level's stamp when the state was inserted in the current level ({@link stamp}). */
+  readonly flags: Uint8Array;
+  /**
+   * The current level's stamp (1 to 255): a slot is flagged when its byte
+   * is this. Each worker sets it as a level starts ({@link nextStamp}:
+   * worker 0 as a level ends), so no one clears the flags between levels.
+   */
+  stamp = 1;
   readonly mask: number;
   /** Per slot, the id of its state (when the AG EF check needs the target of every edge); set by worker 0. */
   readonly ids: Uint32Array | undefined;
@@ -526,13 +534,13 @@ export class SharedFingerprints {
     const words = sab.byteLength >>> 2;
     this.t = new Uint32Array(sab, 0, words);
     this.mask = (words >>> 1) - PAD - 1;
-    this.flags = new Uint32Array(flagsSab, 0, flagWords(this.mask + 1));
+    this.flags = new Uint8Array(flagsSab, 0, flagBytes(this.mask + 1));
     this.ids = idsSab ? new Uint32Array(idsSab, 0, (words >>> 1)) : undefined;
   }
   static create(slots: number, withIds = false): SharedFingerprints {
     const bytes = (slots + PAD) * 8;
     const sab = bytes <= MAX_GROWABLE ? growableSab(bytes, MAX_GROWABLE) : new SharedArrayBuffer(bytes);
-    const flags = growableSab(flagWords(slots) * 4, flagWords(MAX_GROWABLE / 8) * 4);
+    const flags = growableSab(flagBytes(slots), flagBytes(MAX_GROWABLE / 8));
     return new SharedFingerprints(sab, flags, withIds ? new SharedArrayBuffer((slots + PAD) * 4) : undefined);
   }
   get capacity(): number {
@@ -560,7 +568,9 @@ export class SharedFingerprints {
       if (a === 0) {
         a = Atomics.compareExchange(t, 2 * i, 0, h);
         if (a === 0) {
-          if (flag !== 0) Atomics.or(this.flags, i >>> 5, 1 << (i & 31));
+          // a plain store of a byte of its own (a locked OR of a shared bit-array word was 12% of a worker's
+          // CPU on ring-notify 8x64), ordered before the low word's atomic store
+          this.flags[i] = flag !== 0 ? this.stamp : 0;
           Atomics.store(t, 2 * i + 1, l);
           return i * 4 + 1;
         }
@@ -568,7 +578,9 @@ export class SharedFingerprints {
       if (a === h) {
         let b = t[2 * i + 1]!;
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
-        if (b === l) return i * 4 + (((Atomics.load(this.flags, i >>> 5) >>> (i & 31)) & 1) << 1);
+        // an atomic load (ordered after the low word's: on processors that reorder loads, a plain one could
+        // read the flag from before its inserter's store)
+        if (b === l) return i * 4 + (Atomics.load(this.flags, i) === this.stamp ? 2 : 0);
       }
     }
     return 3;
@@ -576,17 +588,18 @@ export class SharedFingerprints {
   /**
    * FingerprintSet.touch for this table: reads the home slot of each of `n`
    * fingerprints (as they come from hashWords: normalised here as
-   * {@link normHigh} and {@link normLow} do), so that their cache misses
-   * overlap before the inserts that follow. Changes nothing.
+   * {@link normHigh} and {@link normLow} do) and its flag byte, so that their
+   * cache misses overlap before the inserts that follow. Changes nothing.
    */
   touch(fps: Uint32Array, n: number): number {
-    const t = this.t;
+    const t = this.t, flags = this.flags;
     const mask = this.mask;
     let x = 0;
     for (let j = 0; j < n; j++) {
       const h = fps[2 * j]! & 0x7fffffff || 1;
       const l = fps[2 * j + 1]! || 1;
-      x ^= t[2 * ((l ^ Math.imul(h, 0x9e3779b1)) & mask)]!;
+      const i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      x ^= t[2 * i]! ^ flags[i]!;
     }
     return x;
   }
@@ -608,16 +621,23 @@ export class SharedFingerprints {
   }
   /** Clears the flag of a slot (single-threaded: a level run alone). */
   unflag(slot: number): void {
-    this.flags[slot >>> 5] = this.flags[slot >>> 5]! & ~(1 << (slot & 31));
+    this.flags[slot] = 0;
   }
   /** Whether the slot carries the flag. */
   flagged(slot: number): boolean {
-    return ((Atomics.load(this.flags, slot >>> 5) >>> (slot & 31)) & 1) === 1;
+    return Atomics.load(this.flags, slot) === this.stamp;
   }
-  /** Clears part `j` of `parts` of the flags (every worker its part, once a level is merged). */
-  clearFlags(j = 0, parts = 1): void {
-    const n = this.flags.length;
-    this.flags.fill(0, Math.floor((n * j) / parts), Math.floor((n * (j + 1)) / parts));
+  /**
+   * Unflags every slot (single-threaded, no worker probing: a level merged)
+   * by taking the next stamp; the flags are cleared only when the stamps
+   * wrap around (every 255 levels). Returns the new stamp.
+   */
+  nextStamp(): number {
+    if (this.stamp === 255) {
+      this.flags.fill(0);
+      this.stamp = 1;
+    } else this.stamp++;
+    return this.stamp;
   }
   /**
    * A table of `slots` slots (at least this one's) with this one's entries,
@@ -652,8 +672,9 @@ export class SharedFingerprints {
   growInPlace(slots: number, dropFlagged: boolean): { table: SharedFingerprints; low: number } {
     const c = this.capacity;
     (this.sab as Growable).grow((slots + PAD) * 8);
-    (this.flagsSab as Growable).grow(flagWords(slots) * 4);
+    (this.flagsSab as Growable).grow(flagBytes(slots));
     const n = new SharedFingerprints(this.sab, this.flagsSab);
+    n.stamp = this.stamp;
     const t = n.t;
     let low = c;
     if (t[2 * c] !== 0) {
@@ -691,8 +712,8 @@ export class SharedFingerprints {
    * k * c + to) (the last part's runs on to (k + 1) * c, the top one to the
    * end), which no other part writes; one whose probe runs out of the span
    * is kept for {@link rehashDeferred}, after every part is done (a handful:
-   * the clusters across a span's end). Flags change by atomic operations (a
-   * word of flags may span two parts). A compare-and-swap for each moved
+   * the clusters across a span's end). A flag is a byte of its slot's, moved
+   * with the entry (a part writes only its own slots' bytes). A compare-and-swap for each moved
    * entry instead was slower than one thread alone: a locked instruction
    * waits for its cache miss, plain stores overlap theirs.
    */
@@ -700,7 +721,7 @@ export class SharedFingerprints {
     this.replaceClusters(c, from, to, dropFlagged, shared, false, last);
   }
 
-  /** Entries {@link rehashPart} kept for {@link rehashDeferred} (high word with the flag in its top bit, low word). */
+  /** Entries {@link rehashPart} kept for {@link rehashDeferred} (high word, low word, flag byte). */
   private deferred: number[] = [];
 
   /**
@@ -710,19 +731,20 @@ export class SharedFingerprints {
    */
   rehashDeferred(): void {
     const t = this.t, mask = this.mask, end = mask + 1 + PAD, d = this.deferred;
-    for (let x = 0; x < d.length; x += 2) {
-      const a = d[x]!, l = d[x + 1]!, h = a & 0x7fffffff;
+    for (let x = 0; x < d.length; x += 3) {
+      const h = d[x]!, l = d[x + 1]!;
       let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
       while (i < end && (t[2 * i] !== 0 || Atomics.compareExchange(t, 2 * i, 0, h) !== 0)) i++;
       if (i >= end) throw new Error('internal: a probe ran past the table');
       t[2 * i + 1] = l;
-      if (a >>> 31) Atomics.or(this.flags, i >>> 5, 1 << (i & 31));
+      this.flags[i] = d[x + 2]!;
     }
     this.deferred = [];
   }
 
   private copyTo(slots: number, dropFlagged: boolean): SharedFingerprints {
     const n = SharedFingerprints.create(slots, this.ids !== undefined);
+    n.stamp = this.stamp;
     const t = this.t, nt = n.t, mask = n.mask, ids = this.ids, nids = n.ids;
     for (let j = 0; j < t.length; j += 2) {
       const a = t[j]!;
@@ -735,7 +757,7 @@ export class SharedFingerprints {
       if (i >= mask + 1 + PAD) throw new Error('internal: a probe ran past the table');
       nt[2 * i] = a;
       nt[2 * i + 1] = l;
-      if (flagged) n.flags[i >>> 5] = n.flags[i >>> 5]! | (1 << (i & 31));
+      if (flagged) n.flags[i] = this.stamp;
       if (ids) nids![i] = ids[j >>> 1]!;
     }
     return n;
@@ -761,25 +783,24 @@ export class SharedFingerprints {
     let nb = 0;
     const take = (from: number, to: number) => {
       for (let j = from; j <= to; j++) {
-        if (nb + 2 > buf.length) {
+        if (nb + 3 > buf.length) {
           const b = new Uint32Array(buf.length * 2);
           b.set(buf);
           buf = b;
         }
-        const f = (flags[j >>> 5]! >>> (j & 31)) & 1; // tear-free: another part changes only its own bits of a word
-        buf[nb++] = (t[2 * j]! | (f << 31)) >>> 0; // the flag rides in the top bit
+        buf[nb++] = t[2 * j]!;
         buf[nb++] = t[2 * j + 1]!;
+        buf[nb++] = flags[j]!;
         t[2 * j] = 0;
         t[2 * j + 1] = 0;
-        if (f) Atomics.and(flags, j >>> 5, ~(1 << (j & 31)));
+        flags[j] = 0;
       }
     };
     const flush = () => {
       const mask = this.mask, end = mask + 1 + PAD, top = mask + 1 - c;
-      for (let x = 0; x < nb; x += 2) {
-        const a = buf[x]!, l = buf[x + 1]!;
-        if (dropFlagged && a >>> 31) continue;
-        const h = a & 0x7fffffff;
+      for (let x = 0; x < nb; x += 3) {
+        const h = buf[x]!, l = buf[x + 1]!, f = buf[x + 2]!;
+        if (dropFlagged && f === this.stamp) continue;
         let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
         // where this entry's probe may run: this part's span of its block (see rehashPart)
         let stop = end;
@@ -790,12 +811,12 @@ export class SharedFingerprints {
         while (i < stop && t[2 * i] !== 0) i++;
         if (i >= stop) {
           if (stop === end) throw new Error('internal: a probe ran past the table');
-          this.deferred.push(a, l);
+          this.deferred.push(h, l, f);
           continue;
         }
         t[2 * i] = h;
         t[2 * i + 1] = l;
-        if (a >>> 31) Atomics.or(flags, i >>> 5, 1 << (i & 31));
+        flags[i] = f;
       }
       nb = 0;
     };

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { loadavg } from 'node:os';
-import { HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, othersBusy, parallelReason, type WorkerChoice } from '../checker/parallel.js';
+import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, othersBusy, parallelReason, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
 import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
@@ -108,6 +108,14 @@ const firstLine = (e: unknown): string => ((e as Error)?.message ?? String(e)).s
 class WorkerFault extends Error {}
 const isFaultMessage = (m: string): boolean => /^(rule .*'s (guard|effect|choices|showChoice)|invariant .*|goal .*|observable .*|isValidEnd|canonicalize)( \(\w+\))? threw: /.test(m);
 
+/**
+ * While the default search may still go to the workers, the one thread's
+ * level starts are noted (cli/check.ts runSearch, checker/parallel.ts
+ * handOverPays) at most this often: each return from the search to note one
+ * costs about 50 us, and ring-notify 1x100 has 1,215 levels in 1 s.
+ */
+const MARK_MS = 25;
+
 /** Milliseconds between progress lines (PVCHECK_PROGRESS_MS; tests use a short one so a fast run still prints one). */
 const PROGRESS_MS = Math.max(1, Number(process.env.PVCHECK_PROGRESS_MS) || 2000);
 
@@ -153,20 +161,39 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
   }
   // By default, a search still running after its first second moves to the workers if the machine
-  // has room for them (how busy it is is measured over that second): the one thread finishes its
-  // level, then hands the workers its table, links and the next level (search.ts handOver), so
-  // nothing is done twice. Tests: PVCHECK_TEST_SWITCH_MS=ms moves after ms to every core, whatever
-  // the load; PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
+  // has room for them (how busy it is is measured over that second) and the work left pays for
+  // starting them: at each level start from then on, the levels so far must leave at least
+  // HANDOVER_MIN_SECONDS of CPU on one thread (checker/parallel.ts handOverPays; the one thread
+  // notes a level start every MARK_MS). The one thread then hands the workers its table, links and the next
+  // level (search.ts handOver), so nothing is done twice. Tests: PVCHECK_TEST_SWITCH_MS=ms moves
+  // after ms to every core, whatever the load and the work left, unless PVCHECK_HANDOVER_MIN_S=s
+  // is given too (then from s seconds left; s is the threshold by default as well);
+  // PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
   const testSwitchMs = Number(process.env.PVCHECK_TEST_SWITCH_MS) || undefined;
   const handOver = process.env.PVCHECK_HANDOVER !== '0';
+  const minLeftEnv = process.env.PVCHECK_HANDOVER_MIN_S;
+  const minLeft = minLeftEnv !== undefined && Number(minLeftEnv) >= 0 ? Number(minLeftEnv) : testSwitchMs !== undefined ? undefined : HANDOVER_MIN_SECONDS;
   let headStart = opt.workers === undefined && choice.workers > 1 ? Date.now() + (testSwitchMs ?? 1000) : Infinity;
-  /** The workers chosen, waiting for the one thread to finish its level. */
+  /** The workers chosen, waiting for the one thread to finish its level (and, by default, for the work left to pay for them). */
   let handingTo: WorkerChoice | undefined;
+  /** The one thread's level starts, while the search may go to the workers by the work left. */
+  const marks: LevelMark[] | undefined = headStart !== Infinity && handOver && minLeft !== undefined ? [] : undefined;
+  /** The largest estimate of the work left that did not pay for the workers. */
+  let tooLittle: HandOverCall | undefined;
+  /** A pause asked of the one thread for a mark, not reached yet; when the last mark was taken. */
+  let markAsked = false;
+  let lastMark = -Infinity;
   if (headStart !== Infinity) choice = { workers: 1, reason: 'the search ended within its first second, on one thread' };
   const sample = cpuSample();
   const began = Date.now();
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const cpuBegan = cpuMs();
   let switched = false;
-  let workersNoted = false;
+  /** The workers' reason the progress lines said last. */
+  let workersNoted: string | undefined;
   const tty = process.stderr.isTTY === true;
   let lastProgress = Date.now();
   let lastStates = 0;
@@ -177,7 +204,8 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     for (;;) {
       let r: CheckResult<unknown> | undefined;
       try {
-        r = await search.step(headStart !== Infinity && testSwitchMs !== undefined ? Math.min(250, testSwitchMs) : 250);
+        const slice = headStart !== Infinity && testSwitchMs !== undefined ? Math.min(250, testSwitchMs) : 250;
+        r = await search.step(marks && one ? Math.min(MARK_MS, slice) : slice);
       } catch (e) {
         if (!(e instanceof WorkerFault)) throw e;
         // the state and the stack stayed in the worker: the same search on this thread meets the fault again
@@ -187,6 +215,17 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         choice = { workers: 1, reason: 'a worker met a fault in the model: the search runs again on one thread to report it' };
         continue;
       }
+      const atLevelStart = !r && one !== undefined && one.paused;
+      if (atLevelStart && marks) {
+        const s = one!.stats();
+        marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms: cpuMs() - cpuBegan });
+        markAsked = false;
+        lastMark = Date.now();
+      } else if (!r && marks && one && !markAsked && Date.now() - lastMark >= MARK_MS) {
+        // the next level start, once MARK_MS have passed since the last (every return from the search costs it)
+        one.pauseAtLevelEnd();
+        markAsked = true;
+      }
       if (!r && Date.now() >= headStart) {
         headStart = Infinity;
         choice = testSwitchMs !== undefined
@@ -194,21 +233,30 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
           : chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(sample, cpuSample()) });
         if (choice.workers > 1) {
           if (handOver && one) {
-            one.pauseAtLevelEnd();
             handingTo = choice;
+            choice = { workers: 1, reason: `${handingTo.reason}; one worker until the work left pays for ${handingTo.workers}` };
+            if (!marks) {
+              one.pauseAtLevelEnd();
+              continue;
+            }
+            // the one thread pauses at a level start every MARK_MS: the workers' turn comes at one of them
           } else {
             switched = true;
             search = startThreads(choice.workers);
             one = undefined;
             lastStates = 0; // the workers start from scratch
             if (interrupted()) search.interrupt();
+            continue;
           }
+        } else one = undefined;
+      }
+      if (atLevelStart && handingTo && one?.paused) {
+        // the one thread is at the start of a level: the workers go on from there if the work left pays for them
+        const call = minLeft !== undefined && marks ? handOverPays(marks, minLeft) : undefined;
+        if (call && !call.pays) {
+          if (!tooLittle || call.left > tooLittle.left) tooLittle = call;
           continue;
         }
-        one = undefined;
-      }
-      if (!r && handingTo && one?.paused) {
-        // the one thread is at the start of a level: the workers go on from there
         const h = one.handOver();
         let next: Running | undefined;
         try {
@@ -216,7 +264,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         } catch (e) {
           if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
         }
-        if (next && h) choice = { ...handingTo, reason: `${handingTo.reason}; the workers took over from the one thread at depth ${h.level} (${fmtInt(h.links.n)} states)` };
+        if (next && h) choice = { ...handingTo, reason: `${handingTo.reason}; the workers took over from the one thread at depth ${h.level} (${fmtInt(h.links.n)} states)${call ? `: ${call.why}` : ''}` };
         else {
           next = startThreads(handingTo.workers); // from scratch, as before hand-overs
           lastStates = 0;
@@ -228,7 +276,13 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         if (interrupted()) search.interrupt();
         continue;
       }
-      if (r && handingTo) choice = { workers: 1, reason: `the search ended on one thread, in the level it finished before going to ${handingTo.workers} workers` };
+      if (r && handingTo)
+        choice = {
+          workers: 1,
+          reason: tooLittle
+            ? `the search ended on one thread: the work left never paid for starting ${handingTo.workers} workers (at least ${minLeft} s of CPU), at most ${tooLittle.why.replace(/^about /, '')}`
+            : `the search ended on one thread, in the level it finished before going to ${handingTo.workers} workers`,
+        };
       if (r) {
         if (printedLive) process.stderr.write('\n');
         // after a switch to the workers, the time is the whole run's, the first second included
@@ -243,10 +297,10 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         const dt = (now - lastProgress) / 1000;
         const levelRate = s.level && lastLevel && lastLevel.depth === s.depth ? (s.level.expanded - lastLevel.expanded) / dt : undefined;
         let line = progressLine(model.name, s, (s.distinctStates - lastStates) / dt, opt.maxStates, levelRate);
-        if (!workersNoted && headStart === Infinity) {
-          // the first progress line once the number is chosen says how many workers run and why
+        if (workersNoted !== choice.reason && headStart === Infinity) {
+          // the first progress line once the number is chosen (and again once it changes) says how many workers run and why
           line += `; ${choice.workers === 1 ? '1 worker' : `${choice.workers} workers`}: ${choice.reason}`;
-          workersNoted = true;
+          workersNoted = choice.reason;
         }
         if (tty) {
           process.stderr.write('\r\x1b[K' + line);

@@ -16,6 +16,7 @@ import { FLAG, NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } f
 import { ringNotify } from '../model/ringNotify.js';
 import { bind } from '../properties/bind.js';
 import { runs } from './support/fc.js';
+import { withResidentSetHeld } from './support/residentSetHeld.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -110,6 +111,27 @@ test('SharedFingerprints = a Set of fingerprints; flags survive a rehash unless 
     if (!flagged) assert.is(dropped.ids![dropped.lookup(h, l) >>> 2], table.ids![table.lookup(h, l) >>> 2]);
   }
   assert.is(table.lookup(normHigh(999), normLow(999)), -1);
+});
+
+test('SharedFingerprints.nextStamp unflags every slot, also when the stamps wrap around (every 255 levels), and a rehash keeps the level\'s flags only', () => {
+  let table = SharedFingerprints.create(1 << 6);
+  const a = [normHigh(11), normLow(12)] as const, b = [normHigh(21), normLow(22)] as const, c = [normHigh(31), normLow(32)] as const;
+  assert.is(table.insert(a[0], a[1], FLAG) & 3, 1);
+  assert.is(table.insert(a[0], a[1], 0) & 3, 2, 'flagged in its level');
+  table.nextStamp();
+  assert.is(table.insert(a[0], a[1], 0) & 3, 0, 'not flagged in the next level');
+  assert.is(table.insert(b[0], b[1], FLAG) & 3, 1);
+  // 254 more levels: the stamps come back to a's; a flagged state from 255 levels ago must not be flagged
+  for (let i = 0; i < 254; i++) table.nextStamp();
+  assert.is(table.insert(a[0], a[1], 0) & 3, 0, 'a, 255 levels later');
+  table.nextStamp();
+  assert.is(table.insert(b[0], b[1], 0) & 3, 0, 'b, 255 levels later');
+  assert.is(table.insert(c[0], c[1], FLAG) & 3, 1);
+  table = table.rehash(1 << 8, false);
+  assert.is(table.lookup(c[0], c[1]) & 3, 2, 'c keeps its flag through a rehash');
+  assert.is(table.lookup(b[0], b[1]) & 3, 0, 'b does not get one');
+  table.nextStamp();
+  assert.is(table.lookup(c[0], c[1]) & 3, 0, 'c, the next level');
 });
 
 test('SharedFingerprints grows in place (no ids), whole or in parts in any order: every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
@@ -216,18 +238,6 @@ test('maxMemory: a budget below what the process holds stops the search at once,
   const roomy = check(sys.right, { maxMemory: 2 ** 50 });
   assert.equal([roomy.outcome, roomy.distinctStates, roomy.edges], [full.outcome, full.distinctStates, full.edges]);
 });
-
-/** Runs `f` with process.memoryUsage.rss held at its value now (what the memory guard reads), passed to `f`. */
-function withResidentSetHeld<T>(f: (held: number) => T): T {
-  const real = process.memoryUsage.rss;
-  const held = real();
-  process.memoryUsage.rss = () => held;
-  try {
-    return f(held);
-  } finally {
-    process.memoryUsage.rss = real;
-  }
-}
 
 test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
   // 4x32: 758,408 states; the table doubles to 2^20 slots (8 MiB) at 393,216 states.

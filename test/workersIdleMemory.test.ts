@@ -6,8 +6,15 @@
  * them stopped as `incomplete` (max-memory). Now the guard ends them once the
  * budget is passed and counts on what they give back, and a multi-worker
  * search under a budget ends the idle workers it does not take (its workers'
- * guards cannot). The resident set moves under a test: these budgets are
- * 10 MiB either side of it, against 20 MiB an idle worker is counted for.
+ * guards cannot). The budgets are 10 MiB either side of the resident set,
+ * against 20 MiB an idle worker is counted for, and what the guard reads of
+ * the resident set is held still while it decides (withResidentSetHeld):
+ * read for real, the second reading of the first case could come after the
+ * ended workers gave their memory back (then "with none left, the same budget
+ * is passed" failed), and a collection between setting a budget and the
+ * guard's reading could move it by more than the margin. Checked: with the
+ * guard's old rule (past the budget is past it, idle workers or not) the
+ * first case fails.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,6 +27,7 @@ import { workerSystemLoader } from '../cli/workerSystem.js';
 import { bind } from '../properties/bind.js';
 import { shapeCodec } from '../checker/codec.js';
 import { settledResidentSet } from './support/residentSet.js';
+import { withResidentSetHeld } from './support/residentSetHeld.js';
 
 const MiB = 1024 ** 2;
 const m = await loadModel('ring-notify');
@@ -38,22 +46,23 @@ async function pool(n: number): Promise<void> {
 
 test('past the budget by less than the idle workers hold: the guard ends them and the search goes on', async () => {
   await pool(3);
-  const guard = new MemoryGuard(process.memoryUsage.rss() - 10 * MiB);
-  assert.is(guard.over(0), false, 'three idle workers count for 60 MiB back');
-  assert.is(idleWorkers(), 0, 'and they were ended');
-  assert.is(guard.over(0), true, 'with none left, the same budget is passed');
+  withResidentSetHeld((held) => {
+    const guard = new MemoryGuard(held - 10 * MiB);
+    assert.is(guard.over(0), false, 'three idle workers count for 60 MiB back');
+    assert.is(idleWorkers(), 0, 'and they were ended');
+    assert.is(guard.over(0), true, 'with none left, the same budget is passed');
+  });
 });
 
 test('past the budget by more than the idle workers hold: the search stops (and the idle workers are ended too)', async () => {
   await pool(2);
-  const guard = new MemoryGuard(process.memoryUsage.rss() - 2 * IDLE_WORKER_BYTES - 10 * MiB);
-  assert.is(guard.over(0), true);
+  withResidentSetHeld((held) => assert.is(new MemoryGuard(held - 2 * IDLE_WORKER_BYTES - 10 * MiB).over(0), true));
   assert.is(idleWorkers(), 0);
 });
 
 test('within the budget: the idle workers stay', async () => {
   await pool(2);
-  assert.is(new MemoryGuard(process.memoryUsage.rss() + 10 * MiB).over(0), false);
+  withResidentSetHeld((held) => assert.is(new MemoryGuard(held + 10 * MiB).over(0), false));
   assert.is(idleWorkers(), 2);
 });
 
