@@ -21,6 +21,9 @@ import { hashWords } from './hash.js';
 import { flatCodec } from './flat.js';
 import { shapeCodec, type LazyRoot, type StateCodec } from './codec.js';
 import { Symmetry } from './symmetry.js';
+import { Traced } from './traced.js';
+import type { Expander } from './expand.js';
+import type { Expand } from './flatExpand.js';
 import type { Level, StatePath } from './path.js';
 import { WordFrontier } from './frontier.js';
 import type { FingerprintSet } from './store.js';
@@ -156,10 +159,25 @@ export class PackedPath<S> implements StatePath<S> {
   /** The scratch copy a rule writes: the lazy root's for a shape that has one (codec.ts). */
   private readonly scratchOf: (s: S) => S;
 
+  /**
+   * Traced rules (traced.ts): the state expanded is read on its words, its
+   * successors written as words (to {@link words}) and given to the search as
+   * {@link TRACED}. Only for a shape; set by the search (CheckOptions.traced,
+   * PVCHECK_TRACED=1).
+   */
+  readonly traced: boolean;
+  /** The successor the search gets from a traced expansion: its words are {@link words} already. */
+  readonly TRACED = {} as S;
+  /** Where the state being expanded is (traced: recorded by the level's unpack). */
+  private expW: Uint32Array = new Uint32Array(0);
+  private expOff = 0;
+
   constructor(
     private readonly sys: System<S>,
     private readonly codec: WordCodec<S>,
+    traced = false,
   ) {
+    this.traced = traced && codec.shaped !== undefined && sys.shape !== undefined;
     this.packSucc = codec.lazy?.packScratch ?? codec.packScratch ?? codec.pack;
     this.scratchOf = codec.lazy?.scratch ?? codec.scratch;
     this.words = new Uint32Array(codec.words);
@@ -168,7 +186,14 @@ export class PackedPath<S> implements StatePath<S> {
     this.canonMask = CANON_SLOTS - 1;
     this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
     const reused = codec.lazy ? undefined : codec.unpackReused?.();
-    this.unpackExpanded = codec.lazy?.unpack ?? reused ?? codec.unpack;
+    const unpackExpanded = codec.lazy?.unpack ?? reused ?? codec.unpack;
+    this.unpackExpanded = this.traced
+      ? (w, off) => {
+          this.expW = w;
+          this.expOff = off;
+          return unpackExpanded(w, off);
+        }
+      : unpackExpanded;
     this.sameExpanded = reused?.same ?? codec.same;
     this.unpackFound = codec.unpackReused?.() ?? codec.unpack;
   }
@@ -183,6 +208,26 @@ export class PackedPath<S> implements StatePath<S> {
   private readonly sameExpanded: Same<S> | undefined;
   /** Unpacks a new state for its invariants, observables and goals (reused objects too: they keep no reference). */
   private readonly unpackFound: (w: Uint32Array, off: number) => S;
+
+  /**
+   * The traced expansion (traced.ts) for the search's expander: the same
+   * transitions, indices, coverage and cuts as flatExpand.ts's, each
+   * successor given to `edge` as {@link TRACED} with its words in {@link words}.
+   */
+  tracedExpand(x: Expander<S>): Expand<S> {
+    const shaped = this.codec.shaped!;
+    const plain = shapeCodec<S>(this.sys.shape!, { lazyRoot: false });
+    if (plain.words !== shaped.words) throw new Error('traced: the codecs differ');
+    const t = new Traced<S>(this.sys, plain, x.active, x.fired);
+    this.tracer = t;
+    const out = this.words, T = this.TRACED;
+    // the search's edge takes the rule too (as flatExpand.ts's code calls it: coverage of a staged successor)
+    const xedge = x.edge as (n: S, from: number, k: number, r: number) => boolean;
+    const edge = (from: number, k: number, r: number): boolean => xedge(T, from, k, r);
+    return (_s, id, expand) => t.expand(this.expW, this.expOff, out, id, expand, edge);
+  }
+  /** The traced expansion's tries (their statistics), once made. */
+  tracer: Traced<S> | undefined;
 
   newLevel(): Level<S> {
     return new PackedLevel(this.codec, this.words, this.unpackExpanded, this.sameExpanded);
@@ -204,6 +249,7 @@ export class PackedPath<S> implements StatePath<S> {
    * allocated the whole state for every new state).
    */
   found(s: S): S {
+    if (s === this.TRACED) return this.unpackFound(this.words, 0);
     const z = this.codec.lazy;
     return z !== undefined && s === z.root ? z.plain() : s;
   }
@@ -216,7 +262,8 @@ export class PackedPath<S> implements StatePath<S> {
 
   fingerprint(s: S, fp: Uint32Array): void {
     const w = this.words;
-    this.packSucc(s, w);
+    const traced = s === this.TRACED;
+    if (!traced) this.packSucc(s, w);
     hashWords(w, w.length, fp);
     const c = this.canon;
     if (c === undefined) return;
@@ -227,7 +274,7 @@ export class PackedPath<S> implements StatePath<S> {
       fp[1] = c[base + 3]!;
       return;
     }
-    this.represent(w, s, h, l, base, fp, 0);
+    this.represent(w, traced ? undefined : s, h, l, base, fp, 0);
   }
 
   /** The first word of the cache entry of a state whose own fingerprint is (h, l). */
@@ -290,7 +337,8 @@ export class PackedPath<S> implements StatePath<S> {
     const j = this.staged++;
     if (j === this.sview.length) this.growStage();
     const w = this.sview[j]!;
-    this.packSucc(s, w);
+    if (s === this.TRACED) w.set(this.words);
+    else this.packSucc(s, w);
     hashWords(w, w.length, this.fpTmp);
     this.sfp[2 * j] = this.fpTmp[0]!;
     this.sfp[2 * j + 1] = this.fpTmp[1]!;
@@ -356,6 +404,8 @@ export class PackedPath<S> implements StatePath<S> {
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {
+    // traced: no rule saw the expanded state's objects (a miss runs on a fresh unpack, behind a view that refuses writes)
+    if (this.traced) return;
     // Frozen states catch this on the reference path; here the state is a
     // plain record, so compare it with its packed words.
     if (!(lv as PackedLevel<S>).unchanged(i, s, this.tmp))

@@ -70,13 +70,15 @@ export interface CheckOptions<S> {
    * again (xenbus events=4 1.04x, ring weak hostile 1.01x of CPU, 2026-12-05b).
    */
   readonly batch?: boolean;
+  /** Traced rules on a shape's packed words (traced.ts); default PVCHECK_TRACED=1. */
+  readonly traced?: boolean;
 }
 
 /** The path a system is explored on (also the swarm's depth-first members', swarm.ts). */
 export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
   if (!opt.forceGeneric && (sys.shape || (sys.flat && !sys.canonicalize))) {
     const codec = wordCodecOf(sys);
-    if (codec) return new PackedPath(sys, codec);
+    if (codec) return new PackedPath(sys, codec, opt.traced ?? process.env.PVCHECK_TRACED === '1');
   }
   return new ReferencePath(sys, opt.immer ?? false);
 }
@@ -189,7 +191,9 @@ export class Search<S> {
     this.expand = flatCodec
       ? compileExpand(expander, flatCodec.scratch)
       : shaped
-        ? compileExpand(expander, (s) => shaped.scratch(s))
+        ? shaped.traced
+          ? shaped.tracedExpand(expander)
+          : compileExpand(expander, (s) => shaped.scratch(s))
         : (s, id, ex) => expandState(expander, s, id, ex);
     this.failing = compileInvariants(sys.invariants);
     this.found = shaped ? (s) => shaped.found(s) : (s) => s;

@@ -82,12 +82,12 @@ export function replays<S, P>(m: Model<S, P>, p: P, r: CheckResult<S>): boolean 
  * comparing the packed and reference paths); `line`: an example's check line
  * (checkLine), else every invariant and the deadlock check.
  */
-export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, line: Partial<CheckLine> = {}): string {
+export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, line: Partial<CheckLine> = {}, extra: CheckOptions<S> = {}): string {
   const lines: string[] = [];
   const sys = bind(m, p, line.invariants ? { invariants: line.invariants } : {});
   if (E.isLeft(sys)) throw new Error(sys.left);
   const r = check(sys.right, {
-    forceGeneric, onState: (s) => void lines.push(canonicalString(s)),
+    ...extra, forceGeneric, onState: (s) => void lines.push(canonicalString(s)),
     ...(line.checkDeadlock !== undefined ? { checkDeadlock: line.checkDeadlock } : {}),
     ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}),
     ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}),

@@ -1,0 +1,654 @@
+/**
+ * Traced rules: the expansion of a shaped state on its packed words, without
+ * unpacking it, copying it or packing its successors (docs/perf/2026-12-05c-nested.md,
+ * section 3, measured the prototype: bench/traced.ts).
+ *
+ * A rule's choices, guard and effect are deterministic functions of the leaves
+ * of the state they read (the model's parameters are fixed for a check). Run
+ * once on a *recording view* of the state (a Proxy per record, array and list,
+ * each property mapped to its leaf of the codec's layout), a function gives
+ * its read path (the leaves read, in order, with their values) and, for an
+ * effect, the leaves it wrote. A trie per function, keyed by those values in
+ * that order, then answers every later call from the packed words alone:
+ * choices -> how many, guard -> true or false, effect -> per word a mask and
+ * bits (successor = (parent & ~mask) | bits). Walking the trie reads the same
+ * leaves in the same order, so it follows the path the function would take; a
+ * path not in the trie (a miss) runs the function on the recording view again
+ * and adds its path. Nothing is written per rule: the tries are made from the
+ * rules as they run.
+ *
+ * The transitions are those of flatExpand.ts's expansion (every active rule
+ * in order, every choice in order, a transition where the guard holds), with
+ * the same indices, coverage counts and cuts.
+ *
+ * What makes a recording exact:
+ * - `in`, `hasOwnProperty` and key listings read the presence bits and list
+ *   lengths they depend on;
+ * - an object of the input state stored into the draft stays behind its view,
+ *   so the successor's pack reads its fields through it (recorded reads);
+ * - an object of the draft linked a second time (aliasing) has its leaves read
+ *   where it was, and that subtree counts as written;
+ * - a list written at one index marks that slot (and its length if it grew);
+ *   setting its length marks the length and every slot from it on.
+ * A write to the input state throws where it happens. A write the layout does
+ * not name (a symbol key, a fixed array's length) makes the rule untraceable:
+ * an error naming the rule (the search runs without PVCHECK_TRACED).
+ *
+ * Hidden state (a rule that remembers something between calls, compares
+ * objects by identity, draws random numbers) breaks the tries' argument. A
+ * trie that meets a function reading a different leaf than before on the same
+ * values throws (not deterministic); `PVCHECK_TRACE_CHECK=N` re-runs every
+ * N-th expansion on objects (flatExpand.ts's expansion, packScratch) and
+ * compares the successors word for word.
+ */
+import type { Piece } from '../model/shape.js';
+import type { StateCodec } from './codec.js';
+import { compileExpand } from './flatExpand.js';
+import type { SysRule, System } from './system.js';
+
+/** A node of the layout: a piece at a place of the state, with its leaves (the codec's, in its order). */
+interface LNode {
+  readonly p: Piece;
+  readonly parent: LNode | undefined;
+  /** The leaves under it: [lo, hi). */
+  lo: number;
+  hi: number;
+  /** int, enum: its leaf; optional, nullable: the presence bit; list: its length; union: its tag. */
+  leaf: number;
+  of?: LNode;
+  fields?: Map<string, LNode>;
+  elems?: LNode[];
+  alts?: LNode[];
+  name: string;
+}
+
+/** The layout tree of a codec, built by the codec's walk (checked leaf by leaf against its paths). */
+function layoutOf(piece: Piece, leaves: StateCodec<unknown>['leaves']): LNode {
+  let i = 0;
+  const take = (path: string): number => {
+    const l = leaves[i];
+    if (l === undefined || l.path !== path) throw new Error(`traced: the layout differs from the codec's at ${path} (${l?.path ?? 'end'})`);
+    return i++;
+  };
+  const walk = (p: Piece, path: string, parent: LNode | undefined): LNode => {
+    const n: LNode = { p, parent, lo: i, hi: i, leaf: -1, name: path };
+    switch (p.kind) {
+      case 'int':
+      case 'enum':
+        n.leaf = take(path);
+        break;
+      case 'record':
+        n.fields = new Map();
+        for (const [k, f] of p.fields) n.fields.set(k, walk(f, path ? `${path}.${k}` : k, n));
+        break;
+      case 'array':
+        n.elems = [];
+        for (let j = 0; j < p.length; j++) n.elems.push(walk(p.of, `${path}[${j}]`, n));
+        break;
+      case 'list':
+        n.leaf = take(`${path}#`);
+        n.elems = [];
+        for (let j = 0; j < p.max; j++) n.elems.push(walk(p.of, `${path}[${j}]`, n));
+        break;
+      case 'nullable':
+      case 'optional':
+        n.leaf = take(`${path}?`);
+        n.of = walk(p.of, path, n);
+        break;
+      case 'union':
+        n.leaf = take(`${path}|`);
+        n.alts = p.of.map((a) => walk(a, path, n));
+        break;
+    }
+    n.hi = i;
+    return n;
+  };
+  const root = walk(piece, '', undefined);
+  if (i !== leaves.length) throw new Error('traced: the layout has fewer leaves than the codec');
+  return root;
+}
+
+/** The union alternative a value is (as the codec's pack decides: records by a field no other alternative has). */
+function altOf(n: LNode, v: unknown): LNode {
+  const alts = n.alts!;
+  for (let i = 0; i < alts.length; i++) {
+    const a = alts[i]!.p;
+    if (a.kind === 'int' ? typeof v === 'number' : a.kind === 'enum' ? a.values.includes(v as never) : a.kind === 'record' ? typeof v === 'object' && v !== null && ownField(alts, i, v) : false) return alts[i]!;
+  }
+  throw new Error(`traced: a value of no alternative at ${n.name}`);
+}
+function ownField(alts: LNode[], i: number, v: object): boolean {
+  const a = alts[i]!.p as Extract<Piece, { kind: 'record' }>;
+  const others = alts.filter((x, j) => j !== i && x.p.kind === 'record').map((x) => x.p as Extract<Piece, { kind: 'record' }>);
+  const own = a.fields.find(([k]) => others.every((o) => !o.fields.some(([ok]) => ok === k)));
+  return !own || own[0] in v;
+}
+
+const isIndex = (p: string | symbol): p is string => typeof p === 'string' && /^(0|[1-9]\d*)$/.test(p);
+
+/** A trie node: inner (leaf >= 0: the next leaf read, children by its value) or an answer (leaf -1, result). */
+interface Node {
+  leaf: number;
+  kids: Map<number, Node> | undefined;
+  arr: (Node | undefined)[] | undefined;
+  result: any;
+}
+interface Root {
+  t: Node | undefined;
+}
+/** An effect: per word written, the mask of the bits kept and the bits written. */
+interface Effect {
+  readonly ws: Int32Array;
+  readonly ms: Uint32Array;
+  readonly bs: Uint32Array;
+}
+/** A choices answer: how many choices, and per choice its guard's and effect's tries. */
+interface ChoiceSet {
+  readonly n: number;
+  readonly guards: Root[];
+  readonly effects: Root[];
+}
+/** Children in an array up to this many bits of a leaf, in a Map above. */
+const ARR_BITS = 6;
+
+/** Where the successors go: the k-th transition of state `from` by rule r, its words in the `out` given to expand; false once no state may be added. */
+export type TracedEdge = (from: number, k: number, r: number) => boolean;
+
+export class Traced<S> {
+  private readonly W: number;
+  private readonly lword: Int32Array;
+  private readonly lshift: Int32Array;
+  private readonly lmask: Uint32Array;
+  private readonly lbits: Int32Array;
+  private readonly root: LNode;
+  private readonly rules: readonly SysRule<S>[];
+  private readonly active: Int32Array;
+  private readonly choiceRoots: Root[];
+  /** The answer of a rule without choices: one choice. */
+  private readonly single: Node[];
+  private readonly parent: Uint32Array;
+  /** Misses so far, per kind; trie nodes. */
+  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, nodes: 0 };
+  /** PVCHECK_TRACE_CHECK: every n-th expansion compared with the expansion on objects (0: never). */
+  private checkEvery: number;
+  private checkCount = 0;
+
+  constructor(
+    sys: System<S>,
+    private readonly codec: StateCodec<S>,
+    active: Int32Array,
+    private readonly fired: Float64Array,
+    checkEvery = Number(process.env.PVCHECK_TRACE_CHECK ?? 0),
+  ) {
+    const leaves = codec.leaves;
+    this.W = codec.words;
+    this.lword = Int32Array.from(leaves, (l) => l.word);
+    this.lshift = Int32Array.from(leaves, (l) => l.shift);
+    this.lbits = Int32Array.from(leaves, (l) => l.bits);
+    this.lmask = Uint32Array.from(leaves, (l) => (l.bits === 32 ? 0xffffffff : 2 ** l.bits - 1));
+    this.root = layoutOf(sys.shape!, leaves);
+    this.rules = sys.rules;
+    this.active = active;
+    this.choiceRoots = Array.from(active, () => ({ t: undefined }));
+    this.single = Array.from(active, () => this.answer(this.newSet(1)));
+    this.parent = new Uint32Array(this.W);
+    this.checkEvery = checkEvery;
+    this.written = new Uint8Array(leaves.length);
+    this.readSeen = new Uint8Array(leaves.length);
+  }
+
+  private newSet(n: number): ChoiceSet {
+    return { n, guards: Array.from({ length: n }, () => ({ t: undefined })), effects: Array.from({ length: n }, () => ({ t: undefined })) };
+  }
+  private answer(result: unknown): Node {
+    return { leaf: -1, kids: undefined, arr: undefined, result };
+  }
+
+  /**
+   * Expands the state at `w[off]` (id `id`; `expand` false: only looks for an
+   * enabled transition), each successor's words written to `out` before
+   * `edge` is called. The result is flatExpand.ts's: transitions << 1, bit 0
+   * set if one was left out.
+   */
+  expand(w: Uint32Array, off: number, out: Uint32Array, id: number, expand: boolean, edge: TracedEdge): number {
+    if (this.checkEvery > 0 && expand && ++this.checkCount >= this.checkEvery) {
+      this.checkCount = 0;
+      this.compare(w, off, out);
+    }
+    const active = this.active, rules = this.rules, fired = this.fired, W = this.W, par = this.parent;
+    let k = 0;
+    let haveParent = false;
+    for (let ai = 0; ai < active.length; ai++) {
+      const r = active[ai]!;
+      const rule = rules[r]!;
+      let cl: Node | undefined;
+      if (rule.choices) {
+        cl = this.walk(this.choiceRoots[ai]!, w, off);
+        if (cl === undefined) cl = this.missChoices(ai, rule, w, off);
+      } else cl = this.single[ai]!;
+      const set = cl.result as ChoiceSet;
+      for (let ci = 0; ci < set.n; ci++) {
+        if (rule.when) {
+          let g = this.walk(set.guards[ci]!, w, off);
+          if (g === undefined) g = this.missGuard(set, ci, rule, w, off);
+          if (!g.result) continue;
+        }
+        if (!expand) return ((k + 1) << 1) | 1;
+        let e = this.walk(set.effects[ci]!, w, off);
+        if (e === undefined) e = this.missEffect(set, ci, rule, w, off);
+        const eff = e.result as Effect;
+        if (!haveParent) {
+          for (let j = 0; j < W; j++) par[j] = w[off + j]!;
+          haveParent = true;
+        }
+        out.set(par);
+        const ews = eff.ws, ems = eff.ms, ebs = eff.bs;
+        for (let j = 0; j < ews.length; j++) {
+          const x = ews[j]!;
+          out[x] = (out[x]! & ems[j]!) | ebs[j]!;
+        }
+        if (!edge(id, k++, r)) expand = false;
+        fired[r]!++;
+      }
+    }
+    return k << 1;
+  }
+
+  private walk(root: Root, w: Uint32Array, off: number): Node | undefined {
+    let n = root.t;
+    const lw = this.lword, ls = this.lshift, lm = this.lmask;
+    while (n !== undefined) {
+      const l = n.leaf;
+      if (l < 0) return n;
+      const v = (w[off + lw[l]!]! >>> ls[l]!) & lm[l]!;
+      n = n.arr !== undefined ? n.arr[v] : n.kids!.get(v);
+    }
+    return undefined;
+  }
+
+  private leafValue(w: Uint32Array, off: number, l: number): number {
+    return (w[off + this.lword[l]!]! >>> this.lshift[l]!) & this.lmask[l]!;
+  }
+
+  private mk(leaf: number): Node {
+    this.stats.nodes++;
+    const b = this.lbits[leaf]!;
+    return { leaf, kids: new Map(), arr: b <= ARR_BITS ? new Array<Node | undefined>(1 << b).fill(undefined) : undefined, result: undefined };
+  }
+
+  /** Adds the path `reads` (with their values in w[off]) ending in `result`. */
+  private insert(root: Root, reads: number[], w: Uint32Array, off: number, result: unknown, what: string): Node {
+    const leaf = this.answer(result);
+    if (reads.length === 0) {
+      if (root.t !== undefined) throw this.notDeterministic(what);
+      root.t = leaf;
+      return leaf;
+    }
+    if (root.t === undefined) root.t = this.mk(reads[0]!);
+    let n = root.t;
+    for (let j = 0; j < reads.length; j++) {
+      if (n.leaf !== reads[j]) throw this.notDeterministic(what);
+      const v = this.leafValue(w, off, n.leaf);
+      const last = j === reads.length - 1;
+      let kid = n.kids!.get(v);
+      if (kid !== undefined && last) throw this.notDeterministic(what);
+      if (kid === undefined) {
+        kid = last ? leaf : this.mk(reads[j + 1]!);
+        n.kids!.set(v, kid);
+        if (n.arr) n.arr[v] = kid;
+      }
+      n = kid;
+    }
+    return leaf;
+  }
+  private notDeterministic(what: string): Error {
+    return new Error(`traced: ${what} read other values than before on the same state values: it is not a function of the state (hidden state, identity or randomness); run it without PVCHECK_TRACED`);
+  }
+
+  // ---- the recorder
+  private readonly written: Uint8Array;
+  private readonly readSeen: Uint8Array;
+  private reads: number[] = [];
+  private untraceable = '';
+  private marked = new Set<LNode>();
+  private views = new Map<LNode, object>();
+  private draftViews = new Map<LNode, object>();
+  private targets = new WeakMap<object, object>();
+  private nodeOf = new WeakMap<object, LNode>();
+  private draftTargets = new WeakSet<object>();
+  private seenPlain = new WeakSet<object>();
+
+  private startRec(): void {
+    this.reads = [];
+    this.readSeen.fill(0);
+    this.written.fill(0);
+    this.untraceable = '';
+    this.marked = new Set();
+    this.views = new Map();
+    this.draftViews = new Map();
+    this.seenPlain = new WeakSet();
+  }
+  /** Records a read of leaf i: of the input state always (its values are the parent's), of the draft unless the rule wrote it. */
+  private read(i: number, draft: boolean): void {
+    if ((draft && this.written[i]) || this.readSeen[i]) return;
+    this.readSeen[i] = 1;
+    this.reads.push(i);
+  }
+  private writtenUnder(n: LNode): boolean {
+    if (this.marked.size === 0) return false;
+    for (let x: LNode | undefined = n; x !== undefined; x = x.parent) if (this.marked.has(x)) return true;
+    return false;
+  }
+  private markWritten(n: LNode): void {
+    this.marked.add(n);
+    for (let i = n.lo; i < n.hi; i++) this.written[i] = 1;
+  }
+  private markLeaf(i: number): void {
+    this.written[i] = 1;
+  }
+
+  private valueAt(v: any, n: LNode, draft: boolean): any {
+    if (draft && this.writtenUnder(n)) return v;
+    switch (n.p.kind) {
+      case 'int':
+      case 'enum':
+        this.read(n.leaf, draft);
+        return v;
+      case 'optional':
+      case 'nullable':
+        this.read(n.leaf, draft);
+        if (v === undefined || v === null) return v;
+        return this.valueAt(v, n.of!, draft);
+      case 'union':
+        this.read(n.leaf, draft);
+        return this.valueAt(v, altOf(n, v), draft);
+      default:
+        return typeof v === 'object' && v !== null ? this.view(v, n, draft) : v;
+    }
+  }
+  private view(v: object, n: LNode, draft: boolean): object {
+    const cache = draft ? this.draftViews : this.views;
+    const hit = cache.get(n);
+    if (hit !== undefined && this.targets.get(hit) === v) return hit;
+    const px = new Proxy(v, draft ? this.draftHandler(n) : this.readHandler(n));
+    this.targets.set(px, v);
+    this.nodeOf.set(px, n);
+    cache.set(n, px);
+    return px;
+  }
+  private childOf(n: LNode, prop: string): LNode | undefined {
+    if (n.fields) return n.fields.get(prop);
+    if (n.elems && isIndex(prop)) return n.elems[Number(prop)];
+    return undefined;
+  }
+  private getTrap(n: LNode, draft: boolean) {
+    return (t: any, prop: string | symbol, r: any): any => {
+      if (typeof prop === 'symbol') return Reflect.get(t, prop, r);
+      const list = n.p.kind === 'list';
+      if (list && (prop === 'length' || isIndex(prop))) {
+        if (!(draft && this.writtenUnder(n))) this.read(n.leaf, draft);
+        if (prop === 'length') return t.length;
+      }
+      const ch = this.childOf(n, prop);
+      if (ch === undefined) return Reflect.get(t, prop, r);
+      const v = t[prop];
+      if (list && Number(prop) >= t.length) return v;
+      return this.valueAt(v, ch, draft);
+    };
+  }
+  /** `in`, hasOwnProperty: whether a list has an index (its length), whether an optional field is there (its presence bit). */
+  private presence(n: LNode, prop: string | symbol, draft: boolean): void {
+    if (typeof prop !== 'string') return;
+    if (n.p.kind === 'list') {
+      if (!(draft && this.writtenUnder(n))) this.read(n.leaf, draft);
+      return;
+    }
+    const ch = this.childOf(n, prop);
+    if (ch && ch.p.kind === 'optional' && !(draft && this.writtenUnder(ch))) this.read(ch.leaf, draft);
+  }
+  private keys(n: LNode, draft: boolean): void {
+    if (draft && this.writtenUnder(n)) return;
+    if (n.p.kind === 'list') this.read(n.leaf, draft);
+    else if (n.fields) for (const ch of n.fields.values()) if (ch.p.kind === 'optional' && !(draft && this.writtenUnder(ch))) this.read(ch.leaf, draft);
+  }
+  private readHandler(n: LNode): ProxyHandler<any> {
+    return {
+      get: this.getTrap(n, false),
+      set: (_t, prop) => {
+        throw new Error(`traced: a rule wrote to its input state instead of the draft (at ${n.name ? `${n.name}.` : ''}${String(prop)})`);
+      },
+      deleteProperty: (_t, prop) => {
+        throw new Error(`traced: a rule wrote to its input state instead of the draft (at ${n.name ? `${n.name}.` : ''}${String(prop)})`);
+      },
+      has: (t, prop) => {
+        this.presence(n, prop, false);
+        return Reflect.has(t, prop);
+      },
+      getOwnPropertyDescriptor: (t, prop) => {
+        this.presence(n, prop, false);
+        return Reflect.getOwnPropertyDescriptor(t, prop);
+      },
+      ownKeys: (t) => {
+        this.keys(n, false);
+        return Reflect.ownKeys(t);
+      },
+    };
+  }
+  /** A value stored into the draft (see the file's comment: aliasing, input objects, plain objects the rule made). */
+  private unwrap(v: any): any {
+    if (typeof v !== 'object' || v === null) return v;
+    const t = this.targets.get(v);
+    if (t !== undefined && this.draftTargets.has(t)) {
+      const src = this.nodeOf.get(v)!;
+      for (let i = src.lo; i < src.hi; i++) this.read(i, true);
+      this.markWritten(src);
+    } else if (t === undefined && !this.seenPlain.has(v)) {
+      this.seenPlain.add(v);
+      for (const k of Object.keys(v)) this.unwrap(v[k]);
+    }
+    return v;
+  }
+  private draftHandler(n: LNode): ProxyHandler<any> {
+    return {
+      get: this.getTrap(n, true),
+      set: (t, prop, v) => {
+        if (typeof prop === 'symbol') {
+          this.untraceable = 'a symbol key';
+          return Reflect.set(t, prop, v);
+        }
+        if (n.p.kind === 'array' && prop === 'length') {
+          this.untraceable = `the length of the fixed array ${n.name}`;
+          return Reflect.set(t, prop, v);
+        }
+        if (n.p.kind === 'list' && prop === 'length') {
+          this.markLeaf(n.leaf);
+          for (let j = Math.min(Number(v), t.length); j < n.elems!.length; j++) this.markWritten(n.elems![j]!);
+          return Reflect.set(t, prop, v);
+        }
+        if (n.p.kind === 'list' && isIndex(prop) && Number(prop) >= t.length) this.markLeaf(n.leaf);
+        const u = this.unwrap(v);
+        const ch = this.childOf(n, prop);
+        if (ch === undefined) this.untraceable = `${n.name}.${prop}, which the shape does not name`;
+        else this.markWritten(ch);
+        t[prop] = u;
+        return true;
+      },
+      deleteProperty: (t, prop) => {
+        const ch = typeof prop === 'string' ? this.childOf(n, prop) : undefined;
+        if (ch === undefined) this.untraceable = `a delete at ${n.name}`;
+        else this.markWritten(ch);
+        return Reflect.deleteProperty(t, prop);
+      },
+      has: (t, prop) => {
+        this.presence(n, prop, true);
+        return Reflect.has(t, prop);
+      },
+      getOwnPropertyDescriptor: (t, prop) => {
+        this.presence(n, prop, true);
+        return Reflect.getOwnPropertyDescriptor(t, prop);
+      },
+      ownKeys: (t) => {
+        this.keys(n, true);
+        return Reflect.ownKeys(t);
+      },
+      defineProperty: (t, prop, desc) => {
+        this.untraceable = `a property defined at ${n.name}`;
+        return Reflect.defineProperty(t, prop, desc);
+      },
+    };
+  }
+  private markDraft(d: unknown): void {
+    const seen = new Set<object>();
+    const walkObj = (x: any): void => {
+      if (typeof x !== 'object' || x === null || seen.has(x)) return;
+      seen.add(x);
+      this.draftTargets.add(x);
+      for (const k of Object.keys(x)) walkObj(x[k]);
+    };
+    walkObj(d);
+  }
+
+  /**
+   * Runs `f` (a recording); if it throws, `again` runs the same call on plain
+   * objects through the rule's wrapper, which raises the model's fault naming
+   * the rule and the state, as the expansion on objects would.
+   */
+  private recording<T>(f: () => T, again: () => unknown): T {
+    try {
+      return f();
+    } catch (e) {
+      again();
+      throw e;
+    }
+  }
+
+  private missChoices(ai: number, rule: SysRule<S>, w: Uint32Array, off: number): Node {
+    this.stats.choiceMiss++;
+    const plain = this.codec.unpack(w, off);
+    this.startRec();
+    const sv = this.view(plain as object, this.root, false) as S;
+    const cs = this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off)));
+    return this.insert(this.choiceRoots[ai]!, this.reads, w, off, this.newSet(cs.length), `the choices of ${rule.name}`);
+  }
+
+  /**
+   * Starts a recording of choice ci of `rule` on the state at w[off]: its
+   * choices read (their values are fixed under the trie's path), then
+   * forgotten as reads; `withGuard`: the guard run too (a model may compute
+   * in its guard what its effect reads, as the expansion on objects calls
+   * them), its reads not kept.
+   */
+  private choiceOn(rule: SysRule<S>, ci: number, w: Uint32Array, off: number, withGuard: boolean): { plain: S; sv: S; a: unknown } {
+    const plain = this.codec.unpack(w, off);
+    this.startRec();
+    const sv = this.view(plain as object, this.root, false) as S;
+    const a = rule.choices ? this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off)))[ci] : undefined;
+    // the choices' reads are fixed under the trie's path (a choice set is per path of the choices' trie); the guard's are not (one effect trie serves every path of the guard's)
+    const fixed = this.reads.slice();
+    if (withGuard && rule.when) {
+      const ok = this.recording(() => rule.when!(sv, a), () => rule.when!(this.codec.unpack(w, off), rule.choices ? rule.choices(this.codec.unpack(w, off))[ci] : undefined));
+      if (!ok) throw this.notDeterministic(`the guard of ${rule.name}`);
+      this.readSeen.fill(0);
+      for (const i of fixed) this.readSeen[i] = 1;
+    }
+    this.reads = [];
+    return { plain, sv, a };
+  }
+
+  private missGuard(set: ChoiceSet, ci: number, rule: SysRule<S>, w: Uint32Array, off: number): Node {
+    this.stats.guardMiss++;
+    const { sv, a } = this.choiceOn(rule, ci, w, off, false);
+    const again = (): unknown => {
+      const s = this.codec.unpack(w, off);
+      return rule.when!(s, rule.choices ? rule.choices(s)[ci] : undefined);
+    };
+    const ok = !!this.recording(() => rule.when!(sv, a), again);
+    return this.insert(set.guards[ci]!, this.reads, w, off, ok, `the guard of ${rule.name}`);
+  }
+
+  private missEffect(set: ChoiceSet, ci: number, rule: SysRule<S>, w: Uint32Array, off: number): Node {
+    this.stats.effectMiss++;
+    const { plain, sv, a } = this.choiceOn(rule, ci, w, off, true);
+    const d = this.codec.scratch(plain);
+    this.markDraft(d);
+    const dv = this.view(d as object, this.root, true);
+    const again = (): unknown => {
+      const s = this.codec.unpack(w, off);
+      return rule.then(this.codec.scratch(s), s, rule.choices ? rule.choices(s)[ci] : undefined);
+    };
+    this.recording(() => rule.then(dv, sv, a), again);
+    const W = this.W;
+    const succ = new Uint32Array(W);
+    this.codec.packScratch(d, succ);
+    if (this.untraceable) throw new Error(`traced: rule ${rule.name} writes ${this.untraceable}: it cannot be traced; run it without PVCHECK_TRACED`);
+    const mask = new Uint32Array(W);
+    const written = this.written, lw = this.lword, ls = this.lshift, lm = this.lmask, lb = this.lbits;
+    for (let i = 0; i < written.length; i++) if (written[i] && lb[i]! > 0) mask[lw[i]!] = (mask[lw[i]!]! | (lm[i]! << ls[i]!)) >>> 0;
+    const ws: number[] = [], ms: number[] = [], bs: number[] = [];
+    for (let j = 0; j < W; j++)
+      if (mask[j] !== 0) {
+        ws.push(j);
+        ms.push(~mask[j]! >>> 0);
+        bs.push((succ[j]! & mask[j]!) >>> 0);
+      }
+    const eff: Effect = { ws: Int32Array.from(ws), ms: Uint32Array.from(ms), bs: Uint32Array.from(bs) };
+    return this.insert(set.effects[ci]!, this.reads, w, off, eff, `the effect of ${rule.name}`);
+  }
+
+  // ---- PVCHECK_TRACE_CHECK: the expansion on objects, compared
+  private objectExpand: ((s: S, id: number, expand: boolean) => number) | undefined;
+  private objOut: Uint32Array[] = [];
+  private objRules: number[] = [];
+
+  private compare(w: Uint32Array, off: number, out: Uint32Array): void {
+    const W = this.W;
+    if (this.objectExpand === undefined) {
+      const fired = new Float64Array(this.rules.length);
+      this.objectExpand = compileExpand<S>(
+        {
+          rules: this.rules,
+          active: this.active,
+          fired,
+          apply: () => {
+            throw new Error('traced: apply');
+          },
+          edge: (d: S, _from: number, _k: number, r?: number) => {
+            const x = new Uint32Array(W);
+            this.codec.packScratch(d, x);
+            this.objOut.push(x);
+            this.objRules.push(r!);
+            return true;
+          },
+        } as never,
+        (s) => this.codec.scratch(s),
+      );
+    }
+    this.objOut = [];
+    this.objRules = [];
+    this.objectExpand(this.codec.unpack(w, off), 0, true);
+    const mine: Uint32Array[] = [];
+    const myRules: number[] = [];
+    const fired = this.fired.slice();
+    const every = this.checkEvery;
+    this.checkEvery = 0;
+    try {
+      this.expand(w, off, out, 0, true, (_f, _k, r) => {
+        mine.push(out.slice());
+        myRules.push(r);
+        return true;
+      });
+    } finally {
+      this.checkEvery = every;
+      this.fired.set(fired);
+    }
+    const name = (r: number | undefined): string => (r === undefined ? 'none' : this.rules[r]!.name);
+    for (let i = 0; i < Math.max(mine.length, this.objOut.length); i++) {
+      const a = mine[i], b = this.objOut[i];
+      const j = a === undefined || b === undefined ? -1 : a.findIndex((x, j) => x !== b[j]);
+      if (a === undefined || b === undefined || myRules[i] !== this.objRules[i] || j >= 0) {
+        const at = j >= 0 ? `, word ${j}: ${this.codec.leaves.filter((l) => l.word === j && ((a![j]! ^ b![j]!) >>> l.shift) & (2 ** l.bits - 1)).map((l) => l.path).join(' ')}` : '';
+        throw new Error(`traced: transition ${i} differs from the expansion on objects (traced: rule ${name(myRules[i])}, on objects: rule ${name(this.objRules[i])}${at}): a rule is not a function of the state it reads (hidden state, identity or randomness); run it without PVCHECK_TRACED`);
+      }
+    }
+  }
+}
