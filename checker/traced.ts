@@ -34,6 +34,14 @@
  * not name (a symbol key, a fixed array's length) makes the rule untraceable:
  * an error naming the rule (the search runs without PVCHECK_TRACED).
  *
+ * A function whose reads keep making new paths (an effect that copies a list
+ * or walks a store reads dozens of leaves, each combination a path: netif-tx
+ * grew 1.9 million trie nodes in 137,828 states) runs on objects from the
+ * moment it has missed OBJECT_MISSES times in at least one of OBJECT_RATE of
+ * its calls: the expanded state unpacked once into reused objects, the rule
+ * on the codec's scratch copy, its successor packed into `out`, as the
+ * untraced path runs it (and the state checked unchanged, as there).
+ *
  * Hidden state (a rule that remembers something between calls, compares
  * objects by identity, draws random numbers) breaks the tries' argument. A
  * trie that meets a function reading a different leaf than before on the same
@@ -150,6 +158,9 @@ interface ChoiceSet {
 }
 /** Children in an array up to this many bits of a leaf, in a Map above. */
 const ARR_BITS = 6;
+/** An effect runs on objects once it missed this many times, in at least one of OBJECT_RATE of its calls. */
+const OBJECT_MISSES = Number(process.env.PVCHECK_TRACE_OBJECT_MISSES ?? 64);
+const OBJECT_RATE = Number(process.env.PVCHECK_TRACE_OBJECT_RATE ?? 50);
 
 /** Where the successors go: the k-th transition of state `from` by rule r, its words in the `out` given to expand; false once no state may be added. */
 export type TracedEdge = (from: number, k: number, r: number) => boolean;
@@ -168,7 +179,7 @@ export class Traced<S> {
   private readonly single: Node[];
   private readonly parent: Uint32Array;
   /** Misses so far, per kind; trie nodes. */
-  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, nodes: 0 };
+  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, nodes: 0, onObjects: 0 };
   /** PVCHECK_TRACE_CHECK: every n-th expansion compared with the expansion on objects (0: never). */
   private checkEvery: number;
   private checkCount = 0;
@@ -195,6 +206,13 @@ export class Traced<S> {
     this.checkEvery = checkEvery;
     this.written = new Uint8Array(leaves.length);
     this.readSeen = new Uint8Array(leaves.length);
+    this.effCalls = new Float64Array(active.length);
+    this.effMisses = new Int32Array(active.length);
+    this.onObjects = new Uint8Array(active.length);
+    this.guardCalls = new Float64Array(active.length);
+    this.guardMisses = new Int32Array(active.length);
+    this.guardOnObjects = new Uint8Array(active.length);
+    this.unpackObj = codec.unpackReused();
   }
 
   private newSet(n: number): ChoiceSet {
@@ -216,6 +234,8 @@ export class Traced<S> {
       this.compare(w, off, out);
     }
     const active = this.active, rules = this.rules, fired = this.fired, W = this.W, par = this.parent;
+    this.objState = undefined;
+    this.csRule = -1;
     let k = 0;
     let haveParent = false;
     for (let ai = 0; ai < active.length; ai++) {
@@ -229,13 +249,32 @@ export class Traced<S> {
       const set = cl.result as ChoiceSet;
       for (let ci = 0; ci < set.n; ci++) {
         if (rule.when) {
-          let g = this.walk(set.guards[ci]!, w, off);
-          if (g === undefined) g = this.missGuard(set, ci, rule, w, off);
-          if (!g.result) continue;
+          if (this.guardOnObjects[ai]) {
+            if (!this.guardOnObjectsOf(ai, rule, ci, w, off)) continue;
+          } else {
+            this.guardCalls[ai]++;
+            let g = this.walk(set.guards[ci]!, w, off);
+            if (g === undefined) {
+              g = this.missGuard(set, ci, rule, w, off);
+              if (++this.guardMisses[ai]! >= OBJECT_MISSES && this.guardMisses[ai]! * OBJECT_RATE >= this.guardCalls[ai]!) this.guardOnObjects[ai] = 1;
+            }
+            if (!g.result) continue;
+          }
         }
         if (!expand) return ((k + 1) << 1) | 1;
+        if (this.onObjects[ai]) {
+          this.effectOnObjects(ai, rule, ci, w, off, out);
+          if (!edge(id, k++, r)) expand = false;
+          fired[r]!++;
+          continue;
+        }
+        this.effCalls[ai]++;
         let e = this.walk(set.effects[ci]!, w, off);
-        if (e === undefined) e = this.missEffect(set, ci, rule, w, off);
+        if (e === undefined) {
+          e = this.missEffect(set, ci, rule, w, off);
+          // an effect whose reads keep making new paths (it copies lists, walks a store) runs on objects from now on
+          if (++this.effMisses[ai]! >= OBJECT_MISSES && this.effMisses[ai]! * OBJECT_RATE >= this.effCalls[ai]!) this.onObjects[ai] = 1;
+        }
         const eff = e.result as Effect;
         if (!haveParent) {
           for (let j = 0; j < W; j++) par[j] = w[off + j]!;
@@ -252,6 +291,48 @@ export class Traced<S> {
       }
     }
     return k << 1;
+  }
+
+  /** Per active rule: its effect's calls and misses, and whether it now runs on objects (see {@link effectOnObjects}). */
+  private readonly effCalls: Float64Array;
+  private readonly effMisses: Int32Array;
+  readonly onObjects: Uint8Array;
+  /** The same for guards. */
+  private readonly guardCalls: Float64Array;
+  private readonly guardMisses: Int32Array;
+  readonly guardOnObjects: Uint8Array;
+  /** The expanded state unpacked (reused objects), once a rule's effect runs on objects; the choices of rule csRule on it. */
+  private objState: S | undefined;
+  private csRule = -1;
+  private cs: readonly unknown[] = [];
+  private readonly unpackObj: ReturnType<StateCodec<S>['unpackReused']>;
+
+  /**
+   * Choice ci of rule ai on objects, as the untraced packed path runs it
+   * (unpackReused, scratch, packScratch into `out`); the state must still be
+   * its words afterwards (the check the untraced path makes).
+   */
+  /** Rule ai's guard of choice ci on objects (as the untraced path runs it). */
+  private guardOnObjectsOf(ai: number, rule: SysRule<S>, ci: number, w: Uint32Array, off: number): boolean {
+    const s = (this.objState ??= this.unpackObj(w, off));
+    if (rule.choices && this.csRule !== ai) {
+      this.cs = rule.choices(s);
+      this.csRule = ai;
+    }
+    return !!rule.when!(s, rule.choices ? this.cs[ci] : undefined);
+  }
+
+  private effectOnObjects(ai: number, rule: SysRule<S>, ci: number, w: Uint32Array, off: number, out: Uint32Array): void {
+    this.stats.onObjects++;
+    const s = (this.objState ??= this.unpackObj(w, off));
+    if (rule.choices && this.csRule !== ai) {
+      this.cs = rule.choices(s);
+      this.csRule = ai;
+    }
+    const d = this.codec.scratch(s);
+    rule.then(d, s, rule.choices ? this.cs[ci] : undefined);
+    this.codec.packScratch(d, out);
+    if (!this.unpackObj.same(s, w, off)) throw new Error(`a rule wrote to its input state instead of the draft (rule ${rule.name})`);
   }
 
   private walk(root: Root, w: Uint32Array, off: number): Node | undefined {

@@ -10,15 +10,17 @@
  *
  * Three facets, each a shortest counterexample: A's ring mapping is gone while
  * A believes in the bypass (BY1); B binds to A's closed port and its
- * BYPASS_READY goes nowhere (BY2); and the guests wait for each other for ever
- * (deadlock: A waits for a READY on a ring it no longer maps).
+ * BYPASS_READY goes nowhere (BY2); and the tear-down never ends (deadlock: the
+ * restored A sent its packets on a ring it no longer maps, B's FINISHes come
+ * back on that ring, so A never answers dom0's DISABLE with DISABLED; 11 steps
+ * until dom0 could disable only while a suspend was left, 2026-12-05).
  *
  * @pvcheck check
  * @pvcheck expect violation BY1_bypass_ring_mapped in 4 steps
  * @pvcheck check -i BY2_bypass_events_delivered
  * @pvcheck expect violation BY2_bypass_events_delivered in 5 steps
  * @pvcheck check -i deadlock
- * @pvcheck expect deadlock in 11 steps
+ * @pvcheck expect deadlock in 15 steps
  * @pvcheck fixed-by nc2-bypass
  */
 import { deriveModel, nc2Bypass, nc2BypassModel as n, type Rule } from 'pvcheck';

@@ -155,9 +155,11 @@ export const dom0Rules: readonly R[] = [
     (d, _s, _p, i) => { d.d.trans[i] = false; push(d, 'dToA', `FINISH:${i}`); }),
   {
     name: 'dom0.bypass_disable', actor: 'dom0', origin: 'reconstruction',
-    doc: 'before A suspends (the repair), or whenever dom0 wants: send NETCHANNEL2_MSG_BYPASS_DISABLE to both guests over their parent rings',
-    see: `${NC2H} NETCHANNEL2_MSG_BYPASS_DISABLE (13)`,
-    when: (s, p) => s.d.bypass === 'up' && s.a.suspended < p.suspends,
+    doc: 'whenever dom0 wishes (before A suspends, in the repair, and at any other time): send NETCHANNEL2_MSG_BYPASS_DISABLE to both guests over their parent rings',
+    see: `${NC2H} NETCHANNEL2_MSG_BYPASS_DISABLE (13) ("sent over the *parent* ring ... when the bypassed domain wishes to disable the ring")`,
+    // No budget read here (until 2026-12-05 it was enabled only while a suspend was left): netchannel2.h
+    // puts no condition on DISABLE, and the repair needs only that A suspends with no bypass (A.suspend_resume).
+    when: (s) => s.d.bypass === 'up',
     then: (d) => { d.d.bypass = 'disabling'; d.d.disabled = [false, false]; push(d, 'dToA', 'BYPASS_DISABLE'); push(d, 'dToB', 'BYPASS_DISABLE'); },
   },
   recv('dom0.recv_disabled.A', 'dom0', 'aToD', 'BYPASS_DISABLED', 'A has stopped using the bypass and has no PACKET outstanding on it',

@@ -64,13 +64,32 @@ test('NetChannel2 as it was: suspend with the bypass up: BY1 shortest, replays, 
   assert.ok(last.q.dToB.includes('BYPASS_BACKEND'));
 });
 
-test('NetChannel2 as it was: B binds to A\'s closed port and its BYPASS_READY is lost (BY2, 5 steps); the guests then wait for ever (deadlock, 11 steps)', () => {
+test('NetChannel2 as it was: B binds to A\'s closed port and its BYPASS_READY is lost (BY2, 5 steps); the tear-down never ends (deadlock, 15 steps)', () => {
   const r = run(keep, {}, { invariants: ['BY2_bypass_events_delivered'] });
   assert.is(r.violation!.property, 'BY2_bypass_events_delivered');
   assert.is(r.violation!.trace.length - 1, 5);
   const d = run(keep, {}, { invariants: [] });
   assert.is(d.outcome, 'deadlock');
-  assert.is(d.violation!.trace.length - 1, 11);
+  assert.is(d.violation!.trace.length - 1, 15);
+  // dom0 waits for A's DISABLED; A waits for the FINISHes of its bypass packets, which B sent on a ring A no longer maps
+  const last = d.violation!.trace.at(-1)!.state;
+  assert.is(last.d.bypass, 'disabling');
+  assert.ok(last.a.pkt.includes('bypass'));
+  assert.not.ok(last.a.mapped);
+  assert.ok(last.q.bToA.some((m) => m.startsWith('FINISH:')));
+});
+
+test('dom0 disables a bypass whenever it wishes (netchannel2.h): with no suspend at all, and after A\'s last one', () => {
+  const disabledWhen = (o: Record<string, string>, at: (s: Nc2BypassState, p: Nc2BypassParams) => boolean): boolean => {
+    let seen = false;
+    const p = params(nc2Bypass, o);
+    const sys = bind(nc2Bypass, p);
+    if (E.isLeft(sys)) throw new Error(sys.left);
+    check(sys.right, { onState: (s) => { if (s.d.bypass === 'disabling' && at(s, p)) seen = true; } });
+    return seen;
+  };
+  assert.ok(disabledWhen({ suspends: '0', setups: '1', packets: '1' }, () => true), 'suspends=0');
+  assert.ok(disabledWhen({ suspends: '1', setups: '2', packets: '1' }, (s, p) => s.a.suspended === p.suspends), 'after the last suspend');
 });
 
 test('receiver-side copy: a dom0 that ends its transitive grant and sends FINISH before B copied is caught (BY3)', () => {

@@ -14,6 +14,8 @@
  *   word for word: a rule that keeps hidden state (a counter in a closure) is
  *   caught there (and here, without it, by its trie: a call read what an
  *   earlier call on the same values did not);
+ * - an effect whose reads keep making new paths (netif-rx copies its lists)
+ *   runs on objects from then on, with the same counts;
  * - a rule that writes its input state fails with an error naming the field.
  */
 import { test } from 'uvu';
@@ -24,7 +26,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { readHeader } from '../cli/catalogue.js';
 import { deriveModel, type Model } from '../model/core.js';
 import { builtinModels, findModel } from '../model/registry.js';
-import { checkLine, paramsOf, pathsSummary as summary, runModel } from './support/models.js';
+import { checkLine, paramsOf, pathsSummary as summary, runModel, systemOf } from './support/models.js';
+import { Search } from '../checker/search.js';
 import { writtenAt } from './support/bounds.js';
 
 type M = Model<unknown, unknown>;
@@ -118,6 +121,17 @@ test('a rule with hidden state (a counter in a closure) is caught by PVCHECK_TRA
   assert.throws(() => withTraceCheck(() => runModel(m, p, traced)), (e: Error) => /traced: transition \d+ differs from the expansion on objects \(traced: rule produce_request/.test(e.message) && /not a function of the state/.test(e.message));
   // without the check, the trie of the effect meets a call that reads what an earlier call did not
   assert.throws(() => runModel(hiddenCounter(), p, traced), (e: Error) => /traced: the effect of produce_request read other values than before/.test(e.message));
+});
+
+test('an effect whose reads keep making new paths runs on objects (netif-rx): the same counts', () => {
+  const m = findModel('netif-rx') as M;
+  const sys = systemOf(m, paramsOf(m, writtenAt('netif-rx')));
+  const s = new Search(sys, traced);
+  const a = s.run()!;
+  const b = new Search(sys, { traced: false }).run()!;
+  const tracer = (s as unknown as { path: { tracer: { onObjects: Uint8Array; stats: { onObjects: number } } } }).path.tracer;
+  assert.ok(tracer.onObjects.some((x) => x === 1) && tracer.stats.onObjects > 0, 'some effect runs on objects');
+  assert.equal([a.outcome, a.distinctStates, a.edges, a.depth, a.coverage], [b.outcome, b.distinctStates, b.edges, b.depth, b.coverage]);
 });
 
 test('a rule that writes its input state fails naming the field', () => {
