@@ -77,7 +77,7 @@ function oneThread(search: Search<unknown>, name: string): Running {
         return search.run(ms);
       } catch (e) {
         if (e instanceof ModelFault) throw e; // the model's own code threw: cli/fault.ts reports it
-        throw new UsageError(`model ${name}: ${firstLine(e)}`);
+        throw new UsageError(`model ${name}: ${firstLine(e)}`, e);
       }
     },
   };
@@ -96,7 +96,7 @@ function threads(par: ParallelSearch<unknown>, name: string): Running {
     step: async (ms) => {
       const t = Date.now();
       while (!done && !failed && Date.now() - t < ms) await new Promise((res) => setTimeout(res, 10));
-      if (failed) throw isFaultMessage(failed.message) ? new WorkerFault(failed.message) : new UsageError(`model ${name}: ${firstLine(failed)}`);
+      if (failed) throw isFaultMessage(failed.message) ? new WorkerFault(failed.message) : new UsageError(`model ${name}: ${firstLine(failed)}`, failed);
       return done;
     },
   };
@@ -158,7 +158,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     if (opt.workers !== undefined && choice.workers > 1) search = startThreads(choice.workers);
     else search = oneThread((one = new Search(sys.right, options)), model.name);
   } catch (e) {
-    throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
+    throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
   }
   // By default, a search still running after its first second moves to the workers if the machine
   // has room for them (how busy it is is measured over that second) and the work left pays for
@@ -262,7 +262,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         try {
           if (h) next = startThreads(handingTo.workers, h);
         } catch (e) {
-          if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`);
+          if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
         }
         if (next && h) choice = { ...handingTo, reason: `${handingTo.reason}; the workers took over from the one thread at depth ${h.level} (${fmtInt(h.links.n)} states)${call ? `: ${call.why}` : ''}` };
         else {

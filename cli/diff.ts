@@ -79,7 +79,7 @@ export async function diffCommand(argv: string[]): Promise<number> {
       else process.stdout.write(line + '\n');
       return EXIT.incomplete;
     }
-    throw new UsageError(`diff: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    throw new UsageError(`diff: ${((e as Error).message ?? String(e)).split('\n')[0]}`, e);
   }
   if (d === undefined) {
     const line = `diff ${models[0]!.name} -> ${models[1]!.name}: INTERRUPTED during the explorations: nothing compared, no verdict`;

@@ -1,7 +1,12 @@
-/** Bad input from the user: printed as one line, exit code 2. */
+/**
+ * Bad input from the user: printed as one line, exit code 2. `cause`: the
+ * error it was made from (a model's shape the checker refused, a search that
+ * threw), whose stack PVCHECK_DEBUG=1 prints after the line (cli/main.ts), so
+ * that a checker bug behind a one-line error can still be traced.
+ */
 export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
     this.name = 'UsageError';
   }
 }

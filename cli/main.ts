@@ -249,6 +249,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`pvcheck: error: ${e.message}\n`);
+      if (process.env.PVCHECK_DEBUG && e.cause !== undefined) process.stderr.write(`${(e.cause as Error)?.stack ?? String(e.cause)}\n`);
       return EXIT.badInput;
     }
     if (e instanceof ModelFault) return reportFault(e);

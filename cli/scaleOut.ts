@@ -131,7 +131,7 @@ export async function runPartitionMember(m: MemberRun): Promise<CheckResult<unkn
       process.stdout.write(`partition member ${who.member} of ${who.members}: INTERRUPTED at a barrier; start it again with the same command to resume\n`);
       return EXIT.incomplete;
     }
-    throw new UsageError(((e as Error).message ?? String(e)).split('\n')[0]!);
+    throw new UsageError(((e as Error).message ?? String(e)).split('\n')[0]!, e);
   }
   if (who.member === 1) return r;
   process.stdout.write(

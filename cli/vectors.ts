@@ -172,7 +172,7 @@ export async function vectorsCommand(argv: string[]): Promise<number> {
       );
       return EXIT.incomplete;
     }
-    throw new UsageError(`vectors: ${((e as Error).message ?? String(e)).split('\n')[0]}`);
+    throw new UsageError(`vectors: ${((e as Error).message ?? String(e)).split('\n')[0]}`, e);
   }
   if (r === undefined) {
     process.stderr.write(`pvcheck: interrupted: the suite was not generated (${out} is as it was)\n`);
