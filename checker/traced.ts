@@ -492,27 +492,32 @@ export class Traced<S> {
     if (n.p.kind === 'list') this.read(n.leaf, draft);
     else if (n.fields) for (const ch of n.fields.values()) if (ch.p.kind === 'optional' && !(draft && this.writtenUnder(ch))) this.read(ch.leaf, draft);
   }
-  private readHandler(n: LNode): ProxyHandler<any> {
+  /** The traps that ask what a record holds (`in`, hasOwnProperty, Object.keys): they read presence bits or a list's length. */
+  private presenceTraps(n: LNode, draft: boolean): ProxyHandler<any> {
     return {
-      get: this.getTrap(n, false),
-      set: (_t, prop) => {
-        throw new Error(`traced: a rule wrote to its input state instead of the draft (at ${n.name ? `${n.name}.` : ''}${String(prop)})`);
-      },
-      deleteProperty: (_t, prop) => {
-        throw new Error(`traced: a rule wrote to its input state instead of the draft (at ${n.name ? `${n.name}.` : ''}${String(prop)})`);
-      },
       has: (t, prop) => {
-        this.presence(n, prop, false);
+        this.presence(n, prop, draft);
         return Reflect.has(t, prop);
       },
       getOwnPropertyDescriptor: (t, prop) => {
-        this.presence(n, prop, false);
+        this.presence(n, prop, draft);
         return Reflect.getOwnPropertyDescriptor(t, prop);
       },
       ownKeys: (t) => {
-        this.keys(n, false);
+        this.keys(n, draft);
         return Reflect.ownKeys(t);
       },
+    };
+  }
+  private readHandler(n: LNode): ProxyHandler<any> {
+    const refuse = (_t: unknown, prop: string | symbol): never => {
+      throw new Error(`traced: a rule wrote to its input state instead of the draft (at ${n.name ? `${n.name}.` : ''}${String(prop)})`);
+    };
+    return {
+      get: this.getTrap(n, false),
+      set: refuse,
+      deleteProperty: refuse,
+      ...this.presenceTraps(n, false),
     };
   }
   /** A value stored into the draft (see the file's comment: aliasing, input objects, plain objects the rule made). */
@@ -560,18 +565,7 @@ export class Traced<S> {
         else this.markWritten(ch);
         return Reflect.deleteProperty(t, prop);
       },
-      has: (t, prop) => {
-        this.presence(n, prop, true);
-        return Reflect.has(t, prop);
-      },
-      getOwnPropertyDescriptor: (t, prop) => {
-        this.presence(n, prop, true);
-        return Reflect.getOwnPropertyDescriptor(t, prop);
-      },
-      ownKeys: (t) => {
-        this.keys(n, true);
-        return Reflect.ownKeys(t);
-      },
+      ...this.presenceTraps(n, true),
       defineProperty: (t, prop, desc) => {
         this.untraceable = `a property defined at ${n.name}`;
         return Reflect.defineProperty(t, prop, desc);
