@@ -576,10 +576,12 @@ export class SharedFingerprints {
         }
       }
       if (a === h) {
-        let b = t[2 * i + 1]!;
+        // Both loads atomic: the low word's synchronises with its inserter's atomic store, which follows the
+        // flag byte's store, so the flag read after it is the inserter's. With a plain load of the low word,
+        // a processor that reorders loads (ARM: Apple silicon, Graviton) could read the flag from before it
+        // (x86 does not reorder loads; V8 compiles an atomic load to a plain one there).
+        let b = Atomics.load(t, 2 * i + 1);
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
-        // an atomic load (ordered after the low word's: on processors that reorder loads, a plain one could
-        // read the flag from before its inserter's store)
         if (b === l) return i * 4 + (Atomics.load(this.flags, i) === this.stamp ? 2 : 0);
       }
     }
@@ -612,7 +614,7 @@ export class SharedFingerprints {
       const a = Atomics.load(t, 2 * i);
       if (a === 0) return -1;
       if (a === h) {
-        let b = t[2 * i + 1]!;
+        let b = Atomics.load(t, 2 * i + 1); // atomic, as in insert: the flag read after it is then its inserter's
         while (b === 0) b = Atomics.load(t, 2 * i + 1);
         if (b === l) return i * 4 + (this.flagged(i) ? 2 : 0);
       }
