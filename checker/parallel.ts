@@ -198,8 +198,13 @@ export interface CpuSample {
 export function cpuSample(): CpuSample {
   let busy = 0;
   for (const c of cpus()) busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
-  const own = process.cpuUsage();
-  return { at: performance.now(), machineBusyMs: busy, ownMs: (own.user + own.system) / 1000 };
+  return { at: performance.now(), machineBusyMs: busy, ownMs: ownCpuMs() };
+}
+
+/** Milliseconds of CPU this process has used (user + system), e.g. for {@link LevelMark}'s `ms`. */
+export function ownCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** The cores the rest of the machine kept busy between two samples (undefined if too short to tell). */

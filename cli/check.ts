@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { loadavg } from 'node:os';
-import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, othersBusy, parallelReason, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
+import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, othersBusy, ownCpuMs, parallelReason, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
 import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
@@ -186,11 +186,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   if (headStart !== Infinity) choice = { workers: 1, reason: 'the search ended within its first second, on one thread' };
   const sample = cpuSample();
   const began = Date.now();
-  const cpuMs = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
-  const cpuBegan = cpuMs();
+  const cpuBegan = ownCpuMs();
   let switched = false;
   /** The workers' reason the progress lines said last. */
   let workersNoted: string | undefined;
@@ -218,7 +214,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       const atLevelStart = !r && one !== undefined && one.paused;
       if (atLevelStart && marks) {
         const s = one!.stats();
-        marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms: cpuMs() - cpuBegan });
+        marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms: ownCpuMs() - cpuBegan });
         markAsked = false;
         lastMark = Date.now();
       } else if (!r && marks && one && !markAsked && Date.now() - lastMark >= MARK_MS) {
