@@ -1,7 +1,8 @@
 /**
  * Traced rules: the expansion of a shaped state on its packed words, without
  * unpacking it, copying it or packing its successors (docs/perf/2026-12-05c-nested.md,
- * section 3, measured the prototype: bench/traced.ts).
+ * section 3, measured the prototype, bench/traced.ts: retired in session 17, `git show
+ * e9084a6:bench/traced.ts`).
  *
  * A rule's choices, guard and effect are deterministic functions of the leaves
  * of the state they read (the model's parameters are fixed for a check). Run
