@@ -100,6 +100,7 @@ export const netifParams = defineParams(
     budget: intParam({ default: 2, min: 1, max: 8, doc: 'NAPI budget: packets xenvif_tx_build_gops builds per pass' }),
     gso: enumParam({ values: ['on', 'off'] as const, default: 'on', doc: 'the frontend may send a GSO extra-info slot (NETTXF_extra_info)' }),
     frontend: enumParam({ values: ['honest', 'any', 'hostile'] as const, default: 'honest', doc: 'honest: netfront\'s packets; any: every packet of the format domain (sizes 0..PAGE, a size field smaller than the fragments, a fragment crossing the page, bad or missing extras, an unterminated more_data chain), indices honest; hostile: any, plus hostileWrites writes of req_prod or of a published slot' }),
+    anyPackets: intParam({ default: 2, min: 0, max: 8, doc: 'frontend=any or hostile: only the first anyPackets packets take any shape of the format domain (netfront\'s own included), the later ones are netfront\'s; 2: what an unterminated chain into a next packet needs; 0: every packet (700 shapes a packet at maxSlots=2: packets=3 is of the order of 10^8 states)' }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend may write any id and status into response slots and rsp_prod (hostileWrites times)' }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'adversarial writes a hostile side makes at most' }),
     evtchn: enumParam({ values: ['off', 'lateeoi'] as const, default: 'off', doc: "off: netback's NAPI runs whenever there are requests; lateeoi: netfront notifies netback's tx event channel (req_event), xenvif_tx_interrupt schedules NAPI with lateeoi accounting, NAPI runs only while scheduled and EOIs when it completes" }),
@@ -340,6 +341,10 @@ export const packetSlots = (sh: Shape, ids: readonly number[]): Slot[] => {
 export const showShape = (sh: Shape): string =>
   `[${sh.frags.join(',')}]${sh.extra !== 'none' ? `+${sh.extra}` : ''}${sh.offsetSlot >= 0 ? ` off@${sh.offsetSlot}` : ''}${sh.unterminated ? ' more_data' : ''}`;
 
+/** The packets the frontend may send as its packet number `sent` (from 0): `shapes(p)`, but netfront's own once the first `anyPackets` are sent. */
+export const shapesAt = (p: P, sent: number): Shape[] =>
+  p.frontend !== 'honest' && p.anyPackets > 0 && sent >= p.anyPackets ? shapes({ ...p, frontend: 'honest' }) : shapes(p);
+
 /** netfront_tx_slot_available: `req_prod_pvt - rsp_cons < NET_TX_RING_SIZE - XEN_NETIF_NR_SLOTS_MIN - 1`. */
 export const txSlotAvailable = (f: Front, p: P): boolean => idxSub(f.req_prod_pvt, f.rsp_cons) < p.ringSize - p.slotsMin - 1;
 
@@ -359,9 +364,9 @@ export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
     see: 'drivers/net/xen-netfront.c xennet_start_xmit, xennet_tx_setup_grant, xennet_make_txreqs, netfront_tx_slot_available',
     choices: (s, p) => {
       if (s.front.sent >= p.packets || s.front.broken) return [];
-      if (p.stopAt === 'netfront') return txSlotAvailable(s.front, p) ? shapes(p) : [];
+      if (p.stopAt === 'netfront') return txSlotAvailable(s.front, p) ? shapesAt(p, s.front.sent) : [];
       const free = p.ringSize - idxSub(s.front.req_prod_pvt, s.front.rsp_cons);
-      return shapes(p).filter((sh) => shapeSlots(sh) <= free);
+      return shapesAt(p, s.front.sent).filter((sh) => shapeSlots(sh) <= free);
     },
     showChoice: showShape,
     then: (d, s, p, sh: Shape) => {
