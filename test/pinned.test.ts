@@ -167,7 +167,7 @@ const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
  * Whether test/workers*.test.ts check this example line against its header
  * (test/support/workerCases.ts compareCases, on one thread, before comparing
  * it with 3 workers): every line the workers take, of a flat layout always
- * (test/workers.test.ts), of a shape with the slow tests (shapesExamplesA/B).
+ * (test/workers.test.ts), of a shape with the slow tests (workersShapedExamplesA/B).
  * Each line then runs on one thread once per run of the suite.
  */
 const checkedByWorkers = (sys: System<unknown>, opt: CheckOptions<unknown>): boolean =>

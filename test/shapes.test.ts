@@ -10,7 +10,7 @@
  * - the packed path and the reference path (copy-on-write drafts, structural
  *   hashing, the model's own canonicalize) give the same distinct states,
  *   edges, depth, verdict, state set and trace bytes, for every built-in
- *   model (test/shapesExamplesA/B.test.ts: every example whose model declares
+ *   model (test/shapesExamples.test.ts: every example whose model declares
  *   a shape).
  */
 import { test } from 'uvu';

@@ -4,7 +4,7 @@
  * built-in model with a shape at its defaults, at 1 and at 3 workers, the same
  * outcome, counts, coverage, observables and trace bytes
  * (test/support/workerCases.ts). Every example with a shape:
- * test/shapesExamplesA.test.ts and ...B.test.ts (PVCHECK_SLOW_TESTS=1).
+ * test/workersShapedExamplesA.test.ts and ...B.test.ts (PVCHECK_SLOW_TESTS=1).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
