@@ -43,6 +43,8 @@ export class WordFrontier {
   constructor(
     readonly words: number,
     spillBytes = defaultSpillBytes(),
+    /** Blocks of this size given back by levels done with them ({@link recycle}), taken before new ones are allocated. */
+    private readonly pool?: Uint32Array[],
   ) {
     this.stride = words + 1;
     this.bits = spillBytes < 2 * (1 << 14) * this.stride * 4 ? 6 : 14;
@@ -62,7 +64,10 @@ export class WordFrontier {
     if (b === this.blocks.length) {
       // The previous block is full: past the threshold, it goes to the file.
       if (b >= this.maxBlocksInMemory) this.spill(b - 1);
-      this.blocks.push(new Uint32Array((1 << this.bits) * this.stride));
+      const size = (1 << this.bits) * this.stride;
+      let blk = this.pool?.pop();
+      if (blk === undefined || blk.length !== size) blk = new Uint32Array(size);
+      this.blocks.push(blk);
     }
     const o = (this.n & ((1 << this.bits) - 1)) * this.stride;
     const blk = this.blocks[b]!;
@@ -120,6 +125,24 @@ export class WordFrontier {
   id(i: number): number {
     const o = this.locate(i);
     return this.arr[o + this.words]!;
+  }
+
+  /**
+   * Drops the level and gives its blocks in memory to the pool it was made
+   * with, for a later level to fill: a level's blocks were new memory every
+   * level, each page first touched (and zeroed by the kernel) by `push`.
+   * The level must not be read afterwards.
+   */
+  recycle(): void {
+    const pool = this.pool;
+    if (pool !== undefined) {
+      // what the level filled meanwhile left in the pool is more than it needed: let it go, so the
+      // pool holds at most one level's blocks (what the search held before, awaiting collection)
+      pool.length = 0;
+      for (const b of this.blocks) if (b !== undefined) pool.push(b);
+    }
+    this.n = 0;
+    this.close();
   }
 
   /** Drops the level: memory and file. */

@@ -87,8 +87,10 @@ export class PackedLevel<S> implements Level<S> {
     private readonly unpack: (w: Uint32Array, off: number) => S,
     /** Whether an unpacked state still packs to its words (the codec's `same`, that of `unpack` when it has one), if there is one. */
     private readonly same: Same<S> | undefined,
+    /** The path's blocks of levels done (frontier.ts `recycle`). */
+    pool?: Uint32Array[],
   ) {
-    this.f = new WordFrontier(codec.words);
+    this.f = new WordFrontier(codec.words, undefined, pool);
   }
   get length(): number {
     return this.f.length;
@@ -117,6 +119,9 @@ export class PackedLevel<S> implements Level<S> {
     return this.f.id(i);
   }
   release(_i: number): void {}
+  recycle(): void {
+    this.f.recycle();
+  }
   /** Copies every state's words, in order, into `dst` (words per state each). */
   copyWords(dst: Uint32Array): void {
     const W = this.codec.words;
@@ -229,8 +234,11 @@ export class PackedPath<S> implements StatePath<S> {
   /** The traced expansion's tries (their statistics), once made. */
   tracer: Traced<S> | undefined;
 
+  /** Frontier blocks of levels the search is done with, for the next levels (frontier.ts `recycle`). */
+  private readonly blockPool: Uint32Array[] = [];
+
   newLevel(): Level<S> {
-    return new PackedLevel(this.codec, this.words, this.unpackExpanded, this.sameExpanded);
+    return new PackedLevel(this.codec, this.words, this.unpackExpanded, this.sameExpanded, this.blockPool);
   }
 
   seed(s: S): S {

@@ -128,6 +128,16 @@ function phase(name: string): string {
  * One line on stderr: wall and CPU seconds per phase, the barriers, and the
  * CPU of the whole search as the phases' sum (one reader, schedstat: it was
  * read from /proc/thread-self/stat's clock ticks beside).
+ *
+ * Only the total CPU is exact (to a tick or two). schedstat's running time of
+ * a thread is brought up to date at scheduling events only (a timer tick, a
+ * sleep, a wake-up), not when it is read: a thread that spins 0.7 ms between
+ * two reads sees 0, 0.68 or 4.0 ms (HZ=250 here, measured 2026-12-05e). A
+ * phase is charged what the thread ran since the last such event, so a phase
+ * that ends in a sleep (a barrier) takes up to a tick of the phase before it,
+ * at every switch (about 1,160 barriers a run of 8x64). The line says so; no
+ * clock of the thread's own that is exact when read (CLOCK_THREAD_CPUTIME_ID,
+ * `process.threadCpuUsage`) is available in Node 20.
  */
 function reportTimes(extra = ''): void {
   if (!phaseTimes) return;
@@ -135,7 +145,7 @@ function reportTimes(extra = ''): void {
   const phases = Object.entries(phaseTimes).filter(([k]) => k !== 'end');
   const cpu = phases.reduce((sum, [k]) => sum + (phaseCpu![k] ?? NaN), 0);
   const parts = phases.map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}/${((phaseCpu![k] ?? NaN) / 1000).toFixed(2)}`);
-  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s); barriers ${barriers} cpu ${(cpu / 1000).toFixed(2)}s${extra}\n`);
+  writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s; a phase's cpu is approximate, up to a timer tick at each switch; the total is right to a tick); barriers ${barriers} cpu ${(cpu / 1000).toFixed(2)}s${extra}\n`);
 }
 let barriers = 0;
 

@@ -20,6 +20,8 @@ export interface Level<S> {
   id(i: number): number;
   /** Drops the reference to state i (it was expanded). */
   release(i: number): void;
+  /** Drops the whole level, every state expanded: its memory may serve a later level (packed.ts). */
+  recycle?(): void;
 }
 
 export interface StatePath<S> {

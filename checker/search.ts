@@ -283,6 +283,8 @@ export class Search<S> {
           this.finish();
           return this.result;
         }
+        // every state of the level was expanded: its memory serves the levels to come
+        this.cur.recycle?.();
         this.cur = this.next;
         this.next = path.newLevel();
         this.pos = 0;

@@ -311,6 +311,50 @@ test('WordFrontier: a level past its threshold spills to a file and reads back t
   assert.is(g.spilledBlocks, 0);
 });
 
+test('WordFrontier.recycle: levels of random sizes fill the blocks an earlier level gave back and read their own words and ids (against plain arrays), in memory and spilling; the pool holds at most one level\'s blocks', () => {
+  for (const spill of [undefined, 1]) {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), fc.nat(1 << 30), (sizes, W, seed) => {
+        const pool: Uint32Array[] = [];
+        const src = new Uint32Array(W);
+        const word = (l: number, i: number, j: number) => (Math.imul(seed + l * 1_000_003 + i, 0x9e3779b1) ^ j) >>> 0;
+        let prev: WordFrontier | undefined;
+        let given = 0;
+        for (let l = 0; l < sizes.length; l++) {
+          const f = new WordFrontier(W, spill, pool);
+          const before = new Set(pool);
+          for (let i = 0; i < sizes[l]!; i++) {
+            for (let j = 0; j < W; j++) src[j] = word(l, i, j);
+            f.push(src, l * 1000 + i);
+          }
+          // blocks taken from the pool are those an earlier level gave back (the arrays themselves)
+          const taken = [...before].filter((b) => !pool.includes(b)).length;
+          assert.ok(taken <= given);
+          const reads = (g: WordFrontier, lv: number) => {
+            for (let i = 0; i < sizes[lv]!; i++) {
+              assert.is(g.id(i), lv * 1000 + i);
+              const o = g.locate(i);
+              for (let j = 0; j < W; j++) assert.is(g.arr[o + j], word(lv, i, j), `level ${lv} state ${i} word ${j}`);
+            }
+          };
+          reads(f, l);
+          // the level before, still being expanded while this one filled, kept its words
+          if (prev) reads(prev, l - 1);
+          if (prev) {
+            const inMemory = (prev as unknown as { blocks: (Uint32Array | undefined)[] }).blocks.filter((b) => b !== undefined).length;
+            prev.recycle();
+            assert.is(prev.length, 0);
+            assert.is(pool.length, inMemory, 'the pool holds the recycled level\'s blocks in memory, no more');
+            given = inMemory;
+          }
+          prev = f;
+        }
+      }),
+      { numRuns: runs(60) },
+    );
+  }
+});
+
 test('a search whose levels spill (blocks of 64 states under PVCHECK_SPILL_BYTES=1) gives the same counts (ring-notify 8x16)', () => {
   const pv = (env: Record<string, string>) =>
     spawnSync(process.execPath, [resolve(root, 'bin/pvcheck.mjs'), 'check', 'ring-notify', '-p', 'ringSize=8', '-p', 'messages=16', '--workers', '1', '--json', '-q', '--max-depth', '60'], {
