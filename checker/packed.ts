@@ -21,9 +21,10 @@ import { hashWords } from './hash.js';
 import { flatCodec } from './flat.js';
 import { shapeCodec, type LazyRoot, type StateCodec } from './codec.js';
 import { Symmetry } from './symmetry.js';
-import { Traced } from './traced.js';
+import { Traced, TracedChoice, lazyState, type LazyState, type TracedMode } from './traced.js';
+import { compileExpand, type Expand } from './flatExpand.js';
 import type { Expander } from './expand.js';
-import type { Expand } from './flatExpand.js';
+import type { Piece } from '../model/shape.js';
 import type { Level, StatePath } from './path.js';
 import { WordFrontier } from './frontier.js';
 import type { FingerprintSet } from './store.js';
@@ -149,6 +150,8 @@ export class PackedLevel<S> implements Level<S> {
  */
 export const CANON_SLOTS = 1 << 19;
 
+type RecordPiece = Extract<Piece, { kind: 'record' }>;
+
 export class PackedPath<S> implements StatePath<S> {
   /** The words of the state last fingerprinted (what a level pushes). */
   readonly words: Uint32Array;
@@ -168,21 +171,28 @@ export class PackedPath<S> implements StatePath<S> {
    * Traced rules (traced.ts): the state expanded is read on its words, its
    * successors written as words (to {@link words}) and given to the search as
    * {@link TRACED}. Only for a shape; set by the search (CheckOptions.traced,
-   * PVCHECK_TRACED=1).
+   * PVCHECK_TRACED): `true` always, `'auto'` where the search measures that
+   * they pay (see {@link TracedChoice}).
    */
   readonly traced: boolean;
+  private readonly tracedMode: TracedMode;
   /** The successor the search gets from a traced expansion: its words are {@link words} already. */
   readonly TRACED = {} as S;
-  /** Where the state being expanded is (traced: recorded by the level's unpack). */
-  private expW: Uint32Array = new Uint32Array(0);
-  private expOff = 0;
+  /** The state being expanded while traced: its words read on demand (isValidEnd of a terminal state). */
+  private readonly lazyExpanded: LazyState<S> | undefined;
+  /** A new state found by a traced expansion (its words), for its invariants, observables and goals. */
+  private readonly lazyFound: LazyState<S> | undefined;
+  /** Whether the next state the level gives is expanded traced (auto: {@link TracedChoice} switches it). */
+  private tracing = false;
 
   constructor(
     private readonly sys: System<S>,
     private readonly codec: WordCodec<S>,
-    traced = false,
+    traced: TracedMode = false,
   ) {
-    this.traced = traced && codec.shaped !== undefined && sys.shape !== undefined;
+    this.traced = traced !== false && codec.shaped !== undefined && sys.shape?.kind === 'record';
+    this.tracedMode = this.traced ? traced : false;
+    this.tracing = this.tracedMode === true;
     this.packSucc = codec.lazy?.packScratch ?? codec.packScratch ?? codec.pack;
     this.scratchOf = codec.lazy?.scratch ?? codec.scratch;
     this.words = new Uint32Array(codec.words);
@@ -192,13 +202,13 @@ export class PackedPath<S> implements StatePath<S> {
     this.sym = sys.scalarsets && codec.shaped ? new Symmetry(codec.shaped as StateCodec<unknown>, sys.scalarsets, sys.firstUse) : undefined;
     const reused = codec.lazy ? undefined : codec.unpackReused?.();
     const unpackExpanded = codec.lazy?.unpack ?? reused ?? codec.unpack;
-    this.unpackExpanded = this.traced
-      ? (w, off) => {
-          this.expW = w;
-          this.expOff = off;
-          return unpackExpanded(w, off);
-        }
-      : unpackExpanded;
+    if (this.traced) {
+      const shaped = codec.shaped!;
+      const E = (this.lazyExpanded = lazyState(sys.shape as RecordPiece, shaped.unpackReused()));
+      this.lazyFound = lazyState(sys.shape as RecordPiece, shaped.unpackReused());
+      // traced: the state is not unpacked (the expansion reads its words); untraced (auto): as below
+      this.unpackExpanded = (w, off) => (this.tracing ? E.at(w, off) : unpackExpanded(w, off));
+    } else this.unpackExpanded = unpackExpanded;
     this.sameExpanded = reused?.same ?? codec.same;
     this.unpackFound = codec.unpackReused?.() ?? codec.unpack;
   }
@@ -218,6 +228,8 @@ export class PackedPath<S> implements StatePath<S> {
    * The traced expansion (traced.ts) for the search's expander: the same
    * transitions, indices, coverage and cuts as flatExpand.ts's, each
    * successor given to `edge` as {@link TRACED} with its words in {@link words}.
+   * In auto mode a state the level gave unpacked (see {@link tracing}) is
+   * expanded by flatExpand.ts's code, as on the untraced path.
    */
   tracedExpand(x: Expander<S>): Expand<S> {
     const shaped = this.codec.shaped!;
@@ -229,10 +241,35 @@ export class PackedPath<S> implements StatePath<S> {
     // the search's edge takes the rule too (as flatExpand.ts's code calls it: coverage of a staged successor)
     const xedge = x.edge as (n: S, from: number, k: number, r: number) => boolean;
     const edge = (from: number, k: number, r: number): boolean => xedge(T, from, k, r);
-    return (_s, id, expand) => t.expand(this.expW, this.expOff, out, id, expand, edge);
+    const E = this.lazyExpanded!;
+    if (this.tracedMode === true) return (_s, id, expand) => t.expand(E.w, E.off, out, id, expand, edge);
+    const objects = compileExpand(x, (s) => this.scratchOf(s));
+    const choice = (this.choice = new TracedChoice());
+    return (s, id, expand) => {
+      const r = s === E.obj ? t.expand(E.w, E.off, out, id, expand, edge) : objects(s, id, expand);
+      this.tracing = choice.next();
+      return r;
+    };
   }
   /** The traced expansion's tries (their statistics), once made. */
   tracer: Traced<S> | undefined;
+  /** Auto mode: how the search chose (its figures). */
+  choice: TracedChoice | undefined;
+
+  /**
+   * `failing` (flatExpand.ts compileInvariants) for a state found by a traced
+   * expansion: the invariants answered by their tries on its words
+   * (traced.ts); once they keep missing, on the state unpacked.
+   */
+  tracedFailing(failing: (s: S) => number): (s: S) => number {
+    const F = this.lazyFound;
+    if (F === undefined) return failing;
+    return (s) => {
+      if (s !== F.obj) return failing(s);
+      const t = this.tracer;
+      return t !== undefined && !t.invariantsOnObjects ? t.failing(F.w, F.off) : failing(F.real());
+    };
+  }
 
   /** Frontier blocks of levels the search is done with, for the next levels (frontier.ts `recycle`). */
   private readonly blockPool: Uint32Array[] = [];
@@ -257,7 +294,7 @@ export class PackedPath<S> implements StatePath<S> {
    * allocated the whole state for every new state).
    */
   found(s: S): S {
-    if (s === this.TRACED) return this.unpackFound(this.words, 0);
+    if (s === this.TRACED) return this.lazyFound !== undefined ? this.lazyFound.at(this.words, 0) : this.unpackFound(this.words, 0);
     const z = this.codec.lazy;
     return z !== undefined && s === z.root ? z.plain() : s;
   }
@@ -408,12 +445,13 @@ export class PackedPath<S> implements StatePath<S> {
 
   /** Staged successor j as a state of its own (unpacked from its words: the model's properties read it). */
   stagedState(j: number): S {
+    if (this.lazyFound !== undefined) return this.lazyFound.at(this.sw, j * this.codec.words);
     return this.unpackFound(this.sw, j * this.codec.words);
   }
 
   checkInput(lv: Level<S>, i: number, s: S): void {
     // traced: no rule saw the expanded state's objects (a miss runs on a fresh unpack, behind a view that refuses writes)
-    if (this.traced) return;
+    if (s === this.lazyExpanded?.obj) return;
     // Frozen states catch this on the reference path; here the state is a
     // plain record, so compare it with its packed words.
     if (!(lv as PackedLevel<S>).unchanged(i, s, this.tmp))

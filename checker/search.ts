@@ -31,6 +31,7 @@ import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
 import { traceTo } from './trace.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
+import { tracedModeOf, type TracedMode } from './traced.js';
 
 export interface CheckOptions<S> {
   /** Stop after this many distinct states (outcome `incomplete`). */
@@ -70,15 +71,15 @@ export interface CheckOptions<S> {
    * again (xenbus events=4 1.04x, ring weak hostile 1.01x of CPU, 2026-12-05b).
    */
   readonly batch?: boolean;
-  /** Traced rules on a shape's packed words (traced.ts); default PVCHECK_TRACED=1. */
-  readonly traced?: boolean;
+  /** Traced rules on a shape's packed words (traced.ts): always, never, or 'auto' where they pay; default PVCHECK_TRACED (1, auto), else never. */
+  readonly traced?: TracedMode;
 }
 
 /** The path a system is explored on (also the swarm's depth-first members', swarm.ts). */
 export function pathFor<S>(sys: System<S>, opt: CheckOptions<S>): StatePath<S> {
   if (!opt.forceGeneric && (sys.shape || (sys.flat && !sys.canonicalize))) {
     const codec = wordCodecOf(sys);
-    if (codec) return new PackedPath(sys, codec, opt.traced ?? process.env.PVCHECK_TRACED === '1');
+    if (codec) return new PackedPath(sys, codec, tracedModeOf(opt.traced));
   }
   return new ReferencePath(sys, opt.immer ?? false);
 }
@@ -195,7 +196,7 @@ export class Search<S> {
           ? shaped.tracedExpand(expander)
           : compileExpand(expander, (s) => shaped.scratch(s))
         : (s, id, ex) => expandState(expander, s, id, ex);
-    this.failing = compileInvariants(sys.invariants);
+    this.failing = shaped?.traced ? shaped.tracedFailing(compileInvariants(sys.invariants)) : compileInvariants(sys.invariants);
     this.found = shaped ? (s) => shaped.found(s) : (s) => s;
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();

@@ -1,7 +1,8 @@
 /**
  * Traced rules: the expansion of a shaped state on its packed words, without
  * unpacking it, copying it or packing its successors (docs/perf/2026-12-05c-nested.md,
- * section 3, measured the prototype: bench/traced.ts).
+ * section 3, measured the prototype, bench/traced.ts: retired in session 17, `git show
+ * e9084a6:bench/traced.ts`).
  *
  * A rule's choices, guard and effect are deterministic functions of the leaves
  * of the state they read (the model's parameters are fixed for a check). Run
@@ -51,8 +52,8 @@
  */
 import type { Piece } from '../model/shape.js';
 import type { StateCodec } from './codec.js';
-import { compileExpand } from './flatExpand.js';
-import type { SysRule, System } from './system.js';
+import { compileExpand, compileInvariants } from './flatExpand.js';
+import type { SysInvariant, SysRule, System } from './system.js';
 
 /** A node of the layout: a piece at a place of the state, with its leaves (the codec's, in its order). */
 interface LNode {
@@ -162,6 +163,161 @@ const ARR_BITS = 6;
 const OBJECT_MISSES = Number(process.env.PVCHECK_TRACE_OBJECT_MISSES ?? 64);
 const OBJECT_RATE = Number(process.env.PVCHECK_TRACE_OBJECT_RATE ?? 50);
 
+/** Traced rules always (true), never (false), or where the search measures that they pay ('auto', see {@link TracedChoice}). */
+export type TracedMode = boolean | 'auto';
+
+/**
+ * The mode of a search: its option, else PVCHECK_TRACED (1: always, auto:
+ * where the search measures that they pay, see {@link TracedChoice}), else
+ * never. Auto is not the default: its trial costs the models where traced
+ * rules lose more than it gains where they pay (docs/perf/2026-12-05e-nested.md).
+ */
+export function tracedModeOf(opt: TracedMode | undefined): TracedMode {
+  if (opt !== undefined) return opt;
+  const e = process.env.PVCHECK_TRACED;
+  return e === '1' ? true : e === 'auto' ? 'auto' : false;
+}
+
+/**
+ * A state whose words are unpacked only when something reads it: one frozen
+ * record whose root fields are getters (own, enumerable, in the shape's
+ * order), each unpacking the words (`at`) into reused objects the first time
+ * one is read. The traced expansion reads a state's words, so the state it
+ * expands is unpacked only for a terminal state's isValidEnd; a new state
+ * only for an invariant that runs on objects, or observables and goals.
+ */
+export interface LazyState<S> {
+  readonly obj: S;
+  readonly w: Uint32Array;
+  readonly off: number;
+  /** The state at w[off], as `obj` (valid until the next call). */
+  at(w: Uint32Array, off: number): S;
+  /** The state unpacked (reused objects: valid until the next `at`). */
+  readonly real: () => S;
+}
+export function lazyState<S>(piece: Extract<Piece, { kind: 'record' }>, unpack: (w: Uint32Array, off: number) => S): LazyState<S> {
+  let s: S | undefined;
+  const obj = {} as Record<string, unknown>;
+  const ls = {
+    obj: obj as S,
+    w: new Uint32Array(0) as Uint32Array,
+    off: 0,
+    at(w: Uint32Array, off: number): S {
+      ls.w = w;
+      ls.off = off;
+      s = undefined;
+      return obj as S;
+    },
+    real: (): S => (s ??= unpack(ls.w, ls.off)),
+  };
+  for (const [k] of piece.fields) Object.defineProperty(obj, k, { get: () => (ls.real() as Record<string, unknown>)[k], enumerable: true });
+  Object.freeze(obj);
+  return ls;
+}
+
+/** Auto mode's schedule, in states expanded (see {@link TracedChoice}). */
+const AUTO_UNTRACED = 10_000;
+const AUTO_WARM = 10_000;
+const AUTO_CHUNK = 1_000;
+const AUTO_PAIRS = 6;
+/** Traced rules are kept if a traced chunk takes at most this much of an untraced one's time (median of the pairs). */
+const AUTO_KEEP = 0.95;
+/** The warm-up stops (traced rules off) at a chunk that took this many times the untraced states' time, from its third chunk on. */
+const AUTO_ABORT = 2;
+
+/**
+ * Auto mode: whether traced rules pay on this search, measured as it goes
+ * (they pay 1.1-2x on ring and grant and lose 1.3-1.8x on xenbus and netif-tx,
+ * docs/perf/2026-12-05d-nested.md). The first AUTO_UNTRACED states are
+ * expanded on objects (a small search never pays for the tries' making), the
+ * time of the second half of them per state (U) taken as the untraced cost;
+ * then AUTO_WARM traced (the tries fill), in chunks of AUTO_CHUNK states: one
+ * that takes more than AUTO_ABORT x U per state, from the third on, ends the
+ * trial (traced rules off). Then AUTO_PAIRS pairs of chunks, traced and
+ * untraced in turn, are timed; traced rules stay on if the median ratio is at
+ * most AUTO_KEEP. A state's time is that from its expansion to the next one's:
+ * the rules, fingerprints, lookups and new states' invariants. Counts,
+ * traces and verdicts do not depend on the choice: both expansions give the
+ * same transitions in the same order (test/traced). PVCHECK_TRACE_SWITCH=N
+ * (tests) switches every N states instead, all search long.
+ */
+export class TracedChoice {
+  private n = 0;
+  private traced = false;
+  private phase: 'first' | 'warm' | 'timed' | 'done' = 'first';
+  private readonly switchEvery = Number(process.env.PVCHECK_TRACE_SWITCH ?? 0);
+  /** The schedule (PVCHECK_TRACE_AUTO=first,warm: tests and measurements). */
+  private readonly first: number;
+  private readonly warm: number;
+  constructor() {
+    const [f, w] = (process.env.PVCHECK_TRACE_AUTO ?? '').split(',').map(Number);
+    this.first = f || AUTO_UNTRACED;
+    this.warm = w || AUTO_WARM;
+  }
+  private last = 0;
+  private chunkStart = 0;
+  private acc = 0;
+  private untracedPerState = 0;
+  private times: number[] = [];
+  private warmTimes: number[] = [];
+  /** The decision: traced or not, the median ratio (or the warm-up's chunk over U) and the states expanded when it was made. */
+  decision: { traced: boolean; ratio: number; at: number; warm: number[] } | undefined;
+
+  /** Called after each expansion: whether the next one is traced. */
+  next(): boolean {
+    const n = ++this.n;
+    if (this.phase === 'done') return this.traced;
+    if (this.switchEvery > 0) {
+      if (n % this.switchEvery === 0) this.traced = !this.traced;
+      return this.traced;
+    }
+    // the time since the last expansion (a pause of the search between slices left out)
+    const now = performance.now();
+    const dt = now - this.last;
+    this.last = now;
+    if (dt < 20 && n > 1) this.acc += dt;
+    if (this.phase === 'first') {
+      if (n === this.first >> 1) this.acc = 0;
+      if (n >= this.first) {
+        this.untracedPerState = this.acc / (this.first - (this.first >> 1));
+        this.phase = 'warm';
+        this.traced = true;
+        this.acc = 0;
+        this.chunkStart = n;
+      }
+      return this.traced;
+    }
+    if (n - this.chunkStart < AUTO_CHUNK) return this.traced;
+    const perState = this.acc / (n - this.chunkStart);
+    this.acc = 0;
+    this.chunkStart = n;
+    if (this.phase === 'warm') {
+      const r = perState / this.untracedPerState;
+      this.warmTimes.push(r);
+      if (this.warmTimes.length >= 3 && r > AUTO_ABORT) return this.decide(false, r, n);
+      if (n >= this.first + this.warm) this.phase = 'timed';
+      return this.traced;
+    }
+    this.times.push(perState);
+    this.traced = !this.traced;
+    if (this.times.length < 2 * AUTO_PAIRS) return this.traced;
+    const r: number[] = [];
+    for (let i = 0; i < AUTO_PAIRS; i++) r.push(this.times[2 * i]! / this.times[2 * i + 1]!);
+    r.sort((a, b) => a - b);
+    const ratio = (r[AUTO_PAIRS / 2 - 1]! + r[AUTO_PAIRS / 2]!) / 2;
+    return this.decide(ratio <= AUTO_KEEP, ratio, n);
+  }
+
+  private decide(traced: boolean, ratio: number, at: number): boolean {
+    this.traced = traced;
+    this.phase = 'done';
+    this.decision = { traced, ratio, at, warm: this.warmTimes };
+    if (process.env.PVCHECK_TRACE_STATS === '1')
+      process.stderr.write(`traced rules ${traced ? 'on' : 'off'}: ${ratio.toFixed(2)}x after ${at} states expanded (warm-up chunks ${this.warmTimes.map((x) => x.toFixed(2)).join(' ')} x the untraced ${(this.untracedPerState * 1000).toFixed(1)} us a state)\n`);
+    return traced;
+  }
+}
+
 /** Where the successors go: the k-th transition of state `from` by rule r, its words in the `out` given to expand; false once no state may be added. */
 export type TracedEdge = (from: number, k: number, r: number) => boolean;
 
@@ -179,7 +335,7 @@ export class Traced<S> {
   private readonly single: Node[];
   private readonly parent: Uint32Array;
   /** Misses so far, per kind; trie nodes. */
-  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, nodes: 0, onObjects: 0 };
+  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, invariantMiss: 0, nodes: 0, onObjects: 0 };
   /** PVCHECK_TRACE_CHECK: every n-th expansion compared with the expansion on objects (0: never). */
   private checkEvery: number;
   private checkCount = 0;
@@ -213,6 +369,68 @@ export class Traced<S> {
     this.guardMisses = new Int32Array(active.length);
     this.guardOnObjects = new Uint8Array(active.length);
     this.unpackObj = codec.unpackReused();
+    this.invariants = sys.invariants;
+    this.invRoots = sys.invariants.map(() => ({ t: undefined }));
+    this.invObjects = sys.invariants.map((inv) => compileInvariants([inv]));
+  }
+
+  // ---- invariants
+  private readonly invariants: readonly SysInvariant<S>[];
+  private readonly invRoots: Root[];
+  /** States whose invariants were asked, and those where one missed. */
+  private invStates = 0;
+  private invMissStates = 0;
+  /** Per invariant, its code on objects (flatExpand.ts), for PVCHECK_TRACE_CHECK. */
+  private readonly invObjects: ((s: S) => number)[];
+  private invCheckCount = 0;
+  /** Set once the invariants keep missing (as an effect that does): then they run on the state unpacked (flatExpand.ts's code, see packed.ts tracedFailing). */
+  invariantsOnObjects = false;
+
+  /**
+   * The index of the first invariant that fails in the state at w[off], or
+   * -1 (flatExpand.ts compileInvariants' answer), each invariant answered by
+   * its trie on the words. PVCHECK_TRACE_CHECK compares with the answer on
+   * objects.
+   */
+  failing(w: Uint32Array, off: number): number {
+    const invs = this.invariants;
+    let bad = -1;
+    let missed = false;
+    this.invStates++;
+    for (let i = 0; i < invs.length; i++) {
+      let n = this.walk(this.invRoots[i]!, w, off);
+      if (n === undefined) {
+        n = this.missInvariant(i, w, off);
+        missed = true;
+      }
+      if (!n.result) {
+        bad = i;
+        break;
+      }
+    }
+    // invariants whose reads keep making new paths (grant's read every ref) run on objects from now on, all of them (the state is unpacked for one anyway)
+    if (missed && ++this.invMissStates >= OBJECT_MISSES && this.invMissStates * OBJECT_RATE >= this.invStates) this.invariantsOnObjects = true;
+    if (this.checkEvery > 0 && ++this.invCheckCount >= this.checkEvery) {
+      this.invCheckCount = 0;
+      const s = this.codec.unpack(w, off);
+      let want = -1;
+      for (let i = 0; i < invs.length && want < 0; i++) if (this.invObjects[i]!(s) >= 0) want = i;
+      if (want !== bad) {
+        const name = (i: number): string => (i < 0 ? 'none fails' : `${invs[i]!.name} fails`);
+        throw new Error(`traced: the invariants differ from their answer on objects (traced: ${name(bad)}, on objects: ${name(want)}): an invariant is not a function of the state it reads (hidden state, identity or randomness); run it without PVCHECK_TRACED`);
+      }
+    }
+    return bad;
+  }
+
+  private missInvariant(i: number, w: Uint32Array, off: number): Node {
+    this.stats.invariantMiss++;
+    const inv = this.invariants[i]!;
+    const plain = this.codec.unpack(w, off);
+    this.startRec();
+    const sv = this.view(plain as object, this.root, false) as S;
+    const ok = !!this.recording(() => inv.holds(sv), () => inv.holds(this.codec.unpack(w, off)));
+    return this.insert(this.invRoots[i]!, this.reads, w, off, ok, `the invariant ${inv.name}`);
   }
 
   private newSet(n: number): ChoiceSet {
@@ -290,6 +508,7 @@ export class Traced<S> {
         fired[r]!++;
       }
     }
+    if (this.objState !== undefined) this.checkObjects(w, off);
     return k << 1;
   }
 
@@ -332,7 +551,24 @@ export class Traced<S> {
     const d = this.codec.scratch(s);
     rule.then(d, s, rule.choices ? this.cs[ci] : undefined);
     this.codec.packScratch(d, out);
-    if (!this.unpackObj.same(s, w, off)) throw new Error(`a rule wrote to its input state instead of the draft (rule ${rule.name})`);
+  }
+
+  /** After an expansion that ran guards or effects on objects: the state must still be its words (the untraced path's check, once a state). */
+  private checkObjects(w: Uint32Array, off: number): void {
+    if (this.unpackObj.same(this.objState!, w, off)) return;
+    // find the rule (each effect that ran on objects, on a fresh copy)
+    for (let ai = 0; ai < this.active.length; ai++) {
+      if (!this.onObjects[ai] && !this.guardOnObjects[ai]) continue;
+      const rule = this.rules[this.active[ai]!]!;
+      const s0 = this.codec.unpack(w, off);
+      for (const a of rule.choices ? rule.choices(s0) : [undefined]) {
+        const s = this.codec.unpack(w, off);
+        if (rule.when && !rule.when(s, a)) continue;
+        rule.then(this.codec.scratch(s), s, a);
+        if (!this.codec.same(s, w, off)) throw new Error(`a rule wrote to its input state instead of the draft (rule ${rule.name})`);
+      }
+    }
+    throw new Error('a rule wrote to its input state instead of the draft (rule unknown)');
   }
 
   private walk(root: Root, w: Uint32Array, off: number): Node | undefined {

@@ -934,11 +934,34 @@ export const netifFinal = (s: S, p: P): boolean =>
   s.back.req_cons === s.req_prod && s.back.held.length === 0 && s.back.napi === 0 && s.back.txq === 0 && s.back.dl === 0 &&
   s.ev.sched === 0 && s.ev.masked === 0;
 
-/** Valid ends: FINAL; a disabled vif (fatal error) or a broken netfront; with an adversary, any state where the honest side waits. */
+/**
+ * netback owes the frontend nothing: no pass, packet or dealloc step under
+ * way, no pending slot held, every response pushed, NAPI not scheduled and
+ * its port not left masked, and no request on the ring it was told of. A
+ * hostile frontend that wrote req_prod (it then differs from netfront's
+ * req_prod_pvt) need not notify: with `evtchn=lateeoi` requests published
+ * that way and never signalled are its own stall.
+ */
+export const netbackOwesNothing = (s: S, p: P): boolean => {
+  const b = s.back;
+  const untold = p.evtchn === 'lateeoi' && p.frontend === 'hostile' && s.req_prod !== s.front.req_prod_pvt && s.ev.evt === 0;
+  return b.napi === 0 && b.cur === null && b.txq === 0 && b.dl === 0 && b.lock === 0 && b.held.length === 0 &&
+    s.rsp_prod === b.rsp_prod_pvt && s.ev.sched === 0 && s.ev.masked === 0 && (untold || !hasUnconsumedRequests(s, p));
+};
+
+/**
+ * Valid ends: FINAL; a disabled vif (fatal error) or a broken netfront. With
+ * an adversarial frontend, a state where netback owes nothing: the guest may
+ * stop on its own (ids lost to its malformed packets, a ring it corrupted),
+ * netback may not, so a netback stall is still a deadlock. With a hostile
+ * backend, any state: netfront's rules stay enabled while it has responses
+ * to take or packets it may send, so it only ever waits on the backend.
+ */
 export const netifValidEnd = (s: S, p: P): boolean => {
   if (netifFinal(s, p)) return true;
   if (s.front.broken || s.back.disabled) return true;
-  if (!bothHonest(p)) return true;
+  if (!backHonest(p)) return true;
+  if (!frontHonest(p)) return netbackOwesNothing(s, p);
   return false;
 };
 

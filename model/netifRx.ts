@@ -606,7 +606,16 @@ export const netifRxFinal = (s: S, p: P): boolean =>
   s.back.xmitted === p.packets && s.back.queued === 0 && s.front.delivered === s.back.sent && s.rsp_prod === s.back.rsp_prod_pvt && s.front.rsp_cons === s.rsp_prod &&
   s.req_prod === s.front.req_prod_pvt && idxSub(s.front.req_prod_pvt, s.front.rsp_cons) === p.ringSize && s.front.napi === 0 && s.front.fill === 0 && s.evt === 0;
 
-export const netifRxValidEnd = (s: S, p: P): boolean => netifRxFinal(s, p) || s.front.broken === 1 || !honestBack(p);
+/**
+ * netfront owes the backend nothing: no poll or fill step under way, every
+ * buffer it posted pushed, every response taken, unless no event told it of
+ * them (with `evtchn=lateeoi` a hostile backend need not notify).
+ */
+export const netfrontOwesNothing = (s: S, p: P): boolean =>
+  s.front.napi === 0 && s.front.fill === 0 && s.req_prod === s.front.req_prod_pvt && (s.front.rsp_cons === s.rsp_prod || (p.evtchn === 'lateeoi' && s.evt === 0));
+
+/** Valid ends: FINAL, a broken netfront, or, with a hostile backend, a state where netfront owes nothing (the backend may stop, netfront may not). */
+export const netifRxValidEnd = (s: S, p: P): boolean => netifRxFinal(s, p) || s.front.broken === 1 || (!honestBack(p) && netfrontOwesNothing(s, p));
 
 export const netifRxView = (s: S, p: P): string => {
   const f = s.front;
