@@ -119,6 +119,155 @@ const MARK_MS = 25;
 /** Milliseconds between progress lines (PVCHECK_PROGRESS_MS; tests use a short one so a fast run still prints one). */
 const PROGRESS_MS = Math.max(1, Number(process.env.PVCHECK_PROGRESS_MS) || 2000);
 
+/** What runSearch does after a slice of the one thread's search that ended without a result ({@link HandOverPlan.afterSlice}). */
+type AfterSlice =
+  /** the search stays where it is */
+  | 'go on'
+  /** the same, without a progress line this time (the one thread was asked to pause at its next level start) */
+  | 'wait'
+  /** the one thread for good: the machine has no room for the workers */
+  | 'one thread'
+  /** start `workers`, from the one thread's level start (`from`) or, without it, from scratch */
+  | { readonly workers: number; readonly from?: SearchHandOver };
+
+/**
+ * When the default search (no --workers) leaves its one thread for the
+ * workers. A search still running after its first second moves to them if
+ * the machine has room (how busy it is is measured over that second,
+ * chooseWorkers) and the work left pays for starting them: at each level
+ * start from then on, the levels so far must leave at least
+ * HANDOVER_MIN_SECONDS of CPU on one thread (checker/parallel.ts
+ * handOverPays; the one thread notes a level start every MARK_MS). The one
+ * thread then hands the workers its table, links and the next level
+ * (search.ts handOver), so nothing is done twice. Tests:
+ * PVCHECK_TEST_SWITCH_MS=ms moves after ms to every core, whatever the load
+ * and the work left, unless PVCHECK_HANDOVER_MIN_S=s is given too (then
+ * from s seconds left; s is the threshold by default as well);
+ * PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
+ */
+class HandOverPlan {
+  private readonly testSwitchMs = Number(process.env.PVCHECK_TEST_SWITCH_MS) || undefined;
+  private readonly handOver = process.env.PVCHECK_HANDOVER !== '0';
+  private readonly minLeft: number | undefined;
+  /** When the first second is over (Date.now()); Infinity once the workers are chosen or ruled out. */
+  private headStart: number;
+  /** The workers chosen, waiting for a level start where the work left pays for them. */
+  private handingTo: WorkerChoice | undefined;
+  /** The one thread's level starts, while the search may go to the workers by the work left. */
+  private readonly marks: LevelMark[] | undefined;
+  /** The largest estimate of the work left that did not pay for the workers. */
+  private tooLittle: HandOverCall | undefined;
+  /** A pause asked of the one thread for a mark, not reached yet; when the last mark was taken. */
+  private markAsked = false;
+  private lastMark = -Infinity;
+  private readonly sample = cpuSample();
+  private readonly cpuBegan = ownCpuMs();
+
+  /** `choice`: the workers before the search starts (workerChoice); `byDefault`: no --workers, and more than one core free for the choice. */
+  constructor(
+    public choice: WorkerChoice,
+    byDefault: boolean,
+  ) {
+    const minLeftEnv = process.env.PVCHECK_HANDOVER_MIN_S;
+    this.minLeft = minLeftEnv !== undefined && Number(minLeftEnv) >= 0 ? Number(minLeftEnv) : this.testSwitchMs !== undefined ? undefined : HANDOVER_MIN_SECONDS;
+    this.headStart = byDefault ? Date.now() + (this.testSwitchMs ?? 1000) : Infinity;
+    this.marks = byDefault && this.handOver && this.minLeft !== undefined ? [] : undefined;
+    if (byDefault) this.choice = { workers: 1, reason: 'the search ended within its first second, on one thread' };
+  }
+
+  /** Whether the number of workers is settled (the first progress line that says it waits for this). */
+  get decided(): boolean {
+    return this.headStart === Infinity;
+  }
+
+  /** How long the next slice of the search runs (ms): short enough for a mark every MARK_MS while the one thread may still hand over. */
+  slice(one: Search<unknown> | undefined): number {
+    const slice = this.headStart !== Infinity && this.testSwitchMs !== undefined ? Math.min(250, this.testSwitchMs) : 250;
+    return this.marks && one ? Math.min(MARK_MS, slice) : slice;
+  }
+
+  /** After a slice that ended without a result (`one`: the one thread's search while it may still go to the workers). */
+  afterSlice(one: Search<unknown> | undefined): AfterSlice {
+    const atLevelStart = one !== undefined && one.paused;
+    if (atLevelStart && this.marks) {
+      const s = one.stats();
+      this.marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms: ownCpuMs() - this.cpuBegan });
+      this.markAsked = false;
+      this.lastMark = Date.now();
+    } else if (this.marks && one && !this.markAsked && Date.now() - this.lastMark >= MARK_MS) {
+      // the next level start, once MARK_MS have passed since the last (every return from the search costs it)
+      one.pauseAtLevelEnd();
+      this.markAsked = true;
+    }
+    if (Date.now() >= this.headStart) {
+      this.headStart = Infinity;
+      const c = this.testSwitchMs !== undefined
+        ? { workers: defaultWorkers(), reason: `PVCHECK_TEST_SWITCH_MS=${this.testSwitchMs}: every core after the first ${this.testSwitchMs} ms` }
+        : chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(this.sample, cpuSample()) });
+      if (c.workers <= 1) {
+        this.choice = c;
+        return 'one thread';
+      }
+      if (!this.handOver || !one) {
+        this.choice = c;
+        return { workers: c.workers };
+      }
+      this.handingTo = c;
+      this.choice = { workers: 1, reason: `${c.reason}; one worker until the work left pays for ${c.workers}` };
+      if (!this.marks) {
+        one.pauseAtLevelEnd();
+        return 'wait';
+      }
+      // the one thread pauses at a level start every MARK_MS: the workers' turn comes at one of them
+    }
+    if (!atLevelStart || !this.handingTo || !one.paused) return 'go on';
+    // the one thread is at the start of a level: the workers go on from there if the work left pays for them
+    const to = this.handingTo;
+    const call = this.minLeft !== undefined && this.marks ? handOverPays(this.marks, this.minLeft) : undefined;
+    if (call && !call.pays) {
+      if (!this.tooLittle || call.left > this.tooLittle.left) this.tooLittle = call;
+      return 'wait';
+    }
+    this.handingTo = undefined;
+    this.handedTo = to;
+    const from = one.handOver();
+    if (!from) {
+      this.refused();
+      return { workers: to.workers };
+    }
+    this.choice = { ...to, reason: `${to.reason}; the workers took over from the one thread at depth ${from.level} (${fmtInt(from.links.n)} states)${call ? `: ${call.why}` : ''}` };
+    return { workers: to.workers, from };
+  }
+
+  /** The workers chosen when the one thread was asked for its search. */
+  private handedTo: WorkerChoice | undefined;
+
+  /** The one thread's search could not be handed over (search.ts handOver, HandOverRefused): the workers start from scratch. */
+  refused(): void {
+    const to = this.handedTo!;
+    this.choice = { ...to, reason: `${to.reason}; the workers started from scratch (the one thread's search could not be handed over)` };
+  }
+
+  /** The search ended with a result. */
+  ended(): void {
+    const to = this.handingTo;
+    if (!to) return;
+    this.choice = {
+      workers: 1,
+      reason: this.tooLittle
+        ? `the search ended on one thread: the work left never paid for starting ${to.workers} workers (at least ${this.minLeft} s of CPU), at most ${this.tooLittle.why.replace(/^about /, '')}`
+        : `the search ended on one thread, in the level it finished before going to ${to.workers} workers`,
+    };
+  }
+
+  /** The search runs on one thread for good, for `why`. */
+  oneThreadOnly(why: WorkerChoice): void {
+    this.headStart = Infinity;
+    this.handingTo = undefined;
+    this.choice = why;
+  }
+}
+
 /** Runs a search in slices, printing progress on stderr every 2 s (PVCHECK_PROGRESS_MS) and stopping cleanly on Ctrl-C. */
 export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
   const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
@@ -139,7 +288,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     : source === undefined
       ? 'a model object made in this process runs on one thread (the workers have no module to load it from)'
       : parallelReason(sys.right, options);
-  let choice = workerChoice(opt.workers, oneThreadWhy, defaultWorkers());
+  const choice = workerChoice(opt.workers, oneThreadWhy, defaultWorkers());
   const startThreads = (n: number, resume?: SearchHandOver): Running =>
     threads(
       new ParallelSearch(
@@ -160,33 +309,8 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   } catch (e) {
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
   }
-  // By default, a search still running after its first second moves to the workers if the machine
-  // has room for them (how busy it is is measured over that second) and the work left pays for
-  // starting them: at each level start from then on, the levels so far must leave at least
-  // HANDOVER_MIN_SECONDS of CPU on one thread (checker/parallel.ts handOverPays; the one thread
-  // notes a level start every MARK_MS). The one thread then hands the workers its table, links and the next
-  // level (search.ts handOver), so nothing is done twice. Tests: PVCHECK_TEST_SWITCH_MS=ms moves
-  // after ms to every core, whatever the load and the work left, unless PVCHECK_HANDOVER_MIN_S=s
-  // is given too (then from s seconds left; s is the threshold by default as well);
-  // PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
-  const testSwitchMs = Number(process.env.PVCHECK_TEST_SWITCH_MS) || undefined;
-  const handOver = process.env.PVCHECK_HANDOVER !== '0';
-  const minLeftEnv = process.env.PVCHECK_HANDOVER_MIN_S;
-  const minLeft = minLeftEnv !== undefined && Number(minLeftEnv) >= 0 ? Number(minLeftEnv) : testSwitchMs !== undefined ? undefined : HANDOVER_MIN_SECONDS;
-  let headStart = opt.workers === undefined && choice.workers > 1 ? Date.now() + (testSwitchMs ?? 1000) : Infinity;
-  /** The workers chosen, waiting for the one thread to finish its level (and, by default, for the work left to pay for them). */
-  let handingTo: WorkerChoice | undefined;
-  /** The one thread's level starts, while the search may go to the workers by the work left. */
-  const marks: LevelMark[] | undefined = headStart !== Infinity && handOver && minLeft !== undefined ? [] : undefined;
-  /** The largest estimate of the work left that did not pay for the workers. */
-  let tooLittle: HandOverCall | undefined;
-  /** A pause asked of the one thread for a mark, not reached yet; when the last mark was taken. */
-  let markAsked = false;
-  let lastMark = -Infinity;
-  if (headStart !== Infinity) choice = { workers: 1, reason: 'the search ended within its first second, on one thread' };
-  const sample = cpuSample();
+  const plan = new HandOverPlan(choice, opt.workers === undefined && choice.workers > 1);
   const began = Date.now();
-  const cpuBegan = ownCpuMs();
   let switched = false;
   /** The workers' reason the progress lines said last. */
   let workersNoted: string | undefined;
@@ -200,85 +324,40 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     for (;;) {
       let r: CheckResult<unknown> | undefined;
       try {
-        const slice = headStart !== Infinity && testSwitchMs !== undefined ? Math.min(250, testSwitchMs) : 250;
-        r = await search.step(marks && one ? Math.min(MARK_MS, slice) : slice);
+        r = await search.step(plan.slice(one));
       } catch (e) {
         if (!(e instanceof WorkerFault)) throw e;
         // the state and the stack stayed in the worker: the same search on this thread meets the fault again
         search = oneThread(new Search(sys.right, options), model.name);
         one = undefined;
-        headStart = Infinity;
-        choice = { workers: 1, reason: 'a worker met a fault in the model: the search runs again on one thread to report it' };
+        plan.oneThreadOnly({ workers: 1, reason: 'a worker met a fault in the model: the search runs again on one thread to report it' });
         continue;
       }
-      const atLevelStart = !r && one !== undefined && one.paused;
-      if (atLevelStart && marks) {
-        const s = one!.stats();
-        marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms: ownCpuMs() - cpuBegan });
-        markAsked = false;
-        lastMark = Date.now();
-      } else if (!r && marks && one && !markAsked && Date.now() - lastMark >= MARK_MS) {
-        // the next level start, once MARK_MS have passed since the last (every return from the search costs it)
-        one.pauseAtLevelEnd();
-        markAsked = true;
-      }
-      if (!r && Date.now() >= headStart) {
-        headStart = Infinity;
-        choice = testSwitchMs !== undefined
-          ? { workers: defaultWorkers(), reason: `PVCHECK_TEST_SWITCH_MS=${testSwitchMs}: every core after the first ${testSwitchMs} ms` }
-          : chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(sample, cpuSample()) });
-        if (choice.workers > 1) {
-          if (handOver && one) {
-            handingTo = choice;
-            choice = { workers: 1, reason: `${handingTo.reason}; one worker until the work left pays for ${handingTo.workers}` };
-            if (!marks) {
-              one.pauseAtLevelEnd();
-              continue;
-            }
-            // the one thread pauses at a level start every MARK_MS: the workers' turn comes at one of them
-          } else {
-            switched = true;
-            search = startThreads(choice.workers);
-            one = undefined;
-            lastStates = 0; // the workers start from scratch
-            if (interrupted()) search.interrupt();
-            continue;
+      if (!r) {
+        const next = plan.afterSlice(one);
+        if (next === 'wait') continue;
+        if (next === 'one thread') one = undefined;
+        else if (next !== 'go on') {
+          // the workers, from the one thread's level start (next.from) or from scratch
+          let started: Running | undefined;
+          try {
+            if (next.from) started = startThreads(next.workers, next.from);
+          } catch (e) {
+            if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
+            plan.refused();
           }
-        } else one = undefined;
-      }
-      if (atLevelStart && handingTo && one?.paused) {
-        // the one thread is at the start of a level: the workers go on from there if the work left pays for them
-        const call = minLeft !== undefined && marks ? handOverPays(marks, minLeft) : undefined;
-        if (call && !call.pays) {
-          if (!tooLittle || call.left > tooLittle.left) tooLittle = call;
+          if (!started) {
+            started = startThreads(next.workers);
+            lastStates = 0; // the workers start from scratch
+          }
+          search = started;
+          switched = true;
+          one = undefined;
+          if (interrupted()) search.interrupt();
           continue;
         }
-        const h = one.handOver();
-        let next: Running | undefined;
-        try {
-          if (h) next = startThreads(handingTo.workers, h);
-        } catch (e) {
-          if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
-        }
-        if (next && h) choice = { ...handingTo, reason: `${handingTo.reason}; the workers took over from the one thread at depth ${h.level} (${fmtInt(h.links.n)} states)${call ? `: ${call.why}` : ''}` };
-        else {
-          next = startThreads(handingTo.workers); // from scratch, as before hand-overs
-          lastStates = 0;
-        }
-        search = next;
-        switched = true;
-        one = undefined;
-        handingTo = undefined;
-        if (interrupted()) search.interrupt();
-        continue;
-      }
-      if (r && handingTo)
-        choice = {
-          workers: 1,
-          reason: tooLittle
-            ? `the search ended on one thread: the work left never paid for starting ${handingTo.workers} workers (at least ${minLeft} s of CPU), at most ${tooLittle.why.replace(/^about /, '')}`
-            : `the search ended on one thread, in the level it finished before going to ${handingTo.workers} workers`,
-        };
+      } else plan.ended();
+      const choice = plan.choice;
       if (r) {
         if (printedLive) process.stderr.write('\n');
         // after a switch to the workers, the time is the whole run's, the first second included
@@ -293,7 +372,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         const dt = (now - lastProgress) / 1000;
         const levelRate = s.level && lastLevel && lastLevel.depth === s.depth ? (s.level.expanded - lastLevel.expanded) / dt : undefined;
         let line = progressLine(model.name, s, (s.distinctStates - lastStates) / dt, opt.maxStates, levelRate);
-        if (workersNoted !== choice.reason && headStart === Infinity) {
+        if (workersNoted !== choice.reason && plan.decided) {
           // the first progress line once the number is chosen (and again once it changes) says how many workers run and why
           line += `; ${choice.workers === 1 ? '1 worker' : `${choice.workers} workers`}: ${choice.reason}`;
           workersNoted = choice.reason;

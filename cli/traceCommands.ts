@@ -90,12 +90,22 @@ export async function replayCommand(argv: string[]): Promise<number> {
     throw new UsageError('usage: pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]');
   const trace = readOrFail(positionals[0]!);
   const model = (await modelFor(trace, positionals[0]!, values.model, true))!;
-  if (!values.quiet) process.stderr.write(`replay: ${positionals[0]} on model ${model.name}\n`);
-  // the search for a goal state (a recoverability trace) yields to the event loop: Ctrl-C stops it (exit 3)
+  // The report (stdout) names the trace and the model; stderr has a line only while there is something
+  // to wait for: the search for a goal state from the last step (a recoverability trace), which yields to
+  // the event loop every 1,024 states (`stop` is asked then and only then) and which Ctrl-C stops (exit 3).
+  let searching = false;
+  const stop = (): boolean => {
+    if (!searching && !values.quiet) {
+      const goal = values.invariant ?? trace.property.name;
+      process.stderr.write(`replay: searching from the state of step ${trace.steps.length - 1} for one where goal ${goal} holds (Ctrl-C stops)\n`);
+    }
+    searching = true;
+    return interrupted();
+  };
   const r = await replayWithAsync(model, trace, paramPairs(values.param), {
     ...(values.invariant !== undefined ? { property: values.invariant } : {}),
     ...(values['by-state'] ? { byState: true } : {}),
-    stop: interrupted,
+    stop,
   });
   if (r.kind === 'bad-input') throw new UsageError(r.detail);
   if (values.json) process.stdout.write(JSON.stringify({ model: model.name, ...r }, null, 2) + '\n');

@@ -109,6 +109,9 @@ test('example (a): 34-step lost wake-up, written, shown, reproduced by the varia
   const again = pv(['replay', trace, '--model', join(root, 'examples/ring-no-recheck.ts')]);
   assert.is(again.code, 1, again.out + again.err);
   assert.match(again.out, /34/);
+  // the report names the trace and the model; stderr has a line only while a goal search runs (test/cliInterrupt)
+  assert.match(again.out, /^replay of \S+nr\.trace\.json on model \S+\n/);
+  assert.is(again.err, '', 'a replay with nothing to wait for writes nothing on stderr');
   const orig = pv(['replay', trace, '--model', 'ring-notify']);
   assert.is(orig.code, 4, orig.out + orig.err);
   // ITF export replays the same way

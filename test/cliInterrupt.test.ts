@@ -77,7 +77,7 @@ test("replay: Ctrl-C stops the search for a goal state: the replay's report, inc
     trace,
     JSON.stringify({ format: 'pvcheck-trace', version: 1, model: 'slow-goal', params: { n: 2000 }, property: { name: 'never', kind: 'recoverability' }, steps: [{ action: 'init', rule: null, state: { a: 0, b: 0 } }] }),
   );
-  const r = await interrupted(['replay', trace, '--model', join(root, 'test/fixtures/slow-goal.ts')], /^replay: /m);
+  const r = await interrupted(['replay', trace, '--model', join(root, 'test/fixtures/slow-goal.ts')], /^replay: searching from the state of step 0 for one where goal never holds \(Ctrl-C stops\)$/m);
   assert.is(r.code, 3, r.err);
   assert.match(r.out, /^INCONCLUSIVE at step 0: never$/m);
   assert.match(r.out, /interrupted: searched \d+ states from the state of step 0/);

@@ -127,8 +127,3 @@ export async function compareCases(take: (c: Case, model: Model, sys: System<unk
 
 /** Whether a case is a built-in model at its defaults (not an example). */
 export const isBuiltin = (c: Case): boolean => builtinModels.some((m) => m.name === c.model);
-/** Whether a case is an example of the given half of examples/ (in file order), so that a slow comparison can be split across two test files. */
-export const inHalf = (c: Case, half: 0 | 1): boolean => {
-  const i = examples.indexOf(c.model);
-  return i >= 0 && (i < examples.length / 2 ? 0 : 1) === half;
-};

@@ -1,0 +1,82 @@
+/**
+ * The examples whose model declares a shape, each compared once on every path
+ * (test/shapesExamplesA.test.ts and ...B.test.ts, half of examples/ each):
+ *
+ * - the first `@pvcheck check` line on the reference path (copy-on-write
+ *   drafts, structural hashing, the model's own canonicalize) and on the
+ *   packed path: the same states, edges, depth, verdict, coverage,
+ *   observables, state set (a digest of every state) and trace
+ *   (test/support/models.ts pathsRun); always;
+ * - with the slow tests (PVCHECK_SLOW_TESTS=1, CI): every check line on one
+ *   thread against its `@pvcheck expect` line and against 3 workers (every
+ *   level on every worker, PVCHECK_PARALLEL_FROM=1): the same outcome,
+ *   counts, coverage, observables with their witnesses and trace bytes
+ *   (test/support/workerCases.ts). The first line's one-thread search is the
+ *   packed search of the step above, not a second one.
+ *
+ * Before (2026-12-05), test/shapesExamples.test.ts did the first step and
+ * test/workersShapedExamplesA/B.test.ts the second, each with its own
+ * one-thread packed search of every first line.
+ */
+import * as assert from 'uvu/assert';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { check, type CheckResult } from '../../checker/explore.js';
+import { checkParallel, parallelReason } from '../../checker/parallel.js';
+import { readHeader, resultOf } from '../../cli/catalogue.js';
+import { loadModel } from '../../cli/loadModel.js';
+import { refineResult } from '../../cli/refine.js';
+import { checkLine, paramsOf, pathsRun } from './models.js';
+import { boundCase, summary } from './workerCases.js';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** The examples of one half of examples/ (sorted; alternate files, so that each half has about as many of the slow xenbus ones). */
+export const exampleHalf = (half: 0 | 1): string[] =>
+  readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort().filter((_f, i) => i % 2 === half).map((f) => join(root, 'examples', f));
+
+export const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
+
+/**
+ * Compares one example on every path (above); returns how many of its lines
+ * ran on 3 workers, or undefined when its model declares no shape.
+ */
+export async function compareShapedExample(file: string, workers: boolean): Promise<number | undefined> {
+  const m = await loadModel(file);
+  if (!m.shape) return undefined;
+  const h = readHeader(file);
+  if (E.isLeft(h)) throw new Error(h.left);
+  const name = file.split('/').pop();
+  let runs = 0;
+  for (const [i, c] of h.right.checks.entries()) {
+    const what = `check examples/${name} ${c.args.join(' ')}`;
+    const line = checkLine([c.args]);
+    let one: CheckResult<unknown> | undefined;
+    if (i === 0) {
+      const p = paramsOf(m, line.params);
+      const packed = pathsRun(m, p, false, line);
+      assert.is(packed.summary, pathsRun(m, p, true, line).summary, `${what}: the packed and the reference path`);
+      one = packed.result;
+    }
+    if (!workers) break;
+    const { params, sys, source, trace } = await boundCase(file, line.params, line.invariants);
+    const opt = {
+      checkDeadlock: line.checkDeadlock,
+      ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}),
+      ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}),
+    };
+    const why = parallelReason(sys, opt);
+    assert.is(why, undefined, `${what}: a shape runs on the workers`);
+    one ??= check(sys, opt);
+    // the line is checked against its header here, not again by test/pinned.test.ts
+    // as `pvcheck check` reports it: a quotient's counterexample unfolded into the faithful model's (cli/refine.ts)
+    if (c.expect !== undefined) assert.is(resultOf(refineResult(m, params as object, one)), c.expect, `${what}: the result its @pvcheck expect line declares`);
+    const three = await checkParallel(sys, opt, source, 3);
+    runs++;
+    assert.is(three.workers, 3, what);
+    assert.equal(summary(three), summary(one), `${what}: 1 and 3 workers`);
+    assert.is(trace(three), trace(one), `${what}: trace at 1 and 3 workers`);
+  }
+  return runs;
+}
