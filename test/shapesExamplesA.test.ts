@@ -18,27 +18,8 @@
  * run-tests: limit 1200s
  */
 import { test } from 'uvu';
-import * as assert from 'uvu/assert';
-import { compareShapedExample, exampleHalf, slowTests } from './support/shapedExamples.js';
+import { shapedExampleTests } from './support/shapedExamples.js';
 
-if (!slowTests) console.log('skip: every check line at 1 and 3 workers (minutes): set PVCHECK_SLOW_TESTS=1 (CI does)');
-const files = exampleHalf(0);
-let shaped = 0;
-let workerRuns = 0;
-for (const f of files) {
-  const name = f.split('/').pop();
-  test(`example ${name}: packed and reference paths agree at its first check line${slowTests ? '; every line the same at 1 and 3 workers' : ''}`, async () => {
-    const runs = await compareShapedExample(f, slowTests);
-    if (runs === undefined) return;
-    shaped++;
-    workerRuns += runs;
-  });
-}
-test('half A has shaped examples, and with the slow tests each of their lines ran on 3 workers', () => {
-  assert.ok(files.length >= 30, `examples in half A: ${files.length}`);
-  assert.ok(shaped >= 20, `shaped examples in half A: ${shaped}`);
-  if (slowTests) assert.ok(workerRuns >= shaped, `lines on 3 workers: ${workerRuns}`);
-  console.log(`${shaped} shaped examples${slowTests ? `, ${workerRuns} check lines on 3 workers` : ''}`);
-});
+shapedExampleTests(0);
 
 test.run();

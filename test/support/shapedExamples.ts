@@ -18,6 +18,7 @@
  * test/workersShapedExamplesA/B.test.ts the second, each with its own
  * one-thread packed search of every first line.
  */
+import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -79,4 +80,33 @@ export async function compareShapedExample(file: string, workers: boolean): Prom
     assert.is(trace(three), trace(one), `${what}: trace at 1 and 3 workers`);
   }
   return runs;
+}
+
+/**
+ * The tests of one half of examples/ (test/shapesExamplesA and B run one each,
+ * so that the two halves run side by side): each example compared as
+ * {@link compareShapedExample} says, then a check that the half had shaped
+ * examples and, with the slow tests, ran their lines on 3 workers.
+ */
+export function shapedExampleTests(half: 0 | 1): void {
+  const H = half === 0 ? 'A' : 'B';
+  if (!slowTests) console.log('skip: every check line at 1 and 3 workers (minutes): set PVCHECK_SLOW_TESTS=1 (CI does)');
+  const files = exampleHalf(half);
+  let shaped = 0;
+  let workerRuns = 0;
+  for (const f of files) {
+    const name = f.split('/').pop();
+    test(`example ${name}: packed and reference paths agree at its first check line${slowTests ? '; every line the same at 1 and 3 workers' : ''}`, async () => {
+      const runs = await compareShapedExample(f, slowTests);
+      if (runs === undefined) return;
+      shaped++;
+      workerRuns += runs;
+    });
+  }
+  test(`half ${H} has shaped examples, and with the slow tests each of their lines ran on 3 workers`, () => {
+    assert.ok(files.length >= 30, `examples in half ${H}: ${files.length}`);
+    assert.ok(shaped >= 20, `shaped examples in half ${H}: ${shaped}`);
+    if (slowTests) assert.ok(workerRuns >= shaped, `lines on 3 workers: ${workerRuns}`);
+    console.log(`${shaped} shaped examples${slowTests ? `, ${workerRuns} check lines on 3 workers` : ''}`);
+  });
 }
