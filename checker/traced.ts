@@ -371,7 +371,7 @@ export class Traced<S> {
     this.unpackObj = codec.unpackReused();
     this.invariants = sys.invariants;
     this.invRoots = sys.invariants.map(() => ({ t: undefined }));
-    this.invObjects = sys.invariants.map((inv) => compileInvariants([inv]));
+    this.invObjects = compileInvariants(sys.invariants);
   }
 
   // ---- invariants
@@ -380,8 +380,8 @@ export class Traced<S> {
   /** States whose invariants were asked, and those where one missed. */
   private invStates = 0;
   private invMissStates = 0;
-  /** Per invariant, its code on objects (flatExpand.ts), for PVCHECK_TRACE_CHECK. */
-  private readonly invObjects: ((s: S) => number)[];
+  /** The invariants' code on objects (flatExpand.ts: the first that fails, or -1), for PVCHECK_TRACE_CHECK. */
+  private readonly invObjects: (s: S) => number;
   private invCheckCount = 0;
   /** Set once the invariants keep missing (as an effect that does): then they run on the state unpacked (flatExpand.ts's code, see packed.ts tracedFailing). */
   invariantsOnObjects = false;
@@ -412,9 +412,7 @@ export class Traced<S> {
     if (missed && ++this.invMissStates >= OBJECT_MISSES && this.invMissStates * OBJECT_RATE >= this.invStates) this.invariantsOnObjects = true;
     if (this.checkEvery > 0 && ++this.invCheckCount >= this.checkEvery) {
       this.invCheckCount = 0;
-      const s = this.codec.unpack(w, off);
-      let want = -1;
-      for (let i = 0; i < invs.length && want < 0; i++) if (this.invObjects[i]!(s) >= 0) want = i;
+      const want = this.invObjects(this.codec.unpack(w, off));
       if (want !== bad) {
         const name = (i: number): string => (i < 0 ? 'none fails' : `${invs[i]!.name} fails`);
         throw new Error(`traced: the invariants differ from their answer on objects (traced: ${name(bad)}, on objects: ${name(want)}): an invariant is not a function of the state it reads (hidden state, identity or randomness); run it without PVCHECK_TRACED`);
