@@ -169,8 +169,11 @@ function compare(args: string[]): void {
   for (const r of rows) console.log(r);
 }
 
-const [cmd, ...rest] = process.argv.slice(2);
-if (cmd === 'run') {
+// a command only when run as a script: bench/bench.ts imports CASES (`npm run bench -- --nested REV`)
+const [cmd, ...rest] = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) ? process.argv.slice(2) : ['(imported)'];
+if (cmd === '(imported)') {
+  // imported as a module: nothing to run
+} else if (cmd === 'run') {
   const r = await runOne(rest[0]!, resolve(rest[1] ?? HERE));
   process.stdout.write(JSON.stringify(r) + '\n');
 } else if (cmd === 'compare') compare(rest);
