@@ -10,13 +10,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { runs } from './support/fc.js';
 import { check } from '../checker/search.js';
 import { xsBlob, xsEntriesOf, xsLargestNodeOf, xsOwnedWithin, type Xenstore, type XsPermTable } from '../model/xenstore.js';
 import { xenbusPolicy } from '../model/xenbus.js';
 import { boundShaped, paramsOf } from './support/models.js';
 import { findModel } from '../model/registry.js';
-
-const SEED = Number(process.env.PVCHECK_SEED ?? 1);
 
 /** Both answers at the bounds around the store's counts (equal, one less, one more, zero). */
 function agree(xs: Xenstore, table: XsPermTable, dom: string): number {
@@ -52,7 +51,7 @@ test('xsOwnedWithin = xsEntriesOf <= maxEntries && xsLargestNodeOf <= maxSize, o
         no += agree(xs, TABLE, dom);
       },
     ),
-    { seed: SEED, numRuns: 500 },
+    { numRuns: runs(500) },
   );
   assert.ok(no > 1000, `answers false: ${no}`);
 });
