@@ -34,9 +34,9 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
-  type XsWatch, emptyXenstore, xsAnyTxn, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
+  type XsWatch, emptyXenstore, xsAnyTxn, xsDeliver, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsLargestNodeOf,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsOwnedWithin,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -2033,8 +2033,8 @@ export const X17: Invariant<S, P> = {
   see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), write_node_raw (node size > quota-max-entry-size: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -S -W -t',
   holds: (s, p) => {
     const pol = xenbusPolicy(p);
-    return xsEntriesOf(s.xs, pol.perms, GUEST) <= p.quotaEntries && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
-      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1 && xsLargestNodeOf(s.xs, pol.perms, GUEST) <= p.quotaEntrySize;
+    return xsOwnedWithin(s.xs, pol.perms, GUEST, p.quotaEntries, p.quotaEntrySize) && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
+      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1;
   },
 };
 
