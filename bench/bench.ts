@@ -15,9 +15,18 @@
  *
  * `--models all` (or `--models grant,xenbus`) instead times every built-in
  * model at its default parameters, as `npm start` checks them.
+ *
+ * `--nested REV` (a commit of this repository, or a folder holding an older
+ * checkout) then times the nested models against that tree, interleaved, as
+ * `bench/nested.ts compare` does: issue 11 measures them against f6f19a3
+ * (`--nested f6f19a3`). A commit is unpacked with `git archive` into a
+ * temporary folder that borrows this checkout's node_modules. `--nested-cases`
+ * names the cases (default xenbus4,ring-weak,grant22-150k: bench/nested.ts CASES).
+ * So one command measures every figure of issue 11's point 5:
+ *   npm run bench -- --points 8x64 --workers 1,2 --spin --rumur --rumur-threads 2 --nested f6f19a3
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, copyFileSync, rmSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, copyFileSync, rmSync, readFileSync, writeFileSync, symlinkSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -157,14 +166,29 @@ export async function benchCommand(argv: string[]): Promise<number> {
     models: { type: 'string' },
     workers: { type: 'string' },
     'rumur-threads': { type: 'string' },
+    nested: { type: 'string' },
+    'nested-cases': { type: 'string' },
   });
   if (positionals.length) throw new UsageError(`bench takes no positional argument (got '${positionals[0]}')`);
   const repeat = intOption('repeat', values.repeat) ?? 3;
   if (repeat < 1) throw new UsageError('--repeat must be at least 1');
-  if (values.models !== undefined) {
-    if (values.points || values.spin || values.rumur) throw new UsageError('--models runs the built-in models; it does not take --points, --spin or --rumur');
-    return benchModels(values.models, repeat);
+  if (values['nested-cases'] !== undefined && values.nested === undefined) throw new UsageError('--nested-cases needs --nested REV (the tree to compare against)');
+  // checked before anything runs: a bad case or revision must not cost a whole bench first
+  const nested = values.nested === undefined ? undefined : await nestedPlan(values.nested, values['nested-cases']);
+  try {
+    if (values.models !== undefined) {
+      if (values.points || values.spin || values.rumur) throw new UsageError('--models runs the built-in models; it does not take --points, --spin or --rumur');
+      return await benchModels(values.models, repeat);
+    }
+    if (nested && values.points === undefined && !values.spin && !values.rumur && values.workers === undefined) return nested.run(repeat);
+    const status = benchPoints(values, repeat);
+    return nested ? Math.max(status, nested.run(repeat)) : status;
+  } finally {
+    nested?.dispose();
   }
+}
+
+function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean; 'spin-dir'?: string; workers?: string; 'rumur-threads'?: string }, repeat: number): number {
   const points = (values.points ?? '4x32,8x32,8x64').split(',').map((p) => {
     const m = /^(\d+)x(\d+)$/.exec(p.trim());
     if (!m) throw new UsageError(`--points expects NxM,NxM..., got '${p}'`);
@@ -255,6 +279,46 @@ export async function benchCommand(argv: string[]): Promise<number> {
   const header = ['point', 'tool', 'states', 'edges', 'seconds', 'states/s', 'bytes/state', 'peak RSS MiB', 'counts', 'speed vs SPIN'];
   process.stdout.write(table(header, rows) + '\n');
   return 0;
+}
+
+/**
+ * `--nested REV|DIR`: the older tree the nested models are timed against. A folder is used as it is
+ * (it needs its own node_modules or one reachable from it); anything else is a revision of this
+ * repository, unpacked into a temporary folder with `git archive`.
+ */
+async function nestedPlan(rev: string, casesOpt: string | undefined): Promise<{ run: (repeat: number) => number; dispose: () => void }> {
+  const { CASES } = await import('./nested.js');
+  const cases = (casesOpt ?? 'xenbus4,ring-weak,grant22-150k').split(',').map((c) => c.trim());
+  for (const c of cases) {
+    if (!(c in CASES)) throw new UsageError(`--nested-cases: unknown case '${c}' (cases: ${Object.keys(CASES).join(', ')})`);
+  }
+  let base: string;
+  let temp: string | undefined;
+  if (existsSync(rev) && statSync(rev).isDirectory()) {
+    base = resolve(rev);
+    if (!existsSync(join(base, 'checker'))) throw new UsageError(`--nested: ${rev} is a folder but not a pvcheck checkout (no checker/ in it)`);
+  } else {
+    const ok = spawnSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', `${rev}^{commit}`], { encoding: 'utf8' });
+    if (ok.status !== 0) throw new UsageError(`--nested: '${rev}' is neither a folder nor a commit of ${root}`);
+    temp = mkdtempSync(join(tmpdir(), 'pvcheck-nested-base-'));
+    const r = spawnSync('sh', ['-c', `git -C "$1" archive "$2" | tar -x -C "$3"`, 'sh', root, rev, temp], { encoding: 'utf8' });
+    if (r.status !== 0) {
+      rmSync(temp, { recursive: true, force: true });
+      throw new UsageError(`--nested: could not unpack ${rev}: ${(r.stderr || '').trim().split('\n')[0]}`);
+    }
+    symlinkSync(join(root, 'node_modules'), join(temp, 'node_modules'), 'dir');
+    base = temp;
+  }
+  return {
+    run: (repeat) => {
+      process.stderr.write(`# nested models against ${rev} (${base}): ${cases.join(', ')}, ${repeat} runs each, interleaved\n`);
+      const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', 'compare', '--repeat', String(repeat), '--base', base, '--cases', cases.join(',')], {
+        cwd: root, stdio: 'inherit',
+      });
+      return r.status ?? 1;
+    },
+    dispose: () => { if (temp) rmSync(temp, { recursive: true, force: true }); },
+  };
 }
 
 /** A comma-separated list of positive integers. */

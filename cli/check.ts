@@ -145,7 +145,7 @@ type AfterSlice =
  * from s seconds left; s is the threshold by default as well);
  * PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
  */
-class HandOverPlan {
+export class HandOverPlan {
   private readonly testSwitchMs = Number(process.env.PVCHECK_TEST_SWITCH_MS) || undefined;
   private readonly handOver = process.env.PVCHECK_HANDOVER !== '0';
   private readonly minLeft: number | undefined;

@@ -34,9 +34,9 @@ import { defineModel, type Goal, type Invariant, type Model, type Observable, ty
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { array, bool, int, list, nullable, oneOf, optional, record, type Bounded, type Shape } from './shape.js';
 import {
-  type XsWatch, emptyXenstore, xsAnyTxn, xsDeliver, xsEntriesOf, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
+  type XsWatch, emptyXenstore, xsAnyTxn, xsDeliver, xsExists, xsFireSpurious, xsOpenTxns, xsPending, xsRead, xsReadState, xsRm, xsRmAs, xsTxnEnd, xsTxnStart,
   xsTxnStartAs, xsTxnWrite, xsTxnsOf, xsUnwatch, xsWatch, xsWatchAs, xsWatchesOf, xsWatching, xsWrite, xsWriteAs, type Xenstore, type XsConflicts, type XsConn,
-  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsLargestNodeOf,
+  type XsDrop, type XsPermTable, type XsPolicy, xsMayRead, xsMayWrite, xsSetPermsAs, xsTxnWriteAs, XENSTORE_PAYLOAD_MAX, xsBlob, xsOwnedWithin,
 } from './xenstore.js';
 
 // --- XenbusState (xen/include/public/io/xenbus.h, verbatim values)
@@ -1881,9 +1881,30 @@ export const unbound = (s: S): boolean =>
   (!s.be.inst || s.be.state === XenbusStateInitWait || s.be.state === XenbusStateClosed) && s.q.every((q) => q.map === null && !q.bound);
 
 export const settled = (s: S): boolean => connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s);
-/** Valid ends and the X8 goal: both Linux: {@link settled}; MirageOS frontend: connected or removed; a hostile peer: anywhere. */
+/** The X8 goal (and the valid ends but a hostile guest's): both Linux: {@link settled}; MirageOS frontend: connected or removed; another peer: anywhere. */
 const settledFor = (s: S, p: P): boolean =>
   p.frontend === 'mirage' && linuxBackend(p) ? connectedAndIdle(s) || bothClosed(s) || removedUnderMirage(s) : !bothLinux(p) || settled(s);
+
+/**
+ * Linux netback and the toolstack owe a guest that is not netfront nothing:
+ * the driver domain is up, every event of its xenwatch thread was handled
+ * (netback's `frontend_changed`, `hotplug_status_changed`, the bus watch's
+ * probe and removal), and no device removal of libxl's waits (it ends when
+ * the backend reaches Closed, or by `LIBXL_DESTROY_TIMEOUT`). netback itself
+ * only ever waits for the guest's next `state` write, in any XenbusState
+ * (InitWait for its keys, Connected, Closing for its close, Closed): the
+ * guest may stop there, netback and libxl may not stop anywhere else.
+ */
+export const netbackOwesNothing = (s: S): boolean =>
+  !s.ts.beDown && s.ts.phase !== 'unplugging' && (s.xs.events[DRIVER_DOMAIN] ?? []).length === 0;
+
+/**
+ * Valid ends: {@link settledFor}, except with a hostile guest against Linux
+ * netback: a state where netback and libxl owe nothing
+ * ({@link netbackOwesNothing}; until 2026-12-05 any terminal state).
+ */
+export const xenbusValidEnd = (s: S, p: P): boolean =>
+  p.frontend === 'hostile' && linuxBackend(p) ? netbackOwesNothing(s) : settledFor(s, p);
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -2012,8 +2033,8 @@ export const X17: Invariant<S, P> = {
   see: 'C xenstored core.c create_node (domain_nbentry >= quota: ENOSPC), write_node_raw (node size > quota-max-entry-size: ENOSPC), watch.c do_watch (domain_watch > quota: E2BIG), transaction.c do_transaction_start (> quota: ENOSPC); xenstored --help -E -S -W -t',
   holds: (s, p) => {
     const pol = xenbusPolicy(p);
-    return xsEntriesOf(s.xs, pol.perms, GUEST) <= p.quotaEntries && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
-      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1 && xsLargestNodeOf(s.xs, pol.perms, GUEST) <= p.quotaEntrySize;
+    return xsOwnedWithin(s.xs, pol.perms, GUEST, p.quotaEntries, p.quotaEntrySize) && xsWatchesOf(s.xs, pol, GUEST) <= p.quotaWatches + 1 &&
+      xsTxnsOf(s.xs, pol, GUEST) <= p.quotaTransactions + 1;
   },
 };
 
@@ -2191,8 +2212,8 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   init: (p) => [xenbusInit(p)],
   rules: xenbusRules,
   invariants: xenbusInvariants,
-  // a hostile guest may stop anywhere: any terminal state is a valid end (properties are the honest side's)
-  isValidEnd: settledFor,
+  // a hostile guest may stop anywhere netback and libxl owe it nothing (properties are the honest side's)
+  isValidEnd: xenbusValidEnd,
   // the rules that spend `events` (spend(), guarded by can()): `-i stuck` reports a state where only they are enabled
   // and which is no valid end, a deadlock at a smaller `events` (properties/stuck.ts, docs/models/xenbus.md "Stuck")
   budgetedEvents: [
