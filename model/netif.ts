@@ -368,21 +368,18 @@ function packetMenu(p: P): PacketMenu {
   lastMenu = m;
   return m;
 }
-/** Packet number `sent` (from 0) is netfront's own: the frontend is honest, or the first `anyPackets` are sent. */
-const ownPacket = (p: P, sent: number): boolean => p.frontend === 'honest' || (p.anyPackets > 0 && sent >= p.anyPackets);
-
 /** The packets the frontend may send as its packet number `sent` (from 0): `shapes(p)`, but netfront's own once the first `anyPackets` are sent. */
 export const shapesAt = (p: P, sent: number): readonly Shape[] => {
   const m = packetMenu(p);
-  return ownPacket(p, sent) ? m.own : m.all;
+  return p.frontend !== 'honest' && p.anyPackets > 0 && sent >= p.anyPackets ? m.own : m.all;
 };
 
-/** {@link shapesAt} that fit in `free` slots. */
+/** {@link shapesAt} that fit in `free` slots (for an honest frontend `own` and `all` are one list). */
 const shapesFitting = (p: P, sent: number, free: number): readonly Shape[] => {
   const m = packetMenu(p);
-  const own = ownPacket(p, sent);
-  const fit = own ? m.ownFit : m.allFit;
-  return (fit[free] ??= (own ? m.own : m.all).filter((sh) => shapeSlots(sh) <= free));
+  const list = shapesAt(p, sent);
+  const fit = list === m.own ? m.ownFit : m.allFit;
+  return (fit[free] ??= list.filter((sh) => shapeSlots(sh) <= free));
 };
 
 /** netfront_tx_slot_available: `req_prod_pvt - rsp_cons < NET_TX_RING_SIZE - XEN_NETIF_NR_SLOTS_MIN - 1`. */
