@@ -172,10 +172,9 @@ export class PackedPath<S> implements StatePath<S> {
    * successors written as words (to {@link words}) and given to the search as
    * {@link TRACED}. Only for a shape; set by the search (CheckOptions.traced,
    * PVCHECK_TRACED): `true` always, `'auto'` where the search measures that
-   * they pay (see {@link TracedChoice}).
+   * they pay (see {@link TracedChoice}), false never (or no shape).
    */
-  readonly traced: boolean;
-  private readonly tracedMode: TracedMode;
+  readonly traced: TracedMode;
   /** The successor the search gets from a traced expansion: its words are {@link words} already. */
   readonly TRACED = {} as S;
   /** The state being expanded while traced: its words read on demand (isValidEnd of a terminal state). */
@@ -190,9 +189,8 @@ export class PackedPath<S> implements StatePath<S> {
     private readonly codec: WordCodec<S>,
     traced: TracedMode = false,
   ) {
-    this.traced = traced !== false && codec.shaped !== undefined && sys.shape?.kind === 'record';
-    this.tracedMode = this.traced ? traced : false;
-    this.tracing = this.tracedMode === true;
+    this.traced = codec.shaped !== undefined && sys.shape?.kind === 'record' ? traced : false;
+    this.tracing = this.traced === true;
     this.packSucc = codec.lazy?.packScratch ?? codec.packScratch ?? codec.pack;
     this.scratchOf = codec.lazy?.scratch ?? codec.scratch;
     this.words = new Uint32Array(codec.words);
@@ -242,7 +240,7 @@ export class PackedPath<S> implements StatePath<S> {
     const xedge = x.edge as (n: S, from: number, k: number, r: number) => boolean;
     const edge = (from: number, k: number, r: number): boolean => xedge(T, from, k, r);
     const E = this.lazyExpanded!;
-    if (this.tracedMode === true) return (_s, id, expand) => t.expand(E.w, E.off, out, id, expand, edge);
+    if (this.traced === true) return (_s, id, expand) => t.expand(E.w, E.off, out, id, expand, edge);
     const objects = compileExpand(x, (s) => this.scratchOf(s));
     const choice = (this.choice = new TracedChoice());
     return (s, id, expand) => {

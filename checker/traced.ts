@@ -7,7 +7,8 @@
  * A rule's choices, guard and effect are deterministic functions of the leaves
  * of the state they read (the model's parameters are fixed for a check). Run
  * once on a *recording view* of the state (a Proxy per record, array and list,
- * each property mapped to its leaf of the codec's layout), a function gives
+ * each property mapped to its leaf of the codec's layout; for xenbus's
+ * `keys: 'all'` records a plain object of accessors, see {@link PlainView}), a function gives
  * its read path (the leaves read, in order, with their values) and, for an
  * effect, the leaves it wrote. A trie per function, keyed by those values in
  * that order, then answers every later call from the packed words alone:
@@ -69,6 +70,85 @@ interface LNode {
   elems?: LNode[];
   alts?: LNode[];
   name: string;
+  /** Recorded through plain views (a record whose keys do not depend on the state, see {@link PlainView}): its views, input and draft, once made. */
+  pv: boolean;
+  rv?: PlainView;
+  dv?: PlainView;
+  /** The maker of its plain views, and its fields' nodes in the shape's order. */
+  mk?: ViewMaker;
+  kids?: LNode[];
+  /** The recording in which the rule wrote this subtree (see Traced.markWritten). */
+  wg: number;
+}
+
+/**
+ * The recording view of a record whose keys are the same in every state (no
+ * optional field, or `keys: 'all'`, whose absent fields are own keys holding
+ * undefined): an object of own accessors (not extensible, not
+ * configurable), one getter and one setter per field in the shape's order, that log what a Proxy's traps would log
+ * (`in`, `hasOwnProperty` and key listings read nothing here: their answer
+ * is the same in every state). Made once per node of the layout and pointed
+ * at the object it stands for (`to`), so a miss allocates nothing for it and
+ * the model's code calls plain accessors, not a Proxy's traps. Only the
+ * root's are made for each recording: a model may remember a state by its
+ * root (grant's pinTable), never by an inner object (the untraced path reuses
+ * those from state to state, codec.ts unpackReused).
+ */
+interface PlainView {
+  readonly v: object;
+  /** The object it reads now. */
+  t: object | undefined;
+  readonly to: (t: object) => void;
+}
+const fixedKeys = (p: Piece): boolean => p.kind === 'record' && (p.keys === 'all' || !p.fields.some(([, f]) => f.kind === 'optional'));
+/** A `keys: 'all'` record with optional fields: a Proxy logs their presence bits for `in` and key listings (xenbus: 120 of them for `Object.keys(xs.nodes)`), a plain view nothing. */
+const keysAllOptional = (p: Piece): boolean => p.kind === 'record' && p.keys === 'all' && p.fields.some(([, f]) => f.kind === 'optional');
+/** The own, hidden (non-enumerable, symbol-keyed) property of a plain view that says what it stands for. */
+const ST = Symbol('traced view');
+interface ViewHolder {
+  readonly R: { fget(t: unknown, k: string, ch: LNode, draft: boolean): unknown; fset(n: LNode, t: unknown, k: string, ch: LNode, x: unknown, draft: boolean): void };
+  readonly K: readonly LNode[];
+  readonly n: LNode;
+  readonly draft: boolean;
+  t: unknown;
+}
+type ViewMaker = (R: ViewHolder['R'], ks: readonly LNode[], n: LNode, draft: boolean) => PlainView;
+/**
+ * Per record shape (its keys): the maker of its views. The accessors are
+ * made once per shape and shared by every view of it, so that V8 gives all
+ * of them one hidden class (accessors of their own would give each view its
+ * own, and the model's code that reads them megamorphic loads).
+ */
+const viewMakers = new Map<string, ViewMaker>();
+function viewMaker(keys: readonly string[]): ViewMaker {
+  const id = JSON.stringify(keys);
+  let mk = viewMakers.get(id);
+  if (mk === undefined) {
+    const D: PropertyDescriptorMap = {};
+    keys.forEach((k, i) => {
+      D[k] = {
+        get(this: { [ST]: ViewHolder }): unknown {
+          const h = this[ST];
+          return h.R.fget(h.t, k, h.K[i]!, h.draft);
+        },
+        set(this: { [ST]: ViewHolder }, x: unknown): void {
+          const h = this[ST];
+          h.R.fset(h.n, h.t, k, h.K[i]!, x, h.draft);
+        },
+        enumerable: true,
+        configurable: false,
+      };
+    });
+    mk = (R, K, n, draft) => {
+      const h: ViewHolder = { R, K, n, draft, t: undefined };
+      const v = Object.defineProperty({}, ST, { value: h });
+      Object.defineProperties(v, D);
+      Object.preventExtensions(v);
+      return { v, t: undefined, to: (x) => void (h.t = x) };
+    };
+    viewMakers.set(id, mk);
+  }
+  return mk;
 }
 
 /** The layout tree of a codec, built by the codec's walk (checked leaf by leaf against its paths). */
@@ -80,7 +160,7 @@ function layoutOf(piece: Piece, leaves: StateCodec<unknown>['leaves']): LNode {
     return i++;
   };
   const walk = (p: Piece, path: string, parent: LNode | undefined): LNode => {
-    const n: LNode = { p, parent, lo: i, hi: i, leaf: -1, name: path };
+    const n: LNode = { p, parent, lo: i, hi: i, leaf: -1, name: path, pv: false, wg: 0 };
     switch (p.kind) {
       case 'int':
       case 'enum':
@@ -157,6 +237,8 @@ interface ChoiceSet {
   readonly guards: Root[];
   readonly effects: Root[];
 }
+const sameEffect = (a: Effect, b: Effect): boolean =>
+  a.ws.length === b.ws.length && a.ws.every((x, i) => x === b.ws[i] && a.ms[i] === b.ms[i] && a.bs[i] === b.bs[i]);
 /** Children in an array up to this many bits of a leaf, in a Map above. */
 const ARR_BITS = 6;
 /** An effect runs on objects once it missed this many times, in at least one of OBJECT_RATE of its calls. */
@@ -335,7 +417,7 @@ export class Traced<S> {
   private readonly single: Node[];
   private readonly parent: Uint32Array;
   /** Misses so far, per kind; trie nodes. */
-  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, invariantMiss: 0, nodes: 0, onObjects: 0 };
+  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, invariantMiss: 0, nodes: 0, onObjects: 0, viewFallback: 0 };
   /** PVCHECK_TRACE_CHECK: every n-th expansion compared with the expansion on objects (0: never). */
   private checkEvery: number;
   private checkCount = 0;
@@ -369,9 +451,25 @@ export class Traced<S> {
     this.guardMisses = new Int32Array(active.length);
     this.guardOnObjects = new Uint8Array(active.length);
     this.unpackObj = codec.unpackReused();
+    this.unpackMiss = codec.unpackReused();
+    const rec = process.env.PVCHECK_TRACE_RECORDER ?? '';
+    if (rec !== '' && rec !== 'keys' && rec !== 'records' && rec !== 'proxy' && rec !== 'both') throw new Error(`PVCHECK_TRACE_RECORDER=${rec}: expected keys, records, proxy or both`);
+    this.useViews = rec !== 'proxy';
+    this.bothRecorders = rec === 'both';
+    const viewed = rec === 'records' || rec === 'both' ? fixedKeys : keysAllOptional;
+    const setPv = (n: LNode): void => {
+      n.pv = viewed(n.p);
+      for (const ch of [...(n.fields?.values() ?? []), ...(n.elems ?? []), ...(n.alts ?? []), ...(n.of ? [n.of] : [])]) setPv(ch);
+    };
+    setPv(this.root);
+    this.keysAllPresence = new Uint8Array(leaves.length);
+    const mark = (n: LNode): void => {
+      if (n.p.kind === 'record' && n.p.keys === 'all') for (const ch of n.fields!.values()) if (ch.p.kind === 'optional') this.keysAllPresence[ch.leaf] = 1;
+      for (const ch of [...(n.fields?.values() ?? []), ...(n.elems ?? []), ...(n.alts ?? []), ...(n.of ? [n.of] : [])]) mark(ch);
+    };
+    mark(this.root);
     this.invariants = sys.invariants;
     this.invRoots = sys.invariants.map(() => ({ t: undefined }));
-    this.invObjects = compileInvariants(sys.invariants);
   }
 
   // ---- invariants
@@ -380,8 +478,8 @@ export class Traced<S> {
   /** States whose invariants were asked, and those where one missed. */
   private invStates = 0;
   private invMissStates = 0;
-  /** The invariants' code on objects (flatExpand.ts: the first that fails, or -1), for PVCHECK_TRACE_CHECK. */
-  private readonly invObjects: (s: S) => number;
+  /** The invariants' code on objects (flatExpand.ts: the first that fails, or -1), for PVCHECK_TRACE_CHECK: compiled at its first check, not for every search (the search compiles its own). */
+  private invObjects: ((s: S) => number) | undefined;
   private invCheckCount = 0;
   /** Set once the invariants keep missing (as an effect that does): then they run on the state unpacked (flatExpand.ts's code, see packed.ts tracedFailing). */
   invariantsOnObjects = false;
@@ -412,7 +510,7 @@ export class Traced<S> {
     if (missed && ++this.invMissStates >= OBJECT_MISSES && this.invMissStates * OBJECT_RATE >= this.invStates) this.invariantsOnObjects = true;
     if (this.checkEvery > 0 && ++this.invCheckCount >= this.checkEvery) {
       this.invCheckCount = 0;
-      const want = this.invObjects(this.codec.unpack(w, off));
+      const want = (this.invObjects ??= compileInvariants(invs))(this.codec.unpack(w, off));
       if (want !== bad) {
         const name = (i: number): string => (i < 0 ? 'none fails' : `${invs[i]!.name} fails`);
         throw new Error(`traced: the invariants differ from their answer on objects (traced: ${name(bad)}, on objects: ${name(want)}): an invariant is not a function of the state it reads (hidden state, identity or randomness); run it without PVCHECK_TRACED`);
@@ -424,11 +522,14 @@ export class Traced<S> {
   private missInvariant(i: number, w: Uint32Array, off: number): Node {
     this.stats.invariantMiss++;
     const inv = this.invariants[i]!;
-    const plain = this.codec.unpack(w, off);
-    this.startRec();
-    const sv = this.view(plain as object, this.root, false) as S;
-    const ok = !!this.recording(() => inv.holds(sv), () => inv.holds(this.codec.unpack(w, off)));
-    return this.insert(this.invRoots[i]!, this.reads, w, off, ok, `the invariant ${inv.name}`);
+    const what = `the invariant ${inv.name}`;
+    const { reads, result } = this.record(what, () => {
+      const plain = this.unpackMiss(w, off);
+      this.startRec();
+      const sv = this.view(plain as object, this.root, false) as S;
+      return !!this.recording(() => inv.holds(sv), () => inv.holds(this.codec.unpack(w, off)));
+    });
+    return this.insert(this.invRoots[i]!, reads, w, off, result, what);
   }
 
   private newSet(n: number): ChoiceSet {
@@ -621,16 +722,84 @@ export class Traced<S> {
   }
 
   // ---- the recorder
+  /** The state a miss records on (reused objects: a recording keeps nothing of it). */
+  private readonly unpackMiss: (w: Uint32Array, off: number) => S;
+  /**
+   * Plain views ({@link PlainView}) where LNode.pv, Proxies for the rest (false: Proxies only, the reference
+   * recorder). PVCHECK_TRACE_RECORDER: keys (the default) plain views for the `keys: 'all'` records with
+   * optional fields only; records: for every record whose keys are fixed (slower on grant and netif-tx: the
+   * model's code, run mostly on plain objects, then sees accessor objects too, docs/perf/2026-12-05f-nested.md);
+   * proxy: Proxies only; both: as records, every recording made both ways and compared (tests).
+   */
+  private useViews: boolean;
+  private readonly bothRecorders: boolean;
+  /** The presence bits of the optional fields of `keys: 'all'` records: a Proxy logs them for `in` and key listings, a plain view does not (their answer is the same in every state). */
+  private readonly keysAllPresence: Uint8Array;
+
+  /**
+   * Runs the recording `f` (it starts its own) and gives its reads and
+   * result. One through plain views that throws is made again through
+   * Proxies, and every later one too: a model's own fault throws there again
+   * (the wrapper names it); a rule that adds or deletes a key of a record
+   * whose keys are fixed (a sealed view refuses both) is recorded as before.
+   */
+  private record<T>(what: string, f: () => T, same: (a: T, b: T) => boolean = Object.is): { reads: number[]; result: T } {
+    if (!this.useViews) {
+      const result = f();
+      return { reads: this.reads, result };
+    }
+    let result: T;
+    try {
+      result = f();
+    } catch {
+      this.useViews = false;
+      this.stats.viewFallback++;
+      const again = f();
+      return { reads: this.reads, result: again };
+    }
+    const reads = this.reads;
+    if (this.bothRecorders) {
+      this.useViews = false;
+      try {
+        const r2 = f();
+        this.compareRecordings(what, reads, result, this.reads, r2, same);
+      } finally {
+        this.useViews = true;
+      }
+    }
+    return { reads, result };
+  }
+
+  /** PVCHECK_TRACE_RECORDER=both: the plain views' recording must be the Proxies', but for the presence bits of `keys: 'all'` records (which the views do not read). */
+  private compareRecordings<T>(what: string, a: number[], ra: T, b: number[], rb: T, same: (a: T, b: T) => boolean): void {
+    const skip = this.keysAllPresence;
+    const inB = new Uint8Array(skip.length);
+    for (const i of b) inB[i] = 1;
+    const fa = a.filter((i) => !skip[i]);
+    const fb = b.filter((i) => !skip[i]);
+    if (same(ra, rb) && a.every((i) => inB[i]) && fa.length === fb.length && fa.every((x, j) => x === fb[j])) return;
+    const names = (xs: number[]): string => xs.map((i) => this.codec.leaves[i]!.path).join(' ');
+    throw new Error(`traced: ${what}: the recording views and the Proxies differ (views: ${same(ra, rb) ? '' : 'another result, '}read ${names(a)}; Proxies: read ${names(b)})`);
+  }
+
   private readonly written: Uint8Array;
   private readonly readSeen: Uint8Array;
   private reads: number[] = [];
   private untraceable = '';
-  private marked = new Set<LNode>();
+  /** The recording under way (LNode.wg), and whether it wrote a subtree yet. */
+  private gen = 0;
+  private anyMarked = false;
   private views = new Map<LNode, object>();
   private draftViews = new Map<LNode, object>();
   private targets = new WeakMap<object, object>();
   private nodeOf = new WeakMap<object, LNode>();
-  private draftTargets = new WeakSet<object>();
+  /**
+   * The views made for the draft. Such a view stands for an object of the
+   * scratch copy (a draft's view is made only where the rule has not
+   * written, which holds what scratch put there), so storing one elsewhere
+   * links a subtree of the draft a second time (aliasing, see unwrap).
+   */
+  private readonly ofDraft = new WeakSet<object>();
   private seenPlain = new WeakSet<object>();
 
   private startRec(): void {
@@ -638,10 +807,14 @@ export class Traced<S> {
     this.readSeen.fill(0);
     this.written.fill(0);
     this.untraceable = '';
-    this.marked = new Set();
+    this.gen++;
+    this.anyMarked = false;
     this.views = new Map();
     this.draftViews = new Map();
     this.seenPlain = new WeakSet();
+    // the root's views are made again for each recording: a model may remember something of a state by its root's
+    // identity (grant's pinTable), as the untraced path makes a fresh root for each state (codec.ts unpackReused)
+    this.root.rv = this.root.dv = undefined;
   }
   /** Records a read of leaf i: of the input state always (its values are the parent's), of the draft unless the rule wrote it. */
   private read(i: number, draft: boolean): void {
@@ -650,12 +823,14 @@ export class Traced<S> {
     this.reads.push(i);
   }
   private writtenUnder(n: LNode): boolean {
-    if (this.marked.size === 0) return false;
-    for (let x: LNode | undefined = n; x !== undefined; x = x.parent) if (this.marked.has(x)) return true;
+    if (!this.anyMarked) return false;
+    const g = this.gen;
+    for (let x: LNode | undefined = n; x !== undefined; x = x.parent) if (x.wg === g) return true;
     return false;
   }
   private markWritten(n: LNode): void {
-    this.marked.add(n);
+    n.wg = this.gen;
+    this.anyMarked = true;
     for (let i = n.lo; i < n.hi; i++) this.written[i] = 1;
   }
   private markLeaf(i: number): void {
@@ -682,15 +857,44 @@ export class Traced<S> {
     }
   }
   private view(v: object, n: LNode, draft: boolean): object {
+    if (n.pv && this.useViews) {
+      let pv = draft ? n.dv : n.rv;
+      if (pv === undefined) {
+        pv = (n.mk ??= viewMaker([...n.fields!.keys()]))(this, (n.kids ??= [...n.fields!.values()]), n, draft);
+        this.nodeOf.set(pv.v, n);
+        if (draft) this.ofDraft.add(pv.v);
+        if (draft) n.dv = pv;
+        else n.rv = pv;
+      }
+      if (pv.t !== v) {
+        pv.to(v);
+        pv.t = v;
+        this.targets.set(pv.v, v);
+      }
+      return pv.v;
+    }
     const cache = draft ? this.draftViews : this.views;
     const hit = cache.get(n);
     if (hit !== undefined && this.targets.get(hit) === v) return hit;
     const px = new Proxy(v, draft ? this.draftHandler(n) : this.readHandler(n));
     this.targets.set(px, v);
     this.nodeOf.set(px, n);
+    if (draft) this.ofDraft.add(px);
     cache.set(n, px);
     return px;
   }
+  /** A plain view's getter (see {@link PlainView}): a Proxy's get trap on a record. */
+  fget(t: any, k: string, ch: LNode, draft: boolean): unknown {
+    return this.valueAt(t[k], ch, draft);
+  }
+  /** A plain view's setter: a Proxy's set trap on a record (the input's refuses). */
+  fset(n: LNode, t: any, k: string, ch: LNode, x: unknown, draft: boolean): void {
+    if (!draft) throw new Error(`traced: a rule wrote to its input state instead of the draft (at ${n.name ? `${n.name}.` : ''}${k})`);
+    const u = this.unwrap(x);
+    this.markWritten(ch);
+    t[k] = u;
+  }
+
   private childOf(n: LNode, prop: string): LNode | undefined {
     if (n.fields) return n.fields.get(prop);
     if (n.elems && isIndex(prop)) return n.elems[Number(prop)];
@@ -758,7 +962,7 @@ export class Traced<S> {
   private unwrap(v: any): any {
     if (typeof v !== 'object' || v === null) return v;
     const t = this.targets.get(v);
-    if (t !== undefined && this.draftTargets.has(t)) {
+    if (t !== undefined && this.ofDraft.has(v)) {
       const src = this.nodeOf.get(v)!;
       for (let i = src.lo; i < src.hi; i++) this.read(i, true);
       this.markWritten(src);
@@ -806,17 +1010,6 @@ export class Traced<S> {
       },
     };
   }
-  private markDraft(d: unknown): void {
-    const seen = new Set<object>();
-    const walkObj = (x: any): void => {
-      if (typeof x !== 'object' || x === null || seen.has(x)) return;
-      seen.add(x);
-      this.draftTargets.add(x);
-      for (const k of Object.keys(x)) walkObj(x[k]);
-    };
-    walkObj(d);
-  }
-
   /**
    * Runs `f` (a recording); if it throws, `again` runs the same call on plain
    * objects through the rule's wrapper, which raises the model's fault naming
@@ -833,11 +1026,14 @@ export class Traced<S> {
 
   private missChoices(ai: number, rule: SysRule<S>, w: Uint32Array, off: number): Node {
     this.stats.choiceMiss++;
-    const plain = this.codec.unpack(w, off);
-    this.startRec();
-    const sv = this.view(plain as object, this.root, false) as S;
-    const cs = this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off)));
-    return this.insert(this.choiceRoots[ai]!, this.reads, w, off, this.newSet(cs.length), `the choices of ${rule.name}`);
+    const what = `the choices of ${rule.name}`;
+    const { reads, result } = this.record(what, () => {
+      const plain = this.unpackMiss(w, off);
+      this.startRec();
+      const sv = this.view(plain as object, this.root, false) as S;
+      return this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off))).length;
+    });
+    return this.insert(this.choiceRoots[ai]!, reads, w, off, this.newSet(result), what);
   }
 
   /**
@@ -848,7 +1044,7 @@ export class Traced<S> {
    * them), its reads not kept.
    */
   private choiceOn(rule: SysRule<S>, ci: number, w: Uint32Array, off: number, withGuard: boolean): { plain: S; sv: S; a: unknown } {
-    const plain = this.codec.unpack(w, off);
+    const plain = this.unpackMiss(w, off);
     this.startRec();
     const sv = this.view(plain as object, this.root, false) as S;
     const a = rule.choices ? this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off)))[ci] : undefined;
@@ -866,20 +1062,29 @@ export class Traced<S> {
 
   private missGuard(set: ChoiceSet, ci: number, rule: SysRule<S>, w: Uint32Array, off: number): Node {
     this.stats.guardMiss++;
-    const { sv, a } = this.choiceOn(rule, ci, w, off, false);
-    const again = (): unknown => {
-      const s = this.codec.unpack(w, off);
-      return rule.when!(s, rule.choices ? rule.choices(s)[ci] : undefined);
-    };
-    const ok = !!this.recording(() => rule.when!(sv, a), again);
-    return this.insert(set.guards[ci]!, this.reads, w, off, ok, `the guard of ${rule.name}`);
+    const what = `the guard of ${rule.name}`;
+    const { reads, result } = this.record(what, () => {
+      const { sv, a } = this.choiceOn(rule, ci, w, off, false);
+      const again = (): unknown => {
+        const s = this.codec.unpack(w, off);
+        return rule.when!(s, rule.choices ? rule.choices(s)[ci] : undefined);
+      };
+      return !!this.recording(() => rule.when!(sv, a), again);
+    });
+    return this.insert(set.guards[ci]!, reads, w, off, result, what);
   }
 
   private missEffect(set: ChoiceSet, ci: number, rule: SysRule<S>, w: Uint32Array, off: number): Node {
     this.stats.effectMiss++;
+    const what = `the effect of ${rule.name}`;
+    const { reads, result } = this.record(what, () => this.recordEffect(rule, ci, w, off), sameEffect);
+    return this.insert(set.effects[ci]!, reads, w, off, result, what);
+  }
+
+  /** A recording of choice ci of `rule`'s effect on the state at w[off]: per word written, its mask and bits. */
+  private recordEffect(rule: SysRule<S>, ci: number, w: Uint32Array, off: number): Effect {
     const { plain, sv, a } = this.choiceOn(rule, ci, w, off, true);
     const d = this.codec.scratch(plain);
-    this.markDraft(d);
     const dv = this.view(d as object, this.root, true);
     const again = (): unknown => {
       const s = this.codec.unpack(w, off);
@@ -900,8 +1105,7 @@ export class Traced<S> {
         ms.push(~mask[j]! >>> 0);
         bs.push((succ[j]! & mask[j]!) >>> 0);
       }
-    const eff: Effect = { ws: Int32Array.from(ws), ms: Uint32Array.from(ms), bs: Uint32Array.from(bs) };
-    return this.insert(set.effects[ci]!, this.reads, w, off, eff, `the effect of ${rule.name}`);
+    return { ws: Int32Array.from(ws), ms: Uint32Array.from(ms), bs: Uint32Array.from(bs) };
   }
 
   // ---- PVCHECK_TRACE_CHECK: the expansion on objects, compared

@@ -23,13 +23,15 @@
  * error during the attach left both ends stuck). The built-in xenbus model is
  * Linux as it is. The checks run at its defaults (`events=3`), where the
  * findings are stated; `-i stuck` covers the deadlocks (F2, F4) of every
- * `events` up to 3, which a deadlock check at one bound does not.
+ * `events` up to 3, which a deadlock check at one bound does not. At
+ * `events=3` without driver rebinds (`reconnect=0`): a rebind during an unplug
+ * is finding F7, another bug, fixed by `xenbus-create-dev-removed-fix.ts`.
  *
  * @pvcheck check -p reconfigure=1 -p events=1
  * @pvcheck expect ok
- * @pvcheck check -p reconfigure=1
+ * @pvcheck check -p reconfigure=1 -p reconnect=0
  * @pvcheck expect ok
- * @pvcheck check -p reconfigure=1 -i stuck
+ * @pvcheck check -p reconfigure=1 -p reconnect=0 -i stuck
  * @pvcheck expect ok
  */
 import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';

@@ -1880,7 +1880,18 @@ export const unbound = (s: S): boolean =>
   s.ts.phase === 'plugged' && !s.ts.beDown && s.fe.bus && !s.fe.inst && s.fe.probe === 'none' &&
   (!s.be.inst || s.be.state === XenbusStateInitWait || s.be.state === XenbusStateClosed) && s.q.every((q) => q.map === null && !q.bound);
 
-export const settled = (s: S): boolean => connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s);
+/**
+ * The guest's xenwatch thread hangs (a state where it stays so is a deadlock,
+ * finding F7): netfront_probe waits in xennet_create_dev's loop, which ends
+ * only once the backend reads neither Closed nor Unknown (a removed backend
+ * directory reads Unknown for good), or an event of the guest stays queued
+ * (the removal of its device directory waits in device_unregister for the
+ * device lock the probe holds).
+ */
+export const guestXenwatchHangs = (s: S): boolean => s.fe.probe !== 'none' || (s.xs.events[GUEST] ?? []).length > 0;
+
+/** Where both Linux drivers may rest: connected, both Closed, removed or unbound, and the guest's xenwatch thread not hung (since 2026-12-05: finding F7). */
+export const settled = (s: S): boolean => (connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s)) && !guestXenwatchHangs(s);
 /** The X8 goal (and the valid ends but a hostile guest's): both Linux: {@link settled}; MirageOS frontend: connected or removed; another peer: anywhere. */
 const settledFor = (s: S, p: P): boolean =>
   p.frontend === 'mirage' && linuxBackend(p) ? connectedAndIdle(s) || bothClosed(s) || removedUnderMirage(s) : !bothLinux(p) || settled(s);
@@ -1899,12 +1910,27 @@ export const netbackOwesNothing = (s: S): boolean =>
   !s.ts.beDown && s.ts.phase !== 'unplugging' && (s.xs.events[DRIVER_DOMAIN] ?? []).length === 0;
 
 /**
- * Valid ends: {@link settledFor}, except with a hostile guest against Linux
- * netback: a state where netback and libxl owe nothing
- * ({@link netbackOwesNothing}; until 2026-12-05 any terminal state).
+ * Linux netfront owes a driver domain that is not netback nothing: its
+ * xenwatch thread is not hung ({@link guestXenwatchHangs}), not inside
+ * talk_to_netback's transaction nor blocked on rtnl, and no XDP attach waits
+ * for Reconfigured holding rtnl (`xennet_xdp_set`: `wait_event`, no timeout).
+ * It may wait in `xennet_bus_close` for a backend that never answers its
+ * Closing: the real driver loops there too (`do { switch; wait_event_timeout }
+ * while (!ret)`), only the unbinding task waits, and the backend can keep the
+ * ring pages mapped anyway.
+ */
+export const netfrontOwesNothing = (s: S): boolean =>
+  !guestXenwatchHangs(s) && s.fe.xw === 'run' && !s.fe.txn && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf';
+
+/**
+ * Valid ends: {@link settledFor}, except with a hostile peer against a Linux
+ * driver: a state where the Linux side owes nothing ({@link netbackOwesNothing}
+ * with a hostile guest, {@link netfrontOwesNothing} with a hostile driver
+ * domain; until 2026-12-05 any terminal state).
  */
 export const xenbusValidEnd = (s: S, p: P): boolean =>
-  p.frontend === 'hostile' && linuxBackend(p) ? netbackOwesNothing(s) : settledFor(s, p);
+  p.frontend === 'hostile' && linuxBackend(p) ? netbackOwesNothing(s) :
+  p.backend === 'hostile' && linuxFrontend(p) ? netfrontOwesNothing(s) : settledFor(s, p);
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -2226,12 +2252,17 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   view: xenbusView,
   views: xenbusViews,
   shape: xenbusShape(),
+  // finding F7 (docs/findings.md xenbus-F7): a driver rebind while libxl unplugs hangs the guest's xenwatch
+  // thread at the defaults (10 steps); npm start reports it as known, and its reconnect=0 row checks the rest
+  findings: ['deadlock'],
   // npm start checks the other peers too, at the same default bounds (issue 12, "Done when")
   checkAll: [
+    { params: { reconnect: '0' },
+      why: 'the defaults but the driver rebind F7 needs: every invariant, deadlock and X8 on 52,049 of the 54,175 default states (a row leaving deadlock and X8 out at the defaults would check neither anywhere)' },
     { params: { frontend: 'hostile' }, leaveOut: ['X4_connected_after_hotplug', 'X11_connected_with_rings'],
       why: 'a guest that is not netfront against Linux netback: X2 (maps only what was granted), X3 (no BUG()), X12, X16, X17 (xenstore) defended; X4 and X11 are finding F6' },
-    { params: { backend: 'hostile' },
-      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended, and dom0\'s toolstack: X19 (LIBXL_INIT_TIMEOUT)' },
+    { params: { backend: 'hostile' }, leaveOut: ['deadlock'],
+      why: 'a driver domain that is not netback against Linux netfront: X2 (no free or reuse of a page the backend maps), X6, X16 defended, and dom0\'s toolstack: X19 (LIBXL_INIT_TIMEOUT); deadlock is finding F7 (a backend that wrote Closed, then removed: the probe on the guest\'s xenwatch waits for ever)' },
     { params: { frontend: 'mirage' }, leaveOut: ['deadlock', 'X8_recoverable'],
       why: 'MirageOS netfront against Linux netback: every invariant; deadlock and X8 are finding M1 (no close path)' },
     { params: { frontend: 'dpdk', backend: 'dpdk' },

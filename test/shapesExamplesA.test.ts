@@ -5,8 +5,7 @@
  * and the reference path (states, edges, depth, verdict, coverage,
  * observables, state set, trace; test/shapes.test.ts does the built-in
  * models), and with PVCHECK_SLOW_TESTS=1 (CI) every check line on one thread
- * against its header and against 2 workers, 3 for the first line of each
- * model family (outcome, counts, coverage,
+ * against its header and against 3 workers (outcome, counts, coverage,
  * observables, trace bytes).
  *
  * It runs the examples at their first check line, not at their defaults

@@ -88,7 +88,7 @@ export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, 
 
 /**
  * {@link pathsSummary}'s string and the search's result (test/support/
- * shapedExamples.ts compares the packed one with the workers too). The state
+ * shapedExamples.ts compares the packed one with 3 workers too). The state
  * set's digest is the SHA-256 of the sorted 64-bit structural hashes of the
  * states (checker/reference/structural.ts hashValue: key order does not
  * count, equal data hash alike), not of their canonical strings: the packed

@@ -8,17 +8,11 @@
  *   observables, state set (a digest of every state) and trace
  *   (test/support/models.ts pathsRun); always;
  * - with the slow tests (PVCHECK_SLOW_TESTS=1, CI): every check line on one
- *   thread against its `@pvcheck expect` line and against 2 workers, 3 for
- *   the first line of each model family (examples sharing a model's shape
- *   function) in a half (every level on every worker,
- *   PVCHECK_PARALLEL_FROM=1): the same outcome, counts, coverage,
- *   observables with their witnesses and trace bytes
+ *   thread against its `@pvcheck expect` line and against 3 workers (every
+ *   level on every worker, PVCHECK_PARALLEL_FROM=1): the same outcome,
+ *   counts, coverage, observables with their witnesses and trace bytes
  *   (test/support/workerCases.ts). The first line's one-thread search is the
- *   packed search of the step above, not a second one. Until session 18
- *   every line ran on 3 workers: on a machine of 2 cores a third worker
- *   costs CPU and says nothing a model's code can change (the partition of
- *   states among workers is the engine's; test/workers*.test.ts run every
- *   built-in on 3), docs/perf/2026-12-05f-pool.md section 2.
+ *   packed search of the step above, not a second one.
  *
  * Before (2026-12-05), test/shapesExamples.test.ts did the first step and
  * test/workersShapedExamplesA/B.test.ts the second, each with its own
@@ -45,21 +39,17 @@ export const exampleHalf = (half: 0 | 1): string[] =>
 
 export const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
 
-/** The model families (a model's shape function, which its variants share) whose first line ran on 3 workers in this process. */
-const onThree = new Set<unknown>();
-
 /**
  * Compares one example on every path (above); returns how many of its lines
- * ran on the workers and how many of those on 3, or undefined when its model
- * declares no shape.
+ * ran on 3 workers, or undefined when its model declares no shape.
  */
-export async function compareShapedExample(file: string, workers: boolean): Promise<{ runs: number; onThree: number } | undefined> {
+export async function compareShapedExample(file: string, workers: boolean): Promise<number | undefined> {
   const m = await loadModel(file);
   if (!m.shape) return undefined;
   const h = readHeader(file);
   if (E.isLeft(h)) throw new Error(h.left);
   const name = file.split('/').pop();
-  let runs = 0, three = 0;
+  let runs = 0;
   for (const [i, c] of h.right.checks.entries()) {
     const what = `check examples/${name} ${c.args.join(' ')}`;
     const line = checkLine([c.args]);
@@ -83,24 +73,20 @@ export async function compareShapedExample(file: string, workers: boolean): Prom
     // the line is checked against its header here, not again by test/pinned.test.ts
     // as `pvcheck check` reports it: a quotient's counterexample unfolded into the faithful model's (cli/refine.ts)
     if (c.expect !== undefined) assert.is(resultOf(refineResult(m, params as object, one)), c.expect, `${what}: the result its @pvcheck expect line declares`);
-    const n = onThree.has(m.shape) ? 2 : 3;
-    onThree.add(m.shape);
-    const many = await checkParallel(sys, opt, source, n);
+    const three = await checkParallel(sys, opt, source, 3);
     runs++;
-    if (n === 3) three++;
-    assert.is(many.workers, n, what);
-    assert.equal(summary(many), summary(one), `${what}: 1 and ${n} workers`);
-    assert.is(trace(many), trace(one), `${what}: trace at 1 and ${n} workers`);
+    assert.is(three.workers, 3, what);
+    assert.equal(summary(three), summary(one), `${what}: 1 and 3 workers`);
+    assert.is(trace(three), trace(one), `${what}: trace at 1 and 3 workers`);
   }
-  return { runs, onThree: three };
+  return runs;
 }
 
 /**
  * The tests of one half of examples/ (test/shapesExamplesA and B run one each,
  * so that the two halves run side by side): each example compared as
  * {@link compareShapedExample} says, then a check that the half had shaped
- * examples and, with the slow tests, ran their lines on the workers (the
- * first of each model family on 3).
+ * examples and, with the slow tests, ran their lines on 3 workers.
  */
 export function shapedExampleTests(half: 0 | 1): void {
   const H = half === 0 ? 'A' : 'B';
@@ -108,24 +94,19 @@ export function shapedExampleTests(half: 0 | 1): void {
   const files = exampleHalf(half);
   let shaped = 0;
   let workerRuns = 0;
-  let threeRuns = 0;
   for (const f of files) {
     const name = f.split('/').pop();
-    test(`example ${name}: packed and reference paths agree at its first check line${slowTests ? '; every line the same at 1 and at 2 or 3 workers' : ''}`, async () => {
-      const r = await compareShapedExample(f, slowTests);
-      if (r === undefined) return;
+    test(`example ${name}: packed and reference paths agree at its first check line${slowTests ? '; every line the same at 1 and 3 workers' : ''}`, async () => {
+      const runs = await compareShapedExample(f, slowTests);
+      if (runs === undefined) return;
       shaped++;
-      workerRuns += r.runs;
-      threeRuns += r.onThree;
+      workerRuns += runs;
     });
   }
-  test(`half ${H} has shaped examples, and with the slow tests each of their lines ran on the workers, the first of each model family on 3`, () => {
+  test(`half ${H} has shaped examples, and with the slow tests each of their lines ran on 3 workers`, () => {
     assert.ok(files.length >= 30, `examples in half ${H}: ${files.length}`);
     assert.ok(shaped >= 20, `shaped examples in half ${H}: ${shaped}`);
-    if (slowTests) {
-      assert.ok(workerRuns >= shaped, `lines on the workers: ${workerRuns}`);
-      assert.ok(threeRuns >= 4, `lines on 3 workers (one a model family): ${threeRuns}`);
-    }
-    console.log(`${shaped} shaped examples${slowTests ? `, ${workerRuns} check lines on the workers, ${threeRuns} of them on 3` : ''}`);
+    if (slowTests) assert.ok(workerRuns >= shaped, `lines on 3 workers: ${workerRuns}`);
+    console.log(`${shaped} shaped examples${slowTests ? `, ${workerRuns} check lines on 3 workers` : ''}`);
   });
 }
