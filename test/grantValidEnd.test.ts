@@ -11,7 +11,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deriveModel } from '../model/core.js';
-import { grant, FE_DEFER, type GrantState } from '../model/grant.js';
+import { grant, FE_DEFER, type GrantParams, type GrantState } from '../model/grant.js';
 import { check } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
 import { paramsOf, replays, systemOf } from './support/models.js';
@@ -29,35 +29,32 @@ test('the built-in verifies G20 with a hostile grantee, with an honest one, and 
   }
 });
 
-test("a Linux whose deferred list is never retried (no gnttab_handle_deferred timer) strands the ref and its page once a hostile grantee kept the grant mapped past the end", () => {
-  const m = deriveModel(grant, { name: 'grant-no-deferred-timer', description: 'gnttab_end_foreign_access defers, nothing retries', remove: ['fe_gnttab_handle_deferred'] });
-  const p = paramsOf(m, SMALL);
+/** Checks G20 on `m` at SMALL plus `o`: it fails, its trace replays; the last state. */
+function fails(m: Model<GrantState, GrantParams>, o: Record<string, string> = {}): GrantState {
+  const p = paramsOf(m, { ...SMALL, ...o });
   const r = run(m, p);
   assert.is(r.violation?.property, G20);
-  const last = r.violation!.trace.at(-1)!.state as GrantState;
-  assert.ok(last.fe.some((f) => f.st === FE_DEFER), 'the counterexample ends with a ref on the deferred list');
   assert.ok(replays(m, p, r));
+  return r.violation!.trace.at(-1)!.state as GrantState;
+}
+const pinned = (s: GrantState): boolean => s.aa.slice(1, s.fe.length).some((a) => a !== null);
+const deferred = (s: GrantState): boolean => s.fe.some((f) => f.st === FE_DEFER);
+
+const noTimer = deriveModel(grant, { name: 'grant-no-deferred-timer', description: 'gnttab_end_foreign_access defers, nothing retries', remove: ['fe_gnttab_handle_deferred'] });
+const neverUnmaps = deriveModel(grant, { name: 'grant-rogue-never-unmaps', description: 'the hostile domain keeps every mapping', remove: ['rogue_GNTTABOP_unmap_grant_ref'] });
+
+test("a Linux whose deferred list is never retried (no gnttab_handle_deferred timer) strands the ref and its page once a hostile grantee kept the grant mapped past the end", () => {
+  assert.ok(deferred(fails(noTimer)), 'the counterexample ends with a ref on the deferred list');
 });
 
 test('a grantee domain that maps but never unmaps (no GNTTABOP_unmap_grant_ref of its own) keeps a pin Xen cannot drop', () => {
-  const m = deriveModel(grant, { name: 'grant-rogue-never-unmaps', description: 'the hostile domain keeps every mapping', remove: ['rogue_GNTTABOP_unmap_grant_ref'] });
-  const p = paramsOf(m, SMALL);
-  const r = run(m, p);
-  assert.is(r.violation?.property, G20);
-  const last = r.violation!.trace.at(-1)!.state as GrantState;
-  assert.ok(last.aa.slice(1, last.fe.length).some((a) => a !== null), 'the counterexample ends with a data entry pinned');
-  assert.ok(replays(m, p, r));
+  assert.ok(pinned(fails(neverUnmaps)), 'the counterexample ends with a data entry pinned');
 });
 
 test('the same with a hostile granter, which has no deferred list: the stuck pin alone fails G20', () => {
-  const m = deriveModel(grant, { name: 'grant-rogue-never-unmaps', description: 'the hostile domain keeps every mapping', remove: ['rogue_GNTTABOP_unmap_grant_ref'] });
-  const p = paramsOf(m, { ...SMALL, granter: 'hostile' });
-  const r = run(m, p);
-  assert.is(r.violation?.property, G20);
-  const last = r.violation!.trace.at(-1)!.state as GrantState;
-  assert.ok(last.aa.slice(1, last.fe.length).some((a) => a !== null), 'a data entry pinned');
-  assert.ok(last.fe.every((f) => f.st !== FE_DEFER), 'nothing deferred');
-  assert.ok(replays(m, p, r));
+  const last = fails(neverUnmaps, { granter: 'hostile' });
+  assert.ok(pinned(last), 'a data entry pinned');
+  assert.ok(!deferred(last), 'nothing deferred');
 });
 
 test.run();
