@@ -642,21 +642,22 @@ export const xsLargestNodeOf = (xs: Xenstore, table: XsPermTable, dom: string): 
   for (const k in nodes) {
     const v = nodes[k];
     if (v === undefined) continue;
-    // perms set with XS_SET_PERMS, else the table's (permsOfNode)
-    const sp = set === undefined ? undefined : set[k];
-    let size: number;
-    if (sp !== undefined) {
-      const p = xsParsePerms(sp);
-      if (p.owner !== dom) continue;
-      size = nodeSize(p, v);
-    } else {
-      const t = tablePerms(m, table, k);
-      if (t.owner !== dom) continue;
-      size = t.permBytes + xsDataLen(v);
-    }
+    const size = ownedSize(set, tablePerms(m, table, k), k, v, dom);
     if (size > max) max = size;
   }
   return max;
+};
+/**
+ * The size of node `k` holding `v` if `dom` owns it, else -1: its perms set with XS_SET_PERMS,
+ * else the table's (`t`, its entry: permsOfNode).
+ */
+const ownedSize = (set: Xenstore['perms'], t: TablePerms, k: string, v: string, dom: string): number => {
+  const sp = set === undefined ? undefined : set[k];
+  if (sp !== undefined) {
+    const p = xsParsePerms(sp);
+    return p.owner !== dom ? -1 : nodeSize(p, v);
+  }
+  return t.owner !== dom ? -1 : t.permBytes + xsDataLen(v);
 };
 
 /**
@@ -675,19 +676,10 @@ export const xsOwnedWithin = (xs: Xenstore, table: XsPermTable, dom: string, max
   for (const k in nodes) {
     const v = nodes[k];
     if (v === undefined) continue;
-    // perms set with XS_SET_PERMS, else the table's (as xsLargestNodeOf; xsEntriesOf counts by the table's owner)
+    // xsEntriesOf counts by the table's owner, xsLargestNodeOf sizes by the perms the node has
     const t = tablePerms(m, table, k);
     if (t.owner === dom && ++n > maxEntries) return false;
-    const sp = set === undefined ? undefined : set[k];
-    let size: number;
-    if (sp !== undefined) {
-      const p = xsParsePerms(sp);
-      if (p.owner !== dom) continue;
-      size = nodeSize(p, v);
-    } else {
-      if (t.owner !== dom) continue;
-      size = t.permBytes + xsDataLen(v);
-    }
+    const size = ownedSize(set, t, k, v, dom);
     if (size > maxSize) return false;
   }
   return true;
