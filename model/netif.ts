@@ -341,9 +341,46 @@ export const packetSlots = (sh: Shape, ids: readonly number[]): Slot[] => {
 export const showShape = (sh: Shape): string =>
   `[${sh.frags.join(',')}]${sh.extra !== 'none' ? `+${sh.extra}` : ''}${sh.offsetSlot >= 0 ? ` off@${sh.offsetSlot}` : ''}${sh.unterminated ? ' more_data' : ''}`;
 
+/**
+ * The frontend's packet menu at one parameter record, built once: `shapes`
+ * (700 at `frontend=any maxSlots=2`) and netfront's own, each also by the
+ * free slots they must fit in. xennet_start_xmit's choices are asked on
+ * every expansion with the same record, so the last record is checked first
+ * (one comparison), then a WeakMap; the arrays are shared, never changed.
+ */
+interface PacketMenu {
+  readonly all: readonly Shape[];
+  readonly own: readonly Shape[];
+  readonly allFit: (readonly Shape[] | undefined)[];
+  readonly ownFit: (readonly Shape[] | undefined)[];
+}
+const menus = new WeakMap<P, PacketMenu>();
+let lastMenuP: P | undefined;
+let lastMenu: PacketMenu | undefined;
+function packetMenu(p: P): PacketMenu {
+  if (p === lastMenuP) return lastMenu!;
+  let m = menus.get(p);
+  if (m === undefined) {
+    const all = shapes(p);
+    menus.set(p, (m = { all, own: p.frontend === 'honest' ? all : shapes({ ...p, frontend: 'honest' }), allFit: [], ownFit: [] }));
+  }
+  lastMenuP = p;
+  lastMenu = m;
+  return m;
+}
 /** The packets the frontend may send as its packet number `sent` (from 0): `shapes(p)`, but netfront's own once the first `anyPackets` are sent. */
-export const shapesAt = (p: P, sent: number): Shape[] =>
-  p.frontend !== 'honest' && p.anyPackets > 0 && sent >= p.anyPackets ? shapes({ ...p, frontend: 'honest' }) : shapes(p);
+export const shapesAt = (p: P, sent: number): readonly Shape[] => {
+  const m = packetMenu(p);
+  return p.frontend !== 'honest' && p.anyPackets > 0 && sent >= p.anyPackets ? m.own : m.all;
+};
+
+/** {@link shapesAt} that fit in `free` slots (for an honest frontend `own` and `all` are one list). */
+const shapesFitting = (p: P, sent: number, free: number): readonly Shape[] => {
+  const m = packetMenu(p);
+  const list = shapesAt(p, sent);
+  const fit = list === m.own ? m.ownFit : m.allFit;
+  return (fit[free] ??= list.filter((sh) => shapeSlots(sh) <= free));
+};
 
 /** netfront_tx_slot_available: `req_prod_pvt - rsp_cons < NET_TX_RING_SIZE - XEN_NETIF_NR_SLOTS_MIN - 1`. */
 export const txSlotAvailable = (f: Front, p: P): boolean => idxSub(f.req_prod_pvt, f.rsp_cons) < p.ringSize - p.slotsMin - 1;
@@ -365,8 +402,7 @@ export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
     choices: (s, p) => {
       if (s.front.sent >= p.packets || s.front.broken) return [];
       if (p.stopAt === 'netfront') return txSlotAvailable(s.front, p) ? shapesAt(p, s.front.sent) : [];
-      const free = p.ringSize - idxSub(s.front.req_prod_pvt, s.front.rsp_cons);
-      return shapesAt(p, s.front.sent).filter((sh) => shapeSlots(sh) <= free);
+      return shapesFitting(p, s.front.sent, p.ringSize - idxSub(s.front.req_prod_pvt, s.front.rsp_cons));
     },
     showChoice: showShape,
     then: (d, s, p, sh: Shape) => {
