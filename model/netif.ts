@@ -973,14 +973,19 @@ export const netifFinal = (s: S, p: P): boolean =>
 /**
  * netback owes the frontend nothing: no pass, packet or dealloc step under
  * way, no pending slot held, every response pushed, NAPI not scheduled and
- * its port not left masked, and no request on the ring it was told of. A
- * hostile frontend that wrote req_prod (it then differs from netfront's
- * req_prod_pvt) need not notify: with `evtchn=lateeoi` requests published
- * that way and never signalled are its own stall.
+ * its port not left masked, and no request on the ring it was told of. With
+ * `evtchn=lateeoi` netback sees requests only through an event
+ * (xenvif_tx_interrupt -> napi_schedule) or its own final check when NAPI
+ * completes (xenvif_napi_schedule_or_enable_events: RING_FINAL_CHECK_FOR_REQUESTS
+ * sets req_event = req_cons + 1, then looks again): once it re-armed so and no
+ * event is pending, requests it has not seen were published without the
+ * notification ring.h asks of the guest (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY),
+ * which a hostile guest need not send (it writes req_prod itself, or its own
+ * earlier write of req_prod hides its next push from the check): its own stall.
  */
 export const netbackOwesNothing = (s: S, p: P): boolean => {
   const b = s.back;
-  const untold = p.evtchn === 'lateeoi' && p.frontend === 'hostile' && s.req_prod !== s.front.req_prod_pvt && s.ev.evt === 0;
+  const untold = p.evtchn === 'lateeoi' && p.frontend === 'hostile' && s.ev.evt === 0 && s.ev.req_event === idxAdd(b.req_cons, 1);
   return b.napi === 0 && b.cur === null && b.txq === 0 && b.dl === 0 && b.lock === 0 && b.held.length === 0 &&
     s.rsp_prod === b.rsp_prod_pvt && s.ev.sched === 0 && s.ev.masked === 0 && (untold || !hasUnconsumedRequests(s, p));
 };
