@@ -182,6 +182,9 @@ export async function runSwarmMember(
   const { model, params, invariants, checkDeadlock, who, dir } = m;
   const sys = bound(model, params, invariants);
   if (sys.init.length === 0) throw new UsageError(`model ${model.name} has no initial state`);
+  // a member keeps its states in a bit array, which has no state ids for an AG EF goal's backward pass (checker/bitstate.ts makeStore)
+  if (sys.goals?.length)
+    throw new UsageError(`model ${model.name}: --swarm cannot check AG EF goals (${sys.goals.map((g) => g.name).join(', ')}): a member keeps its states in a bit array; select invariants with -i`);
   if (o.maxMemory !== undefined && o.bitstateBytes >= o.maxMemory)
     throw new UsageError(`--swarm: the bit array (--store bitstate:${fmtBytes(o.bitstateBytes)}) does not fit in --max-memory ${fmtBytes(o.maxMemory)}`);
   let last = Date.now();
