@@ -251,8 +251,12 @@ export type TracedMode = boolean | 'auto';
 /**
  * The mode of a search: its option, else PVCHECK_TRACED (1: always, auto:
  * where the search measures that they pay, see {@link TracedChoice}), else
- * never. Auto is not the default: its trial costs the models where traced
- * rules lose more than it gains where they pay (docs/perf/2026-12-05e-nested.md).
+ * never. Neither is the default: traced rules lose on blkif, netif-*, xenbus
+ * (1.2-1.5x), auto's trial costs those more than it gains where they pay
+ * (docs/perf/2026-12-05e-nested.md), and a few dozen recordings through
+ * Proxies leave the model's code ~30% slower on plain objects for the rest of
+ * the process, so a search that turns traced rules off after a trial runs
+ * slower than one that never had them (docs/perf/2026-12-05f-nested.md).
  */
 export function tracedModeOf(opt: TracedMode | undefined): TracedMode {
   if (opt !== undefined) return opt;

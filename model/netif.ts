@@ -341,9 +341,46 @@ export const packetSlots = (sh: Shape, ids: readonly number[]): Slot[] => {
 export const showShape = (sh: Shape): string =>
   `[${sh.frags.join(',')}]${sh.extra !== 'none' ? `+${sh.extra}` : ''}${sh.offsetSlot >= 0 ? ` off@${sh.offsetSlot}` : ''}${sh.unterminated ? ' more_data' : ''}`;
 
+/**
+ * The frontend's packet menu at one parameter record, built once: `shapes`
+ * (700 at `frontend=any maxSlots=2`) and netfront's own, each also by the
+ * free slots they must fit in. xennet_start_xmit's choices are asked on
+ * every expansion with the same record, so the last record is checked first
+ * (one comparison), then a WeakMap; the arrays are shared, never changed.
+ */
+interface PacketMenu {
+  readonly all: readonly Shape[];
+  readonly own: readonly Shape[];
+  readonly allFit: (readonly Shape[] | undefined)[];
+  readonly ownFit: (readonly Shape[] | undefined)[];
+}
+const menus = new WeakMap<P, PacketMenu>();
+let lastMenuP: P | undefined;
+let lastMenu: PacketMenu | undefined;
+function packetMenu(p: P): PacketMenu {
+  if (p === lastMenuP) return lastMenu!;
+  let m = menus.get(p);
+  if (m === undefined) {
+    const all = shapes(p);
+    menus.set(p, (m = { all, own: p.frontend === 'honest' ? all : shapes({ ...p, frontend: 'honest' }), allFit: [], ownFit: [] }));
+  }
+  lastMenuP = p;
+  lastMenu = m;
+  return m;
+}
 /** The packets the frontend may send as its packet number `sent` (from 0): `shapes(p)`, but netfront's own once the first `anyPackets` are sent. */
-export const shapesAt = (p: P, sent: number): Shape[] =>
-  p.frontend !== 'honest' && p.anyPackets > 0 && sent >= p.anyPackets ? shapes({ ...p, frontend: 'honest' }) : shapes(p);
+export const shapesAt = (p: P, sent: number): readonly Shape[] => {
+  const m = packetMenu(p);
+  return p.frontend !== 'honest' && p.anyPackets > 0 && sent >= p.anyPackets ? m.own : m.all;
+};
+
+/** {@link shapesAt} that fit in `free` slots (for an honest frontend `own` and `all` are one list). */
+const shapesFitting = (p: P, sent: number, free: number): readonly Shape[] => {
+  const m = packetMenu(p);
+  const list = shapesAt(p, sent);
+  const fit = list === m.own ? m.ownFit : m.allFit;
+  return (fit[free] ??= list.filter((sh) => shapeSlots(sh) <= free));
+};
 
 /** netfront_tx_slot_available: `req_prod_pvt - rsp_cons < NET_TX_RING_SIZE - XEN_NETIF_NR_SLOTS_MIN - 1`. */
 export const txSlotAvailable = (f: Front, p: P): boolean => idxSub(f.req_prod_pvt, f.rsp_cons) < p.ringSize - p.slotsMin - 1;
@@ -365,8 +402,7 @@ export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
     choices: (s, p) => {
       if (s.front.sent >= p.packets || s.front.broken) return [];
       if (p.stopAt === 'netfront') return txSlotAvailable(s.front, p) ? shapesAt(p, s.front.sent) : [];
-      const free = p.ringSize - idxSub(s.front.req_prod_pvt, s.front.rsp_cons);
-      return shapesAt(p, s.front.sent).filter((sh) => shapeSlots(sh) <= free);
+      return shapesFitting(p, s.front.sent, p.ringSize - idxSub(s.front.req_prod_pvt, s.front.rsp_cons));
     },
     showChoice: showShape,
     then: (d, s, p, sh: Shape) => {
@@ -937,14 +973,19 @@ export const netifFinal = (s: S, p: P): boolean =>
 /**
  * netback owes the frontend nothing: no pass, packet or dealloc step under
  * way, no pending slot held, every response pushed, NAPI not scheduled and
- * its port not left masked, and no request on the ring it was told of. A
- * hostile frontend that wrote req_prod (it then differs from netfront's
- * req_prod_pvt) need not notify: with `evtchn=lateeoi` requests published
- * that way and never signalled are its own stall.
+ * its port not left masked, and no request on the ring it was told of. With
+ * `evtchn=lateeoi` netback sees requests only through an event
+ * (xenvif_tx_interrupt -> napi_schedule) or its own final check when NAPI
+ * completes (xenvif_napi_schedule_or_enable_events: RING_FINAL_CHECK_FOR_REQUESTS
+ * sets req_event = req_cons + 1, then looks again): once it re-armed so and no
+ * event is pending, requests it has not seen were published without the
+ * notification ring.h asks of the guest (RING_PUSH_REQUESTS_AND_CHECK_NOTIFY),
+ * which a hostile guest need not send (it writes req_prod itself, or its own
+ * earlier write of req_prod hides its next push from the check): its own stall.
  */
 export const netbackOwesNothing = (s: S, p: P): boolean => {
   const b = s.back;
-  const untold = p.evtchn === 'lateeoi' && p.frontend === 'hostile' && s.req_prod !== s.front.req_prod_pvt && s.ev.evt === 0;
+  const untold = p.evtchn === 'lateeoi' && p.frontend === 'hostile' && s.ev.evt === 0 && s.ev.req_event === idxAdd(b.req_cons, 1);
   return b.napi === 0 && b.cur === null && b.txq === 0 && b.dl === 0 && b.lock === 0 && b.held.length === 0 &&
     s.rsp_prod === b.rsp_prod_pvt && s.ev.sched === 0 && s.ev.masked === 0 && (untold || !hasUnconsumedRequests(s, p));
 };

@@ -16,7 +16,8 @@ import * as assert from 'uvu/assert';
 import { deriveModel } from '../model/core.js';
 import { netifTx, type NetifState } from '../model/netif.js';
 import { netifRx, type NetifRxState } from '../model/netifRx.js';
-import { paramsOf, replays, runModel } from './support/models.js';
+import { check } from '../checker/explore.js';
+import { paramsOf, replays, runModel, systemOf } from './support/models.js';
 
 const complete = netifTx.rules.find((x) => x.name === 'xenvif_poll.napi_complete_done')!;
 const noEoi = deriveModel(netifTx, {
@@ -55,6 +56,19 @@ test("a hostile guest that rewrites req_prod and never notifies stops itself: no
   assert.is(v.violation?.property, 'deadlock');
   const last = v.violation!.trace.at(-1)!.state as NetifState;
   assert.ok(last.req_prod !== last.back.req_cons && last.ev.evt === 0);
+});
+
+test("lateeoi, hostile guest: netback's own re-arm decides, not whether the guest wrote req_prod: a netback without its final check (req_event stale) is stalled even after a hostile write of req_prod", () => {
+  // every terminal state of the variant, with what the rule says of it (isValidEnd wrapped, answering true so the search goes on)
+  const ends: { s: NetifState; valid: boolean }[] = [];
+  const collect = deriveModel(noReqEvent, {
+    name: 'netif-tx-no-req-event-ends', description: 'the terminal states, with their verdict',
+    isValidEnd: (s, pp) => { ends.push({ s: JSON.parse(JSON.stringify(s)), valid: noReqEvent.isValidEnd!(s, pp) }); return true; },
+  });
+  assert.is(check(systemOf(collect, paramsOf(collect, { ...HOSTILE, hostileWrites: 2 }), ['deadlock']), {}).outcome, 'ok');
+  const stale = ends.filter(({ s }) => s.back.disabled === 0 && s.front.broken === 0 && s.req_prod !== s.back.req_cons && s.ev.req_event !== s.back.req_cons + 1);
+  assert.ok(stale.some(({ s }) => s.req_prod !== s.front.req_prod_pvt), 'some stalls follow a hostile write of req_prod (the old rule, which excused any unsignalled req_prod the guest wrote, accepted them)');
+  assert.ok(stale.length > 0 && stale.every(({ valid }) => !valid), 'none is a valid end');
 });
 
 test('the built-in verifies with an adversarial frontend past the ring size (five one-slot packets through four slots)', () => {
