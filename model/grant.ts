@@ -39,7 +39,7 @@
  *   ../shared/docs/xen-protocols.md §4 and §6.
  */
 import type { Draft } from 'immer';
-import { defineModel, type Invariant, type Observable, type Refinement, type Rule } from './core.js';
+import { defineModel, type Goal, type Invariant, type Observable, type Refinement, type Rule } from './core.js';
 import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
 import { firstUseRelabeling, symmetryCanonicalizer } from './grantSymmetry.js';
 import { array, int, list, nullable, record, type Shape } from './shape.js';
@@ -2082,6 +2082,30 @@ export const failedMapNeverUsed: Invariant<S, P> = {
 export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, G17, G18, G19, pinsAccount,
   pagesNotFreedWhilePinned, stickyCacheBound, stickyUngrant, failedMapNeverUsed] as const;
 
+/**
+ * The liveness half of the valid-end audit (2026-12-05). The model has no
+ * terminal state (every state has a successor, so `deadlock` checks nothing),
+ * and a hostile grantee may keep a mapping for ever: Xen has no revocation, and
+ * Linux's gnttab_end_foreign_access then keeps the ref and the page on the
+ * deferred list (`leaked_grants`). What must never happen is a state from which
+ * the granter can no longer get its grants back whatever the grantee does: a
+ * pin no unmap, copy end or map completion can drop (a pin leak of
+ * XSA-224's kind), or a deferred ref whose end can never succeed
+ * (gnttab_handle_deferred retrying for ever, the page stranded). So, AG EF:
+ * from every reachable state a state is reachable where no data entry of the
+ * granter is pinned (act->pin == 0 for every ref but the ring's and the
+ * reserved one) and the deferred list is empty.
+ */
+export const G_granterReclaims: Goal<S, P> = {
+  name: 'G20_granter_can_reclaim',
+  description: "from every reachable state, a state is reachable where no data grant of the granter is pinned and its deferred list is empty (AG EF): no pin Xen cannot drop, no deferred page stranded",
+  see: 'xen/common/grant_table.c unmap_common_complete, release_grant_for_copy (act->pin); linux drivers/xen/grant-table.c gnttab_handle_deferred',
+  reached: (s) => {
+    for (let r = 1; r < s.fe.length; r++) if (s.aa[r] !== null || s.fe[r]!.st === FE_DEFER) return false;
+    return true;
+  },
+};
+
 export const grantObservables: readonly Observable<S, P>[] = [
   { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => count(s.aa.slice(0, s.fe.length), (a) => a !== null) },
   { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
@@ -2194,6 +2218,7 @@ export const grant = defineModel<S, P>({
   rules: grantRules,
   invariants: grantInvariants,
   observables: grantObservables,
+  goals: [G_granterReclaims],
   canonicalize: grantCanonicalize,
   shape: grantShape,
   // grant.md "Finding: a read-only grant takes a write pin after a failed v2 end": Linux's v2 end writes flags = 0

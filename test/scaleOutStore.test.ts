@@ -75,7 +75,7 @@ test('bitstate with a large array gives the full search figures, outcome incompl
     [ringNotify, { ringSize: 4, messages: 8 }],
     [ringNotify, { ringSize: 2, messages: 16 }],
     [findModel('ring')!, {}],
-    [findModel('grant')!, { refs: 1, pages: 1 }],
+    [{ ...findModel('grant')!, goals: [] }, { refs: 1, pages: 1 }], // its invariants: bitstate cannot check G20's AG EF
   ];
   for (const [m, o] of cases) {
     const full = check(system(m, o));
