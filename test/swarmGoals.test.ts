@@ -6,12 +6,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pvcheck } from './support/cli.js';
+import { scratchDir } from './support/tmp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'pvcheck-swarm-goals-'));
+const dir = scratchDir('pvcheck-swarm-goals-');
 
 test('--swarm on vif (goal V_teardown_ends_every_grant): one line naming the goal and -i, exit 2', () => {
   const r = pvcheck(['check', 'vif', '--swarm', '1/2', '--out', join(dir, 'a'), '--time', '5s', '-q'], dir);
