@@ -38,7 +38,8 @@ test('bench --nested HEAD --nested-cases xenbus: HEAD unpacked, both trees run, 
   const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus |'));
   assert.ok(row, r.stdout);
   const cells = row!.split('|').map((c) => c.trim());
-  assert.is(cells[1], 'ok');
+  // the outcome is the model's (xenbus's defaults stop at finding F7); what is compared is that both trees ran it
+  assert.match(cells[1]!, /^(ok|deadlock|violation)$/, row);
   assert.ok(Number(cells[2]) > 1000, `states ${cells[2]}`);
   assert.is(cells[5], 'equal', row);
   assert.match(r.stderr, /xenbus base #1: .* states/);
