@@ -461,17 +461,14 @@ export class Traced<S> {
     this.useViews = rec !== 'proxy';
     this.bothRecorders = rec === 'both';
     const viewed = rec === 'records' || rec === 'both' ? fixedKeys : keysAllOptional;
-    const setPv = (n: LNode): void => {
-      n.pv = viewed(n.p);
-      for (const ch of [...(n.fields?.values() ?? []), ...(n.elems ?? []), ...(n.alts ?? []), ...(n.of ? [n.of] : [])]) setPv(ch);
-    };
-    setPv(this.root);
     this.keysAllPresence = new Uint8Array(leaves.length);
-    const mark = (n: LNode): void => {
+    // one walk of the layout: which nodes are recorded through plain views, and the presence bits of `keys: 'all'` records
+    const walk = (n: LNode): void => {
+      n.pv = viewed(n.p);
       if (n.p.kind === 'record' && n.p.keys === 'all') for (const ch of n.fields!.values()) if (ch.p.kind === 'optional') this.keysAllPresence[ch.leaf] = 1;
-      for (const ch of [...(n.fields?.values() ?? []), ...(n.elems ?? []), ...(n.alts ?? []), ...(n.of ? [n.of] : [])]) mark(ch);
+      for (const ch of [...(n.fields?.values() ?? []), ...(n.elems ?? []), ...(n.alts ?? []), ...(n.of ? [n.of] : [])]) walk(ch);
     };
-    mark(this.root);
+    walk(this.root);
     this.invariants = sys.invariants;
     this.invRoots = sys.invariants.map(() => ({ t: undefined }));
   }
