@@ -46,6 +46,10 @@ export const builtinModules: Readonly<Record<string, string>> = {
 };
 
 const moduleOf = (name: string): string | undefined => (Object.hasOwn(builtinModules, name) ? new URL(builtinModules[name]!, import.meta.url).href : undefined);
+/** Every built-in's module, each once, in one order: {@link ownModules} names them all, so that every built-in's workers run the same set of plain-JS copies (bin/worker-js.mjs names the set by its files in order) and a kept worker serves any of them. */
+const allModules = [...new Set(Object.keys(builtinModules).map((n) => moduleOf(n)!))];
+/** A model file's path rather than a built-in's name (as cli/loadModel.ts `looksLikeFile`; not imported: that module imports every model). */
+const isFile = (s: string): boolean => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 
 /** The model `name` among a module's exports. */
 export function exportedModel(mod: Record<string, unknown>, name: string): Model | undefined {
@@ -57,13 +61,14 @@ export function exportedModel(mod: Record<string, unknown>, name: string): Model
  * (their plain-JS copies, or the sources under the hooks).
  */
 export async function loadSystem(a: WorkerSystemArgs, modules: readonly string[] = []): Promise<System<unknown>> {
-  const url = modules[0] ?? moduleOf(a.model);
+  const own = moduleOf(a.model);
+  const url = own !== undefined && modules.length === allModules.length ? modules[allModules.indexOf(own)] : own;
   let m: Model | undefined;
   if (url !== undefined) {
     m = exportedModel((await import(url)) as Record<string, unknown>, a.model);
     if (!m) throw new Error(`internal: ${url} does not export the model ${a.model} (cli/workerSystem.ts builtinModules)`);
   } else {
-    // a model file (plainJs: false, so the workers run under the TypeScript hooks)
+    // a model file (plainJs: false, so the workers run under the TypeScript hooks), or no model (loadModel says so)
     const { loadModel } = await import('./loadModel.js');
     m = await loadModel(a.model);
   }
@@ -72,13 +77,16 @@ export async function loadSystem(a: WorkerSystemArgs, modules: readonly string[]
   return sys.right;
 }
 
-/** A built-in model needs no module but those this one imports and its own ({@link ownModules}): the workers may run plain-JS copies (checker/parallel.ts). */
-export const plainJs = (a: WorkerSystemArgs): boolean => moduleOf(a.model) !== undefined;
+/**
+ * A built-in model needs no module but those this one imports and its own
+ * (among {@link ownModules}): the workers may run plain-JS copies
+ * (checker/parallel.ts). So may a name that is no model (cli/loadModel.ts,
+ * which this module imports when the name is not in builtinModules, says
+ * so); a model file needs the hooks.
+ */
+export const plainJs = (a: WorkerSystemArgs): boolean => !isFile(a.model);
 
-/** The modules loadSystem imports itself for `a` (checker/parallel.ts copies them with the others): a built-in model's own. */
-export const ownModules = (a: WorkerSystemArgs): string[] => {
-  const url = moduleOf(a.model);
-  return url === undefined ? [] : [url];
-};
+/** The modules loadSystem may import itself (checker/parallel.ts copies them with the others): every built-in's, of which it imports its model's. */
+export const ownModules = (a: WorkerSystemArgs): string[] => (isFile(a.model) ? [] : allModules);
 
 export const workerSystemLoader = new URL('./workerSystem.ts', import.meta.url).href;
