@@ -320,7 +320,7 @@ export class ParallelSearch<S> {
       // worker (tests).
       parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 2000,
       ...(extras.linksDigest ? { linksDigest: true } : {}),
-      ...(process.env.PVCHECK_WORKER_TIMES === '1' ? { times: true } : {}),
+      ...(process.env.PVCHECK_WORKER_TIMES === '1' ? { times: true, t0: performance.timeOrigin + performance.now() } : {}),
       ...(Number(process.env.PVCHECK_TEST_MERGE_DELAY) > 0 ? { mergeDelay: Number(process.env.PVCHECK_TEST_MERGE_DELAY) } : {}),
     };
     if (handed) {

@@ -124,6 +124,8 @@ export interface WorkerOptions {
   readonly mergeDelay?: number;
   /** Each worker prints where its time went when the search ends (PVCHECK_WORKER_TIMES=1: measurements). */
   readonly times?: boolean;
+  /** With `times`: when the search began in the main thread (performance.timeOrigin + performance.now() there, ms). */
+  readonly t0?: number;
 }
 
 /**

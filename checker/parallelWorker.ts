@@ -58,6 +58,10 @@ function configure(i: WorkerInit): void {
   phaseCpu = i.options.times ? {} : undefined;
   phaseName = 'load';
   phaseAt = performance.now();
+  bucketTimes = i.options.times ? {} : undefined;
+  bucket = 'start';
+  bucketLevels = {};
+  startedAt = i.options.times ? sinceStart() : NaN;
   phaseCpuAt = i.options.times ? threadCpuMs() : 0;
   barriers = 0;
   mergeDelay = i.options.mergeDelay ?? 0;
@@ -116,6 +120,8 @@ function phase(name: string): string {
   if (phaseTimes) {
     const now = performance.now();
     phaseTimes[was] = (phaseTimes[was] ?? 0) + (now - phaseAt);
+    const b = (bucketTimes![bucket] ??= {});
+    b[was] = (b[was] ?? 0) + (now - phaseAt);
     phaseAt = now;
     const cpu = threadCpuMs();
     phaseCpu![was] = (phaseCpu![was] ?? 0) + (cpu - phaseCpuAt);
@@ -124,6 +130,33 @@ function phase(name: string): string {
   phaseName = name;
   return was;
 }
+/**
+ * The levels by size, for the profile (PVCHECK_WORKER_TIMES=1): each phase's
+ * wall time is also added to the bucket of the level it belongs to (a
+ * worker switches bucket as it starts to expand a level, or as worker 0
+ * runs one alone; what comes before, the level's set-up and its start
+ * barrier, goes to the level before).
+ */
+let bucketTimes: Record<string, Record<string, number>> | undefined;
+let bucket = 'start';
+/** Worker 0: levels and states per bucket. */
+let bucketLevels: Record<string, [levels: number, states: number]> = {};
+const BUCKETS: [number, string][] = [[8192, '<8k'], [32768, '8k-32k'], [131072, '32k-128k'], [Infinity, '>=128k']];
+function enterBucket(name: string, states: number): void {
+  if (!phaseTimes) return;
+  phase(phaseName); // close the phase so far in the bucket before
+  bucket = name;
+  if (me === 0) {
+    const l = (bucketLevels[name] ??= [0, 0]);
+    l[0]++;
+    l[1] += states;
+  }
+}
+const bucketOf = (len: number): string => BUCKETS.find(([n]) => len < n)![1];
+/** Milliseconds since the search began in the main thread (its `t0`: performance.timeOrigin + now there), or NaN. */
+const sinceStart = (): number => (init.options.t0 === undefined ? NaN : performance.timeOrigin + performance.now() - init.options.t0);
+/** When this worker started the search (configure) and ended its load, in ms since the search began (the profile). */
+let startedAt = NaN, loadedAt = NaN;
 /**
  * One line on stderr: wall and CPU seconds per phase, the barriers, and the
  * CPU of the whole search as the phases' sum (one reader, schedstat: it was
@@ -146,6 +179,15 @@ function reportTimes(extra = ''): void {
   const cpu = phases.reduce((sum, [k]) => sum + (phaseCpu![k] ?? NaN), 0);
   const parts = phases.map(([k, v]) => `${k} ${(v / 1000).toFixed(2)}/${((phaseCpu![k] ?? NaN) / 1000).toFixed(2)}`);
   writeSync(2, `worker ${me}: ${parts.join(', ')} (wall/cpu s; a phase's cpu is approximate, up to a timer tick at each switch; the total is right to a tick); barriers ${barriers} cpu ${(cpu / 1000).toFixed(2)}s${extra}\n`);
+  const at = (ms: number) => (Number.isNaN(ms) ? '?' : `+${(ms / 1000).toFixed(3)} s`);
+  const lines = [`worker ${me} profile: configured ${at(startedAt)}, loaded ${at(loadedAt)}, ended ${at(sinceStart())} after the search began (main thread)`];
+  for (const [name, t] of Object.entries(bucketTimes!)) {
+    const l = bucketLevels[name];
+    const total = Object.values(t).reduce((a, b) => a + b, 0);
+    const ph = Object.entries(t).filter(([, v]) => v >= 0.5).map(([k, v]) => `${k} ${v.toFixed(0)}`);
+    lines.push(`worker ${me} levels ${name}${l ? ` (${l[0]} levels, ${l[1]} states)` : ''}: ${total.toFixed(0)} ms: ${ph.join(', ')}`);
+  }
+  writeSync(2, lines.join('\n') + '\n');
 }
 let barriers = 0;
 
@@ -154,8 +196,8 @@ let barriers = 0;
  * Atomics.wait). The last to arrive runs `last` first, while every other
  * worker waits: what it decides there, every worker reads after the barrier.
  */
-function barrier(last?: () => void): void {
-  const was = phase('barrier');
+function barrier(label: string, last?: () => void): void {
+  const was = phase(label);
   barriers++;
   const gen = Atomics.load(ctl, C.GEN);
   if (Atomics.add(ctl, C.COUNT, 1) === N - 1) {
@@ -192,7 +234,7 @@ function spinWait(slot: number, ready: (v: number) => boolean): void {
 /** Waits until the count at ctl[slot] reaches `want`: one side of a barrier. */
 function awaitCount(slot: number, want: number): void {
   if (Atomics.load(ctl, slot) >= want) return;
-  const was = phase('wait');
+  const was = phase('w.written');
   barriers++;
   spinWait(slot, (v) => v >= want);
   phase(was);
@@ -281,17 +323,22 @@ async function main(): Promise<void> {
   // States are handled as on the single-threaded packed path (packed.ts): the same codec, step and
   // fingerprint (with symmetry, that of the representative, on the words or by the model's canonicalize).
   const w = new Worker(sys, codec, new PackedPath(sys, codec));
-  barrier(); // every worker has loaded the system
+  // No barrier here: worker 0 seeds and runs the first levels (small: alone) while the others still
+  // load; they join at the first level every worker expands (its level-start barrier). Worker 0 waited
+  // here for the slowest to load before (0.15 s of ring-notify 8x64's small levels then ran while the
+  // others waited at that barrier). A table worker 0 replaces meanwhile reaches them as messages on
+  // their ports, taken at that level start (syncTable).
+  if (phaseTimes) loadedAt = sinceStart();
   if (me === 0) {
     const result = w.coordinate();
     reportTimes(`; claims table cleared ${w.claimClears} times`);
     // the others' lines are written before the result ends the search (the workers are terminated then)
-    if (phaseTimes) barrier();
+    if (phaseTimes) barrier('w.report');
     parentPort!.postMessage({ result, redone: w.redone, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
   } else {
     w.follow();
     reportTimes();
-    if (phaseTimes) barrier();
+    if (phaseTimes) barrier('w.report');
     parentPort!.postMessage({ done: true });
   }
 }
@@ -432,9 +479,9 @@ class Worker<S> {
     }
     const b = C.WORKER + me * WSTRIDE;
     this.table.rehashPart(c, Atomics.load(ctl, b + WS.REHASH_FROM), Atomics.load(ctl, b + WS.REHASH_TO), false, true, me === N - 1);
-    barrier(); // every part is done
+    barrier('w.rehash1'); // every part is done
     this.table.rehashDeferred();
-    barrier(); // the table is whole
+    barrier('w.rehash2'); // the table is whole
     if (me === 0) Atomics.store(ctl, C.REHASH, 0);
     phase(was);
   }
@@ -442,13 +489,13 @@ class Worker<S> {
   /** Worker i > 0: expand levels until worker 0 says the search is over. */
   follow(): void {
     for (;;) {
-      barrier(); // level start
+      barrier('w.start'); // level start
       if (Atomics.load(ctl, C.PHASE) === 1) return;
       this.syncTable();
       this.rehashTogether();
       phase('expand');
       this.expandLevel();
-      barrier(decide); // level expanded
+      barrier('w.expanded', decide); // level expanded
       if (mergeDelay > 0) sleep(2 * mergeDelay);
       if (Atomics.load(ctl, C.MERGE) === 1) {
         this.merges++;
@@ -516,7 +563,7 @@ class Worker<S> {
       }
     }
     for (let c = 0; c < nChunks; c++) if (wins[c] !== 0) Atomics.add(chunks, CH * c + 5, wins[c]!);
-    barrier(); // winners counted
+    barrier('w.winners'); // winners counted
     // The test hook: on every other level merged, worker 0 reads the claims table after the others merged, or
     // the others read it while worker 0 sets up the next level (it must not clear the table before they are done:
     // newClaimsTable).
@@ -723,6 +770,7 @@ class Worker<S> {
     const cur = this.front[this.curFront]!;
     cur.refresh(); // worker 0 wrote the level
     const len = Atomics.load(ctl, C.CUR_LEN);
+    enterBucket(bucketOf(len), len);
     const chunk = Atomics.load(ctl, C.CHUNK);
     const nChunks = Math.ceil(len / chunk);
     const room = Atomics.load(ctl, C.ROOM); // new states the table takes before it must grow
@@ -995,7 +1043,7 @@ class Worker<S> {
       phase('other');
     }
     Atomics.store(ctl, C.PHASE, 1);
-    barrier(); // release the others
+    barrier('w.release'); // release the others
     return result;
   }
 
@@ -1210,13 +1258,13 @@ class Worker<S> {
       Atomics.store(ctl, C.CLAIM_BITS, bits);
     }
     Atomics.store(ctl, C.IN_LEVEL, 1);
-    barrier(); // level start
+    barrier('w.start'); // level start
     this.rehashTogether();
     phase('links');
     this.links.settle(); // the last level's links: the others take the chunks meanwhile
     phase('expand');
     this.expandLevel();
-    barrier(decide); // level expanded
+    barrier('w.expanded', decide); // level expanded
     phase('merge0');
     if (Atomics.load(ctl, C.MERGE) === 1) return this.mergedTogether(len);
     this.attempted = true;
@@ -1454,6 +1502,7 @@ class Worker<S> {
    */
   private levelAlone(): CheckResult<S> | undefined {
     phase('alone');
+    enterBucket('alone', this.curLen);
     this.awaitWritten(); // the level, its links and the table's flags
     if (this.done) return this.finish();
     this.ensureRoom();

@@ -1,5 +1,5 @@
 /**
- * Findings F2, F4 and F5 (docs/models/xenbus.md), and a fix of all three (with
+ * Findings F2, F4, F5 and F8 (docs/models/xenbus.md), and a fix of all four (with
  * F3's fix, xdp-headroom written first). Linux's `xennet_xdp_set` checks only
  * `netback_has_xdp_headroom` and then sleeps in `wait_event(module_wq, backend
  * == Reconfigured)` with rtnl held and no timeout:
@@ -11,7 +11,10 @@
  *   would wake the wait sits behind it: xenwatch and rtnl hang;
  * - F5: after a resume, before the reconnect, the attach drives a fresh
  *   netback through Reconfigured to connect() on an empty directory, and
- *   netback publishes Connected with nothing mapped.
+ *   netback publishes Connected with nothing mapped;
+ * - F8: while the backend closes after an error (xenbus_dev_fatal), netfront
+ *   answers Closed, netback stays Closed, and the wait is never answered:
+ *   rtnl stays held with both ends Closed.
  *
  * The fix checked here: attach only while both ends are Connected and no
  * removal is under way (-EBUSY otherwise; the check and the switch to
@@ -32,6 +35,8 @@
  * @pvcheck check -p reconfigure=1 -p reconnect=0
  * @pvcheck expect ok
  * @pvcheck check -p reconfigure=1 -p reconnect=0 -i stuck
+ * @pvcheck expect ok
+ * @pvcheck check -p reconfigure=1 -p events=2 -p reconnect=0 -p migrate=0 -p guestClose=0 -i deadlock
  * @pvcheck expect ok
  */
 import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';

@@ -1890,8 +1890,24 @@ export const unbound = (s: S): boolean =>
  */
 export const guestXenwatchHangs = (s: S): boolean => s.fe.probe !== 'none' || (s.xs.events[GUEST] ?? []).length > 0;
 
-/** Where both Linux drivers may rest: connected, both Closed, removed or unbound, and the guest's xenwatch thread not hung (since 2026-12-05: finding F7). */
-export const settled = (s: S): boolean => (connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s)) && !guestXenwatchHangs(s);
+/**
+ * Nobody on the Linux side waits for something only the peer or the toolstack
+ * can still do (since 2026-12-06, the valid-end audit): libxl's device remove
+ * is not waiting for the backend's Closed (`libxl__initiate_device_generic_remove`
+ * waits, ended only by `LIBXL_DESTROY_TIMEOUT`: never with
+ * `forcedRemoval=false`), and `xennet_xdp_set` does not sleep
+ * holding rtnl (its `wait_event` for Reconfigured has no timeout: every rtnl
+ * user of the guest waits with it).
+ */
+export const nobodyWaits = (s: S): boolean => s.ts.phase !== 'unplugging' && !rtnlHeld(s);
+
+/**
+ * Where both Linux drivers may rest: connected, both Closed, removed or
+ * unbound, the guest's xenwatch thread not hung (since 2026-12-05: finding F7)
+ * and nobody waiting ({@link nobodyWaits}, since 2026-12-06).
+ */
+export const settled = (s: S): boolean =>
+  (connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s)) && !guestXenwatchHangs(s) && nobodyWaits(s);
 /** The X8 goal (and the valid ends but a hostile guest's): both Linux: {@link settled}; MirageOS frontend: connected or removed; another peer: anywhere. */
 const settledFor = (s: S, p: P): boolean =>
   p.frontend === 'mirage' && linuxBackend(p) ? connectedAndIdle(s) || bothClosed(s) || removedUnderMirage(s) : !bothLinux(p) || settled(s);
@@ -1914,13 +1930,16 @@ export const netbackOwesNothing = (s: S): boolean =>
  * xenwatch thread is not hung ({@link guestXenwatchHangs}), not inside
  * talk_to_netback's transaction nor blocked on rtnl, and no XDP attach waits
  * for Reconfigured holding rtnl (`xennet_xdp_set`: `wait_event`, no timeout).
+ * libxl (dom0's, honest) is not left waiting in its device remove for a
+ * Closed the driver domain never writes ({@link nobodyWaits}: with
+ * `forcedRemoval=false` nothing ends that wait; since 2026-12-06).
  * It may wait in `xennet_bus_close` for a backend that never answers its
  * Closing: the real driver loops there too (`do { switch; wait_event_timeout }
  * while (!ret)`), only the unbinding task waits, and the backend can keep the
  * ring pages mapped anyway.
  */
 export const netfrontOwesNothing = (s: S): boolean =>
-  !guestXenwatchHangs(s) && s.fe.xw === 'run' && !s.fe.txn && s.fe.xdp !== 'wait' && s.fe.xdp !== 'reconf';
+  !guestXenwatchHangs(s) && s.fe.xw === 'run' && !s.fe.txn && nobodyWaits(s);
 
 /**
  * Valid ends: {@link settledFor}, except with a hostile peer against a Linux

@@ -1,18 +1,29 @@
 /**
- * xenbus's valid ends with a hostile guest against Linux netback
- * (model/xenbus.ts `xenbusValidEnd`, `netbackOwesNothing`): the guest may
- * stop anywhere, netback and libxl may not. Until 2026-12-05 every terminal
+ * xenbus's valid ends (model/xenbus.ts `xenbusValidEnd`).
+ *
+ * With a hostile guest against Linux netback (`netbackOwesNothing`): the guest
+ * may stop anywhere, netback and libxl may not. Until 2026-12-05 every terminal
  * state was a valid end once a peer was not Linux, so a toolstack or netback
  * left waiting on the guest passed unnoticed: here libxl without
  * LIBXL_DESTROY_TIMEOUT (`forcedRemoval=false`: its device remove then waits
  * for a backend Closed that a guest which never closes holds back) and a
  * netback whose xenwatch never handles one state the guest writes are
  * deadlocks, while the built-in (libxl's timeout on) verifies.
+ *
+ * With both ends Linux (`settled`) and with a hostile driver domain
+ * (`netfrontOwesNothing`), since 2026-12-06 (`nobodyWaits`): a terminal state
+ * where libxl's device remove still waits for Closed, or where
+ * `xennet_xdp_set` sleeps holding rtnl, is no valid end. Each test collects
+ * every terminal state of a run and checks that the valid end refuses the
+ * ones of its kind (there is at least one), so a mutant that drops the
+ * conjunct fails it.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deriveModel } from '../model/core.js';
-import { xenbus, feNode, XenbusStateReconfiguring, DRIVER_DOMAIN, type XenbusModelState } from '../model/xenbus.js';
+import {
+  xenbus, feNode, beNode, XenbusStateReconfiguring, XenbusStateClosed, DRIVER_DOMAIN, connectedAndIdle, bothClosed, type XenbusModelState,
+} from '../model/xenbus.js';
 import { check } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
 import { paramsOf, replays, systemOf } from './support/models.js';
@@ -51,6 +62,52 @@ test("hostile guest: a netback whose xenwatch never handles the guest's Reconfig
 test('hostile guest: the built-in verifies, deadlock included (libxl times out, netback handles every write)', () => {
   const r = run(xenbus, paramsOf(xenbus, HOSTILE));
   assert.is(r.outcome, 'ok');
+});
+
+/** Every terminal state of xenbus at `p` (a copy of each), with the built-in's verdict on it: the search runs on a copy of the model whose valid end records and accepts. */
+function terminals(p: ReturnType<typeof paramsOf<XenbusModelState, any>>): { s: XenbusModelState; valid: boolean }[] {
+  const out: { s: XenbusModelState; valid: boolean }[] = [];
+  const all = deriveModel(xenbus, {
+    name: 'xenbus-every-end', description: 'every terminal state is recorded and accepted',
+    isValidEnd: (s, q) => { out.push({ s: JSON.parse(JSON.stringify(s)), valid: xenbus.isValidEnd!(s, q) }); return true; },
+  });
+  const r = check(systemOf(all, p, ['deadlock']), {});
+  assert.is(r.outcome, 'ok');
+  return out;
+}
+
+test("both Linux, libxl without LIBXL_DESTROY_TIMEOUT: both ends Connected while libxl's device remove still waits for Closed (netback's Connected overwrote libxl's Closing) is a deadlock, not `connectedAndIdle`", () => {
+  // xl migrate, then the unplug while the fresh netback still sits in InitWait with the guest already Connected:
+  // frontend_changed(Connected) -> connect(), and hotplug_status_changed's backend_switch_state(Connected)
+  // writes 4 over the 5 libxl wrote (dev->state was InitWait); libxl waits for 6 for ever
+  const p = paramsOf(xenbus, { forcedRemoval: false, events: 2, reconnect: 0, guestClose: 0, frontendFatal: 0, backendFatal: 0, initTimeout: 0 });
+  const ends = terminals(p).filter(({ s }) => connectedAndIdle(s) && s.ts.phase === 'unplugging');
+  assert.ok(ends.length > 0, 'such terminal states are reached');
+  for (const e of ends) assert.not.ok(e.valid, 'libxl waiting is no valid end');
+  // with libxl's timeout the same race ends in a forced removal: no terminal state has libxl waiting
+  const timed = terminals(paramsOf(xenbus, { events: 2, reconnect: 0, guestClose: 0, frontendFatal: 0, backendFatal: 0, initTimeout: 0 }));
+  assert.ok(timed.every(({ s }) => s.ts.phase !== 'unplugging'));
+});
+
+test('both Linux, finding F8: an XDP attach while the backend closes (xenbus_dev_fatal) leaves both ends Closed and xennet_xdp_set asleep holding rtnl, a deadlock that replays', () => {
+  const p = paramsOf(xenbus, { reconfigure: 1, events: 2, reconnect: 0, migrate: 0, guestClose: 0 });
+  const ends = terminals(p).filter(({ s }) => bothClosed(s) && s.fe.xdp === 'wait');
+  assert.ok(ends.length > 0, 'such terminal states are reached');
+  for (const e of ends) assert.not.ok(e.valid, 'rtnl held for ever is no valid end');
+  const r = run(xenbus, p);
+  assert.is(r.violation?.property, 'deadlock');
+  assert.is(r.violation!.trace.length - 1, 14);
+  assert.ok(replays(xenbus, p, r));
+  const last = r.violation!.trace.at(-1)!.state as XenbusModelState;
+  assert.ok(bothClosed(last) && last.fe.xdp === 'wait' && last.ts.phase === 'plugged');
+  assert.ok(r.violation!.trace.some((x) => x.rule === 'xenbus_dev_fatal(backend)'));
+});
+
+test("hostile driver domain, libxl without LIBXL_DESTROY_TIMEOUT: libxl left waiting for a Closed the driver domain never writes is no valid end (`netfrontOwesNothing`)", () => {
+  const p = paramsOf(xenbus, { backend: 'hostile', forcedRemoval: false, reconnect: 0, hostileWrites: 1, events: 1 });
+  const ends = terminals(p).filter(({ s }) => s.ts.phase === 'unplugging' && beNode(s) !== XenbusStateClosed);
+  assert.ok(ends.length > 0, 'such terminal states are reached');
+  for (const e of ends) assert.not.ok(e.valid);
 });
 
 test.run();
