@@ -154,9 +154,11 @@ export interface ResumeState {
 export interface WorkerInit {
   readonly index: number;
   readonly workers: number;
-  /** URL of a module exporting `loadSystem(args)`. */
+  /** URL of a module exporting `loadSystem(args, modules)`. */
   readonly loader: string;
   readonly args: unknown;
+  /** The modules the loader's `ownModules` named, as this worker imports them (parallel.ts SystemSource). */
+  readonly modules: readonly string[];
   readonly ctl: SharedArrayBuffer;
   readonly stats: SharedArrayBuffer;
   readonly chunks: SharedArrayBuffer;

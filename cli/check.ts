@@ -58,6 +58,8 @@ export interface RunOptions {
   readonly source?: string;
   /** --store compact|bitstate (checker/bitstate.ts): runs on one thread. */
   readonly store?: StoreSpec;
+  /** Leave the model's AG EF goals out (--store bitstate, --swarm: {@link goalsLeftOut}). */
+  readonly noGoals?: boolean;
 }
 
 /** A search in progress, on one thread or on several. */
@@ -270,7 +272,7 @@ export class HandOverPlan {
 
 /** Runs a search in slices, printing progress on stderr every 2 s (PVCHECK_PROGRESS_MS) and stopping cleanly on Ctrl-C. */
 export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
-  const sys = bind(model, params, opt.invariants ? { invariants: opt.invariants } : {});
+  const sys = bind(model, params, { ...(opt.invariants ? { invariants: opt.invariants } : {}), ...(opt.noGoals ? { noGoals: true } : {}) });
   if (E.isLeft(sys)) throw new UsageError(sys.left);
   if (sys.right.init.length === 0) throw new UsageError(`model ${model.name} has no initial state at ${showParams(params)}`);
   const options: CheckOptions<unknown> = {
@@ -495,21 +497,24 @@ export async function checkCommand(argv: string[]): Promise<number> {
   // --partition (cli/scaleOut.ts): checked before anything runs
   const partition = values.partition !== undefined ? partitionOf(values) : undefined;
   const swarm = swarmOf(values);
+  // a bit array (--store bitstate, a swarm member's) cannot check AG EF goals: the invariants are checked, the goals named as not
+  const unchecked = swarm ? goalsLeftOut(model, values.invariant, '--swarm') : run.store?.kind === 'bitstate' ? goalsLeftOut(model, values.invariant, '--store bitstate') : [];
+  if (unchecked.length) Object.assign(run, { noGoals: true });
   if (values.matrix?.length) {
     // a matrix prints one row per combination: options about one run's outputs do not apply
     const single = (['trace-out', 'dump-states', 'witnesses', 'format'] as const).filter((o) => values[o] !== undefined);
     if (single.length) throw new UsageError(`--matrix cannot be combined with --${single[0]} (re-run one combination with pvcheck check to get its files)`);
-    return matrixCommand(model, positionals[0]!, overrides, values.matrix, run, values.json === true);
+    return matrixCommand(model, positionals[0]!, overrides, values.matrix, run, values.json === true, unchecked);
   }
   const params = resolveParams(model.params, overrides);
   if (E.isLeft(params)) throw new UsageError(`model ${model.name}: ${params.left}`);
   const p = params.right as object;
   // what the search checks: `deadlock` is named only when it is (--no-deadlock leaves it out)
-  const invariants = selectedInvariants(model, values.invariant).filter((n) => n !== 'deadlock' || run.checkDeadlock);
+  const invariants = selectedInvariants(model, values.invariant).filter((n) => (n !== 'deadlock' || run.checkDeadlock) && !unchecked.includes(n));
   if (swarm) {
     // one swarm member: its own file and trace in --out DIR (cli/scaleOut.ts), merged by pvcheck merge
     const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
-    const member = { model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: swarm.who, dir: swarm.dir, quiet: values.quiet === true };
+    const member = { model, params: p, invariants: values.invariant, ...(unchecked.length ? { goalsUnchecked: unchecked } : {}), checkDeadlock: run.checkDeadlock!, who: swarm.who, dir: swarm.dir, quiet: values.quiet === true };
     return runSwarmMember(member, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), maxMemory: run.maxMemory ?? defaultMemoryLimit(), command: cmd });
   }
   // Output locations are checked before the search, so a long run never ends
@@ -583,7 +588,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     writeOrWarn(`--report ${file}`, () => writeFileAtomic(file, checkReportHtml(model, p, invariants, r, cmd)));
   }
   if (values.json) {
-    const rep = jsonReport(model.name, p, invariants, r, traceFile, extra);
+    const rep = { ...jsonReport(model.name, p, invariants, r, traceFile, extra), ...(unchecked.length ? { goalsUnchecked: unchecked } : {}) };
     if (rep.observables)
       for (const o of rep.observables) {
         const w = witnessFiles[o.name];
@@ -595,6 +600,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     process.stdout.write(JSON.stringify(rep, null, 2) + '\n');
   } else {
     process.stdout.write(humanReport(model.name, p, invariants, r, model.refinement?.(p)?.hidden) + '\n');
+    if (unchecked.length) process.stdout.write(goalsLine(unchecked, '--store bitstate') + '\n');
     if (partition) process.stdout.write(`  partition    the whole search of ${partition.who.members} members, exchanging states in ${partition.dir}\n`);
     if (extra.stateSetSha256) process.stdout.write(`  state set    ${values['dump-states']} (sha256 ${extra.stateSetSha256})\n`);
     for (const [name, w] of Object.entries(witnessFiles)) process.stdout.write(`  witnesses    ${name}: ${w.min ?? 'not written'}, ${w.max ?? 'not written'}\n`);
@@ -701,6 +707,26 @@ function storeOption(v: string, workers: string | undefined): StoreSpec | undefi
   return spec;
 }
 
+/**
+ * The AG EF goals a search in a bit array leaves out (--store bitstate, a
+ * --swarm member: checker/bitstate.ts keeps no state ids, and a goal's
+ * backward pass needs every edge's target): every goal of the model when -i
+ * selects nothing, none when -i selects invariants only. A goal named with
+ * -i is refused in one line (the user asked for what cannot be checked).
+ * The search checks the rest; the report names the goals left out.
+ */
+export function goalsLeftOut(model: Model, wanted: readonly string[] | undefined, how: '--store bitstate' | '--swarm'): string[] {
+  const goals = (model.goals ?? []).map((g) => g.name);
+  const named = wanted ? goals.filter((g) => wanted.includes(g)) : [];
+  if (named.length)
+    throw new UsageError(`model ${model.name}: ${how} cannot check AG EF goals (-i ${named.join(', ')}): the bit array of ${how} keeps no state ids for their backward pass; check them without ${how}, or with --store compact`);
+  return wanted ? [] : goals;
+}
+
+/** The report's line for the goals a bit array left out ({@link goalsLeftOut}). */
+export const goalsLine = (names: readonly string[], how: '--store bitstate' | '--swarm'): string =>
+  `  goals        NOT CHECKED: ${names.join(', ')} (AG EF goals: the bit array of ${how} keeps no state ids; check them without ${how}, or with --store compact)`;
+
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {
   const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock', ...(wanted?.includes(STUCK) ? [STUCK] : [])];
   return wanted ? all.filter((n) => wanted.includes(n)) : all;
@@ -714,6 +740,7 @@ async function matrixCommand(
   axes: readonly string[],
   run: RunOptions,
   json: boolean,
+  unchecked: readonly string[],
 ): Promise<number> {
   const dims: { name: string; values: string[] }[] = [];
   for (const a of axes) {
@@ -753,6 +780,7 @@ async function matrixCommand(
           distinctStates: r.distinctStates,
           edges: r.edges,
           seconds: r.seconds,
+          ...(unchecked.length ? { goalsUnchecked: unchecked } : {}),
         })),
         null,
         2,
@@ -768,6 +796,7 @@ async function matrixCommand(
     ]);
     process.stdout.write(`model ${model.name}  matrix over ${dims.map((d) => d.name).join(' x ')}` + (Object.keys(base).length ? `  (${showParams(base)})` : '') + '\n');
     process.stdout.write(table(header, body) + '\n');
+    if (unchecked.length) process.stdout.write(goalsLine(unchecked, '--store bitstate').trim() + '\n');
     if (worst) process.stdout.write(`re-run one combination with pvcheck check ${arg} --param name=value ... to get its trace\n`);
     if (interrupted()) process.stdout.write(`INTERRUPTED: ${resolved.length - rows.length} of ${resolved.length} combinations not run\n`);
   }

@@ -16,7 +16,7 @@ import type { StoreReport } from '../checker/bitstate.js';
 import { showParams } from '../model/params.js';
 import { traceFromViolation, writeFileAtomic } from '../traces/index.js';
 import { parse } from './args.js';
-import { writeTraceFile } from './check.js';
+import { goalsLine, writeTraceFile } from './check.js';
 import type { Model } from '../model/core.js';
 import { bind } from '../properties/bind.js';
 import { EXIT, UsageError } from './errors.js';
@@ -84,6 +84,8 @@ export interface MemberRun {
   readonly model: Model;
   readonly params: object;
   readonly invariants: readonly string[] | undefined;
+  /** The model's AG EF goals a swarm member leaves out (its bit array keeps no state ids: cli/check.ts goalsLeftOut). */
+  readonly goalsUnchecked?: readonly string[];
   readonly checkDeadlock: boolean;
   readonly who: Membership;
   readonly dir: string;
@@ -91,8 +93,8 @@ export interface MemberRun {
 }
 
 /** The model bound at `params` with the selected invariants; a binding error is bad input. */
-function bound(model: Model, params: object, invariants: readonly string[] | undefined): System<unknown> {
-  const sys = bind(model, params, invariants ? { invariants } : {});
+function bound(model: Model, params: object, invariants: readonly string[] | undefined, noGoals = false): System<unknown> {
+  const sys = bind(model, params, { ...(invariants ? { invariants } : {}), ...(noGoals ? { noGoals } : {}) });
   if (E.isLeft(sys)) throw new UsageError(sys.left);
   return sys.right;
 }
@@ -156,6 +158,8 @@ export interface MemberFile {
   readonly model: string;
   readonly params: Record<string, unknown>;
   readonly invariants: readonly string[] | null;
+  /** The goals the member left out (absent: the model has none, or -i selected invariants only). */
+  readonly goalsUnchecked?: readonly string[];
   readonly member: number;
   readonly members: number;
   readonly seed: number;
@@ -180,11 +184,12 @@ export async function runSwarmMember(
   o: { seed: number; timeMs?: number; bitstateBytes: number; maxDepth?: number; maxStates?: number; maxMemory?: number; command: string },
 ): Promise<number> {
   const { model, params, invariants, checkDeadlock, who, dir } = m;
-  const sys = bound(model, params, invariants);
+  const unchecked = m.goalsUnchecked ?? [];
+  // a member keeps its states in a bit array, which has no state ids for an AG EF goal's backward pass (checker/bitstate.ts
+  // makeStore): the goals are left out and named (cli/check.ts goalsLeftOut, which refuses a goal named with -i)
+  const sys = bound(model, params, invariants, unchecked.length > 0);
   if (sys.init.length === 0) throw new UsageError(`model ${model.name} has no initial state`);
-  // a member keeps its states in a bit array, which has no state ids for an AG EF goal's backward pass (checker/bitstate.ts makeStore)
-  if (sys.goals?.length)
-    throw new UsageError(`model ${model.name}: --swarm cannot check AG EF goals (${sys.goals.map((g) => g.name).join(', ')}): a member keeps its states in a bit array; select invariants with -i`);
+  if (sys.goals?.length) throw new Error(`swarm member: goals ${sys.goals.map((g) => g.name).join(', ')} reached a bit array (cli/check.ts goalsLeftOut leaves them out)`);
   if (o.maxMemory !== undefined && o.bitstateBytes >= o.maxMemory)
     throw new UsageError(`--swarm: the bit array (--store bitstate:${fmtBytes(o.bitstateBytes)}) does not fit in --max-memory ${fmtBytes(o.maxMemory)}`);
   let last = Date.now();
@@ -210,6 +215,7 @@ export async function runSwarmMember(
     model: model.name,
     params: { ...params },
     invariants: invariants ? [...invariants] : null,
+    ...(unchecked.length ? { goalsUnchecked: [...unchecked] } : {}),
     member: who.member,
     members: who.members,
     seed: o.seed,
@@ -235,7 +241,8 @@ export async function runSwarmMember(
       (r.violation
         ? `${r.outcome.toUpperCase()} of ${r.violation.property} after ${r.violation.trace.length - 1} steps, found in ${r.seconds.toFixed(2)} s -> ${traceFile ?? 'trace not written'}`
         : `nothing found (${r.reason}), ${r.seconds.toFixed(2)} s`) +
-      `; ${fmtInt(r.distinctStates)} states, ${fmtInt(r.edges)} edges, deepest ${r.deepest}; ${base}.json\n`,
+      `; ${fmtInt(r.distinctStates)} states, ${fmtInt(r.edges)} edges, deepest ${r.deepest}; ${base}.json\n` +
+      (unchecked.length ? goalsLine(unchecked, '--swarm') + '\n' : ''),
   );
   return r.violation ? EXIT.violation : EXIT.incomplete;
 }
@@ -276,7 +283,8 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     return f;
   });
   const first = files[0]!;
-  const same = (f: MemberFile) => f.model === first.model && JSON.stringify(f.params) === JSON.stringify(first.params) && f.members === first.members && JSON.stringify(f.invariants) === JSON.stringify(first.invariants);
+  const same = (f: MemberFile) => f.model === first.model && JSON.stringify(f.params) === JSON.stringify(first.params) && f.members === first.members && JSON.stringify(f.invariants) === JSON.stringify(first.invariants) &&
+    JSON.stringify(f.goalsUnchecked ?? []) === JSON.stringify(first.goalsUnchecked ?? []);
   const other = files.find((f) => !same(f));
   if (other) throw new UsageError(`merge: member ${other.member} checked another run (${other.model} ${showParams(other.params)}, ${other.members} members) than member ${first.member} (${first.model} ${showParams(first.params)}, ${first.members} members)`);
   const missing = Array.from({ length: first.members }, (_, i) => i + 1).filter((k) => !files.some((f) => f.member === k));
@@ -300,6 +308,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     reported: files.map((f) => f.member),
     missing,
     outcome,
+    ...(first.goalsUnchecked?.length ? { goalsUnchecked: first.goalsUnchecked } : {}),
     statesVisited: files.reduce((a, f) => a + f.distinctStates, 0),
     edges: files.reduce((a, f) => a + f.edges, 0),
     deepest: Math.max(...files.map((f) => f.deepest)),
@@ -315,6 +324,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     lines.push(
       `  outcome      ${best ? `${best.outcome.toUpperCase()} of ${best.violation!.property} after ${best.violation!.length} steps (the shortest any member found: member ${best.member}; ${found.length} member${found.length > 1 ? 's' : ''} found one, the first after ${firstFound!.toFixed(2)} s)` : 'INCOMPLETE: no member found a violation; a swarm proves nothing (bitstate, bounds, budgets)'}`,
     );
+    if (first.goalsUnchecked?.length) lines.push(goalsLine(first.goalsUnchecked, '--swarm'));
     lines.push(`  visited      ${fmtInt(merged.statesVisited)} states in all (members overlap), ${fmtInt(merged.edges)} edges, deepest ${merged.deepest}`);
     const fired = Object.values(coverage).filter((n) => n > 0).length;
     lines.push(`  coverage     ${fired}/${Object.keys(coverage).length} rules fired by some member` + (neverFired.length ? `; never fired: ${neverFired.join(', ')}` : ''));

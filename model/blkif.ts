@@ -49,7 +49,7 @@
  * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, blkif_interrupt, blkif_completion)
  * @see docs/models/blkif.md
  */
-import { defineParams, intParam, boolParam, isPowerOfTwo } from './params.js';
+import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
 import { array, bool, int, list, nullable, record, type Shape } from './shape.js';
@@ -57,8 +57,16 @@ import { blkifViews } from './views/drivers.js';
 
 export const BLKIF_OP_READ = 0;
 export const BLKIF_OP_WRITE = 1;
+/** blkif.h BLKIF_OP_RESERVED_1: an operation neither Linux end serves (a hostile peer's). */
+export const BLKIF_OP_RESERVED_1 = 4;
+export const BLKIF_RSP_EOPNOTSUPP = -2;
 export const BLKIF_RSP_OKAY = 0;
 export const BLKIF_RSP_ERROR = -1;
+
+/** A request's segment (`struct blkif_request_segment { gref; first_sect; last_sect; }`): sectors within the page. */
+export const SECT_OK = 0;
+/** `last_sect >= XEN_PAGE_SIZE >> 9` or `last_sect < first_sect`: the segment leaves its page (a hostile guest's). */
+export const SECT_BEYOND_PAGE = 1;
 /** grant_table.h: no gref. */
 export const INVALID_GRANT_REF = 0;
 
@@ -76,6 +84,8 @@ export interface Slot {
   readonly operation: number;
   /** Request: the segment's gref. */
   readonly gref: number;
+  /** Request: the segment's sectors, SECT_OK or SECT_BEYOND_PAGE. */
+  readonly sect: number;
   /** Response: BLKIF_RSP_*. */
   readonly status: number;
   /** Bytes 9 and 12..15 of the slot. */
@@ -95,12 +105,18 @@ export interface Frontend {
   readonly issued: number;
   /** A check of blkif_interrupt/blkif_completion failed: `goto err` (the device is broken until reconnect). */
   readonly broken: boolean;
+  /** blkif_completion ran for an id with no request waiting (a second completion): set only by a blkfront without the 2021 checks. */
+  readonly twice: boolean;
+  /** blkif_interrupt reached a BUG() (the `default:` of its switch on the response's operation): only without the 2021 checks. */
+  readonly bug: boolean;
 }
 
 export interface InFlight {
   readonly id: number;
   readonly operation: number;
   readonly gref: number;
+  /** The segment's sectors as blkback's copy holds them (what dispatch_rw_block_io checks). */
+  readonly sect: number;
   /** 0: copied; 1: mapped (or found persistent), waiting for the I/O. */
   readonly stage: number;
   /** The gref is persistently mapped (in the tree), as opposed to mapped for this request only. */
@@ -114,6 +130,12 @@ export interface Backend {
   /** The persistent tree: grefs, with whether a request is using each (`active`). */
   readonly pgnts: readonly { readonly gref: number; readonly active: boolean }[];
   readonly cur: InFlight | null;
+  /** RING_REQUEST_PROD_OVERFLOW seen: "Frontend provided bogus ring requests", the ring halted until disconnect (-EACCES). */
+  readonly halted: boolean;
+  /** frontend=hostile: requests consumed since the guest last wrote req_prod (capped at RING_SIZE + 1); 0 otherwise. */
+  readonly work: number;
+  /** I/O on a segment whose sectors leave the page (a segment read twice: XSA-155); set only by a variant. */
+  readonly overrun: boolean;
 }
 
 export interface BlkifState {
@@ -126,6 +148,8 @@ export interface BlkifState {
   readonly mapcount: readonly number[];
   readonly front: Frontend;
   readonly back: Backend;
+  /** Writes the adversary (frontend=hostile or backend=hostile) may still make. */
+  readonly hostile: number;
 }
 
 const params = defineParams(
@@ -136,11 +160,17 @@ const params = defineParams(
     persistent: boolParam({ default: true, doc: 'feature-persistent negotiated by both ends' }),
     backendPersistent: boolParam({ default: true, doc: 'blkback maps persistently when feature-persistent is on (false: a backend that never does)' }),
     maxPgrants: intParam({ default: 2, min: 0, max: 4, doc: 'blkback max_persistent_grants (xen_blkif_max_pgrants)' }),
+    frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkfront's requests plus hostileWrites writes by the guest of req_prod, of any request field of any slot (operation, gref, the segment's sectors), or of its grant table (grant, or revoke while mapped); blkback's properties are checked" }),
+    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod or of any response field of any slot (id, operation, status); blkfront's properties are checked" }),
+    hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes the hostile side makes at most' }),
   },
+  (p) => (p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side' : undefined),
 );
-export type BlkifParams = typeof params.defaults;
+export type BlkifParams = ParamsOfSpace<typeof params>;
+const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
+const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
 
-const EMPTY: Slot = { kind: SLOT_EMPTY, id: 0, operation: 0, gref: 0, status: 0, pad: PAD_FRONTEND };
+const EMPTY: Slot = { kind: SLOT_EMPTY, id: 0, operation: 0, gref: 0, sect: SECT_OK, status: 0, pad: PAD_FRONTEND };
 
 /**
  * The shape of a blkif state (model/shape.ts), for the packed path. RING_IDX
@@ -155,7 +185,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
-    ring: array(record({ kind: int(0, 2), id, operation: int(0, 1), gref, status, pad: int(0, 1) }), p.ringSize),
+    ring: array(record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), gref, sect: int(0, 1), status, pad: int(0, 1) }), p.ringSize),
     granted: array(bool, p.pages + 1),
     mapcount: array(int(0, 15), p.pages + 1),
     front: record({
@@ -164,13 +194,15 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       grants: list(int(0, p.pages), 2 * p.pages),
       gref: array(gref, p.pages),
       issued: int(0, p.requests),
-      broken: bool,
+      broken: bool, twice: bool, bug: bool,
     }),
     back: record({
       req_cons: idx, rsp_prod_pvt: idx,
       pgnts: list(record({ gref, active: bool }), p.pages + p.maxPgrants),
-      cur: nullable(record({ id, operation: int(0, 1), gref, stage: int(0, 1), persistent: bool, status })),
+      cur: nullable(record({ id, operation: int(0, BLKIF_OP_RESERVED_1), gref, sect: int(0, 1), stage: int(0, 1), persistent: bool, status })),
+      halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
     }),
+    hostile: int(0, p.hostileWrites),
   });
   return { state };
 };
@@ -189,9 +221,10 @@ export function blkifInit(p: BlkifParams): BlkifState {
       grants: Array.from({ length: p.pages }, (_x, i) => i),
       gref: Array(p.pages).fill(INVALID_GRANT_REF),
       issued: 0,
-      broken: false,
+      broken: false, twice: false, bug: false,
     },
-    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], cur: null },
+    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], cur: null, halted: false, work: 0, overrun: false },
+    hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
   };
 }
 
@@ -224,12 +257,40 @@ export const blkifQueueRequest: R = {
     f.shadow[id] = page;
     const at = slot(p, s.front.req_prod_pvt);
     // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own.
-    d.ring[at] = { kind: SLOT_REQUEST, id, operation: BLKIF_OP_READ, gref: f.gref[page]!, status: 0, pad: PAD_FRONTEND };
+    d.ring[at] = { kind: SLOT_REQUEST, id, operation: BLKIF_OP_READ, gref: f.gref[page]!, sect: SECT_OK, status: 0, pad: PAD_FRONTEND };
     f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
     f.issued = s.front.issued + 1;
     d.req_prod = f.req_prod_pvt;
+    if (s.back.work !== 0) d.back.work = 0; // a write of req_prod (counted with a hostile frontend only)
   },
 };
+
+/**
+ * The checks blkif_interrupt makes of a response since Juergen Gross's 2021
+ * "xen/blkfront: don't trust the backend response data": the id in range
+ * (a slot still holding a request reads as an id of at least 256: its
+ * operation, nr_segments and handle bytes), a request REQ_WAITING on it,
+ * the operation echoed. Exported for the variants.
+ */
+export const responseTrusted = (s: BlkifState, p: BlkifParams, rsp: Slot): boolean =>
+  rsp.kind === SLOT_RESPONSE && rsp.id < p.ringSize && s.front.shadow[rsp.id] !== -1 && rsp.operation === BLKIF_OP_READ;
+
+/** blkif_completion for the request `id` (waiting): gnttab_try_end_foreign_access, the page back on the grant list; the id freed (add_id_to_freelist). */
+export function blkifCompletion(d: { front: { grants: number[]; gref: number[]; shadow: number[]; broken: boolean }; granted: boolean[] }, s: BlkifState, p: BlkifParams, id: number): void {
+  const f = d.front;
+  const page = s.front.shadow[id]!;
+  const gref = s.front.gref[page]!;
+  if (s.mapcount[gref]! > 0) {
+    // gnttab_try_end_foreign_access failed: the backend kept it mapped (persistent).
+    if (!p.persistent) { f.broken = true; return; } // "backed has not unmapped grant"
+    f.grants.unshift(page);
+  } else {
+    d.granted[gref] = false;
+    f.gref[page] = INVALID_GRANT_REF;
+    f.grants.push(page);
+  }
+  f.shadow[id] = -1;
+}
 
 export const blkifInterrupt: R = {
   name: 'blkif_interrupt',
@@ -239,51 +300,65 @@ export const blkifInterrupt: R = {
   when: (s) => !s.front.broken && NR_UNCONSUMED_RESPONSES(s.rsp_prod, s.front.rsp_cons) > 0,
   then: (d, s, p) => {
     const f = d.front;
-    const rsp = s.ring[slot(p, s.front.rsp_cons)]!;
+    // RING_RESPONSE_PROD_OVERFLOW: "illegal number of responses" (only a hostile backend's rsp_prod)
+    if (idxSub(s.rsp_prod, s.front.rsp_cons) > p.ringSize) { f.broken = true; return; }
+    const rsp = s.ring[slot(p, s.front.rsp_cons)]!; // RING_COPY_RESPONSE: one read of the slot
     f.rsp_cons = idxAdd(s.front.rsp_cons, 1);
-    if (rsp.kind !== SLOT_RESPONSE || rsp.id >= p.ringSize || s.front.shadow[rsp.id] === -1 || rsp.operation !== BLKIF_OP_READ) {
-      f.broken = true;
+    if (!responseTrusted(s, p, rsp)) {
+      f.broken = true; // "response has incorrect id", "references no pending request", "wrong operation": goto err
       return;
     }
-    const page = s.front.shadow[rsp.id]!;
-    const gref = s.front.gref[page]!;
-    if (s.mapcount[gref]! > 0) {
-      // gnttab_try_end_foreign_access failed: the backend kept it mapped (persistent).
-      if (!p.persistent) { f.broken = true; return; } // "backed has not unmapped grant"
-      f.grants.unshift(page);
-    } else {
-      d.granted[gref] = false;
-      f.gref[page] = INVALID_GRANT_REF;
-      f.grants.push(page);
-    }
-    f.shadow[rsp.id] = -1;
+    blkifCompletion(d as unknown as Parameters<typeof blkifCompletion>[0], s, p, rsp.id);
   },
 };
 
 export const doBlockIoOp: R = {
   name: '__do_block_io_op',
   actor: 'backend',
-  doc: 'blkback: rp = req_prod; rmb; RING_REQUEST_CONS_OVERFLOW; RING_COPY_REQUEST(req_cons); req_cons++ (one request in flight)',
-  see: `${SEE_BACK} __do_block_io_op; xen/include/public/io/ring.h RING_REQUEST_CONS_OVERFLOW, RING_COPY_REQUEST`,
-  when: (s, p) => s.back.cur === null && idxSub(s.req_prod, s.back.req_cons) > 0 && idxSub(s.back.req_cons, s.back.rsp_prod_pvt) < p.ringSize,
+  doc: 'blkback: rp = req_prod; rmb; RING_REQUEST_PROD_OVERFLOW ("Frontend provided bogus ring requests": halt, -EACCES); RING_REQUEST_CONS_OVERFLOW; the request copied out of its slot once (memcpy, blkif_get_x86_*_req); req_cons++ (one request in flight)',
+  see: `${SEE_BACK} __do_block_io_op, xen_blkif_schedule (-EACCES: wait for kthread_should_stop); xen/include/public/io/ring.h RING_REQUEST_PROD_OVERFLOW, RING_REQUEST_CONS_OVERFLOW`,
+  when: (s, p) => blkbackHasWork(s, p),
   then: (d, s, p) => {
-    const req = s.ring[slot(p, s.back.req_cons)]!;
-    d.back.req_cons = idxAdd(s.back.req_cons, 1);
-    d.back.cur = { id: req.id, operation: req.operation, gref: req.gref, stage: 0, persistent: false, status: BLKIF_RSP_OKAY };
+    if (idxSub(s.req_prod, s.back.rsp_prod_pvt) > p.ringSize) { d.back.halted = true; return; }
+    consumeRequest(d, s, p);
   },
 };
+
+/** __do_block_io_op would run: idle, not halted, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
+export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
+  s.back.cur === null && !s.back.halted && s.req_prod !== s.back.req_cons &&
+  (idxSub(s.req_prod, s.back.rsp_prod_pvt) > p.ringSize || idxSub(s.back.req_cons, s.back.rsp_prod_pvt) < p.ringSize);
+
+/** The copy of the request at req_cons into blkback's private `req`, req_cons++ (and, with a hostile frontend, the count of requests since its last req_prod write). */
+export function consumeRequest(d: { back: { req_cons: number; cur: InFlight | null; work: number } }, s: BlkifState, p: BlkifParams): void {
+  const req = s.ring[slot(p, s.back.req_cons)]!;
+  d.back.req_cons = idxAdd(s.back.req_cons, 1);
+  d.back.cur = { id: req.id, operation: req.operation, gref: req.gref, sect: req.sect, stage: 0, persistent: false, status: BLKIF_RSP_OKAY };
+  if (!frontHonest(p)) d.back.work = Math.min(s.back.work + 1, p.ringSize + 1);
+}
 
 export const xenBlkbkMap: R = {
   name: 'xen_blkbk_map',
   actor: 'backend',
-  doc: 'blkback: get_persistent_gnt (found: use it, active); else GNTTABOP_map_grant_ref (fails unless granted: BLKIF_RSP_ERROR) and add_persistent_gnt while persistent_gnt_c < max_pgrants, else a non-persistent mapping',
-  see: `${SEE_BACK} xen_blkbk_map, get_persistent_gnt, add_persistent_gnt`,
+  doc: 'blkback dispatch_rw_block_io on its copy: an operation other than read/write (dispatch_other_io: BLKIF_RSP_EOPNOTSUPP) or a segment leaving its page (fail_response: BLKIF_RSP_ERROR) is answered unmapped; then xen_blkbk_map: get_persistent_gnt (found: use it, active); else GNTTABOP_map_grant_ref (fails unless granted: BLKIF_RSP_ERROR) and add_persistent_gnt while persistent_gnt_c < max_pgrants, else a non-persistent mapping',
+  see: `${SEE_BACK} __do_block_io_op (switch on req.operation), dispatch_other_io, dispatch_rw_block_io ("last_sect >= (XEN_PAGE_SIZE >> 9)"), xen_blkbk_map, get_persistent_gnt, add_persistent_gnt`,
   when: (s) => s.back.cur !== null && s.back.cur.stage === 0,
   then: (d, s, p) => {
     const b = d.back;
     const cur = b.cur!;
     cur.stage = 1;
-    const g = s.back.cur!.gref;
+    const c = s.back.cur!;
+    if (c.operation !== BLKIF_OP_READ && c.operation !== BLKIF_OP_WRITE) {
+      cur.status = BLKIF_RSP_EOPNOTSUPP; // dispatch_other_io
+      cur.gref = INVALID_GRANT_REF;
+      return;
+    }
+    if (c.sect !== SECT_OK) {
+      cur.status = BLKIF_RSP_ERROR; // dispatch_rw_block_io: goto fail_response
+      cur.gref = INVALID_GRANT_REF;
+      return;
+    }
+    const g = c.gref;
     const found = usePersistent(p) ? b.pgnts.findIndex((x) => x.gref === g && !x.active) : -1;
     if (found >= 0) {
       b.pgnts[found]!.active = true;
@@ -306,7 +381,7 @@ export const xenBlkbkMap: R = {
 /** The response the backend writes: the fields in place (since the XSA-216 fix); the slot's padding stays what the frontend wrote there. */
 export function writeResponseInPlace(d: { ring: Slot[] }, at: number, id: number, operation: number, status: number): void {
   const old = d.ring[at]!;
-  d.ring[at] = { kind: SLOT_RESPONSE, id, operation, gref: old.gref, status, pad: old.pad };
+  d.ring[at] = { kind: SLOT_RESPONSE, id, operation, gref: old.gref, sect: old.sect, status, pad: old.pad };
 }
 
 export const makeResponse: R = {
@@ -342,54 +417,201 @@ export const purgePersistentGnt: R = {
   },
 };
 
+// --- the adversaries
+
+export interface BlkifHostileWrite {
+  readonly what: 'req_prod' | 'operation' | 'gref' | 'sect' | 'grant' | 'rsp_prod' | 'id' | 'status';
+  /** A ring slot, a gref (`grant`), or -1 (an index). */
+  readonly at: number;
+  readonly val: number;
+}
+
+const OPERATIONS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const;
+
+/**
+ * What a hostile guest writes (frontend=hostile): req_prod (the next slot,
+ * past RING_SIZE ahead of blkback's responses, or 2^32 - 1 ahead of req_cons),
+ * any request field of any slot, published or not, consumed or not (the
+ * operation, the segment's gref, its sectors), or an entry of its grant table
+ * (a grant, or a revocation even while blkback maps it: Xen keeps the mapping,
+ * the guest only loses its claim). What a hostile backend writes
+ * (backend=hostile): rsp_prod (one more, one less, or past RING_SIZE ahead of
+ * blkfront's rsp_cons), any response field of any slot (id, out of range
+ * included; operation; status).
+ */
+export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileWrite[] {
+  const out: BlkifHostileWrite[] = [];
+  if (s.hostile === 0) return out;
+  const idx = (what: 'req_prod' | 'rsp_prod', cur: number, vals: number[]) => {
+    for (const v of vals) if (v !== cur && !out.some((o) => o.what === what && o.val === v)) out.push({ what, at: -1, val: v });
+  };
+  if (p.frontend === 'hostile') {
+    idx('req_prod', s.req_prod, [idxAdd(s.req_prod, 1), idxAdd(s.back.rsp_prod_pvt, p.ringSize + 1), idxSub(s.back.req_cons, 1)]);
+    for (let k = 0; k < p.ringSize; k++) {
+      const x = s.ring[k]!;
+      for (const v of OPERATIONS) if (x.kind !== SLOT_REQUEST || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
+      for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || x.gref !== v) out.push({ what: 'gref', at: k, val: v });
+      for (const v of [SECT_OK, SECT_BEYOND_PAGE]) if (x.kind !== SLOT_REQUEST || x.sect !== v) out.push({ what: 'sect', at: k, val: v });
+    }
+    for (let g = 1; g <= p.pages; g++) out.push({ what: 'grant', at: g, val: s.granted[g] ? 0 : 1 });
+  }
+  if (p.backend === 'hostile') {
+    idx('rsp_prod', s.rsp_prod, [idxAdd(s.rsp_prod, 1), idxSub(s.rsp_prod, 1), idxAdd(s.front.rsp_cons, p.ringSize + 1)]);
+    for (let k = 0; k < p.ringSize; k++) {
+      const x = s.ring[k]!;
+      for (let v = 0; v <= p.ringSize; v++) if (x.kind !== SLOT_RESPONSE || x.id !== v) out.push({ what: 'id', at: k, val: v });
+      for (const v of OPERATIONS) if (x.kind !== SLOT_RESPONSE || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
+      for (const v of [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR]) if (x.kind !== SLOT_RESPONSE || x.status !== v) out.push({ what: 'status', at: k, val: v });
+    }
+  }
+  return out;
+}
+
+const showHostile = (c: BlkifHostileWrite): string =>
+  c.what === 'grant' ? `${c.val ? 'grant' : 'revoke'} gref ${c.at}` : c.at < 0 ? `${c.what}=${c.val}` : `ring[${c.at}].${c.what}=${c.val}`;
+
+function hostileThen(d: BlkifState, s: BlkifState, c: BlkifHostileWrite, kind: number): void {
+  const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] } & { ring: Slot[]; granted: boolean[]; back: { work: number } };
+  w.hostile = s.hostile - 1;
+  if (c.what === 'req_prod') { w.req_prod = c.val; w.back.work = 0; }
+  else if (c.what === 'rsp_prod') w.rsp_prod = c.val;
+  else if (c.what === 'grant') w.granted[c.at] = c.val === 1;
+  else w.ring[c.at] = { ...s.ring[c.at]!, kind, [c.what]: c.val };
+}
+
+export const hostileFrontendWrite: R = {
+  name: 'hostile_frontend_write',
+  actor: 'frontend',
+  doc: 'a hostile guest writes req_prod, a request field of any slot (operation, gref, sectors) or an entry of its grant table, at any time',
+  see: `${SEE_BACK} __do_block_io_op ("Frontend provided bogus ring requests"); XSA-155 (a slot changing after blkback read it)`,
+  applies: (p) => p.frontend === 'hostile',
+  choices: (s, p) => blkifHostileDomain(s, p),
+  showChoice: showHostile,
+  then: (d, s, _p, c: BlkifHostileWrite) => hostileThen(d as BlkifState, s, c, SLOT_REQUEST),
+};
+
+export const hostileBackendWrite: R = {
+  name: 'hostile_backend_write',
+  actor: 'backend',
+  doc: 'a hostile backend writes rsp_prod or a response field of any slot (id, operation, status), at any time',
+  see: `${SEE_FRONT} blkif_interrupt (RING_RESPONSE_PROD_OVERFLOW, id, REQ_WAITING, operation checks of "xen/blkfront: don't trust the backend response data", 2021)`,
+  applies: (p) => p.backend === 'hostile',
+  choices: (s, p) => blkifHostileDomain(s, p),
+  showChoice: showHostile,
+  then: (d, s, _p, c: BlkifHostileWrite) => hostileThen(d as BlkifState, s, c, SLOT_RESPONSE),
+};
+
 const done = (s: BlkifState, p: BlkifParams): boolean =>
   s.front.issued === p.requests && s.front.rsp_cons === s.front.req_prod_pvt && s.back.cur === null;
+
+/** The I/O blkback has under way is on a page it maps: persistently (its tree, active) or for this request. */
+const ioOnMappedGrant = (s: BlkifState): boolean => {
+  const c = s.back.cur;
+  if (c === null || c.stage !== 1 || c.status !== BLKIF_RSP_OKAY) return true;
+  return c.persistent ? s.back.pgnts.some((x) => x.gref === c.gref && x.active) : s.mapcount[c.gref]! > 0;
+};
 
 export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
   {
     name: 'B_response_discloses_nothing',
-    description: 'no byte of a ring slot holds backend memory: every response byte is a response field or what the frontend wrote there',
+    description: 'no byte of a ring slot holds backend memory: every response byte is a response field or what the frontend wrote there (honest backend)',
     see: 'XSA-216 (CVE-2017-10911); drivers/block/xen-blkback/blkback.c make_response',
-    holds: (s) => s.ring.every((x) => x.pad !== PAD_SECRET),
+    holds: (s, p) => !backHonest(p) || s.ring.every((x) => x.pad !== PAD_SECRET),
   },
   {
     name: 'B_persistent_within_max_pgrants',
-    description: 'the backend keeps at most max_pgrants grants persistently mapped',
+    description: 'the backend keeps at most max_pgrants grants persistently mapped (honest backend)',
     see: `${SEE_BACK} add_persistent_gnt (persistent_gnt_c >= max_pgrants: -EBUSY)`,
-    holds: (s, p) => s.back.pgnts.length <= p.maxPgrants,
+    holds: (s, p) => !backHonest(p) || s.back.pgnts.length <= p.maxPgrants,
   },
   {
     name: 'B_maps_only_granted',
-    description: 'every grant the backend maps (persistently or for a request) is one the frontend grants',
+    description: 'every grant the backend maps (persistently or for a request) is one the frontend grants (honest frontend: a hostile one may revoke while mapped, and Xen keeps the mapping)',
     see: 'xen/common/grant_table.c map_grant_ref; blkif.h feature-persistent',
-    holds: (s) => s.mapcount.every((c, g) => c === 0 || s.granted[g] === true),
+    holds: (s, p) => !frontHonest(p) || s.mapcount.every((c, g) => c === 0 || s.granted[g] === true),
+  },
+  {
+    name: 'B_io_on_mapped_grant',
+    description: 'blkback does I/O only on a page it maps: a map Xen refused (a gref not granted, granted nothing, revoked) is answered BLKIF_RSP_ERROR, never used (honest backend)',
+    see: `${SEE_BACK} xen_blkbk_map ("invalid buffer -- could not remap it", BLKBACK_INVALID_HANDLE), dispatch_rw_block_io (goto fail_flush)`,
+    holds: (s, p) => !backHonest(p) || ioOnMappedGrant(s),
+  },
+  {
+    name: 'B_work_bounded',
+    description: 'blkback consumes at most RING_SIZE requests per value of req_prod the guest writes, whatever it writes (honest backend)',
+    see: `${SEE_BACK} __do_block_io_op (RING_REQUEST_PROD_OVERFLOW: "Frontend provided bogus ring requests", RING_REQUEST_CONS_OVERFLOW); Linux "xen/blkback: Check for insane amounts of request on the ring" (2011)`,
+    holds: (s, p) => !backHonest(p) || s.back.work <= p.ringSize,
+  },
+  {
+    name: 'B_io_within_page',
+    description: 'blkback does I/O only on segments whose sectors it checked lie within the page: the value it uses is the value it checked (honest backend)',
+    see: `XSA-155 (CVE-2015-8550); ${SEE_BACK} dispatch_rw_block_io, xen_blkbk_parse_indirect (18779149101c "xen-blkback: read from indirect descriptors only once")`,
+    holds: (s, p) => !backHonest(p) || !s.back.overrun,
   },
   {
     name: 'F_free_page_unmapped',
-    description: 'a page blkfront holds without a gref (free for any use) is mapped by no one',
+    description: 'a page blkfront holds without a gref (free for any use) is mapped by no one (honest frontend)',
     see: `${SEE_FRONT} blkif_completion (gnttab_try_end_foreign_access)`,
-    holds: (s) => s.front.gref.every((g, page) => g !== INVALID_GRANT_REF || s.mapcount[grefOf(page)] === 0),
+    holds: (s, p) => !frontHonest(p) || s.front.gref.every((g, page) => g !== INVALID_GRANT_REF || s.mapcount[grefOf(page)] === 0),
+  },
+  {
+    name: 'F_completes_only_waiting',
+    description: 'blkfront completes only a request waiting for its response: never one twice, never a free id (honest frontend)',
+    see: `${SEE_FRONT} blkif_interrupt ("response references no pending request", REQ_WAITING), add_id_to_freelist`,
+    holds: (s, p) => !frontHonest(p) || !s.front.twice,
+  },
+  {
+    name: 'F_no_BUG',
+    description: 'no response makes blkfront reach a BUG() (honest frontend)',
+    see: `${SEE_FRONT} blkif_interrupt (switch (bret.operation) default: BUG(); "response has wrong operation")`,
+    holds: (s, p) => !frontHonest(p) || !s.front.bug,
   },
   {
     name: 'F_not_broken',
-    description: 'blkfront never finds a response it must reject (bad id, no pending request, wrong operation, a grant the backend did not unmap)',
+    description: 'blkfront never finds a response it must reject (bad id, no pending request, wrong operation, a grant the backend did not unmap, too many responses) (both honest)',
     see: `${SEE_FRONT} blkif_interrupt, blkif_completion (goto err)`,
-    holds: (s) => !s.front.broken,
+    holds: (s, p) => !frontHonest(p) || !backHonest(p) || !s.front.broken,
   },
 ];
+
+/**
+ * blkback owes the guest nothing: no request in flight (every one it
+ * consumed answered and pushed) and no request it would still take
+ * (`__do_block_io_op` finds rc == rp, or the ring halted on a bogus req_prod
+ * and waits for disconnect: xen_blkif_schedule's shutdown_wq).
+ */
+export const blkbackOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
+  s.back.cur === null && s.back.rsp_prod_pvt === s.back.req_cons && s.rsp_prod === s.back.rsp_prod_pvt && !blkbackHasWork(s, p);
+
+/**
+ * blkfront owes the backend nothing: broken (BLKIF_STATE_ERROR until
+ * reconnect), or every response the backend published taken and no request
+ * it would still queue (it waits in blk-mq for a free id, page or slot,
+ * which only responses give back).
+ */
+export const blkfrontOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
+  s.front.broken || (s.front.rsp_cons === s.rsp_prod && !blkifQueueRequest.when!(s, p, undefined));
+
+/** Valid ends: every request answered (blkback idle), or a broken blkfront; with a hostile peer, a state where the honest side owes nothing. */
+export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
+  if (!frontHonest(p)) return blkbackOwesNothing(s, p);
+  if (!backHonest(p)) return done(s, p) || blkfrontOwesNothing(s, p);
+  return done(s, p) || s.front.broken;
+};
 
 export const blkif: Model<BlkifState, BlkifParams> = {
   views: blkifViews,
   name: 'blkif',
-  description: 'blkif.h on io/ring.h as blkfront and blkback run it: request/response slots with padding (XSA-216), persistent grants (feature-persistent, max_pgrants, LRU purge)',
+  description: 'blkif.h on io/ring.h as blkfront and blkback run it: request/response slots with padding (XSA-216), persistent grants (feature-persistent, max_pgrants, LRU purge); a hostile guest or a hostile backend',
   see: 'xen/include/public/io/blkif.h; drivers/block/xen-blkback/blkback.c; drivers/block/xen-blkfront.c; docs/models/blkif.md',
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt],
+  rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite],
   invariants: blkifInvariants,
-  isValidEnd: (s, p) => done(s, p) || s.front.broken,
+  isValidEnd: blkifValidEnd,
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
-    `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]`,
+    `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]` +
+    (s.back.halted ? ' halted' : '') + (s.front.broken ? ' broken' : ''),
 };

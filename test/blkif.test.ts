@@ -10,11 +10,20 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Model } from '../model/core.js';
 import { blkif, PAD_SECRET, type BlkifParams, type BlkifState } from '../model/blkif.js';
-import { paramsOf, replays, runModel } from './support/models.js';
+import { paramsOf, replays, runModel, systemOf } from './support/models.js';
+import { check } from '../checker/explore.js';
 import xsa216 from '../examples/blkif-xsa216.js';
 import notNegotiated from '../examples/blkif-persistent-not-negotiated.js';
+import xsa155 from '../examples/blkif-xsa155.js';
+import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
+import trustsResponse from '../examples/blkif-trusts-response.js';
+import { deriveModel } from '../model/core.js';
+import { blkifInterrupt, xenBlkbkMap, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
 
 type M = Model<BlkifState, BlkifParams>;
+
+/** A search checking only `property` (and no deadlock). */
+const runOnly = (m: M, p: BlkifParams, property: string, maxDepth?: number) => check(systemOf(m, p, [property]), maxDepth === undefined ? {} : { maxDepth });
 
 test('the built-in verifies: every ring size, persistent or not, max_pgrants 0..2', () => {
   for (const ringSize of [1, 2, 4])
@@ -49,15 +58,15 @@ test('persistent grants: a gref found in the tree is used without a map; with ma
   assert.ok(s1.some((s) => s.back.pgnts.length === 0 && s.front.gref.every((g) => g === 0) && s.front.issued >= 2));
 });
 
-function variantCase(name: string, variant: M, ov: Record<string, string | number | boolean>, property: string, steps: number): void {
+function variantCase(name: string, variant: M, ov: Record<string, string | number | boolean>, property: string, steps: number, only?: string): void {
   test(`${name}: ${property} in ${steps} steps, shortest, replays; the built-in verifies`, () => {
     const p = paramsOf(variant, ov);
-    const r = runModel(variant, p);
+    const r = only ? runOnly(variant, p, only) : runModel(variant, p);
     assert.is(r.outcome, 'violation');
     assert.is(r.violation!.property, property);
     assert.is(r.violation!.trace.length - 1, steps);
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
-    assert.is(runModel(variant, p, steps - 1).violation, undefined, `no violation within ${steps - 1} steps`);
+    assert.is((only ? runOnly(variant, p, only, steps - 1) : runModel(variant, p, steps - 1)).violation, undefined, `no violation within ${steps - 1} steps`);
     // at the variant's own parameters (an example pins its bounds; the built-in's defaults may be larger)
     assert.is(runModel(blkif, p).outcome, 'ok');
   });
@@ -66,6 +75,90 @@ function variantCase(name: string, variant: M, ov: Record<string, string | numbe
 variantCase('XSA-216 (stack padding memcpy)', xsa216 as M, {}, 'B_response_discloses_nothing', 4);
 variantCase('XSA-216, no persistent grants, larger ring', xsa216 as M, { persistent: false, ringSize: 4, requests: 4 }, 'B_response_discloses_nothing', 4);
 variantCase('persistent mapping without the frontend\'s feature', notNegotiated as M, { persistent: false }, 'F_not_broken', 5);
+variantCase('XSA-155 (a segment descriptor read twice), hostile guest', xsa155 as M, { frontend: 'hostile' }, 'B_io_within_page', 4);
+variantCase('blkback without RING_REQUEST_PROD_OVERFLOW (before 2011), hostile guest', noProdOverflow as M, { frontend: 'hostile' }, 'B_work_bounded', 8);
+variantCase('blkfront before the 2021 response checks, hostile backend', trustsResponse as M, { backend: 'hostile' }, 'F_completes_only_waiting', 6);
+variantCase('blkfront before the 2021 response checks, hostile backend, two writes', trustsResponse as M, { backend: 'hostile', hostileWrites: 2 }, 'F_no_BUG', 4, 'F_no_BUG');
+
+// --- the adversaries
+
+const SMALL = { ringSize: 2, requests: 3, pages: 2, maxPgrants: 1 };
+
+/** Counts of the states of `m` at `ov` where each predicate holds. */
+function reach(m: M, ov: Record<string, string | number | boolean>, preds: Record<string, (s: BlkifState) => boolean>): { outcome: string; n: Record<string, number> } {
+  const n: Record<string, number> = Object.fromEntries(Object.keys(preds).map((k) => [k, 0]));
+  const r = runModel(m, paramsOf(m, ov), { onState: (s) => { for (const [k, f] of Object.entries(preds)) if (f(s)) n[k]!++; } });
+  return { outcome: r.outcome, n };
+}
+
+test('a hostile guest: Linux blkback verifies, and the guest reaches every defence (halt on a bogus req_prod, EOPNOTSUPP, a failed map, revoking while mapped)', () => {
+  const cases: [Record<string, number | boolean>, number][] = [[SMALL, 1], [SMALL, 2], [{ ...SMALL, persistent: false }, 1], [{ ...SMALL, ringSize: 4, requests: 2 }, 1]];
+  for (const [ov, hostileWrites] of cases) {
+    const { outcome, n } = reach(blkif, { ...ov, frontend: 'hostile', hostileWrites }, {
+      halted: (s) => s.back.halted,
+      eopnotsupp: (s) => s.back.cur?.status === BLKIF_RSP_EOPNOTSUPP,
+      error: (s) => s.back.cur?.status === BLKIF_RSP_ERROR,
+      revokedWhileMapped: (s) => s.mapcount.some((c, g) => c > 0 && !s.granted[g]),
+      writeOp: (s) => s.back.cur?.operation === BLKIF_OP_WRITE,
+    });
+    assert.is(outcome, 'ok', JSON.stringify(ov));
+    for (const [k, c] of Object.entries(n)) assert.ok(c > 0, `${JSON.stringify(ov)} hostileWrites=${hostileWrites}: no state ${k}`);
+  }
+});
+
+test('a hostile backend: Linux blkfront verifies, and marks itself broken on a bad id, a free id, a wrong operation, too many responses', () => {
+  const bad = new Set<string>();
+  for (const hostileWrites of [1, 2]) {
+    const r = runModel(blkif, paramsOf(blkif, { ...SMALL, backend: 'hostile', hostileWrites }), {
+      onState: (s) => {
+        if (!s.front.broken) return;
+        const at = (s.front.rsp_cons - 1) & 1;
+        const x = s.ring[at]!;
+        if (((s.rsp_prod - s.front.rsp_cons) >>> 0) > 2) bad.add('rsp_prod');
+        else if (x.id >= 2) bad.add('id');
+        else if (x.operation !== BLKIF_OP_READ) bad.add('operation');
+        else if (s.front.shadow[x.id] === -1) bad.add('free id');
+        else bad.add('other');
+      },
+    });
+    assert.is(r.outcome, 'ok');
+  }
+  for (const k of ['rsp_prod', 'id', 'operation', 'free id']) assert.ok(bad.has(k), `no broken state by ${k}: ${[...bad]}`);
+});
+
+test('valid ends with an adversary: blkback must owe nothing (a dropped response is a deadlock), blkfront must have taken what it was given', () => {
+  // blkback answering nothing to an operation it does not serve (dispatch_other_io without make_response)
+  const drop = deriveModel(blkif, {
+    name: 'blkif-drops-unsupported',
+    description: 'blkback answering nothing to an operation it does not serve',
+    replace: {
+      xen_blkbk_map: {
+        ...xenBlkbkMap,
+        then: (d, s, p) => {
+          if (s.back.cur!.operation !== BLKIF_OP_READ && s.back.cur!.operation !== BLKIF_OP_WRITE) { d.back.cur = null; return; }
+          xenBlkbkMap.then(d, s, p, undefined);
+        },
+      },
+    },
+  });
+  const r1 = runModel(drop, paramsOf(drop, { ...SMALL, frontend: 'hostile' }));
+  assert.is(r1.outcome, 'deadlock', r1.violation?.property);
+  // blkfront ignoring a bogus rsp_prod instead of marking itself broken: it waits with responses it was given
+  const ignores = deriveModel(blkif, {
+    name: 'blkif-ignores-bogus-rsp-prod',
+    description: 'blkfront waiting on a bogus rsp_prod instead of marking itself broken',
+    replace: { blkif_interrupt: { ...blkifInterrupt, when: (s, p) => blkifInterrupt.when!(s, p, undefined) && ((s.rsp_prod - s.front.rsp_cons) >>> 0) <= p.ringSize } },
+  });
+  const r2 = runModel(ignores, paramsOf(ignores, { ...SMALL, backend: 'hostile' }));
+  assert.is(r2.outcome, 'deadlock', r2.violation?.property);
+  // the built-in at the same settings: every end valid
+  assert.is(runModel(blkif, paramsOf(blkif, { ...SMALL, frontend: 'hostile' })).outcome, 'ok');
+  assert.is(runModel(blkif, paramsOf(blkif, { ...SMALL, backend: 'hostile' })).outcome, 'ok');
+});
+
+test('both adversaries at once are refused with one line', () => {
+  assert.throws(() => paramsOf(blkif, { frontend: 'hostile', backend: 'hostile' }), /cannot both be hostile/);
+});
 
 test('XSA-216: the leaked bytes are in the slot the frontend reads next', () => {
   const r = runModel(xsa216 as M, paramsOf(xsa216 as M, {}));
