@@ -81,7 +81,43 @@ function loadTs() {
   return createRequire(import.meta.url)('typescript');
 }
 
+/**
+ * The recording copy of the models (checker/recording.ts): traced rules
+ * (checker/traced.ts) record a rule's reads and writes by running it on
+ * Proxies or accessor views, and V8's feedback at the model's call sites then
+ * slows the same functions on plain objects for the rest of the process
+ * (docs/perf/2026-12-05f-nested.md: netif-ctrl 5.4 s untraced after a traced
+ * prefix, 3.9 s without). So each model module is loaded a second time under
+ * its URL with the query {@link TWIN} (its own closures, feedback and
+ * optimised code), and the recordings run that copy. A module of that copy
+ * imports the copy of what it imports from the project (relative paths, and
+ * `pvcheck` itself), except the checker (checker/: generic, shared), and
+ * packages (node_modules: shared). Each original module of model/ and
+ * examples/ gets three lines appended that import its copy and list the pair
+ * of namespaces (globalThis[Symbol.for('pvcheck.recordingTwins')]), from
+ * which checker/recording.ts pairs each exported object (a model, its rules)
+ * with its copy. Only when traced rules may run: PVCHECK_TRACED set (1 or
+ * auto), or PVCHECK_TRACE_TWIN=1; PVCHECK_TRACE_TWIN=0 never.
+ */
+const TWIN = 'pvcheck-record';
+const root = pathToFileURL(join(here, '..') + '/').href;
+const twins = process.env.PVCHECK_TRACE_TWIN === '1' ||
+  (process.env.PVCHECK_TRACE_TWIN !== '0' && (process.env.PVCHECK_TRACED === '1' || process.env.PVCHECK_TRACED === 'auto'));
+const isTwin = (url) => url !== undefined && url.endsWith('?' + TWIN);
+/** Whether a module resolved from a module of the recording copy is copied too: the project's TypeScript, not the checker's, not a package's. */
+const copied = (url) => url.startsWith('file:') && url.endsWith('.ts') && !url.includes('/node_modules/') && !url.startsWith(root + 'checker/');
+/** The modules that list their copy: the built-in models and the examples. */
+const paired = (url) => !url.endsWith('.test.ts') && (url.startsWith(root + 'model/') || url.startsWith(root + 'examples/'));
+
 export async function resolve(specifier, context, nextResolve) {
+  if (isTwin(context.parentURL)) {
+    const r = await resolveTs(specifier, { ...context, parentURL: context.parentURL.slice(0, -TWIN.length - 1) }, nextResolve);
+    return copied(r.url) ? { ...r, url: r.url + '?' + TWIN } : r;
+  }
+  return resolveTs(specifier, context, nextResolve);
+}
+
+async function resolveTs(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context);
   } catch (err) {
@@ -108,6 +144,8 @@ export async function resolve(specifier, context, nextResolve) {
 const selfParent = pathToFileURL(join(here, '..', 'index.ts')).href;
 
 export async function load(url, context, nextLoad) {
+  const twin = isTwin(url);
+  if (twin) url = url.slice(0, -TWIN.length - 1);
   if (url.startsWith('file:') && url.endsWith('.ts')) {
     const filename = fileURLToPath(url);
     const source = readFileSync(filename, 'utf8');
@@ -121,7 +159,12 @@ export async function load(url, context, nextLoad) {
         throw e;
       }
     }
-    return { format: 'module', source: transpile(source, filename), shortCircuit: true };
+    let out = transpile(source, filename);
+    if (twins && !twin && paired(url)) {
+      const u = JSON.stringify(url), t = JSON.stringify(url + '?' + TWIN);
+      out += `\nimport * as __pvcheckSelf from ${u};\nimport * as __pvcheckTwin from ${t};\n(globalThis[Symbol.for('pvcheck.recordingTwins')] ??= []).push([__pvcheckSelf, __pvcheckTwin]);\n`;
+    }
+    return { format: 'module', source: out, shortCircuit: true };
   }
-  return nextLoad(url, context);
+  return nextLoad(twin ? url + '?' + TWIN : url, context);
 }

@@ -54,11 +54,13 @@ import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
 
 /**
- * Where the workers get the system: a module exporting `loadSystem(args)` (a
- * System or a promise of one). The module may also export `plainJs(args)`:
- * true when `loadSystem(args)` loads nothing but the modules it imports
- * statically (a built-in model, not a user's file); the workers then run
- * plain-JS copies of their modules, without TypeScript hooks (bin/worker-js.mjs).
+ * Where the workers get the system: a module exporting `loadSystem(args,
+ * modules)` (a System or a promise of one). The module may also export
+ * `plainJs(args)`: true when `loadSystem(args)` loads nothing but the modules
+ * it imports statically and those `ownModules(args)` names (their URLs; a
+ * built-in model's own module, not a user's file); the workers then run
+ * plain-JS copies of them, without TypeScript hooks (bin/worker-js.mjs), and
+ * `modules` are the copies of `ownModules(args)` (else those URLs).
  */
 export interface SystemSource {
   readonly loader: string;
@@ -360,7 +362,7 @@ export class ParallelSearch<S> {
           resolve(r);
         }
       };
-      const start = ({ entry, loader, plain }: { entry: string; loader: string; plain: boolean }) => {
+      const start = ({ entry, loader, plain, modules }: WorkerModules) => {
         for (let i = 0; i < n; i++) {
           const ports = i === 0 ? toZero : [toOthers[i - 1]!];
           const data: WorkerInit = {
@@ -368,6 +370,7 @@ export class ParallelSearch<S> {
             workers: n,
             loader,
             args: source.args,
+            modules,
             rules: sys.rules.length,
             observables: sys.observables?.length ?? 0,
             options,
@@ -626,13 +629,20 @@ export async function plainCopies(urls: string[]): Promise<string[] | undefined>
  * module (see {@link SystemSource}) and the copies can be made, else the
  * TypeScript sources (the workers then register the hooks).
  */
-async function workerModules(entry: string, source: SystemSource): Promise<{ entry: string; loader: string; plain: boolean }> {
-  const asIs = { entry, loader: source.loader, plain: false };
-  if (process.env.PVCHECK_WORKER_HOOKS) return asIs;
-  const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean };
-  if (!mod.plainJs?.(source.args)) return asIs;
-  const urls = await plainCopies([entry, source.loader]);
-  return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true } : asIs;
+async function workerModules(entry: string, source: SystemSource): Promise<WorkerModules> {
+  const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean; ownModules?: (args: unknown) => readonly string[] };
+  const extra = [...(mod.ownModules?.(source.args) ?? [])];
+  const asIs = { entry, loader: source.loader, plain: false, modules: extra };
+  if (process.env.PVCHECK_WORKER_HOOKS || !mod.plainJs?.(source.args)) return asIs;
+  const urls = await plainCopies([entry, source.loader, ...extra]);
+  return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true, modules: urls.slice(2) } : asIs;
+}
+interface WorkerModules {
+  readonly entry: string;
+  readonly loader: string;
+  readonly plain: boolean;
+  /** What the loader's ownModules named, as the workers import them (WorkerInit.modules). */
+  readonly modules: string[];
 }
 
 /**

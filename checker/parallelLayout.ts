@@ -83,7 +83,14 @@ export const C = {
 } as const;
 /** A worker's running counts of the level (slots from C.WORKER + index * WSTRIDE), shared every 64 states it expands. */
 export const WS = { NEWS: 0, EXPANDED: 1, REHASH_FROM: 2, REHASH_TO: 3 } as const;
-export const WSTRIDE = 8;
+/**
+ * 128 bytes a worker: each writes its counts every 64 states it expands and
+ * reads the others', so no two workers' counts may share a cache line (64
+ * bytes; 128 with the adjacent line the processor fetches with it): at 32
+ * bytes, two workers' counts were in one line, which moved between their
+ * cores at every share (about 180,000 times a worker on ring-notify 8x64).
+ */
+export const WSTRIDE = 32;
 export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
 
 /**
@@ -93,7 +100,7 @@ export const CTL_SLOTS = (workers: number) => C.WORKER + workers * WSTRIDE;
  * level's [min, its id, max, its id] among the states the worker merged.
  */
 export const F = { EDGES: 0, TERMINALS: 1, MAX_OUT: 2, FIRED: 3 } as const;
-export const fstride = (rules: number, observables = 0) => F.FIRED + rules + 4 * observables;
+export const fstride = (rules: number, observables = 0) => Math.ceil((F.FIRED + rules + 4 * observables) / 16) * 16; // 128 bytes each (WSTRIDE): a worker's EDGES, written every 64 states, in no other worker's cache line
 
 /** Chunk records [owner, first and end candidate, first and end edge, winners] in the chunks Int32Array (CHUNK_INTS ints each). */
 export const MAX_CHUNKS = 1 << 16;
@@ -154,9 +161,11 @@ export interface ResumeState {
 export interface WorkerInit {
   readonly index: number;
   readonly workers: number;
-  /** URL of a module exporting `loadSystem(args)`. */
+  /** URL of a module exporting `loadSystem(args, modules)`. */
   readonly loader: string;
   readonly args: unknown;
+  /** The modules the loader's `ownModules` named, as this worker imports them (parallel.ts SystemSource). */
+  readonly modules: readonly string[];
   readonly ctl: SharedArrayBuffer;
   readonly stats: SharedArrayBuffer;
   readonly chunks: SharedArrayBuffer;

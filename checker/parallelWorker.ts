@@ -316,8 +316,8 @@ class SharedWords {
 }
 
 async function main(): Promise<void> {
-  const mod = (await import(init.loader)) as { loadSystem: (args: unknown) => System<unknown> | Promise<System<unknown>> };
-  const sys = await mod.loadSystem(init.args);
+  const mod = (await import(init.loader)) as { loadSystem: (args: unknown, modules: readonly string[]) => System<unknown> | Promise<System<unknown>> };
+  const sys = await mod.loadSystem(init.args, init.modules);
   const codec = wordCodecOf(sys);
   if (!codec) throw new Error('internal: the multi-worker search needs a packed layout (a shape or a flat layout)');
   // States are handled as on the single-threaded packed path (packed.ts): the same codec, step and

@@ -55,6 +55,7 @@ import type { Piece } from '../model/shape.js';
 import type { StateCodec } from './codec.js';
 import { compileExpand, compileInvariants } from './flatExpand.js';
 import type { SysInvariant, SysRule, System } from './system.js';
+import { recordingOf } from './recording.js';
 
 /** A node of the layout: a piece at a place of the state, with its leaves (the codec's, in its order). */
 interface LNode {
@@ -421,7 +422,7 @@ export class Traced<S> {
   private readonly single: Node[];
   private readonly parent: Uint32Array;
   /** Misses so far, per kind; trie nodes. */
-  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, invariantMiss: 0, nodes: 0, onObjects: 0, viewFallback: 0 };
+  readonly stats = { choiceMiss: 0, guardMiss: 0, effectMiss: 0, invariantMiss: 0, nodes: 0, onObjects: 0, viewFallback: 0, copies: 0 };
   /** PVCHECK_TRACE_CHECK: every n-th expansion compared with the expansion on objects (0: never). */
   private checkEvery: number;
   private checkCount = 0;
@@ -471,6 +472,19 @@ export class Traced<S> {
     walk(this.root);
     this.invariants = sys.invariants;
     this.invRoots = sys.invariants.map(() => ({ t: undefined }));
+    // the recordings run the model's recording copy (recording.ts), the search its own code
+    const copy = recordingOf(sys);
+    this.stats.copies = copy.copies;
+    this.recRules = new Map(sys.rules.map((r, i) => [r, copy.rules[i]!]));
+    this.recInvariants = copy.invariants;
+    if (process.env.PVCHECK_TRACE_STATS === '1')
+      process.stderr.write(`traced rules: ${copy.copies} of ${sys.rules.filter((r) => r.direct).length + sys.invariants.filter((i) => i.direct).length} rules and invariants recorded on the model's recording copy (checker/recording.ts)\n`);
+  }
+  /** Per rule of the system, the rule its recordings run (its recording copy, recording.ts, or itself). */
+  private readonly recRules: Map<SysRule<S>, SysRule<S>>;
+  private readonly recInvariants: readonly SysInvariant<S>[];
+  private rec(rule: SysRule<S>): SysRule<S> {
+    return this.recRules.get(rule) ?? rule;
   }
 
   // ---- invariants
@@ -528,7 +542,8 @@ export class Traced<S> {
       const plain = this.unpackMiss(w, off);
       this.startRec();
       const sv = this.view(plain as object, this.root, false) as S;
-      return !!this.recording(() => inv.holds(sv), () => inv.holds(this.codec.unpack(w, off)));
+      const recInv = this.recInvariants[i]!;
+      return !!this.recording(() => recInv.holds(sv), () => inv.holds(this.codec.unpack(w, off)));
     });
     return this.insert(this.invRoots[i]!, reads, w, off, result, what);
   }
@@ -1032,7 +1047,8 @@ export class Traced<S> {
       const plain = this.unpackMiss(w, off);
       this.startRec();
       const sv = this.view(plain as object, this.root, false) as S;
-      return this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off))).length;
+      const rr = this.rec(rule);
+      return this.recording(() => rr.choices!(sv), () => rule.choices!(this.codec.unpack(w, off))).length;
     });
     return this.insert(this.choiceRoots[ai]!, reads, w, off, this.newSet(result), what);
   }
@@ -1048,11 +1064,12 @@ export class Traced<S> {
     const plain = this.unpackMiss(w, off);
     this.startRec();
     const sv = this.view(plain as object, this.root, false) as S;
-    const a = rule.choices ? this.recording(() => rule.choices!(sv), () => rule.choices!(this.codec.unpack(w, off)))[ci] : undefined;
+    const rr = this.rec(rule);
+    const a = rule.choices ? this.recording(() => rr.choices!(sv), () => rule.choices!(this.codec.unpack(w, off)))[ci] : undefined;
     // the choices' reads are fixed under the trie's path (a choice set is per path of the choices' trie); the guard's are not (one effect trie serves every path of the guard's)
     const fixed = this.reads.slice();
     if (withGuard && rule.when) {
-      const ok = this.recording(() => rule.when!(sv, a), () => rule.when!(this.codec.unpack(w, off), rule.choices ? rule.choices(this.codec.unpack(w, off))[ci] : undefined));
+      const ok = this.recording(() => rr.when!(sv, a), () => rule.when!(this.codec.unpack(w, off), rule.choices ? rule.choices(this.codec.unpack(w, off))[ci] : undefined));
       if (!ok) throw this.notDeterministic(`the guard of ${rule.name}`);
       this.readSeen.fill(0);
       for (const i of fixed) this.readSeen[i] = 1;
@@ -1070,7 +1087,8 @@ export class Traced<S> {
         const s = this.codec.unpack(w, off);
         return rule.when!(s, rule.choices ? rule.choices(s)[ci] : undefined);
       };
-      return !!this.recording(() => rule.when!(sv, a), again);
+      const rr = this.rec(rule);
+      return !!this.recording(() => rr.when!(sv, a), again);
     });
     return this.insert(set.guards[ci]!, reads, w, off, result, what);
   }
@@ -1091,7 +1109,8 @@ export class Traced<S> {
       const s = this.codec.unpack(w, off);
       return rule.then(this.codec.scratch(s), s, rule.choices ? rule.choices(s)[ci] : undefined);
     };
-    this.recording(() => rule.then(dv, sv, a), again);
+    const rr = this.rec(rule);
+    this.recording(() => rr.then(dv, sv, a), again);
     const W = this.W;
     const succ = new Uint32Array(W);
     this.codec.packScratch(d, succ);

@@ -2,11 +2,16 @@
  * The loader a worker of the multi-worker search calls (checker/parallel.ts):
  * the same model (a built-in's name or a model file's absolute path) bound to
  * the same parameters and invariants as in the main thread.
+ *
+ * A built-in model is imported from its own module, not through
+ * cli/loadModel.ts and model/registry.ts, which import every built-in: a
+ * worker loaded all sixteen models' code to run one of them (ring-notify: about
+ * 0.1 s of CPU a worker, a third of its start; docs/perf/2026-12-06-engine.md).
  */
 import * as E from 'fp-ts/lib/Either.js';
 import { bind } from '../properties/bind.js';
 import type { System } from '../checker/system.js';
-import { loadModel, looksLikeFile } from './loadModel.js';
+import type { Model } from '../model/core.js';
 
 export interface WorkerSystemArgs {
   readonly model: string;
@@ -14,14 +19,74 @@ export interface WorkerSystemArgs {
   readonly invariants?: readonly string[];
 }
 
-export async function loadSystem(a: WorkerSystemArgs): Promise<System<unknown>> {
-  const m = await loadModel(a.model);
+/**
+ * The module of each built-in model, by its name (relative to this file).
+ * test/workerSystem checks it against model/registry.ts: every built-in has
+ * its module here, and the module exports the model of that name. A model
+ * missing here still loads, through cli/loadModel.ts, with the TypeScript
+ * hooks (plainJs says no).
+ */
+export const builtinModules: Readonly<Record<string, string>> = {
+  'ring-notify': '../model/ringNotify.ts',
+  limiter: '../model/limiter.ts',
+  'limiter-rx': '../model/limiter.ts',
+  xenbus: '../model/xenbus.ts',
+  ring: '../model/ring.ts',
+  'ring-api': '../model/ringApi.ts',
+  grant: '../model/grant.ts',
+  blkif: '../model/blkif.ts',
+  'netif-ctrl': '../model/netifCtrl.ts',
+  'netif-tx': '../model/netif.ts',
+  'netif-rx': '../model/netifRx.ts',
+  vif: '../model/vif.ts',
+  nc2: '../model/nc2.ts',
+  'nc2-packets': '../model/nc2Packets.ts',
+  'nc2-bypass': '../model/nc2Bypass.ts',
+  'nc2-api': '../model/nc2Api.ts',
+};
+
+const moduleOf = (name: string): string | undefined => (Object.hasOwn(builtinModules, name) ? new URL(builtinModules[name]!, import.meta.url).href : undefined);
+/** Every built-in's module, each once, in one order: {@link ownModules} names them all, so that every built-in's workers run the same set of plain-JS copies (bin/worker-js.mjs names the set by its files in order) and a kept worker serves any of them. */
+const allModules = [...new Set(Object.keys(builtinModules).map((n) => moduleOf(n)!))];
+/** A model file's path rather than a built-in's name (as cli/loadModel.ts `looksLikeFile`; not imported: that module imports every model). */
+const isFile = (s: string): boolean => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
+
+/** The model `name` among a module's exports. */
+export function exportedModel(mod: Record<string, unknown>, name: string): Model | undefined {
+  return Object.values(mod).find((v): v is Model => typeof v === 'object' && v !== null && (v as Model).name === name && typeof (v as Model).init === 'function');
+}
+
+/**
+ * `modules`: the modules {@link ownModules} named, as the worker imports them
+ * (their plain-JS copies, or the sources under the hooks).
+ */
+export async function loadSystem(a: WorkerSystemArgs, modules: readonly string[] = []): Promise<System<unknown>> {
+  const own = moduleOf(a.model);
+  const url = own !== undefined && modules.length === allModules.length ? modules[allModules.indexOf(own)] : own;
+  let m: Model | undefined;
+  if (url !== undefined) {
+    m = exportedModel((await import(url)) as Record<string, unknown>, a.model);
+    if (!m) throw new Error(`internal: ${url} does not export the model ${a.model} (cli/workerSystem.ts builtinModules)`);
+  } else {
+    // a model file (plainJs: false, so the workers run under the TypeScript hooks), or no model (loadModel says so)
+    const { loadModel } = await import('./loadModel.js');
+    m = await loadModel(a.model);
+  }
   const sys = bind(m, a.params, a.invariants ? { invariants: a.invariants } : {});
   if (E.isLeft(sys)) throw new Error(sys.left);
   return sys.right;
 }
 
-/** A built-in model needs no module but those this one imports: the workers may run plain-JS copies (checker/parallel.ts). */
-export const plainJs = (a: WorkerSystemArgs): boolean => !looksLikeFile(a.model);
+/**
+ * A built-in model needs no module but those this one imports and its own
+ * (among {@link ownModules}): the workers may run plain-JS copies
+ * (checker/parallel.ts). So may a name that is no model (cli/loadModel.ts,
+ * which this module imports when the name is not in builtinModules, says
+ * so); a model file needs the hooks.
+ */
+export const plainJs = (a: WorkerSystemArgs): boolean => !isFile(a.model);
+
+/** The modules loadSystem may import itself (checker/parallel.ts copies them with the others): every built-in's, of which it imports its model's. */
+export const ownModules = (a: WorkerSystemArgs): string[] => (isFile(a.model) ? [] : allModules);
 
 export const workerSystemLoader = new URL('./workerSystem.ts', import.meta.url).href;

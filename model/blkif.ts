@@ -610,6 +610,11 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite],
   invariants: blkifInvariants,
   isValidEnd: blkifValidEnd,
+  // each adversary at a 2-slot ring and the other defaults: about 1 s of CPU each (docs/perf/2026-12-06-blkif.md)
+  checkAll: [
+    { params: { frontend: 'hostile', ringSize: '2' }, why: "Linux blkback against a hostile guest (bogus req_prod, any request field, grants revoked while mapped): every blkback property, valid ends where blkback owes nothing" },
+    { params: { backend: 'hostile', ringSize: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status): every blkfront property, valid ends where blkfront owes nothing" },
+  ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
     `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]` +

@@ -1097,6 +1097,28 @@ export const xennet_bus_close_closed: R = {
   then: (d, s, p) => xennetTeardown(d, p),
 };
 
+/**
+ * Each loop of xennet_bus_close (xen-netfront.c 6.12, 2635-2665) is
+ * `do { xenbus_switch_state(dev, S); ret = wait_event_timeout(module_wq, ...,
+ * XENNET_TIMEOUT); } while (!ret)`: after a timeout with the wait's condition
+ * still false it switches S again, which writes the node only if `dev->state`
+ * moved meanwhile (an XDP attach during the close switched Reconfiguring, then
+ * Connected, over the Closing). Since 2026-12-06 (the valid-end audit; before,
+ * such a close waited for ever with both ends Connected, and F2's trace ended
+ * in a state Linux leaves).
+ */
+export const xennet_bus_close_retry: R = {
+  // only xennet_xdp_set moves dev->state during a close in this model (netback_changed no longer runs, a fatal error needs an idle driver)
+  applies: (p) => p.reconfigure > 0 && p.frontend === 'new' && p.backend !== 'old',
+  name: 'xennet_bus_close(XENNET_TIMEOUT)', actor: 'frontend',
+  doc: 'the wait timed out with the backend not Closing, Closed or Unknown (not Closed or Unknown in the second loop): the loop switches Closing (Closed) again, a write only where dev->state moved since (xennet_xdp_set\'s Reconfiguring, then Connected)',
+  see: 'netfront xennet_bus_close (do { xenbus_switch_state; wait_event_timeout(XENNET_TIMEOUT) } while (!ret))',
+  when: (s) => s.fe.inst && (s.fe.remove === 'closing'
+    ? s.fe.dev !== XenbusStateClosing && ![XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s))
+    : s.fe.remove === 'closed' && s.fe.dev !== XenbusStateClosed && ![XenbusStateClosed, XenbusStateUnknown].includes(beNode(s))),
+  then: (d, s, p) => switchState(d, 'fe', s.fe.remove === 'closing' ? XenbusStateClosing : XenbusStateClosed, p),
+};
+
 export const netfront_node_removed: R = {
   applies: linuxFrontend,
   name: 'xenbus_dev_changed(frontend removed)', actor: 'frontend',
@@ -1834,7 +1856,7 @@ export const xs_spurious: R = {
 export const xenbusRules: readonly R[] = [
   libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_init_timeout, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
-  netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed,
+  netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed, xennet_bus_close_retry,
   netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
   xenvif_fatal_tx_err, xenvif_start_xmit, xenvif_start_xmit_done,
   mirage_plug_inner, mirage_connect, mirage_backend_connected,

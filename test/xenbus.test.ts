@@ -294,13 +294,36 @@ test('finding F4: an XDP attach while netback_changed(Connected) is still queued
   assert.is(last.fe.xdp, 'wait');
 });
 
-test('finding F2: an XDP attach during a guest close (otherend watch already freed): the wait is never woken (deadlock, 12 steps)', () => {
-  const params = { reconfigure: '1', events: '2', migrate: '0' };
-  assert.is(foundShortest(xenbus, params, 'deadlock', { invariants: [] }), 12);
+test('finding F2: an XDP attach during a guest close (otherend watch already freed): the wait is never woken, the close goes on and its teardown waits for rtnl (deadlock, 14 steps)', () => {
+  // backendFatal=0: F8 (an attach while the backend closes after an error) is another 14-step deadlock at events=2
+  const params = { reconfigure: '1', events: '2', migrate: '0', backendFatal: '0' };
+  assert.is(foundShortest(xenbus, params, 'deadlock', { invariants: [] }), 14);
   const r = run(xenbus, params, { invariants: [] });
   const last = r.violation!.trace[r.violation!.trace.length - 1]!.state as any;
-  assert.is(last.fe.remove, 'closing');
+  assert.is(last.fe.remove, 'closed');
   assert.is(last.fe.xdp, 'wait');
+  assert.ok(r.violation!.trace.some((x) => x.rule === 'xennet_remove'));
+});
+
+test("netfront's xennet_bus_close switches Closing again after XENNET_TIMEOUT: an XDP attach that switched Connected over the close no longer leaves xennet_remove waiting with both ends Connected", () => {
+  const params = { reconfigure: '1', events: '2', migrate: '0', backendFatal: '0', frontendFatal: '0', spurious: '0', unplug: '0' };
+  const p = (at(xenbus, params) as E.Right<any>).right;
+  // no rule enabled (every choice of every rule that applies at p refused)
+  const terminal = (m: Model, s: any) => m.rules.every((x) => (x.applies && !x.applies(p)) ||
+    (x.choices ? x.choices(s, p) : [undefined]).every((a: any) => x.when !== undefined && !x.when(s, p, a)));
+  // a terminal state where xennet_remove waits while both ends are Connected and idle
+  const stalledClose = (m: Model) => deriveModel(m, {
+    name: `${m.name}-stalled-close`, description: 'a close left waiting with both ends Connected and idle, as a violation',
+    invariants: [{ name: 'no_stalled_close', description: '', see: '', holds: (s: any) => !(s.fe.remove !== 'none' && connectedAndIdle(s) && terminal(m, s)) }],
+  });
+  // with the re-switch no such state is reached; it fires
+  const withRetry = run(stalledClose(xenbus), params, { invariants: ['no_stalled_close'], checkDeadlock: false });
+  assert.is(withRetry.outcome, 'ok');
+  assert.not.ok(withRetry.neverFired.includes('xennet_bus_close(XENNET_TIMEOUT)'));
+  // without it the close stalls there, a state the valid end `connectedAndIdle` accepted
+  const without = deriveModel(xenbus, { name: 'xenbus-no-bus-close-retry', description: 'xennet_bus_close waits without switching again', remove: ['xennet_bus_close(XENNET_TIMEOUT)'] });
+  const r = run(stalledClose(without), params, { invariants: ['no_stalled_close'], checkDeadlock: false });
+  assert.is(r.violation?.property, 'no_stalled_close');
 });
 
 test('finding F5: an XDP attach after resume, before the reconnect: netback connects on no keys and publishes Connected (X4, 12 steps)', () => {

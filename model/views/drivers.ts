@@ -33,6 +33,9 @@ export const blkifTable: readonly Pattern[] = [
   [/^xen_blkbk_map$/, { messages: hypercall('GNTTABOP_map_grant_ref') }],
   [/^make_response$/, { writes: ['ring page response slot', 'ring page rsp_prod'] }],
   [/^purge_persistent_gnt$/, { messages: hypercall('GNTTABOP_unmap_grant_ref') }],
+  // the adversaries (frontend=hostile, backend=hostile): writes of the shared page (and the guest's grant table)
+  [/^hostile_frontend_write$/, { writes: ['ring page request slot', 'ring page req_prod', 'grant table entry'] }],
+  [/^hostile_backend_write$/, { writes: ['ring page response slot', 'ring page rsp_prod'] }],
 ];
 
 export const netifCtrlTable: readonly Pattern[] = [
