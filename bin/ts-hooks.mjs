@@ -30,6 +30,8 @@ export function initialize(data) {
   loaded = data?.loaded;
   expected = data?.expected;
   stamps = data?.stamps;
+  // a worker thread's hooks (bin/worker.mjs): its expansion is never traced, no recording copy
+  if (expected !== undefined) twins = false;
 }
 const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
 const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
@@ -101,7 +103,7 @@ function loadTs() {
  */
 const TWIN = 'pvcheck-record';
 const root = pathToFileURL(join(here, '..') + '/').href;
-const twins = process.env.PVCHECK_TRACE_TWIN === '1' ||
+let twins = process.env.PVCHECK_TRACE_TWIN === '1' ||
   (process.env.PVCHECK_TRACE_TWIN !== '0' && (process.env.PVCHECK_TRACED === '1' || process.env.PVCHECK_TRACED === 'auto'));
 const isTwin = (url) => url !== undefined && url.endsWith('?' + TWIN);
 /** Whether a module resolved from a module of the recording copy is copied too: the project's TypeScript, not the checker's, not a package's. */

@@ -37,7 +37,12 @@ function pairAll(): void {
   if (list === undefined) return;
   for (; paired < list.length; paired++) {
     const [a, b] = list[paired]!;
-    for (const k of Object.keys(a)) pair(a[k], b[k], DEPTH);
+    try {
+      for (const k of Object.keys(a)) pair(a[k], b[k], DEPTH);
+    } catch {
+      // an export not initialised yet (a search started while its module still evaluates): paired at a later call
+      return;
+    }
   }
 }
 
