@@ -12,6 +12,8 @@ import { check, type CheckOptions, type CheckResult } from '../../checker/explor
 import { replay, traceFromViolation } from '../../traces/index.js';
 import { createHash } from 'node:crypto';
 import { hashValue } from '../../checker/reference/structural.js';
+import { hashWords } from '../../checker/hash.js';
+import { wordCodecOf } from '../../checker/packed.js';
 import type { System } from '../../checker/system.js';
 import { findModel } from '../../model/registry.js';
 
@@ -89,37 +91,85 @@ export function pathsSummary<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, 
 /**
  * {@link pathsSummary}'s string and the search's result (test/support/
  * shapedExamples.ts compares the packed one with 3 workers too). The state
- * set's digest is the SHA-256 of the sorted 64-bit structural hashes of the
- * states (checker/reference/structural.ts hashValue: key order does not
- * count, equal data hash alike), not of their canonical strings: the packed
- * path's states are not frozen, so each string was built whole (no subtree
- * memoised) and kept to the end. Every shaped example's first check line,
- * both paths, CPU s: the strings sorted 77, a SHA-256 a state's string 56,
- * the structural hash 29 (the searches alone: 30). Two sets of n states that
- * differ hash alike with probability about n^2 / 2^64 (1e-9 at 185,000).
+ * set's digest: {@link StateSetDigest}, of each state's words packed by the
+ * system's codec where it has one (a shape or a flat layout), on both paths.
  */
 export function pathsRun<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, line: Partial<CheckLine> = {}, extra: CheckOptions<S> = {}): { summary: string; result: CheckResult<S> } {
-  const digests: string[] = [];
-  const h = new Uint32Array(2);
   const sys = bind(m, p, line.invariants ? { invariants: line.invariants } : {});
   if (E.isLeft(sys)) throw new Error(sys.left);
+  const digest = new StateSetDigest(sys.right);
   const r = check(sys.right, {
-    ...extra, forceGeneric, onState: (s) => {
-      hashValue(s, h);
-      digests.push(h[0]!.toString(16).padStart(8, '0') + h[1]!.toString(16).padStart(8, '0'));
-    },
+    ...extra, forceGeneric, onState: (s) => digest.add(s),
     ...(line.checkDeadlock !== undefined ? { checkDeadlock: line.checkDeadlock } : {}),
     ...(line.maxStates !== undefined ? { maxStates: line.maxStates } : {}),
     ...(line.maxDepth !== undefined ? { maxDepth: line.maxDepth } : {}),
   });
-  digests.sort();
-  const sha = createHash('sha256').update(digests.join('')).digest('hex');
   const summary = JSON.stringify({
     outcome: r.outcome, states: r.distinctStates, edges: r.edges, depth: r.depth, terminals: r.terminalStates,
-    coverage: r.coverage, sha, violation: r.violation ? { p: r.violation.property, trace: r.violation.trace } : null,
+    coverage: r.coverage, sha: digest.sha256(), violation: r.violation ? { p: r.violation.property, trace: r.violation.trace } : null,
     observables: r.observables,
   });
   return { summary, result: r };
+}
+
+/**
+ * A digest of a set of states, for comparing the states two paths found
+ * ({@link pathsRun}): the SHA-256 of the states' 64-bit hashes, sorted (the
+ * order states are found in does not count; a state lost, added or changed
+ * changes it). A state's hash is that of its words packed by the system's
+ * codec (checker/packed.ts wordCodecOf: the packed path's own packing, done
+ * here again from the object both paths give `onState`), or, for a system
+ * without a shape or layout, its structural hash (checker/reference/
+ * structural.ts hashValue: key order does not count, equal data hash
+ * alike). Until 2026-12-06 every state was hashed structurally (a walk of
+ * its objects and keys): the first check line of the 73 shaped examples on
+ * the packed path, CPU s, search alone 11.3, with the structural digest
+ * 20.8, with the words' 16.5 (the rest is onState's copy and the packing
+ * here; the reference path's states are objects anyway: about even); docs/perf/
+ * 2026-12-06-pool.md. The words are a function of the state's data as the
+ * codec reads it, and the reference path's states are packed only here (its
+ * search fingerprints their structure), so a state one path has and the
+ * other has not still shows (test/shapesDigest). Two sets of n states that
+ * differ hash alike with probability about n^2 / 2^64 (1e-9 at 185,000).
+ */
+export class StateSetDigest<S> {
+  private hashes = new Uint32Array(1024);
+  private n = 0;
+  private readonly h = new Uint32Array(2);
+  private readonly hash: (s: S) => void;
+  constructor(sys: System<S>) {
+    const codec = wordCodecOf(sys);
+    if (codec) {
+      const w = new Uint32Array(codec.words);
+      this.hash = (s) => {
+        codec.pack(s, w);
+        hashWords(w, w.length, this.h);
+      };
+    } else this.hash = (s) => hashValue(s, this.h);
+  }
+  /** Whether the states are hashed by their packed words (else by their structure). */
+  static packs(sys: System<unknown>): boolean {
+    return wordCodecOf(sys) !== undefined;
+  }
+  add(s: S): void {
+    this.hash(s);
+    if (2 * this.n + 2 > this.hashes.length) {
+      const more = new Uint32Array(this.hashes.length * 2);
+      more.set(this.hashes);
+      this.hashes = more;
+    }
+    // little-endian 64-bit words: the low half first
+    this.hashes[2 * this.n] = this.h[1]!;
+    this.hashes[2 * this.n + 1] = this.h[0]!;
+    this.n++;
+  }
+  get size(): number {
+    return this.n;
+  }
+  sha256(): string {
+    const all = new BigUint64Array(this.hashes.buffer, 0, this.n).slice().sort();
+    return createHash('sha256').update(new Uint8Array(all.buffer)).digest('hex');
+  }
 }
 
 /** What an example's `@pvcheck check` line asks for, read as `pvcheck check` reads it. */
