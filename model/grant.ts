@@ -2106,6 +2106,28 @@ export const G_granterReclaims: Goal<S, P> = {
   },
 };
 
+/**
+ * Goal G21 (AG EF), the grantee's half of G20 (since 2026-12-06): from every
+ * reachable state a state is reachable where netback, the honest grantee's
+ * driver, is idle on every data ref (no request in flight, nothing in its
+ * sticky cache) and holds no mapping but the ring's. Whatever the frontend,
+ * the hostile domain or a hostile granter do, netback can get back to rest:
+ * every request it took is answered (a failed map with
+ * XEN_NETIF_RSP_ERROR, a forwarded one once C's copy ended) and every
+ * mapping it made is unmapped. G20 does not see this: a request netback
+ * never answers holds no pin of the granter.
+ */
+export const G_granteeIdles: Goal<S, P> = {
+  name: 'G21_grantee_can_idle',
+  description: 'from every reachable state, a state is reachable where netback is idle on every data ref, caches nothing and maps nothing but the ring (AG EF): every request it took is answered, every mapping it made is unmapped',
+  see: 'linux drivers/net/xen-netback/netback.c xenvif_tx_check_gop, make_tx_response, xenvif_idx_unmap; netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING',
+  reached: (s) => {
+    for (let r = 1; r < s.be.length; r++) if (s.be[r]!.st !== BE_IDLE || s.be[r]!.c >= 0) return false;
+    for (let h = 0; h < s.mt.length; h++) if (h !== s.ringh && s.mt[h]?.drv === 1) return false;
+    return true;
+  },
+};
+
 export const grantObservables: readonly Observable<S, P>[] = [
   { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => count(s.aa.slice(0, s.fe.length), (a) => a !== null) },
   { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
@@ -2218,7 +2240,7 @@ export const grant = defineModel<S, P>({
   rules: grantRules,
   invariants: grantInvariants,
   observables: grantObservables,
-  goals: [G_granterReclaims],
+  goals: [G_granterReclaims, G_granteeIdles],
   canonicalize: grantCanonicalize,
   shape: grantShape,
   // grant.md "Finding: a read-only grant takes a write pin after a failed v2 end": Linux's v2 end writes flags = 0
