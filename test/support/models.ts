@@ -125,7 +125,8 @@ export function pathsRun<S, P>(m: Model<S, P>, p: P, forceGeneric: boolean, line
  * its objects and keys): the first check line of the 73 shaped examples on
  * the packed path, CPU s, search alone 11.3, with the structural digest
  * 20.8, with the words' 16.5 (the rest is onState's copy and the packing
- * here; the reference path's states are objects anyway: about even); docs/perf/
+ * here); on the reference path 22.6, 25.0 and 27.9 (hashValue memoises the
+ * frozen subtrees its states share, the codec packs each whole); docs/perf/
  * 2026-12-06-pool.md. The words are a function of the state's data as the
  * codec reads it, and the reference path's states are packed only here (its
  * search fingerprints their structure), so a state one path has and the
