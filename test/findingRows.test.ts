@@ -14,9 +14,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'bin/pvcheck.mjs');
@@ -64,7 +64,7 @@ const run = (args: readonly string[]): Promise<Outcome> =>
   });
 
 const table = rows();
-const scratch = mkdtempSync(join(tmpdir(), 'pvcheck-finding-rows-'));
+const scratch = scratchDir('pvcheck-finding-rows-');
 
 test('docs/findings.md has rows to run', () => {
   assert.ok(table.length >= 15, `only ${table.length} rows parsed`);
@@ -83,7 +83,5 @@ for (const row of table) {
     );
   });
 }
-
-test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test.run();
