@@ -14,34 +14,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { findingRows, root } from './support/findingsTable.js';
 
-const root = resolve(import.meta.dirname, '..');
 const cli = join(root, 'bin/pvcheck.mjs');
-
-interface Row {
-  readonly id: string;
-  readonly args: readonly string[];
-  readonly property: string;
-  readonly steps: number;
-}
-
-/** The table's rows: `| id | \`pvcheck check MODEL ARGS\` | \`PROPERTY\` in N steps (or deadlock in N steps) | ...`. */
-function rows(): Row[] {
-  const out: Row[] = [];
-  for (const line of readFileSync(join(root, 'docs/findings.md'), 'utf8').split('\n')) {
-    if (!/^\| [A-Za-z0-9-]+ \| `pvcheck/.test(line)) continue;
-    const cells = line.split('|').map((c) => c.trim());
-    const cmd = /^`pvcheck (check \S+(?: (?:-p \S+=\S+|-i \S+))*)`$/.exec(cells[2]!);
-    const res = /^(?:`(\w+)`|(deadlock)) in (\d+) steps$/.exec(cells[3]!);
-    // test/findings.test.ts names a row whose cells do not parse; here it is skipped.
-    if (!cmd || !res) continue;
-    out.push({ id: cells[1]!, args: cmd[1]!.split(' '), property: res[1] ?? res[2]!, steps: +res[3]! });
-  }
-  return out;
-}
 
 interface Outcome {
   readonly code: number | null;
@@ -63,7 +40,7 @@ const run = (args: readonly string[]): Promise<Outcome> =>
     });
   });
 
-const table = rows();
+const table = findingRows();
 const scratch = scratchDir('pvcheck-finding-rows-');
 
 test('docs/findings.md has rows to run', () => {

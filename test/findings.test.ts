@@ -13,50 +13,17 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { builtinModels, findModel } from '../model/registry.js';
 import { readTraceFile, replayWith } from '../traces/index.js';
 import { resolveParams } from '../model/params.js';
+import { findingRows } from './support/findingsTable.js';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = join(root, 'docs/findings');
 
-interface Row {
-  readonly id: string;
-  readonly model: string;
-  readonly params: Readonly<Record<string, string>>;
-  readonly only: readonly string[];
-  readonly property: string;
-  readonly steps: number;
-}
-
-/** The table's rows: `| id | \`pvcheck check MODEL ARGS\` | \`PROPERTY\` in N steps (or deadlock in N steps) | ...`. */
-function rows(): Row[] {
-  const out: Row[] = [];
-  for (const line of readFileSync(join(root, 'docs/findings.md'), 'utf8').split('\n')) {
-    if (!/^\| [A-Za-z0-9-]+ \| `pvcheck/.test(line)) continue;
-    const cells = line.split('|').map((c) => c.trim());
-    const id = cells[1]!;
-    const cmd = /^`pvcheck check (\S+)((?: (?:-p \S+=\S+|-i \S+))*)`$/.exec(cells[2]!);
-    assert.ok(cmd, `${id}: command '${cells[2]}' is not \`pvcheck check MODEL [-p k=v]... [-i NAME]...\``);
-    const res = /^(?:`(\w+)`|(deadlock)) in (\d+) steps$/.exec(cells[3]!);
-    assert.ok(res, `${id}: result '${cells[3]}' is not "\`PROPERTY\` in N steps" or "deadlock in N steps"`);
-    const args = cmd[2]!.trim() ? cmd[2]!.trim().split(' ') : [];
-    const params: Record<string, string> = {};
-    const only: string[] = [];
-    for (let i = 0; i < args.length; i += 2) {
-      if (args[i] === '-p') {
-        const [k, v] = args[i + 1]!.split('=') as [string, string];
-        params[k] = v;
-      } else only.push(args[i + 1]!);
-    }
-    out.push({ id, model: cmd[1]!, params, only, property: res[1] ?? res[2]!, steps: +res[3]! });
-  }
-  return out;
-}
-
-const table = rows();
+const table = findingRows();
 
 test('the table has a row per finding, each id once', () => {
   assert.ok(table.length >= 17, `${table.length} rows`);
