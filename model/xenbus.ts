@@ -1074,12 +1074,28 @@ export const xennet_remove: R = {
   },
 };
 
+/**
+ * The conditions of xennet_bus_close's two waits (xen-netfront.c): the first
+ * loop waits for the backend in Closing, Closed or Unknown, the second (after
+ * switching Closed) for Closed or Unknown. The rules below take a wait as
+ * answered (xennet_bus_close_closing, _closed) or as timed out
+ * (xennet_bus_close_retry) on these.
+ */
+const closingAnswered = (s: S): boolean => {
+  const be = beNode(s);
+  return be === XenbusStateClosing || be === XenbusStateClosed || be === XenbusStateUnknown;
+};
+const closedAnswered = (s: S): boolean => {
+  const be = beNode(s);
+  return be === XenbusStateClosed || be === XenbusStateUnknown;
+};
+
 export const xennet_bus_close_closing: R = {
   applies: linuxFrontend,
   name: 'xennet_bus_close(Closing)', actor: 'frontend',
   doc: 'wait_event(backend in Closing, Closed or Unknown) answered: return if Closed, else switch Closed and wait',
   see: 'netfront xennet_bus_close',
-  when: (s) => s.fe.inst && s.fe.remove === 'closing' && [XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)) &&
+  when: (s) => s.fe.inst && s.fe.remove === 'closing' && closingAnswered(s) &&
     (beNode(s) !== XenbusStateClosed || !rtnlHeld(s)),
   then: (d, s, p) => {
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
@@ -1093,7 +1109,7 @@ export const xennet_bus_close_closed: R = {
   name: 'xennet_bus_close(Closed)', actor: 'frontend',
   doc: 'wait_event(backend in Closed or Unknown) answered: xennet_disconnect_backend, unregister_netdev, destroy queues',
   see: 'netfront xennet_bus_close, xennet_remove',
-  when: (s) => s.fe.inst && s.fe.remove === 'closed' && [XenbusStateClosed, XenbusStateUnknown].includes(beNode(s)) && !rtnlHeld(s),
+  when: (s) => s.fe.inst && s.fe.remove === 'closed' && closedAnswered(s) && !rtnlHeld(s),
   then: (d, s, p) => xennetTeardown(d, p),
 };
 
@@ -1114,8 +1130,8 @@ export const xennet_bus_close_retry: R = {
   doc: 'the wait timed out with the backend not Closing, Closed or Unknown (not Closed or Unknown in the second loop): the loop switches Closing (Closed) again, a write only where dev->state moved since (xennet_xdp_set\'s Reconfiguring, then Connected)',
   see: 'netfront xennet_bus_close (do { xenbus_switch_state; wait_event_timeout(XENNET_TIMEOUT) } while (!ret))',
   when: (s) => s.fe.inst && (s.fe.remove === 'closing'
-    ? s.fe.dev !== XenbusStateClosing && ![XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown].includes(beNode(s))
-    : s.fe.remove === 'closed' && s.fe.dev !== XenbusStateClosed && ![XenbusStateClosed, XenbusStateUnknown].includes(beNode(s))),
+    ? s.fe.dev !== XenbusStateClosing && !closingAnswered(s)
+    : s.fe.remove === 'closed' && s.fe.dev !== XenbusStateClosed && !closedAnswered(s)),
   then: (d, s, p) => switchState(d, 'fe', s.fe.remove === 'closing' ? XenbusStateClosing : XenbusStateClosed, p),
 };
 
