@@ -158,9 +158,10 @@ export class FingerprintSet {
 
   /**
    * Doubles the table in place (SharedFingerprints.growInPlace and
-   * replaceClusters, single-threaded and with the ids): the buffers grow,
-   * then every cluster (run of occupied slots) is taken out whole and its
-   * entries inserted again in their order with the new mask. An entry's new
+   * replaceInPlace, single-threaded and with the ids): the buffers grow,
+   * then every entry is taken out and inserted again, in slot order, with
+   * the new mask (the same table as taking each cluster, a run of occupied
+   * slots, out whole and inserting its entries again). An entry's new
    * home is its old one or that plus the old capacity c: entries that keep
    * their home land within their old cluster's span, the others at c or
    * beyond. So the cluster that runs past c (if any) goes first, then the
@@ -188,15 +189,21 @@ export class FingerprintSet {
       this.replace(a0, e + 1);
       low = a0;
     }
-    for (let j = 0; j < low; ) {
-      if (t[2 * j] === 0 && t[2 * j + 1] === 0) {
-        j++;
-        continue;
-      }
-      let e = j;
-      while (e + 1 < low && (t[2 * (e + 1)] !== 0 || t[2 * e + 3] !== 0)) e++;
-      this.replace(j, e + 1);
-      j = e + 1;
+    // the clusters below, in place (as SharedFingerprints.replaceInPlace): each entry in ascending order taken
+    // out and inserted again, not written when it is at its new home already
+    const ids = this.ids, mask = this.mask, end = mask + 1 + PAD;
+    for (let j = 0; j < low; j++) {
+      const h = t[2 * j]!, l = t[2 * j + 1]!;
+      if (h === 0 && l === 0) continue;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      if (i === j) continue;
+      t[2 * j] = 0;
+      t[2 * j + 1] = 0;
+      while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
+      if (i >= end) throw new Error('internal: a probe ran past the table');
+      t[2 * i] = h;
+      t[2 * i + 1] = l;
+      if (ids) ids[i] = ids[j]!;
     }
   }
 
@@ -827,16 +834,52 @@ export class SharedFingerprints {
       flush();
       return;
     }
-    for (let j = from; j < to; ) {
-      if (t[2 * j] === 0) {
-        j++;
+    this.replaceInPlace(c, from, to, dropFlagged, shared, last);
+  }
+
+  /**
+   * {@link replaceClusters} for the clusters below c, without taking them
+   * out: the entries of [from, to) in ascending order, each taken out of its
+   * slot and inserted again with the new mask, one at a time. That is the
+   * same table, slot for slot, as taking each cluster out whole and
+   * inserting its entries again in order: an entry that keeps its home
+   * (below c) probes from it and finds its own slot, now empty, at the
+   * latest (the earlier entries of its cluster were placed at or below
+   * theirs; the later ones are not reached), and one that moves to the
+   * upper half goes there in the same order as before. An entry already at
+   * its new home (about half of those that keep it) is not written at all;
+   * the copy into a buffer and back is gone (47-41 ns an entry moved, one
+   * thread: docs/perf/2026-12-06b-engine.md).
+   */
+  private replaceInPlace(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean, last: boolean): void {
+    const t = this.t, flags = this.flags, mask = this.mask, stamp = this.stamp;
+    const end = mask + 1 + PAD, top = mask + 1 - c;
+    for (let j = from; j < to; j++) {
+      const h = t[2 * j]!;
+      if (h === 0) continue;
+      const l = t[2 * j + 1]!;
+      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      const f = flags[j]!;
+      if (i === j && !(dropFlagged && f === stamp)) continue; // at its new home already
+      t[2 * j] = 0;
+      t[2 * j + 1] = 0;
+      if (f !== 0) flags[j] = 0;
+      if (dropFlagged && f === stamp) continue;
+      // where this entry's probe may run: this part's span of its block (see rehashPart)
+      let stop = end;
+      if (shared && i >= c) {
+        const k = Math.floor(i / c) * c;
+        stop = !last ? k + to : k === top ? end : k + c;
+      }
+      while (i < stop && t[2 * i] !== 0) i++;
+      if (i >= stop) {
+        if (stop === end) throw new Error('internal: a probe ran past the table');
+        this.deferred.push(h, l, f);
         continue;
       }
-      let e = j;
-      while (e + 1 < to && t[2 * (e + 1)] !== 0) e++;
-      take(j, e);
-      flush();
-      j = e + 1;
+      t[2 * i] = h;
+      t[2 * i + 1] = l;
+      flags[i] = f;
     }
   }
 }

@@ -191,6 +191,59 @@ test('SharedFingerprints grows in place (no ids), whole or in parts in any order
   }
 });
 
+/**
+ * The table a one-thread rehash makes, slot for slot, from first principles:
+ * a fresh table of the new size, the entries inserted by linear probing in
+ * the order the rehash takes them (the cluster that runs past the old home
+ * slots first, then every other entry in slot order).
+ */
+function referenceRehash(old: Uint32Array, oldFlags: Uint8Array, c: number, slots: number, drop: boolean, stamp: number): { t: Uint32Array; flags: Uint8Array } {
+  const PAD = (old.length >>> 1) - c;
+  const t = new Uint32Array((slots + PAD) * 2), flags = new Uint8Array(slots + PAD);
+  const put = (j: number) => {
+    const h = old[2 * j]!, l = old[2 * j + 1]!;
+    if (h === 0 || (drop && oldFlags[j] === stamp)) return;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & (slots - 1);
+    while (t[2 * i] !== 0) i++;
+    t[2 * i] = h;
+    t[2 * i + 1] = l;
+    flags[i] = oldFlags[j]!;
+  };
+  let low = c;
+  if (old[2 * c] !== 0) {
+    let a0 = c, e = c;
+    while (a0 > 0 && old[2 * (a0 - 1)] !== 0) a0--;
+    while (old[2 * (e + 1)] !== 0) e++;
+    for (let j = a0; j <= e; j++) put(j);
+    low = a0;
+  }
+  for (let j = 0; j < low; j++) put(j);
+  return { t, flags };
+}
+
+test('SharedFingerprints.rehash in place = the entries inserted again one by one into a fresh table, slot for slot and flag for flag', () => {
+  let x = 24681357;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  for (let round = 0; round < 300; round++) {
+    const bits = 4 + (round % 7);
+    let table = SharedFingerprints.create(1 << bits);
+    const few = round % 3 === 0; // long clusters and runs past the home slots
+    const n = Math.floor((1 << bits) * (few ? 0.5 : 0.74));
+    for (let i = 0; i < n; i++) {
+      const h = normHigh(few ? rnd() & 0x7 : rnd()), l = normLow(few ? ((rnd() & ~0xfff) | 5) >>> 0 : rnd());
+      assert.ok(table.insert(h, l, rnd() & 1 ? FLAG : 0) !== 3);
+    }
+    for (const [factor, drop] of [[2, false], [4, true], [1, true], [2, true], [8, false]] as const) {
+      const c = table.capacity;
+      const want = referenceRehash(table.t.slice(), table.flags.slice(), c, c * factor, drop, table.stamp);
+      table = table.rehash(c * factor, drop);
+      assert.equal(table.t, want.t, `round ${round}: x${factor}${drop ? ' dropping the flagged' : ''}: the slots`);
+      assert.equal(table.flags, want.flags, `round ${round}: x${factor}: the flags`);
+      table.nextStamp();
+    }
+  }
+});
+
 test('SharedFingerprints grown in parts: an entry whose probe runs out of its part\'s span waits for rehashDeferred', () => {
   // fingerprints with a chosen home in a table of 32 slots (and so target & 15 in one of 16)
   const fp = (target: number, x: number): [number, number] => {
