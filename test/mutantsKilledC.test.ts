@@ -18,6 +18,13 @@
  *   XSA-era example (no RING_REQUEST_PROD_OVERFLOW) kills it only by the
  *   per-file time limit (300 s: the variant's space, unbounded by the
  *   invariant, is searched whole); here the same search under a state bound.
+ * - xenbus-closed-answered-by-closing (model/xenbus.ts `closedAnswered`,
+ *   24b6d1b): xennet_bus_close's second wait (after switching Closed) ends
+ *   only on the backend's Closed or Unknown, the first on Closing too. Only
+ *   test/xenbus's F2 case killed it, 88 s into the file: here, at F2's row's
+ *   parameters (22,292 states), every state where a wait is taken as answered
+ *   has the backend node the driver's condition names, and states where the
+ *   second wait sees Closing exist.
  * - worker-loads-next-module (cli/workerSystem.ts `loadSystem`, 4d93460): a
  *   worker given the list of plain-JS copies picks its own model's module
  *   from it; test/workerSystem loaded systems without the list (a worker of
@@ -30,6 +37,7 @@ import { deriveModel, type Model } from '../model/core.js';
 import { blkif, makeResponse, xenBlkbkMap, dispatching, BLKIF_OP_READ, BLKIF_OP_WRITE, type BlkifParams, type BlkifState } from '../model/blkif.js';
 import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import { builtinModels } from '../model/registry.js';
+import { xenbus, beNode, xennet_bus_close_closed, xennet_bus_close_closing, XenbusStateClosed, XenbusStateClosing, XenbusStateUnknown, type XenbusModelState, type XenbusParams } from '../model/xenbus.js';
 import { bind } from '../properties/bind.js';
 import { loadSystem, ownModules } from '../cli/workerSystem.js';
 import { check } from '../checker/explore.js';
@@ -92,6 +100,30 @@ test('blkif-work-bound-plus-one: blkback without RING_REQUEST_PROD_OVERFLOW brea
   const r = check(systemOf(m, p, ['B_work_bounded']), { maxStates: 200_000 });
   assert.is(r.violation?.property, 'B_work_bounded', `outcome ${r.outcome}`);
   assert.is((r.violation!.trace.at(-1)!.state as BlkifState).back.work, p.ringSize + 1);
+});
+
+test("xenbus-closed-answered-by-closing: xennet_bus_close's waits end on the backend states xen-netfront.c names (Closing, Closed or Unknown; then Closed or Unknown), at F2's row's parameters", () => {
+  const p = paramsOf(xenbus, { reconfigure: 1, events: 2, migrate: 0, backendFatal: 0 }) as XenbusParams;
+  const seen = { closingAnswered: 0, closedAnswered: 0, closedWaitSeesClosing: 0 };
+  // no property: the whole space at these parameters (the row stops at F2's deadlock)
+  const r = check(systemOf(xenbus, p, []), {
+    checkDeadlock: false,
+    onState: (x) => {
+      const s = x as XenbusModelState;
+      const be = beNode(s);
+      if (xennet_bus_close_closing.when!(s, p, undefined)) {
+        seen.closingAnswered++;
+        assert.ok(be === XenbusStateClosing || be === XenbusStateClosed || be === XenbusStateUnknown, `the first wait answered with the backend in ${be}`);
+      }
+      if (xennet_bus_close_closed.when!(s, p, undefined)) {
+        seen.closedAnswered++;
+        assert.ok(be === XenbusStateClosed || be === XenbusStateUnknown, `the second wait answered with the backend in ${be}`);
+      }
+      if (s.fe.inst && s.fe.remove === 'closed' && be === XenbusStateClosing) seen.closedWaitSeesClosing++;
+    },
+  });
+  assert.ok(r.distinctStates > 20_000, `${r.distinctStates} states`);
+  for (const [k, n] of Object.entries(seen)) assert.ok(n > 0, `no state where ${k}`);
 });
 
 test("worker-loads-next-module: given every built-in's module (as a CLI worker is), a worker loads its own model's system", async () => {
