@@ -34,7 +34,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { deriveModel, type Model } from '../model/core.js';
-import { blkif, makeResponse, xenBlkbkMap, BLKIF_OP_READ, BLKIF_OP_WRITE, type BlkifParams, type BlkifState } from '../model/blkif.js';
+import { blkif, makeResponse, xenBlkbkMap, dispatching, BLKIF_OP_READ, BLKIF_OP_WRITE, type BlkifParams, type BlkifState } from '../model/blkif.js';
 import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import { builtinModels } from '../model/registry.js';
 import { xenbus, beNode, xennet_bus_close_closed, xennet_bus_close_closing, XenbusStateClosed, XenbusStateClosing, XenbusStateUnknown, type XenbusModelState, type XenbusParams } from '../model/xenbus.js';
@@ -54,11 +54,12 @@ const ignoresRefusedMap = deriveModel(blkif, {
     xen_blkbk_map: {
       ...xenBlkbkMap,
       then: (d, s, p) => {
-        const c = s.back.cur!;
-        const g = c.gref;
+        const i = dispatching(s);
+        const c = s.back.reqs[i]!;
+        const g = c.segs[0]!.gref; // one segment a request (segments=1)
         const io = c.operation === BLKIF_OP_READ || c.operation === BLKIF_OP_WRITE;
         if (io && g >= 1 && g < s.granted.length && !s.granted[g] && !s.back.pgnts.some((x) => x.gref === g)) {
-          d.back.cur!.stage = 1; // no map, no error: status stays BLKIF_RSP_OKAY
+          d.back.reqs[i]!.stage = 1; // no map, no error: status stays BLKIF_RSP_OKAY
           return;
         }
         xenBlkbkMap.then(d, s, p, undefined);
@@ -73,15 +74,15 @@ test('blkif-io-on-failed-map: a blkback that does I/O on a ref whose map Xen ref
   assert.is(r.violation?.property, 'B_io_on_mapped_grant');
   assert.ok(replays(ignoresRefusedMap, p, r), 'the trace replays');
   const last = r.violation!.trace.at(-1)!.state as BlkifState;
-  const c = last.back.cur!;
-  assert.ok(c.gref >= 1 && c.gref < last.granted.length && last.mapcount[c.gref] === 0, `I/O on ref ${c.gref}, in the table and mapped by no one`);
+  const g = last.back.reqs[0]!.segs[0]!.gref;
+  assert.ok(g >= 1 && g < last.granted.length && last.mapcount[g] === 0, `I/O on ref ${g}, in the table and mapped by no one`);
 });
 
 // blkback that writes its response and advances rsp_prod_pvt but never pushes it (no RING_PUSH_RESPONSES)
 const neverPushes = deriveModel(blkif, {
   name: 'blkif-never-pushes',
   description: 'blkback making responses without RING_PUSH_RESPONSES',
-  replace: { make_response: { ...makeResponse, then: (d, s, p) => { const before = s.rsp_prod; makeResponse.then(d, s, p, undefined); d.rsp_prod = before; } } },
+  replace: { make_response: { ...makeResponse, then: (d, s, p, i) => { const before = s.rsp_prod; makeResponse.then(d, s, p, i); d.rsp_prod = before; } } },
 }) as M;
 
 test('blkif-valid-end-response-unpushed: with a hostile guest, a blkback that never pushes its responses deadlocks (it owes the guest what it made)', () => {
@@ -89,7 +90,7 @@ test('blkif-valid-end-response-unpushed: with a hostile guest, a blkback that ne
   const r = runModel(neverPushes, p);
   assert.is(r.outcome, 'deadlock', r.violation?.property);
   const last = r.violation!.trace.at(-1)!.state as BlkifState;
-  assert.ok(last.back.cur === null && last.rsp_prod !== last.back.rsp_prod_pvt, 'the end: blkback idle, a response made and not pushed');
+  assert.ok(last.back.reqs.length === 0 && last.rsp_prod !== last.back.rsp_prod_pvt, 'the end: blkback idle, a response made and not pushed');
   assert.is(runModel(blkif, paramsOf(blkif, SMALL)).outcome, 'ok', 'the built-in at the same settings');
 });
 
