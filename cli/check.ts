@@ -819,11 +819,43 @@ function allValues(spec: ParamSpec, name: string): string[] {
 export async function checkAllCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
   if (positionals.length) throw new UsageError(`check-all takes no model (got '${positionals[0]}'): it checks every built-in model`);
+  const t0 = Date.now();
+  const all = await checkAllRuns(builtinModels, { progress: !values.quiet });
+  if (values.json) process.stdout.write(JSON.stringify(all.reports, null, 2) + '\n');
+  else {
+    process.stdout.write(table(['model', 'parameters', 'distinct states', 'edges', 'depth', 'seconds', 'outcome'], all.rows) + '\n');
+    process.stdout.write(`${all.modelsDone} models checked (${all.rows.length} runs) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    if (interrupted())
+      process.stdout.write(`INTERRUPTED: ${builtinModels.length - all.modelsDone} of ${builtinModels.length} models not checked (${all.runs - all.rows.length} of ${all.runs} runs not made)\n`);
+  }
+  return interrupted() ? EXIT.incomplete : all.code;
+}
+
+/** What {@link checkAllRuns} made: the exit code (a declared finding is not a failure), a table row and a JSON report per run. */
+export interface CheckAllResult {
+  readonly code: number;
+  readonly rows: string[][];
+  readonly reports: JsonReport[];
+  /** Models with at least one run made, and the runs planned. */
+  readonly modelsDone: number;
+  readonly runs: number;
+}
+
+/**
+ * check-all's runs over `models` (the command: every built-in): each model at
+ * its defaults, then each of its check-all runs (Model.checkAll), a trace
+ * file written in `traceDir` (default: the working directory) for each
+ * violation. A violation of a property the model declares a finding about
+ * the real code (Model.findings: an invariant, or `deadlock`) is reported as
+ * a known finding and leaves the code 0; any other outcome but ok sets it.
+ * Exported so that a test runs check-all's own path on a few small models
+ * (test/cliCheckAll) instead of every built-in (test/pinned's npm start).
+ */
+export async function checkAllRuns(models: readonly Model[], opt: { progress?: boolean; traceDir?: string } = {}): Promise<CheckAllResult> {
   const rows: string[][] = [];
   const reports: JsonReport[] = [];
   let code = 0;
-  const t0 = Date.now();
-  const runs = builtinModels.flatMap((m) => [{ m, run: undefined as CheckAllRun | undefined }, ...(m.checkAll ?? []).map((run) => ({ m, run }))]);
+  const runs = models.flatMap((m) => [{ m, run: undefined as CheckAllRun | undefined }, ...(m.checkAll ?? []).map((run) => ({ m, run }))]);
   for (const { m, run } of runs) {
     if (interrupted()) break;
     let p = m.params.defaults as object;
@@ -833,7 +865,7 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
       p = q.right as object;
     }
     const invariants = run?.leaveOut?.length ? selectedInvariants(m, undefined).filter((n) => !run.leaveOut!.includes(n)) : undefined;
-    const r = await runSearch(m, p, { progress: !values.quiet, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
+    const r = await runSearch(m, p, { progress: opt.progress === true, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
     const c = exitFor(r.outcome);
     // a violation the model declares a finding about the real code (Model.findings) is reported, not a failure
     const finding = !!r.violation && (m.findings ?? []).includes(r.violation.property); // an invariant or a deadlock (xenbus F7)
@@ -843,7 +875,7 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
     if (r.violation) {
       const name = `pvcheck-${safe(m.name)}${run ? '-' + safe(Object.values(run.params).join('-')) : ''}-${safe(r.violation.property)}.trace.json`;
       const command = `pvcheck check ${m.name}` + (run ? Object.entries(run.params).map(([k, v]) => ` --param ${k}=${v}`).join('') : '');
-      traceFile = writeTraceFile(name, traceFromViolation(m, p, r.violation, command), 'json');
+      traceFile = writeTraceFile(opt.traceDir === undefined ? name : join(opt.traceDir, name), traceFromViolation(m, p, r.violation, command), 'json');
     }
     reports.push(jsonReport(m.name, p, invariants ?? selectedInvariants(m, undefined), r, traceFile, run ? { checkAll: { params: { ...run.params }, leftOut: [...(run.leaveOut ?? [])] } } : {}));
     const leftOut = run?.leaveOut?.length ? ` (left out, known findings: ${run.leaveOut.join(', ')})` : '';
@@ -857,13 +889,5 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
       (r.outcome === 'ok' ? 'ok' : (finding ? 'known finding (docs/models): ' : '') + outcomeLine(r) + (traceFile ? ` -> ${traceFile}` : '')) + leftOut,
     ]);
   }
-  if (values.json) process.stdout.write(JSON.stringify(reports, null, 2) + '\n');
-  else {
-    process.stdout.write(table(['model', 'parameters', 'distinct states', 'edges', 'depth', 'seconds', 'outcome'], rows) + '\n');
-    const modelsDone = new Set(runs.slice(0, rows.length).map((x) => x.m)).size;
-    process.stdout.write(`${modelsDone} models checked (${rows.length} runs) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    if (interrupted())
-      process.stdout.write(`INTERRUPTED: ${builtinModels.length - modelsDone} of ${builtinModels.length} models not checked (${runs.length - rows.length} of ${runs.length} runs not made)\n`);
-  }
-  return interrupted() ? EXIT.incomplete : code;
+  return { code, rows, reports, modelsDone: new Set(runs.slice(0, rows.length).map((x) => x.m)).size, runs: runs.length };
 }

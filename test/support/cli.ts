@@ -15,9 +15,35 @@ export interface Run {
   readonly err: string;
 }
 
-/** Runs pvcheck with `args` in folder `cwd`, `env` added to the environment. */
-export function pvcheck(args: readonly string[], cwd: string, env: Record<string, string> = {}): Run {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+/**
+ * The most states a test's `check` with a lossy store (`--store bitstate` or
+ * `compact`) or a `--swarm` member may visit when it gives no --max-states:
+ * {@link pvcheck} gives it this bound and fails the test when the run reaches
+ * it. Such a search runs on one thread (no hand-over to workers), ~0.3 M
+ * states a CPU second: 3 M is ~10 s. Why (session 20): `check limiter
+ * --store bitstate -i L1_credit_in_range` leaves out the L3 finding that
+ * stops the defaults at 109,557 states, and searches netback's whole timer
+ * space instead: 10.8 M states, depth 186, 39 s CPU, 131 s wall under load.
+ */
+export const LOSSY_TEST_STATES = 3_000_000;
+
+/** Whether `args` run one `check` search with a lossy store or as a swarm member (what {@link LOSSY_TEST_STATES} bounds). */
+const lossyCheck = (args: readonly string[]): boolean =>
+  args[0] === 'check' && args.some((a, i) => a === '--swarm' || a.startsWith('--swarm=') || (a === '--store' && !/^full$/.test(args[i + 1] ?? '')) || /^--store=(?!full$)/.test(a));
+
+/**
+ * Runs pvcheck with `args` in folder `cwd`, `env` added to the environment. A
+ * lossy or swarm `check` without --max-states is bounded by `lossyStates`
+ * ({@link LOSSY_TEST_STATES}) and throws when it reaches the bound: a test
+ * that searches far more than it means to fails in seconds, naming the
+ * command, instead of running for minutes.
+ */
+export function pvcheck(args: readonly string[], cwd: string, env: Record<string, string> = {}, lossyStates = LOSSY_TEST_STATES): Run {
+  const bounded = lossyCheck(args) && !args.some((a) => a === '--max-states' || a.startsWith('--max-states='));
+  const all = bounded ? [...args, '--max-states', String(lossyStates)] : args;
+  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...all], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (bounded && /INCOMPLETE \(max-states\)|"incompleteReason": "max-states"|nothing found \(max-states\)|"reason": "max-states"/.test(r.stdout))
+    throw new Error(`pvcheck ${args.join(' ')}: reached ${lossyStates.toLocaleString('en')} states (test/support/cli.ts LOSSY_TEST_STATES): a lossy or swarm search runs on one thread, this one would take minutes; give it --max-states or smaller parameters`);
   return { code: r.status, signal: r.signal, out: r.stdout, err: r.stderr };
 }
 

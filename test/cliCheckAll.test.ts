@@ -1,0 +1,95 @@
+/**
+ * check-all's own path (cli/check.ts checkAllRuns, what `npm start` runs) on a
+ * few small models, against test/pinned.json's figures: a violation the
+ * model declares a finding about the real code (Model.findings: an
+ * invariant, or xenbus's F7 `deadlock`) is a known finding and leaves the
+ * exit code 0; the same violation undeclared fails; a check-all run
+ * (Model.checkAll) resolves its parameters and leaves out what it names.
+ *
+ * Until 2026-12-06 only test/pinned's `npm start` ran this path (every
+ * built-in, 66-136 s a run under load), so the mutant
+ * checkall-declared-deadlock-fails (a declared deadlock counted as a
+ * failure) cost a whole npm start to kill. Here: four small searches, a few
+ * seconds.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkAllRuns } from '../cli/check.js';
+import type { Model } from '../model/core.js';
+import { findModel } from '../model/registry.js';
+import { scratchDir } from './support/tmp.js';
+
+interface Pinned {
+  readonly model: string;
+  readonly checkAll?: string;
+  readonly outcome: string;
+  readonly states: number;
+  readonly edges: number;
+  readonly depth: number;
+  readonly violation?: string;
+}
+const pinned = JSON.parse(readFileSync(join(import.meta.dirname, 'pinned.json'), 'utf8')) as { defaults: Pinned[]; checkAll: Pinned[] };
+const dir = scratchDir('pvcheck-check-all-');
+const model = (name: string): Model => findModel(name)!;
+type Report = Awaited<ReturnType<typeof checkAllRuns>>['reports'][number];
+
+/** A report's figures, as test/pinned.json writes them. */
+const figures = (r: Report): Pinned => ({
+  model: r.model,
+  ...(r.checkAll ? { checkAll: Object.entries(r.checkAll.params).map(([k, v]) => `${k}=${v}`).join(' ') } : {}),
+  outcome: r.outcome,
+  states: r.distinctStates,
+  edges: r.edges,
+  depth: r.depth,
+  ...(r.violation ? { violation: `${r.violation.property} in ${r.violation.length} steps` } : {}),
+});
+const pinnedOf = (name: string, run?: string): Pinned => {
+  const e = run === undefined ? pinned.defaults.find((x) => x.model === name) : pinned.checkAll.find((x) => x.model === name && x.checkAll === run);
+  assert.ok(e, `test/pinned.json has no entry for ${name} ${run ?? 'at its defaults'}`);
+  const { model: m, checkAll, outcome, states, edges, depth, violation } = e!;
+  return { model: m, ...(checkAll !== undefined ? { checkAll } : {}), outcome, states, edges, depth, ...(violation !== undefined ? { violation } : {}) };
+};
+
+test('declared findings (xenbus F7: a deadlock; limiter L3: an invariant): reported as known findings, exit code 0, traces written, the pinned figures', async () => {
+  const xenbus = model('xenbus');
+  assert.ok((xenbus.findings ?? []).includes('deadlock') && (model('limiter').findings ?? []).includes('L3_work_per_window'));
+  const all = await checkAllRuns([{ ...xenbus, checkAll: [] }, { ...model('limiter'), checkAll: [] }], { traceDir: dir });
+  assert.is(all.code, 0, 'a declared finding is not a failure of check-all');
+  assert.is(all.modelsDone, 2);
+  assert.equal(all.reports.map(figures), [pinnedOf('xenbus'), pinnedOf('limiter')]);
+  for (const [i, row] of all.rows.entries()) {
+    assert.match(row[6]!, /^known finding \(docs\/models\): /, `${row[0]}: the row says it is a known finding`);
+    const file = all.reports[i]!.violation!.traceFile!;
+    assert.ok(file.startsWith(dir) && existsSync(file), `${row[0]}: its trace is written in the folder asked (${file})`);
+  }
+});
+
+test('the same violations undeclared fail check-all: a deadlock (exit 1), an invariant (exit 1)', async () => {
+  for (const name of ['xenbus', 'limiter']) {
+    const all = await checkAllRuns([{ ...model(name), findings: [], checkAll: [] }], { traceDir: dir });
+    assert.is(all.code, 1, `${name}: an undeclared violation`);
+    assert.not.match(all.rows[0]![6]!, /known finding/);
+  }
+});
+
+test("a model's check-all runs: parameters resolved, what a run leaves out not checked, the pinned figures", async () => {
+  const xenbus = model('xenbus');
+  const reconnect = xenbus.checkAll!.find((r) => r.params.reconnect === '0' && Object.keys(r.params).length === 1);
+  assert.ok(reconnect, "xenbus's check-all has its reconnect=0 run");
+  const ring = model('ring-notify');
+  const all = await checkAllRuns([{ ...xenbus, checkAll: [reconnect!] }, { ...ring, checkAll: [{ params: { messages: String(ring.params.defaults.messages) }, leaveOut: ['deadlock'], why: 'test' }] }], { traceDir: dir });
+  assert.is(all.code, 0);
+  assert.equal(all.rows.map((r) => r[0]), ['xenbus', 'xenbus (reconnect=0)', 'ring-notify', `ring-notify (messages=${ring.params.defaults.messages})`]);
+  assert.equal(figures(all.reports[1]!), pinnedOf('xenbus', 'reconnect=0'));
+  assert.is(all.reports[1]!.params.reconnect, 0, 'the run resolved its parameter');
+  // leaving out deadlock (ok at the defaults) moves no figure, and the report says what was left out
+  const { checkAll: _, ...left } = figures(all.reports[3]!);
+  assert.equal(left, pinnedOf('ring-notify'));
+  assert.ok(!all.reports[3]!.invariants.includes('deadlock') && all.reports[2]!.invariants.includes('deadlock'));
+  assert.equal(all.reports[3]!.checkAll!.leftOut, ['deadlock']);
+  assert.match(all.rows[3]![6]!, /^ok \(left out, known findings: deadlock\)$/);
+});
+
+test.run();
