@@ -14,7 +14,7 @@
  * @pvcheck fixed-by blkif -p ringSize=2 -p requests=3 -p pages=2 -p maxPgrants=1 -p frontend=hostile
  */
 import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
-const { doBlockIoOp, consumeRequest } = blkifModel;
+const { doBlockIoOp, consumeRequest, blkbackCanTake } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-no-prod-overflow',
@@ -25,7 +25,7 @@ export default deriveModel(blkif, {
     __do_block_io_op: {
       ...doBlockIoOp,
       doc: '__do_block_io_op before 2011: rp = req_prod; while (rc != rp): RING_REQUEST_CONS_OVERFLOW only; copy the request, req_cons++',
-      when: (s, p) => s.back.cur === null && s.req_prod !== s.back.req_cons && ((s.back.req_cons - s.back.rsp_prod_pvt) >>> 0) < p.ringSize,
+      when: (s, p) => blkbackCanTake(s, p) && s.req_prod !== s.back.req_cons && ((s.back.req_cons - s.back.rsp_prod_pvt) >>> 0) < p.ringSize,
       then: (d, s, p) => consumeRequest(d, s, p),
     },
   },

@@ -20,7 +20,7 @@
  * @pvcheck fixed-by blkif -p ringSize=2 -p requests=3 -p pages=2 -p maxPgrants=1 -p frontend=hostile
  */
 import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
-const { xenBlkbkMap, SECT_OK, BLKIF_RSP_OKAY } = blkifModel;
+const { xenBlkbkMap, dispatching, SECT_OK, BLKIF_RSP_OKAY } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-xsa155',
@@ -32,10 +32,11 @@ export default deriveModel(blkif, {
       ...xenBlkbkMap,
       doc: 'xen_blkbk_parse_indirect before XSA-155: the sectors checked on the copy, nsec and the offset read again from the guest\'s page; then xen_blkbk_map',
       then: (d, s, p) => {
+        const i = dispatching(s); // the request blkback copied last (it maps it before taking the next)
         xenBlkbkMap.then(d, s, p, undefined); // the check, on the first read
-        // the second read: the descriptor as the guest's page holds it now (the slot of the request in flight)
-        const again = s.ring[(s.back.req_cons - 1) & (p.ringSize - 1)]!.sect;
-        if (d.back.cur!.status === BLKIF_RSP_OKAY && again !== SECT_OK) d.back.overrun = true;
+        // the second read: the descriptors as the guest's page holds them now (the slot of that request)
+        const again = s.ring[(s.back.req_cons - 1) & (p.ringSize - 1)]!.segs;
+        if (d.back.reqs[i]!.status === BLKIF_RSP_OKAY && again.some((x) => x.sect !== SECT_OK)) d.back.overrun = true;
       },
     },
   },

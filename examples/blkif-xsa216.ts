@@ -29,8 +29,8 @@ export default deriveModel(blkif, {
     make_response: {
       ...makeResponse,
       doc: 'make_response before XSA-216: memcpy(RING_GET_RESPONSE(..., rsp_prod_pvt), &resp, sizeof(resp)) from a stack struct whose padding is uninitialised',
-      then: (d, s, p) => {
-        makeResponse.then(d, s, p, undefined);
+      then: (d, s, p, i) => {
+        makeResponse.then(d, s, p, i);
         // the memcpy wrote every byte of the stack struct: the padding is the stack's
         const at = s.back.rsp_prod_pvt & (p.ringSize - 1);
         d.ring[at] = { ...d.ring[at]!, kind: SLOT_RESPONSE, pad: PAD_SECRET };

@@ -10,19 +10,21 @@
  *   Reconfiguring under a lock `netback_changed` also takes (not held across
  *   the wait): after a resume, during a close, or with a Closing already
  *   answered, there is no Reconfigured to wait for;
- * - the wait is `wait_event_timeout(module_wq, backend is Reconfigured, Closing,
- *   Closed or Unknown, XENNET_TIMEOUT)`, re-read after each timeout: nothing
- *   needs to wake it (F2: the otherend watch is gone during a close; F4: the
- *   xenwatch thread that would wake it is blocked on the rtnl the waiter holds);
- * - on Closing, Closed or Unknown it gives up (-ENODEV, rtnl released) and
- *   rolls back: netfront's state goes back to Connected if it still reads
- *   Reconfiguring, so that its own `netback_changed` (or `xennet_bus_close`)
- *   closes it as usual (F8: without the roll-back netback answers the stale
- *   Reconfiguring with Reconfigured and both ends stay there).
+ * - the wait is one `wait_event_timeout(module_wq, backend is Reconfigured,
+ *   Closing, Closed or Unknown, XENNET_TIMEOUT)`: it ends without a wake (F2: the
+ *   otherend watch is gone during a close; F4: the xenwatch thread that would
+ *   wake it is blocked on the rtnl the waiter holds) and, bounded, also when a
+ *   backend never answers (a driver domain that stays Connected);
+ * - unless the backend reads Reconfigured it gives up (-ETIMEDOUT or -ENODEV,
+ *   rtnl released) and rolls back: netfront's state goes back to Connected if
+ *   it still reads Reconfiguring, so that its own `netback_changed` (or
+ *   `xennet_bus_close`) closes it as usual (F8: without the roll-back netback
+ *   answers the stale Reconfiguring with Reconfigured and both ends stay there).
  *
  * netback is Linux as it is. Measured 2026-12-06 at the three rows' bounds:
  * without the guard, or without the roll-back, the rows still fail (`stuck` in
- * 14 and 17 steps); with both, every property but X9 verifies there (X9 is F3,
+ * 14 and 17 steps); with both, every property but X9 verifies there, bounded
+ * or looping until one of those states (X9 is F3,
  * the order of `xdp-headroom` and Reconfiguring: `xenbus-xdp-headroom-first.ts`).
  * The fuller fix, with netback's side too, is `xenbus-xdp-set-fixed.ts`.
  *
@@ -35,13 +37,10 @@
  */
 import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
 const {
-  XenbusStateClosed, XenbusStateClosing, XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring, XenbusStateUnknown,
+  XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring,
   beNode, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
 } = xenbusModel;
 type R = Rule<xenbusModel.XenbusModelState, xenbusModel.XenbusParams>;
-
-/** The states the timed wait ends on: Reconfigured (attach) or the backend going away (give up). */
-const ENDS_WAIT = [XenbusStateReconfigured, XenbusStateClosing, XenbusStateClosed, XenbusStateUnknown];
 
 const attachWhenConnected: R = {
   ...xennet_xdp_set,
@@ -51,8 +50,8 @@ const attachWhenConnected: R = {
 
 const timedWait: R = {
   ...xennet_xdp_set_done,
-  doc: 'wait_event_timeout(backend Reconfigured, Closing, Closed or Unknown, XENNET_TIMEOUT), re-read after each timeout: on Reconfigured enable XDP and switch Connected; otherwise give up (-ENODEV, rtnl released) and switch back to Connected if dev->state still reads Reconfiguring',
-  when: (s) => s.fe.inst && s.fe.xdp === 'wait' && ENDS_WAIT.includes(beNode(s)),
+  doc: 'wait_event_timeout(backend Reconfigured, Closing, Closed or Unknown, XENNET_TIMEOUT) ends (woken, or timed out: at any moment in the untimed model): on Reconfigured enable XDP and switch Connected; otherwise give up (rtnl released) and switch back to Connected if dev->state still reads Reconfiguring',
+  when: (s) => s.fe.inst && s.fe.xdp === 'wait',
   then: (d, s, p) => {
     d.fe.wake = false;
     if (beNode(s) !== XenbusStateReconfigured) {
@@ -67,7 +66,7 @@ const timedWait: R = {
 
 export default deriveModel(xenbus, {
   name: 'xenbus-xdp-set-timeout-fix',
-  description: 'netfront xennet_xdp_set attaches only while both ends are Connected, waits with wait_event_timeout and rolls back (patch direction for F2, F4, F8)',
+  description: 'netfront xennet_xdp_set attaches only while both ends are Connected, waits at most XENNET_TIMEOUT (wait_event_timeout) and rolls back (patch direction for F2, F4, F8)',
   see: 'netfront xennet_xdp_set, xennet_bus_close, netback_changed; docs/upstream/netfront-xdp-set.md',
   replace: { xennet_xdp_set: attachWhenConnected, 'xennet_xdp_set(Reconfigured)': timedWait },
 });

@@ -27,8 +27,8 @@
  *   place: `pad` stays the frontend's.
  * - **Grants, blkfront** (`get_grant`, `blkif_completion`): pages on a list;
  *   a page with a gref is on the head (persistent, reused first), without one
- *   on the tail. A request takes the head page, claiming and granting a gref
- *   if it has none. On completion `gnttab_try_end_foreign_access(gref)`: if
+ *   on the tail. A request takes a head page per segment, claiming and
+ *   granting a gref if it has none. On completion `gnttab_try_end_foreign_access(gref)`: if
  *   the backend still maps the grant it goes back to the head (persistent;
  *   without `feature-persistent` that is the "backed has not unmapped grant"
  *   error), else access ends and the page goes to the tail without a gref.
@@ -40,19 +40,24 @@
  *   and unmapped before the response. The LRU purge unmaps an inactive
  *   persistent grant at any time.
  *
- * One request is in flight in the backend at a time (blkback's kthread
- * dispatches in order; its responses are made from the bio completion, which
- * this model runs right after).
+ * - **Several requests, several segments**: a request has `segments`
+ *   segments, each its own page and gref (blkfront's `grants_used[]`);
+ *   blkfront has up to RING_SIZE requests outstanding (its `shadow[]` ids);
+ *   blkback holds up to `pending` of them at once (its pending_req pool,
+ *   `alloc_req`: with the pool empty its kthread waits on
+ *   `pending_free_wq`), copies and maps each before it takes the next, and
+ *   answers them in whatever order their I/O ends (`make_response`'s
+ *   choice). Both default to 1: one request in blkback at a time.
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
- * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op)
- * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, blkif_interrupt, blkif_completion)
+ * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
+ * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, get_id_from_freelist, add_id_to_freelist, blkif_interrupt, blkif_completion)
  * @see docs/models/blkif.md
  */
 import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
-import { array, bool, int, list, nullable, record, type Shape } from './shape.js';
+import { array, bool, int, list, record, type Shape } from './shape.js';
 import { blkifViews } from './views/drivers.js';
 
 export const BLKIF_OP_READ = 0;
@@ -78,25 +83,43 @@ export const SLOT_EMPTY = 0;
 export const SLOT_REQUEST = 1;
 export const SLOT_RESPONSE = 2;
 
+/** A request's segment (`struct blkif_request_segment`) as the slot holds it. */
+export interface Seg {
+  /** The segment's gref. */
+  readonly gref: number;
+  /** The segment's sectors, SECT_OK or SECT_BEYOND_PAGE. */
+  readonly sect: number;
+}
+
 export interface Slot {
   readonly kind: number;
   readonly id: number;
   readonly operation: number;
-  /** Request: the segment's gref. */
-  readonly gref: number;
-  /** Request: the segment's sectors, SECT_OK or SECT_BEYOND_PAGE. */
-  readonly sect: number;
+  /** Request: its `nr_segments` segments (`seg[]`), `segments` of them. */
+  readonly segs: readonly Seg[];
   /** Response: BLKIF_RSP_*. */
   readonly status: number;
   /** Bytes 9 and 12..15 of the slot. */
   readonly pad: number;
 }
 
+/**
+ * An entry of blkfront's `shadow[]`: `status == REQ_WAITING` (a request is
+ * waiting for its response) and `grants_used[]`, the pages of its segments.
+ * add_id_to_freelist leaves `grants_used[]` as it was; the built-in clears
+ * it (no Linux since 2021 reads a free entry's pages: the REQ_WAITING
+ * check), a variant before 2021 keeps it stale (`blkifCompletion`'s `stale`).
+ */
+export interface Shadow {
+  readonly waiting: boolean;
+  readonly pages: readonly number[];
+}
+
 export interface Frontend {
   readonly req_prod_pvt: number;
   readonly rsp_cons: number;
-  /** blkfront's shadow: per id, the page of its segment, or -1 when free. */
-  readonly shadow: readonly number[];
+  /** blkfront's shadow, per id (BLK_RING_SIZE of them). */
+  readonly shadow: readonly Shadow[];
   /** rinfo->grants, head first: page numbers. */
   readonly grants: readonly number[];
   /** Per page, its gref or INVALID_GRANT_REF. */
@@ -111,16 +134,23 @@ export interface Frontend {
   readonly bug: boolean;
 }
 
-export interface InFlight {
-  readonly id: number;
-  readonly operation: number;
+/** A segment of a request blkback holds (`pending_req->segments[i]`, a `struct grant_page`). */
+export interface BackSeg {
+  /** The gref; INVALID_GRANT_REF once the request failed (nothing mapped) or, in a variant, a map that failed (`handle == BLKBACK_INVALID_HANDLE`). */
   readonly gref: number;
   /** The segment's sectors as blkback's copy holds them (what dispatch_rw_block_io checks). */
   readonly sect: number;
-  /** 0: copied; 1: mapped (or found persistent), waiting for the I/O. */
-  readonly stage: number;
-  /** The gref is persistently mapped (in the tree), as opposed to mapped for this request only. */
+  /** The gref is persistently mapped (`persistent_gnt`, in the tree), as opposed to mapped for this request only. */
   readonly persistent: boolean;
+}
+
+/** A request blkback holds: a `struct pending_req` from its pool (`alloc_req`), until make_response and free_req. */
+export interface InFlight {
+  readonly id: number;
+  readonly operation: number;
+  readonly segs: readonly BackSeg[];
+  /** 0: copied; 1: mapped (or found persistent), its bios submitted (or failed: status set). */
+  readonly stage: number;
   readonly status: number;
 }
 
@@ -129,7 +159,8 @@ export interface Backend {
   readonly rsp_prod_pvt: number;
   /** The persistent tree: grefs, with whether a request is using each (`active`). */
   readonly pgnts: readonly { readonly gref: number; readonly active: boolean }[];
-  readonly cur: InFlight | null;
+  /** The pending_reqs under way, in the order blkback took them (at most `pending`: its pool). */
+  readonly reqs: readonly InFlight[];
   /** RING_REQUEST_PROD_OVERFLOW seen: "Frontend provided bogus ring requests", the ring halted until disconnect (-EACCES). */
   readonly halted: boolean;
   /** frontend=hostile: requests consumed since the guest last wrote req_prod (capped at RING_SIZE + 1); 0 otherwise. */
@@ -156,21 +187,27 @@ const params = defineParams(
   {
     ringSize: intParam({ default: 4, min: 1, max: 8, check: isPowerOfTwo, doc: 'RING_SIZE (a power of two)' }),
     requests: intParam({ default: 6, min: 1, max: 8, doc: 'requests the frontend issues' }),
-    pages: intParam({ default: 3, min: 1, max: 4, doc: 'pages on blkfront\'s grant list (one segment per request)' }),
+    pages: intParam({ default: 3, min: 1, max: 4, doc: 'pages on blkfront\'s grant list (one per segment of a request in flight)' }),
+    segments: intParam({ default: 1, min: 1, max: 3, doc: 'segments per request (nr_segments; each its own page and gref); at most pages' }),
+    pending: intParam({ default: 1, min: 1, max: 4, doc: 'blkback\'s pending_req pool (alloc_req): requests it has under way at once; an empty pool makes it wait (st_oo_req)' }),
     persistent: boolParam({ default: true, doc: 'feature-persistent negotiated by both ends' }),
     backendPersistent: boolParam({ default: true, doc: 'blkback maps persistently when feature-persistent is on (false: a backend that never does)' }),
     maxPgrants: intParam({ default: 2, min: 0, max: 4, doc: 'blkback max_persistent_grants (xen_blkif_max_pgrants)' }),
-    frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkfront's requests plus hostileWrites writes by the guest of req_prod, of any request field of any slot (operation, gref, the segment's sectors), or of its grant table (grant, or revoke while mapped); blkback's properties are checked" }),
-    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod or of any response field of any slot (id, operation, status); blkfront's properties are checked" }),
+    frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkfront's requests plus hostileWrites writes by the guest of req_prod, of any request field of any slot (operation, a segment's gref or sectors), or of its grant table (grant, or revoke while mapped); blkback's properties are checked" }),
+    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod, of any response field of any slot (id, operation, status); blkfront's properties are checked" }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes the hostile side makes at most' }),
   },
-  (p) => (p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side' : undefined),
+  (p) =>
+    p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side'
+      : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
+        : undefined,
 );
 export type BlkifParams = ParamsOfSpace<typeof params>;
 const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
 const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
 
-const EMPTY: Slot = { kind: SLOT_EMPTY, id: 0, operation: 0, gref: 0, sect: SECT_OK, status: 0, pad: PAD_FRONTEND };
+const emptySlot = (p: BlkifParams): Slot => ({ kind: SLOT_EMPTY, id: 0, operation: 0, segs: Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), status: 0, pad: PAD_FRONTEND });
+const FREE: Shadow = { waiting: false, pages: [] };
 
 /**
  * The shape of a blkif state (model/shape.ts), for the packed path. RING_IDX
@@ -185,12 +222,12 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
-    ring: array(record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), gref, sect: int(0, 1), status, pad: int(0, 1) }), p.ringSize),
+    ring: array(record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), segs: array(record({ gref, sect: int(0, 1) }), p.segments), status, pad: int(0, 1) }), p.ringSize),
     granted: array(bool, p.pages + 1),
     mapcount: array(int(0, 15), p.pages + 1),
     front: record({
       req_prod_pvt: idx, rsp_cons: idx,
-      shadow: array(int(-1, p.pages), p.ringSize),
+      shadow: array(record({ waiting: bool, pages: list(int(0, p.pages - 1), p.segments) }), p.ringSize),
       grants: list(int(0, p.pages), 2 * p.pages),
       gref: array(gref, p.pages),
       issued: int(0, p.requests),
@@ -199,7 +236,8 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
     back: record({
       req_cons: idx, rsp_prod_pvt: idx,
       pgnts: list(record({ gref, active: bool }), p.pages + p.maxPgrants),
-      cur: nullable(record({ id, operation: int(0, BLKIF_OP_RESERVED_1), gref, sect: int(0, 1), stage: int(0, 1), persistent: bool, status })),
+      // one more than the pool: a variant without alloc_req's check stays packable
+      reqs: list(record({ id, operation: int(0, BLKIF_OP_RESERVED_1), segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, 1), status }), p.pending + 1),
       halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
     }),
     hostile: int(0, p.hostileWrites),
@@ -211,19 +249,19 @@ export function blkifInit(p: BlkifParams): BlkifState {
   return {
     req_prod: 0,
     rsp_prod: 0,
-    ring: Array(p.ringSize).fill(EMPTY),
+    ring: Array(p.ringSize).fill(emptySlot(p)),
     granted: Array(p.pages + 1).fill(false),
     mapcount: Array(p.pages + 1).fill(0),
     front: {
       req_prod_pvt: 0,
       rsp_cons: 0,
-      shadow: Array(p.ringSize).fill(-1),
+      shadow: Array(p.ringSize).fill(FREE),
       grants: Array.from({ length: p.pages }, (_x, i) => i),
       gref: Array(p.pages).fill(INVALID_GRANT_REF),
       issued: 0,
       broken: false, twice: false, bug: false,
     },
-    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], cur: null, halted: false, work: 0, overrun: false },
+    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
   };
 }
@@ -240,24 +278,30 @@ const SEE_FRONT = 'drivers/block/xen-blkfront.c';
 export const blkifQueueRequest: R = {
   name: 'blkif_queue_rw_req',
   actor: 'frontend',
-  doc: 'blkfront: a free shadow id and the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
+  doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
   see: `${SEE_FRONT} blkif_queue_rw_req, get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
   when: (s, p) => {
     const f = s.front;
-    return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.includes(-1) && f.grants.length > 0;
+    return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) && f.grants.length >= p.segments;
   },
   then: (d, s, p) => {
     const f = d.front;
-    const id = s.front.shadow.indexOf(-1);
-    const page = f.grants.shift()!;
-    if (f.gref[page] === INVALID_GRANT_REF) {
-      f.gref[page] = grefOf(page);
-      d.granted[grefOf(page)] = true;
+    const id = s.front.shadow.findIndex((x) => !x.waiting);
+    const pages: number[] = [];
+    const segs: Seg[] = [];
+    for (let i = 0; i < p.segments; i++) {
+      const page = f.grants.shift()!;
+      if (f.gref[page] === INVALID_GRANT_REF) {
+        f.gref[page] = grefOf(page);
+        d.granted[grefOf(page)] = true;
+      }
+      pages.push(page);
+      segs.push({ gref: f.gref[page]!, sect: SECT_OK });
     }
-    f.shadow[id] = page;
+    f.shadow[id] = { waiting: true, pages };
     const at = slot(p, s.front.req_prod_pvt);
     // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own.
-    d.ring[at] = { kind: SLOT_REQUEST, id, operation: BLKIF_OP_READ, gref: f.gref[page]!, sect: SECT_OK, status: 0, pad: PAD_FRONTEND };
+    d.ring[at] = { kind: SLOT_REQUEST, id, operation: BLKIF_OP_READ, segs, status: 0, pad: PAD_FRONTEND };
     f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
     f.issued = s.front.issued + 1;
     d.req_prod = f.req_prod_pvt;
@@ -273,29 +317,43 @@ export const blkifQueueRequest: R = {
  * the operation echoed. Exported for the variants.
  */
 export const responseTrusted = (s: BlkifState, p: BlkifParams, rsp: Slot): boolean =>
-  rsp.kind === SLOT_RESPONSE && rsp.id < p.ringSize && s.front.shadow[rsp.id] !== -1 && rsp.operation === BLKIF_OP_READ;
+  rsp.kind === SLOT_RESPONSE && rsp.id < p.ringSize && s.front.shadow[rsp.id]!.waiting && rsp.operation === BLKIF_OP_READ;
 
-/** blkif_completion for the request `id` (waiting): gnttab_try_end_foreign_access, the page back on the grant list; the id freed (add_id_to_freelist). */
-export function blkifCompletion(d: { front: { grants: number[]; gref: number[]; shadow: number[]; broken: boolean }; granted: boolean[] }, s: BlkifState, p: BlkifParams, id: number): void {
+type CompletionDraft = { front: { grants: number[]; gref: number[]; shadow: Shadow[]; broken: boolean }; granted: boolean[] };
+
+/**
+ * blkif_completion for the request `id`: per page of its `grants_used[]`,
+ * gnttab_try_end_foreign_access (XSA-396: one atomic try; still mapped: the
+ * page back on the head of the grant list, persistent, or without
+ * feature-persistent "backed has not unmapped grant" and `goto err`; else
+ * access ended, the gref released, the page on the tail); then the id freed
+ * (add_id_to_freelist). `stale`: add_id_to_freelist leaves `grants_used[]`
+ * in the free entry, as Linux does; the built-in clears it (dead since the
+ * 2021 REQ_WAITING check), a variant before 2021 keeps it, so that a second
+ * completion of the id puts its pages back again.
+ */
+export function blkifCompletion(d: CompletionDraft, s: BlkifState, p: BlkifParams, id: number, stale = false): void {
   const f = d.front;
-  const page = s.front.shadow[id]!;
-  const gref = s.front.gref[page]!;
-  if (s.mapcount[gref]! > 0) {
-    // gnttab_try_end_foreign_access failed: the backend kept it mapped (persistent).
-    if (!p.persistent) { f.broken = true; return; } // "backed has not unmapped grant"
-    f.grants.unshift(page);
-  } else {
-    d.granted[gref] = false;
-    f.gref[page] = INVALID_GRANT_REF;
-    f.grants.push(page);
+  const pages = s.front.shadow[id]!.pages;
+  for (const page of pages) {
+    const gref = f.gref[page]!;
+    if (s.mapcount[gref]! > 0) {
+      // gnttab_try_end_foreign_access failed: the backend kept it mapped (persistent).
+      if (!p.persistent) { f.broken = true; return; } // "backed has not unmapped grant"
+      f.grants.unshift(page);
+    } else {
+      d.granted[gref] = false;
+      f.gref[page] = INVALID_GRANT_REF;
+      f.grants.push(page);
+    }
   }
-  f.shadow[id] = -1;
+  f.shadow[id] = stale ? { waiting: false, pages: [...pages] } : FREE;
 }
 
 export const blkifInterrupt: R = {
   name: 'blkif_interrupt',
   actor: 'frontend',
-  doc: 'blkfront: rp = rsp_prod; rmb; RING_COPY_RESPONSE(rsp_cons); id < BLK_RING_SIZE, shadow[id] waiting, operation echoed; blkif_completion: gnttab_try_end_foreign_access, the page back on the grant list; free the id; rsp_cons++',
+  doc: 'blkfront: rp = rsp_prod; rmb; RING_COPY_RESPONSE(rsp_cons); id < BLK_RING_SIZE, shadow[id] waiting, operation echoed; blkif_completion: gnttab_try_end_foreign_access per segment, the pages back on the grant list; free the id; rsp_cons++',
   see: `${SEE_FRONT} blkif_interrupt, blkif_completion`,
   when: (s) => !s.front.broken && NR_UNCONSUMED_RESPONSES(s.rsp_prod, s.front.rsp_cons) > 0,
   then: (d, s, p) => {
@@ -308,15 +366,15 @@ export const blkifInterrupt: R = {
       f.broken = true; // "response has incorrect id", "references no pending request", "wrong operation": goto err
       return;
     }
-    blkifCompletion(d as unknown as Parameters<typeof blkifCompletion>[0], s, p, rsp.id);
+    blkifCompletion(d as unknown as CompletionDraft, s, p, rsp.id);
   },
 };
 
 export const doBlockIoOp: R = {
   name: '__do_block_io_op',
   actor: 'backend',
-  doc: 'blkback: rp = req_prod; rmb; RING_REQUEST_PROD_OVERFLOW ("Frontend provided bogus ring requests": halt, -EACCES); RING_REQUEST_CONS_OVERFLOW; the request copied out of its slot once (memcpy, blkif_get_x86_*_req); req_cons++ (one request in flight)',
-  see: `${SEE_BACK} __do_block_io_op, xen_blkif_schedule (-EACCES: wait for kthread_should_stop); xen/include/public/io/ring.h RING_REQUEST_PROD_OVERFLOW, RING_REQUEST_CONS_OVERFLOW`,
+  doc: 'blkback: rp = req_prod; rmb; RING_REQUEST_PROD_OVERFLOW ("Frontend provided bogus ring requests": halt, -EACCES); RING_REQUEST_CONS_OVERFLOW; alloc_req (an empty pool: st_oo_req, wait on pending_free_wq); the request copied out of its slot once (memcpy, blkif_get_x86_*_req); req_cons++',
+  see: `${SEE_BACK} __do_block_io_op, alloc_req, xen_blkif_schedule (pending_free_wq; -EACCES: wait for kthread_should_stop); xen/include/public/io/ring.h RING_REQUEST_PROD_OVERFLOW, RING_REQUEST_CONS_OVERFLOW`,
   when: (s, p) => blkbackHasWork(s, p),
   then: (d, s, p) => {
     if (idxSub(s.req_prod, s.back.rsp_prod_pvt) > p.ringSize) { d.back.halted = true; return; }
@@ -324,56 +382,97 @@ export const doBlockIoOp: R = {
   },
 };
 
-/** __do_block_io_op would run: idle, not halted, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
+/**
+ * blkback's kthread may take a request: not halted, not inside the dispatch
+ * of one (the request it copied is mapped before it takes the next), and a
+ * pending_req free in its pool (alloc_req; else it waits on pending_free_wq,
+ * woken by free_req after a response).
+ */
+export const blkbackCanTake = (s: BlkifState, p: BlkifParams): boolean =>
+  !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage !== 0);
+
+/** __do_block_io_op would run: it can take a request, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
 export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
-  s.back.cur === null && !s.back.halted && s.req_prod !== s.back.req_cons &&
+  blkbackCanTake(s, p) && s.req_prod !== s.back.req_cons &&
   (idxSub(s.req_prod, s.back.rsp_prod_pvt) > p.ringSize || idxSub(s.back.req_cons, s.back.rsp_prod_pvt) < p.ringSize);
 
-/** The copy of the request at req_cons into blkback's private `req`, req_cons++ (and, with a hostile frontend, the count of requests since its last req_prod write). */
-export function consumeRequest(d: { back: { req_cons: number; cur: InFlight | null; work: number } }, s: BlkifState, p: BlkifParams): void {
+/** The copy of the request at req_cons into a pending_req, req_cons++ (and, with a hostile frontend, the count of requests since its last req_prod write). */
+export function consumeRequest(d: { back: { req_cons: number; reqs: InFlight[]; work: number } }, s: BlkifState, p: BlkifParams): void {
   const req = s.ring[slot(p, s.back.req_cons)]!;
   d.back.req_cons = idxAdd(s.back.req_cons, 1);
-  d.back.cur = { id: req.id, operation: req.operation, gref: req.gref, sect: req.sect, stage: 0, persistent: false, status: BLKIF_RSP_OKAY };
+  d.back.reqs.push({ id: req.id, operation: req.operation, segs: req.segs.map((x) => ({ gref: x.gref, sect: x.sect, persistent: false })), stage: 0, status: BLKIF_RSP_OKAY });
   if (!frontHonest(p)) d.back.work = Math.min(s.back.work + 1, p.ringSize + 1);
 }
+
+type MapDraft = { back: { pgnts: { gref: number; active: boolean }[] }; mapcount: number[] };
+
+/**
+ * One segment through xen_blkbk_map: get_persistent_gnt (found inactive:
+ * use it, active; active already: "requesting a grant already in use",
+ * mapped again), else GNTTABOP_map_grant_ref (refused unless granted:
+ * false) and add_persistent_gnt while persistent_gnt_c < max_pgrants and the
+ * gref is not in the tree, else a mapping for this request only. Works on
+ * the draft: the segments of one request see each other's maps. Returns
+ * 'persistent' (found in the tree: no hypercall), 'mapped' or 'failed'.
+ */
+export function mapSegment(d: MapDraft, s: BlkifState, p: BlkifParams, seg: { gref: number; persistent: boolean }): 'persistent' | 'mapped' | 'failed' {
+  const b = d.back;
+  const g = seg.gref;
+  const found = usePersistent(p) ? b.pgnts.findIndex((x) => x.gref === g && !x.active) : -1;
+  if (found >= 0) {
+    b.pgnts[found]!.active = true;
+    seg.persistent = true;
+    return 'persistent';
+  }
+  if (g < 1 || g >= s.granted.length || !s.granted[g]) return 'failed'; // "invalid buffer -- could not remap it"
+  d.mapcount[g] = d.mapcount[g]! + 1;
+  if (usePersistent(p) && b.pgnts.length < p.maxPgrants && !b.pgnts.some((x) => x.gref === g)) {
+    b.pgnts.push({ gref: g, active: true });
+    seg.persistent = true;
+  }
+  return 'mapped';
+}
+
+/** xen_blkbk_unmap (non-persistent mappings) and put_persistent_gnt (persistent ones) of a request's segments; a segment whose map failed (INVALID_GRANT_REF) has nothing to undo. */
+export function unmapSegments(d: MapDraft, segs: readonly BackSeg[]): void {
+  for (const x of segs) {
+    if (x.gref === INVALID_GRANT_REF) continue;
+    if (x.persistent) {
+      const e = d.back.pgnts.find((y) => y.gref === x.gref && y.active)!;
+      e.active = false;
+    } else d.mapcount[x.gref] = d.mapcount[x.gref]! - 1;
+  }
+}
+
+/** A request answered without I/O: its status, nothing of it mapped (the segments' maps undone or never made). */
+export function failRequest(cur: { status: number; segs: { gref: number; persistent: boolean }[] }, status: number): void {
+  cur.status = status;
+  for (const x of cur.segs) { x.gref = INVALID_GRANT_REF; x.persistent = false; }
+}
+
+/** The request blkback's kthread is dispatching (copied, not yet mapped): its index in `reqs`, or -1. */
+export const dispatching = (s: BlkifState): number => s.back.reqs.findIndex((r) => r.stage === 0);
 
 export const xenBlkbkMap: R = {
   name: 'xen_blkbk_map',
   actor: 'backend',
-  doc: 'blkback dispatch_rw_block_io on its copy: an operation other than read/write (dispatch_other_io: BLKIF_RSP_EOPNOTSUPP) or a segment leaving its page (fail_response: BLKIF_RSP_ERROR) is answered unmapped; then xen_blkbk_map: get_persistent_gnt (found: use it, active); else GNTTABOP_map_grant_ref (fails unless granted: BLKIF_RSP_ERROR) and add_persistent_gnt while persistent_gnt_c < max_pgrants, else a non-persistent mapping',
-  see: `${SEE_BACK} __do_block_io_op (switch on req.operation), dispatch_other_io, dispatch_rw_block_io ("last_sect >= (XEN_PAGE_SIZE >> 9)"), xen_blkbk_map, get_persistent_gnt, add_persistent_gnt`,
-  when: (s) => s.back.cur !== null && s.back.cur.stage === 0,
+  doc: 'blkback dispatch_rw_block_io on its copy: an operation other than read/write (dispatch_other_io: BLKIF_RSP_EOPNOTSUPP) or a segment leaving its page (fail_response: BLKIF_RSP_ERROR) is answered unmapped; then xen_blkbk_map, each segment: get_persistent_gnt, else GNTTABOP_map_grant_ref and add_persistent_gnt while persistent_gnt_c < max_pgrants; a map refused (not granted) fails the request (fail_flush: xen_blkbk_unmap of the rest, BLKIF_RSP_ERROR)',
+  see: `${SEE_BACK} __do_block_io_op (switch on req.operation), dispatch_other_io, dispatch_rw_block_io ("last_sect >= (XEN_PAGE_SIZE >> 9)", fail_flush), xen_blkbk_map ("if (!ret && map_until != num)": XSA-365), get_persistent_gnt, add_persistent_gnt`,
+  when: (s) => dispatching(s) >= 0,
   then: (d, s, p) => {
-    const b = d.back;
-    const cur = b.cur!;
+    const i = dispatching(s);
+    const cur = d.back.reqs[i]!;
     cur.stage = 1;
-    const c = s.back.cur!;
-    if (c.operation !== BLKIF_OP_READ && c.operation !== BLKIF_OP_WRITE) {
-      cur.status = BLKIF_RSP_EOPNOTSUPP; // dispatch_other_io
-      cur.gref = INVALID_GRANT_REF;
-      return;
-    }
-    if (c.sect !== SECT_OK) {
-      cur.status = BLKIF_RSP_ERROR; // dispatch_rw_block_io: goto fail_response
-      cur.gref = INVALID_GRANT_REF;
-      return;
-    }
-    const g = c.gref;
-    const found = usePersistent(p) ? b.pgnts.findIndex((x) => x.gref === g && !x.active) : -1;
-    if (found >= 0) {
-      b.pgnts[found]!.active = true;
-      cur.persistent = true;
-      return;
-    }
-    if (g < 1 || g >= s.granted.length || !s.granted[g]) {
-      cur.status = BLKIF_RSP_ERROR; // "invalid buffer -- could not remap it"
-      cur.gref = INVALID_GRANT_REF;
-      return;
-    }
-    d.mapcount[g] = s.mapcount[g]! + 1;
-    if (usePersistent(p) && s.back.pgnts.length < p.maxPgrants && !s.back.pgnts.some((x) => x.gref === g)) {
-      b.pgnts.push({ gref: g, active: true });
-      cur.persistent = true;
+    const c = s.back.reqs[i]!;
+    const fail = (status: number): void => failRequest(cur, status);
+    if (c.operation !== BLKIF_OP_READ && c.operation !== BLKIF_OP_WRITE) return fail(BLKIF_RSP_EOPNOTSUPP); // dispatch_other_io
+    if (c.segs.some((x) => x.sect !== SECT_OK)) return fail(BLKIF_RSP_ERROR); // dispatch_rw_block_io: goto fail_response
+    // One batch (nr_segments <= BLKIF_MAX_SEGMENTS_PER_REQUEST): every segment tried, then the request fails if any map did.
+    let ok = true;
+    for (const x of cur.segs) if (mapSegment(d as unknown as MapDraft, s, p, x) === 'failed') { ok = false; x.gref = INVALID_GRANT_REF; }
+    if (!ok) {
+      unmapSegments(d as unknown as MapDraft, cur.segs); // fail_flush: xen_blkbk_unmap
+      fail(BLKIF_RSP_ERROR);
     }
   },
 };
@@ -381,25 +480,30 @@ export const xenBlkbkMap: R = {
 /** The response the backend writes: the fields in place (since the XSA-216 fix); the slot's padding stays what the frontend wrote there. */
 export function writeResponseInPlace(d: { ring: Slot[] }, at: number, id: number, operation: number, status: number): void {
   const old = d.ring[at]!;
-  d.ring[at] = { kind: SLOT_RESPONSE, id, operation, gref: old.gref, sect: old.sect, status, pad: old.pad };
+  d.ring[at] = { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
 }
+
+/** make_response's choices: the requests whose bios completed (any order: __end_block_io_op runs per pending_req as its I/O ends), by index in `reqs`. */
+const completing = (s: BlkifState): number[] => {
+  const out: number[] = [];
+  s.back.reqs.forEach((r, i) => { if (r.stage === 1) out.push(i); });
+  return out;
+};
 
 export const makeResponse: R = {
   name: 'make_response',
   actor: 'backend',
-  doc: 'blkback, on I/O completion: xen_blkbk_unmap (non-persistent) or put_persistent_gnt; make_response: resp->id, resp->operation, resp->status written in the slot at rsp_prod_pvt; rsp_prod_pvt++; RING_PUSH_RESPONSES_AND_CHECK_NOTIFY',
-  see: `${SEE_BACK} __end_block_io_op, xen_blkbk_unmap, put_persistent_gnt, make_response (fields written in place: XSA-216 fix)`,
-  when: (s) => s.back.cur !== null && s.back.cur.stage === 1,
-  then: (d, s, p) => {
-    const cur = s.back.cur!;
-    if (cur.persistent) {
-      const i = s.back.pgnts.findIndex((x) => x.gref === cur.gref);
-      d.back.pgnts[i]!.active = false;
-    } else if (cur.gref !== INVALID_GRANT_REF) d.mapcount[cur.gref] = s.mapcount[cur.gref]! - 1;
+  doc: 'blkback, on a request\'s I/O completion (any order): xen_blkbk_unmap (non-persistent) or put_persistent_gnt; make_response: resp->id, resp->operation, resp->status written in the slot at rsp_prod_pvt; rsp_prod_pvt++; RING_PUSH_RESPONSES_AND_CHECK_NOTIFY; free_req (the pool: wake pending_free_wq)',
+  see: `${SEE_BACK} __end_block_io_op, xen_blkbk_unmap, put_persistent_gnt, make_response (fields written in place: XSA-216 fix), free_req`,
+  choices: (s) => completing(s),
+  showChoice: (i: number) => `req ${i}`,
+  then: (d, s, p, i: number) => {
+    const cur = s.back.reqs[i]!;
+    unmapSegments(d as unknown as MapDraft, cur.segs);
     writeResponseInPlace(d as unknown as { ring: Slot[] }, slot(p, s.back.rsp_prod_pvt), cur.id, cur.operation, cur.status);
     d.back.rsp_prod_pvt = idxAdd(s.back.rsp_prod_pvt, 1);
     d.rsp_prod = d.back.rsp_prod_pvt;
-    d.back.cur = null;
+    d.back.reqs.splice(i, 1);
   },
 };
 
@@ -424,6 +528,8 @@ export interface BlkifHostileWrite {
   /** A ring slot, a gref (`grant`), or -1 (an index). */
   readonly at: number;
   readonly val: number;
+  /** `gref`, `sect`: the segment of the slot. */
+  readonly seg?: number;
 }
 
 const OPERATIONS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const;
@@ -450,8 +556,11 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
     for (let k = 0; k < p.ringSize; k++) {
       const x = s.ring[k]!;
       for (const v of OPERATIONS) if (x.kind !== SLOT_REQUEST || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
-      for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || x.gref !== v) out.push({ what: 'gref', at: k, val: v });
-      for (const v of [SECT_OK, SECT_BEYOND_PAGE]) if (x.kind !== SLOT_REQUEST || x.sect !== v) out.push({ what: 'sect', at: k, val: v });
+      x.segs.forEach((y, j) => {
+        const seg = j === 0 ? {} : { seg: j };
+        for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || y.gref !== v) out.push({ what: 'gref', at: k, val: v, ...seg });
+        for (const v of [SECT_OK, SECT_BEYOND_PAGE]) if (x.kind !== SLOT_REQUEST || y.sect !== v) out.push({ what: 'sect', at: k, val: v, ...seg });
+      });
     }
     for (let g = 1; g <= p.pages; g++) out.push({ what: 'grant', at: g, val: s.granted[g] ? 0 : 1 });
   }
@@ -468,7 +577,9 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
 }
 
 const showHostile = (c: BlkifHostileWrite): string =>
-  c.what === 'grant' ? `${c.val ? 'grant' : 'revoke'} gref ${c.at}` : c.at < 0 ? `${c.what}=${c.val}` : `ring[${c.at}].${c.what}=${c.val}`;
+  c.what === 'grant' ? `${c.val ? 'grant' : 'revoke'} gref ${c.at}`
+      : c.at < 0 ? `${c.what}=${c.val}`
+        : c.seg === undefined ? `ring[${c.at}].${c.what}=${c.val}` : `ring[${c.at}].seg[${c.seg}].${c.what}=${c.val}`;
 
 function hostileThen(d: BlkifState, s: BlkifState, c: BlkifHostileWrite, kind: number): void {
   const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] } & { ring: Slot[]; granted: boolean[]; back: { work: number } };
@@ -476,7 +587,11 @@ function hostileThen(d: BlkifState, s: BlkifState, c: BlkifHostileWrite, kind: n
   if (c.what === 'req_prod') { w.req_prod = c.val; w.back.work = 0; }
   else if (c.what === 'rsp_prod') w.rsp_prod = c.val;
   else if (c.what === 'grant') w.granted[c.at] = c.val === 1;
-  else w.ring[c.at] = { ...s.ring[c.at]!, kind, [c.what]: c.val };
+  else if (c.what === 'gref' || c.what === 'sect') {
+    const x = s.ring[c.at]!;
+    const j = c.seg ?? 0;
+    w.ring[c.at] = { ...x, kind, segs: x.segs.map((y, i) => (i === j ? { ...y, [c.what]: c.val } : y)) };
+  } else w.ring[c.at] = { ...s.ring[c.at]!, kind, [c.what]: c.val };
 }
 
 export const hostileFrontendWrite: R = {
@@ -502,13 +617,31 @@ export const hostileBackendWrite: R = {
 };
 
 const done = (s: BlkifState, p: BlkifParams): boolean =>
-  s.front.issued === p.requests && s.front.rsp_cons === s.front.req_prod_pvt && s.back.cur === null;
+  s.front.issued === p.requests && s.front.rsp_cons === s.front.req_prod_pvt && s.back.reqs.length === 0;
 
-/** The I/O blkback has under way is on a page it maps: persistently (its tree, active) or for this request. */
-const ioOnMappedGrant = (s: BlkifState): boolean => {
-  const c = s.back.cur;
-  if (c === null || c.stage !== 1 || c.status !== BLKIF_RSP_OKAY) return true;
-  return c.persistent ? s.back.pgnts.some((x) => x.gref === c.gref && x.active) : s.mapcount[c.gref]! > 0;
+/** Every I/O blkback has under way is on pages it maps: each segment persistently (its tree, active) or for this request. */
+const ioOnMappedGrant = (s: BlkifState): boolean =>
+  s.back.reqs.every((c) => c.stage !== 1 || c.status !== BLKIF_RSP_OKAY ||
+    c.segs.every((x) => (x.persistent ? s.back.pgnts.some((y) => y.gref === x.gref && y.active) : s.mapcount[x.gref]! > 0)));
+
+/**
+ * Each page of blkfront's grant list is in one place: on the free list once,
+ * or in the `grants_used[]` of one waiting request, not both, not twice.
+ */
+export const pagesInOnePlace = (s: BlkifState, p: BlkifParams): boolean => {
+  let seen = 0; // a bit per page (pages <= 4)
+  for (const page of s.front.grants) {
+    if (seen & (1 << page)) return false;
+    seen |= 1 << page;
+  }
+  for (const x of s.front.shadow) {
+    if (!x.waiting) continue;
+    for (const page of x.pages) {
+      if (seen & (1 << page)) return false;
+      seen |= 1 << page;
+    }
+  }
+  return seen === (1 << p.pages) - 1;
 };
 
 export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
@@ -537,6 +670,12 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     holds: (s, p) => !backHonest(p) || ioOnMappedGrant(s),
   },
   {
+    name: 'B_pending_within_pool',
+    description: 'blkback holds at most `pending` requests at once: with its pool empty it waits (st_oo_req, pending_free_wq) and leaves the rest on the ring (honest backend)',
+    see: `${SEE_BACK} alloc_req, free_req, __do_block_io_op ("if (NULL == pending_req) { ring->st_oo_req++; more_to_do = 1; break; }"), xen_blkif_schedule`,
+    holds: (s, p) => !backHonest(p) || s.back.reqs.length <= p.pending,
+  },
+  {
     name: 'B_work_bounded',
     description: 'blkback consumes at most RING_SIZE requests per value of req_prod the guest writes, whatever it writes (honest backend)',
     see: `${SEE_BACK} __do_block_io_op (RING_REQUEST_PROD_OVERFLOW: "Frontend provided bogus ring requests", RING_REQUEST_CONS_OVERFLOW); Linux "xen/blkback: Check for insane amounts of request on the ring" (2011)`,
@@ -561,6 +700,12 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     holds: (s, p) => !frontHonest(p) || !s.front.twice,
   },
   {
+    name: 'F_page_in_one_place',
+    description: 'each page of blkfront\'s grant list is free on the list once or used by one waiting request: never handed to two requests at once, never on the free list while a request uses it (honest frontend)',
+    see: `${SEE_FRONT} get_free_grant, blkif_completion (list_add, list_add_tail), add_id_to_freelist; blkif_interrupt's REQ_WAITING check ("xen/blkfront: don't trust the backend response data", 2021)`,
+    holds: (s, p) => !frontHonest(p) || pagesInOnePlace(s, p),
+  },
+  {
     name: 'F_no_BUG',
     description: 'no response makes blkfront reach a BUG() (honest frontend)',
     see: `${SEE_FRONT} blkif_interrupt (switch (bret.operation) default: BUG(); "response has wrong operation")`,
@@ -581,7 +726,7 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
  * and waits for disconnect: xen_blkif_schedule's shutdown_wq).
  */
 export const blkbackOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
-  s.back.cur === null && s.back.rsp_prod_pvt === s.back.req_cons && s.rsp_prod === s.back.rsp_prod_pvt && !blkbackHasWork(s, p);
+  s.back.reqs.length === 0 && s.back.rsp_prod_pvt === s.back.req_cons && s.rsp_prod === s.back.rsp_prod_pvt && !blkbackHasWork(s, p);
 
 /**
  * blkfront owes the backend nothing: broken (BLKIF_STATE_ERROR until
@@ -602,7 +747,7 @@ export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
 export const blkif: Model<BlkifState, BlkifParams> = {
   views: blkifViews,
   name: 'blkif',
-  description: 'blkif.h on io/ring.h as blkfront and blkback run it: request/response slots with padding (XSA-216), persistent grants (feature-persistent, max_pgrants, LRU purge); a hostile guest or a hostile backend',
+  description: 'blkif.h on io/ring.h as blkfront and blkback run it: request/response slots with padding (XSA-216), persistent grants (feature-persistent, max_pgrants, LRU purge), several segments a request and blkback\'s pending_req pool; a hostile guest or a hostile backend',
   see: 'xen/include/public/io/blkif.h; drivers/block/xen-blkback/blkback.c; drivers/block/xen-blkfront.c; docs/models/blkif.md',
   params,
   init: (p) => [blkifInit(p)],

@@ -17,8 +17,9 @@ import notNegotiated from '../examples/blkif-persistent-not-negotiated.js';
 import xsa155 from '../examples/blkif-xsa155.js';
 import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import trustsResponse from '../examples/blkif-trusts-response.js';
+import xsa365 from '../examples/blkif-xsa365.js';
 import { deriveModel } from '../model/core.js';
-import { blkifInterrupt, xenBlkbkMap, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
+import { blkifInterrupt, xenBlkbkMap, doBlockIoOp, blkbackCanTake, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
 
 type M = Model<BlkifState, BlkifParams>;
 
@@ -46,9 +47,9 @@ test('persistent grants: a gref found in the tree is used without a map; with ma
   const ov = { requests: 4, pages: 2, ringSize: 2 };
   const s1 = states({ ...ov, maxPgrants: 1 });
   // reuse: a request in flight on a persistent grant while the map count stays 1 (no second map)
-  assert.ok(s1.some((s) => s.back.cur?.stage === 1 && s.back.cur.persistent && s.mapcount[s.back.cur.gref] === 1 && s.front.issued >= 2));
+  assert.ok(s1.some((s) => s.back.reqs[0]?.stage === 1 && s.back.reqs[0].segs[0]!.persistent && s.mapcount[s.back.reqs[0].segs[0]!.gref] === 1 && s.front.issued >= 2));
   // the limit: one persistent grant, the other page mapped for its request only
-  assert.ok(s1.some((s) => s.back.pgnts.length === 1 && s.back.cur?.stage === 1 && !s.back.cur.persistent && s.mapcount[s.back.cur.gref] === 1));
+  assert.ok(s1.some((s) => s.back.pgnts.length === 1 && s.back.reqs[0]?.stage === 1 && !s.back.reqs[0].segs[0]!.persistent && s.mapcount[s.back.reqs[0].segs[0]!.gref] === 1));
   assert.ok(s1.every((s) => s.back.pgnts.length <= 1));
   // blkfront's LIFO: a page the backend keeps mapped goes back to the head of the grant list
   assert.ok(s1.some((s) => s.front.grants.length === 2 && s.front.gref[s.front.grants[0]!] !== 0 && s.front.gref[s.front.grants[1]!] === 0));
@@ -79,6 +80,8 @@ variantCase('XSA-155 (a segment descriptor read twice), hostile guest', xsa155 a
 variantCase('blkback without RING_REQUEST_PROD_OVERFLOW (before 2011), hostile guest', noProdOverflow as M, { frontend: 'hostile' }, 'B_work_bounded', 8);
 variantCase('blkfront before the 2021 response checks, hostile backend', trustsResponse as M, { backend: 'hostile' }, 'F_completes_only_waiting', 6);
 variantCase('blkfront before the 2021 response checks, hostile backend, two writes', trustsResponse as M, { backend: 'hostile', hostileWrites: 2 }, 'F_no_BUG', 4, 'F_no_BUG');
+variantCase('blkfront before the 2021 response checks, hostile backend: a stale shadow entry completed again', trustsResponse as M, { backend: 'hostile' }, 'F_page_in_one_place', 8, 'F_page_in_one_place');
+variantCase('XSA-365 (a map batch\'s error overwritten by the next), hostile guest, two segments', xsa365 as M, { frontend: 'hostile' }, 'B_io_on_mapped_grant', 4);
 
 // --- the adversaries
 
@@ -96,10 +99,10 @@ test('a hostile guest: Linux blkback verifies, and the guest reaches every defen
   for (const [ov, hostileWrites] of cases) {
     const { outcome, n } = reach(blkif, { ...ov, frontend: 'hostile', hostileWrites }, {
       halted: (s) => s.back.halted,
-      eopnotsupp: (s) => s.back.cur?.status === BLKIF_RSP_EOPNOTSUPP,
-      error: (s) => s.back.cur?.status === BLKIF_RSP_ERROR,
+      eopnotsupp: (s) => s.back.reqs[0]?.status === BLKIF_RSP_EOPNOTSUPP,
+      error: (s) => s.back.reqs[0]?.status === BLKIF_RSP_ERROR,
       revokedWhileMapped: (s) => s.mapcount.some((c, g) => c > 0 && !s.granted[g]),
-      writeOp: (s) => s.back.cur?.operation === BLKIF_OP_WRITE,
+      writeOp: (s) => s.back.reqs[0]?.operation === BLKIF_OP_WRITE,
     });
     assert.is(outcome, 'ok', JSON.stringify(ov));
     for (const [k, c] of Object.entries(n)) assert.ok(c > 0, `${JSON.stringify(ov)} hostileWrites=${hostileWrites}: no state ${k}`);
@@ -117,7 +120,7 @@ test('a hostile backend: Linux blkfront verifies, and marks itself broken on a b
         if (((s.rsp_prod - s.front.rsp_cons) >>> 0) > 2) bad.add('rsp_prod');
         else if (x.id >= 2) bad.add('id');
         else if (x.operation !== BLKIF_OP_READ) bad.add('operation');
-        else if (s.front.shadow[x.id] === -1) bad.add('free id');
+        else if (!s.front.shadow[x.id]!.waiting) bad.add('free id');
         else bad.add('other');
       },
     });
@@ -135,7 +138,8 @@ test('valid ends with an adversary: blkback must owe nothing (a dropped response
       xen_blkbk_map: {
         ...xenBlkbkMap,
         then: (d, s, p) => {
-          if (s.back.cur!.operation !== BLKIF_OP_READ && s.back.cur!.operation !== BLKIF_OP_WRITE) { d.back.cur = null; return; }
+          const op = s.back.reqs[0]!.operation;
+          if (op !== BLKIF_OP_READ && op !== BLKIF_OP_WRITE) { d.back.reqs.splice(0, 1); return; }
           xenBlkbkMap.then(d, s, p, undefined);
         },
       },
@@ -154,6 +158,90 @@ test('valid ends with an adversary: blkback must owe nothing (a dropped response
   // the built-in at the same settings: every end valid
   assert.is(runModel(blkif, paramsOf(blkif, { ...SMALL, frontend: 'hostile' })).outcome, 'ok');
   assert.is(runModel(blkif, paramsOf(blkif, { ...SMALL, backend: 'hostile' })).outcome, 'ok');
+});
+
+// --- several requests under way in blkback (pending), several segments a request (segments)
+
+/**
+ * Every mapping blkback holds is accounted for: per gref, Xen's map count is
+ * its entry in the persistent tree plus the non-persistent segments of the
+ * requests it has mapped and not yet answered (nothing leaks, nothing is
+ * unmapped twice).
+ */
+function mapsAccounted(s: BlkifState): boolean {
+  return s.mapcount.every((n, g) => {
+    let want = s.back.pgnts.filter((x) => x.gref === g).length;
+    for (const r of s.back.reqs) if (r.stage === 1) for (const x of r.segs) if (!x.persistent && x.gref === g && g !== 0) want++;
+    return n === want;
+  });
+}
+
+test('pending=2: two requests under way at once, answered in either order; the pool bounds them and a full pool leaves requests on the ring', () => {
+  const cases: Record<string, string | number | boolean>[] = [{ ringSize: 4, requests: 4, pages: 3, pending: 2 }, { ...SMALL, pending: 2, frontend: 'hostile' }];
+  for (const ov of cases) {
+    const r1 = reach(blkif, ov, {
+      twoUnderWay: (s) => s.back.reqs.length === 2 && s.back.reqs.every((r) => r.stage === 1),
+      overPool: (s) => s.back.reqs.length > 2,
+      poolFullWork: (s) => s.back.reqs.length === 2 && s.req_prod !== s.back.req_cons,
+      unaccounted: (s) => !mapsAccounted(s),
+    });
+    const { outcome, n } = r1;
+    assert.is(outcome, 'ok', JSON.stringify(ov));
+    assert.ok(n.twoUnderWay! > 0 && n.poolFullWork! > 0, JSON.stringify(n));
+    assert.is(n.overPool, 0);
+    assert.is(n.unaccounted, 0, 'every mapping accounted for');
+  }
+  // out of order: a response for the second request while the first is still under way
+  const { outcome, n } = reach(blkif, { ringSize: 4, requests: 2, pages: 2, pending: 2 }, {
+    secondFirst: (s) => s.back.rsp_prod_pvt === 1 && s.back.reqs.length === 1 && s.back.reqs[0]!.id === 0 && s.ring[0]!.id === 1,
+  });
+  assert.is(outcome, 'ok');
+  assert.ok(n.secondFirst! > 0);
+});
+
+test('a hostile guest with two requests under way: the same gref in both (mapped again, not persistently), a grant revoked while the other is in flight; blkback verifies', () => {
+  const { outcome, n } = reach(blkif, { ...SMALL, pending: 2, frontend: 'hostile' }, {
+    sameGref: (s) => s.back.reqs.length === 2 && s.back.reqs.every((r) => r.stage === 1 && r.status === BLKIF_RSP_OKAY) && s.back.reqs[0]!.segs[0]!.gref === s.back.reqs[1]!.segs[0]!.gref,
+    revokedInFlight: (s) => s.back.reqs.length === 2 && s.mapcount.some((c, g) => c > 0 && !s.granted[g]),
+    unaccounted: (s) => !mapsAccounted(s),
+  });
+  assert.is(outcome, 'ok');
+  assert.ok(n.sameGref! > 0 && n.revokedInFlight! > 0, JSON.stringify(n));
+  assert.is(n.unaccounted, 0);
+});
+
+test('segments=2: a refused map of one segment fails the whole request with nothing of it mapped; honest ends use two pages a request', () => {
+  const { outcome, n } = reach(blkif, { ...SMALL, segments: 2, frontend: 'hostile' }, {
+    failed: (s) => s.back.reqs.some((r) => r.stage === 1 && r.status === BLKIF_RSP_ERROR),
+    unaccounted: (s) => !mapsAccounted(s),
+  });
+  assert.is(outcome, 'ok');
+  assert.ok(n.failed! > 0);
+  assert.is(n.unaccounted, 0);
+  const h = reach(blkif, { ringSize: 4, requests: 4, pages: 4, segments: 2, pending: 2 }, {
+    twoPages: (s) => s.front.shadow.some((x) => x.waiting && x.pages.length === 2 && x.pages[0] !== x.pages[1]),
+    bothUnderWay: (s) => s.back.reqs.length === 2 && s.back.reqs.every((r) => r.stage === 1),
+    unaccounted: (s) => !mapsAccounted(s),
+  });
+  assert.is(h.outcome, 'ok');
+  assert.ok(h.n.twoPages! > 0 && h.n.bothUnderWay! > 0, JSON.stringify(h.n));
+  assert.is(h.n.unaccounted, 0);
+});
+
+test('B_pending_within_pool can fail: a blkback taking requests without alloc_req\'s check', () => {
+  const noPool = deriveModel(blkif, {
+    name: 'blkif-no-pool-check',
+    description: 'blkback consuming a request whatever its pending_req pool holds',
+    replace: { __do_block_io_op: { ...doBlockIoOp, when: (s, p) => blkbackCanTake(s, { ...p, pending: 99 }) && s.req_prod !== s.back.req_cons && ((s.back.req_cons - s.back.rsp_prod_pvt) >>> 0) < p.ringSize } },
+  });
+  const r = runModel(noPool, paramsOf(noPool, { ringSize: 4, requests: 3, pages: 3 }));
+  assert.is(r.outcome, 'violation');
+  assert.is(r.violation!.property, 'B_pending_within_pool');
+  assert.ok(replays(noPool, paramsOf(noPool, { ringSize: 4, requests: 3, pages: 3 }), r));
+});
+
+test('segments above pages is refused with one line', () => {
+  assert.throws(() => paramsOf(blkif, { segments: 3, pages: 2 }), /segments \(3\) must be at most pages \(2\)/);
 });
 
 test('both adversaries at once are refused with one line', () => {

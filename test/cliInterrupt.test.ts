@@ -11,7 +11,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
-import { PROGRESS, pvcheckInterrupted } from './support/cli.js';
+import { PROGRESS, pvcheck, pvcheckInterrupted } from './support/cli.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-int-');
@@ -50,6 +50,20 @@ test('check-all: Ctrl-C stops the run (no further model is checked), the table s
   assert.match(r.out, /INCOMPLETE \(interrupted\)/);
   assert.match(r.out, /INTERRUPTED: \d+ of \d+ models not checked/);
   assert.is(r.out.match(/INCOMPLETE \(interrupted\)/g)!.length, 1, 'only the model running when interrupted is incomplete, the rest not run');
+});
+
+test("check-all: Ctrl-C after a trace was written keeps it whole: the limiter's L3 trace, written before xenbus runs, parses and reproduces; the table lists it, exit 3", async () => {
+  const dir = scratchDir('pvcheck-int-trace-');
+  const r = await pvcheckInterrupted(['check-all'], dir, /progress xenbus depth/, 'SIGINT', { PVCHECK_PROGRESS_MS: '20' });
+  assert.not.ok(r.early, `check-all ended before it was interrupted:\n${r.out}${r.err}`);
+  assert.is(r.code, 3, r.err);
+  const file = 'pvcheck-limiter-L3_work_per_window.trace.json';
+  assert.ok(readdirSync(dir).includes(file), `written before the signal: ${readdirSync(dir).join(', ')}`);
+  assert.match(r.out, new RegExp(`known finding \\(docs/models\\): VIOLATION of L3_work_per_window .* -> ${file.replace(/\./g, '\\.')}`));
+  assert.match(r.out, /^ *xenbus .*INCOMPLETE \(interrupted\)/m);
+  const replay = pvcheck(['replay', file], dir);
+  assert.is(replay.code, 1, replay.err);
+  assert.match(replay.out, /^REPRODUCED at step 19: L3_work_per_window$/m);
 });
 
 test('diff: Ctrl-C during the explorations ends them at once: the report says so, exit 3', async () => {
