@@ -18,6 +18,7 @@ import xsa155 from '../examples/blkif-xsa155.js';
 import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import trustsResponse from '../examples/blkif-trusts-response.js';
 import xsa365 from '../examples/blkif-xsa365.js';
+import xsa396 from '../examples/blkif-xsa396.js';
 import { deriveModel } from '../model/core.js';
 import { blkifInterrupt, xenBlkbkMap, doBlockIoOp, blkbackCanTake, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
 
@@ -82,6 +83,22 @@ variantCase('blkfront before the 2021 response checks, hostile backend', trustsR
 variantCase('blkfront before the 2021 response checks, hostile backend, two writes', trustsResponse as M, { backend: 'hostile', hostileWrites: 2 }, 'F_no_BUG', 4, 'F_no_BUG');
 variantCase('blkfront before the 2021 response checks, hostile backend: a stale shadow entry completed again', trustsResponse as M, { backend: 'hostile' }, 'F_page_in_one_place', 8, 'F_page_in_one_place');
 variantCase('XSA-365 (a map batch\'s error overwritten by the next), hostile guest, two segments', xsa365 as M, { frontend: 'hostile' }, 'B_io_on_mapped_grant', 4);
+variantCase('XSA-396 (blkfront querying the mapped status, then ending access), hostile backend', xsa396 as M, { backend: 'hostile', persistent: false }, 'F_free_page_unmapped', 5);
+variantCase('XSA-396, hostile backend, persistent grants', xsa396 as M, { backend: 'hostile' }, 'F_free_page_unmapped', 6);
+
+test('a hostile backend mapping a granted page: today\'s blkfront keeps it (persistent) or marks itself broken (without feature-persistent), never frees it mapped', () => {
+  const kept = reach(blkif, { ...SMALL, backend: 'hostile', maxPgrants: 0 }, {
+    // a page on the free list with its gref, mapped, and blkback holding no persistent grant: the hostile backend's mapping, kept
+    keptMapped: (s) => s.back.pgnts.length === 0 && s.back.reqs.length === 0 && s.front.grants.some((page) => s.front.gref[page] !== 0 && s.mapcount[s.front.gref[page]!]! > 0),
+  });
+  assert.is(kept.outcome, 'ok');
+  assert.ok(kept.n.keptMapped! > 0);
+  const broken = reach(blkif, { ...SMALL, backend: 'hostile', persistent: false }, {
+    brokenMapped: (s) => s.front.broken && s.mapcount.some((c) => c > 0) && s.back.reqs.length === 0,
+  });
+  assert.is(broken.outcome, 'ok');
+  assert.ok(broken.n.brokenMapped! > 0);
+});
 
 // --- the adversaries
 
