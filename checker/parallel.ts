@@ -317,10 +317,10 @@ export class ParallelSearch<S> {
       ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
       ...(opt.maxMemory !== undefined ? { maxMemory: opt.maxMemory } : {}),
       checkDeadlock: opt.checkDeadlock ?? true,
-      // Levels smaller than this run on worker 0 alone (3 barriers fewer each; 2,000 against 256:
-      // docs/perf/2026-12-05c-engine.md); PVCHECK_PARALLEL_FROM=1 makes every level run on every
-      // worker (tests).
-      parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 2000,
+      // Levels smaller than this run on worker 0 alone; 0: from 2,000 to 16,000 states, by the time a
+      // state takes alone (parallelWorker.ts aloneBelow); PVCHECK_PARALLEL_FROM=1 makes every level run
+      // on every worker (tests).
+      parallelFrom: Number(process.env.PVCHECK_PARALLEL_FROM) || 0,
       ...(extras.linksDigest ? { linksDigest: true } : {}),
       ...(process.env.PVCHECK_WORKER_TIMES === '1' ? { times: true, t0: performance.timeOrigin + performance.now() } : {}),
       ...(Number(process.env.PVCHECK_TEST_MERGE_DELAY) > 0 ? { mergeDelay: Number(process.env.PVCHECK_TEST_MERGE_DELAY) } : {}),

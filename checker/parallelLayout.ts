@@ -81,6 +81,31 @@ export const C = {
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
+/**
+ * Levels smaller than this run on worker 0 alone: `parallelFrom` when it is
+ * given (PVCHECK_PARALLEL_FROM; 1: every level on every worker), otherwise
+ * the states worker 0 expands in {@link ALONE_MS} at `msPerState` (the wall
+ * ms a state took it in the last levels: Worker.msPerState), from
+ * {@link ALONE_FLOOR} to {@link ALONE_CAP} states; the floor before any
+ * measure (0). A level on every worker costs its barriers, its merge and its
+ * table's growth in parts, 1-3 ms on a quiet machine whatever its size (the
+ * lead's quiet profile of ring-notify 8x64 at 24b6d1b: its 54 levels of
+ * 2,000-8,000 states took each worker 1.27 us of wall a state of the level,
+ * 1.3-2.8 ms a level beside the expansion; docs/perf/2026-12-06b-engine.md).
+ * Ring-notify's states (0.4-0.9 us each) gain from it only past about 5,000-
+ * 10,000 states a level; xenbus's (25 us and more) from 2,000 on, where the
+ * floor keeps them, as before (a fixed 2,000 states: 2026-12-05c-engine.md).
+ */
+export function aloneBelow(parallelFrom: number, msPerState: number): number {
+  if (parallelFrom > 0) return parallelFrom;
+  if (!(msPerState > 0)) return ALONE_FLOOR;
+  return Math.max(ALONE_FLOOR, Math.min(ALONE_CAP, Math.floor(ALONE_MS / msPerState)));
+}
+/** See {@link aloneBelow}: the wall time of a level worker 0 runs alone (ms), the fewest and the most states of one. */
+export const ALONE_MS = 4;
+export const ALONE_FLOOR = 2000;
+export const ALONE_CAP = 16000;
+
 /** A worker's running counts of the level (slots from C.WORKER + index * WSTRIDE), shared every 64 states it expands. */
 export const WS = { NEWS: 0, EXPANDED: 1, REHASH_FROM: 2, REHASH_TO: 3 } as const;
 /**
@@ -111,7 +136,7 @@ export interface WorkerOptions {
   readonly maxDepth?: number;
   readonly maxMemory?: number;
   readonly checkDeadlock: boolean;
-  /** Levels smaller than this are run by worker 0 alone. */
+  /** Levels smaller than this are run by worker 0 alone (0: as many as it expands alone in about 4 ms, from 2,000 to 16,000). */
   readonly parallelFrom: number;
   /** Worker 0 sends a SHA-256 digest of the parent links with the result (tests). */
   readonly linksDigest?: boolean;

@@ -19,7 +19,7 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
-import { C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
+import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
@@ -208,6 +208,9 @@ function barrier(label: string, last?: () => void): void {
   } else spinWait(C.GEN, (v) => v !== gen);
   phase(was);
 }
+/** The levels that measure a state's wall time (Worker.aloneBelow): worker 0 expanded this many states or more in it. */
+const ALONE_SAMPLE = 500;
+
 /** How long a worker spins before it sleeps (milliseconds): at most about 0.1 s a search of 1,700 barriers. */
 const SPIN_MS = 0.05;
 
@@ -331,7 +334,7 @@ async function main(): Promise<void> {
   if (phaseTimes) loadedAt = sinceStart();
   if (me === 0) {
     const result = w.coordinate();
-    reportTimes(`; claims table cleared ${w.claimClears} times`);
+    reportTimes(`; claims table cleared ${w.claimClears} times; ${w.aloneNote()}`);
     // the others' lines are written before the result ends the search (the workers are terminated then)
     if (phaseTimes) barrier('w.report');
     parentPort!.postMessage({ result, redone: w.redone, ...(init.options.linksDigest ? { linksDigest: w.linksDigest() } : {}) });
@@ -1034,7 +1037,7 @@ class Worker<S> {
         break;
       }
       const alone =
-        this.curLen < init.options.parallelFrom ||
+        this.curLen < this.aloneBelow() ||
         this.pending !== undefined ||
         this.cutByStates ||
         this.level >= this.maxDepth ||
@@ -1263,7 +1266,9 @@ class Worker<S> {
     phase('links');
     this.links.settle(); // the last level's links: the others take the chunks meanwhile
     phase('expand');
+    const t0 = performance.now();
     this.expandLevel();
+    this.sampleStateTime(t0, Atomics.load(ctl, C.WORKER + WS.EXPANDED)); // the states worker 0 expanded
     barrier('w.expanded', decide); // level expanded
     phase('merge0');
     if (Atomics.load(ctl, C.MERGE) === 1) return this.mergedTogether(len);
@@ -1527,6 +1532,7 @@ class Worker<S> {
     this.publishStats(); // clears the counts of a parallel attempt of this level
     if (mergeDelay > 0 && this.attempted) sleep(4 * mergeDelay);
     this.attempted = false;
+    const t0 = performance.now();
     for (let pos = 0; pos < this.curLen; pos++) {
       this.pos = pos + 1;
       if ((pos & 1023) === 0) {
@@ -1557,11 +1563,35 @@ class Worker<S> {
         if (!this.pending) this.truncated ??= this.cutByStates ? 'max-states' : 'max-depth';
       }
     }
+    this.sampleStateTime(t0, this.curLen);
     return this.levelEnd();
   }
 
   /** Whether every worker expanded the current level before (a parallel attempt; the test hook's delay). */
   private attempted = false;
+
+  /** Levels smaller than this run on worker 0 alone (parallelLayout.ts aloneBelow). */
+  private aloneBelow(): number {
+    return aloneBelow(init.options.parallelFrom, this.msPerState);
+  }
+  /**
+   * The wall ms worker 0 took to expand a state, in the last levels where
+   * it expanded {@link ALONE_SAMPLE} states or more (alone, or its part of
+   * a level on every worker, where a state costs it a little more: the
+   * estimate errs towards every worker), each level weighing half; 0
+   * before one. The levels run alone at the start are the slowest (code not
+   * yet compiled: 2 us a state of ring-notify, against 0.4-0.9 us later).
+   */
+  private msPerState = 0;
+  /** For the profile: what aloneBelow last gave, and the time of a state it was from. */
+  aloneNote(): string {
+    return `levels alone below ${this.aloneBelow()} states (${(1000 * this.msPerState).toFixed(2)} us a state)`;
+  }
+  private sampleStateTime(t0: number, states: number): void {
+    if (states < ALONE_SAMPLE) return;
+    const ms = (performance.now() - t0) / states;
+    this.msPerState = this.msPerState === 0 ? ms : (this.msPerState + ms) / 2;
+  }
 
   /** The expansion of a state in a level run alone (created at the first such level). */
   private expander: Expander<S> | undefined;

@@ -814,7 +814,7 @@ export class SharedFingerprints {
         // where this entry's probe may run: this part's span of its block (see rehashPart)
         let stop = end;
         if (shared && i >= c) {
-          const k = Math.floor(i / c) * c;
+          const k = i & -c; // c is a power of two
           stop = !last ? k + to : k === top ? end : k + c;
         }
         while (i < stop && t[2 * i] !== 0) i++;
@@ -868,7 +868,7 @@ export class SharedFingerprints {
       // where this entry's probe may run: this part's span of its block (see rehashPart)
       let stop = end;
       if (shared && i >= c) {
-        const k = Math.floor(i / c) * c;
+        const k = i & -c; // c is a power of two
         stop = !last ? k + to : k === top ? end : k + c;
       }
       while (i < stop && t[2 * i] !== 0) i++;

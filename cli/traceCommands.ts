@@ -15,7 +15,7 @@ import { readTraceFile, replayExitCode, replayWithAsync, showReplay, showTrace, 
 import { interrupted } from './interrupt.js';
 import { paramPairs, parse } from './args.js';
 import { UsageError } from './errors.js';
-import { loadModel } from './loadModel.js';
+import { loadModel, looksLikeFile } from './loadModel.js';
 
 function readOrFail(path: string): Trace {
   const t = readTraceFile(path);
@@ -37,9 +37,22 @@ function modelFileOf(trace: Trace, tracePath: string): string | undefined {
   return [arg, resolve(dirname(tracePath), arg)].find((f) => existsSync(f));
 }
 
-/** --model, else the built-in model named in the trace, else the model file its command names. */
+/**
+ * --model, else the built-in model named in the trace, else the model file its command names.
+ * --model naming another built-in than the one the trace was checked on is refused: the fields and
+ * actions would be read with the wrong model's names (show) or its parameters refused one by one
+ * (replay). A model file is taken as given: a variant of the trace's model is what replay is for.
+ */
 async function modelFor(trace: Trace, tracePath: string, arg: string | undefined, required: boolean): Promise<Model | undefined> {
-  if (arg !== undefined) return loadModel(arg);
+  if (arg !== undefined) {
+    const named = looksLikeFile(arg) ? undefined : findModel(arg);
+    const own = trace.model ? findModel(trace.model) : undefined;
+    if (named && own && named !== own)
+      throw new UsageError(
+        `the trace is of the built-in model '${own.name}', and --model names another built-in, '${named.name}' (give --model ${own.name}, or a model file deriving from it)`,
+      );
+    return loadModel(arg);
+  }
   const builtin = trace.model ? findModel(trace.model) : undefined;
   if (builtin) return builtin;
   const file = modelFileOf(trace, tracePath);

@@ -14,6 +14,14 @@
  *   with a hostile guest, blkback owes nothing only once every response it
  *   made is pushed (rsp_prod). test/blkif's dropped-response variant never
  *   makes the response at all: here blkback makes it and never pushes it.
+ * - blkif-sector-check-removed (model/blkif.ts xenBlkbkMap, 45c3627): blkback
+ *   without dispatch_rw_block_io's sector check. B_io_within_page cannot see
+ *   it: its flag (`back.overrun`) is set only by the XSA-155 example's
+ *   double fetch, never by the built-in's code, so a built-in that sends a
+ *   segment beyond its page to I/O still verifies. Here: with a hostile
+ *   guest, every request blkback took with a segment beyond its page is
+ *   answered BLKIF_RSP_ERROR (or EOPNOTSUPP) unmapped, and such requests are
+ *   reached.
  * - blkif-work-bound-plus-one (model/blkif.ts B_work_bounded): test/blkif's
  *   XSA-era example (no RING_REQUEST_PROD_OVERFLOW) kills it only by the
  *   per-file time limit (300 s: the variant's space, unbounded by the
@@ -34,7 +42,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { deriveModel, type Model } from '../model/core.js';
-import { blkif, makeResponse, xenBlkbkMap, dispatching, BLKIF_OP_READ, BLKIF_OP_WRITE, type BlkifParams, type BlkifState } from '../model/blkif.js';
+import { blkif, makeResponse, xenBlkbkMap, dispatching, BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, INVALID_GRANT_REF, SECT_OK, type BlkifParams, type BlkifState } from '../model/blkif.js';
 import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import { builtinModels } from '../model/registry.js';
 import { xenbus, beNode, xennet_bus_close_closed, xennet_bus_close_closing, XenbusStateClosed, XenbusStateClosing, XenbusStateUnknown, type XenbusModelState, type XenbusParams } from '../model/xenbus.js';
@@ -92,6 +100,22 @@ test('blkif-valid-end-response-unpushed: with a hostile guest, a blkback that ne
   const last = r.violation!.trace.at(-1)!.state as BlkifState;
   assert.ok(last.back.reqs.length === 0 && last.rsp_prod !== last.back.rsp_prod_pvt, 'the end: blkback idle, a response made and not pushed');
   assert.is(runModel(blkif, paramsOf(blkif, SMALL)).outcome, 'ok', 'the built-in at the same settings');
+});
+
+test('blkif-sector-check-removed: with a hostile guest, blkback answers every request with a segment that leaves its page with an error, unmapped (dispatch_rw_block_io), and such requests are reached', () => {
+  let beyond = 0;
+  const r = runModel(blkif, paramsOf(blkif, SMALL), {
+    onState: (x) => {
+      for (const c of (x as BlkifState).back.reqs) {
+        if (c.stage !== 1 || c.segs.every((g) => g.sect === SECT_OK)) continue;
+        beyond++;
+        assert.ok(c.status === BLKIF_RSP_ERROR || c.status === BLKIF_RSP_EOPNOTSUPP, `a segment beyond its page taken with status ${c.status}`);
+        assert.ok(c.segs.every((g) => g.gref === INVALID_GRANT_REF), 'and not mapped');
+      }
+    },
+  });
+  assert.is(r.outcome, 'ok');
+  assert.ok(beyond > 0, 'no request with a segment beyond its page reached blkback');
 });
 
 test('blkif-work-bound-plus-one: blkback without RING_REQUEST_PROD_OVERFLOW breaks B_work_bounded within 200,000 states (RING_SIZE + 1 requests for one req_prod)', () => {
