@@ -86,6 +86,21 @@ export interface StateCodec<S> {
  */
 export const LAZY_ROOT_FIELDS = 12;
 
+/**
+ * The slots from which a list of values (ints, literals) is packed, copied,
+ * unpacked and compared in a loop over tables of its slots' words and shifts,
+ * instead of code unrolled per slot. Optimised unrolled code meets a slot the
+ * search never filled before and deoptimises, once per new length: xenbus's
+ * event queues (54 slots) had their scratch copy compiled 8 times in one
+ * search, and TurboFan's compiles are 24-39% of a nested run's CPU
+ * (docs/perf/2026-12-06b-nested.md). A short list stays unrolled (netif-tx's
+ * four fragment indices took 1-3% more CPU as a loop, three interleaved runs):
+ * today only xenbus's event queues and transactions' read sets loop.
+ */
+export const LIST_LOOP_SLOTS = 9;
+
+/** A list packed, copied and read in a loop (see {@link LIST_LOOP_SLOTS}). */
+const valueLoop = (p: Extract<Piece, { kind: 'list' }>): boolean => p.max >= LIST_LOOP_SLOTS && (p.of.kind === 'int' || p.of.kind === 'enum');
 const bitsFor = (n: number): number => (n <= 1 ? 0 : 32 - Math.clz32(n - 1));
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const prop = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
@@ -192,13 +207,16 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
     l.bits === 0 ? '' : `w${l.word} |= ${l.shift === 0 ? enc : `(${enc}) << ${l.shift}`};\n`;
   /** One Map per literal table (every node of xenbus's store shares its value list). */
   const encoders = new Map<readonly unknown[], string>();
-  const enumEncoder = (values: readonly unknown[]): ((v: string, path: string) => string) => {
+  /** `at`: the path as an expression (a list's loop names its slot), else `path` as a literal. */
+  const enumEncoder = (values: readonly unknown[]): ((v: string, path: string, at?: string) => string) => {
     if (values.length <= 12)
-      return (v, path) => `(${values.map((x, i) => `${v} === ${x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x)} ? ${i} : `).join('')}bad(${JSON.stringify(path)}, ${v}))`;
+      return (v, path, at = JSON.stringify(path)) => `(${values.map((x, i) => `${v} === ${x === null ? 'null' : typeof x === 'string' ? JSON.stringify(x) : String(x)} ? ${i} : `).join('')}bad(${at}, ${v}))`;
     let m = encoders.get(values);
     if (m === undefined) encoders.set(values, (m = K(new Map(values.map((x, i) => [x, i])))));
-    return (v, path) => `(${m}.get(${v}) ?? bad(${JSON.stringify(path)}, ${v}))`;
+    return (v, path, at = JSON.stringify(path)) => `(${m}.get(${v}) ?? bad(${at}, ${v}))`;
   };
+  /** Whether pack writes some words to `out` directly (a list's loop, see the list case): `out` is then zeroed first and the words ORed in. */
+  let direct = false;
   /**
    * A `keys: 'all'` record with optional fields (xenbus's xenstore: 125
    * nodes) is sealed in the reused objects of `scratch` and `unpackReused`:
@@ -246,16 +264,17 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
     packFns.push(`function ${name}(${v}, out) {\n${ws.length ? `let ${ws.map((i) => `w${i} = 0`).join(', ')};\n` : ''}${code}${ws.map((i) => `out[${i}] |= w${i};`).join(' ')}\n}`);
     return `${name}(${v}, out);\n`;
   };
+  /** An integer's range test (`at`: its path as an expression): without a call, (v | 0) within int32, (v >>> 0) for unsigned 32-bit ranges. */
+  const intCheck = (p: Extract<Piece, { kind: 'int' }>, v: string, at: string): string =>
+    // Within int32 (max < 2^31): v - min, unsigned, is at most max - min exactly when min <= v <= max (one comparison).
+    p.min >= -(2 ** 31) && p.max < 2 ** 31
+      ? `if ((${v} | 0) !== ${v} || ((${v} - ${p.min}) >>> 0) > ${p.max - p.min}) bad(${at}, ${v});\n`
+      : `if (!(${p.min >= 0 ? `(${v} >>> 0) === ${v}` : `${v} === Math.floor(${v})`} && ${v} >= ${p.min} && ${v} <= ${p.max})) bad(${at}, ${v});\n`;
   const genPackInline = (p: Piece, v: string, path: string): string => {
     switch (p.kind) {
       case 'int': {
         const l = place(path, bitsFor(p.max - p.min + 1), 'int', p.min, p.elem);
-        // An integer test without a call: (v | 0) within int32, (v >>> 0) for unsigned 32-bit ranges.
-        // Within int32 (max < 2^31): v - min, unsigned, is at most max - min exactly when min <= v <= max (one comparison).
-        const chk = p.min >= -(2 ** 31) && p.max < 2 ** 31
-          ? `if ((${v} | 0) !== ${v} || ((${v} - ${p.min}) >>> 0) > ${p.max - p.min}) bad(${JSON.stringify(path)}, ${v});\n`
-          : `if (!(${p.min >= 0 ? `(${v} >>> 0) === ${v}` : `${v} === Math.floor(${v})`} && ${v} >= ${p.min} && ${v} <= ${p.max})) bad(${JSON.stringify(path)}, ${v});\n`;
-        return chk + packLeaf(l, p.min === 0 ? v : `${v} - ${p.min}`);
+        return intCheck(p, v, JSON.stringify(path)) + packLeaf(l, p.min === 0 ? v : `${v} - ${p.min}`);
       }
       case 'enum': {
         const l = place(path, bitsFor(p.values.length), 'enum', 0);
@@ -322,6 +341,24 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
         const l = place(`${path}#`, bitsFor(p.max + 1), 'length', 0);
         let out = `if (!Array.isArray(${v}) || ${v}.length > ${p.max}) badLen(${JSON.stringify(path)}, ${v}, '<= ${p.max}');\n`;
         out += packLeaf(l, `${v}.length`);
+        const e = p.of;
+        if (valueLoop(p) && (e.kind === 'int' || e.kind === 'enum')) {
+          // values: a loop over the slots' words and shifts (see listSlots), each written to `out` directly
+          const ls: Leaf[] = [];
+          for (let i = 0; i < p.max; i++) {
+            if (p.bag) align();
+            ls.push(e.kind === 'int' ? place(`${path}[${i}]`, bitsFor(e.max - e.min + 1), 'int', e.min, e.elem) : place(`${path}[${i}]`, bitsFor(e.values.length), 'enum', 0));
+          }
+          if (p.bag) align();
+          direct = true;
+          const i = fresh(), x = fresh();
+          const at = `${JSON.stringify(path + '[')} + ${i} + ']'`;
+          const chk = e.kind === 'int' ? intCheck(e, x, at) : '';
+          const enc = e.kind === 'int' ? (e.min === 0 ? x : `(${x} - ${e.min})`) : enumEncoder(e.values)(x, path, at);
+          const bits = ls[0]?.bits ?? 0;
+          const put = bits === 0 ? `${enc};\n` : `out[${K(Int32Array.from(ls, (l) => l.word))}[${i}]] |= ${enc} << ${K(Int32Array.from(ls, (l) => l.shift))}[${i}];\n`;
+          return out + `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) { const ${x} = ${v}[${i}];\n${chk}${put}}\n`;
+        }
         for (let i = 0; i < p.max; i++) {
           const x = fresh();
           if (p.bag) align();
@@ -350,7 +387,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   const packBody = genPackInline(piece, 's', '');
   const words = used === 0 ? Math.max(1, word) : word + 1;
   const wdecl = Array.from({ length: words }, (_, i) => `w${i} = 0`).join(', ');
-  const chunked = packFns.length > 0;
+  const chunked = packFns.length > 0 || direct;
   const wstore = Array.from({ length: words }, (_, i) => (chunked ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ');
   const packSrc = `${packFns.join('\n')}\nreturn function pack(s, out) {\nlet ${wdecl};\n${chunked ? `out.fill(0, 0, ${words});\n` : ''}${packBody}${wstore}\n}`;
 
@@ -361,6 +398,23 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
     if (l.bits === 0) return '0';
     const m = l.bits === 32 ? '' : ` & ${2 ** l.bits - 1}`;
     return `((w[off + ${l.word}] >>> ${l.shift})${m})`;
+  };
+  /**
+   * A long list of values is read in a loop over tables of its slots' words and shifts
+   * ({@link LIST_LOOP_SLOTS}). Takes the list's slot leaves; the function returned decodes
+   * slot `i` (an expression) as the unrolled code decodes a slot; undefined: unrolled.
+   */
+  const listSlots = (p: Extract<Piece, { kind: 'list' }>): ((i: string) => string) | undefined => {
+    const e = p.of;
+    if (!valueLoop(p) || (e.kind !== 'int' && e.kind !== 'enum')) return undefined;
+    const ls = Array.from({ length: p.max }, () => next());
+    const bits = ls[0]?.bits ?? 0;
+    const W = K(Int32Array.from(ls, (l) => l.word)), S = K(Int32Array.from(ls, (l) => l.shift));
+    const r = (i: string): string => (bits === 0 ? '0' : `((w[off + ${W}[${i}]] >>> ${S}[${i}])${bits === 32 ? '' : ` & ${2 ** bits - 1}`})`);
+    if (e.kind === 'int') return (i) => (e.min === 0 ? r(i) : `(${r(i)} + ${e.min})`);
+    if (e.values.length === 1) return () => lit(e.values[0]);
+    if (e.values.length === 2) return (i) => `(${r(i)} === 0 ? ${lit(e.values[0])} : ${lit(e.values[1])})`;
+    return (i) => `${K(e.values)}[${r(i)}]`;
   };
   /**
    * Generated code `inner` with its value `e`: put into `pre` where it is short, else moved into a
@@ -424,6 +478,12 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
         const n = fresh();
         const a = fresh();
         pre.push(`const ${n} = ${read(next())};`, `const ${a} = [];`);
+        const slot = listSlots(p);
+        if (slot !== undefined) {
+          const i = fresh();
+          pre.push(`for (let ${i} = 0; ${i} < ${n}; ${i}++) ${a}.push(${slot(i)});`);
+          return a;
+        }
         for (let i = 0; i < p.max; i++) {
           const inner: string[] = [];
           const e = genUnpack(p.of, inner);
@@ -534,6 +594,12 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
         const n = fresh();
         const a = fresh();
         pre.push(`const ${n} = ${read(next())};`, `const ${a} = Q[${idx}];`);
+        const slot = listSlots(p);
+        if (slot !== undefined) {
+          const i = fresh();
+          pre.push(`for (let ${i} = 0; ${i} < ${n}; ${i}++) ${a}[${i}] = ${slot(i)};`, `if (${a}.length !== ${n}) ${a}.length = ${n};`);
+          return a;
+        }
         for (let i = 0; i < p.max; i++) {
           const inner: string[] = [];
           const e = genInto(p.of, inner);
@@ -623,6 +689,11 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
         case 'list': {
           if (q) qAt++;
           let out = `if (!Array.isArray(${v}) || ${v}.length !== ${read(next())}) return false;\n`;
+          const slot = listSlots(p);
+          if (slot !== undefined) {
+            const i = fresh();
+            return out + `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) if (${v}[${i}] !== ${slot(i)}) return false;\n`;
+          }
           for (let i = 0; i < p.max; i++) {
             const x = fresh();
             out += `if (${v}.length > ${i}) { const ${x} = ${v}[${i}];\n${sub(p.of, x, q)}}\n`;
@@ -732,6 +803,12 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
         const a = fresh();
         // Elements by index, then the length (changing an array's length is slow: only when it differs).
         out.push(`const ${a} = S[${idx}];`);
+        if (valueLoop(p)) {
+          // values: one loop, as the readers' (see listSlots)
+          const n = fresh(), i = fresh();
+          out.push(`{ const ${n} = ${src}.length; for (let ${i} = 0; ${i} < ${n}; ${i}++) ${a}[${i}] = ${src}[${i}]; if (${a}.length !== ${n}) ${a}.length = ${n}; }`);
+          return a;
+        }
         for (let i = 0; i < p.max; i++) {
           const x = fresh();
           const inner: string[] = [];
@@ -780,7 +857,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   const packSBody = genPackInline(piece, 's', '');
   if (skelAt !== skel.length || replay !== leaves.length) throw new Error('codec: packScratch does not follow the skeleton');
   const kdecl = skel.map((_, i) => `const K${i} = S[${i}];`).join('\n');
-  const packSSrc = `${kdecl}\n${packFns.join('\n')}\nreturn function packScratch(s, out) {\nlet ${wdecl};\n${packFns.length > 0 ? `out.fill(0, 0, ${words});\n` : ''}${packSBody}${Array.from({ length: words }, (_, i) => (packFns.length > 0 ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ')}\n}`;
+  const packSSrc = `${kdecl}\n${packFns.join('\n')}\nreturn function packScratch(s, out) {\nlet ${wdecl};\n${packFns.length > 0 || direct ? `out.fill(0, 0, ${words});\n` : ''}${packSBody}${Array.from({ length: words }, (_, i) => (packFns.length > 0 || direct ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ')}\n}`;
 
   const bad = (path: string, v: unknown): never => {
     throw new RangeError(`state field '${path || 'state'}' = ${show(v)} is outside the model's declared shape (model.shape: widen its bounds)`);

@@ -194,7 +194,7 @@ const params = defineParams(
     backendPersistent: boolParam({ default: true, doc: 'blkback maps persistently when feature-persistent is on (false: a backend that never does)' }),
     maxPgrants: intParam({ default: 2, min: 0, max: 4, doc: 'blkback max_persistent_grants (xen_blkif_max_pgrants)' }),
     frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkfront's requests plus hostileWrites writes by the guest of req_prod, of any request field of any slot (operation, a segment's gref or sectors), or of its grant table (grant, or revoke while mapped); blkback's properties are checked" }),
-    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod, of any response field of any slot (id, operation, status); blkfront's properties are checked" }),
+    backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod, of any response field of any slot (id, operation, status), or maps of any gref the guest grants; blkfront's properties are checked" }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes the hostile side makes at most' }),
   },
   (p) =>
@@ -524,8 +524,8 @@ export const purgePersistentGnt: R = {
 // --- the adversaries
 
 export interface BlkifHostileWrite {
-  readonly what: 'req_prod' | 'operation' | 'gref' | 'sect' | 'grant' | 'rsp_prod' | 'id' | 'status';
-  /** A ring slot, a gref (`grant`), or -1 (an index). */
+  readonly what: 'req_prod' | 'operation' | 'gref' | 'sect' | 'grant' | 'rsp_prod' | 'id' | 'status' | 'map';
+  /** A ring slot, a gref (`grant`, `map`), or -1 (an index). */
   readonly at: number;
   readonly val: number;
   /** `gref`, `sect`: the segment of the slot. */
@@ -543,7 +543,9 @@ const OPERATIONS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const
  * the guest only loses its claim). What a hostile backend writes
  * (backend=hostile): rsp_prod (one more, one less, or past RING_SIZE ahead of
  * blkfront's rsp_cons), any response field of any slot (id, out of range
- * included; operation; status).
+ * included; operation; status); and it maps any gref the guest grants, at any
+ * time, outside blkback's paths (GNTTABOP_map_grant_ref from the driver
+ * domain, kept mapped: what XSA-396's race needs).
  */
 export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileWrite[] {
   const out: BlkifHostileWrite[] = [];
@@ -572,21 +574,24 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
       for (const v of OPERATIONS) if (x.kind !== SLOT_RESPONSE || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
       for (const v of [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR]) if (x.kind !== SLOT_RESPONSE || x.status !== v) out.push({ what: 'status', at: k, val: v });
     }
+    for (let g = 1; g <= p.pages; g++) if (s.granted[g]) out.push({ what: 'map', at: g, val: 1 });
   }
   return out;
 }
 
 const showHostile = (c: BlkifHostileWrite): string =>
   c.what === 'grant' ? `${c.val ? 'grant' : 'revoke'} gref ${c.at}`
+    : c.what === 'map' ? `map gref ${c.at}`
       : c.at < 0 ? `${c.what}=${c.val}`
         : c.seg === undefined ? `ring[${c.at}].${c.what}=${c.val}` : `ring[${c.at}].seg[${c.seg}].${c.what}=${c.val}`;
 
 function hostileThen(d: BlkifState, s: BlkifState, c: BlkifHostileWrite, kind: number): void {
-  const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] } & { ring: Slot[]; granted: boolean[]; back: { work: number } };
+  const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] } & { ring: Slot[]; granted: boolean[]; mapcount: number[]; back: { work: number } };
   w.hostile = s.hostile - 1;
   if (c.what === 'req_prod') { w.req_prod = c.val; w.back.work = 0; }
   else if (c.what === 'rsp_prod') w.rsp_prod = c.val;
   else if (c.what === 'grant') w.granted[c.at] = c.val === 1;
+  else if (c.what === 'map') w.mapcount[c.at] = s.mapcount[c.at]! + 1;
   else if (c.what === 'gref' || c.what === 'sect') {
     const x = s.ring[c.at]!;
     const j = c.seg ?? 0;
@@ -608,7 +613,7 @@ export const hostileFrontendWrite: R = {
 export const hostileBackendWrite: R = {
   name: 'hostile_backend_write',
   actor: 'backend',
-  doc: 'a hostile backend writes rsp_prod or a response field of any slot (id, operation, status), at any time',
+  doc: 'a hostile backend writes rsp_prod or a response field of any slot (id, operation, status), or maps a gref the guest grants, at any time',
   see: `${SEE_FRONT} blkif_interrupt (RING_RESPONSE_PROD_OVERFLOW, id, REQ_WAITING, operation checks of "xen/blkfront: don't trust the backend response data", 2021)`,
   applies: (p) => p.backend === 'hostile',
   choices: (s, p) => blkifHostileDomain(s, p),
@@ -755,10 +760,14 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite],
   invariants: blkifInvariants,
   isValidEnd: blkifValidEnd,
-  // each adversary at a 2-slot ring and the other defaults: about 1 s of CPU each (docs/perf/2026-12-06-blkif.md)
+  // each adversary at a 2-slot ring (the hostile guest also with two requests under way in blkback, at 4
+  // requests, and with two segments a request; pending=2 holds every pending=1 interleaving: blkback may
+  // answer before it takes the next): about 1 s of CPU each (docs/perf/2026-12-06b-blkif.md)
   checkAll: [
     { params: { frontend: 'hostile', ringSize: '2' }, why: "Linux blkback against a hostile guest (bogus req_prod, any request field, grants revoked while mapped): every blkback property, valid ends where blkback owes nothing" },
-    { params: { backend: 'hostile', ringSize: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status): every blkfront property, valid ends where blkfront owes nothing" },
+    { params: { frontend: 'hostile', ringSize: '2', pending: '2', requests: '4' }, why: "Linux blkback against a hostile guest with two pending_reqs: the same gref in two requests under way (mapped again), a revocation while another is in flight, a full pool leaving requests on the ring; every blkback property" },
+    { params: { frontend: 'hostile', ringSize: '2', segments: '2' }, why: "Linux blkback against a hostile guest, two segments a request: one segment's map refused fails the whole request with the other unmapped (XSA-365's fix: examples/blkif-xsa365.ts without it)" },
+    { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
   ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +

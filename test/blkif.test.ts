@@ -18,6 +18,7 @@ import xsa155 from '../examples/blkif-xsa155.js';
 import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import trustsResponse from '../examples/blkif-trusts-response.js';
 import xsa365 from '../examples/blkif-xsa365.js';
+import xsa396 from '../examples/blkif-xsa396.js';
 import { deriveModel } from '../model/core.js';
 import { blkifInterrupt, xenBlkbkMap, doBlockIoOp, blkbackCanTake, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
 
@@ -82,6 +83,22 @@ variantCase('blkfront before the 2021 response checks, hostile backend', trustsR
 variantCase('blkfront before the 2021 response checks, hostile backend, two writes', trustsResponse as M, { backend: 'hostile', hostileWrites: 2 }, 'F_no_BUG', 4, 'F_no_BUG');
 variantCase('blkfront before the 2021 response checks, hostile backend: a stale shadow entry completed again', trustsResponse as M, { backend: 'hostile' }, 'F_page_in_one_place', 8, 'F_page_in_one_place');
 variantCase('XSA-365 (a map batch\'s error overwritten by the next), hostile guest, two segments', xsa365 as M, { frontend: 'hostile' }, 'B_io_on_mapped_grant', 4);
+variantCase('XSA-396 (blkfront querying the mapped status, then ending access), hostile backend', xsa396 as M, { backend: 'hostile', persistent: false }, 'F_free_page_unmapped', 5);
+variantCase('XSA-396, hostile backend, persistent grants', xsa396 as M, { backend: 'hostile' }, 'F_free_page_unmapped', 6);
+
+test('a hostile backend mapping a granted page: today\'s blkfront keeps it (persistent) or marks itself broken (without feature-persistent), never frees it mapped', () => {
+  const kept = reach(blkif, { ...SMALL, backend: 'hostile', maxPgrants: 0 }, {
+    // a page on the free list with its gref, mapped, and blkback holding no persistent grant: the hostile backend's mapping, kept
+    keptMapped: (s) => s.back.pgnts.length === 0 && s.back.reqs.length === 0 && s.front.grants.some((page) => s.front.gref[page] !== 0 && s.mapcount[s.front.gref[page]!]! > 0),
+  });
+  assert.is(kept.outcome, 'ok');
+  assert.ok(kept.n.keptMapped! > 0);
+  const broken = reach(blkif, { ...SMALL, backend: 'hostile', persistent: false }, {
+    brokenMapped: (s) => s.front.broken && s.mapcount.some((c) => c > 0) && s.back.reqs.length === 0,
+  });
+  assert.is(broken.outcome, 'ok');
+  assert.ok(broken.n.brokenMapped! > 0);
+});
 
 // --- the adversaries
 
@@ -238,6 +255,23 @@ test('B_pending_within_pool can fail: a blkback taking requests without alloc_re
   assert.is(r.outcome, 'violation');
   assert.is(r.violation!.property, 'B_pending_within_pool');
   assert.ok(replays(noPool, paramsOf(noPool, { ringSize: 4, requests: 3, pages: 3 }), r));
+});
+
+test('a hostile backend completing an id early: blkfront frees it while blkback still holds its request, reuses it, and copes with the late response (broken, never a page in two places)', () => {
+  const { outcome, n } = reach(blkif, { ...SMALL, pending: 2, backend: 'hostile' }, {
+    // blkback holds a request whose id blkfront already completed (free again, or waiting for a newer request)
+    freedWhileHeld: (s) => s.back.reqs.some((r) => r.id < 2 && !s.front.shadow[r.id]!.waiting),
+    // ...and reused: two requests with that id at blkback (held, or still on the ring), the newer one waiting in blkfront
+    reusedWhileHeld: (s) => s.back.reqs.some((r) => {
+      if (r.id >= 2 || !s.front.shadow[r.id]!.waiting) return false;
+      let same = s.back.reqs.filter((q) => q.id === r.id).length;
+      for (let i = s.back.req_cons; i !== s.req_prod; i = (i + 1) >>> 0) if (s.ring[i & 1]!.kind === 1 && s.ring[i & 1]!.id === r.id) same++;
+      return same >= 2 && s.req_prod === s.front.req_prod_pvt;
+    }),
+    lateResponseBroken: (s) => s.front.broken && s.front.rsp_cons > 1,
+  });
+  assert.is(outcome, 'ok');
+  assert.ok(n.freedWhileHeld! > 0 && n.reusedWhileHeld! > 0 && n.lateResponseBroken! > 0, JSON.stringify(n));
 });
 
 test('segments above pages is refused with one line', () => {

@@ -21,6 +21,23 @@ const goalsOf = (name: string): string[] => (findModel(name)!.goals ?? []).map((
 const invariantsOf = (name: string): string[] => findModel(name)!.invariants.map((i) => i.name);
 const GOALS_LINE = /^ {2}goals {8}NOT CHECKED: (.*) \(AG EF goals: the bit array of --store bitstate keeps no state ids; check them without --store bitstate, or with --store compact\)$/m;
 
+test("limiter --store bitstate at its defaults stops where the full store does (L3 in 19 steps, 109,557 states: test/pinned.json); leaving L3 out searches netback's whole timer space, which the tests' bound stops in seconds", () => {
+  const r = pvcheck(['check', 'limiter', '--store', 'bitstate', '--json', '-q', '--trace-out', 'limiter-l3.trace.json'], dir);
+  assert.is(r.code, 1, r.err);
+  const j = JSON.parse(r.out);
+  assert.is(`${j.violation.property} in ${j.violation.length} steps`, 'L3_work_per_window in 19 steps');
+  assert.is(j.distinctStates, 109_557, 'the states the full store visits (test/pinned.json)');
+  assert.equal(j.goalsUnchecked, goalsOf('limiter'));
+  // -i without L3: the whole space under netback's timer (10.8 M states, minutes): the helper's bound fails the test that asked for it
+  assert.ok(LOSSY_TEST_STATES < 10_000_000);
+  // (--max-depth 24, ~300,000 states, only keeps this test short should the helper lose its bound)
+  assert.throws(() => pvcheck(['check', 'limiter', '--store', 'bitstate', '-i', 'L1_credit_in_range', '--max-depth', '24', '-q'], dir, {}, 150_000), /reached 150,000 states \(test\/support\/cli\.ts LOSSY_TEST_STATES\)/);
+  // within the bound, or with a --max-states of its own, a lossy run is left alone
+  assert.is(pvcheck(['check', 'vif', '--store', 'bitstate', '-q'], dir, {}, 150_000).code, 3);
+  const own = pvcheck(['check', 'limiter', '--store', 'bitstate', '-i', 'L1_credit_in_range', '--max-states', '1000', '--json', '-q'], dir, {}, 150_000);
+  assert.is(JSON.parse(own.out).incompleteReason, 'max-states');
+});
+
 test('vif --store bitstate: every invariant and deadlock checked on the whole space, the goal named as not checked, INCOMPLETE (exit 3)', () => {
   assert.equal(goalsOf('vif'), ['V_teardown_ends_every_grant']);
   const full = pvcheck(['check', 'vif', '--json', '-q'], dir);
@@ -82,22 +99,6 @@ test('--matrix with --store bitstate: every row says the goals were not checked'
   }
   const text = pvcheck(['check', 'vif', '--store', 'bitstate', '--matrix', 'connects=1,2', '-q'], dir);
   assert.match(text.out, /^goals {8}NOT CHECKED: V_teardown_ends_every_grant /m);
-});
-
-test("limiter --store bitstate at its defaults stops where the full store does (L3 in 19 steps, 109,557 states: test/pinned.json); leaving L3 out searches netback's whole timer space, which the tests' bound stops in seconds", () => {
-  const r = pvcheck(['check', 'limiter', '--store', 'bitstate', '--json', '-q', '--trace-out', 'limiter-l3.trace.json'], dir);
-  assert.is(r.code, 1, r.err);
-  const j = JSON.parse(r.out);
-  assert.is(`${j.violation.property} in ${j.violation.length} steps`, 'L3_work_per_window in 19 steps');
-  assert.is(j.distinctStates, 109_557, 'the states the full store visits (test/pinned.json)');
-  assert.equal(j.goalsUnchecked, goalsOf('limiter'));
-  // -i without L3: the whole space under netback's timer (10.8 M states, minutes): the helper's bound fails the test that asked for it
-  assert.ok(LOSSY_TEST_STATES < 10_000_000);
-  assert.throws(() => pvcheck(['check', 'limiter', '--store', 'bitstate', '-i', 'L1_credit_in_range', '-q'], dir, {}, 150_000), /reached 150,000 states \(test\/support\/cli\.ts LOSSY_TEST_STATES\)/);
-  // within the bound, or with a --max-states of its own, a lossy run is left alone
-  assert.is(pvcheck(['check', 'vif', '--store', 'bitstate', '-q'], dir, {}, 150_000).code, 3);
-  const own = pvcheck(['check', 'limiter', '--store', 'bitstate', '-i', 'L1_credit_in_range', '--max-states', '1000', '--json', '-q'], dir, {}, 150_000);
-  assert.is(JSON.parse(own.out).incompleteReason, 'max-states');
 });
 
 test.run();
