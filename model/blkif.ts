@@ -691,9 +691,9 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
   },
   {
     name: 'B_io_within_page',
-    description: 'blkback does I/O only on segments whose sectors it checked lie within the page: the value it uses is the value it checked (honest backend)',
-    see: `XSA-155 (CVE-2015-8550); ${SEE_BACK} dispatch_rw_block_io, xen_blkbk_parse_indirect (18779149101c "xen-blkback: read from indirect descriptors only once")`,
-    holds: (s, p) => !backHonest(p) || !s.back.overrun,
+    description: 'blkback does I/O only on segments whose sectors lie within the page: every request it has under way with its I/O (mapped, BLKIF_RSP_OKAY) has only such segments in its copy, and the value it uses is the value it checked (honest backend)',
+    see: `XSA-155 (CVE-2015-8550); ${SEE_BACK} dispatch_rw_block_io ("last_sect >= (XEN_PAGE_SIZE >> 9)": fail_response), xen_blkbk_parse_indirect (18779149101c "xen-blkback: read from indirect descriptors only once")`,
+    holds: (s, p) => !backHonest(p) || (!s.back.overrun && s.back.reqs.every((r) => r.stage !== 1 || r.status !== BLKIF_RSP_OKAY || r.segs.every((x) => x.sect === SECT_OK))),
   },
   {
     name: 'F_free_page_unmapped',
