@@ -257,6 +257,23 @@ test('B_pending_within_pool can fail: a blkback taking requests without alloc_re
   assert.ok(replays(noPool, paramsOf(noPool, { ringSize: 4, requests: 3, pages: 3 }), r));
 });
 
+test('a hostile backend completing an id early: blkfront frees it while blkback still holds its request, reuses it, and copes with the late response (broken, never a page in two places)', () => {
+  const { outcome, n } = reach(blkif, { ...SMALL, pending: 2, backend: 'hostile' }, {
+    // blkback holds a request whose id blkfront already completed (free again, or waiting for a newer request)
+    freedWhileHeld: (s) => s.back.reqs.some((r) => r.id < 2 && !s.front.shadow[r.id]!.waiting),
+    // ...and reused: two requests with that id at blkback (held, or still on the ring), the newer one waiting in blkfront
+    reusedWhileHeld: (s) => s.back.reqs.some((r) => {
+      if (r.id >= 2 || !s.front.shadow[r.id]!.waiting) return false;
+      let same = s.back.reqs.filter((q) => q.id === r.id).length;
+      for (let i = s.back.req_cons; i !== s.req_prod; i = (i + 1) >>> 0) if (s.ring[i & 1]!.kind === 1 && s.ring[i & 1]!.id === r.id) same++;
+      return same >= 2 && s.req_prod === s.front.req_prod_pvt;
+    }),
+    lateResponseBroken: (s) => s.front.broken && s.front.rsp_cons > 1,
+  });
+  assert.is(outcome, 'ok');
+  assert.ok(n.freedWhileHeld! > 0 && n.reusedWhileHeld! > 0 && n.lateResponseBroken! > 0, JSON.stringify(n));
+});
+
 test('segments above pages is refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { segments: 3, pages: 2 }), /segments \(3\) must be at most pages \(2\)/);
 });
