@@ -162,7 +162,7 @@ export const NETIF_FEATURES: readonly FeatureKey[] = [
 const count = (doc: string, def = 1, max = 3) => intParam({ default: def, min: 0, max, doc });
 
 export const xenbusParams = defineParams({
-  frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile', 'mirage', 'dpdk'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend); mirage = MirageOS mirage-net-xen netfront (Netif.plug_inner: keys in a transaction, then Connected at once, no close path); dpdk = the DPDK xenvirt PMD (use with backend=dpdk)' }),
+  frontend: enumParam<FrontendImpl>({ values: ['old', 'new', 'hostile', 'mirage', 'dpdk'], default: 'new', doc: 'the frontend: Linux netfront old = single queue, one event channel, no XDP; new = multi-queue, split event channels, XDP (Reconfiguring); hostile = a guest that writes any XenbusState and any key set of HOSTILE_FRONTEND_WRITES into its own directory at any time (properties are then checked for the honest backend); mirage = MirageOS mirage-net-xen netfront (Netif.plug_frontend: keys in a transaction, then Connected at once, no close path, no suspend); dpdk = the DPDK xenvirt PMD (use with backend=dpdk)' }),
   hostileWrites: intParam({ default: 2, min: 0, max: 6, doc: 'writes a hostile peer makes in one run (each one choice of HOSTILE_FRONTEND_WRITES)' }),
   backend: enumParam<BackendImpl>({ values: ['old', 'new', 'hostile', 'dpdk'], default: 'new', doc: 'the backend: dpdk = DPDK\'s Xen switching backend (use with frontend=dpdk); Linux netback old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them; hostile = a driver domain that writes any XenbusState and key set of HOSTILE_BACKEND_WRITES and maps and unmaps any ref the guest grants, at any time (properties are then checked for the honest frontend)' }),
   frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
@@ -876,12 +876,6 @@ export function xennetTeardown(d: D, p: P): void {
 /** The frontend's reconnect path of xenbus_dev_resume + netfront_resume: detach, disconnect, dev->state = Initialising, watch the (new) backend. */
 export function netfrontResume(d: D, p: P): void {
   if (!d.fe.inst) return;
-  if (p.frontend === 'mirage') {
-    // Sched resume hook -> resume -> plug_inner again: new rings and a new Connected; the old rings are shut down
-    d.fe = freshFe() as Draft<FrontendState>;
-    for (const q of d.q) { q.gref = null; q.evt = false; }
-    return;
-  }
   xennetDisconnectBackend(d);
   for (const q of d.q) q.napi = false; // netfront_resume: xennet_destroy_queues
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
@@ -1248,7 +1242,7 @@ export const xenvif_start_xmit_done: R = {
   },
 };
 
-// --- MirageOS netfront (mirage-net-xen lib/frontend.ml, lib/xenstore.ml)
+// --- MirageOS netfront (mirage-net-xen 2.1.8, 2026-08: lib/netif.ml plug_frontend, lib/xenstore.ml; lib/frontend.ml until 2.1.7)
 
 /**
  * mirage-net-xen's `plug_inner`, first half: read the backend's features
@@ -1258,12 +1252,15 @@ export const xenvif_start_xmit_done: R = {
  * `feature-gso-tcpv4`=0, `request-rx-copy`=1, `feature-rx-flip`=0,
  * `feature-rx-notify`=1, `feature-smart-poll`=0) in one transaction
  * (`write_frontend_configuration`). Single queue, no split event channels,
- * no multi-queue keys. Runs at connect and again from the resume hook.
+ * no multi-queue keys. Runs once, from `Netif.connect` (netif.ml 648-665:
+ * `read_backend`, which waits only for the frontend's `backend-id` and
+ * `backend` keys, then `write_frontend_configuration`, `connect`,
+ * `wait_until_backend_connected`); no resume hook since 2020.
  */
 export const mirage_plug_inner: R = {
   name: 'Netif.plug_inner(write_frontend_configuration)', actor: 'frontend',
   doc: 'MirageOS netfront: allocate the rings and the event channel, write the ring refs, the event channel and the feature requests in one transaction',
-  see: 'mirage-net-xen lib/frontend.ml plug_inner, lib/xenstore.ml write_frontend_configuration',
+  see: 'mirage-net-xen lib/netif.ml plug_frontend (1.x: lib/frontend.ml plug_inner), lib/xenstore.ml write_frontend_configuration',
   applies: (p) => p.frontend === 'mirage',
   when: (s) => !s.fe.inst && s.ts.phase === 'plugged' && feNode(s) === XenbusStateInitialising,
   then: (d, s, p) => {
@@ -1748,9 +1745,20 @@ export const vif_hotplug_failed: R = {
  * (libxl's devstate watch reads the node when its event is handled: a
  * backend that passed through InitWait and left it is missed). While the
  * driver domain is down the model's toolstack waits for its restart.
+ * libxl waits only until InitWait (libxl_device.c libxl__wait_device_connection,
+ * 979-1010: `libxl__ev_devstate_wait` for XenbusStateInitWait with
+ * LIBXL_INIT_TIMEOUT, then the script). With Linux netback that is only
+ * before its probe, while the node still reads the Initialising libxl wrote:
+ * once probed it emits KOBJ_ONLINE (`uevent`) and the script runs. Since 2026-12-06 (the valid-end audit of
+ * the peers): `netback_remove` deletes `hotplug-status` (xen-netback/xenbus.c
+ * 986-991), so a guest that makes netback unregister while the device is
+ * plugged (a state that reads Unknown, 453-456) left a state that read as
+ * libxl waiting, long after its add had ended: LIBXL_INIT_TIMEOUT could
+ * remove the device, and X19 failed at `initTimeout=0` (8 steps).
  */
-export const libxlWaitsForInitWait = (s: S): boolean =>
-  s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && xsRead(s.xs, BE_HOTPLUG_STATUS) === undefined && beNode(s) !== XenbusStateInitWait;
+export const libxlWaitsForInitWait = (s: S, p: P): boolean =>
+  s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && xsRead(s.xs, BE_HOTPLUG_STATUS) === undefined && beNode(s) !== XenbusStateInitWait &&
+  (!linuxBackend(p) || beNode(s) === XenbusStateInitialising);
 
 export const libxl_init_timeout: R = {
   applies: (p) => p.initTimeout > 0 && !dpdkPair(p),
@@ -1758,7 +1766,7 @@ export const libxl_init_timeout: R = {
   doc: 'the backend did not reach InitWait within LIBXL_INIT_TIMEOUT (10 s) of the device add: libxl fails the add without running the hotplug script and removes the device (online=0, backend state=5)',
   see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait, LIBXL_INIT_TIMEOUT), device_backend_callback, device_hotplug_done; libxl_create.c domcreate_complete (a failed add destroys the domain); libxl_internal.h LIBXL_INIT_TIMEOUT 10',
   // libxl's own reaction to time passing, not an event of the run: its own budget, outside `events`
-  when: (s) => s.left.initTimeout > 0 && libxlWaitsForInitWait(s),
+  when: (s, p) => s.left.initTimeout > 0 && libxlWaitsForInitWait(s, p),
   then: (d, s, p) => { d.left.initTimeout = s.left.initTimeout - 1; initiateRemove(d, s, p); },
 };
 
@@ -1792,8 +1800,17 @@ export const libxl_destroy_timeout: R = {
   then: (d, s, p) => destroyDevice(d, p),
 };
 
+/**
+ * `xl migrate`. Not with MirageOS: mirage-xen (9.0.0, lib/lifecycle.ml 31-35)
+ * never acknowledges `control/shutdown = suspend` (it waits on for poweroff or
+ * reboot), so libxl's suspend times out and the migration fails before it
+ * touches the vif; mirage-net-xen has had no resume hook since 2020
+ * (041050a, "Update to new Xen core platform stack": `resume` and
+ * `resume_fns` removed; 1.x re-ran `plug_inner`, as the model did until
+ * 2026-12-06).
+ */
 export const migrate: R = {
-  applies: (p) => !dpdkPair(p), // a gntalloc application is not migrated here
+  applies: (p) => !dpdkPair(p) && p.frontend !== 'mirage', // a gntalloc application is not migrated here; MirageOS cannot suspend
   name: 'xl migrate', actor: 'toolstack',
   doc: 'suspend, live migration and resume: a fresh backend on the destination, the frontend restarts at Initialising with fresh rings and grants',
   see: 'libxl migration; xenbus_probe_frontend.c xenbus_dev_resume; netfront netfront_resume; xen-protocols.md §3.6.5',
@@ -2142,7 +2159,7 @@ export const X19: Goal<S, P> = {
   description: "from every reachable state libxl's device add can end: the backend reaches InitWait (libxl runs the hotplug script) or libxl gives up after LIBXL_INIT_TIMEOUT and removes the device; a driver domain that never answers cannot hang the domain's creation in dom0",
   see: 'libxl_device.c libxl__wait_device_connection (libxl__ev_devstate_wait with LIBXL_INIT_TIMEOUT), device_backend_callback; libxl_internal.h LIBXL_INIT_TIMEOUT',
   // the DPDK pairing has no libxl vif add (its keys are the application's own)
-  reached: (s, p) => dpdkPair(p) || !libxlWaitsForInitWait(s),
+  reached: (s, p) => dpdkPair(p) || !libxlWaitsForInitWait(s, p),
 };
 
 export const xenbusObservables: readonly Observable<S, P>[] = [

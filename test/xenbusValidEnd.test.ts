@@ -22,7 +22,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deriveModel } from '../model/core.js';
 import {
-  xenbus, feNode, beNode, XenbusStateReconfiguring, XenbusStateClosed, DRIVER_DOMAIN, connectedAndIdle, bothClosed, type XenbusModelState,
+  xenbus, feNode, beNode, XenbusStateReconfiguring, XenbusStateClosed, XenbusStateInitWait, DRIVER_DOMAIN, connectedAndIdle, bothClosed, type XenbusModelState,
 } from '../model/xenbus.js';
 import { check } from '../checker/explore.js';
 import type { Model } from '../model/core.js';
@@ -108,6 +108,33 @@ test("hostile driver domain, libxl without LIBXL_DESTROY_TIMEOUT: libxl left wai
   const ends = terminals(p).filter(({ s }) => s.ts.phase === 'unplugging' && beNode(s) !== XenbusStateClosed);
   assert.ok(ends.length > 0, 'such terminal states are reached');
   for (const e of ends) assert.not.ok(e.valid);
+});
+
+// --- the peers' valid ends read against their code (2026-12-06)
+
+test("hostile guest: a state netback cannot read makes it unregister (frontend_changed(Unknown), netback_remove deletes hotplug-status); libxl's add had ended, so LIBXL_INIT_TIMEOUT may not fire and X19 holds at initTimeout=0; the old reading (hotplug-status absent = libxl still waiting) fails X19, with a trace that replays", () => {
+  const p = paramsOf(xenbus, { frontend: 'hostile', initTimeout: 0, hostileWrites: 1, events: 0 });
+  const r = check(systemOf(xenbus, p, ['X19_device_add_ends']), {});
+  assert.is(r.outcome, 'ok');
+  // the reading before 2026-12-06, as X19's own
+  const x19 = xenbus.goals!.find((g) => g.name === 'X19_device_add_ends')!;
+  const oldWaits = (s: XenbusModelState) => s.ts.phase === 'plugged' && !s.ts.beDown && !s.ts.uevent && s.xs.nodes['backend/vif/1/0/hotplug-status'] === undefined && beNode(s) !== XenbusStateInitWait;
+  const old: typeof xenbus = { ...deriveModel(xenbus, { name: 'x19-old', description: "X19 with the old reading of libxl's wait" }), goals: xenbus.goals!.map((g) => (g === x19 ? { ...x19, reached: (s: XenbusModelState) => !oldWaits(s) } : g)) };
+  const ro = check(systemOf(old, p, ['X19_device_add_ends']), {});
+  assert.is(ro.violation?.property, 'X19_device_add_ends');
+  assert.ok(replays(old, p, ro));
+  const last = ro.violation!.trace.at(-1)!.state as XenbusModelState;
+  assert.not.ok(last.be.inst, 'netback unregistered');
+  assert.is(last.ts.phase, 'plugged');
+  assert.ok(ro.violation!.trace.some((x) => x.rule === 'vif-hotplug(online)'), 'the script had run: the add had ended');
+});
+
+test('MirageOS cannot be migrated (mirage-xen never acknowledges a suspend request; no resume hook since mirage-net-xen 2020): xl migrate does not apply with frontend=mirage, and does with Linux netfront', () => {
+  const migrate = xenbus.rules.find((x) => x.name === 'xl migrate')!;
+  assert.not.ok(migrate.applies!(paramsOf(xenbus, { frontend: 'mirage' })));
+  assert.ok(migrate.applies!(paramsOf(xenbus, {})));
+  const r = check(systemOf(xenbus, paramsOf(xenbus, { frontend: 'mirage', events: 2 }), ['deadlock']), {});
+  assert.ok(!r.coverage.some((c) => c.rule === 'xl migrate'));
 });
 
 test.run();
