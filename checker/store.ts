@@ -806,26 +806,11 @@ export class SharedFingerprints {
       }
     };
     const flush = () => {
-      const mask = this.mask, end = mask + 1 + PAD, top = mask + 1 - c;
+      const mask = this.mask;
       for (let x = 0; x < nb; x += 3) {
         const h = buf[x]!, l = buf[x + 1]!, f = buf[x + 2]!;
         if (dropFlagged && f === this.stamp) continue;
-        let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-        // where this entry's probe may run: this part's span of its block (see rehashPart)
-        let stop = end;
-        if (shared && i >= c) {
-          const k = i & -c; // c is a power of two
-          stop = !last ? k + to : k === top ? end : k + c;
-        }
-        while (i < stop && t[2 * i] !== 0) i++;
-        if (i >= stop) {
-          if (stop === end) throw new Error('internal: a probe ran past the table');
-          this.deferred.push(h, l, f);
-          continue;
-        }
-        t[2 * i] = h;
-        t[2 * i + 1] = l;
-        flags[i] = f;
+        this.place(h, l, f, (l ^ Math.imul(h, 0x9e3779b1)) & mask, c, to, shared, last);
       }
       nb = 0;
     };
@@ -853,34 +838,43 @@ export class SharedFingerprints {
    */
   private replaceInPlace(c: number, from: number, to: number, dropFlagged: boolean, shared: boolean, last: boolean): void {
     const t = this.t, flags = this.flags, mask = this.mask, stamp = this.stamp;
-    const end = mask + 1 + PAD, top = mask + 1 - c;
     for (let j = from; j < to; j++) {
       const h = t[2 * j]!;
       if (h === 0) continue;
       const l = t[2 * j + 1]!;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+      const i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
       const f = flags[j]!;
       if (i === j && !(dropFlagged && f === stamp)) continue; // at its new home already
       t[2 * j] = 0;
       t[2 * j + 1] = 0;
       if (f !== 0) flags[j] = 0;
       if (dropFlagged && f === stamp) continue;
-      // where this entry's probe may run: this part's span of its block (see rehashPart)
-      let stop = end;
-      if (shared && i >= c) {
-        const k = i & -c; // c is a power of two
-        stop = !last ? k + to : k === top ? end : k + c;
-      }
-      while (i < stop && t[2 * i] !== 0) i++;
-      if (i >= stop) {
-        if (stop === end) throw new Error('internal: a probe ran past the table');
-        this.deferred.push(h, l, f);
-        continue;
-      }
-      t[2 * i] = h;
-      t[2 * i + 1] = l;
-      flags[i] = f;
+      this.place(h, l, f, i, c, to, shared, last);
     }
+  }
+
+  /**
+   * Stores entry (h, l) with flag byte f at the first empty slot from its
+   * home i, in a rehash from c home slots; with `shared`, an entry that
+   * moves stays inside this part's span of its block (see rehashPart),
+   * and one whose probe runs out of it is kept for rehashDeferred.
+   */
+  private place(h: number, l: number, f: number, i: number, c: number, to: number, shared: boolean, last: boolean): void {
+    const t = this.t, end = this.mask + 1 + PAD;
+    let stop = end;
+    if (shared && i >= c) {
+      const k = i & -c; // c is a power of two
+      stop = !last ? k + to : k === end - PAD - c ? end : k + c;
+    }
+    while (i < stop && t[2 * i] !== 0) i++;
+    if (i >= stop) {
+      if (stop === end) throw new Error('internal: a probe ran past the table');
+      this.deferred.push(h, l, f);
+      return;
+    }
+    t[2 * i] = h;
+    t[2 * i + 1] = l;
+    this.flags[i] = f;
   }
 }
 
