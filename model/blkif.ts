@@ -337,14 +337,17 @@ export function blkifCompletion(d: CompletionDraft, s: BlkifState, p: BlkifParam
   const pages = s.front.shadow[id]!.pages;
   for (const page of pages) {
     const gref = f.gref[page]!;
+    // A page already listed twice (only a variant's stale completion lists one even once too
+    // many: F_page_in_one_place): the list is corrupt, and the model adds no third copy.
+    const listed = f.grants.filter((x) => x === page).length >= 2;
     if (s.mapcount[gref]! > 0) {
       // gnttab_try_end_foreign_access failed: the backend kept it mapped (persistent).
       if (!p.persistent) { f.broken = true; return; } // "backed has not unmapped grant"
-      f.grants.unshift(page);
+      if (!listed) f.grants.unshift(page);
     } else {
       d.granted[gref] = false;
       f.gref[page] = INVALID_GRANT_REF;
-      f.grants.push(page);
+      if (!listed) f.grants.push(page);
     }
   }
   f.shadow[id] = stale ? { waiting: false, pages: [...pages] } : FREE;

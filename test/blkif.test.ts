@@ -274,6 +274,15 @@ test('a hostile backend completing an id early: blkfront frees it while blkback 
   assert.ok(n.freedWhileHeld! > 0 && n.reusedWhileHeld! > 0 && n.lateResponseBroken! > 0, JSON.stringify(n));
 });
 
+test('the pre-2021 variant searched past its first stale completion stays inside the shape (a page listed twice gets no third copy)', () => {
+  // B_maps_only_granted holds in the variant: the search runs on past F_page_in_one_place's states, where the list is corrupt
+  const m = trustsResponse as M;
+  const p = paramsOf(m, { backend: 'hostile', hostileWrites: 2 });
+  const r = check(systemOf(m, p, ['B_maps_only_granted']), { maxStates: 300_000 });
+  assert.is.not(r.outcome, 'violation', r.violation?.property);
+  assert.ok(r.distinctStates > 100_000, `searched well past the corruption: ${r.distinctStates} states`);
+});
+
 test('segments above pages is refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { segments: 3, pages: 2 }), /segments \(3\) must be at most pages \(2\)/);
 });
