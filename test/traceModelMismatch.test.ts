@@ -6,15 +6,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { pvcheck, root } from './support/cli.js';
 
-const root = resolve(import.meta.dirname, '..');
 const trace = join(root, 'docs/findings/limiter-L3.trace.json');
-const pv = (args: string[]) => {
-  const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr, signal: r.signal };
-};
+const pv = (args: string[]) => pvcheck(args, root);
 const mismatch = /^pvcheck: error: the trace is of the built-in model 'limiter', and --model names another built-in, 'xenbus'/;
 
 for (const verb of ['show', 'replay']) {
