@@ -28,7 +28,6 @@ import {
   showReplay,
   showTrace,
   traceFromViolation,
-  writeTraceFile,
   type ReplayResult,
   type Trace,
 } from '../traces/index.js';
