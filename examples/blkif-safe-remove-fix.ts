@@ -22,9 +22,13 @@
  * is valid: libxl saw Closed, blkback freed the blkif with nothing mapped,
  * requests in flight at the removal included.
  *
- * @pvcheck check -p removal=libxl
- * @pvcheck expect ok
+ * Bounds: the first line is the one the shape tests run on both paths
+ * (62,539 states); at the defaults with `removal=libxl` it verifies too
+ * (281,284 states, 1.8 s of one core, 2026-12-06).
+ *
  * @pvcheck check -p removal=libxl -p pending=2 -p requests=4
+ * @pvcheck expect ok
+ * @pvcheck check -p removal=libxl
  * @pvcheck expect ok
  * @pvcheck check -p removal=libxl -p segments=2 -p pages=2 -p requests=3
  * @pvcheck expect ok
