@@ -73,10 +73,37 @@ export interface StoreReport {
   readonly hashFactor?: number;
   /** compact: set once the table passed 7/8 of its slots (the search stops, `max-memory`). */
   readonly full?: boolean;
+  /**
+   * bitstate with the full table first ({@link ExactThenBits}): the states
+   * kept exactly before the fold into the bit array, all of them (`states`)
+   * when the run never folded; none of them can have been missed.
+   */
+  readonly exactStates?: number;
+  /** bitstate: whether the fingerprints went into the bit array (false: every state was kept exactly). */
+  readonly folded?: boolean;
 }
 
 /** What `--store` asks for. */
-export type StoreSpec = { readonly kind: 'full' } | { readonly kind: 'compact' | 'bitstate'; readonly bytes: number; readonly hashes?: number; readonly seed?: number };
+export type StoreSpec =
+  | { readonly kind: 'full' }
+  | {
+      readonly kind: 'compact' | 'bitstate';
+      readonly bytes: number;
+      readonly hashes?: number;
+      readonly seed?: number;
+      /**
+       * bitstate: `--store bitstate` with no SIZE. The search sizes the bit
+       * array from its memory budget ({@link autoBitstate}) and keeps its
+       * states in the full table until then (`bytes` is then ignored).
+       */
+      readonly auto?: true;
+      /**
+       * bitstate: keep the states in the full fingerprint table (exact) while
+       * it takes at most this many bytes, then fold them into the bit array
+       * of `bytes` and go on there ({@link ExactThenBits}).
+       */
+      readonly exactBytes?: number;
+    };
 
 export const DEFAULT_COMPACT_BYTES = 64 * 1024 * 1024;
 /**
@@ -100,6 +127,8 @@ export function parseStoreSpec(text: string, parseSize: (t: string) => number | 
   const kind = m[1] as 'full' | 'compact' | 'bitstate';
   if (kind === 'full') return m[2] === undefined ? { kind } : `--store full takes no size (the table grows as needed), got '${text}'`;
   let bytes = kind === 'compact' ? DEFAULT_COMPACT_BYTES : DEFAULT_BITSTATE_BYTES;
+  // bitstate with no SIZE: sized from the run's memory budget, exact until then (autoBitstate); a swarm member keeps the 64M default
+  if (kind === 'bitstate' && m[2] === undefined) return { kind, bytes, auto: true };
   if (m[2] !== undefined) {
     const n = parseSize(m[2]);
     if (typeof n === 'string') return `--store ${kind}:SIZE: ${n}`;
@@ -110,15 +139,39 @@ export function parseStoreSpec(text: string, parseSize: (t: string) => number | 
   return { kind, bytes };
 }
 
-/** A store for the search; undefined for the full table (the search's own). */
-export function makeStore(spec: StoreSpec | undefined, withIds: boolean): StateSet | undefined {
+/**
+ * `--store bitstate` with no SIZE, for a run whose memory budget is
+ * `maxMemory` bytes (--max-memory, by default 3/4 of the machine's): a bit
+ * array of a quarter of the budget (a power of two, 1 MiB to 4 GiB), and
+ * the states kept exactly in the full table while it takes at most half of
+ * that. A run that fits (up to 3/64 of the array's bytes in states: 201 M
+ * with a 4 GiB array, 17 GiB of budget) misses nothing; a larger one folds
+ * its fingerprints into the array, whose hash factor is then 170 or more
+ * (8 x bytes bits over at most 3/64 x bytes states), and goes on there,
+ * summing Holzmann's estimate from that state on. Until session 21 the
+ * default was a fixed 64 MiB: limiter's 10.8 M states (L3 left out) missed
+ * 653 (hash factor 50); they now fit in the table.
+ */
+export function autoBitstate(maxMemory: number): { bytes: number; exactBytes: number } {
+  const bytes = Math.min(MAX_BITSTATE_BYTES, Math.max(AUTO_BITSTATE_MIN, pow2Floor(maxMemory / 4)));
+  return { bytes, exactBytes: bytes / 2 };
+}
+/** The least array {@link autoBitstate} sizes (a budget under 4 MiB). */
+export const AUTO_BITSTATE_MIN = 1 << 20;
+
+/** A store for the search; undefined for the full table (the search's own). `maxMemory`: the run's budget (an auto-sized bit array's, {@link autoBitstate}). */
+export function makeStore(spec: StoreSpec | undefined, withIds: boolean, maxMemory?: number): StateSet | undefined {
   if (!spec || spec.kind === 'full') return undefined;
   if (spec.kind === 'compact') return new CompactSet(spec.bytes, withIds);
   if (withIds) throw new Error('--store bitstate cannot check AG EF goals (recoverability needs the target of every edge): select invariants with -i, or use --store compact');
+  const sized = spec.auto ? autoBitstate(maxMemory ?? defaultMemoryLimit()) : spec;
+  if (sized.exactBytes !== undefined) return new ExactThenBits(sized.bytes, sized.exactBytes, spec.hashes ?? 3, spec.seed ?? 0);
   return new BitStateSet(spec.bytes, spec.hashes ?? 3, spec.seed ?? 0);
 }
 
 import { fmix } from './hash.js';
+import { defaultMemoryLimit } from './memory.js';
+import { FingerprintSet } from './store.js';
 
 const pow2Floor = (n: number): number => 2 ** Math.floor(Math.log2(n));
 
@@ -230,6 +283,11 @@ export class BitStateSet implements StateSet {
     }
     return all;
   }
+  /** Sets the bits of a state known to be distinct from those added before (a fold: nothing can be missed, nothing is summed). */
+  add(h: number, l: number): void {
+    this.probe(h, l, true);
+    this.size++;
+  }
   insert(h: number, l: number, _id: number): number {
     // a state not visited yet is missed when its k bits are all set already: (ones / m)^k
     const f = this.ones / this.m;
@@ -249,6 +307,81 @@ export class BitStateSet implements StateSet {
       missedProbability: 1 - Math.exp(-this.expected),
       expectedMissed: this.expected,
       hashFactor: this.size === 0 ? Infinity : this.m / this.size,
+    };
+  }
+}
+
+/**
+ * `--store bitstate` with no SIZE ({@link autoBitstate}): the full
+ * fingerprint table (store.ts) while it takes at most `exactBytes`, then,
+ * when the next new state would double it past that, every fingerprint it
+ * holds goes into a bit array of `bytes` (set, not tested: they are distinct,
+ * so nothing is missed and nothing is summed) and the table is dropped; the
+ * search goes on in the bit array, which sums Holzmann's estimate from there.
+ * A search that fits never allocates the array: its counts are the full
+ * table's. The memory guard sees the fold as an allocation of `bytes`
+ * ({@link growthBytes}).
+ */
+export class ExactThenBits implements StateSet {
+  private exact: FingerprintSet | undefined = new FingerprintSet(false);
+  private bits: BitStateSet | undefined;
+  private exactCount = 0;
+
+  constructor(
+    private readonly arrayBytes: number,
+    private readonly exactBytes: number,
+    readonly hashes = 3,
+    private readonly seed = 0,
+  ) {}
+  get size(): number {
+    return this.bits ? this.bits.size : this.exact!.size;
+  }
+  get bytes(): number {
+    return this.bits ? this.bits.bytes : this.exact!.bytes;
+  }
+  /** Whether the next new state folds (the table's doubling would pass `exactBytes`). */
+  private get foldsNext(): boolean {
+    const e = this.exact;
+    return e !== undefined && e.fullBeforeGrowth && 2 * e.bytes > this.exactBytes;
+  }
+  get fullBeforeGrowth(): boolean {
+    return this.exact !== undefined && this.exact.fullBeforeGrowth;
+  }
+  get growthBytes(): number {
+    return this.foldsNext ? this.arrayBytes : this.exact ? this.exact.growthBytes : 0;
+  }
+  insert(h: number, l: number, id: number): number {
+    if (h === 0 && l === 0) l = 1; // as the table stores it, so that a folded fingerprint is found again
+    if (this.bits) return this.bits.insert(h, l, id);
+    if (this.foldsNext && this.exact!.lookup(h, l) === -1) {
+      this.fold();
+      return this.bits!.insert(h, l, id);
+    }
+    return this.exact!.insert(h, l, id) === -1 ? -1 : 0;
+  }
+  lookup(h: number, l: number): number {
+    if (h === 0 && l === 0) l = 1;
+    return this.bits ? this.bits.lookup(h, l) : this.exact!.lookup(h, l) === -1 ? -1 : 0;
+  }
+  private fold(): void {
+    const bits = new BitStateSet(this.arrayBytes, this.hashes, this.seed);
+    this.exact!.forEach((h, l) => bits.add(h, l));
+    this.exactCount = this.exact!.size;
+    this.exact = undefined;
+    this.bits = bits;
+  }
+  get lossy(): StoreReport {
+    if (this.bits) return { ...this.bits.lossy, exactStates: this.exactCount, folded: true };
+    const n = this.exact!.size;
+    return {
+      kind: 'bitstate',
+      bytes: this.arrayBytes,
+      hashes: this.hashes,
+      missedProbability: 0,
+      expectedMissed: 0,
+      hashFactor: n === 0 ? Infinity : (8 * this.arrayBytes) / n,
+      exactStates: n,
+      folded: false,
     };
   }
 }

@@ -201,7 +201,7 @@ export class Search<S> {
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
     const withGraph = (sys.goals?.length ?? 0) > 0;
-    this.seen = makeStore(opt.store, withGraph) ?? new FingerprintSet(withGraph);
+    this.seen = makeStore(opt.store, withGraph, opt.maxMemory) ?? new FingerprintSet(withGraph);
     const pays = !sys.shape || sys.scalarsets !== undefined;
     this.batch = this.path instanceof PackedPath && opt.maxStates === undefined && this.seen instanceof FingerprintSet && (opt.batch ?? pays) ? this.path : undefined;
     this.graph = withGraph ? new GoalGraph(sys.goals!) : undefined;

@@ -12,7 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { check, type CheckResult } from '../checker/explore.js';
-import { BitStateSet, CompactSet, parseStoreSpec } from '../checker/bitstate.js';
+import { autoBitstate, BitStateSet, CompactSet, ExactThenBits, parseStoreSpec } from '../checker/bitstate.js';
 import { parseSize } from '../checker/memory.js';
 import type { System } from '../checker/system.js';
 import { paramsOf } from '../checker/fixtures/run.js';
@@ -68,6 +68,76 @@ test('parseStoreSpec', () => {
   assert.equal(parseStoreSpec('compact', parseSize), { kind: 'compact', bytes: 64 << 20 });
   assert.type(parseStoreSpec('bitstate:10', parseSize), 'string');
   assert.type(parseStoreSpec('bitstate:8G', parseSize), 'string');
+  // no SIZE: sized by the search from its budget (autoBitstate); the 64M stays for a swarm member
+  assert.equal(parseStoreSpec('bitstate', parseSize), { kind: 'bitstate', bytes: 64 << 20, auto: true });
+  for (const bad of ['bitstate:', 'bitstate:0', 'bitstate:auto', 'bitstate:-1M', 'bitstate:1023']) assert.type(parseStoreSpec(bad, parseSize), 'string', bad);
+});
+
+test('autoBitstate: a quarter of the budget, a power of two from 1 MiB to 4 GiB; the full table up to half of it', () => {
+  const G = 1024 ** 3, M = 1024 ** 2;
+  for (const [budget, bytes] of [[17.25 * G, 4 * G], [16 * G, 4 * G], [15.9 * G, 2 * G], [512 * M, 128 * M], [1000 * M, 128 * M], [3 * M, 1 * M], [1, 1 * M]] as const)
+    assert.equal(autoBitstate(budget), { bytes, exactBytes: bytes / 2 }, `budget ${budget}`);
+});
+
+test('bitstate, full table first: exact until the fold, then every state folded is found again, the estimate sums from the fold on', () => {
+  const m = 8 * (1 << 20);
+  const s = new ExactThenBits(1 << 20, 16 << 10); // the table folds at 2,048 slots (16 KiB) 3/4 full: 1,536 states
+  let x = 99;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const fps: [number, number][] = [[0, 0]]; // the zero fingerprint, which the table stores as (0, 1)
+  for (let i = 1; i < 20000; i++) fps.push([next(), next()]);
+  let missed = 0;
+  fps.forEach(([h, l], i) => {
+    if (i <= 1536) assert.not.ok(s.lossy.folded);
+    if (i === 768) assert.is(s.growthBytes, 16 << 10); // the table doubling from 1,024 slots into new arrays (FingerprintSet.growthBytes)
+    if (i === 1536) assert.is(s.growthBytes, 1 << 20); // the fold: an allocation of the array
+    if (s.insert(h, l, i) !== -1) missed++;
+    // the fold sets the table's 1,536 states without summing (they are distinct): E is the one insertion's after it
+    if (i === 1536) assert.ok(s.lossy.expectedMissed! > 0 && s.lossy.expectedMissed! < 1.01 * ((3 * 1536) / m) ** 3, `${s.lossy.expectedMissed}`);
+  });
+  assert.ok(s.lossy.folded);
+  assert.is(s.lossy.exactStates, 1536);
+  assert.is(s.size, 20000 - missed);
+  assert.ok(missed <= 1, `${missed}`);
+  for (const [h, l] of fps) {
+    assert.is(s.lookup(h, l), 0);
+    assert.is(s.insert(h, l, 7), 0);
+  }
+  // Holzmann's sum over the states after the fold only: ones ~ k i, E ~ sum (3 i / m)^3 for i from 1,536
+  let e = 0;
+  for (let i = 1536; i < 20000; i++) e += ((3 * i) / m) ** 3;
+  const rep = s.lossy;
+  assert.ok(Math.abs(rep.expectedMissed! - e) / e < 0.05, `${rep.expectedMissed} vs ${e}`);
+  assert.ok(Math.abs(rep.missedProbability - (1 - Math.exp(-e))) / e < 0.05);
+  // before any fold: the table's answers, no estimate
+  const t = new ExactThenBits(1 << 20, 1 << 19);
+  for (const [h, l] of fps) assert.is(t.insert(h, l, 1), -1);
+  for (const [h, l] of fps) assert.is(t.insert(h, l, 1), 0);
+  assert.equal({ ...t.lossy }, { kind: 'bitstate', bytes: 1 << 20, hashes: 3, missedProbability: 0, expectedMissed: 0, hashFactor: m / 20000, exactStates: 20000, folded: false });
+});
+
+test('--store bitstate with no SIZE: the full search figures, none missed; folded early, the full figures from a large array; a fold past the budget stops', () => {
+  const sys = system(ringNotify, { ringSize: 4, messages: 16 });
+  const full = check(sys, {});
+  const auto = check(sys, { store: parseStoreSpec('bitstate', parseSize) as never, maxMemory: 16 * 1024 ** 3 });
+  assert.equal(figures(auto), figures(full));
+  assert.is(auto.outcome, 'incomplete');
+  assert.is(auto.incompleteReason, 'bitstate');
+  assert.is(auto.store!.bytes, 4 * 1024 ** 3);
+  assert.is(auto.store!.folded, false);
+  assert.is(auto.store!.exactStates, full.distinctStates);
+  assert.is(auto.store!.expectedMissed, 0);
+  // a fold after 6,144 states (a 64 KiB table) into 4 MiB: hash factor 240 at 138,776 states, E ~ 0.07
+  const folded = check(sys, { store: { kind: 'bitstate', bytes: 4 << 20, exactBytes: 64 << 10 } });
+  assert.is(folded.store!.folded, true);
+  assert.is(folded.store!.exactStates, 6144);
+  assert.ok(folded.store!.expectedMissed! > 0.01 && folded.store!.expectedMissed! < 0.2, `${folded.store!.expectedMissed}`);
+  assert.equal(figures(folded), figures(full));
+  // the fold asks the memory guard for the array first: 4 GiB past a 2 GiB budget stops there, 6,144 states kept exactly
+  const over = check(sys, { store: { kind: 'bitstate', bytes: 2 ** 32, exactBytes: 64 << 10 }, maxMemory: 2 * 1024 ** 3 });
+  assert.is(over.incompleteReason, 'max-memory');
+  assert.is(over.distinctStates, 6144);
+  assert.is(over.store!.folded, false);
 });
 
 test('bitstate with a large array gives the full search figures, outcome incomplete', () => {
