@@ -319,7 +319,11 @@ test('recoverability: reproduced when no goal state is reachable from the last s
   // one step earlier the goal is still reachable (inc, reset: 2 steps): a version-1 file cut there completes;
   // a version-2 file says it was cut and does not search (the check claimed nothing of that state)
   assert.match(is(replay(breaker, {}, { ...t, version: 1, violation: undefined, steps: t.steps.slice(0, 2) }), 'completed').detail, /in 2 steps/);
-  assert.match(is(replay(breaker, {}, { ...t, steps: t.steps.slice(0, 2) }), 'truncated').detail, /search for goal can_reset from step 1 is not run/);
+  // (maxStates 1 would make the search inconclusive: it is not run)
+  const cut = is(replay(breaker, {}, { ...t, steps: t.steps.slice(0, 2) }, { maxStates: 1 }), 'truncated');
+  assert.equal([cut.steps, cut.recorded, cut.property, t.violation], [1, 2, 'can_reset', { step: 2 }]);
+  assert.match(cut.detail, /search for goal can_reset from step 1 is not run/);
+  assert.is(is(replay(breaker, {}, t), 'reproduced').recorded, 2);
   // a search bound too small to decide
   const inc = is(replay(breaker, {}, t, { maxStates: 1 }), 'inconclusive');
   assert.is(replayExitCode(inc), 3);

@@ -167,28 +167,7 @@ test('deadlock, cut file: TRUNCATED; where the changed model deadlocks earlier, 
   assert.match(r.detail, /deadlock at step 2: .*; the trace records it at step 3$/);
 });
 
-type RS = { x: number; broken: boolean };
-const breaker = defineModel<RS, {}>({
-  name: 'breaker',
-  description: 'goal x = 0 lost once broken',
-  params: defineParams({}),
-  init: () => [{ x: 0, broken: false }],
-  rules: [
-    { name: 'inc', when: (s) => s.x < 2, then: (d, s) => { d.x = s.x + 1; } },
-    { name: 'break', when: (s) => s.x === 1 && !s.broken, then: (d) => { d.broken = true; } },
-    { name: 'reset', when: (s) => s.x === 2 && !s.broken, then: (d) => { d.x = 0; } },
-  ],
-  invariants: [],
-  goals: [{ name: 'can_reset', description: 'x = 0', see: 'test', reached: (s) => s.x === 0 }],
-});
-
-test('recoverability: reproduced at its step; cut: TRUNCATED without a search (maxStates 1 would have made it inconclusive)', () => {
-  const t = traceFromViolation(breaker, {}, violationOf(breaker, {}, false));
-  assert.equal(t.violation, { step: 2 });
-  assert.equal(is(replay(breaker, {}, t), 'reproduced').recorded, 2);
-  const r = is(replay(breaker, {}, { ...t, steps: t.steps.slice(0, 2) }, { maxStates: 1 }), 'truncated');
-  assert.equal([r.steps, r.recorded, r.property], [1, 2, 'can_reset']);
-});
+// recoverability (a cut file is TRUNCATED without the search from its last state): test/tracesReplay's breaker
 
 // --- the codec: one line per malformed v2 field
 
