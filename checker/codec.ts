@@ -95,12 +95,37 @@ export const LAZY_ROOT_FIELDS = 12;
  * search, and TurboFan's compiles are 24-39% of a nested run's CPU
  * (docs/perf/2026-12-06b-nested.md). A short list stays unrolled (netif-tx's
  * four fragment indices took 1-3% more CPU as a loop, three interleaved runs):
- * today only xenbus's event queues and transactions' read sets loop.
+ * today xenbus's event queues and transactions' read sets loop, and, as lists
+ * of records of values ({@link recordLoop}; 2026-12-06c), xenbus's watches
+ * (11 slots), netif-tx's held requests (16) and nc2-packets' send queue (9).
  */
 export const LIST_LOOP_SLOTS = 9;
 
 /** A list packed, copied and read in a loop (see {@link LIST_LOOP_SLOTS}). */
 const valueLoop = (p: Extract<Piece, { kind: 'list' }>): boolean => p.max >= LIST_LOOP_SLOTS && (p.of.kind === 'int' || p.of.kind === 'enum');
+type RecordPiece = Extract<Piece, { kind: 'record' }>;
+type ValuePiece = Extract<Piece, { kind: 'int' | 'enum' }>;
+/** A value, or an optional or nullable value: packed from one property. */
+const flatField = (f: Piece): boolean =>
+  f.kind === 'int' || f.kind === 'enum' || ((f.kind === 'optional' || f.kind === 'nullable') && (f.of.kind === 'int' || f.of.kind === 'enum'));
+/**
+ * A list of records of values (xenbus's watches: token, path, owner and two
+ * optional literals; 11 slots) is packed, copied, unpacked and compared in a
+ * loop as lists of values are ({@link LIST_LOOP_SLOTS}): one element's code
+ * over tables of every slot's leaves. Records whose keys vary (optional fields
+ * without `keys: 'all'`) stay unrolled.
+ */
+const recordLoop = (p: Extract<Piece, { kind: 'list' }>): boolean =>
+  p.max >= LIST_LOOP_SLOTS && p.of.kind === 'record' && p.of.fields.every(([, f]) => flatField(f)) && (p.of.keys === 'all' || p.of.fields.every(([, f]) => f.kind !== 'optional'));
+/** The fields of a {@link recordLoop}'s element: each with its value piece and the index of its first leaf within a slot (a presence leaf, then the value, for an optional or nullable one). */
+const slotFields = (e: RecordPiece): { k: string; f: Piece; v: ValuePiece; j: number; none?: string }[] => {
+  let j = 0;
+  return e.fields.map(([k, f]) => {
+    const x = f.kind === 'optional' || f.kind === 'nullable' ? { k, f, v: f.of as ValuePiece, j, none: f.kind === 'optional' ? 'undefined' : 'null' } : { k, f, v: f as ValuePiece, j };
+    j += x.none ? 2 : 1;
+    return x;
+  });
+};
 const bitsFor = (n: number): number => (n <= 1 ? 0 : 32 - Math.clz32(n - 1));
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const prop = (k: string): string => (IDENT.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
@@ -359,6 +384,48 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
           const put = bits === 0 ? `${enc};\n` : `out[${K(Int32Array.from(ls, (l) => l.word))}[${i}]] |= ${enc} << ${K(Int32Array.from(ls, (l) => l.shift))}[${i}];\n`;
           return out + `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) { const ${x} = ${v}[${i}];\n${chk}${put}}\n`;
         }
+        if (recordLoop(p) && e.kind === 'record') {
+          // records of values: one element's code in a loop over tables of every slot's leaves, written to `out` directly
+          const fs = slotFields(e);
+          const ls: Leaf[] = [];
+          const placeValue = (q: ValuePiece, at: string): Leaf =>
+            q.kind === 'int' ? place(at, bitsFor(q.max - q.min + 1), 'int', q.min, q.elem) : place(at, bitsFor(q.values.length), 'enum', 0);
+          for (let i = 0; i < p.max; i++) {
+            if (p.bag) align();
+            for (const { k, v: q, none } of fs) {
+              if (none) ls.push(place(`${path}[${i}].${k}?`, 1, 'present', 0));
+              ls.push(placeValue(q, `${path}[${i}].${k}`));
+            }
+          }
+          if (p.bag) align();
+          // the scratch copy's objects of the slots (see genCopyInline), one per slot after the list's own
+          const s0 = skelAt;
+          if (skelMode) skelAt += p.max;
+          direct = true;
+          const n = ls.length / p.max;
+          const TW = K(Int32Array.from(ls, (l) => l.word)), TS = K(Int32Array.from(ls, (l) => l.shift));
+          const i = fresh(), x = fresh(), b = fresh();
+          const at = (suffix: string): string => `${JSON.stringify(path + '[')} + ${i} + ${JSON.stringify(']' + suffix)}`;
+          const put = (j: number, enc: string): string =>
+            ls[j]!.bits === 0 ? `${enc};\n` : `out[${TW}[${b} + ${j}]] |= ${enc} << ${TS}[${b} + ${j}];\n`;
+          const value = (q: ValuePiece, y: string, j: number, where: string): string =>
+            q.kind === 'int' ? intCheck(q, y, where) + put(j, q.min === 0 ? y : `(${y} - ${q.min})`) : put(j, enumEncoder(q.values)(y, '', where));
+          let body = `const ${x} = ${v}[${i}], ${b} = ${i} * ${n};\nif (${x} === null || typeof ${x} !== 'object') bad(${at('')}, ${x});\n`;
+          for (const { k, v: q, j, none } of fs) {
+            const y = fresh();
+            body += `{ const ${y} = ${x}${prop(k)};\n`;
+            body += none ? `if (${y} !== ${none}) {\n${put(j, '1')}${value(q, y, j + 1, at(`.${k}`))}}\n` : value(q, y, j, at(`.${k}`));
+            body += '}\n';
+          }
+          const opt = e.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => k);
+          if (opt.length > 0) {
+            // pack's count of the defined keys (see the record case); not for the scratch copy's own sealed objects
+            const c = fresh();
+            const chk = `{ let ${c} = ${e.fields.length - opt.length};\n${opt.map((k) => `if (${x}${prop(k)} !== undefined) ${c}++;\n`).join('')}let n = 0; for (const k in ${x}) if (${x}[k] !== undefined) n++;\nif (n !== ${c}) badKey(${at('')}, ${x}, ${K(new Set(e.fields.map(([k]) => k)))}); }\n`;
+            body += skelMode && sealed(e) ? `if (${x} !== S[${s0} + ${i}]) ${chk}` : chk;
+          }
+          return out + `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\n${body}}\n`;
+        }
         for (let i = 0; i < p.max; i++) {
           const x = fresh();
           if (p.bag) align();
@@ -415,6 +482,28 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
     if (e.values.length === 1) return () => lit(e.values[0]);
     if (e.values.length === 2) return (i) => `(${r(i)} === 0 ? ${lit(e.values[0])} : ${lit(e.values[1])})`;
     return (i) => `${K(e.values)}[${r(i)}]`;
+  };
+  /**
+   * A {@link recordLoop}'s slots, read in a loop: takes the slots' leaves; gives the element's
+   * fields, each with its value (and presence flag) decoded from the slot whose first leaf's
+   * index in the tables is `b` (an expression); undefined: unrolled.
+   */
+  const recordSlots = (p: Extract<Piece, { kind: 'list' }>): { fs: ReturnType<typeof slotFields>; value: (j: number, q: ValuePiece, b: string) => string; flag: (j: number, b: string) => string; n: number } | undefined => {
+    if (!recordLoop(p) || p.of.kind !== 'record') return undefined;
+    const fs = slotFields(p.of);
+    const ls = Array.from({ length: fs.reduce((n, x) => n + (x.none ? 2 : 1), 0) * p.max }, () => next());
+    const W = K(Int32Array.from(ls, (l) => l.word)), S = K(Int32Array.from(ls, (l) => l.shift));
+    const r = (j: number, b: string): string => {
+      const bits = ls[j]!.bits;
+      return bits === 0 ? '0' : `((w[off + ${W}[${b} + ${j}]] >>> ${S}[${b} + ${j}])${bits === 32 ? '' : ` & ${2 ** bits - 1}`})`;
+    };
+    const value = (j: number, q: ValuePiece, b: string): string => {
+      if (q.kind === 'int') return q.min === 0 ? r(j, b) : `(${r(j, b)} + ${q.min})`;
+      if (q.values.length === 1) return lit(q.values[0]);
+      if (q.values.length === 2) return `(${r(j, b)} === 0 ? ${lit(q.values[0])} : ${lit(q.values[1])})`;
+      return `${K(q.values)}[${r(j, b)}]`;
+    };
+    return { fs, value, flag: r, n: ls.length / p.max };
   };
   /**
    * Generated code `inner` with its value `e`: put into `pre` where it is short, else moved into a
@@ -482,6 +571,16 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
         if (slot !== undefined) {
           const i = fresh();
           pre.push(`for (let ${i} = 0; ${i} < ${n}; ${i}++) ${a}.push(${slot(i)});`);
+          return a;
+        }
+        const rs = recordSlots(p);
+        if (rs !== undefined) {
+          // a literal per slot, keys in the unrolled literal's order (the optional fields last)
+          const i = fresh(), b = fresh();
+          const one = (x: (typeof rs.fs)[number]): string =>
+            `${JSON.stringify(x.k)}: ${x.none ? `(${rs.flag(x.j, b)} ? ${rs.value(x.j + 1, x.v, b)} : ${x.none})` : rs.value(x.j, x.v, b)}`;
+          const fields = [...rs.fs.filter((x) => x.f.kind !== 'optional'), ...rs.fs.filter((x) => x.f.kind === 'optional')].map(one).join(', ');
+          pre.push(`for (let ${i} = 0; ${i} < ${n}; ${i}++) { const ${b} = ${i} * ${rs.n}; ${a}.push({ ${fields} }); }`);
           return a;
         }
         for (let i = 0; i < p.max; i++) {
@@ -600,6 +699,18 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
           pre.push(`for (let ${i} = 0; ${i} < ${n}; ${i}++) ${a}[${i}] = ${slot(i)};`, `if (${a}.length !== ${n}) ${a}.length = ${n};`);
           return a;
         }
+        const rs = recordSlots(p);
+        if (rs !== undefined && p.of.kind === 'record') {
+          // each slot's own object (as the unrolled code's), its values written in place
+          const e = p.of;
+          const q0 = qskel.length;
+          const init = [...e.fields.filter(([, f]) => f.kind !== 'optional'), ...e.fields.filter(([, f]) => f.kind === 'optional')];
+          for (let i = 0; i < p.max; i++) qskel.push(sealIf(e, `{ ${init.map(([k, f]) => `${JSON.stringify(k)}: ${initOfQ(f)}`).join(', ')} }`));
+          const i = fresh(), b = fresh(), o = fresh();
+          const sets = rs.fs.map((x) => `${o}${prop(x.k)} = ${x.none ? `(${rs.flag(x.j, b)} ? ${rs.value(x.j + 1, x.v, b)} : ${x.none})` : rs.value(x.j, x.v, b)};`).join(' ');
+          pre.push(`for (let ${i} = 0; ${i} < ${n}; ${i}++) { const ${b} = ${i} * ${rs.n}, ${o} = Q[${q0} + ${i}]; ${sets} ${a}[${i}] = ${o}; }`, `if (${a}.length !== ${n}) ${a}.length = ${n};`);
+          return a;
+        }
         for (let i = 0; i < p.max; i++) {
           const inner: string[] = [];
           const e = genInto(p.of, inner);
@@ -694,6 +805,27 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
             const i = fresh();
             return out + `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) if (${v}[${i}] !== ${slot(i)}) return false;\n`;
           }
+          const q0 = qAt;
+          const rs = recordSlots(p);
+          if (rs !== undefined && p.of.kind === 'record') {
+            const e = p.of;
+            if (q) qAt += p.max;
+            const i = fresh(), b = fresh(), x = fresh();
+            let body = `const ${x} = ${v}[${i}], ${b} = ${i} * ${rs.n};\nif (${x} === null || typeof ${x} !== 'object') return false;\n`;
+            for (const f of rs.fs) {
+              const y = fresh();
+              body += f.none
+                ? `{ const ${y} = ${x}${prop(f.k)};\nif (${y} === ${f.none}) { if (${rs.flag(f.j, b)} !== 0) return false; }\nelse if (${rs.flag(f.j, b)} === 0 || ${y} !== ${rs.value(f.j + 1, f.v, b)}) return false; }\n`
+                : `if (${x}${prop(f.k)} !== ${rs.value(f.j, f.v, b)}) return false;\n`;
+            }
+            const opt = e.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => k);
+            if (opt.length > 0) {
+              const c = fresh();
+              const chk = `{ let ${c} = ${e.fields.length - opt.length};\n${opt.map((k) => `if (${x}${prop(k)} !== undefined) ${c}++;\n`).join('')}let n = 0; for (const k in ${x}) if (${x}[k] !== undefined) n++;\nif (n !== ${c}) return false; }\n`;
+              body += q && sealed(e) ? `if (${x} !== Q[${q0} + ${i}]) ${chk}` : chk;
+            }
+            return out + `for (let ${i} = 0; ${i} < ${v}.length; ${i}++) {\n${body}}\n`;
+          }
           for (let i = 0; i < p.max; i++) {
             const x = fresh();
             out += `if (${v}.length > ${i}) { const ${x} = ${v}[${i}];\n${sub(p.of, x, q)}}\n`;
@@ -732,6 +864,8 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   // classes (maps) as unpacked states: the model's code then sees one map per
   // record, not two (a spread copy or a keyed build would make another).
   const skel: string[] = [];
+  /** The skeleton's records by index (for {@link generalizeFields}). */
+  const skelRecords: [number, Extract<Piece, { kind: 'record' }>][] = [];
   const initOf = (f: Piece): string => (f.kind === 'int' ? String(f.min) : f.kind === 'enum' ? lit(f.values[0]!) : 'null');
   const copyFns: string[] = [];
   const genCopy = (p: Piece, src: string, out: string[]): string => {
@@ -746,6 +880,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
       case 'record': {
         const idx = skel.length;
         skel.push('');
+        skelRecords.push([idx, p]);
         const o = fresh();
         out.push(`const ${o} = S[${idx}];`);
         const init: string[] = [];
@@ -807,6 +942,20 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
           // values: one loop, as the readers' (see listSlots)
           const n = fresh(), i = fresh();
           out.push(`{ const ${n} = ${src}.length; for (let ${i} = 0; ${i} < ${n}; ${i}++) ${a}[${i}] = ${src}[${i}]; if (${a}.length !== ${n}) ${a}.length = ${n}; }`);
+          return a;
+        }
+        if (recordLoop(p) && p.of.kind === 'record') {
+          // records of values: each slot's own object (as the unrolled code's), one loop (see recordSlots)
+          const e = p.of;
+          const s0 = skel.length;
+          const init = [...e.fields.filter(([, f]) => f.kind !== 'optional').map(([k, f]) => `${JSON.stringify(k)}: ${initOf(f)}`), ...(e.keys === 'all' ? e.fields.filter(([, f]) => f.kind === 'optional').map(([k]) => `${JSON.stringify(k)}: undefined`) : [])];
+          for (let i = 0; i < p.max; i++) {
+            skelRecords.push([skel.length, e]);
+            skel.push(sealIf(e, `{ ${init.join(', ')} }`));
+          }
+          const n = fresh(), i = fresh(), x = fresh(), o = fresh();
+          const sets = e.fields.map(([k]) => `${o}${prop(k)} = ${x}${prop(k)};`).join(' ');
+          out.push(`{ const ${n} = ${src}.length; for (let ${i} = 0; ${i} < ${n}; ${i}++) { const ${x} = ${src}[${i}], ${o} = S[${s0} + ${i}]; ${sets} ${a}[${i}] = ${o}; } if (${a}.length !== ${n}) ${a}.length = ${n}; }`);
           return a;
         }
         for (let i = 0; i < p.max; i++) {
@@ -880,6 +1029,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   const same = new Function('C', sameSrc)(consts) as StateCodec<S>['same'];
   // The skeleton, made once by literals (they hold nulls where children go).
   const S = new Function('C', `return [${skel.join(',\n')}];`)(consts) as unknown[];
+  for (const [i, p] of skelRecords) generalizeFields(S[i] as Record<string, unknown>, p);
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
   const packScratch = new Function('C', 'bad', 'badLen', 'badKey', 'S', packSSrc)(consts, bad, badLen, badKey, S) as StateCodec<S>['pack'];
   const tmpWords = new Uint32Array(words);
@@ -900,6 +1050,57 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
     },
     piece,
   };
+}
+
+/** How V8 stores a field's values: small integers, other numbers (doubles), objects and oddballs. */
+type Rep = 'smi' | 'double' | 'heap';
+const SMI_MIN = -(2 ** 30), SMI_MAX = 2 ** 30 - 1;
+const repsOf = (p: Piece, out: Set<Rep> = new Set()): Set<Rep> => {
+  switch (p.kind) {
+    case 'int':
+      if (p.max >= SMI_MIN && p.min <= SMI_MAX) out.add('smi');
+      if (p.min < SMI_MIN || p.max > SMI_MAX) out.add('double');
+      break;
+    case 'enum':
+      for (const v of p.values) out.add(typeof v !== 'number' ? 'heap' : Number.isInteger(v) && v >= SMI_MIN && v <= SMI_MAX ? 'smi' : 'double');
+      break;
+    case 'nullable':
+    case 'optional':
+      out.add('heap');
+      repsOf(p.of, out);
+      break;
+    case 'union':
+      for (const a of p.of) repsOf(a, out);
+      break;
+    default:
+      out.add('heap');
+  }
+  return out;
+};
+const REP_SAMPLE: Record<Rep, unknown> = { smi: 0, double: 2 ** 40 + 0.5, heap: null };
+/**
+ * Gives the hidden class of a reused record (a skeleton object: the scratch
+ * copy's, which unpack's and unpackReused's literals share) the most general
+ * representation of each field whose values are of more than one kind (a
+ * nullable or optional integer: null or undefined, then small integers), by
+ * storing one value of each kind and the initial value back, before any code
+ * runs on it. Otherwise V8 generalises the field the first time the search
+ * stores the other kind, and deoptimises every function optimised for the old
+ * one: xenbus's `q[].deferred` (null until netfront's disconnect writes a
+ * small integer) took down the codec's `same`, `unpackReused`, `scratch` and
+ * a pack chunk, and the model's functions that read `q`, at once, late in the
+ * search, each compiled again (docs/perf/2026-12-06c-nested.md).
+ */
+function generalizeFields(o: Record<string, unknown>, p: Extract<Piece, { kind: 'record' }>): void {
+  for (const [k, f] of p.fields) {
+    // a field the literal has (an optional field of a record whose keys vary is added and deleted)
+    if (f.kind === 'optional' && p.keys !== 'all') continue;
+    const reps = repsOf(f);
+    if (reps.size < 2) continue;
+    const v0 = o[k];
+    for (const r of reps) o[k] = REP_SAMPLE[r];
+    o[k] = v0;
+  }
 }
 
 function show(u: unknown): string {

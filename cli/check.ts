@@ -475,6 +475,29 @@ const CHECK_OPTIONS = {
   out: { type: 'string' },
 } as const;
 
+/** The most worker threads `--workers` starts. */
+export const MAX_WORKERS = 1024;
+/**
+ * What a worker thread holds before any state: its V8 isolate and the
+ * model's code, about 16 MiB (ring-notify on 16, 64 and 256 workers: RSS
+ * 365 MiB, 1.1 GiB, 3.8 GiB; 2026-12-06).
+ */
+export const WORKER_BASE_BYTES = 16 * 1024 ** 2;
+
+/**
+ * `--workers N`: a whole number from 1 to {@link MAX_WORKERS} whose threads
+ * fit in the memory budget (`budget`: --max-memory, else 3/4 of the
+ * memory) before they hold a state. `--workers 9999` started threads until
+ * V8 ran out of memory, a minute later, with its own fatal error.
+ */
+export function workersOption(v: string, budget: number): number {
+  const n = intOption('workers', v, 1)!;
+  if (n > MAX_WORKERS) throw new UsageError(`--workers ${n} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
+  if (n * WORKER_BASE_BYTES > budget)
+    throw new UsageError(`--workers ${n}: ${n} worker threads hold about ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (16 MiB each), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
+  return n;
+}
+
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parse(argv, CHECK_OPTIONS);
   if (positionals.length !== 1) throw new UsageError('usage: pvcheck check MODEL|FILE [--param name=value]... (see pvcheck help)');
@@ -488,7 +511,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
     ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
     ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
-    ...(values.workers !== undefined ? { workers: intOption('workers', values.workers, 1)! } : {}),
+    ...(values.workers !== undefined ? { workers: workersOption(values.workers, values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : defaultMemoryLimit()) } : {}),
     source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
     ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
@@ -831,6 +854,24 @@ export async function checkAllCommand(argv: string[]): Promise<number> {
   return interrupted() ? EXIT.incomplete : all.code;
 }
 
+/**
+ * The parameters of a model's check-all run (Model.checkAll), or an error in
+ * one line naming the model, the run and what is wrong: a parameter the
+ * model does not take or out of its range, a property to leave out that
+ * the model does not have (left out by name, a misspelt one would be
+ * checked and the run fail as an unknown finding). A built-in declares its
+ * rows, so this is pvcheck's own fault (check-all: internal error, exit 70).
+ */
+export function checkAllRunParams(m: Model, run: CheckAllRun): object {
+  const where = `model ${m.name}: its check-all run ${showParams(run.params)}`;
+  const q = resolveParams(m.params, { ...run.params });
+  if (E.isLeft(q)) throw new Error(`${where}: ${q.left}`);
+  const known = selectedInvariants(m, undefined);
+  const unknown = (run.leaveOut ?? []).filter((n) => !known.includes(n));
+  if (unknown.length) throw new Error(`${where}: leaves out ${unknown.map((n) => `'${n}'`).join(', ')}, not a property of the model (known: ${known.join(', ')})`);
+  return q.right as object;
+}
+
 /** What {@link checkAllRuns} made: the exit code (a declared finding is not a failure), a table row and a JSON report per run. */
 export interface CheckAllResult {
   readonly code: number;
@@ -856,14 +897,11 @@ export async function checkAllRuns(models: readonly Model[], opt: { progress?: b
   const reports: JsonReport[] = [];
   let code = 0;
   const runs = models.flatMap((m) => [{ m, run: undefined as CheckAllRun | undefined }, ...(m.checkAll ?? []).map((run) => ({ m, run }))]);
-  for (const { m, run } of runs) {
+  // every run's declaration before the first search: a bad row stops check-all at once, not after the rows before it
+  const resolved = runs.map(({ m, run }) => (run ? checkAllRunParams(m, run) : (m.params.defaults as object)));
+  for (const [k, { m, run }] of runs.entries()) {
     if (interrupted()) break;
-    let p = m.params.defaults as object;
-    if (run) {
-      const q = resolveParams(m.params, { ...run.params });
-      if (E.isLeft(q)) throw new Error(`model ${m.name}: its check-all run ${showParams(run.params)}: ${q.left}`);
-      p = q.right as object;
-    }
+    const p = resolved[k]!;
     const invariants = run?.leaveOut?.length ? selectedInvariants(m, undefined).filter((n) => !run.leaveOut!.includes(n)) : undefined;
     const r = await runSearch(m, p, { progress: opt.progress === true, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
     const c = exitFor(r.outcome);

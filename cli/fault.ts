@@ -9,7 +9,7 @@
 import { relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { faultLocation, type ModelFault } from '../properties/fault.js';
-import { TRACE_FORMAT, writeTraceFile, type ParamValue, type Trace } from '../traces/index.js';
+import { TRACE_FORMAT, TRACE_VERSION, writeTraceFile, type ParamValue, type Trace } from '../traces/index.js';
 import { EXIT } from './errors.js';
 import { safe, writeOrWarn } from './files.js';
 import { modelFile } from './loadModel.js';
@@ -42,7 +42,7 @@ export function faultTrace(f: ModelFault, where: string | undefined, command: st
   const choice = f.choice === undefined ? '' : ` with choice ${JSON.stringify(f.choice)}`;
   return {
     format: TRACE_FORMAT,
-    version: 1,
+    version: TRACE_VERSION,
     model: f.model?.name ?? '',
     params,
     property: {

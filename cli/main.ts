@@ -104,7 +104,8 @@ replay options:
   --json                     the outcome as JSON
 
 exit codes: 0 verified / trace completed, 1 violation or deadlock / reproduced, 2 bad input,
-            3 incomplete (bounds, or interrupted) / replay inconclusive, 4 replay diverged
+            3 incomplete (bounds, or interrupted) / replay inconclusive, 4 replay diverged,
+            5 replay truncated (the trace file ends before its recorded violation step)
 interrupts: the first Ctrl-C (or SIGTERM) stops the whole command with the report of what was done
             (exit 3); a second one exits at once`;
 

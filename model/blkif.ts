@@ -48,10 +48,19 @@
  *   `pending_free_wq`), copies and maps each before it takes the next, and
  *   answers them in whatever order their I/O ends (`make_response`'s
  *   choice). Both default to 1: one request in blkback at a time.
+ * - **Removal by the toolstack** (`removal=libxl`, off by default): the run
+ *   starts at the handshake and libxl removes the vbd once, at any step, as
+ *   `xl block-detach` without -f does (`life`: the xenbus state nodes,
+ *   blkback's cached `dev->state`, the watches, xenblkd, the ring mapping and
+ *   the blkif's references; xen_blkif_disconnect's -EBUSY with requests in
+ *   flight, the last request's put freeing the blkif). Finding
+ *   blkif-safe-remove: connect() writes Connected over libxl's Closing and
+ *   the detach times out.
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
  * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
- * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, get_id_from_freelist, add_id_to_freelist, blkif_interrupt, blkif_completion)
+ * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, get_id_from_freelist, add_id_to_freelist, blkif_interrupt, blkif_completion, blkback_changed, blkfront_closing)
+ * @see drivers/block/xen-blkback/xenbus.c (frontend_changed, connect, xen_blkif_disconnect, xen_blkbk_remove); tools/libs/light/libxl_device.c (libxl__initiate_device_generic_remove)
  * @see docs/models/blkif.md
  */
 import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
@@ -181,6 +190,61 @@ export interface BlkifState {
   readonly back: Backend;
   /** Writes the adversary (frontend=hostile or backend=hostile) may still make. */
   readonly hostile: number;
+  /** `removal=libxl` only: the device's lifecycle (absent otherwise: the defaults' states are unchanged). */
+  readonly life?: Life;
+}
+
+/** xenbus.h's states (include/xen/interface/io/xenbus.h). */
+export const XenbusStateInitialising = 1;
+export const XenbusStateInitWait = 2;
+export const XenbusStateInitialised = 3;
+export const XenbusStateConnected = 4;
+export const XenbusStateClosing = 5;
+export const XenbusStateClosed = 6;
+
+/** libxl's device removal: not started, waiting for the backend's Closed, done. */
+export const LIBXL_IDLE = 0;
+export const LIBXL_WAITING = 1;
+export const LIBXL_DONE = 2;
+
+/** blkback's kthread (ring->xenblkd). */
+export const KTHREAD_NONE = 0;
+export const KTHREAD_RUNNING = 1;
+export const KTHREAD_STOPPED = 2;
+
+/**
+ * `removal=libxl`: the vbd's lifecycle from the handshake to its removal by
+ * `xl block-detach` without -f (libxl_device_disk_safe_remove,
+ * LIBXL__FORCE_OFF): the xenbus state nodes, the xenbus core's cached
+ * `dev->state`, the watches, blkback's kthread, ring mapping and blkif
+ * reference (drivers/block/xen-blkback/xenbus.c), libxl's removal
+ * (tools/libs/light/libxl_device.c libxl__initiate_device_generic_remove).
+ */
+export interface Life {
+  /** The backend's `state` node (XenbusState*). */
+  readonly be: number;
+  /** blkback's `dev->state`, the xenbus core's cached copy: `__xenbus_switch_state` compares the new state with it, not with the node. */
+  readonly beDev: number;
+  /** blkfront's state (its node and its `dev->state`: nothing else writes it at LIBXL__FORCE_OFF). */
+  readonly fe: number;
+  /** blkfront's otherend watch fired (the backend's state was written); `blkback_changed` has yet to run and reads the node when it does. */
+  readonly feWatch: boolean;
+  /** blkback's otherend watch fired; `frontend_changed` has yet to run. */
+  readonly beWatch: boolean;
+  /** The backend's `online` node. */
+  readonly online: boolean;
+  /** LIBXL_IDLE, LIBXL_WAITING (libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT), LIBXL_DONE (saw Closed: hotplug remove, libxl__device_destroy). */
+  readonly libxl: number;
+  /** blkback's kthread: KTHREAD_NONE, KTHREAD_RUNNING (xen_update_blkif_status), KTHREAD_STOPPED (xen_blkif_disconnect's kthread_stop). */
+  readonly kthread: number;
+  /** blkback maps the shared ring, its event channel bound (connect_ring .. a xen_blkif_disconnect with nothing in flight). */
+  readonly ring: boolean;
+  /** xen_blkbk_remove ran: the reference of xen_blkif_alloc is put; each request in flight still holds one (xen_blkif_get in dispatch_rw_block_io). */
+  readonly removed: boolean;
+  /** xen_blkif_free ran (the last reference put): its xen_blkif_disconnect found nothing in flight. */
+  readonly freed: boolean;
+  /** make_response wrote a response into a ring blkback no longer maps (a variant's; never Linux). */
+  readonly late: boolean;
 }
 
 const params = defineParams(
@@ -196,9 +260,11 @@ const params = defineParams(
     frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkfront's requests plus hostileWrites writes by the guest of req_prod, of any request field of any slot (operation, a segment's gref or sectors), or of its grant table (grant, or revoke while mapped); blkback's properties are checked" }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod, of any response field of any slot (id, operation, status), or maps of any gref the guest grants; blkfront's properties are checked" }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes the hostile side makes at most' }),
+    removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
     p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side'
+      : p.removal === 'libxl' && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'removal=libxl is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model\'s)'
       : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
         : undefined,
 );
@@ -241,7 +307,14 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
     }),
     hostile: int(0, p.hostileWrites),
-  });
+    ...(p.removal === 'libxl' ? {
+      life: record({
+        be: int(XenbusStateInitWait, XenbusStateClosed), beDev: int(XenbusStateInitWait, XenbusStateClosed), fe: int(XenbusStateInitialising, XenbusStateClosed),
+        feWatch: bool, beWatch: bool, online: bool, libxl: int(LIBXL_IDLE, LIBXL_DONE), kthread: int(KTHREAD_NONE, KTHREAD_STOPPED),
+        ring: bool, removed: bool, freed: bool, late: bool,
+      }),
+    } : {}),
+  }) as unknown as Shape<BlkifState>['state'];
   return { state };
 };
 
@@ -263,6 +336,14 @@ export function blkifInit(p: BlkifParams): BlkifState {
     },
     back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
+    // xen_blkbk_probe wrote InitWait; the hotplug script wrote physical-device (the vbd exists); blkfront's
+    // probe registered its otherend watch, which fires once at once (xenbus_watch_pathfmt)
+    ...(p.removal === 'libxl' ? {
+      life: {
+        be: XenbusStateInitWait, beDev: XenbusStateInitWait, fe: XenbusStateInitialising, feWatch: true, beWatch: false, online: true,
+        libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
+      },
+    } : {}),
   };
 }
 
@@ -282,7 +363,8 @@ export const blkifQueueRequest: R = {
   see: `${SEE_FRONT} blkif_queue_rw_req, get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
   when: (s, p) => {
     const f = s.front;
-    return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) && f.grants.length >= p.segments;
+    return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) && f.grants.length >= p.segments &&
+      (s.life === undefined || s.life.fe === XenbusStateConnected); // removal=libxl: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead
   },
   then: (d, s, p) => {
     const f = d.front;
@@ -392,7 +474,8 @@ export const doBlockIoOp: R = {
  * woken by free_req after a response).
  */
 export const blkbackCanTake = (s: BlkifState, p: BlkifParams): boolean =>
-  !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage !== 0);
+  !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage !== 0) &&
+  (s.life === undefined || s.life.kthread === KTHREAD_RUNNING); // removal=libxl: xenblkd runs from xen_update_blkif_status until kthread_stop
 
 /** __do_block_io_op would run: it can take a request, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
 export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
@@ -441,8 +524,8 @@ export function unmapSegments(d: MapDraft, segs: readonly BackSeg[]): void {
   for (const x of segs) {
     if (x.gref === INVALID_GRANT_REF) continue;
     if (x.persistent) {
-      const e = d.back.pgnts.find((y) => y.gref === x.gref && y.active)!;
-      e.active = false;
+      const e = d.back.pgnts.find((y) => y.gref === x.gref && y.active);
+      if (e !== undefined) e.active = false; // (a variant that freed the tree under a request in flight: B_io_on_mapped_grant)
     } else d.mapcount[x.gref] = d.mapcount[x.gref]! - 1;
   }
 }
@@ -507,7 +590,144 @@ export const makeResponse: R = {
     d.back.rsp_prod_pvt = idxAdd(s.back.rsp_prod_pvt, 1);
     d.rsp_prod = d.back.rsp_prod_pvt;
     d.back.reqs.splice(i, 1);
+    if (s.life !== undefined) {
+      const l = d.life as LifeDraft;
+      if (!s.life.ring) l.late = true; // a response into a ring page blkback no longer maps
+      // xen_blkbk_unmap_and_respond_callback: inflight--, xen_blkif_put: the last reference frees the blkif
+      if (s.life.removed && d.back.reqs.length === 0) xenBlkifFree(d, l);
+    }
   },
+};
+
+// --- removal=libxl: the handshake, blkback's disconnect, libxl's safe remove
+
+export type LifeDraft = { -readonly [K in keyof Life]: Life[K] };
+type BackDraft = { back: { pgnts: { gref: number; active: boolean }[]; reqs: readonly InFlight[] }; mapcount: number[] };
+
+/**
+ * xenbus_switch_state for blkback (drivers/xen/xenbus/xenbus_client.c
+ * __xenbus_switch_state): nothing when `dev->state` already is `to`; else,
+ * in a transaction that reads the node only to see it still exists (libxl
+ * removes it only after Closed), the node is written, whatever it says
+ * (libxl's Closing included), and `dev->state` set. The write fires
+ * blkfront's otherend watch.
+ */
+export function backendSwitchState(l: LifeDraft, to: number): void {
+  if (l.beDev === to) return;
+  l.be = to;
+  l.beDev = to;
+  l.feWatch = true;
+}
+
+/**
+ * xen_blkif_disconnect (xen-blkback/xenbus.c): kthread_stop (it returns once
+ * xenblkd left its loop: a request it copied is mapped first, so the rule
+ * that calls it waits for `dispatching(s) < 0`); with requests in flight
+ * (`ring->inflight`) it returns -EBUSY and leaves the ring, its event channel
+ * and the persistent grants mapped (xenbus.c:300-303, Linux 6.12); else it
+ * unbinds the event channel, unmaps the ring
+ * and frees the persistent grants (xen_blkbk_free_caches: free_persistent_gnts,
+ * after BUG_ON(persistent_gnt_in_use)). Returns false on -EBUSY.
+ */
+export function xenBlkifDisconnect(d: BackDraft, l: LifeDraft): boolean {
+  if (l.kthread === KTHREAD_RUNNING) l.kthread = KTHREAD_STOPPED;
+  if (d.back.reqs.length > 0) return false;
+  l.ring = false;
+  for (const g of d.back.pgnts) d.mapcount[g.gref] = d.mapcount[g.gref]! - 1;
+  d.back.pgnts = [];
+  return true;
+}
+
+/** xen_blkif_free (the blkif's last reference put: free_work): its xen_blkif_disconnect finds nothing in flight. */
+function xenBlkifFree(d: BackDraft, l: LifeDraft): void {
+  xenBlkifDisconnect(d, l);
+  l.freed = true;
+}
+
+const SEE_BACK_XENBUS = 'drivers/block/xen-blkback/xenbus.c';
+const SEE_LIBXL = 'tools/libs/light/libxl_device.c';
+
+export const blkbackChanged: R = {
+  name: 'blkback_changed',
+  actor: 'frontend',
+  doc: 'blkfront\'s otherend watch handler, reading the backend\'s state node when it runs: InitWait (while Initialising): talk_to_blkback, Initialised; Connected: blkfront_connect (talk_to_blkback first unless Initialised or Connected), Connected; Closing, or Closed unless closed already: blkfront_closing (blk_mark_disk_dead: no more requests; requests outstanding are not waited for), xenbus_frontend_closed: Closed',
+  see: `${SEE_FRONT} blkback_changed, talk_to_blkback, blkfront_connect, blkfront_closing; drivers/xen/xenbus/xenbus_probe.c xenbus_otherend_changed`,
+  applies: (p) => p.removal === 'libxl',
+  when: (s) => s.life?.feWatch === true,
+  then: (d, s) => {
+    const l = d.life as LifeDraft;
+    const { be, fe } = s.life!;
+    l.feWatch = false;
+    const frontSwitch = (to: number): void => { if (l.fe !== to) { l.fe = to; l.beWatch = true; } };
+    if (be === XenbusStateInitWait) {
+      if (fe === XenbusStateInitialising) frontSwitch(XenbusStateInitialised); // talk_to_blkback
+    } else if (be === XenbusStateConnected) {
+      if (fe !== XenbusStateInitialised && fe !== XenbusStateConnected) frontSwitch(XenbusStateInitialised); // talk_to_blkback
+      frontSwitch(XenbusStateConnected); // blkfront_connect
+    } else if (be === XenbusStateClosing || (be === XenbusStateClosed && fe !== XenbusStateClosed)) {
+      frontSwitch(XenbusStateClosed); // blkfront_closing: xenbus_frontend_closed
+    }
+  },
+};
+
+export const frontendChanged: R = {
+  name: 'frontend_changed',
+  actor: 'backend',
+  doc: 'blkback\'s otherend watch handler, reading the frontend\'s state node when it runs: Initialised/Connected (unless dev->state is Connected): xen_blkif_disconnect, connect_ring, xen_update_blkif_status: connect() switches Connected (over whatever the node says: xenbus_switch_state compares with dev->state) and starts xenblkd; Closing: switch Closing; Closed: xen_blkif_disconnect (-EBUSY with requests in flight: ignored), switch Closed, and with online=0 device_unregister: xen_blkbk_remove puts the blkif (freed now, or by the last request in flight)',
+  see: `${SEE_BACK_XENBUS} frontend_changed, connect_ring, xen_update_blkif_status, connect, xen_blkif_disconnect, xen_blkbk_remove; drivers/xen/xenbus/xenbus_client.c __xenbus_switch_state`,
+  applies: (p) => p.removal === 'libxl',
+  // unregistered (xen_blkbk_remove), no handler runs; kthread_stop waits until xenblkd has mapped the request it copied
+  when: (s) => s.life?.beWatch === true && !s.life.removed && (s.life.fe !== XenbusStateClosed || dispatching(s) < 0),
+  then: (d, s) => {
+    const l = d.life as LifeDraft;
+    const b = d as unknown as BackDraft;
+    l.beWatch = false;
+    const fe = s.life!.fe;
+    if (fe === XenbusStateInitialising) {
+      if (l.beDev === XenbusStateClosed) backendSwitchState(l, XenbusStateInitWait); // "prepare for reconnect"
+    } else if (fe === XenbusStateInitialised || fe === XenbusStateConnected) {
+      if (l.beDev === XenbusStateConnected) return;
+      if (!xenBlkifDisconnect(b, l)) { backendSwitchState(l, XenbusStateClosing); return; } // xenbus_dev_fatal "pending I/O"
+      l.ring = true; // connect_ring: xen_blkif_map
+      backendSwitchState(l, XenbusStateConnected); // xen_update_blkif_status: connect()
+      l.kthread = KTHREAD_RUNNING; // kthread_run(xen_blkif_schedule)
+    } else if (fe === XenbusStateClosing) {
+      backendSwitchState(l, XenbusStateClosing);
+    } else if (fe === XenbusStateClosed) {
+      xenBlkifDisconnect(b, l);
+      backendSwitchState(l, XenbusStateClosed);
+      if (l.online) return;
+      // device_unregister -> xen_blkbk_remove: xen_blkif_disconnect (again), xen_blkif_put (xen_blkif_alloc's reference)
+      xenBlkifDisconnect(b, l);
+      l.removed = true;
+      if (s.back.reqs.length === 0) xenBlkifFree(b, l);
+    }
+  },
+};
+
+export const libxlSafeRemove: R = {
+  name: 'libxl_device_disk_safe_remove',
+  actor: 'toolstack',
+  doc: 'xl block-detach without -f: libxl__initiate_device_generic_remove at LIBXL__FORCE_OFF, one transaction: online = 0, state = Closing (unless it reads Closed); then libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT (10 s): on the timeout no forced pass, the removal fails ("unable to remove device") and leaves the directories',
+  see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_backend_callback (LIBXL__FORCE_AUTO only: the forced pass), device_hotplug_done; tools/libs/light/libxl_internal.h LIBXL_DEFINE_DEVICE_SAFE_REMOVE; tools/xl/xl_block.c main_blockdetach`,
+  applies: (p) => p.removal === 'libxl',
+  when: (s) => s.life?.libxl === LIBXL_IDLE,
+  then: (d, s) => {
+    const l = d.life as LifeDraft;
+    l.online = false;
+    if (s.life!.be !== XenbusStateClosed) { l.be = XenbusStateClosing; l.feWatch = true; }
+    l.libxl = LIBXL_WAITING;
+  },
+};
+
+export const libxlDevstateWait: R = {
+  name: 'libxl_devstate_wait',
+  actor: 'toolstack',
+  doc: 'libxl\'s watch of the backend\'s state reads Closed: device_backend_callback, device_hotplug (the block script\'s remove), device_hotplug_done: libxl__device_destroy; the detach succeeds',
+  see: `${SEE_LIBXL} libxl__ev_devstate_wait, device_backend_callback, device_hotplug_done`,
+  applies: (p) => p.removal === 'libxl',
+  when: (s) => s.life?.libxl === LIBXL_WAITING && s.life.be === XenbusStateClosed,
+  then: (d) => { (d.life as LifeDraft).libxl = LIBXL_DONE; },
 };
 
 export const purgePersistentGnt: R = {
@@ -516,7 +736,8 @@ export const purgePersistentGnt: R = {
   doc: 'blkback LRU: unmap an inactive persistent grant and drop it from the tree',
   see: `${SEE_BACK} purge_persistent_gnt, xen_blkbk_unmap_purged_grants`,
   applies: (p) => usePersistent(p) && p.maxPgrants > 0,
-  choices: (s) => s.back.pgnts.filter((x) => !x.active).map((x) => x.gref),
+  // removal=libxl: the LRU runs in xenblkd's loop (its purge work flushed when it stops)
+  choices: (s) => (s.life === undefined || s.life.kthread === KTHREAD_RUNNING ? s.back.pgnts.filter((x) => !x.active).map((x) => x.gref) : []),
   showChoice: (g: number) => `gref=${g}`,
   then: (d, s, _p, g: number) => {
     d.back.pgnts = s.back.pgnts.filter((x) => x.gref !== g);
@@ -696,6 +917,18 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     holds: (s, p) => !backHonest(p) || (!s.back.overrun && s.back.reqs.every((r) => r.stage !== 1 || r.status !== BLKIF_RSP_OKAY || r.segs.every((x) => x.sect === SECT_OK))),
   },
   {
+    name: 'B_ring_mapped_while_answering',
+    description: 'blkback writes a response only into a ring it maps: with requests in flight xen_blkif_disconnect leaves the ring and its event channel (removal=libxl; honest backend)',
+    see: `${SEE_BACK_XENBUS} xen_blkif_disconnect ("if (atomic_read(&ring->inflight) > 0) { busy = true; continue; }"); ${SEE_BACK} xen_blkbk_unmap_and_respond_callback (make_response, xen_blkif_put)`,
+    holds: (s, p) => !backHonest(p) || s.life === undefined || !s.life.late,
+  },
+  {
+    name: 'B_free_unmaps_all',
+    description: 'once blkback freed the blkif (its last reference put), it maps nothing of the guest: the ring, every persistent grant and every request\'s grants unmapped (removal=libxl; both honest)',
+    see: `${SEE_BACK_XENBUS} xen_blkif_free, xen_blkif_disconnect (xen_blkbk_free_caches: free_persistent_gnts), xen_blkbk_remove; ${SEE_BACK} xen_blkbk_unmap_and_respond_callback`,
+    holds: (s, p) => !backHonest(p) || !frontHonest(p) || s.life === undefined || !s.life.freed || (!s.life.ring && s.back.pgnts.length === 0 && s.mapcount.every((c) => c === 0)),
+  },
+  {
     name: 'F_free_page_unmapped',
     description: 'a page blkfront holds without a gref (free for any use) is mapped by no one (honest frontend)',
     see: `${SEE_FRONT} blkif_completion (gnttab_try_end_foreign_access)`,
@@ -745,8 +978,20 @@ export const blkbackOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
 export const blkfrontOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
   s.front.broken || (s.front.rsp_cons === s.rsp_prod && !blkifQueueRequest.when!(s, p, undefined));
 
+/**
+ * removal=libxl's end: libxl saw Closed (the detach succeeded), blkfront is
+ * Closed, blkback freed the blkif with nothing of the guest mapped. A state
+ * where libxl still waits is not one: LIBXL_DESTROY_TIMEOUT fires and
+ * `xl block-detach` fails, the vbd left with online = 0.
+ */
+export const removed = (s: BlkifState): boolean => {
+  const l = s.life!;
+  return l.libxl === LIBXL_DONE && l.fe === XenbusStateClosed && l.freed && s.mapcount.every((c) => c === 0);
+};
+
 /** Valid ends: every request answered (blkback idle), or a broken blkfront; with a hostile peer, a state where the honest side owes nothing. */
 export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
+  if (s.life !== undefined) return removed(s);
   if (!frontHonest(p)) return blkbackOwesNothing(s, p);
   if (!backHonest(p)) return done(s, p) || blkfrontOwesNothing(s, p);
   return done(s, p) || s.front.broken;
@@ -760,7 +1005,8 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite],
+  rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
+    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait],
   invariants: blkifInvariants,
   isValidEnd: blkifValidEnd,
   // each adversary at a 2-slot ring (the hostile guest also with two requests under way in blkback, at 4
@@ -775,5 +1021,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
     `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]` +
-    (s.back.halted ? ' halted' : '') + (s.front.broken ? ' broken' : ''),
+    (s.back.halted ? ' halted' : '') + (s.front.broken ? ' broken' : '') +
+    (s.life === undefined ? '' : ` be=${s.life.be}${s.life.beDev !== s.life.be ? `(dev ${s.life.beDev})` : ''} fe=${s.life.fe} online=${s.life.online ? 1 : 0} libxl=${['idle', 'waiting', 'done'][s.life.libxl]}` +
+      (s.life.ring ? ' ring' : '') + (s.life.kthread === KTHREAD_RUNNING ? ' xenblkd' : '') + (s.life.removed ? ' removed' : '') + (s.life.freed ? ' freed' : '')),
 };

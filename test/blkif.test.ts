@@ -19,8 +19,10 @@ import noProdOverflow from '../examples/blkif-no-prod-overflow.js';
 import trustsResponse from '../examples/blkif-trusts-response.js';
 import xsa365 from '../examples/blkif-xsa365.js';
 import xsa396 from '../examples/blkif-xsa396.js';
+import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
 import { deriveModel } from '../model/core.js';
 import { blkifInterrupt, xenBlkbkMap, doBlockIoOp, blkbackCanTake, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
+import { frontendChanged, xenBlkifDisconnect, KTHREAD_STOPPED, LIBXL_DONE, LIBXL_WAITING, XenbusStateClosing, XenbusStateConnected, XenbusStateClosed, type LifeDraft } from '../model/blkif.js';
 
 type M = Model<BlkifState, BlkifParams>;
 
@@ -289,6 +291,93 @@ test('segments above pages is refused with one line', () => {
 
 test('both adversaries at once are refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { frontend: 'hostile', backend: 'hostile' }), /cannot both be hostile/);
+});
+
+test('removal=libxl: blkback writes Connected over libxl\'s Closing, blkfront connects and libxl waits (xl block-detach fails after 10 s); the fix verifies', () => {
+  const p = paramsOf(blkif, { removal: 'libxl', requests: 1 });
+  const r = runModel(blkif, p);
+  assert.is(r.outcome, 'deadlock');
+  assert.is(r.violation!.trace.length - 1, 11);
+  assert.ok(replays(blkif, p, r));
+  const t = r.violation!.trace;
+  const remove = t.findIndex((x) => x.rule === 'libxl_device_disk_safe_remove');
+  const over = t.findIndex((x, i) => i > remove && x.rule === 'frontend_changed' && t[i - 1]!.state.life!.be === XenbusStateClosing && x.state.life!.be === XenbusStateConnected);
+  assert.ok(remove > 0 && over > remove, 'the Closing libxl wrote is overwritten by connect()');
+  const end = t.at(-1)!.state.life!;
+  assert.is(end.libxl, LIBXL_WAITING);
+  assert.is(end.fe, XenbusStateConnected);
+  assert.is(end.online, false, 'left half removed: online = 0, connected');
+  for (const ov of [{}, { pending: 2, requests: 4 }, { segments: 2, pages: 2, requests: 3 }] as Record<string, number>[])
+    assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
+});
+
+test('removal=libxl with requests in flight: xen_blkif_disconnect returns -EBUSY and keeps the ring and the persistent grants, the last response frees everything; every invariant holds', () => {
+  const n: Record<string, number> = { busyRemoved: 0, answeredAfterRemove: 0, freedAfterLast: 0, inflightAtClosed: 0 };
+  let prevFreed = 0;
+  const r = check(systemOf(blkif, paramsOf(blkif, { removal: 'libxl', pending: 2, requests: 4 })), {
+    checkDeadlock: false,
+    onState: (s) => {
+      const l = s.life!;
+      if (l.removed && !l.freed && s.back.reqs.length > 0 && l.ring && l.kthread === KTHREAD_STOPPED) n.busyRemoved!++;
+      if (l.removed && !l.freed && s.back.reqs.some((x) => x.stage === 1) && s.back.pgnts.some((x) => x.active)) n.answeredAfterRemove!++;
+      if (l.freed && l.libxl === LIBXL_DONE && s.mapcount.every((c) => c === 0) && s.rsp_prod !== s.front.rsp_cons) n.freedAfterLast!++;
+      if (l.fe === XenbusStateClosed && s.front.shadow.some((x) => x.waiting)) n.inflightAtClosed!++;
+      if (l.freed) prevFreed++;
+    },
+  });
+  assert.is(r.outcome, 'ok', r.violation?.property);
+  assert.ok(Object.values(n).every((x) => x > 0) && prevFreed > 0, JSON.stringify(n));
+});
+
+test('removal=libxl: B_ring_mapped_while_answering and B_io_on_mapped_grant can fail (a disconnect that ignores requests in flight), B_free_unmaps_all too (a free that keeps the persistent grants)', () => {
+  const ignoresInflight = deriveModel(blkif, {
+    name: 'blkif-disconnect-ignores-inflight',
+    description: 'xen_blkif_disconnect unmapping the ring and the persistent grants with requests in flight',
+    replace: {
+      frontend_changed: {
+        ...frontendChanged,
+        then: (d, s, p, a) => {
+          if (s.life!.fe === XenbusStateClosed) {
+            // as if nothing were in flight: the ring unmapped, the persistent grants freed
+            const b = { back: { pgnts: d.back.pgnts, reqs: [] }, mapcount: d.mapcount };
+            xenBlkifDisconnect(b as never, d.life as LifeDraft);
+            (d.back as { pgnts: unknown[] }).pgnts = b.back.pgnts;
+          }
+          frontendChanged.then(d, s, p, a);
+        },
+      },
+    },
+  });
+  const found = new Set<string>();
+  for (const inv of ['B_ring_mapped_while_answering', 'B_io_on_mapped_grant']) {
+    const p = paramsOf(ignoresInflight, { removal: 'libxl', requests: 2 });
+    const r = runOnly(ignoresInflight, p, inv);
+    assert.is(r.outcome, 'violation', inv);
+    assert.ok(replays(ignoresInflight, p, r), inv);
+    found.add(r.violation!.property);
+  }
+  assert.equal([...found].sort(), ['B_io_on_mapped_grant', 'B_ring_mapped_while_answering']);
+  const keepsGrants = deriveModel(blkif, {
+    name: 'blkif-free-keeps-grants',
+    description: 'xen_blkbk_remove marking the blkif freed without xen_blkbk_free_caches',
+    replace: {
+      frontend_changed: {
+        ...frontendChanged,
+        then: (d, s, p, a) => {
+          frontendChanged.then(d, s, p, a);
+          // freed now: the persistent grants and their maps as they were before the disconnect
+          if (d.life!.freed && !s.life!.freed) { (d.back as { pgnts: unknown[] }).pgnts = s.back.pgnts.map((x) => ({ ...x })); (d as { mapcount: number[] }).mapcount = [...s.mapcount]; }
+        },
+      },
+    },
+  });
+  const r = runOnly(keepsGrants, paramsOf(keepsGrants, { removal: 'libxl', requests: 2 }), 'B_free_unmaps_all');
+  assert.is(r.outcome, 'violation');
+});
+
+test('removal=libxl with a hostile end is refused with one line', () => {
+  assert.throws(() => paramsOf(blkif, { removal: 'libxl', frontend: 'hostile' }), /removal=libxl is modelled with both ends honest/);
+  assert.throws(() => paramsOf(blkif, { removal: 'libxl', backend: 'hostile' }), /removal=libxl is modelled with both ends honest/);
 });
 
 test('XSA-216: the leaked bytes are in the slot the frontend reads next', () => {

@@ -14,11 +14,11 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkAllRuns } from '../cli/check.js';
+import { checkAllRunParams, checkAllRuns } from '../cli/check.js';
 import type { Model } from '../model/core.js';
-import { findModel } from '../model/registry.js';
+import { builtinModels, findModel } from '../model/registry.js';
 import { scratchDir } from './support/tmp.js';
 
 interface Pinned {
@@ -51,6 +51,38 @@ const pinnedOf = (name: string, run?: string): Pinned => {
   const { model: m, checkAll, outcome, states, edges, depth, violation } = e!;
   return { model: m, ...(checkAll !== undefined ? { checkAll } : {}), outcome, states, edges, depth, ...(violation !== undefined ? { violation } : {}) };
 };
+
+test("a check-all run a model declares wrong (a parameter unknown, out of range, not a number; a property to leave out it does not have): one line naming the model, the run and the fault, before the first search", async () => {
+  const ring = model('ring-notify');
+  const bad: [Record<string, string>, string[] | undefined, RegExp][] = [
+    [{ mesages: '4' }, undefined, /^model ring-notify: its check-all run mesages=4: .*unknown parameter 'mesages'/],
+    [{ messages: '0' }, undefined, /^model ring-notify: its check-all run messages=0: .*messages=0 is out of range 1\.\.65535/],
+    [{ messages: 'four' }, undefined, /^model ring-notify: its check-all run messages=four: .*must be an integer, got 'four'/],
+    [{ messages: '4' }, ['deadlok'], /^model ring-notify: its check-all run messages=4: leaves out 'deadlok', not a property of the model \(known: .*deadlock/],
+  ];
+  for (const [params, leaveOut, msg] of bad) {
+    const folder = scratchDir('pvcheck-check-all-bad-');
+    // limiter first: its search would write L3's trace in the folder
+    const runs = checkAllRuns([{ ...model('limiter'), checkAll: [] }, { ...ring, checkAll: [{ params, ...(leaveOut ? { leaveOut } : {}), why: 'test' }] }], { traceDir: folder });
+    await runs.then(
+      () => assert.unreachable(`${JSON.stringify(params)}: accepted`),
+      (e: Error) => {
+        assert.match(e.message, msg);
+        assert.not.match(e.message, /\n/, 'one line');
+      },
+    );
+    assert.equal(readdirSync(folder), [], 'no search ran before the bad row was seen');
+  }
+});
+
+test("every built-in's check-all runs are declared right (parameters in range, properties it has)", () => {
+  let n = 0;
+  for (const m of builtinModels) for (const run of m.checkAll ?? []) {
+    checkAllRunParams(m, run);
+    n++;
+  }
+  assert.ok(n >= 10, `${n} runs`);
+});
 
 test('declared findings (xenbus F7: a deadlock; limiter L3: an invariant): reported as known findings, exit code 0, traces written, the pinned figures', async () => {
   const xenbus = model('xenbus');

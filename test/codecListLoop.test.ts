@@ -15,7 +15,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { LIST_LOOP_SLOTS, shapeCodec, type Leaf } from '../checker/codec.js';
-import { bool, int, list, oneOf, optional, record, type Piece } from '../model/shape.js';
+import { bool, int, list, nullable, oneOf, optional, record, type Piece } from '../model/shape.js';
 
 const N = LIST_LOOP_SLOTS;
 const many = Array.from({ length: 20 }, (_, i) => `v${i}`);
@@ -31,6 +31,10 @@ const shape = record({
   bag: list(int(0, 5), N, { bag: true }),
   maybe: optional(list(oneOf(few), 2 * N)),
   flag: bool,
+  // lists of records of values: in a loop from N slots (sealed objects: optional fields, keys 'all'), unrolled below
+  recs: list(record({ a: oneOf(few), n: nullable(int(-2, 9)), o: optional(oneOf(many)), t: bool }, { keys: 'all' }), N + 2),
+  shortRecs: list(record({ a: oneOf(few), n: nullable(int(-2, 9)), o: optional(oneOf(many)), t: bool }, { keys: 'all' }), N - 1),
+  plainRecs: list(record({ x: int(0, 300), y: oneOf(['p', 'q'] as const), z: int(0, 2 ** 32 - 1) }), N, { bag: true }),
 }, { keys: 'all' }).piece;
 
 /** The words of `s` by the layout alone: walks the shape and `leaves` in the codec's order. */
@@ -67,6 +71,7 @@ function oracle(p: Piece, leaves: readonly Leaf[], words: number, s: unknown): U
       }
       case 'record': for (const [k, f] of q.fields) walk(f, (v as Record<string, unknown>)[k]); return;
       case 'optional': if (v === undefined) { put(0); skip(q.of); } else { put(1); walk(q.of, v); } return;
+      case 'nullable': if (v === null) { put(0); skip(q.of); } else { put(1); walk(q.of, v); } return;
       default: throw new Error(`oracle: ${q.kind} not used here`);
     }
   };
@@ -98,7 +103,13 @@ function randomState(r: () => number) {
     bag: ints(N, 0, 5),
     maybe: r() < 0.3 ? undefined : Array.from({ length: len(2 * N) }, () => pick(few)),
     flag: r() < 0.5,
+    recs: Array.from({ length: len(N + 2) }, () => rec()),
+    shortRecs: Array.from({ length: len(N - 1) }, () => rec()),
+    plainRecs: Array.from({ length: len(N) }, () => ({ x: Math.floor(r() * 301), y: pick(['p', 'q']), z: Math.floor(r() * 2 ** 32) })),
   };
+  function rec() {
+    return { a: pick(few), n: r() < 0.4 ? null : -2 + Math.floor(r() * 12), o: r() < 0.5 ? undefined : pick(many), t: r() < 0.5 };
+  }
 }
 
 test('long and short lists of values: the layout\'s words, back, same, and scratch', () => {
@@ -119,6 +130,18 @@ test('long and short lists of values: the layout\'s words, back, same, and scrat
     assert.equal({ ...q }, s, `unpackReused, state ${k}`);
     assert.ok(c.same(s, w, 0) && reused.same(q, w, 0), `same, state ${k}`);
     // one slot of a list changed: pack's words differ, and `same` says so
+    // one field of one record changed, for each field
+    for (const key of ['recs', 'shortRecs'] as const) {
+      const a = s[key];
+      if (a.length === 0) continue;
+      const i = Math.floor(r() * a.length);
+      const x = a[i]!;
+      for (const y of [{ ...x, a: few[(few.indexOf(x.a) + 1) % few.length]! }, { ...x, n: x.n === null ? 0 : x.n === 9 ? null : x.n + 1 }, { ...x, o: x.o === undefined ? 'v0' : undefined }, { ...x, t: !x.t }]) {
+        const other = { ...s, [key]: a.map((z, j) => (j === i ? y : z)) };
+        assert.not.ok(c.same(other as typeof s, w, 0) || reused.same(other as typeof s, w, 0), `same of ${key}[${i}] changed, state ${k}`);
+        differs++;
+      }
+    }
     for (const key of ['ints', 'lits', 'chain', 'two', 'wide'] as const) {
       const a = s[key] as unknown[];
       if (a.length === 0) continue;
@@ -128,7 +151,7 @@ test('long and short lists of values: the layout\'s words, back, same, and scrat
       differs++;
     }
   }
-  assert.ok(differs > 1000);
+  assert.ok(differs > 3000);
 });
 
 test('an element out of its piece names its slot, in a loop as unrolled', () => {
@@ -141,11 +164,21 @@ test('an element out of its piece names its slot, in a loop as unrolled', () => 
     ['lits', ['v1', 'v99'], "state field 'lits[1]' = \"v99\""],
     ['chain', ['a', 'e'], "state field 'chain[1]' = \"e\""],
     ['ints', [1, 0.5], "state field 'ints[1]' = 0.5"],
+    ['recs', [{ a: 'a', n: null, o: undefined, t: true }, { a: 'e', n: null, o: undefined, t: true }], "state field 'recs[1].a' = \"e\""],
+    ['recs', [{ a: 'a', n: 10, o: undefined, t: true }], "state field 'recs[0].n' = 10"],
+    ['recs', [{ a: 'a', n: null, o: 'v99', t: true }], "state field 'recs[0].o' = \"v99\""],
+    ['recs', [{ a: 'a', n: null, t: true, zz: 1 }], "state field 'recs[0].zz' is not in the model's declared shape"],
+    ['recs', [{ a: 'a', n: null, o: undefined, t: true }, 3], "state field 'recs[1]' = 3"],
+    ['shortRecs', [{ a: 'e', n: null, o: undefined, t: true }], "state field 'shortRecs[0].a' = \"e\""],
+    ['shortRecs', [{ a: 'a', n: null, t: true, zz: 1 }], "state field 'shortRecs[0].zz' is not in the model's declared shape"],
+    ['plainRecs', [{ x: 301, y: 'p', z: 0 }], "state field 'plainRecs[0].x' = 301"],
   ];
   for (const [key, value, msg] of cases) {
     const bad = { ...s, [key]: value };
     assert.throws(() => c.pack(bad, w), (e: Error) => e.message.startsWith(msg), `${key}: ${msg}`);
-    assert.throws(() => c.packScratch(c.scratch(bad), w), (e: Error) => e.message.startsWith(msg), `${key} (scratch): ${msg}`);
+    // (the scratch copy of a record of optional fields is a sealed object of the declared keys: a rule adding one fails where it
+    // writes it; a slot that is not a record is copied as one with no values, whose first value then names the error)
+    if (!msg.includes('not in the model') && !msg.endsWith(' = 3')) assert.throws(() => c.packScratch(c.scratch(bad), w), (e: Error) => e.message.startsWith(msg), `${key} (scratch): ${msg}`);
     assert.not.ok(c.same(bad, w, 0));
   }
   assert.throws(() => c.pack({ ...s, ints: Array.from({ length: N + 4 }, () => 0) }, w), /has 13 elements, the model's declared shape says <= 12/);

@@ -52,8 +52,8 @@ test('codec: precise one-line messages for malformed traces', () => {
   const cases: [unknown, string][] = [
     [edit((o) => delete o.format), 'format: missing'],
     [edit((o) => (o.format = 'tlc')), 'format: expected "pvcheck-trace", got "tlc"'],
-    [edit((o) => (o.version = 2)), 'version: 2 is not supported (this pvcheck reads version 1)'],
-    [edit((o) => (o.version = '1')), 'version: expected 1, got "1"'],
+    [edit((o) => (o.version = 3)), 'version: 3 is not supported (this pvcheck reads versions 1 and 2)'],
+    [edit((o) => (o.version = '1')), 'version: expected 1 or 2, got "1"'],
     [edit((o) => delete o.model), 'model: missing'],
     [edit((o) => (o.params = [])), 'params: expected an object of name: value, got []'],
     [edit((o) => (o.params.ringSize = { n: 2 })), 'params/ringSize: expected a number, string or boolean, got {"n":2}'],
@@ -93,7 +93,8 @@ test('readTraceFile: one line naming the file and what is wrong, never throws', 
     [f('notjson.json', '{"format": "pvcheck-trace",\n  steps: oops'), 'not JSON: '],
     [f('other.json', '{"hello": 1}'), 'not a trace: expected a pvcheck trace ("format": "pvcheck-trace") or an ITF trace ("vars" and "states")'],
     [f('number.json', '3'), 'not a trace'],
-    [f('v2.json', JSON.stringify(edit((o) => (o.version = 2)))), 'version: 2 is not supported'],
+    [f('v3.json', JSON.stringify(edit((o) => (o.version = 3)))), 'version: 3 is not supported'],
+    [f('v2.json', JSON.stringify(edit((o) => (o.version = 2)))), 'violation: missing'],
     [f('step3.json', JSON.stringify(edit((o) => (o.steps[2].action = 42)))), 'steps/2/action: expected a string or null, got 42'],
   ];
   for (const [p, want] of bad) {

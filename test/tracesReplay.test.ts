@@ -243,8 +243,15 @@ test('deadlock: reproduced at the last step when nothing is enabled and it is no
   // the same path when 3 is a valid end: completed
   const fixed = deriveModel(counter, { name: 'counter-ok', description: 'valid end', isValidEnd: (s, p) => s.x === p.top });
   assert.match(is(replay(fixed, { top: 3 }, t), 'completed').detail, /valid end state/);
-  // a prefix: inc is still enabled
-  assert.match(is(replay(counter, { top: 3 }, { ...t, steps: t.steps.slice(0, 3) }), 'completed').detail, /enabled: inc/);
+  // a prefix: inc is still enabled; the file records the deadlock at step 3, so it was cut (version 2)
+  assert.is(t.violation?.step, 3);
+  const cut = is(replay(counter, { top: 3 }, { ...t, steps: t.steps.slice(0, 3) }), 'truncated');
+  assert.equal([cut.steps, cut.recorded, replayExitCode(cut)], [2, 3, 5]);
+  assert.match(cut.detail, /step 2 is no deadlock \(enabled: inc\)/);
+  // the same prefix as a version-1 file, which records no violation step: completed, and it says what it cannot tell
+  const v1 = { ...t, version: 1 as const, violation: undefined };
+  const old = is(replay(counter, { top: 3 }, { ...v1, steps: t.steps.slice(0, 3) }), 'completed');
+  assert.match(old.detail, /enabled: inc \(a version-1 trace records no violation step: replay cannot tell whether its last steps were cut off\)$/);
   // and the invariant one: x < 2 fails first at step 2
   assert.is(dl.property, 'below_two');
 });
@@ -309,8 +316,14 @@ test('recoverability: reproduced when no goal state is reachable from the last s
   const r = is(replay(breaker, {}, t), 'reproduced');
   assert.is(r.step, 2);
   assert.match(r.detail, /none of the 2 states reachable/);
-  // one step earlier the goal is still reachable (inc, reset: 2 steps)
-  assert.match(is(replay(breaker, {}, { ...t, steps: t.steps.slice(0, 2) }), 'completed').detail, /in 2 steps/);
+  // one step earlier the goal is still reachable (inc, reset: 2 steps): a version-1 file cut there completes;
+  // a version-2 file says it was cut and does not search (the check claimed nothing of that state)
+  assert.match(is(replay(breaker, {}, { ...t, version: 1, violation: undefined, steps: t.steps.slice(0, 2) }), 'completed').detail, /in 2 steps/);
+  // (maxStates 1 would make the search inconclusive: it is not run)
+  const cut = is(replay(breaker, {}, { ...t, steps: t.steps.slice(0, 2) }, { maxStates: 1 }), 'truncated');
+  assert.equal([cut.steps, cut.recorded, cut.property, t.violation], [1, 2, 'can_reset', { step: 2 }]);
+  assert.match(cut.detail, /search for goal can_reset from step 1 is not run/);
+  assert.is(is(replay(breaker, {}, t), 'reproduced').recorded, 2);
   // a search bound too small to decide
   const inc = is(replay(breaker, {}, t, { maxStates: 1 }), 'inconclusive');
   assert.is(replayExitCode(inc), 3);
@@ -326,7 +339,7 @@ test('recoverability: a trace ending in a goal state completes in 0 steps (the l
   // inc, inc, reset: back at x = 0, which no other path reaches again (it is the initial state)
   const back = is(replay(breaker, {}, mk([st(0, false), st(1, false), st(2, false), st(0, false)], ['inc', 'inc', 'reset'])), 'completed');
   assert.is(back.steps, 3);
-  assert.match(back.detail, /goal can_reset is still reachable from the state of step 3 \(in 0 steps\)$/);
+  assert.match(back.detail, /goal can_reset is still reachable from the state of step 3 \(in 0 steps\) \(a version-1 trace records no violation step/);
   assert.equal(back.checked, ['can_reset']);
   // the initial state alone
   assert.match(is(replay(breaker, {}, mk([st(0, false)], [])), 'completed').detail, /in 0 steps/);

@@ -1,13 +1,14 @@
 /**
- * The pvcheck trace file, version 1: a counterexample (or any path of a model)
+ * The pvcheck trace file, version 2: a counterexample (or any path of a model)
  * as plain JSON, defined by an io-ts codec so that every field is checked when
  * a file is read, with a one-line error naming the field (`steps/3/action:
  * expected a string or null, got 42`).
  *
  *   {
- *     "format": "pvcheck-trace", "version": 1,
+ *     "format": "pvcheck-trace", "version": 2,
  *     "model": "ring-no-recheck", "params": { "ringSize": 2, "messages": 4 },
  *     "property": { "name": "I4_no_lost_wakeup", "kind": "invariant", "description": "..." },
+ *     "violation": { "step": 34 },
  *     "steps": [ { "action": "init", "rule": null, "state": {...} },
  *                { "action": "F1", "rule": "F1", "state": {...} }, ... ],
  *     "command": "pvcheck check ...", "created": "2025-01-01T00:00:00.000Z"
@@ -17,6 +18,21 @@
  * the checker's label (the rule name, or `name(choice)` for a rule with
  * choices); it is null only in traces read from a foreign ITF file that does
  * not name its actions (replay then matches the step by its state).
+ *
+ * `violation.step` (version 2) is the index of the step whose state violates
+ * the property, as the check found it: the state that breaks the invariant,
+ * the deadlocked state, the state from which no goal state can be reached. It
+ * is what TLC's error trace ends at and what ITF's `#meta` carries for
+ * pvcheck: with it, a reader can tell a whole counterexample from a file whose
+ * last steps were cut off (replay says TRUNCATED). A check's trace ends at its
+ * violation, so `violation.step` is never before the last step; it is after it
+ * only in a cut file. A trace that claims nothing (`kind: "none"`) has no
+ * `violation`. No pvcheck property has a lasso (a liveness cycle) as its
+ * counterexample: recoverability (AG EF) is refuted by a finite path, so the
+ * format has no loop index; one would come with a version 3.
+ *
+ * Version 1 (the same without `violation`) is still read: replay cannot tell
+ * whether such a file was cut, and says so.
  */
 import * as t from 'io-ts';
 import * as E from 'fp-ts/lib/Either.js';
@@ -25,7 +41,11 @@ import type { Violation } from '../checker/explore.js';
 import { faithfulParamsOf, unfoldTrace } from './refine.js';
 
 export const TRACE_FORMAT = 'pvcheck-trace';
-export const TRACE_VERSION = 1;
+/** The version written. */
+export const TRACE_VERSION = 2;
+/** The versions read. */
+export const TRACE_VERSIONS: readonly TraceVersion[] = [1, 2];
+export type TraceVersion = 1 | 2;
 
 export type ParamValue = number | string | boolean;
 export type PropertyKind = 'invariant' | 'deadlock' | 'recoverability' | 'none';
@@ -69,23 +89,24 @@ const Kind = leaf<PropertyKind>(
 /** Any JSON value, but present (a missing `state` is an error). */
 const Present = leaf<unknown>('value', 'a value', (u): u is unknown => u !== undefined);
 const FormatLit = leaf<typeof TRACE_FORMAT>('format', `"${TRACE_FORMAT}"`, (u): u is typeof TRACE_FORMAT => u === TRACE_FORMAT);
-const VersionLit = new t.Type<1, 1, unknown>(
+const VersionLit = new t.Type<TraceVersion, TraceVersion, unknown>(
   'version',
-  (u): u is 1 => u === TRACE_VERSION,
+  (u): u is TraceVersion => (TRACE_VERSIONS as readonly unknown[]).includes(u),
   (u, c) =>
-    u === TRACE_VERSION
-      ? t.success(TRACE_VERSION)
+    (TRACE_VERSIONS as readonly unknown[]).includes(u)
+      ? t.success(u as TraceVersion)
       : t.failure(
           u,
           c,
           typeof u === 'number'
-            ? `${u} is not supported (this pvcheck reads version ${TRACE_VERSION})`
+            ? `${u} is not supported (this pvcheck reads versions ${TRACE_VERSIONS.join(' and ')})`
             : u === undefined
               ? 'missing'
-              : `expected ${TRACE_VERSION}, ${got(u)}`,
+              : `expected ${TRACE_VERSIONS.join(' or ')}, ${got(u)}`,
         ),
   t.identity,
 );
+const StepIndex = leaf<number>('step', 'a step index (an integer >= 0)', (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= 0);
 const Params = new t.Type<Record<string, ParamValue>, Record<string, ParamValue>, unknown>(
   'params',
   (u): u is Record<string, ParamValue> => isRecord(u) && Object.values(u).every((v) => ParamVal.is(v)),
@@ -127,6 +148,7 @@ const StepCodec = record(
   { choice: t.unknown },
 );
 const PropertyCodec = record('property', { name: Str, kind: Kind }, { description: Str });
+const ViolationCodec = record('violation', { step: StepIndex }, {});
 const Steps = new t.Type<t.TypeOf<typeof StepCodec>[], t.TypeOf<typeof StepCodec>[], unknown>(
   'steps',
   (u): u is t.TypeOf<typeof StepCodec>[] => Array.isArray(u) && u.length > 0 && u.every((x) => StepCodec.is(x)),
@@ -149,11 +171,15 @@ const Steps = new t.Type<t.TypeOf<typeof StepCodec>[], t.TypeOf<typeof StepCodec
   t.identity,
 );
 
-/** The io-ts codec of a version-1 trace file. */
+/**
+ * The io-ts codec of a trace file, version 1 or 2, field by field; what ties
+ * `violation` to the version, the property and the steps is checked by
+ * {@link decodeTrace}.
+ */
 export const TraceCodec = record(
   'pvcheck-trace',
   { format: FormatLit, version: VersionLit, model: Str, params: Params, property: PropertyCodec, steps: Steps },
-  { command: Str, created: Str },
+  { violation: t.unknown, command: Str, created: Str },
 );
 
 /** One step: the action taken (null when unknown) and the state after it. */
@@ -163,18 +189,27 @@ export interface Step {
   readonly choice?: unknown;
   readonly state: unknown;
 }
+/** Where the property fails (version 2): the index of the step whose state violates it. */
+export interface TraceViolation {
+  readonly step: number;
+}
 export interface TraceProperty {
   readonly name: string;
   readonly kind: PropertyKind;
   readonly description?: string;
 }
-/** A trace file's content (see the module comment). */
+/**
+ * A trace file's content (see the module comment). `version` is the file's:
+ * a version-1 file read stays version 1 (no `violation`) when written again.
+ */
 export interface Trace {
   readonly format: typeof TRACE_FORMAT;
-  readonly version: 1;
+  readonly version: TraceVersion;
   readonly model: string;
   readonly params: Readonly<Record<string, ParamValue>>;
   readonly property: TraceProperty;
+  /** Version 2, for every kind but `none`: where the property fails. */
+  readonly violation?: TraceViolation;
   readonly steps: readonly Step[];
   readonly command?: string;
   readonly created?: string;
@@ -199,11 +234,33 @@ export function reportErrors(errors: t.Errors): string {
   return `${path || '(top level)'}: ${e.message ?? `invalid value ${got(e.value)}`}`;
 }
 
-/** Decodes a parsed JSON value as a version-1 trace; the error is one line. */
+/**
+ * What `violation` says against the rest of a decoded file: Left is the one
+ * line (`violation/step: ...`), Right the field (undefined where there is none).
+ */
+function checkViolation(v: t.TypeOf<typeof TraceCodec>): E.Either<string, TraceViolation | undefined> {
+  const has = v.violation !== undefined;
+  if (v.version === 1)
+    return has ? E.left('violation: not a field of version 1 (a file that says where its violation is is version 2)') : E.right(undefined);
+  if (v.property.kind === 'none')
+    return has ? E.left('violation: a trace that claims no property (kind "none") has no violation step') : E.right(undefined);
+  if (!has)
+    return E.left(`violation: missing (a version-2 trace of ${v.property.kind === 'deadlock' ? 'a deadlock' : `${v.property.kind} ${v.property.name}`} says at which step it fails: {"step": N})`);
+  const r = ViolationCodec.validate(v.violation, [{ key: '', type: TraceCodec, actual: v }, { key: 'violation', type: ViolationCodec, actual: v.violation }]);
+  if (E.isLeft(r)) return E.left(reportErrors(r.left));
+  const last = v.steps.length - 1;
+  if (r.right.step < last)
+    return E.left(`violation/step: ${r.right.step} is before the last step (${last}): a counterexample ends at its violation`);
+  return E.right({ step: r.right.step });
+}
+
+/** Decodes a parsed JSON value as a trace (version 1 or 2); the error is one line. */
 export function decodeTrace(u: unknown): E.Either<string, Trace> {
   const r = TraceCodec.decode(u);
   if (E.isLeft(r)) return E.left(reportErrors(r.left));
   const v = r.right;
+  const violation = checkViolation(v);
+  if (E.isLeft(violation)) return violation;
   const steps: Step[] = v.steps.map((s) => ({
     action: s.action,
     rule: s.rule,
@@ -212,7 +269,7 @@ export function decodeTrace(u: unknown): E.Either<string, Trace> {
   }));
   return E.right({
     format: TRACE_FORMAT,
-    version: 1,
+    version: v.version,
     model: v.model,
     params: v.params,
     property: {
@@ -220,6 +277,7 @@ export function decodeTrace(u: unknown): E.Either<string, Trace> {
       kind: v.property.kind,
       ...(v.property.description !== undefined ? { description: v.property.description } : {}),
     },
+    ...(violation.right !== undefined ? { violation: violation.right } : {}),
     steps,
     ...(v.command !== undefined ? { command: v.command } : {}),
     ...(v.created !== undefined ? { created: v.created } : {}),
@@ -262,10 +320,12 @@ export function traceFromViolation<S, P>(
   const description = kind === 'none' ? undefined : describeProperty(model as Model, violation.property, kind);
   return {
     format: TRACE_FORMAT,
-    version: 1,
+    version: TRACE_VERSION,
     model: model.name,
     params: ps,
     property: { name: violation.property, kind, ...(description !== undefined ? { description } : {}) },
+    // the search's path ends at the state that violates the property (after an unfolding too: the hidden steps come before it)
+    ...(kind !== 'none' ? { violation: { step: violation.trace.length - 1 } } : {}),
     steps: violation.trace.map((s, i) => ({
       action: i === 0 ? 'init' : s.action,
       rule: i === 0 ? null : s.rule,

@@ -21,10 +21,11 @@
  *   replayParams(model, trace, overrides) -> Either<string, P>
  *                                                    the trace's params overridden by --param strings
  *   replay(model, params, trace, {property?, maxStates?, byState?}) -> ReplayResult
- *       completed | reproduced | diverged | inconclusive | bad-input; never throws
+ *       completed | reproduced | diverged | inconclusive | truncated | bad-input; never throws
  *   replayWith(model, trace, overrides, opt?) -> ReplayResult
  *       replayParams + replay in one (a parameter problem is bad-input 'bad-params')
  *   replayExitCode(result) -> 0 completed | 1 reproduced | 2 bad input | 3 inconclusive | 4 diverged
+ *                                                    | 5 truncated (a version-2 file cut before its violation step)
  *   showReplay(result) -> string                     the outcome for a human, with the diff
  *   chartOf(trace, model?) -> Chart; mscText(chart, {width?}) -> string; mermaidChart(chart) -> string
  *                                                    sequence charts (plain text for e-mail, Mermaid)

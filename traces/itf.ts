@@ -7,8 +7,11 @@
  *
  * Mapping (pvcheck trace -> ITF):
  * - top level: `#meta` {format: "ITF", format-description, source (the model),
- *   description, pvcheck: {the trace's model, params, property, command,
- *   created}}, `params: []`, `vars` (the state's fields), `states`.
+ *   description, pvcheck: {the trace's version, model, params, property,
+ *   violation (version 2: the step whose state violates the property), command,
+ *   created}}, `params: []`, `vars` (the state's fields), `states`. ITF's own
+ *   `loop` (a lasso's loop start) is never written: no pvcheck counterexample
+ *   is a lasso.
  * - a record state: one ITF variable per field. Any other state (a number, a
  *   list, or records whose key sets differ between steps) is one variable
  *   `state`, and `#meta.pvcheck.stateVar` says so.
@@ -148,6 +151,7 @@ export function toItf(trace: Trace): E.Either<string, ItfTrace> {
           model: trace.model,
           params: trace.params,
           property: trace.property,
+          ...(trace.violation !== undefined ? { violation: trace.violation } : {}),
           ...(trace.command !== undefined ? { command: trace.command } : {}),
           ...(trace.created !== undefined ? { created: trace.created } : {}),
           ...(vars ? {} : { stateVar: STATE_VAR }),
@@ -303,6 +307,7 @@ export function fromItf(json: unknown): E.Either<string, Trace> {
       const r = decodeTrace({ ...pv, steps });
       return E.isLeft(r) ? E.left(`#meta/pvcheck/${r.left}`) : r;
     }
+    // another tool's file claims no property (kind none): versions 1 and 2 read it alike
     return E.right({
       format: TRACE_FORMAT,
       version: 1,

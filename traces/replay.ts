@@ -4,7 +4,10 @@
  * property is violated again (`reproduced`), the trace runs to its end without
  * violating it (`completed`: the change under test removes this path's bug),
  * or the model cannot follow the trace (`diverged`: which step, why, and the
- * recorded and the model's state field by field).
+ * recorded and the model's state field by field), or (a version-2 file, which
+ * records the step of its violation) the file ends before that step without
+ * the property failing on the steps it has (`truncated`: its last steps were
+ * cut off; nothing is known of the model there).
  *
  * A step whose action is known is matched by its label among the transitions
  * enabled in the current state (the checker's labels: rule name, or
@@ -39,7 +42,10 @@ export type DivergeReason =
   | 'unknown-action';
 
 export type ReplayResult =
-  /** The whole trace ran on the model and its property was not violated (exit 0). */
+  /**
+   * The whole trace ran on the model and its property was not violated (exit 0): the property now holds
+   * (at its recorded step `recorded`, for a version-2 file).
+   */
   | {
       readonly kind: 'completed';
       readonly steps: number;
@@ -47,6 +53,8 @@ export type ReplayResult =
       readonly detail: string;
       /** The properties that were checked (every invariant and `deadlock` for a trace that names none). */
       readonly checked: readonly string[];
+      /** The step the file records its violation at (version 2, the trace's own property); absent otherwise. */
+      readonly recorded?: number;
     }
   /** The property is violated at `step` (the first such step for an invariant) (exit 1). */
   | {
@@ -54,6 +62,21 @@ export type ReplayResult =
       readonly step: number;
       readonly property: string;
       readonly propertyKind: PropertyKind;
+      readonly actions: readonly string[];
+      readonly detail: string;
+      readonly checked: readonly string[];
+      /** As for `completed`; `step` is at most `recorded` (a check's trace ends at its violation). */
+      readonly recorded?: number;
+    }
+  /**
+   * A version-2 file that ends (at step `steps`) before the step its violation is recorded at
+   * (`recorded`), the property holding on every step it has: the file was cut (exit 5).
+   */
+  | {
+      readonly kind: 'truncated';
+      readonly steps: number;
+      readonly recorded: number;
+      readonly property: string;
       readonly actions: readonly string[];
       readonly detail: string;
       readonly checked: readonly string[];
@@ -85,8 +108,8 @@ export interface ReplayOptions {
   readonly stop?: () => boolean;
 }
 
-/** The CLI exit code of a replay result: 0 completed, 1 reproduced, 2 bad input, 3 inconclusive, 4 diverged. */
-export function replayExitCode(r: ReplayResult): 0 | 1 | 2 | 3 | 4 {
+/** The CLI exit code of a replay result: 0 completed, 1 reproduced, 2 bad input, 3 inconclusive, 4 diverged, 5 truncated. */
+export function replayExitCode(r: ReplayResult): 0 | 1 | 2 | 3 | 4 | 5 {
   switch (r.kind) {
     case 'completed':
       return 0;
@@ -98,6 +121,8 @@ export function replayExitCode(r: ReplayResult): 0 | 1 | 2 | 3 | 4 {
       return 3;
     case 'diverged':
       return 4;
+    case 'truncated':
+      return 5;
   }
 }
 
@@ -255,6 +280,29 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
     };
   }
 
+  // the step the file records the violation at (version 2), when the property replayed is the trace's own
+  const own = name === (trace.property.kind === 'deadlock' ? 'deadlock' : trace.property.name) && kind === trace.property.kind;
+  const recorded = own ? trace.violation?.step : undefined;
+  const last = steps0(trace);
+  /** After a run that violates nothing: what the file says of its violation step. */
+  const where =
+    recorded !== undefined
+      ? ` (the step the trace records its violation at): ${kind === 'deadlock' ? 'no deadlock' : name} now holds there`
+      : own && trace.version === 1 && kind !== 'none'
+        ? ' (a version-1 trace records no violation step: replay cannot tell whether its last steps were cut off)'
+        : '';
+  const earlier = (i: number): string =>
+    recorded !== undefined && i !== recorded ? `; the trace records it at step ${recorded}` : '';
+  const truncated = (holds: string): ReplayResult => ({
+    kind: 'truncated',
+    steps: last,
+    recorded: recorded!,
+    property: name,
+    actions,
+    detail: `the file ends at step ${last}, before the step its violation is recorded at (${recorded}): ${recorded! - last} step${recorded! - last === 1 ? '' : 's'} cut off; ${holds}${trace.command ? `; \`${trace.command}\` writes it whole` : ''}`,
+    checked,
+  });
+
   const bound = bind(model, params, { noGoals: true });
   if (E.isLeft(bound)) return { kind: 'bad-input', reason: 'model-error', detail: bound.left };
   const sys = bound.right;
@@ -272,8 +320,9 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
     property: bad.name,
     propertyKind: 'invariant',
     actions,
-    detail: `invariant ${bad.name} fails in the state of step ${i}: ${bad.description}${all ? ` (the trace names no property: checked ${list(checked)})` : ''}`,
+    detail: `invariant ${bad.name} fails in the state of step ${i}: ${bad.description}${all ? ` (the trace names no property: checked ${list(checked)})` : ''}${earlier(i)}`,
     checked,
+    ...(recorded !== undefined ? { recorded } : {}),
   });
 
   // --- step 0
@@ -367,7 +416,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
   }
 
   // --- at the last state
-  const last = steps.length - 1;
+  const cut = recorded !== undefined && last < recorded;
   if (kind === 'deadlock' || all) {
     const ts = transitionsOf(sys, cur, apply);
     const validEnd = model.isValidEnd?.(cur, params) ?? false;
@@ -379,9 +428,11 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
         property: 'deadlock',
         propertyKind: 'deadlock',
         actions,
-        detail: `${invText}deadlock at step ${last}: no rule is enabled and the state is not a valid end state`,
+        detail: `${invText}deadlock at step ${last}: no rule is enabled and the state is not a valid end state${earlier(last)}`,
         checked,
+        ...(recorded !== undefined ? { recorded } : {}),
       };
+    if (cut) return truncated(`step ${last} is no deadlock (enabled: ${list(ts.map((t) => labelOf(sys, t)))})`);
     return {
       kind: 'completed',
       steps: last,
@@ -391,13 +442,30 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
         (ts.length > 0
           ? `no deadlock at step ${last}: enabled: ${list(ts.map((t) => labelOf(sys, t)))}`
           : `no deadlock at step ${last}: no rule is enabled but the state is a valid end state`) +
-        (all && (model.goals ?? []).length > 0 ? `; goals not checked (name one with --invariant): ${list(model.goals!.map((g) => g.name))}` : ''),
+        (all && (model.goals ?? []).length > 0 ? `; goals not checked (name one with --invariant): ${list(model.goals!.map((g) => g.name))}` : '') +
+        where,
       checked,
+      ...(recorded !== undefined ? { recorded } : {}),
     };
   }
-  if (kind === 'recoverability') return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000, opt.stop);
-  return { kind: 'completed', steps: last, actions, detail: `invariant ${name} holds in every state of the ${last}-step trace`, checked };
+  if (kind === 'recoverability') {
+    // the goal is not searched for from a state the check never claimed anything of
+    if (cut) return truncated(`the search for goal ${name} from step ${last} is not run`);
+    return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000, opt.stop, where, recorded);
+  }
+  if (cut) return truncated(`invariant ${name} holds in every state of the ${last} steps it has`);
+  return {
+    kind: 'completed',
+    steps: last,
+    actions,
+    detail: `invariant ${name} holds in every state of the ${last}-step trace${where}`,
+    checked,
+    ...(recorded !== undefined ? { recorded } : {}),
+  };
 }
+
+/** The index of a trace's last step. */
+const steps0 = (trace: Trace): number => trace.steps.length - 1;
 
 /** Bounded BFS from the last state for a goal state; yields every 1,024 states (replayAsync), stops when `stop` says so. */
 function* recover<S, P>(
@@ -410,7 +478,10 @@ function* recover<S, P>(
   actions: readonly string[],
   maxStates: number,
   stop?: () => boolean,
+  where = '',
+  recorded?: number,
 ): Generator<void, ReplayResult> {
+  const rec = recorded !== undefined ? { recorded } : {};
   const key = (s: S): string => canonicalString(model.canonicalize ? model.canonicalize(s, params) : s);
   const apply = immerApply(sys);
   const seen = new Set<string>([key(from)]);
@@ -423,8 +494,9 @@ function* recover<S, P>(
           kind: 'completed',
           steps: last,
           actions,
-          detail: `goal ${goal.name} is still reachable from the state of step ${last} (in ${depth} step${depth === 1 ? '' : 's'})`,
+          detail: `goal ${goal.name} is still reachable from the state of step ${last} (in ${depth} step${depth === 1 ? '' : 's'})${where}`,
           checked: [goal.name],
+          ...rec,
         };
       if ((seen.size & 1023) === 0) {
         yield;
@@ -460,6 +532,7 @@ function* recover<S, P>(
     actions,
     detail: `recoverability lost at step ${last}: none of the ${seen.size} states reachable from it satisfies goal ${goal.name} (${goal.description})`,
     checked: [goal.name],
+    ...rec,
   };
 }
 
@@ -467,7 +540,9 @@ function* recover<S, P>(
 export function showReplay(r: ReplayResult): string {
   switch (r.kind) {
     case 'completed':
-      return `COMPLETED: the trace runs to its end (${r.steps} steps) without violating ${r.checked.length === 1 ? r.checked[0] : `any of the ${r.checked.length} properties checked`}\n  ${r.detail}\n`;
+      return `COMPLETED: the trace runs to its end (${r.steps} steps) without violating ${r.checked.length === 1 ? r.checked[0] : `any of the ${r.checked.length} properties checked`}${r.recorded !== undefined ? ': the property now holds' : ''}\n  ${r.detail}\n`;
+    case 'truncated':
+      return `TRUNCATED: the file ends at step ${r.steps}, before its violation of ${r.property} recorded at step ${r.recorded}\n  ${r.detail}\n`;
     case 'reproduced':
       return `REPRODUCED at step ${r.step}: ${r.property}\n  ${r.detail}\n`;
     case 'inconclusive':

@@ -19,10 +19,16 @@ const paramText = (p: Readonly<Record<string, unknown>>): string => {
   return e.length ? e.map(([k, v]) => `${k}=${String(v)}`).join(' ') : '(none)';
 };
 
-/** The closing line: which property is violated at the last step. */
+/**
+ * The closing line: which property is violated at the last step (a version-2
+ * file's recorded step), or that the file ends before it (its last steps cut off).
+ */
 export function verdictLine(trace: Trace): string {
   const n = trace.steps.length - 1;
   const p = trace.property;
+  const at = trace.violation?.step;
+  if (at !== undefined && at > n)
+    return `The file ends at step ${n}, before the step its ${p.kind === 'deadlock' ? 'deadlock' : `violation of ${p.name}`} is recorded at (${at}): its last ${at - n} step${at - n === 1 ? ' is' : 's are'} cut off.`;
   switch (p.kind) {
     case 'invariant':
       return `Invariant ${p.name} is violated in the state of step ${n}.`;

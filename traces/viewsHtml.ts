@@ -256,7 +256,9 @@ export function htmlReport(input: ReportInput): string {
     body.push(`<p class="outcome ${input.verdict.good ? 'good' : 'bad'}">${esc(input.verdict.text)}</p>`);
   } else if (input.trace) {
     const p = input.trace.property;
-    body.push(`<p class="outcome ${p.kind === 'none' ? 'meh' : 'bad'}">${esc(p.kind === 'none' ? 'a trace (no property claimed violated)' : `${p.kind === 'deadlock' ? 'deadlock' : p.name} violated in ${input.trace.steps.length - 1} steps`)}</p>`);
+    const n = input.trace.steps.length - 1;
+    const at = input.trace.violation?.step ?? n; // a version-2 file's recorded step; after n in a cut file
+    body.push(`<p class="outcome ${p.kind === 'none' ? 'meh' : 'bad'}">${esc(p.kind === 'none' ? 'a trace (no property claimed violated)' : `${p.kind === 'deadlock' ? 'deadlock' : p.name} violated in ${at} steps${at > n ? ` (the file ends at step ${n}: its last ${at - n} cut off)` : ''}`)}</p>`);
   }
   for (const s of input.sides ?? []) body.push(`<h2>${esc(s.label)}</h2><pre>${esc(s.text)}</pre>`);
   if (input.witnesses?.length) {

@@ -36,6 +36,11 @@ export const blkifTable: readonly Pattern[] = [
   // the adversaries (frontend=hostile, backend=hostile): writes of the shared page (and the guest's grant table)
   [/^hostile_frontend_write$/, { writes: ['ring page request slot', 'ring page req_prod', 'grant table entry'] }],
   [/^hostile_backend_write$/, { writes: ['ring page response slot', 'ring page rsp_prod'] }],
+  // removal=libxl: the xenbus state nodes, libxl's safe remove, blkback's connect and disconnect
+  [/^blkback_changed$/, { reads: ['xenstore backend state'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
+  [/^frontend_changed$/, { reads: ['xenstore frontend state'], messages: [{ to: 'frontend', label: 'backend state', via: 'xenstore' }, ...hypercall('GNTTABOP_map/unmap_grant_ref (ring, persistent grants)')!] }],
+  [/^libxl_device_disk_safe_remove$/, { writes: ['xenstore backend online', 'xenstore backend state'] }],
+  [/^libxl_devstate_wait$/, { reads: ['xenstore backend state'] }],
 ];
 
 export const netifCtrlTable: readonly Pattern[] = [
@@ -62,6 +67,6 @@ export const vifTable: readonly Pattern[] = [
 ];
 
 export const limiterViews: ModelViews = { actors: ['honest guest', 'hostile guest', 'network', 'backend', 'xen', 'clock'], step: patternStep(limiterTable) };
-export const blkifViews: ModelViews = { actors: ['frontend', 'backend', 'xen'], step: patternStep(blkifTable) };
+export const blkifViews: ModelViews = { actors: ['frontend', 'backend', 'xen', 'toolstack'], step: patternStep(blkifTable) };
 export const netifCtrlViews: ModelViews = { actors: ['frontend', 'backend'], step: patternStep(netifCtrlTable) };
 export const vifViews: ModelViews = { actors: ['frontend', 'backend', 'xen', 'clock'], step: patternStep(vifTable) };

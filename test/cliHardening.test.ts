@@ -1,0 +1,102 @@
+/**
+ * Bad input to what session 20 added to the command line, each refused in
+ * one line on stderr naming what is wrong, exit 2, nothing on stdout, no
+ * stack trace: blkif's `-p segments=` and `-p pending=` (1c46eea) out of
+ * range, not numbers, against `pages`, with the other parameters at their
+ * limits; a bit array's size (`--store bitstate:SIZE`); the scale-out verbs'
+ * member counts; and `--workers N` beyond what the machine can hold
+ * (`--workers 9999` started threads until V8 ran out of memory, a minute
+ * later, with its own fatal error: cli/check.ts workersOption). The limits
+ * themselves are taken: blkif at every parameter's maximum runs (bounded).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { pvcheck } from './support/cli.js';
+import { scratchDir } from './support/tmp.js';
+import { MAX_WORKERS } from '../cli/check.js';
+
+const tmp = scratchDir('pvcheck-hardening-');
+const pv = (args: string[]) => pvcheck(args, tmp);
+function badInput(args: string[], what: RegExp): void {
+  const r = pv(args);
+  const cmd = `pvcheck ${args.join(' ')}`;
+  assert.is(r.signal, null, cmd);
+  assert.is(r.code, 2, `exit code of ${cmd}: ${r.err}`);
+  const lines = r.err.trim().split('\n');
+  assert.is(lines.length, 1, `${cmd}: one line on stderr, got:\n${r.err}`);
+  assert.match(lines[0]!, /^pvcheck: error: /, cmd);
+  assert.match(lines[0]!, what, cmd);
+  assert.is(r.out, '', cmd);
+}
+/** blkif at every parameter's maximum (hostileWrites too, the guest hostile). */
+const blkifMax = ['-p', 'ringSize=8', '-p', 'requests=8', '-p', 'pages=4', '-p', 'maxPgrants=4', '-p', 'frontend=hostile', '-p', 'hostileWrites=4'];
+
+test('--workers N: more threads than pvcheck starts, or than the memory budget holds, refused before any starts', () => {
+  badInput(['check', 'limiter', '--workers', '9999'], new RegExp(`^pvcheck: error: --workers 9999 is more worker threads than pvcheck starts \\(at most ${MAX_WORKERS}\\)$`));
+  badInput(['check', 'limiter', '--workers', String(MAX_WORKERS + 1)], /is more worker threads than pvcheck starts/);
+  // (few threads and a small budget: without the check, the memory guard stops the search at once)
+  badInput(['check', 'limiter', '--workers', '4', '--max-memory', '48M'], /^pvcheck: error: --workers 4: 4 worker threads hold about 64 MiB before any state \(16 MiB each\), more than the memory budget of 48 MiB/);
+  badInput(['check', 'limiter', '--workers', '1.5'], /--workers expects a non-negative integer, got '1\.5'$/);
+  badInput(['check', 'limiter', '--workers', '0'], /--workers must be an integer of at least 1, got '0'$/);
+  // within both: the check runs (limiter finds L3)
+  const r = pv(['check', 'limiter', '--workers', '2', '--max-memory', '1G', '-q']);
+  assert.is(r.code, 1, r.err);
+  assert.match(r.out, /VIOLATION of L3_work_per_window/);
+});
+
+test('blkif -p segments= and -p pending=: out of range, not an integer, more segments than pages; the other parameters at their limits', () => {
+  for (const [v, what] of [
+    ['segments=0', /model blkif: segments=0 is out of range 1\.\.3$/],
+    ['segments=4', /model blkif: segments=4 is out of range 1\.\.3$/],
+    ['segments=abc', /model blkif: parameter segments must be an integer, got 'abc'$/],
+    ['segments=', /model blkif: parameter segments must be an integer, got ''$/],
+    ['segments=2.5', /parameter segments must be an integer, got '2\.5'$/],
+    ['pending=0', /model blkif: pending=0 is out of range 1\.\.4$/],
+    ['pending=5', /model blkif: pending=5 is out of range 1\.\.4$/],
+    ['pending=-1', /model blkif: pending=-1 is out of range 1\.\.4$/],
+    ['pending=1e3', /parameter pending must be an integer, got '1e3'$/],
+    ['pending=99999999999999999999', /parameter pending must be an integer, got '99999999999999999999'$/],
+  ] as const) {
+    badInput(['check', 'blkif', '-p', v], what);
+    // the same beside every other parameter at its maximum
+    if (/^(segments=4|pending=5|segments=abc)$/.test(v)) badInput(['check', 'blkif', ...blkifMax, '-p', v], what);
+  }
+  badInput(['check', 'blkif', '-p', 'segments=3', '-p', 'pages=2'], /segments \(3\) must be at most pages \(2\)/);
+  const maxButPages = blkifMax.filter((a, i) => a !== 'pages=4' && blkifMax[i + 1] !== 'pages=4');
+  badInput(['check', 'blkif', ...maxButPages, '-p', 'segments=3', '-p', 'pending=4', '-p', 'pages=1'], /model blkif: segments \(3\) must be at most pages \(1\)/);
+  badInput(['check', 'blkif', '-p', 'segments=2', '-p', 'segments=3'], /--param segments is given twice/);
+});
+
+test('blkif at every maximum (segments=3, pending=4, the guest hostile with 4 writes) runs: bounded, incomplete, no error', () => {
+  const r = pv(['check', 'blkif', ...blkifMax, '-p', 'segments=3', '-p', 'pending=4', '--max-states', '20000', '-q']);
+  assert.is(r.code, 3, r.err);
+  assert.match(r.out, /INCOMPLETE \(max-states\)/);
+  assert.match(r.out, /segments=3 pending=4/);
+});
+
+test('--store bitstate:SIZE and compact:SIZE: a size that is not one, zero, negative, or past 4G', () => {
+  badInput(['check', 'limiter', '--store', 'bitstate:0'], /--store bitstate:SIZE: a size must be positive, got '0'$/);
+  badInput(['check', 'limiter', '--store', 'bitstate:abc'], /--store bitstate:SIZE: expected a size such as 512M, 2G or 1500MB, got 'abc'$/);
+  badInput(['check', 'limiter', '--store', 'bitstate:'], /--store bitstate:SIZE: expected a size .*, got ''$/);
+  badInput(['check', 'limiter', '--store', 'bitstate:-5M'], /got '-5M'$/);
+  badInput(['check', 'limiter', '--store', 'bitstate:1T'], /--store bitstate:SIZE must be between 1K and 4G, got '1T'$/);
+  badInput(['check', 'limiter', '--store', 'compact:0'], /--store compact:SIZE: a size must be positive, got '0'$/);
+  badInput(['check', 'limiter', '--store', 'bitstate:64M', '--workers', '2'], /--store bitstate runs on one thread: drop --workers 2$/);
+  badInput(['check', 'limiter', '--swarm', '1/2', '--out', 'sw', '--store', 'bitstate:0'], /a size must be positive, got '0'$/);
+});
+
+test('the scale-out verbs: a member count of 0, past 4096, not a number; a member out of range; --workers with them', () => {
+  for (const verb of [['--partition', '--exchange', 'ex'], ['--swarm', '--out', 'sw']] as const) {
+    const [opt, dirOpt, dir] = verb;
+    const name = opt.slice(2);
+    badInput(['check', 'limiter', opt, '1/0', dirOpt, dir], new RegExp(`--${name}: the number of members must be between 1 and 4096, got 0$`));
+    badInput(['check', 'limiter', opt, '1/99999999', dirOpt, dir], /the number of members must be between 1 and 4096, got 99999999$/);
+    badInput(['check', 'limiter', opt, '3/2', dirOpt, dir], new RegExp(`--${name}: member 3 is out of range 1\\.\\.2$`));
+    badInput(['check', 'limiter', opt, '1/abc', dirOpt, dir], new RegExp(`--${name} expects K/N \\(member K of N, from 1\\), N or auto, got '1/abc'$`));
+    badInput(['check', 'limiter', opt, '1/2.5', dirOpt, dir], /got '1\/2\.5'$/);
+    badInput(['check', 'limiter', opt, '1/2', dirOpt, dir, '--workers', '2'], new RegExp(`--${name} cannot be combined with --workers$`));
+    badInput(['check', 'limiter', opt, '1/2', dirOpt, dir, '--workers', '0'], /--workers must be an integer of at least 1, got '0'$/);
+  }
+});
+
+test.run();
