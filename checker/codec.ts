@@ -240,8 +240,6 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
     if (m === undefined) encoders.set(values, (m = K(new Map(values.map((x, i) => [x, i])))));
     return (v, path, at = JSON.stringify(path)) => `(${m}.get(${v}) ?? bad(${at}, ${v}))`;
   };
-  /** Whether pack writes some words to `out` directly (a list's loop, see the list case): `out` is then zeroed first and the words ORed in. */
-  let direct = false;
   /**
    * A `keys: 'all'` record with optional fields (xenbus's xenstore: 125
    * nodes) is sealed in the reused objects of `scratch` and `unpackReused`:
@@ -281,12 +279,18 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   /** A piece packed from one property (a value, or an optional or nullable value). */
   const flatPiece = (f: Piece): boolean =>
     f.kind === 'int' || f.kind === 'enum' || ((f.kind === 'optional' || f.kind === 'nullable') && (f.of.kind === 'int' || f.of.kind === 'enum'));
+  /** The words each of packFns' functions writes (its own `wN |=`, not those of the functions it calls). */
+  const fnWords: number[][] = [];
+  /** The words that a list's loop ORs into `out` directly. */
+  const directWords = new Set<number>();
   const genPack = (p: Piece, v: string, path: string): string => {
     const code = genPackInline(p, v, path);
     if (code.length <= CHUNK) return code;
     const ws = [...new Set([...code.matchAll(/\bw(\d+) \|=/g)].map((m) => m[1]!))];
     const name = `p${packFns.length}`;
-    packFns.push(`function ${name}(${v}, out) {\n${ws.length ? `let ${ws.map((i) => `w${i} = 0`).join(', ')};\n` : ''}${code}${ws.map((i) => `out[${i}] |= w${i};`).join(' ')}\n}`);
+    // its words' stores are marked, and written once every writer of each word is known (see wordStores)
+    packFns.push(`function ${name}(${v}, out) {\n${ws.length ? `let ${ws.map((i) => `w${i} = 0`).join(', ')};\n` : ''}${code}${ws.map((i) => `\u0001${i}\u0001`).join(' ')}\n}`);
+    fnWords.push(ws.map(Number));
     return `${name}(${v}, out);\n`;
   };
   /** An integer's range test (`at`: its path as an expression): without a call, (v | 0) within int32, (v >>> 0) for unsigned 32-bit ranges. */
@@ -375,7 +379,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
             ls.push(e.kind === 'int' ? place(`${path}[${i}]`, bitsFor(e.max - e.min + 1), 'int', e.min, e.elem) : place(`${path}[${i}]`, bitsFor(e.values.length), 'enum', 0));
           }
           if (p.bag) align();
-          direct = true;
+          for (const l of ls) directWords.add(l.word);
           const i = fresh(), x = fresh();
           const at = `${JSON.stringify(path + '[')} + ${i} + ']'`;
           const chk = e.kind === 'int' ? intCheck(e, x, at) : '';
@@ -401,7 +405,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
           // the scratch copy's objects of the slots (see genCopyInline), one per slot after the list's own
           const s0 = skelAt;
           if (skelMode) skelAt += p.max;
-          direct = true;
+          for (const l of ls) directWords.add(l.word);
           const n = ls.length / p.max;
           const TW = K(Int32Array.from(ls, (l) => l.word)), TS = K(Int32Array.from(ls, (l) => l.shift));
           const i = fresh(), x = fresh(), b = fresh();
@@ -454,9 +458,33 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   const packBody = genPackInline(piece, 's', '');
   const words = used === 0 ? Math.max(1, word) : word + 1;
   const wdecl = Array.from({ length: words }, (_, i) => `w${i} = 0`).join(', ');
-  const chunked = packFns.length > 0 || direct;
-  const wstore = Array.from({ length: words }, (_, i) => (chunked ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ');
-  const packSrc = `${packFns.join('\n')}\nreturn function pack(s, out) {\nlet ${wdecl};\n${chunked ? `out.fill(0, 0, ${words});\n` : ''}${packBody}${wstore}\n}`;
+  /**
+   * How a pack writes its words: a word written by one function alone (the root's code or one
+   * chunk of packFns), and by no list's loop, is stored (`out[i] = wi`), the others ORed into;
+   * every word but those the root's code stores is zeroed first (a chunk is not called when its
+   * piece is absent). (Every word was zeroed and ORed: xenbus's 77, where the final ORs were
+   * a fifth of packScratch's own time, 2026-12-06b.) `or`: every store an OR, nothing zeroed
+   * (the lazy root's packScratch, which clears the bits of the fields it packs again).
+   */
+  const wordStores = (body: string, or = false): { fns: string[]; pre: string; tail: string } => {
+    const writers = new Map<number, number>();
+    const add = (w: number): void => void writers.set(w, (writers.get(w) ?? 0) + 1);
+    const root = [...new Set([...body.matchAll(/\bw(\d+) \|=/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+    root.forEach(add);
+    for (const ws of fnWords) ws.forEach(add);
+    const alone = (w: number): boolean => !or && writers.get(w) === 1 && !directWords.has(w);
+    const store = (w: number): string => `out[${w}] ${alone(w) ? '=' : '|='} w${w};`;
+    // the root's code always runs to its end; a chunk may not be called (an absent optional piece): its words are zeroed
+    const rooted = new Set(root);
+    const zero = Array.from({ length: words }, (_, w) => w).filter((w) => !alone(w) || !rooted.has(w));
+    return {
+      fns: packFns.map((f) => f.replace(/\u0001(\d+)\u0001/g, (_m, w: string) => store(Number(w)))),
+      pre: or ? '' : zero.length === words ? `out.fill(0, 0, ${words});\n` : zero.length ? `${zero.map((w) => `out[${w}] = 0;`).join(' ')}\n` : '',
+      tail: root.map(store).join(' '),
+    };
+  };
+  const ps = wordStores(packBody);
+  const packSrc = `${ps.fns.join('\n')}\nreturn function pack(s, out) {\nlet ${wdecl};\n${ps.pre}${packBody}${ps.tail}\n}`;
 
   // --- unpack: an expression per piece, reading the same leaves in the same order
   let li = 0;
@@ -1001,12 +1029,16 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   // classes: read through one site, they made every read of pack megamorphic.
   // The words are those of pack for every state (the same code reads either).
   packFns.length = 0;
+  fnWords.length = 0;
   replay = 0;
   skelMode = true;
   const packSBody = genPackInline(piece, 's', '');
   if (skelAt !== skel.length || replay !== leaves.length) throw new Error('codec: packScratch does not follow the skeleton');
   const kdecl = skel.map((_, i) => `const K${i} = S[${i}];`).join('\n');
-  const packSSrc = `${kdecl}\n${packFns.join('\n')}\nreturn function packScratch(s, out) {\nlet ${wdecl};\n${packFns.length > 0 || direct ? `out.fill(0, 0, ${words});\n` : ''}${packSBody}${Array.from({ length: words }, (_, i) => (packFns.length > 0 || direct ? `out[${i}] |= w${i};` : `out[${i}] = w${i};`)).join(' ')}\n}`;
+  const pss = wordStores(packSBody);
+  const packSSrc = `${kdecl}\n${pss.fns.join('\n')}\nreturn function packScratch(s, out) {\nlet ${wdecl};\n${pss.pre}${packSBody}${pss.tail}\n}`;
+  /** packScratch's chunks for the lazy root (every store an OR). */
+  const lazyPackFns = wordStores('', true).fns;
 
   const bad = (path: string, v: unknown): never => {
     throw new RangeError(`state field '${path || 'state'}' = ${show(v)} is outside the model's declared shape (model.shape: widen its bounds)`);
@@ -1033,7 +1065,7 @@ function makeShapeCodec<S>(piece: Piece, opt: { readonly lazyRoot?: boolean }): 
   const scratch = new Function('S', scratchSrc)(S) as StateCodec<S>['scratch'];
   const packScratch = new Function('C', 'bad', 'badLen', 'badKey', 'S', packSSrc)(consts, bad, badLen, badKey, S) as StateCodec<S>['pack'];
   const tmpWords = new Uint32Array(words);
-  const lazy = lazyRoot ? lazyRootOf(piece as Extract<Piece, { kind: 'record' }>, words, leaves, rootCopy, rootPack, copyFns, packFns, consts, S, { pack, unpack, packScratch, bad, badLen, badKey }) : undefined;
+  const lazy = lazyRoot ? lazyRootOf(piece as Extract<Piece, { kind: 'record' }>, words, leaves, rootCopy, rootPack, copyFns, lazyPackFns, consts, S, { pack, unpack, packScratch, bad, badLen, badKey }) : undefined;
   return {
     words,
     leaves,
