@@ -81,6 +81,8 @@ export interface StoreReport {
   readonly exactStates?: number;
   /** bitstate: whether the fingerprints went into the bit array (false: every state was kept exactly). */
   readonly folded?: boolean;
+  /** bitstate with the full table first: the most states the table holds before the fold. */
+  readonly exactLimit?: number;
 }
 
 /** What `--store` asks for. */
@@ -371,7 +373,9 @@ export class ExactThenBits implements StateSet {
     this.bits = bits;
   }
   get lossy(): StoreReport {
-    if (this.bits) return { ...this.bits.lossy, exactStates: this.exactCount, folded: true };
+    // the table doubles from 1,024 slots while it stays within exactBytes, and holds 3/4 of its slots
+    const exactLimit = (3 / 4) * Math.max(1024, 2 ** Math.floor(Math.log2(this.exactBytes / 8)));
+    if (this.bits) return { ...this.bits.lossy, exactStates: this.exactCount, folded: true, exactLimit };
     const n = this.exact!.size;
     return {
       kind: 'bitstate',
@@ -382,6 +386,7 @@ export class ExactThenBits implements StateSet {
       hashFactor: n === 0 ? Infinity : (8 * this.arrayBytes) / n,
       exactStates: n,
       folded: false,
+      exactLimit,
     };
   }
 }

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { check, type CheckResult } from '../checker/explore.js';
 import { autoBitstate, BitStateSet, CompactSet, ExactThenBits, parseStoreSpec } from '../checker/bitstate.js';
 import { parseSize } from '../checker/memory.js';
+import { storeLine } from '../cli/report.js';
 import type { System } from '../checker/system.js';
 import { paramsOf } from '../checker/fixtures/run.js';
 import { findModel } from '../model/registry.js';
@@ -113,7 +114,12 @@ test('bitstate, full table first: exact until the fold, then every state folded 
   const t = new ExactThenBits(1 << 20, 1 << 19);
   for (const [h, l] of fps) assert.is(t.insert(h, l, 1), -1);
   for (const [h, l] of fps) assert.is(t.insert(h, l, 1), 0);
-  assert.equal({ ...t.lossy }, { kind: 'bitstate', bytes: 1 << 20, hashes: 3, missedProbability: 0, expectedMissed: 0, hashFactor: m / 20000, exactStates: 20000, folded: false });
+  assert.equal({ ...t.lossy }, { kind: 'bitstate', bytes: 1 << 20, hashes: 3, missedProbability: 0, expectedMissed: 0, hashFactor: m / 20000, exactStates: 20000, folded: false, exactLimit: 49152 });
+});
+
+test('the report line of a bit array after the fold names the states kept exactly', () => {
+  const line = storeLine({ kind: 'bitstate', bytes: 4 << 20, hashes: 3, missedProbability: 0.0677, expectedMissed: 0.07, hashFactor: 241.8, exactStates: 6144, folded: true, exactLimit: 6144 });
+  assert.is(line, '  store        bitstate: the first 6,144 states kept exactly, then 4 MiB bit array, 3 bits a state, hash factor 241.8; expected states missed 7.0e-2, probability that one was: 6.8e-2 (Holzmann)');
 });
 
 test('--store bitstate with no SIZE: the full search figures, none missed; folded early, the full figures from a large array; a fold past the budget stops', () => {
@@ -131,6 +137,7 @@ test('--store bitstate with no SIZE: the full search figures, none missed; folde
   const folded = check(sys, { store: { kind: 'bitstate', bytes: 4 << 20, exactBytes: 64 << 10 } });
   assert.is(folded.store!.folded, true);
   assert.is(folded.store!.exactStates, 6144);
+  assert.is(folded.store!.exactLimit, 6144);
   assert.ok(folded.store!.expectedMissed! > 0.01 && folded.store!.expectedMissed! < 0.2, `${folded.store!.expectedMissed}`);
   assert.equal(figures(folded), figures(full));
   // the fold asks the memory guard for the array first: 4 GiB past a 2 GiB budget stops there, 6,144 states kept exactly
@@ -222,6 +229,12 @@ test('--store on the command line: report lines, exit codes, bad input in one li
   assert.is(bit.status, 3, bit.stderr);
   assert.match(bit.stdout, /INCOMPLETE \(bitstate\)/);
   assert.match(bit.stdout, /store +bitstate: 1 MiB bit array, 3 bits a state, hash factor [\d.]+; expected states missed/);
+  // no SIZE: sized from the budget, every state in the full table; --json says so
+  const auto = run('check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=4', '-q', '--store', 'bitstate', '--max-memory', '2G');
+  assert.is(auto.status, 3, auto.stderr);
+  assert.match(auto.stdout, new RegExp(`store +bitstate: every one of the ${gridPoint(4, 4).states.toLocaleString('en-US')} states kept exactly in the full table \\(none missed\\); past 25,165,824 they would go into a 512 MiB bit array \\(a quarter of the memory budget\\)`));
+  const autoJson = JSON.parse(run('check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=4', '-q', '--store', 'bitstate', '--max-memory', '2G', '--json').stdout);
+  assert.equal(autoJson.store, { kind: 'bitstate', bytes: 512 << 20, hashes: 3, missedProbability: 0, expectedMissed: 0, hashFactor: (8 * (512 << 20)) / gridPoint(4, 4).states, exactStates: gridPoint(4, 4).states, folded: false, exactLimit: 25165824 });
   const v = run('check', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=4', '-q', '--store', 'bitstate:4K', '--trace-out', 'lw.trace.json');
   assert.is(v.status, 1, v.stderr);
   assert.ok(existsSync(join(dir, 'lw.trace.json')));
