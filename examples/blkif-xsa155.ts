@@ -20,7 +20,7 @@
  * @pvcheck fixed-by blkif -p ringSize=2 -p requests=3 -p pages=2 -p maxPgrants=1 -p frontend=hostile
  */
 import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
-const { xenBlkbkMap, dispatching, SECT_OK, BLKIF_RSP_OKAY } = blkifModel;
+const { xenBlkbkMap, dispatching, segsOf, SECT_OK, BLKIF_RSP_OKAY } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-xsa155',
@@ -35,7 +35,7 @@ export default deriveModel(blkif, {
         const i = dispatching(s); // the request blkback copied last (it maps it before taking the next)
         xenBlkbkMap.then(d, s, p, undefined); // the check, on the first read
         // the second read: the descriptors as the guest's page holds them now (the slot of that request)
-        const again = s.ring[(s.back.req_cons - 1) & (p.ringSize - 1)]!.segs;
+        const again = segsOf(s.ring[(s.back.req_cons - 1) & (p.ringSize - 1)]!);
         if (d.back.reqs[i]!.status === BLKIF_RSP_OKAY && again.some((x) => x.sect !== SECT_OK)) d.back.overrun = true;
       },
     },

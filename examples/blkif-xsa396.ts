@@ -27,7 +27,7 @@
  * @pvcheck fixed-by blkif -p ringSize=2 -p requests=3 -p pages=2 -p maxPgrants=1 -p backend=hostile -p persistent=false
  */
 import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
-const { blkifInterrupt, responseTrusted, INVALID_GRANT_REF } = blkifModel;
+const { blkifInterrupt, responseTrusted, pagesOf, shadowEntry, INVALID_GRANT_REF } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-xsa396',
@@ -43,7 +43,7 @@ export default deriveModel(blkif, {
         if (p.backend !== 'hostile' || s.hostile === 0 || ((s.rsp_prod - s.front.rsp_cons) >>> 0) > p.ringSize) return [-1];
         const rsp = s.ring[s.front.rsp_cons & (p.ringSize - 1)]!;
         if (!responseTrusted(s, p, rsp)) return [-1];
-        return [-1, ...s.front.shadow[rsp.id]!.pages.map((_x, k) => k)];
+        return [-1, ...pagesOf(s.front.shadow[rsp.id]!).map((_x, k) => k)];
       },
       showChoice: (k: number) => (k < 0 ? 'no race' : `the backend maps segment ${k}'s grant between query and end`),
       then: (d, s, p, k: number) => {
@@ -51,7 +51,7 @@ export default deriveModel(blkif, {
         const rsp = s.ring[s.front.rsp_cons & (p.ringSize - 1)]!;
         d.front.rsp_cons = (s.front.rsp_cons + 1) >>> 0;
         if (!responseTrusted(s, p, rsp)) { d.front.broken = true; return; } // the 2021 checks (before XSA-396 already)
-        s.front.shadow[rsp.id]!.pages.forEach((page, j) => {
+        pagesOf(s.front.shadow[rsp.id]!).forEach((page, j) => {
           const gref = s.front.gref[page]!;
           if (s.mapcount[gref]! > 0) { d.front.grants.unshift(page); return; } // gnttab_query_foreign_access: still mapped
           if (j === k) { d.mapcount[gref] = s.mapcount[gref]! + 1; d.hostile = s.hostile - 1; } // the window: the backend maps it
@@ -59,7 +59,7 @@ export default deriveModel(blkif, {
           d.front.gref[page] = INVALID_GRANT_REF;
           d.front.grants.push(page);
         });
-        d.front.shadow[rsp.id] = { waiting: false, pages: [] }; // add_id_to_freelist
+        d.front.shadow[rsp.id] = shadowEntry(p, false, []) as never; // add_id_to_freelist
       },
     },
   },

@@ -66,7 +66,7 @@
 import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
-import { array, bool, int, list, record, type Shape } from './shape.js';
+import { array, bool, int, list, record, type Bounded, type Shape } from './shape.js';
 import { blkifViews } from './views/drivers.js';
 
 export const BLKIF_OP_READ = 0;
@@ -100,12 +100,22 @@ export interface Seg {
   readonly sect: number;
 }
 
+/**
+ * A ring slot. Its request's segments: `segs` (`segments` of them), or at
+ * segments=1 the one segment's `gref` and `sect` in the slot itself (the
+ * flat shape: a third of the objects to copy and pack per state; read them
+ * with {@link segsOf}).
+ */
 export interface Slot {
   readonly kind: number;
   readonly id: number;
   readonly operation: number;
-  /** Request: its `nr_segments` segments (`seg[]`), `segments` of them. */
-  readonly segs: readonly Seg[];
+  /** segments=1: the request's segment's gref. */
+  readonly gref?: number;
+  /** segments=1: the request's segment's sectors. */
+  readonly sect?: number;
+  /** segments > 1: the request's `nr_segments` segments (`seg[]`). */
+  readonly segs?: readonly Seg[];
   /** Response: BLKIF_RSP_*. */
   readonly status: number;
   /** Bytes 9 and 12..15 of the slot. */
@@ -121,8 +131,28 @@ export interface Slot {
  */
 export interface Shadow {
   readonly waiting: boolean;
-  readonly pages: readonly number[];
+  /** segments > 1: `grants_used[]`, the pages (none, or one per segment). */
+  readonly pages?: readonly number[];
+  /** segments=1 (the flat shape): the page, or NO_PAGE. Read both with {@link pagesOf}. */
+  readonly page?: number;
 }
+
+/** A shadow entry's `page` with no page (segments=1). */
+export const NO_PAGE = -1;
+
+/** A slot's segments: its `segs`, or at segments=1 the slot itself (its gref and sect). */
+export const segsOf = (x: Slot): readonly Seg[] => x.segs ?? [x as Seg];
+
+/** A shadow entry's pages: its `pages`, or at segments=1 its `page` (none if NO_PAGE). */
+export const pagesOf = (x: Shadow): readonly number[] => x.pages ?? (x.page === NO_PAGE ? [] : [x.page!]);
+
+/** A shadow entry in the shape at `p` (flat at segments=1). */
+export const shadowEntry = (p: { segments: number }, waiting: boolean, pages: readonly number[]): Shadow =>
+  p.segments === 1 ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
+
+/** A slot in the shape at `p` (flat at segments=1), its fields in the shape's order. */
+export const slotOf = (p: { segments: number }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number): Slot =>
+  p.segments === 1 ? { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, status, pad } : { kind, id, operation, segs, status, pad };
 
 export interface Frontend {
   readonly req_prod_pvt: number;
@@ -272,8 +302,7 @@ export type BlkifParams = ParamsOfSpace<typeof params>;
 const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
 const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
 
-const emptySlot = (p: BlkifParams): Slot => ({ kind: SLOT_EMPTY, id: 0, operation: 0, segs: Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), status: 0, pad: PAD_FRONTEND });
-const FREE: Shadow = { waiting: false, pages: [] };
+const emptySlot = (p: BlkifParams): Slot => slotOf(p, SLOT_EMPTY, 0, 0, Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), 0, PAD_FRONTEND);
 
 /**
  * The shape of a blkif state (model/shape.ts), for the packed path. RING_IDX
@@ -288,12 +317,15 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
-    ring: array(record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), segs: array(record({ gref, sect: int(0, 1) }), p.segments), status, pad: int(0, 1) }), p.ringSize),
+    // segments=1: flat, the segment's fields in the slot and the shadow entry's one page (segsOf, pagesOf)
+    ring: array<Slot>(p.segments === 1
+      ? record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), gref, sect: int(0, 1), status, pad: int(0, 1) }) as Bounded<Slot>
+      : record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), segs: array(record({ gref, sect: int(0, 1) }), p.segments), status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
     granted: array(bool, p.pages + 1),
     mapcount: array(int(0, 15), p.pages + 1),
     front: record({
       req_prod_pvt: idx, rsp_cons: idx,
-      shadow: array(record({ waiting: bool, pages: list(int(0, p.pages - 1), p.segments) }), p.ringSize),
+      shadow: array<Shadow>(p.segments === 1 ? record({ waiting: bool, page: int(NO_PAGE, p.pages - 1) }) as Bounded<Shadow> : record({ waiting: bool, pages: list(int(0, p.pages - 1), p.segments) }) as Bounded<Shadow>, p.ringSize),
       grants: list(int(0, p.pages), 2 * p.pages),
       gref: array(gref, p.pages),
       issued: int(0, p.requests),
@@ -328,7 +360,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
     front: {
       req_prod_pvt: 0,
       rsp_cons: 0,
-      shadow: Array(p.ringSize).fill(FREE),
+      shadow: Array(p.ringSize).fill(shadowEntry(p, false, [])),
       grants: Array.from({ length: p.pages }, (_x, i) => i),
       gref: Array(p.pages).fill(INVALID_GRANT_REF),
       issued: 0,
@@ -380,10 +412,10 @@ export const blkifQueueRequest: R = {
       pages.push(page);
       segs.push({ gref: f.gref[page]!, sect: SECT_OK });
     }
-    f.shadow[id] = { waiting: true, pages };
+    f.shadow[id] = shadowEntry(p, true, pages) as Shadow & { pages?: number[] };
     const at = slot(p, s.front.req_prod_pvt);
     // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own.
-    d.ring[at] = { kind: SLOT_REQUEST, id, operation: BLKIF_OP_READ, segs, status: 0, pad: PAD_FRONTEND };
+    d.ring[at] = slotOf(p, SLOT_REQUEST, id, BLKIF_OP_READ, segs, 0, PAD_FRONTEND) as Slot & { segs?: Seg[] };
     f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
     f.issued = s.front.issued + 1;
     d.req_prod = f.req_prod_pvt;
@@ -416,7 +448,7 @@ type CompletionDraft = { front: { grants: number[]; gref: number[]; shadow: Shad
  */
 export function blkifCompletion(d: CompletionDraft, s: BlkifState, p: BlkifParams, id: number, stale = false): void {
   const f = d.front;
-  const pages = s.front.shadow[id]!.pages;
+  const pages = pagesOf(s.front.shadow[id]!);
   for (const page of pages) {
     const gref = f.gref[page]!;
     // A page already listed twice (only a variant's stale completion lists one even once too
@@ -432,7 +464,7 @@ export function blkifCompletion(d: CompletionDraft, s: BlkifState, p: BlkifParam
       if (!listed) f.grants.push(page);
     }
   }
-  f.shadow[id] = stale ? { waiting: false, pages: [...pages] } : FREE;
+  f.shadow[id] = shadowEntry(p, false, stale ? [...pages] : []);
 }
 
 export const blkifInterrupt: R = {
@@ -486,7 +518,7 @@ export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
 export function consumeRequest(d: { back: { req_cons: number; reqs: InFlight[]; work: number } }, s: BlkifState, p: BlkifParams): void {
   const req = s.ring[slot(p, s.back.req_cons)]!;
   d.back.req_cons = idxAdd(s.back.req_cons, 1);
-  d.back.reqs.push({ id: req.id, operation: req.operation, segs: req.segs.map((x) => ({ gref: x.gref, sect: x.sect, persistent: false })), stage: 0, status: BLKIF_RSP_OKAY });
+  d.back.reqs.push({ id: req.id, operation: req.operation, segs: segsOf(req).map((x) => ({ gref: x.gref, sect: x.sect, persistent: false })), stage: 0, status: BLKIF_RSP_OKAY });
   if (!frontHonest(p)) d.back.work = Math.min(s.back.work + 1, p.ringSize + 1);
 }
 
@@ -566,7 +598,9 @@ export const xenBlkbkMap: R = {
 /** The response the backend writes: the fields in place (since the XSA-216 fix); the slot's padding stays what the frontend wrote there. */
 export function writeResponseInPlace(d: { ring: Slot[] }, at: number, id: number, operation: number, status: number): void {
   const old = d.ring[at]!;
-  d.ring[at] = { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
+  d.ring[at] = old.segs === undefined
+    ? { kind: SLOT_RESPONSE, id, operation, gref: old.gref!, sect: old.sect!, status, pad: old.pad }
+    : { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
 }
 
 /** make_response's choices: the requests whose bios completed (any order: __end_block_io_op runs per pending_req as its I/O ends), by index in `reqs`. */
@@ -782,7 +816,7 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
     for (let k = 0; k < p.ringSize; k++) {
       const x = s.ring[k]!;
       for (const v of OPERATIONS) if (x.kind !== SLOT_REQUEST || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
-      x.segs.forEach((y, j) => {
+      segsOf(x).forEach((y, j) => {
         const seg = j === 0 ? {} : { seg: j };
         for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || y.gref !== v) out.push({ what: 'gref', at: k, val: v, ...seg });
         for (const v of [SECT_OK, SECT_BEYOND_PAGE]) if (x.kind !== SLOT_REQUEST || y.sect !== v) out.push({ what: 'sect', at: k, val: v, ...seg });
@@ -819,7 +853,7 @@ function hostileThen(d: BlkifState, s: BlkifState, c: BlkifHostileWrite, kind: n
   else if (c.what === 'gref' || c.what === 'sect') {
     const x = s.ring[c.at]!;
     const j = c.seg ?? 0;
-    w.ring[c.at] = { ...x, kind, segs: x.segs.map((y, i) => (i === j ? { ...y, [c.what]: c.val } : y)) };
+    w.ring[c.at] = x.segs === undefined ? { ...x, kind, [c.what]: c.val } : { ...x, kind, segs: x.segs.map((y, i) => (i === j ? { ...y, [c.what]: c.val } : y)) };
   } else w.ring[c.at] = { ...s.ring[c.at]!, kind, [c.what]: c.val };
 }
 
@@ -865,6 +899,11 @@ export const pagesInOnePlace = (s: BlkifState, p: BlkifParams): boolean => {
   }
   for (const x of s.front.shadow) {
     if (!x.waiting) continue;
+    if (x.pages === undefined) { // segments=1: one page
+      if (seen & (1 << x.page!)) return false;
+      seen |= 1 << x.page!;
+      continue;
+    }
     for (const page of x.pages) {
       if (seen & (1 << page)) return false;
       seen |= 1 << page;

@@ -238,7 +238,7 @@ test('segments=2: a refused map of one segment fails the whole request with noth
   assert.ok(n.failed! > 0);
   assert.is(n.unaccounted, 0);
   const h = reach(blkif, { ringSize: 4, requests: 4, pages: 4, segments: 2, pending: 2 }, {
-    twoPages: (s) => s.front.shadow.some((x) => x.waiting && x.pages.length === 2 && x.pages[0] !== x.pages[1]),
+    twoPages: (s) => s.front.shadow.some((x) => x.waiting && x.pages?.length === 2 && x.pages[0] !== x.pages[1]),
     bothUnderWay: (s) => s.back.reqs.length === 2 && s.back.reqs.every((r) => r.stage === 1),
     unaccounted: (s) => !mapsAccounted(s),
   });

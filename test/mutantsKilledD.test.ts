@@ -23,6 +23,12 @@
  *   built-in. A trace of a model file (an example: its trace names the
  *   file's model) replayed on the built-in it derives from is what replay
  *   is for (does the fix refuse the run?): taken, and it diverges.
+ * - netif-count-* (model/netif.ts countRequests, xenvif_count_requests):
+ *   found by the audit of CI's slowest files. test/conformanceNetback (61-72 s, CI's
+ *   second slowest) was the only file to see netback's bounds (the netif
+ *   tests let all four live); here each bound as netback.c (Debian
+ *   linux-source-6.12, drivers/net/xen-netback/netback.c 248-307) writes it,
+ *   at the boundary and one past, in milliseconds.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -35,9 +41,37 @@ import {
   type XenbusModelState, type XenbusParams,
 } from '../model/xenbus.js';
 import fix from '../examples/xenbus-xdp-set-timeout-fix.js';
+import { NETTXF_more_data, countRequests, type TxReq } from '../model/netif.js';
 import { paramsOf, systemOf } from './support/models.js';
 import { pvcheck, root } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
+
+test('netif-count-*: xenvif_count_requests\' bounds at the boundary and one past (netback.c 259, 296, 304, 307)', () => {
+  // Linux's constants (the model's are scaled down): XEN_NETBK_LEGACY_SLOTS_MAX 18, fatal_skb_slots 20, XEN_PAGE_SIZE 4096
+  const p = { slotsMin: 18, fatalSlots: 20 };
+  const XEN_PAGE_SIZE = 4096;
+  const more = NETTXF_more_data;
+  const count = (first: TxReq, frags: readonly TxReq[]) =>
+    countRequests((k) => frags[k] ?? { id: 0, flags: 0, size: 0, offset: 0 }, first, 1000, p, undefined, XEN_PAGE_SIZE);
+  const req = (size: number, offset = 0, flags = 0): TxReq => ({ id: 1, flags, size, offset });
+  // 307: (txp->offset + txp->size) > XEN_PAGE_SIZE is fatal; a slot ending at the page's end is not
+  assert.is(count(req(300, 0, more), [req(100, XEN_PAGE_SIZE - 100)]).verdict, 'ok');
+  const cross = count(req(300, 0, more), [req(100, XEN_PAGE_SIZE - 99)]);
+  assert.equal([cross.verdict, cross.reason], ['fatal', 'Cross page boundary']);
+  // 296: a slot larger than what is left of the first's size drops the packet; an equal one does not
+  const equal = count(req(300, 0, more), [req(300)]);
+  assert.equal([equal.verdict, equal.first.size], ['ok', 0]);
+  const larger = count(req(300, 0, more), [req(301)]);
+  assert.equal([larger.verdict, larger.reason], ['drop', 'Invalid tx request']);
+  // 304: first->size -= txp->size on netif.h's uint16_t size: wraps
+  assert.is(larger.first.size, 65535);
+  // 259: slots >= fatal_skb_slots is fatal: 20 frags are dropped (Too many slots, past 18), 21 are fatal
+  const chain = (n: number) => Array.from({ length: n }, (_, i) => req(1, 0, i < n - 1 ? more : 0));
+  const twenty = count(req(65535, 0, more), chain(20));
+  assert.equal([twenty.verdict, twenty.reason, twenty.slots], ['drop', 'Too many slots', 20]);
+  const many = count(req(65535, 0, more), chain(21));
+  assert.equal([many.verdict, many.reason], ['fatal', 'Malicious frontend']);
+});
 
 test('xenbus-libxl-waits-initialising-any-backend: with a hostile driver domain, libxl waits for InitWait whatever else its node reads (LIBXL_INIT_TIMEOUT can fire)', () => {
   const p = paramsOf(xenbus, { backend: 'hostile', hostileWrites: 1, events: 1 }) as XenbusParams;
