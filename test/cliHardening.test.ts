@@ -32,8 +32,9 @@ function badInput(args: string[], what: RegExp): void {
 const blkifMax = ['-p', 'ringSize=8', '-p', 'requests=8', '-p', 'pages=4', '-p', 'maxPgrants=4', '-p', 'frontend=hostile', '-p', 'hostileWrites=4'];
 
 test('--workers N: more threads than pvcheck starts, or than the memory budget holds, refused before any starts', () => {
-  badInput(['check', 'limiter', '--workers', '9999'], new RegExp(`^pvcheck: error: --workers 9999 is more worker threads than pvcheck starts \\(at most ${MAX_WORKERS}\\)$`));
-  badInput(['check', 'limiter', '--workers', String(MAX_WORKERS + 1)], /is more worker threads than pvcheck starts/);
+  // (a budget beside the cap: without the cap, the budget refuses them too and no thread starts, whatever the machine's memory)
+  badInput(['check', 'limiter', '--workers', '9999', '--max-memory', '1G'], new RegExp(`^pvcheck: error: --workers 9999 is more worker threads than pvcheck starts \\(at most ${MAX_WORKERS}\\)$`));
+  badInput(['check', 'limiter', '--workers', String(MAX_WORKERS + 1), '--max-memory', '1G'], /is more worker threads than pvcheck starts/);
   // (few threads and a small budget: without the check, the memory guard stops the search at once)
   badInput(['check', 'limiter', '--workers', '4', '--max-memory', '48M'], /^pvcheck: error: --workers 4: 4 worker threads hold about 64 MiB before any state \(16 MiB each\), more than the memory budget of 48 MiB/);
   badInput(['check', 'limiter', '--workers', '1.5'], /--workers expects a non-negative integer, got '1\.5'$/);
