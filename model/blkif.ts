@@ -66,7 +66,7 @@
 import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
-import { array, bool, int, list, record, type Bounded, type Shape } from './shape.js';
+import { array, bool, int, list, oneOf, record, type Bounded, type Shape } from './shape.js';
 import { blkifViews } from './views/drivers.js';
 
 export const BLKIF_OP_READ = 0;
@@ -224,23 +224,30 @@ export interface BlkifState {
   readonly life?: Life;
 }
 
-/** xenbus.h's states (include/xen/interface/io/xenbus.h). */
-export const XenbusStateInitialising = 1;
-export const XenbusStateInitWait = 2;
-export const XenbusStateInitialised = 3;
-export const XenbusStateConnected = 4;
-export const XenbusStateClosing = 5;
-export const XenbusStateClosed = 6;
+/**
+ * xenbus.h's states (include/xen/interface/io/xenbus.h: 1, 2, 3, 4, 5, 6 in
+ * the `state` nodes), by their names: a trace reads `be: XenbusStateClosing`.
+ */
+export const XenbusStateInitialising = 'XenbusStateInitialising';
+export const XenbusStateInitWait = 'XenbusStateInitWait';
+export const XenbusStateInitialised = 'XenbusStateInitialised';
+export const XenbusStateConnected = 'XenbusStateConnected';
+export const XenbusStateClosing = 'XenbusStateClosing';
+export const XenbusStateClosed = 'XenbusStateClosed';
+const XENBUS_STATES = [XenbusStateInitialising, XenbusStateInitWait, XenbusStateInitialised, XenbusStateConnected, XenbusStateClosing, XenbusStateClosed] as const;
+export type XenbusState = (typeof XENBUS_STATES)[number];
 
-/** libxl's device removal: not started, waiting for the backend's Closed, done. */
-export const LIBXL_IDLE = 0;
-export const LIBXL_WAITING = 1;
-export const LIBXL_DONE = 2;
+/** libxl's device removal: not started, waiting for the backend's Closed (libxl__ev_devstate_wait), done (saw Closed). */
+export const LIBXL_IDLE = 'idle';
+export const LIBXL_WAITING = 'waiting';
+export const LIBXL_DONE = 'done';
+const LIBXL_PHASES = [LIBXL_IDLE, LIBXL_WAITING, LIBXL_DONE] as const;
 
-/** blkback's kthread (ring->xenblkd). */
-export const KTHREAD_NONE = 0;
-export const KTHREAD_RUNNING = 1;
-export const KTHREAD_STOPPED = 2;
+/** blkback's kthread (ring->xenblkd): not started, running, stopped (kthread_stop). */
+export const KTHREAD_NONE = 'none';
+export const KTHREAD_RUNNING = 'running';
+export const KTHREAD_STOPPED = 'stopped';
+const KTHREAD_STATES = [KTHREAD_NONE, KTHREAD_RUNNING, KTHREAD_STOPPED] as const;
 
 /**
  * `removal=libxl`: the vbd's lifecycle from the handshake to its removal by
@@ -252,11 +259,11 @@ export const KTHREAD_STOPPED = 2;
  */
 export interface Life {
   /** The backend's `state` node (XenbusState*). */
-  readonly be: number;
+  readonly be: XenbusState;
   /** blkback's `dev->state`, the xenbus core's cached copy: `__xenbus_switch_state` compares the new state with it, not with the node. */
-  readonly beDev: number;
+  readonly beDev: XenbusState;
   /** blkfront's state (its node and its `dev->state`: nothing else writes it at LIBXL__FORCE_OFF). */
-  readonly fe: number;
+  readonly fe: XenbusState;
   /** blkfront's otherend watch fired (the backend's state was written); `blkback_changed` has yet to run and reads the node when it does. */
   readonly feWatch: boolean;
   /** blkback's otherend watch fired; `frontend_changed` has yet to run. */
@@ -264,9 +271,9 @@ export interface Life {
   /** The backend's `online` node. */
   readonly online: boolean;
   /** LIBXL_IDLE, LIBXL_WAITING (libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT), LIBXL_DONE (saw Closed: hotplug remove, libxl__device_destroy). */
-  readonly libxl: number;
+  readonly libxl: (typeof LIBXL_PHASES)[number];
   /** blkback's kthread: KTHREAD_NONE, KTHREAD_RUNNING (xen_update_blkif_status), KTHREAD_STOPPED (xen_blkif_disconnect's kthread_stop). */
-  readonly kthread: number;
+  readonly kthread: (typeof KTHREAD_STATES)[number];
   /** blkback maps the shared ring, its event channel bound (connect_ring .. a xen_blkif_disconnect with nothing in flight). */
   readonly ring: boolean;
   /** xen_blkbk_remove ran: the reference of xen_blkif_alloc is put; each request in flight still holds one (xen_blkif_get in dispatch_rw_block_io). */
@@ -341,8 +348,8 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
     hostile: int(0, p.hostileWrites),
     ...(p.removal === 'libxl' ? {
       life: record({
-        be: int(XenbusStateInitWait, XenbusStateClosed), beDev: int(XenbusStateInitWait, XenbusStateClosed), fe: int(XenbusStateInitialising, XenbusStateClosed),
-        feWatch: bool, beWatch: bool, online: bool, libxl: int(LIBXL_IDLE, LIBXL_DONE), kthread: int(KTHREAD_NONE, KTHREAD_STOPPED),
+        be: oneOf(XENBUS_STATES), beDev: oneOf(XENBUS_STATES), fe: oneOf(XENBUS_STATES),
+        feWatch: bool, beWatch: bool, online: bool, libxl: oneOf(LIBXL_PHASES), kthread: oneOf(KTHREAD_STATES),
         ring: bool, removed: bool, freed: bool, late: bool,
       }),
     } : {}),
@@ -646,7 +653,7 @@ type BackDraft = { back: { pgnts: { gref: number; active: boolean }[]; reqs: rea
  * (libxl's Closing included), and `dev->state` set. The write fires
  * blkfront's otherend watch.
  */
-export function backendSwitchState(l: LifeDraft, to: number): void {
+export function backendSwitchState(l: LifeDraft, to: XenbusState): void {
   if (l.beDev === to) return;
   l.be = to;
   l.beDev = to;
@@ -692,7 +699,7 @@ export const blkbackChanged: R = {
     const l = d.life as LifeDraft;
     const { be, fe } = s.life!;
     l.feWatch = false;
-    const frontSwitch = (to: number): void => { if (l.fe !== to) { l.fe = to; l.beWatch = true; } };
+    const frontSwitch = (to: XenbusState): void => { if (l.fe !== to) { l.fe = to; l.beWatch = true; } };
     if (be === XenbusStateInitWait) {
       if (fe === XenbusStateInitialising) frontSwitch(XenbusStateInitialised); // talk_to_blkback
     } else if (be === XenbusStateConnected) {
@@ -1036,6 +1043,9 @@ export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
   return done(s, p) || s.front.broken;
 };
 
+/** A XenbusState without its prefix, for the picture line (`Closing`). */
+const xs = (x: XenbusState): string => x.slice('XenbusState'.length);
+
 export const blkif: Model<BlkifState, BlkifParams> = {
   views: blkifViews,
   name: 'blkif',
@@ -1056,11 +1066,12 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { frontend: 'hostile', ringSize: '2', pending: '2', requests: '4' }, why: "Linux blkback against a hostile guest with two pending_reqs: the same gref in two requests under way (mapped again), a revocation while another is in flight, a full pool leaving requests on the ring; every blkback property" },
     { params: { frontend: 'hostile', ringSize: '2', segments: '2' }, why: "Linux blkback against a hostile guest, two segments a request: one segment's map refused fails the whole request with the other unmapped (XSA-365's fix: examples/blkif-xsa365.ts without it)" },
     { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
+    { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },
   ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
     `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]` +
     (s.back.halted ? ' halted' : '') + (s.front.broken ? ' broken' : '') +
-    (s.life === undefined ? '' : ` be=${s.life.be}${s.life.beDev !== s.life.be ? `(dev ${s.life.beDev})` : ''} fe=${s.life.fe} online=${s.life.online ? 1 : 0} libxl=${['idle', 'waiting', 'done'][s.life.libxl]}` +
+    (s.life === undefined ? '' : ` be=${xs(s.life.be)}${s.life.beDev !== s.life.be ? `(dev ${xs(s.life.beDev)})` : ''} fe=${xs(s.life.fe)} online=${s.life.online ? 1 : 0} libxl=${s.life.libxl}` +
       (s.life.ring ? ' ring' : '') + (s.life.kthread === KTHREAD_RUNNING ? ' xenblkd' : '') + (s.life.removed ? ' removed' : '') + (s.life.freed ? ' freed' : '')),
 };

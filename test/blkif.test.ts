@@ -22,6 +22,7 @@ import xsa396 from '../examples/blkif-xsa396.js';
 import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
 import { deriveModel } from '../model/core.js';
 import { blkifInterrupt, xenBlkbkMap, doBlockIoOp, blkbackCanTake, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
+import { NO_PAGE, segsOf, pagesOf } from '../model/blkif.js';
 import { frontendChanged, xenBlkifDisconnect, KTHREAD_STOPPED, LIBXL_DONE, LIBXL_WAITING, XenbusStateClosing, XenbusStateConnected, XenbusStateClosed, type LifeDraft } from '../model/blkif.js';
 
 type M = Model<BlkifState, BlkifParams>;
@@ -378,6 +379,17 @@ test('removal=libxl: B_ring_mapped_while_answering and B_io_on_mapped_grant can 
 test('removal=libxl with a hostile end is refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { removal: 'libxl', frontend: 'hostile' }), /removal=libxl is modelled with both ends honest/);
   assert.throws(() => paramsOf(blkif, { removal: 'libxl', backend: 'hostile' }), /removal=libxl is modelled with both ends honest/);
+});
+
+test('segments=1 has the flat shape (a slot holds its segment, a shadow entry its page), segments=2 the nested one; the same states either way', () => {
+  const flat = states({ ringSize: 2, requests: 3, pages: 2 });
+  assert.ok(flat.every((s) => s.ring.every((x) => x.segs === undefined && typeof x.gref === 'number') && s.front.shadow.every((x) => x.pages === undefined && typeof x.page === 'number')));
+  assert.ok(flat.some((s) => s.front.shadow.some((x) => x.waiting && x.page !== NO_PAGE)) && flat.some((s) => s.front.shadow.some((x) => x.page === NO_PAGE)));
+  const nested = states({ ringSize: 2, requests: 3, pages: 2, segments: 2 });
+  assert.ok(nested.every((s) => s.ring.every((x) => x.segs?.length === 2 && x.gref === undefined) && s.front.shadow.every((x) => x.pages !== undefined && x.page === undefined)));
+  // segsOf and pagesOf read both alike
+  assert.ok(flat.every((s) => s.ring.every((x) => segsOf(x).length === 1) && s.front.shadow.every((x) => pagesOf(x).length === (x.waiting ? 1 : 0))));
+  assert.ok(nested.every((s) => s.front.shadow.every((x) => pagesOf(x).length === (x.waiting ? 2 : 0))));
 });
 
 test('XSA-216: the leaked bytes are in the slot the frontend reads next', () => {
