@@ -320,6 +320,7 @@ export class ParallelSearch<S> {
     const overlap = !extras.resume && options.parallelFrom === 0 && process.env.PVCHECK_OVERLAP_START === '1';
     const handedGiven = extras.resume ? sharedFromHandOver(extras.resume, withIds) : undefined;
     if (extras.resume && !handedGiven) throw new HandOverRefused('two fingerprints of the search so far are one in the shared table');
+    if (handedGiven) this.progressFrom(handedGiven);
     this.result = new Promise<CheckResult<S>>((resolve, reject) => {
       let settled = false;
       let result: CheckResult<S> | undefined;
@@ -358,14 +359,7 @@ export class ParallelSearch<S> {
           claims: growable(1 << 16),
           nlinks: growable(1 << 16),
         };
-        if (handed) {
-          // the progress figures until worker 0 publishes its own: where the single-threaded search stopped
-          const r = handed.resume;
-          this.ctl[C.STATES] = r.links.n;
-          this.ctl[C.LEVEL] = r.level;
-          this.ctl[C.QUEUE] = r.curLen;
-          this.f64[n * this.fstride] = r.edges;
-        }
+        if (handed) this.progressFrom(handed);
         const toZero: MessagePort[] = [];
         const toOthers: MessagePort[] = [];
         for (let i = 1; i < n; i++) {
@@ -542,6 +536,14 @@ export class ParallelSearch<S> {
       }
       setImmediate(slice);
     };
+  }
+  /** The progress figures until worker 0 publishes its own: where the single-threaded search stopped. */
+  private progressFrom(handed: Handed): void {
+    const r = handed.resume;
+    this.ctl[C.STATES] = r.links.n;
+    this.ctl[C.LEVEL] = r.level;
+    this.ctl[C.QUEUE] = r.curLen;
+    this.f64[this.n * this.fstride] = r.edges;
   }
   /** The level at whose start the main thread handed the search to the workers ({@link overlapped}); undefined if it did not. */
   handedOverAt: number | undefined;
