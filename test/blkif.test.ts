@@ -23,7 +23,7 @@ import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
 import { deriveModel } from '../model/core.js';
 import { blkifInterrupt, xenBlkbkMap, doBlockIoOp, blkbackCanTake, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, BLKIF_OP_READ, BLKIF_OP_WRITE } from '../model/blkif.js';
 import { NO_PAGE, segsOf, pagesOf } from '../model/blkif.js';
-import { frontendChanged, xenBlkifDisconnect, KTHREAD_STOPPED, LIBXL_DONE, LIBXL_WAITING, XenbusStateClosing, XenbusStateConnected, XenbusStateClosed, type LifeDraft } from '../model/blkif.js';
+import { frontendChanged, xenBlkifDisconnect, KTHREAD_STOPPED, LIBXL_DONE, LIBXL_IDLE, LIBXL_WAITING, XenbusStateClosing, XenbusStateConnected, XenbusStateClosed, type LifeDraft } from '../model/blkif.js';
 
 type M = Model<BlkifState, BlkifParams>;
 
@@ -310,6 +310,23 @@ test('removal=libxl: blkback writes Connected over libxl\'s Closing, blkfront co
   assert.is(end.online, false, 'left half removed: online = 0, connected');
   for (const ov of [{}, { pending: 2, requests: 4 }, { segments: 2, pages: 2, requests: 3 }] as Record<string, number>[])
     assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
+});
+
+test('removal=libxl: after the overwrite, a second xl block-detach (LIBXL_DESTROY_TIMEOUT, then the command again) ends every run', () => {
+  // the retry: libxl gave up while the backend's node reads Connected (blkback's overwrite); the user runs the
+  // command again, which writes online = 0 and Closing over a Connected that blkback no longer rewrites
+  const retry = deriveModel(blkif, {
+    name: 'blkif-safe-remove-retried',
+    description: 'xl block-detach run again after the first one timed out',
+    add: [{
+      name: 'LIBXL_DESTROY_TIMEOUT', actor: 'toolstack',
+      doc: 'libxl gave up waiting for Closed; xl block-detach is run again',
+      when: (s) => s.life!.libxl === LIBXL_WAITING && s.life!.be === XenbusStateConnected,
+      then: (d) => { (d.life as LifeDraft).libxl = LIBXL_IDLE; },
+    }],
+  });
+  for (const ov of [{ requests: 1 }, {}, { pending: 2, requests: 4 }] as Record<string, number>[])
+    assert.is(runModel(retry, paramsOf(retry, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
 });
 
 test('removal=libxl with requests in flight: xen_blkif_disconnect returns -EBUSY and keeps the ring and the persistent grants, the last response frees everything; every invariant holds', () => {
