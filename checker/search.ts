@@ -553,8 +553,9 @@ export class Search<S> {
     } else if (this.truncated) {
       outcome = 'incomplete';
       reason = this.truncated;
-    } else if (this.seen.lossy?.kind === 'bitstate') {
-      // bitstate.ts: states may have been missed, so nothing is proved
+    } else if (this.seen.lossy?.kind === 'bitstate' && this.seen.lossy.folded !== false) {
+      // bitstate.ts: states may have been missed, so nothing is proved (a run that never left
+      // ExactThenBits' full table kept every fingerprint as the full store does: its verdict stands)
       outcome = 'incomplete';
       reason = 'bitstate';
     } else if (this.graph) {

@@ -427,6 +427,16 @@ export function progressLine(name: string, s: Stats, perSecond: number, maxState
 }
 
 /** Exit code for an outcome. */
+/**
+ * A bitstate run that never left the full table (`--store bitstate` with no
+ * SIZE, checker/bitstate.ts ExactThenBits) proves its invariants as the full
+ * store does, but it kept no edges, so the goals (AG EF) it left out are not
+ * checked: such a run is `incomplete` (reason bitstate), never `ok`.
+ */
+function goalsCut(r: CheckResult<unknown>, unchecked: readonly string[]): CheckResult<unknown> {
+  return unchecked.length && r.outcome === 'ok' ? { ...r, outcome: 'incomplete', incompleteReason: 'bitstate' } : r;
+}
+
 export const exitFor = (o: string): number =>
   o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 
@@ -570,7 +580,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
       const out = await runPartitionMember({ model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: partition.who, dir: partition.dir, quiet: values.quiet === true });
       if (typeof out === 'number') return out;
       r = out;
-    } else r = await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) });
+    } else r = goalsCut(await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) }), unchecked);
   } catch (e) {
     // the model's code threw: its state goes where the counterexample would have gone
     if (e instanceof ModelFault) return reportFault(e, values['trace-out']);
@@ -788,7 +798,7 @@ async function matrixCommand(
   let worst = 0;
   for (const { c, p } of resolved) {
     if (interrupted()) break;
-    const r = await runSearch(model, p, run);
+    const r = goalsCut(await runSearch(model, p, run), unchecked);
     rows.push({ combo: c, r });
     worst = Math.max(worst, exitFor(r.outcome) === EXIT.violation ? 2 : exitFor(r.outcome) === EXIT.incomplete ? 1 : 0);
   }

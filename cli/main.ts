@@ -65,8 +65,11 @@ check options:
   --store full|compact[:SIZE]|bitstate[:SIZE]
                              what is kept per state: the 64-bit fingerprint table (full, default), 32-bit
                              hash-compaction signatures in a SIZE table (default 64M), or bitstate hashing in a
-                             SIZE bit array (default 16M; outcome incomplete unless a violation is found); the
-                             report estimates the probability that states were missed (docs/scale-out.md)
+                             SIZE bit array (3 bits a state; outcome incomplete unless a violation is found); with
+                             no SIZE the states stay in the full table (exact: same verdict as full) until it
+                             would take half of a quarter of the memory budget, then go into a bit array of that
+                             quarter; the report says how many states were kept exactly and estimates the
+                             probability that one was missed after (docs/scale-out.md)
   --partition K/N --exchange DIR
                              member K of N of one exhaustive search partitioned by fingerprint, exchanging
                              states as files in DIR (a folder every member sees); K/N from JOB_COMPLETION_INDEX

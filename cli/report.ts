@@ -26,6 +26,8 @@ export function outcomeLine(r: CheckResult<unknown>): string {
     case 'deadlock':
       return `DEADLOCK after ${steps(r.violation!.trace.length - 1)} (${shortestWord(r)}): no rule enabled and not a valid end state`;
     case 'incomplete':
+      if (r.incompleteReason === 'bitstate' && r.store?.folded === false)
+        return 'INCOMPLETE (bitstate): every invariant holds in every reachable state (each state kept exactly), but a bitstate search keeps no edges: the goals (AG EF) are not checked';
       if (r.incompleteReason === 'bitstate')
         return 'INCOMPLETE (bitstate): no violation among the states visited; bitstate hashing may have missed states, so nothing is proved';
       if (r.incompleteReason === 'max-memory' && r.store?.full)
