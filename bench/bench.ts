@@ -32,6 +32,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { intOption, parse } from '../cli/args.js';
 import { UsageError } from '../cli/errors.js';
+import { workersOption } from '../cli/check.js';
+import { defaultMemoryLimit } from '../checker/memory.js';
+import { resolveParams } from '../model/params.js';
+import { ringNotifyParams } from '../model/ringNotify.js';
+import * as E from 'fp-ts/lib/Either.js';
 import { table } from '../cli/report.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -192,6 +197,9 @@ function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean;
   const points = (values.points ?? '4x32,8x32,8x64').split(',').map((p) => {
     const m = /^(\d+)x(\d+)$/.exec(p.trim());
     if (!m) throw new UsageError(`--points expects NxM,NxM..., got '${p}'`);
+    // the point is ring-notify's ringSize x messages: refused as `pvcheck check ring-notify` refuses it
+    const ok = resolveParams(ringNotifyParams, { ringSize: m[1]!, messages: m[2]! });
+    if (E.isLeft(ok)) throw new UsageError(`--points ${p.trim()}: ${ok.left}`);
     return [Number(m[1]), Number(m[2])] as const;
   });
   const src = resolve(values['spin-dir'] ?? join(root, '..', 'shared', 'bench'));
@@ -206,7 +214,7 @@ function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean;
   };
   const spinDir = values.spin ? peerDir('spin', 'ring-notify.pml', 'spin', '-V') : undefined;
   const rumurDir = values.rumur ? peerDir('rumur', 'ring-notify.m', 'rumur', '--version') : undefined;
-  const workerList = listOption('workers', values.workers ?? '1');
+  const workerList = listOption('workers', values.workers ?? '1').map((w) => workersOption(String(w), defaultMemoryLimit()));
   const threadList = listOption('rumur-threads', values['rumur-threads'] ?? '1');
   const rows: string[][] = [];
   const log = (s: string) => process.stderr.write(s + '\n');

@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- --nested REV`: the nested models timed against an older tree (issue 11, point 5),
- * in the same command as the ring-notify points. Bad input is one line and exit 2 before anything
- * runs; a commit is unpacked with `git archive` and compared, and the counts column says whether the
+ * in the same command as the ring-notify points. Bad input (a revision, a case, a point ring-notify
+ * does not take, a worker count `check` refuses) is one line and exit 2 before anything runs; a commit is unpacked with `git archive` and compared, and the counts column says whether the
  * two trees explored the same space (HEAD against this checkout: it must).
  */
 import { test } from 'uvu';
@@ -20,6 +20,11 @@ for (const [args, says] of [
   [['--nested', 'HEAD', '--nested-cases', 'xenbus,nope'], /--nested-cases: unknown case 'nope' \(cases: .*xenbus4/],
   [['--nested-cases', 'xenbus'], /--nested-cases needs --nested REV/],
   [['--nested', 'test'], /--nested: test is a folder but not a pvcheck checkout/],
+  // the points are ring-notify's ringSize x messages, refused as `check ring-notify` refuses them
+  [['--points', '3x16'], /--points 3x16: ringSize=3 must be a power of two/],
+  [['--points', '4x16,4x0'], /--points 4x0: messages=0 is out of range 1\.\.65535/],
+  [['--points', '99999x16'], /--points 99999x16: ringSize=99999 is out of range 1\.\.1024/],
+  [['--points', '4x16', '--workers', '1,9999'], /--workers 9999 is more worker threads than pvcheck starts/],
 ] as const) {
   test(`bench ${args.join(' ')}: one line, exit 2`, () => {
     const r = bench(...args);

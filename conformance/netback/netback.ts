@@ -34,7 +34,8 @@ export function netbackSource(): string | undefined {
   const file = join(cache, NETBACK_C);
   if (!existsSync(file)) {
     mkdirSync(cache, { recursive: true });
-    execFileSync('tar', ['-xJf', TARBALL, '-C', cache, NETBACK_C]);
+    // --occurrence=1: stop at the member instead of decompressing the rest of the tarball (6.8 -> 4.2 s CPU)
+    execFileSync('tar', ['-xJf', TARBALL, '--occurrence=1', '-C', cache, NETBACK_C]);
   }
   return readFileSync(file, 'utf8');
 }
