@@ -50,7 +50,7 @@ import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type Res
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints, normHigh, normLow } from './store.js';
 import { registerIdleWorkers } from './memory.js';
-import { Search, type CheckOptions, type SearchHandOver } from './search.js';
+import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
 
 /**
@@ -274,9 +274,6 @@ function sharedFromHandOver(h: SearchHandOver, withIds: boolean): { table: Share
   return { table, front, resume: { level, curFirst, curLen, links, edges, terminals, fired, maxOut, ...(observables ? { observables } : {}), ...(graph ? { graph } : {}) } };
 }
 
-/** A search handed over, as the workers take it ({@link sharedFromHandOver}). */
-type Handed = NonNullable<ReturnType<typeof sharedFromHandOver>>;
-
 export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
   /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
@@ -298,6 +295,23 @@ export class ParallelSearch<S> {
     this.ctl = new Int32Array(ctlSab);
     this.f64 = new Float64Array(stats);
     const withIds = (sys.goals?.length ?? 0) > 0;
+    const handed = extras.resume ? sharedFromHandOver(extras.resume, withIds) : undefined;
+    if (extras.resume && !handed) throw new HandOverRefused('two fingerprints of the search so far are one in the shared table');
+    // tests (PVCHECK_TEST_SLACK=table: the workers' estimate made tiny, parallelWorker.ts perState): a table small enough to outgrow
+    const table = handed ? handed.table : SharedFingerprints.create(process.env.PVCHECK_TEST_SLACK === 'table' ? 1 << 10 : 1 << 16, withIds);
+    const shared = {
+      ctl: ctlSab,
+      stats,
+      chunks: new SharedArrayBuffer(MAX_CHUNKS * CHUNK_INTS * 4),
+      table: table.sab,
+      flags: table.flagsSab,
+      ...(table.idsSab ? { ids: table.idsSab } : {}),
+      edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
+      front: [handed ? handed.front : growable(1 << 16), growable(1 << 16)],
+      cands: Array.from({ length: n }, () => growable(1 << 16)),
+      claims: growable(1 << 16),
+      nlinks: growable(1 << 16),
+    };
     const options: WorkerOptions = {
       ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
       ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
@@ -311,16 +325,22 @@ export class ParallelSearch<S> {
       ...(process.env.PVCHECK_WORKER_TIMES === '1' ? { times: true, t0: performance.timeOrigin + performance.now() } : {}),
       ...(Number(process.env.PVCHECK_TEST_MERGE_DELAY) > 0 ? { mergeDelay: Number(process.env.PVCHECK_TEST_MERGE_DELAY) } : {}),
     };
+    if (handed) {
+      // the progress figures until worker 0 publishes its own: where the single-threaded search stopped
+      const r = handed.resume;
+      this.ctl[C.STATES] = r.links.n;
+      this.ctl[C.LEVEL] = r.level;
+      this.ctl[C.QUEUE] = r.curLen;
+      this.f64[n * this.fstride] = r.edges;
+    }
+    const toZero: MessagePort[] = [];
+    const toOthers: MessagePort[] = [];
+    for (let i = 1; i < n; i++) {
+      const ch = new MessageChannel();
+      toZero.push(ch.port1);
+      toOthers.push(ch.port2);
+    }
     const modules = workerModules(new URL('./parallelWorker.ts', import.meta.url).href, source);
-    // PVCHECK_OVERLAP_START=1 (for a quiet bench; off by default: not shown to pay on 2 cores under load,
-    // docs/perf/2026-12-06c-engine.md): from scratch, the main thread runs the first levels itself while the
-    // workers start and load the system (`preload`), then hands the search over at a level start
-    // ({@link ParallelSearch.overlapped}). Not with a hand-over given, nor when PVCHECK_PARALLEL_FROM fixes
-    // the levels run on every worker.
-    const overlap = !extras.resume && options.parallelFrom === 0 && process.env.PVCHECK_OVERLAP_START === '1';
-    const handedGiven = extras.resume ? sharedFromHandOver(extras.resume, withIds) : undefined;
-    if (extras.resume && !handedGiven) throw new HandOverRefused('two fingerprints of the search so far are one in the shared table');
-    if (handedGiven) this.progressFrom(handedGiven);
     this.result = new Promise<CheckResult<S>>((resolve, reject) => {
       let settled = false;
       let result: CheckResult<S> | undefined;
@@ -342,31 +362,7 @@ export class ParallelSearch<S> {
           resolve(r);
         }
       };
-      /** The search's start messages, to `ks` (taken now when not given), from the initial states or from `handed`. */
-      const start = ({ entry, loader, plain, modules }: WorkerModules, handed: Handed | undefined, ks?: Kept[]) => {
-        // tests (PVCHECK_TEST_SLACK=table: the workers' estimate made tiny, parallelWorker.ts perState): a table small enough to outgrow
-        const table = handed ? handed.table : SharedFingerprints.create(process.env.PVCHECK_TEST_SLACK === 'table' ? 1 << 10 : 1 << 16, withIds);
-        const shared = {
-          ctl: ctlSab,
-          stats,
-          chunks: new SharedArrayBuffer(MAX_CHUNKS * CHUNK_INTS * 4),
-          table: table.sab,
-          flags: table.flagsSab,
-          ...(table.idsSab ? { ids: table.idsSab } : {}),
-          edges: Array.from({ length: sys.goals?.length ? n : 0 }, () => growable(1 << 16)),
-          front: [handed ? handed.front : growable(1 << 16), growable(1 << 16)],
-          cands: Array.from({ length: n }, () => growable(1 << 16)),
-          claims: growable(1 << 16),
-          nlinks: growable(1 << 16),
-        };
-        if (handed) this.progressFrom(handed);
-        const toZero: MessagePort[] = [];
-        const toOthers: MessagePort[] = [];
-        for (let i = 1; i < n; i++) {
-          const ch = new MessageChannel();
-          toZero.push(ch.port1);
-          toOthers.push(ch.port2);
-        }
+      const start = ({ entry, loader, plain, modules }: WorkerModules) => {
         for (let i = 0; i < n; i++) {
           const ports = i === 0 ? toZero : [toOthers[i - 1]!];
           const data: WorkerInit = {
@@ -382,8 +378,8 @@ export class ParallelSearch<S> {
             ...shared,
             ...(i === 0 && handed ? { resume: handed.resume } : {}),
           };
-          const k = ks ? ks[i]! : take(entry, plain);
-          if (!ks) this.workers.push(k);
+          const k = take(entry, plain);
+          this.workers.push(k);
           k.listener = {
             message: (m) => {
               if (m.error !== undefined) fail(workerError(m, plain));
@@ -402,154 +398,9 @@ export class ParallelSearch<S> {
         // the workers' memory guards read the process's resident set, idle workers included, and cannot end them
         if (options.maxMemory !== undefined) void closeWorkerPool();
       };
-      if (!overlap) {
-        modules.then((m) => start(m, handedGiven), reject);
-        return;
-      }
-      this.overlapped(sys, opt, n, source, extras, withIds, modules, start, { resolve, fail, settled: () => settled, settle: () => (settled = true) });
+      modules.then(start, reject);
     });
   }
-
-  /**
-   * The search from scratch with the workers' start overlapped
-   * (PVCHECK_OVERLAP_START=1): the workers are taken (started, or kept
-   * ones) and told to load the system (`preload`: the loader module
-   * imported, `loadSystem` run; parallelWorker.ts), while the main thread
-   * runs the single-threaded search (search.ts) in slices of 5 ms. Once
-   * every worker has loaded, the main thread finishes its level and hands
-   * the search over at the next level start (search.ts `handOver`, as
-   * cli/check.ts does after its first second), and the workers go on from
-   * there. Those first levels run the single-threaded search's loop, as
-   * worker 0 runs a level alone: every count, trace and parent link is the
-   * same (test/parallelOverlap). A search that ends on the main thread
-   * before the hand-over ends there, and waits for the workers' load (they
-   * are kept; a worker that cannot load fails it, as before).
-   *
-   * Off by default (docs/perf/2026-12-06c-engine.md): the main thread waited
-   * 0.13-0.15 s of a quiet 3 s ring-notify 8x64 run for the workers to start
-   * and load, but on this 2-core machine under load the main thread then
-   * competes with the loading workers for the cores (ring-notify 8x24: no
-   * gain in wall or CPU), and a model whose state costs hundreds of us
-   * while its code is cold keeps the loaded workers waiting for the level
-   * the main thread runs (xenbus events=5: 0.3 s, and its code compiled by
-   * a third thread: 9% more CPU).
-   */
-  private overlapped(
-    sys: System<S>,
-    opt: CheckOptions<S>,
-    n: number,
-    source: SystemSource,
-    extras: ParallelExtras,
-    withIds: boolean,
-    modules: Promise<WorkerModules>,
-    start: (m: WorkerModules, handed: Handed | undefined, ks?: Kept[]) => void,
-    p: { resolve: (r: CheckResult<S>) => void; fail: (e: Error) => void; settled: () => boolean; settle: () => void },
-  ): void {
-    const one = (this.one = new Search(sys, opt));
-    let mods: WorkerModules | undefined;
-    let ks: Kept[] | undefined;
-    let ready = 0;
-    let handOverTried = false;
-    let ended: CheckResult<S> | undefined;
-    const endOnMain = () => {
-      // a search that ended before the workers loaded waits for them (as it waited before it ran): they are kept for
-      // the next search, and a worker that cannot load the system (a checker module changed on disk) fails it
-      if (!ended || p.settled() || ((!ks || ready < n) && !this.interrupted)) return;
-      p.settle();
-      this.one = undefined;
-      if (extras.linksDigest) this.linksDigest = one.linksDigest();
-      this.redone = { table: 0, claims: 0 };
-      const r: CheckResult<S> = { ...ended, workers: n, seconds: (Date.now() - this.start) / 1000 };
-      if (this.interrupted) void Promise.all(this.workers.map(discard)).then(() => p.resolve(r), () => p.resolve(r));
-      else {
-        for (const k of this.workers) keep(k);
-        p.resolve(r);
-      }
-    };
-    const dbg = process.env.PVCHECK_DBG_OVERLAP ? (w: string) => process.stderr.write(`overlap +${Date.now() - this.start} ms: ${w} (states ${one.stats().distinctStates})\n`) : undefined;
-    modules.then((m) => {
-      dbg?.('modules');
-      if (p.settled()) return;
-      mods = m;
-      ks = [];
-      for (let i = 0; i < n; i++) {
-        const k = take(m.entry, m.plain);
-        this.workers.push(k);
-        ks.push(k);
-        k.listener = {
-          message: (msg) => {
-            if (msg.error !== undefined) p.fail(workerError(msg, m.plain));
-            else if (msg.preloaded) {
-              ready++;
-              dbg?.(`worker ${i} preloaded`);
-              endOnMain();
-            }
-          },
-          fail: p.fail,
-          index: i,
-        };
-        k.w.postMessage({ preload: { loader: m.loader, args: source.args, modules: m.modules }, env: { ...process.env }, ...(m.plain ? {} : { stamp: loadedSources() }) });
-      }
-      // as `start`: the workers' memory guards read the process's resident set, idle workers included
-      if (opt.maxMemory !== undefined) void closeWorkerPool();
-      // the search's slices only now: the plain-JS copies and the workers' start come first (with slices running, the
-      // import of the loader took 140 ms instead of 20, ring-notify 8x24)
-      setImmediate(slice);
-    }, p.fail);
-    // tests: hand over at the start of this level exactly (waiting there for the workers if they are not ready yet)
-    const at = Number(process.env.PVCHECK_TEST_OVERLAP_AT) || 0;
-    const slice = () => {
-      if (p.settled() || ended) return;
-      try {
-        if (this.interrupted) one.interrupt();
-        const loaded = ks !== undefined && ready === n;
-        if (!handOverTried && one.paused) {
-          // a level start
-          if (at > 0 ? one.stats().depth >= at : loaded) {
-            if (!loaded) {
-              setTimeout(slice, 2); // PVCHECK_TEST_OVERLAP_AT: wait there for the workers
-              return;
-            }
-            handOverTried = true;
-            const h = one.handOver();
-            dbg?.('hand-over');
-            // none: the search is about to end (a violation found, a bound met) or cannot go to the workers: it ends here
-            if (h) {
-              this.handedOverAt = h.level;
-              this.one = undefined;
-              start(mods!, sharedFromHandOver(h, withIds), ks);
-              return;
-            }
-          }
-        }
-        // once the workers are ready (or with the test hook), the search stops at the next level start
-        if (!handOverTried && (at > 0 || loaded)) one.pauseAtLevelEnd();
-        const r = one.run(5);
-        if (r) {
-          ended = r;
-          endOnMain();
-          return;
-        }
-      } catch (e) {
-        p.fail(e as Error);
-        return;
-      }
-      setImmediate(slice);
-    };
-  }
-  /** The progress figures until worker 0 publishes its own: where the single-threaded search stopped. */
-  private progressFrom(handed: Handed): void {
-    const r = handed.resume;
-    this.ctl[C.STATES] = r.links.n;
-    this.ctl[C.LEVEL] = r.level;
-    this.ctl[C.QUEUE] = r.curLen;
-    this.f64[this.n * this.fstride] = r.edges;
-  }
-  /** The level at whose start the main thread handed the search to the workers ({@link overlapped}); undefined if it did not. */
-  handedOverAt: number | undefined;
-  /** The single-threaded search the main thread runs while the workers start ({@link overlapped}), until the hand-over. */
-  private one: Search<S> | undefined;
-  private interrupted = false;
 
   /**
    * The figures so far: those worker 0 published at the last level end (or
@@ -558,8 +409,6 @@ export class ParallelSearch<S> {
    * level shows progress; `level` says how far the level is.
    */
   stats(): Stats {
-    // the main thread's search before the hand-over (overlapped)
-    if (this.one) return (this.lastStats = { ...this.one.stats(), seconds: (Date.now() - this.start) / 1000 });
     // A read while worker 0 publishes a level end (SEQ odd, or changed) is retried, so that no
     // count is taken twice or not at all; if worker 0 stays descheduled there, the last
     // consistent figures stand.
@@ -607,7 +456,6 @@ export class ParallelSearch<S> {
 
   /** Stops the search at the next state (outcome `incomplete`, reason `interrupted`). */
   interrupt(): void {
-    this.interrupted = true;
     Atomics.store(this.ctl, C.INTERRUPT, 1);
   }
 }
@@ -670,8 +518,6 @@ interface WorkerMessage {
   readonly linksDigest?: string;
   readonly redone?: { table: number; claims: number };
   readonly done?: boolean;
-  /** The worker loaded the system it was told to (`preload`, {@link ParallelSearch.overlapped}). */
-  readonly preloaded?: boolean;
   /** The worker's search threw: the error's message, and its name and stack when it had one. */
   readonly error?: string;
   readonly name?: string;

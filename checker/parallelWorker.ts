@@ -318,31 +318,9 @@ class SharedWords {
   }
 }
 
-/** The system a `preload` message asked for, by what it was loaded from (its loader, arguments and modules), until the next search takes it. */
-let preloaded: { key: string; sys: Promise<System<unknown>> } | undefined;
-const loadKey = (loader: string, args: unknown, modules: readonly string[]): string => JSON.stringify([loader, args, modules]);
-async function loadSystem(loader: string, args: unknown, modules: readonly string[]): Promise<System<unknown>> {
-  const mod = (await import(loader)) as { loadSystem: (args: unknown, modules: readonly string[]) => System<unknown> | Promise<System<unknown>> };
-  return mod.loadSystem(args, modules);
-}
-/**
- * Loads the system of the search to come while the main thread runs its
- * first levels (parallel.ts `overlapped`), and says so; the search's start
- * message, with the same loader, arguments and modules, takes it.
- */
-function preload(p: { loader: string; args: unknown; modules: readonly string[] }): void {
-  const sys = loadSystem(p.loader, p.args, p.modules);
-  preloaded = { key: loadKey(p.loader, p.args, p.modules), sys };
-  sys.then(
-    () => parentPort!.postMessage({ preloaded: true }),
-    (e: unknown) => parentPort!.postMessage({ error: (e as Error)?.message ?? String(e), ...(e instanceof Error && e.stack ? { name: e.name, stack: e.stack } : {}) }),
-  );
-}
-
 async function main(): Promise<void> {
-  const pre = preloaded;
-  preloaded = undefined;
-  const sys = pre && pre.key === loadKey(init.loader, init.args, init.modules) ? await pre.sys : await loadSystem(init.loader, init.args, init.modules);
+  const mod = (await import(init.loader)) as { loadSystem: (args: unknown, modules: readonly string[]) => System<unknown> | Promise<System<unknown>> };
+  const sys = await mod.loadSystem(init.args, init.modules);
   const codec = wordCodecOf(sys);
   if (!codec) throw new Error('internal: the multi-worker search needs a packed layout (a shape or a flat layout)');
   // States are handled as on the single-threaded packed path (packed.ts): the same codec, step and
@@ -1747,9 +1725,8 @@ const stampPort = (globalThis as Record<symbol, unknown>)[Symbol.for('pvcheck.ex
  * against what the main thread loaded, not against the stamp of when this
  * worker was started.
  */
-parentPort!.on('message', (m: { init?: WorkerInit; preload?: { loader: string; args: unknown; modules: readonly string[] }; stamp?: Record<string, string>; env?: Record<string, string> }) => {
+parentPort!.on('message', (m: { init?: WorkerInit; stamp?: Record<string, string>; env?: Record<string, string> }) => {
   if (m.stamp && stampPort) stampPort.postMessage(m.stamp);
   if (m.env) setEnv(m.env);
-  if (m.preload) preload(m.preload);
   if (m.init) run(m.init);
 });
