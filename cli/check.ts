@@ -426,7 +426,6 @@ export function progressLine(name: string, s: Stats, perSecond: number, maxState
   );
 }
 
-/** Exit code for an outcome. */
 /**
  * A bitstate run that never left the full table (`--store bitstate` with no
  * SIZE, checker/bitstate.ts ExactThenBits) proves its invariants as the full
@@ -437,6 +436,7 @@ function goalsCut(r: CheckResult<unknown>, unchecked: readonly string[]): CheckR
   return unchecked.length && r.outcome === 'ok' ? { ...r, outcome: 'incomplete', incompleteReason: 'bitstate' } : r;
 }
 
+/** Exit code for an outcome. */
 export const exitFor = (o: string): number =>
   o === 'ok' ? EXIT.ok : o === 'incomplete' ? EXIT.incomplete : EXIT.violation;
 
@@ -516,12 +516,13 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (values.typecheck) typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
   const overrides = paramPairs(values.param);
+  const maxMemory = values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : undefined;
   const run: RunOptions = {
     ...(values.invariant ? { invariants: values.invariant } : {}),
     ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
     ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
-    ...(values['max-memory'] !== undefined ? { maxMemory: sizeOption('max-memory', values['max-memory']) } : {}),
-    ...(values.workers !== undefined ? { workers: workersOption(values.workers, values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : defaultMemoryLimit()) } : {}),
+    ...(maxMemory !== undefined ? { maxMemory } : {}),
+    ...(values.workers !== undefined ? { workers: workersOption(values.workers, maxMemory ?? defaultMemoryLimit()) } : {}),
     source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
     ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
