@@ -38,14 +38,14 @@
 import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
 const {
   XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring,
-  beNode, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
+  beNodeAsFrontend, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
 } = xenbusModel;
 type R = Rule<xenbusModel.XenbusModelState, xenbusModel.XenbusParams>;
 
 const attachWhenConnected: R = {
   ...xennet_xdp_set,
   doc: 'XDP attach (rtnl held) only while dev->state and the backend node read Connected, else -EBUSY; the check and the switch to Reconfiguring under a lock netback_changed also takes',
-  when: (s, p) => xennet_xdp_set.when!(s, p, undefined) && s.fe.dev === XenbusStateConnected && beNode(s) === XenbusStateConnected,
+  when: (s, p) => xennet_xdp_set.when!(s, p, undefined) && s.fe.dev === XenbusStateConnected && beNodeAsFrontend(s) === XenbusStateConnected,
 };
 
 const timedWait: R = {
@@ -54,7 +54,7 @@ const timedWait: R = {
   when: (s) => s.fe.inst && s.fe.xdp === 'wait',
   then: (d, s, p) => {
     d.fe.wake = false;
-    if (beNode(s) !== XenbusStateReconfigured) {
+    if (beNodeAsFrontend(s) !== XenbusStateReconfigured) {
       d.fe.xdp = 'off';
       if (s.fe.dev === XenbusStateReconfiguring) switchState(d, 'fe', XenbusStateConnected, p);
       return;
