@@ -162,7 +162,7 @@ export function storeLine(st: StoreReport): string {
     return `  store        compact: ${st.signatureBits}-bit signatures in ${size}${st.full ? ' (full)' : ''}; probability that a state was missed: at most ${st.missedProbability.toExponential(1)} (hash compaction)`;
   // --store bitstate with no SIZE (checker/bitstate.ts ExactThenBits): the full table first, the bit array past it
   if (st.folded === false)
-    return `  store        bitstate: every one of the ${fmtInt(st.exactStates!)} states kept exactly in the full table (none missed); past ${fmtInt(st.exactLimit!)} they would go into a ${size} bit array (a quarter of the memory budget)`;
+    return `  store        bitstate: every one of the ${fmtInt(st.exactStates!)} states kept exactly in the full table (none missed); past ${fmtInt(st.exactLimit!)} they would go into a ${size} bit array (a quarter of the memory budget, rounded down to a power of two from 1 MiB to 4 GiB)`;
   return (
     `  store        bitstate: ${st.folded ? `the first ${fmtInt(st.exactStates!)} states kept exactly, then ` : ''}${size} bit array, ${st.hashes} bits a state, hash factor ${st.hashFactor === Infinity ? '-' : st.hashFactor!.toFixed(1)}; ` +
     `expected states missed ${st.expectedMissed!.toExponential(1)}, probability that one was: ${st.missedProbability.toExponential(1)} (Holzmann)`

@@ -179,6 +179,15 @@ export interface Model<S = any, P = any> {
    * step, beside the changed fields.
    */
   readonly view?: (s: S, p: P) => string;
+  /**
+   * The name the driver code gives a value at a path of the state, where the
+   * state keeps a number the C code names (a XenbusState: `be.state` 2 is
+   * `XenbusStateInitWait`, and so is a xenstore `state` node's "2"). `pvcheck
+   * show` and the sequence charts print it beside the value; the state, the
+   * trace file and ITF keep the value. Undefined: no name. Paths are as
+   * `show` prints them, split (`['xs', 'nodes', 'backend/vif/1/0/state']`).
+   */
+  readonly valueName?: (path: readonly (string | number)[], value: unknown) => string | undefined;
   /** What the sequence-chart views need (actors, what each rule touches); see {@link ModelViews}. */
   readonly views?: ModelViews<S, P>;
   /**

@@ -35,6 +35,7 @@ import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Rule } from './core.js';
 import { intParam, defineParams, type ParamsOfSpace } from './params.js';
 import { vifViews } from './views/drivers.js';
+import { xenbusStateLabel } from './xenbus.js';
 
 // --- xenbus states (xen/include/public/io/xenbus.h, verbatim values)
 
@@ -373,6 +374,8 @@ export const V_teardownEnds: Goal<S, P> = {
 
 export const vif = defineModel<S, P>({
   views: vifViews,
+  // `show` prints xenbus.h's names beside both ends' XenbusState numbers
+  valueName: (path, v) => (path.length === 1 && (path[0] === 'fe' || path[0] === 'be') ? xenbusStateLabel(v) : undefined),
   name: 'vif',
   description: "one vif's life across the layers: xenbus handshake (abstracted), TX ring with grants for its page and slots (zero-copy maps), the queue's credit limiter, one lifecycle with reconnects; cross-layer properties (no page reused while mapped, teardown ends every grant)",
   see: 'xen-netfront.c, xen-netback/{xenbus,interface,netback}.c, drivers/xen/grant-table.c; docs/models/vif.md',

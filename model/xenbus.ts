@@ -52,6 +52,16 @@ export const XenbusStateReconfiguring = 7;
 export const XenbusStateReconfigured = 8;
 export const xenbusStateName = ['Unknown', 'Initialising', 'InitWait', 'Initialised', 'Connected', 'Closing', 'Closed', 'Reconfiguring', 'Reconfigured'] as const;
 
+/**
+ * xenbus.h's name of a XenbusState, from the number a driver keeps (2) or the
+ * string a `state` node holds ("2"): `XenbusStateInitWait`. Undefined for
+ * anything else (a hostile guest's "x" or "9" in its node).
+ */
+export const xenbusStateLabel = (v: unknown): string | undefined => {
+  const n = typeof v === 'string' && /^[0-8]$/.test(v) ? Number(v) : v;
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n <= 8 ? `XenbusState${xenbusStateName[n]}` : undefined;
+};
+
 // --- xenstore paths (relative to /local/domain/<domid> of guest 1 and driver domain 0; netif.h example layout)
 
 /** The frontend directory, `/local/domain/1/device/vif/0`. */
@@ -2325,6 +2335,15 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   goals: [X8, X19],
   view: xenbusView,
   views: xenbusViews,
+  // `show` prints xenbus.h's names beside the numbers: the drivers' dev->state and be->state, and every
+  // xenstore `state` node (in the store or a transaction's writes), as the pictures name them
+  valueName: (path, v) => {
+    const [a, b] = path;
+    const last = path[path.length - 1];
+    if (path.length === 2 && ((a === 'fe' && b === 'dev') || (a === 'be' && (b === 'state' || b === 'dev')))) return xenbusStateLabel(v);
+    if (a === 'xs' && typeof last === 'string' && last.endsWith('/state') && typeof v === 'string') return xenbusStateLabel(v);
+    return undefined;
+  },
   shape: xenbusShape(),
   // finding F7 (docs/findings.md xenbus-F7): a driver rebind while libxl unplugs hangs the guest's xenwatch
   // thread at the defaults (10 steps); npm start reports it as known, and its reconnect=0 row checks the rest

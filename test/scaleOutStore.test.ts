@@ -237,7 +237,7 @@ test('--store on the command line: report lines, exit codes, bad input in one li
   const auto = run('check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=4', '-q', '--store', 'bitstate', '--max-memory', '2G');
   assert.is(auto.status, 0, auto.stderr);
   assert.match(auto.stdout, /^ {2}outcome {6}ok: every invariant holds/m);
-  assert.match(auto.stdout, new RegExp(`store +bitstate: every one of the ${gridPoint(4, 4).states.toLocaleString('en-US')} states kept exactly in the full table \\(none missed\\); past 25,165,824 they would go into a 512 MiB bit array \\(a quarter of the memory budget\\)`));
+  assert.match(auto.stdout, new RegExp(`store +bitstate: every one of the ${gridPoint(4, 4).states.toLocaleString('en-US')} states kept exactly in the full table \\(none missed\\); past 25,165,824 they would go into a 512 MiB bit array \\(a quarter of the memory budget, rounded down to a power of two from 1 MiB to 4 GiB\\)`));
   const autoJson = JSON.parse(run('check', 'ring-notify', '-p', 'ringSize=4', '-p', 'messages=4', '-q', '--store', 'bitstate', '--max-memory', '2G', '--json').stdout);
   assert.equal(autoJson.store, { kind: 'bitstate', bytes: 512 << 20, hashes: 3, missedProbability: 0, expectedMissed: 0, hashFactor: (8 * (512 << 20)) / gridPoint(4, 4).states, exactStates: gridPoint(4, 4).states, folded: false, exactLimit: 25165824 });
   const v = run('check', join(root, 'examples/ring-no-recheck.ts'), '-p', 'ringSize=2', '-p', 'messages=4', '-q', '--store', 'bitstate:4K', '--trace-out', 'lw.trace.json');

@@ -80,7 +80,42 @@ export function diff(a: unknown, b: unknown, path: PathPart[] = [], out: Change[
   return out;
 }
 
-/** `  req_prod: 2 -> 4`, `  xenstore["x"]: (absent) -> "4"`. */
-export function formatChange(c: Change, arrow = ' -> '): string {
-  return `${formatPath(c.path)}: ${formatValue(c.added ? undefined : c.before)}${arrow}${formatValue(c.removed ? undefined : c.after)}`;
+/**
+ * The name the protocol's code gives a value at a path of the state (a
+ * model's `valueName`: `XenbusStateInitWait` for a 2 in a XenbusState field),
+ * or undefined.
+ */
+export type ValueNamer = (path: readonly PathPart[], value: unknown) => string | undefined;
+
+/** {@link formatValue}, with the value's name after it when `name` gives one: `2 (XenbusStateInitWait)`. */
+export function formatNamedValue(path: readonly PathPart[], v: unknown, name?: ValueNamer): string {
+  const text = formatValue(v);
+  if (v === undefined || !name) return text;
+  const n = name(path, v);
+  return n ? `${text} (${n})` : text;
+}
+
+/**
+ * `  req_prod: 2 -> 4`, `  xenstore["x"]: (absent) -> "4"`; with a namer,
+ * `  be.state: 0 (XenbusStateUnknown) -> 2 (XenbusStateInitWait)`.
+ */
+export function formatChange(c: Change, arrow = ' -> ', name?: ValueNamer): string {
+  return `${formatPath(c.path)}: ${formatNamedValue(c.path, c.added ? undefined : c.before, name)}${arrow}${formatNamedValue(c.path, c.removed ? undefined : c.after, name)}`;
+}
+
+/**
+ * A model's `valueName` as a {@link ValueNamer} that never throws (a trace of
+ * another model, or a value the model's function does not expect, is shown
+ * without a name), or undefined when the model has none.
+ */
+export function namerOf(valueName: ((path: readonly PathPart[], value: unknown) => string | undefined) | undefined): ValueNamer | undefined {
+  if (!valueName) return undefined;
+  return (path, v) => {
+    try {
+      const n = valueName(path, v);
+      return typeof n === 'string' && n !== '' ? n : undefined;
+    } catch {
+      return undefined;
+    }
+  };
 }

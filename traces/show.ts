@@ -11,7 +11,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
-import { diff, formatChange, formatPath, formatValue, leaves } from './diff.js';
+import { diff, formatChange, formatNamedValue, formatPath, leaves, namerOf } from './diff.js';
 import { describeProperty, type Trace } from './format.js';
 
 const paramText = (p: Readonly<Record<string, unknown>>): string => {
@@ -59,6 +59,8 @@ export function showTrace(trace: Trace, model?: Model): string {
   out.push(`Length:   ${trace.steps.length - 1} steps`);
   out.push('');
   const rules = new Map((model?.rules ?? []).map((r) => [r.name, r]));
+  // the names the driver code gives values (XenbusState), beside the numbers
+  const name = namerOf(model?.valueName);
   // the model's picture of a state, when it has one and the trace's parameters are its own
   const params = model?.view ? resolveParams(model.params, trace.params as Record<string, string | number | boolean>) : undefined;
   const view = (st: unknown): string[] => {
@@ -72,7 +74,7 @@ export function showTrace(trace: Trace, model?: Model): string {
   trace.steps.forEach((s, i) => {
     if (i === 0) {
       out.push('Step 0: init  (initial state)');
-      for (const l of leaves(s.state)) out.push(`  ${formatPath(l.path)}: ${formatValue(l.value)}`);
+      for (const l of leaves(s.state)) out.push(`  ${formatPath(l.path)}: ${formatNamedValue(l.path, l.value, name)}`);
       out.push(...view(s.state));
       return;
     }
@@ -81,7 +83,7 @@ export function showTrace(trace: Trace, model?: Model): string {
     out.push(`Step ${i}: ${s.action ?? '(action unknown)'}${note}`);
     const changes = diff(trace.steps[i - 1]!.state, s.state);
     if (changes.length === 0) out.push('  (no change)');
-    for (const c of changes) out.push(`  ${formatChange(c)}`);
+    for (const c of changes) out.push(`  ${formatChange(c, ' -> ', name)}`);
     out.push(...view(s.state));
   });
   out.push('');

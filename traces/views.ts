@@ -18,7 +18,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model, RuleTouches, ViewMessage } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
-import { diff, formatChange } from './diff.js';
+import { diff, formatChange, namerOf } from './diff.js';
 import { describeProperty, type Trace } from './format.js';
 import { verdictLine } from './show.js';
 
@@ -70,6 +70,7 @@ const uniq = <T>(xs: readonly T[]): T[] => [...new Set(xs)];
 export function chartOf(trace: Trace, model?: Model): Chart {
   const rules = new Map((model?.rules ?? []).map((r) => [r.name, r]));
   const views = model?.views;
+  const name = namerOf(model?.valueName);
   const resolved = model ? resolveParams(model.params, trace.params as Record<string, string | number | boolean>) : undefined;
   const params = resolved && E.isRight(resolved) ? resolved.right : undefined;
   const picture = (st: unknown): string[] | undefined => {
@@ -127,7 +128,7 @@ export function chartOf(trace: Trace, model?: Model): Chart {
       arrows,
       reads: t.reads ?? [],
       writes: t.writes ?? [],
-      changes: diff(trace.steps[i - 1]!.state, s.state).map((c) => formatChange(c)),
+      changes: diff(trace.steps[i - 1]!.state, s.state).map((c) => formatChange(c, ' -> ', name)),
       ...(changedPic ? { picture: changedPic } : {}),
       ...(pic ? { fullPicture: pic } : {}),
     });
