@@ -501,6 +501,10 @@ export const WORKER_BASE_BYTES = 16 * 1024 ** 2;
  * V8 ran out of memory, a minute later, with its own fatal error.
  */
 export function workersOption(v: string, budget: number): number {
+  // one message for every value that is not a count of threads ('abc', '0', '2.5'; intOption's 'non-negative' would
+  // suggest 0), and the cap's for a count too large to be a safe integer (intOption called 1e20 'not at least 1')
+  if (!/^\d+$/.test(v) || /^0+$/.test(v)) throw new UsageError(`--workers expects a whole number of worker threads from 1 to ${MAX_WORKERS}, got '${v}'`);
+  if (v.replace(/^0+/, '').length > String(MAX_WORKERS).length) throw new UsageError(`--workers ${v} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
   const n = intOption('workers', v, 1)!;
   if (n > MAX_WORKERS) throw new UsageError(`--workers ${n} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
   if (n * WORKER_BASE_BYTES > budget)
@@ -524,7 +528,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(maxMemory !== undefined ? { maxMemory } : {}),
     ...(values.workers !== undefined ? { workers: workersOption(values.workers, maxMemory ?? defaultMemoryLimit()) } : {}),
     source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
-    ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers) } : {}),
+    ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers, maxMemory ?? defaultMemoryLimit()) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
   };
@@ -733,11 +737,22 @@ function swarmOf(values: Record<string, unknown>): { who: Membership; dir: strin
 }
 
 /** `--store full|compact[:SIZE]|bitstate[:SIZE]` (checker/bitstate.ts); a lossy store runs on one thread. */
-function storeOption(v: string, workers: string | undefined): StoreSpec | undefined {
+/**
+ * `--store KIND[:SIZE]` for a run whose memory budget is `budget` (--max-memory,
+ * else 3/4 of the memory). A compact table or a bit array of a given size is
+ * allocated at the start: one as large as the budget is refused in one line,
+ * as a swarm member's is (cli/scaleOut.ts), instead of a search that stops
+ * at its first states as INCOMPLETE (max-memory) (`--store bitstate:1G
+ * --max-memory 100M` did, after 2,280 states). `bitstate` with no SIZE is
+ * sized from the budget (checker/bitstate.ts autoBitstate).
+ */
+function storeOption(v: string, workers: string | undefined, budget: number): StoreSpec | undefined {
   const spec = parseStoreSpec(v, parseSize);
   if (typeof spec === 'string') throw new UsageError(spec);
   if (spec.kind === 'full') return undefined;
   if (workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
+  if (!(spec.kind === 'bitstate' && spec.auto) && spec.bytes >= budget)
+    throw new UsageError(`--store ${v}: the ${spec.kind === 'compact' ? 'table' : 'bit array'} of ${fmtBytes(spec.bytes)}${v.includes(':') ? '' : ' (the default)'} does not fit in the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory): give a smaller SIZE or a larger --max-memory`);
   return spec;
 }
 

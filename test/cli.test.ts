@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { PROGRESS, ctrlCLongSearch, pvcheck } from './support/cli.js';
+import { PROGRESS, ctrlCLongSearch, pvcheck, badInput as badInputIn } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 import { writtenAtArgs } from './support/bounds.js';
 
@@ -16,16 +16,7 @@ const tmp = scratchDir('pvcheck-cli-');
 
 const pv = (args: string[], cwd = tmp) => pvcheck(args, cwd);
 
-/** A bad-input case: exit 2, exactly one line on stderr mentioning `what`, no stack trace. */
-function badInput(args: string[], what: RegExp) {
-  const r = pv(args);
-  assert.is(r.code, 2, `exit code of pvcheck ${args.join(' ')}: ${r.err}`);
-  const lines = r.err.trim().split('\n');
-  assert.is(lines.length, 1, `one line on stderr, got:\n${r.err}`);
-  assert.match(lines[0]!, /^pvcheck: error: /);
-  assert.match(lines[0]!, what);
-  assert.not.match(r.err, /\n\s+at /, 'no stack trace');
-}
+const badInput = (args: string[], what: RegExp): void => badInputIn(args, what, tmp);
 
 const fx = (f: string) => join(root, 'test/fixtures', f);
 

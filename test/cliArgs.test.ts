@@ -5,20 +5,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pvcheck, root } from './support/cli.js';
+import { pvcheck, root, badInput as badInputIn } from './support/cli.js';
 import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
 const tmp = scratchDir('pvcheck-args-');
 const pv = (args: string[]) => pvcheck(args, tmp);
-function badInput(args: string[], what: RegExp) {
-  const r = pv(args);
-  assert.is(r.code, 2, `exit code of pvcheck ${args.join(' ')}: ${r.err}`);
-  const lines = r.err.trim().split('\n');
-  assert.is(lines.length, 1, `one line on stderr, got:\n${r.err}`);
-  assert.match(lines[0]!, what);
-  assert.is(r.out, '');
-}
+const badInput = (args: string[], what: RegExp): void => badInputIn(args, what, tmp);
 
 test('an option that takes one value, given twice, is refused (it silently kept the last)', () => {
   badInput(['check', 'ring-notify', '--max-states', '5', '--max-states', '6'], /^pvcheck: error: --max-states is given twice$/);

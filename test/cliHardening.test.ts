@@ -11,23 +11,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pvcheck } from './support/cli.js';
+import { pvcheck, badInput as badInputIn } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 import { MAX_WORKERS } from '../cli/check.js';
 
 const tmp = scratchDir('pvcheck-hardening-');
 const pv = (args: string[]) => pvcheck(args, tmp);
-function badInput(args: string[], what: RegExp): void {
-  const r = pv(args);
-  const cmd = `pvcheck ${args.join(' ')}`;
-  assert.is(r.signal, null, cmd);
-  assert.is(r.code, 2, `exit code of ${cmd}: ${r.err}`);
-  const lines = r.err.trim().split('\n');
-  assert.is(lines.length, 1, `${cmd}: one line on stderr, got:\n${r.err}`);
-  assert.match(lines[0]!, /^pvcheck: error: /, cmd);
-  assert.match(lines[0]!, what, cmd);
-  assert.is(r.out, '', cmd);
-}
+const badInput = (args: string[], what: RegExp): void => badInputIn(args, what, tmp);
 /** blkif at every parameter's maximum (hostileWrites too, the guest hostile). */
 const blkifMax = ['-p', 'ringSize=8', '-p', 'requests=8', '-p', 'pages=4', '-p', 'maxPgrants=4', '-p', 'frontend=hostile', '-p', 'hostileWrites=4'];
 
@@ -37,8 +27,8 @@ test('--workers N: more threads than pvcheck starts, or than the memory budget h
   badInput(['check', 'limiter', '--workers', String(MAX_WORKERS + 1), '--max-memory', '1G'], /is more worker threads than pvcheck starts/);
   // (few threads and a small budget: without the check, the memory guard stops the search at once)
   badInput(['check', 'limiter', '--workers', '4', '--max-memory', '48M'], /^pvcheck: error: --workers 4: 4 worker threads hold about 64 MiB before any state \(16 MiB each\), more than the memory budget of 48 MiB/);
-  badInput(['check', 'limiter', '--workers', '1.5'], /--workers expects a non-negative integer, got '1\.5'$/);
-  badInput(['check', 'limiter', '--workers', '0'], /--workers must be an integer of at least 1, got '0'$/);
+  badInput(['check', 'limiter', '--workers', '1.5'], /--workers expects a whole number of worker threads from 1 to 1024, got '1\.5'$/);
+  badInput(['check', 'limiter', '--workers', '0'], /--workers expects a whole number of worker threads from 1 to 1024, got '0'$/);
   // within both: the check runs (limiter finds L3)
   const r = pv(['check', 'limiter', '--workers', '2', '--max-memory', '1G', '-q']);
   assert.is(r.code, 1, r.err);

@@ -4,6 +4,7 @@
  * code, stdout and stderr (one helper, where each test file had its own).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import * as assert from 'uvu/assert';
 import { join, resolve } from 'node:path';
 
 export const root = resolve(import.meta.dirname, '..', '..');
@@ -80,3 +81,20 @@ export async function pvcheckInterrupted(
 /** cli.test's Ctrl-C case: ring-notify 16x64 (minutes of search), SIGINT at its first progress line. */
 export const ctrlCLongSearch = (cwd: string) =>
   pvcheckInterrupted(['check', 'ring-notify', '-p', 'ringSize=16', '-p', 'messages=64', '--json'], cwd);
+
+/**
+ * A bad-input case as a user meets it: `pvcheck ARGS` in `cwd` exits 2 (not
+ * killed) with exactly one line on stderr, `pvcheck: error: ...` matching
+ * `what` (no stack trace), and nothing on stdout.
+ */
+export function badInput(args: readonly string[], what: RegExp, cwd: string): void {
+  const r = pvcheck(args, cwd);
+  const cmd = `pvcheck ${args.join(' ')}`;
+  assert.is(r.signal, null, cmd);
+  assert.is(r.code, 2, `exit code of ${cmd}: ${r.err}`);
+  const lines = r.err.trim().split('\n');
+  assert.is(lines.length, 1, `${cmd}: one line on stderr, got:\n${r.err}`);
+  assert.match(lines[0]!, /^pvcheck: error: /, cmd);
+  assert.match(lines[0]!, what, cmd);
+  assert.is(r.out, '', cmd);
+}
