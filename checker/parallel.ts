@@ -46,12 +46,13 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions } from './parallelLayout.js';
+import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions, type WorkerResult } from './parallelLayout.js';
 import type { CheckResult, Stats } from './report.js';
 import { SharedFingerprints, normHigh, normLow } from './store.js';
 import { registerIdleWorkers } from './memory.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
+import { lazyObservable } from './trace.js';
 
 /**
  * Where the workers get the system: a module exporting `loadSystem(args,
@@ -386,7 +387,12 @@ export class ParallelSearch<S> {
               else if (m.result) {
                 this.linksDigest = m.linksDigest;
                 this.redone = m.redone;
-                result = { ...(m.result as CheckResult<S>), seconds: (Date.now() - this.start) / 1000 };
+                const w = m.result as WorkerResult<S>;
+                result = {
+                  ...w,
+                  ...(w.observables ? { observables: w.observables.map((o) => lazyObservable(sys, o)) } : {}),
+                  seconds: (Date.now() - this.start) / 1000,
+                } as CheckResult<S>;
                 finished();
               } else if (m.done) finished();
             },
@@ -514,7 +520,7 @@ export function loadedSources(): Record<string, string> {
 
 /** What a worker answers a search's start message with (parallelWorker.ts). */
 interface WorkerMessage {
-  readonly result?: CheckResult<unknown>;
+  readonly result?: WorkerResult<unknown>;
   readonly linksDigest?: string;
   readonly redone?: { table: number; claims: number };
   readonly done?: boolean;

@@ -5,7 +5,9 @@
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { GraphTransfer } from './graph.js';
+import type { CheckResult } from './report.js';
 import type { LinksTransfer } from './store.js';
+import type { ObservableWitnesses } from './trace.js';
 
 /** Slots of the control Int32Array. */
 export const C = {
@@ -159,6 +161,12 @@ export interface WorkerOptions {
   /** With `times`: when the search began in the main thread (performance.timeOrigin + performance.now() there, ms). */
   readonly t0?: number;
 }
+
+/**
+ * Worker 0's result as it is posted: the observables' paths to their witnesses
+ * instead of their traces (parallel.ts makes them lazy: trace.ts lazyObservable).
+ */
+export type WorkerResult<S> = Omit<CheckResult<S>, 'observables'> & { readonly observables?: readonly ObservableWitnesses[] };
 
 /**
  * Worker 0, for a search handed over by the single-threaded one at the start

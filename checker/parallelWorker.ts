@@ -19,11 +19,11 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard } from './memory.js';
-import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, WS, WSTRIDE } from './parallelLayout.js';
+import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, type WorkerResult, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
-import { traceTo } from './trace.js';
+import { pathTo, traceTo, type ObservableWitnesses } from './trace.js';
 import { openSync, readSync, writeSync } from 'node:fs';
 
 /*
@@ -1018,12 +1018,12 @@ class Worker<S> {
   /** The id of the next level's first state. */
   private nextFirst = 0;
 
-  coordinate(): CheckResult<S> {
+  coordinate(): WorkerResult<S> {
     this.obs = this.sys.observables?.length ? new ObservableExtremes(this.sys.observables) : undefined;
     this.graph = this.withGraph ? new GoalGraph(this.sys.goals!) : undefined;
     if (init.resume) this.resume(init.resume);
     else this.seed();
-    let result: CheckResult<S> | undefined;
+    let result: WorkerResult<S> | undefined;
     while (result === undefined) {
       this.publishStats();
       if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
@@ -1215,7 +1215,7 @@ class Worker<S> {
   }
 
   /** Level end as the single-threaded search decides it; returns the result when the search is over. */
-  private levelEnd(): CheckResult<S> | undefined {
+  private levelEnd(): WorkerResult<S> | undefined {
     if (this.pending || this.nextLen === 0 || this.cutByStates) {
       if (!this.pending && this.cutByStates && this.nextLen > 0) this.truncated ??= 'max-states';
       return this.finish();
@@ -1225,7 +1225,7 @@ class Worker<S> {
   }
 
   /** The level expanded by every worker, then merged; falls back to {@link levelAlone} when the level ends the search. */
-  private levelTogether(): CheckResult<S> | undefined {
+  private levelTogether(): WorkerResult<S> | undefined {
     if (this.done) return this.finish();
     phase('table');
     this.ensureRoom(true);
@@ -1439,7 +1439,7 @@ class Worker<S> {
    * states (the others are marking winners meanwhile and touch neither),
    * then takes its part, then adds the links in id order.
    */
-  private mergedTogether(len: number): CheckResult<S> | undefined {
+  private mergedTogether(len: number): WorkerResult<S> | undefined {
     let news = 0;
     for (let j = 0; j < N; j++) news += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.NEWS);
     this.occupied += news;
@@ -1505,7 +1505,7 @@ class Worker<S> {
    * table may hold flagged states from an attempt of this level by every
    * worker: those count as new when first met here.
    */
-  private levelAlone(): CheckResult<S> | undefined {
+  private levelAlone(): WorkerResult<S> | undefined {
     phase('alone');
     enterBucket('alone', this.curLen);
     this.awaitWritten(); // the level, its links and the table's flags
@@ -1630,7 +1630,7 @@ class Worker<S> {
     return this.links.digest();
   }
 
-  private finish(): CheckResult<S> {
+  private finish(): WorkerResult<S> {
     this.awaitWritten();
     const sys = this.sys;
     const links = this.links;
@@ -1656,15 +1656,16 @@ class Worker<S> {
         violation = { property: sys.goals![stuck.goal]!.name, kind: 'recoverability', trace: traceTo(sys, links, stuck.id) };
       }
     }
+    // the paths to the witnesses, not their traces: the main thread builds a trace when a report reads it (trace.ts lazyObservable)
     const obs = this.obs;
-    const observables = (links.size > 0 ? sys.observables : undefined)?.map((o, i) => {
+    const observables = (links.size > 0 ? sys.observables : undefined)?.map((o, i): ObservableWitnesses => {
       const has = obs!.has(i);
       return {
         name: o.name,
         min: has ? obs!.min(i) : NaN,
         max: has ? obs!.max(i) : NaN,
-        minTrace: has ? traceTo(sys, links, obs!.minId(i)) : [],
-        maxTrace: has ? traceTo(sys, links, obs!.maxId(i)) : [],
+        minPath: has ? pathTo(links, obs!.minId(i)) : [],
+        maxPath: has ? pathTo(links, obs!.maxId(i)) : [],
       };
     });
     const n = links.size;

@@ -64,9 +64,9 @@ import { collisionProbability, fmix } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import type { StatePath } from './path.js';
 import { coverageOf, type CheckResult, type Outcome, type TraceStep, type Violation } from './report.js';
-import { FingerprintSet, Grow, NO_PARENT, ParentLinks } from './store.js';
+import { FingerprintSet, Grow, NO_PARENT } from './store.js';
 import type { System } from './system.js';
-import { traceTo } from './trace.js';
+import { lazyObservable, traceAlong } from './trace.js';
 
 export interface PartitionOptions {
   /** This member, 1..members. */
@@ -447,13 +447,14 @@ export class PartitionMember<S> {
         return best;
       };
       const lo = pick(0), hi = pick(2);
-      return {
+      // the paths read now (the level files may be gone by the time a report reads a trace), the traces when read
+      return lazyObservable(this.sys, {
         name: ob.name,
         min: lo ? lo.v : NaN,
         max: hi ? hi.v : NaN,
-        minTrace: lo ? this.traceOf(lo.m, lo.id, lo.d) : [],
-        maxTrace: hi ? this.traceOf(hi.m, hi.id, hi.d) : [],
-      };
+        minPath: lo ? this.pathOf(lo.m, lo.id, lo.d) : [],
+        maxPath: hi ? this.pathOf(hi.m, hi.id, hi.d) : [],
+      });
     });
   }
 
@@ -494,6 +495,11 @@ export class PartitionMember<S> {
    * indices replayed from it (trace.ts).
    */
   traceOf(m: number, id: number, d: number): TraceStep<S>[] {
+    return traceAlong(this.sys, this.pathOf(m, id, d));
+  }
+
+  /** The transition indices from an initial state to member m's state `id` at depth d (trace.ts pathTo), from the level files. */
+  pathOf(m: number, id: number, d: number): number[] {
     const ks: number[] = [];
     for (let depth = d; depth >= 0; depth--) {
       const r = this.record(m, depth, id);
@@ -502,21 +508,8 @@ export class PartitionMember<S> {
       m = r.pm;
       id = r.pid;
     }
-    ks.reverse();
-    return traceAlong(this.sys, ks);
+    return ks.reverse();
   }
-}
-
-/**
- * The trace that starts at initial state `ks[0]` (its index in init) and
- * takes the `ks[i]`-th transition at step i: a chain of parent links, one
- * state a level, replayed with the model's rules (trace.ts).
- */
-export function traceAlong<S>(sys: System<S>, ks: readonly number[]): TraceStep<S>[] {
-  const links = new ParentLinks();
-  links.add(NO_PARENT, ks[0]!);
-  for (let i = 1; i < ks.length; i++) links.add(i - 1, ks[i]!);
-  return traceTo(sys, links, ks.length - 1);
 }
 
 /** Thrown out of a barrier when the member is interrupted (Ctrl-C): nothing of the step is lost, a restart resumes. */

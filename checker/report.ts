@@ -49,6 +49,11 @@ export interface ObservableReport<S> {
   readonly name: string;
   readonly min: number;
   readonly max: number;
+  /** Steps of the min witness's trace (`minTrace.length - 1`, known without building it; -1: no value in any state). */
+  readonly minSteps: number;
+  /** Steps of the max witness's trace (`maxTrace.length - 1`). */
+  readonly maxSteps: number;
+  /** The witnesses' traces: built when first read (checker/trace.ts lazyObservable), so read them only to print or write them. */
   readonly minTrace: readonly TraceStep<S>[];
   readonly maxTrace: readonly TraceStep<S>[];
 }

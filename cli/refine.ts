@@ -16,7 +16,7 @@
  */
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
-import type { CheckOptions, CheckResult, TraceStep, Violation } from '../checker/explore.js';
+import type { CheckOptions, CheckResult, ObservableReport, TraceStep, Violation } from '../checker/explore.js';
 import { Search, check } from '../checker/explore.js';
 import type { System } from '../checker/system.js';
 import { fmtInt } from './report.js';
@@ -45,7 +45,7 @@ type Plan =
 
 function plan(model: Model, params: object, r0: CheckResult<unknown>, opt: { maxStates?: number; maxMemory?: number }): Plan {
   if (!model.refinement?.(params)) return { result: r0 };
-  const r = r0.observables ? { ...r0, observables: r0.observables.map((o) => ({ ...o, minTrace: unfoldOr(model, params, o.minTrace), maxTrace: unfoldOr(model, params, o.maxTrace) })) } : r0;
+  const r = r0.observables ? { ...r0, observables: r0.observables.map((o) => unfoldedObservable(model, params, o)) } : r0;
   const v = r.violation;
   if (!v || v.refined) return { result: r };
   const u = unfoldTrace(model, params, v.trace);
@@ -120,6 +120,33 @@ export async function refineResultAsync(model: Model, params: object, r0: CheckR
 }
 
 /** An observable's witness, unfolded (its length is the faithful model's; not claimed a shortest). */
+/**
+ * An observable's witnesses as the faithful model's, unfolded when first read
+ * (as checker/trace.ts builds the quotient's: lazyObservable); the lengths
+ * are the unfolded traces', so reading one unfolds its trace.
+ */
+function unfoldedObservable(model: Model, params: object, o: ObservableReport<unknown>): ObservableReport<unknown> {
+  let minTrace: readonly TraceStep<unknown>[] | undefined;
+  let maxTrace: readonly TraceStep<unknown>[] | undefined;
+  return {
+    name: o.name,
+    min: o.min,
+    max: o.max,
+    get minSteps() {
+      return this.minTrace.length - 1;
+    },
+    get maxSteps() {
+      return this.maxTrace.length - 1;
+    },
+    get minTrace() {
+      return (minTrace ??= unfoldOr(model, params, o.minTrace));
+    },
+    get maxTrace() {
+      return (maxTrace ??= unfoldOr(model, params, o.maxTrace));
+    },
+  };
+}
+
 function unfoldOr(model: Model, params: object, trace: readonly TraceStep<unknown>[]): readonly TraceStep<unknown>[] {
   if (trace.length === 0) return trace;
   const u = unfoldTrace(model, params, trace);

@@ -109,8 +109,8 @@ export function jsonReport(
             name: o.name,
             min: Number.isNaN(o.min) ? null : o.min,
             max: Number.isNaN(o.max) ? null : o.max,
-            minTraceLength: o.minTrace.length - 1,
-            maxTraceLength: o.maxTrace.length - 1,
+            minTraceLength: o.minSteps,
+            maxTraceLength: o.maxSteps,
           })),
         }
       : {}),
@@ -149,7 +149,7 @@ export function humanReport(model: string, params: object, invariants: string[],
     lines.push(
       Number.isNaN(o.min)
         ? `  observable   ${o.name}: no value in any reachable state`
-        : `  observable   ${o.name}: min ${o.min} (witness ${steps(o.minTrace.length - 1)}), max ${o.max} (witness ${steps(o.maxTrace.length - 1)})`,
+        : `  observable   ${o.name}: min ${o.min} (witness ${steps(o.minSteps)}), max ${o.max} (witness ${steps(o.maxSteps)})`,
     );
   lines.push(r.store ? storeLine(r.store) : `  fingerprints ${r.workers && r.workers > 1 ? 63 : 64}-bit; probability that a collision hid a state: ${r.collisionProbability.toExponential(1)}`);
   return lines.join('\n');
