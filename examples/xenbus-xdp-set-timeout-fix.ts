@@ -38,14 +38,14 @@
 import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
 const {
   XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring,
-  beNodeAsFrontend, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
+  beNode, beNodeAsFrontend, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
 } = xenbusModel;
 type R = Rule<xenbusModel.XenbusModelState, xenbusModel.XenbusParams>;
 
 const attachWhenConnected: R = {
   ...xennet_xdp_set,
   doc: 'XDP attach (rtnl held) only while dev->state and the backend node read Connected, else -EBUSY; the check and the switch to Reconfiguring under a lock netback_changed also takes',
-  when: (s, p) => xennet_xdp_set.when!(s, p, undefined) && s.fe.dev === XenbusStateConnected && beNodeAsFrontend(s) === XenbusStateConnected,
+  when: (s, p) => xennet_xdp_set.when!(s, p, undefined) && s.fe.dev === XenbusStateConnected && beNode(s) === XenbusStateConnected,
 };
 
 const timedWait: R = {
