@@ -15,6 +15,12 @@
  * ratio of states per second this/base, and bytes per state (search
  * structures and RSS growth).
  *
+ * `--same-models` (on `run` and `compare`): ROOT's checker (its
+ * checker/explore.ts `check`) runs THIS tree's models, parameters and bind,
+ * so that the engine alone is compared on identical models, states and
+ * edges (the models grew since f6f19a3; its checker takes today's systems):
+ *   node --import ./bin/register.mjs bench/nested.ts compare --same-models --base /tmp/nested/f6f19a3 --cases xenbus4,ring-weak
+ *
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
@@ -69,13 +75,15 @@ interface RunResult {
   rssPerState: number;
 }
 
-async function runOne(name: string, root: string): Promise<RunResult> {
+/** One run of case `name` with ROOT's checker; its models, parameters and bind from ROOT too, or from this tree (`sameModels`). */
+async function runOne(name: string, root: string, sameModels = false): Promise<RunResult> {
   const c = CASES[name];
   if (!c) throw new Error(`unknown case ${name} (known: ${Object.keys(CASES).join(', ')})`);
-  const imp = (p: string) => import(pathToFileURL(join(root, p)).href);
-  const { findModel } = await imp('model/registry.ts');
-  const { resolveParams } = await imp('model/params.ts');
-  const { bind } = await imp('properties/bind.ts');
+  const imp = (p: string, from = root) => import(pathToFileURL(join(from, p)).href);
+  const models = sameModels ? HERE : root;
+  const { findModel } = await imp('model/registry.ts', models);
+  const { resolveParams } = await imp('model/params.ts', models);
+  const { bind } = await imp('properties/bind.ts', models);
   const { check } = await imp('checker/explore.ts');
   const m = findModel(c.model);
   const p = resolveParams(m.params, c.params);
@@ -114,10 +122,10 @@ const median = (xs: number[]): number => {
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 };
 
-function spawnRun(name: string, root: string): RunResult {
+function spawnRun(name: string, root: string, sameModels: boolean): RunResult {
   const r = spawnSync(
     process.execPath,
-    ['--max-old-space-size=4096', '--import', join(HERE, 'bin/register.mjs'), fileURLToPath(import.meta.url), 'run', name, root],
+    ['--max-old-space-size=4096', '--import', join(HERE, 'bin/register.mjs'), fileURLToPath(import.meta.url), 'run', name, root, ...(sameModels ? ['--same-models'] : [])],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (r.status !== 0) throw new Error(`run ${name} in ${root} failed: ${r.stderr}`);
@@ -131,6 +139,7 @@ function compare(args: string[]): void {
   };
   const repeat = Number(opt('--repeat') ?? 3);
   const base = opt('--base');
+  const sameModels = args.includes('--same-models');
   const cases = (opt('--cases') ?? Object.keys(CASES).join(',')).split(',');
   const roots = base ? [['base', resolve(base)], ['this', HERE]] : [['this', HERE]];
   const rows: string[] = [];
@@ -138,7 +147,7 @@ function compare(args: string[]): void {
     const runs: Record<string, RunResult[]> = { base: [], this: [] };
     for (let i = 0; i < repeat; i++)
       for (const [tag, root] of roots) {
-        const r = spawnRun(name, root!);
+        const r = spawnRun(name, root!, sameModels && tag === 'base');
         runs[tag!]!.push(r);
         process.stderr.write(`${name} ${tag} #${i + 1}: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} s CPU), ${r.states} states\n`);
       }
@@ -170,7 +179,7 @@ function compare(args: string[]): void {
       ].join(' | '),
     );
   }
-  console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)`);
+  console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)${sameModels && base ? `; base: ${base}'s checker on this tree's models` : ''}`);
   console.log(
     'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state',
   );
@@ -182,10 +191,11 @@ const [cmd, ...rest] = process.argv[1] && resolve(process.argv[1]) === fileURLTo
 if (cmd === '(imported)') {
   // imported as a module: nothing to run
 } else if (cmd === 'run') {
-  const r = await runOne(rest[0]!, resolve(rest[1] ?? HERE));
+  const pos = rest.filter((a) => a !== '--same-models');
+  const r = await runOne(pos[0]!, resolve(pos[1] ?? HERE), rest.includes('--same-models'));
   process.stdout.write(JSON.stringify(r) + '\n');
 } else if (cmd === 'compare') compare(rest);
 else {
-  console.error('usage: bench/nested.ts run CASE [ROOT] | compare [--repeat N] [--base DIR] [--cases a,b]');
+  console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models]');
   process.exitCode = 2;
 }

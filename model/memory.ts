@@ -88,6 +88,11 @@ export const emptyBuffer = <V>(): StoreBuffer<V> => ({ stores: [], epoch: 0 });
 /**
  * Loads of one CPU satisfied early (`weak` only): location → the value it had
  * when the CPU's next load of it was satisfied. Empty under `sc` and `tso`.
+ * A location without one is a missing key or a key holding `undefined` (a
+ * value is never undefined): the functions below remove one by assigning
+ * `undefined`, never `delete`, so that a model may declare the record
+ * `keys: 'all'` (model/shape.ts; ring.ts does): every key kept, one hidden
+ * class for V8, no fresh object per unpacked state.
  */
 export type EarlyLoads<V> = Record<string, V>;
 
@@ -101,7 +106,10 @@ export function load<V>(mem: Mem<V>, sb: StoreBuffer<V> | undefined, loc: string
   if (sb) {
     for (let i = sb.stores.length - 1; i >= 0; i--) if (sb.stores[i]!.loc === loc) return sb.stores[i]!.val;
   }
-  if (early && Object.prototype.hasOwnProperty.call(early, loc)) return early[loc] as V;
+  if (early) {
+    const e = early[loc];
+    if (e !== undefined) return e;
+  }
   return mem[loc] as V;
 }
 
@@ -114,7 +122,7 @@ const buffers = <V>(sb: StoreBuffer<V> | undefined, loc: string): boolean => !!s
  * has its own store to `loc` buffered (the load must see that store).
  */
 export const canLoadEarly = <V>(mm: MemoryModel, early: EarlyLoads<V> | undefined, sb: StoreBuffer<V> | undefined, loc: string): boolean =>
-  mm === 'weak' && !!early && !Object.prototype.hasOwnProperty.call(early, loc) && !buffers(sb, loc);
+  mm === 'weak' && !!early && early[loc] === undefined && !buffers(sb, loc);
 
 /** Satisfies the CPU's next load of `loc` now (drafts): it will return the value visible at this moment. */
 export function loadEarly<V>(mem: Mem<V>, early: Record<string, V>, loc: string): void {
@@ -123,13 +131,13 @@ export function loadEarly<V>(mem: Mem<V>, early: Record<string, V>, loc: string)
 
 /** The program's load of `loc` has happened (drafts): an early value for it is used up, the next load of `loc` is a new one. */
 export function loaded<V>(early: Record<string, V> | undefined, loc: string): void {
-  if (early && Object.prototype.hasOwnProperty.call(early, loc)) delete early[loc];
+  if (early && early[loc] !== undefined) (early as Record<string, V | undefined>)[loc] = undefined;
 }
 
 /** `xen_rmb()` (and the load half of `xen_mb()`): loads after the barrier are satisfied after it: every early load is dropped (drafts). */
 export function rmb<V>(mm: MemoryModel, early: Record<string, V> | undefined): void {
   if (mm !== 'weak' || !early) return;
-  for (const k of Object.keys(early)) delete early[k];
+  for (const k in early) if (early[k] !== undefined) (early as Record<string, V | undefined>)[k] = undefined;
 }
 
 /** Whether a store can be issued now (the buffer has room; under `sc` always). */

@@ -247,8 +247,8 @@ export const ringShape = (p: P): Shape<S> => {
     for (const f of ['req_prod', 'req_event', 'rsp_prod', 'rsp_event'] as const) idxLocs.push(loc(r, f));
     for (let k = 0; k < p.ringSize; k++) slotLocs.push(slotLoc(r, k));
   }
-  const page = (f: (x: Bounded<any>) => Bounded<any>) =>
-    record(Object.fromEntries([...idxLocs.map((l) => [l, f(u32)] as const), ...slotLocs.map((l) => [l, f(slot)] as const)]));
+  const page = (f: (x: Bounded<any>) => Bounded<any>, keys: { keys?: 'all' } = {}) =>
+    record(Object.fromEntries([...idxLocs.map((l) => [l, f(u32)] as const), ...slotLocs.map((l) => [l, f(slot)] as const)]), keys);
   const cpus = p.memory === 'sc' ? 0 : 2 * nRings(p);
   const mask = int(0, 2 ** p.ringSize - 1);
   const chans = p.rings === 'pair' && p.evtchn === 'split' ? 2 : 1;
@@ -259,7 +259,9 @@ export const ringShape = (p: P): Shape<S> => {
       stores: list(record({ loc: oneOf([...idxLocs, ...slotLocs]), val: word, epoch: int(0, 15) }), p.bufferSize),
       epoch: int(0, 15),
     }), cpus),
-    early: array(page((x) => optional(x)), p.memory === 'weak' ? cpus : 0),
+    // every location kept as a key, absent = undefined (memory.ts EarlyLoads): one object per CPU reused by
+    // unpackReused and the scratch copy, where a record whose keys come and go was a fresh object per state
+    early: array(page((x) => optional(x), { keys: 'all' }), p.memory === 'weak' ? cpus : 0),
     front: array(record({
       pc: int(0, 31), req_prod_pvt: u32, rsp_cons: u32, old: u32, blocked: bit, outstanding: mask, pendq: mask,
       woke: ghost, bad: ghost, idOverrun: ghost, pub: ghost, reordered: ghost,

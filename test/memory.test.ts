@@ -59,6 +59,8 @@ test('weak: any store may drain first, except after an older store to the same l
 interface W2 { mem: Mem<number>; sb: StoreBuffer<number>; early: EarlyLoads<number> }
 const start2 = (): W2 => ({ mem: { data: 0, flag: 0 }, sb: emptyBuffer<number>(), early: {} });
 const step2 = (w: W2, f: (d: any) => void): W2 => produce(w, f);
+/** The early loads a CPU holds: a location whose value is undefined holds none (memory.ts removes one by assigning undefined). */
+const held = (e: EarlyLoads<number>): Record<string, number> => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined));
 
 test('weak, message passing: without xen_rmb() the data load may be satisfied before the flag load; xen_rmb() drops it', () => {
   // Writer: data = 1; xen_wmb(); flag = 1 (both visible in order).
@@ -70,7 +72,7 @@ test('weak, message passing: without xen_rmb() the data load may be satisfied be
   assert.is(load(w.mem, undefined, 'data', w.early), 0, 'flag = 1 but data = 0: the MP outcome xen_rmb() forbids');
   // With xen_rmb() between the two loads the early value is dropped: data = 1.
   const fenced = step2(w, (d) => { loaded(d.early, 'flag'); rmb('weak', d.early); });
-  assert.equal(fenced.early, {});
+  assert.equal(held(fenced.early), {});
   assert.is(load(fenced.mem, undefined, 'data', fenced.early), 1);
   // Using the early value up: the next load of data is a new one and reads the page.
   const usedUp = step2(w, (d) => loaded(d.early, 'data'));
@@ -93,7 +95,7 @@ test('weak, coherence: one early load per location, taken after the previous one
   const own: W2 = { mem: { data: 0, flag: 0 }, sb: emptyBuffer<number>(), early: {} };
   let o = step2(own, (d) => loadEarly(d.mem, d.early, 'flag'));
   o = step2(o, (d) => store('weak', d.mem, d.sb, 'flag', 7, d.early));
-  assert.equal(o.early, {});
+  assert.equal(held(o.early), {});
   assert.is(load(o.mem, o.sb, 'flag', o.early), 7);
   assert.not.ok(canLoadEarly('weak', o.early, o.sb, 'flag'));
   assert.ok(canLoadEarly('weak', o.early, o.sb, 'data'));
@@ -129,7 +131,7 @@ test('weak, load buffering: a store performed early is ordered by the xen_wmb()s
   assert.throws(() => step(start(), (d) => storeEarly('tso', d.sb, 'a', 1, 0)), /never performed early under tso/);
   // An early store drops the CPU's early load of the location (a later load must see it).
   const o = produce({ sb: emptyBuffer<number>(), early: { a: 0 } as EarlyLoads<number> }, (d) => storeEarly('weak', d.sb, 'a', 5, 0, d.early));
-  assert.equal(o.early, {});
+  assert.equal(held(o.early), {});
 });
 
 test('torn accesses (B-8): a reader between two half-word stores sees a value nobody wrote', () => {
