@@ -6,10 +6,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pvcheck, root } from './support/cli.js';
+import { scratchDir } from './support/tmp.js';
 
 const trace = join(root, 'docs/findings/limiter-L3.trace.json');
 const pv = (args: string[]) => pvcheck(args, root);
@@ -28,7 +28,7 @@ for (const verb of ['show', 'replay']) {
 }
 
 test('replay of an ITF file that names no model (no #meta, another tool\'s): one line asking for --model, exit 2', () => {
-  const f = join(mkdtempSync(join(tmpdir(), 'pvcheck-itf-')), 'other-tool.itf.json');
+  const f = join(scratchDir('pvcheck-itf-'), 'other-tool.itf.json');
   writeFileSync(f, JSON.stringify({ vars: ['req_prod'], states: [0, 1].map((i) => ({ '#meta': { index: i }, req_prod: { '#bigint': String(i) } })) }));
   const r = pv(['replay', f]);
   assert.is(r.code, 2, r.err);
