@@ -22,6 +22,8 @@
  * (`--nested f6f19a3`). A commit is unpacked with `git archive` into a
  * temporary folder that borrows this checkout's node_modules. `--nested-cases`
  * names the cases (default xenbus4,ring-weak,grant22-150k: bench/nested.ts CASES).
+ * `--same-models` runs that tree's checker on this tree's models (bench/nested.ts
+ * `--same-models`): the engine alone, on the same states, where the models grew.
  * So one command measures every figure of issue 11's point 5:
  *   npm run bench -- --points 8x64 --workers 1,2 --spin --rumur --rumur-threads 2 --nested f6f19a3
  */
@@ -173,13 +175,15 @@ export async function benchCommand(argv: string[]): Promise<number> {
     'rumur-threads': { type: 'string' },
     nested: { type: 'string' },
     'nested-cases': { type: 'string' },
+    'same-models': { type: 'boolean' },
   });
   if (positionals.length) throw new UsageError(`bench takes no positional argument (got '${positionals[0]}')`);
   const repeat = intOption('repeat', values.repeat) ?? 3;
   if (repeat < 1) throw new UsageError('--repeat must be at least 1');
   if (values['nested-cases'] !== undefined && values.nested === undefined) throw new UsageError('--nested-cases needs --nested REV (the tree to compare against)');
+  if (values['same-models'] && values.nested === undefined) throw new UsageError('--same-models needs --nested REV (the tree whose checker runs this tree\'s models)');
   // checked before anything runs: a bad case or revision must not cost a whole bench first
-  const nested = values.nested === undefined ? undefined : await nestedPlan(values.nested, values['nested-cases']);
+  const nested = values.nested === undefined ? undefined : await nestedPlan(values.nested, values['nested-cases'], values['same-models'] === true);
   try {
     if (values.models !== undefined) {
       if (values.points || values.spin || values.rumur) throw new UsageError('--models runs the built-in models; it does not take --points, --spin or --rumur');
@@ -294,7 +298,7 @@ function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean;
  * (it needs its own node_modules or one reachable from it); anything else is a revision of this
  * repository, unpacked into a temporary folder with `git archive`.
  */
-async function nestedPlan(rev: string, casesOpt: string | undefined): Promise<{ run: (repeat: number) => number; dispose: () => void }> {
+async function nestedPlan(rev: string, casesOpt: string | undefined, sameModels: boolean): Promise<{ run: (repeat: number) => number; dispose: () => void }> {
   const { CASES } = await import('./nested.js');
   const cases = (casesOpt ?? 'xenbus4,ring-weak,grant22-150k').split(',').map((c) => c.trim());
   for (const c of cases) {
@@ -319,8 +323,8 @@ async function nestedPlan(rev: string, casesOpt: string | undefined): Promise<{ 
   }
   return {
     run: (repeat) => {
-      process.stderr.write(`# nested models against ${rev} (${base}): ${cases.join(', ')}, ${repeat} runs each, interleaved\n`);
-      const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', 'compare', '--repeat', String(repeat), '--base', base, '--cases', cases.join(',')], {
+      process.stderr.write(`# nested models against ${rev} (${base})${sameModels ? `: its checker on this tree's models` : ''}: ${cases.join(', ')}, ${repeat} runs each, interleaved\n`);
+      const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', 'compare', '--repeat', String(repeat), '--base', base, '--cases', cases.join(','), ...(sameModels ? ['--same-models'] : [])], {
         cwd: root, stdio: 'inherit',
       });
       return r.status ?? 1;

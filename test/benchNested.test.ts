@@ -19,6 +19,7 @@ for (const [args, says] of [
   [['--nested', 'no-such-revision'], /--nested: 'no-such-revision' is neither a folder nor a commit/],
   [['--nested', 'HEAD', '--nested-cases', 'xenbus,nope'], /--nested-cases: unknown case 'nope' \(cases: .*xenbus4/],
   [['--nested-cases', 'xenbus'], /--nested-cases needs --nested REV/],
+  [['--same-models'], /--same-models needs --nested REV/],
   [['--nested', 'test'], /--nested: test is a folder but not a pvcheck checkout/],
   // the points are ring-notify's ringSize x messages, refused as `check ring-notify` refuses them
   [['--points', '3x16'], /--points 3x16: ringSize=3 must be a power of two/],
@@ -51,6 +52,15 @@ test('bench --nested HEAD --nested-cases xenbus: HEAD unpacked, both trees run, 
   assert.match(r.stderr, /xenbus this #1: .* states/);
   const after = readdirSync(tmpdir()).filter((f) => f.startsWith('pvcheck-nested-base-'));
   assert.equal(after.filter((f) => !before.includes(f)), []);
+});
+
+test('bench --nested HEAD --same-models: HEAD\'s checker runs this tree\'s models (the line says so), counts equal', () => {
+  const r = bench('--nested', 'HEAD', '--nested-cases', 'xenbus', '--repeat', '1', '--same-models');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /: its checker on this tree's models: xenbus, 1 runs each/);
+  assert.match(r.stdout, /; base: .*'s checker on this tree's models/);
+  const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus |'));
+  assert.is(row?.split('|').map((c) => c.trim())[5], 'equal', r.stdout);
 });
 
 test.run();

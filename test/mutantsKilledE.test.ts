@@ -33,6 +33,13 @@
  *   words it alone writes are zeroed first, or packing an absent record into
  *   a buffer used before keeps the last state's bits. test/codecListLoop's
  *   shape has no branch that large.
+ * - nc2-clamp-fix-off-by-one (examples/nc2-space-clamp-fix.ts, found by the
+ *   audit of CI's slowest files): the fix leaves no space when `cons` is more
+ *   than a ring behind `prod_pvt`. nc2's hostile backend writes `cons` 8
+ *   bytes past the ring (or ahead, or misaligned), never 1: a fix that
+ *   clamps only from ringBytes + 2 behind verifies at every header line,
+ *   test/nc2Fixes and shapesExamplesB included. Here the fix starts with cons
+ *   1, 2 and 8 bytes further behind than the ring: H3_no_BUG_ON holds.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -46,6 +53,8 @@ import {
 import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
 import { LIST_LOOP_SLOTS, shapeCodec } from '../checker/codec.js';
 import { bool, int, list, nullable, oneOf, optional, record } from '../model/shape.js';
+import { idxSub } from '../model/idx32.js';
+import clampFix from '../examples/nc2-space-clamp-fix.js';
 import { paramsOf, runModel, systemOf } from './support/models.js';
 
 type M = Model<BlkifState, any>;
@@ -144,6 +153,20 @@ test('codec-word-store-fn-word-unzeroed: the words of a pack function called in 
     c.pack(b, fresh);
     assert.equal([...w], [...fresh], `${a.big ? 'present' : 'absent'} then ${b.big ? 'present' : 'absent'}`);
     assert.equal(JSON.parse(JSON.stringify(c.unpack(w, 0))), b); // (an absent optional unpacks as a key holding undefined)
+  }
+});
+
+test('nc2-clamp-fix-off-by-one: with cons 1, 2 or 8 bytes further behind prod_pvt than the ring, the fix leaves no space (H3_no_BUG_ON holds)', () => {
+  const m = clampFix as unknown as Model<any, any>;
+  for (const behind of [1, 2, 8]) {
+    const from = deriveModel(m, {
+      name: `nc2-space-clamp-fix-behind-${behind}`,
+      description: `the fix, ring 0's cons ${behind} bytes further behind prod_pvt than the ring`,
+      init: (p) => m.init(p).map((s) => ({ ...s, sring: s.sring.map((r: object, i: number) => (i === 0 ? { ...r, cons: idxSub(s.prod[0].prod_pvt, p.ringBytes + behind) } : r)) })),
+    });
+    const r = check(systemOf(from, paramsOf(from, {}), ['H3_no_BUG_ON']), { checkDeadlock: false });
+    assert.is(r.outcome, 'ok', `${behind} behind: ${r.violation?.property}`);
+    assert.ok(r.distinctStates > 1000, `${r.distinctStates}`);
   }
 });
 
