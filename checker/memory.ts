@@ -9,7 +9,17 @@
 import { totalmem } from 'node:os';
 
 export class MemoryGuard {
-  constructor(readonly limit: number) {}
+  /**
+   * `reserved`: bytes the resident set is known to take soon that it does not
+   * hold yet, counted as if they were (the multi-worker search: the workers
+   * still loading, {@link WORKER_BYTES} each).
+   */
+  constructor(
+    readonly limit: number,
+    private readonly reserved?: () => number,
+    /** Waits until nothing is reserved (the workers have loaded): a budget passed only with the reserve is asked again then. */
+    private readonly settle?: () => void,
+  ) {}
   /**
    * Whether allocating `extra` more bytes would put the resident set past the
    * limit. Idle workers the process keeps for a later search (parallel.ts's
@@ -17,8 +27,14 @@ export class MemoryGuard {
    * guard ends them and counts on {@link IDLE_WORKER_BYTES} back from each.
    */
   over(extra: number): boolean {
-    const rss = process.memoryUsage.rss();
+    const reserved = this.reserved ? this.reserved() : 0;
+    const rss = process.memoryUsage.rss() + reserved;
     if (rss + extra <= this.limit) return false;
+    if (reserved > 0 && this.settle) {
+      // the estimate of what is still loading is in the way: ask again with what they hold once loaded
+      this.settle();
+      return new MemoryGuard(this.limit, this.reserved).over(extra);
+    }
     const idle = idleWorkers?.count() ?? 0;
     if (idle === 0) return true;
     idleWorkers!.release();
@@ -45,6 +61,19 @@ export function registerIdleWorkers(w: IdleWorkers): void {
  * thread, 35 MiB after ring-notify 8x24 (docs/perf/2026-12-05b-pool.md).
  */
 export const IDLE_WORKER_BYTES = 20 * 1024 ** 2;
+
+/**
+ * What a worker thread of the multi-worker search adds to the resident set
+ * once it has loaded the model and run its first states (its V8 isolate,
+ * the modules, the model's compiled code): measured 17-20 MiB a worker for
+ * ring-notify and 28-34 MiB for xenbus, 2 to 8 workers started by a process
+ * with the TypeScript hooks (docs/perf/2026-12-06d-engine.md §2). The search
+ * starts its threads only if they fit in the budget at this much each, and
+ * its memory guards count the workers not loaded yet at this much each
+ * (parallel.ts, parallelWorker.ts): a budget passed while they load is
+ * passed by what they hold beyond it.
+ */
+export const WORKER_BYTES = 32 * 1024 ** 2;
 
 const UNITS: Record<string, number> = {
   '': 1, b: 1,

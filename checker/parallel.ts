@@ -47,12 +47,13 @@ import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions, type WorkerResult } from './parallelLayout.js';
-import type { CheckResult, Stats } from './report.js';
-import { SharedFingerprints, normHigh, normLow } from './store.js';
-import { registerIdleWorkers } from './memory.js';
+import { coverageOf, type CheckResult, type Stats } from './report.js';
+import { collisionProbability } from './hash.js';
+import { ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
+import { IDLE_WORKER_BYTES, WORKER_BYTES, registerIdleWorkers } from './memory.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
-import { lazyObservable } from './trace.js';
+import { lazyObservable, pathTo } from './trace.js';
 
 /**
  * Where the workers get the system: a module exporting `loadSystem(args,
@@ -275,6 +276,48 @@ function sharedFromHandOver(h: SearchHandOver, withIds: boolean): { table: Share
   return { table, front, resume: { level, curFirst, curLen, links, edges, terminals, fired, maxOut, ...(observables ? { observables } : {}), ...(graph ? { graph } : {}) } };
 }
 
+/**
+ * The result of a search whose worker threads do not fit in its memory budget
+ * (workersFit): it stops as at the budget (`incomplete`, `max-memory`)
+ * before starting them, with what the single-threaded search had found when
+ * it handed over (`r`: its counts, coverage and observables' witnesses), or
+ * nothing for a search from scratch.
+ */
+function noRoomResult<S>(sys: System<S>, opt: CheckOptions<S>, workers: number, start: number, r: ResumeState | undefined): CheckResult<S> {
+  const links = r ? ParentLinks.fromTransfer(r.links) : undefined;
+  const n = links ? links.size : 0;
+  const v = r?.observables;
+  const observables =
+    links && n > 0 && sys.observables?.length
+      ? sys.observables.map((o, i) => {
+          const has = !!v && v[i * 4] !== Infinity;
+          return lazyObservable(sys, {
+            name: o.name,
+            min: has ? v[i * 4]! : NaN,
+            max: has ? v[i * 4 + 2]! : NaN,
+            minPath: has ? pathTo(links, v[i * 4 + 1]!) : [],
+            maxPath: has ? pathTo(links, v[i * 4 + 3]!) : [],
+          });
+        })
+      : undefined;
+  return {
+    outcome: 'incomplete',
+    incompleteReason: 'max-memory',
+    distinctStates: n,
+    edges: r ? r.edges : 0,
+    depth: r ? r.level : 0,
+    queue: r ? r.curLen : 0,
+    seconds: (Date.now() - start) / 1000,
+    terminalStates: r ? r.terminals : 0,
+    deadlockChecked: opt.checkDeadlock ?? true,
+    ...coverageOf(sys, r ? r.fired : new Float64Array(sys.rules.length)),
+    ...(observables ? { observables } : {}),
+    collisionProbability: Math.min(1, 2 * collisionProbability(n)),
+    bytesPerState: 0,
+    workers,
+  };
+}
+
 export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
   /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
@@ -364,9 +407,22 @@ export class ParallelSearch<S> {
         }
       };
       const start = ({ entry, loader, plain, modules }: WorkerModules) => {
+        // Threads to start (not idle ones kept by an earlier search): under a memory budget they must fit in it as
+        // they will be once loaded (memory.ts WORKER_BYTES each); they are counted so until they have loaded (C.UNLOADED).
+        const fresh = n - Math.min(n, reusable(entry, plain));
+        if (options.maxMemory !== undefined && !workersFit(fresh, options.maxMemory, n - fresh)) {
+          settled = true;
+          const r = handed?.resume;
+          if (extras.linksDigest) this.linksDigest = (r ? ParentLinks.fromTransfer(r.links) : new ParentLinks()).digest();
+          this.redone = { table: 0, claims: 0 };
+          resolve(noRoomResult(sys, opt, n, this.start, r));
+          return;
+        }
+        Atomics.store(this.ctl, C.UNLOADED, fresh);
         for (let i = 0; i < n; i++) {
           const ports = i === 0 ? toZero : [toOthers[i - 1]!];
-          const data: WorkerInit = {
+          let data: WorkerInit = {
+            fresh: false,
             index: i,
             workers: n,
             loader,
@@ -381,6 +437,7 @@ export class ParallelSearch<S> {
           };
           const k = take(entry, plain);
           this.workers.push(k);
+          data = { ...data, fresh: k.fresh };
           k.listener = {
             message: (m) => {
               if (m.error !== undefined) fail(workerError(m, plain));
@@ -546,6 +603,8 @@ function workerError(m: WorkerMessage, plain: boolean): Error {
 interface Kept {
   readonly w: Worker;
   readonly key: string;
+  /** Started for the search that took it last (not taken from the pool). */
+  fresh: boolean;
   /** The search using the worker, if any. */
   listener: { message(m: WorkerMessage): void; fail(e: Error): void; index: number } | undefined;
   dead: boolean;
@@ -566,6 +625,7 @@ function take(entry: string, plain: boolean): Kept {
     if (idle[j]!.key !== key) continue;
     const k = idle.splice(j, 1)[0]!;
     k.w.ref();
+    k.fresh = false;
     return k;
   }
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
@@ -574,7 +634,7 @@ function take(entry: string, plain: boolean): Kept {
     ...(plain ? { execArgv: withoutLoaders(process.execArgv) } : {}),
   });
   started++;
-  const k: Kept = { w, key, listener: undefined, dead: false };
+  const k: Kept = { w, key, fresh: true, listener: undefined, dead: false };
   w.on('message', (m: WorkerMessage) => k.listener?.message(m));
   w.on('error', (e) => k.listener?.fail(e));
   w.on('exit', (code) => {
@@ -584,6 +644,24 @@ function take(entry: string, plain: boolean): Kept {
     k.listener?.fail(new Error(`worker ${k.listener.index} exited (code ${code}) before the search ended`));
   });
   return k;
+}
+
+/** How many idle workers running `entry` a search can take (see {@link take}). */
+function reusable(entry: string, plain: boolean): number {
+  const key = `${plain ? 'plain' : 'hooks'} ${entry}`;
+  return idle.filter((k) => k.key === key).length;
+}
+
+/**
+ * Whether `fresh` new worker threads fit in the memory budget `limit` beside
+ * what the process holds now, at memory.ts WORKER_BYTES each once loaded
+ * (`taken`: idle workers the search takes from the pool; the other idle ones
+ * are ended when a search under a budget starts, closeWorkerPool, and count
+ * as giving back IDLE_WORKER_BYTES each, as the memory guard counts them).
+ */
+export function workersFit(fresh: number, limit: number, taken = 0): boolean {
+  const ending = Math.max(0, idle.length - taken);
+  return process.memoryUsage.rss() + fresh * WORKER_BYTES - ending * IDLE_WORKER_BYTES <= limit;
 }
 
 /** Back to the pool, once its search is over. */

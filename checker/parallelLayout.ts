@@ -80,6 +80,12 @@ export const C = {
   CLAIM_COUNT: 27,
   /** The level's stamp of the shared table's flags (store.ts, SharedFingerprints.stamp). */
   FLAG_STAMP: 28,
+  /**
+   * Workers started for this search that have not loaded the model yet: the
+   * memory guards count {@link WORKER_BYTES} (memory.ts) for each (parallel.ts
+   * sets it, a new worker takes 1 off once loaded).
+   */
+  UNLOADED: 29,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -222,4 +228,6 @@ export interface WorkerInit {
   readonly options: WorkerOptions;
   /** Worker 0 of a search handed over: where the single-threaded search stopped. */
   readonly resume?: ResumeState;
+  /** A thread started for this search (not an idle one kept from an earlier search): counted in C.UNLOADED until it has loaded. */
+  readonly fresh: boolean;
 }

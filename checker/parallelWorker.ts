@@ -18,7 +18,7 @@ import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
-import { MemoryGuard } from './memory.js';
+import { MemoryGuard, WORKER_BYTES } from './memory.js';
 import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, type WorkerResult, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
@@ -318,6 +318,11 @@ class SharedWords {
   }
 }
 
+/** Waits until every worker started for the search has loaded (C.UNLOADED is 0), or the search is interrupted. */
+function awaitLoaded(): void {
+  for (let u = Atomics.load(ctl, C.UNLOADED); u > 0 && Atomics.load(ctl, C.INTERRUPT) === 0; u = Atomics.load(ctl, C.UNLOADED)) Atomics.wait(ctl, C.UNLOADED, u, 50);
+}
+
 async function main(): Promise<void> {
   const mod = (await import(init.loader)) as { loadSystem: (args: unknown, modules: readonly string[]) => System<unknown> | Promise<System<unknown>> };
   const sys = await mod.loadSystem(init.args, init.modules);
@@ -332,6 +337,10 @@ async function main(): Promise<void> {
   // others waited at that barrier). A table worker 0 replaces meanwhile reaches them as messages on
   // their ports, taken at that level start (syncTable).
   if (phaseTimes) loadedAt = sinceStart();
+  if (init.fresh) {
+    Atomics.sub(ctl, C.UNLOADED, 1);
+    Atomics.notify(ctl, C.UNLOADED);
+  }
   if (me === 0) {
     const result = w.coordinate();
     reportTimes(`; claims table cleared ${w.claimClears} times; ${w.aloneNote()}`);
@@ -395,7 +404,9 @@ class Worker<S> {
     else if (tiny === 'claims') this.claimSlack = 1 / 64;
     this.maxStates = init.options.maxStates ?? Infinity;
     this.maxDepth = init.options.maxDepth ?? Infinity;
-    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory) : undefined;
+    // the workers still loading hold little yet: counted at what a loaded one holds (memory.ts WORKER_BYTES)
+    // (worker 0, while it runs the first levels alone: past the budget only with that estimate, it waits for them to load)
+    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * WORKER_BYTES, awaitLoaded) : undefined;
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
       // successors are staged, and recorded once their window of states is expanded (expandLevel)
@@ -871,7 +882,7 @@ class Worker<S> {
           if (total >= toCut) lv.stop = true;
           if (Atomics.load(ctl, C.ABORT) !== 0) lv.stop = true;
         }
-        if (this.memory && (sinceShare & ~4095) !== ((sinceShare - n) & ~4095) && this.memory.over(0)) {
+        if (this.memory && (sinceShare & ~1023) !== ((sinceShare - n) & ~1023) && this.memory.over(0)) {
           Atomics.store(ctl, C.OUT_OF_MEMORY, 1);
           Atomics.store(ctl, C.INTERRUPT, 1);
         }
@@ -1536,6 +1547,11 @@ class Worker<S> {
     for (let pos = 0; pos < this.curLen; pos++) {
       this.pos = pos + 1;
       if ((pos & 1023) === 0) {
+        // the memory budget every 1024 states, as on one thread (search.ts): a level alone of a slow model takes seconds
+        if (pos > 0 && this.memory && this.memory.over(0)) {
+          Atomics.store(ctl, C.OUT_OF_MEMORY, 1);
+          Atomics.store(ctl, C.INTERRUPT, 1);
+        }
         if (Atomics.load(ctl, C.INTERRUPT) !== 0) {
           this.stopped();
           return this.finish();

@@ -58,7 +58,11 @@ async function modelFor(trace: Trace, tracePath: string, arg: string | undefined
   const file = modelFileOf(trace, tracePath);
   if (file) return loadModel(file);
   if (required)
-    throw new UsageError(`the trace's model '${trace.model}' is not a built-in model: give it with --model MODEL|FILE`);
+    throw new UsageError(
+      trace.model
+        ? `the trace's model '${trace.model}' is not a built-in model: give it with --model MODEL|FILE`
+        : 'the trace names no model (an ITF file without pvcheck\'s #meta): give it with --model MODEL|FILE',
+    );
   return undefined;
 }
 

@@ -6,8 +6,10 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pvcheck, root } from './support/cli.js';
+import { scratchDir } from './support/tmp.js';
 
 const trace = join(root, 'docs/findings/limiter-L3.trace.json');
 const pv = (args: string[]) => pvcheck(args, root);
@@ -24,6 +26,15 @@ for (const verb of ['show', 'replay']) {
     assert.is(r.out, '');
   });
 }
+
+test('replay of an ITF file that names no model (no #meta, another tool\'s): one line asking for --model, exit 2', () => {
+  const f = join(scratchDir('pvcheck-itf-'), 'other-tool.itf.json');
+  writeFileSync(f, JSON.stringify({ vars: ['req_prod'], states: [0, 1].map((i) => ({ '#meta': { index: i }, req_prod: { '#bigint': String(i) } })) }));
+  const r = pv(['replay', f]);
+  assert.is(r.code, 2, r.err);
+  assert.equal(r.err.trim().split('\n'), ["pvcheck: error: the trace names no model (an ITF file without pvcheck's #meta): give it with --model MODEL|FILE"]);
+  assert.is(r.out, '');
+});
 
 test('show and replay with the trace\'s own model: rendered and reproduced', () => {
   const s = pv(['show', trace, '--model', 'limiter']);

@@ -96,8 +96,10 @@ test('replay of the file cut after step 30: TRUNCATED, 4 steps missing (exit 5);
   assert.is(t.steps.length - 1, 30);
   const r = is(replay(lost, lp, t), 'truncated');
   assert.equal([r.steps, r.recorded, r.property, replayExitCode(r)], [30, 34, 'I4_no_lost_wakeup', 5]);
-  assert.match(r.detail, /^the file ends at step 30, before the step its violation is recorded at \(34\): 4 steps cut off; invariant I4_no_lost_wakeup holds in every state of the 30 steps it has; `pvcheck check .*ring-no-recheck\.ts --param ringSize=2 --param messages=4` writes it whole$/);
+  assert.match(r.detail, /^the file ends at step 30, before the step its violation is recorded at \(34\): 4 steps cut off; invariant I4_no_lost_wakeup holds in every state up to step 30, the file's last; `pvcheck check .*ring-no-recheck\.ts --param ringSize=2 --param messages=4` writes it whole$/);
   assert.match(showReplay(r), /^TRUNCATED: the file ends at step 30, before its violation of I4_no_lost_wakeup recorded at step 34\n/);
+  // cut to its initial state: said as such (not "every state of the 0 steps it has")
+  assert.match(is(replay(lost, lp, { ...lostTrace, steps: lostTrace.steps.slice(0, 1) }), 'truncated').detail, /: 34 steps cut off; invariant I4_no_lost_wakeup holds in the initial state, the only state the file has;/);
   // one step cut: "1 step"
   assert.match(is(replay(lost, lp, { ...lostTrace, steps: lostTrace.steps.slice(0, 34) }), 'truncated').detail, /: 1 step cut off;/);
   // version 1: the same cut file completes, and replay says it cannot tell a cut file from a whole one

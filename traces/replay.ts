@@ -453,7 +453,7 @@ function run<S, P>(model: Model<S, P>, params: P, trace: Trace, opt: ReplayOptio
     if (cut) return truncated(`the search for goal ${name} from step ${last} is not run`);
     return recover(model, params, sys, cur, goal!, last, actions, opt.maxStates ?? 1_000_000, opt.stop, where, recorded);
   }
-  if (cut) return truncated(`invariant ${name} holds in every state of the ${last} steps it has`);
+  if (cut) return truncated(`invariant ${name} holds ${last === 0 ? 'in the initial state, the only state the file has' : `in every state up to step ${last}, the file's last`}`);
   return {
     kind: 'completed',
     steps: last,

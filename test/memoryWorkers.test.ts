@@ -1,0 +1,101 @@
+/**
+ * The memory guard of a search on worker threads (note21 item 4): the
+ * threads' own memory is counted. A search under a budget starts its threads
+ * only if they fit in it at checker/memory.ts WORKER_BYTES each beside what
+ * the process holds (parallel.ts workersFit), else it stops as at the budget
+ * (`incomplete`, `max-memory`) without starting one: from scratch with no
+ * state, handed over with the one thread's states. Started, the workers not
+ * loaded yet count WORKER_BYTES each in every guard (parallelWorker.ts
+ * C.UNLOADED), so the budget is not passed while they load. The peak resident
+ * set (Linux: VmHWM, reset through /proc/self/clear_refs) must stay within the
+ * budget plus the margin docs/perf/2026-12-06d-engine.md states (§2).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { check } from '../checker/explore.js';
+import { WORKER_BYTES } from '../checker/memory.js';
+import { ParallelSearch, checkParallel, workersStarted } from '../checker/parallel.js';
+import { Search } from '../checker/search.js';
+import { boundCase } from './support/workerCases.js';
+import { settledResidentSet } from './support/residentSet.js';
+
+const MiB = 2 ** 20;
+/** What the guard may pass the budget by: its checks are every 1024 states a thread, and between them the threads' heaps grow. */
+const MARGIN = 16 * MiB;
+
+/** The process's peak resident set since the last {@link resetPeak} (bytes), or undefined where /proc has no VmHWM. */
+function peak(): number | undefined {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return m ? Number(m[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+function resetPeak(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    /* not Linux: peak() then says undefined or the process's peak */
+  }
+}
+
+test('2 workers that do not fit in the budget: none started; incomplete (max-memory) with no state, within the budget', async () => {
+  const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '32' });
+  const maxMemory = (await settledResidentSet()) + WORKER_BYTES; // room for one worker, not two
+  const started = workersStarted();
+  resetPeak();
+  const r = await checkParallel(sys, { maxMemory }, source, 2);
+  const top = peak();
+  assert.is(r.outcome, 'incomplete');
+  assert.is(r.incompleteReason, 'max-memory');
+  assert.is(r.distinctStates, 0);
+  assert.is(r.workers, 2);
+  assert.is(workersStarted(), started, 'no thread started');
+  if (top !== undefined) assert.ok(top <= maxMemory, `peak ${(top / MiB).toFixed(1)} MiB, budget ${(maxMemory / MiB).toFixed(1)} MiB`);
+});
+
+test('handed over to workers that do not fit: incomplete (max-memory) with the one thread\'s states, counts and witnesses', async () => {
+  const { sys, source } = await boundCase('limiter', {});
+  const one = new Search(sys, {});
+  for (let d = 0; d < 6; d++) {
+    one.pauseAtLevelEnd();
+    assert.is(one.run(), undefined);
+  }
+  const at = one.stats();
+  const h = one.handOver()!;
+  assert.ok(h && at.distinctStates > 10, 'handed over at depth 6');
+  const maxMemory = (await settledResidentSet()) + WORKER_BYTES;
+  const started = workersStarted();
+  const par = new ParallelSearch(sys, { maxMemory }, source, 2, { resume: h, linksDigest: true });
+  const r = await par.result;
+  assert.is(workersStarted(), started, 'no thread started');
+  assert.is(r.outcome, 'incomplete');
+  assert.is(r.incompleteReason, 'max-memory');
+  assert.equal([r.distinctStates, r.edges, r.depth], [at.distinctStates, at.edges, at.depth]);
+  // what one thread cut at the same states reports: the first `at.distinctStates` states of the search
+  const cut = check(sys, { maxStates: at.distinctStates });
+  assert.equal(
+    r.observables!.map((o) => [o.name, o.min, o.max, o.minSteps, o.maxSteps, o.minTrace.length - 1, o.maxTrace.length - 1]),
+    cut.observables!.map((o) => [o.name, o.min, o.max, o.minSteps, o.maxSteps, o.minSteps, o.maxSteps]),
+  );
+  assert.is(par.linksDigest, one.linksDigest());
+});
+
+test('a budget just above 2 workers\' room (ring-notify 8x64): they start, the search stops as incomplete (max-memory) past its start, within the budget plus the margin', async () => {
+  const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '64' });
+  for (const extra of [8, 24, 40]) {
+    const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + extra * MiB;
+    resetPeak();
+    const r = await checkParallel(sys, { maxMemory }, source, 2);
+    const top = peak();
+    console.log(`+${extra} MiB: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+    assert.is(r.outcome, 'incomplete', `+${extra} MiB`);
+    assert.is(r.incompleteReason, 'max-memory', `+${extra} MiB`);
+    assert.ok(r.distinctStates > 0, `+${extra} MiB: the workers started`);
+    if (top !== undefined) assert.ok(top <= maxMemory + MARGIN, `+${extra} MiB: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+  }
+});
+
+test.run();
