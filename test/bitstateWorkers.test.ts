@@ -28,7 +28,7 @@ const counts = (r: CheckResult<unknown>) => [r.outcome, r.distinctStates, r.edge
 
 test('a large array: the full store\'s counts, verdict and trace on 2 and 3 workers (ring-notify 4x16, grant)', async () => {
   // grant's invariants only (its AG EF goals need state ids)
-  const grantInvariants = findModel('grant').invariants.map((i: { name: string }) => i.name);
+  const grantInvariants = findModel('grant')!.invariants.map((i: { name: string }) => i.name);
   for (const [model, params, invariants] of [['ring-notify', { ringSize: '4', messages: '16' }, undefined], ['grant', {}, grantInvariants]] as const) {
     const { sys, source, trace } = await boundCase(model, params, invariants);
     const full = check(sys, {});
