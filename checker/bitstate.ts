@@ -154,6 +154,19 @@ export function parseStoreSpec(text: string, parseSize: (t: string) => number | 
  * default was a fixed 64 MiB: limiter's 10.8 M states (L3 left out) missed
  * 653 (hash factor 50); they now fit in the table.
  */
+/*
+ * The array's size is fixed when the search starts, not taken at the fold from
+ * the memory left then (note21 item 5, decided in session 22,
+ * docs/perf/2026-12-06d-engine.md §3): what is left at the fold is the budget
+ * less the resident set, which moves with garbage collection, the load and
+ * whatever else the process holds, so the same run would fold into arrays of
+ * different sizes and miss different states from one run to the next; a
+ * bitstate run whose misses cannot be reproduced cannot be compared with
+ * another or re-run to confirm a result. A quarter of the budget is known
+ * before the run (the report names it) and leaves the rest for what grows
+ * with every state after the fold (parent links, 4-6 bytes a state, and the
+ * frontier); `bitstate:SIZE` gives a larger array when the user knows better.
+ */
 export function autoBitstate(maxMemory: number): { bytes: number; exactBytes: number } {
   const bytes = Math.min(MAX_BITSTATE_BYTES, Math.max(AUTO_BITSTATE_MIN, pow2Floor(maxMemory / 4)));
   return { bytes, exactBytes: bytes / 2 };

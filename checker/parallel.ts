@@ -224,6 +224,10 @@ export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string 
   // The same test as search.ts's choice of path: a flat layout with a canonicalize runs on the generic path.
   if (!sys.shape && sys.canonicalize) return 'symmetry reduction of a flat layout runs on the generic path, which is single-threaded';
   if (opt.onState) return 'the state dump (--dump-states) runs on one thread';
+  // The workers merge a level's new states by their slot in the shared fingerprint table (parallelWorker.ts
+  // mergeTogether: the least chunk that found a slot wins, which gives one thread's ids); a bit array and a
+  // compact table have no such slot, and ExactThenBits folds into a bit array (docs/perf/2026-12-06d-engine.md §3).
+  if (opt.store && opt.store.kind !== 'full') return `--store ${opt.store.kind} runs on one thread (the workers merge new states by their slot in the full table)`;
   return undefined;
 }
 
@@ -332,6 +336,8 @@ export class ParallelSearch<S> {
   private readonly fstride: number;
 
   constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
+    // the workers would keep the full table whatever store was asked for: a lossy store is refused (parallelReason)
+    if (opt.store && opt.store.kind !== 'full') throw new Error(parallelReason(sys, { store: opt.store })!);
     const n = (this.n = workers);
     this.fstride = fstride(sys.rules.length, sys.observables?.length ?? 0);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);

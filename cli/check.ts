@@ -8,9 +8,9 @@ import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
-import { defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
+import { WORKER_BYTES, defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { loadavg } from 'node:os';
-import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, othersBusy, ownCpuMs, parallelReason, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
+import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, othersBusy, ownCpuMs, parallelReason, workersFit, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
 import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
@@ -165,10 +165,15 @@ export class HandOverPlan {
   private readonly sample = cpuSample();
   private readonly cpuBegan = ownCpuMs();
 
-  /** `choice`: the workers before the search starts (workerChoice); `byDefault`: no --workers, and more than one core free for the choice. */
+  /**
+   * `choice`: the workers before the search starts (workerChoice); `byDefault`: no --workers, and more than one core free
+   * for the choice; `fits`: whether N fresh workers fit in the run's memory budget now (checker/parallel.ts workersFit):
+   * where they do not, the search stays on its one thread instead of starting workers the memory guard would stop at once.
+   */
   constructor(
     public choice: WorkerChoice,
     byDefault: boolean,
+    private readonly fits: (workers: number) => boolean = () => true,
   ) {
     const minLeftEnv = process.env.PVCHECK_HANDOVER_MIN_S;
     this.minLeft = minLeftEnv !== undefined && Number(minLeftEnv) >= 0 ? Number(minLeftEnv) : this.testSwitchMs !== undefined ? undefined : HANDOVER_MIN_SECONDS;
@@ -210,6 +215,10 @@ export class HandOverPlan {
         this.choice = c;
         return 'one thread';
       }
+      if (!this.fits(c.workers)) {
+        this.choice = this.unfit(c);
+        return 'one thread';
+      }
       if (!this.handOver || !one) {
         this.choice = c;
         return { workers: c.workers };
@@ -231,6 +240,11 @@ export class HandOverPlan {
       return 'wait';
     }
     this.handingTo = undefined;
+    // the one thread's table grew since the workers were chosen: they must still fit beside it
+    if (!this.fits(to.workers)) {
+      this.oneThreadOnly(this.unfit(to));
+      return 'one thread';
+    }
     this.handedTo = to;
     const from = one.handOver();
     if (!from) {
@@ -239,6 +253,11 @@ export class HandOverPlan {
     }
     this.choice = { ...to, reason: `${to.reason}; the workers took over from the one thread at depth ${from.level} (${fmtInt(from.links.n)} states)${call ? `: ${call.why}` : ''}` };
     return { workers: to.workers, from };
+  }
+
+  /** The one thread for good: `c`'s workers do not fit in the memory budget. */
+  private unfit(c: WorkerChoice): WorkerChoice {
+    return { workers: 1, reason: `${c.reason}; ${c.workers} workers would not fit in the memory budget (${fmtBytes(WORKER_BYTES)} each beside what the process holds): the search stays on one thread` };
   }
 
   /** The workers chosen when the one thread was asked for its search. */
@@ -311,7 +330,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   } catch (e) {
     throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
   }
-  const plan = new HandOverPlan(choice, opt.workers === undefined && choice.workers > 1);
+  const plan = new HandOverPlan(choice, opt.workers === undefined && choice.workers > 1, (n) => workersFit(n, options.maxMemory!));
   const began = Date.now();
   let switched = false;
   /** The workers' reason the progress lines said last. */
@@ -489,10 +508,10 @@ const CHECK_OPTIONS = {
 export const MAX_WORKERS = 1024;
 /**
  * What a worker thread holds before any state: its V8 isolate and the
- * model's code, about 16 MiB (ring-notify on 16, 64 and 256 workers: RSS
- * 365 MiB, 1.1 GiB, 3.8 GiB; 2026-12-06).
+ * model's code (checker/memory.ts WORKER_BYTES, 32 MiB: 17-20 MiB measured
+ * for ring-notify, 28-34 for xenbus, session 22; 16 MiB until then).
  */
-export const WORKER_BASE_BYTES = 16 * 1024 ** 2;
+export const WORKER_BASE_BYTES = WORKER_BYTES;
 
 /**
  * `--workers N`: a whole number from 1 to {@link MAX_WORKERS} whose threads
@@ -508,7 +527,7 @@ export function workersOption(v: string, budget: number): number {
   const n = intOption('workers', v, 1)!;
   if (n > MAX_WORKERS) throw new UsageError(`--workers ${n} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
   if (n * WORKER_BASE_BYTES > budget)
-    throw new UsageError(`--workers ${n}: ${n} worker threads hold about ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (16 MiB each), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
+    throw new UsageError(`--workers ${n}: ${n} worker threads hold about ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (${fmtBytes(WORKER_BASE_BYTES)} each), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
   return n;
 }
 
