@@ -58,9 +58,10 @@ check options:
   --no-deadlock              do not report terminal states as deadlocks
   --max-states N             stop after N distinct states (outcome incomplete)
   --max-depth N              do not explore beyond depth N (outcome incomplete)
-  -w, --workers N            worker threads (default: as many as the machine has free cores for,
-                             chosen after a first second on one thread; 1: the single-threaded
-                             search); same result for every N
+  -w, --workers N            worker threads, 1 to 1024 (default: as many as the machine has free cores
+                             for, chosen after a first second on one thread; 1: the single-threaded
+                             search); same result for every N; each counts 32 MiB against --max-memory
+                             (a default run whose workers would not fit stays on one thread)
   --max-memory SIZE          stop before the process holds SIZE (512M, 2G; default 3/4 of
                              the machine's memory) with a partial report (outcome incomplete)
   --store full|compact[:SIZE]|bitstate[:SIZE]

@@ -41,7 +41,7 @@
  */
 import { deriveModel, type Rule, xenbusModel, xenstore } from 'pvcheck';
 const {
-  FE, XDP_PACKET_HEADROOM, XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring, beNode, spend, switchState,
+  FE, XDP_PACKET_HEADROOM, XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring, beNode, beNodeAsFrontend, spend, switchState,
   xennet_xdp_set, xennet_xdp_set_done, xenbus, frontend_changed, feNode, DRIVER_DOMAIN,
 } = xenbusModel;
 type XenbusModelState = xenbusModel.XenbusModelState;
@@ -54,7 +54,7 @@ const guardedAttach: R = {
   ...xennet_xdp_set,
   doc: 'XDP attach only while both ends are Connected and no removal runs (checked under a lock netback_changed also takes): xdp-headroom=256 first, then Reconfiguring, then the wait',
   when: (s, p) => xennet_xdp_set.when!(s, p, undefined) && s.fe.dev === XenbusStateConnected && s.fe.remove === 'none' &&
-    beNode(s) === XenbusStateConnected,
+    beNodeAsFrontend(s) === XenbusStateConnected,
   then: (d, s, p) => {
     spend(d, s, 'reconfigure');
     xsWrite(d.xs, `${FE}/xdp-headroom`, String(XDP_PACKET_HEADROOM), p.txnConflicts);
@@ -66,10 +66,10 @@ const guardedAttach: R = {
 const pollingWait: R = {
   ...xennet_xdp_set_done,
   doc: 'the wait ends by a timeout as well as by a wake: re-read the backend state; on Reconfigured enable XDP and switch Connected; on Closing, Closed or Unknown give up (-EIO) and release rtnl',
-  when: (s) => s.fe.inst && s.fe.xdp === 'wait' && [XenbusStateReconfigured, ...GIVE_UP].includes(beNode(s)),
+  when: (s) => s.fe.inst && s.fe.xdp === 'wait' && [XenbusStateReconfigured, ...GIVE_UP].includes(beNodeAsFrontend(s)),
   then: (d, s, p) => {
     d.fe.wake = false;
-    if (beNode(s) !== XenbusStateReconfigured) { d.fe.xdp = 'off'; return; }
+    if (beNodeAsFrontend(s) !== XenbusStateReconfigured) { d.fe.xdp = 'off'; return; }
     d.fe.xdp = 'on';
     switchState(d, 'fe', XenbusStateConnected, p);
   },

@@ -38,7 +38,7 @@
 import { deriveModel, type Rule, xenbusModel } from 'pvcheck';
 const {
   XenbusStateConnected, XenbusStateReconfigured, XenbusStateReconfiguring,
-  beNode, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
+  beNode, beNodeAsFrontend, switchState, xennet_xdp_set, xennet_xdp_set_done, xenbus,
 } = xenbusModel;
 type R = Rule<xenbusModel.XenbusModelState, xenbusModel.XenbusParams>;
 
@@ -54,7 +54,7 @@ const timedWait: R = {
   when: (s) => s.fe.inst && s.fe.xdp === 'wait',
   then: (d, s, p) => {
     d.fe.wake = false;
-    if (beNode(s) !== XenbusStateReconfigured) {
+    if (beNodeAsFrontend(s) !== XenbusStateReconfigured) {
       d.fe.xdp = 'off';
       if (s.fe.dev === XenbusStateReconfiguring) switchState(d, 'fe', XenbusStateConnected, p);
       return;

@@ -25,6 +25,7 @@
  * @see Linux drivers/net/xen-netback/xenbus.c (set_backend_state, frontend_changed, connect, hotplug_status_changed, netback_remove)
  * @see Linux drivers/net/xen-netfront.c (netback_changed, talk_to_netback, xennet_connect, xennet_remove, netfront_resume, xennet_xdp_set)
  * @see Linux drivers/xen/xenbus/xenbus_client.c (xenbus_switch_state, xenbus_dev_fatal, xenbus_frontend_closed)
+ * @see Linux 7.0 e2dcf9065536 "xen/xenbus: better handle backend crash" (`-p bus=7.0`: __xenbus_switch_state, xenbus_read_driver_state, xenbus_cleanup_devices, xenbus_dev_changed; docs/models/xenbus.md "Linux 7.0's xenbus core")
  * @see xen tools/libxl/libxl_device.c (device add / generic remove, LIBXL_DESTROY_TIMEOUT)
  * @see ../shared/docs/xen-protocols.md §2.5, §2.6, §3
  */
@@ -109,6 +110,8 @@ export const TXN_FE = 'netfront';
 export type Version = 'old' | 'new';
 /** The frontend implementation: Linux netfront of a version, or a hostile guest. */
 export type FrontendImpl = Version | 'hostile' | 'mirage' | 'dpdk';
+/** The Linux xenbus core (drivers/xen/xenbus) both kernels run: 6.12's, or 7.0's with Juergen Gross's e2dcf9065536 (`vanished`). */
+export type XenbusCore = '6.12' | '7.0';
 /** The backend implementation: Linux netback of a version, or a hostile driver domain. */
 export type BackendImpl = Version | 'hostile' | 'dpdk';
 /** Whether the backend is Linux netback (its rules exist) rather than a hostile driver domain. */
@@ -199,6 +202,7 @@ export const xenbusParams = defineParams({
   quotaTransactions: intParam({ default: 1, min: 0, max: 3, doc: "xenstored's open-transactions-per-domain quota (-t, quota_max_transaction; 10 in xenstored, scaled down: Linux netfront opens one)" }),
   quotaEntrySize: intParam({ default: 2048, min: 64, max: 8192, doc: "xenstored's node-size quota in bytes (-S, -Q node-size=, quota-max-entry-size; 2048 in xenstored, kept: sizes are computed, not stored): an unprivileged domain's write of a larger node (node_hdr, perms, data) is refused with ENOSPC" }),
   txnConflicts: enumParam<XsConflicts>({ values: ['any', 'node'], default: 'any', doc: "when a transaction fails with EAGAIN: 'any' committed change meanwhile (old xenstored), or one to a 'node' it touched (xenstored >= 4.9)" }),
+  bus: enumParam<XenbusCore>({ values: ['6.12', '7.0'], default: '6.12', doc: "the Linux xenbus core of both kernels: 6.12, or 7.0 (e2dcf9065536 'better handle backend crash'): a device whose directory the toolstack removed, or whose node it reset to Initialising, is `vanished` (xenbus_read_driver_state reads Unknown for it, xenbus_switch_state writes nothing), a switch that finds the node reset to Initialising writes nothing, and the guest's bus re-probes a device whose node reads Initialising again (docs/models/xenbus.md \"Linux 7.0's xenbus core\")" }),
 });
 export type XenbusParams = ParamsOfSpace<typeof xenbusParams>;
 type P = XenbusParams;
@@ -280,6 +284,14 @@ export interface FrontendState {
   readonly dpdk: 'none' | 'rx' | 'tx' | 'mac' | 'flag' | 'started';
   /** DPDK: packets moved through the vrings since they were set up (their indices are no longer a fresh ring's). */
   readonly ringUsed: boolean;
+  /**
+   * `-p bus=7.0` only (absent otherwise): the xenbus_device's `vanished` (Linux 7.0, e2dcf9065536),
+   * set by the bus watch's handler before a `device_unregister` that waits (for the device lock a
+   * probe holds, or for rtnl): xenbus_cleanup_devices (the directory removed) or
+   * xenbus_dev_changed (the node reset to Initialising). Reads of the backend state through the
+   * device then return Unknown and xenbus_switch_state writes nothing.
+   */
+  readonly vanished?: true;
 }
 
 export interface BackendState {
@@ -389,13 +401,17 @@ export const busWatches = (p: { frontend: FrontendImpl; backend: BackendImpl }):
  * dropped with its pending event (which could only be a no-op). `initial`:
  * the new half queues one event now (a rebooted kernel's enumeration of
  * existing devices, or xs_resume registering the watches again).
+ * `reprobe` (the guest's bus at `-p bus=7.0`): the write half stays
+ * registered while the device exists, since Linux 7.0's xenbus_dev_changed
+ * re-probes a device whose node reads Initialising again.
  */
-export function busDevice(d: D, owner: string, exists: boolean, initial = false): void {
+export function busDevice(d: D, owner: string, exists: boolean, initial = false, reprobe = false): void {
   const guest = owner === GUEST;
   const on = guest ? W_FE_BUS_RM : W_BE_BUS_RM;
   const off = guest ? W_FE_BUS : W_BE_BUS;
   const reg = exists ? on : off;
-  xsUnwatch(d.xs, exists ? off : on);
+  if (!exists || !reprobe) xsUnwatch(d.xs, exists ? off : on);
+  else if (!xsWatching(d.xs, off)) xsWatch(d.xs, owner, off, BUS[off]!.path, 'pending', { fires: BUS[off]!.fires, initial: false });
   const w = BUS[reg]!;
   if (!xsWatching(d.xs, reg) || initial) xsWatch(d.xs, owner, reg, w.path, 'pending', { fires: w.fires, initial });
 }
@@ -435,6 +451,12 @@ export const feNodeAsBackend = (s: S, p: P): number =>
   s.xs.perms === undefined || xsMayRead(s.xs, xenbusPolicy(p), { dom: DRIVER_DOMAIN }, FE_STATE) ? feNode(s) : XenbusStateUnknown;
 export const beNode = (s: S): number => xsReadState(s.xs, BE);
 /**
+ * The backend's state as netfront reads it (`xenbus_read_driver_state(dev,
+ * dev->otherend)`): Unknown for a vanished device (Linux 7.0; the field is
+ * only ever set at `-p bus=7.0`), else the node.
+ */
+export const beNodeAsFrontend = (s: S): number => (s.fe.vanished ? XenbusStateUnknown : xsReadState(s.xs, BE));
+/**
  * A node of the frontend directory as netback reads it (`xenbus_read`,
  * `xenbus_gather`, `xenbus_read_unsigned`): as missing when the driver domain
  * may not read it (EACCES: perms the guest set with XS_SET_PERMS, or that a
@@ -448,12 +470,19 @@ export const feReadAsBackend = (xs: Xenstore, path: string): string | undefined 
  * xenbus_switch_state (xenbus_client.c): a no-op when `dev->state` already is
  * `state`; otherwise writes the `state` node in a transaction that first checks
  * the node still exists (a removed device is not re-created) and sets dev->state.
+ * Linux 7.0 (`-p bus=7.0`, e2dcf9065536, `__xenbus_switch_state`): also a no-op
+ * for a vanished device (`state == dev->state || dev->vanished`), and when the
+ * transaction reads the node reset to Initialising by the toolstack
+ * (`current_state != dev->state && current_state == XenbusStateInitialising`:
+ * abort, and `dev->state` is left as it was).
  */
 export function switchState(d: D, who: 'fe' | 'be', state: number, p: P): void {
   const side = who === 'fe' ? d.fe : d.be;
   if (side.dev === state) return;
-  side.dev = state;
   const path = who === 'fe' ? FE_STATE : BE_STATE;
+  if (p.bus === '7.0' && ((side as Draft<FrontendState>).vanished ||
+    (side.dev !== XenbusStateInitialising && xsReadState(d.xs as unknown as Xenstore, who === 'fe' ? FE : BE) === XenbusStateInitialising))) return;
+  side.dev = state;
   if (xsRead(d.xs, path) !== undefined) xsWrite(d.xs, path, String(state), p.txnConflicts);
 }
 
@@ -846,7 +875,7 @@ export function talkToNetbackFailed(d: D, s: S, p: P): void {
   for (const q of d.q) q.napi = false;
   d.fe.queues = 0;
   xsUnwatch(d.xs, W_FE_OTHEREND);
-  const bs = xsReadState(d.xs as unknown as Xenstore, BE);
+  const bs = d.fe.vanished ? XenbusStateUnknown : xsReadState(d.xs as unknown as Xenstore, BE);
   if (bs !== XenbusStateClosed && bs !== XenbusStateUnknown) {
     switchState(d, 'fe', XenbusStateClosing, p);
     d.fe.remove = 'closing';
@@ -871,6 +900,7 @@ export function xennetDisconnectBackend(d: D): void {
 
 /** The end of xennet_remove after xennet_bus_close: disconnect, unregister_netdev, destroy queues, free; the core switches Closed and drops the watch. */
 export function xennetTeardown(d: D, p: P): void {
+  const vanished = d.fe.vanished;
   xennetDisconnectBackend(d);
   // unregister_netdev -> ndo_uninit (xennet_uninit) -> xennet_destroy_queues while real_num_tx_queues
   // still counts every queue (CVE-2022-48914 fix): every NAPI instance is deleted.
@@ -879,8 +909,9 @@ export function xennetTeardown(d: D, p: P): void {
   xsUnwatch(d.xs, W_FE_OTHEREND);
   if (d.xs.txns[TXN_FE]) xsTxnEnd(d.xs, TXN_FE, false);
   // the driver instance is gone; the xenbus_device stays on the bus until its directory is removed
+  // (with its `vanished`, Linux 7.0)
   const bus = d.fe.bus;
-  d.fe = { ...freshFe(), bus } as Draft<FrontendState>;
+  d.fe = (vanished ? { ...freshFe(), bus, vanished } : { ...freshFe(), bus }) as Draft<FrontendState>;
 }
 
 /** The frontend's reconnect path of xenbus_dev_resume + netfront_resume: detach, disconnect, dev->state = Initialising, watch the (new) backend. */
@@ -936,7 +967,7 @@ export function netbackChanged(d: D, s: S, bs: number, p: P, o: FrontendOptions 
 const feIdle = (s: S): boolean => s.fe.inst && !s.fe.txn && s.fe.remove === 'none';
 
 export const makeNetbackChanged = (o: FrontendOptions): R => ({
-  ...netback_changed, then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p, o); },
+  ...netback_changed, then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNodeAsFrontend(s), p, o); },
 });
 export const makeTransactionEnd = (features: readonly FeatureKey[]): R => ({
   ...xenbus_transaction_end,
@@ -967,7 +998,7 @@ const feProbes = (s: S): boolean => guestXenwatchFree(s) && xsPending(s.xs, W_FE
 /** The guest's next xenwatch event is the removal of its device directory, still gone (unregister_netdev takes rtnl: it waits while xennet_xdp_set holds it). */
 const feRemoves = (s: S): boolean => guestXenwatchFree(s) && xsPending(s.xs, W_FE_BUS_RM) && s.fe.bus && !xsExists(s.xs, FE) && !rtnlHeld(s) && s.fe.probe === 'none';
 /** The backend state xennet_create_dev's wait accepts: neither Closed nor Unknown. */
-const createDevMayReturn = (s: S): boolean => beNode(s) !== XenbusStateClosed && beNode(s) !== XenbusStateUnknown;
+const createDevMayReturn = (s: S): boolean => beNodeAsFrontend(s) !== XenbusStateClosed && beNodeAsFrontend(s) !== XenbusStateUnknown;
 
 /**
  * netfront_probe -> xennet_create_dev: `xenbus_switch_state(Initialising)`, then
@@ -976,12 +1007,14 @@ const createDevMayReturn = (s: S): boolean => beNode(s) !== XenbusStateClosed &&
  * run before probe returns). `ctx`: where the probe runs.
  */
 export function netfrontProbeStart(d: D, s: S, p: P, ctx: 'xenwatch' | 'modprobe'): void {
-  d.fe = { ...freshFe(), bus: true } as Draft<FrontendState>;
-  busDevice(d, GUEST, true);
+  // a rebind keeps the device, and with it a `vanished` the bus set (Linux 7.0); a probe from the bus is a new device
+  const vanished = ctx === 'modprobe' && s.fe.vanished === true;
+  d.fe = { ...freshFe(), bus: true, ...(vanished ? { vanished } : {}) } as Draft<FrontendState>;
+  busDevice(d, GUEST, true, false, p.bus === '7.0');
   // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
   if (ctx === 'xenwatch') d.fe.dev = XenbusStateInitialising;
   else switchState(d, 'fe', XenbusStateInitialising, p);
-  if (createDevMayReturn(s)) netfrontProbeDone(d);
+  if (vanished ? false : beNode(s) !== XenbusStateClosed && beNode(s) !== XenbusStateUnknown) netfrontProbeDone(d);
   else d.fe.probe = ctx;
 }
 
@@ -1024,8 +1057,8 @@ export const frontend_bus_nothing: R = {
   name: 'xenbus_dev_changed(frontend: nothing to do)', actor: 'frontend',
   doc: 'fe_watch event (guest xenwatch, in order) with nothing to do: the device exists already or the node is not Initialising, or the removed directory exists again / has no device',
   see: 'xenbus_probe.c xenbus_dev_changed, xenbus_probe_node ("Device is not new, so ignore it")',
-  when: (s) => guestXenwatchFree(s) && (xsPending(s.xs, W_FE_BUS) || xsPending(s.xs, W_FE_BUS_RM)) && !feProbes(s) &&
-    !(xsPending(s.xs, W_FE_BUS_RM) && s.fe.bus && !xsExists(s.xs, FE)),
+  when: (s, p) => guestXenwatchFree(s) && (xsPending(s.xs, W_FE_BUS) || xsPending(s.xs, W_FE_BUS_RM)) && !feProbes(s) &&
+    !(xsPending(s.xs, W_FE_BUS_RM) && s.fe.bus && !xsExists(s.xs, FE)) && !feReprobes(s, p),
   then: (d) => xsDeliver(d.xs, GUEST),
 };
 
@@ -1035,7 +1068,7 @@ export const netback_changed: R = {
   doc: 'otherend watch event: read the backend state (latest value) and run netback_changed',
   see: 'netfront netback_changed; xenbus_probe.c xenbus_otherend_changed',
   when: (s) => s.fe.inst && guestXenwatchFree(s) && xsPending(s.xs, W_FE_OTHEREND),
-  then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNode(s), p); },
+  then: (d, s, p) => { xsDeliver(d.xs, GUEST); netbackChanged(d, s, beNodeAsFrontend(s), p); },
 };
 
 export const xenbus_transaction_end: R = {
@@ -1072,7 +1105,7 @@ export const xennet_remove: R = {
     // xenbus_dev_remove: free_otherend_watch before drv->remove, so netback_changed
     // no longer runs: the waits of xennet_bus_close end only by XENNET_TIMEOUT polling.
     xsUnwatch(d.xs, W_FE_OTHEREND);
-    if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
+    if (beNodeAsFrontend(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosing, p);
     d.fe.remove = 'closing';
   },
@@ -1086,11 +1119,11 @@ export const xennet_remove: R = {
  * (xennet_bus_close_retry) on these.
  */
 const closingAnswered = (s: S): boolean => {
-  const be = beNode(s);
+  const be = beNodeAsFrontend(s);
   return be === XenbusStateClosing || be === XenbusStateClosed || be === XenbusStateUnknown;
 };
 const closedAnswered = (s: S): boolean => {
-  const be = beNode(s);
+  const be = beNodeAsFrontend(s);
   return be === XenbusStateClosed || be === XenbusStateUnknown;
 };
 
@@ -1100,9 +1133,9 @@ export const xennet_bus_close_closing: R = {
   doc: 'wait_event(backend in Closing, Closed or Unknown) answered: return if Closed, else switch Closed and wait',
   see: 'netfront xennet_bus_close',
   when: (s) => s.fe.inst && s.fe.remove === 'closing' && closingAnswered(s) &&
-    (beNode(s) !== XenbusStateClosed || !rtnlHeld(s)),
+    (beNodeAsFrontend(s) !== XenbusStateClosed || !rtnlHeld(s)),
   then: (d, s, p) => {
-    if (beNode(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
+    if (beNodeAsFrontend(s) === XenbusStateClosed) { xennetTeardown(d, p); return; }
     switchState(d, 'fe', XenbusStateClosed, p);
     d.fe.remove = 'closed';
   },
@@ -1149,8 +1182,64 @@ export const netfront_node_removed: R = {
     xsDeliver(d.xs, GUEST);
     if (s.fe.inst) xennetTeardown(d, p);
     d.fe.bus = false;
+    if (d.fe.vanished) delete d.fe.vanished;
     busDevice(d, GUEST, false);
   },
+};
+
+// --- Linux 7.0's xenbus core on the guest's bus (`-p bus=7.0`; e2dcf9065536, docs/models/xenbus.md "Linux 7.0's xenbus core")
+
+/**
+ * device_unregister of the guest's device runs to its end now: the device lock
+ * is free (no probe of a driver bind in xennet_create_dev's loop, no guest
+ * close in xennet_bus_close) and so is rtnl (unregister_netdev, xennet_destroy_queues).
+ */
+const feUnregisterRuns = (s: S): boolean => s.fe.probe === 'none' && s.fe.remove === 'none' && !rtnlHeld(s);
+
+/**
+ * The guest's next xenwatch event is a write below its device's directory and
+ * Linux 7.0's xenbus_dev_changed unregisters the device to probe it again: it
+ * is vanished already, or `xenbus_read_driver_state(dev, dev->nodename)` reads
+ * Initialising where `dev->state` is not (the toolstack reset the node; the
+ * hunk's other test, a new `backend-id`, never holds: one driver domain).
+ */
+const feReprobes = (s: S, p: P): boolean =>
+  p.bus === '7.0' && guestXenwatchFree(s) && xsPending(s.xs, W_FE_BUS) && s.fe.bus &&
+  (s.fe.vanished === true || (xsExists(s.xs, FE) && s.fe.dev !== XenbusStateInitialising && feNode(s) === XenbusStateInitialising));
+
+export const xenbus_dev_changed_reprobe: R = {
+  applies: (p) => p.bus === '7.0' && linuxFrontend(p),
+  name: 'xenbus_dev_changed(frontend: state reset)', actor: 'frontend',
+  doc: 'Linux 7.0, fe_watch event (guest xenwatch, in order): the device is vanished, or its node reads Initialising and dev->state does not: set vanished, device_unregister (xennet_remove: xennet_bus_close reads Unknown and returns, every switch writes nothing), then xenbus_probe_node probes a new device if the node reads Initialising',
+  see: 'Linux 7.0 xenbus_probe.c xenbus_dev_changed (e2dcf9065536: "state reset occurred, reconnecting"), xenbus_probe_node; netfront xennet_remove, xennet_bus_close',
+  when: (s, p) => feReprobes(s, p) && feUnregisterRuns(s),
+  then: (d, s, p) => {
+    xsDeliver(d.xs, GUEST);
+    d.fe.vanished = true;
+    if (s.fe.inst) xennetTeardown(d, p);
+    d.fe = freshFe() as Draft<FrontendState>;
+    if (feNode(s) === XenbusStateInitialising) netfrontProbeStart(d, s, p, 'xenwatch');
+    else busDevice(d, GUEST, false);
+  },
+};
+
+export const xenbus_dev_changed_reprobe_waits: R = {
+  applies: (p) => p.bus === '7.0' && linuxFrontend(p),
+  name: 'xenbus_dev_changed(frontend: state reset, unregister waits)', actor: 'frontend',
+  doc: 'Linux 7.0: the handler finds the node reset to Initialising and sets vanished; its device_unregister waits for the device lock (a driver bind\'s probe, a guest close) or rtnl (xennet_xdp_set): the guest\'s xenwatch thread waits with it',
+  see: 'Linux 7.0 xenbus_probe.c xenbus_dev_changed (e2dcf9065536); drivers/base/core.c device_unregister (device_lock)',
+  when: (s, p) => feReprobes(s, p) && s.fe.vanished !== true && !feUnregisterRuns(s),
+  then: (d) => { d.fe.vanished = true; },
+};
+
+export const xenbus_cleanup_devices_waits: R = {
+  applies: (p) => p.bus === '7.0' && linuxFrontend(p),
+  name: 'xenbus_cleanup_devices(frontend: unregister waits)', actor: 'frontend',
+  doc: 'Linux 7.0: the removal event of the guest\'s device directory, still gone: xenbus_cleanup_devices sets vanished ("device forcefully removed from xenstore"), then its device_unregister waits for the device lock a driver bind\'s probe holds, or for rtnl (xennet_xdp_set): the guest\'s xenwatch thread waits with it',
+  see: 'Linux 7.0 xenbus_probe.c xenbus_cleanup_devices (e2dcf9065536); drivers/base/core.c device_unregister (device_lock)',
+  when: (s, p) => p.bus === '7.0' && guestXenwatchFree(s) && xsPending(s.xs, W_FE_BUS_RM) && s.fe.bus && !xsExists(s.xs, FE) &&
+    s.fe.vanished !== true && (rtnlHeld(s) || s.fe.probe !== 'none'),
+  then: (d) => { d.fe.vanished = true; },
 };
 
 export const frontend_fatal: R = {
@@ -1199,7 +1288,7 @@ export const xennet_xdp_set_done: R = {
   when: (s) => s.fe.inst && s.fe.xdp === 'wait' && s.fe.wake,
   then: (d, s, p) => {
     d.fe.wake = false;
-    if (beNode(s) !== XenbusStateReconfigured) return;
+    if (beNodeAsFrontend(s) !== XenbusStateReconfigured) return;
     d.fe.xdp = 'on';
     switchState(d, 'fe', XenbusStateConnected, p);
   },
@@ -1844,7 +1933,7 @@ export const migrate: R = {
     xsWrite(d.xs, BE_ONLINE, '1', p.txnConflicts);
     xsWrite(d.xs, BE_STATE, String(XenbusStateInitialising), p.txnConflicts);
     xsWrite(d.xs, FE_STATE, String(XenbusStateInitialising), p.txnConflicts);
-    if (guestBus) busDevice(d, GUEST, s.fe.bus, !s.fe.bus);
+    if (guestBus) busDevice(d, GUEST, s.fe.bus, !s.fe.bus, p.bus === '7.0');
     netfrontResume(d, p);
   },
 };
@@ -1900,7 +1989,7 @@ export const xenbusRules: readonly R[] = [
   libxl_device_add, vif_hotplug, vif_hotplug_failed, libxl_init_timeout, libxl_device_remove, libxl_device_destroy, libxl_destroy_timeout, migrate, backend_crash, backend_restarted,
   netback_probe, backend_bus_nothing, frontend_changed, hotplug_status_changed, netback_remove, backend_fatal,
   netfront_probe, netfront_rebind, xennet_create_dev_wait, frontend_bus_nothing, netback_changed, xenbus_transaction_end, xennet_open, xennet_remove, xennet_bus_close_closing, xennet_bus_close_closed, xennet_bus_close_retry,
-  netfront_node_removed, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
+  netfront_node_removed, xenbus_dev_changed_reprobe, xenbus_dev_changed_reprobe_waits, xenbus_cleanup_devices_waits, frontend_fatal, xennet_xdp_set, talk_to_netback_xdp, xennet_xdp_set_done, netdev_rtnl_acquired,
   xenvif_fatal_tx_err, xenvif_start_xmit, xenvif_start_xmit_done,
   mirage_plug_inner, mirage_connect, mirage_backend_connected,
   dpdk_rx_queue_setup, dpdk_tx_queue_setup, dpdk_dev_start_mac, dpdk_vring_flag, dpdk_start_notify, dpdk_traffic, dpdk_app_restart,
@@ -2273,6 +2362,8 @@ export const xenbusShape = (features: readonly FeatureKey[] = NETIF_FEATURES) =>
       queues: int(0, MAXQ), nq: int(0, MAXQ), split: bool, features: feats, xdp: oneOf(['off', 'reconf', 'wait', 'on'] as const),
       wake: bool, xw: oneOf(['run', 'notify_peers', 'talk_to_netback'] as const), oops: bool,
       dpdk: oneOf(['none', 'rx', 'tx', 'mac', 'flag', 'started'] as const), ringUsed: bool,
+      // Linux 7.0's xenbus_device->vanished: a field only at -p bus=7.0, so 6.12's packed words are unchanged
+      ...(p.bus === '7.0' ? { vanished: optional(oneOf([true] as const)) } : {}),
     }),
     be: record({
       inst: bool, state: int(0, 8), dev: int(0, 8), hotplugSeen: bool, keysRead: bool, nq: int(0, MAXQ), split: bool,
