@@ -266,9 +266,19 @@ export class BitStateSet implements StateSet {
     readonly hashes = 3,
     /** Diversifies the bit positions (swarm members): another seed, other collisions. */
     private readonly seed = 0,
+    /** The array's memory (the multi-worker search's, shared: parallelWorker.ts); a new one when absent. */
+    buffer?: ArrayBufferLike,
   ) {
-    this.bits = new Uint8Array(bytes);
+    this.bits = buffer ? new Uint8Array(buffer, 0, bytes) : new Uint8Array(bytes);
     this.m = bytes * 8;
+  }
+  /** The fraction of the array's bits set (by this object: the multi-worker search sets them from worker 0 only). */
+  get fill(): number {
+    return this.ones / this.m;
+  }
+  /** Whether the k bits of (h, l) are all set (a visited state, or a missed one), setting none. */
+  has(h: number, l: number): boolean {
+    return this.probe(h, l, false);
   }
   get bytes(): number {
     return this.bits.byteLength;
@@ -386,8 +396,7 @@ export class ExactThenBits implements StateSet {
     this.bits = bits;
   }
   get lossy(): StoreReport {
-    // the table doubles from 1,024 slots while it stays within exactBytes, and holds 3/4 of its slots
-    const exactLimit = (3 / 4) * Math.max(1024, 2 ** Math.floor(Math.log2(this.exactBytes / 8)));
+    const exactLimit = exactLimitOf(this.exactBytes);
     if (this.bits) return { ...this.bits.lossy, exactStates: this.exactCount, folded: true, exactLimit };
     const n = this.exact!.size;
     return {
@@ -402,6 +411,11 @@ export class ExactThenBits implements StateSet {
       exactLimit,
     };
   }
+}
+
+/** The most states {@link ExactThenBits}' table holds in `exactBytes`: it doubles from 1,024 slots while it stays within them, and holds 3/4 of its slots. */
+export function exactLimitOf(exactBytes: number): number {
+  return (3 / 4) * Math.max(1024, 2 ** Math.floor(Math.log2(exactBytes / 8)));
 }
 
 /** A 32-bit mix of two words (murmur3's finaliser, hash.ts, over a combination). */

@@ -46,11 +46,12 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
-import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type WorkerOptions, type WorkerResult } from './parallelLayout.js';
+import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type ResumeState, type WorkerInit, type SharedBitsSpec, type WorkerOptions, type WorkerResult } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Stats } from './report.js';
 import { collisionProbability } from './hash.js';
 import { ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
-import { IDLE_WORKER_BYTES, WORKER_BYTES, registerIdleWorkers } from './memory.js';
+import { IDLE_WORKER_BYTES, WORKER_BYTES, defaultMemoryLimit, registerIdleWorkers } from './memory.js';
+import { autoBitstate } from './bitstate.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
 import { lazyObservable, pathTo } from './trace.js';
@@ -225,9 +226,10 @@ export function parallelReason<S>(sys: System<S>, opt: CheckOptions<S>): string 
   if (!sys.shape && sys.canonicalize) return 'symmetry reduction of a flat layout runs on the generic path, which is single-threaded';
   if (opt.onState) return 'the state dump (--dump-states) runs on one thread';
   // The workers merge a level's new states by their slot in the shared fingerprint table (parallelWorker.ts
-  // mergeTogether: the least chunk that found a slot wins, which gives one thread's ids); a bit array and a
-  // compact table have no such slot, and ExactThenBits folds into a bit array (docs/perf/2026-12-06d-engine.md §3).
-  if (opt.store && opt.store.kind !== 'full') return `--store ${opt.store.kind} runs on one thread (the workers merge new states by their slot in the full table)`;
+  // mergeTogether: the least chunk that found a slot wins, which gives one thread's ids). A bit array keeps the
+  // levels before and the table the level being built (parallelWorker.ts bitsAtLevelStart); a compact table
+  // has no such split (docs/perf/2026-12-06d-engine.md §3).
+  if (opt.store && opt.store.kind === 'compact') return `--store ${opt.store.kind} runs on one thread (the workers merge new states by their slot in the full table)`;
   return undefined;
 }
 
@@ -278,6 +280,26 @@ function sharedFromHandOver(h: SearchHandOver, withIds: boolean): { table: Share
   new Uint32Array(front, 0, h.frontier.length).set(h.frontier);
   const { level, curFirst, curLen, links, edges, terminals, fired, maxOut, observables, graph } = h;
   return { table, front, resume: { level, curFirst, curLen, links, edges, terminals, fired, maxOut, ...(observables ? { observables } : {}), ...(graph ? { graph } : {}) } };
+}
+
+/**
+ * `--store bitstate` for the workers: the array in a SharedArrayBuffer (its
+ * pages are taken as its bits are first set), sized as on one thread
+ * (bitstate.ts makeStore: a quarter of the budget and the exact table first
+ * with no SIZE, autoBitstate; SIZE bytes from the first level otherwise).
+ */
+function sharedBits<S>(sys: System<S>, opt: CheckOptions<S>): SharedBitsSpec | undefined {
+  const spec = opt.store;
+  if (!spec || spec.kind !== 'bitstate') return undefined;
+  if (sys.goals?.length) throw new Error('--store bitstate cannot check AG EF goals (recoverability needs the target of every edge): select invariants with -i, or use --store compact');
+  const sized = spec.auto ? autoBitstate(opt.maxMemory ?? defaultMemoryLimit()) : { bytes: spec.bytes, exactBytes: spec.exactBytes };
+  return {
+    sab: new SharedArrayBuffer(sized.bytes),
+    bytes: sized.bytes,
+    hashes: spec.hashes ?? 3,
+    seed: spec.seed ?? 0,
+    ...(sized.exactBytes !== undefined ? { exactBytes: sized.exactBytes } : {}),
+  };
 }
 
 /**
@@ -336,8 +358,9 @@ export class ParallelSearch<S> {
   private readonly fstride: number;
 
   constructor(sys: System<S>, opt: CheckOptions<S>, source: SystemSource, workers: number, extras: ParallelExtras = {}) {
-    // the workers would keep the full table whatever store was asked for: a lossy store is refused (parallelReason)
-    if (opt.store && opt.store.kind !== 'full') throw new Error(parallelReason(sys, { store: opt.store })!);
+    // the workers would keep the full table: a compact store is refused (parallelReason)
+    if (opt.store && opt.store.kind === 'compact') throw new Error(parallelReason(sys, { store: opt.store })!);
+    const bits = sharedBits(sys, opt);
     const n = (this.n = workers);
     this.fstride = fstride(sys.rules.length, sys.observables?.length ?? 0);
     const ctlSab = new SharedArrayBuffer(CTL_SLOTS(n) * 4);
@@ -367,6 +390,7 @@ export class ParallelSearch<S> {
       ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
       ...(opt.maxMemory !== undefined ? { maxMemory: opt.maxMemory } : {}),
       checkDeadlock: opt.checkDeadlock ?? true,
+      ...(bits ? { bits } : {}),
       // Levels smaller than this run on worker 0 alone; 0: from 2,000 to 16,000 states, by the time a
       // state takes alone (parallelWorker.ts aloneBelow); PVCHECK_PARALLEL_FROM=1 makes every level run
       // on every worker (tests).

@@ -86,6 +86,8 @@ export const C = {
    * sets it, a new worker takes 1 off once loaded).
    */
   UNLOADED: 29,
+  /** 1 once the states of the levels before are in the bit array (`--store bitstate`: parallelWorker.ts bitsAtLevelStart). */
+  BITS_ON: 30,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -139,7 +141,23 @@ export const fstride = (rules: number, observables = 0) => Math.ceil((F.FIRED + 
 export const MAX_CHUNKS = 1 << 16;
 export const CHUNK_INTS = 6;
 
+/**
+ * `--store bitstate` on workers: the shared bit array (parallelWorker.ts: read
+ * by every worker during a level, written by worker 0 between levels) and,
+ * for the default (bitstate.ts ExactThenBits), the bytes the exact table may
+ * take before its fingerprints are folded into the array.
+ */
+export interface SharedBitsSpec {
+  readonly sab: SharedArrayBuffer;
+  readonly bytes: number;
+  readonly hashes: number;
+  readonly seed: number;
+  readonly exactBytes?: number;
+}
+
 export interface WorkerOptions {
+  /** `--store bitstate`: the bit array (absent: the full table). */
+  readonly bits?: SharedBitsSpec;
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly maxMemory?: number;

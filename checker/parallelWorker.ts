@@ -19,6 +19,7 @@ import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard, WORKER_BYTES } from './memory.js';
+import { BitStateSet, exactLimitOf, type StoreReport } from './bitstate.js';
 import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, type WorkerResult, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
@@ -376,6 +377,8 @@ class Worker<S> {
   private readonly maxStates: number;
   private readonly maxDepth: number;
   private readonly memory: MemoryGuard | undefined;
+  /** `--store bitstate`: the shared bit array (every worker tests it; worker 0 sets it between levels). */
+  private readonly bits: BitStateSet | undefined;
 
   constructor(
     private readonly sys: System<S>,
@@ -406,6 +409,8 @@ class Worker<S> {
     this.maxDepth = init.options.maxDepth ?? Infinity;
     // the workers still loading hold little yet: counted at what a loaded one holds (memory.ts WORKER_BYTES)
     // (worker 0, while it runs the first levels alone: past the budget only with that estimate, it waits for them to load)
+    const b = init.options.bits;
+    this.bits = b ? new BitStateSet(b.bytes, b.hashes, b.seed, b.sab) : undefined;
     this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * WORKER_BYTES, awaitLoaded) : undefined;
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
@@ -796,6 +801,7 @@ class Worker<S> {
     lv.table = this.table;
     lv.table.stamp = Atomics.load(ctl, C.FLAG_STAMP); // worker 0 took a new one as the last level ended
     lv.par = Atomics.load(ctl, C.PAR_MERGE) === 1;
+    lv.bitsOn = Atomics.load(ctl, C.BITS_ON) === 1; // worker 0 set the levels before into the bit array (bitsAtLevelStart)
     if (lv.par) {
       this.claims.refresh(); // worker 0 sized the claims table for the level
       lv.claimMask = Atomics.load(ctl, C.CLAIM_MASK);
@@ -905,7 +911,7 @@ class Worker<S> {
   }
 
   /** The running counts of the level this worker expands with every worker (edgeTogether's). */
-  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, claimMask: 0, bitMask: 0, claimMost: 0, gen: 0, chunk: 0 };
+  private readonly lv = { edges: 0, news: 0, nrec: 0, nedge: 0, stop: false, table: undefined as unknown as SharedFingerprints, par: false, bitsOn: false, claimMask: 0, bitMask: 0, claimMost: 0, gen: 0, chunk: 0 };
   /** Per state of a window of expandLevel: its position in the level, and the end of its staged successors. */
   private readonly wPos = new Int32Array(64);
   private readonly wEnd = new Int32Array(64);
@@ -921,6 +927,8 @@ class Worker<S> {
   private edgeTogether(j: number, h: number, l: number, p: number, k: number): boolean {
     const lv = this.lv;
     lv.edges++;
+    // --store bitstate: a state of a level before (its bits all set: visited, or missed) is not the table's
+    if (lv.bitsOn && this.bits!.has(h, l)) return true;
     const res = lv.table.insert(h, l, 0x80000000);
     if (res === 3) {
       Atomics.or(ctl, C.ABORT, 1);
@@ -1098,6 +1106,84 @@ class Worker<S> {
    * expands (`together`), a table that grows in place is re-placed by every
    * worker ({@link growTogether}).
    */
+  // ---- --store bitstate (docs/perf/2026-12-06d-engine.md §3) ----
+  /** Whether the states of the levels before the current one are in the bit array, not the table. */
+  private bitsOn = false;
+  /** The level whose predecessors were last set into the array (a level done again does not set them twice). */
+  private bitsLevel = -1;
+  /** Holzmann's sum over the states set so far (those tested against the array: after the fold). */
+  private expected = 0;
+  /** The states kept exactly before the fold (ExactThenBits), or 0. */
+  private exactStates = 0;
+
+  /** What the table holds of the levels before the current one as a level starts: all of them, or none once they go to the bit array. */
+  private get keptInTable(): number {
+    return this.bitsOn ? 0 : this.links.size;
+  }
+
+  /**
+   * `--store bitstate`, worker 0 at a level start (the others wait at its
+   * barrier): the bit array holds the states of the levels before, the table
+   * those of the level being built. Every worker tests a successor's bits
+   * first (read only during a level: whether a state counts as visited does
+   * not depend on the schedule) and only a successor not in the array goes
+   * through the table, its claims and its merge as with the full store, so
+   * ids, counts and misses are the same on any number of workers, and those
+   * of the full store when nothing is missed. Here the table's states (the
+   * level just built; at the fold, every state so far) are set into the
+   * array and the table is emptied. Holzmann's sum counts each of them as
+   * tested against the array as it was while its level was built; with no
+   * SIZE (ExactThenBits) the table keeps every state until its next size would
+   * pass the exact part's bytes, then folds (those states are not summed: they
+   * were distinct).
+   */
+  private bitsAtLevelStart(): void {
+    const b = this.bits;
+    if (!b || this.bitsLevel === this.level) return;
+    const spec = init.options.bits!;
+    if (!this.bitsOn) {
+      if (spec.exactBytes !== undefined) {
+        // the full table while the states it may hold by the level's end (as ensureRoom sizes it) stay within
+        // the exact part's (ExactThenBits' exactLimit: one thread folds at the state that passes it)
+        if (this.occupied + this.curLen * this.perState() <= exactLimitOf(spec.exactBytes)) return;
+        this.exactStates = this.links.size;
+      }
+      if (this.memory && this.memory.over(spec.bytes)) {
+        this.truncated = 'max-memory';
+        return;
+      }
+    }
+    this.awaitWritten();
+    const f = b.fill;
+    let n = 0;
+    this.table.forEachEntry((h, l) => {
+      b.add(h, l);
+      n++;
+    });
+    if (this.bitsOn) this.expected += n * f ** b.hashes;
+    this.table.clear();
+    this.occupied = 0;
+    this.bitsOn = true;
+    this.bitsLevel = this.level;
+    Atomics.store(ctl, C.BITS_ON, 1);
+  }
+
+  /** The store's report (bitstate.ts StoreReport), as one thread's BitStateSet or ExactThenBits gives it. */
+  private bitsReport(): StoreReport {
+    const spec = init.options.bits!, b = this.bits!;
+    const n = this.links.size;
+    const exactLimit = spec.exactBytes !== undefined ? exactLimitOf(spec.exactBytes) : undefined;
+    const hashFactor = n === 0 ? Infinity : (8 * spec.bytes) / n;
+    if (!this.bitsOn)
+      return { kind: 'bitstate', bytes: spec.bytes, hashes: b.hashes, missedProbability: 0, expectedMissed: 0, hashFactor, exactStates: n, folded: false, ...(exactLimit !== undefined ? { exactLimit } : {}) };
+    // the last level's states are still in the table: tested against the array as it is
+    const E = this.expected + (n - b.size) * b.fill ** b.hashes;
+    return {
+      kind: 'bitstate', bytes: spec.bytes, hashes: b.hashes, missedProbability: 1 - Math.exp(-E), expectedMissed: E, hashFactor,
+      ...(exactLimit !== undefined ? { exactStates: this.exactStates, folded: true, exactLimit } : {}),
+    };
+  }
+
   private ensureRoom(together = false): void {
     let cap = this.table.capacity;
     const need = this.occupied + this.curLen * this.perState();
@@ -1143,7 +1229,7 @@ class Worker<S> {
     this.lv.table = this.table;
     const inPlace = this.table.sab === old;
     if (!inPlace) collect(); // a table grown in place replaces no buffer: nothing to free
-    if (dropFlagged) this.occupied = this.links.size;
+    if (dropFlagged) this.occupied = this.keptInTable;
     const gen = Atomics.add(ctl, C.TABLE_GEN, 1) + 1;
     for (const p of this.ports) p.postMessage({ table: this.table.sab, flags: this.table.flagsSab, ids: this.table.idsSab, gen, inPlace });
   }
@@ -1239,6 +1325,7 @@ class Worker<S> {
   private levelTogether(): WorkerResult<S> | undefined {
     if (this.done) return this.finish();
     phase('table');
+    this.bitsAtLevelStart(); // (past the memory budget: ensureRoom's check below ends the search)
     this.ensureRoom(true);
     phase('setup');
     if (this.truncated === 'max-memory') return this.finish();
@@ -1292,7 +1379,7 @@ class Worker<S> {
     if (abort !== 0) {
       // The table (bit 1) or the claims table (bit 2) filled faster than foreseen: drop this level's insertions,
       // make room, do the level again.
-      this.occupied = this.links.size;
+      this.occupied = this.keptInTable;
       if (abort & 1) {
         this.maxOut *= 2;
         this.slack *= 2;
@@ -1521,6 +1608,7 @@ class Worker<S> {
     enterBucket('alone', this.curLen);
     this.awaitWritten(); // the level, its links and the table's flags
     if (this.done) return this.finish();
+    this.bitsAtLevelStart(); // (past the memory budget: ensureRoom's check below ends the search)
     this.ensureRoom();
     if (this.truncated === 'max-memory') return this.finish();
     const W = this.W;
@@ -1616,6 +1704,7 @@ class Worker<S> {
     this.edges++;
     this.fingerprint(n);
     if (k > 0xffff) throw new Error(`a state has more than 65536 transitions (rule choices); at most 65536 are supported`);
+    if (this.bitsOn && this.bits!.has(this.fp[0]!, this.fp[1]!)) return; // a state of a level before (bitsAtLevelStart)
     if ((this.occupied + 1) * 4 > this.table.capacity * 3) this.replaceTable(this.table.capacity * 2, false);
     const res = this.table.insert(this.fp[0]!, this.fp[1]!, 0);
     if (res === 3) throw new Error('internal: the table is full');
@@ -1665,6 +1754,10 @@ class Worker<S> {
     } else if (this.truncated) {
       outcome = 'incomplete';
       reason = this.truncated;
+    } else if (this.bits && this.bitsOn) {
+      // states may have been missed (a run that never folded kept every fingerprint exactly: its verdict stands)
+      outcome = 'incomplete';
+      reason = 'bitstate';
     } else if (this.graph) {
       const stuck = this.graph.stuck(links.size);
       if (stuck) {
@@ -1685,6 +1778,7 @@ class Worker<S> {
       };
     });
     const n = links.size;
+    const store = this.bits ? this.bitsReport() : undefined;
     return {
       outcome,
       ...(reason ? { incompleteReason: reason } : {}),
@@ -1699,8 +1793,9 @@ class Worker<S> {
       ...(violation ? { violation } : {}),
       ...(observables && observables.length ? { observables } : {}),
       // 63-bit fingerprints in the shared table
-      collisionProbability: Math.min(1, 2 * collisionProbability(n)),
-      bytesPerState: n === 0 ? 0 : (this.table.bytes + links.bytes + (this.graph ? this.graph.bytes : 0)) / n,
+      collisionProbability: store ? store.missedProbability : Math.min(1, 2 * collisionProbability(n)),
+      ...(store ? { store } : {}),
+      bytesPerState: n === 0 ? 0 : (this.table.bytes + links.bytes + (this.graph ? this.graph.bytes : 0) + (this.bitsOn ? store!.bytes : 0)) / n,
       workers: N,
     };
   }

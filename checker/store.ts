@@ -553,6 +553,17 @@ export class SharedFingerprints {
   get capacity(): number {
     return this.mask + 1;
   }
+  /** Calls `f` with each fingerprint the table holds (flagged or not), in slot order. */
+  forEachEntry(f: (h: number, l: number, slot: number) => void): void {
+    const t = this.t;
+    for (let i = 0; 2 * i < t.length; i++) if (t[2 * i] !== 0) f(t[2 * i]!, t[2 * i + 1]!, i);
+  }
+  /** Empties the table in place (every thread's view sees it: callers make sure no one else reads it meanwhile). */
+  clear(): void {
+    this.t.fill(0);
+    this.flags.fill(0);
+    this.ids?.fill(0);
+  }
   /** The table and the ids (the flags are the level's scratch, as the frontier and the claims: not counted). */
   get bytes(): number {
     return this.t.byteLength + (this.ids ? this.ids.byteLength : 0);
