@@ -474,14 +474,17 @@ export const feReadAsBackend = (xs: Xenstore, path: string): string | undefined 
  * for a vanished device (`state == dev->state || dev->vanished`), and when the
  * transaction reads the node reset to Initialising by the toolstack
  * (`current_state != dev->state && current_state == XenbusStateInitialising`:
- * abort, and `dev->state` is left as it was).
+ * abort, and `dev->state` is left as it was). `initialisingWrites`: the fix of
+ * finding xenbus-V1 (examples/xenbus-v7-switch-initialising-fix.ts): that
+ * abort leaves a switch to Initialising alone (`&& state != XenbusStateInitialising`).
  */
-export function switchState(d: D, who: 'fe' | 'be', state: number, p: P): void {
+export function switchState(d: D, who: 'fe' | 'be', state: number, p: P, initialisingWrites = false): void {
   const side = who === 'fe' ? d.fe : d.be;
   if (side.dev === state) return;
   const path = who === 'fe' ? FE_STATE : BE_STATE;
   if (p.bus === '7.0' && ((side as Draft<FrontendState>).vanished ||
-    (side.dev !== XenbusStateInitialising && xsReadState(d.xs as unknown as Xenstore, who === 'fe' ? FE : BE) === XenbusStateInitialising))) return;
+    (side.dev !== XenbusStateInitialising && !(initialisingWrites && state === XenbusStateInitialising) &&
+      xsReadState(d.xs as unknown as Xenstore, who === 'fe' ? FE : BE) === XenbusStateInitialising))) return;
   side.dev = state;
   if (xsRead(d.xs, path) !== undefined) xsWrite(d.xs, path, String(state), p.txnConflicts);
 }
@@ -1004,16 +1007,16 @@ const createDevMayReturn = (s: S): boolean => beNodeAsFrontend(s) !== XenbusStat
  * netfront_probe -> xennet_create_dev: `xenbus_switch_state(Initialising)`, then
  * wait until the backend is neither Closed nor Unknown (`wait_event_timeout`
  * in a loop: only XENNET_TIMEOUT polling wakes it, netback_changed does not
- * run before probe returns). `ctx`: where the probe runs.
+ * run before probe returns). `ctx`: where the probe runs; `initialisingWrites`: see {@link switchState}.
  */
-export function netfrontProbeStart(d: D, s: S, p: P, ctx: 'xenwatch' | 'modprobe'): void {
+export function netfrontProbeStart(d: D, s: S, p: P, ctx: 'xenwatch' | 'modprobe', initialisingWrites = false): void {
   // a rebind keeps the device, and with it a `vanished` the bus set (Linux 7.0); a probe from the bus is a new device
   const vanished = ctx === 'modprobe' && s.fe.vanished === true;
   d.fe = { ...freshFe(), bus: true, ...(vanished ? { vanished } : {}) } as Draft<FrontendState>;
   busDevice(d, GUEST, true, false, p.bus === '7.0');
   // xenbus_probe_node sets dev->state = Initialising; a rebound driver's xennet_create_dev switches (writes) it.
   if (ctx === 'xenwatch') d.fe.dev = XenbusStateInitialising;
-  else switchState(d, 'fe', XenbusStateInitialising, p);
+  else switchState(d, 'fe', XenbusStateInitialising, p, initialisingWrites);
   if (vanished ? false : beNode(s) !== XenbusStateClosed && beNode(s) !== XenbusStateUnknown) netfrontProbeDone(d);
   else d.fe.probe = ctx;
 }

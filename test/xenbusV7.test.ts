@@ -7,9 +7,9 @@
  * and keeps dev->state; the guest's bus re-probes a device whose node reads
  * Initialising again), each beside 6.12's behaviour; then the findings F2,
  * F4, F7, F7-hostile and F8 at bus=7.0, each computed by a check and
- * recognised by the shape of its end state; then the one v7.0 changes: a
- * driver bound again after a migration of the unbound device never connects
- * (V7-rebind), and the fix examples at bus=7.0.
+ * recognised by the shape of its end state; then what v7.0 breaks: a driver
+ * bound again after a migration of the unbound device never connects
+ * (xenbus-V1), its fix, and the fix examples at bus=7.0.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -27,6 +27,7 @@ import { join, resolve } from 'node:path';
 import createDevRemovedFix from '../examples/xenbus-create-dev-removed-fix.js';
 import timeoutFix from '../examples/xenbus-xdp-set-timeout-fix.js';
 import xdpSetFixed from '../examples/xenbus-xdp-set-fixed.js';
+import v1Fix from '../examples/xenbus-v7-switch-initialising-fix.js';
 
 type S = XenbusModelState;
 type M = Model<S, XenbusParams>;
@@ -126,6 +127,24 @@ test('hand-worked: at 7.0 the guest\'s bus re-probes an unbound device whose nod
   assert.is(feNode(r), XenbusStateInitialising, 'the old device\'s removal wrote nothing');
 });
 
+test('hand-worked: a reset found while a driver bind\'s probe holds the device lock: vanished is set first, the guest\'s xenwatch waits, the probe\'s loop reads Unknown', () => {
+  const p = p7({ events: 4 }); // the unbind, the migration, the rebind and a spurious event
+  const path = [...PROBED, 'xennet_remove', 'frontend_changed', 'xennet_bus_close(Closing)', 'frontend_changed', 'xennet_bus_close(Closed)', 'xl migrate'] as const;
+  // a constructed step: the destination's backend node reads Closed, so the rebind's probe waits in xennet_create_dev's loop
+  const s = produce(walk(xenbus, p, path), (d: Draft<S>) => { d.xs.nodes[`${BE}/state`] = String(XenbusStateClosed); });
+  const b = fire(xenbus, p, s, 'netfront_probe(driver bind)');
+  assert.is(b.fe.probe, 'modprobe');
+  const e = fire(xenbus, p, b, 'xs_watch_event(spurious)', W_FE_BUS);
+  assert.not.ok(enabled(xenbus, p, e).some((x) => x.name === 'xenbus_dev_changed(frontend: state reset)'), 'device_unregister waits for the probe\'s device lock');
+  const v = fire(xenbus, p, e, 'xenbus_dev_changed(frontend: state reset, unregister waits)');
+  assert.is(v.fe.vanished, true);
+  assert.equal(v.xs.events, e.xs.events, 'the event stays at the head of the guest\'s queue');
+  // the backend comes back (InitWait): 6.12's loop would end; the vanished device reads Unknown and loops on
+  const w = produce(v, (d: Draft<S>) => { d.xs.nodes[`${BE}/state`] = String(XenbusStateInitWait); });
+  assert.not.ok(enabled(xenbus, p, w).some((x) => x.name === 'xennet_create_dev(XENNET_TIMEOUT)'));
+  assert.ok(enabled(xenbus, p, produce(e, (d: Draft<S>) => { d.xs.nodes[`${BE}/state`] = String(XenbusStateInitWait); })).some((x) => x.name === 'xennet_create_dev(XENNET_TIMEOUT)'), 'before vanished it would end');
+});
+
 test('at 6.12 the 7.0 rules do not exist and no state holds `vanished`; the default counts are 6.12\'s', () => {
   const names = ['xenbus_dev_changed(frontend: state reset)', 'xenbus_dev_changed(frontend: state reset, unregister waits)', 'xenbus_cleanup_devices(frontend: unregister waits)'];
   for (const n of names) assert.not.ok(xenbus.rules.find((r) => r.name === n)!.applies!(p6()), n);
@@ -215,16 +234,26 @@ test('F8 at bus=7.0: the XDP attach while netback closes after an error still de
   }
 });
 
-test('V7-rebind (7.0 only): a driver bound again after the unbound device was migrated never connects; 6.12 connects', () => {
-  // examples/xenbus-create-dev-removed-fix.ts closes F7, which is shorter
-  const { end, steps } = found(createDevRemovedFix as M, {}, ['deadlock']);
+test('xenbus-V1 (7.0 only): a driver bound again after the unbound device was migrated never connects; 6.12 connects', () => {
+  // docs/findings.md's row: unplug=0 keeps F7 (shorter) out of the way
+  const { end, steps } = found(xenbus, { unplug: 0 }, ['deadlock']);
   assert.ok(end.fe.inst && end.fe.probe === 'none', 'netfront bound');
   assert.is(feNode(end), XenbusStateInitialising, 'the rebind\'s switch to Initialising wrote nothing');
   assert.is.not(end.fe.dev, XenbusStateInitialising, 'and left dev->state');
   assert.is(beNode(end), XenbusStateInitWait, 'netback waits in InitWait; netback_changed ignores it (dev->state is not Initialising)');
   assert.is(steps, 14);
-  const ok = check(systemOf(createDevRemovedFix as M, p6()), {});
-  assert.is(ok.outcome, 'ok', '6.12');
+  assert.is(check(systemOf(xenbus, p6({ unplug: 0 })), {}).outcome, 'ok', '6.12 at the same row');
+  // the same with F7's fix at the 7.0 defaults
+  assert.is(found(createDevRemovedFix as M, {}, ['deadlock']).steps, 14);
+});
+
+test('xenbus-V1\'s fix (the reset check leaves a switch to Initialising alone) verifies at its row; with F7\'s fix too, the 7.0 defaults verify', () => {
+  assert.is(check(systemOf(v1Fix as M, p7({ unplug: 0 })), {}).outcome, 'ok');
+  const both = deriveModel(createDevRemovedFix as M, {
+    name: 'f7-and-v1-fixed', description: 'the fixes of F7 and V1', see: 'examples/xenbus-create-dev-removed-fix.ts, examples/xenbus-v7-switch-initialising-fix.ts',
+    replace: { 'netfront_probe(driver bind)': (v1Fix as M).rules.find((r) => r.name === 'netfront_probe(driver bind)')! },
+  }) as M;
+  assert.is(check(systemOf(both, p7()), {}).outcome, 'ok');
 });
 
 test('the fix examples at bus=7.0: the netfront-only XDP fix at F2\'s and F8\'s rows, the guarded one at F8\'s, the create_dev fix against a hostile backend', () => {
