@@ -94,6 +94,8 @@ export function parseSize(text: string): number | string {
   if (!m || unit === undefined) return `expected a size such as 512M, 2G or 1500MB, got '${text}'`;
   const n = Math.floor(Number(m[1]) * unit);
   if (!(n > 0)) return `a size must be positive, got '${text}'`;
+  // past 2^53 bytes a count of bytes is no longer exact (and '1e400T' is Infinity)
+  if (!Number.isSafeInteger(n)) return `a size must be at most 8191T (2^53 - 1 bytes), got '${text}'`;
   return n;
 }
 

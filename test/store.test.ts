@@ -276,6 +276,10 @@ test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
   assert.is(parseSize('300MB'), 300e6);
   assert.is(parseSize('4096'), 4096);
   for (const bad of ['', '12Q', '-3M', 'M', '0']) assert.type(parseSize(bad), 'string', bad);
+  // sizes past 2^53 bytes (or Infinity) are refused with the largest one taken
+  assert.is(parseSize('8191T'), 8191 * 1024 ** 4);
+  for (const big of ['8192T', '99999999999999999999999T', '9007199254740993'])
+    assert.is(parseSize(big), `a size must be at most 8191T (2^53 - 1 bytes), got '${big}'`, big);
 });
 
 test('maxMemory: a budget below what the process holds stops the search at once, incomplete (max-memory), with its counts', () => {
