@@ -304,8 +304,13 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   };
   // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
   const source = opt.source ?? (builtinModels.includes(model) ? model.name : undefined);
-  const oneThreadWhy = opt.store
-    ? `--store ${opt.store.kind} runs on one thread`
+  // A bit array runs on the workers when they are asked for (--workers N: they start from the initial states);
+  // the default's hand-over after a first second on one thread cannot take a lossy store (search.ts handOver),
+  // so a bare --store bitstate stays on one thread. A compact table runs on one thread (parallelReason).
+  const oneThreadWhy = opt.store && (opt.store.kind === 'compact' || opt.workers === undefined)
+    ? opt.store.kind === 'compact'
+      ? `--store ${opt.store.kind} runs on one thread`
+      : `--store ${opt.store.kind} runs on one thread unless --workers N is given`
     : source === undefined
       ? 'a model object made in this process runs on one thread (the workers have no module to load it from)'
       : parallelReason(sys.right, options);
@@ -755,7 +760,6 @@ function swarmOf(values: Record<string, unknown>): { who: Membership; dir: strin
   };
 }
 
-/** `--store full|compact[:SIZE]|bitstate[:SIZE]` (checker/bitstate.ts); a lossy store runs on one thread. */
 /**
  * `--store KIND[:SIZE]` for a run whose memory budget is `budget` (--max-memory,
  * else 3/4 of the memory). A compact table or a bit array of a given size is
@@ -763,13 +767,15 @@ function swarmOf(values: Record<string, unknown>): { who: Membership; dir: strin
  * as a swarm member's is (cli/scaleOut.ts), instead of a search that stops
  * at its first states as INCOMPLETE (max-memory) (`--store bitstate:1G
  * --max-memory 100M` did, after 2,280 states). `bitstate` with no SIZE is
- * sized from the budget (checker/bitstate.ts autoBitstate).
+ * sized from the budget (checker/bitstate.ts autoBitstate). `compact` runs on
+ * one thread (`--workers N` refused); `bitstate` on workers with `--workers N`.
  */
 function storeOption(v: string, workers: string | undefined, budget: number): StoreSpec | undefined {
   const spec = parseStoreSpec(v, parseSize);
   if (typeof spec === 'string') throw new UsageError(spec);
   if (spec.kind === 'full') return undefined;
-  if (workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
+  // a bit array runs on workers (checker/parallelWorker.ts bitsAtLevelStart); a compact table does not
+  if (spec.kind === 'compact' && workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
   if (!(spec.kind === 'bitstate' && spec.auto) && spec.bytes >= budget)
     throw new UsageError(`--store ${v}: the ${spec.kind === 'compact' ? 'table' : 'bit array'} of ${fmtBytes(spec.bytes)}${v.includes(':') ? '' : ' (the default)'} does not fit in the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory): give a smaller SIZE or a larger --max-memory`);
   return spec;

@@ -71,7 +71,8 @@ check options:
                              no SIZE the states stay in the full table (exact: same verdict as full) until it
                              would take half of a quarter of the memory budget, then go into a bit array of that
                              quarter; the report says how many states were kept exactly and estimates the
-                             probability that one was missed after (docs/scale-out.md)
+                             probability that one was missed after (docs/scale-out.md); bitstate runs on
+                             workers with --workers N (same counts for every N), compact on one thread
   --partition K/N --exchange DIR
                              member K of N of one exhaustive search partitioned by fingerprint, exchanging
                              states as files in DIR (a folder every member sees); K/N from JOB_COMPLETION_INDEX

@@ -68,7 +68,7 @@ test('--store bitstate:SIZE and compact:SIZE: a size that is not one, zero, or p
   badInput(['check', 'limiter', '--store', 'bitstate:abc'], /--store bitstate:SIZE: expected a size such as 512M, 2G or 1500MB, got 'abc'$/);
   badInput(['check', 'limiter', '--store', 'bitstate:1T'], /--store bitstate:SIZE must be between 1K and 4G, got '1T'$/);
   badInput(['check', 'limiter', '--store', 'compact:0'], /--store compact:SIZE: a size must be positive, got '0'$/);
-  badInput(['check', 'limiter', '--store', 'bitstate:64M', '--workers', '2'], /--store bitstate runs on one thread: drop --workers 2$/);
+  badInput(['check', 'limiter', '--store', 'compact:64M', '--workers', '2'], /--store compact runs on one thread: drop --workers 2$/);
   badInput(['check', 'limiter', '--swarm', '1/2', '--out', 'sw', '--store', 'bitstate:0'], /a size must be positive, got '0'$/);
 });
 
