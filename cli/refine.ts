@@ -119,7 +119,6 @@ export async function refineResultAsync(model: Model, params: object, r0: CheckR
   }
 }
 
-/** An observable's witness, unfolded (its length is the faithful model's; not claimed a shortest). */
 /**
  * An observable's witnesses as the faithful model's, unfolded when first read
  * (as checker/trace.ts builds the quotient's: lazyObservable); the lengths
@@ -147,6 +146,7 @@ function unfoldedObservable(model: Model, params: object, o: ObservableReport<un
   };
 }
 
+/** An observable's witness, unfolded (its length is the faithful model's; not claimed a shortest). */
 function unfoldOr(model: Model, params: object, trace: readonly TraceStep<unknown>[]): readonly TraceStep<unknown>[] {
   if (trace.length === 0) return trace;
   const u = unfoldTrace(model, params, trace);
