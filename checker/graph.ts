@@ -10,7 +10,8 @@
  *   states that cannot reach one. The one with the lowest id is the least deep
  *   (ids follow BFS order), so its trace is shortest.
  */
-import { Grow } from './store.js';
+import { Grow, type ParentLinks } from './store.js';
+import { pathTo, type ObservableWitnesses } from './trace.js';
 import type { SysGoal, SysObservable } from './system.js';
 
 /** Running minimum and maximum of each observable, with the id of the first state that had it. */
@@ -47,6 +48,21 @@ export class ObservableExtremes<S> {
   minId(i: number): number { return this.v[i * 4 + 1]!; }
   max(i: number): number { return this.v[i * 4 + 2]!; }
   maxId(i: number): number { return this.v[i * 4 + 3]!; }
+  /**
+   * Observable i's extremes and the paths to their witnesses along `links`
+   * (an observable NaN in every state: NaN, no paths); what a report's
+   * witnesses are built from (trace.ts lazyObservable).
+   */
+  witness(i: number, name: string, links: ParentLinks): ObservableWitnesses {
+    const has = this.has(i);
+    return {
+      name,
+      min: has ? this.min(i) : NaN,
+      max: has ? this.max(i) : NaN,
+      minPath: has ? pathTo(links, this.minId(i)) : [],
+      maxPath: has ? pathTo(links, this.maxId(i)) : [],
+    };
+  }
 }
 
 /** A GoalGraph's edges and goal hits (GoalGraph.toTransfer). */

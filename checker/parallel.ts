@@ -54,7 +54,8 @@ import { IDLE_WORKER_BYTES, WORKER_BYTES, defaultMemoryLimit, registerIdleWorker
 import { autoBitstate } from './bitstate.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
-import { lazyObservable, pathTo } from './trace.js';
+import { lazyObservable } from './trace.js';
+import { ObservableExtremes } from './graph.js';
 
 /**
  * Where the workers get the system: a module exporting `loadSystem(args,
@@ -312,20 +313,10 @@ function sharedBits<S>(sys: System<S>, opt: CheckOptions<S>): SharedBitsSpec | u
 function noRoomResult<S>(sys: System<S>, opt: CheckOptions<S>, workers: number, start: number, r: ResumeState | undefined): CheckResult<S> {
   const links = r ? ParentLinks.fromTransfer(r.links) : undefined;
   const n = links ? links.size : 0;
-  const v = r?.observables;
-  const observables =
-    links && n > 0 && sys.observables?.length
-      ? sys.observables.map((o, i) => {
-          const has = !!v && v[i * 4] !== Infinity;
-          return lazyObservable(sys, {
-            name: o.name,
-            min: has ? v[i * 4]! : NaN,
-            max: has ? v[i * 4 + 2]! : NaN,
-            minPath: has ? pathTo(links, v[i * 4 + 1]!) : [],
-            maxPath: has ? pathTo(links, v[i * 4 + 3]!) : [],
-          });
-        })
-      : undefined;
+  // the single-threaded search's extremes as it handed them over (graph.ts ObservableExtremes' words)
+  const extremes = links && n > 0 && sys.observables?.length ? new ObservableExtremes(sys.observables) : undefined;
+  if (extremes && r?.observables) extremes.v.set(r.observables);
+  const observables = extremes && sys.observables!.map((o, i) => lazyObservable(sys, extremes.witness(i, o.name, links!)));
   return {
     outcome: 'incomplete',
     incompleteReason: 'max-memory',

@@ -24,7 +24,7 @@ import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerIni
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { System } from './system.js';
-import { pathTo, traceTo, type ObservableWitnesses } from './trace.js';
+import { traceTo, type ObservableWitnesses } from './trace.js';
 import { openSync, readSync, writeSync } from 'node:fs';
 
 /*
@@ -1767,16 +1767,7 @@ class Worker<S> {
     }
     // the paths to the witnesses, not their traces: the main thread builds a trace when a report reads it (trace.ts lazyObservable)
     const obs = this.obs;
-    const observables = (links.size > 0 ? sys.observables : undefined)?.map((o, i): ObservableWitnesses => {
-      const has = obs!.has(i);
-      return {
-        name: o.name,
-        min: has ? obs!.min(i) : NaN,
-        max: has ? obs!.max(i) : NaN,
-        minPath: has ? pathTo(links, obs!.minId(i)) : [],
-        maxPath: has ? pathTo(links, obs!.maxId(i)) : [],
-      };
-    });
+    const observables = (links.size > 0 ? sys.observables : undefined)?.map((o, i): ObservableWitnesses => obs!.witness(i, o.name, links));
     const n = links.size;
     const store = this.bits ? this.bitsReport() : undefined;
     return {

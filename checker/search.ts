@@ -29,7 +29,7 @@ import type { ResumeState } from './parallelLayout.js';
 import { FingerprintSet, NO_PARENT, ParentLinks } from './store.js';
 import { makeStore, type StateSet, type StoreSpec } from './bitstate.js';
 import type { System } from './system.js';
-import { lazyObservable, pathTo, traceTo } from './trace.js';
+import { lazyObservable, traceTo } from './trace.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { tracedModeOf, type TracedMode } from './traced.js';
 
@@ -568,16 +568,7 @@ export class Search<S> {
     // An observable that was NaN in every state has no value (min/max NaN, no witness).
     const obs = this.obs;
     // The witnesses' traces are built when a report reads them (trace.ts lazyObservable).
-    const observables = (this.links.size > 0 ? sys.observables : undefined)?.map((o, i) => {
-      const has = obs!.has(i);
-      return lazyObservable(sys, {
-        name: o.name,
-        min: has ? obs!.min(i) : NaN,
-        max: has ? obs!.max(i) : NaN,
-        minPath: has ? pathTo(this.links, obs!.minId(i)) : [],
-        maxPath: has ? pathTo(this.links, obs!.maxId(i)) : [],
-      });
-    });
+    const observables = (this.links.size > 0 ? sys.observables : undefined)?.map((o, i) => lazyObservable(sys, obs!.witness(i, o.name, this.links)));
     const n = this.links.size;
     const bytes = this.seen.bytes + this.links.bytes + (this.graph ? this.graph.bytes : 0);
     this.result = {
