@@ -277,7 +277,8 @@ function decide(): void {
  * PVCHECK_SERIAL_GROW=1 (measurements): worker 0 grows the table alone, as
  * before the growth by every worker, for an A/B in one tree on a quiet
  * machine (on a loaded one the growth by every worker measured slower:
- * docs/performance.md).
+ * docs/performance.md); and with `--store bitstate` sets a level start's
+ * states into the bit array alone (`bitsAtLevelStart`, before `foldTogether`).
  */
 let growAlone = false;
 
@@ -512,6 +513,7 @@ class Worker<S> {
       if (Atomics.load(ctl, C.PHASE) === 1) return;
       this.syncTable();
       this.rehashTogether();
+      this.foldTogether();
       phase('expand');
       this.expandLevel();
       barrier('w.expanded', decide); // level expanded
@@ -1137,7 +1139,7 @@ class Worker<S> {
    * pass the exact part's bytes, then folds (those states are not summed: they
    * were distinct).
    */
-  private bitsAtLevelStart(): void {
+  private bitsAtLevelStart(together = false): void {
     const b = this.bits;
     if (!b || this.bitsLevel === this.level) return;
     const spec = init.options.bits!;
@@ -1155,17 +1157,71 @@ class Worker<S> {
     }
     this.awaitWritten();
     const f = b.fill;
+    const summed = this.bitsOn;
+    this.occupied = 0;
+    this.bitsOn = true;
+    this.bitsLevel = this.level;
+    // Before a level every worker expands, every worker sets its part of the table after the level-start
+    // barrier (foldTogether), unless the emptied table must grow for the level: ensureRoom, which follows,
+    // then sees an empty table (a growth re-places the entries it holds).
+    if (together && N > 1 && !growAlone && !this.table.ids && this.curLen * this.perState() * 4 <= this.table.capacity * 3) {
+      this.foldFill = summed ? f : -1;
+      Atomics.store(ctl, C.FOLD, 1);
+      Atomics.store(ctl, C.BITS_ON, 1); // read as the level's expansion starts, after the fold's barrier
+      return;
+    }
     let n = 0;
     this.table.forEachEntry((h, l) => {
       b.add(h, l);
       n++;
     });
-    if (this.bitsOn) this.expected += n * f ** b.hashes;
+    if (summed) this.expected += n * f ** b.hashes;
     this.table.clear();
-    this.occupied = 0;
-    this.bitsOn = true;
-    this.bitsLevel = this.level;
     Atomics.store(ctl, C.BITS_ON, 1);
+  }
+  /** The array's fill before the states of a fold every worker sets ({@link foldTogether}), or -1 when they are not summed (the first fold). */
+  private foldFill = -1;
+
+  /**
+   * `--store bitstate`, every worker after the level-start barrier when
+   * worker 0 asked for it ({@link bitsAtLevelStart}): sets the states of its
+   * part of the table's slots into the shared bit array (an atomic OR a bit:
+   * the array is the same whatever the order) and empties that part, then a
+   * barrier; worker 0 counts the states and the bits set (each bit by the
+   * worker whose OR found it clear). Worker 0 did it alone while the others
+   * waited (limiter bitstate:64M on 2 workers: 14% more CPU than one thread,
+   * docs/perf/2026-12-06d-engine.md §3).
+   */
+  private foldTogether(): void {
+    if (Atomics.load(ctl, C.FOLD) === 0) return;
+    const was = phase('fold');
+    const b = this.bits!, t = this.table.t, flags = this.table.flags, slots = t.length >>> 1;
+    const from = Math.floor((slots * me) / N), to = Math.floor((slots * (me + 1)) / N);
+    let n = 0, ones = 0;
+    for (let i = from; i < to; i++) {
+      const h = t[2 * i]!;
+      if (h === 0) continue;
+      ones += b.orShared(h, t[2 * i + 1]!);
+      n++;
+    }
+    t.fill(0, 2 * from, 2 * to);
+    flags.fill(0, from, to); // (a slot's flag byte: as many as slots)
+    const w = C.WORKER + me * WSTRIDE;
+    Atomics.store(ctl, w + WS.FOLD_STATES, n);
+    Atomics.store(ctl, w + WS.FOLD_ONES, ones);
+    barrier('w.fold'); // every part is set and empty
+    if (me === 0) {
+      // every worker read FOLD before the barrier, and writes its counts again only at the next fold
+      let states = 0, set = 0;
+      for (let j = 0; j < N; j++) {
+        states += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.FOLD_STATES);
+        set += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.FOLD_ONES);
+      }
+      b.counted(states, set);
+      if (this.foldFill >= 0) this.expected += states * this.foldFill ** b.hashes;
+      Atomics.store(ctl, C.FOLD, 0);
+    }
+    phase(was);
   }
 
   /** The store's report (bitstate.ts StoreReport), as one thread's BitStateSet or ExactThenBits gives it. */
@@ -1325,7 +1381,7 @@ class Worker<S> {
   private levelTogether(): WorkerResult<S> | undefined {
     if (this.done) return this.finish();
     phase('table');
-    this.bitsAtLevelStart(); // (past the memory budget: ensureRoom's check below ends the search)
+    this.bitsAtLevelStart(true); // (past the memory budget: ensureRoom's check below ends the search)
     this.ensureRoom(true);
     phase('setup');
     if (this.truncated === 'max-memory') return this.finish();
@@ -1361,6 +1417,7 @@ class Worker<S> {
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier('w.start'); // level start
     this.rehashTogether();
+    this.foldTogether();
     phase('links');
     this.links.settle(); // the last level's links: the others take the chunks meanwhile
     phase('expand');
