@@ -10,15 +10,15 @@
  * exactly as the single-threaded search runs it, so every count and trace is
  * the same), and builds the report.
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
-import { MemoryGuard, WORKER_BYTES } from './memory.js';
+import { MemoryGuard, WORKER_BYTES, WORKER_HOOKS_BYTES, WORKER_THREAD_BYTES } from './memory.js';
 import { BitStateSet, exactLimitOf, type StoreReport } from './bitstate.js';
 import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, type WorkerResult, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
@@ -65,6 +65,7 @@ function configure(i: WorkerInit): void {
   startedAt = i.options.times ? sinceStart() : NaN;
   phaseCpuAt = i.options.times ? threadCpuMs() : 0;
   barriers = 0;
+  externalAtConfigure = getHeapStatistics().external_memory; // the search's shared buffers, not the model's
   mergeDelay = i.options.mergeDelay ?? 0;
   // read per search: a kept worker's environment is the one its start message brought
   growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
@@ -320,6 +321,32 @@ class SharedWords {
   }
 }
 
+/**
+ * What this worker holds of the resident set once loaded, as it can measure
+ * it from inside (node:v8: its isolate's heap, its allocations outside the
+ * heap, and the array buffers the model allocated, the search's shared
+ * buffers left out as they were at `configure`), plus what no heap figure
+ * shows (memory.ts WORKER_THREAD_BYTES), and the TypeScript hooks' own
+ * thread when this worker runs under them (bin/worker.mjs: a model file).
+ */
+function loadedBytes(): number {
+  const h = getHeapStatistics();
+  const hooks = (workerData as { plain?: boolean } | null)?.plain === false ? WORKER_HOOKS_BYTES : 0;
+  return h.total_physical_size + h.malloced_memory + Math.max(0, h.external_memory - externalAtConfigure) + WORKER_THREAD_BYTES + hooks;
+}
+let externalAtConfigure = 0;
+
+/**
+ * What a worker still loading is counted for in the memory guards: the most
+ * any loaded worker of this search measured ({@link loadedBytes}: they load
+ * the same model), at least memory.ts WORKER_BYTES.
+ */
+function perWorkerBytes(): number {
+  let kib = 0;
+  for (let j = 0; j < N; j++) kib = Math.max(kib, Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.LOADED_KIB));
+  return Math.max(WORKER_BYTES, kib * 1024);
+}
+
 /** Waits until every worker started for the search has loaded (C.UNLOADED is 0), or the search is interrupted. */
 function awaitLoaded(): void {
   for (let u = Atomics.load(ctl, C.UNLOADED); u > 0 && Atomics.load(ctl, C.INTERRUPT) === 0; u = Atomics.load(ctl, C.UNLOADED)) Atomics.wait(ctl, C.UNLOADED, u, 50);
@@ -340,6 +367,11 @@ async function main(): Promise<void> {
   // their ports, taken at that level start (syncTable).
   if (phaseTimes) loadedAt = sinceStart();
   if (init.fresh) {
+    // what this model's workers hold: the guards count it for those still loading, the main thread for
+    // the ones it has yet to start (parallel.ts `held`)
+    const bytes = loadedBytes();
+    Atomics.store(ctl, C.WORKER + me * WSTRIDE + WS.LOADED_KIB, Math.ceil(bytes / 1024));
+    parentPort!.postMessage({ loaded: bytes });
     Atomics.sub(ctl, C.UNLOADED, 1);
     Atomics.notify(ctl, C.UNLOADED);
   }
@@ -408,11 +440,11 @@ class Worker<S> {
     else if (tiny === 'claims') this.claimSlack = 1 / 64;
     this.maxStates = init.options.maxStates ?? Infinity;
     this.maxDepth = init.options.maxDepth ?? Infinity;
-    // the workers still loading hold little yet: counted at what a loaded one holds (memory.ts WORKER_BYTES)
+    // the workers still loading hold little yet: counted at what a loaded one holds (perWorkerBytes)
     // (worker 0, while it runs the first levels alone: past the budget only with that estimate, it waits for them to load)
     const b = init.options.bits;
     this.bits = b ? new BitStateSet(b.bytes, b.hashes, b.seed, b.sab) : undefined;
-    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * WORKER_BYTES, awaitLoaded) : undefined;
+    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * perWorkerBytes(), awaitLoaded) : undefined;
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
       // successors are staged, and recorded once their window of states is expanded (expandLevel)
