@@ -313,6 +313,33 @@ export class BitStateSet implements StateSet {
     this.probe(h, l, true);
     this.size++;
   }
+  /**
+   * Sets the k bits of (h, l) by atomic OR, where several workers set parts
+   * of a level into a shared array at once (parallelWorker.ts `foldTogether`);
+   * returns how many of them were clear (each bit is counted by the one
+   * worker whose OR found it clear). Counted by {@link counted}.
+   */
+  orShared(h: number, l: number): number {
+    const s = this.seed;
+    const a = mix(h ^ s, l) >>> 0;
+    const b = (mix(l ^ Math.imul(s, 0x9e3779b1), h ^ 0x5bd1e995) | 1) >>> 0;
+    const m = this.m, bits = this.bits;
+    let set = 0;
+    let x = a % m;
+    const step = b % m || 1;
+    for (let i = 0; i < this.hashes; i++) {
+      const bit = 1 << (x % 8);
+      if ((Atomics.or(bits, Math.floor(x / 8), bit) & bit) === 0) set++;
+      x += step;
+      if (x >= m) x -= m;
+    }
+    return set;
+  }
+  /** Counts `states` added and `ones` bits set by {@link orShared} (every worker's, summed). */
+  counted(states: number, ones: number): void {
+    this.size += states;
+    this.ones += ones;
+  }
   insert(h: number, l: number, _id: number): number {
     // a state not visited yet is missed when its k bits are all set already: (ones / m)^k
     const f = this.ones / this.m;

@@ -69,11 +69,28 @@ export const IDLE_WORKER_BYTES = 20 * 1024 ** 2;
  * ring-notify and 28-34 MiB for xenbus, 2 to 8 workers started by a process
  * with the TypeScript hooks (docs/perf/2026-12-06d-engine.md §2). The search
  * starts its threads only if they fit in the budget at this much each, and
- * its memory guards count the workers not loaded yet at this much each
- * (parallel.ts, parallelWorker.ts): a budget passed while they load is
- * passed by what they hold beyond it.
+ * its memory guards count the workers not loaded yet at this much each, or at
+ * what a loaded one measured it holds when that is more (parallelWorker.ts
+ * loadedBytes: a model whose module allocates at import); under a budget with
+ * little room the first thread starts alone, the others once they fit at what
+ * it measured (parallel.ts STAGGER_BYTES), so a heavier model's workers do not
+ * pass the budget by the difference while they load.
  */
 export const WORKER_BYTES = 32 * 1024 ** 2;
+/**
+ * What a loaded worker thread holds of the resident set beyond what it can
+ * measure from inside (its isolate's heap, malloc'd and external memory:
+ * parallelWorker.ts loadedBytes): its stack, V8's code and isolate
+ * structures outside the heap.
+ */
+export const WORKER_THREAD_BYTES = 8 * 1024 ** 2;
+/**
+ * The TypeScript hooks' thread of a worker that runs under them (a model
+ * file's: bin/worker.mjs registers them in each worker), an isolate of its
+ * own that the worker's heap figures do not show: a worker of the heavy-load
+ * fixture measured 92.8 MiB from inside and added 102 MiB to the resident set.
+ */
+export const WORKER_HOOKS_BYTES = 12 * 1024 ** 2;
 
 const UNITS: Record<string, number> = {
   '': 1, b: 1,

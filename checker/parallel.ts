@@ -339,6 +339,8 @@ export class ParallelSearch<S> {
   readonly result: Promise<CheckResult<S>>;
   /** With `extras.linksDigest`: the digest of the parent links, once the search is over. */
   linksDigest: string | undefined;
+  /** The most a fresh worker of this search measured it holds once loaded (parallelWorker.ts loadedBytes), once one has loaded. */
+  workerBytes: number | undefined;
   /** Levels worker 0 did again because the shared table or the claims table filled (tests), once the search is over. */
   redone: { table: number; claims: number } | undefined;
   private readonly ctl: Int32Array;
@@ -440,7 +442,29 @@ export class ParallelSearch<S> {
           return;
         }
         Atomics.store(this.ctl, C.UNLOADED, fresh);
-        for (let i = 0; i < n; i++) {
+        // Under a budget with little room, the first thread starts alone and the others once it has loaded, if
+        // they fit at what it measured it holds (a model whose workers hold more than WORKER_BYTES at load would
+        // pass the budget by the difference, each, while they all load at once); else all at once.
+        const room = options.maxMemory !== undefined ? options.maxMemory - process.memoryUsage.rss() : Infinity;
+        let held = fresh === n && n > 1 && room < n * STAGGER_BYTES ? n - 1 : 0;
+        const launchHeld = (bytes: number) => {
+          const rest = held;
+          held = 0;
+          if (settled || rest === 0) return;
+          if (workersFit(rest, options.maxMemory!, 0, Math.max(WORKER_BYTES, bytes))) {
+            for (let i = n - rest; i < n; i++) launch(i);
+            return;
+          }
+          // they do not fit: stop as at the budget, the first thread ended (its levels alone are not reported)
+          settled = true;
+          Atomics.store(this.ctl, C.INTERRUPT, 1);
+          const r = handed?.resume;
+          if (extras.linksDigest) this.linksDigest = (r ? ParentLinks.fromTransfer(r.links) : new ParentLinks()).digest();
+          this.redone = { table: 0, claims: 0 };
+          const done = () => resolve(noRoomResult(sys, opt, n, this.start, r));
+          void Promise.all(this.workers.map(discard)).then(done, done);
+        };
+        const launch = (i: number) => {
           const ports = i === 0 ? toZero : [toOthers[i - 1]!];
           let data: WorkerInit = {
             fresh: false,
@@ -473,12 +497,17 @@ export class ParallelSearch<S> {
                 } as CheckResult<S>;
                 finished();
               } else if (m.done) finished();
+              else if (m.loaded !== undefined) {
+                this.workerBytes = Math.max(this.workerBytes ?? 0, m.loaded);
+                if (i === 0) launchHeld(m.loaded);
+              }
             },
             fail,
             index: i,
           };
           k.w.postMessage({ init: data, env: { ...process.env }, ...(plain ? {} : { stamp: loadedSources() }) }, ports);
-        }
+        };
+        for (let i = 0; i < n - held; i++) launch(i);
         // the workers' memory guards read the process's resident set, idle workers included, and cannot end them
         if (options.maxMemory !== undefined) void closeWorkerPool();
       };
@@ -602,6 +631,8 @@ interface WorkerMessage {
   readonly linksDigest?: string;
   readonly redone?: { table: number; claims: number };
   readonly done?: boolean;
+  /** A fresh worker has loaded the model: the bytes it measured it holds (parallelWorker.ts loadedBytes). */
+  readonly loaded?: number;
   /** The worker's search threw: the error's message, and its name and stack when it had one. */
   readonly error?: string;
   readonly name?: string;
@@ -675,15 +706,23 @@ function reusable(entry: string, plain: boolean): number {
 
 /**
  * Whether `fresh` new worker threads fit in the memory budget `limit` beside
- * what the process holds now, at memory.ts WORKER_BYTES each once loaded
+ * what the process holds now, at `each` bytes each once loaded (memory.ts
+ * WORKER_BYTES, or what a loaded worker of the search measured: `ParallelSearch`)
  * (`taken`: idle workers the search takes from the pool; the other idle ones
  * are ended when a search under a budget starts, closeWorkerPool, and count
  * as giving back IDLE_WORKER_BYTES each, as the memory guard counts them).
  */
-export function workersFit(fresh: number, limit: number, taken = 0): boolean {
+export function workersFit(fresh: number, limit: number, taken = 0, each = WORKER_BYTES): boolean {
   const ending = Math.max(0, idle.length - taken);
-  return process.memoryUsage.rss() + fresh * WORKER_BYTES - ending * IDLE_WORKER_BYTES <= limit;
+  return process.memoryUsage.rss() + fresh * each - ending * IDLE_WORKER_BYTES <= limit;
 }
+/**
+ * A search under a budget that leaves less room than this a thread starts
+ * its first thread alone and the others once it has measured what a loaded
+ * one holds (`ParallelSearch`): 8x WORKER_BYTES, so the default budget (3/4
+ * of the machine's memory) never waits, and a budget a few workers tight does.
+ */
+export const STAGGER_BYTES = 8 * WORKER_BYTES;
 
 /** Back to the pool, once its search is over. */
 function keep(k: Kept): void {

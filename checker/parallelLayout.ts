@@ -88,6 +88,13 @@ export const C = {
   UNLOADED: 29,
   /** 1 once the states of the levels before are in the bit array (`--store bitstate`: parallelWorker.ts bitsAtLevelStart). */
   BITS_ON: 30,
+  /**
+   * 1: after the level-start barrier, every worker sets its part of the
+   * table's states into the bit array and empties that part
+   * (parallelWorker.ts `foldTogether`), then reports its counts in
+   * [WS.FOLD_STATES, WS.FOLD_ONES].
+   */
+  FOLD: 31,
   /** Per worker, WSTRIDE slots from here: [new states inserted in this level, states expanded in this level]. */
   WORKER: 32,
 } as const;
@@ -117,7 +124,11 @@ export const ALONE_FLOOR = 2000;
 export const ALONE_CAP = 16000;
 
 /** A worker's running counts of the level (slots from C.WORKER + index * WSTRIDE), shared every 64 states it expands. */
-export const WS = { NEWS: 0, EXPANDED: 1, REHASH_FROM: 2, REHASH_TO: 3 } as const;
+export const WS = {
+  NEWS: 0, EXPANDED: 1, REHASH_FROM: 2, REHASH_TO: 3, FOLD_STATES: 4, FOLD_ONES: 5,
+  /** KiB the worker holds once loaded, as it measured them (a fresh worker's: parallelWorker.ts loadedBytes); 0 before. */
+  LOADED_KIB: 6,
+} as const;
 /**
  * 128 bytes a worker: each writes its counts every 64 states it expands and
  * reads the others', so no two workers' counts may share a cache line (64

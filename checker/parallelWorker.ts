@@ -10,15 +10,15 @@
  * exactly as the single-threaded search runs it, so every count and trace is
  * the same), and builds the report.
  */
-import { setFlagsFromString } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { parentPort, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
 import { GoalGraph, ObservableExtremes } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
-import { MemoryGuard, WORKER_BYTES } from './memory.js';
+import { MemoryGuard, WORKER_BYTES, WORKER_HOOKS_BYTES, WORKER_THREAD_BYTES } from './memory.js';
 import { BitStateSet, exactLimitOf, type StoreReport } from './bitstate.js';
 import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, type WorkerResult, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
@@ -65,6 +65,7 @@ function configure(i: WorkerInit): void {
   startedAt = i.options.times ? sinceStart() : NaN;
   phaseCpuAt = i.options.times ? threadCpuMs() : 0;
   barriers = 0;
+  externalAtConfigure = getHeapStatistics().external_memory; // the search's shared buffers, not the model's
   mergeDelay = i.options.mergeDelay ?? 0;
   // read per search: a kept worker's environment is the one its start message brought
   growAlone = process.env.PVCHECK_SERIAL_GROW === '1';
@@ -277,7 +278,8 @@ function decide(): void {
  * PVCHECK_SERIAL_GROW=1 (measurements): worker 0 grows the table alone, as
  * before the growth by every worker, for an A/B in one tree on a quiet
  * machine (on a loaded one the growth by every worker measured slower:
- * docs/performance.md).
+ * docs/performance.md); and with `--store bitstate` sets a level start's
+ * states into the bit array alone (`bitsAtLevelStart`, before `foldTogether`).
  */
 let growAlone = false;
 
@@ -319,6 +321,32 @@ class SharedWords {
   }
 }
 
+/**
+ * What this worker holds of the resident set once loaded, as it can measure
+ * it from inside (node:v8: its isolate's heap, its allocations outside the
+ * heap, and the array buffers the model allocated, the search's shared
+ * buffers left out as they were at `configure`), plus what no heap figure
+ * shows (memory.ts WORKER_THREAD_BYTES), and the TypeScript hooks' own
+ * thread when this worker runs under them (bin/worker.mjs: a model file).
+ */
+function loadedBytes(): number {
+  const h = getHeapStatistics();
+  const hooks = (workerData as { plain?: boolean } | null)?.plain === false ? WORKER_HOOKS_BYTES : 0;
+  return h.total_physical_size + h.malloced_memory + Math.max(0, h.external_memory - externalAtConfigure) + WORKER_THREAD_BYTES + hooks;
+}
+let externalAtConfigure = 0;
+
+/**
+ * What a worker still loading is counted for in the memory guards: the most
+ * any loaded worker of this search measured ({@link loadedBytes}: they load
+ * the same model), at least memory.ts WORKER_BYTES.
+ */
+function perWorkerBytes(): number {
+  let kib = 0;
+  for (let j = 0; j < N; j++) kib = Math.max(kib, Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.LOADED_KIB));
+  return Math.max(WORKER_BYTES, kib * 1024);
+}
+
 /** Waits until every worker started for the search has loaded (C.UNLOADED is 0), or the search is interrupted. */
 function awaitLoaded(): void {
   for (let u = Atomics.load(ctl, C.UNLOADED); u > 0 && Atomics.load(ctl, C.INTERRUPT) === 0; u = Atomics.load(ctl, C.UNLOADED)) Atomics.wait(ctl, C.UNLOADED, u, 50);
@@ -339,6 +367,11 @@ async function main(): Promise<void> {
   // their ports, taken at that level start (syncTable).
   if (phaseTimes) loadedAt = sinceStart();
   if (init.fresh) {
+    // what this model's workers hold: the guards count it for those still loading, the main thread for
+    // the ones it has yet to start (parallel.ts `held`)
+    const bytes = loadedBytes();
+    Atomics.store(ctl, C.WORKER + me * WSTRIDE + WS.LOADED_KIB, Math.ceil(bytes / 1024));
+    parentPort!.postMessage({ loaded: bytes });
     Atomics.sub(ctl, C.UNLOADED, 1);
     Atomics.notify(ctl, C.UNLOADED);
   }
@@ -407,11 +440,11 @@ class Worker<S> {
     else if (tiny === 'claims') this.claimSlack = 1 / 64;
     this.maxStates = init.options.maxStates ?? Infinity;
     this.maxDepth = init.options.maxDepth ?? Infinity;
-    // the workers still loading hold little yet: counted at what a loaded one holds (memory.ts WORKER_BYTES)
+    // the workers still loading hold little yet: counted at what a loaded one holds (perWorkerBytes)
     // (worker 0, while it runs the first levels alone: past the budget only with that estimate, it waits for them to load)
     const b = init.options.bits;
     this.bits = b ? new BitStateSet(b.bytes, b.hashes, b.seed, b.sab) : undefined;
-    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * WORKER_BYTES, awaitLoaded) : undefined;
+    this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * perWorkerBytes(), awaitLoaded) : undefined;
     this.failing = compileInvariants(sys.invariants);
     this.expandTogether = compileExpand(
       // successors are staged, and recorded once their window of states is expanded (expandLevel)
@@ -512,6 +545,7 @@ class Worker<S> {
       if (Atomics.load(ctl, C.PHASE) === 1) return;
       this.syncTable();
       this.rehashTogether();
+      this.foldTogether();
       phase('expand');
       this.expandLevel();
       barrier('w.expanded', decide); // level expanded
@@ -1137,7 +1171,7 @@ class Worker<S> {
    * pass the exact part's bytes, then folds (those states are not summed: they
    * were distinct).
    */
-  private bitsAtLevelStart(): void {
+  private bitsAtLevelStart(together = false): void {
     const b = this.bits;
     if (!b || this.bitsLevel === this.level) return;
     const spec = init.options.bits!;
@@ -1155,17 +1189,71 @@ class Worker<S> {
     }
     this.awaitWritten();
     const f = b.fill;
+    const summed = this.bitsOn;
+    this.occupied = 0;
+    this.bitsOn = true;
+    this.bitsLevel = this.level;
+    // Before a level every worker expands, every worker sets its part of the table after the level-start
+    // barrier (foldTogether), unless the emptied table must grow for the level: ensureRoom, which follows,
+    // then sees an empty table (a growth re-places the entries it holds).
+    if (together && N > 1 && !growAlone && !this.table.ids && this.curLen * this.perState() * 4 <= this.table.capacity * 3) {
+      this.foldFill = summed ? f : -1;
+      Atomics.store(ctl, C.FOLD, 1);
+      Atomics.store(ctl, C.BITS_ON, 1); // read as the level's expansion starts, after the fold's barrier
+      return;
+    }
     let n = 0;
     this.table.forEachEntry((h, l) => {
       b.add(h, l);
       n++;
     });
-    if (this.bitsOn) this.expected += n * f ** b.hashes;
+    if (summed) this.expected += n * f ** b.hashes;
     this.table.clear();
-    this.occupied = 0;
-    this.bitsOn = true;
-    this.bitsLevel = this.level;
     Atomics.store(ctl, C.BITS_ON, 1);
+  }
+  /** The array's fill before the states of a fold every worker sets ({@link foldTogether}), or -1 when they are not summed (the first fold). */
+  private foldFill = -1;
+
+  /**
+   * `--store bitstate`, every worker after the level-start barrier when
+   * worker 0 asked for it ({@link bitsAtLevelStart}): sets the states of its
+   * part of the table's slots into the shared bit array (an atomic OR a bit:
+   * the array is the same whatever the order) and empties that part, then a
+   * barrier; worker 0 counts the states and the bits set (each bit by the
+   * worker whose OR found it clear). Worker 0 did it alone while the others
+   * waited (limiter bitstate:64M on 2 workers: 14% more CPU than one thread,
+   * docs/perf/2026-12-06d-engine.md §3).
+   */
+  private foldTogether(): void {
+    if (Atomics.load(ctl, C.FOLD) === 0) return;
+    const was = phase('fold');
+    const b = this.bits!, t = this.table.t, flags = this.table.flags, slots = t.length >>> 1;
+    const from = Math.floor((slots * me) / N), to = Math.floor((slots * (me + 1)) / N);
+    let n = 0, ones = 0;
+    for (let i = from; i < to; i++) {
+      const h = t[2 * i]!;
+      if (h === 0) continue;
+      ones += b.orShared(h, t[2 * i + 1]!);
+      n++;
+    }
+    t.fill(0, 2 * from, 2 * to);
+    flags.fill(0, from, to); // (a slot's flag byte: as many as slots)
+    const w = C.WORKER + me * WSTRIDE;
+    Atomics.store(ctl, w + WS.FOLD_STATES, n);
+    Atomics.store(ctl, w + WS.FOLD_ONES, ones);
+    barrier('w.fold'); // every part is set and empty
+    if (me === 0) {
+      // every worker read FOLD before the barrier, and writes its counts again only at the next fold
+      let states = 0, set = 0;
+      for (let j = 0; j < N; j++) {
+        states += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.FOLD_STATES);
+        set += Atomics.load(ctl, C.WORKER + j * WSTRIDE + WS.FOLD_ONES);
+      }
+      b.counted(states, set);
+      if (this.foldFill >= 0) this.expected += states * this.foldFill ** b.hashes;
+      Atomics.store(ctl, C.FOLD, 0);
+    }
+    phase(was);
   }
 
   /** The store's report (bitstate.ts StoreReport), as one thread's BitStateSet or ExactThenBits gives it. */
@@ -1325,7 +1413,7 @@ class Worker<S> {
   private levelTogether(): WorkerResult<S> | undefined {
     if (this.done) return this.finish();
     phase('table');
-    this.bitsAtLevelStart(); // (past the memory budget: ensureRoom's check below ends the search)
+    this.bitsAtLevelStart(true); // (past the memory budget: ensureRoom's check below ends the search)
     this.ensureRoom(true);
     phase('setup');
     if (this.truncated === 'max-memory') return this.finish();
@@ -1361,6 +1449,7 @@ class Worker<S> {
     Atomics.store(ctl, C.IN_LEVEL, 1);
     barrier('w.start'); // level start
     this.rehashTogether();
+    this.foldTogether();
     phase('links');
     this.links.settle(); // the last level's links: the others take the chunks meanwhile
     phase('expand');

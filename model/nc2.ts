@@ -605,7 +605,34 @@ const asleepRoles = (s: S, e: number, p: P): number =>
 // --- the hostile backend
 
 const hostile = (p: P): boolean => p.backend === 'hostile';
-const HOSTILE_SIZES = (p: P): number[] => [0, HDR, 8, p.ringBytes, 0xfff8];
+/**
+ * The `size`s a hostile backend writes into a header at `cell`, by the branches of v2v_nc2_get_message
+ * (docs/models/nc2.md "What a hostile backend writes"): 0 (`size < sizeof(*hdr)`: invalid; a pad of 0 would
+ * not move cons_pvt), HDR (the smallest valid size), and, with o the cell's offset in the ring, payload_bytes - o
+ * (the largest size contained in the ring: ends exactly at its end) and payload_bytes - o + 1 (the smallest not
+ * contained: one byte past the end).
+ */
+export const hostileSizes = (cell: number, p: P): number[] => {
+  const o = cell * CELL;
+  return [...new Set([0, HDR, p.ringBytes - o, p.ringBytes - o + 1])];
+};
+
+/**
+ * The values a hostile consumer writes into a ring's `cons`, by the branches of nc2_can_send_payload_bytes
+ * (docs/models/nc2.md "What a hostile backend writes"). With D = prod_pvt - cons (RING_IDX) and need the bytes
+ * the next slow path asks for (the message being sent, the smallest while idle, plus its pad):
+ * - prod_pvt - (payload_bytes + 1): D = payload_bytes + 1, the first value further behind than the ring: the space
+ *   wraps to 2^32 - 1 (BUG_ON at the next call; F1) and the F1 fix's clamp (D > payload_bytes) starts here;
+ * - prod_pvt + need: cons ahead by exactly need: space = payload_bytes + need, bytes_available is exactly
+ *   payload_bytes after the send (the BUG_ON's boundary, not taken);
+ * - prod_pvt + need + 1: one byte more: bytes_available payload_bytes + 1 after the send (BUG_ON);
+ * - cons + HDR: the consumer releases 4 bytes (D inside the ring, misaligned).
+ * D from 0 to payload_bytes (space or no space; exactly payload_bytes: a full ring) is what an honest fill reaches.
+ */
+export const hostileCons = (prod_pvt: number, cons: number, want: number, p: P): number[] => {
+  const need = needFor(prod_pvt, want || sizes(p)[0]!, p);
+  return [...new Set([idxSub(prod_pvt, p.ringBytes + 1), idxAdd(prod_pvt, need), idxAdd(prod_pvt, need + 1), idxAdd(cons, HDR)])];
+};
 
 /** A hostile backend's write of the event index it owns on ring r: already passed, the next byte, 2^31 away, or behind the frontend's index `at`. */
 const hostileEvent = (r: number, field: 'prod_event' | 'cons_event', at: (s: S) => number, owns: string, see: string): R => ({
@@ -623,11 +650,8 @@ const hostileEvent = (r: number, field: 'prod_event' | 'cons_event', at: (s: S) 
 export const hostileRules: readonly R[] = [
   {
     name: 'hostile.cons', actor: 'backend', applies: hostile, origin: 'environment',
-    choices: (s, p) => {
-      const x = s.prod[0]!.prod_pvt;
-      return [...new Set([idxAdd(x, 8), idxSub(x, p.ringBytes + 8), idxAdd(s.sring[0]!.cons, HDR)])];
-    },
-    doc: 'a hostile backend writes ring 0 cons: ahead of prod_pvt, further behind than the ring, or misaligned',
+    choices: (s, p) => hostileCons(s.prod[0]!.prod_pvt, s.sring[0]!.cons, s.prod[0]!.want, p),
+    doc: 'a hostile backend writes ring 0 cons: one byte further behind prod_pvt than the ring, ahead of it by the bytes the next message asks for or by one more, or 4 bytes on (misaligned)',
     see: 'uring.h: the consumer owns cons; "the other end is allowed to modify it whenever it likes"',
     when: (s) => s.hostileLeft > 0,
     then: (d, s, _p, v: number) => { d.sring[0]!.cons = v; d.hostileLeft = s.hostileLeft - 1; },
@@ -650,10 +674,10 @@ export const hostileRules: readonly R[] = [
     choices: (s, p) => {
       const x = s.cons[1]!.cons_pvt;
       const cells = [...new Set([cellOf(x, p), cellOf(x + HDR, p), p.ringBytes / CELL - 1])];
-      return cells.flatMap((cell) => [CELL_HDR, CELL_PAD].flatMap((k) => HOSTILE_SIZES(p).map((size) => [cell, k, size] as const)));
+      return cells.flatMap((cell) => [CELL_HDR, CELL_PAD].flatMap((k) => hostileSizes(cell, p).map((size) => [cell, k, size] as const)));
     },
     showChoice: ([cell, k, size]: readonly number[]) => `cell ${cell}: ${k === CELL_PAD ? 'PAD' : 'data'} size ${size}`,
-    doc: 'a hostile backend writes a message header (type data or NETCHANNEL2_MSG_PAD, any size) into ring 1',
+    doc: 'a hostile backend writes a message header (type data or NETCHANNEL2_MSG_PAD; size 0, 4, or ending at or one byte past the ring end) into ring 1',
     see: 'uring.h struct netchannel2_msg_hdr',
     when: (s) => s.hostileLeft > 0,
     then: (d, s, _p, [cell, k, size]: readonly number[]) => {

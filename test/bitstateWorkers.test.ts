@@ -54,6 +54,25 @@ test('a tiny array (4 KiB, ring-notify 4x16): states missed, the same on 2 and 3
   assert.is(two.incompleteReason, 'bitstate');
 });
 
+test('the level start\'s states set into the array by every worker, each its part of the table: as worker 0 alone sets them (PVCHECK_SERIAL_GROW=1), misses and estimate included', async () => {
+  const { sys, source } = await boundCase('ring-notify', { ringSize: '4', messages: '16' });
+  const was = process.env.PVCHECK_SERIAL_GROW;
+  try {
+    for (const [bytes, exactBytes, n] of [[4096, undefined, 2], [4096, undefined, 3], [1 << 24, 1 << 16, 2]] as const) {
+      const store = { kind: 'bitstate', bytes, ...(exactBytes ? { exactBytes } : {}) } as const;
+      process.env.PVCHECK_SERIAL_GROW = '1';
+      const alone = await checkParallel(sys, { store }, source, n);
+      delete process.env.PVCHECK_SERIAL_GROW;
+      const together = await checkParallel(sys, { store }, source, n);
+      assert.equal(counts(together), counts(alone), `${bytes} on ${n}`);
+      assert.equal(together.store, alone.store, `${bytes} on ${n}: the store's report`);
+    }
+  } finally {
+    if (was === undefined) delete process.env.PVCHECK_SERIAL_GROW;
+    else process.env.PVCHECK_SERIAL_GROW = was;
+  }
+});
+
 test('no SIZE (ExactThenBits): within the exact part the full store\'s verdict; past it, folded, the full store\'s counts', async () => {
   const { sys, source } = await boundCase('ring-notify', { ringSize: '4', messages: '16' });
   const full = check(sys, {});
