@@ -257,7 +257,7 @@ export class HandOverPlan {
 
   /** The one thread for good: `c`'s workers do not fit in the memory budget. */
   private unfit(c: WorkerChoice): WorkerChoice {
-    return { workers: 1, reason: `${c.reason}; ${c.workers} workers would not fit in the memory budget (${fmtBytes(WORKER_BYTES)} each beside what the process holds): the search stays on one thread` };
+    return { workers: 1, reason: `${c.reason}; ${c.workers} workers would not fit in the memory budget (at least ${fmtBytes(WORKER_BYTES)} each beside what the process holds): the search stays on one thread` };
   }
 
   /** The workers chosen when the one thread was asked for its search. */
@@ -512,9 +512,12 @@ const CHECK_OPTIONS = {
 /** The most worker threads `--workers` starts. */
 export const MAX_WORKERS = 1024;
 /**
- * What a worker thread holds before any state: its V8 isolate and the
- * model's code (checker/memory.ts WORKER_BYTES, 32 MiB: 17-20 MiB measured
- * for ring-notify, 28-34 for xenbus, session 22; 16 MiB until then).
+ * What a worker thread holds before any state, at least: its V8 isolate and
+ * the model's code (checker/memory.ts WORKER_BYTES, 32 MiB: 17-20 MiB measured
+ * for ring-notify, 28-34 for xenbus, session 22; 16 MiB until then). A model
+ * whose module allocates as it loads holds more: the search measures its
+ * first worker and stops as at the budget if the others do not fit
+ * (checker/parallel.ts, session 23); `--workers` refuses only what cannot fit.
  */
 export const WORKER_BASE_BYTES = WORKER_BYTES;
 
@@ -532,7 +535,7 @@ export function workersOption(v: string, budget: number): number {
   const n = intOption('workers', v, 1)!;
   if (n > MAX_WORKERS) throw new UsageError(`--workers ${n} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
   if (n * WORKER_BASE_BYTES > budget)
-    throw new UsageError(`--workers ${n}: ${n} worker threads hold about ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (${fmtBytes(WORKER_BASE_BYTES)} each), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
+    throw new UsageError(`--workers ${n}: ${n} worker threads hold at least ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (${fmtBytes(WORKER_BASE_BYTES)} each, more for a model that allocates as it loads), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
   return n;
 }
 

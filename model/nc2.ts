@@ -155,6 +155,8 @@ export interface Nc2Consumer {
   readonly spun: number;
   /** ghost: spun again within one call after the limit (a loop on producer_active) */
   readonly respun: number;
+  /** ghost: bytes of pad skipped since the last data message delivered, at most payload_bytes + 1 (more than a ring: the consumer went round on pads alone) */
+  readonly padRun: number;
 }
 
 export interface Nc2State {
@@ -189,7 +191,7 @@ export const nc2Init = (p: P): S => {
     pc: P_IDLE, prod_pvt: i, local_prod: i, bytes_available: p.ringBytes, want: 0, cons_snap: i, old: i, ret: P_IDLE,
     sent: 0, blocked: 0, local_producer_active: 0, overwrote: 0,
   };
-  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0 };
+  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0, padRun: 0 };
   const n = p.directions;
   return {
     sring: Array.from({ length: n }, (_, r) => sring(r)),
@@ -216,7 +218,7 @@ export const nc2Shape = (p: P): Shape<S> => {
       }), p.directions),
       cons: array(record({
         pc: int(0, 15), cons_pvt: u32, local_cons: u32, prod_snap: u32, old: u32, recv: int(0, 15), blocked: bit,
-        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit,
+        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit, padRun: int(0, 257),
       }), p.directions),
       pending: array(bit, 2),
       hostileLeft: int(0, 6),
@@ -577,7 +579,8 @@ function consume(d: any, s: S, r: number, p: P, size: number, data: boolean): vo
     }
     if (!whole) dc.torn = 1;
   }
-  if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
+  if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; dc.padRun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
+  else dc.padRun = Math.min(c.padRun + size, p.ringBytes + 1);
   dc.cons_pvt = idxAdd(x, adv);
 }
 
@@ -785,7 +788,12 @@ export const H4 = inv('H4_bounded_spin',
   'v2v.c v2v_nc2_get_message (counter < CONSUMER_SPIN_LIMIT, not reset by goto retry)',
   (s, p) => rings(p).every((r) => s.cons[r]!.respun === 0));
 
-export const nc2Invariants: readonly Invariant<S, P>[] = [N1, N2, N3, N4, N5, N6, N7, H1, H2, H3, H4];
+export const H5 = inv('H5_pads_within_a_ring',
+  'whatever a hostile peer writes, the honest consumer skips at most a ring of padding before the next message it delivers: past that it goes round the ring on pads alone, and v2v_nc2_get_message (pad: cons_pvt += size; goto retry) never returns while the peer keeps prod away',
+  'v2v.c v2v_nc2_get_message (discard pad message, goto retry); uring.h __nc2_avoid_ring_wrap (an honest producer pads only before a message)',
+  (s, p) => rings(p).every((r) => s.cons[r]!.padRun <= p.ringBytes));
+
+export const nc2Invariants: readonly Invariant<S, P>[] = [N1, N2, N3, N4, N5, N6, N7, H1, H2, H3, H4, H5];
 
 /** A valid end: with honest peers, every message sent and consumed and both endpoints asleep; with a hostile one, anything. */
 export const nc2ValidEnd = (s: S, p: P): boolean =>

@@ -19,7 +19,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deriveModel, type Model, type Rule } from '../model/core.js';
-import { paramsOf, runModel, systemOf } from './support/models.js';
+import { paramsOf, replays, runModel, systemOf } from './support/models.js';
+import { produce, type Draft } from 'immer';
 import { check } from '../checker/explore.js';
 import type { CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
@@ -194,6 +195,28 @@ test('the containment test off by one byte lets a message end one byte past the 
   const r = run(offByOne, HOSTILE);
   assert.is(r.outcome, 'violation');
   assert.is(r.violation!.property, 'H1_reads_inside_ring');
+});
+
+test('F3: a hostile backend keeps the frontend skipping pads for ever (H5, shortest: a pad to the ring end, then a ring-sized pad at its start, prod kept away); with no write left the same pad is skipped lap after lap', () => {
+  const o = { backend: 'hostile', directions: '2' };
+  const r = run(nc2, o);
+  assert.is(r.violation?.property, 'H5_pads_within_a_ring');
+  const steps = r.violation!.trace.length - 1;
+  assert.is(steps, 5);
+  assert.is.not(run(nc2, o, steps - 1).outcome, 'violation');
+  assert.ok(replays(nc2, params(nc2, o), r));
+  // from the last state, with no hostile write left, v2v_nc2_get_message's pad branch repeats: cons_pvt moves a ring at a time
+  const pad = nc2.rules.find((x) => x.name === 'nc2_get_message.pad.frontend')!;
+  const p = params(nc2, o);
+  let s = r.violation!.trace[steps]!.state;
+  assert.is(s.hostileLeft, 0);
+  for (let lap = 0; lap < 3; lap++) {
+    assert.ok(pad.when!(s, p, undefined), `lap ${lap}`);
+    const next = produce(s, (d) => { pad.then(d as Draft<Nc2State>, s, p, undefined); });
+    assert.is(idxSub(next.cons[1]!.cons_pvt, s.cons[1]!.cons_pvt), p.ringBytes);
+    assert.equal({ ...next, cons: [next.cons[0], { ...next.cons[1], cons_pvt: 0 }] }, { ...s, cons: [s.cons[0], { ...s.cons[1], cons_pvt: 0 }] });
+    s = next;
+  }
 });
 
 test('with a hostile backend no end of the frontend is a stall: a copy whose valid end asks the frontend to be finished, asleep with no event pending, at a BUG_ON or stopped verifies, deadlock included', () => {
