@@ -29,6 +29,7 @@ import { refineResultAsync } from './refine.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, sizeOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { setInlining } from './inlining.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { MAX_MODEL_FILE_BYTES, loadModel, looksLikeFile } from './loadModel.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
@@ -257,7 +258,7 @@ export class HandOverPlan {
 
   /** The one thread for good: `c`'s workers do not fit in the memory budget. */
   private unfit(c: WorkerChoice): WorkerChoice {
-    return { workers: 1, reason: `${c.reason}; ${c.workers} workers would not fit in the memory budget (${fmtBytes(WORKER_BYTES)} each beside what the process holds): the search stays on one thread` };
+    return { workers: 1, reason: `${c.reason}; ${c.workers} workers would not fit in the memory budget (at least ${fmtBytes(WORKER_BYTES)} each beside what the process holds): the search stays on one thread` };
   }
 
   /** The workers chosen when the one thread was asked for its search. */
@@ -512,9 +513,12 @@ const CHECK_OPTIONS = {
 /** The most worker threads `--workers` starts. */
 export const MAX_WORKERS = 1024;
 /**
- * What a worker thread holds before any state: its V8 isolate and the
- * model's code (checker/memory.ts WORKER_BYTES, 32 MiB: 17-20 MiB measured
- * for ring-notify, 28-34 for xenbus, session 22; 16 MiB until then).
+ * What a worker thread holds before any state, at least: its V8 isolate and
+ * the model's code (checker/memory.ts WORKER_BYTES, 32 MiB: 17-20 MiB measured
+ * for ring-notify, 28-34 for xenbus, session 22; 16 MiB until then). A model
+ * whose module allocates as it loads holds more: the search measures its
+ * first worker and stops as at the budget if the others do not fit
+ * (checker/parallel.ts, session 23); `--workers` refuses only what cannot fit.
  */
 export const WORKER_BASE_BYTES = WORKER_BYTES;
 
@@ -532,7 +536,7 @@ export function workersOption(v: string, budget: number): number {
   const n = intOption('workers', v, 1)!;
   if (n > MAX_WORKERS) throw new UsageError(`--workers ${n} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
   if (n * WORKER_BASE_BYTES > budget)
-    throw new UsageError(`--workers ${n}: ${n} worker threads hold about ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (${fmtBytes(WORKER_BASE_BYTES)} each), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
+    throw new UsageError(`--workers ${n}: ${n} worker threads hold at least ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (${fmtBytes(WORKER_BASE_BYTES)} each, more for a model that allocates as it loads), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
   return n;
 }
 
@@ -543,6 +547,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (format !== 'json' && format !== 'itf') throw new UsageError(`--format must be json or itf, got '${format}'`);
   if (values.typecheck) typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
+  setInlining(model); // V8's inlining budget for this model's search (cli/inlining.ts)
   const overrides = paramPairs(values.param);
   const maxMemory = values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : undefined;
   const run: RunOptions = {
@@ -954,6 +959,7 @@ export async function checkAllRuns(models: readonly Model[], opt: { progress?: b
     if (interrupted()) break;
     const p = resolved[k]!;
     const invariants = run?.leaveOut?.length ? selectedInvariants(m, undefined).filter((n) => !run.leaveOut!.includes(n)) : undefined;
+    setInlining(m);
     const r = await runSearch(m, p, { progress: opt.progress === true, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
     const c = exitFor(r.outcome);
     // a violation the model declares a finding about the real code (Model.findings) is reported, not a failure

@@ -49,7 +49,7 @@ export default deriveModel(blkif, {
         if ((l.fe === XenbusStateInitialised || l.fe === XenbusStateConnected) && l.beDev !== XenbusStateConnected && l.be === XenbusStateClosing) {
           const w = d.life as blkifModel.LifeDraft;
           w.beWatch = false;
-          backendSwitchState(w, XenbusStateClosing);
+          backendSwitchState(w, XenbusStateClosing, p);
           return;
         }
         frontendChanged.then(d, s, p, a);

@@ -15,13 +15,18 @@
  * consumer can stop its own ring, not crash the other end.
  *
  * It runs at the finding's row, the defaults with the hostile backend
- * (173,636 states, 2.3 s of one core). Both rings at `messages=2` verify too,
- * but cost 8,699,624 states and 185 s of one core (2026-12-05).
+ * (262,836 states, 1.5 s of one core; 173,636 until 2026-12-06). There the
+ * backend writes `cons` one byte further behind than the ring (the first value
+ * the clamp takes) and ahead of `prod_pvt` by the message and by one byte
+ * more (docs/models/nc2.md "What a hostile backend writes" lists the classes),
+ * so a clamp off by one fails H3_no_BUG_ON in 7 steps (test/nc2Fixes).
+ * Both rings at `messages=2` verified too (2026-12-05, the choices before),
+ * at 8,699,624 states and 185 s of one core.
  *
  * @pvcheck check -p backend=hostile
  * @pvcheck expect ok
  */
-import { deriveModel, nc2, nc2Model as n, idxSub, type Rule } from 'pvcheck';
+import { deriveModel, nc2, nc2Model as n, idxSub, type Model, type Rule } from 'pvcheck';
 
 type S = n.Nc2State;
 type P = n.Nc2Params;
@@ -30,7 +35,10 @@ type P = n.Nc2Params;
 const space = (prod_pvt: number, cons: number, p: P): number =>
   idxSub(prod_pvt, cons) > p.ringBytes ? 0 : n.spaceFor(prod_pvt, cons, p);
 
-const fixed = (r: number): Record<string, Rule<S, P>> => {
+/** How a fix computes the space from prod_pvt and cons. */
+export type SpaceOf = (prod_pvt: number, cons: number, p: P) => number;
+
+const fixed = (r: number, space: SpaceOf): Record<string, Rule<S, P>> => {
   const who = n.ENDPOINTS[n.producerOf(r)]!;
   const rules = n.producerRules(r);
   const rule = (name: string) => rules.find((x) => x.name === `${name}.${who}`)!;
@@ -51,9 +59,12 @@ const fixed = (r: number): Record<string, Rule<S, P>> => {
   };
 };
 
-export default deriveModel(nc2, {
-  name: 'nc2-space-clamp-fix',
+/** nc2 with `spaceOf` in nc2_can_send_payload_bytes on both rings (test/nc2Fixes builds fixes off by one with it). */
+export const clampFix = (spaceOf: SpaceOf, name = 'nc2-space-clamp-fix'): Model<S, P> => deriveModel(nc2, {
+  name,
   description: 'nc2 whose nc2_can_send_payload_bytes treats a cons more than a ring behind prod_pvt as no space (the fix of finding F1)',
   see: 'NetChannel2 uring.h nc2_can_send_payload_bytes; docs/models/nc2.md "Findings"',
-  replace: { ...fixed(0), ...fixed(1) },
+  replace: { ...fixed(0, spaceOf), ...fixed(1, spaceOf) },
 });
+
+export default clampFix(space);

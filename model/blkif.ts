@@ -282,7 +282,39 @@ export interface Life {
   readonly freed: boolean;
   /** make_response wrote a response into a ring blkback no longer maps (a variant's; never Linux). */
   readonly late: boolean;
+  /**
+   * `migrate` only (absent otherwise): blkfront's `dev->state`, the xenbus core's cached copy, where it
+   * differs from its node (`fe`): a migration's destination writes the node (1) before the guest resumes,
+   * and xenbus_dev_resume sets `dev->state` (Initialising) only when it runs.
+   */
+  readonly feDev?: XenbusState;
+  /** `migrate` only: MIGRATE_NONE, MIGRATE_RESUMING (the destination's nodes written, xenbus_dev_resume yet to run), MIGRATE_DONE. */
+  readonly migrated?: (typeof MIGRATE_PHASES)[number];
+  /** `unbind` only: blkfront's driver BIND_BOUND (from the start), BIND_UNBOUND (the guest's sysfs unbind), BIND_REBOUND (bound again). */
+  readonly bind?: (typeof BIND_PHASES)[number];
+  /**
+   * `unbind` only: the bound-again blkfront's talk_to_blkback granted a new ring while blkback still maps
+   * the old one (it had not yet handled the unbind's Closed, and its frontend_changed ignores Initialised
+   * and Connected while its dev->state is Connected): blkback reads a ring blkfront no longer writes,
+   * until a connect_ring maps the new one.
+   */
+  readonly stale?: boolean;
 }
+
+/** `unbind`: blkfront bound to the device; unbound by the guest (sysfs unbind); bound again (sysfs bind). */
+export const BIND_BOUND = 'bound';
+export const BIND_UNBOUND = 'unbound';
+export const BIND_REBOUND = 'rebound';
+const BIND_PHASES = [BIND_BOUND, BIND_UNBOUND, BIND_REBOUND] as const;
+
+/** `migrate`: not migrated yet; migrated, the guest not yet resumed (xenbus_dev_resume to run); resumed. */
+export const MIGRATE_NONE = 'none';
+export const MIGRATE_RESUMING = 'resuming';
+export const MIGRATE_DONE = 'done';
+const MIGRATE_PHASES = [MIGRATE_NONE, MIGRATE_RESUMING, MIGRATE_DONE] as const;
+
+/** blkfront's `dev->state`: `feDev` where the model keeps it apart from the node, else the node (`fe`). */
+export const feDevOf = (l: Life): XenbusState => l.feDev ?? l.fe;
 
 const params = defineParams(
   {
@@ -297,16 +329,22 @@ const params = defineParams(
     frontend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkfront's requests plus hostileWrites writes by the guest of req_prod, of any request field of any slot (operation, a segment's gref or sectors), or of its grant table (grant, or revoke while mapped); blkback's properties are checked" }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod, of any response field of any slot (id, operation, status), or maps of any gref the guest grants; blkfront's properties are checked" }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes the hostile side makes at most' }),
+    bus: enumParam({ values: ['6.12', '7.0'] as const, default: '6.12', doc: "the Linux xenbus core both kernels run (removal=libxl, migrate): 6.12, or 7.0 (e2dcf9065536 'better handle backend crash'): __xenbus_switch_state writes nothing for a vanished device or when it reads the node reset to Initialising where dev->state is not (docs/models/blkif.md \"Linux 7.0's xenbus core\")" }),
+    migrate: boolParam({ default: false, doc: "xl migrate once, with the ring idle: the destination writes both state nodes (1), blkback probes again, the guest resumes (xenbus_dev_resume: dev->state = Initialising, blkfront_resume: talk_to_blkback); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
+    unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
     p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side'
       : p.removal === 'libxl' && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'removal=libxl is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model\'s)'
+      : (p.migrate || p.unbind) && (p.frontend === 'hostile' || p.backend === 'hostile') ? `${p.migrate ? 'migrate' : 'unbind'} is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model's)`
       : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
         : undefined,
 );
 export type BlkifParams = ParamsOfSpace<typeof params>;
 const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
+/** The vbd's lifecycle (`life`) is modelled: removal=libxl or migrate. */
+export const hasLife = (p: { removal: string; migrate: boolean; unbind: boolean }): boolean => p.removal === 'libxl' || p.migrate || p.unbind;
 const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
 
 const emptySlot = (p: BlkifParams): Slot => slotOf(p, SLOT_EMPTY, 0, 0, Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), 0, PAD_FRONTEND);
@@ -346,11 +384,14 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
     }),
     hostile: int(0, p.hostileWrites),
-    ...(p.removal === 'libxl' ? {
+    ...(hasLife(p) ? {
       life: record({
         be: oneOf(XENBUS_STATES), beDev: oneOf(XENBUS_STATES), fe: oneOf(XENBUS_STATES),
         feWatch: bool, beWatch: bool, online: bool, libxl: oneOf(LIBXL_PHASES), kthread: oneOf(KTHREAD_STATES),
         ring: bool, removed: bool, freed: bool, late: bool,
+        // migrate only: removal=libxl's packed words are unchanged without it
+        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES) } : {}),
+        ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
       }),
     } : {}),
   }) as unknown as Shape<BlkifState>['state'];
@@ -377,10 +418,12 @@ export function blkifInit(p: BlkifParams): BlkifState {
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
     // xen_blkbk_probe wrote InitWait; the hotplug script wrote physical-device (the vbd exists); blkfront's
     // probe registered its otherend watch, which fires once at once (xenbus_watch_pathfmt)
-    ...(p.removal === 'libxl' ? {
+    ...(hasLife(p) ? {
       life: {
         be: XenbusStateInitWait, beDev: XenbusStateInitWait, fe: XenbusStateInitialising, feWatch: true, beWatch: false, online: true,
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
+        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE } : {}),
+        ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
       },
     } : {}),
   };
@@ -403,7 +446,7 @@ export const blkifQueueRequest: R = {
   when: (s, p) => {
     const f = s.front;
     return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) && f.grants.length >= p.segments &&
-      (s.life === undefined || s.life.fe === XenbusStateConnected); // removal=libxl: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead
+      (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend)
   },
   then: (d, s, p) => {
     const f = d.front;
@@ -514,7 +557,7 @@ export const doBlockIoOp: R = {
  */
 export const blkbackCanTake = (s: BlkifState, p: BlkifParams): boolean =>
   !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage !== 0) &&
-  (s.life === undefined || s.life.kthread === KTHREAD_RUNNING); // removal=libxl: xenblkd runs from xen_update_blkif_status until kthread_stop
+  (s.life === undefined || (s.life.kthread === KTHREAD_RUNNING && s.life.stale !== true)); // removal=libxl: xenblkd runs from xen_update_blkif_status until kthread_stop (unbind: on the ring blkfront writes)
 
 /** __do_block_io_op would run: it can take a request, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
 export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
@@ -646,18 +689,46 @@ export type LifeDraft = { -readonly [K in keyof Life]: Life[K] };
 type BackDraft = { back: { pgnts: { gref: number; active: boolean }[]; reqs: readonly InFlight[] }; mapcount: number[] };
 
 /**
+ * Linux 7.0's reset check in `__xenbus_switch_state` (e2dcf9065536; `-p
+ * bus=7.0`): the transaction reads the node reset to Initialising by the
+ * toolstack where `dev->state` is not (`current_state != dev->state &&
+ * current_state == XenbusStateInitialising`: `vanished = true; goto abort`):
+ * nothing is written and `dev->state` is kept. The device's own `vanished`
+ * (set by the bus, `xenbus_cleanup_devices`, `xenbus_dev_changed`) is never
+ * set on a device of blkif's paths before its last switch (docs/models/blkif.md).
+ */
+export const resetAborts = (p: { bus: string } | undefined, node: XenbusState, dev: XenbusState): boolean =>
+  p?.bus === '7.0' && node === XenbusStateInitialising && dev !== XenbusStateInitialising;
+
+/**
  * xenbus_switch_state for blkback (drivers/xen/xenbus/xenbus_client.c
  * __xenbus_switch_state): nothing when `dev->state` already is `to`; else,
  * in a transaction that reads the node only to see it still exists (libxl
  * removes it only after Closed), the node is written, whatever it says
  * (libxl's Closing included), and `dev->state` set. The write fires
- * blkfront's otherend watch.
+ * blkfront's otherend watch. At `-p bus=7.0` (`p`), nothing either when the
+ * node reads Initialising where `dev->state` does not ({@link resetAborts}).
  */
-export function backendSwitchState(l: LifeDraft, to: XenbusState): void {
+export function backendSwitchState(l: LifeDraft, to: XenbusState, p?: { bus: string }): void {
   if (l.beDev === to) return;
+  if (resetAborts(p, l.be, l.beDev)) return;
   l.be = to;
   l.beDev = to;
-  l.feWatch = true;
+  // blkfront's otherend watch: none while it is unbound; while the guest is suspended it still names the old backend
+  if (l.bind !== BIND_UNBOUND && l.migrated !== MIGRATE_RESUMING) l.feWatch = true;
+}
+
+/**
+ * xenbus_switch_state for blkfront: as {@link backendSwitchState}, on
+ * blkfront's node (`fe`) and `dev->state` ({@link feDevOf}: the node itself
+ * unless `migrate` keeps them apart). The write fires blkback's otherend watch.
+ */
+export function frontendSwitchState(l: LifeDraft, to: XenbusState, p?: { bus: string }): void {
+  if (feDevOf(l) === to) return;
+  if (resetAborts(p, l.fe, feDevOf(l))) return;
+  l.fe = to;
+  if (l.feDev !== undefined) l.feDev = to;
+  l.beWatch = true;
 }
 
 /**
@@ -693,17 +764,24 @@ export const blkbackChanged: R = {
   actor: 'frontend',
   doc: 'blkfront\'s otherend watch handler, reading the backend\'s state node when it runs: InitWait (while Initialising): talk_to_blkback, Initialised; Connected: blkfront_connect (talk_to_blkback first unless Initialised or Connected), Connected; Closing, or Closed unless closed already: blkfront_closing (blk_mark_disk_dead: no more requests; requests outstanding are not waited for), xenbus_frontend_closed: Closed',
   see: `${SEE_FRONT} blkback_changed, talk_to_blkback, blkfront_connect, blkfront_closing; drivers/xen/xenbus/xenbus_probe.c xenbus_otherend_changed`,
-  applies: (p) => p.removal === 'libxl',
-  when: (s) => s.life?.feWatch === true,
-  then: (d, s) => {
+  applies: (p) => hasLife(p),
+  // migrate: while the guest is suspended its handlers wait; the events of the old otherend are ignored after it resumes
+  when: (s) => s.life?.feWatch === true && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND,
+  then: (d, s, p) => {
     const l = d.life as LifeDraft;
-    const { be, fe } = s.life!;
+    const be = s.life!.be;
+    const fe = feDevOf(s.life!); // blkback_changed tests dev->state
     l.feWatch = false;
-    const frontSwitch = (to: XenbusState): void => { if (l.fe !== to) { l.fe = to; l.beWatch = true; } };
+    const frontSwitch = (to: XenbusState): void => frontendSwitchState(l, to, p);
+    // unbind: a new blkfront_info's ring, granted while blkback may still map the old one
+    const talkToBlkback = (): void => {
+      if (s.life!.bind === BIND_REBOUND && s.life!.ring) l.stale = true;
+      frontSwitch(XenbusStateInitialised);
+    };
     if (be === XenbusStateInitWait) {
-      if (fe === XenbusStateInitialising) frontSwitch(XenbusStateInitialised); // talk_to_blkback
+      if (fe === XenbusStateInitialising) talkToBlkback();
     } else if (be === XenbusStateConnected) {
-      if (fe !== XenbusStateInitialised && fe !== XenbusStateConnected) frontSwitch(XenbusStateInitialised); // talk_to_blkback
+      if (fe !== XenbusStateInitialised && fe !== XenbusStateConnected) talkToBlkback();
       frontSwitch(XenbusStateConnected); // blkfront_connect
     } else if (be === XenbusStateClosing || (be === XenbusStateClosed && fe !== XenbusStateClosed)) {
       frontSwitch(XenbusStateClosed); // blkfront_closing: xenbus_frontend_closed
@@ -716,27 +794,29 @@ export const frontendChanged: R = {
   actor: 'backend',
   doc: 'blkback\'s otherend watch handler, reading the frontend\'s state node when it runs: Initialised/Connected (unless dev->state is Connected): xen_blkif_disconnect, connect_ring, xen_update_blkif_status: connect() switches Connected (over whatever the node says: xenbus_switch_state compares with dev->state) and starts xenblkd; Closing: switch Closing; Closed: xen_blkif_disconnect (-EBUSY with requests in flight: ignored), switch Closed, and with online=0 device_unregister: xen_blkbk_remove puts the blkif (freed now, or by the last request in flight)',
   see: `${SEE_BACK_XENBUS} frontend_changed, connect_ring, xen_update_blkif_status, connect, xen_blkif_disconnect, xen_blkbk_remove; drivers/xen/xenbus/xenbus_client.c __xenbus_switch_state`,
-  applies: (p) => p.removal === 'libxl',
-  // unregistered (xen_blkbk_remove), no handler runs; kthread_stop waits until xenblkd has mapped the request it copied
-  when: (s) => s.life?.beWatch === true && !s.life.removed && (s.life.fe !== XenbusStateClosed || dispatching(s) < 0),
-  then: (d, s) => {
+  applies: (p) => hasLife(p),
+  // unregistered (xen_blkbk_remove), no handler runs; kthread_stop waits until xenblkd has mapped the request it copied;
+  // migrate: no handler before the destination's blkback is probed (its watch is registered then, and fires at once)
+  when: (s) => s.life?.beWatch === true && !s.life.removed && s.life.beDev !== XenbusStateInitialising && (s.life.fe !== XenbusStateClosed || dispatching(s) < 0),
+  then: (d, s, p) => {
     const l = d.life as LifeDraft;
     const b = d as unknown as BackDraft;
     l.beWatch = false;
     const fe = s.life!.fe;
     if (fe === XenbusStateInitialising) {
-      if (l.beDev === XenbusStateClosed) backendSwitchState(l, XenbusStateInitWait); // "prepare for reconnect"
+      if (l.beDev === XenbusStateClosed) backendSwitchState(l, XenbusStateInitWait, p); // "prepare for reconnect"
     } else if (fe === XenbusStateInitialised || fe === XenbusStateConnected) {
       if (l.beDev === XenbusStateConnected) return;
-      if (!xenBlkifDisconnect(b, l)) { backendSwitchState(l, XenbusStateClosing); return; } // xenbus_dev_fatal "pending I/O"
+      if (!xenBlkifDisconnect(b, l)) { backendSwitchState(l, XenbusStateClosing, p); return; } // xenbus_dev_fatal "pending I/O"
       l.ring = true; // connect_ring: xen_blkif_map
-      backendSwitchState(l, XenbusStateConnected); // xen_update_blkif_status: connect()
+      if (l.stale === true) l.stale = false; // (unbind) the ring blkfront granted last
+      backendSwitchState(l, XenbusStateConnected, p); // xen_update_blkif_status: connect()
       l.kthread = KTHREAD_RUNNING; // kthread_run(xen_blkif_schedule)
     } else if (fe === XenbusStateClosing) {
-      backendSwitchState(l, XenbusStateClosing);
+      backendSwitchState(l, XenbusStateClosing, p);
     } else if (fe === XenbusStateClosed) {
       xenBlkifDisconnect(b, l);
-      backendSwitchState(l, XenbusStateClosed);
+      backendSwitchState(l, XenbusStateClosed, p);
       if (l.online) return;
       // device_unregister -> xen_blkbk_remove: xen_blkif_disconnect (again), xen_blkif_put (xen_blkif_alloc's reference)
       xenBlkifDisconnect(b, l);
@@ -752,7 +832,8 @@ export const libxlSafeRemove: R = {
   doc: 'xl block-detach without -f: libxl__initiate_device_generic_remove at LIBXL__FORCE_OFF, one transaction: online = 0, state = Closing (unless it reads Closed); then libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT (10 s): on the timeout no forced pass, the removal fails ("unable to remove device") and leaves the directories',
   see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_backend_callback (LIBXL__FORCE_AUTO only: the forced pass), device_hotplug_done; tools/libs/light/libxl_internal.h LIBXL_DEFINE_DEVICE_SAFE_REMOVE; tools/xl/xl_block.c main_blockdetach`,
   applies: (p) => p.removal === 'libxl',
-  when: (s) => s.life?.libxl === LIBXL_IDLE,
+  // migrate: not while the destination restores the domain (the guest not yet resumed)
+  when: (s) => s.life?.libxl === LIBXL_IDLE && s.life.migrated !== MIGRATE_RESUMING,
   then: (d, s) => {
     const l = d.life as LifeDraft;
     l.online = false;
@@ -769,6 +850,113 @@ export const libxlDevstateWait: R = {
   applies: (p) => p.removal === 'libxl',
   when: (s) => s.life?.libxl === LIBXL_WAITING && s.life.be === XenbusStateClosed,
   then: (d) => { (d.life as LifeDraft).libxl = LIBXL_DONE; },
+};
+
+// --- migrate: xl migrate of a guest with a vbd (the destination's nodes, blkback's probe, the guest's resume)
+
+/** No request outstanding anywhere: blkfront waits for none, blkback holds none, every response taken. */
+export const ringIdle = (s: BlkifState): boolean =>
+  s.back.reqs.length === 0 && s.front.shadow.every((x) => !x.waiting) && s.front.rsp_cons === s.rsp_prod && s.back.req_cons === s.req_prod;
+
+export const xlMigrate: R = {
+  name: 'xl_migrate',
+  actor: 'toolstack',
+  doc: 'xl migrate (once, the ring idle): the guest suspends (xs_suspend, dpm_suspend: xenbus_dev_suspend, blkfront has no suspend); the destination\'s libxl adds the vbd (libxl__device_generic_add: both state nodes 1, online 1) before the guest runs; the source\'s vbd and its mappings are gone with the source domain; blkfront\'s dev->state is what it was, its otherend watch still names the old backend (events of it are ignored: xenbus_otherend_changed\'s path test)',
+  see: 'tools/libs/light/libxl_device.c libxl__device_generic_add; drivers/xen/manage.c do_suspend; drivers/xen/xenbus/xenbus_probe.c xenbus_dev_suspend, xenbus_otherend_changed ("Ignoring watch"); drivers/xen/xenbus/xenbus_xs.c xs_resume',
+  applies: (p) => p.migrate,
+  when: (s) => s.life?.migrated === MIGRATE_NONE && s.life.libxl === LIBXL_IDLE && ringIdle(s),
+  then: (d, s, p) => {
+    // a new ring and a new blkback; blkfront_resume's blkif_free ends every grant (nothing maps them any more)
+    const fresh = blkifInit(p);
+    const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] };
+    w.req_prod = fresh.req_prod; w.rsp_prod = fresh.rsp_prod; w.ring = fresh.ring; w.granted = fresh.granted; w.mapcount = fresh.mapcount;
+    w.back = fresh.back;
+    w.front = { ...fresh.front, issued: s.front.issued };
+    const l = d.life as LifeDraft;
+    l.be = XenbusStateInitialising; l.beDev = XenbusStateInitialising; l.fe = XenbusStateInitialising;
+    l.feWatch = false; l.beWatch = false; l.online = true;
+    l.kthread = KTHREAD_NONE; l.ring = false;
+    l.migrated = MIGRATE_RESUMING;
+  },
+};
+
+export const xenbusDevResume: R = {
+  name: 'xenbus_dev_resume',
+  actor: 'frontend',
+  doc: 'the guest resumes at the destination: xenbus_dev_resume (blkfront bound): talk_to_otherend (the new backend), dev->state = XenbusStateInitialising, blkfront_resume (blkif_free, talk_to_blkback: xenbus_switch_state(Initialised)), watch_otherend (fires at once)',
+  see: 'drivers/xen/xenbus/xenbus_probe.c xenbus_dev_resume; drivers/xen/xenbus/xenbus_probe_frontend.c xenbus_frontend_dev_resume; drivers/block/xen-blkfront.c blkfront_resume, talk_to_blkback',
+  applies: (p) => p.migrate,
+  when: (s) => s.life?.migrated === MIGRATE_RESUMING,
+  then: (d, s, p) => {
+    const l = d.life as LifeDraft;
+    l.migrated = MIGRATE_DONE;
+    if (s.life!.bind === BIND_UNBOUND) return; // "if (dev->driver == NULL) return 0": dev->state stays
+    l.feDev = XenbusStateInitialising;
+    frontendSwitchState(l, XenbusStateInitialised, p); // talk_to_blkback
+    l.feWatch = true; // watch_otherend
+  },
+};
+
+export const xenBlkbkProbe: R = {
+  name: 'xen_blkbk_probe',
+  actor: 'backend',
+  doc: 'the destination\'s blkback probes the new backend device (its dev->state Initialising: xenbus_probe_node) once the hotplug script ran: xenbus_switch_state(InitWait); the xenbus core registers its otherend watch, which fires at once',
+  see: `${SEE_BACK_XENBUS} xen_blkbk_probe; drivers/xen/xenbus/xenbus_probe.c xenbus_probe_node, xenbus_dev_probe`,
+  applies: (p) => p.migrate,
+  when: (s) => s.life?.beDev === XenbusStateInitialising,
+  then: (d, _s, p) => {
+    const l = d.life as LifeDraft;
+    backendSwitchState(l, XenbusStateInitWait, p);
+    l.beWatch = true;
+  },
+};
+
+// --- unbind: the guest's sysfs unbind and bind of blkfront
+
+export const xenbusDevRemove: R = {
+  name: 'xenbus_dev_remove',
+  actor: 'frontend',
+  doc: 'the guest unbinds blkfront (sysfs unbind; once, the ring idle: del_gendisk waits for the requests outstanding first): free_otherend_watch, blkfront_remove (del_gendisk, blkif_free: the ring and the grants ended, a grant blkback still maps deferred), then, blkfront having no allow_rebind, xenbus_switch_state(Closed)',
+  see: `drivers/xen/xenbus/xenbus_probe.c xenbus_dev_remove ("if the driver does not support re-bind, set the closed"); ${SEE_FRONT} blkfront_remove, blkif_free, blkfront_driver (no .allow_rebind)`,
+  applies: (p) => p.unbind,
+  when: (s) => s.life?.bind === BIND_BOUND && s.life.migrated !== MIGRATE_RESUMING && ringIdle(s),
+  then: (d, _s, p) => {
+    const l = d.life as LifeDraft;
+    l.bind = BIND_UNBOUND;
+    l.feWatch = false; // free_otherend_watch
+    frontendSwitchState(l, XenbusStateClosed, p);
+  },
+};
+
+export const blkfrontProbe: R = {
+  name: 'blkfront_probe',
+  actor: 'frontend',
+  doc: 'the guest binds blkfront again (sysfs bind): xenbus_dev_probe: talk_to_otherend, blkfront_probe (reads virtual-device, allocates blkfront_info: writes nothing, switches nothing), watch_otherend (fires at once); dev->state is what the unbind left',
+  see: `drivers/xen/xenbus/xenbus_probe.c xenbus_dev_probe; ${SEE_FRONT} blkfront_probe`,
+  applies: (p) => p.unbind,
+  when: (s) => s.life?.bind === BIND_UNBOUND && s.life.migrated !== MIGRATE_RESUMING,
+  then: (d) => {
+    const l = d.life as LifeDraft;
+    l.bind = BIND_REBOUND;
+    l.feWatch = true;
+  },
+};
+
+export const xenbusCleanupBackend: R = {
+  name: 'xenbus_cleanup_devices',
+  actor: 'backend',
+  doc: 'the driver domain\'s bus: libxl__device_destroy removed the backend directory of a blkback still registered (its frontend closed while online was 1, so frontend_changed did not unregister it): xenbus_cleanup_devices (Linux 7.0: vanished, then at once) device_unregister: xen_blkbk_remove, xen_blkif_disconnect, xen_blkif_put',
+  see: `drivers/xen/xenbus/xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices; ${SEE_BACK_XENBUS} xen_blkbk_remove; ${SEE_LIBXL} libxl__device_destroy`,
+  applies: (p) => p.unbind && p.removal === 'libxl',
+  when: (s) => s.life?.libxl === LIBXL_DONE && !s.life.removed && dispatching(s) < 0,
+  then: (d, s) => {
+    const l = d.life as LifeDraft;
+    const b = d as unknown as BackDraft;
+    xenBlkifDisconnect(b, l);
+    l.removed = true;
+    l.beWatch = false;
+    if (s.back.reqs.length === 0) xenBlkifFree(b, l);
+  },
 };
 
 export const purgePersistentGnt: R = {
@@ -1035,9 +1223,15 @@ export const removed = (s: BlkifState): boolean => {
   return l.libxl === LIBXL_DONE && l.fe === XenbusStateClosed && l.freed && s.mapcount.every((c) => c === 0);
 };
 
+/** migrate or unbind without removal=libxl: every request answered, both ends Connected (the guest resumed, blkfront bound again). */
+export const connectedEnd = (s: BlkifState, p: BlkifParams): boolean => {
+  const l = s.life!;
+  return done(s, p) && feDevOf(l) === XenbusStateConnected && l.be === XenbusStateConnected && l.migrated !== MIGRATE_RESUMING && l.bind !== BIND_UNBOUND;
+};
+
 /** Valid ends: every request answered (blkback idle), or a broken blkfront; with a hostile peer, a state where the honest side owes nothing. */
 export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
-  if (s.life !== undefined) return removed(s);
+  if (s.life !== undefined) return p.removal === 'libxl' ? removed(s) : connectedEnd(s, p);
   if (!frontHonest(p)) return blkbackOwesNothing(s, p);
   if (!backHonest(p)) return done(s, p) || blkfrontOwesNothing(s, p);
   return done(s, p) || s.front.broken;
@@ -1055,7 +1249,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
-    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait],
+    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend],
   invariants: blkifInvariants,
   isValidEnd: blkifValidEnd,
   // each adversary at a 2-slot ring (the hostile guest also with two requests under way in blkback, at 4
@@ -1067,11 +1261,12 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { frontend: 'hostile', ringSize: '2', segments: '2' }, why: "Linux blkback against a hostile guest, two segments a request: one segment's map refused fails the whole request with the other unmapped (XSA-365's fix: examples/blkif-xsa365.ts without it)" },
     { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
     { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },
+    { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any idle point of the handshake and the I/O: the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed before or after the guest resumes; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
   ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
     `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]` +
     (s.back.halted ? ' halted' : '') + (s.front.broken ? ' broken' : '') +
-    (s.life === undefined ? '' : ` be=${xs(s.life.be)}${s.life.beDev !== s.life.be ? `(dev ${xs(s.life.beDev)})` : ''} fe=${xs(s.life.fe)} online=${s.life.online ? 1 : 0} libxl=${s.life.libxl}` +
+    (s.life === undefined ? '' : ` be=${xs(s.life.be)}${s.life.beDev !== s.life.be ? `(dev ${xs(s.life.beDev)})` : ''} fe=${xs(s.life.fe)}${s.life.feDev !== undefined && s.life.feDev !== s.life.fe ? `(dev ${xs(s.life.feDev)})` : ''} online=${s.life.online ? 1 : 0} libxl=${s.life.libxl}` +
       (s.life.ring ? ' ring' : '') + (s.life.kthread === KTHREAD_RUNNING ? ' xenblkd' : '') + (s.life.removed ? ' removed' : '') + (s.life.freed ? ' freed' : '')),
 };

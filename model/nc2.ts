@@ -155,6 +155,8 @@ export interface Nc2Consumer {
   readonly spun: number;
   /** ghost: spun again within one call after the limit (a loop on producer_active) */
   readonly respun: number;
+  /** ghost: bytes of pad skipped since the last data message delivered, at most payload_bytes + 1 (more than a ring: the consumer went round on pads alone) */
+  readonly padRun: number;
 }
 
 export interface Nc2State {
@@ -189,7 +191,7 @@ export const nc2Init = (p: P): S => {
     pc: P_IDLE, prod_pvt: i, local_prod: i, bytes_available: p.ringBytes, want: 0, cons_snap: i, old: i, ret: P_IDLE,
     sent: 0, blocked: 0, local_producer_active: 0, overwrote: 0,
   };
-  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0 };
+  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0, padRun: 0 };
   const n = p.directions;
   return {
     sring: Array.from({ length: n }, (_, r) => sring(r)),
@@ -216,7 +218,7 @@ export const nc2Shape = (p: P): Shape<S> => {
       }), p.directions),
       cons: array(record({
         pc: int(0, 15), cons_pvt: u32, local_cons: u32, prod_snap: u32, old: u32, recv: int(0, 15), blocked: bit,
-        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit,
+        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit, padRun: int(0, 257),
       }), p.directions),
       pending: array(bit, 2),
       hostileLeft: int(0, 6),
@@ -577,7 +579,8 @@ function consume(d: any, s: S, r: number, p: P, size: number, data: boolean): vo
     }
     if (!whole) dc.torn = 1;
   }
-  if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
+  if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; dc.padRun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
+  else dc.padRun = Math.min(c.padRun + size, p.ringBytes + 1);
   dc.cons_pvt = idxAdd(x, adv);
 }
 
@@ -605,7 +608,34 @@ const asleepRoles = (s: S, e: number, p: P): number =>
 // --- the hostile backend
 
 const hostile = (p: P): boolean => p.backend === 'hostile';
-const HOSTILE_SIZES = (p: P): number[] => [0, HDR, 8, p.ringBytes, 0xfff8];
+/**
+ * The `size`s a hostile backend writes into a header at `cell`, by the branches of v2v_nc2_get_message
+ * (docs/models/nc2.md "What a hostile backend writes"): 0 (`size < sizeof(*hdr)`: invalid; a pad of 0 would
+ * not move cons_pvt), HDR (the smallest valid size), and, with o the cell's offset in the ring, payload_bytes - o
+ * (the largest size contained in the ring: ends exactly at its end) and payload_bytes - o + 1 (the smallest not
+ * contained: one byte past the end).
+ */
+export const hostileSizes = (cell: number, p: P): number[] => {
+  const o = cell * CELL;
+  return [...new Set([0, HDR, p.ringBytes - o, p.ringBytes - o + 1])];
+};
+
+/**
+ * The values a hostile consumer writes into a ring's `cons`, by the branches of nc2_can_send_payload_bytes
+ * (docs/models/nc2.md "What a hostile backend writes"). With D = prod_pvt - cons (RING_IDX) and need the bytes
+ * the next slow path asks for (the message being sent, the smallest while idle, plus its pad):
+ * - prod_pvt - (payload_bytes + 1): D = payload_bytes + 1, the first value further behind than the ring: the space
+ *   wraps to 2^32 - 1 (BUG_ON at the next call; F1) and the F1 fix's clamp (D > payload_bytes) starts here;
+ * - prod_pvt + need: cons ahead by exactly need: space = payload_bytes + need, bytes_available is exactly
+ *   payload_bytes after the send (the BUG_ON's boundary, not taken);
+ * - prod_pvt + need + 1: one byte more: bytes_available payload_bytes + 1 after the send (BUG_ON);
+ * - cons + HDR: the consumer releases 4 bytes (D inside the ring, misaligned).
+ * D from 0 to payload_bytes (space or no space; exactly payload_bytes: a full ring) is what an honest fill reaches.
+ */
+export const hostileCons = (prod_pvt: number, cons: number, want: number, p: P): number[] => {
+  const need = needFor(prod_pvt, want || sizes(p)[0]!, p);
+  return [...new Set([idxSub(prod_pvt, p.ringBytes + 1), idxAdd(prod_pvt, need), idxAdd(prod_pvt, need + 1), idxAdd(cons, HDR)])];
+};
 
 /** A hostile backend's write of the event index it owns on ring r: already passed, the next byte, 2^31 away, or behind the frontend's index `at`. */
 const hostileEvent = (r: number, field: 'prod_event' | 'cons_event', at: (s: S) => number, owns: string, see: string): R => ({
@@ -623,11 +653,8 @@ const hostileEvent = (r: number, field: 'prod_event' | 'cons_event', at: (s: S) 
 export const hostileRules: readonly R[] = [
   {
     name: 'hostile.cons', actor: 'backend', applies: hostile, origin: 'environment',
-    choices: (s, p) => {
-      const x = s.prod[0]!.prod_pvt;
-      return [...new Set([idxAdd(x, 8), idxSub(x, p.ringBytes + 8), idxAdd(s.sring[0]!.cons, HDR)])];
-    },
-    doc: 'a hostile backend writes ring 0 cons: ahead of prod_pvt, further behind than the ring, or misaligned',
+    choices: (s, p) => hostileCons(s.prod[0]!.prod_pvt, s.sring[0]!.cons, s.prod[0]!.want, p),
+    doc: 'a hostile backend writes ring 0 cons: one byte further behind prod_pvt than the ring, ahead of it by the bytes the next message asks for or by one more, or 4 bytes on (misaligned)',
     see: 'uring.h: the consumer owns cons; "the other end is allowed to modify it whenever it likes"',
     when: (s) => s.hostileLeft > 0,
     then: (d, s, _p, v: number) => { d.sring[0]!.cons = v; d.hostileLeft = s.hostileLeft - 1; },
@@ -650,10 +677,10 @@ export const hostileRules: readonly R[] = [
     choices: (s, p) => {
       const x = s.cons[1]!.cons_pvt;
       const cells = [...new Set([cellOf(x, p), cellOf(x + HDR, p), p.ringBytes / CELL - 1])];
-      return cells.flatMap((cell) => [CELL_HDR, CELL_PAD].flatMap((k) => HOSTILE_SIZES(p).map((size) => [cell, k, size] as const)));
+      return cells.flatMap((cell) => [CELL_HDR, CELL_PAD].flatMap((k) => hostileSizes(cell, p).map((size) => [cell, k, size] as const)));
     },
     showChoice: ([cell, k, size]: readonly number[]) => `cell ${cell}: ${k === CELL_PAD ? 'PAD' : 'data'} size ${size}`,
-    doc: 'a hostile backend writes a message header (type data or NETCHANNEL2_MSG_PAD, any size) into ring 1',
+    doc: 'a hostile backend writes a message header (type data or NETCHANNEL2_MSG_PAD; size 0, 4, or ending at or one byte past the ring end) into ring 1',
     see: 'uring.h struct netchannel2_msg_hdr',
     when: (s) => s.hostileLeft > 0,
     then: (d, s, _p, [cell, k, size]: readonly number[]) => {
@@ -761,7 +788,12 @@ export const H4 = inv('H4_bounded_spin',
   'v2v.c v2v_nc2_get_message (counter < CONSUMER_SPIN_LIMIT, not reset by goto retry)',
   (s, p) => rings(p).every((r) => s.cons[r]!.respun === 0));
 
-export const nc2Invariants: readonly Invariant<S, P>[] = [N1, N2, N3, N4, N5, N6, N7, H1, H2, H3, H4];
+export const H5 = inv('H5_pads_within_a_ring',
+  'whatever a hostile peer writes, the honest consumer skips at most a ring of padding before the next message it delivers: past that it goes round the ring on pads alone, and v2v_nc2_get_message (pad: cons_pvt += size; goto retry) never returns while the peer keeps prod away',
+  'v2v.c v2v_nc2_get_message (discard pad message, goto retry); uring.h __nc2_avoid_ring_wrap (an honest producer pads only before a message)',
+  (s, p) => rings(p).every((r) => s.cons[r]!.padRun <= p.ringBytes));
+
+export const nc2Invariants: readonly Invariant<S, P>[] = [N1, N2, N3, N4, N5, N6, N7, H1, H2, H3, H4, H5];
 
 /** A valid end: with honest peers, every message sent and consumed and both endpoints asleep; with a hostile one, anything. */
 export const nc2ValidEnd = (s: S, p: P): boolean =>

@@ -3,17 +3,46 @@
  * in the same command as the ring-notify points. Bad input (a revision, a case, a point ring-notify
  * does not take, a worker count `check` refuses) is one line and exit 2 before anything runs; a commit is unpacked with `git archive` and compared, and the counts column says whether the
  * two trees explored the same space (HEAD against this checkout: it must).
+ *
+ * `--same-models` is tested on a folder, a copy of this tree's working files without
+ * model/registry.ts: its checker can run this tree's models only (without the flag its own
+ * models cannot load, and the bench fails). So the test needs no git: `npm run mutants` runs it
+ * on a copy of the tree without .git (the pass-through of bench/bench.ts and bench/nested.ts's
+ * choice of models have mutants). The test of `git archive` (HEAD unpacked) runs where this
+ * tree is a git checkout and is skipped elsewhere.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bench = (...args: string[]) =>
   spawnSync(process.execPath, ['bin/pvcheck.mjs', 'bench', ...args], { cwd: root, encoding: 'utf8' });
+/** Whether this tree is a git checkout (not so in the copy `npm run mutants` makes). */
+const isGit = spawnSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { encoding: 'utf8' }).status === 0;
+
+/**
+ * A base tree for `--nested DIR`: this tree's working files (as bin/mutants.mjs copies them: no
+ * node_modules, no dot files), node_modules linked, and no model/registry.ts, so that the only
+ * models its checker can run are this tree's (`--same-models`).
+ */
+function checkerOnlyTree(): string {
+  const dir = scratchDir('pvcheck-nested-dir-');
+  cpSync(root, dir, {
+    recursive: true,
+    filter: (src) => {
+      const rel = relative(root, src);
+      return rel === '' || !rel.split(/[\\/]/).some((p) => p === 'node_modules' || p.startsWith('.'));
+    },
+  });
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  rmSync(join(dir, 'model/registry.ts'));
+  return dir;
+}
 
 for (const [args, says] of [
   [['--nested', 'no-such-revision'], /--nested: 'no-such-revision' is neither a folder nor a commit/],
@@ -37,7 +66,7 @@ for (const [args, says] of [
   });
 }
 
-test('bench --nested HEAD --nested-cases xenbus: HEAD unpacked, both trees run, counts equal, the folder removed', () => {
+(isGit ? test : test.skip)('bench --nested HEAD --nested-cases xenbus: HEAD unpacked, both trees run, counts equal, the folder removed', () => {
   const r = bench('--nested', 'HEAD', '--nested-cases', 'xenbus', '--repeat', '1');
   assert.is(r.status, 0, r.stderr);
   const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus |'));
@@ -56,13 +85,18 @@ test('bench --nested HEAD --nested-cases xenbus: HEAD unpacked, both trees run, 
   assert.not.ok(existsSync(folder!), `${folder} left behind`);
 });
 
-test('bench --nested HEAD --same-models: HEAD\'s checker runs this tree\'s models (the line says so), counts equal', () => {
-  const r = bench('--nested', 'HEAD', '--nested-cases', 'xenbus', '--repeat', '1', '--same-models');
+test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models (DIR has none: the line says so, counts equal); without the flag DIR\'s own models are run, and fail to load', () => {
+  const dir = checkerOnlyTree();
+  const r = bench('--nested', dir, '--nested-cases', 'xenbus', '--repeat', '1', '--same-models');
   assert.is(r.status, 0, r.stderr);
   assert.match(r.stderr, /: its checker on this tree's models: xenbus, 1 runs each/);
   assert.match(r.stdout, /; base: .*'s checker on this tree's models/);
   const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus |'));
   assert.is(row?.split('|').map((c) => c.trim())[5], 'equal', r.stdout);
+  assert.ok(existsSync(dir), 'a folder given is used as it is, not removed');
+  const own = bench('--nested', dir, '--nested-cases', 'xenbus', '--repeat', '1');
+  assert.is.not(own.status, 0, own.stdout);
+  assert.match(own.stderr, /run xenbus in .*pvcheck-nested-dir-.* failed/);
 });
 
 test.run();

@@ -32,7 +32,7 @@ test('a default run whose workers would not fit in the memory budget stays on on
   await new Promise((r) => setTimeout(r, 5));
   assert.is(never.afterSlice(one as never), 'one thread');
   assert.ok(asked.length === 1 && asked[0]! > 1, `asked for ${asked}`);
-  assert.match(never.choice.reason, /; \d+ workers would not fit in the memory budget \(32 MiB each beside what the process holds\): the search stays on one thread$/);
+  assert.match(never.choice.reason, /; \d+ workers would not fit in the memory budget \(at least 32 MiB each beside what the process holds\): the search stays on one thread$/);
   assert.is(never.choice.workers, 1);
   // chosen while they fit, no longer at the level start where the one thread would hand over (its table grew)
   let room = true;

@@ -9,16 +9,24 @@
  * ring or stall on a zero-size message, and the defences that keep it so are
  * shown to matter by deleting them; its writes of prod_event, cons_event and
  * the v2v hints leave the frontend safe, and v2v's CONSUMER_SPIN_LIMIT is what
- * bounds its spin on a hostile producer_active.
+ * bounds its spin on a hostile producer_active. The hostile backend's values
+ * are the boundaries of the classes the frontend's code tells apart
+ * (docs/models/nc2.md "What a hostile backend writes"): the BUG_ON is reached
+ * from cons one byte further behind than the ring, a containment test off by
+ * one byte is caught, and with a hostile backend no end of the frontend is a
+ * stall (a copy whose valid end asks exactly that verifies).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deriveModel, type Model, type Rule } from '../model/core.js';
-import { paramsOf, runModel } from './support/models.js';
+import { paramsOf, replays, runModel, systemOf } from './support/models.js';
+import { produce, type Draft } from 'immer';
+import { check } from '../checker/explore.js';
 import type { CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
-import { C_READ, HDR, nc2, type Nc2Params, type Nc2State } from '../model/nc2.js';
+import { C_DEAD, C_READ, C_WAIT, HDR, P_BUG, P_IDLE, P_WAIT, hostileCons, hostileSizes, nc2, type Nc2Params, type Nc2State } from '../model/nc2.js';
+import { idxAdd, idxSub } from '../model/idx32.js';
 import noPadding from '../examples/nc2-no-padding.js';
 import noRecheck from '../examples/nc2-free-space-no-recheck.js';
 
@@ -90,14 +98,29 @@ test('a message larger than half the ring can stall for ever: __nc2_ring_would_w
   assert.is(run(nc2, { ringBytes: '32', maxMessage: '16', messages: '2', startIndex: '0' }).outcome, 'ok');
 });
 
-test('hostile backend: a cons ahead of prod_pvt makes bytes_available exceed the ring: the Linux BUG_ON (finding, shortest)', () => {
+test('hostile backend: a cons one byte further behind prod_pvt than the ring makes bytes_available exceed the ring: the Linux BUG_ON (finding, shortest)', () => {
   const o = { backend: 'hostile', messages: '2' };
   const r = run(nc2, o);
   assert.is(r.outcome, 'violation');
   assert.is(r.violation!.property, 'H3_no_BUG_ON');
   const steps = r.violation!.trace.length - 1;
   assert.is.not(run(nc2, o, steps - 1).outcome, 'violation');
-  assert.ok(r.violation!.trace.some((st) => st.action.startsWith('hostile.cons')));
+  const w = r.violation!.trace.findIndex((st) => st.action.startsWith('hostile.cons'));
+  assert.ok(w > 0);
+  const before = r.violation!.trace[w - 1]!.state, after = r.violation!.trace[w]!.state;
+  assert.is(idxSub(before.prod[0]!.prod_pvt, after.sring[0]!.cons), 33); // ringBytes + 1
+});
+
+test('hostile cons: the boundaries of nc2_can_send_payload_bytes\'s classes (past the ring by one byte; ahead by the message and by one more; 4 bytes on)', () => {
+  const p = params(nc2, { backend: 'hostile' });
+  const x = 0xfffffff0;
+  // idle: the smallest message (8 bytes) at offset 16 of 32 needs no pad
+  assert.equal(hostileCons(x, x, 0, p), [idxSub(x, 33), idxAdd(x, 8), idxAdd(x, 9), idxAdd(x, HDR)]);
+  // a 16-byte message there would wrap: 16 bytes of pad first, so need = 32
+  assert.equal(hostileCons(x, idxSub(x, 8), 16, p), [idxSub(x, 33), idxAdd(x, 32), idxAdd(x, 33), idxSub(x, 4)]);
+  // header sizes at offset o: 0, 4, ringBytes - o (ends at the ring's end), ringBytes - o + 1 (one byte past)
+  assert.equal(hostileSizes(0, p), [0, 4, 32, 33]);
+  assert.equal(hostileSizes(7, p), [0, 4, 5]);
 });
 
 // The consumer's defences against a hostile producer (ring 1), with the BUG_ON left out (H3 is the finding above).
@@ -165,6 +188,49 @@ test('the defences matter: without size >= sizeof(hdr) a zero-size message is ac
   const r2 = run(noContained, HOSTILE);
   assert.is(r2.outcome, 'violation');
   assert.is(r2.violation!.property, 'H1_reads_inside_ring');
+});
+
+test('the containment test off by one byte lets a message end one byte past the ring (H1): the backend writes that size', () => {
+  const offByOne = weakened('nc2-containment-off-by-one', (x, size, p) => size >= HDR && size <= p.ringBytes + 1 && (x & (p.ringBytes - 1)) + size <= p.ringBytes + 1);
+  const r = run(offByOne, HOSTILE);
+  assert.is(r.outcome, 'violation');
+  assert.is(r.violation!.property, 'H1_reads_inside_ring');
+});
+
+test('F3: a hostile backend keeps the frontend skipping pads for ever (H5, shortest: a pad to the ring end, then a ring-sized pad at its start, prod kept away); with no write left the same pad is skipped lap after lap', () => {
+  const o = { backend: 'hostile', directions: '2' };
+  const r = run(nc2, o);
+  assert.is(r.violation?.property, 'H5_pads_within_a_ring');
+  const steps = r.violation!.trace.length - 1;
+  assert.is(steps, 5);
+  assert.is.not(run(nc2, o, steps - 1).outcome, 'violation');
+  assert.ok(replays(nc2, params(nc2, o), r));
+  // from the last state, with no hostile write left, v2v_nc2_get_message's pad branch repeats: cons_pvt moves a ring at a time
+  const pad = nc2.rules.find((x) => x.name === 'nc2_get_message.pad.frontend')!;
+  const p = params(nc2, o);
+  let s = r.violation!.trace[steps]!.state;
+  assert.is(s.hostileLeft, 0);
+  for (let lap = 0; lap < 3; lap++) {
+    assert.ok(pad.when!(s, p, undefined), `lap ${lap}`);
+    const next = produce(s, (d) => { pad.then(d as Draft<Nc2State>, s, p, undefined); });
+    assert.is(idxSub(next.cons[1]!.cons_pvt, s.cons[1]!.cons_pvt), p.ringBytes);
+    assert.equal({ ...next, cons: [next.cons[0], { ...next.cons[1], cons_pvt: 0 }] }, { ...s, cons: [s.cons[0], { ...s.cons[1], cons_pvt: 0 }] });
+    s = next;
+  }
+});
+
+test('with a hostile backend no end of the frontend is a stall: a copy whose valid end asks the frontend to be finished, asleep with no event pending, at a BUG_ON or stopped verifies, deadlock included', () => {
+  const frontendEnd = deriveModel(nc2, {
+    name: 'nc2-frontend-valid-end', description: 'valid ends: what the honest frontend must reach',
+    isValidEnd: (s, p) => {
+      const x = s.prod[0]!, c = s.cons[1];
+      const prodDone = (x.pc === P_IDLE && x.sent === p.messages && x.prod_pvt === x.local_prod) || (x.pc === P_WAIT && s.pending[0] === 0) || x.pc === P_BUG;
+      return prodDone && (c === undefined || (c.pc === C_WAIT && s.pending[0] === 0) || c.pc === C_DEAD);
+    },
+  });
+  const r = check(systemOf(frontendEnd, params(frontendEnd, { backend: 'hostile', hints: 'true', messages: '2', hostileWrites: '2' }), []), {});
+  assert.is(r.outcome, 'ok');
+  assert.ok(r.distinctStates > 20000, `${r.distinctStates}`);
 });
 
 test.run();

@@ -5,7 +5,10 @@
  * reaches the finding and the fix verifies (the catalogue and pinned tests
  * check only the fix's declared result); each fix leaves an honest ring's
  * behaviour alone where the finding cannot arise (F1: the same graph with
- * honest peers); and F2's fix needs both its parts: the lap of the last byte
+ * honest peers); F1's fix is checked at its boundary by the model's own
+ * hostile backend (a clamp off by one byte, or comparing signed, crashes at the
+ * row; one from a ring behind is the same graph: the space is 0 there
+ * anyway); and F2's fix needs both its parts: the lap of the last byte
  * alone still stalls at the finding's row, the pad sent alone still stalls
  * on a message as large as the ring.
  */
@@ -13,9 +16,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { deriveModel, type Model } from '../model/core.js';
 import { paramsOf, runModel } from './support/models.js';
-import { nc2, CELL_PAD, type Nc2Params, type Nc2State } from '../model/nc2.js';
+import { nc2, spaceFor, CELL_PAD, type Nc2Params, type Nc2State } from '../model/nc2.js';
 import type { Invariant } from '../model/core.js';
-import clampFix from '../examples/nc2-space-clamp-fix.js';
+import clampFix, { clampFix as clampWith } from '../examples/nc2-space-clamp-fix.js';
+import { idxSub } from '../model/idx32.js';
 import padFirstFix, { padFix } from '../examples/nc2-pad-first-fix.js';
 
 type M = Model<Nc2State, Nc2Params>;
@@ -30,6 +34,21 @@ test('F1: the built-in reaches H3_no_BUG_ON at the row, the fix verifies; with h
   assert.is(result(clampFix, { backend: 'hostile' }), 'ok');
   const a = run(nc2, { messages: '2' }), b = run(clampFix, { messages: '2' });
   assert.equal([b.distinctStates, b.edges, b.depth, b.outcome], [a.distinctStates, a.edges, a.depth, a.outcome]);
+});
+
+test('F1: the hostile backend writes the fix\'s boundary: a clamp from ringBytes + 2 behind, or a signed comparison, hits the BUG_ON at the row', () => {
+  const o = { backend: 'hostile' };
+  // one byte too far: cons written ringBytes + 1 behind prod_pvt still wraps the space
+  const offByOne = clampWith((x, c, p) => (idxSub(x, c) > p.ringBytes + 1 ? 0 : spaceFor(x, c, p)), 'nc2-clamp-off-by-one');
+  assert.is(result(offByOne, o), 'H3_no_BUG_ON in 7');
+  // signed: cons ahead of prod_pvt by one byte more than the message is negative, not clamped
+  const signed = clampWith((x, c, p) => ((idxSub(x, c) | 0) > p.ringBytes ? 0 : spaceFor(x, c, p)), 'nc2-clamp-signed');
+  assert.is(result(signed, o), 'H3_no_BUG_ON in 7');
+  // from a ring behind (>=): at D = ringBytes the space is 0 either way, so the same graph as the fix
+  const fromRing = clampWith((x, c, p) => (idxSub(x, c) >= p.ringBytes ? 0 : spaceFor(x, c, p)), 'nc2-clamp-from-ring');
+  const m2 = { ...o, messages: '2' };
+  const a = run(clampFix, m2), b = run(fromRing, m2);
+  assert.equal([b.distinctStates, b.edges, b.outcome], [a.distinctStates, a.edges, 'ok']);
 });
 
 test('F2: the built-in stalls at each of the fix\'s lines, the fix verifies', () => {

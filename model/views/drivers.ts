@@ -41,6 +41,13 @@ export const blkifTable: readonly Pattern[] = [
   [/^frontend_changed$/, { reads: ['xenstore frontend state'], messages: [{ to: 'frontend', label: 'backend state', via: 'xenstore' }, ...hypercall('GNTTABOP_map/unmap_grant_ref (ring, persistent grants)')!] }],
   [/^libxl_device_disk_safe_remove$/, { writes: ['xenstore backend online', 'xenstore backend state'] }],
   [/^libxl_devstate_wait$/, { reads: ['xenstore backend state'] }],
+  // migrate, unbind (blkif.md "Linux 7.0's xenbus core"): the destination's nodes, the guest's resume, the probes, the unbind
+  [/^xl_migrate$/, { writes: ['xenstore frontend state', 'xenstore backend state'] }],
+  [/^xenbus_dev_resume$/, { reads: ['xenstore frontend state'], writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
+  [/^xen_blkbk_probe$/, { messages: [{ to: 'frontend', label: 'backend state', via: 'xenstore' }] }],
+  [/^xenbus_dev_remove$/, { writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
+  [/^blkfront_probe$/, { reads: ['xenstore backend state'] }],
+  [/^xenbus_cleanup_devices$/, { messages: hypercall('GNTTABOP_unmap_grant_ref (ring, persistent grants)') }],
 ];
 
 export const netifCtrlTable: readonly Pattern[] = [

@@ -30,6 +30,22 @@ export function systemOf<S, P>(m: Model<S, P>, p: P, invariants?: readonly strin
   return sys.right;
 }
 
+/**
+ * Fires rule `name` of `m` at `p` (with `choice`, for a rule with choices) in `s`, as the search
+ * would: it must apply at `p` and be enabled in `s` (else an error naming what is enabled).
+ */
+export function fireRule<S, P>(m: Model<S, P>, p: P, s: S, name: string, choice?: unknown): S {
+  const r = m.rules.find((x) => x.name === name);
+  if (!r) throw new Error(`${m.name}: no rule ${name}`);
+  const on = (x: (typeof m.rules)[number], a: unknown) => (!x.applies || x.applies(p)) && (!x.when || x.when(s, p, a as never));
+  const choices = r.choices ? r.choices(s, p) : [undefined];
+  if (!choices.includes(choice as never) || !on(r, choice)) {
+    const enabled = m.rules.filter((x) => (x.choices ? x.choices(s, p) : [undefined]).some((a) => on(x, a))).map((x) => x.name);
+    throw new Error(`${name}${choice === undefined ? '' : `(${String(choice)})`} is not enabled; enabled: ${enabled.join(', ')}`);
+  }
+  return produce(s, (d: Draft<S>) => r.then(d, s, p, choice as never));
+}
+
 /** A built-in model, by name, bound at overrides (every invariant). */
 export function builtinSystem(model: string, overrides: Record<string, string>): System<any> {
   const m = findModel(model);
