@@ -21,10 +21,16 @@
  * edges (the models grew since f6f19a3; its checker takes today's systems):
  *   node --import ./bin/register.mjs bench/nested.ts compare --same-models --base /tmp/nested/f6f19a3 --cases xenbus4,ring-weak
  *
+ * Each run sets V8's inlining budget as ROOT's `pvcheck check` would for the
+ * case's model (ROOT's cli/inlining.ts, since 2026-12-06; none in older
+ * trees), so that the bench times what a user of either tree runs;
+ * PVCHECK_V8_INLINE=0/1 forces it in this tree's runs.
+ *
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -92,6 +98,8 @@ async function runOne(name: string, root: string, sameModels = false): Promise<R
   const names: string[] = [...m.invariants, ...(m.goals ?? [])].map((x: { name: string }) => x.name);
   const sys = bind(m, p.right, c.leaveOut ? { invariants: names.filter((n) => !c.leaveOut!.includes(n)) } : {});
   if (sys._tag === 'Left') throw new Error(sys.left);
+  // V8's inlining budget as ROOT's CLI sets it for this model (cli/inlining.ts; a tree without it: V8's default)
+  if (existsSync(join(root, 'cli/inlining.ts'))) (await imp('cli/inlining.ts')).setInlining(m);
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();

@@ -29,6 +29,7 @@ import { refineResultAsync } from './refine.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
 import { intOption, sizeOption, paramPairs, parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
+import { setInlining } from './inlining.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { MAX_MODEL_FILE_BYTES, loadModel, looksLikeFile } from './loadModel.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
@@ -546,6 +547,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (format !== 'json' && format !== 'itf') throw new UsageError(`--format must be json or itf, got '${format}'`);
   if (values.typecheck) typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
+  setInlining(model); // V8's inlining budget for this model's search (cli/inlining.ts)
   const overrides = paramPairs(values.param);
   const maxMemory = values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : undefined;
   const run: RunOptions = {
@@ -957,6 +959,7 @@ export async function checkAllRuns(models: readonly Model[], opt: { progress?: b
     if (interrupted()) break;
     const p = resolved[k]!;
     const invariants = run?.leaveOut?.length ? selectedInvariants(m, undefined).filter((n) => !run.leaveOut!.includes(n)) : undefined;
+    setInlining(m);
     const r = await runSearch(m, p, { progress: opt.progress === true, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
     const c = exitFor(r.outcome);
     // a violation the model declares a finding about the real code (Model.findings) is reported, not a failure
