@@ -580,7 +580,8 @@ function consume(d: any, s: S, r: number, p: P, size: number, data: boolean): vo
     if (!whole) dc.torn = 1;
   }
   if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; dc.padRun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
-  else if (!honestEnd(producerOf(r), p)) dc.padRun = Math.min(c.padRun + size, p.ringBytes + 1); // kept on a hostile peer's ring only: with an honest one it would split states by history (which pad led to an index)
+  else if (honestEnd(producerOf(r), p)) { /* padRun stays 0 on an honest producer's ring: it would split states by history (which pad led to an index) */ }
+  else dc.padRun = Math.min(c.padRun + size, p.ringBytes + 1);
   dc.cons_pvt = idxAdd(x, adv);
 }
 
