@@ -92,6 +92,12 @@ test('__xenbus_switch_state at 7.0: a node reset to Initialising where dev->stat
   assert.not.ok(same.beWatch);
 });
 
+test('bad parameters: a hostile end with migrate or unbind, a core that is not 6.12 or 7.0: one line each', () => {
+  assert.throws(() => paramsOf(blkif, { migrate: true, frontend: 'hostile' }), /^[^\n]*migrate is modelled with both ends honest[^\n]*$/);
+  assert.throws(() => paramsOf(blkif, { unbind: true, backend: 'hostile' }), /^[^\n]*unbind is modelled with both ends honest[^\n]*$/);
+  assert.throws(() => paramsOf(blkif, { bus: '7.1' }), /bus=7\.1 is not one of 6\.12, 7\.0/);
+});
+
 // --- 6.12 unchanged
 
 test('the 6.12 default: bus=6.12 is the default, no new field in a state without migrate or unbind, the same counts', () => {
