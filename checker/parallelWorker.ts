@@ -457,7 +457,17 @@ class Worker<S> {
     const reused = codec.lazy ? undefined : codec.unpackReused?.();
     this.unpackToExpand = codec.lazy?.unpack ?? reused ?? codec.unpack;
     this.sameExpanded = reused?.same ?? codec.same;
+    this.unpackFound = codec.unpackReused?.() ?? codec.unpack;
   }
+  /**
+   * Unpacks a new state of the merge for its observables and goals: into
+   * objects reused for every state (they keep no reference to it), as the
+   * single-threaded packed path's `unpackFound` (packed.ts). A fresh unpack
+   * (objects for every state, 5-10x the cost: codec.ts) was worker 0's merge's
+   * main cost on a nested model with goals (xenbus, grant: merged by worker 0
+   * alone, in id order, for the AG EF graph).
+   */
+  private readonly unpackFound: (w: Uint32Array, off: number) => S;
   /**
    * Unpacks a state to expand: the lazy root's unpack (it keeps its words, so
    * its successors start from them), or an unpack into objects reused for
@@ -649,7 +659,7 @@ class Worker<S> {
         nl[2 * pos + 1] = k & 0x7fffffff;
         for (let j = 0, q = pos * W; j < W; j++) na[q + j] = buf[o + REC + j]!;
         if (no > 0) {
-          const s = this.codec.unpack(buf, o + REC);
+          const s = this.unpackFound(buf, o + REC);
           for (let i = 0; i < no; i++) {
             const x = obs[i]!.value(s);
             if (x < ext[4 * i]!) {
@@ -1515,7 +1525,7 @@ class Worker<S> {
         if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
-          const s = this.codec.unpack(buf, o + REC);
+          const s = this.unpackFound(buf, o + REC);
           if (obs) obs.see(s, id);
           if (graph) {
             t.ids![slot] = id;
