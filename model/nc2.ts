@@ -155,7 +155,7 @@ export interface Nc2Consumer {
   readonly spun: number;
   /** ghost: spun again within one call after the limit (a loop on producer_active) */
   readonly respun: number;
-  /** ghost: bytes of pad skipped since the last data message delivered, at most payload_bytes + 1 (more than a ring: the consumer went round on pads alone) */
+  /** ghost, on a ring a hostile peer produces (0 otherwise): bytes of pad skipped since the last data message delivered, at most payload_bytes + 1 (more than a ring: the consumer went round on pads alone) */
   readonly padRun: number;
 }
 
@@ -580,6 +580,7 @@ function consume(d: any, s: S, r: number, p: P, size: number, data: boolean): vo
     if (!whole) dc.torn = 1;
   }
   if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; dc.padRun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
+  else if (honestEnd(producerOf(r), p)) { /* padRun stays 0 on an honest producer's ring: it would split states by history (which pad led to an index) */ }
   else dc.padRun = Math.min(c.padRun + size, p.ringBytes + 1);
   dc.cons_pvt = idxAdd(x, adv);
 }

@@ -27,6 +27,7 @@ import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
 import { C_DEAD, C_READ, C_WAIT, HDR, P_BUG, P_IDLE, P_WAIT, hostileCons, hostileSizes, nc2, type Nc2Params, type Nc2State } from '../model/nc2.js';
 import { idxAdd, idxSub } from '../model/idx32.js';
+import { nc2Api } from '../model/nc2Api.js';
 import noPadding from '../examples/nc2-no-padding.js';
 import noRecheck from '../examples/nc2-free-space-no-recheck.js';
 
@@ -188,6 +189,17 @@ test('the defences matter: without size >= sizeof(hdr) a zero-size message is ac
   const r2 = run(noContained, HOSTILE);
   assert.is(r2.outcome, 'violation');
   assert.is(r2.violation!.property, 'H1_reads_inside_ring');
+});
+
+test('nc2-api\'s hostile consumer writes the same cons boundaries (its vector hostile-cons-bug-on included)', () => {
+  const p = paramsOf(nc2Api as unknown as M, { hostile: 'true' }) as any;
+  const s0 = nc2Api.init(p)[0]!;
+  const rule = nc2Api.rules.find((x) => x.name === 'hostile_cons')!;
+  const x = s0.prod_pvt;
+  assert.equal(rule.choices!(s0, p), [idxSub(x, p.ringBytes + 1), idxAdd(x, 8), idxAdd(x, 9), idxAdd(s0.cons, HDR)]);
+  const r = runModel(nc2Api as unknown as M, p);
+  assert.is(r.violation?.property, 'A3_no_BUG_ON');
+  assert.is(idxSub(x, (r.violation!.trace[1]!.state as any).cons), p.ringBytes + 1);
 });
 
 test('the containment test off by one byte lets a message end one byte past the ring (H1): the backend writes that size', () => {
