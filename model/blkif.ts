@@ -330,7 +330,7 @@ const params = defineParams(
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: "hostile: blkback's responses plus hostileWrites writes of rsp_prod, of any response field of any slot (id, operation, status), or maps of any gref the guest grants; blkfront's properties are checked" }),
     hostileWrites: intParam({ default: 1, min: 0, max: 4, doc: 'writes the hostile side makes at most' }),
     bus: enumParam({ values: ['6.12', '7.0'] as const, default: '6.12', doc: "the Linux xenbus core both kernels run (removal=libxl, migrate): 6.12, or 7.0 (e2dcf9065536 'better handle backend crash'): __xenbus_switch_state writes nothing for a vanished device or when it reads the node reset to Initialising where dev->state is not (docs/models/blkif.md \"Linux 7.0's xenbus core\")" }),
-    migrate: boolParam({ default: false, doc: "xl migrate once, with the ring idle: the destination writes both state nodes (1), blkback probes again, the guest resumes (xenbus_dev_resume: dev->state = Initialising, blkfront_resume: talk_to_blkback); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
+    migrate: boolParam({ default: false, doc: "xl migrate once, at any point (blkfront_resume issues the requests outstanding again on the new ring): the destination writes both state nodes (1), blkback probes again, the guest resumes (xenbus_dev_resume: dev->state = Initialising, blkfront_resume: talk_to_blkback); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
@@ -861,17 +861,19 @@ export const ringIdle = (s: BlkifState): boolean =>
 export const xlMigrate: R = {
   name: 'xl_migrate',
   actor: 'toolstack',
-  doc: 'xl migrate (once, the ring idle): the guest suspends (xs_suspend, dpm_suspend: xenbus_dev_suspend, blkfront has no suspend); the destination\'s libxl adds the vbd (libxl__device_generic_add: both state nodes 1, online 1) before the guest runs; the source\'s vbd and its mappings are gone with the source domain; blkfront\'s dev->state is what it was, its otherend watch still names the old backend (events of it are ignored: xenbus_otherend_changed\'s path test)',
+  doc: 'xl migrate (once, at any point): the guest suspends (xs_suspend, dpm_suspend: xenbus_dev_suspend, blkfront has no suspend); the destination\'s libxl adds the vbd (libxl__device_generic_add: both state nodes 1, online 1) before the guest runs; the source\'s vbd and its mappings are gone with the source domain; blkfront_resume ends every request outstanding and issues it again once connected (blkif_recover: its bios re-submitted), answered at the source or not; blkfront\'s dev->state is what it was, its otherend watch still names the old backend (events of it are ignored: xenbus_otherend_changed\'s path test)',
   see: 'tools/libs/light/libxl_device.c libxl__device_generic_add; drivers/xen/manage.c do_suspend; drivers/xen/xenbus/xenbus_probe.c xenbus_dev_suspend, xenbus_otherend_changed ("Ignoring watch"); drivers/xen/xenbus/xenbus_xs.c xs_resume',
   applies: (p) => p.migrate,
-  when: (s) => s.life?.migrated === MIGRATE_NONE && s.life.libxl === LIBXL_IDLE && ringIdle(s),
+  when: (s) => s.life?.migrated === MIGRATE_NONE && s.life.libxl === LIBXL_IDLE,
   then: (d, s, p) => {
-    // a new ring and a new blkback; blkfront_resume's blkif_free ends every grant (nothing maps them any more)
+    // a new ring and a new blkback (whatever the source's was doing); blkfront_resume's blkif_free ends every grant (nothing maps them any more)
     const fresh = blkifInit(p);
     const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] };
     w.req_prod = fresh.req_prod; w.rsp_prod = fresh.rsp_prod; w.ring = fresh.ring; w.granted = fresh.granted; w.mapcount = fresh.mapcount;
     w.back = fresh.back;
-    w.front = { ...fresh.front, issued: s.front.issued };
+    // blkfront_resume: every request outstanding (shadow[j].request) is ended and its bios re-submitted after
+    // blkif_recover: issued again on the new ring, answered or not at the source
+    w.front = { ...fresh.front, issued: s.front.issued - s.front.shadow.filter((x) => x.waiting).length };
     const l = d.life as LifeDraft;
     l.be = XenbusStateInitialising; l.beDev = XenbusStateInitialising; l.fe = XenbusStateInitialising;
     l.feWatch = false; l.beWatch = false; l.online = true;
@@ -1261,7 +1263,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { frontend: 'hostile', ringSize: '2', segments: '2' }, why: "Linux blkback against a hostile guest, two segments a request: one segment's map refused fails the whole request with the other unmapped (XSA-365's fix: examples/blkif-xsa365.ts without it)" },
     { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
     { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },
-    { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any idle point of the handshake and the I/O: the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed before or after the guest resumes; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
+    { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any point of the handshake and the I/O (requests outstanding issued again on the new ring): the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed before or after the guest resumes; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
   ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +

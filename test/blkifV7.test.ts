@@ -16,6 +16,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { join, resolve } from 'node:path';
+import { produce, type Draft } from 'immer';
 import { deriveModel, type Model } from '../model/core.js';
 import {
   blkif, blkifInvariants, backendSwitchState, frontendSwitchState, resetAborts, blkfrontProbe, feDevOf,
@@ -204,6 +205,21 @@ test('the comparison can tell the cores apart: a blkfront_probe that switches to
     const ends = states(blkif, o, bus).filter((s) => s.life!.bind === BIND_REBOUND && s.life!.migrated === MIGRATE_DONE && s.life!.fe === XenbusStateInitialising && !anyEnabled(blkif, p, s));
     assert.ok(ends.length > 0 && ends.every((s) => feDevOf(s.life!) === XenbusStateClosed), `${bus}: stuck at both, by blkfront_probe, not by the core`);
   }
+});
+
+test('a migration with requests outstanding: each is issued again on the new ring (blkfront_resume), a fresh blkback and grant table', () => {
+  const o = { migrate: true, requests: 3, pending: 2 };
+  const p = paramsOf(blkif, o);
+  const busy = states(blkif, o, '6.12').find((s) => s.life!.migrated === 'none' && s.front.shadow.filter((x) => x.waiting).length === 2 && s.back.reqs.length > 0 && s.back.pgnts.length > 0);
+  assert.ok(busy, 'a state with two requests outstanding, one in blkback, a persistent grant mapped');
+  const r = blkif.rules.find((x) => x.name === 'xl_migrate')!;
+  assert.ok(r.when!(busy!, p, undefined as never), 'xl migrate is enabled there');
+  const after = produce(busy!, (d: Draft<BlkifState>) => r.then(d, busy!, p, undefined as never));
+  assert.is(after.front.issued, busy!.front.issued - 2);
+  assert.ok(after.front.shadow.every((x) => !x.waiting) && after.back.reqs.length === 0 && after.back.pgnts.length === 0 && after.mapcount.every((c) => c === 0));
+  assert.is(after.life!.migrated, 'resuming');
+  // and the run still ends with every request answered once, connected: the migrate rows verify with deadlock
+  assert.is(run(blkif, o, '7.0').outcome, 'ok');
 });
 
 // --- the finding and the examples at 7.0

@@ -38,13 +38,6 @@
  *   states) with a 16 KiB exact part, where one does (the cases at 64 KiB and
  *   8 KiB too, ring-notify 8x16 at all three: checked by hand; cut by a state
  *   count at 5,000-40,000, none).
- * - blkif7-migrate-ring-busy (model/blkif.ts xlMigrate, blkif7's 1f4b052):
- *   the model migrates an idle ring only (blkfront_resume's re-queue of the
- *   requests in flight, blkif_recover, is not modelled): a migration with a
- *   request outstanding would drop it, and the valid end (every request
- *   answered) would not see it, as xlMigrate resets blkfront's ring. test/blkif
- *   and blkifV7 pin no count at migrate=true; here every reachable state
- *   where xl_migrate is enabled has nothing outstanding, and some is reached.
  * - nc2-padrun-honest-counted (model/nc2.ts consume, nc2's 3d09f1b): the
  *   ghost padRun stays 0 on an honest producer's ring (counting there splits
  *   states by which pad led to an index: honest counts moved); test/nc2 pins
@@ -79,7 +72,6 @@ import { produce, type Draft } from 'immer';
 import { HDR, hostileCons, nc2, sizes } from '../model/nc2.js';
 import { nc2Api, nc2ApiInit } from '../model/nc2Api.js';
 import { idxAdd } from '../model/idx32.js';
-import { blkif, ringIdle, xlMigrate, type BlkifState } from '../model/blkif.js';
 import { FE, W_FE_BUS_RM, XenbusStateUnknown, beNodeAsFrontend, xenbus, type XenbusModelState } from '../model/xenbus.js';
 import { fireRule, paramsOf, systemOf } from './support/models.js';
 import { boundCase } from './support/workerCases.js';
@@ -175,22 +167,6 @@ test('bitstate-fold-together-slice-short: on 3 workers the fold by every worker 
     else process.env.PVCHECK_SERIAL_GROW = was;
   }
   await closeWorkerPool();
-});
-
-test('blkif7-migrate-ring-busy: xl migrate is taken only with the ring idle (blkif migrate=true, every reachable state)', () => {
-  const p = paramsOf(blkif, { migrate: true });
-  let enabled = 0, busy = 0;
-  const r = check(systemOf(blkif, p, []), {
-    checkDeadlock: false,
-    onState: (s: BlkifState) => {
-      if (!xlMigrate.when!(s, p, undefined as never)) return;
-      enabled++;
-      if (!ringIdle(s)) busy++;
-    },
-  });
-  assert.is(r.outcome, 'ok');
-  assert.ok(enabled > 0, 'some state migrates');
-  assert.is(busy, 0, `${busy} of ${enabled} states migrate with a request outstanding`);
 });
 
 test('nc2-padrun-honest-counted: with honest producers the ghost padRun stays 0 (nc2 messages=4)', () => {
