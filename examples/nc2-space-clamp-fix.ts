@@ -21,7 +21,9 @@
  * more (docs/models/nc2.md "What a hostile backend writes" lists the classes),
  * so a clamp off by one fails H3_no_BUG_ON in 7 steps (test/nc2Fixes).
  * Both rings at `messages=2` verified too (2026-12-05, the choices before),
- * at 8,699,624 states and 185 s of one core.
+ * at 8,699,624 states and 185 s of one core; with today's choices that run
+ * does not finish (a stale ring-sized message is read every lap: docs/models/nc2.md,
+ * "Both rings with 3 writes do not finish").
  *
  * @pvcheck check -p backend=hostile
  * @pvcheck expect ok
