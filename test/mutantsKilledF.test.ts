@@ -38,6 +38,15 @@
  *   states) with a 16 KiB exact part, where one does (the cases at 64 KiB and
  *   8 KiB too, ring-notify 8x16 at all three: checked by hand; cut by a state
  *   count at 5,000-40,000, none).
+ * - nc2-padrun-honest-counted (model/nc2.ts consume, nc2's 3d09f1b): the
+ *   ghost padRun stays 0 on an honest producer's ring (counting there splits
+ *   states by which pad led to an index: honest counts moved); test/nc2 pins
+ *   no count of a row whose honest producers pad. Here every state of nc2
+ *   messages=4 (175,181 states) has padRun 0 on both rings.
+ * - nc2api-hostile-cons-from-prod (model/nc2Api.ts hostile_cons, 3e65d1c): the
+ *   hostile consumer's "4 bytes on" is from cons, not prod_pvt; the vectors
+ *   write cons while it equals prod_pvt. Here the choices at a state where
+ *   cons is 8 bytes behind prod_pvt are hostileCons' from that cons.
  * - xenbus7-teardown-drops-vanished, xenbus7-rebind-drops-vanished,
  *   xenbus7-removed-keeps-vanished (model/xenbus.ts at `-p bus=7.0`): Linux
  *   7.0's `vanished` belongs to the xenbus_device, not to the driver bound to
@@ -60,8 +69,11 @@ import { IDLE_WORKER_BYTES, WORKER_BYTES } from '../checker/memory.js';
 import { checkParallel, closeWorkerPool, idleWorkers, workersFit, workersStarted } from '../checker/parallel.js';
 import { bind } from '../properties/bind.js';
 import { produce, type Draft } from 'immer';
+import { HDR, hostileCons, nc2, sizes } from '../model/nc2.js';
+import { nc2Api, nc2ApiInit } from '../model/nc2Api.js';
+import { idxAdd } from '../model/idx32.js';
 import { FE, W_FE_BUS_RM, XenbusStateUnknown, beNodeAsFrontend, xenbus, type XenbusModelState } from '../model/xenbus.js';
-import { fireRule, paramsOf } from './support/models.js';
+import { fireRule, paramsOf, systemOf } from './support/models.js';
 import { boundCase } from './support/workerCases.js';
 import { withResidentSetHeld } from './support/residentSetHeld.js';
 
@@ -155,6 +167,24 @@ test('bitstate-fold-together-slice-short: on 3 workers the fold by every worker 
     else process.env.PVCHECK_SERIAL_GROW = was;
   }
   await closeWorkerPool();
+});
+
+test('nc2-padrun-honest-counted: with honest producers the ghost padRun stays 0 (nc2 messages=4)', () => {
+  const p = paramsOf(nc2, { messages: 4 });
+  let bad = 0;
+  const r = check(systemOf(nc2, p, []), { checkDeadlock: false, onState: (s: any) => { if (s.cons.some((c: { padRun: number }) => c.padRun !== 0)) bad++; } });
+  assert.is(r.outcome, 'ok');
+  assert.is(bad, 0, `${bad} of ${r.distinctStates} states count pads on an honest ring`);
+});
+
+test('nc2api-hostile-cons-from-prod: nc2-api\'s hostile consumer writes hostileCons from its cons (cons 8 bytes behind prod_pvt)', () => {
+  const p = paramsOf(nc2Api, { hostile: true });
+  const s0 = nc2ApiInit(p as never);
+  const s = { ...s0, prod_pvt: idxAdd(s0.cons, 8) };
+  const rule = nc2Api.rules.find((x) => x.name === 'hostile_cons')!;
+  const want = hostileCons(s.prod_pvt, s.cons, sizes(p as never)[0]!, { ringBytes: (p as { ringBytes: number }).ringBytes } as never);
+  assert.equal(rule.choices!(s as never, p as never), want);
+  assert.ok(want.includes(idxAdd(s.cons, HDR)), '4 bytes on from cons');
 });
 
 test('xenbus7-*-vanished: a vanished device closed by the guest stays vanished on the bus; bound again, its probe reads Unknown and waits; removed from the bus, vanished goes with it', () => {
