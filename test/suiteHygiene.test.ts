@@ -12,7 +12,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
@@ -261,6 +261,14 @@ test('every mutant of test/mutants/mutants.json still applies (its text occurs o
     }
   assert.ok(ms.length > 0, 'no mutants read');
   assert.equal(stale, []);
+});
+
+test('every mutant of test/mutants/mutants.json names test files that exist: a missing one makes the runner exit 1 at once, which the mutant runner counts as a kill (two engine mutants of session 23 named test/memoryWorkersHeavy.test.ts after its cases moved into test/memoryWorkers.test.ts)', () => {
+  const ms = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; tests: string[] }[];
+  const missing = ms.flatMap((m) => m.tests.filter((t) => !existsSync(join(root, t))).map((t) => `${m.id}: ${t}`));
+  assert.ok(ms.length > 0, 'no mutants read');
+  assert.ok(ms.every((m) => m.tests.length > 0), 'a mutant names no test');
+  assert.equal(missing, []);
 });
 
 test.run();
