@@ -88,25 +88,26 @@ test('a budget just above 2 workers\' room (ring-notify 8x64): they start, the s
   const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '64' });
   // Under so tight a budget the first thread starts alone and the second once it fits at what the first
   // measured (checker/parallel.ts, e89d220): at +8 MiB what the first thread and the search's own buffers
-  // took by then may leave no room for the second (2 runs of 8 under load, 2026-12-06), and the search stops
-  // with no state. That stop has been measured 18-20 MiB past the budget, more than MARGIN: a known overrun
-  // of the staggered start (the lead's note23, "Deserve issues"), bounded here by one more worker's room
-  // until it is fixed. The larger budgets must start both, within MARGIN.
-  let started = 0;
+  // took by then sometimes leave no room for the second (2 runs of 8 under load, 2026-12-06), and the search
+  // stops with no state, measured 18-20 MiB past the budget: a known overrun of the staggered start (the
+  // lead's note23, "Deserve issues"). Such a run is tried again (at most 4 times, each stop bounded by one
+  // more worker's room); a run where the workers start must come, within MARGIN, as at the larger budgets.
   for (const extra of [8, 24, 40]) {
-    const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + extra * MiB;
-    resetPeak();
-    const r = await checkParallel(sys, { maxMemory }, source, 2);
-    const top = peak();
-    console.log(`+${extra} MiB: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-    assert.is(r.outcome, 'incomplete', `+${extra} MiB`);
-    assert.is(r.incompleteReason, 'max-memory', `+${extra} MiB`);
-    if (extra > 8) assert.ok(r.distinctStates > 0, `+${extra} MiB: the workers started`);
-    if (r.distinctStates > 0) started++;
-    const margin = r.distinctStates === 0 ? MARGIN + WORKER_BYTES : MARGIN;
-    if (top !== undefined) assert.ok(top <= maxMemory + margin, `+${extra} MiB: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+    for (let attempt = 1; ; attempt++) {
+      const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + extra * MiB;
+      resetPeak();
+      const r = await checkParallel(sys, { maxMemory }, source, 2);
+      const top = peak();
+      console.log(`+${extra} MiB (${attempt}): ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+      assert.is(r.outcome, 'incomplete', `+${extra} MiB`);
+      assert.is(r.incompleteReason, 'max-memory', `+${extra} MiB`);
+      const stoppedUnstarted = r.distinctStates === 0 && extra === 8 && attempt < 4;
+      if (top !== undefined) assert.ok(top <= maxMemory + (stoppedUnstarted ? MARGIN + WORKER_BYTES : MARGIN), `+${extra} MiB: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+      if (stoppedUnstarted) continue;
+      assert.ok(r.distinctStates > 0, `+${extra} MiB: the workers started`);
+      break;
+    }
   }
-  assert.ok(started >= 2, 'the workers started under at least two of the three budgets');
 });
 
 /**
