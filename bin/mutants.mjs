@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // npm run mutants: applies each mutant of test/mutants/mutants.json, alone, to a
-// temporary copy of the tree (node_modules linked, not copied), runs the test
+// temporary copy of the tree (node_modules linked, not copied; one directory per
+// runner slot, copied afresh for each mutant: see freshTree), runs the test
 // files it names with `node bin/run-tests.mjs` (per-file limit: the mutant's
 // `timeout`, default 300 s), and prints one line per mutant:
 //
@@ -23,7 +24,7 @@
 // fastest-killing first. Lines are printed in mutants.json order, whatever finished first.
 import { spawn, spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,9 +63,18 @@ if (rawJobs !== undefined && rawJobs !== '' && !/^[1-9]\d*$/.test(rawJobs)) {
 const jobs = rawJobs ? +rawJobs : Math.min(2, availableParallelism());
 const width = Math.max(...mutants.map((m) => m.id.length));
 
-/** A fresh copy of the tree (without .git, node_modules and dot files), node_modules linked. */
-function copyTree() {
-  const dir = mkdtempSync(join(tmpdir(), 'pvcheck-mutant-'));
+/**
+ * A fresh copy of the tree (without .git, node_modules and dot files) in `dir` (made anew: emptied
+ * first), node_modules linked. One directory per runner slot, copied afresh for each mutant at
+ * the same path: bin/ts-hooks.mjs caches each transpiled file by its path and text
+ * (node_modules/.cache/pvcheck-ts, shared through the link), so the mutant after the first in a
+ * slot transpiles only the file it changed, not every source its tests load with TypeScript
+ * loaded first (a new path per mutant did: a 1-s test file took 3.7 s of CPU cold, 0.7 s warm,
+ * and the cache grew by every loaded file for every mutant; docs/perf/2026-12-06f-pool.md).
+ */
+function freshTree(dir) {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
   cpSync(root, dir, {
     recursive: true,
     filter: (src) => {
@@ -75,6 +85,10 @@ function copyTree() {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
+/** The directories of the runner slots: made once, each reused (copied afresh) by its slot's mutants. */
+const slots = [];
+const slotDir = (i) => (slots[i] ??= mkdtempSync(join(tmpdir(), `pvcheck-mutant-${i}-`)));
+process.on('exit', () => { for (const d of slots) if (d) rmSync(d, { recursive: true, force: true }); });
 
 /** Runs test files in `dir`; returns the files that failed and the seconds taken. */
 function runTests(dir, files, timeout) {
@@ -129,7 +143,8 @@ function applyMutant(dir, m) {
 
 if (baseline) {
   const files = [...new Set(mutants.flatMap((m) => m.tests))].sort();
-  const dir = copyTree();
+  // slot 0's directory: the baseline's transpiled files are its first mutant's too
+  const dir = freshTree(slotDir(0));
   try {
     const b = runTests(dir, files, 600);
     if (b.failed.length) {
@@ -145,8 +160,8 @@ if (baseline) {
 
 let killed = 0, survived = 0, stale = 0;
 /** One mutant on its own copy: its line of output, and its verdict. */
-async function runMutant(m) {
-  const dir = copyTree();
+async function runMutant(m, slot) {
+  const dir = freshTree(slotDir(slot));
   try {
     const err = applyMutant(dir, m);
     if (err) return { verdict: 'stale', line: `${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}` };
@@ -167,10 +182,10 @@ async function runMutant(m) {
 // a pool of `jobs` runners; results printed in mutants.json order as soon as every earlier one is in
 const results = new Array(mutants.length);
 let next = 0, printed = 0;
-async function runner() {
+async function runner(slot) {
   while (next < mutants.length) {
     const i = next++;
-    results[i] = await runMutant(mutants[i]);
+    results[i] = await runMutant(mutants[i], slot);
     while (printed < mutants.length && results[printed]) {
       const r = results[printed++];
       if (r.verdict === 'killed') killed++;
@@ -180,6 +195,6 @@ async function runner() {
     }
   }
 }
-await Promise.all(Array.from({ length: Math.min(jobs, mutants.length) }, runner));
+await Promise.all(Array.from({ length: Math.min(jobs, mutants.length) }, (_, slot) => runner(slot)));
 console.log(`mutants: ${killed} killed, ${survived} survived${stale ? `, ${stale} stale` : ''}`);
 process.exit(survived || stale ? 1 : 0);
