@@ -447,6 +447,26 @@ export class ParallelSearch<S> {
         // pass the budget by the difference, each, while they all load at once); else all at once.
         const room = options.maxMemory !== undefined ? options.maxMemory - process.memoryUsage.rss() : Infinity;
         let held = fresh === n && n > 1 && room < n * STAGGER_BYTES ? n - 1 : 0;
+        let firstLoaded = fresh < n; // a thread taken from the pool has loaded: its guard runs from the start
+        /**
+         * Until a thread has loaded, no memory guard runs (a worker's starts once it has loaded, and counts those
+         * still loading at what it measured, parallelWorker.ts), and a thread's load may take far more than
+         * WORKER_BYTES: under the TypeScript hooks with a module not in their cache (a source changed since the
+         * last run, a fresh checkout), the thread's hooks load the TypeScript compiler, and ring-notify's first
+         * worker grew the resident set by 88 MiB over 2.6 s where it measured 35 MiB once loaded (the staggered
+         * start then passed a budget by 18 MiB with no state: note23 item 9). So the main thread watches the
+         * resident set meanwhile, and stops the search as at the budget once it and the threads not started yet
+         * (at WORKER_BYTES each) no longer fit.
+         */
+        const watchLoading = (limit: number) => {
+          const t = setInterval(() => {
+            if (settled || firstLoaded) clearInterval(t);
+            else if (process.memoryUsage.rss() + held * WORKER_BYTES > limit) {
+              clearInterval(t);
+              noRoom();
+            }
+          }, LOAD_WATCH_MS).unref();
+        };
         const launchHeld = (bytes: number) => {
           const rest = held;
           held = 0;
@@ -456,6 +476,10 @@ export class ParallelSearch<S> {
             return;
           }
           // they do not fit: stop as at the budget, the first thread ended (its levels alone are not reported)
+          noRoom();
+        };
+        /** Stops the search as at the budget before its threads search together: the threads started are ended. */
+        const noRoom = () => {
           settled = true;
           Atomics.store(this.ctl, C.INTERRUPT, 1);
           const r = handed?.resume;
@@ -483,8 +507,11 @@ export class ParallelSearch<S> {
           const k = take(entry, plain);
           this.workers.push(k);
           data = { ...data, fresh: k.fresh };
+          // a fresh thread must load within the bound, or the search fails (it would hold a guard's wait and the others' barriers for ever)
+          const loading = k.fresh ? setTimeout(() => fail(new Error(notLoaded(i))), loadWaitMs()).unref() : undefined;
           k.listener = {
             message: (m) => {
+              if (m.error !== undefined || m.result || m.done || m.loaded !== undefined) clearTimeout(loading);
               if (m.error !== undefined) fail(workerError(m, plain));
               else if (m.result) {
                 this.linksDigest = m.linksDigest;
@@ -498,6 +525,7 @@ export class ParallelSearch<S> {
                 finished();
               } else if (m.done) finished();
               else if (m.loaded !== undefined) {
+                firstLoaded = true;
                 this.workerBytes = Math.max(this.workerBytes ?? 0, m.loaded);
                 if (i === 0) launchHeld(m.loaded);
               }
@@ -509,7 +537,7 @@ export class ParallelSearch<S> {
         };
         for (let i = 0; i < n - held; i++) launch(i);
         // the workers' memory guards read the process's resident set, idle workers included, and cannot end them
-        if (options.maxMemory !== undefined) void closeWorkerPool();
+        if (options.maxMemory !== undefined) void closeWorkerPool().then(() => watchLoading(options.maxMemory!));
       };
       modules.then(start, reject);
     });
@@ -723,6 +751,26 @@ export function workersFit(fresh: number, limit: number, taken = 0, each = WORKE
  * of the machine's memory) never waits, and a budget a few workers tight does.
  */
 export const STAGGER_BYTES = 8 * WORKER_BYTES;
+
+/** How often the main thread reads the resident set while the first thread of a search under a budget loads (ms). */
+const LOAD_WATCH_MS = 2;
+
+/**
+ * How long a fresh worker thread may take to load the model (from its start
+ * message to its `loaded` answer) before the search fails: 30 s, or
+ * PVCHECK_WORKER_LOAD_SECONDS. A worker loads in 0.1-0.4 s on a quiet
+ * machine and 1.4-1.7 s at load 18-20 (docs/perf/2026-12-06e-engine.md);
+ * one that never answers would hold the others at their first common level
+ * and a memory guard waiting for it (parallelWorker.ts awaitLoaded) for ever.
+ */
+export const LOAD_WAIT_SECONDS = 30;
+function loadWaitMs(): number {
+  const s = Number(process.env.PVCHECK_WORKER_LOAD_SECONDS);
+  return (s > 0 ? s : LOAD_WAIT_SECONDS) * 1000;
+}
+function notLoaded(i: number): string {
+  return `worker ${i} has not loaded the model ${loadWaitMs() / 1000} s after it started (a slow machine: PVCHECK_WORKER_LOAD_SECONDS=N waits N seconds)`;
+}
 
 /** Back to the pool, once its search is over. */
 function keep(k: Kept): void {

@@ -56,6 +56,13 @@
  *   flight, the last request's put freeing the blkif). Finding
  *   blkif-safe-remove: connect() writes Connected over libxl's Closing and
  *   the detach times out.
+ * - **A driver domain crash** (`crash`, `restart`, off by default): blkback's
+ *   domain dies at any step and xl destroys it (its nodes gone, its mappings
+ *   released), `xl block-detach` removes the guest's frontend directory, the
+ *   guest's bus removes the device on xenwatch (`blkfront_remove`'s
+ *   del_gendisk waits for the requests outstanding); with `restart` the disk
+ *   is attached again to the restarted domain. Finding blkif-crash-remove:
+ *   a request outstanding keeps xenwatch waiting for ever (6.12 and 7.0).
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
  * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
@@ -299,7 +306,32 @@ export interface Life {
    * until a connect_ring maps the new one.
    */
   readonly stale?: boolean;
+  /** `crash` only: the driver domain: DD_UP, DD_DEAD (died and destroyed by xl), DD_RESTARTED (a new domain, a new blkback). */
+  readonly dd?: (typeof DD_PHASES)[number];
+  /** `crash` only: the guest's frontend directory `device/vbd/N`: FEDIR_FIRST (the first device's), FEDIR_GONE (removed by libxl), FEDIR_NEW (written again by the restart's `xl block-attach`). */
+  readonly fedir?: (typeof FEDIR_PHASES)[number];
+  /** `crash` only: the guest's xenbus_device at `device/vbd/N`: GDEV_FIRST (bound to blkfront), GDEV_REMOVING (its removal under way on the xenwatch thread: blkfront_remove's del_gendisk waits for the requests outstanding), GDEV_NONE, GDEV_SECOND (probed for the new directory). */
+  readonly gdev?: (typeof GDEV_PHASES)[number];
+  /** `crash` only: the guest's bus watch (on `device`) fired for `device/vbd/N`; xenbus_dev_changed, which reads the directory when it runs, has yet to run. */
+  readonly busWatch?: boolean;
 }
+
+/** `crash`: the driver domain running; dead (destroyed by xl: its xenstore directory gone); restarted (a new domid). */
+export const DD_UP = 'up';
+export const DD_DEAD = 'dead';
+export const DD_RESTARTED = 'restarted';
+const DD_PHASES = [DD_UP, DD_DEAD, DD_RESTARTED] as const;
+/** `crash`: the guest's frontend directory: the first device's; removed by libxl; written again by xl block-attach (state 1, the new backend-id). */
+export const FEDIR_FIRST = 'first';
+export const FEDIR_GONE = 'gone';
+export const FEDIR_NEW = 'new';
+const FEDIR_PHASES = [FEDIR_FIRST, FEDIR_GONE, FEDIR_NEW] as const;
+/** `crash`: the guest's xenbus_device: the first (bound); being removed (xenwatch in blkfront_remove); none; the second (the new directory's). */
+export const GDEV_FIRST = 'first';
+export const GDEV_REMOVING = 'removing';
+export const GDEV_NONE = 'none';
+export const GDEV_SECOND = 'second';
+const GDEV_PHASES = [GDEV_FIRST, GDEV_REMOVING, GDEV_NONE, GDEV_SECOND] as const;
 
 /** `unbind`: blkfront bound to the device; unbound by the guest (sysfs unbind); bound again (sysfs bind). */
 export const BIND_BOUND = 'bound';
@@ -332,11 +364,16 @@ const params = defineParams(
     bus: enumParam({ values: ['6.12', '7.0'] as const, default: '6.12', doc: "the Linux xenbus core both kernels run (removal=libxl, migrate): 6.12, or 7.0 (e2dcf9065536 'better handle backend crash'): __xenbus_switch_state writes nothing for a vanished device or when it reads the node reset to Initialising where dev->state is not (docs/models/blkif.md \"Linux 7.0's xenbus core\")" }),
     migrate: boolParam({ default: false, doc: "xl migrate once, at any point (blkfront_resume issues the requests outstanding again on the new ring): the destination writes both state nodes (1), blkback probes again, the guest resumes (xenbus_dev_resume: dev->state = Initialising, blkfront_resume: talk_to_blkback); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
+    crash: boolParam({ default: false, doc: "the driver domain dies once, at any point (requests outstanding included), and xl destroys it (libxl__destroy_domid removes its xenstore directory, the backend's with it; Xen releases its grant mappings); then `xl block-detach` of the guest's vbd (libxl: 'backend already removed, cleanup frontend only': the frontend directory removed) and the guest's bus removes the device (blkfront_remove: del_gendisk waits for the requests outstanding); the run starts at the handshake; valid end: the device removed (with restart: connected again, every request answered)" }),
+    restart: boolParam({ default: false, doc: "(crash) the driver domain restarted and the disk attached again after the detach (xl block-attach: the guest's device/vbd/N at Initialising with the new backend-id, a new blkback probing): the guest's bus probes a new device once the old one is gone (Linux 7.0: also when it reads the node reset to Initialising, e2dcf9065536); valid end: the new device connected, every request answered" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
     p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side'
       : p.removal === 'libxl' && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'removal=libxl is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model\'s)'
+      : p.restart && !p.crash ? 'restart needs crash=true (the driver domain restarts after it died)'
+      : p.crash && (p.removal === 'libxl' || p.migrate || p.unbind) ? 'crash is modelled on its own: not with removal=libxl, migrate or unbind'
+      : p.crash && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'crash is modelled with both ends honest (the driver domain dies; it does not attack)'
       : (p.migrate || p.unbind) && (p.frontend === 'hostile' || p.backend === 'hostile') ? `${p.migrate ? 'migrate' : 'unbind'} is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model's)`
       : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
         : undefined,
@@ -344,7 +381,7 @@ const params = defineParams(
 export type BlkifParams = ParamsOfSpace<typeof params>;
 const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
 /** The vbd's lifecycle (`life`) is modelled: removal=libxl or migrate. */
-export const hasLife = (p: { removal: string; migrate: boolean; unbind: boolean }): boolean => p.removal === 'libxl' || p.migrate || p.unbind;
+export const hasLife = (p: { removal: string; migrate: boolean; unbind: boolean; crash?: boolean }): boolean => p.removal === 'libxl' || p.migrate || p.unbind || p.crash === true;
 const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
 
 const emptySlot = (p: BlkifParams): Slot => slotOf(p, SLOT_EMPTY, 0, 0, Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), 0, PAD_FRONTEND);
@@ -392,6 +429,8 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         // migrate only: removal=libxl's packed words are unchanged without it
         ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
+        // crash only: the other rows' packed words are unchanged without it
+        ...(p.crash ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
       }),
     } : {}),
   }) as unknown as Shape<BlkifState>['state'];
@@ -424,6 +463,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
         ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
+        ...(p.crash ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
     } : {}),
   };
@@ -446,7 +486,8 @@ export const blkifQueueRequest: R = {
   when: (s, p) => {
     const f = s.front;
     return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) && f.grants.length >= p.segments &&
-      (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend)
+      (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND &&
+        s.life.gdev !== GDEV_REMOVING && s.life.gdev !== GDEV_NONE)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend); crash: until del_gendisk marks the disk dead
   },
   then: (d, s, p) => {
     const f = d.front;
@@ -715,7 +756,8 @@ export function backendSwitchState(l: LifeDraft, to: XenbusState, p?: { bus: str
   l.be = to;
   l.beDev = to;
   // blkfront's otherend watch: none while it is unbound; while the guest is suspended it still names the old backend
-  if (l.bind !== BIND_UNBOUND && l.migrated !== MIGRATE_RESUMING) l.feWatch = true;
+  // crash: only the device whose otherend this blkback is (the first with the first driver domain, the second with the restarted one)
+  if (l.bind !== BIND_UNBOUND && l.migrated !== MIGRATE_RESUMING && (l.gdev === undefined || l.gdev === (l.dd === DD_UP ? GDEV_FIRST : GDEV_SECOND))) l.feWatch = true;
 }
 
 /**
@@ -902,9 +944,9 @@ export const xenbusDevResume: R = {
 export const xenBlkbkProbe: R = {
   name: 'xen_blkbk_probe',
   actor: 'backend',
-  doc: 'the destination\'s blkback probes the new backend device (its dev->state Initialising: xenbus_probe_node) once the hotplug script ran: xenbus_switch_state(InitWait); the xenbus core registers its otherend watch, which fires at once',
+  doc: 'the destination\'s blkback (migrate), or the restarted driver domain\'s (restart), probes the new backend device (its dev->state Initialising: xenbus_probe_node) once the hotplug script ran: xenbus_switch_state(InitWait); the xenbus core registers its otherend watch, which fires at once',
   see: `${SEE_BACK_XENBUS} xen_blkbk_probe; drivers/xen/xenbus/xenbus_probe.c xenbus_probe_node, xenbus_dev_probe`,
-  applies: (p) => p.migrate,
+  applies: (p) => p.migrate || p.restart, // restart: the restarted driver domain's blkback
   when: (s) => s.life?.beDev === XenbusStateInitialising,
   then: (d, _s, p) => {
     const l = d.life as LifeDraft;
@@ -960,6 +1002,122 @@ export const xenbusCleanupBackend: R = {
     if (s.back.reqs.length === 0) xenBlkifFree(b, l);
   },
 };
+
+// --- crash: the driver domain dies with requests outstanding; xl destroys it; the vbd is detached and, with restart, attached again
+
+export const driverDomainCrash: R = {
+  name: 'driver_domain_crash',
+  actor: 'backend',
+  doc: 'the driver domain dies (once, at any point: requests outstanding, persistent grants mapped, the handshake under way) and xl destroys it (on_crash=destroy: libxl__destroy_domid, devices_destroy_cb removes its /local/domain/<domid>, the backend\'s directory with it): Xen releases its grant mappings and closes its event channels; no request in flight is ever answered. blkfront\'s otherend watch fires on the removed node and reads XenbusStateUnknown, which blkback_changed ignores',
+  see: `tools/libs/light/libxl_domain.c libxl__destroy_domid, devices_destroy_cb (xs_rm of dom_path); xen/common/domain.c domain_kill (gnttab_release_mappings, evtchn_destroy); ${SEE_FRONT} blkback_changed (case XenbusStateUnknown: break); drivers/xen/xenbus/xenbus_probe.c xenbus_otherend_changed`,
+  applies: (p) => p.crash,
+  when: (s) => s.life?.dd === DD_UP,
+  then: (d, _s, p) => {
+    const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] };
+    w.back = blkifInit(p).back;
+    w.mapcount = Array(p.pages + 1).fill(0); // gnttab_release_mappings: every mapping of the dead domain
+    const l = d.life as LifeDraft;
+    l.dd = DD_DEAD;
+    l.kthread = KTHREAD_NONE;
+    l.ring = false;
+    l.beWatch = false;
+    l.feWatch = false; // blkback_changed(XenbusStateUnknown): nothing
+  },
+};
+
+export const libxlDeviceDiskRemove: R = {
+  name: 'libxl_device_disk_remove',
+  actor: 'toolstack',
+  doc: 'xl block-detach (with or without -f) of the guest\'s vbd once its driver domain is gone: libxl__initiate_device_generic_remove reads no backend state ("backend ... already removed, cleanup frontend only", rc = 0), device_hotplug_done: libxl__device_destroy removes the frontend directory; the guest\'s bus watch fires',
+  see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_hotplug_done, libxl__device_destroy; tools/xl/xl_block.c main_blockdetach`,
+  applies: (p) => p.crash,
+  when: (s) => s.life?.dd === DD_DEAD && s.life.fedir === FEDIR_FIRST,
+  then: (d) => {
+    const l = d.life as LifeDraft;
+    l.fedir = FEDIR_GONE;
+    l.busWatch = true;
+  },
+};
+
+export const xlBlockAttach: R = {
+  name: 'xl_block_attach',
+  actor: 'toolstack',
+  doc: 'the driver domain restarted (a new domain: a new domid) and the disk attached again after the detach (xl block-attach: libxl__device_generic_add writes the guest\'s device/vbd/N, state 1 and backend-id the new domain\'s, and the new backend directory, state 1; the hotplug script run); the guest\'s bus watch fires',
+  see: `${SEE_LIBXL} libxl__device_generic_add; tools/libs/light/libxl_disk.c device_disk_add; Linux e2dcf9065536 ("toolstack manages to connect new device in that place, before xenbus_dev_changed() notices the old one is missing")`,
+  applies: (p) => p.restart,
+  when: (s) => s.life?.dd === DD_DEAD && s.life.fedir === FEDIR_GONE,
+  then: (d, s) => {
+    const l = d.life as LifeDraft;
+    const old = s.life!;
+    l.dd = DD_RESTARTED;
+    l.fedir = FEDIR_NEW;
+    // the first device's dev->state, if it is still there, apart from the node
+    l.feDev = old.gdev === GDEV_NONE ? XenbusStateInitialising : feDevOf(old);
+    l.fe = XenbusStateInitialising;
+    l.be = XenbusStateInitialising;
+    l.beDev = XenbusStateInitialising;
+    l.online = true;
+    l.busWatch = true;
+  },
+};
+
+/** xenbus_dev_remove of the first device begins: free_otherend_watch, then blkfront_remove (its own rule: del_gendisk may wait). */
+const startRemove = (l: LifeDraft): void => {
+  l.gdev = GDEV_REMOVING;
+  l.feWatch = false;
+};
+
+export const xenbusDevChanged: R = {
+  name: 'xenbus_dev_changed',
+  actor: 'frontend',
+  doc: 'the guest\'s bus watch on its xenwatch thread, reading device/vbd/N when it runs: gone: xenbus_cleanup_devices (7.0: vanished first), device_unregister -> xenbus_dev_remove: free_otherend_watch, blkfront_remove (its del_gendisk may wait); there with no device: xenbus_probe_node (dev->state Initialising), blkfront_probe, watch_otherend (fires at once); there with the first device still bound: at 6.12 xenbus_device_find finds it and nothing happens, at 7.0 the node reads Initialising where dev->state does not (and the backend-id changed): "state reset occurred", vanished, device_unregister as above, then xenbus_probe_node',
+  see: 'drivers/xen/xenbus/xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices, cleanup_dev, xenbus_probe_node, xenbus_dev_remove (Linux 6.12; 7.0: e2dcf9065536 hunks 3 and 4, docs/models/xenbus.md "Linux 7.0\'s xenbus core")',
+  applies: (p) => p.crash,
+  when: (s) => s.life?.busWatch === true && s.life.gdev !== GDEV_REMOVING, // xenwatch waits in del_gendisk
+  then: (d, s, p) => {
+    const l = d.life as LifeDraft;
+    const old = s.life!;
+    l.busWatch = false;
+    if (old.fedir === FEDIR_GONE) {
+      if (old.gdev === GDEV_FIRST) startRemove(l);
+    } else if (old.gdev === GDEV_NONE) {
+      l.gdev = GDEV_SECOND; // xenbus_probe_node, blkfront_probe
+      l.feDev = XenbusStateInitialising;
+      l.feWatch = true; // watch_otherend: the new backend's state
+    } else if (old.gdev === GDEV_FIRST && p.bus === '7.0' && old.fedir === FEDIR_NEW && old.fe === XenbusStateInitialising) {
+      startRemove(l); // "state reset occurred, reconnecting": vanished, device_unregister
+      l.busWatch = true; // then xenbus_probe_node, once the unregister returns
+    }
+  },
+};
+
+export const blkfrontRemove: R = {
+  name: 'blkfront_remove',
+  actor: 'frontend',
+  doc: 'blkfront_remove on the guest\'s xenwatch thread: del_gendisk returns once no request is outstanding (blk_mq_freeze_queue_wait; blkfront has no blk-mq timeout handler, so a request the dead backend never answers keeps it, and xenwatch, waiting for ever); then blkif_free (the ring and every grant ended: nothing maps them any more) and xenbus_dev_remove\'s xenbus_switch_state(Closed) (no allow_rebind): at 6.12 it writes Closed into the node if it exists again (the restart\'s), at 7.0 the device is vanished and it writes nothing',
+  see: `${SEE_FRONT} blkfront_remove (del_gendisk), blkfront_mq_ops (no .timeout); block/genhd.c del_gendisk (blk_mq_freeze_queue_wait); block/blk-mq.c blk_mq_rq_timed_out (no handler: blk_add_timer again); drivers/xen/xenbus/xenbus_probe.c xenbus_dev_remove; drivers/xen/xenbus/xenbus_client.c __xenbus_switch_state`,
+  applies: (p) => p.crash,
+  when: (s) => s.life?.gdev === GDEV_REMOVING && s.front.shadow.every((x) => !x.waiting),
+  then: (d, s, p) => removeFirstDevice(d, s, p),
+};
+
+/** blkfront_remove after del_gendisk returned: blkif_free (a fresh ring, every grant ended), xenbus_dev_remove's switch to Closed; the device gone. Exported for the fix example. */
+export function removeFirstDevice(d: BlkifState, s: BlkifState, p: BlkifParams): void {
+  const fresh = blkifInit(p);
+  const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] };
+  w.req_prod = fresh.req_prod; w.rsp_prod = fresh.rsp_prod; w.ring = fresh.ring; w.granted = fresh.granted;
+  w.front = { ...fresh.front, issued: s.front.issued };
+  const l = d.life as LifeDraft;
+  const old = s.life!;
+  l.gdev = GDEV_NONE;
+  // xenbus_switch_state(Closed): 6.12 writes a node that exists (the restart's device/vbd/N); 7.0: vanished, nothing
+  if (p.bus !== '7.0' && old.fedir === FEDIR_NEW && feDevOf(old) !== XenbusStateClosed) {
+    l.fe = XenbusStateClosed;
+    l.beWatch = true;
+  }
+  l.feDev = l.fe; // no device: the node alone
+  if (old.fedir === FEDIR_NEW) l.busWatch = true; // the new directory's event (7.0: the same handler's xenbus_probe_node)
+}
 
 export const purgePersistentGnt: R = {
   name: 'purge_persistent_gnt',
@@ -1231,9 +1389,20 @@ export const connectedEnd = (s: BlkifState, p: BlkifParams): boolean => {
   return done(s, p) && feDevOf(l) === XenbusStateConnected && l.be === XenbusStateConnected && l.migrated !== MIGRATE_RESUMING && l.bind !== BIND_UNBOUND;
 };
 
+/**
+ * crash's end: without restart, the vbd detached and the guest's device
+ * removed (its xenwatch thread free again); with restart, the new device
+ * connected to the new blkback and every request answered.
+ */
+export const crashEnd = (s: BlkifState, p: BlkifParams): boolean => {
+  const l = s.life!;
+  if (!p.restart) return l.fedir === FEDIR_GONE && l.gdev === GDEV_NONE;
+  return l.gdev === GDEV_SECOND && done(s, p) && feDevOf(l) === XenbusStateConnected && l.be === XenbusStateConnected;
+};
+
 /** Valid ends: every request answered (blkback idle), or a broken blkfront; with a hostile peer, a state where the honest side owes nothing. */
 export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
-  if (s.life !== undefined) return p.removal === 'libxl' ? removed(s) : connectedEnd(s, p);
+  if (s.life !== undefined) return p.crash ? crashEnd(s, p) : p.removal === 'libxl' ? removed(s) : connectedEnd(s, p);
   if (!frontHonest(p)) return blkbackOwesNothing(s, p);
   if (!backHonest(p)) return done(s, p) || blkfrontOwesNothing(s, p);
   return done(s, p) || s.front.broken;
@@ -1251,7 +1420,8 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
-    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend],
+    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
+    driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove],
   invariants: blkifInvariants,
   isValidEnd: blkifValidEnd,
   // each adversary at a 2-slot ring (the hostile guest also with two requests under way in blkback, at 4
@@ -1270,5 +1440,6 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     `req_prod=${s.req_prod} rsp_prod=${s.rsp_prod} persistent=[${s.back.pgnts.map((x) => x.gref + (x.active ? '*' : '')).join(',')}]` +
     (s.back.halted ? ' halted' : '') + (s.front.broken ? ' broken' : '') +
     (s.life === undefined ? '' : ` be=${xs(s.life.be)}${s.life.beDev !== s.life.be ? `(dev ${xs(s.life.beDev)})` : ''} fe=${xs(s.life.fe)}${s.life.feDev !== undefined && s.life.feDev !== s.life.fe ? `(dev ${xs(s.life.feDev)})` : ''} online=${s.life.online ? 1 : 0} libxl=${s.life.libxl}` +
-      (s.life.ring ? ' ring' : '') + (s.life.kthread === KTHREAD_RUNNING ? ' xenblkd' : '') + (s.life.removed ? ' removed' : '') + (s.life.freed ? ' freed' : '')),
+      (s.life.ring ? ' ring' : '') + (s.life.kthread === KTHREAD_RUNNING ? ' xenblkd' : '') + (s.life.removed ? ' removed' : '') + (s.life.freed ? ' freed' : '') +
+      (s.life.dd === undefined ? '' : ` dd=${s.life.dd} fedir=${s.life.fedir} dev=${s.life.gdev}${s.life.busWatch ? ' busWatch' : ''}`)),
 };

@@ -48,6 +48,12 @@ export const blkifTable: readonly Pattern[] = [
   [/^xenbus_dev_remove$/, { writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
   [/^blkfront_probe$/, { reads: ['xenstore backend state'] }],
   [/^xenbus_cleanup_devices$/, { messages: hypercall('GNTTABOP_unmap_grant_ref (ring, persistent grants)') }],
+  // crash (blkif.md "A driver domain crash"): the dead domain's mappings and nodes, libxl's detach and attach, the guest's bus
+  [/^driver_domain_crash$/, { writes: ['xenstore backend state'], messages: hypercall('domain_kill: gnttab_release_mappings') }],
+  [/^libxl_device_disk_remove$/, { writes: ['xenstore frontend directory'] }],
+  [/^xl_block_attach$/, { writes: ['xenstore frontend directory', 'xenstore backend state'] }],
+  [/^xenbus_dev_changed$/, { reads: ['xenstore frontend directory'] }],
+  [/^blkfront_remove$/, { writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
 ];
 
 export const netifCtrlTable: readonly Pattern[] = [

@@ -1,0 +1,151 @@
+/**
+ * blkif's driver domain crash (`-p crash=true`, `-p restart=true`;
+ * docs/models/blkif.md "A driver domain crash and restart"): blkback's domain
+ * dies with requests outstanding, xl destroys it, the vbd is detached (libxl
+ * removes the frontend directory) and, with restart, attached again to a
+ * restarted driver domain. Finding blkif-crash-remove: the guest's xenwatch
+ * thread waits for ever in blkfront_remove's del_gendisk, at Linux 6.12 and
+ * at 7.0 (where e2dcf9065536's re-probe of the re-attached device reaches the
+ * same wait); the fix example ends the requests instead and verifies, but for
+ * 6.12 with a restart (the old device stays bound: the bug e2dcf9065536
+ * fixes). Every count without the parameters is unchanged (no new field).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { join, resolve } from 'node:path';
+import { type Model } from '../model/core.js';
+import {
+  blkif, blkifInit, blkifInvariants, blkifShape,
+  DD_DEAD, DD_RESTARTED, FEDIR_GONE, FEDIR_NEW, GDEV_FIRST, GDEV_NONE, GDEV_REMOVING, GDEV_SECOND,
+  XenbusStateClosed, XenbusStateInitialising, XenbusStateInitWait, XenbusStateConnected,
+  type BlkifParams, type BlkifState,
+} from '../model/blkif.js';
+import { check, type CheckResult } from '../checker/explore.js';
+import { paramsOf, systemOf } from './support/models.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { readTraceFile, replayWith, type Trace } from '../traces/index.js';
+import crashFix from '../examples/blkif-crash-remove-fix.js';
+
+type M = Model<BlkifState, BlkifParams>;
+type Overrides = Record<string, string | number | boolean>;
+
+const ALL = [...blkifInvariants.map((x) => x.name), 'deadlock'];
+const BUSES = ['6.12', '7.0'] as const;
+
+const run = (m: M, o: Overrides, props: readonly string[] = ALL): CheckResult<BlkifState> =>
+  check(systemOf(m, paramsOf(m, o), props), { checkDeadlock: props.includes('deadlock') });
+
+function states(m: M, o: Overrides): BlkifState[] {
+  const out: BlkifState[] = [];
+  check(systemOf(m, paramsOf(m, o), blkifInvariants.map((x) => x.name)), { checkDeadlock: false, onState: (s: BlkifState) => { out.push(s); } });
+  return out;
+}
+
+const endOf = (r: CheckResult<BlkifState>): BlkifState => r.violation!.trace[r.violation!.trace.length - 1]!.state as BlkifState;
+const rules = (r: CheckResult<BlkifState>): string[] => r.violation!.trace.slice(1).map((x) => x.rule!);
+
+test('without crash no state has the crash fields: the shape, the start and every other count are unchanged', () => {
+  for (const o of [{}, { removal: 'libxl' }, { migrate: true }, { unbind: true }] as Overrides[]) {
+    const p = paramsOf(blkif, o);
+    const life = blkifInit(p).life;
+    assert.ok(life === undefined || !('dd' in life), JSON.stringify(o));
+    const shape = JSON.stringify(blkifShape(p));
+    assert.not.ok(shape.includes('"gdev"'), JSON.stringify(o));
+  }
+  const d = run(blkif, {});
+  assert.is(d.outcome, 'ok');
+  assert.is(d.distinctStates, 42_975);
+});
+
+test('bad input: restart needs crash, crash is alone and honest', () => {
+  assert.throws(() => paramsOf(blkif, { restart: true }), /restart needs crash=true/);
+  assert.throws(() => paramsOf(blkif, { crash: true, removal: 'libxl' }), /crash is modelled on its own/);
+  assert.throws(() => paramsOf(blkif, { crash: true, frontend: 'hostile' }), /both ends honest/);
+});
+
+test('blkif-crash-remove: a request outstanding at the crash keeps the guest\'s xenwatch in del_gendisk for ever, at 6.12 and at 7.0 (7 steps)', () => {
+  for (const bus of BUSES) {
+    const r = run(blkif, { crash: true, bus });
+    assert.is(r.outcome, 'deadlock', bus);
+    assert.equal(rules(r), ['blkback_changed', 'frontend_changed', 'blkback_changed', 'blkif_queue_rw_req', 'driver_domain_crash', 'libxl_device_disk_remove', 'xenbus_dev_changed'], bus);
+    const end = endOf(r);
+    assert.is(end.life!.gdev, GDEV_REMOVING, bus);
+    assert.is(end.life!.dd, DD_DEAD, bus);
+    assert.ok(end.front.shadow.some((x) => x.waiting), bus);
+    assert.is(end.back.reqs.length, 0, bus); // nobody will answer it
+    assert.ok(end.mapcount.every((c) => c === 0), bus); // Xen released the dead domain's mappings
+  }
+});
+
+test('with no request outstanding the removal completes: the deadlocks of crash=true are exactly the removals that wait', () => {
+  for (const bus of BUSES) {
+    const all = states(blkif, { crash: true, bus, requests: 2 });
+    const stuck = all.filter((s) => s.life!.gdev === GDEV_REMOVING && !s.life!.busWatch);
+    assert.ok(stuck.length > 0, bus);
+    // every removal under way either has a request outstanding (waits for ever) or can complete
+    assert.ok(all.some((s) => s.life!.gdev === GDEV_NONE && s.life!.fedir === FEDIR_GONE), bus);
+    // after the crash blkback holds nothing and maps nothing
+    for (const s of all) if (s.life!.dd === DD_DEAD) assert.ok(s.back.reqs.length === 0 && s.back.pgnts.length === 0 && s.mapcount.every((c) => c === 0), bus);
+  }
+});
+
+test('restart at 6.12: the toolstack writes the new device before the guest\'s bus saw the removal; the old device stays bound, the new is never probed (e2dcf9065536\'s bug, 6 steps)', () => {
+  const r = run(blkif, { crash: true, restart: true, bus: '6.12' });
+  assert.is(r.outcome, 'deadlock');
+  assert.equal(rules(r), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
+  const end = endOf(r);
+  assert.is(end.life!.gdev, GDEV_FIRST);
+  assert.is(end.life!.fedir, FEDIR_NEW);
+  assert.is(end.life!.be, XenbusStateInitWait);
+  assert.is(end.life!.fe, XenbusStateInitialising);
+});
+
+test('restart at 7.0: the re-probe of the reset node unregisters the old device first, and waits in del_gendisk as the removal does (10 steps)', () => {
+  const r = run(blkif, { crash: true, restart: true, bus: '7.0' });
+  assert.is(r.outcome, 'deadlock');
+  const rs = rules(r);
+  assert.is(rs.length, 10);
+  assert.equal(rs.slice(-4), ['xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
+  const end = endOf(r);
+  assert.is(end.life!.gdev, GDEV_REMOVING);
+  assert.is(end.life!.fedir, FEDIR_NEW); // the directory is there: hunk 4, not xenbus_cleanup_devices
+  assert.is(end.life!.dd, DD_RESTARTED);
+  assert.ok(end.front.shadow.some((x) => x.waiting));
+});
+
+test('6.12\'s xenbus_dev_remove writes Closed into the re-attached device\'s node; 7.0\'s vanished device writes nothing', () => {
+  const stray = (s: BlkifState): boolean => s.life!.fedir === FEDIR_NEW && s.life!.gdev === GDEV_NONE && s.life!.fe === XenbusStateClosed;
+  assert.ok(states(blkif, { crash: true, restart: true, bus: '6.12', requests: 1 }).some(stray));
+  assert.not.ok(states(blkif, { crash: true, restart: true, bus: '7.0', requests: 1 }).some(stray));
+});
+
+test('the fix example (the requests end with an error at the removal): ok at both cores, and with restart at 7.0; 6.12 with restart keeps e2dcf9065536\'s bug', () => {
+  const fix = crashFix as unknown as M;
+  for (const bus of BUSES) {
+    const r = run(fix, { crash: true, bus });
+    assert.is(r.outcome, 'ok', `${bus}: ${r.violation?.property}`);
+    assert.is(r.distinctStates, 109_711, bus);
+  }
+  const r7 = run(fix, { crash: true, restart: true, bus: '7.0' });
+  assert.is(r7.outcome, 'ok', r7.violation?.property);
+  assert.is(r7.distinctStates, 272_470);
+  // and the new device connects: some end has it connected with every request answered
+  assert.ok(states(fix, { crash: true, restart: true, bus: '7.0', requests: 2 }).some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 2 && s.life!.be === XenbusStateConnected));
+  const r6 = run(fix, { crash: true, restart: true, bus: '6.12' });
+  assert.is(r6.outcome, 'deadlock');
+  assert.equal(rules(r6), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
+});
+
+test('the committed trace of blkif-crash-remove replays at both cores', () => {
+  const t = readTraceFile(join(resolve(import.meta.dirname, '..'), 'docs/findings/blkif-crash-remove.trace.json'));
+  if (E.isLeft(t)) assert.unreachable(t.left);
+  const trace = (t as E.Right<Trace>).right;
+  assert.equal([trace.params.crash, trace.params.restart, trace.params.bus], [true, false, '6.12']);
+  for (const bus of BUSES) {
+    const rep = replayWith(blkif, { ...trace, params: { ...trace.params, bus } });
+    assert.is(rep.kind, 'reproduced', 'detail' in rep ? rep.detail : bus);
+    if (rep.kind === 'reproduced') assert.is(rep.step, 7, bus);
+  }
+});
+
+test.run();
