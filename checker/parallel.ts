@@ -447,6 +447,26 @@ export class ParallelSearch<S> {
         // pass the budget by the difference, each, while they all load at once); else all at once.
         const room = options.maxMemory !== undefined ? options.maxMemory - process.memoryUsage.rss() : Infinity;
         let held = fresh === n && n > 1 && room < n * STAGGER_BYTES ? n - 1 : 0;
+        let firstLoaded = fresh < n; // a thread taken from the pool has loaded: its guard runs from the start
+        /**
+         * Until a thread has loaded, no memory guard runs (a worker's starts once it has loaded, and counts those
+         * still loading at what it measured, parallelWorker.ts), and a thread's load may take far more than
+         * WORKER_BYTES: under the TypeScript hooks with a module not in their cache (a source changed since the
+         * last run, a fresh checkout), the thread's hooks load the TypeScript compiler, and ring-notify's first
+         * worker grew the resident set by 88 MiB over 2.6 s where it measured 35 MiB once loaded (the staggered
+         * start then passed a budget by 18 MiB with no state: note23 item 9). So the main thread watches the
+         * resident set meanwhile, and stops the search as at the budget once it and the threads not started yet
+         * (at WORKER_BYTES each) no longer fit.
+         */
+        const watchLoading = (limit: number) => {
+          const t = setInterval(() => {
+            if (settled || firstLoaded) clearInterval(t);
+            else if (process.memoryUsage.rss() + held * WORKER_BYTES > limit) {
+              clearInterval(t);
+              noRoom();
+            }
+          }, LOAD_WATCH_MS).unref();
+        };
         const launchHeld = (bytes: number) => {
           const rest = held;
           held = 0;
@@ -456,6 +476,10 @@ export class ParallelSearch<S> {
             return;
           }
           // they do not fit: stop as at the budget, the first thread ended (its levels alone are not reported)
+          noRoom();
+        };
+        /** Stops the search as at the budget before its threads search together: the threads started are ended. */
+        const noRoom = () => {
           settled = true;
           Atomics.store(this.ctl, C.INTERRUPT, 1);
           const r = handed?.resume;
@@ -498,6 +522,7 @@ export class ParallelSearch<S> {
                 finished();
               } else if (m.done) finished();
               else if (m.loaded !== undefined) {
+                firstLoaded = true;
                 this.workerBytes = Math.max(this.workerBytes ?? 0, m.loaded);
                 if (i === 0) launchHeld(m.loaded);
               }
@@ -509,7 +534,7 @@ export class ParallelSearch<S> {
         };
         for (let i = 0; i < n - held; i++) launch(i);
         // the workers' memory guards read the process's resident set, idle workers included, and cannot end them
-        if (options.maxMemory !== undefined) void closeWorkerPool();
+        if (options.maxMemory !== undefined) void closeWorkerPool().then(() => watchLoading(options.maxMemory!));
       };
       modules.then(start, reject);
     });
@@ -723,6 +748,9 @@ export function workersFit(fresh: number, limit: number, taken = 0, each = WORKE
  * of the machine's memory) never waits, and a budget a few workers tight does.
  */
 export const STAGGER_BYTES = 8 * WORKER_BYTES;
+
+/** How often the main thread reads the resident set while the first thread of a search under a budget loads (ms). */
+const LOAD_WATCH_MS = 2;
 
 /** Back to the pool, once its search is over. */
 function keep(k: Kept): void {
