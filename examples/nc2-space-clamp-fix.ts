@@ -22,8 +22,10 @@
  * so a clamp off by one fails H3_no_BUG_ON in 7 steps (test/nc2Fixes).
  * Both rings at `messages=2` verified too (2026-12-05, the choices before),
  * at 8,699,624 states and 185 s of one core; with today's choices that run
- * does not finish (a stale ring-sized message is read every lap: docs/models/nc2.md,
- * "Both rings with 3 writes do not finish").
+ * stops at finding F3 (H5_pads_within_a_ring, 5 steps), which this fix leaves
+ * alone; with `hostileWrites=2` it verifies (504,376 states). A stale
+ * ring-sized message read every lap is bounded by `hostileLaps`
+ * (docs/models/nc2.md, "How far the frontend reads").
  *
  * @pvcheck check -p backend=hostile
  * @pvcheck expect ok
@@ -38,27 +40,13 @@ const space = (prod_pvt: number, cons: number, p: P): number =>
   idxSub(prod_pvt, cons) > p.ringBytes ? 0 : n.spaceFor(prod_pvt, cons, p);
 
 /** How a fix computes the space from prod_pvt and cons. */
-export type SpaceOf = (prod_pvt: number, cons: number, p: P) => number;
+export type SpaceOf = n.SpaceOf;
 
-const fixed = (r: number, space: SpaceOf): Record<string, Rule<S, P>> => {
+/** nc2_can_send_payload_bytes's two slow-path outcomes on ring r, computed with `space` (model/nc2.ts producerRules). */
+export const spaceRules = (r: number, space: SpaceOf): Record<string, Rule<S, P>> => {
   const who = n.ENDPOINTS[n.producerOf(r)]!;
-  const rules = n.producerRules(r);
-  const rule = (name: string) => rules.find((x) => x.name === `${name}.${who}`)!;
-  const fast = (s: S) => s.prod[r]!.bytes_available > 2 * s.prod[r]!.want;
-  const enough = (s: S, p: P) => space(s.prod[r]!.prod_pvt, s.sring[r]!.cons, p) >= n.needFor(s.prod[r]!.prod_pvt, s.prod[r]!.want, p);
-  const chk = (s: S, p: P) => s.prod[r]!.pc === n.P_CHK && s.prod[r]!.bytes_available <= p.ringBytes && !fast(s);
-  return {
-    [`nc2_can_send_payload_bytes.space.${who}`]: {
-      ...rule('nc2_can_send_payload_bytes.space'),
-      doc: 'cons = sring->cons; space = payload_bytes - (prod_pvt - cons), 0 if prod_pvt - cons > payload_bytes (the fix); enough: bytes_available = space',
-      when: (s, p) => chk(s, p) && enough(s, p),
-      then: (d, s, p) => { d.prod[r]!.bytes_available = space(s.prod[r]!.prod_pvt, s.sring[r]!.cons, p); d.prod[r]!.pc = n.P_SEND; },
-    },
-    [`nc2_can_send_payload_bytes.no_space.${who}`]: {
-      ...rule('nc2_can_send_payload_bytes.no_space'),
-      when: (s, p) => chk(s, p) && !enough(s, p),
-    },
-  };
+  const names = ['nc2_can_send_payload_bytes.space', 'nc2_can_send_payload_bytes.no_space'].map((x) => `${x}.${who}`);
+  return Object.fromEntries(n.producerRules(r, space).filter((x) => names.includes(x.name)).map((x) => [x.name, x]));
 };
 
 /** nc2 with `spaceOf` in nc2_can_send_payload_bytes on both rings (test/nc2Fixes builds fixes off by one with it). */
@@ -66,7 +54,7 @@ export const clampFix = (spaceOf: SpaceOf, name = 'nc2-space-clamp-fix'): Model<
   name,
   description: 'nc2 whose nc2_can_send_payload_bytes treats a cons more than a ring behind prod_pvt as no space (the fix of finding F1)',
   see: 'NetChannel2 uring.h nc2_can_send_payload_bytes; docs/models/nc2.md "Findings"',
-  replace: { ...fixed(0, spaceOf), ...fixed(1, spaceOf) },
+  replace: { ...spaceRules(0, spaceOf), ...spaceRules(1, spaceOf) },
 });
 
 export default clampFix(space);

@@ -71,6 +71,7 @@ export const nc2Params = defineParams(
     hints: boolParam({ default: false, doc: 'the v2v active hints: consumer_active (producer flushes eagerly), producer_active and consumer_spinning (consumer spins instead of sleeping; no event while it spins)' }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend writes any value into the fields it owns (ring 0 cons and prod_event, ring 1 prod, cons_event, headers and sizes, and its v2v hints) instead of running the protocol' }),
     hostileWrites: intParam({ default: 3, min: 0, max: 6, doc: 'writes a hostile backend makes in one run' }),
+    hostileLaps: intParam({ default: 3, min: 1, max: 64, doc: 'laps of a ring a hostile backend produces that the honest frontend reads in one run: it reads no message starting hostileLaps * payload_bytes or more past startIndex (between two writes its offsets repeat after 3 laps: docs/models/nc2.md "How far the frontend reads")' }),
   },
   (p) =>
     p.maxMessage % 8 !== 0 ? `maxMessage ${p.maxMessage} is not a multiple of 8`
@@ -243,7 +244,7 @@ export const cellOf = (x: number, p: P): number => (x & mask(p)) / CELL | 0;
 /** `__nc2_contained_in_cons_ring(hdr at x, size)`: the message lies inside the payload, not across its end. */
 export const contained = (x: number, size: number, p: P): boolean => size <= p.ringBytes && (x & mask(p)) + size <= p.ringBytes;
 /** The header the consumer reads at cons_pvt: the cell's bytes, a zero header if never written. Misaligned reads (a hostile 4-byte pad) read a cell as it is. */
-const headerAt = (s: S, r: number, x: number, p: P): { type: number; size: number; k: number; seq: number; skip: number } => {
+export const headerAt = (s: S, r: number, x: number, p: P): { type: number; size: number; k: number; seq: number; skip: number } => {
   const c = s.sring[r]!.payload[cellOf(x, p)]!;
   const type = c.k === CELL_PAD ? NETCHANNEL2_MSG_PAD : c.k === CELL_HDR ? 1 : 0;
   const size = c.k === CELL_HDR || c.k === CELL_PAD ? c.size : 0;
@@ -266,8 +267,11 @@ const applies = (r: number, role: 'prod' | 'cons') => (p: P): boolean =>
 const overwrites = (s: S, r: number, x: number, len: number, p: P): boolean =>
   honestEnd(consumerOf(r), p) && idxSub(idxAdd(x, len), s.sring[r]!.cons) > p.ringBytes;
 
-/** The producer rules of ring r. */
-export function producerRules(r: number): R[] {
+/** How nc2_can_send_payload_bytes computes the free space from prod_pvt and cons (a fix may clamp it: examples/nc2-*-fix.ts). */
+export type SpaceOf = (prod_pvt: number, cons: number, p: P) => number;
+
+/** The producer rules of ring r, with `space` as nc2_can_send_payload_bytes's free space (uring.h's by default). */
+export function producerRules(r: number, space: SpaceOf = spaceFor): R[] {
   const who = ENDPOINTS[producerOf(r)]!;
   const peer = consumerOf(r);
   const ap = applies(r, 'prod');
@@ -303,9 +307,9 @@ export function producerRules(r: number): R[] {
       when: (s, p) => {
         const x = pr(s);
         return x.pc === P_CHK && x.bytes_available <= p.ringBytes && !fast(s) &&
-          spaceFor(x.prod_pvt, s.sring[r]!.cons, p) >= needFor(x.prod_pvt, x.want, p);
+          space(x.prod_pvt, s.sring[r]!.cons, p) >= needFor(x.prod_pvt, x.want, p);
       },
-      then: (d, s, p) => { d.prod[r]!.bytes_available = spaceFor(pr(s).prod_pvt, s.sring[r]!.cons, p); d.prod[r]!.pc = P_SEND; },
+      then: (d, s, p) => { d.prod[r]!.bytes_available = space(pr(s).prod_pvt, s.sring[r]!.cons, p); d.prod[r]!.pc = P_SEND; },
     },
     {
       name: `nc2_can_send_payload_bytes.no_space.${who}`, actor: who, applies: ap,
@@ -314,7 +318,7 @@ export function producerRules(r: number): R[] {
       when: (s, p) => {
         const x = pr(s);
         return x.pc === P_CHK && x.bytes_available <= p.ringBytes && !fast(s) &&
-          spaceFor(x.prod_pvt, s.sring[r]!.cons, p) < needFor(x.prod_pvt, x.want, p);
+          space(x.prod_pvt, s.sring[r]!.cons, p) < needFor(x.prod_pvt, x.want, p);
       },
       then: (d, s) => { d.prod[r]!.cons_snap = s.sring[r]!.cons; d.prod[r]!.pc = P_SETEV; },
     },
@@ -458,6 +462,15 @@ export function writeMessage(d: any, s: S, r: number, x: number, size: number, s
   }
 }
 
+/**
+ * The bound of a run on a ring a hostile peer produces (`hostileLaps`): the honest consumer reads a message only
+ * while its `cons_pvt` is less than hostileLaps * payload_bytes past startIndex (cons_pvt only moves forward, by at
+ * most a ring and 4 bytes a read, so the difference never wraps). On an honest producer's ring the messages bound
+ * the run and this is always true.
+ */
+export const lapsLeft = (s: S, r: number, p: P): boolean =>
+  honestEnd(producerOf(r), p) || idxSub(s.cons[r]!.cons_pvt, p.startIndex) < p.hostileLaps * p.ringBytes;
+
 /** The consumer rules of ring r. */
 export function consumerRules(r: number): R[] {
   const who = ENDPOINTS[consumerOf(r)]!;
@@ -467,26 +480,27 @@ export function consumerRules(r: number): R[] {
   const hasData = (s: S) => s.sring[r]!.prod !== cn(s).cons_pvt;
   const hdr = (s: S, p: P) => headerAt(s, r, cn(s).cons_pvt, p);
   const see = 'NetChannel2 uring.h';
+  const reads = (s: S, p: P) => lapsLeft(s, r, p);
   return [
     {
       name: `nc2_get_message.pad.${who}`, actor: who, applies: ap,
       doc: 'prod != cons_pvt; the header at cons_pvt is valid and of type NETCHANNEL2_MSG_PAD: cons_pvt += size (discard pad message)',
       see: 'v2v.c v2v_nc2_get_message',
-      when: (s, p) => cn(s).pc === C_READ && hasData(s) && validHeader(cn(s).cons_pvt, hdr(s, p).size, p) && hdr(s, p).type === NETCHANNEL2_MSG_PAD,
+      when: (s, p) => cn(s).pc === C_READ && hasData(s) && reads(s, p) && validHeader(cn(s).cons_pvt, hdr(s, p).size, p) && hdr(s, p).type === NETCHANNEL2_MSG_PAD,
       then: (d, s, p) => { consume(d, s, r, p, hdr(s, p).size, false); },
     },
     {
       name: `nc2_get_message.${who}`, actor: who, applies: ap,
       doc: 'prod != cons_pvt; the header at cons_pvt is valid: deliver the message, cons_pvt += (size + 7) & ~7',
       see: 'v2v.c v2v_nc2_get_message, v2v_nc2_finish_message',
-      when: (s, p) => cn(s).pc === C_READ && hasData(s) && validHeader(cn(s).cons_pvt, hdr(s, p).size, p) && hdr(s, p).type !== NETCHANNEL2_MSG_PAD,
+      when: (s, p) => cn(s).pc === C_READ && hasData(s) && reads(s, p) && validHeader(cn(s).cons_pvt, hdr(s, p).size, p) && hdr(s, p).type !== NETCHANNEL2_MSG_PAD,
       then: (d, s, p) => { consume(d, s, r, p, hdr(s, p).size, true); },
     },
     {
       name: `nc2_get_message.invalid.${who}`, actor: who, applies: ap,
       doc: 'size < sizeof(*hdr) or the message is not contained in the ring: "can\'t happen, unless the other end is misbehaving": the channel stops',
       see: 'v2v.c v2v_nc2_get_message (invalid_message), __nc2_contained_in_cons_ring',
-      when: (s, p) => cn(s).pc === C_READ && hasData(s) && !validHeader(cn(s).cons_pvt, hdr(s, p).size, p),
+      when: (s, p) => cn(s).pc === C_READ && hasData(s) && reads(s, p) && !validHeader(cn(s).cons_pvt, hdr(s, p).size, p),
       then: (d) => { d.cons[r]!.pc = C_DEAD; },
     },
     {
@@ -579,7 +593,12 @@ function consume(d: any, s: S, r: number, p: P, size: number, data: boolean): vo
     }
     if (!whole) dc.torn = 1;
   }
-  if (data) { dc.recv = Math.min(c.recv + 1, 15); dc.spun = 0; dc.padRun = 0; } // v2v_nc2_get_message returns TRUE: its counter is gone
+  if (data) {
+    // recv counts an honest producer's messages for N2's check; on a hostile peer's ring nothing reads it, and
+    // counting there would split states by how many stale messages were delivered (it stays 0)
+    if (honestEnd(producerOf(r), p)) dc.recv = Math.min(c.recv + 1, 15);
+    dc.spun = 0; dc.padRun = 0; // v2v_nc2_get_message returns TRUE: its counter is gone
+  }
   else if (honestEnd(producerOf(r), p)) { /* padRun stays 0 on an honest producer's ring: it would split states by history (which pad led to an index) */ }
   else dc.padRun = Math.min(c.padRun + size, p.ringBytes + 1);
   dc.cons_pvt = idxAdd(x, adv);

@@ -218,8 +218,9 @@ test('F3: a hostile backend keeps the frontend skipping pads for ever (H5, short
   assert.is.not(run(nc2, o, steps - 1).outcome, 'violation');
   assert.ok(replays(nc2, params(nc2, o), r));
   // from the last state, with no hostile write left, v2v_nc2_get_message's pad branch repeats: cons_pvt moves a ring at a time
+  // (the driver's loop: the model's bound on the laps a run reads, hostileLaps, lifted)
   const pad = nc2.rules.find((x) => x.name === 'nc2_get_message.pad.frontend')!;
-  const p = params(nc2, o);
+  const p = { ...params(nc2, o), hostileLaps: 64 };
   let s = r.violation!.trace[steps]!.state;
   assert.is(s.hostileLeft, 0);
   for (let lap = 0; lap < 3; lap++) {
@@ -229,6 +230,29 @@ test('F3: a hostile backend keeps the frontend skipping pads for ever (H5, short
     assert.equal({ ...next, cons: [next.cons[0], { ...next.cons[1], cons_pvt: 0 }] }, { ...s, cons: [s.cons[0], { ...s.cons[1], cons_pvt: 0 }] });
     s = next;
   }
+});
+
+test('hostileLaps bounds what the frontend reads from a hostile ring: a stale message delivered lap after lap (prod kept off the grid) walks cons_pvt up to the bound and no further; recv stays 0 there', () => {
+  // v2v_nc2_get_message compares all 32 bits of prod and cons_pvt: with prod 4 bytes behind, a stale data message
+  // is delivered every lap for 2^32 bytes; the model's run stops reading at hostileLaps rings past startIndex
+  const noH5 = deriveModel(noBug, { name: 'nc2-no-h5', description: 'nc2 without H3 and H5', removeInvariants: ['H5_pads_within_a_ring'] });
+  const reach = (laps: number) => {
+    const p = params(noH5, { backend: 'hostile', directions: '2', messages: '0', hostileWrites: '3', hostileLaps: String(laps) });
+    let far = 0, counted = 0;
+    const r = check(systemOf(noH5, p, []), {
+      onState: (s: Nc2State) => { far = Math.max(far, idxSub(s.cons[1]!.cons_pvt, p.startIndex)); if (s.cons[1]!.recv !== 0) counted++; },
+    });
+    assert.is(r.outcome, 'ok');
+    assert.is(counted, 0, 'recv on the hostile ring');
+    return { far, states: r.distinctStates, data: r.coverage.find((c) => c.rule === 'nc2_get_message.frontend')!.fired };
+  };
+  for (const laps of [1, 2, 3]) {
+    const { far, data } = reach(laps);
+    // the last read starts below the bound and moves at most a ring (a data message rounded up to 8: a ring and 4 bytes)
+    assert.ok(far >= laps * 32 && far < laps * 32 + 32 + 8, `laps ${laps}: ${far}`);
+    assert.ok(data > 0);
+  }
+  assert.ok(reach(3).states > reach(1).states);
 });
 
 test('with a hostile backend no end of the frontend is a stall: a copy whose valid end asks the frontend to be finished, asleep with no event pending, at a BUG_ON or stopped verifies, deadlock included', () => {
