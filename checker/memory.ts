@@ -8,6 +8,9 @@
  */
 import { totalmem } from 'node:os';
 
+/** The process's resident set now, in bytes. */
+const rssNow = (): number => process.memoryUsage.rss();
+
 export class MemoryGuard {
   /**
    * `reserved`: bytes the resident set is known to take soon that it does not
@@ -19,6 +22,8 @@ export class MemoryGuard {
     private readonly reserved?: () => number,
     /** Waits until nothing is reserved (the workers have loaded): a budget passed only with the reserve is asked again then. */
     private readonly settle?: () => void,
+    /** The resident set now, in bytes (tests give a measure of their own, test/memoryGuard). */
+    private readonly residentSet: () => number = rssNow,
   ) {}
   /**
    * Whether allocating `extra` more bytes would put the resident set past the
@@ -28,12 +33,12 @@ export class MemoryGuard {
    */
   over(extra: number): boolean {
     const reserved = this.reserved ? this.reserved() : 0;
-    const rss = process.memoryUsage.rss() + reserved;
+    const rss = this.residentSet() + reserved;
     if (rss + extra <= this.limit) return false;
     if (reserved > 0 && this.settle) {
       // the estimate of what is still loading is in the way: ask again with what they hold once loaded
       this.settle();
-      return new MemoryGuard(this.limit, this.reserved).over(extra);
+      return new MemoryGuard(this.limit, this.reserved, undefined, this.residentSet).over(extra);
     }
     const idle = idleWorkers?.count() ?? 0;
     if (idle === 0) return true;

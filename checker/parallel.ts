@@ -507,8 +507,11 @@ export class ParallelSearch<S> {
           const k = take(entry, plain);
           this.workers.push(k);
           data = { ...data, fresh: k.fresh };
+          // a fresh thread must load within the bound, or the search fails (it would hold a guard's wait and the others' barriers for ever)
+          const loading = k.fresh ? setTimeout(() => fail(new Error(notLoaded(i))), loadWaitMs()).unref() : undefined;
           k.listener = {
             message: (m) => {
+              if (m.error !== undefined || m.result || m.done || m.loaded !== undefined) clearTimeout(loading);
               if (m.error !== undefined) fail(workerError(m, plain));
               else if (m.result) {
                 this.linksDigest = m.linksDigest;
@@ -751,6 +754,23 @@ export const STAGGER_BYTES = 8 * WORKER_BYTES;
 
 /** How often the main thread reads the resident set while the first thread of a search under a budget loads (ms). */
 const LOAD_WATCH_MS = 2;
+
+/**
+ * How long a fresh worker thread may take to load the model (from its start
+ * message to its `loaded` answer) before the search fails: 30 s, or
+ * PVCHECK_WORKER_LOAD_SECONDS. A worker loads in 0.1-0.4 s on a quiet
+ * machine and 1.4-1.7 s at load 18-20 (docs/perf/2026-12-06e-engine.md);
+ * one that never answers would hold the others at their first common level
+ * and a memory guard waiting for it (parallelWorker.ts awaitLoaded) for ever.
+ */
+export const LOAD_WAIT_SECONDS = 30;
+function loadWaitMs(): number {
+  const s = Number(process.env.PVCHECK_WORKER_LOAD_SECONDS);
+  return (s > 0 ? s : LOAD_WAIT_SECONDS) * 1000;
+}
+function notLoaded(i: number): string {
+  return `worker ${i} has not loaded the model ${loadWaitMs() / 1000} s after it started (a slow machine: PVCHECK_WORKER_LOAD_SECONDS=N waits N seconds)`;
+}
 
 /** Back to the pool, once its search is over. */
 function keep(k: Kept): void {

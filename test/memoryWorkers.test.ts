@@ -92,6 +92,9 @@ test('a budget just above 2 workers\' room (ring-notify 8x64): they start, the s
   // then stops as at the budget while it loads (the next case), with no state. A search with no budget loads
   // them once (it fills the cache where it was cold: a fresh checkout, a source changed since the last run).
   await checkParallel((await boundCase('ring-notify', { ringSize: '2', messages: '2' })).sys, {}, source, 2);
+  // loaded from the cache, a thread loads in 0.1-0.4 s (1.4-1.7 s at load 18-20): one that never says so fails the
+  // search after 10 s (checker/parallel.ts LOAD_WAIT_SECONDS), not the default 30 (mutant worker-zero-loaded-uncounted)
+  process.env.PVCHECK_WORKER_LOAD_SECONDS = '10';
   for (const extra of [8, 24, 40]) {
     const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + extra * MiB;
     resetPeak();
