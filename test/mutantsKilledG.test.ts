@@ -20,6 +20,13 @@
  *   by test/cliHardeningB through the CLI (18 s of CI's mutant phase); here
  *   by resolving the parameters (the message is test/cliHardeningB's).
  * - nc2-laps-one-short: the bound above at one lap reads nothing.
+ * - nc2-padfix-unclamped, nc2-padfix-stray-pad-not-invalid
+ *   (examples/nc2-pad-offset-fix.ts, nc2 daf5776): test/nc2Fixes checks the fix
+ *   at F3's row (messages=0), where F1's clamp has nothing to clamp and a stray
+ *   pad left alone only stops a consumer a hostile backend owes nothing. Here
+ *   F1's row (the frontend sending) verifies H3 with the fix, and at F3's row
+ *   the first state with a pad at cons_pvt that no honest producer writes has
+ *   the fix's invalid branch enabled (the channel stops) and its pad branch not.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -33,6 +40,8 @@ import { lapsLeft, nc2, type Nc2State } from '../model/nc2.js';
 import { idxAdd } from '../model/idx32.js';
 import { blkif, feDevOf, GDEV_SECOND, XenbusStateConnected, type BlkifParams, type BlkifState } from '../model/blkif.js';
 import crashFix from '../examples/blkif-crash-remove-fix.js';
+import padOffsetFix, { padAsSent } from '../examples/nc2-pad-offset-fix.js';
+import { headerAt, type Nc2Params } from '../model/nc2.js';
 
 test('nc2-laps-*: hostileLaps bounds reads on a hostile producer\'s ring at exactly hostileLaps rings past startIndex; an honest producer\'s ring is never bounded', () => {
   for (const laps of [1, 2, 3]) {
@@ -80,6 +89,26 @@ test('blkif-removal-hostile-backend-taken: removal=libxl beside a hostile end, e
     assert.ok(E.isLeft(r), JSON.stringify(end));
   }
   assert.ok(E.isRight(resolveParams(blkif.params, { removal: 'libxl' })));
+});
+
+test('nc2-padfix-*: F3\'s fix keeps F1\'s clamp (H3 at F1\'s row) and stops the channel on a pad no honest producer writes', () => {
+  type NM = Model<Nc2State, Nc2Params>;
+  const fix = padOffsetFix as unknown as NM;
+  const h = paramsOf(fix, { backend: 'hostile' });
+  assert.is(check(systemOf(fix, h, ['H3_no_BUG_ON']), {}).outcome, 'ok', 'F1\'s row: no BUG_ON with the fix');
+  const base = nc2.rules.find((r) => r.name === 'nc2_get_message.pad.frontend')!;
+  const stray = (s: Nc2State, p: Nc2Params) => base.when!(s, p, undefined as never) && !padAsSent(s.cons[1]!.cons_pvt, headerAt(s, 1, s.cons[1]!.cons_pvt, p).size, p);
+  const m = deriveModel(fix, {
+    name: 'nc2-pad-fix-stray', description: 'stops at a pad no honest producer writes', add: [],
+    invariants: [{ name: 'no_stray_pad', description: 'no stray pad at cons_pvt', see: 'examples/nc2-pad-offset-fix.ts', holds: (s: Nc2State, p: Nc2Params) => !stray(s, p) }],
+  }) as NM;
+  const p = paramsOf(m, { backend: 'hostile', directions: '2', messages: '0' });
+  const r = check(systemOf(m, p, ['no_stray_pad']), { checkDeadlock: false });
+  assert.ok(r.violation, 'a hostile backend writes a stray pad');
+  const s = r.violation!.trace[r.violation!.trace.length - 1]!.state as Nc2State;
+  const on = (name: string) => fix.rules.find((x) => x.name === name)!.when!(s, p, undefined as never);
+  assert.ok(on('nc2_get_message.invalid.frontend'), 'the fix refuses it: the channel stops');
+  assert.not.ok(on('nc2_get_message.pad.frontend'), 'and does not take it');
 });
 
 test.run();
