@@ -1012,8 +1012,7 @@ class Worker<S> {
       if (code === 1) {
         lv.news++;
         // the invariants see the successor unpacked from its words (a plain state)
-        found = this.path.stagedState(j);
-        if (this.failing(found) >= 0) lv.stop = true;
+        if (this.failing((found = this.path.stagedState(j))) >= 0) lv.stop = true;
       }
       const slot = res >>> 2;
       let m = INSERTED;
@@ -1038,15 +1037,20 @@ class Worker<S> {
       a[o + 2] = slot;
       a[o + 3] = m;
       for (let x = 0; x < w.length; x++) a[o + REC + x] = w[x]!;
-      if (this.FOUND > 0) {
-        // the goals and observables of a state this worker inserted, evaluated here rather than in the merge
-        const e = o + REC + w.length;
-        a[e] = found !== undefined ? 1 : 0;
-        if (found !== undefined) writeFound(found, this.goalList, this.obsList, a, e + 1);
-      }
+      if (this.FOUND > 0) this.carry(found, a, o + REC + w.length);
       lv.nrec++;
     }
     return true;
+  }
+
+  /**
+   * The goals and observables of a state this worker inserted (`found`, else a state found again: none),
+   * evaluated here rather than in the merge, at `a[e..]` (FOUND words). Out of edgeTogether, which runs
+   * for every edge: a model with neither (the flat default) pays one test of FOUND a record.
+   */
+  private carry(found: S | undefined, a: Uint32Array, e: number): void {
+    a[e] = found !== undefined ? 1 : 0;
+    if (found !== undefined) writeFound(found, this.goalList, this.obsList, a, e + 1);
   }
 
   // ---- worker 0: seeding, merging, levels run alone, the report ----
