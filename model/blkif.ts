@@ -75,6 +75,7 @@ import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
 import { array, bool, int, list, oneOf, record, type Bounded, type Shape } from './shape.js';
 import { blkifViews } from './views/drivers.js';
+import { switchAbortsOnReset } from './xenbus.js';
 
 export const BLKIF_OP_READ = 0;
 export const BLKIF_OP_WRITE = 1;
@@ -731,15 +732,16 @@ type BackDraft = { back: { pgnts: { gref: number; active: boolean }[]; reqs: rea
 
 /**
  * Linux 7.0's reset check in `__xenbus_switch_state` (e2dcf9065536; `-p
- * bus=7.0`): the transaction reads the node reset to Initialising by the
- * toolstack where `dev->state` is not (`current_state != dev->state &&
- * current_state == XenbusStateInitialising`: `vanished = true; goto abort`):
- * nothing is written and `dev->state` is kept. The device's own `vanished`
- * (set by the bus, `xenbus_cleanup_devices`, `xenbus_dev_changed`) is never
- * set on a device of blkif's paths before its last switch (docs/models/blkif.md).
+ * bus=7.0`): model/xenbus.ts {@link switchAbortsOnReset}, the one predicate
+ * xenbus's `switchState` uses too, on blkif's names of the states: the node
+ * reset to Initialising where `dev->state` is not, and the switch writes
+ * nothing. The device's own `vanished` (set by the bus, `xenbus_cleanup_devices`,
+ * `xenbus_dev_changed`) is set on a device of blkif's paths only by `crash`'s
+ * removal, whose one switch after it (xenbus_dev_remove's Closed) takes the
+ * vanished return in `removeFirstDevice` (docs/models/blkif.md).
  */
 export const resetAborts = (p: { bus: string } | undefined, node: XenbusState, dev: XenbusState): boolean =>
-  p?.bus === '7.0' && node === XenbusStateInitialising && dev !== XenbusStateInitialising;
+  switchAbortsOnReset(p?.bus, dev, () => node, XenbusStateInitialising);
 
 /**
  * xenbus_switch_state for blkback (drivers/xen/xenbus/xenbus_client.c

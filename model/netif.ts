@@ -494,7 +494,15 @@ export const honestBackend: BackendCode = {
 export const hasUnconsumedRequests = (s: S, p: P): boolean => NR_UNCONSUMED_REQUESTS(p.ringSize, s.req_prod, s.back.req_cons, s.back.rsp_prod_pvt) > 0;
 
 type BackDraft = { -readonly [K in keyof Back]: Back[K] };
+/**
+ * What netback's NAPI context writes: the ring, its own state, rsp_prod. In a
+ * rule's `then` it is the draft itself (the steps write where netback writes);
+ * a guard that must know what a step would do runs it on a copy ({@link worldOf}).
+ */
 type World = { ring: Slot[]; back: BackDraft; rsp_prod: number };
+const worldOf = (s: S): World => ({ ring: [...s.ring], back: { ...s.back }, rsp_prod: s.rsp_prod });
+/** The draft as the world a step writes. */
+const draftWorld = (d: unknown): World => d as World;
 
 /** _make_tx_response: the response at rsp_prod_pvt, then a NULL status on the next extra_count slots (their other bytes unchanged). */
 function makeResponse(w: World, p: P, id: number, extra: number, status: number): void {
@@ -509,8 +517,10 @@ function makeResponse(w: World, p: P, id: number, extra: number, status: number)
   w.back.rsp_prod_pvt = idxAdd(i, 1);
 }
 
-/** What one step of netback's NAPI context does; `needsLock` when it makes a response (make_tx_response takes response_lock). */
-interface Outcome { world: World; needsLock: boolean; ok: boolean }
+/** What one step of netback's NAPI context did to its world; `needsLock` when it made a response (make_tx_response takes response_lock). */
+interface Outcome { readonly needsLock: boolean; readonly ok: boolean }
+const BUILT: Outcome = { needsLock: false, ok: true }, BUILT_RESPONDED: Outcome = { needsLock: true, ok: true };
+const FAILED: Outcome = { needsLock: false, ok: false }, FAILED_RESPONDED: Outcome = { needsLock: true, ok: false };
 
 const legacyMax = (bc: BackendCode, p: P) => (bc.legacySlotsMax ? bc.legacySlotsMax(p) : p.slotsMin);
 
@@ -571,26 +581,34 @@ export function countRequests(read: (k: number) => TxReq, txreq: TxReq, work_to_
 }
 
 /**
- * One packet of xenvif_tx_build_gops up to xenvif_get_requests: the XSA-39
- * check, work_to_do, the first slot, xenvif_get_extras, xenvif_count_requests,
- * the size, page and GSO checks. Returns null when there is no work.
+ * The head of xenvif_tx_build_gops's loop: -1 when the XSA-39 check
+ * (`req_prod - req_cons > XEN_NETIF_TX_RING_SIZE`) fails (xenvif_fatal_tx_err),
+ * else work_to_do, XEN_RING_NR_UNCONSUMED_REQUESTS (0: no work, the pass ends).
  */
-function buildGops(s: S, p: P, bc: BackendCode): Outcome | null {
-  const b0 = s.back;
-  const w: World = { ring: [...s.ring], back: { ...b0 }, rsp_prod: s.rsp_prod };
+function txWorkToDo(s: S, p: P, bc: BackendCode): number {
+  const rp = s.req_prod, cons = s.back.req_cons;
+  if (!bc.reqProdCheck) return idxSub(rp, cons);
+  if (idxSub(rp, cons) > p.ringSize) return -1;
+  return NR_UNCONSUMED_REQUESTS(p.ringSize, rp, cons, s.back.rsp_prod_pvt);
+}
+
+/**
+ * One packet of xenvif_tx_build_gops up to xenvif_get_requests, written into
+ * `w`: the XSA-39 check, work_to_do, the first slot, xenvif_get_extras,
+ * xenvif_count_requests, the size, page and GSO checks. Returns null (`w`
+ * untouched) when there is no work.
+ */
+function buildGops(s: S, p: P, bc: BackendCode, w: World): Outcome | null {
   const b = w.back;
   const honestFront = p.frontend === 'honest';
   const rp = s.req_prod;
-  let needsLock = false;
   const fatal = () => { b.disabled = 1; if (honestFront) b.rejected = 1; };
   const readSlot = (i: number): Slot => {
     if (!idxLe(idxAdd(i, 1), rp) || idxSub(i, b.rsp_prod_pvt) >= p.ringSize) b.overrun = 1;
     return s.ring[slotOf(p, i)]!;
   };
-  if (idxSub(rp, b.req_cons) > p.ringSize) {
-    if (bc.reqProdCheck) { fatal(); return { world: w, needsLock, ok: false }; }
-  }
-  let work = bc.reqProdCheck ? NR_UNCONSUMED_REQUESTS(p.ringSize, rp, b.req_cons, b.rsp_prod_pvt) : idxSub(rp, b.req_cons);
+  let work = txWorkToDo(s, p, bc);
+  if (work < 0) { fatal(); return FAILED; }
   if (!work) return null;
   let idx = b.req_cons;
   const txreq = asReq(readSlot(idx));
@@ -606,7 +624,7 @@ function buildGops(s: S, p: P, bc: BackendCode): Outcome | null {
     const ge = getExtras((k) => asExtra(readSlot(idxAdd(cons, k))), work);
     extra_count = ge.extra_count;
     b.req_cons = idxAdd(cons, ge.extra_count);
-    if (ge.verdict !== 'ok') { fatal(); return { world: w, needsLock, ok: false }; }
+    if (ge.verdict !== 'ok') { fatal(); return FAILED; }
     work = ge.work_to_do;
     gsoSize = ge.gsoSize;
     idx = b.req_cons;
@@ -620,17 +638,17 @@ function buildGops(s: S, p: P, bc: BackendCode): Outcome | null {
   const frags = cr.frags;
   const fragIdx = frags.map((_, k) => idxAdd(cons, k));
   const slots = cr.slots;
-  if (cr.verdict === 'fatal') { fatal(); return { world: w, needsLock, ok: false }; }
-  if (cr.verdict === 'drop') { txErr(w, s, p, bc, first, extra_count, idxAdd(cons, slots)); needsLock = true; if (honestFront) b.rejected = 1; return { world: w, needsLock, ok: false }; }
+  if (cr.verdict === 'fatal') { fatal(); return FAILED; }
+  if (cr.verdict === 'drop') { txErr(w, s, p, bc, first, extra_count, idxAdd(cons, slots)); if (honestFront) b.rejected = 1; return FAILED_RESPONDED; }
   idx = idxAdd(idx, slots);
-  if (first.size < ETH_HLEN) { txErr(w, s, p, bc, first, extra_count, idx); if (honestFront) b.rejected = 1; return { world: w, needsLock: true, ok: false }; } // "Bad packet size"
-  if (first.offset + first.size > XEN_PAGE_SIZE) { fatal(); return { world: w, needsLock, ok: false }; } // "Cross page boundary"
+  if (first.size < ETH_HLEN) { txErr(w, s, p, bc, first, extra_count, idx); if (honestFront) b.rejected = 1; return FAILED_RESPONDED; } // "Bad packet size"
+  if (first.offset + first.size > XEN_PAGE_SIZE) { fatal(); return FAILED; } // "Cross page boundary"
   if (!bc.copyHeadersAcrossSlots) data_len = Math.min(first.size, XEN_NETBACK_TX_COPY_LEN);
   if (bc.xsa432 && slots >= legacyMax(bc, p) - 1 && data_len < first.size) data_len = first.size;
-  if (gsoSize === 0) { fatal(); return { world: w, needsLock, ok: false }; } // xenvif_set_skb_gso "GSO size must not be zero"
+  if (gsoSize === 0) { fatal(); return FAILED; } // xenvif_set_skb_gso "GSO size must not be zero"
   b.napi = 1;
   b.cur = { first, frags, fragIdx, firstIdx, extra_count, total, data_len, end: idx };
-  return { world: w, needsLock, ok: true };
+  return BUILT;
 }
 
 /** xenvif_tx_err: ERROR for the first slot (NULL for its extras), then ERROR for each slot from req_cons to end; req_cons = end. */
@@ -670,20 +688,22 @@ export function countedPacket(sh: Shape, p: P, bc: BackendCode = honestBackend):
   const ring = [...s0.ring];
   slots.forEach((sl, i) => { ring[slotOf(p, i)] = sl; });
   const s: S = { ...s0, ring, req_prod: slots.length, front: { ...s0.front, req_prod_pvt: slots.length } };
-  const o = buildGops(s, p, bc);
-  return o && o.ok ? o.world.back.cur : null;
+  const w = worldOf(s);
+  const o = buildGops(s, p, bc, w);
+  return o && o.ok ? w.back.cur : null;
 }
 
 /** xenvif_get_requests on a counted packet, from a fresh netback: its events. */
 export function xenvifGetRequests(c: Counted, p: P, bc: BackendCode = honestBackend): GetRequestsEvents {
   const s0 = netifInit(p)[0]!;
   const ev: GetRequestsEvents = { copies: [], maps: [], resp: [], past: false, nullShinfo: false };
-  getRequests({ ...s0, back: { ...s0.back, napi: 1, cur: c } }, p, bc, ev);
+  const s: S = { ...s0, back: { ...s0.back, napi: 1, cur: c } };
+  getRequests(s, p, bc, worldOf(s), ev);
   return ev;
 }
 
-function getRequests(s: S, p: P, bc: BackendCode, ev?: GetRequestsEvents): Outcome {
-  const w: World = { ring: [...s.ring], back: { ...s.back }, rsp_prod: s.rsp_prod };
+/** xenvif_get_requests for the counted packet, written into `w`. */
+function getRequests(s: S, p: P, bc: BackendCode, w: World, ev?: GetRequestsEvents): Outcome {
   const b = w.back;
   const c = s.back.cur!;
   let needsLock = false;
@@ -753,10 +773,8 @@ function getRequests(s: S, p: P, bc: BackendCode, ev?: GetRequestsEvents): Outco
   b.cur = null;
   b.napi = 0;
   b.txq = s.back.txq + 1;
-  return { world: w, needsLock, ok: true };
+  return needsLock ? BUILT_RESPONDED : BUILT;
 }
-
-const commit = (d: any, w: World): void => { d.ring = w.ring; d.back = w.back; };
 
 /** xenvif_idx_release's three parts for one pending slot, atomically (NAPI's own releases). */
 function releaseNow(w: World, p: P, e: Pending): void {
@@ -771,36 +789,33 @@ export function backendRules(bc: BackendCode = honestBackend): R[] {
     name: 'xenvif_tx_build_gops', actor: 'netback-napi',
     doc: 'one packet: req_prod check, XEN_RING_NR_UNCONSUMED_REQUESTS, RING_COPY_REQUEST, xenvif_get_extras, xenvif_count_requests, size/page/GSO checks; errors answered by xenvif_tx_err',
     see: 'drivers/net/xen-netback/netback.c xenvif_tx_build_gops, xenvif_get_extras, xenvif_count_requests, xenvif_tx_err, xenvif_fatal_tx_err',
-    when: (s, p) => {
-      if (!napiRuns(s, p)) return false;
-      const o = buildGops(s, p, bc);
-      return o !== null && !(o.needsLock && s.back.lock);
-    },
+    // work to do, and response_lock free if this packet's errors would take it (the dealloc context holds it)
+    when: (s, p) => napiRuns(s, p) && txWorkToDo(s, p, bc) !== 0 && !(s.back.lock && buildGops(s, p, bc, worldOf(s))!.needsLock),
     then: (d, s, p) => {
-      const o = buildGops(s, p, bc)!;
-      commit(d, o.world);
-      d.rsp_prod = o.needsLock ? o.world.back.rsp_prod_pvt : s.rsp_prod; // make_tx_response pushes
-      if (!o.ok) { d.back.napi = 0; d.back.txq = s.back.txq; }
+      const w = draftWorld(d);
+      const o = buildGops(s, p, bc, w)!;
+      w.rsp_prod = o.needsLock ? w.back.rsp_prod_pvt : s.rsp_prod; // make_tx_response pushes
+      if (!o.ok) { w.back.napi = 0; w.back.txq = s.back.txq; }
     },
   };
   const get: R = {
     name: 'xenvif_get_requests', actor: 'netback-napi',
     doc: 'the header copy of data_len bytes across the slots, a pending slot per data slot, zero-size fragments answered, the skb (and frag_list skb) frags',
     see: 'drivers/net/xen-netback/netback.c xenvif_get_requests',
-    when: (s, p) => s.back.napi === 1 && !(getRequests(s, p, bc).needsLock && s.back.lock),
+    when: (s, p) => s.back.napi === 1 && !(s.back.lock && getRequests(s, p, bc, worldOf(s)).needsLock),
     then: (d, s, p) => {
-      const o = getRequests(s, p, bc);
-      commit(d, o.world);
-      if (o.needsLock) d.rsp_prod = o.world.back.rsp_prod_pvt;
+      const w = draftWorld(d);
+      const o = getRequests(s, p, bc, w);
+      if (o.needsLock) w.rsp_prod = w.back.rsp_prod_pvt;
     },
   };
   const submit: R = {
     name: 'xenvif_tx_submit', actor: 'netback-napi',
     doc: 'end of the pass: the grant copies done, the copied-only slots released (xenvif_idx_release), the skbs handed to the stack',
     see: 'drivers/net/xen-netback/netback.c xenvif_tx_action, xenvif_tx_check_gop, xenvif_tx_submit',
-    when: (s, p) => s.back.napi === 0 && s.back.txq > 0 && !s.back.lock && (s.back.txq >= p.budget || s.back.disabled === 1 || buildGops(s, p, bc) === null),
+    when: (s, p) => s.back.napi === 0 && s.back.txq > 0 && !s.back.lock && (s.back.txq >= p.budget || s.back.disabled === 1 || txWorkToDo(s, p, bc) === 0),
     then: (d, s, p) => {
-      const w: World = { ring: [...s.ring], back: { ...s.back }, rsp_prod: s.rsp_prod };
+      const w = draftWorld(d);
       const keep: Pending[] = [];
       for (const e of s.back.held) {
         if (!e.mapped && !e.submitted) releaseNow(w, p, e);
@@ -808,8 +823,6 @@ export function backendRules(bc: BackendCode = honestBackend): R[] {
       }
       w.back.held = keep;
       w.back.txq = 0;
-      commit(d, w);
-      d.rsp_prod = w.rsp_prod;
     },
   };
   // the dealloc thread: xenvif_tx_dealloc_action -> xenvif_idx_release, in three steps under response_lock
@@ -820,12 +833,11 @@ export function backendRules(bc: BackendCode = honestBackend): R[] {
     choices: (s) => (s.back.dl === 0 && !s.back.lock ? s.back.held.map((e, i) => (e.mapped && e.submitted ? i : -1)).filter((i) => i >= 0) : []),
     showChoice: (i: number) => `held[${i}]`,
     then: (d, s, p, i: number) => {
-      const w: World = { ring: [...s.ring], back: { ...s.back }, rsp_prod: s.rsp_prod };
+      const w = draftWorld(d);
       const e = s.back.held[i]!;
       makeResponse(w, p, e.id, e.extra, NETIF_RSP_OKAY);
       w.back.held = s.back.held.filter((_, k) => k !== i);
       w.back.dl = 1; w.back.dlEntry = e; w.back.lock = 1;
-      commit(d, w);
     },
   };
   const release = (pc: number): R => ({
@@ -864,7 +876,7 @@ export function backendRules(bc: BackendCode = honestBackend): R[] {
     doc: 'a poll with less than its budget done: napi_complete_done, then xenvif_napi_schedule_or_enable_events: RING_FINAL_CHECK_FOR_REQUESTS (req_event = req_cons + 1), more: napi_schedule; none: clear NETBK_TX_EOI and xen_irq_lateeoi(irq, 0). A disabled vif: napi_complete only',
     see: 'drivers/net/xen-netback/interface.c xenvif_poll; netback.c xenvif_napi_schedule_or_enable_events; ring.h RING_FINAL_CHECK_FOR_REQUESTS',
     applies: (p) => p.evtchn === 'lateeoi',
-    when: (s, p) => s.ev.sched === 1 && s.back.napi === 0 && s.back.txq === 0 && (s.back.disabled === 1 || buildGops(s, p, bc) === null),
+    when: (s, p) => s.ev.sched === 1 && s.back.napi === 0 && s.back.txq === 0 && (s.back.disabled === 1 || txWorkToDo(s, p, bc) === 0),
     then: (d, s, p) => {
       d.ev.sched = 0;
       if (s.back.disabled) return; // "This vif is rogue": napi_complete, no EOI

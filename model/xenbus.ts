@@ -467,6 +467,21 @@ export const feReadAsBackend = (xs: Xenstore, path: string): string | undefined 
     ? xsRead(xs, path) : undefined;
 
 /**
+ * Linux 7.0's reset check in `__xenbus_switch_state` (e2dcf9065536; `-p
+ * bus=7.0`, never at 6.12): the transaction reads the node reset to
+ * Initialising by the toolstack where `dev->state` is not (`current_state !=
+ * dev->state && current_state == XenbusStateInitialising`: `vanished = true;
+ * goto abort`), and the switch writes nothing and keeps `dev->state`. One
+ * predicate for every model of the xenbus core's switch, whatever its
+ * encoding of the states: `initialising` is XenbusStateInitialising in it
+ * (xenbus.h's number here, the name in model/blkif.ts), and the node is read
+ * only when the test needs it (`node`: this model reads its store lazily).
+ */
+export function switchAbortsOnReset<T>(bus: string | undefined, dev: T, node: () => T, initialising: T): boolean {
+  return bus === '7.0' && dev !== initialising && node() === initialising;
+}
+
+/**
  * xenbus_switch_state (xenbus_client.c): a no-op when `dev->state` already is
  * `state`; otherwise writes the `state` node in a transaction that first checks
  * the node still exists (a removed device is not re-created) and sets dev->state.
@@ -482,9 +497,9 @@ export function switchState(d: D, who: 'fe' | 'be', state: number, p: P, initial
   const side = who === 'fe' ? d.fe : d.be;
   if (side.dev === state) return;
   const path = who === 'fe' ? FE_STATE : BE_STATE;
-  if (p.bus === '7.0' && ((side as Draft<FrontendState>).vanished ||
-    (side.dev !== XenbusStateInitialising && !(initialisingWrites && state === XenbusStateInitialising) &&
-      xsReadState(d.xs as unknown as Xenstore, who === 'fe' ? FE : BE) === XenbusStateInitialising))) return;
+  if (p.bus === '7.0' && (side as Draft<FrontendState>).vanished) return;
+  if (!(initialisingWrites && state === XenbusStateInitialising) &&
+    switchAbortsOnReset(p.bus, side.dev, () => xsReadState(d.xs as unknown as Xenstore, who === 'fe' ? FE : BE), XenbusStateInitialising)) return;
   side.dev = state;
   if (xsRead(d.xs, path) !== undefined) xsWrite(d.xs, path, String(state), p.txnConflicts);
 }

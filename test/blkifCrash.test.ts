@@ -113,6 +113,14 @@ test('restart at 7.0: the re-probe of the reset node unregisters the old device 
   assert.ok(end.front.shadow.some((x) => x.waiting));
 });
 
+test('restart at 7.0 with no request outstanding at the crash: the new device connects and answers every request (Linux, no fix); at 6.12 it can too, when the guest\'s bus saw the removal first', () => {
+  for (const bus of BUSES) {
+    const all = states(blkif, { crash: true, restart: true, bus, requests: 1 });
+    assert.ok(all.some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 1 && s.front.rsp_cons === 1 && s.life!.be === XenbusStateConnected &&
+      s.life!.feDev === XenbusStateConnected), bus);
+  }
+});
+
 test('6.12\'s xenbus_dev_remove writes Closed into the re-attached device\'s node; 7.0\'s vanished device writes nothing', () => {
   const stray = (s: BlkifState): boolean => s.life!.fedir === FEDIR_NEW && s.life!.gdev === GDEV_NONE && s.life!.fe === XenbusStateClosed;
   assert.ok(states(blkif, { crash: true, restart: true, bus: '6.12', requests: 1 }).some(stray));

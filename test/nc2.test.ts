@@ -14,7 +14,9 @@
  * (docs/models/nc2.md "What a hostile backend writes"): the BUG_ON is reached
  * from cons one byte further behind than the ring, a containment test off by
  * one byte is caught, and with a hostile backend no end of the frontend is a
- * stall (a copy whose valid end asks exactly that verifies).
+ * stall (a copy whose valid end asks exactly that verifies). A run reads at
+ * most hostileLaps rings of a hostile ring (the bound is reached and kept), and
+ * the ghost padRun of H5 counts pads since the last data message only.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -25,7 +27,7 @@ import { check } from '../checker/explore.js';
 import type { CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
-import { C_DEAD, C_READ, C_WAIT, HDR, P_BUG, P_IDLE, P_WAIT, hostileCons, hostileSizes, nc2, type Nc2Params, type Nc2State } from '../model/nc2.js';
+import { CELL_HDR, CELL_PAD, C_DEAD, C_READ, C_WAIT, HDR, P_BUG, P_IDLE, P_WAIT, hostileCons, hostileSizes, nc2, nc2Init, type Nc2Params, type Nc2State } from '../model/nc2.js';
 import { idxAdd, idxSub } from '../model/idx32.js';
 import { nc2Api } from '../model/nc2Api.js';
 import noPadding from '../examples/nc2-no-padding.js';
@@ -253,6 +255,29 @@ test('hostileLaps bounds what the frontend reads from a hostile ring: a stale me
     assert.ok(data > 0);
   }
   assert.ok(reach(3).states > reach(1).states);
+});
+
+test('padRun counts pads since the last data message on a hostile ring: pads of 16 and 24 bytes with a data message between each are never more than a ring in a row (H5 holds; counted across messages they would be)', () => {
+  // ring 1 as a backend left it (no write left): a pad at the start offset 16 to the ring end, an 8-byte data message
+  // at offset 0, a pad from offset 8 to the ring end, and prod 4 bytes off the grid: the frontend reads pad, data,
+  // pad, data, ... for hostileLaps laps, 16 + 24 + 24 + ... bytes of pad in all but at most 24 since a message
+  const p = params(nc2, { backend: 'hostile', directions: '2', messages: '0', hostileWrites: '0' });
+  const s0 = produce(nc2Init(p), (d) => {
+    const cells = d.sring[1]!.payload;
+    Object.assign(cells[4]!, { k: CELL_PAD, size: 16 });
+    Object.assign(cells[0]!, { k: CELL_HDR, size: 8 });
+    Object.assign(cells[2]!, { k: CELL_PAD, size: 24 });
+    d.sring[1]!.prod = idxSub(p.startIndex, 4);
+  });
+  const m = deriveModel(nc2, { name: 'nc2-pads-between-data', description: 'ring 1 with pads between data messages', init: () => [s0] });
+  let far = 0, most = 0;
+  const r = check(systemOf(m, p, []), {
+    onState: (s: Nc2State) => { far = Math.max(far, idxSub(s.cons[1]!.cons_pvt, p.startIndex)); most = Math.max(most, s.cons[1]!.padRun); },
+  });
+  assert.is(r.outcome, 'ok');
+  assert.is(most, 24);
+  assert.ok(far >= 3 * p.ringBytes, `${far}`); // 16 + 8 + 24 + 8 + 24 + ... bytes read: far more than a ring of pads in all
+  for (const rule of ['nc2_get_message.pad.frontend', 'nc2_get_message.frontend']) assert.ok(r.coverage.find((c) => c.rule === rule)!.fired > 0, rule);
 });
 
 test('with a hostile backend no end of the frontend is a stall: a copy whose valid end asks the frontend to be finished, asleep with no event pending, at a BUG_ON or stopped verifies, deadlock included', () => {

@@ -9,7 +9,8 @@
  * F4, F7, F7-hostile and F8 at bus=7.0, each computed by a check and
  * recognised by the shape of its end state; then what v7.0 breaks: a driver
  * bound again after a migration of the unbound device never connects
- * (xenbus-V1), its fix, and the fix examples at bus=7.0.
+ * (xenbus-V1), its fix, and the fix examples at bus=7.0. A vanished device
+ * that still has a driver, as the search reaches it: test/xenbusV7Vanished.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
