@@ -876,7 +876,8 @@ export const libxlSafeRemove: R = {
   doc: 'xl block-detach without -f: libxl__initiate_device_generic_remove at LIBXL__FORCE_OFF, one transaction: online = 0, state = Closing (unless it reads Closed); then libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT (10 s): on the timeout no forced pass, the removal fails ("unable to remove device") and leaves the directories',
   see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_backend_callback (LIBXL__FORCE_AUTO only: the forced pass), device_hotplug_done; tools/libs/light/libxl_internal.h LIBXL_DEFINE_DEVICE_SAFE_REMOVE; tools/xl/xl_block.c main_blockdetach`,
   applies: (p) => p.removal === 'libxl',
-  // migrate: not while the destination restores the domain (the guest not yet resumed)
+  // migrate: not while the destination restores the domain (the guest not yet resumed; libxl takes no lock against it, xl
+  // migrate-receive's domain is named NAME--incoming: an operator's detach then is not modelled); after the resume blkback has probed
   when: (s) => s.life?.libxl === LIBXL_IDLE && s.life.migrated !== MIGRATE_RESUMING,
   then: (d, s) => {
     const l = d.life as LifeDraft;
@@ -929,10 +930,11 @@ export const xlMigrate: R = {
 export const xenbusDevResume: R = {
   name: 'xenbus_dev_resume',
   actor: 'frontend',
-  doc: 'the guest resumes at the destination: xenbus_dev_resume (blkfront bound): talk_to_otherend (the new backend), dev->state = XenbusStateInitialising, blkfront_resume (blkif_free, talk_to_blkback: xenbus_switch_state(Initialised)), watch_otherend (fires at once)',
-  see: 'drivers/xen/xenbus/xenbus_probe.c xenbus_dev_resume; drivers/xen/xenbus/xenbus_probe_frontend.c xenbus_frontend_dev_resume; drivers/block/xen-blkfront.c blkfront_resume, talk_to_blkback',
+  doc: 'the guest resumes at the destination, once xl unpaused it: only after libxl_domain_create_restore completed, which waits for every vbd\'s backend node to read InitWait (libxl__wait_device_connection) and its hotplug script; then xenbus_dev_resume (blkfront bound): talk_to_otherend (the new backend), dev->state = XenbusStateInitialising, blkfront_resume (blkif_free, talk_to_blkback: xenbus_switch_state(Initialised)), watch_otherend (fires at once)',
+  see: 'tools/xl/xl_migrate.c migrate_receive (dom_info.paused = 1, libxl_domain_unpause after create_domain and the GO message); tools/libs/light/libxl_create.c domcreate_rebuild_done (libxl__add_disks), domcreate_launch_dm (its callback); tools/libs/light/libxl_device.c libxl__wait_device_connection (XenbusStateInitWait, LIBXL_INIT_TIMEOUT), device_backend_callback, device_hotplug; drivers/xen/xenbus/xenbus_probe.c xenbus_dev_resume; drivers/xen/xenbus/xenbus_probe_frontend.c xenbus_frontend_dev_resume; drivers/block/xen-blkfront.c blkfront_resume, talk_to_blkback',
   applies: (p) => p.migrate,
-  when: (s) => s.life?.migrated === MIGRATE_RESUMING,
+  // libxl's wait: the destination's backend node reads InitWait (nothing else writes it before the guest runs)
+  when: (s) => s.life?.migrated === MIGRATE_RESUMING && s.life.be === XenbusStateInitWait,
   then: (d, s, p) => {
     const l = d.life as LifeDraft;
     l.migrated = MIGRATE_DONE;
@@ -946,7 +948,7 @@ export const xenbusDevResume: R = {
 export const xenBlkbkProbe: R = {
   name: 'xen_blkbk_probe',
   actor: 'backend',
-  doc: 'the destination\'s blkback (migrate), or the restarted driver domain\'s (restart), probes the new backend device (its dev->state Initialising: xenbus_probe_node) once the hotplug script ran: xenbus_switch_state(InitWait); the xenbus core registers its otherend watch, which fires at once',
+  doc: 'the destination\'s blkback (migrate), or the restarted driver domain\'s (restart), probes the new backend device (its dev->state Initialising: xenbus_probe_node) when its directory appears: xenbus_switch_state(InitWait), which libxl waits for before it runs the hotplug script; the xenbus core registers its otherend watch, which fires at once',
   see: `${SEE_BACK_XENBUS} xen_blkbk_probe; drivers/xen/xenbus/xenbus_probe.c xenbus_probe_node, xenbus_dev_probe`,
   applies: (p) => p.migrate || p.restart, // restart: the restarted driver domain's blkback
   when: (s) => s.life?.beDev === XenbusStateInitialising,
@@ -1435,7 +1437,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { frontend: 'hostile', ringSize: '2', segments: '2' }, why: "Linux blkback against a hostile guest, two segments a request: one segment's map refused fails the whole request with the other unmapped (XSA-365's fix: examples/blkif-xsa365.ts without it)" },
     { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
     { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },
-    { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any point of the handshake and the I/O (requests outstanding issued again on the new ring): the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed before or after the guest resumes; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
+    { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any point of the handshake and the I/O (requests outstanding issued again on the new ring): the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed (InitWait) before the guest resumes, as libxl's libxl__wait_device_connection orders it; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
   ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
