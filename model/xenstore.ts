@@ -468,11 +468,15 @@ function cached<K extends object | string, V>(cache: { get(k: K): V | undefined;
   return v;
 }
 /** The length of a node's data (`datalen`): a {@link xsBlob}'s `n`, else the string's length. */
-export const xsDataLen = (v: string): number =>
-  cached(dataLens, v, () => {
+export const xsDataLen = (v: string): number => {
+  // the memo read without a closure: the quota counts ask for every node of every new state
+  let n = dataLens.get(v);
+  if (n === undefined) {
     const m = /^<(\d+) bytes>$/.exec(v);
-    return m ? Number(m[1]) : v.length;
-  });
+    dataLens.set(v, (n = m ? Number(m[1]) : v.length));
+  }
+  return n;
+};
 /** {@link xsDataLen} by value (a model writes a few dozen distinct values; the quota counts read every node's on every state). */
 const dataLens = new Map<string, number>();
 

@@ -14,6 +14,12 @@
  *   device connected have every request answered anyway, so the deadlock
  *   check never asks. Here the predicate is asked at the first reached state
  *   with the new device connected and a request not yet answered.
+ * Cheaper kills (docs/perf/2026-12-06f-pool.md section 4: a mutant's test
+ * files run one after another until one fails):
+ * - blkif-removal-hostile-backend-taken (model/blkif.ts params check): killed
+ *   by test/cliHardeningB through the CLI (18 s of CI's mutant phase); here
+ *   by resolving the parameters (the message is test/cliHardeningB's).
+ * - nc2-laps-one-short: the bound above at one lap reads nothing.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -21,6 +27,8 @@ import { produce, type Draft } from 'immer';
 import { deriveModel, type Model } from '../model/core.js';
 import { check } from '../checker/explore.js';
 import { paramsOf, systemOf } from './support/models.js';
+import { resolveParams } from '../model/params.js';
+import * as E from 'fp-ts/lib/Either.js';
 import { lapsLeft, nc2, type Nc2State } from '../model/nc2.js';
 import { idxAdd } from '../model/idx32.js';
 import { blkif, feDevOf, GDEV_SECOND, XenbusStateConnected, type BlkifParams, type BlkifState } from '../model/blkif.js';
@@ -64,6 +72,14 @@ test('blkif-crash-restart-end-unanswered: with restart, the new device connected
     assert.not.ok(blkif.isValidEnd!(end, p), `${bus}: not a valid end`);
     assert.not.ok((crashFix as M).isValidEnd!(end, p), `${bus}: nor in the fix example`);
   }
+});
+
+test('blkif-removal-hostile-backend-taken: removal=libxl beside a hostile end, either end, is refused; with both ends honest it is taken', () => {
+  for (const end of [{ frontend: 'hostile' }, { backend: 'hostile' }] as Record<string, string>[]) {
+    const r = resolveParams(blkif.params, { removal: 'libxl', ...end });
+    assert.ok(E.isLeft(r), JSON.stringify(end));
+  }
+  assert.ok(E.isRight(resolveParams(blkif.params, { removal: 'libxl' })));
 });
 
 test.run();

@@ -22,6 +22,7 @@ import {
 } from '../model/xenbus.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { paramsOf, replays, systemOf } from './support/models.js';
+import { p6, p7, type Overrides } from './support/xenbusBus.js';
 import { readTraceFile, replayWith, type Trace } from '../traces/index.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { join, resolve } from 'node:path';
@@ -32,10 +33,6 @@ import v1Fix from '../examples/xenbus-v7-switch-initialising-fix.js';
 
 type S = XenbusModelState;
 type M = Model<S, XenbusParams>;
-type Overrides = Record<string, string | number | boolean>;
-
-const p7 = (o: Overrides = {}) => paramsOf(xenbus, { ...o, bus: '7.0' });
-const p6 = (o: Overrides = {}) => paramsOf(xenbus, o);
 
 /** The rules of `m` at `p` enabled in `s`, each with its choice (undefined for a rule without choices). */
 function enabled(m: M, p: XenbusParams, s: S): { name: string; choice: unknown }[] {

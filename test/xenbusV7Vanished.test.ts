@@ -17,14 +17,11 @@ import {
   type XenbusModelState, type XenbusParams,
 } from '../model/xenbus.js';
 import { check } from '../checker/explore.js';
-import { fireRule, paramsOf, systemOf } from './support/models.js';
+import { fireRule, systemOf } from './support/models.js';
+import { p6, p7 } from './support/xenbusBus.js';
 
 type S = XenbusModelState;
 type M = Model<S, XenbusParams>;
-type Overrides = Record<string, string | number | boolean>;
-
-const p7 = (o: Overrides = {}) => paramsOf(xenbus, { ...o, bus: '7.0' });
-const p6 = (o: Overrides = {}) => paramsOf(xenbus, o);
 const walk = (p: XenbusParams, steps: readonly string[]): S => steps.reduce((s, n) => fireRule(xenbus, p, s, n), xenbus.init(p)[0]!);
 
 /**
