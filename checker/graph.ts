@@ -14,6 +14,41 @@ import { Grow, type ParentLinks } from './store.js';
 import { pathTo, type ObservableWitnesses } from './trace.js';
 import type { SysGoal, SysObservable } from './system.js';
 
+const f64Scratch = new Float64Array(1);
+const u32Scratch = new Uint32Array(f64Scratch.buffer);
+/** The number {@link writeFound} wrote at `words[off]`, `words[off + 1]`. */
+export function wordsToNumber(words: Uint32Array, off: number): number {
+  u32Scratch[0] = words[off]!;
+  u32Scratch[1] = words[off + 1]!;
+  return f64Scratch[0]!;
+}
+
+/** Words {@link writeFound} writes for a state: its goals' bits (32 a word), then each observable's value (2 words). */
+export const foundWords = (goals: number, observables: number): number => (goals + 31 >>> 5) + 2 * observables;
+
+/**
+ * Writes what the checks over the graph take of a new state, evaluated on
+ * it, into `words[off..]` ({@link foundWords} of them): which goals it
+ * reaches, and each observable's value. The multi-worker search evaluates
+ * them on the worker that finds the state (it holds it unpacked) and carries
+ * them to the merge (GoalGraph and ObservableExtremes `seeWords`), which
+ * then unpacks nothing.
+ */
+export function writeFound<S>(s: S, goals: readonly SysGoal<S>[], observables: readonly SysObservable<S>[], words: Uint32Array, off: number): void {
+  const g = goals.length;
+  for (let w = 0; w < g; w += 32) {
+    let bits = 0;
+    for (let i = w; i < g && i < w + 32; i++) if (goals[i]!.reached(s)) bits |= 1 << (i & 31);
+    words[off + (w >>> 5)] = bits;
+  }
+  const o = off + (g + 31 >>> 5);
+  for (let i = 0; i < observables.length; i++) {
+    f64Scratch[0] = observables[i]!.value(s);
+    words[o + 2 * i] = u32Scratch[0]!;
+    words[o + 2 * i + 1] = u32Scratch[1]!;
+  }
+}
+
 /** Running minimum and maximum of each observable, with the id of the first state that had it. */
 export class ObservableExtremes<S> {
   /** Per observable: [min, minId, max, maxId]. */
@@ -27,18 +62,28 @@ export class ObservableExtremes<S> {
   }
   /** Records the values of a new state (`NaN` values are ignored). */
   see(s: S, id: number): void {
-    const list = this.list, v = this.v;
-    for (let i = 0; i < list.length; i++) {
-      const x = list[i]!.value(s);
-      if (x < v[i * 4]!) {
-        v[i * 4] = x;
-        v[i * 4 + 1] = id;
-      }
-      if (x > v[i * 4 + 2]!) {
-        v[i * 4 + 2] = x;
-        v[i * 4 + 3] = id;
-      }
+    const list = this.list;
+    for (let i = 0; i < list.length; i++) this.seeValue(i, list[i]!.value(s), id);
+  }
+  /** Observable i's value `x` in new state `id`. */
+  private seeValue(i: number, x: number, id: number): void {
+    const v = this.v;
+    if (x < v[i * 4]!) {
+      v[i * 4] = x;
+      v[i * 4 + 1] = id;
     }
+    if (x > v[i * 4 + 2]!) {
+      v[i * 4 + 2] = x;
+      v[i * 4 + 3] = id;
+    }
+  }
+  /**
+   * Records the values of a new state as {@link writeFound} wrote them from
+   * it, at `words[off..]` (the multi-worker search: the worker that found the
+   * state evaluated them, parallelWorker.ts); the same as {@link see} on it.
+   */
+  seeWords(words: Uint32Array, off: number, id: number): void {
+    for (let i = 0; i < this.list.length; i++) this.seeValue(i, wordsToNumber(words, off + 2 * i), id);
   }
   /** Whether observable i had a (non-NaN) value in some state. */
   has(i: number): boolean {
@@ -84,6 +129,10 @@ export class GoalGraph<S> {
   see(s: S, id: number): void {
     const g = this.goals;
     for (let i = 0; i < g.length; i++) if (g[i]!.reached(s)) this.hits[i]!.push(id);
+  }
+  /** Records which goals a new state reaches, as {@link writeFound} wrote them from it at `words[off..]`: the same as {@link see} on it. */
+  seeWords(words: Uint32Array, off: number, id: number): void {
+    for (let i = 0; i < this.goals.length; i++) if ((words[off + (i >>> 5)]! >>> (i & 31)) & 1) this.hits[i]!.push(id);
   }
   /** The edges and goal hits so far, as arrays a worker can be sent (a search handed over: parallel.ts). */
   toTransfer(): GraphTransfer {

@@ -15,7 +15,7 @@ import { runInNewContext } from 'node:vm';
 import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { CUT, expandState, type Expander } from './expand.js';
 import { compileExpand, compileInvariants, type Expand } from './flatExpand.js';
-import { GoalGraph, ObservableExtremes } from './graph.js';
+import { GoalGraph, ObservableExtremes, foundWords, wordsToNumber, writeFound } from './graph.js';
 import { collisionProbability } from './hash.js';
 import { PackedPath, wordCodecOf, type WordCodec } from './packed.js';
 import { MemoryGuard, WORKER_BYTES, WORKER_HOOKS_BYTES, WORKER_THREAD_BYTES } from './memory.js';
@@ -23,7 +23,7 @@ import { BitStateSet, exactLimitOf, type StoreReport } from './bitstate.js';
 import { aloneBelow, C, CHUNK_INTS, F, fstride, type ResumeState, type WorkerInit, type WorkerResult, WS, WSTRIDE } from './parallelLayout.js';
 import { coverageOf, type CheckResult, type Outcome, type Violation } from './report.js';
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
-import type { System } from './system.js';
+import type { SysGoal, SysObservable, System } from './system.js';
 import { traceTo, type ObservableWitnesses } from './trace.js';
 import { openSync, readSync, writeSync } from 'node:fs';
 
@@ -446,6 +446,11 @@ class Worker<S> {
     this.bits = b ? new BitStateSet(b.bytes, b.hashes, b.seed, b.sab) : undefined;
     this.memory = init.options.maxMemory !== undefined ? new MemoryGuard(init.options.maxMemory, () => Atomics.load(ctl, C.UNLOADED) * perWorkerBytes(), awaitLoaded) : undefined;
     this.failing = compileInvariants(sys.invariants);
+    const goals = sys.goals ?? [], observables = sys.observables ?? [];
+    this.goalList = goals;
+    this.obsList = observables;
+    this.FOUND = goals.length + observables.length > 0 ? 1 + foundWords(goals.length, observables.length) : 0;
+    this.GOAL_WORDS = (goals.length + 31) >>> 5;
     this.expandTogether = compileExpand(
       // successors are staged, and recorded once their window of states is expanded (expandLevel)
       { rules: this.rules, active: this.active, fired: this.fired, apply: (r, s, a) => this.apply(r, s, a), edge: (d) => (path.stage(d), true) },
@@ -478,6 +483,19 @@ class Worker<S> {
   private readonly sameExpanded: ((s: S, w: Uint32Array, off: number) => boolean) | undefined;
   /** The index of the first invariant that fails in a state, or -1 (flatExpand.ts). */
   private readonly failing: (s: S) => number;
+  /**
+   * Words a candidate record carries after the state's words when the search
+   * has goals or observables: a word that says whether they follow (1: an
+   * inserter's record, which evaluated them on the state it found: graph.ts
+   * writeFound; 0: a record of a state found again, which did not), then
+   * graph.ts foundWords. The merge, worker 0's in id order with goals or
+   * every worker's, reads them instead of unpacking the state (0 without
+   * goals and observables: the record is as before).
+   */
+  private readonly FOUND: number;
+  private readonly GOAL_WORDS: number;
+  private readonly goalList: readonly SysGoal<S>[];
+  private readonly obsList: readonly SysObservable<S>[];
   /** The expansion of a state in a level expanded by every worker (flatExpand.ts). */
   private readonly expandTogether: Expand<S>;
 
@@ -600,7 +618,7 @@ class Worker<S> {
   private mergeTogether(): void {
     const len = Atomics.load(ctl, C.CUR_LEN);
     const nChunks = Math.ceil(len / Atomics.load(ctl, C.CHUNK));
-    const R = REC + this.W;
+    const R = REC + this.W + this.FOUND;
     const buf = this.cands[me]!.a;
     const claims = this.claimsA;
     const stamp = this.lv.gen * CLAIM_STAMP; // the level's entries' (claim)
@@ -659,9 +677,11 @@ class Worker<S> {
         nl[2 * pos + 1] = k & 0x7fffffff;
         for (let j = 0, q = pos * W; j < W; j++) na[q + j] = buf[o + REC + j]!;
         if (no > 0) {
-          const s = this.unpackFound(buf, o + REC);
+          const e = o + REC + W;
+          const carried = buf[e] === 1; // the inserter's record: the values are in it
+          const s = carried ? undefined : this.unpackFound(buf, o + REC);
           for (let i = 0; i < no; i++) {
-            const x = obs[i]!.value(s);
+            const x = carried ? wordsToNumber(buf, e + 1 + 2 * i) : obs[i]!.value(s!);
             if (x < ext[4 * i]!) {
               ext[4 * i] = x;
               ext[4 * i + 1] = nextFirst + pos;
@@ -988,10 +1008,11 @@ class Worker<S> {
     }
     const code = res & 3;
     if (code !== 0) {
+      let found: S | undefined;
       if (code === 1) {
         lv.news++;
         // the invariants see the successor unpacked from its words (a plain state)
-        if (this.failing(this.path.stagedState(j)) >= 0) lv.stop = true;
+        if (this.failing((found = this.path.stagedState(j))) >= 0) lv.stop = true;
       }
       const slot = res >>> 2;
       let m = INSERTED;
@@ -1007,7 +1028,7 @@ class Worker<S> {
           }
         }
       }
-      const R = REC + this.W;
+      const R = REC + this.W + this.FOUND;
       const cand = this.cands[me]!;
       cand.ensure((lv.nrec + 1) * R);
       const a = cand.a, o = lv.nrec * R, w = this.path.stagedWords(j);
@@ -1016,9 +1037,20 @@ class Worker<S> {
       a[o + 2] = slot;
       a[o + 3] = m;
       for (let x = 0; x < w.length; x++) a[o + REC + x] = w[x]!;
+      if (this.FOUND > 0) this.carry(found, a, o + REC + w.length);
       lv.nrec++;
     }
     return true;
+  }
+
+  /**
+   * The goals and observables of a state this worker inserted (`found`, else a state found again: none),
+   * evaluated here rather than in the merge, at `a[e..]` (FOUND words). Out of edgeTogether, which runs
+   * for every edge: a model with neither (the flat default) pays one test of FOUND a record.
+   */
+  private carry(found: S | undefined, a: Uint32Array, e: number): void {
+    a[e] = found !== undefined ? 1 : 0;
+    if (found !== undefined) writeFound(found, this.goalList, this.obsList, a, e + 1);
   }
 
   // ---- worker 0: seeding, merging, levels run alone, the report ----
@@ -1497,7 +1529,7 @@ class Worker<S> {
     // A worker checks the others' counts only every 64 states: maxStates may have been passed since.
     if (Atomics.load(ctl, C.STOP) !== 0 || this.links.size + news >= this.maxStates) return this.levelAlone();
     // No violation, deadlock or bound in this level: merge the new states in BFS order.
-    const W = this.W, R = REC + W;
+    const W = this.W, R = REC + W + this.FOUND;
     const nChunks = Math.ceil(len / chunk);
     let records = 0;
     for (let c = 0; c < nChunks; c++) records += chunks[CH * c + 2]! - chunks[CH * c + 1]!;
@@ -1525,11 +1557,16 @@ class Worker<S> {
         if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
         this.nextLen++;
         if (obs || graph) {
-          const s = this.unpackFound(buf, o + REC);
-          if (obs) obs.see(s, id);
-          if (graph) {
-            t.ids![slot] = id;
-            graph.see(s, id);
+          if (graph) t.ids![slot] = id;
+          const e = o + REC + W;
+          if (buf[e] === 1) {
+            // evaluated by the worker that inserted the state (edgeTogether)
+            if (obs) obs.seeWords(buf, e + 1 + this.GOAL_WORDS, id);
+            if (graph) graph.seeWords(buf, e + 1, id);
+          } else {
+            const s = this.unpackFound(buf, o + REC);
+            if (obs) obs.see(s, id);
+            if (graph) graph.see(s, id);
           }
         }
       }
