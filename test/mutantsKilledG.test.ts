@@ -42,6 +42,7 @@ import { blkif, feDevOf, GDEV_SECOND, XenbusStateConnected, type BlkifParams, ty
 import crashFix from '../examples/blkif-crash-remove-fix.js';
 import padOffsetFix, { padAsSent } from '../examples/nc2-pad-offset-fix.js';
 import { headerAt, type Nc2Params } from '../model/nc2.js';
+import { xsBlob, xsDataLen } from '../model/xenstore.js';
 
 test('nc2-laps-*: hostileLaps bounds reads on a hostile producer\'s ring at exactly hostileLaps rings past startIndex; an honest producer\'s ring is never bounded', () => {
   for (const laps of [1, 2, 3]) {
@@ -109,6 +110,14 @@ test('nc2-padfix-*: F3\'s fix keeps F1\'s clamp (H3 at F1\'s row) and stops the 
   const on = (name: string) => fix.rules.find((x) => x.name === name)!.when!(s, p, undefined as never);
   assert.ok(on('nc2_get_message.invalid.frontend'), 'the fix refuses it: the channel stops');
   assert.not.ok(on('nc2_get_message.pad.frontend'), 'and does not take it');
+});
+
+test('xs-data-len-memo-stale: xsDataLen measures a string or a blob, the first time and from its memo', () => {
+  for (let round = 0; round < 2; round++) {
+    assert.is(xsDataLen('pvcheck-memo-probe'), 18);
+    assert.is(xsDataLen(xsBlob(2049)), 2049);
+    assert.is(xsDataLen(''), 0);
+  }
 });
 
 test.run();
