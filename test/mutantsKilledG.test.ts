@@ -27,6 +27,10 @@
  *   F1's row (the frontend sending) verifies H3 with the fix, and at F3's row
  *   the first state with a pad at cons_pvt that no honest producer writes has
  *   the fix's invalid branch enabled (the channel stops) and its pad branch not.
+ * - xs-data-len-memo-stale (model/xenstore.ts xsDataLen, nested e6805a0): the
+ *   memo read inverted returns undefined for every value, and X17's size
+ *   checks hold vacuously (test/xenstoreQuota passes; test/xenbus's xenstore
+ *   case kills it in 6 s): the lengths, each asked twice (once from the memo).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
