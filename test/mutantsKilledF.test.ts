@@ -53,12 +53,13 @@
  *   it: xennet_remove's teardown of a vanished device leaves it vanished on
  *   the bus, a driver bound to it again (modprobe) finds it vanished (its
  *   switch writes nothing, its reads are Unknown: xennet_create_dev waits),
- *   and only the device's removal from the bus ends it. test/xenbusV7 and
- *   the finding rows never reach a vanished device with a driver (F7's
- *   device is vanished during its probe); xenbus at reconfigure=1 events=4
- *   does (1.18 M states: a vanished device closed by the guest, then bound
- *   again), too large for a test. Here the path is walked by hand from a
- *   device set vanished as xenbus_cleanup_devices sets it while rtnl is held.
+ *   and only the device's removal from the bus ends it. The finding rows
+ *   never reach a vanished device with a driver (F7's device is vanished
+ *   during its probe); since 2026-12-06 (session 24) test/xenbusV7Vanished's
+ *   searches do (56,835 states from bus=7.0 reconfigure=1 guestClose=1
+ *   reconnect=1 events=3, and a walked reset path), checking every step from
+ *   each vanished state. Here the path is walked by hand from a device set
+ *   vanished as xenbus_cleanup_devices sets it while rtnl is held.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
