@@ -50,7 +50,7 @@ import { C, CHUNK_INTS, CTL_SLOTS, F, MAX_CHUNKS, WS, WSTRIDE, fstride, type Res
 import { coverageOf, type CheckResult, type Stats } from './report.js';
 import { collisionProbability } from './hash.js';
 import { ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
-import { IDLE_WORKER_BYTES, WORKER_BYTES, defaultMemoryLimit, registerIdleWorkers } from './memory.js';
+import { IDLE_WORKER_BYTES, MemoryGuard, WORKER_BYTES, defaultMemoryLimit, registerIdleWorkers } from './memory.js';
 import { autoBitstate } from './bitstate.js';
 import type { CheckOptions, SearchHandOver } from './search.js';
 import type { System } from './system.js';
@@ -459,9 +459,11 @@ export class ParallelSearch<S> {
          * (at WORKER_BYTES each) no longer fit.
          */
         const watchLoading = (limit: number) => {
+          // the memory guard the threads run, with the threads not started yet as its reserve
+          const guard = new MemoryGuard(limit, () => held * WORKER_BYTES);
           const t = setInterval(() => {
             if (settled || firstLoaded) clearInterval(t);
-            else if (process.memoryUsage.rss() + held * WORKER_BYTES > limit) {
+            else if (guard.over(0)) {
               clearInterval(t);
               noRoom();
             }

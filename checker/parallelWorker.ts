@@ -681,7 +681,7 @@ class Worker<S> {
           const carried = buf[e] === 1; // the inserter's record: the values are in it
           const s = carried ? undefined : this.unpackFound(buf, o + REC);
           for (let i = 0; i < no; i++) {
-            const x = carried ? wordsToNumber(buf, e + 1 + 2 * i) : obs[i]!.value(s!);
+            const x = carried ? wordsToNumber(buf, e + 1 + this.GOAL_WORDS + 2 * i) : obs[i]!.value(s!);
             if (x < ext[4 * i]!) {
               ext[4 * i] = x;
               ext[4 * i + 1] = nextFirst + pos;
