@@ -5,10 +5,11 @@
 // a file changed. Type checking is `npm run typecheck` (tsc --noEmit).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { receiveMessageOnPort } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
+import { cached, logTranspile, store } from './ts-cache.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,13 +35,12 @@ export function initialize(data) {
   if (expected !== undefined) twins = false;
 }
 const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
-const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
 let ts;
 
 function transpile(source, filename) {
-  const key = createHash('sha1').update('v1\0' + filename + '\0' + source).digest('hex');
-  const cached = join(cacheDir, key + '.js');
-  try { return readFileSync(cached, 'utf8'); } catch { /* miss */ }
+  const hit = cached(filename, source);
+  if (hit !== undefined) return hit;
+  logTranspile(expected !== undefined ? 'worker' : 'main', filename);
   ts ??= (globalThis.__pvcheckTs ??= loadTs());
   const out = ts.transpileModule(source, {
     fileName: filename,
@@ -68,12 +68,7 @@ function transpile(source, filename) {
     e.code = 'PVCHECK_TS_SYNTAX';
     throw e;
   }
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = cached + '.' + process.pid + '.tmp';
-    writeFileSync(tmp, out.outputText);
-    renameSync(tmp, cached);
-  } catch { /* a read-only tree just means no cache */ }
+  store(filename, source, out.outputText);
   return out.outputText;
 }
 
@@ -145,7 +140,20 @@ async function resolveTs(specifier, context, nextResolve) {
 /** A module inside pvcheck's own package, from which `pvcheck` resolves to that package. */
 const selfParent = pathToFileURL(join(here, '..', 'index.ts')).href;
 
+/**
+ * `import(FILE_URL + '?' + FILL)` from the main thread (bin/worker-js.mjs `fillCache`): the module
+ * is transpiled into the cache and not run (its text is `export {}`), so that the main thread can
+ * fill the cache for the workers' modules it does not load itself (checker/parallelWorker.ts
+ * listens on parentPort as it loads) and no worker runs the compiler.
+ */
+const FILL = 'pvcheck-transpile';
+
 export async function load(url, context, nextLoad) {
+  if (url.startsWith('file:') && url.endsWith('.ts?' + FILL)) {
+    const filename = fileURLToPath(url.slice(0, -FILL.length - 1));
+    transpile(readFileSync(filename, 'utf8'), filename);
+    return { format: 'module', source: 'export {};', shortCircuit: true };
+  }
   const twin = isTwin(url);
   if (twin) url = url.slice(0, -TWIN.length - 1);
   if (url.startsWith('file:') && url.endsWith('.ts')) {
