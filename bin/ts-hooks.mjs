@@ -5,11 +5,10 @@
 // a file changed. Type checking is `npm run typecheck` (tsc --noEmit).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { receiveMessageOnPort } from 'node:worker_threads';
+import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
-import { cached, logTranspile, store } from './ts-cache.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -34,6 +33,59 @@ export function initialize(data) {
   // a worker thread's hooks (bin/worker.mjs): its expansion is never traced, no recording copy
   if (expected !== undefined) twins = false;
 }
+// The cache of transpiled modules (also read, on the main thread, by bin/worker-js.mjs, which makes
+// the workers' plain-JS copies from it and fills what is missing): one file per module, named by a
+// hash of its path and text, in `cacheDir` (PVCHECK_TS_CACHE, or node_modules/.cache/pvcheck-ts).
+/** The directory of the transpiled files: PVCHECK_TS_CACHE (tests: an empty directory), else this tree's node_modules/.cache/pvcheck-ts. */
+export const cacheDir = process.env.PVCHECK_TS_CACHE || join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
+
+/** The cache file of a module's transpiled text: by its path and text. */
+export function cacheFile(filename, source) {
+  const key = createHash('sha1').update('v1\0' + filename + '\0' + source).digest('hex');
+  return join(cacheDir, key + '.js');
+}
+
+/** The transpiled text of `filename` whose text is `source`, or undefined (not in the cache). */
+export function cached(filename, source) {
+  try {
+    return readFileSync(cacheFile(filename, source), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stores a transpiled text. Written to a file of this process and thread, then renamed: a
+ * reader (another process, another thread) sees the whole text or no file, and two writers of
+ * the same key (two workers' hooks, two processes) never write into one file.
+ */
+export function store(filename, source, js) {
+  const file = cacheFile(filename, source);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+    writeFileSync(tmp, js);
+    renameSync(tmp, file);
+  } catch {
+    /* a read-only tree just means no cache */
+  }
+}
+
+/**
+ * Tests: PVCHECK_TS_LOG names a file to which each run of the TypeScript compiler appends a
+ * line `WHO FILE` (WHO: `main` for the main thread's hooks, `worker` for a worker thread's), so
+ * that a test can tell which threads transpiled (test/workersTranspile).
+ */
+export function logTranspile(who, filename) {
+  const log = process.env.PVCHECK_TS_LOG;
+  if (!log) return;
+  try {
+    appendFileSync(log, `${who} ${filename}\n`);
+  } catch {
+    /* tests only */
+  }
+}
+
 const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
 let ts;
 

@@ -4,7 +4,7 @@
  * a worker loads before the workers start (bin/worker-js.mjs: the workers'
  * plain-JS copies for a built-in model, the hooks' cache filled for a user's
  * model file, whose workers run under the hooks). PVCHECK_TS_LOG: each run of
- * the compiler appends `main FILE` or `worker FILE` (bin/ts-cache.mjs). Before,
+ * the compiler appends `main FILE` or `worker FILE` (bin/ts-hooks.mjs). Before,
  * each worker transpiled what the main thread had not loaded
  * (checker/parallelWorker.ts and its imports: 88 MiB and 2.6 s a worker,
  * docs/perf/2026-12-06f-engine.md §1).
@@ -12,29 +12,25 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
 
 function coldRun(args: string[]): { status: number | null; out: string; log: string[] } {
-  const dir = mkdtempSync(join(tmpdir(), 'pvcheck-ts-cold-'));
+  const dir = scratchDir('pvcheck-ts-cold-');
+  const env: NodeJS.ProcessEnv = { ...process.env, PVCHECK_TS_CACHE: join(dir, 'cache'), PVCHECK_TS_LOG: join(dir, 'log') };
+  delete env.PVCHECK_WORKER_HOOKS;
+  delete env.PVCHECK_WORKER_POOL;
+  const p = spawnSync(process.execPath, ['bin/pvcheck.mjs', 'check', ...args], { cwd: root, encoding: 'utf8', timeout: 180_000, env });
+  let log: string[] = [];
   try {
-    const env: NodeJS.ProcessEnv = { ...process.env, PVCHECK_TS_CACHE: join(dir, 'cache'), PVCHECK_TS_LOG: join(dir, 'log') };
-    delete env.PVCHECK_WORKER_HOOKS;
-    delete env.PVCHECK_WORKER_POOL;
-    const p = spawnSync(process.execPath, ['bin/pvcheck.mjs', 'check', ...args], { cwd: root, encoding: 'utf8', timeout: 180_000, env });
-    let log: string[] = [];
-    try {
-      log = readFileSync(join(dir, 'log'), 'utf8').split('\n').filter((l) => l !== '');
-    } catch {
-      /* no compiler run at all */
-    }
-    return { status: p.status, out: p.stdout + p.stderr, log };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+    log = readFileSync(join(dir, 'log'), 'utf8').split('\n').filter((l) => l !== '');
+  } catch {
+    /* no compiler run at all */
   }
+  return { status: p.status, out: p.stdout + p.stderr, log };
 }
 
 const by = (log: string[], who: string) => log.filter((l) => l.startsWith(who + ' '));
