@@ -893,17 +893,25 @@ function allValues(spec: ParamSpec, name: string): string[] {
 /**
  * `pvcheck check-all` (npm start): every built-in model at its default
  * parameters, then the further runs it declares (Model.checkAll: other peers
- * at the same bounds), one table row each.
+ * at the same bounds), one table row each. `--workers N` runs every row on N
+ * workers (as `check --workers N`: a row that cannot go to the workers stays
+ * on one thread and its report says why); without it each row chooses by the
+ * load at its first second, so a measurement of npm start under load swung by
+ * up to 8 s of CPU (note24 item 6). Counts and verdicts are the same for every N.
  */
 export async function checkAllCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' } });
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, workers: { type: 'string', short: 'w' } });
   if (positionals.length) throw new UsageError(`check-all takes no model (got '${positionals[0]}'): it checks every built-in model`);
+  // --workers N: N for every run (measurements: the default chooses each run's workers by the load at its first second)
+  const workers = values.workers !== undefined ? workersOption(values.workers, defaultMemoryLimit()) : undefined;
   const t0 = Date.now();
-  const all = await checkAllRuns(builtinModels, { progress: !values.quiet });
+  const all = await checkAllRuns(builtinModels, { progress: !values.quiet, ...(workers !== undefined ? { workers } : {}) });
+  // each report says the workers its run had and why (`workers`, `workersReason`: `--workers N given`, or why it ran on one thread)
   if (values.json) process.stdout.write(JSON.stringify(all.reports, null, 2) + '\n');
   else {
     process.stdout.write(table(['model', 'parameters', 'distinct states', 'edges', 'depth', 'seconds', 'outcome'], all.rows) + '\n');
-    process.stdout.write(`${all.modelsDone} models checked (${all.rows.length} runs) in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    const ran = workers === undefined ? '' : ` (--workers ${workers}: ${workersSummary(all.reports)})`;
+    process.stdout.write(`${all.modelsDone} models checked (${all.rows.length} runs) in ${((Date.now() - t0) / 1000).toFixed(1)} s${ran}\n`);
     if (interrupted())
       process.stdout.write(`INTERRUPTED: ${builtinModels.length - all.modelsDone} of ${builtinModels.length} models not checked (${all.runs - all.rows.length} of ${all.runs} runs not made)\n`);
   }
@@ -928,6 +936,13 @@ export function checkAllRunParams(m: Model, run: CheckAllRun): object {
   return q.right as object;
 }
 
+/** How many runs had how many workers: `27 runs on 2 workers, 1 run on 1 worker` (a run that cannot go to the workers stays on one thread, its report says why). */
+export function workersSummary(reports: readonly { readonly workers: number }[]): string {
+  const by = new Map<number, number>();
+  for (const r of reports) by.set(r.workers, (by.get(r.workers) ?? 0) + 1);
+  return [...by.entries()].sort((a, b) => b[0] - a[0]).map(([w, n]) => `${n} run${n === 1 ? '' : 's'} on ${w} worker${w === 1 ? '' : 's'}`).join(', ');
+}
+
 /** What {@link checkAllRuns} made: the exit code (a declared finding is not a failure), a table row and a JSON report per run. */
 export interface CheckAllResult {
   readonly code: number;
@@ -948,7 +963,7 @@ export interface CheckAllResult {
  * Exported so that a test runs check-all's own path on a few small models
  * (test/cliCheckAll) instead of every built-in (test/pinned's npm start).
  */
-export async function checkAllRuns(models: readonly Model[], opt: { progress?: boolean; traceDir?: string } = {}): Promise<CheckAllResult> {
+export async function checkAllRuns(models: readonly Model[], opt: { progress?: boolean; traceDir?: string; workers?: number } = {}): Promise<CheckAllResult> {
   const rows: string[][] = [];
   const reports: JsonReport[] = [];
   let code = 0;
@@ -960,7 +975,7 @@ export async function checkAllRuns(models: readonly Model[], opt: { progress?: b
     const p = resolved[k]!;
     const invariants = run?.leaveOut?.length ? selectedInvariants(m, undefined).filter((n) => !run.leaveOut!.includes(n)) : undefined;
     setInlining(m);
-    const r = await runSearch(m, p, { progress: opt.progress === true, ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
+    const r = await runSearch(m, p, { progress: opt.progress === true, ...(opt.workers !== undefined ? { workers: opt.workers } : {}), ...(invariants ? { invariants, checkDeadlock: invariants.includes('deadlock') } : {}) });
     const c = exitFor(r.outcome);
     // a violation the model declares a finding about the real code (Model.findings) is reported, not a failure
     const finding = !!r.violation && (m.findings ?? []).includes(r.violation.property); // an invariant or a deadlock (xenbus F7)

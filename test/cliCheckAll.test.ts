@@ -16,7 +16,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkAllRunParams, checkAllRuns } from '../cli/check.js';
+import { checkAllRunParams, checkAllRuns, workersSummary } from '../cli/check.js';
 import type { Model } from '../model/core.js';
 import { builtinModels, findModel } from '../model/registry.js';
 import { scratchDir } from './support/tmp.js';
@@ -122,6 +122,25 @@ test("a model's check-all runs: parameters resolved, what a run leaves out not c
   assert.ok(!all.reports[3]!.invariants.includes('deadlock') && all.reports[2]!.invariants.includes('deadlock'));
   assert.equal(all.reports[3]!.checkAll!.leftOut, ['deadlock']);
   assert.match(all.rows[3]![6]!, /^ok \(left out, known findings: deadlock\)$/);
+});
+
+test("--workers N (check-all's, session 25: N for every row, for measurements): the same counts, depths and verdicts at N=1 and N=2 as test/pinned.json's, a declared finding's trace of the same length; each report says the workers its run had", async () => {
+  // two built-ins as they are (a copy has no module the workers could load: it would stay on one thread), one row each:
+  // ring-notify ok, netif-rx a declared finding (F_rx_frags_validated)
+  const models = [model('ring-notify'), model('netif-rx')];
+  assert.ok(models.every((m) => builtinModels.includes(m) && !m.checkAll?.length), 'built-ins with no further check-all run');
+  for (const n of [1, 2]) {
+    const all = await checkAllRuns(models, { traceDir: scratchDir(`pvcheck-check-all-w${n}-`), workers: n });
+    assert.is(all.code, 0, `--workers ${n}`);
+    assert.equal(all.reports.map(figures), [pinnedOf('ring-notify'), pinnedOf('netif-rx')], `--workers ${n}`);
+    for (const r of all.reports) {
+      assert.is(r.workers, n, `--workers ${n}: ${r.model} ran on ${r.workers}`);
+      assert.is(r.workersReason, `--workers ${n} given`);
+    }
+    assert.is(workersSummary(all.reports), `2 runs on ${n} worker${n === 1 ? '' : 's'}`);
+    assert.ok(existsSync(all.reports[1]!.violation!.traceFile!), `--workers ${n}: netif-rx's trace written`);
+  }
+  assert.is(workersSummary([{ workers: 2 }, { workers: 1 }, { workers: 2 }]), '2 runs on 2 workers, 1 run on 1 worker');
 });
 
 test.run();

@@ -4,7 +4,7 @@
  * stack trace: blkif's `-p segments=` and `-p pending=` (1c46eea) out of
  * range, not numbers, against `pages`, with the other parameters at their
  * limits; a bit array's size (`--store bitstate:SIZE`); the scale-out verbs'
- * member counts; check-all's options; and `--workers N` beyond what the machine can hold
+ * member counts; check-all's options (its `--workers N` as check's); and `--workers N` beyond what the machine can hold
  * (`--workers 9999` started threads until V8 ran out of memory, a minute
  * later, with its own fatal error: cli/check.ts workersOption). The limits
  * themselves are taken: blkif at every parameter's maximum runs (bounded).
@@ -83,9 +83,12 @@ test('the scale-out verbs: a member count of 0, not a number; a member out of ra
   }
 });
 
-test('check-all takes only --json and -q: a row option (-p, --workers, --max-states, --store) or a model is refused in one line', () => {
+test('check-all takes only --json, -q and --workers N (N for every row, session 25): a row option (-p, --max-states, --store), a model, or a --workers value check refuses is refused in one line', () => {
   badInput(['check-all', '-p', 'segments=2'], /^pvcheck: error: unknown option '-p'/);
-  badInput(['check-all', '--workers', '2'], /^pvcheck: error: unknown option '--workers'/);
+  badInput(['check-all', '--workers', '0'], /^pvcheck: error: --workers expects a whole number of worker threads from 1 to 1024, got '0'$/);
+  badInput(['check-all', '--workers', 'two'], /^pvcheck: error: --workers expects a whole number of worker threads from 1 to 1024, got 'two'$/);
+  badInput(['check-all', '--workers', '9999'], new RegExp(`^pvcheck: error: --workers 9999 is more worker threads than pvcheck starts \\(at most ${MAX_WORKERS}\\)$`));
+  badInput(['check-all', '--max-states', '10'], /^pvcheck: error: unknown option '--max-states'/);
   badInput(['check-all', '--store', 'bitstate:0'], /^pvcheck: error: unknown option '--store'/);
   badInput(['check-all', 'blkif'], /^pvcheck: error: check-all takes no model \(got 'blkif'\)/);
 });
