@@ -21,7 +21,9 @@ usage:
   pvcheck COMMAND --help               the usage and options of one command
   pvcheck list [MODEL...]              models, their parameters (defaults, ranges) and invariants
   pvcheck check MODEL|FILE [options]   explore every reachable state and check the invariants
-  pvcheck check-all [--json]           check every built-in model at its default parameters (npm start)
+  pvcheck check-all [--json] [--workers N]
+                                       check every built-in model at its default parameters (npm start);
+                                       --workers N runs every row on N workers (for measurements)
   pvcheck show TRACE [--model MODEL|FILE]
                                        print a counterexample: per step the action and what changed
   pvcheck show TRACE --msc [--width N] | --mermaid | --html FILE
