@@ -25,16 +25,21 @@
  * later). With it the removal completes at both cores; with `restart` Linux
  * 7.0 connects the new device, and 6.12 still does not (the old device stays
  * bound when the toolstack writes the new one before the guest's bus saw the
- * removal: the bug e2dcf9065536 fixes).
+ * removal: the bug e2dcf9065536 fixes). With xl's on_crash=preserve
+ * (`-p crash=preserve`: the domain kept paused, `xl block-detach -f` to
+ * remove the disk) the removal completes too, the grants the paused domain
+ * still maps deferred (gnttab_add_deferred), not freed.
  *
- * @pvcheck check -p crash=true
+ * @pvcheck check -p crash=destroy
  * @pvcheck expect ok
- * @pvcheck check -p crash=true -p bus=7.0
+ * @pvcheck check -p crash=destroy -p bus=7.0
  * @pvcheck expect ok
- * @pvcheck check -p crash=true -p restart=true -p bus=7.0
+ * @pvcheck check -p crash=destroy -p restart=true -p bus=7.0
  * @pvcheck expect ok
- * @pvcheck check -p crash=true -p restart=true
+ * @pvcheck check -p crash=destroy -p restart=true
  * @pvcheck expect deadlock in 6 steps
+ * @pvcheck check -p crash=preserve -p requests=3
+ * @pvcheck expect ok
  */
 import { deriveModel, blkif, blkifModel } from 'pvcheck';
 const { blkfrontRemove, removeFirstDevice, GDEV_REMOVING } = blkifModel;

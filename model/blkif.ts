@@ -56,18 +56,22 @@
  *   flight, the last request's put freeing the blkif). Finding
  *   blkif-safe-remove: connect() writes Connected over libxl's Closing and
  *   the detach times out.
- * - **A driver domain crash** (`crash`, `restart`, off by default): blkback's
- *   domain dies at any step and xl destroys it (its nodes gone, its mappings
- *   released), `xl block-detach` removes the guest's frontend directory, the
- *   guest's bus removes the device on xenwatch (`blkfront_remove`'s
- *   del_gendisk waits for the requests outstanding); with `restart` the disk
- *   is attached again to the restarted domain. Finding blkif-crash-remove:
- *   a request outstanding keeps xenwatch waiting for ever (6.12 and 7.0).
+ * - **A driver domain crash** (`crash=destroy|preserve`, `restart`, off by
+ *   default): blkback's domain dies at any step and xl destroys it (its nodes
+ *   gone, its mappings released), `xl block-detach` removes the guest's
+ *   frontend directory, the guest's bus removes the device on xenwatch
+ *   (`blkfront_remove`'s del_gendisk waits for the requests outstanding);
+ *   with `restart` the disk is attached again to the restarted domain. With
+ *   `preserve` (xl's on_crash=preserve) the domain is kept paused (nodes and
+ *   mappings stay), `xl block-detach` fails after LIBXL_DESTROY_TIMEOUT,
+ *   `-f` removes both directories, `xl destroy` may come at any time.
+ *   Finding blkif-crash-remove: a request outstanding keeps xenwatch waiting
+ *   for ever (6.12 and 7.0; with preserve after `xl block-detach -f`).
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
  * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
  * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, get_id_from_freelist, add_id_to_freelist, blkif_interrupt, blkif_completion, blkback_changed, blkfront_closing)
- * @see drivers/block/xen-blkback/xenbus.c (frontend_changed, connect, xen_blkif_disconnect, xen_blkbk_remove); tools/libs/light/libxl_device.c (libxl__initiate_device_generic_remove)
+ * @see drivers/block/xen-blkback/xenbus.c (frontend_changed, connect, xen_blkif_disconnect, xen_blkbk_remove); tools/libs/light/libxl_device.c (libxl__initiate_device_generic_remove); tools/xl/xl_vmcontrol.c (handle_domain_death: on_crash)
  * @see docs/models/blkif.md
  */
 import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
@@ -245,11 +249,17 @@ export const XenbusStateClosed = 'XenbusStateClosed';
 const XENBUS_STATES = [XenbusStateInitialising, XenbusStateInitWait, XenbusStateInitialised, XenbusStateConnected, XenbusStateClosing, XenbusStateClosed] as const;
 export type XenbusState = (typeof XENBUS_STATES)[number];
 
-/** libxl's device removal: not started, waiting for the backend's Closed (libxl__ev_devstate_wait), done (saw Closed). */
+/**
+ * libxl's device removal: not started, waiting for the backend's Closed (libxl__ev_devstate_wait), done (saw
+ * Closed); failed (crash=preserve only: the wait ended with LIBXL_DESTROY_TIMEOUT, or ERROR_INVAL when the
+ * backend's node was removed, and xl block-detach reported "libxl_device_disk_safe_remove failed" or, after
+ * -f's cleanup, "libxl_device_disk_destroy failed").
+ */
 export const LIBXL_IDLE = 'idle';
 export const LIBXL_WAITING = 'waiting';
 export const LIBXL_DONE = 'done';
-const LIBXL_PHASES = [LIBXL_IDLE, LIBXL_WAITING, LIBXL_DONE] as const;
+export const LIBXL_FAILED = 'failed';
+const LIBXL_PHASES = [LIBXL_IDLE, LIBXL_WAITING, LIBXL_DONE, LIBXL_FAILED] as const;
 
 /** blkback's kthread (ring->xenblkd): not started, running, stopped (kthread_stop). */
 export const KTHREAD_NONE = 'none';
@@ -307,7 +317,7 @@ export interface Life {
    * until a connect_ring maps the new one.
    */
   readonly stale?: boolean;
-  /** `crash` only: the driver domain: DD_UP, DD_DEAD (died and destroyed by xl), DD_RESTARTED (a new domain, a new blkback). */
+  /** `crash` only: the driver domain: DD_UP, DD_DEAD (died and destroyed by xl), DD_RESTARTED (a new domain, a new blkback), DD_PRESERVED (crash=preserve: crashed, kept paused). */
   readonly dd?: (typeof DD_PHASES)[number];
   /** `crash` only: the guest's frontend directory `device/vbd/N`: FEDIR_FIRST (the first device's), FEDIR_GONE (removed by libxl), FEDIR_NEW (written again by the restart's `xl block-attach`). */
   readonly fedir?: (typeof FEDIR_PHASES)[number];
@@ -317,11 +327,16 @@ export interface Life {
   readonly busWatch?: boolean;
 }
 
-/** `crash`: the driver domain running; dead (destroyed by xl: its xenstore directory gone); restarted (a new domid). */
+/**
+ * `crash`: the driver domain running; dead (destroyed by xl: its xenstore directory gone); restarted (a new
+ * domid); preserved (crash=preserve: crashed and kept, paused, by xl's on_crash=preserve: its nodes and its
+ * grant mappings stay, nothing of it runs).
+ */
 export const DD_UP = 'up';
 export const DD_DEAD = 'dead';
 export const DD_RESTARTED = 'restarted';
-const DD_PHASES = [DD_UP, DD_DEAD, DD_RESTARTED] as const;
+export const DD_PRESERVED = 'preserved';
+const DD_PHASES = [DD_UP, DD_DEAD, DD_RESTARTED, DD_PRESERVED] as const;
 /** `crash`: the guest's frontend directory: the first device's; removed by libxl; written again by xl block-attach (state 1, the new backend-id). */
 export const FEDIR_FIRST = 'first';
 export const FEDIR_GONE = 'gone';
@@ -365,16 +380,16 @@ const params = defineParams(
     bus: enumParam({ values: ['6.12', '7.0'] as const, default: '6.12', doc: "the Linux xenbus core both kernels run (removal=libxl, migrate): 6.12, or 7.0 (e2dcf9065536 'better handle backend crash'): __xenbus_switch_state writes nothing for a vanished device or when it reads the node reset to Initialising where dev->state is not (docs/models/blkif.md \"Linux 7.0's xenbus core\")" }),
     migrate: boolParam({ default: false, doc: "xl migrate once, at any point (blkfront_resume issues the requests outstanding again on the new ring): the destination writes both state nodes (1), blkback probes again, the guest resumes (xenbus_dev_resume: dev->state = Initialising, blkfront_resume: talk_to_blkback); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
-    crash: boolParam({ default: false, doc: "the driver domain dies once, at any point (requests outstanding included), and xl destroys it (libxl__destroy_domid removes its xenstore directory, the backend's with it; Xen releases its grant mappings); then `xl block-detach` of the guest's vbd (libxl: 'backend already removed, cleanup frontend only': the frontend directory removed) and the guest's bus removes the device (blkfront_remove: del_gendisk waits for the requests outstanding); the run starts at the handshake; valid end: the device removed (with restart: connected again, every request answered)" }),
-    restart: boolParam({ default: false, doc: "(crash) the driver domain restarted and the disk attached again after the detach (xl block-attach: the guest's device/vbd/N at Initialising with the new backend-id, a new blkback probing): the guest's bus probes a new device once the old one is gone (Linux 7.0: also when it reads the node reset to Initialising, e2dcf9065536); valid end: the new device connected, every request answered" }),
+    crash: enumParam({ values: ['none', 'destroy', 'preserve'] as const, default: 'none', doc: "the driver domain dies once, at any point (requests outstanding included), and xl acts as its on_crash says. destroy (xl's default): xl destroys it (libxl__destroy_domid removes its xenstore directory, the backend's with it; Xen releases its grant mappings); then `xl block-detach` of the guest's vbd (libxl: 'backend already removed, cleanup frontend only': the frontend directory removed) and the guest's bus removes the device (blkfront_remove: del_gendisk waits for the requests outstanding). preserve: the domain stays, paused (its nodes at their last state, its grant mappings held, nothing of blkback runs); `xl block-detach` writes Closing and fails after LIBXL_DESTROY_TIMEOUT, `xl block-detach -f` removes both directories, and the admin may `xl destroy` the domain at any time. The run starts at the handshake; valid end: the device removed (with restart: connected again, every request answered)" }),
+    restart: boolParam({ default: false, doc: "(crash=destroy) the driver domain restarted and the disk attached again after the detach (xl block-attach: the guest's device/vbd/N at Initialising with the new backend-id, a new blkback probing): the guest's bus probes a new device once the old one is gone (Linux 7.0: also when it reads the node reset to Initialising, e2dcf9065536); valid end: the new device connected, every request answered" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
     p.frontend === 'hostile' && p.backend === 'hostile' ? 'frontend and backend cannot both be hostile: properties are checked for the honest side'
       : p.removal === 'libxl' && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'removal=libxl is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model\'s)'
-      : p.restart && !p.crash ? 'restart needs crash=true (the driver domain restarts after it died)'
-      : p.crash && (p.removal === 'libxl' || p.migrate || p.unbind) ? 'crash is modelled on its own: not with removal=libxl, migrate or unbind'
-      : p.crash && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'crash is modelled with both ends honest (the driver domain dies; it does not attack)'
+      : p.restart && p.crash !== 'destroy' ? (p.crash === 'none' ? 'restart needs crash=destroy (the driver domain restarts after it died)' : "restart is modelled with crash=destroy only (on_crash=rename-restart keeps the old domain as preserve does: its disk must be detached with -f before the new domain's is attached, then the guest sees destroy's restart; docs/models/blkif.md)")
+      : p.crash !== 'none' && (p.removal === 'libxl' || p.migrate || p.unbind) ? 'crash is modelled on its own: not with removal=libxl, migrate or unbind'
+      : p.crash !== 'none' && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'crash is modelled with both ends honest (the driver domain dies; it does not attack)'
       : (p.migrate || p.unbind) && (p.frontend === 'hostile' || p.backend === 'hostile') ? `${p.migrate ? 'migrate' : 'unbind'} is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model's)`
       : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
         : undefined,
@@ -382,7 +397,7 @@ const params = defineParams(
 export type BlkifParams = ParamsOfSpace<typeof params>;
 const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
 /** The vbd's lifecycle (`life`) is modelled: removal=libxl or migrate. */
-export const hasLife = (p: { removal: string; migrate: boolean; unbind: boolean; crash?: boolean }): boolean => p.removal === 'libxl' || p.migrate || p.unbind || p.crash === true;
+export const hasLife = (p: { removal: string; migrate: boolean; unbind: boolean; crash?: string }): boolean => p.removal === 'libxl' || p.migrate || p.unbind || (p.crash !== undefined && p.crash !== 'none');
 const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
 
 const emptySlot = (p: BlkifParams): Slot => slotOf(p, SLOT_EMPTY, 0, 0, Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), 0, PAD_FRONTEND);
@@ -431,7 +446,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
-        ...(p.crash ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
+        ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
       }),
     } : {}),
   }) as unknown as Shape<BlkifState>['state'];
@@ -464,7 +479,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
         ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
-        ...(p.crash ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
+        ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
     } : {}),
   };
@@ -591,6 +606,9 @@ export const doBlockIoOp: R = {
   },
 };
 
+/** blkback's domain runs: not crashed and kept paused (crash=preserve's DD_PRESERVED: no handler, no I/O completion, no response). */
+export const backendRuns = (s: BlkifState): boolean => s.life?.dd !== DD_PRESERVED;
+
 /**
  * blkback's kthread may take a request: not halted, not inside the dispatch
  * of one (the request it copied is mapped before it takes the next), and a
@@ -599,7 +617,7 @@ export const doBlockIoOp: R = {
  */
 export const blkbackCanTake = (s: BlkifState, p: BlkifParams): boolean =>
   !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage !== 0) &&
-  (s.life === undefined || (s.life.kthread === KTHREAD_RUNNING && s.life.stale !== true)); // removal=libxl: xenblkd runs from xen_update_blkif_status until kthread_stop (unbind: on the ring blkfront writes)
+  (s.life === undefined || (s.life.kthread === KTHREAD_RUNNING && s.life.stale !== true && s.life.dd !== DD_PRESERVED)); // removal=libxl: xenblkd runs from xen_update_blkif_status until kthread_stop (unbind: on the ring blkfront writes; crash=preserve: not in a paused domain)
 
 /** __do_block_io_op would run: it can take a request, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
 export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
@@ -668,7 +686,7 @@ export const xenBlkbkMap: R = {
   actor: 'backend',
   doc: 'blkback dispatch_rw_block_io on its copy: an operation other than read/write (dispatch_other_io: BLKIF_RSP_EOPNOTSUPP) or a segment leaving its page (fail_response: BLKIF_RSP_ERROR) is answered unmapped; then xen_blkbk_map, each segment: get_persistent_gnt, else GNTTABOP_map_grant_ref and add_persistent_gnt while persistent_gnt_c < max_pgrants; a map refused (not granted) fails the request (fail_flush: xen_blkbk_unmap of the rest, BLKIF_RSP_ERROR)',
   see: `${SEE_BACK} __do_block_io_op (switch on req.operation), dispatch_other_io, dispatch_rw_block_io ("last_sect >= (XEN_PAGE_SIZE >> 9)", fail_flush), xen_blkbk_map ("if (!ret && map_until != num)": XSA-365), get_persistent_gnt, add_persistent_gnt`,
-  when: (s) => dispatching(s) >= 0,
+  when: (s) => dispatching(s) >= 0 && backendRuns(s),
   then: (d, s, p) => {
     const i = dispatching(s);
     const cur = d.back.reqs[i]!;
@@ -707,7 +725,7 @@ export const makeResponse: R = {
   actor: 'backend',
   doc: 'blkback, on a request\'s I/O completion (any order): xen_blkbk_unmap (non-persistent) or put_persistent_gnt; make_response: resp->id, resp->operation, resp->status written in the slot at rsp_prod_pvt; rsp_prod_pvt++; RING_PUSH_RESPONSES_AND_CHECK_NOTIFY; free_req (the pool: wake pending_free_wq)',
   see: `${SEE_BACK} __end_block_io_op, xen_blkbk_unmap, put_persistent_gnt, make_response (fields written in place: XSA-216 fix), free_req`,
-  choices: (s) => completing(s),
+  choices: (s) => (backendRuns(s) ? completing(s) : []),
   showChoice: (i: number) => `req ${i}`,
   then: (d, s, p, i: number) => {
     const cur = s.back.reqs[i]!;
@@ -841,7 +859,7 @@ export const frontendChanged: R = {
   applies: (p) => hasLife(p),
   // unregistered (xen_blkbk_remove), no handler runs; kthread_stop waits until xenblkd has mapped the request it copied;
   // migrate: no handler before the destination's blkback is probed (its watch is registered then, and fires at once)
-  when: (s) => s.life?.beWatch === true && !s.life.removed && s.life.beDev !== XenbusStateInitialising && (s.life.fe !== XenbusStateClosed || dispatching(s) < 0),
+  when: (s) => s.life?.beWatch === true && !s.life.removed && s.life.beDev !== XenbusStateInitialising && (s.life.fe !== XenbusStateClosed || dispatching(s) < 0) && s.life.dd !== DD_PRESERVED, // crash=preserve: a paused domain handles no watch
   then: (d, s, p) => {
     const l = d.life as LifeDraft;
     const b = d as unknown as BackDraft;
@@ -875,10 +893,11 @@ export const libxlSafeRemove: R = {
   actor: 'toolstack',
   doc: 'xl block-detach without -f: libxl__initiate_device_generic_remove at LIBXL__FORCE_OFF, one transaction: online = 0, state = Closing (unless it reads Closed); then libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT (10 s): on the timeout no forced pass, the removal fails ("unable to remove device") and leaves the directories',
   see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_backend_callback (LIBXL__FORCE_AUTO only: the forced pass), device_hotplug_done; tools/libs/light/libxl_internal.h LIBXL_DEFINE_DEVICE_SAFE_REMOVE; tools/xl/xl_block.c main_blockdetach`,
-  applies: (p) => p.removal === 'libxl',
+  applies: (p) => p.removal === 'libxl' || p.crash === 'preserve',
   // migrate: not while the destination restores the domain (the guest not yet resumed; libxl takes no lock against it, xl
-  // migrate-receive's domain is named NAME--incoming: an operator's detach then is not modelled); after the resume blkback has probed
-  when: (s) => s.life?.libxl === LIBXL_IDLE && s.life.migrated !== MIGRATE_RESUMING,
+  // migrate-receive's domain is named NAME--incoming: an operator's detach then is not modelled); after the resume blkback has probed.
+  // crash=preserve: the detach of the preserved domain's disk (its backend node reads a state: no "already removed" path)
+  when: (s) => s.life?.libxl === LIBXL_IDLE && s.life.migrated !== MIGRATE_RESUMING && (s.life.dd === undefined || (s.life.dd === DD_PRESERVED && s.life.fedir === FEDIR_FIRST)),
   then: (d, s) => {
     const l = d.life as LifeDraft;
     l.online = false;
@@ -1014,7 +1033,7 @@ export const driverDomainCrash: R = {
   actor: 'backend',
   doc: 'the driver domain dies (once, at any point: requests outstanding, persistent grants mapped, the handshake under way) and xl destroys it (on_crash=destroy: libxl__destroy_domid, devices_destroy_cb removes its /local/domain/<domid>, the backend\'s directory with it): Xen releases its grant mappings and closes its event channels; no request in flight is ever answered. blkfront\'s otherend watch fires on the removed node and reads XenbusStateUnknown, which blkback_changed ignores',
   see: `tools/libs/light/libxl_domain.c libxl__destroy_domid, devices_destroy_cb (xs_rm of dom_path); xen/common/domain.c domain_kill (gnttab_release_mappings, evtchn_destroy); ${SEE_FRONT} blkback_changed (case XenbusStateUnknown: break); drivers/xen/xenbus/xenbus_probe.c xenbus_otherend_changed`,
-  applies: (p) => p.crash,
+  applies: (p) => p.crash === 'destroy',
   when: (s) => s.life?.dd === DD_UP,
   then: (d, _s, p) => {
     const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] };
@@ -1034,13 +1053,62 @@ export const libxlDeviceDiskRemove: R = {
   actor: 'toolstack',
   doc: 'xl block-detach (with or without -f) of the guest\'s vbd once its driver domain is gone: libxl__initiate_device_generic_remove reads no backend state ("backend ... already removed, cleanup frontend only", rc = 0), device_hotplug_done: libxl__device_destroy removes the frontend directory; the guest\'s bus watch fires',
   see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_hotplug_done, libxl__device_destroy; tools/xl/xl_block.c main_blockdetach`,
-  applies: (p) => p.crash,
+  applies: (p) => p.crash !== 'none',
   when: (s) => s.life?.dd === DD_DEAD && s.life.fedir === FEDIR_FIRST,
   then: (d) => {
     const l = d.life as LifeDraft;
     l.fedir = FEDIR_GONE;
     l.busWatch = true;
   },
+};
+
+// --- crash=preserve: xl's on_crash=preserve keeps the crashed driver domain, paused
+
+export const driverDomainCrashPreserved: R = {
+  name: 'driver_domain_crash_preserved',
+  actor: 'backend',
+  doc: 'the driver domain crashes (once, at any point) and xl\'s on_crash=preserve keeps it (handle_domain_death: LIBXL_ACTION_ON_SHUTDOWN_PRESERVE, nothing done): Xen\'s domain_shutdown pauses it, nothing is destroyed: its xenstore nodes stay at their last state (the backend\'s state node, online 1), its grant mappings and event channels stay, and nothing of blkback runs again (no watch handled, no request taken, no response). Nothing fires for the guest: blkfront stays Connected and may fill the ring',
+  see: `tools/xl/xl_vmcontrol.c handle_domain_death (LIBXL_ACTION_ON_SHUTDOWN_PRESERVE: break); xen/common/domain.c domain_shutdown; tools/xenstored/domain.c do_check_domain (shut down, not dead: @releaseDomain only, its nodes kept)`,
+  applies: (p) => p.crash === 'preserve',
+  when: (s) => s.life?.dd === DD_UP,
+  then: (d) => { (d.life as LifeDraft).dd = DD_PRESERVED; },
+};
+
+export const libxlDestroyTimeout: R = {
+  name: 'libxl_destroy_timeout',
+  actor: 'toolstack',
+  doc: 'libxl__ev_devstate_wait for the backend\'s Closed ends without it: LIBXL_DESTROY_TIMEOUT (10 s; a paused domain never writes Closed), or ERROR_INVAL at once when the node is removed (the preserved domain destroyed meanwhile). device_backend_callback: at LIBXL__FORCE_OFF no forced pass, device_hotplug_done destroys nothing: `xl block-detach` prints "libxl_device_disk_safe_remove failed" and the directories stay (online 0, the backend node at Closing)',
+  see: `${SEE_LIBXL} device_backend_callback (ERROR_TIMEDOUT with LIBXL__FORCE_AUTO only: the forced pass), device_hotplug_done (libxl__device_destroy only at LIBXL__FORCE_ON or rc 0); tools/libs/light/libxl_event.c devstate_callback ("but it was removed": ERROR_INVAL); tools/libs/light/libxl_internal.h LIBXL_DESTROY_TIMEOUT`,
+  applies: (p) => p.crash === 'preserve',
+  when: (s) => s.life?.libxl === LIBXL_WAITING && s.life.be !== XenbusStateClosed,
+  then: (d) => { (d.life as LifeDraft).libxl = LIBXL_FAILED; },
+};
+
+export const libxlDeviceDiskDestroy: R = {
+  name: 'libxl_device_disk_destroy',
+  actor: 'toolstack',
+  doc: 'xl block-detach -f of the preserved domain\'s disk (at once, or after the detach without -f failed): libxl__initiate_device_generic_remove at LIBXL__FORCE_ON removes the guest\'s frontend directory in the same transaction as online = 0 and state = Closing, waits for Closed (LIBXL_DESTROY_TIMEOUT), and on the timeout device_hotplug_done\'s libxl__device_destroy removes both directories (xl prints "libxl_device_disk_destroy failed"); the guest\'s bus watch fires (its otherend events for the removed device are not modelled: Closing\'s blkfront_closing only marks the disk dead, and its switch to Closed finds no node)',
+  see: `${SEE_LIBXL} libxl__initiate_device_generic_remove (LIBXL__FORCE_ON: libxl__xs_path_cleanup of the frontend path), device_backend_callback, device_hotplug_done, libxl__device_destroy; tools/libs/light/libxl_internal.h LIBXL_DEFINE_DEVICE_REMOVE (destroy: LIBXL__FORCE_ON); tools/xl/xl_block.c main_blockdetach (-f)`,
+  applies: (p) => p.crash === 'preserve',
+  when: (s) => s.life?.dd === DD_PRESERVED && s.life.fedir === FEDIR_FIRST && s.life.libxl !== LIBXL_WAITING,
+  then: (d) => {
+    const l = d.life as LifeDraft;
+    l.fedir = FEDIR_GONE;
+    l.busWatch = true;
+    l.feWatch = false;
+    l.online = false; // in the transaction that removed the frontend directory (the backend's node removed after the timeout)
+    l.libxl = LIBXL_FAILED;
+  },
+};
+
+export const xlDestroyPreserved: R = {
+  name: 'xl_destroy',
+  actor: 'toolstack',
+  doc: 'the admin destroys the preserved driver domain (xl destroy, at any time after the crash): libxl__destroy_domid removes its /local/domain/<domid> (the backend\'s directory with it), Xen\'s domain_kill releases its grant mappings; from here the run is crash=destroy\'s (a detach reads no backend: "already removed, cleanup frontend only")',
+  see: `tools/libs/light/libxl_domain.c libxl__destroy_domid, devices_destroy_cb; xen/common/domain.c domain_kill (gnttab_release_mappings); ${SEE_FRONT} blkback_changed (XenbusStateUnknown: break)`,
+  applies: (p) => p.crash === 'preserve',
+  when: (s) => s.life?.dd === DD_PRESERVED,
+  then: (d, s, p) => driverDomainCrash.then(d, s, p, undefined),
 };
 
 export const xlBlockAttach: R = {
@@ -1076,7 +1144,7 @@ export const xenbusDevChanged: R = {
   actor: 'frontend',
   doc: 'the guest\'s bus watch on its xenwatch thread, reading device/vbd/N when it runs: gone: xenbus_cleanup_devices (7.0: vanished first), device_unregister -> xenbus_dev_remove: free_otherend_watch, blkfront_remove (its del_gendisk may wait); there with no device: xenbus_probe_node (dev->state Initialising), blkfront_probe, watch_otherend (fires at once); there with the first device still bound: at 6.12 xenbus_device_find finds it and nothing happens, at 7.0 the node reads Initialising where dev->state does not (and the backend-id changed): "state reset occurred", vanished, device_unregister as above, then xenbus_probe_node',
   see: 'drivers/xen/xenbus/xenbus_probe.c xenbus_dev_changed, xenbus_cleanup_devices, cleanup_dev, xenbus_probe_node, xenbus_dev_remove (Linux 6.12; 7.0: e2dcf9065536 hunks 3 and 4, docs/models/xenbus.md "Linux 7.0\'s xenbus core")',
-  applies: (p) => p.crash,
+  applies: (p) => p.crash !== 'none',
   when: (s) => s.life?.busWatch === true && s.life.gdev !== GDEV_REMOVING, // xenwatch waits in del_gendisk
   then: (d, s, p) => {
     const l = d.life as LifeDraft;
@@ -1100,7 +1168,7 @@ export const blkfrontRemove: R = {
   actor: 'frontend',
   doc: 'blkfront_remove on the guest\'s xenwatch thread: del_gendisk returns once no request is outstanding (blk_mq_freeze_queue_wait; blkfront has no blk-mq timeout handler, so a request the dead backend never answers keeps it, and xenwatch, waiting for ever); then blkif_free (the ring and every grant ended: nothing maps them any more) and xenbus_dev_remove\'s xenbus_switch_state(Closed) (no allow_rebind): at 6.12 it writes Closed into the node if it exists again (the restart\'s), at 7.0 the device is vanished and it writes nothing',
   see: `${SEE_FRONT} blkfront_remove (del_gendisk), blkfront_mq_ops (no .timeout); block/genhd.c del_gendisk (blk_mq_freeze_queue_wait); block/blk-mq.c blk_mq_rq_timed_out (no handler: blk_add_timer again); drivers/xen/xenbus/xenbus_probe.c xenbus_dev_remove; drivers/xen/xenbus/xenbus_client.c __xenbus_switch_state`,
-  applies: (p) => p.crash,
+  applies: (p) => p.crash !== 'none',
   when: (s) => s.life?.gdev === GDEV_REMOVING && s.front.shadow.every((x) => !x.waiting),
   then: (d, s, p) => removeFirstDevice(d, s, p),
 };
@@ -1111,6 +1179,13 @@ export function removeFirstDevice(d: BlkifState, s: BlkifState, p: BlkifParams):
   const w = d as { -readonly [K in keyof BlkifState]: BlkifState[K] };
   w.req_prod = fresh.req_prod; w.rsp_prod = fresh.rsp_prod; w.ring = fresh.ring; w.granted = fresh.granted;
   w.front = { ...fresh.front, issued: s.front.issued };
+  // blkif_free's gnttab_end_foreign_access of a grant still mapped (crash=preserve: the paused domain keeps its
+  // mappings) defers it (gnttab_add_deferred, which holds the page): the gref stays granted, its page not free
+  for (let g = 1; g <= p.pages; g++) {
+    if (s.mapcount[g]! === 0) continue;
+    (w.granted as boolean[])[g] = true;
+    (w.front.gref as number[])[g - 1] = g;
+  }
   const l = d.life as LifeDraft;
   const old = s.life!;
   l.gdev = GDEV_NONE;
@@ -1130,7 +1205,7 @@ export const purgePersistentGnt: R = {
   see: `${SEE_BACK} purge_persistent_gnt, xen_blkbk_unmap_purged_grants`,
   applies: (p) => usePersistent(p) && p.maxPgrants > 0,
   // removal=libxl: the LRU runs in xenblkd's loop (its purge work flushed when it stops)
-  choices: (s) => (s.life === undefined || s.life.kthread === KTHREAD_RUNNING ? s.back.pgnts.filter((x) => !x.active).map((x) => x.gref) : []),
+  choices: (s) => (s.life === undefined || (s.life.kthread === KTHREAD_RUNNING && s.life.dd !== DD_PRESERVED) ? s.back.pgnts.filter((x) => !x.active).map((x) => x.gref) : []),
   showChoice: (g: number) => `gref=${g}`,
   then: (d, s, _p, g: number) => {
     d.back.pgnts = s.back.pgnts.filter((x) => x.gref !== g);
@@ -1406,7 +1481,7 @@ export const crashEnd = (s: BlkifState, p: BlkifParams): boolean => {
 
 /** Valid ends: every request answered (blkback idle), or a broken blkfront; with a hostile peer, a state where the honest side owes nothing. */
 export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
-  if (s.life !== undefined) return p.crash ? crashEnd(s, p) : p.removal === 'libxl' ? removed(s) : connectedEnd(s, p);
+  if (s.life !== undefined) return p.crash !== 'none' ? crashEnd(s, p) : p.removal === 'libxl' ? removed(s) : connectedEnd(s, p);
   if (!frontHonest(p)) return blkbackOwesNothing(s, p);
   if (!backHonest(p)) return done(s, p) || blkfrontOwesNothing(s, p);
   return done(s, p) || s.front.broken;
@@ -1425,7 +1500,8 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   shape: blkifShape,
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
     blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
-    driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove],
+    driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
+    driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],
   invariants: blkifInvariants,
   isValidEnd: blkifValidEnd,
   // each adversary at a 2-slot ring (the hostile guest also with two requests under way in blkback, at 4

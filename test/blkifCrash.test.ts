@@ -1,5 +1,5 @@
 /**
- * blkif's driver domain crash (`-p crash=true`, `-p restart=true`;
+ * blkif's driver domain crash (`-p crash=destroy`, `-p restart=true`;
  * docs/models/blkif.md "A driver domain crash and restart"): blkback's domain
  * dies with requests outstanding, xl destroys it, the vbd is detached (libxl
  * removes the frontend directory) and, with restart, attached again to a
@@ -58,14 +58,14 @@ test('without crash no state has the crash fields: the shape, the start and ever
 });
 
 test('bad input: restart needs crash, crash is alone and honest', () => {
-  assert.throws(() => paramsOf(blkif, { restart: true }), /restart needs crash=true/);
-  assert.throws(() => paramsOf(blkif, { crash: true, removal: 'libxl' }), /crash is modelled on its own/);
-  assert.throws(() => paramsOf(blkif, { crash: true, frontend: 'hostile' }), /both ends honest/);
+  assert.throws(() => paramsOf(blkif, { restart: true }), /restart needs crash=destroy/);
+  assert.throws(() => paramsOf(blkif, { crash: 'destroy', removal: 'libxl' }), /crash is modelled on its own/);
+  assert.throws(() => paramsOf(blkif, { crash: 'destroy', frontend: 'hostile' }), /both ends honest/);
 });
 
 test('blkif-crash-remove: a request outstanding at the crash keeps the guest\'s xenwatch in del_gendisk for ever, at 6.12 and at 7.0 (7 steps)', () => {
   for (const bus of BUSES) {
-    const r = run(blkif, { crash: true, bus });
+    const r = run(blkif, { crash: 'destroy', bus });
     assert.is(r.outcome, 'deadlock', bus);
     assert.equal(rules(r), ['blkback_changed', 'frontend_changed', 'blkback_changed', 'blkif_queue_rw_req', 'driver_domain_crash', 'libxl_device_disk_remove', 'xenbus_dev_changed'], bus);
     const end = endOf(r);
@@ -77,9 +77,9 @@ test('blkif-crash-remove: a request outstanding at the crash keeps the guest\'s 
   }
 });
 
-test('with no request outstanding the removal completes: the deadlocks of crash=true are exactly the removals that wait', () => {
+test('with no request outstanding the removal completes: the deadlocks of crash=destroy are exactly the removals that wait', () => {
   for (const bus of BUSES) {
-    const all = states(blkif, { crash: true, bus, requests: 2 });
+    const all = states(blkif, { crash: 'destroy', bus, requests: 2 });
     const stuck = all.filter((s) => s.life!.gdev === GDEV_REMOVING && !s.life!.busWatch);
     assert.ok(stuck.length > 0, bus);
     // every removal under way either has a request outstanding (waits for ever) or can complete
@@ -90,7 +90,7 @@ test('with no request outstanding the removal completes: the deadlocks of crash=
 });
 
 test('restart at 6.12: the toolstack writes the new device before the guest\'s bus saw the removal; the old device stays bound, the new is never probed (e2dcf9065536\'s bug, 6 steps)', () => {
-  const r = run(blkif, { crash: true, restart: true, bus: '6.12' });
+  const r = run(blkif, { crash: 'destroy', restart: true, bus: '6.12' });
   assert.is(r.outcome, 'deadlock');
   assert.equal(rules(r), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
   const end = endOf(r);
@@ -101,7 +101,7 @@ test('restart at 6.12: the toolstack writes the new device before the guest\'s b
 });
 
 test('restart at 7.0: the re-probe of the reset node unregisters the old device first, and waits in del_gendisk as the removal does (10 steps)', () => {
-  const r = run(blkif, { crash: true, restart: true, bus: '7.0' });
+  const r = run(blkif, { crash: 'destroy', restart: true, bus: '7.0' });
   assert.is(r.outcome, 'deadlock');
   const rs = rules(r);
   assert.is(rs.length, 10);
@@ -115,7 +115,7 @@ test('restart at 7.0: the re-probe of the reset node unregisters the old device 
 
 test('restart at 7.0 with no request outstanding at the crash: the new device connects and answers every request (Linux, no fix); at 6.12 it can too, when the guest\'s bus saw the removal first', () => {
   for (const bus of BUSES) {
-    const all = states(blkif, { crash: true, restart: true, bus, requests: 1 });
+    const all = states(blkif, { crash: 'destroy', restart: true, bus, requests: 1 });
     assert.ok(all.some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 1 && s.front.rsp_cons === 1 && s.life!.be === XenbusStateConnected &&
       s.life!.feDev === XenbusStateConnected), bus);
   }
@@ -123,23 +123,23 @@ test('restart at 7.0 with no request outstanding at the crash: the new device co
 
 test('6.12\'s xenbus_dev_remove writes Closed into the re-attached device\'s node; 7.0\'s vanished device writes nothing', () => {
   const stray = (s: BlkifState): boolean => s.life!.fedir === FEDIR_NEW && s.life!.gdev === GDEV_NONE && s.life!.fe === XenbusStateClosed;
-  assert.ok(states(blkif, { crash: true, restart: true, bus: '6.12', requests: 1 }).some(stray));
-  assert.not.ok(states(blkif, { crash: true, restart: true, bus: '7.0', requests: 1 }).some(stray));
+  assert.ok(states(blkif, { crash: 'destroy', restart: true, bus: '6.12', requests: 1 }).some(stray));
+  assert.not.ok(states(blkif, { crash: 'destroy', restart: true, bus: '7.0', requests: 1 }).some(stray));
 });
 
 test('the fix example (the requests end with an error at the removal): ok at both cores, and with restart at 7.0; 6.12 with restart keeps e2dcf9065536\'s bug', () => {
   const fix = crashFix as unknown as M;
   for (const bus of BUSES) {
-    const r = run(fix, { crash: true, bus });
+    const r = run(fix, { crash: 'destroy', bus });
     assert.is(r.outcome, 'ok', `${bus}: ${r.violation?.property}`);
     assert.is(r.distinctStates, 109_711, bus);
   }
-  const r7 = run(fix, { crash: true, restart: true, bus: '7.0' });
+  const r7 = run(fix, { crash: 'destroy', restart: true, bus: '7.0' });
   assert.is(r7.outcome, 'ok', r7.violation?.property);
   assert.is(r7.distinctStates, 272_470);
   // and the new device connects: some end has it connected with every request answered
-  assert.ok(states(fix, { crash: true, restart: true, bus: '7.0', requests: 2 }).some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 2 && s.life!.be === XenbusStateConnected));
-  const r6 = run(fix, { crash: true, restart: true, bus: '6.12' });
+  assert.ok(states(fix, { crash: 'destroy', restart: true, bus: '7.0', requests: 2 }).some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 2 && s.life!.be === XenbusStateConnected));
+  const r6 = run(fix, { crash: 'destroy', restart: true, bus: '6.12' });
   assert.is(r6.outcome, 'deadlock');
   assert.equal(rules(r6), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
 });
@@ -148,7 +148,7 @@ test('the committed trace of blkif-crash-remove replays at both cores', () => {
   const t = readTraceFile(join(resolve(import.meta.dirname, '..'), 'docs/findings/blkif-crash-remove.trace.json'));
   if (E.isLeft(t)) assert.unreachable(t.left);
   const trace = (t as E.Right<Trace>).right;
-  assert.equal([trace.params.crash, trace.params.restart, trace.params.bus], [true, false, '6.12']);
+  assert.equal([trace.params.crash, trace.params.restart, trace.params.bus], ['destroy', false, '6.12']);
   for (const bus of BUSES) {
     const rep = replayWith(blkif, { ...trace, params: { ...trace.params, bus } });
     assert.is(rep.kind, 'reproduced', 'detail' in rep ? rep.detail : bus);

@@ -78,7 +78,7 @@ test('blkif-crash-restart-end-unanswered: with restart, the new device connected
     invariants: [{ name: 'not_waiting', description: 'the new device connected, a request to answer', see: 'model/blkif.ts crashEnd', holds: (s: BlkifState, p: BlkifParams) => !waiting(s, p) }],
   }) as M;
   for (const bus of ['6.12', '7.0']) {
-    const p = paramsOf(m, { crash: 'true', restart: 'true', bus });
+    const p = paramsOf(m, { crash: 'destroy', restart: 'true', bus });
     const r = check(systemOf(m, p, ['not_waiting']), { checkDeadlock: false });
     assert.ok(r.violation, `${bus}: the new device connects with a request to answer`);
     const end = r.violation!.trace[r.violation!.trace.length - 1]!.state as BlkifState;

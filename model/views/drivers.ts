@@ -54,6 +54,11 @@ export const blkifTable: readonly Pattern[] = [
   [/^xl_block_attach$/, { writes: ['xenstore frontend directory', 'xenstore backend state'] }],
   [/^xenbus_dev_changed$/, { reads: ['xenstore frontend directory'] }],
   [/^blkfront_remove$/, { writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
+  // crash=preserve: the crashed domain kept paused, libxl's detach that times out, the forced detach, the admin's xl destroy
+  [/^driver_domain_crash_preserved$/, { messages: hypercall('domain_shutdown (crash): paused, mappings kept') }],
+  [/^libxl_destroy_timeout$/, { reads: ['xenstore backend state'] }],
+  [/^libxl_device_disk_destroy$/, { writes: ['xenstore frontend directory', 'xenstore backend online', 'xenstore backend state'] }],
+  [/^xl_destroy$/, { writes: ['xenstore backend state'], messages: hypercall('domain_kill: gnttab_release_mappings') }],
 ];
 
 export const netifCtrlTable: readonly Pattern[] = [
