@@ -5,9 +5,9 @@
 // a file changed. Type checking is `npm run typecheck` (tsc --noEmit).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { receiveMessageOnPort } from 'node:worker_threads';
+import { receiveMessageOnPort, threadId } from 'node:worker_threads';
 import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -33,14 +33,66 @@ export function initialize(data) {
   // a worker thread's hooks (bin/worker.mjs): its expansion is never traced, no recording copy
   if (expected !== undefined) twins = false;
 }
+// The cache of transpiled modules (also read, on the main thread, by bin/worker-js.mjs, which makes
+// the workers' plain-JS copies from it and fills what is missing): one file per module, named by a
+// hash of its path and text, in `cacheDir` (PVCHECK_TS_CACHE, or node_modules/.cache/pvcheck-ts).
+/** The directory of the transpiled files: PVCHECK_TS_CACHE (tests: an empty directory), else this tree's node_modules/.cache/pvcheck-ts. */
+export const cacheDir = process.env.PVCHECK_TS_CACHE || join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
+
+/** The cache file of a module's transpiled text: by its path and text. */
+export function cacheFile(filename, source) {
+  const key = createHash('sha1').update('v1\0' + filename + '\0' + source).digest('hex');
+  return join(cacheDir, key + '.js');
+}
+
+/** The transpiled text of `filename` whose text is `source`, or undefined (not in the cache). */
+export function cached(filename, source) {
+  try {
+    return readFileSync(cacheFile(filename, source), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Stores a transpiled text. Written to a file of this process and thread, then renamed: a
+ * reader (another process, another thread) sees the whole text or no file, and two writers of
+ * the same key (two workers' hooks, two processes) never write into one file.
+ */
+export function store(filename, source, js) {
+  const file = cacheFile(filename, source);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+    writeFileSync(tmp, js);
+    renameSync(tmp, file);
+  } catch {
+    /* a read-only tree just means no cache */
+  }
+}
+
+/**
+ * Tests: PVCHECK_TS_LOG names a file to which each run of the TypeScript compiler appends a
+ * line `WHO FILE` (WHO: `main` for the main thread's hooks, `worker` for a worker thread's), so
+ * that a test can tell which threads transpiled (test/workersTranspile).
+ */
+export function logTranspile(who, filename) {
+  const log = process.env.PVCHECK_TS_LOG;
+  if (!log) return;
+  try {
+    appendFileSync(log, `${who} ${filename}\n`);
+  } catch {
+    /* tests only */
+  }
+}
+
 const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
-const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
 let ts;
 
 function transpile(source, filename) {
-  const key = createHash('sha1').update('v1\0' + filename + '\0' + source).digest('hex');
-  const cached = join(cacheDir, key + '.js');
-  try { return readFileSync(cached, 'utf8'); } catch { /* miss */ }
+  const hit = cached(filename, source);
+  if (hit !== undefined) return hit;
+  logTranspile(expected !== undefined ? 'worker' : 'main', filename);
   ts ??= (globalThis.__pvcheckTs ??= loadTs());
   const out = ts.transpileModule(source, {
     fileName: filename,
@@ -68,12 +120,7 @@ function transpile(source, filename) {
     e.code = 'PVCHECK_TS_SYNTAX';
     throw e;
   }
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = cached + '.' + process.pid + '.tmp';
-    writeFileSync(tmp, out.outputText);
-    renameSync(tmp, cached);
-  } catch { /* a read-only tree just means no cache */ }
+  store(filename, source, out.outputText);
   return out.outputText;
 }
 
@@ -145,7 +192,20 @@ async function resolveTs(specifier, context, nextResolve) {
 /** A module inside pvcheck's own package, from which `pvcheck` resolves to that package. */
 const selfParent = pathToFileURL(join(here, '..', 'index.ts')).href;
 
+/**
+ * `import(FILE_URL + '?' + FILL)` from the main thread (bin/worker-js.mjs `fillCache`): the module
+ * is transpiled into the cache and not run (its text is `export {}`), so that the main thread can
+ * fill the cache for the workers' modules it does not load itself (checker/parallelWorker.ts
+ * listens on parentPort as it loads) and no worker runs the compiler.
+ */
+const FILL = 'pvcheck-transpile';
+
 export async function load(url, context, nextLoad) {
+  if (url.startsWith('file:') && url.endsWith('.ts?' + FILL)) {
+    const filename = fileURLToPath(url.slice(0, -FILL.length - 1));
+    transpile(readFileSync(filename, 'utf8'), filename);
+    return { format: 'module', source: 'export {};', shortCircuit: true };
+  }
   const twin = isTwin(url);
   if (twin) url = url.slice(0, -TWIN.length - 1);
   if (url.startsWith('file:') && url.endsWith('.ts')) {

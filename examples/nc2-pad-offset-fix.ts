@@ -29,9 +29,11 @@
  * the model's bound on what the frontend reads from a hostile ring
  * (`hostileLaps`, docs/models/nc2.md "How far the frontend reads"). The line
  * below, with the frontend sending nothing on ring 0 (F3 needs nothing
- * there: the built-in reaches it in 5 steps at messages=0 too), is 56,626
- * states; with one message 1,221,088, with two 6,820,826 (94 s of one core),
- * both ok; at the row's messages=3 it was not run to the end.
+ * there: the built-in reaches it in 5 steps at messages=0 too), is 57,538
+ * states; with one message 1,233,856, with two 6,871,898 (88 s of one core),
+ * both ok; at the row's messages=3 it was not run to the end. (56,626,
+ * 1,221,088 and 6,820,826 until `hostileLaps` counted from the backend's last
+ * write, 2026-12-06.)
  *
  * The condition F3 needs is o != 0: a pad then ends at or before the ring's
  * end, and pads stop at offset 0 at the latest, less than a ring. The size

@@ -71,7 +71,7 @@ export const nc2Params = defineParams(
     hints: boolParam({ default: false, doc: 'the v2v active hints: consumer_active (producer flushes eagerly), producer_active and consumer_spinning (consumer spins instead of sleeping; no event while it spins)' }),
     backend: enumParam({ values: ['honest', 'hostile'] as const, default: 'honest', doc: 'a hostile backend writes any value into the fields it owns (ring 0 cons and prod_event, ring 1 prod, cons_event, headers and sizes, and its v2v hints) instead of running the protocol' }),
     hostileWrites: intParam({ default: 3, min: 0, max: 6, doc: 'writes a hostile backend makes in one run' }),
-    hostileLaps: intParam({ default: 3, min: 1, max: 64, doc: 'laps of a ring a hostile backend produces that the honest frontend reads in one run: it reads no message starting hostileLaps * payload_bytes or more past startIndex (between two writes its offsets repeat after 3 laps: docs/models/nc2.md "How far the frontend reads")' }),
+    hostileLaps: intParam({ default: 3, min: 1, max: 64, doc: 'laps of a ring a hostile backend produces that the honest frontend reads after the backend\'s last write to that ring (its prod or a header): it reads no message starting hostileLaps * payload_bytes or more past where its cons_pvt was at that write (startIndex before any); between two writes its reads repeat within 3 laps: docs/models/nc2.md "How far the frontend reads"' }),
   },
   (p) =>
     p.maxMessage % 8 !== 0 ? `maxMessage ${p.maxMessage} is not a multiple of 8`
@@ -158,6 +158,8 @@ export interface Nc2Consumer {
   readonly respun: number;
   /** ghost, on a ring a hostile peer produces (0 otherwise): bytes of pad skipped since the last data message delivered, at most payload_bytes + 1 (more than a ring: the consumer went round on pads alone) */
   readonly padRun: number;
+  /** On a ring a hostile peer produces: `cons_pvt` when the peer last wrote the ring's `prod` or a header (startIndex before any write, and always on an honest producer's ring); the bound of `hostileLaps` counts from here (`lapsLeft`). */
+  readonly lapFrom: number;
 }
 
 export interface Nc2State {
@@ -192,7 +194,7 @@ export const nc2Init = (p: P): S => {
     pc: P_IDLE, prod_pvt: i, local_prod: i, bytes_available: p.ringBytes, want: 0, cons_snap: i, old: i, ret: P_IDLE,
     sent: 0, blocked: 0, local_producer_active: 0, overwrote: 0,
   };
-  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0, padRun: 0 };
+  const cons: Nc2Consumer = { pc: C_READ, cons_pvt: i, local_cons: i, prod_snap: i, old: i, recv: 0, blocked: 0, torn: 0, padAsData: 0, outside: 0, stuck: 0, spun: 0, respun: 0, padRun: 0, lapFrom: i };
   const n = p.directions;
   return {
     sring: Array.from({ length: n }, (_, r) => sring(r)),
@@ -219,7 +221,7 @@ export const nc2Shape = (p: P): Shape<S> => {
       }), p.directions),
       cons: array(record({
         pc: int(0, 15), cons_pvt: u32, local_cons: u32, prod_snap: u32, old: u32, recv: int(0, 15), blocked: bit,
-        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit, padRun: int(0, 257),
+        torn: bit, padAsData: bit, outside: bit, stuck: bit, spun: bit, respun: bit, padRun: int(0, 257), lapFrom: u32,
       }), p.directions),
       pending: array(bit, 2),
       hostileLeft: int(0, 6),
@@ -464,12 +466,17 @@ export function writeMessage(d: any, s: S, r: number, x: number, size: number, s
 
 /**
  * The bound of a run on a ring a hostile peer produces (`hostileLaps`): the honest consumer reads a message only
- * while its `cons_pvt` is less than hostileLaps * payload_bytes past startIndex (cons_pvt only moves forward, by at
- * most a ring and 4 bytes a read, so the difference never wraps). On an honest producer's ring the messages bound
- * the run and this is always true.
+ * while its `cons_pvt` is less than hostileLaps * payload_bytes past `lapFrom`, where it was when the peer last wrote
+ * the ring's `prod` or a header (startIndex before any write). Between two such writes the reads repeat within 3
+ * laps (docs/models/nc2.md "How far the frontend reads"). cons_pvt only moves forward, by at most a ring and 4 bytes
+ * a read, so the difference never wraps. On an honest producer's ring the messages bound the run and this is always
+ * true.
  */
 export const lapsLeft = (s: S, r: number, p: P): boolean =>
-  honestEnd(producerOf(r), p) || idxSub(s.cons[r]!.cons_pvt, p.startIndex) < p.hostileLaps * p.ringBytes;
+  honestEnd(producerOf(r), p) || idxSub(s.cons[r]!.cons_pvt, s.cons[r]!.lapFrom) < p.hostileLaps * p.ringBytes;
+
+/** A hostile producer wrote what the consumer of ring r reads (its `prod`, a header): the laps bound counts from here. */
+const wroteRing = (d: any, s: S, r: number): void => { d.cons[r]!.lapFrom = s.cons[r]!.cons_pvt; };
 
 /** The consumer rules of ring r. */
 export function consumerRules(r: number): R[] {
@@ -689,7 +696,7 @@ export const hostileRules: readonly R[] = [
     doc: 'a hostile backend writes ring 1 prod: a little or more than a ring ahead of the frontend, or behind it',
     see: 'uring.h: the producer owns prod',
     when: (s) => s.hostileLeft > 0,
-    then: (d, s, _p, v: number) => { d.sring[1]!.prod = v; d.hostileLeft = s.hostileLeft - 1; },
+    then: (d, s, _p, v: number) => { d.sring[1]!.prod = v; d.hostileLeft = s.hostileLeft - 1; wroteRing(d, s, 1); },
   },
   {
     name: 'hostile.header', actor: 'backend', applies: (p) => hostile(p) && p.directions === 2,
@@ -707,6 +714,7 @@ export const hostileRules: readonly R[] = [
       const c = d.sring[1]!.payload[cell!]!;
       c.k = k; c.size = size; c.seq = 0; c.skip = 0;
       d.hostileLeft = s.hostileLeft - 1;
+      wroteRing(d, s, 1);
     },
   },
   hostileEvent(0, 'prod_event', (s) => s.prod[0]!.local_prod, 'it consumes ring 0', 'struct netchannel2_sring_cons (prod_event owned by the consumer)'),

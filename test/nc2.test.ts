@@ -15,7 +15,8 @@
  * from cons one byte further behind than the ring, a containment test off by
  * one byte is caught, and with a hostile backend no end of the frontend is a
  * stall (a copy whose valid end asks exactly that verifies). A run reads at
- * most hostileLaps rings of a hostile ring (the bound is reached and kept), and
+ * most hostileLaps rings of a hostile ring after the backend's last write to it
+ * (the bound is reached and kept, and a later write gives as many more), and
  * the ghost padRun of H5 counts pads since the last data message only.
  */
 import { test } from 'uvu';
@@ -234,27 +235,57 @@ test('F3: a hostile backend keeps the frontend skipping pads for ever (H5, short
   }
 });
 
-test('hostileLaps bounds what the frontend reads from a hostile ring: a stale message delivered lap after lap (prod kept off the grid) walks cons_pvt up to the bound and no further; recv stays 0 there', () => {
+test('hostileLaps bounds what the frontend reads from a hostile ring, counted from the backend\'s last write to it: a stale message delivered lap after lap (prod kept off the grid) walks cons_pvt up to hostileLaps rings past that write and no further, and a later write gives hostileLaps more; recv stays 0 there', () => {
   // v2v_nc2_get_message compares all 32 bits of prod and cons_pvt: with prod 4 bytes behind, a stale data message
-  // is delivered every lap for 2^32 bytes; the model's run stops reading at hostileLaps rings past startIndex
+  // is delivered every lap for 2^32 bytes; the model's run stops reading at hostileLaps rings past where cons_pvt was
+  // at the backend's last write of ring 1's prod or a header (lapFrom)
   const noH5 = deriveModel(noBug, { name: 'nc2-no-h5', description: 'nc2 without H3 and H5', removeInvariants: ['H5_pads_within_a_ring'] });
   const reach = (laps: number) => {
     const p = params(noH5, { backend: 'hostile', directions: '2', messages: '0', hostileWrites: '3', hostileLaps: String(laps) });
-    let far = 0, counted = 0;
+    let far = 0, farSince = 0, counted = 0, ring0 = 0;
     const r = check(systemOf(noH5, p, []), {
-      onState: (s: Nc2State) => { far = Math.max(far, idxSub(s.cons[1]!.cons_pvt, p.startIndex)); if (s.cons[1]!.recv !== 0) counted++; },
+      onState: (s: Nc2State) => {
+        far = Math.max(far, idxSub(s.cons[1]!.cons_pvt, p.startIndex));
+        farSince = Math.max(farSince, idxSub(s.cons[1]!.cons_pvt, s.cons[1]!.lapFrom));
+        if (s.cons[1]!.recv !== 0) counted++;
+        if (s.cons[0]!.lapFrom !== p.startIndex) ring0++;
+      },
     });
     assert.is(r.outcome, 'ok');
     assert.is(counted, 0, 'recv on the hostile ring');
-    return { far, states: r.distinctStates, data: r.coverage.find((c) => c.rule === 'nc2_get_message.frontend')!.fired };
+    assert.is(ring0, 0, 'lapFrom moves on the hostile producer\'s ring only');
+    return { far, farSince, states: r.distinctStates, data: r.coverage.find((c) => c.rule === 'nc2_get_message.frontend')!.fired };
   };
   for (const laps of [1, 2, 3]) {
-    const { far, data } = reach(laps);
+    const { far, farSince, data } = reach(laps);
     // the last read starts below the bound and moves at most a ring (a data message rounded up to 8: a ring and 4 bytes)
-    assert.ok(far >= laps * 32 && far < laps * 32 + 32 + 8, `laps ${laps}: ${far}`);
+    assert.ok(farSince >= laps * 32 && farSince < laps * 32 + 32 + 8, `laps ${laps}: ${farSince} past the last write`);
+    assert.ok(far >= farSince);
     assert.ok(data > 0);
   }
   assert.ok(reach(3).states > reach(1).states);
+  // ring 1 as a backend left it with one write to go: a data message from the start offset 16 to the ring end, one of
+  // the whole ring at offset 0, prod 4 bytes off the grid: the frontend reads a lap (hostileLaps=1) and stops; the
+  // backend's last write, when it comes after that, gives it another lap from where it stands
+  for (const left of [0, 1]) {
+    const p = params(nc2, { backend: 'hostile', directions: '2', messages: '0', hostileWrites: String(left), hostileLaps: '1' });
+    const s0 = produce(nc2Init(p), (d) => {
+      const cells = d.sring[1]!.payload;
+      Object.assign(cells[4]!, { k: CELL_HDR, size: 16 });
+      Object.assign(cells[0]!, { k: CELL_HDR, size: 32 });
+      d.sring[1]!.prod = idxSub(p.startIndex, 4);
+    });
+    const m = deriveModel(nc2, { name: 'nc2-stale-loop', description: 'ring 1 with a stale message read every lap', init: () => [s0] });
+    let far = 0;
+    const r = check(systemOf(m, p, []), { onState: (s: Nc2State) => { far = Math.max(far, idxSub(s.cons[1]!.cons_pvt, p.startIndex)); } });
+    assert.is(r.outcome, 'ok');
+    assert.is(far, left === 0 ? 48 : 48 + 32, `${left} write(s) left: ${far}`);
+  }
+  // with an honest backend lapFrom never moves (no honest count moves with it)
+  const h = params(nc2, { directions: '2', messages: '2' });
+  let moved = 0;
+  check(systemOf(nc2, h, []), { onState: (s: Nc2State) => { if (s.cons.some((c) => c.lapFrom !== h.startIndex)) moved++; } });
+  assert.is(moved, 0);
 });
 
 test('padRun counts pads since the last data message on a hostile ring: pads of 16 and 24 bytes with a data message between each are never more than a ring in a row (H5 holds; counted across messages they would be)', () => {
