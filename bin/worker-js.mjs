@@ -11,13 +11,14 @@
 // the sources. A module not in the hooks' cache yet (the first run after a change, a module the
 // main thread does not load: checker/parallelWorker.ts) is transpiled into it first by the main
 // thread's hooks, so that no worker runs the compiler (88 MiB and 2.6 s a worker, measured in
-// session 24). If anything goes wrong, there are no copies and the worker uses the hooks. A source whose SHA-1 differs from the one the main thread loaded (`expected`, see
+// session 24). If anything goes wrong, there are no copies and the worker uses the hooks. A tree
+// keeps the 16 most recently used sets of copies and any used in the last day (`pruneCopies`). A source whose SHA-1 differs from the one the main thread loaded (`expected`, see
 // bin/ts-hooks.mjs) throws an error with code PVCHECK_STALE_SOURCE.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { cached } from './ts-hooks.mjs';
+import { KEEP_MS, cached } from './ts-hooks.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const jsCache = join(root, 'node_modules', '.cache', 'pvcheck-js');
@@ -114,7 +115,10 @@ export async function plainModules(urls, expected = {}) {
     for (const [file, { source }] of files) hash.update(file + '\0' + source + '\0');
     const dir = join(jsCache, hash.digest('hex').slice(0, 20));
     const target = (file) => join(dir, relative(root, file)).replace(/\.ts$/, '.js');
-    if (!existsSync(join(dir, '.complete'))) {
+    const complete = join(dir, '.complete');
+    if (existsSync(complete)) used(complete);
+    else {
+      pruneCopies();
       const tmp = `${dir}.${process.pid}.tmp`;
       rmSync(tmp, { recursive: true, force: true });
       for (const [file, { js }] of files) {
@@ -135,6 +139,62 @@ export async function plainModules(urls, expected = {}) {
     if (e?.code === 'PVCHECK_STALE_SOURCE') throw e;
     return undefined;
   }
+}
+
+/** The most sets of copies a tree keeps (each about 3 MB) beside those used within KEEP_MS. */
+const KEEP_SETS = 16;
+let prunedCopies = false;
+
+/** A set of copies was used: its `.complete` file's time set to now if older than an hour (the prune's measure of use). */
+function used(complete) {
+  try {
+    const now = Date.now();
+    if (now - statSync(complete).mtimeMs > 3600e3) utimesSync(complete, now / 1000, now / 1000);
+  } catch {
+    /* it may be pruned sooner */
+  }
+}
+
+/**
+ * Before a process makes a new set of copies (once a process): the sets beyond the KEEP_SETS
+ * most recently used go, but never one used within KEEP_MS (a kept worker of a running process
+ * may still import from it), nor a set being made (a temporary directory younger than that). A
+ * set is renamed first, then deleted, so that no process takes a half-deleted set as complete.
+ */
+export function pruneCopies(dir = jsCache, keep = KEEP_SETS, now = Date.now()) {
+  if (prunedCopies && dir === jsCache) return 0;
+  if (dir === jsCache) prunedCopies = true;
+  let names;
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  const sets = [];
+  const gone = [];
+  for (const name of names) {
+    const d = join(dir, name);
+    try {
+      if (/^[0-9a-f]+$/.test(name)) sets.push({ d, t: statSync(join(d, '.complete')).mtimeMs });
+      else if (now - statSync(d).mtimeMs >= KEEP_MS) gone.push(d); // a temporary or half-deleted set left by a process that died
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  sets.sort((a, b) => b.t - a.t);
+  for (const [i, s] of sets.entries()) if (i >= keep && now - s.t >= KEEP_MS) gone.push(s.d);
+  let removed = 0;
+  for (const d of gone) {
+    const del = `${d}.${process.pid}.del`;
+    try {
+      if (!d.endsWith('.del')) renameSync(d, del);
+      rmSync(d.endsWith('.del') ? d : del, { recursive: true, force: true });
+      removed++;
+    } catch {
+      /* another process took it */
+    }
+  }
+  return removed;
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
