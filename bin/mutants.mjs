@@ -22,9 +22,19 @@
 // (PVCHECK_TEST_BAIL=1, bin/run-tests.mjs) and a mutant's remaining files are
 // skipped once one has killed it, so a mutant's files should be listed
 // fastest-killing first. Lines are printed in mutants.json order, whatever finished first.
-import { spawn, spawnSync } from 'node:child_process';
+//
+// The copies are the runner's own directories, pvcheck-mutant-SLOT-PID.START-XXXXXX in the
+// temporary folder (PID and START: the runner's process id and, on Linux, its start time, so
+// that a process id used again is not taken for the runner). They are removed when the runner
+// ends, also on Ctrl-C, SIGTERM, SIGHUP (its test runs are stopped first, exit 128+signal) or a
+// crash of its own code; a runner killed outright (SIGKILL, a power cut) cannot, so each run
+// first removes the directories of runners whose process is gone (never one of a live runner:
+// CI and a developer may run mutants at once). Directories of runners from before 2026-12-06's
+// session 25 (pvcheck-mutant-XXXXXX, pvcheck-mutant-SLOT-XXXXXX) name no process: removed when
+// no process works in them (Linux: /proc/PID/cwd) and none was changed for an hour.
+import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -85,48 +95,139 @@ function freshTree(dir) {
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   return dir;
 }
-/** The directories of the runner slots: made once, each reused (copied afresh) by its slot's mutants. */
-const slots = [];
-const slotDir = (i) => (slots[i] ??= mkdtempSync(join(tmpdir(), `pvcheck-mutant-${i}-`)));
-process.on('exit', () => { for (const d of slots) if (d) rmSync(d, { recursive: true, force: true }); });
-
-/** Runs test files in `dir`; returns the files that failed and the seconds taken. */
-function runTests(dir, files, timeout) {
-  const t0 = Date.now();
-  const r = spawnSync(process.execPath, ['bin/run-tests.mjs', ...files], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_TEST_TIMEOUT: String(timeout) },
-    timeout: (timeout * files.length + 120) * 1000,
-    maxBuffer: 64 << 20,
-  });
-  const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const failed = [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
-  if (r.status !== 0 && failed.length === 0) failed.push(r.error ? `(runner: ${r.error.code ?? r.error.message})` : `(runner exit ${r.status})`);
-  return { failed, seconds: Math.round((Date.now() - t0) / 1000), out };
+/** A process's start time (Linux: field 22 of /proc/PID/stat, clock ticks since boot), or '0' where there is none to read. */
+function startTime(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '0';
+  } catch {
+    return '0';
+  }
+}
+/** Whether the runner `pid` that started at `start` (startTime) still runs: a process id used again by another process is not it. */
+function runnerAlive(pid, start) {
+  try {
+    process.kill(pid, 0);
+  } catch (e) {
+    if (e.code !== 'EPERM') return false; // ESRCH: gone (EPERM: a process of another user, alive)
+  }
+  return start === '0' || startTime(pid) === '0' || startTime(pid) === start;
+}
+const me = `${process.pid}.${startTime(process.pid)}`;
+const OWNED = /^pvcheck-mutant-\d+-(\d+)\.(\d+)-[A-Za-z0-9]{6}$/;
+const LEGACY = /^pvcheck-mutant-(?:\d+-)?[A-Za-z0-9]{6}$/;
+/** Whether a process works in `dir` (its working directory is in it; Linux's /proc: elsewhere, taken as yes). */
+function inUse(dir) {
+  let pids;
+  try {
+    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
+  } catch {
+    return true;
+  }
+  for (const p of pids) {
+    try {
+      const cwd = readlinkSync(`/proc/${p}/cwd`);
+      if (cwd === dir || cwd.startsWith(dir + '/')) return true;
+    } catch { /* gone, or not ours to read */ }
+  }
+  return false;
+}
+/**
+ * Removes the directories that runners gone before their end left in the temporary folder (a
+ * runner killed outright cannot remove its own); returns their names. A live runner's are kept.
+ */
+function sweep() {
+  const removed = [];
+  let names;
+  try {
+    names = readdirSync(tmpdir()).filter((n) => n.startsWith('pvcheck-mutant-')).sort();
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    const dir = join(tmpdir(), name);
+    const owned = OWNED.exec(name);
+    let gone;
+    if (owned) gone = !runnerAlive(+owned[1], owned[2]);
+    else if (LEGACY.test(name)) {
+      try {
+        gone = Date.now() - statSync(dir).mtimeMs > 3600_000 && !inUse(dir);
+      } catch {
+        gone = false;
+      }
+    }
+    if (!gone) continue;
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed.push(name);
+    } catch (e) {
+      process.stderr.write(`mutants: cannot remove ${dir}, left by a runner that is gone: ${e.message}\n`);
+    }
+  }
+  return removed;
 }
 
-/** Runs one test file in `dir` in its own process (asynchronously); resolves to its failure text or undefined. */
-function runFile(dir, file, timeout) {
+/** The directories of the runner slots: made once, each reused (copied afresh) by its slot's mutants. */
+const slots = [];
+const slotDir = (i) => (slots[i] ??= mkdtempSync(join(tmpdir(), `pvcheck-mutant-${i}-${me}-`)));
+/** The test runs going on (bin/run-tests.mjs processes), stopped before the slots are removed on a signal. */
+const children = new Set();
+const removeSlots = () => { for (const d of slots) if (d) rmSync(d, { recursive: true, force: true }); };
+process.on('exit', () => {
+  // a crash of this code, or process.exit: the test runs still going stop (run-tests kills its files on SIGTERM)
+  for (const c of children) c.kill('SIGTERM');
+  removeSlots();
+});
+let stopping = false;
+for (const [sig, no] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`\nmutants: ${sig}: stopping the test runs, removing the copies\n`);
+    for (const c of children) c.kill('SIGTERM');
+    // the copies go once their test runs have stopped (at most 10 s; a test run's files are killed at once)
+    const wait = [...children].map((c) => new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('close', r))));
+    Promise.race([Promise.all(wait), new Promise((r) => setTimeout(r, 10_000))]).then(() => process.exit(128 + no));
+  });
+}
+
+/** Runs bin/run-tests.mjs in `dir` (asynchronously: a signal is handled while it runs); resolves to its output, exit status and signal. */
+function runTestsIn(dir, args, env, backstopMs) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/run-tests.mjs', file], {
-      cwd: dir,
-      // a file stops at its first failed test: that test has killed the mutant
-      env: { ...process.env, PVCHECK_SEED: seed, PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1', PVCHECK_TEST_BAIL: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, env: { ...process.env, PVCHECK_SEED: seed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
     child.stderr.on('data', (d) => { out += d; });
     // run-tests enforces the per-file limit itself; this is the backstop for the runner
-    const timer = setTimeout(() => child.kill('SIGKILL'), (timeout + 120) * 1000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), backstopMs);
+    child.on('error', (e) => { out += `(runner: ${e.code ?? e.message})\n`; });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
-      const failed = [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
-      if (status !== 0 && failed.length === 0) failed.push(signal ? `(runner killed by ${signal})` : `(runner exit ${status})`);
-      resolve(failed.length ? failed.join(', ') : undefined);
+      children.delete(child);
+      // stopped by a signal of ours: no verdict (the handler exits once every run has stopped)
+      if (!stopping) resolve({ out, status, signal });
     });
   });
+}
+const failedFiles = (out) => [...out.matchAll(/^✘ (\S+?)(?::| \([\d.]+s\): (TIMEOUT|no uvu totals))/gm)].map((m) => (m[2] ? `${m[1]} (${m[2] === 'TIMEOUT' ? 'timeout' : 'crashed: no uvu totals'})` : m[1]));
+
+/** Runs test files in `dir`; returns the files that failed and the seconds taken. */
+async function runTests(dir, files, timeout) {
+  const t0 = Date.now();
+  const r = await runTestsIn(dir, files, { PVCHECK_TEST_TIMEOUT: String(timeout) }, (timeout * files.length + 120) * 1000);
+  const failed = failedFiles(r.out);
+  if (r.status !== 0 && failed.length === 0) failed.push(r.signal ? `(runner killed by ${r.signal})` : `(runner exit ${r.status})`);
+  return { failed, seconds: Math.round((Date.now() - t0) / 1000), out: r.out };
+}
+
+/** Runs one test file in `dir` in its own process (asynchronously); resolves to its failure text or undefined. */
+async function runFile(dir, file, timeout) {
+  // a file stops at its first failed test: that test has killed the mutant
+  const r = await runTestsIn(dir, [file], { PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1', PVCHECK_TEST_BAIL: '1' }, (timeout + 120) * 1000);
+  const failed = failedFiles(r.out);
+  if (r.status !== 0 && failed.length === 0) failed.push(r.signal ? `(runner killed by ${r.signal})` : `(runner exit ${r.status})`);
+  return failed.length ? failed.join(', ') : undefined;
 }
 
 /** Applies a mutant's edits in `dir`; returns an error line when an edit does not apply exactly. */
@@ -141,12 +242,15 @@ function applyMutant(dir, m) {
   return undefined;
 }
 
+const swept = sweep();
+if (swept.length) console.log(`removed ${swept.length} ${swept.length === 1 ? 'copy' : 'copies'} left by runners that are gone: ${swept.join(' ')}`);
+
 if (baseline) {
   const files = [...new Set(mutants.flatMap((m) => m.tests))].sort();
   // slot 0's directory: the baseline's transpiled files are its first mutant's too
   const dir = freshTree(slotDir(0));
   try {
-    const b = runTests(dir, files, 600);
+    const b = await runTests(dir, files, 600);
     if (b.failed.length) {
       process.stdout.write(b.out);
       process.stderr.write(`mutants: ${b.failed.join(', ')} already fail without a mutant: fix that first\n`);

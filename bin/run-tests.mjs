@@ -121,11 +121,15 @@ function killGroup(pid) {
 }
 
 const running = new Set();
-process.on('SIGINT', () => {
-  for (const pid of running) killGroup(pid);
-  process.stdout.write('\nrun-tests: interrupted\n');
-  process.exit(130);
-});
+// Ctrl-C, and SIGTERM or SIGHUP (bin/mutants.mjs stops its test runs so on its own signal): each file's
+// group is killed (a file is in a group of its own, which a signal to this process does not reach)
+for (const [sig, no] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
+  process.on(sig, () => {
+    for (const pid of running) killGroup(pid);
+    process.stdout.write(`\nrun-tests: ${sig === 'SIGINT' ? 'interrupted' : `stopped by ${sig}`}\n`);
+    process.exit(128 + no);
+  });
+}
 
 /** Runs one file; resolves with its output, exit status and whether it timed out or left processes behind. */
 /** The file's own limit (`// run-tests: limit Ns`), else the run's. */

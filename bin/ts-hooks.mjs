@@ -5,10 +5,11 @@
 // a file changed. Type checking is `npm run typecheck` (tsc --noEmit).
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, fstatSync, futimesSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { receiveMessageOnPort } from 'node:worker_threads';
-import { dirname, join } from 'node:path';
+import { receiveMessageOnPort, threadId } from 'node:worker_threads';
+import { basename, dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -33,14 +34,169 @@ export function initialize(data) {
   // a worker thread's hooks (bin/worker.mjs): its expansion is never traced, no recording copy
   if (expected !== undefined) twins = false;
 }
+// The cache of transpiled modules (the hooks write it; bin/worker-js.mjs reads it on the main
+// thread to make the workers' plain-JS copies from it, and fills what is missing).
+//
+// One file per module, named by a hash of the module's file name (its last path component) and
+// text: the transpiled text depends on nothing else (its inline source map names the source by
+// that file name, relative to the module's own URL, so a stack trace names the file of the tree
+// that loaded it). Any copy of the tree (a worktree, a CI clone, a mutant's directory) hits the
+// entries of the files whose text it shares, and a file whose text differs is another entry.
+//
+// Where: PVCHECK_TS_CACHE; else the user's cache directory ($XDG_CACHE_HOME or ~/.cache, then
+// pvcheck/ts), shared by every copy of the tree; else (that cannot be made) this tree's
+// node_modules/.cache/pvcheck-ts.
+//
+// Bounded: a process that writes an entry prunes the directory once (at most once an hour of
+// all processes: the file .pruned), when it holds more than PVCHECK_TS_CACHE_MAX bytes (256 MiB):
+// the least recently used entries go until it holds 3/4 of that, but never one used in the
+// last day. A hit older than an hour has its time set to now, so what a run uses is recent.
+// Deleting an entry never races a writer (a writer renames a whole file into place; a reader
+// that finds no file transpiles again); a temporary file goes only when a day old.
+function chooseDir() {
+  if (process.env.PVCHECK_TS_CACHE) return process.env.PVCHECK_TS_CACHE;
+  try {
+    const dir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'pvcheck', 'ts');
+    mkdirSync(dir, { recursive: true });
+    return dir;
+  } catch {
+    return join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
+  }
+}
+/** The directory of the transpiled files (see above). */
+export const cacheDir = chooseDir();
+
+const HOUR = 3600e3;
+/** A hit older than this has its time set to now (the prune's measure of use). */
+const REFRESH_MS = HOUR;
+/** An entry used within this is never pruned. */
+export const KEEP_MS = 24 * HOUR;
+/** The most bytes the directory keeps after a prune: PVCHECK_TS_CACHE_MAX, or 256 MiB. */
+const maxBytes = () => Number(process.env.PVCHECK_TS_CACHE_MAX) || 256 * 2 ** 20;
+
+/** The cache file of a module's transpiled text: by its file name and text. */
+export function cacheFile(filename, source) {
+  const key = createHash('sha1').update('v2\0' + basename(filename) + '\0' + source).digest('hex');
+  return join(cacheDir, key + '.js');
+}
+
+/** The transpiled text of `filename` whose text is `source`, or undefined (not in the cache). */
+export function cached(filename, source) {
+  let fd;
+  try {
+    fd = openSync(cacheFile(filename, source), 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const now = Date.now();
+    if (now - fstatSync(fd).mtimeMs > REFRESH_MS) {
+      try {
+        futimesSync(fd, now / 1000, now / 1000);
+      } catch {
+        /* not ours to touch: it may be pruned sooner */
+      }
+    }
+    return readFileSync(fd, 'utf8');
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+let pruned = false;
+
+/**
+ * Stores a transpiled text. Written to a file of this process and thread, then renamed: a
+ * reader (another process, another thread) sees the whole text or no file, and two writers of
+ * the same key (two workers' hooks, two processes) never write into one file. The first write
+ * of a thread may prune the directory (see above).
+ */
+export function store(filename, source, js) {
+  const file = cacheFile(filename, source);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}-${threadId}.tmp`;
+    writeFileSync(tmp, js);
+    renameSync(tmp, file);
+  } catch {
+    /* a read-only directory just means no cache */
+    return;
+  }
+  if (pruned) return;
+  pruned = true;
+  const mark = join(cacheDir, '.pruned');
+  try {
+    if (Date.now() - statSync(mark).mtimeMs < HOUR) return;
+  } catch {
+    /* never pruned */
+  }
+  try {
+    writeFileSync(mark, ''); // the others skip it for an hour
+    pruneCache(cacheDir, maxBytes());
+  } catch {
+    /* no prune: the next writer tries in an hour */
+  }
+}
+
+/**
+ * Deletes the least recently used entries of `dir` while it holds more than `max` bytes, down
+ * to 3/4 of `max`; never one used within KEEP_MS of `now` (nor a temporary file younger than
+ * that: a writer's). Returns the number of files deleted.
+ */
+export function pruneCache(dir, max, now = Date.now()) {
+  const entries = [];
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith('.')) continue;
+    try {
+      const st = statSync(join(dir, name));
+      if (!st.isFile()) continue;
+      total += st.size;
+      entries.push({ name, size: st.size, mtime: st.mtimeMs });
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  if (total <= max) return 0;
+  entries.sort((a, b) => a.mtime - b.mtime);
+  let removed = 0;
+  for (const e of entries) {
+    if (total <= (max * 3) / 4 || now - e.mtime < KEEP_MS) break;
+    try {
+      unlinkSync(join(dir, e.name));
+      removed++;
+    } catch {
+      /* another process pruned it */
+    }
+    total -= e.size;
+  }
+  return removed;
+}
+
+/**
+ * Tests: PVCHECK_TS_LOG names a file to which each run of the TypeScript compiler appends a
+ * line `WHO FILE` (WHO: `main` for the main thread's hooks, `worker` for a worker thread's), so
+ * that a test can tell which threads transpiled (test/workersTranspile).
+ */
+export function logTranspile(who, filename) {
+  const log = process.env.PVCHECK_TS_LOG;
+  if (!log) return;
+  try {
+    appendFileSync(log, `${who} ${filename}\n`);
+  } catch {
+    /* tests only */
+  }
+}
+
 const sourceHash = (source) => createHash('sha1').update(source).digest('hex');
-const cacheDir = join(here, '..', 'node_modules', '.cache', 'pvcheck-ts');
 let ts;
 
 function transpile(source, filename) {
-  const key = createHash('sha1').update('v1\0' + filename + '\0' + source).digest('hex');
-  const cached = join(cacheDir, key + '.js');
-  try { return readFileSync(cached, 'utf8'); } catch { /* miss */ }
+  const hit = cached(filename, source);
+  if (hit !== undefined) return hit;
+  logTranspile(expected !== undefined ? 'worker' : 'main', filename);
   ts ??= (globalThis.__pvcheckTs ??= loadTs());
   const out = ts.transpileModule(source, {
     fileName: filename,
@@ -68,12 +224,7 @@ function transpile(source, filename) {
     e.code = 'PVCHECK_TS_SYNTAX';
     throw e;
   }
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const tmp = cached + '.' + process.pid + '.tmp';
-    writeFileSync(tmp, out.outputText);
-    renameSync(tmp, cached);
-  } catch { /* a read-only tree just means no cache */ }
+  store(filename, source, out.outputText);
   return out.outputText;
 }
 
@@ -145,7 +296,20 @@ async function resolveTs(specifier, context, nextResolve) {
 /** A module inside pvcheck's own package, from which `pvcheck` resolves to that package. */
 const selfParent = pathToFileURL(join(here, '..', 'index.ts')).href;
 
+/**
+ * `import(FILE_URL + '?' + FILL)` from the main thread (bin/worker-js.mjs `fillCache`): the module
+ * is transpiled into the cache and not run (its text is `export {}`), so that the main thread can
+ * fill the cache for the workers' modules it does not load itself (checker/parallelWorker.ts
+ * listens on parentPort as it loads) and no worker runs the compiler.
+ */
+const FILL = 'pvcheck-transpile';
+
 export async function load(url, context, nextLoad) {
+  if (url.startsWith('file:') && url.endsWith('.ts?' + FILL)) {
+    const filename = fileURLToPath(url.slice(0, -FILL.length - 1));
+    transpile(readFileSync(filename, 'utf8'), filename);
+    return { format: 'module', source: 'export {};', shortCircuit: true };
+  }
   const twin = isTwin(url);
   if (twin) url = url.slice(0, -TWIN.length - 1);
   if (url.startsWith('file:') && url.endsWith('.ts')) {

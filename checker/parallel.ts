@@ -800,7 +800,8 @@ export async function closeWorkerPool(): Promise<void> {
 registerIdleWorkers({ count: () => idle.length, release: () => void closeWorkerPool() });
 
 interface WorkerJs {
-  plainModules(urls: string[], expected: Record<string, string>): string[] | undefined;
+  plainModules(urls: string[], expected: Record<string, string>): Promise<string[] | undefined>;
+  fillCache(urls: string[], expected: Record<string, string>): Promise<void>;
   sourceStack(stack: string): string;
 }
 /** bin/worker-js.mjs, once {@link plainCopies} loaded it (a worker runs plain-JS copies only after that). */
@@ -818,6 +819,17 @@ export async function plainCopies(urls: string[]): Promise<string[] | undefined>
 }
 
 /**
+ * For workers that run under the TypeScript hooks (a user's model file, PVCHECK_WORKER_HOOKS):
+ * the hooks' cache filled with `urls` and what they import, transpiled by the main thread's
+ * hooks where missing (bin/worker-js.mjs `fillCache`), so that no worker loads the compiler
+ * (its hooks find every module transpiled; the user's files the main thread loaded itself).
+ */
+export async function fillWorkerCache(urls: string[]): Promise<void> {
+  workerJs ??= (await import(new URL('../bin/worker-js.mjs', import.meta.url).href)) as WorkerJs;
+  await workerJs.fillCache(urls, loadedSources());
+}
+
+/**
  * The worker's entry module and the system's loader as the workers import
  * them: plain-JS copies when the loader says its system needs no other
  * module (see {@link SystemSource}) and the copies can be made, else the
@@ -827,9 +839,10 @@ async function workerModules(entry: string, source: SystemSource): Promise<Worke
   const mod = (await import(source.loader)) as { plainJs?: (args: unknown) => boolean; ownModules?: (args: unknown) => readonly string[] };
   const extra = [...(mod.ownModules?.(source.args) ?? [])];
   const asIs = { entry, loader: source.loader, plain: false, modules: extra };
-  if (process.env.PVCHECK_WORKER_HOOKS || !mod.plainJs?.(source.args)) return asIs;
-  const urls = await plainCopies([entry, source.loader, ...extra]);
-  return urls ? { entry: urls[0]!, loader: urls[1]!, plain: true, modules: urls.slice(2) } : asIs;
+  const urls = process.env.PVCHECK_WORKER_HOOKS || !mod.plainJs?.(source.args) ? undefined : await plainCopies([entry, source.loader, ...extra]);
+  if (urls) return { entry: urls[0]!, loader: urls[1]!, plain: true, modules: urls.slice(2) };
+  await fillWorkerCache([entry, source.loader, ...extra]);
+  return asIs;
 }
 interface WorkerModules {
   readonly entry: string;

@@ -23,7 +23,7 @@ import { ModelFault, type FaultSite } from '../properties/fault.js';
 import { stoppable } from './interrupt.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
 import { MemoryGuard, defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
-import { loadedSources, plainCopies, withoutLoaders } from '../checker/parallel.js';
+import { fillWorkerCache, loadedSources, plainCopies, withoutLoaders } from '../checker/parallel.js';
 
 export type PhaseTask =
   | { readonly task: 'diff'; readonly models: readonly [string, string]; readonly params: readonly [object, object]; readonly maxStates?: number }
@@ -118,6 +118,8 @@ export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model
   const entry = new URL('./phaseWorker.ts', import.meta.url).href;
   // built-in models only: plain-JS copies of this module and what it imports, without the TypeScript hooks (checker/parallel.ts)
   const plain = (t.task === 'diff' ? t.models : [t.model]).some(looksLikeFile) ? undefined : (await plainCopies([entry]))?.[0];
+  // else the worker's hooks find this module and what it imports transpiled: it runs no compiler
+  if (!plain) await fillWorkerCache([entry]);
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {
     // `expected`: the sources this process loaded; the worker's hooks refuse others (checker/parallel.ts loadedSources)
     workerData: plain ? { entry: plain, plain: true, phase: t } : { entry, phase: t, expected: loadedSources() },

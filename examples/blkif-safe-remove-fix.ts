@@ -22,6 +22,20 @@
  * is valid: libxl saw Closed, blkback freed the blkif with nothing mapped,
  * requests in flight at the removal included.
  *
+ * connect() is not the only writer over the Closing (session 25): an `xl
+ * block-detach` of a guest being migrated (`xl block-detach NAME--incoming`,
+ * which libxl does not refuse) can write Closing before the destination's
+ * blkback probed, and xen_blkbk_probe's xenbus_switch_state(InitWait) writes
+ * 2 over it (`dev->state` is Initialising; at 7.0 too, the node reads
+ * Closing, not Initialising); the restore then sees InitWait, the guest
+ * resumes and connects, and the detach times out as before: with connect()'s
+ * check alone, `-p migrate=true -p removal=libxl -p requests=2` deadlocks in
+ * 19 steps (test/blkifMigrate). So the change also makes xen_blkbk_probe
+ * read the node and follow a Closing (switch Closing, as connect() here; the
+ * xenbus-core variant would refuse the write): the restore then waits for InitWait until
+ * LIBXL_INIT_TIMEOUT, the migration fails and the guest runs on at the
+ * source (a valid end), and the detach fails with the incoming domain.
+ *
  * Bounds: the first line is the one the shape tests run on both paths
  * (62,539 states); at the defaults with `removal=libxl` it verifies too
  * (281,284 states, 1.8 s of one core, 2026-12-06).
@@ -32,9 +46,11 @@
  * @pvcheck expect ok
  * @pvcheck check -p removal=libxl -p segments=2 -p pages=2 -p requests=3
  * @pvcheck expect ok
+ * @pvcheck check -p removal=libxl -p migrate=true -p requests=2
+ * @pvcheck expect ok
  */
 import { deriveModel, blkif, blkifModel } from 'pvcheck';
-const { frontendChanged, backendSwitchState, XenbusStateInitialised, XenbusStateConnected, XenbusStateClosing } = blkifModel;
+const { frontendChanged, xenBlkbkProbe, backendSwitchState, XenbusStateInitialised, XenbusStateConnected, XenbusStateClosing } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-safe-remove-fix',
@@ -53,6 +69,19 @@ export default deriveModel(blkif, {
           return;
         }
         frontendChanged.then(d, s, p, a);
+      },
+    },
+    xen_blkbk_probe: {
+      ...xenBlkbkProbe,
+      doc: 'as Linux, except that the probe reads the backend\'s state node in its switch\'s transaction: a Closing (the toolstack\'s, written before the probe) is followed (switch Closing, as connect() here), not overwritten with InitWait; the otherend watch is registered as usual',
+      then: (d, s, p, a) => {
+        if (s.life!.be === XenbusStateClosing) {
+          const w = d.life as blkifModel.LifeDraft;
+          backendSwitchState(w, XenbusStateClosing, p);
+          w.beWatch = true;
+          return;
+        }
+        xenBlkbkProbe.then(d, s, p, a);
       },
     },
   },

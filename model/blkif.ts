@@ -308,6 +308,13 @@ export interface Life {
   readonly feDev?: XenbusState;
   /** `migrate` only: MIGRATE_NONE, MIGRATE_RESUMING (the destination's nodes written, xenbus_dev_resume yet to run), MIGRATE_DONE. */
   readonly migrated?: (typeof MIGRATE_PHASES)[number];
+  /**
+   * `migrate` with `removal=libxl` only: the destination's restore (libxl__wait_device_connection's
+   * libxl__ev_devstate_wait) read the backend's InitWait. Its watch reads the node when it fires: a detach
+   * that wrote Closing first leaves it waiting until LIBXL_INIT_TIMEOUT (the migration fails); one that
+   * writes Closing after it read InitWait does not stop the restore.
+   */
+  readonly restoreSaw?: boolean;
   /** `unbind` only: blkfront's driver BIND_BOUND (from the start), BIND_UNBOUND (the guest's sysfs unbind), BIND_REBOUND (bound again). */
   readonly bind?: (typeof BIND_PHASES)[number];
   /**
@@ -443,7 +450,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         feWatch: bool, beWatch: bool, online: bool, libxl: oneOf(LIBXL_PHASES), kthread: oneOf(KTHREAD_STATES),
         ring: bool, removed: bool, freed: bool, late: bool,
         // migrate only: removal=libxl's packed words are unchanged without it
-        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES) } : {}),
+        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
@@ -477,7 +484,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       life: {
         be: XenbusStateInitWait, beDev: XenbusStateInitWait, fe: XenbusStateInitialising, feWatch: true, beWatch: false, online: true,
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
-        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE } : {}),
+        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}) } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
@@ -894,10 +901,10 @@ export const libxlSafeRemove: R = {
   doc: 'xl block-detach without -f: libxl__initiate_device_generic_remove at LIBXL__FORCE_OFF, one transaction: online = 0, state = Closing (unless it reads Closed); then libxl__ev_devstate_wait for Closed, LIBXL_DESTROY_TIMEOUT (10 s): on the timeout no forced pass, the removal fails ("unable to remove device") and leaves the directories',
   see: `${SEE_LIBXL} libxl__initiate_device_generic_remove, device_backend_callback (LIBXL__FORCE_AUTO only: the forced pass), device_hotplug_done; tools/libs/light/libxl_internal.h LIBXL_DEFINE_DEVICE_SAFE_REMOVE; tools/xl/xl_block.c main_blockdetach`,
   applies: (p) => p.removal === 'libxl' || p.crash === 'preserve',
-  // migrate: not while the destination restores the domain (the guest not yet resumed; libxl takes no lock against it, xl
-  // migrate-receive's domain is named NAME--incoming: an operator's detach then is not modelled); after the resume blkback has probed.
+  // migrate: also while the destination restores the domain (`xl block-detach NAME--incoming`: libxl takes no lock against
+  // it), before or after the destination's blkback probed (its probe's switch to InitWait then writes over the Closing).
   // crash=preserve: the detach of the preserved domain's disk (its backend node reads a state: no "already removed" path)
-  when: (s) => s.life?.libxl === LIBXL_IDLE && s.life.migrated !== MIGRATE_RESUMING && (s.life.dd === undefined || (s.life.dd === DD_PRESERVED && s.life.fedir === FEDIR_FIRST)),
+  when: (s) => s.life?.libxl === LIBXL_IDLE && (s.life.dd === undefined || (s.life.dd === DD_PRESERVED && s.life.fedir === FEDIR_FIRST)),
   then: (d, s) => {
     const l = d.life as LifeDraft;
     l.online = false;
@@ -943,6 +950,7 @@ export const xlMigrate: R = {
     l.feWatch = false; l.beWatch = false; l.online = true;
     l.kthread = KTHREAD_NONE; l.ring = false;
     l.migrated = MIGRATE_RESUMING;
+    if (l.restoreSaw !== undefined) l.restoreSaw = false;
   },
 };
 
@@ -952,8 +960,9 @@ export const xenbusDevResume: R = {
   doc: 'the guest resumes at the destination, once xl unpaused it: only after libxl_domain_create_restore completed, which waits for every vbd\'s backend node to read InitWait (libxl__wait_device_connection) and its hotplug script; then xenbus_dev_resume (blkfront bound): talk_to_otherend (the new backend), dev->state = XenbusStateInitialising, blkfront_resume (blkif_free, talk_to_blkback: xenbus_switch_state(Initialised)), watch_otherend (fires at once)',
   see: 'tools/xl/xl_migrate.c migrate_receive (dom_info.paused = 1, libxl_domain_unpause after create_domain and the GO message); tools/libs/light/libxl_create.c domcreate_rebuild_done (libxl__add_disks), domcreate_launch_dm (its callback); tools/libs/light/libxl_device.c libxl__wait_device_connection (XenbusStateInitWait, LIBXL_INIT_TIMEOUT), device_backend_callback, device_hotplug; drivers/xen/xenbus/xenbus_probe.c xenbus_dev_resume; drivers/xen/xenbus/xenbus_probe_frontend.c xenbus_frontend_dev_resume; drivers/block/xen-blkfront.c blkfront_resume, talk_to_blkback',
   applies: (p) => p.migrate,
-  // libxl's wait: the destination's backend node reads InitWait (nothing else writes it before the guest runs)
-  when: (s) => s.life?.migrated === MIGRATE_RESUMING && s.life.be === XenbusStateInitWait,
+  // libxl's wait: the destination's backend node reads InitWait (without removal=libxl nothing else writes it before the
+  // guest runs; with it, the restore's wait read InitWait before the detach's Closing: restoreSaw)
+  when: (s) => s.life?.migrated === MIGRATE_RESUMING && (s.life.restoreSaw === undefined ? s.life.be === XenbusStateInitWait : s.life.restoreSaw),
   then: (d, s, p) => {
     const l = d.life as LifeDraft;
     l.migrated = MIGRATE_DONE;
@@ -962,6 +971,16 @@ export const xenbusDevResume: R = {
     frontendSwitchState(l, XenbusStateInitialised, p); // talk_to_blkback
     l.feWatch = true; // watch_otherend
   },
+};
+
+export const libxlWaitDeviceConnection: R = {
+  name: 'libxl_wait_device_connection',
+  actor: 'toolstack',
+  doc: 'the destination\'s restore (migrate with removal=libxl): libxl__wait_device_connection\'s libxl__ev_devstate_wait reads the backend\'s state node when its watch fires and finds InitWait: the disk is added, the restore goes on (the hotplug script, the GO message, the unpause). Were the node Closing by then (an `xl block-detach` of the incoming domain), it would keep waiting until LIBXL_INIT_TIMEOUT: the restore fails and the guest runs on at the source (a valid end)',
+  see: `${SEE_LIBXL} libxl__wait_device_connection (XenbusStateInitWait, LIBXL_INIT_TIMEOUT), device_backend_callback; tools/libs/light/libxl_event.c devstate_callback ("still waiting state")`,
+  applies: (p) => p.migrate && p.removal === 'libxl',
+  when: (s) => s.life?.migrated === MIGRATE_RESUMING && s.life.restoreSaw === false && s.life.be === XenbusStateInitWait,
+  then: (d) => { (d.life as LifeDraft).restoreSaw = true; },
 };
 
 export const xenBlkbkProbe: R = {
@@ -1479,8 +1498,19 @@ export const crashEnd = (s: BlkifState, p: BlkifParams): boolean => {
   return l.gdev === GDEV_SECOND && done(s, p) && feDevOf(l) === XenbusStateConnected && l.be === XenbusStateConnected;
 };
 
+/**
+ * migrate with removal=libxl: the destination's restore waits for InitWait and the node reads Closing (an `xl
+ * block-detach` of the incoming domain wrote it before the restore's watch read InitWait): nothing writes InitWait
+ * again, LIBXL_INIT_TIMEOUT ends the restore, xl migrate-receive exits ("Domain creation failed"), the sender
+ * resumes the guest at the source with its suspend cancelled (libxl_domain_resume(.., 1, ..): xenbus_dev_cancel
+ * does nothing, blkfront goes on with its ring and backend), as in the runs where xl_migrate never fires.
+ */
+export const restoreTimedOut = (l: Life): boolean =>
+  l.restoreSaw === false && l.migrated === MIGRATE_RESUMING && l.be !== XenbusStateInitWait && l.be !== XenbusStateInitialising;
+
 /** Valid ends: every request answered (blkback idle), or a broken blkfront; with a hostile peer, a state where the honest side owes nothing. */
 export const blkifValidEnd = (s: BlkifState, p: BlkifParams): boolean => {
+  if (s.life !== undefined && restoreTimedOut(s.life)) return true;
   if (s.life !== undefined) return p.crash !== 'none' ? crashEnd(s, p) : p.removal === 'libxl' ? removed(s) : connectedEnd(s, p);
   if (!frontHonest(p)) return blkbackOwesNothing(s, p);
   if (!backHonest(p)) return done(s, p) || blkfrontOwesNothing(s, p);
@@ -1499,7 +1529,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
   rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
-    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
+    blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, libxlWaitDeviceConnection, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
     driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
     driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],
   invariants: blkifInvariants,

@@ -14,10 +14,9 @@ import { plainJs, workerSystemLoader } from '../cli/workerSystem.js';
 const entry = new URL('../checker/parallelWorker.ts', import.meta.url).href;
 
 test('plain-JS copies of the worker and its loader, laid out as the sources; built-in models only', async () => {
-  // this test's own process loaded both through the hooks, so the hooks' cache has them
-  await import(entry).catch(() => undefined); // parallelWorker runs only in a worker: its import fails here, after the transpilation
-  const { plainModules } = (await import('../bin/worker-js.mjs' as string)) as { plainModules: (u: string[]) => string[] | undefined };
-  const urls = plainModules([entry, workerSystemLoader]);
+  // what the hooks' cache lacks (parallelWorker.ts: the main thread never loads it) the main thread's hooks transpile first
+  const { plainModules } = (await import('../bin/worker-js.mjs' as string)) as { plainModules: (u: string[]) => Promise<string[] | undefined> };
+  const urls = await plainModules([entry, workerSystemLoader]);
   assert.ok(urls, 'copies made');
   assert.match(urls![0]!, /node_modules\/\.cache\/pvcheck-js\/[0-9a-f]+\/checker\/parallelWorker\.js$/);
   assert.match(urls![1]!, /\/cli\/workerSystem\.js$/);

@@ -45,6 +45,7 @@ export const blkifTable: readonly Pattern[] = [
   [/^xl_migrate$/, { writes: ['xenstore frontend state', 'xenstore backend state'] }],
   [/^xenbus_dev_resume$/, { reads: ['xenstore frontend state'], writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
   [/^xen_blkbk_probe$/, { messages: [{ to: 'frontend', label: 'backend state', via: 'xenstore' }] }],
+  [/^libxl_wait_device_connection$/, { reads: ['xenstore backend state'] }],
   [/^xenbus_dev_remove$/, { writes: ['grant table entry'], messages: [{ to: 'backend', label: 'frontend state', via: 'xenstore' }] }],
   [/^blkfront_probe$/, { reads: ['xenstore backend state'] }],
   [/^xenbus_cleanup_devices$/, { messages: hypercall('GNTTABOP_unmap_grant_ref (ring, persistent grants)') }],
