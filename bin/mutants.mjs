@@ -93,6 +93,9 @@ function freshTree(dir) {
     },
   });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+  // the test files' temporary folder (TMPDIR): a file killed at its first failed test cannot remove its
+  // scratch folders (test/support/tmp.ts removes them at exit); here they go with the copy
+  mkdirSync(join(dir, '.tmp'));
   return dir;
 }
 /** A process's start time (Linux: field 22 of /proc/PID/stat, clock ticks since boot), or '0' where there is none to read. */
@@ -194,7 +197,7 @@ for (const [sig, no] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
 /** Runs bin/run-tests.mjs in `dir` (asynchronously: a signal is handled while it runs); resolves to its output, exit status and signal. */
 function runTestsIn(dir, args, env, backstopMs) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, env: { ...process.env, PVCHECK_SEED: seed, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, env: { ...process.env, PVCHECK_SEED: seed, TMPDIR: join(dir, '.tmp'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     let out = '';
     child.stdout.on('data', (d) => { out += d; });

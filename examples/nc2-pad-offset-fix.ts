@@ -27,13 +27,19 @@
  *
  * It runs at F3's row, both rings and the backend's default 3 writes, within
  * the model's bound on what the frontend reads from a hostile ring
- * (`hostileLaps`, docs/models/nc2.md "How far the frontend reads"). The line
- * below, with the frontend sending nothing on ring 0 (F3 needs nothing
- * there: the built-in reaches it in 5 steps at messages=0 too), is 57,538
- * states; with one message 1,233,856, with two 6,871,898 (88 s of one core),
- * both ok; at the row's messages=3 it was not run to the end. (56,626,
- * 1,221,088 and 6,820,826 until `hostileLaps` counted from the backend's last
- * write, 2026-12-06.)
+ * (`hostileLaps`, docs/models/nc2.md "How far the frontend reads"), as its two
+ * rings apart (docs/models/nc2.md "Both rings apart": no rule reads both, so
+ * an invariant fails on both rings iff it fails on one alone, first at the
+ * shorter depth; test/nc2Rings compares it with the unreduced search). The
+ * first line below is ring 1, the backend producing and the frontend
+ * consuming, with ring 0 sending nothing (`messages` counts an honest
+ * producer's messages only): ok, 57,538 states. The second is ring 0 alone at
+ * the row's messages=3, the frontend producing and the backend writing what it
+ * owns there: ok, 262,836 states (1.4 s of one core). Together they are the
+ * row at messages=3, which unreduced is over 7 M states (ring 0's sends
+ * interleaved with ring 1's reads): with one message 1,233,856 states, with
+ * two 6,871,898 (88 s of one core), both ok (56,626, 1,221,088 and 6,820,826
+ * until `hostileLaps` counted from the backend's last write, 2026-12-06).
  *
  * The condition F3 needs is o != 0: a pad then ends at or before the ring's
  * end, and pads stop at offset 0 at the latest, less than a ring. The size
@@ -42,6 +48,8 @@
  * o != 0 fails H5 in 5 steps as the built-in does.
  *
  * @pvcheck check -p backend=hostile -p directions=2 -p messages=0
+ * @pvcheck expect ok
+ * @pvcheck check -p backend=hostile
  * @pvcheck expect ok
  */
 import { deriveModel, nc2, nc2Model as n, idxSub, type Model, type Rule } from 'pvcheck';

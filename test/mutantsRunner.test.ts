@@ -10,12 +10,14 @@
  * The runner runs on a scratch tree: bin/mutants.mjs and bin/run-tests.mjs as they are, one
  * mutant whose test file marks that it started (its pid and working directory) and then waits,
  * so that a signal reaches the runner while a test runs in its copy. TMPDIR is a scratch folder:
- * the runner sees only this file's copies.
+ * the runner sees only this file's copies. The test files' own TMPDIR is in their copy: a file killed
+ * at its first failed test cannot remove its scratch folders (1,509 were left in /tmp on the session
+ * machine, most by killed mutants' test files); they go with the copy.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
@@ -44,11 +46,14 @@ writeFileSync(join(tree, 'planted.txt'), 'unmutated\n');
 // `ends-after-waits`: ends once a `waits` file has marked its start (a runner slot free at a known point).
 writeFileSync(
   join(tree, 'test', 'waits.test.ts'),
-  `import { readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+  `import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const mode = readFileSync('planted.txt', 'utf8').trim();
 const marks = process.env.MARKS;
-writeFileSync(join(marks, '.' + process.pid), JSON.stringify({ pid: process.pid, cwd: process.cwd(), mode }));
+// a scratch folder it never removes (as a file killed at its first failed test leaves its own)
+mkdirSync(join(tmpdir(), 'left-by-' + process.pid));
+writeFileSync(join(marks, '.' + process.pid), JSON.stringify({ pid: process.pid, cwd: process.cwd(), mode, tmp: tmpdir() }));
 renameSync(join(marks, '.' + process.pid), join(marks, String(process.pid)));
 if (mode === 'ends-after-waits') {
   const t = setInterval(() => {
@@ -115,7 +120,7 @@ const seen = new Set<string>();
 /** The marks of `r`'s test files not seen yet. */
 const marksOf = (r: Runner): string[] => readdirSync(r.marks).filter((f) => !seen.has(f) && !f.startsWith('.'));
 /** The next test file to start in a copy: its pid and working directory (at most 60 s). */
-async function started(r: Runner): Promise<{ pid: number; cwd: string; mode: string }> {
+async function started(r: Runner): Promise<{ pid: number; cwd: string; mode: string; tmp: string }> {
   for (let i = 0; i < 600; i++) {
     const fresh = marksOf(r);
     if (fresh.length) {
@@ -154,52 +159,7 @@ async function settled(except: (number | undefined)[] = []): Promise<number[]> {
   return left();
 }
 
-for (const [sig, code, args, when] of [
-  ['SIGTERM', 143, [], 'during the baseline (the runner waited on it synchronously: a signal was not handled until it ended)'],
-  ['SIGINT', 130, ['--no-baseline'], 'during a mutant (Ctrl-C)'],
-  ['SIGHUP', 129, ['--no-baseline'], 'during a mutant (the terminal closed)'],
-] as const) {
-  test(`${sig} ${when}: the test run is stopped, the copy removed, exit ${code}`, async () => {
-    const r = runner([...args, 'waits']);
-    const mark = await started(r);
-    const name = copyOf(mark, r.child.pid!);
-    assert.equal(copies(), [name]);
-    r.child.kill(sig);
-    const e = await r.ended;
-    assert.is(e.code, code, e.out);
-    assert.match(e.out, new RegExp(`mutants: ${sig}: stopping the test runs, removing the copies`));
-    assert.equal(copies(), [], 'the copy is removed');
-    assert.ok(await gone(mark.pid), 'the test file the run had started is stopped');
-    assert.equal(await settled(), [], 'no process works in the copy');
-  });
-}
-
-test('a run that ends (its one mutant killed: the test file ended without totals) leaves no copy', async () => {
-  const r = runner(['--no-baseline', 'waits'], { MARK_WAIT_MS: '0' });
-  await started(r);
-  const e = await r.ended;
-  assert.is(e.code, 0, e.out);
-  assert.match(e.out, /^killed\s+waits\s+by test\/waits\.test\.ts \(crashed: no uvu totals\)/m);
-  assert.equal(copies(), []);
-  assert.equal(await settled(), []);
-});
-
-test('a crash of the runner\'s own code (a mutant naming a file that is not there, applied while another slot\'s test file runs): its test runs are stopped, its copies removed, exit 1', async () => {
-  const r = runner(['--no-baseline', 'waits', 'ends-after-waits', 'crashes'], { PVCHECK_MUTANT_JOBS: '2' });
-  const e = await r.ended;
-  const pids = marksOf(r).map((f) => JSON.parse(readFileSync(join(r.marks, f), 'utf8')) as { pid: number; mode: string });
-  try {
-    assert.is(e.code, 1, e.out);
-    assert.match(e.out, /ENOENT.*missing\.txt/);
-    assert.equal(pids.map((p) => p.mode).sort(), ['ends-after-waits', 'waits'], 'slot 1 was free (its first mutant ended) while slot 0\'s test file waited');
-    for (const p of pids) assert.ok(await gone(p.pid), `the test file of ${p.mode} is stopped`);
-    assert.equal(copies(), []);
-    assert.equal(await settled(), [], 'no process works in a copy');
-  } finally {
-    for (const p of pids) if (alive(p.pid)) process.kill(-p.pid, 'SIGKILL');
-  }
-});
-
+// the sweep first: most of this file's mutants (test/mutants/mutants.json) are killed there
 test("a runner killed outright leaves its copy; the next run removes it (and old-style copies nobody works in, changed over an hour ago), never a live runner's, nor an old-style copy in use or recent", async () => {
   // in a process group of its own: its bin/run-tests.mjs, left behind, ends as a zombie nobody may reap (a container's
   // first process need not), which must not count in this file's group (run-tests: "left processes running")
@@ -248,6 +208,8 @@ test("a runner killed outright leaves its copy; the next run removes it (and old
     assert.equal(copies(), [...kept].sort());
     assert.equal(await settled([holder?.pid]), [], 'no process works in a copy but the old-style copy\'s holder');
   } finally {
+    // the copies kept are this test's alone: the next tests count the copies from none
+    for (const n of kept) rmSync(join(tmp, n), { recursive: true, force: true });
     if (holder && holder.exitCode === null && holder.signalCode === null) {
       // reaped, not only killed: a zombie still counts in this file's process group (run-tests: "left processes running")
       const reaped = new Promise((r) => holder!.once('exit', r));
@@ -255,6 +217,53 @@ test("a runner killed outright leaves its copy; the next run removes it (and old
       await reaped;
     }
   }
+});
+
+test('a crash of the runner\'s own code (a mutant naming a file that is not there, applied while another slot\'s test file runs): its test runs are stopped, its copies removed, exit 1', async () => {
+  const r = runner(['--no-baseline', 'waits', 'ends-after-waits', 'crashes'], { PVCHECK_MUTANT_JOBS: '2' });
+  const e = await r.ended;
+  const pids = marksOf(r).map((f) => JSON.parse(readFileSync(join(r.marks, f), 'utf8')) as { pid: number; mode: string });
+  try {
+    assert.is(e.code, 1, e.out);
+    assert.match(e.out, /ENOENT.*missing\.txt/);
+    assert.equal(pids.map((p) => p.mode).sort(), ['ends-after-waits', 'waits'], 'slot 1 was free (its first mutant ended) while slot 0\'s test file waited');
+    for (const p of pids) assert.ok(await gone(p.pid), `the test file of ${p.mode} is stopped`);
+    assert.equal(copies(), []);
+    assert.equal(await settled(), [], 'no process works in a copy');
+  } finally {
+    for (const p of pids) if (alive(p.pid)) process.kill(-p.pid, 'SIGKILL');
+  }
+});
+
+for (const [sig, code, args, when] of [
+  ['SIGTERM', 143, [], 'during the baseline (the runner waited on it synchronously: a signal was not handled until it ended)'],
+  ['SIGINT', 130, ['--no-baseline'], 'during a mutant (Ctrl-C)'],
+  ['SIGHUP', 129, ['--no-baseline'], 'during a mutant (the terminal closed)'],
+] as const) {
+  test(`${sig} ${when}: the test run is stopped, the copy removed, exit ${code}`, async () => {
+    const r = runner([...args, 'waits']);
+    const mark = await started(r);
+    const name = copyOf(mark, r.child.pid!);
+    assert.equal(copies(), [name]);
+    assert.is(mark.tmp, join(tmp, name, '.tmp'), "the test file's TMPDIR is in its copy");
+    r.child.kill(sig);
+    const e = await r.ended;
+    assert.is(e.code, code, e.out);
+    assert.match(e.out, new RegExp(`mutants: ${sig}: stopping the test runs, removing the copies`));
+    assert.equal(copies(), [], 'the copy is removed');
+    assert.ok(await gone(mark.pid), 'the test file the run had started is stopped');
+    assert.equal(await settled(), [], 'no process works in the copy');
+  });
+}
+
+test("a run that ends (its one mutant killed: the test file ended without totals) leaves no copy, nor what its test file left in its temporary folder", async () => {
+  const r = runner(['--no-baseline', 'waits'], { MARK_WAIT_MS: '0' });
+  await started(r);
+  const e = await r.ended;
+  assert.is(e.code, 0, e.out);
+  assert.match(e.out, /^killed\s+waits\s+by test\/waits\.test\.ts \(crashed: no uvu totals\)/m);
+  assert.equal(readdirSync(tmp), [], 'nothing left in the temporary folder');
+  assert.equal(await settled(), []);
 });
 
 test.run();
