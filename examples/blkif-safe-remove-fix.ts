@@ -48,6 +48,8 @@
  * @pvcheck expect ok
  * @pvcheck check -p removal=libxl -p migrate=true -p requests=2
  * @pvcheck expect ok
+ * @pvcheck check -p removal=libxl -p migrate=true -p requests=2 -p bus=7.0
+ * @pvcheck expect ok
  */
 import { deriveModel, blkif, blkifModel } from 'pvcheck';
 const { frontendChanged, xenBlkbkProbe, backendSwitchState, XenbusStateInitialised, XenbusStateConnected, XenbusStateClosing } = blkifModel;

@@ -75,6 +75,7 @@
  * @see docs/models/blkif.md
  */
 import { defineParams, enumParam, intParam, boolParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
+import type { Draft } from 'immer';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, NR_UNCONSUMED_RESPONSES, idxAdd, idxSub } from './idx32.js';
 import { array, bool, int, list, oneOf, record, type Bounded, type Shape } from './shape.js';
@@ -858,6 +859,41 @@ export const blkbackChanged: R = {
   },
 };
 
+/**
+ * A switch of blkback's state (`__xenbus_switch_state` as some kernel has it):
+ * {@link backendSwitchState} is Linux's; the fix examples of finding
+ * blkif-safe-remove pass their own (examples/blkif-safe-remove-*.ts).
+ */
+export type BackendSwitch = (l: LifeDraft, to: XenbusState, p?: { bus: string }) => void;
+
+/** frontend_changed's effect with blkback's switches made by `sw` (Linux's: {@link backendSwitchState}). */
+export const frontendChangedWith = (sw: BackendSwitch) => (d: Draft<BlkifState>, s: BlkifState, p: BlkifParams): void => {
+  const l = d.life as LifeDraft;
+  const b = d as unknown as BackDraft;
+  l.beWatch = false;
+  const fe = s.life!.fe;
+  if (fe === XenbusStateInitialising) {
+    if (l.beDev === XenbusStateClosed) sw(l, XenbusStateInitWait, p); // "prepare for reconnect"
+  } else if (fe === XenbusStateInitialised || fe === XenbusStateConnected) {
+    if (l.beDev === XenbusStateConnected) return;
+    if (!xenBlkifDisconnect(b, l)) { sw(l, XenbusStateClosing, p); return; } // xenbus_dev_fatal "pending I/O"
+    l.ring = true; // connect_ring: xen_blkif_map
+    if (l.stale === true) l.stale = false; // (unbind) the ring blkfront granted last
+    sw(l, XenbusStateConnected, p); // xen_update_blkif_status: connect()
+    if ((l.beDev as XenbusState) === XenbusStateConnected) l.kthread = KTHREAD_RUNNING; // xen_update_blkif_status: "if (dev->state != XenbusStateConnected) return", then kthread_run(xen_blkif_schedule)
+  } else if (fe === XenbusStateClosing) {
+    sw(l, XenbusStateClosing, p);
+  } else if (fe === XenbusStateClosed) {
+    xenBlkifDisconnect(b, l);
+    sw(l, XenbusStateClosed, p);
+    if (l.online) return;
+    // device_unregister -> xen_blkbk_remove: xen_blkif_disconnect (again), xen_blkif_put (xen_blkif_alloc's reference)
+    xenBlkifDisconnect(b, l);
+    l.removed = true;
+    if (s.back.reqs.length === 0) xenBlkifFree(b, l);
+  }
+};
+
 export const frontendChanged: R = {
   name: 'frontend_changed',
   actor: 'backend',
@@ -867,32 +903,7 @@ export const frontendChanged: R = {
   // unregistered (xen_blkbk_remove), no handler runs; kthread_stop waits until xenblkd has mapped the request it copied;
   // migrate: no handler before the destination's blkback is probed (its watch is registered then, and fires at once)
   when: (s) => s.life?.beWatch === true && !s.life.removed && s.life.beDev !== XenbusStateInitialising && (s.life.fe !== XenbusStateClosed || dispatching(s) < 0) && s.life.dd !== DD_PRESERVED, // crash=preserve: a paused domain handles no watch
-  then: (d, s, p) => {
-    const l = d.life as LifeDraft;
-    const b = d as unknown as BackDraft;
-    l.beWatch = false;
-    const fe = s.life!.fe;
-    if (fe === XenbusStateInitialising) {
-      if (l.beDev === XenbusStateClosed) backendSwitchState(l, XenbusStateInitWait, p); // "prepare for reconnect"
-    } else if (fe === XenbusStateInitialised || fe === XenbusStateConnected) {
-      if (l.beDev === XenbusStateConnected) return;
-      if (!xenBlkifDisconnect(b, l)) { backendSwitchState(l, XenbusStateClosing, p); return; } // xenbus_dev_fatal "pending I/O"
-      l.ring = true; // connect_ring: xen_blkif_map
-      if (l.stale === true) l.stale = false; // (unbind) the ring blkfront granted last
-      backendSwitchState(l, XenbusStateConnected, p); // xen_update_blkif_status: connect()
-      l.kthread = KTHREAD_RUNNING; // kthread_run(xen_blkif_schedule)
-    } else if (fe === XenbusStateClosing) {
-      backendSwitchState(l, XenbusStateClosing, p);
-    } else if (fe === XenbusStateClosed) {
-      xenBlkifDisconnect(b, l);
-      backendSwitchState(l, XenbusStateClosed, p);
-      if (l.online) return;
-      // device_unregister -> xen_blkbk_remove: xen_blkif_disconnect (again), xen_blkif_put (xen_blkif_alloc's reference)
-      xenBlkifDisconnect(b, l);
-      l.removed = true;
-      if (s.back.reqs.length === 0) xenBlkifFree(b, l);
-    }
-  },
+  then: frontendChangedWith(backendSwitchState),
 };
 
 export const libxlSafeRemove: R = {
@@ -983,6 +994,13 @@ export const libxlWaitDeviceConnection: R = {
   then: (d) => { (d.life as LifeDraft).restoreSaw = true; },
 };
 
+/** xen_blkbk_probe's effect with blkback's switch made by `sw` (Linux's: {@link backendSwitchState}). */
+export const xenBlkbkProbeWith = (sw: BackendSwitch) => (d: Draft<BlkifState>, p: BlkifParams): void => {
+  const l = d.life as LifeDraft;
+  sw(l, XenbusStateInitWait, p);
+  l.beWatch = true;
+};
+
 export const xenBlkbkProbe: R = {
   name: 'xen_blkbk_probe',
   actor: 'backend',
@@ -990,11 +1008,7 @@ export const xenBlkbkProbe: R = {
   see: `${SEE_BACK_XENBUS} xen_blkbk_probe; drivers/xen/xenbus/xenbus_probe.c xenbus_probe_node, xenbus_dev_probe`,
   applies: (p) => p.migrate || p.restart, // restart: the restarted driver domain's blkback
   when: (s) => s.life?.beDev === XenbusStateInitialising,
-  then: (d, _s, p) => {
-    const l = d.life as LifeDraft;
-    backendSwitchState(l, XenbusStateInitWait, p);
-    l.beWatch = true;
-  },
+  then: (d, _s, p) => xenBlkbkProbeWith(backendSwitchState)(d, p),
 };
 
 // --- unbind: the guest's sysfs unbind and bind of blkfront

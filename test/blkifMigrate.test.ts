@@ -26,6 +26,9 @@ import { type Model, deriveModel } from '../model/core.js';
 import { check } from '../checker/explore.js';
 import { paramsOf, systemOf } from './support/models.js';
 import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
+import xenbusFix from '../examples/blkif-safe-remove-xenbus-fix.js';
+import connectOnly from '../examples/blkif-safe-remove-connect-only.js';
+import libxlFix from '../examples/blkif-safe-remove-libxl-fix.js';
 
 type Overrides = Record<string, string | number | boolean>;
 
@@ -108,6 +111,40 @@ test('xenbus_dev_resume, hand-worked: disabled at the nodes libxl wrote, enabled
   assert.not.ok(xenbusDevResume.when!(s, p, undefined as never));
   const probed = produce(s, (d: Draft<BlkifState>) => { const l = d.life as LifeDraft; l.be = XenbusStateInitWait; l.beDev = XenbusStateInitWait; });
   assert.ok(xenbusDevResume.when!(probed, p, undefined as never));
+});
+
+test('blkif-safe-remove\'s candidate fixes against both writers (docs/upstream/blkif-safe-remove.md "Which fix"): the xenbus core\'s check covers both at 6.12 and 7.0; connect() alone misses the probe; libxl waiting for the probe misses connect()', () => {
+  const props = [...blkifInvariants.map((x) => x.name), 'deadlock'];
+  const run = (m: unknown, o: Overrides) => {
+    const model = m as Model<BlkifState, BlkifParams>;
+    return check(systemOf(model, paramsOf(model, o), props), { checkDeadlock: true });
+  };
+  for (const bus of ['6.12', '7.0']) {
+    const migrating = { migrate: true, removal: 'libxl', requests: 2, bus };
+    const core = run(xenbusFix, migrating);
+    assert.is(core.outcome, 'ok', `xenbus core, ${bus}: ${core.violation?.property}`);
+    assert.is(core.distinctStates, run(safeRemoveFix, migrating).distinctStates, `${bus}: the core's check gives blkback's two checks' states`);
+    assert.is(run(xenbusFix, { removal: 'libxl', requests: 2, bus }).outcome, 'ok');
+    const half = run(connectOnly, migrating);
+    assert.is(half.outcome, 'deadlock');
+    assert.is(half.violation!.trace.length - 1, 19);
+    assert.ok(half.violation!.trace.slice(1).map((x) => x.rule!).indexOf('xen_blkbk_probe') > half.violation!.trace.slice(1).map((x) => x.rule!).indexOf('libxl_device_disk_safe_remove'), 'the probe writes over the Closing');
+    const tool = run(libxlFix, { removal: 'libxl', requests: 1, bus });
+    assert.is(tool.outcome, 'deadlock');
+    assert.is(tool.violation!.trace.length - 1, 11);
+    assert.is(tool.violation!.trace.at(-1)!.rule, 'frontend_changed', 'connect() writes Connected over the Closing');
+    const toolMigrating = run(libxlFix, migrating);
+    assert.is(toolMigrating.outcome, 'deadlock');
+    const rs = toolMigrating.violation!.trace.slice(1).map((x) => x.rule!);
+    assert.ok(rs.indexOf('xen_blkbk_probe') < rs.indexOf('libxl_device_disk_safe_remove'), 'libxl writes after the probe');
+  }
+  // the core's check on a destination probed after the detach: nothing written, dev->state Closing, and the restore times out (a valid end)
+  const p = paramsOf(xenbusFix as unknown as Model<BlkifState, BlkifParams>, { migrate: true, removal: 'libxl', requests: 2 });
+  const all: BlkifState[] = [];
+  check(systemOf(xenbusFix as unknown as Model<BlkifState, BlkifParams>, p, blkifInvariants.map((x) => x.name)), { checkDeadlock: false, onState: (s: BlkifState) => { all.push(s); } });
+  const refused = all.filter((s) => s.life!.migrated === MIGRATE_RESUMING && s.life!.beDev === XenbusStateClosing && s.life!.be === XenbusStateClosing && s.life!.restoreSaw === false);
+  assert.ok(refused.length > 0);
+  assert.ok(refused.every((s) => blkifValidEnd(s, p)));
 });
 
 test.run();
