@@ -13,8 +13,9 @@
  * fails on both rings exactly when it fails in one of the two runs, first at
  * the smaller of their depths. Checked here at a small bound against the
  * unreduced search, by a plain breadth-first search of the reference steps
- * that goes on past every violation: the built-in model (H3, F1's BUG_ON, on
- * ring 0; H5, F3's pad loop, on ring 1) and F3's fix (none); and the
+ * that goes on past every violation: the built-in model with one write (H3,
+ * F1's BUG_ON, on ring 0), with two and the v2v hints (H5, F3's pad loop, on
+ * ring 1) and F3's fix (none); and the
  * decomposition is shown to see what it must (ring 1 apart from a messages=1
  * ring 0 is not the same set: the ring-0 parts differ).
  */
@@ -81,15 +82,18 @@ const sameMap = (a: Map<string, number>, b: Map<string, number>, what: string) =
 // ringBytes=16 puts startIndex at offset 0, where a ring-sized pad and prod off the grid give F3's loop in 2 writes
 const BOUND = { backend: 'hostile', ringBytes: '16', maxMessage: '8', hostileWrites: '2' };
 
-// messages=2 for the built-in: F1's BUG_ON fires at the call after the one a lying cons let through
-for (const [name, m, messages, expected] of [
-  ['nc2', nc2 as M, '2', ['H3_no_BUG_ON', 'H5_pads_within_a_ring']],
-  ['examples/nc2-pad-offset-fix.ts', padOffsetFix as unknown as M, '1', []],
+// messages=2 for F1: its BUG_ON fires at the call after the one a lying cons let through (one write; 6,320 states
+// both rings); F3 with the v2v hints, where the budget also flips hints on both rings (74,232 states); the fix none
+// (50,834 states)
+for (const [name, m, more, expected] of [
+  ['nc2', nc2 as M, { messages: '2', hostileWrites: '1' }, ['H3_no_BUG_ON']],
+  ['nc2', nc2 as M, { messages: '1', hints: 'true' }, ['H5_pads_within_a_ring']],
+  ['examples/nc2-pad-offset-fix.ts', padOffsetFix as unknown as M, { messages: '1' }, []],
 ] as const) {
-  test(`${name} at messages=${messages}: both rings with a hostile backend are ring 0 at directions=1 beside ring 1 at messages=0: the same parts at the same depths, the same invariants failing first at the same depths`, () => {
-    const both = run(m, { ...BOUND, directions: '2', messages });
-    const ring0 = run(m, { ...BOUND, directions: '1', messages });
-    const ring1 = run(m, { ...BOUND, directions: '2', messages: '0' });
+  test(`${name} at ${Object.entries(more).map(([k, v]) => `${k}=${v}`).join(' ')}: both rings with a hostile backend are ring 0 at directions=1 beside ring 1 at messages=0: the same parts at the same depths, the same invariants failing first at the same depths`, () => {
+    const both = run(m, { ...BOUND, ...more, directions: '2' });
+    const ring0 = run(m, { ...BOUND, ...more, directions: '1' });
+    const ring1 = run(m, { ...BOUND, ...more, directions: '2', messages: '0' });
     assert.ok(both.states > ring0.states + ring1.states, `${both.states} states against ${ring0.states} + ${ring1.states}`);
     sameMap(both.rings[0]!, ring0.rings[0]!, 'ring 0');
     sameMap(both.rings[1]!, ring1.rings[1]!, 'ring 1');
