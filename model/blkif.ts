@@ -321,7 +321,7 @@ export interface Life {
    * ended with their bios set aside on `info->bio_list` (blk_mq_end_request with `request->bio = NULL`: the
    * bios not ended), which only `blkif_recover` (blkfront_connect, `BLKIF_STATE_SUSPENDED`) re-submits; 0 once
    * it ran. A blkfront that closes before connecting never submits them, and `blkfront_remove` frees `info`
-   * with them: their submitters wait for a bio_endio that never comes (examples/blkif-resume-bios-lost.ts).
+   * with them: their submitters wait for a bio_endio that never comes (finding blkif-resume-bios-lost: F_set_aside_resubmitted).
    */
   readonly aside?: number;
   /** `unbind` only: blkfront's driver BIND_BOUND (from the start), BIND_UNBOUND (the guest's sysfs unbind), BIND_REBOUND (bound again). */
@@ -1473,6 +1473,14 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     description: 'blkfront never finds a response it must reject (bad id, no pending request, wrong operation, a grant the backend did not unmap, too many responses) (both honest)',
     see: `${SEE_FRONT} blkif_interrupt, blkif_completion (goto err)`,
     holds: (s, p) => !frontHonest(p) || !backHonest(p) || !s.front.broken,
+  },
+  {
+    // finding blkif-resume-bios-lost (docs/findings.md): holds vacuously unless migrate=true with removal=libxl,
+    // the only runs with life.aside; the fix: examples/blkif-resume-bios-lost-fix.ts
+    name: 'F_set_aside_resubmitted',
+    description: 'blkfront does not close with bios that blkfront_resume set aside (requests outstanding at the migration) neither submitted again by blkif_recover nor ended: closed, it never submits them, and blkfront_remove frees them unended (their submitters hang in D state)',
+    see: `${SEE_FRONT} blkfront_resume (info->bio_list), blkif_recover, blkfront_closing, blkfront_remove (kfree(info)); finding blkif-resume-bios-lost`,
+    holds: (s) => s.life?.aside === undefined || s.life.aside === 0 || feDevOf(s.life) !== XenbusStateClosed,
   },
 ];
 

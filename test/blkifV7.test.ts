@@ -38,7 +38,14 @@ import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
 type M = Model<BlkifState, BlkifParams>;
 type Overrides = Record<string, string | number | boolean>;
 
-const ALL = [...blkifInvariants.map((x) => x.name), 'deadlock'];
+/**
+ * Every invariant of blkif but F_set_aside_resubmitted (finding blkif-resume-bios-lost, which every run of
+ * migrate with removal=libxl finds in 10 steps): these tests look at the other paths, as the fix examples of
+ * blkif-safe-remove do (their removeInvariants); the finding's own test is in test/blkifMigrate.test.ts.
+ */
+const INVARIANTS = blkifInvariants.map((x) => x.name).filter((n) => n !== 'F_set_aside_resubmitted');
+
+const ALL = [...INVARIANTS, 'deadlock'];
 
 /** A search of `m` at `o` (and `bus`) for `props` (every invariant and deadlock by default). */
 const run = (m: M, o: Overrides, bus: '6.12' | '7.0', props: readonly string[] = ALL): CheckResult<BlkifState> =>
@@ -47,7 +54,7 @@ const run = (m: M, o: Overrides, bus: '6.12' | '7.0', props: readonly string[] =
 /** Every state of `m` at `o` (and `bus`), deadlock left out. */
 function states(m: M, o: Overrides, bus: '6.12' | '7.0'): BlkifState[] {
   const out: BlkifState[] = [];
-  check(systemOf(m, paramsOf(m, { ...o, bus }), blkifInvariants.map((x) => x.name)), { checkDeadlock: false, onState: (s: BlkifState) => { out.push(s); } });
+  check(systemOf(m, paramsOf(m, { ...o, bus }), INVARIANTS), { checkDeadlock: false, onState: (s: BlkifState) => { out.push(s); } });
   return out;
 }
 
@@ -132,13 +139,13 @@ test('the committed trace of blkif-safe-remove (bus=6.12 in it) replays without 
 // --- every lifecycle at both cores
 
 const LIFECYCLES: { o: Overrides; props?: readonly string[] }[] = [
-  { o: { removal: 'libxl', requests: 2 }, props: blkifInvariants.map((x) => x.name) }, // deadlock: blkif-safe-remove
+  { o: { removal: 'libxl', requests: 2 }, props: INVARIANTS }, // deadlock: blkif-safe-remove
   { o: { migrate: true, requests: 3 } },
   { o: { migrate: true, requests: 2, pending: 2, segments: 2, pages: 4 } },
-  { o: { removal: 'libxl', migrate: true, requests: 2 }, props: blkifInvariants.map((x) => x.name) },
-  { o: { unbind: true, requests: 2 }, props: blkifInvariants.map((x) => x.name) },
-  { o: { unbind: true, migrate: true, requests: 2 }, props: blkifInvariants.map((x) => x.name) },
-  { o: { unbind: true, migrate: true, removal: 'libxl', requests: 2 }, props: blkifInvariants.map((x) => x.name) },
+  { o: { removal: 'libxl', migrate: true, requests: 2 }, props: INVARIANTS },
+  { o: { unbind: true, requests: 2 }, props: INVARIANTS },
+  { o: { unbind: true, migrate: true, requests: 2 }, props: INVARIANTS },
+  { o: { unbind: true, migrate: true, removal: 'libxl', requests: 2 }, props: INVARIANTS },
 ];
 
 test('every lifecycle at 6.12 and at 7.0: the same outcome, states and edges (computed at both)', () => {
