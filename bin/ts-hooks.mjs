@@ -74,9 +74,26 @@ export const KEEP_MS = 24 * HOUR;
 /** The most bytes the directory keeps after a prune: PVCHECK_TS_CACHE_MAX, or 256 MiB. */
 const maxBytes = () => Number(process.env.PVCHECK_TS_CACHE_MAX) || 256 * 2 ** 20;
 
-/** The cache file of a module's transpiled text: by its file name and text. */
-export function cacheFile(filename, source) {
-  const key = createHash('sha1').update('v2\0' + basename(filename) + '\0' + source).digest('hex');
+/**
+ * The version of the TypeScript that transpiles (read from its package.json, not by loading the
+ * compiler): in the key, because the cache is shared by every copy of the tree, and two copies may
+ * have different compilers (a tree after an upgrade, an old checkout). The compiler options are
+ * fixed in this file: change them, change the key's 'v2'.
+ */
+function compilerVersion() {
+  try {
+    const require = createRequire(import.meta.url);
+    return JSON.parse(readFileSync(require.resolve('typescript/package.json'), 'utf8')).version ?? '?';
+  } catch {
+    return '?';
+  }
+}
+/** This tree's TypeScript version ({@link compilerVersion}). */
+export const tsVersion = compilerVersion();
+
+/** The cache file of a module's transpiled text: by the compiler's version, the file name and the text. */
+export function cacheFile(filename, source, version = tsVersion) {
+  const key = createHash('sha1').update('v2\0' + version + '\0' + basename(filename) + '\0' + source).digest('hex');
   return join(cacheDir, key + '.js');
 }
 

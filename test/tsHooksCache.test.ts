@@ -17,8 +17,9 @@ import { basename, join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
 const root = resolve(import.meta.dirname, '..');
-const { cacheFile, pruneCache } = (await import('../bin/ts-hooks.mjs' as string)) as {
-  cacheFile: (filename: string, source: string) => string;
+const { cacheFile, pruneCache, tsVersion } = (await import('../bin/ts-hooks.mjs' as string)) as {
+  cacheFile: (filename: string, source: string, version?: string) => string;
+  tsVersion: string;
   pruneCache: (dir: string, max: number, now?: number) => number;
 };
 const { pruneCopies } = (await import('../bin/worker-js.mjs' as string)) as { pruneCopies: (dir: string, keep: number, now?: number) => number };
@@ -90,6 +91,11 @@ test('two trees with the same file share its entry; a stack trace names the file
   assert.ok(entries.includes(basename(cacheFile(join(b, 'mod.ts'), mod(7)))), 'one entry for both trees');
   assert.is(cacheFile(join(a, 'mod.ts'), mod(7)), cacheFile(join(b, 'mod.ts'), mod(7)));
   assert.is.not(cacheFile(join(a, 'mod.ts'), mod(7)), cacheFile(join(a, 'other.ts'), mod(7)), 'the file name is in the key (the source map names it)');
+  // two trees may have different compilers (the cache is shared): another version never hits
+  const installed = JSON.parse(readFileSync(join(root, 'node_modules', 'typescript', 'package.json'), 'utf8')).version as string;
+  assert.is(tsVersion, installed, 'the key names the installed TypeScript');
+  assert.is(cacheFile(join(a, 'mod.ts'), mod(7)), cacheFile(join(a, 'mod.ts'), mod(7), installed));
+  assert.is.not(cacheFile(join(a, 'mod.ts'), mod(7)), cacheFile(join(a, 'mod.ts'), mod(7), installed + '-other'), 'the compiler version is in the key');
 });
 
 test('the prune keeps what the run uses and what was used within a day; it drops old entries past the bound, once an hour', () => {
