@@ -316,6 +316,14 @@ export interface Life {
    * writes Closing after it read InitWait does not stop the restore.
    */
   readonly restoreSaw?: boolean;
+  /**
+   * `migrate` with `removal=libxl` only: the requests outstanding at the migration that `blkfront_resume`
+   * ended with their bios set aside on `info->bio_list` (blk_mq_end_request with `request->bio = NULL`: the
+   * bios not ended), which only `blkif_recover` (blkfront_connect, `BLKIF_STATE_SUSPENDED`) re-submits; 0 once
+   * it ran. A blkfront that closes before connecting never submits them, and `blkfront_remove` frees `info`
+   * with them: their submitters wait for a bio_endio that never comes (examples/blkif-resume-bios-lost.ts).
+   */
+  readonly aside?: number;
   /** `unbind` only: blkfront's driver BIND_BOUND (from the start), BIND_UNBOUND (the guest's sysfs unbind), BIND_REBOUND (bound again). */
   readonly bind?: (typeof BIND_PHASES)[number];
   /**
@@ -451,7 +459,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         feWatch: bool, beWatch: bool, online: bool, libxl: oneOf(LIBXL_PHASES), kthread: oneOf(KTHREAD_STATES),
         ring: bool, removed: bool, freed: bool, late: bool,
         // migrate only: removal=libxl's packed words are unchanged without it
-        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}) } : {}),
+        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool, aside: int(0, p.ringSize) } : {}) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
@@ -485,7 +493,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       life: {
         be: XenbusStateInitWait, beDev: XenbusStateInitWait, fe: XenbusStateInitialising, feWatch: true, beWatch: false, online: true,
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
-        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}) } : {}),
+        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false, aside: 0 } : {}) } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
@@ -853,6 +861,7 @@ export const blkbackChanged: R = {
     } else if (be === XenbusStateConnected) {
       if (fe !== XenbusStateInitialised && fe !== XenbusStateConnected) talkToBlkback();
       frontSwitch(XenbusStateConnected); // blkfront_connect
+      if (s.life!.aside !== undefined && s.life!.aside > 0) l.aside = 0; // (migrate) BLKIF_STATE_SUSPENDED: blkif_recover re-submits the bios blkfront_resume set aside
     } else if (be === XenbusStateClosing || (be === XenbusStateClosed && fe !== XenbusStateClosed)) {
       frontSwitch(XenbusStateClosed); // blkfront_closing: xenbus_frontend_closed
     }
@@ -962,6 +971,7 @@ export const xlMigrate: R = {
     l.kthread = KTHREAD_NONE; l.ring = false;
     l.migrated = MIGRATE_RESUMING;
     if (l.restoreSaw !== undefined) l.restoreSaw = false;
+    if (l.aside !== undefined) l.aside = s.front.shadow.filter((x) => x.waiting).length; // blkfront_resume: their bios on info->bio_list
   },
 };
 

@@ -19,7 +19,7 @@ import * as assert from 'uvu/assert';
 import { produce, type Draft } from 'immer';
 import {
   blkif, blkifInvariants, blkifValidEnd, xenbusDevResume, libxlSafeRemove, xenBlkbkProbe,
-  LIBXL_WAITING, MIGRATE_DONE, MIGRATE_RESUMING, XenbusStateClosing, XenbusStateConnected, XenbusStateInitialising, XenbusStateInitWait,
+  LIBXL_WAITING, MIGRATE_DONE, MIGRATE_NONE, MIGRATE_RESUMING, XenbusStateClosing, XenbusStateConnected, XenbusStateInitialising, XenbusStateInitWait,
   type BlkifParams, type BlkifState, type LifeDraft,
 } from '../model/blkif.js';
 import { type Model, deriveModel } from '../model/core.js';
@@ -29,6 +29,7 @@ import safeRemoveFix from '../examples/blkif-safe-remove-fix.js';
 import xenbusFix from '../examples/blkif-safe-remove-xenbus-fix.js';
 import connectOnly from '../examples/blkif-safe-remove-connect-only.js';
 import libxlFix from '../examples/blkif-safe-remove-libxl-fix.js';
+import biosLost from '../examples/blkif-resume-bios-lost.js';
 
 type Overrides = Record<string, string | number | boolean>;
 
@@ -145,6 +146,25 @@ test('blkif-safe-remove\'s candidate fixes against both writers (docs/upstream/b
   const refused = all.filter((s) => s.life!.migrated === MIGRATE_RESUMING && s.life!.beDev === XenbusStateClosing && s.life!.be === XenbusStateClosing && s.life!.restoreSaw === false);
   assert.ok(refused.length > 0);
   assert.ok(refused.every((s) => blkifValidEnd(s, p)));
+});
+
+test('life.aside: blkfront_resume sets aside the requests outstanding at the migration, blkif_recover (blkfront_connect) re-submits them; examples/blkif-resume-bios-lost.ts: a detach closes blkfront before that (10 steps)', () => {
+  const o = { migrate: true, removal: 'libxl', requests: 2 };
+  const all = states(o);
+  assert.ok(all.some((s) => s.life!.migrated === MIGRATE_RESUMING && s.life!.aside! > 0), 'set aside at the migration');
+  // once blkfront is connected again after the resume, nothing is set aside (blkif_recover ran)
+  assert.ok(all.filter((s) => s.life!.migrated === MIGRATE_DONE && s.life!.fe === XenbusStateConnected).every((s) => s.life!.aside === 0));
+  assert.ok(all.every((s) => s.life!.migrated !== MIGRATE_NONE || s.life!.aside === 0));
+  assert.ok(all.every((s) => s.life!.aside! + s.front.issued <= o.requests), 'set aside: issued before the migration (issued counts them again once re-submitted)');
+  const m = biosLost as unknown as Model<BlkifState, BlkifParams>;
+  const r = check(systemOf(m, paramsOf(m, o), ['F_set_aside_resubmitted']), { checkDeadlock: false });
+  assert.is(r.outcome, 'violation');
+  const rs = r.violation!.trace.slice(1).map((x) => x.rule!);
+  assert.is(rs.length, 10);
+  assert.ok(rs.indexOf('blkif_queue_rw_req') < rs.indexOf('xl_migrate') && rs.indexOf('xl_migrate') < rs.indexOf('libxl_device_disk_safe_remove'));
+  assert.is(rs.at(-1), 'blkback_changed', 'blkfront closes on the Closing before it connects');
+  // without removal=libxl there is no aside (the other rows' packed words unchanged)
+  assert.ok(states({ migrate: true, requests: 2 }).every((s) => s.life!.aside === undefined));
 });
 
 test.run();
