@@ -40,7 +40,7 @@
  */
 import type { Draft } from 'immer';
 import { defineModel, type Goal, type Invariant, type Observable, type Refinement, type Rule } from './core.js';
-import { boolParam, defineParams, enumParam, intParam, type ParamsOfSpace } from './params.js';
+import { boolParam, defineParams, enumParam, intParam, perParams, type ParamsOfSpace } from './params.js';
 import { firstUseRelabeling, symmetryCanonicalizer } from './grantSymmetry.js';
 import { array, int, list, nullable, record, type Shape } from './shape.js';
 import { grantViews } from './views/grant.js';
@@ -928,24 +928,6 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
 
 // --- choices (memoised per parameter record)
 
-/**
- * `make(p)`, remembered per parameter record: rules ask for their choices on
- * every state, always with the same record, so the last one is checked first
- * (one comparison, no keyed lookup: each call site has its own memo).
- */
-function perParams<T>(make: (p: P) => T): (p: P) => T {
-  const memo = new WeakMap<P, T>();
-  let lastP: P | undefined;
-  let last: T | undefined;
-  return (p) => {
-    if (p === lastP) return last!;
-    let v = memo.get(p);
-    if (v === undefined) memo.set(p, (v = make(p)));
-    lastP = p;
-    last = v;
-    return v;
-  };
-}
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 /** Data refs 1..refs. */
 export const dataRefs: (p: P) => number[] = perParams((p) => range(1, p.refs));

@@ -29,7 +29,7 @@
  * @see drivers/net/xen-netback/interface.c (xenvif_connect_ctrl: BACK_RING_ATTACH, req_prod - rsp_prod > RING_SIZE)
  * @see docs/models/netif-ctrl.md
  */
-import { defineParams, intParam, boolParam, isPowerOfTwo } from './params.js';
+import { defineParams, intParam, boolParam, isPowerOfTwo, perParams } from './params.js';
 import type { Invariant, Model, Rule } from './core.js';
 import { RING_FULL, idxAdd, idxSub } from './idx32.js';
 import { array, bool, int, nullable, oneOf, record, union, type Shape } from './shape.js';
@@ -278,17 +278,7 @@ type R = Rule<CtrlState, CtrlParams>;
  * requests each time was a sixth of the search's CPU. The choices are only read (the rule copies a
  * request's data into the state).
  */
-const requestChoicesMemo = new WeakMap<CtrlParams, readonly Omit<CtrlRequest, 'id'>[]>();
-let lastParams: CtrlParams | undefined;
-let lastChoices: readonly Omit<CtrlRequest, 'id'>[] = [];
-function requestChoicesOf(p: CtrlParams): readonly Omit<CtrlRequest, 'id'>[] {
-  if (p === lastParams) return lastChoices;
-  let c = requestChoicesMemo.get(p);
-  if (c === undefined) requestChoicesMemo.set(p, (c = requestChoices(p)));
-  lastParams = p;
-  lastChoices = c;
-  return c;
-}
+const requestChoicesOf: (p: CtrlParams) => readonly Omit<CtrlRequest, 'id'>[] = perParams(requestChoices);
 const at = (p: CtrlParams, i: number): number => i & (p.ringSize - 1);
 const SEE_NB = 'drivers/net/xen-netback/netback.c';
 

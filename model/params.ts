@@ -203,3 +203,24 @@ export function withDefaults<P>(space: ParamSpace<P>, defaults: Partial<P>): Par
     specs[k] = k in raw ? ({ ...s, default: (p.right as Record<string, unknown>)[k] } as ParamSpec) : s;
   return { ...space, specs, defaults: p.right };
 }
+
+/**
+ * `make(p)`, remembered per parameter record: a rule asks for its choices on
+ * every state, always with the same record, so the last one is checked first
+ * (one comparison, no keyed lookup: each call site has its own memo). What it
+ * returns is shared by every state: a rule only reads it (grant.ts's choice
+ * lists, netif-ctrl's requests).
+ */
+export function perParams<P extends object, T>(make: (p: P) => T): (p: P) => T {
+  const memo = new WeakMap<P, T>();
+  let lastP: P | undefined;
+  let last: T | undefined;
+  return (p) => {
+    if (p === lastP) return last!;
+    let v = memo.get(p);
+    if (v === undefined) memo.set(p, (v = make(p)));
+    lastP = p;
+    last = v;
+    return v;
+  };
+}

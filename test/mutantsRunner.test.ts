@@ -20,6 +20,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { alive } from './support/alive.js';
 
 const root = resolve(import.meta.dirname, '..');
 const scratch = scratchDir('pvcheck-mutants-runner-');
@@ -71,19 +72,6 @@ const linux = existsSync('/proc/self/stat');
 const startTime = (pid: number): string => {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]!;
-};
-/** Whether process `pid` still runs (a zombie does not). */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return !linux;
-  }
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits up to 10 s for `pid` to end. */

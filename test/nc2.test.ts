@@ -28,7 +28,7 @@ import { check } from '../checker/explore.js';
 import type { CheckResult } from '../checker/explore.js';
 import { traceFromViolation } from '../traces/format.js';
 import { replay } from '../traces/replay.js';
-import { CELL_HDR, CELL_PAD, C_DEAD, C_READ, C_WAIT, HDR, P_BUG, P_IDLE, P_WAIT, hostileCons, hostileSizes, nc2, nc2Init, type Nc2Params, type Nc2State } from '../model/nc2.js';
+import { CELL_HDR, CELL_PAD, C_DEAD, C_READ, C_WAIT, HDR, P_BUG, P_IDLE, P_WAIT, hostileCons, hostileSizes, lapsLeft, nc2, nc2Init, type Nc2Params, type Nc2State } from '../model/nc2.js';
 import { idxAdd, idxSub } from '../model/idx32.js';
 import { nc2Api } from '../model/nc2Api.js';
 import noPadding from '../examples/nc2-no-padding.js';
@@ -280,6 +280,26 @@ test('hostileLaps bounds what the frontend reads from a hostile ring, counted fr
     const r = check(systemOf(m, p, []), { onState: (s: Nc2State) => { far = Math.max(far, idxSub(s.cons[1]!.cons_pvt, p.startIndex)); } });
     assert.is(r.outcome, 'ok');
     assert.is(far, left === 0 ? 48 : 48 + 32, `${left} write(s) left: ${far}`);
+  }
+  // each write of what the frontend reads on ring 1 (prod, a header) moves the bound to where it stands; the backend's
+  // other writes (ring 0's cons, ring 1's cons_event) do not
+  {
+    const p = params(nc2, { backend: 'hostile', directions: '2', messages: '0', hostileLaps: '1' });
+    const x = idxAdd(p.startIndex, 32);
+    const s0 = produce(nc2Init(p), (d) => { d.cons[1]!.cons_pvt = x; d.cons[1]!.local_cons = x; });
+    assert.not.ok(lapsLeft(s0, 1, p));
+    const write = (name: string) => {
+      const rule = nc2.rules.find((r) => r.name === name)!;
+      const choice = rule.choices!(s0, p)[0];
+      assert.ok(rule.when!(s0, p, choice), name);
+      return produce(s0, (d) => { rule.then(d as Draft<Nc2State>, s0, p, choice); });
+    };
+    for (const name of ['hostile.prod', 'hostile.header']) {
+      const s1 = write(name);
+      assert.is(s1.cons[1]!.lapFrom, x, name);
+      assert.ok(lapsLeft(s1, 1, p), name);
+    }
+    for (const name of ['hostile.cons', 'hostile.cons_event']) assert.not.ok(lapsLeft(write(name), 1, p), name);
   }
   // with an honest backend lapFrom never moves (no honest count moves with it)
   const h = params(nc2, { directions: '2', messages: '2' });

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { alive } from './support/alive.js';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -30,19 +31,6 @@ function scratchTree(files: Record<string, string>): string {
   return dir;
 }
 
-/** Whether process `pid` still runs (a killed process may linger as a zombie until it is reaped: not alive). */
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) [ZX]/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 /** Waits up to 5 s for `pid` to end (SIGKILL is delivered at once; the kernel may take a moment). */
 function gone(pid: number): boolean {
   for (let i = 0; i < 50 && alive(pid); i++) spawnSync('sleep', ['0.1']);
