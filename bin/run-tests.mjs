@@ -111,6 +111,18 @@ const startOrder = selected
   .map((x) => x.i);
 
 /** Kills the process group `pid` leads (the file and everything it started); true if one was there. */
+/** How long a file's process group may take to empty after the file exits before what is left counts as left behind. */
+const LEAK_GRACE_MS = 1000;
+/** Whether any process of group `pid` is still there (a zombie not reaped yet included). */
+function groupAlive(pid) {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function killGroup(pid) {
   try {
     process.kill(-pid, 'SIGKILL');
@@ -169,13 +181,26 @@ function runFile(f) {
       killGroup(child.pid);
     }, limit * 1000);
     let leaked = false;
-    child.on('exit', () => {
-      // Whatever is left of the group now was left behind by the file (and
-      // may hold the output pipes open, so 'close' waits for this).
-      clearTimeout(timer);
-      if (!timedOut && !bailed) leaked = killGroup(child.pid);
+    // Whatever is left of the group once the file has exited was left behind by it (and may hold the
+    // output pipes open, so 'close' waits for this). A process of the group that has ended but is not
+    // reaped yet still takes a signal (a child of the file, reaped once it is handed to init as the
+    // file exits: ci57 failed test/mutantsRunner so), so the group has LEAK_GRACE_MS to empty first.
+    const checked = new Promise((done) => {
+      child.on('exit', () => {
+        clearTimeout(timer);
+        if (timedOut || bailed) return done();
+        const t0 = Date.now();
+        const poll = () => {
+          if (!groupAlive(child.pid)) return done();
+          if (Date.now() - t0 < LEAK_GRACE_MS) return void setTimeout(poll, 20);
+          leaked = killGroup(child.pid);
+          done();
+        };
+        poll();
+      });
     });
-    child.on('close', (status, signal) => {
+    child.on('close', async (status, signal) => {
+      await checked;
       running.delete(child.pid);
       resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked, limit, bailed });
     });

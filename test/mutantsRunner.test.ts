@@ -19,6 +19,7 @@ import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { scratchDir } from './support/tmp.js';
 import { alive } from './support/alive.js';
 
@@ -54,7 +55,7 @@ const mode = readFileSync('planted.txt', 'utf8').trim();
 const marks = process.env.MARKS;
 // a scratch folder it never removes (as a file killed at its first failed test leaves its own)
 mkdirSync(join(tmpdir(), 'left-by-' + process.pid));
-writeFileSync(join(marks, '.' + process.pid), JSON.stringify({ pid: process.pid, cwd: process.cwd(), mode, tmp: tmpdir() }));
+writeFileSync(join(marks, '.' + process.pid), JSON.stringify({ pid: process.pid, ppid: process.ppid, cwd: process.cwd(), mode, tmp: tmpdir() }));
 renameSync(join(marks, '.' + process.pid), join(marks, String(process.pid)));
 if (mode === 'ends-after-waits') {
   const t = setInterval(() => {
@@ -63,6 +64,11 @@ if (mode === 'ends-after-waits') {
 } else setTimeout(() => {}, Number(process.env.MARK_WAIT_MS ?? 120000));
 `,
 );
+// Preloaded (NODE_OPTIONS) by the signal tests: run-tests takes 1.5 s to exit once it exits (its
+// SIGTERM handler has killed its files by then), so a runner that exits before its test runs have
+// stopped is seen: their run-tests is still there when the runner has ended.
+const slowExit = join(scratch, 'slow-exit.mjs');
+writeFileSync(slowExit, `if (process.argv[1]?.endsWith('run-tests.mjs')) process.on('exit', () => { const t = Date.now() + 1500; while (Date.now() < t); });\n`);
 const plant = (id: string, file = 'planted.txt') => ({ id, why: 'test', edits: [{ file, find: 'unmutated', replace: id }], tests: ['test/waits.test.ts'], timeout: 150 });
 // `crashes` names a file that is not there: applying it throws in the runner's own code (a crash)
 writeFileSync(join(tree, 'test', 'mutants', 'mutants.json'), JSON.stringify({ mutants: [plant('waits'), plant('ends-after-waits'), plant('crashes', 'missing.txt')] }));
@@ -108,7 +114,7 @@ const seen = new Set<string>();
 /** The marks of `r`'s test files not seen yet. */
 const marksOf = (r: Runner): string[] => readdirSync(r.marks).filter((f) => !seen.has(f) && !f.startsWith('.'));
 /** The next test file to start in a copy: its pid and working directory (at most 60 s). */
-async function started(r: Runner): Promise<{ pid: number; cwd: string; mode: string; tmp: string }> {
+async function started(r: Runner): Promise<{ pid: number; ppid: number; cwd: string; mode: string; tmp: string }> {
   for (let i = 0; i < 600; i++) {
     const fresh = marksOf(r);
     if (fresh.length) {
@@ -229,13 +235,14 @@ for (const [sig, code, args, when] of [
   ['SIGHUP', 129, ['--no-baseline'], 'during a mutant (the terminal closed)'],
 ] as const) {
   test(`${sig} ${when}: the test run is stopped, the copy removed, exit ${code}`, async () => {
-    const r = runner([...args, 'waits']);
+    const r = runner([...args, 'waits'], { NODE_OPTIONS: `--import=${pathToFileURL(slowExit).href}` });
     const mark = await started(r);
     const name = copyOf(mark, r.child.pid!);
     assert.equal(copies(), [name]);
     assert.is(mark.tmp, join(tmp, name, '.tmp'), "the test file's TMPDIR is in its copy");
     r.child.kill(sig);
     const e = await r.ended;
+    assert.not.ok(alive(mark.ppid), 'the runner exited before its test run (run-tests) had stopped');
     assert.is(e.code, code, e.out);
     assert.match(e.out, new RegExp(`mutants: ${sig}: stopping the test runs, removing the copies`));
     assert.equal(copies(), [], 'the copy is removed');
@@ -252,31 +259,6 @@ test("a run that ends (its one mutant killed: the test file ended without totals
   assert.match(e.out, /^killed\s+waits\s+by test\/waits\.test\.ts \(crashed: no uvu totals\)/m);
   assert.equal(readdirSync(tmp), [], 'nothing left in the temporary folder');
   assert.equal(await settled(), []);
-});
-
-/** The processes of this file's process group but itself (Linux: /proc/PID/stat's pgrp), zombies included: run-tests' check (a signal to the group) counts them too. */
-function groupMembers(): number[] {
-  const own = readFileSync('/proc/self/stat', 'utf8');
-  const pgrp = own.slice(own.lastIndexOf(')') + 2).split(' ')[2];
-  const out: number[] = [];
-  for (const p of readdirSync('/proc').filter((x) => /^\d+$/.test(x))) {
-    if (+p === process.pid) continue;
-    try {
-      const st = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      if (f[2] === pgrp) out.push(+p);
-    } catch { /* gone */ }
-  }
-  return out;
-}
-// Each test above already waits (10 s) for what it started to stop, but a process of this file's
-// group that has ended and is not reaped yet (a zombie: reaped when this file's event loop next runs)
-// still counts for run-tests' check, which signals the group as the file exits: ci57 failed the file
-// so ("left processes running"), as did 2 of 2 runs on a warm cache here. Wait up to 30 s for the group
-// to empty, zombies included: a process still there then is a real leak, and run-tests fails the file.
-test.after(async () => {
-  if (!linux) return;
-  for (let i = 0; i < 300 && groupMembers().length > 0; i++) await sleep(100);
 });
 
 test.run();
