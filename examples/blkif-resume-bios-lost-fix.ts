@@ -12,7 +12,8 @@
  * the bios on it: the built-in invariant `F_set_aside_resubmitted` is violated
  * (`pvcheck check blkif -p migrate=true -p removal=libxl -p requests=2`: 10
  * steps; with the guest's unbind too, `-p unbind=true`, 9 steps through
- * `xenbus_dev_remove` -> `blkfront_remove`). The fix here: `blkfront_closing`,
+ * `xenbus_dev_remove` -> `blkfront_remove`; and by the unbind alone, no libxl:
+ * `-p unbind=true -p migrate=true --no-deadlock`, 8 steps). The fix here: `blkfront_closing`,
  * and `blkfront_remove` for an unbind, end each bio on `info->bio_list` with an
  * error (`bio_list_pop` + `bio_io_error`) when they close a device that never
  * recovered, so their submitters see -EIO instead of waiting forever (the
@@ -26,6 +27,8 @@
  * @pvcheck check -p migrate=true -p removal=libxl -p requests=2 -p bus=7.0 --no-deadlock
  * @pvcheck expect ok
  * @pvcheck check -p migrate=true -p removal=libxl -p requests=2 -p unbind=true --no-deadlock
+ * @pvcheck expect ok
+ * @pvcheck check -p migrate=true -p unbind=true -p requests=2 --no-deadlock
  * @pvcheck expect ok
  */
 import { deriveModel, blkif, blkifModel } from 'pvcheck';

@@ -233,7 +233,7 @@ export interface BlkifState {
   readonly back: Backend;
   /** Writes the adversary (frontend=hostile or backend=hostile) may still make. */
   readonly hostile: number;
-  /** `removal=libxl` only: the device's lifecycle (absent otherwise: the defaults' states are unchanged). */
+  /** `removal=libxl`, `migrate`, `unbind` or `crash` only: the device's lifecycle (absent otherwise: the defaults' states are unchanged). */
   readonly life?: Life;
 }
 
@@ -317,7 +317,7 @@ export interface Life {
    */
   readonly restoreSaw?: boolean;
   /**
-   * `migrate` with `removal=libxl` only: the requests outstanding at the migration that `blkfront_resume`
+   * `migrate` only (since session 26; `migrate` with `removal=libxl` before): the requests outstanding at the migration that `blkfront_resume`
    * ended with their bios set aside on `info->bio_list` (blk_mq_end_request with `request->bio = NULL`: the
    * bios not ended), which only `blkif_recover` (blkfront_connect, `BLKIF_STATE_SUSPENDED`) re-submits; 0 once
    * it ran. A blkfront that closes before connecting never submits them, and `blkfront_remove` frees `info`
@@ -459,7 +459,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         feWatch: bool, beWatch: bool, online: bool, libxl: oneOf(LIBXL_PHASES), kthread: oneOf(KTHREAD_STATES),
         ring: bool, removed: bool, freed: bool, late: bool,
         // migrate only: removal=libxl's packed words are unchanged without it
-        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool, aside: int(0, p.ringSize) } : {}) } : {}),
+        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}), aside: int(0, p.ringSize) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
@@ -493,7 +493,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       life: {
         be: XenbusStateInitWait, beDev: XenbusStateInitWait, fe: XenbusStateInitialising, feWatch: true, beWatch: false, online: true,
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
-        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false, aside: 0 } : {}) } : {}),
+        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}), aside: 0 } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
@@ -1475,8 +1475,9 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     holds: (s, p) => !frontHonest(p) || !backHonest(p) || !s.front.broken,
   },
   {
-    // finding blkif-resume-bios-lost (docs/findings.md): holds vacuously unless migrate=true with removal=libxl,
-    // the only runs with life.aside; the fix: examples/blkif-resume-bios-lost-fix.ts
+    // finding blkif-resume-bios-lost (docs/findings.md): holds vacuously unless migrate=true, the only runs with
+    // life.aside; two paths close blkfront before it recovers: libxl's detach (removal=libxl) and the guest's own
+    // unbind (unbind=true: xenbus_dev_remove -> blkfront_remove); the fix: examples/blkif-resume-bios-lost-fix.ts
     name: 'F_set_aside_resubmitted',
     description: 'blkfront does not close with bios that blkfront_resume set aside (requests outstanding at the migration) neither submitted again by blkif_recover nor ended: closed, it never submits them, and blkfront_remove frees them unended (their submitters hang in D state)',
     see: `${SEE_FRONT} blkfront_resume (info->bio_list), blkif_recover, blkfront_closing, blkfront_remove (kfree(info)); finding blkif-resume-bios-lost`,

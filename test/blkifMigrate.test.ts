@@ -179,10 +179,29 @@ test('life.aside: blkfront_resume sets aside the requests outstanding at the mig
     const fd = check(systemOf(fix, paramsOf(fix, { ...o, bus }), ['deadlock']), { checkDeadlock: true });
     assert.is(fd.outcome, 'deadlock', `${bus}: blkif-safe-remove's deadlock stays`);
   }
-  // without removal=libxl there is no aside (the other rows' packed words unchanged), and the invariant holds vacuously
-  assert.ok(states({ migrate: true, requests: 2 }).every((s) => s.life!.aside === undefined));
+  // without removal=libxl (session 26) aside is tracked too: a migration alone never closes blkfront, so it holds
+  const mig = states({ migrate: true, requests: 2 });
+  assert.ok(mig.some((s) => s.life!.aside! > 0) && mig.every((s) => s.life!.aside !== undefined));
   const plain = check(systemOf(blkif, paramsOf(blkif, { migrate: true, requests: 2 }), ['F_set_aside_resubmitted']), { checkDeadlock: false });
   assert.is(plain.outcome, 'ok');
+  assert.equal(blkif.init(paramsOf(blkif, {}))[0]!.life, undefined, 'no life (no aside) at the defaults');
+});
+
+test('blkif-resume-bios-lost through the guest\'s own unbind, no libxl (session 26): xenbus_dev_remove -> blkfront_remove after the resume, before blkfront reconnects, frees info with the bios on info->bio_list (8 steps, 6.12 and 7.0); the fix ends them', () => {
+  for (const bus of ['6.12', '7.0']) {
+    const o = { migrate: true, unbind: true, requests: 2, bus };
+    const r = check(systemOf(blkif, paramsOf(blkif, o), blkifInvariants.map((x) => x.name)), { checkDeadlock: false });
+    assert.is(r.outcome, 'violation', bus);
+    assert.is(r.violation!.property, 'F_set_aside_resubmitted', bus);
+    const rs = r.violation!.trace.slice(1).map((x) => x.rule!);
+    assert.is(rs.length, 8, bus);
+    assert.ok(rs.indexOf('blkif_queue_rw_req') < rs.indexOf('xl_migrate') && rs.indexOf('xl_migrate') < rs.indexOf('xenbus_dev_resume'), bus);
+    assert.is(rs.at(-1), 'xenbus_dev_remove', 'the unbind closes blkfront before it connects');
+    assert.not.ok(rs.includes('libxl_device_disk_safe_remove'), 'no toolstack removal on this path');
+    const fix = biosLostFix as unknown as Model<BlkifState, BlkifParams>;
+    const f = check(systemOf(fix, paramsOf(fix, o), blkifInvariants.map((x) => x.name)), { checkDeadlock: false });
+    assert.is(f.outcome, 'ok', `${bus}: ${f.violation?.property}`);
+  }
 });
 
 test.run();
