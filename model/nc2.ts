@@ -662,7 +662,7 @@ export const hostileSizes = (cell: number, p: P): number[] => {
  * D from 0 to payload_bytes (space or no space; exactly payload_bytes: a full ring) is what an honest fill reaches.
  */
 export const hostileCons = (prod_pvt: number, cons: number, want: number, p: P): number[] => {
-  const need = needFor(prod_pvt, want || sizeChoices(p)[0]!, p);
+  const need = needFor(prod_pvt, want || sizes(p)[0]!, p);
   return [...new Set([idxSub(prod_pvt, p.ringBytes + 1), idxAdd(prod_pvt, need), idxAdd(prod_pvt, need + 1), idxAdd(cons, HDR)])];
 };
 

@@ -36,7 +36,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { NOTIFY, idxAdd, idxSub } from './idx32.js';
 import { boolParam, defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { array, int, record, type Shape } from './shape.js';
-import { CELL, CELL_BODY, CELL_HDR, CELL_PAD, CELL_ZERO, HDR, NETCHANNEL2_MSG_PAD, cellOf, contained, hostileCons, padNeeded, sizeChoices, spaceFor, wouldWrap, type Nc2Params } from './nc2.js';
+import { CELL, CELL_BODY, CELL_HDR, CELL_PAD, CELL_ZERO, HDR, NETCHANNEL2_MSG_PAD, cellOf, contained, hostileCons, padNeeded, sizeChoices, sizes, spaceFor, wouldWrap, type Nc2Params } from './nc2.js';
 import { nc2ApiViews } from './views/nc2.js';
 
 export const nc2ApiParams = defineParams(
@@ -209,7 +209,7 @@ export const nc2ApiRules: readonly R[] = [
   },
   {
     name: 'hostile_cons', actor: 'consumer', applies: (p) => p.hostile, origin: 'environment',
-    choices: (s, p) => hostileCons(s.prod_pvt, s.cons, sizeChoices(p as unknown as Nc2Params)[0]!, ringOf(p)),
+    choices: (s, p) => hostileCons(s.prod_pvt, s.cons, sizes(p as unknown as Nc2Params)[0]!, ringOf(p)),
     doc: 'a hostile consumer writes cons (nc2.ts hostileCons, the boundaries of nc2_can_send_payload_bytes\'s classes): one byte further behind prod_pvt than the ring, ahead of it by the smallest message (with its pad) or by one byte more, or 4 bytes on',
     see: 'uring.h: "the other end is allowed to modify it whenever it likes"',
     when: (s) => s.hostileLeft > 0,
