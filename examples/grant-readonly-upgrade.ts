@@ -24,7 +24,7 @@
  * @pvcheck expect violation G19_readonly_grant_stays_readonly in 8 steps
  * @pvcheck check -p copies=0 -p maps=0
  * @pvcheck expect violation G19_readonly_grant_stays_readonly in 7 steps
- * @pvcheck fixed-by grant -p refs=1 -p pages=1 -p setStatusPinned=checked
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 -p handles=2 -p setStatusPinned=checked
  */
 import { deriveModel, withDefaults, grantModel } from 'pvcheck';
 const { grant } = grantModel;
@@ -33,5 +33,5 @@ export default deriveModel(grant, {
   name: 'grant-readonly-upgrade',
   description: 'the built-in grant as it is (no change): after a failed v2 end, a read-only grant the grantee holds a read pin on takes a write pin',
   see: 'linux gnttab_end_foreign_access_ref_v2; xen/common/grant_table.c _set_status_v2 (if (!act->pin) ...), map_grant_ref, acquire_grant_for_copy',
-  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
+  params: withDefaults(grant.params, { refs: 1, pages: 1, handles: 2 }), // the bounds the header was written at
 });

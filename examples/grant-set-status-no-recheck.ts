@@ -20,7 +20,7 @@
  *
  * @pvcheck check
  * @pvcheck expect violation G7_end_only_when_idle in 7 steps
- * @pvcheck fixed-by grant -p refs=1 -p pages=1 --leave-out G19_readonly_grant_stays_readonly
+ * @pvcheck fixed-by grant -p refs=1 -p pages=1 -p handles=2 --leave-out G19_readonly_grant_stays_readonly
  */
 import { deriveModel, withDefaults, grantModel } from 'pvcheck';
 const { grant, mapRecheckRule } = grantModel;
@@ -29,6 +29,6 @@ export default deriveModel(grant, {
   name: 'grant-set-status-no-recheck',
   description: 'grant with _set_status_v2 missing its re-read of the flags after smp_mb(): a map pins an entry the granter ended between the first read and the status write',
   see: 'xen/common/grant_table.c _set_status_v2; grant_table.h (flags = 0; mb(); check status); linux gnttab_end_foreign_access_ref_v2',
-  params: withDefaults(grant.params, { refs: 1, pages: 1 }), // the bounds the header was written at
+  params: withDefaults(grant.params, { refs: 1, pages: 1, handles: 2 }), // the bounds the header was written at
   replace: { GNTTABOP_map_recheck: mapRecheckRule({ noRecheck: true }) },
 });

@@ -21,9 +21,9 @@
  * @pvcheck expect violation BY2_bypass_events_delivered in 5 steps
  * @pvcheck check -i deadlock
  * @pvcheck expect deadlock in 15 steps
- * @pvcheck fixed-by nc2-bypass
+ * @pvcheck fixed-by nc2-bypass -p packets=2 -p setups=2 -p suspends=1
  */
-import { deriveModel, nc2Bypass, nc2BypassModel as n, type Rule } from 'pvcheck';
+import { deriveModel, withDefaults, nc2Bypass, nc2BypassModel as n, type Rule } from 'pvcheck';
 
 type S = n.Nc2BypassState;
 type P = n.Nc2BypassParams;
@@ -38,6 +38,7 @@ const suspendWithBypass: Rule<S, P> = {
 
 export default deriveModel(nc2Bypass, {
   name: 'nc2-bypass-kept-across-suspend',
+  params: withDefaults(nc2Bypass.params, { packets: 2, setups: 2, suspends: 1 }), // the bounds the header was written at
   description: 'nc2-bypass where guest A suspends and resumes with the dom0 bypass still set up (NetChannel2 as it was)',
   see: '../shared/seeds/004; netchannel2.h BYPASS_* messages',
   replace: { 'A.suspend_resume': suspendWithBypass },

@@ -7,9 +7,9 @@
  *
  * @pvcheck check
  * @pvcheck expect violation PK2_within_max_packets in 4 steps
- * @pvcheck fixed-by nc2-packets
+ * @pvcheck fixed-by nc2-packets -p packets=4 -p buffers=3 -p maxPackets=2 -p ticks=2
  */
-import { deriveModel, nc2Packets, nc2PacketsModel as n, ruleOf, type Rule } from 'pvcheck';
+import { deriveModel, withDefaults, nc2Packets, nc2PacketsModel as n, ruleOf, type Rule } from 'pvcheck';
 
 type S = n.Nc2PacketsState;
 type P = n.Nc2PacketsParams;
@@ -25,6 +25,7 @@ const sendIgnoringMax: Rule<S, P, T> = {
 
 export default deriveModel(nc2Packets, {
   name: 'nc2-ignore-set-max-packets',
+  params: withDefaults(nc2Packets.params, { packets: 4, buffers: 3, maxPackets: 2, ticks: 2 }), // the bounds the header was written at
   description: 'nc2-packets whose sender ignores SET_MAX_PACKETS',
   see: 'netchannel2.h NETCHANNEL2_MSG_SET_MAX_PACKETS',
   replace: { 'sender.send_packet': sendIgnoringMax },

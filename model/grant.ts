@@ -118,7 +118,7 @@ export const grantParams = defineParams(
   {
     refs: intParam({ default: 2, min: 1, max: 4, doc: 'data grant refs of the frontend (plus ref 0, the ring); interchangeable' }),
     pages: intParam({ default: 2, min: 1, max: 4, doc: 'data pages of the frontend (plus page 0, the ring page); interchangeable' }),
-    handles: intParam({ default: 2, min: 1, max: 6, doc: "maptrack entries of the backend domain (map handles)" }),
+    handles: intParam({ default: 3, min: 1, max: 6, doc: "maptrack entries of the backend domain (map handles)" }),
     transitive: intParam({ default: 1, min: 0, max: 2, doc: "entries of the backend's own grant table for transitive grants to C (0: no transitive grants)" }),
     copies: intParam({ default: 1, min: 0, max: 2, doc: 'GNTTABOP_copy operations in progress at once (copy pins)' }),
     unmaps: intParam({ default: 1, min: 0, max: 2, doc: "the hostile domain's unmaps between unmap_common and unmap_common_complete at once (vCPUs inside GNTTABOP_unmap_grant_ref; 0: its unmaps are one step)" }),

@@ -35,9 +35,9 @@ import { nc2BypassViews } from './views/nc2.js';
 import { array, bool, int, list, oneOf, record, type Shape } from './shape.js';
 
 export const nc2BypassParams = defineParams({
-  packets: intParam({ default: 2, min: 1, max: 4, doc: 'packets A sends to B (each in its own granted buffer)' }),
-  setups: intParam({ default: 2, min: 0, max: 3, doc: 'times dom0 may set a bypass up' }),
-  suspends: intParam({ default: 1, min: 0, max: 2, doc: 'suspend/resume (or migration) cycles of guest A' }),
+  packets: intParam({ default: 3, min: 1, max: 4, doc: 'packets A sends to B (each in its own granted buffer)' }),
+  setups: intParam({ default: 3, min: 0, max: 3, doc: 'times dom0 may set a bypass up' }),
+  suspends: intParam({ default: 2, min: 0, max: 2, doc: 'suspend/resume (or migration) cycles of guest A' }),
 });
 export type Nc2BypassParams = ParamsOfSpace<typeof nc2BypassParams>;
 type P = Nc2BypassParams;

@@ -22,11 +22,11 @@ import { bool, int, list, oneOf, record, array, type Shape } from './shape.js';
 import { nc2PacketsViews } from './views/nc2.js';
 
 export const nc2PacketsParams = defineParams({
-  packets: intParam({ default: 4, min: 1, max: 6, doc: 'packets the sender sends (each small, receiver_copy or receiver_map, its choice)' }),
-  buffers: intParam({ default: 3, min: 1, max: 4, doc: 'transmit buffers of the sender (ids echoed by FINISH_PACKET)' }),
-  maxPackets: intParam({ default: 2, min: 1, max: 4, doc: 'max_outstanding_packets the receiver announces with SET_MAX_PACKETS' }),
+  packets: intParam({ default: 6, min: 1, max: 6, doc: 'packets the sender sends (each small, receiver_copy or receiver_map, its choice)' }),
+  buffers: intParam({ default: 4, min: 1, max: 4, doc: 'transmit buffers of the sender (ids echoed by FINISH_PACKET)' }),
+  maxPackets: intParam({ default: 3, min: 1, max: 4, doc: 'max_outstanding_packets the receiver announces with SET_MAX_PACKETS' }),
   unmapWithin: intParam({ default: 1, min: 1, max: 3, doc: 'ticks a receiver_map mapping may live ("anything longer than about a second is likely to cause problems")' }),
-  ticks: intParam({ default: 2, min: 0, max: 4, doc: 'ticks of the abstract clock in one run' }),
+  ticks: intParam({ default: 3, min: 0, max: 4, doc: 'ticks of the abstract clock in one run' }),
 });
 export type Nc2PacketsParams = ParamsOfSpace<typeof nc2PacketsParams>;
 type P = Nc2PacketsParams;

@@ -90,10 +90,10 @@ test('fixed-by --leave-out: the fix run leaves out a finding the fix model decla
   const rows = await catalogueRows(fx('leave-out.ts'));
   assert.equal(rows.map((r) => [r.what, r.got, r.match]), [
     ['check -p copies=0 -p maps=0', `violation ${G19} in 7 steps`, true],
-    [`fixed-by grant -p refs=1 -p pages=1 --leave-out ${G19}`, 'ok', true],
+    [`fixed-by grant -p refs=1 -p pages=1 -p handles=2 --leave-out ${G19}`, 'ok', true],
   ]);
   // the whole space, as check-all's grant row leaves G19 out: every other property named
-  const p = resolveParams(grant.params, { refs: '1', pages: '1', copies: '0', maps: '0' });
+  const p = resolveParams(grant.params, { refs: '1', pages: '1', handles: '2', copies: '0', maps: '0' });
   const sys = bind(grant, (p as E.Right<any>).right, { invariants: [...propertyNames(grant), 'deadlock'].filter((n) => n !== G19) });
   const r = check((sys as E.Right<any>).right, { checkDeadlock: true });
   assert.is(r.outcome, 'ok');
@@ -107,7 +107,7 @@ test('fixed-by --leave-out: the fix run leaves out a finding the fix model decla
     writeFileSync(f, `/**\n * @pvcheck check ${check}\n * @pvcheck expect violation ${G19} in 7 steps\n * @pvcheck fixed-by ${fixedBy}\n */\nexport { default } from ${JSON.stringify(ex('grant-readonly-upgrade.ts'))};\n`);
     return f;
   };
-  const other = await catalogueRows(file('other.ts', '-p copies=0 -p maps=0', `${ex('grant-xsa403.ts')} --leave-out ${G19}`));
+  const other = await catalogueRows(file('other.ts', '-p copies=0 -p maps=0', `${ex('grant-xsa403.ts')} -p handles=2 --leave-out ${G19}`));
   assert.equal(other.map((r) => r.got), [`violation ${G19} in 7 steps`, 'violation G12_no_secret_through_grant in 1 step']);
   const notFinding = await catalogueRows(file('g6.ts', '-p copies=0 -p maps=0', 'grant --leave-out G6_status_tracks_pins'));
   assert.match(notFinding[1]!.got, /^error: --leave-out G6_status_tracks_pins: not a finding model grant declares \(its findings: G19_readonly_grant_stays_readonly\)/);

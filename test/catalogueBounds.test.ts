@@ -64,7 +64,8 @@ test('pvcheck catalogue refuses a fixed-by line at other bounds before its run, 
   ]);
   assert.is(
     rows[1]!.got,
-    `error: fixed-by grant runs at refs=${grant.params.defaults.refs} pages=${grant.params.defaults.pages}, the example at refs=1 pages=1: name the example's bounds on the fixed-by line (-p refs=1 -p pages=1)`,
+    // the example is written at refs=1 pages=1 handles=2 (grant's defaults 2, 2 and 3 since 2026-12-06)
+    `error: fixed-by grant runs at refs=${grant.params.defaults.refs} pages=${grant.params.defaults.pages} handles=${grant.params.defaults.handles}, the example at refs=1 pages=1 handles=2: name the example's bounds on the fixed-by line (-p refs=1 -p pages=1 -p handles=2)`,
   );
   assert.is(rows[1]!.distinctStates, null, 'refused before the search');
 });

@@ -26,12 +26,17 @@ const verify = (ov: Record<string, string>, invariants?: string[]) => {
 };
 const allBut = (name: string): string[] => [...grant.invariants.map((i) => i.name).filter((n) => n !== name), 'deadlock'];
 
-test('default bounds: the finding G19 in 8 steps (grant, netback copies, response, hostile read map in three steps, the v2 end fails, a destination copy write-pins), shortest, replays; declared', () => {
+test('default bounds: the finding G19 in 7 steps (grant, netback maps, the hostile domain maps the pinned entry read-only beside it, netback unmaps and responds, the v2 end fails, a destination copy write-pins), shortest, replays; declared', () => {
   const { p, r } = verify({});
   assert.is(r.outcome, 'violation');
   assert.is(r.violation!.property, G19);
   const t = r.violation!.trace;
-  assert.equal(t.map((x) => x.rule).slice(1), ['fe_gnttab_grant_foreign_access_ref', 'be_GNTTABOP_copy', 'fe_response', 'rogue_GNTTABOP_map_grant_ref',
+  // handles=3 (the default since 2026-12-06): the ring's mapping, netback's and the hostile domain's at once
+  assert.equal(t.map((x) => x.rule).slice(1), ['fe_gnttab_grant_foreign_access_ref', 'be_GNTTABOP_map_grant_ref', 'rogue_GNTTABOP_map_grant_ref',
+    'be_use_unmap_respond', 'fe_response', 'fe_gnttab_end_foreign_access_ref', 'GNTTABOP_copy_begin']);
+  // at handles=2 (the ring's and one more) the hostile map waits for netback's unmap: 8 steps, through _set_status_v2
+  const two = verify({ handles: '2' }).r;
+  assert.equal(two.violation!.trace.map((x) => x.rule).slice(1), ['fe_gnttab_grant_foreign_access_ref', 'be_GNTTABOP_copy', 'fe_response', 'rogue_GNTTABOP_map_grant_ref',
     'GNTTABOP_map_set_status', 'GNTTABOP_map_recheck', 'fe_gnttab_end_foreign_access_ref', 'GNTTABOP_copy_begin']);
   assert.ok(replays(grant, p, r), 'replays');
   assert.is(t[t.length - 1]!.state.ga[1]!.flags, 0, 'the failed v2 end cleared the flags');

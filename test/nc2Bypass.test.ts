@@ -27,11 +27,19 @@ const run = (m: M, o: Record<string, string> = {}, opts: { maxDepth?: number; in
   return runModel(mm, params(mm, o), opts.maxDepth ?? {});
 };
 
-test('the repaired protocol verifies at its defaults and with two suspends; every rule fires (bypass and dom0 paths, teardown, re-establishment)', () => {
+test('the repaired protocol verifies at its defaults (two suspends) and at one suspend; every rule fires (bypass and dom0 paths, teardown, re-establishment)', () => {
   const r = run(nc2Bypass);
   assert.is(r.outcome, 'ok');
   assert.equal(r.coverage.filter((c) => c.fired === 0).map((c) => c.rule), []);
-  assert.is(run(nc2Bypass, { suspends: '2', setups: '3' }).outcome, 'ok');
+  assert.is(run(nc2Bypass, { packets: '2', setups: '2', suspends: '1' }).outcome, 'ok');
+});
+
+test('at the defaults (suspends=2 setups=3, since 2026-12-06) a bypass is set up again after each resume: some run sends a packet on the bypass after A\'s second resume', () => {
+  let seen = false;
+  const sys = bind(nc2Bypass, params(nc2Bypass, {}));
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  check(sys.right, { onState: (s) => { if (s.a.inc === 2 && s.a.pkt.includes('bypass')) seen = true; } });
+  assert.ok(seen);
 });
 
 test('the bypass is set up again after the resume: some run sends a packet on the bypass after A resumed', () => {

@@ -7,6 +7,7 @@ import { resolveParams } from '../model/params.js';
 import { bind } from '../properties/bind.js';
 import { replays } from './support/models.js';
 import { writtenAt } from './support/bounds.js';
+import { pinDefaults } from './support/pinnedDefaults.js';
 import { check, type CheckResult } from '../checker/explore.js';
 import { connectedAndIdle, makeHostileBackendWrite, switchState, TXN_FE, writeFrontendKeys, xenbus, xenbus_transaction_end } from '../model/xenbus.js';
 import {
@@ -69,6 +70,11 @@ function foundShortest(m: Model, params: Record<string, string>, property: strin
   assert.is(cut.violation, undefined, `${m.name}: a counterexample shorter than ${n} steps`);
   return n;
 }
+
+// first: a change that moves xenbus's counts fails here in a second, before the long tests
+test("xenbus at its defaults: test/pinned.json's states, edges, depth, verdict and observables (test/support/pinnedDefaults.ts)", () => {
+  pinDefaults('xenbus');
+});
 
 // --- xenstore semantics (docs/misc/xenstore.txt), hand-worked
 
