@@ -37,7 +37,7 @@
 //
 // Usage: node bin/run-tests.mjs [--save-times] [filter-substring...]
 import { spawn } from 'node:child_process';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
@@ -110,19 +110,56 @@ const startOrder = selected
   .sort((a, b) => b.t - a.t || a.i - b.i)
   .map((x) => x.i);
 
-/** Kills the process group `pid` leads (the file and everything it started); true if one was there. */
 /** How long a file's process group may take to empty after the file exits before what is left counts as left behind. */
 const LEAK_GRACE_MS = 1000;
-/** Whether any process of group `pid` is still there (a zombie not reaped yet included). */
-function groupAlive(pid) {
+const procfs = existsSync('/proc/self/stat');
+/**
+ * The processes of group `pid` that still run, each as `PID COMMAND` (empty: none). A zombie (ended,
+ * not reaped yet) does not run: it holds nothing and takes no time, yet takes the group's signal, and
+ * a file's child that ends as the file exits is handed to init, which may reap it late (this machine's
+ * init took 1.5-1.7 s, past the grace: ci57's false 'left processes running',
+ * docs/perf/2026-12-06h-pool.md). Linux: /proc/PID/stat (state, process group) and cmdline of every
+ * process, read only when the group still takes a signal; elsewhere: the group takes a signal.
+ */
+function leftRunning(pid) {
   try {
     process.kill(-pid, 0);
-    return true;
   } catch {
-    return false;
+    return []; // ESRCH: the group is gone
   }
+  const some = ['(a process of the group)'];
+  if (!procfs) return some;
+  let names;
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return some;
+  }
+  const left = [];
+  for (const n of names) {
+    if (!/^\d+$/.test(n)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${n}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // after the command's ')': state, parent, process group
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (pgrp !== String(pid) || state === 'Z' || state === 'X') continue;
+    let cmd;
+    try {
+      cmd = readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0').join(' ').trim();
+    } catch {
+      cmd = '';
+    }
+    cmd ||= stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    left.push(`${n} ${cmd.length > 60 ? cmd.slice(0, 57) + '...' : cmd}`);
+  }
+  return left;
 }
 
+/** Kills the process group `pid` leads (the file and everything it started); true if one was there. */
 function killGroup(pid) {
   try {
     process.kill(-pid, 'SIGKILL');
@@ -180,20 +217,22 @@ function runFile(f) {
       timedOut = true;
       killGroup(child.pid);
     }, limit * 1000);
-    let leaked = false;
-    // Whatever is left of the group once the file has exited was left behind by it (and may hold the
+    /** What the file left running (PID COMMAND each), killed after the grace. */
+    let leaked;
+    // Whatever still runs in the group once the file has exited was left behind by it (and may hold the
     // output pipes open, so 'close' waits for this). A process of the group that has ended but is not
-    // reaped yet still takes a signal (a child of the file, reaped once it is handed to init as the
-    // file exits: ci57 failed test/mutantsRunner so), so the group has LEAK_GRACE_MS to empty first.
+    // reaped yet is no leak (groupRuns); one that is ending has LEAK_GRACE_MS to end first.
     const checked = new Promise((done) => {
       child.on('exit', () => {
         clearTimeout(timer);
         if (timedOut || bailed) return done();
         const t0 = Date.now();
         const poll = () => {
-          if (!groupAlive(child.pid)) return done();
+          const left = leftRunning(child.pid);
+          if (left.length === 0) return done();
           if (Date.now() - t0 < LEAK_GRACE_MS) return void setTimeout(poll, 20);
-          leaked = killGroup(child.pid);
+          killGroup(child.pid);
+          leaked = left;
           done();
         };
         poll();
@@ -253,7 +292,7 @@ for (let i = 0; i < selected.length; i++) {
   passed += p; skipped += s; failed += n - p;
   const bad = n - p > 0 || r.status !== 0 || r.leaked;
   if (bad && n - p === 0) { failed++; crashed.push(f); }
-  const why = r.leaked ? ' (left processes running: killed)' : '';
+  const why = r.leaked ? ` (left processes running: killed: ${r.leaked.join('; ')})` : '';
   process.stdout.write(`${bad ? '✘' : '✔'} ${f}: ${p}/${n}${s ? `, ${s} skipped` : ''} (${secs}s)${why}\n`);
   // a file that skips says why in a line of its own: `skip: ...`
   if (s && !bad) for (const l of out.split('\n')) if (l.startsWith('skip: ')) process.stdout.write(`  ${l}\n`);
