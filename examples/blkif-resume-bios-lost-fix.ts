@@ -17,7 +17,10 @@
  * and `blkfront_remove` for an unbind, end each bio on `info->bio_list` with an
  * error (`bio_list_pop` + `bio_io_error`) when they close a device that never
  * recovered, so their submitters see -EIO instead of waiting forever (the
- * device is going away: nothing would submit them). The detach's own
+ * device is going away: nothing would submit them), and end each flush or
+ * discard request `blkfront_resume` kept whole on `info->requests` with
+ * `blk_mq_end_request(req, BLK_STS_IOERR)` (`-p ops=...`: else `del_gendisk`
+ * waits for it, F_parked_requeued). The detach's own
  * ending (`removal=libxl`'s valid end) is unchanged; blkif-safe-remove's
  * deadlock (blkback writing Connected over libxl's Closing) is another
  * finding, left out of this check with `--no-deadlock`.
@@ -29,6 +32,8 @@
  * @pvcheck check -p migrate=true -p removal=libxl -p requests=2 -p unbind=true --no-deadlock
  * @pvcheck expect ok
  * @pvcheck check -p migrate=true -p unbind=true -p requests=2 --no-deadlock
+ * @pvcheck expect ok
+ * @pvcheck check -p migrate=true -p removal=libxl -p unbind=true -p ops=rw+flush+discard -p requests=2 --no-deadlock
  * @pvcheck expect ok
  */
 import { deriveModel, blkif, blkifModel } from 'pvcheck';
@@ -43,12 +48,14 @@ const endingParkedBios = (rule: R, where: string): R => ({
     rule.then(d, s, p, a);
     const l = d.life!;
     if (l.aside !== undefined && l.aside > 0 && feDevOf(l) === XenbusStateClosed) (l as { aside: number }).aside = 0;
+    // (-p ops with flush or discard) and each request left whole on info->requests with blk_mq_end_request(req, BLK_STS_IOERR)
+    if (l.parked !== undefined && l.parked > 0 && feDevOf(l) === XenbusStateClosed) (l as { parked: number }).parked = 0;
   },
 });
 
 export default deriveModel(blkif, {
   name: 'blkif-resume-bios-lost-fix',
-  description: 'blkfront whose blkfront_closing and blkfront_remove end with an error the bios blkfront_resume set aside and blkif_recover never submitted (bio_io_error on info->bio_list)',
+  description: 'blkfront whose blkfront_closing and blkfront_remove end with an error the bios blkfront_resume set aside and blkif_recover never submitted (bio_io_error on info->bio_list), and the flush and discard requests it kept on info->requests',
   see: 'drivers/block/xen-blkfront.c blkfront_resume, blkif_recover, blkback_changed, blkfront_closing, blkfront_remove; block/bio.c bio_io_error',
   replace: {
     blkback_changed: endingParkedBios(blkbackChanged, 'blkfront_closing'),

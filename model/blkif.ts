@@ -48,6 +48,13 @@
  *   `pending_free_wq`), copies and maps each before it takes the next, and
  *   answers them in whatever order their I/O ends (`make_response`'s
  *   choice). Both default to 1: one request in blkback at a time.
+ * - **Request kinds** (`ops`, rw by default: reads only): blkfront's flushes
+ *   (BLKIF_OP_FLUSH_DISKCACHE, while feature-flush-cache reads 1) and discards
+ *   (BLKIF_OP_DISCARD, while feature-discard reads 1), no segment, no grant;
+ *   blkback serves both (BLKIF_RSP_OKAY, nothing mapped) and answers any
+ *   operation it does not serve BLKIF_RSP_EOPNOTSUPP; blkfront clears a
+ *   feature on an error answer; at a migration blkfront_resume keeps them
+ *   whole on info->requests (life.parked: F_parked_requeued).
  * - **Removal by the toolstack** (`removal=libxl`, off by default): the run
  *   starts at the handshake and libxl removes the vbd once, at any step, as
  *   `xl block-detach` without -f does (`life`: the xenbus state nodes,
@@ -84,8 +91,18 @@ import { switchAbortsOnReset } from './xenbus.js';
 
 export const BLKIF_OP_READ = 0;
 export const BLKIF_OP_WRITE = 1;
+/** blkif.h BLKIF_OP_WRITE_BARRIER: a write ordered after every earlier one (blkback: REQ_PREFLUSH after xen_blk_drain_io); `feature-barrier`. */
+export const BLKIF_OP_WRITE_BARRIER = 2;
+/** blkif.h BLKIF_OP_FLUSH_DISKCACHE: flush the disk's write cache (`feature-flush-cache`); blkfront sends it with no segment for REQ_OP_FLUSH. */
+export const BLKIF_OP_FLUSH_DISKCACHE = 3;
 /** blkif.h BLKIF_OP_RESERVED_1: an operation neither Linux end serves (a hostile peer's). */
 export const BLKIF_OP_RESERVED_1 = 4;
+/** blkif.h BLKIF_OP_DISCARD: discard a sector range (`feature-discard`); no segment, no grant (`struct blkif_request_discard`). */
+export const BLKIF_OP_DISCARD = 5;
+/** A request with no segment in the model: a flush or barrier (blkfront's REQ_OP_FLUSH: nr_segments 0) or a discard (no segment at all). */
+export const isSegmentless = (op: number): boolean => op === BLKIF_OP_FLUSH_DISKCACHE || op === BLKIF_OP_WRITE_BARRIER || op === BLKIF_OP_DISCARD;
+/** An operation Linux blkback serves (`__do_block_io_op`'s switch): read, write, barrier, flush (dispatch_rw_block_io), discard (dispatch_discard_io); any other: dispatch_other_io, BLKIF_RSP_EOPNOTSUPP. */
+export const blkbackServes = (op: number): boolean => op === BLKIF_OP_READ || op === BLKIF_OP_WRITE || isSegmentless(op);
 export const BLKIF_RSP_EOPNOTSUPP = -2;
 export const BLKIF_RSP_OKAY = 0;
 export const BLKIF_RSP_ERROR = -1;
@@ -148,6 +165,8 @@ export interface Shadow {
   readonly pages?: readonly number[];
   /** segments=1 (the flat shape): the page, or NO_PAGE. Read both with {@link pagesOf}. */
   readonly page?: number;
+  /** `ops` other than rw only: the request's operation (`shadow[id].req.operation`, which blkif_interrupt compares with the response's); read it with {@link opOf}. */
+  readonly op?: number;
 }
 
 /** A shadow entry's `page` with no page (segments=1). */
@@ -159,9 +178,19 @@ export const segsOf = (x: Slot): readonly Seg[] => x.segs ?? [x as Seg];
 /** A shadow entry's pages: its `pages`, or at segments=1 its `page` (none if NO_PAGE). */
 export const pagesOf = (x: Shadow): readonly number[] => x.pages ?? (x.page === NO_PAGE ? [] : [x.page!]);
 
-/** A shadow entry in the shape at `p` (flat at segments=1). */
-export const shadowEntry = (p: { segments: number }, waiting: boolean, pages: readonly number[]): Shadow =>
-  p.segments === 1 ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
+/** A shadow entry's operation: its `op`, or BLKIF_OP_READ (ops=rw: blkfront issues reads only). */
+export const opOf = (x: Shadow): number => x.op ?? BLKIF_OP_READ;
+
+/** A shadow entry in the shape at `p` (flat at segments=1; its operation only with `ops` other than rw). */
+export const shadowEntry = (p: { segments: number; ops?: string }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ): Shadow => {
+  const e: Shadow = p.segments === 1 ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
+  return p.ops === undefined || p.ops === 'rw' ? e : { ...e, op: waiting ? op : BLKIF_OP_READ };
+};
+
+/** `ops` asks for flushes (`rw+flush`, `rw+flush+discard`). */
+export const opsFlush = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('flush');
+/** `ops` asks for discards. */
+export const opsDiscard = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('discard');
 
 /** A slot in the shape at `p` (flat at segments=1), its fields in the shape's order. */
 export const slotOf = (p: { segments: number }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number): Slot =>
@@ -184,6 +213,10 @@ export interface Frontend {
   readonly twice: boolean;
   /** blkif_interrupt reached a BUG() (the `default:` of its switch on the response's operation): only without the 2021 checks. */
   readonly bug: boolean;
+  /** `ops` other than rw only: `info->feature_flush` (blkfront_gather_backend_features: feature-barrier or feature-flush-cache; cleared by a flush answered with an error). */
+  readonly flush?: boolean;
+  /** `ops` other than rw only: `info->feature_discard` (feature-discard; cleared by a discard answered BLKIF_RSP_EOPNOTSUPP). */
+  readonly discard?: boolean;
 }
 
 /** A segment of a request blkback holds (`pending_req->segments[i]`, a `struct grant_page`). */
@@ -324,6 +357,13 @@ export interface Life {
    * with them: their submitters wait for a bio_endio that never comes (finding blkif-resume-bios-lost: F_set_aside_resubmitted).
    */
   readonly aside?: number;
+  /**
+   * `migrate` with `ops` other than rw only: the flush and discard requests outstanding at the migration,
+   * which `blkfront_resume` keeps whole on `info->requests` (not ended: each still holds the queue's usage
+   * count) until `blkif_recover` requeues them; 0 once it ran. A blkfront removed before that waits for them
+   * for ever in `del_gendisk` (its freeze); F_parked_requeued.
+   */
+  readonly parked?: number;
   /** `unbind` only: blkfront's driver BIND_BOUND (from the start), BIND_UNBOUND (the guest's sysfs unbind), BIND_REBOUND (bound again). */
   readonly bind?: (typeof BIND_PHASES)[number];
   /**
@@ -398,6 +438,9 @@ const params = defineParams(
     unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     crash: enumParam({ values: ['none', 'destroy', 'preserve'] as const, default: 'none', doc: "the driver domain dies once, at any point (requests outstanding included), and xl acts as its on_crash says. destroy (xl's default): xl destroys it (libxl__destroy_domid removes its xenstore directory, the backend's with it; Xen releases its grant mappings); then `xl block-detach` of the guest's vbd (libxl: 'backend already removed, cleanup frontend only': the frontend directory removed) and the guest's bus removes the device (blkfront_remove: del_gendisk waits for the requests outstanding). preserve: the domain stays, paused (its nodes at their last state, its grant mappings held, nothing of blkback runs); `xl block-detach` writes Closing and fails after LIBXL_DESTROY_TIMEOUT, `xl block-detach -f` removes both directories, and the admin may `xl destroy` the domain at any time. The run starts at the handshake; valid end: the device removed (with restart: connected again, every request answered)" }),
     restart: boolParam({ default: false, doc: "(crash=destroy) the driver domain restarted and the disk attached again after the detach (xl block-attach: the guest's device/vbd/N at Initialising with the new backend-id, a new blkback probing): the guest's bus probes a new device once the old one is gone (Linux 7.0: also when it reads the node reset to Initialising, e2dcf9065536); valid end: the new device connected, every request answered" }),
+    ops: enumParam({ values: ['rw', 'rw+flush', 'rw+discard', 'rw+flush+discard'] as const, default: 'rw', doc: "the requests blkfront issues: rw, data requests (BLKIF_OP_READ: a write runs the same paths); +flush, REQ_OP_FLUSH as BLKIF_OP_FLUSH_DISKCACHE with no segment while feature-flush-cache (or feature-barrier) reads 1 (blkif_queue_rq completes it at once otherwise); +discard, BLKIF_OP_DISCARD (no segment) while feature-discard reads 1. blkback serves each (dispatch_rw_block_io, dispatch_discard_io) and answers any other operation BLKIF_RSP_EOPNOTSUPP (dispatch_other_io); a hostile peer also writes these operations (and the status BLKIF_RSP_EOPNOTSUPP)" }),
+    featureFlushCache: boolParam({ default: true, doc: "(ops with flush) the vbd has a write cache (vbd.flush_support = bdev_write_cache): blkback's connect() writes feature-flush-cache and feature-barrier 1; false: 0, and blkfront sends no flush" }),
+    featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
@@ -428,28 +471,31 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const id = int(0, 31);
   const gref = int(0, p.pages);
   const status = int(-2, 1);
+  const operation = int(0, p.ops === 'rw' ? BLKIF_OP_RESERVED_1 : BLKIF_OP_DISCARD);
+  const ops: Record<string, Bounded<number>> = p.ops !== 'rw' ? { op: operation } : {}; // the shadow's operation
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
     // segments=1: flat, the segment's fields in the slot and the shadow entry's one page (segsOf, pagesOf)
     ring: array<Slot>(p.segments === 1
-      ? record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), gref, sect: int(0, 1), status, pad: int(0, 1) }) as Bounded<Slot>
-      : record({ kind: int(0, 2), id, operation: int(0, BLKIF_OP_RESERVED_1), segs: array(record({ gref, sect: int(0, 1) }), p.segments), status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
+      ? record({ kind: int(0, 2), id, operation, gref, sect: int(0, 1), status, pad: int(0, 1) }) as Bounded<Slot>
+      : record({ kind: int(0, 2), id, operation, segs: array(record({ gref, sect: int(0, 1) }), p.segments), status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
     granted: array(bool, p.pages + 1),
     mapcount: array(int(0, 15), p.pages + 1),
     front: record({
       req_prod_pvt: idx, rsp_cons: idx,
-      shadow: array<Shadow>(p.segments === 1 ? record({ waiting: bool, page: int(NO_PAGE, p.pages - 1) }) as Bounded<Shadow> : record({ waiting: bool, pages: list(int(0, p.pages - 1), p.segments) }) as Bounded<Shadow>, p.ringSize),
+      shadow: array<Shadow>(p.segments === 1 ? record({ waiting: bool, page: int(NO_PAGE, p.pages - 1), ...ops }) as Bounded<Shadow> : record({ waiting: bool, pages: list(int(0, p.pages - 1), p.segments), ...ops }) as Bounded<Shadow>, p.ringSize),
       grants: list(int(0, p.pages), 2 * p.pages),
       gref: array(gref, p.pages),
       issued: int(0, p.requests),
       broken: bool, twice: bool, bug: bool,
+      ...(p.ops !== 'rw' ? { flush: bool, discard: bool } : {}),
     }),
     back: record({
       req_cons: idx, rsp_prod_pvt: idx,
       pgnts: list(record({ gref, active: bool }), p.pages + p.maxPgrants),
       // one more than the pool: a variant without alloc_req's check stays packable
-      reqs: list(record({ id, operation: int(0, BLKIF_OP_RESERVED_1), segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, 1), status }), p.pending + 1),
+      reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, 1), status }), p.pending + 1),
       halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
     }),
     hostile: int(0, p.hostileWrites),
@@ -459,7 +505,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         feWatch: bool, beWatch: bool, online: bool, libxl: oneOf(LIBXL_PHASES), kthread: oneOf(KTHREAD_STATES),
         ring: bool, removed: bool, freed: bool, late: bool,
         // migrate only: removal=libxl's packed words are unchanged without it
-        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}), aside: int(0, p.ringSize) } : {}),
+        ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}), aside: int(0, p.ringSize), ...(p.ops !== 'rw' ? { parked: int(0, p.ringSize) } : {}) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
@@ -484,6 +530,8 @@ export function blkifInit(p: BlkifParams): BlkifState {
       gref: Array(p.pages).fill(INVALID_GRANT_REF),
       issued: 0,
       broken: false, twice: false, bug: false,
+      // blkfront_gather_backend_features at connect: what blkback's connect() wrote
+      ...(p.ops !== 'rw' ? { flush: p.featureFlushCache, discard: p.featureDiscard } : {}),
     },
     back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
@@ -493,7 +541,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       life: {
         be: XenbusStateInitWait, beDev: XenbusStateInitWait, fe: XenbusStateInitialising, feWatch: true, beWatch: false, online: true,
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
-        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}), aside: 0 } : {}),
+        ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}), aside: 0, ...(p.ops !== 'rw' ? { parked: 0 } : {}) } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
@@ -510,17 +558,20 @@ const usePersistent = (p: BlkifParams): boolean => p.persistent && p.backendPers
 const SEE_BACK = 'drivers/block/xen-blkback/blkback.c';
 const SEE_FRONT = 'drivers/block/xen-blkfront.c';
 
+/** blkfront may queue a request (any kind): connected, a request left to issue, a free slot and a free shadow id. */
+export const blkfrontMayQueue = (s: BlkifState, p: BlkifParams): boolean => {
+  const f = s.front;
+  return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) &&
+    (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND &&
+      s.life.gdev !== GDEV_REMOVING && s.life.gdev !== GDEV_NONE)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend); crash: until del_gendisk marks the disk dead
+};
+
 export const blkifQueueRequest: R = {
   name: 'blkif_queue_rw_req',
   actor: 'frontend',
   doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
   see: `${SEE_FRONT} blkif_queue_rw_req, get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
-  when: (s, p) => {
-    const f = s.front;
-    return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) && f.grants.length >= p.segments &&
-      (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND &&
-        s.life.gdev !== GDEV_REMOVING && s.life.gdev !== GDEV_NONE)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend); crash: until del_gendisk marks the disk dead
-  },
+  when: (s, p) => s.front.grants.length >= p.segments && blkfrontMayQueue(s, p),
   then: (d, s, p) => {
     const f = d.front;
     const id = s.front.shadow.findIndex((x) => !x.waiting);
@@ -546,6 +597,38 @@ export const blkifQueueRequest: R = {
   },
 };
 
+/** A request with no segment (`ops`): shadow[id] waiting with no page, the slot written with `op` and no grant; req_prod pushed. */
+function queueSegmentless(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: number): void {
+  const f = d.front;
+  const id = s.front.shadow.findIndex((x) => !x.waiting);
+  f.shadow[id] = shadowEntry(p, true, [], op) as Draft<Shadow>;
+  d.ring[slot(p, s.front.req_prod_pvt)] = slotOf(p, SLOT_REQUEST, id, op, Array.from({ length: p.segments }, () => ({ gref: INVALID_GRANT_REF, sect: SECT_OK })), 0, PAD_FRONTEND) as Draft<Slot>;
+  f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
+  f.issued = s.front.issued + 1;
+  d.req_prod = f.req_prod_pvt;
+  if (s.back.work !== 0) d.back.work = 0;
+}
+
+export const blkifQueueFlush: R = {
+  name: 'blkif_queue_flush',
+  actor: 'frontend',
+  doc: 'blkfront (ops with flush): blk-mq\'s REQ_OP_FLUSH while info->feature_flush (else blkif_queue_rq completes it at once: nothing on the ring), through blkif_queue_rw_req: nr_segments 0, BLKIF_OP_FLUSH_DISKCACHE (BLKIF_OP_WRITE_BARRIER only with feature_fua, which Linux blkback\'s feature-flush-cache clears), no grant',
+  see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush": complete), blkif_queue_rw_req (BLKIF_OP_FLUSH_DISKCACHE), blkfront_gather_backend_features`,
+  applies: (p) => opsFlush(p),
+  when: (s, p) => s.front.flush === true && blkfrontMayQueue(s, p),
+  then: (d, s, p) => queueSegmentless(d, s, p, BLKIF_OP_FLUSH_DISKCACHE),
+};
+
+export const blkifQueueDiscard: R = {
+  name: 'blkif_queue_discard_req',
+  actor: 'frontend',
+  doc: 'blkfront (ops with discard): REQ_OP_DISCARD, which the block layer passes only while the queue has discard limits (blkif_set_queue_limits: info->feature_discard): BLKIF_OP_DISCARD with its sector range, no segment, no grant',
+  see: `${SEE_FRONT} blkif_queue_request, blkif_queue_discard_req, blkif_set_queue_limits (max_hw_discard_sectors), blkfront_setup_discard`,
+  applies: (p) => opsDiscard(p),
+  when: (s, p) => s.front.discard === true && blkfrontMayQueue(s, p),
+  then: (d, s, p) => queueSegmentless(d, s, p, BLKIF_OP_DISCARD),
+};
+
 /**
  * The checks blkif_interrupt makes of a response since Juergen Gross's 2021
  * "xen/blkfront: don't trust the backend response data": the id in range
@@ -554,7 +637,7 @@ export const blkifQueueRequest: R = {
  * the operation echoed. Exported for the variants.
  */
 export const responseTrusted = (s: BlkifState, p: BlkifParams, rsp: Slot): boolean =>
-  rsp.kind === SLOT_RESPONSE && rsp.id < p.ringSize && s.front.shadow[rsp.id]!.waiting && rsp.operation === BLKIF_OP_READ;
+  rsp.kind === SLOT_RESPONSE && rsp.id < p.ringSize && s.front.shadow[rsp.id]!.waiting && rsp.operation === opOf(s.front.shadow[rsp.id]!);
 
 type CompletionDraft = { front: { grants: number[]; gref: number[]; shadow: Shadow[]; broken: boolean }; granted: boolean[] };
 
@@ -606,7 +689,10 @@ export const blkifInterrupt: R = {
       f.broken = true; // "response has incorrect id", "references no pending request", "wrong operation": goto err
       return;
     }
-    blkifCompletion(d as unknown as CompletionDraft, s, p, rsp.id);
+    // (ops) a discard answered BLKIF_RSP_EOPNOTSUPP: feature_discard = 0; a flush or barrier answered with any error: feature_flush = 0
+    if (rsp.operation === BLKIF_OP_DISCARD && rsp.status === BLKIF_RSP_EOPNOTSUPP) f.discard = false;
+    else if ((rsp.operation === BLKIF_OP_FLUSH_DISKCACHE || rsp.operation === BLKIF_OP_WRITE_BARRIER) && rsp.status !== BLKIF_RSP_OKAY) f.flush = false;
+    blkifCompletion(d as unknown as CompletionDraft, s, p, rsp.id); // (a discard: no blkif_completion in Linux; it has no page, so only its id is freed here)
   },
 };
 
@@ -644,7 +730,9 @@ export const blkbackHasWork = (s: BlkifState, p: BlkifParams): boolean =>
 export function consumeRequest(d: { back: { req_cons: number; reqs: InFlight[]; work: number } }, s: BlkifState, p: BlkifParams): void {
   const req = s.ring[slot(p, s.back.req_cons)]!;
   d.back.req_cons = idxAdd(s.back.req_cons, 1);
-  d.back.reqs.push({ id: req.id, operation: req.operation, segs: segsOf(req).map((x) => ({ gref: x.gref, sect: x.sect, persistent: false })), stage: 0, status: BLKIF_RSP_OKAY });
+  // a flush, barrier or discard has no segment (the model's abstraction of nr_segments 0: a hostile guest's flush with data is a write)
+  const segs = isSegmentless(req.operation) ? segsOf(req).map(() => ({ gref: INVALID_GRANT_REF, sect: SECT_OK, persistent: false })) : segsOf(req).map((x) => ({ gref: x.gref, sect: x.sect, persistent: false }));
+  d.back.reqs.push({ id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY });
   if (!frontHonest(p)) d.back.work = Math.min(s.back.work + 1, p.ringSize + 1);
 }
 
@@ -709,7 +797,11 @@ export const xenBlkbkMap: R = {
     cur.stage = 1;
     const c = s.back.reqs[i]!;
     const fail = (status: number): void => failRequest(cur, status);
-    if (c.operation !== BLKIF_OP_READ && c.operation !== BLKIF_OP_WRITE) return fail(BLKIF_RSP_EOPNOTSUPP); // dispatch_other_io
+    if (!blkbackServes(c.operation)) return fail(BLKIF_RSP_EOPNOTSUPP); // dispatch_other_io
+    // a flush or barrier: one bio with no page, REQ_PREFLUSH (which submit_bio_noacct strips on a disk without a write
+    // cache: BLK_STS_OK); a discard: dispatch_discard_io, blkdev_issue_discard (0 on a device without discard too: no
+    // bio, Linux 6.12 block/blk-lib.c): BLKIF_RSP_OKAY either way, nothing mapped
+    if (isSegmentless(c.operation)) return;
     if (c.segs.some((x) => x.sect !== SECT_OK)) return fail(BLKIF_RSP_ERROR); // dispatch_rw_block_io: goto fail_response
     // One batch (nr_segments <= BLKIF_MAX_SEGMENTS_PER_REQUEST): every segment tried, then the request fails if any map did.
     let ok = true;
@@ -862,6 +954,7 @@ export const blkbackChanged: R = {
       if (fe !== XenbusStateInitialised && fe !== XenbusStateConnected) talkToBlkback();
       frontSwitch(XenbusStateConnected); // blkfront_connect
       if (s.life!.aside !== undefined && s.life!.aside > 0) l.aside = 0; // (migrate) BLKIF_STATE_SUSPENDED: blkif_recover re-submits the bios blkfront_resume set aside
+      if (s.life!.parked !== undefined && s.life!.parked > 0) l.parked = 0; // (migrate, ops) and requeues the flush and discard requests on info->requests
     } else if (be === XenbusStateClosing || (be === XenbusStateClosed && fe !== XenbusStateClosed)) {
       frontSwitch(XenbusStateClosed); // blkfront_closing: xenbus_frontend_closed
     }
@@ -971,7 +1064,9 @@ export const xlMigrate: R = {
     l.kthread = KTHREAD_NONE; l.ring = false;
     l.migrated = MIGRATE_RESUMING;
     if (l.restoreSaw !== undefined) l.restoreSaw = false;
-    if (l.aside !== undefined) l.aside = s.front.shadow.filter((x) => x.waiting).length; // blkfront_resume: their bios on info->bio_list
+    // blkfront_resume: a read or write's bios on info->bio_list (the request ended); a flush or discard whole on info->requests
+    if (l.aside !== undefined) l.aside = s.front.shadow.filter((x) => x.waiting && !isSegmentless(opOf(x))).length;
+    if (l.parked !== undefined) l.parked = s.front.shadow.filter((x) => x.waiting && isSegmentless(opOf(x))).length;
   },
 };
 
@@ -1268,6 +1363,8 @@ export interface BlkifHostileWrite {
 }
 
 const OPERATIONS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const;
+/** ops other than rw: also the barrier, the flush and the discard. */
+const OPERATIONS_ALL = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_RESERVED_1, BLKIF_OP_DISCARD] as const;
 
 /**
  * What a hostile guest writes (frontend=hostile): req_prod (the next slot,
@@ -1285,6 +1382,8 @@ const OPERATIONS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const
 export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileWrite[] {
   const out: BlkifHostileWrite[] = [];
   if (s.hostile === 0) return out;
+  const operations = p.ops === 'rw' ? OPERATIONS : OPERATIONS_ALL;
+  const statuses = p.ops === 'rw' ? [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR] : [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR, BLKIF_RSP_EOPNOTSUPP];
   const idx = (what: 'req_prod' | 'rsp_prod', cur: number, vals: number[]) => {
     for (const v of vals) if (v !== cur && !out.some((o) => o.what === what && o.val === v)) out.push({ what, at: -1, val: v });
   };
@@ -1292,7 +1391,7 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
     idx('req_prod', s.req_prod, [idxAdd(s.req_prod, 1), idxAdd(s.back.rsp_prod_pvt, p.ringSize + 1), idxSub(s.back.req_cons, 1)]);
     for (let k = 0; k < p.ringSize; k++) {
       const x = s.ring[k]!;
-      for (const v of OPERATIONS) if (x.kind !== SLOT_REQUEST || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
+      for (const v of operations) if (x.kind !== SLOT_REQUEST || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
       segsOf(x).forEach((y, j) => {
         const seg = j === 0 ? {} : { seg: j };
         for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || y.gref !== v) out.push({ what: 'gref', at: k, val: v, ...seg });
@@ -1306,8 +1405,8 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
     for (let k = 0; k < p.ringSize; k++) {
       const x = s.ring[k]!;
       for (let v = 0; v <= p.ringSize; v++) if (x.kind !== SLOT_RESPONSE || x.id !== v) out.push({ what: 'id', at: k, val: v });
-      for (const v of OPERATIONS) if (x.kind !== SLOT_RESPONSE || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
-      for (const v of [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR]) if (x.kind !== SLOT_RESPONSE || x.status !== v) out.push({ what: 'status', at: k, val: v });
+      for (const v of operations) if (x.kind !== SLOT_RESPONSE || x.operation !== v) out.push({ what: 'operation', at: k, val: v });
+      for (const v of statuses) if (x.kind !== SLOT_RESPONSE || x.status !== v) out.push({ what: 'status', at: k, val: v });
     }
     for (let g = 1; g <= p.pages; g++) if (s.granted[g]) out.push({ what: 'map', at: g, val: 1 });
   }
@@ -1361,7 +1460,7 @@ const done = (s: BlkifState, p: BlkifParams): boolean =>
 
 /** Every I/O blkback has under way is on pages it maps: each segment persistently (its tree, active) or for this request. */
 const ioOnMappedGrant = (s: BlkifState): boolean =>
-  s.back.reqs.every((c) => c.stage !== 1 || c.status !== BLKIF_RSP_OKAY ||
+  s.back.reqs.every((c) => c.stage !== 1 || c.status !== BLKIF_RSP_OKAY || isSegmentless(c.operation) ||
     c.segs.every((x) => (x.persistent ? s.back.pgnts.some((y) => y.gref === x.gref && y.active) : s.mapcount[x.gref]! > 0)));
 
 /**
@@ -1376,7 +1475,8 @@ export const pagesInOnePlace = (s: BlkifState, p: BlkifParams): boolean => {
   }
   for (const x of s.front.shadow) {
     if (!x.waiting) continue;
-    if (x.pages === undefined) { // segments=1: one page
+    if (x.pages === undefined) { // segments=1: one page (none: a flush or discard, ops)
+      if (x.page === NO_PAGE) continue;
       if (seen & (1 << x.page!)) return false;
       seen |= 1 << x.page!;
       continue;
@@ -1483,6 +1583,28 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     see: `${SEE_FRONT} blkfront_resume (info->bio_list), blkif_recover, blkfront_closing, blkfront_remove (kfree(info)); finding blkif-resume-bios-lost`,
     holds: (s) => s.life?.aside === undefined || s.life.aside === 0 || feDevOf(s.life) !== XenbusStateClosed,
   },
+  {
+    // ops: the invariants of the request kinds (session 26)
+    name: 'F_sends_only_advertised',
+    description: 'blkfront puts a flush on the ring only while blkback advertises feature-flush-cache (or feature-barrier), and a discard only while it advertises feature-discard (honest frontend)',
+    see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush"), blkfront_gather_backend_features, blkif_set_queue_limits; xen/include/public/io/blkif.h feature-flush-cache, feature-discard; ${SEE_BACK_XENBUS} connect (xen_blkbk_flush_diskcache, xen_blkbk_barrier, xen_blkbk_discard)`,
+    holds: (s, p) => p.ops === 'rw' || !frontHonest(p) || s.ring.every((x) => x.kind !== SLOT_REQUEST ||
+      !((x.operation === BLKIF_OP_FLUSH_DISKCACHE || x.operation === BLKIF_OP_WRITE_BARRIER) && !p.featureFlushCache) && !(x.operation === BLKIF_OP_DISCARD && !p.featureDiscard)),
+  },
+  {
+    name: 'B_unserved_op_refused',
+    description: 'blkback answers an operation it does not serve (not read, write, barrier, flush or discard) BLKIF_RSP_EOPNOTSUPP, with nothing of it mapped, and a flush, barrier or discard maps nothing (honest backend, hostile guest)',
+    see: `${SEE_BACK} __do_block_io_op (switch (req.operation): default), dispatch_other_io (BLKIF_RSP_EOPNOTSUPP), dispatch_rw_block_io (nseg 0 with REQ_PREFLUSH), dispatch_discard_io`,
+    holds: (s, p) => !backHonest(p) || frontHonest(p) || s.back.reqs.every((r) => r.stage !== 1 ||
+      (blkbackServes(r.operation) ? !isSegmentless(r.operation) || r.segs.every((x) => x.gref === INVALID_GRANT_REF) : r.status === BLKIF_RSP_EOPNOTSUPP && r.segs.every((x) => x.gref === INVALID_GRANT_REF))),
+  },
+  {
+    // ops with migrate: blkif-resume-bios-lost's flush and discard side (session 26)
+    name: 'F_parked_requeued',
+    description: 'blkfront is not closed or removed with flush or discard requests that blkfront_resume kept whole on info->requests and blkif_recover never requeued: each still holds the queue\'s usage count, so blkfront_remove\'s del_gendisk waits for it for ever (the guest\'s xenwatch thread on a detach, the unbinding process on an unbind)',
+    see: `${SEE_FRONT} blkfront_resume (list_add(&shadow[j].request->queuelist, &info->requests)), blkif_recover (blk_mq_requeue_request), blkfront_closing, blkfront_remove (del_gendisk); block/genhd.c del_gendisk (blk_mq_freeze_queue_wait)`,
+    holds: (s) => s.life?.parked === undefined || s.life.parked === 0 || feDevOf(s.life) !== XenbusStateClosed,
+  },
 ];
 
 /**
@@ -1501,7 +1623,8 @@ export const blkbackOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
  * which only responses give back).
  */
 export const blkfrontOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
-  s.front.broken || (s.front.rsp_cons === s.rsp_prod && !blkifQueueRequest.when!(s, p, undefined));
+  s.front.broken || (s.front.rsp_cons === s.rsp_prod && !blkifQueueRequest.when!(s, p, undefined) &&
+    !(opsFlush(p) && blkifQueueFlush.when!(s, p, undefined)) && !(opsDiscard(p) && blkifQueueDiscard.when!(s, p, undefined)));
 
 /**
  * removal=libxl's end: libxl saw Closed (the detach succeeded), blkfront is
@@ -1561,7 +1684,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
+  rules: [blkifQueueRequest, blkifQueueFlush, blkifQueueDiscard, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
     blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, libxlWaitDeviceConnection, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
     driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
     driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],
@@ -1577,6 +1700,8 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
     { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },
     { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any point of the handshake and the I/O (requests outstanding issued again on the new ring): the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed (InitWait) before the guest resumes, as libxl's libxl__wait_device_connection orders it; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
+    { params: { ops: 'rw+flush+discard', frontend: 'hostile', ringSize: '2', requests: '3' }, why: "Linux blkback against a hostile guest that also writes BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE and BLKIF_OP_DISCARD, beside blkfront's own flushes and discards (session 26: `ops`): a flush or discard answered with nothing mapped, an operation blkback does not serve answered BLKIF_RSP_EOPNOTSUPP (B_unserved_op_refused); every blkback property" },
+    { params: { ops: 'rw+flush+discard', backend: 'hostile', ringSize: '2', requests: '3' }, why: "Linux blkfront's flushes and discards against a hostile backend (session 26: `ops`): the operation echo checked against the shadow's, a flush answered with an error or a discard with BLKIF_RSP_EOPNOTSUPP clears the feature and no more are sent (F_sends_only_advertised); every blkfront property" },
   ],
   view: (s) =>
     `ring [${s.ring.map((x) => (x.kind === SLOT_EMPTY ? '.' : x.kind === SLOT_REQUEST ? `Q${x.id}` : `P${x.id}${x.pad === PAD_SECRET ? '!' : ''}`)).join(' ')}] ` +
