@@ -1131,11 +1131,14 @@ export const feConnect: R = {
   },
 };
 
+/** set_version's choices (the grant table versions), one list for every state (test/choicesShared). */
+const GRANT_VERSIONS: readonly number[] = [1, 2];
+
 export const feSetVersionRule = (variant: SetVersionVariant = {}): R => ({
   name: 'fe_GNTTABOP_set_version', actor: 'frontend',
   doc: 'between connections (a kexec into a kernel whose gnttab_need_v2() differs), or at any step for a hostile granter (racing every other operation): GNTTABOP_set_version; Xen refuses while an entry is pinned (-EBUSY) and otherwise wipes every entry',
   see: 'linux gnttab_request_version; xen/common/grant_table.c gnttab_set_version',
-  choices: () => [1, 2],
+  choices: () => GRANT_VERSIONS,
   when: (s, p, v: number) => (s.conn === CONN_CLOSED || !granterHonest(p)) && v !== s.gt_version && s.ms.length === 0 && setVersionCheck(s, v, variant) === GNTST_okay,
   then: (d, s, _p, v: number) => setVersionApply(d, s, v),
 });
@@ -1695,12 +1698,15 @@ export const rogueGranterWrite: R = {
   },
 };
 
+/** rogue_granter_status_frames' choices: 0 unmaps, 1 maps (one list for every state). */
+const UNMAP_MAP: readonly number[] = [0, 1];
+
 /** The hostile granter maps or unmaps its v2 status frames (GNTTABOP_get_status_frames and its own page tables). */
 export const rogueGranterStatusFrames: R = {
   name: 'rogue_granter_status_frames', actor: 'hostile-granter',
   doc: 'the granting domain maps its v2 status frames (GNTTABOP_get_status_frames), or unmaps them, at any step',
   see: 'grant_table.h GNTTABOP_get_status_frames; linux gnttab_map_frames_v2; XSA-255',
-  choices: () => [0, 1],
+  choices: () => UNMAP_MAP,
   showChoice: (m: number) => (m ? 'map' : 'unmap'),
   when: (s, p, m: number) => p.granter === 'hostile' && s.sf !== m && (m === 0 || s.gt_version === 2),
   then: (d, _s, _p, m: number) => {

@@ -51,7 +51,7 @@
  */
 import type { Draft } from 'immer';
 import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
-import { boolParam, defineParams, enumParam, intParam, type ParamsOf, type ParamsOfSpace } from './params.js';
+import { boolParam, defineParams, enumParam, intParam, perParams, type ParamsOf, type ParamsOfSpace } from './params.js';
 import { limiterViews } from './views/drivers.js';
 
 // --- parameters
@@ -455,12 +455,15 @@ const hostileQ1 = (p: P): boolean => p.hostile && p.maxQueues > 1;
 /** Queue g of the hostile guest exists in s (queue 1: it asked for two). */
 const queueUp = (s: S, g: Guest): boolean => g !== 'x1' || s.x_nq === 1;
 
+/** The hostile guest's packet kinds (indexes 2.. of {@link kindsOf}): x_push_request's choices, built once per parameter record (test/choicesShared). */
+const hostileKinds: (p: P) => readonly number[] = perParams((p: P) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2));
+
 /** The hostile guest writes any packet into a free slot of queue g's ring (no notify: that is a separate choice). */
 export const hostilePushOn = (g: 'x' | 'x1'): Rule<S, P, number> => ({
   name: `${g}_push_request`, actor: 'hostile guest', applies: g === 'x' ? hostileTx : hostileQ1, origin: 'environment',
   doc: `the hostile frontend writes a packet of its choice (tiny multi-slot, beyond its credit, ...) on its queue ${g === 'x' ? 0 : 1}'s TX ring and pushes req_prod`,
   see: 'netif.h netif_tx_request; xen-protocols.md §5.1 (work asymmetry)',
-  choices: (_s, p) => kindsOf(p).map((_k, i) => i).filter((i) => i >= 2),
+  choices: (_s, p) => hostileKinds(p),
   showChoice: (i) => `kind ${i}`,
   when: (s, p) => p.hostile && queueUp(s, g) && (gv(s, g, 'q0') === 0 || (p.hostileRing > 1 && gv(s, g, 'q1') === 0)),
   then: (d, s, _p, k) => { if (gv(s, g, 'q0') === 0) gs(d, g, 'q0', k); else gs(d, g, 'q1', k); },

@@ -43,7 +43,7 @@
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
 import { NOTIFY, idxAdd, idxSub } from './idx32.js';
-import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
+import { boolParam, defineParams, enumParam, intParam, isPowerOfTwo, perParams, type ParamsOfSpace } from './params.js';
 import { array, int, record, type Shape } from './shape.js';
 import { nc2Views } from './views/nc2.js';
 
@@ -259,6 +259,8 @@ const round8 = (n: number): number => ((n + 7) & ~7) >>> 0;
 
 /** Byte counts of a producer's possible messages: 8, 16, ..., maxMessage. */
 export const sizes = (p: P): number[] => Array.from({ length: p.maxMessage / 8 }, (_, i) => 8 * (i + 1));
+/** {@link sizes} built once per parameter record, for the rules' choices (only read; test/choicesShared). */
+export const sizeChoices: (p: P) => readonly number[] = perParams(sizes);
 
 // --- rules, generated per ring
 
@@ -282,7 +284,7 @@ export function producerRules(r: number, space: SpaceOf = spaceFor): R[] {
   const see = 'NetChannel2 uring.h';
   return [
     {
-      name: `nc2_prepare_message.${who}`, actor: who, applies: ap, choices: (_s, p) => sizes(p), showChoice: (n: number) => `${n} bytes`,
+      name: `nc2_prepare_message.${who}`, actor: who, applies: ap, choices: (_s, p) => sizeChoices(p), showChoice: (n: number) => `${n} bytes`,
       doc: 'the driver has a message of n bytes (header included) to send: call nc2_can_send_payload_bytes(n)',
       see: 'v2v.c v2v_nc2_prep_message; netchannel2 driver',
       when: (s, p) => pr(s).pc === P_IDLE && pr(s).sent < p.messages,

@@ -36,7 +36,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { NOTIFY, idxAdd, idxSub } from './idx32.js';
 import { boolParam, defineParams, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
 import { array, int, record, type Shape } from './shape.js';
-import { CELL, CELL_BODY, CELL_HDR, CELL_PAD, CELL_ZERO, HDR, NETCHANNEL2_MSG_PAD, cellOf, contained, hostileCons, padNeeded, sizes, spaceFor, wouldWrap, type Nc2Params } from './nc2.js';
+import { CELL, CELL_BODY, CELL_HDR, CELL_PAD, CELL_ZERO, HDR, NETCHANNEL2_MSG_PAD, cellOf, contained, hostileCons, padNeeded, sizeChoices, sizes, spaceFor, wouldWrap, type Nc2Params } from './nc2.js';
 import { nc2ApiViews } from './views/nc2.js';
 
 export const nc2ApiParams = defineParams(
@@ -131,7 +131,7 @@ const honestConsumer = (p: P): boolean => !p.hostile;
 export const nc2ApiRules: readonly R[] = [
   {
     name: 'nc2_can_send_payload_bytes', actor: 'producer',
-    choices: (_s, p) => sizes(p as unknown as Nc2Params),
+    choices: (_s, p) => sizeChoices(p as unknown as Nc2Params),
     showChoice: (n: number) => `${n} bytes`,
     doc: 'BUG_ON(bytes_available > payload_bytes); fast path bytes_available > 2*nr_bytes; else nr_bytes (+ pad if it would wrap) against payload_bytes - (prod_pvt - cons): bytes_available = space, or cons_event = cons + 1 and return 0',
     see: 'NetChannel2 uring.h nc2_can_send_payload_bytes',

@@ -29,7 +29,7 @@
  */
 import { defineModel, type Invariant, type Rule } from './core.js';
 import * as E from 'fp-ts/lib/Either.js';
-import { defineParams, intParam, resolveParams, type ParamsOfSpace } from './params.js';
+import { defineParams, intParam, perParams, resolveParams, type ParamsOfSpace } from './params.js';
 import { DOMID_A, DOMID_B, DOMID_C, GNTST_okay, GTF_permit_access, GTF_readonly, GTF_transitive, acquireForCopy, grantInit, grantParams, type GrantEntry, type GrantState } from './grant.js';
 import { nc2BypassViews } from './views/nc2.js';
 import { array, bool, int, list, oneOf, record, type Shape } from './shape.js';
@@ -114,6 +114,8 @@ const head = (s: S, q: Q): string | undefined => s.q[q][0];
 const pop = (d: any, q: Q): void => { d.q[q].shift(); };
 const push = (d: any, q: Q, m: string): void => { d.q[q].push(m); };
 const ids = (p: P): number[] => Array.from({ length: p.packets }, (_, i) => i);
+/** {@link ids} built once per parameter record: the send rules' choices (only read; test/choicesShared). */
+const idChoices: (p: P) => readonly number[] = perParams(ids);
 const idOf = (m: string | undefined, kind: string): number => (m?.startsWith(`${kind}:`) ? Number(m.slice(kind.length + 1)) : -1);
 /** A's grant of packet i is live: issued in A's current incarnation (a resumed A has a new grant table). */
 const liveGrant = (s: S, i: number): boolean => s.a.grant[i] === s.a.inc;
@@ -196,14 +198,14 @@ export const guestARules: readonly R[] = [
       push(d, 'aToD', 'BYPASS_FRONTEND_READY'); push(d, 'aToB', 'BYPASS_READY');
     }),
   {
-    name: 'A.send_packet_bypass', actor: 'A', choices: (_s, p) => ids(p),
+    name: 'A.send_packet_bypass', actor: 'A', choices: (_s, p) => idChoices(p),
     doc: 'BYPASS_READY received: grant the buffer to B and send a receiver_copy PACKET on the bypass ring',
     see: `${NC2H} NETCHANNEL2_MSG_PACKET, NETCHANNEL2_MSG_BYPASS_READY ("Until it has been received, the bypass ring cannot be used")`,
     when: (s, _p, i: number) => s.a.view === 'ready' && s.a.pkt[i] === 'unsent' && firstUnsent(s) === i,
     then: (d, s, _p, i: number) => { d.a.pkt[i] = 'bypass'; d.a.grant[i] = s.a.inc; push(d, 'aToB', `PACKET:${i}`); },
   },
   {
-    name: 'A.send_packet_parent', actor: 'A', choices: (_s, p) => ids(p),
+    name: 'A.send_packet_parent', actor: 'A', choices: (_s, p) => idChoices(p),
     doc: 'no ready bypass: grant the buffer to dom0 and send a receiver_copy PACKET on the parent ring (dom0 forwards it by transitive grant)',
     see: `${NC2H} NETCHANNEL2_MSG_PACKET; seeds/004 receiver-side copy`,
     when: (s, _p, i: number) => s.a.view !== 'ready' && s.a.pkt[i] === 'unsent' && firstUnsent(s) === i,

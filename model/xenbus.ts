@@ -180,8 +180,8 @@ export const xenbusParams = defineParams({
   backend: enumParam<BackendImpl>({ values: ['old', 'new', 'hostile', 'dpdk'], default: 'new', doc: 'the backend: dpdk = DPDK\'s Xen switching backend (use with frontend=dpdk); Linux netback old = no multi-queue-max-queues, no feature-split-event-channels, no Reconfiguring; new = all of them; hostile = a driver domain that writes any XenbusState and key set of HOSTILE_BACKEND_WRITES and maps and unmaps any ref the guest grants, at any time (properties are then checked for the honest frontend)' }),
   frontendQueues: intParam({ default: 2, min: 1, max: 2, doc: 'queues a new netfront wants (xennet_max_queues)' }),
   backendMaxQueues: intParam({ default: 2, min: 1, max: 2, doc: 'multi-queue-max-queues a new netback advertises (xenvif_max_queues)' }),
-  guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)'),
-  reconnect: count('new netfront instances after Closed (driver reload, kexec)'),
+  guestClose: count('guest-initiated closes (netfront driver unbind: xennet_remove)', 2),
+  reconnect: count('new netfront instances after Closed (driver reload, kexec)', 2),
   unplug: count('toolstack unplugs (libxl device remove: online=0, backend state 5)', 1, 1),
   slowFrontend: boolParam({ default: false, doc: 'the frontend may stall inside its key transaction for longer than LIBXL_DESTROY_TIMEOUT (10 s); by default the timeout never fires while that transaction is open' }),
   forcedRemoval: boolParam({ default: true, doc: 'libxl removes the nodes after LIBXL_DESTROY_TIMEOUT when the backend never reaches Closed' }),
@@ -195,7 +195,7 @@ export const xenbusParams = defineParams({
   initTimeout: count('LIBXL_INIT_TIMEOUT expiries: the backend did not reach InitWait within 10 s of the device add (netback slow to probe, not loaded, a driver domain that is not netback); libxl fails the add without running the hotplug script and removes the device (libxl\'s reaction, not counted in events)', 1, 1),
   malformedPacket: count('malformed packets from the frontend: xenvif_fatal_tx_err disables the vif and queue 0\'s guest-rx kthread exits on its own (XSA-374)', 0),
   xmit: boolParam({ default: false, doc: 'the network stack transmits to the guest (xenvif_start_xmit on a queue) concurrently with the xenbus handlers (catalogue B-11)' }),
-  events: intParam({ default: 3, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
+  events: intParam({ default: 4, min: 0, max: 12, doc: 'at most this many lifecycle events (of all the kinds above, spurious events included) in one run' }),
   backendWatchDrop: enumParam<XsDrop>({ values: ['pending', 'last', 'none'], default: 'pending', doc: "when the driver domain's kernel drops an event of netback's otherend watch: 'pending' (Linux frontend_will_handle: one is already queued), 'last' (right behind one), 'none' (queue every event)" }),
   quotaEntries: intParam({ default: 16, min: 1, max: 24, doc: "xenstored's nodes-per-domain quota (-E, quota-nb-entry-per-domain; 1000 in xenstored, scaled to the model's vif directory: Linux netfront's two-queue key set is 15 nodes)" }),
   quotaWatches: intParam({ default: 2, min: 0, max: 4, doc: "xenstored's watches-per-domain quota (-W, quota_nb_watch_per_domain; 128 in xenstored, scaled down: a Linux guest holds two)" }),
@@ -2487,14 +2487,17 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   },
   shape: xenbusShape(),
   // finding F7 (docs/findings.md xenbus-F7): a driver rebind while libxl unplugs hangs the guest's xenwatch
-  // thread at the defaults (10 steps); npm start reports it as known, and its reconnect=0 row checks the rest
+  // thread at the defaults (11 steps at events=4, 10 at events=3); npm start reports it as known, and its
+  // reconnect=0 and unplug=0 rows check the rest
   findings: ['deadlock'],
   // npm start checks the other peers too, at the same default bounds (issue 12, "Done when")
   checkAll: [
     { params: { reconnect: '0' },
-      why: 'the defaults but the driver rebind F7 needs: every invariant, deadlock and X8 on 52,049 of the 54,175 default states (a row leaving deadlock and X8 out at the defaults would check neither anywhere)' },
+      why: 'the defaults but the driver rebind F7 needs: every invariant, deadlock and X8 on 101,923 states, four lifecycle events (a row leaving deadlock and X8 out at the defaults would check neither anywhere)' },
+    { params: { unplug: '0' },
+      why: 'the defaults but the toolstack unplug F7 needs: every invariant, deadlock and X8 with the driver rebinds, up to two closes and two new netfront instances (close, rebind, close, rebind) among four lifecycle events, 36,655 states' },
     { params: { bus: '7.0', reconnect: '0' },
-      why: 'Linux 7.0\'s xenbus core (e2dcf9065536, docs/models/xenbus.md): the same row as reconnect=0, every invariant, deadlock and X8 on 110,315 states (the rebind is what F7 and xenbus-V1 need)' },
+      why: 'Linux 7.0\'s xenbus core (e2dcf9065536, docs/models/xenbus.md): the same row as reconnect=0, every invariant, deadlock and X8 on 234,003 states (the rebind is what F7 and xenbus-V1 need)' },
     { params: { frontend: 'hostile' }, leaveOut: ['X4_connected_after_hotplug', 'X11_connected_with_rings'],
       why: 'a guest that is not netfront against Linux netback: X2 (maps only what was granted), X3 (no BUG()), X12, X16, X17 (xenstore) defended; X4 and X11 are finding F6' },
     { params: { backend: 'hostile' }, leaveOut: ['deadlock'],
