@@ -29,7 +29,7 @@
  * @pvcheck check -p maxMessage=24 -p messages=2 -p startIndex=0
  * @pvcheck expect ok
  */
-import { deriveModel, nc2, nc2Model as n, idxAdd, type Model, type Rule, type Invariant } from 'pvcheck';
+import { deriveModel, withDefaults, nc2, nc2Model as n, idxAdd, type Model, type Rule, type Invariant } from 'pvcheck';
 
 type S = n.Nc2State;
 type P = n.Nc2Params;
@@ -73,6 +73,7 @@ export function padFix(fix: PadFix): Model<S, P> {
         n.spaceFor(s.prod[r]!.prod_pvt, s.sring[r]!.cons, p) < need(s.prod[r]!.prod_pvt, s.prod[r]!.want, p)),
   };
   return deriveModel(nc2, {
+    params: withDefaults(nc2.params, { messages: 3 }), // the bounds the header was written at (nc2's default is 4 since 2026-12-06)
     name: fix.lastByteLap && fix.padAlone ? 'nc2-pad-first-fix' : `nc2-pad-first-fix-${fix.lastByteLap ? 'last-byte-lap' : 'pad-alone'}-only`,
     description: 'nc2 whose producer pads only a message that crosses the ring end, and sends the pad before asking for the message (the fix of finding F2)',
     see: 'NetChannel2 uring.h __nc2_ring_would_wrap, __nc2_avoid_ring_wrap, nc2_can_send_payload_bytes; docs/models/nc2.md "Findings"',

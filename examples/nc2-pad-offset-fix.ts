@@ -52,7 +52,7 @@
  * @pvcheck check -p backend=hostile
  * @pvcheck expect ok
  */
-import { deriveModel, nc2, nc2Model as n, idxSub, type Model, type Rule } from 'pvcheck';
+import { deriveModel, withDefaults, nc2, nc2Model as n, idxSub, type Model, type Rule } from 'pvcheck';
 
 type S = n.Nc2State;
 type P = n.Nc2Params;
@@ -94,6 +94,7 @@ const fixed = (r: number, takes: typeof padAsSent): Record<string, Rule<S, P>> =
 /** nc2 whose consumers take a pad only as `takes` allows (test/nc2Fixes builds fixes without one condition with it). */
 export const padOffsetFix = (takes: typeof padAsSent = padAsSent, name = 'nc2-pad-offset-fix'): Model<S, P> => deriveModel(nc2, {
   name,
+  params: withDefaults(nc2.params, { messages: 3 }), // the bounds the header was written at (nc2's default is 4 since 2026-12-06)
   description: 'nc2 whose consumer takes a pad only at a non-zero offset o and of payload_bytes - o bytes, where an honest producer writes one (the fix of finding F3; with F1\'s)',
   see: 'NetChannel2 v2v.c v2v_nc2_get_message; uring.h __nc2_avoid_ring_wrap, __nc2_pad_needed; docs/models/nc2.md "Findings"',
   replace: { ...fixed(0, takes), ...fixed(1, takes) },

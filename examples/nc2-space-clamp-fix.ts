@@ -30,7 +30,7 @@
  * @pvcheck check -p backend=hostile
  * @pvcheck expect ok
  */
-import { deriveModel, nc2, nc2Model as n, idxSub, type Model, type Rule } from 'pvcheck';
+import { deriveModel, withDefaults, nc2, nc2Model as n, idxSub, type Model, type Rule } from 'pvcheck';
 
 type S = n.Nc2State;
 type P = n.Nc2Params;
@@ -52,6 +52,7 @@ export const spaceRules = (r: number, space: SpaceOf): Record<string, Rule<S, P>
 /** nc2 with `spaceOf` in nc2_can_send_payload_bytes on both rings (test/nc2Fixes builds fixes off by one with it). */
 export const clampFix = (spaceOf: SpaceOf, name = 'nc2-space-clamp-fix'): Model<S, P> => deriveModel(nc2, {
   name,
+  params: withDefaults(nc2.params, { messages: 3 }), // the bounds the header was written at (nc2's default is 4 since 2026-12-06)
   description: 'nc2 whose nc2_can_send_payload_bytes treats a cons more than a ring behind prod_pvt as no space (the fix of finding F1)',
   see: 'NetChannel2 uring.h nc2_can_send_payload_bytes; docs/models/nc2.md "Findings"',
   replace: { ...spaceRules(0, spaceOf), ...spaceRules(1, spaceOf) },

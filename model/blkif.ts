@@ -192,6 +192,16 @@ export const opsFlush = (p: { ops?: string }): boolean => p.ops !== undefined &&
 /** `ops` asks for discards. */
 export const opsDiscard = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('discard');
 
+/** At the destination of a migration with `destFeatures=none`: the backend blkfront talks to advertises nothing. */
+const atBareDestination = (s: { life?: { migrated?: string } }, p: { destFeatures?: string }): boolean =>
+  p.destFeatures === 'none' && s.life?.migrated !== undefined && s.life.migrated !== 'none';
+/** What the backend blkfront talks to wrote in `feature-flush-cache` (and `feature-barrier`). */
+export const advertisesFlush = (s: { life?: { migrated?: string } }, p: { featureFlushCache?: boolean; destFeatures?: string }): boolean =>
+  p.featureFlushCache === true && !atBareDestination(s, p);
+/** What the backend blkfront talks to wrote in `feature-discard`. */
+export const advertisesDiscard = (s: { life?: { migrated?: string } }, p: { featureDiscard?: boolean; destFeatures?: string }): boolean =>
+  p.featureDiscard === true && !atBareDestination(s, p);
+
 /** A slot in the shape at `p` (flat at segments=1), its fields in the shape's order. */
 export const slotOf = (p: { segments: number }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number): Slot =>
   p.segments === 1 ? { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, status, pad } : { kind, id, operation, segs, status, pad };
@@ -441,6 +451,7 @@ const params = defineParams(
     ops: enumParam({ values: ['rw', 'rw+flush', 'rw+discard', 'rw+flush+discard'] as const, default: 'rw', doc: "the requests blkfront issues: rw, data requests (BLKIF_OP_READ: a write runs the same paths); +flush, REQ_OP_FLUSH as BLKIF_OP_FLUSH_DISKCACHE with no segment while feature-flush-cache (or feature-barrier) reads 1 (blkif_queue_rq completes it at once otherwise); +discard, BLKIF_OP_DISCARD (no segment) while feature-discard reads 1. blkback serves each (dispatch_rw_block_io, dispatch_discard_io) and answers any other operation BLKIF_RSP_EOPNOTSUPP (dispatch_other_io); a hostile peer also writes these operations (and the status BLKIF_RSP_EOPNOTSUPP)" }),
     featureFlushCache: boolParam({ default: true, doc: "(ops with flush) the vbd has a write cache (vbd.flush_support = bdev_write_cache): blkback's connect() writes feature-flush-cache and feature-barrier 1; false: 0, and blkfront sends no flush" }),
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
+    destFeatures: enumParam({ values: ['same', 'none'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same), or neither feature-flush-cache nor feature-discard (none: its disk has no write cache and does not discard); blkfront reads them again in blkif_recover (blkfront_gather_backend_features)" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
@@ -530,8 +541,9 @@ export function blkifInit(p: BlkifParams): BlkifState {
       gref: Array(p.pages).fill(INVALID_GRANT_REF),
       issued: 0,
       broken: false, twice: false, bug: false,
-      // blkfront_gather_backend_features at connect: what blkback's connect() wrote
-      ...(p.ops !== 'rw' ? { flush: p.featureFlushCache, discard: p.featureDiscard } : {}),
+      // blkfront_gather_backend_features at connect: what blkback's connect() wrote (with a lifecycle the run starts
+      // before blkfront's first connect: info's features 0, kzalloc, until blkfront_connect reads them)
+      ...(p.ops !== 'rw' ? (hasLife(p) ? { flush: false, discard: false } : { flush: p.featureFlushCache, discard: p.featureDiscard }) : {}),
     },
     back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
@@ -952,6 +964,12 @@ export const blkbackChanged: R = {
       if (fe === XenbusStateInitialising) talkToBlkback();
     } else if (be === XenbusStateConnected) {
       if (fe !== XenbusStateInitialised && fe !== XenbusStateConnected) talkToBlkback();
+      // blkfront_connect (not when already connected): blkfront_gather_backend_features clears feature_flush and sets it
+      // from the nodes; feature_discard it only sets (a destination without feature-discard leaves it as it was)
+      if (s.front.flush !== undefined && fe !== XenbusStateConnected) {
+        d.front.flush = advertisesFlush(s, p);
+        d.front.discard = s.front.discard === true || advertisesDiscard(s, p);
+      }
       frontSwitch(XenbusStateConnected); // blkfront_connect
       if (s.life!.aside !== undefined && s.life!.aside > 0) l.aside = 0; // (migrate) BLKIF_STATE_SUSPENDED: blkif_recover re-submits the bios blkfront_resume set aside
       if (s.life!.parked !== undefined && s.life!.parked > 0) l.parked = 0; // (migrate, ops) and requeues the flush and discard requests on info->requests
@@ -1058,6 +1076,7 @@ export const xlMigrate: R = {
     // blkfront_resume: every request outstanding (shadow[j].request) is ended and its bios re-submitted after
     // blkif_recover: issued again on the new ring, answered or not at the source
     w.front = { ...fresh.front, issued: s.front.issued - s.front.shadow.filter((x) => x.waiting).length };
+    if (s.front.flush !== undefined) { w.front = { ...w.front, flush: s.front.flush, discard: s.front.discard }; } // blkfront_resume keeps info's features
     const l = d.life as LifeDraft;
     l.be = XenbusStateInitialising; l.beDev = XenbusStateInitialising; l.fe = XenbusStateInitialising;
     l.feWatch = false; l.beWatch = false; l.online = true;
@@ -1589,7 +1608,7 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     description: 'blkfront puts a flush on the ring only while blkback advertises feature-flush-cache (or feature-barrier), and a discard only while it advertises feature-discard (honest frontend)',
     see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush"), blkfront_gather_backend_features, blkif_set_queue_limits; xen/include/public/io/blkif.h feature-flush-cache, feature-discard; ${SEE_BACK_XENBUS} connect (xen_blkbk_flush_diskcache, xen_blkbk_barrier, xen_blkbk_discard)`,
     holds: (s, p) => p.ops === 'rw' || !frontHonest(p) || s.ring.every((x) => x.kind !== SLOT_REQUEST ||
-      !((x.operation === BLKIF_OP_FLUSH_DISKCACHE || x.operation === BLKIF_OP_WRITE_BARRIER) && !p.featureFlushCache) && !(x.operation === BLKIF_OP_DISCARD && !p.featureDiscard)),
+      !((x.operation === BLKIF_OP_FLUSH_DISKCACHE || x.operation === BLKIF_OP_WRITE_BARRIER) && !advertisesFlush(s, p)) && !(x.operation === BLKIF_OP_DISCARD && !advertisesDiscard(s, p))),
   },
   {
     name: 'B_unserved_op_refused',

@@ -804,8 +804,7 @@ export const GNTTAB_NR_RESERVED_ENTRIES = 8;
 export const EINVAL = -22, EAGAIN = -11;
 
 /** rgt->nr_v2_ops: A's pinned sub-page (and transitive) entries: v2 operations in progress. */
-export const nrV2Ops = (s: S): number => count(s.aa, subPagePinned);
-const subPagePinned = (a: ActiveEntry | null): boolean => a !== null && a.is_sub_page === 1;
+export const nrV2Ops = (s: S): number => s.aa.filter((a) => a !== null && a.is_sub_page === 1).length;
 
 export const ERANGE = -34;
 
@@ -952,13 +951,7 @@ const showFlags = (f: number): string =>
 interface GrantChoice { r: number; kind: number }
 /** The kinds the frontend may grant a data ref for. */
 const grantKinds: (p: P) => number[] = perParams((p) => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
-const stickyCount = (s: S): number => count(s.fe, sticky);
-const sticky = (f: FeSlot): boolean => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL;
-/** The first page (not the ring's) the frontend holds none of, -1 if none: alloc_page. */
-function unheldPage(s: S): number {
-  for (let i = 1; i < s.pg.length; i++) if (s.pg[i]!.held === 0) return i;
-  return -1;
-}
+const stickyCount = (s: S): number => s.fe.filter((f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL).length;
 
 /** The frontend's grant: alloc a page, write the payload, grant, and post the request (or ADD_GREF_MAPPING). `zero`: the page is zeroed first. */
 const grantChoices: (p: P) => GrantChoice[] = perParams((p) => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind }))));
@@ -969,9 +962,9 @@ export const feGrant = (zero: boolean): R => ({
   choices: (_s, p) => grantChoices(p),
   showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
   when: (s, p, a: GrantChoice) => granterHonest(p) && s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
-    unheldPage(s) > 0 && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
+    s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
   then: (d, s, _p, a: GrantChoice) => {
-    const page = unheldPage(s);
+    const page = s.pg.findIndex((pg, i) => i > 0 && pg.held === 0);
     grantPage(d, a.r, page, a.kind, zero, s.pg[page]!);
   },
 });
@@ -1214,8 +1207,7 @@ export const beCachedRequest: R = {
   },
 };
 
-const cacheCount = (s: S): number => count(s.be, cached);
-const cached = (b: BeSlot): boolean => b.c >= 0;
+const cacheCount = (s: S): number => count(s.be, (b) => b.c >= 0);
 /** How many elements satisfy `f` (without the array `filter` would build). */
 function count<T>(xs: readonly T[], f: (x: T) => boolean): number {
   let n = 0;
@@ -1264,11 +1256,7 @@ export const beForward: R = {
     Object.assign(d.be[r]!, { st: BE_FWD, t });
   },
 };
-/** The first of B's entries free for a forward: invalid, not pinned, not netback's already (-1: none). */
-function freeTrans(s: S): number {
-  for (let t = 0; t < s.gb.length; t++) if (gtype(s.gb[t]!) === GTF_invalid && s.ab[t] === null && hostileOwns(s, t)) return t;
-  return -1;
-}
+const freeTrans = (s: S): number => s.gb.findIndex((e, t) => gtype(e) === GTF_invalid && s.ab[t] === null && !s.be.some((b) => b.t === t));
 
 export const beForwardDone: R = {
   name: 'be_forward_done', actor: 'backend',
@@ -1283,19 +1271,11 @@ export const beForwardDone: R = {
   },
 };
 
-/** No request in flight on any slot, and no cached grant's entry in the middle of a map (beDisconnect's guard). */
-function allIdle(s: S): boolean {
-  for (let r = 0; r < s.be.length; r++) {
-    const b = s.be[r]!;
-    if (!(b.st === BE_IDLE && (b.c < 0 || !actLocked(s, DOMID_A, r)))) return false;
-  }
-  return true;
-}
 export const beDisconnect: R = {
   name: 'be_disconnect', actor: 'backend',
   doc: 'netback disconnects (XenbusStateClosing) once no request is in flight: it unmaps every cached grant and the ring',
   see: 'netback xenvif_disconnect_data / xenvif_unmap_frontend_data_rings; netif.h static grants',
-  when: (s) => s.conn === CONN_UP && allIdle(s),
+  when: (s) => s.conn === CONN_UP && s.be.every((b, r) => b.st === BE_IDLE && (b.c < 0 || !actLocked(s, DOMID_A, r))),
   then: (d, s) => {
     s.be.forEach((b, r) => {
       if (b.c >= 0) {
@@ -1587,7 +1567,7 @@ export const rogueTransitive: R = {
   choices: (_s, p) => (lateTrans(p) ? lateTransChoices(p) : transChoices(p)),
   showChoice: (a: TransChoice) => (a.domid < 0 ? `B:${a.t} (any content: transWrites=late)` : showTrans(a)),
   when: (s, p, a: TransChoice) => {
-    if (!hostile(p) || !hostileOwns(s, a.t)) return false;
+    if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
     // transWrites=late: the writes are the copies' (lateTrans); one write per entry stays, a step to the same class
     if (a.domid < 0) return true;
     const e = s.gb[a.t]!;
@@ -1642,7 +1622,7 @@ export const rogueEndTransitive: R = {
   doc: 'the hostile domain invalidates one of its transitive entries (v2: flags = 0)',
   see: 'grant_table.h (invalidating an entry)',
   choices: (_s, p) => transEntries(p),
-  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && hostileOwns(s, t),
+  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && !s.be.some((b) => b.t === t),
   then: (d, s, _p, t: number) => {
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
   },
@@ -1806,16 +1786,12 @@ export const G1: Invariant<S, P> = {
   name: 'G1_only_named_grantee',
   description: "every map and copy pin on a frontend grant is held by the domain the entry names (dom0): C only reaches it through one transitive grant of dom0's",
   see: 'docs §4.10 G1; grant_table.c _set_status_v2 "Bad flags or dom"',
-  holds: (s) => {
-    for (const a of s.aa) if (a !== null && a.domid !== DOMID_B) return false;
-    for (const c of s.cp)
-      for (let i = 0; i < c.pins.length; i++) {
-        const x = c.pins[i]!, acquirer = i === 0 ? c.by : c.pins[i - 1]!.dom;
-        const a = (x.dom === DOMID_A ? s.aa : s.ab)[x.ref];
-        if (!a || a.domid !== acquirer) return false;
-      }
-    return true;
-  },
+  holds: (s) => s.aa.every((a) => a === null || a.domid === DOMID_B) &&
+    s.cp.every((c) => c.pins.every((x, i) => {
+      const acquirer = i === 0 ? c.by : c.pins[i - 1]!.dom;
+      const a = (x.dom === DOMID_A ? s.aa : s.ab)[x.ref];
+      return !!a && a.domid === acquirer;
+    })),
 };
 export const G2: Invariant<S, P> = {
   name: 'G2_readonly_respected',
@@ -1831,44 +1807,36 @@ export const G3: Invariant<S, P> = {
   name: 'G3_subpage_transitive_never_mapped',
   description: 'no mapping refers to a sub-page grant or a transitive grant: they are only copied',
   see: 'docs §4.10 G3; grant_table.c map_grant_ref (mask |= GTF_sub_page, is_sub_page)',
-  holds: (s) => {
-    for (const m of s.mt) {
-      if (m === null) continue;
-      const a = (m.dom === DOMID_A ? s.aa : s.ab)[m.ref];
-      if (!(m.dom === DOMID_A && !!a && a.is_sub_page === 0 && a.trans_domid < 0)) return false;
-    }
-    return true;
-  },
+  holds: (s) => s.mt.every((m) => {
+    if (m === null) return true;
+    const a = (m.dom === DOMID_A ? s.aa : s.ab)[m.ref];
+    return m.dom === DOMID_A && !!a && a.is_sub_page === 0 && a.trans_domid < 0;
+  }),
 };
 export const G4: Invariant<S, P> = {
   name: 'G4_copy_in_bounds',
   description: 'every copy in progress stays inside one page and inside the [page_off, page_off+length) window of a sub-page grant',
   see: 'docs §4.10 G4; grant_table.c gnttab_copy "copy beyond page area", "copy source/dest out of bounds"',
-  holds: (s) => {
-    for (const c of s.cp) {
-      if (c.offset < 0 || c.offset + c.len > PAGE) return false;
-      const last = c.pins[c.pins.length - 1]!;
-      const a = (last.dom === DOMID_A ? s.aa : s.ab)[last.ref];
-      if (!(!!a && c.offset >= a.start && c.offset + c.len <= a.start + a.length)) return false;
-    }
-    return true;
-  },
+  holds: (s) => s.cp.every((c) => {
+    if (c.offset < 0 || c.offset + c.len > PAGE) return false;
+    const last = c.pins[c.pins.length - 1]!;
+    const a = (last.dom === DOMID_A ? s.aa : s.ab)[last.ref];
+    return !!a && c.offset >= a.start && c.offset + c.len <= a.start + a.length;
+  }),
 };
 export const G5: Invariant<S, P> = {
   name: 'G5_transitive_one_level',
   description: 'every copy went through at most one transitive grant, never a grant of the same domain, never the same entry twice',
   see: 'docs §4.10 G5; XSA-226 (CVE-2017-12135); grant_table.c acquire_grant_for_copy',
-  holds: (s) => {
-    for (const c of s.cp) {
-      if (c.hops > 1) return false;
-      const ps = c.pins;
-      for (let i = 0; i < ps.length; i++) {
-        if (i > 0 && ps[i]!.dom === ps[i - 1]!.dom) return false;
-        for (let j = 0; j < i; j++) if (ps[j]!.dom === ps[i]!.dom && ps[j]!.ref === ps[i]!.ref) return false;
-      }
+  holds: (s) => s.cp.every((c) => {
+    if (c.hops > 1) return false;
+    const ps = c.pins;
+    for (let i = 0; i < ps.length; i++) {
+      if (i > 0 && ps[i]!.dom === ps[i - 1]!.dom) return false;
+      for (let j = 0; j < i; j++) if (ps[j]!.dom === ps[i]!.dom && ps[j]!.ref === ps[i]!.ref) return false;
     }
     return true;
-  },
+  }),
 };
 export const G6: Invariant<S, P> = {
   name: 'G6_status_tracks_pins',
@@ -1948,10 +1916,7 @@ export const G15: Invariant<S, P> = {
   name: 'G15_copy_frame_is_referenced_frame',
   description: 'every copy in progress reads or writes the frame Xen took its page (and writable type) reference on: the mfn and the page acquire_grant_for_copy hands back are the same',
   see: 'XSA-500 (CVE-2026-62428, Xen 61b0a59c); grant_table.c acquire_grant_for_copy, gnttab_copy_claim_buf',
-  holds: (s) => {
-    for (const c of s.cp) if (c.frame !== c.pf) return false;
-    return true;
-  },
+  holds: (s) => s.cp.every((c) => c.frame === c.pf),
 };
 export const G7: Invariant<S, P> = {
   name: 'G7_end_only_when_idle',
@@ -2010,18 +1975,17 @@ export const G11: Invariant<S, P> = {
   see: 'docs §4.10 G11; netback xenvif_disconnect_data; XSA-367',
   holds: (s) => {
     // The handles the driver owns are distinct driver handles, as many as there are: the same set.
-    // (written by index with its own count: `length = 0` would drop the array's store, a new one every state)
     const owned = OWNED;
-    let n = 0;
-    if (s.ringh >= 0) owned[n++] = s.ringh;
+    owned.length = 0;
+    if (s.ringh >= 0) owned.push(s.ringh);
     for (const b of s.be) {
-      if (b.st === BE_MAPPED) owned[n++] = b.h;
-      if (b.c >= 0) owned[n++] = b.c;
+      if (b.st === BE_MAPPED) owned.push(b.h);
+      if (b.c >= 0) owned.push(b.c);
     }
     let drv = 0;
     for (const m of s.mt) if (m !== null && m.drv === 1) drv++;
-    if (n !== drv) return false;
-    for (let i = 0; i < n; i++) {
+    if (owned.length !== drv) return false;
+    for (let i = 0; i < owned.length; i++) {
       const h = owned[i]!, m = s.mt[h];
       if (m === undefined || m === null || m.drv !== 1) return false;
       for (let j = 0; j < i; j++) if (owned[j] === h) return false;
@@ -2079,13 +2043,9 @@ export const pagesNotFreedWhilePinned: Invariant<S, P> = {
   name: 'page_never_freed_while_granted',
   description: 'no page is freed or reused while a mapping (or an unmap whose TLB flush is still to come) or a copy in progress refers to it',
   see: 'issue 5 property; CVE-2022-23041; XSA-218',
-  holds: (s, p) => {
-    if (!granterHonest(p)) return true;
-    for (const m of s.mt) if (!(m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1)) return false;
-    for (const u of s.um) if (!(u.dom !== DOMID_A || s.pg[u.frame]!.held === 1)) return false;
-    for (const c of s.cp) if (!(c.frame < 0 || c.pins[c.pins.length - 1]!.dom !== DOMID_A || s.pg[c.frame]!.held === 1)) return false;
-    return true;
-  },
+  holds: (s, p) => !granterHonest(p) || s.mt.every((m) => m === null || m.dom !== DOMID_A || s.pg[m.frame]!.held === 1) &&
+    s.um.every((u) => u.dom !== DOMID_A || s.pg[u.frame]!.held === 1) &&
+    s.cp.every((c) => c.frame < 0 || c.pins[c.pins.length - 1]!.dom !== DOMID_A || s.pg[c.frame]!.held === 1),
 };
 export const stickyCacheBound: Invariant<S, P> = {
   name: 'S1_sticky_cache_bounded',
@@ -2098,21 +2058,13 @@ export const stickyUngrant: Invariant<S, P> = {
   name: 'S2_ungrant_acknowledged',
   description: 'a grant in the backend cache is still sticky for the frontend: the frontend ends or reuses it only after the backend acknowledged its removal',
   see: 'netif.h XEN_NETIF_CTRL_TYPE_DEL_GREF_MAPPING; seeds/002 "explicit un-grant operation"',
-  holds: (s, p) => {
-    if (!granterHonest(p)) return true;
-    for (let r = 0; r < s.be.length; r++) if (!(s.be[r]!.c < 0 || STICKY_STATES.includes(s.fe[r]!.st))) return false;
-    return true;
-  },
+  holds: (s, p) => !granterHonest(p) || s.be.every((b, r) => b.c < 0 || STICKY_STATES.includes(s.fe[r]!.st)),
 };
 export const failedMapNeverUsed: Invariant<S, P> = {
   name: 'failed_map_never_used',
   description: 'every failed map is answered with an error and its (invalid) handle is never used',
   see: 'XSA-367 (CVE-2021-28038); netback "respect gnttab_map_refs()\'s return value"',
-  holds: (s) => {
-    if (s.bad !== 0) return false;
-    for (const b of s.be) if (!(b.st !== BE_MAPFAIL || (b.h < 0 && b.rc !== GNTST_okay))) return false;
-    return true;
-  },
+  holds: (s) => s.bad === 0 && s.be.every((b) => b.st !== BE_MAPFAIL || (b.h < 0 && b.rc !== GNTST_okay)),
 };
 
 export const grantInvariants = [G1, G2, G3, G4, G5, G6, G7, G8, G9, G10, G11, G12, G13, G14, G15, G16, G17, G18, G19, pinsAccount,
@@ -2164,14 +2116,9 @@ export const G_granteeIdles: Goal<S, P> = {
   },
 };
 
-const deferred = (f: FeSlot): boolean => f.st === FE_DEFER;
 export const grantObservables: readonly Observable<S, P>[] = [
-  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => {
-    let n = 0;
-    for (let r = 0; r < s.fe.length; r++) if (s.aa[r] !== null) n++;
-    return n;
-  } },
-  { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, deferred) },
+  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => count(s.aa.slice(0, s.fe.length), (a) => a !== null) },
+  { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
   { name: 'cached_grants', description: 'sticky grants in the backend cache', value: (s) => cacheCount(s) },
 ];
 

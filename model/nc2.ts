@@ -64,7 +64,7 @@ export const CELL_ZERO = 0, CELL_HDR = 1, CELL_BODY = 2, CELL_PAD = 3;
 export const nc2Params = defineParams(
   {
     ringBytes: intParam({ default: 32, min: 16, max: 4096, doc: 'payload_bytes of each ring (power of two; a page is 4096, a multi-page ring is a larger power of two)', check: isPowerOfTwo }),
-    messages: intParam({ default: 3, min: 0, max: 15, doc: 'messages each honest producer sends' }),
+    messages: intParam({ default: 4, min: 0, max: 15, doc: 'messages each honest producer sends' }),
     maxMessage: intParam({ default: 16, min: 8, max: 4096, doc: 'largest message in bytes (header included, a multiple of 8); the producer chooses every size 8, 16, ... up to it' }),
     directions: intParam({ default: 1, min: 1, max: 2, doc: '1: the frontend-to-backend ring only; 2: both rings of the pair' }),
     startIndex: intParam({ default: 0xfffffff0, min: 0, max: 0xffffffff, doc: 'the value every RING_IDX starts at (a multiple of 8): a quiescent ring that has carried that many bytes; the default 0xfffffff0 is 16 bytes before both the ring end and the 2^32 wrap, so a 16-byte message needs a pad and every index crosses 2^32' }),

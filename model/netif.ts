@@ -1086,4 +1086,9 @@ export const netifTx = defineModel<S, P>({
   isValidEnd: netifValidEnd,
   view: netifView,
   shape: netifTxShape,
+  // npm start also checks netback's tx event channel (xenvif_tx_interrupt, lateeoi accounting; NAPI only while scheduled)
+  checkAll: [
+    { params: { evtchn: 'lateeoi' },
+      why: 'the defaults with netfront notifying netback\'s tx event channel (req_event) and NAPI running only while xenvif_tx_interrupt scheduled it, EOI at its completion: every invariant and deadlock, 482,227 states' },
+  ],
 });

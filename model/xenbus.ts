@@ -2129,21 +2129,14 @@ export const X1: Invariant<S, P> = {
   name: 'X1_map_after_keys_published',
   description: 'the backend maps a ring or binds an event channel only while its driver state is Connected and only after the frontend published every key it needs',
   see: 'netback xenbus.c connect, connect_data_rings (xenbus_gather); xen-protocols.md §3.6 X1',
-  holds: (s, p) => {
-    if (!linuxBackend(p)) return true;
-    for (const q of s.q) if (!((q.map === null && !q.bound) || (s.be.inst && s.be.state === XenbusStateConnected && s.be.keysRead))) return false;
-    return true;
-  },
+  holds: (s, p) => !linuxBackend(p) || s.q.every((q) => (q.map === null && !q.bound) || (s.be.inst && s.be.state === XenbusStateConnected && s.be.keysRead)),
 };
 
 export const X2: Invariant<S, P> = {
   name: 'X2_frontend_frees_after_backend',
   description: 'the frontend never frees or reuses a ring page the backend still maps: every mapped ref is one the frontend still grants or holds on the deferred-free list',
   see: 'Linux gnttab_end_foreign_access (deferred free; XSA-396); netfront xennet_disconnect_backend; xen-protocols.md §3.6 X2',
-  holds: (s) => {
-    for (const q of s.q) if (!(q.map === null || q.gref === q.map || q.deferred === q.map)) return false;
-    return true;
-  },
+  holds: (s) => s.q.every((q) => q.map === null || q.gref === q.map || q.deferred === q.map),
 };
 // With frontend=hostile, X2 reads as the honest backend's half: it maps only refs the guest granted.
 
@@ -2193,11 +2186,7 @@ export const X7: Invariant<S, P> = {
   name: 'X7_no_mapping_outside_connected',
   description: 'every mapping and binding is released on every path out of Connected: a backend whose driver state is not Connected, or no backend at all, maps nothing',
   see: 'netback xenbus.c set_backend_state (Connected -> Closing runs backend_disconnect), netback_remove',
-  holds: (s, p) => {
-    if (!linuxBackend(p) || (s.be.inst && s.be.state === XenbusStateConnected)) return true;
-    for (const q of s.q) if (!(q.map === null && !q.bound)) return false;
-    return true;
-  },
+  holds: (s, p) => !linuxBackend(p) || (s.be.inst && s.be.state === XenbusStateConnected) || s.q.every((q) => q.map === null && !q.bound),
 };
 
 export const X9: Invariant<S, P> = {
@@ -2211,12 +2200,8 @@ export const X11: Invariant<S, P> = {
   name: 'X11_connected_with_rings',
   description: 'while netback publishes Connected (its node and dev->state), every queue it negotiated is mapped and bound: a frontend cannot make it claim a connection it does not have',
   see: 'netback xenbus.c set_backend_state (backend_connect; backend_switch_state(Connected) after a failed connect()), connect(); fidelity-review.md xenbus item 2',
-  holds: (s) => {
-    if (!(s.be.inst && s.be.dev === XenbusStateConnected && beNode(s) === XenbusStateConnected)) return true;
-    if (!(s.be.nq > 0)) return false;
-    for (let i = 0; i < s.q.length; i++) if (!(i >= s.be.nq || (s.q[i]!.map !== null && s.q[i]!.bound))) return false;
-    return true;
-  },
+  holds: (s) => !(s.be.inst && s.be.dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
+    (s.be.nq > 0 && s.q.every((q, i) => i >= s.be.nq || (q.map !== null && q.bound))),
 };
 
 export const X12: Invariant<S, P> = {
@@ -2235,21 +2220,14 @@ export const X13: Invariant<S, P> = {
   name: 'X13_napi_released',
   description: 'no NAPI instance of netfront outlives its driver instance: removal deletes every queue\'s NAPI (xennet_destroy_queues) before the queue array is freed',
   see: 'netfront xennet_uninit, xennet_destroy_queues (real_num_tx_queues); CVE-2022-48914; xen-protocols.md B-10',
-  holds: (s) => {
-    if (s.fe.inst) return true;
-    for (const q of s.q) if (q.napi) return false;
-    return true;
-  },
+  holds: (s) => s.fe.inst || s.q.every((q) => !q.napi),
 };
 
 export const X14: Invariant<S, P> = {
   name: 'X14_no_use_after_free',
   description: 'netback never uses a freed object of a queue: no kthread_stop on a freed task_struct, no transmit on a freed queue',
   see: 'XSA-374 (CVE-2021-28691): netback xenvif_disconnect_queue, get_task_struct; backend_disconnect synchronize_net; xen-protocols.md X-10, B-11',
-  holds: (s) => {
-    for (const q of s.q) if (q.uaf) return false;
-    return true;
-  },
+  holds: (s) => s.q.every((q) => !q.uaf),
 };
 
 export const X15: Invariant<S, P> = {
@@ -2301,20 +2279,10 @@ export const X19: Goal<S, P> = {
   reached: (s, p) => dpdkPair(p) || !libxlWaitsForInitWait(s, p),
 };
 
-// (the observables count in loops: they run on every new state; `filter` built an array a call, and a
-// counter taking the predicate as an argument was one call more a queue, seen in the profile)
 export const xenbusObservables: readonly Observable<S, P>[] = [
   { name: 'backend_node_vs_driver', description: '1 when the backend\'s state node differs from netback\'s be->state while both exist', value: (s) => (s.be.inst && beNode(s) !== s.be.state ? 1 : 0) },
-  { name: 'deferred_grants', description: 'ring pages held on the deferred-free list (ended while mapped)', value: (s) => {
-    let n = 0;
-    for (const q of s.q) if (q.deferred !== null) n++;
-    return n;
-  } },
-  { name: 'queues_mapped', description: 'rings the backend maps', value: (s) => {
-    let n = 0;
-    for (const q of s.q) if (q.map !== null) n++;
-    return n;
-  } },
+  { name: 'deferred_grants', description: 'ring pages held on the deferred-free list (ended while mapped)', value: (s) => s.q.filter((q) => q.deferred !== null).length },
+  { name: 'queues_mapped', description: 'rings the backend maps', value: (s) => s.q.filter((q) => q.map !== null).length },
 ];
 
 // --- the state's shape (model/shape.ts): the packed path

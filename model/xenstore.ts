@@ -298,16 +298,11 @@ export function xsUnwatch(d: XsDraft, token: string): void {
   if (!q) return;
   // The queue as it was when none of its tokens is this one and it is not empty (an equal copy was stored before).
   if (q.length > 0 && !q.includes(token)) return;
-  let kept: string[] | undefined; // built only when a token stays (an empty queue reads as none: no array, no closure)
-  for (const t of q) if (t !== token) (kept ??= []).push(t);
-  d.events[owner] = kept;
+  const kept = q.filter((t) => t !== token);
+  d.events[owner] = kept.length ? kept : undefined;
 }
 
-/** The watch registered with `token` (a loop: guards ask it on every state, and `find` took a closure a call). */
-export const xsWatchOf = (xs: Xenstore, token: string): XsWatch | undefined => {
-  for (const w of xs.watches) if (w.token === token) return w;
-  return undefined;
-};
+export const xsWatchOf = (xs: Xenstore, token: string): XsWatch | undefined => xs.watches.find((w) => w.token === token);
 export const xsWatching = (xs: Xenstore, token: string): boolean => xsWatchOf(xs, token) !== undefined;
 /** The token whose event `owner`'s handler thread runs next, if any. */
 export const xsNextEvent = (xs: Xenstore, owner: string): string | undefined => xs.events[owner]?.[0];
@@ -327,7 +322,7 @@ export function xsDeliver(d: XsDraft, owner: string): void {
 
 /** A spurious event on a registered watch ("Watches may be triggered spuriously"). */
 export function xsFireSpurious(d: XsDraft, token: string): void {
-  const w = xsWatchOf(d as unknown as Xenstore, token);
+  const w = d.watches.find((x) => x.token === token);
   if (w) queue(d, w);
 }
 

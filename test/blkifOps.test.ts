@@ -21,6 +21,7 @@ import { check } from '../checker/explore.js';
 import { paramsOf, systemOf } from './support/models.js';
 import biosLostFix from '../examples/blkif-resume-bios-lost-fix.js';
 import flushUnadvertised from '../examples/blkif-flush-unadvertised.js';
+import discardFix from '../examples/blkif-discard-after-migration-fix.js';
 
 type Overrides = Record<string, string | number | boolean>;
 const ALL = blkifInvariants.map((x) => x.name);
@@ -133,6 +134,25 @@ test('F_parked_requeued: a flush outstanding at a migration is kept whole on inf
   const reconnected = all.filter((s) => s.life!.migrated === MIGRATE_DONE && s.life!.fe === XenbusStateConnected);
   assert.ok(reconnected.length > 0 && reconnected.every((s) => s.life!.parked === 0), 'blkif_recover requeued the parked flushes');
   assert.ok(all.some((s) => s.life!.parked! > 0), 'a flush parked');
+});
+
+test('a migration to a backend without feature-discard (destFeatures=none): blkfront_gather_backend_features never clears feature_discard, so blkfront sends a discard the new backend does not advertise (F_sends_only_advertised, 9 steps, 6.12 and 7.0); flushes stop (feature_flush cleared first); the fix clears it', () => {
+  for (const bus of ['6.12', '7.0']) {
+    const o = { ops: 'rw+discard', migrate: true, destFeatures: 'none', bus, requests: 2 };
+    const { r } = run(blkif, o, ALL, false);
+    assert.is(r.violation?.property, 'F_sends_only_advertised', bus);
+    const rs = r.violation!.trace.slice(1).map((x) => x.rule!);
+    assert.is(rs.length, 9, bus);
+    assert.is(rs.at(-1), 'blkif_queue_discard_req');
+    assert.ok(rs.indexOf('xl_migrate') < rs.lastIndexOf('blkback_changed'), 'the discard after the reconnect');
+    const f = run(M(discardFix), o, ALL).r;
+    assert.is(f.outcome, 'ok', `the fix: ${f.violation?.property}`);
+  }
+  // flushes: cleared at the reconnect, none sent to the bare destination (every state explored)
+  const { r, all } = run(blkif, { ops: 'rw+flush', migrate: true, destFeatures: 'none', requests: 3 }, ALL, false);
+  assert.is(r.outcome, 'ok', r.violation?.property);
+  assert.ok(all.some((s) => s.life!.migrated === MIGRATE_DONE && s.life!.fe === XenbusStateConnected && s.front.flush === false));
+  assert.ok(all.some((s) => s.life!.migrated === 'none' && s.life!.fe === XenbusStateConnected && s.front.flush === true), 'the source advertised it');
 });
 
 test.run();

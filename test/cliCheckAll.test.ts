@@ -125,20 +125,22 @@ test("a model's check-all runs: parameters resolved, what a run leaves out not c
 });
 
 test("--workers N (check-all's, session 25: N for every row, for measurements): the same counts, depths and verdicts at N=1 and N=2 as test/pinned.json's, a declared finding's trace of the same length; each report says the workers its run had", async () => {
-  // two built-ins as they are (a copy has no module the workers could load: it would stay on one thread), one row each:
-  // ring-notify ok, netif-rx a declared finding (F_rx_frags_validated)
+  // two built-ins as they are (a copy has no module the workers could load: it would stay on one thread):
+  // ring-notify ok (one row), netif-rx a declared finding (F_rx_frags_validated) and, since 2026-12-06, its backend=honest row
   const models = [model('ring-notify'), model('netif-rx')];
-  assert.ok(models.every((m) => builtinModels.includes(m) && !m.checkAll?.length), 'built-ins with no further check-all run');
+  assert.ok(models.every((m) => builtinModels.includes(m)), 'built-ins');
+  assert.ok(!models[0]!.checkAll?.length, 'ring-notify: no further check-all run');
+  assert.equal(models[1]!.checkAll?.map((r) => r.params), [{ backend: 'honest' }], 'netif-rx: its one further run');
   for (const n of [1, 2]) {
     const all = await checkAllRuns(models, { traceDir: scratchDir(`pvcheck-check-all-w${n}-`), workers: n });
     assert.is(all.code, 0, `--workers ${n}`);
-    assert.equal(all.reports.map(figures), [pinnedOf('ring-notify'), pinnedOf('netif-rx')], `--workers ${n}`);
+    assert.equal(all.reports.map(figures), [pinnedOf('ring-notify'), pinnedOf('netif-rx'), pinnedOf('netif-rx', 'backend=honest')], `--workers ${n}`);
     for (const r of all.reports) {
       // a run may end on the main thread before its workers have loaded (engine, session 25): then 1, and the reason says so
       assert.ok(r.workers === n || (r.workers === 1 && r.workersReason !== `--workers ${n} given`), `--workers ${n}: ${r.model} ran on ${r.workers} (${r.workersReason})`);
       assert.ok(r.workersReason?.startsWith(`--workers ${n} given`), `${r.model}: ${r.workersReason}`);
     }
-    if (all.reports.every((r) => r.workers === n)) assert.is(workersSummary(all.reports), `2 runs on ${n} worker${n === 1 ? '' : 's'}`);
+    if (all.reports.every((r) => r.workers === n)) assert.is(workersSummary(all.reports), `3 runs on ${n} worker${n === 1 ? '' : 's'}`);
     assert.ok(existsSync(all.reports[1]!.violation!.traceFile!), `--workers ${n}: netif-rx's trace written`);
   }
   assert.is(workersSummary([{ workers: 2 }, { workers: 1 }, { workers: 2 }]), '2 runs on 2 workers, 1 run on 1 worker');
