@@ -30,6 +30,7 @@ import { refineResult } from '../cli/refine.js';
 import { checkLine, type CheckLine } from './support/models.js';
 import type { Model } from '../model/core.js';
 import { gridPoint } from './support/ringSpec.js';
+import type { DefaultsEntry } from './support/pinnedDefaults.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const PINNED = 'test/pinned.json';
@@ -40,19 +41,8 @@ const pinned = JSON.parse(pinnedText) as {
   checkAll: (Entry & { model: string; checkAll: string })[];
   runs: (Entry & { id: string; args: string[]; slow?: boolean })[];
 };
-interface Obs { min: number | null; max: number | null; maxWitness: number }
-interface Entry {
-  model?: string;
-  id?: string;
-  outcome: string;
-  states: number;
-  edges: number;
-  depth: number;
-  observables?: Record<string, Obs>;
-  /** A declared finding the run reports: `PROPERTY in N steps`. */
-  violation?: string;
-  reason: string;
-}
+/** An entry of test/pinned.json: the `defaults` entries' type (test/support/pinnedDefaults.ts); a run has an id instead of a model. */
+type Entry = Omit<DefaultsEntry, 'model'> & { model?: string; id?: string };
 interface Report {
   model: string;
   outcome: string;
