@@ -34,10 +34,11 @@
 // no process works in them (Linux: /proc/PID/cwd) and none was changed for an hour.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { someoneWorksIn, startTime, stillRuns } from './proc.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
@@ -98,43 +99,9 @@ function freshTree(dir) {
   mkdirSync(join(dir, '.tmp'));
   return dir;
 }
-/** A process's start time (Linux: field 22 of /proc/PID/stat, clock ticks since boot), or '0' where there is none to read. */
-function startTime(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '0';
-  } catch {
-    return '0';
-  }
-}
-/** Whether the runner `pid` that started at `start` (startTime) still runs: a process id used again by another process is not it. */
-function runnerAlive(pid, start) {
-  try {
-    process.kill(pid, 0);
-  } catch (e) {
-    if (e.code !== 'EPERM') return false; // ESRCH: gone (EPERM: a process of another user, alive)
-  }
-  return start === '0' || startTime(pid) === '0' || startTime(pid) === start;
-}
 const me = `${process.pid}.${startTime(process.pid)}`;
 const OWNED = /^pvcheck-mutant-\d+-(\d+)\.(\d+)-[A-Za-z0-9]{6}$/;
 const LEGACY = /^pvcheck-mutant-(?:\d+-)?[A-Za-z0-9]{6}$/;
-/** Whether a process works in `dir` (its working directory is in it; Linux's /proc: elsewhere, taken as yes). */
-function inUse(dir) {
-  let pids;
-  try {
-    pids = readdirSync('/proc').filter((p) => /^\d+$/.test(p));
-  } catch {
-    return true;
-  }
-  for (const p of pids) {
-    try {
-      const cwd = readlinkSync(`/proc/${p}/cwd`);
-      if (cwd === dir || cwd.startsWith(dir + '/')) return true;
-    } catch { /* gone, or not ours to read */ }
-  }
-  return false;
-}
 /**
  * Removes the directories that runners gone before their end left in the temporary folder (a
  * runner killed outright cannot remove its own); returns their names. A live runner's are kept.
@@ -151,10 +118,10 @@ function sweep() {
     const dir = join(tmpdir(), name);
     const owned = OWNED.exec(name);
     let gone;
-    if (owned) gone = !runnerAlive(+owned[1], owned[2]);
+    if (owned) gone = !stillRuns(+owned[1], owned[2]);
     else if (LEGACY.test(name)) {
       try {
-        gone = Date.now() - statSync(dir).mtimeMs > 3600_000 && !inUse(dir);
+        gone = Date.now() - statSync(dir).mtimeMs > 3600_000 && !someoneWorksIn(dir);
       } catch {
         gone = false;
       }

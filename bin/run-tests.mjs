@@ -43,11 +43,12 @@
 //
 // Usage: node bin/run-tests.mjs [--save-times] [--changed [BASE]] [filter-substring...]
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
+import { groupRunning } from './proc.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const argv = process.argv.slice(2);
@@ -153,14 +154,13 @@ const startOrder = selected
 
 /** How long a file's process group may take to empty after the file exits before what is left counts as left behind. */
 const LEAK_GRACE_MS = 1000;
-const procfs = existsSync('/proc/self/stat');
 /**
  * The processes of group `pid` that still run, each as `PID COMMAND` (empty: none). A zombie (ended,
  * not reaped yet) does not run: it holds nothing and takes no time, yet takes the group's signal, and
  * a file's child that ends as the file exits is handed to init, which may reap it late (this machine's
  * init took 1.5-1.7 s, past the grace: ci57's false 'left processes running',
- * docs/perf/2026-12-06h-pool.md). Linux: /proc/PID/stat (state, process group) and cmdline of every
- * process, read only when the group still takes a signal; elsewhere: the group takes a signal.
+ * docs/perf/2026-12-06h-pool.md). Linux: bin/proc.mjs groupRunning reads /proc, only when the group
+ * still takes a signal; elsewhere: the group takes a signal.
  */
 function leftRunning(pid) {
   try {
@@ -168,36 +168,7 @@ function leftRunning(pid) {
   } catch {
     return []; // ESRCH: the group is gone
   }
-  const some = ['(a process of the group)'];
-  if (!procfs) return some;
-  let names;
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return some;
-  }
-  const left = [];
-  for (const n of names) {
-    if (!/^\d+$/.test(n)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // after the command's ')': state, parent, process group
-    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (pgrp !== String(pid) || state === 'Z' || state === 'X') continue;
-    let cmd;
-    try {
-      cmd = readFileSync(`/proc/${n}/cmdline`, 'utf8').split('\0').join(' ').trim();
-    } catch {
-      cmd = '';
-    }
-    cmd ||= stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    left.push(`${n} ${cmd.length > 60 ? cmd.slice(0, 57) + '...' : cmd}`);
-  }
-  return left;
+  return groupRunning(pid) ?? ['(a process of the group)'];
 }
 
 /** Kills the process group `pid` leads (the file and everything it started); true if one was there. */

@@ -28,7 +28,7 @@ const scratch = scratchDir('pvcheck-mutants-runner-');
 const tree = join(scratch, 'tree');
 const tmp = join(scratch, 'tmp');
 for (const d of [join(tree, 'bin'), join(tree, 'test', 'mutants'), tmp]) mkdirSync(d, { recursive: true });
-for (const f of ['mutants.mjs', 'run-tests.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
+for (const f of ['mutants.mjs', 'run-tests.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
 // .ts files as plain modules (the test file below is plain JavaScript): no TypeScript, no transpile cache touched
 writeFileSync(
   join(tree, 'bin', 'register.mjs'),

@@ -23,7 +23,7 @@ const root = resolve(import.meta.dirname, '..');
 function scratchTree(files: Record<string, string>): string {
   const dir = scratchDir('pvcheck-runner-');
   mkdirSync(join(dir, 'bin'));
-  for (const f of ['run-tests.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+  for (const f of ['run-tests.mjs', 'proc.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'test', 'support'), { recursive: true });
   copyFileSync(join(root, 'test/support/fc.ts'), join(dir, 'test/support/fc.ts'));

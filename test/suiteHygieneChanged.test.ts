@@ -61,7 +61,7 @@ function repo(runner = false): string {
   const dir = scratchDir('pvcheck-changed-');
   for (const [f, text] of Object.entries(FILES)) write(dir, f, text);
   if (runner) {
-    for (const f of ['run-tests.mjs', 'changed-tests.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+    for (const f of ['run-tests.mjs', 'changed-tests.mjs', 'proc.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     write(dir, '.gitignore', 'node_modules\n');
   }

@@ -71,10 +71,12 @@ export async function pvcheckInterrupted(
     }),
   );
   const exited = new Promise<void>((res) => child.on('exit', () => res()));
+  // listened for from the start: a run that ends before it is ready may close before the race is over
+  const closed = new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
   await Promise.race([isReady, exited]);
   const early = child.exitCode !== null || child.signalCode !== null;
   if (!early) child.kill(signal);
-  const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.on('close', (c, s) => r([c, s])));
+  const [code, sig] = await closed;
   return { code, signal: sig, out, err, early };
 }
 
