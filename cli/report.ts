@@ -64,6 +64,11 @@ export interface JsonReport {
   store?: StoreReport;
   /** check-all: a further run of the model (Model.checkAll): the parameters it sets beside the defaults, the findings it leaves out. */
   checkAll?: { params: Record<string, string>; leftOut: string[] };
+  /**
+   * check-all: a declared deadlock of a model with an events budget (xenbus F7) found again with `-i stuck`,
+   * without the events it does not need: its length, its trace file and the command that reproduces it.
+   */
+  stuck?: { length: number; traceFile: string | null; command: string };
 }
 
 export function jsonReport(

@@ -296,6 +296,22 @@ export function boundaryVectors<S, P>(g: Graph<S, P>, opt: { maxStates?: number 
     }
     return graphs.get(k);
   };
+  // each edge's step view computed once per graph, shared by every boundary (ring-api's 31 boundaries scanned
+  // 46,497 edges each at its defaults, most of them searching the whole graph for a 2^32 crossing it cannot have)
+  const views = new Map<Graph<S, P>, StepView<S>[]>();
+  const viewsOf = (gg: Graph<S, P>): ((id: number) => StepView<S>) => {
+    let vs = views.get(gg);
+    if (!vs) views.set(gg, (vs = []));
+    const cache = vs;
+    return (id: number) => {
+      let v = cache[id];
+      if (v === undefined) {
+        const e = gg.edges[id]!;
+        v = cache[id] = stepOf(gg.model, gg.params, e.rule, e.hasChoice, e.choice, gg.states[e.from]!, gg.states[e.to]!).view;
+      }
+      return v;
+    };
+  };
   for (const b of h.boundaries ?? []) {
     if (b.probe) {
       const pr = b.probe;
@@ -325,10 +341,8 @@ export function boundaryVectors<S, P>(g: Graph<S, P>, opt: { maxStates?: number 
     const hits = b.hits;
     if (!hits) continue;
     const find = (gg: Graph<S, P>): number => {
-      for (const e of gg.edges) {
-        const { view } = stepOf(gg.model, gg.params, e.rule, e.hasChoice, e.choice, gg.states[e.from]!, gg.states[e.to]!);
-        if (hits(view, gg.params)) return e.id;
-      }
+      const vs = viewsOf(gg);
+      for (const e of gg.edges) if (hits(vs(e.id), gg.params)) return e.id;
       return -1;
     };
     let gg: Graph<S, P> | undefined = g;

@@ -39,8 +39,8 @@ import { ringViews } from './views/ring.js';
 // --- parameters
 
 export const ringApiParams = defineParams({
-  ringSize: intParam({ default: 2, min: 1, max: 64, doc: 'RING_SIZE, slots in the ring (power of two: __RD32 of the page)', check: isPowerOfTwo }),
-  messages: intParam({ default: 3, min: 1, max: 64, doc: 'requests the frontend produces in all (bounds the state space)' }),
+  ringSize: intParam({ default: 4, min: 1, max: 64, doc: 'RING_SIZE, slots in the ring (power of two: __RD32 of the page)', check: isPowerOfTwo }),
+  messages: intParam({ default: 6, min: 1, max: 64, doc: 'requests the frontend produces in all (bounds the state space)' }),
   startIndex: intParam({
     default: 0,
     min: 0,
@@ -350,6 +350,9 @@ interface RingApiBoundary {
 /** The parameters the 2^32 crossings are searched at when the user's do not reach them. */
 export const wrapParams = (p: P): P => ({ ...p, startIndex: 0xfffffffe, messages: Math.max(p.messages, 2) });
 
+/** Event index `e` is at or behind index `i` (RING_IDX: `i - e` below 2^31). */
+const behind = (e: number, i: number): boolean => idxSub(i, e) < 0x80000000;
+
 const INDICES = ['req_prod', 'req_event', 'rsp_prod', 'rsp_event', 'req_prod_pvt', 'rsp_cons', 'rsp_prod_pvt', 'req_cons'] as const;
 
 /** The boundary suites a driver author needs: ring full, notify true and false, final checks with and without work, each index crossing 2^32. */
@@ -360,6 +363,8 @@ export const ringApiBoundaries: readonly RingApiBoundary[] = [
     hits: (x) => x.rule === 'RING_FULL' && x.obs.full === false },
   { name: 'slot-reuse', reason: 'a request is produced into a slot a response was written to (req_prod_pvt - startIndex == RING_SIZE)',
     hits: (x, p) => x.rule === 'produce_request' && produced(x.pre, p) === p.ringSize },
+  { name: 'ring-full-across-slot-end', reason: 'RING_FULL returns true with the outstanding requests wrapping the slot array (MASK(rsp_cons) != 0): the ring index wrapped',
+    hits: (x, p) => x.rule === 'RING_FULL' && x.obs.full === true && mask(p, x.post.rsp_cons) !== 0 },
   { name: 'req-notify-true', reason: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY with req_event in (__old, __new]: notify',
     hits: (x) => x.rule === 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY' && x.obs.notify === true },
   { name: 'req-notify-false', reason: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY with req_event outside (__old, __new]: no notify',
@@ -376,6 +381,39 @@ export const ringApiBoundaries: readonly RingApiBoundary[] = [
     hits: (x) => x.rule === 'RING_FINAL_CHECK_FOR_RESPONSES' && (x.obs.work_to_do as number) > 0 },
   { name: 'final-check-responses-no-work', reason: 'RING_FINAL_CHECK_FOR_RESPONSES finds no work after consuming: rsp_event = rsp_cons + 1',
     hits: (x) => x.rule === 'RING_FINAL_CHECK_FOR_RESPONSES' && x.obs.work_to_do === 0 && x.pre.rsp_event !== x.post.rsp_event },
+  // an event index more than a ring behind (messages > RING_SIZE): `req_event = req_cons + 1`, not `req_event + 1`;
+  // and a final check that finds work leaves a stale event index alone
+  { name: 'final-check-requests-work-event-behind', reason: 'RING_FINAL_CHECK_FOR_REQUESTS finds work while req_event is at or behind req_cons: req_event stays where it is',
+    hits: (x) => x.rule === 'RING_FINAL_CHECK_FOR_REQUESTS' && (x.obs.work_to_do as number) > 0 && behind(x.pre.req_event, x.pre.req_cons) },
+  { name: 'final-check-responses-work-event-behind', reason: 'RING_FINAL_CHECK_FOR_RESPONSES finds work while rsp_event is at or behind rsp_cons: rsp_event stays where it is',
+    hits: (x) => x.rule === 'RING_FINAL_CHECK_FOR_RESPONSES' && (x.obs.work_to_do as number) > 0 && behind(x.pre.rsp_event, x.pre.rsp_cons) },
+  { name: 'final-check-requests-no-work-lap', reason: 'RING_FINAL_CHECK_FOR_REQUESTS finds no work with req_event more than a ring behind: req_event = req_cons + 1 moves it by more than RING_SIZE',
+    hits: (x, p) => x.rule === 'RING_FINAL_CHECK_FOR_REQUESTS' && x.obs.work_to_do === 0 && idxSub(x.post.req_event, x.pre.req_event) > p.ringSize },
+  { name: 'final-check-responses-no-work-lap', reason: 'RING_FINAL_CHECK_FOR_RESPONSES finds no work with rsp_event more than a ring behind: rsp_event = rsp_cons + 1 moves it by more than RING_SIZE',
+    hits: (x, p) => x.rule === 'RING_FINAL_CHECK_FOR_RESPONSES' && x.obs.work_to_do === 0 && idxSub(x.post.rsp_event, x.pre.rsp_event) > p.ringSize },
+  // the macros' RING_IDX arithmetic where the values compared lie on both sides of 2^32 (searched at startIndex
+  // 4294967294): an implementation comparing indices as plain numbers, or subtracting in wider integers, fails here
+  { name: 'ring-full-across-2^32', reason: 'RING_FULL returns true with req_prod_pvt past 2^32 and rsp_cons below it',
+    hits: (x) => x.rule === 'RING_FULL' && x.obs.full === true && x.post.req_prod_pvt < x.post.rsp_cons,
+    params: wrapParams },
+  { name: 'req-notify-true-across-2^32', reason: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY notifies with (__old, __new] across 2^32',
+    hits: (x) => x.rule === 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY' && x.obs.notify === true && x.post.req_prod < x.pre.req_prod,
+    params: wrapParams },
+  { name: 'req-notify-false-across-2^32', reason: 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY publishes past 2^32 with a stale req_event below it: no notify',
+    hits: (x) => x.rule === 'RING_PUSH_REQUESTS_AND_CHECK_NOTIFY' && x.obs.notify === false && x.pre.req_prod !== x.post.req_prod && x.post.req_event > x.post.req_prod,
+    params: wrapParams },
+  { name: 'rsp-notify-true-across-2^32', reason: 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY notifies with (__old, __new] across 2^32',
+    hits: (x) => x.rule === 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY' && x.obs.notify === true && x.post.rsp_prod < x.pre.rsp_prod,
+    params: wrapParams },
+  { name: 'rsp-notify-false-across-2^32', reason: 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY publishes past 2^32 with a stale rsp_event below it: no notify',
+    hits: (x) => x.rule === 'RING_PUSH_RESPONSES_AND_CHECK_NOTIFY' && x.obs.notify === false && x.pre.rsp_prod !== x.post.rsp_prod && x.post.rsp_event > x.post.rsp_prod,
+    params: wrapParams },
+  { name: 'unconsumed-requests-across-2^32', reason: 'RING_HAS_UNCONSUMED_REQUESTS counts requests with req_prod past 2^32 and req_cons below it',
+    hits: (x) => x.rule === 'RING_HAS_UNCONSUMED_REQUESTS' && (x.obs.count as number) > 0 && x.post.req_prod < x.post.req_cons,
+    params: wrapParams },
+  { name: 'unconsumed-responses-across-2^32', reason: 'RING_HAS_UNCONSUMED_RESPONSES counts responses with rsp_prod past 2^32 and rsp_cons below it',
+    hits: (x) => x.rule === 'RING_HAS_UNCONSUMED_RESPONSES' && (x.obs.count as number) > 0 && x.post.rsp_prod < x.post.rsp_cons,
+    params: wrapParams },
   ...INDICES.map((f): RingApiBoundary => ({
     name: `wrap-${f}`,
     reason: `${f} crosses 2^32 (RING_IDX wraps to 0)`,

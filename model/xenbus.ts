@@ -2455,8 +2455,9 @@ export const xenbus: Model<S, P> = defineModel<S, P>({
   },
   shape: xenbusShape(),
   // finding F7 (docs/findings.md xenbus-F7): a driver rebind while libxl unplugs hangs the guest's xenwatch
-  // thread at the defaults (11 steps at events=4, 10 at events=3); npm start reports it as known, and its
-  // reconnect=0 and unplug=0 rows check the rest
+  // thread at the defaults (11 steps at events=4, 10 at events=3); npm start reports it as known, writes the
+  // 10-step trace found with -i stuck beside the 11-step one (docs/models/xenbus.md "What npm start shows of
+  // F7"), and its reconnect=0 and unplug=0 rows check the rest
   findings: ['deadlock'],
   // npm start checks the other peers too, at the same default bounds (issue 12, "Done when")
   checkAll: [

@@ -60,6 +60,28 @@ test('seeded bug: indices that do not wrap at 2^32 are caught, only by the vecto
   assert.ok(r.mismatches.some((m) => m.vector === 'ring-api-boundary-wrap-req_prod_pvt'));
 });
 
+test('seeded bug: index differences taken in wider integers (no RING_IDX cast) are caught by the across-2^32 boundaries, which the 19 boundaries before them let pass', async () => {
+  const r = await runSuite(suite, ringImplAdapter('wide-diff'), { stopAtFirst: false });
+  const failed = new Set(r.mismatches.map((m) => m.vector));
+  for (const id of ['ring-full-across-2^32', 'unconsumed-requests-across-2^32', 'unconsumed-responses-across-2^32']) assert.ok(failed.has(`ring-api-boundary-${id}`), id);
+  // the suite of ring-api's first 19 boundaries (the eight wrap-<index> among them) and its rules coverage, the
+  // suite `pvcheck vectors ring` wrote until 2026-12-07, does not catch it
+  const added = /-across-2\^32$|-lap$|-event-behind$|-across-slot-end$/;
+  const old = right(generateSuite(ringApi, P0)).vectors.filter((v) => !added.test(v.id));
+  assert.is(old.length, 25);
+  const r0 = await runSuite(old, ringImplAdapter('wide-diff'), { stopAtFirst: false });
+  assert.equal(r0.mismatches, []);
+});
+
+test('seeded bug: a final check that moves the event index on by one (req_event++) is caught where it is more than a ring behind', async () => {
+  const r = await runSuite(suite, ringImplAdapter('event-step'), { stopAtFirst: false });
+  const failed = new Set(r.mismatches.map((m) => m.vector));
+  assert.ok(failed.has('ring-api-boundary-final-check-requests-no-work-lap'));
+  assert.ok(failed.has('ring-api-boundary-final-check-responses-no-work-lap'));
+  // the boundaries whose event index is one behind give the same answer either way
+  assert.not.ok(failed.has('ring-api-boundary-final-check-requests-no-work'));
+});
+
 test('an answer that omits a field is a mismatch (expected X got nothing), whatever X is, null included', async () => {
   const impl = ringImplAdapter();
   const omitting = (field: string) => ({

@@ -201,7 +201,7 @@ test('vectors command: files written, ring resolves to ring-api, bad input exits
       [process.stdout.write, process.stderr.write] = [o, e];
     }
   };
-  const ok = await quiet(() => vectorsCommand(['ring', '--out', dir, '--cover', 'states']))();
+  const ok = await quiet(() => vectorsCommand(['ring', '--param', 'ringSize=2', '--param', 'messages=3', '--out', dir, '--cover', 'states']))();
   assert.is(ok.r, 0);
   assert.ok(existsSync(join(dir, 'ring-harness.txt')));
   const suite = right(parseSuite(readFileSync(join(dir, 'vectors.jsonl'), 'utf8')));
@@ -211,7 +211,7 @@ test('vectors command: files written, ring resolves to ring-api, bad input exits
   assert.is(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')).walks, false);
   // --walks: the same goals in fewer, longer vectors, each within --max-steps
   const wdir = join(dir, 'walks');
-  const w = await quiet(() => vectorsCommand(['ring', '--param', 'ringSize=2', '--out', wdir, '--cover', 'edges', '--walks', '--max-steps', '40']))();
+  const w = await quiet(() => vectorsCommand(['ring', '--param', 'ringSize=2', '--param', 'messages=3', '--out', wdir, '--cover', 'edges', '--walks', '--max-steps', '40']))();
   assert.is(w.r, 0, w.err);
   const ws = JSON.parse(readFileSync(join(wdir, 'summary.json'), 'utf8'));
   const pathsReport = right(generateSuite(ringApi, { ...P0, ringSize: 2 }, { cover: 'edges' })).report;

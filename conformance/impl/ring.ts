@@ -9,10 +9,18 @@
  *   the peer's event index equals the old producer index);
  * - `final-check-no-event`: RING_FINAL_CHECK_FOR_REQUESTS forgets to set
  *   `req_event` (the classic lost wake-up);
- * - `no-wrap`: indices kept as JavaScript numbers that do not wrap at 2^32.
+ * - `no-wrap`: indices kept as JavaScript numbers that do not wrap at 2^32;
+ * - `wide-diff`: indices stored as 32-bit words, but their differences (the
+ *   notify test, RING_FULL, the unconsumed counts) taken in wider integers,
+ *   without the header's `(RING_IDX)` casts (a port to a language whose
+ *   integers are 64-bit): wrong only where the two values lie on both sides
+ *   of 2^32;
+ * - `event-step`: the final checks move the event index on by one
+ *   (`req_event++`) instead of setting it to `req_cons + 1`: the same while
+ *   the event index is one behind, wrong once it is further behind.
  */
 
-export type RingBug = 'none' | 'notify-le' | 'final-check-no-event' | 'no-wrap';
+export type RingBug = 'none' | 'notify-le' | 'final-check-no-event' | 'no-wrap' | 'wide-diff' | 'event-step';
 
 /** The shared page: req_prod, req_event, rsp_prod, rsp_event, then one 32-bit id per slot. */
 export class SharedPage {
@@ -41,10 +49,13 @@ export class RingImpl {
   rsp_prod_pvt = 0;
   req_cons = 0;
   private readonly u: (x: number) => number;
+  /** A difference of two indices: RING_IDX (mod 2^32), or with `wide-diff` a plain number. */
+  private readonly d: (x: number) => number;
 
   constructor(readonly size: number, readonly bug: RingBug = 'none') {
     this.page = new SharedPage(size, bug !== 'no-wrap');
     this.u = bug === 'no-wrap' ? (x) => x : (x) => x >>> 0;
+    this.d = bug === 'wide-diff' ? (x) => x : this.u;
   }
 
   /** SHARED_RING_INIT, the page's indices at `start`, FRONT_RING_ATTACH(start). */
@@ -61,15 +72,15 @@ export class RingImpl {
     return idx & (this.size - 1);
   }
   full(): boolean {
-    return this.u(this.size - this.u(this.req_prod_pvt - this.rsp_cons)) === 0;
+    return this.d(this.size - this.d(this.req_prod_pvt - this.rsp_cons)) === 0;
   }
   produceRequest(id: number): void {
     this.page.setSlot(this.at(this.req_prod_pvt), id);
     this.req_prod_pvt = this.u(this.req_prod_pvt + 1);
   }
   private notify(nw: number, old: number, event: number): boolean {
-    const a = this.u(nw - event);
-    const b = this.u(nw - old);
+    const a = this.d(nw - event);
+    const b = this.d(nw - old);
     return this.bug === 'notify-le' ? a <= b : a < b;
   }
   pushRequests(): boolean {
@@ -79,8 +90,8 @@ export class RingImpl {
     return this.notify(nw, old, this.page.req_event);
   }
   unconsumedRequests(): number {
-    const req = this.u(this.page.req_prod - this.req_cons);
-    const rsp = this.u(this.size - this.u(this.req_cons - this.rsp_prod_pvt));
+    const req = this.d(this.page.req_prod - this.req_cons);
+    const rsp = this.d(this.size - this.d(this.req_cons - this.rsp_prod_pvt));
     return req < rsp ? req : rsp;
   }
   consumeRequest(): number {
@@ -99,7 +110,7 @@ export class RingImpl {
     return this.notify(nw, old, this.page.rsp_event);
   }
   unconsumedResponses(): number {
-    return this.u(this.page.rsp_prod - this.rsp_cons);
+    return this.d(this.page.rsp_prod - this.rsp_cons);
   }
   consumeResponse(): number {
     const id = this.page.slot(this.at(this.rsp_cons));
@@ -109,14 +120,14 @@ export class RingImpl {
   finalCheckRequests(): number {
     let work = this.unconsumedRequests();
     if (work) return work;
-    if (this.bug !== 'final-check-no-event') this.page.req_event = this.u(this.req_cons + 1);
+    if (this.bug !== 'final-check-no-event') this.page.req_event = this.u((this.bug === 'event-step' ? this.page.req_event : this.req_cons) + 1);
     work = this.unconsumedRequests();
     return work;
   }
   finalCheckResponses(): number {
     let work = this.unconsumedResponses();
     if (work) return work;
-    this.page.rsp_event = this.u(this.rsp_cons + 1);
+    this.page.rsp_event = this.u((this.bug === 'event-step' ? this.page.rsp_event : this.rsp_cons) + 1);
     work = this.unconsumedResponses();
     return work;
   }
