@@ -72,7 +72,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { array, int, list, nullable, record, type Shape as StateShape } from './shape.js';
 import { NR_UNCONSUMED_REQUESTS, idxAdd, idxLe, idxSub } from './idx32.js';
 import { defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
-import { NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
+import { NETIF_RSP_DROPPED, NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
 import { netifTxViews } from './views/netif.js';
 
 export { NETIF_RSP_DROPPED, NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
@@ -523,15 +523,28 @@ const worldOf = (s: S): World => ({ ring: [...s.ring], back: { ...s.back }, rsp_
 /** The draft as the world a step writes. */
 const draftWorld = (d: unknown): World => d as World;
 
+/**
+ * The response slot `{ ...EMPTY, k: K_RSP, id, status }`, made once per id and status and shared
+ * (performance only: a Slot is never changed in place; netback makes one on every response).
+ */
+const responses = new Map<number, Slot>();
+const response = (id: number, status: number): Slot => {
+  if (!(id >= 0 && id <= 0xffff && status >= NETIF_RSP_DROPPED && status <= NETIF_RSP_NULL) || (id | 0) !== id || (status | 0) !== status) return { ...EMPTY, k: K_RSP, id, status };
+  const key = id * 8 + (status - NETIF_RSP_DROPPED); // status -2..1, an id 0..0xffff (an extra's etype | eflags << 8)
+  let r = responses.get(key);
+  if (r === undefined) responses.set(key, (r = { ...EMPTY, k: K_RSP, id, status }));
+  return r;
+};
+
 /** _make_tx_response: the response at rsp_prod_pvt, then a NULL status on the next extra_count slots (their other bytes unchanged). */
 function makeResponse(w: World, p: P, id: number, extra: number, status: number): void {
   let i = w.back.rsp_prod_pvt;
-  w.ring[slotOf(p, i)] = { ...EMPTY, k: K_RSP, id, status };
+  w.ring[slotOf(p, i)] = response(id, status);
   for (let e = 0; e < extra; e++) {
     i = idxAdd(i, 1);
     const old = w.ring[slotOf(p, i)]!;
-    const oid = old.k === K_RSP ? old.id : asReq(old).id;
-    w.ring[slotOf(p, i)] = { ...EMPTY, k: K_RSP, id: oid, status: NETIF_RSP_NULL };
+    const oid = old.k === K_RSP ? old.id : old.k === K_EXTRA ? old.etype | (old.eflags << 8) : old.id; // asReq(old).id
+    w.ring[slotOf(p, i)] = response(oid, NETIF_RSP_NULL);
   }
   w.back.rsp_prod_pvt = idxAdd(i, 1);
 }
