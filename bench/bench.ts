@@ -24,6 +24,9 @@
  * names the cases (default xenbus4,ring-weak,grant22-150k: bench/nested.ts CASES).
  * `--same-models` runs that tree's checker on this tree's models (bench/nested.ts
  * `--same-models`): the engine alone, on the same states, where the models grew.
+ * `--rows [--base DIR] [--repeat N] [--filter S] [--workers N|default] [--callgrind]`: every check-all
+ * row as its own `pvcheck check` process against DIR, CPU seconds or instruction counts (bench/rows.ts).
+ *
  * So one command measures every figure of issue 11's point 5:
  *   npm run bench -- --points 8x64 --workers 1,2 --spin --rumur --rumur-threads 2 --nested f6f19a3
  */
@@ -164,6 +167,9 @@ async function benchModels(list: string, repeat: number): Promise<number> {
 }
 
 export async function benchCommand(argv: string[]): Promise<number> {
+  // `--rows`: every check-all row as its own process, this tree against --base (bench/rows.ts takes the rest of the line)
+  const rowsAt = argv.indexOf('--rows');
+  if (rowsAt >= 0) return (await import('./rows.js')).rowsCommand([...argv.slice(0, rowsAt), ...argv.slice(rowsAt + 1)]);
   const { values, positionals } = parse(argv, {
     repeat: { type: 'string' },
     points: { type: 'string' },

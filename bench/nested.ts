@@ -26,6 +26,16 @@
  * trees), so that the bench times what a user of either tree runs;
  * PVCHECK_V8_INLINE=0/1 forces it in this tree's runs.
  *
+ * `--workers N|default` (on `run` and `compare`): the search as `pvcheck check` runs it (cli/check.ts
+ * `runSearch`) with N worker threads, or with none given (`default`: one thread for the first second,
+ * then the machine's free cores if the work left pays for them, the hand-over); a tree without
+ * workers (checker/parallel.ts: f6f19a3 and older) runs its one thread, and the run says how many ran
+ * (`workers`, and the CLI's reason). Without the option: the single-threaded `check` of every tree.
+ * CPU seconds are the process's, every thread's (workers and compiler threads) included.
+ * `--wall` (on `compare`): a second table, states per wall-clock second and per CPU second of each tree
+ * and both ratios side by side (issue 11 asks for states/s; users run the default workers):
+ *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 3 --base /tmp/nested/f6f19a3 --cases xenbus4,xenbus5,ring-weak --workers default --wall
+ *
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
@@ -85,10 +95,30 @@ interface RunResult {
   cpuSeconds: number;
   bytesPerState: number;
   rssPerState: number;
+  /** The worker threads that ran the search (1: one thread), and why, as the CLI says it (`--workers`). */
+  workers: number;
+  workersWhy?: string;
 }
 
+/**
+ * `--workers`: a count of worker threads (1 to 1024, as `pvcheck check --workers` takes them) or `default`
+ * (none given to the CLI); undefined if the option is absent. Anything else: one line and exit 2.
+ */
+export function workersArg(args: readonly string[]): string | undefined {
+  const i = args.indexOf('--workers');
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === 'default') return v;
+  if (v === undefined || !/^\d+$/.test(v) || /^0+$/.test(v) || Number(v) > 1024)
+    throw new BadArg(`--workers expects a number of worker threads from 1 to 1024 or 'default', got ${v === undefined ? 'nothing' : `'${v}'`}`);
+  return String(Number(v));
+}
+
+/** Bad input on the command line: one line on stderr, exit 2. */
+class BadArg extends Error {}
+
 /** One run of case `name` with ROOT's checker; its models, parameters and bind from ROOT too, or from this tree (`sameModels`). */
-async function runOne(name: string, root: string, sameModels = false): Promise<RunResult> {
+async function runOne(name: string, root: string, sameModels = false, workers?: string): Promise<RunResult> {
   const c = CASES[name];
   if (!c) throw new Error(`unknown case ${name} (known: ${Object.keys(CASES).join(', ')})`);
   const imp = (p: string, from = root) => import(pathToFileURL(join(from, p)).href);
@@ -106,14 +136,24 @@ async function runOne(name: string, root: string, sameModels = false): Promise<R
   if (sys._tag === 'Left') throw new Error(sys.left);
   // V8's inlining budget as ROOT's CLI sets it for this model (cli/inlining.ts; a tree without it: V8's default)
   if (existsSync(join(root, 'cli/inlining.ts'))) (await imp('cli/inlining.ts')).setInlining(m);
+  // as `pvcheck check` runs it (workers): ROOT's runSearch, where ROOT has workers and its own models run
+  const cli = workers !== undefined && !sameModels && existsSync(join(root, 'checker/parallel.ts')) ? await imp('cli/check.ts') : undefined;
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
-  const r = check(sys.right, {
-    ...(process.env.PVCHECK_BENCH_IMMER ? { immer: true } : {}),
-    ...(c.maxStates ? { maxStates: c.maxStates } : {}),
-    ...(c.noDeadlock ? { checkDeadlock: false } : {}),
-  });
+  const r = cli
+    ? await cli.runSearch(m, p.right, {
+        ...(c.leaveOut ? { invariants: names.filter((n) => !c.leaveOut!.includes(n)) } : {}),
+        ...(c.maxStates ? { maxStates: c.maxStates } : {}),
+        checkDeadlock: !c.noDeadlock,
+        progress: false,
+        ...(workers !== 'default' ? { workers: Number(workers) } : {}),
+      })
+    : check(sys.right, {
+        ...(process.env.PVCHECK_BENCH_IMMER ? { immer: true } : {}),
+        ...(c.maxStates ? { maxStates: c.maxStates } : {}),
+        ...(c.noDeadlock ? { checkDeadlock: false } : {}),
+      });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
   const c1 = process.cpuUsage(c0);
   const rss1 = process.memoryUsage().rss;
@@ -127,6 +167,8 @@ async function runOne(name: string, root: string, sameModels = false): Promise<R
     cpuSeconds: (c1.user + c1.system) / 1e6,
     bytesPerState: r.bytesPerState,
     rssPerState: (rss1 - rss0) / r.distinctStates,
+    workers: cli ? (r.workers ?? 1) : 1,
+    ...(cli && r.workersReason ? { workersWhy: r.workersReason } : {}),
   };
 }
 
@@ -136,10 +178,13 @@ const median = (xs: number[]): number => {
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
 };
 
-function spawnRun(name: string, root: string, sameModels: boolean): RunResult {
+function spawnRun(name: string, root: string, sameModels: boolean, workers?: string): RunResult {
   const r = spawnSync(
     process.execPath,
-    ['--max-old-space-size=4096', '--import', join(HERE, 'bin/register.mjs'), fileURLToPath(import.meta.url), 'run', name, root, ...(sameModels ? ['--same-models'] : [])],
+    [
+      '--max-old-space-size=4096', '--import', join(HERE, 'bin/register.mjs'), fileURLToPath(import.meta.url), 'run', name, root,
+      ...(sameModels ? ['--same-models'] : []), ...(workers !== undefined ? ['--workers', workers] : []),
+    ],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   if (r.status !== 0) throw new Error(`run ${name} in ${root} failed: ${r.stderr}`);
@@ -154,21 +199,30 @@ function compare(args: string[]): void {
   const repeat = Number(opt('--repeat') ?? 3);
   const base = opt('--base');
   const sameModels = args.includes('--same-models');
+  const workers = workersArg(args);
   const cases = (opt('--cases') ?? Object.keys(CASES).join(',')).split(',');
+  for (const c of cases) if (!(c in CASES)) throw new BadArg(`--cases: unknown case '${c}' (cases: ${Object.keys(CASES).join(', ')})`);
+  if (!(repeat >= 1 && Number.isInteger(repeat))) throw new BadArg(`--repeat expects a whole number of runs from 1, got '${opt('--repeat')}'`);
+  const wall: string[] = [];
   const roots = base ? [['base', resolve(base)], ['this', HERE]] : [['this', HERE]];
   const rows: string[] = [];
   for (const name of cases) {
     const runs: Record<string, RunResult[]> = { base: [], this: [] };
     for (let i = 0; i < repeat; i++)
       for (const [tag, root] of roots) {
-        const r = spawnRun(name, root!, sameModels && tag === 'base');
+        const r = spawnRun(name, root!, sameModels && tag === 'base', workers);
         runs[tag!]!.push(r);
-        process.stderr.write(`${name} ${tag} #${i + 1}: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} s CPU), ${r.states} states\n`);
+        process.stderr.write(
+          `${name} ${tag} #${i + 1}: ${r.seconds.toFixed(2)} s (${r.cpuSeconds.toFixed(2)} s CPU), ${r.states} states` +
+            `${workers !== undefined ? `, ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.workersWhy ? ` (${r.workersWhy})` : ''}` : ''}\n`,
+        );
       }
     const t = runs.this![0]!;
     const same = (runs.base!.length ? [...runs.base!, ...runs.this!] : runs.this!).every(
       (r) => r.states === t.states && r.edges === t.edges && r.depth === t.depth && r.outcome === t.outcome,
     );
+    const cpuRate = (rs: RunResult[]) => median(rs.map((r) => r.states / r.cpuSeconds));
+    const ratioCpu = base ? cpuRate(runs.this!) / cpuRate(runs.base!) : NaN;
     const mThis = median(runs.this!.map((r) => r.seconds));
     const mBase = runs.base!.length ? median(runs.base!.map((r) => r.seconds)) : NaN;
     rows.push(
@@ -190,26 +244,64 @@ function compare(args: string[]): void {
         median(runs.this!.map((r) => r.bytesPerState)).toFixed(1),
         base ? median(runs.base!.map((r) => r.rssPerState)).toFixed(0) : '',
         median(runs.this!.map((r) => r.rssPerState)).toFixed(0),
+        base ? ratioCpu.toFixed(1) : '',
+        base ? workersOf(runs.base!) : '',
+        workersOf(runs.this!),
+      ].join(' | '),
+    );
+    const wallRate = (rs: RunResult[]) => median(rs.map((r) => r.states / r.seconds));
+    wall.push(
+      [
+        name,
+        base ? workersOf(runs.base!) : '',
+        workersOf(runs.this!),
+        base ? Math.round(wallRate(runs.base!)).toString() : '',
+        Math.round(wallRate(runs.this!)).toString(),
+        base ? (wallRate(runs.this!) / wallRate(runs.base!)).toFixed(2) : '',
+        base ? Math.round(cpuRate(runs.base!)).toString() : '',
+        Math.round(cpuRate(runs.this!)).toString(),
+        base ? ratioCpu.toFixed(2) : '',
       ].join(' | '),
     );
   }
   console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)${sameModels && base ? `; base: ${base}'s checker on this tree's models` : ''}`);
   console.log(
-    'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state',
+    'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state | states/CPU s ratio | base workers | this workers',
   );
   for (const r of rows) console.log(r);
+  if (args.includes('--wall')) {
+    console.log('');
+    console.log(`states per second of wall clock and per CPU second (every thread of the process), medians of ${repeat}${workers !== undefined ? `; --workers ${workers}` : '; one thread'}`);
+    console.log('case | base workers | this workers | base states/s | this states/s | wall ratio | base states/CPU s | this states/CPU s | CPU ratio');
+    for (const r of wall) console.log(r);
+  }
 }
+
+/** The worker counts of a case's runs, as run: `2` when every run had 2, `1,2,2` when the default chose differently. */
+const workersOf = (rs: readonly RunResult[]): string => {
+  const ns = rs.map((r) => r.workers);
+  return ns.every((n) => n === ns[0]) ? String(ns[0]) : ns.join(',');
+};
 
 // a command only when run as a script: bench/bench.ts imports CASES (`npm run bench -- --nested REV`)
 const [cmd, ...rest] = process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url) ? process.argv.slice(2) : ['(imported)'];
 if (cmd === '(imported)') {
   // imported as a module: nothing to run
-} else if (cmd === 'run') {
-  const pos = rest.filter((a) => a !== '--same-models');
-  const r = await runOne(pos[0]!, resolve(pos[1] ?? HERE), rest.includes('--same-models'));
-  process.stdout.write(JSON.stringify(r) + '\n');
-} else if (cmd === 'compare') compare(rest);
-else {
-  console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models]');
-  process.exitCode = 2;
-}
+} else
+  try {
+    if (cmd === 'run') {
+      const workers = workersArg(rest);
+      const wi = rest.indexOf('--workers');
+      const pos = rest.filter((a, i) => a !== '--same-models' && (wi < 0 || (i !== wi && i !== wi + 1)));
+      const r = await runOne(pos[0]!, resolve(pos[1] ?? HERE), rest.includes('--same-models'), workers);
+      process.stdout.write(JSON.stringify(r) + '\n');
+    } else if (cmd === 'compare') compare(rest);
+    else {
+      console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] [--workers N|default] | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models] [--workers N|default] [--wall]');
+      process.exitCode = 2;
+    }
+  } catch (e) {
+    if (!(e instanceof BadArg)) throw e;
+    process.stderr.write(`bench/nested.ts: ${e.message}\n`);
+    process.exitCode = 2;
+  }

@@ -35,7 +35,13 @@
 // counts as failed; the rest of its tests do not run, and uvu's report of the
 // failure (printed at the end of a file) is lost: for a verdict, not a diagnosis.
 //
-// Usage: node bin/run-tests.mjs [--save-times] [filter-substring...]
+// `--changed [BASE]` runs the test files a change can break, printing each one and why
+// (bin/changed-tests.mjs: the files changed since BASE, default the merge base of HEAD and main,
+// committed or not; tests changed, importing or naming a changed file transitively, running a
+// changed built-in by name, the every-model set for model/, properties/, examples/, cli/); filters
+// given beside it add the files they match.
+//
+// Usage: node bin/run-tests.mjs [--save-times] [--changed [BASE]] [filter-substring...]
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -45,13 +51,27 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const argv = process.argv.slice(2);
-const badFlag = argv.find((a) => a.startsWith('-') && a !== '--save-times');
+const USAGE = 'usage: node bin/run-tests.mjs [--save-times] [--changed [BASE]] [filter-substring...]';
+const badFlag = argv.find((a) => a.startsWith('-') && a !== '--save-times' && a !== '--changed');
 if (badFlag) {
-  process.stderr.write(`run-tests: unknown option ${badFlag} (usage: node bin/run-tests.mjs [--save-times] [filter-substring...])\n`);
+  process.stderr.write(`run-tests: unknown option ${badFlag} (${USAGE})\n`);
   process.exit(2);
 }
 const saveTimes = argv.includes('--save-times');
-const filters = argv.filter((a) => a !== '--save-times');
+const changedAt = argv.indexOf('--changed');
+/** --changed's BASE: the argument after it when git knows it as a commit (else it is a filter). */
+let changedBase;
+if (changedAt >= 0) {
+  const next = argv[changedAt + 1];
+  if (next !== undefined && !next.startsWith('-')) {
+    const { execFileSync } = await import('node:child_process');
+    try {
+      execFileSync('git', ['rev-parse', '--verify', '--quiet', `${next}^{commit}`], { cwd: root, stdio: 'ignore' });
+      changedBase = next;
+    } catch { /* a filter */ }
+  }
+}
+const filters = argv.filter((a, i) => a !== '--save-times' && i !== changedAt && !(changedBase !== undefined && i === changedAt + 1));
 const TIMINGS = join(root, 'test', 'timings.json');
 
 function secondsFromEnv(name, def) {
@@ -85,7 +105,28 @@ const files = [];
   }
 })(root);
 files.sort();
-const selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
+let selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
+if (changedAt >= 0) {
+  const { changedFiles, resolveBase, selectTests } = await import('./changed-tests.mjs');
+  let base, changed, picked;
+  try {
+    base = resolveBase(root, changedBase);
+    changed = changedFiles(root, base.sha);
+    picked = selectTests(root, changed, files);
+  } catch (e) {
+    process.stderr.write(`run-tests: ${e.message.split('\n')[0]}\n`);
+    process.exit(2);
+  }
+  const why = new Map(picked.map((p) => [p.file, p.why]));
+  for (const f of filters.length ? selected : []) if (!why.has(f)) why.set(f, 'named on the command line');
+  selected = files.filter((f) => why.has(f));
+  process.stdout.write(`run-tests --changed: ${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${base.name} (${base.sha.slice(0, 9)}); ${selected.length} of ${files.length} test files to run:\n`);
+  for (const f of selected) process.stdout.write(`  ${f}: ${why.get(f)}\n`);
+  if (selected.length === 0) {
+    process.stdout.write('run-tests --changed: no test file depends on the change\n');
+    process.exit(0);
+  }
+}
 
 /** The seconds each file took at the last measured run (test/timings.json), if the file is there and readable. */
 function readTimings() {

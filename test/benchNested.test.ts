@@ -99,4 +99,78 @@ test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models 
   assert.match(own.stderr, /run xenbus in .*pvcheck-nested-dir-.* failed/);
 });
 
+/** bench/nested.ts itself (its --workers and --wall are not passed through `pvcheck bench`). */
+const nested = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', ...args], { cwd: root, encoding: 'utf8' });
+
+for (const [args, says] of [
+  [['compare', '--workers', '0'], /^bench\/nested\.ts: --workers expects a number of worker threads from 1 to 1024 or 'default', got '0'$/],
+  [['compare', '--workers', 'two'], /got 'two'$/],
+  [['compare', '--workers', '1025'], /got '1025'$/],
+  [['compare', '--workers'], /got nothing$/],
+  [['run', 'xenbus', '--workers', '2.5'], /got '2\.5'$/],
+  [['compare', '--cases', 'xenbus,nope'], /^bench\/nested\.ts: --cases: unknown case 'nope' \(cases: .*xenbus4/],
+  [['compare', '--repeat', '0'], /^bench\/nested\.ts: --repeat expects a whole number of runs from 1, got '0'$/],
+] as const) {
+  test(`bench/nested.ts ${args.join(' ')}: one line, exit 2`, () => {
+    const r = nested(...args);
+    assert.is(r.status, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.is(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, says);
+    assert.is(r.stdout, '');
+  });
+}
+
+test('bench/nested.ts run --workers 2: the CLI\'s search on two worker threads, the same counts as one thread; --workers 1 and none: one', () => {
+  const run = (...w: string[]) => {
+    const r = nested('run', 'xenbus', ...w);
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim()) as { states: number; edges: number; depth: number; outcome: string; workers: number; workersWhy?: string; cpuSeconds: number };
+  };
+  const two = run('--workers', '2');
+  const one = run('--workers', '1');
+  const plain = run();
+  assert.is(two.workers, 2);
+  assert.is(two.workersWhy, '--workers 2 given');
+  assert.is(one.workers, 1);
+  assert.is(one.workersWhy, '--workers 1 given');
+  assert.is(plain.workers, 1);
+  assert.is(plain.workersWhy, undefined);
+  for (const r of [two, one]) assert.equal([r.states, r.edges, r.depth, r.outcome], [plain.states, plain.edges, plain.depth, plain.outcome]);
+  assert.ok(plain.states > 1000, `states ${plain.states}`);
+});
+
+test('bench/nested.ts compare --workers 2 --wall against a tree without workers: it runs one thread, this tree two; both ratios side by side', () => {
+  // this tree's files without checker/parallel.ts: a tree from before the workers (f6f19a3) as the bench sees it
+  const dir = checkerOnlyTree();
+  cpSync(join(root, 'model/registry.ts'), join(dir, 'model/registry.ts'));
+  rmSync(join(dir, 'checker/parallel.ts'));
+  const r = nested('compare', '--repeat', '1', '--base', dir, '--cases', 'xenbus', '--workers', '2', '--wall');
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const head = lines.find((l) => l.startsWith('case | outcome'))!.split(' | ');
+  const row = lines.find((l) => l.startsWith('xenbus |'))!.split(' | ');
+  const cell = (k: string) => row[head.indexOf(k)];
+  assert.is(cell('counts'), 'equal', r.stdout);
+  assert.is(cell('base workers'), '1', r.stdout);
+  assert.is(cell('this workers'), '2', r.stdout);
+  assert.match(r.stderr, /xenbus base #1: .* states, 1 worker\n/);
+  assert.match(r.stderr, /xenbus this #1: .* states, 2 workers \(--workers 2 given\)/);
+  // the wall view: its own header, the row of the case with both ratios, computed from the medians it shows
+  const at = lines.findIndex((l) => l.startsWith('case | base workers | this workers | base states/s | this states/s | wall ratio'));
+  assert.ok(at > 0, r.stdout);
+  assert.match(lines[at - 1]!, /per CPU second .*medians of 1; --workers 2/);
+  const w = lines[at + 1]!.split(' | ');
+  assert.is(w[0], 'xenbus');
+  assert.equal([w[1], w[2]], ['1', '2']);
+  const [bw, tw, wr, bc, tc, cr] = [3, 4, 5, 6, 7, 8].map((i) => Number(w[i]));
+  assert.ok(Math.abs(wr! - tw! / bw!) < 0.01, lines[at + 1]);
+  assert.ok(Math.abs(cr! - tc! / bc!) < 0.01, lines[at + 1]);
+  // the main table's ratio per CPU second is the same figure
+  assert.ok(Math.abs(Number(cell('states/CPU s ratio')) - cr!) < 0.051, r.stdout);
+  // without --wall, no second table
+  assert.not.match(nested('compare', '--repeat', '1', '--cases', 'xenbus').stdout, /wall ratio/);
+});
+
 test.run();

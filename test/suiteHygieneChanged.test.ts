@@ -1,0 +1,157 @@
+/**
+ * `node bin/run-tests.mjs --changed [BASE]` (bin/changed-tests.mjs) on a
+ * temporary git repository shaped like this one: a registry of four
+ * built-ins, a CLI reached through test/support/cli.ts's bin/pvcheck.mjs, a
+ * checker module two imports deep, the every-model set. Each change selects
+ * the tests it can break, with why, and no other: a changed test; a test
+ * importing a changed module transitively; a CLI test naming a changed model
+ * (`check beta`), not one naming another; the every-model set for model/,
+ * properties/, examples/ or cli/; nothing for a change no test depends on.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { scratchDir } from './support/tmp.js';
+import { changedFiles, resolveBase, selectTests, stripComments } from '../bin/changed-tests.mjs';
+
+const root = resolve(import.meta.dirname, '..');
+const BACKSTOP = 300_000;
+
+const passing = `import { test } from 'uvu'; import * as assert from 'uvu/assert'; test('ok', () => assert.ok(true)); test.run();`;
+const model = (name: string) => `export const ${name} = {\n  name: '${name}',\n  params: {},\n};\n`;
+
+/** The fixture's files: path -> text. */
+const FILES: Record<string, string> = {
+  'model/alpha.ts': model('alpha'),
+  'model/beta.ts': model('beta'),
+  'model/gamma.ts': `import { delta } from './delta.js';\n${model('gamma')}export const d = delta;\n`,
+  'model/delta.ts': model('delta'),
+  'model/registry.ts': ["import { alpha } from './alpha.js';", "import { beta } from './beta.js';", "import { gamma } from './gamma.js';", "import { delta } from './delta.js';", 'export const builtinModels = [alpha, beta, gamma, delta];', ''].join('\n'),
+  'cli/main.ts': "import { builtinModels } from '../model/registry.js';\nexport const main = (a: string[]) => builtinModels.find((m) => m.name === a[1]);\n",
+  'bin/pvcheck.mjs': "const { main } = await import('../cli/main.ts');\nmain(process.argv.slice(2));\n",
+  'checker/deep.ts': 'export const deep = 1;\n',
+  'checker/lib.ts': "import { deep } from './deep.js';\nexport const lib = deep + 1;\n",
+  'docs/notes.md': 'notes\n',
+  'test/support/cli.ts': "import { join } from 'node:path';\n// not a dependency: checker/deep.ts named in a comment\nexport const pv = (args: string[]) => [join('bin', 'pvcheck.mjs'), ...args];\n",
+  'test/alpha.test.ts': `import { alpha } from '../model/alpha.js';\nvoid alpha;\n${passing}\n`,
+  'test/cliBeta.test.ts': `import { pv } from './support/cli.js';\nvoid pv(['check', 'beta']);\n${passing}\n`,
+  'test/cliGamma.test.ts': `import { pv } from './support/cli.js';\nvoid pv(['check', 'gamma', '-q']);\n${passing}\n`,
+  'test/lib.test.ts': `import { lib } from '../checker/lib.js';\nvoid lib;\n${passing}\n`,
+  'test/pinned.test.ts': passing + '\n',
+  'test/other.test.ts': passing + '\n',
+};
+
+const git = (dir: string, ...args: string[]) => {
+  const r = spawnSync('git', args, {
+    cwd: dir, encoding: 'utf8',
+    env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@t', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@t', GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
+  });
+  assert.is(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+};
+const write = (dir: string, f: string, text: string) => {
+  mkdirSync(dirname(join(dir, f)), { recursive: true });
+  writeFileSync(join(dir, f), text);
+};
+
+/** A repository with FILES committed on main and a branch `work` checked out at it; with run-tests (and its hooks) when `runner`. */
+function repo(runner = false): string {
+  const dir = scratchDir('pvcheck-changed-');
+  for (const [f, text] of Object.entries(FILES)) write(dir, f, text);
+  if (runner) {
+    for (const f of ['run-tests.mjs', 'changed-tests.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+    symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
+    write(dir, '.gitignore', 'node_modules\n');
+  }
+  git(dir, 'init', '-q', '-b', 'main');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-q', '-m', 'base');
+  git(dir, 'checkout', '-q', '-b', 'work');
+  return dir;
+}
+
+/** The tests selected for the change made by `edit` (committed on `work` when `commit`), as `file: why` lines. */
+function selectedAfter(dir: string, edit: () => void, commit = true): string[] {
+  edit();
+  if (commit) {
+    git(dir, 'add', '-A');
+    git(dir, 'commit', '-q', '-m', 'change');
+  }
+  const base = resolveBase(dir, undefined);
+  const tests = git(dir, 'ls-files', '--cached', '--others', '--exclude-standard', '*.test.ts').split('\n').filter(Boolean).sort();
+  return selectTests(dir, changedFiles(dir, base.sha), tests).map((t: { file: string; why: string }) => `${t.file}: ${t.why}`);
+}
+
+test('a changed model: its own test, the CLI test that names it (through test/support/cli.ts, bin/pvcheck.mjs, cli/, the registry), the every-model set; not the CLI test naming another model', () => {
+  const dir = repo();
+  assert.equal(selectedAfter(dir, () => write(dir, 'model/beta.ts', model('beta') + '// changed\n')), [
+    'test/cliBeta.test.ts: names model beta (test/support/cli.ts -> bin/pvcheck.mjs -> cli/main.ts -> model/registry.ts -> model/beta.ts)',
+    'test/pinned.test.ts: every-model set (model/ changed)',
+  ]);
+  // delta: imported by gamma's file, so the test naming gamma depends on it; alpha's test does not
+  const d = repo();
+  assert.equal(selectedAfter(d, () => write(d, 'model/delta.ts', model('delta') + 'export const more = 2;\n')), [
+    'test/cliGamma.test.ts: names model gamma (test/support/cli.ts -> bin/pvcheck.mjs -> cli/main.ts -> model/registry.ts -> model/gamma.ts -> model/delta.ts)',
+    'test/pinned.test.ts: every-model set (model/ changed)',
+  ]);
+  const a = repo();
+  assert.equal(selectedAfter(a, () => write(a, 'model/alpha.ts', model('alpha') + '// changed\n')), [
+    'test/alpha.test.ts: imports model/alpha.ts',
+    'test/pinned.test.ts: every-model set (model/ changed)',
+  ]);
+});
+
+test('a module two imports deep, a test file, an untracked test, uncommitted edits, a file no test depends on', () => {
+  const dir = repo();
+  assert.equal(selectedAfter(dir, () => write(dir, 'checker/deep.ts', 'export const deep = 2;\n')), ['test/lib.test.ts: depends on checker/deep.ts (checker/lib.ts -> checker/deep.ts)']);
+  const t = repo();
+  assert.equal(selectedAfter(t, () => {
+    write(t, 'test/other.test.ts', passing + '\n// changed\n');
+    write(t, 'test/fresh.test.ts', passing + '\n');
+  }, false), ['test/fresh.test.ts: changed', 'test/other.test.ts: changed']);
+  const n = repo();
+  assert.equal(selectedAfter(n, () => write(n, 'docs/notes.md', 'more notes\n')), []);
+  // a CLI file: every CLI test through test/support/cli.ts, and the every-model set
+  const c = repo();
+  assert.equal(selectedAfter(c, () => write(c, 'cli/main.ts', FILES['cli/main.ts'] + '// changed\n')), [
+    'test/cliBeta.test.ts: depends on cli/main.ts (test/support/cli.ts -> bin/pvcheck.mjs -> cli/main.ts)',
+    'test/cliGamma.test.ts: depends on cli/main.ts (test/support/cli.ts -> bin/pvcheck.mjs -> cli/main.ts)',
+    'test/pinned.test.ts: every-model set (cli/ changed)',
+  ]);
+  // a deleted support file: its importers
+  const s = repo();
+  assert.equal(selectedAfter(s, () => unlinkSync(join(s, 'test/support/cli.ts'))), ['test/cliBeta.test.ts: imports test/support/cli.ts', 'test/cliGamma.test.ts: imports test/support/cli.ts']);
+});
+
+test('run-tests --changed prints each file and why, then runs them; BASE named; nothing to run exits 0; a filter beside it adds files; no main: one line, exit 2', () => {
+  const dir = repo(true);
+  write(dir, 'checker/deep.ts', 'export const deep = 3;\n');
+  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP, env: { ...process.env, PVCHECK_TEST_JOBS: '1' } });
+  const r = run('--changed');
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^run-tests --changed: 1 file changed since merge-base HEAD main \([0-9a-f]{9}\); 1 of 6 test files to run:\n {2}test\/lib\.test\.ts: depends on checker\/deep\.ts \(checker\/lib\.ts -> checker\/deep\.ts\)\n/);
+  assert.match(r.stdout, /✔ test\/lib\.test\.ts: 1\/1/);
+  assert.match(r.stdout, /^1 passed, 0 failed$/m);
+  const withFilter = run('--changed', 'main', 'other');
+  assert.match(withFilter.stdout, /since main \([0-9a-f]{9}\); 2 of 6 test files to run:\n {2}test\/lib\.test\.ts: depends on[^\n]*\n {2}test\/other\.test\.ts: named on the command line\n/);
+  assert.match(withFilter.stdout, /^2 passed, 0 failed$/m);
+  git(dir, 'stash', '-q');
+  const none = run('--changed');
+  assert.is(none.status, 0, none.stdout + none.stderr);
+  assert.match(none.stdout, /0 files changed since merge-base HEAD main[^\n]*; 0 of 6 test files to run:\nrun-tests --changed: no test file depends on the change\n$/);
+  git(dir, 'branch', '-q', '-m', 'main', 'trunk');
+  const noMain = run('--changed');
+  assert.is(noMain.status, 2);
+  assert.is(noMain.stderr, 'run-tests: --changed: no branch main to compare with here (name a BASE commit)\n');
+});
+
+test('comments are no dependency: a path named in a comment is stripped, strings and regex literals kept', () => {
+  assert.is(stripComments("a('x.ts'); // 'y.ts'\n/* 'z.ts' */ b(\"w//v.ts\");"), "a('x.ts'); \n b(\"w//v.ts\");");
+  const dir = repo();
+  // test/support/cli.ts names checker/deep.ts in a comment only
+  assert.equal(selectedAfter(dir, () => write(dir, 'checker/deep.ts', 'export const deep = 4;\n')).map((l) => l.split(':')[0]), ['test/lib.test.ts']);
+});
+
+test.run();
