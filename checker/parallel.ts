@@ -42,7 +42,7 @@
  * `parallelReason`).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -135,6 +135,12 @@ export interface LevelMark {
   readonly states: number;
   /** Milliseconds of CPU time this process spent since the search began (the one thread's, on a busy machine too). */
   readonly ms: number;
+  /**
+   * Of `ms`, the milliseconds spent by the process's other threads than the search's (V8's compiler and GC
+   * threads: {@link mainThreadCpuMs}), when they can be told apart: what a worker's own isolate will spend
+   * again to compile the same code. With it, {@link handOverPays} charges the workers' start.
+   */
+  readonly otherMs?: number;
 }
 
 /** Whether the workers would pay at a level start, and why in words. */
@@ -142,6 +148,8 @@ export interface HandOverCall {
   readonly pays: boolean;
   /** The seconds of CPU the levels so far leave to the one thread (an estimate). */
   readonly left: number;
+  /** The least `left` for which the workers pay: the threshold, or the workers' start where it is charged (workerStartCharge). */
+  readonly need?: number;
   readonly why: string;
 }
 
@@ -154,6 +162,45 @@ export interface HandOverCall {
  * handed over after its first second (docs/perf/2026-12-05d-pool.md).
  */
 export const HANDOVER_MIN_SECONDS = 1;
+
+/**
+ * What starting the workers costs, charged by {@link handOverPays} when a mark says how much CPU the
+ * process's other threads took (`otherMs`): each worker is a new V8 isolate that loads the model again
+ * (WORKER_LOAD_SECONDS: PVCHECK_WORKER_TIMES's `load`, 0.29-0.30 s for xenbus, 2026-12-07) and compiles
+ * the same code again (about what the one thread's compiler threads took so far, at most
+ * WORKER_COMPILE_CAP_SECONDS), and the workers' search costs WORKER_STATE_FACTOR times the CPU a state of
+ * the one thread (1.4-1.7 on xenbus and ring weak: docs/perf/2026-12-07-engine.md section 1). With W
+ * seconds left on one thread, k workers take about start + f W / k, less than W only from
+ * W = start / (1 - f / k): 4 x start for two workers. xenbus events=4 handed over with 1.1 s left on an
+ * idle machine ran 3.00 s instead of 2.14 s on one thread.
+ */
+export const WORKER_LOAD_SECONDS = 0.3;
+export const WORKER_COMPILE_CAP_SECONDS = 1;
+export const WORKER_STATE_FACTOR = 1.5;
+
+/** The least work left (s) for which `workers` workers pay, given the other threads' CPU so far (`otherMs`), or 0 when unknown. */
+export function workerStartCharge(otherMs: number | undefined, workers: number): number {
+  if (otherMs === undefined || !Number.isFinite(otherMs) || workers <= 1) return 0;
+  const start = WORKER_LOAD_SECONDS + Math.min(WORKER_COMPILE_CAP_SECONDS, Math.max(0, otherMs) / 1000);
+  return workers <= WORKER_STATE_FACTOR ? Infinity : start / (1 - WORKER_STATE_FACTOR / workers);
+}
+
+/**
+ * This thread's CPU milliseconds so far (Linux: /proc/thread-self/schedstat, the first field, nanoseconds
+ * on the CPU), or NaN where it cannot be read. In the main thread, process CPU minus this is what V8's
+ * compiler and GC threads took ({@link LevelMark}'s `otherMs`).
+ */
+let schedFd = -1;
+const schedBuf = Buffer.alloc(64);
+export function mainThreadCpuMs(): number {
+  try {
+    if (schedFd < 0) schedFd = openSync('/proc/thread-self/schedstat', 'r');
+    const n = readSync(schedFd, schedBuf, 0, 64, 0);
+    return Number(schedBuf.toString('latin1', 0, n).split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
 
 /** States expanded per second over at least this window of the last levels (ring-notify's levels take 10 ms). */
 const RATE_WINDOW_MS = 200;
@@ -171,7 +218,7 @@ const RATE_WINDOW_MS = 200;
  * so that a busy machine does not make the search look longer, is the time
  * left; the workers pay from `minSeconds` of it.
  */
-export function handOverPays(marks: readonly LevelMark[], minSeconds = HANDOVER_MIN_SECONDS): HandOverCall {
+export function handOverPays(marks: readonly LevelMark[], minSeconds = HANDOVER_MIN_SECONDS, workers = 2): HandOverCall {
   const last = marks[marks.length - 1];
   if (!last) return { pays: false, left: 0, why: 'no level started yet' };
   const prev = marks[marks.length - 2];
@@ -186,10 +233,16 @@ export function handOverPays(marks: readonly LevelMark[], minSeconds = HANDOVER_
   const states = growth >= 1 ? last.states : Math.min(last.states, last.size / (1 - growth));
   const left = rate > 0 ? states / rate : Infinity;
   const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  // the workers' start (a mark that knows the other threads' CPU): the least work left for which they pay
+  const charge = workerStartCharge(last.otherMs, workers);
   const why =
     `about ${left.toFixed(1)} s of CPU left on one thread by the levels so far ` +
-    `(depth ${last.depth}: ${n(last.size)} states, ${growth.toFixed(2)}x the last; ${n(rate)} states/s)`;
-  return { pays: left >= minSeconds, left, why };
+    `(depth ${last.depth}: ${n(last.size)} states, ${growth.toFixed(2)}x the last; ${n(rate)} states/s)` +
+    (charge > minSeconds
+      ? `; ${workers} workers pay from ${charge.toFixed(1)} s left (each loads the model and compiles again: ${(last.otherMs! / 1000).toFixed(2)} s of compiler and GC threads so far)`
+      : '');
+  const need = Math.max(minSeconds, charge);
+  return { pays: left >= need, left, need, why };
 }
 
 /** A sample of the machine's CPU time and this process's, for {@link othersBusy}. */

@@ -10,7 +10,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { Search, type CheckResult, type Stats } from '../checker/explore.js';
 import { WORKER_BYTES, defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { loadavg } from 'node:os';
-import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, othersBusy, ownCpuMs, parallelReason, workersFit, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
+import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, mainThreadCpuMs, othersBusy, ownCpuMs, parallelReason, workersFit, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
 import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
@@ -146,7 +146,11 @@ type AfterSlice =
  * PVCHECK_TEST_SWITCH_MS=ms moves after ms to every core, whatever the load
  * and the work left, unless PVCHECK_HANDOVER_MIN_S=s is given too (then
  * from s seconds left; s is the threshold by default as well);
- * PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements).
+ * PVCHECK_HANDOVER=0 restarts the workers from scratch instead (measurements);
+ * PVCHECK_TEST_IDLE=1 takes the machine's load as none (the default's choice as on an idle machine).
+ * The work left must also pay for the workers' start (checker/parallel.ts workerStartCharge: a new
+ * isolate's load and compile, the workers' dearer states), charged from the CPU the one thread's
+ * compiler and GC threads took, unless PVCHECK_HANDOVER_MIN_S is given.
  */
 export class HandOverPlan {
   private readonly testSwitchMs = Number(process.env.PVCHECK_TEST_SWITCH_MS) || undefined;
@@ -165,6 +169,11 @@ export class HandOverPlan {
   private lastMark = -Infinity;
   private readonly sample = cpuSample();
   private readonly cpuBegan = ownCpuMs();
+  private readonly mainBegan = mainThreadCpuMs();
+  /** Whether the workers' start is charged (checker/parallel.ts workerStartCharge): not when PVCHECK_HANDOVER_MIN_S sets the threshold. */
+  private readonly charged = process.env.PVCHECK_HANDOVER_MIN_S === undefined;
+  /** PVCHECK_TEST_IDLE=1: the machine's load is taken as none (measurements of the default's hand-over as on an idle machine). */
+  private readonly idle = process.env.PVCHECK_TEST_IDLE === '1';
 
   /**
    * `choice`: the workers before the search starts (workerChoice); `byDefault`: no --workers, and more than one core free
@@ -199,7 +208,10 @@ export class HandOverPlan {
     const atLevelStart = one !== undefined && one.paused;
     if (atLevelStart && this.marks) {
       const s = one.stats();
-      this.marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms: ownCpuMs() - this.cpuBegan });
+      const ms = ownCpuMs() - this.cpuBegan;
+      // the other threads' CPU (compiles, GC): the workers' start is charged by it, unless a threshold is given (tests)
+      const otherMs = this.charged ? ms - (mainThreadCpuMs() - this.mainBegan) : NaN;
+      this.marks.push({ depth: s.depth, size: s.queue, states: s.distinctStates, ms, ...(Number.isFinite(otherMs) ? { otherMs } : {}) });
       this.markAsked = false;
       this.lastMark = Date.now();
     } else if (this.marks && one && !this.markAsked && Date.now() - this.lastMark >= MARK_MS) {
@@ -211,7 +223,7 @@ export class HandOverPlan {
       this.headStart = Infinity;
       const c = this.testSwitchMs !== undefined
         ? { workers: defaultWorkers(), reason: `PVCHECK_TEST_SWITCH_MS=${this.testSwitchMs}: every core after the first ${this.testSwitchMs} ms` }
-        : chooseWorkers({ cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(this.sample, cpuSample()) });
+        : chooseWorkers(this.idle ? { cores: defaultWorkers(), load1: 0, othersBusy: 0 } : { cores: defaultWorkers(), load1: loadavg()[0]!, othersBusy: othersBusy(this.sample, cpuSample()) });
       if (c.workers <= 1) {
         this.choice = c;
         return 'one thread';
@@ -235,7 +247,7 @@ export class HandOverPlan {
     if (!atLevelStart || !this.handingTo || !one.paused) return 'go on';
     // the one thread is at the start of a level: the workers go on from there if the work left pays for them
     const to = this.handingTo;
-    const call = this.minLeft !== undefined && this.marks ? handOverPays(this.marks, this.minLeft) : undefined;
+    const call = this.minLeft !== undefined && this.marks ? handOverPays(this.marks, this.minLeft, to.workers) : undefined;
     if (call && !call.pays) {
       if (!this.tooLittle || call.left > this.tooLittle.left) this.tooLittle = call;
       return 'wait';
@@ -277,7 +289,7 @@ export class HandOverPlan {
     this.choice = {
       workers: 1,
       reason: this.tooLittle
-        ? `the search ended on one thread: the work left never paid for starting ${to.workers} workers (at least ${this.minLeft} s of CPU), at most ${this.tooLittle.why.replace(/^about /, '')}`
+        ? `the search ended on one thread: the work left never paid for starting ${to.workers} workers (at least ${+(this.tooLittle.need ?? this.minLeft!).toFixed(1)} s of CPU), at most ${this.tooLittle.why.replace(/^about /, '')}`
         : `the search ended on one thread, in the level it finished before going to ${to.workers} workers`,
     };
   }

@@ -18,16 +18,24 @@
  *
  * The fix here: `blkfront_gather_backend_features` clears `feature_discard`
  * (and `feature_secdiscard`) before it reads `feature-discard`, and
- * `blkif_set_queue_limits` clears the discard limits when the feature is
- * off, so no discard reaches the ring after such a migration.
+ * `blkif_set_queue_limits` sets the discard and secure-erase limits from the
+ * features both ways (`max_hw_discard_sectors`, `max_secure_erase_sectors`:
+ * UINT_MAX or 0), so no discard reaches the ring after such a migration and
+ * no secure erase goes out as a plain discard (session 27's
+ * F_secure_erase_done, `-p ops=rw+discard+secdiscard`, finding
+ * blkif-secure-erase-after-migration).
  *
  * @pvcheck check -p ops=rw+discard -p migrate=true -p destFeatures=none
  * @pvcheck expect ok
  * @pvcheck check -p ops=rw+discard -p migrate=true -p destFeatures=none -p bus=7.0
  * @pvcheck expect ok
+ * @pvcheck check -p ops=rw+discard+secdiscard -p migrate=true -p destFeatures=nosecure
+ * @pvcheck expect ok
+ * @pvcheck check -p ops=rw+discard+secdiscard -p migrate=true -p destFeatures=none
+ * @pvcheck expect ok
  */
 import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
-const { blkbackChanged, advertisesDiscard, feDevOf, XenbusStateConnected } = blkifModel;
+const { blkbackChanged, advertisesDiscard, advertisesSecure, feDevOf, XenbusStateConnected } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-discard-after-migration-fix',
@@ -40,8 +48,12 @@ export default deriveModel(blkif, {
       doc: `${blkbackChanged.doc}; with the fix, blkfront_connect's blkfront_gather_backend_features sets feature_discard from the new backend's node (cleared first)`,
       then: (d, s, p, a) => {
         blkbackChanged.then(d, s, p, a);
-        if (s.front.discard !== undefined && s.life !== undefined && feDevOf(s.life) !== XenbusStateConnected && feDevOf(d.life!) === XenbusStateConnected)
-          (d.front as { discard: boolean }).discard = advertisesDiscard(s, p);
+        if (s.front.discard !== undefined && s.life !== undefined && feDevOf(s.life) !== XenbusStateConnected && feDevOf(d.life!) === XenbusStateConnected) {
+          const f = d.front as { discard: boolean; secdiscard?: boolean; secLimit?: boolean };
+          f.discard = advertisesDiscard(s, p);
+          // (secdiscard) feature_secdiscard cleared with it, and blkif_set_queue_limits sets max_secure_erase_sectors both ways
+          if (f.secdiscard !== undefined) { f.secdiscard = advertisesSecure(s, p); f.secLimit = f.discard && f.secdiscard; }
+        }
       },
     },
   },

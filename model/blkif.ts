@@ -99,6 +99,8 @@ export const BLKIF_OP_FLUSH_DISKCACHE = 3;
 export const BLKIF_OP_RESERVED_1 = 4;
 /** blkif.h BLKIF_OP_DISCARD: discard a sector range (`feature-discard`); no segment, no grant (`struct blkif_request_discard`). */
 export const BLKIF_OP_DISCARD = 5;
+/** blkif.h `struct blkif_request_discard`'s flag: BLKIF_DISCARD_SECURE, "ignored if discard-secure=0" (blkfront sets it for a REQ_OP_SECURE_ERASE while `feature_secdiscard`). */
+export const BLKIF_DISCARD_SECURE = 1;
 /** A request with no segment in the model: a flush or barrier (blkfront's REQ_OP_FLUSH: nr_segments 0) or a discard (no segment at all). */
 export const isSegmentless = (op: number): boolean => op === BLKIF_OP_FLUSH_DISKCACHE || op === BLKIF_OP_WRITE_BARRIER || op === BLKIF_OP_DISCARD;
 /** An operation Linux blkback serves (`__do_block_io_op`'s switch): read, write, barrier, flush (dispatch_rw_block_io), discard (dispatch_discard_io); any other: dispatch_other_io, BLKIF_RSP_EOPNOTSUPP. */
@@ -167,6 +169,10 @@ export interface Shadow {
   readonly page?: number;
   /** `ops` other than rw only: the request's operation (`shadow[id].req.operation`, which blkif_interrupt compares with the response's); read it with {@link opOf}. */
   readonly op?: number;
+  /** `ops` with secdiscard only: the block request is a REQ_OP_SECURE_ERASE (`req_op(shadow[id].request)`), sent as BLKIF_OP_DISCARD. */
+  readonly secureErase?: boolean;
+  /** `ops` with secdiscard only: the discard's flag as blkfront wrote it (`shadow[id].req.u.discard.flag`, copied to the ring: BLKIF_DISCARD_SECURE or 0). */
+  readonly flag?: number;
 }
 
 /** A shadow entry's `page` with no page (segments=1). */
@@ -182,15 +188,18 @@ export const pagesOf = (x: Shadow): readonly number[] => x.pages ?? (x.page === 
 export const opOf = (x: Shadow): number => x.op ?? BLKIF_OP_READ;
 
 /** A shadow entry in the shape at `p` (flat at segments=1; its operation only with `ops` other than rw). */
-export const shadowEntry = (p: { segments: number; ops?: string }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ): Shadow => {
+export const shadowEntry = (p: { segments: number; ops?: string }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ, secureErase = false, flag = 0): Shadow => {
   const e: Shadow = p.segments === 1 ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
-  return p.ops === undefined || p.ops === 'rw' ? e : { ...e, op: waiting ? op : BLKIF_OP_READ };
+  if (p.ops === undefined || p.ops === 'rw') return e;
+  return opsSecdiscard(p) ? { ...e, op: waiting ? op : BLKIF_OP_READ, secureErase: waiting && secureErase, flag: waiting ? flag : 0 } : { ...e, op: waiting ? op : BLKIF_OP_READ };
 };
 
 /** `ops` asks for flushes (`rw+flush`, `rw+flush+discard`). */
 export const opsFlush = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('flush');
 /** `ops` asks for discards. */
 export const opsDiscard = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('discard');
+/** `ops` asks for secure erases too (`rw+discard+secdiscard`: REQ_OP_SECURE_ERASE, BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE). */
+export const opsSecdiscard = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('secdiscard');
 
 /** At the destination of a migration with `destFeatures=none`: the backend blkfront talks to advertises nothing. */
 const atBareDestination = (s: { life?: { migrated?: string } }, p: { destFeatures?: string }): boolean =>
@@ -201,6 +210,18 @@ export const advertisesFlush = (s: { life?: { migrated?: string } }, p: { featur
 /** What the backend blkfront talks to wrote in `feature-discard`. */
 export const advertisesDiscard = (s: { life?: { migrated?: string } }, p: { featureDiscard?: boolean; destFeatures?: string }): boolean =>
   p.featureDiscard === true && !atBareDestination(s, p);
+/** At the destination of a migration whose backend's disk differs from the source's (`destFeatures` none or nosecure). */
+const atOtherDestination = (s: { life?: { migrated?: string } }, p: { destFeatures?: string }): boolean =>
+  p.destFeatures !== undefined && p.destFeatures !== 'same' && s.life?.migrated !== undefined && s.life.migrated !== 'none';
+/**
+ * The vbd's `vbd.discard_secure` at the backend blkfront talks to (xen_vbd_create: bdev_max_secure_erase_sectors):
+ * `discardSecure` at the source and at a `same` destination; a `none` or `nosecure` destination's disk has no secure erase.
+ */
+export const backendDiscardSecure = (s: { life?: { migrated?: string } }, p: { discardSecure?: boolean; destFeatures?: string }): boolean =>
+  p.discardSecure === true && !atOtherDestination(s, p);
+/** What that backend wrote in `discard-secure`: xen_blkbk_discard writes it (vbd.discard_secure) only beside feature-discard 1. */
+export const advertisesSecure = (s: { life?: { migrated?: string } }, p: { featureDiscard?: boolean; discardSecure?: boolean; destFeatures?: string }): boolean =>
+  advertisesDiscard(s, p) && backendDiscardSecure(s, p);
 
 /** A slot in the shape at `p` (flat at segments=1), its fields in the shape's order. */
 export const slotOf = (p: { segments: number }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number): Slot =>
@@ -227,6 +248,16 @@ export interface Frontend {
   readonly flush?: boolean;
   /** `ops` other than rw only: `info->feature_discard` (feature-discard; cleared by a discard answered BLKIF_RSP_EOPNOTSUPP). */
   readonly discard?: boolean;
+  /** `ops` with secdiscard only: `info->feature_secdiscard` (blkfront_setup_discard: discard-secure, set whenever feature-discard reads 1; cleared by a discard answered BLKIF_RSP_EOPNOTSUPP). */
+  readonly secdiscard?: boolean;
+  /** `ops` with secdiscard only: the queue's `max_secure_erase_sectors` is not 0 (blkif_set_queue_limits sets it while feature_secdiscard, never clears it; blk_queue_disable_secure_erase does): the block layer passes REQ_OP_SECURE_ERASE (blk-core.c submit_bio_noacct). */
+  readonly secLimit?: boolean;
+  /**
+   * `ops` with secdiscard only, an observer (no Linux variable): blkfront completed a REQ_OP_SECURE_ERASE with
+   * BLKIF_RSP_OKAY (BLK_STS_OK: the guest's BLKSECDISCARD succeeds) that blkback did not carry out as a secure
+   * erase (the flag not sent, or blkback's vbd.discard_secure false: blkdev_issue_discard). F_secure_erase_done.
+   */
+  readonly falseErase?: boolean;
 }
 
 /** A segment of a request blkback holds (`pending_req->segments[i]`, a `struct grant_page`). */
@@ -448,10 +479,11 @@ const params = defineParams(
     unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     crash: enumParam({ values: ['none', 'destroy', 'preserve'] as const, default: 'none', doc: "the driver domain dies once, at any point (requests outstanding included), and xl acts as its on_crash says. destroy (xl's default): xl destroys it (libxl__destroy_domid removes its xenstore directory, the backend's with it; Xen releases its grant mappings); then `xl block-detach` of the guest's vbd (libxl: 'backend already removed, cleanup frontend only': the frontend directory removed) and the guest's bus removes the device (blkfront_remove: del_gendisk waits for the requests outstanding). preserve: the domain stays, paused (its nodes at their last state, its grant mappings held, nothing of blkback runs); `xl block-detach` writes Closing and fails after LIBXL_DESTROY_TIMEOUT, `xl block-detach -f` removes both directories, and the admin may `xl destroy` the domain at any time. The run starts at the handshake; valid end: the device removed (with restart: connected again, every request answered)" }),
     restart: boolParam({ default: false, doc: "(crash=destroy) the driver domain restarted and the disk attached again after the detach (xl block-attach: the guest's device/vbd/N at Initialising with the new backend-id, a new blkback probing): the guest's bus probes a new device once the old one is gone (Linux 7.0: also when it reads the node reset to Initialising, e2dcf9065536); valid end: the new device connected, every request answered" }),
-    ops: enumParam({ values: ['rw', 'rw+flush', 'rw+discard', 'rw+flush+discard'] as const, default: 'rw', doc: "the requests blkfront issues: rw, data requests (BLKIF_OP_READ: a write runs the same paths); +flush, REQ_OP_FLUSH as BLKIF_OP_FLUSH_DISKCACHE with no segment while feature-flush-cache (or feature-barrier) reads 1 (blkif_queue_rq completes it at once otherwise); +discard, BLKIF_OP_DISCARD (no segment) while feature-discard reads 1. blkback serves each (dispatch_rw_block_io, dispatch_discard_io) and answers any other operation BLKIF_RSP_EOPNOTSUPP (dispatch_other_io); a hostile peer also writes these operations (and the status BLKIF_RSP_EOPNOTSUPP)" }),
+    ops: enumParam({ values: ['rw', 'rw+flush', 'rw+discard', 'rw+flush+discard', 'rw+discard+secdiscard'] as const, default: 'rw', doc: "the requests blkfront issues: rw, data requests (BLKIF_OP_READ: a write runs the same paths); +flush, REQ_OP_FLUSH as BLKIF_OP_FLUSH_DISKCACHE with no segment while feature-flush-cache (or feature-barrier) reads 1 (blkif_queue_rq completes it at once otherwise); +discard, BLKIF_OP_DISCARD (no segment) while feature-discard reads 1; +secdiscard, also REQ_OP_SECURE_ERASE while the queue's max_secure_erase_sectors is set: BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE while feature_secdiscard (discard-secure), else with flag 0 (blkif_queue_discard_req). blkback serves each (dispatch_rw_block_io, dispatch_discard_io: blkdev_issue_secure_erase only for the flag with vbd.discard_secure) and answers any other operation BLKIF_RSP_EOPNOTSUPP (dispatch_other_io); a hostile peer also writes these operations (and the status BLKIF_RSP_EOPNOTSUPP)" }),
     featureFlushCache: boolParam({ default: true, doc: "(ops with flush) the vbd has a write cache (vbd.flush_support = bdev_write_cache): blkback's connect() writes feature-flush-cache and feature-barrier 1; false: 0, and blkfront sends no flush" }),
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
-    destFeatures: enumParam({ values: ['same', 'none'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same), or neither feature-flush-cache nor feature-discard (none: its disk has no write cache and does not discard); blkfront reads them again in blkif_recover (blkfront_gather_backend_features)" }),
+    discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
+    destFeatures: enumParam({ values: ['same', 'none', 'nosecure'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); or the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false). blkfront reads them again in blkif_recover (blkfront_gather_backend_features)" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
@@ -483,7 +515,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const gref = int(0, p.pages);
   const status = int(-2, 1);
   const operation = int(0, p.ops === 'rw' ? BLKIF_OP_RESERVED_1 : BLKIF_OP_DISCARD);
-  const ops: Record<string, Bounded<number>> = p.ops !== 'rw' ? { op: operation } : {}; // the shadow's operation
+  const ops: Record<string, Bounded<number> | Bounded<boolean>> = p.ops !== 'rw' ? { op: operation, ...(opsSecdiscard(p) ? { secureErase: bool, flag: int(0, BLKIF_DISCARD_SECURE) } : {}) } : {}; // the shadow's operation (and secure erase, flag)
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
@@ -501,6 +533,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       issued: int(0, p.requests),
       broken: bool, twice: bool, bug: bool,
       ...(p.ops !== 'rw' ? { flush: bool, discard: bool } : {}),
+      ...(opsSecdiscard(p) ? { secdiscard: bool, secLimit: bool, falseErase: bool } : {}),
     }),
     back: record({
       req_cons: idx, rsp_prod_pvt: idx,
@@ -544,6 +577,9 @@ export function blkifInit(p: BlkifParams): BlkifState {
       // blkfront_gather_backend_features at connect: what blkback's connect() wrote (with a lifecycle the run starts
       // before blkfront's first connect: info's features 0, kzalloc, until blkfront_connect reads them)
       ...(p.ops !== 'rw' ? (hasLife(p) ? { flush: false, discard: false } : { flush: p.featureFlushCache, discard: p.featureDiscard }) : {}),
+      // (secdiscard) blkfront_setup_discard: feature_secdiscard from discard-secure; blkif_set_queue_limits: the secure-erase limit with it
+      ...(opsSecdiscard(p) ? (hasLife(p) ? { secdiscard: false, secLimit: false, falseErase: false }
+        : { secdiscard: p.featureDiscard && p.discardSecure, secLimit: p.featureDiscard && p.discardSecure, falseErase: false }) : {}),
     },
     back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
@@ -610,10 +646,10 @@ export const blkifQueueRequest: R = {
 };
 
 /** A request with no segment (`ops`): shadow[id] waiting with no page, the slot written with `op` and no grant; req_prod pushed. */
-function queueSegmentless(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: number): void {
+function queueSegmentless(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: number, secureErase = false, flag = 0): void {
   const f = d.front;
   const id = s.front.shadow.findIndex((x) => !x.waiting);
-  f.shadow[id] = shadowEntry(p, true, [], op) as Draft<Shadow>;
+  f.shadow[id] = shadowEntry(p, true, [], op, secureErase, flag) as Draft<Shadow>;
   d.ring[slot(p, s.front.req_prod_pvt)] = slotOf(p, SLOT_REQUEST, id, op, Array.from({ length: p.segments }, () => ({ gref: INVALID_GRANT_REF, sect: SECT_OK })), 0, PAD_FRONTEND) as Draft<Slot>;
   f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
   f.issued = s.front.issued + 1;
@@ -639,6 +675,16 @@ export const blkifQueueDiscard: R = {
   applies: (p) => opsDiscard(p),
   when: (s, p) => s.front.discard === true && blkfrontMayQueue(s, p),
   then: (d, s, p) => queueSegmentless(d, s, p, BLKIF_OP_DISCARD),
+};
+
+export const blkifQueueSecureErase: R = {
+  name: 'blkif_queue_secure_erase',
+  actor: 'frontend',
+  doc: 'blkfront (ops with secdiscard): REQ_OP_SECURE_ERASE, which the block layer passes only while the queue\'s max_secure_erase_sectors is set (submit_bio_noacct; blkif_set_queue_limits sets it while info->feature_secdiscard and never clears it), through blkif_queue_discard_req: BLKIF_OP_DISCARD with flag BLKIF_DISCARD_SECURE while info->feature_secdiscard, else flag 0 (a plain discard); no segment, no grant',
+  see: `${SEE_FRONT} blkif_queue_request (REQ_OP_SECURE_ERASE), blkif_queue_discard_req ("req_op(req) == REQ_OP_SECURE_ERASE && info->feature_secdiscard"), blkif_set_queue_limits (max_secure_erase_sectors); block/blk-core.c submit_bio_noacct (bdev_max_secure_erase_sectors)`,
+  applies: (p) => opsSecdiscard(p),
+  when: (s, p) => s.front.secLimit === true && blkfrontMayQueue(s, p),
+  then: (d, s, p) => queueSegmentless(d, s, p, BLKIF_OP_DISCARD, true, s.front.secdiscard === true ? BLKIF_DISCARD_SECURE : 0),
 };
 
 /**
@@ -701,9 +747,16 @@ export const blkifInterrupt: R = {
       f.broken = true; // "response has incorrect id", "references no pending request", "wrong operation": goto err
       return;
     }
-    // (ops) a discard answered BLKIF_RSP_EOPNOTSUPP: feature_discard = 0; a flush or barrier answered with any error: feature_flush = 0
-    if (rsp.operation === BLKIF_OP_DISCARD && rsp.status === BLKIF_RSP_EOPNOTSUPP) f.discard = false;
-    else if ((rsp.operation === BLKIF_OP_FLUSH_DISKCACHE || rsp.operation === BLKIF_OP_WRITE_BARRIER) && rsp.status !== BLKIF_RSP_OKAY) f.flush = false;
+    // (ops) a discard answered BLKIF_RSP_EOPNOTSUPP: feature_discard = 0 (and feature_secdiscard, blk_queue_disable_secure_erase); a flush or barrier answered with any error: feature_flush = 0
+    if (rsp.operation === BLKIF_OP_DISCARD && rsp.status === BLKIF_RSP_EOPNOTSUPP) {
+      f.discard = false;
+      if (s.front.secdiscard !== undefined) { f.secdiscard = false; f.secLimit = false; }
+    } else if ((rsp.operation === BLKIF_OP_FLUSH_DISKCACHE || rsp.operation === BLKIF_OP_WRITE_BARRIER) && rsp.status !== BLKIF_RSP_OKAY) f.flush = false;
+    // (secdiscard) a REQ_OP_SECURE_ERASE ended BLK_STS_OK: erased securely only if blkfront sent BLKIF_DISCARD_SECURE and
+    // the backend that answered (the one blkfront talks to: a migration gives a fresh ring) has vbd.discard_secure
+    // (dispatch_discard_io: blkdev_issue_secure_erase; else blkdev_issue_discard, BLKIF_RSP_OKAY all the same)
+    const sh = s.front.shadow[rsp.id]!;
+    if (sh.secureErase === true && rsp.status === BLKIF_RSP_OKAY && !(sh.flag === BLKIF_DISCARD_SECURE && backendDiscardSecure(s, p))) f.falseErase = true;
     blkifCompletion(d as unknown as CompletionDraft, s, p, rsp.id); // (a discard: no blkif_completion in Linux; it has no page, so only its id is freed here)
   },
 };
@@ -969,6 +1022,13 @@ export const blkbackChanged: R = {
       if (s.front.flush !== undefined && fe !== XenbusStateConnected) {
         d.front.flush = advertisesFlush(s, p);
         d.front.discard = s.front.discard === true || advertisesDiscard(s, p);
+        // (secdiscard) blkfront_setup_discard sets feature_secdiscard from discard-secure, but only when feature-discard reads 1;
+        // blkif_recover's limits start from the queue's current ones (queue_limits_start_update) and blkif_set_queue_limits
+        // sets max_secure_erase_sectors while feature_discard and feature_secdiscard, never clears it
+        if (s.front.secdiscard !== undefined) {
+          if (advertisesDiscard(s, p)) d.front.secdiscard = advertisesSecure(s, p);
+          if (d.front.discard && d.front.secdiscard) d.front.secLimit = true;
+        }
       }
       frontSwitch(XenbusStateConnected); // blkfront_connect
       if (s.life!.aside !== undefined && s.life!.aside > 0) l.aside = 0; // (migrate) BLKIF_STATE_SUSPENDED: blkif_recover re-submits the bios blkfront_resume set aside
@@ -1077,6 +1137,7 @@ export const xlMigrate: R = {
     // blkif_recover: issued again on the new ring, answered or not at the source
     w.front = { ...fresh.front, issued: s.front.issued - s.front.shadow.filter((x) => x.waiting).length };
     if (s.front.flush !== undefined) { w.front = { ...w.front, flush: s.front.flush, discard: s.front.discard }; } // blkfront_resume keeps info's features
+    if (s.front.secdiscard !== undefined) { w.front = { ...w.front, secdiscard: s.front.secdiscard, secLimit: s.front.secLimit, falseErase: s.front.falseErase }; } // and the queue's limits
     const l = d.life as LifeDraft;
     l.be = XenbusStateInitialising; l.beDev = XenbusStateInitialising; l.fe = XenbusStateInitialising;
     l.feWatch = false; l.beWatch = false; l.online = true;
@@ -1624,6 +1685,13 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     see: `${SEE_FRONT} blkfront_resume (list_add(&shadow[j].request->queuelist, &info->requests)), blkif_recover (blk_mq_requeue_request), blkfront_closing, blkfront_remove (del_gendisk); block/genhd.c del_gendisk (blk_mq_freeze_queue_wait)`,
     holds: (s) => s.life?.parked === undefined || s.life.parked === 0 || feDevOf(s.life) !== XenbusStateClosed,
   },
+  {
+    // ops with secdiscard (session 27): the secure-erase side of blkif-discard-after-migration
+    name: 'F_secure_erase_done',
+    description: 'a secure erase blkfront reports done (REQ_OP_SECURE_ERASE ended BLK_STS_OK on BLKIF_RSP_OKAY: the guest\'s BLKSECDISCARD succeeds) was one: blkfront sent BLKIF_DISCARD_SECURE and the backend that answered has a secure erase (vbd.discard_secure: blkdev_issue_secure_erase, not blkdev_issue_discard) (both honest)',
+    see: `${SEE_FRONT} blkif_queue_discard_req, blkfront_setup_discard, blkif_set_queue_limits (max_secure_erase_sectors), blkif_recover, blkif_interrupt; ${SEE_BACK} dispatch_discard_io; ${SEE_BACK_XENBUS} xen_blkbk_discard (discard-secure), xen_vbd_create (vbd.discard_secure); xen/include/public/io/blkif.h BLKIF_DISCARD_SECURE ("ignored if discard-secure=0")`,
+    holds: (s, p) => !frontHonest(p) || !backHonest(p) || s.front.falseErase !== true,
+  },
 ];
 
 /**
@@ -1643,7 +1711,8 @@ export const blkbackOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
  */
 export const blkfrontOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
   s.front.broken || (s.front.rsp_cons === s.rsp_prod && !blkifQueueRequest.when!(s, p, undefined) &&
-    !(opsFlush(p) && blkifQueueFlush.when!(s, p, undefined)) && !(opsDiscard(p) && blkifQueueDiscard.when!(s, p, undefined)));
+    !(opsFlush(p) && blkifQueueFlush.when!(s, p, undefined)) && !(opsDiscard(p) && blkifQueueDiscard.when!(s, p, undefined)) &&
+    !(opsSecdiscard(p) && blkifQueueSecureErase.when!(s, p, undefined)));
 
 /**
  * removal=libxl's end: libxl saw Closed (the detach succeeded), blkfront is
@@ -1703,7 +1772,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkifQueueFlush, blkifQueueDiscard, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
+  rules: [blkifQueueRequest, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
     blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, libxlWaitDeviceConnection, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
     driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
     driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],
@@ -1720,6 +1789,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },
     { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any point of the handshake and the I/O (requests outstanding issued again on the new ring): the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed (InitWait) before the guest resumes, as libxl's libxl__wait_device_connection orders it; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
     { params: { ops: 'rw+flush+discard', frontend: 'hostile', ringSize: '2', requests: '3' }, why: "Linux blkback against a hostile guest that also writes BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE and BLKIF_OP_DISCARD, beside blkfront's own flushes and discards (session 26: `ops`): a flush or discard answered with nothing mapped, an operation blkback does not serve answered BLKIF_RSP_EOPNOTSUPP (B_unserved_op_refused); every blkback property" },
+    { params: { ops: 'rw+discard+secdiscard', migrate: 'true', requests: '3' }, why: "Linux blkfront's secure erases (REQ_OP_SECURE_ERASE as BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE) through `xl migrate` at any point to a destination like the source (session 27: `rw+discard+secdiscard`): every secure erase the guest is told succeeded was one (F_secure_erase_done), before and after blkif_recover; the finding is at destFeatures=nosecure (blkif-secure-erase-after-migration)" },
     { params: { ops: 'rw+flush+discard', backend: 'hostile', ringSize: '2', requests: '3' }, why: "Linux blkfront's flushes and discards against a hostile backend (session 26: `ops`): the operation echo checked against the shadow's, a flush answered with an error or a discard with BLKIF_RSP_EOPNOTSUPP clears the feature and no more are sent (F_sends_only_advertised); every blkfront property" },
   ],
   view: (s) =>

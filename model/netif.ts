@@ -72,7 +72,7 @@ import { defineModel, type Invariant, type Rule } from './core.js';
 import { array, int, list, nullable, record, type Shape as StateShape } from './shape.js';
 import { NR_UNCONSUMED_REQUESTS, idxAdd, idxLe, idxSub } from './idx32.js';
 import { defineParams, enumParam, intParam, isPowerOfTwo, type ParamsOfSpace } from './params.js';
-import { NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
+import { NETIF_RSP_DROPPED, NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
 import { netifTxViews } from './views/netif.js';
 
 export { NETIF_RSP_DROPPED, NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY } from './ring.js';
@@ -338,6 +338,25 @@ export const packetSlots = (sh: Shape, ids: readonly number[]): Slot[] => {
   return out;
 };
 
+/**
+ * {@link packetSlots} of `sh` with the ids in `idScratch[0..n)`, made once per shape and ids and shared
+ * (performance only: xennet_start_xmit's `then` ran packetSlots on every edge, a fifth of netif-tx's
+ * allocations; a Slot is never changed in place, so the state's ring may hold the cached ones). The ids
+ * are below ringSize (at most 256) or TX_LINK_NONE: a number key for up to three ids, a string beyond.
+ */
+const idScratch: number[] = [];
+const slotCache = new WeakMap<Shape, Map<number | string, readonly Slot[]>>();
+function slotsOf(sh: Shape, n: number): readonly Slot[] {
+  let byIds = slotCache.get(sh);
+  if (byIds === undefined) slotCache.set(sh, (byIds = new Map()));
+  let key: number | string = 0;
+  if (n <= 3) for (let i = 0; i < n; i++) key = (key as number) * 65537 + idScratch[i]! + 1;
+  else key = idScratch.slice(0, n).join(',');
+  let slots = byIds.get(key);
+  if (slots === undefined) byIds.set(key, (slots = packetSlots(sh, idScratch.slice(0, n))));
+  return slots;
+}
+
 export const showShape = (sh: Shape): string =>
   `[${sh.frags.join(',')}]${sh.extra !== 'none' ? `+${sh.extra}` : ''}${sh.offsetSlot >= 0 ? ` off@${sh.offsetSlot}` : ''}${sh.unterminated ? ' more_data' : ''}`;
 
@@ -407,19 +426,19 @@ export function frontendRules(fc: FrontendCode = honestFrontend): R[] {
     showChoice: showShape,
     then: (d, s, p, sh: Shape) => {
       const f = s.front;
-      const ids: number[] = [];
+      const n = sh.frags.length;
       let taken = f.pending;
       let overrun = 0;
-      for (let i = 0; i < sh.frags.length; i++) {
+      for (let i = 0; i < n; i++) {
         let id = -1;
         for (let k = 0; k < p.ringSize; k++) if (!(taken & (1 << k))) { id = k; break; }
         if (id < 0) {
           if (fc.idsExhausted === 'broken') { d.front.broken = 1; return; }
           overrun = 1; id = 0xffff; // TX_LINK_NONE
         } else taken |= 1 << id;
-        ids.push(id);
+        idScratch[i] = id;
       }
-      const slots = packetSlots(sh, ids);
+      const slots = slotsOf(sh, n);
       let i = f.req_prod_pvt;
       for (const sl of slots) { d.ring[slotOf(p, i)] = sl; i = idxAdd(i, 1); }
       d.front.req_prod_pvt = i;
@@ -504,15 +523,28 @@ const worldOf = (s: S): World => ({ ring: [...s.ring], back: { ...s.back }, rsp_
 /** The draft as the world a step writes. */
 const draftWorld = (d: unknown): World => d as World;
 
+/**
+ * The response slot `{ ...EMPTY, k: K_RSP, id, status }`, made once per id and status and shared
+ * (performance only: a Slot is never changed in place; netback makes one on every response).
+ */
+const responses = new Map<number, Slot>();
+const response = (id: number, status: number): Slot => {
+  if (!(id >= 0 && id <= 0xffff && status >= NETIF_RSP_DROPPED && status <= NETIF_RSP_NULL) || (id | 0) !== id || (status | 0) !== status) return { ...EMPTY, k: K_RSP, id, status };
+  const key = id * 8 + (status - NETIF_RSP_DROPPED); // status -2..1, an id 0..0xffff (an extra's etype | eflags << 8)
+  let r = responses.get(key);
+  if (r === undefined) responses.set(key, (r = { ...EMPTY, k: K_RSP, id, status }));
+  return r;
+};
+
 /** _make_tx_response: the response at rsp_prod_pvt, then a NULL status on the next extra_count slots (their other bytes unchanged). */
 function makeResponse(w: World, p: P, id: number, extra: number, status: number): void {
   let i = w.back.rsp_prod_pvt;
-  w.ring[slotOf(p, i)] = { ...EMPTY, k: K_RSP, id, status };
+  w.ring[slotOf(p, i)] = response(id, status);
   for (let e = 0; e < extra; e++) {
     i = idxAdd(i, 1);
     const old = w.ring[slotOf(p, i)]!;
-    const oid = old.k === K_RSP ? old.id : asReq(old).id;
-    w.ring[slotOf(p, i)] = { ...EMPTY, k: K_RSP, id: oid, status: NETIF_RSP_NULL };
+    const oid = old.k === K_RSP ? old.id : old.k === K_EXTRA ? old.etype | (old.eflags << 8) : old.id; // asReq(old).id
+    w.ring[slotOf(p, i)] = response(oid, NETIF_RSP_NULL);
   }
   w.back.rsp_prod_pvt = idxAdd(i, 1);
 }
@@ -710,13 +742,16 @@ function getRequests(s: S, p: P, bc: BackendCode, w: World, ev?: GetRequestsEven
   const MAXF = MAX_SKB_FRAGS(p);
   const ret = c.frags.length;
   // the slots as netback uses them: its private copies, or (XSA-155 variant) the shared ring again
-  const reread = (t: TxReq, i: number): TxReq => {
-    if (bc.usePrivateCopy) return t;
-    const now = asReq(s.ring[slotOf(p, i)]!);
-    return { ...t, size: now.size, offset: now.offset };
-  };
   const first = bc.usePrivateCopy ? c.first : { ...c.first }; // the first slot's size is the computed first fragment either way
-  const txs: TxReq[] = [first, ...c.frags.map((t, k) => reread(t, c.fragIdx[k]!))];
+  const txs: TxReq[] = [first];
+  for (let k = 0; k < c.frags.length; k++) {
+    const t = c.frags[k]!;
+    if (bc.usePrivateCopy) txs.push(t);
+    else {
+      const now = asReq(s.ring[slotOf(p, c.fragIdx[k]!)]!);
+      txs.push({ ...t, size: now.size, offset: now.offset });
+    }
+  }
   if (!bc.usePrivateCopy && c.frags.some((t, k) => txs[k + 1]!.size !== t.size || txs[k + 1]!.offset !== t.offset)) b.unvalidated = 1;
   const frag_overflow = ret > MAXF ? ret - MAXF : 0;
   const nskb = frag_overflow > 0;
@@ -726,7 +761,8 @@ function getRequests(s: S, p: P, bc: BackendCode, w: World, ev?: GetRequestsEven
     if (b.pendingFree === 0) b.pendingOverrun = 1; else b.pendingFree--;
     held.push({ id, extra, mapped, submitted: 0 });
   };
-  const size = txs.map((t) => t.size);
+  const size: number[] = [];
+  for (let k = 0; k < txs.length; k++) size.push(txs[k]!.size);
   let t = 0; // txp: index into txs
   let data_len = c.data_len;
   const linear = data_len;
@@ -783,6 +819,9 @@ function releaseNow(w: World, p: P, e: Pending): void {
   w.rsp_prod = w.back.rsp_prod_pvt;
 }
 
+/** No choice (shared: a rule's choices are only read). */
+const NO_CHOICES: readonly number[] = [];
+
 export function backendRules(bc: BackendCode = honestBackend): R[] {
   const napiRuns = (s: S, p: P) => !s.back.disabled && s.back.napi === 0 && s.back.txq < p.budget && (p.evtchn === 'off' || s.ev.sched === 1);
   const build: R = {
@@ -830,7 +869,14 @@ export function backendRules(bc: BackendCode = honestBackend): R[] {
     name: 'xenvif_idx_release.make_tx_response', actor: 'netback-dealloc',
     doc: 'a freed skb\'s mapped slot: take response_lock, _make_tx_response at rsp_prod_pvt (NULL on the extra slots of a first slot)',
     see: 'drivers/net/xen-netback/netback.c xenvif_tx_dealloc_action, xenvif_idx_release, _make_tx_response',
-    choices: (s) => (s.back.dl === 0 && !s.back.lock ? s.back.held.map((e, i) => (e.mapped && e.submitted ? i : -1)).filter((i) => i >= 0) : []),
+    choices: (s) => {
+      // the held entries whose skb was freed: mapped and handed to the stack (one array, none when there are none: asked of every state)
+      if (s.back.dl !== 0 || s.back.lock) return NO_CHOICES;
+      let out: number[] | undefined;
+      const held = s.back.held;
+      for (let i = 0; i < held.length; i++) if (held[i]!.mapped && held[i]!.submitted) (out ??= []).push(i);
+      return out ?? NO_CHOICES;
+    },
     showChoice: (i: number) => `held[${i}]`,
     then: (d, s, p, i: number) => {
       const w = draftWorld(d);
