@@ -42,7 +42,8 @@
  * `parallelReason`).
  */
 import { createHash } from 'node:crypto';
-import { openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { threadCpuMs } from './threadCpu.js';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, Worker, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
@@ -190,17 +191,7 @@ export function workerStartCharge(otherMs: number | undefined, workers: number):
  * on the CPU), or NaN where it cannot be read. In the main thread, process CPU minus this is what V8's
  * compiler and GC threads took ({@link LevelMark}'s `otherMs`).
  */
-let schedFd = -1;
-const schedBuf = Buffer.alloc(64);
-export function mainThreadCpuMs(): number {
-  try {
-    if (schedFd < 0) schedFd = openSync('/proc/thread-self/schedstat', 'r');
-    const n = readSync(schedFd, schedBuf, 0, 64, 0);
-    return Number(schedBuf.toString('latin1', 0, n).split(' ')[0]) / 1e6;
-  } catch {
-    return NaN;
-  }
-}
+export const mainThreadCpuMs: () => number = threadCpuMs;
 
 /** States expanded per second over at least this window of the last levels (ring-notify's levels take 10 ms). */
 const RATE_WINDOW_MS = 200;

@@ -25,7 +25,8 @@ import { coverageOf, type CheckResult, type Outcome, type Violation } from './re
 import { NO_PARENT, ParentLinks, SharedFingerprints, normHigh, normLow } from './store.js';
 import type { SysGoal, SysObservable, System } from './system.js';
 import { traceTo, type ObservableWitnesses } from './trace.js';
-import { openSync, readSync, writeSync } from 'node:fs';
+import { writeSync } from 'node:fs';
+import { threadCpuMs } from './threadCpu.js';
 
 /*
  * A worker is kept by parallel.ts's pool between searches: each search's
@@ -105,18 +106,6 @@ let phaseCpu: Record<string, number> | undefined;
 let phaseName = 'load';
 let phaseAt = performance.now();
 let phaseCpuAt = 0;
-let schedFd = -1;
-const schedBuf = Buffer.alloc(64);
-/** This thread's CPU milliseconds so far (schedstat's first field), or NaN. */
-function threadCpuMs(): number {
-  try {
-    if (schedFd < 0) schedFd = openSync('/proc/thread-self/schedstat', 'r');
-    const n = readSync(schedFd, schedBuf, 0, 64, 0);
-    return Number(schedBuf.toString('latin1', 0, n).split(' ')[0]) / 1e6;
-  } catch {
-    return NaN;
-  }
-}
 function phase(name: string): string {
   const was = phaseName;
   if (phaseTimes) {
