@@ -145,7 +145,9 @@ const EMPTY: Slot = { k: K_EMPTY, id: 0, flags: 0, size: 0, offset: 0, etype: 0,
 
 /** A request as netback sees it after RING_COPY_REQUEST (any slot read as a request). */
 export interface TxReq { readonly id: number; readonly flags: number; readonly size: number; readonly offset: number }
-const asReq = (s: Slot): TxReq => ({ id: s.k === K_EXTRA ? s.etype | (s.eflags << 8) : s.id, flags: s.k === K_REQ ? s.flags : 0, size: s.k === K_EXTRA ? 0 : s.size, offset: s.k === K_REQ ? s.offset : 0 });
+/** A slot's bytes read as a request's (or a response's) id: an extra's type and flags bytes. */
+const reqIdOf = (s: Slot): number => (s.k === K_EXTRA ? s.etype | (s.eflags << 8) : s.id);
+const asReq = (s: Slot): TxReq => ({ id: reqIdOf(s), flags: s.k === K_REQ ? s.flags : 0, size: s.k === K_EXTRA ? 0 : s.size, offset: s.k === K_REQ ? s.offset : 0 });
 /** An extra-info slot as xenvif_get_extras copies it: a request slot's bytes read as an extra have type 0 (XEN_NETIF_EXTRA_TYPE_NONE). */
 const asExtra = (s: Slot): { type: number; flags: number; size: number } => (s.k === K_EXTRA ? { type: s.etype, flags: s.eflags, size: s.size } : { type: 0, flags: 0, size: 0 });
 
@@ -543,7 +545,7 @@ function makeResponse(w: World, p: P, id: number, extra: number, status: number)
   for (let e = 0; e < extra; e++) {
     i = idxAdd(i, 1);
     const old = w.ring[slotOf(p, i)]!;
-    const oid = old.k === K_RSP ? old.id : old.k === K_EXTRA ? old.etype | (old.eflags << 8) : old.id; // asReq(old).id
+    const oid = reqIdOf(old);
     w.ring[slotOf(p, i)] = response(oid, NETIF_RSP_NULL);
   }
   w.back.rsp_prod_pvt = idxAdd(i, 1);

@@ -11,27 +11,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce } from 'immer';
 import {
-  blkif, blkifInvariants, blkifInterrupt, blkifQueueDiscard, blkifQueueFlush, blkfrontMayQueue, xenBlkbkMap,
+  blkif, blkifInterrupt, blkifQueueDiscard, blkifQueueFlush, blkfrontMayQueue, xenBlkbkMap,
   BLKIF_OP_DISCARD, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_RESERVED_1, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY,
   MIGRATE_DONE, SLOT_REQUEST, SLOT_RESPONSE, XenbusStateConnected, opOf, slotOf,
-  type BlkifParams, type BlkifState,
 } from '../model/blkif.js';
-import { type Model, deriveModel } from '../model/core.js';
-import { check } from '../checker/explore.js';
-import { paramsOf, systemOf } from './support/models.js';
+import { deriveModel } from '../model/core.js';
+import { paramsOf } from './support/models.js';
+import { ALL, M, run, type Overrides } from './support/blkifRun.js';
 import biosLostFix from '../examples/blkif-resume-bios-lost-fix.js';
 import flushUnadvertised from '../examples/blkif-flush-unadvertised.js';
 import discardFix from '../examples/blkif-discard-after-migration-fix.js';
 
-type Overrides = Record<string, string | number | boolean>;
-const ALL = blkifInvariants.map((x) => x.name);
-const M = (m: unknown): Model<BlkifState, BlkifParams> => m as Model<BlkifState, BlkifParams>;
 
-function run(m: Model<BlkifState, BlkifParams>, o: Overrides, props: string[] = ALL, deadlock = true) {
-  const all: BlkifState[] = [];
-  const r = check(systemOf(m, paramsOf(m, o), deadlock ? [...props, 'deadlock'] : props), { checkDeadlock: deadlock, onState: (s: BlkifState) => { all.push(s); } });
-  return { r, all };
-}
 
 test('ops=rw is the model before session 26: no new field; with neither feature advertised the request kinds change nothing (the same states and edges as rw)', () => {
   const s0 = blkif.init(paramsOf(blkif, {}))[0]!;

@@ -13,25 +13,17 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce } from 'immer';
 import {
-  blkif, blkifInvariants, blkifInterrupt, blkifQueueSecureErase, blkbackChanged,
+  blkif, blkifInterrupt, blkifQueueSecureErase, blkbackChanged,
   BLKIF_DISCARD_SECURE, BLKIF_OP_DISCARD, BLKIF_RSP_EOPNOTSUPP, BLKIF_RSP_OKAY, SLOT_RESPONSE, slotOf,
-  type BlkifParams, type BlkifState,
+  type BlkifState,
 } from '../model/blkif.js';
-import { type Model, deriveModel } from '../model/core.js';
-import { check } from '../checker/explore.js';
-import { paramsOf, systemOf } from './support/models.js';
+import { deriveModel } from '../model/core.js';
+import { paramsOf } from './support/models.js';
+import { ALL, M, run } from './support/blkifRun.js';
 import discardFix from '../examples/blkif-discard-after-migration-fix.js';
 
-type Overrides = Record<string, string | number | boolean>;
-const ALL = blkifInvariants.map((x) => x.name);
-const M = (m: unknown): Model<BlkifState, BlkifParams> => m as Model<BlkifState, BlkifParams>;
 const SE = 'F_secure_erase_done';
 
-function run(m: Model<BlkifState, BlkifParams>, o: Overrides, props: string[] = ALL, deadlock = true) {
-  const all: BlkifState[] = [];
-  const r = check(systemOf(m, paramsOf(m, o), deadlock ? [...props, 'deadlock'] : props), { checkDeadlock: deadlock, onState: (s: BlkifState) => { all.push(s); } });
-  return { r, all };
-}
 
 test('the fields exist with secdiscard only; without a migration every secure erase is one: sent with BLKIF_DISCARD_SECURE to a backend with discard-secure, never sent without it', () => {
   const plain = blkif.init(paramsOf(blkif, { ops: 'rw+discard' }))[0]!;
