@@ -304,7 +304,7 @@ const hasRequests = (s: S, p: P): boolean => NR_UNCONSUMED_REQUESTS(p.ringSize, 
 /** The request (response) published at index i is what the slot holds (ghost: `idx` is never read by the protocol). */
 const isPublished = (w: number, kind: number, i: number): boolean => wKind(w) === kind && wIdx(w) === i;
 
-// --- rules: names, actors, docs and sources are ring.ts's
+// --- rules: names, actors, docs, sources and where each applies are ring.ts's
 
 const nested = (name: string): Rule<RingState, P> => {
   const r = ringRules.find((x) => x.name === name);
@@ -315,6 +315,7 @@ const rule = (name: string, when: R['when'], then: R['then'], choices?: R['choic
   const n = nested(name);
   return {
     name, ...(n.actor ? { actor: n.actor } : {}), ...(n.doc ? { doc: n.doc } : {}), ...(n.see ? { see: n.see } : {}),
+    ...(n.applies ? { applies: n.applies } : {}),
     ...(choices ? { choices } : {}), ...(showChoice ? { showChoice } : {}), ...(when ? { when } : {}), then,
   };
 };

@@ -175,6 +175,14 @@ for (const [ov, says] of [
   });
 }
 
+test('the same rules as ring where each applies (names), honest and hostile frontend', () => {
+  for (const frontend of ['honest', 'hostile']) {
+    const p = paramsOf(ring, { memory: 'weak', frontend, ringSize: '2', messages: '3' });
+    const names = (m: Model<any, RingParams>) => m.rules.filter((r) => !r.applies || r.applies(p)).map((r) => r.name).sort();
+    assert.equal(names(ringWeakFlat), names(ring), frontend);
+  }
+});
+
 test('the defaults are bench/nested.ts ring-weak', () => {
   const p = paramsOf(ringWeakFlat, {});
   assert.equal([p.memory, p.frontend, p.ringSize, p.messages, p.hostileWrites], ['weak', 'hostile', 2, 3, 1]);
