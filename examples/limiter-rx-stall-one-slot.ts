@@ -13,7 +13,7 @@
  * @pvcheck catalogue X-12 XSA-392 CVE-2021-28714
  * @pvcheck check -p hostile=false -p hostileRx=true
  * @pvcheck expect violation L7_rx_stall_carrier_off in 6 steps
- * @pvcheck fixed-by limiter -p hostileRing=1
+ * @pvcheck fixed-by limiter -p hostileRing=1 -p creditUsec=1
  */
 import { deriveModel, withDefaults, limiterModel } from 'pvcheck';
 const { limiter, replaceBackend, rxCarrierOffRule, rxNeeded } = limiterModel;
