@@ -919,6 +919,10 @@ export const limiterRxParams = defineParams(
     ...limiterSpecs,
     hostile: boolParam({ ...limiterSpecs.hostile, default: false }),
     hostileRx: boolParam({ ...limiterSpecs.hostileRx, default: true }),
+    // since 2026-12-07 (issue 11 point 5; 2 and 2 before, where the vectors stay): the stall timeout longer than the drain
+    // timeout, as netback's (rx_stall_timeout_msecs 60000 > rx_drain_timeout_msecs 10000, netback.c), and three packets queued
+    rxStallTicks: intParam({ ...limiterSpecs.rxStallTicks, default: 3 }),
+    rxQueueMax: intParam({ ...limiterSpecs.rxQueueMax, default: 3 }),
   },
   validateLimiter,
 );
@@ -928,6 +932,8 @@ export const limiterRx = defineModel<S, P>({
   description: "the limiter's receive side as netback runs it after XSA-392 (byte limit with tail drop, drain timeout, carrier off on stall, no stall detection without feature-rx-notify, which the hostile frontend chooses); the hostile guest's TX off, the honest guest's on",
   see: 'netback rx.c, interface.c xenvif_start_xmit, xenbus.c read_xenbus_vif_flags; XSA-392; docs/models/limiter.md',
   params: limiterRxParams,
+  // docs/vectors.md: the suite at the bounds it was written at (rxStallTicks=3 rxQueueMax=3 are the check defaults since 2026-12-07)
+  vectorParams: { hostileRing: 1, creditUsec: 1, rxStallTicks: 2, rxQueueMax: 2 },
   findings: [],
   checkAll: [], // the limiter's design-timer run is the TX side's
 });
