@@ -88,7 +88,7 @@ const cleanup = () => {
       process.kill(-child.pid, 'SIGKILL'); // the step and what it started (its own group)
     } catch { /* gone */ }
   }
-  if (added) git(repo, ['worktree', 'remove', '--force', dir]);
+  // the checkout, then its registration (git worktree prune: a worktree whose folder is gone)
   rmSync(dir, { recursive: true, force: true });
   if (added) git(repo, ['worktree', 'prune']);
 };
