@@ -73,8 +73,10 @@ if (unknown.length) {
   process.exit(2);
 }
 if (args.includes('--list')) {
-  for (const m of list) process.stdout.write(`${m.id}  ${m.why}\n`);
-  process.exit(0);
+  // exit once the text is written: a pipe that is full (the list is over 64 KB) takes the rest
+  // asynchronously, and process.exit at once dropped it (test/suiteHygiene's --list case, session 28)
+  process.stdout.write(list.map((m) => `${m.id}  ${m.why}\n`).join(''), () => process.exit(0));
+  await new Promise(() => {});
 }
 const mutants = only.length ? list.filter((m) => only.includes(m.id)) : list;
 const seed = process.env.PVCHECK_SEED || '20261202';
