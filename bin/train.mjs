@@ -26,7 +26,7 @@
 // PVCHECK_TRAIN_TSC (of tsc), PVCHECK_TRAIN_TESTS (of run-tests; $TRAIN_BASE is REF's commit).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,9 @@ if (ffPath) {
 
 // ---- the temporary checkout, removed on every way out
 const dir = mkdtempSync(join(tmpdir(), `pvcheck-train-${process.pid}.${startTime(process.pid)}-`));
+// readable by all, as a checkout is: mkdtemp makes it 0700, and test/cliOutputs runs pvcheck as nobody when
+// root (train 2 failed on 'Cannot find module' so)
+chmodSync(dir, 0o755);
 let added = false;
 let child;
 const cleanup = () => {

@@ -38,6 +38,8 @@ function setup() {
   writeFileSync(join(dir, 'tests.sh'), [
     `pwd >> ${JSON.stringify(join(dir, 'ran-in'))}`,
     '[ -d node_modules ] && [ ! -L node_modules ] && [ -f node_modules/mark ] || { echo "✘ test/a.test.ts (0.1s): no real node_modules"; exit 1; }',
+    // readable by all (test/cliOutputs runs pvcheck as nobody when root)
+    '[ "$(stat -c %a .)" = 755 ] || { echo "✘ test/a.test.ts (0.1s): the checkout is mode $(stat -c %a .)"; exit 1; }',
     'echo "run-tests --changed: $(git diff --name-only "$TRAIN_BASE" | wc -l) files changed since $TRAIN_BASE; 2 of 2 test files to run:"',
     `[ -f ${JSON.stringify(join(dir, 'hook.sh'))} ] && sh ${JSON.stringify(join(dir, 'hook.sh'))}`,
     'bad=0',
@@ -80,7 +82,7 @@ function setup() {
   return { dir, repo, cache, env, git, write, branch, train, main, worktrees, installs };
 }
 
-test('two branches land in one run: merged in order in a temporary checkout (not the live worktrees: an uncommitted edit there is not tested), node_modules a real directory installed once per package-lock, --ff fast-forwards main; the checkout is removed', () => {
+test('two branches land in one run: merged in order in a temporary checkout (not the live worktrees: an uncommitted edit there is not tested), node_modules a real directory installed once per package-lock, the checkout readable by all (mode 755), --ff fast-forwards main; the checkout is removed', () => {
   const s = setup();
   const wa = s.branch('ba', 'src/a.ts', 'export const a = 2;\n');
   s.branch('bb', 'src/b.ts', 'export const b = 2;\n');
