@@ -35,7 +35,8 @@
 // that a process id used again is not taken for the runner). They are removed when the runner
 // ends, also on Ctrl-C, SIGTERM, SIGHUP (its test runs are stopped first, exit 128+signal) or a
 // crash of its own code; a runner killed outright (SIGKILL, a power cut) cannot, so each run
-// first removes the directories of runners whose process is gone (never one of a live runner:
+// first removes the directories of runners whose process is gone (killing the test runs still
+// working in them) (never one of a live runner:
 // CI and a developer may run mutants at once). Directories of runners from before 2026-12-06's
 // session 25 (pvcheck-mutant-XXXXXX, pvcheck-mutant-SLOT-XXXXXX) name no process: removed when
 // no process works in them (Linux: /proc/PID/cwd) and none was changed for an hour.
@@ -73,8 +74,10 @@ if (unknown.length) {
   process.exit(2);
 }
 if (args.includes('--list')) {
-  for (const m of list) process.stdout.write(`${m.id}  ${m.why}\n`);
-  process.exit(0);
+  // exit once the text is written: a pipe that is full (the list is over 64 KB) takes the rest
+  // asynchronously, and process.exit at once dropped it (test/suiteHygiene's --list case, session 28)
+  process.stdout.write(list.map((m) => `${m.id}  ${m.why}\n`).join(''), () => process.exit(0));
+  await new Promise(() => {});
 }
 const mutants = only.length ? list.filter((m) => only.includes(m.id)) : list;
 const seed = process.env.PVCHECK_SEED || '20261202';
@@ -139,6 +142,8 @@ function sweep() {
       }
     }
     if (!gone) continue;
+    // a runner killed outright leaves its test runs going in its copy (each in a group of its own): they go with it
+    if (owned) stray.push(...killWorkingIn(dir));
     try {
       rmSync(dir, { recursive: true, force: true });
       removed.push(name);
@@ -235,8 +240,11 @@ function applyMutant(dir, m) {
 /** What a run left working in a copy, killed (killWorkingIn), as a line's end. */
 const leftLine = (left) => `left ${left.length} process${left.length === 1 ? '' : 'es'} running in its copy, killed: ${left.join('; ')}`;
 
+/** What the sweep killed: processes still working in the copies of runners that are gone. */
+const stray = [];
 const swept = sweep();
 if (swept.length) console.log(`removed ${swept.length} ${swept.length === 1 ? 'copy' : 'copies'} left by runners that are gone: ${swept.join(' ')}`);
+if (stray.length) console.log(`killed ${stray.length} process${stray.length === 1 ? '' : 'es'} still working in them: ${stray.join('; ')}`);
 
 if (baseline) {
   const files = [...new Set(mutants.flatMap((m) => m.tests))].sort();

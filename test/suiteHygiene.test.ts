@@ -317,6 +317,12 @@ test('npm run mutants: --help and --list print and exit 0 without running a muta
   }
   assert.is(l.status, 0, l.stderr);
   assert.equal(l.stdout.trim().split('\n').map((x) => x.split('  ')[0]), ids);
+  // read late (a loaded machine): the list is over a pipe's 64 KB and was cut when the runner exited as soon
+  // as it had written (session 28; this case failed so)
+  const late = spawnSync('sh', ['-c', `"${process.execPath}" bin/mutants.mjs --list | (sleep 1; cat)`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const whole = (JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; why: string }[]).map((m) => `${m.id}  ${m.why}\n`).join('');
+  assert.ok(Buffer.byteLength(whole) > 60_000, `the list is ${Buffer.byteLength(whole)} bytes: near a pipe's 64 KB or over`);
+  assert.is(late.stdout.length, whole.length, 'the whole list, read late');
   const b = run(['--bogus']);
   assert.is(b.status, 2);
   assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
