@@ -78,7 +78,7 @@ test('the limits set both ways alone (half the fix) leave the FUA write outstand
 });
 
 test('finding blkif-indirect-fua-bug: a backend writing feature-barrier alone with feature-max-indirect-segments makes blkfront hit its BUG_ON (1 step; 6 through a migration to such a backend); not without indirect segments; the fix example closes both', () => {
-  const { r } = run(blkif, { ...FUA, flushNodes: 'barrier-only' }, ALL, false);
+  const { r } = run(blkif, { ...FUA, flushNodes: 'barrier-only', requests: 3 }, ALL, false); // the row's command at its defaults: test/findingRows
   assert.is(r.violation?.property, BUG);
   assert.is(r.violation!.trace.slice(1).map((x) => (x as { action: string }).action).join(' '), 'blkif_queue_fua_write("indirect")');
   const mig = run(blkif, { ...FUA, migrate: true, destFeatures: 'barrier-only' }, ALL, false).r;
