@@ -489,6 +489,14 @@ export interface Life {
   readonly gdev?: (typeof GDEV_PHASES)[number];
   /** `crash` only: the guest's bus watch (on `device`) fired for `device/vbd/N`; xenbus_dev_changed, which reads the directory when it runs, has yet to run. */
   readonly busWatch?: boolean;
+  /**
+   * `migrate` with `destQueues=other` only: blkfront_resume, after talk_to_blkback negotiated another nr_rings with the
+   * destination (negotiate_mq: min(multi-queue-max-queues, max_queues)), waits for ever in blk_mq_update_nr_hw_queues'
+   * blk_mq_freeze_queue for the requests it kept whole on info->requests (each holds the queue's usage count; only
+   * blkif_recover, after the backend connects, would requeue them): the guest's xenwatch thread, inside do_suspend's
+   * dpm_resume_end, never returns. F_resume_returns.
+   */
+  readonly frozen?: boolean;
 }
 
 /**
@@ -552,6 +560,7 @@ const params = defineParams(
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
     flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
     indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request" }),
+    destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end)" }),
     destFeatures: enumParam({ values: ['same', 'none', 'nosecure', 'noflush', 'flushcache', 'barrier-only'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false); the source's discard nodes with no flush node (noflush: its disk has no write cache); with feature-flush-cache and feature-barrier (flushcache: Linux blkback on a disk with a write cache); with feature-barrier alone (barrier-only). blkfront reads them again in blkif_recover (blkfront_gather_backend_features); feature-max-indirect-segments is the source's" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
@@ -621,6 +630,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         // migrate only: removal=libxl's packed words are unchanged without it
         ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}), aside: int(0, p.ringSize), ...(p.ops !== 'rw' ? { parked: int(0, p.ringSize) } : {}) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
+        ...(p.migrate && p.destQueues === 'other' ? { frozen: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
       }),
@@ -664,6 +674,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
         ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}), aside: 0, ...(p.ops !== 'rw' ? { parked: 0 } : {}) } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
+        ...(p.migrate && p.destQueues === 'other' ? { frozen: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
     } : {}),
@@ -1121,7 +1132,7 @@ export const blkbackChanged: R = {
   see: `${SEE_FRONT} blkback_changed, talk_to_blkback, blkfront_connect, blkfront_closing; drivers/xen/xenbus/xenbus_probe.c xenbus_otherend_changed`,
   applies: (p) => hasLife(p),
   // migrate: while the guest is suspended its handlers wait; the events of the old otherend are ignored after it resumes
-  when: (s) => s.life?.feWatch === true && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND,
+  when: (s) => s.life?.feWatch === true && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND && s.life.frozen !== true, // (destQueues) xenwatch stuck in blkfront_resume
   then: (d, s, p) => {
     const l = d.life as LifeDraft;
     const be = s.life!.be;
@@ -1297,6 +1308,9 @@ export const xenbusDevResume: R = {
     l.feDev = XenbusStateInitialising;
     frontendSwitchState(l, XenbusStateInitialised, p); // talk_to_blkback
     l.feWatch = true; // watch_otherend
+    // (destQueues=other) then blk_mq_update_nr_hw_queues: another nr_rings, so blk_mq_freeze_queue waits for the
+    // requests blkfront_resume parked on info->requests, which nothing ends: blkfront_resume never returns
+    if (p.destQueues === 'other' && (s.life!.parked ?? 0) > 0) l.frozen = true;
   },
 };
 
@@ -1822,6 +1836,13 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     description: 'a secure erase blkfront reports done (REQ_OP_SECURE_ERASE ended BLK_STS_OK on BLKIF_RSP_OKAY: the guest\'s BLKSECDISCARD succeeds) was one: blkfront sent BLKIF_DISCARD_SECURE and the backend that answered has a secure erase (vbd.discard_secure: blkdev_issue_secure_erase, not blkdev_issue_discard) (both honest)',
     see: `${SEE_FRONT} blkif_queue_discard_req, blkfront_setup_discard, blkif_set_queue_limits (max_secure_erase_sectors), blkif_recover, blkif_interrupt; ${SEE_BACK} dispatch_discard_io; ${SEE_BACK_XENBUS} xen_blkbk_discard (discard-secure), xen_vbd_create (vbd.discard_secure); xen/include/public/io/blkif.h BLKIF_DISCARD_SECURE ("ignored if discard-secure=0")`,
     holds: (s, p) => !frontHonest(p) || !backHonest(p) || s.front.falseErase !== true,
+  },
+  {
+    // migrate with destQueues=other (session 28): finding blkif-resume-freeze
+    name: 'F_resume_returns',
+    description: 'blkfront_resume returns: it does not wait in blk_mq_update_nr_hw_queues (a destination giving another nr_rings) for the flush, discard or FUA requests it kept whole on info->requests, which hold the queue\'s usage count until blkif_recover requeues them after the resume (the guest\'s xenwatch thread would wait for ever inside do_suspend, the guest never resumes)',
+    see: `${SEE_FRONT} blkfront_resume (2067-2120: list_add to info->requests, talk_to_blkback, blk_mq_update_nr_hw_queues), negotiate_mq (1899-1915), blkif_recover; block/blk-mq.c __blk_mq_update_nr_hw_queues (5008-5026: blk_mq_freeze_queue), blk_mq_freeze_queue_wait; drivers/xen/manage.c do_suspend (dpm_resume_end on the xenwatch thread); ${SEE_BACK_XENBUS} xen_blkbk_probe (multi-queue-max-queues)`,
+    holds: (s) => s.life?.frozen !== true,
   },
   {
     // ops with fua (session 28): blkif_recover keeps the queue's BLK_FEAT_FUA; finding blkif-fua-after-migration
