@@ -13,8 +13,14 @@
  * BLKIF_OP_INDIRECT's `indirect_op` is a read or a write only (blkif.h), so
  * a barrier cannot go indirect.
  *
+ * Also after `xl migrate` from a backend writing `feature-barrier` alone
+ * without indirect segments (tapdisk's tapback) to Linux blkback: the
+ * queue keeps BLK_FEAT_FUA (finding blkif-fua-after-migration) while
+ * blkif_recover assigns max_segments 32.
+ *
  * The fix: `blkif_set_queue_limits` sets BLK_FEAT_FUA only while
- * max_indirect_segments is 0 (a barrier never needs the indirect path): with
+ * max_indirect_segments is 0 (a barrier never needs the indirect path),
+ * and clears it otherwise (at each connect, blkif_recover's included): with
  * indirect segments the block layer turns REQ_FUA into a post-flush
  * (REQ_OP_FLUSH, a BLKIF_OP_WRITE_BARRIER with no data), which keeps the
  * write durable. Capping max_segments at 11 while feature_fua would also do,
@@ -24,9 +30,11 @@
  * @pvcheck expect ok
  * @pvcheck check -p ops=rw+flush+fua -p migrate=true -p destFeatures=barrier-only
  * @pvcheck expect ok
+ * @pvcheck check -p ops=rw+flush+fua -p flushNodes=barrier-only -p indirect=false -p migrate=true -p destFeatures=flushcache -p destIndirect=yes -i F_indirect_never_fua
+ * @pvcheck expect ok
  */
 import { deriveModel, withDefaults, blkif, blkifModel } from 'pvcheck';
-const { blkbackChanged, blkifInit, feDevOf, XenbusStateConnected } = blkifModel;
+const { blkbackChanged, blkifInit, backendIndirect, feDevOf, XenbusStateConnected } = blkifModel;
 
 export default deriveModel(blkif, {
   name: 'blkif-indirect-fua-fix',
@@ -40,10 +48,12 @@ export default deriveModel(blkif, {
   replace: {
     blkback_changed: {
       ...blkbackChanged,
-      doc: `${blkbackChanged.doc}; with the fix, blkif_set_queue_limits sets BLK_FEAT_FUA only while max_indirect_segments is 0`,
+      doc: `${blkbackChanged.doc}; with the fix, blkif_set_queue_limits sets BLK_FEAT_FUA only while max_indirect_segments is 0, and clears it otherwise`,
       then: (d, s, p, a) => {
         blkbackChanged.then(d, s, p, a);
-        if (s.front.fuaQueue !== undefined && p.indirect && s.life !== undefined && feDevOf(s.life) !== XenbusStateConnected) d.front.fuaQueue = s.front.fuaQueue;
+        if (s.front.fuaQueue !== undefined && s.life !== undefined && feDevOf(s.life) !== XenbusStateConnected && feDevOf(d.life!) === XenbusStateConnected) {
+          if (backendIndirect(s, p)) d.front.fuaQueue = false;
+        }
       },
     },
   },

@@ -560,6 +560,7 @@ const params = defineParams(
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
     flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
     indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request" }),
+    destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate with ops=rw+flush+fua) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it" }),
     destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end)" }),
     destFeatures: enumParam({ values: ['same', 'none', 'nosecure', 'noflush', 'flushcache', 'barrier-only'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false); the source's discard nodes with no flush node (noflush: its disk has no write cache); with feature-flush-cache and feature-barrier (flushcache: Linux blkback on a disk with a write cache); with feature-barrier alone (barrier-only). blkfront reads them again in blkif_recover (blkfront_gather_backend_features); feature-max-indirect-segments is the source's" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
@@ -739,6 +740,13 @@ function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: numb
   if (s.back.work !== 0) d.back.work = 0; // a write of req_prod (counted with a hostile frontend only)
 }
 
+/**
+ * The backend blkfront talks to writes feature-max-indirect-segments (`indirect` at the source, `destIndirect` at a
+ * destination): blkfront's max_indirect_segments and the queue's max_segments (32, else 11), both set at each connect.
+ */
+export const backendIndirect = (s: BlkifState, p: BlkifParams): boolean =>
+  s.life?.migrated !== undefined && s.life.migrated !== MIGRATE_NONE && p.destIndirect !== 'same' ? p.destIndirect === 'yes' : p.indirect;
+
 /** A REQ_FUA write of at most BLKIF_MAX_SEGMENTS_PER_REQUEST grants, or (`indirect`) of more. */
 export const FUA_DIRECT = 'direct';
 export const FUA_INDIRECT = 'indirect';
@@ -759,9 +767,9 @@ export const blkifQueueFuaWrite: Rule<BlkifState, BlkifParams, FuaSize> = {
   doc: 'blkfront (ops with fua): a write with REQ_FUA, which the block layer passes whole only while the queue has BLK_FEAT_FUA (blk_insert_flush; else REQ_FUA becomes a post-flush, REQ_OP_FLUSH); up to the queue\'s max_segments: 32 with indirect segments (11 without). blkif_queue_rw_req: more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants with info->max_indirect_segments set takes the indirect path, whose BUG_ON(req_op(req) == REQ_OP_FLUSH || req->cmd_flags & REQ_FUA) fires; otherwise BLKIF_OP_WRITE_BARRIER (feature_flush and feature_fua), BLKIF_OP_FLUSH_DISKCACHE (feature_flush) or a plain write, with its segments',
   see: `${SEE_FRONT} blkif_queue_rw_req ("The indirect operation can only be a BLKIF_OP_READ or BLKIF_OP_WRITE": BUG_ON; BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE), blkif_set_queue_limits (BLK_FEAT_FUA, max_segments), blkfront_gather_backend_features (feature_fua, max_indirect_segments); block/blk-flush.c blk_insert_flush (supports_fua)`,
   applies: (p) => opsFua(p),
-  // a requeued one went out on the direct path at the source (the indirect one stopped there), and the queue's limits
-  // are the source's (feature-max-indirect-segments is the source's at the destination)
-  choices: (s, p) => (p.indirect && !(s.front.fuaOwed! > 0) ? [FUA_DIRECT, FUA_INDIRECT] : [FUA_DIRECT]),
+  // a requeued one went out on the direct path at the source (an indirect one stopped there); a new one is sized by the
+  // queue's max_segments, which blkif_recover assigned from the backend blkfront now talks to
+  choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? [FUA_DIRECT, FUA_INDIRECT] : [FUA_DIRECT]),
   when: (s, p) => s.front.grants.length >= p.segments &&
     (s.front.fuaOwed! > 0 ? blkfrontMayQueue(s, p, true) : s.front.fuaQueue === true && blkfrontMayQueue(s, p)),
   then: (d, s, p, size) => {

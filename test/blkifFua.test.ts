@@ -88,6 +88,17 @@ test('finding blkif-indirect-fua-bug: a backend writing feature-barrier alone wi
   assert.is(run(blkif, { ...FUA, flushNodes: 'barrier-only', indirect: false, requests: 3 }).r.outcome, 'ok', 'at most 11 grants a request: no BUG_ON');
   assert.is(run(M(indirectFix), { ...FUA, flushNodes: 'barrier-only' }).r.outcome, 'ok', 'the fix');
   assert.is(run(M(indirectFix), { ...FUA, migrate: true, destFeatures: 'barrier-only' }).r.outcome, 'ok', 'the fix, through a migration');
+  // tapdisk's tapback (feature-barrier alone, no indirect segments) to Linux blkback (both flush nodes, 256 indirect
+  // segments): the stale BLK_FEAT_FUA (blkif-fua-after-migration) meets the new max_segments 32, 9 steps
+  const tap = { ...BARRIER, migrate: true, destFeatures: 'flushcache', destIndirect: 'yes', requests: 2 };
+  const t = run(blkif, tap, ALL, false).r;
+  assert.is(t.violation?.property, BUG);
+  assert.is(t.violation!.trace.length - 1, 9);
+  const tr = t.violation!.trace.slice(1);
+  assert.ok(tr.findIndex((x) => x.rule === 'xl_migrate') < tr.length - 1 && tr.at(-1)!.choice === 'indirect');
+  assert.ok((tr.at(-2)!.state as BlkifState).front.fua === false && (tr.at(-2)!.state as BlkifState).front.fuaQueue === true, 'feature_fua 0, BLK_FEAT_FUA kept');
+  assert.is(run(M(indirectFix), tap, [BUG]).r.outcome, 'ok', 'the fix clears BLK_FEAT_FUA with indirect segments');
+  assert.is(run(blkif, { ...tap, destIndirect: 'same' }, [BUG]).r.outcome, 'ok', 'a destination without indirect segments: no BUG_ON');
   // a hostile backend advertises what it likes: the same BUG_ON
   assert.is(run(blkif, { ...FUA, flushNodes: 'barrier-only', backend: 'hostile', ringSize: 2, requests: 3 }, ALL, false).r.violation?.property, BUG);
 });
