@@ -54,7 +54,11 @@
  *   blkback serves both (BLKIF_RSP_OKAY, nothing mapped) and answers any
  *   operation it does not serve BLKIF_RSP_EOPNOTSUPP; blkfront clears a
  *   feature on an error answer; at a migration blkfront_resume keeps them
- *   whole on info->requests (life.parked: F_parked_requeued).
+ *   whole on info->requests (life.parked: F_parked_requeued). Since session 28
+ *   also REQ_FUA writes (`rw+flush+fua`: BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE
+ *   or a plain write by the features, the indirect path's BUG_ON; F_fua_durable,
+ *   F_indirect_never_fua) and, at a migration to another nr_rings
+ *   (`destQueues=other`), blkfront_resume's freeze (F_resume_returns).
  * - **Removal by the toolstack** (`removal=libxl`, off by default): the run
  *   starts at the handshake and libxl removes the vbd once, at any step, as
  *   `xl block-detach` without -f does (`life`: the xenbus state nodes,
