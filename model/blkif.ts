@@ -755,6 +755,9 @@ export const backendIndirect = (s: BlkifState, p: BlkifParams): boolean =>
 export const FUA_DIRECT = 'direct';
 export const FUA_INDIRECT = 'indirect';
 type FuaSize = typeof FUA_DIRECT | typeof FUA_INDIRECT;
+/** The FUA write's choice lists, shared by every state (test/choicesShared). */
+const FUA_SIZES: readonly FuaSize[] = [FUA_DIRECT, FUA_INDIRECT];
+const FUA_DIRECT_ONLY: readonly FuaSize[] = [FUA_DIRECT];
 
 /**
  * The operation blkif_queue_rw_req writes for a REQ_FUA write on its direct path (xen-blkfront.c 783-802):
@@ -773,7 +776,7 @@ export const blkifQueueFuaWrite: Rule<BlkifState, BlkifParams, FuaSize> = {
   applies: (p) => opsFua(p),
   // a requeued one went out on the direct path at the source (an indirect one stopped there); a new one is sized by the
   // queue's max_segments, which blkif_recover assigned from the backend blkfront now talks to
-  choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? [FUA_DIRECT, FUA_INDIRECT] : [FUA_DIRECT]),
+  choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? FUA_SIZES : FUA_DIRECT_ONLY),
   when: (s, p) => s.front.grants.length >= p.segments &&
     (s.front.fuaOwed! > 0 ? blkfrontMayQueue(s, p, true) : s.front.fuaQueue === true && blkfrontMayQueue(s, p)),
   then: (d, s, p, size) => {
