@@ -47,7 +47,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const CASES: Readonly<
-  Record<string, { model: string; params: Record<string, string>; maxStates?: number; leaveOut?: readonly string[]; noDeadlock?: boolean }>
+  Record<
+    string,
+    {
+      model: string;
+      params: Record<string, string>;
+      maxStates?: number;
+      leaveOut?: readonly string[];
+      noDeadlock?: boolean;
+      /**
+       * A word-level version of `model` at these parameters, `FILE#EXPORT` under ROOT: run where ROOT has the
+       * file (its parameters are `model`'s), `model` itself where it has not (an older tree), so that against
+       * a base before it the case compares the flat model with the base's nested one (issue 11).
+       */
+      flat?: string;
+    }
+  >
 > = {
   /**
    * The grant cases pin handles=2, grant's default until session 26 (the defaults helper raises it): a raised
@@ -67,6 +82,12 @@ export const CASES: Readonly<
    */
   'grant22-noG19': { model: 'grant', params: { refs: '2', pages: '2', handles: '2' }, leaveOut: ['G19_readonly_grant_stays_readonly'] },
   'ring-weak': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' } },
+  /**
+   * ring-weak on the word-level model (model/ringWeakFlat.ts, the flat path; test/ringWeakFlat.test.ts: the same
+   * states as ring's), and ring-weak itself on a tree without it: `compare --base /tmp/nested/f6f19a3 --cases
+   * ring-weak,ring-weak-flat` gives the flat model's states/s over f6f19a3's nested ones (issue 11).
+   */
+  'ring-weak-flat': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' }, flat: 'model/ringWeakFlat.ts#ringWeakFlat' },
   /** xenbus at its defaults until 2026-12-06 (events=3, one close and one rebind; session 26 raised them to 4, 2, 2). */
   xenbus: { model: 'xenbus', params: { events: '3', guestClose: '1', reconnect: '1' } },
   /**
@@ -86,6 +107,8 @@ export const CASES: Readonly<
 
 interface RunResult {
   case: string;
+  /** The model run (a case's word-level model where the tree has it, `ring-weak-flat`, else its nested one). */
+  model: string;
   outcome: string;
   states: number;
   edges: number;
@@ -127,7 +150,8 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   const { resolveParams } = await imp('model/params.ts', models);
   const { bind } = await imp('properties/bind.ts', models);
   const { check } = await imp('checker/explore.ts');
-  const m = findModel(c.model);
+  const [flatFile, flatExport] = c.flat?.split('#') ?? [];
+  const m = flatFile && existsSync(join(models, flatFile)) ? (await imp(flatFile, models))[flatExport!] : findModel(c.model);
   const p = resolveParams(m.params, c.params);
   if (p._tag === 'Left') throw new Error(p.left);
   // leaveOut: every invariant and goal but these (bind's `invariants`); deadlock checked unless noDeadlock
@@ -159,6 +183,7 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   const rss1 = process.memoryUsage().rss;
   return {
     case: name,
+    model: m.name,
     outcome: r.outcome,
     states: r.distinctStates,
     edges: r.edges,

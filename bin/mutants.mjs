@@ -12,7 +12,8 @@
 // then `mutants: K killed, S survived` (and the stale count, if any). Exit 1
 // when a mutant survived or is stale. Before the mutants, the named files run
 // once on an unmutated copy: if one fails there, a kill would mean nothing, so
-// the run stops (exit 2). Options: ids to run only those; --no-baseline;
+// the run stops (exit 2). Options: ids to run only those (--only before them says
+// the same); --no-baseline;
 // --list prints the mutants; --help. Any other option is refused (exit 2).
 // PVCHECK_SEED is fixed (20261202) unless set, so a verdict is reproducible.
 //
@@ -23,12 +24,19 @@
 // skipped once one has killed it, so a mutant's files should be listed
 // fastest-killing first. Lines are printed in mutants.json order, whatever finished first.
 //
+// Nothing a mutant's tests start outlives the mutant: each test run (bin/run-tests.mjs) runs in a
+// process group of its own, killed as a whole when it ends, and after each mutant every process
+// still working in the slot's copy (bin/proc.mjs killWorkingIn, from /proc/PID/cwd: orphans that
+// left their group included) is killed and named on a line under the verdict. Session 27: a mutant
+// of run-tests left `node -e setInterval` processes running 95 minutes in a removed copy.
+//
 // The copies are the runner's own directories, pvcheck-mutant-SLOT-PID.START-XXXXXX in the
 // temporary folder (PID and START: the runner's process id and, on Linux, its start time, so
 // that a process id used again is not taken for the runner). They are removed when the runner
 // ends, also on Ctrl-C, SIGTERM, SIGHUP (its test runs are stopped first, exit 128+signal) or a
 // crash of its own code; a runner killed outright (SIGKILL, a power cut) cannot, so each run
-// first removes the directories of runners whose process is gone (never one of a live runner:
+// first removes the directories of runners whose process is gone (killing the test runs still
+// working in them) (never one of a live runner:
 // CI and a developer may run mutants at once). Directories of runners from before 2026-12-06's
 // session 25 (pvcheck-mutant-XXXXXX, pvcheck-mutant-SLOT-XXXXXX) name no process: removed when
 // no process works in them (Linux: /proc/PID/cwd) and none was changed for an hour.
@@ -38,22 +46,27 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { someoneWorksIn, startTime, stillRuns } from './proc.mjs';
+import { killWorkingIn, someoneWorksIn, startTime, stillRuns } from './proc.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
-const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [MUTANT-ID ...]  (no id: every mutant of test/mutants/mutants.json)';
+const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [[--only] MUTANT-ID ...]  (no id: every mutant of test/mutants/mutants.json)';
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(usage + '\n');
   process.exit(0);
 }
-const badFlag = args.find((a) => a.startsWith('-') && a !== '--no-baseline' && a !== '--list');
+// --only before the ids says what ids alone say (the briefs' spelling)
+const badFlag = args.find((a) => a.startsWith('-') && a !== '--no-baseline' && a !== '--list' && a !== '--only');
 if (badFlag) {
   process.stderr.write(`mutants: unknown option ${badFlag}\n${usage}\n`);
   process.exit(2);
 }
 const baseline = !args.includes('--no-baseline');
 const only = args.filter((a) => !a.startsWith('--'));
+if (args.includes('--only') && only.length === 0) {
+  process.stderr.write(`mutants: --only names no mutant\n${usage}\n`);
+  process.exit(2);
+}
 const list = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants;
 const unknown = only.filter((id) => !list.some((m) => m.id === id));
 if (unknown.length) {
@@ -61,8 +74,10 @@ if (unknown.length) {
   process.exit(2);
 }
 if (args.includes('--list')) {
-  for (const m of list) process.stdout.write(`${m.id}  ${m.why}\n`);
-  process.exit(0);
+  // exit once the text is written: a pipe that is full (the list is over 64 KB) takes the rest
+  // asynchronously, and process.exit at once dropped it (test/suiteHygiene's --list case, session 28)
+  process.stdout.write(list.map((m) => `${m.id}  ${m.why}\n`).join(''), () => process.exit(0));
+  await new Promise(() => {});
 }
 const mutants = only.length ? list.filter((m) => only.includes(m.id)) : list;
 const seed = process.env.PVCHECK_SEED || '20261202';
@@ -127,6 +142,8 @@ function sweep() {
       }
     }
     if (!gone) continue;
+    // a runner killed outright leaves its test runs going in its copy (each in a group of its own): they go with it
+    if (owned) stray.push(...killWorkingIn(dir));
     try {
       rmSync(dir, { recursive: true, force: true });
       removed.push(name);
@@ -143,6 +160,12 @@ const slotDir = (i) => (slots[i] ??= mkdtempSync(join(tmpdir(), `pvcheck-mutant-
 /** The test runs going on (bin/run-tests.mjs processes), stopped before the slots are removed on a signal. */
 const children = new Set();
 const removeSlots = () => { for (const d of slots) if (d) rmSync(d, { recursive: true, force: true }); };
+/** Kills test run `c`'s process group (run-tests and whatever it started there that is left). */
+const killRun = (c) => {
+  try {
+    process.kill(-c.pid, 'SIGKILL');
+  } catch { /* the group is gone */ }
+};
 process.on('exit', () => {
   // a crash of this code, or process.exit: the test runs still going stop (run-tests kills its files on SIGTERM)
   for (const c of children) c.kill('SIGTERM');
@@ -164,7 +187,8 @@ for (const [sig, no] of [['SIGINT', 2], ['SIGTERM', 15], ['SIGHUP', 1]]) {
 /** Runs bin/run-tests.mjs in `dir` (asynchronously: a signal is handled while it runs); resolves to its output, exit status and signal. */
 function runTestsIn(dir, args, env, backstopMs) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, env: { ...process.env, PVCHECK_SEED: seed, TMPDIR: join(dir, '.tmp'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // in a process group of its own, killed as a whole when the run ends (what it left there goes with it)
+    const child = spawn(process.execPath, ['bin/run-tests.mjs', ...args], { cwd: dir, env: { ...process.env, PVCHECK_SEED: seed, TMPDIR: join(dir, '.tmp'), ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     children.add(child);
     let out = '';
     child.stdout.on('data', (d) => { out += d; });
@@ -174,6 +198,7 @@ function runTestsIn(dir, args, env, backstopMs) {
     child.on('error', (e) => { out += `(runner: ${e.code ?? e.message})\n`; });
     child.on('close', (status, signal) => {
       clearTimeout(timer);
+      killRun(child);
       children.delete(child);
       // stopped by a signal of ours: no verdict (the handler exits once every run has stopped)
       if (!stopping) resolve({ out, status, signal });
@@ -212,8 +237,14 @@ function applyMutant(dir, m) {
   return undefined;
 }
 
+/** What a run left working in a copy, killed (killWorkingIn), as a line's end. */
+const leftLine = (left) => `left ${left.length} process${left.length === 1 ? '' : 'es'} running in its copy, killed: ${left.join('; ')}`;
+
+/** What the sweep killed: processes still working in the copies of runners that are gone. */
+const stray = [];
 const swept = sweep();
 if (swept.length) console.log(`removed ${swept.length} ${swept.length === 1 ? 'copy' : 'copies'} left by runners that are gone: ${swept.join(' ')}`);
+if (stray.length) console.log(`killed ${stray.length} process${stray.length === 1 ? '' : 'es'} still working in them: ${stray.join('; ')}`);
 
 if (baseline) {
   const files = [...new Set(mutants.flatMap((m) => m.tests))].sort();
@@ -228,6 +259,8 @@ if (baseline) {
     }
     console.log(`baseline: ${files.length} test files pass unmutated (${b.seconds} s)`);
   } finally {
+    const left = killWorkingIn(dir);
+    if (left.length) console.log(`baseline: ${leftLine(left)}`);
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -285,22 +318,32 @@ let killed = 0, survived = 0, stale = 0;
 /** One mutant on its slot's copy: its line of output, and its verdict. */
 async function runMutant(m, slot) {
   const dir = slotTree(slot);
+  let r, left;
   try {
-    const err = applyMutant(dir, m);
-    if (err) return { verdict: 'stale', line: `${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}` };
-    const t0 = Date.now();
-    for (const f of m.tests) {
-      const failed = await runFile(dir, f, m.timeout ?? 300);
-      if (failed) {
-        const s = Math.round((Date.now() - t0) / 1000);
-        return { verdict: 'killed', line: `${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${failed} (${s} s)` };
-      }
-    }
-    const s = Math.round((Date.now() - t0) / 1000);
-    return { verdict: 'survived', line: `${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${s} s)` };
+    r = await verdictOf(m, dir);
   } finally {
+    // what the mutant's tests left running in the copy, whatever its process group: orphans that left a
+    // test file's group, the leaks of a mutant of run-tests itself (session 27: `node -e setInterval`
+    // processes ran 95 minutes in a removed copy)
+    left = killWorkingIn(dir);
     putBack(slot, m);
   }
+  return left.length ? { ...r, line: `${r.line}\n${' '.repeat(10)}${m.id}: ${leftLine(left)}` } : r;
+}
+/** A mutant's verdict on its slot's copy `dir`: stale, killed (by the first file that fails) or survived. */
+async function verdictOf(m, dir) {
+  const err = applyMutant(dir, m);
+  if (err) return { verdict: 'stale', line: `${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}` };
+  const t0 = Date.now();
+  for (const f of m.tests) {
+    const failed = await runFile(dir, f, m.timeout ?? 300);
+    if (failed) {
+      const s = Math.round((Date.now() - t0) / 1000);
+      return { verdict: 'killed', line: `${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${failed} (${s} s)` };
+    }
+  }
+  const s = Math.round((Date.now() - t0) / 1000);
+  return { verdict: 'survived', line: `${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${s} s)` };
 }
 // a pool of `jobs` runners; results printed in mutants.json order as soon as every earlier one is in
 const results = new Array(mutants.length);

@@ -8,4 +8,6 @@ export declare function startTime(pid: number): string;
 export declare function stillRuns(pid: number, start: string): boolean;
 export declare function processIds(): number[] | undefined;
 export declare function groupRunning(pgrp: number): string[] | undefined;
+export declare function workingIn(dir: string): { pid: number; cmd: string }[] | undefined;
 export declare function someoneWorksIn(dir: string): boolean;
+export declare function killWorkingIn(dir: string): string[];

@@ -1,6 +1,6 @@
 // The one reader of processes for the suite's own tools: bin/run-tests.mjs (what a test file left
 // running in its process group), bin/mutants.mjs (whether the runner that made a copy still runs,
-// whether a process works in a folder) and the tests (test/support/alive.ts: alive, startTime,
+// which processes work in a folder, killing what a mutant's tests left in its copy) and the tests (test/support/alive.ts: alive, startTime,
 // stillRuns). Linux's /proc/PID/stat gives a process's state, parent, group and start time; where
 // there is no /proc, a process that takes signal 0 runs and nothing more is known.
 import { existsSync, readFileSync, readdirSync, readlinkSync } from 'node:fs';
@@ -70,6 +70,18 @@ export function processIds() {
   }
 }
 
+/** Process `pid`'s command line (its stat's command where it has none to read), cut at 60 characters. */
+function commandOf(pid, s) {
+  let cmd;
+  try {
+    cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  } catch {
+    cmd = '';
+  }
+  cmd ||= s.comm;
+  return cmd.length > 60 ? cmd.slice(0, 57) + '...' : cmd;
+}
+
 /** The processes of group `pgrp` that run (no zombie), each `PID COMMAND` (the command line cut at 60); undefined without /proc. */
 export function groupRunning(pgrp) {
   if (!procfs) return undefined;
@@ -80,27 +92,59 @@ export function groupRunning(pgrp) {
     const s = stat(pid);
     if (s === undefined) continue; // gone meanwhile
     if (s.pgrp !== pgrp || s.state === 'Z' || s.state === 'X') continue;
-    let cmd;
-    try {
-      cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
-    } catch {
-      cmd = '';
-    }
-    cmd ||= s.comm;
-    left.push(`${pid} ${cmd.length > 60 ? cmd.slice(0, 57) + '...' : cmd}`);
+    left.push(`${pid} ${commandOf(pid, s)}`);
   }
   return left;
 }
 
+/**
+ * The processes that work in `dir` (their working directory is it or inside it, also once it has been
+ * removed: Linux names such a directory `PATH (deleted)`), each `{ pid, cmd }`, this process never;
+ * undefined where there is no /proc to list. A process of another user, not ours to read, is not seen.
+ */
+export function workingIn(dir) {
+  const pids = processIds();
+  if (!pids) return undefined;
+  const out = [];
+  for (const pid of pids) {
+    if (pid === process.pid) continue;
+    let cwd;
+    try {
+      cwd = readlinkSync(`/proc/${pid}/cwd`);
+    } catch {
+      continue; // gone, or not ours to read
+    }
+    if (cwd.endsWith(' (deleted)')) cwd = cwd.slice(0, -' (deleted)'.length);
+    if (cwd !== dir && !cwd.startsWith(dir + '/')) continue;
+    const s = stat(pid);
+    if (s === undefined || s.state === 'Z' || s.state === 'X') continue; // gone, or ended (holds nothing)
+    out.push({ pid, cmd: commandOf(pid, s) });
+  }
+  return out;
+}
+
 /** Whether a process works in `dir` (its working directory is in it); without /proc, taken as yes. */
 export function someoneWorksIn(dir) {
-  const pids = processIds();
-  if (!pids) return true;
-  for (const p of pids) {
-    try {
-      const cwd = readlinkSync(`/proc/${p}/cwd`);
-      if (cwd === dir || cwd.startsWith(dir + '/')) return true;
-    } catch { /* gone, or not ours to read */ }
+  const w = workingIn(dir);
+  return w === undefined || w.length > 0;
+}
+
+/**
+ * Kills (SIGKILL) every process that works in `dir` (workingIn), over a few rounds (one may start
+ * another as it is killed); returns them, each `PID COMMAND`. bin/mutants.mjs: what a mutant's tests
+ * left running in its copy of the tree, orphans that left their process group included.
+ */
+export function killWorkingIn(dir) {
+  const killed = new Map();
+  for (let round = 0; round < 5; round++) {
+    const left = workingIn(dir) ?? [];
+    if (left.length === 0) break;
+    for (const { pid, cmd } of left) {
+      try {
+        process.kill(pid, 'SIGKILL');
+        if (!killed.has(pid)) killed.set(pid, `${pid} ${cmd}`);
+      } catch { /* gone meanwhile */ }
+    }
   }
-  return false;
+  return [...killed.values()];
 }

@@ -200,6 +200,21 @@ function limitOf(f) {
   return m ? Number(m[1]) : timeoutSec;
 }
 
+/**
+ * The names of `f`'s tests in order, when its text declares exactly `n` (`test('name', ...` at the start
+ * of a line, cut to 60 characters); undefined when it declares another number (tests made in a loop).
+ */
+function testNames(f, n) {
+  let text;
+  try {
+    text = readFileSync(join(root, f), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const names = [...text.matchAll(/^test\((['"`])((?:\\.|(?!\1).)*)\1/gm)].map((m) => (m[2].length > 60 ? m[2].slice(0, 57) + '...' : m[2]));
+  return names.length === n ? names : undefined;
+}
+
 function runFile(f) {
   const limit = limitOf(f);
   return new Promise((resolve) => {
@@ -213,6 +228,22 @@ function runFile(f) {
     const chunks = [];
     child.stdout.on('data', (d) => chunks.push(d));
     child.stderr.on('data', (d) => chunks.push(d));
+    // when each test ended: uvu writes its mark (`• ` passed, `✘ ` failed) as each test ends
+    const started = Date.now();
+    const ends = [];
+    const marks = new StringDecoder('utf8');
+    let reported = false; // uvu's report (a failure's text, which may quote marks, then the totals) ends the marks
+    child.stdout.on('data', (d) => {
+      if (reported) return;
+      const now = Date.now();
+      let text = marks.write(d);
+      const report = /  FAIL |  Total: /.exec(text);
+      if (report) {
+        reported = true;
+        text = text.slice(0, report.index);
+      }
+      for (const _m of text.matchAll(/\u2022 |\u2718 /g)) ends.push(now);
+    });
     let bailed = false;
     if (bail) {
       // uvu writes FAIL (`✘ `) the moment a test fails; the text of the failure comes at the end of the file
@@ -253,7 +284,8 @@ function runFile(f) {
     child.on('close', async (status, signal) => {
       await checked;
       running.delete(child.pid);
-      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked, limit, bailed });
+      const tests = ends.map((t, i) => (t - (i === 0 ? started : ends[i - 1])) / 1000);
+      resolve({ out: Buffer.concat(chunks).toString('utf8'), status, signal, timedOut, leaked, limit, bailed, tests });
     });
   });
 }
@@ -314,6 +346,17 @@ const secs = await Promise.all(results.map((p) => p.then((r) => Number(r.secs)))
 const slowest = selected.map((f, i) => ({ f, s: secs[i] })).sort((a, b) => b.s - a.s).slice(0, 10);
 process.stdout.write(`\nslowest files (wall seconds, ${jobs} at a time):\n${slowest.map((x) => `${x.s.toFixed(1).padStart(8)}  ${x.f}`).join('\n')}\n`);
 process.stdout.write(`${selected.length} test files in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+// the slowest tests: each test's seconds from the end of the one before it (the first's include the file's start)
+const perTest = [];
+for (const [i, p] of results.entries()) {
+  const r = await p;
+  const names = testNames(selected[i], r.tests.length);
+  r.tests.forEach((s, k) => perTest.push({ s, what: `${selected[i]} #${k + 1}${names ? ` ${names[k]}` : ''}` }));
+}
+if (perTest.length) {
+  const top = perTest.sort((a, b) => b.s - a.s).slice(0, 10);
+  process.stdout.write(`slowest tests (wall seconds from the test before; #1 includes the file's start):\n${top.map((x) => `${x.s.toFixed(1).padStart(8)}  ${x.what}`).join('\n')}\n`);
+}
 if (saveTimes) {
   if (failed > 0) process.stdout.write('run-tests: --save-times: not saved, a file failed\n');
   else {

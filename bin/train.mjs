@@ -9,8 +9,9 @@
 // repository the command runs in, removed at the end), merges each BRANCH in order (a conflict
 // names the branch and the files and stops), gives the checkout a real node_modules (a hard-linked
 // copy of one `npm ci` per package-lock.json, cached by its hash: a symlinked node_modules broke
-// test/workerStacks in session 27), typechecks (`tsc --noEmit -p .`), then runs
-// `node bin/run-tests.mjs --changed REF suiteHygiene` there with PVCHECK_SLOW_TESTS=1. On success
+// test/workerStacks in session 27; the cache keeps the two installs last used and any used within
+// a day), typechecks (`tsc --noEmit -p .`), then runs `node bin/run-tests.mjs --changed REF
+// suiteHygiene` there with PVCHECK_SLOW_TESTS=1. On success
 // prints `train: merged SHA` (the caller fast-forwards REF to it; `--ff PATH` does it in the
 // worktree PATH with `git merge --ff-only`). When test files fail, it says which branches' changes
 // select each failing file (bin/changed-tests.mjs on each branch's own changes): dropping those
@@ -25,7 +26,7 @@
 // PVCHECK_TRAIN_TSC (of tsc), PVCHECK_TRAIN_TESTS (of run-tests; $TRAIN_BASE is REF's commit).
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,6 +81,9 @@ if (ffPath) {
 
 // ---- the temporary checkout, removed on every way out
 const dir = mkdtempSync(join(tmpdir(), `pvcheck-train-${process.pid}.${startTime(process.pid)}-`));
+// readable by all, as a checkout is: mkdtemp makes it 0700, and test/cliOutputs runs pvcheck as nobody when
+// root (train 2 failed on 'Cannot find module' so)
+chmodSync(dir, 0o755);
 let added = false;
 let child;
 const cleanup = () => {
@@ -88,7 +92,7 @@ const cleanup = () => {
       process.kill(-child.pid, 'SIGKILL'); // the step and what it started (its own group)
     } catch { /* gone */ }
   }
-  if (added) git(repo, ['worktree', 'remove', '--force', dir]);
+  // the checkout, then its registration (git worktree prune: a worktree whose folder is gone)
   rmSync(dir, { recursive: true, force: true });
   if (added) git(repo, ['worktree', 'prune']);
 };
@@ -173,6 +177,10 @@ if (existsSync(lockPath)) {
     cpSync(from, to, { recursive: true, verbatimSymlinks: true });
   }
   rmSync(join(to, '.cache'), { recursive: true, force: true });
+  const now = new Date();
+  utimesSync(entry, now, now); // its last use
+  const pruned = pruneInstalls(cacheRoot, entry);
+  if (pruned.length) say(`removed ${pruned.length} cached node_modules not used for a day: ${pruned.join(' ')}`);
 }
 
 // ---- typecheck, then the tests the merged change can break
@@ -204,6 +212,26 @@ const ff = git(ffPath, ['merge', '-q', '--ff-only', merged]);
 if (ff.status !== 0) fail(`${ffPath}: the fast-forward to ${merged.slice(0, 9)} was refused (${into} moved since the train left? run it again): ${ff.stderr.trim().split('\n').pop()}`);
 say(`${ffPath} is now ${git(ffPath, ['rev-parse', '--short', 'HEAD']).stdout.trim()} (${branches.join(' ')})`);
 process.exit(0);
+
+/**
+ * Removes the cached installs (one per package-lock hash, ~258 MB each) beyond the two last used,
+ * when not used within a day (a train beside this one may be copying one), and installs left half
+ * made for a day (a train killed during npm ci); never `keep`. Returns the names removed.
+ */
+function pruneInstalls(root, keep) {
+  const DAY = 24 * 3600_000;
+  const entries = [];
+  for (const name of readdirSync(root)) {
+    try {
+      entries.push({ name, t: statSync(join(root, name)).mtimeMs });
+    } catch { /* removed meanwhile */ }
+  }
+  const installs = entries.filter((e) => /^[0-9a-f]{16}$/.test(e.name)).sort((a, b) => b.t - a.t);
+  const old = (e) => Date.now() - e.t > DAY && join(root, e.name) !== keep;
+  const gone = [...installs.slice(2).filter(old), ...entries.filter((e) => e.name.startsWith('.making-') && old(e))];
+  for (const e of gone) rmSync(join(root, e.name), { recursive: true, force: true });
+  return gone.map((e) => e.name);
+}
 
 /**
  * For each failing test file, the branches whose own changes (since their merge base with REF)

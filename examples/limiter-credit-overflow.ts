@@ -11,7 +11,7 @@
  *
  * @pvcheck check -p creditBytes=15 -p hostile=false -p hostileRx=false
  * @pvcheck expect violation L2_credit_no_overflow in 16 steps
- * @pvcheck fixed-by limiter -p hostileRing=1
+ * @pvcheck fixed-by limiter -p hostileRing=1 -p creditUsec=1
  */
 import { deriveModel, withDefaults, limiterModel } from 'pvcheck';
 const { limiter, makeBackendRules, maxBurst, replaceBackend, wordMax } = limiterModel;

@@ -9,7 +9,7 @@
  * @pvcheck catalogue B-14
  * @pvcheck check -p maxPackets=2 -p hostile=false -p creditBytes=8 -p hostileRx=false
  * @pvcheck expect violation L6_poll_within_budget in 5 steps
- * @pvcheck fixed-by limiter -p hostileRing=1
+ * @pvcheck fixed-by limiter -p hostileRing=1 -p creditUsec=1
  */
 import { deriveModel, withDefaults, type Rule, limiterModel } from 'pvcheck';
 const { chargeOf, consumeHead, gv, headKind, limiter, plHead, replaceBackend, workOf } = limiterModel;

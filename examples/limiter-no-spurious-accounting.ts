@@ -12,7 +12,7 @@
  * @pvcheck catalogue X-7 XSA-332 CVE-2020-27673
  * @pvcheck check -p hostileRx=false -p creditTimer=design
  * @pvcheck expect violation L3_work_per_window in 16 steps
- * @pvcheck fixed-by limiter -p hostileRing=1
+ * @pvcheck fixed-by limiter -p hostileRing=1 -p creditUsec=1
  */
 import { deriveModel, withDefaults, type Rule, limiterModel } from 'pvcheck';
 const { EOI_PENDING, gs, gv, limiter, plSchedule, replaceBackend } = limiterModel;

@@ -8,12 +8,13 @@
  * With the settings of the header below, pvcheck reports L7_rx_stall_carrier_off. The fix is the built-in `limiter`
  * (`xenvif_rx_queue_slots(queue) < needed`), which verifies. Both are checked
  * with the receive side on and the hostile guest's transmit side off, the
- * defaults of the built-in `limiter-rx`.
+ * switches of the built-in `limiter-rx` (whose defaults are `rxStallTicks=3
+ * rxQueueMax=3` since 2026-12-07: there the same bug takes 7 steps).
  *
  * @pvcheck catalogue X-12 XSA-392 CVE-2021-28714
  * @pvcheck check -p hostile=false -p hostileRx=true
  * @pvcheck expect violation L7_rx_stall_carrier_off in 6 steps
- * @pvcheck fixed-by limiter -p hostileRing=1
+ * @pvcheck fixed-by limiter -p hostileRing=1 -p creditUsec=1
  */
 import { deriveModel, withDefaults, limiterModel } from 'pvcheck';
 const { limiter, replaceBackend, rxCarrierOffRule, rxNeeded } = limiterModel;

@@ -20,7 +20,7 @@
  * @pvcheck catalogue B-13
  * @pvcheck check -p hostile=false -p hostileRx=false
  * @pvcheck expect violation L4_honest_bounded_response in 34 steps
- * @pvcheck fixed-by limiter -p hostileRing=1
+ * @pvcheck fixed-by limiter -p hostileRing=1 -p creditUsec=1
  */
 import { deriveModel, withDefaults, type Layout, type Model, type Rule, limiterModel } from 'pvcheck';
 const { backendRules, creditCallback, limiter, limiterLayout, makeTick, txAddCredit, txCreditExceededRule, txInterrupt } = limiterModel;

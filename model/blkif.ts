@@ -54,7 +54,11 @@
  *   blkback serves both (BLKIF_RSP_OKAY, nothing mapped) and answers any
  *   operation it does not serve BLKIF_RSP_EOPNOTSUPP; blkfront clears a
  *   feature on an error answer; at a migration blkfront_resume keeps them
- *   whole on info->requests (life.parked: F_parked_requeued).
+ *   whole on info->requests (life.parked: F_parked_requeued). Since session 28
+ *   also REQ_FUA writes (`rw+flush+fua`: BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE
+ *   or a plain write by the features, the indirect path's BUG_ON; F_fua_durable,
+ *   F_indirect_never_fua) and, at a migration to another nr_rings
+ *   (`destQueues=other`), blkfront_resume's freeze (F_resume_returns).
  * - **Removal by the toolstack** (`removal=libxl`, off by default): the run
  *   starts at the handshake and libxl removes the vbd once, at any step, as
  *   `xl block-detach` without -f does (`life`: the xenbus state nodes,
@@ -173,6 +177,8 @@ export interface Shadow {
   readonly secureErase?: boolean;
   /** `ops` with secdiscard only: the discard's flag as blkfront wrote it (`shadow[id].req.u.discard.flag`, copied to the ring: BLKIF_DISCARD_SECURE or 0). */
   readonly flag?: number;
+  /** `ops` with fua only: the block request is a write with REQ_FUA (`shadow[id].request->cmd_flags & REQ_FUA`), sent as BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE or a plain write (blkif_queue_rw_req). */
+  readonly fua?: boolean;
 }
 
 /** A shadow entry's `page` with no page (segments=1). */
@@ -188,9 +194,10 @@ export const pagesOf = (x: Shadow): readonly number[] => x.pages ?? (x.page === 
 export const opOf = (x: Shadow): number => x.op ?? BLKIF_OP_READ;
 
 /** A shadow entry in the shape at `p` (flat at segments=1; its operation only with `ops` other than rw). */
-export const shadowEntry = (p: { segments: number; ops?: string }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ, secureErase = false, flag = 0): Shadow => {
+export const shadowEntry = (p: { segments: number; ops?: string }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ, secureErase = false, flag = 0, fua = false): Shadow => {
   const e: Shadow = p.segments === 1 ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
   if (p.ops === undefined || p.ops === 'rw') return e;
+  if (opsFua(p)) return { ...e, op: waiting ? op : BLKIF_OP_READ, fua: waiting && fua };
   return opsSecdiscard(p) ? { ...e, op: waiting ? op : BLKIF_OP_READ, secureErase: waiting && secureErase, flag: waiting ? flag : 0 } : { ...e, op: waiting ? op : BLKIF_OP_READ };
 };
 
@@ -200,13 +207,51 @@ export const opsFlush = (p: { ops?: string }): boolean => p.ops !== undefined &&
 export const opsDiscard = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('discard');
 /** `ops` asks for secure erases too (`rw+discard+secdiscard`: REQ_OP_SECURE_ERASE, BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE). */
 export const opsSecdiscard = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('secdiscard');
+/** `ops` asks for FUA writes too (`rw+flush+fua`: writes with REQ_FUA, which reach blkfront while the queue has BLK_FEAT_FUA). */
+export const opsFua = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('fua');
 
 /** At the destination of a migration with `destFeatures=none`: the backend blkfront talks to advertises nothing. */
 const atBareDestination = (s: { life?: { migrated?: string } }, p: { destFeatures?: string }): boolean =>
   p.destFeatures === 'none' && s.life?.migrated !== undefined && s.life.migrated !== 'none';
-/** What the backend blkfront talks to wrote in `feature-flush-cache` (and `feature-barrier`). */
-export const advertisesFlush = (s: { life?: { migrated?: string } }, p: { featureFlushCache?: boolean; destFeatures?: string }): boolean =>
-  p.featureFlushCache === true && !atBareDestination(s, p);
+/** Past `xl migrate` (the destination's backend is the one blkfront talks to). */
+const migratedOf = (s: { life?: { migrated?: string } }): boolean => s.life?.migrated !== undefined && s.life.migrated !== 'none';
+type FlushP = { featureFlushCache?: boolean; flushNodes?: string; destFeatures?: string };
+/**
+ * The flush nodes the backend blkfront talks to wrote: `feature-flush-cache` (`fc`) and `feature-barrier` (`b`).
+ * At the source: both with `featureFlushCache` (Linux blkback's connect(): both = vbd.flush_support), or
+ * `feature-barrier` alone with `flushNodes=barrier-only`; neither without a write cache. At a destination:
+ * `destFeatures` none or noflush: neither; flushcache: both (Linux blkback on a disk with a write cache);
+ * barrier-only: `feature-barrier` alone; same or nosecure: the source's.
+ */
+export const flushNodesOf = (s: { life?: { migrated?: string } }, p: FlushP): { readonly fc: boolean; readonly b: boolean } => {
+  const d = migratedOf(s) ? p.destFeatures : undefined;
+  if (d === 'none' || d === 'noflush') return { fc: false, b: false };
+  if (d === 'flushcache') return { fc: true, b: true };
+  if (d === 'barrier-only') return { fc: false, b: true };
+  return p.featureFlushCache === true ? { fc: p.flushNodes !== 'barrier-only', b: true } : { fc: false, b: false };
+};
+/** What the backend blkfront talks to wrote in `feature-flush-cache` or `feature-barrier` (blkfront_gather_backend_features: either sets feature_flush). */
+export const advertisesFlush = (s: { life?: { migrated?: string } }, p: FlushP): boolean => {
+  const n = flushNodesOf(s, p);
+  return n.fc || n.b;
+};
+/** blkfront_gather_backend_features' feature_fua: `feature-barrier` 1 and `feature-flush-cache` not ("use that above barriers"). */
+export const advertisesFua = (s: { life?: { migrated?: string } }, p: FlushP): boolean => {
+  const n = flushNodesOf(s, p);
+  return n.b && !n.fc;
+};
+/**
+ * A REQ_FUA write the backend that answered (the one blkfront talks to) made durable: sent as BLKIF_OP_WRITE_BARRIER to
+ * a backend that advertises `feature-barrier` (blkfront's own reading, blkif_queue_rw_req: "A barrier request a
+ * superset of FUA"), or answered by a backend that advertises neither flush node (blkfront_gather_backend_features:
+ * "a very old backend which writes synchronously"; Linux blkback: its disk has no write cache, vbd.flush_support 0).
+ * A BLKIF_OP_FLUSH_DISKCACHE with data is a flush before the write (blkback's dispatch_rw_block_io: REQ_PREFLUSH, no
+ * REQ_FUA), and a plain write to a backend with a write cache may stay in that cache.
+ */
+export const fuaDurable = (s: { life?: { migrated?: string } }, p: FlushP, op: number): boolean => {
+  const n = flushNodesOf(s, p);
+  return (op === BLKIF_OP_WRITE_BARRIER && n.b) || (!n.fc && !n.b);
+};
 /** What the backend blkfront talks to wrote in `feature-discard`. */
 export const advertisesDiscard = (s: { life?: { migrated?: string } }, p: { featureDiscard?: boolean; destFeatures?: string }): boolean =>
   p.featureDiscard === true && !atBareDestination(s, p);
@@ -258,6 +303,32 @@ export interface Frontend {
    * erase (the flag not sent, or blkback's vbd.discard_secure false: blkdev_issue_discard). F_secure_erase_done.
    */
   readonly falseErase?: boolean;
+  /** `ops` with fua only: `info->feature_fua` (blkfront_gather_backend_features: `feature-barrier` without `feature-flush-cache`; cleared with feature_flush by a flush answered with an error). */
+  readonly fua?: boolean;
+  /**
+   * `ops` with fua only: the queue's BLK_FEAT_FUA (blkif_set_queue_limits sets it while feature_flush and feature_fua,
+   * never clears it; blkif_recover starts from the current limits): the block layer passes a write's REQ_FUA to
+   * blkfront (block/blk-flush.c blk_insert_flush keeps it only with supports_fua, else a post-flush).
+   */
+  readonly fuaQueue?: boolean;
+  /**
+   * `ops` with fua only, an observer (no Linux variable): blkfront ended a REQ_FUA write BLK_STS_OK on BLKIF_RSP_OKAY
+   * that the backend which answered did not make durable ({@link fuaDurable}). F_fua_durable.
+   */
+  readonly falseFua?: boolean;
+  /**
+   * `ops` with fua only, an observer: blkif_queue_rw_req reached `BUG_ON(req_op(req) == REQ_OP_FLUSH || req->cmd_flags &
+   * REQ_FUA)` on its indirect path (a REQ_FUA write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants while
+   * info->max_indirect_segments is set): the guest's kernel is dead. F_indirect_never_fua.
+   */
+  readonly bugOn?: boolean;
+  /**
+   * `ops` with fua only: REQ_FUA writes outstanding at a migration, which blkfront_resume kept whole on info->requests
+   * (`cmd_flags & REQ_FUA`: "this doesn't make any sense for a write with the FUA flag set") and blkif_recover requeued
+   * (blk_mq_requeue_request): dispatched again with their REQ_FUA whatever the new queue's features (blk-mq inserts a
+   * flush-sequenced request straight into the dispatch list), before any new request; each is one of the `requests`.
+   */
+  readonly fuaOwed?: number;
 }
 
 /** A segment of a request blkback holds (`pending_req->segments[i]`, a `struct grant_page`). */
@@ -422,6 +493,14 @@ export interface Life {
   readonly gdev?: (typeof GDEV_PHASES)[number];
   /** `crash` only: the guest's bus watch (on `device`) fired for `device/vbd/N`; xenbus_dev_changed, which reads the directory when it runs, has yet to run. */
   readonly busWatch?: boolean;
+  /**
+   * `migrate` with `destQueues=other` only: blkfront_resume, after talk_to_blkback negotiated another nr_rings with the
+   * destination (negotiate_mq: min(multi-queue-max-queues, max_queues)), waits for ever in blk_mq_update_nr_hw_queues'
+   * blk_mq_freeze_queue for the requests it kept whole on info->requests (each holds the queue's usage count; only
+   * blkif_recover, after the backend connects, would requeue them): the guest's xenwatch thread, inside do_suspend's
+   * dpm_resume_end, never returns. F_resume_returns.
+   */
+  readonly frozen?: boolean;
 }
 
 /**
@@ -479,11 +558,15 @@ const params = defineParams(
     unbind: boolParam({ default: false, doc: "the guest unbinds blkfront once (sysfs unbind, the ring idle: xenbus_dev_remove, blkfront_remove, and with no allow_rebind xenbus_switch_state(Closed)) and binds it again (blkfront_probe, the otherend watch); the run starts at the handshake (as removal=libxl) and, without removal=libxl, its valid end is every request answered with both ends Connected" }),
     crash: enumParam({ values: ['none', 'destroy', 'preserve'] as const, default: 'none', doc: "the driver domain dies once, at any point (requests outstanding included), and xl acts as its on_crash says. destroy (xl's default): xl destroys it (libxl__destroy_domid removes its xenstore directory, the backend's with it; Xen releases its grant mappings); then `xl block-detach` of the guest's vbd (libxl: 'backend already removed, cleanup frontend only': the frontend directory removed) and the guest's bus removes the device (blkfront_remove: del_gendisk waits for the requests outstanding). preserve: the domain stays, paused (its nodes at their last state, its grant mappings held, nothing of blkback runs); `xl block-detach` writes Closing and fails after LIBXL_DESTROY_TIMEOUT, `xl block-detach -f` removes both directories, and the admin may `xl destroy` the domain at any time. The run starts at the handshake; valid end: the device removed (with restart: connected again, every request answered)" }),
     restart: boolParam({ default: false, doc: "(crash=destroy) the driver domain restarted and the disk attached again after the detach (xl block-attach: the guest's device/vbd/N at Initialising with the new backend-id, a new blkback probing): the guest's bus probes a new device once the old one is gone (Linux 7.0: also when it reads the node reset to Initialising, e2dcf9065536); valid end: the new device connected, every request answered" }),
-    ops: enumParam({ values: ['rw', 'rw+flush', 'rw+discard', 'rw+flush+discard', 'rw+discard+secdiscard'] as const, default: 'rw', doc: "the requests blkfront issues: rw, data requests (BLKIF_OP_READ: a write runs the same paths); +flush, REQ_OP_FLUSH as BLKIF_OP_FLUSH_DISKCACHE with no segment while feature-flush-cache (or feature-barrier) reads 1 (blkif_queue_rq completes it at once otherwise); +discard, BLKIF_OP_DISCARD (no segment) while feature-discard reads 1; +secdiscard, also REQ_OP_SECURE_ERASE while the queue's max_secure_erase_sectors is set: BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE while feature_secdiscard (discard-secure), else with flag 0 (blkif_queue_discard_req). blkback serves each (dispatch_rw_block_io, dispatch_discard_io: blkdev_issue_secure_erase only for the flag with vbd.discard_secure) and answers any other operation BLKIF_RSP_EOPNOTSUPP (dispatch_other_io); a hostile peer also writes these operations (and the status BLKIF_RSP_EOPNOTSUPP)" }),
+    ops: enumParam({ values: ['rw', 'rw+flush', 'rw+discard', 'rw+flush+discard', 'rw+discard+secdiscard', 'rw+flush+fua'] as const, default: 'rw', doc: "the requests blkfront issues: rw, data requests (BLKIF_OP_READ: a write runs the same paths); +flush, REQ_OP_FLUSH as BLKIF_OP_FLUSH_DISKCACHE with no segment while feature-flush-cache (or feature-barrier) reads 1 (blkif_queue_rq completes it at once otherwise; BLKIF_OP_WRITE_BARRIER with feature_fua); +fua, also writes with REQ_FUA while the queue has BLK_FEAT_FUA (blkif_queue_rw_req: BLKIF_OP_WRITE_BARRIER with feature_flush and feature_fua, BLKIF_OP_FLUSH_DISKCACHE with feature_flush alone, a plain write otherwise; with more than 11 grants and indirect segments its BUG_ON); +discard, BLKIF_OP_DISCARD (no segment) while feature-discard reads 1; +secdiscard, also REQ_OP_SECURE_ERASE while the queue's max_secure_erase_sectors is set: BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE while feature_secdiscard (discard-secure), else with flag 0 (blkif_queue_discard_req). blkback serves each (dispatch_rw_block_io, dispatch_discard_io: blkdev_issue_secure_erase only for the flag with vbd.discard_secure) and answers any other operation BLKIF_RSP_EOPNOTSUPP (dispatch_other_io); a hostile peer also writes these operations (and the status BLKIF_RSP_EOPNOTSUPP)" }),
     featureFlushCache: boolParam({ default: true, doc: "(ops with flush) the vbd has a write cache (vbd.flush_support = bdev_write_cache): blkback's connect() writes feature-flush-cache and feature-barrier 1; false: 0, and blkfront sends no flush" }),
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
-    destFeatures: enumParam({ values: ['same', 'none', 'nosecure'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); or the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false). blkfront reads them again in blkif_recover (blkfront_gather_backend_features)" }),
+    flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
+    indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request" }),
+    destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate with ops=rw+flush+fua) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it" }),
+    destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end)" }),
+    destFeatures: enumParam({ values: ['same', 'none', 'nosecure', 'noflush', 'flushcache', 'barrier-only'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false); the source's discard nodes with no flush node (noflush: its disk has no write cache); with feature-flush-cache and feature-barrier (flushcache: Linux blkback on a disk with a write cache); with feature-barrier alone (barrier-only). blkfront reads them again in blkif_recover (blkfront_gather_backend_features); feature-max-indirect-segments is the source's" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
@@ -515,7 +598,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const gref = int(0, p.pages);
   const status = int(-2, 1);
   const operation = int(0, p.ops === 'rw' ? BLKIF_OP_RESERVED_1 : BLKIF_OP_DISCARD);
-  const ops: Record<string, Bounded<number> | Bounded<boolean>> = p.ops !== 'rw' ? { op: operation, ...(opsSecdiscard(p) ? { secureErase: bool, flag: int(0, BLKIF_DISCARD_SECURE) } : {}) } : {}; // the shadow's operation (and secure erase, flag)
+  const ops: Record<string, Bounded<number> | Bounded<boolean>> = p.ops !== 'rw' ? { op: operation, ...(opsSecdiscard(p) ? { secureErase: bool, flag: int(0, BLKIF_DISCARD_SECURE) } : {}), ...(opsFua(p) ? { fua: bool } : {}) } : {}; // the shadow's operation (and secure erase, flag; REQ_FUA)
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
@@ -534,6 +617,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       broken: bool, twice: bool, bug: bool,
       ...(p.ops !== 'rw' ? { flush: bool, discard: bool } : {}),
       ...(opsSecdiscard(p) ? { secdiscard: bool, secLimit: bool, falseErase: bool } : {}),
+      ...(opsFua(p) ? { fua: bool, fuaQueue: bool, falseFua: bool, bugOn: bool, fuaOwed: int(0, p.ringSize) } : {}),
     }),
     back: record({
       req_cons: idx, rsp_prod_pvt: idx,
@@ -551,6 +635,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         // migrate only: removal=libxl's packed words are unchanged without it
         ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}), aside: int(0, p.ringSize), ...(p.ops !== 'rw' ? { parked: int(0, p.ringSize) } : {}) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
+        ...(p.migrate && p.destQueues === 'other' ? { frozen: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
       }),
@@ -580,6 +665,9 @@ export function blkifInit(p: BlkifParams): BlkifState {
       // (secdiscard) blkfront_setup_discard: feature_secdiscard from discard-secure; blkif_set_queue_limits: the secure-erase limit with it
       ...(opsSecdiscard(p) ? (hasLife(p) ? { secdiscard: false, secLimit: false, falseErase: false }
         : { secdiscard: p.featureDiscard && p.discardSecure, secLimit: p.featureDiscard && p.discardSecure, falseErase: false }) : {}),
+      // (fua) feature_fua from feature-barrier without feature-flush-cache; blkif_set_queue_limits: BLK_FEAT_FUA with it
+      ...(opsFua(p) ? (hasLife(p) ? { fua: false, fuaQueue: false, falseFua: false, bugOn: false, fuaOwed: 0 }
+        : { fua: advertisesFua({}, p), fuaQueue: advertisesFua({}, p), falseFua: false, bugOn: false, fuaOwed: 0 }) : {}),
     },
     back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
@@ -591,6 +679,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
         libxl: LIBXL_IDLE, kthread: KTHREAD_NONE, ring: false, removed: false, freed: false, late: false,
         ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}), aside: 0, ...(p.ops !== 'rw' ? { parked: 0 } : {}) } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
+        ...(p.migrate && p.destQueues === 'other' ? { frozen: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
     } : {}),
@@ -606,10 +695,13 @@ const usePersistent = (p: BlkifParams): boolean => p.persistent && p.backendPers
 const SEE_BACK = 'drivers/block/xen-blkback/blkback.c';
 const SEE_FRONT = 'drivers/block/xen-blkfront.c';
 
-/** blkfront may queue a request (any kind): connected, a request left to issue, a free slot and a free shadow id. */
-export const blkfrontMayQueue = (s: BlkifState, p: BlkifParams): boolean => {
+/**
+ * blkfront may queue a request (any kind): connected, a request left to issue, a free slot and a free shadow id. A new
+ * request leaves room for the REQ_FUA writes blkif_recover requeued (`fuaOwed`); `requeued`: one of those.
+ */
+export const blkfrontMayQueue = (s: BlkifState, p: BlkifParams, requeued = false): boolean => {
   const f = s.front;
-  return !f.broken && f.issued < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) &&
+  return !f.broken && f.bugOn !== true && f.issued + (requeued ? 0 : f.fuaOwed ?? 0) < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) &&
     (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND &&
       s.life.gdev !== GDEV_REMOVING && s.life.gdev !== GDEV_NONE)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend); crash: until del_gendisk marks the disk dead
 };
@@ -620,28 +712,77 @@ export const blkifQueueRequest: R = {
   doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
   see: `${SEE_FRONT} blkif_queue_rw_req, get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
   when: (s, p) => s.front.grants.length >= p.segments && blkfrontMayQueue(s, p),
-  then: (d, s, p) => {
-    const f = d.front;
-    const id = s.front.shadow.findIndex((x) => !x.waiting);
-    const pages: number[] = [];
-    const segs: Seg[] = [];
-    for (let i = 0; i < p.segments; i++) {
-      const page = f.grants.shift()!;
-      if (f.gref[page] === INVALID_GRANT_REF) {
-        f.gref[page] = grefOf(page);
-        d.granted[grefOf(page)] = true;
-      }
-      pages.push(page);
-      segs.push({ gref: f.gref[page]!, sect: SECT_OK });
+  then: (d, s, p) => queueData(d, s, p, BLKIF_OP_READ, false),
+};
+
+/**
+ * blkif_queue_rw_req for a request with data: a free shadow id, per segment the head page of the grant list (get_grant:
+ * claim and grant a gref if it has none), the request written at req_prod_pvt with `op`; req_prod pushed. `fua`: the
+ * block request's REQ_FUA (`ops` with fua).
+ */
+function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: number, fua: boolean): void {
+  const f = d.front;
+  const id = s.front.shadow.findIndex((x) => !x.waiting);
+  const pages: number[] = [];
+  const segs: Seg[] = [];
+  for (let i = 0; i < p.segments; i++) {
+    const page = f.grants.shift()!;
+    if (f.gref[page] === INVALID_GRANT_REF) {
+      f.gref[page] = grefOf(page);
+      d.granted[grefOf(page)] = true;
     }
-    f.shadow[id] = shadowEntry(p, true, pages) as Shadow & { pages?: number[] };
-    const at = slot(p, s.front.req_prod_pvt);
-    // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own.
-    d.ring[at] = slotOf(p, SLOT_REQUEST, id, BLKIF_OP_READ, segs, 0, PAD_FRONTEND) as Slot & { segs?: Seg[] };
-    f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
-    f.issued = s.front.issued + 1;
-    d.req_prod = f.req_prod_pvt;
-    if (s.back.work !== 0) d.back.work = 0; // a write of req_prod (counted with a hostile frontend only)
+    pages.push(page);
+    segs.push({ gref: f.gref[page]!, sect: SECT_OK });
+  }
+  f.shadow[id] = shadowEntry(p, true, pages, op, false, 0, fua) as Draft<Shadow>;
+  const at = slot(p, s.front.req_prod_pvt);
+  // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own.
+  d.ring[at] = slotOf(p, SLOT_REQUEST, id, op, segs, 0, PAD_FRONTEND) as Draft<Slot>;
+  f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
+  f.issued = s.front.issued + 1;
+  d.req_prod = f.req_prod_pvt;
+  if (s.back.work !== 0) d.back.work = 0; // a write of req_prod (counted with a hostile frontend only)
+}
+
+/**
+ * The backend blkfront talks to writes feature-max-indirect-segments (`indirect` at the source, `destIndirect` at a
+ * destination): blkfront's max_indirect_segments and the queue's max_segments (32, else 11), both set at each connect.
+ */
+export const backendIndirect = (s: BlkifState, p: BlkifParams): boolean =>
+  s.life?.migrated !== undefined && s.life.migrated !== MIGRATE_NONE && p.destIndirect !== 'same' ? p.destIndirect === 'yes' : p.indirect;
+
+/** A REQ_FUA write of at most BLKIF_MAX_SEGMENTS_PER_REQUEST grants, or (`indirect`) of more. */
+export const FUA_DIRECT = 'direct';
+export const FUA_INDIRECT = 'indirect';
+type FuaSize = typeof FUA_DIRECT | typeof FUA_INDIRECT;
+/** The FUA write's choice lists, shared by every state (test/choicesShared). */
+const FUA_SIZES: readonly FuaSize[] = [FUA_DIRECT, FUA_INDIRECT];
+const FUA_DIRECT_ONLY: readonly FuaSize[] = [FUA_DIRECT];
+
+/**
+ * The operation blkif_queue_rw_req writes for a REQ_FUA write on its direct path (xen-blkfront.c 783-802):
+ * BLKIF_OP_WRITE_BARRIER with feature_flush and feature_fua, BLKIF_OP_FLUSH_DISKCACHE with feature_flush alone, else
+ * a plain write ("a FUA write and the flags cleared ... submit it as a normal write"; the model's data requests are
+ * BLKIF_OP_READ: a write takes the same paths).
+ */
+export const fuaOperation = (f: Frontend): number =>
+  f.flush === true && f.fua === true ? BLKIF_OP_WRITE_BARRIER : f.flush === true ? BLKIF_OP_FLUSH_DISKCACHE : BLKIF_OP_READ;
+
+export const blkifQueueFuaWrite: Rule<BlkifState, BlkifParams, FuaSize> = {
+  name: 'blkif_queue_fua_write',
+  actor: 'frontend',
+  doc: 'blkfront (ops with fua): a write with REQ_FUA, which the block layer passes whole only while the queue has BLK_FEAT_FUA (blk_insert_flush; else REQ_FUA becomes a post-flush, REQ_OP_FLUSH); up to the queue\'s max_segments: 32 with indirect segments (11 without). blkif_queue_rw_req: more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants with info->max_indirect_segments set takes the indirect path, whose BUG_ON(req_op(req) == REQ_OP_FLUSH || req->cmd_flags & REQ_FUA) fires; otherwise BLKIF_OP_WRITE_BARRIER (feature_flush and feature_fua), BLKIF_OP_FLUSH_DISKCACHE (feature_flush) or a plain write, with its segments',
+  see: `${SEE_FRONT} blkif_queue_rw_req ("The indirect operation can only be a BLKIF_OP_READ or BLKIF_OP_WRITE": BUG_ON; BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE), blkif_set_queue_limits (BLK_FEAT_FUA, max_segments), blkfront_gather_backend_features (feature_fua, max_indirect_segments); block/blk-flush.c blk_insert_flush (supports_fua)`,
+  applies: (p) => opsFua(p),
+  // a requeued one went out on the direct path at the source (an indirect one stopped there); a new one is sized by the
+  // queue's max_segments, which blkif_recover assigned from the backend blkfront now talks to
+  choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? FUA_SIZES : FUA_DIRECT_ONLY),
+  when: (s, p) => s.front.grants.length >= p.segments &&
+    (s.front.fuaOwed! > 0 ? blkfrontMayQueue(s, p, true) : s.front.fuaQueue === true && blkfrontMayQueue(s, p)),
+  then: (d, s, p, size) => {
+    if (size === FUA_INDIRECT) { d.front.bugOn = true; return; } // BUG_ON(... req->cmd_flags & REQ_FUA): the guest's kernel stops here
+    if (s.front.fuaOwed! > 0) d.front.fuaOwed = s.front.fuaOwed! - 1; // requeued by blkif_recover (blk_mq_kick_requeue_list): first
+    queueData(d, s, p, fuaOperation(s.front), true);
   },
 };
 
@@ -664,7 +805,7 @@ export const blkifQueueFlush: R = {
   see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush": complete), blkif_queue_rw_req (BLKIF_OP_FLUSH_DISKCACHE), blkfront_gather_backend_features`,
   applies: (p) => opsFlush(p),
   when: (s, p) => s.front.flush === true && blkfrontMayQueue(s, p),
-  then: (d, s, p) => queueSegmentless(d, s, p, BLKIF_OP_FLUSH_DISKCACHE),
+  then: (d, s, p) => queueSegmentless(d, s, p, s.front.fua === true ? BLKIF_OP_WRITE_BARRIER : BLKIF_OP_FLUSH_DISKCACHE), // (fua) feature_fua: a barrier
 };
 
 export const blkifQueueDiscard: R = {
@@ -751,12 +892,17 @@ export const blkifInterrupt: R = {
     if (rsp.operation === BLKIF_OP_DISCARD && rsp.status === BLKIF_RSP_EOPNOTSUPP) {
       f.discard = false;
       if (s.front.secdiscard !== undefined) { f.secdiscard = false; f.secLimit = false; }
-    } else if ((rsp.operation === BLKIF_OP_FLUSH_DISKCACHE || rsp.operation === BLKIF_OP_WRITE_BARRIER) && rsp.status !== BLKIF_RSP_OKAY) f.flush = false;
+    } else if ((rsp.operation === BLKIF_OP_FLUSH_DISKCACHE || rsp.operation === BLKIF_OP_WRITE_BARRIER) && rsp.status !== BLKIF_RSP_OKAY) {
+      f.flush = false;
+      if (s.front.fua !== undefined) f.fua = false; // info->feature_fua = 0 (the queue's BLK_FEAT_FUA stays)
+    }
     // (secdiscard) a REQ_OP_SECURE_ERASE ended BLK_STS_OK: erased securely only if blkfront sent BLKIF_DISCARD_SECURE and
     // the backend that answered (the one blkfront talks to: a migration gives a fresh ring) has vbd.discard_secure
     // (dispatch_discard_io: blkdev_issue_secure_erase; else blkdev_issue_discard, BLKIF_RSP_OKAY all the same)
     const sh = s.front.shadow[rsp.id]!;
     if (sh.secureErase === true && rsp.status === BLKIF_RSP_OKAY && !(sh.flag === BLKIF_DISCARD_SECURE && backendDiscardSecure(s, p))) f.falseErase = true;
+    // (fua) a REQ_FUA write ended BLK_STS_OK: durable only if the backend that answered made it so (fuaDurable)
+    if (sh.fua === true && rsp.status === BLKIF_RSP_OKAY && !fuaDurable(s, p, opOf(sh))) f.falseFua = true;
     blkifCompletion(d as unknown as CompletionDraft, s, p, rsp.id); // (a discard: no blkif_completion in Linux; it has no page, so only its id is freed here)
   },
 };
@@ -1001,7 +1147,7 @@ export const blkbackChanged: R = {
   see: `${SEE_FRONT} blkback_changed, talk_to_blkback, blkfront_connect, blkfront_closing; drivers/xen/xenbus/xenbus_probe.c xenbus_otherend_changed`,
   applies: (p) => hasLife(p),
   // migrate: while the guest is suspended its handlers wait; the events of the old otherend are ignored after it resumes
-  when: (s) => s.life?.feWatch === true && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND,
+  when: (s) => s.life?.feWatch === true && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND && s.life.frozen !== true, // (destQueues) xenwatch stuck in blkfront_resume
   then: (d, s, p) => {
     const l = d.life as LifeDraft;
     const be = s.life!.be;
@@ -1028,6 +1174,12 @@ export const blkbackChanged: R = {
         if (s.front.secdiscard !== undefined) {
           if (advertisesDiscard(s, p)) d.front.secdiscard = advertisesSecure(s, p);
           if (d.front.discard && d.front.secdiscard) d.front.secLimit = true;
+        }
+        // (fua) feature_fua cleared and set from the nodes with feature_flush; blkif_set_queue_limits sets BLK_FEAT_FUA
+        // while feature_flush and feature_fua, and never clears it (blkif_recover: on a copy of the current limits)
+        if (s.front.fua !== undefined) {
+          d.front.fua = advertisesFua(s, p);
+          if (d.front.flush && d.front.fua) d.front.fuaQueue = true;
         }
       }
       frontSwitch(XenbusStateConnected); // blkfront_connect
@@ -1138,15 +1290,20 @@ export const xlMigrate: R = {
     w.front = { ...fresh.front, issued: s.front.issued - s.front.shadow.filter((x) => x.waiting).length };
     if (s.front.flush !== undefined) { w.front = { ...w.front, flush: s.front.flush, discard: s.front.discard }; } // blkfront_resume keeps info's features
     if (s.front.secdiscard !== undefined) { w.front = { ...w.front, secdiscard: s.front.secdiscard, secLimit: s.front.secLimit, falseErase: s.front.falseErase }; } // and the queue's limits
+    if (s.front.fua !== undefined) { // (and its BLK_FEAT_FUA); the REQ_FUA writes outstanding kept whole for blkif_recover
+      w.front = { ...w.front, fua: s.front.fua, fuaQueue: s.front.fuaQueue, falseFua: s.front.falseFua, bugOn: s.front.bugOn,
+        fuaOwed: s.front.fuaOwed! + s.front.shadow.filter((x) => x.waiting && x.fua === true).length };
+    }
     const l = d.life as LifeDraft;
     l.be = XenbusStateInitialising; l.beDev = XenbusStateInitialising; l.fe = XenbusStateInitialising;
     l.feWatch = false; l.beWatch = false; l.online = true;
     l.kthread = KTHREAD_NONE; l.ring = false;
     l.migrated = MIGRATE_RESUMING;
     if (l.restoreSaw !== undefined) l.restoreSaw = false;
-    // blkfront_resume: a read or write's bios on info->bio_list (the request ended); a flush or discard whole on info->requests
-    if (l.aside !== undefined) l.aside = s.front.shadow.filter((x) => x.waiting && !isSegmentless(opOf(x))).length;
-    if (l.parked !== undefined) l.parked = s.front.shadow.filter((x) => x.waiting && isSegmentless(opOf(x))).length;
+    // blkfront_resume: a read or write's bios on info->bio_list (the request ended); a flush, discard or REQ_FUA write whole on info->requests
+    const whole = (x: Shadow): boolean => isSegmentless(opOf(x)) || x.fua === true;
+    if (l.aside !== undefined) l.aside = s.front.shadow.filter((x) => x.waiting && !whole(x)).length;
+    if (l.parked !== undefined) l.parked = s.front.shadow.filter((x) => x.waiting && whole(x)).length;
   },
 };
 
@@ -1166,6 +1323,9 @@ export const xenbusDevResume: R = {
     l.feDev = XenbusStateInitialising;
     frontendSwitchState(l, XenbusStateInitialised, p); // talk_to_blkback
     l.feWatch = true; // watch_otherend
+    // (destQueues=other) then blk_mq_update_nr_hw_queues: another nr_rings, so blk_mq_freeze_queue waits for the
+    // requests blkfront_resume parked on info->requests, which nothing ends: blkfront_resume never returns
+    if (p.destQueues === 'other' && (s.life!.parked ?? 0) > 0) l.frozen = true;
   },
 };
 
@@ -1669,7 +1829,7 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     description: 'blkfront puts a flush on the ring only while blkback advertises feature-flush-cache (or feature-barrier), and a discard only while it advertises feature-discard (honest frontend)',
     see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush"), blkfront_gather_backend_features, blkif_set_queue_limits; xen/include/public/io/blkif.h feature-flush-cache, feature-discard; ${SEE_BACK_XENBUS} connect (xen_blkbk_flush_diskcache, xen_blkbk_barrier, xen_blkbk_discard)`,
     holds: (s, p) => p.ops === 'rw' || !frontHonest(p) || s.ring.every((x) => x.kind !== SLOT_REQUEST ||
-      !((x.operation === BLKIF_OP_FLUSH_DISKCACHE || x.operation === BLKIF_OP_WRITE_BARRIER) && !advertisesFlush(s, p)) && !(x.operation === BLKIF_OP_DISCARD && !advertisesDiscard(s, p))),
+      !(x.operation === BLKIF_OP_FLUSH_DISKCACHE && !flushNodesOf(s, p).fc) && !(x.operation === BLKIF_OP_WRITE_BARRIER && !flushNodesOf(s, p).b) && !(x.operation === BLKIF_OP_DISCARD && !advertisesDiscard(s, p))),
   },
   {
     name: 'B_unserved_op_refused',
@@ -1692,6 +1852,27 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     see: `${SEE_FRONT} blkif_queue_discard_req, blkfront_setup_discard, blkif_set_queue_limits (max_secure_erase_sectors), blkif_recover, blkif_interrupt; ${SEE_BACK} dispatch_discard_io; ${SEE_BACK_XENBUS} xen_blkbk_discard (discard-secure), xen_vbd_create (vbd.discard_secure); xen/include/public/io/blkif.h BLKIF_DISCARD_SECURE ("ignored if discard-secure=0")`,
     holds: (s, p) => !frontHonest(p) || !backHonest(p) || s.front.falseErase !== true,
   },
+  {
+    // migrate with destQueues=other (session 28): finding blkif-resume-freeze
+    name: 'F_resume_returns',
+    description: 'blkfront_resume returns: it does not wait in blk_mq_update_nr_hw_queues (a destination giving another nr_rings) for the flush, discard or FUA requests it kept whole on info->requests, which hold the queue\'s usage count until blkif_recover requeues them after the resume (the guest\'s xenwatch thread would wait for ever inside do_suspend, the guest never resumes)',
+    see: `${SEE_FRONT} blkfront_resume (2067-2120: list_add to info->requests, talk_to_blkback, blk_mq_update_nr_hw_queues), negotiate_mq (1899-1915), blkif_recover; block/blk-mq.c __blk_mq_update_nr_hw_queues (5008-5026: blk_mq_freeze_queue), blk_mq_freeze_queue_wait; drivers/xen/manage.c do_suspend (dpm_resume_end on the xenwatch thread); ${SEE_BACK_XENBUS} xen_blkbk_probe (multi-queue-max-queues)`,
+    holds: (s) => s.life?.frozen !== true,
+  },
+  {
+    // ops with fua (session 28): blkif_recover keeps the queue's BLK_FEAT_FUA; finding blkif-fua-after-migration
+    name: 'F_fua_durable',
+    description: 'a REQ_FUA write blkfront reports done (ended BLK_STS_OK on BLKIF_RSP_OKAY: the guest\'s O_DSYNC write, journal commit or fsync returns) was made durable by the backend that answered: sent as BLKIF_OP_WRITE_BARRIER to a backend that advertises feature-barrier, or answered by a backend without a write cache (neither flush node); a BLKIF_OP_FLUSH_DISKCACHE with data flushes before the write only (both honest)',
+    see: `${SEE_FRONT} blkif_queue_rw_req (783-802), blkfront_gather_backend_features, blkif_set_queue_limits (BLK_FEAT_FUA), blkif_recover, blkfront_resume; block/blk-flush.c blk_insert_flush; ${SEE_BACK} dispatch_rw_block_io (BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_WRITE_BARRIER: REQ_PREFLUSH); xen/include/public/io/blkif.h feature-barrier, feature-flush-cache`,
+    holds: (s, p) => !frontHonest(p) || !backHonest(p) || s.front.falseFua !== true,
+  },
+  {
+    // ops with fua (session 28): finding blkif-indirect-fua-bug
+    name: 'F_indirect_never_fua',
+    description: 'blkfront never reaches blkif_queue_rw_req\'s BUG_ON(req_op(req) == REQ_OP_FLUSH || req->cmd_flags & REQ_FUA) on its indirect path (a guest kernel crash), whatever the backend advertises (honest frontend, any backend)',
+    see: `${SEE_FRONT} blkif_queue_rw_req (764-771), blkfront_gather_backend_features (feature-barrier, feature-flush-cache, feature-max-indirect-segments), blkif_set_queue_limits (BLK_FEAT_FUA, max_segments); block/blk-flush.c blk_insert_flush (REQ_FUA kept with supports_fua); xen/include/public/io/blkif.h BLKIF_OP_INDIRECT`,
+    holds: (s, p) => !frontHonest(p) || s.front.bugOn !== true,
+  },
 ];
 
 /**
@@ -1712,7 +1893,7 @@ export const blkbackOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
 export const blkfrontOwesNothing = (s: BlkifState, p: BlkifParams): boolean =>
   s.front.broken || (s.front.rsp_cons === s.rsp_prod && !blkifQueueRequest.when!(s, p, undefined) &&
     !(opsFlush(p) && blkifQueueFlush.when!(s, p, undefined)) && !(opsDiscard(p) && blkifQueueDiscard.when!(s, p, undefined)) &&
-    !(opsSecdiscard(p) && blkifQueueSecureErase.when!(s, p, undefined)));
+    !(opsSecdiscard(p) && blkifQueueSecureErase.when!(s, p, undefined)) && !(opsFua(p) && blkifQueueFuaWrite.when!(s, p, FUA_DIRECT)));
 
 /**
  * removal=libxl's end: libxl saw Closed (the detach succeeded), blkfront is
@@ -1772,7 +1953,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
+  rules: [blkifQueueRequest, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifQueueFuaWrite, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
     blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, libxlWaitDeviceConnection, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
     driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
     driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],
@@ -1790,6 +1971,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
     { params: { migrate: 'true', bus: '7.0' }, why: "Linux blkfront and blkback on Linux 7.0's xenbus core (e2dcf9065536) through `xl migrate` at any point of the handshake and the I/O (requests outstanding issued again on the new ring): the destination's nodes at Initialising, xenbus_dev_resume's reset of dev->state before blkfront_resume's switch (so 7.0's reset check never aborts it), the destination's blkback probed (InitWait) before the guest resumes, as libxl's libxl__wait_device_connection orders it; every invariant and deadlock (the same states as at 6.12: docs/models/blkif.md \"Linux 7.0's xenbus core\")" },
     { params: { ops: 'rw+flush+discard', frontend: 'hostile', ringSize: '2', requests: '3' }, why: "Linux blkback against a hostile guest that also writes BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE and BLKIF_OP_DISCARD, beside blkfront's own flushes and discards (session 26: `ops`): a flush or discard answered with nothing mapped, an operation blkback does not serve answered BLKIF_RSP_EOPNOTSUPP (B_unserved_op_refused); every blkback property" },
     { params: { ops: 'rw+discard+secdiscard', migrate: 'true', requests: '3' }, why: "Linux blkfront's secure erases (REQ_OP_SECURE_ERASE as BLKIF_OP_DISCARD with BLKIF_DISCARD_SECURE) through `xl migrate` at any point to a destination like the source (session 27: `rw+discard+secdiscard`): every secure erase the guest is told succeeded was one (F_secure_erase_done), before and after blkif_recover; the finding is at destFeatures=nosecure (blkif-secure-erase-after-migration)" },
+    { params: { ops: 'rw+flush+fua', flushNodes: 'barrier-only', indirect: 'false', migrate: 'true', requests: '3' }, why: "Linux blkfront's REQ_FUA writes and flushes against a backend that writes feature-barrier without feature-flush-cache (and no feature-max-indirect-segments) through `xl migrate` at any point to a destination like the source (session 28: `rw+flush+fua`): both go out as BLKIF_OP_WRITE_BARRIER before and after blkif_recover, FUA writes outstanding at the migration requeued whole; every FUA write the guest is told is done was made durable (F_fua_durable); the findings are at destFeatures=flushcache (blkif-fua-after-migration) and with indirect segments (blkif-indirect-fua-bug)" },
     { params: { ops: 'rw+flush+discard', backend: 'hostile', ringSize: '2', requests: '3' }, why: "Linux blkfront's flushes and discards against a hostile backend (session 26: `ops`): the operation echo checked against the shadow's, a flush answered with an error or a discard with BLKIF_RSP_EOPNOTSUPP clears the feature and no more are sent (F_sends_only_advertised); every blkfront property" },
   ],
   view: (s) =>

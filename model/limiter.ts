@@ -97,8 +97,17 @@ const validateLimiter = (p: ParamsOf<typeof limiterSpecs>): string | undefined =
     return undefined;
   };
 
-// the built-in's hostile guest keeps up to two requests on its ring (1 until 2026-12-05; limiter-rx, whose hostile guest does not transmit, keeps 1)
-export const limiterParams = defineParams({ ...limiterSpecs, hostileRing: intParam({ ...limiterSpecs.hostileRing, default: 2 }) }, validateLimiter);
+// the built-in's hostile guest keeps up to two requests on its ring (1 until 2026-12-05; limiter-rx, whose hostile guest does not transmit, keeps 1);
+// its credit window is two ticks (credit_usec; 1 until 2026-12-07, issue 11 point 5: a window now spans a tick, so a refill, a packet and the
+// next tick fall in one window; limiter-rx, whose hostile guest sends nothing to rate-limit, keeps 1)
+export const limiterParams = defineParams(
+  {
+    ...limiterSpecs,
+    hostileRing: intParam({ ...limiterSpecs.hostileRing, default: 2 }),
+    creditUsec: intParam({ ...limiterSpecs.creditUsec, default: 2 }),
+  },
+  validateLimiter,
+);
 export type LimiterParams = ParamsOfSpace<typeof limiterParams>;
 type P = LimiterParams;
 
@@ -879,8 +888,8 @@ export const limiter = defineModel<S, P>({
   description: "asymmetry limiter on netback: netback's credit scheduler (its own timer by default; creditTimer=design: ours), NAPI budget, lateeoi, XSA-392 rx bounds, plus our design (SET_MAX_PACKETS, work charge, credit-costing spurious events; each rule's origin below); one honest and one hostile guest",
   see: 'xen-protocols.md §5; drivers/net/xen-netback/netback.c; seed 004 (NetChannel2); docs/models/limiter.md',
   params: limiterParams,
-  // docs/vectors.md: the suite at the bound it was written at (the check default is hostileRing=2 since 2026-12-05)
-  vectorParams: { hostileRing: 1 },
+  // docs/vectors.md: the suite at the bounds it was written at (the check defaults are hostileRing=2 since 2026-12-05, creditUsec=2 since 2026-12-07)
+  vectorParams: { hostileRing: 1, creditUsec: 1 },
   init: limiterInits,
   rules: limiterRules,
   invariants: limiterInvariants,
@@ -893,7 +902,7 @@ export const limiter = defineModel<S, P>({
   // npm start: the default run stops at netback's L3 finding (depth 18); this one explores the whole space with the design's timer
   checkAll: [
     { params: { creditTimer: 'design' },
-      why: "our design's credit timer (one refill per window) against the same hostile guest: L3 and every other property verify over the whole space (the default run, netback's timer, stops at finding L3 in 19 steps)" },
+      why: "our design's credit timer (one refill per window) against the same hostile guest: L3 and every other property verify over the whole space (the default run, netback's timer, stops at finding L3 in 22 steps)" },
   ],
 });
 
@@ -910,6 +919,10 @@ export const limiterRxParams = defineParams(
     ...limiterSpecs,
     hostile: boolParam({ ...limiterSpecs.hostile, default: false }),
     hostileRx: boolParam({ ...limiterSpecs.hostileRx, default: true }),
+    // since 2026-12-07 (issue 11 point 5; 2 and 2 before, where the vectors stay): the stall timeout longer than the drain
+    // timeout, as netback's (rx_stall_timeout_msecs 60000 > rx_drain_timeout_msecs 10000, netback.c), and three packets queued
+    rxStallTicks: intParam({ ...limiterSpecs.rxStallTicks, default: 3 }),
+    rxQueueMax: intParam({ ...limiterSpecs.rxQueueMax, default: 3 }),
   },
   validateLimiter,
 );
@@ -919,6 +932,8 @@ export const limiterRx = defineModel<S, P>({
   description: "the limiter's receive side as netback runs it after XSA-392 (byte limit with tail drop, drain timeout, carrier off on stall, no stall detection without feature-rx-notify, which the hostile frontend chooses); the hostile guest's TX off, the honest guest's on",
   see: 'netback rx.c, interface.c xenvif_start_xmit, xenbus.c read_xenbus_vif_flags; XSA-392; docs/models/limiter.md',
   params: limiterRxParams,
+  // docs/vectors.md: the suite at the bounds it was written at (rxStallTicks=3 rxQueueMax=3 are the check defaults since 2026-12-07)
+  vectorParams: { hostileRing: 1, creditUsec: 1, rxStallTicks: 2, rxQueueMax: 2 },
   findings: [],
   checkAll: [], // the limiter's design-timer run is the TX side's
 });

@@ -141,6 +141,24 @@ test('bench/nested.ts run --workers 2: the CLI\'s search on two worker threads, 
   assert.ok(plain.states > 1000, `states ${plain.states}`);
 });
 
+test('bench/nested.ts run ring-weak-flat: the word-level model where the tree has it (ring-weak\'s counts), ring itself in a tree without it', () => {
+  const run = (...a: string[]) => {
+    const r = nested('run', ...a);
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim()) as { model: string; states: number; edges: number; depth: number; outcome: string };
+  };
+  const flat = run('ring-weak-flat');
+  const weak = run('ring-weak');
+  assert.equal([flat.model, weak.model], ['ring-weak-flat', 'ring']);
+  assert.equal([flat.states, flat.edges, flat.depth, flat.outcome], [weak.states, weak.edges, weak.depth, weak.outcome]);
+  // a tree from before the word-level model (f6f19a3) as the bench sees it: the case runs its nested model
+  const dir = checkerOnlyTree();
+  cpSync(join(root, 'model/registry.ts'), join(dir, 'model/registry.ts'));
+  rmSync(join(dir, 'model/ringWeakFlat.ts'));
+  const old = run('ring-weak-flat', dir);
+  assert.equal([old.model, old.states], ['ring', weak.states]);
+});
+
 test('bench/nested.ts compare --workers 2 --wall against a tree without workers: it runs one thread, this tree two; both ratios side by side', () => {
   // this tree's files without checker/parallel.ts: a tree from before the workers (f6f19a3) as the bench sees it
   const dir = checkerOnlyTree();

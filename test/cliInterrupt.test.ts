@@ -12,6 +12,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 import { PROGRESS, pvcheck, pvcheckInterrupted } from './support/cli.js';
+import { pinnedDefault } from './support/pinnedDefaults.js';
 
 const root = resolve(import.meta.dirname, '..');
 const tmp = scratchDir('pvcheck-int-');
@@ -63,7 +64,10 @@ test("check-all: Ctrl-C after a trace was written keeps it whole: the limiter's 
   assert.match(r.out, /^ *xenbus .*INCOMPLETE \(interrupted\)/m);
   const replay = pvcheck(['replay', file], dir);
   assert.is(replay.code, 1, replay.err);
-  assert.match(replay.out, /^REPRODUCED at step 19: L3_work_per_window$/m);
+  // the limiter at its defaults: the finding's length is test/pinned.json's ('L3_work_per_window in N steps')
+  const steps = /^L3_work_per_window in (\d+) steps$/.exec(pinnedDefault('limiter').entry.violation ?? '')?.[1];
+  assert.ok(steps, "test/pinned.json's limiter entry pins L3_work_per_window's length");
+  assert.match(replay.out, new RegExp(`^REPRODUCED at step ${steps}: L3_work_per_window$`, 'm'));
 });
 
 test('diff: Ctrl-C during the explorations ends them at once: the report says so, exit 3', async () => {

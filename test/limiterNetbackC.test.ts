@@ -112,6 +112,24 @@ if (why) {
     assert.is(check(right(bind(limiter, { ...p, creditTimer: 'design' as const }))).outcome, 'ok');
   });
 
+  test("the finding at the limiter's own defaults (a credit window of two ticks, creditUsec=2 since 2026-12-07), on netback's compiled code: the four refills fall in one window, a tick between them; the design timer does not give them", async () => {
+    // the defaults, not writtenAt: this is the run docs/findings.md's limiter-L3 row states (its length is test/pinned.json's)
+    const p = right(resolveParams(limiter.params, { hostileRx: false })) as LimiterParams;
+    assert.ok(p.creditUsec > 1, 'a window of more than one tick');
+    const res = check(right(bind(limiter, p)));
+    assert.is(res.violation?.property, 'L3_work_per_window');
+    const v = right(vectorFromTrace(limiter, p, traceFromViolation(limiter, p, res.violation!), 'netback-two-refills-window'));
+    const at = v.steps.flatMap((s, i) => ((s.expect.credit_refills as unknown[]).length > 0 ? [i] : []));
+    assert.equal(at.map((i) => v.steps[i]!.call), ['x_tx_credit_exceeded', 'x_xenvif_tx_credit_callback', 'x_tx_credit_exceeded', 'x_xenvif_tx_credit_callback']);
+    const ticks = v.steps.slice(at[0], at[3]! + 1).filter((s) => s.call === 'tick').length;
+    assert.ok(ticks > 0 && ticks < p.creditUsec, `${ticks} ticks between the first and the last refill: more than none, less than a window`);
+    assert.equal(await mism([v]), []);
+    const d = await mism([v], 'design-timer');
+    assert.is(d.length, 1);
+    assert.is(d[0]!.call, 'x_xenvif_tx_credit_callback');
+    assert.match(d[0]!.message, /credit_timeout of x is not due/);
+  });
+
   test("the design timer's vectors pass the patched copy (design-timer) and are rejected by netback's own code", async () => {
     const pd = params({ creditTimer: 'design' });
     // (the first 1500 states hold no difference; 5000 do)

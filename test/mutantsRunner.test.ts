@@ -162,11 +162,9 @@ test("a runner killed outright leaves its copy; the next run removes it (and old
   const deadCopy = copyOf(mark, dead.child.pid!);
   dead.child.kill('SIGKILL');
   await dead.ended;
-  // the killed runner's test run goes on without it (its file in a process group of its own): this test stops it
-  process.kill(-mark.pid, 'SIGKILL');
-  assert.ok(await gone(mark.pid));
-  // and its bin/run-tests.mjs, left without its runner, ends once its file has (it works in the copy too)
-  assert.equal(await settled(), []);
+  // the killed runner's test run goes on without it (its run-tests and its file, each in a process group of its
+  // own, working in the copy): the next run's sweep kills them with the copy (session 28)
+  assert.ok(alive(mark.pid), 'the dead runner\'s test file runs on');
   assert.equal(copies(), [deadCopy], 'SIGKILL: the runner could not remove its copy');
 
   const hourAgo = (name: string) => {
@@ -195,13 +193,21 @@ test("a runner killed outright leaves its copy; the next run removes it (and old
     const m2 = await started(next);
     const own = copyOf(m2, next.child.pid!);
     assert.equal(copies(), [...kept, own].sort(), 'removed: the dead runner\'s copy, the old ones nobody works in');
+    assert.ok(await gone(mark.pid), 'the sweep killed the dead runner\'s test file');
+    assert.ok(await gone(mark.ppid), 'and its bin/run-tests.mjs');
     next.child.kill('SIGTERM');
     const e = await next.ended;
     assert.is(e.code, 143, e.out);
     assert.match(e.out, new RegExp(`^removed ${removed.length} copies left by runners that are gone: ${[...removed].sort().join(' ')}$`, 'm'));
+    assert.match(e.out, new RegExp(`^killed 2 processes still working in them: (${mark.pid}|${mark.ppid}) .*; (${mark.pid}|${mark.ppid}) `, 'm'));
     assert.equal(copies(), [...kept].sort());
     assert.equal(await settled([holder?.pid]), [], 'no process works in a copy but the old-style copy\'s holder');
   } finally {
+    for (const pid of [mark.pid, mark.ppid]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch { /* gone, as it should be */ }
+    }
     // the copies kept are this test's alone: the next tests count the copies from none
     for (const n of kept) rmSync(join(tmp, n), { recursive: true, force: true });
     if (holder && holder.exitCode === null && holder.signalCode === null) {

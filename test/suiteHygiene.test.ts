@@ -301,7 +301,7 @@ test('no test file creates a temporary directory that it does not remove (mkdtem
   assert.equal(offenders, []);
 });
 
-test('npm run mutants: --help and --list print and exit 0 without running a mutant; an unknown option is refused', () => {
+test('npm run mutants: --help and --list print and exit 0 without running a mutant; --only is taken before ids; an unknown option is refused', () => {
   const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   const h = run(['--help']);
   assert.is(h.status, 0, h.stderr);
@@ -317,12 +317,24 @@ test('npm run mutants: --help and --list print and exit 0 without running a muta
   }
   assert.is(l.status, 0, l.stderr);
   assert.equal(l.stdout.trim().split('\n').map((x) => x.split('  ')[0]), ids);
+  // read late (a loaded machine): the list is over a pipe's 64 KB and was cut when the runner exited as soon
+  // as it had written (session 28; this case failed so)
+  const late = spawnSync('sh', ['-c', `"${process.execPath}" bin/mutants.mjs --list | (sleep 1; cat)`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const whole = (JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; why: string }[]).map((m) => `${m.id}  ${m.why}\n`).join('');
+  assert.ok(Buffer.byteLength(whole) > 60_000, `the list is ${Buffer.byteLength(whole)} bytes: near a pipe's 64 KB or over`);
+  assert.is(late.stdout.length, whole.length, 'the whole list, read late');
   const b = run(['--bogus']);
   assert.is(b.status, 2);
   assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
   const j = spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), '--no-baseline', ids[0]!], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PVCHECK_MUTANT_JOBS: '0' } });
   assert.is(j.status, 2, j.stdout);
   assert.match(j.stderr, /^mutants: PVCHECK_MUTANT_JOBS=0 is refused/);
+  // --only before the ids (the briefs' spelling) is what the ids alone say; alone it names nothing
+  const o = run(['--only', ids[0]!, '--list']);
+  assert.is(o.status, 0, o.stderr);
+  const n = run(['--only']);
+  assert.is(n.status, 2);
+  assert.match(n.stderr, /^mutants: --only names no mutant\n/);
 });
 
 test('every mutant of test/mutants/mutants.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {

@@ -28,10 +28,6 @@ const ALLOWED: readonly Allowed[] = [
   { file: 'test/ringModel.test.ts', value: 37589, where: "'4x8': { states: 19184, edges: 37589", reason: 'ring-spec.md §11 at 4x8, named parameters' },
   { file: 'test/support/ringSpec.ts', value: 19184, where: '[4, 8, 19184, 37589', reason: 'ring-spec.md §11 at ringSize=4 messages=8, named parameters' },
   { file: 'test/support/ringSpec.ts', value: 37589, where: '[4, 8, 19184, 37589', reason: 'ring-spec.md §11 at ringSize=4 messages=8, named parameters' },
-  // test/support/bounds.ts writtenAt('limiter'): the bounds the tests were written at, not the defaults
-  { file: 'test/limiter.test.ts', value: 19, where: 'breaks L3 in 19 steps', reason: "the title of a run at writtenAt('limiter') (test/support/bounds.ts), not the defaults" },
-  { file: 'test/limiter.test.ts', value: 19, where: 'trace.length - 1, 19)', reason: "a run at writtenAt('limiter') (test/support/bounds.ts), not the defaults" },
-  { file: 'test/workersHandOver.test.ts', value: 18, where: 'L3 fails at depth 18', reason: "the title of a run at writtenAt('limiter'), not the defaults" },
   // recorded inputs, not results
   { file: 'test/handOverPays.test.ts', value: 137828, where: '[30, 35, 137828, 1467]', reason: "a recorded level profile of netif-tx (2026-12-05), handOverPays's input: a past run, not today's defaults" },
   { file: 'test/handOverPays.test.ts', value: 1021173, where: '[18, 9964, 1021173, 5540]', reason: 'a recorded level profile of netif-ctrl (2026-12-05), the same' },

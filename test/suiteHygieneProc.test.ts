@@ -9,9 +9,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, readFileSync, realpathSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { alive, groupRunning, parseStat, procfs, someoneWorksIn, startTime, stat, stillRuns } from '../bin/proc.mjs';
+import { alive, groupRunning, killWorkingIn, parseStat, procfs, someoneWorksIn, startTime, stat, stillRuns, workingIn } from '../bin/proc.mjs';
 import * as support from './support/alive.js';
 import { scratchDir } from './support/tmp.js';
 
@@ -80,6 +80,36 @@ test('a zombie of a group is not running; the running members are named with the
   assert.ok(until(() => (groupRunning(pgrp) ?? []).length === 0), 'killed: none left running');
   assert.ok(until(() => !someoneWorksIn(dir)));
   assert.is(readFileSync(`/proc/${process.pid}/stat`, 'utf8').split(' ')[0], String(process.pid));
+});
+
+test('workingIn and killWorkingIn (bin/mutants.mjs after each mutant): a process working in a folder, or below it, is found and killed, also once the folder is removed (Linux: `PATH (deleted)`), whatever its process group; one working beside it is not', () => {
+  if (!procfs) return;
+  const dir = realpathSync(scratchDir('pvcheck-proc-cwd-'));
+  const inside = join(dir, 'copy');
+  const below = join(inside, 'sub');
+  const beside = join(dir, 'copy2');
+  for (const d of [below, beside]) mkdirSync(d, { recursive: true });
+  const start = (cwd: string) => spawn('sleep', ['30'], { cwd, detached: true, stdio: 'ignore' });
+  const [a, b, c] = [start(inside), start(below), start(beside)];
+  try {
+    assert.ok(until(() => (workingIn(inside) ?? []).length === 2), JSON.stringify(workingIn(inside)));
+    // the copy removed while they run in it, as session 27's leak ran in a removed copy
+    rmSync(inside, { recursive: true });
+    assert.equal((workingIn(inside) ?? []).map((p) => p.pid).sort(), [a.pid!, b.pid!].sort());
+    assert.ok(someoneWorksIn(inside));
+    const killed = killWorkingIn(inside);
+    assert.equal(killed.sort(), [`${a.pid} sleep 30`, `${b.pid} sleep 30`].sort());
+    assert.ok(until(() => !alive(a.pid!) && !alive(b.pid!)), 'both killed');
+    assert.ok(alive(c.pid!), 'the one working beside it runs on');
+    assert.equal(workingIn(inside), []);
+    assert.equal(killWorkingIn(inside), []);
+  } finally {
+    for (const p of [a, b, c]) {
+      try {
+        process.kill(p.pid!, 'SIGKILL');
+      } catch { /* gone */ }
+    }
+  }
 });
 
 test.run();

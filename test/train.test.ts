@@ -10,7 +10,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 
@@ -38,6 +38,8 @@ function setup() {
   writeFileSync(join(dir, 'tests.sh'), [
     `pwd >> ${JSON.stringify(join(dir, 'ran-in'))}`,
     '[ -d node_modules ] && [ ! -L node_modules ] && [ -f node_modules/mark ] || { echo "✘ test/a.test.ts (0.1s): no real node_modules"; exit 1; }',
+    // readable by all (test/cliOutputs runs pvcheck as nobody when root)
+    '[ "$(stat -c %a .)" = 755 ] || { echo "✘ test/a.test.ts (0.1s): the checkout is mode $(stat -c %a .)"; exit 1; }',
     'echo "run-tests --changed: $(git diff --name-only "$TRAIN_BASE" | wc -l) files changed since $TRAIN_BASE; 2 of 2 test files to run:"',
     `[ -f ${JSON.stringify(join(dir, 'hook.sh'))} ] && sh ${JSON.stringify(join(dir, 'hook.sh'))}`,
     'bad=0',
@@ -80,7 +82,7 @@ function setup() {
   return { dir, repo, cache, env, git, write, branch, train, main, worktrees, installs };
 }
 
-test('two branches land in one run: merged in order in a temporary checkout (not the live worktrees: an uncommitted edit there is not tested), node_modules a real directory installed once per package-lock, --ff fast-forwards main; the checkout is removed', () => {
+test('two branches land in one run: merged in order in a temporary checkout (not the live worktrees: an uncommitted edit there is not tested), node_modules a real directory installed once per package-lock, the checkout readable by all (mode 755), --ff fast-forwards main; the checkout is removed', () => {
   const s = setup();
   const wa = s.branch('ba', 'src/a.ts', 'export const a = 2;\n');
   s.branch('bb', 'src/b.ts', 'export const b = 2;\n');
@@ -114,6 +116,36 @@ test('two branches land in one run: merged in order in a temporary checkout (not
   assert.ok(sha, r2.stdout);
   assert.is(s.main(), at, 'main is left as it was without --ff');
   assert.is(s.git(s.repo, 'show', `${sha}:src/b.ts`), 'export const b = 3;');
+});
+
+test('the cache of installs keeps the two last used and any used within a day; older ones, and a half-made one, go', () => {
+  const s = setup();
+  s.branch('ba', 'src/a.ts', 'export const a = 2;\n');
+  const aged = (name: string, hoursAgo: number) => {
+    mkdirSync(join(s.cache, name, 'node_modules'), { recursive: true });
+    const t = new Date(Date.now() - hoursAgo * 3600_000);
+    utimesSync(join(s.cache, name), t, t);
+  };
+  aged('aaaaaaaaaaaaaaaa', 72); // third last used, over a day: removed
+  aged('bbbbbbbbbbbbbbbb', 48); // second last used: kept
+  aged('cccccccccccccccc', 96); // fourth, over a day: removed
+  aged('.making-dddddddddddddddd-x1Y2z3', 30); // an install a killed train left half made: removed
+  aged('.making-eeeeeeeeeeeeeeee-x1Y2z3', 1); // one being made now: kept
+  const r = s.train('ba');
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /train: removed 3 cached node_modules not used for a day: /);
+  const left = readdirSync(s.cache).sort();
+  assert.is(left.length, 3, left.join(' '));
+  assert.ok(left.includes('bbbbbbbbbbbbbbbb') && left.includes('.making-eeeeeeeeeeeeeeee-x1Y2z3'), left.join(' '));
+  assert.ok(left.some((n) => /^[0-9a-f]{16}$/.test(n) && n !== 'bbbbbbbbbbbbbbbb'), 'the train\'s own install');
+  // a third and a fourth last used: kept if used within the day, else removed
+  aged('ffffffffffffffff', 2);
+  aged('gggggggggggggggg'.replace(/g/g, '9'), 3);
+  const r2 = s.train('ba');
+  assert.is(r2.status, 0, r2.stdout + r2.stderr);
+  const now = readdirSync(s.cache);
+  assert.ok(now.includes('ffffffffffffffff') && now.includes('9999999999999999'), `used within the day: kept (${now.join(' ')})`);
+  assert.not.ok(now.includes('bbbbbbbbbbbbbbbb'), 'the fourth last used, two days old: removed');
 });
 
 test('a branch that conflicts with the ones before it is named with the files, and nothing lands', () => {

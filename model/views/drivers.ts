@@ -28,6 +28,7 @@ export const limiterTable: readonly Pattern[] = [
 export const blkifTable: readonly Pattern[] = [
   // the models leave the event channel out (blkif.md): no notification arrows
   [/^blkif_queue_rw_req$/, { writes: ['ring page request slot', 'ring page req_prod', 'grant table entry'] }],
+  [/^blkif_queue_fua_write$/, { writes: ['ring page request slot', 'ring page req_prod', 'grant table entry'] }], // ops with fua: a REQ_FUA write with its segments (the indirect size stops at blkfront's BUG_ON before any write)
   [/^blkif_queue_(flush|discard_req|secure_erase)$/, { writes: ['ring page request slot', 'ring page req_prod'] }], // ops: no segment, no grant (secure_erase: REQ_OP_SECURE_ERASE as BLKIF_OP_DISCARD)
   [/^blkif_interrupt$/, { reads: ['ring page rsp_prod', 'ring page response slot'] }],
   [/^__do_block_io_op$/, { reads: ['ring page req_prod', 'ring page request slot'] }],

@@ -1,0 +1,702 @@
+/**
+ * `ring-weak-flat`: the `ring` model (model/ring.ts with model/memory.ts) at
+ * `memory=weak` on one ring, written word-level: the state is a flat record of
+ * small integers (a `layout`) and every rule is integer code on it, so the
+ * checker runs it on its flat path (packed words, a scratch copy per step, no
+ * immer, no shaped codec). Same rules, same names, same invariants as ring.ts,
+ * and the rules read like the nested ones: ring.h's predicates from idx32.ts,
+ * a load through the CPU's store buffer and its early loads, a store into the
+ * buffer, `xen_wmb()` / `xen_rmb()` / `xen_mb()` as memory.ts defines them.
+ *
+ * Cover (anything else is refused with one line): `memory=weak`,
+ * `rings=one` (evtchn then has no effect), `backend=honest` (frontend honest
+ * or hostile, hostileWrites 0..4), `counters=false`, `startIndex=0`,
+ * `init=fresh`, `bufferSize=2`, `ringSize` 1 or 2, `payloads` 1..8,
+ * `messages` 1..1000. Its defaults are bench/nested.ts's `ring-weak` case
+ * (`ring -p memory=weak -p frontend=hostile -p ringSize=2 -p messages=3`).
+ * test/ringWeakFlat.test.ts checks that its reachable states, mapped by
+ * {@link toNested}, are exactly ring's, with the same invariant verdicts and
+ * shortest counterexamples; ring.ts is the reference.
+ *
+ * Encoding (the state as words):
+ * - A RING_IDX is kept as `index + OFF` modulo 2^32 (OFF = 32). Every ring.h
+ *   test is a difference of indices (idx32.ts), which the shift leaves as it
+ *   is, and OFF is a multiple of RING_SIZE, so `MASK_XEN_RING_IDX` picks the
+ *   same slot; only constants are shifted ({@link I}: SHARED_RING_INIT's 0 and
+ *   1, a hostile write of 0 or 0xffffffff). The window of values a field can
+ *   hold is `[-OFF, 2^bits - OFF)`: a value outside it (an index far past the
+ *   run's messages) is an error of the codec naming the field, never an
+ *   aliased state.
+ * - A shared slot (netif.h's request/response union, ring.ts `Slot`) is one
+ *   integer, a {@link word}: kind (1 empty, 2 request, 3 response; 0 = no
+ *   value), id (TX_LINK_NONE as RING_SIZE + 1), val + 2, idx.
+ * - A location of the page is a small number ({@link L_REQ_PROD} ..
+ *   {@link L_RING1}); a store-buffer entry is (loc, value, epoch), loc 0 for
+ *   none; an early load is kept per location a CPU loads from its peer
+ *   (memory.ts `EarlyLoads`: the producer index and the slots).
+ *
+ * @see model/ring.ts (the reference), model/memory.ts
+ * @see xen/include/public/io/ring.h
+ * @see docs/perf/2026-12-07b-engine.md
+ */
+import { bitsFor, defineModel, type Invariant, type Layout, type Rule } from './core.js';
+import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from './idx32.js';
+import type { ParamSpace } from './params.js';
+import {
+  B_BROKEN, B_CHK, B_CHK_MB, B_CONS, B_COPY, B_FC1, B_FC2, B_FC_MB, B_NOTIFY, B_PUSH, B_PUSH_WMB, B_RESP, B_RMB, B_WAIT,
+  F_BROKEN, F_CHK, F_CHK_MB, F_CONS, F_COPY, F_FC1, F_FC2, F_FC_MB, F_NOTIFY, F_PROD, F_PUSH, F_PUSH_WMB, F_RMB, F_WAIT,
+  NETIF_RSP_ERROR, NETIF_RSP_NULL, NETIF_RSP_OKAY, RING_REQUEST_PROD_OVERFLOW, RING_RESPONSE_PROD_OVERFLOW, TX_LINK_NONE,
+  earlyLoadPcs, freeId, ringInvariants, ringParams, ringRules, slotLoc, loc as ringLoc,
+  type Back, type Front, type RingParams, type RingState, type Slot, type Word,
+} from './ring.js';
+import type { BufferedStore, EarlyLoads, StoreBuffer } from './memory.js';
+
+type P = RingParams;
+
+// --- parameters: ring's, with the ring-weak case as defaults and the cover checked
+
+/** Why `p` is outside what this model covers (one line), or undefined. */
+export function flatCover(p: P): string | undefined {
+  const out: string[] = [];
+  if (p.memory !== 'weak') out.push(`memory=${p.memory} (only weak)`);
+  if (p.rings !== 'one') out.push(`rings=${p.rings} (only one)`);
+  if (p.backend !== 'honest') out.push('backend=hostile (only honest)');
+  if (p.counters) out.push('counters=true (only false)');
+  if (p.startIndex !== 0) out.push(`startIndex=${p.startIndex} (only 0)`);
+  if (p.init !== 'fresh') out.push(`init=${p.init} (only fresh)`);
+  if (p.bufferSize !== 2) out.push(`bufferSize=${p.bufferSize} (only 2)`);
+  if (p.ringSize > 2) out.push(`ringSize=${p.ringSize} (only 1 or 2)`);
+  if (p.messages > 1000) out.push(`messages=${p.messages} (at most 1000)`);
+  return out.length ? `ring-weak-flat covers ring at memory=weak on one ring only; not covered: ${out.join(', ')}` : undefined;
+}
+
+const DEFAULTS: Partial<Record<keyof P, unknown>> = { memory: 'weak', frontend: 'hostile', ringSize: 2, messages: 3 };
+export const ringWeakFlatParams: ParamSpace<P> = {
+  ...ringParams,
+  specs: Object.fromEntries(Object.entries(ringParams.specs).map(([k, s]) => [k, k in DEFAULTS ? { ...s, default: DEFAULTS[k as keyof P] } : s])) as typeof ringParams.specs,
+  defaults: { ...ringParams.defaults, ...DEFAULTS } as P,
+  validate: (p) => ringParams.validate?.(p) ?? flatCover(p),
+};
+
+// --- encoding
+
+/** RING_IDX values are kept shifted by OFF (a multiple of every RING_SIZE up to 32). */
+export const OFF = 32;
+/** The kept form of RING_IDX value `v`. */
+export const I = (v: number): number => (v + OFF) >>> 0;
+/** The RING_IDX value of a kept index. */
+export const unI = (e: number): number => (e - OFF) >>> 0;
+/** Bits of a kept index at `p`: the window `[-OFF, messages + RING_SIZE + hostileWrites + 8]`. */
+export const idxBits = (p: P): number => bitsFor(OFF + p.messages + p.ringSize + p.hostileWrites + 8);
+
+/** Slot kinds in a word (0: no value: an absent early load, a null request copy). */
+export const K_EMPTY = 1, K_REQUEST = 2, K_RESPONSE = 3;
+const ID_NONE = 3; // TX_LINK_NONE (ids are 0..RING_SIZE <= 2 otherwise)
+/** A slot as one integer: kind | id << 2 | (val + 2) << 4 | idx << 8 (idx a kept index; bounded by the layout). */
+export const word = (kind: number, id: number, val: number, idx: number): number =>
+  kind + (id === TX_LINK_NONE ? ID_NONE : id) * 4 + (val + 2) * 16 + idx * 256;
+export const wKind = (w: number): number => w & 3;
+export const wId = (w: number): number => { const c = (w >>> 2) & 3; return c === ID_NONE ? TX_LINK_NONE : c; };
+export const wVal = (w: number): number => ((w >>> 4) & 15) - 2;
+export const wIdx = (w: number): number => w >>> 8;
+const EMPTY_W = word(K_EMPTY, 0, 0, I(0));
+
+/** Locations of the shared page (0: none). */
+export const L_REQ_PROD = 1, L_REQ_EVENT = 2, L_RSP_PROD = 3, L_RSP_EVENT = 4, L_RING0 = 5, L_RING1 = 6;
+/** The location of slot k. */
+const ringAt = (k: number): number => L_RING0 + k;
+/** The slot of an index: MASK_XEN_RING_IDX / RING_GET_REQUEST (kept indices: OFF is a multiple of RING_SIZE). */
+const slotOf = (p: P, i: number): number => i & (p.ringSize - 1);
+
+/** The state, one field per word of the layout (see the file's doc). */
+export interface RingWeakFlatState {
+  // the shared page
+  req_prod: number; req_event: number; rsp_prod: number; rsp_event: number; ring0: number; ring1: number;
+  // the frontend CPU's store buffer (entry 1 only when entry 0 is used) and its early loads
+  fsb_epoch: number; fsb0_loc: number; fsb0_val: number; fsb0_epoch: number; fsb1_loc: number; fsb1_val: number; fsb1_epoch: number;
+  fe_early_rsp_prod_set: number; fe_early_rsp_prod: number; fe_early_ring0: number; fe_early_ring1: number;
+  // the backend CPU's
+  bsb_epoch: number; bsb0_loc: number; bsb0_val: number; bsb0_epoch: number; bsb1_loc: number; bsb1_val: number; bsb1_epoch: number;
+  be_early_req_prod_set: number; be_early_req_prod: number; be_early_ring0: number; be_early_ring1: number;
+  // struct front_ring + netfront (ring.ts Front; woke is 0 without counters)
+  fe_pc: number; req_prod_pvt: number; rsp_cons: number; fe_old: number; fe_blocked: number; outstanding: number; pendq: number;
+  fe_bad: number; fe_idOverrun: number; fe_pub: number; fe_reordered: number;
+  // struct back_ring + the backend (ring.ts Back)
+  be_pc: number; rsp_prod_pvt: number; req_cons: number; be_old: number; be_blocked: number; be_req: number; be_valid: number;
+  be_overrun: number; be_unvalidated: number; be_stale: number; be_pub: number; be_reordered: number;
+  fe_pending: number; be_pending: number; hostile: number;
+}
+type S = RingWeakFlatState;
+type R = Rule<S, P, any>;
+
+export const ringWeakFlatLayout = (p: P): Layout => {
+  const ib = idxBits(p);
+  const wb = 8 + ib;
+  const f = (name: keyof S, bits: number) => ({ name, bits });
+  return [
+    f('req_prod', ib), f('req_event', ib), f('rsp_prod', ib), f('rsp_event', ib), f('ring0', wb), f('ring1', wb),
+    f('fsb_epoch', 4), f('fsb0_loc', 3), f('fsb0_val', wb), f('fsb0_epoch', 4), f('fsb1_loc', 3), f('fsb1_val', wb), f('fsb1_epoch', 4),
+    f('fe_early_rsp_prod_set', 1), f('fe_early_rsp_prod', ib), f('fe_early_ring0', wb), f('fe_early_ring1', wb),
+    f('bsb_epoch', 4), f('bsb0_loc', 3), f('bsb0_val', wb), f('bsb0_epoch', 4), f('bsb1_loc', 3), f('bsb1_val', wb), f('bsb1_epoch', 4),
+    f('be_early_req_prod_set', 1), f('be_early_req_prod', ib), f('be_early_ring0', wb), f('be_early_ring1', wb),
+    f('fe_pc', 4), f('req_prod_pvt', ib), f('rsp_cons', ib), f('fe_old', ib), f('fe_blocked', 1), f('outstanding', 2), f('pendq', 2),
+    f('fe_bad', 1), f('fe_idOverrun', 1), f('fe_pub', 1), f('fe_reordered', 1),
+    f('be_pc', 4), f('rsp_prod_pvt', ib), f('req_cons', ib), f('be_old', ib), f('be_blocked', 1), f('be_req', wb), f('be_valid', 1),
+    f('be_overrun', 1), f('be_unvalidated', 1), f('be_stale', 1), f('be_pub', 1), f('be_reordered', 1),
+    f('fe_pending', 1), f('be_pending', 1), f('hostile', bitsFor(p.hostileWrites)),
+  ];
+};
+
+/** ring.ts `ringInit` at `init=fresh`, startIndex 0: SHARED_RING_INIT, FRONT_RING_INIT, BACK_RING_INIT. */
+export const ringWeakFlatInit = (p: P): S => {
+  const i = I(0), e = I(1);
+  return {
+    req_prod: i, req_event: e, rsp_prod: i, rsp_event: e, ring0: EMPTY_W, ring1: p.ringSize > 1 ? EMPTY_W : 0,
+    fsb_epoch: 0, fsb0_loc: 0, fsb0_val: 0, fsb0_epoch: 0, fsb1_loc: 0, fsb1_val: 0, fsb1_epoch: 0,
+    fe_early_rsp_prod_set: 0, fe_early_rsp_prod: 0, fe_early_ring0: 0, fe_early_ring1: 0,
+    bsb_epoch: 0, bsb0_loc: 0, bsb0_val: 0, bsb0_epoch: 0, bsb1_loc: 0, bsb1_val: 0, bsb1_epoch: 0,
+    be_early_req_prod_set: 0, be_early_req_prod: 0, be_early_ring0: 0, be_early_ring1: 0,
+    fe_pc: F_PROD, req_prod_pvt: i, rsp_cons: i, fe_old: i, fe_blocked: 0, outstanding: 0, pendq: 0,
+    fe_bad: 0, fe_idOverrun: 0, fe_pub: 0, fe_reordered: 0,
+    be_pc: B_CONS, rsp_prod_pvt: i, req_cons: i, be_old: i, be_blocked: 0, be_req: 0, be_valid: 0,
+    be_overrun: 0, be_unvalidated: 0, be_stale: 0, be_pub: 0, be_reordered: 0,
+    fe_pending: 0, be_pending: 0, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0,
+  };
+};
+
+// --- the shared page (memory.ts's `Mem`): the visible value of a location
+
+export function mem(s: S, l: number): number {
+  switch (l) {
+    case L_REQ_PROD: return s.req_prod;
+    case L_REQ_EVENT: return s.req_event;
+    case L_RSP_PROD: return s.rsp_prod;
+    case L_RSP_EVENT: return s.rsp_event;
+    case L_RING0: return s.ring0;
+    default: return s.ring1;
+  }
+}
+function setMem(d: S, l: number, v: number): void {
+  switch (l) {
+    case L_REQ_PROD: d.req_prod = v; break;
+    case L_REQ_EVENT: d.req_event = v; break;
+    case L_RSP_PROD: d.rsp_prod = v; break;
+    case L_RSP_EVENT: d.rsp_event = v; break;
+    case L_RING0: d.ring0 = v; break;
+    default: d.ring1 = v;
+  }
+}
+
+// --- the frontend CPU (memory.ts on its store buffer and early loads)
+
+const fCount = (s: S): number => (s.fsb1_loc !== 0 ? 2 : s.fsb0_loc !== 0 ? 1 : 0);
+/** memory.ts `load`: the CPU's newest buffered store to l, else its early load of l, else the page. */
+function fLoad(s: S, l: number): number {
+  if (s.fsb1_loc === l) return s.fsb1_val;
+  if (s.fsb0_loc === l) return s.fsb0_val;
+  if (l === L_RSP_PROD) { if (s.fe_early_rsp_prod_set) return s.fe_early_rsp_prod; }
+  else if (l === L_RING0) { if (s.fe_early_ring0) return s.fe_early_ring0; }
+  else if (l === L_RING1) { if (s.fe_early_ring1) return s.fe_early_ring1; }
+  return mem(s, l);
+}
+/** memory.ts `loaded`: the early value of l is used up. */
+function fUsed(d: S, l: number): void {
+  if (l === L_RSP_PROD) { d.fe_early_rsp_prod_set = 0; d.fe_early_rsp_prod = 0; }
+  else if (l === L_RING0) d.fe_early_ring0 = 0;
+  else if (l === L_RING1) d.fe_early_ring1 = 0;
+}
+/** memory.ts `store` under weak: appended to the buffer with the current epoch; an early load of l is dropped. */
+function fStore(d: S, l: number, v: number): void {
+  if (d.fsb0_loc === 0) { d.fsb0_loc = l; d.fsb0_val = v; d.fsb0_epoch = d.fsb_epoch; }
+  else { d.fsb1_loc = l; d.fsb1_val = v; d.fsb1_epoch = d.fsb_epoch; }
+  fUsed(d, l);
+}
+/** memory.ts `rmb` (xen_rmb, the load half of xen_mb): every early load dropped. */
+function fRmb(d: S): void {
+  d.fe_early_rsp_prod_set = 0; d.fe_early_rsp_prod = 0; d.fe_early_ring0 = 0; d.fe_early_ring1 = 0;
+}
+/** memory.ts `wmb` under weak. */
+function fWmb(d: S): void { if (d.fsb0_loc !== 0) d.fsb_epoch = d.fsb_epoch + 1; }
+/** memory.ts `drainable` under weak: entry i has the lowest epoch and no older entry to its location. */
+function fDrainable(s: S, i: number): boolean {
+  if (i === 0) return s.fsb0_loc !== 0 && (s.fsb1_loc === 0 || s.fsb0_epoch <= s.fsb1_epoch);
+  return s.fsb1_loc !== 0 && s.fsb1_epoch <= s.fsb0_epoch && s.fsb1_loc !== s.fsb0_loc;
+}
+/** memory.ts `drain`: entry i becomes visible; epochs renumbered from 0. */
+function fDrain(d: S, i: number): void {
+  if (i === 0) { setMem(d, d.fsb0_loc, d.fsb0_val); d.fsb0_loc = d.fsb1_loc; d.fsb0_val = d.fsb1_val; d.fsb0_epoch = d.fsb1_epoch; }
+  else setMem(d, d.fsb1_loc, d.fsb1_val);
+  d.fsb1_loc = 0; d.fsb1_val = 0; d.fsb1_epoch = 0;
+  if (d.fsb0_loc === 0) { d.fsb_epoch = 0; d.fsb0_val = 0; d.fsb0_epoch = 0; return; }
+  const base = d.fsb0_epoch < d.fsb_epoch ? d.fsb0_epoch : d.fsb_epoch;
+  d.fsb0_epoch -= base; d.fsb_epoch -= base;
+}
+/** The CPU's early load of l is free (memory.ts `canLoadEarly`: none yet, no own buffered store to l). */
+function fCanLoadEarly(s: S, l: number): boolean {
+  if (s.fsb0_loc === l || s.fsb1_loc === l) return false;
+  return l === L_RSP_PROD ? s.fe_early_rsp_prod_set === 0 : l === L_RING0 ? s.fe_early_ring0 === 0 : s.fe_early_ring1 === 0;
+}
+function fLoadEarly(d: S, l: number): void {
+  if (l === L_RSP_PROD) { d.fe_early_rsp_prod_set = 1; d.fe_early_rsp_prod = d.rsp_prod; }
+  else if (l === L_RING0) d.fe_early_ring0 = d.ring0;
+  else d.fe_early_ring1 = d.ring1;
+}
+
+// --- the backend CPU (the same, on its own buffer and early loads)
+
+const bCount = (s: S): number => (s.bsb1_loc !== 0 ? 2 : s.bsb0_loc !== 0 ? 1 : 0);
+function bLoad(s: S, l: number): number {
+  if (s.bsb1_loc === l) return s.bsb1_val;
+  if (s.bsb0_loc === l) return s.bsb0_val;
+  if (l === L_REQ_PROD) { if (s.be_early_req_prod_set) return s.be_early_req_prod; }
+  else if (l === L_RING0) { if (s.be_early_ring0) return s.be_early_ring0; }
+  else if (l === L_RING1) { if (s.be_early_ring1) return s.be_early_ring1; }
+  return mem(s, l);
+}
+function bUsed(d: S, l: number): void {
+  if (l === L_REQ_PROD) { d.be_early_req_prod_set = 0; d.be_early_req_prod = 0; }
+  else if (l === L_RING0) d.be_early_ring0 = 0;
+  else if (l === L_RING1) d.be_early_ring1 = 0;
+}
+function bStore(d: S, l: number, v: number): void {
+  if (d.bsb0_loc === 0) { d.bsb0_loc = l; d.bsb0_val = v; d.bsb0_epoch = d.bsb_epoch; }
+  else { d.bsb1_loc = l; d.bsb1_val = v; d.bsb1_epoch = d.bsb_epoch; }
+  bUsed(d, l);
+}
+function bRmb(d: S): void {
+  d.be_early_req_prod_set = 0; d.be_early_req_prod = 0; d.be_early_ring0 = 0; d.be_early_ring1 = 0;
+}
+function bWmb(d: S): void { if (d.bsb0_loc !== 0) d.bsb_epoch = d.bsb_epoch + 1; }
+function bDrainable(s: S, i: number): boolean {
+  if (i === 0) return s.bsb0_loc !== 0 && (s.bsb1_loc === 0 || s.bsb0_epoch <= s.bsb1_epoch);
+  return s.bsb1_loc !== 0 && s.bsb1_epoch <= s.bsb0_epoch && s.bsb1_loc !== s.bsb0_loc;
+}
+function bDrain(d: S, i: number): void {
+  if (i === 0) { setMem(d, d.bsb0_loc, d.bsb0_val); d.bsb0_loc = d.bsb1_loc; d.bsb0_val = d.bsb1_val; d.bsb0_epoch = d.bsb1_epoch; }
+  else setMem(d, d.bsb1_loc, d.bsb1_val);
+  d.bsb1_loc = 0; d.bsb1_val = 0; d.bsb1_epoch = 0;
+  if (d.bsb0_loc === 0) { d.bsb_epoch = 0; d.bsb0_val = 0; d.bsb0_epoch = 0; return; }
+  const base = d.bsb0_epoch < d.bsb_epoch ? d.bsb0_epoch : d.bsb_epoch;
+  d.bsb0_epoch -= base; d.bsb_epoch -= base;
+}
+function bCanLoadEarly(s: S, l: number): boolean {
+  if (s.bsb0_loc === l || s.bsb1_loc === l) return false;
+  return l === L_REQ_PROD ? s.be_early_req_prod_set === 0 : l === L_RING0 ? s.be_early_ring0 === 0 : s.be_early_ring1 === 0;
+}
+function bLoadEarly(d: S, l: number): void {
+  if (l === L_REQ_PROD) { d.be_early_req_prod_set = 1; d.be_early_req_prod = d.req_prod; }
+  else if (l === L_RING0) d.be_early_ring0 = d.ring0;
+  else d.be_early_ring1 = d.ring1;
+}
+
+/** A buffer has room (memory.ts `canStore`, bufferSize 2). */
+const fRoom = (s: S): boolean => s.fsb1_loc === 0;
+const bRoom = (s: S): boolean => s.bsb1_loc === 0;
+
+// --- ring.h predicates, on the values the side loads (ring.ts)
+
+/** `!RING_FULL(front) && messages left` (ring.ts canProduce). */
+const canProduce = (s: S, p: P): boolean => !RING_FULL(p.ringSize, s.req_prod_pvt, s.rsp_cons) && idxSub(s.req_prod_pvt, I(0)) < p.messages;
+/** RING_HAS_UNCONSUMED_RESPONSES on the rsp_prod the frontend sees. */
+const hasResponses = (s: S): boolean => idxSub(fLoad(s, L_RSP_PROD), s.rsp_cons) !== 0;
+/** RING_HAS_UNCONSUMED_REQUESTS on the req_prod the backend sees. */
+const hasRequests = (s: S, p: P): boolean => NR_UNCONSUMED_REQUESTS(p.ringSize, bLoad(s, L_REQ_PROD), s.req_cons, s.rsp_prod_pvt) !== 0;
+/** The request (response) published at index i is what the slot holds (ghost: `idx` is never read by the protocol). */
+const isPublished = (w: number, kind: number, i: number): boolean => wKind(w) === kind && wIdx(w) === i;
+
+// --- rules: names, actors, docs, sources and where each applies are ring.ts's
+
+const nested = (name: string): Rule<RingState, P> => {
+  const r = ringRules.find((x) => x.name === name);
+  if (!r) throw new Error(`ring.ts has no rule ${name}`);
+  return r;
+};
+const rule = (name: string, when: R['when'], then: R['then'], choices?: R['choices'], showChoice?: R['showChoice']): R => {
+  const n = nested(name);
+  return {
+    name, ...(n.actor ? { actor: n.actor } : {}), ...(n.doc ? { doc: n.doc } : {}), ...(n.see ? { see: n.see } : {}),
+    ...(n.applies ? { applies: n.applies } : {}),
+    ...(choices ? { choices } : {}), ...(showChoice ? { showChoice } : {}), ...(when ? { when } : {}), then,
+  };
+};
+/** `[0, ..., n-1]`, one frozen array per n (choice lists are asked for on every state). */
+const upTo = (n: number): readonly number[] => (ranges[n] ??= Object.freeze(Array.from({ length: n }, (_, v) => v)));
+const ranges: (readonly number[])[] = [];
+const NONE: readonly never[] = Object.freeze([]);
+
+/** RING_COPY_RESPONSE(rsp_cons), validate the id as xennet_tx_buf_gc does, complete it; rsp_cons++ (ring.ts copyResponse). */
+function copyResponse(d: S, s: S, p: P): void {
+  const l = ringAt(slotOf(p, s.rsp_cons));
+  const rsp = fLoad(s, l);
+  fUsed(d, l);
+  if (s.fe_pub && !isPublished(rsp, K_RESPONSE, s.rsp_cons)) d.fe_reordered = 1;
+  d.fe_pub = 0;
+  // A slot that holds no response is read as one: an empty slot as id RING_SIZE, a request as its id and status OKAY.
+  const status = wKind(rsp) === K_RESPONSE ? wVal(rsp) : NETIF_RSP_OKAY;
+  const id = wKind(rsp) === K_EMPTY ? p.ringSize : wId(rsp);
+  if (status === NETIF_RSP_NULL) { d.rsp_cons = idxAdd(s.rsp_cons, 1); return; }
+  const idBad = id >= p.ringSize || !(s.outstanding & (1 << id));
+  if (idBad) { d.fe_pc = F_BROKEN; return; } // "Response has incorrect id" / "Response for inactive request"
+  d.outstanding = s.outstanding & ~(1 << id);
+  d.rsp_cons = idxAdd(s.rsp_cons, 1);
+}
+
+/** RING_COPY_REQUEST(req_cons) and validate the copy; req_cons++ (ring.ts copyRequest). */
+function copyRequest(d: S, s: S, p: P): void {
+  const l = ringAt(slotOf(p, s.req_cons));
+  const req = bLoad(s, l);
+  bUsed(d, l);
+  if (!isPublished(req, K_REQUEST, s.req_cons)) {
+    d.be_stale = 1;
+    if (s.be_pub) d.be_reordered = 1;
+  }
+  d.be_pub = 0;
+  d.be_req = req;
+  d.be_valid = wVal(req) < p.payloads ? 1 : 0;
+  d.req_cons = idxAdd(s.req_cons, 1);
+  d.be_pc = B_RESP;
+}
+
+/** Early loads: where each CPU may satisfy its next load of the producer index (bit 1) or of the next slot (bit 2), by pc (ring.ts earlyLoadPcs). */
+const earlyAt = (side: 'frontend' | 'backend'): number[] => {
+  const out: number[] = Array(16).fill(0);
+  for (const [pc, ks] of earlyLoadPcs(side)) out[pc] = (ks.includes('prod') ? 1 : 0) | (ks.includes('slot') ? 2 : 0);
+  return out;
+};
+const FE_EARLY = earlyAt('frontend'), BE_EARLY = earlyAt('backend');
+
+// --- hostile frontend writes (ring.ts hostileDomain, side frontend): choice kinds, each a location and a value
+
+/** The write kinds at p: req_prod (5 values), rsp_event (2), then per slot each id 0..RING_SIZE and each payload 0..payloads. */
+const hostileKinds = (p: P): readonly number[] => upTo(7 + p.ringSize * (p.ringSize + 1 + p.payloads + 1));
+function hostileLoc(p: P, a: number): number {
+  if (a < 5) return L_REQ_PROD;
+  if (a < 7) return L_RSP_EVENT;
+  return ringAt(Math.floor((a - 7) / (p.ringSize + 1 + p.payloads + 1)));
+}
+/** The value kind a writes (a kept index, or a slot word). */
+function hostileVal(s: S, p: P, a: number): number {
+  const N = p.ringSize;
+  switch (a) {
+    case 0: return idxAdd(s.req_prod, 1);
+    case 1: return idxAdd(s.rsp_prod, N + 1);
+    case 2: return idxSub(s.req_prod, 1);
+    case 3: return I(0);
+    case 4: return I(0xffffffff);
+    case 5: return I(0);
+    case 6: return I(0xffffffff);
+  }
+  const per = N + 1 + p.payloads + 1;
+  const k = Math.floor((a - 7) / per), j = (a - 7) % per;
+  const old = k === 0 ? s.ring0 : s.ring1;
+  // a field written into a slot that holds the other kind of entry turns it into a request, keeping its id
+  const isReq = wKind(old) === K_REQUEST;
+  const id = wId(old), val = isReq ? wVal(old) : 0, idx = wIdx(old);
+  return j <= N ? word(K_REQUEST, j, val, idx) : word(K_REQUEST, id, j - N - 1, idx);
+}
+/** Kind a is a write ring.ts makes: not the value already there, not one an earlier kind of the same location writes. */
+function hostileWrites(s: S, p: P, a: number): boolean {
+  const l = hostileLoc(p, a);
+  const v = hostileVal(s, p, a);
+  if (v === mem(s, l)) return false;
+  for (let b = a - 1; b >= 0 && hostileLoc(p, b) === l; b--) if (hostileVal(s, p, b) === v) return false;
+  return true;
+}
+
+const FRONT: readonly R[] = [
+  rule('produce_request',
+    (s, p) => s.fe_pc === F_PROD && canProduce(s, p) && fRoom(s),
+    (d, s, p, v: number) => {
+      const free = freeId(s.outstanding | s.pendq, s.req_prod_pvt, p.ringSize);
+      const id = free < 0 ? TX_LINK_NONE : free;
+      fStore(d, ringAt(slotOf(p, s.req_prod_pvt)), word(K_REQUEST, id, v, s.req_prod_pvt));
+      if (free < 0) d.fe_idOverrun = 1;
+      else d.pendq = s.pendq | (1 << id);
+      d.req_prod_pvt = idxAdd(s.req_prod_pvt, 1);
+    },
+    (_s, p) => upTo(p.payloads), (v: number) => `payload=${v}`),
+  rule('stop_producing',
+    (s, p) => s.fe_pc === F_PROD && !canProduce(s, p),
+    (d, s) => { d.outstanding = s.outstanding | s.pendq; d.pendq = 0; d.fe_pc = F_PUSH_WMB; }),
+  rule('RING_PUSH_REQUESTS.xen_wmb', (s) => s.fe_pc === F_PUSH_WMB, (d) => { fWmb(d); d.fe_pc = F_PUSH; }),
+  rule('RING_PUSH_REQUESTS',
+    (s) => s.fe_pc === F_PUSH && fRoom(s),
+    (d, s) => { d.fe_old = fLoad(s, L_REQ_PROD); fStore(d, L_REQ_PROD, s.req_prod_pvt); d.fe_pc = F_CHK_MB; }),
+  rule('RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.xen_mb',
+    (s) => s.fe_pc === F_CHK_MB && fCount(s) === 0, (d) => { fRmb(d); d.fe_pc = F_CHK; }),
+  rule('RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.notify',
+    (s) => s.fe_pc === F_CHK && NOTIFY(s.req_prod_pvt, s.fe_old, fLoad(s, L_REQ_EVENT)),
+    (d) => { d.fe_old = I(0); d.fe_pc = F_NOTIFY; }),
+  rule('RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.no_notify',
+    (s) => s.fe_pc === F_CHK && !NOTIFY(s.req_prod_pvt, s.fe_old, fLoad(s, L_REQ_EVENT)),
+    (d) => { d.fe_old = I(0); d.fe_pc = F_CONS; }),
+  rule('notify_remote_via_evtchn.front', (s) => s.fe_pc === F_NOTIFY, (d) => { d.be_pending = 1; d.fe_pc = F_CONS; }),
+  rule('consume_response',
+    (s) => s.fe_pc === F_CONS && hasResponses(s),
+    (d, s, p) => {
+      const rp = fLoad(s, L_RSP_PROD);
+      fUsed(d, L_RSP_PROD);
+      if (RING_RESPONSE_PROD_OVERFLOW(p.ringSize, rp, s.rsp_cons)) { d.fe_pc = F_BROKEN; return; } // "Illegal number of responses"
+      // Ghost: was the response already visible as rsp_prod was read?
+      d.fe_pub = isPublished(mem(s, ringAt(slotOf(p, s.rsp_cons))), K_RESPONSE, s.rsp_cons) ? 1 : 0;
+      d.fe_pc = F_RMB;
+    }),
+  rule('consume_response.xen_rmb', (s) => s.fe_pc === F_RMB, (d) => { fRmb(d); d.fe_pc = F_COPY; }),
+  rule('RING_COPY_RESPONSE', (s) => s.fe_pc === F_COPY, (d, s, p) => { d.fe_pc = F_CONS; copyResponse(d, s, p); }),
+  rule('RING_FINAL_CHECK_FOR_RESPONSES.empty',
+    (s) => s.fe_pc === F_CONS && !hasResponses(s), (d) => { fUsed(d, L_RSP_PROD); d.fe_pc = F_FC1; }),
+  rule('RING_FINAL_CHECK_FOR_RESPONSES.arm',
+    (s) => s.fe_pc === F_FC1 && fRoom(s), (d, s) => { fStore(d, L_RSP_EVENT, idxAdd(s.rsp_cons, 1)); d.fe_pc = F_FC_MB; }),
+  rule('RING_FINAL_CHECK_FOR_RESPONSES.xen_mb',
+    (s) => s.fe_pc === F_FC_MB && fCount(s) === 0, (d) => { fRmb(d); d.fe_pc = F_FC2; }),
+  rule('RING_FINAL_CHECK_FOR_RESPONSES.recheck_work',
+    (s) => s.fe_pc === F_FC2 && hasResponses(s), (d) => { fUsed(d, L_RSP_PROD); d.fe_pc = F_CONS; }),
+  rule('RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_produce',
+    (s, p) => s.fe_pc === F_FC2 && !hasResponses(s) && canProduce(s, p), (d) => { fUsed(d, L_RSP_PROD); d.fe_pc = F_PROD; }),
+  rule('RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_block',
+    (s, p) => s.fe_pc === F_FC2 && !hasResponses(s) && !canProduce(s, p), (d) => { fRmb(d); d.fe_pc = F_WAIT; d.fe_blocked = 1; }),
+  rule('evtchn_upcall.front',
+    (s) => s.fe_pending === 1 && s.fe_pc === F_WAIT, (d) => { d.fe_pending = 0; d.fe_pc = F_CONS; d.fe_blocked = 0; }),
+];
+
+const BACK: readonly R[] = [
+  rule('consume_request',
+    (s, p) => s.be_pc === B_CONS && hasRequests(s, p),
+    (d, s, p) => {
+      const rp = bLoad(s, L_REQ_PROD);
+      bUsed(d, L_REQ_PROD);
+      const impossible = RING_REQUEST_PROD_OVERFLOW(p.ringSize, rp, s.rsp_prod_pvt);
+      if (idxSub(rp, s.req_cons) > p.ringSize) { d.be_pc = B_BROKEN; return; } // netback: "Impossible number of requests"
+      if (impossible) d.be_overrun = 1;
+      // Ghost: was the request already visible as req_prod was read?
+      d.be_pub = isPublished(mem(s, ringAt(slotOf(p, s.req_cons))), K_REQUEST, s.req_cons) ? 1 : 0;
+      d.be_pc = B_RMB;
+    }),
+  rule('consume_request.xen_rmb', (s) => s.be_pc === B_RMB, (d) => { bRmb(d); d.be_pc = B_COPY; }),
+  rule('RING_COPY_REQUEST', (s) => s.be_pc === B_COPY, (d, s, p) => copyRequest(d, s, p)),
+  rule('RING_FINAL_CHECK_FOR_REQUESTS.empty',
+    (s, p) => s.be_pc === B_CONS && !hasRequests(s, p), (d) => { bUsed(d, L_REQ_PROD); d.be_pc = B_FC1; }),
+  rule('produce_response',
+    (s) => s.be_pc === B_RESP && bRoom(s),
+    (d, s, p) => {
+      const req = s.be_req;
+      if (s.be_valid && wVal(req) >= p.payloads) d.be_unvalidated = 1;
+      const status = s.be_valid ? NETIF_RSP_OKAY : NETIF_RSP_ERROR;
+      bStore(d, ringAt(slotOf(p, s.rsp_prod_pvt)), word(K_RESPONSE, wId(req), status, s.rsp_prod_pvt));
+      d.rsp_prod_pvt = idxAdd(s.rsp_prod_pvt, 1);
+      d.be_req = 0;
+      d.be_valid = 0;
+      d.be_pc = B_PUSH_WMB;
+    }),
+  rule('RING_PUSH_RESPONSES.xen_wmb', (s) => s.be_pc === B_PUSH_WMB, (d) => { bWmb(d); d.be_pc = B_PUSH; }),
+  rule('RING_PUSH_RESPONSES',
+    (s) => s.be_pc === B_PUSH && bRoom(s),
+    (d, s) => { d.be_old = bLoad(s, L_RSP_PROD); bStore(d, L_RSP_PROD, s.rsp_prod_pvt); d.be_pc = B_CHK_MB; }),
+  rule('RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.xen_mb',
+    (s) => s.be_pc === B_CHK_MB && bCount(s) === 0, (d) => { bRmb(d); d.be_pc = B_CHK; }),
+  rule('RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.notify',
+    (s) => s.be_pc === B_CHK && NOTIFY(s.rsp_prod_pvt, s.be_old, bLoad(s, L_RSP_EVENT)),
+    (d) => { d.be_old = I(0); d.be_pc = B_NOTIFY; }),
+  rule('RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.no_notify',
+    (s) => s.be_pc === B_CHK && !NOTIFY(s.rsp_prod_pvt, s.be_old, bLoad(s, L_RSP_EVENT)),
+    (d) => { d.be_old = I(0); d.be_pc = B_CONS; }),
+  rule('notify_remote_via_evtchn.back', (s) => s.be_pc === B_NOTIFY, (d) => { d.fe_pending = 1; d.be_pc = B_CONS; }),
+  rule('RING_FINAL_CHECK_FOR_REQUESTS.arm',
+    (s) => s.be_pc === B_FC1 && bRoom(s), (d, s) => { bStore(d, L_REQ_EVENT, idxAdd(s.req_cons, 1)); d.be_pc = B_FC_MB; }),
+  rule('RING_FINAL_CHECK_FOR_REQUESTS.xen_mb',
+    (s) => s.be_pc === B_FC_MB && bCount(s) === 0, (d) => { bRmb(d); d.be_pc = B_FC2; }),
+  rule('RING_FINAL_CHECK_FOR_REQUESTS.recheck_work',
+    (s, p) => s.be_pc === B_FC2 && hasRequests(s, p), (d) => { bUsed(d, L_REQ_PROD); d.be_pc = B_CONS; }),
+  rule('RING_FINAL_CHECK_FOR_REQUESTS.recheck_empty_block',
+    (s, p) => s.be_pc === B_FC2 && !hasRequests(s, p), (d) => { bRmb(d); d.be_pc = B_WAIT; d.be_blocked = 1; }),
+  rule('evtchn_upcall.back',
+    (s) => s.be_pending === 1 && s.be_pc === B_WAIT, (d) => { d.be_pending = 0; d.be_pc = B_CONS; d.be_blocked = 0; }),
+];
+
+const LOC_NAMES = ['', 'req_prod', 'req_event', 'rsp_prod', 'rsp_event', 'ring[0]', 'ring[1]'];
+const BUFFER = upTo(2);
+/** Choice 0: the producer index; 1: the slot the CPU copies next. */
+const PEER = upTo(2);
+const CPU: readonly R[] = [
+  rule('store_visible.front', (s, _p, i: number) => fDrainable(s, i), (d, _s, _p, i: number) => fDrain(d, i),
+    () => BUFFER, (i: number) => `entry ${i}`),
+  rule('store_visible.back', (s, _p, i: number) => bDrainable(s, i), (d, _s, _p, i: number) => bDrain(d, i),
+    () => BUFFER, (i: number) => `entry ${i}`),
+  rule('load_satisfied_early.front',
+    (s, p, k: number) => (FE_EARLY[s.fe_pc]! & (1 << k)) !== 0 && fCanLoadEarly(s, k === 0 ? L_RSP_PROD : ringAt(slotOf(p, s.rsp_cons))),
+    (d, s, p, k: number) => fLoadEarly(d, k === 0 ? L_RSP_PROD : ringAt(slotOf(p, s.rsp_cons))),
+    () => PEER, (k: number) => (k === 0 ? 'rsp_prod' : 'ring[rsp_cons]')),
+  rule('load_satisfied_early.back',
+    (s, p, k: number) => (BE_EARLY[s.be_pc]! & (1 << k)) !== 0 && bCanLoadEarly(s, k === 0 ? L_REQ_PROD : ringAt(slotOf(p, s.req_cons))),
+    (d, s, p, k: number) => bLoadEarly(d, k === 0 ? L_REQ_PROD : ringAt(slotOf(p, s.req_cons))),
+    () => PEER, (k: number) => (k === 0 ? 'req_prod' : 'ring[req_cons]')),
+  rule('hostile_write.front',
+    (s, p, a: number) => hostileWrites(s, p, a),
+    (d, s, p, a: number) => { setMem(d, hostileLoc(p, a), hostileVal(s, p, a)); d.hostile = s.hostile - 1; },
+    (s, p) => (p.frontend === 'hostile' && s.hostile > 0 ? hostileKinds(p) : NONE),
+    (a: number) => `kind ${a}`),
+];
+
+export const ringWeakFlatRules: readonly R[] = [...FRONT, ...BACK, ...CPU];
+
+// --- from a flat state to ring.ts's (the test's mapping; traces in ring's terms)
+
+const slotOfWord = (w: number): Slot => {
+  const kind = wKind(w);
+  if (kind === K_EMPTY) return { kind: 'empty', id: wId(w), val: wVal(w), idx: unI(wIdx(w)) };
+  return { kind: kind === K_REQUEST ? 'request' : 'response', id: wId(w), val: wVal(w), idx: unI(wIdx(w)) };
+};
+/** A stored value of location l: an index or a slot. */
+const wordOf = (l: number, v: number): Word => (l >= L_RING0 ? slotOfWord(v) : unI(v));
+
+/** The ring.ts state this flat state stands for (ring's key order; the counters 0, woke 0). */
+export function toNested(s: S, p: P): RingState {
+  const N = p.ringSize;
+  const memo: Record<string, Word> = {
+    [ringLoc(0, 'req_prod')]: unI(s.req_prod), [ringLoc(0, 'req_event')]: unI(s.req_event),
+    [ringLoc(0, 'rsp_prod')]: unI(s.rsp_prod), [ringLoc(0, 'rsp_event')]: unI(s.rsp_event),
+  };
+  for (let k = 0; k < N; k++) memo[slotLoc(0, k)] = slotOfWord(k === 0 ? s.ring0 : s.ring1);
+  const buffer = (epoch: number, e: readonly [number, number, number][]): StoreBuffer<Word> => ({
+    stores: e.filter(([l]) => l !== 0).map(([l, v, ep]): BufferedStore<Word> => ({ loc: LOC_NAMES[l]!, val: wordOf(l, v), epoch: ep })),
+    epoch,
+  });
+  const early = (prod: string, set: number, v: number, r0: number, r1: number): EarlyLoads<Word> => {
+    const out: Record<string, Word> = {};
+    if (set) out[prod] = unI(v);
+    if (r0) out[slotLoc(0, 0)] = slotOfWord(r0);
+    if (r1) out[slotLoc(0, 1)] = slotOfWord(r1);
+    return out;
+  };
+  const front: Front = {
+    pc: s.fe_pc, req_prod_pvt: unI(s.req_prod_pvt), rsp_cons: unI(s.rsp_cons), old: unI(s.fe_old), blocked: s.fe_blocked,
+    outstanding: s.outstanding, pendq: s.pendq, woke: 0, bad: s.fe_bad, idOverrun: s.fe_idOverrun, pub: s.fe_pub, reordered: s.fe_reordered,
+  };
+  const back: Back = {
+    pc: s.be_pc, rsp_prod_pvt: unI(s.rsp_prod_pvt), req_cons: unI(s.req_cons), old: unI(s.be_old), blocked: s.be_blocked,
+    req: s.be_req === 0 ? null : slotOfWord(s.be_req), valid: s.be_valid, woke: 0, overrun: s.be_overrun,
+    unvalidated: s.be_unvalidated, stale: s.be_stale, pub: s.be_pub, reordered: s.be_reordered,
+  };
+  return {
+    mem: memo,
+    sb: [
+      buffer(s.fsb_epoch, [[s.fsb0_loc, s.fsb0_val, s.fsb0_epoch], [s.fsb1_loc, s.fsb1_val, s.fsb1_epoch]]),
+      buffer(s.bsb_epoch, [[s.bsb0_loc, s.bsb0_val, s.bsb0_epoch], [s.bsb1_loc, s.bsb1_val, s.bsb1_epoch]]),
+    ],
+    early: [
+      early('rsp_prod', s.fe_early_rsp_prod_set, s.fe_early_rsp_prod, s.fe_early_ring0, s.fe_early_ring1),
+      early('req_prod', s.be_early_req_prod_set, s.be_early_req_prod, s.be_early_ring0, s.be_early_ring1),
+    ],
+    front: [front],
+    back: [back],
+    fe_pending: [s.fe_pending],
+    be_pending: [s.be_pending],
+    hostile: s.hostile,
+    notifications: 0,
+    spurious: 0,
+  };
+}
+
+const LOC_OF: Record<string, number> = { req_prod: L_REQ_PROD, req_event: L_REQ_EVENT, rsp_prod: L_RSP_PROD, rsp_event: L_RSP_EVENT, 'ring[0]': L_RING0, 'ring[1]': L_RING1 };
+const KIND_OF = { empty: K_EMPTY, request: K_REQUEST, response: K_RESPONSE } as const;
+const wordOfSlot = (w: Slot): number => word(KIND_OF[w.kind], w.id, w.val, I(w.idx));
+const keptOf = (v: Word): number => (typeof v === 'number' ? I(v) : wordOfSlot(v));
+
+/**
+ * The flat state that stands for a ring.ts state inside the cover (the inverse of {@link toNested} on
+ * reachable states; the test checks both ways). Throws on a state the encoding has no word for.
+ */
+export function fromNested(n: RingState, p: P): S {
+  const d = ringWeakFlatInit(p);
+  const m = n.mem;
+  d.req_prod = I(m['req_prod'] as number); d.req_event = I(m['req_event'] as number);
+  d.rsp_prod = I(m['rsp_prod'] as number); d.rsp_event = I(m['rsp_event'] as number);
+  d.ring0 = wordOfSlot(m['ring[0]'] as Slot);
+  if (p.ringSize > 1) d.ring1 = wordOfSlot(m['ring[1]'] as Slot);
+  const sb = (b: StoreBuffer<Word>) => {
+    if (b.stores.length > 2) throw new Error('fromNested: more than 2 buffered stores');
+    return b.stores.map((x) => [LOC_OF[x.loc]!, keptOf(x.val), x.epoch] as const);
+  };
+  const [f0, f1] = sb(n.sb[0]!), [b0, b1] = sb(n.sb[1]!);
+  d.fsb_epoch = n.sb[0]!.epoch;
+  if (f0) { d.fsb0_loc = f0[0]; d.fsb0_val = f0[1]; d.fsb0_epoch = f0[2]; }
+  if (f1) { d.fsb1_loc = f1[0]; d.fsb1_val = f1[1]; d.fsb1_epoch = f1[2]; }
+  d.bsb_epoch = n.sb[1]!.epoch;
+  if (b0) { d.bsb0_loc = b0[0]; d.bsb0_val = b0[1]; d.bsb0_epoch = b0[2]; }
+  if (b1) { d.bsb1_loc = b1[0]; d.bsb1_val = b1[1]; d.bsb1_epoch = b1[2]; }
+  const fe = n.early[0]!, be = n.early[1]!;
+  for (const [k, v] of Object.entries(fe)) {
+    if (v === undefined) continue;
+    if (k === 'rsp_prod') { d.fe_early_rsp_prod_set = 1; d.fe_early_rsp_prod = I(v as number); }
+    else if (k === 'ring[0]') d.fe_early_ring0 = wordOfSlot(v as Slot);
+    else if (k === 'ring[1]') d.fe_early_ring1 = wordOfSlot(v as Slot);
+    else throw new Error(`fromNested: the frontend has an early load of ${k}`);
+  }
+  for (const [k, v] of Object.entries(be)) {
+    if (v === undefined) continue;
+    if (k === 'req_prod') { d.be_early_req_prod_set = 1; d.be_early_req_prod = I(v as number); }
+    else if (k === 'ring[0]') d.be_early_ring0 = wordOfSlot(v as Slot);
+    else if (k === 'ring[1]') d.be_early_ring1 = wordOfSlot(v as Slot);
+    else throw new Error(`fromNested: the backend has an early load of ${k}`);
+  }
+  const f = n.front[0]!, b = n.back[0]!;
+  d.fe_pc = f.pc; d.req_prod_pvt = I(f.req_prod_pvt); d.rsp_cons = I(f.rsp_cons); d.fe_old = I(f.old); d.fe_blocked = f.blocked;
+  d.outstanding = f.outstanding; d.pendq = f.pendq; d.fe_bad = f.bad; d.fe_idOverrun = f.idOverrun; d.fe_pub = f.pub; d.fe_reordered = f.reordered;
+  d.be_pc = b.pc; d.rsp_prod_pvt = I(b.rsp_prod_pvt); d.req_cons = I(b.req_cons); d.be_old = I(b.old); d.be_blocked = b.blocked;
+  d.be_req = b.req === null ? 0 : wordOfSlot(b.req); d.be_valid = b.valid;
+  d.be_overrun = b.overrun; d.be_unvalidated = b.unvalidated; d.be_stale = b.stale; d.be_pub = b.pub; d.be_reordered = b.reordered;
+  d.fe_pending = n.fe_pending[0]!; d.be_pending = n.be_pending[0]!; d.hostile = n.hostile;
+  return d;
+}
+
+// --- properties: ring.ts's, with their names, readings and sources, written on the words
+
+const honest = (p: P) => p.frontend === 'honest';
+const allStuck = (s: S) => fCount(s) === 0 && bCount(s) === 0 && s.fe_blocked === 1 && s.fe_pending === 0 && s.be_blocked === 1 && s.be_pending === 0;
+
+/** FINAL of ring-spec.md §7 (ring.ts ringFinal). */
+export const ringWeakFlatFinal = (s: S, p: P): boolean => {
+  const end = idxAdd(I(0), p.messages);
+  const ev = idxAdd(end, 1);
+  return allStuck(s) && s.fe_pc === F_WAIT && s.be_pc === B_WAIT &&
+    s.req_prod === end && s.req_prod_pvt === end && s.req_cons === end && s.rsp_prod_pvt === end && s.rsp_prod === end && s.rsp_cons === end &&
+    s.req_event === ev && s.rsp_event === ev && s.fe_old === I(0) && s.be_old === I(0);
+};
+
+const HOLDS: Record<string, (s: S, p: P) => boolean> = {
+  I1_no_overflow: (s, p) => !honest(p) || (idxSub(s.req_prod, s.rsp_cons) <= p.ringSize && idxSub(s.req_prod_pvt, s.rsp_cons) <= p.ringSize),
+  I2_consumer_behind_producer: (s, p) => !honest(p) || (idxLe(s.req_cons, s.req_prod) && idxLe(s.rsp_cons, s.rsp_prod)),
+  I3_responses_follow_requests: (s, p) => !honest(p) || (idxLe(s.rsp_prod, s.rsp_prod_pvt) && idxLe(s.rsp_prod_pvt, s.req_cons) &&
+    idxLe(s.rsp_prod, s.req_prod) && idxLe(s.req_prod, s.req_prod_pvt) && idxSub(s.req_prod_pvt, I(0)) <= p.messages),
+  I4_no_lost_wakeup: (s, p) => !honest(p) || !allStuck(s) || (s.rsp_prod === s.rsp_cons && s.req_prod === s.req_cons),
+  I5_only_final_is_terminal: (s, p) => !honest(p) || !allStuck(s) || ringWeakFlatFinal(s, p),
+  B_copy_not_older_than_req_prod: (s, p) => !honest(p) || s.be_reordered === 0,
+  F_copy_not_older_than_rsp_prod: (s, p) => !honest(p) || s.fe_reordered === 0,
+  B_reads_published_request: (s, p) => !honest(p) || s.be_stale === 0,
+  B_no_impossible_req_prod: (s) => s.be_overrun === 0,
+  B_uses_validated_request: (s) => s.be_unvalidated === 0,
+  F_validates_responses: (s, p) => p.frontend === 'hostile' || s.fe_bad === 0,
+  F_tx_id_from_free_list: (s, p) => p.frontend === 'hostile' || s.fe_idOverrun === 0,
+};
+/** ring.ts's invariants, in its order, with its names, readings and sources; each predicate on the words. */
+export const ringWeakFlatInvariants: readonly Invariant<S, P>[] = ringInvariants.map((inv) => {
+  const holds = HOLDS[inv.name];
+  if (!holds) throw new Error(`ring-weak-flat: no word-level version of ${inv.name}`);
+  return { name: inv.name, description: inv.description, see: inv.see, holds };
+});
+
+/** ring.ts ringValidEnd (backend honest): FINAL with honest peers; with a hostile frontend, the backend blocked or broken. */
+export const ringWeakFlatValidEnd = (s: S, p: P): boolean =>
+  honest(p) ? ringWeakFlatFinal(s, p) : s.be_pc === B_WAIT || s.be_pc === B_BROKEN;
+
+export const ringWeakFlat = defineModel<S, P>({
+  name: 'ring-weak-flat',
+  description: 'the ring model at memory=weak on one ring, word-level (a flat layout): the same rules and invariants as ring',
+  see: 'model/ring.ts; model/memory.ts; xen/include/public/io/ring.h; docs/perf/2026-12-07b-engine.md',
+  params: ringWeakFlatParams,
+  init: (p) => [ringWeakFlatInit(p)],
+  rules: ringWeakFlatRules,
+  invariants: ringWeakFlatInvariants,
+  isValidEnd: ringWeakFlatValidEnd,
+  layout: ringWeakFlatLayout,
+});
