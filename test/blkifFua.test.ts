@@ -18,7 +18,7 @@ import {
 } from '../model/blkif.js';
 import { deriveModel } from '../model/core.js';
 import { paramsOf } from './support/models.js';
-import { ALL, M, run } from './support/blkifRun.js';
+import { ALL, M, run, sentAfterMigration } from './support/blkifRun.js';
 import fuaFix, { limitsBothWays } from '../examples/blkif-fua-after-migration-fix.js';
 import indirectFix from '../examples/blkif-indirect-fua-fix.js';
 
@@ -50,14 +50,7 @@ test('the fields exist with fua only; against Linux blkback (both flush nodes) n
 test('finding blkif-fua-after-migration: from a barrier-only source to a flush-cache destination the queue keeps BLK_FEAT_FUA and a FUA write goes out as BLKIF_OP_FLUSH_DISKCACHE (13 steps, 6.12 and 7.0); the fix example closes it', () => {
   for (const bus of ['6.12', '7.0']) {
     const o = { ...BARRIER, migrate: true, destFeatures: 'flushcache', bus, requests: 2 };
-    const { r } = run(blkif, o, ALL, false);
-    assert.is(r.violation?.property, FD, bus);
-    const tr = r.violation!.trace.slice(1);
-    assert.is(tr.length, 13, bus);
-    assert.is(tr.at(-1)!.rule, 'blkif_interrupt');
-    const sent = tr.findIndex((x) => x.rule === 'blkif_queue_fua_write');
-    assert.ok(tr.findIndex((x) => x.rule === 'xl_migrate') < sent, 'the FUA write after the migration');
-    const at = tr[sent]!.state as BlkifState;
+    const at = sentAfterMigration(o, FD, 13, 'blkif_queue_fua_write', 'the FUA write');
     assert.ok(at.front.shadow.some((x) => x.waiting && x.fua === true && x.op === BLKIF_OP_FLUSH_DISKCACHE), 'sent as a flush with data');
     assert.ok(at.front.fua === false && at.front.fuaQueue === true, 'feature_fua reset, BLK_FEAT_FUA kept');
     const f = run(M(fuaFix), o, ALL).r;

@@ -19,7 +19,7 @@ import {
 } from '../model/blkif.js';
 import { deriveModel } from '../model/core.js';
 import { paramsOf } from './support/models.js';
-import { ALL, M, run } from './support/blkifRun.js';
+import { ALL, M, run, sentAfterMigration } from './support/blkifRun.js';
 import discardFix from '../examples/blkif-discard-after-migration-fix.js';
 
 const SE = 'F_secure_erase_done';
@@ -45,14 +45,7 @@ test('the fields exist with secdiscard only; without a migration every secure er
 test('finding blkif-secure-erase-after-migration: to a destination whose disk discards without secure erase (nosecure) the secure erase goes out with flag 0 and succeeds (13 steps, 6.12 and 7.0); to one without feature-discard (none), with BLKIF_DISCARD_SECURE to a backend that ignores it (13 steps, -i); the fix clears both', () => {
   for (const bus of ['6.12', '7.0']) {
     const o = { ops: 'rw+discard+secdiscard', migrate: true, destFeatures: 'nosecure', bus, requests: 2 };
-    const { r } = run(blkif, o, ALL, false);
-    assert.is(r.violation?.property, SE, bus);
-    const tr = r.violation!.trace.slice(1);
-    assert.is(tr.length, 13, bus);
-    assert.is(tr.at(-1)!.rule, 'blkif_interrupt');
-    const sent = tr.findIndex((x) => x.rule === 'blkif_queue_secure_erase');
-    assert.ok(tr.findIndex((x) => x.rule === 'xl_migrate') < sent, 'the secure erase after the migration');
-    const at = tr[sent]!.state as BlkifState;
+    const at = sentAfterMigration(o, SE, 13, 'blkif_queue_secure_erase', 'the secure erase');
     assert.ok(at.front.shadow.some((x) => x.waiting && x.secureErase === true && x.flag === 0), 'sent as a plain discard (flag 0)');
     assert.ok(at.front.secdiscard === false && at.front.secLimit === true, 'feature_secdiscard reset by blkfront_setup_discard, the limit kept');
     const f = run(M(discardFix), o, ALL).r;

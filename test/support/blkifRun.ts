@@ -1,10 +1,11 @@
 /**
- * One blkif search for the blkif tests (test/blkifOps, test/blkifSecdiscard): model `m` at the parameter
+ * One blkif search for the blkif tests (test/blkifOps, test/blkifSecdiscard, test/blkifFua): model `m` at the parameter
  * overrides `o`, the invariants `props` (all of blkif's by default) and the deadlock check, every state
  * reached collected.
  */
-import { blkifInvariants, type BlkifParams, type BlkifState } from '../../model/blkif.js';
+import { blkif, blkifInvariants, type BlkifParams, type BlkifState } from '../../model/blkif.js';
 import type { Model } from '../../model/core.js';
+import * as assert from 'uvu/assert';
 import { check } from '../../checker/explore.js';
 import { paramsOf, systemOf } from './models.js';
 
@@ -17,4 +18,21 @@ export function run(m: Model<BlkifState, BlkifParams>, o: Overrides, props: stri
   const all: BlkifState[] = [];
   const r = check(systemOf(m, paramsOf(m, o), deadlock ? [...props, 'deadlock'] : props), { checkDeadlock: deadlock, onState: (s: BlkifState) => { all.push(s); } });
   return { r, all };
+}
+
+/**
+ * A finding of blkfront's features after a migration (blkif-secure-erase-after-migration, blkif-fua-after-migration):
+ * at `o` the search stops at `prop` after `steps` steps, ending with the response (blkif_interrupt), and the request
+ * `rule` sent went out after xl_migrate; returns the state `rule` led to, for the finding's own assertions.
+ */
+export function sentAfterMigration(o: Overrides, prop: string, steps: number, rule: string, what: string): BlkifState {
+  const { r } = run(blkif, o, ALL, false);
+  const label = `${what} (${JSON.stringify(o)})`;
+  assert.is(r.violation?.property, prop, label);
+  const tr = r.violation!.trace.slice(1);
+  assert.is(tr.length, steps, label);
+  assert.is(tr.at(-1)!.rule, 'blkif_interrupt', label);
+  const sent = tr.findIndex((x) => x.rule === rule);
+  assert.ok(sent >= 0 && tr.findIndex((x) => x.rule === 'xl_migrate') < sent, `${what} after the migration`);
+  return tr[sent]!.state as BlkifState;
 }
