@@ -311,7 +311,7 @@ export class HandOverPlan {
  * the states `onState` sees and the traces are the built-in's.
  */
 export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
-  const fast = opt.nested ? undefined : fastPathFor(model, params);
+  const fast = opt.nested ? undefined : await fastPathFor(model, params);
   if (!fast) return searchOf(model, params, opt, model.name);
   const onState = opt.onState;
   const r = await searchOf(fast.model, params, { ...opt, source: fast.model.name, ...(onState ? { onState: (s: unknown) => onState(fast.toNested(s)) } : {}) }, model.name);

@@ -24,7 +24,7 @@ import type { System } from '../checker/system.js';
 import type { Model } from '../model/core.js';
 import { builtinModels } from '../model/registry.js';
 import type { RingParams } from '../model/ring.js';
-import { flatCover, ringWeakFlat, toNested, type RingWeakFlatState } from '../model/ringWeakFlat.js';
+import type { RingWeakFlatState } from '../model/ringWeakFlat.js';
 import { bind } from '../properties/bind.js';
 
 /** A built-in model's word-level model at parameters inside its cover. */
@@ -50,25 +50,36 @@ interface Entry {
   readonly observablesWithoutValue: boolean;
 }
 
-/** By built-in name: the word-level model that stands for it inside its cover. */
-const ENTRIES: Readonly<Record<string, Entry>> = {
+/**
+ * By built-in name: the name of the word-level model that stands for it inside its cover, and the model
+ * (its module imported only when the built-in is checked: not at every start of the CLI).
+ */
+const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: () => Promise<Entry> }>> = {
   ring: {
-    flat: ringWeakFlat,
-    outside: (p) => flatCover(p as RingParams),
-    toNested: (s, p) => toNested(s as RingWeakFlatState, p as RingParams),
-    // ring.ts ringObservables count only with counters=true; the cover has counters=false
-    observablesWithoutValue: true,
+    name: 'ring-weak-flat',
+    load: async () => {
+      const { flatCover, ringWeakFlat, toNested } = await import('../model/ringWeakFlat.js');
+      return {
+        flat: ringWeakFlat,
+        outside: (p) => flatCover(p as RingParams),
+        toNested: (s, p) => toNested(s as RingWeakFlatState, p as RingParams),
+        // ring.ts ringObservables count only with counters=true; the cover has counters=false
+        observablesWithoutValue: true,
+      };
+    },
   },
 };
 
 /** The names of the word-level models the fast paths run (each a module of cli/workerSystem.ts `fastPathModules`). */
-export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => e.flat.name);
+export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => e.name);
 
 /** The fast path of built-in `model` at `params` (resolved), or undefined: not a built-in with one, or outside its cover. */
-export function fastPathFor(model: Model, params: object): FastPath | undefined {
-  const e = Object.hasOwn(ENTRIES, model.name) ? ENTRIES[model.name] : undefined;
+export async function fastPathFor(model: Model, params: object): Promise<FastPath | undefined> {
   // the registry's own object only: a model file of the same name is its author's
-  if (e === undefined || !builtinModels.includes(model) || e.outside(params) !== undefined) return undefined;
+  if (!Object.hasOwn(ENTRIES, model.name) || !builtinModels.includes(model)) return undefined;
+  const e = await ENTRIES[model.name]!.load();
+  if (e.flat.name !== ENTRIES[model.name]!.name) throw new Error(`internal: fast path of ${model.name}: ${e.flat.name} is not ${ENTRIES[model.name]!.name}`);
+  if (e.outside(params) !== undefined) return undefined;
   return { model: e.flat, toNested: (s) => e.toNested(s, params), observablesWithoutValue: e.observablesWithoutValue };
 }
 
