@@ -27,10 +27,19 @@ const hostile = params({ handles: 2, cacheSize: 0 });
 const honest = params({ grantee: 'honest' });
 /** A hostile granter rewriting its pinned entries and switching versions at any step, against the hostile grantee. */
 const granter = params({ granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
+/**
+ * The hostile and granter suites are cut from the first states of their graphs (breadth first: every rule's first
+ * edge and every boundary lie there): the whole graphs are 11,534 and 137,304 states (7 s and 74-85 s to explore:
+ * the granter suite was most of this file's time and of conformanceGrantGranter's), and at these cuts the vectors
+ * are byte for byte the whole graphs' (40 and 6 vectors, compared at 3,000 and 10,000 states, session 29:
+ * docs/perf/2026-12-07c-pool.md). The first test still asks for every rule, code, version and op.
+ */
+const HOSTILE_STATES = 5000;
+const GRANTER_STATES = 5000;
 const suite: Vector[] = [
-  ...right(generateSuite(grant, hostile)).vectors,
+  ...right(generateSuite(grant, hostile, { maxStates: HOSTILE_STATES })).vectors,
   ...right(generateSuite(grant, honest, { cover: 'edges', boundaries: false })).vectors,
-  ...right(generateSuite(grant, granter, { boundaries: false })).vectors.map((v) => ({ ...v, id: v.id.replace(/^grant-/, 'grant-granter-') })),
+  ...right(generateSuite(grant, granter, { boundaries: false, maxStates: GRANTER_STATES })).vectors.map((v) => ({ ...v, id: v.id.replace(/^grant-/, 'grant-granter-') })),
 ];
 const rulesCovered = new Set(suite.flatMap((v) => v.steps.map((s) => s.call)));
 
