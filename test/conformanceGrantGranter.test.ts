@@ -22,6 +22,7 @@ import { grantHooks } from '../conformance/grant.js';
 import { modelAdapter, runSuite } from '../conformance/adapter.js';
 import { grantImplAdapter } from '../conformance/impl/grantAdapter.js';
 import { adapterFor } from '../conformance/run.js';
+import { GRANTER_WHOLE, cutSuiteLosses } from './support/cutSuite.js';
 
 const p = resolveParams(grant.params, { refs: 1, pages: 1, granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
 if (E.isLeft(p)) throw new Error(p.left);
@@ -33,6 +34,10 @@ const only = { ...grant, vectors: { ...grantHooks, boundaries: grantHooks.bounda
 const gen = generateSuite(only, p.right, { maxStates: 5000 });
 if (E.isLeft(gen)) throw new Error(gen.left);
 const suite = gen.right.vectors;
+
+test('the cut granter suite loses nothing its report can see: every goal covered, the probe reached, no rule past the cut', () => {
+  assert.equal(cutSuiteLosses(gen.right.report, GRANTER_WHOLE), []);
+});
 
 test('the granter suite reaches the XSA-500 probe: a copy into a pinned entry the granter pointed at another frame, refused', () => {
   const v = suite.find((x) => x.id === NAME);

@@ -148,6 +148,8 @@ if (!src || !gcc) {
     if (E.isLeft(p)) throw new Error(p.left);
     const s = generateSuite(netifTx, p.right, { cover });
     if (E.isLeft(s)) throw new Error(s.left);
+    // whole graphs (no maxStates): a suite cut by generateSuite's default bound would cover only its first states
+    assert.ok(s.right.report.complete, `netif-tx ${JSON.stringify(o)}: the whole graph explored`);
     return s.right.vectors;
   };
   // at the bounds the suite was written at (netif-tx's vectorParams, packets=2: 2,413 vectors, as test/conformanceNetifRing
