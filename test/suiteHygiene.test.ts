@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlink
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 import { alive } from './support/alive.js';
+import { LEGACY, areaOf, loadMutants } from './mutants/list.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -50,16 +51,17 @@ function failedSecs(out: string, name: string): number {
  */
 const BACKSTOP = 300_000;
 
-// The two cases that kill this file's mutants (mutants-list-exit-early, run-tests-leak-grace-forgets) run first:
-// npm run mutants stops a file at its first failed test, and they were its 11th and 6th (20 and 17 s to a kill in ci64).
+// The cases that kill this file's mutants (mutants-list-exit-early, run-tests-leak-grace-forgets, and test/mutants/'s
+// two) run first: npm run mutants stops a file at its first failed test, and the first two were its 11th and 6th
+// (20 and 17 s to a kill in ci64).
 test('npm run mutants: --help and --list print and exit 0 without running a mutant; --only is taken before ids; an unknown option is refused', () => {
   const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   const h = run(['--help']);
   assert.is(h.status, 0, h.stderr);
   assert.match(h.stdout, /^usage: npm run mutants -- /);
-  const idsNow = (): string[] => JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants.map((m: { id: string }) => m.id);
+  const idsNow = (): string[] => loadMutants(join(root, 'test/mutants')).map((m) => m.id);
   // the ids as the runner read them: the file read before and after its run, again if someone saved it meanwhile
-  // (an edit of mutants.json during the run failed this case 3 times in 41 runs here, session 26)
+  // (an edit of test/mutants during the run failed this case 3 times in 41 runs here, session 26)
   let ids: string[], l: ReturnType<typeof run>;
   for (let tries = 0; ; tries++) {
     ids = idsNow();
@@ -71,7 +73,7 @@ test('npm run mutants: --help and --list print and exit 0 without running a muta
   // read late (a loaded machine): the list is over a pipe's 64 KB and was cut when the runner exited as soon
   // as it had written (session 28; this case failed so)
   const late = spawnSync('sh', ['-c', `"${process.execPath}" bin/mutants.mjs --list | (sleep 1; cat)`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  const whole = (JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; why: string }[]).map((m) => `${m.id}  ${m.why}\n`).join('');
+  const whole = loadMutants(join(root, 'test/mutants')).map((m) => `${m.id}  ${m.why}\n`).join('');
   assert.ok(Buffer.byteLength(whole) > 60_000, `the list is ${Buffer.byteLength(whole)} bytes: near a pipe's 64 KB or over`);
   assert.is(late.stdout.length, whole.length, 'the whole list, read late');
   const b = run(['--bogus']);
@@ -125,6 +127,34 @@ test('a file that leaves a process running fails, and the process is killed: a c
     assert.match(r.stdout, new RegExp(`✘ test/${name}\\.test\\.ts: 1/1 .*\\(left processes running: killed: ${pid} \\S*node -e setInterval`));
     assert.ok(gone(pid), `leaked process ${pid} (${f}) was killed`);
   }
+});
+
+/**
+ * test/mutants/ holds one file per area (test/mutants/list.mjs areaOf: the top folder of the first file a mutant
+ * edits, model-NAME for model/), so that helpers adding mutants for their own code append to their own file and
+ * trains stop conflicting at the end of one list (session 28: twice); test/mutants/mutants.json, the list before,
+ * may hold any until test/mutants/split.mjs moves its entries out.
+ */
+test('test/mutants: each mutant is in its area\'s file (or the old mutants.json), every id once; test/mutants/split.mjs moves mutants.json\'s entries to their areas\' files, keeping their text, and adds none twice', () => {
+  const ms = loadMutants(join(root, 'test/mutants'));
+  const misplaced = ms.filter((m) => m.source !== LEGACY && m.source !== `${areaOf(m)}.json`).map((m) => `${m.id}: in ${m.source}, its area's file is ${areaOf(m)}.json`);
+  assert.equal(misplaced, []);
+  assert.equal([areaOf({ edits: [{ file: 'model/xenbusFlat.ts' }] }), areaOf({ edits: [{ file: 'model/blkif.ts' }] }), areaOf({ edits: [{ file: 'checker/search.ts' }] })], ['model-xenbus', 'model-blkif', 'checker']);
+  // the split, on a scratch tree: mutants.json with three (one already moved, as after a merge brought it back)
+  const dir = scratchDir('pvcheck-split-');
+  mkdirSync(join(dir, 'test', 'mutants'), { recursive: true });
+  for (const f of ['split.mjs', 'list.mjs']) copyFileSync(join(root, 'test/mutants', f), join(dir, 'test/mutants', f));
+  const entry = (id: string, file: string) => `    {"id": "${id}", "part": "p", "why": "w",\n     "edits": [{"file": "${file}", "find": "a", "replace": "b"}],\n     "tests": ["test/x.test.ts"]}`;
+  writeFileSync(join(dir, 'test/mutants/mutants.json'), `{\n  "mutants": [\n${[entry('a1', 'checker/search.ts'), entry('b1', 'model/blkifX.ts'), entry('c1', 'checker/store.ts')].join(',\n')}\n  ]\n}\n`);
+  writeFileSync(join(dir, 'test/mutants/checker.json'), `{\n  "mutants": [\n${entry('a1', 'checker/search.ts')}\n  ]\n}\n`);
+  // read as they are, the two files name a1 twice: refused, naming both
+  assert.throws(() => loadMutants(join(dir, 'test/mutants')), /^test\/mutants\/mutants\.json: mutant a1 is in test\/mutants\/checker\.json too$/);
+  const r = spawnSync(process.execPath, ['test/mutants/split.mjs'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
+  assert.is(r.status, 0, r.stderr);
+  assert.not.ok(existsSync(join(dir, 'test/mutants/mutants.json')), 'mutants.json removed');
+  assert.equal(readdirSync(join(dir, 'test/mutants')).filter((f) => f.endsWith('.json')).sort(), ['checker.json', 'model-blkif.json']);
+  assert.is(readFileSync(join(dir, 'test/mutants/checker.json'), 'utf8'), `{\n  "mutants": [\n${entry('a1', 'checker/search.ts')},\n${entry('c1', 'checker/store.ts')}\n  ]\n}\n`);
+  assert.equal(loadMutants(join(dir, 'test/mutants')).map((m) => `${m.source}:${m.id}`), ['checker.json:a1', 'checker.json:c1', 'model-blkif.json:b1']);
 });
 
 test('a hung file fails with its name within the time limit, and what it started is killed; a file beside it is not held up', () => {
@@ -339,8 +369,8 @@ test('no test file creates a temporary directory that it does not remove (mkdtem
   assert.equal(offenders, []);
 });
 
-test('every mutant of test/mutants/mutants.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {
-  const ms = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; edits: { file: string; find: string; all?: boolean }[] }[];
+test('every mutant of test/mutants/*.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {
+  const ms = loadMutants(join(root, 'test/mutants'));
   const stale: string[] = [];
   for (const m of ms)
     for (const e of m.edits) {
@@ -351,8 +381,8 @@ test('every mutant of test/mutants/mutants.json still applies (its text occurs o
   assert.equal(stale, []);
 });
 
-test('every mutant of test/mutants/mutants.json names test files that exist: a missing one makes the runner exit 1 at once, which the mutant runner counts as a kill (two engine mutants of session 23 named test/memoryWorkersHeavy.test.ts after its cases moved into test/memoryWorkers.test.ts)', () => {
-  const ms = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; tests: string[] }[];
+test('every mutant of test/mutants/*.json names test files that exist: a missing one makes the runner exit 1 at once, which the mutant runner counts as a kill (two engine mutants of session 23 named test/memoryWorkersHeavy.test.ts after its cases moved into test/memoryWorkers.test.ts)', () => {
+  const ms = loadMutants(join(root, 'test/mutants'));
   const missing = ms.flatMap((m) => m.tests.filter((t) => !existsSync(join(root, t))).map((t) => `${m.id}: ${t}`));
   assert.ok(ms.length > 0, 'no mutants read');
   assert.ok(ms.every((m) => m.tests.length > 0), 'a mutant names no test');
