@@ -14,6 +14,10 @@
  *   initial state (both goals reached there: no pin, nothing deferred, netback idle, the ring its
  *   only mapping) and of that state with one thing on the last data ref (a pin, a deferred end, a
  *   request netback took) or one data mapping of the driver's.
+ * - pinned-defaults-edges-unchecked, pinned-defaults-observables-unchecked (session 29: test/
+ *   pinnedDefaults killed them in its last case, after every built-in at its defaults, 10-11 s):
+ *   test/support/pinnedDefaults.ts defaultsMoved names a moved edge count and a moved observable,
+ *   on an entry of a made-up model (no built-in's figures).
  * - finding-one-step-refused (session 29, test/support/findingsTable.ts): docs/findings.md's
  *   result cell of a 1-step finding reads "in 1 step"; the table's parser takes it (and "N
  *   steps"), and still refuses a cell with no step count.
@@ -24,6 +28,7 @@ import { produce, type Draft } from 'immer';
 import { BE_REQ, CONN_UP, FE_DEFER, G11, G_granteeIdles, G_granterReclaims, grant } from '../model/grant.js';
 import { paramsOf, runModel } from './support/models.js';
 import { parseFindingRows } from './support/findingsTable.js';
+import { defaultsMoved } from './support/pinnedDefaults.js';
 
 type GrantState = ReturnType<typeof grant.init>[number];
 
@@ -43,6 +48,15 @@ test('grant G20/G21 (grant-g20-last-ref-unchecked, grant-g21-last-ref-unchecked,
   assert.not.ok(G_granterReclaims.reached(deferred, p), 'G20: the last data ref deferred');
   assert.not.ok(G_granteeIdles.reached(taken, p), 'G21: a request netback took on the last data ref');
   assert.not.ok(G_granteeIdles.reached(mapping, p), 'G21: a data page the driver maps');
+});
+
+test('pinned defaults (pinned-defaults-edges-unchecked, pinned-defaults-observables-unchecked): a moved edge count and a moved observable are named', () => {
+  const entry = { model: 'made-up', outcome: 'ok', states: 10, edges: 20, depth: 3, observables: { o: { min: 0, max: 2, maxWitness: 3 } }, reason: 'r' };
+  const got = { outcome: 'ok', states: 10, edges: 20, depth: 3, observables: { o: { min: 0, max: 2, maxWitness: 3 } } };
+  assert.equal(defaultsMoved('made-up', entry, got, 'w'), []);
+  assert.equal(defaultsMoved('made-up', entry, { ...got, edges: 21 }, 'w'), ['made-up at its defaults: edges moved: pinned 20, computed 21 (w)']);
+  assert.equal(defaultsMoved('made-up', entry, { ...got, observables: { o: { min: 0, max: 3, maxWitness: 3 } } }, 'w'),
+    ['made-up at its defaults: observable o moved: pinned {"min":0,"max":2,"maxWitness":3}, computed {"min":0,"max":3,"maxWitness":3} (w)']);
 });
 
 test('findings table (finding-one-step-refused): "in 1 step" and "in N steps" parse, with the row\'s model, parameters and property; a result with no step count is refused', () => {
