@@ -18,6 +18,8 @@
  *   pinnedDefaults killed them in its last case, after every built-in at its defaults, 10-11 s):
  *   test/support/pinnedDefaults.ts defaultsMoved names a moved edge count and a moved observable,
  *   on an entry of a made-up model (no built-in's figures).
+ * - checkall-workers-summary-order (session 29: test/cliCheckAll killed it in 11 s, running
+ *   check-all): cli/check.ts workersSummary lists the most workers first.
  * - finding-one-step-refused (session 29, test/support/findingsTable.ts): docs/findings.md's
  *   result cell of a 1-step finding reads "in 1 step"; the table's parser takes it (and "N
  *   steps"), and still refuses a cell with no step count.
@@ -29,6 +31,7 @@ import { BE_REQ, CONN_UP, FE_DEFER, G11, G_granteeIdles, G_granterReclaims, gran
 import { paramsOf, runModel } from './support/models.js';
 import { parseFindingRows } from './support/findingsTable.js';
 import { defaultsMoved } from './support/pinnedDefaults.js';
+import { workersSummary } from '../cli/check.js';
 
 type GrantState = ReturnType<typeof grant.init>[number];
 
@@ -57,6 +60,10 @@ test('pinned defaults (pinned-defaults-edges-unchecked, pinned-defaults-observab
   assert.equal(defaultsMoved('made-up', entry, { ...got, edges: 21 }, 'w'), ['made-up at its defaults: edges moved: pinned 20, computed 21 (w)']);
   assert.equal(defaultsMoved('made-up', entry, { ...got, observables: { o: { min: 0, max: 3, maxWitness: 3 } } }, 'w'),
     ['made-up at its defaults: observable o moved: pinned {"min":0,"max":2,"maxWitness":3}, computed {"min":0,"max":3,"maxWitness":3} (w)']);
+});
+
+test('check-all\'s workers summary (checkall-workers-summary-order): the most workers first, each count once', () => {
+  assert.is(workersSummary([{ workers: 1 }, { workers: 3 }, { workers: 2 }, { workers: 3 }]), '2 runs on 3 workers, 1 run on 2 workers, 1 run on 1 worker');
 });
 
 test('findings table (finding-one-step-refused): "in 1 step" and "in N steps" parse, with the row\'s model, parameters and property; a result with no step count is refused', () => {
