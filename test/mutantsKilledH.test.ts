@@ -20,6 +20,10 @@
  *   on an entry of a made-up model (no built-in's figures).
  * - checkall-workers-summary-order (session 29: test/cliCheckAll killed it in 11 s, running
  *   check-all): cli/check.ts workersSummary lists the most workers first.
+ * - inlining-flat-not-excluded, inlining-budget-not-remembered (session 29: test/inlining killed them
+ *   in 8 s, after its CLI runs): cli/inlining.ts gives the half budget to a nested model with large
+ *   rules only (not a flat one), and setInlining returns (and remembers) the budget it set, back to
+ *   V8's default after a flat model (models made up here: one rule of 10,000 characters and more).
  * - finding-one-step-refused (session 29, test/support/findingsTable.ts): docs/findings.md's
  *   result cell of a 1-step finding reads "in 1 step"; the table's parser takes it (and "N
  *   steps"), and still refuses a cell with no step count.
@@ -32,6 +36,7 @@ import { paramsOf, runModel } from './support/models.js';
 import { parseFindingRows } from './support/findingsTable.js';
 import { defaultsMoved } from './support/pinnedDefaults.js';
 import { workersSummary } from '../cli/check.js';
+import { LARGE_RULES_SOURCE, NESTED_INLINING, V8_DEFAULT_INLINING, inliningBudget, inliningFor, setInlining } from '../cli/inlining.js';
 
 type GrantState = ReturnType<typeof grant.init>[number];
 
@@ -64,6 +69,19 @@ test('pinned defaults (pinned-defaults-edges-unchecked, pinned-defaults-observab
 
 test('check-all\'s workers summary (checkall-workers-summary-order): the most workers first, each count once', () => {
   assert.is(workersSummary([{ workers: 1 }, { workers: 3 }, { workers: 2 }, { workers: 3 }]), '2 runs on 3 workers, 1 run on 2 workers, 1 run on 1 worker');
+});
+
+test('inlining budget (inlining-flat-not-excluded, inlining-budget-not-remembered): the half budget for a nested model with large rules only; setInlining sets and remembers it, and back', () => {
+  delete process.env.PVCHECK_V8_INLINE;
+  const rules = [{ then: new Function(`return ${'0+'.repeat(LARGE_RULES_SOURCE / 2)}0;`) }];
+  const nested = { rules };
+  const flat = { layout: {}, rules };
+  assert.is(inliningFor(nested), NESTED_INLINING);
+  assert.is(inliningFor(flat), V8_DEFAULT_INLINING, 'a flat model keeps V8\'s default');
+  assert.is(setInlining(nested), NESTED_INLINING);
+  assert.is(inliningBudget(), NESTED_INLINING);
+  assert.is(setInlining(flat), V8_DEFAULT_INLINING, 'back to V8\'s default');
+  assert.is(inliningBudget(), V8_DEFAULT_INLINING);
 });
 
 test('findings table (finding-one-step-refused): "in 1 step" and "in N steps" parse, with the row\'s model, parameters and property; a result with no step count is refused', () => {
