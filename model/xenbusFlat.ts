@@ -36,11 +36,17 @@
  * - netfront's key transaction: open (= fe.txn), conflict, and whether it
  *   wrote multi-queue-num-queues; its writes are the ring refs the queues
  *   grant (they do not change while it is open).
+ * - what the same code paths always set and clear together is kept once:
+ *   a queue's event channel and NAPI instance go with its grant (`gref`),
+ *   its binding, guest-rx kthread and task reference with its mapping
+ *   (`map`); each side's split event channels with its queue count (2), the
+ *   backend's features in use with its connection (`be.nq` > 0). The budgets
+ *   share one word ({@link L_guestClose} ...). 43 fields in 180 bits.
  *
  * @see model/xenbus.ts (the reference), model/xenstore.ts
  * @see docs/perf/2026-12-07c-words.md
  */
-import { bitsFor, defineModel, type Goal, type Invariant, type Layout, type Rule } from './core.js';
+import { defineModel, type Goal, type Invariant, type Layout, type Rule } from './core.js';
 import type { ParamSpace } from './params.js';
 import {
   BE, DRIVER_DOMAIN, FE, GUEST, NETIF_FEATURES, TXN_FE, W_BE_BUS, W_BE_BUS_RM, W_BE_HOTPLUG, W_BE_OTHEREND, W_FE_BUS, W_FE_BUS_RM, W_FE_OTHEREND,
@@ -132,25 +138,36 @@ const F_ALL = (1 << NETIF_FEATURES.length) - 1;
 const F_XDP = 1 << NETIF_FEATURES.findIndex((f) => f.name === 'xdp-headroom');
 const F_FLAGS = F_ALL & ~F_XDP;
 
+/**
+ * The budgets in one word ({@link XenbusFlatState.left}): `events` in bits 0-3 (at most 12), each kind in
+ * two bits (at most 3) at its multiplier below.
+ */
+export const L_guestClose = 1 << 4, L_reconnect = 1 << 6, L_unplug = 1 << 8, L_migrate = 1 << 10, L_frontendFatal = 1 << 12,
+  L_backendFatal = 1 << 14, L_spurious = 1 << 16, L_initTimeout = 1 << 18;
+const L_BITS = 20;
+type Kind = typeof L_guestClose;
+/** A budget of the word (Budget's field). */
+const budget = (left: number, k: number): number => Math.floor(left / k) & 3;
+const eventsLeft = (left: number): number => left & 15;
+
 /** The state, one field per word of the layout (see the file's doc). */
 export interface XenbusFlatState {
   // xenstore
-  n_fe_state: number; n_fe_keys: number; n_fe_mq: number; n_fe_g0: number; n_fe_g1: number; n_fe_xdp: number;
+  n_fe_state: number; n_fe_mq: number; n_fe_g0: number; n_fe_g1: number; n_fe_xdp: number;
   n_be_online: number; n_be_state: number; n_be_hotplug: number; n_be_keys: number;
   watches: number; ev_guest: number; ev_back: number; txn_conflict: number; txn_mq: number;
   // netfront (xenbus.ts FrontendState)
   fe_bus: number; fe_probe: number; fe_inst: number; fe_dev: number; fe_txn: number; fe_remove: number; fe_netdev: number; fe_open: number;
-  fe_queues: number; fe_nq: number; fe_split: number; fe_features: number; fe_wake: number; fe_oops: number;
+  fe_queues: number; fe_nq: number; fe_features: number; fe_wake: number; fe_oops: number;
   // netback (BackendState)
-  be_inst: number; be_state: number; be_dev: number; be_hotplugSeen: number; be_keysRead: number; be_nq: number; be_split: number; be_features: number; be_bug: number;
+  be_inst: number; be_state: number; be_dev: number; be_hotplugSeen: number; be_keysRead: number; be_nq: number; be_bug: number;
   // the toolstack
   ts_phase: number; ts_uevent: number;
   // the queues (QueueRes): a ref as ref + 1, 0 for null
-  q0_gref: number; q0_deferred: number; q0_evt: number; q0_map: number; q0_bound: number; q0_napi: number; q0_task: number; q0_taskRef: number;
-  q1_gref: number; q1_deferred: number; q1_evt: number; q1_map: number; q1_bound: number; q1_napi: number; q1_task: number; q1_taskRef: number;
-  // budgets (Budget)
-  l_guestClose: number; l_reconnect: number; l_unplug: number; l_migrate: number; l_frontendFatal: number; l_backendFatal: number;
-  l_spurious: number; l_initTimeout: number; l_events: number;
+  q0_gref: number; q0_deferred: number; q0_map: number;
+  q1_gref: number; q1_deferred: number; q1_map: number;
+  // budgets (Budget), one word: events in bits 0-3, each kind in two bits at L_* (see {@link left})
+  left: number;
 }
 type S = XenbusFlatState;
 type R = Rule<S, P, any>;
@@ -159,41 +176,39 @@ export const xenbusFlatLayout = (p: P): Layout => {
   const f = (name: keyof S, bits: number) => ({ name, bits });
   const b = (name: keyof S) => f(name, 1);
   return [
-    f('n_fe_state', 4), b('n_fe_keys'), b('n_fe_mq'), f('n_fe_g0', 3), f('n_fe_g1', 3), b('n_fe_xdp'),
+    f('n_fe_state', 4), b('n_fe_mq'), f('n_fe_g0', 3), f('n_fe_g1', 3), b('n_fe_xdp'),
     f('n_be_online', 2), f('n_be_state', 4), b('n_be_hotplug'), b('n_be_keys'),
     f('watches', 21), f('ev_guest', 2 * QMAX), f('ev_back', 30), b('txn_conflict'), b('txn_mq'),
     b('fe_bus'), f('fe_probe', 2), b('fe_inst'), f('fe_dev', 4), b('fe_txn'), f('fe_remove', 2), b('fe_netdev'), b('fe_open'),
-    f('fe_queues', 2), f('fe_nq', 2), b('fe_split'), f('fe_features', NETIF_FEATURES.length), b('fe_wake'), b('fe_oops'),
-    b('be_inst'), f('be_state', 4), f('be_dev', 4), b('be_hotplugSeen'), b('be_keysRead'), f('be_nq', 2), b('be_split'), f('be_features', NETIF_FEATURES.length), b('be_bug'),
+    f('fe_queues', 2), f('fe_nq', 2), f('fe_features', NETIF_FEATURES.length), b('fe_wake'), b('fe_oops'),
+    b('be_inst'), f('be_state', 4), f('be_dev', 4), b('be_hotplugSeen'), b('be_keysRead'), f('be_nq', 2), b('be_bug'),
     f('ts_phase', 2), b('ts_uevent'),
-    f('q0_gref', 3), f('q0_deferred', 3), b('q0_evt'), f('q0_map', 3), b('q0_bound'), b('q0_napi'), b('q0_task'), b('q0_taskRef'),
-    f('q1_gref', 3), f('q1_deferred', 3), b('q1_evt'), f('q1_map', 3), b('q1_bound'), b('q1_napi'), b('q1_task'), b('q1_taskRef'),
-    f('l_guestClose', bitsFor(p.guestClose)), f('l_reconnect', bitsFor(p.reconnect)), f('l_unplug', bitsFor(p.unplug)), f('l_migrate', bitsFor(p.migrate)),
-    f('l_frontendFatal', bitsFor(p.frontendFatal)), f('l_backendFatal', bitsFor(p.backendFatal)), f('l_spurious', bitsFor(p.spurious)),
-    f('l_initTimeout', bitsFor(p.initTimeout)), f('l_events', bitsFor(p.events)),
+    f('q0_gref', 3), f('q0_deferred', 3), f('q0_map', 3),
+    f('q1_gref', 3), f('q1_deferred', 3), f('q1_map', 3),
+    f('left', L_BITS),
   ];
 };
 
 /** xenbus.ts xenbusInit: the bus watches of both kernels (FE_BUS, BE_BUS), nothing else. */
 export const xenbusFlatInit = (p: P): S => ({
-  n_fe_state: 0, n_fe_keys: 0, n_fe_mq: 0, n_fe_g0: 0, n_fe_g1: 0, n_fe_xdp: 0,
+  n_fe_state: 0, n_fe_mq: 0, n_fe_g0: 0, n_fe_g1: 0, n_fe_xdp: 0,
   n_be_online: 0, n_be_state: 0, n_be_hotplug: 0, n_be_keys: 0,
   watches: T_FE_BUS + T_BE_BUS * 8, ev_guest: 0, ev_back: 0, txn_conflict: 0, txn_mq: 0,
   fe_bus: 0, fe_probe: 0, fe_inst: 0, fe_dev: 0, fe_txn: 0, fe_remove: 0, fe_netdev: 0, fe_open: 0,
-  fe_queues: 0, fe_nq: 0, fe_split: 0, fe_features: 0, fe_wake: 0, fe_oops: 0,
-  be_inst: 0, be_state: 0, be_dev: 0, be_hotplugSeen: 0, be_keysRead: 0, be_nq: 0, be_split: 0, be_features: 0, be_bug: 0,
+  fe_queues: 0, fe_nq: 0, fe_features: 0, fe_wake: 0, fe_oops: 0,
+  be_inst: 0, be_state: 0, be_dev: 0, be_hotplugSeen: 0, be_keysRead: 0, be_nq: 0, be_bug: 0,
   ts_phase: 0, ts_uevent: 0,
-  q0_gref: 0, q0_deferred: 0, q0_evt: 0, q0_map: 0, q0_bound: 0, q0_napi: 0, q0_task: 0, q0_taskRef: 0,
-  q1_gref: 0, q1_deferred: 0, q1_evt: 0, q1_map: 0, q1_bound: 0, q1_napi: 0, q1_task: 0, q1_taskRef: 0,
-  l_guestClose: p.guestClose, l_reconnect: p.reconnect, l_unplug: p.unplug, l_migrate: p.migrate,
-  l_frontendFatal: p.frontendFatal, l_backendFatal: p.backendFatal, l_spurious: p.spurious, l_initTimeout: p.initTimeout, l_events: p.events,
+  q0_gref: 0, q0_deferred: 0, q0_map: 0,
+  q1_gref: 0, q1_deferred: 0, q1_map: 0,
+  left: p.events + p.guestClose * L_guestClose + p.reconnect * L_reconnect + p.unplug * L_unplug + p.migrate * L_migrate +
+    p.frontendFatal * L_frontendFatal + p.backendFatal * L_backendFatal + p.spurious * L_spurious + p.initTimeout * L_initTimeout,
 });
 
 // --- xenstore (xenstore.ts on these words)
 
 const feNode = (s: S): number => (s.n_fe_state === 0 ? 0 : s.n_fe_state - 1);
 const beNode = (s: S): number => (s.n_be_state === 0 ? 0 : s.n_be_state - 1);
-const feExists = (s: S): boolean => s.n_fe_state !== 0 || s.n_fe_keys !== 0 || s.n_fe_mq !== 0 || s.n_fe_xdp !== 0;
+const feExists = (s: S): boolean => s.n_fe_state !== 0 || s.n_fe_g0 !== 0 || s.n_fe_mq !== 0 || s.n_fe_xdp !== 0;
 const beExists = (s: S): boolean => s.n_be_online !== 0 || s.n_be_state !== 0 || s.n_be_hotplug !== 0 || s.n_be_keys !== 0;
 
 const watching = (s: S, t: number): boolean => {
@@ -267,7 +282,7 @@ function rmBE(d: S): void {
 }
 function rmFE(d: S): void {
   if (!feExists(d)) return;
-  d.n_fe_state = 0; d.n_fe_keys = 0; d.n_fe_mq = 0; d.n_fe_g0 = 0; d.n_fe_g1 = 0; d.n_fe_xdp = 0;
+  d.n_fe_state = 0; d.n_fe_mq = 0; d.n_fe_g0 = 0; d.n_fe_g1 = 0; d.n_fe_xdp = 0;
   fire(d, RM_FE); conflict(d);
 }
 const setFeState = (d: S, v: number): void => { d.n_fe_state = v + 1; write(d, WR_FE_STATE); };
@@ -307,7 +322,7 @@ function netbackProbeEffect(d: S): void {
   xsDeliver(d, false);
   busDevice(d, false, true);
   d.be_inst = 1; d.be_state = XenbusStateInitialising; d.be_dev = XenbusStateInitialising;
-  d.be_hotplugSeen = 0; d.be_keysRead = 0; d.be_nq = 0; d.be_split = 0; d.be_features = 0; d.be_bug = 0;
+  d.be_hotplugSeen = 0; d.be_keysRead = 0; d.be_nq = 0; d.be_bug = 0;
   // the feature keys, feature-split-event-channels, multi-queue-max-queues: one write each
   d.n_be_keys = 1;
   for (let i = 0; i < 7; i++) write(d, WR_BE_KEY);
@@ -316,27 +331,28 @@ function netbackProbeEffect(d: S): void {
   xsWatch(d, T_BE_OTHEREND);
 }
 
+/** backend_disconnect: unmap, unbind, kthread_stop and put_task_struct (all four go with `map`), free the queues. */
 function backendDisconnect(d: S): void {
   if (d.q0_map !== 0 && d.q0_deferred === d.q0_map) d.q0_deferred = 0;
-  d.q0_map = 0; d.q0_bound = 0; d.q0_task = 0; d.q0_taskRef = 0;
+  d.q0_map = 0;
   if (d.q1_map !== 0 && d.q1_deferred === d.q1_map) d.q1_deferred = 0;
-  d.q1_map = 0; d.q1_bound = 0; d.q1_task = 0; d.q1_taskRef = 0;
-  d.be_nq = 0; d.be_split = 0; d.be_features = 0;
+  d.q1_map = 0;
+  d.be_nq = 0;
 }
 
 /** connect(): the keys are there only as netfront's committed set (queue-N/, split event channels). */
 function netbackConnect(d: S): boolean {
   const nq = d.n_fe_mq ? 2 : 1;
-  d.be_features = d.n_fe_keys ? F_FLAGS : 0;
   const fail = (): boolean => { backendDisconnect(d); devFatal(d, false); return false; };
   // one queue: the toplevel tx-ring-ref, which netfront never writes at this point
-  if (nq === 1 || !d.n_fe_keys) return fail();
-  // queue 0, then queue 1: granted = the committed ref is the one the queue grants now
-  if (d.q0_gref === 0 || d.n_fe_g0 !== d.q0_gref || !d.q0_evt) return fail();
-  d.q0_map = d.q0_gref; d.q0_bound = 1; d.q0_task = 1; d.q0_taskRef = 1;
-  if (d.q1_gref === 0 || d.n_fe_g1 !== d.q1_gref || !d.q1_evt) return fail();
-  d.q1_map = d.q1_gref; d.q1_bound = 1; d.q1_task = 1; d.q1_taskRef = 1;
-  d.be_nq = nq; d.be_split = 1; d.be_keysRead = 1;
+  if (nq === 1 || !d.n_fe_g0) return fail();
+  // queue 0, then queue 1: granted = the committed ref is the one the queue grants now (and its event channel allocated)
+  if (d.q0_gref === 0 || d.n_fe_g0 !== d.q0_gref) return fail();
+  d.q0_map = d.q0_gref; // map, bind, kthread_run, get_task_struct
+  if (d.q1_gref === 0 || d.n_fe_g1 !== d.q1_gref) return fail();
+  d.q1_map = d.q1_gref;
+  // be->nq; split (event-channel-tx/rx read) and the features in use (every flag netfront requested) go with it
+  d.be_nq = nq; d.be_keysRead = 1;
   xsUnwatch(d, T_BE_HOTPLUG);
   xsWatch(d, T_BE_HOTPLUG);
   return true;
@@ -373,7 +389,7 @@ function setBackendState(d: S, target: number): void {
   }
 }
 function freshBe(d: S): void {
-  d.be_inst = 0; d.be_state = 0; d.be_dev = 0; d.be_hotplugSeen = 0; d.be_keysRead = 0; d.be_nq = 0; d.be_split = 0; d.be_features = 0; d.be_bug = 0;
+  d.be_inst = 0; d.be_state = 0; d.be_dev = 0; d.be_hotplugSeen = 0; d.be_keysRead = 0; d.be_nq = 0; d.be_bug = 0;
 }
 function netbackRemove(d: S): void {
   xsUnwatch(d, T_BE_HOTPLUG);
@@ -411,43 +427,41 @@ function frontendChanged(d: S, fs: number): void {
 const beAlive = (s: S): boolean => s.be_inst === 1;
 const beProbes = (s: S): boolean => pending(s, T_BE_BUS) && !s.be_inst && beNode(s) === XenbusStateInitialising;
 const beRemoves = (s: S): boolean => pending(s, T_BE_BUS_RM) && s.be_inst === 1 && !beExists(s);
-const can = (s: S, k: 'l_guestClose' | 'l_reconnect' | 'l_unplug' | 'l_migrate' | 'l_frontendFatal' | 'l_backendFatal' | 'l_spurious'): boolean => s[k] > 0 && s.l_events > 0;
-function spend(d: S, s: S, k: 'l_guestClose' | 'l_reconnect' | 'l_unplug' | 'l_migrate' | 'l_frontendFatal' | 'l_backendFatal' | 'l_spurious'): void {
-  d[k] = s[k] - 1;
-  d.l_events = s.l_events - 1;
-}
+const can = (s: S, k: Kind): boolean => budget(s.left, k) > 0 && eventsLeft(s.left) > 0;
+function spend(d: S, s: S, k: Kind): void { d.left = s.left - k - 1; }
 
 // --- netfront
 
 function xennetDisconnectBackend(d: S): void {
+  // the event channels (evt) and the NAPI instances (napi) go with the grant: the same paths set and clear them
   if (d.q0_gref !== 0 && d.q0_map === d.q0_gref) d.q0_deferred = d.q0_gref;
-  d.q0_gref = 0; d.q0_evt = 0;
+  d.q0_gref = 0;
   if (d.q1_gref !== 0 && d.q1_map === d.q1_gref) d.q1_deferred = d.q1_gref;
-  d.q1_gref = 0; d.q1_evt = 0;
+  d.q1_gref = 0;
 }
 /** xsTxnStart + talk_to_netback's writes (kept as txn_mq and the queues' refs). */
 function writeFrontendKeys(d: S): void {
-  if (d.fe_nq !== 2 || !d.fe_split) throw new Error('xenbus-flat: netfront writes a key set outside the cover');
+  if (d.fe_nq !== 2) throw new Error('xenbus-flat: netfront writes a key set outside the cover');
   d.txn_conflict = 0;
   d.txn_mq = d.n_be_keys; // multi-queue-max-queues is one of the backend's probe keys
 }
 function txnAbort(d: S): void { d.txn_conflict = 0; d.txn_mq = 0; }
 function freshFe(d: S, bus: number): void {
   d.fe_bus = bus; d.fe_probe = 0; d.fe_inst = 0; d.fe_dev = 0; d.fe_txn = 0; d.fe_remove = 0; d.fe_netdev = 0; d.fe_open = 0;
-  d.fe_queues = 0; d.fe_nq = 0; d.fe_split = 0; d.fe_features = 0; d.fe_wake = 0; d.fe_oops = 0;
+  d.fe_queues = 0; d.fe_nq = 0; d.fe_features = 0; d.fe_wake = 0; d.fe_oops = 0;
 }
 function talkToNetback(d: S, s: S): boolean {
   if (!feExists(s)) { talkToNetbackFailed(d); return false; }
   // feature-rx-copy (required) is one of the backend's probe keys, with multi-queue-max-queues and split
   if (!s.n_be_keys) return false;
-  d.fe_nq = 2;
-  d.fe_split = 1;
+  d.fe_nq = 2; // and split: feature-split-event-channels is a probe key too
   d.fe_features = F_ALL;
   // netback_has_xdp_headroom: xdp-headroom = "0" (no XDP program), a plain write
   d.n_fe_xdp = 1; write(d, WR_FE_XDP);
   d.fe_queues = 2;
-  d.q0_napi = 1; d.q0_gref = (d.q0_deferred === 2 ? 3 : 2); d.q0_evt = 1; // refs kept +1: 1 -> 2, 2 -> 3
-  d.q1_napi = 1; d.q1_gref = (d.q1_deferred === 4 ? 5 : 4); d.q1_evt = 1;
+  // netif_napi_add, the ring grant, EVTCHNOP_alloc_unbound per queue (refs kept +1: 1 -> 2, 2 -> 3)
+  d.q0_gref = (d.q0_deferred === 2 ? 3 : 2);
+  d.q1_gref = (d.q1_deferred === 4 ? 5 : 4);
   d.fe_txn = 1;
   writeFrontendKeys(d);
   return true;
@@ -456,7 +470,6 @@ function talkToNetbackFailed(d: S): void {
   if (d.fe_txn) txnAbort(d);
   d.fe_txn = 0;
   xennetDisconnectBackend(d);
-  d.q0_napi = 0; d.q1_napi = 0;
   d.fe_queues = 0;
   xsUnwatch(d, T_FE_OTHEREND);
   const bs = beNode(d);
@@ -471,7 +484,6 @@ function talkToNetbackFailed(d: S): void {
 }
 function xennetTeardown(d: S): void {
   xennetDisconnectBackend(d);
-  d.q0_napi = 0; d.q1_napi = 0;
   switchState(d, true, XenbusStateClosed);
   xsUnwatch(d, T_FE_OTHEREND);
   if (d.fe_txn) txnAbort(d);
@@ -480,12 +492,10 @@ function xennetTeardown(d: S): void {
 function netfrontResume(d: S): void {
   if (!d.fe_inst) return;
   xennetDisconnectBackend(d);
-  d.q0_napi = 0; d.q1_napi = 0;
   if (d.fe_txn) txnAbort(d);
   d.fe_txn = 0;
   d.fe_dev = XenbusStateInitialising;
   d.fe_nq = 0;
-  d.fe_split = 0;
   d.fe_features &= F_XDP;
   xsWatch(d, T_FE_OTHEREND);
 }
@@ -581,17 +591,17 @@ export const xenbusFlatRules: readonly R[] = [
     d.ts_uevent = 0;
     if (beExists(s)) { d.n_be_hotplug = 1; write(d, WR_BE_HOTPLUG); }
   }),
-  rule('LIBXL_INIT_TIMEOUT', (s) => s.l_initTimeout > 0 && libxlWaitsForInitWait(s), (d, s) => { d.l_initTimeout = s.l_initTimeout - 1; initiateRemove(d, s); }),
-  rule('libxl__initiate_device_generic_remove', (s) => s.ts_phase === PH_PLUGGED && can(s, 'l_unplug'), (d, s) => { spend(d, s, 'l_unplug'); initiateRemove(d, s); }),
+  rule('LIBXL_INIT_TIMEOUT', (s) => budget(s.left, L_initTimeout) > 0 && libxlWaitsForInitWait(s), (d, s) => { d.left = s.left - L_initTimeout; initiateRemove(d, s); }),
+  rule('libxl__initiate_device_generic_remove', (s) => s.ts_phase === PH_PLUGGED && can(s, L_unplug), (d, s) => { spend(d, s, L_unplug); initiateRemove(d, s); }),
   rule('libxl__device_destroy', (s) => s.ts_phase === PH_UNPLUGGING && beNode(s) === XenbusStateClosed, (d) => destroyDevice(d)),
   rule('LIBXL_DESTROY_TIMEOUT',
     (s, p) => p.forcedRemoval && s.ts_phase === PH_UNPLUGGING && beNode(s) !== XenbusStateClosed && (p.slowFrontend || !s.fe_txn), (d) => destroyDevice(d)),
   rule('xl migrate',
-    (s) => s.ts_phase === PH_PLUGGED && can(s, 'l_migrate') && s.fe_probe === PR_NONE && !s.fe_txn && s.fe_remove === RM_NONE,
+    (s) => s.ts_phase === PH_PLUGGED && can(s, L_migrate) && s.fe_probe === PR_NONE && !s.fe_txn && s.fe_remove === RM_NONE,
     (d, s) => {
-      spend(d, s, 'l_migrate');
-      d.q0_map = 0; d.q0_bound = 0; d.q0_deferred = 0; d.q0_task = 0; d.q0_taskRef = 0;
-      d.q1_map = 0; d.q1_bound = 0; d.q1_deferred = 0; d.q1_task = 0; d.q1_taskRef = 0;
+      spend(d, s, L_migrate);
+      d.q0_map = 0; d.q0_deferred = 0;
+      d.q1_map = 0; d.q1_deferred = 0;
       xsUnwatch(d, T_BE_HOTPLUG);
       xsUnwatch(d, T_BE_OTHEREND);
       freshBe(d);
@@ -619,12 +629,12 @@ export const xenbusFlatRules: readonly R[] = [
   }),
   rule('netback_remove', beRemoves, (d) => { xsDeliver(d, false); netbackRemove(d); }),
   rule('xenbus_dev_fatal(backend)',
-    (s) => beAlive(s) && can(s, 'l_backendFatal') && s.be_dev !== XenbusStateClosing && s.be_dev !== XenbusStateClosed,
-    (d, s) => { spend(d, s, 'l_backendFatal'); devFatal(d, false); }),
+    (s) => beAlive(s) && can(s, L_backendFatal) && s.be_dev !== XenbusStateClosing && s.be_dev !== XenbusStateClosed,
+    (d, s) => { spend(d, s, L_backendFatal); devFatal(d, false); }),
   rule('netfront_probe', feProbes, (d, s) => { xsDeliver(d, true); netfrontProbeStart(d, s, true); }),
   rule('netfront_probe(driver bind)',
-    (s) => s.fe_bus === 1 && !s.fe_inst && s.fe_probe === PR_NONE && feExists(s) && can(s, 'l_reconnect'),
-    (d, s) => { spend(d, s, 'l_reconnect'); netfrontProbeStart(d, s, false); }),
+    (s) => s.fe_bus === 1 && !s.fe_inst && s.fe_probe === PR_NONE && feExists(s) && can(s, L_reconnect),
+    (d, s) => { spend(d, s, L_reconnect); netfrontProbeStart(d, s, false); }),
   rule('xennet_create_dev(XENNET_TIMEOUT)', (s) => s.fe_probe !== PR_NONE && createDevMayReturn(s), (d) => netfrontProbeDone(d)),
   rule('xenbus_dev_changed(frontend: nothing to do)',
     (s) => guestXenwatchFree(s) && (pending(s, T_FE_BUS) || pending(s, T_FE_BUS_RM)) && !feProbes(s) &&
@@ -640,7 +650,6 @@ export const xenbusFlatRules: readonly R[] = [
       return;
     }
     // the commit: the keys in talk_to_netback's order, each a write below `device`
-    d.n_fe_keys = 1;
     d.n_fe_mq = d.txn_mq;
     d.n_fe_g0 = d.q0_gref; d.n_fe_g1 = d.q1_gref;
     fire(d, WR_FE_KEY);
@@ -650,8 +659,8 @@ export const xenbusFlatRules: readonly R[] = [
     switchState(d, true, XenbusStateConnected);
   }),
   rule('xennet_open', (s) => s.fe_inst === 1 && s.fe_netdev === 1 && !s.fe_open, (d, s) => { d.fe_open = 1; if (s.fe_queues === 0) d.fe_oops = 1; }),
-  rule('xennet_remove', (s) => feIdle(s) && can(s, 'l_guestClose'), (d, s) => {
-    spend(d, s, 'l_guestClose');
+  rule('xennet_remove', (s) => feIdle(s) && can(s, L_guestClose), (d, s) => {
+    spend(d, s, L_guestClose);
     xsUnwatch(d, T_FE_OTHEREND);
     if (beNode(s) === XenbusStateClosed) { xennetTeardown(d); return; }
     switchState(d, true, XenbusStateClosing);
@@ -673,10 +682,10 @@ export const xenbusFlatRules: readonly R[] = [
     busDevice(d, true, false);
   }),
   rule('xenbus_dev_fatal(frontend)',
-    (s) => feIdle(s) && can(s, 'l_frontendFatal') && s.fe_dev !== XenbusStateClosing && s.fe_dev !== XenbusStateClosed,
-    (d, s) => { spend(d, s, 'l_frontendFatal'); devFatal(d, true); }),
-  rule('xs_watch_event(spurious)', undefined, (d, s, _p, t: number) => { spend(d, s, 'l_spurious'); queue(d, t); },
-    (s) => (can(s, 'l_spurious') ? tokensOf(s.watches) : NONE), (t: number) => TOKENS[t]!),
+    (s) => feIdle(s) && can(s, L_frontendFatal) && s.fe_dev !== XenbusStateClosing && s.fe_dev !== XenbusStateClosed,
+    (d, s) => { spend(d, s, L_frontendFatal); devFatal(d, true); }),
+  rule('xs_watch_event(spurious)', undefined, (d, s, _p, t: number) => { spend(d, s, L_spurious); queue(d, t); },
+    (s) => (can(s, L_spurious) ? tokensOf(s.watches) : NONE), (t: number) => TOKENS[t]!),
 ];
 
 // --- from a flat state to xenbus.ts's (the test's mapping; traces in xenbus's terms)
@@ -694,7 +703,7 @@ export function toNested(s: S, p: P): XenbusModelState {
   const nodes: Record<string, string> = {};
   if (s.n_fe_state) nodes[`${FE}/state`] = String(s.n_fe_state - 1);
   if (s.n_fe_mq) nodes[`${FE}/multi-queue-num-queues`] = '2';
-  if (s.n_fe_keys) {
+  if (s.n_fe_g0) {
     for (const [i, g] of [[0, s.n_fe_g0 - 1], [1, s.n_fe_g1 - 1]] as const) {
       const dir = queueDir(2, i);
       nodes[`${dir}/tx-ring-ref`] = txRef(g); nodes[`${dir}/rx-ring-ref`] = rxRef(g);
@@ -733,29 +742,32 @@ export function toNested(s: S, p: P): XenbusModelState {
   }
   const fe: FrontendState = {
     bus: s.fe_bus === 1, probe: PROBE[s.fe_probe]!, inst: s.fe_inst === 1, dev: s.fe_dev, txn: s.fe_txn === 1, remove: REMOVE[s.fe_remove]!,
-    netdev: s.fe_netdev === 1, open: s.fe_open === 1, queues: s.fe_queues, nq: s.fe_nq, split: s.fe_split === 1, features: featureNames(s.fe_features),
+    netdev: s.fe_netdev === 1, open: s.fe_open === 1, queues: s.fe_queues, nq: s.fe_nq, split: s.fe_nq === 2, features: featureNames(s.fe_features),
     xdp: 'off', wake: s.fe_wake === 1, xw: 'run', oops: s.fe_oops === 1, dpdk: 'none', ringUsed: false,
   };
   const be: BackendState = {
     inst: s.be_inst === 1, state: s.be_state, dev: s.be_dev, hotplugSeen: s.be_hotplugSeen === 1, keysRead: s.be_keysRead === 1,
-    nq: s.be_nq, split: s.be_split === 1, features: featureNames(s.be_features), bug: s.be_bug === 1, headroom: 0, ringSync: false,
+    nq: s.be_nq, split: s.be_nq === 2, features: featureNames(s.be_nq > 0 ? F_FLAGS : 0), bug: s.be_bug === 1, headroom: 0, ringSync: false,
   };
-  const q = (gref: number, deferred: number, evt: number, map: number, bound: number, napi: number, task: number, taskRef: number): QueueRes => ({
-    gref: ref(gref), deferred: ref(deferred), evt: evt === 1, map: ref(map), bound: bound === 1, napi: napi === 1,
-    task: task ? 'run' : 'none', taskRef: taskRef === 1, xmit: 'no', uaf: false,
+  // evt and napi go with the grant, bound, task (run) and taskRef with the mapping
+  const q = (gref: number, deferred: number, map: number): QueueRes => ({
+    gref: ref(gref), deferred: ref(deferred), evt: gref !== 0, map: ref(map), bound: map !== 0, napi: gref !== 0,
+    task: map !== 0 ? 'run' : 'none', taskRef: map !== 0, xmit: 'no', uaf: false,
   });
+  const l = s.left;
   const left: Budget = {
-    guestClose: s.l_guestClose, reconnect: s.l_reconnect, unplug: s.l_unplug, migrate: s.l_migrate, backendRestart: p.backendRestart,
-    frontendFatal: s.l_frontendFatal, backendFatal: s.l_backendFatal, reconfigure: p.reconfigure, spurious: s.l_spurious,
-    malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, initTimeout: s.l_initTimeout, hostile: 0, events: s.l_events,
+    guestClose: budget(l, L_guestClose), reconnect: budget(l, L_reconnect), unplug: budget(l, L_unplug), migrate: budget(l, L_migrate),
+    backendRestart: p.backendRestart, frontendFatal: budget(l, L_frontendFatal), backendFatal: budget(l, L_backendFatal), reconfigure: p.reconfigure,
+    spurious: budget(l, L_spurious), malformedPacket: p.malformedPacket, hotplugFail: p.hotplugFail, initTimeout: budget(l, L_initTimeout), hostile: 0,
+    events: eventsLeft(l),
   };
   return {
     xs: { nodes, watches, events, txns },
     fe, be,
     ts: { phase: PHASE[s.ts_phase]!, uevent: s.ts_uevent === 1, beDown: false, breach: false },
     q: [
-      q(s.q0_gref, s.q0_deferred, s.q0_evt, s.q0_map, s.q0_bound, s.q0_napi, s.q0_task, s.q0_taskRef),
-      q(s.q1_gref, s.q1_deferred, s.q1_evt, s.q1_map, s.q1_bound, s.q1_napi, s.q1_task, s.q1_taskRef),
+      q(s.q0_gref, s.q0_deferred, s.q0_map),
+      q(s.q1_gref, s.q1_deferred, s.q1_map),
     ],
     left,
   };
@@ -767,9 +779,10 @@ const bothConnected = (s: S): boolean =>
   s.fe_inst === 1 && s.be_inst === 1 && s.fe_dev === XenbusStateConnected && feNode(s) === XenbusStateConnected &&
   s.be_state === XenbusStateConnected && (beNode(s) === XenbusStateConnected || beNode(s) === XenbusStateReconfigured);
 const connectedAndIdle = (s: S): boolean =>
-  bothConnected(s) && !s.fe_txn && s.be_nq > 0 && s.q0_map !== 0 && s.q0_bound === 1 && (s.be_nq > 1 ? s.q1_map !== 0 && s.q1_bound === 1 : s.q1_map === 0);
+  bothConnected(s) && !s.fe_txn && s.be_nq > 0 && s.q0_map !== 0 && (s.be_nq > 1 ? s.q1_map !== 0 : s.q1_map === 0);
 const noMaps = (s: S): boolean => s.q0_map === 0 && s.q1_map === 0;
-const noMapsOrBinds = (s: S): boolean => noMaps(s) && !s.q0_bound && !s.q1_bound;
+/** No mapping and no binding (bound goes with map). */
+const noMapsOrBinds = noMaps;
 const bothClosed = (s: S): boolean =>
   s.ts_phase === PH_PLUGGED && feNode(s) === XenbusStateClosed && beNode(s) === XenbusStateClosed &&
   (!s.fe_inst || (s.fe_dev === XenbusStateClosed && s.fe_remove === RM_NONE)) && (!s.be_inst || s.be_state === XenbusStateClosed) && noMaps(s);
@@ -783,7 +796,7 @@ const nobodyWaits = (s: S): boolean => s.ts_phase !== PH_UNPLUGGING;
 export const xenbusFlatSettled = (s: S): boolean =>
   (connectedAndIdle(s) || bothClosed(s) || removed(s) || unbound(s)) && !guestXenwatchHangs(s) && nobodyWaits(s);
 
-const mapsOutside = (s: S): boolean => (s.q0_map !== 0 || s.q0_bound === 1 || s.q1_map !== 0 || s.q1_bound === 1);
+const mapsOutside = (s: S): boolean => s.q0_map !== 0 || s.q1_map !== 0;
 const HOLDS: Record<string, (s: S, p: P) => boolean> = {
   [X1.name]: (s) => (s.be_inst === 1 && s.be_state === XenbusStateConnected && s.be_keysRead === 1) || !mapsOutside(s),
   [X2.name]: (s) => (s.q0_map === 0 || s.q0_gref === s.q0_map || s.q0_deferred === s.q0_map) && (s.q1_map === 0 || s.q1_gref === s.q1_map || s.q1_deferred === s.q1_map),
@@ -792,23 +805,24 @@ const HOLDS: Record<string, (s: S, p: P) => boolean> = {
   [X5.name]: (s) => {
     if (!bothConnected(s) || s.fe_txn) return true;
     const advertisedQ = s.n_be_keys ? 2 : 1;
-    const splitOk = !s.fe_split || s.n_be_keys === 1;
+    const splitOk = s.fe_nq !== 2 || s.n_be_keys === 1;
     const featOk = s.fe_features === 0 || s.n_be_keys === 1;
-    return s.fe_nq === s.be_nq && s.fe_split === s.be_split && (s.fe_features & F_FLAGS) === s.be_features && s.fe_nq <= advertisedQ && splitOk && featOk;
+    // split: nq is 2 (each side's split goes with its queue count); be.features: every flag once connected
+    return s.fe_nq === s.be_nq && (s.fe_features & F_FLAGS) === (s.be_nq > 0 ? F_FLAGS : 0) && s.fe_nq <= advertisedQ && splitOk && featOk;
   },
   [X6.name]: (s) => !s.fe_oops,
   [X7.name]: (s) => (s.be_inst === 1 && s.be_state === XenbusStateConnected) || !mapsOutside(s),
   [X9.name]: () => true, // no XDP attach at this point
   [X11.name]: (s) => !(s.be_inst === 1 && s.be_dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
-    (s.be_nq > 0 && s.q0_map !== 0 && s.q0_bound === 1 && (s.be_nq < 2 || (s.q1_map !== 0 && s.q1_bound === 1))),
+    (s.be_nq > 0 && s.q0_map !== 0 && (s.be_nq < 2 || s.q1_map !== 0)),
   [X12.name]: (s) => { let n = 0; for (let q = s.ev_back; q !== 0; q = Math.floor(q / QBASE_B)) if (q % QBASE_B === QCODE[T_BE_OTHEREND]) n++; return n <= 1; },
-  [X13.name]: (s) => s.fe_inst === 1 || (!s.q0_napi && !s.q1_napi),
+  [X13.name]: (s) => s.fe_inst === 1 || (s.q0_gref === 0 && s.q1_gref === 0), // napi goes with the grant
   [X14.name]: () => true, // no malformed packet, no transmit: nothing is freed in use
   [X15.name]: () => true, // not DPDK
   [X16.name]: () => true, // no hostile peer: nobody writes the other side's nodes
   [X17.name]: (s, p) => {
     // the guest's nodes (its directory), its watches (otherend, one bus half), its transactions (netfront's)
-    const entries = (s.n_fe_state ? 1 : 0) + (s.n_fe_mq ? 1 : 0) + (s.n_fe_keys ? 12 : 0) + (s.n_fe_xdp ? 1 : 0);
+    const entries = (s.n_fe_state ? 1 : 0) + (s.n_fe_mq ? 1 : 0) + (s.n_fe_g0 ? 12 : 0) + (s.n_fe_xdp ? 1 : 0);
     let watches = 0;
     for (const t of tokensOf(s.watches)) if (isGuest(t)) watches++;
     // the largest node: 16 + 2 perms * 8 + at most 2 bytes of data
