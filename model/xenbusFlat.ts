@@ -99,8 +99,8 @@ const isGuest = (t: number): boolean => t === T_FE_OTHEREND || t === T_FE_BUS ||
 const QCODE = [0, 1, 1, 2, 2, 3, 3, 4];
 const GUEST_Q = [0, T_FE_OTHEREND, T_FE_BUS, T_FE_BUS_RM];
 const BACK_Q = [0, T_BE_OTHEREND, T_BE_HOTPLUG, T_BE_BUS, T_BE_BUS_RM];
-/** Queue digits: base 4 (guest), base 8 (driver domain). */
-const QBASE_G = 4, QBASE_B = 8;
+/** Queue digits: 2 bits (guest), 3 bits (driver domain). */
+const QBITS_G = 2, QBITS_B = 3;
 const QMAX = 14;
 
 /** xenstore.ts `under`. */
@@ -147,7 +147,7 @@ export const L_guestClose = 1 << 4, L_reconnect = 1 << 6, L_unplug = 1 << 8, L_m
 const L_BITS = 20;
 type Kind = typeof L_guestClose;
 /** A budget of the word (Budget's field). */
-const budget = (left: number, k: number): number => Math.floor(left / k) & 3;
+const budget = (left: number, k: number): number => (left / k) & 3;
 const eventsLeft = (left: number): number => left & 15;
 
 /** The state, one field per word of the layout (see the file's doc). */
@@ -217,34 +217,35 @@ const watching = (s: S, t: number): boolean => {
 };
 /** xsPending: the token is watched and heads its owner's queue. */
 const pending = (s: S, t: number): boolean => {
-  if (!watching(s, t)) return false;
-  const head = isGuest(t) ? s.ev_guest % QBASE_G : s.ev_back % QBASE_B;
-  return head === QCODE[t];
+  const head = isGuest(t) ? s.ev_guest & 3 : s.ev_back & 7;
+  return head === QCODE[t] && watching(s, t);
 };
-const qHas = (q: number, base: number, c: number): boolean => {
-  for (; q !== 0; q = Math.floor(q / base)) if (q % base === c) return true;
+const qHas = (q: number, bits: number, c: number): boolean => {
+  const m = (1 << bits) - 1;
+  for (; q !== 0; q >>>= bits) if ((q & m) === c) return true;
   return false;
 };
-const qPush = (q: number, base: number, c: number): number => {
-  let mul = 1, n = 0;
-  for (let r = q; r !== 0; r = Math.floor(r / base)) { mul *= base; n++; }
-  if (n >= QMAX || (base === QBASE_B && n >= 10)) throw new Error('xenbus-flat: an event queue longer than the layout holds');
-  return q + c * mul;
+const qPush = (q: number, bits: number, c: number): number => {
+  let n = 0;
+  for (let r = q; r !== 0; r >>>= bits) n++;
+  if (n >= (bits === QBITS_G ? QMAX : 10)) throw new Error('xenbus-flat: an event queue longer than the layout holds');
+  return q | (c << (n * bits));
 };
-const qFilter = (q: number, base: number, c: number): number => {
-  let out = 0, mul = 1;
-  for (; q !== 0; q = Math.floor(q / base)) { const x = q % base; if (x !== c) { out += x * mul; mul *= base; } }
+const qFilter = (q: number, bits: number, c: number): number => {
+  const m = (1 << bits) - 1;
+  let out = 0, n = 0;
+  for (; q !== 0; q >>>= bits) { const x = q & m; if (x !== c) { out |= x << (n * bits); n++; } }
   return out;
 };
 /** xenstore.ts queue(): the drop policy, then the event. */
 function queue(d: S, t: number): void {
   const drop = WATCH[t]!.drop;
   if (isGuest(t)) {
-    if (drop === 'pending' && qHas(d.ev_guest, QBASE_G, QCODE[t]!)) return;
-    d.ev_guest = qPush(d.ev_guest, QBASE_G, QCODE[t]!);
+    if (drop === 'pending' && qHas(d.ev_guest, QBITS_G, QCODE[t]!)) return;
+    d.ev_guest = qPush(d.ev_guest, QBITS_G, QCODE[t]!);
   } else {
-    if (drop === 'pending' && qHas(d.ev_back, QBASE_B, QCODE[t]!)) return;
-    d.ev_back = qPush(d.ev_back, QBASE_B, QCODE[t]!);
+    if (drop === 'pending' && qHas(d.ev_back, QBITS_B, QCODE[t]!)) return;
+    d.ev_back = qPush(d.ev_back, QBITS_B, QCODE[t]!);
   }
 }
 /** fireWrite / fireRm: every watched token of `mask`, in the watch list's order. */
@@ -260,8 +261,8 @@ function xsUnwatch(d: S, t: number): void {
   for (let w = d.watches; w !== 0; w >>>= 3) { if ((w & 7) === t) { found = true; continue; } out += (w & 7) * mul; mul *= 8; }
   if (!found) return;
   d.watches = out;
-  if (isGuest(t)) d.ev_guest = qFilter(d.ev_guest, QBASE_G, QCODE[t]!);
-  else d.ev_back = qFilter(d.ev_back, QBASE_B, QCODE[t]!);
+  if (isGuest(t)) d.ev_guest = qFilter(d.ev_guest, QBITS_G, QCODE[t]!);
+  else d.ev_back = qFilter(d.ev_back, QBITS_B, QCODE[t]!);
 }
 /** xsWatch: re-registered at the end of the list; its first event unless `initial` is false. */
 function xsWatch(d: S, t: number, initial = true): void {
@@ -272,8 +273,8 @@ function xsWatch(d: S, t: number, initial = true): void {
   if (initial) queue(d, t);
 }
 function xsDeliver(d: S, guest: boolean): void {
-  if (guest) d.ev_guest = Math.floor(d.ev_guest / QBASE_G);
-  else d.ev_back = Math.floor(d.ev_back / QBASE_B);
+  if (guest) d.ev_guest >>>= QBITS_G;
+  else d.ev_back >>>= QBITS_B;
 }
 function rmBE(d: S): void {
   if (!beExists(d)) return;
@@ -691,9 +692,9 @@ export const xenbusFlatRules: readonly R[] = [
 // --- from a flat state to xenbus.ts's (the test's mapping; traces in xenbus's terms)
 
 const ref = (e: number): number | null => (e === 0 ? null : e - 1);
-const queueOf = (q: number, base: number, codes: readonly number[]): string[] => {
+const queueOf = (q: number, bits: number, codes: readonly number[]): string[] => {
   const out: string[] = [];
-  for (; q !== 0; q = Math.floor(q / base)) out.push(TOKENS[codes[q % base]!]!);
+  for (; q !== 0; q >>>= bits) out.push(TOKENS[codes[q & ((1 << bits) - 1)]!]!);
   return out;
 };
 const featureNames = (m: number): string[] => NETIF_FEATURES.filter((_, i) => m & (1 << i)).map((f) => f.name);
@@ -726,8 +727,8 @@ export function toNested(s: S, p: P): XenbusModelState {
     watches.push({ token: w.token, path: w.path, owner: w.owner, ...(w.drop ? { drop: w.drop } : {}), ...(w.fires ? { fires: w.fires } : {}) });
   }
   const events: Record<string, string[]> = {};
-  if (s.ev_guest) events[GUEST] = queueOf(s.ev_guest, QBASE_G, GUEST_Q);
-  if (s.ev_back) events[DRIVER_DOMAIN] = queueOf(s.ev_back, QBASE_B, BACK_Q);
+  if (s.ev_guest) events[GUEST] = queueOf(s.ev_guest, QBITS_G, GUEST_Q);
+  if (s.ev_back) events[DRIVER_DOMAIN] = queueOf(s.ev_back, QBITS_B, BACK_Q);
   const txns: Record<string, XsTxn> = {};
   if (s.fe_txn) {
     const writes: Record<string, string> = {};
@@ -815,7 +816,7 @@ const HOLDS: Record<string, (s: S, p: P) => boolean> = {
   [X9.name]: () => true, // no XDP attach at this point
   [X11.name]: (s) => !(s.be_inst === 1 && s.be_dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
     (s.be_nq > 0 && s.q0_map !== 0 && (s.be_nq < 2 || s.q1_map !== 0)),
-  [X12.name]: (s) => { let n = 0; for (let q = s.ev_back; q !== 0; q = Math.floor(q / QBASE_B)) if (q % QBASE_B === QCODE[T_BE_OTHEREND]) n++; return n <= 1; },
+  [X12.name]: (s) => { let n = 0; for (let q = s.ev_back; q !== 0; q >>>= QBITS_B) if ((q & 7) === QCODE[T_BE_OTHEREND]) n++; return n <= 1; },
   [X13.name]: (s) => s.fe_inst === 1 || (s.q0_gref === 0 && s.q1_gref === 0), // napi goes with the grant
   [X14.name]: () => true, // no malformed packet, no transmit: nothing is freed in use
   [X15.name]: () => true, // not DPDK
@@ -824,7 +825,7 @@ const HOLDS: Record<string, (s: S, p: P) => boolean> = {
     // the guest's nodes (its directory), its watches (otherend, one bus half), its transactions (netfront's)
     const entries = (s.n_fe_state ? 1 : 0) + (s.n_fe_mq ? 1 : 0) + (s.n_fe_g0 ? 12 : 0) + (s.n_fe_xdp ? 1 : 0);
     let watches = 0;
-    for (const t of tokensOf(s.watches)) if (isGuest(t)) watches++;
+    for (let w = s.watches; w !== 0; w >>>= 3) if (isGuest(w & 7)) watches++;
     // the largest node: 16 + 2 perms * 8 + at most 2 bytes of data
     return entries <= p.quotaEntries && 34 <= p.quotaEntrySize && watches <= p.quotaWatches + 1 && s.fe_txn <= p.quotaTransactions + 1;
   },
