@@ -46,13 +46,13 @@
  * @see model/xenbus.ts (the reference), model/xenstore.ts
  * @see docs/perf/2026-12-07c-words.md
  */
-import { defineModel, type Goal, type Invariant, type Layout, type Rule } from './core.js';
+import { defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
 import type { ParamSpace } from './params.js';
 import {
   BE, DRIVER_DOMAIN, FE, GUEST, NETIF_FEATURES, TXN_FE, W_BE_BUS, W_BE_BUS_RM, W_BE_HOTPLUG, W_BE_OTHEREND, W_FE_BUS, W_FE_BUS_RM, W_FE_OTHEREND,
   X1, X2, X3, X4, X5, X6, X7, X8, X9, X11, X12, X13, X14, X15, X16, X17, X18, X19,
   XenbusStateClosed, XenbusStateClosing, XenbusStateConnected, XenbusStateInitWait, XenbusStateInitialising, XenbusStateReconfigured, XenbusStateUnknown,
-  queueDir, rxPort, rxRef, txPort, txRef, xenbusParams, xenbusRules,
+  queueDir, rxPort, rxRef, txPort, txRef, xenbusObservables, xenbusParams, xenbusRules,
   type Budget, type BackendState, type FrontendState, type QueueRes, type XenbusModelState, type XenbusParams,
 } from './xenbus.js';
 import type { XsTxn, XsWatch } from './xenstore.js';
@@ -842,6 +842,18 @@ export const xenbusFlatGoals: readonly Goal<S, P>[] = [
   { name: X19.name, description: X19.description, see: X19.see, reached: (s) => !libxlWaitsForInitWait(s) },
 ];
 
+const OBSERVED: Record<string, (s: S) => number> = {
+  backend_node_vs_driver: (s) => (s.be_inst === 1 && beNode(s) !== s.be_state ? 1 : 0),
+  deferred_grants: (s) => (s.q0_deferred !== 0 ? 1 : 0) + (s.q1_deferred !== 0 ? 1 : 0),
+  queues_mapped: (s) => (s.q0_map !== 0 ? 1 : 0) + (s.q1_map !== 0 ? 1 : 0),
+};
+/** xenbus.ts's observables (names, readings), on the words. */
+export const xenbusFlatObservables: readonly Observable<S, P>[] = xenbusObservables.map((o) => {
+  const value = OBSERVED[o.name];
+  if (!value) throw new Error(`xenbus-flat: no word-level version of observable ${o.name}`);
+  return { name: o.name, description: o.description, value };
+});
+
 export const xenbusFlat = defineModel<S, P>({
   name: 'xenbus-flat',
   description: 'the xenbus model between Linux netfront and netback (new, 6.12), word-level (a flat layout): the same rules, invariants and goals as xenbus',
@@ -851,6 +863,7 @@ export const xenbusFlat = defineModel<S, P>({
   rules: xenbusFlatRules,
   invariants: xenbusFlatInvariants,
   goals: xenbusFlatGoals,
+  observables: xenbusFlatObservables,
   isValidEnd: (s) => xenbusFlatSettled(s),
   layout: xenbusFlatLayout,
 });

@@ -112,18 +112,22 @@ function sameThroughEngine(ov: Record<string, string>, opts: { checkDeadlock: bo
   assert.is(b.distinctStates, a.distinctStates, 'as many states');
   assert.equal([b.outcome, b.edges, b.depth, b.violation?.property, b.violation?.trace.length],
     [a.outcome, a.edges, a.depth, a.violation?.property, a.violation?.trace.length]);
+  assert.equal(observed(b), observed(a), 'the same observables (min, max, their depths)');
 }
+const observed = (r: { observables?: readonly { name: string; min: number; max: number; minSteps: number; maxSteps: number }[] }) =>
+  r.observables?.map((o) => [o.name, o.min, o.max, o.minSteps, o.maxSteps]);
 
-test('events=2 through the engine: the same states, outcome, edges and depth; the same deadlock', () => {
+test('events=2 through the engine: the same states, outcome, edges, depth and observables; the same deadlock', () => {
   sameThroughEngine({ events: '2' }, { checkDeadlock: true });
 });
 
-test('xenbus4 (bench/nested.ts) through the engine: the same outcome, counts, edges, depth and first goal failure', () => {
+test('xenbus4 (bench/nested.ts) through the engine: the same outcome, counts, edges, depth, first goal failure and observables', () => {
   const p = paramsOf(xenbusFlat, {});
   const b = runModel(xenbusFlat, p, { checkDeadlock: false });
   const a = runModel(xenbus, p, { checkDeadlock: false });
   assert.equal([b.outcome, b.distinctStates, b.edges, b.depth, b.violation?.property, b.violation?.trace.length],
     [a.outcome, a.distinctStates, a.edges, a.depth, a.violation?.property, a.violation?.trace.length]);
+  assert.equal(observed(b), observed(a), 'the same observables');
 });
 
 if (process.env.PVCHECK_SLOW_TESTS) {
