@@ -107,6 +107,16 @@ export const CASES: Readonly<
    */
   xenbus4: { model: 'xenbus', params: { events: '4', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
   xenbus5: { model: 'xenbus', params: { events: '5', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
+  /**
+   * xenbus4 and xenbus5 on the word-level model (model/xenbusFlat.ts, the flat path; test/xenbusFlat.test.ts: the same
+   * states as xenbus's), and xenbus itself on a tree without it: `compare --base /tmp/nested/f6f19a3 --cases
+   * xenbus4,xenbus4-flat` gives the flat model's states/s over f6f19a3's nested ones (issue 11); xenbus6-flat: a
+   * larger point (events=6), where the search's fixed cost weighs less.
+   */
+  'xenbus4-flat': { model: 'xenbus', params: { events: '4', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
+  'xenbus5-flat': { model: 'xenbus', params: { events: '5', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
+  xenbus6: { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
+  'xenbus6-flat': { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
   'ring-tso': { model: 'ring', params: { memory: 'tso', frontend: 'hostile', ringSize: '2', messages: '3' } },
   'ring-pair': { model: 'ring', params: { rings: 'pair', ringSize: '1', messages: '2' } },
   /** netif-tx at its defaults (packets=3: 137,828 states); packed since 2026-12-05 (its shape), the reference path before. */
