@@ -58,7 +58,12 @@
  *   also REQ_FUA writes (`rw+flush+fua`: BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE
  *   or a plain write by the features, the indirect path's BUG_ON; F_fua_durable,
  *   F_indirect_never_fua) and, at a migration to another nr_rings
- *   (`destQueues=other`), blkfront_resume's freeze (F_resume_returns).
+ *   (`destQueues=other`), blkfront_resume's freeze (F_resume_returns). Since
+ *   session 29 the reads and writes blk-mq holds at a migration, not on the
+ *   ring (rule blk_mq_submit_bio, life.held: with destQueues=other, or
+ *   indirect and destIndirect=no): the freeze waits for them too, and one
+ *   built for 32 segments reaches blkif_queue_rw_req's other BUG_ON after
+ *   blkif_recover (F_fits_without_indirect).
  * - **Removal by the toolstack** (`removal=libxl`, off by default): the run
  *   starts at the handshake and libxl removes the vbd once, at any step, as
  *   `xl block-detach` without -f does (`life`: the xenbus state nodes,
@@ -501,6 +506,28 @@ export interface Life {
    * dpm_resume_end, never returns. F_resume_returns.
    */
   readonly frozen?: boolean;
+  /**
+   * `migrate` with `destQueues=other`, or with `indirect` and `destIndirect=no`, only (session 29): reads and writes the
+   * block layer holds, allocated but not on the ring (blk_mq_submit_bio took the queue's usage count, bio_queue_enter,
+   * and every request blkfront can have in flight is in flight: the tag set's queue_depth is BLK_RING_SIZE; they wait in
+   * the scheduler, for a tag, or on a stopped hardware queue's dispatch list). blkfront_resume does not see them (it
+   * walks the shadow); blk-mq dispatches them when blkfront takes requests again (kick_pending_request_queues,
+   * blkif_recover's kick). Each holds q_usage_counter: blk_mq_update_nr_hw_queues' freeze waits for them too
+   * (F_resume_returns, finding blkif-resume-freeze's second route).
+   */
+  readonly held?: number;
+  /**
+   * `migrate` with `indirect` and `destIndirect=no` only (session 29): one of the `held` requests has more than
+   * BLKIF_MAX_SEGMENTS_PER_REQUEST grants (blk_mq_submit_bio split its bio to the queue's max_segments, 32 while the
+   * backend writes feature-max-indirect-segments); blk-mq never splits a request again at dispatch.
+   */
+  readonly heldBig?: boolean;
+  /**
+   * `migrate` with `indirect` and `destIndirect=no` only (session 29): blkfront dispatched a request of more than 11
+   * grants while info->max_indirect_segments is 0: blkif_queue_rw_req's BUG_ON(!HAS_EXTRA_REQ && require_extra_req)
+   * (x86: HAS_EXTRA_REQ false) stopped the guest's kernel. F_fits_without_indirect.
+   */
+  readonly noIndirectBug?: boolean;
 }
 
 /**
@@ -563,9 +590,9 @@ const params = defineParams(
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
     flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
-    indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request" }),
-    destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate with ops=rw+flush+fua) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it" }),
-    destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end)" }),
+    indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request. Also (migrate with destIndirect=no, any ops; session 29) the size of the reads and writes blk-mq holds at the migration" }),
+    destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it. With ops=rw+flush+fua it sizes new FUA writes; since session 29, with no (and indirect), a read or write blk-mq holds at the migration may be one built for 32 segments (blk_mq_submit_bio: life.held), which blkif_recover's kick dispatches as it is: F_fits_without_indirect" }),
+    destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end: the ones blkfront_resume kept whole and, since session 29, the reads and writes blk-mq holds, rule blk_mq_submit_bio)" }),
     destFeatures: enumParam({ values: ['same', 'none', 'nosecure', 'noflush', 'flushcache', 'barrier-only'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false); the source's discard nodes with no flush node (noflush: its disk has no write cache); with feature-flush-cache and feature-barrier (flushcache: Linux blkback on a disk with a write cache); with feature-barrier alone (barrier-only). blkfront reads them again in blkif_recover (blkfront_gather_backend_features); feature-max-indirect-segments is the source's" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
@@ -584,6 +611,10 @@ const frontHonest = (p: BlkifParams): boolean => p.frontend === 'honest';
 /** The vbd's lifecycle (`life`) is modelled: removal=libxl or migrate. */
 export const hasLife = (p: { removal: string; migrate: boolean; unbind: boolean; crash?: string }): boolean => p.removal === 'libxl' || p.migrate || p.unbind || (p.crash !== undefined && p.crash !== 'none');
 const backHonest = (p: BlkifParams): boolean => p.backend === 'honest';
+/** `migrate` from a backend with indirect segments to one without: a request blk-mq holds may be one of more than 11 grants. */
+export const heldIndirect = (p: { migrate: boolean; indirect: boolean; destIndirect: string }): boolean => p.migrate && p.indirect && p.destIndirect === 'no';
+/** The requests blk-mq holds at a migration are tracked (`life.held`): another nr_rings at the destination, or fewer segments. */
+export const hasHeld = (p: { migrate: boolean; indirect: boolean; destIndirect: string; destQueues: string }): boolean => p.migrate && (p.destQueues === 'other' || heldIndirect(p));
 
 const emptySlot = (p: BlkifParams): Slot => slotOf(p, SLOT_EMPTY, 0, 0, Array.from({ length: p.segments }, () => ({ gref: 0, sect: SECT_OK })), 0, PAD_FRONTEND);
 
@@ -636,6 +667,8 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
         ...(p.migrate ? { feDev: oneOf(XENBUS_STATES), migrated: oneOf(MIGRATE_PHASES), ...(p.removal === 'libxl' ? { restoreSaw: bool } : {}), aside: int(0, p.ringSize), ...(p.ops !== 'rw' ? { parked: int(0, p.ringSize) } : {}) } : {}),
         ...(p.unbind ? { bind: oneOf(BIND_PHASES), stale: bool } : {}),
         ...(p.migrate && p.destQueues === 'other' ? { frozen: bool } : {}),
+        ...(hasHeld(p) ? { held: int(0, p.requests) } : {}),
+        ...(heldIndirect(p) ? { heldBig: bool, noIndirectBug: bool } : {}),
         // crash only: the other rows' packed words are unchanged without it
         ...(p.crash !== 'none' ? { feDev: oneOf(XENBUS_STATES), dd: oneOf(DD_PHASES), fedir: oneOf(FEDIR_PHASES), gdev: oneOf(GDEV_PHASES), busWatch: bool } : {}),
       }),
@@ -680,6 +713,8 @@ export function blkifInit(p: BlkifParams): BlkifState {
         ...(p.migrate ? { feDev: XenbusStateInitialising, migrated: MIGRATE_NONE, ...(p.removal === 'libxl' ? { restoreSaw: false } : {}), aside: 0, ...(p.ops !== 'rw' ? { parked: 0 } : {}) } : {}),
         ...(p.unbind ? { bind: BIND_BOUND, stale: false } : {}),
         ...(p.migrate && p.destQueues === 'other' ? { frozen: false } : {}),
+        ...(hasHeld(p) ? { held: 0 } : {}),
+        ...(heldIndirect(p) ? { heldBig: false, noIndirectBug: false } : {}),
         ...(p.crash !== 'none' ? { feDev: XenbusStateInitialising, dd: DD_UP, fedir: FEDIR_FIRST, gdev: GDEV_FIRST, busWatch: false } : {}),
       },
     } : {}),
@@ -699,9 +734,20 @@ const SEE_FRONT = 'drivers/block/xen-blkfront.c';
  * blkfront may queue a request (any kind): connected, a request left to issue, a free slot and a free shadow id. A new
  * request leaves room for the REQ_FUA writes blkif_recover requeued (`fuaOwed`); `requeued`: one of those.
  */
-export const blkfrontMayQueue = (s: BlkifState, p: BlkifParams, requeued = false): boolean => {
+export const blkfrontMayQueue = (s: BlkifState, p: BlkifParams, requeued = false): boolean =>
+  blkfrontBudget(s, p, requeued) && !RING_FULL(p.ringSize, s.front.req_prod_pvt, s.front.rsp_cons) && s.front.shadow.some((x) => !x.waiting) && blkfrontRuns(s);
+
+/**
+ * A request left to issue: new ones leave room for the REQ_FUA writes blkif_recover requeued (`fuaOwed`) and the reads and
+ * writes blk-mq holds (`life.held`); `requeued`: one of those.
+ */
+const blkfrontBudget = (s: BlkifState, p: BlkifParams, requeued: boolean): boolean =>
+  s.front.issued + (requeued ? 0 : (s.front.fuaOwed ?? 0) + (s.life?.held ?? 0)) < p.requests;
+
+/** blk-mq hands blkfront requests: connected, not broken, the kernel not stopped by a BUG_ON. */
+const blkfrontRuns = (s: BlkifState): boolean => {
   const f = s.front;
-  return !f.broken && f.bugOn !== true && f.issued + (requeued ? 0 : f.fuaOwed ?? 0) < p.requests && !RING_FULL(p.ringSize, f.req_prod_pvt, f.rsp_cons) && f.shadow.some((x) => !x.waiting) &&
+  return !f.broken && f.bugOn !== true && s.life?.noIndirectBug !== true &&
     (s.life === undefined || (feDevOf(s.life) === XenbusStateConnected && s.life.migrated !== MIGRATE_RESUMING && s.life.bind !== BIND_UNBOUND &&
       s.life.gdev !== GDEV_REMOVING && s.life.gdev !== GDEV_NONE)); // removal=libxl, migrate: blk-mq runs from blkfront_connect until blkfront_closing's blk_mark_disk_dead (or the suspend); crash: until del_gendisk marks the disk dead
 };
@@ -711,8 +757,44 @@ export const blkifQueueRequest: R = {
   actor: 'frontend',
   doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
   see: `${SEE_FRONT} blkif_queue_rw_req, get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
-  when: (s, p) => s.front.grants.length >= p.segments && blkfrontMayQueue(s, p),
-  then: (d, s, p) => queueData(d, s, p, BLKIF_OP_READ, false),
+  // (life.held) blk-mq dispatches a request it held first (kick_pending_request_queues, blkif_recover's kick)
+  when: (s, p) => s.front.grants.length >= p.segments && blkfrontMayQueue(s, p, (s.life?.held ?? 0) > 0),
+  then: (d, s, p) => {
+    const held = s.life?.held ?? 0;
+    if (held > 0) {
+      const l = d.life as LifeDraft;
+      l.held = held - 1;
+      if (s.life!.heldBig === true) { // the one of more than 11 grants (blk-mq's order is its scheduler's: this is one order)
+        l.heldBig = false;
+        // built for the source's max_segments; blkif_recover read max_indirect_segments 0 from the destination:
+        // require_extra_req, and on x86 BUG_ON(!HAS_EXTRA_REQ && require_extra_req) stops the kernel here
+        if (!backendIndirect(s, p)) { l.noIndirectBug = true; return; }
+      }
+    }
+    queueData(d, s, p, BLKIF_OP_READ, false);
+  },
+};
+
+/**
+ * blkfront cannot take another request: every one it can have in flight is in flight (Linux: the tag set's queue_depth
+ * is BLK_RING_SIZE; the model's capacity is also bounded by its `pages`).
+ */
+const blkfrontFull = (s: BlkifState, p: BlkifParams): boolean =>
+  RING_FULL(p.ringSize, s.front.req_prod_pvt, s.front.rsp_cons) || s.front.shadow.every((x) => x.waiting) || s.front.grants.length < p.segments;
+
+export const blkMqSubmitBio: Rule<BlkifState, BlkifParams, FuaSize> = {
+  name: 'blk_mq_submit_bio',
+  actor: 'frontend',
+  doc: 'the guest\'s block layer (migrate with destQueues=other, or indirect with destIndirect=no; before the migration): a read or write submitted while every request blkfront can have in flight is in flight (a busy guest: writeback is not frozen by the suspend) becomes a request that waits in blk-mq, allocated and holding the queue\'s usage count (bio_queue_enter), not on the ring: in the scheduler (mq-deadline at one hardware queue), for a tag (blk_mq_get_tag), or on a stopped hardware queue\'s dispatch list (blkif_queue_rq\'s BLK_STS_DEV_RESOURCE). Its size is the queue\'s max_segments when it was built: with indirect segments more than 11 grants (`indirect`)',
+  see: `block/blk-mq.c blk_mq_submit_bio (bio_queue_enter, __bio_split_to_limits), __blk_mq_free_request (blk_queue_exit); block/elevator.c elevator_get_default; ${SEE_FRONT} xlvbd_alloc_gendisk (tag_set.queue_depth = BLK_RING_SIZE), blkif_queue_rq (out_busy), blkif_set_queue_limits (max_segments)`,
+  applies: (p) => hasHeld(p),
+  choices: (s, p) => (s.life!.heldBig === false && backendIndirect(s, p) ? FUA_SIZES : FUA_DIRECT_ONLY),
+  when: (s, p) => s.life?.held !== undefined && s.life.migrated === MIGRATE_NONE && blkfrontFull(s, p) && blkfrontBudget(s, p, false) && blkfrontRuns(s),
+  then: (d, s, _p, size) => {
+    const l = d.life as LifeDraft;
+    l.held = s.life!.held! + 1;
+    if (size === FUA_INDIRECT) l.heldBig = true;
+  },
 };
 
 /**
@@ -1326,6 +1408,8 @@ export const xenbusDevResume: R = {
     // (destQueues=other) then blk_mq_update_nr_hw_queues: another nr_rings, so blk_mq_freeze_queue waits for the
     // requests blkfront_resume parked on info->requests, which nothing ends: blkfront_resume never returns
     if (p.destQueues === 'other' && (s.life!.parked ?? 0) > 0) l.frozen = true;
+    // and for the reads and writes blk-mq holds (session 29: never on the ring, blkfront_resume does not see them)
+    if (p.destQueues === 'other' && (s.life!.held ?? 0) > 0) l.frozen = true;
   },
 };
 
@@ -1873,6 +1957,13 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     see: `${SEE_FRONT} blkif_queue_rw_req (764-771), blkfront_gather_backend_features (feature-barrier, feature-flush-cache, feature-max-indirect-segments), blkif_set_queue_limits (BLK_FEAT_FUA, max_segments); block/blk-flush.c blk_insert_flush (REQ_FUA kept with supports_fua); xen/include/public/io/blkif.h BLKIF_OP_INDIRECT`,
     holds: (s, p) => !frontHonest(p) || s.front.bugOn !== true,
   },
+  {
+    // migrate with indirect and destIndirect=no (session 29): finding blkif-no-indirect-after-migration
+    name: 'F_fits_without_indirect',
+    description: 'blkfront never dispatches a request of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants while info->max_indirect_segments is 0: on x86 (HAS_EXTRA_REQ false) blkif_queue_rw_req\'s BUG_ON(!HAS_EXTRA_REQ && require_extra_req) stops the guest (a request blk-mq built for the source\'s 32 segments and held across xl migrate to a backend without feature-max-indirect-segments)',
+    see: `${SEE_FRONT} blkif_queue_rw_req (760-762), blkif_recover (2011-2025: blkfront_gather_backend_features, blkif_set_queue_limits, queue_limits_commit_update, kick_pending_request_queues), blkfront_resume (only the shadow's requests); block/blk-mq.c blk_mq_submit_bio (__bio_split_to_limits at submission only)`,
+    holds: (s) => s.life?.noIndirectBug !== true,
+  },
 ];
 
 /**
@@ -1953,7 +2044,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifQueueFuaWrite, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
+  rules: [blkifQueueRequest, blkMqSubmitBio, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifQueueFuaWrite, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
     blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, libxlWaitDeviceConnection, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
     driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
     driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],

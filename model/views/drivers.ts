@@ -31,6 +31,8 @@ export const blkifTable: readonly Pattern[] = [
   [/^blkif_queue_fua_write$/, { writes: ['ring page request slot', 'ring page req_prod', 'grant table entry'] }], // ops with fua: a REQ_FUA write with its segments (the indirect size stops at blkfront's BUG_ON before any write)
   [/^blkif_queue_(flush|discard_req|secure_erase)$/, { writes: ['ring page request slot', 'ring page req_prod'] }], // ops: no segment, no grant (secure_erase: REQ_OP_SECURE_ERASE as BLKIF_OP_DISCARD)
   [/^blkif_interrupt$/, { reads: ['ring page rsp_prod', 'ring page response slot'] }],
+  // migrate with destQueues=other or destIndirect=no: a read or write the guest's block layer holds (its queue's usage count), not on the ring
+  [/^blk_mq_submit_bio$/, { writes: ['blk-mq request queue (q_usage_counter)'] }],
   [/^__do_block_io_op$/, { reads: ['ring page req_prod', 'ring page request slot'] }],
   [/^xen_blkbk_map$/, { messages: hypercall('GNTTABOP_map_grant_ref') }],
   [/^make_response$/, { writes: ['ring page response slot', 'ring page rsp_prod'] }],
