@@ -17,14 +17,6 @@ export interface FlatCodec<S> {
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A new `unpack` into one object of its own, reused by every call (valid until its next call). */
   readonly unpackReused: () => (w: Uint32Array, off: number) => S;
-  /**
-   * A new view of packed words: `at(w, off)` returns one object of its own, reused by every call
-   * (valid until the next call and while the words stay), whose fields are getters reading the
-   * words, so that a reader pays for the fields it reads, not for every field of the state
-   * (a new state's invariants: most read a few of ring-weak-flat's 54 fields). Read-only: a write
-   * throws (the modules are strict).
-   */
-  readonly view: () => (w: Uint32Array, off: number) => S;
   readonly fields: FlatFields;
 }
 
@@ -74,18 +66,6 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
       return `d.${p.name} = (w[off + ${p.word}] >>> ${p.shift})${mask};`;
     })
     .join(' ');
-  // the view: a class whose getters read the words (V8 inlines them where the site sees this class only)
-  // (the view's own two properties named apart from every field)
-  let W = '$w';
-  while (placed.some((p) => p.name === W || p.name === `${W}o`)) W += '$';
-  const O = `${W}o`;
-  const getters = placed
-    .map((p) => {
-      const mask = p.bits === 32 ? '' : ` & ${2 ** p.bits - 1}`;
-      return `get ${p.name}() { return (this.${W}[this.${O} + ${p.word}] >>> ${p.shift})${mask}; }`;
-    })
-    .join('\n');
-  const view = `return function view() { class FlatView { constructor() { this.${W} = EMPTY; this.${O} = 0; }\n${getters}\n}\nconst v = new FlatView();\nreturn function at(w, off) { v.${W} = w; v.${O} = off; return v; }; }`;
   const bad = (name: string, v: unknown) => {
     throw new RangeError(`state field '${name}' = ${String(v)} is outside its declared layout`);
   };
@@ -96,7 +76,6 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
     clone: new Function(`return function clone(s) { ${clone} }`)(),
     assign: new Function(`return function assign(d, s) { ${placed.map((p) => `d.${p.name} = s.${p.name};`).join(' ')} }`)(),
     unpack: new Function(`return function unpack(w, off) { ${unpack} }`)(),
-    view: new Function('EMPTY', view)(new Uint32Array(words)),
     unpackReused: new Function(
       `return function unpackReused() { let d; return function unpackInto(w, off) { if (d === undefined) { d = unpack(w, off); return d; } ${into} return d; }; function unpack(w, off) { ${unpack} } }`,
     )(),

@@ -39,8 +39,6 @@ export interface WordCodec<S> {
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A new `unpack` into objects it reuses (codec.ts), if the codec has one; its `same` knows those objects. */
   readonly unpackReused?: () => ((w: Uint32Array, off: number) => S) & { readonly same?: Same<S> };
-  /** A new read-only view of packed words (flat.ts `view`), if the codec has one: a new state's properties read it. */
-  readonly view?: () => (w: Uint32Array, off: number) => S;
   /** Whether a state packs to the given words, without packing it (codec.ts), if the codec has one. */
   readonly same?: Same<S>;
   /** A mutable copy of `s` for a rule to write (reused: valid until the next call). */
@@ -69,7 +67,6 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
       pack: c.pack,
       unpack: c.unpack,
       unpackReused: c.unpackReused,
-      view: c.view,
       clone: c.clone,
       scratch: (s) => {
         if (d === undefined) d = c.clone(s);
@@ -211,7 +208,7 @@ export class PackedPath<S> implements StatePath<S> {
       this.unpackExpanded = (w, off) => (this.tracing ? E.at(w, off) : unpackExpanded(w, off));
     } else this.unpackExpanded = unpackExpanded;
     this.sameExpanded = reused?.same ?? codec.same;
-    this.unpackFound = codec.view?.() ?? codec.unpackReused?.() ?? codec.unpack;
+    this.unpackFound = codec.unpackReused?.() ?? codec.unpack;
   }
 
   /**
@@ -222,11 +219,7 @@ export class PackedPath<S> implements StatePath<S> {
   private readonly unpackExpanded: (w: Uint32Array, off: number) => S;
   /** The no-write check of an expanded state without packing it (codec.ts `same`), if the codec has one. */
   private readonly sameExpanded: Same<S> | undefined;
-  /**
-   * Unpacks a new state for its invariants, observables and goals (reused objects too: they keep no
-   * reference); for a flat layout a view of its words instead (flat.ts `view`: they read a few fields
-   * of a wide state, ring-weak-flat's hostile invariants 5 of 54; 2026-12-07c-engine.md).
-   */
+  /** Unpacks a new state for its invariants, observables and goals (reused objects too: they keep no reference). */
   private readonly unpackFound: (w: Uint32Array, off: number) => S;
 
   /**

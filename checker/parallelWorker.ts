@@ -1000,7 +1000,7 @@ class Worker<S> {
       let found: S | undefined;
       if (code === 1) {
         lv.news++;
-        // the invariants see the successor unpacked from its words (a plain state; a flat layout's view of them, packed.ts)
+        // the invariants see the successor unpacked from its words (a plain state)
         if (this.failing((found = this.path.stagedState(j))) >= 0) lv.stop = true;
       }
       const slot = res >>> 2;

@@ -87,8 +87,6 @@ export interface CheckResult<S> extends Stats {
   readonly workers?: number;
   /** Why that many (cli/check.ts: an explicit --workers, the system, or the machine's load). */
   readonly workersReason?: string;
-  /** The word-level model the search ran on for the model checked (cli/fastPath.ts), if it did. */
-  readonly fastPath?: string;
 }
 
 /** Per-rule firing counts as the report gives them: inactive rules are left out. */

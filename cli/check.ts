@@ -308,9 +308,9 @@ export class HandOverPlan {
 /**
  * Runs a search in slices, printing progress on stderr every 2 s (PVCHECK_PROGRESS_MS) and stopping cleanly on Ctrl-C.
  * A built-in inside the cover of a word-level model of it runs on that model (cli/fastPath.ts; not with `nested`):
- * the states `onState` sees and the traces are the built-in's.
+ * the states `onState` sees and the traces are the built-in's; `fastPath` names the word-level model then.
  */
-export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
+export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown> & { readonly fastPath?: string }> {
   const fast = opt.nested ? undefined : await fastPathFor(model, params);
   if (!fast) return searchOf(model, params, opt, model.name);
   const onState = opt.onState;
