@@ -117,6 +117,14 @@ export const CASES: Readonly<
   'xenbus5-flat': { model: 'xenbus', params: { events: '5', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
   xenbus6: { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
   'xenbus6-flat': { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
+  /**
+   * xenbus4, xenbus5, xenbus6 on xenbus itself whatever the tree: with `--workers` a tree with fast paths (cli/fastPath.ts)
+   * runs xenbusN and xenbusN-flat as `pvcheck check xenbus` runs them, on the word-level model (each run names it), and
+   * these as `check --nested`, the nested figure; without `--workers` they are xenbusN.
+   */
+  'xenbus4-nested': { model: 'xenbus', params: { events: '4', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, nested: true },
+  'xenbus5-nested': { model: 'xenbus', params: { events: '5', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, nested: true },
+  'xenbus6-nested': { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, nested: true },
   'ring-tso': { model: 'ring', params: { memory: 'tso', frontend: 'hostile', ringSize: '2', messages: '3' } },
   'ring-pair': { model: 'ring', params: { rings: 'pair', ringSize: '1', messages: '2' } },
   /** netif-tx at its defaults (packets=3: 137,828 states); packed since 2026-12-05 (its shape), the reference path before. */

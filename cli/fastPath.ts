@@ -25,6 +25,8 @@ import type { Model } from '../model/core.js';
 import { builtinModels } from '../model/registry.js';
 import type { RingParams } from '../model/ring.js';
 import type { RingWeakFlatState } from '../model/ringWeakFlat.js';
+import type { XenbusParams } from '../model/xenbus.js';
+import type { XenbusFlatState } from '../model/xenbusFlat.js';
 import { bind } from '../properties/bind.js';
 
 /** A built-in model's word-level model at parameters inside its cover. */
@@ -65,6 +67,19 @@ const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: (
         toNested: (s, p) => toNested(s as RingWeakFlatState, p as RingParams),
         // ring.ts ringObservables count only with counters=true; the cover has counters=false
         observablesWithoutValue: true,
+      };
+    },
+  },
+  xenbus: {
+    name: 'xenbus-flat',
+    load: async () => {
+      const { flatCover, xenbusFlat, toNested } = await import('../model/xenbusFlat.js');
+      return {
+        flat: xenbusFlat,
+        outside: (p) => flatCover(p as XenbusParams),
+        toNested: (s, p) => toNested(s as XenbusFlatState, p as XenbusParams),
+        // xenbus's three observables are the word-level model's too (test/xenbusFlat)
+        observablesWithoutValue: false,
       };
     },
   },

@@ -52,6 +52,7 @@ export const builtinModules: Readonly<Record<string, string>> = {
  */
 export const fastPathModules: Readonly<Record<string, string>> = {
   'ring-weak-flat': '../model/ringWeakFlat.ts',
+  'xenbus-flat': '../model/xenbusFlat.ts',
 };
 
 const moduleOf = (name: string): string | undefined =>

@@ -9,8 +9,10 @@
  * over each model's own rules (immer for xenbus.ts, a shallow copy for the flat
  * model), so that the comparison does not go through the engine it is meant to
  * check. Outside its cover the flat model refuses its parameters with one line.
- * Kept small for CI (a few seconds); the whole of xenbus4 (118,985 states) is
- * compared state by state with PVCHECK_SLOW_TESTS=1.
+ * `check xenbus` runs the flat model inside its cover (cli/fastPath.ts; xenbus's defaults are inside): npm
+ * start's xenbus rows at the defaults and `reconnect=0` (counts here, state by state with
+ * PVCHECK_SLOW_TESTS=1) and `unplug=0` (state by state here) are compared. Kept small for CI; xenbus4 (118,985
+ * states) and the defaults' whole space (121,453) state by state with PVCHECK_SLOW_TESTS=1.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -117,12 +119,12 @@ function sameThroughEngine(ov: Record<string, string>, opts: { checkDeadlock: bo
 const observed = (r: { observables?: readonly { name: string; min: number; max: number; minSteps: number; maxSteps: number }[] }) =>
   r.observables?.map((o) => [o.name, o.min, o.max, o.minSteps, o.maxSteps]);
 
-test('events=2 through the engine: the same states, outcome, edges, depth and observables; the same deadlock', () => {
-  sameThroughEngine({ events: '2' }, { checkDeadlock: true });
+test("npm start's xenbus row `unplug=0` (up to two closes and two rebinds) through the engine: the same states, outcome, edges, depth and observables", () => {
+  sameThroughEngine({ guestClose: '2', reconnect: '2', unplug: '0' }, { checkDeadlock: true });
 });
 
-test('xenbus4 (bench/nested.ts) through the engine: the same outcome, counts, edges, depth, first goal failure and observables', () => {
-  const p = paramsOf(xenbusFlat, {});
+test("xenbus's defaults, the whole space (no deadlock stop; `check xenbus` runs xenbus-flat there): the same outcome, counts, edges, depth, first goal failure and observables", () => {
+  const p = paramsOf(xenbusFlat, { guestClose: '2', reconnect: '2' });
   const b = runModel(xenbusFlat, p, { checkDeadlock: false });
   const a = runModel(xenbus, p, { checkDeadlock: false });
   assert.equal([b.outcome, b.distinctStates, b.edges, b.depth, b.violation?.property, b.violation?.trace.length],
@@ -133,6 +135,10 @@ test('xenbus4 (bench/nested.ts) through the engine: the same outcome, counts, ed
 if (process.env.PVCHECK_SLOW_TESTS) {
   test('xenbus4 through the engine: xenbus\'s reachable states are the flat model\'s, state by state', () => {
     sameThroughEngine({}, { checkDeadlock: false });
+  });
+  test("xenbus's defaults and its check-all row reconnect=0 through the engine, state by state", () => {
+    sameThroughEngine({ guestClose: '2', reconnect: '2' }, { checkDeadlock: false });
+    sameThroughEngine({ guestClose: '2', reconnect: '0' }, { checkDeadlock: true });
   });
 }
 
