@@ -24,6 +24,9 @@
  *   in 8 s, after its CLI runs): cli/inlining.ts gives the half budget to a nested model with large
  *   rules only (not a flat one), and setInlining returns (and remembers) the budget it set, back to
  *   V8's default after a flat model (models made up here: one rule of 10,000 characters and more).
+ * - xenbus7-fix-example-unfixed (session 29: test/xenbusV7 killed it in its 13th case, 21 s):
+ *   examples/xenbus-v7-switch-initialising-fix.ts verifies at bus=7.0 unplug=0 with three events
+ *   (V1's route of the write-up, 14 steps on the built-in), not only at its header's four.
  * - finding-one-step-refused (session 29, test/support/findingsTable.ts): docs/findings.md's
  *   result cell of a 1-step finding reads "in 1 step"; the table's parser takes it (and "N
  *   steps"), and still refuses a cell with no step count.
@@ -32,10 +35,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce, type Draft } from 'immer';
 import { BE_REQ, CONN_UP, FE_DEFER, G11, G_granteeIdles, G_granterReclaims, grant } from '../model/grant.js';
-import { paramsOf, runModel } from './support/models.js';
+import { paramsOf, runModel, systemOf } from './support/models.js';
+import { check } from '../checker/explore.js';
 import { parseFindingRows } from './support/findingsTable.js';
 import { defaultsMoved } from './support/pinnedDefaults.js';
 import { workersSummary } from '../cli/check.js';
+import v1Fix from '../examples/xenbus-v7-switch-initialising-fix.js';
+import type { Model } from '../model/core.js';
 import { LARGE_RULES_SOURCE, NESTED_INLINING, V8_DEFAULT_INLINING, inliningBudget, inliningFor, setInlining } from '../cli/inlining.js';
 
 type GrantState = ReturnType<typeof grant.init>[number];
@@ -117,6 +123,12 @@ test('grant G11 (grant-g11-count-dropped): a driver mapping nobody owns while co
   const leaked = produce(seen!, (d: Draft<GrantState>) => { d.ringh = -1; });
   assert.is(leaked.mt[seen!.ringh]!.drv, 1, 'the mapping stays');
   assert.not.ok(G11.holds(leaked, p), 'a driver mapping nobody owns, while connected: G11 fails');
+});
+
+test('xenbus-V1\'s fix example (xenbus7-fix-example-unfixed) verifies at bus=7.0 unplug=0 with three events, V1\'s route', () => {
+  const m = v1Fix as unknown as Model<unknown, unknown>;
+  const p = paramsOf(m, { bus: '7.0', unplug: '0', events: '3' });
+  assert.is(check(systemOf(m, p), {}).outcome, 'ok');
 });
 
 test.run();
