@@ -8,12 +8,16 @@
  *   (XSA-367's leak) passes. No reachable state of the model fails G11 (netback is honest), so
  *   no search sees it: G11 is asked of a reachable connected state with the ring mapped, and of
  *   that state with the ring's handle forgotten (its mapping left in the maptrack).
+ * - finding-one-step-refused (session 29, test/support/findingsTable.ts): docs/findings.md's
+ *   result cell of a 1-step finding reads "in 1 step"; the table's parser takes it (and "N
+ *   steps"), and still refuses a cell with no step count.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { produce, type Draft } from 'immer';
 import { CONN_UP, G11, grant } from '../model/grant.js';
 import { paramsOf, runModel } from './support/models.js';
+import { parseFindingRows } from './support/findingsTable.js';
 
 type GrantState = ReturnType<typeof grant.init>[number];
 
@@ -31,6 +35,25 @@ test('grant G11 (grant-g11-count-dropped): a driver mapping nobody owns while co
   const leaked = produce(seen!, (d: Draft<GrantState>) => { d.ringh = -1; });
   assert.is(leaked.mt[seen!.ringh]!.drv, 1, 'the mapping stays');
   assert.not.ok(G11.holds(leaked, p), 'a driver mapping nobody owns, while connected: G11 fails');
+});
+
+test('findings table (finding-one-step-refused): "in 1 step" and "in N steps" parse, with the row\'s model, parameters and property; a result with no step count is refused', () => {
+  const rows = parseFindingRows([
+    '| one | `pvcheck check blkif -p ops=rw+flush+fua -i F_x` | `F_x` in 1 step | one step |',
+    '| two | `pvcheck check xenbus` | deadlock in 7 steps | seven |',
+  ].join('\n'));
+  assert.equal(
+    rows.map((r) => [r.id, r.model, r.params, r.only, r.property, r.steps]),
+    [['one', 'blkif', { ops: 'rw+flush+fua' }, ['F_x'], 'F_x', 1], ['two', 'xenbus', {}, [], 'deadlock', 7]],
+  );
+  // uvu's assert.throws rethrows an assertion failure as its own: catch it here
+  let refused = '';
+  try {
+    parseFindingRows('| bad | `pvcheck check xenbus` | deadlock | no count |');
+  } catch (e) {
+    refused = (e as Error).message;
+  }
+  assert.match(refused, /^bad: result 'deadlock' is not/);
 });
 
 test.run();

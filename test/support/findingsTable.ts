@@ -2,8 +2,8 @@
  * docs/findings.md's table, parsed once for the tests that read it
  * (test/findings replays each row's trace, test/findingRows runs each row's
  * command): `| id | \`pvcheck check MODEL ARGS\` | \`PROPERTY\` in N steps
- * (or deadlock in N steps) | ...`. A row whose command or result does not
- * parse is an assertion failure naming the row.
+ * (or deadlock in N steps; a 1-step finding reads "in 1 step") | ...`. A row
+ * whose command or result does not parse is an assertion failure naming the row.
  */
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -24,15 +24,20 @@ export interface FindingRow {
 }
 
 export function findingRows(): FindingRow[] {
+  return parseFindingRows(readFileSync(join(root, 'docs/findings.md'), 'utf8'));
+}
+
+/** The rows of a findings table in `text` (docs/findings.md's format). */
+export function parseFindingRows(text: string): FindingRow[] {
   const out: FindingRow[] = [];
-  for (const line of readFileSync(join(root, 'docs/findings.md'), 'utf8').split('\n')) {
+  for (const line of text.split('\n')) {
     if (!/^\| [A-Za-z0-9-]+ \| `pvcheck/.test(line)) continue;
     const cells = line.split('|').map((c) => c.trim());
     const id = cells[1]!;
     const cmd = /^`pvcheck (check (\S+)((?: (?:-p \S+=\S+|-i \S+))*))`$/.exec(cells[2]!);
     assert.ok(cmd, `${id}: command '${cells[2]}' is not \`pvcheck check MODEL [-p k=v]... [-i NAME]...\``);
-    const res = /^(?:`(\w+)`|(deadlock)) in (\d+) steps$/.exec(cells[3]!);
-    assert.ok(res, `${id}: result '${cells[3]}' is not "\`PROPERTY\` in N steps" or "deadlock in N steps"`);
+    const res = /^(?:`(\w+)`|(deadlock)) in (\d+) steps?$/.exec(cells[3]!);
+    assert.ok(res, `${id}: result '${cells[3]}' is not "\`PROPERTY\` in N steps" or "deadlock in N steps" ("in 1 step" for one)`);
     const rest = cmd[3]!.trim() ? cmd[3]!.trim().split(' ') : [];
     const params: Record<string, string> = {};
     const only: string[] = [];
