@@ -61,6 +61,8 @@ export const CASES: Readonly<
        * a base before it the case compares the flat model with the base's nested one (issue 11).
        */
       flat?: string;
+      /** `--workers`: the CLI's search with `nested` (`pvcheck check --nested`: the model itself, never its fast path, cli/fastPath.ts). */
+      nested?: boolean;
     }
   >
 > = {
@@ -88,6 +90,12 @@ export const CASES: Readonly<
    * ring-weak,ring-weak-flat` gives the flat model's states/s over f6f19a3's nested ones (issue 11).
    */
   'ring-weak-flat': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' }, flat: 'model/ringWeakFlat.ts#ringWeakFlat' },
+  /**
+   * ring-weak on ring itself whatever the tree: with `--workers` a tree with fast paths (cli/fastPath.ts) runs
+   * `ring-weak` and `ring-weak-flat` as `pvcheck check ring` runs them, on the word-level model (each run names
+   * it), and this one as `check --nested`, the nested figure; without `--workers` it is `ring-weak`.
+   */
+  'ring-weak-nested': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' }, nested: true },
   /** xenbus at its defaults until 2026-12-06 (events=3, one close and one rebind; session 26 raised them to 4, 2, 2). */
   xenbus: { model: 'xenbus', params: { events: '3', guestClose: '1', reconnect: '1' } },
   /**
@@ -99,6 +107,16 @@ export const CASES: Readonly<
    */
   xenbus4: { model: 'xenbus', params: { events: '4', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
   xenbus5: { model: 'xenbus', params: { events: '5', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
+  /**
+   * xenbus4 and xenbus5 on the word-level model (model/xenbusFlat.ts, the flat path; test/xenbusFlat.test.ts: the same
+   * states as xenbus's), and xenbus itself on a tree without it: `compare --base /tmp/nested/f6f19a3 --cases
+   * xenbus4,xenbus4-flat` gives the flat model's states/s over f6f19a3's nested ones (issue 11); xenbus6-flat: a
+   * larger point (events=6), where the search's fixed cost weighs less.
+   */
+  'xenbus4-flat': { model: 'xenbus', params: { events: '4', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
+  'xenbus5-flat': { model: 'xenbus', params: { events: '5', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
+  xenbus6: { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true },
+  'xenbus6-flat': { model: 'xenbus', params: { events: '6', guestClose: '1', reconnect: '1' }, leaveOut: ['X8_recoverable'], noDeadlock: true, flat: 'model/xenbusFlat.ts#xenbusFlat' },
   'ring-tso': { model: 'ring', params: { memory: 'tso', frontend: 'hostile', ringSize: '2', messages: '3' } },
   'ring-pair': { model: 'ring', params: { rings: 'pair', ringSize: '1', messages: '2' } },
   /** netif-tx at its defaults (packets=3: 137,828 states); packed since 2026-12-05 (its shape), the reference path before. */
@@ -151,7 +169,10 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   const { bind } = await imp('properties/bind.ts', models);
   const { check } = await imp('checker/explore.ts');
   const [flatFile, flatExport] = c.flat?.split('#') ?? [];
-  const m = flatFile && existsSync(join(models, flatFile)) ? (await imp(flatFile, models))[flatExport!] : findModel(c.model);
+  // with --workers in a tree with fast paths the CLI's runSearch runs `c.model` on its word-level model, which the workers can load
+  const viaCli = workers !== undefined && !sameModels && existsSync(join(root, 'checker/parallel.ts'));
+  const fastPaths = viaCli && existsSync(join(root, 'cli/fastPath.ts'));
+  const m = flatFile && !fastPaths && existsSync(join(models, flatFile)) ? (await imp(flatFile, models))[flatExport!] : findModel(c.model);
   const p = resolveParams(m.params, c.params);
   if (p._tag === 'Left') throw new Error(p.left);
   // leaveOut: every invariant and goal but these (bind's `invariants`); deadlock checked unless noDeadlock
@@ -161,7 +182,7 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   // V8's inlining budget as ROOT's CLI sets it for this model (cli/inlining.ts; a tree without it: V8's default)
   if (existsSync(join(root, 'cli/inlining.ts'))) (await imp('cli/inlining.ts')).setInlining(m);
   // as `pvcheck check` runs it (workers): ROOT's runSearch, where ROOT has workers and its own models run
-  const cli = workers !== undefined && !sameModels && existsSync(join(root, 'checker/parallel.ts')) ? await imp('cli/check.ts') : undefined;
+  const cli = viaCli ? await imp('cli/check.ts') : undefined;
   const rss0 = process.memoryUsage().rss;
   const t0 = process.hrtime.bigint();
   const c0 = process.cpuUsage();
@@ -171,6 +192,7 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
         ...(c.maxStates ? { maxStates: c.maxStates } : {}),
         checkDeadlock: !c.noDeadlock,
         progress: false,
+        ...(c.nested ? { nested: true } : {}),
         ...(workers !== 'default' ? { workers: Number(workers) } : {}),
       })
     : check(sys.right, {
@@ -183,7 +205,7 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   const rss1 = process.memoryUsage().rss;
   return {
     case: name,
-    model: m.name,
+    model: r.fastPath ?? m.name,
     outcome: r.outcome,
     states: r.distinctStates,
     edges: r.edges,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run mutants: applies each mutant of test/mutants/mutants.json, alone, to a
+// npm run mutants: applies each mutant of test/mutants/*.json (test/mutants/list.mjs), alone, to a
 // temporary copy of the tree (node_modules linked, not copied; one directory per
 // runner slot, copied once and put back after each mutant: see slotTree), runs the test
 // files it names with `node bin/run-tests.mjs` (per-file limit: the mutant's
@@ -22,7 +22,7 @@
 // (one test process per mutant); a file stops at its first failed test
 // (PVCHECK_TEST_BAIL=1, bin/run-tests.mjs) and a mutant's remaining files are
 // skipped once one has killed it, so a mutant's files should be listed
-// fastest-killing first. Lines are printed in mutants.json order, whatever finished first.
+// fastest-killing first. Lines are printed in list order (file names, then each file's order), whatever finished first.
 //
 // Nothing a mutant's tests start outlives the mutant: each test run (bin/run-tests.mjs) runs in a
 // process group of its own, killed as a whole when it ends, and after each mutant every process
@@ -47,10 +47,11 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killWorkingIn, someoneWorksIn, startTime, stillRuns } from './proc.mjs';
+import { loadMutants } from '../test/mutants/list.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
-const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [[--only] MUTANT-ID ...]  (no id: every mutant of test/mutants/mutants.json)';
+const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [[--only] MUTANT-ID ...]  (no id: every mutant of test/mutants/*.json)';
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(usage + '\n');
   process.exit(0);
@@ -67,7 +68,13 @@ if (args.includes('--only') && only.length === 0) {
   process.stderr.write(`mutants: --only names no mutant\n${usage}\n`);
   process.exit(2);
 }
-const list = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants;
+let list;
+try {
+  list = loadMutants(join(root, 'test/mutants'));
+} catch (e) {
+  process.stderr.write(`mutants: ${e.message}\n`);
+  process.exit(2);
+}
 const unknown = only.filter((id) => !list.some((m) => m.id === id));
 if (unknown.length) {
   process.stderr.write(`mutants: no mutant ${unknown.join(', ')} (known: ${list.map((m) => m.id).join(', ')})\n`);
@@ -345,7 +352,7 @@ async function verdictOf(m, dir) {
   const s = Math.round((Date.now() - t0) / 1000);
   return { verdict: 'survived', line: `${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${s} s)` };
 }
-// a pool of `jobs` runners; results printed in mutants.json order as soon as every earlier one is in
+// a pool of `jobs` runners; results printed in list order as soon as every earlier one is in
 const results = new Array(mutants.length);
 let next = 0, printed = 0;
 async function runner(slot) {

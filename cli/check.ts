@@ -15,6 +15,7 @@ import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
 import { workerSystemLoader } from './workerSystem.js';
+import { asBuiltin, fastPathFor } from './fastPath.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { CheckAllRun, Model } from '../model/core.js';
 import type { Piece } from '../model/shape.js';
@@ -61,6 +62,8 @@ export interface RunOptions {
   readonly store?: StoreSpec;
   /** Leave the model's AG EF goals out (--store bitstate, --swarm: {@link goalsLeftOut}). */
   readonly noGoals?: boolean;
+  /** --nested: the built-in model itself, never its word-level fast path (cli/fastPath.ts). */
+  readonly nested?: boolean;
 }
 
 /** A search in progress, on one thread or on several. */
@@ -302,11 +305,24 @@ export class HandOverPlan {
   }
 }
 
-/** Runs a search in slices, printing progress on stderr every 2 s (PVCHECK_PROGRESS_MS) and stopping cleanly on Ctrl-C. */
-export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown>> {
+/**
+ * Runs a search in slices, printing progress on stderr every 2 s (PVCHECK_PROGRESS_MS) and stopping cleanly on Ctrl-C.
+ * A built-in inside the cover of a word-level model of it runs on that model (cli/fastPath.ts; not with `nested`):
+ * the states `onState` sees and the traces are the built-in's; `fastPath` names the word-level model then.
+ */
+export async function runSearch(model: Model, params: object, opt: RunOptions): Promise<CheckResult<unknown> & { readonly fastPath?: string }> {
+  const fast = opt.nested ? undefined : await fastPathFor(model, params);
+  if (!fast) return searchOf(model, params, opt, model.name);
+  const onState = opt.onState;
+  const r = await searchOf(fast.model, params, { ...opt, source: fast.model.name, ...(onState ? { onState: (s: unknown) => onState(fast.toNested(s)) } : {}) }, model.name);
+  return { ...asBuiltin(model, params, fast, r), fastPath: fast.model.name };
+}
+
+/** {@link runSearch} on `model` itself, named `name` in what it prints. */
+async function searchOf(model: Model, params: object, opt: RunOptions, name: string): Promise<CheckResult<unknown>> {
   const sys = bind(model, params, { ...(opt.invariants ? { invariants: opt.invariants } : {}), ...(opt.noGoals ? { noGoals: true } : {}) });
   if (E.isLeft(sys)) throw new UsageError(sys.left);
-  if (sys.right.init.length === 0) throw new UsageError(`model ${model.name} has no initial state at ${showParams(params)}`);
+  if (sys.right.init.length === 0) throw new UsageError(`model ${name} has no initial state at ${showParams(params)}`);
   const options: CheckOptions<unknown> = {
     ...(opt.maxStates !== undefined ? { maxStates: opt.maxStates } : {}),
     ...(opt.maxDepth !== undefined ? { maxDepth: opt.maxDepth } : {}),
@@ -316,7 +332,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
     ...(opt.store ? { store: opt.store } : {}),
   };
   // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
-  const source = opt.source ?? (builtinModels.includes(model) ? model.name : undefined);
+  const source = opt.source ?? (builtinModels.includes(model) ? name : undefined);
   // A bit array runs on the workers when they are asked for (--workers N: they start from the initial states);
   // the default's hand-over after a first second on one thread cannot take a lossy store (search.ts handOver),
   // so a bare --store bitstate stays on one thread. A compact table runs on one thread (parallelReason).
@@ -337,16 +353,16 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         n,
         resume ? { resume } : {},
       ),
-      model.name,
+      name,
     );
   let search: Running;
   /** The single-threaded search while it may still go to the workers. */
   let one: Search<unknown> | undefined;
   try {
     if (opt.workers !== undefined && choice.workers > 1) search = startThreads(choice.workers);
-    else search = oneThread((one = new Search(sys.right, options)), model.name);
+    else search = oneThread((one = new Search(sys.right, options)), name);
   } catch (e) {
-    throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
+    throw new UsageError(`model ${name}: ${(e as Error).message}`, e);
   }
   const plan = new HandOverPlan(choice, opt.workers === undefined && choice.workers > 1, (n) => workersFit(n, options.maxMemory!));
   const began = Date.now();
@@ -367,7 +383,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
       } catch (e) {
         if (!(e instanceof WorkerFault)) throw e;
         // the state and the stack stayed in the worker: the same search on this thread meets the fault again
-        search = oneThread(new Search(sys.right, options), model.name);
+        search = oneThread(new Search(sys.right, options), name);
         one = undefined;
         plan.oneThreadOnly({ workers: 1, reason: 'a worker met a fault in the model: the search runs again on one thread to report it' });
         continue;
@@ -382,7 +398,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
           try {
             if (next.from) started = startThreads(next.workers, next.from);
           } catch (e) {
-            if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${model.name}: ${(e as Error).message}`, e);
+            if (!(e instanceof HandOverRefused)) throw new UsageError(`model ${name}: ${(e as Error).message}`, e);
             plan.refused();
           }
           if (!started) {
@@ -410,7 +426,7 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
         const s = search.stats();
         const dt = (now - lastProgress) / 1000;
         const levelRate = s.level && lastLevel && lastLevel.depth === s.depth ? (s.level.expanded - lastLevel.expanded) / dt : undefined;
-        let line = progressLine(model.name, s, (s.distinctStates - lastStates) / dt, opt.maxStates, levelRate);
+        let line = progressLine(name, s, (s.distinctStates - lastStates) / dt, opt.maxStates, levelRate);
         if (workersNoted !== choice.reason && plan.decided) {
           // the first progress line once the number is chosen (and again once it changes) says how many workers run and why
           line += `; ${choice.workers === 1 ? '1 worker' : `${choice.workers} workers`}: ${choice.reason}`;
@@ -504,6 +520,7 @@ const CHECK_OPTIONS = {
   'max-memory': { type: 'string' },
   workers: { type: 'string', short: 'w' },
   'no-deadlock': { type: 'boolean' },
+  nested: { type: 'boolean' },
   json: { type: 'boolean' },
   'trace-out': { type: 'string' },
   format: { type: 'string' },
@@ -572,6 +589,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers, maxMemory ?? defaultMemoryLimit()) } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
+    ...(values.nested ? { nested: true } : {}),
   };
   // --partition (cli/scaleOut.ts): checked before anything runs
   const partition = values.partition !== undefined ? partitionOf(values) : undefined;

@@ -58,6 +58,8 @@ check options:
   -i, --invariant NAME       check only these invariants (repeatable; 'deadlock' selects deadlock detection;
                              'stuck', for xenbus, a deadlock at any smaller bound of its events budget)
   --no-deadlock              do not report terminal states as deadlocks
+  --nested                   search the model itself, never its word-level fast path (ring at memory=weak
+                             on one ring runs on ring-weak-flat, the same states: same counts and traces)
   --max-states N             stop after N distinct states (outcome incomplete)
   --max-depth N              do not explore beyond depth N (outcome incomplete)
   -w, --workers N            worker threads, 1 to 1024 (default: as many as the machine has free cores

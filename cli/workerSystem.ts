@@ -45,9 +45,23 @@ export const builtinModules: Readonly<Record<string, string>> = {
   'nc2-api': '../model/nc2Api.ts',
 };
 
-const moduleOf = (name: string): string | undefined => (Object.hasOwn(builtinModules, name) ? new URL(builtinModules[name]!, import.meta.url).href : undefined);
+/**
+ * The module of each word-level model a built-in's fast path runs on (cli/fastPath.ts: `check ring -p
+ * memory=weak ...` searches ring-weak-flat), by its name; not built-ins of their own (the registry does
+ * not list them). test/fastPath checks it against cli/fastPath.ts.
+ */
+export const fastPathModules: Readonly<Record<string, string>> = {
+  'ring-weak-flat': '../model/ringWeakFlat.ts',
+};
+
+const moduleOf = (name: string): string | undefined =>
+  Object.hasOwn(builtinModules, name)
+    ? new URL(builtinModules[name]!, import.meta.url).href
+    : Object.hasOwn(fastPathModules, name)
+      ? new URL(fastPathModules[name]!, import.meta.url).href
+      : undefined;
 /** Every built-in's module, each once, in one order: {@link ownModules} names them all, so that every built-in's workers run the same set of plain-JS copies (bin/worker-js.mjs names the set by its files in order) and a kept worker serves any of them. */
-const allModules = [...new Set(Object.keys(builtinModules).map((n) => moduleOf(n)!))];
+const allModules = [...new Set([...Object.keys(builtinModules), ...Object.keys(fastPathModules)].map((n) => moduleOf(n)!))];
 /** A model file's path rather than a built-in's name (as cli/loadModel.ts `looksLikeFile`; not imported: that module imports every model). */
 const isFile = (s: string): boolean => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 

@@ -16,7 +16,9 @@
  * (`ring -p memory=weak -p frontend=hostile -p ringSize=2 -p messages=3`).
  * test/ringWeakFlat.test.ts checks that its reachable states, mapped by
  * {@link toNested}, are exactly ring's, with the same invariant verdicts and
- * shortest counterexamples; ring.ts is the reference.
+ * shortest counterexamples; ring.ts is the reference. `pvcheck check ring`
+ * runs on it inside its cover (cli/fastPath.ts: ring's counts, states and
+ * traces; `--nested` runs ring itself).
  *
  * Encoding (the state as words):
  * - A RING_IDX is kept as `index + OFF` modulo 2^32 (OFF = 32). Every ring.h

@@ -22,15 +22,22 @@ import { grantHooks } from '../conformance/grant.js';
 import { modelAdapter, runSuite } from '../conformance/adapter.js';
 import { grantImplAdapter } from '../conformance/impl/grantAdapter.js';
 import { adapterFor } from '../conformance/run.js';
+import { GRANTER_WHOLE, cutSuiteLosses } from './support/cutSuite.js';
 
 const p = resolveParams(grant.params, { refs: 1, pages: 1, granter: 'hostile', cacheSize: 0, transitive: 0, subPage: false, unmaps: 0, version: 'v2' });
 if (E.isLeft(p)) throw new Error(p.left);
 const NAME = 'grant-boundary-copy-pinned-entry-changed';
-// the rules suite, plus this one boundary (the others are conformanceGrant's; several search other parameters and are slow)
+// the rules suite, plus this one boundary (the others are conformanceGrant's; several search other parameters and are slow),
+// cut from the first 5,000 of the graph's 137,304 states (breadth first, as conformanceGrant cuts its granter suite): the
+// same 7 vectors byte for byte as the whole graph's (compared at 3,000 and 10,000 states, session 29), 0.6 s instead of 75-85
 const only = { ...grant, vectors: { ...grantHooks, boundaries: grantHooks.boundaries!.filter((b) => b.name === 'copy-pinned-entry-changed') } };
-const gen = generateSuite(only, p.right);
+const gen = generateSuite(only, p.right, { maxStates: 5000 });
 if (E.isLeft(gen)) throw new Error(gen.left);
 const suite = gen.right.vectors;
+
+test('the cut granter suite loses nothing its report can see: every goal covered, the probe reached, no rule past the cut', () => {
+  assert.equal(cutSuiteLosses(gen.right.report, GRANTER_WHOLE), []);
+});
 
 test('the granter suite reaches the XSA-500 probe: a copy into a pinned entry the granter pointed at another frame, refused', () => {
   const v = suite.find((x) => x.id === NAME);

@@ -42,6 +42,18 @@ function resetPeak(): void {
   }
 }
 
+/**
+ * Before every case: the workers' modules in the TypeScript hooks' cache (a thread that loads a module not in it
+ * loads the compiler, 88 MiB as it loads, measured, and a search under a tight budget then stops as at the budget
+ * while it loads, with no state): a search with no budget loads them once (it fills the cache where it was cold: a
+ * fresh checkout, a mutant's copy, a source changed since the last run). Loaded from the cache, a thread loads in
+ * 0.1-0.4 s (1.4-1.7 s at load 18-20): one that never says so fails the search after 10 s (checker/parallel.ts
+ * LOAD_WAIT_SECONDS), not the default 30 (mutant worker-zero-loaded-uncounted).
+ */
+const warm = await boundCase('ring-notify', { ringSize: '2', messages: '2' });
+await checkParallel(warm.sys, {}, warm.source, 2);
+process.env.PVCHECK_WORKER_LOAD_SECONDS = '10';
+
 test('2 workers that do not fit in the budget: none started; incomplete (max-memory) with no state, within the budget', async () => {
   const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '32' });
   const maxMemory = (await settledResidentSet()) + WORKER_BYTES; // room for one worker, not two
@@ -82,34 +94,6 @@ test('handed over to workers that do not fit: incomplete (max-memory) with the o
     cut.observables!.map((o) => [o.name, o.min, o.max, o.minSteps, o.maxSteps, o.minSteps, o.maxSteps]),
   );
   assert.is(par.linksDigest, one.linksDigest());
-});
-
-test('a budget just above 2 workers\' room (ring-notify 8x64): they start, the search stops as incomplete (max-memory) past its start, within the budget plus the margin', async () => {
-  const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '64' });
-  // Under so tight a budget the first thread starts alone and the second once it fits at what the first
-  // measured (checker/parallel.ts). The workers' modules must be in the TypeScript hooks' cache first: a
-  // thread that loads a module not in it loads the compiler (88 MiB as it loads, measured), and the search
-  // then stops as at the budget while it loads (the next case), with no state. A search with no budget loads
-  // them once (it fills the cache where it was cold: a fresh checkout, a source changed since the last run).
-  await checkParallel((await boundCase('ring-notify', { ringSize: '2', messages: '2' })).sys, {}, source, 2);
-  // loaded from the cache, a thread loads in 0.1-0.4 s (1.4-1.7 s at load 18-20): one that never says so fails the
-  // search after 10 s (checker/parallel.ts LOAD_WAIT_SECONDS), not the default 30 (mutant worker-zero-loaded-uncounted)
-  process.env.PVCHECK_WORKER_LOAD_SECONDS = '10';
-  // The smallest room is 16 MiB past the two workers', not 8: between the settled reading and the search's fit
-  // check (parallel.ts workersFit at its start) the process itself grows by 3-9 MiB (the search's shared tables,
-  // the loader's import: measured on a quiet machine, 8.3 MiB in one run of three), and at +8 MiB the search
-  // once refused to start (train of session 28, load 3-5: 0 states, its peak 63.5 MiB under the budget).
-  for (const extra of [16, 24, 40]) {
-    const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + extra * MiB;
-    resetPeak();
-    const r = await checkParallel(sys, { maxMemory }, source, 2);
-    const top = peak();
-    console.log(`+${extra} MiB: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-    assert.is(r.outcome, 'incomplete', `+${extra} MiB`);
-    assert.is(r.incompleteReason, 'max-memory', `+${extra} MiB`);
-    assert.ok(r.distinctStates > 0, `+${extra} MiB: the workers started`);
-    if (top !== undefined) assert.ok(top <= maxMemory + MARGIN, `+${extra} MiB: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-  }
 });
 
 /**
@@ -183,6 +167,29 @@ test('room for 2 workers at WORKER_BYTES and for one heavy worker, not two: inco
     // the partial report: the one thread's states when handed over
     assert.equal([r.distinctStates, r.edges, r.depth], handed ? [at.distinctStates, at.edges, at.depth] : [0, 0, 0], what);
     if (top !== undefined) assert.ok(top <= maxMemory + MARGIN, `${what}: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+  }
+});
+
+test('a budget just above 2 workers\' room (ring-notify 8x64): they start, the search stops as incomplete (max-memory) past its start, within the budget plus the margin', async () => {
+  const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '64' });
+  // Under so tight a budget the first thread starts alone and the second once it fits at what the first
+  // measured (checker/parallel.ts). Last in the file: its three searches take most of the file's time, and
+  // the mutants the other cases kill are killed sooner before it (npm run mutants stops a file at its first
+  // failed test).
+  // The smallest room is 16 MiB past the two workers', not 8: between the settled reading and the search's fit
+  // check (parallel.ts workersFit at its start) the process itself grows by 3-9 MiB (the search's shared tables,
+  // the loader's import: measured on a quiet machine, 8.3 MiB in one run of three), and at +8 MiB the search
+  // once refused to start (train of session 28, load 3-5: 0 states, its peak 63.5 MiB under the budget).
+  for (const extra of [16, 24, 40]) {
+    const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + extra * MiB;
+    resetPeak();
+    const r = await checkParallel(sys, { maxMemory }, source, 2);
+    const top = peak();
+    console.log(`+${extra} MiB: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+    assert.is(r.outcome, 'incomplete', `+${extra} MiB`);
+    assert.is(r.incompleteReason, 'max-memory', `+${extra} MiB`);
+    assert.ok(r.distinctStates > 0, `+${extra} MiB: the workers started`);
+    if (top !== undefined) assert.ok(top <= maxMemory + MARGIN, `+${extra} MiB: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
   }
 });
 

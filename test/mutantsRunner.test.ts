@@ -29,6 +29,7 @@ const tree = join(scratch, 'tree');
 const tmp = join(scratch, 'tmp');
 for (const d of [join(tree, 'bin'), join(tree, 'test', 'mutants'), tmp]) mkdirSync(d, { recursive: true });
 for (const f of ['mutants.mjs', 'run-tests.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
+copyFileSync(join(root, 'test/mutants/list.mjs'), join(tree, 'test/mutants/list.mjs'));
 // .ts files as plain modules (the test file below is plain JavaScript): no TypeScript, no transpile cache touched
 writeFileSync(
   join(tree, 'bin', 'register.mjs'),

@@ -20,6 +20,7 @@ function tree(tests: Record<string, string>, mutants: unknown[]): { dir: string;
   const marks = join(dir, 'marks');
   for (const d of [join(t, 'bin'), join(t, 'test', 'mutants'), marks, join(dir, 'tmp')]) mkdirSync(d, { recursive: true });
   for (const f of ['mutants.mjs', 'run-tests.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(t, 'bin', f));
+  copyFileSync(join(root, 'test/mutants/list.mjs'), join(t, 'test/mutants/list.mjs'));
   writeFileSync(join(t, 'bin', 'register.mjs'), `import { register } from 'node:module';
 register('data:text/javascript,' + encodeURIComponent(\`
 import { readFileSync } from 'node:fs';

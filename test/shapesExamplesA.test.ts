@@ -5,8 +5,8 @@
  * and the reference path (states, edges, depth, verdict, coverage,
  * observables, state set, trace; test/shapes.test.ts does the built-in
  * models), and with PVCHECK_SLOW_TESTS=1 (CI) every check line on one thread
- * against its header and against 3 workers (outcome, counts, coverage,
- * observables, trace bytes).
+ * against its header, and the first line against 3 workers (outcome, counts,
+ * coverage, observables, trace bytes).
  *
  * It runs the examples at their first check line, not at their defaults
  * (2026-12-04): there 17 xenbus and nc2-xenbus variants (hostile, mirage,

@@ -16,6 +16,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlink
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 import { alive } from './support/alive.js';
+import { LEGACY, areaOf, loadMutants } from './mutants/list.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -49,6 +50,112 @@ function failedSecs(out: string, name: string): number {
  * A case's own claims are about times run-tests measures itself (a hung file's seconds).
  */
 const BACKSTOP = 300_000;
+
+// The cases that kill this file's mutants (mutants-list-exit-early, run-tests-leak-grace-forgets, and test/mutants/'s
+// two) run first: npm run mutants stops a file at its first failed test, and the first two were its 11th and 6th
+// (20 and 17 s to a kill in ci64).
+test('npm run mutants: --help and --list print and exit 0 without running a mutant; --only is taken before ids; an unknown option is refused', () => {
+  const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const h = run(['--help']);
+  assert.is(h.status, 0, h.stderr);
+  assert.match(h.stdout, /^usage: npm run mutants -- /);
+  const idsNow = (): string[] => loadMutants(join(root, 'test/mutants')).map((m) => m.id);
+  // the ids as the runner read them: the file read before and after its run, again if someone saved it meanwhile
+  // (an edit of test/mutants during the run failed this case 3 times in 41 runs here, session 26)
+  let ids: string[], l: ReturnType<typeof run>;
+  for (let tries = 0; ; tries++) {
+    ids = idsNow();
+    l = run(['--list']);
+    if (JSON.stringify(idsNow()) === JSON.stringify(ids) || tries === 2) break;
+  }
+  assert.is(l.status, 0, l.stderr);
+  assert.equal(l.stdout.trim().split('\n').map((x) => x.split('  ')[0]), ids);
+  // read late (a loaded machine): the list is over a pipe's 64 KB and was cut when the runner exited as soon
+  // as it had written (session 28; this case failed so)
+  const late = spawnSync('sh', ['-c', `"${process.execPath}" bin/mutants.mjs --list | (sleep 1; cat)`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  const whole = loadMutants(join(root, 'test/mutants')).map((m) => `${m.id}  ${m.why}\n`).join('');
+  assert.ok(Buffer.byteLength(whole) > 60_000, `the list is ${Buffer.byteLength(whole)} bytes: near a pipe's 64 KB or over`);
+  assert.is(late.stdout.length, whole.length, 'the whole list, read late');
+  const b = run(['--bogus']);
+  assert.is(b.status, 2);
+  assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
+  const j = spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), '--no-baseline', ids[0]!], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PVCHECK_MUTANT_JOBS: '0' } });
+  assert.is(j.status, 2, j.stdout);
+  assert.match(j.stderr, /^mutants: PVCHECK_MUTANT_JOBS=0 is refused/);
+  // --only before the ids (the briefs' spelling) is what the ids alone say; alone it names nothing
+  const o = run(['--only', ids[0]!, '--list']);
+  assert.is(o.status, 0, o.stderr);
+  const n = run(['--only']);
+  assert.is(n.status, 2);
+  assert.match(n.stderr, /^mutants: --only names no mutant\n/);
+});
+
+test('a file that leaves a process running fails, and the process is killed: a child of its own, or a grandchild whose parent has ended', () => {
+  const dir = scratchTree({
+    'leaks.test.ts': `
+      import { test } from 'uvu';
+      import { spawn } from 'node:child_process';
+      import { writeFileSync } from 'node:fs';
+      test('leak', () => {
+        const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+        c.unref();
+        writeFileSync('leaked.pid', String(c.pid));
+      });
+      test.run();`,
+    // the grandchild is handed to init when its parent ends: it is in the file's group, no child of the file
+    'orphan.test.ts': `
+      import { test } from 'uvu';
+      import { spawnSync } from 'node:child_process';
+      import { writeFileSync } from 'node:fs';
+      test('orphan', () => {
+        const r = spawnSync(process.execPath, ['-e', \`
+          const { spawn } = require('node:child_process');
+          const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+          g.unref();
+          process.stdout.write(String(g.pid));
+        \`], { encoding: 'utf8' });
+        writeFileSync('orphan.pid', r.stdout);
+      });
+      test.run();`,
+  });
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
+  assert.is(r.status, 1, r.stdout + r.stderr);
+  for (const [name, f] of [['leaks', 'leaked.pid'], ['orphan', 'orphan.pid']] as const) {
+    const pid = Number(readFileSync(join(dir, f), 'utf8'));
+    assert.ok(pid > 0, f);
+    // the line names what was left: its pid and command
+    assert.match(r.stdout, new RegExp(`✘ test/${name}\\.test\\.ts: 1/1 .*\\(left processes running: killed: ${pid} \\S*node -e setInterval`));
+    assert.ok(gone(pid), `leaked process ${pid} (${f}) was killed`);
+  }
+});
+
+/**
+ * test/mutants/ holds one file per area (test/mutants/list.mjs areaOf: the top folder of the first file a mutant
+ * edits, model-NAME for model/), so that helpers adding mutants for their own code append to their own file and
+ * trains stop conflicting at the end of one list (session 28: twice); test/mutants/mutants.json, the list before,
+ * may hold any until test/mutants/split.mjs moves its entries out.
+ */
+test('test/mutants: each mutant is in its area\'s file (or the old mutants.json), every id once; test/mutants/split.mjs moves mutants.json\'s entries to their areas\' files, keeping their text, and adds none twice', () => {
+  const ms = loadMutants(join(root, 'test/mutants'));
+  const misplaced = ms.filter((m) => m.source !== LEGACY && m.source !== `${areaOf(m)}.json`).map((m) => `${m.id}: in ${m.source}, its area's file is ${areaOf(m)}.json`);
+  assert.equal(misplaced, []);
+  assert.equal([areaOf({ edits: [{ file: 'model/xenbusFlat.ts' }] }), areaOf({ edits: [{ file: 'model/blkif.ts' }] }), areaOf({ edits: [{ file: 'checker/search.ts' }] })], ['model-xenbus', 'model-blkif', 'checker']);
+  // the split, on a scratch tree: mutants.json with three (one already moved, as after a merge brought it back)
+  const dir = scratchDir('pvcheck-split-');
+  mkdirSync(join(dir, 'test', 'mutants'), { recursive: true });
+  for (const f of ['split.mjs', 'list.mjs']) copyFileSync(join(root, 'test/mutants', f), join(dir, 'test/mutants', f));
+  const entry = (id: string, file: string) => `    {"id": "${id}", "part": "p", "why": "w",\n     "edits": [{"file": "${file}", "find": "a", "replace": "b"}],\n     "tests": ["test/x.test.ts"]}`;
+  writeFileSync(join(dir, 'test/mutants/mutants.json'), `{\n  "mutants": [\n${[entry('a1', 'checker/search.ts'), entry('b1', 'model/blkifX.ts'), entry('c1', 'checker/store.ts')].join(',\n')}\n  ]\n}\n`);
+  writeFileSync(join(dir, 'test/mutants/checker.json'), `{\n  "mutants": [\n${entry('a1', 'checker/search.ts')}\n  ]\n}\n`);
+  // read as they are, the two files name a1 twice: refused, naming both
+  assert.throws(() => loadMutants(join(dir, 'test/mutants')), /^test\/mutants\/mutants\.json: mutant a1 is in test\/mutants\/checker\.json too$/);
+  const r = spawnSync(process.execPath, ['test/mutants/split.mjs'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
+  assert.is(r.status, 0, r.stderr);
+  assert.not.ok(existsSync(join(dir, 'test/mutants/mutants.json')), 'mutants.json removed');
+  assert.equal(readdirSync(join(dir, 'test/mutants')).filter((f) => f.endsWith('.json')).sort(), ['checker.json', 'model-blkif.json']);
+  assert.is(readFileSync(join(dir, 'test/mutants/checker.json'), 'utf8'), `{\n  "mutants": [\n${entry('a1', 'checker/search.ts')},\n${entry('c1', 'checker/store.ts')}\n  ]\n}\n`);
+  assert.equal(loadMutants(join(dir, 'test/mutants')).map((m) => `${m.source}:${m.id}`), ['checker.json:a1', 'checker.json:c1', 'model-blkif.json:b1']);
+});
 
 test('a hung file fails with its name within the time limit, and what it started is killed; a file beside it is not held up', () => {
   const pidFile = 'child.pid';
@@ -176,45 +283,6 @@ test('PVCHECK_TEST_BAIL=1 (npm run mutants): a file is killed at its first faile
   assert.match(r.stdout, /^1 passed, 1 failed$/m);
 });
 
-test('a file that leaves a process running fails, and the process is killed: a child of its own, or a grandchild whose parent has ended', () => {
-  const dir = scratchTree({
-    'leaks.test.ts': `
-      import { test } from 'uvu';
-      import { spawn } from 'node:child_process';
-      import { writeFileSync } from 'node:fs';
-      test('leak', () => {
-        const c = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-        c.unref();
-        writeFileSync('leaked.pid', String(c.pid));
-      });
-      test.run();`,
-    // the grandchild is handed to init when its parent ends: it is in the file's group, no child of the file
-    'orphan.test.ts': `
-      import { test } from 'uvu';
-      import { spawnSync } from 'node:child_process';
-      import { writeFileSync } from 'node:fs';
-      test('orphan', () => {
-        const r = spawnSync(process.execPath, ['-e', \`
-          const { spawn } = require('node:child_process');
-          const g = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-          g.unref();
-          process.stdout.write(String(g.pid));
-        \`], { encoding: 'utf8' });
-        writeFileSync('orphan.pid', r.stdout);
-      });
-      test.run();`,
-  });
-  const r = spawnSync(process.execPath, ['bin/run-tests.mjs'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
-  assert.is(r.status, 1, r.stdout + r.stderr);
-  for (const [name, f] of [['leaks', 'leaked.pid'], ['orphan', 'orphan.pid']] as const) {
-    const pid = Number(readFileSync(join(dir, f), 'utf8'));
-    assert.ok(pid > 0, f);
-    // the line names what was left: its pid and command
-    assert.match(r.stdout, new RegExp(`✘ test/${name}\\.test\\.ts: 1/1 .*\\(left processes running: killed: ${pid} \\S*node -e setInterval`));
-    assert.ok(gone(pid), `leaked process ${pid} (${f}) was killed`);
-  }
-});
-
 test('a process of the file\'s group that has ended but is not reaped yet (a zombie) is not left running: the file passes however late it is reaped (ci57: init reaped an orphan 1.5-1.7 s late, past the 1 s grace)', () => {
   // sh forks \`true\` in the file's process group, then becomes \`sleep 60\` in a session of its own
   // (setsid): the ended \`true\` stays a zombie of the file's group, its parent outside it and never
@@ -301,44 +369,8 @@ test('no test file creates a temporary directory that it does not remove (mkdtem
   assert.equal(offenders, []);
 });
 
-test('npm run mutants: --help and --list print and exit 0 without running a mutant; --only is taken before ids; an unknown option is refused', () => {
-  const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  const h = run(['--help']);
-  assert.is(h.status, 0, h.stderr);
-  assert.match(h.stdout, /^usage: npm run mutants -- /);
-  const idsNow = (): string[] => JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants.map((m: { id: string }) => m.id);
-  // the ids as the runner read them: the file read before and after its run, again if someone saved it meanwhile
-  // (an edit of mutants.json during the run failed this case 3 times in 41 runs here, session 26)
-  let ids: string[], l: ReturnType<typeof run>;
-  for (let tries = 0; ; tries++) {
-    ids = idsNow();
-    l = run(['--list']);
-    if (JSON.stringify(idsNow()) === JSON.stringify(ids) || tries === 2) break;
-  }
-  assert.is(l.status, 0, l.stderr);
-  assert.equal(l.stdout.trim().split('\n').map((x) => x.split('  ')[0]), ids);
-  // read late (a loaded machine): the list is over a pipe's 64 KB and was cut when the runner exited as soon
-  // as it had written (session 28; this case failed so)
-  const late = spawnSync('sh', ['-c', `"${process.execPath}" bin/mutants.mjs --list | (sleep 1; cat)`], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  const whole = (JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; why: string }[]).map((m) => `${m.id}  ${m.why}\n`).join('');
-  assert.ok(Buffer.byteLength(whole) > 60_000, `the list is ${Buffer.byteLength(whole)} bytes: near a pipe's 64 KB or over`);
-  assert.is(late.stdout.length, whole.length, 'the whole list, read late');
-  const b = run(['--bogus']);
-  assert.is(b.status, 2);
-  assert.match(b.stderr, /^mutants: unknown option --bogus\n/);
-  const j = spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), '--no-baseline', ids[0]!], { cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, PVCHECK_MUTANT_JOBS: '0' } });
-  assert.is(j.status, 2, j.stdout);
-  assert.match(j.stderr, /^mutants: PVCHECK_MUTANT_JOBS=0 is refused/);
-  // --only before the ids (the briefs' spelling) is what the ids alone say; alone it names nothing
-  const o = run(['--only', ids[0]!, '--list']);
-  assert.is(o.status, 0, o.stderr);
-  const n = run(['--only']);
-  assert.is(n.status, 2);
-  assert.match(n.stderr, /^mutants: --only names no mutant\n/);
-});
-
-test('every mutant of test/mutants/mutants.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {
-  const ms = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; edits: { file: string; find: string; all?: boolean }[] }[];
+test('every mutant of test/mutants/*.json still applies (its text occurs once, or at least once with all): a change that rewrites the code a mutant plants into must move the mutant with it, which CI would only find in its last phase', () => {
+  const ms = loadMutants(join(root, 'test/mutants'));
   const stale: string[] = [];
   for (const m of ms)
     for (const e of m.edits) {
@@ -349,8 +381,8 @@ test('every mutant of test/mutants/mutants.json still applies (its text occurs o
   assert.equal(stale, []);
 });
 
-test('every mutant of test/mutants/mutants.json names test files that exist: a missing one makes the runner exit 1 at once, which the mutant runner counts as a kill (two engine mutants of session 23 named test/memoryWorkersHeavy.test.ts after its cases moved into test/memoryWorkers.test.ts)', () => {
-  const ms = JSON.parse(readFileSync(join(root, 'test/mutants/mutants.json'), 'utf8')).mutants as { id: string; tests: string[] }[];
+test('every mutant of test/mutants/*.json names test files that exist: a missing one makes the runner exit 1 at once, which the mutant runner counts as a kill (two engine mutants of session 23 named test/memoryWorkersHeavy.test.ts after its cases moved into test/memoryWorkers.test.ts)', () => {
+  const ms = loadMutants(join(root, 'test/mutants'));
   const missing = ms.flatMap((m) => m.tests.filter((t) => !existsSync(join(root, t))).map((t) => `${m.id}: ${t}`));
   assert.ok(ms.length > 0, 'no mutants read');
   assert.ok(ms.every((m) => m.tests.length > 0), 'a mutant names no test');

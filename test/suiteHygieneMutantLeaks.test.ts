@@ -34,6 +34,7 @@ test('a mutant\'s test run: what it leaves in its process group, and an orphan w
   const marks = join(scratch, 'marks');
   for (const d of [join(tree, 'bin'), join(tree, 'test', 'mutants'), tmp, marks]) mkdirSync(d, { recursive: true });
   for (const f of ['mutants.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
+  copyFileSync(join(root, 'test/mutants/list.mjs'), join(tree, 'test/mutants/list.mjs'));
   writeFileSync(join(tree, 'planted.txt'), 'unmutated\n');
   writeFileSync(join(tree, 'test', 'x.test.ts'), '// run by the stand-in run-tests below, never loaded\n');
   // a stand-in for bin/run-tests.mjs: reports whether the earlier runs' processes still run, plants

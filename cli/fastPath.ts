@@ -1,0 +1,156 @@
+/**
+ * Word-level fast paths of built-in models (issue 11). A built-in model whose
+ * parameters are inside the cover of a word-level model of it (the same
+ * rules, invariants and valid ends, written as integer code on a flat layout,
+ * and tested state for state against it) is searched on that model, on the
+ * checker's flat path: `pvcheck check ring -p memory=weak ...` runs
+ * model/ringWeakFlat.ts. What the user gets stays the built-in's: the counts,
+ * coverage and verdicts are the same (test/fastPath), every state `onState`
+ * sees (--dump-states) is the built-in's (the word-level model's `toNested`),
+ * and a counterexample is replayed on the built-in's own rules, step by step
+ * (the same rule, the successor that is the word-level step's state), so its
+ * trace is the built-in's, written as its own search would write it. The
+ * workers load the word-level model from its module
+ * (cli/workerSystem.ts `fastPathModules`). `pvcheck check --nested` runs the
+ * built-in itself.
+ *
+ * @see model/ringWeakFlat.ts, docs/perf/2026-12-07c-engine.md
+ */
+import * as E from 'fp-ts/lib/Either.js';
+import type { CheckResult, ObservableReport, TraceStep } from '../checker/report.js';
+import { canonicalString } from '../checker/fingerprint.js';
+import { immerApply, labelOf, transitionsOf } from '../checker/reference/immer.js';
+import type { System } from '../checker/system.js';
+import type { Model } from '../model/core.js';
+import { builtinModels } from '../model/registry.js';
+import type { RingParams } from '../model/ring.js';
+import type { RingWeakFlatState } from '../model/ringWeakFlat.js';
+import { bind } from '../properties/bind.js';
+
+/** A built-in model's word-level model at parameters inside its cover. */
+export interface FastPath {
+  /** The word-level model the search runs on (its name is a module of cli/workerSystem.ts `fastPathModules`). */
+  readonly model: Model;
+  /** A state of the word-level model as the built-in's. */
+  readonly toNested: (s: unknown) => unknown;
+  /** See {@link Entry.observablesWithoutValue}. */
+  readonly observablesWithoutValue: boolean;
+}
+
+interface Entry {
+  readonly flat: Model;
+  /** Why `p` is outside the word-level model's cover, or undefined. */
+  readonly outside: (p: object) => string | undefined;
+  readonly toNested: (s: unknown, p: object) => unknown;
+  /**
+   * The built-in's observables have no value in any state inside the cover: the word-level model leaves
+   * them out (they cost it 3% of its time, 2026-12-07c-engine.md) and its result gets them as the
+   * built-in's search reports such an observable (no min, no max, no witness).
+   */
+  readonly observablesWithoutValue: boolean;
+}
+
+/**
+ * By built-in name: the name of the word-level model that stands for it inside its cover, and the model
+ * (its module imported only when the built-in is checked: not at every start of the CLI).
+ */
+const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: () => Promise<Entry> }>> = {
+  ring: {
+    name: 'ring-weak-flat',
+    load: async () => {
+      const { flatCover, ringWeakFlat, toNested } = await import('../model/ringWeakFlat.js');
+      return {
+        flat: ringWeakFlat,
+        outside: (p) => flatCover(p as RingParams),
+        toNested: (s, p) => toNested(s as RingWeakFlatState, p as RingParams),
+        // ring.ts ringObservables count only with counters=true; the cover has counters=false
+        observablesWithoutValue: true,
+      };
+    },
+  },
+};
+
+/** The names of the word-level models the fast paths run (each a module of cli/workerSystem.ts `fastPathModules`). */
+export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => e.name);
+
+/** The fast path of built-in `model` at `params` (resolved), or undefined: not a built-in with one, or outside its cover. */
+export async function fastPathFor(model: Model, params: object): Promise<FastPath | undefined> {
+  // the registry's own object only: a model file of the same name is its author's
+  if (!Object.hasOwn(ENTRIES, model.name) || !builtinModels.includes(model)) return undefined;
+  const e = await ENTRIES[model.name]!.load();
+  if (e.flat.name !== ENTRIES[model.name]!.name) throw new Error(`internal: fast path of ${model.name}: ${e.flat.name} is not ${ENTRIES[model.name]!.name}`);
+  if (e.outside(params) !== undefined) return undefined;
+  return { model: e.flat, toNested: (s) => e.toNested(s, params), observablesWithoutValue: e.observablesWithoutValue };
+}
+
+/**
+ * The word-level search's result as the built-in's: its counterexample and
+ * its observables' witnesses replayed on the built-in's rules ({@link replay});
+ * every count as it is (the same, test/fastPath).
+ */
+export function asBuiltin(model: Model, params: object, fast: FastPath, r: CheckResult<unknown>): CheckResult<unknown> {
+  let sys: System<unknown> | undefined;
+  const nested = (): System<unknown> => {
+    if (sys) return sys;
+    const b = bind(model, params);
+    if (E.isLeft(b)) throw new Error(`internal: fast path: ${b.left}`);
+    return (sys = b.right);
+  };
+  const mapped = (t: readonly TraceStep<unknown>[]) => (t.length ? replay(nested(), fast, t) : []);
+  // as checker/search.ts reports the observables of a system (none when no state was found)
+  const observables = r.observables
+    ? r.observables.map((o) => lazyMapped(o, mapped))
+    : fast.observablesWithoutValue && r.distinctStates > 0 && nested().observables?.length
+      ? nested().observables!.map((o): ObservableReport<unknown> => ({ name: o.name, min: NaN, max: NaN, minSteps: -1, maxSteps: -1, minTrace: [], maxTrace: [] }))
+      : undefined;
+  return {
+    ...r,
+    ...(r.violation ? { violation: { ...r.violation, trace: mapped(r.violation.trace) } } : {}),
+    ...(observables ? { observables } : {}),
+  };
+}
+
+/** An observable's report with its witness traces mapped when first read (as checker/trace.ts lazyObservable builds them). */
+function lazyMapped(o: ObservableReport<unknown>, mapped: (t: readonly TraceStep<unknown>[]) => TraceStep<unknown>[]): ObservableReport<unknown> {
+  let minTrace: TraceStep<unknown>[] | undefined;
+  let maxTrace: TraceStep<unknown>[] | undefined;
+  return {
+    name: o.name,
+    min: o.min,
+    max: o.max,
+    minSteps: o.minSteps,
+    maxSteps: o.maxSteps,
+    get minTrace() {
+      return (minTrace ??= mapped(o.minTrace));
+    },
+    get maxTrace() {
+      return (maxTrace ??= mapped(o.maxTrace));
+    },
+  };
+}
+
+/**
+ * A word-level trace as the built-in's: from the built-in's initial state
+ * that is the trace's first, each step the built-in's first transition of the
+ * same rule whose successor is the word-level step's state, through immer as
+ * checker/trace.ts replays a trace (so the states, actions and choices are
+ * the built-in's own). A step it cannot follow is an internal error: the two
+ * models differ there.
+ */
+export function replay(sys: System<unknown>, fast: FastPath, t: readonly TraceStep<unknown>[]): TraceStep<unknown>[] {
+  const want = (i: number) => canonicalString(fast.toNested(t[i]!.state));
+  const w0 = want(0);
+  let s = sys.init.find((x) => canonicalString(x) === w0);
+  if (s === undefined) throw new Error(`internal: fast path ${fast.model.name}: its initial state is none of the built-in's`);
+  const steps: TraceStep<unknown>[] = [{ action: 'init', rule: null, state: s }];
+  const apply = immerApply(sys);
+  for (let i = 1; i < t.length; i++) {
+    const w = want(i);
+    const rule = t[i]!.rule;
+    const next = transitionsOf(sys, s, apply).find((x) => sys.rules[x.rule]!.name === rule && canonicalString(x.next) === w);
+    if (next === undefined) throw new Error(`internal: fast path ${fast.model.name}: step ${i} (${t[i]!.action}) is no step of the built-in's`);
+    s = next.next;
+    steps.push({ action: labelOf(sys, next), rule, ...(next.hasChoice ? { choice: next.choice } : {}), state: s });
+  }
+  return steps;
+}

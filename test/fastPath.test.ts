@@ -1,0 +1,87 @@
+/**
+ * cli/fastPath.ts: `pvcheck check ring` inside ring-weak-flat's cover runs on the word-level model, and
+ * the user gets ring's run: the same JSON report (counts, coverage, verdicts, observables) as `--nested`
+ * (ring itself), on one thread and on 2 workers (which load the word-level model from its module), the
+ * same `--dump-states` bytes (ring's states), and a counterexample replayed on ring's rules is the trace
+ * ring's own search writes (an invariant added to both, the first state where the frontend consumed
+ * two responses). Outside the cover, or for a model that is not the registry's ring, no fast path.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { check } from '../checker/search.js';
+import { asBuiltin, fastPathFor, fastPathModels } from '../cli/fastPath.js';
+import { fastPathModules } from '../cli/workerSystem.js';
+import type { Model } from '../model/core.js';
+import { resolveParams } from '../model/params.js';
+import { findModel } from '../model/registry.js';
+import type { RingState } from '../model/ring.js';
+import { I, type RingWeakFlatState } from '../model/ringWeakFlat.js';
+import { bind } from '../properties/bind.js';
+import { pvcheck } from './support/cli.js';
+import { scratchDir } from './support/tmp.js';
+
+const ring = findModel('ring')!;
+const point = ['-p', 'memory=weak', '-p', 'frontend=hostile', '-p', 'ringSize=1', '-p', 'messages=1'];
+/** The JSON report without what the clock and the workers change. */
+const report = (out: string) => {
+  const { seconds, statesPerSecond, workers, workersReason, ...rest } = JSON.parse(out) as Record<string, unknown>;
+  void seconds, statesPerSecond, workers, workersReason;
+  return rest;
+};
+
+test('check ring inside the cover: the report and the state dump of --nested, on one thread and on 2 workers', () => {
+  const dir = scratchDir('fastpath');
+  const flat = pvcheck(['check', 'ring', ...point, '--json', '-w', '1', '--dump-states', join(dir, 'flat.txt')], dir);
+  const nested = pvcheck(['check', 'ring', ...point, '--json', '-w', '1', '--dump-states', join(dir, 'nested.txt'), '--nested'], dir);
+  const two = pvcheck(['check', 'ring', ...point, '--json', '-w', '2'], dir);
+  for (const r of [flat, nested, two]) assert.is(r.code, 0, r.err);
+  const want = report(nested.out);
+  assert.is(want['distinctStates'], 24_729);
+  assert.equal(report(flat.out), want);
+  // the workers' shared table is not one thread's: its bytes and collision bound are theirs (the same with --nested)
+  const { stateSetSha256, bytesPerState, fingerprintCollisionProbability, ...rest } = want;
+  assert.ok(stateSetSha256 && bytesPerState && fingerprintCollisionProbability);
+  const { bytesPerState: b2, fingerprintCollisionProbability: c2, ...rest2 } = report(two.out);
+  assert.ok(b2 && c2);
+  assert.equal(rest2, rest);
+  assert.is(JSON.parse(two.out).workers, 2, 'the workers loaded the word-level model');
+  assert.is(readFileSync(join(dir, 'flat.txt'), 'utf8'), readFileSync(join(dir, 'nested.txt'), 'utf8'));
+});
+
+test("a counterexample of the word-level search, replayed on ring's rules, is ring's own trace", async () => {
+  const p = resolveParams(ring.params, { memory: 'weak', ringSize: '1', messages: '2' });
+  if (E.isLeft(p)) throw new Error(p.left);
+  const fast = (await fastPathFor(ring, p.right as object))!;
+  assert.is(fast.model.name, 'ring-weak-flat');
+  const inv = <S>(holds: (s: S) => boolean) => [{ name: 'two_responses_not_consumed', description: 'x', see: 'x', holds }];
+  const flatM: Model = { ...fast.model, invariants: inv((s: RingWeakFlatState) => s.rsp_cons !== I(2)) };
+  const ringM: Model = { ...ring, invariants: inv((s: RingState) => s.front[0]!.rsp_cons !== 2) };
+  const run = (m: Model) => {
+    const sys = bind(m, p.right as object);
+    if (E.isLeft(sys)) throw new Error(sys.left);
+    return check(sys.right);
+  };
+  const got = asBuiltin(ring, p.right as object, fast, run(flatM));
+  const want = run(ringM);
+  assert.is(want.violation?.property, 'two_responses_not_consumed');
+  assert.ok(want.violation!.trace.length > 10);
+  assert.is(JSON.stringify(got.violation), JSON.stringify(want.violation));
+});
+
+test('no fast path outside the cover or for a model that is not the registry\'s ring; the workers know every word-level model', async () => {
+  const at = (ov: Record<string, string>) => {
+    const p = resolveParams(ring.params, ov);
+    if (E.isLeft(p)) throw new Error(p.left);
+    return p.right as object;
+  };
+  assert.is((await fastPathFor(ring, at({ memory: 'weak', ringSize: '2' })))?.model.name, 'ring-weak-flat');
+  assert.is(await fastPathFor(ring, at({ memory: 'tso', ringSize: '2' })), undefined);
+  assert.is(await fastPathFor(ring, at({ memory: 'weak', ringSize: '2', rings: 'pair' })), undefined);
+  assert.is(await fastPathFor({ ...ring }, at({ memory: 'weak', ringSize: '2' })), undefined);
+  assert.equal(Object.keys(fastPathModules).sort(), fastPathModels().sort());
+});
+
+test.run();
