@@ -899,7 +899,7 @@ export const limiter = defineModel<S, P>({
   // netback's own timer arithmetic (creditTimer=netback, the default) breaks the one-refill-per-window bound (docs/models/limiter.md)
   // with maxQueues=2, each queue's full rate: the guest gets twice the vif's rate (L3_guest_work_per_window, docs/models/limiter.md)
   findings: ['L3_work_per_window', 'L3_guest_work_per_window'],
-  // npm start: the default run stops at netback's L3 finding (depth 18); this one explores the whole space with the design's timer
+  // npm start: the default run stops at netback's L3 finding (depth 21; 18 at creditUsec=1); this one explores the whole space with the design's timer
   checkAll: [
     { params: { creditTimer: 'design' },
       why: "our design's credit timer (one refill per window) against the same hostile guest: L3 and every other property verify over the whole space (the default run, netback's timer, stops at finding L3 in 22 steps)" },
