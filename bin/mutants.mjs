@@ -46,7 +46,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, stat
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { killWorkingIn, someoneWorksIn, startTime, stillRuns } from './proc.mjs';
+import { killWorkingIn, someoneWorksIn, startTime, stillRuns, waitGroupGone } from './proc.mjs';
 import { loadMutants } from '../test/mutants/list.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -172,6 +172,9 @@ const killRun = (c) => {
   try {
     process.kill(-c.pid, 'SIGKILL');
   } catch { /* the group is gone */ }
+  // and gone before the next mutant's run starts (a SIGKILLed process dies when the kernel schedules it:
+  // under load the next run saw it still running, test/suiteHygieneMutantLeaks in a train, session 29)
+  waitGroupGone(c.pid);
 };
 process.on('exit', () => {
   // a crash of this code, or process.exit: the test runs still going stop (run-tests kills its files on SIGTERM)

@@ -136,7 +136,9 @@ export function someoneWorksIn(dir) {
  */
 export function killWorkingIn(dir) {
   const killed = new Map();
-  for (let round = 0; round < 5; round++) {
+  // until none is left (at most ~2 s): a SIGKILLed process still runs until the kernel schedules its
+  // death, which on a loaded machine is later than the next mutant's start (session 29: the next run saw it)
+  for (let round = 0; round < 100; round++) {
     const left = workingIn(dir) ?? [];
     if (left.length === 0) break;
     for (const { pid, cmd } of left) {
@@ -145,6 +147,22 @@ export function killWorkingIn(dir) {
         if (!killed.has(pid)) killed.set(pid, `${pid} ${cmd}`);
       } catch { /* gone meanwhile */ }
     }
+    sleepMs(20);
   }
   return [...killed.values()];
+}
+
+/** Blocks this thread for `ms` milliseconds (for the short waits above: no event loop turn needed). */
+export function sleepMs(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Waits (at most `ms`, polling /proc) until no process of group `pgrp` runs; true when none does. */
+export function waitGroupGone(pgrp, ms = 2000) {
+  for (let t = 0; ; t += 20) {
+    const left = groupRunning(pgrp);
+    if (left === undefined || left.length === 0) return true;
+    if (t >= ms) return false;
+    sleepMs(20);
+  }
 }
