@@ -20,57 +20,12 @@ import { ring, type RingParams } from '../model/ring.js';
 import { flatCover, fromNested, ringWeakFlat, toNested, type RingWeakFlatState } from '../model/ringWeakFlat.js';
 import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-
-interface Space {
-  /** canonical string of the ring.ts state -> depth (shortest distance from an initial state). */
-  readonly depth: Map<string, number>;
-  /** Per invariant name: the depth of the shallowest state where it fails (-1: nowhere). */
-  readonly firstFail: Record<string, number>;
-  /** Depth of the shallowest deadlock (terminal, not a valid end), -1 if none; and how many. */
-  readonly deadlock: number;
-  readonly deadlocks: number;
-}
-
-/** Breadth-first over `m`'s rules at `p`; states named by `key` (a ring.ts state's canonical string). */
-function explore<S>(m: Model<S, RingParams>, p: RingParams, step: (s: S, f: (d: S) => void) => S, key: (s: S) => string): Space {
-  const depth = new Map<string, number>();
-  const firstFail: Record<string, number> = Object.fromEntries(m.invariants.map((i) => [i.name, -1]));
-  let deadlock = -1, deadlocks = 0;
-  let level: S[] = [];
-  for (const s0 of m.init(p)) {
-    const k = key(s0);
-    if (!depth.has(k)) { depth.set(k, 0); level.push(s0); }
-  }
-  for (let d = 0; level.length; d++) {
-    const next: S[] = [];
-    for (const s of level) {
-      for (const inv of m.invariants) if (firstFail[inv.name] === -1 && !inv.holds(s, p)) firstFail[inv.name] = d;
-      let moves = 0;
-      for (const r of m.rules) {
-        if (r.applies && !r.applies(p)) continue;
-        const cs = r.choices ? r.choices(s, p) : [undefined];
-        for (const a of cs) {
-          if (r.when && !r.when(s, p, a)) continue;
-          moves++;
-          const t = step(s, (x) => r.then(x as never, s, p, a));
-          const k = key(t);
-          if (!depth.has(k)) { depth.set(k, d + 1); next.push(t); }
-        }
-      }
-      if (moves === 0 && !(m.isValidEnd?.(s, p) ?? false)) {
-        deadlocks++;
-        if (deadlock === -1) deadlock = d;
-      }
-    }
-    level = next;
-  }
-  return { depth, firstFail, deadlock, deadlocks };
-}
+import { plainBfs, type Space } from './support/plainBfs.js';
 
 const nestedSpace = (p: RingParams): Space =>
-  explore(ring, p, (s, f) => produce(s, (d) => void f(d as never)), (s) => canonicalString(s));
+  plainBfs(ring, p, (s, f) => produce(s, (d) => void f(d as never)), (s) => canonicalString(s));
 const flatSpace = (p: RingParams): Space =>
-  explore(ringWeakFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: RingWeakFlatState) => canonicalString(toNested(s, p)));
+  plainBfs(ringWeakFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: RingWeakFlatState) => canonicalString(toNested(s, p)));
 
 /**
  * Small points explored here, independently of the engine: ring sizes 1 and 2, 1..3 messages, honest and

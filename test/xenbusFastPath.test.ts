@@ -8,8 +8,6 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { check } from '../checker/search.js';
 import { asBuiltin, fastPathFor } from '../cli/fastPath.js';
@@ -19,35 +17,12 @@ import { findModel } from '../model/registry.js';
 import type { XenbusModelState } from '../model/xenbus.js';
 import type { XenbusFlatState } from '../model/xenbusFlat.js';
 import { bind } from '../properties/bind.js';
-import { pvcheck } from './support/cli.js';
-import { scratchDir } from './support/tmp.js';
+import { fastPathMatchesNested } from './support/fastPathCli.js';
 
 const xenbus = findModel('xenbus')!;
 const point = ['-p', 'events=1'];
-/** The JSON report without what the clock and the workers change. */
-const report = (out: string) => {
-  const { seconds, statesPerSecond, workers, workersReason, ...rest } = JSON.parse(out) as Record<string, unknown>;
-  void seconds, statesPerSecond, workers, workersReason;
-  return rest;
-};
-
 test('check xenbus inside the cover: the report and the state dump of --nested, on one thread and on 2 workers', () => {
-  const dir = scratchDir('xenbusfastpath');
-  const flat = pvcheck(['check', 'xenbus', ...point, '--json', '-w', '1', '--dump-states', join(dir, 'flat.txt')], dir);
-  const nested = pvcheck(['check', 'xenbus', ...point, '--json', '-w', '1', '--dump-states', join(dir, 'nested.txt'), '--nested'], dir);
-  const two = pvcheck(['check', 'xenbus', ...point, '--json', '-w', '2'], dir);
-  for (const r of [flat, nested, two]) assert.is(r.code, 0, r.err);
-  const want = report(nested.out);
-  assert.is(want['distinctStates'], 2_103);
-  assert.equal(report(flat.out), want);
-  // the workers' shared table is not one thread's: its bytes and collision bound are theirs (the same with --nested)
-  const { stateSetSha256, bytesPerState, fingerprintCollisionProbability, ...rest } = want;
-  assert.ok(stateSetSha256 && bytesPerState && fingerprintCollisionProbability);
-  const { bytesPerState: b2, fingerprintCollisionProbability: c2, ...rest2 } = report(two.out);
-  assert.ok(b2 && c2);
-  assert.equal(rest2, rest);
-  assert.is(JSON.parse(two.out).workers, 2, 'the workers loaded the word-level model');
-  assert.is(readFileSync(join(dir, 'flat.txt'), 'utf8'), readFileSync(join(dir, 'nested.txt'), 'utf8'));
+  fastPathMatchesNested('xenbus', point, 2_103);
 });
 
 test("a counterexample of the word-level search, replayed on xenbus's rules, is xenbus's own trace", async () => {

@@ -24,59 +24,12 @@ import { xenbus, type XenbusParams } from '../model/xenbus.js';
 import { flatCover, toNested, xenbusFlat, type XenbusFlatState } from '../model/xenbusFlat.js';
 import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-
-interface Space {
-  /** canonical string of the xenbus.ts state -> depth (shortest distance from an initial state). */
-  readonly depth: Map<string, number>;
-  /** Per invariant name: the depth of the shallowest state where it fails (-1: nowhere). */
-  readonly firstFail: Record<string, number>;
-  /** Depth of the shallowest deadlock (terminal, not a valid end), -1 if none; and how many. */
-  readonly deadlock: number;
-  readonly deadlocks: number;
-  readonly edges: number;
-}
-
-/** Breadth-first over `m`'s rules at `p`; states named by `key` (a xenbus.ts state's canonical string). */
-function explore<S>(m: Model<S, XenbusParams>, p: XenbusParams, step: (s: S, f: (d: S) => void) => S, key: (s: S) => string): Space {
-  const depth = new Map<string, number>();
-  const firstFail: Record<string, number> = Object.fromEntries(m.invariants.map((i) => [i.name, -1]));
-  let deadlock = -1, deadlocks = 0, edges = 0;
-  let level: S[] = [];
-  for (const s0 of m.init(p)) {
-    const k = key(s0);
-    if (!depth.has(k)) { depth.set(k, 0); level.push(s0); }
-  }
-  for (let d = 0; level.length; d++) {
-    const next: S[] = [];
-    for (const s of level) {
-      for (const inv of m.invariants) if (firstFail[inv.name] === -1 && !inv.holds(s, p)) firstFail[inv.name] = d;
-      let moves = 0;
-      for (const r of m.rules) {
-        if (r.applies && !r.applies(p)) continue;
-        const cs = r.choices ? r.choices(s, p) : [undefined];
-        for (const a of cs) {
-          if (r.when && !r.when(s, p, a)) continue;
-          moves++;
-          const t = step(s, (x) => r.then(x as never, s, p, a));
-          const k = key(t);
-          if (!depth.has(k)) { depth.set(k, d + 1); next.push(t); }
-        }
-      }
-      edges += moves;
-      if (moves === 0 && !(m.isValidEnd?.(s, p) ?? false)) {
-        deadlocks++;
-        if (deadlock === -1) deadlock = d;
-      }
-    }
-    level = next;
-  }
-  return { depth, firstFail, deadlock, deadlocks, edges };
-}
+import { plainBfs, type Space } from './support/plainBfs.js';
 
 const nestedSpace = (p: XenbusParams): Space =>
-  explore(xenbus, p, (s, f) => produce(s, (d) => void f(d as never)), (s) => canonicalString(s));
+  plainBfs(xenbus, p, (s, f) => produce(s, (d) => void f(d as never)), (s) => canonicalString(s));
 const flatSpace = (p: XenbusParams): Space =>
-  explore(xenbusFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: XenbusFlatState) => canonicalString(toNested(s, p)));
+  plainBfs(xenbusFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: XenbusFlatState) => canonicalString(toNested(s, p)));
 
 /** Small points explored here, independently of the engine: one lifecycle event of each kind; the toolstack's options. */
 const BFS_POINTS: readonly Record<string, string>[] = [

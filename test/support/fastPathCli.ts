@@ -1,0 +1,42 @@
+/**
+ * The CLI check that a built-in's word-level fast path (cli/fastPath.ts) gives the user the built-in's own
+ * run: `pvcheck check MODEL POINT --json` on the fast path, with `--nested` (the built-in itself), and on 2
+ * workers (which load the word-level model from its module): the same JSON report but for what the clock and
+ * the workers' shared table change, and the same `--dump-states` bytes. test/fastPath (ring) and
+ * test/xenbusFastPath (xenbus) run it; written once here (duplicates D1, session 29's second read).
+ */
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pvcheck } from './cli.js';
+import { scratchDir } from './tmp.js';
+
+/** The JSON report without what the clock and the workers change. */
+export const reportOf = (out: string): Record<string, unknown> => {
+  const { seconds, statesPerSecond, workers, workersReason, ...rest } = JSON.parse(out) as Record<string, unknown>;
+  void seconds, statesPerSecond, workers, workersReason;
+  return rest;
+};
+
+/**
+ * Runs the three checks of `model` at `point` (CLI arguments) and asserts they agree; `states` is the
+ * distinct state count the point is chosen for (that the test runs where it says).
+ */
+export function fastPathMatchesNested(model: string, point: readonly string[], states: number): void {
+  const dir = scratchDir(`fastpath-${model}`);
+  const flat = pvcheck(['check', model, ...point, '--json', '-w', '1', '--dump-states', join(dir, 'flat.txt')], dir);
+  const nested = pvcheck(['check', model, ...point, '--json', '-w', '1', '--dump-states', join(dir, 'nested.txt'), '--nested'], dir);
+  const two = pvcheck(['check', model, ...point, '--json', '-w', '2'], dir);
+  for (const r of [flat, nested, two]) assert.is(r.code, 0, r.err);
+  const want = reportOf(nested.out);
+  assert.is(want['distinctStates'], states);
+  assert.equal(reportOf(flat.out), want);
+  // the workers' shared table is not one thread's: its bytes and collision bound are theirs (the same with --nested)
+  const { stateSetSha256, bytesPerState, fingerprintCollisionProbability, ...rest } = want;
+  assert.ok(stateSetSha256 && bytesPerState && fingerprintCollisionProbability);
+  const { bytesPerState: b2, fingerprintCollisionProbability: c2, ...rest2 } = reportOf(two.out);
+  assert.ok(b2 && c2);
+  assert.equal(rest2, rest);
+  assert.is(JSON.parse(two.out).workers, 2, 'the workers loaded the word-level model');
+  assert.is(readFileSync(join(dir, 'flat.txt'), 'utf8'), readFileSync(join(dir, 'nested.txt'), 'utf8'));
+}
