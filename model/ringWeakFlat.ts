@@ -42,6 +42,7 @@
  * @see docs/perf/2026-12-07b-engine.md
  */
 import { bitsFor, defineModel, type Invariant, type Layout, type Rule } from './core.js';
+import { wordLevelRule } from './wordLevel.js';
 import { NOTIFY, NR_UNCONSUMED_REQUESTS, RING_FULL, idxAdd, idxLe, idxSub } from './idx32.js';
 import type { ParamSpace } from './params.js';
 import {
@@ -308,19 +309,7 @@ const isPublished = (w: number, kind: number, i: number): boolean => wKind(w) ==
 
 // --- rules: names, actors, docs, sources and where each applies are ring.ts's
 
-const nested = (name: string): Rule<RingState, P> => {
-  const r = ringRules.find((x) => x.name === name);
-  if (!r) throw new Error(`ring.ts has no rule ${name}`);
-  return r;
-};
-const rule = (name: string, when: R['when'], then: R['then'], choices?: R['choices'], showChoice?: R['showChoice']): R => {
-  const n = nested(name);
-  return {
-    name, ...(n.actor ? { actor: n.actor } : {}), ...(n.doc ? { doc: n.doc } : {}), ...(n.see ? { see: n.see } : {}),
-    ...(n.applies ? { applies: n.applies } : {}),
-    ...(choices ? { choices } : {}), ...(showChoice ? { showChoice } : {}), ...(when ? { when } : {}), then,
-  };
-};
+const rule = wordLevelRule<RingState, S, P>(ringRules, 'ring.ts');
 /** `[0, ..., n-1]`, one frozen array per n (choice lists are asked for on every state). */
 const upTo = (n: number): readonly number[] => (ranges[n] ??= Object.freeze(Array.from({ length: n }, (_, v) => v)));
 const ranges: (readonly number[])[] = [];

@@ -48,6 +48,7 @@
  * @see docs/perf/2026-12-07c-words.md
  */
 import { defineModel, type Goal, type Invariant, type Layout, type Observable, type Rule } from './core.js';
+import { wordLevelRule } from './wordLevel.js';
 import type { ParamSpace } from './params.js';
 import {
   xenbus, BE, DRIVER_DOMAIN, FE, GUEST, NETIF_FEATURES, TXN_FE, W_BE_BUS, W_BE_BUS_RM, W_BE_HOTPLUG, W_BE_OTHEREND, W_FE_BUS, W_FE_BUS_RM, W_FE_OTHEREND,
@@ -559,19 +560,7 @@ function destroyDevice(d: S): void {
 
 // --- rules: names, actors, docs, sources and where each applies are xenbus.ts's
 
-const nested = (name: string): Rule<XenbusModelState, P> => {
-  const r = xenbusRules.find((x) => x.name === name);
-  if (!r) throw new Error(`xenbus.ts has no rule ${name}`);
-  return r;
-};
-const rule = (name: string, when: R['when'], then: R['then'], choices?: R['choices'], showChoice?: R['showChoice']): R => {
-  const n = nested(name);
-  return {
-    name, ...(n.actor ? { actor: n.actor } : {}), ...(n.doc ? { doc: n.doc } : {}), ...(n.see ? { see: n.see } : {}),
-    ...(n.applies ? { applies: n.applies } : {}),
-    ...(choices ? { choices } : {}), ...(showChoice ? { showChoice } : {}), ...(when ? { when } : {}), then,
-  };
-};
+const rule = wordLevelRule<XenbusModelState, S, P>(xenbusRules, 'xenbus.ts');
 const NONE: readonly never[] = Object.freeze([]);
 /** The watch list's tokens in order (xs_spurious's choices), one frozen array per list word. */
 const tokenLists = new Map<number, readonly number[]>();
