@@ -8,6 +8,11 @@
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as E from 'fp-ts/lib/Either.js';
+import { check } from '../../checker/search.js';
+import { asBuiltin, type FastPath } from '../../cli/fastPath.js';
+import type { Model } from '../../model/core.js';
+import { bind } from '../../properties/bind.js';
 import { pvcheck } from './cli.js';
 import { scratchDir } from './tmp.js';
 
@@ -39,4 +44,23 @@ export function fastPathMatchesNested(model: string, point: readonly string[], s
   assert.equal(rest2, rest);
   assert.is(JSON.parse(two.out).workers, 2, 'the workers loaded the word-level model');
   assert.is(readFileSync(join(dir, 'flat.txt'), 'utf8'), readFileSync(join(dir, 'nested.txt'), 'utf8'));
+}
+
+/**
+ * The word-level search's counterexample, replayed on the built-in's rules (cli/fastPath.ts asBuiltin), is
+ * byte for byte the built-in search's own: `flatM` and `nestedM` are the word-level model and the built-in
+ * with the same added invariant (none of the built-in's fails inside a cover); returns the built-in's trace
+ * length for the caller's bound on it.
+ */
+export function replayedMatchesBuiltin(builtin: Model, params: object, fast: FastPath, flatM: Model, nestedM: Model, property: string): number {
+  const run = (m: Model) => {
+    const sys = bind(m, params);
+    if (E.isLeft(sys)) throw new Error(sys.left);
+    return check(sys.right);
+  };
+  const got = asBuiltin(builtin, params, fast, run(flatM));
+  const want = run(nestedM);
+  assert.is(want.violation?.property, property);
+  assert.is(JSON.stringify(got.violation), JSON.stringify(want.violation));
+  return want.violation!.trace.length;
 }
