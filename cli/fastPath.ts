@@ -56,9 +56,11 @@ interface Entry {
  * By built-in name: the name of the word-level model that stands for it inside its cover, and the model
  * (its module imported only when the built-in is checked: not at every start of the CLI).
  */
-const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: () => Promise<Entry> }>> = {
+const ENTRIES: Readonly<Record<string, { readonly name: string; readonly cover: readonly string[]; readonly load: () => Promise<Entry> }>> = {
   ring: {
     name: 'ring-weak-flat',
+    // model/ringWeakFlat.ts flatCover, as `pvcheck list` says it (test/fastPath checks each item against it)
+    cover: ['memory=weak', 'rings=one', 'backend=honest', 'counters=false', 'startIndex=0', 'init=fresh', 'bufferSize=2', 'ringSize 1 or 2', 'messages up to 1000'],
     load: async () => {
       const { flatCover, ringWeakFlat, toNested } = await import('../model/ringWeakFlat.js');
       return {
@@ -72,6 +74,11 @@ const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: (
   },
   xenbus: {
     name: 'xenbus-flat',
+    // model/xenbusFlat.ts flatCover, as `pvcheck list` says it (test/xenbusFastPath checks each item against it)
+    cover: [
+      'frontend=new', 'backend=new', 'frontendQueues=2', 'backendMaxQueues=2', 'bus=6.12', 'backendWatchDrop=pending', 'txnConflicts=any',
+      'reconfigure=0', 'backendRestart=0', 'hotplugFail=0', 'malformedPacket=0', 'xmit=false', 'events up to 6',
+    ],
     load: async () => {
       const { flatCover, xenbusFlat, toNested } = await import('../model/xenbusFlat.js');
       return {
@@ -84,6 +91,20 @@ const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: (
     },
   },
 };
+
+/**
+ * Where built-in `model` runs on a fast path, as `pvcheck list` says it: the word-level model's name and its
+ * cover, one item a parameter (`k=v`: only that value; `k words`: a range); every other parameter is free.
+ */
+export const fastPathCover = (model: string): { readonly name: string; readonly cover: readonly string[] } | undefined =>
+  Object.hasOwn(ENTRIES, model) ? { name: ENTRIES[model]!.name, cover: ENTRIES[model]!.cover } : undefined;
+
+/** The line `pvcheck list` prints for a built-in with a fast path (cli/main.ts listText), or undefined. */
+export function fastPathLine(model: string): string | undefined {
+  const f = fastPathCover(model);
+  if (!f) return undefined;
+  return `fast path: at ${f.cover.join(', ')} (the other parameters free), check runs on the word-level model ${f.name}: ${model}'s states, verdicts and traces, faster; --nested runs ${model} itself`;
+}
 
 /** The names of the word-level models the fast paths run (each a module of cli/workerSystem.ts `fastPathModules`). */
 export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => e.name);

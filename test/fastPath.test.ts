@@ -16,7 +16,7 @@ import { resolveParams } from '../model/params.js';
 import { findModel } from '../model/registry.js';
 import type { RingState } from '../model/ring.js';
 import { I, type RingWeakFlatState } from '../model/ringWeakFlat.js';
-import { fastPathMatchesNested, replayedMatchesBuiltin } from './support/fastPathCli.js';
+import { fastPathMatchesNested, listedCoverIsTheCover, replayedMatchesBuiltin } from './support/fastPathCli.js';
 
 const ring = findModel('ring')!;
 const point = ['-p', 'memory=weak', '-p', 'frontend=hostile', '-p', 'ringSize=1', '-p', 'messages=1'];
@@ -47,6 +47,10 @@ test('no fast path outside the cover or for a model that is not the registry\'s 
   assert.is(await fastPathFor(ring, at({ memory: 'weak', ringSize: '2', rings: 'pair' })), undefined);
   assert.is(await fastPathFor({ ...ring }, at({ memory: 'weak', ringSize: '2' })), undefined);
   assert.equal(Object.keys(fastPathModules).sort(), fastPathModels().sort());
+});
+
+test('pvcheck list ring says where check runs on ring-weak-flat, each item as flatCover has it, and --nested', async () => {
+  assert.ok((await listedCoverIsTheCover(ring, { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' })) >= 9);
 });
 
 test.run();
