@@ -41,7 +41,7 @@
  *   loads).
  * - Nothing that is a function of the rest is stored (ring.ts `blocked`,
  *   the backend's `valid`); a side's one-bit flags and its two 2-bit id sets
- *   share a field (fe_flags, be_flags). 24 fields in 8 words at ring-weak
+ *   share a field (fe_flags, be_flags). 24 fields in 7 words at ring-weak
  *   (54 in 11 before 2026-12-07d: per field, the flat path packs, copies and
  *   unpacks, so fewer fields are a faster search; docs/perf/2026-12-07d-words.md).
  *
@@ -148,13 +148,15 @@ type R = Rule<S, P, any>;
  * A store-buffer entry as one integer: its location (0: no entry), an epoch, and the value stored (a kept
  * index or a slot word) on top, so the layout's range check still bounds it. Entry 0's epoch is always 0
  * (memory.ts: an empty buffer's epoch is 0, a drain renumbers from entry 0's), so entry 0 holds the
- * buffer's current epoch instead (ring.ts `StoreBuffer.epoch`); entry 1 holds its own.
+ * buffer's current epoch instead (ring.ts `StoreBuffer.epoch`); entry 1 holds its own. An epoch is at most
+ * 1 (between two xen_wmb()s of a side its program passes an xen_mb(), which waits for an empty buffer);
+ * two bits, and a wmb past 3 throws.
  */
-export const entry = (loc: number, epoch: number, val: number): number => loc | (epoch << 3) | (val * 128);
+export const entry = (loc: number, epoch: number, val: number): number => loc | (epoch << 3) | (val * 32);
 const eLoc = (e: number): number => e & 7;
-const eEpoch = (e: number): number => (e >>> 3) & 15;
-const eVal = (e: number): number => e >>> 7;
-const EPOCH_ONE = 8, EPOCH_MASK = 15 << 3;
+const eEpoch = (e: number): number => (e >>> 3) & 3;
+const eVal = (e: number): number => e >>> 5;
+const EPOCH_ONE = 8, EPOCH_MASK = 3 << 3;
 
 /** fe_flags: outstanding (bits 0-1, ids 0..RING_SIZE-1 <= 1), pendq (bits 2-3), then one bit each. */
 export const FE_PENDQ = 2, FE_BAD = 16, FE_ID_OVERRUN = 32, FE_PUB = 64, FE_REORDERED = 128, FE_PENDING = 256;
@@ -166,18 +168,17 @@ const pendqOf = (s: S): number => (s.fe_flags >>> FE_PENDQ) & 3;
 export const ringWeakFlatLayout = (p: P): Layout => {
   const ib = idxBits(p);
   const wb = 8 + ib;
-  const eb = 7 + wb;
+  const eb = 5 + wb;
   const f = (name: keyof S, bits: number) => ({ name, bits });
-  // ordered so that the fields fill the words (8 words at ring-weak, 21-bit entries beside 6-bit indices)
+  // ordered so that the fields fill the words (7 words at ring-weak: 19-bit entries beside 6- and 7-bit fields)
   return [
-    f('fsb0', eb), f('req_prod', ib), f('fe_pc', 4),
-    f('fsb1', eb), f('req_event', ib), f('be_pc', 4),
-    f('bsb0', eb), f('rsp_prod', ib), f('hostile', bitsFor(p.hostileWrites)),
-    f('bsb1', eb), f('rsp_event', ib),
-    f('ring0', wb), f('ring1', wb),
-    f('be_req', wb), f('fe_early_rsp_prod', ib + 1), f('be_early_req_prod', ib + 1),
-    f('req_prod_pvt', ib), f('rsp_cons', ib), f('fe_old', ib), f('rsp_prod_pvt', ib), f('req_cons', ib),
-    f('be_old', ib), f('fe_flags', 9), f('be_flags', 6),
+    f('fsb0', eb), f('req_prod', ib), f('fe_early_rsp_prod', ib + 1),
+    f('fsb1', eb), f('req_event', ib), f('be_early_req_prod', ib + 1),
+    f('bsb0', eb), f('rsp_prod', ib), f('be_flags', 6), f('hostile', bitsFor(p.hostileWrites)),
+    f('bsb1', eb), f('rsp_event', ib), f('fe_pc', 4),
+    f('ring0', wb), f('ring1', wb), f('be_pc', 4),
+    f('be_req', wb), f('req_prod_pvt', ib), f('rsp_cons', ib), f('fe_old', ib),
+    f('rsp_prod_pvt', ib), f('req_cons', ib), f('be_old', ib), f('fe_flags', 9),
   ];
 };
 
@@ -186,14 +187,13 @@ export const ringWeakFlatInit = (p: P): S => {
   const i = I(0), e = I(1);
   // in the layout's order (a state the flat path unpacks has its keys in that order)
   return {
-    fsb0: 0, req_prod: i, fe_pc: F_PROD,
-    fsb1: 0, req_event: e, be_pc: B_CONS,
-    bsb0: 0, rsp_prod: i, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0,
-    bsb1: 0, rsp_event: e,
-    ring0: EMPTY_W, ring1: p.ringSize > 1 ? EMPTY_W : 0,
-    be_req: 0, fe_early_rsp_prod: 0, be_early_req_prod: 0,
-    req_prod_pvt: i, rsp_cons: i, fe_old: i, rsp_prod_pvt: i, req_cons: i,
-    be_old: i, fe_flags: 0, be_flags: 0,
+    fsb0: 0, req_prod: i, fe_early_rsp_prod: 0,
+    fsb1: 0, req_event: e, be_early_req_prod: 0,
+    bsb0: 0, rsp_prod: i, be_flags: 0, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0,
+    bsb1: 0, rsp_event: e, fe_pc: F_PROD,
+    ring0: EMPTY_W, ring1: p.ringSize > 1 ? EMPTY_W : 0, be_pc: B_CONS,
+    be_req: 0, req_prod_pvt: i, rsp_cons: i, fe_old: i,
+    rsp_prod_pvt: i, req_cons: i, be_old: i, fe_flags: 0,
   };
 };
 
@@ -223,7 +223,7 @@ function setMem(d: S, l: number, v: number): void {
 /** memory.ts `wmb` under weak on a buffer whose entry 0 is `e0`: the buffer's epoch + 1 when it holds a store. */
 function wmbOf(e0: number, side: string): number {
   if (e0 === 0) return 0;
-  if ((e0 & EPOCH_MASK) === EPOCH_MASK) throw new RangeError(`ring-weak-flat: the ${side}'s store-buffer epoch is past 15`);
+  if ((e0 & EPOCH_MASK) === EPOCH_MASK) throw new RangeError(`ring-weak-flat: the ${side}'s store-buffer epoch is past 3`);
   return e0 + EPOCH_ONE;
 }
 /**
