@@ -20,7 +20,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { findModel } from '../model/registry.js';
 import type { RingState } from '../model/ring.js';
-import { I, type RingWeakFlatState } from '../model/ringWeakFlat.js';
+import { I, ringWeakFlat as fastFlat, type RingWeakFlatState } from '../model/ringWeakFlat.js';
 import { fastPathMatchesNested, listedCoverIsTheCover, replayedMatchesBuiltin } from './support/fastPathCli.js';
 
 const ring = findModel('ring')!;
@@ -52,6 +52,15 @@ test('no fast path outside the cover or for a model that is not the registry\'s 
   assert.is(await fastPathFor(ring, at({ memory: 'weak', ringSize: '2', rings: 'pair' })), undefined);
   assert.is(await fastPathFor({ ...ring }, at({ memory: 'weak', ringSize: '2' })), undefined);
   assert.equal(Object.keys(fastPathModules).sort(), fastPathModels().sort());
+});
+
+test("each word-level model's initial states have their keys in its layout's order (the flat path unpacks states in that order; docs/word-level.md)", async () => {
+  const { xenbusFlat } = await import('../model/xenbusFlat.js');
+  for (const m of [fastFlat, xenbusFlat] as Model[]) {
+    const p = m.params.defaults;
+    const order = m.layout!(p).map((f) => f.name);
+    for (const s0 of m.init(p)) assert.equal(Object.keys(s0 as object), order, m.name);
+  }
 });
 
 test('pvcheck list ring says where check runs on ring-weak-flat, each item as flatCover has it, and --nested', async () => {
