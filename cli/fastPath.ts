@@ -110,6 +110,9 @@ export function fastPathLine(model: string): string | undefined {
   return `fast path: at ${f.cover.join(', ')} (the other parameters free), check runs on the word-level model ${f.name}: ${model}'s states, verdicts and traces, faster; --nested runs ${model} itself`;
 }
 
+/** Each built-in with a fast path and the name of its word-level model (for lints: no need to parse this file). */
+export const fastPathsByBuiltin = (): Readonly<Record<string, string>> => Object.fromEntries(Object.entries(ENTRIES).map(([b, e]) => [b, e.name]));
+
 /** The names of the word-level models the fast paths run (each a module of cli/workerSystem.ts `fastPathModules`). */
 export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => e.name);
 

@@ -12,7 +12,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { runSearch } from '../cli/check.js';
-import { fastPathFor, fastPathModels } from '../cli/fastPath.js';
+import { fastPathFor, fastPathModels, fastPathsByBuiltin } from '../cli/fastPath.js';
 import { faultTrace, faultWhere } from '../cli/fault.js';
 import { ModelFault } from '../properties/fault.js';
 import { fastPathModules } from '../cli/workerSystem.js';
@@ -52,6 +52,7 @@ test('no fast path outside the cover or for a model that is not the registry\'s 
   assert.is(await fastPathFor(ring, at({ memory: 'weak', ringSize: '2', rings: 'pair' })), undefined);
   assert.is(await fastPathFor({ ...ring }, at({ memory: 'weak', ringSize: '2' })), undefined);
   assert.equal(Object.keys(fastPathModules).sort(), fastPathModels().sort());
+  assert.equal(fastPathsByBuiltin(), { ring: 'ring-weak-flat', xenbus: 'xenbus-flat' });
 });
 
 test("each word-level model's initial states have their keys in its layout's order (the flat path unpacks states in that order; docs/word-level.md)", async () => {
