@@ -306,7 +306,8 @@ test('hostileLaps bounds what the frontend reads from a hostile ring, counted fr
   // fast case), between them every rule the default ring's messages=2 fires (its 5.9 M states took 31 s of CI)
   const fired = new Set<string>();
   let listed: string[] = [];
-  for (const o of [{ directions: '2', messages: '2', ringBytes: '16', maxMessage: '8', startIndex: '0' }, { directions: '2', messages: '1' }]) {
+  const points: Record<string, string>[] = [{ directions: '2', messages: '2', ringBytes: '16', maxMessage: '8', startIndex: '0' }, { directions: '2', messages: '1' }];
+  for (const o of points) {
     const h = params(nc2, o);
     let moved = 0;
     const r = check(systemOf(nc2, h, []), { onState: (s: Nc2State) => { if (s.cons.some((c) => c.lapFrom !== h.startIndex)) moved++; } });
