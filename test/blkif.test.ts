@@ -30,6 +30,70 @@ type M = Model<BlkifState, BlkifParams>;
 /** A search checking only `property` (and no deadlock). */
 const runOnly = (m: M, p: BlkifParams, property: string, maxDepth?: number) => check(systemOf(m, p, [property]), maxDepth === undefined ? {} : { maxDepth });
 
+test('removal=libxl: blkback writes Connected over libxl\'s Closing, blkfront connects and libxl waits (xl block-detach fails after 10 s); the fix verifies', () => {
+  const p = paramsOf(blkif, { removal: 'libxl', requests: 1 });
+  const r = runModel(blkif, p);
+  assert.is(r.outcome, 'deadlock');
+  assert.is(r.violation!.trace.length - 1, 11);
+  assert.ok(replays(blkif, p, r));
+  const t = r.violation!.trace;
+  const remove = t.findIndex((x) => x.rule === 'libxl_device_disk_safe_remove');
+  const over = t.findIndex((x, i) => i > remove && x.rule === 'frontend_changed' && t[i - 1]!.state.life!.be === XenbusStateClosing && x.state.life!.be === XenbusStateConnected);
+  assert.ok(remove > 0 && over > remove, 'the Closing libxl wrote is overwritten by connect()');
+  const end = t.at(-1)!.state.life!;
+  assert.is(end.libxl, LIBXL_WAITING);
+  assert.is(end.fe, XenbusStateConnected);
+  assert.is(end.online, false, 'left half removed: online = 0, connected');
+  for (const ov of [{}, { pending: 2, requests: 4 }, { segments: 2, pages: 2, requests: 3 }] as Record<string, number>[])
+    assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
+});
+
+test('removal=libxl: B_ring_mapped_while_answering and B_io_on_mapped_grant can fail (a disconnect that ignores requests in flight), B_free_unmaps_all too (a free that keeps the persistent grants)', () => {
+  const ignoresInflight = deriveModel(blkif, {
+    name: 'blkif-disconnect-ignores-inflight',
+    description: 'xen_blkif_disconnect unmapping the ring and the persistent grants with requests in flight',
+    replace: {
+      frontend_changed: {
+        ...frontendChanged,
+        then: (d, s, p, a) => {
+          if (s.life!.fe === XenbusStateClosed) {
+            // as if nothing were in flight: the ring unmapped, the persistent grants freed
+            const b = { back: { pgnts: d.back.pgnts, reqs: [] }, mapcount: d.mapcount };
+            xenBlkifDisconnect(b as never, d.life as LifeDraft);
+            (d.back as { pgnts: unknown[] }).pgnts = b.back.pgnts;
+          }
+          frontendChanged.then(d, s, p, a);
+        },
+      },
+    },
+  });
+  const found = new Set<string>();
+  for (const inv of ['B_ring_mapped_while_answering', 'B_io_on_mapped_grant']) {
+    const p = paramsOf(ignoresInflight, { removal: 'libxl', requests: 2 });
+    const r = runOnly(ignoresInflight, p, inv);
+    assert.is(r.outcome, 'violation', inv);
+    assert.ok(replays(ignoresInflight, p, r), inv);
+    found.add(r.violation!.property);
+  }
+  assert.equal([...found].sort(), ['B_io_on_mapped_grant', 'B_ring_mapped_while_answering']);
+  const keepsGrants = deriveModel(blkif, {
+    name: 'blkif-free-keeps-grants',
+    description: 'xen_blkbk_remove marking the blkif freed without xen_blkbk_free_caches',
+    replace: {
+      frontend_changed: {
+        ...frontendChanged,
+        then: (d, s, p, a) => {
+          frontendChanged.then(d, s, p, a);
+          // freed now: the persistent grants and their maps as they were before the disconnect
+          if (d.life!.freed && !s.life!.freed) { (d.back as { pgnts: unknown[] }).pgnts = s.back.pgnts.map((x) => ({ ...x })); (d as { mapcount: number[] }).mapcount = [...s.mapcount]; }
+        },
+      },
+    },
+  });
+  const r = runOnly(keepsGrants, paramsOf(keepsGrants, { removal: 'libxl', requests: 2 }), 'B_free_unmaps_all');
+  assert.is(r.outcome, 'violation');
+});
+
 test('the built-in verifies: every ring size, persistent or not, max_pgrants 0..2', () => {
   for (const ringSize of [1, 2, 4])
     for (const persistent of [true, false])
@@ -294,24 +358,6 @@ test('both adversaries at once are refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { frontend: 'hostile', backend: 'hostile' }), /cannot both be hostile/);
 });
 
-test('removal=libxl: blkback writes Connected over libxl\'s Closing, blkfront connects and libxl waits (xl block-detach fails after 10 s); the fix verifies', () => {
-  const p = paramsOf(blkif, { removal: 'libxl', requests: 1 });
-  const r = runModel(blkif, p);
-  assert.is(r.outcome, 'deadlock');
-  assert.is(r.violation!.trace.length - 1, 11);
-  assert.ok(replays(blkif, p, r));
-  const t = r.violation!.trace;
-  const remove = t.findIndex((x) => x.rule === 'libxl_device_disk_safe_remove');
-  const over = t.findIndex((x, i) => i > remove && x.rule === 'frontend_changed' && t[i - 1]!.state.life!.be === XenbusStateClosing && x.state.life!.be === XenbusStateConnected);
-  assert.ok(remove > 0 && over > remove, 'the Closing libxl wrote is overwritten by connect()');
-  const end = t.at(-1)!.state.life!;
-  assert.is(end.libxl, LIBXL_WAITING);
-  assert.is(end.fe, XenbusStateConnected);
-  assert.is(end.online, false, 'left half removed: online = 0, connected');
-  for (const ov of [{}, { pending: 2, requests: 4 }, { segments: 2, pages: 2, requests: 3 }] as Record<string, number>[])
-    assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
-});
-
 test('removal=libxl: after the overwrite, a second xl block-detach (LIBXL_DESTROY_TIMEOUT, then the command again) ends every run', () => {
   // the retry: libxl gave up while the backend's node reads Connected (blkback's overwrite); the user runs the
   // command again, which writes online = 0 and Closing over a Connected that blkback no longer rewrites
@@ -345,52 +391,6 @@ test('removal=libxl with requests in flight: xen_blkif_disconnect returns -EBUSY
   });
   assert.is(r.outcome, 'ok', r.violation?.property);
   assert.ok(Object.values(n).every((x) => x > 0) && prevFreed > 0, JSON.stringify(n));
-});
-
-test('removal=libxl: B_ring_mapped_while_answering and B_io_on_mapped_grant can fail (a disconnect that ignores requests in flight), B_free_unmaps_all too (a free that keeps the persistent grants)', () => {
-  const ignoresInflight = deriveModel(blkif, {
-    name: 'blkif-disconnect-ignores-inflight',
-    description: 'xen_blkif_disconnect unmapping the ring and the persistent grants with requests in flight',
-    replace: {
-      frontend_changed: {
-        ...frontendChanged,
-        then: (d, s, p, a) => {
-          if (s.life!.fe === XenbusStateClosed) {
-            // as if nothing were in flight: the ring unmapped, the persistent grants freed
-            const b = { back: { pgnts: d.back.pgnts, reqs: [] }, mapcount: d.mapcount };
-            xenBlkifDisconnect(b as never, d.life as LifeDraft);
-            (d.back as { pgnts: unknown[] }).pgnts = b.back.pgnts;
-          }
-          frontendChanged.then(d, s, p, a);
-        },
-      },
-    },
-  });
-  const found = new Set<string>();
-  for (const inv of ['B_ring_mapped_while_answering', 'B_io_on_mapped_grant']) {
-    const p = paramsOf(ignoresInflight, { removal: 'libxl', requests: 2 });
-    const r = runOnly(ignoresInflight, p, inv);
-    assert.is(r.outcome, 'violation', inv);
-    assert.ok(replays(ignoresInflight, p, r), inv);
-    found.add(r.violation!.property);
-  }
-  assert.equal([...found].sort(), ['B_io_on_mapped_grant', 'B_ring_mapped_while_answering']);
-  const keepsGrants = deriveModel(blkif, {
-    name: 'blkif-free-keeps-grants',
-    description: 'xen_blkbk_remove marking the blkif freed without xen_blkbk_free_caches',
-    replace: {
-      frontend_changed: {
-        ...frontendChanged,
-        then: (d, s, p, a) => {
-          frontendChanged.then(d, s, p, a);
-          // freed now: the persistent grants and their maps as they were before the disconnect
-          if (d.life!.freed && !s.life!.freed) { (d.back as { pgnts: unknown[] }).pgnts = s.back.pgnts.map((x) => ({ ...x })); (d as { mapcount: number[] }).mapcount = [...s.mapcount]; }
-        },
-      },
-    },
-  });
-  const r = runOnly(keepsGrants, paramsOf(keepsGrants, { removal: 'libxl', requests: 2 }), 'B_free_unmaps_all');
-  assert.is(r.outcome, 'violation');
 });
 
 test('removal=libxl with a hostile end is refused with one line', () => {

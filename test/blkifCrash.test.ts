@@ -56,6 +56,36 @@ function states(m: M, o: Overrides): BlkifState[] {
 const endOf = (r: CheckResult<BlkifState>): BlkifState => r.violation!.trace[r.violation!.trace.length - 1]!.state as BlkifState;
 const rules = (r: CheckResult<BlkifState>): string[] => r.violation!.trace.slice(1).map((x) => x.rule!);
 
+test('crash=preserve: the forced detach\'s removal waits in del_gendisk for the request the paused domain never answers, and xl destroy of the domain does not end it (8 steps, both cores)', () => {
+  for (const bus of BUSES) {
+    const r = run(blkif, { crash: 'preserve', bus });
+    assert.is(r.outcome, 'deadlock', bus);
+    assert.equal(rules(r), ['blkback_changed', 'frontend_changed', 'blkback_changed', 'blkif_queue_rw_req', 'driver_domain_crash_preserved',
+      'libxl_device_disk_destroy', 'xenbus_dev_changed', 'xl_destroy'], bus);
+    const end = endOf(r);
+    assert.is(end.life!.gdev, GDEV_REMOVING, bus);
+    assert.is(end.life!.dd, DD_DEAD, bus);
+    assert.ok(waiting(end), bus);
+  }
+});
+
+test('a preserved domain runs nothing: from no state where it is preserved does blkback take, map or answer a request, purge a grant or handle a watch; its mappings stay', () => {
+  const p = paramsOf(blkif, { crash: 'preserve', requests: 3 });
+  const all = statesOk(blkif, { crash: 'preserve', requests: 3 });
+  const kept = all.filter((s) => s.life!.dd === DD_PRESERVED);
+  assert.ok(kept.length > 0);
+  for (const s of kept) {
+    assert.not.ok(doBlockIoOp.when!(s, p, undefined));
+    assert.not.ok(xenBlkbkMap.when!(s, p, undefined));
+    assert.equal(makeResponse.choices!(s, p), []);
+    assert.equal(purgePersistentGnt.choices!(s, p), []);
+    assert.not.ok(frontendChanged.when!(s, p, undefined));
+  }
+  // the paused domain holds what it mapped (a persistent grant, a request in flight), unlike a destroyed one
+  assert.ok(kept.some((s) => s.mapcount.some((c) => c > 0) && s.back.reqs.length > 0));
+  for (const s of all) if (s.life!.dd === DD_DEAD) assert.ok(s.mapcount.every((c) => c === 0));
+});
+
 test('without crash no state has the crash fields: the shape, the start and every other count are unchanged', () => {
   for (const o of [{}, { removal: 'libxl' }, { migrate: true }, { unbind: true }] as Overrides[]) {
     const p = paramsOf(blkif, o);
@@ -179,19 +209,6 @@ function statesOk(m: M, o: Overrides): BlkifState[] {
 
 const waiting = (s: BlkifState): boolean => s.front.shadow.some((x) => x.waiting);
 
-test('crash=preserve: the forced detach\'s removal waits in del_gendisk for the request the paused domain never answers, and xl destroy of the domain does not end it (8 steps, both cores)', () => {
-  for (const bus of BUSES) {
-    const r = run(blkif, { crash: 'preserve', bus });
-    assert.is(r.outcome, 'deadlock', bus);
-    assert.equal(rules(r), ['blkback_changed', 'frontend_changed', 'blkback_changed', 'blkif_queue_rw_req', 'driver_domain_crash_preserved',
-      'libxl_device_disk_destroy', 'xenbus_dev_changed', 'xl_destroy'], bus);
-    const end = endOf(r);
-    assert.is(end.life!.gdev, GDEV_REMOVING, bus);
-    assert.is(end.life!.dd, DD_DEAD, bus);
-    assert.ok(waiting(end), bus);
-  }
-});
-
 test('crash=preserve: the shape has the crash fields and nothing more; the start is crash=destroy\'s', () => {
   const p = paramsOf(blkif, { crash: 'preserve' });
   const q = paramsOf(blkif, { crash: 'destroy' });
@@ -203,23 +220,6 @@ test('bad input: restart is modelled with crash=destroy only; crash takes none, 
   assert.throws(() => paramsOf(blkif, { crash: 'preserve', restart: true }), /restart is modelled with crash=destroy only/);
   assert.throws(() => paramsOf(blkif, { restart: true }), /restart needs crash=destroy/);
   assert.throws(() => paramsOf(blkif, { crash: 'true' }), /crash=true is not one of none, destroy, preserve/);
-});
-
-test('a preserved domain runs nothing: from no state where it is preserved does blkback take, map or answer a request, purge a grant or handle a watch; its mappings stay', () => {
-  const p = paramsOf(blkif, { crash: 'preserve', requests: 3 });
-  const all = statesOk(blkif, { crash: 'preserve', requests: 3 });
-  const kept = all.filter((s) => s.life!.dd === DD_PRESERVED);
-  assert.ok(kept.length > 0);
-  for (const s of kept) {
-    assert.not.ok(doBlockIoOp.when!(s, p, undefined));
-    assert.not.ok(xenBlkbkMap.when!(s, p, undefined));
-    assert.equal(makeResponse.choices!(s, p), []);
-    assert.equal(purgePersistentGnt.choices!(s, p), []);
-    assert.not.ok(frontendChanged.when!(s, p, undefined));
-  }
-  // the paused domain holds what it mapped (a persistent grant, a request in flight), unlike a destroyed one
-  assert.ok(kept.some((s) => s.mapcount.some((c) => c > 0) && s.back.reqs.length > 0));
-  for (const s of all) if (s.life!.dd === DD_DEAD) assert.ok(s.mapcount.every((c) => c === 0));
 });
 
 test('xl block-detach without -f: Closing written, blkfront closes the disk, the detach fails after the timeout; the guest\'s xenwatch stays free while the frontend directory is there', () => {
