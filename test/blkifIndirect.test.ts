@@ -44,7 +44,7 @@ test('the variants: the indirect segments read twice (XSA-155), nr_segments abov
   }
 });
 
-test('a hostile guest against the built-in: every blkback property and valid end verify; a bad indirect_op, nr_segments 0 or above MAX_INDIRECT_SEGMENTS, a segment leaving its page or a refused indirect map are answered BLKIF_RSP_ERROR; a revocation while the page is mapped keeps Xen\'s mapping', () => {
+test('a hostile guest against the built-in: every blkback property and valid end verify (and every blkfront property against a hostile backend); a bad indirect_op, nr_segments 0 or above MAX_INDIRECT_SEGMENTS, a segment leaving its page or a refused indirect map are answered BLKIF_RSP_ERROR; a revocation while the page is mapped keeps Xen\'s mapping', () => {
   const { r, all } = run(blkif, HOSTILE);
   assert.is(r.outcome, 'ok', r.violation?.property);
   const failed = (f: (x: BlkifState['back']['reqs'][number]) => boolean) =>
@@ -54,18 +54,22 @@ test('a hostile guest against the built-in: every blkback property and valid end
   assert.ok(failed((x) => x.nseg === NSEG_ABOVE_MAX), 'nr_segments above MAX_INDIRECT_SEGMENTS');
   assert.ok(failed((x) => x.nseg === NSEG_OK && x.iop === BLKIF_OP_READ && x.segs.some((y) => y.sect !== 0)), 'a segment leaving its page, read from the indirect page');
   assert.ok(all.some((s) => s.back.reqs.some((x) => x.stage === 2 && !s.granted[x.igref!] && s.mapcount[x.igref!]! > 0)), 'the indirect page revoked while mapped: still mapped');
+  // blkfront against a hostile backend (which may keep an indirect page mapped): every blkfront property verifies
+  const back = check(systemOf(blkif, paramsOf(blkif, { ...SMALL, backend: 'hostile' }), [...ALL, 'deadlock']), { checkDeadlock: true });
+  assert.is(back.outcome, 'ok', back.violation?.property);
   // two writes (the double fetch's bound): still nothing to find
   const two = check(systemOf(blkif, paramsOf(blkif, { ...HOSTILE, hostileWrites: 2 }), [...ALL, 'deadlock']), { checkDeadlock: true });
   assert.is(two.outcome, 'ok', two.violation?.property);
 });
 
-test('indirectOp is refused with one line where it is not modelled: too few pages, ops other than rw, a lifecycle', () => {
+test('indirectOp is refused with one line where it is not modelled: too few pages, no feature-max-indirect-segments, ops other than rw, a lifecycle', () => {
   const refused = (o: Record<string, string | number | boolean>, re: RegExp) => {
     let msg = '';
     try { paramsOf(blkif, o); } catch (e) { msg = (e as Error).message; }
     assert.match(msg, re, JSON.stringify(o));
   };
   refused({ indirectOp: true, pages: 2, segments: 2 }, /indirectOp needs pages \(2\) of at least segments \+ 1 \(3\)/);
+  refused({ indirectOp: true, indirect: false }, /indirectOp needs indirect=true: blkfront sends BLKIF_OP_INDIRECT only while the backend writes feature-max-indirect-segments/);
   refused({ indirectOp: true, ops: 'rw+flush' }, /indirectOp is modelled with ops=rw/);
   refused({ indirectOp: true, migrate: true }, /indirectOp is modelled without a lifecycle/);
 });
