@@ -15,7 +15,7 @@ import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
 import { workerSystemLoader } from './workerSystem.js';
-import { asBuiltin, fastPathFor } from './fastPath.js';
+import { asBuiltin, fastPathFor, faultAsBuiltin } from './fastPath.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { CheckAllRun, Model } from '../model/core.js';
 import type { Piece } from '../model/shape.js';
@@ -314,7 +314,12 @@ export async function runSearch(model: Model, params: object, opt: RunOptions): 
   const fast = opt.nested ? undefined : await fastPathFor(model, params);
   if (!fast) return searchOf(model, params, opt, model.name);
   const onState = opt.onState;
-  const r = await searchOf(fast.model, params, { ...opt, source: fast.model.name, ...(onState ? { onState: (s: unknown) => onState(fast.toNested(s)) } : {}) }, model.name);
+  let r: CheckResult<unknown>;
+  try {
+    r = await searchOf(fast.model, params, { ...opt, source: fast.model.name, ...(onState ? { onState: (s: unknown) => onState(fast.toNested(s)) } : {}) }, model.name);
+  } catch (e) {
+    throw e instanceof ModelFault ? faultAsBuiltin(model, params, fast, e) : e; // the built-in's state, as --nested reports it
+  }
   return { ...asBuiltin(model, params, fast, r), fastPath: fast.model.name };
 }
 

@@ -9,8 +9,10 @@
  * sees (--dump-states) is the built-in's (the word-level model's `toNested`),
  * and a counterexample is replayed on the built-in's own rules, step by step
  * (the same rule, the successor that is the word-level step's state), so its
- * trace is the built-in's, written as its own search would write it. The
- * workers load the word-level model from its module
+ * trace is the built-in's, written as its own search would write it. A fault
+ * of the word-level model's code (a rule or invariant that throws) is reported
+ * as the built-in's ({@link faultAsBuiltin}: its state, and its own fault
+ * where the built-in throws there too). The workers load the word-level model from its module
  * (cli/workerSystem.ts `fastPathModules`). `pvcheck check --nested` runs the
  * built-in itself.
  *
@@ -28,6 +30,8 @@ import type { RingWeakFlatState } from '../model/ringWeakFlat.js';
 import type { XenbusParams } from '../model/xenbus.js';
 import type { XenbusFlatState } from '../model/xenbusFlat.js';
 import { bind } from '../properties/bind.js';
+import { ModelFault } from '../properties/fault.js';
+import { produce } from 'immer';
 
 /** A built-in model's word-level model at parameters inside its cover. */
 export interface FastPath {
@@ -56,9 +60,11 @@ interface Entry {
  * By built-in name: the name of the word-level model that stands for it inside its cover, and the model
  * (its module imported only when the built-in is checked: not at every start of the CLI).
  */
-const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: () => Promise<Entry> }>> = {
+const ENTRIES: Readonly<Record<string, { readonly name: string; readonly cover: readonly string[]; readonly load: () => Promise<Entry> }>> = {
   ring: {
     name: 'ring-weak-flat',
+    // model/ringWeakFlat.ts flatCover, as `pvcheck list` says it (test/fastPath checks each item against it)
+    cover: ['memory=weak', 'rings=one', 'backend=honest', 'counters=false', 'startIndex=0', 'init=fresh', 'bufferSize=2', 'ringSize 1 or 2', 'messages up to 1000'],
     load: async () => {
       const { flatCover, ringWeakFlat, toNested } = await import('../model/ringWeakFlat.js');
       return {
@@ -72,6 +78,11 @@ const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: (
   },
   xenbus: {
     name: 'xenbus-flat',
+    // model/xenbusFlat.ts flatCover, as `pvcheck list` says it (test/xenbusFastPath checks each item against it)
+    cover: [
+      'frontend=new', 'backend=new', 'frontendQueues=2', 'backendMaxQueues=2', 'bus=6.12', 'backendWatchDrop=pending', 'txnConflicts=any',
+      'reconfigure=0', 'backendRestart=0', 'hotplugFail=0', 'malformedPacket=0', 'xmit=false', 'events up to 6',
+    ],
     load: async () => {
       const { flatCover, xenbusFlat, toNested } = await import('../model/xenbusFlat.js');
       return {
@@ -84,6 +95,23 @@ const ENTRIES: Readonly<Record<string, { readonly name: string; readonly load: (
     },
   },
 };
+
+/**
+ * Where built-in `model` runs on a fast path, as `pvcheck list` says it: the word-level model's name and its
+ * cover, one item a parameter (`k=v`: only that value; `k words`: a range); every other parameter is free.
+ */
+export const fastPathCover = (model: string): { readonly name: string; readonly cover: readonly string[] } | undefined =>
+  Object.hasOwn(ENTRIES, model) ? { name: ENTRIES[model]!.name, cover: ENTRIES[model]!.cover } : undefined;
+
+/** The line `pvcheck list` prints for a built-in with a fast path (cli/main.ts listText), or undefined. */
+export function fastPathLine(model: string): string | undefined {
+  const f = fastPathCover(model);
+  if (!f) return undefined;
+  return `fast path: at ${f.cover.join(', ')} (the other parameters free), check runs on the word-level model ${f.name}: ${model}'s states, verdicts and traces, faster; --nested runs ${model} itself`;
+}
+
+/** Each built-in with a fast path and the name of its word-level model (for lints: no need to parse this file). */
+export const fastPathsByBuiltin = (): Readonly<Record<string, string>> => Object.fromEntries(Object.entries(ENTRIES).map(([b, e]) => [b, e.name]));
 
 /** The names of the word-level models the fast paths run (each a module of cli/workerSystem.ts `fastPathModules`). */
 export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => e.name);
@@ -168,4 +196,74 @@ export function replay(sys: System<unknown>, fast: FastPath, t: readonly TraceSt
     steps.push({ action: labelOf(sys, next), rule, ...(next.hasChoice ? { choice: next.choice } : {}), state: s });
   }
   return steps;
+}
+
+/**
+ * A fault of the word-level model's code (properties/fault.ts: a rule, invariant, goal, observable or
+ * isValidEnd that threw) as `check --nested` reports it: the built-in's state, named as the built-in.
+ * The word-level state is mapped by `toNested`, and the same code of the built-in (the rule of that name,
+ * every choice of it the built-in has there; the invariant, goal or observable of that name; isValidEnd)
+ * runs on it: if it throws, that is the built-in's own fault (its state, choice and file:line), the one its
+ * search meets at that state (both searches visit the states in the same order). If it does not, the
+ * word-level model alone threw (the two differ: a bug of pvcheck's, test/ringWeakFlat or test/xenbusFlat
+ * should have caught it): the fault keeps the word-level model's file:line, names the built-in and its
+ * state, and says so.
+ */
+export function faultAsBuiltin(model: Model, params: object, fast: FastPath, f: ModelFault): ModelFault {
+  let state: unknown;
+  try {
+    state = f.state === undefined ? undefined : fast.toNested(f.state);
+  } catch {
+    state = undefined; // not a state of the layout: the word-level state's fields are kept below
+  }
+  if (state !== undefined) {
+    const b = bind(model, params);
+    const own = E.isRight(b) ? builtinFaultAt(b.right, f, state) : undefined;
+    if (own) return own;
+  }
+  const c = f.cause instanceof Error ? f.cause : new Error(String(f.cause));
+  const only = `in ${fast.model.name}, ${model.name}'s word-level fast path, only: ${model.name} itself does not throw there (--nested runs it)`;
+  const cause = Object.assign(new Error(`${c.message.split('\n')[0]} (${only})`), { name: c.name, ...(c.stack ? { stack: c.stack } : {}) });
+  const g = new ModelFault(f.site, f.owner, state ?? f.state, f.choice, cause);
+  g.model = model;
+  g.params = params;
+  return g;
+}
+
+/** The ModelFault the built-in's own code of `f`'s site raises at `s`, or undefined. */
+function builtinFaultAt(sys: System<unknown>, f: ModelFault, s: unknown): ModelFault | undefined {
+  try {
+    switch (f.site) {
+      case 'guard':
+      case 'effect':
+      case 'choices':
+      case 'label': {
+        const r = sys.rules.find((x) => x.name === f.owner && !x.inactive);
+        if (!r) return undefined;
+        for (const a of r.choices ? r.choices(s) : [undefined]) {
+          if (r.label && a !== undefined) r.label(a);
+          if (!r.when || r.when(s, a)) produce(s, (d: unknown) => void r.then(d, s, a));
+        }
+        return undefined;
+      }
+      case 'invariant':
+        sys.invariants.find((x) => x.name === f.owner)?.holds(s);
+        return undefined;
+      case 'goal':
+        sys.goals?.find((x) => x.name === f.owner)?.reached(s);
+        return undefined;
+      case 'observable':
+        sys.observables?.find((x) => x.name === f.owner)?.value(s);
+        return undefined;
+      case 'isValidEnd':
+        sys.isValidEnd?.(s);
+        return undefined;
+      case 'canonicalize':
+        sys.canonicalize?.(s);
+        return undefined;
+    }
+  } catch (e) {
+    if (e instanceof ModelFault) return e;
+    throw e;
+  }
 }

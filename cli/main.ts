@@ -7,6 +7,7 @@ import { builtinModels } from '../model/registry.js';
 import type { Model } from '../model/core.js';
 import type { ParamSpec } from '../model/params.js';
 import { checkAllCommand, checkCommand } from './check.js';
+import { fastPathLine } from './fastPath.js';
 import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
@@ -181,6 +182,8 @@ export function listText(models: readonly Model[]): string {
     for (const g of m.goals ?? []) out.push(`    ${g.name} (recoverability, AG EF): ${g.description} [${g.see}]`);
     out.push(`    deadlock: a state with no enabled rule that is not a valid end state`);
     for (const o of m.observables ?? []) out.push(`  observable ${o.name}: ${o.description}`);
+    const fast = fastPathLine(m.name);
+    if (fast) out.push(`  ${fast}`);
     const layout = dumpFields(m);
     if (layout) out.push(`  --dump-states fields (at the defaults): ${layout.join(',')}`);
     if (m.rules.some((r) => r.origin)) {

@@ -33,9 +33,17 @@
  *   integer, a {@link word}: kind (1 empty, 2 request, 3 response; 0 = no
  *   value), id (TX_LINK_NONE as RING_SIZE + 1), val + 2, idx.
  * - A location of the page is a small number ({@link L_REQ_PROD} ..
- *   {@link L_RING1}); a store-buffer entry is (loc, value, epoch), loc 0 for
- *   none; an early load is kept per location a CPU loads from its peer
- *   (memory.ts `EarlyLoads`: the producer index and the slots).
+ *   {@link L_RING1}); a store-buffer entry is one integer, an {@link entry}
+ *   (loc, epoch, value; 0 for none), entry 0 holding the buffer's epoch (its
+ *   own is always 0); a CPU's early load of its peer's producer index is the
+ *   kept index + 1 (0: none; memory.ts `EarlyLoads`); an early load of a slot
+ *   cannot happen inside the cover and has no field (checked as the module
+ *   loads).
+ * - Nothing that is a function of the rest is stored (ring.ts `blocked`,
+ *   the backend's `valid`); a side's one-bit flags and its two 2-bit id sets
+ *   share a field (fe_flags, be_flags). 24 fields in 7 words at ring-weak
+ *   (54 in 11 before 2026-12-07d: per field, the flat path packs, copies and
+ *   unpacks, so fewer fields are a faster search; docs/perf/2026-12-07d-words.md).
  *
  * @see model/ring.ts (the reference), model/memory.ts
  * @see xen/include/public/io/ring.h
@@ -111,59 +119,81 @@ const ringAt = (k: number): number => L_RING0 + k;
 /** The slot of an index: MASK_XEN_RING_IDX / RING_GET_REQUEST (kept indices: OFF is a multiple of RING_SIZE). */
 const slotOf = (p: P, i: number): number => i & (p.ringSize - 1);
 
-/** The state, one field per word of the layout (see the file's doc). */
+/**
+ * The state, a few fields per word of the layout (see the file's doc). What ring.ts keeps that is a function
+ * of the rest is not stored (ring.ts `blocked` is `pc === *_WAIT`, the backend's `valid` is its copy's
+ * payload in range, entry 0 of a store buffer has epoch 0); a CPU's early load of a slot never happens
+ * inside the cover (ring.ts earlyLoadPcs: every path from a load of the producer index to the slot's passes
+ * an xen_rmb(), checked as the module loads), so it has no field. A side's one-bit flags share one field.
+ */
 export interface RingWeakFlatState {
   // the shared page
   req_prod: number; req_event: number; rsp_prod: number; rsp_event: number; ring0: number; ring1: number;
-  // the frontend CPU's store buffer (entry 1 only when entry 0 is used) and its early loads
-  fsb_epoch: number; fsb0_loc: number; fsb0_val: number; fsb0_epoch: number; fsb1_loc: number; fsb1_val: number; fsb1_epoch: number;
-  fe_early_rsp_prod_set: number; fe_early_rsp_prod: number; fe_early_ring0: number; fe_early_ring1: number;
+  // the frontend CPU's store buffer, an entry a field (entry 1 only when entry 0 is used; {@link entry}),
+  // and its early load of rsp_prod (the kept index + 1; 0: none)
+  fsb0: number; fsb1: number; fe_early_rsp_prod: number;
   // the backend CPU's
-  bsb_epoch: number; bsb0_loc: number; bsb0_val: number; bsb0_epoch: number; bsb1_loc: number; bsb1_val: number; bsb1_epoch: number;
-  be_early_req_prod_set: number; be_early_req_prod: number; be_early_ring0: number; be_early_ring1: number;
-  // struct front_ring + netfront (ring.ts Front; woke is 0 without counters)
-  fe_pc: number; req_prod_pvt: number; rsp_cons: number; fe_old: number; fe_blocked: number; outstanding: number; pendq: number;
-  fe_bad: number; fe_idOverrun: number; fe_pub: number; fe_reordered: number;
-  // struct back_ring + the backend (ring.ts Back)
-  be_pc: number; rsp_prod_pvt: number; req_cons: number; be_old: number; be_blocked: number; be_req: number; be_valid: number;
-  be_overrun: number; be_unvalidated: number; be_stale: number; be_pub: number; be_reordered: number;
-  fe_pending: number; be_pending: number; hostile: number;
+  bsb0: number; bsb1: number; be_early_req_prod: number;
+  // struct front_ring + netfront (ring.ts Front; woke is 0 without counters); fe_flags: outstanding, pendq,
+  // the ghosts, the event pending for the frontend ({@link FE_PENDQ} ...)
+  fe_pc: number; req_prod_pvt: number; rsp_cons: number; fe_old: number; fe_flags: number;
+  // struct back_ring + the backend (ring.ts Back); be_flags: the ghosts, the event pending for the backend
+  be_pc: number; rsp_prod_pvt: number; req_cons: number; be_old: number; be_req: number; be_flags: number;
+  hostile: number;
 }
 type S = RingWeakFlatState;
 type R = Rule<S, P, any>;
 
+/**
+ * A store-buffer entry as one integer: its location (0: no entry), an epoch, and the value stored (a kept
+ * index or a slot word) on top, so the layout's range check still bounds it. Entry 0's epoch is always 0
+ * (memory.ts: an empty buffer's epoch is 0, a drain renumbers from entry 0's), so entry 0 holds the
+ * buffer's current epoch instead (ring.ts `StoreBuffer.epoch`); entry 1 holds its own. An epoch is at most
+ * 1 (between two xen_wmb()s of a side its program passes an xen_mb(), which waits for an empty buffer);
+ * two bits, and a wmb past 3 throws.
+ */
+export const entry = (loc: number, epoch: number, val: number): number => loc | (epoch << 3) | (val * 32);
+const eLoc = (e: number): number => e & 7;
+const eEpoch = (e: number): number => (e >>> 3) & 3;
+const eVal = (e: number): number => e >>> 5;
+const EPOCH_ONE = 8, EPOCH_MASK = 3 << 3;
+
+/** fe_flags: outstanding (bits 0-1, ids 0..RING_SIZE-1 <= 1), pendq (bits 2-3), then one bit each. */
+export const FE_PENDQ = 2, FE_BAD = 16, FE_ID_OVERRUN = 32, FE_PUB = 64, FE_REORDERED = 128, FE_PENDING = 256;
+/** be_flags: one bit each. */
+export const BE_OVERRUN = 1, BE_UNVALIDATED = 2, BE_STALE = 4, BE_PUB = 8, BE_REORDERED = 16, BE_PENDING = 32;
+const outstandingOf = (s: S): number => s.fe_flags & 3;
+const pendqOf = (s: S): number => (s.fe_flags >>> FE_PENDQ) & 3;
+
 export const ringWeakFlatLayout = (p: P): Layout => {
   const ib = idxBits(p);
   const wb = 8 + ib;
+  const eb = 5 + wb;
   const f = (name: keyof S, bits: number) => ({ name, bits });
+  // ordered so that the fields fill the words (7 words at ring-weak: 19-bit entries beside 6- and 7-bit fields)
   return [
-    f('req_prod', ib), f('req_event', ib), f('rsp_prod', ib), f('rsp_event', ib), f('ring0', wb), f('ring1', wb),
-    f('fsb_epoch', 4), f('fsb0_loc', 3), f('fsb0_val', wb), f('fsb0_epoch', 4), f('fsb1_loc', 3), f('fsb1_val', wb), f('fsb1_epoch', 4),
-    f('fe_early_rsp_prod_set', 1), f('fe_early_rsp_prod', ib), f('fe_early_ring0', wb), f('fe_early_ring1', wb),
-    f('bsb_epoch', 4), f('bsb0_loc', 3), f('bsb0_val', wb), f('bsb0_epoch', 4), f('bsb1_loc', 3), f('bsb1_val', wb), f('bsb1_epoch', 4),
-    f('be_early_req_prod_set', 1), f('be_early_req_prod', ib), f('be_early_ring0', wb), f('be_early_ring1', wb),
-    f('fe_pc', 4), f('req_prod_pvt', ib), f('rsp_cons', ib), f('fe_old', ib), f('fe_blocked', 1), f('outstanding', 2), f('pendq', 2),
-    f('fe_bad', 1), f('fe_idOverrun', 1), f('fe_pub', 1), f('fe_reordered', 1),
-    f('be_pc', 4), f('rsp_prod_pvt', ib), f('req_cons', ib), f('be_old', ib), f('be_blocked', 1), f('be_req', wb), f('be_valid', 1),
-    f('be_overrun', 1), f('be_unvalidated', 1), f('be_stale', 1), f('be_pub', 1), f('be_reordered', 1),
-    f('fe_pending', 1), f('be_pending', 1), f('hostile', bitsFor(p.hostileWrites)),
+    f('fsb0', eb), f('req_prod', ib), f('fe_early_rsp_prod', ib + 1),
+    f('fsb1', eb), f('req_event', ib), f('be_early_req_prod', ib + 1),
+    f('bsb0', eb), f('rsp_prod', ib), f('be_flags', 6), f('hostile', bitsFor(p.hostileWrites)),
+    f('bsb1', eb), f('rsp_event', ib), f('fe_pc', 4),
+    f('ring0', wb), f('ring1', wb), f('be_pc', 4),
+    f('be_req', wb), f('req_prod_pvt', ib), f('rsp_cons', ib), f('fe_old', ib),
+    f('rsp_prod_pvt', ib), f('req_cons', ib), f('be_old', ib), f('fe_flags', 9),
   ];
 };
 
 /** ring.ts `ringInit` at `init=fresh`, startIndex 0: SHARED_RING_INIT, FRONT_RING_INIT, BACK_RING_INIT. */
 export const ringWeakFlatInit = (p: P): S => {
   const i = I(0), e = I(1);
+  // in the layout's order (a state the flat path unpacks has its keys in that order)
   return {
-    req_prod: i, req_event: e, rsp_prod: i, rsp_event: e, ring0: EMPTY_W, ring1: p.ringSize > 1 ? EMPTY_W : 0,
-    fsb_epoch: 0, fsb0_loc: 0, fsb0_val: 0, fsb0_epoch: 0, fsb1_loc: 0, fsb1_val: 0, fsb1_epoch: 0,
-    fe_early_rsp_prod_set: 0, fe_early_rsp_prod: 0, fe_early_ring0: 0, fe_early_ring1: 0,
-    bsb_epoch: 0, bsb0_loc: 0, bsb0_val: 0, bsb0_epoch: 0, bsb1_loc: 0, bsb1_val: 0, bsb1_epoch: 0,
-    be_early_req_prod_set: 0, be_early_req_prod: 0, be_early_ring0: 0, be_early_ring1: 0,
-    fe_pc: F_PROD, req_prod_pvt: i, rsp_cons: i, fe_old: i, fe_blocked: 0, outstanding: 0, pendq: 0,
-    fe_bad: 0, fe_idOverrun: 0, fe_pub: 0, fe_reordered: 0,
-    be_pc: B_CONS, rsp_prod_pvt: i, req_cons: i, be_old: i, be_blocked: 0, be_req: 0, be_valid: 0,
-    be_overrun: 0, be_unvalidated: 0, be_stale: 0, be_pub: 0, be_reordered: 0,
-    fe_pending: 0, be_pending: 0, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0,
+    fsb0: 0, req_prod: i, fe_early_rsp_prod: 0,
+    fsb1: 0, req_event: e, be_early_req_prod: 0,
+    bsb0: 0, rsp_prod: i, be_flags: 0, hostile: p.frontend === 'hostile' ? p.hostileWrites : 0,
+    bsb1: 0, rsp_event: e, fe_pc: F_PROD,
+    ring0: EMPTY_W, ring1: p.ringSize > 1 ? EMPTY_W : 0, be_pc: B_CONS,
+    be_req: 0, req_prod_pvt: i, rsp_cons: i, fe_old: i,
+    rsp_prod_pvt: i, req_cons: i, be_old: i, fe_flags: 0,
   };
 };
 
@@ -190,111 +220,88 @@ function setMem(d: S, l: number, v: number): void {
   }
 }
 
+/** memory.ts `wmb` under weak on a buffer whose entry 0 is `e0`: the buffer's epoch + 1 when it holds a store. */
+function wmbOf(e0: number, side: string): number {
+  if (e0 === 0) return 0;
+  if ((e0 & EPOCH_MASK) === EPOCH_MASK) throw new RangeError(`ring-weak-flat: the ${side}'s store-buffer epoch is past 3`);
+  return e0 + EPOCH_ONE;
+}
+/**
+ * memory.ts `drainable` under weak: entry i has the lowest epoch (entry 0's is 0) and no older entry to its
+ * location; `e0`, `e1` a buffer's entries.
+ */
+const drainableOf = (e0: number, e1: number, i: number): boolean =>
+  i === 0 ? e0 !== 0 : e1 !== 0 && (e1 & EPOCH_MASK) === 0 && eLoc(e1) !== eLoc(e0);
+/**
+ * memory.ts `drain`, entry 0 (entry 1's epoch taken from the buffer's and from its own: renumbered from 0):
+ * the new entry 0 of a buffer whose entry 0 became visible.
+ */
+const afterDrain0 = (e0: number, e1: number): number => (e1 === 0 ? 0 : entry(eLoc(e1), eEpoch(e0) - eEpoch(e1), eVal(e1)));
+
 // --- the frontend CPU (memory.ts on its store buffer and early loads)
 
-const fCount = (s: S): number => (s.fsb1_loc !== 0 ? 2 : s.fsb0_loc !== 0 ? 1 : 0);
+const fCount = (s: S): number => (s.fsb1 !== 0 ? 2 : s.fsb0 !== 0 ? 1 : 0);
 /** memory.ts `load`: the CPU's newest buffered store to l, else its early load of l, else the page. */
 function fLoad(s: S, l: number): number {
-  if (s.fsb1_loc === l) return s.fsb1_val;
-  if (s.fsb0_loc === l) return s.fsb0_val;
-  if (l === L_RSP_PROD) { if (s.fe_early_rsp_prod_set) return s.fe_early_rsp_prod; }
-  else if (l === L_RING0) { if (s.fe_early_ring0) return s.fe_early_ring0; }
-  else if (l === L_RING1) { if (s.fe_early_ring1) return s.fe_early_ring1; }
+  if (eLoc(s.fsb1) === l) return eVal(s.fsb1);
+  if (eLoc(s.fsb0) === l) return eVal(s.fsb0);
+  if (l === L_RSP_PROD && s.fe_early_rsp_prod !== 0) return s.fe_early_rsp_prod - 1;
   return mem(s, l);
 }
 /** memory.ts `loaded`: the early value of l is used up. */
 function fUsed(d: S, l: number): void {
-  if (l === L_RSP_PROD) { d.fe_early_rsp_prod_set = 0; d.fe_early_rsp_prod = 0; }
-  else if (l === L_RING0) d.fe_early_ring0 = 0;
-  else if (l === L_RING1) d.fe_early_ring1 = 0;
+  if (l === L_RSP_PROD) d.fe_early_rsp_prod = 0;
 }
 /** memory.ts `store` under weak: appended to the buffer with the current epoch; an early load of l is dropped. */
 function fStore(d: S, l: number, v: number): void {
-  if (d.fsb0_loc === 0) { d.fsb0_loc = l; d.fsb0_val = v; d.fsb0_epoch = d.fsb_epoch; }
-  else { d.fsb1_loc = l; d.fsb1_val = v; d.fsb1_epoch = d.fsb_epoch; }
+  if (d.fsb0 === 0) d.fsb0 = entry(l, 0, v);
+  else d.fsb1 = entry(l, eEpoch(d.fsb0), v);
   fUsed(d, l);
 }
 /** memory.ts `rmb` (xen_rmb, the load half of xen_mb): every early load dropped. */
-function fRmb(d: S): void {
-  d.fe_early_rsp_prod_set = 0; d.fe_early_rsp_prod = 0; d.fe_early_ring0 = 0; d.fe_early_ring1 = 0;
-}
+function fRmb(d: S): void { d.fe_early_rsp_prod = 0; }
 /** memory.ts `wmb` under weak. */
-function fWmb(d: S): void { if (d.fsb0_loc !== 0) d.fsb_epoch = d.fsb_epoch + 1; }
-/** memory.ts `drainable` under weak: entry i has the lowest epoch and no older entry to its location. */
-function fDrainable(s: S, i: number): boolean {
-  if (i === 0) return s.fsb0_loc !== 0 && (s.fsb1_loc === 0 || s.fsb0_epoch <= s.fsb1_epoch);
-  return s.fsb1_loc !== 0 && s.fsb1_epoch <= s.fsb0_epoch && s.fsb1_loc !== s.fsb0_loc;
-}
+function fWmb(d: S): void { d.fsb0 = wmbOf(d.fsb0, 'frontend'); }
+const fDrainable = (s: S, i: number): boolean => drainableOf(s.fsb0, s.fsb1, i);
 /** memory.ts `drain`: entry i becomes visible; epochs renumbered from 0. */
 function fDrain(d: S, i: number): void {
-  if (i === 0) { setMem(d, d.fsb0_loc, d.fsb0_val); d.fsb0_loc = d.fsb1_loc; d.fsb0_val = d.fsb1_val; d.fsb0_epoch = d.fsb1_epoch; }
-  else setMem(d, d.fsb1_loc, d.fsb1_val);
-  d.fsb1_loc = 0; d.fsb1_val = 0; d.fsb1_epoch = 0;
-  if (d.fsb0_loc === 0) { d.fsb_epoch = 0; d.fsb0_val = 0; d.fsb0_epoch = 0; return; }
-  const base = d.fsb0_epoch < d.fsb_epoch ? d.fsb0_epoch : d.fsb_epoch;
-  d.fsb0_epoch -= base; d.fsb_epoch -= base;
+  if (i === 0) { setMem(d, eLoc(d.fsb0), eVal(d.fsb0)); d.fsb0 = afterDrain0(d.fsb0, d.fsb1); }
+  else setMem(d, eLoc(d.fsb1), eVal(d.fsb1));
+  d.fsb1 = 0;
 }
-/** The CPU's early load of l is free (memory.ts `canLoadEarly`: none yet, no own buffered store to l). */
-function fCanLoadEarly(s: S, l: number): boolean {
-  if (s.fsb0_loc === l || s.fsb1_loc === l) return false;
-  return l === L_RSP_PROD ? s.fe_early_rsp_prod_set === 0 : l === L_RING0 ? s.fe_early_ring0 === 0 : s.fe_early_ring1 === 0;
-}
-function fLoadEarly(d: S, l: number): void {
-  if (l === L_RSP_PROD) { d.fe_early_rsp_prod_set = 1; d.fe_early_rsp_prod = d.rsp_prod; }
-  else if (l === L_RING0) d.fe_early_ring0 = d.ring0;
-  else d.fe_early_ring1 = d.ring1;
-}
+/** The CPU's early load of rsp_prod is free (memory.ts `canLoadEarly`: none yet, no own buffered store to it). */
+const fCanLoadEarly = (s: S): boolean => s.fe_early_rsp_prod === 0 && eLoc(s.fsb0) !== L_RSP_PROD && eLoc(s.fsb1) !== L_RSP_PROD;
 
 // --- the backend CPU (the same, on its own buffer and early loads)
 
-const bCount = (s: S): number => (s.bsb1_loc !== 0 ? 2 : s.bsb0_loc !== 0 ? 1 : 0);
+const bCount = (s: S): number => (s.bsb1 !== 0 ? 2 : s.bsb0 !== 0 ? 1 : 0);
 function bLoad(s: S, l: number): number {
-  if (s.bsb1_loc === l) return s.bsb1_val;
-  if (s.bsb0_loc === l) return s.bsb0_val;
-  if (l === L_REQ_PROD) { if (s.be_early_req_prod_set) return s.be_early_req_prod; }
-  else if (l === L_RING0) { if (s.be_early_ring0) return s.be_early_ring0; }
-  else if (l === L_RING1) { if (s.be_early_ring1) return s.be_early_ring1; }
+  if (eLoc(s.bsb1) === l) return eVal(s.bsb1);
+  if (eLoc(s.bsb0) === l) return eVal(s.bsb0);
+  if (l === L_REQ_PROD && s.be_early_req_prod !== 0) return s.be_early_req_prod - 1;
   return mem(s, l);
 }
 function bUsed(d: S, l: number): void {
-  if (l === L_REQ_PROD) { d.be_early_req_prod_set = 0; d.be_early_req_prod = 0; }
-  else if (l === L_RING0) d.be_early_ring0 = 0;
-  else if (l === L_RING1) d.be_early_ring1 = 0;
+  if (l === L_REQ_PROD) d.be_early_req_prod = 0;
 }
 function bStore(d: S, l: number, v: number): void {
-  if (d.bsb0_loc === 0) { d.bsb0_loc = l; d.bsb0_val = v; d.bsb0_epoch = d.bsb_epoch; }
-  else { d.bsb1_loc = l; d.bsb1_val = v; d.bsb1_epoch = d.bsb_epoch; }
+  if (d.bsb0 === 0) d.bsb0 = entry(l, 0, v);
+  else d.bsb1 = entry(l, eEpoch(d.bsb0), v);
   bUsed(d, l);
 }
-function bRmb(d: S): void {
-  d.be_early_req_prod_set = 0; d.be_early_req_prod = 0; d.be_early_ring0 = 0; d.be_early_ring1 = 0;
-}
-function bWmb(d: S): void { if (d.bsb0_loc !== 0) d.bsb_epoch = d.bsb_epoch + 1; }
-function bDrainable(s: S, i: number): boolean {
-  if (i === 0) return s.bsb0_loc !== 0 && (s.bsb1_loc === 0 || s.bsb0_epoch <= s.bsb1_epoch);
-  return s.bsb1_loc !== 0 && s.bsb1_epoch <= s.bsb0_epoch && s.bsb1_loc !== s.bsb0_loc;
-}
+function bRmb(d: S): void { d.be_early_req_prod = 0; }
+function bWmb(d: S): void { d.bsb0 = wmbOf(d.bsb0, 'backend'); }
+const bDrainable = (s: S, i: number): boolean => drainableOf(s.bsb0, s.bsb1, i);
 function bDrain(d: S, i: number): void {
-  if (i === 0) { setMem(d, d.bsb0_loc, d.bsb0_val); d.bsb0_loc = d.bsb1_loc; d.bsb0_val = d.bsb1_val; d.bsb0_epoch = d.bsb1_epoch; }
-  else setMem(d, d.bsb1_loc, d.bsb1_val);
-  d.bsb1_loc = 0; d.bsb1_val = 0; d.bsb1_epoch = 0;
-  if (d.bsb0_loc === 0) { d.bsb_epoch = 0; d.bsb0_val = 0; d.bsb0_epoch = 0; return; }
-  const base = d.bsb0_epoch < d.bsb_epoch ? d.bsb0_epoch : d.bsb_epoch;
-  d.bsb0_epoch -= base; d.bsb_epoch -= base;
+  if (i === 0) { setMem(d, eLoc(d.bsb0), eVal(d.bsb0)); d.bsb0 = afterDrain0(d.bsb0, d.bsb1); }
+  else setMem(d, eLoc(d.bsb1), eVal(d.bsb1));
+  d.bsb1 = 0;
 }
-function bCanLoadEarly(s: S, l: number): boolean {
-  if (s.bsb0_loc === l || s.bsb1_loc === l) return false;
-  return l === L_REQ_PROD ? s.be_early_req_prod_set === 0 : l === L_RING0 ? s.be_early_ring0 === 0 : s.be_early_ring1 === 0;
-}
-function bLoadEarly(d: S, l: number): void {
-  if (l === L_REQ_PROD) { d.be_early_req_prod_set = 1; d.be_early_req_prod = d.req_prod; }
-  else if (l === L_RING0) d.be_early_ring0 = d.ring0;
-  else d.be_early_ring1 = d.ring1;
-}
+const bCanLoadEarly = (s: S): boolean => s.be_early_req_prod === 0 && eLoc(s.bsb0) !== L_REQ_PROD && eLoc(s.bsb1) !== L_REQ_PROD;
 
 /** A buffer has room (memory.ts `canStore`, bufferSize 2). */
-const fRoom = (s: S): boolean => s.fsb1_loc === 0;
-const bRoom = (s: S): boolean => s.bsb1_loc === 0;
+const fRoom = (s: S): boolean => s.fsb1 === 0;
+const bRoom = (s: S): boolean => s.bsb1 === 0;
 
 // --- ring.h predicates, on the values the side loads (ring.ts)
 
@@ -304,6 +311,8 @@ const canProduce = (s: S, p: P): boolean => !RING_FULL(p.ringSize, s.req_prod_pv
 const hasResponses = (s: S): boolean => idxSub(fLoad(s, L_RSP_PROD), s.rsp_cons) !== 0;
 /** RING_HAS_UNCONSUMED_REQUESTS on the req_prod the backend sees. */
 const hasRequests = (s: S, p: P): boolean => NR_UNCONSUMED_REQUESTS(p.ringSize, bLoad(s, L_REQ_PROD), s.req_cons, s.rsp_prod_pvt) !== 0;
+/** ring.ts Back `valid`: the backend holds a copied request whose payload it validated in range (RING_COPY_REQUEST). */
+export const beValid = (s: S, p: P): boolean => s.be_req !== 0 && wVal(s.be_req) < p.payloads;
 /** The request (response) published at index i is what the slot holds (ghost: `idx` is never read by the protocol). */
 const isPublished = (w: number, kind: number, i: number): boolean => wKind(w) === kind && wIdx(w) === i;
 
@@ -320,15 +329,15 @@ function copyResponse(d: S, s: S, p: P): void {
   const l = ringAt(slotOf(p, s.rsp_cons));
   const rsp = fLoad(s, l);
   fUsed(d, l);
-  if (s.fe_pub && !isPublished(rsp, K_RESPONSE, s.rsp_cons)) d.fe_reordered = 1;
-  d.fe_pub = 0;
+  if ((s.fe_flags & FE_PUB) !== 0 && !isPublished(rsp, K_RESPONSE, s.rsp_cons)) d.fe_flags |= FE_REORDERED;
+  d.fe_flags &= ~FE_PUB;
   // A slot that holds no response is read as one: an empty slot as id RING_SIZE, a request as its id and status OKAY.
   const status = wKind(rsp) === K_RESPONSE ? wVal(rsp) : NETIF_RSP_OKAY;
   const id = wKind(rsp) === K_EMPTY ? p.ringSize : wId(rsp);
   if (status === NETIF_RSP_NULL) { d.rsp_cons = idxAdd(s.rsp_cons, 1); return; }
-  const idBad = id >= p.ringSize || !(s.outstanding & (1 << id));
+  const idBad = id >= p.ringSize || !(outstandingOf(s) & (1 << id));
   if (idBad) { d.fe_pc = F_BROKEN; return; } // "Response has incorrect id" / "Response for inactive request"
-  d.outstanding = s.outstanding & ~(1 << id);
+  d.fe_flags &= ~(1 << id); // outstanding
   d.rsp_cons = idxAdd(s.rsp_cons, 1);
 }
 
@@ -338,12 +347,11 @@ function copyRequest(d: S, s: S, p: P): void {
   const req = bLoad(s, l);
   bUsed(d, l);
   if (!isPublished(req, K_REQUEST, s.req_cons)) {
-    d.be_stale = 1;
-    if (s.be_pub) d.be_reordered = 1;
+    d.be_flags |= BE_STALE;
+    if ((s.be_flags & BE_PUB) !== 0) d.be_flags |= BE_REORDERED;
   }
-  d.be_pub = 0;
-  d.be_req = req;
-  d.be_valid = wVal(req) < p.payloads ? 1 : 0;
+  d.be_flags &= ~BE_PUB;
+  d.be_req = req; // valid: its payload is in range ({@link beValid})
   d.req_cons = idxAdd(s.req_cons, 1);
   d.be_pc = B_RESP;
 }
@@ -355,6 +363,10 @@ const earlyAt = (side: 'frontend' | 'backend'): number[] => {
   return out;
 };
 const FE_EARLY = earlyAt('frontend'), BE_EARLY = earlyAt('backend');
+// no field for an early load of a slot: none is possible inside the cover (each path from a load of the
+// producer index to the slot's passes an xen_rmb()); a ring.ts where one is gets a clear error, not a wrong model
+for (const [side, t] of [['frontend', FE_EARLY], ['backend', BE_EARLY]] as const)
+  if (t.some((b) => b & 2)) throw new Error(`ring-weak-flat: ring.ts lets the ${side} load a slot early (earlyLoadPcs): the word-level model has no field for it`);
 
 // --- hostile frontend writes (ring.ts hostileDomain, side frontend): choice kinds, each a location and a value
 
@@ -398,17 +410,17 @@ const FRONT: readonly R[] = [
   rule('produce_request',
     (s, p) => s.fe_pc === F_PROD && canProduce(s, p) && fRoom(s),
     (d, s, p, v: number) => {
-      const free = freeId(s.outstanding | s.pendq, s.req_prod_pvt, p.ringSize);
+      const free = freeId(outstandingOf(s) | pendqOf(s), s.req_prod_pvt, p.ringSize);
       const id = free < 0 ? TX_LINK_NONE : free;
       fStore(d, ringAt(slotOf(p, s.req_prod_pvt)), word(K_REQUEST, id, v, s.req_prod_pvt));
-      if (free < 0) d.fe_idOverrun = 1;
-      else d.pendq = s.pendq | (1 << id);
+      if (free < 0) d.fe_flags |= FE_ID_OVERRUN;
+      else d.fe_flags |= (1 << id) << FE_PENDQ;
       d.req_prod_pvt = idxAdd(s.req_prod_pvt, 1);
     },
     (_s, p) => upTo(p.payloads), (v: number) => `payload=${v}`),
   rule('stop_producing',
     (s, p) => s.fe_pc === F_PROD && !canProduce(s, p),
-    (d, s) => { d.outstanding = s.outstanding | s.pendq; d.pendq = 0; d.fe_pc = F_PUSH_WMB; }),
+    (d, s) => { d.fe_flags = (s.fe_flags & ~15) | outstandingOf(s) | pendqOf(s); d.fe_pc = F_PUSH_WMB; }), // outstanding |= pendq; pendq = 0
   rule('RING_PUSH_REQUESTS.xen_wmb', (s) => s.fe_pc === F_PUSH_WMB, (d) => { fWmb(d); d.fe_pc = F_PUSH; }),
   rule('RING_PUSH_REQUESTS',
     (s) => s.fe_pc === F_PUSH && fRoom(s),
@@ -421,7 +433,7 @@ const FRONT: readonly R[] = [
   rule('RING_PUSH_REQUESTS_AND_CHECK_NOTIFY.no_notify',
     (s) => s.fe_pc === F_CHK && !NOTIFY(s.req_prod_pvt, s.fe_old, fLoad(s, L_REQ_EVENT)),
     (d) => { d.fe_old = I(0); d.fe_pc = F_CONS; }),
-  rule('notify_remote_via_evtchn.front', (s) => s.fe_pc === F_NOTIFY, (d) => { d.be_pending = 1; d.fe_pc = F_CONS; }),
+  rule('notify_remote_via_evtchn.front', (s) => s.fe_pc === F_NOTIFY, (d) => { d.be_flags |= BE_PENDING; d.fe_pc = F_CONS; }),
   rule('consume_response',
     (s) => s.fe_pc === F_CONS && hasResponses(s),
     (d, s, p) => {
@@ -429,7 +441,7 @@ const FRONT: readonly R[] = [
       fUsed(d, L_RSP_PROD);
       if (RING_RESPONSE_PROD_OVERFLOW(p.ringSize, rp, s.rsp_cons)) { d.fe_pc = F_BROKEN; return; } // "Illegal number of responses"
       // Ghost: was the response already visible as rsp_prod was read?
-      d.fe_pub = isPublished(mem(s, ringAt(slotOf(p, s.rsp_cons))), K_RESPONSE, s.rsp_cons) ? 1 : 0;
+      d.fe_flags = isPublished(mem(s, ringAt(slotOf(p, s.rsp_cons))), K_RESPONSE, s.rsp_cons) ? d.fe_flags | FE_PUB : d.fe_flags & ~FE_PUB;
       d.fe_pc = F_RMB;
     }),
   rule('consume_response.xen_rmb', (s) => s.fe_pc === F_RMB, (d) => { fRmb(d); d.fe_pc = F_COPY; }),
@@ -445,9 +457,9 @@ const FRONT: readonly R[] = [
   rule('RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_produce',
     (s, p) => s.fe_pc === F_FC2 && !hasResponses(s) && canProduce(s, p), (d) => { fUsed(d, L_RSP_PROD); d.fe_pc = F_PROD; }),
   rule('RING_FINAL_CHECK_FOR_RESPONSES.recheck_empty_block',
-    (s, p) => s.fe_pc === F_FC2 && !hasResponses(s) && !canProduce(s, p), (d) => { fRmb(d); d.fe_pc = F_WAIT; d.fe_blocked = 1; }),
+    (s, p) => s.fe_pc === F_FC2 && !hasResponses(s) && !canProduce(s, p), (d) => { fRmb(d); d.fe_pc = F_WAIT; }), // blocked: pc F_WAIT
   rule('evtchn_upcall.front',
-    (s) => s.fe_pending === 1 && s.fe_pc === F_WAIT, (d) => { d.fe_pending = 0; d.fe_pc = F_CONS; d.fe_blocked = 0; }),
+    (s) => (s.fe_flags & FE_PENDING) !== 0 && s.fe_pc === F_WAIT, (d) => { d.fe_flags &= ~FE_PENDING; d.fe_pc = F_CONS; }),
 ];
 
 const BACK: readonly R[] = [
@@ -458,9 +470,9 @@ const BACK: readonly R[] = [
       bUsed(d, L_REQ_PROD);
       const impossible = RING_REQUEST_PROD_OVERFLOW(p.ringSize, rp, s.rsp_prod_pvt);
       if (idxSub(rp, s.req_cons) > p.ringSize) { d.be_pc = B_BROKEN; return; } // netback: "Impossible number of requests"
-      if (impossible) d.be_overrun = 1;
+      if (impossible) d.be_flags |= BE_OVERRUN;
       // Ghost: was the request already visible as req_prod was read?
-      d.be_pub = isPublished(mem(s, ringAt(slotOf(p, s.req_cons))), K_REQUEST, s.req_cons) ? 1 : 0;
+      d.be_flags = isPublished(mem(s, ringAt(slotOf(p, s.req_cons))), K_REQUEST, s.req_cons) ? d.be_flags | BE_PUB : d.be_flags & ~BE_PUB;
       d.be_pc = B_RMB;
     }),
   rule('consume_request.xen_rmb', (s) => s.be_pc === B_RMB, (d) => { bRmb(d); d.be_pc = B_COPY; }),
@@ -471,12 +483,12 @@ const BACK: readonly R[] = [
     (s) => s.be_pc === B_RESP && bRoom(s),
     (d, s, p) => {
       const req = s.be_req;
-      if (s.be_valid && wVal(req) >= p.payloads) d.be_unvalidated = 1;
-      const status = s.be_valid ? NETIF_RSP_OKAY : NETIF_RSP_ERROR;
+      const valid = beValid(s, p);
+      if (valid && wVal(req) >= p.payloads) d.be_flags |= BE_UNVALIDATED;
+      const status = valid ? NETIF_RSP_OKAY : NETIF_RSP_ERROR;
       bStore(d, ringAt(slotOf(p, s.rsp_prod_pvt)), word(K_RESPONSE, wId(req), status, s.rsp_prod_pvt));
       d.rsp_prod_pvt = idxAdd(s.rsp_prod_pvt, 1);
       d.be_req = 0;
-      d.be_valid = 0;
       d.be_pc = B_PUSH_WMB;
     }),
   rule('RING_PUSH_RESPONSES.xen_wmb', (s) => s.be_pc === B_PUSH_WMB, (d) => { bWmb(d); d.be_pc = B_PUSH; }),
@@ -491,7 +503,7 @@ const BACK: readonly R[] = [
   rule('RING_PUSH_RESPONSES_AND_CHECK_NOTIFY.no_notify',
     (s) => s.be_pc === B_CHK && !NOTIFY(s.rsp_prod_pvt, s.be_old, bLoad(s, L_RSP_EVENT)),
     (d) => { d.be_old = I(0); d.be_pc = B_CONS; }),
-  rule('notify_remote_via_evtchn.back', (s) => s.be_pc === B_NOTIFY, (d) => { d.fe_pending = 1; d.be_pc = B_CONS; }),
+  rule('notify_remote_via_evtchn.back', (s) => s.be_pc === B_NOTIFY, (d) => { d.fe_flags |= FE_PENDING; d.be_pc = B_CONS; }),
   rule('RING_FINAL_CHECK_FOR_REQUESTS.arm',
     (s) => s.be_pc === B_FC1 && bRoom(s), (d, s) => { bStore(d, L_REQ_EVENT, idxAdd(s.req_cons, 1)); d.be_pc = B_FC_MB; }),
   rule('RING_FINAL_CHECK_FOR_REQUESTS.xen_mb',
@@ -499,28 +511,23 @@ const BACK: readonly R[] = [
   rule('RING_FINAL_CHECK_FOR_REQUESTS.recheck_work',
     (s, p) => s.be_pc === B_FC2 && hasRequests(s, p), (d) => { bUsed(d, L_REQ_PROD); d.be_pc = B_CONS; }),
   rule('RING_FINAL_CHECK_FOR_REQUESTS.recheck_empty_block',
-    (s, p) => s.be_pc === B_FC2 && !hasRequests(s, p), (d) => { bRmb(d); d.be_pc = B_WAIT; d.be_blocked = 1; }),
+    (s, p) => s.be_pc === B_FC2 && !hasRequests(s, p), (d) => { bRmb(d); d.be_pc = B_WAIT; }), // blocked: pc B_WAIT
   rule('evtchn_upcall.back',
-    (s) => s.be_pending === 1 && s.be_pc === B_WAIT, (d) => { d.be_pending = 0; d.be_pc = B_CONS; d.be_blocked = 0; }),
+    (s) => (s.be_flags & BE_PENDING) !== 0 && s.be_pc === B_WAIT, (d) => { d.be_flags &= ~BE_PENDING; d.be_pc = B_CONS; }),
 ];
 
 const LOC_NAMES = ['', 'req_prod', 'req_event', 'rsp_prod', 'rsp_event', 'ring[0]', 'ring[1]'];
 const BUFFER = upTo(2);
-/** Choice 0: the producer index; 1: the slot the CPU copies next. */
-const PEER = upTo(2);
 const CPU: readonly R[] = [
   rule('store_visible.front', (s, _p, i: number) => fDrainable(s, i), (d, _s, _p, i: number) => fDrain(d, i),
     () => BUFFER, (i: number) => `entry ${i}`),
   rule('store_visible.back', (s, _p, i: number) => bDrainable(s, i), (d, _s, _p, i: number) => bDrain(d, i),
     () => BUFFER, (i: number) => `entry ${i}`),
+  // memory.ts loadEarly of the producer index (the only early load inside the cover: FE_EARLY's check)
   rule('load_satisfied_early.front',
-    (s, p, k: number) => (FE_EARLY[s.fe_pc]! & (1 << k)) !== 0 && fCanLoadEarly(s, k === 0 ? L_RSP_PROD : ringAt(slotOf(p, s.rsp_cons))),
-    (d, s, p, k: number) => fLoadEarly(d, k === 0 ? L_RSP_PROD : ringAt(slotOf(p, s.rsp_cons))),
-    () => PEER, (k: number) => (k === 0 ? 'rsp_prod' : 'ring[rsp_cons]')),
+    (s) => (FE_EARLY[s.fe_pc]! & 1) !== 0 && fCanLoadEarly(s), (d) => { d.fe_early_rsp_prod = d.rsp_prod + 1; }),
   rule('load_satisfied_early.back',
-    (s, p, k: number) => (BE_EARLY[s.be_pc]! & (1 << k)) !== 0 && bCanLoadEarly(s, k === 0 ? L_REQ_PROD : ringAt(slotOf(p, s.req_cons))),
-    (d, s, p, k: number) => bLoadEarly(d, k === 0 ? L_REQ_PROD : ringAt(slotOf(p, s.req_cons))),
-    () => PEER, (k: number) => (k === 0 ? 'req_prod' : 'ring[req_cons]')),
+    (s) => (BE_EARLY[s.be_pc]! & 1) !== 0 && bCanLoadEarly(s), (d) => { d.be_early_req_prod = d.req_prod + 1; }),
   rule('hostile_write.front',
     (s, p, a: number) => hostileWrites(s, p, a),
     (d, s, p, a: number) => { setMem(d, hostileLoc(p, a), hostileVal(s, p, a)); d.hostile = s.hostile - 1; },
@@ -548,40 +555,31 @@ export function toNested(s: S, p: P): RingState {
     [ringLoc(0, 'rsp_prod')]: unI(s.rsp_prod), [ringLoc(0, 'rsp_event')]: unI(s.rsp_event),
   };
   for (let k = 0; k < N; k++) memo[slotLoc(0, k)] = slotOfWord(k === 0 ? s.ring0 : s.ring1);
-  const buffer = (epoch: number, e: readonly [number, number, number][]): StoreBuffer<Word> => ({
-    stores: e.filter(([l]) => l !== 0).map(([l, v, ep]): BufferedStore<Word> => ({ loc: LOC_NAMES[l]!, val: wordOf(l, v), epoch: ep })),
-    epoch,
+  const buffer = (e0: number, e1: number): StoreBuffer<Word> => ({
+    stores: [[e0, 0], [e1, eEpoch(e1)]].filter(([e]) => e !== 0)
+      .map(([e, ep]): BufferedStore<Word> => ({ loc: LOC_NAMES[eLoc(e!)]!, val: wordOf(eLoc(e!), eVal(e!)), epoch: ep! })),
+    epoch: eEpoch(e0),
   });
-  const early = (prod: string, set: number, v: number, r0: number, r1: number): EarlyLoads<Word> => {
-    const out: Record<string, Word> = {};
-    if (set) out[prod] = unI(v);
-    if (r0) out[slotLoc(0, 0)] = slotOfWord(r0);
-    if (r1) out[slotLoc(0, 1)] = slotOfWord(r1);
-    return out;
-  };
+  const early = (prod: string, v: number): EarlyLoads<Word> => (v !== 0 ? { [prod]: unI(v - 1) } : {});
+  const f = s.fe_flags, b = s.be_flags;
   const front: Front = {
-    pc: s.fe_pc, req_prod_pvt: unI(s.req_prod_pvt), rsp_cons: unI(s.rsp_cons), old: unI(s.fe_old), blocked: s.fe_blocked,
-    outstanding: s.outstanding, pendq: s.pendq, woke: 0, bad: s.fe_bad, idOverrun: s.fe_idOverrun, pub: s.fe_pub, reordered: s.fe_reordered,
+    pc: s.fe_pc, req_prod_pvt: unI(s.req_prod_pvt), rsp_cons: unI(s.rsp_cons), old: unI(s.fe_old), blocked: s.fe_pc === F_WAIT ? 1 : 0,
+    outstanding: outstandingOf(s), pendq: pendqOf(s), woke: 0, bad: f & FE_BAD ? 1 : 0, idOverrun: f & FE_ID_OVERRUN ? 1 : 0,
+    pub: f & FE_PUB ? 1 : 0, reordered: f & FE_REORDERED ? 1 : 0,
   };
   const back: Back = {
-    pc: s.be_pc, rsp_prod_pvt: unI(s.rsp_prod_pvt), req_cons: unI(s.req_cons), old: unI(s.be_old), blocked: s.be_blocked,
-    req: s.be_req === 0 ? null : slotOfWord(s.be_req), valid: s.be_valid, woke: 0, overrun: s.be_overrun,
-    unvalidated: s.be_unvalidated, stale: s.be_stale, pub: s.be_pub, reordered: s.be_reordered,
+    pc: s.be_pc, rsp_prod_pvt: unI(s.rsp_prod_pvt), req_cons: unI(s.req_cons), old: unI(s.be_old), blocked: s.be_pc === B_WAIT ? 1 : 0,
+    req: s.be_req === 0 ? null : slotOfWord(s.be_req), valid: beValid(s, p) ? 1 : 0, woke: 0, overrun: b & BE_OVERRUN ? 1 : 0,
+    unvalidated: b & BE_UNVALIDATED ? 1 : 0, stale: b & BE_STALE ? 1 : 0, pub: b & BE_PUB ? 1 : 0, reordered: b & BE_REORDERED ? 1 : 0,
   };
   return {
     mem: memo,
-    sb: [
-      buffer(s.fsb_epoch, [[s.fsb0_loc, s.fsb0_val, s.fsb0_epoch], [s.fsb1_loc, s.fsb1_val, s.fsb1_epoch]]),
-      buffer(s.bsb_epoch, [[s.bsb0_loc, s.bsb0_val, s.bsb0_epoch], [s.bsb1_loc, s.bsb1_val, s.bsb1_epoch]]),
-    ],
-    early: [
-      early('rsp_prod', s.fe_early_rsp_prod_set, s.fe_early_rsp_prod, s.fe_early_ring0, s.fe_early_ring1),
-      early('req_prod', s.be_early_req_prod_set, s.be_early_req_prod, s.be_early_ring0, s.be_early_ring1),
-    ],
+    sb: [buffer(s.fsb0, s.fsb1), buffer(s.bsb0, s.bsb1)],
+    early: [early('rsp_prod', s.fe_early_rsp_prod), early('req_prod', s.be_early_req_prod)],
     front: [front],
     back: [back],
-    fe_pending: [s.fe_pending],
-    be_pending: [s.be_pending],
+    fe_pending: [f & FE_PENDING ? 1 : 0],
+    be_pending: [b & BE_PENDING ? 1 : 0],
     hostile: s.hostile,
     notifications: 0,
     spurious: 0,
@@ -592,10 +590,12 @@ const LOC_OF: Record<string, number> = { req_prod: L_REQ_PROD, req_event: L_REQ_
 const KIND_OF = { empty: K_EMPTY, request: K_REQUEST, response: K_RESPONSE } as const;
 const wordOfSlot = (w: Slot): number => word(KIND_OF[w.kind], w.id, w.val, I(w.idx));
 const keptOf = (v: Word): number => (typeof v === 'number' ? I(v) : wordOfSlot(v));
+const bit = (on: number, b: number): number => (on ? b : 0);
 
 /**
  * The flat state that stands for a ring.ts state inside the cover (the inverse of {@link toNested} on
- * reachable states; the test checks both ways). Throws on a state the encoding has no word for.
+ * reachable states; the test checks both ways). Throws on a state the encoding has no word for (an early
+ * load of a slot, entry 0 of a buffer at an epoch other than 0, `blocked` or `valid` not what the rest says).
  */
 export function fromNested(n: RingState, p: P): S {
   const d = ringWeakFlatInit(p);
@@ -604,46 +604,47 @@ export function fromNested(n: RingState, p: P): S {
   d.rsp_prod = I(m['rsp_prod'] as number); d.rsp_event = I(m['rsp_event'] as number);
   d.ring0 = wordOfSlot(m['ring[0]'] as Slot);
   if (p.ringSize > 1) d.ring1 = wordOfSlot(m['ring[1]'] as Slot);
-  const sb = (b: StoreBuffer<Word>) => {
+  const sb = (b: StoreBuffer<Word>): [number, number] => {
     if (b.stores.length > 2) throw new Error('fromNested: more than 2 buffered stores');
-    return b.stores.map((x) => [LOC_OF[x.loc]!, keptOf(x.val), x.epoch] as const);
+    const [x0, x1] = b.stores;
+    if (x0 === undefined) {
+      if (b.epoch !== 0) throw new Error('fromNested: an empty store buffer at an epoch other than 0');
+      return [0, 0];
+    }
+    if (x0.epoch !== 0) throw new Error('fromNested: a store buffer whose first entry has an epoch other than 0');
+    return [entry(LOC_OF[x0.loc]!, b.epoch, keptOf(x0.val)), x1 === undefined ? 0 : entry(LOC_OF[x1.loc]!, x1.epoch, keptOf(x1.val))];
   };
-  const [f0, f1] = sb(n.sb[0]!), [b0, b1] = sb(n.sb[1]!);
-  d.fsb_epoch = n.sb[0]!.epoch;
-  if (f0) { d.fsb0_loc = f0[0]; d.fsb0_val = f0[1]; d.fsb0_epoch = f0[2]; }
-  if (f1) { d.fsb1_loc = f1[0]; d.fsb1_val = f1[1]; d.fsb1_epoch = f1[2]; }
-  d.bsb_epoch = n.sb[1]!.epoch;
-  if (b0) { d.bsb0_loc = b0[0]; d.bsb0_val = b0[1]; d.bsb0_epoch = b0[2]; }
-  if (b1) { d.bsb1_loc = b1[0]; d.bsb1_val = b1[1]; d.bsb1_epoch = b1[2]; }
-  const fe = n.early[0]!, be = n.early[1]!;
-  for (const [k, v] of Object.entries(fe)) {
-    if (v === undefined) continue;
-    if (k === 'rsp_prod') { d.fe_early_rsp_prod_set = 1; d.fe_early_rsp_prod = I(v as number); }
-    else if (k === 'ring[0]') d.fe_early_ring0 = wordOfSlot(v as Slot);
-    else if (k === 'ring[1]') d.fe_early_ring1 = wordOfSlot(v as Slot);
-    else throw new Error(`fromNested: the frontend has an early load of ${k}`);
-  }
-  for (const [k, v] of Object.entries(be)) {
-    if (v === undefined) continue;
-    if (k === 'req_prod') { d.be_early_req_prod_set = 1; d.be_early_req_prod = I(v as number); }
-    else if (k === 'ring[0]') d.be_early_ring0 = wordOfSlot(v as Slot);
-    else if (k === 'ring[1]') d.be_early_ring1 = wordOfSlot(v as Slot);
-    else throw new Error(`fromNested: the backend has an early load of ${k}`);
-  }
+  [d.fsb0, d.fsb1] = sb(n.sb[0]!);
+  [d.bsb0, d.bsb1] = sb(n.sb[1]!);
+  const earlyOf = (e: EarlyLoads<Word>, prod: string): number => {
+    let v = 0;
+    for (const [k, x] of Object.entries(e)) {
+      if (x === undefined) continue;
+      if (k === prod) v = I(x as number) + 1;
+      else throw new Error(`fromNested: an early load of ${k}`);
+    }
+    return v;
+  };
+  d.fe_early_rsp_prod = earlyOf(n.early[0]!, 'rsp_prod');
+  d.be_early_req_prod = earlyOf(n.early[1]!, 'req_prod');
   const f = n.front[0]!, b = n.back[0]!;
-  d.fe_pc = f.pc; d.req_prod_pvt = I(f.req_prod_pvt); d.rsp_cons = I(f.rsp_cons); d.fe_old = I(f.old); d.fe_blocked = f.blocked;
-  d.outstanding = f.outstanding; d.pendq = f.pendq; d.fe_bad = f.bad; d.fe_idOverrun = f.idOverrun; d.fe_pub = f.pub; d.fe_reordered = f.reordered;
-  d.be_pc = b.pc; d.rsp_prod_pvt = I(b.rsp_prod_pvt); d.req_cons = I(b.req_cons); d.be_old = I(b.old); d.be_blocked = b.blocked;
-  d.be_req = b.req === null ? 0 : wordOfSlot(b.req); d.be_valid = b.valid;
-  d.be_overrun = b.overrun; d.be_unvalidated = b.unvalidated; d.be_stale = b.stale; d.be_pub = b.pub; d.be_reordered = b.reordered;
-  d.fe_pending = n.fe_pending[0]!; d.be_pending = n.be_pending[0]!; d.hostile = n.hostile;
+  d.fe_pc = f.pc; d.req_prod_pvt = I(f.req_prod_pvt); d.rsp_cons = I(f.rsp_cons); d.fe_old = I(f.old);
+  d.fe_flags = f.outstanding | (f.pendq << FE_PENDQ) | bit(f.bad, FE_BAD) | bit(f.idOverrun, FE_ID_OVERRUN) | bit(f.pub, FE_PUB) |
+    bit(f.reordered, FE_REORDERED) | bit(n.fe_pending[0]!, FE_PENDING);
+  d.be_pc = b.pc; d.rsp_prod_pvt = I(b.rsp_prod_pvt); d.req_cons = I(b.req_cons); d.be_old = I(b.old);
+  d.be_req = b.req === null ? 0 : wordOfSlot(b.req);
+  d.be_flags = bit(b.overrun, BE_OVERRUN) | bit(b.unvalidated, BE_UNVALIDATED) | bit(b.stale, BE_STALE) | bit(b.pub, BE_PUB) |
+    bit(b.reordered, BE_REORDERED) | bit(n.be_pending[0]!, BE_PENDING);
+  d.hostile = n.hostile;
+  if (f.blocked !== (f.pc === F_WAIT ? 1 : 0) || b.blocked !== (b.pc === B_WAIT ? 1 : 0)) throw new Error('fromNested: blocked is not pc === WAIT');
+  if (b.valid !== (beValid(d, p) ? 1 : 0)) throw new Error("fromNested: the backend's valid is not its copy's payload in range");
   return d;
 }
-
 // --- properties: ring.ts's, with their names, readings and sources, written on the words
 
 const honest = (p: P) => p.frontend === 'honest';
-const allStuck = (s: S) => fCount(s) === 0 && bCount(s) === 0 && s.fe_blocked === 1 && s.fe_pending === 0 && s.be_blocked === 1 && s.be_pending === 0;
+/** Both CPUs' buffers empty, both sides blocked (pc *_WAIT) with no event pending. */
+const allStuck = (s: S) => fCount(s) === 0 && bCount(s) === 0 && s.fe_pc === F_WAIT && (s.fe_flags & FE_PENDING) === 0 && s.be_pc === B_WAIT && (s.be_flags & BE_PENDING) === 0;
 
 /** FINAL of ring-spec.md §7 (ring.ts ringFinal). */
 export const ringWeakFlatFinal = (s: S, p: P): boolean => {
@@ -661,13 +662,13 @@ const HOLDS: Record<string, (s: S, p: P) => boolean> = {
     idxLe(s.rsp_prod, s.req_prod) && idxLe(s.req_prod, s.req_prod_pvt) && idxSub(s.req_prod_pvt, I(0)) <= p.messages),
   I4_no_lost_wakeup: (s, p) => !honest(p) || !allStuck(s) || (s.rsp_prod === s.rsp_cons && s.req_prod === s.req_cons),
   I5_only_final_is_terminal: (s, p) => !honest(p) || !allStuck(s) || ringWeakFlatFinal(s, p),
-  B_copy_not_older_than_req_prod: (s, p) => !honest(p) || s.be_reordered === 0,
-  F_copy_not_older_than_rsp_prod: (s, p) => !honest(p) || s.fe_reordered === 0,
-  B_reads_published_request: (s, p) => !honest(p) || s.be_stale === 0,
-  B_no_impossible_req_prod: (s) => s.be_overrun === 0,
-  B_uses_validated_request: (s) => s.be_unvalidated === 0,
-  F_validates_responses: (s, p) => p.frontend === 'hostile' || s.fe_bad === 0,
-  F_tx_id_from_free_list: (s, p) => p.frontend === 'hostile' || s.fe_idOverrun === 0,
+  B_copy_not_older_than_req_prod: (s, p) => !honest(p) || (s.be_flags & BE_REORDERED) === 0,
+  F_copy_not_older_than_rsp_prod: (s, p) => !honest(p) || (s.fe_flags & FE_REORDERED) === 0,
+  B_reads_published_request: (s, p) => !honest(p) || (s.be_flags & BE_STALE) === 0,
+  B_no_impossible_req_prod: (s) => (s.be_flags & BE_OVERRUN) === 0,
+  B_uses_validated_request: (s) => (s.be_flags & BE_UNVALIDATED) === 0,
+  F_validates_responses: (s, p) => p.frontend === 'hostile' || (s.fe_flags & FE_BAD) === 0,
+  F_tx_id_from_free_list: (s, p) => p.frontend === 'hostile' || (s.fe_flags & FE_ID_OVERRUN) === 0,
 };
 /** ring.ts's invariants, in its order, with its names, readings and sources; each predicate on the words. */
 export const ringWeakFlatInvariants: readonly Invariant<S, P>[] = ringInvariants.map((inv) => {

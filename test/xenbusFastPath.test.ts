@@ -15,7 +15,7 @@ import { resolveParams } from '../model/params.js';
 import { findModel } from '../model/registry.js';
 import type { XenbusModelState } from '../model/xenbus.js';
 import type { XenbusFlatState } from '../model/xenbusFlat.js';
-import { fastPathMatchesNested, replayedMatchesBuiltin } from './support/fastPathCli.js';
+import { fastPathMatchesNested, listedCoverIsTheCover, replayedMatchesBuiltin } from './support/fastPathCli.js';
 
 const xenbus = findModel('xenbus')!;
 const point = ['-p', 'events=1'];
@@ -46,6 +46,10 @@ test('no fast path outside the cover', async () => {
   assert.is(await fastPathFor(xenbus, at({ bus: '7.0' })), undefined);
   assert.is(await fastPathFor(xenbus, at({ events: '7' })), undefined);
   assert.is(await fastPathFor({ ...xenbus }, at({})), undefined);
+});
+
+test('pvcheck list xenbus says where check runs on xenbus-flat, each item as flatCover has it, and --nested', async () => {
+  assert.ok((await listedCoverIsTheCover(xenbus, {})) >= 13);
 });
 
 test.run();

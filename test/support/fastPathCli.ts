@@ -10,8 +10,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { check } from '../../checker/search.js';
-import { asBuiltin, type FastPath } from '../../cli/fastPath.js';
+import { asBuiltin, fastPathCover, fastPathFor, fastPathLine, type FastPath } from '../../cli/fastPath.js';
 import type { Model } from '../../model/core.js';
+import { resolveParams } from '../../model/params.js';
 import { bind } from '../../properties/bind.js';
 import { pvcheck } from './cli.js';
 import { scratchDir } from './tmp.js';
@@ -63,4 +64,57 @@ export function replayedMatchesBuiltin(builtin: Model, params: object, fast: Fas
   assert.is(want.violation?.property, property);
   assert.is(JSON.stringify(got.violation), JSON.stringify(want.violation));
   return want.violation!.trace.length;
+}
+
+/**
+ * `pvcheck list MODEL`'s fast-path line (cli/fastPath.ts fastPathLine) says the word-level model's cover as
+ * it is: from `base` (a point inside it, as `-p` values), each listed `k=v` is where the fast path runs and
+ * every other value of k is refused; each listed range `k ...` refuses k's largest value; every parameter
+ * not listed is free (each of its values the built-in accepts keeps the fast path; an integer's least,
+ * default and largest). Returns the items checked.
+ */
+export async function listedCoverIsTheCover(builtin: Model, base: Readonly<Record<string, string>>): Promise<number> {
+  const line = fastPathLine(builtin.name);
+  const cover = fastPathCover(builtin.name);
+  assert.ok(line && cover, `${builtin.name} has a fast path`);
+  const listed = pvcheck(['list', builtin.name], scratchDir(`list-${builtin.name}`));
+  assert.is(listed.code, 0, listed.err);
+  assert.ok(listed.out.split('\n').includes(`  ${line}`), 'pvcheck list prints the fast-path line');
+  assert.match(line, new RegExp(`${cover.name}.*--nested runs ${builtin.name} itself`));
+  const fastAt = async (ov: Record<string, string>): Promise<boolean | undefined> => {
+    const p = resolveParams(builtin.params, { ...base, ...ov });
+    if (E.isLeft(p)) return undefined; // not a point of the built-in
+    return (await fastPathFor(builtin, p.right as object)) !== undefined;
+  };
+  assert.is(await fastAt({}), true, 'the base point is inside the cover');
+  const valuesOf = (k: string): string[] => {
+    const s = builtin.params.specs[k]!;
+    if (s.kind === 'enum') return [...s.values];
+    if (s.kind === 'bool') return ['true', 'false'];
+    return [...new Set([s.min, s.default, s.max])].map(String);
+  };
+  const named = new Set<string>();
+  for (const item of cover.cover) {
+    const m = /^(\w+)(?:=(\S+)| (.+))$/.exec(item);
+    assert.ok(m && m[1]! in builtin.params.specs, `${item}: a parameter of ${builtin.name}`);
+    const k = m![1]!;
+    named.add(k);
+    if (m![2] !== undefined) {
+      assert.is(await fastAt({ [k]: m![2] }), true, item);
+      for (const v of valuesOf(k)) {
+        const got = v === m![2] ? true : await fastAt({ [k]: v });
+        if (got !== undefined) assert.is(got, v === m![2], `${k}=${v} is ${v === m![2] ? 'inside' : 'outside'}`);
+      }
+    } else {
+      const s = builtin.params.specs[k]!;
+      assert.ok(s.kind === 'int', `${item}: a range of an integer`);
+      if (s.kind === 'int') assert.is(await fastAt({ [k]: String(s.max) }), false, `${k}=${s.max} is outside`);
+    }
+  }
+  for (const k of Object.keys(builtin.params.specs))
+    if (!named.has(k)) for (const v of valuesOf(k)) {
+      const got = await fastAt({ [k]: v });
+      if (got !== undefined) assert.is(got, true, `${k}=${v} is not listed: it must keep the fast path`);
+    }
+  return cover.cover.length;
 }
