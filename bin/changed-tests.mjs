@@ -4,14 +4,17 @@
 //    `export ... from`), transitively, and through a file it names in a string ('bin/pvcheck.mjs',
 //    "test/pinned.json", `examples/x.ts`: a relative path from the naming file, or any path the
 //    named one ends with), so that a CLI test reaches cli/ through test/support/cli.ts's bin/pvcheck.mjs;
-//  - a file that lists a directory of the tree (calls readdir/readdirSync/opendir/glob and names the
-//    directory in a string: 'examples', `docs/findings`, '../examples/' from test/) depends on the files
+//  - a file of test/ that lists a directory of the tree (a readdir/opendir/glob call naming it in a
+//    string: 'examples', `docs/findings`, '../examples/' from test/, directly, through a declaration of
+//    a name in the call, or through the calls of the function whose parameter it is) depends on the files
 //    directly in it, so that a new, changed or deleted example selects the tests that run every example;
 //  - model/registry.ts is followed only to the built-ins a test names (in a string: 'xenbus',
 //    `check xenbus`, in the test or a file of test/ it depends on), or to all of them when the test
 //    (or such a file) reads `builtinModels`: a CLI test that runs `check xenbus` depends on
 //    model/xenbus.ts (and what it imports), not on every model the registry lists;
-//  - the every-model set (EVERY_MODEL) when a file under model/, properties/, examples/ or cli/ changed.
+//  - the every-model set (EVERY_MODEL) when a file under model/, properties/, examples/ or cli/ that was
+//    there at BASE changed or went: a file added there alone (a new example) reaches a built-in only
+//    through a file that was there (changed too, then) or a test listing its directory (above).
 // The changed files are `git diff --name-only BASE` (committed since BASE and not yet committed) and the
 // untracked files git does not ignore; BASE defaults to the merge base of HEAD and main.
 import { execFileSync } from 'node:child_process';
@@ -40,6 +43,13 @@ export function resolveBase(root, base) {
 /** The files changed since `sha` (committed or not) and the untracked ones, repo-relative, sorted. */
 export function changedFiles(root, sha) {
   const diff = git(root, ['diff', '--name-only', sha]).split('\n');
+  const untracked = git(root, ['ls-files', '--others', '--exclude-standard']).split('\n');
+  return [...new Set([...diff, ...untracked].filter((f) => f && !f.startsWith('.scratch/')))].sort();
+}
+
+/** The files of `changedFiles` that were not there at `sha`: added since (committed or not) or untracked. */
+export function addedFiles(root, sha) {
+  const diff = git(root, ['diff', '--name-only', '--diff-filter=A', sha]).split('\n');
   const untracked = git(root, ['ls-files', '--others', '--exclude-standard']).split('\n');
   return [...new Set([...diff, ...untracked].filter((f) => f && !f.startsWith('.scratch/')))].sort();
 }
@@ -220,9 +230,10 @@ function modelTables(graph, keyed) {
 
 /**
  * The tests to run for `changed` (repo-relative paths), each with why, in file order. `tests` are the
- * test files of the tree (repo-relative); `graph`, when given, is dependencyGraph's of `files` and `changed`.
+ * test files of the tree (repo-relative); `graph`, when given, is dependencyGraph's of `files` and `changed`;
+ * `added`, those of `changed` that are new (addedFiles): alone they select no every-model set.
  */
-export function selectTests(root, changed, tests, files = treeFiles(root), graph = undefined) {
+export function selectTests(root, changed, tests, files = treeFiles(root), graph = undefined, added = []) {
   // a deleted file is still a node (its importers name it), with no dependencies of its own;
   // `graph`: dependencyGraph's of these files, when the caller has it (test/suiteHygieneChanged asks many times)
   graph ??= dependencyGraph(root, [...new Set([...files, ...changed])]);
@@ -304,7 +315,8 @@ export function selectTests(root, changed, tests, files = treeFiles(root), graph
         ? `${graph.get(t)?.imports.has(found) ? 'imports' : graph.get(t)?.named.has(found) ? 'names' : `lists ${found.slice(0, found.lastIndexOf('/'))}/:`} ${found}`
         : `depends on ${found} (${chain.slice(1).join(' -> ')})`);
   }
-  const dirs = [...new Set(changed.filter((f) => EVERY_MODEL_DIRS.test(f)).map((f) => f.slice(0, f.indexOf('/') + 1)))];
+  const isNew = new Set(added);
+  const dirs = [...new Set(changed.filter((f) => EVERY_MODEL_DIRS.test(f) && !isNew.has(f)).map((f) => f.slice(0, f.indexOf('/') + 1)))];
   if (dirs.length) {
     for (const t of tests) {
       if (why.has(t)) continue;

@@ -37,9 +37,10 @@
 //
 // `--changed [BASE]` runs the test files a change can break, printing each one and why
 // (bin/changed-tests.mjs: the files changed since BASE, default the merge base of HEAD and main,
-// committed or not; tests changed, importing or naming a changed file transitively, running a
-// changed built-in by name, the every-model set for model/, properties/, examples/, cli/); filters
-// given beside it add the files they match.
+// committed or not; tests changed, importing or naming a changed file transitively, listing the
+// directory of a changed file, running a changed built-in by name, the every-model set for a file of
+// model/, properties/, examples/, cli/ that was there at BASE); filters given beside it add the files
+// they match.
 //
 // Usage: node bin/run-tests.mjs [--save-times] [--changed [BASE]] [filter-substring...]
 import { spawn } from 'node:child_process';
@@ -108,12 +109,12 @@ const files = [];
 files.sort();
 let selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
 if (changedAt >= 0) {
-  const { changedFiles, resolveBase, selectTests } = await import('./changed-tests.mjs');
+  const { addedFiles, changedFiles, resolveBase, selectTests } = await import('./changed-tests.mjs');
   let base, changed, picked;
   try {
     base = resolveBase(root, changedBase);
     changed = changedFiles(root, base.sha);
-    picked = selectTests(root, changed, files);
+    picked = selectTests(root, changed, files, undefined, undefined, addedFiles(root, base.sha));
   } catch (e) {
     process.stderr.write(`run-tests: ${e.message.split('\n')[0]}\n`);
     process.exit(2);

@@ -24,6 +24,13 @@
  * change after start-up undefined behaviour; this one takes effect (measured:
  * the same compile time as the command-line flag).
  *
+ * A built-in searched on its word-level model inside its cover
+ * (cli/fastPath.ts: ring, xenbus) runs under the built-in's budget, the half
+ * one, which the CLI set before the search: V8's default, which a flat layout
+ * gets otherwise, compiled 5-18% more CPU on ring-weak-flat and xenbus-flat
+ * for a main thread faster by at most a few percent
+ * (docs/perf/2026-12-07d-engine.md section 3).
+ *
  * PVCHECK_V8_INLINE=1 forces the half budget, 0 V8's default (for
  * measurement). A budget given to node itself (`node
  * --max-inlined-bytecode-size-cumulative=N`, NODE_OPTIONS) is left alone.

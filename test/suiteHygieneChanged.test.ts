@@ -17,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
-import { changedFiles, dependencyGraph, modelFiles, resolveBase, selectTests, stripComments } from '../bin/changed-tests.mjs';
+import { addedFiles, changedFiles, dependencyGraph, modelFiles, resolveBase, selectTests, stripComments } from '../bin/changed-tests.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const BACKSTOP = 300_000;
@@ -98,7 +98,7 @@ function selectedAfter(dir: string, edit: () => void, commit = true): string[] {
   }
   const base = resolveBase(dir, undefined);
   const tests = git(dir, 'ls-files', '--cached', '--others', '--exclude-standard', '*.test.ts').split('\n').filter(Boolean).sort();
-  return selectTests(dir, changedFiles(dir, base.sha), tests).map((t: { file: string; why: string }) => `${t.file}: ${t.why}`);
+  return selectTests(dir, changedFiles(dir, base.sha), tests, undefined, undefined, addedFiles(dir, base.sha)).map((t: { file: string; why: string }) => `${t.file}: ${t.why}`);
 }
 
 test('a changed model: its own test, the CLI test that names it (through test/support/cli.ts, bin/pvcheck.mjs, cli/, the registry), the every-model set; not the CLI test naming another model', () => {
@@ -142,13 +142,20 @@ test('a module two imports deep, a test file, an untracked test, uncommitted edi
   assert.equal(selectedAfter(s, () => unlinkSync(join(s, 'test/support/cli.ts'))), ['test/cliBeta.test.ts: imports test/support/cli.ts', 'test/cliGamma.test.ts: imports test/support/cli.ts']);
 });
 
-test('a file of test/ listing a directory depends on the files in it: a new, changed or deleted example, a new checker file, a new test', () => {
+test('a file of test/ listing a directory depends on the files in it: a new, changed or deleted example, a new checker file, a new test; a new file alone selects no every-model set', () => {
   const x = repo(false, LISTING);
-  // new files only: nothing imports or names them
+  // new files only: nothing imports or names them; a file added to examples/ or model/ alone selects no every-model set
   assert.equal(selectedAfter(x, () => write(x, 'examples/two.ts', 'export default 2;\n')), [
     'test/examplesAll.test.ts: depends on examples/two.ts (test/support/examples.ts -> examples/two.ts)',
-    'test/pinned.test.ts: every-model set (examples/ changed)',
   ]);
+  const u = repo(false, LISTING);
+  assert.equal(selectedAfter(u, () => write(u, 'model/epsilon.ts', model('epsilon')), false), []);
+  // with a file that was there (the registry taking the new model): the every-model set
+  const r = repo(false, LISTING);
+  assert.equal(selectedAfter(r, () => {
+    write(r, 'model/epsilon.ts', model('epsilon'));
+    write(r, 'model/registry.ts', FILES['model/registry.ts']!.replace('export const', "import { epsilon } from './epsilon.js';\nexport const"));
+  }).filter((l) => l.startsWith('test/pinned')), ['test/pinned.test.ts: every-model set (model/ changed)']);
   const c = repo(false, LISTING);
   assert.equal(selectedAfter(c, () => write(c, 'checker/fresh.ts', 'export const fresh = 1;\n'), false), ['test/lint.test.ts: lists checker/: checker/fresh.ts']);
   const t = repo(false, LISTING);
@@ -187,6 +194,14 @@ test('run-tests --changed prints each file and why, then runs them; BASE named; 
   const noMain = run('--changed');
   assert.is(noMain.status, 2);
   assert.is(noMain.stderr, 'run-tests: --changed: no branch main to compare with here (name a BASE commit)\n');
+});
+
+test('run-tests --changed with a new example alone (untracked): no every-model set, nothing to run', () => {
+  const dir = repo(true);
+  write(dir, 'examples/fresh.ts', "import { alpha } from '../model/alpha.js';\nexport default alpha;\n");
+  const r = spawnSync(process.execPath, ['bin/run-tests.mjs', '--changed'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
+  assert.is(r.status, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /^run-tests --changed: 1 file changed since merge-base HEAD main \([0-9a-f]{9}\); 0 of 6 test files to run:\nrun-tests --changed: no test file depends on the change\n$/);
 });
 
 test('comments are no dependency: a path named in a comment is stripped, strings and regex literals kept', () => {
