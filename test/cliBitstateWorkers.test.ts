@@ -18,6 +18,19 @@ const pv = (args: string[]) => pvcheck(args, dir);
 const point = ['-p', 'ringSize=8', '-p', 'messages=16'];
 const explored = (out: string) => /explored +(.*)/.exec(out)?.[1];
 
+// the refusals first (no search): a file stops at its first failed test on a mutant (test/mutants/), and
+// cli-bare-bitstate-on-workers is killed here, not after the searches on workers
+test('a bare --store bitstate stays on one thread and says why; --store compact with workers is refused', () => {
+  const j = pv(['check', 'ring-notify', ...point, '--store', 'bitstate', '--json']);
+  assert.is(j.code, 0, j.err);
+  const rep = JSON.parse(j.out);
+  assert.is(rep.workers, 1);
+  assert.match(rep.workersReason, /--store bitstate runs on one thread unless --workers N is given/);
+  const c = pv(['check', 'ring-notify', ...point, '--store', 'compact', '--workers', '2']);
+  assert.is(c.code, 2);
+  assert.match(c.err, /^pvcheck: error: --store compact runs on one thread: drop --workers 2\n$/);
+});
+
 test('--store bitstate --workers 2: the full store\'s counts and verdict where nothing is missed, on 2 workers', () => {
   const full = pv(['check', 'ring-notify', ...point, '--workers', '1']);
   assert.is(full.code, 0, full.err);
@@ -53,17 +66,6 @@ test('a violation found on workers in a bit array: the same trace file on 2 and 
   for (const t of files) delete t.created;
   assert.equal(files[1], files[0]);
   assert.ok(files[0].steps.length > 5);
-});
-
-test('a bare --store bitstate stays on one thread and says why; --store compact with workers is refused', () => {
-  const j = pv(['check', 'ring-notify', ...point, '--store', 'bitstate', '--json']);
-  assert.is(j.code, 0, j.err);
-  const rep = JSON.parse(j.out);
-  assert.is(rep.workers, 1);
-  assert.match(rep.workersReason, /--store bitstate runs on one thread unless --workers N is given/);
-  const c = pv(['check', 'ring-notify', ...point, '--store', 'compact', '--workers', '2']);
-  assert.is(c.code, 2);
-  assert.match(c.err, /^pvcheck: error: --store compact runs on one thread: drop --workers 2\n$/);
 });
 
 test.run();
