@@ -4,6 +4,9 @@
 //    `export ... from`), transitively, and through a file it names in a string ('bin/pvcheck.mjs',
 //    "test/pinned.json", `examples/x.ts`: a relative path from the naming file, or any path the
 //    named one ends with), so that a CLI test reaches cli/ through test/support/cli.ts's bin/pvcheck.mjs;
+//  - a file that lists a directory of the tree (calls readdir/readdirSync/opendir/glob and names the
+//    directory in a string: 'examples', `docs/findings`, '../examples/' from test/) depends on the files
+//    directly in it, so that a new, changed or deleted example selects the tests that run every example;
 //  - model/registry.ts is followed only to the built-ins a test names (in a string: 'xenbus',
 //    `check xenbus`, in the test or a file of test/ it depends on), or to all of them when the test
 //    (or such a file) reads `builtinModels`: a CLI test that runs `check xenbus` depends on
@@ -77,9 +80,61 @@ function pathStrings(text) {
   return out;
 }
 
-/** The dependency graph: file -> the files it imports or names (repo-relative). */
+/** A call that lists a directory (node:fs readdir, opendir, glob; sync or not). */
+const LISTS = /\b(?:readdir|opendir|glob)(?:Sync)?\s*\(/g;
+
+/** The text of the call's arguments whose `(` is at `open` in `code` (to its matching `)`). */
+function argsAt(code, open) {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    if (code[i] === '(') depth++;
+    else if (code[i] === ')' && --depth === 0) return code.slice(open + 1, i);
+  }
+  return code.slice(open + 1);
+}
+
+/**
+ * The directories a file of test/ lists: each readdir/opendir/glob call's argument, with the
+ * declarations (`const dir = join(root, 'docs/findings')`) of the names in it and, for a parameter
+ * of a function of the file, the strings its calls pass (`sources(join(root, 'model'))`);
+ * a string there that is a directory of the tree (`dirs`: directory -> its files) other than the
+ * root, from the root ('examples', 'docs/findings') or relative to `from` ('../examples/').
+ */
+function listedDirs(from, code, dirs) {
+  const out = new Set();
+  const seen = new Set();
+  const strings = (text, depth) => {
+    for (const m of text.matchAll(/(['"`])([^'"`\s$]+)\1/g)) {
+      const s = m[2].replace(/\/+$/, '');
+      const d = s.startsWith('./') || s.startsWith('../') ? normalize(join(dirname(from), s)) : s;
+      if (d && d !== '.' && dirs.has(d)) out.add(d);
+    }
+    if (depth > 2) return;
+    for (const [name] of text.replace(/(['"`])(?:\\.|(?!\1)[^\\])*\1/g, '').matchAll(/\b[A-Za-z_$][\w$]*\b/g)) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      const decl = new RegExp(`\\b(?:const|let|var)\\s+${name.replace(/\$/g, '\\$')}\\s*=([^;\\n]*)`, 'g');
+      for (const m of code.matchAll(decl)) strings(m[1], depth + 1);
+      // a parameter of a function of the file: what its calls pass
+      const fn = new RegExp(`\\bfunction\\s+([\\w$]+)\\s*\\(([^)]*\\b${name.replace(/\$/g, '\\$')}\\b[^)]*)\\)`, 'g');
+      for (const m of code.matchAll(fn)) {
+        for (const c of code.matchAll(new RegExp(`\\b${m[1].replace(/\$/g, '\\$')}\\s*\\(`, 'g'))) strings(argsAt(code, c.index + c[0].length - 1), 3);
+      }
+    }
+  };
+  for (const m of code.matchAll(LISTS)) strings(argsAt(code, m.index + m[0].length - 1), 0);
+  return [...out];
+}
+
+/** The dependency graph: file -> the files it imports or names, and the directories it lists (repo-relative). */
 export function dependencyGraph(root, files) {
   const set = new Set(files);
+  const dirs = new Map(); // directory -> the files directly in it
+  for (const f of files) {
+    const d = f.includes('/') ? f.slice(0, f.lastIndexOf('/')) : '';
+    if (!dirs.has(d)) dirs.set(d, []);
+    dirs.get(d).push(f);
+  }
   const bySuffix = new Map(); // basename -> files
   for (const f of files) {
     const b = f.slice(f.lastIndexOf('/') + 1);
@@ -117,15 +172,19 @@ export function dependencyGraph(root, files) {
     const code = stripComments(text);
     const imports = new Set();
     for (const m of code.matchAll(/(?:\bfrom|\bimport)\s*\(?\s*(['"`])([^'"`\s$]+)\1/g)) for (const d of resolve(f, m[2])) imports.add(d);
-    for (const s of pathStrings(code)) for (const d of resolve(f, s)) if (d !== f) deps.add(d);
-    for (const d of imports) deps.add(d);
-    graph.set(f, { deps: [...deps], imports, text, code });
+    const named = new Set();
+    for (const s of pathStrings(code)) for (const d of resolve(f, s)) if (d !== f) named.add(d);
+    for (const d of [...named, ...imports]) deps.add(d);
+    const listed = f.startsWith('test/') ? listedDirs(f, code, dirs) : [];
+    const own = [...deps];
+    for (const dir of listed) for (const d of dirs.get(dir)) if (d !== f) deps.add(d);
+    graph.set(f, { deps: [...deps], own, imports, named, listed, text, code });
   }
   return graph;
 }
 
 /** The built-in models the registry lists, by name, with the file that defines each (`name: 'xenbus'`). */
-function modelFiles(graph) {
+export function modelFiles(graph) {
   const reg = graph.get(REGISTRY);
   const byName = new Map();
   if (!reg) return byName;
@@ -155,16 +214,18 @@ function keyedFiles(graph, models) {
  */
 const TABLE_MODELS = 4;
 function modelTables(graph, keyed) {
-  return new Set([...graph].filter(([f, { deps }]) => !keyed.has(f) && deps.filter((d) => keyed.has(d)).length >= TABLE_MODELS).map(([f]) => f));
+  // (a file listing model/ is no table: it reads every file there)
+  return new Set([...graph].filter(([f, { own }]) => !keyed.has(f) && own.filter((d) => keyed.has(d)).length >= TABLE_MODELS).map(([f]) => f));
 }
 
 /**
  * The tests to run for `changed` (repo-relative paths), each with why, in file order. `tests` are the
- * test files of the tree (repo-relative).
+ * test files of the tree (repo-relative); `graph`, when given, is dependencyGraph's of `files` and `changed`.
  */
-export function selectTests(root, changed, tests, files = treeFiles(root)) {
-  // a deleted file is still a node (its importers name it), with no dependencies of its own
-  const graph = dependencyGraph(root, [...new Set([...files, ...changed])]);
+export function selectTests(root, changed, tests, files = treeFiles(root), graph = undefined) {
+  // a deleted file is still a node (its importers name it), with no dependencies of its own;
+  // `graph`: dependencyGraph's of these files, when the caller has it (test/suiteHygieneChanged asks many times)
+  graph ??= dependencyGraph(root, [...new Set([...files, ...changed])]);
   const models = modelFiles(graph);
   const keyed = keyedFiles(graph, models);
   const tables = modelTables(graph, keyed);
@@ -194,9 +255,11 @@ export function selectTests(root, changed, tests, files = treeFiles(root)) {
     };
     // the models the test names: in the test and in the files of test/ it depends on (found as the search goes)
     const readNames = (f) => {
-      const text = graph.get(f)?.code ?? '';
-      if (/\bbuiltinModels\b/.test(text)) all = true;
-      const here = [...nameRe].filter(([, re]) => re.test(text)).map(([name]) => name);
+      const node = graph.get(f) ?? { code: '' };
+      // once a file (and a graph): the same for every test
+      node.names ??= { every: /\bbuiltinModels\b/.test(node.code), here: [...nameRe].filter(([, re]) => re.test(node.code)).map(([name]) => name) };
+      const { every, here } = node.names;
+      if (every) all = true;
       // a file of test/support/ that names many (test/support/bounds.ts's table of parameters by model) is
       // a table too: the test's own names decide
       if (f === t || here.length < TABLE_MODELS) for (const name of here) named.add(name);
@@ -222,13 +285,14 @@ export function selectTests(root, changed, tests, files = treeFiles(root)) {
       const f = queue[i];
       if (f === t || (f.startsWith('test/') && !f.endsWith('.test.ts'))) readNames(f);
       if (f !== t && changedSet.has(f)) found = f;
+      // a test file another names or lists is read, not run: what it imports is no dependency
+      else if (f !== t && f.endsWith('.test.ts')) continue;
       else if (tables.has(f)) {
         // a table's model files are entered once the names are known; its other files now
         registry = true;
         for (const d of graph.get(f)?.deps ?? []) if (!keyed.has(d)) enter(d, f);
         tableOf.push(f);
-      } else if (f === t || !f.endsWith('.test.ts')) for (const d of graph.get(f)?.deps ?? []) enter(d, f);
-      // (a test file another names is read, not run: what it imports is no dependency)
+      } else for (const d of graph.get(f)?.deps ?? []) enter(d, f);
     }
     if (!found) continue;
     const chain = [];
@@ -237,7 +301,7 @@ export function selectTests(root, changed, tests, files = treeFiles(root)) {
     why.set(t, model
       ? `${named.has(model) ? `names model ${model}` : `runs every built-in (builtinModels), ${model} among them`} (${chain.slice(1).join(' -> ')})`
       : chain.length === 2
-        ? `${graph.get(t)?.imports.has(found) ? 'imports' : 'names'} ${found}`
+        ? `${graph.get(t)?.imports.has(found) ? 'imports' : graph.get(t)?.named.has(found) ? 'names' : `lists ${found.slice(0, found.lastIndexOf('/'))}/:`} ${found}`
         : `depends on ${found} (${chain.slice(1).join(' -> ')})`);
   }
   const dirs = [...new Set(changed.filter((f) => EVERY_MODEL_DIRS.test(f)).map((f) => f.slice(0, f.indexOf('/') + 1)))];

@@ -17,6 +17,18 @@
  * The rule's effect runs on the codec's reused scratch copy of the state
  * (flat.ts, or codec.ts for a shaped model) and the successor goes to the
  * search's `edge`.
+ *
+ * The rules are written into functions of {@link RULES_PER_FUNCTION} rules
+ * each, which `expandFlat` calls in turn, not into one function. TurboFan
+ * optimises a function with the type feedback its code has so far; a rule
+ * that had not fired by then (a guard's later comparison not yet reached, an
+ * effect never run) is compiled as a deoptimisation, and when it fires the
+ * whole function is thrown away and compiled again. In one function of
+ * ring-weak's 39 rules that was ~130 ms of compiler thread twice, the search
+ * running unoptimised code meanwhile (a tenth of its states); in functions of
+ * six rules a late rule costs the recompile of its own function only, and
+ * each function gets V8's inlining budget for its own rules
+ * (docs/perf/2026-12-07d-engine.md: ring-weak -12% CPU, xenbus4/5 -7%).
  */
 import type { Expander } from './expand.js';
 import type { SysInvariant, SysRule } from './system.js';
@@ -24,8 +36,14 @@ import type { SysInvariant, SysRule } from './system.js';
 /** `expandState(x, s, id, expand)` for one system: `r >> 1` transitions, bit 0 set if one was left out. */
 export type Expand<S> = (s: S, id: number, expand: boolean) => number;
 
-/** Generates the expansion of `x`'s active rules; `scratch(s)` gives the reused mutable copy a rule writes. */
-export function compileExpand<S>(x: Expander<S>, scratch: (s: S) => S): Expand<S> {
+/** The rules written into one generated function (see the file's doc). */
+export const RULES_PER_FUNCTION = 6;
+
+/**
+ * Generates the expansion of `x`'s active rules; `scratch(s)` gives the reused mutable copy a rule writes;
+ * `perFunction` rules to a function (tests: the same expansion for any).
+ */
+export function compileExpand<S>(x: Expander<S>, scratch: (s: S) => S, perFunction = RULES_PER_FUNCTION): Expand<S> {
   const rules = x.rules;
   const names: string[] = [];
   const values: unknown[] = [];
@@ -34,7 +52,9 @@ export function compileExpand<S>(x: Expander<S>, scratch: (s: S) => S): Expand<S
     values.push(v);
     return name;
   };
-  let body = '';
+  // Each rule's block, code of a function whose locals are k (transitions so far) and expand; its early
+  // return (a state only looked at for an enabled transition, or cut) is `return ~(result)`, negative.
+  const blocks: string[] = [];
   for (let ai = 0; ai < x.active.length; ai++) {
     const r = x.active[ai]!;
     const rule: SysRule<S> = rules[r]!;
@@ -46,17 +66,26 @@ export function compileExpand<S>(x: Expander<S>, scratch: (s: S) => S): Expand<S
     const call = (v: string, direct: string, bound: string, redo = '') =>
       d ? `let ${v};\ntry { ${v} = ${direct}; } catch (e) { ${redo}${bound}; throw e; }\n` : `const ${v} = ${bound};\n`;
     const step = (a: string) =>
-      `if (!expand) return ((k + 1) << 1) | 1;\n` +
+      `if (!expand) return ~(((k + 1) << 1) | 1);\n` +
       `const d = scratch(s);\n` +
       (d ? `try { ${M}.then(d, s, ${P}, ${a}); } catch (e) { ${R}.then(scratch(s), s, ${a}); throw e; }\n` : `${R}.then(d, s, ${a});\n`) +
       `if (!X.edge(d, id, k++, ${r})) expand = false;\nfired[${r}]++;\n`;
     if (rule.choices) {
       const guard = rule.when ? `${call('g', `${M}.when(s, ${P}, a)`, `${R}.when(s, a)`)}if (!g) continue;\n` : '';
-      body += `{\n${call('cs', `${M}.choices(s, ${P})`, `${R}.choices(s)`)}for (let c = 0; c < cs.length; c++) {\nconst a = cs[c];\n${guard}${step('a')}}\n}\n`;
-    } else if (rule.when) body += `{\n${call('g', `${M}.when(s, ${P}, undefined)`, `${R}.when(s, undefined)`)}if (g) {\n${step('undefined')}}\n}\n`;
-    else body += `{\n${step('undefined')}}\n`;
+      blocks.push(`{\n${call('cs', `${M}.choices(s, ${P})`, `${R}.choices(s)`)}for (let c = 0; c < cs.length; c++) {\nconst a = cs[c];\n${guard}${step('a')}}\n}\n`);
+    } else if (rule.when) blocks.push(`{\n${call('g', `${M}.when(s, ${P}, undefined)`, `${R}.when(s, undefined)`)}if (g) {\n${step('undefined')}}\n}\n`);
+    else blocks.push(`{\n${step('undefined')}}\n`);
   }
-  const src = `return function expandFlat(s, id, expand) {\nlet k = 0;\n${body}return k << 1;\n};`;
+  if (!(perFunction >= 1)) throw new Error(`compileExpand: ${perFunction} rules a function`);
+  // Function Ci takes and returns v = k << 1 | expand; a negative v is expandFlat's early return, ~result.
+  let src = '';
+  let calls = '';
+  for (let c = 0, i = 0; i < blocks.length; c++, i += perFunction) {
+    const own = blocks.slice(i, i + perFunction).join('');
+    src += `function C${c}(s, id, v) {\nlet k = v >> 1, expand = (v & 1) !== 0;\n${own}return (k << 1) | (expand ? 1 : 0);\n}\n`;
+    calls += `v = C${c}(s, id, v);\nif (v < 0) return ~v;\n`;
+  }
+  src += `return function expandFlat(s, id, expand) {\nlet v = expand ? 1 : 0;\n${calls}return (v >> 1) << 1;\n};`;
   return new Function('X', 'scratch', 'fired', ...names, src)(x, scratch, x.fired, ...values) as Expand<S>;
 }
 

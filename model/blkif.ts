@@ -83,9 +83,19 @@
  *   `-f` removes both directories, `xl destroy` may come at any time.
  *   Finding blkif-crash-remove: a request outstanding keeps xenwatch waiting
  *   for ever (6.12 and 7.0; with preserve after `xl block-detach -f`).
+ * - **Indirect requests** (`indirectOp`, session 30, off by default): blkfront
+ *   sends its reads as BLKIF_OP_INDIRECT (indirect_op, nr_segments,
+ *   indirect_grefs[0]: an indirect page taken from its grant list before the
+ *   data pages, holding the segments: the slot's `segs`); blkback checks
+ *   indirect_op and nr_segments (dispatch_rw_block_io), maps the indirect page
+ *   (refused: BLKIF_RSP_ERROR), reads each segment once, checks it, unmaps the
+ *   page (xen_blkbk_parse_indirect), maps the data. B_nseg_checked,
+ *   B_indirect_page_mapped; examples/blkif-indirect-*.ts put back a double
+ *   fetch (XSA-155), the nseg > MAX_INDIRECT_SEGMENTS check removed and a
+ *   refused indirect map ignored (XSA-365's shape).
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
- * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
+ * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, xen_blkbk_parse_indirect, dispatch_rw_block_io, blkif_get_x86_64_req, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
  * @see drivers/block/xen-blkfront.c (get_grant, blkif_queue_rw_req, get_id_from_freelist, add_id_to_freelist, blkif_interrupt, blkif_completion, blkback_changed, blkfront_closing)
  * @see drivers/block/xen-blkback/xenbus.c (frontend_changed, connect, xen_blkif_disconnect, xen_blkbk_remove); tools/libs/light/libxl_device.c (libxl__initiate_device_generic_remove); tools/xl/xl_vmcontrol.c (handle_domain_death: on_crash)
  * @see docs/models/blkif.md
@@ -114,6 +124,17 @@ export const BLKIF_DISCARD_SECURE = 1;
 export const isSegmentless = (op: number): boolean => op === BLKIF_OP_FLUSH_DISKCACHE || op === BLKIF_OP_WRITE_BARRIER || op === BLKIF_OP_DISCARD;
 /** An operation Linux blkback serves (`__do_block_io_op`'s switch): read, write, barrier, flush (dispatch_rw_block_io), discard (dispatch_discard_io); any other: dispatch_other_io, BLKIF_RSP_EOPNOTSUPP. */
 export const blkbackServes = (op: number): boolean => op === BLKIF_OP_READ || op === BLKIF_OP_WRITE || isSegmentless(op);
+/**
+ * blkif.h BLKIF_OP_INDIRECT (`indirectOp`; session 30): a read or write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST
+ * grants, its `struct blkif_request_segment`s on indirect pages (`indirect_grefs[]`); `indirect_op` says which.
+ */
+export const BLKIF_OP_INDIRECT = 6;
+/** An indirect request's `nr_segments` (`indirectOp`), by what blkback's check makes of it: 1..MAX_INDIRECT_SEGMENTS (256, common.h; blkfront's: the model's `segments`). */
+export const NSEG_OK = 0;
+/** `nr_segments` 0 (a hostile guest's): dispatch_rw_block_io's "Bad number of segments" (not a flush). */
+export const NSEG_ZERO = 1;
+/** `nr_segments` above MAX_INDIRECT_SEGMENTS (a hostile guest's, up to 65535): "Bad number of segments"; parsed, it would fill pending_req->segments[MAX_INDIRECT_SEGMENTS] past its end. */
+export const NSEG_ABOVE_MAX = 2;
 export const BLKIF_RSP_EOPNOTSUPP = -2;
 export const BLKIF_RSP_OKAY = 0;
 export const BLKIF_RSP_ERROR = -1;
@@ -157,6 +178,12 @@ export interface Slot {
   readonly sect?: number;
   /** segments > 1: the request's `nr_segments` segments (`seg[]`). */
   readonly segs?: readonly Seg[];
+  /** `indirectOp` only: `u.indirect.indirect_op` (the slot's `segs` are then the indirect page's segments). */
+  readonly iop?: number;
+  /** `indirectOp` only: `u.indirect.nr_segments`, NSEG_OK, NSEG_ZERO or NSEG_ABOVE_MAX. */
+  readonly nseg?: number;
+  /** `indirectOp` only: `u.indirect.indirect_grefs[0]`, the indirect page's gref. */
+  readonly igref?: number;
   /** Response: BLKIF_RSP_*. */
   readonly status: number;
   /** Bytes 9 and 12..15 of the slot. */
@@ -199,12 +226,21 @@ export const pagesOf = (x: Shadow): readonly number[] => x.pages ?? (x.page === 
 export const opOf = (x: Shadow): number => x.op ?? BLKIF_OP_READ;
 
 /** A shadow entry in the shape at `p` (flat at segments=1; its operation only with `ops` other than rw). */
-export const shadowEntry = (p: { segments: number; ops?: string }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ, secureErase = false, flag = 0, fua = false): Shadow => {
-  const e: Shadow = p.segments === 1 ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
+export const shadowEntry = (p: { segments: number; ops?: string; indirectOp?: boolean }, waiting: boolean, pages: readonly number[], op: number = BLKIF_OP_READ, secureErase = false, flag = 0, fua = false): Shadow => {
+  const e: Shadow = isFlat(p) ? { waiting, page: pages.length === 0 ? NO_PAGE : pages[0]! } : { waiting, pages };
   if (p.ops === undefined || p.ops === 'rw') return e;
   if (opsFua(p)) return { ...e, op: waiting ? op : BLKIF_OP_READ, fua: waiting && fua };
   return opsSecdiscard(p) ? { ...e, op: waiting ? op : BLKIF_OP_READ, secureErase: waiting && secureErase, flag: waiting ? flag : 0 } : { ...e, op: waiting ? op : BLKIF_OP_READ };
 };
+
+/** The flat shape (segments=1 without `indirectOp`): a slot's one segment in the slot, a shadow entry's one page in `page`. */
+export const isFlat = (p: { segments: number; indirectOp?: boolean }): boolean => p.segments === 1 && p.indirectOp !== true;
+/** Pages a data request takes from blkfront's grant list: one per segment and (`indirectOp`) its indirect page. */
+export const pagesPerRequest = (p: { segments: number; indirectOp?: boolean }): number => p.segments + (p.indirectOp === true ? 1 : 0);
+/** An indirect request's header fields as a slot holds them (`indirectOp`). */
+export interface IndirectFields { readonly iop: number; readonly nseg: number; readonly igref: number }
+/** A slot's header fields with `indirectOp` and no indirect request (a direct request, a response, an empty slot). */
+const NO_INDIRECT: IndirectFields = { iop: BLKIF_OP_READ, nseg: NSEG_OK, igref: INVALID_GRANT_REF };
 
 /** `ops` asks for flushes (`rw+flush`, `rw+flush+discard`). */
 export const opsFlush = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('flush');
@@ -274,8 +310,9 @@ export const advertisesSecure = (s: { life?: { migrated?: string } }, p: { featu
   advertisesDiscard(s, p) && backendDiscardSecure(s, p);
 
 /** A slot in the shape at `p` (flat at segments=1), its fields in the shape's order. */
-export const slotOf = (p: { segments: number }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number): Slot =>
-  p.segments === 1 ? { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, status, pad } : { kind, id, operation, segs, status, pad };
+export const slotOf = (p: { segments: number; indirectOp?: boolean }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number, ind: IndirectFields = NO_INDIRECT): Slot =>
+  isFlat(p) ? { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, status, pad }
+    : p.indirectOp === true ? { kind, id, operation, segs, iop: ind.iop, nseg: ind.nseg, igref: ind.igref, status, pad } : { kind, id, operation, segs, status, pad };
 
 export interface Frontend {
   readonly req_prod_pvt: number;
@@ -351,9 +388,17 @@ export interface InFlight {
   readonly id: number;
   readonly operation: number;
   readonly segs: readonly BackSeg[];
-  /** 0: copied; 1: mapped (or found persistent), its bios submitted (or failed: status set). */
+  /** 0: copied; 1: mapped (or found persistent), its bios submitted (or failed: status set); 2 (`indirectOp`): an indirect request past dispatch_rw_block_io's checks, its indirect page mapped, its segments not yet read. */
   readonly stage: number;
   readonly status: number;
+  /** `indirectOp` only: the copy's `indirect_op` (blkif_get_x86_*_req; the response's operation for BLKIF_OP_INDIRECT). */
+  readonly iop?: number;
+  /** `indirectOp` only: the copy's `nr_segments` (read once, READ_ONCE: XSA-155). */
+  readonly nseg?: number;
+  /** `indirectOp` only: `indirect_grefs[0]` as copied; while stage 2, the indirect page's mapping (`pending_req->indirect_pages[0]`); INVALID_GRANT_REF once unmapped, or in a variant a map that failed. */
+  readonly igref?: number;
+  /** `indirectOp` only: the indirect page was found in (or added to) the persistent tree. */
+  readonly ipersistent?: boolean;
 }
 
 export interface Backend {
@@ -590,6 +635,7 @@ const params = defineParams(
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
     flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
+    indirectOp: boolParam({ default: false, doc: "(session 30) blkfront sends its reads as BLKIF_OP_INDIRECT, requests of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants (blkif_queue_rw_req with max_indirect_segments: indirect_op, nr_segments, indirect_grefs[0], an indirect page from its grant list holding the segments); blkback checks indirect_op and nr_segments (dispatch_rw_block_io), maps the indirect page (a refused map fails the request), reads each segment once (xen_blkbk_parse_indirect), checks it and unmaps the page before it maps the data. A hostile guest also writes indirect_op, nr_segments (0, above MAX_INDIRECT_SEGMENTS), indirect_grefs[0] and the indirect page's segments (the slot's), and revokes the page's grant while blkback maps it. Needs pages >= segments + 1; not with a lifecycle" }),
     indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request. Also (migrate with destIndirect=no, any ops; session 29) the size of the reads and writes blk-mq holds at the migration" }),
     destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it. With ops=rw+flush+fua it sizes new FUA writes; since session 29, with no (and indirect), a read or write blk-mq holds at the migration may be one built for 32 segments (blk_mq_submit_bio: life.held), which blkif_recover's kick dispatches as it is: F_fits_without_indirect" }),
     destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end: the ones blkfront_resume kept whole and, since session 29, the reads and writes blk-mq holds, rule blk_mq_submit_bio)" }),
@@ -604,6 +650,9 @@ const params = defineParams(
       : p.crash !== 'none' && (p.frontend === 'hostile' || p.backend === 'hostile') ? 'crash is modelled with both ends honest (the driver domain dies; it does not attack)'
       : (p.migrate || p.unbind) && (p.frontend === 'hostile' || p.backend === 'hostile') ? `${p.migrate ? 'migrate' : 'unbind'} is modelled with both ends honest (a hostile end of the xenbus handshake is the xenbus model's)`
       : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
+      : p.indirectOp && p.segments + 1 > p.pages ? `indirectOp needs pages (${p.pages}) of at least segments + 1 (${p.segments + 1}): a request's indirect page is one more page of blkfront's grant list`
+      : p.indirectOp && p.ops !== 'rw' ? 'indirectOp is modelled with ops=rw (blkfront sends only reads and writes indirect: indirect_op)'
+      : p.indirectOp && (p.removal !== 'none' || p.migrate || p.unbind || p.crash !== 'none') ? 'indirectOp is modelled without a lifecycle (removal, migrate, unbind, crash)'
         : undefined,
 );
 export type BlkifParams = ParamsOfSpace<typeof params>;
@@ -628,20 +677,21 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const id = int(0, 31);
   const gref = int(0, p.pages);
   const status = int(-2, 1);
-  const operation = int(0, p.ops === 'rw' ? BLKIF_OP_RESERVED_1 : BLKIF_OP_DISCARD);
+  const operation = int(0, p.indirectOp ? BLKIF_OP_INDIRECT : p.ops === 'rw' ? BLKIF_OP_RESERVED_1 : BLKIF_OP_DISCARD);
+  const ind: Record<string, Bounded<number>> = p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref } : {}; // indirectOp: the slot's indirect header
   const ops: Record<string, Bounded<number> | Bounded<boolean>> = p.ops !== 'rw' ? { op: operation, ...(opsSecdiscard(p) ? { secureErase: bool, flag: int(0, BLKIF_DISCARD_SECURE) } : {}), ...(opsFua(p) ? { fua: bool } : {}) } : {}; // the shadow's operation (and secure erase, flag; REQ_FUA)
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
     // segments=1: flat, the segment's fields in the slot and the shadow entry's one page (segsOf, pagesOf)
-    ring: array<Slot>(p.segments === 1
+    ring: array<Slot>(isFlat(p)
       ? record({ kind: int(0, 2), id, operation, gref, sect: int(0, 1), status, pad: int(0, 1) }) as Bounded<Slot>
-      : record({ kind: int(0, 2), id, operation, segs: array(record({ gref, sect: int(0, 1) }), p.segments), status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
+      : record({ kind: int(0, 2), id, operation, segs: array(record({ gref, sect: int(0, 1) }), p.segments), ...ind, status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
     granted: array(bool, p.pages + 1),
     mapcount: array(int(0, 15), p.pages + 1),
     front: record({
       req_prod_pvt: idx, rsp_cons: idx,
-      shadow: array<Shadow>(p.segments === 1 ? record({ waiting: bool, page: int(NO_PAGE, p.pages - 1), ...ops }) as Bounded<Shadow> : record({ waiting: bool, pages: list(int(0, p.pages - 1), p.segments), ...ops }) as Bounded<Shadow>, p.ringSize),
+      shadow: array<Shadow>(isFlat(p) ? record({ waiting: bool, page: int(NO_PAGE, p.pages - 1), ...ops }) as Bounded<Shadow> : record({ waiting: bool, pages: list(int(0, p.pages - 1), pagesPerRequest(p)), ...ops }) as Bounded<Shadow>, p.ringSize),
       grants: list(int(0, p.pages), 2 * p.pages),
       gref: array(gref, p.pages),
       issued: int(0, p.requests),
@@ -654,7 +704,8 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       req_cons: idx, rsp_prod_pvt: idx,
       pgnts: list(record({ gref, active: bool }), p.pages + p.maxPgrants),
       // one more than the pool: a variant without alloc_req's check stays packable
-      reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, 1), status }), p.pending + 1),
+      reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, p.indirectOp ? 3 : 1), status,
+        ...(p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref, ipersistent: bool } : {}) }), p.pending + 1), // stage 3: a variant's
       halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
     }),
     hostile: int(0, p.hostileWrites),
@@ -755,10 +806,10 @@ const blkfrontRuns = (s: BlkifState): boolean => {
 export const blkifQueueRequest: R = {
   name: 'blkif_queue_rw_req',
   actor: 'frontend',
-  doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY',
-  see: `${SEE_FRONT} blkif_queue_rw_req, get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
+  doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY. With indirectOp: BLKIF_OP_INDIRECT, indirect_op read, nr_segments, its indirect page first (get_indirect_grant: the head page of the same list, granted as any), the segments written on it',
+  see: `${SEE_FRONT} blkif_queue_rw_req, blkif_setup_rw_req_grant (get_indirect_grant, "ring_req->operation == BLKIF_OP_INDIRECT"), get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
   // (life.held) blk-mq dispatches a request it held first (kick_pending_request_queues, blkif_recover's kick)
-  when: (s, p) => s.front.grants.length >= p.segments && blkfrontMayQueue(s, p, (s.life?.held ?? 0) > 0),
+  when: (s, p) => s.front.grants.length >= pagesPerRequest(p) && blkfrontMayQueue(s, p, (s.life?.held ?? 0) > 0),
   then: (d, s, p) => {
     const held = s.life?.held ?? 0;
     if (held > 0) {
@@ -780,7 +831,7 @@ export const blkifQueueRequest: R = {
  * is BLK_RING_SIZE; the model's capacity is also bounded by its `pages`).
  */
 const blkfrontFull = (s: BlkifState, p: BlkifParams): boolean =>
-  RING_FULL(p.ringSize, s.front.req_prod_pvt, s.front.rsp_cons) || s.front.shadow.every((x) => x.waiting) || s.front.grants.length < p.segments;
+  RING_FULL(p.ringSize, s.front.req_prod_pvt, s.front.rsp_cons) || s.front.shadow.every((x) => x.waiting) || s.front.grants.length < pagesPerRequest(p);
 
 export const blkMqSubmitBio: Rule<BlkifState, BlkifParams, FuaSize> = {
   name: 'blk_mq_submit_bio',
@@ -807,19 +858,29 @@ function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: numb
   const id = s.front.shadow.findIndex((x) => !x.waiting);
   const pages: number[] = [];
   const segs: Seg[] = [];
-  for (let i = 0; i < p.segments; i++) {
+  const take = (): number => { // get_grant, get_indirect_grant: the head page, a gref claimed and granted if it has none
     const page = f.grants.shift()!;
     if (f.gref[page] === INVALID_GRANT_REF) {
       f.gref[page] = grefOf(page);
       d.granted[grefOf(page)] = true;
     }
+    return page;
+  };
+  // indirectOp: blkif_setup_rw_req_grant takes the indirect page before the first segment's (grant_idx 0)
+  const ipage = p.indirectOp ? take() : NO_PAGE;
+  for (let i = 0; i < p.segments; i++) {
+    const page = take();
     pages.push(page);
     segs.push({ gref: f.gref[page]!, sect: SECT_OK });
   }
+  // shadow[id]: grants_used[] then indirect_grants[] (blkif_completion ends them in that order)
+  if (ipage !== NO_PAGE) pages.push(ipage);
   f.shadow[id] = shadowEntry(p, true, pages, op, false, 0, fua) as Draft<Shadow>;
   const at = slot(p, s.front.req_prod_pvt);
-  // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own.
-  d.ring[at] = slotOf(p, SLOT_REQUEST, id, op, segs, 0, PAD_FRONTEND) as Draft<Slot>;
+  // The request overwrites the slot's bytes, padding included: what the frontend wrote is its own. indirectOp: the
+  // slot's segments are the indirect page's (the model keeps the page's contents with its request)
+  d.ring[at] = (ipage === NO_PAGE ? slotOf(p, SLOT_REQUEST, id, op, segs, 0, PAD_FRONTEND)
+    : slotOf(p, SLOT_REQUEST, id, BLKIF_OP_INDIRECT, segs, 0, PAD_FRONTEND, { iop: op, nseg: NSEG_OK, igref: f.gref[ipage]! })) as Draft<Slot>;
   f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
   f.issued = s.front.issued + 1;
   d.req_prod = f.req_prod_pvt;
@@ -859,7 +920,7 @@ export const blkifQueueFuaWrite: Rule<BlkifState, BlkifParams, FuaSize> = {
   // a requeued one went out on the direct path at the source (an indirect one stopped there); a new one is sized by the
   // queue's max_segments, which blkif_recover assigned from the backend blkfront now talks to
   choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? FUA_SIZES : FUA_DIRECT_ONLY),
-  when: (s, p) => s.front.grants.length >= p.segments &&
+  when: (s, p) => s.front.grants.length >= pagesPerRequest(p) &&
     (s.front.fuaOwed! > 0 ? blkfrontMayQueue(s, p, true) : s.front.fuaQueue === true && blkfrontMayQueue(s, p)),
   then: (d, s, p, size) => {
     if (size === FUA_INDIRECT) { d.front.bugOn = true; return; } // BUG_ON(... req->cmd_flags & REQ_FUA): the guest's kernel stops here
@@ -1011,7 +1072,7 @@ export const backendRuns = (s: BlkifState): boolean => s.life?.dd !== DD_PRESERV
  * woken by free_req after a response).
  */
 export const blkbackCanTake = (s: BlkifState, p: BlkifParams): boolean =>
-  !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage !== 0) &&
+  !s.back.halted && s.back.reqs.length < p.pending && s.back.reqs.every((r) => r.stage === 1) &&
   (s.life === undefined || (s.life.kthread === KTHREAD_RUNNING && s.life.stale !== true && s.life.dd !== DD_PRESERVED)); // removal=libxl: xenblkd runs from xen_update_blkif_status until kthread_stop (unbind: on the ring blkfront writes; crash=preserve: not in a paused domain)
 
 /** __do_block_io_op would run: it can take a request, rp != rc, and either rp is bogus or RING_REQUEST_CONS_OVERFLOW does not stop it. */
@@ -1024,8 +1085,11 @@ export function consumeRequest(d: { back: { req_cons: number; reqs: InFlight[]; 
   const req = s.ring[slot(p, s.back.req_cons)]!;
   d.back.req_cons = idxAdd(s.back.req_cons, 1);
   // a flush, barrier or discard has no segment (the model's abstraction of nr_segments 0: a hostile guest's flush with data is a write)
-  const segs = isSegmentless(req.operation) ? segsOf(req).map(() => ({ gref: INVALID_GRANT_REF, sect: SECT_OK, persistent: false })) : segsOf(req).map((x) => ({ gref: x.gref, sect: x.sect, persistent: false }));
-  d.back.reqs.push({ id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY });
+  // (indirectOp) an indirect request's segments are on its indirect page: read by xen_blkbk_parse_indirect, not copied here
+  const segs = isSegmentless(req.operation) || req.operation === BLKIF_OP_INDIRECT ? segsOf(req).map(() => ({ gref: INVALID_GRANT_REF, sect: SECT_OK, persistent: false })) : segsOf(req).map((x) => ({ gref: x.gref, sect: x.sect, persistent: false }));
+  // (indirectOp) blkif_get_x86_*_req: indirect_op, nr_segments (READ_ONCE) and min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)) grefs copied
+  d.back.reqs.push(p.indirectOp ? { id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY, iop: req.iop!, nseg: req.nseg!, igref: req.igref!, ipersistent: false }
+    : { id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY });
   if (!frontHonest(p)) d.back.work = Math.min(s.back.work + 1, p.ringSize + 1);
 }
 
@@ -1075,21 +1139,60 @@ export function failRequest(cur: { status: number; segs: { gref: number; persist
   for (const x of cur.segs) { x.gref = INVALID_GRANT_REF; x.persistent = false; }
 }
 
-/** The request blkback's kthread is dispatching (copied, not yet mapped): its index in `reqs`, or -1. */
-export const dispatching = (s: BlkifState): number => s.back.reqs.findIndex((r) => r.stage === 0);
+/** The request blkback's kthread is dispatching (copied, not yet mapped; indirectOp: or its indirect page mapped, stage 2): its index in `reqs`, or -1. */
+export const dispatching = (s: BlkifState): number => s.back.reqs.findIndex((r) => r.stage === 0 || r.stage === 2);
+
+/** The slot of the request blkback copied last, the one it dispatches (it maps it before it takes the next): with indirectOp, its segments are the indirect page's. */
+export const dispatchedSlot = (s: BlkifState, p: { ringSize: number }): Slot => s.ring[(s.back.req_cons - 1) & (p.ringSize - 1)]!;
+
+/** The indirect page blkback maps for the request `r` (stage 2): its gref, persistently (in the tree, active) or for this request. */
+export const indirectMapped = (s: BlkifState, r: InFlight): boolean =>
+  r.igref !== undefined && r.igref !== INVALID_GRANT_REF && (r.ipersistent === true ? s.back.pgnts.some((y) => y.gref === r.igref && y.active) : s.mapcount[r.igref]! > 0);
+
+type IndDraft = { stage: number; status: number; igref?: number; ipersistent?: boolean; segs: { gref: number; sect: number; persistent: boolean }[] };
+
+/** xen_blkbk_parse_indirect's `unmap:` label: xen_blkbk_unmap of the indirect page (put_persistent_gnt if persistent). */
+export function unmapIndirect(d: MapDraft, cur: IndDraft): void {
+  unmapSegments(d, [{ gref: cur.igref!, sect: SECT_OK, persistent: cur.ipersistent! }]);
+  cur.igref = INVALID_GRANT_REF;
+  cur.ipersistent = false;
+}
+
+/**
+ * xen_blkbk_map_seg: the data segments mapped (every segment tried; a refused map fails the request: fail_flush,
+ * xen_blkbk_unmap, BLKIF_RSP_ERROR).
+ */
+export function mapData(d: MapDraft, s: BlkifState, p: BlkifParams, cur: IndDraft): void {
+  let ok = true;
+  for (const x of cur.segs) if (mapSegment(d, s, p, x) === 'failed') { ok = false; x.gref = INVALID_GRANT_REF; }
+  if (!ok) {
+    unmapSegments(d, cur.segs as BackSeg[]); // fail_flush: xen_blkbk_unmap
+    failRequest(cur, BLKIF_RSP_ERROR);
+  }
+}
 
 export const xenBlkbkMap: R = {
   name: 'xen_blkbk_map',
   actor: 'backend',
   doc: 'blkback dispatch_rw_block_io on its copy: an operation other than read/write (dispatch_other_io: BLKIF_RSP_EOPNOTSUPP) or a segment leaving its page (fail_response: BLKIF_RSP_ERROR) is answered unmapped; then xen_blkbk_map, each segment: get_persistent_gnt, else GNTTABOP_map_grant_ref and add_persistent_gnt while persistent_gnt_c < max_pgrants; a map refused (not granted) fails the request (fail_flush: xen_blkbk_unmap of the rest, BLKIF_RSP_ERROR)',
   see: `${SEE_BACK} __do_block_io_op (switch on req.operation), dispatch_other_io, dispatch_rw_block_io ("last_sect >= (XEN_PAGE_SIZE >> 9)", fail_flush), xen_blkbk_map ("if (!ret && map_until != num)": XSA-365), get_persistent_gnt, add_persistent_gnt`,
-  when: (s) => dispatching(s) >= 0 && backendRuns(s),
+  when: (s) => {
+    const i = dispatching(s);
+    return i >= 0 && (s.back.reqs[i]!.operation !== BLKIF_OP_INDIRECT || s.back.reqs[i]!.stage === 2) && backendRuns(s);
+  },
   then: (d, s, p) => {
     const i = dispatching(s);
     const cur = d.back.reqs[i]!;
     cur.stage = 1;
     const c = s.back.reqs[i]!;
     const fail = (status: number): void => failRequest(cur, status);
+    if (c.stage === 2) { // indirectOp: xen_blkbk_parse_indirect's loop on the mapped indirect page, then xen_blkbk_map_seg
+      // each segment's gref, first_sect and last_sect read once (READ_ONCE) into pending_req (18779149101c, XSA-155)
+      segsOf(dispatchedSlot(s, p)).forEach((x, j) => { cur.segs[j]!.gref = x.gref; cur.segs[j]!.sect = x.sect; });
+      unmapIndirect(d as unknown as MapDraft, cur); // unmap: xen_blkbk_unmap of the indirect page, on both paths
+      if (cur.segs.some((x) => x.sect !== SECT_OK)) return fail(BLKIF_RSP_ERROR); // -EINVAL: fail_response
+      return mapData(d as unknown as MapDraft, s, p, cur);
+    }
     if (!blkbackServes(c.operation)) return fail(BLKIF_RSP_EOPNOTSUPP); // dispatch_other_io
     // a flush or barrier: one bio with no page, REQ_PREFLUSH (which submit_bio_noacct strips on a disk without a write
     // cache: BLK_STS_OK); a discard: dispatch_discard_io, blkdev_issue_discard (0 on a device without discard too: no
@@ -1106,12 +1209,51 @@ export const xenBlkbkMap: R = {
   },
 };
 
+/**
+ * dispatch_rw_block_io on an indirect request (`indirectOp`), up to xen_blkbk_parse_indirect's map: `indirect_op` a
+ * read or a write ("Invalid indirect operation"), `nr_segments` 1..MAX_INDIRECT_SEGMENTS ("Bad number of segments"),
+ * else fail_response (BLKIF_RSP_ERROR, nothing mapped); then xen_blkbk_map of the indirect page (read-only without
+ * persistent grants; get_persistent_gnt, add_persistent_gnt with them): refused, `goto unmap` and fail_response.
+ */
+export const xenBlkbkParseIndirect: R = {
+  name: 'xen_blkbk_parse_indirect',
+  actor: 'backend',
+  doc: 'blkback dispatch_rw_block_io on an indirect request\'s copy: indirect_op other than read/write ("Invalid indirect operation") or nr_segments 0 or above MAX_INDIRECT_SEGMENTS ("Bad number of segments"): fail_response, BLKIF_RSP_ERROR, nothing mapped; xen_blkbk_parse_indirect: xen_blkbk_map of its indirect page (a persistent grant found or added, else mapped read-only for this request); a refused map: goto unmap, fail_response',
+  see: `${SEE_BACK} dispatch_rw_block_io ("Invalid indirect operation", "Bad number of segments in request", nseg > MAX_INDIRECT_SEGMENTS), xen_blkbk_parse_indirect ("rc = xen_blkbk_map(ring, pages, indirect_grefs, true); if (rc) goto unmap"), xen_blkbk_map (XSA-365), blkif_get_x86_64_req (indirect_op, READ_ONCE(nr_segments)); drivers/block/xen-blkback/common.h MAX_INDIRECT_SEGMENTS`,
+  applies: (p) => p.indirectOp,
+  when: (s) => {
+    const i = dispatching(s);
+    return i >= 0 && s.back.reqs[i]!.stage === 0 && s.back.reqs[i]!.operation === BLKIF_OP_INDIRECT && backendRuns(s);
+  },
+  then: (d, s, p) => {
+    const i = dispatching(s);
+    const cur = d.back.reqs[i]!;
+    const c = s.back.reqs[i]!;
+    cur.stage = 1;
+    if (c.iop !== BLKIF_OP_READ && c.iop !== BLKIF_OP_WRITE) return failIndirect(cur); // "Invalid indirect operation"
+    if (c.nseg !== NSEG_OK) return failIndirect(cur); // "Bad number of segments in request"
+    const page = { gref: c.igref!, persistent: false };
+    if (mapSegment(d as unknown as MapDraft, s, p, page) === 'failed') return failIndirect(cur); // rc: goto unmap (nothing mapped)
+    cur.igref = page.gref;
+    cur.ipersistent = page.persistent;
+    cur.stage = 2;
+  },
+};
+
+/** fail_response on an indirect request before or at its indirect page's map: BLKIF_RSP_ERROR, nothing of it mapped. */
+export function failIndirect(cur: IndDraft): void {
+  failRequest(cur, BLKIF_RSP_ERROR);
+  cur.igref = INVALID_GRANT_REF;
+  cur.ipersistent = false;
+}
+
 /** The response the backend writes: the fields in place (since the XSA-216 fix); the slot's padding stays what the frontend wrote there. */
 export function writeResponseInPlace(d: { ring: Slot[] }, at: number, id: number, operation: number, status: number): void {
   const old = d.ring[at]!;
   d.ring[at] = old.segs === undefined
     ? { kind: SLOT_RESPONSE, id, operation, gref: old.gref!, sect: old.sect!, status, pad: old.pad }
-    : { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
+    : old.iop !== undefined ? { kind: SLOT_RESPONSE, id, operation, segs: old.segs, iop: old.iop, nseg: old.nseg!, igref: old.igref!, status, pad: old.pad }
+      : { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
 }
 
 /** make_response's choices: the requests whose bios completed (any order: __end_block_io_op runs per pending_req as its I/O ends), by index in `reqs`. */
@@ -1131,7 +1273,8 @@ export const makeResponse: R = {
   then: (d, s, p, i: number) => {
     const cur = s.back.reqs[i]!;
     unmapSegments(d as unknown as MapDraft, cur.segs);
-    writeResponseInPlace(d as unknown as { ring: Slot[] }, slot(p, s.back.rsp_prod_pvt), cur.id, cur.operation, cur.status);
+    // dispatch_rw_block_io: pending_req->operation = req_operation (an indirect request's indirect_op)
+    writeResponseInPlace(d as unknown as { ring: Slot[] }, slot(p, s.back.rsp_prod_pvt), cur.id, cur.operation === BLKIF_OP_INDIRECT ? cur.iop! : cur.operation, cur.status);
     d.back.rsp_prod_pvt = idxAdd(s.back.rsp_prod_pvt, 1);
     d.rsp_prod = d.back.rsp_prod_pvt;
     d.back.reqs.splice(i, 1);
@@ -1678,7 +1821,7 @@ export const purgePersistentGnt: R = {
 // --- the adversaries
 
 export interface BlkifHostileWrite {
-  readonly what: 'req_prod' | 'operation' | 'gref' | 'sect' | 'grant' | 'rsp_prod' | 'id' | 'status' | 'map';
+  readonly what: 'req_prod' | 'operation' | 'gref' | 'sect' | 'grant' | 'rsp_prod' | 'id' | 'status' | 'map' | 'iop' | 'nseg' | 'igref';
   /** A ring slot, a gref (`grant`, `map`), or -1 (an index). */
   readonly at: number;
   readonly val: number;
@@ -1687,6 +1830,11 @@ export interface BlkifHostileWrite {
 }
 
 const OPERATIONS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const;
+/** indirectOp: also BLKIF_OP_INDIRECT. */
+const OPERATIONS_INDIRECT = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1, BLKIF_OP_INDIRECT] as const;
+/** indirectOp: the `indirect_op` a hostile guest writes (BLKIF_OP_RESERVED_1: any but read and write). */
+const INDIRECT_OPS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as const;
+const NSEGS = [NSEG_OK, NSEG_ZERO, NSEG_ABOVE_MAX] as const;
 /** ops other than rw: also the barrier, the flush and the discard. */
 const OPERATIONS_ALL = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_RESERVED_1, BLKIF_OP_DISCARD] as const;
 
@@ -1706,7 +1854,7 @@ const OPERATIONS_ALL = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_WRITE_BARRIER, B
 export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileWrite[] {
   const out: BlkifHostileWrite[] = [];
   if (s.hostile === 0) return out;
-  const operations = p.ops === 'rw' ? OPERATIONS : OPERATIONS_ALL;
+  const operations = p.indirectOp ? OPERATIONS_INDIRECT : p.ops === 'rw' ? OPERATIONS : OPERATIONS_ALL;
   const statuses = p.ops === 'rw' ? [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR] : [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR, BLKIF_RSP_EOPNOTSUPP];
   const idx = (what: 'req_prod' | 'rsp_prod', cur: number, vals: number[]) => {
     for (const v of vals) if (v !== cur && !out.some((o) => o.what === what && o.val === v)) out.push({ what, at: -1, val: v });
@@ -1721,6 +1869,11 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
         for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || y.gref !== v) out.push({ what: 'gref', at: k, val: v, ...seg });
         for (const v of [SECT_OK, SECT_BEYOND_PAGE]) if (x.kind !== SLOT_REQUEST || y.sect !== v) out.push({ what: 'sect', at: k, val: v, ...seg });
       });
+      if (p.indirectOp) { // the indirect header; the indirect page's segments are the slot's (above)
+        for (const v of INDIRECT_OPS) if (x.kind !== SLOT_REQUEST || x.iop !== v) out.push({ what: 'iop', at: k, val: v });
+        for (const v of NSEGS) if (x.kind !== SLOT_REQUEST || x.nseg !== v) out.push({ what: 'nseg', at: k, val: v });
+        for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || x.igref !== v) out.push({ what: 'igref', at: k, val: v });
+      }
     }
     for (let g = 1; g <= p.pages; g++) out.push({ what: 'grant', at: g, val: s.granted[g] ? 0 : 1 });
   }
@@ -1917,10 +2070,25 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
   },
   {
     name: 'B_unserved_op_refused',
-    description: 'blkback answers an operation it does not serve (not read, write, barrier, flush or discard) BLKIF_RSP_EOPNOTSUPP, with nothing of it mapped, and a flush, barrier or discard maps nothing (honest backend, hostile guest)',
-    see: `${SEE_BACK} __do_block_io_op (switch (req.operation): default), dispatch_other_io (BLKIF_RSP_EOPNOTSUPP), dispatch_rw_block_io (nseg 0 with REQ_PREFLUSH), dispatch_discard_io`,
+    description: 'blkback answers an operation it does not serve (not read, write, barrier, flush or discard) BLKIF_RSP_EOPNOTSUPP, with nothing of it mapped, and a flush, barrier or discard maps nothing; (indirectOp) an indirect request whose indirect_op is not a read or a write is never answered BLKIF_RSP_OKAY (honest backend, hostile guest)',
+    see: `${SEE_BACK} __do_block_io_op (switch (req.operation): default), dispatch_other_io (BLKIF_RSP_EOPNOTSUPP), dispatch_rw_block_io (nseg 0 with REQ_PREFLUSH; "Invalid indirect operation"), dispatch_discard_io`,
     holds: (s, p) => !backHonest(p) || frontHonest(p) || s.back.reqs.every((r) => r.stage !== 1 ||
-      (blkbackServes(r.operation) ? !isSegmentless(r.operation) || r.segs.every((x) => x.gref === INVALID_GRANT_REF) : r.status === BLKIF_RSP_EOPNOTSUPP && r.segs.every((x) => x.gref === INVALID_GRANT_REF))),
+      (r.operation === BLKIF_OP_INDIRECT ? r.status !== BLKIF_RSP_OKAY || r.iop === BLKIF_OP_READ || r.iop === BLKIF_OP_WRITE // (indirectOp) "Invalid indirect operation"
+        : blkbackServes(r.operation) ? !isSegmentless(r.operation) || r.segs.every((x) => x.gref === INVALID_GRANT_REF) : r.status === BLKIF_RSP_EOPNOTSUPP && r.segs.every((x) => x.gref === INVALID_GRANT_REF))),
+  },
+  {
+    // indirectOp (session 30): XSA-365's shape on the indirect map (examples/blkif-indirect-map-ignored.ts)
+    name: 'B_indirect_page_mapped',
+    description: 'blkback reads an indirect request\'s segments only from an indirect page it maps: a map of the indirect page Xen refused fails the request, it is never parsed (honest backend)',
+    see: `${SEE_BACK} xen_blkbk_parse_indirect ("rc = xen_blkbk_map(ring, pages, indirect_grefs, true); if (rc) goto unmap"), xen_blkbk_map ("invalid buffer -- could not remap it"); XSA-365 (CVE-2021-26930: an error of the map lost, the caller going on to pages never mapped)`,
+    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.stage !== 2 || indirectMapped(s, r)),
+  },
+  {
+    // indirectOp (session 30): examples/blkif-indirect-nseg-unchecked.ts
+    name: 'B_nseg_checked',
+    description: 'blkback parses and maps only indirect requests of 1 to MAX_INDIRECT_SEGMENTS segments: a request it took past its checks (indirect page mapped, or answered OKAY) never has nr_segments 0 or above MAX_INDIRECT_SEGMENTS, which xen_blkbk_parse_indirect would write past pending_req->segments[MAX_INDIRECT_SEGMENTS] (honest backend)',
+    see: `${SEE_BACK} dispatch_rw_block_io ("Bad number of segments in request": nseg > MAX_INDIRECT_SEGMENTS), xen_blkbk_parse_indirect (pending_req->segments[n] for n < nseg); drivers/block/xen-blkback/common.h struct pending_req (segments[MAX_INDIRECT_SEGMENTS])`,
+    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT || r.stage === 0 || (r.stage === 1 && r.status !== BLKIF_RSP_OKAY) || r.nseg === NSEG_OK),
   },
   {
     // ops with migrate: blkif-resume-bios-lost's flush and discard side (session 26)
@@ -2044,7 +2212,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   params,
   init: (p) => [blkifInit(p)],
   shape: blkifShape,
-  rules: [blkifQueueRequest, blkMqSubmitBio, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifQueueFuaWrite, blkifInterrupt, doBlockIoOp, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
+  rules: [blkifQueueRequest, blkMqSubmitBio, blkifQueueFlush, blkifQueueDiscard, blkifQueueSecureErase, blkifQueueFuaWrite, blkifInterrupt, doBlockIoOp, xenBlkbkParseIndirect, xenBlkbkMap, makeResponse, purgePersistentGnt, hostileFrontendWrite, hostileBackendWrite,
     blkbackChanged, frontendChanged, libxlSafeRemove, libxlDevstateWait, xlMigrate, xenbusDevResume, libxlWaitDeviceConnection, xenBlkbkProbe, xenbusDevRemove, blkfrontProbe, xenbusCleanupBackend,
     driverDomainCrash, libxlDeviceDiskRemove, xlBlockAttach, xenbusDevChanged, blkfrontRemove,
     driverDomainCrashPreserved, libxlDestroyTimeout, libxlDeviceDiskDestroy, xlDestroyPreserved],
@@ -2056,6 +2224,7 @@ export const blkif: Model<BlkifState, BlkifParams> = {
   checkAll: [
     { params: { frontend: 'hostile', ringSize: '2' }, why: "Linux blkback against a hostile guest (bogus req_prod, any request field, grants revoked while mapped): every blkback property, valid ends where blkback owes nothing" },
     { params: { frontend: 'hostile', ringSize: '2', pending: '2', requests: '4' }, why: "Linux blkback against a hostile guest with two pending_reqs: the same gref in two requests under way (mapped again), a revocation while another is in flight, a full pool leaving requests on the ring; every blkback property" },
+    { params: { indirectOp: 'true', frontend: 'hostile', ringSize: '2' }, why: "Linux blkback against a hostile guest on indirect requests (session 30: `indirectOp`): the guest also writes indirect_op, nr_segments (0, above MAX_INDIRECT_SEGMENTS), indirect_grefs[0] and the indirect page's segments, and revokes the page's grant while blkback maps it; dispatch_rw_block_io's checks, the refused indirect map and the segment check answer BLKIF_RSP_ERROR, each segment read once (B_nseg_checked, B_indirect_page_mapped, B_io_within_page: examples/blkif-indirect-*.ts without them); every blkback property" },
     { params: { frontend: 'hostile', ringSize: '2', segments: '2' }, why: "Linux blkback against a hostile guest, two segments a request: one segment's map refused fails the whole request with the other unmapped (XSA-365's fix: examples/blkif-xsa365.ts without it)" },
     { params: { backend: 'hostile', ringSize: '2', pending: '2' }, why: "Linux blkfront against a hostile backend (any rsp_prod, response id, operation, status; maps of any granted gref) with responses in either order: every blkfront property (gnttab_try_end_foreign_access: examples/blkif-xsa396.ts without it), valid ends where blkfront owes nothing" },
     { params: { removal: 'libxl' }, leaveOut: ['deadlock'], why: "Linux blkback and blkfront through `xl block-detach` without -f at any step, requests in flight and persistent grants mapped included: xen_blkif_disconnect's -EBUSY keeps the ring and the grants until the last request's put frees them (B_ring_mapped_while_answering, B_free_unmaps_all, B_io_on_mapped_grant); deadlock left out: finding blkif-safe-remove (connect() writes Connected over libxl's Closing, the detach times out)" },

@@ -9,12 +9,14 @@
  * INCOMPLETE, exit 3; a violation it finds is one, exit 1). A goal named
  * with -i is refused in one line (exit 2): the user asked for what the store
  * cannot check. --store compact keeps ids and checks the goals as before.
+ * limiter's pinned run with --store bitstate, and the tests' bound on lossy
+ * runs, are in test/cliStoreGoalsLimiter (a file of their own: a third of
+ * this file's time, which this file's mutants need not wait for).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findModel } from '../model/registry.js';
-import { LOSSY_TEST_STATES, pvcheck } from './support/cli.js';
-import { pinnedDefault } from './support/pinnedDefaults.js';
+import { pvcheck } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
 const dir = scratchDir('pvcheck-store-goals-');
@@ -22,23 +24,31 @@ const goalsOf = (name: string): string[] => (findModel(name)!.goals ?? []).map((
 const invariantsOf = (name: string): string[] => findModel(name)!.invariants.map((i) => i.name);
 const GOALS_LINE = /^ {2}goals {8}NOT CHECKED: (.*) \(AG EF goals: the bit array of --store bitstate keeps no state ids; check them without --store bitstate, or with --store compact\)$/m;
 
-test("limiter --store bitstate at its defaults stops where the full store does (its finding L3 in as many steps and states as test/pinned.json's limiter entry); leaving L3 out searches netback's whole timer space, which the tests' bound stops in seconds", () => {
-  const r = pvcheck(['check', 'limiter', '--store', 'bitstate', '--json', '-q', '--trace-out', 'limiter-l3.trace.json'], dir);
-  assert.is(r.code, 1, r.err);
-  const j = JSON.parse(r.out);
-  const pinned = pinnedDefault('limiter').entry;
-  assert.match(pinned.violation ?? '', /^L3_work_per_window in \d+ steps$/, "test/pinned.json's limiter entry names L3");
-  assert.is(`${j.violation.property} in ${j.violation.length} steps`, pinned.violation);
-  assert.is(j.distinctStates, pinned.states, 'the states the full store visits (test/pinned.json)');
-  assert.equal(j.goalsUnchecked, goalsOf('limiter'));
-  // -i without L3: the whole space under netback's timer (10.8 M states, minutes): the helper's bound fails the test that asked for it
-  assert.ok(LOSSY_TEST_STATES < 10_000_000);
-  // (--max-depth 24, ~300,000 states, only keeps this test short should the helper lose its bound)
-  assert.throws(() => pvcheck(['check', 'limiter', '--store', 'bitstate', '-i', 'L1_credit_in_range', '--max-depth', '24', '-q'], dir, {}, 150_000), /reached 150,000 states \(test\/support\/cli\.ts LOSSY_TEST_STATES\)/);
-  // within the bound, or with a --max-states of its own, a lossy run is left alone
-  assert.is(pvcheck(['check', 'vif', '--store', 'bitstate', '-q'], dir, {}, 150_000).code, 3);
-  const own = pvcheck(['check', 'limiter', '--store', 'bitstate', '-i', 'L1_credit_in_range', '--max-states', '1000', '--json', '-q'], dir, {}, 150_000);
-  assert.is(JSON.parse(own.out).incompleteReason, 'max-states');
+test('-i naming only invariants: nothing left out, no goals line; -i naming a goal: refused in one line, exit 2', () => {
+  const inv = pvcheck(['check', 'vif', '-i', 'V_credit_in_range', '--store', 'bitstate', '--json', '-q'], dir);
+  // no goal left out and every state kept exactly (the run never left the full table): ok, exit 0
+  assert.is(inv.code, 0, inv.err);
+  assert.is(JSON.parse(inv.out).outcome, 'ok');
+  assert.is(JSON.parse(inv.out).goalsUnchecked, undefined);
+  assert.equal(JSON.parse(inv.out).invariants, ['V_credit_in_range']);
+  const bad = pvcheck(['check', 'vif', '-i', 'V_credit_in_range', '-i', 'V_teardown_ends_every_grant', '--store', 'bitstate', '-q'], dir);
+  assert.is(bad.code, 2, bad.out);
+  assert.is(bad.err.trim().split('\n').length, 1, bad.err);
+  assert.match(bad.err, /^pvcheck: error: model vif: --store bitstate cannot check AG EF goals \(-i V_teardown_ends_every_grant\): the bit array of --store bitstate keeps no state ids for their backward pass; check them without --store bitstate, or with --store compact$/m);
+  assert.is(bad.out, '', 'nothing was searched');
+});
+
+test('--matrix with --store bitstate: every row says the goals were not checked', () => {
+  const r = pvcheck(['check', 'vif', '--store', 'bitstate', '--matrix', 'connects=1,2', '--json', '-q'], dir);
+  assert.is(r.code, 3, r.err);
+  const rows = JSON.parse(r.out) as { outcome: string; goalsUnchecked?: string[] }[];
+  assert.is(rows.length, 2);
+  for (const row of rows) {
+    assert.is(row.outcome, 'incomplete');
+    assert.equal(row.goalsUnchecked, goalsOf('vif'));
+  }
+  const text = pvcheck(['check', 'vif', '--store', 'bitstate', '--matrix', 'connects=1,2', '-q'], dir);
+  assert.match(text.out, /^goals {8}NOT CHECKED: V_teardown_ends_every_grant /m);
 });
 
 test('vif --store bitstate: every invariant and deadlock checked on the whole space, the goal named as not checked, INCOMPLETE (exit 3)', () => {
@@ -73,39 +83,12 @@ test('grant --store bitstate finds G19 (a declared finding): VIOLATION, exit 1, 
   assert.ok(!j.invariants.includes('G20_granter_can_reclaim'));
 });
 
-test('-i naming only invariants: nothing left out, no goals line; -i naming a goal: refused in one line, exit 2', () => {
-  const inv = pvcheck(['check', 'vif', '-i', 'V_credit_in_range', '--store', 'bitstate', '--json', '-q'], dir);
-  // no goal left out and every state kept exactly (the run never left the full table): ok, exit 0
-  assert.is(inv.code, 0, inv.err);
-  assert.is(JSON.parse(inv.out).outcome, 'ok');
-  assert.is(JSON.parse(inv.out).goalsUnchecked, undefined);
-  assert.equal(JSON.parse(inv.out).invariants, ['V_credit_in_range']);
-  const bad = pvcheck(['check', 'vif', '-i', 'V_credit_in_range', '-i', 'V_teardown_ends_every_grant', '--store', 'bitstate', '-q'], dir);
-  assert.is(bad.code, 2, bad.out);
-  assert.is(bad.err.trim().split('\n').length, 1, bad.err);
-  assert.match(bad.err, /^pvcheck: error: model vif: --store bitstate cannot check AG EF goals \(-i V_teardown_ends_every_grant\): the bit array of --store bitstate keeps no state ids for their backward pass; check them without --store bitstate, or with --store compact$/m);
-  assert.is(bad.out, '', 'nothing was searched');
-});
-
 test('--store compact keeps state ids: the goals are checked, nothing is left out', () => {
   const r = pvcheck(['check', 'vif', '--store', 'compact', '--json', '-q'], dir);
   assert.is(r.code, 0, r.err);
   const j = JSON.parse(r.out);
   assert.is(j.goalsUnchecked, undefined);
   assert.ok(j.invariants.includes('V_teardown_ends_every_grant'));
-});
-
-test('--matrix with --store bitstate: every row says the goals were not checked', () => {
-  const r = pvcheck(['check', 'vif', '--store', 'bitstate', '--matrix', 'connects=1,2', '--json', '-q'], dir);
-  assert.is(r.code, 3, r.err);
-  const rows = JSON.parse(r.out) as { outcome: string; goalsUnchecked?: string[] }[];
-  assert.is(rows.length, 2);
-  for (const row of rows) {
-    assert.is(row.outcome, 'incomplete');
-    assert.equal(row.goalsUnchecked, goalsOf('vif'));
-  }
-  const text = pvcheck(['check', 'vif', '--store', 'bitstate', '--matrix', 'connects=1,2', '-q'], dir);
-  assert.match(text.out, /^goals {8}NOT CHECKED: V_teardown_ends_every_grant /m);
 });
 
 test.run();

@@ -8,8 +8,10 @@
  *   touched;
  * - checker/flatExpand.ts's generated expansion, on the packed path of shaped
  *   states (the path's scratch copy, made again by `restore` between a state's
- *   rules), enumerates the same transitions in the same order as the loop over
- *   the wrapped rules (expand.ts), and an exception in a model's guard, effect
+ *   rules) and of a flat one (ring-weak's word-level model), enumerates the
+ *   same transitions in the same order as the loop over the wrapped rules
+ *   (expand.ts), with the same results, cuts and coverage, however many rules
+ *   each generated function holds, and an exception in a model's guard, effect
  *   or choices is the same ModelFault as through the wrappers; the generated
  *   invariant check finds the same first failing invariant.
  */
@@ -17,12 +19,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { check, pathFor } from '../checker/search.js';
 import { shapeCodec } from '../checker/codec.js';
-import { expandState, type Expander } from '../checker/expand.js';
-import { compileExpand, compileInvariants } from '../checker/flatExpand.js';
+import { CUT, expandState, type Expander } from '../checker/expand.js';
+import { RULES_PER_FUNCTION, compileExpand, compileInvariants } from '../checker/flatExpand.js';
 import type { PackedPath, WordCodec } from '../checker/packed.js';
 import type { System } from '../checker/system.js';
 import { bind } from '../properties/bind.js';
-import { builtinSystem } from './support/models.js';
+import { builtinSystem, paramsOf, systemOf } from './support/models.js';
+import { ringWeakFlat } from '../model/ringWeakFlat.js';
 import { ModelFault } from '../properties/fault.js';
 import type { Model } from '../model/core.js';
 import { array, int, list, nullable, record } from '../model/shape.js';
@@ -114,34 +117,46 @@ test('packScratch = pack when a rule moves, aliases and replaces the skeleton ob
   assert.ok(compared > 1000, `compared ${compared}`);
 });
 
-for (const [model, params, n] of CASES)
-  test(`the generated expansion enumerates the transitions of the wrapped rules, in order (${model})`, () => {
-    const sys = system(model, params);
+/** Ring-weak's word-level model (the flat path: model/ringWeakFlat.ts, 39 rules). */
+const ringWeakFlatSystem = (): System<any> => systemOf(ringWeakFlat, paramsOf(ringWeakFlat, {}));
+
+for (const [model, params, n] of [...CASES, ['ring-weak-flat', {}, 3000] as (typeof CASES)[number]])
+  test(`the generated expansion enumerates the transitions of the wrapped rules, in order, for any number of rules a function (${model})`, () => {
+    const sys = model === 'ring-weak-flat' ? ringWeakFlatSystem() : system(model, params);
     const active = Int32Array.from(sys.rules.flatMap((r, i) => (r.inactive ? [] : [i])));
+    assert.ok(active.length > 4, `${active.length} rules: more than one function at 1 and 4 a function`);
     const path = pathFor(sys, {}) as PackedPath<any>;
-    const log: string[][] = [[], []];
     const w = new Uint32Array(2);
-    const mk = (i: number): Expander<any> => ({
+    // `cut`: edge reports the state bound reached at every third successor (a cut in the middle of an expansion)
+    const mk = (log: string[], cut: boolean): Expander<any> => ({
       rules: sys.rules, active, fired: new Float64Array(sys.rules.length),
       apply: (r, s, a) => path.apply(r, s, a),
       edge: (next, from, k) => {
         path.fingerprint(next, w);
-        log[i]!.push(`${from}:${k}:${w[0]}:${w[1]}`);
-        return true;
+        log.push(`${from}:${k}:${w[0]}:${w[1]}`);
+        return !cut || log.length % 3 !== 0;
       },
     });
-    const gen = mk(0), loop = mk(1);
-    const f = compileExpand(gen, (s) => path.scratch(s));
     const firstFailing = compileInvariants(sys.invariants);
-    statesOf(sys, n).forEach((s, id) => {
-      const x = f(s, id, true), y = expandState(loop, s, id, true);
-      assert.is(x, y);
-      assert.is(f(s, id, false), expandState(loop, s, id, false));
-      assert.is(firstFailing(s), sys.invariants.findIndex((inv) => !inv.holds(s)));
-    });
-    assert.equal(log[0], log[1]);
-    assert.equal([...gen.fired], [...loop.fired]);
-    assert.ok(log[0]!.length > n);
+    const states = statesOf(sys, n);
+    for (const cut of [false, true]) {
+      const want: string[] = [];
+      const loop = mk(want, cut);
+      const results = states.map((s, id) => [expandState(loop, s, id, true), expandState(loop, s, id, false)]);
+      for (const per of [1, 4, RULES_PER_FUNCTION, Infinity]) {
+        const got: string[] = [];
+        const gen = mk(got, cut);
+        const f = compileExpand(gen, (s) => path.scratch(s), per);
+        states.forEach((s, id) => {
+          assert.equal([f(s, id, true), f(s, id, false)], results[id], `state ${id}, ${per} rules a function${cut ? ', cut' : ''}`);
+        });
+        assert.equal(got, want);
+        assert.equal([...gen.fired], [...loop.fired]);
+        assert.ok(want.length > n);
+        if (cut) assert.ok(results.some(([x]) => (x! & CUT) !== 0 && x! >> 1 > 1), 'a cut in the middle of an expansion');
+      }
+    }
+    states.forEach((s) => assert.is(firstFailing(s), sys.invariants.findIndex((inv) => !inv.holds(s))));
   });
 
 test('an exception in a guard, an effect or choices is the same ModelFault on the generated expansion of a shaped model', () => {

@@ -80,6 +80,48 @@ import { withResidentSetHeld } from './support/residentSetHeld.js';
 
 const MiB = 1024 ** 2;
 
+// the model tests first (a second or less), the workers' after: a file stops at its first failed test on a mutant
+test('nc2api-hostile-cons-from-prod: nc2-api\'s hostile consumer writes hostileCons from its cons (cons 8 bytes behind prod_pvt)', () => {
+  const p = paramsOf(nc2Api, { hostile: true });
+  const s0 = nc2ApiInit(p as never);
+  const s = { ...s0, prod_pvt: idxAdd(s0.cons, 8) };
+  const rule = nc2Api.rules.find((x) => x.name === 'hostile_cons')!;
+  const want = hostileCons(s.prod_pvt, s.cons, sizes(p as never)[0]!, { ringBytes: (p as { ringBytes: number }).ringBytes } as never);
+  assert.equal(rule.choices!(s as never, p as never), want);
+  assert.ok(want.includes(idxAdd(s.cons, HDR)), '4 bytes on from cons');
+});
+
+test('xenbus7-*-vanished: a vanished device closed by the guest stays vanished on the bus; bound again, its probe reads Unknown and waits; removed from the bus, vanished goes with it', () => {
+  type S = XenbusModelState;
+  const p = paramsOf(xenbus, { bus: '7.0' });
+  const fire = (s: S, name: string, choice?: unknown) => fireRule(xenbus, p, s, name, choice);
+  let s = xenbus.init(p)[0]!;
+  for (const n of ['libxl__device_vif_add', 'netback_probe', 'netfront_probe']) s = fire(s, n);
+  s = produce(s, (d: Draft<S>) => { d.fe.vanished = true; });
+  // the guest unbinds netfront: xennet_bus_close reads Unknown at each wait and returns; the driver is torn down
+  for (const n of ['xennet_remove', 'xennet_bus_close(Closing)', 'xennet_bus_close(Closed)']) s = fire(s, n);
+  assert.equal([s.fe.inst, s.fe.bus, s.fe.vanished], [false, true, true], 'xennet_remove\'s teardown: the device stays on the bus, vanished');
+  // bound again (driver reload): the rebind's probe reads the backend Unknown and waits in xennet_create_dev
+  const b = fire(s, 'netfront_probe(driver bind)');
+  assert.is(b.fe.vanished, true, 'the rebound device is the vanished one');
+  assert.is(b.fe.probe, 'modprobe', 'xennet_create_dev waits: the backend reads Unknown');
+  assert.is(beNodeAsFrontend(b), XenbusStateUnknown);
+  // the toolstack removes the directory (constructed), the guest's bus handles the removal: the device, and its vanished, are gone
+  let g = produce(s, (d: Draft<S>) => { for (const k in d.xs.nodes) if (k === FE || k.startsWith(`${FE}/`)) d.xs.nodes[k] = undefined; });
+  g = fire(g, 'xs_watch_event(spurious)', W_FE_BUS_RM);
+  g = fire(g, 'xenbus_dev_changed(frontend removed)');
+  assert.is(g.fe.bus, false);
+  assert.is(g.fe.vanished, undefined, 'xenbus_cleanup_devices\' device_unregister freed the device');
+});
+
+test('nc2-padrun-honest-counted: with honest producers the ghost padRun stays 0 (nc2 messages=4)', () => {
+  const p = paramsOf(nc2, { messages: 4 });
+  let bad = 0;
+  const r = check(systemOf(nc2, p, []), { checkDeadlock: false, onState: (s: any) => { if (s.cons.some((c: { padRun: number }) => c.padRun !== 0)) bad++; } });
+  assert.is(r.outcome, 'ok');
+  assert.is(bad, 0, `${bad} of ${r.distinctStates} states count pads on an honest ring`);
+});
+
 test('trace-lazy-min-not-kept: the min witness\'s trace is built once, then kept (as the max\'s)', () => {
   const b = bind(jugs, paramsOf(jugs, {}), { invariants: [] });
   if (E.isLeft(b)) throw new Error(b.left);
@@ -168,47 +210,6 @@ test('bitstate-fold-together-slice-short: on 3 workers the fold by every worker 
     else process.env.PVCHECK_SERIAL_GROW = was;
   }
   await closeWorkerPool();
-});
-
-test('nc2-padrun-honest-counted: with honest producers the ghost padRun stays 0 (nc2 messages=4)', () => {
-  const p = paramsOf(nc2, { messages: 4 });
-  let bad = 0;
-  const r = check(systemOf(nc2, p, []), { checkDeadlock: false, onState: (s: any) => { if (s.cons.some((c: { padRun: number }) => c.padRun !== 0)) bad++; } });
-  assert.is(r.outcome, 'ok');
-  assert.is(bad, 0, `${bad} of ${r.distinctStates} states count pads on an honest ring`);
-});
-
-test('nc2api-hostile-cons-from-prod: nc2-api\'s hostile consumer writes hostileCons from its cons (cons 8 bytes behind prod_pvt)', () => {
-  const p = paramsOf(nc2Api, { hostile: true });
-  const s0 = nc2ApiInit(p as never);
-  const s = { ...s0, prod_pvt: idxAdd(s0.cons, 8) };
-  const rule = nc2Api.rules.find((x) => x.name === 'hostile_cons')!;
-  const want = hostileCons(s.prod_pvt, s.cons, sizes(p as never)[0]!, { ringBytes: (p as { ringBytes: number }).ringBytes } as never);
-  assert.equal(rule.choices!(s as never, p as never), want);
-  assert.ok(want.includes(idxAdd(s.cons, HDR)), '4 bytes on from cons');
-});
-
-test('xenbus7-*-vanished: a vanished device closed by the guest stays vanished on the bus; bound again, its probe reads Unknown and waits; removed from the bus, vanished goes with it', () => {
-  type S = XenbusModelState;
-  const p = paramsOf(xenbus, { bus: '7.0' });
-  const fire = (s: S, name: string, choice?: unknown) => fireRule(xenbus, p, s, name, choice);
-  let s = xenbus.init(p)[0]!;
-  for (const n of ['libxl__device_vif_add', 'netback_probe', 'netfront_probe']) s = fire(s, n);
-  s = produce(s, (d: Draft<S>) => { d.fe.vanished = true; });
-  // the guest unbinds netfront: xennet_bus_close reads Unknown at each wait and returns; the driver is torn down
-  for (const n of ['xennet_remove', 'xennet_bus_close(Closing)', 'xennet_bus_close(Closed)']) s = fire(s, n);
-  assert.equal([s.fe.inst, s.fe.bus, s.fe.vanished], [false, true, true], 'xennet_remove\'s teardown: the device stays on the bus, vanished');
-  // bound again (driver reload): the rebind's probe reads the backend Unknown and waits in xennet_create_dev
-  const b = fire(s, 'netfront_probe(driver bind)');
-  assert.is(b.fe.vanished, true, 'the rebound device is the vanished one');
-  assert.is(b.fe.probe, 'modprobe', 'xennet_create_dev waits: the backend reads Unknown');
-  assert.is(beNodeAsFrontend(b), XenbusStateUnknown);
-  // the toolstack removes the directory (constructed), the guest's bus handles the removal: the device, and its vanished, are gone
-  let g = produce(s, (d: Draft<S>) => { for (const k in d.xs.nodes) if (k === FE || k.startsWith(`${FE}/`)) d.xs.nodes[k] = undefined; });
-  g = fire(g, 'xs_watch_event(spurious)', W_FE_BUS_RM);
-  g = fire(g, 'xenbus_dev_changed(frontend removed)');
-  assert.is(g.fe.bus, false);
-  assert.is(g.fe.vanished, undefined, 'xenbus_cleanup_devices\' device_unregister freed the device');
 });
 
 test.run();

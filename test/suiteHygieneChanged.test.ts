@@ -6,15 +6,18 @@
  * the tests it can break, with why, and no other: a changed test; a test
  * importing a changed module transitively; a CLI test naming a changed model
  * (`check beta`), not one naming another; the every-model set for model/,
- * properties/, examples/ or cli/; nothing for a change no test depends on.
+ * properties/, examples/ or cli/; nothing for a change no test depends on;
+ * a test (or its support file) listing a directory for a file added there.
+ * On this repository: every word-level model's tests are selected by a change
+ * to the built-in it stands for (cli/fastPath.ts ENTRIES).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
-import { changedFiles, resolveBase, selectTests, stripComments } from '../bin/changed-tests.mjs';
+import { changedFiles, dependencyGraph, modelFiles, resolveBase, selectTests, stripComments } from '../bin/changed-tests.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const BACKSTOP = 300_000;
@@ -56,10 +59,24 @@ const write = (dir: string, f: string, text: string) => {
   writeFileSync(join(dir, f), text);
 };
 
-/** A repository with FILES committed on main and a branch `work` checked out at it; with run-tests (and its hooks) when `runner`. */
-function repo(runner = false): string {
+/**
+ * Files that list a directory: a support file listing examples/ (through a declaration) that a test imports;
+ * a lint listing checker/ through its function's parameter; a test listing test/; a test naming checker/
+ * outside any listing; and an example.
+ */
+const LISTING: Record<string, string> = {
+  'examples/one.ts': "import { alpha } from '../model/alpha.js';\nexport default alpha;\n",
+  'test/support/examples.ts': "import { readdirSync } from 'node:fs';\nimport { join } from 'node:path';\nconst dir = join(process.cwd(), 'examples');\nexport const examples = readdirSync(dir);\n",
+  'test/examplesAll.test.ts': `import { examples } from './support/examples.js';\nvoid examples;\n${passing}\n`,
+  'test/lint.test.ts': `import { readdirSync } from 'node:fs';\nfunction sources(d: string) { return readdirSync(d); }\nvoid sources('checker');\n${passing}\n`,
+  'test/hygiene.test.ts': `import { readdirSync } from 'node:fs';\nvoid readdirSync(new URL('../test/', import.meta.url));\n${passing}\n`,
+  'test/notListing.test.ts': `import { readdirSync } from 'node:fs';\nconst where = 'checker';\nvoid readdirSync('/tmp'), where;\n${passing}\n`,
+};
+
+/** A repository with FILES (and `extra`) committed on main and a branch `work` checked out at it; with run-tests (and its hooks) when `runner`. */
+function repo(runner = false, extra: Record<string, string> = {}): string {
   const dir = scratchDir('pvcheck-changed-');
-  for (const [f, text] of Object.entries(FILES)) write(dir, f, text);
+  for (const [f, text] of Object.entries({ ...FILES, ...extra })) write(dir, f, text);
   if (runner) {
     for (const f of ['run-tests.mjs', 'changed-tests.mjs', 'proc.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
@@ -125,6 +142,31 @@ test('a module two imports deep, a test file, an untracked test, uncommitted edi
   assert.equal(selectedAfter(s, () => unlinkSync(join(s, 'test/support/cli.ts'))), ['test/cliBeta.test.ts: imports test/support/cli.ts', 'test/cliGamma.test.ts: imports test/support/cli.ts']);
 });
 
+test('a file of test/ listing a directory depends on the files in it: a new, changed or deleted example, a new checker file, a new test', () => {
+  const x = repo(false, LISTING);
+  // new files only: nothing imports or names them
+  assert.equal(selectedAfter(x, () => write(x, 'examples/two.ts', 'export default 2;\n')), [
+    'test/examplesAll.test.ts: depends on examples/two.ts (test/support/examples.ts -> examples/two.ts)',
+    'test/pinned.test.ts: every-model set (examples/ changed)',
+  ]);
+  const c = repo(false, LISTING);
+  assert.equal(selectedAfter(c, () => write(c, 'checker/fresh.ts', 'export const fresh = 1;\n'), false), ['test/lint.test.ts: lists checker/: checker/fresh.ts']);
+  const t = repo(false, LISTING);
+  assert.equal(selectedAfter(t, () => write(t, 'test/fresh.test.ts', passing + '\n'), false), ['test/fresh.test.ts: changed', 'test/hygiene.test.ts: lists test/: test/fresh.test.ts']);
+  // a model an example imports: the tests running every example too
+  const m = repo(false, LISTING);
+  assert.equal(selectedAfter(m, () => write(m, 'model/alpha.ts', model('alpha') + '// changed\n')), [
+    'test/alpha.test.ts: imports model/alpha.ts',
+    'test/examplesAll.test.ts: depends on model/alpha.ts (test/support/examples.ts -> examples/one.ts -> model/alpha.ts)',
+    'test/pinned.test.ts: every-model set (model/ changed)',
+  ]);
+  const d = repo(false, LISTING);
+  assert.equal(selectedAfter(d, () => unlinkSync(join(d, 'examples/one.ts'))), [
+    'test/examplesAll.test.ts: depends on examples/one.ts (test/support/examples.ts -> examples/one.ts)',
+    'test/pinned.test.ts: every-model set (examples/ changed)',
+  ]);
+});
+
 test('run-tests --changed prints each file and why, then runs them; BASE named; nothing to run exits 0; a filter beside it adds files; no main: one line, exit 2', () => {
   const dir = repo(true);
   write(dir, 'checker/deep.ts', 'export const deep = 3;\n');
@@ -152,6 +194,47 @@ test('comments are no dependency: a path named in a comment is stripped, strings
   const dir = repo();
   // test/support/cli.ts names checker/deep.ts in a comment only
   assert.equal(selectedAfter(dir, () => write(dir, 'checker/deep.ts', 'export const deep = 4;\n')).map((l) => l.split(':')[0]), ['test/lib.test.ts']);
+});
+
+test('word-level models (cli/fastPath.ts ENTRIES): a change to the built-in a fast path stands for, its file or a model/ file it imports, selects every test importing the word-level model, one of which imports both', () => {
+  // the tree's files by a walk, not git: the mutants' copies of the tree are no repositories
+  const files: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(join(root, d), { withFileTypes: true })) {
+      const f = d ? `${d}/${e.name}` : e.name;
+      if (e.isDirectory() && !e.name.startsWith('.') && !['node_modules', 'out', 'tmp', 'types'].includes(f)) walk(f);
+      else if (e.isFile()) files.push(f);
+    }
+  };
+  walk('');
+  const graph = dependencyGraph(root, files);
+  const builtins = modelFiles(graph);
+  const code = stripComments(readFileSync(join(root, 'cli/fastPath.ts'), 'utf8'));
+  const entries = [...code.matchAll(/^ {2}'?([\w-]+)'?: \{\n\s+name: '([\w-]+)',[\s\S]*?\bload: async \(\) => \{\n\s+const \{[^}]*\} = await import\('\.\.\/(model\/\w+)\.js'\)/gm)]
+    .map(([, builtin, flat, module]) => ({ builtin: builtin!, flat: flat!, module: `${module}.ts` }));
+  assert.is(entries.length, code.match(/\bload: async\b/g)?.length, `every entry of cli/fastPath.ts read: ${entries.map((e) => e.flat).join(', ')}`);
+  assert.ok(entries.length >= 2, 'ring and xenbus have fast paths');
+  const tests = files.filter((f) => /^test\/[^/]+\.test\.ts$/.test(f));
+  /** A built-in's file and the model/ files it imports, transitively. */
+  const reachOf = (b: string) => {
+    const reach = new Set([b]);
+    for (const f of reach) for (const d of graph.get(f)?.imports ?? []) if (d.startsWith('model/')) reach.add(d);
+    return reach;
+  };
+  // what every built-in imports (model/core.ts...) selects every test of the models anyway: not asked again
+  const everyones = [...builtins.values()].map(reachOf).reduce((a, r) => new Set([...a].filter((f) => r.has(f))));
+  for (const { builtin, flat, module } of entries) {
+    const b = builtins.get(builtin);
+    assert.ok(b, `${flat}: built-in ${builtin} is in the registry`);
+    const own = tests.filter((t) => graph.get(t)!.imports.has(module));
+    assert.ok(own.some((t) => graph.get(t)!.imports.has(b)), `${flat}: a test imports ${module} and ${b} (compares them): ${own.join(', ')}`);
+    const reach = [...reachOf(b)].filter((f) => !everyones.has(f));
+    assert.ok(reach.length >= 2, `${builtin}: ${reach.join(', ')}`);
+    for (const f of reach) {
+      const picked = new Set(selectTests(root, [f], tests, files, graph).map((t) => t.file));
+      assert.equal(own.filter((t) => !picked.has(t)), [], `a change to ${f} (${builtin}) selects the tests of ${flat}`);
+    }
+  }
 });
 
 test.run();

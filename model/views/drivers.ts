@@ -34,7 +34,7 @@ export const blkifTable: readonly Pattern[] = [
   // migrate with destQueues=other or destIndirect=no: a read or write the guest's block layer holds (its queue's usage count), not on the ring
   [/^blk_mq_submit_bio$/, { writes: ['blk-mq request queue (q_usage_counter)'] }],
   [/^__do_block_io_op$/, { reads: ['ring page req_prod', 'ring page request slot'] }],
-  [/^xen_blkbk_map$/, { messages: hypercall('GNTTABOP_map_grant_ref') }],
+  [/^xen_blkbk_(map|parse_indirect)$/, { messages: hypercall('GNTTABOP_map_grant_ref') }], // indirectOp: xen_blkbk_parse_indirect maps the indirect page
   [/^make_response$/, { writes: ['ring page response slot', 'ring page rsp_prod'] }],
   [/^purge_persistent_gnt$/, { messages: hypercall('GNTTABOP_unmap_grant_ref') }],
   // the adversaries (frontend=hostile, backend=hostile): writes of the shared page (and the guest's grant table)
