@@ -20,12 +20,12 @@ import { ring, type RingParams } from '../model/ring.js';
 import { flatCover, fromNested, ringWeakFlat, toNested, type RingWeakFlatState } from '../model/ringWeakFlat.js';
 import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-import { plainBfs, type Space } from './support/plainBfs.js';
+import { hashKey, plainBfs, type Space } from './support/plainBfs.js';
 
 const nestedSpace = (p: RingParams): Space =>
-  plainBfs(ring, p, (s, f) => produce(s, (d) => void f(d as never)), (s) => canonicalString(s));
+  plainBfs(ring, p, (s, f) => produce(s, (d) => void f(d as never)), hashKey);
 const flatSpace = (p: RingParams): Space =>
-  plainBfs(ringWeakFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: RingWeakFlatState) => canonicalString(toNested(s, p)));
+  plainBfs(ringWeakFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: RingWeakFlatState) => hashKey(toNested(s, p)));
 
 /**
  * Small points explored here, independently of the engine: ring sizes 1 and 2, 1..3 messages, honest and
@@ -48,8 +48,10 @@ for (const ov of BFS_POINTS) {
     assert.is(b.depth.size, a.depth.size, 'as many states');
     const missing = [...a.depth.keys()].filter((k) => !b.depth.has(k));
     const extra = [...b.depth.keys()].filter((k) => !a.depth.has(k));
-    assert.equal({ missing: missing.slice(0, 1), extra: extra.slice(0, 1) }, { missing: [], extra: [] }, 'the same states');
-    for (const [k, d] of a.depth) if (b.depth.get(k) !== d) assert.unreachable(`state at depth ${d} in ring, ${b.depth.get(k)} in ring-weak-flat: ${k}`);
+    // the first state each side lacks, written out
+    const shown = { missing: missing.slice(0, 1).map((k) => canonicalString(a.states.get(k))), extra: extra.slice(0, 1).map((k) => canonicalString(toNested(b.states.get(k) as never, p))) };
+    assert.equal(shown, { missing: [], extra: [] }, 'the same states');
+    for (const [k, d] of a.depth) if (b.depth.get(k) !== d) assert.unreachable(`state at depth ${d} in ring, ${b.depth.get(k)} in ring-weak-flat: ${canonicalString(a.states.get(k))}`);
     assert.equal(b.firstFail, a.firstFail, 'each invariant fails first at the same depth (or nowhere)');
     assert.equal([b.deadlock, b.deadlocks], [a.deadlock, a.deadlocks], 'the same deadlocks');
   });

@@ -24,12 +24,12 @@ import { xenbus, type XenbusParams } from '../model/xenbus.js';
 import { flatCover, toNested, xenbusFlat, type XenbusFlatState } from '../model/xenbusFlat.js';
 import { canonicalString, hashValue } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-import { plainBfs, type Space } from './support/plainBfs.js';
+import { hashKey, plainBfs, type Space } from './support/plainBfs.js';
 
 const nestedSpace = (p: XenbusParams): Space =>
-  plainBfs(xenbus, p, (s, f) => produce(s, (d) => void f(d as never)), (s) => canonicalString(s));
+  plainBfs(xenbus, p, (s, f) => produce(s, (d) => void f(d as never)), hashKey);
 const flatSpace = (p: XenbusParams): Space =>
-  plainBfs(xenbusFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: XenbusFlatState) => canonicalString(toNested(s, p)));
+  plainBfs(xenbusFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: XenbusFlatState) => hashKey(toNested(s, p)));
 
 /** Small points explored here, independently of the engine: one lifecycle event of each kind; the toolstack's options. */
 const BFS_POINTS: readonly Record<string, string>[] = [
@@ -48,8 +48,10 @@ for (const ov of BFS_POINTS) {
     assert.is(b.depth.size, a.depth.size, 'as many states');
     const missing = [...a.depth.keys()].filter((k) => !b.depth.has(k));
     const extra = [...b.depth.keys()].filter((k) => !a.depth.has(k));
-    assert.equal({ missing: missing.slice(0, 1), extra: extra.slice(0, 1) }, { missing: [], extra: [] }, 'the same states');
-    for (const [k, d] of a.depth) if (b.depth.get(k) !== d) assert.unreachable(`state at depth ${d} in xenbus, ${b.depth.get(k)} in xenbus-flat: ${k}`);
+    // the first state each side lacks, written out
+    const shown = { missing: missing.slice(0, 1).map((k) => canonicalString(a.states.get(k))), extra: extra.slice(0, 1).map((k) => canonicalString(toNested(b.states.get(k) as never, p))) };
+    assert.equal(shown, { missing: [], extra: [] }, 'the same states');
+    for (const [k, d] of a.depth) if (b.depth.get(k) !== d) assert.unreachable(`state at depth ${d} in xenbus, ${b.depth.get(k)} in xenbus-flat: ${canonicalString(a.states.get(k))}`);
     assert.equal(b.firstFail, a.firstFail, 'each invariant fails first at the same depth (or nowhere)');
     assert.equal([b.deadlock, b.deadlocks, b.edges], [a.deadlock, a.deadlocks, a.edges], 'the same deadlocks and edges');
   });
