@@ -21,13 +21,18 @@ type Growable = SharedArrayBuffer & { readonly growable: boolean; readonly maxBy
 const flagBytes = (slots: number) => slots + PAD;
 /**
  * FingerprintSet: below this many slots the table is in plain arrays, doubled
- * into new ones; from it on in growable buffers, doubled in place. A growable
- * buffer (4 GiB of address space reserved) costs about 0.45 ms more CPU to
- * make, fault in and collect than a plain array of 2^16 slots, and a small
- * search makes one: tests run thousands (.scratch/fsAB.ts, docs/perf/2026-12-05c-engine.md).
- * At 2^20 slots a doubling by copy holds 24 MiB for a moment.
+ * into new ones; from it on in growable buffers, doubled in place. The first
+ * touch of a page of new memory faults (1.7-4 us a page on this VM: 8 MiB in
+ * 3.5-8.6 ms), and a doubling into new arrays touches all of the new table
+ * where one in place touches only the half it adds: with copies up to 2^20
+ * slots, ring-weak's table (440,125 states, 2^20 slots at the end) faulted
+ * ~7,900 times for 16 MiB of tables; in place from 2^16 the whole search
+ * faults ~6,300 times, not ~9,950 (main thread -2 to -3%:
+ * docs/perf/2026-12-07e-engine.md). A search that stays below 24,577
+ * states (3/4 of 2^15 slots) never makes a growable buffer (4 GiB of address
+ * space reserved): a small search keeps its plain array of 2^10 slots.
  */
-const IN_PLACE_FROM = 1 << 20;
+const IN_PLACE_FROM = 1 << 16;
 const growableSab = (bytes: number, max: number): SharedArrayBuffer =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
 

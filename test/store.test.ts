@@ -297,33 +297,34 @@ test('maxMemory: a budget below what the process holds stops the search at once,
 });
 
 test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
-  // 4x32: 758,408 states; the table doubles to 2^20 slots (8 MiB) at 393,216 states.
+  // 4x32: 758,408 states; the table doubles in place to 2^20 slots (8 MiB, 4 MiB added) at 393,216 states.
   // The resident set is held still (the guard reads process.memoryUsage.rss): measured for real, a
-  // collection between reading the budget and the doubling could hand back more than the 4 MiB margin and
+  // collection between reading the budget and the doubling could hand back more than the margin and
   // let the table double anyway (a CI run of 0fbda80 finished 'ok' so). With it held, the budget admits
-  // the doubling to 2^19 slots (4 MiB) and refuses the one to 2^20 (8 MiB): the stop falls between them.
+  // the doubling to 2^19 slots (2 MiB added) and refuses the one to 2^20 (4 MiB): the stop falls between them.
   const sys = bind(ringNotify, { ringSize: 4, messages: 32 });
   if (E.isLeft(sys)) throw new Error(sys.left);
-  const r = withResidentSetHeld((held) => check(sys.right, { maxMemory: held + 4 * 1024 ** 2 }));
+  const r = withResidentSetHeld((held) => check(sys.right, { maxMemory: held + 3 * 1024 ** 2 }));
   assert.is(r.outcome, 'incomplete');
   assert.is(r.incompleteReason, 'max-memory');
   assert.ok(r.distinctStates > 0.75 * 2 ** 18 && r.distinctStates <= 0.75 * 2 ** 19, String(r.distinctStates));
 });
 
 test('maxMemory: a doubling in place is asked for what it adds (the table once), one into new arrays for twice the table', () => {
-  // 4x34: 871,538 states; the table moves into growable buffers at 2^20 slots (a doubling into new arrays,
-  // 4 MiB held and 8 MiB new) and doubles in place to 2^21 at 786,432 states (8 MiB more). With the resident set
-  // held still and 12 MiB of room, both fit: the search completes. Asking twice the table before the doubling
-  // in place, as the guard did when every doubling made a new table (16 MiB), stopped it at 786,432 states.
+  // 4x34: 871,538 states; the table moves into growable buffers at 2^16 slots (a doubling into new arrays at
+  // 24,576 states, 256 KiB held and 512 KiB new) and doubles in place from there, to 2^21 at 786,432 states (8 MiB
+  // more). With the resident set held still and 12 MiB of room, every doubling fits: the search completes. Asking
+  // twice the table before the doubling in place, as the guard did when every doubling made a new table (16 MiB),
+  // stopped it at 786,432 states. With 384 KiB of room the move into growable buffers (512 KiB) does not fit.
   const sys = bind(ringNotify, { ringSize: 4, messages: 34 });
   if (E.isLeft(sys)) throw new Error(sys.left);
   const [fits, short] = withResidentSetHeld((held) => [
     check(sys.right, { maxMemory: held + 12 * 1024 ** 2 }),
-    check(sys.right, { maxMemory: held + 7 * 1024 ** 2 }), // the doubling to 2^20 into new arrays asks 8 MiB
+    check(sys.right, { maxMemory: held + 384 * 1024 }), // the doubling to 2^16 into new arrays asks 512 KiB
   ]);
   assert.equal([fits.outcome, fits.distinctStates], ['ok', 871538]);
   assert.is(short.incompleteReason, 'max-memory');
-  assert.ok(short.distinctStates > 0.75 * 2 ** 18 && short.distinctStates <= 0.75 * 2 ** 19, String(short.distinctStates));
+  assert.ok(short.distinctStates > 0.75 * 2 ** 14 && short.distinctStates <= 0.75 * 2 ** 15, String(short.distinctStates));
 });
 
 test('CLI --max-memory: exit 3 with a partial JSON report; a bad size is one line and exit 2', () => {
