@@ -49,6 +49,15 @@ export const exampleHalf = (half: 0 | 1): string[] =>
 export const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
 
 /**
+ * The examples of one half that this run compares: every one, or those PVCHECK_EXAMPLES names (run-tests
+ * --changed passes it when only a change's examples select the file; test/support/examplesChosen.ts).
+ */
+export function halfChosen(half: 0 | 1): { whole: string[]; files: string[]; chosen: ReadonlySet<string> | undefined } {
+  const whole = exampleHalf(half);
+  return { whole, ...chosenOf(whole, join(root, 'examples')) };
+}
+
+/**
  * Compares one example on every path (above); returns how many of its lines
  * ran against their header on one thread and how many on 3 workers, or
  * undefined when its model declares no shape.
@@ -104,9 +113,7 @@ export async function compareShapedExample(file: string, workers: boolean): Prom
 export function shapedExampleTests(half: 0 | 1): void {
   const H = half === 0 ? 'A' : 'B';
   if (!slowTests) console.log('skip: every check line against its header, the first at 1 and 3 workers (minutes): set PVCHECK_SLOW_TESTS=1 (CI does)');
-  const whole = exampleHalf(half);
-  // PVCHECK_EXAMPLES (run-tests --changed, when only examples/ selects this file): those examples alone
-  const { files, chosen } = chosenOf(whole, join(root, 'examples'));
+  const { whole, files, chosen } = halfChosen(half);
   if (chosen) console.log(`PVCHECK_EXAMPLES: ${files.length} of the ${whole.length} examples of half ${H} (${files.map((f) => f.split('/').pop()).join(', ') || 'none'})`);
   let ran = 0;
   let shaped = 0;
