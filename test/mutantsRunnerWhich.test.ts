@@ -3,7 +3,7 @@
  * per file says which of its tests killed the mutant (number and name) after how long, or that it
  * passed; a later file that kills sooner than the first killer as listed gives a `reorder:` line and the
  * closing `which:` line. On a scratch tree: the runner as it is, three test files (one killing at its
- * second test after a 3-s test, one passing, one killing at its first test at once) and two mutants.
+ * second test after a 3-s test, one passing, one killing at its first test at once) and three mutants.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -40,6 +40,7 @@ const mutant = (id: string, f: string, tests: string[]) => ({ id, part: 'test', 
 writeFileSync(join(tree, 'test', 'mutants', 'test.json'), JSON.stringify({ mutants: [
   mutant('late-first', 'planted.txt', ['test/late.test.ts', 'test/never.test.ts', 'test/early.test.ts']),
   mutant('no-killer', 'other.txt', ['test/never.test.ts']),
+  mutant('early-first', 'planted.txt', ['test/early.test.ts', 'test/late.test.ts']),
 ] }));
 
 const run = (...args: string[]) => spawnSync(process.execPath, [join(tree, 'bin', 'mutants.mjs'), ...args], {
@@ -53,10 +54,10 @@ test('--which: each file in list order, the killing test by number and name afte
   s(/^baseline: 3 test files pass unmutated/m);
   s(/^killed {4}late-first {2}by test\/late\.test\.ts \(\d+ s\)\n {10}which: test\/late\.test\.ts killed it at its test 2 "the planted text" after [\d.]+ s; 2 tests, [\d.]+ s unmutated\n {10}which: test\/never\.test\.ts passed \([\d.]+ s; 1 tests, [\d.]+ s unmutated\)\n {10}which: test\/early\.test\.ts killed it at its test 1 "the planted text at once" after [\d.]+ s; 2 tests, [\d.]+ s unmutated\n {10}reorder: test\/early\.test\.ts first \(it kills after [\d.]+ s; as listed the kill takes [\d.]+ s\)\n/m);
   s(/^which: 1 mutant killed sooner with another file first \(\d+ s less in all\): late-first \(test\/early\.test\.ts: \d+ -> \d+ s\)\nmutants: 1 killed, 0 survived\n$/m);
-  // without --which: the first killer ends it, no line per file
-  const plain = run('--no-baseline', 'late-first');
+  // without --which: the first killer ends it (test/late's 3 s never run), no line per file
+  const plain = run('--no-baseline', 'early-first');
   assert.is(plain.status, 0, plain.stdout + plain.stderr);
-  assert.match(plain.stdout, /^killed {4}late-first {2}by test\/late\.test\.ts \(\d+ s\)\nmutants: 1 killed, 0 survived\n$/m, plain.stdout);
+  assert.match(plain.stdout, /^killed {4}early-first {2}by test\/early\.test\.ts \(\d+ s\)\nmutants: 1 killed, 0 survived\n$/m, plain.stdout);
 });
 
 test('--which: a survivor with its passing file, no reorder; exit 1; the usage names --which', () => {
