@@ -48,6 +48,10 @@ const run = (...args: string[]) => spawnSync(process.execPath, [join(tree, 'bin'
 });
 
 test('--which: each file in list order, the killing test by number and name after how long, the passing file, the reorder; the verdict as without it', () => {
+  // without a baseline: no count of a file's tests, so numbers without names
+  const bare = run('--which', '--no-baseline', 'late-first');
+  assert.is(bare.status, 0, bare.stdout + bare.stderr);
+  assert.match(bare.stdout, /^killed {4}late-first {2}by test\/late\.test\.ts \(\d+ s\)\n {10}which: test\/late\.test\.ts killed it at its test 2 after [\d.]+ s\n {10}which: test\/never\.test\.ts passed \([\d.]+ s\)\n {10}which: test\/early\.test\.ts killed it at its test 1 after [\d.]+ s\n {10}reorder: test\/early\.test\.ts first /m, bare.stdout);
   const r = run('--which', 'late-first');
   assert.is(r.status, 0, r.stdout + r.stderr);
   const s = (re: RegExp) => assert.match(r.stdout, re, r.stdout);
