@@ -414,6 +414,12 @@ export interface Backend {
   readonly work: number;
   /** I/O on a segment whose sectors leave the page (a segment read twice: XSA-155); set only by a variant. */
   readonly overrun: boolean;
+  /**
+   * `indirectOp` only, an observer: blkif_get_x86_*_req copied more grefs than `indirect_grefs[]`
+   * (BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) of its `struct blkif_request` holds (its count taken from a second read of
+   * `nr_segments`); set only by a variant (examples/blkif-indirect-nseg-double-fetch.ts). B_copy_within_request.
+   */
+  readonly copyOverflow?: boolean;
 }
 
 export interface BlkifState {
@@ -707,7 +713,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       // one more than the pool: a variant without alloc_req's check stays packable
       reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, p.indirectOp ? 3 : 1), status,
         ...(p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref, ipersistent: bool } : {}) }), p.pending + 1), // stage 3: a variant's
-      halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
+      halted: bool, work: int(0, p.ringSize + 1), overrun: bool, ...(p.indirectOp ? { copyOverflow: bool } : {}),
     }),
     hostile: int(0, p.hostileWrites),
     ...(hasLife(p) ? {
@@ -754,7 +760,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       ...(opsFua(p) ? (hasLife(p) ? { fua: false, fuaQueue: false, falseFua: false, bugOn: false, fuaOwed: 0 }
         : { fua: advertisesFua({}, p), fuaQueue: advertisesFua({}, p), falseFua: false, bugOn: false, fuaOwed: 0 }) : {}),
     },
-    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
+    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false, ...(p.indirectOp ? { copyOverflow: false } : {}) },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
     // xen_blkbk_probe wrote InitWait; the hotplug script wrote physical-device (the vbd exists); blkfront's
     // probe registered its otherend watch, which fires once at once (xenbus_watch_pathfmt)
@@ -2089,7 +2095,14 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     name: 'B_nseg_checked',
     description: 'blkback parses and maps only indirect requests of 1 to MAX_INDIRECT_SEGMENTS segments: a request it took past its checks (indirect page mapped, or answered OKAY) never has nr_segments 0 or above MAX_INDIRECT_SEGMENTS, which xen_blkbk_parse_indirect would write past pending_req->segments[MAX_INDIRECT_SEGMENTS] (honest backend)',
     see: `${SEE_BACK} dispatch_rw_block_io ("Bad number of segments in request": nseg > MAX_INDIRECT_SEGMENTS), xen_blkbk_parse_indirect (pending_req->segments[n] for n < nseg); drivers/block/xen-blkback/common.h struct pending_req (segments[MAX_INDIRECT_SEGMENTS])`,
-    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT || r.stage === 0 || (r.stage === 1 && r.status !== BLKIF_RSP_OKAY) || r.nseg === NSEG_OK),
+    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT || !(r.stage === 2 || (r.stage === 1 && r.status === BLKIF_RSP_OKAY)) || r.nseg === NSEG_OK),
+  },
+  {
+    // indirectOp (session 31): examples/blkif-indirect-nseg-double-fetch.ts (XSA-155's double fetch of nr_segments)
+    name: 'B_copy_within_request',
+    description: 'blkback copies an indirect request\'s grefs into its own struct blkif_request (__do_block_io_op\'s `req`, on its kthread\'s stack) within that struct\'s indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]: the count, min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)), is taken on one read of nr_segments (honest backend)',
+    see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->u.indirect.nr_segments = READ_ONCE(src->u.indirect.nr_segments); n = min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(dst->u.indirect.nr_segments))), __do_block_io_op (struct blkif_request req); drivers/block/xen-blkback/common.h struct blkif_x86_32_request_indirect (indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]); XSA-155 (QEMU hw/xen_blkif.h, "blkif: Avoid double access to src->nr_segments": "the size limitation could be bypassed")`,
+    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.copyOverflow !== true,
   },
   {
     // ops with migrate: blkif-resume-bios-lost's flush and discard side (session 26)
