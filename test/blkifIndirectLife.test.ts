@@ -1,9 +1,10 @@
 /**
- * blkif's indirect requests through the device's lifecycle (`-p indirectOp=true` with `migrate`; session 31;
- * docs/models/blkif.md "Indirect requests at a migration"). At a migration blkfront_resume sets an indirect request's
- * bios aside and blkif_free_ring ends its grants and indirect grants; blkif_recover reads the destination's
- * feature-max-indirect-segments again, so the requests go out indirect again where it is written and direct where it
- * is not (destIndirect=no), which F_sends_only_advertised checks. Each test can
+ * blkif's indirect requests through the device's lifecycle (`-p indirectOp=true` with `migrate`, `removal`, `unbind`,
+ * `crash`; session 31; docs/models/blkif.md "Indirect requests at a migration"). At a migration blkfront_resume sets
+ * an indirect request's bios aside and blkif_free_ring ends its grants and indirect grants; blkif_recover reads the
+ * destination's feature-max-indirect-segments again, so the requests go out indirect again where it is written and
+ * direct where it is not (destIndirect=no), which F_sends_only_advertised checks. Removal, unbind and crash take the
+ * indirect page as a data page (blkback unmaps it before the I/O; its persistent grant is in the tree). Each test can
  * fail: the counts are computed, and the mutants of test/mutants/model-blkif.json (blkif-indirect-after-migration-kept,
  * blkif-sends-indirect-unadvertised-vacuous) break what the first test checks.
  */
@@ -42,6 +43,20 @@ test('indirectOp with migrate to a destination that writes feature-max-indirect-
     assert.is(r.outcome, 'ok', `${destIndirect}: ${r.violation?.property}`);
     assert.ok(all.some((s) => s.life!.aside! > 0), `${destIndirect}: a request outstanding at the migration, its bios set aside`);
     assert.ok(all.some((s) => s.life!.migrated === MIGRATE_DONE && slots(s, BLKIF_OP_INDIRECT)), `${destIndirect}: indirect at the destination`);
+  }
+});
+
+test('indirectOp with removal, unbind and crash: every property holds (the findings\' deadlocks left out), with indirect requests on each path', () => {
+  const cases: [Record<string, string | boolean>, (s: BlkifState) => boolean, string][] = [
+    [{ removal: 'libxl' }, (s) => s.life!.freed && s.front.shadow.some((x) => x.waiting), 'blkback freed with a request outstanding at blkfront'],
+    [{ unbind: true }, (s) => s.life!.stale === true && s.back.pgnts.length > 0, 'rebound with the old persistent tree'],
+    [{ crash: 'destroy', restart: true }, (s) => s.life!.dd === 'dead' && s.front.shadow.some((x) => x.waiting && x.pages!.length === 2), 'a crash with an indirect request outstanding'],
+  ];
+  for (const [o, seen, what] of cases) {
+    const { r, all } = run(blkif, { indirectOp: true, requests: 3, ...o }, ALL, false);
+    assert.is(r.outcome, 'ok', `${JSON.stringify(o)}: ${r.violation?.property}`);
+    assert.ok(all.some((s) => slots(s, BLKIF_OP_INDIRECT)), `${JSON.stringify(o)}: indirect requests`);
+    assert.ok(all.some(seen), `${JSON.stringify(o)}: ${what}`);
   }
 });
 
