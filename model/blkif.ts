@@ -92,7 +92,11 @@
  *   page (xen_blkbk_parse_indirect), maps the data. B_nseg_checked,
  *   B_indirect_page_mapped; examples/blkif-indirect-*.ts put back a double
  *   fetch (XSA-155), the nseg > MAX_INDIRECT_SEGMENTS check removed and a
- *   refused indirect map ignored (XSA-365's shape).
+ *   refused indirect map ignored (XSA-365's shape); since session 31 the
+ *   double fetch of nr_segments (B_copy_within_request) and the lifecycle
+ *   (`migrate`: blkif_recover sends indirect again, or direct at a
+ *   destination without feature-max-indirect-segments,
+ *   F_sends_only_advertised; removal, unbind, crash).
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
  * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, xen_blkbk_parse_indirect, dispatch_rw_block_io, blkif_get_x86_64_req, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
@@ -414,6 +418,12 @@ export interface Backend {
   readonly work: number;
   /** I/O on a segment whose sectors leave the page (a segment read twice: XSA-155); set only by a variant. */
   readonly overrun: boolean;
+  /**
+   * `indirectOp` only, an observer: blkif_get_x86_*_req copied more grefs than `indirect_grefs[]`
+   * (BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) of its `struct blkif_request` holds (its count taken from a second read of
+   * `nr_segments`); set only by a variant (examples/blkif-indirect-nseg-double-fetch.ts). B_copy_within_request.
+   */
+  readonly copyOverflow?: boolean;
 }
 
 export interface BlkifState {
@@ -635,7 +645,7 @@ const params = defineParams(
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
     flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
-    indirectOp: boolParam({ default: false, doc: "(session 30) blkfront sends its reads as BLKIF_OP_INDIRECT, requests of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants (blkif_queue_rw_req with max_indirect_segments: indirect_op, nr_segments, indirect_grefs[0], an indirect page from its grant list holding the segments); blkback checks indirect_op and nr_segments (dispatch_rw_block_io), maps the indirect page (a refused map fails the request), reads each segment once (xen_blkbk_parse_indirect), checks it and unmaps the page before it maps the data. A hostile guest also writes indirect_op, nr_segments (0, above MAX_INDIRECT_SEGMENTS), indirect_grefs[0] and the indirect page's segments (the slot's), and revokes the page's grant while blkback maps it. Needs pages >= segments + 1 and indirect (feature-max-indirect-segments); ops=rw; not with a lifecycle" }),
+    indirectOp: boolParam({ default: false, doc: "(session 30) blkfront sends its reads as BLKIF_OP_INDIRECT, requests of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants (blkif_queue_rw_req with max_indirect_segments: indirect_op, nr_segments, indirect_grefs[0], an indirect page from its grant list holding the segments); blkback checks indirect_op and nr_segments (dispatch_rw_block_io), maps the indirect page (a refused map fails the request), reads each segment once (xen_blkbk_parse_indirect), checks it and unmaps the page before it maps the data. A hostile guest also writes indirect_op, nr_segments (0, above MAX_INDIRECT_SEGMENTS), indirect_grefs[0] and the indirect page's segments (the slot's), and revokes the page's grant while blkback maps it. Needs pages >= segments + 1 and indirect (feature-max-indirect-segments); ops=rw. With a lifecycle (session 31): at a migration the requests outstanding re-issued by blkif_recover, indirect again at a destination that writes feature-max-indirect-segments, direct at one that does not (destIndirect=no); removal, unbind and crash end or release the indirect page as a data page (blkif_free_ring's indirect_grants[], blkback's persistent tree)" }),
     indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request. Also (migrate with destIndirect=no, any ops; session 29) the size of the reads and writes blk-mq holds at the migration" }),
     destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it. With ops=rw+flush+fua it sizes new FUA writes; since session 29, with no (and indirect), a read or write blk-mq holds at the migration may be one built for 32 segments (blk_mq_submit_bio: life.held), which blkif_recover's kick dispatches as it is: F_fits_without_indirect" }),
     destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end: the ones blkfront_resume kept whole and, since session 29, the reads and writes blk-mq holds, rule blk_mq_submit_bio)" }),
@@ -653,7 +663,6 @@ const params = defineParams(
       : p.indirectOp && p.segments + 1 > p.pages ? `indirectOp needs pages (${p.pages}) of at least segments + 1 (${p.segments + 1}): a request's indirect page is one more page of blkfront's grant list`
       : p.indirectOp && !p.indirect ? 'indirectOp needs indirect=true: blkfront sends BLKIF_OP_INDIRECT only while the backend writes feature-max-indirect-segments (max_indirect_segments set)'
       : p.indirectOp && p.ops !== 'rw' ? 'indirectOp is modelled with ops=rw (blkfront sends only reads and writes indirect: indirect_op)'
-      : p.indirectOp && (p.removal !== 'none' || p.migrate || p.unbind || p.crash !== 'none') ? 'indirectOp is modelled without a lifecycle (removal, migrate, unbind, crash)'
         : undefined,
 );
 export type BlkifParams = ParamsOfSpace<typeof params>;
@@ -707,7 +716,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       // one more than the pool: a variant without alloc_req's check stays packable
       reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, p.indirectOp ? 3 : 1), status,
         ...(p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref, ipersistent: bool } : {}) }), p.pending + 1), // stage 3: a variant's
-      halted: bool, work: int(0, p.ringSize + 1), overrun: bool,
+      halted: bool, work: int(0, p.ringSize + 1), overrun: bool, ...(p.indirectOp ? { copyOverflow: bool } : {}),
     }),
     hostile: int(0, p.hostileWrites),
     ...(hasLife(p) ? {
@@ -754,7 +763,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       ...(opsFua(p) ? (hasLife(p) ? { fua: false, fuaQueue: false, falseFua: false, bugOn: false, fuaOwed: 0 }
         : { fua: advertisesFua({}, p), fuaQueue: advertisesFua({}, p), falseFua: false, bugOn: false, fuaOwed: 0 }) : {}),
     },
-    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false },
+    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false, ...(p.indirectOp ? { copyOverflow: false } : {}) },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
     // xen_blkbk_probe wrote InitWait; the hotplug script wrote physical-device (the vbd exists); blkfront's
     // probe registered its otherend watch, which fires once at once (xenbus_watch_pathfmt)
@@ -810,7 +819,7 @@ export const blkifQueueRequest: R = {
   doc: 'blkfront: a free shadow id and, per segment, the head page of the grant list (get_grant: claim and grant a gref if it has none); write the request at req_prod_pvt; RING_PUSH_REQUESTS_AND_CHECK_NOTIFY. With indirectOp: BLKIF_OP_INDIRECT, indirect_op read, nr_segments, its indirect page first (get_indirect_grant: the head page of the same list, granted as any), the segments written on it',
   see: `${SEE_FRONT} blkif_queue_rw_req, blkif_setup_rw_req_grant (get_indirect_grant, "ring_req->operation == BLKIF_OP_INDIRECT"), get_grant, get_id_from_freelist; xen/include/public/io/ring.h RING_FULL`,
   // (life.held) blk-mq dispatches a request it held first (kick_pending_request_queues, blkif_recover's kick)
-  when: (s, p) => s.front.grants.length >= pagesPerRequest(p) && blkfrontMayQueue(s, p, (s.life?.held ?? 0) > 0),
+  when: (s, p) => s.front.grants.length >= pagesFor(s, p) && blkfrontMayQueue(s, p, (s.life?.held ?? 0) > 0),
   then: (d, s, p) => {
     const held = s.life?.held ?? 0;
     if (held > 0) {
@@ -832,7 +841,7 @@ export const blkifQueueRequest: R = {
  * is BLK_RING_SIZE; the model's capacity is also bounded by its `pages`).
  */
 const blkfrontFull = (s: BlkifState, p: BlkifParams): boolean =>
-  RING_FULL(p.ringSize, s.front.req_prod_pvt, s.front.rsp_cons) || s.front.shadow.every((x) => x.waiting) || s.front.grants.length < pagesPerRequest(p);
+  RING_FULL(p.ringSize, s.front.req_prod_pvt, s.front.rsp_cons) || s.front.shadow.every((x) => x.waiting) || s.front.grants.length < pagesFor(s, p);
 
 export const blkMqSubmitBio: Rule<BlkifState, BlkifParams, FuaSize> = {
   name: 'blk_mq_submit_bio',
@@ -867,8 +876,9 @@ function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: numb
     }
     return page;
   };
-  // indirectOp: blkif_setup_rw_req_grant takes the indirect page before the first segment's (grant_idx 0)
-  const ipage = p.indirectOp ? take() : NO_PAGE;
+  // indirectOp: blkif_setup_rw_req_grant takes the indirect page before the first segment's (grant_idx 0); after a
+  // migration to a backend without feature-max-indirect-segments (destIndirect=no) no request goes indirect
+  const ipage = sendsIndirect(s, p) ? take() : NO_PAGE;
   for (let i = 0; i < p.segments; i++) {
     const page = take();
     pages.push(page);
@@ -894,6 +904,18 @@ function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: numb
  */
 export const backendIndirect = (s: BlkifState, p: BlkifParams): boolean =>
   s.life?.migrated !== undefined && s.life.migrated !== MIGRATE_NONE && p.destIndirect !== 'same' ? p.destIndirect === 'yes' : p.indirect;
+
+/**
+ * (`indirectOp`) blkif_queue_rw_req sends a data request as BLKIF_OP_INDIRECT: the model's requests are of more than
+ * BLKIF_MAX_SEGMENTS_PER_REQUEST grants, which take the indirect path while info->max_indirect_segments is set, i.e.
+ * while the backend blkfront talks to writes feature-max-indirect-segments. After blkif_recover read none (a migration
+ * with destIndirect=no) the queue's max_segments is 11 and the block layer splits a bio of more into requests of at
+ * most 11 (blk_mq_submit_bio, __bio_split_to_limits): the model's one direct request with its `segments` stands for them.
+ */
+export const sendsIndirect = (s: BlkifState, p: BlkifParams): boolean => p.indirectOp && backendIndirect(s, p);
+
+/** The pages a data request takes from blkfront's grant list now: one per segment and, sent indirect, its indirect page. */
+export const pagesFor = (s: BlkifState, p: BlkifParams): number => p.segments + (sendsIndirect(s, p) ? 1 : 0);
 
 /** A REQ_FUA write of at most BLKIF_MAX_SEGMENTS_PER_REQUEST grants, or (`indirect`) of more. */
 export const FUA_DIRECT = 'direct';
@@ -921,7 +943,7 @@ export const blkifQueueFuaWrite: Rule<BlkifState, BlkifParams, FuaSize> = {
   // a requeued one went out on the direct path at the source (an indirect one stopped there); a new one is sized by the
   // queue's max_segments, which blkif_recover assigned from the backend blkfront now talks to
   choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? FUA_SIZES : FUA_DIRECT_ONLY),
-  when: (s, p) => s.front.grants.length >= pagesPerRequest(p) &&
+  when: (s, p) => s.front.grants.length >= pagesFor(s, p) &&
     (s.front.fuaOwed! > 0 ? blkfrontMayQueue(s, p, true) : s.front.fuaQueue === true && blkfrontMayQueue(s, p)),
   then: (d, s, p, size) => {
     if (size === FUA_INDIRECT) { d.front.bugOn = true; return; } // BUG_ON(... req->cmd_flags & REQ_FUA): the guest's kernel stops here
@@ -2064,10 +2086,11 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
   {
     // ops: the invariants of the request kinds (session 26)
     name: 'F_sends_only_advertised',
-    description: 'blkfront puts a flush on the ring only while blkback advertises feature-flush-cache (or feature-barrier), and a discard only while it advertises feature-discard (honest frontend)',
-    see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush"), blkfront_gather_backend_features, blkif_set_queue_limits; xen/include/public/io/blkif.h feature-flush-cache, feature-discard; ${SEE_BACK_XENBUS} connect (xen_blkbk_flush_diskcache, xen_blkbk_barrier, xen_blkbk_discard)`,
-    holds: (s, p) => p.ops === 'rw' || !frontHonest(p) || s.ring.every((x) => x.kind !== SLOT_REQUEST ||
-      !(x.operation === BLKIF_OP_FLUSH_DISKCACHE && !flushNodesOf(s, p).fc) && !(x.operation === BLKIF_OP_WRITE_BARRIER && !flushNodesOf(s, p).b) && !(x.operation === BLKIF_OP_DISCARD && !advertisesDiscard(s, p))),
+    description: 'blkfront puts a flush on the ring only while blkback advertises feature-flush-cache (or feature-barrier), a discard only while it advertises feature-discard, and (indirectOp) a BLKIF_OP_INDIRECT only while it advertises feature-max-indirect-segments, a migration\'s destination included (honest frontend)',
+    see: `${SEE_FRONT} blkif_queue_rq ("REQ_OP_FLUSH && !info->feature_flush"), blkif_queue_rw_req (max_indirect_segments), blkfront_gather_backend_features, blkif_set_queue_limits, blkif_recover; xen/include/public/io/blkif.h feature-flush-cache, feature-discard, feature-max-indirect-segments; ${SEE_BACK_XENBUS} connect (xen_blkbk_flush_diskcache, xen_blkbk_barrier, xen_blkbk_discard), xen_blkbk_probe`,
+    holds: (s, p) => (p.ops === 'rw' && !p.indirectOp) || !frontHonest(p) || s.ring.every((x) => x.kind !== SLOT_REQUEST ||
+      !(x.operation === BLKIF_OP_FLUSH_DISKCACHE && !flushNodesOf(s, p).fc) && !(x.operation === BLKIF_OP_WRITE_BARRIER && !flushNodesOf(s, p).b) && !(x.operation === BLKIF_OP_DISCARD && !advertisesDiscard(s, p)) &&
+      !(x.operation === BLKIF_OP_INDIRECT && !backendIndirect(s, p))),
   },
   {
     name: 'B_unserved_op_refused',
@@ -2089,7 +2112,14 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     name: 'B_nseg_checked',
     description: 'blkback parses and maps only indirect requests of 1 to MAX_INDIRECT_SEGMENTS segments: a request it took past its checks (indirect page mapped, or answered OKAY) never has nr_segments 0 or above MAX_INDIRECT_SEGMENTS, which xen_blkbk_parse_indirect would write past pending_req->segments[MAX_INDIRECT_SEGMENTS] (honest backend)',
     see: `${SEE_BACK} dispatch_rw_block_io ("Bad number of segments in request": nseg > MAX_INDIRECT_SEGMENTS), xen_blkbk_parse_indirect (pending_req->segments[n] for n < nseg); drivers/block/xen-blkback/common.h struct pending_req (segments[MAX_INDIRECT_SEGMENTS])`,
-    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT || r.stage === 0 || (r.stage === 1 && r.status !== BLKIF_RSP_OKAY) || r.nseg === NSEG_OK),
+    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT || !(r.stage === 2 || (r.stage === 1 && r.status === BLKIF_RSP_OKAY)) || r.nseg === NSEG_OK),
+  },
+  {
+    // indirectOp (session 31): examples/blkif-indirect-nseg-double-fetch.ts (XSA-155's double fetch of nr_segments)
+    name: 'B_copy_within_request',
+    description: 'blkback copies an indirect request\'s grefs into its own struct blkif_request (__do_block_io_op\'s `req`, on its kthread\'s stack) within that struct\'s indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]: the count, min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)), is taken on one read of nr_segments (honest backend)',
+    see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->u.indirect.nr_segments = READ_ONCE(src->u.indirect.nr_segments); n = min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(dst->u.indirect.nr_segments))), __do_block_io_op (struct blkif_request req); drivers/block/xen-blkback/common.h struct blkif_x86_32_request_indirect (indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]); XSA-155 (QEMU hw/xen_blkif.h, "blkif: Avoid double access to src->nr_segments": "the size limitation could be bypassed")`,
+    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.copyOverflow !== true,
   },
   {
     // ops with migrate: blkif-resume-bios-lost's flush and discard side (session 26)

@@ -3,9 +3,10 @@
  * sends its reads as BLKIF_OP_INDIRECT (indirect_op, nr_segments, indirect_grefs[0], the segments on an indirect page
  * taken from its grant list); blkback checks indirect_op and nr_segments, maps the indirect page (a refused map fails
  * the request), reads each segment once, checks it, unmaps the page, then maps the data. A hostile guest also writes
- * the indirect header and the page's segments and revokes the page's grant while blkback maps it. The three variants
- * of examples/blkif-indirect-*.ts each put back one historical shape (a double fetch, the nseg check removed, a
- * refused map ignored) and are found; the built-in verifies at their bounds. Each test can fail: every count and
+ * the indirect header and the page's segments and revokes the page's grant while blkback maps it. The four variants
+ * of examples/blkif-indirect-*.ts each put back one historical shape (the segments read twice, nr_segments read twice
+ * for the count of grefs copied, the nseg check removed, a refused map ignored) and are found; the built-in verifies
+ * at their bounds. Each test can fail: every count and
  * every trace length is computed, and the mutants of test/mutants/model-blkif.json break one check each.
  */
 import { test } from 'uvu';
@@ -20,14 +21,16 @@ import { ALL, M, run } from './support/blkifRun.js';
 import doubleFetch from '../examples/blkif-indirect-double-fetch.js';
 import mapIgnored from '../examples/blkif-indirect-map-ignored.js';
 import nsegUnchecked from '../examples/blkif-indirect-nseg-unchecked.js';
+import nsegDoubleFetch from '../examples/blkif-indirect-nseg-double-fetch.js';
 
 /** The examples' bounds (withDefaults in each). */
 const SMALL = { indirectOp: true, ringSize: 2, requests: 3, pages: 2, maxPgrants: 1 };
 const HOSTILE = { ...SMALL, frontend: 'hostile' };
 
-test('the variants: the indirect segments read twice (XSA-155), nr_segments above MAX_INDIRECT_SEGMENTS accepted, a refused indirect map ignored (XSA-365\'s lost error) are each found, with the guest\'s writes in the trace', () => {
+test('the variants: the indirect segments read twice (XSA-155), nr_segments read twice for the count of grefs copied (XSA-155, QEMU\'s shape), nr_segments above MAX_INDIRECT_SEGMENTS accepted, a refused indirect map ignored (XSA-365\'s lost error) are each found, with the guest\'s writes in the trace', () => {
   const cases: [unknown, Record<string, string | number | boolean>, string, number, string][] = [
     [doubleFetch, { frontend: 'hostile', hostileWrites: 2 }, 'B_io_within_page', 7, 'xen_blkbk_parse_indirect_check'],
+    [nsegDoubleFetch, { frontend: 'hostile', hostileWrites: 2 }, 'B_copy_within_request', 5, 'blkif_get_x86_32_req_count'],
     [nsegUnchecked, { frontend: 'hostile' }, 'B_nseg_checked', 4, 'xen_blkbk_parse_indirect'],
     [mapIgnored, { frontend: 'hostile' }, 'B_indirect_page_mapped', 4, 'xen_blkbk_parse_indirect'],
   ];
@@ -62,7 +65,7 @@ test('a hostile guest against the built-in: every blkback property and valid end
   assert.is(two.outcome, 'ok', two.violation?.property);
 });
 
-test('indirectOp is refused with one line where it is not modelled: too few pages, no feature-max-indirect-segments, ops other than rw, a lifecycle', () => {
+test('indirectOp is refused with one line where it is not modelled: too few pages, no feature-max-indirect-segments, ops other than rw', () => {
   const refused = (o: Record<string, string | number | boolean>, re: RegExp) => {
     let msg = '';
     try { paramsOf(blkif, o); } catch (e) { msg = (e as Error).message; }
@@ -71,7 +74,6 @@ test('indirectOp is refused with one line where it is not modelled: too few page
   refused({ indirectOp: true, pages: 2, segments: 2 }, /indirectOp needs pages \(2\) of at least segments \+ 1 \(3\)/);
   refused({ indirectOp: true, indirect: false }, /indirectOp needs indirect=true: blkfront sends BLKIF_OP_INDIRECT only while the backend writes feature-max-indirect-segments/);
   refused({ indirectOp: true, ops: 'rw+flush' }, /indirectOp is modelled with ops=rw/);
-  refused({ indirectOp: true, migrate: true }, /indirectOp is modelled without a lifecycle/);
 });
 
 test('the fields exist with indirectOp only; honest ends: every read goes out as BLKIF_OP_INDIRECT with its indirect page, blkback parses it, everything verifies', () => {
