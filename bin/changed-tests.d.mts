@@ -7,3 +7,4 @@ export declare function stripComments(text: string): string;
 export declare function dependencyGraph(root: string, files: readonly string[]): Map<string, { deps: string[]; imports: Set<string>; listed: string[]; text: string; code: string }>;
 export declare function modelFiles(graph: ReturnType<typeof dependencyGraph>): Map<string, string>;
 export declare function selectTests(root: string, changed: readonly string[], tests: readonly string[], files?: readonly string[], graph?: ReturnType<typeof dependencyGraph>, added?: readonly string[]): { file: string; why: string }[];
+export declare function examplesOnly(root: string, changed: readonly string[], tests: readonly string[], files?: readonly string[], graph?: ReturnType<typeof dependencyGraph>, added?: readonly string[]): Map<string, string[]>;

@@ -14,7 +14,9 @@
 //    model/xenbus.ts (and what it imports), not on every model the registry lists;
 //  - the every-model set (EVERY_MODEL) when a file under model/, properties/, examples/ or cli/ that was
 //    there at BASE changed or went: a file added there alone (a new example) reaches a built-in only
-//    through a file that was there (changed too, then) or a test listing its directory (above).
+//    through a file that was there (changed too, then) or a test listing its directory (above);
+//  - per example (examplesOnly): a test that only the change's files of examples/ select is told which
+//    examples to run (run-tests passes PVCHECK_EXAMPLES; test/support/examplesChosen.ts).
 // The changed files are `git diff --name-only BASE` (committed since BASE and not yet committed) and the
 // untracked files git does not ignore; BASE defaults to the merge base of HEAD and main.
 import { execFileSync } from 'node:child_process';
@@ -325,4 +327,44 @@ export function selectTests(root, changed, tests, files = treeFiles(root), graph
     }
   }
   return tests.filter((t) => why.has(t)).map((t) => ({ file: t, why: why.get(t) }));
+}
+
+/** An example: a file directly in examples/. */
+const EXAMPLE = /^examples\/[^/]+\.ts$/;
+
+/**
+ * Per-example selection (session 31): the tests of `selectTests(changed)` that the change selects only
+ * through its examples, each with the examples to run: the tests the change without its files of
+ * examples/ would not select (none of the rest reaches them: not through an import, a name, a listed
+ * directory or the every-model set). run-tests --changed passes them the list as PVCHECK_EXAMPLES
+ * (test/support/examplesChosen.ts), and a test that runs every example one by one runs only those;
+ * the full run (CI) and any test selected by the rest of the change run every example. The examples
+ * to run: each changed example still there, and each example that depends on one (imports or names it,
+ * transitively) or mentions its name (a header's fixed-by, in a comment); a deleted example adds none.
+ * Returns a Map test -> example file names (`x.ts`, sorted; may be empty), empty when no example changed.
+ */
+export function examplesOnly(root, changed, tests, files = treeFiles(root), graph = undefined, added = []) {
+  const changedExamples = changed.filter((f) => EXAMPLE.test(f));
+  const out = new Map();
+  if (changedExamples.length === 0) return out;
+  graph ??= dependencyGraph(root, [...new Set([...files, ...changed])]);
+  const all = selectTests(root, changed, tests, files, graph, added);
+  const rest = new Set(changed.filter((f) => !EXAMPLE.test(f)));
+  const byRest = new Set(selectTests(root, [...rest], tests, files, graph, added.filter((f) => rest.has(f))).map((t) => t.file));
+  const hit = new Set(changedExamples);
+  const stems = changedExamples.map((f) => f.slice(f.lastIndexOf('/') + 1).replace(/\.ts$/, ''));
+  const reaches = (f) => {
+    const seen = new Set([f]);
+    const queue = [f];
+    for (let i = 0; i < queue.length; i++) {
+      if (hit.has(queue[i])) return true;
+      for (const d of graph.get(queue[i])?.deps ?? []) if (!seen.has(d)) { seen.add(d); queue.push(d); }
+    }
+    return false;
+  };
+  const chosen = [...graph.keys()].filter((f) => EXAMPLE.test(f) && existsSync(join(root, f)))
+    .filter((f) => reaches(f) || stems.some((s) => graph.get(f).text.includes(s)))
+    .map((f) => f.slice(f.lastIndexOf('/') + 1)).sort();
+  for (const t of all) if (!byRest.has(t.file)) out.set(t.file, chosen);
+  return out;
 }

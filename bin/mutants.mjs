@@ -14,7 +14,16 @@
 // once on an unmutated copy: if one fails there, a kill would mean nothing, so
 // the run stops (exit 2). Options: ids to run only those (--only before them says
 // the same); --no-baseline;
-// --list prints the mutants; --help. Any other option is refused (exit 2).
+// --list prints the mutants; --which (below); --help. Any other option is refused (exit 2).
+//
+// --which (session 31): every file a mutant names runs, not only up to its first killer, and a line
+// under the verdict says, file by file in list order, which test of it killed the mutant (its number,
+// and its name when the file declares its tests one by one, as many as the baseline ran) after how many
+// seconds, or that it passed; then, when a file listed later kills sooner than the first that kills, the
+// reorder to make (`reorder: ... first`), and at the end every such reorder with the seconds it saves.
+// The verdict line is the one a run without --which prints (its seconds: the files up to the first
+// killer, as listed). For finding a mutant's fastest killer: a killing test late in its file is moved
+// up in the file, a faster file is named first.
 // PVCHECK_SEED is fixed (20261202) unless set, so a verdict is reproducible.
 //
 // Mutants run PVCHECK_MUTANT_JOBS at a time (default: the machine's available
@@ -51,18 +60,19 @@ import { loadMutants } from '../test/mutants/list.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const args = process.argv.slice(2);
-const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [[--only] MUTANT-ID ...]  (no id: every mutant of test/mutants/*.json)';
+const usage = 'usage: npm run mutants -- [--no-baseline] [--list] [--which] [[--only] MUTANT-ID ...]  (no id: every mutant of test/mutants/*.json; --which: every named file runs, and says which test killed the mutant and when)';
 if (args.includes('--help') || args.includes('-h')) {
   process.stdout.write(usage + '\n');
   process.exit(0);
 }
 // --only before the ids says what ids alone say (the briefs' spelling)
-const badFlag = args.find((a) => a.startsWith('-') && a !== '--no-baseline' && a !== '--list' && a !== '--only');
+const badFlag = args.find((a) => a.startsWith('-') && a !== '--no-baseline' && a !== '--list' && a !== '--only' && a !== '--which');
 if (badFlag) {
   process.stderr.write(`mutants: unknown option ${badFlag}\n${usage}\n`);
   process.exit(2);
 }
 const baseline = !args.includes('--no-baseline');
+const which = args.includes('--which');
 const only = args.filter((a) => !a.startsWith('--'));
 if (args.includes('--only') && only.length === 0) {
   process.stderr.write(`mutants: --only names no mutant\n${usage}\n`);
@@ -226,14 +236,43 @@ async function runTests(dir, files, timeout) {
   return { failed, seconds: Math.round((Date.now() - t0) / 1000), out: r.out };
 }
 
-/** Runs one test file in `dir` in its own process (asynchronously); resolves to its failure text or undefined. */
+/**
+ * Runs one test file in `dir` in its own process (asynchronously); resolves to its failure text
+ * (undefined: it passed), its seconds, and the number of the test that failed (from 1; uvu's marks
+ * before the kill), when one did.
+ */
 async function runFile(dir, file, timeout) {
+  const t0 = Date.now();
   // a file stops at its first failed test: that test has killed the mutant
   const r = await runTestsIn(dir, [file], { PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1', PVCHECK_TEST_BAIL: '1' }, (timeout + 120) * 1000);
+  const seconds = (Date.now() - t0) / 1000;
   const failed = failedFiles(r.out);
   if (r.status !== 0 && failed.length === 0) failed.push(r.signal ? `(runner killed by ${r.signal})` : `(runner exit ${r.status})`);
-  return failed.length ? failed.join(', ') : undefined;
+  if (!failed.length) return { failed: undefined, seconds };
+  // run-tests prints the bailed file's own output after its line: uvu's marks, `• ` a test passed, `✘ ` failed
+  const bailed = /^✘ \S+: a test failed; killed there[^\n]*\n([\s\S]*)$/m.exec(r.out);
+  let test;
+  if (bailed) {
+    const marks = [...bailed[1].matchAll(/\u2022 |\u2718 /g)].map((m) => m[0]);
+    const k = marks.indexOf('\u2718 ');
+    if (k >= 0) test = k + 1;
+  }
+  return { failed: failed.join(', '), seconds, test };
 }
+
+/** The names of a file's tests when it declares them one by one (`test('name'` at a line's start), as many as `n`. */
+function declaredTests(dir, file, n) {
+  let text;
+  try {
+    text = readFileSync(join(dir, file), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const names = [...text.matchAll(/^test\((['"`])((?:\\.|(?!\1).)*)\1/gm)].map((m) => (m[2].length > 60 ? m[2].slice(0, 57) + '...' : m[2]));
+  return names.length === n ? names : undefined;
+}
+/** Per file the baseline ran: how many tests passed and its seconds (`✔ FILE: P/N (Ss)`). */
+const baselineOf = new Map();
 
 /** Applies a mutant's edits in `dir`; returns an error line when an edit does not apply exactly. */
 function applyMutant(dir, m) {
@@ -268,6 +307,7 @@ if (baseline) {
       process.exit(2);
     }
     console.log(`baseline: ${files.length} test files pass unmutated (${b.seconds} s)`);
+    for (const m of b.out.matchAll(/^✔ (\S+): (\d+)\/(\d+)(?:, \d+ skipped)? \(([\d.]+)s\)/gm)) baselineOf.set(m[1], { tests: +m[3], seconds: +m[4] });
   } finally {
     const left = killWorkingIn(dir);
     if (left.length) console.log(`baseline: ${leftLine(left)}`);
@@ -344,9 +384,10 @@ async function runMutant(m, slot) {
 async function verdictOf(m, dir) {
   const err = applyMutant(dir, m);
   if (err) return { verdict: 'stale', line: `${'stale'.padEnd(9)} ${m.id.padEnd(width)}  ${err}` };
+  if (which) return whichOf(m, dir);
   const t0 = Date.now();
   for (const f of m.tests) {
-    const failed = await runFile(dir, f, m.timeout ?? 300);
+    const { failed } = await runFile(dir, f, m.timeout ?? 300);
     if (failed) {
       const s = Math.round((Date.now() - t0) / 1000);
       return { verdict: 'killed', line: `${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${failed} (${s} s)` };
@@ -354,6 +395,39 @@ async function verdictOf(m, dir) {
   }
   const s = Math.round((Date.now() - t0) / 1000);
   return { verdict: 'survived', line: `${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${s} s)` };
+}
+
+/** The reorders --which found: a file listed later that kills sooner than the first killer as listed. */
+const reorders = [];
+/**
+ * --which: every file of the mutant runs (each in its own test run, bailing at its first failed test);
+ * the verdict a run without --which gives, and a line per file under it.
+ */
+async function whichOf(m, dir) {
+  const runs = [];
+  for (const f of m.tests) runs.push({ file: f, ...(await runFile(dir, f, m.timeout ?? 300)) });
+  const pad = ' '.repeat(10);
+  const lines = runs.map((r) => {
+    const base = baselineOf.get(r.file);
+    const unmutated = base ? `; ${base.tests} tests, ${base.seconds} s unmutated` : '';
+    if (!r.failed) return `${pad}which: ${r.file} passed (${r.seconds.toFixed(1)} s${unmutated})`;
+    const name = r.test !== undefined && base ? declaredTests(dir, r.file, base.tests)?.[r.test - 1] : undefined;
+    const at = r.test === undefined ? r.failed.slice(r.file.length).trim() || '(no failed test seen: it crashed)' : `at its test ${r.test}${name ? ` "${name}"` : ''}`;
+    return `${pad}which: ${r.file} killed it ${at} after ${r.seconds.toFixed(1)} s${unmutated}`;
+  });
+  const first = runs.findIndex((r) => r.failed);
+  if (first < 0) {
+    const s = Math.round(runs.reduce((a, r) => a + r.seconds, 0));
+    return { verdict: 'survived', line: [`${'survived'.padEnd(9)} ${m.id.padEnd(width)}  ${m.tests.join(', ')} passed (${s} s)`, ...lines].join('\n') };
+  }
+  // as a run without --which: the files up to the first killer
+  const paid = runs.slice(0, first + 1).reduce((a, r) => a + r.seconds, 0);
+  const fastest = runs.filter((r) => r.failed).reduce((a, r) => (r.seconds < a.seconds ? r : a));
+  if (fastest.seconds < paid - 1) {
+    reorders.push({ id: m.id, file: fastest.file, from: paid, to: fastest.seconds });
+    lines.push(`${pad}reorder: ${fastest.file} first (it kills after ${fastest.seconds.toFixed(1)} s; as listed the kill takes ${paid.toFixed(1)} s)`);
+  }
+  return { verdict: 'killed', line: [`${'killed'.padEnd(9)} ${m.id.padEnd(width)}  by ${runs[first].failed} (${Math.round(paid)} s)`, ...lines].join('\n') };
 }
 // a pool of `jobs` runners; results printed in list order as soon as every earlier one is in
 const results = new Array(mutants.length);
@@ -372,5 +446,11 @@ async function runner(slot) {
   }
 }
 await Promise.all(Array.from({ length: Math.min(jobs, mutants.length) }, (_, slot) => runner(slot)));
+if (which) {
+  const saved = reorders.reduce((a, r) => a + r.from - r.to, 0);
+  console.log(reorders.length
+    ? `which: ${reorders.length} mutant${reorders.length === 1 ? '' : 's'} killed sooner with another file first (${saved.toFixed(0)} s less in all): ${reorders.map((r) => `${r.id} (${r.file}: ${r.from.toFixed(0)} -> ${r.to.toFixed(0)} s)`).join('; ')}`
+    : 'which: no mutant is killed sooner with another of its files first');
+}
 console.log(`mutants: ${killed} killed, ${survived} survived${stale ? `, ${stale} stale` : ''}`);
 process.exit(survived || stale ? 1 : 0);

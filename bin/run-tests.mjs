@@ -42,6 +42,10 @@
 // model/, properties/, examples/, cli/ that was there at BASE); filters given beside it add the files
 // they match.
 //
+// Per example: a file that only the change's files of examples/ select runs with PVCHECK_EXAMPLES, the
+// changed examples (and those depending on them), comma-separated: a test that runs every example one by
+// one (test/support/examplesChosen.ts: test/shapesExamplesA/B) runs only those. A full run passes none.
+//
 // Usage: node bin/run-tests.mjs [--save-times] [--changed [BASE]] [filter-substring...]
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -108,13 +112,20 @@ const files = [];
 })(root);
 files.sort();
 let selected = filters.length ? files.filter((f) => filters.some((x) => f.includes(x))) : files;
+/**
+ * --changed: the files only the change's examples select, each with those examples (changed-tests.mjs
+ * examplesOnly), passed to it as PVCHECK_EXAMPLES; any other file runs with PVCHECK_EXAMPLES as this run has it.
+ */
+let exampleLists = new Map();
 if (changedAt >= 0) {
-  const { addedFiles, changedFiles, resolveBase, selectTests } = await import('./changed-tests.mjs');
+  const { addedFiles, changedFiles, examplesOnly, resolveBase, selectTests } = await import('./changed-tests.mjs');
   let base, changed, picked;
   try {
     base = resolveBase(root, changedBase);
     changed = changedFiles(root, base.sha);
-    picked = selectTests(root, changed, files, undefined, undefined, addedFiles(root, base.sha));
+    const added = addedFiles(root, base.sha);
+    picked = selectTests(root, changed, files, undefined, undefined, added);
+    exampleLists = examplesOnly(root, changed, files, undefined, undefined, added);
   } catch (e) {
     process.stderr.write(`run-tests: ${e.message.split('\n')[0]}\n`);
     process.exit(2);
@@ -123,7 +134,11 @@ if (changedAt >= 0) {
   for (const f of filters.length ? selected : []) if (!why.has(f)) why.set(f, 'named on the command line');
   selected = files.filter((f) => why.has(f));
   process.stdout.write(`run-tests --changed: ${changed.length} file${changed.length === 1 ? '' : 's'} changed since ${base.name} (${base.sha.slice(0, 9)}); ${selected.length} of ${files.length} test files to run:\n`);
-  for (const f of selected) process.stdout.write(`  ${f}: ${why.get(f)}\n`);
+  // a file a filter beside --changed names runs every example
+  for (const f of selected) if (filters.some((x) => f.includes(x))) exampleLists.delete(f);
+  for (const f of selected) process.stdout.write(`  ${f}: ${why.get(f)}${exampleLists.has(f) ? ' [examples]' : ''}\n`);
+  const marked = selected.filter((f) => exampleLists.has(f));
+  if (marked.length) process.stdout.write(`run-tests --changed: the ${marked.length} [examples] file${marked.length === 1 ? '' : 's'} only examples/ select${marked.length === 1 ? 's' : ''} run${marked.length === 1 ? 's' : ''} with PVCHECK_EXAMPLES=${exampleLists.get(marked[0]).join(',')} (a test running every example one by one runs only these)\n`);
   if (selected.length === 0) {
     process.stdout.write('run-tests --changed: no test file depends on the change\n');
     process.exit(0);
@@ -221,7 +236,7 @@ function runFile(f) {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', './bin/register.mjs', f], {
       cwd: root,
-      env: { ...process.env, FORCE_COLOR: '0', PVCHECK_SEED: seed },
+      env: { ...process.env, FORCE_COLOR: '0', PVCHECK_SEED: seed, ...(exampleLists.has(f) ? { PVCHECK_EXAMPLES: exampleLists.get(f).join(',') } : {}) },
       detached: true, // its own process group, killed as a whole
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -294,7 +309,7 @@ function runFile(f) {
 let passed = 0, failed = 0, skipped = 0;
 const crashed = [];
 const t0 = Date.now();
-process.stdout.write(`fast-check seed ${seed} (PVCHECK_SEED=${seed} replays this run), per-file limit ${timeoutSec}s, ${jobs} file${jobs > 1 ? 's' : ''} at a time\n`);
+process.stdout.write(`fast-check seed ${seed} (PVCHECK_SEED=${seed} replays this run), per-file limit ${timeoutSec}s, ${jobs} file${jobs > 1 ? 's' : ''} at a time${process.env.PVCHECK_EXAMPLES !== undefined ? `; PVCHECK_EXAMPLES=${process.env.PVCHECK_EXAMPLES} set: tests running every example one by one run only these` : ''}\n`);
 /** Each file's run, started `jobs` at a time, each with its wall time in seconds. */
 const results = new Array(selected.length);
 let next = 0;
