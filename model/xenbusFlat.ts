@@ -42,7 +42,8 @@
  *   its binding, guest-rx kthread and task reference with its mapping
  *   (`map`); each side's split event channels with its queue count (2), the
  *   backend's features in use with its connection (`be.nq` > 0). The budgets
- *   share one word ({@link L_guestClose} ...). 43 fields in 180 bits.
+ *   share one word ({@link L_guestClose} ...); the one-bit fields share one ({@link XenbusFlatState.flags}).
+ *   26 fields in 180 bits, ordered to fill 6 words (43 fields in 7 words before 2026-12-07e).
  *
  * @see model/xenbus.ts (the reference), model/xenstore.ts
  * @see docs/perf/2026-12-07c-words.md
@@ -155,66 +156,76 @@ type Kind = typeof L_guestClose;
 const budget = (left: number, k: number): number => (left / k) & 3;
 const eventsLeft = (left: number): number => left & 15;
 
-/** The state, one field per word of the layout (see the file's doc). */
+/**
+ * The one-bit fields, bits of {@link XenbusFlatState.flags}, by their xenbus.ts names: the xenstore nodes
+ * `multi-queue-num-queues`, `xdp-headroom`, `hotplug-status` and the backend's probe keys; netfront's key
+ * transaction (conflict, wrote multi-queue-num-queues); FrontendState's bus, inst, txn, netdev, open, wake,
+ * oops; BackendState's inst, hotplugSeen, keysRead, bug; the toolstack's uevent. Read as `(s.flags >>> K) & 1`.
+ */
+const K_N_FE_MQ = 0, K_N_FE_XDP = 1, K_N_BE_HOTPLUG = 2, K_N_BE_KEYS = 3, K_TXN_CONFLICT = 4, K_TXN_MQ = 5,
+  K_FE_BUS = 6, K_FE_INST = 7, K_FE_TXN = 8, K_FE_NETDEV = 9, K_FE_OPEN = 10, K_FE_WAKE = 11, K_FE_OOPS = 12,
+  K_BE_INST = 13, K_BE_HOTPLUG_SEEN = 14, K_BE_KEYS_READ = 15, K_BE_BUG = 16, K_TS_UEVENT = 17;
+const FLAG_BITS = 18;
+/** FrontendState's one-bit fields (bus, inst, txn, netdev, open, wake, oops); BackendState's (inst, hotplugSeen, keysRead, bug). */
+const FE_FLAGS = (1 << K_FE_BUS) | (1 << K_FE_INST) | (1 << K_FE_TXN) | (1 << K_FE_NETDEV) | (1 << K_FE_OPEN) | (1 << K_FE_WAKE) | (1 << K_FE_OOPS);
+const BE_FLAGS = (1 << K_BE_INST) | (1 << K_BE_HOTPLUG_SEEN) | (1 << K_BE_KEYS_READ) | (1 << K_BE_BUG);
+/** One-bit field k of `s` (0 or 1). */
+const fl = (s: XenbusFlatState, k: number): number => (s.flags >>> k) & 1;
+/** netfront registered its net_device (FrontendState.netdev), for tests. */
+export const feNetdev = (s: XenbusFlatState): boolean => fl(s, K_FE_NETDEV) === 1;
+
+/**
+ * The state, the layout's fields in its order (see the file's doc): 26 fields in 6 words, each word's
+ * fields on one line.
+ */
 export interface XenbusFlatState {
-  // xenstore
-  n_fe_state: number; n_fe_mq: number; n_fe_g0: number; n_fe_g1: number; n_fe_xdp: number;
-  n_be_online: number; n_be_state: number; n_be_hotplug: number; n_be_keys: number;
-  watches: number; ev_guest: number; ev_back: number; txn_conflict: number; txn_mq: number;
-  // netfront (xenbus.ts FrontendState)
-  fe_bus: number; fe_probe: number; fe_inst: number; fe_dev: number; fe_txn: number; fe_remove: number; fe_netdev: number; fe_open: number;
-  fe_queues: number; fe_nq: number; fe_features: number; fe_wake: number; fe_oops: number;
-  // netback (BackendState)
-  be_inst: number; be_state: number; be_dev: number; be_hotplugSeen: number; be_keysRead: number; be_nq: number; be_bug: number;
-  // the toolstack
-  ts_phase: number; ts_uevent: number;
-  // the queues (QueueRes): a ref as ref + 1, 0 for null
-  q0_gref: number; q0_deferred: number; q0_map: number;
-  q1_gref: number; q1_deferred: number; q1_map: number;
-  // budgets (Budget), one word: events in bits 0-3, each kind in two bits at L_* (see {@link left})
-  left: number;
+  ev_back: number; fe_probe: number;
+  ev_guest: number; n_fe_state: number;
+  watches: number; n_fe_g0: number; n_fe_g1: number; n_be_state: number;
+  left: number; fe_dev: number; be_state: number; be_dev: number;
+  flags: number; q0_gref: number; q0_deferred: number; q0_map: number; n_be_online: number; fe_remove: number;
+  q1_gref: number; q1_deferred: number; q1_map: number; fe_queues: number; fe_nq: number; fe_features: number; be_nq: number; ts_phase: number;
 }
 type S = XenbusFlatState;
 type R = Rule<S, P, any>;
 
+/**
+ * xenstore: n_fe_state, n_be_state (XenbusState + 1, 0: no node), n_be_online (0 none, 1 '1', 2 '0'),
+ * n_fe_g0/g1 (the committed ring refs + 1), watches, ev_guest, ev_back; netfront (FrontendState): fe_*;
+ * netback (BackendState): be_*; the toolstack: ts_phase; the queues (QueueRes): a ref as ref + 1, 0 for null;
+ * the budgets (Budget): left, events in bits 0-3, each kind in two bits at L_*; the one-bit fields: flags.
+ * Ordered so that they fill 6 words (a field never straddles two).
+ */
 export const xenbusFlatLayout = (p: P): Layout => {
   const f = (name: keyof S, bits: number) => ({ name, bits });
-  const b = (name: keyof S) => f(name, 1);
   return [
-    f('n_fe_state', 4), b('n_fe_mq'), f('n_fe_g0', 3), f('n_fe_g1', 3), b('n_fe_xdp'),
-    f('n_be_online', 2), f('n_be_state', 4), b('n_be_hotplug'), b('n_be_keys'),
-    f('watches', 21), f('ev_guest', 2 * QMAX), f('ev_back', 30), b('txn_conflict'), b('txn_mq'),
-    b('fe_bus'), f('fe_probe', 2), b('fe_inst'), f('fe_dev', 4), b('fe_txn'), f('fe_remove', 2), b('fe_netdev'), b('fe_open'),
-    f('fe_queues', 2), f('fe_nq', 2), f('fe_features', NETIF_FEATURES.length), b('fe_wake'), b('fe_oops'),
-    b('be_inst'), f('be_state', 4), f('be_dev', 4), b('be_hotplugSeen'), b('be_keysRead'), f('be_nq', 2), b('be_bug'),
-    f('ts_phase', 2), b('ts_uevent'),
-    f('q0_gref', 3), f('q0_deferred', 3), f('q0_map', 3),
-    f('q1_gref', 3), f('q1_deferred', 3), f('q1_map', 3),
-    f('left', L_BITS),
+    f('ev_back', 30), f('fe_probe', 2),
+    f('ev_guest', 2 * QMAX), f('n_fe_state', 4),
+    f('watches', 21), f('n_fe_g0', 3), f('n_fe_g1', 3), f('n_be_state', 4),
+    f('left', L_BITS), f('fe_dev', 4), f('be_state', 4), f('be_dev', 4),
+    f('flags', FLAG_BITS), f('q0_gref', 3), f('q0_deferred', 3), f('q0_map', 3), f('n_be_online', 2), f('fe_remove', 2),
+    f('q1_gref', 3), f('q1_deferred', 3), f('q1_map', 3), f('fe_queues', 2), f('fe_nq', 2), f('fe_features', NETIF_FEATURES.length), f('be_nq', 2), f('ts_phase', 2),
   ];
 };
 
-/** xenbus.ts xenbusInit: the bus watches of both kernels (FE_BUS, BE_BUS), nothing else. */
+/** xenbus.ts xenbusInit: the bus watches of both kernels (FE_BUS, BE_BUS), nothing else (keys in the layout's order). */
 export const xenbusFlatInit = (p: P): S => ({
-  n_fe_state: 0, n_fe_mq: 0, n_fe_g0: 0, n_fe_g1: 0, n_fe_xdp: 0,
-  n_be_online: 0, n_be_state: 0, n_be_hotplug: 0, n_be_keys: 0,
-  watches: T_FE_BUS + T_BE_BUS * 8, ev_guest: 0, ev_back: 0, txn_conflict: 0, txn_mq: 0,
-  fe_bus: 0, fe_probe: 0, fe_inst: 0, fe_dev: 0, fe_txn: 0, fe_remove: 0, fe_netdev: 0, fe_open: 0,
-  fe_queues: 0, fe_nq: 0, fe_features: 0, fe_wake: 0, fe_oops: 0,
-  be_inst: 0, be_state: 0, be_dev: 0, be_hotplugSeen: 0, be_keysRead: 0, be_nq: 0, be_bug: 0,
-  ts_phase: 0, ts_uevent: 0,
-  q0_gref: 0, q0_deferred: 0, q0_map: 0,
-  q1_gref: 0, q1_deferred: 0, q1_map: 0,
+  ev_back: 0, fe_probe: 0,
+  ev_guest: 0, n_fe_state: 0,
+  watches: T_FE_BUS + T_BE_BUS * 8, n_fe_g0: 0, n_fe_g1: 0, n_be_state: 0,
   left: p.events + p.guestClose * L_guestClose + p.reconnect * L_reconnect + p.unplug * L_unplug + p.migrate * L_migrate +
     p.frontendFatal * L_frontendFatal + p.backendFatal * L_backendFatal + p.spurious * L_spurious + p.initTimeout * L_initTimeout,
+  fe_dev: 0, be_state: 0, be_dev: 0,
+  flags: 0, q0_gref: 0, q0_deferred: 0, q0_map: 0, n_be_online: 0, fe_remove: 0,
+  q1_gref: 0, q1_deferred: 0, q1_map: 0, fe_queues: 0, fe_nq: 0, fe_features: 0, be_nq: 0, ts_phase: 0,
 });
 
 // --- xenstore (xenstore.ts on these words)
 
 const feNode = (s: S): number => (s.n_fe_state === 0 ? 0 : s.n_fe_state - 1);
 const beNode = (s: S): number => (s.n_be_state === 0 ? 0 : s.n_be_state - 1);
-const feExists = (s: S): boolean => s.n_fe_state !== 0 || s.n_fe_g0 !== 0 || s.n_fe_mq !== 0 || s.n_fe_xdp !== 0;
-const beExists = (s: S): boolean => s.n_be_online !== 0 || s.n_be_state !== 0 || s.n_be_hotplug !== 0 || s.n_be_keys !== 0;
+const feExists = (s: S): boolean => s.n_fe_state !== 0 || s.n_fe_g0 !== 0 || fl(s, K_N_FE_MQ) !== 0 || fl(s, K_N_FE_XDP) !== 0;
+const beExists = (s: S): boolean => s.n_be_online !== 0 || s.n_be_state !== 0 || fl(s, K_N_BE_HOTPLUG) !== 0 || fl(s, K_N_BE_KEYS) !== 0;
 
 const watching = (s: S, t: number): boolean => {
   for (let w = s.watches; w !== 0; w >>>= 3) if ((w & 7) === t) return true;
@@ -258,7 +269,7 @@ function fire(d: S, mask: number): void {
   for (let w = d.watches; w !== 0; w >>>= 3) if (mask & (1 << (w & 7))) queue(d, w & 7);
 }
 /** conflictWith at txnConflicts=any: any committed change fails netfront's open transaction. */
-const conflict = (d: S): void => { if (d.fe_txn) d.txn_conflict = 1; };
+const conflict = (d: S): void => { if (fl(d, K_FE_TXN)) d.flags |= 1 << K_TXN_CONFLICT; };
 /** xsWrite of a node whose field is set by `set`, firing `mask`. */
 function write(d: S, mask: number): void { fire(d, mask); conflict(d); }
 function xsUnwatch(d: S, t: number): void {
@@ -283,12 +294,12 @@ function xsDeliver(d: S, guest: boolean): void {
 }
 function rmBE(d: S): void {
   if (!beExists(d)) return;
-  d.n_be_online = 0; d.n_be_state = 0; d.n_be_hotplug = 0; d.n_be_keys = 0;
+  d.n_be_online = 0; d.n_be_state = 0; d.flags &= ~(1 << K_N_BE_HOTPLUG); d.flags &= ~(1 << K_N_BE_KEYS);
   fire(d, RM_BE); conflict(d);
 }
 function rmFE(d: S): void {
   if (!feExists(d)) return;
-  d.n_fe_state = 0; d.n_fe_mq = 0; d.n_fe_g0 = 0; d.n_fe_g1 = 0; d.n_fe_xdp = 0;
+  d.n_fe_state = 0; d.flags &= ~(1 << K_N_FE_MQ); d.n_fe_g0 = 0; d.n_fe_g1 = 0; d.flags &= ~(1 << K_N_FE_XDP);
   fire(d, RM_FE); conflict(d);
 }
 const setFeState = (d: S, v: number): void => { d.n_fe_state = v + 1; write(d, WR_FE_STATE); };
@@ -327,13 +338,13 @@ const devFatal = (d: S, fe: boolean): void => switchState(d, fe, XenbusStateClos
 function netbackProbeEffect(d: S): void {
   xsDeliver(d, false);
   busDevice(d, false, true);
-  d.be_inst = 1; d.be_state = XenbusStateInitialising; d.be_dev = XenbusStateInitialising;
-  d.be_hotplugSeen = 0; d.be_keysRead = 0; d.be_nq = 0; d.be_bug = 0;
+  d.flags = (d.flags & ~BE_FLAGS) | (1 << K_BE_INST); // hotplugSeen, keysRead, bug cleared
+  d.be_state = XenbusStateInitialising; d.be_dev = XenbusStateInitialising; d.be_nq = 0;
   // the feature keys, feature-split-event-channels, multi-queue-max-queues: one write each
-  d.n_be_keys = 1;
+  d.flags |= 1 << K_N_BE_KEYS;
   for (let i = 0; i < 7; i++) write(d, WR_BE_KEY);
   backendSwitchState(d, XenbusStateInitWait);
-  d.ts_uevent = 1;
+  d.flags |= 1 << K_TS_UEVENT;
   xsWatch(d, T_BE_OTHEREND);
 }
 
@@ -348,7 +359,7 @@ function backendDisconnect(d: S): void {
 
 /** connect(): the keys are there only as netfront's committed set (queue-N/, split event channels). */
 function netbackConnect(d: S): boolean {
-  const nq = d.n_fe_mq ? 2 : 1;
+  const nq = fl(d, K_N_FE_MQ) ? 2 : 1;
   const fail = (): boolean => { backendDisconnect(d); devFatal(d, false); return false; };
   // one queue: the toplevel tx-ring-ref, which netfront never writes at this point
   if (nq === 1 || !d.n_fe_g0) return fail();
@@ -358,7 +369,7 @@ function netbackConnect(d: S): boolean {
   if (d.q1_gref === 0 || d.n_fe_g1 !== d.q1_gref) return fail();
   d.q1_map = d.q1_gref;
   // be->nq; split (event-channel-tx/rx read) and the features in use (every flag netfront requested) go with it
-  d.be_nq = nq; d.be_keysRead = 1;
+  d.be_nq = nq; d.flags |= 1 << K_BE_KEYS_READ;
   xsUnwatch(d, T_BE_HOTPLUG);
   xsWatch(d, T_BE_HOTPLUG);
   return true;
@@ -391,15 +402,16 @@ function setBackendStateStep(d: S, target: number): boolean {
 }
 function setBackendState(d: S, target: number): void {
   for (let guard = 0; d.be_state !== target; guard++) {
-    if (guard > 8 || !setBackendStateStep(d, target)) { d.be_bug = 1; return; }
+    if (guard > 8 || !setBackendStateStep(d, target)) { d.flags |= 1 << K_BE_BUG; return; }
   }
 }
 function freshBe(d: S): void {
-  d.be_inst = 0; d.be_state = 0; d.be_dev = 0; d.be_hotplugSeen = 0; d.be_keysRead = 0; d.be_nq = 0; d.be_bug = 0;
+  d.flags &= ~BE_FLAGS; // inst, hotplugSeen, keysRead, bug
+  d.be_state = 0; d.be_dev = 0; d.be_nq = 0;
 }
 function netbackRemove(d: S): void {
   xsUnwatch(d, T_BE_HOTPLUG);
-  if (d.n_be_hotplug) { d.n_be_hotplug = 0; fire(d, RM_BE_HOTPLUG); conflict(d); }
+  if (fl(d, K_N_BE_HOTPLUG)) { d.flags &= ~(1 << K_N_BE_HOTPLUG); fire(d, RM_BE_HOTPLUG); conflict(d); }
   backendDisconnect(d);
   if (beNode(d) === XenbusStateClosing) switchState(d, false, XenbusStateClosed);
   xsUnwatch(d, T_BE_OTHEREND);
@@ -416,13 +428,13 @@ function frontendChanged(d: S, fs: number): void {
     case XenbusStateClosing: setBackendState(d, XenbusStateClosing); return;
     case XenbusStateClosed:
       setBackendState(d, XenbusStateClosed);
-      if (d.be_bug) return;
+      if (fl(d, K_BE_BUG)) return;
       if (d.n_be_online === 1) return;
       netbackRemove(d);
       return;
     case XenbusStateUnknown:
       setBackendState(d, XenbusStateClosed);
-      if (d.be_bug) return;
+      if (fl(d, K_BE_BUG)) return;
       netbackRemove(d);
       return;
     default:
@@ -430,9 +442,9 @@ function frontendChanged(d: S, fs: number): void {
   }
 }
 
-const beAlive = (s: S): boolean => s.be_inst === 1;
-const beProbes = (s: S): boolean => pending(s, T_BE_BUS) && !s.be_inst && beNode(s) === XenbusStateInitialising;
-const beRemoves = (s: S): boolean => pending(s, T_BE_BUS_RM) && s.be_inst === 1 && !beExists(s);
+const beAlive = (s: S): boolean => fl(s, K_BE_INST) === 1;
+const beProbes = (s: S): boolean => pending(s, T_BE_BUS) && !fl(s, K_BE_INST) && beNode(s) === XenbusStateInitialising;
+const beRemoves = (s: S): boolean => pending(s, T_BE_BUS_RM) && fl(s, K_BE_INST) === 1 && !beExists(s);
 const can = (s: S, k: Kind): boolean => budget(s.left, k) > 0 && eventsLeft(s.left) > 0;
 function spend(d: S, s: S, k: Kind): void { d.left = s.left - k - 1; }
 
@@ -448,33 +460,34 @@ function xennetDisconnectBackend(d: S): void {
 /** xsTxnStart + talk_to_netback's writes (kept as txn_mq and the queues' refs). */
 function writeFrontendKeys(d: S): void {
   if (d.fe_nq !== 2) throw new Error('xenbus-flat: netfront writes a key set outside the cover');
-  d.txn_conflict = 0;
-  d.txn_mq = d.n_be_keys; // multi-queue-max-queues is one of the backend's probe keys
+  d.flags &= ~(1 << K_TXN_CONFLICT);
+  d.flags = (d.flags & ~(1 << K_TXN_MQ)) | (fl(d, K_N_BE_KEYS) << K_TXN_MQ); // multi-queue-max-queues is one of the backend's probe keys
 }
-function txnAbort(d: S): void { d.txn_conflict = 0; d.txn_mq = 0; }
+function txnAbort(d: S): void { d.flags &= ~(1 << K_TXN_CONFLICT); d.flags &= ~(1 << K_TXN_MQ); }
 function freshFe(d: S, bus: number): void {
-  d.fe_bus = bus; d.fe_probe = 0; d.fe_inst = 0; d.fe_dev = 0; d.fe_txn = 0; d.fe_remove = 0; d.fe_netdev = 0; d.fe_open = 0;
-  d.fe_queues = 0; d.fe_nq = 0; d.fe_features = 0; d.fe_wake = 0; d.fe_oops = 0;
+  // bus, inst, txn, netdev, open, wake, oops
+  d.flags = (d.flags & ~FE_FLAGS) | (bus << K_FE_BUS);
+  d.fe_probe = 0; d.fe_dev = 0; d.fe_remove = 0; d.fe_queues = 0; d.fe_nq = 0; d.fe_features = 0;
 }
 function talkToNetback(d: S, s: S): boolean {
   if (!feExists(s)) { talkToNetbackFailed(d); return false; }
   // feature-rx-copy (required) is one of the backend's probe keys, with multi-queue-max-queues and split
-  if (!s.n_be_keys) return false;
+  if (!fl(s, K_N_BE_KEYS)) return false;
   d.fe_nq = 2; // and split: feature-split-event-channels is a probe key too
   d.fe_features = F_ALL;
   // netback_has_xdp_headroom: xdp-headroom = "0" (no XDP program), a plain write
-  d.n_fe_xdp = 1; write(d, WR_FE_XDP);
+  d.flags |= 1 << K_N_FE_XDP; write(d, WR_FE_XDP);
   d.fe_queues = 2;
   // netif_napi_add, the ring grant, EVTCHNOP_alloc_unbound per queue (refs kept +1: 1 -> 2, 2 -> 3)
   d.q0_gref = (d.q0_deferred === 2 ? 3 : 2);
   d.q1_gref = (d.q1_deferred === 4 ? 5 : 4);
-  d.fe_txn = 1;
+  d.flags |= 1 << K_FE_TXN;
   writeFrontendKeys(d);
   return true;
 }
 function talkToNetbackFailed(d: S): void {
-  if (d.fe_txn) txnAbort(d);
-  d.fe_txn = 0;
+  if (fl(d, K_FE_TXN)) txnAbort(d);
+  d.flags &= ~(1 << K_FE_TXN);
   xennetDisconnectBackend(d);
   d.fe_queues = 0;
   xsUnwatch(d, T_FE_OTHEREND);
@@ -485,28 +498,28 @@ function talkToNetbackFailed(d: S): void {
     return;
   }
   xennetTeardown(d);
-  d.fe_bus = 0;
+  d.flags &= ~(1 << K_FE_BUS);
   busDevice(d, true, false);
 }
 function xennetTeardown(d: S): void {
   xennetDisconnectBackend(d);
   switchState(d, true, XenbusStateClosed);
   xsUnwatch(d, T_FE_OTHEREND);
-  if (d.fe_txn) txnAbort(d);
-  freshFe(d, d.fe_bus);
+  if (fl(d, K_FE_TXN)) txnAbort(d);
+  freshFe(d, fl(d, K_FE_BUS));
 }
 function netfrontResume(d: S): void {
-  if (!d.fe_inst) return;
+  if (!fl(d, K_FE_INST)) return;
   xennetDisconnectBackend(d);
-  if (d.fe_txn) txnAbort(d);
-  d.fe_txn = 0;
+  if (fl(d, K_FE_TXN)) txnAbort(d);
+  d.flags &= ~(1 << K_FE_TXN);
   d.fe_dev = XenbusStateInitialising;
   d.fe_nq = 0;
   d.fe_features &= F_XDP;
   xsWatch(d, T_FE_OTHEREND);
 }
 function netbackChanged(d: S, s: S, bs: number): void {
-  d.fe_wake = 1;
+  d.flags |= 1 << K_FE_WAKE;
   switch (bs) {
     case XenbusStateInitWait:
       if (s.fe_dev !== XenbusStateInitialising) return;
@@ -524,10 +537,10 @@ function netbackChanged(d: S, s: S, bs: number): void {
     default:
   }
 }
-const feIdle = (s: S): boolean => s.fe_inst === 1 && !s.fe_txn && s.fe_remove === RM_NONE;
-const guestXenwatchFree = (s: S): boolean => !s.fe_txn && s.fe_probe !== PR_XENWATCH;
-const feProbes = (s: S): boolean => guestXenwatchFree(s) && pending(s, T_FE_BUS) && !s.fe_bus && feNode(s) === XenbusStateInitialising;
-const feRemoves = (s: S): boolean => guestXenwatchFree(s) && pending(s, T_FE_BUS_RM) && s.fe_bus === 1 && !feExists(s) && s.fe_probe === PR_NONE;
+const feIdle = (s: S): boolean => fl(s, K_FE_INST) === 1 && !fl(s, K_FE_TXN) && s.fe_remove === RM_NONE;
+const guestXenwatchFree = (s: S): boolean => !fl(s, K_FE_TXN) && s.fe_probe !== PR_XENWATCH;
+const feProbes = (s: S): boolean => guestXenwatchFree(s) && pending(s, T_FE_BUS) && !fl(s, K_FE_BUS) && feNode(s) === XenbusStateInitialising;
+const feRemoves = (s: S): boolean => guestXenwatchFree(s) && pending(s, T_FE_BUS_RM) && fl(s, K_FE_BUS) === 1 && !feExists(s) && s.fe_probe === PR_NONE;
 const createDevMayReturn = (s: S): boolean => beNode(s) !== XenbusStateClosed && beNode(s) !== XenbusStateUnknown;
 function netfrontProbeStart(d: S, s: S, xenwatch: boolean): void {
   freshFe(d, 1);
@@ -539,7 +552,7 @@ function netfrontProbeStart(d: S, s: S, xenwatch: boolean): void {
 }
 function netfrontProbeDone(d: S): void {
   d.fe_probe = PR_NONE;
-  d.fe_inst = 1;
+  d.flags |= 1 << K_FE_INST;
   xsWatch(d, T_FE_OTHEREND);
 }
 
@@ -551,7 +564,7 @@ function initiateRemove(d: S, s: S): void {
   if (beNode(s) !== XenbusStateClosed) setBeState(d, XenbusStateClosing);
 }
 const libxlWaitsForInitWait = (s: S): boolean =>
-  s.ts_phase === PH_PLUGGED && !s.ts_uevent && !s.n_be_hotplug && beNode(s) !== XenbusStateInitWait && beNode(s) === XenbusStateInitialising;
+  s.ts_phase === PH_PLUGGED && !fl(s, K_TS_UEVENT) && !fl(s, K_N_BE_HOTPLUG) && beNode(s) !== XenbusStateInitWait && beNode(s) === XenbusStateInitialising;
 function destroyDevice(d: S): void {
   d.ts_phase = PH_REMOVED;
   rmBE(d);
@@ -581,17 +594,17 @@ export const xenbusFlatRules: readonly R[] = [
     setBeState(d, XenbusStateInitialising);
     setFeState(d, XenbusStateInitialising);
   }),
-  rule('vif-hotplug(online)', (s) => s.ts_uevent === 1, (d, s) => {
-    d.ts_uevent = 0;
-    if (beExists(s)) { d.n_be_hotplug = 1; write(d, WR_BE_HOTPLUG); }
+  rule('vif-hotplug(online)', (s) => fl(s, K_TS_UEVENT) === 1, (d, s) => {
+    d.flags &= ~(1 << K_TS_UEVENT);
+    if (beExists(s)) { d.flags |= 1 << K_N_BE_HOTPLUG; write(d, WR_BE_HOTPLUG); }
   }),
   rule('LIBXL_INIT_TIMEOUT', (s) => budget(s.left, L_initTimeout) > 0 && libxlWaitsForInitWait(s), (d, s) => { d.left = s.left - L_initTimeout; initiateRemove(d, s); }),
   rule('libxl__initiate_device_generic_remove', (s) => s.ts_phase === PH_PLUGGED && can(s, L_unplug), (d, s) => { spend(d, s, L_unplug); initiateRemove(d, s); }),
   rule('libxl__device_destroy', (s) => s.ts_phase === PH_UNPLUGGING && beNode(s) === XenbusStateClosed, (d) => destroyDevice(d)),
   rule('LIBXL_DESTROY_TIMEOUT',
-    (s, p) => p.forcedRemoval && s.ts_phase === PH_UNPLUGGING && beNode(s) !== XenbusStateClosed && (p.slowFrontend || !s.fe_txn), (d) => destroyDevice(d)),
+    (s, p) => p.forcedRemoval && s.ts_phase === PH_UNPLUGGING && beNode(s) !== XenbusStateClosed && (p.slowFrontend || !fl(s, K_FE_TXN)), (d) => destroyDevice(d)),
   rule('xl migrate',
-    (s) => s.ts_phase === PH_PLUGGED && can(s, L_migrate) && s.fe_probe === PR_NONE && !s.fe_txn && s.fe_remove === RM_NONE,
+    (s) => s.ts_phase === PH_PLUGGED && can(s, L_migrate) && s.fe_probe === PR_NONE && !fl(s, K_FE_TXN) && s.fe_remove === RM_NONE,
     (d, s) => {
       spend(d, s, L_migrate);
       d.q0_map = 0; d.q0_deferred = 0;
@@ -599,7 +612,7 @@ export const xenbusFlatRules: readonly R[] = [
       xsUnwatch(d, T_BE_HOTPLUG);
       xsUnwatch(d, T_BE_OTHEREND);
       freshBe(d);
-      d.ts_uevent = 0;
+      d.flags &= ~(1 << K_TS_UEVENT);
       xsUnwatch(d, T_BE_BUS_RM); xsUnwatch(d, T_FE_BUS); xsUnwatch(d, T_FE_BUS_RM);
       busDevice(d, false, false);
       rmBE(d);
@@ -607,7 +620,7 @@ export const xenbusFlatRules: readonly R[] = [
       setOnline(d, true);
       setBeState(d, XenbusStateInitialising);
       setFeState(d, XenbusStateInitialising);
-      busDevice(d, true, s.fe_bus === 1, s.fe_bus !== 1);
+      busDevice(d, true, fl(s, K_FE_BUS) === 1, fl(s, K_FE_BUS) !== 1);
       netfrontResume(d);
     }),
   rule('netback_probe', beProbes, (d) => netbackProbeEffect(d)),
@@ -616,8 +629,8 @@ export const xenbusFlatRules: readonly R[] = [
   rule('frontend_changed', (s) => beAlive(s) && pending(s, T_BE_OTHEREND), (d, s) => { xsDeliver(d, false); frontendChanged(d, feNode(s)); }),
   rule('hotplug_status_changed', (s) => beAlive(s) && pending(s, T_BE_HOTPLUG), (d, s) => {
     xsDeliver(d, false);
-    if (!s.n_be_hotplug) return;
-    d.be_hotplugSeen = 1;
+    if (!fl(s, K_N_BE_HOTPLUG)) return;
+    d.flags |= 1 << K_BE_HOTPLUG_SEEN;
     switchState(d, false, s.be_state);
     xsUnwatch(d, T_BE_HOTPLUG);
   }),
@@ -627,32 +640,32 @@ export const xenbusFlatRules: readonly R[] = [
     (d, s) => { spend(d, s, L_backendFatal); devFatal(d, false); }),
   rule('netfront_probe', feProbes, (d, s) => { xsDeliver(d, true); netfrontProbeStart(d, s, true); }),
   rule('netfront_probe(driver bind)',
-    (s) => s.fe_bus === 1 && !s.fe_inst && s.fe_probe === PR_NONE && feExists(s) && can(s, L_reconnect),
+    (s) => fl(s, K_FE_BUS) === 1 && !fl(s, K_FE_INST) && s.fe_probe === PR_NONE && feExists(s) && can(s, L_reconnect),
     (d, s) => { spend(d, s, L_reconnect); netfrontProbeStart(d, s, false); }),
   rule('xennet_create_dev(XENNET_TIMEOUT)', (s) => s.fe_probe !== PR_NONE && createDevMayReturn(s), (d) => netfrontProbeDone(d)),
   rule('xenbus_dev_changed(frontend: nothing to do)',
     (s) => guestXenwatchFree(s) && (pending(s, T_FE_BUS) || pending(s, T_FE_BUS_RM)) && !feProbes(s) &&
-      !(pending(s, T_FE_BUS_RM) && s.fe_bus === 1 && !feExists(s)),
+      !(pending(s, T_FE_BUS_RM) && fl(s, K_FE_BUS) === 1 && !feExists(s)),
     (d) => xsDeliver(d, true)),
-  rule('netback_changed', (s) => s.fe_inst === 1 && guestXenwatchFree(s) && pending(s, T_FE_OTHEREND),
+  rule('netback_changed', (s) => fl(s, K_FE_INST) === 1 && guestXenwatchFree(s) && pending(s, T_FE_OTHEREND),
     (d, s) => { xsDeliver(d, true); netbackChanged(d, s, beNode(s)); }),
-  rule('xenbus_transaction_end', (s) => s.fe_inst === 1 && s.fe_txn === 1, (d, s) => {
-    if (d.txn_conflict) {
+  rule('xenbus_transaction_end', (s) => fl(s, K_FE_INST) === 1 && fl(s, K_FE_TXN) === 1, (d, s) => {
+    if (fl(d, K_TXN_CONFLICT)) {
       txnAbort(d);
       // retryRefused: the guest may write its directory while it exists (libxl's perms); gone, `device` is dom0's
       if (!feExists(d)) talkToNetbackFailed(d); else writeFrontendKeys(d);
       return;
     }
     // the commit: the keys in talk_to_netback's order, each a write below `device`
-    d.n_fe_mq = d.txn_mq;
+    d.flags = (d.flags & ~(1 << K_N_FE_MQ)) | (fl(d, K_TXN_MQ) << K_N_FE_MQ);
     d.n_fe_g0 = d.q0_gref; d.n_fe_g1 = d.q1_gref;
     fire(d, WR_FE_KEY);
     txnAbort(d);
-    d.fe_txn = 0;
-    d.fe_netdev = 1;
+    d.flags &= ~(1 << K_FE_TXN);
+    d.flags |= 1 << K_FE_NETDEV;
     switchState(d, true, XenbusStateConnected);
   }),
-  rule('xennet_open', (s) => s.fe_inst === 1 && s.fe_netdev === 1 && !s.fe_open, (d, s) => { d.fe_open = 1; if (s.fe_queues === 0) d.fe_oops = 1; }),
+  rule('xennet_open', (s) => fl(s, K_FE_INST) === 1 && fl(s, K_FE_NETDEV) === 1 && !fl(s, K_FE_OPEN), (d, s) => { d.flags |= 1 << K_FE_OPEN; if (s.fe_queues === 0) d.flags |= 1 << K_FE_OOPS; }),
   rule('xennet_remove', (s) => feIdle(s) && can(s, L_guestClose), (d, s) => {
     spend(d, s, L_guestClose);
     xsUnwatch(d, T_FE_OTHEREND);
@@ -661,18 +674,18 @@ export const xenbusFlatRules: readonly R[] = [
     d.fe_remove = RM_CLOSING;
   }),
   rule('xennet_bus_close(Closing)',
-    (s) => s.fe_inst === 1 && s.fe_remove === RM_CLOSING && (beNode(s) === XenbusStateClosing || beNode(s) === XenbusStateClosed || beNode(s) === XenbusStateUnknown),
+    (s) => fl(s, K_FE_INST) === 1 && s.fe_remove === RM_CLOSING && (beNode(s) === XenbusStateClosing || beNode(s) === XenbusStateClosed || beNode(s) === XenbusStateUnknown),
     (d, s) => {
       if (beNode(s) === XenbusStateClosed) { xennetTeardown(d); return; }
       switchState(d, true, XenbusStateClosed);
       d.fe_remove = RM_CLOSED;
     }),
   rule('xennet_bus_close(Closed)',
-    (s) => s.fe_inst === 1 && s.fe_remove === RM_CLOSED && (beNode(s) === XenbusStateClosed || beNode(s) === XenbusStateUnknown), (d) => xennetTeardown(d)),
+    (s) => fl(s, K_FE_INST) === 1 && s.fe_remove === RM_CLOSED && (beNode(s) === XenbusStateClosed || beNode(s) === XenbusStateUnknown), (d) => xennetTeardown(d)),
   rule('xenbus_dev_changed(frontend removed)', feRemoves, (d, s) => {
     xsDeliver(d, true);
-    if (s.fe_inst) xennetTeardown(d);
-    d.fe_bus = 0;
+    if (fl(s, K_FE_INST)) xennetTeardown(d);
+    d.flags &= ~(1 << K_FE_BUS);
     busDevice(d, true, false);
   }),
   rule('xenbus_dev_fatal(frontend)',
@@ -696,7 +709,7 @@ const featureNames = (m: number): string[] => NETIF_FEATURES.filter((_, i) => m 
 export function toNested(s: S, p: P): XenbusModelState {
   const nodes: Record<string, string> = {};
   if (s.n_fe_state) nodes[`${FE}/state`] = String(s.n_fe_state - 1);
-  if (s.n_fe_mq) nodes[`${FE}/multi-queue-num-queues`] = '2';
+  if (fl(s, K_N_FE_MQ)) nodes[`${FE}/multi-queue-num-queues`] = '2';
   if (s.n_fe_g0) {
     for (const [i, g] of [[0, s.n_fe_g0 - 1], [1, s.n_fe_g1 - 1]] as const) {
       const dir = queueDir(2, i);
@@ -705,11 +718,11 @@ export function toNested(s: S, p: P): XenbusModelState {
     }
     for (const f of NETIF_FEATURES) if (f.kind !== 'value') nodes[`${FE}/${f.frontendKey}`] = '1';
   }
-  if (s.n_fe_xdp) nodes[`${FE}/xdp-headroom`] = '0';
+  if (fl(s, K_N_FE_XDP)) nodes[`${FE}/xdp-headroom`] = '0';
   if (s.n_be_online) nodes[`${BE}/online`] = s.n_be_online === 1 ? '1' : '0';
   if (s.n_be_state) nodes[`${BE}/state`] = String(s.n_be_state - 1);
-  if (s.n_be_hotplug) nodes[`${BE}/hotplug-status`] = 'connected';
-  if (s.n_be_keys) {
+  if (fl(s, K_N_BE_HOTPLUG)) nodes[`${BE}/hotplug-status`] = 'connected';
+  if (fl(s, K_N_BE_KEYS)) {
     for (const f of NETIF_FEATURES) nodes[`${BE}/${f.backendKey}`] = '1';
     nodes[`${BE}/feature-split-event-channels`] = '1';
     nodes[`${BE}/multi-queue-max-queues`] = String(p.backendMaxQueues);
@@ -723,25 +736,25 @@ export function toNested(s: S, p: P): XenbusModelState {
   if (s.ev_guest) events[GUEST] = queueOf(s.ev_guest, QBITS_G, GUEST_Q);
   if (s.ev_back) events[DRIVER_DOMAIN] = queueOf(s.ev_back, QBITS_B, BACK_Q);
   const txns: Record<string, XsTxn> = {};
-  if (s.fe_txn) {
+  if (fl(s, K_FE_TXN)) {
     const writes: Record<string, string> = {};
-    if (s.txn_mq) writes[`${FE}/multi-queue-num-queues`] = String(s.fe_nq);
+    if (fl(s, K_TXN_MQ)) writes[`${FE}/multi-queue-num-queues`] = String(s.fe_nq);
     for (const [i, g] of [[0, s.q0_gref - 1], [1, s.q1_gref - 1]] as const) {
       const dir = queueDir(s.fe_nq, i);
       writes[`${dir}/tx-ring-ref`] = txRef(g); writes[`${dir}/rx-ring-ref`] = rxRef(g);
       writes[`${dir}/event-channel-tx`] = txPort(i); writes[`${dir}/event-channel-rx`] = rxPort(i);
     }
     for (const f of NETIF_FEATURES) if (f.kind !== 'value') writes[`${FE}/${f.frontendKey}`] = '1';
-    txns[TXN_FE] = { writes, conflict: s.txn_conflict === 1 };
+    txns[TXN_FE] = { writes, conflict: fl(s, K_TXN_CONFLICT) === 1 };
   }
   const fe: FrontendState = {
-    bus: s.fe_bus === 1, probe: PROBE[s.fe_probe]!, inst: s.fe_inst === 1, dev: s.fe_dev, txn: s.fe_txn === 1, remove: REMOVE[s.fe_remove]!,
-    netdev: s.fe_netdev === 1, open: s.fe_open === 1, queues: s.fe_queues, nq: s.fe_nq, split: s.fe_nq === 2, features: featureNames(s.fe_features),
-    xdp: 'off', wake: s.fe_wake === 1, xw: 'run', oops: s.fe_oops === 1, dpdk: 'none', ringUsed: false,
+    bus: fl(s, K_FE_BUS) === 1, probe: PROBE[s.fe_probe]!, inst: fl(s, K_FE_INST) === 1, dev: s.fe_dev, txn: fl(s, K_FE_TXN) === 1, remove: REMOVE[s.fe_remove]!,
+    netdev: fl(s, K_FE_NETDEV) === 1, open: fl(s, K_FE_OPEN) === 1, queues: s.fe_queues, nq: s.fe_nq, split: s.fe_nq === 2, features: featureNames(s.fe_features),
+    xdp: 'off', wake: fl(s, K_FE_WAKE) === 1, xw: 'run', oops: fl(s, K_FE_OOPS) === 1, dpdk: 'none', ringUsed: false,
   };
   const be: BackendState = {
-    inst: s.be_inst === 1, state: s.be_state, dev: s.be_dev, hotplugSeen: s.be_hotplugSeen === 1, keysRead: s.be_keysRead === 1,
-    nq: s.be_nq, split: s.be_nq === 2, features: featureNames(s.be_nq > 0 ? F_FLAGS : 0), bug: s.be_bug === 1, headroom: 0, ringSync: false,
+    inst: fl(s, K_BE_INST) === 1, state: s.be_state, dev: s.be_dev, hotplugSeen: fl(s, K_BE_HOTPLUG_SEEN) === 1, keysRead: fl(s, K_BE_KEYS_READ) === 1,
+    nq: s.be_nq, split: s.be_nq === 2, features: featureNames(s.be_nq > 0 ? F_FLAGS : 0), bug: fl(s, K_BE_BUG) === 1, headroom: 0, ringSync: false,
   };
   // evt and napi go with the grant, bound, task (run) and taskRef with the mapping
   const q = (gref: number, deferred: number, map: number): QueueRes => ({
@@ -758,7 +771,7 @@ export function toNested(s: S, p: P): XenbusModelState {
   return {
     xs: { nodes, watches, events, txns },
     fe, be,
-    ts: { phase: PHASE[s.ts_phase]!, uevent: s.ts_uevent === 1, beDown: false, breach: false },
+    ts: { phase: PHASE[s.ts_phase]!, uevent: fl(s, K_TS_UEVENT) === 1, beDown: false, breach: false },
     q: [
       q(s.q0_gref, s.q0_deferred, s.q0_map),
       q(s.q1_gref, s.q1_deferred, s.q1_map),
@@ -770,20 +783,20 @@ export function toNested(s: S, p: P): XenbusModelState {
 // --- properties: xenbus.ts's, with their names, readings and sources, written on the words
 
 const bothConnected = (s: S): boolean =>
-  s.fe_inst === 1 && s.be_inst === 1 && s.fe_dev === XenbusStateConnected && feNode(s) === XenbusStateConnected &&
+  fl(s, K_FE_INST) === 1 && fl(s, K_BE_INST) === 1 && s.fe_dev === XenbusStateConnected && feNode(s) === XenbusStateConnected &&
   s.be_state === XenbusStateConnected && (beNode(s) === XenbusStateConnected || beNode(s) === XenbusStateReconfigured);
 const connectedAndIdle = (s: S): boolean =>
-  bothConnected(s) && !s.fe_txn && s.be_nq > 0 && s.q0_map !== 0 && (s.be_nq > 1 ? s.q1_map !== 0 : s.q1_map === 0);
+  bothConnected(s) && !fl(s, K_FE_TXN) && s.be_nq > 0 && s.q0_map !== 0 && (s.be_nq > 1 ? s.q1_map !== 0 : s.q1_map === 0);
 const noMaps = (s: S): boolean => s.q0_map === 0 && s.q1_map === 0;
 /** No mapping and no binding (bound goes with map). */
 const noMapsOrBinds = noMaps;
 const bothClosed = (s: S): boolean =>
   s.ts_phase === PH_PLUGGED && feNode(s) === XenbusStateClosed && beNode(s) === XenbusStateClosed &&
-  (!s.fe_inst || (s.fe_dev === XenbusStateClosed && s.fe_remove === RM_NONE)) && (!s.be_inst || s.be_state === XenbusStateClosed) && noMaps(s);
-const removed = (s: S): boolean => s.ts_phase === PH_REMOVED && !s.fe_inst && !s.be_inst && noMapsOrBinds(s);
+  (!fl(s, K_FE_INST) || (s.fe_dev === XenbusStateClosed && s.fe_remove === RM_NONE)) && (!fl(s, K_BE_INST) || s.be_state === XenbusStateClosed) && noMaps(s);
+const removed = (s: S): boolean => s.ts_phase === PH_REMOVED && !fl(s, K_FE_INST) && !fl(s, K_BE_INST) && noMapsOrBinds(s);
 const unbound = (s: S): boolean =>
-  s.ts_phase === PH_PLUGGED && s.fe_bus === 1 && !s.fe_inst && s.fe_probe === PR_NONE &&
-  (!s.be_inst || s.be_state === XenbusStateInitWait || s.be_state === XenbusStateClosed) && noMapsOrBinds(s);
+  s.ts_phase === PH_PLUGGED && fl(s, K_FE_BUS) === 1 && !fl(s, K_FE_INST) && s.fe_probe === PR_NONE &&
+  (!fl(s, K_BE_INST) || s.be_state === XenbusStateInitWait || s.be_state === XenbusStateClosed) && noMapsOrBinds(s);
 const guestXenwatchHangs = (s: S): boolean => s.fe_probe !== PR_NONE || s.ev_guest !== 0;
 const nobodyWaits = (s: S): boolean => s.ts_phase !== PH_UNPLUGGING;
 /** xenbus.ts settled (the X8 goal and the valid ends, both Linux). */
@@ -792,35 +805,35 @@ export const xenbusFlatSettled = (s: S): boolean =>
 
 const mapsOutside = (s: S): boolean => s.q0_map !== 0 || s.q1_map !== 0;
 const HOLDS: Record<string, (s: S, p: P) => boolean> = {
-  [X1.name]: (s) => (s.be_inst === 1 && s.be_state === XenbusStateConnected && s.be_keysRead === 1) || !mapsOutside(s),
+  [X1.name]: (s) => (fl(s, K_BE_INST) === 1 && s.be_state === XenbusStateConnected && fl(s, K_BE_KEYS_READ) === 1) || !mapsOutside(s),
   [X2.name]: (s) => (s.q0_map === 0 || s.q0_gref === s.q0_map || s.q0_deferred === s.q0_map) && (s.q1_map === 0 || s.q1_gref === s.q1_map || s.q1_deferred === s.q1_map),
-  [X3.name]: (s) => !s.be_bug,
-  [X4.name]: (s) => !(s.be_inst === 1 && s.be_dev === XenbusStateConnected) || s.be_hotplugSeen === 1,
+  [X3.name]: (s) => !fl(s, K_BE_BUG),
+  [X4.name]: (s) => !(fl(s, K_BE_INST) === 1 && s.be_dev === XenbusStateConnected) || fl(s, K_BE_HOTPLUG_SEEN) === 1,
   [X5.name]: (s) => {
-    if (!bothConnected(s) || s.fe_txn) return true;
-    const advertisedQ = s.n_be_keys ? 2 : 1;
-    const splitOk = s.fe_nq !== 2 || s.n_be_keys === 1;
-    const featOk = s.fe_features === 0 || s.n_be_keys === 1;
+    if (!bothConnected(s) || fl(s, K_FE_TXN)) return true;
+    const advertisedQ = fl(s, K_N_BE_KEYS) ? 2 : 1;
+    const splitOk = s.fe_nq !== 2 || fl(s, K_N_BE_KEYS) === 1;
+    const featOk = s.fe_features === 0 || fl(s, K_N_BE_KEYS) === 1;
     // split: nq is 2 (each side's split goes with its queue count); be.features: every flag once connected
     return s.fe_nq === s.be_nq && (s.fe_features & F_FLAGS) === (s.be_nq > 0 ? F_FLAGS : 0) && s.fe_nq <= advertisedQ && splitOk && featOk;
   },
-  [X6.name]: (s) => !s.fe_oops,
-  [X7.name]: (s) => (s.be_inst === 1 && s.be_state === XenbusStateConnected) || !mapsOutside(s),
+  [X6.name]: (s) => !fl(s, K_FE_OOPS),
+  [X7.name]: (s) => (fl(s, K_BE_INST) === 1 && s.be_state === XenbusStateConnected) || !mapsOutside(s),
   [X9.name]: () => true, // no XDP attach at this point
-  [X11.name]: (s) => !(s.be_inst === 1 && s.be_dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
+  [X11.name]: (s) => !(fl(s, K_BE_INST) === 1 && s.be_dev === XenbusStateConnected && beNode(s) === XenbusStateConnected) ||
     (s.be_nq > 0 && s.q0_map !== 0 && (s.be_nq < 2 || s.q1_map !== 0)),
   [X12.name]: (s) => { let n = 0; for (let q = s.ev_back; q !== 0; q >>>= QBITS_B) if ((q & 7) === QCODE[T_BE_OTHEREND]) n++; return n <= 1; },
-  [X13.name]: (s) => s.fe_inst === 1 || (s.q0_gref === 0 && s.q1_gref === 0), // napi goes with the grant
+  [X13.name]: (s) => fl(s, K_FE_INST) === 1 || (s.q0_gref === 0 && s.q1_gref === 0), // napi goes with the grant
   [X14.name]: () => true, // no malformed packet, no transmit: nothing is freed in use
   [X15.name]: () => true, // not DPDK
   [X16.name]: () => true, // no hostile peer: nobody writes the other side's nodes
   [X17.name]: (s, p) => {
     // the guest's nodes (its directory), its watches (otherend, one bus half), its transactions (netfront's)
-    const entries = (s.n_fe_state ? 1 : 0) + (s.n_fe_mq ? 1 : 0) + (s.n_fe_g0 ? 12 : 0) + (s.n_fe_xdp ? 1 : 0);
+    const entries = (s.n_fe_state ? 1 : 0) + (fl(s, K_N_FE_MQ) ? 1 : 0) + (s.n_fe_g0 ? 12 : 0) + (fl(s, K_N_FE_XDP) ? 1 : 0);
     let watches = 0;
     for (let w = s.watches; w !== 0; w >>>= 3) if (isGuest(w & 7)) watches++;
     // the largest node: 16 + 2 perms * 8 + at most 2 bytes of data
-    return entries <= p.quotaEntries && 34 <= p.quotaEntrySize && watches <= p.quotaWatches + 1 && s.fe_txn <= p.quotaTransactions + 1;
+    return entries <= p.quotaEntries && 34 <= p.quotaEntrySize && watches <= p.quotaWatches + 1 && fl(s, K_FE_TXN) <= p.quotaTransactions + 1;
   },
   [X18.name]: () => true, // no XS_SET_PERMS at this point
 };
@@ -836,7 +849,7 @@ export const xenbusFlatGoals: readonly Goal<S, P>[] = [
 ];
 
 const OBSERVED: Record<string, (s: S) => number> = {
-  backend_node_vs_driver: (s) => (s.be_inst === 1 && beNode(s) !== s.be_state ? 1 : 0),
+  backend_node_vs_driver: (s) => (fl(s, K_BE_INST) === 1 && beNode(s) !== s.be_state ? 1 : 0),
   deferred_grants: (s) => (s.q0_deferred !== 0 ? 1 : 0) + (s.q1_deferred !== 0 ? 1 : 0),
   queues_mapped: (s) => (s.q0_map !== 0 ? 1 : 0) + (s.q1_map !== 0 ? 1 : 0),
 };

@@ -14,7 +14,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { findModel } from '../model/registry.js';
 import type { XenbusModelState } from '../model/xenbus.js';
-import type { XenbusFlatState } from '../model/xenbusFlat.js';
+import { feNetdev, type XenbusFlatState } from '../model/xenbusFlat.js';
 import { fastPathMatchesNested, listedCoverIsTheCover, replayedMatchesBuiltin } from './support/fastPathCli.js';
 
 const xenbus = findModel('xenbus')!;
@@ -29,7 +29,7 @@ test("a counterexample of the word-level search, replayed on xenbus's rules, is 
   const fast = (await fastPathFor(xenbus, p.right as object))!;
   assert.is(fast.model.name, 'xenbus-flat');
   const inv = <S>(holds: (s: S) => boolean) => [{ name: 'no_net_device_yet', description: 'x', see: 'x', holds }];
-  const flatM: Model = { ...fast.model, invariants: inv((s: XenbusFlatState) => s.fe_netdev === 0), goals: [] };
+  const flatM: Model = { ...fast.model, invariants: inv((s: XenbusFlatState) => !feNetdev(s)), goals: [] };
   const nestedM: Model = { ...xenbus, invariants: inv((s: XenbusModelState) => !s.fe.netdev), goals: [] };
   const n = replayedMatchesBuiltin(xenbus, p.right as object, fast, flatM, nestedM, 'no_net_device_yet');
   assert.ok(n > 4, `trace of ${n}`);
