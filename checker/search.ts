@@ -303,7 +303,7 @@ export class Search<S> {
       }
       if (counter >= nextCheck) {
         nextCheck = counter + 1024;
-        if (this.memory && this.memory.over(0)) {
+        if (this.memory && this.memory.regular()) {
           this.truncated = 'max-memory';
           this.finish();
           return this.result;

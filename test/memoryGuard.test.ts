@@ -77,4 +77,41 @@ test('the process\'s own resident set by default', () => {
   assert.is(new MemoryGuard(now - 512 * MiB).over(0), true);
 });
 
+
+test('regular asks (the one-thread search, every 1,024 states): a read with R of room answers the next floor(R / 64 MiB) - 1 without reading, at most 63; near the limit each reads; an ask to allocate reads and resets the count', () => {
+  const m = { rss: 100 * MiB, reads: 0 };
+  const rss = () => (m.reads++, m.rss);
+  // 900 MiB of room: 14 steps of 64 MiB, so this read answers 13 more
+  const guard = new MemoryGuard(1000 * MiB, undefined, undefined, rss);
+  assert.is(guard.regular(), false);
+  assert.is(m.reads, 1);
+  for (let i = 0; i < 13; i++) assert.is(guard.regular(), false);
+  assert.is(m.reads, 1, 'the 13 after the read answered without one');
+  // the resident set passed the limit meanwhile: the next read finds it
+  m.rss = 1001 * MiB;
+  assert.is(guard.regular(), true);
+  assert.is(m.reads, 2);
+  // 127 MiB of room (one step): every ask reads
+  m.rss = 873 * MiB;
+  m.reads = 0;
+  for (let i = 0; i < 5; i++) assert.is(guard.regular(), false);
+  assert.is(m.reads, 5);
+  // room for thousands of steps: at most 63 answered without a read
+  const big = new MemoryGuard(2 ** 50, undefined, undefined, rss);
+  m.reads = 0;
+  for (let i = 0; i < 64 * 3; i++) assert.is(big.regular(), false);
+  assert.is(m.reads, 3);
+  // an ask to allocate (a doubling) reads, and the regular ask after it reads again
+  m.rss = 100 * MiB;
+  m.reads = 0;
+  assert.is(guard.regular(), false);
+  assert.is(guard.over(800 * MiB), false, '100 + 800 <= 1000');
+  assert.is(m.reads, 2);
+  m.rss = 950 * MiB; // the allocation took its 800 MiB and more
+  assert.is(guard.regular(), false);
+  assert.is(m.reads, 3, 'read again after the allocation, not skipped on the read before it');
+  m.rss = 1001 * MiB;
+  assert.is(guard.regular(), true, '50 MiB of room: no ask skipped');
+});
+
 test.run();
