@@ -246,7 +246,8 @@ async function runFile(dir, file, timeout) {
   // a file stops at its first failed test: that test has killed the mutant
   const r = await runTestsIn(dir, [file], { PVCHECK_TEST_TIMEOUT: String(timeout), PVCHECK_TEST_JOBS: '1', PVCHECK_TEST_BAIL: '1' }, (timeout + 120) * 1000);
   const seconds = (Date.now() - t0) / 1000;
-  const failed = failedFiles(r.out);
+  // this file's line only: a failed file's own output follows it, and may quote a runner's (a test of run-tests)
+  const failed = failedFiles(r.out).filter((f) => f.split(' ')[0] === file);
   if (r.status !== 0 && failed.length === 0) failed.push(r.signal ? `(runner killed by ${r.signal})` : `(runner exit ${r.status})`);
   if (!failed.length) return { failed: undefined, seconds };
   // run-tests prints the bailed file's own output after its line: uvu's marks, `• ` a test passed, `✘ ` failed

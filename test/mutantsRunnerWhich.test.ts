@@ -35,7 +35,8 @@ writeFileSync(join(tree, 'other.txt'), 'unmutated\n');
 const file = (tests: string) => `import { test } from 'uvu';\nimport * as assert from 'uvu/assert';\nimport { readFileSync } from 'node:fs';\nconst planted = () => readFileSync('planted.txt', 'utf8').trim();\n${tests}\ntest.run();\n`;
 writeFileSync(join(tree, 'test', 'late.test.ts'), file("test('slow first', async () => { await new Promise((r) => setTimeout(r, 3000)); });\ntest('the planted text', () => assert.is(planted(), 'unmutated'));"));
 writeFileSync(join(tree, 'test', 'never.test.ts'), file("test('passes', () => assert.ok(true));"));
-writeFileSync(join(tree, 'test', 'early.test.ts'), file("test('the planted text at once', () => assert.is(planted(), 'unmutated'));\ntest('another', () => assert.ok(true));"));
+// its output quotes a runner's line of another file (as a test of run-tests prints its fixture's): no killer of the mutant
+writeFileSync(join(tree, 'test', 'early.test.ts'), file("console.log('✘ test/quoted.test.ts: 0/1 (0.1s)');\ntest('the planted text at once', () => assert.is(planted(), 'unmutated'));\ntest('another', () => assert.ok(true));"));
 const mutant = (id: string, f: string, tests: string[]) => ({ id, part: 'test', why: 'test', edits: [{ file: f, find: 'unmutated', replace: id }], tests });
 writeFileSync(join(tree, 'test', 'mutants', 'test.json'), JSON.stringify({ mutants: [
   mutant('late-first', 'planted.txt', ['test/late.test.ts', 'test/never.test.ts', 'test/early.test.ts']),
