@@ -645,7 +645,7 @@ const params = defineParams(
     featureDiscard: boolParam({ default: true, doc: "(ops with discard) the vbd's device discards (bdev_max_discard_sectors): blkback's connect() writes feature-discard 1 (xen_blkbk_discard); false: 0, and blkfront sends no discard" }),
     discardSecure: boolParam({ default: true, doc: "(ops with secdiscard) the vbd's device has a secure erase (xen_vbd_create: vbd.discard_secure = bdev_max_secure_erase_sectors != 0): blkback writes discard-secure 1 beside feature-discard 1 (xen_blkbk_discard) and dispatch_discard_io runs blkdev_issue_secure_erase for a discard with BLKIF_DISCARD_SECURE; false: discard-secure 0, and such a discard is a plain blkdev_issue_discard" }),
     flushNodes: enumParam({ values: ['both', 'barrier-only'] as const, default: 'both', doc: "(ops with flush, featureFlushCache) the flush nodes a backend with a write cache writes: both (Linux blkback's connect(): feature-flush-cache and feature-barrier 1), or barrier-only (feature-barrier 1 without feature-flush-cache: a backend that orders writes by barriers, which blkfront_gather_backend_features reads as feature_flush and feature_fua: the queue gets BLK_FEAT_FUA and REQ_FUA writes go out as BLKIF_OP_WRITE_BARRIER)" }),
-    indirectOp: boolParam({ default: false, doc: "(session 30) blkfront sends its reads as BLKIF_OP_INDIRECT, requests of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants (blkif_queue_rw_req with max_indirect_segments: indirect_op, nr_segments, indirect_grefs[0], an indirect page from its grant list holding the segments); blkback checks indirect_op and nr_segments (dispatch_rw_block_io), maps the indirect page (a refused map fails the request), reads each segment once (xen_blkbk_parse_indirect), checks it and unmaps the page before it maps the data. A hostile guest also writes indirect_op, nr_segments (0, above MAX_INDIRECT_SEGMENTS), indirect_grefs[0] and the indirect page's segments (the slot's), and revokes the page's grant while blkback maps it. Needs pages >= segments + 1 and indirect (feature-max-indirect-segments); ops=rw. With a lifecycle (session 31): at a migration the requests outstanding re-issued by blkif_recover, indirect again at a destination that writes feature-max-indirect-segments, direct at one that does not (destIndirect=no); removal, unbind and crash end or release the indirect page as a data page (blkif_free_ring's indirect_grants[], blkback's persistent tree)" }),
+    indirectOp: boolParam({ default: false, doc: "(session 30) blkfront sends its reads as BLKIF_OP_INDIRECT, requests of more than BLKIF_MAX_SEGMENTS_PER_REQUEST grants (blkif_queue_rw_req with max_indirect_segments: indirect_op, nr_segments, indirect_grefs[0], an indirect page from its grant list holding the segments); blkback checks indirect_op and nr_segments (dispatch_rw_block_io), maps the indirect page (a refused map fails the request), reads each segment once (xen_blkbk_parse_indirect), checks it and unmaps the page before it maps the data. A hostile guest also writes indirect_op, nr_segments (0, above MAX_INDIRECT_SEGMENTS), indirect_grefs[0] and the indirect page's segments (the slot's), and revokes the page's grant while blkback maps it. Needs pages >= segments + 1 and indirect (feature-max-indirect-segments); any ops (flushes, discards and REQ_FUA writes of at most 11 grants go direct, a REQ_FUA write of more reaches blkif_queue_rw_req's BUG_ON; session 31). With a lifecycle (session 31): at a migration the requests outstanding re-issued by blkif_recover, indirect again at a destination that writes feature-max-indirect-segments, direct at one that does not (destIndirect=no); removal, unbind and crash end or release the indirect page as a data page (blkif_free_ring's indirect_grants[], blkback's persistent tree)" }),
     indirect: boolParam({ default: true, doc: "(ops with fua) the backend writes feature-max-indirect-segments (Linux blkback: 256, xen_blkbk_probe): blkfront's max_indirect_segments = min(256, xen_blkif_max_segments 32) and the queue's max_segments 32, so a write of more than BLKIF_MAX_SEGMENTS_PER_REQUEST (11) grants reaches blkif_queue_rw_req and goes out as BLKIF_OP_INDIRECT; false: at most 11 grants a request. Also (migrate with destIndirect=no, any ops; session 29) the size of the reads and writes blk-mq holds at the migration" }),
     destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it. With ops=rw+flush+fua it sizes new FUA writes; since session 29, with no (and indirect), a read or write blk-mq holds at the migration may be one built for 32 segments (blk_mq_submit_bio: life.held), which blkif_recover's kick dispatches as it is: F_fits_without_indirect" }),
     destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end: the ones blkfront_resume kept whole and, since session 29, the reads and writes blk-mq holds, rule blk_mq_submit_bio)" }),
@@ -662,7 +662,6 @@ const params = defineParams(
       : p.segments > p.pages ? `segments (${p.segments}) must be at most pages (${p.pages}): each segment of a request has its own page`
       : p.indirectOp && p.segments + 1 > p.pages ? `indirectOp needs pages (${p.pages}) of at least segments + 1 (${p.segments + 1}): a request's indirect page is one more page of blkfront's grant list`
       : p.indirectOp && !p.indirect ? 'indirectOp needs indirect=true: blkfront sends BLKIF_OP_INDIRECT only while the backend writes feature-max-indirect-segments (max_indirect_segments set)'
-      : p.indirectOp && p.ops !== 'rw' ? 'indirectOp is modelled with ops=rw (blkfront sends only reads and writes indirect: indirect_op)'
         : undefined,
 );
 export type BlkifParams = ParamsOfSpace<typeof params>;
@@ -832,7 +831,7 @@ export const blkifQueueRequest: R = {
         if (!backendIndirect(s, p)) { l.noIndirectBug = true; return; }
       }
     }
-    queueData(d, s, p, BLKIF_OP_READ, false);
+    queueData(d, s, p, BLKIF_OP_READ, false, sendsIndirect(s, p));
   },
 };
 
@@ -863,7 +862,7 @@ export const blkMqSubmitBio: Rule<BlkifState, BlkifParams, FuaSize> = {
  * claim and grant a gref if it has none), the request written at req_prod_pvt with `op`; req_prod pushed. `fua`: the
  * block request's REQ_FUA (`ops` with fua).
  */
-function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: number, fua: boolean): void {
+function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: number, fua: boolean, indirect: boolean): void {
   const f = d.front;
   const id = s.front.shadow.findIndex((x) => !x.waiting);
   const pages: number[] = [];
@@ -878,7 +877,7 @@ function queueData(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, op: numb
   };
   // indirectOp: blkif_setup_rw_req_grant takes the indirect page before the first segment's (grant_idx 0); after a
   // migration to a backend without feature-max-indirect-segments (destIndirect=no) no request goes indirect
-  const ipage = sendsIndirect(s, p) ? take() : NO_PAGE;
+  const ipage = indirect ? take() : NO_PAGE;
   for (let i = 0; i < p.segments; i++) {
     const page = take();
     pages.push(page);
@@ -943,12 +942,12 @@ export const blkifQueueFuaWrite: Rule<BlkifState, BlkifParams, FuaSize> = {
   // a requeued one went out on the direct path at the source (an indirect one stopped there); a new one is sized by the
   // queue's max_segments, which blkif_recover assigned from the backend blkfront now talks to
   choices: (s, p) => (backendIndirect(s, p) && !(s.front.fuaOwed! > 0) ? FUA_SIZES : FUA_DIRECT_ONLY),
-  when: (s, p) => s.front.grants.length >= pagesFor(s, p) &&
+  when: (s, p) => s.front.grants.length >= p.segments &&
     (s.front.fuaOwed! > 0 ? blkfrontMayQueue(s, p, true) : s.front.fuaQueue === true && blkfrontMayQueue(s, p)),
   then: (d, s, p, size) => {
     if (size === FUA_INDIRECT) { d.front.bugOn = true; return; } // BUG_ON(... req->cmd_flags & REQ_FUA): the guest's kernel stops here
     if (s.front.fuaOwed! > 0) d.front.fuaOwed = s.front.fuaOwed! - 1; // requeued by blkif_recover (blk_mq_kick_requeue_list): first
-    queueData(d, s, p, fuaOperation(s.front), true);
+    queueData(d, s, p, fuaOperation(s.front), true, false); // the direct path (at most 11 grants)
   },
 };
 
@@ -1860,6 +1859,8 @@ const INDIRECT_OPS = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_RESERVED_1] as con
 const NSEGS = [NSEG_OK, NSEG_ZERO, NSEG_ABOVE_MAX] as const;
 /** ops other than rw: also the barrier, the flush and the discard. */
 const OPERATIONS_ALL = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_WRITE_BARRIER, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_RESERVED_1, BLKIF_OP_DISCARD] as const;
+/** indirectOp with ops other than rw: also BLKIF_OP_INDIRECT. */
+const OPERATIONS_ALL_INDIRECT = [...OPERATIONS_ALL, BLKIF_OP_INDIRECT] as const;
 
 /**
  * What a hostile guest writes (frontend=hostile): req_prod (the next slot,
@@ -1877,7 +1878,7 @@ const OPERATIONS_ALL = [BLKIF_OP_READ, BLKIF_OP_WRITE, BLKIF_OP_WRITE_BARRIER, B
 export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileWrite[] {
   const out: BlkifHostileWrite[] = [];
   if (s.hostile === 0) return out;
-  const operations = p.indirectOp ? OPERATIONS_INDIRECT : p.ops === 'rw' ? OPERATIONS : OPERATIONS_ALL;
+  const operations = p.indirectOp ? (p.ops === 'rw' ? OPERATIONS_INDIRECT : OPERATIONS_ALL_INDIRECT) : p.ops === 'rw' ? OPERATIONS : OPERATIONS_ALL;
   const statuses = p.ops === 'rw' ? [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR] : [BLKIF_RSP_OKAY, BLKIF_RSP_ERROR, BLKIF_RSP_EOPNOTSUPP];
   const idx = (what: 'req_prod' | 'rsp_prod', cur: number, vals: number[]) => {
     for (const v of vals) if (v !== cur && !out.some((o) => o.what === what && o.val === v)) out.push({ what, at: -1, val: v });
