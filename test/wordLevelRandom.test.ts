@@ -12,7 +12,7 @@
  * are checked against the values drawn. A drawn point outside the cover (two values that are each inside
  * but not together) is skipped.
  *
- * At each point (the cover's far corner, {@link farCorner}, first) both models are explored by the plain
+ * At each point (the cover's far corner, {@link farCorner}, and near corner first) both models are explored by the plain
  * breadth-first search of test/support/plainBfs.ts over their own rules (immer for the built-in, a copy for
  * the word-level model, states named by the built-in's structural hash through the fast path's `toNested`),
  * up to {@link MAX_STATES} states, stopping at the same state on both sides (the two list their transitions
@@ -20,7 +20,8 @@
  * (or nowhere), the same deadlocks and edges, each rule firing as often, each goal first reached at the same
  * depth, the same observables' ranges (an observable the word-level model leaves out has no value in any
  * state: cli/fastPath.ts `observablesWithoutValue`). The mutant ring-weak-flat-payload-3-bits
- * (test/mutants/model-ring.json) passes test/ringWeakFlat and test/fastPath and is killed here.
+ * (test/mutants/model-ring.json) passes test/ringWeakFlat and test/fastPath and is killed here (the far corner),
+ * xenbus-flat-quota-watches-fixed (model-xenbus.json) passes test/xenbusFlat and is killed here (the near corner).
  *
  * fast-check with the seed of test/support/fc.ts (PVCHECK_SEED; a failure prints the seed and path, and the
  * shrunk point as `-p` arguments).
@@ -41,7 +42,7 @@ import { hashKey, plainBfs, type Space } from './support/plainBfs.js';
 
 /** States each side's search stops at (2,500: a point 0.2-1 s; the file about 6 s, 2026-12-07). */
 const MAX_STATES = 2500;
-/** Points per word-level model (the far corner one of them). */
+/** Points per word-level model (the two corners among them). */
 const RUNS = runs(8);
 
 type Value = number | string | boolean;
@@ -121,8 +122,11 @@ const args = (b: Model, p: Point): string =>
  * each enum and boolean at the word-level model's default (ring: `messages=1000 payloads=8 hostileWrites=4`
  * on a hostile frontend).
  */
-const farCorner = (e: Entry): Point =>
-  Object.fromEntries(Object.entries(e.values).map(([k, vs]) => [k, typeof vs[0] === 'number' ? Math.max(...(vs as number[])) : vs[0]!]));
+const farCorner = (e: Entry): Point => corner(e, Math.max);
+/** The near corner, run second: each integer parameter at its smallest value drawn (ring at one message on one slot; xenbus at `events=0`, the quotas at their least: X17's bounds). */
+const nearCorner = (e: Entry): Point => corner(e, Math.min);
+const corner = (e: Entry, pick: (...xs: number[]) => number): Point =>
+  Object.fromEntries(Object.entries(e.values).map(([k, vs]) => [k, typeof vs[0] === 'number' ? pick(...(vs as number[])) : vs[0]!]));
 
 /** Both models explored at `p` up to {@link MAX_STATES}, compared; throws naming the first difference. */
 function sameSpaces(e: Entry, p: object, fast: FastPath): void {
@@ -184,7 +188,7 @@ test(`at random points inside each cover (${RUNS} a model, up to ${MAX_STATES} s
         sameSpaces(e, p!, fast!);
         ran++;
       }),
-      { numRuns: RUNS, examples: [[farCorner(e)]] },
+      { numRuns: RUNS, examples: [[farCorner(e)], [nearCorner(e)]] },
     );
     if (out.failed) {
       const err = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
