@@ -17,32 +17,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { scratchDir } from './support/tmp.js';
+import { runnerTree } from './support/runnerTree.js';
 import { alive } from './support/alive.js';
 
-const root = resolve(import.meta.dirname, '..');
 const scratch = scratchDir('pvcheck-mutants-runner-');
 const tree = join(scratch, 'tree');
 const tmp = join(scratch, 'tmp');
-for (const d of [join(tree, 'bin'), join(tree, 'test', 'mutants'), tmp]) mkdirSync(d, { recursive: true });
-for (const f of ['mutants.mjs', 'run-tests.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
-copyFileSync(join(root, 'test/mutants/list.mjs'), join(tree, 'test/mutants/list.mjs'));
-// .ts files as plain modules (the test file below is plain JavaScript): no TypeScript, no transpile cache touched
-writeFileSync(
-  join(tree, 'bin', 'register.mjs'),
-  `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-export async function load(url, context, next) {
-  if (url.endsWith('.ts')) return { format: 'module', source: readFileSync(fileURLToPath(url), 'utf8'), shortCircuit: true };
-  return next(url, context);
-}\`));
-`,
-);
+mkdirSync(tmp, { recursive: true });
+runnerTree(tree);
 writeFileSync(join(tree, 'planted.txt'), 'unmutated\n');
 // The test file marks its start (pid, working directory, what its mutant planted), then
 // `waits`: waits (MARK_WAIT_MS, default 120 s) in its copy of the tree;

@@ -7,30 +7,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { runnerTree } from './support/runnerTree.js';
 
-const root = resolve(import.meta.dirname, '..');
 
 /** A scratch tree: the runner, run-tests (TypeScript as plain modules), node_modules linked, and `tests`. */
 function tree(tests: Record<string, string>, mutants: unknown[]): { dir: string; marks: string } {
   const dir = scratchDir('pvcheck-mutant-slots-');
   const t = join(dir, 'tree');
   const marks = join(dir, 'marks');
-  for (const d of [join(t, 'bin'), join(t, 'test', 'mutants'), marks, join(dir, 'tmp')]) mkdirSync(d, { recursive: true });
-  for (const f of ['mutants.mjs', 'run-tests.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(t, 'bin', f));
-  copyFileSync(join(root, 'test/mutants/list.mjs'), join(t, 'test/mutants/list.mjs'));
-  writeFileSync(join(t, 'bin', 'register.mjs'), `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-export async function load(url, context, next) {
-  if (url.endsWith('.ts')) return { format: 'module', source: readFileSync(fileURLToPath(url), 'utf8'), shortCircuit: true };
-  return next(url, context);
-}\`));
-`);
-  symlinkSync(join(root, 'node_modules'), join(t, 'node_modules'));
+  for (const d of [marks, join(dir, 'tmp')]) mkdirSync(d, { recursive: true });
+  runnerTree(t, { nodeModules: true });
   writeFileSync(join(t, 'a.txt'), 'unmutated\n');
   writeFileSync(join(t, 'b.txt'), 'unmutated\n');
   writeFileSync(join(t, 'never.txt'), 'no mutant edits this\n');

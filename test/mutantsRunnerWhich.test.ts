@@ -8,28 +8,16 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { runnerTree } from './support/runnerTree.js';
 
-const root = resolve(import.meta.dirname, '..');
 const scratch = scratchDir('pvcheck-mutants-which-');
 const tree = join(scratch, 'tree');
 const tmp = join(scratch, 'tmp');
-for (const d of [join(tree, 'bin'), join(tree, 'test', 'mutants'), tmp]) mkdirSync(d, { recursive: true });
-for (const f of ['mutants.mjs', 'run-tests.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
-copyFileSync(join(root, 'test/mutants/list.mjs'), join(tree, 'test/mutants/list.mjs'));
-symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'));
-// .ts files as plain modules (the test files below are plain JavaScript): no TypeScript, no transpile cache touched
-writeFileSync(join(tree, 'bin', 'register.mjs'), `import { register } from 'node:module';
-register('data:text/javascript,' + encodeURIComponent(\`
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-export async function load(url, context, next) {
-  if (url.endsWith('.ts')) return { format: 'module', source: readFileSync(fileURLToPath(url), 'utf8'), shortCircuit: true };
-  return next(url, context);
-}\`));
-`);
+mkdirSync(tmp, { recursive: true });
+runnerTree(tree, { nodeModules: true });
 writeFileSync(join(tree, 'planted.txt'), 'unmutated\n');
 writeFileSync(join(tree, 'other.txt'), 'unmutated\n');
 const file = (tests: string) => `import { test } from 'uvu';\nimport * as assert from 'uvu/assert';\nimport { readFileSync } from 'node:fs';\nconst planted = () => readFileSync('planted.txt', 'utf8').trim();\n${tests}\ntest.run();\n`;
