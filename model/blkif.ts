@@ -437,6 +437,14 @@ export interface Backend {
    * (examples/blkif-indirect-nseg-double-fetch.ts, examples/blkif-nseg-double-fetch.ts). B_copy_within_request.
    */
   readonly copyOverflow?: boolean;
+  /**
+   * `protocol=x86_32` only, an observer: blkback dispatched a request on fields of its copy (`__do_block_io_op`'s `req`)
+   * that blkif_get_x86_*_req did not write for it: its switch copied the union arm of another operation than the one
+   * `dst->operation` holds (a second read of `operation`), so dispatch_rw_block_io or dispatch_discard_io reads `req`
+   * as the previous request (or the stack) left it; set only by a variant (examples/blkif-xsa155-operation.ts).
+   * B_copy_matches_operation.
+   */
+  readonly staleCopy?: boolean;
 }
 
 export interface BlkifState {
@@ -663,7 +671,7 @@ const params = defineParams(
     destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it. With ops=rw+flush+fua it sizes new FUA writes; since session 29, with no (and indirect), a read or write blk-mq holds at the migration may be one built for 32 segments (blk_mq_submit_bio: life.held), which blkif_recover's kick dispatches as it is: F_fits_without_indirect" }),
     destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end: the ones blkfront_resume kept whole and, since session 29, the reads and writes blk-mq holds, rule blk_mq_submit_bio)" }),
     destFeatures: enumParam({ values: ['same', 'none', 'nosecure', 'noflush', 'flushcache', 'barrier-only'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false); the source's discard nodes with no flush node (noflush: its disk has no write cache); with feature-flush-cache and feature-barrier (flushcache: Linux blkback on a disk with a write cache); with feature-barrier alone (barrier-only). blkfront reads them again in blkif_recover (blkfront_gather_backend_features); feature-max-indirect-segments is the source's" }),
-    protocol: enumParam({ values: ['native', 'x86_32'] as const, default: 'native', doc: "(session 32) the ABI of the guest's ring (its xenstore `protocol` node): native, blkback copies each request whole (__do_block_io_op's memcpy; the model's direct slots carry no nr_segments: blkfront writes the request's `segments`); x86_32 (x86_32-abi: a 32-bit guest on a 64-bit dom0, as QEMU's qdisk and tapdisk also translate it), blkback copies it field by field (blkif_get_x86_32_req: `operation` and `nr_segments` each read once, READ_ONCE, then min(BLKIF_MAX_SEGMENTS_PER_REQUEST, nr_segments) segments), and a direct slot carries its nr_segments (1..11, 0, or 12..255), which a hostile guest writes and dispatch_rw_block_io checks (0 unless a flush or barrier, above 11: \"Bad number of segments in request\", BLKIF_RSP_ERROR). examples/blkif-nseg-double-fetch.ts puts back QEMU's pre-XSA-155 double fetch of nr_segments" }),
+    protocol: enumParam({ values: ['native', 'x86_32'] as const, default: 'native', doc: "(session 32) the ABI of the guest's ring (its xenstore `protocol` node): native, blkback copies each request whole (__do_block_io_op's memcpy; the model's direct slots carry no nr_segments: blkfront writes the request's `segments`); x86_32 (x86_32-abi: a 32-bit guest on a 64-bit dom0, as QEMU's qdisk and tapdisk also translate it), blkback copies it field by field (blkif_get_x86_32_req: `operation` and `nr_segments` each read once, READ_ONCE, then min(BLKIF_MAX_SEGMENTS_PER_REQUEST, nr_segments) segments), and a direct slot carries its nr_segments (1..11, 0, or 12..255), which a hostile guest writes and dispatch_rw_block_io checks (0 unless a flush or barrier, above 11: \"Bad number of segments in request\", BLKIF_RSP_ERROR). examples/blkif-nseg-double-fetch.ts puts back QEMU's pre-XSA-155 double fetch of nr_segments, examples/blkif-xsa155-operation.ts Linux blkback's of operation (B_copy_matches_operation)" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
@@ -730,7 +738,7 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       // one more than the pool: a variant without alloc_req's check stays packable
       reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, p.indirectOp || directNseg(p) ? 3 : 1), status,
         ...(p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref, ipersistent: bool } : rwNseg) }), p.pending + 1), // stage 3: a variant's
-      halted: bool, work: int(0, p.ringSize + 1), overrun: bool, ...(p.indirectOp || directNseg(p) ? { copyOverflow: bool } : {}),
+      halted: bool, work: int(0, p.ringSize + 1), overrun: bool, ...(p.indirectOp || directNseg(p) ? { copyOverflow: bool } : {}), ...(directNseg(p) ? { staleCopy: bool } : {}),
     }),
     hostile: int(0, p.hostileWrites),
     ...(hasLife(p) ? {
@@ -777,7 +785,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       ...(opsFua(p) ? (hasLife(p) ? { fua: false, fuaQueue: false, falseFua: false, bugOn: false, fuaOwed: 0 }
         : { fua: advertisesFua({}, p), fuaQueue: advertisesFua({}, p), falseFua: false, bugOn: false, fuaOwed: 0 }) : {}),
     },
-    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false, ...(p.indirectOp || directNseg(p) ? { copyOverflow: false } : {}) },
+    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false, ...(p.indirectOp || directNseg(p) ? { copyOverflow: false } : {}), ...(directNseg(p) ? { staleCopy: false } : {}) },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
     // xen_blkbk_probe wrote InitWait; the hotplug script wrote physical-device (the vbd exists); blkfront's
     // probe registered its otherend watch, which fires once at once (xenbus_watch_pathfmt)
@@ -2154,6 +2162,13 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
     description: 'blkback copies an indirect request\'s grefs into its own struct blkif_request (__do_block_io_op\'s `req`, on its kthread\'s stack) within that struct\'s indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST], and (protocol=x86_32, session 32) a direct request\'s segments within u.rw.seg[BLKIF_MAX_SEGMENTS_PER_REQUEST]: the count, min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)) or min(BLKIF_MAX_SEGMENTS_PER_REQUEST, nr_segments), is taken on one read of nr_segments (honest backend)',
     see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->u.indirect.nr_segments = READ_ONCE(src->u.indirect.nr_segments); n = min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(dst->u.indirect.nr_segments)); dst->u.rw.nr_segments = READ_ONCE(src->u.rw.nr_segments); n = min_t(unsigned int, BLKIF_MAX_SEGMENTS_PER_REQUEST, dst->u.rw.nr_segments)), __do_block_io_op (struct blkif_request req); drivers/block/xen-blkback/common.h struct blkif_x86_32_request_indirect (indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]), struct blkif_x86_32_request_rw (seg[BLKIF_MAX_SEGMENTS_PER_REQUEST]); XSA-155 (QEMU hw/xen_blkif.h, "blkif: Avoid double access to src->nr_segments": "the size limitation could be bypassed")`,
     holds: (s, p) => (!p.indirectOp && !directNseg(p)) || !backHonest(p) || s.back.copyOverflow !== true,
+  },
+  {
+    // protocol=x86_32 (session 32): examples/blkif-xsa155-operation.ts (Linux blkback's XSA-155 double fetch of operation)
+    name: 'B_copy_matches_operation',
+    description: 'blkback dispatches each request on the fields its copy took for the operation it dispatches: blkif_get_x86_*_req\'s switch and __do_block_io_op\'s see one read of `operation`, so dispatch_rw_block_io and dispatch_discard_io never read a union arm of `req` the copy did not write (honest backend)',
+    see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->operation = READ_ONCE(src->operation); switch (dst->operation)), __do_block_io_op (struct blkif_request req; "Apply all sanity checks to /private copy/ of request"; switch (req.operation)), dispatch_rw_block_io, dispatch_discard_io; XSA-155 (CVE-2015-8550), "xen-blkback: only read request operation from shared ring once"`,
+    holds: (s, p) => !directNseg(p) || !backHonest(p) || s.back.staleCopy !== true,
   },
   {
     // ops with migrate: blkif-resume-bios-lost's flush and discard side (session 26)

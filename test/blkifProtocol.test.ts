@@ -3,19 +3,21 @@
  * by field (blkif_get_x86_32_req), each of `operation` and `nr_segments` read once, and the model's direct slots carry
  * nr_segments, which a hostile guest writes and dispatch_rw_block_io checks (0 unless a flush or barrier, above
  * BLKIF_MAX_SEGMENTS_PER_REQUEST: BLKIF_RSP_ERROR). examples/blkif-nseg-double-fetch.ts puts back QEMU's pre-XSA-155
- * double fetch of nr_segments (B_copy_within_request). Each test can fail: the counts and trace lengths are computed,
+ * double fetch of nr_segments (B_copy_within_request), examples/blkif-xsa155-operation.ts Linux blkback's of `operation`
+ * (B_copy_matches_operation). Each test can fail: the counts and trace lengths are computed,
  * and the mutants of test/mutants/model-blkif.json (blkif-direct-nseg-*) break what they check.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  blkif, xenBlkbkMap, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_READ, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, NSEG_ABOVE_MAX, NSEG_OK, NSEG_ZERO, SLOT_REQUEST, SLOT_RESPONSE,
+  blkif, xenBlkbkMap, BLKIF_OP_FLUSH_DISKCACHE, BLKIF_OP_READ, BLKIF_OP_RESERVED_1, BLKIF_RSP_ERROR, BLKIF_RSP_OKAY, NSEG_ABOVE_MAX, NSEG_OK, NSEG_ZERO, SLOT_REQUEST, SLOT_RESPONSE,
   type BlkifState,
 } from '../model/blkif.js';
 import { deriveModel } from '../model/core.js';
 import { paramsOf } from './support/models.js';
 import { ALL, M, run } from './support/blkifRun.js';
 import nsegDoubleFetch from '../examples/blkif-nseg-double-fetch.js';
+import operationTwice from '../examples/blkif-xsa155-operation.js';
 
 /** The examples' bounds (withDefaults in each). */
 const SMALL = { protocol: 'x86_32', ringSize: 2, requests: 3, pages: 2, maxPgrants: 1 };
@@ -29,6 +31,18 @@ test('the double fetch of nr_segments on a direct request (QEMU\'s shape, XSA-15
   assert.is((tr[2]!.state as BlkifState).ring[0]!.nseg, NSEG_ABOVE_MAX, 'the guest\'s write: nr_segments above 11');
   assert.is((tr[1]!.state as BlkifState).back.reqs[0]!.nseg, NSEG_OK, 'the first read, which the checks see');
   const honest = run(M(nsegDoubleFetch), { requests: 2 }, ALL, true);
+  assert.is(honest.r.outcome, 'ok', honest.r.violation?.property);
+});
+
+test('blkback\'s XSA-155 double fetch of operation is found: dispatched as the first read (a read), its fields copied for the second (an operation blkback does not serve: id alone); an honest guest never meets it', () => {
+  const { r } = run(M(operationTwice), { frontend: 'hostile' }, ALL, false);
+  assert.is(r.violation?.property, 'B_copy_matches_operation');
+  const tr = r.violation!.trace.slice(1);
+  assert.equal(tr.map((x) => x.rule), ['blkif_queue_rw_req', '__do_block_io_op', 'hostile_frontend_write', 'blkif_get_x86_32_req_switch']);
+  const last = tr[3]!.state as BlkifState;
+  assert.is(last.back.reqs[0]!.operation, BLKIF_OP_READ, 'dispatched as the first read');
+  assert.is(last.ring[0]!.operation, BLKIF_OP_RESERVED_1, 'the switch read another arm\'s operation');
+  const honest = run(M(operationTwice), { requests: 2 }, ALL, true);
   assert.is(honest.r.outcome, 'ok', honest.r.violation?.property);
 });
 
