@@ -97,6 +97,14 @@
  *   (`migrate`: blkif_recover sends indirect again, or direct at a
  *   destination without feature-max-indirect-segments,
  *   F_sends_only_advertised; removal, unbind, crash).
+ * - **The x86_32 copy** (`protocol=x86_32`, session 32, off by default):
+ *   blkback copies an x86_32 guest's request field by field
+ *   (blkif_get_x86_32_req: `operation` and `nr_segments` read once each) and
+ *   a direct slot carries `nr_segments`, which the hostile guest writes and
+ *   dispatch_rw_block_io checks; examples/blkif-nseg-double-fetch.ts (QEMU's
+ *   XSA-155 double fetch of nr_segments, B_copy_within_request) and
+ *   examples/blkif-xsa155-operation.ts (blkback's, of `operation`:
+ *   B_copy_matches_operation) put the double fetches back.
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
  * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, xen_blkbk_parse_indirect, dispatch_rw_block_io, blkif_get_x86_64_req, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
