@@ -36,6 +36,14 @@
  * and both ratios side by side (issue 11 asks for states/s; users run the default workers):
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 3 --base /tmp/nested/f6f19a3 --cases xenbus4,xenbus5,ring-weak --workers default --wall
  *
+ * `--control CASES|all|none` (on `compare`): a control, the noise floor of the run beside each figure. In each
+ * round a controlled case runs this tree a second time, beside this tree's run (base, this, control, base,
+ * control, this, ...: each first as often), and the table prints the control's ratio to this tree's runs as the figures' ratios are
+ * computed (median over median), with the lowest and highest ratio of a round's pair: an unchanged tree
+ * against itself, so a figure within that spread is the machine's, not the change's. Default: the cases
+ * of issue 11 among those run (ring-weak*, xenbusN*); `all` every case, `none` no control (faster):
+ *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 5 --base /tmp/nested/84296c4 --cases ring-weak,xenbus4 --wall
+ *
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
@@ -163,6 +171,35 @@ export function workersArg(args: readonly string[]): string | undefined {
   return String(Number(v));
 }
 
+/** The cases `compare` controls by default (`--control`): issue 11's, whose figures are read to a few percent. */
+export const CONTROLLED = /^(ring-weak|xenbus\d)/;
+
+/**
+ * `--control CASES|all|none`: the cases of `cases` that get a control run each round (this tree again); without
+ * the option those matching CONTROLLED. A case not among `cases`: one line and exit 2.
+ */
+export function controlArg(args: readonly string[], cases: readonly string[]): Set<string> {
+  const i = args.indexOf('--control');
+  if (i < 0) return new Set(cases.filter((c) => CONTROLLED.test(c)));
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith('--')) throw new BadArg(`--control expects case names, 'all' or 'none', got ${v === undefined ? 'nothing' : `'${v}'`}`);
+  if (v === 'none') return new Set();
+  if (v === 'all') return new Set(cases);
+  const named = v.split(',');
+  for (const c of named) if (!cases.includes(c)) throw new BadArg(`--control: '${c}' is not a case run here (cases run: ${cases.join(', ')})`);
+  return new Set(named);
+}
+
+/**
+ * A control's cell: median over median of `rate` (the control's runs over this tree's, as a figure's ratio is
+ * computed), then the lowest and highest ratio of one round's pair; '' without a control.
+ */
+export function controlCell(control: readonly RunResult[], runs: readonly RunResult[], rate: (r: RunResult) => number): string {
+  if (!control.length) return '';
+  const pairs = control.map((r, i) => rate(r) / rate(runs[i]!));
+  return `${(median(control.map(rate)) / median(runs.map(rate))).toFixed(2)} (${Math.min(...pairs).toFixed(2)}-${Math.max(...pairs).toFixed(2)})`;
+}
+
 /** Bad input on the command line: one line on stderr, exit 2. */
 class BadArg extends Error {}
 
@@ -258,13 +295,16 @@ function compare(args: string[]): void {
   const cases = (opt('--cases') ?? Object.keys(CASES).join(',')).split(',');
   for (const c of cases) if (!(c in CASES)) throw new BadArg(`--cases: unknown case '${c}' (cases: ${Object.keys(CASES).join(', ')})`);
   if (!(repeat >= 1 && Number.isInteger(repeat))) throw new BadArg(`--repeat expects a whole number of runs from 1, got '${opt('--repeat')}'`);
+  const controlled = controlArg(args, cases);
   const wall: string[] = [];
   const roots = base ? [['base', resolve(base)], ['this', HERE]] : [['this', HERE]];
   const rows: string[] = [];
   for (const name of cases) {
-    const runs: Record<string, RunResult[]> = { base: [], this: [] };
+    const runs: Record<string, RunResult[]> = { base: [], this: [], control: [] };
+    // a controlled case: this tree once more each round, after its own run in even rounds and before it in odd ones
+    const ctl = controlled.has(name);
     for (let i = 0; i < repeat; i++)
-      for (const [tag, root] of roots) {
+      for (const [tag, root] of ctl ? (i % 2 ? [...roots.slice(0, -1), ['control', HERE], roots.at(-1)!] : [...roots, ['control', HERE]]) : roots) {
         const r = spawnRun(name, root!, sameModels && tag === 'base', workers);
         runs[tag!]!.push(r);
         process.stderr.write(
@@ -273,7 +313,7 @@ function compare(args: string[]): void {
         );
       }
     const t = runs.this![0]!;
-    const same = (runs.base!.length ? [...runs.base!, ...runs.this!] : runs.this!).every(
+    const same = [...runs.base!, ...runs.this!, ...runs.control!].every(
       (r) => r.states === t.states && r.edges === t.edges && r.depth === t.depth && r.outcome === t.outcome,
     );
     const cpuRate = (rs: RunResult[]) => median(rs.map((r) => r.states / r.cpuSeconds));
@@ -302,6 +342,8 @@ function compare(args: string[]): void {
         base ? ratioCpu.toFixed(1) : '',
         base ? workersOf(runs.base!) : '',
         workersOf(runs.this!),
+        controlCell(runs.control!, runs.this!, (r) => r.states / r.seconds),
+        controlCell(runs.control!, runs.this!, (r) => r.states / r.cpuSeconds),
       ].join(' | '),
     );
     const wallRate = (rs: RunResult[]) => median(rs.map((r) => r.states / r.seconds));
@@ -316,20 +358,27 @@ function compare(args: string[]): void {
         base ? Math.round(cpuRate(runs.base!)).toString() : '',
         Math.round(cpuRate(runs.this!)).toString(),
         base ? ratioCpu.toFixed(2) : '',
+        controlCell(runs.control!, runs.this!, (r) => r.states / r.seconds),
+        controlCell(runs.control!, runs.this!, (r) => r.states / r.cpuSeconds),
       ].join(' | '),
     );
   }
   console.log(`median of ${repeat} runs (seconds of search, fresh process each, interleaved)${sameModels && base ? `; base: ${base}'s checker on this tree's models` : ''}`);
   console.log(
-    'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state | states/CPU s ratio | base workers | this workers',
+    'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state | states/CPU s ratio | base workers | this workers | control states/s ratio | control states/CPU s ratio',
   );
   for (const r of rows) console.log(r);
   if (args.includes('--wall')) {
     console.log('');
     console.log(`states per second of wall clock and per CPU second (every thread of the process), medians of ${repeat}${workers !== undefined ? `; --workers ${workers}` : '; one thread'}`);
-    console.log('case | base workers | this workers | base states/s | this states/s | wall ratio | base states/CPU s | this states/CPU s | CPU ratio');
+    console.log('case | base workers | this workers | base states/s | this states/s | wall ratio | base states/CPU s | this states/CPU s | CPU ratio | control wall ratio | control CPU ratio');
     for (const r of wall) console.log(r);
   }
+  if (controlled.size)
+    console.log(
+      `\ncontrol (${[...controlled].join(', ')}): this tree run again beside its own run each round (after it, then before it); its ratio to this tree's runs (median over median) and, in brackets, ` +
+        `the lowest and highest of a round's pair: the noise floor of this run (a ratio within it is not the change's)`,
+    );
 }
 
 /** The worker counts of a case's runs, as run: `2` when every run had 2, `1,2,2` when the default chose differently. */
@@ -352,7 +401,7 @@ if (cmd === '(imported)') {
       process.stdout.write(JSON.stringify(r) + '\n');
     } else if (cmd === 'compare') compare(rest);
     else {
-      console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] [--workers N|default] | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models] [--workers N|default] [--wall]');
+      console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] [--workers N|default] | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models] [--workers N|default] [--wall] [--control CASES|all|none]');
       process.exitCode = 2;
     }
   } catch (e) {
