@@ -12,9 +12,11 @@
 //    `check xenbus`, in the test or a file of test/ it depends on), or to all of them when the test
 //    (or such a file) reads `builtinModels`: a CLI test that runs `check xenbus` depends on
 //    model/xenbus.ts (and what it imports), not on every model the registry lists;
-//  - the every-model set (EVERY_MODEL) when a file under model/, properties/, examples/ or cli/ that was
-//    there at BASE changed or went: a file added there alone (a new example) reaches a built-in only
-//    through a file that was there (changed too, then) or a test listing its directory (above);
+//  - the every-model set (EVERY_MODEL) when a file under model/, properties/ or cli/ that was there at
+//    BASE changed or went: a file added there alone (a new model) reaches a built-in only through a file
+//    that was there (changed too, then) or a test listing its directory (above). Not for examples/
+//    (session 32): no test of the set reads an example, and those that run every example (pinned,
+//    catalogue) list examples/, which selects them (above);
 //  - per example (examplesOnly): a test that only the change's files of examples/ select is told which
 //    examples to run (run-tests passes PVCHECK_EXAMPLES; test/support/examplesChosen.ts).
 // The changed files are `git diff --name-only BASE` (committed since BASE and not yet committed) and the
@@ -23,9 +25,9 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 
-/** Test files that check every built-in model (run when model/, properties/, examples/ or cli/ changed). */
+/** Test files that check every built-in model (run when model/, properties/ or cli/ changed). */
 export const EVERY_MODEL = ['pinned', 'modelsReference', 'cliCheckAll', 'catalogue', 'shapesDigest', 'findings', 'findingRows', 'defaultsCoverage', 'pinnedDefaults'];
-const EVERY_MODEL_DIRS = /^(model|properties|examples|cli)\//;
+const EVERY_MODEL_DIRS = /^(model|properties|cli)\//;
 const CODE = /\.(ts|mts|mjs|js|cjs)$/;
 const REGISTRY = 'model/registry.ts';
 

@@ -12,7 +12,7 @@ import { unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { addedFiles, changedFiles, examplesOnly, resolveBase } from '../bin/changed-tests.mjs';
 import { examplesChosen } from './support/examplesChosen.js';
-import { BACKSTOP, LISTING, git, model, repo, write } from './support/changedRepo.js';
+import { BACKSTOP, LISTING, git, model, passing, repo, write } from './support/changedRepo.js';
 
 /** LISTING with a second example importing the first, a third of its own, and the listing test asserting the PVCHECK_EXAMPLES it gets is $WANT's (unset: unset). */
 const PER_EXAMPLE: Record<string, string> = {
@@ -20,6 +20,8 @@ const PER_EXAMPLE: Record<string, string> = {
   'examples/two.ts': "import one from './one.js';\nexport default one;\n",
   'examples/three.ts': 'export default 3;\n',
   'test/examplesAll.test.ts': "import { test } from 'uvu'; import * as assert from 'uvu/assert'; import { examples } from './support/examples.js';\nvoid examples;\ntest('PVCHECK_EXAMPLES as wanted', () => assert.is(process.env.PVCHECK_EXAMPLES, process.env.WANT));\ntest.run();\n",
+  // as the real test/pinned.test.ts, it lists examples/ itself (examples/ selects no every-model set: session 32)
+  'test/pinned.test.ts': `import { readdirSync } from 'node:fs';\nvoid readdirSync('examples');\n${passing}\n`,
 };
 
 /** examplesOnly after the change `edit` makes (committed on `work`): test -> examples, as `file: a,b` lines. */
@@ -34,7 +36,7 @@ function perExampleAfter(dir: string, edit: () => void): string[] {
 
 test('per example: the tests only changed examples select get those examples and the ones importing them; a test the rest of the change selects gets none; run-tests passes PVCHECK_EXAMPLES to those alone', () => {
   const a = repo(false, PER_EXAMPLE);
-  // one.ts changed: two.ts imports it; pinned is the every-model set (examples/ changed), also only through examples
+  // one.ts changed: two.ts imports it; pinned lists examples/, also only through examples
   assert.equal(perExampleAfter(a, () => write(a, 'examples/one.ts', PER_EXAMPLE['examples/one.ts'] + '// changed\n')), [
     'test/examplesAll.test.ts: one.ts,two.ts',
     'test/pinned.test.ts: one.ts,two.ts',
@@ -68,11 +70,11 @@ test('per example: the tests only changed examples select get those examples and
   };
   const changed = run('three.ts', '--changed');
   assert.is(changed.status, 0, changed.stdout + changed.stderr);
-  assert.match(changed.stdout, /\n {2}test\/examplesAll\.test\.ts: depends on examples\/three\.ts \(test\/support\/examples\.ts -> examples\/three\.ts\) \[examples\]\n {2}test\/pinned\.test\.ts: every-model set \(examples\/ changed\) \[examples\]\nrun-tests --changed: the 2 \[examples\] files only examples\/ select run with PVCHECK_EXAMPLES=three\.ts /);
+  assert.match(changed.stdout, /\n {2}test\/examplesAll\.test\.ts: depends on examples\/three\.ts \(test\/support\/examples\.ts -> examples\/three\.ts\) \[examples\]\n {2}test\/pinned\.test\.ts: lists examples\/: examples\/three\.ts \[examples\]\nrun-tests --changed: the 2 \[examples\] files only examples\/ select run with PVCHECK_EXAMPLES=three\.ts /);
   assert.match(changed.stdout, /✔ test\/examplesAll\.test\.ts: 1\/1/);
   const named = run(undefined, '--changed', 'examplesAll');
   assert.is(named.status, 0, named.stdout + named.stderr);
-  assert.match(named.stdout, /\n {2}test\/examplesAll\.test\.ts: depends on examples\/three\.ts \(test\/support\/examples\.ts -> examples\/three\.ts\)\n {2}test\/pinned\.test\.ts: every-model set \(examples\/ changed\) \[examples\]\nrun-tests --changed: the 1 \[examples\] file only examples\/ selects runs with PVCHECK_EXAMPLES=three\.ts /);
+  assert.match(named.stdout, /\n {2}test\/examplesAll\.test\.ts: depends on examples\/three\.ts \(test\/support\/examples\.ts -> examples\/three\.ts\)\n {2}test\/pinned\.test\.ts: lists examples\/: examples\/three\.ts \[examples\]\nrun-tests --changed: the 1 \[examples\] file only examples\/ selects runs with PVCHECK_EXAMPLES=three\.ts /);
   const full = run(undefined, 'examplesAll');
   assert.is(full.status, 0, full.stdout + full.stderr);
   // and the test's side: a name that is no example is an error naming it

@@ -15,7 +15,8 @@ import { checkParallel } from '../checker/parallel.js';
 import { loadModel } from '../cli/loadModel.js';
 import { workerSystemLoader } from '../cli/workerSystem.js';
 import { bind } from '../properties/bind.js';
-import { compareCases, examples, summary } from './support/workerCases.js';
+import { summary } from './support/workerCases.js';
+import { compareCases, examples } from './support/workerExamples.js';
 
 test('every built-in model and every example with a flat layout: the same result and trace at 1 and at 3 workers', async () => {
   assert.ok(examples.length >= 10, `examples found: ${examples.length}`);

@@ -8,7 +8,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { compareCases, isBuiltin } from './support/workerCases.js';
+import { compareCases, isBuiltin } from './support/workerExamples.js';
 
 test('every built-in model with a shape: the same result and trace at 1 and at 3 workers', async () => {
   let symmetric = 0;
