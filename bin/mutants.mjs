@@ -56,6 +56,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { killWorkingIn, someoneWorksIn, startTime, stillRuns, waitGroupGone } from './proc.mjs';
+import { testNames } from './testNames.mjs';
 import { loadMutants } from '../test/mutants/list.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
@@ -261,17 +262,6 @@ async function runFile(dir, file, timeout) {
   return { failed: failed.join(', '), seconds, test };
 }
 
-/** The names of a file's tests when it declares them one by one (`test('name'` at a line's start), as many as `n`. */
-function declaredTests(dir, file, n) {
-  let text;
-  try {
-    text = readFileSync(join(dir, file), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const names = [...text.matchAll(/^test\((['"`])((?:\\.|(?!\1).)*)\1/gm)].map((m) => (m[2].length > 60 ? m[2].slice(0, 57) + '...' : m[2]));
-  return names.length === n ? names : undefined;
-}
 /** Per file the baseline ran: how many tests passed and its seconds (`✔ FILE: P/N (Ss)`). */
 const baselineOf = new Map();
 
@@ -412,7 +402,7 @@ async function whichOf(m, dir) {
     const base = baselineOf.get(r.file);
     const unmutated = base ? `; ${base.tests} tests, ${base.seconds} s unmutated` : '';
     if (!r.failed) return `${pad}which: ${r.file} passed (${r.seconds.toFixed(1)} s${unmutated})`;
-    const name = r.test !== undefined && base ? declaredTests(dir, r.file, base.tests)?.[r.test - 1] : undefined;
+    const name = r.test !== undefined && base ? testNames(join(dir, r.file), base.tests)?.[r.test - 1] : undefined;
     const at = r.test === undefined ? r.failed.slice(r.file.length).trim() || '(no failed test seen: it crashed)' : `at its test ${r.test}${name ? ` "${name}"` : ''}`;
     return `${pad}which: ${r.file} killed it ${at} after ${r.seconds.toFixed(1)} s${unmutated}`;
   });

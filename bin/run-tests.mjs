@@ -54,6 +54,7 @@ import { availableParallelism } from 'node:os';
 import { StringDecoder } from 'node:string_decoder';
 import { fileURLToPath } from 'node:url';
 import { groupRunning } from './proc.mjs';
+import { testNames } from './testNames.mjs';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
 const argv = process.argv.slice(2);
@@ -216,21 +217,6 @@ function limitOf(f) {
   return m ? Number(m[1]) : timeoutSec;
 }
 
-/**
- * The names of `f`'s tests in order, when its text declares exactly `n` (`test('name', ...` at the start
- * of a line, cut to 60 characters); undefined when it declares another number (tests made in a loop).
- */
-function testNames(f, n) {
-  let text;
-  try {
-    text = readFileSync(join(root, f), 'utf8');
-  } catch {
-    return undefined;
-  }
-  const names = [...text.matchAll(/^test\((['"`])((?:\\.|(?!\1).)*)\1/gm)].map((m) => (m[2].length > 60 ? m[2].slice(0, 57) + '...' : m[2]));
-  return names.length === n ? names : undefined;
-}
-
 function runFile(f) {
   const limit = limitOf(f);
   return new Promise((resolve) => {
@@ -366,7 +352,7 @@ process.stdout.write(`${selected.length} test files in ${((Date.now() - t0) / 10
 const perTest = [];
 for (const [i, p] of results.entries()) {
   const r = await p;
-  const names = testNames(selected[i], r.tests.length);
+  const names = testNames(join(root, selected[i]), r.tests.length);
   r.tests.forEach((s, k) => perTest.push({ s, what: `${selected[i]} #${k + 1}${names ? ` ${names[k]}` : ''}` }));
 }
 if (perTest.length) {

@@ -587,6 +587,8 @@ export class Search<S> {
     };
     this.cur = this.path.newLevel();
     this.next = this.path.newLevel();
+    // the table is not read after the search: its growable buffers serve this thread's next search (store.ts pool)
+    if (this.seen instanceof FingerprintSet) this.seen.release();
   }
 }
 

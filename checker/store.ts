@@ -37,6 +37,35 @@ const growableSab = (bytes: number, max: number): SharedArrayBuffer =>
   new (SharedArrayBuffer as unknown as new (n: number, o: { maxByteLength: number }) => SharedArrayBuffer)(bytes, { maxByteLength: max });
 
 /**
+ * The growable buffers of a finished search's table ({@link FingerprintSet.release}: Search's end), kept
+ * for the next table of this thread that reaches {@link IN_PLACE_FROM} slots: a new growable buffer is
+ * mapped anew and faults in every page it is written to (1.7-4 us a page), a kept one is resident
+ * already and only needs zeroing where it is viewed again (a memset: 8 MiB in ~1 ms). A process that
+ * runs many searches (tests, check-all) so pays the faults once, not once a search
+ * (docs/perf/2026-12-07f-engine.md). One buffer of each kind (the fingerprints, the ids), the larger
+ * kept; none past {@link POOL_MAX} bytes, so a process holds at most ~48 MiB this way after its searches.
+ */
+const pool: { t: Growable | undefined; ids: Growable | undefined } = { t: undefined, ids: undefined };
+/** The largest table buffer {@link pool} keeps: 2^22 slots (32 MiB; its ids 16 MiB). */
+const POOL_MAX = ((1 << 22) + PAD) * 8;
+/** A released set's table (FingerprintSet.release): no slot, so nothing is found and an insertion fails in `grow`. */
+const RELEASED = new Uint32Array(0);
+
+/**
+ * A growable buffer of at least `bytes` bytes for a table: the pool's of this kind if it has one (grown to
+ * `bytes` if shorter), or a new one. `dirty`: how many of its first bytes may hold an older table's
+ * contents (0 for a new one).
+ */
+function growableFor(kind: 'ids' | 't', bytes: number): { b: Growable; dirty: number } {
+  const b = pool[kind];
+  if (!b) return { b: growableSab(bytes, kind === 't' ? MAX_GROWABLE : MAX_GROWABLE / 2) as Growable, dirty: 0 };
+  pool[kind] = undefined;
+  const dirty = b.byteLength;
+  if (dirty < bytes) b.grow(bytes);
+  return { b, dirty };
+}
+
+/**
  * A set of 64-bit fingerprints with linear probing. The all-zero fingerprint
  * marks an empty slot, so a real zero fingerprint is stored as 1. Optionally
  * keeps, per slot, the id (discovery number) of the state, for the graph
@@ -60,6 +89,12 @@ export class FingerprintSet {
    */
   private tb: Growable | undefined;
   private ib: Growable | undefined;
+  /**
+   * How many of `tb`'s first 32-bit words may still hold an older table's fingerprints (a buffer taken
+   * from the {@link pool}): a view that grows over them zeroes them first. The ids are never zeroed: an id
+   * is read only in an occupied slot, which wrote it.
+   */
+  private dirty = 0;
   size = 0;
 
   constructor(withIds = false, initialBits = 10) {
@@ -175,12 +210,15 @@ export class FingerprintSet {
    * new table instead.
    */
   private grow(): void {
+    if (this.t === RELEASED) throw new Error('internal: a fingerprint table used after its search released it');
     const c = this.capacity, cap = 2 * c;
     if (!this.tb || (cap + PAD) * 8 > this.tb.maxByteLength) return this.copyGrow(cap);
-    this.tb.grow((cap + PAD) * 8);
+    // a buffer from the pool may be longer already (it never shrinks); what the view adds is zeroed where an older table wrote
+    if (this.tb.byteLength < (cap + PAD) * 8) this.tb.grow((cap + PAD) * 8);
     this.t = new Uint32Array(this.tb, 0, (cap + PAD) * 2);
+    if (this.dirty > (c + PAD) * 2) this.t.fill(0, (c + PAD) * 2, Math.min(this.dirty, (cap + PAD) * 2));
     if (this.ib) {
-      this.ib.grow((cap + PAD) * 4);
+      if (this.ib.byteLength < (cap + PAD) * 4) this.ib.grow((cap + PAD) * 4);
       this.ids = new Uint32Array(this.ib, 0, cap + PAD);
     }
     this.mask = cap - 1;
@@ -253,13 +291,22 @@ export class FingerprintSet {
     const ot = this.t, oi = this.ids;
     let tb: Growable | undefined, ib: Growable | undefined;
     let t: Uint32Array, ids: Uint32Array | undefined;
+    let dirty = 0;
     if (cap < IN_PLACE_FROM) {
       t = new Uint32Array((cap + PAD) * 2);
       ids = oi ? new Uint32Array(cap + PAD) : undefined;
+    } else if ((cap + PAD) * 8 <= MAX_GROWABLE) {
+      // growable: a finished search's buffer if this thread has one (pool), zeroed where viewed
+      const g = growableFor('t', (cap + PAD) * 8);
+      tb = g.b;
+      ib = oi ? growableFor('ids', (cap + PAD) * 4).b : undefined;
+      t = new Uint32Array(tb, 0, (cap + PAD) * 2);
+      dirty = g.dirty >>> 2;
+      if (dirty > 0) t.fill(0, 0, Math.min(dirty, t.length));
+      ids = ib ? new Uint32Array(ib, 0, cap + PAD) : undefined;
     } else {
-      const grows = (cap + PAD) * 8 <= MAX_GROWABLE;
-      tb = (grows ? growableSab((cap + PAD) * 8, MAX_GROWABLE) : new SharedArrayBuffer((cap + PAD) * 8)) as Growable;
-      ib = oi ? ((grows ? growableSab((cap + PAD) * 4, MAX_GROWABLE / 2) : new SharedArrayBuffer((cap + PAD) * 4)) as Growable) : undefined;
+      tb = new SharedArrayBuffer((cap + PAD) * 8) as Growable;
+      ib = oi ? (new SharedArrayBuffer((cap + PAD) * 4) as Growable) : undefined;
       t = new Uint32Array(tb, 0, (cap + PAD) * 2);
       ids = ib ? new Uint32Array(ib, 0, cap + PAD) : undefined;
     }
@@ -276,11 +323,34 @@ export class FingerprintSet {
     }
     this.tb = tb;
     this.ib = ib;
+    this.dirty = dirty;
     this.t = t;
     this.ids = ids;
     this.mask = mask;
   }
+
+  /**
+   * The search that owns this set is over (Search's end): its growable buffers go to the {@link pool} for
+   * the next table of this thread (the larger of the two kept, none past {@link POOL_MAX} bytes). This set
+   * must not be used afterwards: it finds nothing, and an insertion throws.
+   */
+  release(): void {
+    const keep = (kind: 'ids' | 't', b: Growable | undefined) => {
+      if (b && b.growable && b.byteLength <= POOL_MAX / (kind === 't' ? 1 : 2) && (pool[kind]?.byteLength ?? -1) < b.byteLength) pool[kind] = b;
+    };
+    keep('t', this.tb);
+    keep('ids', this.ib);
+    this.tb = this.ib = undefined;
+    this.t = RELEASED;
+    this.ids = undefined;
+    this.mask = 0;
+    this.size = 0;
+    this.dirty = 0;
+  }
 }
+
+/** The byte lengths of the growable buffers this thread keeps for its next table (FingerprintSet.release; tests). */
+export const pooledTableBytes = (): { t: number; ids: number } => ({ t: pool.t?.byteLength ?? 0, ids: pool.ids?.byteLength ?? 0 });
 
 /** ParentLinks as arrays a worker can be sent (ParentLinks.toTransfer). */
 export interface LinksTransfer {

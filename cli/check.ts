@@ -28,14 +28,19 @@ import { typeErrors } from './typecheck.js';
 import { inputProblem } from '../traces/io.js';
 import { refineResultAsync } from './refine.js';
 import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
-import { intOption, sizeOption, paramPairs, parse } from './args.js';
+import { intOption } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { setInlining } from './inlining.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
-import { MAX_MODEL_FILE_BYTES, loadModel, looksLikeFile } from './loadModel.js';
+import { MAX_MODEL_FILE_BYTES, loadModel } from './loadModel.js';
+import { checkAllRefusals, checkRefusals, looksLikeFile } from './refusals.js';
 import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { checkReportHtml } from './views.js';
 import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
+
+// check's options and their refusals that need no model live in cli/refusals.ts (main.ts makes them before loading
+// any model); these stay importable from here
+export { MAX_WORKERS, WORKER_BASE_BYTES, workersOption } from './refusals.js';
 
 export interface RunOptions {
   readonly invariants?: readonly string[];
@@ -517,81 +522,22 @@ export function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): 
   return writeOrWarn(`trace ${path}`, () => writeTrace(path, t, format)) ? path : null;
 }
 
-const CHECK_OPTIONS = {
-  param: { type: 'string', multiple: true, short: 'p' },
-  invariant: { type: 'string', multiple: true, short: 'i' },
-  'max-states': { type: 'string' },
-  'max-depth': { type: 'string' },
-  'max-memory': { type: 'string' },
-  workers: { type: 'string', short: 'w' },
-  'no-deadlock': { type: 'boolean' },
-  nested: { type: 'boolean' },
-  json: { type: 'boolean' },
-  'trace-out': { type: 'string' },
-  format: { type: 'string' },
-  'dump-states': { type: 'string' },
-  matrix: { type: 'string', multiple: true },
-  witnesses: { type: 'string' },
-  report: { type: 'string' },
-  quiet: { type: 'boolean', short: 'q' },
-  typecheck: { type: 'boolean' },
-  store: { type: 'string' },
-  partition: { type: 'string' },
-  exchange: { type: 'string' },
-  swarm: { type: 'string' },
-  seed: { type: 'string' },
-  time: { type: 'string' },
-  out: { type: 'string' },
-} as const;
-
-/** The most worker threads `--workers` starts. */
-export const MAX_WORKERS = 1024;
-/**
- * What a worker thread holds before any state, at least: its V8 isolate and
- * the model's code (checker/memory.ts WORKER_BYTES, 32 MiB: 17-20 MiB measured
- * for ring-notify, 28-34 for xenbus, session 22; 16 MiB until then). A model
- * whose module allocates as it loads holds more: the search measures its
- * first worker and stops as at the budget if the others do not fit
- * (checker/parallel.ts, session 23); `--workers` refuses only what cannot fit.
- */
-export const WORKER_BASE_BYTES = WORKER_BYTES;
-
-/**
- * `--workers N`: a whole number from 1 to {@link MAX_WORKERS} whose threads
- * fit in the memory budget (`budget`: --max-memory, else 3/4 of the
- * memory) before they hold a state. `--workers 9999` started threads until
- * V8 ran out of memory, a minute later, with its own fatal error.
- */
-export function workersOption(v: string, budget: number): number {
-  // one message for every value that is not a count of threads ('abc', '0', '2.5'; intOption's 'non-negative' would
-  // suggest 0), and the cap's for a count too large to be a safe integer (intOption called 1e20 'not at least 1')
-  if (!/^\d+$/.test(v) || /^0+$/.test(v)) throw new UsageError(`--workers expects a whole number of worker threads from 1 to ${MAX_WORKERS}, got '${v}'`);
-  if (v.replace(/^0+/, '').length > String(MAX_WORKERS).length) throw new UsageError(`--workers ${v} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
-  const n = intOption('workers', v, 1)!;
-  if (n > MAX_WORKERS) throw new UsageError(`--workers ${n} is more worker threads than pvcheck starts (at most ${MAX_WORKERS})`);
-  if (n * WORKER_BASE_BYTES > budget)
-    throw new UsageError(`--workers ${n}: ${n} worker threads hold at least ${fmtBytes(n * WORKER_BASE_BYTES)} before any state (${fmtBytes(WORKER_BASE_BYTES)} each, more for a model that allocates as it loads), more than the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory)`);
-  return n;
-}
-
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, CHECK_OPTIONS);
-  if (positionals.length !== 1) throw new UsageError('usage: pvcheck check MODEL|FILE [--param name=value]... (see pvcheck help)');
-  const format = values.format ?? 'json';
-  if (format !== 'json' && format !== 'itf') throw new UsageError(`--format must be json or itf, got '${format}'`);
+  // what needs no model is refused first (cli/refusals.ts; cli/main.ts makes the same refusals before importing this module)
+  const input = checkRefusals(argv);
+  const { values, overrides, maxMemory, format } = input;
+  const positionals = [input.arg];
   if (values.typecheck) typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
   setInlining(model); // V8's inlining budget for this model's search (cli/inlining.ts)
-  const overrides = paramPairs(values.param);
-  const maxMemory = values['max-memory'] !== undefined ? sizeOption('max-memory', values['max-memory']) : undefined;
   const run: RunOptions = {
     ...(values.invariant ? { invariants: values.invariant } : {}),
-    ...(values['max-states'] !== undefined ? { maxStates: intOption('max-states', values['max-states'], 1)! } : {}),
-    ...(values['max-depth'] !== undefined ? { maxDepth: intOption('max-depth', values['max-depth'])! } : {}),
+    ...(input.maxStates !== undefined ? { maxStates: input.maxStates } : {}),
+    ...(input.maxDepth !== undefined ? { maxDepth: input.maxDepth } : {}),
     ...(maxMemory !== undefined ? { maxMemory } : {}),
-    ...(values.workers !== undefined ? { workers: workersOption(values.workers, maxMemory ?? defaultMemoryLimit()) } : {}),
+    ...(input.workers !== undefined ? { workers: input.workers } : {}),
     source: looksLikeFile(positionals[0]!) ? resolve(positionals[0]!) : positionals[0]!,
-    ...(values.store !== undefined && values.swarm === undefined ? { store: storeOption(values.store, values.workers, maxMemory ?? defaultMemoryLimit()) } : {}),
+    ...(input.store !== undefined ? { store: input.store } : {}),
     checkDeadlock: !values['no-deadlock'] && deadlockSelected(values.invariant),
     progress: !values.quiet,
     ...(values.nested ? { nested: true } : {}),
@@ -722,7 +668,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
 /** `--typecheck`: the model file's type errors, one line each, end the command before it loads the file. */
 function typecheckFirst(arg: string): void {
-  if (!looksLikeFile(arg)) throw new UsageError(`--typecheck checks a model file; '${arg}' is a built-in model (type-checked by npm run typecheck)`);
+  // (a built-in's name is refused by cli/refusals.ts checkRefusals)
   const problem = inputProblem(resolve(arg), MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   const errors = typeErrors(arg);
@@ -798,27 +744,6 @@ function swarmOf(values: Record<string, unknown>): { who: Membership; dir: strin
     dir: sharedDir('--out', values.out as string | undefined, '--swarm'),
     o: { seed, bitstateBytes, ...(values.time !== undefined ? { timeMs: durationOption(values.time as string) } : {}) },
   };
-}
-
-/**
- * `--store KIND[:SIZE]` for a run whose memory budget is `budget` (--max-memory,
- * else 3/4 of the memory). A compact table or a bit array of a given size is
- * allocated at the start: one as large as the budget is refused in one line,
- * as a swarm member's is (cli/scaleOut.ts), instead of a search that stops
- * at its first states as INCOMPLETE (max-memory) (`--store bitstate:1G
- * --max-memory 100M` did, after 2,280 states). `bitstate` with no SIZE is
- * sized from the budget (checker/bitstate.ts autoBitstate). `compact` runs on
- * one thread (`--workers N` refused); `bitstate` on workers with `--workers N`.
- */
-function storeOption(v: string, workers: string | undefined, budget: number): StoreSpec | undefined {
-  const spec = parseStoreSpec(v, parseSize);
-  if (typeof spec === 'string') throw new UsageError(spec);
-  if (spec.kind === 'full') return undefined;
-  // a bit array runs on workers (checker/parallelWorker.ts bitsAtLevelStart); a compact table does not
-  if (spec.kind === 'compact' && workers !== undefined && workers !== '1') throw new UsageError(`--store ${spec.kind} runs on one thread: drop --workers ${workers}`);
-  if (!(spec.kind === 'bitstate' && spec.auto) && spec.bytes >= budget)
-    throw new UsageError(`--store ${v}: the ${spec.kind === 'compact' ? 'table' : 'bit array'} of ${fmtBytes(spec.bytes)}${v.includes(':') ? '' : ' (the default)'} does not fit in the memory budget of ${fmtBytes(budget)} (--max-memory, else 3/4 of the memory): give a smaller SIZE or a larger --max-memory`);
-  return spec;
 }
 
 /**
@@ -935,10 +860,8 @@ function allValues(spec: ParamSpec, name: string): string[] {
  * up to 8 s of CPU (note24 item 6). Counts and verdicts are the same for every N.
  */
 export async function checkAllCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' }, quiet: { type: 'boolean', short: 'q' }, workers: { type: 'string', short: 'w' } });
-  if (positionals.length) throw new UsageError(`check-all takes no model (got '${positionals[0]}'): it checks every built-in model`);
-  // --workers N: N for every run (measurements: the default chooses each run's workers by the load at its first second)
-  const workers = values.workers !== undefined ? workersOption(values.workers, defaultMemoryLimit()) : undefined;
+  // its refusals need no model (cli/refusals.ts): cli/main.ts makes them before importing this module
+  const { workers, ...values } = checkAllRefusals(argv);
   const t0 = Date.now();
   const all = await checkAllRuns(builtinModels, { progress: !values.quiet, ...(workers !== undefined ? { workers } : {}) });
   // each report says the workers its run had and why (`workers`, `workersReason`: `--workers N given`, or why it ran on one thread)

@@ -11,11 +11,12 @@ import type { Model } from '../model/core.js';
 import { builtinModels, findModel } from '../model/registry.js';
 import { inputProblem } from '../traces/io.js';
 import { UsageError } from './errors.js';
+import { looksLikeFile, unknownModel } from './refusals.js';
+
+export { looksLikeFile };
 
 /** The largest model file loaded (64 MiB): a model is source code; a bigger file is not one (or never ends). */
 export const MAX_MODEL_FILE_BYTES = 64 * 1024 * 1024;
-
-export const looksLikeFile = (s: string) => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 
 /** Why `m` is not a usable model, or undefined. */
 export function modelProblem(m: unknown): string | undefined {
@@ -48,7 +49,7 @@ export async function loadModel(arg: string): Promise<Model> {
   if (!looksLikeFile(arg)) {
     const m = findModel(arg);
     if (m) return m;
-    throw new UsageError(`unknown model '${arg}' (built-in: ${builtinModels.map((b) => b.name).join(', ')}; or give a .ts/.js file)`);
+    throw new UsageError(unknownModel(arg, builtinModels.map((b) => b.name)));
   }
   const path = resolve(arg);
   if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);

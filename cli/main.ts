@@ -3,17 +3,13 @@
  * code 2; no stack trace unless PVCHECK_DEBUG=1.
  */
 import { readFileSync } from 'node:fs';
-import { builtinModels } from '../model/registry.js';
-import type { Model } from '../model/core.js';
-import type { ParamSpec } from '../model/params.js';
-import { checkAllCommand, checkCommand } from './check.js';
-import { fastPathLine } from './fastPath.js';
-import { parse } from './args.js';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
 import { ModelFault } from '../properties/fault.js';
-import { reportFault } from './fault.js';
-import { replayCommand, showCommand } from './traceCommands.js';
+import { checkAllRefusals, checkRefusals, listRefusals, replayArgs, showRefusals } from './refusals.js';
+// Nothing above loads a model: a command's module (and with it the models) is imported once the
+// input its refusals can judge without a model is taken (cli/refusals.ts), so that a typo is refused
+// in ~0.1 s instead of ~0.5 s (session 32).
 
 const HELP = `pvcheck: exhaustive checker for the Xen paravirtual I/O protocols
 
@@ -120,17 +116,6 @@ exit codes: 0 verified / trace completed, 1 violation or deadlock / reproduced, 
 interrupts: the first Ctrl-C (or SIGTERM) stops the whole command with the report of what was done
             (exit 3); a second one exits at once`;
 
-function describeParam(name: string, s: ParamSpec): string {
-  switch (s.kind) {
-    case 'int':
-      return `${name}=${s.default} (${s.min}..${s.max}) ${s.doc}`;
-    case 'enum':
-      return `${name}=${s.default} (${s.values.join('|')}) ${s.doc}`;
-    case 'bool':
-      return `${name}=${s.default} (true|false) ${s.doc}`;
-  }
-}
-
 /** The help of one command: its usage lines and its options block from HELP; undefined for an unknown command. */
 export function commandHelp(cmd: string): string | undefined {
   const lines = HELP.split('\n');
@@ -147,52 +132,6 @@ export function commandHelp(cmd: string): string | undefined {
     for (let i = block + 1; i < lines.length && lines[i]!.trim() !== ''; i++) out.push(lines[i]!);
   }
   return ['usage:', ...out].join('\n');
-}
-
-/**
- * A model's `see` without the references to files a user does not have: the
- * design documents beside the repository (`../shared/...`), which the package
- * does not hold.
- */
-export const userSee = (see: string | undefined): string | undefined =>
-  see
-    ?.split(/;\s*/)
-    .filter((part) => !/^\.\.\//.test(part.trim()))
-    .join('; ') || undefined;
-
-/** The fields of a flat model's --dump-states lines at its defaults, in order; undefined for a model without a layout. */
-function dumpFields(m: Model): string[] | undefined {
-  try {
-    return m.layout?.(m.params.defaults).map((f) => f.name);
-  } catch {
-    return undefined;
-  }
-}
-
-export function listText(models: readonly Model[]): string {
-  const out: string[] = [];
-  for (const m of models) {
-    out.push(`${m.name}: ${m.description}`);
-    const see = userSee(m.see);
-    if (see) out.push(`  see: ${see}`);
-    out.push('  parameters:');
-    for (const [k, s] of Object.entries(m.params.specs)) out.push(`    ${describeParam(k, s)}`);
-    out.push('  invariants:');
-    for (const i of m.invariants) out.push(`    ${i.name}: ${i.description} [${i.see}]`);
-    for (const g of m.goals ?? []) out.push(`    ${g.name} (recoverability, AG EF): ${g.description} [${g.see}]`);
-    out.push(`    deadlock: a state with no enabled rule that is not a valid end state`);
-    for (const o of m.observables ?? []) out.push(`  observable ${o.name}: ${o.description}`);
-    const fast = fastPathLine(m.name);
-    if (fast) out.push(`  ${fast}`);
-    const layout = dumpFields(m);
-    if (layout) out.push(`  --dump-states fields (at the defaults): ${layout.join(',')}`);
-    if (m.rules.some((r) => r.origin)) {
-      out.push('  rules (origin: what the step is):');
-      for (const r of m.rules) out.push(`    ${r.name} [${r.origin ?? '?'}]${r.doc ? `: ${r.doc}` : ''}`);
-    } else out.push(`  rules: ${m.rules.map((r) => r.name).join(' ')}`);
-    out.push('');
-  }
-  return out.join('\n');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -219,20 +158,31 @@ export async function main(argv: string[]): Promise<number> {
     switch (cmd) {
       case 'list': {
         // `pvcheck list [MODEL...]`: all built-in models, or the ones named
-        const { positionals } = parse(rest, {});
-        const unknown = positionals.filter((n) => !builtinModels.some((m) => m.name === n));
-        if (unknown.length) throw new UsageError(`unknown model '${unknown[0]}' (built-in: ${builtinModels.map((m) => m.name).join(', ')})`);
+        const positionals = listRefusals(rest);
+        const [{ builtinModels }, { listText }] = await Promise.all([import('../model/registry.js'), import('./list.js')]);
         process.stdout.write(listText(positionals.length ? builtinModels.filter((m) => positionals.includes(m.name)) : builtinModels));
         return EXIT.ok;
       }
-      case 'check':
+      case 'check': {
+        checkRefusals(rest);
+        const { checkCommand } = await import('./check.js');
         return await checkCommand(rest);
-      case 'check-all':
+      }
+      case 'check-all': {
+        checkAllRefusals(rest);
+        const { checkAllCommand } = await import('./check.js');
         return await checkAllCommand(rest);
-      case 'show':
+      }
+      case 'show': {
+        showRefusals(rest);
+        const { showCommand } = await import('./traceCommands.js');
         return await showCommand(rest);
-      case 'replay':
+      }
+      case 'replay': {
+        replayArgs(rest);
+        const { replayCommand } = await import('./traceCommands.js');
         return await replayCommand(rest);
+      }
       case 'merge': {
         const { mergeCommand } = await import('./scaleOut.js');
         return await mergeCommand(rest);
@@ -268,7 +218,10 @@ export async function main(argv: string[]): Promise<number> {
       if (process.env.PVCHECK_DEBUG && e.cause !== undefined) process.stderr.write(`${(e.cause as Error)?.stack ?? String(e.cause)}\n`);
       return EXIT.badInput;
     }
-    if (e instanceof ModelFault) return reportFault(e);
+    if (e instanceof ModelFault) {
+      const { reportFault } = await import('./fault.js');
+      return reportFault(e);
+    }
     if (process.env.PVCHECK_DEBUG) throw e;
     const msg = ((e as Error)?.message ?? String(e)).split('\n')[0];
     process.stderr.write(`pvcheck: internal error: ${msg} (set PVCHECK_DEBUG=1 for the stack)\n`);

@@ -13,9 +13,10 @@ import { writeFileAtomic } from '../traces/index.js';
 import { checkOutputFile } from './files.js';
 import { readTraceFile, replayExitCode, replayWithAsync, showReplay, showTrace, type Trace } from '../traces/index.js';
 import { interrupted } from './interrupt.js';
-import { paramPairs, parse } from './args.js';
+import { paramPairs } from './args.js';
 import { UsageError } from './errors.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
+import { replayArgs, showArgs, showWidth } from './refusals.js';
 
 function readOrFail(path: string): Trace {
   const t = readTraceFile(path);
@@ -67,21 +68,9 @@ async function modelFor(trace: Trace, tracePath: string, arg: string | undefined
 }
 
 export async function showCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    model: { type: 'string', short: 'm' },
-    msc: { type: 'boolean' },
-    mermaid: { type: 'boolean' },
-    width: { type: 'string' },
-    html: { type: 'string' },
-  });
-  if (positionals.length !== 1) throw new UsageError('usage: pvcheck show TRACE [--model MODEL|FILE] [--msc [--width N] | --mermaid | --html FILE]');
-  if ([values.msc, values.mermaid, values.html !== undefined].filter(Boolean).length > 1)
-    throw new UsageError('show: --msc, --mermaid and --html are exclusive');
+  const { values, positionals } = showArgs(argv);
   if (values.html !== undefined) checkOutputFile(values.html, '--html');
-  const width = values.width === undefined ? undefined : Number(values.width);
-  if (width !== undefined && !(Number.isInteger(width) && width >= 40 && width <= 1000))
-    throw new UsageError(`show: --width must be an integer from 40 to 1000, got '${values.width}'`);
-  if (width !== undefined && !values.msc) throw new UsageError('show: --width goes with --msc');
+  const width = showWidth(values);
   const trace = readOrFail(positionals[0]!);
   const model = await modelFor(trace, positionals[0]!, values.model, false);
   if (values.html !== undefined) {
@@ -95,16 +84,7 @@ export async function showCommand(argv: string[]): Promise<number> {
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    model: { type: 'string', short: 'm' },
-    param: { type: 'string', short: 'p', multiple: true },
-    invariant: { type: 'string', short: 'i' },
-    'by-state': { type: 'boolean' },
-    json: { type: 'boolean' },
-    quiet: { type: 'boolean', short: 'q' },
-  });
-  if (positionals.length !== 1)
-    throw new UsageError('usage: pvcheck replay TRACE [--model MODEL|FILE] [--param name=value]... [--invariant NAME] [--by-state] [--json]');
+  const { values, positionals } = replayArgs(argv);
   const trace = readOrFail(positionals[0]!);
   const model = (await modelFor(trace, positionals[0]!, values.model, true))!;
   // The report (stdout) names the trace and the model; stderr has a line only while there is something

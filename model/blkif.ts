@@ -97,6 +97,14 @@
  *   (`migrate`: blkif_recover sends indirect again, or direct at a
  *   destination without feature-max-indirect-segments,
  *   F_sends_only_advertised; removal, unbind, crash).
+ * - **The x86_32 copy** (`protocol=x86_32`, session 32, off by default):
+ *   blkback copies an x86_32 guest's request field by field
+ *   (blkif_get_x86_32_req: `operation` and `nr_segments` read once each) and
+ *   a direct slot carries `nr_segments`, which the hostile guest writes and
+ *   dispatch_rw_block_io checks; examples/blkif-nseg-double-fetch.ts (QEMU's
+ *   XSA-155 double fetch of nr_segments, B_copy_within_request) and
+ *   examples/blkif-xsa155-operation.ts (blkback's, of `operation`:
+ *   B_copy_matches_operation) put the double fetches back.
  *
  * @see xen/include/public/io/blkif.h (feature-persistent, struct blkif_response)
  * @see drivers/block/xen-blkback/blkback.c (make_response, xen_blkbk_map, xen_blkbk_parse_indirect, dispatch_rw_block_io, blkif_get_x86_64_req, get_persistent_gnt, add_persistent_gnt, purge_persistent_gnt, __do_block_io_op, alloc_req, free_req)
@@ -184,7 +192,11 @@ export interface Slot {
   readonly segs?: readonly Seg[];
   /** `indirectOp` only: `u.indirect.indirect_op` (the slot's `segs` are then the indirect page's segments). */
   readonly iop?: number;
-  /** `indirectOp` only: `u.indirect.nr_segments`, NSEG_OK, NSEG_ZERO or NSEG_ABOVE_MAX. */
+  /**
+   * `indirectOp`: `u.indirect.nr_segments`, NSEG_OK, NSEG_ZERO or NSEG_ABOVE_MAX; `protocol=x86_32` (session 32): also a
+   * direct request's `u.rw.nr_segments` (NSEG_OK: the request's `segments`, 1..BLKIF_MAX_SEGMENTS_PER_REQUEST; NSEG_ZERO;
+   * NSEG_ABOVE_MAX: 12..255), the field of the slot's operation.
+   */
   readonly nseg?: number;
   /** `indirectOp` only: `u.indirect.indirect_grefs[0]`, the indirect page's gref. */
   readonly igref?: number;
@@ -245,6 +257,8 @@ export const pagesPerRequest = (p: { segments: number; indirectOp?: boolean }): 
 export interface IndirectFields { readonly iop: number; readonly nseg: number; readonly igref: number }
 /** A slot's header fields with `indirectOp` and no indirect request (a direct request, a response, an empty slot). */
 const NO_INDIRECT: IndirectFields = { iop: BLKIF_OP_READ, nseg: NSEG_OK, igref: INVALID_GRANT_REF };
+/** (`protocol=x86_32`) a flush's or barrier's header: nr_segments 0. */
+const FLUSH_HEADER: IndirectFields = { iop: BLKIF_OP_READ, nseg: NSEG_ZERO, igref: INVALID_GRANT_REF };
 
 /** `ops` asks for flushes (`rw+flush`, `rw+flush+discard`). */
 export const opsFlush = (p: { ops?: string }): boolean => p.ops !== undefined && p.ops.includes('flush');
@@ -314,9 +328,15 @@ export const advertisesSecure = (s: { life?: { migrated?: string } }, p: { featu
   advertisesDiscard(s, p) && backendDiscardSecure(s, p);
 
 /** A slot in the shape at `p` (flat at segments=1), its fields in the shape's order. */
-export const slotOf = (p: { segments: number; indirectOp?: boolean }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number, ind: IndirectFields = NO_INDIRECT): Slot =>
-  isFlat(p) ? { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, status, pad }
-    : p.indirectOp === true ? { kind, id, operation, segs, iop: ind.iop, nseg: ind.nseg, igref: ind.igref, status, pad } : { kind, id, operation, segs, status, pad };
+export const slotOf = (p: { segments: number; indirectOp?: boolean; protocol?: string }, kind: number, id: number, operation: number, segs: readonly Seg[], status: number, pad: number, ind: IndirectFields = NO_INDIRECT): Slot =>
+  isFlat(p) ? (directNseg(p) ? { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, nseg: ind.nseg, status, pad } : { kind, id, operation, gref: segs[0]!.gref, sect: segs[0]!.sect, status, pad })
+    : p.indirectOp === true ? { kind, id, operation, segs, iop: ind.iop, nseg: ind.nseg, igref: ind.igref, status, pad }
+      : directNseg(p) ? { kind, id, operation, segs, nseg: ind.nseg, status, pad } : { kind, id, operation, segs, status, pad };
+/**
+ * `protocol=x86_32` (session 32): blkback copies each request field by field (blkif_get_x86_32_req) and the model's
+ * direct slots carry `nr_segments` (`nseg`), which a hostile guest writes and dispatch_rw_block_io checks.
+ */
+export const directNseg = (p: { protocol?: string }): boolean => p.protocol === 'x86_32';
 
 export interface Frontend {
   readonly req_prod_pvt: number;
@@ -392,12 +412,12 @@ export interface InFlight {
   readonly id: number;
   readonly operation: number;
   readonly segs: readonly BackSeg[];
-  /** 0: copied; 1: mapped (or found persistent), its bios submitted (or failed: status set); 2 (`indirectOp`): an indirect request past dispatch_rw_block_io's checks, its indirect page mapped, its segments not yet read. */
+  /** 0: copied; 1: mapped (or found persistent), its bios submitted (or failed: status set); 2 (`indirectOp`): an indirect request past dispatch_rw_block_io's checks, its indirect page mapped, its segments not yet read; 3: a variant's (a copy between two reads). */
   readonly stage: number;
   readonly status: number;
   /** `indirectOp` only: the copy's `indirect_op` (blkif_get_x86_*_req; the response's operation for BLKIF_OP_INDIRECT). */
   readonly iop?: number;
-  /** `indirectOp` only: the copy's `nr_segments` (read once, READ_ONCE: XSA-155). */
+  /** `indirectOp` or `protocol=x86_32` only: the copy's `nr_segments` (read once, READ_ONCE: XSA-155). */
   readonly nseg?: number;
   /** `indirectOp` only: `indirect_grefs[0]` as copied; while stage 2, the indirect page's mapping (`pending_req->indirect_pages[0]`); INVALID_GRANT_REF once unmapped, or in a variant a map that failed. */
   readonly igref?: number;
@@ -419,11 +439,20 @@ export interface Backend {
   /** I/O on a segment whose sectors leave the page (a segment read twice: XSA-155); set only by a variant. */
   readonly overrun: boolean;
   /**
-   * `indirectOp` only, an observer: blkif_get_x86_*_req copied more grefs than `indirect_grefs[]`
-   * (BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) of its `struct blkif_request` holds (its count taken from a second read of
-   * `nr_segments`); set only by a variant (examples/blkif-indirect-nseg-double-fetch.ts). B_copy_within_request.
+   * `indirectOp` or `protocol=x86_32` only, an observer: blkif_get_x86_*_req copied more grefs than `indirect_grefs[]`
+   * (BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST) or more segments than `u.rw.seg[]` (BLKIF_MAX_SEGMENTS_PER_REQUEST) of its
+   * `struct blkif_request` holds (its count taken from a second read of `nr_segments`); set only by a variant
+   * (examples/blkif-indirect-nseg-double-fetch.ts, examples/blkif-nseg-double-fetch.ts). B_copy_within_request.
    */
   readonly copyOverflow?: boolean;
+  /**
+   * `protocol=x86_32` only, an observer: blkback dispatched a request on fields of its copy (`__do_block_io_op`'s `req`)
+   * that blkif_get_x86_*_req did not write for it: its switch copied the union arm of another operation than the one
+   * `dst->operation` holds (a second read of `operation`), so dispatch_rw_block_io or dispatch_discard_io reads `req`
+   * as the previous request (or the stack) left it; set only by a variant (examples/blkif-xsa155-operation.ts).
+   * B_copy_matches_operation.
+   */
+  readonly staleCopy?: boolean;
 }
 
 export interface BlkifState {
@@ -650,6 +679,7 @@ const params = defineParams(
     destIndirect: enumParam({ values: ['same', 'yes', 'no'] as const, default: 'same', doc: "(migrate) whether the destination's backend writes feature-max-indirect-segments: as the source (same), yes (Linux blkback: 256), no (tapdisk's tapback, QEMU's qdisk): blkif_recover reads it again (max_indirect_segments) and assigns the queue's max_segments from it. With ops=rw+flush+fua it sizes new FUA writes; since session 29, with no (and indirect), a read or write blk-mq holds at the migration may be one built for 32 segments (blk_mq_submit_bio: life.held), which blkif_recover's kick dispatches as it is: F_fits_without_indirect" }),
     destQueues: enumParam({ values: ['same', 'other'] as const, default: 'same', doc: "(migrate) the destination's blkback writes multi-queue-max-queues giving blkfront the source's nr_rings (same), or another (other: xenblk_max_queues is its dom0's online CPUs by default, and blkfront's negotiate_mq takes min(it, max_queues 4, the guest's CPUs)): blkfront_resume then calls blk_mq_update_nr_hw_queues, which freezes the queue (waits for every request alive to end: the ones blkfront_resume kept whole and, since session 29, the reads and writes blk-mq holds, rule blk_mq_submit_bio)" }),
     destFeatures: enumParam({ values: ['same', 'none', 'nosecure', 'noflush', 'flushcache', 'barrier-only'] as const, default: 'same', doc: "(migrate with ops) what the destination's blkback advertises: the source's features (same); neither feature-flush-cache nor feature-discard (none: its disk has no write cache, does not discard and has no secure erase); the source's, but discard-secure 0 (nosecure: its disk discards but has no secure erase, vbd.discard_secure false); the source's discard nodes with no flush node (noflush: its disk has no write cache); with feature-flush-cache and feature-barrier (flushcache: Linux blkback on a disk with a write cache); with feature-barrier alone (barrier-only). blkfront reads them again in blkif_recover (blkfront_gather_backend_features); feature-max-indirect-segments is the source's" }),
+    protocol: enumParam({ values: ['native', 'x86_32'] as const, default: 'native', doc: "(session 32) the ABI of the guest's ring (its xenstore `protocol` node): native, blkback copies each request whole (__do_block_io_op's memcpy; the model's direct slots carry no nr_segments: blkfront writes the request's `segments`); x86_32 (x86_32-abi: a 32-bit guest on a 64-bit dom0, as QEMU's qdisk and tapdisk also translate it), blkback copies it field by field (blkif_get_x86_32_req: `operation` and `nr_segments` each read once, READ_ONCE, then min(BLKIF_MAX_SEGMENTS_PER_REQUEST, nr_segments) segments), and a direct slot carries its nr_segments (1..11, 0, or 12..255), which a hostile guest writes and dispatch_rw_block_io checks (0 unless a flush or barrier, above 11: \"Bad number of segments in request\", BLKIF_RSP_ERROR). examples/blkif-nseg-double-fetch.ts puts back QEMU's pre-XSA-155 double fetch of nr_segments, examples/blkif-xsa155-operation.ts Linux blkback's of operation (B_copy_matches_operation)" }),
     removal: enumParam({ values: ['none', 'libxl'] as const, default: 'none', doc: "libxl: the run starts at the handshake (blkback InitWait, blkfront Initialising) and the toolstack removes the vbd once, at any time, as `xl block-detach` without -f does (libxl_device_disk_safe_remove: online=0 and state=Closing in one transaction, then wait for Closed; no forced pass); valid ends: libxl saw Closed and blkback freed everything it mapped" }),
   },
   (p) =>
@@ -688,14 +718,15 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
   const status = int(-2, 1);
   const operation = int(0, p.indirectOp ? BLKIF_OP_INDIRECT : p.ops === 'rw' ? BLKIF_OP_RESERVED_1 : BLKIF_OP_DISCARD);
   const ind: Record<string, Bounded<number>> = p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref } : {}; // indirectOp: the slot's indirect header
+  const rwNseg: Record<string, Bounded<number>> = directNseg(p) && !p.indirectOp ? { nseg: int(0, NSEG_ABOVE_MAX) } : {}; // protocol=x86_32: a direct request's nr_segments (indirectOp: the header's field)
   const ops: Record<string, Bounded<number> | Bounded<boolean>> = p.ops !== 'rw' ? { op: operation, ...(opsSecdiscard(p) ? { secureErase: bool, flag: int(0, BLKIF_DISCARD_SECURE) } : {}), ...(opsFua(p) ? { fua: bool } : {}) } : {}; // the shadow's operation (and secure erase, flag; REQ_FUA)
   const state = record({
     req_prod: idx,
     rsp_prod: idx,
     // segments=1: flat, the segment's fields in the slot and the shadow entry's one page (segsOf, pagesOf)
     ring: array<Slot>(isFlat(p)
-      ? record({ kind: int(0, 2), id, operation, gref, sect: int(0, 1), status, pad: int(0, 1) }) as Bounded<Slot>
-      : record({ kind: int(0, 2), id, operation, segs: array(record({ gref, sect: int(0, 1) }), p.segments), ...ind, status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
+      ? record({ kind: int(0, 2), id, operation, gref, sect: int(0, 1), ...rwNseg, status, pad: int(0, 1) }) as Bounded<Slot>
+      : record({ kind: int(0, 2), id, operation, segs: array(record({ gref, sect: int(0, 1) }), p.segments), ...ind, ...rwNseg, status, pad: int(0, 1) }) as Bounded<Slot>, p.ringSize),
     granted: array(bool, p.pages + 1),
     mapcount: array(int(0, 15), p.pages + 1),
     front: record({
@@ -713,9 +744,9 @@ export const blkifShape = (p: BlkifParams): Shape<BlkifState> => {
       req_cons: idx, rsp_prod_pvt: idx,
       pgnts: list(record({ gref, active: bool }), p.pages + p.maxPgrants),
       // one more than the pool: a variant without alloc_req's check stays packable
-      reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, p.indirectOp ? 3 : 1), status,
-        ...(p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref, ipersistent: bool } : {}) }), p.pending + 1), // stage 3: a variant's
-      halted: bool, work: int(0, p.ringSize + 1), overrun: bool, ...(p.indirectOp ? { copyOverflow: bool } : {}),
+      reqs: list(record({ id, operation, segs: array(record({ gref, sect: int(0, 1), persistent: bool }), p.segments), stage: int(0, p.indirectOp || directNseg(p) ? 3 : 1), status,
+        ...(p.indirectOp ? { iop: operation, nseg: int(0, NSEG_ABOVE_MAX), igref: gref, ipersistent: bool } : rwNseg) }), p.pending + 1), // stage 3: a variant's
+      halted: bool, work: int(0, p.ringSize + 1), overrun: bool, ...(p.indirectOp || directNseg(p) ? { copyOverflow: bool } : {}), ...(directNseg(p) ? { staleCopy: bool } : {}),
     }),
     hostile: int(0, p.hostileWrites),
     ...(hasLife(p) ? {
@@ -762,7 +793,7 @@ export function blkifInit(p: BlkifParams): BlkifState {
       ...(opsFua(p) ? (hasLife(p) ? { fua: false, fuaQueue: false, falseFua: false, bugOn: false, fuaOwed: 0 }
         : { fua: advertisesFua({}, p), fuaQueue: advertisesFua({}, p), falseFua: false, bugOn: false, fuaOwed: 0 }) : {}),
     },
-    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false, ...(p.indirectOp ? { copyOverflow: false } : {}) },
+    back: { req_cons: 0, rsp_prod_pvt: 0, pgnts: [], reqs: [], halted: false, work: 0, overrun: false, ...(p.indirectOp || directNseg(p) ? { copyOverflow: false } : {}), ...(directNseg(p) ? { staleCopy: false } : {}) },
     hostile: p.frontend === 'hostile' || p.backend === 'hostile' ? p.hostileWrites : 0,
     // xen_blkbk_probe wrote InitWait; the hotplug script wrote physical-device (the vbd exists); blkfront's
     // probe registered its otherend watch, which fires once at once (xenbus_watch_pathfmt)
@@ -956,7 +987,9 @@ function queueSegmentless(d: Draft<BlkifState>, s: BlkifState, p: BlkifParams, o
   const f = d.front;
   const id = s.front.shadow.findIndex((x) => !x.waiting);
   f.shadow[id] = shadowEntry(p, true, [], op, secureErase, flag) as Draft<Shadow>;
-  d.ring[slot(p, s.front.req_prod_pvt)] = slotOf(p, SLOT_REQUEST, id, op, Array.from({ length: p.segments }, () => ({ gref: INVALID_GRANT_REF, sect: SECT_OK })), 0, PAD_FRONTEND) as Draft<Slot>;
+  // (protocol=x86_32) a flush or barrier goes with nr_segments 0 (blkif_queue_rw_req: REQ_OP_FLUSH has no bio data)
+  d.ring[slot(p, s.front.req_prod_pvt)] = slotOf(p, SLOT_REQUEST, id, op, Array.from({ length: p.segments }, () => ({ gref: INVALID_GRANT_REF, sect: SECT_OK })), 0, PAD_FRONTEND,
+    directNseg(p) && op !== BLKIF_OP_DISCARD ? FLUSH_HEADER : NO_INDIRECT) as Draft<Slot>;
   f.req_prod_pvt = idxAdd(s.front.req_prod_pvt, 1);
   f.issued = s.front.issued + 1;
   d.req_prod = f.req_prod_pvt;
@@ -1108,10 +1141,12 @@ export function consumeRequest(d: { back: { req_cons: number; reqs: InFlight[]; 
   d.back.req_cons = idxAdd(s.back.req_cons, 1);
   // a flush, barrier or discard has no segment (the model's abstraction of nr_segments 0: a hostile guest's flush with data is a write)
   // (indirectOp) an indirect request's segments are on its indirect page: read by xen_blkbk_parse_indirect, not copied here
+  // (protocol=x86_32) blkif_get_x86_32_req copies min(BLKIF_MAX_SEGMENTS_PER_REQUEST, nr_segments) segments on its one read of
+  // nr_segments: the model copies the slot's (none for 0 would change nothing: dispatch_rw_block_io refuses a read or write of 0)
   const segs = isSegmentless(req.operation) || req.operation === BLKIF_OP_INDIRECT ? segsOf(req).map(() => ({ gref: INVALID_GRANT_REF, sect: SECT_OK, persistent: false })) : segsOf(req).map((x) => ({ gref: x.gref, sect: x.sect, persistent: false }));
   // (indirectOp) blkif_get_x86_*_req: indirect_op, nr_segments (READ_ONCE) and min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)) grefs copied
   d.back.reqs.push(p.indirectOp ? { id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY, iop: req.iop!, nseg: req.nseg!, igref: req.igref!, ipersistent: false }
-    : { id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY });
+    : directNseg(p) ? { id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY, nseg: req.nseg! } : { id: req.id, operation: req.operation, segs, stage: 0, status: BLKIF_RSP_OKAY });
   if (!frontHonest(p)) d.back.work = Math.min(s.back.work + 1, p.ringSize + 1);
 }
 
@@ -1216,6 +1251,9 @@ export const xenBlkbkMap: R = {
       return mapData(d as unknown as MapDraft, s, p, cur);
     }
     if (!blkbackServes(c.operation)) return fail(BLKIF_RSP_EOPNOTSUPP); // dispatch_other_io
+    // (protocol=x86_32) dispatch_rw_block_io: "Bad number of segments in request": 0 unless REQ_PREFLUSH (a flush or barrier), above
+    // BLKIF_MAX_SEGMENTS_PER_REQUEST (a discard goes to dispatch_discard_io, which reads no nr_segments)
+    if (directNseg(p) && c.operation !== BLKIF_OP_DISCARD && (c.nseg === NSEG_ABOVE_MAX || (c.nseg === NSEG_ZERO && c.operation !== BLKIF_OP_FLUSH_DISKCACHE && c.operation !== BLKIF_OP_WRITE_BARRIER))) return fail(BLKIF_RSP_ERROR);
     // a flush or barrier: one bio with no page, REQ_PREFLUSH (which submit_bio_noacct strips on a disk without a write
     // cache: BLK_STS_OK); a discard: dispatch_discard_io, blkdev_issue_discard (0 on a device without discard too: no
     // bio, Linux 6.12 block/blk-lib.c): BLKIF_RSP_OKAY either way, nothing mapped
@@ -1273,9 +1311,10 @@ export function failIndirect(cur: IndDraft): void {
 export function writeResponseInPlace(d: { ring: Slot[] }, at: number, id: number, operation: number, status: number): void {
   const old = d.ring[at]!;
   d.ring[at] = old.segs === undefined
-    ? { kind: SLOT_RESPONSE, id, operation, gref: old.gref!, sect: old.sect!, status, pad: old.pad }
+    ? (old.nseg === undefined ? { kind: SLOT_RESPONSE, id, operation, gref: old.gref!, sect: old.sect!, status, pad: old.pad }
+      : { kind: SLOT_RESPONSE, id, operation, gref: old.gref!, sect: old.sect!, nseg: old.nseg, status, pad: old.pad }) // (protocol=x86_32)
     : old.iop !== undefined ? { kind: SLOT_RESPONSE, id, operation, segs: old.segs, iop: old.iop, nseg: old.nseg!, igref: old.igref!, status, pad: old.pad }
-      : { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
+      : old.nseg !== undefined ? { kind: SLOT_RESPONSE, id, operation, segs: old.segs, nseg: old.nseg, status, pad: old.pad } : { kind: SLOT_RESPONSE, id, operation, segs: old.segs, status, pad: old.pad };
 }
 
 /** make_response's choices: the requests whose bios completed (any order: __end_block_io_op runs per pending_req as its I/O ends), by index in `reqs`. */
@@ -1893,6 +1932,7 @@ export function blkifHostileDomain(s: BlkifState, p: BlkifParams): BlkifHostileW
         for (let v = 0; v <= p.pages; v++) if (x.kind !== SLOT_REQUEST || y.gref !== v) out.push({ what: 'gref', at: k, val: v, ...seg });
         for (const v of [SECT_OK, SECT_BEYOND_PAGE]) if (x.kind !== SLOT_REQUEST || y.sect !== v) out.push({ what: 'sect', at: k, val: v, ...seg });
       });
+      if (directNseg(p) && !p.indirectOp) for (const v of NSEGS) if (x.kind !== SLOT_REQUEST || x.nseg !== v) out.push({ what: 'nseg', at: k, val: v }); // (protocol=x86_32) u.rw.nr_segments
       if (p.indirectOp) { // the indirect header; the indirect page's segments are the slot's (above)
         for (const v of INDIRECT_OPS) if (x.kind !== SLOT_REQUEST || x.iop !== v) out.push({ what: 'iop', at: k, val: v });
         for (const v of NSEGS) if (x.kind !== SLOT_REQUEST || x.nseg !== v) out.push({ what: 'nseg', at: k, val: v });
@@ -1958,6 +1998,14 @@ export const hostileBackendWrite: R = {
 
 const done = (s: BlkifState, p: BlkifParams): boolean =>
   s.front.issued === p.requests && s.front.rsp_cons === s.front.req_prod_pvt && s.back.reqs.length === 0;
+
+/**
+ * (`protocol=x86_32`) a direct request blkback answers with its I/O (stage 1, BLKIF_RSP_OKAY) has the nr_segments
+ * dispatch_rw_block_io accepts: 1..BLKIF_MAX_SEGMENTS_PER_REQUEST, or 0 for a flush or barrier (REQ_PREFLUSH); a discard
+ * (dispatch_discard_io) reads none.
+ */
+const directNsegChecked = (r: InFlight): boolean =>
+  r.stage !== 1 || r.status !== BLKIF_RSP_OKAY || r.operation === BLKIF_OP_DISCARD || r.nseg === NSEG_OK || (r.nseg === NSEG_ZERO && isSegmentless(r.operation));
 
 /** Every I/O blkback has under way is on pages it maps: each segment persistently (its tree, active) or for this request. */
 const ioOnMappedGrant = (s: BlkifState): boolean =>
@@ -2111,16 +2159,24 @@ export const blkifInvariants: readonly Invariant<BlkifState, BlkifParams>[] = [
   {
     // indirectOp (session 30): examples/blkif-indirect-nseg-unchecked.ts
     name: 'B_nseg_checked',
-    description: 'blkback parses and maps only indirect requests of 1 to MAX_INDIRECT_SEGMENTS segments: a request it took past its checks (indirect page mapped, or answered OKAY) never has nr_segments 0 or above MAX_INDIRECT_SEGMENTS, which xen_blkbk_parse_indirect would write past pending_req->segments[MAX_INDIRECT_SEGMENTS] (honest backend)',
-    see: `${SEE_BACK} dispatch_rw_block_io ("Bad number of segments in request": nseg > MAX_INDIRECT_SEGMENTS), xen_blkbk_parse_indirect (pending_req->segments[n] for n < nseg); drivers/block/xen-blkback/common.h struct pending_req (segments[MAX_INDIRECT_SEGMENTS])`,
-    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT || !(r.stage === 2 || (r.stage === 1 && r.status === BLKIF_RSP_OKAY)) || r.nseg === NSEG_OK),
+    description: 'blkback parses and maps only indirect requests of 1 to MAX_INDIRECT_SEGMENTS segments: a request it took past its checks (indirect page mapped, or answered OKAY) never has nr_segments 0 or above MAX_INDIRECT_SEGMENTS, which xen_blkbk_parse_indirect would write past pending_req->segments[MAX_INDIRECT_SEGMENTS]; (protocol=x86_32, session 32) a direct read, write, flush or barrier answered OKAY has 1 to BLKIF_MAX_SEGMENTS_PER_REQUEST segments, or 0 for a flush or barrier (honest backend)',
+    see: `${SEE_BACK} dispatch_rw_block_io ("Bad number of segments in request": nseg 0 without REQ_PREFLUSH, nseg > BLKIF_MAX_SEGMENTS_PER_REQUEST for a direct request, nseg > MAX_INDIRECT_SEGMENTS for an indirect one), xen_blkbk_parse_indirect (pending_req->segments[n] for n < nseg); drivers/block/xen-blkback/common.h struct pending_req (segments[MAX_INDIRECT_SEGMENTS])`,
+    holds: (s, p) => (!p.indirectOp && !directNseg(p)) || !backHonest(p) || s.back.reqs.every((r) => r.operation !== BLKIF_OP_INDIRECT ? !directNseg(p) || directNsegChecked(r)
+      : !(r.stage === 2 || (r.stage === 1 && r.status === BLKIF_RSP_OKAY)) || r.nseg === NSEG_OK),
   },
   {
     // indirectOp (session 31): examples/blkif-indirect-nseg-double-fetch.ts (XSA-155's double fetch of nr_segments)
     name: 'B_copy_within_request',
-    description: 'blkback copies an indirect request\'s grefs into its own struct blkif_request (__do_block_io_op\'s `req`, on its kthread\'s stack) within that struct\'s indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]: the count, min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)), is taken on one read of nr_segments (honest backend)',
-    see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->u.indirect.nr_segments = READ_ONCE(src->u.indirect.nr_segments); n = min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(dst->u.indirect.nr_segments))), __do_block_io_op (struct blkif_request req); drivers/block/xen-blkback/common.h struct blkif_x86_32_request_indirect (indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]); XSA-155 (QEMU hw/xen_blkif.h, "blkif: Avoid double access to src->nr_segments": "the size limitation could be bypassed")`,
-    holds: (s, p) => !p.indirectOp || !backHonest(p) || s.back.copyOverflow !== true,
+    description: 'blkback copies an indirect request\'s grefs into its own struct blkif_request (__do_block_io_op\'s `req`, on its kthread\'s stack) within that struct\'s indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST], and (protocol=x86_32, session 32) a direct request\'s segments within u.rw.seg[BLKIF_MAX_SEGMENTS_PER_REQUEST]: the count, min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(nr_segments)) or min(BLKIF_MAX_SEGMENTS_PER_REQUEST, nr_segments), is taken on one read of nr_segments (honest backend)',
+    see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->u.indirect.nr_segments = READ_ONCE(src->u.indirect.nr_segments); n = min(MAX_INDIRECT_PAGES, INDIRECT_PAGES(dst->u.indirect.nr_segments)); dst->u.rw.nr_segments = READ_ONCE(src->u.rw.nr_segments); n = min_t(unsigned int, BLKIF_MAX_SEGMENTS_PER_REQUEST, dst->u.rw.nr_segments)), __do_block_io_op (struct blkif_request req); drivers/block/xen-blkback/common.h struct blkif_x86_32_request_indirect (indirect_grefs[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST]), struct blkif_x86_32_request_rw (seg[BLKIF_MAX_SEGMENTS_PER_REQUEST]); XSA-155 (QEMU hw/xen_blkif.h, "blkif: Avoid double access to src->nr_segments": "the size limitation could be bypassed")`,
+    holds: (s, p) => (!p.indirectOp && !directNseg(p)) || !backHonest(p) || s.back.copyOverflow !== true,
+  },
+  {
+    // protocol=x86_32 (session 32): examples/blkif-xsa155-operation.ts (Linux blkback's XSA-155 double fetch of operation)
+    name: 'B_copy_matches_operation',
+    description: 'blkback dispatches each request on the fields its copy took for the operation it dispatches: blkif_get_x86_*_req\'s switch and __do_block_io_op\'s see one read of `operation`, so dispatch_rw_block_io and dispatch_discard_io never read a union arm of `req` the copy did not write (honest backend)',
+    see: `${SEE_BACK} blkif_get_x86_32_req, blkif_get_x86_64_req (dst->operation = READ_ONCE(src->operation); switch (dst->operation)), __do_block_io_op (struct blkif_request req; "Apply all sanity checks to /private copy/ of request"; switch (req.operation)), dispatch_rw_block_io, dispatch_discard_io; XSA-155 (CVE-2015-8550), "xen-blkback: only read request operation from shared ring once"`,
+    holds: (s, p) => !directNseg(p) || !backHonest(p) || s.back.staleCopy !== true,
   },
   {
     // ops with migrate: blkif-resume-bios-lost's flush and discard side (session 26)

@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { runs } from './support/fc.js';
 import { isDeepStrictEqual } from 'node:util';
 import { FingerprintSet, canonicalString, collisionProbability, hashString, hashWords } from '../checker/fingerprint.js';
+import { pooledTableBytes } from '../checker/store.js';
 
 const RUNS = runs(200);
 
@@ -64,6 +65,51 @@ test('FingerprintSet: 200000 distinct random fingerprints, ids kept across growt
   for (const [k, id] of ref) if (i++ % 97 === 0) {
     const [h, l] = k.split(':').map(Number) as [number, number];
     assert.is(set.lookup(h, l), id);
+  }
+});
+
+test('FingerprintSet.release: the next set takes its growable buffers, zeroed where it views them (the same slots, ids and answers as a fresh set); the released set finds nothing and refuses insertions', () => {
+  const fill = (set: FingerprintSet, n: number, seed: number, id0: number) => {
+    let x = seed;
+    const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    const fps: [number, number][] = [];
+    for (let i = 0; i < n; i++) {
+      const f: [number, number] = [rnd(), rnd()];
+      assert.is(set.insert(f[0], f[1], id0 + i), -1);
+      fps.push(f);
+    }
+    return fps;
+  };
+  const slots = (set: FingerprintSet) => {
+    const out: number[] = [];
+    set.forEach((h, l, id) => out.push(h, l, id));
+    return out;
+  };
+  for (const withIds of [false, true]) {
+    // the first: past 2^17 slots (growable from 2^16), its buffers released to the pool
+    const a = new FingerprintSet(withIds);
+    const old = fill(a, 120_000, 7, 0);
+    a.release();
+    assert.ok(pooledTableBytes().t >= (2 ** 18 + 4096) * 8, JSON.stringify(pooledTableBytes()));
+    assert.is(pooledTableBytes().ids > 0, withIds);
+    assert.is(a.lookup(old[0]![0], old[0]![1]), -1);
+    assert.throws(() => a.insert(1, 2, 3), /used after its search released it/);
+    // the second takes them (the pool is empty again), smaller than the first: every doubling views old contents
+    const b = new FingerprintSet(withIds);
+    const fps = fill(b, 50_000, 11, 1000);
+    assert.equal(pooledTableBytes(), { t: 0, ids: 0 });
+    // a third with the same fingerprints in fresh buffers (the pool is empty): slot for slot the same
+    const c = new FingerprintSet(withIds);
+    fill(c, 50_000, 11, 1000);
+    // compared by hand (uvu's diff of two 150,000-number arrays takes minutes): the first slot that differs, if any
+    const [sb, sc] = [slots(b), slots(c)];
+    const at = sb.findIndex((v, i) => v !== sc[i]);
+    assert.ok(sb.length === sc.length && at < 0, `${sb.length / 3} against ${sc.length / 3} entries, first difference at entry ${Math.floor(at / 3)}`);
+    assert.is(b.size, 50_000);
+    for (let i = 0; i < old.length; i += 101) assert.is(b.lookup(old[i]![0], old[i]![1]), -1, 'an older table\'s fingerprint');
+    for (let i = 0; i < fps.length; i += 7) assert.is(b.lookup(fps[i]![0], fps[i]![1]), withIds ? 1000 + i : 0);
+    b.release();
+    c.release();
   }
 });
 

@@ -10,6 +10,12 @@
  * The README's ring-pair runs take about a minute on a loaded 2-core machine:
  * they run when PVCHECK_PINNED=all (CI sets it, .ci/run); otherwise the test
  * says it left them out.
+ *
+ * With PVCHECK_EXAMPLES (run-tests --changed gives it when only a change's
+ * examples select this file: test/support/examplesChosen.ts), the examples
+ * it names are checked against their headers, and the built-ins' figures
+ * (npm start, the README's runs, the bench), which no example reaches, are
+ * left out with a line saying so (session 32).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -28,6 +34,7 @@ import { builtinModels } from '../model/registry.js';
 import { bind, propertyNames } from '../properties/bind.js';
 import { refineResult } from '../cli/refine.js';
 import { checkLine, type CheckLine } from './support/models.js';
+import { chosenOf } from './support/examplesChosen.js';
 import type { Model } from '../model/core.js';
 import { gridPoint } from './support/ringSpec.js';
 import type { DefaultsEntry } from './support/pinnedDefaults.js';
@@ -86,6 +93,14 @@ function moved(label: string, needle: string, e: Entry, r: Report): string[] {
   return out;
 }
 
+// the examples this run checks: every one, or those PVCHECK_EXAMPLES names
+const { files: examples, chosen } = chosenOf(readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort(), join(root, 'examples'));
+/** Whether a test of the built-ins' figures runs: not when only examples selected this file (PVCHECK_EXAMPLES), which it says. */
+const builtinsRun = (what: string): boolean => {
+  if (chosen) console.log(`  pinned: ${what} left out: PVCHECK_EXAMPLES=${[...chosen].join(',')} (only examples/ changed; no example reaches it)`);
+  return !chosen;
+};
+
 const HOW =
   `\nIf your change moves these figures on purpose, update them in ${PINNED} in the same commit and rewrite the entry's ` +
   `reason line to say why (docs/checker.md, "Pinned figures"). If it should not move them, it is a regression.`;
@@ -99,6 +114,7 @@ test('test/pinned.json: one entry per built-in model and per further check-all r
 });
 
 test('npm start -- --json: exits 0, checks every built-in model at its defaults, and every figure is the pinned one', () => {
+  if (!builtinsRun('npm start')) return;
   const r = spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
   assert.is(r.status, 0, `npm start exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const reports = JSON.parse(r.stdout) as Report[];
@@ -114,6 +130,7 @@ test('npm start -- --json: exits 0, checks every built-in model at its defaults,
 
 const all = process.env.PVCHECK_PINNED === 'all';
 test('the runs whose figures the README states', () => {
+  if (!builtinsRun('the README\'s runs')) return;
   const runs = pinned.runs.filter((x) => all || !x.slow);
   if (runs.length < pinned.runs.length)
     console.log(`  pinned: left out ${pinned.runs.filter((x) => x.slow).map((x) => x.id).join(', ')} (slow; PVCHECK_PINNED=all runs them, as CI does)`);
@@ -127,6 +144,7 @@ test('the runs whose figures the README states', () => {
 });
 
 test('npm run bench -- --repeat 1 --points 4x16: exits 0 and measures ring-spec.md §11\'s 4x16 graph', () => {
+  if (!builtinsRun('the bench at 4x16')) return;
   const r = spawnSync('npm', ['run', 'bench', '--silent', '--', '--repeat', '1', '--points', '4x16'], { cwd: root, encoding: 'utf8' });
   assert.is(r.status, 0, `bench exited ${r.status}: ${r.stderr.slice(-2000)}`);
   // a fixed-width table: read the columns by the header's positions (the tool column has spaces)
@@ -150,7 +168,6 @@ test('npm run bench -- --repeat 1 --points 4x16: exits 0 and measures ring-spec.
 
 // --- the examples, against their own headers, as `pvcheck catalogue` reads them
 
-const examples = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort();
 const slowTests = process.env.PVCHECK_SLOW_TESTS === '1';
 
 /**
@@ -245,8 +262,11 @@ test('every example gives the result its header declares (counterexample lengths
   }
   console.log(`  examples: ${checked} check lines here, ${byWorkers} in test/workers*.test.ts; ${fixedByRows.length} fixed-by rows in ${searches} searches`);
   assert.ok(checked + byWorkers >= examples.length, `${checked + byWorkers} checks for ${examples.length} examples`);
-  assert.ok(fixedByRows.length >= 10, `${fixedByRows.length} fixed-by rows`);
-  assert.ok(groups.length >= 10 && groups.length < fixedByRows.length, `${groups.length} distinct fixed-by spaces for ${fixedByRows.length} rows`);
+  if (chosen) console.log(`  examples: those PVCHECK_EXAMPLES names: ${examples.join(', ') || 'none'}`);
+  else {
+    assert.ok(fixedByRows.length >= 10, `${fixedByRows.length} fixed-by rows`);
+    assert.ok(groups.length >= 10 && groups.length < fixedByRows.length, `${groups.length} distinct fixed-by spaces for ${fixedByRows.length} rows`);
+  }
   assert.equal(diffs, [], diffs.join('\n') +
     `\nIf your change moves an example's result on purpose, update its @pvcheck expect line in the same commit and say why in the commit; if not, it is a regression (docs/examples.md).`);
 });

@@ -15,6 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { copyRunner } from './support/runnerTree.js';
 import { alive } from './support/alive.js';
 import { LEGACY, areaOf, loadMutants } from './mutants/list.mjs';
 
@@ -23,8 +24,8 @@ const root = resolve(import.meta.dirname, '..');
 /** A tree with bin/, node_modules (linked) and the given test files. */
 function scratchTree(files: Record<string, string>): string {
   const dir = scratchDir('pvcheck-runner-');
-  mkdirSync(join(dir, 'bin'));
-  for (const f of ['run-tests.mjs', 'proc.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+  copyRunner(dir);
+  for (const f of ['register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
   mkdirSync(join(dir, 'test', 'support'), { recursive: true });
   copyFileSync(join(root, 'test/support/fc.ts'), join(dir, 'test/support/fc.ts'));

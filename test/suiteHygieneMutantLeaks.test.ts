@@ -15,12 +15,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { copyRunner } from './support/runnerTree.js';
 import { alive } from './support/alive.js';
 
-const root = resolve(import.meta.dirname, '..');
 const linux = existsSync('/proc/self/stat');
 
 test('a mutant\'s test run: what it leaves in its process group, and an orphan working in the (removed) folder of its copy, are killed after the mutant, the orphan named', () => {
@@ -32,9 +32,9 @@ test('a mutant\'s test run: what it leaves in its process group, and an orphan w
   const tree = join(scratch, 'tree');
   const tmp = join(scratch, 'tmp');
   const marks = join(scratch, 'marks');
-  for (const d of [join(tree, 'bin'), join(tree, 'test', 'mutants'), tmp, marks]) mkdirSync(d, { recursive: true });
-  for (const f of ['mutants.mjs', 'proc.mjs']) copyFileSync(join(root, 'bin', f), join(tree, 'bin', f));
-  copyFileSync(join(root, 'test/mutants/list.mjs'), join(tree, 'test/mutants/list.mjs'));
+  for (const d of [tmp, marks]) mkdirSync(d, { recursive: true });
+  // the runner's files (its bin/run-tests.mjs replaced by the stand-in below)
+  copyRunner(tree);
   writeFileSync(join(tree, 'planted.txt'), 'unmutated\n');
   writeFileSync(join(tree, 'test', 'x.test.ts'), '// run by the stand-in run-tests below, never loaded\n');
   // a stand-in for bin/run-tests.mjs: reports whether the earlier runs' processes still run, plants

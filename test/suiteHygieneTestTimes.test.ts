@@ -11,15 +11,16 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { copyRunner } from './support/runnerTree.js';
 
 const root = resolve(import.meta.dirname, '..');
 
 test('the slowest tests close the run: a test that sleeps 1.5 s is first, named, with its own seconds (not the file\'s so far); a test after it is not charged for it; tests made in a loop go by number', () => {
   const dir = scratchDir('pvcheck-test-times-');
-  mkdirSync(join(dir, 'bin'));
-  for (const f of ['run-tests.mjs', 'proc.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+  copyRunner(dir);
+  for (const f of ['register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
-  mkdirSync(join(dir, 'test'));
+  mkdirSync(join(dir, 'test'), { recursive: true });
   writeFileSync(join(dir, 'test', 'named.test.ts'), [
     "import { test } from 'uvu';",
     "test('quick one', () => {});",

@@ -5,7 +5,9 @@
  * Mermaid chart parses with the mermaid package, and the HTML report stays
  * under 1 MB. Also an ITF trace written by another tool (Quint's fixture).
  * Every example runs only with PVCHECK_SLOW_TESTS=1 (CI); otherwise the
- * longest trace (63 steps) and a xenbus one.
+ * longest trace (63 steps) and a xenbus one; with PVCHECK_EXAMPLES (run-tests
+ * --changed: only a change's examples select this file), those it names,
+ * slow tests or not (test/support/examplesChosen.ts).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -22,12 +24,15 @@ import { deadlockSelected } from '../properties/bind.js';
 import { chartOf, mermaidChart, mscText, readTraceFile, traceFromViolation, type Trace } from '../traces/index.js';
 import { htmlReport } from '../traces/viewsHtml.js';
 import type { Model } from '../model/core.js';
+import { chosenOf } from './support/examplesChosen.js';
 
 const root = resolve(import.meta.dirname, '..');
 const slow = process.env.PVCHECK_SLOW_TESTS === '1';
 const FAST = ['ring-final-check-no-mb.ts', 'xenbus-late-feature.ts'];
-const files = readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort().filter((f) => slow || FAST.includes(f));
-if (!slow) console.log(`  skip: the views of every example (${FAST.length} of them run here): set PVCHECK_SLOW_TESTS=1`);
+const { files: chosenFiles, chosen } = chosenOf(readdirSync(join(root, 'examples')).filter((f) => f.endsWith('.ts')).sort(), join(root, 'examples'));
+const files = chosen ? chosenFiles : chosenFiles.filter((f) => slow || FAST.includes(f));
+if (chosen) console.log(`  the views of the examples PVCHECK_EXAMPLES names: ${files.join(', ') || 'none'}`);
+else if (!slow) console.log(`  skip: the views of every example (${FAST.length} of them run here): set PVCHECK_SLOW_TESTS=1`);
 
 /** The counterexample of the example's first check that expects one. */
 async function counterexample(file: string): Promise<{ model: Model; trace: Trace; steps: number } | undefined> {

@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { scratchDir } from './tmp.js';
 import { addedFiles, changedFiles, resolveBase, selectTests } from '../../bin/changed-tests.mjs';
+import { copyRunner } from './runnerTree.js';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const BACKSTOP = 300_000;
@@ -70,7 +71,8 @@ export function repo(runner = false, extra: Record<string, string> = {}): string
   const dir = scratchDir('pvcheck-changed-');
   for (const [f, text] of Object.entries({ ...FILES, ...extra })) write(dir, f, text);
   if (runner) {
-    for (const f of ['run-tests.mjs', 'changed-tests.mjs', 'proc.mjs', 'register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
+    copyRunner(dir);
+    for (const f of ['register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
     symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'));
     write(dir, '.gitignore', 'node_modules\n');
   }
