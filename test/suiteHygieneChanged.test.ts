@@ -114,12 +114,19 @@ test('run-tests --changed prints each file and why, then runs them; BASE named; 
   assert.is(noMain.stderr, 'run-tests: --changed: no branch main to compare with here (name a BASE commit)\n');
 });
 
-test('run-tests --changed with a new example alone (untracked): no every-model set, nothing to run', () => {
-  const dir = repo(true);
-  write(dir, 'examples/fresh.ts', "import { alpha } from '../model/alpha.js';\nexport default alpha;\n");
-  const r = spawnSync(process.execPath, ['bin/run-tests.mjs', '--changed'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
-  assert.is(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /^run-tests --changed: 1 file changed since merge-base HEAD main \([0-9a-f]{9}\); 0 of 6 test files to run:\nrun-tests --changed: no test file depends on the change\n$/);
+test('run-tests --changed with a new example or a new model file alone (untracked): no every-model set, nothing to run', () => {
+  // a new model/ file is under a directory whose changed files select the every-model set: only run-tests telling the
+  // selection which files are new keeps it out (examples/ selects no every-model set at all since session 32)
+  for (const [file, text] of [
+    ['examples/fresh.ts', "import { alpha } from '../model/alpha.js';\nexport default alpha;\n"],
+    ['model/fresh.ts', 'export const fresh = 1;\n'],
+  ]) {
+    const dir = repo(true);
+    write(dir, file, text);
+    const r = spawnSync(process.execPath, ['bin/run-tests.mjs', '--changed'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
+    assert.is(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^run-tests --changed: 1 file changed since merge-base HEAD main \([0-9a-f]{9}\); 0 of 6 test files to run:\nrun-tests --changed: no test file depends on the change\n$/, `${file}: ${r.stdout}`);
+  }
 });
 
 test('comments are no dependency: a path named in a comment is stripped, strings and regex literals kept', () => {
