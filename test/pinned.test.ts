@@ -21,7 +21,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { check, type CheckOptions } from '../checker/explore.js';
@@ -113,9 +113,21 @@ test('test/pinned.json: one entry per built-in model and per further check-all r
   for (const e of [...pinned.defaults, ...pinned.checkAll, ...pinned.runs]) assert.ok(e.reason && e.reason.length > 20, `${e.model ?? e.id}: no reason line`);
 });
 
+/** The trace files a `pvcheck` run writes in the working directory by default (pvcheck-MODEL-PROPERTY.trace.json). */
+const rootTraces = (): Set<string> => new Set(readdirSync(root).filter((f) => /^pvcheck-.*\.(trace|itf)\.json$/.test(f)));
+/** Runs `f` with the repository root as the runs' working directory, then removes the trace files they added there (a checkout's root gathered six a run). */
+function tidyRoot<T>(f: () => T): T {
+  const before = rootTraces();
+  try {
+    return f();
+  } finally {
+    for (const t of rootTraces()) if (!before.has(t)) rmSync(join(root, t), { force: true });
+  }
+}
+
 test('npm start -- --json: exits 0, checks every built-in model at its defaults, and every figure is the pinned one', () => {
   if (!builtinsRun('npm start')) return;
-  const r = spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const r = tidyRoot(() => spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }));
   assert.is(r.status, 0, `npm start exited ${r.status}: ${r.stderr.slice(-2000)}`);
   const reports = JSON.parse(r.stdout) as Report[];
   assert.equal(reports.filter((x) => !x.checkAll).map((x) => x.model), builtinModels.map((m) => m.name));
@@ -136,7 +148,7 @@ test('the runs whose figures the README states', () => {
     console.log(`  pinned: left out ${pinned.runs.filter((x) => x.slow).map((x) => x.id).join(', ')} (slow; PVCHECK_PINNED=all runs them, as CI does)`);
   const diffs: string[] = [];
   for (const run of runs) {
-    const r = spawnSync(process.execPath, ['bin/pvcheck.mjs', ...run.args, '--json', '-q'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 });
+    const r = tidyRoot(() => spawnSync(process.execPath, ['bin/pvcheck.mjs', ...run.args, '--json', '-q'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }));
     assert.ok(r.status === 0 || r.status === 1, `${run.id}: exit ${r.status}: ${r.stderr.slice(-1000)}`);
     diffs.push(...moved(`${run.id} (pvcheck ${run.args.join(' ')})`, `"id": "${run.id}"`, run, JSON.parse(r.stdout) as Report));
   }
