@@ -14,7 +14,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
@@ -63,6 +63,23 @@ const nested = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 // the tests that kill the bench's mutants first (test/mutants/bench.json: a mutant's run stops at the first failure)
+test('bench/nested.ts compare --quiet: the runs in a session of their own at autogroup niceness -19 (or one line saying it could not be set), the same table', () => {
+  const r = nested('compare', '--quiet', '--repeat', '1', '--cases', 'xenbus-small', '--control', 'none');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^xenbus-small \| ok \| 2103 \|/m);
+  const set = /; --quiet: a session of its own, (\/autogroup-\d+) nice (-?\d+)$/m.exec(r.stdout);
+  if (set) {
+    // another autogroup than this process's (a new session), at -19
+    const own = readFileSync('/proc/self/autogroup', 'utf8').split(' ')[0];
+    assert.is.not(set[1], own, r.stdout);
+    assert.is(set[2], '-19', r.stdout);
+  } else assert.match(r.stderr, /^bench\/nested\.ts: --quiet: this session's autogroup niceness could not be set \(.+\): the runs share the machine as without it$/m);
+  // a bad argument is refused by the command itself, before any session is made
+  const bad = nested('compare', '--quiet', '--repeat', '0');
+  assert.is(bad.status, 2);
+  assert.is(bad.stderr, "bench/nested.ts: --repeat expects a whole number of runs from 1, got '0'\n");
+});
+
 test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models (DIR has none: the line says so, counts equal); without the flag DIR\'s own models are run, and fail to load', () => {
   const dir = checkerTree(['model/registry.ts']);
   const r = bench('--nested', dir, '--nested-cases', 'xenbus-small', '--repeat', '1', '--same-models');
