@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as assert from 'uvu/assert';
 import { join, resolve } from 'node:path';
+import { cliRows } from './cliRows.js';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 
@@ -32,6 +33,12 @@ export const LOSSY_TEST_STATES = 3_000_000;
 const lossyCheck = (args: readonly string[]): boolean =>
   args[0] === 'check' && args.some((a, i) => a === '--swarm' || a.startsWith('--swarm=') || (a === '--store' && !/^full$/.test(args[i + 1] ?? '')) || /^--store=(?!full$)/.test(a));
 
+/** Whether {@link pvcheck} bounds `args` by {@link LOSSY_TEST_STATES}: a lossy or swarm `check` without --max-states. */
+const lossyBounded = (args: readonly string[]): boolean => lossyCheck(args) && !args.some((a) => a === '--max-states' || a.startsWith('--max-states='));
+/** `args` as {@link pvcheck} runs them: with `--max-states lossyStates` when {@link lossyBounded}. */
+const withLossyBound = (args: readonly string[], lossyStates = LOSSY_TEST_STATES): readonly string[] =>
+  lossyBounded(args) ? [...args, '--max-states', String(lossyStates)] : args;
+
 /**
  * Runs pvcheck with `args` in folder `cwd`, `env` added to the environment. A
  * lossy or swarm `check` without --max-states is bounded by `lossyStates`
@@ -40,8 +47,8 @@ const lossyCheck = (args: readonly string[]): boolean =>
  * command, instead of running for minutes.
  */
 export function pvcheck(args: readonly string[], cwd: string, env: Record<string, string> = {}, lossyStates = LOSSY_TEST_STATES): Run {
-  const bounded = lossyCheck(args) && !args.some((a) => a === '--max-states' || a.startsWith('--max-states='));
-  const all = bounded ? [...args, '--max-states', String(lossyStates)] : args;
+  const bounded = lossyBounded(args);
+  const all = withLossyBound(args, lossyStates);
   const r = spawnSync(process.execPath, [join(root, 'bin/pvcheck.mjs'), ...all], { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
   if (bounded && /INCOMPLETE \(max-states\)|"incompleteReason": "max-states"|nothing found \(max-states\)|"reason": "max-states"/.test(r.stdout))
     throw new Error(`pvcheck ${args.join(' ')}: reached ${lossyStates.toLocaleString('en')} states (test/support/cli.ts LOSSY_TEST_STATES): a lossy or swarm search runs on one thread, this one would take minutes; give it --max-states or smaller parameters`);
@@ -90,7 +97,26 @@ export const ctrlCLongSearch = (cwd: string) =>
  * `what` (no stack trace), and nothing on stdout.
  */
 export function badInput(args: readonly string[], what: RegExp, cwd: string): void {
-  const r = pvcheck(args, cwd);
+  refused(args, what, pvcheck(args, cwd));
+}
+
+/**
+ * {@link badInput} for many cases: the commands (each as {@link pvcheck} runs it) run one after
+ * another in one process in `cwd` (test/support/cliRows.ts: bin/pvcheck.mjs's hooks, then
+ * cli/main.ts main(ARGS) per command, its exit code main's return), each checked as badInput checks
+ * it, in order, as soon as it has run (session 33: a process per case cost 0.15-0.5 s of CPU, most
+ * of it node, the hooks and, past the early refusals, the models' load).
+ */
+export async function badInputs(cases: readonly (readonly [readonly string[], RegExp])[], cwd: string): Promise<void> {
+  const runs = cliRows(cases.map(([args]) => withLossyBound(args)), cwd);
+  for (const [i, [args, what]] of cases.entries()) {
+    const r = await runs[i]!;
+    refused(args, what, { code: r.code, signal: null, out: r.stdout, err: r.stderr });
+  }
+}
+
+/** What {@link badInput} asserts of a run of `pvcheck ARGS`. */
+function refused(args: readonly string[], what: RegExp, r: Run): void {
   const cmd = `pvcheck ${args.join(' ')}`;
   assert.is(r.signal, null, cmd);
   assert.is(r.code, 2, `exit code of ${cmd}: ${r.err}`);

@@ -19,10 +19,10 @@ export interface RowRun {
   readonly stderr: string;
 }
 
-/** Starts the commands (`args` after `pvcheck`) in one child process in the repository's root; a promise of each one's result, in order. */
-export function cliRows(commands: readonly (readonly string[])[]): Promise<RowRun>[] {
-  const child = spawn(process.execPath, ['--import', './bin/register.mjs', join(root, 'test/support/cliRowsRun.ts'), JSON.stringify(commands)], {
-    cwd: root,
+/** Starts the commands (`args` after `pvcheck`) in one child process in `cwd` (default: the repository's root); a promise of each one's result, in order. */
+export function cliRows(commands: readonly (readonly string[])[], cwd = root): Promise<RowRun>[] {
+  const child = spawn(process.execPath, ['--import', join(root, 'bin/register.mjs'), join(root, 'test/support/cliRowsRun.ts'), JSON.stringify(commands)], {
+    cwd,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   let text = ''; // what the child wrote outside a command (a crash, a late write)
