@@ -54,6 +54,74 @@ const warm = await boundCase('ring-notify', { ringSize: '2', messages: '2' });
 await checkParallel(warm.sys, {}, warm.source, 2);
 process.env.PVCHECK_WORKER_LOAD_SECONDS = '10';
 
+
+// The order (session 33): the tests that kill this file's mutants first, test 3's (workers-load-unwatched,
+// workers-never-staggered) then test 5's (worker-zero-loaded-uncounted, workers-staggered-fit-default: ci69 15
+// and 6 s, --which: killed at the file's test 5 of 6 after 14-21 s); the tests no mutant needs after them.
+/**
+ * No memory guard runs while the first thread loads (a worker's starts once it
+ * has loaded), and a thread's load may take far more than WORKER_BYTES: under
+ * the TypeScript hooks with a module not in their cache, the thread's hooks
+ * load the compiler (ring-notify's first worker: 88 MiB over 2.6 s, 35 MiB
+ * measured once loaded; the staggered start then passed the budget by 18 MiB
+ * with no state: note23 item 9). test/fixtures/slow-load.ts takes 96 MiB a MiB
+ * at a time as it loads, in worker threads only. The main thread watches the
+ * resident set while no thread has loaded, and stops the search as at the
+ * budget once it and the threads not started yet no longer fit.
+ */
+test('a first thread whose load takes more than the budget leaves: the search stops as incomplete (max-memory) with no state, within the budget', async () => {
+  const slow = fileURLToPath(new URL('./fixtures/slow-load.ts', import.meta.url));
+  const { sys, source } = await boundCase(slow, {});
+  const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + 8 * MiB;
+  resetPeak();
+  const r = await checkParallel(sys, { maxMemory }, source, 2);
+  const top = peak();
+  console.log(`slow load: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+  assert.is(r.outcome, 'incomplete');
+  assert.is(r.incompleteReason, 'max-memory');
+  assert.is(r.distinctStates, 0);
+  if (top !== undefined) assert.ok(top <= maxMemory, `peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+});
+
+/**
+ * Workers that hold more at load than WORKER_BYTES (note22 item 5):
+ * test/fixtures/heavy-load.ts holds 64 MiB from its import on, in every
+ * thread that imports it. Each fresh worker measures what it holds once
+ * loaded (parallelWorker.ts loadedBytes); the guards count that for the
+ * workers still loading, and under a budget with little room the first
+ * thread starts alone and the others only if they fit at what it measured
+ * (parallel.ts STAGGER_BYTES). Before, all started at once and the budget was
+ * passed by what they held beyond WORKER_BYTES (48.9 MiB on 2 workers in the
+ * second test: docs/perf/2026-12-06e-engine.md §2).
+ */
+const heavyModel = fileURLToPath(new URL('./fixtures/heavy-load.ts', import.meta.url));
+
+test('room for 2 workers at WORKER_BYTES and for one heavy worker, not two: incomplete (max-memory) within the budget, from scratch and handed over', async () => {
+  const { sys, source } = await boundCase(heavyModel, {});
+  for (const handed of [false, true]) {
+    const one = new Search(sys, {});
+    if (handed)
+      for (let d = 0; d < 20; d++) {
+        one.pauseAtLevelEnd();
+        assert.is(one.run(), undefined);
+      }
+    const at = one.stats();
+    const h = handed ? one.handOver() : undefined;
+    const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + 80 * MiB;
+    resetPeak();
+    const par = new ParallelSearch(sys, { maxMemory }, source, 2, h ? { resume: h } : {});
+    const r = await par.result;
+    const top = peak();
+    const what = handed ? 'handed over' : 'from scratch';
+    console.log(`${what}: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; a worker measured ${((par.workerBytes ?? 0) / MiB).toFixed(1)} MiB; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+    assert.is(r.outcome, 'incomplete', what);
+    assert.is(r.incompleteReason, 'max-memory', what);
+    // the partial report: the one thread's states when handed over
+    assert.equal([r.distinctStates, r.edges, r.depth], handed ? [at.distinctStates, at.edges, at.depth] : [0, 0, 0], what);
+    if (top !== undefined) assert.ok(top <= maxMemory + MARGIN, `${what}: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
+  }
+});
+
 test('2 workers that do not fit in the budget: none started; incomplete (max-memory) with no state, within the budget', async () => {
   const { sys, source } = await boundCase('ring-notify', { ringSize: '8', messages: '32' });
   const maxMemory = (await settledResidentSet()) + WORKER_BYTES; // room for one worker, not two
@@ -96,44 +164,6 @@ test('handed over to workers that do not fit: incomplete (max-memory) with the o
   assert.is(par.linksDigest, one.linksDigest());
 });
 
-/**
- * No memory guard runs while the first thread loads (a worker's starts once it
- * has loaded), and a thread's load may take far more than WORKER_BYTES: under
- * the TypeScript hooks with a module not in their cache, the thread's hooks
- * load the compiler (ring-notify's first worker: 88 MiB over 2.6 s, 35 MiB
- * measured once loaded; the staggered start then passed the budget by 18 MiB
- * with no state: note23 item 9). test/fixtures/slow-load.ts takes 96 MiB a MiB
- * at a time as it loads, in worker threads only. The main thread watches the
- * resident set while no thread has loaded, and stops the search as at the
- * budget once it and the threads not started yet no longer fit.
- */
-test('a first thread whose load takes more than the budget leaves: the search stops as incomplete (max-memory) with no state, within the budget', async () => {
-  const slow = fileURLToPath(new URL('./fixtures/slow-load.ts', import.meta.url));
-  const { sys, source } = await boundCase(slow, {});
-  const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + 8 * MiB;
-  resetPeak();
-  const r = await checkParallel(sys, { maxMemory }, source, 2);
-  const top = peak();
-  console.log(`slow load: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-  assert.is(r.outcome, 'incomplete');
-  assert.is(r.incompleteReason, 'max-memory');
-  assert.is(r.distinctStates, 0);
-  if (top !== undefined) assert.ok(top <= maxMemory, `peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-});
-
-/**
- * Workers that hold more at load than WORKER_BYTES (note22 item 5):
- * test/fixtures/heavy-load.ts holds 64 MiB from its import on, in every
- * thread that imports it. Each fresh worker measures what it holds once
- * loaded (parallelWorker.ts loadedBytes); the guards count that for the
- * workers still loading, and under a budget with little room the first
- * thread starts alone and the others only if they fit at what it measured
- * (parallel.ts STAGGER_BYTES). Before, all started at once and the budget was
- * passed by what they held beyond WORKER_BYTES (48.9 MiB on 2 workers in the
- * second test: docs/perf/2026-12-06e-engine.md §2).
- */
-const heavyModel = fileURLToPath(new URL('./fixtures/heavy-load.ts', import.meta.url));
-
 test('a roomy budget: the workers measure what they hold (the 64 MiB included) and run the search to its end', async () => {
   const { sys, source } = await boundCase(heavyModel, {});
   const maxMemory = (await settledResidentSet()) + 1024 * MiB;
@@ -142,32 +172,6 @@ test('a roomy budget: the workers measure what they hold (the 64 MiB included) a
   assert.is(r.outcome, 'ok');
   assert.is(r.distinctStates, 90000);
   assert.ok(par.workerBytes! > 64 * MiB && par.workerBytes! < 256 * MiB, `a worker measured ${(par.workerBytes! / MiB).toFixed(1)} MiB`);
-});
-
-test('room for 2 workers at WORKER_BYTES and for one heavy worker, not two: incomplete (max-memory) within the budget, from scratch and handed over', async () => {
-  const { sys, source } = await boundCase(heavyModel, {});
-  for (const handed of [false, true]) {
-    const one = new Search(sys, {});
-    if (handed)
-      for (let d = 0; d < 20; d++) {
-        one.pauseAtLevelEnd();
-        assert.is(one.run(), undefined);
-      }
-    const at = one.stats();
-    const h = handed ? one.handOver() : undefined;
-    const maxMemory = (await settledResidentSet()) + 2 * WORKER_BYTES + 80 * MiB;
-    resetPeak();
-    const par = new ParallelSearch(sys, { maxMemory }, source, 2, h ? { resume: h } : {});
-    const r = await par.result;
-    const top = peak();
-    const what = handed ? 'handed over' : 'from scratch';
-    console.log(`${what}: ${r.outcome} ${r.incompleteReason ?? ''} ${r.distinctStates} states; a worker measured ${((par.workerBytes ?? 0) / MiB).toFixed(1)} MiB; peak ${top === undefined ? '?' : ((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-    assert.is(r.outcome, 'incomplete', what);
-    assert.is(r.incompleteReason, 'max-memory', what);
-    // the partial report: the one thread's states when handed over
-    assert.equal([r.distinctStates, r.edges, r.depth], handed ? [at.distinctStates, at.edges, at.depth] : [0, 0, 0], what);
-    if (top !== undefined) assert.ok(top <= maxMemory + MARGIN, `${what}: peak ${((top - maxMemory) / MiB).toFixed(1)} MiB past the budget`);
-  }
 });
 
 test('a budget just above 2 workers\' room (ring-notify 8x64): they start, the search stops as incomplete (max-memory) past its start, within the budget plus the margin', async () => {
