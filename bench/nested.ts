@@ -44,6 +44,11 @@
  * of issue 11 among those run (ring-weak*, xenbusN*); `all` every case, `none` no control (faster):
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 5 --base /tmp/nested/84296c4 --cases ring-weak,xenbus4 --wall
  *
+ * `-p NAME=VALUE` (on `run`, repeatable): the case at other parameters, its own overridden one by one (the
+ * JSON line's `params` are those the search ran at), so that the bench's mechanics are tried on a small space
+ * (test/benchNested); a figure is a case's own parameters, so `compare` takes none:
+ *   node --import ./bin/register.mjs bench/nested.ts run ring-weak-flat -p ringSize=1 -p messages=1
+ *
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
@@ -104,6 +109,8 @@ export const CASES: Readonly<
    * it), and this one as `check --nested`, the nested figure; without `--workers` it is `ring-weak`.
    */
   'ring-weak-nested': { model: 'ring', params: { memory: 'weak', frontend: 'hostile', ringSize: '2', messages: '3' }, nested: true },
+  /** The smallest xenbus (events=1: 2,103 states, a second's run): the bench's mechanics tried quickly (test/benchNested), no figure. */
+  'xenbus-small': { model: 'xenbus', params: { events: '1', guestClose: '1', reconnect: '1' } },
   /** xenbus at its defaults until 2026-12-06 (events=3, one close and one rebind; session 26 raised them to 4, 2, 2). */
   xenbus: { model: 'xenbus', params: { events: '3', guestClose: '1', reconnect: '1' } },
   /**
@@ -155,6 +162,8 @@ interface RunResult {
   /** The worker threads that ran the search (1: one thread), and why, as the CLI says it (`--workers`). */
   workers: number;
   workersWhy?: string;
+  /** The parameters the search ran at (the case's, or as `-p` overrode them). */
+  params: Record<string, unknown>;
 }
 
 /**
@@ -203,8 +212,27 @@ export function controlCell(control: readonly RunResult[], runs: readonly RunRes
 /** Bad input on the command line: one line on stderr, exit 2. */
 class BadArg extends Error {}
 
-/** One run of case `name` with ROOT's checker; its models, parameters and bind from ROOT too, or from this tree (`sameModels`). */
-async function runOne(name: string, root: string, sameModels = false, workers?: string): Promise<RunResult> {
+/**
+ * `-p NAME=VALUE`, each: the overrides of a case's parameters (`run`); none: {}. A pair without `=` or a name: one
+ * line and exit 2 (a name or value the model refuses: resolveParams' line).
+ */
+export function paramsArg(args: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  args.forEach((a, i) => {
+    if (a !== '-p') return;
+    const v = args[i + 1];
+    const m = v === undefined ? null : /^([^=]+)=(.*)$/.exec(v);
+    if (!m) throw new BadArg(`-p expects NAME=VALUE, got ${v === undefined ? 'nothing' : `'${v}'`}`);
+    out[m[1]!] = m[2]!;
+  });
+  return out;
+}
+
+/**
+ * One run of case `name` with ROOT's checker; its models, parameters and bind from ROOT too, or from this tree (`sameModels`);
+ * `params` override the case's own (`run -p`).
+ */
+async function runOne(name: string, root: string, sameModels = false, workers?: string, params: Record<string, string> = {}): Promise<RunResult> {
   const c = CASES[name];
   if (!c) throw new Error(`unknown case ${name} (known: ${Object.keys(CASES).join(', ')})`);
   const imp = (p: string, from = root) => import(pathToFileURL(join(from, p)).href);
@@ -218,8 +246,8 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   const viaCli = workers !== undefined && !sameModels && existsSync(join(root, 'checker/parallel.ts'));
   const fastPaths = viaCli && existsSync(join(root, 'cli/fastPath.ts'));
   const m = flatFile && !fastPaths && existsSync(join(models, flatFile)) ? (await imp(flatFile, models))[flatExport!] : findModel(c.model);
-  const p = resolveParams(m.params, c.params);
-  if (p._tag === 'Left') throw new Error(p.left);
+  const p = resolveParams(m.params, { ...c.params, ...params });
+  if (p._tag === 'Left') throw new BadArg(`${name}: ${p.left}`);
   // leaveOut: every invariant and goal but these (bind's `invariants`); deadlock checked unless noDeadlock
   const names: string[] = [...m.invariants, ...(m.goals ?? [])].map((x: { name: string }) => x.name);
   const sys = bind(m, p.right, c.leaveOut ? { invariants: names.filter((n) => !c.leaveOut!.includes(n)) } : {});
@@ -261,6 +289,7 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
     rssPerState: (rss1 - rss0) / r.distinctStates,
     workers: cli ? (r.workers ?? 1) : 1,
     ...(cli && r.workersReason ? { workersWhy: r.workersReason } : {}),
+    params: { ...p.right },
   };
 }
 
@@ -289,6 +318,7 @@ function compare(args: string[]): void {
     return i >= 0 ? args[i + 1] : undefined;
   };
   const repeat = Number(opt('--repeat') ?? 3);
+  if (args.includes('-p')) throw new BadArg("-p is run's only: compare's figures are each case at its own parameters");
   const base = opt('--base');
   const sameModels = args.includes('--same-models');
   const workers = workersArg(args);
@@ -395,13 +425,14 @@ if (cmd === '(imported)') {
   try {
     if (cmd === 'run') {
       const workers = workersArg(rest);
+      const params = paramsArg(rest);
       const wi = rest.indexOf('--workers');
-      const pos = rest.filter((a, i) => a !== '--same-models' && (wi < 0 || (i !== wi && i !== wi + 1)));
-      const r = await runOne(pos[0]!, resolve(pos[1] ?? HERE), rest.includes('--same-models'), workers);
+      const pos = rest.filter((a, i) => a !== '--same-models' && a !== '-p' && rest[i - 1] !== '-p' && (wi < 0 || (i !== wi && i !== wi + 1)));
+      const r = await runOne(pos[0]!, resolve(pos[1] ?? HERE), rest.includes('--same-models'), workers, params);
       process.stdout.write(JSON.stringify(r) + '\n');
     } else if (cmd === 'compare') compare(rest);
     else {
-      console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] [--workers N|default] | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models] [--workers N|default] [--wall] [--control CASES|all|none]');
+      console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] [--workers N|default] [-p NAME=VALUE]... | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models] [--workers N|default] [--wall] [--control CASES|all|none]');
       process.exitCode = 2;
     }
   } catch (e) {

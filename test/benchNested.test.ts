@@ -25,26 +25,131 @@ const bench = (...args: string[]) =>
 /** Whether this tree is a git checkout (not so in the copy `npm run mutants` makes). */
 const isGit = spawnSync('git', ['-C', root, 'rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { encoding: 'utf8' }).status === 0;
 
+/** The files a test of an older tree takes out of its copy (or puts back): each test says which it lacks. */
+const SHAPED = ['model/registry.ts', 'model/ringWeakFlat.ts', 'checker/parallel.ts'] as const;
+let copied: string | undefined;
+
 /**
  * A base tree for `--nested DIR`: this tree's working files (as bin/mutants.mjs copies them: no
- * node_modules, no dot files), node_modules linked, and no model/registry.ts, so that the only
- * models its checker can run are this tree's (`--same-models`).
+ * node_modules, no dot files; nor the folders no run loads: docs, test, examples, types, deploy), node_modules
+ * linked, without the files named in `without` (of SHAPED; the others there): without model/registry.ts the only
+ * models its checker can run are this tree's (`--same-models`); without checker/parallel.ts or
+ * model/ringWeakFlat.ts it is a tree from before the workers or the word-level model as the bench sees it. One
+ * copy a file, shaped again by each test (in any order).
  */
-function checkerOnlyTree(): string {
-  const dir = scratchDir('pvcheck-nested-dir-');
-  // entry by entry: in `npm run mutants`'s copy the scratch folder is inside the tree (its .tmp), which
-  // cpSync of the whole tree refuses (a copy into itself) before any filter runs
-  for (const top of readdirSync(root)) {
-    if (top === 'node_modules' || top.startsWith('.')) continue;
-    cpSync(join(root, top), join(dir, top), {
-      recursive: true,
-      filter: (src) => !relative(root, src).split(/[\\/]/).some((p) => p === 'node_modules' || p.startsWith('.')),
-    });
+function checkerTree(without: readonly (typeof SHAPED)[number][]): string {
+  if (!copied) {
+    copied = scratchDir('pvcheck-nested-dir-');
+    // entry by entry: in `npm run mutants`'s copy the scratch folder is inside the tree (its .tmp), which
+    // cpSync of the whole tree refuses (a copy into itself) before any filter runs
+    for (const top of readdirSync(root)) {
+      if (top === 'node_modules' || top.startsWith('.') || ['docs', 'test', 'examples', 'types', 'deploy'].includes(top)) continue;
+      cpSync(join(root, top), join(copied, top), {
+        recursive: true,
+        filter: (src) => !relative(root, src).split(/[\\/]/).some((p) => p === 'node_modules' || p.startsWith('.')),
+      });
+    }
+    symlinkSync(join(root, 'node_modules'), join(copied, 'node_modules'), 'dir');
   }
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  rmSync(join(dir, 'model/registry.ts'));
-  return dir;
+  for (const f of SHAPED) {
+    if (without.includes(f)) rmSync(join(copied, f), { force: true });
+    else cpSync(join(root, f), join(copied, f));
+  }
+  return copied;
 }
+
+/** bench/nested.ts itself (its --workers and --wall are not passed through `pvcheck bench`). */
+const nested = (...args: string[]) =>
+  spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', ...args], { cwd: root, encoding: 'utf8' });
+
+// the tests that kill the bench's mutants first (test/mutants/bench.json: a mutant's run stops at the first failure)
+test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models (DIR has none: the line says so, counts equal); without the flag DIR\'s own models are run, and fail to load', () => {
+  const dir = checkerTree(['model/registry.ts']);
+  const r = bench('--nested', dir, '--nested-cases', 'xenbus-small', '--repeat', '1', '--same-models');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stderr, /: its checker on this tree's models: xenbus-small, 1 runs each/);
+  assert.match(r.stdout, /; base: .*'s checker on this tree's models/);
+  const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus-small |'));
+  assert.is(row?.split('|').map((c) => c.trim())[5], 'equal', r.stdout);
+  assert.ok(existsSync(dir), 'a folder given is used as it is, not removed');
+  const own = bench('--nested', dir, '--nested-cases', 'xenbus-small', '--repeat', '1');
+  assert.is.not(own.status, 0, own.stdout);
+  assert.match(own.stderr, /run xenbus-small in .*pvcheck-nested-dir-.* failed/);
+});
+
+test('bench/nested.ts compare --workers 2 --wall --control xenbus-small against a tree without workers: it runs one thread, this tree two; both ratios side by side, the control\'s beside them', () => {
+  // this tree's files without checker/parallel.ts: a tree from before the workers (f6f19a3) as the bench sees it
+  const dir = checkerTree(['checker/parallel.ts']);
+  const r = nested('compare', '--repeat', '1', '--base', dir, '--cases', 'xenbus-small', '--workers', '2', '--wall', '--control', 'xenbus-small');
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.split('\n');
+  const head = lines.find((l) => l.startsWith('case | outcome'))!.split(' | ');
+  const row = lines.find((l) => l.startsWith('xenbus-small |'))!.split(' | ');
+  const cell = (k: string) => row[head.indexOf(k)];
+  assert.is(cell('counts'), 'equal', r.stdout);
+  assert.is(cell('base workers'), '1', r.stdout);
+  assert.is(cell('this workers'), '2', r.stdout);
+  assert.match(r.stderr, /xenbus-small base #1: .* states, 1 worker\n/);
+  assert.match(r.stderr, /xenbus-small this #1: .* states, 2 workers \(--workers 2 given\)/);
+  // the wall view: its own header, the row of the case with both ratios, computed from the medians it shows
+  const at = lines.findIndex((l) => l.startsWith('case | base workers | this workers | base states/s | this states/s | wall ratio'));
+  assert.ok(at > 0, r.stdout);
+  assert.match(lines[at - 1]!, /per CPU second .*medians of 1; --workers 2/);
+  const w = lines[at + 1]!.split(' | ');
+  assert.is(w[0], 'xenbus-small');
+  assert.equal([w[1], w[2]], ['1', '2']);
+  const [bw, tw, wr, bc, tc, cr] = [3, 4, 5, 6, 7, 8].map((i) => Number(w[i]));
+  assert.ok(Math.abs(wr! - tw! / bw!) < 0.01, lines[at + 1]);
+  assert.ok(Math.abs(cr! - tc! / bc!) < 0.01, lines[at + 1]);
+  // the main table's ratio per CPU second is the same figure
+  assert.ok(Math.abs(Number(cell('states/CPU s ratio')) - cr!) < 0.051, r.stdout);
+  // the control: this tree run once more (the same worker count), its ratios to this tree's run in both tables
+  const ctl = /^xenbus-small control #1: ([\d.]+) s \(([\d.]+) s CPU\), \d+ states, 2 workers/m.exec(r.stderr);
+  const own = /^xenbus-small this #1: ([\d.]+) s \(([\d.]+) s CPU\)/m.exec(r.stderr);
+  assert.ok(ctl && own, r.stderr);
+  const cellRe = /^(\d+\.\d\d) \((\d+\.\d\d)-(\d+\.\d\d)\)$/;
+  for (const [got, thisS, ctlS] of [
+    [cell('control states/s ratio'), own![1], ctl![1]],
+    [cell('control states/CPU s ratio'), own![2], ctl![2]],
+    [w[9], own![1], ctl![1]],
+    [w[10], own![2], ctl![2]],
+  ]) {
+    const m = cellRe.exec(got ?? '');
+    assert.ok(m, `control cell '${got}'`);
+    // one round: the median is the pair's ratio, the only one; seconds on stderr are rounded to 0.01
+    assert.equal([m![2], m![3]], [m![1], m![1]], got);
+    assert.ok(Math.abs(Number(m![1]) - Number(thisS) / Number(ctlS)) < 0.03 * Number(m![1]) + 0.011, `${got} against ${thisS} / ${ctlS}`);
+  }
+  assert.match(r.stdout, /^control \(xenbus-small\): this tree run again/m);
+  // without --wall, no second table; xenbus-small is not controlled by default (issue 11's cases are), so no control run
+  const plain = nested('compare', '--repeat', '1', '--cases', 'xenbus-small');
+  assert.not.match(plain.stdout, /wall ratio/);
+  assert.not.match(plain.stdout + plain.stderr, /control #|^control /m);
+  assert.match(plain.stdout, /^xenbus-small \|.* \| 1 \|  \| $/m);
+});
+
+test('bench/nested.ts run ring-weak-flat -p ringSize=1 -p messages=1: the word-level model where the tree has it (ring\'s counts), ring itself in a tree without it; ring-weak with --workers on the fast path, ring-weak-nested on ring; -p overrides the case\'s parameters', () => {
+  // the cases at ringSize=1 messages=1 (24,729 states, not ring-weak's 440,125): what is tested is which model each tree runs
+  const run = (...a: string[]) => {
+    const r = nested('run', ...a, '-p', 'ringSize=1', '-p', 'messages=1');
+    assert.is(r.status, 0, r.stderr);
+    return JSON.parse(r.stdout.trim()) as { model: string; states: number; edges: number; depth: number; outcome: string; params: Record<string, unknown> };
+  };
+  const flat = run('ring-weak-flat');
+  // the run was at the parameters given, the case's own otherwise (checked at once: without -p each run is 440,125 states)
+  const given = (r: typeof flat) =>
+    assert.equal([r.params.ringSize, r.params.messages, r.params.memory, r.params.frontend], [1, 1, 'weak', 'hostile'], JSON.stringify(r.params));
+  given(flat);
+  const weak = run('ring-weak-nested');
+  // with --workers, as `pvcheck check ring` runs it: on the word-level model (cli/fastPath.ts)
+  const cli = run('ring-weak', '--workers', '1');
+  assert.equal([flat.model, weak.model, cli.model], ['ring-weak-flat', 'ring', 'ring-weak-flat']);
+  for (const r of [flat, cli]) assert.equal([r.states, r.edges, r.depth, r.outcome], [weak.states, weak.edges, weak.depth, weak.outcome]);
+  // a tree from before the word-level model (f6f19a3) as the bench sees it: the case runs its nested model
+  const old = run('ring-weak-flat', checkerTree(['model/ringWeakFlat.ts']));
+  assert.equal([old.model, old.states], ['ring', weak.states]);
+  for (const r of [weak, cli, old]) given(r);
+});
 
 for (const [args, says] of [
   [['--nested', 'no-such-revision'], /--nested: 'no-such-revision' is neither a folder nor a commit/],
@@ -68,42 +173,24 @@ for (const [args, says] of [
   });
 }
 
-(isGit ? test : test.skip)('bench --nested HEAD --nested-cases xenbus: HEAD unpacked, both trees run, counts equal, the folder removed', () => {
-  const r = bench('--nested', 'HEAD', '--nested-cases', 'xenbus', '--repeat', '1');
+(isGit ? test : test.skip)('bench --nested HEAD --nested-cases xenbus-small: HEAD unpacked, both trees run, counts equal, the folder removed', () => {
+  const r = bench('--nested', 'HEAD', '--nested-cases', 'xenbus-small', '--repeat', '1');
   assert.is(r.status, 0, r.stderr);
-  const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus |'));
+  const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus-small |'));
   assert.ok(row, r.stdout);
   const cells = row!.split('|').map((c) => c.trim());
-  // the outcome is the model's (xenbus's defaults stop at finding F7); what is compared is that both trees ran it
+  // the outcome is the model's; what is compared is that both trees ran it
   assert.match(cells[1]!, /^(ok|deadlock|violation)$/, row);
   assert.ok(Number(cells[2]) > 1000, `states ${cells[2]}`);
   assert.is(cells[5], 'equal', row);
-  assert.match(r.stderr, /xenbus base #1: .* states/);
-  assert.match(r.stderr, /xenbus this #1: .* states/);
+  assert.match(r.stderr, /xenbus-small base #1: .* states/);
+  assert.match(r.stderr, /xenbus-small this #1: .* states/);
   // the folder HEAD was unpacked into (named on the first line) is gone; another bench running at the same
   // minute (a second checkout) may have its own, so the shared tmpdir is not compared as a whole
   const folder = /^# nested models against HEAD \((.*pvcheck-nested-base-[^)]+)\)/m.exec(r.stderr)?.[1];
   assert.ok(folder && folder.startsWith(tmpdir()), r.stderr);
   assert.not.ok(existsSync(folder!), `${folder} left behind`);
 });
-
-test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models (DIR has none: the line says so, counts equal); without the flag DIR\'s own models are run, and fail to load', () => {
-  const dir = checkerOnlyTree();
-  const r = bench('--nested', dir, '--nested-cases', 'xenbus', '--repeat', '1', '--same-models');
-  assert.is(r.status, 0, r.stderr);
-  assert.match(r.stderr, /: its checker on this tree's models: xenbus, 1 runs each/);
-  assert.match(r.stdout, /; base: .*'s checker on this tree's models/);
-  const row = r.stdout.split('\n').find((l) => l.startsWith('xenbus |'));
-  assert.is(row?.split('|').map((c) => c.trim())[5], 'equal', r.stdout);
-  assert.ok(existsSync(dir), 'a folder given is used as it is, not removed');
-  const own = bench('--nested', dir, '--nested-cases', 'xenbus', '--repeat', '1');
-  assert.is.not(own.status, 0, own.stdout);
-  assert.match(own.stderr, /run xenbus in .*pvcheck-nested-dir-.* failed/);
-});
-
-/** bench/nested.ts itself (its --workers and --wall are not passed through `pvcheck bench`). */
-const nested = (...args: string[]) =>
-  spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 for (const [args, says] of [
   [['compare', '--workers', '0'], /^bench\/nested\.ts: --workers expects a number of worker threads from 1 to 1024 or 'default', got '0'$/],
@@ -115,6 +202,9 @@ for (const [args, says] of [
   [['compare', '--repeat', '0'], /^bench\/nested\.ts: --repeat expects a whole number of runs from 1, got '0'$/],
   [['compare', '--cases', 'xenbus,grant', '--control', 'xenbus4'], /^bench\/nested\.ts: --control: 'xenbus4' is not a case run here \(cases run: xenbus, grant\)$/],
   [['compare', '--control'], /^bench\/nested\.ts: --control expects case names, 'all' or 'none', got nothing$/],
+  [['compare', '-p', 'events=1'], /^bench\/nested\.ts: -p is run's only: compare's figures are each case at its own parameters$/],
+  [['run', 'xenbus-small', '-p', 'events'], /^bench\/nested\.ts: -p expects NAME=VALUE, got 'events'$/],
+  [['run', 'xenbus-small', '-p', 'nope=1'], /^bench\/nested\.ts: xenbus-small: unknown parameter 'nope' \(known: .*events/],
 ] as const) {
   test(`bench/nested.ts ${args.join(' ')}: one line, exit 2`, () => {
     const r = nested(...args);
@@ -128,7 +218,7 @@ for (const [args, says] of [
 
 test('bench/nested.ts run --workers 2: the CLI\'s search on two worker threads, the same counts as one thread; --workers 1 and none: one', () => {
   const run = (...w: string[]) => {
-    const r = nested('run', 'xenbus', ...w);
+    const r = nested('run', 'xenbus-small', ...w);
     assert.is(r.status, 0, r.stderr);
     return JSON.parse(r.stdout.trim()) as { states: number; edges: number; depth: number; outcome: string; workers: number; workersWhy?: string; cpuSeconds: number };
   };
@@ -143,79 +233,6 @@ test('bench/nested.ts run --workers 2: the CLI\'s search on two worker threads, 
   assert.is(plain.workersWhy, undefined);
   for (const r of [two, one]) assert.equal([r.states, r.edges, r.depth, r.outcome], [plain.states, plain.edges, plain.depth, plain.outcome]);
   assert.ok(plain.states > 1000, `states ${plain.states}`);
-});
-
-test('bench/nested.ts run ring-weak-flat: the word-level model where the tree has it (ring-weak\'s counts), ring itself in a tree without it; ring-weak with --workers on the fast path, ring-weak-nested on ring', () => {
-  const run = (...a: string[]) => {
-    const r = nested('run', ...a);
-    assert.is(r.status, 0, r.stderr);
-    return JSON.parse(r.stdout.trim()) as { model: string; states: number; edges: number; depth: number; outcome: string };
-  };
-  const flat = run('ring-weak-flat');
-  const weak = run('ring-weak-nested');
-  // with --workers, as `pvcheck check ring` runs it: on the word-level model (cli/fastPath.ts)
-  const cli = run('ring-weak', '--workers', '1');
-  assert.equal([flat.model, weak.model, cli.model], ['ring-weak-flat', 'ring', 'ring-weak-flat']);
-  for (const r of [flat, cli]) assert.equal([r.states, r.edges, r.depth, r.outcome], [weak.states, weak.edges, weak.depth, weak.outcome]);
-  // a tree from before the word-level model (f6f19a3) as the bench sees it: the case runs its nested model
-  const dir = checkerOnlyTree();
-  cpSync(join(root, 'model/registry.ts'), join(dir, 'model/registry.ts'));
-  rmSync(join(dir, 'model/ringWeakFlat.ts'));
-  const old = run('ring-weak-flat', dir);
-  assert.equal([old.model, old.states], ['ring', weak.states]);
-});
-
-test('bench/nested.ts compare --workers 2 --wall --control xenbus against a tree without workers: it runs one thread, this tree two; both ratios side by side, the control\'s beside them', () => {
-  // this tree's files without checker/parallel.ts: a tree from before the workers (f6f19a3) as the bench sees it
-  const dir = checkerOnlyTree();
-  cpSync(join(root, 'model/registry.ts'), join(dir, 'model/registry.ts'));
-  rmSync(join(dir, 'checker/parallel.ts'));
-  const r = nested('compare', '--repeat', '1', '--base', dir, '--cases', 'xenbus', '--workers', '2', '--wall', '--control', 'xenbus');
-  assert.is(r.status, 0, r.stderr);
-  const lines = r.stdout.split('\n');
-  const head = lines.find((l) => l.startsWith('case | outcome'))!.split(' | ');
-  const row = lines.find((l) => l.startsWith('xenbus |'))!.split(' | ');
-  const cell = (k: string) => row[head.indexOf(k)];
-  assert.is(cell('counts'), 'equal', r.stdout);
-  assert.is(cell('base workers'), '1', r.stdout);
-  assert.is(cell('this workers'), '2', r.stdout);
-  assert.match(r.stderr, /xenbus base #1: .* states, 1 worker\n/);
-  assert.match(r.stderr, /xenbus this #1: .* states, 2 workers \(--workers 2 given\)/);
-  // the wall view: its own header, the row of the case with both ratios, computed from the medians it shows
-  const at = lines.findIndex((l) => l.startsWith('case | base workers | this workers | base states/s | this states/s | wall ratio'));
-  assert.ok(at > 0, r.stdout);
-  assert.match(lines[at - 1]!, /per CPU second .*medians of 1; --workers 2/);
-  const w = lines[at + 1]!.split(' | ');
-  assert.is(w[0], 'xenbus');
-  assert.equal([w[1], w[2]], ['1', '2']);
-  const [bw, tw, wr, bc, tc, cr] = [3, 4, 5, 6, 7, 8].map((i) => Number(w[i]));
-  assert.ok(Math.abs(wr! - tw! / bw!) < 0.01, lines[at + 1]);
-  assert.ok(Math.abs(cr! - tc! / bc!) < 0.01, lines[at + 1]);
-  // the main table's ratio per CPU second is the same figure
-  assert.ok(Math.abs(Number(cell('states/CPU s ratio')) - cr!) < 0.051, r.stdout);
-  // the control: this tree run once more (the same worker count), its ratios to this tree's run in both tables
-  const ctl = /^xenbus control #1: ([\d.]+) s \(([\d.]+) s CPU\), \d+ states, 2 workers/m.exec(r.stderr);
-  const own = /^xenbus this #1: ([\d.]+) s \(([\d.]+) s CPU\)/m.exec(r.stderr);
-  assert.ok(ctl && own, r.stderr);
-  const cellRe = /^(\d+\.\d\d) \((\d+\.\d\d)-(\d+\.\d\d)\)$/;
-  for (const [got, thisS, ctlS] of [
-    [cell('control states/s ratio'), own![1], ctl![1]],
-    [cell('control states/CPU s ratio'), own![2], ctl![2]],
-    [w[9], own![1], ctl![1]],
-    [w[10], own![2], ctl![2]],
-  ]) {
-    const m = cellRe.exec(got ?? '');
-    assert.ok(m, `control cell '${got}'`);
-    // one round: the median is the pair's ratio, the only one; seconds on stderr are rounded to 0.01
-    assert.equal([m![2], m![3]], [m![1], m![1]], got);
-    assert.ok(Math.abs(Number(m![1]) - Number(thisS) / Number(ctlS)) < 0.03 * Number(m![1]) + 0.011, `${got} against ${thisS} / ${ctlS}`);
-  }
-  assert.match(r.stdout, /^control \(xenbus\): this tree run again/m);
-  // without --wall, no second table; xenbus is not controlled by default (issue 11's cases are), so no control run
-  const plain = nested('compare', '--repeat', '1', '--cases', 'xenbus');
-  assert.not.match(plain.stdout, /wall ratio/);
-  assert.not.match(plain.stdout + plain.stderr, /control #|^control /m);
-  assert.match(plain.stdout, /^xenbus \|.* \| 1 \|  \| $/m);
 });
 
 test.run();

@@ -20,6 +20,215 @@ import { withResidentSetHeld } from './support/residentSetHeld.js';
 
 const root = resolve(import.meta.dirname, '..');
 
+// the tests that kill the store's mutants first, fastest first (test/mutants/checker.json: a mutant's run stops at
+// its first failure): the parts' deferred entries, parseSize, the recycled blocks, the guard's doubling, the growth
+// and rehash in place
+test('SharedFingerprints grown in parts: an entry whose probe runs out of its part\'s span waits for rehashDeferred', () => {
+  // fingerprints with a chosen home in a table of 32 slots (and so target & 15 in one of 16)
+  const fp = (target: number, x: number): [number, number] => {
+    const h = normHigh(0x1234567 + x * 7919);
+    return [h, normLow((((target ^ Math.imul(h, 0x9e3779b1)) & 31) | ((x + 1) << 5)) >>> 0)];
+  };
+  const t = SharedFingerprints.create(16);
+  const stay = Array.from({ length: 6 }, (_, x) => fp(14, x)); // slots 14..19: the run across the end of 16
+  const moved = Array.from({ length: 4 }, (_, x) => fp(16, 100 + x)); // home 0, then 16 in 32 slots
+  for (const [h, l] of [...stay, ...moved]) assert.is(t.insert(h, l, 0) & 3, 1);
+  const { table, low } = t.growInPlace(32, false);
+  assert.is(low, 14, 'the run across the end was re-placed first');
+  const starts = table.partStarts(low, 2);
+  assert.equal(starts, [0, 7, 14]);
+  // part 0's moved entries go to 16.., where the first run's entries (homes 14) now sit up to 19: its span
+  // [16, 23) takes three, the fourth waits
+  table.rehashPart(16, 0, 7, false, true, false);
+  table.rehashPart(16, 7, 14, false, true, true);
+  const missing = () => moved.filter(([h, l]) => table.lookup(h, l) === -1).length;
+  assert.is(missing(), 1, 'one entry kept back');
+  table.rehashDeferred();
+  assert.is(missing(), 0);
+  for (const [h, l] of stay) assert.ok(table.lookup(h, l) !== -1);
+});
+
+test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
+  assert.is(parseSize('512M'), 512 * 1024 ** 2);
+  assert.is(parseSize('1.5G'), 1.5 * 1024 ** 3);
+  assert.is(parseSize('2GiB'), 2 * 1024 ** 3);
+  assert.is(parseSize('300MB'), 300e6);
+  assert.is(parseSize('4096'), 4096);
+  for (const bad of ['', '12Q', '-3M', 'M', '0']) assert.type(parseSize(bad), 'string', bad);
+  // sizes past 2^53 bytes (or Infinity) are refused with the largest one taken
+  assert.is(parseSize('8191T'), 8191 * 1024 ** 4);
+  for (const big of ['8192T', '99999999999999999999999T', '9007199254740993'])
+    assert.is(parseSize(big), `a size must be at most 8191T (2^53 - 1 bytes), got '${big}'`, big);
+});
+
+test('WordFrontier.recycle: levels of random sizes fill the blocks an earlier level gave back and read their own words and ids (against plain arrays), in memory and spilling; the pool holds at most one level\'s blocks', () => {
+  for (const spill of [undefined, 1]) {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), fc.nat(1 << 30), (sizes, W, seed) => {
+        const pool: Uint32Array[] = [];
+        const src = new Uint32Array(W);
+        const word = (l: number, i: number, j: number) => (Math.imul(seed + l * 1_000_003 + i, 0x9e3779b1) ^ j) >>> 0;
+        let prev: WordFrontier | undefined;
+        let given = 0;
+        for (let l = 0; l < sizes.length; l++) {
+          const f = new WordFrontier(W, spill, pool);
+          const before = new Set(pool);
+          for (let i = 0; i < sizes[l]!; i++) {
+            for (let j = 0; j < W; j++) src[j] = word(l, i, j);
+            f.push(src, l * 1000 + i);
+          }
+          // blocks taken from the pool are those an earlier level gave back (the arrays themselves)
+          const taken = [...before].filter((b) => !pool.includes(b)).length;
+          assert.ok(taken <= given);
+          const reads = (g: WordFrontier, lv: number) => {
+            for (let i = 0; i < sizes[lv]!; i++) {
+              assert.is(g.id(i), lv * 1000 + i);
+              const o = g.locate(i);
+              for (let j = 0; j < W; j++) assert.is(g.arr[o + j], word(lv, i, j), `level ${lv} state ${i} word ${j}`);
+            }
+          };
+          reads(f, l);
+          // the level before, still being expanded while this one filled, kept its words
+          if (prev) reads(prev, l - 1);
+          if (prev) {
+            const inMemory = (prev as unknown as { blocks: (Uint32Array | undefined)[] }).blocks.filter((b) => b !== undefined).length;
+            prev.recycle();
+            assert.is(prev.length, 0);
+            assert.is(pool.length, inMemory, 'the pool holds the recycled level\'s blocks in memory, no more');
+            given = inMemory;
+          }
+          prev = f;
+        }
+      }),
+      { numRuns: runs(60) },
+    );
+  }
+});
+
+test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
+  // 4x32: 758,408 states; the table doubles in place to 2^20 slots (8 MiB, 4 MiB added) at 393,216 states.
+  // The resident set is held still (the guard reads process.memoryUsage.rss): measured for real, a
+  // collection between reading the budget and the doubling could hand back more than the margin and
+  // let the table double anyway (a CI run of 0fbda80 finished 'ok' so). With it held, the budget admits
+  // the doubling to 2^19 slots (2 MiB added) and refuses the one to 2^20 (4 MiB): the stop falls between them.
+  const sys = bind(ringNotify, { ringSize: 4, messages: 32 });
+  if (E.isLeft(sys)) throw new Error(sys.left);
+  const r = withResidentSetHeld((held) => check(sys.right, { maxMemory: held + 3 * 1024 ** 2 }));
+  assert.is(r.outcome, 'incomplete');
+  assert.is(r.incompleteReason, 'max-memory');
+  assert.ok(r.distinctStates > 0.75 * 2 ** 18 && r.distinctStates <= 0.75 * 2 ** 19, String(r.distinctStates));
+});
+
+test('SharedFingerprints grows in place (no ids), whole or in parts in any order: every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
+  let x = 987654321;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  for (let round = 0; round < 200; round++) {
+    let table = SharedFingerprints.create(1 << 4);
+    const sab = table.sab;
+    // a reference: fingerprint -> flagged
+    const ref = new Map<string, boolean>();
+    const fill = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        // a third of the rounds: 8 distinct homes, so long clusters and runs past the home slots
+        const few = round % 3 === 0;
+        const h = normHigh(few ? rnd() & 0x7 : rnd()), l = normLow(few ? ((rnd() & ~0xfff) | 5) >>> 0 : rnd());
+        const flag = rnd() & 1 ? FLAG : 0;
+        const r = table.insert(h, l, flag);
+        assert.ok(r !== 3, 'the table took it');
+        const key = `${h},${l}`;
+        if (!ref.has(key)) ref.set(key, flag !== 0);
+      }
+    };
+    const check = () => {
+      let stored = 0;
+      for (let j = 0; j < table.t.length; j += 2) if (table.t[j] !== 0) stored++;
+      assert.is(stored, ref.size, 'no entry lost or doubled');
+      for (const [key, flagged] of ref) {
+        const [h, l] = key.split(',').map(Number) as [number, number];
+        const r = table.lookup(h, l);
+        assert.ok(r !== -1, `${key} found`);
+        assert.is(r & 3, flagged ? 2 : 0, `${key} flag`);
+      }
+    };
+    fill(12); // 3/4 of 16 home slots
+    check();
+    for (const [factor, drop] of [[2, false], [4, false], [2, true], [1, true], [8, false]] as const) {
+      if (round % 2 === 1) {
+        // as every worker does it (parallelWorker.ts, growTogether): the cluster past the end, then parts of
+        // the rest from empty slots, here one after another in a shuffled order
+        const c = table.capacity;
+        const { table: grown, low } = table.growInPlace(c * factor, drop);
+        const parts = 1 + (rnd() % 5);
+        const starts = grown.partStarts(low, parts);
+        assert.is(starts.length, parts + 1);
+        for (let j = 1; j < parts; j++) assert.ok(starts[j] === low || grown.t[2 * starts[j]!] === 0, 'a part begins at an empty slot');
+        const order = [...Array(parts).keys()].sort(() => (rnd() & 1) - 0.5);
+        for (const j of order) grown.rehashPart(c, starts[j]!, starts[j + 1]!, drop, true, j === parts - 1);
+        grown.rehashDeferred();
+        table = grown;
+      } else table = table.rehash(table.capacity * factor, drop);
+      assert.is(table.sab, sab, 'grown in place');
+      if (drop) for (const [k, f] of [...ref]) if (f) ref.delete(k);
+      check();
+      fill(Math.floor(table.capacity * 0.7) - ref.size);
+      check();
+    }
+  }
+});
+
+/**
+ * The table a one-thread rehash makes, slot for slot, from first principles:
+ * a fresh table of the new size, the entries inserted by linear probing in
+ * the order the rehash takes them (the cluster that runs past the old home
+ * slots first, then every other entry in slot order).
+ */
+function referenceRehash(old: Uint32Array, oldFlags: Uint8Array, c: number, slots: number, drop: boolean, stamp: number): { t: Uint32Array; flags: Uint8Array } {
+  const PAD = (old.length >>> 1) - c;
+  const t = new Uint32Array((slots + PAD) * 2), flags = new Uint8Array(slots + PAD);
+  const put = (j: number) => {
+    const h = old[2 * j]!, l = old[2 * j + 1]!;
+    if (h === 0 || (drop && oldFlags[j] === stamp)) return;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & (slots - 1);
+    while (t[2 * i] !== 0) i++;
+    t[2 * i] = h;
+    t[2 * i + 1] = l;
+    flags[i] = oldFlags[j]!;
+  };
+  let low = c;
+  if (old[2 * c] !== 0) {
+    let a0 = c, e = c;
+    while (a0 > 0 && old[2 * (a0 - 1)] !== 0) a0--;
+    while (old[2 * (e + 1)] !== 0) e++;
+    for (let j = a0; j <= e; j++) put(j);
+    low = a0;
+  }
+  for (let j = 0; j < low; j++) put(j);
+  return { t, flags };
+}
+
+test('SharedFingerprints.rehash in place = the entries inserted again one by one into a fresh table, slot for slot and flag for flag', () => {
+  let x = 24681357;
+  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  for (let round = 0; round < 300; round++) {
+    const bits = 4 + (round % 7);
+    let table = SharedFingerprints.create(1 << bits);
+    const few = round % 3 === 0; // long clusters and runs past the home slots
+    const n = Math.floor((1 << bits) * (few ? 0.5 : 0.74));
+    for (let i = 0; i < n; i++) {
+      const h = normHigh(few ? rnd() & 0x7 : rnd()), l = normLow(few ? ((rnd() & ~0xfff) | 5) >>> 0 : rnd());
+      assert.ok(table.insert(h, l, rnd() & 1 ? FLAG : 0) !== 3);
+    }
+    for (const [factor, drop] of [[2, false], [4, true], [1, true], [2, true], [8, false]] as const) {
+      const c = table.capacity;
+      const want = referenceRehash(table.t.slice(), table.flags.slice(), c, c * factor, drop, table.stamp);
+      table = table.rehash(c * factor, drop);
+      assert.equal(table.t, want.t, `round ${round}: x${factor}${drop ? ' dropping the flagged' : ''}: the slots`);
+      assert.equal(table.flags, want.flags, `round ${round}: x${factor}: the flags`);
+      table.nextStamp();
+    }
+  }
+});
+
 test('ParentLinks = plain arrays of parents and transition indices, under random BFS orders (wide indices included), levels added one by one or at once (addLevel), now or later', () => {
   fc.assert(
     fc.property(
@@ -134,154 +343,6 @@ test('SharedFingerprints.nextStamp unflags every slot, also when the stamps wrap
   assert.is(table.lookup(c[0], c[1]) & 3, 0, 'c, the next level');
 });
 
-test('SharedFingerprints grows in place (no ids), whole or in parts in any order: every entry found after doublings and quadruplings from full, clustered tables, flagged ones dropped when asked', () => {
-  let x = 987654321;
-  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
-  for (let round = 0; round < 200; round++) {
-    let table = SharedFingerprints.create(1 << 4);
-    const sab = table.sab;
-    // a reference: fingerprint -> flagged
-    const ref = new Map<string, boolean>();
-    const fill = (n: number) => {
-      for (let i = 0; i < n; i++) {
-        // a third of the rounds: 8 distinct homes, so long clusters and runs past the home slots
-        const few = round % 3 === 0;
-        const h = normHigh(few ? rnd() & 0x7 : rnd()), l = normLow(few ? ((rnd() & ~0xfff) | 5) >>> 0 : rnd());
-        const flag = rnd() & 1 ? FLAG : 0;
-        const r = table.insert(h, l, flag);
-        assert.ok(r !== 3, 'the table took it');
-        const key = `${h},${l}`;
-        if (!ref.has(key)) ref.set(key, flag !== 0);
-      }
-    };
-    const check = () => {
-      let stored = 0;
-      for (let j = 0; j < table.t.length; j += 2) if (table.t[j] !== 0) stored++;
-      assert.is(stored, ref.size, 'no entry lost or doubled');
-      for (const [key, flagged] of ref) {
-        const [h, l] = key.split(',').map(Number) as [number, number];
-        const r = table.lookup(h, l);
-        assert.ok(r !== -1, `${key} found`);
-        assert.is(r & 3, flagged ? 2 : 0, `${key} flag`);
-      }
-    };
-    fill(12); // 3/4 of 16 home slots
-    check();
-    for (const [factor, drop] of [[2, false], [4, false], [2, true], [1, true], [8, false]] as const) {
-      if (round % 2 === 1) {
-        // as every worker does it (parallelWorker.ts, growTogether): the cluster past the end, then parts of
-        // the rest from empty slots, here one after another in a shuffled order
-        const c = table.capacity;
-        const { table: grown, low } = table.growInPlace(c * factor, drop);
-        const parts = 1 + (rnd() % 5);
-        const starts = grown.partStarts(low, parts);
-        assert.is(starts.length, parts + 1);
-        for (let j = 1; j < parts; j++) assert.ok(starts[j] === low || grown.t[2 * starts[j]!] === 0, 'a part begins at an empty slot');
-        const order = [...Array(parts).keys()].sort(() => (rnd() & 1) - 0.5);
-        for (const j of order) grown.rehashPart(c, starts[j]!, starts[j + 1]!, drop, true, j === parts - 1);
-        grown.rehashDeferred();
-        table = grown;
-      } else table = table.rehash(table.capacity * factor, drop);
-      assert.is(table.sab, sab, 'grown in place');
-      if (drop) for (const [k, f] of [...ref]) if (f) ref.delete(k);
-      check();
-      fill(Math.floor(table.capacity * 0.7) - ref.size);
-      check();
-    }
-  }
-});
-
-/**
- * The table a one-thread rehash makes, slot for slot, from first principles:
- * a fresh table of the new size, the entries inserted by linear probing in
- * the order the rehash takes them (the cluster that runs past the old home
- * slots first, then every other entry in slot order).
- */
-function referenceRehash(old: Uint32Array, oldFlags: Uint8Array, c: number, slots: number, drop: boolean, stamp: number): { t: Uint32Array; flags: Uint8Array } {
-  const PAD = (old.length >>> 1) - c;
-  const t = new Uint32Array((slots + PAD) * 2), flags = new Uint8Array(slots + PAD);
-  const put = (j: number) => {
-    const h = old[2 * j]!, l = old[2 * j + 1]!;
-    if (h === 0 || (drop && oldFlags[j] === stamp)) return;
-    let i = (l ^ Math.imul(h, 0x9e3779b1)) & (slots - 1);
-    while (t[2 * i] !== 0) i++;
-    t[2 * i] = h;
-    t[2 * i + 1] = l;
-    flags[i] = oldFlags[j]!;
-  };
-  let low = c;
-  if (old[2 * c] !== 0) {
-    let a0 = c, e = c;
-    while (a0 > 0 && old[2 * (a0 - 1)] !== 0) a0--;
-    while (old[2 * (e + 1)] !== 0) e++;
-    for (let j = a0; j <= e; j++) put(j);
-    low = a0;
-  }
-  for (let j = 0; j < low; j++) put(j);
-  return { t, flags };
-}
-
-test('SharedFingerprints.rehash in place = the entries inserted again one by one into a fresh table, slot for slot and flag for flag', () => {
-  let x = 24681357;
-  const rnd = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
-  for (let round = 0; round < 300; round++) {
-    const bits = 4 + (round % 7);
-    let table = SharedFingerprints.create(1 << bits);
-    const few = round % 3 === 0; // long clusters and runs past the home slots
-    const n = Math.floor((1 << bits) * (few ? 0.5 : 0.74));
-    for (let i = 0; i < n; i++) {
-      const h = normHigh(few ? rnd() & 0x7 : rnd()), l = normLow(few ? ((rnd() & ~0xfff) | 5) >>> 0 : rnd());
-      assert.ok(table.insert(h, l, rnd() & 1 ? FLAG : 0) !== 3);
-    }
-    for (const [factor, drop] of [[2, false], [4, true], [1, true], [2, true], [8, false]] as const) {
-      const c = table.capacity;
-      const want = referenceRehash(table.t.slice(), table.flags.slice(), c, c * factor, drop, table.stamp);
-      table = table.rehash(c * factor, drop);
-      assert.equal(table.t, want.t, `round ${round}: x${factor}${drop ? ' dropping the flagged' : ''}: the slots`);
-      assert.equal(table.flags, want.flags, `round ${round}: x${factor}: the flags`);
-      table.nextStamp();
-    }
-  }
-});
-
-test('SharedFingerprints grown in parts: an entry whose probe runs out of its part\'s span waits for rehashDeferred', () => {
-  // fingerprints with a chosen home in a table of 32 slots (and so target & 15 in one of 16)
-  const fp = (target: number, x: number): [number, number] => {
-    const h = normHigh(0x1234567 + x * 7919);
-    return [h, normLow((((target ^ Math.imul(h, 0x9e3779b1)) & 31) | ((x + 1) << 5)) >>> 0)];
-  };
-  const t = SharedFingerprints.create(16);
-  const stay = Array.from({ length: 6 }, (_, x) => fp(14, x)); // slots 14..19: the run across the end of 16
-  const moved = Array.from({ length: 4 }, (_, x) => fp(16, 100 + x)); // home 0, then 16 in 32 slots
-  for (const [h, l] of [...stay, ...moved]) assert.is(t.insert(h, l, 0) & 3, 1);
-  const { table, low } = t.growInPlace(32, false);
-  assert.is(low, 14, 'the run across the end was re-placed first');
-  const starts = table.partStarts(low, 2);
-  assert.equal(starts, [0, 7, 14]);
-  // part 0's moved entries go to 16.., where the first run's entries (homes 14) now sit up to 19: its span
-  // [16, 23) takes three, the fourth waits
-  table.rehashPart(16, 0, 7, false, true, false);
-  table.rehashPart(16, 7, 14, false, true, true);
-  const missing = () => moved.filter(([h, l]) => table.lookup(h, l) === -1).length;
-  assert.is(missing(), 1, 'one entry kept back');
-  table.rehashDeferred();
-  assert.is(missing(), 0);
-  for (const [h, l] of stay) assert.ok(table.lookup(h, l) !== -1);
-});
-
-test('parseSize: units of 1024 and of 1000, bad sizes refused', () => {
-  assert.is(parseSize('512M'), 512 * 1024 ** 2);
-  assert.is(parseSize('1.5G'), 1.5 * 1024 ** 3);
-  assert.is(parseSize('2GiB'), 2 * 1024 ** 3);
-  assert.is(parseSize('300MB'), 300e6);
-  assert.is(parseSize('4096'), 4096);
-  for (const bad of ['', '12Q', '-3M', 'M', '0']) assert.type(parseSize(bad), 'string', bad);
-  // sizes past 2^53 bytes (or Infinity) are refused with the largest one taken
-  assert.is(parseSize('8191T'), 8191 * 1024 ** 4);
-  for (const big of ['8192T', '99999999999999999999999T', '9007199254740993'])
-    assert.is(parseSize(big), `a size must be at most 8191T (2^53 - 1 bytes), got '${big}'`, big);
-});
-
 test('maxMemory: a budget below what the process holds stops the search at once, incomplete (max-memory), with its counts', () => {
   const sys = bind(ringNotify, { ringSize: 4, messages: 8 });
   if (E.isLeft(sys)) throw new Error(sys.left);
@@ -294,20 +355,6 @@ test('maxMemory: a budget below what the process holds stops the search at once,
   // a budget far above the run changes nothing
   const roomy = check(sys.right, { maxMemory: 2 ** 50 });
   assert.equal([roomy.outcome, roomy.distinctStates, roomy.edges], [full.outcome, full.distinctStates, full.edges]);
-});
-
-test('maxMemory: the search stops before the fingerprint table doubles past the budget', () => {
-  // 4x32: 758,408 states; the table doubles in place to 2^20 slots (8 MiB, 4 MiB added) at 393,216 states.
-  // The resident set is held still (the guard reads process.memoryUsage.rss): measured for real, a
-  // collection between reading the budget and the doubling could hand back more than the margin and
-  // let the table double anyway (a CI run of 0fbda80 finished 'ok' so). With it held, the budget admits
-  // the doubling to 2^19 slots (2 MiB added) and refuses the one to 2^20 (4 MiB): the stop falls between them.
-  const sys = bind(ringNotify, { ringSize: 4, messages: 32 });
-  if (E.isLeft(sys)) throw new Error(sys.left);
-  const r = withResidentSetHeld((held) => check(sys.right, { maxMemory: held + 3 * 1024 ** 2 }));
-  assert.is(r.outcome, 'incomplete');
-  assert.is(r.incompleteReason, 'max-memory');
-  assert.ok(r.distinctStates > 0.75 * 2 ** 18 && r.distinctStates <= 0.75 * 2 ** 19, String(r.distinctStates));
 });
 
 test('maxMemory: a doubling in place is asked for what it adds (the table once), one into new arrays for twice the table', () => {
@@ -367,50 +414,6 @@ test('WordFrontier: a level past its threshold spills to a file and reads back t
   const g = new WordFrontier(W);
   for (let i = 0; i < n; i++) g.push(src, i);
   assert.is(g.spilledBlocks, 0);
-});
-
-test('WordFrontier.recycle: levels of random sizes fill the blocks an earlier level gave back and read their own words and ids (against plain arrays), in memory and spilling; the pool holds at most one level\'s blocks', () => {
-  for (const spill of [undefined, 1]) {
-    fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 300 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 1, max: 5 }), fc.nat(1 << 30), (sizes, W, seed) => {
-        const pool: Uint32Array[] = [];
-        const src = new Uint32Array(W);
-        const word = (l: number, i: number, j: number) => (Math.imul(seed + l * 1_000_003 + i, 0x9e3779b1) ^ j) >>> 0;
-        let prev: WordFrontier | undefined;
-        let given = 0;
-        for (let l = 0; l < sizes.length; l++) {
-          const f = new WordFrontier(W, spill, pool);
-          const before = new Set(pool);
-          for (let i = 0; i < sizes[l]!; i++) {
-            for (let j = 0; j < W; j++) src[j] = word(l, i, j);
-            f.push(src, l * 1000 + i);
-          }
-          // blocks taken from the pool are those an earlier level gave back (the arrays themselves)
-          const taken = [...before].filter((b) => !pool.includes(b)).length;
-          assert.ok(taken <= given);
-          const reads = (g: WordFrontier, lv: number) => {
-            for (let i = 0; i < sizes[lv]!; i++) {
-              assert.is(g.id(i), lv * 1000 + i);
-              const o = g.locate(i);
-              for (let j = 0; j < W; j++) assert.is(g.arr[o + j], word(lv, i, j), `level ${lv} state ${i} word ${j}`);
-            }
-          };
-          reads(f, l);
-          // the level before, still being expanded while this one filled, kept its words
-          if (prev) reads(prev, l - 1);
-          if (prev) {
-            const inMemory = (prev as unknown as { blocks: (Uint32Array | undefined)[] }).blocks.filter((b) => b !== undefined).length;
-            prev.recycle();
-            assert.is(prev.length, 0);
-            assert.is(pool.length, inMemory, 'the pool holds the recycled level\'s blocks in memory, no more');
-            given = inMemory;
-          }
-          prev = f;
-        }
-      }),
-      { numRuns: runs(60) },
-    );
-  }
 });
 
 test('a search whose levels spill (blocks of 64 states under PVCHECK_SPILL_BYTES=1) gives the same counts (ring-notify 8x16)', () => {
