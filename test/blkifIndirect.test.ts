@@ -37,7 +37,7 @@ test('the variants: the indirect segments read twice (XSA-155), nr_segments read
     [mapIgnored, { frontend: 'hostile' }, 'B_indirect_page_mapped', 4, 'xen_blkbk_parse_indirect'],
   ];
   for (const [m, o, prop, steps, last] of cases) {
-    const { r } = run(M(m), o, ALL, false);
+    const { r } = run(M(m), o, ALL, false, { steps });
     assert.is(r.violation?.property, prop, M(m).name);
     const tr = r.violation!.trace.slice(1);
     assert.is(tr.length, steps, M(m).name);

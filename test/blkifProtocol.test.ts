@@ -24,7 +24,7 @@ const SMALL = { protocol: 'x86_32', ringSize: 2, requests: 3, pages: 2, maxPgran
 const HOSTILE = { ...SMALL, frontend: 'hostile' };
 
 test('the double fetch of nr_segments on a direct request (QEMU\'s shape, XSA-155) is found: the guest writes 12..255 between the compare and the count, the copy passes seg[BLKIF_MAX_SEGMENTS_PER_REQUEST]; an honest guest never meets it', () => {
-  const { r } = run(M(nsegDoubleFetch), { frontend: 'hostile' }, ALL, false);
+  const { r } = run(M(nsegDoubleFetch), { frontend: 'hostile' }, ALL, false, { steps: 4 });
   assert.is(r.violation?.property, 'B_copy_within_request');
   const tr = r.violation!.trace.slice(1);
   assert.equal(tr.map((x) => x.rule), ['blkif_queue_rw_req', '__do_block_io_op', 'hostile_frontend_write', 'blkif_get_x86_32_req_count']);
@@ -35,7 +35,7 @@ test('the double fetch of nr_segments on a direct request (QEMU\'s shape, XSA-15
 });
 
 test('blkback\'s XSA-155 double fetch of operation is found: dispatched as the first read (a read), its fields copied for the second (an operation blkback does not serve: id alone); an honest guest never meets it', () => {
-  const { r } = run(M(operationTwice), { frontend: 'hostile' }, ALL, false);
+  const { r } = run(M(operationTwice), { frontend: 'hostile' }, ALL, false, { steps: 4 });
   assert.is(r.violation?.property, 'B_copy_matches_operation');
   const tr = r.violation!.trace.slice(1);
   assert.equal(tr.map((x) => x.rule), ['blkif_queue_rw_req', '__do_block_io_op', 'hostile_frontend_write', 'blkif_get_x86_32_req_switch']);

@@ -38,7 +38,7 @@ export interface RunMore { readonly steps?: number; readonly each?: (s: BlkifSta
  * `rule` sent went out after xl_migrate; returns the state `rule` led to, for the finding's own assertions.
  */
 export function sentAfterMigration(o: Overrides, prop: string, steps: number, rule: string, what: string): BlkifState {
-  const { r } = run(blkif, o, ALL, false);
+  const { r } = run(blkif, o, ALL, false, { steps });
   const label = `${what} (${JSON.stringify(o)})`;
   assert.is(r.violation?.property, prop, label);
   const tr = r.violation!.trace.slice(1);
