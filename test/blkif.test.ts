@@ -32,7 +32,8 @@ const runOnly = (m: M, p: BlkifParams, property: string, maxDepth?: number) => c
 
 test('removal=libxl: blkback writes Connected over libxl\'s Closing, blkfront connects and libxl waits (xl block-detach fails after 10 s); the fix verifies', () => {
   const p = paramsOf(blkif, { removal: 'libxl', requests: 1 });
-  const r = runModel(blkif, p);
+  // BFS finds it at depth 11: one level further and no more (a mutant that removes it fails here at once)
+  const r = runModel(blkif, p, 12);
   assert.is(r.outcome, 'deadlock');
   assert.is(r.violation!.trace.length - 1, 11);
   assert.ok(replays(blkif, p, r));
@@ -44,8 +45,8 @@ test('removal=libxl: blkback writes Connected over libxl\'s Closing, blkfront co
   assert.is(end.libxl, LIBXL_WAITING);
   assert.is(end.fe, XenbusStateConnected);
   assert.is(end.online, false, 'left half removed: online = 0, connected');
-  for (const ov of [{}, { pending: 2, requests: 4 }, { segments: 2, pages: 2, requests: 3 }] as Record<string, number>[])
-    assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
+  // the fix (examples/blkif-safe-remove-fix.ts) at its smallest space here (965 states), the larger two at the end
+  assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', segments: 2, pages: 2, requests: 3 })).outcome, 'ok');
 });
 
 test('removal=libxl: B_ring_mapped_while_answering and B_io_on_mapped_grant can fail (a disconnect that ignores requests in flight), B_free_unmaps_all too (a free that keeps the persistent grants)', () => {
@@ -94,15 +95,6 @@ test('removal=libxl: B_ring_mapped_while_answering and B_io_on_mapped_grant can 
   assert.is(r.outcome, 'violation');
 });
 
-test('the built-in verifies: every ring size, persistent or not, max_pgrants 0..2', () => {
-  for (const ringSize of [1, 2, 4])
-    for (const persistent of [true, false])
-      for (const maxPgrants of [0, 1, 2]) {
-        const p = paramsOf(blkif, { ringSize, persistent, maxPgrants, requests: 4, pages: 2 });
-        const r = runModel(blkif, p);
-        assert.is(r.outcome, 'ok', `${JSON.stringify(p)}: ${r.violation?.property}`);
-      }
-});
 
 /** Every state the built-in reaches at `ov`. */
 function states(ov: Record<string, string | number | boolean>): BlkifState[] {
@@ -128,7 +120,7 @@ test('persistent grants: a gref found in the tree is used without a map; with ma
 });
 
 function variantCase(name: string, variant: M, ov: Record<string, string | number | boolean>, property: string, steps: number, only?: string): void {
-  test(`${name}: ${property} in ${steps} steps, shortest, replays; the built-in verifies`, () => {
+  test(`${name}: ${property} in ${steps} steps, shortest, replays (the built-in: below)`, () => {
     const p = paramsOf(variant, ov);
     const r = only ? runOnly(variant, p, only) : runModel(variant, p);
     assert.is(r.outcome, 'violation');
@@ -136,10 +128,11 @@ function variantCase(name: string, variant: M, ov: Record<string, string | numbe
     assert.is(r.violation!.trace.length - 1, steps);
     assert.ok(replays(variant, p, r), 'trace replays on the variant');
     assert.is((only ? runOnly(variant, p, only, steps - 1) : runModel(variant, p, steps - 1)).violation, undefined, `no violation within ${steps - 1} steps`);
-    // at the variant's own parameters (an example pins its bounds; the built-in's defaults may be larger)
-    assert.is(runModel(blkif, p).outcome, 'ok');
   });
+  builtinAt.push({ name, p: paramsOf(variant, ov) });
 }
+/** Each variant's own parameters (an example pins its bounds; the built-in's defaults may be larger): the built-in verifies there (a test near the end). */
+const builtinAt: { name: string; p: BlkifParams }[] = [];
 
 variantCase('XSA-216 (stack padding memcpy)', xsa216 as M, {}, 'B_response_discloses_nothing', 4);
 variantCase('XSA-216, no persistent grants, larger ring', xsa216 as M, { persistent: false, ringSize: 4, requests: 4 }, 'B_response_discloses_nothing', 4);
@@ -178,20 +171,6 @@ function reach(m: M, ov: Record<string, string | number | boolean>, preds: Recor
   return { outcome: r.outcome, n };
 }
 
-test('a hostile guest: Linux blkback verifies, and the guest reaches every defence (halt on a bogus req_prod, EOPNOTSUPP, a failed map, revoking while mapped)', () => {
-  const cases: [Record<string, number | boolean>, number][] = [[SMALL, 1], [SMALL, 2], [{ ...SMALL, persistent: false }, 1], [{ ...SMALL, ringSize: 4, requests: 2 }, 1]];
-  for (const [ov, hostileWrites] of cases) {
-    const { outcome, n } = reach(blkif, { ...ov, frontend: 'hostile', hostileWrites }, {
-      halted: (s) => s.back.halted,
-      eopnotsupp: (s) => s.back.reqs[0]?.status === BLKIF_RSP_EOPNOTSUPP,
-      error: (s) => s.back.reqs[0]?.status === BLKIF_RSP_ERROR,
-      revokedWhileMapped: (s) => s.mapcount.some((c, g) => c > 0 && !s.granted[g]),
-      writeOp: (s) => s.back.reqs[0]?.operation === BLKIF_OP_WRITE,
-    });
-    assert.is(outcome, 'ok', JSON.stringify(ov));
-    for (const [k, c] of Object.entries(n)) assert.ok(c > 0, `${JSON.stringify(ov)} hostileWrites=${hostileWrites}: no state ${k}`);
-  }
-});
 
 test('a hostile backend: Linux blkfront verifies, and marks itself broken on a bad id, a free id, a wrong operation, too many responses', () => {
   const bad = new Set<string>();
@@ -260,28 +239,6 @@ function mapsAccounted(s: BlkifState): boolean {
   });
 }
 
-test('pending=2: two requests under way at once, answered in either order; the pool bounds them and a full pool leaves requests on the ring', () => {
-  const cases: Record<string, string | number | boolean>[] = [{ ringSize: 4, requests: 4, pages: 3, pending: 2 }, { ...SMALL, pending: 2, frontend: 'hostile' }];
-  for (const ov of cases) {
-    const r1 = reach(blkif, ov, {
-      twoUnderWay: (s) => s.back.reqs.length === 2 && s.back.reqs.every((r) => r.stage === 1),
-      overPool: (s) => s.back.reqs.length > 2,
-      poolFullWork: (s) => s.back.reqs.length === 2 && s.req_prod !== s.back.req_cons,
-      unaccounted: (s) => !mapsAccounted(s),
-    });
-    const { outcome, n } = r1;
-    assert.is(outcome, 'ok', JSON.stringify(ov));
-    assert.ok(n.twoUnderWay! > 0 && n.poolFullWork! > 0, JSON.stringify(n));
-    assert.is(n.overPool, 0);
-    assert.is(n.unaccounted, 0, 'every mapping accounted for');
-  }
-  // out of order: a response for the second request while the first is still under way
-  const { outcome, n } = reach(blkif, { ringSize: 4, requests: 2, pages: 2, pending: 2 }, {
-    secondFirst: (s) => s.back.rsp_prod_pvt === 1 && s.back.reqs.length === 1 && s.back.reqs[0]!.id === 0 && s.ring[0]!.id === 1,
-  });
-  assert.is(outcome, 'ok');
-  assert.ok(n.secondFirst! > 0);
-});
 
 test('a hostile guest with two requests under way: the same gref in both (mapped again, not persistently), a grant revoked while the other is in flight; blkback verifies', () => {
   const { outcome, n } = reach(blkif, { ...SMALL, pending: 2, frontend: 'hostile' }, {
@@ -341,14 +298,6 @@ test('a hostile backend completing an id early: blkfront frees it while blkback 
   assert.ok(n.freedWhileHeld! > 0 && n.reusedWhileHeld! > 0 && n.lateResponseBroken! > 0, JSON.stringify(n));
 });
 
-test('the pre-2021 variant searched past its first stale completion stays inside the shape (a page listed twice gets no third copy)', () => {
-  // B_maps_only_granted holds in the variant: the search runs on past F_page_in_one_place's states, where the list is corrupt
-  const m = trustsResponse as M;
-  const p = paramsOf(m, { backend: 'hostile', hostileWrites: 2 });
-  const r = check(systemOf(m, p, ['B_maps_only_granted']), { maxStates: 300_000 });
-  assert.is.not(r.outcome, 'violation', r.violation?.property);
-  assert.ok(r.distinctStates > 100_000, `searched well past the corruption: ${r.distinctStates} states`);
-});
 
 test('segments above pages is refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { segments: 3, pages: 2 }), /segments \(3\) must be at most pages \(2\)/);
@@ -358,40 +307,7 @@ test('both adversaries at once are refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { frontend: 'hostile', backend: 'hostile' }), /cannot both be hostile/);
 });
 
-test('removal=libxl: after the overwrite, a second xl block-detach (LIBXL_DESTROY_TIMEOUT, then the command again) ends every run', () => {
-  // the retry: libxl gave up while the backend's node reads Connected (blkback's overwrite); the user runs the
-  // command again, which writes online = 0 and Closing over a Connected that blkback no longer rewrites
-  const retry = deriveModel(blkif, {
-    name: 'blkif-safe-remove-retried',
-    description: 'xl block-detach run again after the first one timed out',
-    add: [{
-      name: 'LIBXL_DESTROY_TIMEOUT', actor: 'toolstack',
-      doc: 'libxl gave up waiting for Closed; xl block-detach is run again',
-      when: (s) => s.life!.libxl === LIBXL_WAITING && s.life!.be === XenbusStateConnected,
-      then: (d) => { (d.life as LifeDraft).libxl = LIBXL_IDLE; },
-    }],
-  });
-  for (const ov of [{ requests: 1 }, {}, { pending: 2, requests: 4 }] as Record<string, number>[])
-    assert.is(runModel(retry, paramsOf(retry, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
-});
 
-test('removal=libxl with requests in flight: xen_blkif_disconnect returns -EBUSY and keeps the ring and the persistent grants, the last response frees everything; every invariant holds', () => {
-  const n: Record<string, number> = { busyRemoved: 0, answeredAfterRemove: 0, freedAfterLast: 0, inflightAtClosed: 0 };
-  let prevFreed = 0;
-  const r = check(systemOf(blkif, paramsOf(blkif, { removal: 'libxl', pending: 2, requests: 4 })), {
-    checkDeadlock: false,
-    onState: (s) => {
-      const l = s.life!;
-      if (l.removed && !l.freed && s.back.reqs.length > 0 && l.ring && l.kthread === KTHREAD_STOPPED) n.busyRemoved!++;
-      if (l.removed && !l.freed && s.back.reqs.some((x) => x.stage === 1) && s.back.pgnts.some((x) => x.active)) n.answeredAfterRemove!++;
-      if (l.freed && l.libxl === LIBXL_DONE && s.mapcount.every((c) => c === 0) && s.rsp_prod !== s.front.rsp_cons) n.freedAfterLast!++;
-      if (l.fe === XenbusStateClosed && s.front.shadow.some((x) => x.waiting)) n.inflightAtClosed!++;
-      if (l.freed) prevFreed++;
-    },
-  });
-  assert.is(r.outcome, 'ok', r.violation?.property);
-  assert.ok(Object.values(n).every((x) => x > 0) && prevFreed > 0, JSON.stringify(n));
-});
 
 test('removal=libxl with a hostile end is refused with one line', () => {
   assert.throws(() => paramsOf(blkif, { removal: 'libxl', frontend: 'hostile' }), /removal=libxl is modelled with both ends honest/);
@@ -414,6 +330,109 @@ test('XSA-216: the leaked bytes are in the slot the frontend reads next', () => 
   const last = r.violation!.trace.at(-1)!.state;
   assert.is(last.ring[0]!.pad, PAD_SECRET);
   assert.is(last.rsp_prod, 1, 'published: the guest can read it');
+});
+
+// Last (session 33): the whole searches that kill no mutant sooner than the tests above (a mutant run stops at the
+// first failed test: npm run mutants -- --which), the fix's and the built-in's at the variants' parameters.
+test('removal=libxl: the fix (examples/blkif-safe-remove-fix.ts) verifies (segments=2: in the first test)', () => {
+  for (const ov of [{ pending: 2, requests: 4 }, {}] as Record<string, number>[])
+    assert.is(runModel(safeRemoveFix as M, paramsOf(safeRemoveFix as M, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
+});
+
+test('the built-in verifies at each variant\'s parameters above', () => {
+  for (const { name, p } of builtinAt) assert.is(runModel(blkif, p).outcome, 'ok', name);
+});
+
+test('the built-in verifies: every ring size, persistent or not, max_pgrants 0..2', () => {
+  for (const ringSize of [1, 2, 4])
+    for (const persistent of [true, false])
+      for (const maxPgrants of [0, 1, 2]) {
+        const p = paramsOf(blkif, { ringSize, persistent, maxPgrants, requests: 4, pages: 2 });
+        const r = runModel(blkif, p);
+        assert.is(r.outcome, 'ok', `${JSON.stringify(p)}: ${r.violation?.property}`);
+      }
+});
+
+test('a hostile guest: Linux blkback verifies, and the guest reaches every defence (halt on a bogus req_prod, EOPNOTSUPP, a failed map, revoking while mapped)', () => {
+  const cases: [Record<string, number | boolean>, number][] = [[SMALL, 1], [SMALL, 2], [{ ...SMALL, persistent: false }, 1], [{ ...SMALL, ringSize: 4, requests: 2 }, 1]];
+  for (const [ov, hostileWrites] of cases) {
+    const { outcome, n } = reach(blkif, { ...ov, frontend: 'hostile', hostileWrites }, {
+      halted: (s) => s.back.halted,
+      eopnotsupp: (s) => s.back.reqs[0]?.status === BLKIF_RSP_EOPNOTSUPP,
+      error: (s) => s.back.reqs[0]?.status === BLKIF_RSP_ERROR,
+      revokedWhileMapped: (s) => s.mapcount.some((c, g) => c > 0 && !s.granted[g]),
+      writeOp: (s) => s.back.reqs[0]?.operation === BLKIF_OP_WRITE,
+    });
+    assert.is(outcome, 'ok', JSON.stringify(ov));
+    for (const [k, c] of Object.entries(n)) assert.ok(c > 0, `${JSON.stringify(ov)} hostileWrites=${hostileWrites}: no state ${k}`);
+  }
+});
+
+test('the pre-2021 variant searched past its first stale completion stays inside the shape (a page listed twice gets no third copy)', () => {
+  // B_maps_only_granted holds in the variant: the search runs on past F_page_in_one_place's states, where the list is corrupt
+  const m = trustsResponse as M;
+  const p = paramsOf(m, { backend: 'hostile', hostileWrites: 2 });
+  const r = check(systemOf(m, p, ['B_maps_only_granted']), { maxStates: 300_000 });
+  assert.is.not(r.outcome, 'violation', r.violation?.property);
+  assert.ok(r.distinctStates > 100_000, `searched well past the corruption: ${r.distinctStates} states`);
+});
+
+test('removal=libxl: after the overwrite, a second xl block-detach (LIBXL_DESTROY_TIMEOUT, then the command again) ends every run', () => {
+  // the retry: libxl gave up while the backend's node reads Connected (blkback's overwrite); the user runs the
+  // command again, which writes online = 0 and Closing over a Connected that blkback no longer rewrites
+  const retry = deriveModel(blkif, {
+    name: 'blkif-safe-remove-retried',
+    description: 'xl block-detach run again after the first one timed out',
+    add: [{
+      name: 'LIBXL_DESTROY_TIMEOUT', actor: 'toolstack',
+      doc: 'libxl gave up waiting for Closed; xl block-detach is run again',
+      when: (s) => s.life!.libxl === LIBXL_WAITING && s.life!.be === XenbusStateConnected,
+      then: (d) => { (d.life as LifeDraft).libxl = LIBXL_IDLE; },
+    }],
+  });
+  for (const ov of [{ requests: 1 }, {}, { pending: 2, requests: 4 }] as Record<string, number>[])
+    assert.is(runModel(retry, paramsOf(retry, { removal: 'libxl', ...ov })).outcome, 'ok', JSON.stringify(ov));
+});
+
+test('pending=2: two requests under way at once, answered in either order; the pool bounds them and a full pool leaves requests on the ring', () => {
+  const cases: Record<string, string | number | boolean>[] = [{ ringSize: 4, requests: 4, pages: 3, pending: 2 }, { ...SMALL, pending: 2, frontend: 'hostile' }];
+  for (const ov of cases) {
+    const r1 = reach(blkif, ov, {
+      twoUnderWay: (s) => s.back.reqs.length === 2 && s.back.reqs.every((r) => r.stage === 1),
+      overPool: (s) => s.back.reqs.length > 2,
+      poolFullWork: (s) => s.back.reqs.length === 2 && s.req_prod !== s.back.req_cons,
+      unaccounted: (s) => !mapsAccounted(s),
+    });
+    const { outcome, n } = r1;
+    assert.is(outcome, 'ok', JSON.stringify(ov));
+    assert.ok(n.twoUnderWay! > 0 && n.poolFullWork! > 0, JSON.stringify(n));
+    assert.is(n.overPool, 0);
+    assert.is(n.unaccounted, 0, 'every mapping accounted for');
+  }
+  // out of order: a response for the second request while the first is still under way
+  const { outcome, n } = reach(blkif, { ringSize: 4, requests: 2, pages: 2, pending: 2 }, {
+    secondFirst: (s) => s.back.rsp_prod_pvt === 1 && s.back.reqs.length === 1 && s.back.reqs[0]!.id === 0 && s.ring[0]!.id === 1,
+  });
+  assert.is(outcome, 'ok');
+  assert.ok(n.secondFirst! > 0);
+});
+
+test('removal=libxl with requests in flight: xen_blkif_disconnect returns -EBUSY and keeps the ring and the persistent grants, the last response frees everything; every invariant holds', () => {
+  const n: Record<string, number> = { busyRemoved: 0, answeredAfterRemove: 0, freedAfterLast: 0, inflightAtClosed: 0 };
+  let prevFreed = 0;
+  const r = check(systemOf(blkif, paramsOf(blkif, { removal: 'libxl', pending: 2, requests: 4 })), {
+    checkDeadlock: false,
+    onState: (s) => {
+      const l = s.life!;
+      if (l.removed && !l.freed && s.back.reqs.length > 0 && l.ring && l.kthread === KTHREAD_STOPPED) n.busyRemoved!++;
+      if (l.removed && !l.freed && s.back.reqs.some((x) => x.stage === 1) && s.back.pgnts.some((x) => x.active)) n.answeredAfterRemove!++;
+      if (l.freed && l.libxl === LIBXL_DONE && s.mapcount.every((c) => c === 0) && s.rsp_prod !== s.front.rsp_cons) n.freedAfterLast!++;
+      if (l.fe === XenbusStateClosed && s.front.shadow.some((x) => x.waiting)) n.inflightAtClosed!++;
+      if (l.freed) prevFreed++;
+    },
+  });
+  assert.is(r.outcome, 'ok', r.violation?.property);
+  assert.ok(Object.values(n).every((x) => x > 0) && prevFreed > 0, JSON.stringify(n));
 });
 
 test.run();

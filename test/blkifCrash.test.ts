@@ -44,8 +44,13 @@ type Overrides = Record<string, string | number | boolean>;
 const ALL = [...blkifInvariants.map((x) => x.name), 'deadlock'];
 const BUSES = ['6.12', '7.0'] as const;
 
-const run = (m: M, o: Overrides, props: readonly string[] = ALL): CheckResult<BlkifState> =>
-  check(systemOf(m, paramsOf(m, o), props), { checkDeadlock: props.includes('deadlock') });
+/**
+ * `maxDepth`: a search expected to stop at a violation found at that depth in BFS order (its trace's length) goes
+ * one level further and no more: the same first violation, while a mutant that removes it fails the test at once
+ * instead of searching its whole space (blkif-destroy-preserved-any-time took 15 s of test 1's).
+ */
+const run = (m: M, o: Overrides, props: readonly string[] = ALL, maxDepth?: number): CheckResult<BlkifState> =>
+  check(systemOf(m, paramsOf(m, o), props), { checkDeadlock: props.includes('deadlock'), ...(maxDepth === undefined ? {} : { maxDepth: maxDepth + 1 }) });
 
 function states(m: M, o: Overrides): BlkifState[] {
   const out: BlkifState[] = [];
@@ -56,9 +61,21 @@ function states(m: M, o: Overrides): BlkifState[] {
 const endOf = (r: CheckResult<BlkifState>): BlkifState => r.violation!.trace[r.violation!.trace.length - 1]!.state as BlkifState;
 const rules = (r: CheckResult<BlkifState>): string[] => r.violation!.trace.slice(1).map((x) => x.rule!);
 
+// --- crash=preserve (session 25)
+
+/** Every state of a search that must verify; `each` runs on each state as it is reached (a failed assertion stops the search there). */
+function statesOk(m: M, o: Overrides, each?: (s: BlkifState) => void): BlkifState[] {
+  const out: BlkifState[] = [];
+  const r = check(systemOf(m, paramsOf(m, o), blkifInvariants.map((x) => x.name)), { checkDeadlock: false, onState: (s: BlkifState) => { each?.(s); out.push(s); } });
+  assert.is(r.outcome, 'ok', `${JSON.stringify(o)}: ${r.violation?.property}`);
+  return out;
+}
+
+const waiting = (s: BlkifState): boolean => s.front.shadow.some((x) => x.waiting);
+
 test('crash=preserve: the forced detach\'s removal waits in del_gendisk for the request the paused domain never answers, and xl destroy of the domain does not end it (8 steps, both cores)', () => {
   for (const bus of BUSES) {
-    const r = run(blkif, { crash: 'preserve', bus });
+    const r = run(blkif, { crash: 'preserve', bus }, ALL, 8);
     assert.is(r.outcome, 'deadlock', bus);
     assert.equal(rules(r), ['blkback_changed', 'frontend_changed', 'blkback_changed', 'blkif_queue_rw_req', 'driver_domain_crash_preserved',
       'libxl_device_disk_destroy', 'xenbus_dev_changed', 'xl_destroy'], bus);
@@ -71,32 +88,21 @@ test('crash=preserve: the forced detach\'s removal waits in del_gendisk for the 
 
 test('a preserved domain runs nothing: from no state where it is preserved does blkback take, map or answer a request, purge a grant or handle a watch; its mappings stay', () => {
   const p = paramsOf(blkif, { crash: 'preserve', requests: 3 });
-  const all = statesOk(blkif, { crash: 'preserve', requests: 3 });
+  // checked on each state as the search reaches it: a blkback that runs while preserved fails at its first such state
+  const all = statesOk(blkif, { crash: 'preserve', requests: 3 }, (s) => {
+    if (s.life!.dd === DD_PRESERVED) {
+      assert.not.ok(doBlockIoOp.when!(s, p, undefined));
+      assert.not.ok(xenBlkbkMap.when!(s, p, undefined));
+      assert.equal(makeResponse.choices!(s, p), []);
+      assert.equal(purgePersistentGnt.choices!(s, p), []);
+      assert.not.ok(frontendChanged.when!(s, p, undefined));
+    }
+    if (s.life!.dd === DD_DEAD) assert.ok(s.mapcount.every((c) => c === 0));
+  });
   const kept = all.filter((s) => s.life!.dd === DD_PRESERVED);
   assert.ok(kept.length > 0);
-  for (const s of kept) {
-    assert.not.ok(doBlockIoOp.when!(s, p, undefined));
-    assert.not.ok(xenBlkbkMap.when!(s, p, undefined));
-    assert.equal(makeResponse.choices!(s, p), []);
-    assert.equal(purgePersistentGnt.choices!(s, p), []);
-    assert.not.ok(frontendChanged.when!(s, p, undefined));
-  }
   // the paused domain holds what it mapped (a persistent grant, a request in flight), unlike a destroyed one
   assert.ok(kept.some((s) => s.mapcount.some((c) => c > 0) && s.back.reqs.length > 0));
-  for (const s of all) if (s.life!.dd === DD_DEAD) assert.ok(s.mapcount.every((c) => c === 0));
-});
-
-test('without crash no state has the crash fields: the shape, the start and every other count are unchanged', () => {
-  for (const o of [{}, { removal: 'libxl' }, { migrate: true }, { unbind: true }] as Overrides[]) {
-    const p = paramsOf(blkif, o);
-    const life = blkifInit(p).life;
-    assert.ok(life === undefined || !('dd' in life), JSON.stringify(o));
-    const shape = JSON.stringify(blkifShape(p));
-    assert.not.ok(shape.includes('"gdev"'), JSON.stringify(o));
-  }
-  const d = run(blkif, {});
-  assert.is(d.outcome, 'ok');
-  assert.is(d.distinctStates, pinnedDefault('blkif').entry.states, "blkif at its defaults: test/pinned.json's figure");
 });
 
 test('bad input: restart needs crash, crash is alone and honest', () => {
@@ -107,7 +113,7 @@ test('bad input: restart needs crash, crash is alone and honest', () => {
 
 test('blkif-crash-remove: a request outstanding at the crash keeps the guest\'s xenwatch in del_gendisk for ever, at 6.12 and at 7.0 (7 steps)', () => {
   for (const bus of BUSES) {
-    const r = run(blkif, { crash: 'destroy', bus });
+    const r = run(blkif, { crash: 'destroy', bus }, ALL, 7);
     assert.is(r.outcome, 'deadlock', bus);
     assert.equal(rules(r), ['blkback_changed', 'frontend_changed', 'blkback_changed', 'blkif_queue_rw_req', 'driver_domain_crash', 'libxl_device_disk_remove', 'xenbus_dev_changed'], bus);
     const end = endOf(r);
@@ -132,7 +138,7 @@ test('with no request outstanding the removal completes: the deadlocks of crash=
 });
 
 test('restart at 6.12: the toolstack writes the new device before the guest\'s bus saw the removal; the old device stays bound, the new is never probed (e2dcf9065536\'s bug, 6 steps)', () => {
-  const r = run(blkif, { crash: 'destroy', restart: true, bus: '6.12' });
+  const r = run(blkif, { crash: 'destroy', restart: true, bus: '6.12' }, ALL, 6);
   assert.is(r.outcome, 'deadlock');
   assert.equal(rules(r), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
   const end = endOf(r);
@@ -143,7 +149,7 @@ test('restart at 6.12: the toolstack writes the new device before the guest\'s b
 });
 
 test('restart at 7.0: the re-probe of the reset node unregisters the old device first, and waits in del_gendisk as the removal does (10 steps)', () => {
-  const r = run(blkif, { crash: 'destroy', restart: true, bus: '7.0' });
+  const r = run(blkif, { crash: 'destroy', restart: true, bus: '7.0' }, ALL, 10);
   assert.is(r.outcome, 'deadlock');
   const rs = rules(r);
   assert.is(rs.length, 10);
@@ -169,23 +175,6 @@ test('6.12\'s xenbus_dev_remove writes Closed into the re-attached device\'s nod
   assert.not.ok(states(blkif, { crash: 'destroy', restart: true, bus: '7.0', requests: 1 }).some(stray));
 });
 
-test('the fix example (the requests end with an error at the removal): ok at both cores, and with restart at 7.0; 6.12 with restart keeps e2dcf9065536\'s bug', () => {
-  const fix = crashFix as unknown as M;
-  for (const bus of BUSES) {
-    const r = run(fix, { crash: 'destroy', bus });
-    assert.is(r.outcome, 'ok', `${bus}: ${r.violation?.property}`);
-    assert.is(r.distinctStates, 109_711, bus);
-  }
-  const r7 = run(fix, { crash: 'destroy', restart: true, bus: '7.0' });
-  assert.is(r7.outcome, 'ok', r7.violation?.property);
-  assert.is(r7.distinctStates, 272_470);
-  // and the new device connects: some end has it connected with every request answered
-  assert.ok(states(fix, { crash: 'destroy', restart: true, bus: '7.0', requests: 2 }).some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 2 && s.life!.be === XenbusStateConnected));
-  const r6 = run(fix, { crash: 'destroy', restart: true, bus: '6.12' });
-  assert.is(r6.outcome, 'deadlock');
-  assert.equal(rules(r6), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
-});
-
 test('the committed trace of blkif-crash-remove replays at both cores', () => {
   const t = readTraceFile(join(resolve(import.meta.dirname, '..'), 'docs/findings/blkif-crash-remove.trace.json'));
   if (E.isLeft(t)) assert.unreachable(t.left);
@@ -197,17 +186,6 @@ test('the committed trace of blkif-crash-remove replays at both cores', () => {
     if (rep.kind === 'reproduced') assert.is(rep.step, 7, bus);
   }
 });
-
-// --- crash=preserve (session 25)
-
-function statesOk(m: M, o: Overrides): BlkifState[] {
-  const out: BlkifState[] = [];
-  const r = check(systemOf(m, paramsOf(m, o), blkifInvariants.map((x) => x.name)), { checkDeadlock: false, onState: (s: BlkifState) => { out.push(s); } });
-  assert.is(r.outcome, 'ok', `${JSON.stringify(o)}: ${r.violation?.property}`);
-  return out;
-}
-
-const waiting = (s: BlkifState): boolean => s.front.shadow.some((x) => x.waiting);
 
 test('crash=preserve: the shape has the crash fields and nothing more; the start is crash=destroy\'s', () => {
   const p = paramsOf(blkif, { crash: 'preserve' });
@@ -231,6 +209,21 @@ test('xl block-detach without -f: Closing written, blkfront closes the disk, the
   // and every way to the removal goes through the frontend directory's removal: -f, or xl destroy then a detach
   assert.ok(all.some((s) => s.life!.gdev === GDEV_REMOVING && s.life!.dd === DD_PRESERVED));
   assert.ok(all.some((s) => s.life!.gdev === GDEV_REMOVING && s.life!.dd === DD_DEAD && s.life!.libxl === LIBXL_FAILED));
+});
+
+// Last (session 33): the whole searches that kill no mutant sooner than the tests above (a mutant run stops at the
+// first failed test: npm run mutants -- --which); the fix example's three, the longest, at the end.
+test('without crash no state has the crash fields: the shape, the start and every other count are unchanged', () => {
+  for (const o of [{}, { removal: 'libxl' }, { migrate: true }, { unbind: true }] as Overrides[]) {
+    const p = paramsOf(blkif, o);
+    const life = blkifInit(p).life;
+    assert.ok(life === undefined || !('dd' in life), JSON.stringify(o));
+    const shape = JSON.stringify(blkifShape(p));
+    assert.not.ok(shape.includes('"gdev"'), JSON.stringify(o));
+  }
+  const d = run(blkif, {});
+  assert.is(d.outcome, 'ok');
+  assert.is(d.distinctStates, pinnedDefault('blkif').entry.states, "blkif at its defaults: test/pinned.json's figure");
 });
 
 test('the fix example at crash=preserve: ok (the removal ends the requests); grants the paused domain still maps are deferred at the removal, not freed', () => {
@@ -259,6 +252,23 @@ test('crash=destroy keeps session 24\'s counts and verdicts (the rename of crash
   assert.is(d.outcome, 'deadlock');
   assert.is(rules(d).length, 7);
   assert.is(endOf(d).life!.fe === XenbusStateClosed, false);
+});
+
+test('the fix example (the requests end with an error at the removal): ok at both cores, and with restart at 7.0; 6.12 with restart keeps e2dcf9065536\'s bug', () => {
+  const fix = crashFix as unknown as M;
+  for (const bus of BUSES) {
+    const r = run(fix, { crash: 'destroy', bus });
+    assert.is(r.outcome, 'ok', `${bus}: ${r.violation?.property}`);
+    assert.is(r.distinctStates, 109_711, bus);
+  }
+  const r7 = run(fix, { crash: 'destroy', restart: true, bus: '7.0' });
+  assert.is(r7.outcome, 'ok', r7.violation?.property);
+  assert.is(r7.distinctStates, 272_470);
+  // and the new device connects: some end has it connected with every request answered
+  assert.ok(states(fix, { crash: 'destroy', restart: true, bus: '7.0', requests: 2 }).some((s) => s.life!.gdev === GDEV_SECOND && s.front.issued === 2 && s.life!.be === XenbusStateConnected));
+  const r6 = run(fix, { crash: 'destroy', restart: true, bus: '6.12' });
+  assert.is(r6.outcome, 'deadlock');
+  assert.equal(rules(r6), ['driver_domain_crash', 'libxl_device_disk_remove', 'xl_block_attach', 'xen_blkbk_probe', 'frontend_changed', 'xenbus_dev_changed']);
 });
 
 test.run();

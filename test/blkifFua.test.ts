@@ -28,33 +28,23 @@ const FUA = { ops: 'rw+flush+fua' };
 const BARRIER = { ...FUA, flushNodes: 'barrier-only', indirect: false };
 const rules = (r: { violation?: { trace: readonly { rule: string | null }[] } }): string[] => r.violation!.trace.slice(1).map((x) => x.rule!);
 
-test('the fields exist with fua only; against Linux blkback (both flush nodes) no REQ_FUA reaches blkfront; against a barrier-only backend every FUA write goes out as a barrier and is durable', () => {
-  const plain = blkif.init(paramsOf(blkif, { ops: 'rw+flush' }))[0]!;
-  assert.not.ok('fua' in plain.front || 'fuaQueue' in plain.front || 'fua' in plain.front.shadow[0]!);
-  const linux = run(blkif, { ...FUA, requests: 3 });
-  assert.is(linux.r.outcome, 'ok', linux.r.violation?.property);
-  assert.ok(linux.all.every((s) => s.front.fuaQueue === false && s.front.shadow.every((x) => x.fua !== true)), 'no BLK_FEAT_FUA, no REQ_FUA write');
-  const barrier = run(blkif, { ...BARRIER, requests: 3 });
-  assert.is(barrier.r.outcome, 'ok', barrier.r.violation?.property);
-  assert.ok(barrier.all.some((s) => s.front.shadow.some((x) => x.waiting && x.fua === true && x.op === BLKIF_OP_WRITE_BARRIER)), 'a FUA write as a barrier');
-  assert.ok(barrier.all.some((s) => s.front.shadow.some((x) => x.waiting && x.fua !== true && x.op === BLKIF_OP_WRITE_BARRIER)), 'a flush as a barrier (feature_fua)');
-  assert.not.ok(barrier.all.some((s) => s.front.shadow.some((x) => x.op === BLKIF_OP_FLUSH_DISKCACHE)), 'no BLKIF_OP_FLUSH_DISKCACHE to a backend without feature-flush-cache');
-  // through a migration to a destination like the source, and to one without a write cache (FUA writes as plain writes: write-through)
-  for (const destFeatures of ['same', 'noflush']) {
-    const m = run(blkif, { ...BARRIER, migrate: true, destFeatures, requests: 3 });
-    assert.is(m.r.outcome, 'ok', `${destFeatures}: ${m.r.violation?.property}`);
-    assert.ok(m.all.some((s) => s.life!.migrated === 'done' && s.front.shadow.some((x) => x.waiting && x.fua === true)), destFeatures);
-  }
-});
-
-test('finding blkif-fua-after-migration: from a barrier-only source to a flush-cache destination the queue keeps BLK_FEAT_FUA and a FUA write goes out as BLKIF_OP_FLUSH_DISKCACHE (13 steps, 6.12 and 7.0); the fix example closes it', () => {
-  for (const bus of ['6.12', '7.0']) {
-    const o = { ...BARRIER, migrate: true, destFeatures: 'flushcache', bus, requests: 2 };
-    const at = sentAfterMigration(o, FD, 13, 'blkif_queue_fua_write', 'the FUA write');
-    assert.ok(at.front.shadow.some((x) => x.waiting && x.fua === true && x.op === BLKIF_OP_FLUSH_DISKCACHE), 'sent as a flush with data');
-    assert.ok(at.front.fua === false && at.front.fuaQueue === true, 'feature_fua reset, BLK_FEAT_FUA kept');
-    const f = run(M(fuaFix), o, ALL).r;
-    assert.is(f.outcome, 'ok', `the fix: ${f.violation?.property}`);
+// The order (session 33): the tests that kill the mutants of test/mutants/model-blkif.json soonest for their cost
+// first (a mutant run stops at the first failed test: npm run mutants -- --which), the longest searches last.
+test('a flush answered with an error clears feature_flush and feature_fua but not BLK_FEAT_FUA: the next FUA write goes out as a plain write (blkif_queue_rw_req\'s "FUA write and the flags cleared")', () => {
+  const p = paramsOf(blkif, { ...BARRIER, requests: 3 });
+  let s = blkif.init(p)[0]!;
+  assert.ok(s.front.flush === true && s.front.fua === true && s.front.fuaQueue === true);
+  s = produce(s, (d) => blkifQueueFlush.then(d, s, p, undefined));
+  assert.is(s.front.shadow[0]!.op, BLKIF_OP_WRITE_BARRIER, 'a flush with feature_fua: a barrier');
+  for (const [status, cleared] of [[BLKIF_RSP_EOPNOTSUPP, true], [BLKIF_RSP_OKAY, false]] as const) {
+    const r = produce(s, (d) => { d.ring[0] = slotOf(p, SLOT_RESPONSE, 0, BLKIF_OP_WRITE_BARRIER, [{ gref: 0, sect: 0 }], status, 0) as never; d.rsp_prod = 1; });
+    const t = produce(r, (d) => blkifInterrupt.then(d, r, p, undefined));
+    assert.not.ok(t.front.broken);
+    assert.is(t.front.flush === false && t.front.fua === false, cleared, `status ${status}`);
+    assert.ok(t.front.fuaQueue === true && blkifQueueFuaWrite.when!(t, p, FUA_DIRECT), 'REQ_FUA still reaches blkfront');
+    const u = produce(t, (d) => blkifQueueFuaWrite.then(d, t, p, FUA_DIRECT));
+    assert.is(u.front.shadow[0]!.op, cleared ? BLKIF_OP_READ : BLKIF_OP_WRITE_BARRIER);
+    assert.ok(u.front.shadow[0]!.fua === true);
   }
 });
 
@@ -68,6 +58,17 @@ test('the limits set both ways alone (half the fix) leave the FUA write outstand
   assert.ok((tr[mig]!.state as BlkifState).front.fuaOwed! > 0 && (tr[mig]!.state as BlkifState).life!.parked! > 0, 'kept whole on info->requests');
   const resent = tr.slice(mig).find((x) => x.rule === 'blkif_queue_fua_write')!.state as BlkifState;
   assert.ok(resent.front.fuaQueue === false && resent.front.shadow.some((x) => x.waiting && x.fua === true && x.op === BLKIF_OP_FLUSH_DISKCACHE), 'requeued without BLK_FEAT_FUA, sent as a flush with data');
+});
+
+test('finding blkif-fua-after-migration: from a barrier-only source to a flush-cache destination the queue keeps BLK_FEAT_FUA and a FUA write goes out as BLKIF_OP_FLUSH_DISKCACHE (13 steps, 6.12 and 7.0); the fix example closes it', () => {
+  for (const bus of ['6.12', '7.0']) {
+    const o = { ...BARRIER, migrate: true, destFeatures: 'flushcache', bus, requests: 2 };
+    const at = sentAfterMigration(o, FD, 13, 'blkif_queue_fua_write', 'the FUA write');
+    assert.ok(at.front.shadow.some((x) => x.waiting && x.fua === true && x.op === BLKIF_OP_FLUSH_DISKCACHE), 'sent as a flush with data');
+    assert.ok(at.front.fua === false && at.front.fuaQueue === true, 'feature_fua reset, BLK_FEAT_FUA kept');
+    const f = run(M(fuaFix), o, ALL).r;
+    assert.is(f.outcome, 'ok', `the fix: ${f.violation?.property}`);
+  }
 });
 
 test('finding blkif-indirect-fua-bug: a backend writing feature-barrier alone with feature-max-indirect-segments makes blkfront hit its BUG_ON (1 step; 6 through a migration to such a backend); not without indirect segments; the fix example closes both', () => {
@@ -96,21 +97,22 @@ test('finding blkif-indirect-fua-bug: a backend writing feature-barrier alone wi
   assert.is(run(blkif, { ...FUA, flushNodes: 'barrier-only', backend: 'hostile', ringSize: 2, requests: 3 }, ALL, false).r.violation?.property, BUG);
 });
 
-test('a flush answered with an error clears feature_flush and feature_fua but not BLK_FEAT_FUA: the next FUA write goes out as a plain write (blkif_queue_rw_req\'s "FUA write and the flags cleared")', () => {
-  const p = paramsOf(blkif, { ...BARRIER, requests: 3 });
-  let s = blkif.init(p)[0]!;
-  assert.ok(s.front.flush === true && s.front.fua === true && s.front.fuaQueue === true);
-  s = produce(s, (d) => blkifQueueFlush.then(d, s, p, undefined));
-  assert.is(s.front.shadow[0]!.op, BLKIF_OP_WRITE_BARRIER, 'a flush with feature_fua: a barrier');
-  for (const [status, cleared] of [[BLKIF_RSP_EOPNOTSUPP, true], [BLKIF_RSP_OKAY, false]] as const) {
-    const r = produce(s, (d) => { d.ring[0] = slotOf(p, SLOT_RESPONSE, 0, BLKIF_OP_WRITE_BARRIER, [{ gref: 0, sect: 0 }], status, 0) as never; d.rsp_prod = 1; });
-    const t = produce(r, (d) => blkifInterrupt.then(d, r, p, undefined));
-    assert.not.ok(t.front.broken);
-    assert.is(t.front.flush === false && t.front.fua === false, cleared, `status ${status}`);
-    assert.ok(t.front.fuaQueue === true && blkifQueueFuaWrite.when!(t, p, FUA_DIRECT), 'REQ_FUA still reaches blkfront');
-    const u = produce(t, (d) => blkifQueueFuaWrite.then(d, t, p, FUA_DIRECT));
-    assert.is(u.front.shadow[0]!.op, cleared ? BLKIF_OP_READ : BLKIF_OP_WRITE_BARRIER);
-    assert.ok(u.front.shadow[0]!.fua === true);
+test('the fields exist with fua only; against Linux blkback (both flush nodes) no REQ_FUA reaches blkfront; against a barrier-only backend every FUA write goes out as a barrier and is durable', () => {
+  const plain = blkif.init(paramsOf(blkif, { ops: 'rw+flush' }))[0]!;
+  assert.not.ok('fua' in plain.front || 'fuaQueue' in plain.front || 'fua' in plain.front.shadow[0]!);
+  const linux = run(blkif, { ...FUA, requests: 3 });
+  assert.is(linux.r.outcome, 'ok', linux.r.violation?.property);
+  assert.ok(linux.all.every((s) => s.front.fuaQueue === false && s.front.shadow.every((x) => x.fua !== true)), 'no BLK_FEAT_FUA, no REQ_FUA write');
+  const barrier = run(blkif, { ...BARRIER, requests: 3 });
+  assert.is(barrier.r.outcome, 'ok', barrier.r.violation?.property);
+  assert.ok(barrier.all.some((s) => s.front.shadow.some((x) => x.waiting && x.fua === true && x.op === BLKIF_OP_WRITE_BARRIER)), 'a FUA write as a barrier');
+  assert.ok(barrier.all.some((s) => s.front.shadow.some((x) => x.waiting && x.fua !== true && x.op === BLKIF_OP_WRITE_BARRIER)), 'a flush as a barrier (feature_fua)');
+  assert.not.ok(barrier.all.some((s) => s.front.shadow.some((x) => x.op === BLKIF_OP_FLUSH_DISKCACHE)), 'no BLKIF_OP_FLUSH_DISKCACHE to a backend without feature-flush-cache');
+  // through a migration to a destination like the source, and to one without a write cache (FUA writes as plain writes: write-through)
+  for (const destFeatures of ['same', 'noflush']) {
+    const m = run(blkif, { ...BARRIER, migrate: true, destFeatures, requests: 3 });
+    assert.is(m.r.outcome, 'ok', `${destFeatures}: ${m.r.violation?.property}`);
+    assert.ok(m.all.some((s) => s.life!.migrated === 'done' && s.front.shadow.some((x) => x.waiting && x.fua === true)), destFeatures);
   }
 });
 

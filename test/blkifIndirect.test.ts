@@ -27,6 +27,8 @@ import nsegDoubleFetch from '../examples/blkif-indirect-nseg-double-fetch.js';
 const SMALL = { indirectOp: true, ringSize: 2, requests: 3, pages: 2, maxPgrants: 1 };
 const HOSTILE = { ...SMALL, frontend: 'hostile' };
 
+// The order (session 33): the tests that kill the mutants of test/mutants/model-blkif.json soonest for their cost
+// first (a mutant run stops at the first failed test: npm run mutants -- --which), the longest searches last.
 test('the variants: the indirect segments read twice (XSA-155), nr_segments read twice for the count of grefs copied (XSA-155, QEMU\'s shape), nr_segments above MAX_INDIRECT_SEGMENTS accepted, a refused indirect map ignored (XSA-365\'s lost error) are each found, with the guest\'s writes in the trace', () => {
   const cases: [unknown, Record<string, string | number | boolean>, string, number, string][] = [
     [nsegDoubleFetch, { frontend: 'hostile', hostileWrites: 2 }, 'B_copy_within_request', 5, 'blkif_get_x86_32_req_count'], // first: the cheapest (its mutant dies here)
@@ -45,24 +47,6 @@ test('the variants: the indirect segments read twice (XSA-155), nr_segments read
     const honest = run(M(m), { requests: 2 }, ALL, true);
     assert.is(honest.r.outcome, 'ok', `${M(m).name} honest: ${honest.r.violation?.property}`);
   }
-});
-
-test('a hostile guest against the built-in: every blkback property and valid end verify (and every blkfront property against a hostile backend); a bad indirect_op, nr_segments 0 or above MAX_INDIRECT_SEGMENTS, a segment leaving its page or a refused indirect map are answered BLKIF_RSP_ERROR; a revocation while the page is mapped keeps Xen\'s mapping', () => {
-  const { r, all } = run(blkif, HOSTILE);
-  assert.is(r.outcome, 'ok', r.violation?.property);
-  const failed = (f: (x: BlkifState['back']['reqs'][number]) => boolean) =>
-    all.some((s) => s.back.reqs.some((x) => x.operation === BLKIF_OP_INDIRECT && x.stage === 1 && x.status === BLKIF_RSP_ERROR && f(x)));
-  assert.ok(failed((x) => x.iop === BLKIF_OP_RESERVED_1), 'Invalid indirect operation');
-  assert.ok(failed((x) => x.nseg === NSEG_ZERO), 'nr_segments 0');
-  assert.ok(failed((x) => x.nseg === NSEG_ABOVE_MAX), 'nr_segments above MAX_INDIRECT_SEGMENTS');
-  assert.ok(failed((x) => x.nseg === NSEG_OK && x.iop === BLKIF_OP_READ && x.segs.some((y) => y.sect !== 0)), 'a segment leaving its page, read from the indirect page');
-  assert.ok(all.some((s) => s.back.reqs.some((x) => x.stage === 2 && !s.granted[x.igref!] && s.mapcount[x.igref!]! > 0)), 'the indirect page revoked while mapped: still mapped');
-  // blkfront against a hostile backend (which may keep an indirect page mapped): every blkfront property verifies
-  const back = check(systemOf(blkif, paramsOf(blkif, { ...SMALL, backend: 'hostile' }), [...ALL, 'deadlock']), { checkDeadlock: true });
-  assert.is(back.outcome, 'ok', back.violation?.property);
-  // two writes (the double fetch's bound): still nothing to find
-  const two = check(systemOf(blkif, paramsOf(blkif, { ...HOSTILE, hostileWrites: 2 }), [...ALL, 'deadlock']), { checkDeadlock: true });
-  assert.is(two.outcome, 'ok', two.violation?.property);
 });
 
 test('indirectOp with flushes, discards and FUA writes (session 31): blkfront sends those direct beside its indirect reads; a hostile guest that also writes every operation meets every blkback defence', () => {
@@ -103,6 +87,24 @@ test('the fields exist with indirectOp only; honest ends: every read goes out as
     assert.ok(all.every((s) => s.ring.every((x) => x.kind !== SLOT_REQUEST || x.segs!.every((y) => y.gref !== x.igref))), 'the indirect page is not a data page');
     assert.ok(all.some((s) => s.back.reqs.some((x) => x.stage === 2 && x.igref! > 0)), 'blkback maps an indirect page and parses it');
   }
+});
+
+test('a hostile guest against the built-in: every blkback property and valid end verify (and every blkfront property against a hostile backend); a bad indirect_op, nr_segments 0 or above MAX_INDIRECT_SEGMENTS, a segment leaving its page or a refused indirect map are answered BLKIF_RSP_ERROR; a revocation while the page is mapped keeps Xen\'s mapping', () => {
+  const { r, all } = run(blkif, HOSTILE);
+  assert.is(r.outcome, 'ok', r.violation?.property);
+  const failed = (f: (x: BlkifState['back']['reqs'][number]) => boolean) =>
+    all.some((s) => s.back.reqs.some((x) => x.operation === BLKIF_OP_INDIRECT && x.stage === 1 && x.status === BLKIF_RSP_ERROR && f(x)));
+  assert.ok(failed((x) => x.iop === BLKIF_OP_RESERVED_1), 'Invalid indirect operation');
+  assert.ok(failed((x) => x.nseg === NSEG_ZERO), 'nr_segments 0');
+  assert.ok(failed((x) => x.nseg === NSEG_ABOVE_MAX), 'nr_segments above MAX_INDIRECT_SEGMENTS');
+  assert.ok(failed((x) => x.nseg === NSEG_OK && x.iop === BLKIF_OP_READ && x.segs.some((y) => y.sect !== 0)), 'a segment leaving its page, read from the indirect page');
+  assert.ok(all.some((s) => s.back.reqs.some((x) => x.stage === 2 && !s.granted[x.igref!] && s.mapcount[x.igref!]! > 0)), 'the indirect page revoked while mapped: still mapped');
+  // blkfront against a hostile backend (which may keep an indirect page mapped): every blkfront property verifies
+  const back = check(systemOf(blkif, paramsOf(blkif, { ...SMALL, backend: 'hostile' }), [...ALL, 'deadlock']), { checkDeadlock: true });
+  assert.is(back.outcome, 'ok', back.violation?.property);
+  // two writes (the double fetch's bound): still nothing to find
+  const two = check(systemOf(blkif, paramsOf(blkif, { ...HOSTILE, hostileWrites: 2 }), [...ALL, 'deadlock']), { checkDeadlock: true });
+  assert.is(two.outcome, 'ok', two.violation?.property);
 });
 
 test.run();

@@ -25,21 +25,21 @@ import discardFix from '../examples/blkif-discard-after-migration-fix.js';
 const SE = 'F_secure_erase_done';
 
 
-test('the fields exist with secdiscard only; without a migration every secure erase is one: sent with BLKIF_DISCARD_SECURE to a backend with discard-secure, never sent without it', () => {
-  const plain = blkif.init(paramsOf(blkif, { ops: 'rw+discard' }))[0]!;
-  assert.not.ok('secdiscard' in plain.front || 'falseErase' in plain.front || 'secureErase' in plain.front.shadow[0]!);
-  const s0 = blkif.init(paramsOf(blkif, { ops: 'rw+discard+secdiscard' }))[0]!;
-  assert.ok(s0.front.secdiscard === true && s0.front.secLimit === true && s0.front.falseErase === false);
-  const on = run(blkif, { ops: 'rw+discard+secdiscard', requests: 3 });
-  assert.is(on.r.outcome, 'ok', on.r.violation?.property);
-  assert.ok(on.all.some((s) => s.front.shadow.some((x) => x.waiting && x.secureErase === true && x.flag === BLKIF_DISCARD_SECURE)), 'a secure erase sent with the flag');
-  const off = run(blkif, { ops: 'rw+discard+secdiscard', discardSecure: false, requests: 3 });
-  assert.is(off.r.outcome, 'ok', off.r.violation?.property);
-  assert.not.ok(off.all.some((s) => s.front.shadow.some((x) => x.secureErase === true)), 'no REQ_OP_SECURE_ERASE reaches blkfront without the limit');
-  // a migration to a destination like the source changes nothing (every state of the lifecycle, deadlock included)
-  const same = run(blkif, { ops: 'rw+discard+secdiscard', migrate: true, requests: 3 });
-  assert.is(same.r.outcome, 'ok', same.r.violation?.property);
-  assert.ok(same.all.some((s) => s.life!.migrated === 'done' && s.front.shadow.some((x) => x.secureErase === true && x.flag === BLKIF_DISCARD_SECURE)));
+// The order (session 33): the tests that kill the mutants of test/mutants/model-blkif.json soonest for their cost
+// first (a mutant run stops at the first failed test: npm run mutants -- --which), the longest searches last.
+test('a discard answered BLKIF_RSP_EOPNOTSUPP clears feature_secdiscard and the secure-erase limit (blk_queue_disable_secure_erase): no secure erase queued again', () => {
+  const p = paramsOf(blkif, { ops: 'rw+discard+secdiscard', requests: 3 });
+  let s = blkif.init(p)[0]!;
+  s = produce(s, (d) => blkifQueueSecureErase.then(d, s, p, undefined));
+  assert.ok(s.front.shadow[0]!.secureErase === true && s.front.shadow[0]!.flag === BLKIF_DISCARD_SECURE);
+  for (const [status, cleared] of [[BLKIF_RSP_EOPNOTSUPP, true], [BLKIF_RSP_OKAY, false]] as const) {
+    const r = produce(s, (d) => { d.ring[0] = slotOf(p, SLOT_RESPONSE, 0, BLKIF_OP_DISCARD, [{ gref: 0, sect: 0 }], status, 0) as never; d.rsp_prod = 1; });
+    const t = produce(r, (d) => blkifInterrupt.then(d, r, p, undefined));
+    assert.not.ok(t.front.broken);
+    assert.is(t.front.secdiscard === false && t.front.secLimit === false, cleared, `status ${status}`);
+    assert.is(blkifQueueSecureErase.when!(t, p, undefined), !cleared);
+    assert.is(t.front.falseErase, false, 'a secure erase answered at a backend with discard-secure');
+  }
 });
 
 test('finding blkif-secure-erase-after-migration: to a destination whose disk discards without secure erase (nosecure) the secure erase goes out with flag 0 and succeeds (13 steps, 6.12 and 7.0); to one without feature-discard (none), with BLKIF_DISCARD_SECURE to a backend that ignores it (13 steps, -i); the fix clears both', () => {
@@ -72,19 +72,21 @@ test('a blkfront that resets the secure-erase limit with feature_secdiscard at t
     'feature_secdiscard, never cleared without feature-discard, still sends the flag to a backend that ignores it');
 });
 
-test('a discard answered BLKIF_RSP_EOPNOTSUPP clears feature_secdiscard and the secure-erase limit (blk_queue_disable_secure_erase): no secure erase queued again', () => {
-  const p = paramsOf(blkif, { ops: 'rw+discard+secdiscard', requests: 3 });
-  let s = blkif.init(p)[0]!;
-  s = produce(s, (d) => blkifQueueSecureErase.then(d, s, p, undefined));
-  assert.ok(s.front.shadow[0]!.secureErase === true && s.front.shadow[0]!.flag === BLKIF_DISCARD_SECURE);
-  for (const [status, cleared] of [[BLKIF_RSP_EOPNOTSUPP, true], [BLKIF_RSP_OKAY, false]] as const) {
-    const r = produce(s, (d) => { d.ring[0] = slotOf(p, SLOT_RESPONSE, 0, BLKIF_OP_DISCARD, [{ gref: 0, sect: 0 }], status, 0) as never; d.rsp_prod = 1; });
-    const t = produce(r, (d) => blkifInterrupt.then(d, r, p, undefined));
-    assert.not.ok(t.front.broken);
-    assert.is(t.front.secdiscard === false && t.front.secLimit === false, cleared, `status ${status}`);
-    assert.is(blkifQueueSecureErase.when!(t, p, undefined), !cleared);
-    assert.is(t.front.falseErase, false, 'a secure erase answered at a backend with discard-secure');
-  }
+test('the fields exist with secdiscard only; without a migration every secure erase is one: sent with BLKIF_DISCARD_SECURE to a backend with discard-secure, never sent without it', () => {
+  const plain = blkif.init(paramsOf(blkif, { ops: 'rw+discard' }))[0]!;
+  assert.not.ok('secdiscard' in plain.front || 'falseErase' in plain.front || 'secureErase' in plain.front.shadow[0]!);
+  const s0 = blkif.init(paramsOf(blkif, { ops: 'rw+discard+secdiscard' }))[0]!;
+  assert.ok(s0.front.secdiscard === true && s0.front.secLimit === true && s0.front.falseErase === false);
+  const on = run(blkif, { ops: 'rw+discard+secdiscard', requests: 3 });
+  assert.is(on.r.outcome, 'ok', on.r.violation?.property);
+  assert.ok(on.all.some((s) => s.front.shadow.some((x) => x.waiting && x.secureErase === true && x.flag === BLKIF_DISCARD_SECURE)), 'a secure erase sent with the flag');
+  const off = run(blkif, { ops: 'rw+discard+secdiscard', discardSecure: false, requests: 3 });
+  assert.is(off.r.outcome, 'ok', off.r.violation?.property);
+  assert.not.ok(off.all.some((s) => s.front.shadow.some((x) => x.secureErase === true)), 'no REQ_OP_SECURE_ERASE reaches blkfront without the limit');
+  // a migration to a destination like the source changes nothing (every state of the lifecycle, deadlock included)
+  const same = run(blkif, { ops: 'rw+discard+secdiscard', migrate: true, requests: 3 });
+  assert.is(same.r.outcome, 'ok', same.r.violation?.property);
+  assert.ok(same.all.some((s) => s.life!.migrated === 'done' && s.front.shadow.some((x) => x.secureErase === true && x.flag === BLKIF_DISCARD_SECURE)));
 });
 
 test.run();

@@ -63,8 +63,24 @@ const life = (o: Partial<Life>): LifeDraft => ({
   libxl: 'idle', kthread: 'running', ring: true, removed: false, freed: false, late: false, ...o,
 } as LifeDraft);
 
-// --- the hunk, hand-worked
+// --- every lifecycle at both cores
 
+const LIFECYCLES: { o: Overrides; props?: readonly string[] }[] = [
+  { o: { removal: 'libxl', requests: 2 }, props: INVARIANTS }, // deadlock: blkif-safe-remove
+  { o: { migrate: true, requests: 3 } },
+  { o: { migrate: true, requests: 2, pending: 2, segments: 2, pages: 4 } },
+  { o: { removal: 'libxl', migrate: true, requests: 2 }, props: INVARIANTS },
+  { o: { unbind: true, requests: 2 }, props: INVARIANTS },
+  { o: { unbind: true, migrate: true, requests: 2 }, props: INVARIANTS },
+  { o: { unbind: true, migrate: true, removal: 'libxl', requests: 2 }, props: INVARIANTS },
+];
+
+/** Whether any rule of `m` at `p` is enabled in `s`. */
+const anyEnabled = (m: M, p: BlkifParams, s: BlkifState): boolean =>
+  m.rules.some((r) => (!r.applies || r.applies(p)) && (r.choices ? r.choices(s, p) : [undefined]).some((a) => !r.when || r.when(s, p, a as never)));
+
+// The order (session 33): the tests that kill the mutants of test/mutants/model-blkif.json soonest for their cost
+// first (a mutant run stops at the first failed test: npm run mutants -- --which), the longest searches last.
 test('__xenbus_switch_state at 7.0: a node reset to Initialising where dev->state is not: nothing written, dev->state kept; 6.12 writes', () => {
   assert.ok(resetAborts({ bus: '7.0' }, XenbusStateInitialising, XenbusStateClosed));
   assert.not.ok(resetAborts({ bus: '7.0' }, XenbusStateInitialising, XenbusStateInitialising), 'dev->state Initialising too: the switch goes on');
@@ -106,8 +122,6 @@ test('bad parameters: a hostile end with migrate or unbind, a core that is not 6
   assert.throws(() => paramsOf(blkif, { bus: '7.1' }), /bus=7\.1 is not one of 6\.12, 7\.0/);
 });
 
-// --- 6.12 unchanged
-
 test('the 6.12 default: bus=6.12 is the default, no new field in a state without migrate or unbind, the same counts', () => {
   assert.is(paramsOf(blkif, {}).bus, '6.12');
   const d = check(systemOf(blkif, paramsOf(blkif, { requests: 3 })), {});
@@ -136,24 +150,52 @@ test('the committed trace of blkif-safe-remove (bus=6.12 in it) replays without 
   assert.is(rep7.kind, 'reproduced', 'detail' in rep7 ? rep7.detail : '');
 });
 
-// --- every lifecycle at both cores
+test('unbind: a rebind that finds blkback still Connected (it has not handled the Closed) connects to a ring blkback does not read; a migration after a rebind connects', () => {
+  for (const bus of ['6.12', '7.0'] as const) {
+    const all = states(blkif, { unbind: true, migrate: true, requests: 2 }, bus);
+    assert.ok(all.some((s) => s.life!.stale === true && feDevOf(s.life!) === XenbusStateConnected && s.life!.beDev === XenbusStateConnected), `${bus}: stale ring`);
+    assert.ok(all.some((s) => s.life!.bind === BIND_REBOUND && s.life!.stale === false && feDevOf(s.life!) === XenbusStateConnected && s.life!.be === XenbusStateConnected && s.front.issued === 2 && s.front.rsp_cons === s.front.req_prod_pvt && s.back.reqs.length === 0), `${bus}: rebound, migrated, connected, every request answered`);
+  }
+});
 
-const LIFECYCLES: { o: Overrides; props?: readonly string[] }[] = [
-  { o: { removal: 'libxl', requests: 2 }, props: INVARIANTS }, // deadlock: blkif-safe-remove
-  { o: { migrate: true, requests: 3 } },
-  { o: { migrate: true, requests: 2, pending: 2, segments: 2, pages: 4 } },
-  { o: { removal: 'libxl', migrate: true, requests: 2 }, props: INVARIANTS },
-  { o: { unbind: true, requests: 2 }, props: INVARIANTS },
-  { o: { unbind: true, migrate: true, requests: 2 }, props: INVARIANTS },
-  { o: { unbind: true, migrate: true, removal: 'libxl', requests: 2 }, props: INVARIANTS },
-];
+test('a migration with requests outstanding: each is issued again on the new ring (blkfront_resume), a fresh blkback and grant table', () => {
+  const o = { migrate: true, requests: 3, pending: 2 };
+  const p = paramsOf(blkif, o);
+  const busy = states(blkif, o, '6.12').find((s) => s.life!.migrated === 'none' && s.front.shadow.filter((x) => x.waiting).length === 2 && s.back.reqs.length > 0 && s.back.pgnts.length > 0);
+  assert.ok(busy, 'a state with two requests outstanding, one in blkback, a persistent grant mapped');
+  const r = blkif.rules.find((x) => x.name === 'xl_migrate')!;
+  assert.ok(r.when!(busy!, p, undefined as never), 'xl migrate is enabled there');
+  const after = produce(busy!, (d: Draft<BlkifState>) => r.then(d, busy!, p, undefined as never));
+  assert.is(after.front.issued, busy!.front.issued - 2);
+  assert.ok(after.front.shadow.every((x) => !x.waiting) && after.back.reqs.length === 0 && after.back.pgnts.length === 0 && after.mapcount.every((c) => c === 0));
+  assert.is(after.life!.migrated, 'resuming');
+  // and the run still ends with every request answered once, connected: the migrate rows verify with deadlock
+  assert.is(run(blkif, o, '7.0').outcome, 'ok');
+});
 
-test('every lifecycle at 6.12 and at 7.0: the same outcome, states and edges (computed at both)', () => {
-  for (const { o, props } of LIFECYCLES) {
-    const a = run(blkif, o, '6.12', props);
-    const b = run(blkif, o, '7.0', props);
-    assert.is(a.outcome, 'ok', `${JSON.stringify(o)} at 6.12: ${a.violation?.property}`);
-    assert.equal([b.outcome, b.distinctStates, b.edges, b.depth], [a.outcome, a.distinctStates, a.edges, a.depth], JSON.stringify(o));
+test('blkif-safe-remove at 7.0: still found, the same 11 steps (the Closing libxl writes is not Initialising)', () => {
+  const a = run(blkif, { removal: 'libxl', requests: 1 }, '6.12', ['deadlock']);
+  const b = run(blkif, { removal: 'libxl', requests: 1 }, '7.0', ['deadlock']);
+  assert.is(b.outcome, 'deadlock');
+  assert.is(b.violation!.trace.length - 1, 11);
+  assert.equal(b.violation!.trace.map((x) => x.rule), a.violation!.trace.map((x) => x.rule));
+  assert.ok(replays(blkif, paramsOf(blkif, { removal: 'libxl', requests: 1, bus: '7.0' }), b));
+});
+
+test('unbind: a rebound blkfront never connects on either kernel (blkfront_probe switches nothing, dev->state stays Closed)', () => {
+  for (const bus of ['6.12', '7.0'] as const) {
+    const r = run(blkif, { unbind: true }, bus, ['deadlock']);
+    assert.is(r.outcome, 'deadlock', bus);
+    const end = r.violation!.trace[r.violation!.trace.length - 1]!.state as BlkifState;
+    assert.is(end.life!.bind, BIND_REBOUND);
+    assert.is(feDevOf(end.life!), XenbusStateClosed);
+    // V1's order: unbound, migrated, bound again: the node reads 1, dev->state Closed, and nothing switches
+    const v = run(blkif, { unbind: true, migrate: true }, bus, ['deadlock']);
+    assert.is(v.outcome, 'deadlock', bus);
+    const all = states(blkif, { unbind: true, migrate: true, requests: 2 }, bus);
+    const v1End = all.filter((s) => s.life!.bind === BIND_REBOUND && s.life!.migrated === MIGRATE_DONE && s.life!.fe === XenbusStateInitialising && feDevOf(s.life!) === XenbusStateClosed);
+    assert.ok(v1End.length > 0, `${bus}: V1's end state reached`);
+    assert.ok(v1End.every((s) => s.life!.be === XenbusStateInitWait || s.life!.be === XenbusStateInitialising));
   }
 });
 
@@ -170,10 +212,6 @@ test('no state of blkif\'s paths meets the reset check: a switch never finds its
     assert.ok(all.every((s) => s.life!.be !== XenbusStateInitialising || s.life!.beDev === XenbusStateInitialising));
   }
 });
-
-/** Whether any rule of `m` at `p` is enabled in `s`. */
-const anyEnabled = (m: M, p: BlkifParams, s: BlkifState): boolean =>
-  m.rules.some((r) => (!r.applies || r.applies(p)) && (r.choices ? r.choices(s, p) : [undefined]).some((a) => !r.when || r.when(s, p, a as never)));
 
 test('the comparison can tell the cores apart: a blkfront_probe that switches to Initialising (as netfront\'s xennet_create_dev does) meets V1 at 7.0 only', () => {
   // blkfront with netfront's rebind: its probe writes Initialising, so blkback prepares a reconnect (InitWait)
@@ -214,32 +252,6 @@ test('the comparison can tell the cores apart: a blkfront_probe that switches to
   }
 });
 
-test('a migration with requests outstanding: each is issued again on the new ring (blkfront_resume), a fresh blkback and grant table', () => {
-  const o = { migrate: true, requests: 3, pending: 2 };
-  const p = paramsOf(blkif, o);
-  const busy = states(blkif, o, '6.12').find((s) => s.life!.migrated === 'none' && s.front.shadow.filter((x) => x.waiting).length === 2 && s.back.reqs.length > 0 && s.back.pgnts.length > 0);
-  assert.ok(busy, 'a state with two requests outstanding, one in blkback, a persistent grant mapped');
-  const r = blkif.rules.find((x) => x.name === 'xl_migrate')!;
-  assert.ok(r.when!(busy!, p, undefined as never), 'xl migrate is enabled there');
-  const after = produce(busy!, (d: Draft<BlkifState>) => r.then(d, busy!, p, undefined as never));
-  assert.is(after.front.issued, busy!.front.issued - 2);
-  assert.ok(after.front.shadow.every((x) => !x.waiting) && after.back.reqs.length === 0 && after.back.pgnts.length === 0 && after.mapcount.every((c) => c === 0));
-  assert.is(after.life!.migrated, 'resuming');
-  // and the run still ends with every request answered once, connected: the migrate rows verify with deadlock
-  assert.is(run(blkif, o, '7.0').outcome, 'ok');
-});
-
-// --- the finding and the examples at 7.0
-
-test('blkif-safe-remove at 7.0: still found, the same 11 steps (the Closing libxl writes is not Initialising)', () => {
-  const a = run(blkif, { removal: 'libxl', requests: 1 }, '6.12', ['deadlock']);
-  const b = run(blkif, { removal: 'libxl', requests: 1 }, '7.0', ['deadlock']);
-  assert.is(b.outcome, 'deadlock');
-  assert.is(b.violation!.trace.length - 1, 11);
-  assert.equal(b.violation!.trace.map((x) => x.rule), a.violation!.trace.map((x) => x.rule));
-  assert.ok(replays(blkif, paramsOf(blkif, { removal: 'libxl', requests: 1, bus: '7.0' }), b));
-});
-
 test('every blkif example at 7.0 as at 6.12: the same verdict in the same steps', () => {
   const cases: [M, Overrides, string][] = [
     [xsa216 as M, {}, 'B_response_discloses_nothing'],
@@ -264,30 +276,12 @@ test('every blkif example at 7.0 as at 6.12: the same verdict in the same steps'
   }
 });
 
-// --- unbind and rebind: V1's sequence for blkfront
-
-test('unbind: a rebound blkfront never connects on either kernel (blkfront_probe switches nothing, dev->state stays Closed)', () => {
-  for (const bus of ['6.12', '7.0'] as const) {
-    const r = run(blkif, { unbind: true }, bus, ['deadlock']);
-    assert.is(r.outcome, 'deadlock', bus);
-    const end = r.violation!.trace[r.violation!.trace.length - 1]!.state as BlkifState;
-    assert.is(end.life!.bind, BIND_REBOUND);
-    assert.is(feDevOf(end.life!), XenbusStateClosed);
-    // V1's order: unbound, migrated, bound again: the node reads 1, dev->state Closed, and nothing switches
-    const v = run(blkif, { unbind: true, migrate: true }, bus, ['deadlock']);
-    assert.is(v.outcome, 'deadlock', bus);
-    const all = states(blkif, { unbind: true, migrate: true, requests: 2 }, bus);
-    const v1End = all.filter((s) => s.life!.bind === BIND_REBOUND && s.life!.migrated === MIGRATE_DONE && s.life!.fe === XenbusStateInitialising && feDevOf(s.life!) === XenbusStateClosed);
-    assert.ok(v1End.length > 0, `${bus}: V1's end state reached`);
-    assert.ok(v1End.every((s) => s.life!.be === XenbusStateInitWait || s.life!.be === XenbusStateInitialising));
-  }
-});
-
-test('unbind: a rebind that finds blkback still Connected (it has not handled the Closed) connects to a ring blkback does not read; a migration after a rebind connects', () => {
-  for (const bus of ['6.12', '7.0'] as const) {
-    const all = states(blkif, { unbind: true, migrate: true, requests: 2 }, bus);
-    assert.ok(all.some((s) => s.life!.stale === true && feDevOf(s.life!) === XenbusStateConnected && s.life!.beDev === XenbusStateConnected), `${bus}: stale ring`);
-    assert.ok(all.some((s) => s.life!.bind === BIND_REBOUND && s.life!.stale === false && feDevOf(s.life!) === XenbusStateConnected && s.life!.be === XenbusStateConnected && s.front.issued === 2 && s.front.rsp_cons === s.front.req_prod_pvt && s.back.reqs.length === 0), `${bus}: rebound, migrated, connected, every request answered`);
+test('every lifecycle at 6.12 and at 7.0: the same outcome, states and edges (computed at both)', () => {
+  for (const { o, props } of LIFECYCLES) {
+    const a = run(blkif, o, '6.12', props);
+    const b = run(blkif, o, '7.0', props);
+    assert.is(a.outcome, 'ok', `${JSON.stringify(o)} at 6.12: ${a.violation?.property}`);
+    assert.equal([b.outcome, b.distinctStates, b.edges, b.depth], [a.outcome, a.distinctStates, a.edges, a.depth], JSON.stringify(o));
   }
 });
 

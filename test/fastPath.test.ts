@@ -25,10 +25,6 @@ import { fastPathMatchesNested, listedCoverIsTheCover, replayedMatchesBuiltin } 
 
 const ring = findModel('ring')!;
 const point = ['-p', 'memory=weak', '-p', 'frontend=hostile', '-p', 'ringSize=1', '-p', 'messages=1'];
-test('check ring inside the cover: the report and the state dump of --nested, on one thread and on 2 workers', () => {
-  fastPathMatchesNested('ring', point, 24_729);
-});
-
 test("a counterexample of the word-level search, replayed on ring's rules, is ring's own trace", async () => {
   const p = resolveParams(ring.params, { memory: 'weak', ringSize: '1', messages: '2' });
   if (E.isLeft(p)) throw new Error(p.left);
@@ -119,6 +115,12 @@ test("a fault of the word-level model's code is reported as --nested reports it:
   assert.is(alone.f.model, ring);
   assert.equal(alone.report.trace.steps[0]!.state, want.report.trace.steps[0]!.state);
   assert.match(alone.f.message, /^invariant two_responses threw: boom \(in ring-weak-flat, ring's word-level fast path, only: ring itself does not throw there \(--nested runs it\)\)$/);
+});
+
+// last: three CLI processes, most of the file's time; the tests above kill four of test/mutants/cli.json's five
+// fast-path mutants in about a second each (npm run mutants --which), this one fast-path-dump-not-mapped
+test('check ring inside the cover: the report and the state dump of --nested, on one thread and on 2 workers', () => {
+  fastPathMatchesNested('ring', point, 24_729);
 });
 
 test.run();

@@ -35,6 +35,7 @@ import { bind, propertyNames } from '../properties/bind.js';
 import { refineResult } from '../cli/refine.js';
 import { checkLine, type CheckLine } from './support/models.js';
 import { chosenOf } from './support/examplesChosen.js';
+import { cliRows } from './support/cliRows.js';
 import type { Model } from '../model/core.js';
 import { gridPoint } from './support/ringSpec.js';
 import type { DefaultsEntry } from './support/pinnedDefaults.js';
@@ -125,6 +126,16 @@ function tidyRoot<T>(f: () => T): T {
   }
 }
 
+/** {@link tidyRoot} for runs that end asynchronously: the trace files they added are removed once `f`'s promise settles. */
+async function tidyRootAsync<T>(f: () => Promise<T>): Promise<T> {
+  const before = rootTraces();
+  try {
+    return await f();
+  } finally {
+    for (const t of rootTraces()) if (!before.has(t)) rmSync(join(root, t), { force: true });
+  }
+}
+
 test('npm start -- --json: exits 0, checks every built-in model at its defaults, and every figure is the pinned one', () => {
   if (!builtinsRun('npm start')) return;
   const r = tidyRoot(() => spawnSync('npm', ['start', '--silent', '--', '--json'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }));
@@ -141,15 +152,18 @@ test('npm start -- --json: exits 0, checks every built-in model at its defaults,
 });
 
 const all = process.env.PVCHECK_PINNED === 'all';
-test('the runs whose figures the README states', () => {
+// The runs go one after another in one child process (test/support/cliRows.ts: bin/pvcheck.mjs's hooks, then
+// cli/main.ts main(ARGS) per run; a process per run until session 33, ~0.35 s of CPU each before its search).
+test('the runs whose figures the README states', async () => {
   if (!builtinsRun('the README\'s runs')) return;
   const runs = pinned.runs.filter((x) => all || !x.slow);
   if (runs.length < pinned.runs.length)
     console.log(`  pinned: left out ${pinned.runs.filter((x) => x.slow).map((x) => x.id).join(', ')} (slow; PVCHECK_PINNED=all runs them, as CI does)`);
   const diffs: string[] = [];
-  for (const run of runs) {
-    const r = tidyRoot(() => spawnSync(process.execPath, ['bin/pvcheck.mjs', ...run.args, '--json', '-q'], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 }));
-    assert.ok(r.status === 0 || r.status === 1, `${run.id}: exit ${r.status}: ${r.stderr.slice(-1000)}`);
+  const results = await tidyRootAsync(() => Promise.all(cliRows(runs.map((run) => [...run.args, '--json', '-q']))));
+  for (const [i, run] of runs.entries()) {
+    const r = results[i]!;
+    assert.ok(r.code === 0 || r.code === 1, `${run.id}: exit ${r.code}: ${r.stderr.slice(-1000)}`);
     diffs.push(...moved(`${run.id} (pvcheck ${run.args.join(' ')})`, `"id": "${run.id}"`, run, JSON.parse(r.stdout) as Report));
   }
   assert.equal(diffs, [], diffs.join('\n') + HOW);

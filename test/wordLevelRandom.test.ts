@@ -13,7 +13,7 @@
  * but not together) is skipped.
  *
  * At each point (the cover's far corner, {@link farCorner}, and near corner first) both models are explored by the plain
- * breadth-first search of test/support/plainBfs.ts over their own rules (immer for the built-in, a copy for
+ * breadth-first search of test/support/plainBfs.ts over their own rules (a deep copy for the built-in, a copy for
  * the word-level model, states named by the built-in's structural hash through the fast path's `toNested`),
  * up to {@link MAX_STATES} states, stopping at the same state on both sides (the two list their transitions
  * in the same order): the same states at the same depths, each invariant failing first at the same depth
@@ -41,7 +41,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { produce } from 'immer';
 import { runs } from './support/fc.js';
 import { fastPathCover, fastPathFor, fastPathsByBuiltin, type FastPath } from '../cli/fastPath.js';
 import { exportedModel, fastPathModules } from '../cli/workerSystem.js';
@@ -49,7 +48,7 @@ import type { Model } from '../model/core.js';
 import { resolveParams, type ParamSpec } from '../model/params.js';
 import { findModel } from '../model/registry.js';
 import { canonicalString } from '../checker/reference/structural.js';
-import { hashKey, plainBfs, type Space } from './support/plainBfs.js';
+import { copyStep, flatStep, hashKey, plainBfs, renamed, wordsKey, type Space } from './support/plainBfs.js';
 
 /** States each side's search stops at (2,500: a point 0.2-1 s; the file about 6 s, 2026-12-07). */
 const MAX_STATES = 2500;
@@ -143,8 +142,9 @@ const corner = (e: Entry, pick: (...xs: number[]) => number): Point =>
 
 /** Both models explored at `p` up to {@link MAX_STATES}, compared; throws naming the first difference. */
 function sameSpaces(e: Entry, p: object, fast: FastPath, maxStates = MAX_STATES): void {
-  const a: Space = plainBfs(e.builtin, p, (s, f) => produce(s, (d) => void f(d as never)), hashKey, { maxStates });
-  const b: Space = plainBfs(e.flat, p, (s, f) => { const d = { ...(s as object) }; f(d); return d; }, (s) => hashKey(fast.toNested(s)), { maxStates });
+  const a: Space = plainBfs(e.builtin, p, copyStep, hashKey, { maxStates });
+  // the word-level states keyed by their words in the search, named by the built-in's key after it (once a state)
+  const b: Space = renamed(plainBfs(e.flat, p, flatStep, (s) => wordsKey(s as object), { maxStates }), (s) => hashKey(fast.toNested(s)));
   const at = `${e.flat.name} against ${e.builtin.name} at ${args(e.builtin, p as Point)}`;
   /** Fails naming `what` and the values that differ (of a record, the keys where they do). */
   const agree = (flat: unknown, builtin: unknown, what: string): void => {

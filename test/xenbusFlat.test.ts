@@ -6,9 +6,9 @@
  * deadlocks (terminal, not a valid end), and the checker (the flat path on one
  * side, the packed path on the other) reports the same outcome, counts and
  * goals. The small points are explored here by a plain breadth-first search
- * over each model's own rules (immer for xenbus.ts, a shallow copy for the flat
- * model), so that the comparison does not go through the engine it is meant to
- * check. Outside its cover the flat model refuses its parameters with one line.
+ * over each model's own rules (a deep copy for xenbus.ts, a shallow copy for the
+ * flat model: test/support/plainBfs.ts), so that the comparison does not go
+ * through the engine it is meant to check. Outside its cover the flat model refuses its parameters with one line.
  * `check xenbus` runs the flat model inside its cover (cli/fastPath.ts; xenbus's defaults are inside): npm
  * start's xenbus rows at the defaults and `reconnect=0` (counts here, state by state with
  * PVCHECK_SLOW_TESTS=1) and `unplug=0` (state by state here) are compared. Kept small for CI; xenbus4 (118,985
@@ -17,19 +17,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { produce } from 'immer';
 import type { Model } from '../model/core.js';
 import { resolveParams } from '../model/params.js';
 import { xenbus, type XenbusParams } from '../model/xenbus.js';
 import { flatCover, toNested, xenbusFlat, type XenbusFlatState } from '../model/xenbusFlat.js';
-import { canonicalString, hashValue } from '../checker/reference/structural.js';
+import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-import { hashKey, plainBfs, type Space } from './support/plainBfs.js';
+import { copyStep, flatStep, hashKey, hashNumber, plainBfs, renamed, wordsKey, type Space } from './support/plainBfs.js';
 
-const nestedSpace = (p: XenbusParams): Space =>
-  plainBfs(xenbus, p, (s, f) => produce(s, (d) => void f(d as never)), hashKey);
+const nestedSpace = (p: XenbusParams): Space => plainBfs(xenbus, p, copyStep, hashKey);
+/** The flat model's states keyed by their words in the search, then named by xenbus's key through `toNested` (once a state). */
 const flatSpace = (p: XenbusParams): Space =>
-  plainBfs(xenbusFlat, p, (s, f) => { const d = { ...s }; f(d); return d; }, (s: XenbusFlatState) => hashKey(toNested(s, p)));
+  renamed(plainBfs(xenbusFlat, p, flatStep, wordsKey), (s: XenbusFlatState) => hashKey(toNested(s, p)));
 
 /** Small points explored here, independently of the engine: one lifecycle event of each kind; the toolstack's options. */
 const BFS_POINTS: readonly Record<string, string>[] = [
@@ -57,19 +56,14 @@ for (const ov of BFS_POINTS) {
   });
 }
 
-const lanes = new Uint32Array(2);
 /**
- * A nested state's key: 53 bits of its structural 64-bit hash (checker/reference/structural.ts hashValue:
- * equal for equal canonical strings, key order aside), not its canonical string: at xenbus4 the strings
- * cost twice the two searches (test CPU 11.7 s -> 6 s, docs/perf/2026-12-07d-words.md). Two different
- * states share a key with probability about n^2 / 2^54 (1e-6 at 121,453 states), which could only hide a
- * missing state behind a present one or fail "toNested tells flat states apart": the engine's own
- * fingerprints are 64 bits.
+ * A nested state's key: 53 bits of its structural 64-bit hash (test/support/plainBfs.ts hashNumber: equal for
+ * equal canonical strings, key order aside), not its canonical string: at xenbus4 the strings cost twice the
+ * two searches (test CPU 11.7 s -> 6 s, docs/perf/2026-12-07d-words.md). Two different states share a key
+ * with probability about n^2 / 2^54 (1e-6 at 121,453 states), which could only hide a missing state behind a
+ * present one or fail "toNested tells flat states apart": the engine's own fingerprints are 64 bits.
  */
-const keyOf = (v: unknown): number => {
-  hashValue(v, lanes);
-  return lanes[0]! * 2097152 + (lanes[1]! >>> 11);
-};
+const keyOf = hashNumber;
 
 /** The engine on both (xenbus on its packed path, the flat model on the flat path): the same set, outcome, edges, depth. */
 function sameThroughEngine(ov: Record<string, string>, opts: { checkDeadlock: boolean }): void {

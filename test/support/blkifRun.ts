@@ -14,11 +14,23 @@ export const ALL = blkifInvariants.map((x) => x.name);
 /** A derived model (deriveModel's result) as blkif's type. */
 export const M = (m: unknown): Model<BlkifState, BlkifParams> => m as Model<BlkifState, BlkifParams>;
 
-export function run(m: Model<BlkifState, BlkifParams>, o: Overrides, props: string[] = ALL, deadlock = true) {
+export function run(m: Model<BlkifState, BlkifParams>, o: Overrides, props: string[] = ALL, deadlock = true, more: RunMore = {}) {
   const all: BlkifState[] = [];
-  const r = check(systemOf(m, paramsOf(m, o), deadlock ? [...props, 'deadlock'] : props), { checkDeadlock: deadlock, onState: (s: BlkifState) => { all.push(s); } });
+  const r = check(systemOf(m, paramsOf(m, o), deadlock ? [...props, 'deadlock'] : props), {
+    checkDeadlock: deadlock,
+    onState: (s: BlkifState) => { more.each?.(s); all.push(s); },
+    ...(more.steps === undefined ? {} : { maxDepth: more.steps + 1 }),
+  });
   return { r, all };
 }
+
+/**
+ * `steps`: a search expected to stop at a violation found after that many steps (BFS: the shortest) goes one level
+ * further and no more: the same first violation, while a mutant that removes it fails the test at once instead of
+ * searching its whole space. `each`: assertions on each state as the search reaches it (a failed one stops the
+ * search there), for a property of every state that a mutant breaks early in the search.
+ */
+export interface RunMore { readonly steps?: number; readonly each?: (s: BlkifState) => void }
 
 /**
  * A finding of blkfront's features after a migration (blkif-secure-erase-after-migration, blkif-fua-after-migration):
