@@ -248,7 +248,8 @@ export interface CpuSample {
 export function cpuSample(): CpuSample {
   let busy = 0;
   for (const c of cpus()) busy += c.times.user + c.times.nice + c.times.sys + c.times.irq;
-  return { at: performance.now(), machineBusyMs: busy, ownMs: ownCpuMs() };
+  // process.hrtime, not performance.now(): the first read of the global `performance` loads perf_hooks (~1 ms a process quiet)
+  return { at: Number(process.hrtime.bigint()) / 1e6, machineBusyMs: busy, ownMs: ownCpuMs() };
 }
 
 /** Milliseconds of CPU this process has used (user + system), e.g. for {@link LevelMark}'s `ms`. */
