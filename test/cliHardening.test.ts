@@ -15,20 +15,15 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { pvcheck, badInputs } from './support/cli.js';
+import { pvcheck } from './support/cli.js';
+import { badInputBatch } from './support/badInputBatch.js';
 import { scratchDir } from './support/tmp.js';
 import { MAX_WORKERS } from '../cli/check.js';
 
 const tmp = scratchDir('pvcheck-hardening-');
 const pv = (args: string[]) => pvcheck(args, tmp);
-/** The bad-input cases of a test, gathered by `badInput`, then run in one process and checked each (test/support/cli.ts badInputs). */
-let cases: [string[], RegExp][] = [];
-const badInput = (args: string[], what: RegExp): void => void cases.push([args, what]);
-const refusedAll = async (): Promise<void> => {
-  const all = cases;
-  cases = [];
-  await badInputs(all, tmp);
-};
+/** The bad-input cases of a test, gathered by `badInput`, then run in one process and checked each (test/support/badInputBatch.ts). */
+const { badInput, refusedAll } = badInputBatch(tmp);
 /** blkif at every parameter's maximum (hostileWrites too, the guest hostile). */
 const blkifMax = ['-p', 'ringSize=8', '-p', 'requests=8', '-p', 'pages=4', '-p', 'maxPgrants=4', '-p', 'frontend=hostile', '-p', 'hostileWrites=4'];
 

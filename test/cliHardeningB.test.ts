@@ -24,21 +24,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pvcheck, badInputs } from './support/cli.js';
+import { pvcheck } from './support/cli.js';
+import { badInputBatch } from './support/badInputBatch.js';
 import { scratchDir } from './support/tmp.js';
 import { pinnedDefault } from './support/pinnedDefaults.js';
 import { MAX_WORKERS, WORKER_BASE_BYTES, workersOption } from '../cli/check.js';
 
 const tmp = scratchDir('pvcheck-hardening-b-');
 const pv = (args: string[]) => pvcheck(args, tmp);
-/** The bad-input cases of a test, gathered by `badInput`, then run in one process and checked each (test/support/cli.ts badInputs). */
-let cases: [string[], RegExp][] = [];
-const badInput = (args: string[], what: RegExp): void => void cases.push([args, what]);
-const refusedAll = async (): Promise<void> => {
-  const all = cases;
-  cases = [];
-  await badInputs(all, tmp);
-};
+/** The bad-input cases of a test, gathered by `badInput`, then run in one process and checked each (test/support/badInputBatch.ts). */
+const { badInput, refusedAll } = badInputBatch(tmp);
 const refused = (v: string, budget: number): string => {
   try {
     workersOption(v, budget);
