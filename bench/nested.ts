@@ -64,6 +64,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { paramPairs } from '../cli/args.js';
+import { UsageError } from '../cli/errors.js';
 
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -221,19 +223,22 @@ export function controlCell(control: readonly RunResult[], runs: readonly RunRes
 class BadArg extends Error {}
 
 /**
- * `-p NAME=VALUE`, each: the overrides of a case's parameters (`run`); none: {}. A pair without `=` or a name: one
- * line and exit 2 (a name or value the model refuses: resolveParams' line).
+ * `-p NAME=VALUE`, each: the overrides of a case's parameters (`run`); none: {}. Parsed as the CLI parses
+ * `--param` (cli/args.ts paramPairs: a pair without `=` or a name given twice refused); a refusal is one line
+ * and exit 2 (a name or value the model refuses: resolveParams' line).
  */
 export function paramsArg(args: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {};
+  const pairs: string[] = [];
   args.forEach((a, i) => {
     if (a !== '-p') return;
-    const v = args[i + 1];
-    const m = v === undefined ? null : /^([^=]+)=(.*)$/.exec(v);
-    if (!m) throw new BadArg(`-p expects NAME=VALUE, got ${v === undefined ? 'nothing' : `'${v}'`}`);
-    out[m[1]!] = m[2]!;
+    if (args[i + 1] === undefined) throw new BadArg('-p expects name=value, got nothing');
+    pairs.push(args[i + 1]!);
   });
-  return out;
+  try {
+    return paramPairs(pairs, '-p');
+  } catch (e) {
+    throw e instanceof UsageError ? new BadArg(e.message) : e;
+  }
 }
 
 /**

@@ -220,7 +220,8 @@ for (const [args, says] of [
   [['compare', '--cases', 'xenbus,grant', '--control', 'xenbus4'], /^bench\/nested\.ts: --control: 'xenbus4' is not a case run here \(cases run: xenbus, grant\)$/],
   [['compare', '--control'], /^bench\/nested\.ts: --control expects case names, 'all' or 'none', got nothing$/],
   [['compare', '-p', 'events=1'], /^bench\/nested\.ts: -p is run's only: compare's figures are each case at its own parameters$/],
-  [['run', 'xenbus-small', '-p', 'events'], /^bench\/nested\.ts: -p expects NAME=VALUE, got 'events'$/],
+  [['run', 'xenbus-small', '-p', 'events'], /^bench\/nested\.ts: -p expects name=value, got 'events'$/],
+  [['run', 'xenbus-small', '-p', 'events=1', '-p', 'events=2'], /^bench\/nested\.ts: -p events is given twice \('1' and '2'\)$/],
   [['run', 'xenbus-small', '-p', 'nope=1'], /^bench\/nested\.ts: xenbus-small: unknown parameter 'nope' \(known: .*events/],
 ] as const) {
   test(`bench/nested.ts ${args.join(' ')}: one line, exit 2`, () => {
