@@ -66,6 +66,53 @@ function growableFor(kind: 'ids' | 't', bytes: number): { b: Growable; dirty: nu
 }
 
 /**
+ * The loops of a table's growth ({@link FingerprintSet} `grow`, `copyGrow`), each a function of its own: a
+ * search calls them a few times, each time over the whole table, and a loop inside `grow` or `copyGrow`
+ * was thrown away with them whenever a branch of theirs ran for the first time (the first growable
+ * buffer at 2^16 slots, the first cluster past the old home slots: "Insufficient type feedback", V8's
+ * --trace-deopt), then ran unoptimised until V8 compiled it again on the stack (OSR): 3.7-7 ms of
+ * ring-weak's copy at 2^16 slots (docs/perf/2026-12-07h-engine.md). Here their feedback is the same at
+ * every call.
+ */
+
+/** The entries of `ot` (and their ids, `oi`) inserted into the empty table `t` of `mask + 1` home slots. */
+function copyInto(ot: Uint32Array, oi: Uint32Array | undefined, t: Uint32Array, ids: Uint32Array | undefined, mask: number): void {
+  const end = mask + 1 + PAD;
+  for (let j = 0; j < ot.length >>> 1; j++) {
+    const h = ot[2 * j]!, l = ot[2 * j + 1]!;
+    if (h === 0 && l === 0) continue;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
+    if (i >= end) throw new Error('internal: a probe ran past the table');
+    t[2 * i] = h;
+    t[2 * i + 1] = l;
+    if (ids) ids[i] = oi![j]!;
+  }
+}
+
+/**
+ * The clusters below slot `low` of a table just doubled in place to `mask + 1` home slots (as
+ * SharedFingerprints.replaceInPlace): each entry in ascending order taken out and inserted again, not
+ * written when it is at its new home already.
+ */
+function rehashBelow(t: Uint32Array, ids: Uint32Array | undefined, mask: number, low: number): void {
+  const end = mask + 1 + PAD;
+  for (let j = 0; j < low; j++) {
+    const h = t[2 * j]!, l = t[2 * j + 1]!;
+    if (h === 0 && l === 0) continue;
+    let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
+    if (i === j) continue;
+    t[2 * j] = 0;
+    t[2 * j + 1] = 0;
+    while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
+    if (i >= end) throw new Error('internal: a probe ran past the table');
+    t[2 * i] = h;
+    t[2 * i + 1] = l;
+    if (ids) ids[i] = ids[j]!;
+  }
+}
+
+/**
  * A set of 64-bit fingerprints with linear probing. The all-zero fingerprint
  * marks an empty slot, so a real zero fingerprint is stored as 1. Optionally
  * keeps, per slot, the id (discovery number) of the state, for the graph
@@ -232,22 +279,7 @@ export class FingerprintSet {
       this.replace(a0, e + 1);
       low = a0;
     }
-    // the clusters below, in place (as SharedFingerprints.replaceInPlace): each entry in ascending order taken
-    // out and inserted again, not written when it is at its new home already
-    const ids = this.ids, mask = this.mask, end = mask + 1 + PAD;
-    for (let j = 0; j < low; j++) {
-      const h = t[2 * j]!, l = t[2 * j + 1]!;
-      if (h === 0 && l === 0) continue;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-      if (i === j) continue;
-      t[2 * j] = 0;
-      t[2 * j + 1] = 0;
-      while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
-      if (i >= end) throw new Error('internal: a probe ran past the table');
-      t[2 * i] = h;
-      t[2 * i + 1] = l;
-      if (ids) ids[i] = ids[j]!;
-    }
+    rehashBelow(t, this.ids, this.mask, low);
   }
 
   /** A cluster's entries (high, low, id) while {@link replace} re-places them. */
@@ -310,17 +342,8 @@ export class FingerprintSet {
       t = new Uint32Array(tb, 0, (cap + PAD) * 2);
       ids = ib ? new Uint32Array(ib, 0, cap + PAD) : undefined;
     }
-    const mask = cap - 1, end = cap + PAD;
-    for (let j = 0; j < ot.length >>> 1; j++) {
-      const h = ot[2 * j]!, l = ot[2 * j + 1]!;
-      if (h === 0 && l === 0) continue;
-      let i = (l ^ Math.imul(h, 0x9e3779b1)) & mask;
-      while (i < end && (t[2 * i] !== 0 || t[2 * i + 1] !== 0)) i++;
-      if (i >= end) throw new Error('internal: a probe ran past the table');
-      t[2 * i] = h;
-      t[2 * i + 1] = l;
-      if (ids) ids[i] = oi![j]!;
-    }
+    const mask = cap - 1;
+    copyInto(ot, oi, t, ids, mask);
     this.tb = tb;
     this.ib = ib;
     this.dirty = dirty;
