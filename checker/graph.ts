@@ -117,68 +117,93 @@ export interface GraphTransfer {
   readonly hits: Uint32Array[];
 }
 
+/** Whether bit `id` is set in the bit array `b`. */
+const has = (b: Uint32Array, id: number): boolean => ((b[id >>> 5]! >>> (id & 31)) & 1) === 1;
+
 /**
  * The edges of the explored graph and the goal states, for the AG EF check.
  * Only the edges out of a state that does not reach every goal are recorded:
  * the backward search of {@link stuck} starts from the goal states, so an
  * edge out of one can never mark its source (already reached), and leaving it
  * out changes no answer. xenbus4 (events=4, goal X19): 118,708 of its 118,985
- * states reach the goal, so 1,171 of 486,370 edges are kept (docs/perf/2026-12-07h-engine.md).
+ * states reach the goal, so 1,394 of 486,370 edges are kept. Which states reach
+ * which goal is a bit a state (not a list of ids), so that the check after the
+ * search works on the few kept edges and 32 states a word, not on every state
+ * (docs/perf/2026-12-07h-engine.md).
  */
 export class GoalGraph<S> {
   readonly src = new Grow();
   readonly dst = new Grow();
-  private readonly hits: Grow[];
+  /** Per goal, a bit a state id: the state reaches the goal. */
+  private hits: Uint32Array[];
   /** Per state id, a bit: the state reaches every goal (see {@link edge}). */
-  private every = new Uint32Array(1 << 11);
+  private every: Uint32Array = new Uint32Array(1 << 11);
+  /** One more than the largest state id seen. */
+  private top = 0;
+  /**
+   * The sweeps over the kept edges {@link stuck} makes before it turns to a backward search over the
+   * reversed edges (tests set it to 0 to run that search alone).
+   */
+  static sweeps = 8;
   constructor(private readonly goals: readonly SysGoal<S>[]) {
-    this.hits = goals.map(() => new Grow());
+    this.hits = goals.map(() => new Uint32Array(this.every.length));
+  }
+  /** The bit arrays hold state `id`. */
+  private ensure(id: number): void {
+    if (id >= this.top) this.top = id + 1;
+    const w = id >>> 5;
+    if (w < this.every.length) return;
+    const grow = (a: Uint32Array): Uint32Array => {
+      const b = new Uint32Array(Math.max(a.length * 2, w + 1));
+      b.set(a);
+      return b;
+    };
+    this.every = grow(this.every);
+    this.hits = this.hits.map(grow);
   }
   /** Records which goals a new state reaches. */
   see(s: S, id: number): void {
-    const g = this.goals;
+    this.ensure(id);
+    const g = this.goals, w = id >>> 5, bit = 1 << (id & 31);
     let all = true;
     for (let i = 0; i < g.length; i++)
-      if (g[i]!.reached(s)) this.hits[i]!.push(id);
+      if (g[i]!.reached(s)) this.hits[i]![w]! |= bit;
       else all = false;
-    if (all) this.reachesEvery(id);
+    if (all) this.every[w]! |= bit;
   }
   /** Records which goals a new state reaches, as {@link writeFound} wrote them from it at `words[off..]`: the same as {@link see} on it. */
   seeWords(words: Uint32Array, off: number, id: number): void {
+    this.ensure(id);
+    const w = id >>> 5, bit = 1 << (id & 31);
     let all = true;
     for (let i = 0; i < this.goals.length; i++)
-      if ((words[off + (i >>> 5)]! >>> (i & 31)) & 1) this.hits[i]!.push(id);
+      if ((words[off + (i >>> 5)]! >>> (i & 31)) & 1) this.hits[i]![w]! |= bit;
       else all = false;
-    if (all) this.reachesEvery(id);
+    if (all) this.every[w]! |= bit;
   }
-  private reachesEvery(id: number): void {
-    const w = id >>> 5;
-    if (w >= this.every.length) {
-      const b = new Uint32Array(Math.max(this.every.length * 2, w + 1));
-      b.set(this.every);
-      this.every = b;
-    }
-    this.every[w]! |= 1 << (id & 31);
-  }
-  /** The edges and goal hits so far, as arrays a worker can be sent (a search handed over: parallel.ts). */
+  /** The edges and goal hits so far, as arrays a worker can be sent (a search handed over: parallel.ts): each goal's hits as state ids. */
   toTransfer(): GraphTransfer {
-    return { src: this.src.a.slice(0, this.src.n), dst: this.dst.a.slice(0, this.dst.n), hits: this.hits.map((h) => h.a.slice(0, h.n)) };
+    const ids = (b: Uint32Array): Uint32Array => {
+      const out: number[] = [];
+      for (let id = 0; id < this.top; id++) if (has(b, id)) out.push(id);
+      return Uint32Array.from(out);
+    };
+    return { src: this.src.a.slice(0, this.src.n), dst: this.dst.a.slice(0, this.dst.n), hits: this.hits.map(ids) };
   }
   /** Adds what {@link toTransfer} gave (to an empty graph of the same goals). */
   load(x: GraphTransfer): void {
     for (const v of x.src) this.src.push(v);
     for (const v of x.dst) this.dst.push(v);
-    // a state in every goal's hits reaches every goal
-    let n = 0;
-    for (const h of x.hits) for (const v of h) n = Math.max(n, v + 1);
-    const count = new Uint32Array(n);
+    for (const h of x.hits) for (const v of h) this.ensure(v);
     x.hits.forEach((h, i) => {
-      for (const v of h) {
-        this.hits[i]!.push(v);
-        count[v]!++;
-      }
+      for (const v of h) this.hits[i]![v >>> 5]! |= 1 << (v & 31);
     });
-    for (let id = 0; id < n; id++) if (count[id] === this.goals.length) this.reachesEvery(id);
+    // a state in every goal's hits reaches every goal
+    for (let w = 0; w < this.every.length; w++) {
+      let all = -1;
+      for (const b of this.hits) all &= b[w]!;
+      this.every[w]! |= all;
+    }
   }
   /** Records an edge, unless its source reaches every goal (seen before: a state is seen before it is expanded). */
   edge(from: number, to: number): void {
@@ -193,43 +218,66 @@ export class GoalGraph<S> {
   /**
    * The first goal (in declaration order) that some state cannot reach, with
    * the least such state id; undefined when every state can reach every goal.
-   * `n` is the number of states.
+   * `n` is the number of states. From the goal's states, a source of a kept
+   * edge is marked once its target is: sweeps over the kept edges, last to
+   * first (a target found later has the larger id), until one marks nothing;
+   * after {@link sweeps} that still marked something, a backward search over
+   * the reversed edges from every marked target. What is left unmarked cannot
+   * reach the goal.
    */
   stuck(n: number): { goal: number; id: number } | undefined {
     const m = this.src.n;
     const src = this.src.a;
     const dst = this.dst.a;
-    // reverse CSR: for each target, its sources
-    const start = new Uint32Array(n + 1);
-    for (let e = 0; e < m; e++) start[dst[e]! + 1]!++;
-    for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
-    const fill = start.slice(0, n);
-    const rev = new Uint32Array(m);
-    for (let e = 0; e < m; e++) rev[fill[dst[e]!]!++] = src[e]!;
+    const words = (n + 31) >>> 5;
+    let rev: { start: Uint32Array; from: Uint32Array } | undefined;
     for (let g = 0; g < this.goals.length; g++) {
-      const ok = new Uint8Array(n);
-      const stack: number[] = [];
-      const hits = this.hits[g]!;
-      for (let i = 0; i < hits.n; i++) {
-        const x = hits.a[i]!;
-        if (!ok[x]) {
-          ok[x] = 1;
-          // a goal state with no edge into it marks nothing (most of them: edges are kept only out of states that miss a goal)
-          if (start[x + 1] !== start[x]) stack.push(x);
-        }
-      }
-      while (stack.length) {
-        const x = stack.pop()!;
-        for (let j = start[x]!; j < start[x + 1]!; j++) {
-          const y = rev[j]!;
-          if (!ok[y]) {
-            ok[y] = 1;
-            stack.push(y);
+      const ok = new Uint32Array(words);
+      ok.set(this.hits[g]!.subarray(0, Math.min(words, this.hits[g]!.length)));
+      let changed = true;
+      for (let pass = 0; changed && pass < GoalGraph.sweeps; pass++) {
+        changed = false;
+        for (let e = m - 1; e >= 0; e--) {
+          const x = src[e]!;
+          if (!has(ok, x) && has(ok, dst[e]!)) {
+            ok[x >>> 5]! |= 1 << (x & 31);
+            changed = true;
           }
         }
       }
-      for (let i = 0; i < n; i++) if (!ok[i]) return { goal: g, id: i };
+      if (changed) {
+        rev ??= reversed(src, dst, m, n);
+        const { start, from } = rev;
+        const stack: number[] = [];
+        for (let e = 0; e < m; e++) if (has(ok, dst[e]!)) stack.push(dst[e]!);
+        while (stack.length) {
+          const y = stack.pop()!;
+          for (let j = start[y]!; j < start[y + 1]!; j++) {
+            const x = from[j]!;
+            if (!has(ok, x)) {
+              ok[x >>> 5]! |= 1 << (x & 31);
+              stack.push(x);
+            }
+          }
+        }
+      }
+      // the least state left unmarked (the last word's bits past n are not states)
+      for (let w = 0; w < words; w++) {
+        const miss = ~ok[w]! & (w === words - 1 && (n & 31) !== 0 ? (1 << (n & 31)) - 1 : -1);
+        if (miss !== 0) return { goal: g, id: 32 * w + 31 - Math.clz32(miss & -miss) };
+      }
     }
     return undefined;
   }
+}
+
+/** The kept edges reversed, as CSR: the sources of the edges into state y are from[start[y]..start[y + 1]). */
+function reversed(src: Uint32Array, dst: Uint32Array, m: number, n: number): { start: Uint32Array; from: Uint32Array } {
+  const start = new Uint32Array(n + 1);
+  for (let e = 0; e < m; e++) start[dst[e]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const from = new Uint32Array(m);
+  for (let e = 0; e < m; e++) from[fill[dst[e]!]!++] = src[e]!;
+  return { start, from };
 }

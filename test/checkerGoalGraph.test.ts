@@ -1,7 +1,8 @@
 /**
  * checker/graph.ts GoalGraph, the AG EF check, against a naive reference on
  * random graphs with one to three goals: the first goal some state cannot
- * reach and the least such state (`stuck`), fed as the one-thread search
+ * reach and the least such state (`stuck`, by its sweeps over the edges and
+ * by its backward search over them reversed), fed as the one-thread search
  * feeds it (each state seen in id order before its edges) and as a search
  * handed over to the workers feeds it (the graph so far sent, `toTransfer`,
  * and loaded into a fresh one, `load`, which goes on). Also which edges it
@@ -53,6 +54,8 @@ function naiveStuck(s: Spec): { goal: number; id: number } | undefined {
   return undefined;
 }
 
+const SWEEPS = GoalGraph.sweeps;
+
 const goalsOf = (s: Spec) => s.goals[0]!.map((_, g) => ({ name: `G${g}`, reached: (id: number) => s.goals[id]![g]! }));
 
 /** States from..to-1 seen, then expanded (their edges), as the search feeds the graph level by level. */
@@ -72,6 +75,14 @@ test('stuck and the edges kept equal the naive reference, one goal to three; and
       const one = new GoalGraph(goalsOf(s));
       feed(one, s, 0, n);
       assert.equal(one.stuck(n), want, 'one thread');
+      // the backward search over the reversed edges alone, and after one sweep (stuck's other way, for graphs the sweeps do not settle)
+      for (const sweeps of [0, 1])
+        try {
+          GoalGraph.sweeps = sweeps;
+          assert.equal(one.stuck(n), want, `one thread, ${sweeps} sweeps first`);
+        } finally {
+          GoalGraph.sweeps = SWEEPS;
+        }
       assert.is(one.src.n, kept(s), 'edges kept, one thread');
       // handed over at `cut`: the first graph's states and edges up to it sent to a fresh graph, which sees the rest
       const first = new GoalGraph(goalsOf(s));
@@ -102,6 +113,20 @@ test('a state that reaches the first goal only keeps its edges: the second goal 
   assert.is(g.stuck(2), undefined);
   // without the edge, state 0 could not reach the second goal
   assert.equal(naiveStuck({ ...s, succ: [[], []] }), { goal: 1, id: 0 });
+});
+
+test('a chain the sweeps cannot settle: the backward search finishes it (the goal at state 0, each state one edge down)', () => {
+  // 39 -> 38 -> ... -> 0, the goal at 0 only: each sweep (last edge to first) marks one state more
+  const n = 40;
+  const chain = (from: number): GoalGraph<number> => {
+    const g = new GoalGraph([{ name: 'G', reached: (id: number) => id === 0 }]);
+    for (let id = 0; id < n; id++) g.see(id, id);
+    for (let id = from; id < n; id++) g.edge(id, id - 1);
+    return g;
+  };
+  assert.ok(GoalGraph.sweeps < n - 1, 'the sweeps alone do not reach the chain\'s end');
+  assert.is(chain(1).stuck(n), undefined);
+  assert.equal(chain(2).stuck(n), { goal: 0, id: 1 }, 'state 1 has no edge: it and every state above it are stuck');
 });
 
 test('ids past the first bit words (the bit array grows): a state reaching every goal at id 100,000 keeps no edge', () => {
