@@ -17,6 +17,12 @@ export interface FlatCodec<S> {
   readonly unpack: (w: Uint32Array, off: number) => S;
   /** A new `unpack` into one object of its own, reused by every call (valid until its next call). */
   readonly unpackReused: () => (w: Uint32Array, off: number) => S;
+  /**
+   * Whether `s` packs to the words at `w[off]` (false where `pack` would throw), without packing it: each
+   * field compared with its bits (the words were packed, so the bits between fields are zero). The packed
+   * path's check that no rule wrote to the state it expanded (packed.ts `checkInput`), once a state.
+   */
+  readonly same: (s: S, w: Uint32Array, off: number) => boolean;
   readonly fields: FlatFields;
 }
 
@@ -66,6 +72,15 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
       return `d.${p.name} = (w[off + ${p.word}] >>> ${p.shift})${mask};`;
     })
     .join(' ');
+  // same: a field's value is its bits only if it is that integer (a fraction, a negative, NaN, a larger
+  // number or a non-number is never ===); a word's fields read from one local
+  const same = placed
+    .map((p) => {
+      const mask = p.bits === 32 ? '' : ` & ${2 ** p.bits - 1}`;
+      return `s.${p.name} === ((w${p.word} >>> ${p.shift})${mask})`;
+    })
+    .join(' &&\n    ');
+  const loads = Array.from({ length: words }, (_, w) => `const w${w} = w[off + ${w}];`).join(' ');
   const bad = (name: string, v: unknown) => {
     throw new RangeError(`state field '${name}' = ${String(v)} is outside its declared layout`);
   };
@@ -76,6 +91,7 @@ export function flatCodec<S>(fields: FlatFields): FlatCodec<S> {
     clone: new Function(`return function clone(s) { ${clone} }`)(),
     assign: new Function(`return function assign(d, s) { ${placed.map((p) => `d.${p.name} = s.${p.name};`).join(' ')} }`)(),
     unpack: new Function(`return function unpack(w, off) { ${unpack} }`)(),
+    same: new Function(`return function same(s, w, off) { ${loads}\n  return ${same}; }`)(),
     unpackReused: new Function(
       `return function unpackReused() { let d; return function unpackInto(w, off) { if (d === undefined) { d = unpack(w, off); return d; } ${into} return d; }; function unpack(w, off) { ${unpack} } }`,
     )(),

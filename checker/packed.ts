@@ -67,6 +67,7 @@ export function wordCodecOf<S>(sys: System<S>): WordCodec<S> | undefined {
       pack: c.pack,
       unpack: c.unpack,
       unpackReused: c.unpackReused,
+      same: c.same,
       clone: c.clone,
       scratch: (s) => {
         if (d === undefined) d = c.clone(s);
