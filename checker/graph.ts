@@ -141,10 +141,14 @@ export class GoalGraph<S> {
   /** One more than the largest state id seen. */
   private top = 0;
   /**
-   * The sweeps over the kept edges {@link stuck} makes before it turns to a backward search over the
-   * reversed edges (tests set it to 0 to run that search alone).
+   * The sweeps over the kept edges {@link stuck} makes at most before it turns to a backward search over
+   * the reversed edges; it sweeps only where the kept edges are few, at most n / {@link sweepRatio} for
+   * n states, so that the sweeps (`sweeps` passes over them) never cost more than that search's pass
+   * over every state (grant refs=2 pages=2 with its goals keeps 3.9M edges of 491k states: 8 sweeps
+   * there doubled the check). Tests set both (sweepRatio 0: always sweep; Infinity: never).
    */
   static sweeps = 8;
+  static sweepRatio = 8;
   constructor(private readonly goals: readonly SysGoal<S>[]) {
     this.hits = goals.map(() => new Uint32Array(this.every.length));
   }
@@ -221,8 +225,9 @@ export class GoalGraph<S> {
    * `n` is the number of states. From the goal's states, a source of a kept
    * edge is marked once its target is: sweeps over the kept edges, last to
    * first (a target found later has the larger id), until one marks nothing;
-   * after {@link sweeps} that still marked something, a backward search over
-   * the reversed edges from every marked target. What is left unmarked cannot
+   * after {@link sweeps} that still marked something (or with many kept
+   * edges: {@link sweepRatio}), a backward search over the reversed edges from
+   * every marked target. What is left unmarked cannot
    * reach the goal.
    */
   stuck(n: number): { goal: number; id: number } | undefined {
@@ -235,7 +240,8 @@ export class GoalGraph<S> {
       const ok = new Uint32Array(words);
       ok.set(this.hits[g]!.subarray(0, Math.min(words, this.hits[g]!.length)));
       let changed = true;
-      for (let pass = 0; changed && pass < GoalGraph.sweeps; pass++) {
+      const sweeps = m * GoalGraph.sweepRatio <= n ? GoalGraph.sweeps : 0;
+      for (let pass = 0; changed && pass < sweeps; pass++) {
         changed = false;
         for (let e = m - 1; e >= 0; e--) {
           const x = src[e]!;
@@ -248,8 +254,9 @@ export class GoalGraph<S> {
       if (changed) {
         rev ??= reversed(src, dst, m, n);
         const { start, from } = rev;
+        // every marked state with an edge into it, once
         const stack: number[] = [];
-        for (let e = 0; e < m; e++) if (has(ok, dst[e]!)) stack.push(dst[e]!);
+        for (let y = 0; y < n; y++) if (start[y + 1]! > start[y]! && has(ok, y)) stack.push(y);
         while (stack.length) {
           const y = stack.pop()!;
           for (let j = start[y]!; j < start[y + 1]!; j++) {

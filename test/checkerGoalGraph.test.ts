@@ -55,6 +55,7 @@ function naiveStuck(s: Spec): { goal: number; id: number } | undefined {
 }
 
 const SWEEPS = GoalGraph.sweeps;
+const RATIO = GoalGraph.sweepRatio;
 
 const goalsOf = (s: Spec) => s.goals[0]!.map((_, g) => ({ name: `G${g}`, reached: (id: number) => s.goals[id]![g]! }));
 
@@ -76,11 +77,13 @@ test('stuck and the edges kept equal the naive reference, one goal to three; and
       feed(one, s, 0, n);
       assert.equal(one.stuck(n), want, 'one thread');
       // the backward search over the reversed edges alone, and after one sweep (stuck's other way, for graphs the sweeps do not settle)
-      for (const sweeps of [0, 1])
+      for (const [ratio, sweeps] of [[0, 8], [0, 1], [Infinity, 8]] as const)
         try {
+          GoalGraph.sweepRatio = ratio;
           GoalGraph.sweeps = sweeps;
-          assert.equal(one.stuck(n), want, `one thread, ${sweeps} sweeps first`);
+          assert.equal(one.stuck(n), want, `one thread, sweeps whatever the edges (${ratio === 0}), at most ${sweeps}`);
         } finally {
+          GoalGraph.sweepRatio = RATIO;
           GoalGraph.sweeps = SWEEPS;
         }
       assert.is(one.src.n, kept(s), 'edges kept, one thread');
@@ -125,8 +128,14 @@ test('a chain the sweeps cannot settle: the backward search finishes it (the goa
     return g;
   };
   assert.ok(GoalGraph.sweeps < n - 1, 'the sweeps alone do not reach the chain\'s end');
-  assert.is(chain(1).stuck(n), undefined);
-  assert.equal(chain(2).stuck(n), { goal: 0, id: 1 }, 'state 1 has no edge: it and every state above it are stuck');
+  try {
+    GoalGraph.sweepRatio = 0; // sweep although the kept edges are as many as the states
+    assert.is(chain(1).stuck(n), undefined);
+    assert.equal(chain(2).stuck(n), { goal: 0, id: 1 }, 'state 1 has no edge: it and every state above it are stuck');
+  } finally {
+    GoalGraph.sweepRatio = RATIO;
+  }
+  assert.is(chain(1).stuck(n), undefined, 'without sweeps');
 });
 
 test('ids past the first bit words (the bit array grows): a state reaching every goal at id 100,000 keeps no edge', () => {
