@@ -80,6 +80,22 @@ test('bench/nested.ts compare --quiet: the runs in a session of their own at aut
   assert.is(bad.stderr, "bench/nested.ts: --repeat expects a whole number of runs from 1, got '0'\n");
 });
 
+test('bench --quiet (npm run bench): the command again in a session of its own at autogroup niceness -19 (bench/quiet.ts, shared with nested.ts), its first line says so (or one line says it could not be set); the same table', () => {
+  const r = bench('--quiet', '--points', '1x1', '--repeat', '1');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^1x1 +pvcheck --workers 1 +254 +459 /m);
+  const first = r.stderr.split('\n')[0]!;
+  const set = /^# node .*; --quiet: a session of its own, (\/autogroup-\d+) nice (-?\d+)$/.exec(first);
+  if (set) {
+    const own = readFileSync('/proc/self/autogroup', 'utf8').split(' ')[0];
+    assert.is.not(set[1], own, first);
+    assert.is(set[2], '-19', first);
+  } else {
+    assert.match(first, /^pvcheck bench: --quiet: this session's autogroup niceness could not be set \(.+\): the runs share the machine as without it$/);
+    assert.match(r.stderr.split('\n')[1]!, /^# node .*no peer \(use --spin, --rumur\)$/);
+  }
+});
+
 test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models (DIR has none: the line says so, counts equal); without the flag DIR\'s own models are run, and fail to load', () => {
   const dir = checkerTree(['model/registry.ts']);
   const r = bench('--nested', dir, '--nested-cases', 'xenbus-small', '--repeat', '1', '--same-models');
@@ -179,6 +195,8 @@ for (const [args, says] of [
   [['--points', '4x16,4x0'], /--points 4x0: messages=0 is out of range 1\.\.65535/],
   [['--points', '99999x16'], /--points 99999x16: ringSize=99999 is out of range 1\.\.1024/],
   [['--points', '4x16', '--workers', '1,9999'], /--workers 9999 is more worker threads than pvcheck starts/],
+  // checked in the quiet session before its niceness is set: the refusal and its status come through it
+  [['--quiet', '--points', '3x16'], /^pvcheck: error: --points 3x16: ringSize=3 must be a power of two/],
 ] as const) {
   test(`bench ${args.join(' ')}: one line, exit 2`, () => {
     const r = bench(...args);
