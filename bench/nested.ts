@@ -41,7 +41,8 @@
  * control, this, ...: each first as often), and the table prints the control's ratio to this tree's runs as the figures' ratios are
  * computed (median over median), with the lowest and highest ratio of a round's pair: an unchanged tree
  * against itself, so a figure within that spread is the machine's, not the change's. Default: the cases
- * of issue 11 among those run (ring-weak*, xenbusN*); `all` every case, `none` no control (faster):
+ * of issue 11 and the grant cases among those run (ring-weak*, xenbusN*, grant*: CONTROLLED says why); `all`
+ * every case, `none` no control (faster). The table's first line names the cases controlled:
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 5 --base /tmp/nested/84296c4 --cases ring-weak,xenbus4 --wall
  *
  * `--quiet` (on `compare`): the comparison in a session of its own at autogroup niceness -19 (bench/quiet.ts, which
@@ -189,8 +190,16 @@ export function workersArg(args: readonly string[]): string | undefined {
   return String(Number(v));
 }
 
-/** The cases `compare` controls by default (`--control`): issue 11's, whose figures are read to a few percent. */
-export const CONTROLLED = /^(ring-weak|xenbus\d)/;
+/**
+ * The cases `compare` controls by default (`--control`): issue 11's (ring-weak*, xenbusN*), whose figures are read
+ * to a few percent, and the grant cases (session 34: grant22-noG19 read 1.21x against a base in session 33's bench
+ * with no control to tell the machine's noise from the change's). A control costs one more run of this tree a
+ * round: grant22-noG19 is no longer long (209,919 states since grant's symmetry, ~4 s CPU; 990 s is f6f19a3's
+ * own run, the base's, which a control does not repeat; docs/perf/2026-12-07h-blkif.md), nor are the others
+ * (grant, grant22, grant22-150k and grant22-600k stop at G19 after 24,506 states on a tree that has it), so
+ * every grant case gets one by default. The table's first line names the cases controlled.
+ */
+export const CONTROLLED = /^(ring-weak|xenbus\d|grant)/;
 
 /**
  * `--control CASES|all|none`: the cases of `cases` that get a control run each round (this tree again); without
@@ -207,6 +216,10 @@ export function controlArg(args: readonly string[], cases: readonly string[]): S
   for (const c of named) if (!cases.includes(c)) throw new BadArg(`--control: '${c}' is not a case run here (cases run: ${cases.join(', ')})`);
   return new Set(named);
 }
+
+/** The table's first line's words on the control: the cases controlled, and whether by default (`--control` absent). */
+export const controlNote = (controlled: ReadonlySet<string>, given: boolean): string =>
+  `${controlled.size ? `control: ${[...controlled].join(', ')}` : 'no control'} (${given ? '--control' : 'by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none'})`;
 
 /**
  * A control's cell: median over median of `rate` (the control's runs over this tree's, as a figure's ratio is
@@ -408,6 +421,7 @@ function compare(args: string[], quietAs?: string, checkOnly = false): void {
   }
   console.log(
     `median of ${repeat} runs (seconds of search, fresh process each, interleaved)${sameModels && base ? `; base: ${base}'s checker on this tree's models` : ''}` +
+      `; ${controlNote(controlled, args.includes('--control'))}` +
       quietNote(quietAs),
   );
   console.log(

@@ -18,6 +18,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { CASES, controlArg, controlNote } from '../bench/nested.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bench = (...args: string[]) =>
@@ -154,10 +155,12 @@ test('bench/nested.ts compare --workers 2 --wall --control xenbus-small against 
     assert.ok(Math.abs(Number(m![1]) - Number(thisS) / Number(ctlS)) < 0.03 * Number(m![1]) + 0.011, `${got} against ${thisS} / ${ctlS}`);
   }
   assert.match(r.stdout, /^control \(xenbus-small\): this tree run again/m);
-  // without --wall, no second table; xenbus-small is not controlled by default (issue 11's cases are), so no control run
+  assert.match(lines[0]!, /; control: xenbus-small \(--control\)$/);
+  // without --wall, no second table; xenbus-small is not controlled by default (issue 11's and grant's cases are), so no control run
   const plain = nested('compare', '--repeat', '1', '--cases', 'xenbus-small');
   assert.not.match(plain.stdout, /wall ratio/);
   assert.not.match(plain.stdout + plain.stderr, /control #|^control /m);
+  assert.match(plain.stdout.split('\n')[0]!, /; no control \(by default: ring-weak\*, xenbusN\*, grant\*; --control CASES\|all\|none\)$/);
   assert.match(plain.stdout, /^xenbus-small \|.* \| 1 \|  \| $/m);
 });
 
@@ -225,6 +228,20 @@ for (const [args, says] of [
   const folder = /^# nested models against HEAD \((.*pvcheck-nested-base-[^)]+)\)/m.exec(r.stderr)?.[1];
   assert.ok(folder && folder.startsWith(tmpdir()), r.stderr);
   assert.not.ok(existsSync(folder!), `${folder} left behind`);
+});
+
+test('bench/nested.ts --control by default: issue 11\'s cases and every grant case among those run (grant22-noG19 included: ~4 s a run today), no other; `none`, `all`, names', () => {
+  const cases = Object.keys(CASES);
+  const byDefault = [...controlArg([], cases)];
+  assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
+  for (const c of ['grant22-noG19', 'grant22-150k', 'grant', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
+  for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
+  assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
+  assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
+  assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
+  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant'])], ['netif-tx']);
+  assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
+  assert.is(controlNote(new Set(), true), 'no control (--control)');
 });
 
 for (const [args, says] of [
