@@ -194,8 +194,9 @@ export function workersArg(args: readonly string[]): string | undefined {
  * The cases `compare` controls by default (`--control`): issue 11's (ring-weak*, xenbusN*), whose figures are read
  * to a few percent, and the grant cases (session 34: grant22-noG19 read 1.21x against a base in session 33's bench
  * with no control to tell the machine's noise from the change's). A control costs one more run of this tree a
- * round: grant22-noG19 is no longer long (209,919 states since grant's symmetry, ~4 s CPU; 990 s is f6f19a3's
- * own run, the base's, which a control does not repeat; docs/perf/2026-12-07h-blkif.md), nor are the others
+ * round: grant22-noG19 is no longer long (209,919 states since grant folds a hostile domain's writes,
+ * docs/performance.md "2x2 whole space": ~4 s CPU; 990 s is f6f19a3's own run, the base's, which a control does
+ * not repeat; docs/perf/2026-12-07h-blkif.md), nor are the others
  * (grant, grant22, grant22-150k and grant22-600k stop at G19 after 24,506 states on a tree that has it), so
  * every grant case gets one by default. The table's first line names the cases controlled.
  */
