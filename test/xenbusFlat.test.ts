@@ -23,7 +23,7 @@ import { xenbus, type XenbusParams } from '../model/xenbus.js';
 import { flatCover, toNested, xenbusFlat, type XenbusFlatState } from '../model/xenbusFlat.js';
 import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-import { copyStep, flatStep, hashKey, hashNumber, plainBfs, renamed, wordsKey, type Space } from './support/plainBfs.js';
+import { copyStep, flatStep, hashKey, hashNumber, plainBfs, renamed, sameData, wordsKey, type Space } from './support/plainBfs.js';
 
 const nestedSpace = (p: XenbusParams): Space => plainBfs(xenbus, p, copyStep, hashKey);
 /** The flat model's states keyed by their words in the search, then named by xenbus's key through `toNested` (once a state). */
@@ -66,34 +66,10 @@ for (const ov of BFS_POINTS) {
 const keyOf = hashNumber;
 
 /**
- * Whether two states are the same data, field by field (no hash): as canonicalString compares them or stricter (a
- * field holding undefined is absent; an array's null and undefined elements differ here, which at worst sends
- * sameThroughEngine to its keyed comparison, never lets two states pass as one).
- */
-function sameData(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  let n = 0;
-  for (const k in a) {
-    const x = (a as Record<string, unknown>)[k];
-    if (x === undefined) continue;
-    n++;
-    if (!sameData(x, (b as Record<string, unknown>)[k])) return false;
-  }
-  for (const k in b) if ((b as Record<string, unknown>)[k] !== undefined) n--;
-  return n === 0;
-}
-
-/**
  * The engine on both (xenbus on its packed path, the flat model on the flat path): the same set, outcome, edges,
  * depth. The flat model's rules are xenbus's in its order, so the engine meets the states in the same order on
- * both: the i-th xenbus state is the image (toNested) of the i-th flat state, compared field by field, with no
+ * both: the i-th xenbus state is the image (toNested) of the i-th flat state, compared field by field (sameData,
+ * test/support/plainBfs.ts: canonicalString's equality or stricter, so at worst the slower path below), with no
  * hash on either side (session 34: xenbus4's pair of searches 6.3-7.5 -> 5.2-5.7 s CPU, the two hashes of every
  * state gone; docs/perf/2026-12-07h-blkif.md). From the first state that is not (another order: not a fault in
  * itself), every later xenbus state is looked up by key among every flat state's image, as before the order was
