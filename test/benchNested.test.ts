@@ -64,10 +64,13 @@ const nested = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', ...args], { cwd: root, encoding: 'utf8' });
 
 // the tests that kill the bench's mutants first (test/mutants/bench.json: a mutant's run stops at the first failure)
-test('bench/nested.ts compare --quiet: the runs in a session of their own at autogroup niceness -19 (or one line saying it could not be set), the same table', () => {
-  const r = nested('compare', '--quiet', '--repeat', '1', '--cases', 'xenbus-small', '--control', 'none');
+// (session 34: the control and -p are tried here on xenbus-small too, a few seconds in, not only in the longer tests below)
+test('bench/nested.ts compare --quiet --control xenbus-small: the runs in a session of their own at autogroup niceness -19 (or one line saying it could not be set), the same table, the control run and named in the first line', () => {
+  const r = nested('compare', '--quiet', '--repeat', '1', '--cases', 'xenbus-small', '--control', 'xenbus-small');
   assert.is(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^xenbus-small \| ok \| 2103 \|/m);
+  assert.match(r.stdout, /^xenbus-small \| ok \| 2103 \|.* \| \d+\.\d\d \(\d+\.\d\d-\d+\.\d\d\) \| \d+\.\d\d \(\d+\.\d\d-\d+\.\d\d\)$/m);
+  assert.match(r.stderr, /^xenbus-small control #1: .*, 2103 states$/m);
+  assert.match(r.stdout.split('\n')[0]!, /; control: xenbus-small \(--control\); --quiet: |; control: xenbus-small \(--control\)$/);
   const set = /; --quiet: a session of its own, (\/autogroup-\d+) nice (-?\d+)$/m.exec(r.stdout);
   if (set) {
     // another autogroup than this process's (a new session), at -19
@@ -79,6 +82,14 @@ test('bench/nested.ts compare --quiet: the runs in a session of their own at aut
   const bad = nested('compare', '--quiet', '--repeat', '0');
   assert.is(bad.status, 2);
   assert.is(bad.stderr, "bench/nested.ts: --repeat expects a whole number of runs from 1, got '0'\n");
+});
+
+test('bench/nested.ts run xenbus-small -p events=2: the case at the parameter given (the JSON line says it), not its own events=1', () => {
+  const r = nested('run', 'xenbus-small', '-p', 'events=2');
+  assert.is(r.status, 0, r.stderr);
+  const j = JSON.parse(r.stdout.trim()) as { states: number; params: Record<string, unknown> };
+  assert.equal([j.params.events, j.params.guestClose, j.params.reconnect], [2, 1, 1], r.stdout);
+  assert.ok(j.states > 2103, `states ${j.states}: events=1's are 2,103`);
 });
 
 test('bench --quiet (npm run bench): the command again in a session of its own at autogroup niceness -19 (bench/quiet.ts, shared with nested.ts), its first line says so (or one line says it could not be set); the same table', () => {

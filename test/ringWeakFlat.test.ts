@@ -20,7 +20,7 @@ import { ring, type RingParams } from '../model/ring.js';
 import { flatCover, fromNested, ringWeakFlat, toNested, type RingWeakFlatState } from '../model/ringWeakFlat.js';
 import { canonicalString } from '../checker/reference/structural.js';
 import { paramsOf, runModel } from './support/models.js';
-import { copyStep, flatStep, hashKey, plainBfs, renamed, wordsKey, type Space } from './support/plainBfs.js';
+import { copyStep, flatStep, hashKey, plainBfs, renamed, sameData, wordsKey, type Space } from './support/plainBfs.js';
 
 const nestedSpace = (p: RingParams): Space => plainBfs(ring, p, copyStep, hashKey);
 /** The flat model's states keyed by their words in the search, then named by ring's key through `toNested` (once a state). */
@@ -57,30 +57,6 @@ for (const ov of BFS_POINTS) {
   });
 }
 
-/**
- * Plain-data equality as the canonical strings have it (a field holding undefined is absent; arrays element
- * by element), without serialising and without a list of keys a node: every defined field of `a` equal in
- * `b`, and as many defined in `b`.
- */
-function same(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!same(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  let n = 0;
-  for (const k in a) {
-    const x = (a as Record<string, unknown>)[k];
-    if (x === undefined) continue;
-    if (!same(x, (b as Record<string, unknown>)[k])) return false;
-    n++;
-  }
-  for (const k in b) if ((b as Record<string, unknown>)[k] !== undefined) n--;
-  return n === 0;
-}
 /** Two flat states field by field (the same fields, the same values). */
 function sameWords(a: RingWeakFlatState, b: RingWeakFlatState): boolean {
   let n = 0;
@@ -123,7 +99,7 @@ for (const ov of ENGINE_POINTS) {
         const f = fromNested(n, p);
         const k = wordsKey(f);
         fromRing.add(k);
-        if (!flat.has(k) || !same(toNested(f, p), n)) { unmapped++; first ||= canonicalString(n); }
+        if (!flat.has(k) || !sameData(toNested(f, p), n)) { unmapped++; first ||= canonicalString(n); }
       },
     });
     assert.is(notBack, 0, 'toNested then fromNested gives back every flat state');

@@ -121,6 +121,34 @@ export const hashNumber = (v: unknown): number => {
 };
 
 /**
+ * Plain-data equality as the canonical strings have it (a field holding undefined is absent; arrays element by
+ * element, key order not counted), without serialising or hashing: every defined field of `a` equal in `b`, and as
+ * many defined in `b`. An array's null and undefined elements differ here (the canonical strings have them alike):
+ * stricter, never looser. test/ringWeakFlat and test/xenbusFlat compare a flat state's image with the nested
+ * model's state by it (written once here, session 34). Not checker/reference/copyStep.ts's sameData, which counts
+ * key order (toNested's is not the engine's) and is checker/ code: this file shares none with the engine.
+ */
+export function sameData(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameData(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  let n = 0;
+  for (const k in a) {
+    const x = (a as Record<string, unknown>)[k];
+    if (x === undefined) continue;
+    if (!sameData(x, (b as Record<string, unknown>)[k])) return false;
+    n++;
+  }
+  for (const k in b) if ((b as Record<string, unknown>)[k] !== undefined) n--;
+  return n === 0;
+}
+
+/**
  * The exact key of a word-level state (a record of whole numbers 0 .. 2^32-1, its fields in one order):
  * each field's value as two UTF-16 units. No two states share it; a field outside those numbers throws.
  */
