@@ -301,6 +301,16 @@ export async function resolve(specifier, context, nextResolve) {
 }
 
 async function resolveTs(specifier, context, nextResolve) {
+  // `./foo.js` from a module of ours names `./foo.ts` when there is no foo.js (the catch below
+  // says so too): answered first, by two stats, because Node's resolver fails on it by building
+  // an ERR_MODULE_NOT_FOUND (with its stack) for every relative import of every .ts file: ~300
+  // of them for `import 'pvcheck'`, ~30 ms of the two threads' CPU (docs/perf/2026-12-07h-pool.md).
+  if (specifier.endsWith('.js') && /^\.{1,2}\//.test(specifier) && context.parentURL?.startsWith('file:')) {
+    const url = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
+    if (existsSync(fileURLToPath(url)) && !existsSync(fileURLToPath(new URL(specifier, context.parentURL)))) {
+      return { url: url.href, shortCircuit: true, format: 'module' };
+    }
+  }
   try {
     return await nextResolve(specifier, context);
   } catch (err) {
@@ -334,7 +344,44 @@ const selfParent = pathToFileURL(join(here, '..', 'index.ts')).href;
  */
 const FILL = 'pvcheck-transpile';
 
+/**
+ * io-ts and fp-ts are CommonJS (TypeScript's output). Node 20 imports a CommonJS file from ESM
+ * by lexing its text for the names it exports, and the files that file requires as well, each
+ * through the ESM loader: `import * as E from 'fp-ts/lib/Either.js'` costs ~50 ms of CPU even
+ * when Either.js is already required, ~100 ms for the first import of io-ts and fp-ts (every
+ * test file, every CLI command, `import 'pvcheck'`). So the hooks answer an import of a file of
+ * theirs ({@link cjsFacade}) with a small ES module that `require`s it (Node's CommonJS loader,
+ * which lexes nothing) and exports what Node would: `default` (module.exports) and each name the
+ * file assigns on `exports`. The same module instance as a `require` of it (one require cache).
+ * Only these two packages: their files are TypeScript's emit, whose exports are all of the form
+ * `exports.NAME = ...` (and `Object.defineProperty(exports, "NAME"`); a file that re-exports
+ * (`__exportStar`) or assigns module.exports goes Node's way.
+ */
+const cjsFacaded = /\/node_modules\/(?:fp-ts|io-ts)\/lib\/[^/]+\.js$/;
+
+/** The ES module that stands for the CommonJS file `url` ({@link cjsFacaded}), or undefined (Node's way). */
+export function cjsFacade(url) {
+  const file = fileURLToPath(url);
+  const text = readFileSync(file, 'utf8');
+  if (/__exportStar|\bmodule\.exports\s*=/.test(text)) return undefined;
+  const names = new Set();
+  for (const m of text.matchAll(/\bexports\.([A-Za-z_$][\w$]*)\s*=(?!=)/g)) names.add(m[1]);
+  for (const m of text.matchAll(/Object\.defineProperty\(exports,\s*["']([^"']+)["']/g)) names.add(m[1]);
+  names.delete('default');
+  const list = [...names];
+  // bound to locals first: a name may be a reserved word (io-ts exports `null`, `undefined`, `void`)
+  return `import { createRequire } from 'node:module';\n` +
+    `const m = createRequire(import.meta.url)(${JSON.stringify(file)});\n` +
+    `export default m;\n` +
+    (list.length ? `const ${list.map((n, i) => `_${i} = m[${JSON.stringify(n)}]`).join(', ')};\n` +
+      `export { ${list.map((n, i) => `_${i} as ${JSON.stringify(n)}`).join(', ')} };\n` : '');
+}
+
 export async function load(url, context, nextLoad) {
+  if (url.startsWith('file:') && cjsFacaded.test(url)) {
+    const source = cjsFacade(url);
+    if (source !== undefined) return { format: 'module', source, shortCircuit: true };
+  }
   if (url.startsWith('file:') && url.endsWith('.ts?' + FILL)) {
     const filename = fileURLToPath(url.slice(0, -FILL.length - 1));
     transpile(readFileSync(filename, 'utf8'), filename);
