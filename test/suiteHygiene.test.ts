@@ -17,7 +17,7 @@ import { join, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
 import { copyRunner } from './support/runnerTree.js';
 import { alive } from './support/alive.js';
-import { LEGACY, areaOf, loadMutants } from './mutants/list.mjs';
+import { loadMutants } from './mutants/list.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -52,9 +52,10 @@ function failedSecs(out: string, name: string): number {
  */
 const BACKSTOP = 300_000;
 
-// The cases that kill this file's mutants (mutants-list-exit-early, run-tests-leak-grace-forgets, and test/mutants/'s
-// two) run first: npm run mutants stops a file at its first failed test, and the first two were its 11th and 6th
-// (20 and 17 s to a kill in ci64).
+// The cases that kill this file's mutants (mutants-list-exit-early, run-tests-leak-grace-forgets) run first:
+// npm run mutants stops a file at its first failed test, and the two were its 11th and 6th (20 and 17 s to a kill
+// in ci64). test/mutants/'s case, the third here until session 34, is test/mutantsSplit's (its two mutants were
+// killed after 10-11 s, 9 s of it this file's first two cases).
 test('npm run mutants: --help and --list print and exit 0 without running a mutant; --only is taken before ids; an unknown option is refused', () => {
   const run = (a: string[]) => spawnSync(process.execPath, [join(root, 'bin/mutants.mjs'), ...a], { cwd: root, encoding: 'utf8', timeout: 60_000 });
   const h = run(['--help']);
@@ -128,34 +129,6 @@ test('a file that leaves a process running fails, and the process is killed: a c
     assert.match(r.stdout, new RegExp(`✘ test/${name}\\.test\\.ts: 1/1 .*\\(left processes running: killed: ${pid} \\S*node -e setInterval`));
     assert.ok(gone(pid), `leaked process ${pid} (${f}) was killed`);
   }
-});
-
-/**
- * test/mutants/ holds one file per area (test/mutants/list.mjs areaOf: the top folder of the first file a mutant
- * edits, model-NAME for model/), so that helpers adding mutants for their own code append to their own file and
- * trains stop conflicting at the end of one list (session 28: twice); test/mutants/mutants.json, the list before,
- * may hold any until test/mutants/split.mjs moves its entries out.
- */
-test('test/mutants: each mutant is in its area\'s file (or the old mutants.json), every id once; test/mutants/split.mjs moves mutants.json\'s entries to their areas\' files, keeping their text, and adds none twice', () => {
-  const ms = loadMutants(join(root, 'test/mutants'));
-  const misplaced = ms.filter((m) => m.source !== LEGACY && m.source !== `${areaOf(m)}.json`).map((m) => `${m.id}: in ${m.source}, its area's file is ${areaOf(m)}.json`);
-  assert.equal(misplaced, []);
-  assert.equal([areaOf({ edits: [{ file: 'model/xenbusFlat.ts' }] }), areaOf({ edits: [{ file: 'model/blkif.ts' }] }), areaOf({ edits: [{ file: 'checker/search.ts' }] })], ['model-xenbus', 'model-blkif', 'checker']);
-  // the split, on a scratch tree: mutants.json with three (one already moved, as after a merge brought it back)
-  const dir = scratchDir('pvcheck-split-');
-  mkdirSync(join(dir, 'test', 'mutants'), { recursive: true });
-  for (const f of ['split.mjs', 'list.mjs']) copyFileSync(join(root, 'test/mutants', f), join(dir, 'test/mutants', f));
-  const entry = (id: string, file: string) => `    {"id": "${id}", "part": "p", "why": "w",\n     "edits": [{"file": "${file}", "find": "a", "replace": "b"}],\n     "tests": ["test/x.test.ts"]}`;
-  writeFileSync(join(dir, 'test/mutants/mutants.json'), `{\n  "mutants": [\n${[entry('a1', 'checker/search.ts'), entry('b1', 'model/blkifX.ts'), entry('c1', 'checker/store.ts')].join(',\n')}\n  ]\n}\n`);
-  writeFileSync(join(dir, 'test/mutants/checker.json'), `{\n  "mutants": [\n${entry('a1', 'checker/search.ts')}\n  ]\n}\n`);
-  // read as they are, the two files name a1 twice: refused, naming both
-  assert.throws(() => loadMutants(join(dir, 'test/mutants')), /^test\/mutants\/mutants\.json: mutant a1 is in test\/mutants\/checker\.json too$/);
-  const r = spawnSync(process.execPath, ['test/mutants/split.mjs'], { cwd: dir, encoding: 'utf8', timeout: BACKSTOP });
-  assert.is(r.status, 0, r.stderr);
-  assert.not.ok(existsSync(join(dir, 'test/mutants/mutants.json')), 'mutants.json removed');
-  assert.equal(readdirSync(join(dir, 'test/mutants')).filter((f) => f.endsWith('.json')).sort(), ['checker.json', 'model-blkif.json']);
-  assert.is(readFileSync(join(dir, 'test/mutants/checker.json'), 'utf8'), `{\n  "mutants": [\n${entry('a1', 'checker/search.ts')},\n${entry('c1', 'checker/store.ts')}\n  ]\n}\n`);
-  assert.equal(loadMutants(join(dir, 'test/mutants')).map((m) => `${m.source}:${m.id}`), ['checker.json:a1', 'checker.json:c1', 'model-blkif.json:b1']);
 });
 
 test('a hung file fails with its name within the time limit, and what it started is killed; a file beside it is not held up', () => {
