@@ -15,7 +15,7 @@ import { copyRunner } from './support/runnerTree.js';
 
 const root = resolve(import.meta.dirname, '..');
 
-test('the slowest tests close the run: a test that sleeps 1.5 s is first, named, with its own seconds (not the file\'s so far); a test after it is not charged for it; tests made in a loop go by number', () => {
+test('the slowest tests close the run: a test that sleeps 1.5 s is first of the tests that do not start a file, named, with its own seconds (not the file\'s so far); a test after it is not charged for it; tests made in a loop go by number', () => {
   const dir = scratchDir('pvcheck-test-times-');
   copyRunner(dir);
   for (const f of ['register.mjs', 'ts-hooks.mjs']) copyFileSync(join(root, 'bin', f), join(dir, 'bin', f));
@@ -41,8 +41,12 @@ test('the slowest tests close the run: a test that sleeps 1.5 s is first, named,
   assert.ok(block, r.stdout);
   const rows = block![1]!.trim().split('\n').map((l) => /^ *([\d.]+)  (.*)$/.exec(l)!).map((m) => ({ s: Number(m[1]), what: m[2]! }));
   assert.is(rows.length, 5, block![1]);
-  assert.is(rows[0]!.what, 'test/named.test.ts #2 sleeps a while');
-  assert.ok(rows[0]!.s >= 1.4, `${rows[0]!.s} s`);
+  assert.ok(rows.every((x, i) => i === 0 || rows[i - 1]!.s >= x.s), `slowest first: ${block![1]}`);
+  // a file's #1 includes its start (node, the hooks, uvu): on a loaded machine (load 18, ci72) that passed
+  // 1.5 s and came first, so the sleep is first among the tests that do not start a file
+  const ranked = rows.filter((x) => !/ #1(?: |$)/.test(x.what));
+  assert.is(ranked[0]!.what, 'test/named.test.ts #2 sleeps a while', block![1]);
+  assert.ok(ranked[0]!.s >= 1.4, `${ranked[0]!.s} s`);
   const after = rows.find((x) => x.what === 'test/named.test.ts #3 quick after it');
   assert.ok(after && after.s < 1.4, `the test after the sleep has its own seconds: ${JSON.stringify(after)}`);
   const looped = rows.find((x) => x.what === 'test/loop.test.ts #2');
