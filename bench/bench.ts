@@ -27,6 +27,12 @@
  * `--rows [--base DIR] [--repeat N] [--filter S] [--workers N|default] [--callgrind]`: every check-all
  * row as its own `pvcheck check` process against DIR, CPU seconds or instruction counts (bench/rows.ts).
  *
+ * `--quiet` (any of the above): the whole command in a session of its own at autogroup niceness -19, every run
+ * it starts (pvcheck's, SPIN's, Rumur's, the --nested comparison's) inside it, as `bench/nested.ts compare
+ * --quiet` has it (bench/quiet.ts: why, and what it costs the machine's other sessions). The command line is
+ * checked there before the niceness is set; the first line (`# ...` on stderr, `--rows`' included) says what
+ * was set, and where it cannot be, one line says so and the runs share the machine as without it.
+ *
  * So one command measures every figure of issue 11's point 5:
  *   npm run bench -- --points 8x64 --workers 1,2 --spin --rumur --rumur-threads 2 --nested f6f19a3
  */
@@ -43,6 +49,7 @@ import { resolveParams } from '../model/params.js';
 import { ringNotifyParams } from '../model/ringNotify.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { table } from '../cli/report.js';
+import { inQuietSession, quietNote, quietRerun, quietSet } from './quiet.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const median = (xs: number[]) => {
@@ -144,13 +151,13 @@ function runModel(name: string): ModelRun {
 }
 
 /** `bench --models all|a,b`: every (or the named) built-in model at its defaults, `repeat` fresh runs each, medians. */
-async function benchModels(list: string, repeat: number): Promise<number> {
+async function benchModels(list: string, repeat: number, started: () => Promise<string>): Promise<number> {
   const { builtinModels } = await import('../model/registry.js');
   const names = list === 'all' ? builtinModels.map((m) => m.name) : list.split(',').map((x) => x.trim());
   for (const n of names) {
     if (!builtinModels.some((m) => m.name === n)) throw new UsageError(`--models: unknown model '${n}' (built-in: ${builtinModels.map((m) => m.name).join(', ')})`);
   }
-  process.stderr.write(`# node ${process.version}; ${repeat} runs per model at its default parameters, each a fresh process; medians\n`);
+  process.stderr.write(`# node ${process.version}; ${repeat} runs per model at its default parameters, each a fresh process; medians${await started()}\n`);
   const rows: string[][] = [];
   for (const n of names) {
     const runs: ModelRun[] = [];
@@ -166,10 +173,16 @@ async function benchModels(list: string, repeat: number): Promise<number> {
   return 0;
 }
 
-export async function benchCommand(argv: string[]): Promise<number> {
+export async function benchCommand(args: string[]): Promise<number> {
+  // `--quiet`: this command again in a session of its own (bench/quiet.ts), which checks the line and sets the
+  // niceness once it is good (`started`, before the first run; its words end the first line)
+  const quiet = args.includes('--quiet');
+  if (quiet && !inQuietSession()) await quietRerun();
+  const argv = args.filter((a) => a !== '--quiet');
+  const started = async (): Promise<string> => quietNote(quiet ? quietSet('pvcheck bench') : undefined);
   // `--rows`: every check-all row as its own process, this tree against --base (bench/rows.ts takes the rest of the line)
   const rowsAt = argv.indexOf('--rows');
-  if (rowsAt >= 0) return (await import('./rows.js')).rowsCommand([...argv.slice(0, rowsAt), ...argv.slice(rowsAt + 1)]);
+  if (rowsAt >= 0) return (await import('./rows.js')).rowsCommand([...argv.slice(0, rowsAt), ...argv.slice(rowsAt + 1)], started);
   const { values, positionals } = parse(argv, {
     repeat: { type: 'string' },
     points: { type: 'string' },
@@ -193,17 +206,21 @@ export async function benchCommand(argv: string[]): Promise<number> {
   try {
     if (values.models !== undefined) {
       if (values.points || values.spin || values.rumur) throw new UsageError('--models runs the built-in models; it does not take --points, --spin or --rumur');
-      return await benchModels(values.models, repeat);
+      return await benchModels(values.models, repeat, started);
     }
-    if (nested && values.points === undefined && !values.spin && !values.rumur && values.workers === undefined) return nested.run(repeat);
-    const status = benchPoints(values, repeat);
-    return nested ? Math.max(status, nested.run(repeat)) : status;
+    if (nested && values.points === undefined && !values.spin && !values.rumur && values.workers === undefined) return nested.run(repeat, await started());
+    const status = await benchPoints(values, repeat, started);
+    return nested ? Math.max(status, nested.run(repeat, '')) : status;
   } finally {
     nested?.dispose();
   }
 }
 
-function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean; 'spin-dir'?: string; workers?: string; 'rumur-threads'?: string }, repeat: number): number {
+async function benchPoints(
+  values: { points?: string; spin?: boolean; rumur?: boolean; 'spin-dir'?: string; workers?: string; 'rumur-threads'?: string },
+  repeat: number,
+  started: () => Promise<string>,
+): Promise<number> {
   const points = (values.points ?? '4x32,8x32,8x64').split(',').map((p) => {
     const m = /^(\d+)x(\d+)$/.exec(p.trim());
     if (!m) throw new UsageError(`--points expects NxM,NxM..., got '${p}'`);
@@ -229,7 +246,7 @@ function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean;
   const rows: string[][] = [];
   const log = (s: string) => process.stderr.write(s + '\n');
   const peers = [values.spin ? 'SPIN -DNOREDUCE (one core)' : '', values.rumur ? `Rumur (${threadList.join(', ')} threads)` : ''].filter(Boolean).join(' and ');
-  log(`# node ${process.version}; pvcheck on ${workerList.join(', ')} workers; ${repeat} runs per point, medians; ${peers ? peers + ' interleaved' : 'no peer (use --spin, --rumur)'}`);
+  log(`# node ${process.version}; pvcheck on ${workerList.join(', ')} workers; ${repeat} runs per point, medians; ${peers ? peers + ' interleaved' : 'no peer (use --spin, --rumur)'}${await started()}`);
   try {
     for (const [N, M] of points) {
       const exe = spinDir ? buildSpin(spinDir, N, M) : undefined;
@@ -304,7 +321,7 @@ function benchPoints(values: { points?: string; spin?: boolean; rumur?: boolean;
  * (it needs its own node_modules or one reachable from it); anything else is a revision of this
  * repository, unpacked into a temporary folder with `git archive`.
  */
-async function nestedPlan(rev: string, casesOpt: string | undefined, sameModels: boolean): Promise<{ run: (repeat: number) => number; dispose: () => void }> {
+async function nestedPlan(rev: string, casesOpt: string | undefined, sameModels: boolean): Promise<{ run: (repeat: number, note: string) => number; dispose: () => void }> {
   const { CASES } = await import('./nested.js');
   const cases = (casesOpt ?? 'xenbus4,ring-weak,grant22-150k').split(',').map((c) => c.trim());
   for (const c of cases) {
@@ -328,8 +345,8 @@ async function nestedPlan(rev: string, casesOpt: string | undefined, sameModels:
     base = temp;
   }
   return {
-    run: (repeat) => {
-      process.stderr.write(`# nested models against ${rev} (${base})${sameModels ? `: its checker on this tree's models` : ''}: ${cases.join(', ')}, ${repeat} runs each, interleaved\n`);
+    run: (repeat, note) => {
+      process.stderr.write(`# nested models against ${rev} (${base})${sameModels ? `: its checker on this tree's models` : ''}: ${cases.join(', ')}, ${repeat} runs each, interleaved${note}\n`);
       const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', 'compare', '--repeat', String(repeat), '--base', base, '--cases', cases.join(','), ...(sameModels ? ['--same-models'] : [])], {
         cwd: root, stdio: 'inherit',
       });

@@ -41,15 +41,14 @@
  * control, this, ...: each first as often), and the table prints the control's ratio to this tree's runs as the figures' ratios are
  * computed (median over median), with the lowest and highest ratio of a round's pair: an unchanged tree
  * against itself, so a figure within that spread is the machine's, not the change's. Default: the cases
- * of issue 11 among those run (ring-weak*, xenbusN*); `all` every case, `none` no control (faster):
+ * of issue 11 and the grant cases among those run (ring-weak*, xenbusN*, grant*: CONTROLLED says why); `all`
+ * every case, `none` no control (faster). The table's first line names the cases controlled:
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 5 --base /tmp/nested/84296c4 --cases ring-weak,xenbus4 --wall
  *
- * `--quiet` (on `compare`): the comparison in a session of its own (a detached child: setsid) whose autogroup
- * runs at niceness -19 (/proc/self/autogroup). Linux groups processes by session for CPU time, so `nice` on one
- * process does nothing against other sessions' load; this gets a shared machine's cores nearly to the bench
- * (docs/perf/2026-12-07f-engine.md: ring-weak's run-queue wait ~65 ms instead of 500-900 ms at load 8-10) and
- * slows the other sessions while it runs. The table's first line says what was set; where it cannot be (no
- * autogroup, no privilege) one line says so on stderr and the runs share the machine as without it:
+ * `--quiet` (on `compare`): the comparison in a session of its own at autogroup niceness -19 (bench/quiet.ts, which
+ * `npm run bench -- --quiet` shares: why a session and not `nice`, what it costs the machine's other sessions);
+ * the table's first line says what was set, and where it cannot be, one line on stderr says so and the runs
+ * share the machine as without it:
  *   node --import ./bin/register.mjs bench/nested.ts compare --quiet --repeat 5 --base /tmp/nested/f6f19a3 --cases ring-weak --wall
  *
  * `-p NAME=VALUE` (on `run`, repeatable): the case at other parameters, its own overridden one by one (the
@@ -60,12 +59,13 @@
  * PVCHECK_BENCH_IMMER=1 runs the generic path through immer's produce
  * (CheckOptions.immer) instead of copyStep, to see what the step function costs.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { resolve, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { paramPairs } from '../cli/args.js';
 import { UsageError } from '../cli/errors.js';
+import { quietNote, quietSession } from './quiet.js';
 
 const HERE = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -190,8 +190,17 @@ export function workersArg(args: readonly string[]): string | undefined {
   return String(Number(v));
 }
 
-/** The cases `compare` controls by default (`--control`): issue 11's, whose figures are read to a few percent. */
-export const CONTROLLED = /^(ring-weak|xenbus\d)/;
+/**
+ * The cases `compare` controls by default (`--control`): issue 11's (ring-weak*, xenbusN*), whose figures are read
+ * to a few percent, and the grant cases (session 34: grant22-noG19 read 1.21x against a base in session 33's bench
+ * with no control to tell the machine's noise from the change's). A control costs one more run of this tree a
+ * round: grant22-noG19 is no longer long (209,919 states since grant folds a hostile domain's writes,
+ * docs/performance.md "2x2 whole space": ~4 s CPU; 990 s is f6f19a3's own run, the base's, which a control does
+ * not repeat; docs/perf/2026-12-07h-blkif.md), nor are the others
+ * (grant, grant22, grant22-150k and grant22-600k stop at G19 after 24,506 states on a tree that has it), so
+ * every grant case gets one by default. The table's first line names the cases controlled.
+ */
+export const CONTROLLED = /^(ring-weak|xenbus\d|grant)/;
 
 /**
  * `--control CASES|all|none`: the cases of `cases` that get a control run each round (this tree again); without
@@ -208,6 +217,10 @@ export function controlArg(args: readonly string[], cases: readonly string[]): S
   for (const c of named) if (!cases.includes(c)) throw new BadArg(`--control: '${c}' is not a case run here (cases run: ${cases.join(', ')})`);
   return new Set(named);
 }
+
+/** The table's first line's words on the control: the cases controlled, and whether by default (`--control` absent). */
+export const controlNote = (controlled: ReadonlySet<string>, given: boolean): string =>
+  `${controlled.size ? `control: ${[...controlled].join(', ')}` : 'no control'} (${given ? '--control' : 'by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none'})`;
 
 /**
  * A control's cell: median over median of `rate` (the control's runs over this tree's, as a figure's ratio is
@@ -325,42 +338,6 @@ function spawnRun(name: string, root: string, sameModels: boolean, workers?: str
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as RunResult;
 }
 
-/** The inner side of `--quiet`: set in the detached child, which sets its session's niceness. */
-const QUIET_ENV = 'PVCHECK_BENCH_QUIET';
-
-/**
- * `compare --quiet`: runs the same command again as a detached child (a session of its own; Ctrl-C and SIGTERM are
- * passed on to its process group) and exits with its status. Inside it (QUIET_ENV set): sets the session's
- * autogroup niceness to -19 and returns what /proc/self/autogroup then reads, or undefined with one line on
- * stderr where it cannot.
- */
-async function quiet(args: readonly string[]): Promise<string | undefined> {
-  if (process.env[QUIET_ENV] === undefined) {
-    const child = spawn(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), 'compare', ...args], {
-      detached: true,
-      stdio: 'inherit',
-      env: { ...process.env, [QUIET_ENV]: '1' },
-    });
-    const pass = (sig: NodeJS.Signals) => () => {
-      try {
-        process.kill(-child.pid!, sig);
-      } catch {
-        /* gone */
-      }
-    };
-    process.on('SIGINT', pass('SIGINT')).on('SIGTERM', pass('SIGTERM'));
-    const code = await new Promise<number>((done) => child.on('exit', (c, sig) => done(c ?? (sig ? 128 : 1))));
-    process.exit(code);
-  }
-  try {
-    writeFileSync('/proc/self/autogroup', '-19');
-    return readFileSync('/proc/self/autogroup', 'utf8').trim();
-  } catch (e) {
-    process.stderr.write(`bench/nested.ts: --quiet: this session's autogroup niceness could not be set (${(e as NodeJS.ErrnoException).code ?? String(e)}): the runs share the machine as without it\n`);
-    return undefined;
-  }
-}
-
 function compare(args: string[], quietAs?: string, checkOnly = false): void {
   const opt = (k: string) => {
     const i = args.indexOf(k);
@@ -445,7 +422,8 @@ function compare(args: string[], quietAs?: string, checkOnly = false): void {
   }
   console.log(
     `median of ${repeat} runs (seconds of search, fresh process each, interleaved)${sameModels && base ? `; base: ${base}'s checker on this tree's models` : ''}` +
-      `${quietAs ? `; --quiet: a session of its own, ${quietAs}` : ''}`,
+      `; ${controlNote(controlled, args.includes('--control'))}` +
+      quietNote(quietAs),
   );
   console.log(
     'case | outcome | states | edges | depth | counts | base s | this s | base CPU s | this CPU s | base states/s | this states/s | states/s ratio | base B/state | this B/state | base RSS B/state | this RSS B/state | states/CPU s ratio | base workers | this workers | control states/s ratio | control states/CPU s ratio',
@@ -486,7 +464,7 @@ if (cmd === '(imported)') {
     } else if (cmd === 'compare') {
       // the arguments are checked before a --quiet child is started (a bad one: one line, from this process)
       if (rest.includes('--quiet')) compare(rest, undefined, true);
-      compare(rest, rest.includes('--quiet') ? await quiet(rest) : undefined);
+      compare(rest, rest.includes('--quiet') ? await quietSession('bench/nested.ts') : undefined);
     }
     else {
       console.error('usage: bench/nested.ts run CASE [ROOT] [--same-models] [--workers N|default] [-p NAME=VALUE]... | compare [--repeat N] [--base DIR] [--cases a,b] [--same-models] [--workers N|default] [--wall] [--control CASES|all|none] [--quiet]');

@@ -187,17 +187,19 @@ export function rowsTable(results: readonly { row: Row; base?: Measured[]; this:
 }
 
 /** `pvcheck bench --rows ...` (bench/bench.ts hands it the rest of its command line). */
-export async function rowsCommand(argv: readonly string[]): Promise<number> {
+/** `started`: called once the line is checked, before the first run; its words end the first line (bench.ts `--quiet`). */
+export async function rowsCommand(argv: readonly string[], started: () => Promise<string> = async () => ''): Promise<number> {
   const o = rowsOptions(argv);
   const { builtinModels } = (await import('../model/registry.js')) as { builtinModels: readonly Model[] };
   const all = rowsOf(builtinModels);
   const rows = o.filters.length ? all.filter((r) => o.filters.some((f) => r.label.includes(f))) : all;
   if (!rows.length) throw new UsageError(`--rows: no check-all row matches --filter ${o.filters.map((f) => `'${f}'`).join(', ')} (rows: ${all.map((r) => r.label).join('; ')})`);
+  const note = await started();
   const cwd = mkdtempSync(join(tmpdir(), 'pvcheck-rows-'));
   const trees: [tag: 'base' | 'this', root: string][] = o.base ? [['base', o.base], ['this', HERE]] : [['this', HERE]];
   process.stderr.write(
     `# ${rows.length} check-all rows, ${o.repeat} run${o.repeat === 1 ? '' : 's'} each${o.base ? `, this tree and ${o.base} alternating` : ''}, ` +
-      `${o.workers === 'default' ? 'default workers' : `--workers ${o.workers}`}, ${o.callgrind ? 'callgrind instruction counts' : 'user+sys CPU seconds'}\n`,
+      `${o.workers === 'default' ? 'default workers' : `--workers ${o.workers}`}, ${o.callgrind ? 'callgrind instruction counts' : 'user+sys CPU seconds'}${note}\n`,
   );
   const results: { row: Row; base?: Measured[]; this: Measured[] }[] = [];
   try {

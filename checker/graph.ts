@@ -117,22 +117,48 @@ export interface GraphTransfer {
   readonly hits: Uint32Array[];
 }
 
-/** The edges of the explored graph and the goal states, for the AG EF check. */
+/**
+ * The edges of the explored graph and the goal states, for the AG EF check.
+ * Only the edges out of a state that does not reach every goal are recorded:
+ * the backward search of {@link stuck} starts from the goal states, so an
+ * edge out of one can never mark its source (already reached), and leaving it
+ * out changes no answer. xenbus4 (events=4, goal X19): 118,708 of its 118,985
+ * states reach the goal, so 1,171 of 486,370 edges are kept (docs/perf/2026-12-07h-engine.md).
+ */
 export class GoalGraph<S> {
   readonly src = new Grow();
   readonly dst = new Grow();
   private readonly hits: Grow[];
+  /** Per state id, a bit: the state reaches every goal (see {@link edge}). */
+  private every = new Uint32Array(1 << 11);
   constructor(private readonly goals: readonly SysGoal<S>[]) {
     this.hits = goals.map(() => new Grow());
   }
   /** Records which goals a new state reaches. */
   see(s: S, id: number): void {
     const g = this.goals;
-    for (let i = 0; i < g.length; i++) if (g[i]!.reached(s)) this.hits[i]!.push(id);
+    let all = true;
+    for (let i = 0; i < g.length; i++)
+      if (g[i]!.reached(s)) this.hits[i]!.push(id);
+      else all = false;
+    if (all) this.reachesEvery(id);
   }
   /** Records which goals a new state reaches, as {@link writeFound} wrote them from it at `words[off..]`: the same as {@link see} on it. */
   seeWords(words: Uint32Array, off: number, id: number): void {
-    for (let i = 0; i < this.goals.length; i++) if ((words[off + (i >>> 5)]! >>> (i & 31)) & 1) this.hits[i]!.push(id);
+    let all = true;
+    for (let i = 0; i < this.goals.length; i++)
+      if ((words[off + (i >>> 5)]! >>> (i & 31)) & 1) this.hits[i]!.push(id);
+      else all = false;
+    if (all) this.reachesEvery(id);
+  }
+  private reachesEvery(id: number): void {
+    const w = id >>> 5;
+    if (w >= this.every.length) {
+      const b = new Uint32Array(Math.max(this.every.length * 2, w + 1));
+      b.set(this.every);
+      this.every = b;
+    }
+    this.every[w]! |= 1 << (id & 31);
   }
   /** The edges and goal hits so far, as arrays a worker can be sent (a search handed over: parallel.ts). */
   toTransfer(): GraphTransfer {
@@ -142,11 +168,22 @@ export class GoalGraph<S> {
   load(x: GraphTransfer): void {
     for (const v of x.src) this.src.push(v);
     for (const v of x.dst) this.dst.push(v);
+    // a state in every goal's hits reaches every goal
+    let n = 0;
+    for (const h of x.hits) for (const v of h) n = Math.max(n, v + 1);
+    const count = new Uint32Array(n);
     x.hits.forEach((h, i) => {
-      for (const v of h) this.hits[i]!.push(v);
+      for (const v of h) {
+        this.hits[i]!.push(v);
+        count[v]!++;
+      }
     });
+    for (let id = 0; id < n; id++) if (count[id] === this.goals.length) this.reachesEvery(id);
   }
+  /** Records an edge, unless its source reaches every goal (seen before: a state is seen before it is expanded). */
   edge(from: number, to: number): void {
+    const w = from >>> 5;
+    if (w < this.every.length && (this.every[w]! >>> (from & 31)) & 1) return;
     this.src.push(from);
     this.dst.push(to);
   }
@@ -177,7 +214,8 @@ export class GoalGraph<S> {
         const x = hits.a[i]!;
         if (!ok[x]) {
           ok[x] = 1;
-          stack.push(x);
+          // a goal state with no edge into it marks nothing (most of them: edges are kept only out of states that miss a goal)
+          if (start[x + 1] !== start[x]) stack.push(x);
         }
       }
       while (stack.length) {

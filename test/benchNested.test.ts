@@ -18,6 +18,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
+import { CASES, controlArg, controlNote } from '../bench/nested.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bench = (...args: string[]) =>
@@ -80,6 +81,22 @@ test('bench/nested.ts compare --quiet: the runs in a session of their own at aut
   assert.is(bad.stderr, "bench/nested.ts: --repeat expects a whole number of runs from 1, got '0'\n");
 });
 
+test('bench --quiet (npm run bench): the command again in a session of its own at autogroup niceness -19 (bench/quiet.ts, shared with nested.ts), its first line says so (or one line says it could not be set); the same table', () => {
+  const r = bench('--quiet', '--points', '1x1', '--repeat', '1');
+  assert.is(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^1x1 +pvcheck --workers 1 +254 +459 /m);
+  const first = r.stderr.split('\n')[0]!;
+  const set = /^# node .*; --quiet: a session of its own, (\/autogroup-\d+) nice (-?\d+)$/.exec(first);
+  if (set) {
+    const own = readFileSync('/proc/self/autogroup', 'utf8').split(' ')[0];
+    assert.is.not(set[1], own, first);
+    assert.is(set[2], '-19', first);
+  } else {
+    assert.match(first, /^pvcheck bench: --quiet: this session's autogroup niceness could not be set \(.+\): the runs share the machine as without it$/);
+    assert.match(r.stderr.split('\n')[1]!, /^# node .*no peer \(use --spin, --rumur\)$/);
+  }
+});
+
 test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models (DIR has none: the line says so, counts equal); without the flag DIR\'s own models are run, and fail to load', () => {
   const dir = checkerTree(['model/registry.ts']);
   const r = bench('--nested', dir, '--nested-cases', 'xenbus-small', '--repeat', '1', '--same-models');
@@ -138,10 +155,12 @@ test('bench/nested.ts compare --workers 2 --wall --control xenbus-small against 
     assert.ok(Math.abs(Number(m![1]) - Number(thisS) / Number(ctlS)) < 0.03 * Number(m![1]) + 0.011, `${got} against ${thisS} / ${ctlS}`);
   }
   assert.match(r.stdout, /^control \(xenbus-small\): this tree run again/m);
-  // without --wall, no second table; xenbus-small is not controlled by default (issue 11's cases are), so no control run
+  assert.match(lines[0]!, /; control: xenbus-small \(--control\)$/);
+  // without --wall, no second table; xenbus-small is not controlled by default (issue 11's and grant's cases are), so no control run
   const plain = nested('compare', '--repeat', '1', '--cases', 'xenbus-small');
   assert.not.match(plain.stdout, /wall ratio/);
   assert.not.match(plain.stdout + plain.stderr, /control #|^control /m);
+  assert.match(plain.stdout.split('\n')[0]!, /; no control \(by default: ring-weak\*, xenbusN\*, grant\*; --control CASES\|all\|none\)$/);
   assert.match(plain.stdout, /^xenbus-small \|.* \| 1 \|  \| $/m);
 });
 
@@ -179,6 +198,8 @@ for (const [args, says] of [
   [['--points', '4x16,4x0'], /--points 4x0: messages=0 is out of range 1\.\.65535/],
   [['--points', '99999x16'], /--points 99999x16: ringSize=99999 is out of range 1\.\.1024/],
   [['--points', '4x16', '--workers', '1,9999'], /--workers 9999 is more worker threads than pvcheck starts/],
+  // checked in the quiet session before its niceness is set: the refusal and its status come through it
+  [['--quiet', '--points', '3x16'], /^pvcheck: error: --points 3x16: ringSize=3 must be a power of two/],
 ] as const) {
   test(`bench ${args.join(' ')}: one line, exit 2`, () => {
     const r = bench(...args);
@@ -207,6 +228,20 @@ for (const [args, says] of [
   const folder = /^# nested models against HEAD \((.*pvcheck-nested-base-[^)]+)\)/m.exec(r.stderr)?.[1];
   assert.ok(folder && folder.startsWith(tmpdir()), r.stderr);
   assert.not.ok(existsSync(folder!), `${folder} left behind`);
+});
+
+test('bench/nested.ts --control by default: issue 11\'s cases and every grant case among those run (grant22-noG19 included: ~4 s a run today), no other; `none`, `all`, names', () => {
+  const cases = Object.keys(CASES);
+  const byDefault = [...controlArg([], cases)];
+  assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
+  for (const c of ['grant22-noG19', 'grant22-150k', 'grant', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
+  for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
+  assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
+  assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
+  assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
+  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant'])], ['netif-tx']);
+  assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
+  assert.is(controlNote(new Set(), true), 'no control (--control)');
 });
 
 for (const [args, says] of [
