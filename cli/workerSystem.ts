@@ -80,6 +80,10 @@ export function exportedModel(mod: Record<string, unknown>, name: string): Model
  */
 export async function builtinModel(name: string): Promise<Model | undefined> {
   if (!Object.hasOwn(builtinModules, name)) return undefined;
+  // In a worker's plain-JS copies (bin/worker-js.mjs; this file is then workerSystem.js) only the modules that
+  // literal imports reach were copied: a phase worker's loadModel (cli/phaseWorker.ts: vectors, diff) takes the
+  // registry's, as it did before (train 2 of session 34: test/vectors failed on an import of a built-in not copied)
+  if (import.meta.url.endsWith('.js')) return (await import('../model/registry.js')).builtinModels.find((m) => m.name === name);
   return exportedModel((await import(moduleOf(name)!)) as Record<string, unknown>, name);
 }
 
