@@ -14,13 +14,12 @@ import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, c
 import type { CheckOptions, SearchHandOver } from '../checker/search.js';
 import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
-import { workerSystemLoader } from './workerSystem.js';
+import { isBuiltin, workerSystemLoader } from './workerSystem.js';
 import { asBuiltin, fastPathFor, faultAsBuiltin } from './fastPath.js';
 import { canonicalString } from '../checker/fingerprint.js';
 import type { CheckAllRun, Model } from '../model/core.js';
 import type { Piece } from '../model/shape.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
-import { builtinModels } from '../model/registry.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
 import { ModelFault } from '../properties/fault.js';
 import { reportFault } from './fault.js';
@@ -342,7 +341,7 @@ async function searchOf(model: Model, params: object, opt: RunOptions, name: str
     ...(opt.store ? { store: opt.store } : {}),
   };
   // The workers load the model themselves: they need where it comes from (a model object made in this process has nowhere).
-  const source = opt.source ?? (builtinModels.includes(model) ? name : undefined);
+  const source = opt.source ?? ((await isBuiltin(model)) ? name : undefined);
   // A bit array runs on the workers when they are asked for (--workers N: they start from the initial states);
   // the default's hand-over after a first second on one thread cannot take a lossy store (search.ts handOver),
   // so a bare --store bitstate stays on one thread. A compact table runs on one thread (parallelReason).
@@ -862,6 +861,8 @@ function allValues(spec: ParamSpec, name: string): string[] {
 export async function checkAllCommand(argv: string[]): Promise<number> {
   // its refusals need no model (cli/refusals.ts): cli/main.ts makes them before importing this module
   const { workers, ...values } = checkAllRefusals(argv);
+  // imported here: `check NAME` loads its one built-in (cli/workerSystem.ts builtinModel), this every one
+  const { builtinModels } = await import('../model/registry.js');
   const t0 = Date.now();
   const all = await checkAllRuns(builtinModels, { progress: !values.quiet, ...(workers !== undefined ? { workers } : {}) });
   // each report says the workers its run had and why (`workers`, `workersReason`: `--workers N given`, or why it ran on one thread)

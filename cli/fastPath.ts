@@ -24,7 +24,7 @@ import { canonicalString } from '../checker/fingerprint.js';
 import { immerApply, labelOf, transitionsOf } from '../checker/reference/immer.js';
 import type { System } from '../checker/system.js';
 import type { Model } from '../model/core.js';
-import { builtinModels } from '../model/registry.js';
+import { isBuiltin } from './workerSystem.js';
 import type { RingParams } from '../model/ring.js';
 import type { RingWeakFlatState } from '../model/ringWeakFlat.js';
 import type { XenbusParams } from '../model/xenbus.js';
@@ -118,8 +118,9 @@ export const fastPathModels = (): string[] => Object.values(ENTRIES).map((e) => 
 
 /** The fast path of built-in `model` at `params` (resolved), or undefined: not a built-in with one, or outside its cover. */
 export async function fastPathFor(model: Model, params: object): Promise<FastPath | undefined> {
-  // the registry's own object only: a model file of the same name is its author's
-  if (!Object.hasOwn(ENTRIES, model.name) || !builtinModels.includes(model)) return undefined;
+  // the built-in's own object only (isBuiltin: from its module, without importing the registry's sixteen):
+  // a model file of the same name is its author's
+  if (!Object.hasOwn(ENTRIES, model.name) || !(await isBuiltin(model))) return undefined;
   const e = await ENTRIES[model.name]!.load();
   if (e.flat.name !== ENTRIES[model.name]!.name) throw new Error(`internal: fast path of ${model.name}: ${e.flat.name} is not ${ENTRIES[model.name]!.name}`);
   if (e.outside(params) !== undefined) return undefined;

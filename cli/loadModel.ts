@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model } from '../model/core.js';
-import { builtinModels, findModel } from '../model/registry.js';
+import { builtinModel } from './workerSystem.js';
 import { inputProblem } from '../traces/io.js';
 import { UsageError } from './errors.js';
-import { looksLikeFile, unknownModel } from './refusals.js';
+import { BUILTIN_NAMES, looksLikeFile, unknownModel } from './refusals.js';
 
 export { looksLikeFile };
 
@@ -47,9 +47,10 @@ const fromFile = (m: unknown, path: string): Model => {
 
 export async function loadModel(arg: string): Promise<Model> {
   if (!looksLikeFile(arg)) {
-    const m = findModel(arg);
+    // its own module, not the registry's sixteen (cli/workerSystem.ts builtinModel)
+    const m = await builtinModel(arg);
     if (m) return m;
-    throw new UsageError(unknownModel(arg, builtinModels.map((b) => b.name)));
+    throw new UsageError(unknownModel(arg, BUILTIN_NAMES));
   }
   const path = resolve(arg);
   if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);

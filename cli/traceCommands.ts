@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
-import { findModel } from '../model/registry.js';
+import { builtinModel } from './workerSystem.js';
 import { chartOf, mermaidChart, mscText } from '../traces/views.js';
 import { htmlReport } from '../traces/viewsHtml.js';
 import { writeFileAtomic } from '../traces/index.js';
@@ -46,15 +46,15 @@ function modelFileOf(trace: Trace, tracePath: string): string | undefined {
  */
 async function modelFor(trace: Trace, tracePath: string, arg: string | undefined, required: boolean): Promise<Model | undefined> {
   if (arg !== undefined) {
-    const named = looksLikeFile(arg) ? undefined : findModel(arg);
-    const own = trace.model ? findModel(trace.model) : undefined;
+    const named = looksLikeFile(arg) ? undefined : await builtinModel(arg);
+    const own = trace.model ? await builtinModel(trace.model) : undefined;
     if (named && own && named !== own)
       throw new UsageError(
         `the trace is of the built-in model '${own.name}', and --model names another built-in, '${named.name}' (give --model ${own.name}, or a model file deriving from it)`,
       );
     return loadModel(arg);
   }
-  const builtin = trace.model ? findModel(trace.model) : undefined;
+  const builtin = trace.model ? await builtinModel(trace.model) : undefined;
   if (builtin) return builtin;
   const file = modelFileOf(trace, tracePath);
   if (file) return loadModel(file);

@@ -72,6 +72,25 @@ export function exportedModel(mod: Record<string, unknown>, name: string): Model
 }
 
 /**
+ * The built-in model `name` imported from its own module, or undefined (no built-in of that name;
+ * a word-level model of {@link fastPathModules} is none). The same object as model/registry.ts's
+ * (one module instance), without loading the fifteen others: cli/loadModel.ts and the commands that
+ * name one built-in load it so (`check ring-notify`: ~80 ms of CPU less, docs/perf/2026-12-07h-pool.md);
+ * `list` and `check-all` import the registry. test/workerSystem checks the table against the registry.
+ */
+export async function builtinModel(name: string): Promise<Model | undefined> {
+  if (!Object.hasOwn(builtinModules, name)) return undefined;
+  // In a worker's plain-JS copies (bin/worker-js.mjs; this file is then workerSystem.js) only the modules that
+  // literal imports reach were copied: a phase worker's loadModel (cli/phaseWorker.ts: vectors, diff) takes the
+  // registry's, as it did before (train 2 of session 34: test/vectors failed on an import of a built-in not copied)
+  if (import.meta.url.endsWith('.js')) return (await import('../model/registry.js')).builtinModels.find((m) => m.name === name);
+  return exportedModel((await import(moduleOf(name)!)) as Record<string, unknown>, name);
+}
+
+/** Whether `m` is a built-in's own object (a model file's model of the same name, or a derived one, is not). */
+export const isBuiltin = async (m: Model): Promise<boolean> => (await builtinModel(m.name)) === m;
+
+/**
  * `modules`: the modules {@link ownModules} named, as the worker imports them
  * (their plain-JS copies, or the sources under the hooks).
  */

@@ -9,7 +9,10 @@
  *   model is left to the command;
  * - in a fresh process, cli/main.ts refuses them with exit 2 and loads no
  *   file of model/ nor cli/check.ts (the TypeScript hooks report each source
- *   they load: bin/ts-hooks.mjs), where importing cli/check.ts after them does.
+ *   they load: bin/ts-hooks.mjs), where importing cli/check.ts after them does;
+ * - `check NAME` loads NAME's module and no other built-in's, nor model/registry.ts (session 34:
+ *   cli/workerSystem.ts builtinModel; ~0.1 s of CPU less a `check` of a small model), where
+ *   `list` loads them all.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -19,6 +22,7 @@ import { join } from 'node:path';
 import { builtinModels } from '../model/registry.js';
 import { checkCommand } from '../cli/check.js';
 import { BUILTIN_NAMES, checkAllRefusals, checkRefusals } from '../cli/refusals.js';
+import { builtinModel, builtinModules, isBuiltin } from '../cli/workerSystem.js';
 import { root } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
@@ -120,8 +124,42 @@ test('a fresh pvcheck refuses them with exit 2 before loading any model (the hoo
   assert.ok(rel(refusing).includes('cli/main.ts'), `the hooks reported: ${rel(refusing).join(' ')}`);
   const heavy = rel(refusing).filter((f) => f.startsWith('model/') || f === 'cli/check.ts');
   assert.equal(heavy, [], `loaded to refuse bad input: ${heavy.join(' ')}`);
-  // the control: the command's module brings the models
-  assert.ok(rel(after).includes('model/registry.ts'), `after importing cli/check.ts: ${rel(after).join(' ')}`);
+  // the control: the command's module brings model/ files
+  assert.ok(rel(after).includes('model/params.ts'), `after importing cli/check.ts: ${rel(after).join(' ')}`);
+});
+
+test('builtinModel(NAME) is the registry\'s object, from its own module; isBuiltin holds for it and not for a copy of the same name', async () => {
+  for (const m of builtinModels) {
+    assert.ok((await builtinModel(m.name)) === m, m.name);
+    assert.ok(await isBuiltin(m), m.name);
+    assert.not.ok(await isBuiltin({ ...m }), `a copy of ${m.name}`);
+  }
+  for (const name of ['nosuch', 'ring-weak-flat', 'xenbus-flat', 'toString']) assert.is(await builtinModel(name), undefined, name);
+});
+
+test('check NAME loads its built-in\'s module and no other built-in\'s (nor the registry); list loads them all', () => {
+  const cases = [
+    ['check', 'ring-notify', '--workers', '1'],
+    ['check', 'ring', '--max-states', '50', '--workers', '1'],
+    ['list'],
+  ];
+  const script = `
+    import { receiveMessageOnPort } from 'node:worker_threads';
+    const port = globalThis[Symbol.for('pvcheck.loadedSources')];
+    const sources = () => { const out = []; for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message[0]); return out; };
+    const { main } = await import(${JSON.stringify(join(root, 'cli', 'main.ts'))});
+    const loaded = [];
+    for (const argv of ${JSON.stringify(cases)}) { await main(argv); loaded.push(sources()); }
+    console.log(JSON.stringify(loaded));`;
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bin', 'register.mjs'), '--input-type=module', '-e', script], { cwd: tmp, encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  const loaded = (JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n[') + 1)) as string[][]).map((l) => l.map((f) => f.slice(root.length + 1).replaceAll('\\', '/')));
+  const modules = [...new Set(Object.values(builtinModules).map((m) => m.replace(/^\.\.\//, '')))];
+  const builtins = (files: string[]) => files.filter((f) => modules.includes(f) || f === 'model/registry.ts');
+  assert.equal(builtins(loaded[0]!), ['model/ringNotify.ts'], `check ring-notify loaded ${loaded[0]!.join(' ')}`);
+  assert.equal(builtins(loaded[1]!), ['model/ring.ts'], `check ring loaded ${loaded[1]!.join(' ')}`);
+  // list: the registry and every built-in's module but the two already loaded
+  assert.equal(builtins(loaded[2]!).sort(), [...modules.filter((m) => m !== 'model/ringNotify.ts' && m !== 'model/ring.ts'), 'model/registry.ts'].sort());
 });
 
 test.run();
