@@ -47,7 +47,8 @@ usage:
                                        default ../shared/bench beside pvcheck's folder);
                                        --models: every built-in model at its defaults;
                                        --nested REV: the nested models (xenbus4, ring-weak, grant22-150k) against
-                                       an older commit or checkout, interleaved (issue 11: --nested f6f19a3);
+                                       an older commit or checkout, interleaved, as pvcheck check runs them
+                                       (default workers; states per wall and per CPU second; issue 11: --nested f6f19a3);
                                        --same-models: that tree's checker on this tree's models (the engine alone);
                                        --quiet: the whole command in a session of its own at autogroup niceness -19,
                                        near-quiet on a loaded machine (bench/quiet.ts; the first line says what was set)
