@@ -346,8 +346,13 @@ async function nestedPlan(rev: string, casesOpt: string | undefined, sameModels:
   }
   return {
     run: (repeat, note) => {
-      process.stderr.write(`# nested models against ${rev} (${base})${sameModels ? `: its checker on this tree's models` : ''}: ${cases.join(', ')}, ${repeat} runs each, interleaved${note}\n`);
-      const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', 'compare', '--repeat', String(repeat), '--base', base, '--cases', cases.join(','), ...(sameModels ? ['--same-models'] : [])], {
+      // as `pvcheck check` runs them (the default workers, a built-in's fast path), states per wall and per CPU
+      // second: issue 11's figures (until session 34 this ran the single-threaded check of the nested models, the
+      // `-nested` cases' figure); `--same-models` compares the engines on the nested models, one thread each
+      const how = sameModels ? ['--same-models'] : ['--workers', 'default', '--wall'];
+      const what = sameModels ? `its checker on this tree's models` : `as pvcheck check runs them (compare ${how.join(' ')})`;
+      process.stderr.write(`# nested models against ${rev} (${base}): ${what}: ${cases.join(', ')}, ${repeat} runs each, interleaved${note}\n`);
+      const r = spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', 'compare', '--repeat', String(repeat), '--base', base, '--cases', cases.join(','), ...how], {
         cwd: root, stdio: 'inherit',
       });
       return r.status ?? 1;

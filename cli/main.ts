@@ -41,14 +41,17 @@ usage:
                   [--max-states N] [--max-memory SIZE] [-q]
                                        conformance test vectors (docs/vectors.md); diff and vectors hold the whole
                                        state graph: --max-memory (default 3/4 of the memory) stops them cleanly
-  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] [--spin-dir DIR] [--nested REV [--nested-cases C,C] [--same-models]] | [--models all|M,M]
+  pvcheck bench [--repeat N] [--points 4x32,8x32,8x64] [--workers 1,2] [--spin] [--rumur] [--rumur-threads 1,2] [--spin-dir DIR] [--nested REV [--nested-cases C,C] [--same-models]] | [--models all|M,M] [--quiet]
                                        throughput and memory on the ring-notify benchmark, beside SPIN and Rumur
                                        (--spin-dir: the folder of the peers' ring-notify.pml and ring-notify.m,
                                        default ../shared/bench beside pvcheck's folder);
                                        --models: every built-in model at its defaults;
                                        --nested REV: the nested models (xenbus4, ring-weak, grant22-150k) against
-                                       an older commit or checkout, interleaved (issue 11: --nested f6f19a3);
-                                       --same-models: that tree's checker on this tree's models (the engine alone)
+                                       an older commit or checkout, interleaved, as pvcheck check runs them
+                                       (default workers; states per wall and per CPU second; issue 11: --nested f6f19a3);
+                                       --same-models: that tree's checker on this tree's models (the engine alone);
+                                       --quiet: the whole command in a session of its own at autogroup niceness -19,
+                                       near-quiet on a loaded machine (bench/quiet.ts; the first line says what was set)
 
 check options:
   -p, --param name=value     set a model parameter (repeatable)

@@ -119,6 +119,8 @@ test('bench --nested DIR --same-models: DIR\'s checker runs this tree\'s models 
   assert.ok(existsSync(dir), 'a folder given is used as it is, not removed');
   const own = bench('--nested', dir, '--nested-cases', 'xenbus-small', '--repeat', '1');
   assert.is.not(own.status, 0, own.stdout);
+  // without --same-models the trees run as `pvcheck check` runs them (issue 11's figures)
+  assert.match(own.stderr, /: as pvcheck check runs them \(compare --workers default --wall\): xenbus-small/, own.stderr);
   assert.match(own.stderr, /run xenbus-small in .*pvcheck-nested-dir-.* failed/);
 });
 
@@ -234,6 +236,9 @@ for (const [args, says] of [
   assert.is(cells[5], 'equal', row);
   assert.match(r.stderr, /xenbus-small base #1: .* states/);
   assert.match(r.stderr, /xenbus-small this #1: .* states/);
+  // as `pvcheck check` runs them (issue 11's figures): the default workers, the wall table beside the CPU one
+  assert.match(r.stderr, /: as pvcheck check runs them \(compare --workers default --wall\)/);
+  assert.match(r.stdout, /^case \| base workers \| this workers \| base states\/s \| this states\/s \| wall ratio/m, r.stdout);
   // the folder HEAD was unpacked into (named on the first line) is gone; another bench running at the same
   // minute (a second checkout) may have its own, so the shared tmpdir is not compared as a whole
   const folder = /^# nested models against HEAD \((.*pvcheck-nested-base-[^)]+)\)/m.exec(r.stderr)?.[1];
