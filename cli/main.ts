@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
 import { ModelFault } from '../properties/fault.js';
-import { checkAllRefusals, checkRefusals, listRefusals, replayArgs, showRefusals } from './refusals.js';
+import { checkAllRefusals, checkRefusals, listRefusals, mergeRefusals, replayArgs, showRefusals } from './refusals.js';
 // Nothing above loads a model: a command's module (and with it the models) is imported once the
 // input its refusals can judge without a model is taken (cli/refusals.ts), so that a typo is refused
 // in ~0.1 s instead of ~0.5 s (session 32).
@@ -137,12 +137,15 @@ export function commandHelp(cmd: string): string | undefined {
   return ['usage:', ...out].join('\n');
 }
 
+const quietPipe = (e: NodeJS.ErrnoException): void => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+};
+
 export async function main(argv: string[]): Promise<number> {
-  // `pvcheck ... | head`: a closed pipe ends the output quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // `pvcheck ... | head`: a closed pipe ends the output quietly (one listener for every call of main: a test
+  // that calls it a dozen times in one process got Node's MaxListenersExceededWarning on stderr)
+  if (!process.stdout.listeners('error').includes(quietPipe)) process.stdout.on('error', quietPipe);
   installInterruptPolicy();
   const [cmd, ...rest] = argv;
   if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
@@ -167,9 +170,10 @@ export async function main(argv: string[]): Promise<number> {
         return EXIT.ok;
       }
       case 'check': {
-        checkRefusals(rest);
+        const input = checkRefusals(rest);
         const { checkCommand } = await import('./check.js');
-        return await checkCommand(rest);
+        // what checkRefusals took, not parsed again (it creates --exchange's or --out's folder)
+        return await checkCommand(rest, input);
       }
       case 'check-all': {
         checkAllRefusals(rest);
@@ -187,6 +191,7 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(rest);
       }
       case 'merge': {
+        mergeRefusals(rest);
         const { mergeCommand } = await import('./scaleOut.js');
         return await mergeCommand(rest);
       }
