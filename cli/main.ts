@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
 import { ModelFault } from '../properties/fault.js';
-import { checkAllRefusals, checkRefusals, listRefusals, mergeRefusals, replayArgs, showRefusals } from './refusals.js';
+import { BUILTIN_NAMES, checkAllRefusals, checkRefusals, listRefusals, mergeRefusals, replayArgs, showRefusals } from './refusals.js';
 // Nothing above loads a model: a command's module (and with it the models) is imported once the
 // input its refusals can judge without a model is taken (cli/refusals.ts), so that a typo is refused
 // in ~0.1 s instead of ~0.5 s (session 32).
@@ -165,8 +165,16 @@ export async function main(argv: string[]): Promise<number> {
       case 'list': {
         // `pvcheck list [MODEL...]`: all built-in models, or the ones named
         const positionals = listRefusals(rest);
-        const [{ builtinModels }, { listText }] = await Promise.all([import('../model/registry.js'), import('./list.js')]);
-        process.stdout.write(listText(positionals.length ? builtinModels.filter((m) => positionals.includes(m.name)) : builtinModels));
+        const { listText } = await import('./list.js');
+        if (!positionals.length) {
+          process.stdout.write(listText((await import('../model/registry.js')).builtinModels));
+          return EXIT.ok;
+        }
+        // the ones named, each from its own module (as check NAME: cli/workerSystem.ts builtinModel), in the
+        // registry's order, each once; not the registry's sixteen (session 35)
+        const { builtinModel } = await import('./workerSystem.js');
+        const named = await Promise.all(BUILTIN_NAMES.filter((n) => positionals.includes(n)).map(async (n) => (await builtinModel(n))!));
+        process.stdout.write(listText(named));
         return EXIT.ok;
       }
       case 'check': {

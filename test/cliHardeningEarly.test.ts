@@ -12,7 +12,7 @@
  *   they load: bin/ts-hooks.mjs), where importing cli/check.ts after them does;
  * - `check NAME` loads NAME's module and no other built-in's, nor model/registry.ts (session 34:
  *   cli/workerSystem.ts builtinModel; ~0.1 s of CPU less a `check` of a small model), where
- *   `list` loads them all; nor what only some runs use (session 35: cli/scaleOut.ts, cli/views.ts,
+ *   `list` loads them all (`list NAME...` the named ones' since session 35); nor what only some runs use (session 35: cli/scaleOut.ts, cli/views.ts,
  *   cli/typecheck.ts, cli/fault.ts, cli/refine.ts, imported where they are used).
  */
 import { test } from 'uvu';
@@ -151,10 +151,11 @@ test('builtinModel(NAME) is the registry\'s object, from its own module; isBuilt
   for (const name of ['nosuch', 'ring-weak-flat', 'xenbus-flat', 'toString']) assert.is(await builtinModel(name), undefined, name);
 });
 
-test('check NAME loads its built-in\'s module and no other built-in\'s (nor the registry); list loads them all', () => {
+test('check NAME and list NAME load the named built-ins\' modules and no other (nor the registry); list loads them all', () => {
   const cases = [
     ['check', 'ring-notify', '--workers', '1'],
     ['check', 'ring', '--max-states', '50', '--workers', '1'],
+    ['list', 'limiter-rx', 'ring-notify'],
     ['list'],
   ];
   const script = `
@@ -175,8 +176,10 @@ test('check NAME loads its built-in\'s module and no other built-in\'s (nor the 
   // what only some runs use is imported where it is used (session 35): scale-out, --report, --typecheck, a fault, a quotient
   const optional = ['cli/scaleOut.ts', 'checker/partition.ts', 'checker/swarm.ts', 'cli/views.ts', 'cli/typecheck.ts', 'cli/fault.ts', 'cli/refine.ts', 'traces/replay.ts'];
   assert.equal(loaded[0]!.filter((f) => optional.includes(f)), [], 'check ring-notify loaded what only some runs use');
-  // list: the registry and every built-in's module but the two already loaded
-  assert.equal(builtins(loaded[2]!).sort(), [...modules.filter((m) => m !== 'model/ringNotify.ts' && m !== 'model/ring.ts'), 'model/registry.ts'].sort());
+  // list NAME...: the named ones' modules (session 35), not the registry; list: the registry and every built-in's module but those already loaded
+  assert.equal(builtins(loaded[2]!), ['model/limiter.ts'], `list limiter-rx ring-notify loaded ${loaded[2]!.join(' ')}`);
+  const before = ['model/ringNotify.ts', 'model/ring.ts', 'model/limiter.ts'];
+  assert.equal(builtins(loaded[3]!).sort(), [...modules.filter((m) => !before.includes(m)), 'model/registry.ts'].sort());
 });
 
 test.run();
