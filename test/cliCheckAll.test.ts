@@ -52,6 +52,11 @@ const pinnedOf = (name: string, run?: string): Pinned => {
   return { model: m, ...(checkAll !== undefined ? { checkAll } : {}), outcome, states, edges, depth, ...(violation !== undefined ? { violation } : {}) };
 };
 
+test('--workers N reaches the runs (first: the mutant checkall-workers-dropped died only in the last test, 17 s into the file; session 35): ring-notify at --workers 1 says so', async () => {
+  const all = await checkAllRuns([model('ring-notify')], { traceDir: dir, workers: 1 });
+  assert.equal(all.reports.map((r) => [r.workers, r.workersReason]), [[1, '--workers 1 given']]);
+});
+
 test("a check-all run a model declares wrong (a parameter unknown, out of range, not a number; a property to leave out it does not have): one line naming the model, the run and the fault, before the first search", async () => {
   const ring = model('ring-notify');
   const bad: [Record<string, string>, string[] | undefined, RegExp][] = [
