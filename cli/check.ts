@@ -21,27 +21,23 @@ import type { Piece } from '../model/shape.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
 import { ModelFault } from '../properties/fault.js';
-import { inputProblem } from '../traces/io.js';
-import { traceFromViolation } from '../traces/format.js';
-import { writeFileAtomic } from '../traces/io.js';
 import { EXIT, UsageError } from './errors.js';
 import { setInlining } from './inlining.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { MAX_MODEL_FILE_BYTES, loadModel } from './loadModel.js';
 import { checkAllRefusals, checkRefusals, looksLikeFile, type CheckInput } from './refusals.js';
-import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn, writeTraceFile } from './files.js';
+import { ensureDir, safe, writableDir, writeOrWarn } from './files.js';
 import { fmtInt, goalsLine, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 // check's options and their refusals that need no model live in cli/refusals.ts (main.ts makes them before loading
 // any model); these stay importable from here
 export { MAX_WORKERS, WORKER_BASE_BYTES, workersOption } from './refusals.js';
 // moved out (session 35: cli/scaleOut.ts writes a swarm member's trace and names its goals without importing this module)
-export { writeTraceFile } from './files.js';
 export { goalsLine } from './report.js';
 // What only some runs use is imported where it is used, not by every check (session 35; ~20 ms of CPU a check,
 // docs/perf/2026-12-08-pool.md): cli/scaleOut.ts (--partition, --swarm: checker/partition.ts, checker/swarm.ts),
 // cli/views.ts (--report), cli/typecheck.ts (--typecheck), cli/fault.ts (a fault in the model), cli/refine.ts
-// (a model that checks a quotient: Model.refinement).
+// (a model that checks a quotient: Model.refinement), cli/outputs.ts (traces/: an output file to check or write).
 
 export interface RunOptions {
   readonly invariants?: readonly string[];
@@ -558,11 +554,12 @@ export async function checkCommand(argv: string[], taken?: CheckInput): Promise<
   // in "cannot write": the witness folder is created, a trace or state dump
   // must go to a regular file (or a new one) in a writable folder.
   if (values.witnesses) ensureDir(values.witnesses, '--witnesses');
-  if (values['trace-out'] !== undefined) checkOutputFile(values['trace-out'], '--trace-out');
+  const { checkOutputFile } = values['trace-out'] !== undefined || values['dump-states'] !== undefined || values.report !== undefined ? await import('./outputs.js') : { checkOutputFile: undefined };
+  if (values['trace-out'] !== undefined) checkOutputFile!(values['trace-out'], '--trace-out');
   else if (!writableDir('.'))
     process.stderr.write('pvcheck: warning: the current folder is not writable: a counterexample would not be written (give --trace-out FILE)\n');
-  if (values['dump-states'] !== undefined) checkOutputFile(values['dump-states'], '--dump-states');
-  if (values.report !== undefined) checkOutputFile(values.report, '--report');
+  if (values['dump-states'] !== undefined) checkOutputFile!(values['dump-states'], '--dump-states');
+  if (values.report !== undefined) checkOutputFile!(values.report, '--report');
 
   let dump: string[] | undefined;
   let onState: ((s: unknown) => void) | undefined;
@@ -593,18 +590,20 @@ export async function checkCommand(argv: string[], taken?: CheckInput): Promise<
   }
 
   const extra: Partial<JsonReport> = {};
+  // what writes the outputs (traces/): imported when there is one to write
+  const out = dump || r.violation || (values.witnesses && r.observables) || values.report !== undefined ? await import('./outputs.js') : undefined;
   if (dump && values['dump-states']) {
     const text = dump.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map((l) => l + '\n').join('');
     const file = values['dump-states'];
-    if (writeOrWarn(`--dump-states ${file}`, () => writeFileAtomic(file, text)))
+    if (writeOrWarn(`--dump-states ${file}`, () => out!.writeFileAtomic(file, text)))
       extra.stateSetSha256 = createHash('sha256').update(text).digest('hex');
   }
   let traceFile: string | null = null;
   const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
   if (r.violation) {
     traceFile = values['trace-out'] ?? `pvcheck-${safe(model.name)}-${safe(r.violation.property)}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;
-    const t = traceFromViolation(model, p, r.violation, cmd);
-    traceFile = writeTraceFile(traceFile, t, format);
+    const t = out!.traceFromViolation(model, p, r.violation, cmd);
+    traceFile = out!.writeTraceFile(traceFile, t, format);
   }
   const witnessFiles: Record<string, { min: string | null; max: string | null }> = {};
   if (values.witnesses && r.observables) {
@@ -612,9 +611,9 @@ export async function checkCommand(argv: string[], taken?: CheckInput): Promise<
       const base = join(values.witnesses, safe(model.name) + '-' + safe(o.name));
       const mk = (which: 'min' | 'max', trace: typeof o.minTrace) => {
         const file = `${base}-${which}.${format === 'itf' ? 'itf.json' : 'trace.json'}`;
-        return writeTraceFile(
+        return out!.writeTraceFile(
           file,
-          traceFromViolation(model, p, { property: `${o.name} ${which}`, kind: 'invariant', trace }, cmd, 'none'),
+          out!.traceFromViolation(model, p, { property: `${o.name} ${which}`, kind: 'invariant', trace }, cmd, 'none'),
           format,
         );
       };
@@ -624,7 +623,7 @@ export async function checkCommand(argv: string[], taken?: CheckInput): Promise<
   if (values.report !== undefined) {
     const file = values.report;
     const { checkReportHtml } = await import('./views.js');
-    writeOrWarn(`--report ${file}`, () => writeFileAtomic(file, checkReportHtml(model, p, invariants, r, cmd)));
+    writeOrWarn(`--report ${file}`, () => out!.writeFileAtomic(file, checkReportHtml(model, p, invariants, r, cmd)));
   }
   if (values.json) {
     const rep = { ...jsonReport(model.name, p, invariants, r, traceFile, extra), ...(unchecked.length ? { goalsUnchecked: unchecked } : {}) };
@@ -660,6 +659,7 @@ export async function checkCommand(argv: string[], taken?: CheckInput): Promise<
 /** `--typecheck`: the model file's type errors, one line each, end the command before it loads the file. */
 async function typecheckFirst(arg: string): Promise<void> {
   // (a built-in's name is refused by cli/refusals.ts checkRefusals)
+  const { inputProblem } = await import('../traces/io.js');
   const problem = inputProblem(resolve(arg), MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   const { typeErrors } = await import('./typecheck.js');
@@ -901,6 +901,7 @@ export async function checkAllRuns(models: readonly Model[], opt: { progress?: b
     let traceFile: string | null = null;
     let stuck: { steps: number; traceFile: string | null; command: string } | undefined;
     if (r.violation) {
+      const { traceFromViolation, writeTraceFile } = await import('./outputs.js');
       const stem = `pvcheck-${safe(m.name)}${run ? '-' + safe(Object.values(run.params).join('-')) : ''}`;
       const name = `${stem}-${safe(r.violation.property)}.trace.json`;
       const command = `pvcheck check ${m.name}` + (run ? Object.entries(run.params).map(([k, v]) => ` --param ${k}=${v}`).join('') : '');

@@ -1,14 +1,13 @@
 /**
  * File-system helpers of the commands: every output location is checked
  * before a long run, and a finished report is never lost because an output
- * could not be written.
+ * could not be written. Those that need traces/ (an output file's checks, a
+ * trace's writing) are in cli/outputs.ts, which a check imports only when it
+ * has an output to check or write (session 35: traces/io.ts and what it
+ * imports cost ~12 ms of CPU).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import * as E from 'fp-ts/lib/Either.js';
-import { outputTarget, writeTraceFile as writeTrace } from '../traces/io.js';
-import { toItf } from '../traces/itf.js';
-import type { Trace } from '../traces/format.js';
 import { UsageError } from './errors.js';
 import { isDir, writableDir } from './folders.js';
 
@@ -38,16 +37,6 @@ export function ensureDir(dir: string, what: string): void {
 }
 
 /**
- * Checks, before any work, that output file `file` of option `what` can be
- * written (a regular file or a new one in a writable folder; a symbolic link
- * is followed). Bad input otherwise: one line naming the option.
- */
-export function checkOutputFile(file: string, what: string): void {
-  const t = outputTarget(file);
-  if (E.isLeft(t)) throw new UsageError(`${what} ${t.left}`);
-}
-
-/**
  * Runs `write`; a failure is one line on stderr and `false`, never an
  * exception, so that the report of a finished search is still printed.
  */
@@ -60,23 +49,4 @@ export function writeOrWarn(what: string, write: () => void): boolean {
     process.stderr.write(`pvcheck: error: ${msg.startsWith('cannot write') ? msg : `cannot write ${what}: ${msg}`}; the report is printed without it\n`);
     return false;
   }
-}
-
-/**
- * Writes a trace file and returns the path written, or null when it cannot be
- * written (one line on stderr: the caller still prints its report). A trace
- * ITF cannot carry (a non-integer number) is not lost: it is written as JSON
- * beside the name asked for, with a warning. (Here, not in cli/check.ts, since
- * session 35: a swarm member writes its trace too, and cli/scaleOut.ts imports no command.)
- */
-export function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
-  if (format === 'itf') {
-    const itf = toItf(t);
-    if (E.isLeft(itf)) {
-      const json = path.replace(/(\.itf)?\.json$/, '') + '.trace.json';
-      process.stderr.write(`pvcheck: warning: cannot write ${path} as ITF: ${itf.left}; writing ${json} (JSON) instead\n`);
-      return writeTraceFile(json, t, 'json');
-    }
-  }
-  return writeOrWarn(`trace ${path}`, () => writeTrace(path, t, format)) ? path : null;
 }

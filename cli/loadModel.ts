@@ -9,7 +9,6 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Model } from '../model/core.js';
 import { builtinModel } from './workerSystem.js';
-import { inputProblem } from '../traces/io.js';
 import { UsageError } from './errors.js';
 import { BUILTIN_NAMES, looksLikeFile, unknownModel } from './refusals.js';
 
@@ -55,6 +54,8 @@ export async function loadModel(arg: string): Promise<Model> {
   const path = resolve(arg);
   if (!existsSync(path)) throw new UsageError(`model file ${arg} does not exist`);
   // a FIFO or a device would block the import or never end
+  // (traces/io.ts imported here, for a file: a built-in's check loads no traces/ module unless it writes one)
+  const { inputProblem } = await import('../traces/io.js');
   const problem = inputProblem(path, MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
   let mod: Record<string, unknown>;

@@ -10,7 +10,7 @@ import { builtinModel } from './workerSystem.js';
 import { chartOf, mermaidChart, mscText } from '../traces/views.js';
 import { htmlReport } from '../traces/viewsHtml.js';
 import { writeFileAtomic } from '../traces/index.js';
-import { checkOutputFile } from './files.js';
+import { checkOutputFile } from './outputs.js';
 import { readTraceFile, replayExitCode, replayWithAsync, showReplay, showTrace, type Trace } from '../traces/index.js';
 import { interrupted } from './interrupt.js';
 import { paramPairs } from './args.js';

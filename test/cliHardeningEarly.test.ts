@@ -13,7 +13,7 @@
  * - `check NAME` loads NAME's module and no other built-in's, nor model/registry.ts (session 34:
  *   cli/workerSystem.ts builtinModel; ~0.1 s of CPU less a `check` of a small model), where
  *   `list` loads them all (`list NAME...` the named ones' since session 35); nor what only some runs use (session 35: cli/scaleOut.ts, cli/views.ts,
- *   cli/typecheck.ts, cli/fault.ts, cli/refine.ts, imported where they are used).
+ *   cli/typecheck.ts, cli/fault.ts, cli/refine.ts, cli/outputs.ts and traces/, imported where they are used).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -174,7 +174,7 @@ test('check NAME and list NAME load the named built-ins\' modules and no other (
   assert.equal(builtins(loaded[0]!), ['model/ringNotify.ts'], `check ring-notify loaded ${loaded[0]!.join(' ')}`);
   assert.equal(builtins(loaded[1]!), ['model/ring.ts'], `check ring loaded ${loaded[1]!.join(' ')}`);
   // what only some runs use is imported where it is used (session 35): scale-out, --report, --typecheck, a fault, a quotient
-  const optional = ['cli/scaleOut.ts', 'checker/partition.ts', 'checker/swarm.ts', 'cli/views.ts', 'cli/typecheck.ts', 'cli/fault.ts', 'cli/refine.ts', 'traces/replay.ts'];
+  const optional = ['cli/scaleOut.ts', 'checker/partition.ts', 'checker/swarm.ts', 'cli/views.ts', 'cli/typecheck.ts', 'cli/fault.ts', 'cli/refine.ts', 'cli/outputs.ts', 'traces/replay.ts', 'traces/io.ts', 'traces/format.ts'];
   assert.equal(loaded[0]!.filter((f) => optional.includes(f)), [], 'check ring-notify loaded what only some runs use');
   // list NAME...: the named ones' modules (session 35), not the registry; list: the registry and every built-in's module but those already loaded
   assert.equal(builtins(loaded[2]!), ['model/limiter.ts'], `list limiter-rx ring-notify loaded ${loaded[2]!.join(' ')}`);
