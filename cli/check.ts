@@ -69,7 +69,7 @@ export interface RunOptions {
 }
 
 /** A search in progress, on one thread or on several. */
-interface Running {
+export interface Running {
   stats(): Stats;
   interrupt(): void;
   /** Runs (or waits) about `ms`; the result once finished. */
@@ -91,19 +91,30 @@ function oneThread(search: Search<unknown>, name: string): Running {
   };
 }
 
-function threads(par: ParallelSearch<unknown>, name: string): Running {
+/** The workers' search as runSearch steps it (exported for test/cliStepEnds: a step returns when the search ends). */
+export function threads(par: Pick<ParallelSearch<unknown>, 'result' | 'stats' | 'interrupt'>, name: string): Running {
   let done: CheckResult<unknown> | undefined;
   let failed: Error | undefined;
   par.result.then(
     (r) => (done = r),
     (e: Error) => (failed = e),
   );
+  /** Settles once the search has (after the handlers above: `done` or `failed` is set by then). */
+  const over = par.result.then(
+    () => undefined,
+    () => undefined,
+  );
   return {
     stats: () => par.stats(),
     interrupt: () => par.interrupt(),
     step: async (ms) => {
-      const t = Date.now();
-      while (!done && !failed && Date.now() - t < ms) await new Promise((res) => setTimeout(res, 10));
+      // the end of the search or `ms`, whichever comes first: until session 35 a poll every 10 ms, so that
+      // runSearch returned up to 10 ms (5 on average, more on a loaded machine) after the workers' result
+      if (!done && !failed) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await Promise.race([over, new Promise<void>((res) => (timer = setTimeout(res, ms)))]);
+        clearTimeout(timer);
+      }
       if (failed) throw isFaultMessage(failed.message) ? new WorkerFault(failed.message) : new UsageError(`model ${name}: ${firstLine(failed)}`, failed);
       return done;
     },
