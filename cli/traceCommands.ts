@@ -1,6 +1,8 @@
 /**
  * `pvcheck show TRACE [--model MODEL|FILE]` and
  * `pvcheck replay TRACE [--model MODEL|FILE] [--param k=v]... [--invariant NAME] [--by-state] [--json]`.
+ * The traces/ modules each needs, not traces/index.ts: traces/replay.ts imports the checker (checker/explore.ts,
+ * the search and its codecs), which `show` does not need, and traces/viewsHtml.ts only --html does (session 35).
  */
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
@@ -8,10 +10,10 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { Model } from '../model/core.js';
 import { builtinModel } from './workerSystem.js';
 import { chartOf, mermaidChart, mscText } from '../traces/views.js';
-import { htmlReport } from '../traces/viewsHtml.js';
-import { writeFileAtomic } from '../traces/index.js';
 import { checkOutputFile } from './outputs.js';
-import { readTraceFile, replayExitCode, replayWithAsync, showReplay, showTrace, type Trace } from '../traces/index.js';
+import { readTraceFile, writeFileAtomic } from '../traces/io.js';
+import { showTrace } from '../traces/show.js';
+import type { Trace } from '../traces/format.js';
 import { interrupted } from './interrupt.js';
 import { paramPairs } from './args.js';
 import { UsageError } from './errors.js';
@@ -75,6 +77,7 @@ export async function showCommand(argv: string[]): Promise<number> {
   const model = await modelFor(trace, positionals[0]!, values.model, false);
   if (values.html !== undefined) {
     const file = values.html;
+    const { htmlReport } = await import('../traces/viewsHtml.js');
     writeFileAtomic(file, htmlReport({ trace, ...(model ? { model } : {}) }));
     process.stdout.write(`report ${file}\n`);
   } else if (values.msc) process.stdout.write(mscText(chartOf(trace, model), width !== undefined ? { width } : {}));
@@ -99,6 +102,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     searching = true;
     return interrupted();
   };
+  const { replayExitCode, replayWithAsync, showReplay } = await import('../traces/replay.js');
   const r = await replayWithAsync(model, trace, paramPairs(values.param), {
     ...(values.invariant !== undefined ? { property: values.invariant } : {}),
     ...(values['by-state'] ? { byState: true } : {}),

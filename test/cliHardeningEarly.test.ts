@@ -13,7 +13,8 @@
  * - `check NAME` loads NAME's module and no other built-in's, nor model/registry.ts (session 34:
  *   cli/workerSystem.ts builtinModel; ~0.1 s of CPU less a `check` of a small model), where
  *   `list` loads them all (`list NAME...` the named ones' since session 35); nor what only some runs use (session 35: cli/scaleOut.ts, cli/views.ts,
- *   cli/typecheck.ts, cli/fault.ts, cli/refine.ts, cli/outputs.ts and traces/, imported where they are used).
+ *   cli/typecheck.ts, cli/fault.ts, cli/refine.ts, cli/outputs.ts and traces/, imported where they are used);
+ * - `show TRACE` loads neither the search nor traces/replay.ts (session 35), where `replay` does.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -24,7 +25,7 @@ import { builtinModels } from '../model/registry.js';
 import { checkCommand } from '../cli/check.js';
 import { BUILTIN_NAMES, checkAllRefusals, checkRefusals } from '../cli/refusals.js';
 import { builtinModel, builtinModules, isBuiltin } from '../cli/workerSystem.js';
-import { root } from './support/cli.js';
+import { pvcheck, root } from './support/cli.js';
 import { scratchDir } from './support/tmp.js';
 
 const tmp = scratchDir('pvcheck-early-');
@@ -180,6 +181,30 @@ test('check NAME and list NAME load the named built-ins\' modules and no other (
   assert.equal(builtins(loaded[2]!), ['model/limiter.ts'], `list limiter-rx ring-notify loaded ${loaded[2]!.join(' ')}`);
   const before = ['model/ringNotify.ts', 'model/ring.ts', 'model/limiter.ts'];
   assert.equal(builtins(loaded[3]!).sort(), [...modules.filter((m) => !before.includes(m)), 'model/registry.ts'].sort());
+});
+
+test('show TRACE loads neither the checker\'s search nor traces/replay.ts (session 35: traces/index.ts took both); replay does', () => {
+  const trace = join(tmp, 'limiter.trace.json');
+  const made = pvcheck(['check', 'limiter', '-q', '--workers', '1', '--trace-out', trace], tmp);
+  assert.is(made.code, 1, made.err);
+  const script = `
+    import { receiveMessageOnPort } from 'node:worker_threads';
+    const port = globalThis[Symbol.for('pvcheck.loadedSources')];
+    const sources = () => { const out = []; for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) out.push(m.message[0]); return out; };
+    const { main } = await import(${JSON.stringify(join(root, 'cli', 'main.ts'))});
+    const codes = [await main(['show', ${JSON.stringify(trace)}]), await main(['show', ${JSON.stringify(trace)}, '--msc'])];
+    const showing = sources();
+    codes.push(await main(['replay', ${JSON.stringify(trace)}]));
+    console.log(JSON.stringify({ codes, showing, replaying: sources() }));`;
+  const r = spawnSync(process.execPath, ['--import', join(root, 'bin', 'register.mjs'), '--input-type=module', '-e', script], { cwd: tmp, encoding: 'utf8', timeout: 120_000 });
+  assert.is(r.status, 0, r.stderr);
+  const { codes, showing, replaying } = JSON.parse(r.stdout.slice(r.stdout.lastIndexOf('\n{') + 1)) as { codes: number[]; showing: string[]; replaying: string[] };
+  assert.equal(codes, [0, 0, 1]);
+  const rel = (files: string[]) => files.map((f) => f.slice(root.length + 1).replaceAll('\\', '/'));
+  assert.ok(rel(showing).includes('traces/show.ts'), rel(showing).join(' '));
+  const heavy = ['checker/search.ts', 'checker/explore.ts', 'traces/replay.ts', 'traces/viewsHtml.ts'];
+  assert.equal(rel(showing).filter((f) => heavy.includes(f)), [], 'show loaded the search or replay');
+  assert.ok(rel(replaying).includes('traces/replay.ts'), `replay loaded ${rel(replaying).join(' ')}`);
 });
 
 test.run();
