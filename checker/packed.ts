@@ -298,6 +298,16 @@ export class PackedPath<S> implements StatePath<S> {
     return z !== undefined && s === z.root ? z.plain() : s;
   }
 
+  /**
+   * {@link found} as the workers' levels run alone give it to the invariants:
+   * the lazy root's state unpacked from its words into the objects
+   * {@link stagedState} fills (the words are `s`'s, last fingerprinted).
+   */
+  foundAsStaged(s: S): S {
+    const z = this.codec.lazy;
+    return z !== undefined && s === z.root ? this.unpackFound(this.words, 0) : this.found(s);
+  }
+
   apply(r: number, s: S, a: unknown): S {
     const d = this.scratchOf(s);
     this.sys.rules[r]!.then(d, s, a);

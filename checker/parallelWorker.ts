@@ -1852,7 +1852,7 @@ class Worker<S> {
     this.next.a.set(this.words, this.nextLen * W);
     if (id !== this.nextFirst + this.nextLen) throw new Error('internal: ids out of BFS order');
     this.nextLen++;
-    this.discovered(this.path.found(n), id); // the words are n's still
+    this.discovered(this.path.foundAsStaged(n), id); // the words are n's still (unpacked as the parallel levels unpack theirs: one hidden class for the invariants)
   }
 
   /** A SHA-256 digest of every state's parent link, in id order (tests: the links must not depend on scheduling). */

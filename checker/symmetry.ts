@@ -64,7 +64,7 @@ export function groupSize(sets: Readonly<Record<string, number>>, firstUse?: str
 }
 
 /** A compiled image: the image of w into cur; with bound b, 1 as soon as it is known not less than b. */
-type ImageFn = (w: Uint32Array, cur: Uint32Array, b: Uint32Array | undefined) => number;
+type ImageFn = (w: Uint32Array, cur: Uint32Array, b: Uint32Array, c: number) => number;
 /** A compiled first-use reading: labels by first mention, keys of the unmentioned; returns how many were mentioned. */
 type RankFn = (w: Uint32Array, label: Int32Array, keys: Int32Array) => number;
 /** Leaves of generated image code per Symmetry, at most (larger groups keep the table-driven loop for the other renamings). */
@@ -420,7 +420,7 @@ export class Symmetry {
       f = this.compiled[g] = this.compileImage(g);
       this.compiledLeaves += this.L;
     }
-    return f(this.srcW, this.cur, bound);
+    return bound === undefined ? f(this.srcW, this.cur, this.cur, -1) : f(this.srcW, this.cur, bound, 0);
   }
 
   /**
@@ -450,7 +450,7 @@ export class Symmetry {
       const key = `${ws},${ss - sk}`;
       plain[x]!.set(key, ((plain[x]!.get(key) ?? 0) | ((m << sk) >>> 0)) >>> 0);
     }
-    let body = 'let c = b === undefined ? -1 : 0, a = 0;\n';
+    let body = 'let a = 0, y = 0, gt = false;\n';
     for (let x = 0; x < W; x++) {
       const terms = [...plain[x]!].map(([key, mask]) => {
         const [ws, d] = key.split(',').map(Number) as [number, number];
@@ -459,11 +459,15 @@ export class Symmetry {
       });
       terms.push(...byWord[x]!);
       body += `a = ${terms.length ? `(${terms.join(' | ')}) >>> 0` : '0'}; cur[${x}] = a;\n`;
-      body += `if (c === 0 && a !== b[${x}]) { if (a > b[${x}]) return 1; c = -1; }\n`;
+      // b[x] is read and compared whether or not the comparison decides (without a bound, b is cur and c
+      // -1): a read or a `>` reached only while the words so far equal the bound's (late words, rarely) had
+      // no type feedback when V8 optimised the function and was compiled as a deoptimisation: 8-10 of grant
+      // 2x2's image functions were thrown away and compiled again once each (--trace-deopt, 2026-12-08)
+      body += `y = b[${x}]; gt = a > y;\nif (c === 0 && a !== y) { if (gt) return 1; c = -1; }\n`;
     }
     body += 'return c === 0 ? 1 : 0;';
     const rl = (raw: number, k: number, s: number, si: number, g: number): number => this.relabelRaw(raw, k, s, si, g);
-    return new Function('T', 'rl', `return function image(w, cur, b) {\n${body}\n}`)(tables, rl) as ImageFn;
+    return new Function('T', 'rl', `return function image(w, cur, b, c) {\n${body}\n}`)(tables, rl) as ImageFn;
   }
 
   /**
