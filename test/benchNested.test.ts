@@ -298,12 +298,12 @@ test('bench/nested.ts --control by default: issue 11\'s cases and every grant ca
   const cases = Object.keys(CASES);
   const byDefault = [...controlArg([], cases)];
   assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
-  for (const c of ['grant22-noG19', 'grant22-150k', 'grant', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
+  for (const c of ['grant22-noG19', 'grant22-150k', 'grant11', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
   for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
   assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
   assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
   assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
-  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant'])], ['netif-tx']);
+  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant11'])], ['netif-tx']);
   assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
   assert.is(controlNote(new Set(), true), 'no control (--control)');
 });
@@ -320,7 +320,8 @@ for (const [args, says] of [
   [['run', 'nope'], /^bench\/nested\.ts: run: unknown case 'nope' \(cases: .*xenbus4/],
   [['run'], /^bench\/nested\.ts: run expects a case \(cases: .*xenbus4/],
   [['compare', '--repeat', '0'], /^bench\/nested\.ts: --repeat expects a whole number of runs from 1, got '0'$/],
-  [['compare', '--cases', 'xenbus,grant', '--control', 'xenbus4'], /^bench\/nested\.ts: --control: 'xenbus4' is not a case run here \(cases run: xenbus, grant\)$/],
+  [['compare', '--cases', 'xenbus,grant11', '--control', 'xenbus4'], /^bench\/nested\.ts: --control: 'xenbus4' is not a case run here \(cases run: xenbus, grant11\)$/],
+  [['compare', '--cases', 'grant'], /^bench\/nested\.ts: --cases: case 'grant' is retired \(it ran each tree's own defaults: .*\): grant11 pins refs=1 pages=1, grant22-noG19 is refs=2 pages=2$/],
   [['compare', '--control'], /^bench\/nested\.ts: --control expects case names, 'all' or 'none', got nothing$/],
   [['compare', '-p', 'events=1'], /^bench\/nested\.ts: -p is run's only: compare's figures are each case at its own parameters$/],
   [['run', 'xenbus-small', '-p', 'events'], /^bench\/nested\.ts: -p expects name=value, got 'events'$/],
@@ -341,7 +342,7 @@ test('bench/nested.ts RETIRED: no retired name is a case again, and each hint na
   assert.ok(Object.keys(RETIRED).length > 0);
   for (const [name, hint] of Object.entries(RETIRED)) {
     assert.not.ok(name in CASES, name);
-    const named = hint.match(/\bgrant22-[\w-]+|\bxenbus\d[\w-]*|\bring-[\w-]+/g) ?? [];
+    const named = hint.match(/\bgrant(?:11|22-[\w-]+)|\bxenbus\d[\w-]*|\bring-[\w-]+/g) ?? [];
     assert.ok(named.length > 0, hint);
     for (const c of named) assert.ok(c in CASES, `${name}'s hint names '${c}', not a case`);
   }
