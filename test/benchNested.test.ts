@@ -90,7 +90,6 @@ test('bench/nested.ts --wall row: each tree\'s edges per state and the edges/s r
   assert.equal([alone[head.indexOf('base edges/state')], alone[head.indexOf('this edges/state')], alone[head.indexOf('edges/s wall ratio')]], ['', '6.00', '']);
 });
 
-
 // (session 34: the control and -p are tried here on xenbus-small too, a few seconds in, not only in the longer tests below)
 test('bench/nested.ts caseRefusal: a retired case (grant22) refused with its hint, an unknown one with the cases known, a case not at all', () => {
   assert.is(caseRefusal('grant22', '--cases'), `--cases: case 'grant22' is ${RETIRED.grant22}`);
@@ -99,6 +98,21 @@ test('bench/nested.ts caseRefusal: a retired case (grant22) refused with its hin
   for (const c of Object.keys(CASES)) assert.is(caseRefusal(c, '--cases'), undefined, c);
   // a name inherited from Object.prototype is no case
   assert.match(caseRefusal('toString', '--cases')!, /^--cases: unknown case 'toString'/);
+});
+
+// in-process, at once (nested-control-grant-dropped: it was test 20, 36 s in)
+test('bench/nested.ts --control by default: issue 11\'s cases and every grant case among those run (grant22-noG19 included: ~4 s a run today), no other; `none`, `all`, names', () => {
+  const cases = Object.keys(CASES);
+  const byDefault = [...controlArg([], cases)];
+  assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
+  for (const c of ['grant22-noG19', 'grant22-150k', 'grant11', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
+  for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
+  assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
+  assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
+  assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
+  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant11'])], ['netif-tx']);
+  assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
+  assert.is(controlNote(new Set(), true), 'no control (--control)');
 });
 
 test('bench/nested.ts compare --quiet --control xenbus-small: the runs in a session of their own at autogroup niceness -19 (or one line saying it could not be set), the same table, the control run and named in the first line', () => {
@@ -292,20 +306,6 @@ for (const [args, says] of [
   const folder = /^# nested models against HEAD \((.*pvcheck-nested-base-[^)]+)\)/m.exec(r.stderr)?.[1];
   assert.ok(folder && folder.startsWith(tmpdir()), r.stderr);
   assert.not.ok(existsSync(folder!), `${folder} left behind`);
-});
-
-test('bench/nested.ts --control by default: issue 11\'s cases and every grant case among those run (grant22-noG19 included: ~4 s a run today), no other; `none`, `all`, names', () => {
-  const cases = Object.keys(CASES);
-  const byDefault = [...controlArg([], cases)];
-  assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
-  for (const c of ['grant22-noG19', 'grant22-150k', 'grant11', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
-  for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
-  assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
-  assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
-  assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
-  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant11'])], ['netif-tx']);
-  assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
-  assert.is(controlNote(new Set(), true), 'no control (--control)');
 });
 
 for (const [args, says] of [
