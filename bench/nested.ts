@@ -34,8 +34,8 @@
  * CPU seconds are the process's, every thread's (workers and compiler threads) included.
  * `--wall` (on `compare`): a second table, states per wall-clock second and per CPU second of each tree
  * and both ratios side by side (issue 11 asks for states/s; users run the default workers), and beside the wall
- * ratio each tree's edges per state and the ratio of edges per wall second (WALL_HEADER: grant's model grew since
- * f6f19a3, more edges a state, so its states/s ratio compares different work per state; both are shown):
+ * ratio each tree's edges per state and the ratio of edges per wall second (WALL_HEADER: grant's model changed since
+ * f6f19a3, so its states/s ratio compares different work per state; both are shown):
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 3 --base /tmp/nested/f6f19a3 --cases xenbus4,xenbus5,ring-weak --workers default --wall
  *
  * `--control CASES|all|none` (on `compare`): a control, the noise floor of the run beside each figure. In each
@@ -103,7 +103,10 @@ export const CASES: Readonly<
    * hostile domain's writes): the small grant space pinned, where `grant` (retired) ran each tree's own defaults.
    */
   grant11: { model: 'grant', params: { refs: '1', pages: '1', handles: '2' }, leaveOut: ['G19_readonly_grant_stays_readonly'] },
-  /** The first 150,000 states of grant refs=2 pages=2 (BFS order: the same states on both trees). */
+  /**
+   * The first 150,000 states of grant refs=2 pages=2 in BFS order: the same states on two trees with the same model;
+   * against f6f19a3 (another model: 718,239 states in the whole space there, 209,919 here) a prefix of each tree's own.
+   */
   'grant22-150k': { model: 'grant', params: { refs: '2', pages: '2', handles: '2' }, maxStates: 150_000, leaveOut: ['G19_readonly_grant_stays_readonly'] },
   /** The first 600,000 states of the same (long enough that start-up and compilation are a small part). */
   'grant22-600k': { model: 'grant', params: { refs: '2', pages: '2', handles: '2' }, maxStates: 600_000, leaveOut: ['G19_readonly_grant_stays_readonly'] },
@@ -468,9 +471,11 @@ function compare(args: string[], quietAs?: string, checkOnly = false): void {
 
 /**
  * `compare --wall`'s table. Beside states per wall second (the wall ratio: issue 11's figure, unchanged) each tree's
- * edges per state and the ratio of edges per wall second: a model that grew between the trees (grant since
- * f6f19a3: handles, the reserved entry, v1/v2) has more edges a state, more work for each state counted, so a
- * reader sees both what the issue asks (states/s) and how much more work each of them is (blkif, session 35).
+ * edges per state and the ratio of edges per wall second: a model that changed between the trees (grant since
+ * f6f19a3: handles, the reserved entry, v1/v2, hostile writes folded) may have more or fewer edges a state, so a
+ * reader sees both what the issue asks (states/s) and the work behind each state counted (blkif, session 35:
+ * against f6f19a3 grant22-150k went from 6.57 to 6.44 edges a state, xenbus4 from 4.48 to 4.09, ring-weak 2.59
+ * to 2.60; docs/perf/2026-12-08-blkif.md).
  */
 export const WALL_HEADER =
   'case | base workers | this workers | base states/s | this states/s | wall ratio | base edges/state | this edges/state | edges/s wall ratio | ' +
@@ -479,7 +484,7 @@ export const WALL_HEADER =
 /** The line under the --wall table against a base: what its edge columns are. */
 export const WALL_EDGES_NOTE =
   'edges/state: each tree\'s edges (transitions explored) per distinct state; edges/s wall ratio: edges per wall second this/base (medians), ' +
-  'beside the states/s one (issue 11\'s figure): where the model grew between the trees, each state is more work';
+  'beside the states/s one (issue 11\'s figure): where the model changed between the trees, a state is not the same work';
 
 /**
  * One row of the --wall table (WALL_HEADER) from a case's runs: medians over the runs of each tree, ratios this/base
