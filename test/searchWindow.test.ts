@@ -16,7 +16,7 @@
  *   budget always past, which stops the search at its first check;
  * - every one of them under `maxStates` (windows stop short of the bound, and
  *   the search ends one at a time, cutting an expansion in its middle there):
- *   from 1 state to the whole space.
+ *   1 state, about half the space, one state short of it.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -62,13 +62,13 @@ function property(spec: SystemSpec): void {
     const ctx = `${label} ${JSON.stringify(spec).slice(0, 400)}`;
     const r = same(sys, {}, ctx);
     outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);
-    cuts(sys, r.distinctStates, ctx);
+    if (label === 'invariants') cuts(sys, r.distinctStates, ctx);
   }
 }
 
-/** Under maxStates from 1 to the whole space (and past it): windows = one at a time. */
+/** Under maxStates (1, about half, one short of the whole space): windows = one at a time. */
 function cuts<S>(sys: System<S>, whole: number, ctx: string): void {
-  for (const m of new Set([1, 2, 3, Math.floor(whole / 3), Math.floor(whole / 2) + 1, whole - 1, whole, whole + 1])) {
+  for (const m of new Set([1, Math.floor(whole / 2) + 1, whole - 1])) {
     if (m < 1) continue;
     const r = same(sys, { maxStates: m }, `${ctx} maxStates ${m}`);
     maxStatesCuts.set(r.incompleteReason ?? r.outcome, (maxStatesCuts.get(r.incompleteReason ?? r.outcome) ?? 0) + 1);
@@ -105,7 +105,7 @@ for (const [name, params] of [['ring-notify', { ringSize: '4', messages: '8' }],
   });
   test(`${name} ${JSON.stringify(params)}: windows = one at a time under maxStates`, () => {
     const sys = model(name, params);
-    for (const m of [1, 100, 1000, 1001, 1002]) {
+    for (const m of [1, 100, 1001]) {
       const r = same(sys, { maxStates: m }, `${name} maxStates ${m}`);
       assert.is(r.incompleteReason, 'max-states', `${name} maxStates ${m}`);
     }
