@@ -7,13 +7,12 @@ import { STUCK } from '../properties/stuck.js';
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { Search, type CheckResult, type Stats } from '../checker/explore.js';
-import { WORKER_BYTES, defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
+import { Search, type CheckOptions, type SearchHandOver } from '../checker/search.js';
+import type { CheckResult, Stats } from '../checker/report.js';
+import { WORKER_BYTES, defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
 import { loadavg } from 'node:os';
 import { HANDOVER_MIN_SECONDS, HandOverRefused, ParallelSearch, chooseWorkers, cpuSample, defaultWorkers, handOverPays, mainThreadCpuMs, othersBusy, ownCpuMs, parallelReason, workersFit, type HandOverCall, type LevelMark, type WorkerChoice } from '../checker/parallel.js';
-import type { CheckOptions, SearchHandOver } from '../checker/search.js';
-import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
-import { durationOption, membership, refuseWith, runPartitionMember, runSwarmMember, sharedDir, type Membership } from './scaleOut.js';
+import type { StoreSpec } from '../checker/bitstate.js';
 import { isBuiltin, workerSystemLoader } from './workerSystem.js';
 import { asBuiltin, fastPathFor, faultAsBuiltin } from './fastPath.js';
 import { canonicalString } from '../checker/fingerprint.js';
@@ -22,24 +21,27 @@ import type { Piece } from '../model/shape.js';
 import { resolveParams, showParams, type ParamSpec } from '../model/params.js';
 import { bind, deadlockSelected } from '../properties/bind.js';
 import { ModelFault } from '../properties/fault.js';
-import { reportFault } from './fault.js';
-import { typeErrors } from './typecheck.js';
 import { inputProblem } from '../traces/io.js';
-import { refineResultAsync } from './refine.js';
-import { toItf, traceFromViolation, writeFileAtomic, writeTraceFile as writeTrace, type Trace } from '../traces/index.js';
-import { intOption } from './args.js';
+import { traceFromViolation } from '../traces/format.js';
+import { writeFileAtomic } from '../traces/io.js';
 import { EXIT, UsageError } from './errors.js';
 import { setInlining } from './inlining.js';
 import { interrupted, signalsDelivered, stoppable } from './interrupt.js';
 import { MAX_MODEL_FILE_BYTES, loadModel } from './loadModel.js';
-import { checkAllRefusals, checkRefusals, looksLikeFile } from './refusals.js';
-import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn } from './files.js';
-import { checkReportHtml } from './views.js';
-import { fmtInt, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
+import { checkAllRefusals, checkRefusals, looksLikeFile, type CheckInput } from './refusals.js';
+import { checkOutputFile, ensureDir, safe, writableDir, writeOrWarn, writeTraceFile } from './files.js';
+import { fmtInt, goalsLine, humanReport, jsonReport, outcomeLine, table, wrapWords, type JsonReport } from './report.js';
 
 // check's options and their refusals that need no model live in cli/refusals.ts (main.ts makes them before loading
 // any model); these stay importable from here
 export { MAX_WORKERS, WORKER_BASE_BYTES, workersOption } from './refusals.js';
+// moved out (session 35: cli/scaleOut.ts writes a swarm member's trace and names its goals without importing this module)
+export { writeTraceFile } from './files.js';
+export { goalsLine } from './report.js';
+// What only some runs use is imported where it is used, not by every check (session 35; ~20 ms of CPU a check,
+// docs/perf/2026-12-08-pool.md): cli/scaleOut.ts (--partition, --swarm: checker/partition.ts, checker/swarm.ts),
+// cli/views.ts (--report), cli/typecheck.ts (--typecheck), cli/fault.ts (a fault in the model), cli/refine.ts
+// (a model that checks a quotient: Model.refinement).
 
 export interface RunOptions {
   readonly invariants?: readonly string[];
@@ -427,7 +429,11 @@ async function searchOf(model: Model, params: object, opt: RunOptions, name: str
         // after a switch to the workers, the time is the whole run's, the first second included
         // a quotient's counterexample becomes the faithful model's (cli/refine.ts)
         // (in slices: a progress line, and Ctrl-C stops the faithful re-search with the trace kept, its shortness unknown)
-        return refineResultAsync(model, params, { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason }, { maxMemory: options.maxMemory },
+        const done = { ...r, ...(switched ? { seconds: (Date.now() - began) / 1000 } : {}), workersReason: choice.reason };
+        // (cli/refine.ts leaves a result alone when the model checks no quotient: imported only when it does)
+        if (!model.refinement?.(params)) return done;
+        const { refineResultAsync } = await import('./refine.js');
+        return refineResultAsync(model, params, done, { maxMemory: options.maxMemory },
           { stopped: interrupted, ...(opt.progress !== false ? { progress: (l: string) => void process.stderr.write(l + '\n') } : {}) });
       }
       const now = Date.now();
@@ -504,29 +510,15 @@ export const exitFor = (o: string): number =>
 
 
 /**
- * Writes a trace file and returns the path written, or null when it cannot be
- * written (one line on stderr: the caller still prints its report). A trace
- * ITF cannot carry (a non-integer number) is not lost: it is written as JSON
- * beside the name asked for, with a warning.
+ * `pvcheck check ARGS`. `taken`: ARGS as cli/refusals.ts checkRefusals took them, when the caller made its
+ * refusals already (cli/main.ts does, before importing this module); without it they are made here, first.
  */
-export function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
-  if (format === 'itf') {
-    const itf = toItf(t);
-    if (E.isLeft(itf)) {
-      const json = path.replace(/(\.itf)?\.json$/, '') + '.trace.json';
-      process.stderr.write(`pvcheck: warning: cannot write ${path} as ITF: ${itf.left}; writing ${json} (JSON) instead\n`);
-      return writeTraceFile(json, t, 'json');
-    }
-  }
-  return writeOrWarn(`trace ${path}`, () => writeTrace(path, t, format)) ? path : null;
-}
-
-export async function checkCommand(argv: string[]): Promise<number> {
-  // what needs no model is refused first (cli/refusals.ts; cli/main.ts makes the same refusals before importing this module)
-  const input = checkRefusals(argv);
-  const { values, overrides, maxMemory, format } = input;
+export async function checkCommand(argv: string[], taken?: CheckInput): Promise<number> {
+  // what needs no model is refused first (cli/refusals.ts): taken once (it creates --exchange's or --out's folder)
+  const input = taken ?? checkRefusals(argv);
+  const { values, overrides, maxMemory, format, partition, swarm } = input;
   const positionals = [input.arg];
-  if (values.typecheck) typecheckFirst(positionals[0]!);
+  if (values.typecheck) await typecheckFirst(positionals[0]!);
   const model = await loadModel(positionals[0]!);
   setInlining(model); // V8's inlining budget for this model's search (cli/inlining.ts)
   const run: RunOptions = {
@@ -541,9 +533,6 @@ export async function checkCommand(argv: string[]): Promise<number> {
     progress: !values.quiet,
     ...(values.nested ? { nested: true } : {}),
   };
-  // --partition (cli/scaleOut.ts): checked before anything runs
-  const partition = values.partition !== undefined ? partitionOf(values) : undefined;
-  const swarm = swarmOf(values);
   // a bit array (--store bitstate, a swarm member's) cannot check AG EF goals: the invariants are checked, the goals named as not
   const unchecked = swarm ? goalsLeftOut(model, values.invariant, '--swarm') : run.store?.kind === 'bitstate' ? goalsLeftOut(model, values.invariant, '--store bitstate') : [];
   if (unchecked.length) Object.assign(run, { noGoals: true });
@@ -562,6 +551,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     // one swarm member: its own file and trace in --out DIR (cli/scaleOut.ts), merged by pvcheck merge
     const cmd = `pvcheck check ${positionals[0]} ${Object.entries(p).map(([k, v]) => `--param ${k}=${String(v)}`).join(' ')}`.trim();
     const member = { model, params: p, invariants: values.invariant, ...(unchecked.length ? { goalsUnchecked: unchecked } : {}), checkDeadlock: run.checkDeadlock!, who: swarm.who, dir: swarm.dir, quiet: values.quiet === true };
+    const { runSwarmMember } = await import('./scaleOut.js');
     return runSwarmMember(member, { ...swarm.o, ...(run.maxDepth !== undefined ? { maxDepth: run.maxDepth } : {}), ...(run.maxStates !== undefined ? { maxStates: run.maxStates } : {}), maxMemory: run.maxMemory ?? defaultMemoryLimit(), command: cmd });
   }
   // Output locations are checked before the search, so a long run never ends
@@ -591,13 +581,14 @@ export async function checkCommand(argv: string[]): Promise<number> {
   try {
     if (partition) {
       // one member of a partitioned search: member 1 gets the whole search's result, the others an exit code
+      const { runPartitionMember } = await import('./scaleOut.js');
       const out = await runPartitionMember({ model, params: p, invariants: values.invariant, checkDeadlock: run.checkDeadlock!, who: partition.who, dir: partition.dir, quiet: values.quiet === true });
       if (typeof out === 'number') return out;
       r = out;
     } else r = goalsCut(await runSearch(model, p, { ...run, ...(onState ? { onState } : {}) }), unchecked);
   } catch (e) {
     // the model's code threw: its state goes where the counterexample would have gone
-    if (e instanceof ModelFault) return reportFault(e, values['trace-out']);
+    if (e instanceof ModelFault) return (await import('./fault.js')).reportFault(e, values['trace-out']);
     throw e;
   }
 
@@ -632,6 +623,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   if (values.report !== undefined) {
     const file = values.report;
+    const { checkReportHtml } = await import('./views.js');
     writeOrWarn(`--report ${file}`, () => writeFileAtomic(file, checkReportHtml(model, p, invariants, r, cmd)));
   }
   if (values.json) {
@@ -666,10 +658,11 @@ export async function checkCommand(argv: string[]): Promise<number> {
 }
 
 /** `--typecheck`: the model file's type errors, one line each, end the command before it loads the file. */
-function typecheckFirst(arg: string): void {
+async function typecheckFirst(arg: string): Promise<void> {
   // (a built-in's name is refused by cli/refusals.ts checkRefusals)
   const problem = inputProblem(resolve(arg), MAX_MODEL_FILE_BYTES, 'a model file is source code');
   if (problem) throw new UsageError(`model file ${arg} ${problem}`);
+  const { typeErrors } = await import('./typecheck.js');
   const errors = typeErrors(arg);
   if (!errors.length) return;
   const shown = errors.slice(0, 20);
@@ -714,37 +707,6 @@ export function inShapeOrder(v: unknown, piece: Piece): unknown {
   }
 }
 
-/** `--partition K/N --exchange DIR` (cli/scaleOut.ts, checker/partition.ts): the member and the folder, after refusing what it cannot combine with. */
-function partitionOf(values: Record<string, unknown>): { who: Membership; dir: string } {
-  refuseWith('--partition', values, ['max-states', 'max-depth', 'dump-states', 'workers', 'store', 'matrix', 'witnesses']);
-  const who = membership('--partition', values.partition as string);
-  return { who, dir: sharedDir('--exchange', values.exchange as string | undefined, '--partition') };
-}
-
-/** `--swarm K/N --out DIR [--seed S] [--time T] [--store bitstate:SIZE]` (cli/scaleOut.ts, checker/swarm.ts); undefined without --swarm. */
-function swarmOf(values: Record<string, unknown>): { who: Membership; dir: string; o: { seed: number; timeMs?: number; bitstateBytes: number } } | undefined {
-  if (values.swarm === undefined) {
-    const stray = (['seed', 'time', 'out'] as const).find((n) => values[n] !== undefined);
-    if (stray) throw new UsageError(`--${stray} belongs to --swarm K/N`);
-    return undefined;
-  }
-  refuseWith('--swarm', values, ['partition', 'dump-states', 'workers', 'matrix', 'witnesses', 'trace-out', 'report', 'json']);
-  const who = membership('--swarm', values.swarm as string);
-  let bitstateBytes = DEFAULT_BITSTATE_BYTES;
-  if (values.store !== undefined) {
-    const spec = parseStoreSpec(values.store as string, parseSize);
-    if (typeof spec === 'string') throw new UsageError(spec);
-    if (spec.kind !== 'bitstate') throw new UsageError(`--swarm members keep their states in a bit array: give --store bitstate:SIZE or no --store, not '${values.store as string}'`);
-    bitstateBytes = spec.bytes;
-  }
-  const seed = intOption('seed', values.seed as string | undefined) ?? 1;
-  return {
-    who,
-    dir: sharedDir('--out', values.out as string | undefined, '--swarm'),
-    o: { seed, bitstateBytes, ...(values.time !== undefined ? { timeMs: durationOption(values.time as string) } : {}) },
-  };
-}
-
 /**
  * The AG EF goals a search in a bit array leaves out (--store bitstate, a
  * --swarm member: checker/bitstate.ts keeps no state ids, and a goal's
@@ -760,10 +722,6 @@ export function goalsLeftOut(model: Model, wanted: readonly string[] | undefined
     throw new UsageError(`model ${model.name}: ${how} cannot check AG EF goals (-i ${named.join(', ')}): the bit array of ${how} keeps no state ids for their backward pass; check them without ${how}, or with --store compact`);
   return wanted ? [] : goals;
 }
-
-/** The report's line for the goals a bit array left out ({@link goalsLeftOut}). */
-export const goalsLine = (names: readonly string[], how: '--store bitstate' | '--swarm'): string =>
-  `  goals        NOT CHECKED: ${names.join(', ')} (AG EF goals: the bit array of ${how} keeps no state ids; check them without ${how}, or with --store compact)`;
 
 function selectedInvariants(model: Model, wanted: readonly string[] | undefined): string[] {
   const all = [...model.invariants.map((i) => i.name), ...(model.goals ?? []).map((g) => g.name), 'deadlock', ...(wanted?.includes(STUCK) ? [STUCK] : [])];

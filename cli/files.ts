@@ -3,34 +3,21 @@
  * before a long run, and a finished report is never lost because an output
  * could not be written.
  */
-import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { outputTarget } from '../traces/io.js';
+import { outputTarget, writeTraceFile as writeTrace } from '../traces/io.js';
+import { toItf } from '../traces/itf.js';
+import type { Trace } from '../traces/format.js';
 import { UsageError } from './errors.js';
+import { isDir, writableDir } from './folders.js';
+
+export { isDir, writableDir };
 
 /** A model or property name made safe for a file name (`pvcheck-NAME-PROPERTY.trace.json`). */
 export const safe = (s: string): string => s.replace(/[^A-Za-z0-9_.-]+/g, '_');
 
-export const isDir = (d: string): boolean => {
-  try {
-    return statSync(d).isDirectory();
-  } catch {
-    return false;
-  }
-};
-
 const firstLine = (e: unknown): string => ((e as Error)?.message ?? String(e)).split('\n')[0]!;
-
-/** Whether the process may create files in folder `dir`. */
-export function writableDir(dir: string): boolean {
-  try {
-    accessSync(dir, constants.W_OK | constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Creates folder `dir` (and its parents) unless it exists, and checks that
@@ -73,4 +60,23 @@ export function writeOrWarn(what: string, write: () => void): boolean {
     process.stderr.write(`pvcheck: error: ${msg.startsWith('cannot write') ? msg : `cannot write ${what}: ${msg}`}; the report is printed without it\n`);
     return false;
   }
+}
+
+/**
+ * Writes a trace file and returns the path written, or null when it cannot be
+ * written (one line on stderr: the caller still prints its report). A trace
+ * ITF cannot carry (a non-integer number) is not lost: it is written as JSON
+ * beside the name asked for, with a warning. (Here, not in cli/check.ts, since
+ * session 35: a swarm member writes its trace too, and cli/scaleOut.ts imports no command.)
+ */
+export function writeTraceFile(path: string, t: Trace, format: 'json' | 'itf'): string | null {
+  if (format === 'itf') {
+    const itf = toItf(t);
+    if (E.isLeft(itf)) {
+      const json = path.replace(/(\.itf)?\.json$/, '') + '.trace.json';
+      process.stderr.write(`pvcheck: warning: cannot write ${path} as ITF: ${itf.left}; writing ${json} (JSON) instead\n`);
+      return writeTraceFile(json, t, 'json');
+    }
+  }
+  return writeOrWarn(`trace ${path}`, () => writeTrace(path, t, format)) ? path : null;
 }

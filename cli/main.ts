@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { EXIT, UsageError } from './errors.js';
 import { installInterruptPolicy } from './interrupt.js';
 import { ModelFault } from '../properties/fault.js';
-import { checkAllRefusals, checkRefusals, listRefusals, replayArgs, showRefusals } from './refusals.js';
+import { BUILTIN_NAMES, checkAllRefusals, checkRefusals, listRefusals, mergeRefusals, replayArgs, showRefusals } from './refusals.js';
 // Nothing above loads a model: a command's module (and with it the models) is imported once the
 // input its refusals can judge without a model is taken (cli/refusals.ts), so that a typo is refused
 // in ~0.1 s instead of ~0.5 s (session 32).
@@ -137,12 +137,15 @@ export function commandHelp(cmd: string): string | undefined {
   return ['usage:', ...out].join('\n');
 }
 
+const quietPipe = (e: NodeJS.ErrnoException): void => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+};
+
 export async function main(argv: string[]): Promise<number> {
-  // `pvcheck ... | head`: a closed pipe ends the output quietly.
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
+  // `pvcheck ... | head`: a closed pipe ends the output quietly (one listener for every call of main: a test
+  // that calls it a dozen times in one process got Node's MaxListenersExceededWarning on stderr)
+  if (!process.stdout.listeners('error').includes(quietPipe)) process.stdout.on('error', quietPipe);
   installInterruptPolicy();
   const [cmd, ...rest] = argv;
   if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
@@ -162,14 +165,23 @@ export async function main(argv: string[]): Promise<number> {
       case 'list': {
         // `pvcheck list [MODEL...]`: all built-in models, or the ones named
         const positionals = listRefusals(rest);
-        const [{ builtinModels }, { listText }] = await Promise.all([import('../model/registry.js'), import('./list.js')]);
-        process.stdout.write(listText(positionals.length ? builtinModels.filter((m) => positionals.includes(m.name)) : builtinModels));
+        const { listText } = await import('./list.js');
+        if (!positionals.length) {
+          process.stdout.write(listText((await import('../model/registry.js')).builtinModels));
+          return EXIT.ok;
+        }
+        // the ones named, each from its own module (as check NAME: cli/workerSystem.ts builtinModel), in the
+        // registry's order, each once; not the registry's sixteen (session 35)
+        const { builtinModel } = await import('./workerSystem.js');
+        const named = await Promise.all(BUILTIN_NAMES.filter((n) => positionals.includes(n)).map(async (n) => (await builtinModel(n))!));
+        process.stdout.write(listText(named));
         return EXIT.ok;
       }
       case 'check': {
-        checkRefusals(rest);
+        const input = checkRefusals(rest);
         const { checkCommand } = await import('./check.js');
-        return await checkCommand(rest);
+        // what checkRefusals took, not parsed again (it creates --exchange's or --out's folder)
+        return await checkCommand(rest, input);
       }
       case 'check-all': {
         checkAllRefusals(rest);
@@ -187,6 +199,7 @@ export async function main(argv: string[]): Promise<number> {
         return await replayCommand(rest);
       }
       case 'merge': {
+        mergeRefusals(rest);
         const { mergeCommand } = await import('./scaleOut.js');
         return await mergeCommand(rest);
       }

@@ -22,6 +22,7 @@ import { bind } from '../properties/bind.js';
 import { ModelFault, type FaultSite } from '../properties/fault.js';
 import { stoppable } from './interrupt.js';
 import { loadModel, looksLikeFile } from './loadModel.js';
+import { builtinModuleUrls } from './workerSystem.js';
 import { MemoryGuard, defaultMemoryLimit, fmtBytes } from '../checker/memory.js';
 import { fillWorkerCache, loadedSources, plainCopies, withoutLoaders } from '../checker/parallel.js';
 
@@ -116,8 +117,9 @@ const MEMORY_POLL_MS = 100;
  */
 export async function runPhase<T extends PhaseTask>(t: T, models: readonly Model[], maxMemory = defaultMemoryLimit()): Promise<Result<T> | undefined> {
   const entry = new URL('./phaseWorker.ts', import.meta.url).href;
-  // built-in models only: plain-JS copies of this module and what it imports, without the TypeScript hooks (checker/parallel.ts)
-  const plain = (t.task === 'diff' ? t.models : [t.model]).some(looksLikeFile) ? undefined : (await plainCopies([entry]))?.[0];
+  // built-in models only: plain-JS copies of this module and what it imports, without the TypeScript hooks (checker/parallel.ts),
+  // with every built-in's own module, which loadModel imports by a computed name (cli/workerSystem.ts builtinModel)
+  const plain = (t.task === 'diff' ? t.models : [t.model]).some(looksLikeFile) ? undefined : (await plainCopies([entry, ...builtinModuleUrls]))?.[0];
   // else the worker's hooks find this module and what it imports transpiled: it runs no compiler
   if (!plain) await fillWorkerCache([entry]);
   const w = new Worker(new URL('../bin/worker.mjs', import.meta.url), {

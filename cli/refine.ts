@@ -20,10 +20,12 @@ import type { CheckOptions, CheckResult, ObservableReport, TraceStep, Violation 
 import { Search, check } from '../checker/explore.js';
 import type { System } from '../checker/system.js';
 import { fmtInt } from './report.js';
+
+// the report's line for a refined counterexample lives in cli/report.ts, which every check imports: this module
+// (the faithful re-search) is imported only for a model that checks a quotient (cli/check.ts runSearch, session 35)
+export { refinedLine } from './report.js';
 import { bind } from '../properties/bind.js';
 import { markFaithful, unfoldTrace } from '../traces/refine.js';
-
-const steps = (n: number): string => `${n} ${n === 1 ? 'step' : 'steps'}`;
 
 /** States the faithful re-search may visit: at least this, or twice the quotient search's. */
 export const RESEARCH_MIN_STATES = 200_000;
@@ -151,25 +153,4 @@ function unfoldOr(model: Model, params: object, trace: readonly TraceStep<unknow
   if (trace.length === 0) return trace;
   const u = unfoldTrace(model, params, trace);
   return u && E.isRight(u) ? u.right.trace : trace;
-}
-
-/** The report's words for a refined counterexample: what was unfolded, and whether it is a shortest. */
-export function refinedLine(v: Violation<unknown>, quotientParams: object = {}): string | undefined {
-  const x = v.refined;
-  if (!x) return undefined;
-  const N = v.trace.length - 1;
-  const how =
-    x.shortest === 'unfolded'
-      ? `a shortest (as long as the quotient's)`
-      : x.shortest === 'searched'
-        ? `a shortest (the faithful model searched to ${steps(N - 1)} has none shorter)`
-        : `not known to be a shortest: a shortest has ${x.quotientSteps} to ${N} steps (the faithful search to ${steps(N - 1)} ${x.cut === 'interrupted' ? 'was interrupted' : 'passed its budget'})`;
-  return `${x.folds}: found in ${steps(x.quotientSteps)}; the trace is the faithful model's (${showDiff(x.params, quotientParams)}), ${steps(N)}, ${how}`;
-}
-
-/** The faithful parameters that differ from the quotient's, `transWrites=steps`. */
-function showDiff(faithful: Readonly<Record<string, unknown>>, quotient: object): string {
-  const q = quotient as Record<string, unknown>;
-  const d = Object.entries(faithful).filter(([k, x]) => q[k] !== x).map(([k, x]) => `${k}=${String(x)}`);
-  return d.length ? d.join(' ') : 'each hidden step its own';
 }

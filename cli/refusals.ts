@@ -9,14 +9,17 @@
  * check.ts, cli/traceCommands.ts) starts with and cli/main.ts calls before
  * importing the command: the same one line either way. test/cliHardeningEarly
  * checks the order of check's refusals and, in a fresh process, that no
- * model/ file is loaded to make them.
+ * model/ file is loaded to make them. The scale-out modes' refusals (--partition, --swarm: their
+ * member, folder, options they cannot be combined with; merge's DIR) are made here too (session 35):
+ * until then a bad --partition loaded cli/check.ts, cli/scaleOut.ts and the model first.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DEFAULT_BITSTATE_BYTES, parseStoreSpec, type StoreSpec } from '../checker/bitstate.js';
 import { WORKER_BYTES, defaultMemoryLimit, fmtBytes, parseSize } from '../checker/memory.js';
 import { intOption, paramPairs, parse, sizeOption } from './args.js';
 import { UsageError } from './errors.js';
+import { isDir, writableDir } from './folders.js';
 
 /**
  * The built-in models' names in model/registry.ts's order, without loading
@@ -143,8 +146,12 @@ export interface CheckInput {
   readonly maxStates?: number;
   readonly maxDepth?: number;
   readonly workers?: number;
-  /** --store (without --swarm, whose members take theirs in cli/check.ts swarmOf); undefined for `full` */
+  /** --store (without --swarm, whose members take theirs in {@link swarmOf}); undefined for `full` */
   readonly store?: StoreSpec;
+  /** --partition K/N --exchange DIR: the member and the folder (created if need be) */
+  readonly partition?: PartitionInput;
+  /** --swarm K/N --out DIR [--seed S] [--time T] [--store bitstate:SIZE] */
+  readonly swarm?: SwarmInput;
 }
 
 /**
@@ -152,7 +159,8 @@ export interface CheckInput {
  * options, one MODEL, --format, --typecheck of a built-in's name, an unknown
  * built-in or a model file that does not exist (with --typecheck,
  * cli/check.ts typecheckFirst says what is wrong with the file), -p's
- * syntax, --max-memory, --max-states, --max-depth, --workers, --store.
+ * syntax, --max-memory, --max-states, --max-depth, --workers, --store,
+ * --partition (and --exchange), --swarm (and --out, --seed, --time, its --store).
  * cli/check.ts checkCommand starts with it and loads the model after, so
  * a model file is loaded only once the options are taken (since session 32;
  * a file that did not load was named before a bad option).
@@ -173,6 +181,8 @@ export function checkRefusals(argv: string[]): CheckInput {
   const maxDepth = values['max-depth'] !== undefined ? intOption('max-depth', values['max-depth']) : undefined;
   const workers = values.workers !== undefined ? workersOption(values.workers, maxMemory ?? defaultMemoryLimit()) : undefined;
   const store = values.store !== undefined && values.swarm === undefined ? storeOption(values.store, values.workers, maxMemory ?? defaultMemoryLimit()) : undefined;
+  const partition = values.partition !== undefined ? partitionOf(values) : undefined;
+  const swarm = swarmOf(values);
   return {
     values,
     arg,
@@ -183,7 +193,125 @@ export function checkRefusals(argv: string[]): CheckInput {
     ...(maxDepth !== undefined ? { maxDepth } : {}),
     ...(workers !== undefined ? { workers } : {}),
     ...(store !== undefined ? { store } : {}),
+    ...(partition !== undefined ? { partition } : {}),
+    ...(swarm !== undefined ? { swarm } : {}),
   };
+}
+
+/** Member K of N (1-based). */
+export interface Membership {
+  readonly member: number;
+  readonly members: number;
+}
+
+/**
+ * `K/N`, `N` (K from the scheduler) or `auto` (both from it). The scheduler's
+ * index: JOB_COMPLETION_INDEX (Kubernetes, from 0), SLURM_ARRAY_TASK_ID
+ * (Slurm, from SLURM_ARRAY_TASK_MIN); N: SLURM_ARRAY_TASK_COUNT.
+ */
+export function membership(flag: string, text: string, env: NodeJS.ProcessEnv = process.env): Membership {
+  const m = /^(?:(\d+)\/)?(\d+|auto)$/.exec(text);
+  if (!m) throw new UsageError(`${flag} expects K/N (member K of N, from 1), N or auto, got '${text}'`);
+  let members: number;
+  if (m[2] === 'auto') {
+    if (m[1] !== undefined) throw new UsageError(`${flag} expects K/N, N or auto, got '${text}'`);
+    const c = env.SLURM_ARRAY_TASK_COUNT;
+    if (c === undefined || !/^\d+$/.test(c)) throw new UsageError(`${flag} auto: the number of members comes from SLURM_ARRAY_TASK_COUNT, which is not set (give ${flag} N)`);
+    members = Number(c);
+  } else members = Number(m[2]);
+  let member: number;
+  if (m[1] !== undefined) member = Number(m[1]);
+  else if (env.JOB_COMPLETION_INDEX !== undefined && /^\d+$/.test(env.JOB_COMPLETION_INDEX)) member = Number(env.JOB_COMPLETION_INDEX) + 1;
+  else if (env.SLURM_ARRAY_TASK_ID !== undefined && /^\d+$/.test(env.SLURM_ARRAY_TASK_ID)) {
+    const min = env.SLURM_ARRAY_TASK_MIN !== undefined && /^\d+$/.test(env.SLURM_ARRAY_TASK_MIN) ? Number(env.SLURM_ARRAY_TASK_MIN) : 0;
+    member = Number(env.SLURM_ARRAY_TASK_ID) - min + 1;
+  } else throw new UsageError(`${flag} ${text}: which member this is comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, neither is set (give ${flag} K/N)`);
+  if (members < 1 || members > 4096) throw new UsageError(`${flag}: the number of members must be between 1 and 4096, got ${members}`);
+  if (member < 1 || member > members) throw new UsageError(`${flag}: member ${member} is out of range 1..${members}`);
+  return { member, members };
+}
+
+/** A shared folder option: created if its parent exists, writable. */
+export function sharedDir(flag: string, dir: string | undefined, mode: string): string {
+  if (dir === undefined || dir === '') throw new UsageError(`${mode} needs ${flag} DIR (a folder every member sees)`);
+  if (!isDir(dir)) {
+    if (!isDir(dirname(dir))) throw new UsageError(`${flag} ${dir}: no such folder (nor its parent)`);
+    try {
+      mkdirSync(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !isDir(dir)) throw new UsageError(`${flag} ${dir}: cannot create the folder`);
+    }
+  }
+  if (!writableDir(dir)) throw new UsageError(`${flag} ${dir}: the folder is not writable`);
+  return dir;
+}
+
+/** Options of `check` that a scale-out mode cannot honour (each names the reason). */
+export function refuseWith(mode: string, given: Record<string, unknown>, names: readonly string[]): void {
+  const bad = names.find((n) => given[n] !== undefined && given[n] !== false);
+  if (bad) throw new UsageError(`${mode} cannot be combined with --${bad}`);
+}
+
+/** `--time 10m`: milliseconds (ms, s, m, h; seconds without a unit). */
+export function durationOption(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
+  if (!m) throw new UsageError(`--time expects a duration such as 90s, 10m or 2h, got '${text}'`);
+  const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  if (!(ms > 0)) throw new UsageError(`--time must be positive, got '${text}'`);
+  return ms;
+}
+
+/** `--partition K/N --exchange DIR` once taken. */
+export interface PartitionInput {
+  readonly who: Membership;
+  readonly dir: string;
+}
+
+/** `--swarm K/N --out DIR ...` once taken: the member, the folder, the search's seed, time and bit array. */
+export interface SwarmInput {
+  readonly who: Membership;
+  readonly dir: string;
+  readonly o: { readonly seed: number; readonly timeMs?: number; readonly bitstateBytes: number };
+}
+
+/** `--partition K/N --exchange DIR` (cli/scaleOut.ts, checker/partition.ts): the member and the folder, after refusing what it cannot combine with. */
+function partitionOf(values: Record<string, unknown>): PartitionInput {
+  refuseWith('--partition', values, ['max-states', 'max-depth', 'dump-states', 'workers', 'store', 'matrix', 'witnesses']);
+  const who = membership('--partition', values.partition as string);
+  return { who, dir: sharedDir('--exchange', values.exchange as string | undefined, '--partition') };
+}
+
+/** `--swarm K/N --out DIR [--seed S] [--time T] [--store bitstate:SIZE]` (cli/scaleOut.ts, checker/swarm.ts); undefined without --swarm. */
+function swarmOf(values: Record<string, unknown>): SwarmInput | undefined {
+  if (values.swarm === undefined) {
+    const stray = (['seed', 'time', 'out'] as const).find((n) => values[n] !== undefined);
+    if (stray) throw new UsageError(`--${stray} belongs to --swarm K/N`);
+    return undefined;
+  }
+  refuseWith('--swarm', values, ['partition', 'dump-states', 'workers', 'matrix', 'witnesses', 'trace-out', 'report', 'json']);
+  const who = membership('--swarm', values.swarm as string);
+  let bitstateBytes = DEFAULT_BITSTATE_BYTES;
+  if (values.store !== undefined) {
+    const spec = parseStoreSpec(values.store as string, parseSize);
+    if (typeof spec === 'string') throw new UsageError(spec);
+    if (spec.kind !== 'bitstate') throw new UsageError(`--swarm members keep their states in a bit array: give --store bitstate:SIZE or no --store, not '${values.store as string}'`);
+    bitstateBytes = spec.bytes;
+  }
+  const seed = intOption('seed', values.seed as string | undefined) ?? 1;
+  return {
+    who,
+    dir: sharedDir('--out', values.out as string | undefined, '--swarm'),
+    o: { seed, bitstateBytes, ...(values.time !== undefined ? { timeMs: durationOption(values.time as string) } : {}) },
+  };
+}
+
+/** `pvcheck merge DIR [--json]`'s refusals, before cli/scaleOut.ts is imported: the options, one DIR that is a folder. */
+export function mergeRefusals(argv: string[]): { readonly dir: string; readonly json: boolean } {
+  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError('usage: pvcheck merge DIR [--json] (DIR: the --out folder of the swarm members)');
+  const dir = positionals[0]!;
+  if (!isDir(dir)) throw new UsageError(`merge: ${dir}: no such folder`);
+  return { dir, json: values.json === true };
 }
 
 /** `pvcheck check-all ARGS`'s options, after its refusals (all of them need no model): no MODEL, --workers N. */

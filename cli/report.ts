@@ -1,8 +1,7 @@
 /** Pure formatters for check results (human text and the --json report). */
-import type { CheckResult } from '../checker/explore.js';
+import type { CheckResult, Violation } from '../checker/report.js';
 import { showParams } from '../model/params.js';
 import type { StoreReport } from '../checker/bitstate.js';
-import { refinedLine } from './refine.js';
 
 export const fmtInt = (n: number): string => n.toLocaleString('en-US');
 
@@ -207,3 +206,28 @@ export function wrapWords(text: string, width: number): string {
   if (cur) lines.push(cur);
   return lines.join('\n');
 }
+
+/** The report's words for a refined counterexample (cli/refine.ts): what was unfolded, and whether it is a shortest. */
+export function refinedLine(v: Violation<unknown>, quotientParams: object = {}): string | undefined {
+  const x = v.refined;
+  if (!x) return undefined;
+  const N = v.trace.length - 1;
+  const how =
+    x.shortest === 'unfolded'
+      ? `a shortest (as long as the quotient's)`
+      : x.shortest === 'searched'
+        ? `a shortest (the faithful model searched to ${steps(N - 1)} has none shorter)`
+        : `not known to be a shortest: a shortest has ${x.quotientSteps} to ${N} steps (the faithful search to ${steps(N - 1)} ${x.cut === 'interrupted' ? 'was interrupted' : 'passed its budget'})`;
+  return `${x.folds}: found in ${steps(x.quotientSteps)}; the trace is the faithful model's (${showDiff(x.params, quotientParams)}), ${steps(N)}, ${how}`;
+}
+
+/** The faithful parameters that differ from the quotient's, `transWrites=steps`. */
+function showDiff(faithful: Readonly<Record<string, unknown>>, quotient: object): string {
+  const q = quotient as Record<string, unknown>;
+  const d = Object.entries(faithful).filter(([k, x]) => q[k] !== x).map(([k, x]) => `${k}=${String(x)}`);
+  return d.length ? d.join(' ') : 'each hidden step its own';
+}
+
+/** The report's line for the goals a bit array left out (cli/check.ts goalsLeftOut; a swarm member's, cli/scaleOut.ts). */
+export const goalsLine = (names: readonly string[], how: '--store bitstate' | '--swarm'): string =>
+  `  goals        NOT CHECKED: ${names.join(', ')} (AG EF goals: the bit array of ${how} keeps no state ids; check them without ${how}, or with --store compact)`;

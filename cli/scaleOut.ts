@@ -5,79 +5,28 @@
  * scheduler when not given: a Kubernetes Indexed Job's JOB_COMPLETION_INDEX,
  * a Slurm array's SLURM_ARRAY_TASK_ID (and SLURM_ARRAY_TASK_COUNT for N).
  */
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import type { CheckResult } from '../checker/explore.js';
 import type { System } from '../checker/system.js';
 import { PartitionInterrupted, PartitionMember, partitionReason } from '../checker/partition.js';
 import { swarmMember } from '../checker/swarm.js';
 import type { StoreReport } from '../checker/bitstate.js';
+import { fmtBytes } from '../checker/memory.js';
 import { showParams } from '../model/params.js';
-import { traceFromViolation, writeFileAtomic } from '../traces/index.js';
-import { parse } from './args.js';
-import { goalsLine, writeTraceFile } from './check.js';
+import { traceFromViolation } from '../traces/format.js';
+import { writeFileAtomic } from '../traces/io.js';
 import type { Model } from '../model/core.js';
 import { bind } from '../properties/bind.js';
 import { EXIT, UsageError } from './errors.js';
-import { isDir, writableDir, writeOrWarn } from './files.js';
+import { writeOrWarn, writeTraceFile } from './files.js';
 import { interrupted } from './interrupt.js';
-import { fmtInt } from './report.js';
-import { fmtBytes } from '../checker/memory.js';
+import { fmtInt, goalsLine } from './report.js';
+import { mergeRefusals, type Membership } from './refusals.js';
 
-/** Member K of N (1-based). */
-export interface Membership {
-  readonly member: number;
-  readonly members: number;
-}
-
-/**
- * `K/N`, `N` (K from the scheduler) or `auto` (both from it). The scheduler's
- * index: JOB_COMPLETION_INDEX (Kubernetes, from 0), SLURM_ARRAY_TASK_ID
- * (Slurm, from SLURM_ARRAY_TASK_MIN); N: SLURM_ARRAY_TASK_COUNT.
- */
-export function membership(flag: string, text: string, env: NodeJS.ProcessEnv = process.env): Membership {
-  const m = /^(?:(\d+)\/)?(\d+|auto)$/.exec(text);
-  if (!m) throw new UsageError(`${flag} expects K/N (member K of N, from 1), N or auto, got '${text}'`);
-  let members: number;
-  if (m[2] === 'auto') {
-    if (m[1] !== undefined) throw new UsageError(`${flag} expects K/N, N or auto, got '${text}'`);
-    const c = env.SLURM_ARRAY_TASK_COUNT;
-    if (c === undefined || !/^\d+$/.test(c)) throw new UsageError(`${flag} auto: the number of members comes from SLURM_ARRAY_TASK_COUNT, which is not set (give ${flag} N)`);
-    members = Number(c);
-  } else members = Number(m[2]);
-  let member: number;
-  if (m[1] !== undefined) member = Number(m[1]);
-  else if (env.JOB_COMPLETION_INDEX !== undefined && /^\d+$/.test(env.JOB_COMPLETION_INDEX)) member = Number(env.JOB_COMPLETION_INDEX) + 1;
-  else if (env.SLURM_ARRAY_TASK_ID !== undefined && /^\d+$/.test(env.SLURM_ARRAY_TASK_ID)) {
-    const min = env.SLURM_ARRAY_TASK_MIN !== undefined && /^\d+$/.test(env.SLURM_ARRAY_TASK_MIN) ? Number(env.SLURM_ARRAY_TASK_MIN) : 0;
-    member = Number(env.SLURM_ARRAY_TASK_ID) - min + 1;
-  } else throw new UsageError(`${flag} ${text}: which member this is comes from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID, neither is set (give ${flag} K/N)`);
-  if (members < 1 || members > 4096) throw new UsageError(`${flag}: the number of members must be between 1 and 4096, got ${members}`);
-  if (member < 1 || member > members) throw new UsageError(`${flag}: member ${member} is out of range 1..${members}`);
-  return { member, members };
-}
-
-/** A shared folder option: created if its parent exists, writable. */
-export function sharedDir(flag: string, dir: string | undefined, mode: string): string {
-  if (dir === undefined || dir === '') throw new UsageError(`${mode} needs ${flag} DIR (a folder every member sees)`);
-  if (!isDir(dir)) {
-    if (!isDir(dirname(dir))) throw new UsageError(`${flag} ${dir}: no such folder (nor its parent)`);
-    try {
-      mkdirSync(dir);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !isDir(dir)) throw new UsageError(`${flag} ${dir}: cannot create the folder`);
-    }
-  }
-  if (!writableDir(dir)) throw new UsageError(`${flag} ${dir}: the folder is not writable`);
-  return dir;
-}
-
-/** Options of `check` that a scale-out mode cannot honour (each names the reason). */
-export function refuseWith(mode: string, given: Record<string, unknown>, names: readonly string[]): void {
-  const bad = names.find((n) => given[n] !== undefined && given[n] !== false);
-  if (bad) throw new UsageError(`${mode} cannot be combined with --${bad}`);
-}
+// the scale-out options' refusals need no model: cli/refusals.ts makes them before cli/check.ts loads one (session 35)
+export { durationOption, membership, refuseWith, sharedDir, type Membership } from './refusals.js';
 
 /** What a member of either mode runs: the model at its parameters, its properties, which member, the shared folder. */
 export interface MemberRun {
@@ -141,15 +90,6 @@ export async function runPartitionMember(m: MemberRun): Promise<CheckResult<unkn
       `${fmtInt(r.distinctStates)} states, ${fmtInt(r.edges)} edges, depth ${r.depth} in all parts (member 1 reports the whole search)\n`,
   );
   return r.outcome === 'ok' ? EXIT.ok : r.outcome === 'incomplete' ? EXIT.incomplete : EXIT.violation;
-}
-
-/** `--time 10m`: milliseconds (ms, s, m, h; seconds without a unit). */
-export function durationOption(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text);
-  if (!m) throw new UsageError(`--time expects a duration such as 90s, 10m or 2h, got '${text}'`);
-  const ms = Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  if (!(ms > 0)) throw new UsageError(`--time must be positive, got '${text}'`);
-  return ms;
 }
 
 /** What a swarm member writes, `DIR/member-K.json`; `pvcheck merge` reads them. */
@@ -266,10 +206,8 @@ export function mergeObservables(files: readonly MemberFile[]): { name: string; 
 
 /** `pvcheck merge DIR [--json]`: the swarm's members combined. */
 export async function mergeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { json: { type: 'boolean' } });
-  if (positionals.length !== 1) throw new UsageError('usage: pvcheck merge DIR [--json] (DIR: the --out folder of the swarm members)');
-  const dir = positionals[0]!;
-  if (!isDir(dir)) throw new UsageError(`merge: ${dir}: no such folder`);
+  // its refusals need no member file (cli/refusals.ts): cli/main.ts makes them before importing this module
+  const { dir, json } = mergeRefusals(argv);
   const names = readdirSync(dir).filter((f) => /^member-\d+\.json$/.test(f)).sort((a, b) => Number(a.slice(7, -5)) - Number(b.slice(7, -5)));
   if (!names.length) throw new UsageError(`merge: ${dir} holds no member-K.json (run the members with --swarm K/N --out ${dir} first)`);
   const files = names.map((n) => {
@@ -317,7 +255,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     ...(observables.length ? { observables } : {}),
     ...(best ? { violation: { ...best.violation!, member: best.member, traceFile: best.violation!.traceFile === null ? null : join(dir, best.violation!.traceFile) }, membersThatFound: found.map((f) => f.member), firstFoundSeconds: firstFound } : {}),
   };
-  if (values.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
+  if (json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
   else {
     const lines = [`swarm ${first.model}  ${showParams(first.params)}`];
     lines.push(`  members      ${files.length} of ${first.members} reported` + (missing.length ? ` (missing: ${missing.join(', ')})` : ''));

@@ -63,6 +63,13 @@ const moduleOf = (name: string): string | undefined =>
       : undefined;
 /** Every built-in's module, each once, in one order: {@link ownModules} names them all, so that every built-in's workers run the same set of plain-JS copies (bin/worker-js.mjs names the set by its files in order) and a kept worker serves any of them. */
 const allModules = [...new Set([...Object.keys(builtinModules), ...Object.keys(fastPathModules)].map((n) => moduleOf(n)!))];
+/**
+ * Every built-in's own module (file: URLs), each once: a set of plain-JS copies that holds this module
+ * must hold these too (bin/worker-js.mjs follows literal imports only, and {@link builtinModel} imports
+ * a computed name): cli/phaseWorker.ts runPhase names them beside its entry, checker/parallel.ts through
+ * {@link ownModules}.
+ */
+export const builtinModuleUrls: readonly string[] = [...new Set(Object.keys(builtinModules).map((n) => moduleOf(n)!))];
 /** A model file's path rather than a built-in's name (as cli/loadModel.ts `looksLikeFile`; not imported: that module imports every model). */
 const isFile = (s: string): boolean => /[\\/]/.test(s) || /\.(c|m)?(t|j)s$/.test(s);
 
@@ -80,11 +87,13 @@ export function exportedModel(mod: Record<string, unknown>, name: string): Model
  */
 export async function builtinModel(name: string): Promise<Model | undefined> {
   if (!Object.hasOwn(builtinModules, name)) return undefined;
-  // In a worker's plain-JS copies (bin/worker-js.mjs; this file is then workerSystem.js) only the modules that
-  // literal imports reach were copied: a phase worker's loadModel (cli/phaseWorker.ts: vectors, diff) takes the
-  // registry's, as it did before (train 2 of session 34: test/vectors failed on an import of a built-in not copied)
-  if (import.meta.url.endsWith('.js')) return (await import('../model/registry.js')).builtinModels.find((m) => m.name === name);
-  return exportedModel((await import(moduleOf(name)!)) as Record<string, unknown>, name);
+  // In a worker's plain-JS copies (bin/worker-js.mjs; this file is then workerSystem.js, beside the others, each
+  // x.ts copied as x.js) the built-in's own module is the copy of it: every set of copies that holds this module
+  // holds every built-in's ({@link builtinModuleUrls}; bin/worker-js.mjs follows literal imports only: session
+  // 34's train 2 failed on a phase worker's import of a built-in not copied, and the lead's fix took the
+  // registry's sixteen models there, until session 35)
+  const url = moduleOf(name)!;
+  return exportedModel((await import(import.meta.url.endsWith('.js') ? url.replace(/\.ts$/, '.js') : url)) as Record<string, unknown>, name);
 }
 
 /** Whether `m` is a built-in's own object (a model file's model of the same name, or a derived one, is not). */

@@ -8,11 +8,12 @@
  *   file with a bad option is refused without loading it; what needs the
  *   model is left to the command;
  * - in a fresh process, cli/main.ts refuses them with exit 2 and loads no
- *   file of model/ nor cli/check.ts (the TypeScript hooks report each source
+ *   file of model/ nor cli/check.ts nor cli/scaleOut.ts (--partition, --swarm, merge: session 35) (the TypeScript hooks report each source
  *   they load: bin/ts-hooks.mjs), where importing cli/check.ts after them does;
  * - `check NAME` loads NAME's module and no other built-in's, nor model/registry.ts (session 34:
  *   cli/workerSystem.ts builtinModel; ~0.1 s of CPU less a `check` of a small model), where
- *   `list` loads them all.
+ *   `list` loads them all (`list NAME...` the named ones' since session 35); nor what only some runs use (session 35: cli/scaleOut.ts, cli/views.ts,
+ *   cli/typecheck.ts, cli/fault.ts, cli/refine.ts, imported where they are used).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -60,6 +61,15 @@ test('two faults: check names the first in its order (options, MODEL, -p, --max-
     [['limiter', '--workers', '4', '--max-memory', '48M', '--store', 'bitstate:0'], /^--workers 4: 4 worker threads hold at least 128 MiB/],
     [['limiter', '--store', 'compact:64M', '--workers', '2'], /^--store compact runs on one thread: drop --workers 2$/],
     [[broken, '-p', 'x'], /^--param expects name=value, got 'x'$/],
+    // the scale-out modes' refusals need no model either (session 35), after --store's
+    [['limiter', '--store', 'compact:64M', '--workers', '2', '--partition', '1/0'], /^--store compact runs on one thread: drop --workers 2$/],
+    [['limiter', '--partition', '1/0', '--exchange', 'ex'], /^--partition: the number of members must be between 1 and 4096, got 0$/],
+    [['limiter', '--partition', '1/2', '--max-states', '9'], /^--partition cannot be combined with --max-states$/],
+    [[broken, '--partition', '2/2', '--exchange', join(tmp, 'no', 'such')], /^--exchange .*: no such folder \(nor its parent\)$/],
+    [['limiter', '--seed', '3'], /^--seed belongs to --swarm K\/N$/],
+    [[broken, '--swarm', '1/2'], /^--swarm needs --out DIR/],
+    [['limiter', '--swarm', '1/2', '--out', tmp, '--store', 'compact'], /^--swarm members keep their states in a bit array/],
+    [['limiter', '--swarm', '1/2', '--out', tmp, '--time', 'soon'], /^--time expects a duration/],
   ] as const) {
     const early = await refusal(checkRefusals, [...argv]);
     assert.match(early ?? 'not refused', /^UsageError: /, `pvcheck check ${argv.join(' ')}`);
@@ -79,13 +89,13 @@ test('two faults: check names the first in its order (options, MODEL, -p, --max-
   }
 });
 
-test('what needs the model is left to the command: a parameter\'s name or value, a file that exists, --typecheck of a file, the scale-out verbs', async () => {
+test('what needs the model is left to the command: a parameter\'s name or value, a file that exists, --typecheck of a file, a goal a swarm cannot check', async () => {
   for (const argv of [
     ['limiter', '-p', 'nosuch=1'],
     ['blkif', '-p', 'segments=9', '--workers', '2', '--max-memory', '1G', '--store', 'bitstate'],
     [join(root, 'examples', 'grant-xsa403.ts'), '-p', 'nosuch=1'],
     ['nosuch.ts', '--typecheck'],
-    ['limiter', '--partition', '1/0', '--exchange', 'ex'],
+    ['xenbus', '--swarm', '1/2', '--out', tmp, '-i', 'nosuch'],
   ])
     assert.is(await refusal(checkRefusals, argv), undefined, `pvcheck check ${argv.join(' ')}`);
 });
@@ -101,6 +111,10 @@ test('a fresh pvcheck refuses them with exit 2 before loading any model (the hoo
     ['check-all', 'blkif'],
     ['show', 'a.json', '--msc', '--mermaid'],
     ['replay', '--bogus', 'a.json'],
+    ['check', 'limiter', '--partition', '2/1', '--exchange', 'ex'],
+    ['check', 'limiter', '--swarm', '1/2', '--out', 'nosuch/deeper'],
+    ['merge'],
+    ['merge', 'nosuch-dir', '--json'],
   ];
   const script = `
     import { receiveMessageOnPort } from 'node:worker_threads';
@@ -122,7 +136,7 @@ test('a fresh pvcheck refuses them with exit 2 before loading any model (the hoo
   const rel = (files: string[]) => files.map((f) => f.slice(root.length + 1).replaceAll('\\', '/'));
   // the list is read (the hooks reported cli/main.ts), and names no model and not the check command
   assert.ok(rel(refusing).includes('cli/main.ts'), `the hooks reported: ${rel(refusing).join(' ')}`);
-  const heavy = rel(refusing).filter((f) => f.startsWith('model/') || f === 'cli/check.ts');
+  const heavy = rel(refusing).filter((f) => f.startsWith('model/') || f === 'cli/check.ts' || f === 'cli/scaleOut.ts');
   assert.equal(heavy, [], `loaded to refuse bad input: ${heavy.join(' ')}`);
   // the control: the command's module brings model/ files
   assert.ok(rel(after).includes('model/params.ts'), `after importing cli/check.ts: ${rel(after).join(' ')}`);
@@ -137,10 +151,11 @@ test('builtinModel(NAME) is the registry\'s object, from its own module; isBuilt
   for (const name of ['nosuch', 'ring-weak-flat', 'xenbus-flat', 'toString']) assert.is(await builtinModel(name), undefined, name);
 });
 
-test('check NAME loads its built-in\'s module and no other built-in\'s (nor the registry); list loads them all', () => {
+test('check NAME and list NAME load the named built-ins\' modules and no other (nor the registry); list loads them all', () => {
   const cases = [
     ['check', 'ring-notify', '--workers', '1'],
     ['check', 'ring', '--max-states', '50', '--workers', '1'],
+    ['list', 'limiter-rx', 'ring-notify'],
     ['list'],
   ];
   const script = `
@@ -158,8 +173,13 @@ test('check NAME loads its built-in\'s module and no other built-in\'s (nor the 
   const builtins = (files: string[]) => files.filter((f) => modules.includes(f) || f === 'model/registry.ts');
   assert.equal(builtins(loaded[0]!), ['model/ringNotify.ts'], `check ring-notify loaded ${loaded[0]!.join(' ')}`);
   assert.equal(builtins(loaded[1]!), ['model/ring.ts'], `check ring loaded ${loaded[1]!.join(' ')}`);
-  // list: the registry and every built-in's module but the two already loaded
-  assert.equal(builtins(loaded[2]!).sort(), [...modules.filter((m) => m !== 'model/ringNotify.ts' && m !== 'model/ring.ts'), 'model/registry.ts'].sort());
+  // what only some runs use is imported where it is used (session 35): scale-out, --report, --typecheck, a fault, a quotient
+  const optional = ['cli/scaleOut.ts', 'checker/partition.ts', 'checker/swarm.ts', 'cli/views.ts', 'cli/typecheck.ts', 'cli/fault.ts', 'cli/refine.ts', 'traces/replay.ts'];
+  assert.equal(loaded[0]!.filter((f) => optional.includes(f)), [], 'check ring-notify loaded what only some runs use');
+  // list NAME...: the named ones' modules (session 35), not the registry; list: the registry and every built-in's module but those already loaded
+  assert.equal(builtins(loaded[2]!), ['model/limiter.ts'], `list limiter-rx ring-notify loaded ${loaded[2]!.join(' ')}`);
+  const before = ['model/ringNotify.ts', 'model/ring.ts', 'model/limiter.ts'];
+  assert.equal(builtins(loaded[3]!).sort(), [...modules.filter((m) => !before.includes(m)), 'model/registry.ts'].sort());
 });
 
 test.run();
