@@ -420,17 +420,25 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
 
 // --- the hypervisor (xen/common/grant_table.c)
 
-/** The grant table of a domain, or undefined if the domain does not exist (C's table is empty). */
-function table(s: S, dom: number, gb?: readonly GrantEntry[]): { g: readonly GrantEntry[]; a: readonly (ActiveEntry | null)[] } | undefined {
-  if (dom === DOMID_A) return { g: s.ga, a: s.aa };
-  if (dom === DOMID_B) return { g: gb ?? s.gb, a: s.ab };
-  if (dom === DOMID_C) return { g: [], a: [] };
-  return undefined;
-}
-function wtable(d: W, dom: number): { g: Draft<GrantEntry>[]; a: (Draft<ActiveEntry> | null)[] } {
-  if (dom === DOMID_A) return { g: d.ga, a: d.aa };
-  return { g: d.gb, a: d.ab };
-}
+/** Whether domain `dom` exists and has a grant table (A, B and C: C's table is empty). */
+const hasTable = (dom: number): boolean => dom === DOMID_A || dom === DOMID_B || dom === DOMID_C;
+const NO_ENTRIES: readonly GrantEntry[] = Object.freeze([]);
+const NO_ACTIVE: readonly (ActiveEntry | null)[] = Object.freeze([]);
+/**
+ * The grant entries (`gb`: B's as a late copy reads them) and the active entries of a domain that exists, apart:
+ * the guards of map and copy ask for them for every choice in most states, and a record of both (the
+ * former `table`) was an allocation each time.
+ */
+const tableG = (s: S, dom: number, gb?: readonly GrantEntry[]): readonly GrantEntry[] => (dom === DOMID_A ? s.ga : dom === DOMID_B ? gb ?? s.gb : NO_ENTRIES);
+const tableA = (s: S, dom: number): readonly (ActiveEntry | null)[] => (dom === DOMID_A ? s.aa : dom === DOMID_B ? s.ab : NO_ACTIVE);
+/**
+ * A domain's grant entries (`wg`) or active entries (`wa`) on the draft, apart: on the packed path the draft is
+ * the codec's lazy root (checker/codec.ts lazyRootOf), where reading a root field copies it and makes the
+ * successor's pack encode it again, so a rule that writes the active entries alone must not read the entries
+ * too (2026-12-08: the former `wtable` returned both, and read both, on every pin and status write).
+ */
+const wg = (d: W, dom: number): Draft<GrantEntry>[] => (dom === DOMID_A ? d.ga : d.gb);
+const wa = (d: W, dom: number): (Draft<ActiveEntry> | null)[] => (dom === DOMID_A ? d.aa : d.ab);
 /** The version of a domain's table: A's is `gt_version`; dom0's own (transitive grants) is always 2. */
 const versionOf = (s: S, dom: number): number => (dom === DOMID_A ? s.gt_version : 2);
 
@@ -447,13 +455,13 @@ export function statusOf(s: S, dom: number, r: number): number {
 }
 /** Xen sets status bits: v1 `guest_cmpxchg` on the flags word, v2 `*status |=`. */
 function setBits(d: W, dom: number, r: number, bits: number): void {
-  const e = wtable(d, dom).g[r]!;
+  const e = wg(d, dom)[r]!;
   if (versionOf(d as S, dom) === 1) e.flags |= bits;
   else e.status |= bits;
 }
 /** gnttab_clear_flags on the status word (v1: the flags word). */
 function clearBits(d: W, dom: number, r: number, bits: number): void {
-  const e = wtable(d, dom).g[r]!;
+  const e = wg(d, dom)[r]!;
   if (versionOf(d as S, dom) === 1) e.flags &= ~bits;
   else e.status &= ~bits;
 }
@@ -528,11 +536,11 @@ export interface MapOp {
  */
 export function mapCheck(s: S, ld: number, op: MapOp, pinnedTypeCheck = false): number {
   if ((op.flags & (GNTMAP_device_map | GNTMAP_host_map)) === 0) return GNTST_bad_gntref; // "Bad flags in grant map op"
-  const t = table(s, op.dom);
-  if (!t) return GNTST_bad_domain; // "Could not find domain"
+  if (!hasTable(op.dom)) return GNTST_bad_domain; // "Could not find domain"
   if (ld !== DOMID_B || freeHandle(s) < 0) return GNTST_no_space; // "Failed to obtain maptrack handle"
-  if (op.ref < 0 || op.ref >= t.g.length) return GNTST_bad_gntref; // "Bad ref"
-  const e = t.g[op.ref]!, a = t.a[op.ref]!;
+  const g = tableG(s, op.dom);
+  if (op.ref < 0 || op.ref >= g.length) return GNTST_bad_gntref; // "Bad ref"
+  const e = g[op.ref]!, a = tableA(s, op.dom)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
   if (a && (a.domid !== ld || a.is_sub_page)) return GNTST_general_error; // "Bad domain (%d != %d), or risk of counter overflow %08x, or subpage %d"
   if (!a || (!ro && writePins(a) === 0)) return setStatusCheck(e, versionOf(s, op.dom), a !== null && !pinnedTypeCheck, ro, true, ld);
@@ -562,13 +570,13 @@ export const mapNeedsStatus = (a: ActiveEntry | null, flags: number): boolean =>
  */
 export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number, statusSet = false, handle = freeHandle(s)): number {
   const h = handle;
-  const t = wtable(d, op.dom);
+  const t = wa(d, op.dom);
   const e = (op.dom === DOMID_A ? s.ga : s.gb)[op.ref]!;
   const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
   if (!statusSet && mapNeedsStatus(prev, op.flags)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
   // the pins are counted in place (a pinned entry keeps its object)
-  const a = (t.a[op.ref] ?? (t.a[op.ref] = fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom)))) as Draft<ActiveEntry>;
+  const a = (t[op.ref] ?? (t[op.ref] = fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom)))) as Draft<ActiveEntry>;
   if (op.flags & GNTMAP_host_map) ro ? a.hstr++ : a.hstw++;
   if (op.flags & GNTMAP_device_map) ro ? a.devr++ : a.devw++;
   d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: a.frame, drv };
@@ -597,20 +605,19 @@ export function unmapCommon(d: W, s: S, h: number, parts: number): number {
   return done | (m.flags & GNTMAP_readonly);
 }
 
-/** unmap_common_complete(op): drop the pins of what unmap_common did, then reduce_status_for_pin once. */
-export function unmapCommonComplete(d: W, dom: number, ref: number, done: number): void {
-  reduceStatusForPin(d, dom, ref, dropMapPins(d, dom, ref, done), (done & GNTMAP_readonly) !== 0);
+/** unmap_common_complete(op): drop the pins of what unmap_common did, then reduce_status_for_pin once (`s`: see {@link unpin}). */
+export function unmapCommonComplete(d: W, dom: number, ref: number, done: number, s?: S): void {
+  reduceStatusForPin(d, dom, ref, dropMapPins(d, dom, ref, done, s), (done & GNTMAP_readonly) !== 0);
 }
 
-/** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned). */
-export function dropMapPins(d: W, dom: number, ref: number, done: number): ActiveEntry | null {
-  const t = wtable(d, dom);
-  const a = t.a[ref]!; // the draft: several unmaps may complete in one step
+/** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned; `s`: see {@link unpin}). */
+export function dropMapPins(d: W, dom: number, ref: number, done: number, s?: S): ActiveEntry | null {
+  const a = wa(d, dom)[ref]!; // the draft: several unmaps may complete in one step
   const ro = (done & GNTMAP_readonly) !== 0;
   if (done & GNTMAP_host_map) ro ? a.hstr-- : a.hstw--;
   if (done & GNTMAP_device_map) ro ? a.devr-- : a.devw--;
   if (pinCount(a) > 0) return a;
-  unpin(d, dom, ref);
+  unpin(d, dom, ref, s);
   return null;
 }
 
@@ -619,11 +626,20 @@ export function dropMapPins(d: W, dom: number, ref: number, done: number): Activ
  * an entry whose flags a failed v2 end cleared takes no new pin once unpinned
  * (_set_status checks the type of an unpinned entry), so the ghost would only
  * split states that every rule and property treats alike.
+ *
+ * `s`, when the caller has it: the state the rule runs on, whose `rv` and
+ * `fe.length` are read instead of the draft's (on the packed path reading a
+ * draft's field copies it and packs it again: checker/codec.ts lazyRootOf).
+ * The same values: `fe`'s length is the parameters', and no rule writes
+ * `rv[ref]` before it unpins `ref` in the same step (the writes of `rv` are
+ * the granter's: a grant, an end, a rewrite, the ring's setup; none unpins).
  */
-function unpin(d: W, dom: number, ref: number): void {
-  wtable(d, dom).a[ref] = null;
-  if (dom === DOMID_A && ref < d.rv.length && d.rv[ref] === RV_READONLY_REVOKED) d.rv[ref] = 0;
-  if (dom === DOMID_A) forgetDeadEntry(d, ref);
+function unpin(d: W, dom: number, ref: number, s?: S): void {
+  wa(d, dom)[ref] = null;
+  if (dom !== DOMID_A) return;
+  const rv = (s ?? d).rv;
+  if (ref < rv.length && rv[ref] === RV_READONLY_REVOKED) d.rv[ref] = 0;
+  forgetDeadEntry(d, ref, (s ?? d).fe.length, false);
 }
 
 /**
@@ -637,12 +653,13 @@ function unpin(d: W, dom: number, ref: number): void {
  * in an entry never granted, so that states differing in them alone (a ref
  * released from page 1 or from page 2) are one state (issue 11: a quotient,
  * no verdict, observable or counterexample length changes). The status word
- * (v1: the flags word's bits) stays: Xen's.
+ * (v1: the flags word's bits) stays: Xen's. `pinned`: whether entry `r` is
+ * pinned now (the caller knows it: the draft's active entries are not read).
  */
-function forgetDeadEntry(d: W, r: number): void {
-  if (r < 1 || r >= d.fe.length) return; // the ring's entry and the reserved one: their frames are fixed
+function forgetDeadEntry(d: W, r: number, nfe: number, pinned: boolean): void {
+  if (r < 1 || r >= nfe) return; // the ring's entry and the reserved one (`nfe`: the length of `fe`, data refs and the ring's): their frames are fixed
   const e = d.ga[r]!;
-  if (gtype(e) !== GTF_invalid || d.aa[r] !== null || (e.domid === 0 && e.frame === 0 && e.page_off === 0 && e.length === 0)) return;
+  if (gtype(e) !== GTF_invalid || pinned || (e.domid === 0 && e.frame === 0 && e.page_off === 0 && e.length === 0)) return;
   d.ga[r] = { ...INVALID, flags: e.flags, status: e.status };
 }
 
@@ -650,7 +667,7 @@ function forgetDeadEntry(d: W, r: number): void {
 export function unmapApply(d: W, s: S, h: number): void {
   const m = s.mt[h]!;
   const done = unmapCommon(d, s, h, GNTMAP_host_map | GNTMAP_device_map);
-  unmapCommonComplete(d, m.dom, m.ref, done);
+  unmapCommonComplete(d, m.dom, m.ref, done, s);
 }
 
 export interface CopyArgs {
@@ -683,7 +700,17 @@ export interface Acquired {
   readonly pf: number;
 }
 
-const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 });
+/**
+ * An acquire that pins nothing, with its status: one frozen object per status, shared (copy_begin's guard
+ * asks every copy choice in every state where no copy is in progress, and most are refused).
+ */
+const fail = (status: number): Acquired => FAILED.get(status) ?? newFail(status);
+const FAILED = new Map<number, Acquired>();
+function newFail(status: number): Acquired {
+  const r: Acquired = Object.freeze({ status, pins: Object.freeze([]) as readonly CopyPin[], start: 0, length: 0, hops: 0, frame: -1, pf: -1 });
+  FAILED.set(status, r);
+  return r;
+}
 
 
 /** How acquire_grant_for_copy may depart from Xen's (the variants of examples/grant-xsa226.ts and grant-xsa500.ts). */
@@ -708,10 +735,10 @@ export interface AcquireVariant {
  * one that does not is used through act->mfn, whose owner must be `rd`.
  */
 export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, v: AcquireVariant = {}, depth = 0, gb?: readonly GrantEntry[]): Acquired {
-  const t = table(s, rd, gb);
-  if (!t) return fail(GNTST_bad_domain);
-  if (gref < 0 || gref >= t.g.length) return fail(GNTST_bad_gntref); // "Bad grant reference"
-  const e = t.g[gref]!, a = t.a[gref]!;
+  if (!hasTable(rd)) return fail(GNTST_bad_domain);
+  const g = tableG(s, rd, gb);
+  if (gref < 0 || gref >= g.length) return fail(GNTST_bad_gntref); // "Bad grant reference"
+  const e = g[gref]!, a = tableA(s, rd)[gref]!;
   const ver = versionOf(s, rd);
   if (a && a.domid !== ldom) return fail(GNTST_general_error); // "Bad domain (%d != %d), or risk of counter overflow"
   const needStatus = !a || (!ro && writePins(a) === 0);
@@ -723,7 +750,7 @@ export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro:
     if (!v.chain && !allowTransitive) return fail(GNTST_general_error); // "transitive grant when transitivity not allowed"
     const td = e.trans_domid, tg = e.trans_gref;
     if (!v.chain && td === rd) return fail(GNTST_general_error); // "transitive grants cannot be self-referential"
-    if (!table(s, td, gb)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
+    if (!hasTable(td)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
     if (depth >= 2) return { status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: false, act: null }], start: 0, length: PAGE, hops: 3, frame: -1, pf: -1 }; // unbounded recursion (XSA-226)
     const inner = acquireForCopy(s, td, tg, rd, ro, false, v, depth + 1, gb);
     if (inner.status !== GNTST_okay) return inner;
@@ -761,7 +788,7 @@ export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro:
  * again: a refused copy leaves no trace).
  */
 export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}, gb?: readonly GrantEntry[]): Acquired {
-  if (op.len === 0) return { status: GNTST_okay, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 }; // "if ( unlikely(!op->len) ) return GNTST_okay"
+  if (op.len === 0) return fail(GNTST_okay); // "if ( unlikely(!op->len) ) return GNTST_okay": nothing pinned
   const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, v, 0, gb);
   if (acq.status !== GNTST_okay) return acq;
   if (op.offset < 0 || op.offset + op.len > PAGE) return fail(GNTST_bad_copy_arg); // "copy beyond page area"
@@ -773,29 +800,29 @@ export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}
 export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): void {
   if (acq.pins.length === 0) return; // zero-length
   for (const pin of acq.pins) {
-    const t = wtable(d, pin.dom);
+    const t = wa(d, pin.dom);
     if (pin.set) setBits(d, pin.dom, pin.ref, op.w ? GTF_reading | GTF_writing : GTF_reading);
-    if (pin.act) t.a[pin.ref] = { ...pin.act };
-    const a = t.a[pin.ref]!;
+    if (pin.act) t[pin.ref] = { ...pin.act };
+    const a = t[pin.ref]!;
     op.w ? a.cpw++ : a.cpr++;
   }
   d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ dom: x.dom, ref: x.ref })), frame: acq.frame, pf: acq.pf });
 }
 
-/** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin. */
-export function releaseForCopy(d: W, dom: number, ref: number, w: number): void {
-  const t = wtable(d, dom);
-  const a = t.a[ref];
+/** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin (`s`: see {@link unpin}). */
+export function releaseForCopy(d: W, dom: number, ref: number, w: number, s?: S): void {
+  const t = wa(d, dom);
+  const a = t[ref];
   if (!a) return;
   w ? a.cpw-- : a.cpr--;
-  if (pinCount(a) === 0) unpin(d, dom, ref);
-  reduceStatusForPin(d, dom, ref, t.a[ref] ?? null, !w);
+  if (pinCount(a) === 0) unpin(d, dom, ref, s);
+  reduceStatusForPin(d, dom, ref, t[ref] ?? null, !w);
 }
 
 /** The copy completes: release_grant_for_copy on every pinned entry, outermost first. */
 export function copyEnd(d: W, s: S, i: number): void {
   const c = s.cp[i]!;
-  for (const pin of c.pins) releaseForCopy(d, pin.dom, pin.ref, c.w);
+  for (const pin of c.pins) releaseForCopy(d, pin.dom, pin.ref, c.w, s);
   d.cp.splice(i, 1);
 }
 
@@ -804,7 +831,7 @@ export const GNTTAB_NR_RESERVED_ENTRIES = 8;
 export const EINVAL = -22, EAGAIN = -11;
 
 /** rgt->nr_v2_ops: A's pinned sub-page (and transitive) entries: v2 operations in progress. */
-export const nrV2Ops = (s: S): number => s.aa.filter((a) => a !== null && a.is_sub_page === 1).length;
+export const nrV2Ops = (s: S): number => count(s.aa, (a) => a !== null && a.is_sub_page === 1);
 
 export const ERANGE = -34;
 
@@ -878,13 +905,15 @@ export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
   if (s.gt_version === 1) {
     if (!busy) d.ga[r] = INVALID;
   } else {
-    d.ga[r] = { ...s.ga[r]!, flags: 0 }; // v2 writes the flags alone: domid and the frame stay in the shared entry, where Xen's pinned path (act->pin != 0) compares them
+    // v2 writes the flags alone: domid and the frame stay in the shared entry, where Xen's pinned path (act->pin != 0)
+    // compares them; flags already 0 (the deferred list's retry of a busy entry) leave the entry and the draft untouched
+    if (s.ga[r]!.flags !== 0) d.ga[r] = { ...s.ga[r]!, flags: 0 };
     // a read-only grant revoked while pinned: GTF_readonly is gone from the flags Xen's pinned path reads (G19)
     if (busy && s.ga[r]!.flags & GTF_readonly && s.aa[r] !== null) d.rv[r] = RV_READONLY_REVOKED;
   }
   if (!busy) {
     d.rv[r] = 2; // the entry is cleared and was seen idle: no pin may follow (G17)
-    forgetDeadEntry(d, r);
+    forgetDeadEntry(d, r, s.fe.length, s.aa[r] !== null); // no rule pins or unpins before it ends a grant
   }
   return !busy;
 }
@@ -1401,7 +1430,7 @@ export const rogueUnmap: R = {
   then: (d, s, p, a: UnmapChoice) => {
     const m = s.mt[a.h]!;
     const done = unmapCommon(d, s, a.h, a.parts);
-    if (p.unmaps === 0) unmapCommonComplete(d, m.dom, m.ref, done);
+    if (p.unmaps === 0) unmapCommonComplete(d, m.dom, m.ref, done, s);
     else d.um.push({ dom: m.dom, ref: m.ref, frame: m.frame, done });
   },
 };
@@ -1416,7 +1445,7 @@ export const unmapCompleteRule: R = {
   when: (s, _p, i: number) => i < s.um.length && !actLocked(s, s.um[i]!.dom, s.um[i]!.ref),
   then: (d, s, _p, i: number) => {
     const u = s.um[i]!;
-    unmapCommonComplete(d, u.dom, u.ref, u.done);
+    unmapCommonComplete(d, u.dom, u.ref, u.done, s);
     d.um.splice(i, 1);
   },
 };
@@ -1543,8 +1572,11 @@ export const copyEndRule: R = {
   then: (d, s, _p, i: number) => {
     const c = s.cp[i]!;
     const last = c.pins[c.pins.length - 1]!;
-    // memcpy into the frame Xen mapped (act->mfn)
-    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = DATA;
+    // memcpy into the frame Xen mapped (act->mfn); a half that holds DATA already is not written: the draft's
+    // pages are not read either (on the packed path a read copies them and packs them again, checker/codec.ts
+    // lazyRootOf), and no rule writes them before this
+    if (c.w && last.dom === DOMID_A && c.frame >= 0)
+      for (let k = c.offset; k < c.offset + c.len; k++) if (s.pg[c.frame]!.c[k] !== DATA) d.pg[c.frame]!.c[k] = DATA;
     copyEnd(d, s, i);
   },
 };
@@ -2117,7 +2149,11 @@ export const G_granteeIdles: Goal<S, P> = {
 };
 
 export const grantObservables: readonly Observable<S, P>[] = [
-  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => count(s.aa.slice(0, s.fe.length), (a) => a !== null) },
+  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => {
+    let n = 0;
+    for (let r = 0; r < s.fe.length; r++) if (s.aa[r] !== null) n++;
+    return n;
+  } },
   { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
   { name: 'cached_grants', description: 'sticky grants in the backend cache', value: (s) => cacheCount(s) },
 ];
