@@ -987,7 +987,7 @@ const showFlags = (f: number): string =>
 interface GrantChoice { r: number; kind: number }
 /** The kinds the frontend may grant a data ref for. */
 const grantKinds: (p: P) => number[] = perParams((p) => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
-const stickyCount = (s: S): number => s.fe.filter((f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL).length;
+const stickyCount = (s: S): number => count(s.fe, (f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL);
 
 /** The first free data page (the page allocator's), -1 if none. */
 function freePageIndex(s: S): number {
@@ -1299,7 +1299,11 @@ export const beForward: R = {
     Object.assign(d.be[r]!, { st: BE_FWD, t });
   },
 };
-const freeTrans = (s: S): number => s.gb.findIndex((e, t) => gtype(e) === GTF_invalid && s.ab[t] === null && !s.be.some((b) => b.t === t));
+/** The first of B's entries that is invalid, unpinned and not netback's for a forward (-1: none). */
+function freeTrans(s: S): number {
+  for (let t = 0; t < s.gb.length; t++) if (gtype(s.gb[t]!) === GTF_invalid && s.ab[t] === null && hostileOwns(s, t)) return t;
+  return -1;
+}
 
 export const beForwardDone: R = {
   name: 'be_forward_done', actor: 'backend',
@@ -1639,7 +1643,7 @@ export const rogueTransitive: R = {
   choices: (_s, p) => (lateTrans(p) ? lateTransChoices(p) : transChoices(p)),
   showChoice: (a: TransChoice) => (a.domid < 0 ? `B:${a.t} (any content: transWrites=late)` : showTrans(a)),
   when: (s, p, a: TransChoice) => {
-    if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
+    if (!hostile(p) || !hostileOwns(s, a.t)) return false;
     // transWrites=late: the writes are the copies' (lateTrans); one write per entry stays, a step to the same class
     if (a.domid < 0) return true;
     const e = s.gb[a.t]!;
@@ -1694,7 +1698,7 @@ export const rogueEndTransitive: R = {
   doc: 'the hostile domain invalidates one of its transitive entries (v2: flags = 0)',
   see: 'grant_table.h (invalidating an entry)',
   choices: (_s, p) => transEntries(p),
-  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && !s.be.some((b) => b.t === t),
+  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && hostileOwns(s, t),
   then: (d, s, _p, t: number) => {
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
   },
