@@ -33,7 +33,9 @@
  * (`workers`, and the CLI's reason). Without the option: the single-threaded `check` of every tree.
  * CPU seconds are the process's, every thread's (workers and compiler threads) included.
  * `--wall` (on `compare`): a second table, states per wall-clock second and per CPU second of each tree
- * and both ratios side by side (issue 11 asks for states/s; users run the default workers):
+ * and both ratios side by side (issue 11 asks for states/s; users run the default workers), and beside the wall
+ * ratio each tree's edges per state and the ratio of edges per wall second (WALL_HEADER: grant's model changed since
+ * f6f19a3, so its states/s ratio compares different work per state; both are shown):
  *   node --import ./bin/register.mjs bench/nested.ts compare --repeat 3 --base /tmp/nested/f6f19a3 --cases xenbus4,xenbus5,ring-weak --workers default --wall
  *
  * `--control CASES|all|none` (on `compare`): a control, the noise floor of the run beside each figure. In each
@@ -91,17 +93,23 @@ export const CASES: Readonly<
 > = {
   /**
    * The grant cases pin handles=2, grant's default until session 26 (the defaults helper raises it): a raised
-   * default must not change the space a case compares across trees. grant, grant22-150k and grant22-600k leave out
-   * G19 (as grant22-noG19 below): on a tree that has it (fc324f9 on) it stops the search after 24,506 states, so
-   * that a prefix named 150k was 24,506 states here and 150,000 on f6f19a3 (blkif, session 34); grant22 is the
-   * whole space with every invariant, which stops at G19.
+   * default must not change the space a case compares across trees. Every grant case leaves out G19 (as
+   * grant22-noG19 below): on a tree that has it (fc324f9 on) it stops the search after 24,506 states, so that a
+   * prefix named 150k was 24,506 states here and 150,000 on f6f19a3 (blkif, session 34). `grant22`, the whole
+   * space with every invariant, is retired for that reason (RETIRED).
    */
-  grant: { model: 'grant', params: { handles: '2' }, leaveOut: ['G19_readonly_grant_stays_readonly'] },
-  /** The first 150,000 states of grant refs=2 pages=2 (BFS order: the same states on both trees). */
+  /**
+   * grant refs=1 pages=1, the whole space (f6f19a3's defaults: 5,207 states there, 3,680 since grant folds a
+   * hostile domain's writes): the small grant space pinned, where `grant` (retired) ran each tree's own defaults.
+   */
+  grant11: { model: 'grant', params: { refs: '1', pages: '1', handles: '2' }, leaveOut: ['G19_readonly_grant_stays_readonly'] },
+  /**
+   * The first 150,000 states of grant refs=2 pages=2 in BFS order: the same states on two trees with the same model;
+   * against f6f19a3 (another model: 718,239 states in the whole space there, 209,919 here) a prefix of each tree's own.
+   */
   'grant22-150k': { model: 'grant', params: { refs: '2', pages: '2', handles: '2' }, maxStates: 150_000, leaveOut: ['G19_readonly_grant_stays_readonly'] },
   /** The first 600,000 states of the same (long enough that start-up and compilation are a small part). */
   'grant22-600k': { model: 'grant', params: { refs: '2', pages: '2', handles: '2' }, maxStates: 600_000, leaveOut: ['G19_readonly_grant_stays_readonly'] },
-  grant22: { model: 'grant', params: { refs: '2', pages: '2', handles: '2' } },
   /**
    * The whole space of the same, with the declared finding G19 left out as
    * check-all's second grant row leaves it out (every other invariant and
@@ -159,7 +167,34 @@ export const CASES: Readonly<
   'netif-tx': { model: 'netif-tx', params: {} },
 };
 
-interface RunResult {
+/**
+ * Case names no longer run, each with the line that says why and what to run instead: a script that names one is
+ * refused (`run`, `compare --cases`, `npm run bench -- --nested-cases`) with that hint, not with the bare list of
+ * cases (blkif, session 35). grant22: grant refs=2 pages=2 with every invariant stopped at the G19 finding after
+ * 24,506 states (100,692 edges, 8 steps) on a tree that has G19 (fc324f9 on) and ran the whole space on one
+ * without it (f6f19a3): one name, two different measures, neither the space's speed on today's tree. grant: grant
+ * at each tree's defaults, which grew from refs=1 pages=1 to refs=2 pages=2 (another space, 40 times the states).
+ */
+export const RETIRED: Readonly<Record<string, string>> = {
+  grant:
+    "retired (it ran each tree's own defaults: refs=1 pages=1 on f6f19a3, 5,207 states; refs=2 pages=2 since, 209,919): " +
+    'grant11 pins refs=1 pages=1, grant22-noG19 is refs=2 pages=2',
+  grant22:
+    'retired (it stopped at the G19 finding after 24,506 states on a tree with G19, fc324f9 on, and ran the whole space on one without it): ' +
+    'grant22-noG19 is the whole 2x2 space with G19 left out, grant22-150k and grant22-600k its first states',
+};
+
+/**
+ * Why `name` is not a case `flag` takes (`--cases`, `--nested-cases`, `run`): a retired name's hint, or the cases
+ * known; undefined for a case of CASES.
+ */
+export function caseRefusal(name: string, flag: string): string | undefined {
+  if (Object.hasOwn(CASES, name)) return undefined;
+  if (Object.hasOwn(RETIRED, name)) return `${flag}: case '${name}' is ${RETIRED[name]}`;
+  return `${flag}: unknown case '${name}' (cases: ${Object.keys(CASES).join(', ')})`;
+}
+
+export interface RunResult {
   case: string;
   /** The model run (a case's word-level model where the tree has it, `ring-weak-flat`, else its nested one). */
   model: string;
@@ -199,9 +234,8 @@ export function workersArg(args: readonly string[]): string | undefined {
  * with no control to tell the machine's noise from the change's). A control costs one more run of this tree a
  * round: grant22-noG19 is no longer long (209,919 states since grant folds a hostile domain's writes,
  * docs/performance.md "2x2 whole space": ~4 s CPU; 990 s is f6f19a3's own run, the base's, which a control does
- * not repeat; docs/perf/2026-12-07h-blkif.md), nor are the others
- * (grant22 stops at G19 after 24,506 states on a tree that has it; the others leave G19 out), so
- * every grant case gets one by default. The table's first line names the cases controlled.
+ * not repeat; docs/perf/2026-12-07h-blkif.md), nor are the others (each leaves G19 out and stops at 150,000
+ * or 600,000 states, or runs grant at its defaults), so every grant case gets one by default. The table's first line names the cases controlled.
  */
 export const CONTROLLED = /^(ring-weak|xenbus\d|grant)/;
 
@@ -262,8 +296,9 @@ export function paramsArg(args: readonly string[]): Record<string, string> {
  * `params` override the case's own (`run -p`).
  */
 async function runOne(name: string, root: string, sameModels = false, workers?: string, params: Record<string, string> = {}): Promise<RunResult> {
-  const c = CASES[name];
-  if (!c) throw new Error(`unknown case ${name} (known: ${Object.keys(CASES).join(', ')})`);
+  const refused = caseRefusal(name, 'run');
+  if (refused) throw new BadArg(refused);
+  const c = CASES[name]!;
   const imp = (p: string, from = root) => import(pathToFileURL(join(from, p)).href);
   const models = sameModels ? HERE : root;
   const { findModel } = await imp('model/registry.ts', models);
@@ -322,7 +357,7 @@ async function runOne(name: string, root: string, sameModels = false, workers?: 
   };
 }
 
-const median = (xs: number[]): number => {
+const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const n = s.length;
   return n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
@@ -352,7 +387,10 @@ function compare(args: string[], quietAs?: string, checkOnly = false): void {
   const sameModels = args.includes('--same-models');
   const workers = workersArg(args);
   const cases = (opt('--cases') ?? Object.keys(CASES).join(',')).split(',');
-  for (const c of cases) if (!(c in CASES)) throw new BadArg(`--cases: unknown case '${c}' (cases: ${Object.keys(CASES).join(', ')})`);
+  for (const c of cases) {
+    const refused = caseRefusal(c, '--cases');
+    if (refused) throw new BadArg(refused);
+  }
   if (!(repeat >= 1 && Number.isInteger(repeat))) throw new BadArg(`--repeat expects a whole number of runs from 1, got '${opt('--repeat')}'`);
   const controlled = controlArg(args, cases);
   if (checkOnly) return;
@@ -406,22 +444,7 @@ function compare(args: string[], quietAs?: string, checkOnly = false): void {
         controlCell(runs.control!, runs.this!, (r) => r.states / r.cpuSeconds),
       ].join(' | '),
     );
-    const wallRate = (rs: RunResult[]) => median(rs.map((r) => r.states / r.seconds));
-    wall.push(
-      [
-        name,
-        base ? workersOf(runs.base!) : '',
-        workersOf(runs.this!),
-        base ? Math.round(wallRate(runs.base!)).toString() : '',
-        Math.round(wallRate(runs.this!)).toString(),
-        base ? (wallRate(runs.this!) / wallRate(runs.base!)).toFixed(2) : '',
-        base ? Math.round(cpuRate(runs.base!)).toString() : '',
-        Math.round(cpuRate(runs.this!)).toString(),
-        base ? ratioCpu.toFixed(2) : '',
-        controlCell(runs.control!, runs.this!, (r) => r.states / r.seconds),
-        controlCell(runs.control!, runs.this!, (r) => r.states / r.cpuSeconds),
-      ].join(' | '),
-    );
+    wall.push(wallRow(name, runs.base!, runs.this!, runs.control!));
   }
   console.log(
     `median of ${repeat} runs (seconds of search, fresh process each, interleaved)${sameModels && base ? `; base: ${base}'s checker on this tree's models` : ''}` +
@@ -435,14 +458,62 @@ function compare(args: string[], quietAs?: string, checkOnly = false): void {
   if (args.includes('--wall')) {
     console.log('');
     console.log(`states per second of wall clock and per CPU second (every thread of the process), medians of ${repeat}${workers !== undefined ? `; --workers ${workers}` : '; one thread'}`);
-    console.log('case | base workers | this workers | base states/s | this states/s | wall ratio | base states/CPU s | this states/CPU s | CPU ratio | control wall ratio | control CPU ratio');
+    console.log(WALL_HEADER);
     for (const r of wall) console.log(r);
+    if (base) console.log(WALL_EDGES_NOTE);
   }
   if (controlled.size)
     console.log(
       `\ncontrol (${[...controlled].join(', ')}): this tree run again beside its own run each round (after it, then before it); its ratio to this tree's runs (median over median) and, in brackets, ` +
         `the lowest and highest of a round's pair: the noise floor of this run (a ratio within it is not the change's)`,
     );
+}
+
+/**
+ * `compare --wall`'s table. Beside states per wall second (the wall ratio: issue 11's figure, unchanged) each tree's
+ * edges per state and the ratio of edges per wall second: a model that changed between the trees (grant since
+ * f6f19a3: handles, the reserved entry, v1/v2, hostile writes folded) may have more or fewer edges a state, so a
+ * reader sees both what the issue asks (states/s) and the work behind each state counted (blkif, session 35:
+ * against f6f19a3 grant22-150k went from 6.57 to 6.44 edges a state, xenbus4 from 4.48 to 4.09, ring-weak 2.59
+ * to 2.60; docs/perf/2026-12-08-blkif.md).
+ */
+export const WALL_HEADER =
+  'case | base workers | this workers | base states/s | this states/s | wall ratio | base edges/state | this edges/state | edges/s wall ratio | ' +
+  'base states/CPU s | this states/CPU s | CPU ratio | control wall ratio | control CPU ratio';
+
+/** The line under the --wall table against a base: what its edge columns are. */
+export const WALL_EDGES_NOTE =
+  'edges/state: each tree\'s edges (transitions explored) per distinct state; edges/s wall ratio: edges per wall second this/base (medians), ' +
+  'beside the states/s one (issue 11\'s figure): where the model changed between the trees, a state is not the same work';
+
+/**
+ * One row of the --wall table (WALL_HEADER) from a case's runs: medians over the runs of each tree, ratios this/base
+ * (median over median); the base's cells and the ratios empty without a base (`base` empty), the control's without
+ * a control.
+ */
+export function wallRow(name: string, base: readonly RunResult[], runs: readonly RunResult[], control: readonly RunResult[]): string {
+  const rate = (rs: readonly RunResult[], per: (r: RunResult) => number) => median(rs.map(per));
+  const wall = (r: RunResult) => r.states / r.seconds;
+  const cpu = (r: RunResult) => r.states / r.cpuSeconds;
+  const edgesWall = (r: RunResult) => r.edges / r.seconds;
+  const edgesPerState = (r: RunResult) => r.edges / r.states;
+  const has = base.length > 0;
+  return [
+    name,
+    has ? workersOf(base) : '',
+    workersOf(runs),
+    has ? Math.round(rate(base, wall)).toString() : '',
+    Math.round(rate(runs, wall)).toString(),
+    has ? (rate(runs, wall) / rate(base, wall)).toFixed(2) : '',
+    has ? rate(base, edgesPerState).toFixed(2) : '',
+    rate(runs, edgesPerState).toFixed(2),
+    has ? (rate(runs, edgesWall) / rate(base, edgesWall)).toFixed(2) : '',
+    has ? Math.round(rate(base, cpu)).toString() : '',
+    Math.round(rate(runs, cpu)).toString(),
+    has ? (rate(runs, cpu) / rate(base, cpu)).toFixed(2) : '',
+    controlCell(control, runs, wall),
+    controlCell(control, runs, cpu),
+  ].join(' | ');
 }
 
 /** The worker counts of a case's runs, as run: `2` when every run had 2, `1,2,2` when the default chose differently. */
@@ -462,7 +533,8 @@ if (cmd === '(imported)') {
       const params = paramsArg(rest);
       const wi = rest.indexOf('--workers');
       const pos = rest.filter((a, i) => a !== '--same-models' && a !== '-p' && rest[i - 1] !== '-p' && (wi < 0 || (i !== wi && i !== wi + 1)));
-      const r = await runOne(pos[0]!, resolve(pos[1] ?? HERE), rest.includes('--same-models'), workers, params);
+      if (pos[0] === undefined) throw new BadArg(`run expects a case (cases: ${Object.keys(CASES).join(', ')})`);
+      const r = await runOne(pos[0], resolve(pos[1] ?? HERE), rest.includes('--same-models'), workers, params);
       process.stdout.write(JSON.stringify(r) + '\n');
     } else if (cmd === 'compare') {
       // the arguments are checked before a --quiet child is started (a bad one: one line, from this process)

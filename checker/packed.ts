@@ -398,6 +398,12 @@ export class PackedPath<S> implements StatePath<S> {
     this.sfp[2 * j + 1] = this.fpTmp[1]!;
   }
 
+  /** Drops the successors staged after the first `to` (a state the window gives back: search.ts `window`). */
+  unstage(to: number): void {
+    if (to < 0 || to > this.staged) throw new Error(`internal: unstage to ${to} of ${this.staged} staged`);
+    this.staged = to;
+  }
+
   private growStage(): void {
     const W = this.codec.words;
     const n = Math.max(64, this.sview.length * 2);

@@ -420,17 +420,25 @@ export const grantInit = (p: P, v = bootVersions(p)[0]!): S => {
 
 // --- the hypervisor (xen/common/grant_table.c)
 
-/** The grant table of a domain, or undefined if the domain does not exist (C's table is empty). */
-function table(s: S, dom: number, gb?: readonly GrantEntry[]): { g: readonly GrantEntry[]; a: readonly (ActiveEntry | null)[] } | undefined {
-  if (dom === DOMID_A) return { g: s.ga, a: s.aa };
-  if (dom === DOMID_B) return { g: gb ?? s.gb, a: s.ab };
-  if (dom === DOMID_C) return { g: [], a: [] };
-  return undefined;
-}
-function wtable(d: W, dom: number): { g: Draft<GrantEntry>[]; a: (Draft<ActiveEntry> | null)[] } {
-  if (dom === DOMID_A) return { g: d.ga, a: d.aa };
-  return { g: d.gb, a: d.ab };
-}
+/** Whether domain `dom` exists and has a grant table (A, B and C: C's table is empty). */
+const hasTable = (dom: number): boolean => dom === DOMID_A || dom === DOMID_B || dom === DOMID_C;
+const NO_ENTRIES: readonly GrantEntry[] = Object.freeze([]);
+const NO_ACTIVE: readonly (ActiveEntry | null)[] = Object.freeze([]);
+/**
+ * The grant entries (`gb`: B's as a late copy reads them) and the active entries of a domain that exists, apart:
+ * the guards of map and copy ask for them for every choice in most states, and a record of both (the
+ * former `table`) was an allocation each time.
+ */
+const tableG = (s: S, dom: number, gb?: readonly GrantEntry[]): readonly GrantEntry[] => (dom === DOMID_A ? s.ga : dom === DOMID_B ? gb ?? s.gb : NO_ENTRIES);
+const tableA = (s: S, dom: number): readonly (ActiveEntry | null)[] => (dom === DOMID_A ? s.aa : dom === DOMID_B ? s.ab : NO_ACTIVE);
+/**
+ * A domain's grant entries (`wg`) or active entries (`wa`) on the draft, apart: on the packed path the draft is
+ * the codec's lazy root (checker/codec.ts lazyRootOf), where reading a root field copies it and makes the
+ * successor's pack encode it again, so a rule that writes the active entries alone must not read the entries
+ * too (2026-12-08: the former `wtable` returned both, and read both, on every pin and status write).
+ */
+const wg = (d: W, dom: number): Draft<GrantEntry>[] => (dom === DOMID_A ? d.ga : d.gb);
+const wa = (d: W, dom: number): (Draft<ActiveEntry> | null)[] => (dom === DOMID_A ? d.aa : d.ab);
 /** The version of a domain's table: A's is `gt_version`; dom0's own (transitive grants) is always 2. */
 const versionOf = (s: S, dom: number): number => (dom === DOMID_A ? s.gt_version : 2);
 
@@ -447,13 +455,13 @@ export function statusOf(s: S, dom: number, r: number): number {
 }
 /** Xen sets status bits: v1 `guest_cmpxchg` on the flags word, v2 `*status |=`. */
 function setBits(d: W, dom: number, r: number, bits: number): void {
-  const e = wtable(d, dom).g[r]!;
+  const e = wg(d, dom)[r]!;
   if (versionOf(d as S, dom) === 1) e.flags |= bits;
   else e.status |= bits;
 }
 /** gnttab_clear_flags on the status word (v1: the flags word). */
 function clearBits(d: W, dom: number, r: number, bits: number): void {
-  const e = wtable(d, dom).g[r]!;
+  const e = wg(d, dom)[r]!;
   if (versionOf(d as S, dom) === 1) e.flags &= ~bits;
   else e.status &= ~bits;
 }
@@ -528,11 +536,11 @@ export interface MapOp {
  */
 export function mapCheck(s: S, ld: number, op: MapOp, pinnedTypeCheck = false): number {
   if ((op.flags & (GNTMAP_device_map | GNTMAP_host_map)) === 0) return GNTST_bad_gntref; // "Bad flags in grant map op"
-  const t = table(s, op.dom);
-  if (!t) return GNTST_bad_domain; // "Could not find domain"
+  if (!hasTable(op.dom)) return GNTST_bad_domain; // "Could not find domain"
   if (ld !== DOMID_B || freeHandle(s) < 0) return GNTST_no_space; // "Failed to obtain maptrack handle"
-  if (op.ref < 0 || op.ref >= t.g.length) return GNTST_bad_gntref; // "Bad ref"
-  const e = t.g[op.ref]!, a = t.a[op.ref]!;
+  const g = tableG(s, op.dom);
+  if (op.ref < 0 || op.ref >= g.length) return GNTST_bad_gntref; // "Bad ref"
+  const e = g[op.ref]!, a = tableA(s, op.dom)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
   if (a && (a.domid !== ld || a.is_sub_page)) return GNTST_general_error; // "Bad domain (%d != %d), or risk of counter overflow %08x, or subpage %d"
   if (!a || (!ro && writePins(a) === 0)) return setStatusCheck(e, versionOf(s, op.dom), a !== null && !pinnedTypeCheck, ro, true, ld);
@@ -562,13 +570,13 @@ export const mapNeedsStatus = (a: ActiveEntry | null, flags: number): boolean =>
  */
 export function mapApply(d: W, s: S, ld: number, op: MapOp, drv: number, statusSet = false, handle = freeHandle(s)): number {
   const h = handle;
-  const t = wtable(d, op.dom);
+  const t = wa(d, op.dom);
   const e = (op.dom === DOMID_A ? s.ga : s.gb)[op.ref]!;
   const prev = (op.dom === DOMID_A ? s.aa : s.ab)[op.ref]!;
   const ro = (op.flags & GNTMAP_readonly) !== 0;
   if (!statusSet && mapNeedsStatus(prev, op.flags)) setBits(d, op.dom, op.ref, ro ? GTF_reading : GTF_reading | GTF_writing);
   // the pins are counted in place (a pinned entry keeps its object)
-  const a = (t.a[op.ref] ?? (t.a[op.ref] = fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom)))) as Draft<ActiveEntry>;
+  const a = (t[op.ref] ?? (t[op.ref] = fresh(ld, e.frame, 0, PAGE, 0, -1, -1, versionOf(s, op.dom)))) as Draft<ActiveEntry>;
   if (op.flags & GNTMAP_host_map) ro ? a.hstr++ : a.hstw++;
   if (op.flags & GNTMAP_device_map) ro ? a.devr++ : a.devw++;
   d.mt[h] = { dom: op.dom, ref: op.ref, flags: op.flags, frame: a.frame, drv };
@@ -597,20 +605,19 @@ export function unmapCommon(d: W, s: S, h: number, parts: number): number {
   return done | (m.flags & GNTMAP_readonly);
 }
 
-/** unmap_common_complete(op): drop the pins of what unmap_common did, then reduce_status_for_pin once. */
-export function unmapCommonComplete(d: W, dom: number, ref: number, done: number): void {
-  reduceStatusForPin(d, dom, ref, dropMapPins(d, dom, ref, done), (done & GNTMAP_readonly) !== 0);
+/** unmap_common_complete(op): drop the pins of what unmap_common did, then reduce_status_for_pin once (`s`: see {@link unpin}). */
+export function unmapCommonComplete(d: W, dom: number, ref: number, done: number, s?: S): void {
+  reduceStatusForPin(d, dom, ref, dropMapPins(d, dom, ref, done, s), (done & GNTMAP_readonly) !== 0);
 }
 
-/** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned). */
-export function dropMapPins(d: W, dom: number, ref: number, done: number): ActiveEntry | null {
-  const t = wtable(d, dom);
-  const a = t.a[ref]!; // the draft: several unmaps may complete in one step
+/** act->pin -= GNTPIN_{dev,hst}{r,w}_inc for the parts in `done`; returns the active entry left (null: unpinned; `s`: see {@link unpin}). */
+export function dropMapPins(d: W, dom: number, ref: number, done: number, s?: S): ActiveEntry | null {
+  const a = wa(d, dom)[ref]!; // the draft: several unmaps may complete in one step
   const ro = (done & GNTMAP_readonly) !== 0;
   if (done & GNTMAP_host_map) ro ? a.hstr-- : a.hstw--;
   if (done & GNTMAP_device_map) ro ? a.devr-- : a.devw--;
   if (pinCount(a) > 0) return a;
-  unpin(d, dom, ref);
+  unpin(d, dom, ref, s);
   return null;
 }
 
@@ -619,11 +626,20 @@ export function dropMapPins(d: W, dom: number, ref: number, done: number): Activ
  * an entry whose flags a failed v2 end cleared takes no new pin once unpinned
  * (_set_status checks the type of an unpinned entry), so the ghost would only
  * split states that every rule and property treats alike.
+ *
+ * `s`, when the caller has it: the state the rule runs on, whose `rv` and
+ * `fe.length` are read instead of the draft's (on the packed path reading a
+ * draft's field copies it and packs it again: checker/codec.ts lazyRootOf).
+ * The same values: `fe`'s length is the parameters', and no rule writes
+ * `rv[ref]` before it unpins `ref` in the same step (the writes of `rv` are
+ * the granter's: a grant, an end, a rewrite, the ring's setup; none unpins).
  */
-function unpin(d: W, dom: number, ref: number): void {
-  wtable(d, dom).a[ref] = null;
-  if (dom === DOMID_A && ref < d.rv.length && d.rv[ref] === RV_READONLY_REVOKED) d.rv[ref] = 0;
-  if (dom === DOMID_A) forgetDeadEntry(d, ref);
+function unpin(d: W, dom: number, ref: number, s?: S): void {
+  wa(d, dom)[ref] = null;
+  if (dom !== DOMID_A) return;
+  const rv = (s ?? d).rv;
+  if (ref < rv.length && rv[ref] === RV_READONLY_REVOKED) d.rv[ref] = 0;
+  forgetDeadEntry(d, ref, (s ?? d).fe.length, false);
 }
 
 /**
@@ -637,12 +653,13 @@ function unpin(d: W, dom: number, ref: number): void {
  * in an entry never granted, so that states differing in them alone (a ref
  * released from page 1 or from page 2) are one state (issue 11: a quotient,
  * no verdict, observable or counterexample length changes). The status word
- * (v1: the flags word's bits) stays: Xen's.
+ * (v1: the flags word's bits) stays: Xen's. `pinned`: whether entry `r` is
+ * pinned now (the caller knows it: the draft's active entries are not read).
  */
-function forgetDeadEntry(d: W, r: number): void {
-  if (r < 1 || r >= d.fe.length) return; // the ring's entry and the reserved one: their frames are fixed
+function forgetDeadEntry(d: W, r: number, nfe: number, pinned: boolean): void {
+  if (r < 1 || r >= nfe) return; // the ring's entry and the reserved one (`nfe`: the length of `fe`, data refs and the ring's): their frames are fixed
   const e = d.ga[r]!;
-  if (gtype(e) !== GTF_invalid || d.aa[r] !== null || (e.domid === 0 && e.frame === 0 && e.page_off === 0 && e.length === 0)) return;
+  if (gtype(e) !== GTF_invalid || pinned || (e.domid === 0 && e.frame === 0 && e.page_off === 0 && e.length === 0)) return;
   d.ga[r] = { ...INVALID, flags: e.flags, status: e.status };
 }
 
@@ -650,7 +667,7 @@ function forgetDeadEntry(d: W, r: number): void {
 export function unmapApply(d: W, s: S, h: number): void {
   const m = s.mt[h]!;
   const done = unmapCommon(d, s, h, GNTMAP_host_map | GNTMAP_device_map);
-  unmapCommonComplete(d, m.dom, m.ref, done);
+  unmapCommonComplete(d, m.dom, m.ref, done, s);
 }
 
 export interface CopyArgs {
@@ -683,7 +700,17 @@ export interface Acquired {
   readonly pf: number;
 }
 
-const fail = (status: number): Acquired => ({ status, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 });
+/**
+ * An acquire that pins nothing, with its status: one frozen object per status, shared (copy_begin's guard
+ * asks every copy choice in every state where no copy is in progress, and most are refused).
+ */
+const fail = (status: number): Acquired => FAILED.get(status) ?? newFail(status);
+const FAILED = new Map<number, Acquired>();
+function newFail(status: number): Acquired {
+  const r: Acquired = Object.freeze({ status, pins: Object.freeze([]) as readonly CopyPin[], start: 0, length: 0, hops: 0, frame: -1, pf: -1 });
+  FAILED.set(status, r);
+  return r;
+}
 
 
 /** How acquire_grant_for_copy may depart from Xen's (the variants of examples/grant-xsa226.ts and grant-xsa500.ts). */
@@ -708,10 +735,10 @@ export interface AcquireVariant {
  * one that does not is used through act->mfn, whose owner must be `rd`.
  */
 export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro: boolean, allowTransitive: boolean, v: AcquireVariant = {}, depth = 0, gb?: readonly GrantEntry[]): Acquired {
-  const t = table(s, rd, gb);
-  if (!t) return fail(GNTST_bad_domain);
-  if (gref < 0 || gref >= t.g.length) return fail(GNTST_bad_gntref); // "Bad grant reference"
-  const e = t.g[gref]!, a = t.a[gref]!;
+  if (!hasTable(rd)) return fail(GNTST_bad_domain);
+  const g = tableG(s, rd, gb);
+  if (gref < 0 || gref >= g.length) return fail(GNTST_bad_gntref); // "Bad grant reference"
+  const e = g[gref]!, a = tableA(s, rd)[gref]!;
   const ver = versionOf(s, rd);
   if (a && a.domid !== ldom) return fail(GNTST_general_error); // "Bad domain (%d != %d), or risk of counter overflow"
   const needStatus = !a || (!ro && writePins(a) === 0);
@@ -723,7 +750,7 @@ export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro:
     if (!v.chain && !allowTransitive) return fail(GNTST_general_error); // "transitive grant when transitivity not allowed"
     const td = e.trans_domid, tg = e.trans_gref;
     if (!v.chain && td === rd) return fail(GNTST_general_error); // "transitive grants cannot be self-referential"
-    if (!table(s, td, gb)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
+    if (!hasTable(td)) return fail(GNTST_general_error); // "transitive grant referenced bad domain"
     if (depth >= 2) return { status: GNTST_okay, pins: [{ dom: rd, ref: gref, set: false, act: null }], start: 0, length: PAGE, hops: 3, frame: -1, pf: -1 }; // unbounded recursion (XSA-226)
     const inner = acquireForCopy(s, td, tg, rd, ro, false, v, depth + 1, gb);
     if (inner.status !== GNTST_okay) return inner;
@@ -761,7 +788,7 @@ export function acquireForCopy(s: S, rd: number, gref: number, ldom: number, ro:
  * again: a refused copy leaves no trace).
  */
 export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}, gb?: readonly GrantEntry[]): Acquired {
-  if (op.len === 0) return { status: GNTST_okay, pins: [], start: 0, length: 0, hops: 0, frame: -1, pf: -1 }; // "if ( unlikely(!op->len) ) return GNTST_okay"
+  if (op.len === 0) return fail(GNTST_okay); // "if ( unlikely(!op->len) ) return GNTST_okay": nothing pinned
   const acq = acquireForCopy(s, op.dom, op.ref, ld, op.w === 0, true, v, 0, gb);
   if (acq.status !== GNTST_okay) return acq;
   if (op.offset < 0 || op.offset + op.len > PAGE) return fail(GNTST_bad_copy_arg); // "copy beyond page area"
@@ -773,29 +800,29 @@ export function copyCheck(s: S, ld: number, op: CopyArgs, v: AcquireVariant = {}
 export function copyBegin(d: W, s: S, ld: number, op: CopyArgs, acq: Acquired): void {
   if (acq.pins.length === 0) return; // zero-length
   for (const pin of acq.pins) {
-    const t = wtable(d, pin.dom);
+    const t = wa(d, pin.dom);
     if (pin.set) setBits(d, pin.dom, pin.ref, op.w ? GTF_reading | GTF_writing : GTF_reading);
-    if (pin.act) t.a[pin.ref] = { ...pin.act };
-    const a = t.a[pin.ref]!;
+    if (pin.act) t[pin.ref] = { ...pin.act };
+    const a = t[pin.ref]!;
     op.w ? a.cpw++ : a.cpr++;
   }
   d.cp.push({ by: ld, w: op.w, offset: op.offset, len: op.len, hops: acq.hops, pins: acq.pins.map((x) => ({ dom: x.dom, ref: x.ref })), frame: acq.frame, pf: acq.pf });
 }
 
-/** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin. */
-export function releaseForCopy(d: W, dom: number, ref: number, w: number): void {
-  const t = wtable(d, dom);
-  const a = t.a[ref];
+/** release_grant_for_copy on every pinned entry: drop the copy pin, reduce_status_for_pin (`s`: see {@link unpin}). */
+export function releaseForCopy(d: W, dom: number, ref: number, w: number, s?: S): void {
+  const t = wa(d, dom);
+  const a = t[ref];
   if (!a) return;
   w ? a.cpw-- : a.cpr--;
-  if (pinCount(a) === 0) unpin(d, dom, ref);
-  reduceStatusForPin(d, dom, ref, t.a[ref] ?? null, !w);
+  if (pinCount(a) === 0) unpin(d, dom, ref, s);
+  reduceStatusForPin(d, dom, ref, t[ref] ?? null, !w);
 }
 
 /** The copy completes: release_grant_for_copy on every pinned entry, outermost first. */
 export function copyEnd(d: W, s: S, i: number): void {
   const c = s.cp[i]!;
-  for (const pin of c.pins) releaseForCopy(d, pin.dom, pin.ref, c.w);
+  for (const pin of c.pins) releaseForCopy(d, pin.dom, pin.ref, c.w, s);
   d.cp.splice(i, 1);
 }
 
@@ -804,7 +831,7 @@ export const GNTTAB_NR_RESERVED_ENTRIES = 8;
 export const EINVAL = -22, EAGAIN = -11;
 
 /** rgt->nr_v2_ops: A's pinned sub-page (and transitive) entries: v2 operations in progress. */
-export const nrV2Ops = (s: S): number => s.aa.filter((a) => a !== null && a.is_sub_page === 1).length;
+export const nrV2Ops = (s: S): number => count(s.aa, (a) => a !== null && a.is_sub_page === 1);
 
 export const ERANGE = -34;
 
@@ -878,13 +905,15 @@ export function gnttabEndForeignAccessRef(d: W, s: S, r: number): boolean {
   if (s.gt_version === 1) {
     if (!busy) d.ga[r] = INVALID;
   } else {
-    d.ga[r] = { ...s.ga[r]!, flags: 0 }; // v2 writes the flags alone: domid and the frame stay in the shared entry, where Xen's pinned path (act->pin != 0) compares them
+    // v2 writes the flags alone: domid and the frame stay in the shared entry, where Xen's pinned path (act->pin != 0)
+    // compares them; flags already 0 (the deferred list's retry of a busy entry) leave the entry and the draft untouched
+    if (s.ga[r]!.flags !== 0) d.ga[r] = { ...s.ga[r]!, flags: 0 };
     // a read-only grant revoked while pinned: GTF_readonly is gone from the flags Xen's pinned path reads (G19)
     if (busy && s.ga[r]!.flags & GTF_readonly && s.aa[r] !== null) d.rv[r] = RV_READONLY_REVOKED;
   }
   if (!busy) {
     d.rv[r] = 2; // the entry is cleared and was seen idle: no pin may follow (G17)
-    forgetDeadEntry(d, r);
+    forgetDeadEntry(d, r, s.fe.length, s.aa[r] !== null); // no rule pins or unpins before it ends a grant
   }
   return !busy;
 }
@@ -927,6 +956,13 @@ export function grantPage(d: W, r: number, page: number, kind: number, zero: boo
 
 // --- choices (memoised per parameter record)
 
+/**
+ * The choices of a rule that cannot fire in a state (or at these parameters) whatever the choice: one list
+ * for every state (test/choicesShared). A rule whose guard would refuse every choice is asked for none: the
+ * search calls the guard once per choice and state, and the transitions are the same.
+ */
+const NO_CHOICES: readonly never[] = Object.freeze([]);
+
 const range = (a: number, b: number): number[] => Array.from({ length: Math.max(0, b - a + 1) }, (_, i) => a + i);
 /** Data refs 1..refs. */
 export const dataRefs: (p: P) => number[] = perParams((p) => range(1, p.refs));
@@ -951,7 +987,13 @@ const showFlags = (f: number): string =>
 interface GrantChoice { r: number; kind: number }
 /** The kinds the frontend may grant a data ref for. */
 const grantKinds: (p: P) => number[] = perParams((p) => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
-const stickyCount = (s: S): number => s.fe.filter((f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL).length;
+const stickyCount = (s: S): number => count(s.fe, (f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL);
+
+/** The first free data page (the page allocator's), -1 if none. */
+function freePageIndex(s: S): number {
+  for (let i = 1; i < s.pg.length; i++) if (s.pg[i]!.held === 0) return i;
+  return -1;
+}
 
 /** The frontend's grant: alloc a page, write the payload, grant, and post the request (or ADD_GREF_MAPPING). `zero`: the page is zeroed first. */
 const grantChoices: (p: P) => GrantChoice[] = perParams((p) => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind }))));
@@ -959,12 +1001,13 @@ export const feGrant = (zero: boolean): R => ({
   name: 'fe_gnttab_grant_foreign_access_ref', actor: 'frontend',
   doc: 'alloc a page (zeroed), write the payload, gnttab_grant_foreign_access_ref(ref, backend, frame, readonly) and post the request; a sticky grant sends ADD_GREF_MAPPING instead',
   see: 'linux drivers/xen/grant-table.c gnttab_grant_foreign_access_ref; netfront xennet_start_xmit / xennet_alloc_rx_buffers; netif.h XEN_NETIF_CTRL_TYPE_ADD_GREF_MAPPING',
-  choices: (_s, p) => grantChoices(p),
+  // none unless connected with a page free (the guard's tests of the state, not of the choice)
+  choices: (s, p) => (granterHonest(p) && s.conn === CONN_UP && freePageIndex(s) >= 0 ? grantChoices(p) : NO_CHOICES),
   showChoice: (a: GrantChoice) => `ref ${a.r}, ${KIND_NAMES[a.kind]}`,
   when: (s, p, a: GrantChoice) => granterHonest(p) && s.conn === CONN_UP && s.fe[a.r]!.st === FE_FREE && (a.kind !== K_TX_SUB || s.gt_version === 2) &&
-    s.pg.some((pg, i) => i > 0 && pg.held === 0) && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
+    freePageIndex(s) >= 0 && (a.kind !== K_STICKY || stickyCount(s) < p.cacheSize),
   then: (d, s, _p, a: GrantChoice) => {
-    const page = s.pg.findIndex((pg, i) => i > 0 && pg.held === 0);
+    const page = freePageIndex(s);
     grantPage(d, a.r, page, a.kind, zero, s.pg[page]!);
   },
 });
@@ -1256,7 +1299,11 @@ export const beForward: R = {
     Object.assign(d.be[r]!, { st: BE_FWD, t });
   },
 };
-const freeTrans = (s: S): number => s.gb.findIndex((e, t) => gtype(e) === GTF_invalid && s.ab[t] === null && !s.be.some((b) => b.t === t));
+/** The first of B's entries that is invalid, unpinned and not netback's for a forward (-1: none). */
+function freeTrans(s: S): number {
+  for (let t = 0; t < s.gb.length; t++) if (gtype(s.gb[t]!) === GTF_invalid && s.ab[t] === null && hostileOwns(s, t)) return t;
+  return -1;
+}
 
 export const beForwardDone: R = {
   name: 'be_forward_done', actor: 'backend',
@@ -1313,7 +1360,8 @@ export const rogueMap: R = {
   name: 'rogue_GNTTABOP_map_grant_ref', actor: 'hostile',
   doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts; a v2 map that sets the status (maps > 0) stops after _set_status_v2 read and checked the flags (the maptrack handle taken, the active entry locked)',
   see: 'grant_table.h GNTTABOP_map_grant_ref; grant_table.c map_grant_ref, _set_status_v2',
-  choices: (_s, p) => rogueMapChoices(p),
+  // none while dom0 has no free maptrack handle (mapCheck's GNTST_no_space for every choice)
+  choices: (s, p) => (hostile(p) && freeHandle(s) >= 0 ? rogueMapChoices(p) : NO_CHOICES),
   showChoice: (a: RogueMap) => `ref ${a.ref}, ${showFlags(a.flags)}`,
   when: (s, p, a: RogueMap) => hostile(p) && !actLocked(s, DOMID_A, a.ref) && mapCheck(s, DOMID_B, { dom: DOMID_A, ref: a.ref, flags: a.flags }, pinnedChecked(p)) === GNTST_okay &&
     (!mapInSteps(s, p, a) || s.ms.length < p.maps),
@@ -1389,19 +1437,29 @@ interface UnmapChoice { h: number; parts: number }
 const UNMAP_PARTS = [GNTMAP_host_map, GNTMAP_device_map, GNTMAP_host_map | GNTMAP_device_map];
 const showParts = (x: number): string => [x & GNTMAP_host_map ? 'host_addr' : '', x & GNTMAP_device_map ? 'dev_bus_addr' : ''].filter(Boolean).join('+');
 const rogueUnmapChoices: (p: P) => UnmapChoice[] = perParams((p) => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts }))));
+/** Whether a handle rogue_GNTTABOP_unmap_grant_ref's choices name is a mapping of the hostile domain's (or xenstored's). */
+function hostileMapping(s: S, p: P): boolean {
+  const n = p.handles + (p.reserved === 'racing' ? 1 : 0);
+  for (let h = 0; h < n; h++) {
+    const m = s.mt[h];
+    if (m !== null && m !== undefined && (m.drv === 0 || m.drv === XENSTORED)) return true;
+  }
+  return false;
+}
 export const rogueUnmap: R = {
   name: 'rogue_GNTTABOP_unmap_grant_ref', actor: 'hostile',
   doc: 'the hostile domain unmaps one of its own mappings, whenever it likes, maybe only its host or only its device part: unmap_common (phase one: the maptrack entry loses those parts, freed once none is left; the pins stay)',
   see: 'xen/common/grant_table.c gnttab_unmap_grant_ref / unmap_common (op->host_addr, op->dev_bus_addr)',
   // with a hostile granter, dom0 may also unmap xenstored's mapping of the reserved entry (maptrack entry `handles`)
-  choices: (_s, p) => rogueUnmapChoices(p),
+  // none while no handle the choices name maps for the hostile domain, or its unmaps in progress are as many as `unmaps`
+  choices: (s, p) => (hostile(p) && (p.unmaps === 0 || s.um.length < p.unmaps) && hostileMapping(s, p) ? rogueUnmapChoices(p) : NO_CHOICES),
   showChoice: (a: UnmapChoice) => `handle ${a.h}, ${showParts(a.parts)}`,
   when: (s, p, a: UnmapChoice) => hostile(p) && s.mt[a.h] !== null && (s.mt[a.h]!.drv === 0 || s.mt[a.h]!.drv === XENSTORED) && (s.mt[a.h]!.flags & a.parts) === a.parts &&
     (p.unmaps === 0 || s.um.length < p.unmaps) && !actLocked(s, s.mt[a.h]!.dom, s.mt[a.h]!.ref),
   then: (d, s, p, a: UnmapChoice) => {
     const m = s.mt[a.h]!;
     const done = unmapCommon(d, s, a.h, a.parts);
-    if (p.unmaps === 0) unmapCommonComplete(d, m.dom, m.ref, done);
+    if (p.unmaps === 0) unmapCommonComplete(d, m.dom, m.ref, done, s);
     else d.um.push({ dom: m.dom, ref: m.ref, frame: m.frame, done });
   },
 };
@@ -1416,7 +1474,7 @@ export const unmapCompleteRule: R = {
   when: (s, _p, i: number) => i < s.um.length && !actLocked(s, s.um[i]!.dom, s.um[i]!.ref),
   then: (d, s, _p, i: number) => {
     const u = s.um[i]!;
-    unmapCommonComplete(d, u.dom, u.ref, u.done);
+    unmapCommonComplete(d, u.dom, u.ref, u.done, s);
     d.um.splice(i, 1);
   },
 };
@@ -1448,12 +1506,25 @@ const hostileOwns = (s: S, t: number): boolean => {
   for (const b of s.be) if (b.t === t) return false;
   return true;
 };
-/** B's table as a late copy reads it: the entries of `as` written (status kept). */
+/**
+ * B's table as a late copy reads it: the entries of `as` written (status kept). In an array and entries
+ * reused by every call (copy_begin's guard asks for it per late choice and state): the acquire reads them
+ * and keeps none (its pins and active entries take the numbers), and no caller holds one past its copy.
+ */
 function gbAs(s: S, as: readonly TransChoice[]): GrantEntry[] {
-  const gb = s.gb.slice();
-  for (const a of as) gb[a.t] = { ...INVALID, flags: GTF_transitive, domid: a.domid, trans_domid: a.td, trans_gref: a.tg, status: s.gb[a.t]!.status };
+  const gb = GB_AS;
+  gb.length = s.gb.length;
+  for (let t = 0; t < s.gb.length; t++) gb[t] = s.gb[t]!;
+  for (const a of as) {
+    const e = (GB_AS_ENTRIES[a.t] ??= { ...INVALID });
+    e.flags = GTF_transitive, e.domid = a.domid, e.frame = 0, e.page_off = 0, e.length = 0;
+    e.trans_domid = a.td, e.trans_gref = a.tg, e.status = s.gb[a.t]!.status;
+    gb[a.t] = e;
+  }
   return gb;
 }
+const GB_AS: GrantEntry[] = [];
+const GB_AS_ENTRIES: { -readonly [K in keyof GrantEntry]: GrantEntry[K] }[] = [];
 /** Whether a late copy choice applies in `s`: every entry it writes is the hostile domain's, and a B target it does not write is not. */
 function lateApplies(s: S, p: P, a: CopyChoice): boolean {
   if (!a.as) return !(lateTrans(p) && a.dom === DOMID_B && hostileOwns(s, a.ref));
@@ -1519,7 +1590,9 @@ export const copyBeginRule = (variant: AcquireVariant | boolean = {}): R => {
   name: 'GNTTABOP_copy_begin', actor: 'guest',
   doc: 'a copy starts: Xen acquires (pins) the grant, through one transitive level at most; by the hostile backend domain, or by C through a transitive grant',
   see: 'xen/common/grant_table.c gnttab_copy / acquire_grant_for_copy',
-  choices: (_s, p) => copyChoices(p),
+  // no choice while the copies in progress are as many as `copies` (the guard's first test): in most states
+  // (a copy is in progress in 81% of grant refs=2 pages=2's) the guard was asked for each of the 20 choices
+  choices: (s, p) => (s.cp.length >= p.copies ? NO_CHOICES : copyChoices(p)),
   showChoice: showCopy,
   when: (s, p, a: CopyChoice) => {
     if (s.cp.length >= p.copies || !lateApplies(s, p, a)) return false;
@@ -1543,8 +1616,11 @@ export const copyEndRule: R = {
   then: (d, s, _p, i: number) => {
     const c = s.cp[i]!;
     const last = c.pins[c.pins.length - 1]!;
-    // memcpy into the frame Xen mapped (act->mfn)
-    if (c.w && last.dom === DOMID_A && c.frame >= 0) for (let k = c.offset; k < c.offset + c.len; k++) d.pg[c.frame]!.c[k] = DATA;
+    // memcpy into the frame Xen mapped (act->mfn); a half that holds DATA already is not written: the draft's
+    // pages are not read either (on the packed path a read copies them and packs them again, checker/codec.ts
+    // lazyRootOf), and no rule writes them before this
+    if (c.w && last.dom === DOMID_A && c.frame >= 0)
+      for (let k = c.offset; k < c.offset + c.len; k++) if (s.pg[c.frame]!.c[k] !== DATA) d.pg[c.frame]!.c[k] = DATA;
     copyEnd(d, s, i);
   },
 };
@@ -1567,7 +1643,7 @@ export const rogueTransitive: R = {
   choices: (_s, p) => (lateTrans(p) ? lateTransChoices(p) : transChoices(p)),
   showChoice: (a: TransChoice) => (a.domid < 0 ? `B:${a.t} (any content: transWrites=late)` : showTrans(a)),
   when: (s, p, a: TransChoice) => {
-    if (!hostile(p) || s.be.some((b) => b.t === a.t)) return false;
+    if (!hostile(p) || !hostileOwns(s, a.t)) return false;
     // transWrites=late: the writes are the copies' (lateTrans); one write per entry stays, a step to the same class
     if (a.domid < 0) return true;
     const e = s.gb[a.t]!;
@@ -1622,7 +1698,7 @@ export const rogueEndTransitive: R = {
   doc: 'the hostile domain invalidates one of its transitive entries (v2: flags = 0)',
   see: 'grant_table.h (invalidating an entry)',
   choices: (_s, p) => transEntries(p),
-  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && !s.be.some((b) => b.t === t),
+  when: (s, p, t: number) => hostile(p) && gtype(s.gb[t]!) !== GTF_invalid && hostileOwns(s, t),
   then: (d, s, _p, t: number) => {
     d.gb[t] = { ...INVALID, status: s.gb[t]!.status };
   },
@@ -1655,7 +1731,8 @@ export const rogueGranterWrite: R = {
   name: 'rogue_granter_write_entry', actor: 'hostile-granter',
   doc: 'the granting domain rewrites a data entry (type, GTF_readonly, GTF_sub_page, frame) at any step, pinned or not',
   see: 'grant_table.h (the granter owns its grant table); XSA-500 (a pinned entry rewritten); grant_table.c acquire_grant_for_copy',
-  choices: (_s, p) => granterWriteChoices(p),
+  // an honest granter writes no entry outside its driver: no choice (the guard refused each of them, 4.2M calls at refs=2 pages=2)
+  choices: (_s, p) => (p.granter === 'hostile' ? granterWriteChoices(p) : NO_CHOICES),
   showChoice: showEntry,
   when: (s, p, a: EntryChoice) => {
     if (p.granter !== 'hostile' || (a.flags & GTF_sub_page && s.gt_version !== 2) || (a.flags === GTF_transitive && s.gt_version !== 2)) return false;
@@ -1686,7 +1763,7 @@ export const rogueGranterStatusFrames: R = {
   name: 'rogue_granter_status_frames', actor: 'hostile-granter',
   doc: 'the granting domain maps its v2 status frames (GNTTABOP_get_status_frames), or unmaps them, at any step',
   see: 'grant_table.h GNTTABOP_get_status_frames; linux gnttab_map_frames_v2; XSA-255',
-  choices: () => UNMAP_MAP,
+  choices: (_s, p) => (p.granter === 'hostile' ? UNMAP_MAP : NO_CHOICES),
   showChoice: (m: number) => (m ? 'map' : 'unmap'),
   when: (s, p, m: number) => p.granter === 'hostile' && s.sf !== m && (m === 0 || s.gt_version === 2),
   then: (d, _s, _p, m: number) => {
@@ -1853,12 +1930,10 @@ export const G6: Invariant<S, P> = {
         const write = hi[o + 1]! + hi[o + 3]! + hi[o + 5]! > 0, reach = write || hi[o]! + hi[o + 2]! + hi[o + 4]! > 0;
         if (reach && !(st & GTF_reading)) return false;
         if (write && !(st & GTF_writing)) return false;
-        // v2: a bit is Xen's only while a pin, an unmap still to complete, or a map between its status write and its re-read justifies it
-        if (versionOf(s, dom) === 2 && !unmapPending(s, dom, r) && !(dom === DOMID_A && statusWriteInFlight(s, r))) {
-          const act = a[r]!;
-          if (st & GTF_reading && pinCount(act) === 0) return false;
-          if (st & GTF_writing && writePins(act) === 0) return false;
-        }
+        // v2: a bit is Xen's only while a pin, an unmap still to complete, or a map between its status write and its re-read
+        // justifies it (the pins first: the unmaps and maps in progress are looked for only for a bit no pin justifies)
+        if (versionOf(s, dom) === 2 && ((st & GTF_reading && pinCount(a[r]!) === 0) || (st & GTF_writing && writePins(a[r]!) === 0)) &&
+          !unmapPending(s, dom, r) && !(dom === DOMID_A && statusWriteInFlight(s, r))) return false;
       }
     }
     return true;
@@ -2117,7 +2192,11 @@ export const G_granteeIdles: Goal<S, P> = {
 };
 
 export const grantObservables: readonly Observable<S, P>[] = [
-  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => count(s.aa.slice(0, s.fe.length), (a) => a !== null) },
+  { name: 'pinned_entries', description: "the frontend driver's entries (the ring's and the data refs', not the reserved one) with pins at once", value: (s) => {
+    let n = 0;
+    for (let r = 0; r < s.fe.length; r++) if (s.aa[r] !== null) n++;
+    return n;
+  } },
   { name: 'leaked_grants', description: 'data refs the frontend could not end (failed end: leaked or deferred)', value: (s) => count(s.fe, (f) => f.st === FE_DEFER) },
   { name: 'cached_grants', description: 'sticky grants in the backend cache', value: (s) => cacheCount(s) },
 ];

@@ -1,9 +1,9 @@
 /**
  * The batched probes of the packed path (checker/packed.ts `stage` and
  * `resolve`, search.ts `window`): the successors of a window of states are
- * staged during their expansion and looked up together after it. A search with `maxStates`
- * set (even to more than the space) records each successor as it is found,
- * one at a time; both must give the same result (counts, edges, depth,
+ * staged during their expansion and looked up together after it. A search with `batch:
+ * false` records each successor as it is found, one at a time (so did one with
+ * `maxStates` until windows ran under it, session 35: test/searchWindow); both must give the same result (counts, edges, depth,
  * coverage, verdict, trace, observables) and find the same states in the same
  * order (the order is the states' ids, which traces replay).
  */
@@ -23,7 +23,7 @@ function run(model: string, params: Record<string, string>, leaveOut: readonly s
   const s = bind(m, p.right, { invariants: names });
   if (s._tag === 'Left') throw new Error(s.left);
   const states: string[] = [];
-  const r = check(s.right, { onState: (x) => states.push(JSON.stringify(x)), ...(oneAtATime ? { maxStates: Number.MAX_SAFE_INTEGER } : { batch: true }) });
+  const r = check(s.right, { onState: (x) => states.push(JSON.stringify(x)), ...(oneAtATime ? { batch: false } : { batch: true }) });
   return { r: { ...r, seconds: 0 }, states };
 }
 

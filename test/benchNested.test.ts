@@ -18,7 +18,7 @@ import { cpSync, existsSync, readFileSync, readdirSync, rmSync, symlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { scratchDir } from './support/tmp.js';
-import { CASES, controlArg, controlNote } from '../bench/nested.js';
+import { CASES, RETIRED, WALL_EDGES_NOTE, WALL_HEADER, caseRefusal, controlArg, controlNote, wallRow, type RunResult } from '../bench/nested.js';
 
 const root = resolve(import.meta.dirname, '..');
 const bench = (...args: string[]) =>
@@ -63,8 +63,58 @@ function checkerTree(without: readonly (typeof SHAPED)[number][]): string {
 const nested = (...args: string[]) =>
   spawnSync(process.execPath, ['--import', './bin/register.mjs', 'bench/nested.ts', ...args], { cwd: root, encoding: 'utf8' });
 
+/** A run as bench/nested.ts run prints it, with the figures a --wall cell is computed from. */
+const run = (states: number, edges: number, seconds: number, cpuSeconds: number): RunResult => ({
+  case: 'grant22-150k', model: 'grant', outcome: 'cut', states, edges, depth: 9, seconds, cpuSeconds,
+  bytesPerState: 20, rssPerState: 100, workers: 1, params: {},
+});
+
 // the tests that kill the bench's mutants first (test/mutants/bench.json: a mutant's run stops at the first failure)
+test('bench/nested.ts --wall row: each tree\'s edges per state and the edges/s ratio beside the states/s one, from runs whose model grew (more edges a state in this tree)', () => {
+  // the same 1,000 states; the base 3 edges a state, this tree 6 (a model that grew): this tree's states/s are
+  // twice the base's (medians 1,000 and 2,000 over three runs each), its edges/s four times
+  const base = [run(1000, 3000, 1, 1), run(1000, 3000, 2, 2), run(1000, 3000, 0.8, 0.8)];
+  const mine = [run(1000, 6000, 0.5, 0.5), run(1000, 6000, 0.25, 0.4), run(1000, 6000, 1, 1)];
+  const head = WALL_HEADER.split(' | ');
+  const row = wallRow('grant22-150k', base, mine, []).split(' | ');
+  assert.is(row.length, head.length, row.join(' | '));
+  const cell = (k: string) => row[head.indexOf(k)];
+  assert.equal(
+    ['base states/s', 'this states/s', 'wall ratio', 'base edges/state', 'this edges/state', 'edges/s wall ratio', 'base states/CPU s', 'this states/CPU s', 'CPU ratio'].map(cell),
+    ['1000', '2000', '2.00', '3.00', '6.00', '4.00', '1000', '2000', '2.00'],
+  );
+  // the edge columns stand beside the wall ratio, the issue's figure, which keeps its place
+  assert.equal(head.slice(3, 9), ['base states/s', 'this states/s', 'wall ratio', 'base edges/state', 'this edges/state', 'edges/s wall ratio']);
+  // without a base: this tree's cells only, no ratio
+  const alone = wallRow('grant22-150k', [], mine, []).split(' | ');
+  assert.equal([alone[head.indexOf('base edges/state')], alone[head.indexOf('this edges/state')], alone[head.indexOf('edges/s wall ratio')]], ['', '6.00', '']);
+});
+
 // (session 34: the control and -p are tried here on xenbus-small too, a few seconds in, not only in the longer tests below)
+test('bench/nested.ts caseRefusal: a retired case (grant22) refused with its hint, an unknown one with the cases known, a case not at all', () => {
+  assert.is(caseRefusal('grant22', '--cases'), `--cases: case 'grant22' is ${RETIRED.grant22}`);
+  assert.match(caseRefusal('grant22', '--cases')!, /after 24,506 states .*: grant22-noG19 is the whole 2x2 space/);
+  assert.match(caseRefusal('nope', 'run')!, /^run: unknown case 'nope' \(cases: .*grant22-noG19/);
+  for (const c of Object.keys(CASES)) assert.is(caseRefusal(c, '--cases'), undefined, c);
+  // a name inherited from Object.prototype is no case
+  assert.match(caseRefusal('toString', '--cases')!, /^--cases: unknown case 'toString'/);
+});
+
+// in-process, at once (nested-control-grant-dropped: it was test 20, 36 s in)
+test('bench/nested.ts --control by default: issue 11\'s cases and every grant case among those run (grant22-noG19 included: ~4 s a run today), no other; `none`, `all`, names', () => {
+  const cases = Object.keys(CASES);
+  const byDefault = [...controlArg([], cases)];
+  assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
+  for (const c of ['grant22-noG19', 'grant22-150k', 'grant11', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
+  for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
+  assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
+  assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
+  assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
+  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant11'])], ['netif-tx']);
+  assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
+  assert.is(controlNote(new Set(), true), 'no control (--control)');
+});
+
 test('bench/nested.ts compare --quiet --control xenbus-small: the runs in a session of their own at autogroup niceness -19 (or one line saying it could not be set), the same table, the control run and named in the first line', () => {
   const r = nested('compare', '--quiet', '--repeat', '1', '--cases', 'xenbus-small', '--control', 'xenbus-small');
   assert.is(r.status, 0, r.stderr);
@@ -142,12 +192,22 @@ test('bench/nested.ts compare --workers 2 --wall --control xenbus-small against 
   const at = lines.findIndex((l) => l.startsWith('case | base workers | this workers | base states/s | this states/s | wall ratio'));
   assert.ok(at > 0, r.stdout);
   assert.match(lines[at - 1]!, /per CPU second .*medians of 1; --workers 2/);
+  const wHead = lines[at]!.split(' | ');
   const w = lines[at + 1]!.split(' | ');
+  const wcell = (k: string) => w[wHead.indexOf(k)];
   assert.is(w[0], 'xenbus-small');
-  assert.equal([w[1], w[2]], ['1', '2']);
-  const [bw, tw, wr, bc, tc, cr] = [3, 4, 5, 6, 7, 8].map((i) => Number(w[i]));
+  assert.equal([wcell('base workers'), wcell('this workers')], ['1', '2']);
+  const [bw, tw, wr, bc, tc, cr, be, te, er] = [
+    'base states/s', 'this states/s', 'wall ratio', 'base states/CPU s', 'this states/CPU s', 'CPU ratio', 'base edges/state', 'this edges/state', 'edges/s wall ratio',
+  ].map((k) => Number(wcell(k)));
   assert.ok(Math.abs(wr! - tw! / bw!) < 0.01, lines[at + 1]);
   assert.ok(Math.abs(cr! - tc! / bc!) < 0.01, lines[at + 1]);
+  // edges per state: the main table's edges over its states, the same in both trees (the same model); so the
+  // edges/s ratio is the states/s one
+  assert.is(be, te, lines[at + 1]);
+  assert.ok(Math.abs(te! - Number(cell('edges')) / Number(cell('states'))) < 0.006, `${lines[at + 1]} against ${cell('edges')} / ${cell('states')}`);
+  assert.ok(Math.abs(er! - wr!) < 0.006, lines[at + 1]);
+  assert.ok(lines.includes(WALL_EDGES_NOTE), r.stdout);
   // the main table's ratio per CPU second is the same figure
   assert.ok(Math.abs(Number(cell('states/CPU s ratio')) - cr!) < 0.051, r.stdout);
   // the control: this tree run once more (the same worker count), its ratios to this tree's run in both tables
@@ -158,8 +218,8 @@ test('bench/nested.ts compare --workers 2 --wall --control xenbus-small against 
   for (const [got, thisS, ctlS] of [
     [cell('control states/s ratio'), own![1], ctl![1]],
     [cell('control states/CPU s ratio'), own![2], ctl![2]],
-    [w[9], own![1], ctl![1]],
-    [w[10], own![2], ctl![2]],
+    [wcell('control wall ratio'), own![1], ctl![1]],
+    [wcell('control CPU ratio'), own![2], ctl![2]],
   ]) {
     const m = cellRe.exec(got ?? '');
     assert.ok(m, `control cell '${got}'`);
@@ -203,6 +263,8 @@ test('bench/nested.ts run ring-weak-flat -p ringSize=1 -p messages=1: the word-l
 for (const [args, says] of [
   [['--nested', 'no-such-revision'], /--nested: 'no-such-revision' is neither a folder nor a commit/],
   [['--nested', 'HEAD', '--nested-cases', 'xenbus,nope'], /--nested-cases: unknown case 'nope' \(cases: .*xenbus4/],
+  // a retired case (bench/nested.ts RETIRED): its hint, not the bare list, before anything is unpacked
+  [['--nested', 'HEAD', '--nested-cases', 'xenbus4,grant22'], /--nested-cases: case 'grant22' is retired \(it stopped at the G19 finding .*\): grant22-noG19 is the whole 2x2 space/],
   [['--nested-cases', 'xenbus'], /--nested-cases needs --nested REV/],
   [['--same-models'], /--same-models needs --nested REV/],
   [['--nested', 'test'], /--nested: test is a folder but not a pvcheck checkout/],
@@ -246,20 +308,6 @@ for (const [args, says] of [
   assert.not.ok(existsSync(folder!), `${folder} left behind`);
 });
 
-test('bench/nested.ts --control by default: issue 11\'s cases and every grant case among those run (grant22-noG19 included: ~4 s a run today), no other; `none`, `all`, names', () => {
-  const cases = Object.keys(CASES);
-  const byDefault = [...controlArg([], cases)];
-  assert.equal(byDefault, cases.filter((c) => /^(ring-weak|xenbus\d|grant)/.test(c)));
-  for (const c of ['grant22-noG19', 'grant22-150k', 'grant', 'ring-weak', 'ring-weak-flat', 'xenbus4', 'xenbus6-nested']) assert.ok(byDefault.includes(c), c);
-  for (const c of ['xenbus-small', 'xenbus', 'ring-tso', 'ring-pair', 'netif-tx']) assert.not.ok(byDefault.includes(c), c);
-  assert.equal([...controlArg([], ['netif-tx', 'grant22-noG19', 'xenbus'])], ['grant22-noG19']);
-  assert.equal([...controlArg(['--control', 'none'], ['grant22-noG19'])], []);
-  assert.equal([...controlArg(['--control', 'all'], ['netif-tx', 'xenbus'])], ['netif-tx', 'xenbus']);
-  assert.equal([...controlArg(['--control', 'netif-tx'], ['netif-tx', 'grant'])], ['netif-tx']);
-  assert.is(controlNote(new Set(['grant22-noG19', 'xenbus4']), false), 'control: grant22-noG19, xenbus4 (by default: ring-weak*, xenbusN*, grant*; --control CASES|all|none)');
-  assert.is(controlNote(new Set(), true), 'no control (--control)');
-});
-
 for (const [args, says] of [
   [['compare', '--workers', '0'], /^bench\/nested\.ts: --workers expects a number of worker threads from 1 to 1024 or 'default', got '0'$/],
   [['compare', '--workers', 'two'], /got 'two'$/],
@@ -267,8 +315,13 @@ for (const [args, says] of [
   [['compare', '--workers'], /got nothing$/],
   [['run', 'xenbus', '--workers', '2.5'], /got '2\.5'$/],
   [['compare', '--cases', 'xenbus,nope'], /^bench\/nested\.ts: --cases: unknown case 'nope' \(cases: .*xenbus4/],
+  [['compare', '--cases', 'xenbus,grant22'], /^bench\/nested\.ts: --cases: case 'grant22' is retired \(it stopped at the G19 finding after 24,506 states .*\): grant22-noG19 is the whole 2x2 space with G19 left out, grant22-150k and grant22-600k its first states$/],
+  [['run', 'grant22'], /^bench\/nested\.ts: run: case 'grant22' is retired \(.*\): grant22-noG19 /],
+  [['run', 'nope'], /^bench\/nested\.ts: run: unknown case 'nope' \(cases: .*xenbus4/],
+  [['run'], /^bench\/nested\.ts: run expects a case \(cases: .*xenbus4/],
   [['compare', '--repeat', '0'], /^bench\/nested\.ts: --repeat expects a whole number of runs from 1, got '0'$/],
-  [['compare', '--cases', 'xenbus,grant', '--control', 'xenbus4'], /^bench\/nested\.ts: --control: 'xenbus4' is not a case run here \(cases run: xenbus, grant\)$/],
+  [['compare', '--cases', 'xenbus,grant11', '--control', 'xenbus4'], /^bench\/nested\.ts: --control: 'xenbus4' is not a case run here \(cases run: xenbus, grant11\)$/],
+  [['compare', '--cases', 'grant'], /^bench\/nested\.ts: --cases: case 'grant' is retired \(it ran each tree's own defaults: .*\): grant11 pins refs=1 pages=1, grant22-noG19 is refs=2 pages=2$/],
   [['compare', '--control'], /^bench\/nested\.ts: --control expects case names, 'all' or 'none', got nothing$/],
   [['compare', '-p', 'events=1'], /^bench\/nested\.ts: -p is run's only: compare's figures are each case at its own parameters$/],
   [['run', 'xenbus-small', '-p', 'events'], /^bench\/nested\.ts: -p expects name=value, got 'events'$/],
@@ -284,6 +337,16 @@ for (const [args, says] of [
     assert.is(r.stdout, '');
   });
 }
+
+test('bench/nested.ts RETIRED: no retired name is a case again, and each hint names only cases that exist', () => {
+  assert.ok(Object.keys(RETIRED).length > 0);
+  for (const [name, hint] of Object.entries(RETIRED)) {
+    assert.not.ok(name in CASES, name);
+    const named = hint.match(/\bgrant(?:11|22-[\w-]+)|\bxenbus\d[\w-]*|\bring-[\w-]+/g) ?? [];
+    assert.ok(named.length > 0, hint);
+    for (const c of named) assert.ok(c in CASES, `${name}'s hint names '${c}', not a case`);
+  }
+});
 
 test('bench/nested.ts run --workers 2: the CLI\'s search on two worker threads, the same counts as one thread; --workers 1 and none: one', () => {
   const run = (...w: string[]) => {

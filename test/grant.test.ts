@@ -19,7 +19,7 @@ import {
   GTF_permit_access, GTF_readonly, GTF_sub_page, ERESTART, EAGAIN, EINVAL,
   DOMID_A, DOMID_B, DOMID_C, GNTMAP_host_map, GNTMAP_device_map, GNTMAP_readonly, GTF_transitive, GTF_reading, GTF_writing,
   GNTST_okay, GNTST_general_error, GNTST_bad_domain, GNTST_bad_gntref, GNTST_bad_handle, GNTST_bad_copy_arg, GNTST_no_space, EBUSY,
-  K_TX_FULL, K_TX_SUB, K_RX, G2, G6, G13, G17, G18, G19, RV_READONLY_REVOKED, DATA, SECRET, setStatusRecheck, isReserved, ERANGE, feSetVersionRule,
+  K_TX_FULL, K_TX_SUB, K_RX, G2, G6, copyEndRule, G13, G17, G18, G19, RV_READONLY_REVOKED, DATA, SECRET, setStatusRecheck, isReserved, ERANGE, feSetVersionRule,
   type GrantParams, type GrantState,
 } from '../model/grant.js';
 import xsa396 from '../examples/grant-xsa396.js';
@@ -122,6 +122,23 @@ test('copy: bounds, sub-page window, read-only destination, transitive one level
   assert.is(e.ga[1]!.status, 0);
   assert.is(e.aa[1], null);
   assert.is(e.cp.length, 0);
+});
+
+test('copy_end writes DATA into the halves it copies to, a secret one too (a writable entry on a freed page)', () => {
+  // a hostile granter may point a writable entry at a freed page (its halves SECRET): the copy's memcpy writes
+  // them, and copy_end skips only halves that hold DATA already (model/grant.ts copyEndRule)
+  const s = step(grantInit(P0), (d) => { d.ga[1] = { flags: GTF_permit_access, domid: DOMID_B, frame: 1, page_off: 0, length: 0, trans_domid: 0, trans_gref: 0, status: 0 }; });
+  assert.equal(s.pg[1]!.c, [SECRET, SECRET]);
+  for (const [len, c] of [[1, [DATA, SECRET]], [2, [DATA, DATA]]] as const) {
+    const op = { dom: DOMID_A, ref: 1, w: 1, offset: 0, len };
+    const acq = copyCheck(s, DOMID_B, op);
+    assert.is(acq.status, GNTST_okay);
+    const b = step(s, (d) => copyBegin(d, s, DOMID_B, op, acq));
+    const e = step(b, (d) => copyEndRule.then(d, b, P0, 0));
+    assert.equal(e.pg[1]!.c, c, `a copy of [0,${len})`);
+    assert.is(e.cp.length, 0);
+    assert.is(e.aa[1], null);
+  }
 });
 
 test('v2 end: fails while mapped (flags already 0), succeeds once unmapped; query reads the status; set_version -EBUSY', () => {
