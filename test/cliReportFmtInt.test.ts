@@ -6,6 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
+import { runs } from './support/fc.js';
 import { fmtInt } from '../cli/report.js';
 
 const ref = (n: number): string => n.toLocaleString('en-US');
@@ -18,7 +19,7 @@ test('every number of digits from 1 to 16, both signs, and the edges', () => {
 });
 
 test('any safe integer: the text toLocaleString(\'en-US\') gives', () => {
-  fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -1e6, max: 1e6 })), (n) => fmtInt(n) === ref(n)), { numRuns: 2000 });
+  fc.assert(fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: -1e6, max: 1e6 })), (n) => fmtInt(n) === ref(n)), { numRuns: runs(2000) });
 });
 
 test.run();
