@@ -984,7 +984,7 @@ const showFlags = (f: number): string =>
 
 // --- frontend (granter) rules
 
-interface GrantChoice { r: number; kind: number }
+export interface GrantChoice { r: number; kind: number }
 /** The kinds the frontend may grant a data ref for. */
 const grantKinds: (p: P) => number[] = perParams((p) => [K_TX_FULL, K_TX_PART, ...(p.subPage ? [K_TX_SUB] : []), K_RX, ...(p.cacheSize > 0 ? [K_STICKY] : [])]);
 const stickyCount = (s: S): number => count(s.fe, (f) => f.st === FE_S_ADD || f.st === FE_STICKY || f.st === FE_S_BUSY || f.st === FE_S_DEL);
@@ -996,7 +996,7 @@ function freePageIndex(s: S): number {
 }
 
 /** The frontend's grant: alloc a page, write the payload, grant, and post the request (or ADD_GREF_MAPPING). `zero`: the page is zeroed first. */
-const grantChoices: (p: P) => GrantChoice[] = perParams((p) => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind }))));
+export const grantChoices: (p: P) => GrantChoice[] = perParams((p) => dataRefs(p).flatMap((r) => grantKinds(p).map((kind) => ({ r, kind }))));
 export const feGrant = (zero: boolean): R => ({
   name: 'fe_gnttab_grant_foreign_access_ref', actor: 'frontend',
   doc: 'alloc a page (zeroed), write the payload, gnttab_grant_foreign_access_ref(ref, backend, frame, readonly) and post the request; a sticky grant sends ADD_GREF_MAPPING instead',
@@ -1352,10 +1352,10 @@ export const beConnect: R = {
 
 // --- the hostile grantee (dom0 outside its driver) and domain C
 
-interface RogueMap { ref: number; flags: number }
+export interface RogueMap { ref: number; flags: number }
 /** Whether a map of A's `ref` with `flags` runs _set_status_v2 in three steps (the hostile domain's, `maps` > 0, a v2 table, a first (write) pin). */
 const mapInSteps = (s: S, p: P, a: RogueMap): boolean => p.maps > 0 && s.gt_version === 2 && mapNeedsStatus(s.aa[a.ref]!, a.flags);
-const rogueMapChoices: (p: P) => RogueMap[] = perParams((p) => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags }))));
+export const rogueMapChoices: (p: P) => RogueMap[] = perParams((p) => range(1, p.refs).flatMap((ref) => (p.rogueFlags === 'all' ? MAP_FLAGS_ALL : MAP_FLAGS_TWO).map((flags) => ({ ref, flags }))));
 export const rogueMap: R = {
   name: 'rogue_GNTTABOP_map_grant_ref', actor: 'hostile',
   doc: 'the hostile backend domain maps any frontend data grant, any way Xen accepts; a v2 map that sets the status (maps > 0) stops after _set_status_v2 read and checked the flags (the maptrack handle taken, the active entry locked)',
@@ -1433,10 +1433,10 @@ const pinsLocked = (s: S, pins: readonly { dom: number; ref: number }[]): boolea
   return false;
 };
 
-interface UnmapChoice { h: number; parts: number }
+export interface UnmapChoice { h: number; parts: number }
 const UNMAP_PARTS = [GNTMAP_host_map, GNTMAP_device_map, GNTMAP_host_map | GNTMAP_device_map];
 const showParts = (x: number): string => [x & GNTMAP_host_map ? 'host_addr' : '', x & GNTMAP_device_map ? 'dev_bus_addr' : ''].filter(Boolean).join('+');
-const rogueUnmapChoices: (p: P) => UnmapChoice[] = perParams((p) => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts }))));
+export const rogueUnmapChoices: (p: P) => UnmapChoice[] = perParams((p) => range(0, p.handles - 1 + (p.reserved === 'racing' ? 1 : 0)).flatMap((h) => UNMAP_PARTS.map((parts) => ({ h, parts }))));
 /** Whether a handle rogue_GNTTABOP_unmap_grant_ref's choices name is a mapping of the hostile domain's (or xenstored's). */
 function hostileMapping(s: S, p: P): boolean {
   const n = p.handles + (p.reserved === 'racing' ? 1 : 0);
@@ -1484,7 +1484,7 @@ export const unmapCompleteRule: R = {
  * own table the copy reads (`as`: B's entry it copies through and, for a target in B's table, that
  * entry too), folded into the copy (`lateTrans`).
  */
-interface CopyChoice extends CopyArgs { by: number; as?: readonly TransChoice[] }
+export interface CopyChoice extends CopyArgs { by: number; as?: readonly TransChoice[] }
 const showTrans = (a: TransChoice): string => `B:${a.t} -> ${DOM_NAMES[a.td]}:${a.tg} for ${DOM_NAMES[a.domid]}`;
 const showCopy = (a: CopyChoice): string =>
   `${DOM_NAMES[a.by]} ${a.w ? 'GNTCOPY_dest_gref' : 'GNTCOPY_source_gref'} ${DOM_NAMES[a.dom]}:${a.ref} [${a.offset},${a.offset + a.len})` +
@@ -1558,7 +1558,7 @@ function sameAsFirstHalf(s: S, p: P, a: CopyChoice, acq: Acquired): boolean {
   return granterHonest(p) && (last.dom !== DOMID_A || acq.frame < 0 || s.pg[acq.frame]!.c[1] === DATA);
 }
 
-const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
+export const copyChoices: (p: P) => CopyChoice[] = perParams((p) => {
   const out: CopyChoice[] = [];
   for (const w of [0, 1])
     for (const win of COPY_WINDOWS) {
@@ -1706,7 +1706,7 @@ export const rogueEndTransitive: R = {
 
 // --- the hostile granter (domain A outside its driver)
 
-interface EntryChoice { r: number; flags: number; frame: number }
+export interface EntryChoice { r: number; flags: number; frame: number }
 const ENTRY_SHAPES = [GTF_invalid, GTF_permit_access | GTF_readonly, GTF_permit_access, GTF_permit_access | GTF_readonly | GTF_sub_page];
 /** What the hostile granter may write into the reserved entry: the toolstack's full-page grant of the xenstore page, a v2 sub-page grant of it, a v2 transitive grant (to C's empty table). */
 const RESERVED_SHAPES = [GTF_permit_access, GTF_permit_access | GTF_sub_page, GTF_transitive];
@@ -1714,7 +1714,7 @@ const showEntry = (a: EntryChoice): string =>
   `ref ${a.r}: ${a.flags === GTF_invalid ? 'GTF_invalid' : a.flags === GTF_transitive ? 'GTF_transitive -> C:0' : [
     'GTF_permit_access', a.flags & GTF_readonly ? 'GTF_readonly' : '', a.flags & GTF_sub_page ? 'GTF_sub_page [0,1)' : ''].filter(Boolean).join('|') + ` frame ${a.frame}`}`;
 
-const granterWriteChoices: (p: P) => EntryChoice[] = perParams((p) => [
+export const granterWriteChoices: (p: P) => EntryChoice[] = perParams((p) => [
   ...range(1, p.refs).flatMap((r) => ENTRY_SHAPES.flatMap((flags) =>
     flags === GTF_invalid ? [{ r, flags, frame: 0 }] : range(0, p.pages).map((frame) => ({ r, flags, frame })))),
   ...(p.reserved === 'racing' ? RESERVED_SHAPES.map((flags) => ({ r: p.refs + 1, flags, frame: flags === GTF_transitive ? 0 : p.pages + 1 })) : []),
@@ -1756,7 +1756,7 @@ export const rogueGranterWrite: R = {
 };
 
 /** rogue_granter_status_frames' choices: 0 unmaps, 1 maps (one list for every state). */
-const UNMAP_MAP: readonly number[] = [0, 1];
+export const UNMAP_MAP: readonly number[] = [0, 1];
 
 /** The hostile granter maps or unmaps its v2 status frames (GNTTABOP_get_status_frames and its own page tables). */
 export const rogueGranterStatusFrames: R = {
