@@ -565,12 +565,12 @@ export async function checkCommand(argv: string[], taken?: CheckInput): Promise<
   // in "cannot write": the witness folder is created, a trace or state dump
   // must go to a regular file (or a new one) in a writable folder.
   if (values.witnesses) ensureDir(values.witnesses, '--witnesses');
-  const { checkOutputFile } = values['trace-out'] !== undefined || values['dump-states'] !== undefined || values.report !== undefined ? await import('./outputs.js') : { checkOutputFile: undefined };
-  if (values['trace-out'] !== undefined) checkOutputFile!(values['trace-out'], '--trace-out');
+  // (cli/outputs.ts, traces/: imported only for an output file given; Node imports a module once)
+  if (values['trace-out'] !== undefined) (await import('./outputs.js')).checkOutputFile(values['trace-out'], '--trace-out');
   else if (!writableDir('.'))
     process.stderr.write('pvcheck: warning: the current folder is not writable: a counterexample would not be written (give --trace-out FILE)\n');
-  if (values['dump-states'] !== undefined) checkOutputFile!(values['dump-states'], '--dump-states');
-  if (values.report !== undefined) checkOutputFile!(values.report, '--report');
+  if (values['dump-states'] !== undefined) (await import('./outputs.js')).checkOutputFile(values['dump-states'], '--dump-states');
+  if (values.report !== undefined) (await import('./outputs.js')).checkOutputFile(values.report, '--report');
 
   let dump: string[] | undefined;
   let onState: ((s: unknown) => void) | undefined;
